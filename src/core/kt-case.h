@@ -1,0 +1,172 @@
+/* kt-case.h: KtCase, one household and its request
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KT_PHASE_REGISTERED,
+  KT_PHASE_CONVERSATION,
+  KT_PHASE_PLAN,
+  KT_PHASE_SUPPORT,
+  KT_PHASE_EVALUATION,
+  KT_PHASE_CLOSED,
+  KT_PHASE_FOLLOW_UP,
+  KT_N_PHASES
+} KtPhase;
+
+typedef enum {
+  KT_CHANNEL_PHONE,
+  KT_CHANNEL_DESK,          /* walk-in at the wijkpunt */
+  KT_CHANNEL_EMAIL,
+  KT_CHANNEL_REFERRAL,      /* GP, school, housing association … */
+  KT_CHANNEL_OTHER,
+  KT_N_CHANNELS
+} KtChannel;
+
+typedef enum {
+  KT_URGENCY_NORMAL,
+  KT_URGENCY_SOON,          /* within days */
+  KT_URGENCY_URGENT,        /* today */
+  KT_N_URGENCIES
+} KtUrgency;
+
+typedef enum {
+  KT_CONSENT_NOT_ASKED,
+  KT_CONSENT_GIVEN,
+  KT_CONSENT_REFUSED,
+  KT_CONSENT_WITHDRAWN,
+  KT_N_CONSENT_STATUSES
+} KtConsentStatus;
+
+typedef enum {
+  KT_FORM_SPOKEN,
+  KT_FORM_WRITTEN,          /* for the agreement: signed */
+  KT_N_FORMS
+} KtForm;
+
+typedef enum {
+  KT_NETWORK_INFORMAL,      /* family, friends, neighbours, carers */
+  KT_NETWORK_VOLUNTEER,     /* volunteers and general provisions */
+  KT_NETWORK_PROFESSIONAL,
+  KT_N_NETWORK_KINDS
+} KtNetworkKind;
+
+/* A household member.  No national ID number, ever. */
+typedef struct {
+  char *id;
+  char *name;
+  int   birth_year;       /* 0 when unknown */
+  char *relation;         /* relation to the applicant: "zelf", "partner", "kind" … */
+} KtMember;
+
+/* Consent for one purpose towards one party. */
+typedef struct {
+  char            *id;
+  char            *purpose;     /* "gegevens delen met de huisarts" */
+  char            *party;       /* who receives */
+  KtConsentStatus  status;
+  char            *date;        /* ISO date or NULL */
+  KtForm           form;
+  gboolean         share_without_consent;
+  char            *reasoning;   /* required when share_without_consent */
+} KtConsent;
+
+/* A person or organisation around the household. */
+typedef struct {
+  char          *id;
+  char          *name;
+  char          *relation;
+  KtNetworkKind  kind;
+  char          *organisation;
+  char          *role;
+  char          *contact;
+  char          *frequency;   /* "elke week" */
+} KtNetworkPerson;
+
+/* The request as the intaker took it. */
+typedef struct {
+  char      *date;                 /* ISO date the request came in */
+  KtChannel  channel;
+  char      *question;             /* in the resident's own words */
+  char      *intaker;              /* account name */
+  KtUrgency  urgency;
+  gboolean   safety_concern;
+  char      *safety_note;
+  char      *own_strength;         /* what the resident tried, who could help */
+  gboolean   client_support_offered;
+  gboolean   own_plan_wanted;      /* resident hands in their own plan */
+} KtRequest;
+
+typedef struct {
+  KtRecordHeader  header;          /* kind == KT_KIND_CASE */
+
+  char           *household;       /* display name: "Familie Jansen" */
+  GPtrArray      *members;         /* (element-type KtMember) */
+  char           *address;
+  char           *phone;
+  char           *email;
+  KtRequest       request;
+  GPtrArray      *consents;        /* (element-type KtConsent) */
+  GPtrArray      *network;         /* (element-type KtNetworkPerson) */
+
+  char           *team;
+  char           *coach;           /* assigned coach's account, or NULL */
+  char           *lead_id;         /* network person id, or "coach" */
+  char           *contact_person_id;
+  char           *evaluator_id;
+
+  KtPhase         phase;
+  char           *conversation_deadline;  /* computed from request.date */
+  char           *own_plan_deadline;      /* computed from request.date */
+  char           *evaluation_date;
+  char           *follow_up_date;
+
+  gboolean        solved_at_desk;
+  char           *desk_note;
+} KtCase;
+
+#define KT_TYPE_CASE (kt_case_get_type ())
+GType   kt_case_get_type (void) G_GNUC_CONST;
+
+/* A new empty case with a fresh id, rev 0 (transfer full). */
+KtCase *kt_case_new   (void);
+KtCase *kt_case_ref   (KtCase *self);
+void    kt_case_unref (KtCase *self);
+/* A deep copy (transfer full). */
+KtCase *kt_case_copy  (const KtCase *self);
+
+KtMember        *kt_member_new           (void);
+void             kt_member_free          (KtMember *member);
+KtConsent       *kt_consent_new          (void);
+void             kt_consent_free         (KtConsent *consent);
+KtNetworkPerson *kt_network_person_new   (void);
+void             kt_network_person_free  (KtNetworkPerson *person);
+
+/* Sets the deadlines from request.date and the two periods in days. */
+void         kt_case_compute_deadlines (KtCase *self,
+                                        int     conversation_days,
+                                        int     own_plan_days);
+/* The nearest deadline that still matters in the current phase, or NULL. */
+const char  *kt_case_next_deadline     (const KtCase *self);
+/* FALSE with a translated message when a consent shares without consent but
+ * gives no written reasoning. */
+gboolean     kt_case_check_consents    (const KtCase *self,
+                                        GError      **error);
+KtNetworkPerson *kt_case_find_person   (const KtCase *self,
+                                        const char   *person_id);
+
+const char *kt_phase_to_string        (KtPhase phase);     /* stable id: "registered" */
+gboolean    kt_phase_from_string      (const char *str, KtPhase *phase);
+const char *kt_phase_get_label        (KtPhase phase);     /* translated */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCase, kt_case_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtMember, kt_member_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConsent, kt_consent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtNetworkPerson, kt_network_person_free)
+
+G_END_DECLS

@@ -1,0 +1,165 @@
+/* kt-conversation.h: KtConversation, the keukentafelgesprek and its wheel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KT_DOMAIN_NOT_YET,
+  KT_DOMAIN_DISCUSSED,
+  KT_DOMAIN_SKIPPED,
+  KT_N_DOMAIN_STATES
+} KtDomainState;
+
+/* Who already helps in a domain: a set. */
+typedef enum {
+  KT_HELPER_SELF          = 1 << 0,
+  KT_HELPER_NETWORK       = 1 << 1,
+  KT_HELPER_VOLUNTEERS    = 1 << 2,   /* volunteers and general provisions */
+  KT_HELPER_PROFESSIONALS = 1 << 3,
+} KtHelpers;
+#define KT_HELPERS_ALL 0xf
+
+/* Who was present: a set. */
+typedef enum {
+  KT_PRESENT_RESIDENT         = 1 << 0,
+  KT_PRESENT_PARTNER          = 1 << 1,
+  KT_PRESENT_CARER            = 1 << 2,
+  KT_PRESENT_CLIENT_SUPPORTER = 1 << 3,
+  KT_PRESENT_INTERPRETER      = 1 << 4,
+} KtPresent;
+#define KT_PRESENT_ALL 0x1f
+
+/* Self-reliance levels 1–5; 0 means "not scored". */
+#define KT_LEVEL_NONE 0
+#define KT_LEVEL_MIN  1
+#define KT_LEVEL_MAX  5
+
+typedef struct {
+  char          *domain_id;     /* catalogue id: "geldzaken" */
+  KtDomainState  state;
+  char          *skip_reason;   /* required when skipped */
+  char          *going_well;
+  char          *concern;
+  int            level;         /* KT_LEVEL_NONE or 1..5 */
+  KtHelpers      helpers;
+  char          *wish;
+  int            priority;      /* 0 none, 1 high, 2 medium, 3 low */
+  gboolean       safety_flag;
+} KtDomainEntry;
+
+/* The safety check for one household member (children first). */
+typedef struct {
+  char     *member_id;
+  gboolean  checked;
+  gboolean  concern;
+  char     *note;
+} KtSafetyCheck;
+
+/* The participation wheel: six segments, four rings. */
+typedef enum {
+  KT_SEGMENT_ZELFSTANDIG,       /* Zelfstandig functioneren */
+  KT_SEGMENT_SOCIAAL,           /* Sociale contacten */
+  KT_SEGMENT_DEELNEMEN,         /* Maatschappelijk deelnemen */
+  KT_SEGMENT_BIJDRAGEN,         /* Maatschappelijk bijdragen */
+  KT_SEGMENT_VAARDIGHEDEN,      /* Vaardigheden ontwikkelen */
+  KT_SEGMENT_WERK,              /* Betaald werk */
+  KT_N_SEGMENTS
+} KtSegment;
+
+typedef enum {
+  KT_RING_OWN,                  /* eigen kracht */
+  KT_RING_NETWORK,              /* netwerk */
+  KT_RING_VOLUNTEERS,           /* vrijwilligers en algemene voorzieningen */
+  KT_RING_PROFESSIONALS,        /* professionals en maatwerk */
+  KT_N_RINGS
+} KtRing;
+
+/* Wheel levels 0–4; -1 means "not set". */
+#define KT_WHEEL_UNSET  (-1)
+#define KT_WHEEL_MAX    4
+
+typedef struct {
+  char   *person_id;            /* network person id, or "self" for the resident */
+  KtRing  ring;
+} KtSupporter;
+
+typedef struct {
+  int        current;           /* KT_WHEEL_UNSET or 0..4 */
+  int        target;
+  int        previous;          /* level at the conversation before, for evaluations */
+  GPtrArray *supporters;        /* (element-type KtSupporter) */
+} KtWheelSegment;
+
+/* At an evaluation: progress per goal of the plan. */
+typedef struct {
+  char *goal_id;
+  int   status;                 /* a KtGoalStatus */
+  char *note;
+} KtGoalProgress;
+
+typedef struct {
+  KtRecordHeader  header;       /* kind == KT_KIND_CONVERSATION */
+
+  char           *case_id;
+  char           *date;
+  KtPresent       present;
+  char           *catalogue_id;
+  int             catalogue_version;
+  GPtrArray      *entries;      /* (element-type KtDomainEntry), in the coach's order */
+  GPtrArray      *safety_checks;/* (element-type KtSafetyCheck) */
+  KtWheelSegment  wheel[KT_N_SEGMENTS];
+  char           *own_words;    /* the resident's own words */
+  char           *notes;        /* professional notes: hidden in meekijkstand */
+  gboolean        complete;
+  gboolean        is_evaluation;
+  GPtrArray      *progress;     /* (element-type KtGoalProgress) */
+} KtConversation;
+
+#define KT_TYPE_CONVERSATION (kt_conversation_get_type ())
+GType           kt_conversation_get_type (void) G_GNUC_CONST;
+
+KtConversation *kt_conversation_new   (void);
+KtConversation *kt_conversation_ref   (KtConversation *self);
+void            kt_conversation_unref (KtConversation *self);
+KtConversation *kt_conversation_copy  (const KtConversation *self);
+
+KtDomainEntry  *kt_domain_entry_new   (const char *domain_id);
+void            kt_domain_entry_free  (KtDomainEntry *entry);
+KtSafetyCheck  *kt_safety_check_new   (const char *member_id);
+void            kt_safety_check_free  (KtSafetyCheck *check);
+KtSupporter    *kt_supporter_new      (const char *person_id, KtRing ring);
+void            kt_supporter_free     (KtSupporter *supporter);
+KtGoalProgress *kt_goal_progress_new  (const char *goal_id);
+void            kt_goal_progress_free (KtGoalProgress *progress);
+
+KtDomainEntry  *kt_conversation_find_entry (const KtConversation *self,
+                                            const char           *domain_id);
+/* TRUE when any domain entry or member safety check carries a safety flag. */
+gboolean        kt_conversation_has_safety_flag (const KtConversation *self);
+/* Counts for the coverage line. */
+void            kt_conversation_count (const KtConversation *self,
+                                       guint *discussed,
+                                       guint *skipped,
+                                       guint *not_yet);
+/* Marks the conversation complete, or fails with a translated message naming
+ * what is still open (domains neither discussed nor skipped). */
+gboolean        kt_conversation_complete (KtConversation *self,
+                                          GError        **error);
+/* Skips a domain with a reason; refuses the safety domain and empty reasons. */
+gboolean        kt_conversation_skip     (KtConversation *self,
+                                          const char     *domain_id,
+                                          const char     *reason,
+                                          GError        **error);
+
+const char *kt_segment_to_string (KtSegment segment);   /* stable id */
+const char *kt_ring_to_string    (KtRing ring);         /* stable id */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConversation, kt_conversation_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtDomainEntry, kt_domain_entry_free)
+
+G_END_DECLS

@@ -1,0 +1,160 @@
+/* kt-plan.h: KtPlan, the ondersteuningsplan made with the household
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-types.h"
+#include "kt-conversation.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KT_ACTOR_RESIDENT,
+  KT_ACTOR_NETWORK,
+  KT_ACTOR_VOLUNTEER,           /* a volunteer or general provision */
+  KT_ACTOR_PROFESSIONAL,
+  KT_N_ACTORS
+} KtActor;
+
+typedef enum {
+  KT_GOAL_OPEN,
+  KT_GOAL_IN_PROGRESS,
+  KT_GOAL_ACHIEVED,
+  KT_GOAL_STOPPED,
+  KT_N_GOAL_STATUSES
+} KtGoalStatus;
+
+typedef enum {
+  KT_AGREEMENT_NONE,            /* not yet asked */
+  KT_AGREEMENT_AGREED,
+  KT_AGREEMENT_PARTLY,
+  KT_AGREEMENT_NOT,
+  KT_N_AGREEMENTS
+} KtAgreementState;
+
+typedef enum {
+  KT_REVIEW_DRAFT,
+  KT_REVIEW_SUBMITTED,
+  KT_REVIEW_APPROVED,
+  KT_REVIEW_RETURNED,
+  KT_N_REVIEW_STATES
+} KtReviewState;
+
+typedef struct {
+  char     *id;
+  char     *what;
+  KtActor   actor;
+  char     *who;                /* a name, or a network person id */
+  char     *due;                /* ISO date or NULL */
+  gboolean  done;
+} KtAction;
+
+typedef struct {
+  char         *id;
+  char         *title;
+  GStrv         domains;        /* catalogue ids, may be empty */
+  guint         segments;       /* bit set of KtSegment */
+  char         *difference;     /* what will be different when it works */
+  GPtrArray    *actions;        /* (element-type KtAction) */
+  char         *evaluation_date;
+  KtGoalStatus  status;
+  GPtrArray    *progress_notes; /* (element-type utf8) */
+} KtGoal;
+
+typedef struct {
+  char     *id;
+  char     *name;
+  gboolean  tailored;           /* maatwerk: needs the three considerations */
+  char     *acceptable;         /* is it acceptable for the resident? */
+  char     *cost_reasonable;    /* cost against the standard offer */
+  char     *own_options;        /* what can the resident and network do themselves */
+} KtProvision;
+
+typedef struct {
+  char     *risks;
+  char     *agreements;
+  char     *who_watches;
+  gboolean  veilig_thuis_consulted;
+} KtSafetyPlan;
+
+/* One stroke of a drawn signature: x,y pairs normalised to 0..1. */
+typedef struct {
+  GArray *points;               /* (element-type double) x0,y0,x1,y1,… */
+} KtStroke;
+
+typedef struct {
+  KtAgreementState  state;
+  char             *date;
+  char             *remarks;    /* in the resident's own words */
+  KtForm            form;       /* spoken or signed (written) */
+  GPtrArray        *signature;  /* (element-type KtStroke), empty when none */
+} KtAgreement;
+
+typedef struct {
+  char   *goal_id;              /* NULL: about the whole plan */
+  char   *author;
+  char   *text;
+  gint64  at;
+} KtReviewComment;
+
+typedef struct {
+  KtRecordHeader  header;       /* kind == KT_KIND_PLAN */
+
+  char           *case_id;
+  int             version;      /* 1, 2 … a revised plan after return is a new version */
+  char           *question;
+  GPtrArray      *goals;        /* (element-type KtGoal), in priority order */
+  char           *case_lead;
+  char           *contact_person;
+  char           *evaluator;
+  GPtrArray      *provisions;   /* (element-type KtProvision) */
+  gboolean        safety_required;  /* set from the conversation's safety flags */
+  KtSafetyPlan    safety;
+  KtAgreement     agreement;
+  KtReviewState   review;
+  char           *author;
+  char           *reviewer;
+  gint64          submitted_at;
+  GPtrArray      *comments;     /* (element-type KtReviewComment) */
+} KtPlan;
+
+#define KT_TYPE_PLAN (kt_plan_get_type ())
+GType   kt_plan_get_type (void) G_GNUC_CONST;
+
+KtPlan *kt_plan_new   (void);
+KtPlan *kt_plan_ref   (KtPlan *self);
+void    kt_plan_unref (KtPlan *self);
+KtPlan *kt_plan_copy  (const KtPlan *self);
+
+KtGoal          *kt_goal_new            (void);
+void             kt_goal_free           (KtGoal *goal);
+KtAction        *kt_action_new          (void);
+void             kt_action_free         (KtAction *action);
+KtProvision     *kt_provision_new       (void);
+void             kt_provision_free      (KtProvision *provision);
+KtStroke        *kt_stroke_new          (void);
+void             kt_stroke_free         (KtStroke *stroke);
+KtReviewComment *kt_review_comment_new  (void);
+void             kt_review_comment_free (KtReviewComment *comment);
+
+/* Checks the plan's rules (safety section when required, the three
+ * considerations for every tailored provision); FALSE with a translated
+ * message naming the first thing missing. */
+gboolean kt_plan_validate  (const KtPlan *self,
+                            GError      **error);
+/* TRUE while the plan is submitted or approved: the editor is read-only. */
+gboolean kt_plan_is_locked (const KtPlan *self);
+/* Validates and moves a draft or returned plan to submitted. */
+gboolean kt_plan_submit    (KtPlan  *self,
+                            GError **error);
+/* A new draft version from a returned or approved plan (transfer full). */
+KtPlan  *kt_plan_new_version (const KtPlan *self);
+
+const char *kt_review_state_to_string (KtReviewState state);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtPlan, kt_plan_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoal, kt_goal_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAction, kt_action_free)
+
+G_END_DECLS

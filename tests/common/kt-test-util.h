@@ -1,0 +1,21 @@
+/* kt-test-util.h: helpers shared by every test suite
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A fresh temporary directory, removed with everything in it by
+ * kt_test_tmpdir_free (transfer full). */
+char *kt_test_tmpdir_new  (const char *prefix);
+void  kt_test_tmpdir_free (char *path);
+
+/* Path of a file in the source tree / build tree (transfer full). */
+char *kt_test_source_path (const char *relative);
+char *kt_test_build_path  (const char *relative);
+
+
+G_END_DECLS
