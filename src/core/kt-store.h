@@ -1,0 +1,158 @@
+/* kt-store.h: KtStore, the encrypted local store of one user
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kt-codec.h"
+
+G_BEGIN_DECLS
+
+#define KT_STORE_ERROR (kt_store_error_quark ())
+GQuark kt_store_error_quark (void);
+
+typedef enum {
+  KT_STORE_ERROR_LOCKED,             /* keyring locked, or the store is idle-locked */
+  KT_STORE_ERROR_NO_SECRET_SERVICE,  /* no Secret Service on the bus: use a passphrase */
+  KT_STORE_ERROR_KEY_MISSING,        /* database exists but its key is gone; nothing created */
+  KT_STORE_ERROR_WRONG_PASSPHRASE,
+  KT_STORE_ERROR_TOO_MANY_ATTEMPTS,  /* wait before trying again (growing delay) */
+  KT_STORE_ERROR_TAMPERED,           /* a record failed authentication: quarantined */
+  KT_STORE_ERROR_CORRUPT,            /* the database file is damaged: kept untouched */
+  KT_STORE_ERROR_DISK_FULL,          /* the draft stays in memory and is retried */
+  KT_STORE_ERROR_NOT_FOUND,
+  KT_STORE_ERROR_IO,
+} KtStoreError;
+
+typedef enum {
+  KT_KEY_SOURCE_KEYRING,             /* data key kept in the Secret Service */
+  KT_KEY_SOURCE_PASSPHRASE,          /* data key wrapped with an Argon2id key */
+} KtKeySource;
+
+/* Sync state of a record, stored in the clear beside it. */
+typedef enum {
+  KT_SYNC_LOCAL,                     /* a draft: never leaves the device */
+  KT_SYNC_PENDING,                   /* shared, waiting in the outbox */
+  KT_SYNC_SYNCED,
+  KT_SYNC_CONFLICT,
+} KtSyncState;
+
+/* What the case list shows, decrypted from a small summary kept beside
+ * each case so the list never decodes whole documents. */
+typedef struct {
+  char    *id;
+  char    *household;
+  KtPhase  phase;
+  char    *next_deadline;           /* ISO date or NULL */
+  gboolean safety_concern;
+  gint64   updated;
+} KtCaseSummary;
+
+void kt_case_summary_free (KtCaseSummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCaseSummary, kt_case_summary_free)
+
+#define KT_TYPE_STORE (kt_store_get_type ())
+G_DECLARE_FINAL_TYPE (KtStore, kt_store, KT, STORE, GObject)
+
+/* A store on the database file at @path; nothing is opened yet. */
+KtStore     *kt_store_new              (const char *path);
+const char  *kt_store_get_path         (KtStore *self);
+gboolean     kt_store_exists           (KtStore *self);
+KtKeySource  kt_store_get_key_source   (KtStore *self);
+gboolean     kt_store_is_locked        (KtStore *self);
+
+/* Opens (or on first run creates) the store.  With KT_KEY_SOURCE_KEYRING the
+ * passphrase is ignored.  Never creates a new key over an existing database. */
+void         kt_store_open_async       (KtStore             *self,
+                                        KtKeySource          source,
+                                        const char          *passphrase,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     kt_store_open_finish      (KtStore      *self,
+                                        GAsyncResult *result,
+                                        GError      **error);
+gboolean     kt_store_open_sync        (KtStore      *self,
+                                        KtKeySource   source,
+                                        const char   *passphrase,
+                                        GCancellable *cancellable,
+                                        GError      **error);
+
+/* Re-wraps the data key; records are not re-encrypted. */
+gboolean     kt_store_change_passphrase (KtStore    *self,
+                                         const char *old_passphrase,
+                                         const char *new_passphrase,
+                                         GError    **error);
+
+/* Idle lock: flushes every pending draft, then wipes the key from memory
+ * and emits ::locked.  kt_store_unlock_* takes the key back. */
+void         kt_store_lock             (KtStore *self);
+void         kt_store_set_idle_timeout (KtStore *self,
+                                        guint    seconds);
+/* Tells the store the user did something, restarting the idle timer. */
+void         kt_store_touch            (KtStore *self);
+gboolean     kt_store_unlock_sync      (KtStore      *self,
+                                        const char   *passphrase,
+                                        GCancellable *cancellable,
+                                        GError      **error);
+
+/* Autosave: call on every change.  The store keeps a reference to the
+ * document, bumps its rev, and writes it within one second on a worker
+ * thread; several calls in that second coalesce into one write.
+ * Failures are reported through ::save-failed and retried. */
+void         kt_store_autosave_case         (KtStore *self, KtCase *kase);
+void         kt_store_autosave_conversation (KtStore *self, KtConversation *conversation);
+void         kt_store_autosave_plan         (KtStore *self, KtPlan *plan);
+/* Writes everything pending now (page change, quit); blocks only on the
+ * worker, never on the network. */
+gboolean     kt_store_flush            (KtStore *self,
+                                        GError **error);
+void         kt_store_flush_async      (KtStore             *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     kt_store_flush_finish     (KtStore      *self,
+                                        GAsyncResult *result,
+                                        GError      **error);
+
+/* Direct save of one document in one transaction (tests, sync). */
+gboolean     kt_store_save_document    (KtStore          *self,
+                                        const KtDocument *doc,
+                                        KtSyncState       sync_state,
+                                        GError          **error);
+
+/* Loading (transfer full); TAMPERED records are quarantined and fail. */
+KtCase         *kt_store_load_case         (KtStore *self, const char *id, GError **error);
+KtConversation *kt_store_load_conversation (KtStore *self, const char *id, GError **error);
+KtPlan         *kt_store_load_plan         (KtStore *self, const char *id, GError **error);
+
+/* Ids of the conversations / plans of one case, oldest first. */
+GPtrArray   *kt_store_list_ids_for_case (KtStore    *self,
+                                         KtKind      kind,
+                                         const char *case_id,
+                                         GError    **error);
+
+/* The fast path for the case list (element-type KtCaseSummary). */
+GPtrArray   *kt_store_list_cases       (KtStore *self,
+                                        GError **error);
+void         kt_store_list_cases_async (KtStore             *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GPtrArray   *kt_store_list_cases_finish (KtStore      *self,
+                                         GAsyncResult *result,
+                                         GError      **error);
+
+/* Records that failed authentication, by id (element-type utf8). */
+GPtrArray   *kt_store_list_quarantined (KtStore *self);
+
+/* Sync bookkeeping: plain columns, no client data. */
+gboolean     kt_store_set_sync_state   (KtStore     *self,
+                                        const char  *id,
+                                        KtSyncState  state,
+                                        gint64       server_rev,
+                                        GError     **error);
+
+G_END_DECLS
