@@ -438,6 +438,7 @@ bind_bytes (sqlite3_stmt *stmt,
 gboolean
 kt_record_store_put (KtRecordStore   *self,
                      const KtRecord  *record,
+                     gboolean         set_sync_state,
                      GError         **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
@@ -458,8 +459,13 @@ kt_record_store_put (KtRecordStore   *self,
     summary = seal_part (self, record, record->summary, "summary");
 
   insert = prepare (self,
-                    "INSERT OR REPLACE INTO records (id, kind, rev, case_id, created, updated,"
-                    " sync_state, server_rev, summary, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    set_sync_state
+                    ? "INSERT OR REPLACE INTO records (id, kind, rev, case_id, created, updated,"
+                      " sync_state, server_rev, summary, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                    : "INSERT INTO records (id, kind, rev, case_id, created, updated,"
+                      " sync_state, server_rev, summary, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?9, ?10)"
+                      " ON CONFLICT (id) DO UPDATE SET kind = ?2, rev = ?3, case_id = ?4, created = ?5,"
+                      " updated = ?6, summary = ?9, body = ?10",
                     error);
   if (insert == NULL)
     return FALSE;

@@ -66,9 +66,12 @@ void      kt_record_store_set_key  (KtRecordStore *self,
 gboolean  kt_record_store_has_key  (KtRecordStore *self);
 
 /* Writes @record (body and summary sealed with the key) in one durable
- * transaction and lifts any quarantine of its id. */
+ * transaction and lifts any quarantine of its id.  Unless @set_sync_state,
+ * an existing record keeps its sync state and server revision (a new one
+ * starts as KT_SYNC_LOCAL). */
 gboolean  kt_record_store_put      (KtRecordStore  *self,
                                     const KtRecord *record,
+                                    gboolean        set_sync_state,
                                     GError        **error);
 /* The record with its body opened (transfer full).  A record whose body does
  * not authenticate is quarantined and fails with KT_STORE_ERROR_TAMPERED. */
