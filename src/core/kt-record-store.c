@@ -370,6 +370,21 @@ kt_record_store_has_key (KtRecordStore *self)
   return self->key != NULL;
 }
 
+gboolean
+kt_record_store_limit_pages_for_test (KtRecordStore *self,
+                                      guint          pages)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA page_count", NULL);
+  g_autofree char *sql = NULL;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                         (gint64) sqlite3_column_int64 (stmt, 0) + pages);
+  return exec (self, sql, NULL);
+}
+
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
 void
 kt_record_store_bench_set_plaintext (KtRecordStore *self,

@@ -94,6 +94,10 @@ gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,
                                              gint64         server_rev,
                                              GError       **error);
 
+/* Lets the file grow by at most @pages pages (tests of a full disk). */
+gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,
+                                                 guint          pages);
+
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
 /* Only in the copy of the core built for bench/: writes records without
  * encryption so the benchmark can measure what encryption costs. */
