@@ -49,7 +49,7 @@ kt_wheel_geometry_init (KtWheelGeometry *geo,
   ring_width = radius * (1.0 - RINGS_FRACTION) / KT_N_RINGS;
   for (int r = 0; r < KT_N_RINGS; r++)
     {
-      geo->ring_inner[r] = radius * RINGS_FRACTION + r * ring_width;
+      geo->ring_inner[r] = r == 0 ? radius * RINGS_FRACTION : geo->ring_outer[r - 1];
       geo->ring_outer[r] = geo->ring_inner[r] + ring_width;
     }
   geo->ring_outer[KT_N_RINGS - 1] = radius;
