@@ -11,13 +11,13 @@
 #include <math.h>
 
 /* Proportions of the wheel's outer radius. */
-#define CENTRE_FRACTION     0.15
-#define LEVELS_FRACTION     0.62
-#define RINGS_FRACTION      0.65
+#define CENTRE_FRACTION     0.14
+#define LEVELS_FRACTION     0.58
+#define RINGS_FRACTION      0.60
 #define LABEL_GAP_FRACTION  0.06
 #define LABEL_REACH         0.55   /* how far past the rings a label may be hit */
 /* Room the labels need beside and above the wheel, as multiples of its radius. */
-#define WIDTH_PER_RADIUS    (2.0 * 1.42)
+#define WIDTH_PER_RADIUS    (2.0 * 1.62)
 #define HEIGHT_PER_RADIUS   (2.0 * 1.22)
 
 #define SEGMENT_SPAN (2.0 * G_PI / KT_N_SEGMENTS)
@@ -189,7 +189,7 @@ kt_wheel_geometry_place_chips (const KtWheelGeometry *geo,
 {
   double width = geo->ring_outer[ring] - geo->ring_inner[ring];
   double mid = (geo->ring_inner[ring] + geo->ring_outer[ring]) / 2.0;
-  double radius = width * 0.42;
+  double radius = width * 0.46;
   double usable = mid * SEGMENT_SPAN * 0.92;
   guint fit = (guint) floor (usable / (2.0 * radius * 1.15));
   guint shown;
