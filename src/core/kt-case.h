@@ -164,6 +164,23 @@ const char *kt_phase_to_string        (KtPhase phase);     /* stable id: "regist
 gboolean    kt_phase_from_string      (const char *str, KtPhase *phase);
 const char *kt_phase_get_label        (KtPhase phase);     /* translated */
 
+/* Stable ids of the other enums, as the JSON codec writes them. */
+const char *kt_channel_to_string        (KtChannel channel);       /* "phone" */
+gboolean    kt_channel_from_string      (const char *str, KtChannel *channel);
+const char *kt_channel_get_label        (KtChannel channel);       /* translated */
+const char *kt_urgency_to_string        (KtUrgency urgency);       /* "normal" */
+gboolean    kt_urgency_from_string      (const char *str, KtUrgency *urgency);
+const char *kt_urgency_get_label        (KtUrgency urgency);       /* translated */
+const char *kt_consent_status_to_string (KtConsentStatus status);  /* "not_asked" */
+gboolean    kt_consent_status_from_string (const char *str, KtConsentStatus *status);
+const char *kt_consent_status_get_label (KtConsentStatus status);  /* translated */
+const char *kt_form_to_string           (KtForm form);             /* "spoken" */
+gboolean    kt_form_from_string         (const char *str, KtForm *form);
+const char *kt_form_get_label           (KtForm form);             /* translated */
+const char *kt_network_kind_to_string   (KtNetworkKind kind);      /* "informal" */
+gboolean    kt_network_kind_from_string (const char *str, KtNetworkKind *kind);
+const char *kt_network_kind_get_label   (KtNetworkKind kind);      /* translated */
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCase, kt_case_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtMember, kt_member_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConsent, kt_consent_free)

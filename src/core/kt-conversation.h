@@ -39,6 +39,11 @@ typedef enum {
 #define KT_LEVEL_MIN  1
 #define KT_LEVEL_MAX  5
 
+/* The domain that can never be skipped. */
+#define KT_SAFETY_DOMAIN_ID "veiligheid"
+/* The person id of the resident in a wheel segment's supporters. */
+#define KT_SUPPORTER_SELF "self"
+
 typedef struct {
   char          *domain_id;     /* catalogue id: "geldzaken" */
   KtDomainState  state;
@@ -147,19 +152,35 @@ void            kt_conversation_count (const KtConversation *self,
                                        guint *skipped,
                                        guint *not_yet);
 /* Marks the conversation complete, or fails with a translated message naming
- * what is still open (domains neither discussed nor skipped). */
+ * what is still open (domains neither discussed nor skipped, by id, and
+ * member safety checks not yet done).  An empty conversation is never complete. */
 gboolean        kt_conversation_complete (KtConversation *self,
                                           GError        **error);
-/* Skips a domain with a reason; refuses the safety domain and empty reasons. */
+/* Skips a domain with a reason; refuses the safety domain
+ * (KT_SAFETY_DOMAIN_ID), empty reasons and domains without an entry. */
 gboolean        kt_conversation_skip     (KtConversation *self,
                                           const char     *domain_id,
                                           const char     *reason,
                                           GError        **error);
 
-const char *kt_segment_to_string (KtSegment segment);   /* stable id */
-const char *kt_ring_to_string    (KtRing ring);         /* stable id */
+const char *kt_segment_to_string (KtSegment segment);   /* stable id: "zelfstandig" */
+gboolean    kt_segment_from_string (const char *str, KtSegment *segment);
+const char *kt_ring_to_string    (KtRing ring);         /* stable id: "own" */
+gboolean    kt_ring_from_string  (const char *str, KtRing *ring);
+const char *kt_domain_state_to_string   (KtDomainState state);   /* "not_yet" */
+gboolean    kt_domain_state_from_string (const char *str, KtDomainState *state);
+/* Stable ids of single bits of KtHelpers ("self", "network", "volunteers",
+ * "professionals") and KtPresent ("resident", "partner", "carer",
+ * "client_supporter", "interpreter"); NULL for anything but one known bit. */
+const char *kt_helper_to_string  (KtHelpers helper);
+gboolean    kt_helper_from_string (const char *str, KtHelpers *helper);
+const char *kt_present_to_string (KtPresent present);
+gboolean    kt_present_from_string (const char *str, KtPresent *present);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConversation, kt_conversation_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtDomainEntry, kt_domain_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSafetyCheck, kt_safety_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSupporter, kt_supporter_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoalProgress, kt_goal_progress_free)
 
 G_END_DECLS

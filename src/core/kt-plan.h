@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kt-types.h"
+#include "kt-case.h"   /* KtForm */
 #include "kt-conversation.h"
 
 G_BEGIN_DECLS
@@ -148,13 +149,30 @@ gboolean kt_plan_is_locked (const KtPlan *self);
 /* Validates and moves a draft or returned plan to submitted. */
 gboolean kt_plan_submit    (KtPlan  *self,
                             GError **error);
-/* A new draft version from a returned or approved plan (transfer full). */
+/* A new draft version from a returned or approved plan (transfer full): a new
+ * record (fresh id, rev 0) with version + 1, review state draft, the goals,
+ * provisions, roles and comments carried over, and the agreement cleared
+ * (the resident agrees to the new version anew). */
 KtPlan  *kt_plan_new_version (const KtPlan *self);
 
-const char *kt_review_state_to_string (KtReviewState state);
+const char *kt_review_state_to_string (KtReviewState state);       /* "draft" */
+gboolean    kt_review_state_from_string (const char *str, KtReviewState *state);
+const char *kt_review_state_get_label (KtReviewState state);       /* translated */
+const char *kt_actor_to_string        (KtActor actor);             /* "resident" */
+gboolean    kt_actor_from_string      (const char *str, KtActor *actor);
+const char *kt_actor_get_label        (KtActor actor);             /* translated */
+const char *kt_goal_status_to_string  (KtGoalStatus status);       /* "open" */
+gboolean    kt_goal_status_from_string (const char *str, KtGoalStatus *status);
+const char *kt_goal_status_get_label  (KtGoalStatus status);       /* translated */
+const char *kt_agreement_state_to_string (KtAgreementState state); /* "none" */
+gboolean    kt_agreement_state_from_string (const char *str, KtAgreementState *state);
+const char *kt_agreement_state_get_label (KtAgreementState state); /* translated */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtPlan, kt_plan_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoal, kt_goal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAction, kt_action_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtProvision, kt_provision_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStroke, kt_stroke_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtReviewComment, kt_review_comment_free)
 
 G_END_DECLS

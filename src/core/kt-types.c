@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kt-types.h"
+#include "kt-model-private.h"
 
 static const char * const kind_names[KT_N_KINDS] = {
   [KT_KIND_CASE] = "case",
@@ -124,4 +125,64 @@ kt_date_today (void)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   return g_date_time_format (now, "%Y-%m-%d");
+}
+
+G_DEFINE_QUARK (kt-model-error-quark, kt_model_error)
+
+gint64
+kt_now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+gboolean
+kt_text_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (!g_unichar_isspace (g_utf8_get_char (p)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+kt_enum_to_name (const char * const *names,
+                 guint               n_names,
+                 int                 value)
+{
+  if (value < 0 || (guint) value >= n_names)
+    return NULL;
+  return names[value];
+}
+
+gboolean
+kt_enum_from_name (const char * const *names,
+                   guint               n_names,
+                   const char         *str,
+                   int                *value)
+{
+  if (str == NULL)
+    return FALSE;
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (g_strcmp0 (names[i], str) == 0)
+        {
+          *value = (int) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+kt_enum_to_label (const char * const *labels,
+                  guint               n_labels,
+                  int                 value)
+{
+  const char *msgid = kt_enum_to_name (labels, n_labels, value);
+
+  return msgid != NULL ? g_dgettext (GETTEXT_PACKAGE, msgid) : NULL;
 }

@@ -19,6 +19,44 @@ G_BEGIN_DECLS
 /* Longest text field, in bytes (one field, not the document). */
 #define KT_TEXT_MAX_SIZE (64 * 1024)
 
+/* Limits on the number of elements in one array of a document; the decoder
+ * refuses a document over any of them (KT_CODEC_ERROR_TOO_LARGE).  A real
+ * household stays far below each. */
+#define KT_MAX_MEMBERS        64    /* case: members */
+#define KT_MAX_CONSENTS       256   /* case: consents */
+#define KT_MAX_NETWORK        512   /* case: network persons */
+#define KT_MAX_ENTRIES        128   /* conversation: domain entries */
+#define KT_MAX_SAFETY_CHECKS  64    /* conversation: safety checks */
+#define KT_MAX_SUPPORTERS     128   /* conversation: supporters in one wheel segment */
+#define KT_MAX_PROGRESS       256   /* conversation: goal progress items */
+#define KT_MAX_GOALS          128   /* plan: goals */
+#define KT_MAX_GOAL_DOMAINS   64    /* plan: domain ids of one goal */
+#define KT_MAX_ACTIONS        256   /* plan: actions of one goal */
+#define KT_MAX_NOTES          256   /* plan: progress notes of one goal */
+#define KT_MAX_PROVISIONS     128   /* plan: provisions */
+#define KT_MAX_COMMENTS       1024  /* plan: review comments */
+#define KT_MAX_STROKES        1024  /* plan: signature strokes */
+#define KT_MAX_STROKE_POINTS  8192  /* plan: numbers (x and y count apart) in one stroke */
+/* Limit on the total of signature numbers in one plan. */
+#define KT_MAX_SIGNATURE_POINTS 65536
+
+/* Errors of the model's own rules (completing a conversation, skipping a
+ * domain, submitting a plan …).  Messages are translated and never carry
+ * client data. */
+#define KT_MODEL_ERROR (kt_model_error_quark ())
+GQuark kt_model_error_quark (void);
+
+typedef enum {
+  KT_MODEL_ERROR_INCOMPLETE,                  /* domains or safety checks still open */
+  KT_MODEL_ERROR_SAFETY_NOT_SKIPPABLE,        /* the safety domain cannot be skipped */
+  KT_MODEL_ERROR_REASON_REQUIRED,             /* skipping needs a reason */
+  KT_MODEL_ERROR_UNKNOWN_DOMAIN,              /* no entry for that domain */
+  KT_MODEL_ERROR_SAFETY_PLAN_REQUIRED,        /* safety flag set, safety plan empty */
+  KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED,     /* tailored provision without the three considerations */
+  KT_MODEL_ERROR_CONSENT_REASONING_REQUIRED,  /* sharing without consent, no reasoning */
+  KT_MODEL_ERROR_LOCKED,                      /* the plan is submitted or approved */
+} KtModelError;
+
 /* The kinds of record that the store and the sync protocol carry. */
 typedef enum {
   KT_KIND_CASE,
@@ -53,6 +91,12 @@ char     *kt_date_add_days   (const char *iso_date,
 /* Days from @today to @iso_date: negative when @iso_date lies in the past. */
 int       kt_date_days_until (const char *iso_date,
                               GDate      *today);
+/* Current time in unix seconds. */
+gint64    kt_now_seconds     (void);
+
+/* TRUE when @text is NULL or holds only white space. */
+gboolean  kt_text_is_blank   (const char *text);
+
 /* Today's date as ISO 8601 (transfer full). */
 char     *kt_date_today      (void);
 
