@@ -250,6 +250,8 @@ node_to_bytes (JsonNode *node)
 
 /* Records */
 
+G_DEFINE_BOXED_TYPE (KtSyncRecord, kt_sync_record, kt_sync_record_copy, kt_sync_record_free)
+
 KtSyncRecord *
 kt_sync_record_new (void)
 {

@@ -61,6 +61,8 @@ typedef struct {
   GBytes *body;        /* a JSON object */
 } KtSyncRecord;
 
+#define KT_TYPE_SYNC_RECORD (kt_sync_record_get_type ())
+GType         kt_sync_record_get_type (void);
 KtSyncRecord *kt_sync_record_new  (void);
 KtSyncRecord *kt_sync_record_copy (const KtSyncRecord *self);
 void          kt_sync_record_free (KtSyncRecord *self);

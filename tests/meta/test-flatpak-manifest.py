@@ -12,7 +12,8 @@ import re
 import sys
 
 # pkg-config names the org.gnome.Platform runtime (GNOME 46 and later) ships.
-# GLib/GIO, json-glib, libsoup 3, libsecret, SQLite and cairo come from the
+# GLib/GIO, json-glib, libsoup 3, libsecret, SQLite, cairo (with its PDF
+# surface) and pangocairo come from the
 # freedesktop base or GNOME's own layer; GTK 4 and libadwaita are GNOME's.
 RUNTIME = {
     "glib-2.0", "gio-2.0", "gio-unix-2.0", "gobject-2.0",
@@ -20,7 +21,7 @@ RUNTIME = {
     "libsoup-3.0",
     "libsecret-1",
     "sqlite3",
-    "cairo",
+    "cairo", "cairo-pdf", "pangocairo",
     "gtk4",
     "libadwaita-1",
 }
