@@ -12,6 +12,7 @@
 
 #include "kt-role-format.h"
 #include "kt-team-overview.h"
+#include "kt-wheel-render.h"
 
 struct _KtReviewPage
 {
@@ -26,6 +27,7 @@ struct _KtReviewPage
   AdwPreferencesGroup *coverage_group;
   GtkFlowBox          *coverage_box;
   AdwPreferencesGroup *wheel_group;
+  GtkDrawingArea      *wheel_area;
   GtkBox              *wheel_box;
   GtkLabel            *question_label;
   GtkBox              *goals_box;
@@ -43,6 +45,7 @@ struct _KtReviewPage
   KtCatalogue         *catalogue;
   GPtrArray           *coaches;
   GPtrArray           *goal_entries;   /* (element-type GtkEntry), goal id in "goal-id" */
+  GHashTable          *initials;       /* person id → chip label on the wheel */
 };
 
 G_DEFINE_FINAL_TYPE (KtReviewPage, kt_review_page, ADW_TYPE_BIN)
@@ -134,9 +137,26 @@ person_name (KtReviewPage *self,
 }
 
 static void
+add_chip (KtReviewPage *self,
+          const char   *text,
+          const char   *css,
+          const char   *tooltip)
+{
+  GtkWidget *chip = gtk_label_new (text);
+
+  gtk_widget_add_css_class (chip, "coverage-chip");
+  gtk_widget_add_css_class (chip, css);
+  gtk_widget_set_tooltip_text (chip, tooltip);
+  gtk_flow_box_append (self->coverage_box, chip);
+}
+
+/* The strip names what needs a look (concerns, skipped, not discussed)
+ * and folds the domains discussed without a concern into one chip. */
+static void
 fill_coverage (KtReviewPage *self)
 {
-  guint discussed = 0, skipped = 0, not_yet = 0, concerns = 0;
+  guint discussed = 0, skipped = 0, not_yet = 0, concerns = 0, calm = 0;
+  g_autoptr(GString) calm_names = g_string_new (NULL);
   g_autofree char *summary = NULL;
   GtkWidget *child;
 
@@ -155,25 +175,37 @@ fill_coverage (KtReviewPage *self)
       const KtDomain *domain = kt_catalogue_get_domain (self->catalogue, i);
       KtDomainEntry *entry = kt_conversation_find_entry (self->conversation, domain->id);
       g_autofree char *text = NULL;
-      const char *mark, *css;
-      GtkWidget *chip;
 
       if (entry != NULL && kt_domain_entry_has_concern (entry))
-        mark = "!", css = "concern", concerns++;
+        {
+          text = g_strdup_printf ("! %s", domain->name);
+          add_chip (self, text, "concern", _("Discussed, with a concern"));
+          concerns++;
+        }
       else if (entry != NULL && entry->state == KT_DOMAIN_DISCUSSED)
-        mark = "✓", css = "discussed";
+        {
+          g_string_append_printf (calm_names, "%s%s", calm_names->len > 0 ? "\n" : "", domain->name);
+          calm++;
+        }
       else if (entry != NULL && entry->state == KT_DOMAIN_SKIPPED)
-        mark = "–", css = "skipped";
+        {
+          text = g_strdup_printf (_("– %s (skipped)"), domain->name);
+          add_chip (self, text, "skipped", entry->skip_reason);
+        }
       else
-        mark = "○", css = "not-yet";
+        {
+          text = g_strdup_printf (_("○ %s (not discussed)"), domain->name);
+          add_chip (self, text, "not-yet", NULL);
+        }
+    }
+  if (calm > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "✓ %u more discussed without a concern",
+                                                            "✓ %u more discussed without a concern", calm),
+                                               calm);
 
-      text = g_strdup_printf ("%s %s", mark, domain->name);
-      chip = gtk_label_new (text);
-      gtk_widget_add_css_class (chip, "coverage-chip");
-      gtk_widget_add_css_class (chip, css);
-      if (entry != NULL && entry->state == KT_DOMAIN_SKIPPED && entry->skip_reason != NULL)
-        gtk_widget_set_tooltip_text (chip, entry->skip_reason);
-      gtk_flow_box_append (self->coverage_box, chip);
+      add_chip (self, text, "discussed", calm_names->str);
     }
 
   kt_conversation_count (self->conversation, &discussed, &skipped, &not_yet);
@@ -182,10 +214,59 @@ fill_coverage (KtReviewPage *self)
   adw_preferences_group_set_description (self->coverage_group, summary);
 }
 
+static const char *
+chip_label (const char *person_id,
+            gpointer    user_data)
+{
+  KtReviewPage *self = user_data;
+  KtNetworkPerson *person;
+  char *initials;
+
+  if (g_strcmp0 (person_id, KT_SUPPORTER_SELF) == 0)
+    return _("Me");
+  initials = g_hash_table_lookup (self->initials, person_id);
+  if (initials == NULL)
+    {
+      person = self->kase != NULL ? kt_case_find_person (self->kase, person_id) : NULL;
+      initials = person != NULL && person->name != NULL ? kt_wheel_initials (person->name) : g_strdup ("?");
+      g_hash_table_insert (self->initials, g_strdup (person_id), initials);
+    }
+  return initials;
+}
+
+static void
+draw_wheel (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        user_data)
+{
+  KtReviewPage *self = user_data;
+  KtWheelGeometry geo;
+  KtWheelPalette palette;
+  KtWheelScene scene = { 0 };
+
+  if (self->conversation == NULL)
+    return;
+  kt_wheel_geometry_init (&geo, 0, 0, width, height);
+  kt_wheel_palette_init (&palette, adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  scene.segments = self->conversation->wheel;
+  for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
+    scene.names[s] = self->catalogue != NULL ? kt_catalogue_segment_name (self->catalogue, s)
+                                             : kt_segment_to_string (s);
+  scene.centre_label = _("Me");
+  scene.chip_label = chip_label;
+  scene.chip_label_data = self;
+  scene.selected = -1;
+  kt_wheel_render (cr, &geo, &scene, &palette);
+}
+
 static void
 fill_wheel (KtReviewPage *self)
 {
   kt_role_box_clear (self->wheel_box);
+  g_hash_table_remove_all (self->initials);
+  gtk_widget_queue_draw (GTK_WIDGET (self->wheel_area));
   gtk_widget_set_visible (GTK_WIDGET (self->wheel_group), self->conversation != NULL);
   if (self->conversation == NULL)
     return;
@@ -194,29 +275,24 @@ fill_wheel (KtReviewPage *self)
     {
       const KtWheelSegment *segment = &self->conversation->wheel[s];
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *name, *bar, *value;
+      GtkWidget *name, *value;
       g_autofree char *text = NULL;
 
       name = kt_role_label_new (self->catalogue != NULL
                                 ? kt_catalogue_segment_name (self->catalogue, s)
                                 : kt_segment_to_string (s), NULL);
-      gtk_widget_set_size_request (name, 220, -1);
-      bar = gtk_level_bar_new_for_interval (0, KT_WHEEL_MAX);
-      gtk_level_bar_set_mode (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_MODE_DISCRETE);
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), MAX (segment->current, 0));
-      gtk_widget_set_hexpand (bar, TRUE);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_set_hexpand (name, TRUE);
       if (segment->current == KT_WHEEL_UNSET)
         text = g_strdup (_("not filled in"));
       else if (segment->target == KT_WHEEL_UNSET)
         text = g_strdup_printf (_("now %d"), segment->current);
       else
-        text = g_strdup_printf (_("now %d · goal %d"), segment->current, segment->target);
+        text = g_strdup_printf (_("now %d → goal %d"), segment->current, segment->target);
       value = kt_role_label_new (text, "dim-label", "numeric", NULL);
-      gtk_widget_set_size_request (value, 110, -1);
+      gtk_label_set_xalign (GTK_LABEL (value), 1.0);
+      gtk_label_set_wrap (GTK_LABEL (value), FALSE);
 
       gtk_box_append (GTK_BOX (row), name);
-      gtk_box_append (GTK_BOX (row), bar);
       gtk_box_append (GTK_BOX (row), value);
       gtk_box_append (self->wheel_box, row);
     }
@@ -555,6 +631,7 @@ kt_review_page_dispose (GObject *object)
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
   g_clear_pointer (&self->goal_entries, g_ptr_array_unref);
+  g_clear_pointer (&self->initials, g_hash_table_unref);
   g_clear_object (&self->catalogue);
 
   G_OBJECT_CLASS (kt_review_page_parent_class)->dispose (object);
@@ -587,6 +664,7 @@ kt_review_page_class_init (KtReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, coverage_group);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, coverage_box);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, wheel_group);
+  gtk_widget_class_bind_template_child (widget_class, KtReviewPage, wheel_area);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, wheel_box);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, question_label);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, goals_box);
@@ -607,6 +685,8 @@ kt_review_page_init (KtReviewPage *self)
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->goal_entries = g_ptr_array_new ();
+  self->initials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gtk_drawing_area_set_draw_func (self->wheel_area, draw_wheel, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.return", FALSE);
 }

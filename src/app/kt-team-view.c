@@ -142,8 +142,8 @@ fill_attention (KtTeamView *self,
         continue;
       ago = kt_date_is_valid (kase->request.date)
             ? kt_role_format_days_ago (-kt_date_days_until (kase->request.date, today)) : g_strdup ("—");
-      subtitle = g_strdup_printf (_("Not assigned · request came in %s"), ago);
-      add_row (self->attention_list, household (kase), subtitle, _("Assign"), "dim-label");
+      subtitle = g_strdup_printf (_("Request came in %s"), ago);
+      add_row (self->attention_list, household (kase), subtitle, _("not assigned"), "overdue-mark");
       shown++;
     }
   for (guint i = 0; i < evaluations->len && shown < MAX_ATTENTION_ROWS; i++, shown++)
@@ -195,6 +195,7 @@ fill_domains (KtTeamView *self)
 {
   GPtrArray *counts = kt_team_overview_get_domain_counts (self->overview);
   guint max = MAX (kt_team_overview_get_max_domain_count (self->overview), 1);
+  g_autoptr(GtkSizeGroup) names = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
 
   list_clear (self->domains_list);
   for (guint i = 0; i < counts->len; i++)
@@ -208,11 +209,11 @@ fill_domains (KtTeamView *self)
       GtkWidget *value = gtk_label_new (number);
       g_autofree char *accessible = g_strdup_printf ("%s: %u", count->name, count->n_cases);
 
-      gtk_widget_set_margin_top (box, 8);
-      gtk_widget_set_margin_bottom (box, 8);
+      gtk_widget_set_margin_top (box, 5);
+      gtk_widget_set_margin_bottom (box, 5);
       gtk_widget_set_margin_start (box, 12);
       gtk_widget_set_margin_end (box, 12);
-      gtk_widget_set_size_request (name, 180, -1);
+      gtk_size_group_add_widget (names, name);
       gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), count->n_cases);
       /* One colour for every bar: the count matters, not a warning level. */
       gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
