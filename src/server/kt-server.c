@@ -787,7 +787,8 @@ check_write (KtRequest             *req,
   return TRUE;
 }
 
-/* Reads the record of a PUT; NULL after answering 400. */
+/* Reads the record of a PUT: @info and the canonical document in
+ * @body_json; FALSE after answering 400. */
 static gboolean
 read_pushed_record (KtRequest      *req,
                     KtDocumentInfo *info,
@@ -796,6 +797,8 @@ read_pushed_record (KtRequest      *req,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *field = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *canonical = NULL;
   JsonObject *object = read_json_object (req, &parser);
   const char *kind_name, *case_id;
   JsonNode *body;
@@ -815,9 +818,12 @@ read_pushed_record (KtRequest      *req,
   if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
     return respond_bad_request (req, "body"), FALSE;
 
-  if (!kt_server_document_inspect (body, info, &field, &error))
+  raw = json_to_string (body, FALSE);
+  canonical = kt_server_document_inspect (raw, strlen (raw), info, &field, &error);
+  if (canonical == NULL)
     {
-      g_autofree char *path = g_strconcat ("body.", field != NULL ? field : "", NULL);
+      g_autofree char *path = g_strconcat ("body", field != NULL && *field != '\0' ? "." : "",
+                                           field != NULL ? field : "", NULL);
       respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request", error->message, path);
       return FALSE;
     }
@@ -832,7 +838,7 @@ read_pushed_record (KtRequest      *req,
       g_strcmp0 (case_id, info->case_id) != 0)
     return respond_bad_request (req, "case_id"), FALSE;
 
-  *body_json = json_to_string (body, FALSE);
+  *body_json = g_steal_pointer (&canonical);
   return TRUE;
 }
 
@@ -1108,6 +1114,7 @@ handle_review (KtRequest *req)
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *field = NULL;
   JsonObject *object;
   const char *decision;
   gboolean approve;
@@ -1137,7 +1144,9 @@ handle_review (KtRequest *req)
     return respond_conflict (req, _("This plan is not waiting for a review."), plan);
 
   body = kt_server_document_review (plan->body, approve, req->account->username, notes,
-                                    rev + 1, now, &error);
+                                    rev + 1, now, &field, &error);
+  if (body == NULL && field != NULL)
+    return respond_bad_request (req, field);
   if (body == NULL)
     return respond_internal (req, error);
   g_free (plan->body);

@@ -21,6 +21,8 @@
 #define PASSWORD "correct horse battery"
 /* Written into every household name; no denied answer may contain it. */
 #define SECRET "Geheim-7c1e"
+/* The goal every test plan has (server-docs.c). */
+#define GOAL_ID "3f9c1b7e-0000-4000-8000-00000000601a"
 
 static KtTestPostgres *postgres;   /* NULL: SQLite */
 /* A database with every account of users[], made once and copied for each
@@ -794,7 +796,7 @@ test_matrix_review (Fixture       *f,
   build_world (f, &w);
   path = g_strdup_printf ("/plans/%s/review", w.plan_id);
   review = g_strdup ("{\"rev\":1,\"decision\":\"return\",\"comment\":\"Wie betaalt de huur?\","
-                     "\"goal_comments\":[{\"goal_id\":\"g1\",\"text\":\"Maak het kleiner.\"}]}");
+                     "\"goal_comments\":[{\"goal_id\":\"" GOAL_ID "\",\"text\":\"Maak het kleiner.\"}]}");
   for (guint i = 0; refused[i].user != NULL; i++)
     {
       g_autoptr(Reply) reply = call (f, "POST", path, refused[i].user, review);
@@ -976,6 +978,19 @@ test_changes_paginate_with_a_cursor (Fixture       *f,
 
 /* Tests: bad input */
 
+/* @json with the member @name set to the JSON @value (transfer full). */
+static char *
+patch_document (const char *json,
+                const char *name,
+                const char *value)
+{
+  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (value, NULL);
+
+  json_object_set_member (json_node_get_object (doc), name, g_steal_pointer (&node));
+  return json_to_string (doc, FALSE);
+}
+
 static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
@@ -983,6 +998,9 @@ test_bad_input (Fixture       *f,
   g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
   g_autofree char *id = kt_test_server_json_id (body);
   g_autofree char *path = g_strconcat ("/records/", id, NULL);
+  g_autofree char *rev_true = patch_document (body, "rev", "true");
+  g_autofree char *old_schema = patch_document (body, "schema", "\"keukentafel/0\"");
+  g_autofree char *bad_year = patch_document (body, "members", "[{\"id\":\"" GOAL_ID "\",\"birth_year\":\"1980\"}]");
   const char *token = g_hash_table_lookup (f->tokens, "ida");
   struct {
     const char *record;
@@ -994,8 +1012,9 @@ test_bad_input (Fixture       *f,
     { "{\"id\":\"@ID@\",\"kind\":\"household\",\"rev\":1,\"body\":@BODY@}", "kind" },
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":\"@ID@\"}", "body" },
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1}", "body" },
-    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":{\"schema\":\"keukentafel/1\",\"kind\":\"case\",\"id\":\"@ID@\",\"rev\":true}}", "body.rev" },
-    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":{\"schema\":\"keukentafel/0\",\"kind\":\"case\",\"id\":\"@ID@\",\"rev\":1}}", "body.schema" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_REV_TRUE@}", "body.rev" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_OLD_SCHEMA@}", "body.schema" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_BAD_YEAR@}", "body.members[0].birth_year" },
     { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@BODY@}", "body.kind" },
   };
   g_autoptr(Reply) no_if_match = NULL;
@@ -1012,6 +1031,9 @@ test_bad_input (Fixture       *f,
 
       g_string_replace (record, "@ID@", id, 0);
       g_string_replace (record, "@BODY@", body, 0);
+      g_string_replace (record, "@BODY_REV_TRUE@", rev_true, 0);
+      g_string_replace (record, "@BODY_OLD_SCHEMA@", old_schema, 0);
+      g_string_replace (record, "@BODY_BAD_YEAR@", bad_year, 0);
       reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
       assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
       if (cases[i].field != NULL && g_strcmp0 (error_field (reply), cases[i].field) != 0)
