@@ -1196,6 +1196,82 @@ test_restart_loses_and_duplicates_nothing (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (records, i), "rev"), ==, 2);
 }
 
+/* Tests: transport */
+
+static gboolean
+accept_any_certificate (SoupMessage          *msg,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+test_tls_serves_https (void)
+{
+  g_autofree char *cert = kt_test_source_path ("tests/server/data/test-server.pem");
+  g_autofree char *key = kt_test_source_path ("tests/server/data/test-server.key");
+  g_autofree char *config = g_strdup_printf ("[server]\ntls-cert=%s\ntls-key=%s\n", cert, key);
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, users, config);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (kt_test_server_get_url (server), "/api/v1/health", NULL);
+  g_autofree char *plain_url = NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) untrusted = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) plain = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) refused = NULL;
+  g_autoptr(GBytes) plain_body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_prefix (kt_test_server_get_url (server), "https://127.0.0.1:"));
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\"ok\""));
+
+  /* without trust in the certificate, no request goes through */
+  g_clear_object (&session);
+  session = soup_session_new ();
+  refused = soup_session_send_and_read (session, untrusted, NULL, &error);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  /* and nothing answers in plain HTTP on the TLS port */
+  plain_url = g_strconcat ("http", url + strlen ("https"), NULL);
+  plain = soup_message_new ("GET", plain_url);
+  plain_body = soup_session_send_and_read (session, plain, NULL, &error);
+  g_assert_true (error != NULL || soup_message_get_status (plain) != SOUP_STATUS_OK);
+}
+
+static void
+test_silent_connections_are_dropped (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, NULL, "[server]\nrequest-timeout=1\n");
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url = kt_test_server_get_url (server);
+  const char *partial = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  GSocket *socket;
+  char buffer[256];
+  gssize got;
+  gint64 start;
+
+  connection = g_socket_client_connect_to_host (client, url + strlen ("http://"), 0, NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_timeout (socket, 10);
+  g_assert_cmpint (g_socket_send (socket, partial, strlen (partial), NULL, &error), ==, strlen (partial));
+  start = g_get_monotonic_time ();
+  /* a slow client that never finishes its headers is cut off */
+  got = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  g_assert_true (got == 0 || error != NULL);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+}
+
 /* Tests: the command line */
 
 static void
@@ -1283,6 +1359,11 @@ main (int   argc,
     }
 #undef ADD
   g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
+  if (!use_postgres)
+    {
+      g_test_add_func ("/server/transport/tls-serves-https", test_tls_serves_https);
+      g_test_add_func ("/server/transport/silent-connections-are-dropped", test_silent_connections_are_dropped);
+    }
 
   if (!use_postgres || postgres != NULL)
     make_template ();
