@@ -259,7 +259,7 @@ chip_label (const char *person_id,
   char *initials;
 
   if (g_strcmp0 (person_id, "self") == 0)
-    return _("Me");
+    return C_("wheel centre", "Me");
   person = kt_case_find_person (self->kase, person_id);
   if (person == NULL)
     return "?";
@@ -461,8 +461,6 @@ build_contacts (KtReport *self)
     add_person_line (self, _("Keeps an eye on the whole plan"), lead);
   if (self->kase->coach != NULL && g_strcmp0 (contact, "coach") != 0 && g_strcmp0 (lead, "coach") != 0)
     add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", _("Your coach"), self->kase->coach);
-  if (has_text (self->kase->phone))
-    add_printf (self, BLOCK_NOTE, "%s", _("Something urgent? Call the neighbourhood team during office hours."));
 }
 
 static const char *
@@ -764,7 +762,7 @@ draw_wheel (KtReport *self,
       scene.names[s] = kt_catalogue_segment_name (self->catalogue, s);
       scene.details[s] = details[s] = level_text (&self->conversation->wheel[s]);
     }
-  scene.centre_label = _("Me");
+  scene.centre_label = C_("wheel centre", "Me");
   scene.chip_label = chip_label;
   scene.chip_label_data = self;
   scene.selected = -1;
