@@ -207,10 +207,8 @@ build_front (KtReport *self)
 }
 
 static void
-build_conversation (KtReport *self)
+build_going_well (KtReport *self)
 {
-  g_autoptr(GString) discussed = g_string_new (NULL);
-  g_autoptr(GString) open = g_string_new (NULL);
   gboolean any_good = FALSE;
 
   if (self->conversation == NULL)
@@ -228,6 +226,17 @@ build_conversation (KtReport *self)
       add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", domain_name (self, entry->domain_id),
                   entry->going_well);
     }
+}
+
+/* Which life domains were discussed; skipped and open ones are listed apart. */
+static void
+build_topics (KtReport *self)
+{
+  g_autoptr(GString) discussed = g_string_new (NULL);
+  g_autoptr(GString) open = g_string_new (NULL);
+
+  if (self->conversation == NULL)
+    return;
 
   for (guint i = 0; i < self->conversation->entries->len; i++)
     {
@@ -724,9 +733,10 @@ kt_report_new (KtCatalogue          *catalogue,
                                   today_text);
 
   build_front (self);
-  build_conversation (self);
+  build_going_well (self);
   build_wheel (self);
   build_goals (self);
+  build_topics (self);
   build_contacts (self);
   build_consents (self);
   build_agreement (self);
