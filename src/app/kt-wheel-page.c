@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-evaluation.h"
+
 /* Wider than this, the list stands beside the wheel; narrower, below it. */
 #define SIDE_BY_SIDE_WIDTH 860
 
@@ -271,20 +273,20 @@ rebuild_movement (KtWheelPage *self)
       if (data->previous < 0 || data->current < 0)
         continue;
       any = TRUE;
-      if (data->current > data->previous)
+      switch (kt_evaluation_segment_trend (data))
         {
+        case 1:
           text = g_strdup_printf (_("Up from %d to %d"), data->previous, data->current);
           icon = "go-up-symbolic";
-        }
-      else if (data->current < data->previous)
-        {
+          break;
+        case -1:
           text = g_strdup_printf (_("Down from %d to %d"), data->previous, data->current);
           icon = "go-down-symbolic";
-        }
-      else
-        {
+          break;
+        default:
           text = g_strdup_printf (_("Still %d"), data->current);
           icon = "view-more-horizontal-symbolic";
+          break;
         }
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kt_catalogue_segment_name (self->catalogue, s));

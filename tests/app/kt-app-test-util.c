@@ -144,3 +144,20 @@ kt_app_test_press_key (GtkWidget       *widget,
   g_assert_not_reached ();
   return FALSE;
 }
+
+GtkWidget *
+kt_app_test_find_row (GtkWidget  *root,
+                      const char *title)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+        return w;
+      if ((found = kt_app_test_find_row (w, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}

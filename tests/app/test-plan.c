@@ -79,24 +79,6 @@ child (GtkWidget  *page,
   return GTK_WIDGET (object);
 }
 
-/* The first descendant of @root that is a preferences row titled @title. */
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
-    {
-      GtkWidget *found;
-
-      if (ADW_IS_PREFERENCES_ROW (w) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
-        return w;
-      if ((found = find_row (w, title)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 find_switch (GtkWidget *root)
 {
@@ -178,11 +160,11 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_assert_true (gtk_widget_activate_action (page, "plan.add-provision", NULL));
   g_assert_cmpuint (f->plan->provisions->len, ==, 1);
   provision = g_ptr_array_index (f->plan->provisions, 0);
-  type_into (find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Name")), "Huishoudelijke hulp");
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Name")), "Huishoudelijke hulp");
   g_assert_cmpstr (provision->name, ==, "Huishoudelijke hulp");
 
   /* A general provision needs no considerations; the questions stay hidden. */
-  acceptable = find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"));
+  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"));
   g_assert_nonnull (acceptable);
   g_assert_false (gtk_widget_get_visible (acceptable));
 
@@ -195,12 +177,12 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_clear_error (&error);
 
   type_into (acceptable, "Ja, zij wil hulp van buiten");
-  type_into (find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?")),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?")),
              "Twee uur per week, gelijk aan het standaardaanbod");
   g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
   g_clear_error (&error);
-  type_into (find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?")),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?")),
              "Ans doet de boodschappen");
 
   g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
