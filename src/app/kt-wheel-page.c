@@ -269,6 +269,8 @@ rebuild_movement (KtWheelPage *self)
       GtkWidget *row;
       g_autofree char *text = NULL;
       const char *icon;
+      const char *style;
+      GtkWidget *trend;
 
       if (data->previous < 0 || data->current < 0)
         continue;
@@ -277,21 +279,27 @@ rebuild_movement (KtWheelPage *self)
         {
         case 1:
           text = g_strdup_printf (_("Up from %d to %d"), data->previous, data->current);
-          icon = "go-up-symbolic";
+          icon = "↑";
+          style = "success";
           break;
         case -1:
           text = g_strdup_printf (_("Down from %d to %d"), data->previous, data->current);
-          icon = "go-down-symbolic";
+          icon = "↓";
+          style = "warning";
           break;
         default:
           text = g_strdup_printf (_("Still %d"), data->current);
-          icon = "view-more-horizontal-symbolic";
+          icon = "=";
+          style = "dim-label";
           break;
         }
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kt_catalogue_segment_name (self->catalogue, s));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon));
+      trend = gtk_label_new (icon);
+      gtk_widget_add_css_class (trend, style);
+      gtk_widget_add_css_class (trend, "title-3");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), trend);
       add_movement_row (self, row);
     }
 

@@ -317,6 +317,8 @@ test_plan_screenshots_and_report_preview (Fixture       *f,
   kt_conversation_find_entry (f->conversation, "relaties")->safety_flag = TRUE;
   page = show_plan (f, &window, 1100, 1300);
   g_free (kt_app_test_screenshot (GTK_WIDGET (window), "plan-editor"));
+  g_free (kt_app_test_screenshot (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "content")),
+                                  "plan-editor-whole"));
   sign (KT_SIGNATURE_PAD (child (page, "signature_pad")));
   kt_app_test_wait (100);
   g_free (kt_app_test_screenshot (child (page, "signature_box"), "signature-pad"));
