@@ -348,54 +348,54 @@ kt_case_find_person (const KtCase *self,
 
 /* Enum names and labels */
 
-static const char * const phase_names[KT_N_PHASES] = {
+const char * const kt_phase_names[KT_N_PHASES] = {
   "registered", "conversation", "plan", "support", "evaluation", "closed", "follow_up",
 };
 static const char * const phase_labels[KT_N_PHASES] = {
   N_("Registered"), N_("Conversation"), N_("Plan"), N_("Support"),
   N_("Evaluation"), N_("Closed"), N_("Follow-up"),
 };
-KT_ENUM_NAMES (KtPhase, kt_phase, phase_names, KT_N_PHASES)
+KT_ENUM_NAMES (KtPhase, kt_phase, kt_phase_names, KT_N_PHASES)
 
-static const char * const channel_names[KT_N_CHANNELS] = {
+const char * const kt_channel_names[KT_N_CHANNELS] = {
   "phone", "desk", "email", "referral", "other",
 };
 static const char * const channel_labels[KT_N_CHANNELS] = {
   N_("Phone"), N_("At the desk"), N_("Email"), N_("Referral"), N_("Other"),
 };
-KT_ENUM_NAMES (KtChannel, kt_channel, channel_names, KT_N_CHANNELS)
+KT_ENUM_NAMES (KtChannel, kt_channel, kt_channel_names, KT_N_CHANNELS)
 
-static const char * const urgency_names[KT_N_URGENCIES] = {
+const char * const kt_urgency_names[KT_N_URGENCIES] = {
   "normal", "soon", "urgent",
 };
 static const char * const urgency_labels[KT_N_URGENCIES] = {
   N_("Normal"), N_("Within days"), N_("Urgent, today"),
 };
-KT_ENUM_NAMES (KtUrgency, kt_urgency, urgency_names, KT_N_URGENCIES)
+KT_ENUM_NAMES (KtUrgency, kt_urgency, kt_urgency_names, KT_N_URGENCIES)
 
-static const char * const consent_status_names[KT_N_CONSENT_STATUSES] = {
+const char * const kt_consent_status_names[KT_N_CONSENT_STATUSES] = {
   "not_asked", "given", "refused", "withdrawn",
 };
 static const char * const consent_status_labels[KT_N_CONSENT_STATUSES] = {
   N_("Not asked yet"), N_("Given"), N_("Refused"), N_("Withdrawn"),
 };
-KT_ENUM_NAMES (KtConsentStatus, kt_consent_status, consent_status_names, KT_N_CONSENT_STATUSES)
+KT_ENUM_NAMES (KtConsentStatus, kt_consent_status, kt_consent_status_names, KT_N_CONSENT_STATUSES)
 
-static const char * const form_names[KT_N_FORMS] = {
+const char * const kt_form_names[KT_N_FORMS] = {
   "spoken", "written",
 };
 static const char * const form_labels[KT_N_FORMS] = {
   N_("Spoken"), N_("Written"),
 };
-KT_ENUM_NAMES (KtForm, kt_form, form_names, KT_N_FORMS)
+KT_ENUM_NAMES (KtForm, kt_form, kt_form_names, KT_N_FORMS)
 
-static const char * const network_kind_names[KT_N_NETWORK_KINDS] = {
+const char * const kt_network_kind_names[KT_N_NETWORK_KINDS] = {
   "informal", "volunteer", "professional",
 };
 static const char * const network_kind_labels[KT_N_NETWORK_KINDS] = {
   N_("Family, friends and neighbours"), N_("Volunteers and provisions"), N_("Professionals"),
 };
-KT_ENUM_NAMES (KtNetworkKind, kt_network_kind, network_kind_names, KT_N_NETWORK_KINDS)
+KT_ENUM_NAMES (KtNetworkKind, kt_network_kind, kt_network_kind_names, KT_N_NETWORK_KINDS)
 
 const char *
 kt_phase_get_label (KtPhase phase)

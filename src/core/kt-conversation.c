@@ -396,25 +396,25 @@ kt_conversation_skip (KtConversation *self,
 
 /* Enum names */
 
-static const char * const segment_names[KT_N_SEGMENTS] = {
+const char * const kt_segment_names[KT_N_SEGMENTS] = {
   "zelfstandig", "sociaal", "deelnemen", "bijdragen", "vaardigheden", "werk",
 };
-KT_ENUM_NAMES (KtSegment, kt_segment, segment_names, KT_N_SEGMENTS)
+KT_ENUM_NAMES (KtSegment, kt_segment, kt_segment_names, KT_N_SEGMENTS)
 
-static const char * const ring_names[KT_N_RINGS] = {
+const char * const kt_ring_names[KT_N_RINGS] = {
   "own", "network", "volunteers", "professionals",
 };
-KT_ENUM_NAMES (KtRing, kt_ring, ring_names, KT_N_RINGS)
+KT_ENUM_NAMES (KtRing, kt_ring, kt_ring_names, KT_N_RINGS)
 
-static const char * const domain_state_names[KT_N_DOMAIN_STATES] = {
+const char * const kt_domain_state_names[KT_N_DOMAIN_STATES] = {
   "not_yet", "discussed", "skipped",
 };
-KT_ENUM_NAMES (KtDomainState, kt_domain_state, domain_state_names, KT_N_DOMAIN_STATES)
+KT_ENUM_NAMES (KtDomainState, kt_domain_state, kt_domain_state_names, KT_N_DOMAIN_STATES)
 
-static const char * const helper_names[] = {
+const char * const kt_helper_names[KT_N_HELPER_BITS] = {
   "self", "network", "volunteers", "professionals",
 };
-static const char * const present_names[] = {
+const char * const kt_present_names[KT_N_PRESENT_BITS] = {
   "resident", "partner", "carer", "client_supporter", "interpreter",
 };
 
@@ -448,7 +448,7 @@ bit_from_name (const char * const *names,
 const char *
 kt_helper_to_string (KtHelpers helper)
 {
-  return bit_to_name (helper_names, G_N_ELEMENTS (helper_names), helper);
+  return bit_to_name (kt_helper_names, G_N_ELEMENTS (kt_helper_names), helper);
 }
 
 gboolean
@@ -457,7 +457,7 @@ kt_helper_from_string (const char *str,
 {
   guint bit;
 
-  if (!bit_from_name (helper_names, G_N_ELEMENTS (helper_names), str, &bit))
+  if (!bit_from_name (kt_helper_names, G_N_ELEMENTS (kt_helper_names), str, &bit))
     return FALSE;
   *helper = bit;
   return TRUE;
@@ -466,7 +466,7 @@ kt_helper_from_string (const char *str,
 const char *
 kt_present_to_string (KtPresent present)
 {
-  return bit_to_name (present_names, G_N_ELEMENTS (present_names), present);
+  return bit_to_name (kt_present_names, G_N_ELEMENTS (kt_present_names), present);
 }
 
 gboolean
@@ -475,7 +475,7 @@ kt_present_from_string (const char *str,
 {
   guint bit;
 
-  if (!bit_from_name (present_names, G_N_ELEMENTS (present_names), str, &bit))
+  if (!bit_from_name (kt_present_names, G_N_ELEMENTS (kt_present_names), str, &bit))
     return FALSE;
   *present = bit;
   return TRUE;

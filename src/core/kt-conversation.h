@@ -179,5 +179,8 @@ gboolean    kt_present_from_string (const char *str, KtPresent *present);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConversation, kt_conversation_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtDomainEntry, kt_domain_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSafetyCheck, kt_safety_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSupporter, kt_supporter_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoalProgress, kt_goal_progress_free)
 
 G_END_DECLS

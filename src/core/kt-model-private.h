@@ -22,6 +22,27 @@ const char *kt_enum_to_label  (const char * const *labels,
                                guint               n_labels,
                                int                 value);
 
+#define KT_N_HELPER_BITS  4
+#define KT_N_PRESENT_BITS 5
+
+/* The stable names of every enum of the model, indexed by value; bit sets
+ * (helpers, present) by bit position. */
+extern const char * const kt_phase_names[];
+extern const char * const kt_channel_names[];
+extern const char * const kt_urgency_names[];
+extern const char * const kt_consent_status_names[];
+extern const char * const kt_form_names[];
+extern const char * const kt_network_kind_names[];
+extern const char * const kt_segment_names[];
+extern const char * const kt_ring_names[];
+extern const char * const kt_domain_state_names[];
+extern const char * const kt_helper_names[];
+extern const char * const kt_present_names[];
+extern const char * const kt_review_names[];
+extern const char * const kt_actor_names[];
+extern const char * const kt_goal_status_names[];
+extern const char * const kt_agreement_names[];
+
 #define KT_ENUM_NAMES(type, lower, names, n) \
   const char * \
   lower##_to_string (type value) \

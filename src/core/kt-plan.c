@@ -419,38 +419,38 @@ kt_plan_new_version (const KtPlan *self)
 
 /* Enum names and labels */
 
-static const char * const review_names[KT_N_REVIEW_STATES] = {
+const char * const kt_review_names[KT_N_REVIEW_STATES] = {
   "draft", "submitted", "approved", "returned",
 };
 static const char * const review_labels[KT_N_REVIEW_STATES] = {
   N_("Draft"), N_("Submitted"), N_("Approved"), N_("Returned"),
 };
-KT_ENUM_NAMES (KtReviewState, kt_review_state, review_names, KT_N_REVIEW_STATES)
+KT_ENUM_NAMES (KtReviewState, kt_review_state, kt_review_names, KT_N_REVIEW_STATES)
 
-static const char * const actor_names[KT_N_ACTORS] = {
+const char * const kt_actor_names[KT_N_ACTORS] = {
   "resident", "network", "volunteer", "professional",
 };
 static const char * const actor_labels[KT_N_ACTORS] = {
   N_("The resident"), N_("Someone from the network"), N_("A volunteer or provision"),
   N_("A professional"),
 };
-KT_ENUM_NAMES (KtActor, kt_actor, actor_names, KT_N_ACTORS)
+KT_ENUM_NAMES (KtActor, kt_actor, kt_actor_names, KT_N_ACTORS)
 
-static const char * const goal_status_names[KT_N_GOAL_STATUSES] = {
+const char * const kt_goal_status_names[KT_N_GOAL_STATUSES] = {
   "open", "in_progress", "achieved", "stopped",
 };
 static const char * const goal_status_labels[KT_N_GOAL_STATUSES] = {
   N_("Open"), N_("In progress"), N_("Achieved"), N_("Stopped"),
 };
-KT_ENUM_NAMES (KtGoalStatus, kt_goal_status, goal_status_names, KT_N_GOAL_STATUSES)
+KT_ENUM_NAMES (KtGoalStatus, kt_goal_status, kt_goal_status_names, KT_N_GOAL_STATUSES)
 
-static const char * const agreement_names[KT_N_AGREEMENTS] = {
+const char * const kt_agreement_names[KT_N_AGREEMENTS] = {
   "none", "agreed", "partly", "not",
 };
 static const char * const agreement_labels[KT_N_AGREEMENTS] = {
   N_("Not yet asked"), N_("Agreed"), N_("Partly agreed"), N_("Not agreed"),
 };
-KT_ENUM_NAMES (KtAgreementState, kt_agreement_state, agreement_names, KT_N_AGREEMENTS)
+KT_ENUM_NAMES (KtAgreementState, kt_agreement_state, kt_agreement_names, KT_N_AGREEMENTS)
 
 const char *
 kt_review_state_get_label (KtReviewState state)

@@ -171,5 +171,8 @@ const char *kt_agreement_state_get_label (KtAgreementState state); /* translated
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtPlan, kt_plan_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoal, kt_goal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAction, kt_action_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtProvision, kt_provision_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStroke, kt_stroke_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtReviewComment, kt_review_comment_free)
 
 G_END_DECLS

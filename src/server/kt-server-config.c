@@ -73,8 +73,8 @@ read_uint (GKeyFile   *file,
   if (local_error != NULL || value > max)
     {
       g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
-                   _("The setting “%s” in group “%s” must be a whole number up to %" G_GUINT64_FORMAT "."),
-                   key, group, max);
+                   _("The setting “%s” in group “%s” must be a whole number up to %llu."),
+                   key, group, (unsigned long long) max);
       return FALSE;
     }
   *out = value;

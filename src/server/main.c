@@ -307,7 +307,8 @@ cmd_token_revoke (const Options *o,
   count = kt_backend_revoke_tokens_of (backend, name, &error);
   if (count < 0)
     return fail (error);
-  g_print (_("Revoked %" G_GINT64_FORMAT " tokens of %s.\n"), count, name);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Revoked %lld session of %s.\n", "Revoked %lld sessions of %s.\n", count),
+           (long long) count, name);
   return 0;
 }
 

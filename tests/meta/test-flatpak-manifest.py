@@ -12,7 +12,8 @@ import re
 import sys
 
 # pkg-config names the org.gnome.Platform runtime (GNOME 46 and later) ships.
-# GLib/GIO, json-glib, libsoup 3, libsecret, SQLite and cairo come from the
+# GLib/GIO, json-glib, libsoup 3, libsecret, SQLite, cairo (with its PDF
+# surface) and pangocairo come from the
 # freedesktop base or GNOME's own layer; GTK 4 and libadwaita are GNOME's.
 RUNTIME = {
     "glib-2.0", "gio-2.0", "gio-unix-2.0", "gobject-2.0",
@@ -20,7 +21,7 @@ RUNTIME = {
     "libsoup-3.0",
     "libsecret-1",
     "sqlite3",
-    "cairo",
+    "cairo", "cairo-pdf", "pangocairo",
     "gtk4",
     "libadwaita-1",
 }
@@ -34,7 +35,9 @@ MODULE_PROVIDES = {
 # test, so widening the sandbox is always a deliberate change here too.
 NEEDED_ARGS = {"--share=ipc", "--socket=fallback-x11", "--socket=wayland",
                "--device=dri", "--share=network"}
-ALLOWED_ARGS = NEEDED_ARGS | {"--talk-name=org.freedesktop.secrets"}
+SECRETS_TALK = "--talk-name=org.freedesktop.secrets"
+SECRETS_ENV = "--env=SECRET_BACKEND=service"
+ALLOWED_ARGS = NEEDED_ARGS | {SECRETS_TALK, SECRETS_ENV}
 
 # Parts of the tree that the app build never reads.
 NOT_APP = ("src/server", "tests", "bench", "subprojects")
@@ -87,6 +90,12 @@ def main():
         problems.append(f"finish-args lacks {a}")
     for a in sorted(args - ALLOWED_ARGS):
         problems.append(f"finish-args has {a}, wider than the app needs")
+    # kt-keyring.c searches through the Secret Service API but stores through
+    # secret_password_*(), which inside Flatpak goes to the portal's file
+    # keyring: with direct access both must be told to use the service, or the
+    # key stored today is not found tomorrow (flatpak/README.md).
+    if SECRETS_TALK in args and SECRETS_ENV not in args:
+        problems.append(f"{SECRETS_TALK} needs {SECRETS_ENV} beside it")
 
     modules = manifest.get("modules", [])
     names = [m.get("name") for m in modules if isinstance(m, dict)]

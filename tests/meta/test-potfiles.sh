@@ -17,7 +17,7 @@ done
 
 # Files that carry strings for translators: C with _(), N_(), C_(), NC_();
 # GtkBuilder files with translatable="yes"; desktop, metainfo and schema files.
-candidates="$( { grep -rlE '(^|[^A-Za-z0-9_])N?C?_\(' --include='*.c' --include='*.h' src 2>/dev/null || true
+candidates="$( { grep -rlE '(^|[^A-Za-z0-9_])(N?C?_|g_dngettext|ngettext)[[:space:]]*\(' --include='*.c' --include='*.h' src 2>/dev/null || true
                  grep -rl 'translatable="yes"' --include='*.ui' src 2>/dev/null || true
                  ls data/*.desktop.in data/*.desktop.in.in data/*.metainfo.xml.in data/*.metainfo.xml.in.in \
                     data/*.gschema.xml 2>/dev/null || true; } | sort -u)"

@@ -126,6 +126,44 @@ test_every_app_shortcut_is_listed (gconstpointer data)
     }
 }
 
+static GtkWidget *
+visible_shortcuts_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (window) && gtk_widget_get_mapped (window))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+test_ctrl_question_opens_the_shortcuts_window (gconstpointer data)
+{
+  KtApplication *app = (KtApplication *) data;
+  GtkWindow *window;
+  GtkWidget *shortcuts = NULL;
+  gint64 deadline;
+
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (GTK_IS_APPLICATION_WINDOW (window));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((shortcuts = visible_shortcuts_window ()) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (shortcuts);
+
+  gtk_window_close (GTK_WINDOW (shortcuts));
+  gtk_window_destroy (window);
+}
+
 static void
 test_symbolic_icon_resolves_from_resources (gconstpointer data)
 {
@@ -150,6 +188,8 @@ main (int argc, char *argv[])
                         test_every_listed_shortcut_has_an_action);
   g_test_add_data_func ("/meta/shortcuts/every-app-shortcut-is-listed", app,
                         test_every_app_shortcut_is_listed);
+  g_test_add_data_func ("/meta/shortcuts/ctrl-question-opens-the-shortcuts-window", app,
+                        test_ctrl_question_opens_the_shortcuts_window);
   g_test_add_data_func ("/meta/icons/symbolic-icon-resolves-from-resources", app,
                         test_symbolic_icon_resolves_from_resources);
 
