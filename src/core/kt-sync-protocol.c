@@ -597,8 +597,8 @@ set_status_error (KtSyncEndpoint endpoint,
           g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
                        _("The server refused the record: “%s” is not valid."), field);
         else
-          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
-                               _("The server refused the record."));
+          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_GARBLED_REQUEST,
+                               _("The request reached the server damaged. Keukentafel will try again."));
       }
       break;
     case 401:
