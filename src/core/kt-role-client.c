@@ -14,6 +14,7 @@
 #include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
+#include "kt-codec.h"
 #include "kt-coach-list.h"
 
 /* The outbox setting that holds assignments not sent yet: a JSON object
@@ -455,6 +456,28 @@ kt_role_client_queue_assignment (KtRoleClient  *self,
   pending = load_pending (self);
   json_object_set_string_member (pending, case_id, coach);
   return save_pending (self, pending, error);
+}
+
+gboolean
+kt_role_client_share_registration (KtRoleClient  *self,
+                                   const KtCase  *kase,
+                                   GError       **error)
+{
+  g_autoptr(KtCase) shared = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (KT_IS_ROLE_CLIENT (self), FALSE);
+  g_return_val_if_fail (kase != NULL, FALSE);
+
+  shared = kt_case_copy (kase);
+  g_clear_pointer (&shared->coach, g_free);
+  if (shared->header.rev < 1)
+    shared->header.rev = 1;
+  body = kt_case_encode (shared);
+  if (!kt_sync_client_share (self->sync, body, error))
+    return FALSE;
+  return kase->coach == NULL || *kase->coach == '\0'
+         || kt_role_client_queue_assignment (self, kase->header.id, kase->coach, error);
 }
 
 guint

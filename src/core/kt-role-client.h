@@ -68,6 +68,13 @@ KtSyncRecord *kt_role_client_review_finish        (KtRoleClient  *self,
                                                    GAsyncResult  *result,
                                                    GError       **error);
 
+/* What the intaker's ::registered handler calls: shares the new case
+ * through the sync client (without its coach, which only an assignment
+ * may set on the server) and queues the assignment when @kase has a coach.
+ * Works offline: both wait in the outbox. */
+gboolean      kt_role_client_share_registration   (KtRoleClient  *self,
+                                                   const KtCase  *kase,
+                                                   GError       **error);
 /* Keeps "assign @case_id to @coach" until it can be sent: it works offline. */
 gboolean      kt_role_client_queue_assignment     (KtRoleClient  *self,
                                                    const char    *case_id,
