@@ -65,6 +65,7 @@ struct _KtWindow
   gboolean              filling;
   gboolean              force_close;
   gboolean              bench_marker_pending;
+  gint64                started;
   gulong                after_paint_id;
   char                 *reopen_id;     /* the case open when the idle lock came */
   char                 *reopen_page;
@@ -377,6 +378,8 @@ on_cases_listed (GObject      *source,
   g_list_store_splice (self->cases, 0, g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
                        items->pdata, items->len);
 
+  g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms", summaries->len,
+           (g_get_monotonic_time () - self->started) / 1000);
   self->ready = TRUE;
   update_sidebar (self);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
@@ -457,6 +460,7 @@ on_store_open (GObject      *source,
 
   if (kt_store_open_finish (KT_STORE (source), result, &error))
     {
+      g_debug ("Store open after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - self->started) / 1000);
       store_opened (self);
       return;
     }
@@ -806,6 +810,7 @@ kt_window_init (KtWindow *self)
   GtkEventController *keys;
   GtkGesture *clicks;
 
+  self->started = g_get_monotonic_time ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
