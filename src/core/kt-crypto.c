@@ -1,0 +1,280 @@
+/* kt-crypto.c: the data key, record sealing and passphrase wrapping
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-crypto"
+
+#include "config.h"
+
+#include "kt-crypto.h"
+
+#include <string.h>
+#include <sodium.h>
+
+#define SEAL_VERSION 1
+#define NONCE_SIZE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_SIZE crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define SEAL_OVERHEAD (1 + NONCE_SIZE + TAG_SIZE)
+
+/* Wrapped key: version | opslimit (8, LE) | memlimit (8, LE) | salt | sealed key,
+ * the header being the associated data of the sealed key. */
+#define WRAP_VERSION 1
+#define WRAP_HEADER_SIZE (1 + 8 + 8 + crypto_pwhash_SALTBYTES)
+
+struct _KtKey
+{
+  guint8 *bytes;     /* sodium_malloc'd, KT_KEY_SIZE */
+};
+
+static KtKey *
+key_alloc (void)
+{
+  KtKey *key = g_new0 (KtKey, 1);
+
+  key->bytes = sodium_malloc (KT_KEY_SIZE);
+  if (key->bytes == NULL)
+    g_error ("Out of secure memory");
+  return key;
+}
+
+KtKey *
+kt_key_new_random (void)
+{
+  KtKey *key = key_alloc ();
+
+  randombytes_buf (key->bytes, KT_KEY_SIZE);
+  return key;
+}
+
+KtKey *
+kt_key_new_from_data (const guint8 *data,
+                      gsize         size)
+{
+  KtKey *key;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (size == KT_KEY_SIZE, NULL);
+
+  key = key_alloc ();
+  memcpy (key->bytes, data, KT_KEY_SIZE);
+  return key;
+}
+
+KtKey *
+kt_key_copy (const KtKey *key)
+{
+  return kt_key_new_from_data (key->bytes, KT_KEY_SIZE);
+}
+
+const guint8 *
+kt_key_peek (const KtKey *key)
+{
+  return key->bytes;
+}
+
+void
+kt_key_free (KtKey *key)
+{
+  if (key == NULL)
+    return;
+  sodium_memzero (key->bytes, KT_KEY_SIZE);
+  sodium_free (key->bytes);
+  g_free (key);
+}
+
+GBytes *
+kt_crypto_record_ad (const char *id,
+                     int         kind,
+                     gint64      rev,
+                     const char *part)
+{
+  char *ad = g_strdup_printf ("keukentafel/1|%s|%d|%" G_GINT64_FORMAT "|%s",
+                              id, kind, rev, part);
+
+  return g_bytes_new_take (ad, strlen (ad));
+}
+
+static void
+wipe_and_free (gpointer data)
+{
+  GBytes *owner = data;
+  gsize size;
+  gconstpointer bytes = g_bytes_get_data (owner, &size);
+
+  sodium_memzero ((gpointer) bytes, size);
+  g_bytes_unref (owner);
+}
+
+/* Bytes of @size whose memory is wiped when the last reference goes. */
+static GBytes *
+wiped_bytes_new (gsize     size,
+                 guint8  **data)
+{
+  GBytes *owner;
+
+  *data = g_malloc (MAX (size, 1));
+  owner = g_bytes_new_take (*data, size);
+  return g_bytes_new_with_free_func (*data, size, wipe_and_free, owner);
+}
+
+GBytes *
+kt_crypto_seal (const KtKey *key,
+                GBytes      *ad,
+                GBytes      *plaintext)
+{
+  gsize plain_size, ad_size;
+  const guint8 *plain = g_bytes_get_data (plaintext, &plain_size);
+  const guint8 *ad_data = g_bytes_get_data (ad, &ad_size);
+  guint8 *out = g_malloc (plain_size + SEAL_OVERHEAD);
+  unsigned long long out_size = 0;
+
+  out[0] = SEAL_VERSION;
+  randombytes_buf (out + 1, NONCE_SIZE);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (out + 1 + NONCE_SIZE, &out_size,
+                                              plain, plain_size,
+                                              ad_data, ad_size,
+                                              NULL, out + 1, key->bytes);
+  return g_bytes_new_take (out, out_size + 1 + NONCE_SIZE);
+}
+
+GBytes *
+kt_crypto_open (const KtKey *key,
+                GBytes      *ad,
+                GBytes      *sealed)
+{
+  gsize sealed_size, ad_size;
+  const guint8 *in = g_bytes_get_data (sealed, &sealed_size);
+  const guint8 *ad_data = g_bytes_get_data (ad, &ad_size);
+  g_autoptr(GBytes) plain = NULL;
+  guint8 *out;
+  unsigned long long out_size = 0;
+
+  if (in == NULL || sealed_size < SEAL_OVERHEAD || in[0] != SEAL_VERSION)
+    return NULL;
+
+  plain = wiped_bytes_new (sealed_size - SEAL_OVERHEAD, &out);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &out_size, NULL,
+                                                  in + 1 + NONCE_SIZE,
+                                                  sealed_size - 1 - NONCE_SIZE,
+                                                  ad_data, ad_size,
+                                                  in + 1, key->bytes) != 0)
+    return NULL;
+
+  g_assert (out_size == sealed_size - SEAL_OVERHEAD);
+  return g_steal_pointer (&plain);
+}
+
+static void
+put_le64 (guint8  *out,
+          guint64  value)
+{
+  for (int i = 0; i < 8; i++)
+    out[i] = (value >> (8 * i)) & 0xff;
+}
+
+static guint64
+get_le64 (const guint8 *in)
+{
+  guint64 value = 0;
+
+  for (int i = 7; i >= 0; i--)
+    value = (value << 8) | in[i];
+  return value;
+}
+
+/* The key derived from @passphrase, or NULL when out of memory. */
+static KtKey *
+derive_key (const char   *passphrase,
+            const guint8 *salt,
+            guint64       opslimit,
+            guint64       memlimit)
+{
+  g_autoptr(KtKey) derived = key_alloc ();
+
+  if (crypto_pwhash (derived->bytes, KT_KEY_SIZE,
+                     passphrase, strlen (passphrase), salt,
+                     opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return NULL;
+  return g_steal_pointer (&derived);
+}
+
+GBytes *
+kt_crypto_wrap_key (const KtKey *key,
+                    const char  *passphrase,
+                    guint64      opslimit,
+                    guint64      memlimit)
+{
+  guint8 header[WRAP_HEADER_SIZE];
+  g_autoptr(KtKey) derived = NULL;
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  GByteArray *out;
+
+  header[0] = WRAP_VERSION;
+  put_le64 (header + 1, opslimit);
+  put_le64 (header + 9, memlimit);
+  randombytes_buf (header + 17, crypto_pwhash_SALTBYTES);
+
+  derived = derive_key (passphrase, header + 17, opslimit, memlimit);
+  if (derived == NULL)
+    return NULL;
+
+  ad = g_bytes_new_static (header, sizeof header);
+  plain = g_bytes_new_static (key->bytes, KT_KEY_SIZE);
+  sealed = kt_crypto_seal (derived, ad, plain);
+
+  out = g_byte_array_sized_new (sizeof header + g_bytes_get_size (sealed));
+  g_byte_array_append (out, header, sizeof header);
+  g_byte_array_append (out, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+  return g_byte_array_free_to_bytes (out);
+}
+
+KtKey *
+kt_crypto_unwrap_key (GBytes         *wrapped,
+                      const char     *passphrase,
+                      KtUnwrapResult *result)
+{
+  gsize size;
+  const guint8 *in = g_bytes_get_data (wrapped, &size);
+  guint64 opslimit, memlimit;
+  g_autoptr(KtKey) derived = NULL;
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) plain = NULL;
+
+  if (in == NULL || size != WRAP_HEADER_SIZE + SEAL_OVERHEAD + KT_KEY_SIZE ||
+      in[0] != WRAP_VERSION)
+    {
+      *result = KT_UNWRAP_MALFORMED;
+      return NULL;
+    }
+
+  opslimit = get_le64 (in + 1);
+  memlimit = get_le64 (in + 9);
+  if (opslimit < crypto_pwhash_OPSLIMIT_MIN || opslimit > KT_PWHASH_OPSLIMIT_MAX ||
+      memlimit < crypto_pwhash_MEMLIMIT_MIN || memlimit > KT_PWHASH_MEMLIMIT_MAX)
+    {
+      *result = KT_UNWRAP_MALFORMED;
+      return NULL;
+    }
+
+  derived = derive_key (passphrase, in + 17, opslimit, memlimit);
+  if (derived == NULL)
+    {
+      *result = KT_UNWRAP_NO_MEMORY;
+      return NULL;
+    }
+
+  ad = g_bytes_new_static (in, WRAP_HEADER_SIZE);
+  sealed = g_bytes_new_static (in + WRAP_HEADER_SIZE, size - WRAP_HEADER_SIZE);
+  plain = kt_crypto_open (derived, ad, sealed);
+  if (plain == NULL)
+    {
+      *result = KT_UNWRAP_WRONG_PASSPHRASE;
+      return NULL;
+    }
+
+  *result = KT_UNWRAP_OK;
+  return kt_key_new_from_data (g_bytes_get_data (plain, NULL), KT_KEY_SIZE);
+}

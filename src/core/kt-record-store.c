@@ -1,0 +1,748 @@
+/* kt-record-store.c: encrypted records in one SQLite file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-store"
+
+#include "config.h"
+
+#include "kt-record-store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+struct _KtRecordStore
+{
+  GMutex   mutex;        /* one caller at a time: every call is a transaction */
+  sqlite3 *db;
+  KtKey   *key;          /* NULL while locked */
+  int      version;
+#ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
+  gboolean plaintext;
+#endif
+};
+
+/* Each entry brings the schema from version i to i + 1.  Only ids, kinds,
+ * revisions, timestamps and sync state are plain columns; the small columns
+ * come first so that listings never read the bodies' overflow pages. */
+static const char * const migrations[] = {
+  /* 0 → 1 */
+  "CREATE TABLE meta ("
+  "  key   TEXT PRIMARY KEY NOT NULL,"
+  "  value BLOB NOT NULL);"
+  "CREATE TABLE records ("
+  "  id         TEXT PRIMARY KEY NOT NULL,"
+  "  kind       INTEGER NOT NULL,"
+  "  rev        INTEGER NOT NULL,"
+  "  case_id    TEXT,"
+  "  created    INTEGER NOT NULL,"
+  "  updated    INTEGER NOT NULL,"
+  "  sync_state INTEGER NOT NULL DEFAULT 0,"
+  "  server_rev INTEGER NOT NULL DEFAULT 0,"
+  "  summary    BLOB,"
+  "  body       BLOB NOT NULL);"
+  "CREATE INDEX records_by_kind ON records (kind, case_id, created);",
+  /* 1 → 2 */
+  "CREATE TABLE quarantine ("
+  "  id   TEXT PRIMARY KEY NOT NULL,"
+  "  kind INTEGER NOT NULL,"
+  "  rev  INTEGER NOT NULL,"
+  "  at   INTEGER NOT NULL);",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KT_RECORD_STORE_SCHEMA_VERSION);
+
+/* The store's error domain lives in its lowest layer, the first to raise it. */
+G_DEFINE_QUARK (kt-store-error-quark, kt_store_error)
+
+KtRecord *
+kt_record_new (void)
+{
+  return g_new0 (KtRecord, 1);
+}
+
+void
+kt_record_free (KtRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->id);
+  g_free (record->case_id);
+  g_clear_pointer (&record->summary, g_bytes_unref);
+  g_clear_pointer (&record->body, g_bytes_unref);
+  g_free (record);
+}
+
+/* Turns a SQLite result code into the error a user can act on.  The SQLite
+ * message never carries record contents (they are bound, never inlined). */
+static void
+set_sqlite_error (GError     **error,
+                  int          rc,
+                  sqlite3     *db)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_DISK_FULL,
+                           _("The disk is full. Your changes are kept and saved as soon as there is room."));
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_CORRUPT,
+                           _("The data file is damaged. It has been left as it is; ask your administrator for help."));
+      break;
+    default:
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                           _("The data file could not be read or written."));
+      break;
+    }
+  g_debug ("SQLite: %s (%d)", db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc), rc);
+}
+
+static gboolean
+exec (KtRecordStore  *self,
+      const char     *sql,
+      GError        **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (KtRecordStore  *self,
+         const char     *sql,
+         GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, self->db);
+      return NULL;
+    }
+  return stmt;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static gboolean
+step_done (KtRecordStore  *self,
+           sqlite3_stmt   *stmt,
+           GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, rc, self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+begin (KtRecordStore  *self,
+       GError        **error)
+{
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+/* Commits, or rolls back whatever is left when something failed. */
+static gboolean
+end (KtRecordStore  *self,
+     gboolean        ok,
+     GError        **error)
+{
+  if (ok && exec (self, "COMMIT", error))
+    return TRUE;
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static gboolean
+migrate (KtRecordStore  *self,
+         int             target,
+         GError        **error)
+{
+  while (self->version < target)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", self->version + 1);
+      gboolean ok;
+
+      if (!begin (self, error))
+        return FALSE;
+      ok = exec (self, migrations[self->version], error) && exec (self, bump, error);
+      if (!end (self, ok, error))
+        return FALSE;
+      self->version++;
+    }
+  return TRUE;
+}
+
+/* Makes the file with owner-only permissions before SQLite sees it, so the
+ * database and its -wal and -shm files (which copy the mode) stay private. */
+static gboolean
+create_private_file (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, KT_STORE_ERROR,
+                   saved_errno == ENOSPC ? KT_STORE_ERROR_DISK_FULL : KT_STORE_ERROR_IO,
+                   _("The folder for the data could not be made: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno != EEXIST)
+    {
+      int saved_errno = errno;
+      g_set_error (error, KT_STORE_ERROR,
+                   saved_errno == ENOSPC ? KT_STORE_ERROR_DISK_FULL : KT_STORE_ERROR_IO,
+                   _("The data file could not be made: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (fd >= 0)
+    close (fd);
+  return TRUE;
+}
+
+KtRecordStore *
+kt_record_store_open_at_version (const char  *path,
+                                 int          version,
+                                 GError     **error)
+{
+  g_autoptr(KtRecordStore) self = g_new0 (KtRecordStore, 1);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (version >= 1 && version <= KT_RECORD_STORE_SCHEMA_VERSION, NULL);
+
+  g_mutex_init (&self->mutex);
+
+  if (!create_private_file (path, error))
+    return NULL;
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, self->db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* Read the header before anything that could write: a file that is not
+   * a database must stay byte for byte as it was. */
+  stmt = prepare (self, "PRAGMA user_version", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, rc, self->db);
+      return NULL;
+    }
+  self->version = sqlite3_column_int (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (self->version > KT_RECORD_STORE_SCHEMA_VERSION)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                           _("The data file was made by a newer version of Keukentafel. Update Keukentafel to open it."));
+      return NULL;
+    }
+
+  /* WAL with a sync of the log on every commit: a save that returned is on
+   * disk, and a crash at any moment leaves the last commit readable. */
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = FULL", error) ||
+      !exec (self, "PRAGMA temp_store = MEMORY", error) ||
+      !migrate (self, version, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+KtRecordStore *
+kt_record_store_open (const char  *path,
+                      GError     **error)
+{
+  return kt_record_store_open_at_version (path, KT_RECORD_STORE_SCHEMA_VERSION, error);
+}
+
+void
+kt_record_store_close (KtRecordStore *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->key, kt_key_free);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_mutex_clear (&self->mutex);
+  g_free (self);
+}
+
+int
+kt_record_store_get_schema_version (KtRecordStore *self)
+{
+  return self->version;
+}
+
+GBytes *
+kt_record_store_get_meta (KtRecordStore *self,
+                          const char    *key)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+}
+
+gboolean
+kt_record_store_set_meta (KtRecordStore  *self,
+                          GError        **error,
+                          ...)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  const char *key;
+  va_list args;
+
+  stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
+  if (stmt == NULL || !begin (self, error))
+    return FALSE;
+
+  va_start (args, error);
+  while (ok && (key = va_arg (args, const char *)) != NULL)
+    {
+      GBytes *value = va_arg (args, GBytes *);
+      gsize size;
+      gconstpointer data = g_bytes_get_data (value, &size);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, data != NULL ? data : "", size, SQLITE_STATIC);
+      ok = step_done (self, stmt, error);
+    }
+  va_end (args);
+
+  return end (self, ok, error);
+}
+
+void
+kt_record_store_set_key (KtRecordStore *self,
+                         KtKey         *key)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  g_clear_pointer (&self->key, kt_key_free);
+  self->key = key;
+}
+
+gboolean
+kt_record_store_has_key (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->key != NULL;
+}
+
+gboolean
+kt_record_store_limit_pages_for_test (KtRecordStore *self,
+                                      guint          pages)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA page_count", NULL);
+  g_autofree char *sql = NULL;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                         (gint64) sqlite3_column_int64 (stmt, 0) + pages);
+  return exec (self, sql, NULL);
+}
+
+#ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
+void
+kt_record_store_bench_set_plaintext (KtRecordStore *self,
+                                     gboolean       plaintext)
+{
+  self->plaintext = plaintext;
+}
+#endif
+
+static GBytes *
+record_ad (const char *id,
+           KtKind      kind,
+           gint64      rev,
+           const char *case_id,
+           const char *part)
+{
+  g_autofree char *bound = g_strconcat (case_id != NULL ? case_id : "", "|", part, NULL);
+
+  return kt_crypto_record_ad (id, kind, rev, bound);
+}
+
+static GBytes *
+seal_part (KtRecordStore  *self,
+           const KtRecord *record,
+           GBytes         *plain,
+           const char     *part)
+{
+  g_autoptr(GBytes) ad = NULL;
+
+#ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
+  if (self->plaintext)
+    return g_bytes_ref (plain);
+#endif
+  ad = record_ad (record->id, record->kind, record->rev, record->case_id, part);
+  return kt_crypto_seal (self->key, ad, plain);
+}
+
+static gboolean
+check_key (KtRecordStore  *self,
+           GError        **error)
+{
+  if (self->key != NULL)
+    return TRUE;
+  g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED,
+                       _("The data is locked. Unlock it to continue."));
+  return FALSE;
+}
+
+static void
+bind_bytes (sqlite3_stmt *stmt,
+            int           column,
+            GBytes       *bytes)
+{
+  gsize size;
+  gconstpointer data;
+
+  if (bytes == NULL)
+    {
+      sqlite3_bind_null (stmt, column);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &size);
+  sqlite3_bind_blob (stmt, column, data != NULL ? data : "", size, SQLITE_STATIC);
+}
+
+gboolean
+kt_record_store_put (KtRecordStore   *self,
+                     const KtRecord  *record,
+                     gboolean         set_sync_state,
+                     GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) summary = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) release = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (record->id != NULL && record->body != NULL, FALSE);
+
+  if (!check_key (self, error))
+    return FALSE;
+
+  /* Seal before the transaction so the write lock is held for the write only. */
+  body = seal_part (self, record, record->body, "body");
+  if (record->summary != NULL)
+    summary = seal_part (self, record, record->summary, "summary");
+
+  insert = prepare (self,
+                    set_sync_state
+                    ? "INSERT OR REPLACE INTO records (id, kind, rev, case_id, created, updated,"
+                      " sync_state, server_rev, summary, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                    : "INSERT INTO records (id, kind, rev, case_id, created, updated,"
+                      " sync_state, server_rev, summary, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?9, ?10)"
+                      " ON CONFLICT (id) DO UPDATE SET kind = ?2, rev = ?3, case_id = ?4, created = ?5,"
+                      " updated = ?6, summary = ?9, body = ?10",
+                    error);
+  if (insert == NULL)
+    return FALSE;
+  release = prepare (self, "DELETE FROM quarantine WHERE id = ?", error);
+  if (release == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (insert, 1, record->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (insert, 2, record->kind);
+  sqlite3_bind_int64 (insert, 3, record->rev);
+  if (record->case_id != NULL)
+    sqlite3_bind_text (insert, 4, record->case_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (insert, 4);
+  sqlite3_bind_int64 (insert, 5, record->created);
+  sqlite3_bind_int64 (insert, 6, record->updated);
+  sqlite3_bind_int (insert, 7, record->sync_state);
+  sqlite3_bind_int64 (insert, 8, record->server_rev);
+  bind_bytes (insert, 9, summary);
+  bind_bytes (insert, 10, body);
+  sqlite3_bind_text (release, 1, record->id, -1, SQLITE_STATIC);
+
+  if (!begin (self, error))
+    return FALSE;
+  ok = step_done (self, insert, error) && step_done (self, release, error);
+  return end (self, ok, error);
+}
+
+static void
+quarantine (KtRecordStore *self,
+            const char    *id,
+            KtKind         kind,
+            gint64         rev)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+                                          "INSERT OR REPLACE INTO quarantine (id, kind, rev, at)"
+                                          " VALUES (?, ?, ?, ?)", NULL);
+
+  g_message ("A record failed authentication and was quarantined");
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, kind);
+  sqlite3_bind_int64 (stmt, 3, rev);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  /* Even when this write fails (disk full) the record is refused. */
+  step_done (self, stmt, NULL);
+}
+
+static gboolean
+is_quarantined (KtRecordStore *self,
+                const char    *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT 1 FROM quarantine WHERE id = ?", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static void
+set_tampered_error (GError **error)
+{
+  g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_TAMPERED,
+                       _("A record was changed outside Keukentafel or is damaged. It has been set aside; all other records are safe."));
+}
+
+static GBytes *
+column_bytes (sqlite3_stmt *stmt,
+              int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+  return g_bytes_new (sqlite3_column_blob (stmt, column), sqlite3_column_bytes (stmt, column));
+}
+
+/* Fills the plain columns of @record from @stmt: id, kind, rev, case_id,
+ * created, updated, sync_state, server_rev in that order. */
+static void
+read_plain_columns (sqlite3_stmt *stmt,
+                    KtRecord     *record)
+{
+  record->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  record->kind = sqlite3_column_int (stmt, 1);
+  record->rev = sqlite3_column_int64 (stmt, 2);
+  record->case_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  record->created = sqlite3_column_int64 (stmt, 4);
+  record->updated = sqlite3_column_int64 (stmt, 5);
+  record->sync_state = sqlite3_column_int (stmt, 6);
+  record->server_rev = sqlite3_column_int64 (stmt, 7);
+}
+
+/* Opens a sealed part of @record; NULL when it does not authenticate. */
+static GBytes *
+open_part (KtRecordStore *self,
+           KtRecord      *record,
+           GBytes        *sealed,
+           const char    *part)
+{
+  g_autoptr(GBytes) ad = record_ad (record->id, record->kind, record->rev,
+                                    record->case_id, part);
+
+  return kt_crypto_open (self->key, ad, sealed);
+}
+
+#define PLAIN_COLUMNS "id, kind, rev, case_id, created, updated, sync_state, server_rev"
+
+KtRecord *
+kt_record_store_get (KtRecordStore  *self,
+                     const char     *id,
+                     GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(KtRecord) record = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  int rc;
+
+  if (!check_key (self, error))
+    return NULL;
+
+  if (is_quarantined (self, id))
+    {
+      set_tampered_error (error);
+      return NULL;
+    }
+
+  stmt = prepare (self, "SELECT " PLAIN_COLUMNS ", body FROM records WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND,
+                           _("This record is not on this device."));
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, rc, self->db);
+      return NULL;
+    }
+
+  record = kt_record_new ();
+  read_plain_columns (stmt, record);
+  sealed = column_bytes (stmt, 8);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  record->body = sealed != NULL ? open_part (self, record, sealed, "body") : NULL;
+  if (record->body == NULL || record->kind < 0 || record->kind >= KT_N_KINDS)
+    {
+      quarantine (self, id, record->kind, record->rev);
+      set_tampered_error (error);
+      return NULL;
+    }
+  return g_steal_pointer (&record);
+}
+
+GPtrArray *
+kt_record_store_list (KtRecordStore  *self,
+                      KtKind          kind,
+                      const char     *case_id,
+                      gboolean        with_summaries,
+                      GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
+  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
+  int rc;
+
+  if (with_summaries && !check_key (self, error))
+    return NULL;
+
+  stmt = prepare (self,
+                  case_id != NULL
+                  ? "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1 AND case_id = ?2"
+                    " AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id"
+                  : "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1"
+                    " AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, kind);
+  if (case_id != NULL)
+    sqlite3_bind_text (stmt, 2, case_id, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(KtRecord) record = kt_record_new ();
+
+      read_plain_columns (stmt, record);
+      if (with_summaries)
+        {
+          g_autoptr(GBytes) sealed = column_bytes (stmt, 8);
+
+          if (sealed != NULL)
+            {
+              record->summary = open_part (self, record, sealed, "summary");
+              if (record->summary == NULL)
+                {
+                  g_ptr_array_add (failed, g_steal_pointer (&record));
+                  continue;
+                }
+            }
+        }
+      g_ptr_array_add (records, g_steal_pointer (&record));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, rc, self->db);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  for (guint i = 0; i < failed->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (failed, i);
+      quarantine (self, record->id, record->kind, record->rev);
+    }
+
+  return g_steal_pointer (&records);
+}
+
+GPtrArray *
+kt_record_store_list_quarantined (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM quarantine ORDER BY at, id", NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return ids;
+}
+
+gboolean
+kt_record_store_set_sync_state (KtRecordStore  *self,
+                                const char     *id,
+                                KtSyncState     state,
+                                gint64          server_rev,
+                                GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+                                          "UPDATE records SET sync_state = ?, server_rev = ? WHERE id = ?",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, state);
+  sqlite3_bind_int64 (stmt, 2, server_rev);
+  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND,
+                           _("This record is not on this device."));
+      return FALSE;
+    }
+  return TRUE;
+}

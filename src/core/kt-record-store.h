@@ -1,0 +1,108 @@
+/* kt-record-store.h: encrypted records in one SQLite file (store-only API)
+ *
+ * The layer under KtStore: it knows records (id, kind, revision, sync
+ * state, an encrypted summary and an encrypted body) and the file's
+ * metadata, not documents.  Every call is thread-safe and one transaction.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kt-crypto.h"
+#include "kt-store.h"
+
+G_BEGIN_DECLS
+
+/* The schema version this code writes; older files are migrated on open. */
+#define KT_RECORD_STORE_SCHEMA_VERSION 2
+
+typedef struct _KtRecordStore KtRecordStore;
+
+typedef struct {
+  char        *id;
+  KtKind       kind;
+  gint64       rev;
+  char        *case_id;      /* owning case, NULL for cases */
+  gint64       created;
+  gint64       updated;
+  KtSyncState  sync_state;
+  gint64       server_rev;
+  GBytes      *summary;      /* plaintext or NULL */
+  GBytes      *body;         /* plaintext; NULL in listings */
+} KtRecord;
+
+KtRecord *kt_record_new  (void);
+void      kt_record_free (KtRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtRecord, kt_record_free)
+
+/* Opens the file at @path, creating it (mode 0600) when absent, and migrates
+ * it to the current schema.  A file that is not a SQLite database fails with
+ * KT_STORE_ERROR_CORRUPT and is not written to. */
+KtRecordStore *kt_record_store_open  (const char  *path,
+                                      GError     **error);
+void           kt_record_store_close (KtRecordStore *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtRecordStore, kt_record_store_close)
+
+/* Opens at most schema version @version (tests of the migrations). */
+KtRecordStore *kt_record_store_open_at_version (const char  *path,
+                                                int          version,
+                                                GError     **error);
+int            kt_record_store_get_schema_version (KtRecordStore *self);
+
+/* Metadata (store uuid, key source, wrapped key): no client data. */
+GBytes   *kt_record_store_get_meta (KtRecordStore *self,
+                                    const char    *key);
+/* Sets pairs of (const char *key, GBytes *value), NULL-terminated, in one
+ * transaction. */
+gboolean  kt_record_store_set_meta (KtRecordStore *self,
+                                    GError       **error,
+                                    ...) G_GNUC_NULL_TERMINATED;
+
+/* Takes @key (transfer full); NULL wipes the key held so far. */
+void      kt_record_store_set_key  (KtRecordStore *self,
+                                    KtKey         *key);
+gboolean  kt_record_store_has_key  (KtRecordStore *self);
+
+/* Writes @record (body and summary sealed with the key) in one durable
+ * transaction and lifts any quarantine of its id.  Unless @set_sync_state,
+ * an existing record keeps its sync state and server revision (a new one
+ * starts as KT_SYNC_LOCAL). */
+gboolean  kt_record_store_put      (KtRecordStore  *self,
+                                    const KtRecord *record,
+                                    gboolean        set_sync_state,
+                                    GError        **error);
+/* The record with its body opened (transfer full).  A record whose body does
+ * not authenticate is quarantined and fails with KT_STORE_ERROR_TAMPERED. */
+KtRecord *kt_record_store_get      (KtRecordStore  *self,
+                                    const char     *id,
+                                    GError        **error);
+/* Records of @kind (and of @case_id when not NULL), oldest first, with their
+ * summaries opened and no bodies; records that fail authentication are
+ * quarantined and left out (element-type KtRecord). */
+GPtrArray *kt_record_store_list    (KtRecordStore  *self,
+                                    KtKind          kind,
+                                    const char     *case_id,
+                                    gboolean        with_summaries,
+                                    GError        **error);
+/* Ids of quarantined records (element-type utf8). */
+GPtrArray *kt_record_store_list_quarantined (KtRecordStore *self);
+gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,
+                                             const char    *id,
+                                             KtSyncState    state,
+                                             gint64         server_rev,
+                                             GError       **error);
+
+/* Lets the file grow by at most @pages pages (tests of a full disk). */
+gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,
+                                                 guint          pages);
+
+#ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
+/* Only in the copy of the core built for bench/: writes records without
+ * encryption so the benchmark can measure what encryption costs. */
+void       kt_record_store_bench_set_plaintext (KtRecordStore *self,
+                                                gboolean       plaintext);
+#endif
+
+G_END_DECLS

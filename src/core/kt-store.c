@@ -1,0 +1,1579 @@
+/* kt-store.c: KtStore, the encrypted local store of one user
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-store"
+
+#include "config.h"
+
+#include "kt-store.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "kt-keyring.h"
+#include "kt-store-private.h"
+
+#define META_STORE_ID    "store-id"
+#define META_KEY_SOURCE  "key-source"
+#define META_WRAPPED_KEY "wrapped-key"
+#define META_KEY_CHECK   "key-check"
+
+#define DEFAULT_AUTOSAVE_DELAY_MS 500
+#define RETRY_DELAY_MIN_MS 1000
+#define RETRY_DELAY_MAX_MS 30000
+
+/* A document with changes not yet committed.  Main thread only. */
+typedef struct {
+  KtKind   kind;
+  gpointer doc;              /* a reference to the live KtCase / KtConversation / KtPlan */
+  gboolean dirty;            /* changed since it was last encoded */
+  gboolean in_flight;        /* an encoded copy is on the worker */
+  gint64   uncommitted_rev;  /* rev given to a write that has not committed, or 0 */
+} Pending;
+
+/* Encoded records on their way through the worker.  The worker sees only
+ * bytes, never the live documents. */
+typedef struct {
+  KtStore   *store;          /* strong */
+  GPtrArray *records;        /* (element-type KtRecord) */
+  GPtrArray *errors;         /* GError or NULL per record, set by the worker */
+  GTask     *task;           /* a flush_async waiting on this batch, or NULL */
+} Batch;
+
+struct _KtStore
+{
+  GObject        parent_instance;
+
+  char          *path;
+  KtRecordStore *records;        /* NULL until opened */
+  KtKeySource    source;
+  char          *store_id;
+  GMainContext  *context;        /* where signals and timers run */
+  gboolean       idle_locked;
+
+  /* Wrong passphrases: counted in memory only. */
+  guint          failed_attempts;
+  gint64         next_attempt_at;   /* monotonic µs */
+  guint          attempt_delay_unit_ms;
+  guint64        pwhash_ops;
+  guint64        pwhash_mem;
+
+  /* Autosave */
+  GHashTable    *pending;        /* id → Pending */
+  GSource       *save_source;
+  guint          autosave_delay_ms;
+  guint          retry_delay_ms;
+  GThreadPool   *worker;         /* one thread: batches commit in order */
+  GMutex         batch_mutex;
+  GCond          batch_cond;
+  guint          batches_in_flight;
+  GQueue         completed;      /* Batch, done by the worker, not yet handled */
+  GSource       *dispatch_source;
+
+  /* Idle lock */
+  guint          idle_timeout_s;
+  gint64         last_touch;     /* monotonic µs */
+  GSource       *idle_source;
+};
+
+G_DEFINE_FINAL_TYPE (KtStore, kt_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SAVE_FAILED,
+  LOCKED,
+  UNLOCKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void schedule_save (KtStore *self, guint delay_ms);
+static void worker_run    (gpointer data, gpointer user_data);
+
+void
+kt_case_summary_free (KtCaseSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_free (summary->id);
+  g_free (summary->household);
+  g_free (summary->next_deadline);
+  g_free (summary);
+}
+
+/* Documents: the three kinds behind one set of helpers */
+
+static KtRecordHeader *
+doc_header (gpointer doc)
+{
+  /* Every document embeds its header as the first member. */
+  return doc;
+}
+
+static gpointer
+doc_ref (KtKind   kind,
+         gpointer doc)
+{
+  switch (kind)
+    {
+    case KT_KIND_CASE:         return kt_case_ref (doc);
+    case KT_KIND_CONVERSATION: return kt_conversation_ref (doc);
+    case KT_KIND_PLAN:         return kt_plan_ref (doc);
+    default:                   g_assert_not_reached ();
+    }
+}
+
+static void
+doc_unref (KtKind   kind,
+           gpointer doc)
+{
+  switch (kind)
+    {
+    case KT_KIND_CASE:         kt_case_unref (doc); break;
+    case KT_KIND_CONVERSATION: kt_conversation_unref (doc); break;
+    case KT_KIND_PLAN:         kt_plan_unref (doc); break;
+    default:                   g_assert_not_reached ();
+    }
+}
+
+static const char *
+doc_case_id (KtKind   kind,
+             gpointer doc)
+{
+  switch (kind)
+    {
+    case KT_KIND_CONVERSATION: return ((KtConversation *) doc)->case_id;
+    case KT_KIND_PLAN:         return ((KtPlan *) doc)->case_id;
+    default:                   return NULL;
+    }
+}
+
+GBytes *
+kt_case_summary_encode (const KtCase *kase)
+{
+  g_autoptr(GVariant) summary = NULL;
+
+  summary = g_variant_ref_sink (g_variant_new ("(subs)",
+                                               kase->household != NULL ? kase->household : "",
+                                               (guint32) kase->phase,
+                                               kase->request.safety_concern,
+                                               kt_case_next_deadline (kase) != NULL
+                                               ? kt_case_next_deadline (kase) : ""));
+  return g_variant_get_data_as_bytes (summary);
+}
+
+KtCaseSummary *
+kt_case_summary_decode (const char *id,
+                        gint64      updated,
+                        GBytes     *bytes)
+{
+  g_autoptr(GVariant) variant = NULL;
+  KtCaseSummary *summary;
+  const char *household, *deadline;
+  guint32 phase;
+  gboolean safety;
+
+  variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("(subs)"), bytes, FALSE));
+  g_variant_get (variant, "(&sub&s)", &household, &phase, &safety, &deadline);
+
+  summary = g_new0 (KtCaseSummary, 1);
+  summary->id = g_strdup (id);
+  summary->household = g_strdup (household);
+  summary->phase = phase < KT_N_PHASES ? phase : KT_PHASE_REGISTERED;
+  summary->next_deadline = deadline[0] != '\0' ? g_strdup (deadline) : NULL;
+  summary->safety_concern = safety;
+  summary->updated = updated;
+  return summary;
+}
+
+/* The record for @doc as it is now: encoded on the calling thread. */
+static KtRecord *
+record_from_doc (KtKind   kind,
+                 gpointer doc)
+{
+  KtRecordHeader *header = doc_header (doc);
+  KtRecord *record = kt_record_new ();
+
+  record->id = g_strdup (header->id);
+  record->kind = kind;
+  record->rev = header->rev;
+  record->case_id = g_strdup (doc_case_id (kind, doc));
+  record->created = header->created;
+  record->updated = header->updated;
+  record->sync_state = KT_SYNC_LOCAL;
+  switch (kind)
+    {
+    case KT_KIND_CASE:
+      record->body = kt_case_encode (doc);
+      record->summary = kt_case_summary_encode (doc);
+      break;
+    case KT_KIND_CONVERSATION:
+      record->body = kt_conversation_encode (doc);
+      break;
+    case KT_KIND_PLAN:
+      record->body = kt_plan_encode (doc);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return record;
+}
+
+static gpointer
+document_pointer (const KtDocument *doc)
+{
+  switch (doc->kind)
+    {
+    case KT_KIND_CASE:         return doc->kase;
+    case KT_KIND_CONVERSATION: return doc->conversation;
+    case KT_KIND_PLAN:         return doc->plan;
+    default:                   return NULL;
+    }
+}
+
+/* Errors */
+
+static void
+set_locked_error (GError **error)
+{
+  g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED,
+                       _("The data is locked. Unlock it to continue."));
+}
+
+static gboolean
+check_open (KtStore  *self,
+            GError  **error)
+{
+  if (self->records != NULL && !self->idle_locked)
+    return TRUE;
+  set_locked_error (error);
+  return FALSE;
+}
+
+/* GObject */
+
+static void
+kt_store_dispose (GObject *object)
+{
+  KtStore *self = KT_STORE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (self->records != NULL && !kt_store_flush (self, &error))
+    g_message ("Unsaved changes could not be written at exit: %s", error->message);
+
+  if (self->worker != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->worker), FALSE, TRUE);
+  if (self->save_source != NULL)
+    g_source_destroy (self->save_source);
+  g_clear_pointer (&self->save_source, g_source_unref);
+  if (self->idle_source != NULL)
+    g_source_destroy (self->idle_source);
+  g_clear_pointer (&self->idle_source, g_source_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+
+  G_OBJECT_CLASS (kt_store_parent_class)->dispose (object);
+}
+
+static void
+kt_store_finalize (GObject *object)
+{
+  KtStore *self = KT_STORE (object);
+
+  g_clear_pointer (&self->records, kt_record_store_close);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->batch_mutex);
+  g_cond_clear (&self->batch_cond);
+  g_free (self->store_id);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (kt_store_parent_class)->finalize (object);
+}
+
+static void
+kt_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  KtStore *self = KT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_store_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  KtStore *self = KT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_store_class_init (KtStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kt_store_dispose;
+  object_class->finalize = kt_store_finalize;
+  object_class->get_property = kt_store_get_property;
+  object_class->set_property = kt_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* ::save-failed (id, error): a write failed; the change stays in memory
+   * and is tried again. */
+  signals[SAVE_FAILED] =
+    g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+  /* ::locked: the key has left memory; every draft was written first. */
+  signals[LOCKED] =
+    g_signal_new ("locked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[UNLOCKED] =
+    g_signal_new ("unlocked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  doc_unref (pending->kind, pending->doc);
+  g_free (pending);
+}
+
+static void
+kt_store_init (KtStore *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->attempt_delay_unit_ms = 1000;
+  self->pwhash_ops = KT_PWHASH_OPSLIMIT;
+  self->pwhash_mem = KT_PWHASH_MEMLIMIT;
+  self->autosave_delay_ms = DEFAULT_AUTOSAVE_DELAY_MS;
+  self->retry_delay_ms = RETRY_DELAY_MIN_MS;
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, pending_free);
+  g_mutex_init (&self->batch_mutex);
+  g_cond_init (&self->batch_cond);
+  self->worker = g_thread_pool_new (worker_run, self, 1, FALSE, NULL);
+  g_queue_init (&self->completed);
+}
+
+KtStore *
+kt_store_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_object_new (KT_TYPE_STORE, "path", path, NULL);
+}
+
+const char *
+kt_store_get_path (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+gboolean
+kt_store_exists (KtStore *self)
+{
+  GStatBuf buf;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  return g_stat (self->path, &buf) == 0 && buf.st_size > 0;
+}
+
+KtKeySource
+kt_store_get_key_source (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), KT_KEY_SOURCE_KEYRING);
+
+  return self->source;
+}
+
+gboolean
+kt_store_is_locked (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), TRUE);
+
+  return self->records == NULL || self->idle_locked;
+}
+
+void
+kt_store_set_pwhash_limits (KtStore *self,
+                            guint64  opslimit,
+                            guint64  memlimit)
+{
+  self->pwhash_ops = opslimit;
+  self->pwhash_mem = memlimit;
+}
+
+void
+kt_store_set_attempt_delay_unit (KtStore *self,
+                                 guint    milliseconds)
+{
+  self->attempt_delay_unit_ms = milliseconds;
+}
+
+void
+kt_store_set_autosave_delay (KtStore *self,
+                             guint    milliseconds)
+{
+  self->autosave_delay_ms = milliseconds;
+}
+
+KtRecordStore *
+kt_store_get_record_store (KtStore *self)
+{
+  return self->records;
+}
+
+#ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
+void
+kt_store_bench_set_plaintext (KtStore  *self,
+                              gboolean  plaintext)
+{
+  kt_record_store_bench_set_plaintext (self->records, plaintext);
+}
+#endif
+
+/* Keys */
+
+static GBytes *
+key_check_ad (const char *store_id)
+{
+  return kt_crypto_record_ad (store_id, -1, 0, "key-check");
+}
+
+/* A sealed empty text that tells, on open, whether a key fits this file. */
+static GBytes *
+key_check_new (const char  *store_id,
+               const KtKey *key)
+{
+  g_autoptr(GBytes) ad = key_check_ad (store_id);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+  return kt_crypto_seal (key, ad, empty);
+}
+
+static gboolean
+key_fits (KtStore     *self,
+          const KtKey *key)
+{
+  g_autoptr(GBytes) check = kt_record_store_get_meta (self->records, META_KEY_CHECK);
+  g_autoptr(GBytes) ad = key_check_ad (self->store_id);
+  g_autoptr(GBytes) plain = NULL;
+
+  if (check == NULL)
+    return FALSE;
+  plain = kt_crypto_open (key, ad, check);
+  return plain != NULL;
+}
+
+static void
+set_key_missing_error (GError **error)
+{
+  g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING,
+                       _("The key for the data on this device is missing. Nothing has been changed; ask your administrator to restore the keyring."));
+}
+
+static guint
+attempt_delay_ms (KtStore *self)
+{
+  guint units = 0;
+
+  /* 0, 1, 2, 4, 8 … units after the first, second, third … failure. */
+  if (self->failed_attempts > 1)
+    units = 1u << MIN (self->failed_attempts - 2, 5);
+  return MIN (units, KT_STORE_MAX_ATTEMPT_DELAY) * self->attempt_delay_unit_ms;
+}
+
+/* The data key from the wrapped key in the file and @passphrase. */
+static KtKey *
+unwrap_key (KtStore     *self,
+            const char  *passphrase,
+            GError     **error)
+{
+  g_autoptr(GBytes) wrapped = kt_record_store_get_meta (self->records, META_WRAPPED_KEY);
+  gint64 now = g_get_monotonic_time ();
+  KtUnwrapResult result;
+  KtKey *key;
+
+  if (now < self->next_attempt_at)
+    {
+      int seconds = (self->next_attempt_at - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+      g_set_error (error, KT_STORE_ERROR, KT_STORE_ERROR_TOO_MANY_ATTEMPTS,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Wait %d second before trying again.",
+                                "Wait %d seconds before trying again.", seconds),
+                   seconds);
+      return NULL;
+    }
+
+  if (wrapped == NULL)
+    {
+      set_key_missing_error (error);
+      return NULL;
+    }
+
+  key = kt_crypto_unwrap_key (wrapped, passphrase != NULL ? passphrase : "", &result);
+  switch (result)
+    {
+    case KT_UNWRAP_OK:
+      self->failed_attempts = 0;
+      self->next_attempt_at = 0;
+      return key;
+    case KT_UNWRAP_WRONG_PASSPHRASE:
+      self->failed_attempts++;
+      self->next_attempt_at = g_get_monotonic_time () + attempt_delay_ms (self) * (gint64) 1000;
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE,
+                           _("That passphrase is not right. Try again."));
+      return NULL;
+    case KT_UNWRAP_NO_MEMORY:
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                           _("There is not enough memory to check the passphrase. Close other programs and try again."));
+      return NULL;
+    case KT_UNWRAP_MALFORMED:
+    default:
+      set_key_missing_error (error);
+      return NULL;
+    }
+}
+
+/* The key of the existing store, from where the file says it is kept. */
+static KtKey *
+fetch_key (KtStore       *self,
+           const char    *passphrase,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(KtKey) key = NULL;
+  GError *local = NULL;
+
+  if (self->source == KT_KEY_SOURCE_PASSPHRASE)
+    key = unwrap_key (self, passphrase, error);
+  else
+    {
+      key = kt_keyring_lookup (self->store_id, cancellable, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      if (key == NULL)
+        {
+          set_key_missing_error (error);
+          return NULL;
+        }
+    }
+
+  if (key == NULL)
+    return NULL;
+  if (!key_fits (self, key))
+    {
+      set_key_missing_error (error);
+      return NULL;
+    }
+  return g_steal_pointer (&key);
+}
+
+static gboolean
+bytes_equal_str (GBytes     *bytes,
+                 const char *str)
+{
+  g_autoptr(GBytes) expected = g_bytes_new_static (str, strlen (str));
+
+  return bytes != NULL && g_bytes_equal (bytes, expected);
+}
+
+/* First run: a new key, kept where @source says, then the metadata in one
+ * transaction.  The key is saved before the file refers to it, so a crash
+ * in between leaves at most an unused keyring item. */
+static KtKey *
+create_key (KtStore       *self,
+            KtKeySource    source,
+            const char    *passphrase,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autofree char *store_id = kt_uuid_new ();
+  g_autoptr(GBytes) id_bytes = g_bytes_new (store_id, strlen (store_id));
+  g_autoptr(GBytes) check = key_check_new (store_id, key);
+  g_autoptr(GBytes) source_bytes = NULL;
+  g_autoptr(GBytes) wrapped = NULL;
+
+  if (source == KT_KEY_SOURCE_PASSPHRASE)
+    {
+      if (passphrase == NULL || passphrase[0] == '\0')
+        {
+          g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE,
+                               _("Choose a passphrase to protect the data."));
+          return NULL;
+        }
+      wrapped = kt_crypto_wrap_key (key, passphrase, self->pwhash_ops, self->pwhash_mem);
+      if (wrapped == NULL)
+        {
+          g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                               _("There is not enough memory to protect the passphrase."));
+          return NULL;
+        }
+      source_bytes = g_bytes_new_static ("passphrase", strlen ("passphrase"));
+    }
+  else
+    {
+      if (!kt_keyring_store (store_id, key, cancellable, error))
+        return NULL;
+      source_bytes = g_bytes_new_static ("keyring", strlen ("keyring"));
+    }
+
+  if (!kt_record_store_set_meta (self->records, error,
+                                 META_STORE_ID, id_bytes,
+                                 META_KEY_SOURCE, source_bytes,
+                                 META_KEY_CHECK, check,
+                                 wrapped != NULL ? META_WRAPPED_KEY : NULL, wrapped,
+                                 NULL))
+    return NULL;
+
+  self->store_id = g_steal_pointer (&store_id);
+  self->source = source;
+  return g_steal_pointer (&key);
+}
+
+static gboolean
+has_records (KtStore *self)
+{
+  for (KtKind kind = 0; kind < KT_N_KINDS; kind++)
+    {
+      g_autoptr(GPtrArray) ids = kt_record_store_list (self->records, kind, NULL, FALSE, NULL);
+
+      if (ids == NULL || ids->len > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+kt_store_open_sync (KtStore       *self,
+                    KtKeySource    source,
+                    const char    *passphrase,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(KtRecordStore) records = NULL;
+  g_autoptr(GBytes) store_id = NULL;
+  g_autoptr(GBytes) stored_source = NULL;
+  g_autoptr(KtKey) key = NULL;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  if (self->records != NULL)
+    return self->idle_locked ? kt_store_unlock_sync (self, passphrase, cancellable, error) : TRUE;
+
+  records = kt_record_store_open (self->path, error);
+  if (records == NULL)
+    return FALSE;
+  self->records = g_steal_pointer (&records);
+
+  store_id = kt_record_store_get_meta (self->records, META_STORE_ID);
+  if (store_id == NULL)
+    {
+      /* Never a new key over old data, whatever happened to the metadata. */
+      if (has_records (self))
+        {
+          set_key_missing_error (error);
+          key = NULL;
+        }
+      else
+        key = create_key (self, source, passphrase, cancellable, error);
+    }
+  else
+    {
+      self->store_id = g_strndup (g_bytes_get_data (store_id, NULL), g_bytes_get_size (store_id));
+      stored_source = kt_record_store_get_meta (self->records, META_KEY_SOURCE);
+      self->source = bytes_equal_str (stored_source, "passphrase")
+                     ? KT_KEY_SOURCE_PASSPHRASE : KT_KEY_SOURCE_KEYRING;
+      key = fetch_key (self, passphrase, cancellable, error);
+    }
+
+  if (key == NULL)
+    {
+      /* Closed again, so that a retry starts from the file. */
+      g_clear_pointer (&self->records, kt_record_store_close);
+      g_clear_pointer (&self->store_id, g_free);
+      return FALSE;
+    }
+
+  kt_record_store_set_key (self->records, g_steal_pointer (&key));
+  self->idle_locked = FALSE;
+  self->last_touch = g_get_monotonic_time ();
+  return TRUE;
+}
+
+typedef struct {
+  KtKeySource  source;
+  char        *passphrase;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  if (data->passphrase != NULL)
+    sodium_memzero (data->passphrase, strlen (data->passphrase));
+  g_free (data->passphrase);
+  g_free (data);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  GError *error = NULL;
+
+  if (kt_store_open_sync (source_object, data->source, data->passphrase, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+kt_store_open_async (KtStore             *self,
+                     KtKeySource          source,
+                     const char          *passphrase,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  OpenData *data = g_new0 (OpenData, 1);
+
+  data->source = source;
+  data->passphrase = g_strdup (passphrase);
+  g_task_set_source_tag (task, kt_store_open_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+gboolean
+kt_store_open_finish (KtStore      *self,
+                      GAsyncResult *result,
+                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+kt_store_change_passphrase (KtStore     *self,
+                            const char  *old_passphrase,
+                            const char  *new_passphrase,
+                            GError     **error)
+{
+  g_autoptr(KtKey) key = NULL;
+  g_autoptr(GBytes) wrapped = NULL;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  if (!check_open (self, error))
+    return FALSE;
+  if (self->source != KT_KEY_SOURCE_PASSPHRASE)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                           _("This data is protected by the keyring, not by a passphrase."));
+      return FALSE;
+    }
+  if (new_passphrase == NULL || new_passphrase[0] == '\0')
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE,
+                           _("Choose a passphrase to protect the data."));
+      return FALSE;
+    }
+
+  key = fetch_key (self, old_passphrase, NULL, error);
+  if (key == NULL)
+    return FALSE;
+
+  /* Only the wrapping changes: the records stay as they are. */
+  wrapped = kt_crypto_wrap_key (key, new_passphrase, self->pwhash_ops, self->pwhash_mem);
+  if (wrapped == NULL)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                           _("There is not enough memory to protect the passphrase."));
+      return FALSE;
+    }
+  return kt_record_store_set_meta (self->records, error, META_WRAPPED_KEY, wrapped, NULL);
+}
+
+/* Autosave */
+
+static Pending *
+pending_for (KtStore  *self,
+             KtKind    kind,
+             gpointer  doc)
+{
+  KtRecordHeader *header = doc_header (doc);
+  Pending *pending = g_hash_table_lookup (self->pending, header->id);
+
+  if (pending == NULL)
+    {
+      pending = g_new0 (Pending, 1);
+      pending->kind = kind;
+      pending->doc = doc_ref (kind, doc);
+      g_hash_table_insert (self->pending, g_strdup (header->id), pending);
+    }
+  else if (pending->doc != doc)
+    {
+      /* A new object for the same record: the newest one counts. */
+      doc_unref (pending->kind, pending->doc);
+      pending->kind = kind;
+      pending->doc = doc_ref (kind, doc);
+    }
+  return pending;
+}
+
+static void
+autosave (KtStore  *self,
+          KtKind    kind,
+          gpointer  doc)
+{
+  Pending *pending = pending_for (self, kind, doc);
+
+  pending->dirty = TRUE;
+  schedule_save (self, self->autosave_delay_ms);
+}
+
+void
+kt_store_autosave_case (KtStore *self,
+                        KtCase  *kase)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (kase != NULL);
+
+  autosave (self, KT_KIND_CASE, kase);
+}
+
+void
+kt_store_autosave_conversation (KtStore        *self,
+                                KtConversation *conversation)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (conversation != NULL);
+
+  autosave (self, KT_KIND_CONVERSATION, conversation);
+}
+
+void
+kt_store_autosave_plan (KtStore *self,
+                        KtPlan  *plan)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (plan != NULL);
+
+  autosave (self, KT_KIND_PLAN, plan);
+}
+
+GPtrArray *
+kt_store_list_pending (KtStore *self)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    g_ptr_array_add (ids, g_strdup (id));
+  return ids;
+}
+
+/* Encodes every changed document not already on its way (main thread).
+ * The rev is bumped once per write; a write that failed is tried again
+ * under the same rev. */
+static GPtrArray *
+take_changes (KtStore *self)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
+  GHashTableIter iter;
+  Pending *pending;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &pending))
+    {
+      KtRecordHeader *header = doc_header (pending->doc);
+
+      if (!pending->dirty || pending->in_flight)
+        continue;
+      if (pending->uncommitted_rev == 0 || pending->uncommitted_rev != header->rev)
+        {
+          header->rev++;
+          header->updated = g_get_real_time () / G_USEC_PER_SEC;
+          if (header->created == 0)
+            header->created = header->updated;
+        }
+      pending->uncommitted_rev = header->rev;
+      pending->dirty = FALSE;
+      pending->in_flight = TRUE;
+      g_ptr_array_add (records, record_from_doc (pending->kind, pending->doc));
+    }
+  return records;
+}
+
+static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static Batch *
+batch_new (KtStore   *self,
+           GPtrArray *records)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->store = g_object_ref (self);
+  batch->records = records;
+  batch->errors = g_ptr_array_new_full (records->len, free_error);
+  g_ptr_array_set_size (batch->errors, records->len);
+  return batch;
+}
+
+static void
+batch_free (Batch *batch)
+{
+  g_ptr_array_unref (batch->records);
+  g_ptr_array_unref (batch->errors);
+  g_clear_object (&batch->task);
+  g_object_unref (batch->store);
+  g_free (batch);
+}
+
+/* Writes each record of @batch in its own transaction. */
+static void
+batch_write (KtStore *self,
+             Batch   *batch)
+{
+  for (guint i = 0; i < batch->records->len; i++)
+    {
+      GError *error = NULL;
+
+      if (!kt_record_store_put (self->records, g_ptr_array_index (batch->records, i), FALSE, &error))
+        g_ptr_array_index (batch->errors, i) = error;
+    }
+}
+
+/* Back on the main thread: what committed leaves the pending set, what
+ * failed stays and is tried again later.  Returns the first failure. */
+static GError *
+batch_handle (KtStore *self,
+              Batch   *batch)
+{
+  GError *first = NULL;
+
+  for (guint i = 0; i < batch->records->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (batch->records, i);
+      GError *error = g_ptr_array_index (batch->errors, i);
+      Pending *pending = g_hash_table_lookup (self->pending, record->id);
+
+      if (pending == NULL)
+        continue;
+      pending->in_flight = FALSE;
+      if (error == NULL)
+        {
+          if (pending->uncommitted_rev == record->rev)
+            pending->uncommitted_rev = 0;
+          if (!pending->dirty)
+            g_hash_table_remove (self->pending, record->id);
+          continue;
+        }
+
+      pending->dirty = TRUE;
+      if (first == NULL)
+        first = g_error_copy (error);
+      g_signal_emit (self, signals[SAVE_FAILED], 0, record->id, error);
+    }
+
+  if (first != NULL)
+    {
+      schedule_save (self, self->retry_delay_ms);
+      self->retry_delay_ms = MIN (self->retry_delay_ms * 2, RETRY_DELAY_MAX_MS);
+    }
+  else
+    {
+      self->retry_delay_ms = RETRY_DELAY_MIN_MS;
+      if (g_hash_table_size (self->pending) > 0)
+        schedule_save (self, self->autosave_delay_ms);
+    }
+
+  if (batch->task != NULL)
+    {
+      if (first != NULL)
+        g_task_return_error (batch->task, g_error_copy (first));
+      else
+        g_task_return_boolean (batch->task, TRUE);
+    }
+  return first;
+}
+
+/* Handles every batch the worker has finished. */
+static GError *
+dispatch_completed (KtStore *self)
+{
+  GError *first = NULL;
+  Batch *batch;
+
+  for (;;)
+    {
+      GError *error;
+
+      g_mutex_lock (&self->batch_mutex);
+      batch = g_queue_pop_head (&self->completed);
+      g_mutex_unlock (&self->batch_mutex);
+      if (batch == NULL)
+        break;
+
+      error = batch_handle (self, batch);
+      if (first == NULL)
+        first = error;
+      else
+        g_clear_error (&error);
+      batch_free (batch);
+    }
+  return first;
+}
+
+static gboolean
+dispatch_cb (gpointer data)
+{
+  KtStore *self = data;
+
+  g_mutex_lock (&self->batch_mutex);
+  g_clear_pointer (&self->dispatch_source, g_source_unref);
+  g_mutex_unlock (&self->batch_mutex);
+
+  free_error (dispatch_completed (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_run (gpointer data,
+            gpointer user_data)
+{
+  Batch *batch = data;
+  KtStore *self = batch->store;
+
+  batch_write (self, batch);
+
+  g_mutex_lock (&self->batch_mutex);
+  g_queue_push_tail (&self->completed, batch);
+  self->batches_in_flight--;
+  if (self->dispatch_source == NULL)
+    {
+      self->dispatch_source = g_idle_source_new ();
+      g_source_set_priority (self->dispatch_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (self->dispatch_source, dispatch_cb,
+                             g_object_ref (self), g_object_unref);
+      g_source_attach (self->dispatch_source, self->context);
+    }
+  g_cond_broadcast (&self->batch_cond);
+  g_mutex_unlock (&self->batch_mutex);
+}
+
+/* Sends what changed to the worker; @task completes when it is written. */
+static void
+start_batch (KtStore *self,
+             GTask   *task)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  Batch *batch;
+
+  if (self->save_source != NULL)
+    g_source_destroy (self->save_source);
+  g_clear_pointer (&self->save_source, g_source_unref);
+
+  if (self->records == NULL || self->idle_locked)
+    {
+      if (task != NULL)
+        g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED, "%s",
+                                 _("The data is locked. Unlock it to continue."));
+      return;
+    }
+
+  records = take_changes (self);
+  if (records->len == 0 && task == NULL)
+    return;
+
+  batch = batch_new (self, g_steal_pointer (&records));
+  batch->task = task != NULL ? g_object_ref (task) : NULL;
+  g_mutex_lock (&self->batch_mutex);
+  self->batches_in_flight++;
+  g_mutex_unlock (&self->batch_mutex);
+  g_thread_pool_push (self->worker, batch, NULL);
+}
+
+static gboolean
+save_cb (gpointer data)
+{
+  KtStore *self = data;
+
+  g_clear_pointer (&self->save_source, g_source_unref);
+  start_batch (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Writes within @delay_ms of the first change; later changes in that time
+ * join the same write. */
+static void
+schedule_save (KtStore *self,
+               guint    delay_ms)
+{
+  if (self->save_source != NULL || self->records == NULL || self->idle_locked)
+    return;
+
+  self->save_source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (self->save_source, save_cb, self, NULL);
+  g_source_attach (self->save_source, self->context);
+}
+
+static void
+wait_for_worker (KtStore *self)
+{
+  g_mutex_lock (&self->batch_mutex);
+  while (self->batches_in_flight > 0)
+    g_cond_wait (&self->batch_cond, &self->batch_mutex);
+  if (self->dispatch_source != NULL)
+    g_source_destroy (self->dispatch_source);
+  g_clear_pointer (&self->dispatch_source, g_source_unref);
+  g_mutex_unlock (&self->batch_mutex);
+}
+
+gboolean
+kt_store_flush (KtStore  *self,
+                GError  **error)
+{
+  g_autoptr(GError) earlier = NULL;
+  GError *local;
+  Batch *batch;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  if (self->save_source != NULL)
+    g_source_destroy (self->save_source);
+  g_clear_pointer (&self->save_source, g_source_unref);
+
+  /* Whatever the worker holds commits first, so revisions stay in order. */
+  wait_for_worker (self);
+  earlier = dispatch_completed (self);
+
+  if (g_hash_table_size (self->pending) == 0)
+    return TRUE;
+  if (!check_open (self, error))
+    return FALSE;
+
+  batch = batch_new (self, take_changes (self));
+  batch_write (self, batch);
+  local = batch_handle (self, batch);
+  batch_free (batch);
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+kt_store_flush_async (KtStore             *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_store_flush_async);
+  start_batch (self, task);
+}
+
+gboolean
+kt_store_flush_finish (KtStore      *self,
+                       GAsyncResult *result,
+                       GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+kt_store_save_document (KtStore           *self,
+                        const KtDocument  *doc,
+                        KtSyncState        sync_state,
+                        GError           **error)
+{
+  g_autoptr(KtRecord) record = NULL;
+  gpointer pointer;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (doc != NULL, FALSE);
+
+  pointer = document_pointer (doc);
+  g_return_val_if_fail (pointer != NULL, FALSE);
+
+  if (!check_open (self, error))
+    return FALSE;
+
+  record = record_from_doc (doc->kind, pointer);
+  record->sync_state = sync_state;
+  return kt_record_store_put (self->records, record, TRUE, error);
+}
+
+/* Loading */
+
+static gpointer
+load (KtStore     *self,
+      KtKind       kind,
+      const char  *id,
+      GError     **error)
+{
+  g_autoptr(KtRecord) record = NULL;
+  g_autoptr(GError) decode_error = NULL;
+  Pending *pending;
+  gpointer doc = NULL;
+
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!check_open (self, error))
+    return NULL;
+
+  /* A draft not yet written is newer than the file. */
+  pending = g_hash_table_lookup (self->pending, id);
+  if (pending != NULL && pending->kind == kind)
+    return doc_ref (kind, pending->doc);
+
+  record = kt_record_store_get (self->records, id, error);
+  if (record == NULL)
+    return NULL;
+  if (record->kind != kind)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND,
+                           _("This record is not on this device."));
+      return NULL;
+    }
+
+  switch (kind)
+    {
+    case KT_KIND_CASE:
+      doc = kt_case_decode (record->body, &decode_error);
+      break;
+    case KT_KIND_CONVERSATION:
+      doc = kt_conversation_decode (record->body, &decode_error);
+      break;
+    case KT_KIND_PLAN:
+      doc = kt_plan_decode (record->body, &decode_error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (doc == NULL || g_strcmp0 (doc_header (doc)->id, id) != 0)
+    {
+      if (doc != NULL)
+        doc_unref (kind, doc);
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_CORRUPT,
+                           _("A record could not be read. It has been left as it is."));
+      return NULL;
+    }
+  return doc;
+}
+
+KtCase *
+kt_store_load_case (KtStore     *self,
+                    const char  *id,
+                    GError     **error)
+{
+  return load (self, KT_KIND_CASE, id, error);
+}
+
+KtConversation *
+kt_store_load_conversation (KtStore     *self,
+                            const char  *id,
+                            GError     **error)
+{
+  return load (self, KT_KIND_CONVERSATION, id, error);
+}
+
+KtPlan *
+kt_store_load_plan (KtStore     *self,
+                    const char  *id,
+                    GError     **error)
+{
+  return load (self, KT_KIND_PLAN, id, error);
+}
+
+GPtrArray *
+kt_store_list_ids_for_case (KtStore     *self,
+                            KtKind       kind,
+                            const char  *case_id,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  GPtrArray *ids;
+
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+  g_return_val_if_fail (case_id != NULL, NULL);
+
+  if (!check_open (self, error))
+    return NULL;
+
+  records = kt_record_store_list (self->records, kind, case_id, FALSE, error);
+  if (records == NULL)
+    return NULL;
+
+  ids = g_ptr_array_new_full (records->len, g_free);
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (records, i);
+      g_ptr_array_add (ids, g_steal_pointer (&record->id));
+    }
+  return ids;
+}
+
+GPtrArray *
+kt_store_list_cases (KtStore  *self,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  GPtrArray *summaries;
+
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+
+  if (!check_open (self, error))
+    return NULL;
+
+  records = kt_record_store_list (self->records, KT_KIND_CASE, NULL, TRUE, error);
+  if (records == NULL)
+    return NULL;
+
+  summaries = g_ptr_array_new_full (records->len, (GDestroyNotify) kt_case_summary_free);
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (records, i);
+
+      if (record->summary != NULL)
+        g_ptr_array_add (summaries, kt_case_summary_decode (record->id, record->updated,
+                                                            record->summary));
+    }
+  return summaries;
+}
+
+static void
+list_cases_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *summaries = kt_store_list_cases (source_object, &error);
+
+  if (summaries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, summaries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+kt_store_list_cases_async (KtStore             *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_store_list_cases_async);
+  g_task_run_in_thread (task, list_cases_thread);
+}
+
+GPtrArray *
+kt_store_list_cases_finish (KtStore      *self,
+                            GAsyncResult *result,
+                            GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GPtrArray *
+kt_store_list_quarantined (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+
+  if (self->records == NULL)
+    return g_ptr_array_new_with_free_func (g_free);
+  return kt_record_store_list_quarantined (self->records);
+}
+
+gboolean
+kt_store_set_sync_state (KtStore      *self,
+                         const char   *id,
+                         KtSyncState   state,
+                         gint64        server_rev,
+                         GError      **error)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  if (self->records == NULL)
+    {
+      set_locked_error (error);
+      return FALSE;
+    }
+  return kt_record_store_set_sync_state (self->records, id, state, server_rev, error);
+}
+
+/* Idle lock */
+
+void
+kt_store_lock (KtStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (KT_IS_STORE (self));
+
+  if (self->records == NULL || self->idle_locked)
+    return;
+
+  /* Drafts first: a lock never throws work away.  What cannot be written
+   * now (disk full) stays in memory and is written after unlocking. */
+  if (!kt_store_flush (self, &error))
+    g_message ("Locking with unsaved changes kept in memory: %s", error->message);
+
+  kt_record_store_set_key (self->records, NULL);
+  self->idle_locked = TRUE;
+  if (self->idle_source != NULL)
+    g_source_destroy (self->idle_source);
+  g_clear_pointer (&self->idle_source, g_source_unref);
+  g_signal_emit (self, signals[LOCKED], 0);
+}
+
+gboolean
+kt_store_unlock_sync (KtStore       *self,
+                      const char    *passphrase,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  KtKey *key;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  if (self->records == NULL)
+    return kt_store_open_sync (self, self->source, passphrase, cancellable, error);
+  if (!self->idle_locked)
+    return TRUE;
+
+  key = fetch_key (self, passphrase, cancellable, error);
+  if (key == NULL)
+    return FALSE;
+
+  kt_record_store_set_key (self->records, key);
+  self->idle_locked = FALSE;
+  kt_store_touch (self);
+  g_signal_emit (self, signals[UNLOCKED], 0);
+  if (g_hash_table_size (self->pending) > 0)
+    schedule_save (self, self->autosave_delay_ms);
+  return TRUE;
+}
+
+static void arm_idle_timer (KtStore *self, guint64 delay_ms);
+
+static gboolean
+idle_cb (gpointer data)
+{
+  KtStore *self = data;
+  gint64 deadline = self->last_touch + (gint64) self->idle_timeout_s * G_USEC_PER_SEC;
+  gint64 now = g_get_monotonic_time ();
+
+  g_clear_pointer (&self->idle_source, g_source_unref);
+  if (self->idle_timeout_s == 0)
+    return G_SOURCE_REMOVE;
+  if (now < deadline)
+    arm_idle_timer (self, (deadline - now + 999) / 1000);
+  else
+    kt_store_lock (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_idle_timer (KtStore *self,
+                guint64  delay_ms)
+{
+  if (self->idle_source != NULL)
+    g_source_destroy (self->idle_source);
+  g_clear_pointer (&self->idle_source, g_source_unref);
+  if (self->idle_timeout_s == 0 || self->idle_locked)
+    return;
+
+  self->idle_source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (self->idle_source, idle_cb, self, NULL);
+  g_source_attach (self->idle_source, self->context);
+}
+
+void
+kt_store_set_idle_timeout (KtStore *self,
+                           guint    seconds)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+
+  self->idle_timeout_s = seconds;
+  self->last_touch = g_get_monotonic_time ();
+  arm_idle_timer (self, (guint64) seconds * 1000);
+}
+
+void
+kt_store_touch (KtStore *self)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+
+  /* Cheap on every key press: the timer re-arms itself when it fires. */
+  self->last_touch = g_get_monotonic_time ();
+  if (self->idle_source == NULL && self->idle_timeout_s > 0)
+    arm_idle_timer (self, (guint64) self->idle_timeout_s * 1000);
+}

@@ -1,0 +1,810 @@
+/* kt-sync-protocol.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-sync-protocol"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "kt-sync-protocol.h"
+
+G_DEFINE_QUARK (kt-sync-error-quark, kt_sync_error)
+
+/* Longest id, name, cursor or token the protocol carries. */
+#define SHORT_TEXT_MAX 256
+#define TOKEN_MAX 1024
+
+static gboolean
+bad_response (GError    **error,
+              const char *path)
+{
+  g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+               _("The server sent an answer that cannot be read (at “%s”)."),
+               path);
+  return FALSE;
+}
+
+/* Size, UTF-8 and nesting depth, before json-glib sees the text. */
+static gboolean
+check_text (const char *data,
+            gsize       len,
+            gsize       max_size,
+            GError    **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  if (len > max_size)
+    {
+      g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                   _("The server sent a larger answer than allowed."));
+      return FALSE;
+    }
+  if (len == 0 || !g_utf8_validate_len (data, len, NULL))
+    return bad_response (error, "$");
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > KT_SYNC_MAX_DEPTH)
+            return bad_response (error, "$");
+        }
+      else if (c == '}' || c == ']')
+        {
+          if (depth == 0)
+            return bad_response (error, "$");
+          depth--;
+        }
+    }
+  return TRUE;
+}
+
+JsonNode *
+kt_sync_parse_json (GBytes  *json,
+                    gsize    max_size,
+                    GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  gsize len = 0;
+  const char *data = json != NULL ? g_bytes_get_data (json, &len) : NULL;
+
+  if (!check_text (data, len, max_size, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    {
+      bad_response (error, "$");
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      bad_response (error, "$");
+      return NULL;
+    }
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* Member access with type checks; @path names the object for errors. */
+
+static JsonNode *
+member (JsonObject *object,
+        const char *path,
+        const char *name,
+        gboolean    required,
+        GError    **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if ((node == NULL || JSON_NODE_HOLDS_NULL (node)) && required)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.%s", path, name);
+      bad_response (error, where);
+    }
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+static gboolean
+type_error (GError    **error,
+            const char *path,
+            const char *name)
+{
+  g_autofree char *where = g_strdup_printf ("%s.%s", path, name);
+  return bad_response (error, where);
+}
+
+/* A string member: *@out is NULL when absent and not @required. */
+static gboolean
+get_string (JsonObject *object,
+            const char *path,
+            const char *name,
+            gboolean    required,
+            gsize       max_len,
+            char      **out,
+            GError    **error)
+{
+  GError *local_error = NULL;
+  JsonNode *node = member (object, path, name, required, &local_error);
+  const char *value;
+
+  *out = NULL;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    return type_error (error, path, name);
+  value = json_node_get_string (node);
+  if (strlen (value) > max_len)
+    return type_error (error, path, name);
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+get_int (JsonObject *object,
+         const char *path,
+         const char *name,
+         gboolean    required,
+         gint64      min,
+         gint64     *out,
+         GError    **error)
+{
+  GError *local_error = NULL;
+  JsonNode *node = member (object, path, name, required, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_INT64)
+    return type_error (error, path, name);
+  *out = json_node_get_int (node);
+  if (*out < min)
+    return type_error (error, path, name);
+  return TRUE;
+}
+
+static gboolean
+get_bool (JsonObject *object,
+          const char *path,
+          const char *name,
+          gboolean   *out,
+          GError    **error)
+{
+  JsonNode *node = member (object, path, name, FALSE, NULL);
+
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return type_error (error, path, name);
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *path,
+            const char *name,
+            GError    **error)
+{
+  JsonNode *node = member (object, path, name, TRUE, error);
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      type_error (error, path, name);
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+static JsonObject *
+root_object (JsonNode *root,
+             GError  **error)
+{
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      bad_response (error, "$");
+      return NULL;
+    }
+  return json_node_get_object (root);
+}
+
+static GBytes *
+node_to_bytes (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len = 0;
+  char *text;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (text, len);
+}
+
+/* Records */
+
+G_DEFINE_BOXED_TYPE (KtSyncRecord, kt_sync_record, kt_sync_record_copy, kt_sync_record_free)
+
+KtSyncRecord *
+kt_sync_record_new (void)
+{
+  return g_new0 (KtSyncRecord, 1);
+}
+
+KtSyncRecord *
+kt_sync_record_copy (const KtSyncRecord *self)
+{
+  KtSyncRecord *copy = kt_sync_record_new ();
+
+  copy->id = g_strdup (self->id);
+  copy->kind = self->kind;
+  copy->rev = self->rev;
+  copy->case_id = g_strdup (self->case_id);
+  copy->author = g_strdup (self->author);
+  copy->team = g_strdup (self->team);
+  copy->updated = self->updated;
+  copy->body = self->body != NULL ? g_bytes_ref (self->body) : NULL;
+  return copy;
+}
+
+void
+kt_sync_record_free (KtSyncRecord *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->id);
+  g_free (self->case_id);
+  g_free (self->author);
+  g_free (self->team);
+  g_clear_pointer (&self->body, g_bytes_unref);
+  g_free (self);
+}
+
+/* Reads the header fields both the envelope and the document carry. */
+static gboolean
+read_header (JsonObject   *object,
+             const char   *path,
+             KtSyncRecord *record,
+             GError      **error)
+{
+  g_autofree char *kind = NULL;
+
+  if (!get_string (object, path, "id", TRUE, SHORT_TEXT_MAX, &record->id, error))
+    return FALSE;
+  if (!kt_uuid_is_valid (record->id))
+    return type_error (error, path, "id");
+  if (!get_string (object, path, "kind", TRUE, SHORT_TEXT_MAX, &kind, error))
+    return FALSE;
+  if (!kt_kind_from_string (kind, &record->kind))
+    return type_error (error, path, "kind");
+  if (!get_int (object, path, "rev", TRUE, 1, &record->rev, error))
+    return FALSE;
+  if (!get_string (object, path, "case_id", record->kind != KT_KIND_CASE,
+                   SHORT_TEXT_MAX, &record->case_id, error))
+    return FALSE;
+  if (record->case_id != NULL && !kt_uuid_is_valid (record->case_id))
+    return type_error (error, path, "case_id");
+  return get_int (object, path, "updated", FALSE, 0, &record->updated, error);
+}
+
+KtSyncRecord *
+kt_sync_record_new_for_body (GBytes  *body,
+                             GError **error)
+{
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new ();
+  g_autoptr(JsonNode) root = kt_sync_parse_json (body, KT_DOCUMENT_MAX_SIZE, error);
+  JsonObject *object;
+
+  if (root == NULL || (object = root_object (root, error)) == NULL)
+    return NULL;
+  if (!read_header (object, "body", record, error))
+    return NULL;
+  if (record->kind == KT_KIND_CASE && record->case_id == NULL)
+    record->case_id = g_strdup (record->id);
+  record->body = g_bytes_ref (body);
+  return g_steal_pointer (&record);
+}
+
+KtSyncRecord *
+kt_sync_record_from_node (JsonNode    *node,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new ();
+  g_autofree char *body_path = g_strdup_printf ("%s.body", path);
+  KtSyncRecord inner = { 0 };
+  JsonObject *object;
+  JsonObject *body;
+  gboolean same;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      bad_response (error, path);
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!read_header (object, path, record, error))
+    return NULL;
+  if (!get_string (object, path, "author", FALSE, SHORT_TEXT_MAX, &record->author, error) ||
+      !get_string (object, path, "team", FALSE, SHORT_TEXT_MAX, &record->team, error))
+    return NULL;
+  if ((body = get_object (object, path, "body", error)) == NULL)
+    return NULL;
+
+  /* The document must be the record the envelope says it is. */
+  if (!read_header (body, body_path, &inner, error))
+    {
+      g_free (inner.id);
+      g_free (inner.case_id);
+      return NULL;
+    }
+  same = g_str_equal (inner.id, record->id) && inner.kind == record->kind &&
+         inner.rev == record->rev;
+  g_free (inner.id);
+  g_free (inner.case_id);
+  if (!same)
+    {
+      bad_response (error, body_path);
+      return NULL;
+    }
+  record->body = node_to_bytes (json_object_get_member (object, "body"));
+  if (g_bytes_get_size (record->body) > KT_DOCUMENT_MAX_SIZE)
+    {
+      g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                   _("The server sent a larger answer than allowed."));
+      return NULL;
+    }
+  return g_steal_pointer (&record);
+}
+
+KtSyncRecord *
+kt_sync_record_decode (GBytes  *json,
+                       GError **error)
+{
+  g_autoptr(JsonNode) root = kt_sync_parse_json (json, KT_SYNC_RECORD_RESPONSE_MAX_SIZE, error);
+
+  if (root == NULL)
+    return NULL;
+  return kt_sync_record_from_node (root, "$", error);
+}
+
+static void
+set_optional_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+JsonNode *
+kt_sync_record_to_node (const KtSyncRecord *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len = 0;
+  const char *data = self->body != NULL ? g_bytes_get_data (self->body, &len) : NULL;
+  JsonNode *body = NULL;
+
+  if (data != NULL && json_parser_load_from_data (parser, data, len, NULL))
+    body = json_parser_steal_root (parser);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, self->id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kt_kind_to_string (self->kind));
+  json_builder_set_member_name (builder, "rev");
+  json_builder_add_int_value (builder, self->rev);
+  set_optional_string (builder, "case_id", self->case_id);
+  set_optional_string (builder, "author", self->author);
+  set_optional_string (builder, "team", self->team);
+  json_builder_set_member_name (builder, "updated");
+  json_builder_add_int_value (builder, self->updated);
+  json_builder_set_member_name (builder, "body");
+  if (body != NULL)
+    json_builder_add_value (builder, body);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+GBytes *
+kt_sync_record_encode (const KtSyncRecord *self)
+{
+  g_autoptr(JsonNode) node = kt_sync_record_to_node (self);
+
+  return node_to_bytes (node);
+}
+
+/* Users */
+
+void
+kt_sync_user_free (KtSyncUser *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->username);
+  g_free (self->role);
+  g_free (self->team);
+  g_free (self->display_name);
+  g_free (self);
+}
+
+static KtSyncUser *
+user_from_object (JsonObject *object,
+                  const char *path,
+                  GError    **error)
+{
+  g_autoptr(KtSyncUser) user = g_new0 (KtSyncUser, 1);
+
+  if (!get_string (object, path, "username", TRUE, SHORT_TEXT_MAX, &user->username, error) ||
+      !get_string (object, path, "role", TRUE, SHORT_TEXT_MAX, &user->role, error) ||
+      !get_string (object, path, "team", FALSE, SHORT_TEXT_MAX, &user->team, error) ||
+      !get_string (object, path, "display_name", FALSE, SHORT_TEXT_MAX, &user->display_name, error))
+    return NULL;
+  return g_steal_pointer (&user);
+}
+
+/* Responses */
+
+void
+kt_sync_response_free (KtSyncResponse *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->version);
+  g_free (self->token);
+  g_clear_pointer (&self->user, kt_sync_user_free);
+  g_clear_pointer (&self->records, g_ptr_array_unref);
+  g_free (self->cursor);
+  g_clear_pointer (&self->record, kt_sync_record_free);
+  g_free (self);
+}
+
+gsize
+kt_sync_endpoint_max_size (KtSyncEndpoint endpoint)
+{
+  switch (endpoint)
+    {
+    case KT_SYNC_ENDPOINT_CHANGES:
+      return KT_SYNC_CHANGES_RESPONSE_MAX_SIZE;
+    case KT_SYNC_ENDPOINT_GET_RECORD:
+    case KT_SYNC_ENDPOINT_PUT_RECORD:
+    case KT_SYNC_ENDPOINT_REVIEW:
+      return KT_SYNC_RECORD_RESPONSE_MAX_SIZE;
+    case KT_SYNC_ENDPOINT_HEALTH:
+    case KT_SYNC_ENDPOINT_LOGIN:
+    case KT_SYNC_ENDPOINT_LOGOUT:
+    case KT_SYNC_ENDPOINT_ME:
+    case KT_N_SYNC_ENDPOINTS:
+    default:
+      return KT_SYNC_SMALL_RESPONSE_MAX_SIZE;
+    }
+}
+
+static const struct {
+  guint       status;
+  const char *code;
+} status_codes[] = {
+  { 400, "bad_request" },
+  { 401, "unauthorized" },
+  { 403, "forbidden" },
+  { 404, "not_found" },
+  { 409, "conflict" },
+  { 413, "too_large" },
+  { 429, "rate_limited" },
+  { 500, "internal" },
+};
+
+const char *
+kt_sync_error_code_for_status (guint status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_codes); i++)
+    if (status_codes[i].status == status)
+      return status_codes[i].code;
+  return "internal";
+}
+
+GBytes *
+kt_sync_error_encode (const char *code,
+                      const char *message,
+                      const char *field)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message != NULL ? message : "");
+  if (field != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, field);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return node_to_bytes (root);
+}
+
+/* The field a 400 names, when the body has the contract's error shape. */
+static char *
+error_field (GBytes *body)
+{
+  g_autoptr(JsonNode) root = kt_sync_parse_json (body, KT_SYNC_SMALL_RESPONSE_MAX_SIZE, NULL);
+  JsonObject *error_object;
+  char *field = NULL;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  error_object = get_object (json_node_get_object (root), "$", "error", NULL);
+  if (error_object == NULL)
+    return NULL;
+  if (!get_string (error_object, "$.error", "field", FALSE, SHORT_TEXT_MAX, &field, NULL))
+    return NULL;
+  return field;
+}
+
+static void
+set_status_error (KtSyncEndpoint endpoint,
+                  guint          status,
+                  GBytes        *body,
+                  GError       **error)
+{
+  switch (status)
+    {
+    case 400:
+      {
+        g_autofree char *field = error_field (body);
+
+        if (field != NULL)
+          g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
+                       _("The server refused the record: “%s” is not valid."), field);
+        else
+          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_GARBLED_REQUEST,
+                               _("The request reached the server damaged. Keukentafel will try again."));
+      }
+      break;
+    case 401:
+      if (endpoint == KT_SYNC_ENDPOINT_LOGIN)
+        g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_UNAUTHORIZED,
+                             _("The username or password is not right."));
+      else
+        g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_UNAUTHORIZED,
+                             _("Your sign-in has expired. Sign in again to sync."));
+      break;
+    case 403:
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN,
+                           _("Your account may not do this on the server."));
+      break;
+    case 404:
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND,
+                           _("The server does not know this record."));
+      break;
+    case 409:
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_CONFLICT,
+                           _("The version on the server is newer."));
+      break;
+    case 413:
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                           _("The record is too large for the server."));
+      break;
+    case 429:
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RATE_LIMITED,
+                           _("Too many attempts. Try again in a moment."));
+      break;
+    default:
+      if (status >= 500 && status < 600)
+        g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER,
+                     _("The server has a problem (error %u). Try again later."), status);
+      else
+        g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+                     _("The server sent an unexpected answer (status %u)."), status);
+      break;
+    }
+}
+
+static gboolean
+parse_changes (JsonObject     *object,
+               KtSyncResponse *response,
+               GError        **error)
+{
+  JsonNode *records = member (object, "$", "records", TRUE, error);
+  JsonArray *array;
+  guint n;
+
+  if (records == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (records))
+    return type_error (error, "$", "records");
+  array = json_node_get_array (records);
+  n = json_array_get_length (array);
+  if (n > 500)
+    return type_error (error, "$", "records");
+
+  response->records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("$.records[%u]", i);
+      KtSyncRecord *record = kt_sync_record_from_node (json_array_get_element (array, i),
+                                                       path, error);
+      if (record == NULL)
+        return FALSE;
+      g_ptr_array_add (response->records, record);
+    }
+  if (!get_string (object, "$", "cursor", TRUE, SHORT_TEXT_MAX, &response->cursor, error))
+    return FALSE;
+  if (json_object_get_member (object, "more") == NULL)
+    return type_error (error, "$", "more");
+  return get_bool (object, "$", "more", &response->more, error);
+}
+
+/* A PUT answers the record, with "replayed" beside its members, or
+ * {"record": …, "replayed": true}. */
+static gboolean
+parse_record_answer (JsonNode       *root,
+                     JsonObject     *object,
+                     KtSyncResponse *response,
+                     GError        **error)
+{
+  JsonNode *wrapped = json_object_get_member (object, "record");
+
+  if (wrapped != NULL && JSON_NODE_HOLDS_OBJECT (wrapped))
+    response->record = kt_sync_record_from_node (wrapped, "$.record", error);
+  else
+    response->record = kt_sync_record_from_node (root, "$", error);
+  if (response->record == NULL)
+    return FALSE;
+  return get_bool (object, "$", "replayed", &response->replayed, error);
+}
+
+static gboolean
+parse_success (KtSyncResponse *response,
+               JsonNode       *root,
+               GError        **error)
+{
+  JsonObject *object = root_object (root, error);
+
+  if (object == NULL)
+    return FALSE;
+
+  switch (response->endpoint)
+    {
+    case KT_SYNC_ENDPOINT_HEALTH:
+      {
+        g_autofree char *status = NULL;
+
+        if (!get_string (object, "$", "status", TRUE, SHORT_TEXT_MAX, &status, error))
+          return FALSE;
+        if (!g_str_equal (status, "ok"))
+          return type_error (error, "$", "status");
+        return get_string (object, "$", "version", FALSE, SHORT_TEXT_MAX,
+                           &response->version, error);
+      }
+    case KT_SYNC_ENDPOINT_LOGIN:
+      {
+        JsonObject *user;
+
+        if (!get_string (object, "$", "token", TRUE, TOKEN_MAX, &response->token, error))
+          return FALSE;
+        if (response->token[0] == '\0')
+          return type_error (error, "$", "token");
+        if (!get_int (object, "$", "expires", FALSE, 0, &response->expires, error))
+          return FALSE;
+        if ((user = get_object (object, "$", "user", error)) == NULL)
+          return FALSE;
+        response->user = user_from_object (user, "$.user", error);
+        return response->user != NULL;
+      }
+    case KT_SYNC_ENDPOINT_ME:
+      response->user = user_from_object (object, "$", error);
+      return response->user != NULL;
+    case KT_SYNC_ENDPOINT_CHANGES:
+      return parse_changes (object, response, error);
+    case KT_SYNC_ENDPOINT_PUT_RECORD:
+      return parse_record_answer (root, object, response, error);
+    case KT_SYNC_ENDPOINT_GET_RECORD:
+    case KT_SYNC_ENDPOINT_REVIEW:
+      response->record = kt_sync_record_from_node (root, "$", error);
+      return response->record != NULL;
+    case KT_SYNC_ENDPOINT_LOGOUT:
+    case KT_N_SYNC_ENDPOINTS:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+parse_conflict (KtSyncResponse *response,
+                GBytes         *body,
+                GError        **error)
+{
+  g_autoptr(JsonNode) root = kt_sync_parse_json (body, KT_SYNC_RECORD_RESPONSE_MAX_SIZE, error);
+  JsonObject *object;
+  JsonNode *server;
+
+  if (root == NULL || (object = root_object (root, error)) == NULL)
+    return FALSE;
+  if (get_object (object, "$", "error", error) == NULL)
+    return FALSE;
+  server = member (object, "$", "server", TRUE, error);
+  if (server == NULL)
+    return FALSE;
+  response->record = kt_sync_record_from_node (server, "$.server", error);
+  response->conflict = TRUE;
+  return response->record != NULL;
+}
+
+KtSyncResponse *
+kt_sync_response_parse (KtSyncEndpoint  endpoint,
+                        guint           status,
+                        GBytes         *body,
+                        GError        **error)
+{
+  g_autoptr(KtSyncResponse) response = g_new0 (KtSyncResponse, 1);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (endpoint < KT_N_SYNC_ENDPOINTS, NULL);
+
+  response->endpoint = endpoint;
+  response->status = status;
+
+  if (status == 409 &&
+      (endpoint == KT_SYNC_ENDPOINT_PUT_RECORD || endpoint == KT_SYNC_ENDPOINT_REVIEW))
+    return parse_conflict (response, body, error) ? g_steal_pointer (&response) : NULL;
+
+  if (status < 200 || status > 299)
+    {
+      set_status_error (endpoint, status, body, error);
+      return NULL;
+    }
+
+  if (endpoint == KT_SYNC_ENDPOINT_LOGOUT)
+    return g_steal_pointer (&response);
+  if (endpoint == KT_SYNC_ENDPOINT_PUT_RECORD ? (status != 200 && status != 201) : status != 200)
+    {
+      set_status_error (endpoint, status, body, error);
+      return NULL;
+    }
+
+  root = kt_sync_parse_json (body, kt_sync_endpoint_max_size (endpoint), error);
+  if (root == NULL || !parse_success (response, root, error))
+    return NULL;
+  return g_steal_pointer (&response);
+}

@@ -1,0 +1,160 @@
+/* kt-sync-protocol.h: the sync wire format shared by client and server
+ *
+ * Record envelopes, the error shape and the parsers for every response of
+ * docs/api/protocol.md.  Everything here is strict and size-limited: a
+ * response that is not exactly what the contract says fails with a GError
+ * that names what was wrong (a JSON path, never a value).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "kt-types.h"
+
+G_BEGIN_DECLS
+
+#define KT_SYNC_ERROR (kt_sync_error_quark ())
+GQuark kt_sync_error_quark (void);
+
+/* Why a sync step failed, as the user is told about it. */
+typedef enum {
+  KT_SYNC_ERROR_BAD_RESPONSE,       /* garbage: not JSON, or not the contract's shape */
+  KT_SYNC_ERROR_TOO_LARGE,          /* response (or record) over the size limit */
+  KT_SYNC_ERROR_SERVER_DOWN,        /* nobody answers at the address */
+  KT_SYNC_ERROR_OFFLINE,            /* no network route to the server */
+  KT_SYNC_ERROR_CONNECTION_DROPPED, /* the connection broke mid-request */
+  KT_SYNC_ERROR_TIMEOUT,            /* the server is too slow */
+  KT_SYNC_ERROR_TLS_UNTRUSTED,      /* the server's certificate is not trusted */
+  KT_SYNC_ERROR_INSECURE,           /* plain http to an address that is not loopback */
+  KT_SYNC_ERROR_UNAUTHORIZED,       /* no, expired or revoked token; wrong password */
+  KT_SYNC_ERROR_FORBIDDEN,
+  KT_SYNC_ERROR_NOT_FOUND,
+  KT_SYNC_ERROR_CONFLICT,
+  KT_SYNC_ERROR_BAD_REQUEST,        /* the server refused a record (see field) */
+  KT_SYNC_ERROR_RATE_LIMITED,
+  KT_SYNC_ERROR_SERVER,             /* the server failed (5xx) */
+  KT_SYNC_ERROR_NOT_SIGNED_IN,
+  KT_SYNC_ERROR_GARBLED_REQUEST,    /* a 400 naming no field: the request arrived damaged */
+} KtSyncError;
+
+/* Largest response body read for one record (PUT, GET, review). */
+#define KT_SYNC_RECORD_RESPONSE_MAX_SIZE (KT_DOCUMENT_MAX_SIZE + 64 * 1024)
+/* Largest /changes page read; the client asks for KT_SYNC_CHANGES_LIMIT. */
+#define KT_SYNC_CHANGES_RESPONSE_MAX_SIZE (32 * 1024 * 1024)
+#define KT_SYNC_CHANGES_LIMIT 100
+/* Largest body of every other response (login, me, errors). */
+#define KT_SYNC_SMALL_RESPONSE_MAX_SIZE (64 * 1024)
+/* Deepest JSON nesting accepted anywhere (a plan is about 6 deep). */
+#define KT_SYNC_MAX_DEPTH 32
+
+/* A record on the wire: the envelope and its document, kept as the exact
+ * JSON bytes the codec wrote. */
+typedef struct {
+  char   *id;
+  KtKind  kind;
+  gint64  rev;
+  char   *case_id;     /* NULL for a case */
+  char   *author;      /* may be NULL when the client sends it */
+  char   *team;        /* may be NULL when the client sends it */
+  gint64  updated;
+  GBytes *body;        /* a JSON object */
+} KtSyncRecord;
+
+#define KT_TYPE_SYNC_RECORD (kt_sync_record_get_type ())
+GType         kt_sync_record_get_type (void);
+KtSyncRecord *kt_sync_record_new  (void);
+KtSyncRecord *kt_sync_record_copy (const KtSyncRecord *self);
+void          kt_sync_record_free (KtSyncRecord *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSyncRecord, kt_sync_record_free)
+
+/* A record for @body, taking id, kind, rev, case_id and updated from the
+ * document itself (transfer full); fails when @body is not a document. */
+KtSyncRecord *kt_sync_record_new_for_body (GBytes  *body,
+                                           GError **error);
+/* The envelope as JSON (transfer full). */
+GBytes       *kt_sync_record_encode      (const KtSyncRecord *self);
+/* Parses and checks one envelope (transfer full). */
+KtSyncRecord *kt_sync_record_decode      (GBytes  *json,
+                                          GError **error);
+KtSyncRecord *kt_sync_record_from_node   (JsonNode    *node,
+                                          const char  *path,
+                                          GError     **error);
+JsonNode     *kt_sync_record_to_node     (const KtSyncRecord *self);
+
+/* The signed-in user as the server describes them. */
+typedef struct {
+  char *username;
+  char *role;
+  char *team;
+  char *display_name;
+} KtSyncUser;
+
+void kt_sync_user_free (KtSyncUser *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSyncUser, kt_sync_user_free)
+
+/* What a request was, so that its answer can be parsed. */
+typedef enum {
+  KT_SYNC_ENDPOINT_HEALTH,
+  KT_SYNC_ENDPOINT_LOGIN,
+  KT_SYNC_ENDPOINT_LOGOUT,
+  KT_SYNC_ENDPOINT_ME,
+  KT_SYNC_ENDPOINT_CHANGES,
+  KT_SYNC_ENDPOINT_GET_RECORD,
+  KT_SYNC_ENDPOINT_PUT_RECORD,
+  KT_SYNC_ENDPOINT_REVIEW,
+  KT_N_SYNC_ENDPOINTS
+} KtSyncEndpoint;
+
+/* The body size limit for the answers of @endpoint. */
+gsize kt_sync_endpoint_max_size (KtSyncEndpoint endpoint);
+
+/* A parsed successful answer.  A 409 on PUT or review is an expected outcome,
+ * not a failure: @conflict is TRUE and @record holds the server's copy. */
+typedef struct {
+  KtSyncEndpoint  endpoint;
+  guint           status;
+  /* health */
+  char           *version;
+  /* login */
+  char           *token;
+  gint64          expires;
+  /* login, me */
+  KtSyncUser     *user;
+  /* changes */
+  GPtrArray      *records;    /* (element-type KtSyncRecord) */
+  char           *cursor;
+  gboolean        more;
+  /* get, put, review; the server's copy on conflict */
+  KtSyncRecord   *record;
+  gboolean        replayed;
+  gboolean        conflict;
+} KtSyncResponse;
+
+void kt_sync_response_free (KtSyncResponse *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSyncResponse, kt_sync_response_free)
+
+/* Parses the answer @body (may be NULL or empty) with HTTP @status to a
+ * request of @endpoint.  Error statuses become a KT_SYNC_ERROR with the
+ * server's message when it is well-formed (transfer full). */
+KtSyncResponse *kt_sync_response_parse (KtSyncEndpoint  endpoint,
+                                        guint           status,
+                                        GBytes         *body,
+                                        GError        **error);
+
+/* The error shape of the contract: {"error":{code,message,field}}
+ * (transfer full), for the server. */
+GBytes *kt_sync_error_encode (const char *code,
+                              const char *message,
+                              const char *field);
+/* The contract's code ("conflict", …) for an HTTP status. */
+const char *kt_sync_error_code_for_status (guint status);
+
+/* Parses a JSON text with the protocol's limits (size, depth, UTF-8) to a
+ * node (transfer full). */
+JsonNode *kt_sync_parse_json (GBytes  *json,
+                              gsize    max_size,
+                              GError **error);
+
+G_END_DECLS

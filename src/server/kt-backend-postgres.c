@@ -1,0 +1,250 @@
+/* kt-backend-postgres.c
+ *
+ * One libpq connection used from the main loop.  Statements are prepared
+ * once with typed parameters ("?" becomes "$n"); commits are synchronous, as
+ * the cluster is configured.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-server"
+
+#include "config.h"
+
+#include "kt-backend-postgres.h"
+
+#include <glib/gi18n.h>
+#include <libpq-fe.h>
+
+#include "kt-server-error.h"
+
+/* Type OIDs from pg_type.h */
+#define TEXTOID 25
+#define INT8OID 20
+
+struct _KtBackendPostgres
+{
+  KtBackend   parent_instance;
+
+  PGconn     *conn;
+  GHashTable *statements;   /* SQL text → prepared statement name */
+};
+
+G_DEFINE_FINAL_TYPE (KtBackendPostgres, kt_backend_postgres, KT_TYPE_BACKEND)
+
+static const char audit_schema[] =
+  "CREATE TABLE IF NOT EXISTS audit ("
+  "  id BIGSERIAL PRIMARY KEY,"
+  "  at BIGINT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  record_id TEXT,"
+  "  kind TEXT,"
+  "  detail TEXT);"
+  "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
+  "CREATE OR REPLACE FUNCTION audit_append_only () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;"
+  "DROP TRIGGER IF EXISTS audit_append_only ON audit;"
+  "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
+  "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only ();";
+
+static gboolean
+set_pg_error (KtBackendPostgres *self,
+              const PGresult    *result,
+              GError           **error)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
+  g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+               _("The database reported an error (%s)."), state != NULL ? state : "connection");
+  return FALSE;
+}
+
+static gboolean
+result_ok (PGresult *result)
+{
+  ExecStatusType status = PQresultStatus (result);
+
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+static gboolean
+kt_backend_postgres_exec (KtBackend  *backend,
+                          const char *script,
+                          GError    **error)
+{
+  KtBackendPostgres *self = KT_BACKEND_POSTGRES (backend);
+  PGresult *result;
+  gboolean ok;
+
+  /* Quiet the NOTICEs that IF NOT EXISTS gives. */
+  PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
+  result = PQexec (self->conn, script);
+  ok = result_ok (result) || set_pg_error (self, result, error);
+  PQclear (result);
+  return ok;
+}
+
+/* "?" → "$1", "$2" … (the statements hold no "?" inside literals). */
+static char *
+number_placeholders (const char *sql)
+{
+  GString *out = g_string_sized_new (strlen (sql) + 16);
+  guint n = 0;
+
+  for (const char *p = sql; *p != '\0'; p++)
+    {
+      if (*p == '?')
+        g_string_append_printf (out, "$%u", ++n);
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static const char *
+prepare (KtBackendPostgres *self,
+         const char        *sql,
+         const KtSqlParam  *params,
+         guint              n_params,
+         GError           **error)
+{
+  const char *name = g_hash_table_lookup (self->statements, sql);
+  g_autofree char *numbered = NULL;
+  g_autofree char *new_name = NULL;
+  g_autofree Oid *types = NULL;
+  PGresult *result;
+
+  if (name != NULL)
+    return name;
+
+  numbered = number_placeholders (sql);
+  new_name = g_strdup_printf ("kt%u", g_hash_table_size (self->statements));
+  types = g_new0 (Oid, MAX (n_params, 1));
+  for (guint i = 0; i < n_params; i++)
+    types[i] = params[i].type == KT_SQL_INT ? INT8OID : TEXTOID;
+
+  result = PQprepare (self->conn, new_name, numbered, n_params, types);
+  if (!result_ok (result))
+    {
+      set_pg_error (self, result, error);
+      PQclear (result);
+      return NULL;
+    }
+  PQclear (result);
+  name = new_name;
+  g_hash_table_insert (self->statements, g_strdup (sql), g_steal_pointer (&new_name));
+  return name;
+}
+
+static gboolean
+kt_backend_postgres_query (KtBackend        *backend,
+                           const char       *sql,
+                           const KtSqlParam *params,
+                           guint             n_params,
+                           KtRows           *rows,
+                           GError          **error)
+{
+  KtBackendPostgres *self = KT_BACKEND_POSTGRES (backend);
+  const char *name;
+  const char **values;
+  char (*numbers)[24];
+  PGresult *result;
+  gboolean ok;
+
+  if (n_params == 0 && rows == NULL)
+    {
+      /* BEGIN, COMMIT, ROLLBACK: nothing to prepare */
+      result = PQexec (self->conn, sql);
+    }
+  else
+    {
+      name = prepare (self, sql, params, n_params, error);
+      if (name == NULL)
+        return FALSE;
+      values = g_newa (const char *, MAX (n_params, 1));
+      numbers = g_malloc0_n (MAX (n_params, 1), sizeof *numbers);
+      for (guint i = 0; i < n_params; i++)
+        {
+          switch (params[i].type)
+            {
+            case KT_SQL_TEXT:
+              values[i] = params[i].text;
+              break;
+            case KT_SQL_INT:
+              g_snprintf (numbers[i], sizeof numbers[i], "%" G_GINT64_FORMAT, params[i].num);
+              values[i] = numbers[i];
+              break;
+            case KT_SQL_NULL:
+            default:
+              values[i] = NULL;
+              break;
+            }
+        }
+      result = PQexecPrepared (self->conn, name, n_params, values, NULL, NULL, 0);
+      g_free (numbers);
+    }
+
+  ok = result_ok (result);
+  if (!ok)
+    set_pg_error (self, result, error);
+  else if (rows != NULL)
+    {
+      int n_rows = PQntuples (result);
+
+      rows->n_cols = PQnfields (result);
+      for (int r = 0; r < n_rows; r++)
+        for (guint c = 0; c < rows->n_cols; c++)
+          g_ptr_array_add (rows->cells,
+                           PQgetisnull (result, r, c) ? NULL : g_strdup (PQgetvalue (result, r, c)));
+    }
+  PQclear (result);
+  return ok;
+}
+
+static void
+kt_backend_postgres_finalize (GObject *object)
+{
+  KtBackendPostgres *self = KT_BACKEND_POSTGRES (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->conn, PQfinish);
+
+  G_OBJECT_CLASS (kt_backend_postgres_parent_class)->finalize (object);
+}
+
+static void
+kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  KtBackendClass *backend_class = KT_BACKEND_CLASS (klass);
+
+  object_class->finalize = kt_backend_postgres_finalize;
+  backend_class->begin_sql = "BEGIN";
+  backend_class->audit_schema = audit_schema;
+  backend_class->exec = kt_backend_postgres_exec;
+  backend_class->query = kt_backend_postgres_query;
+}
+
+static void
+kt_backend_postgres_init (KtBackendPostgres *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+KtBackend *
+kt_backend_postgres_open (const char *uri,
+                          GError    **error)
+{
+  g_autoptr(KtBackendPostgres) self = g_object_new (KT_TYPE_BACKEND_POSTGRES, NULL);
+
+  self->conn = PQconnectdb (uri);
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      /* The libpq message names host and port, never the password. */
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                   _("Cannot connect to PostgreSQL: %s"), PQerrorMessage (self->conn));
+      return NULL;
+    }
+  return KT_BACKEND (g_steal_pointer (&self));
+}

@@ -1,0 +1,202 @@
+/* kt-backend-sqlite.c
+ *
+ * One connection, used from the main loop only.  WAL with synchronous=NORMAL:
+ * a commit is not flushed to disk on its own, so a power cut (not a crash of
+ * the server) can lose the last moments of commits, but never corrupts the
+ * file; in exchange a push costs no fsync.  Statements are prepared once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-server"
+
+#include "config.h"
+
+#include "kt-backend-sqlite.h"
+
+#include <glib/gi18n.h>
+#include <sqlite3.h>
+
+#include "kt-server-error.h"
+
+struct _KtBackendSqlite
+{
+  KtBackend   parent_instance;
+
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+};
+
+G_DEFINE_FINAL_TYPE (KtBackendSqlite, kt_backend_sqlite, KT_TYPE_BACKEND)
+
+static const char audit_schema[] =
+  "CREATE TABLE IF NOT EXISTS audit ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  at BIGINT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  record_id TEXT,"
+  "  kind TEXT,"
+  "  detail TEXT);"
+  "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
+  "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
+  "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
+
+static gboolean
+set_sqlite_error (KtBackendSqlite *self,
+                  GError         **error)
+{
+  g_warning ("SQLite: %s", sqlite3_errmsg (self->db));
+  g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+               _("The database reported an error (%s)."), sqlite3_errstr (sqlite3_errcode (self->db)));
+  return FALSE;
+}
+
+static gboolean
+kt_backend_sqlite_exec (KtBackend  *backend,
+                        const char *script,
+                        GError    **error)
+{
+  KtBackendSqlite *self = KT_BACKEND_SQLITE (backend);
+
+  if (sqlite3_exec (self->db, script, NULL, NULL, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (KtBackendSqlite *self,
+         const char      *sql,
+         GError         **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+static gboolean
+kt_backend_sqlite_query (KtBackend        *backend,
+                         const char       *sql,
+                         const KtSqlParam *params,
+                         guint             n_params,
+                         KtRows           *rows,
+                         GError          **error)
+{
+  KtBackendSqlite *self = KT_BACKEND_SQLITE (backend);
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  gboolean ok = TRUE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n_params; i++)
+    {
+      switch (params[i].type)
+        {
+        case KT_SQL_TEXT:
+          sqlite3_bind_text (stmt, i + 1, params[i].text, -1, SQLITE_STATIC);
+          break;
+        case KT_SQL_INT:
+          sqlite3_bind_int64 (stmt, i + 1, params[i].num);
+          break;
+        case KT_SQL_NULL:
+        default:
+          sqlite3_bind_null (stmt, i + 1);
+          break;
+        }
+    }
+
+  if (rows != NULL)
+    rows->n_cols = sqlite3_column_count (stmt);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (rows == NULL)
+        continue;
+      for (guint col = 0; col < rows->n_cols; col++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, col);
+          g_ptr_array_add (rows->cells, g_strdup (text));
+        }
+    }
+  if (rc != SQLITE_DONE)
+    ok = set_sqlite_error (self, error);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return ok;
+}
+
+static void
+kt_backend_sqlite_finalize (GObject *object)
+{
+  KtBackendSqlite *self = KT_BACKEND_SQLITE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  sqlite3_close_v2 (self->db);
+
+  G_OBJECT_CLASS (kt_backend_sqlite_parent_class)->finalize (object);
+}
+
+static void
+kt_backend_sqlite_class_init (KtBackendSqliteClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  KtBackendClass *backend_class = KT_BACKEND_CLASS (klass);
+
+  object_class->finalize = kt_backend_sqlite_finalize;
+  backend_class->begin_sql = "BEGIN IMMEDIATE";
+  backend_class->audit_schema = audit_schema;
+  backend_class->exec = kt_backend_sqlite_exec;
+  backend_class->query = kt_backend_sqlite_query;
+}
+
+static void
+kt_backend_sqlite_init (KtBackendSqlite *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
+}
+
+KtBackend *
+kt_backend_sqlite_open (const char *path,
+                        gboolean    create,
+                        GError    **error)
+{
+  g_autoptr(KtBackendSqlite) self = g_object_new (KT_TYPE_BACKEND_SQLITE, NULL);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+
+  if (path == NULL || *path == '\0')
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                   _("The SQLite address names no file: use sqlite:///path/to/file.db."));
+      return NULL;
+    }
+  if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK)
+    {
+      if (!create && !g_file_test (path, G_FILE_TEST_EXISTS))
+        g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_NOT_INITIALISED,
+                     _("The database %s does not exist. Run “keukentafel-server init” first."), path);
+      else
+        g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                     _("Cannot open the database %s: %s"), path, sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+  if (!kt_backend_sqlite_exec (KT_BACKEND (self),
+                               "PRAGMA journal_mode = WAL;"
+                               "PRAGMA synchronous = NORMAL;"
+                               "PRAGMA foreign_keys = ON;",
+                               error))
+    return NULL;
+  return KT_BACKEND (g_steal_pointer (&self));
+}

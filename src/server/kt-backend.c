@@ -1,0 +1,740 @@
+/* kt-backend.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-server"
+
+#include "config.h"
+
+#include "kt-backend.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-backend-postgres.h"
+#include "kt-backend-sqlite.h"
+#include "kt-server-error.h"
+
+#define SCHEMA_VERSION 1
+
+G_DEFINE_ABSTRACT_TYPE (KtBackend, kt_backend, G_TYPE_OBJECT)
+
+/* Tables both databases create the same way. */
+static const char common_schema[] =
+  "CREATE TABLE IF NOT EXISTS meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value BIGINT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS accounts ("
+  "  username TEXT PRIMARY KEY,"
+  "  display_name TEXT NOT NULL,"
+  "  role TEXT NOT NULL,"
+  "  team TEXT NOT NULL,"
+  "  password_hash TEXT NOT NULL,"
+  "  disabled BIGINT NOT NULL DEFAULT 0,"
+  "  created BIGINT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS tokens ("
+  "  digest TEXT PRIMARY KEY,"
+  "  username TEXT NOT NULL REFERENCES accounts (username),"
+  "  created BIGINT NOT NULL,"
+  "  expires BIGINT NOT NULL,"
+  "  revoked BIGINT NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS tokens_username ON tokens (username);"
+  "CREATE TABLE IF NOT EXISTS records ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  rev BIGINT NOT NULL,"
+  "  case_id TEXT NOT NULL,"
+  "  author TEXT NOT NULL,"
+  "  team TEXT NOT NULL,"
+  "  coach TEXT,"
+  "  review TEXT,"
+  "  updated BIGINT NOT NULL,"
+  "  seq BIGINT NOT NULL UNIQUE,"
+  "  body TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS records_team_seq ON records (team, seq);"
+  "CREATE INDEX IF NOT EXISTS records_case ON records (case_id);"
+  "CREATE INDEX IF NOT EXISTS records_coach ON records (coach);"
+  "INSERT INTO meta (key, value) VALUES ('seq', 0) ON CONFLICT (key) DO NOTHING;";
+
+#define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body"
+#define ACCOUNT_COLUMNS "username, display_name, role, team, password_hash, disabled, created"
+
+/* KtRows */
+
+void
+kt_rows_init (KtRows *rows)
+{
+  rows->n_cols = 0;
+  rows->cells = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+kt_rows_clear (KtRows *rows)
+{
+  g_clear_pointer (&rows->cells, g_ptr_array_unref);
+}
+
+guint
+kt_rows_count (const KtRows *rows)
+{
+  return rows->n_cols == 0 ? 0 : rows->cells->len / rows->n_cols;
+}
+
+const char *
+kt_rows_get (const KtRows *rows,
+             guint         row,
+             guint         col)
+{
+  g_return_val_if_fail (col < rows->n_cols, NULL);
+  return g_ptr_array_index (rows->cells, row * rows->n_cols + col);
+}
+
+gint64
+kt_rows_get_int (const KtRows *rows,
+                 guint         row,
+                 guint         col)
+{
+  const char *text = kt_rows_get (rows, row, col);
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KtRows, kt_rows_clear)
+
+void
+kt_audit_entry_free (KtAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->actor);
+  g_free (entry->action);
+  g_free (entry->record_id);
+  g_free (entry->kind);
+  g_free (entry->detail);
+  g_free (entry);
+}
+
+static void
+kt_backend_class_init (KtBackendClass *klass)
+{
+  klass->begin_sql = "BEGIN";
+}
+
+static void
+kt_backend_init (KtBackend *self)
+{
+}
+
+KtBackend *
+kt_backend_open (const char *uri,
+                 gboolean    create,
+                 GError    **error)
+{
+  if (g_str_has_prefix (uri, "sqlite://"))
+    return kt_backend_sqlite_open (uri + strlen ("sqlite://"), create, error);
+  if (g_str_has_prefix (uri, "postgresql://") || g_str_has_prefix (uri, "postgres://"))
+    return kt_backend_postgres_open (uri, error);
+
+  g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+               _("Unknown database address. Use sqlite:///path/to/file.db or postgresql://…"));
+  return NULL;
+}
+
+/* Running statements */
+
+static gboolean
+query (KtBackend        *self,
+       const char       *sql,
+       const KtSqlParam *params,
+       guint             n_params,
+       KtRows           *rows,
+       GError          **error)
+{
+  return KT_BACKEND_GET_CLASS (self)->query (self, sql, params, n_params, rows, error);
+}
+
+static gboolean
+begin (KtBackend *self,
+       GError   **error)
+{
+  return query (self, KT_BACKEND_GET_CLASS (self)->begin_sql, NULL, 0, NULL, error);
+}
+
+static gboolean
+commit (KtBackend *self,
+        GError   **error)
+{
+  return query (self, "COMMIT", NULL, 0, NULL, error);
+}
+
+static void
+rollback (KtBackend *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!query (self, "ROLLBACK", NULL, 0, NULL, &error))
+    g_warning ("Rolling back failed: %s", error->message);
+}
+
+/* Runs a statement that must change exactly one row (it RETURNs one). */
+static gboolean
+query_one_row (KtBackend        *self,
+               const char       *sql,
+               const KtSqlParam *params,
+               guint             n_params,
+               GError          **error)
+{
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, sql, params, n_params, &rows, error))
+    return FALSE;
+  if (kt_rows_count (&rows) == 0)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_NOT_FOUND,
+                   _("There is no such account."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Schema */
+
+gboolean
+kt_backend_init_schema (KtBackend  *self,
+                        GError    **error)
+{
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+  KtSqlParam params[] = { KT_SQL_INT_PARAM (SCHEMA_VERSION) };
+
+  return klass->exec (self, common_schema, error) &&
+         klass->exec (self, klass->audit_schema, error) &&
+         query (self, "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO NOTHING",
+                params, G_N_ELEMENTS (params), NULL, error) &&
+         kt_backend_check_schema (self, error);
+}
+
+gboolean
+kt_backend_check_schema (KtBackend  *self,
+                         GError    **error)
+{
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT value FROM meta WHERE key = 'schema'", NULL, 0, &rows, NULL) ||
+      kt_rows_count (&rows) == 0)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_NOT_INITIALISED,
+                   _("The database has not been set up. Run “keukentafel-server init” first."));
+      return FALSE;
+    }
+  if (kt_rows_get_int (&rows, 0, 0) > SCHEMA_VERSION)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                   _("The database was made by a newer keukentafel-server."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Accounts */
+
+static KtAccount *
+account_from_row (const KtRows *rows,
+                  guint         row)
+{
+  KtAccount *account = kt_account_new ();
+
+  account->username = g_strdup (kt_rows_get (rows, row, 0));
+  account->display_name = g_strdup (kt_rows_get (rows, row, 1));
+  if (!kt_role_from_string (kt_rows_get (rows, row, 2), &account->role))
+    account->role = KT_ROLE_ADMIN;  /* the role with the least access to records */
+  account->team = g_strdup (kt_rows_get (rows, row, 3));
+  account->password_hash = g_strdup (kt_rows_get (rows, row, 4));
+  account->disabled = kt_rows_get_int (rows, row, 5) != 0;
+  account->created = kt_rows_get_int (rows, row, 6);
+  return account;
+}
+
+gboolean
+kt_backend_add_account (KtBackend        *self,
+                        const KtAccount  *account,
+                        GError          **error)
+{
+  KtSqlParam params[] = {
+    KT_SQL_TEXT_PARAM (account->username),
+    KT_SQL_TEXT_PARAM (account->display_name != NULL ? account->display_name : account->username),
+    KT_SQL_TEXT_PARAM (kt_role_to_string (account->role)),
+    KT_SQL_TEXT_PARAM (account->team),
+    KT_SQL_TEXT_PARAM (account->password_hash),
+    KT_SQL_INT_PARAM (account->disabled),
+    KT_SQL_INT_PARAM (g_get_real_time () / G_USEC_PER_SEC),
+  };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "INSERT INTO accounts (" ACCOUNT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT (username) DO NOTHING RETURNING username",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return FALSE;
+  if (kt_rows_count (&rows) == 0)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_EXISTS,
+                   _("An account with this name already exists."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+KtAccount *
+kt_backend_get_account (KtBackend  *self,
+                        const char *username,
+                        GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (username) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE username = ?",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  return kt_rows_count (&rows) > 0 ? account_from_row (&rows, 0) : NULL;
+}
+
+GPtrArray *
+kt_backend_list_accounts (KtBackend  *self,
+                          const char *team,
+                          int         role,
+                          GError    **error)
+{
+  KtSqlParam params[] = {
+    KT_SQL_TEXT_PARAM (team),
+    KT_SQL_TEXT_PARAM (role >= 0 ? kt_role_to_string (role) : NULL),
+  };
+  g_auto(KtRows) rows;
+  GPtrArray *accounts;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "SELECT " ACCOUNT_COLUMNS " FROM accounts "
+              "WHERE (? IS NULL OR team = ?) AND (? IS NULL OR role = ?) ORDER BY username",
+              (KtSqlParam[]) { params[0], params[0], params[1], params[1] }, 4, &rows, error))
+    return NULL;
+  accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_account_free);
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    g_ptr_array_add (accounts, account_from_row (&rows, i));
+  return accounts;
+}
+
+gboolean
+kt_backend_set_password (KtBackend  *self,
+                         const char *username,
+                         const char *password_hash,
+                         GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (password_hash), KT_SQL_TEXT_PARAM (username) };
+
+  return query_one_row (self, "UPDATE accounts SET password_hash = ? WHERE username = ? RETURNING username",
+                        params, G_N_ELEMENTS (params), error);
+}
+
+gboolean
+kt_backend_set_disabled (KtBackend  *self,
+                         const char *username,
+                         gboolean    disabled,
+                         GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_INT_PARAM (disabled ? 1 : 0), KT_SQL_TEXT_PARAM (username) };
+
+  return query_one_row (self, "UPDATE accounts SET disabled = ? WHERE username = ? RETURNING username",
+                        params, G_N_ELEMENTS (params), error);
+}
+
+/* Tokens */
+
+gboolean
+kt_backend_add_token (KtBackend  *self,
+                      const char *digest,
+                      const char *username,
+                      gint64      expires,
+                      GError    **error)
+{
+  KtSqlParam params[] = {
+    KT_SQL_TEXT_PARAM (digest),
+    KT_SQL_TEXT_PARAM (username),
+    KT_SQL_INT_PARAM (g_get_real_time () / G_USEC_PER_SEC),
+    KT_SQL_INT_PARAM (expires),
+  };
+
+  return query (self, "INSERT INTO tokens (digest, username, created, expires) VALUES (?, ?, ?, ?)",
+                params, G_N_ELEMENTS (params), NULL, error);
+}
+
+KtAccount *
+kt_backend_lookup_token (KtBackend  *self,
+                         const char *digest,
+                         gint64      now,
+                         GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (digest), KT_SQL_INT_PARAM (now) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "SELECT a.username, a.display_name, a.role, a.team, '', a.disabled, a.created "
+              "FROM tokens t JOIN accounts a ON a.username = t.username "
+              "WHERE t.digest = ? AND t.revoked = 0 AND t.expires > ? AND a.disabled = 0",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  return kt_rows_count (&rows) > 0 ? account_from_row (&rows, 0) : NULL;
+}
+
+gboolean
+kt_backend_revoke_token (KtBackend  *self,
+                         const char *digest,
+                         GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (digest) };
+
+  return query (self, "UPDATE tokens SET revoked = 1 WHERE digest = ?",
+                params, G_N_ELEMENTS (params), NULL, error);
+}
+
+gint64
+kt_backend_revoke_tokens_of (KtBackend  *self,
+                             const char *username,
+                             GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (username) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "UPDATE tokens SET revoked = 1 WHERE username = ? AND revoked = 0 RETURNING digest",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return -1;
+  return kt_rows_count (&rows);
+}
+
+/* Records */
+
+static KtServerRecord *
+record_from_row (const KtRows *rows,
+                 guint         row)
+{
+  KtServerRecord *record = kt_server_record_new ();
+
+  record->id = g_strdup (kt_rows_get (rows, row, 0));
+  if (!kt_kind_from_string (kt_rows_get (rows, row, 1), &record->kind))
+    record->kind = KT_KIND_CASE;
+  record->rev = kt_rows_get_int (rows, row, 2);
+  record->case_id = g_strdup (kt_rows_get (rows, row, 3));
+  record->author = g_strdup (kt_rows_get (rows, row, 4));
+  record->team = g_strdup (kt_rows_get (rows, row, 5));
+  record->coach = g_strdup (kt_rows_get (rows, row, 6));
+  record->review = g_strdup (kt_rows_get (rows, row, 7));
+  record->updated = kt_rows_get_int (rows, row, 8);
+  record->seq = kt_rows_get_int (rows, row, 9);
+  record->body = g_strdup (kt_rows_get (rows, row, 10));
+  return record;
+}
+
+static GPtrArray *
+records_from_rows (const KtRows *rows)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_server_record_free);
+
+  for (guint i = 0; i < kt_rows_count (rows); i++)
+    g_ptr_array_add (records, record_from_row (rows, i));
+  return records;
+}
+
+KtServerRecord *
+kt_backend_get_record (KtBackend  *self,
+                       const char *id,
+                       GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (id) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT " RECORD_COLUMNS " FROM records WHERE id = ?",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  return kt_rows_count (&rows) > 0 ? record_from_row (&rows, 0) : NULL;
+}
+
+static gboolean
+insert_audit (KtBackend  *self,
+              gint64      at,
+              const char *actor,
+              const char *action,
+              const char *record_id,
+              const char *kind,
+              const char *detail,
+              GError    **error)
+{
+  KtSqlParam params[] = {
+    KT_SQL_INT_PARAM (at),
+    KT_SQL_TEXT_PARAM (actor),
+    KT_SQL_TEXT_PARAM (action),
+    KT_SQL_TEXT_PARAM (record_id),
+    KT_SQL_TEXT_PARAM (kind),
+    KT_SQL_TEXT_PARAM (detail),
+  };
+
+  return query (self, "INSERT INTO audit (at, actor, action, record_id, kind, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                params, G_N_ELEMENTS (params), NULL, error);
+}
+
+/* The next change sequence number.  The counter row stays locked until the
+ * transaction ends, so concurrent writers (several servers on one
+ * PostgreSQL) commit in sequence order and a reader never skips one. */
+static gboolean
+next_seq (KtBackend *self,
+          gint64    *seq,
+          GError   **error)
+{
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value",
+              NULL, 0, &rows, error))
+    return FALSE;
+  if (kt_rows_count (&rows) != 1)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_NOT_INITIALISED,
+                   _("The database has not been set up. Run “keukentafel-server init” first."));
+      return FALSE;
+    }
+  *seq = kt_rows_get_int (&rows, 0, 0);
+  return TRUE;
+}
+
+KtPutResult
+kt_backend_put_record (KtBackend       *self,
+                       KtServerRecord  *record,
+                       gint64           base_rev,
+                       const char      *audit_actor,
+                       const char      *audit_action,
+                       const char      *audit_detail,
+                       GError         **error)
+{
+  g_auto(KtRows) rows;
+  gint64 seq;
+
+  if (!begin (self, error))
+    return KT_PUT_ERROR;
+  if (!next_seq (self, &seq, error))
+    goto failed;
+
+  kt_rows_init (&rows);
+  if (base_rev == 0)
+    {
+      KtSqlParam params[] = {
+        KT_SQL_TEXT_PARAM (record->id),
+        KT_SQL_TEXT_PARAM (kt_kind_to_string (record->kind)),
+        KT_SQL_INT_PARAM (record->rev),
+        KT_SQL_TEXT_PARAM (record->case_id),
+        KT_SQL_TEXT_PARAM (record->author),
+        KT_SQL_TEXT_PARAM (record->team),
+        KT_SQL_TEXT_PARAM (record->coach),
+        KT_SQL_TEXT_PARAM (record->review),
+        KT_SQL_INT_PARAM (record->updated),
+        KT_SQL_INT_PARAM (seq),
+        KT_SQL_TEXT_PARAM (record->body),
+      };
+      if (!query (self,
+                  "INSERT INTO records (" RECORD_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT (id) DO NOTHING RETURNING seq",
+                  params, G_N_ELEMENTS (params), &rows, error))
+        goto failed;
+    }
+  else
+    {
+      KtSqlParam params[] = {
+        KT_SQL_INT_PARAM (record->rev),
+        KT_SQL_TEXT_PARAM (record->coach),
+        KT_SQL_TEXT_PARAM (record->review),
+        KT_SQL_INT_PARAM (record->updated),
+        KT_SQL_INT_PARAM (seq),
+        KT_SQL_TEXT_PARAM (record->body),
+        KT_SQL_TEXT_PARAM (record->id),
+        KT_SQL_INT_PARAM (base_rev),
+      };
+      if (!query (self,
+                  "UPDATE records SET rev = ?, coach = ?, review = ?, updated = ?, seq = ?, body = ? "
+                  "WHERE id = ? AND rev = ? RETURNING seq",
+                  params, G_N_ELEMENTS (params), &rows, error))
+        goto failed;
+    }
+
+  if (kt_rows_count (&rows) == 0)
+    {
+      rollback (self);
+      return KT_PUT_STALE;
+    }
+  if (audit_action != NULL &&
+      !insert_audit (self, record->updated, audit_actor, audit_action, record->id,
+                     kt_kind_to_string (record->kind), audit_detail, error))
+    goto failed;
+  if (!commit (self, error))
+    goto failed;
+
+  record->seq = seq;
+  return base_rev == 0 ? KT_PUT_CREATED : KT_PUT_UPDATED;
+
+failed:
+  rollback (self);
+  return KT_PUT_ERROR;
+}
+
+GPtrArray *
+kt_backend_list_changes (KtBackend       *self,
+                         const KtAccount *reader,
+                         gint64           since,
+                         guint            limit,
+                         GError         **error)
+{
+  KtSqlParam params[5] = {
+    KT_SQL_TEXT_PARAM (reader->team),
+    KT_SQL_INT_PARAM (since),
+  };
+  guint n_params = 2;
+  const char *sql;
+  g_auto(KtRows) rows;
+
+  switch (reader->role)
+    {
+    case KT_ROLE_COACH:
+      sql = "SELECT " RECORD_COLUMNS " FROM records WHERE team = ? AND seq > ? AND "
+            "((kind = 'case' AND coach = ?) OR "
+            " (kind <> 'case' AND case_id IN (SELECT id FROM records WHERE kind = 'case' AND coach = ?))) "
+            "ORDER BY seq LIMIT ?";
+      params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
+      params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
+      break;
+    case KT_ROLE_INTAKER:
+      sql = "SELECT " RECORD_COLUMNS " FROM records WHERE team = ? AND seq > ? AND "
+            "kind = 'case' AND author = ? ORDER BY seq LIMIT ?";
+      params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
+      break;
+    case KT_ROLE_SUPERVISOR:
+      sql = "SELECT " RECORD_COLUMNS " FROM records WHERE team = ? AND seq > ? ORDER BY seq LIMIT ?";
+      break;
+    case KT_ROLE_ADMIN:
+    case KT_N_ROLES:
+    default:
+      return g_ptr_array_new_with_free_func ((GDestroyNotify) kt_server_record_free);
+    }
+  params[n_params++] = KT_SQL_INT_PARAM (limit);
+
+  kt_rows_init (&rows);
+  if (!query (self, sql, params, n_params, &rows, error))
+    return NULL;
+  return records_from_rows (&rows);
+}
+
+GPtrArray *
+kt_backend_list_plans (KtBackend  *self,
+                       const char *team,
+                       const char *review,
+                       GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (team), KT_SQL_TEXT_PARAM (review) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "SELECT " RECORD_COLUMNS " FROM records WHERE team = ? AND kind = 'plan' AND review = ? "
+              "ORDER BY updated DESC, seq DESC",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  return records_from_rows (&rows);
+}
+
+GHashTable *
+kt_backend_count_caseloads (KtBackend  *self,
+                            const char *team,
+                            GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (team) };
+  g_auto(KtRows) rows;
+  GHashTable *counts;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "SELECT coach, COUNT(*) FROM records WHERE team = ? AND kind = 'case' "
+              "AND coach IS NOT NULL GROUP BY coach",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    g_hash_table_insert (counts, g_strdup (kt_rows_get (&rows, i, 0)),
+                         GINT_TO_POINTER ((int) kt_rows_get_int (&rows, i, 1)));
+  return counts;
+}
+
+/* Audit */
+
+gboolean
+kt_backend_audit_reads (KtBackend  *self,
+                        const char *actor,
+                        GPtrArray  *records,
+                        GError    **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (records->len == 0)
+    return TRUE;
+  if (!begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtServerRecord *record = g_ptr_array_index (records, i);
+
+      if (!insert_audit (self, now, actor, "read", record->id,
+                         kt_kind_to_string (record->kind), NULL, error))
+        {
+          rollback (self);
+          return FALSE;
+        }
+    }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+kt_backend_list_audit (KtBackend  *self,
+                       gint64      since,
+                       GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_INT_PARAM (since) };
+  g_auto(KtRows) rows;
+  GPtrArray *entries;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "SELECT id, at, actor, action, record_id, kind, detail FROM audit "
+              "WHERE at >= ? ORDER BY id",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_audit_entry_free);
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      KtAuditEntry *entry = g_new0 (KtAuditEntry, 1);
+
+      entry->id = kt_rows_get_int (&rows, i, 0);
+      entry->at = kt_rows_get_int (&rows, i, 1);
+      entry->actor = g_strdup (kt_rows_get (&rows, i, 2));
+      entry->action = g_strdup (kt_rows_get (&rows, i, 3));
+      entry->record_id = g_strdup (kt_rows_get (&rows, i, 4));
+      entry->kind = g_strdup (kt_rows_get (&rows, i, 5));
+      entry->detail = g_strdup (kt_rows_get (&rows, i, 6));
+      g_ptr_array_add (entries, entry);
+    }
+  return entries;
+}

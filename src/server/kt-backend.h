@@ -1,0 +1,186 @@
+/* kt-backend.h: KtBackend, where the server keeps accounts, tokens, records
+ * and the audit log
+ *
+ * The base class holds every query of the server once; a subclass per
+ * database (kt-backend-sqlite.c, kt-backend-postgres.c) only runs SQL.
+ * Statements use "?" placeholders and SQL that both databases accept.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "kt-account.h"
+#include "kt-server-record.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KT_SQL_NULL,
+  KT_SQL_TEXT,
+  KT_SQL_INT,
+} KtSqlType;
+
+/* One statement parameter. */
+typedef struct {
+  KtSqlType   type;
+  const char *text;
+  gint64      num;
+} KtSqlParam;
+
+#define KT_SQL_TEXT_PARAM(s) ((KtSqlParam) { (s) != NULL ? KT_SQL_TEXT : KT_SQL_NULL, (s), 0 })
+#define KT_SQL_INT_PARAM(i)  ((KtSqlParam) { KT_SQL_INT, NULL, (i) })
+
+/* A result: row-major cells as text (NULL for SQL NULL). */
+typedef struct {
+  guint      n_cols;
+  GPtrArray *cells;
+} KtRows;
+
+void        kt_rows_init    (KtRows *rows);
+void        kt_rows_clear   (KtRows *rows);
+guint       kt_rows_count   (const KtRows *rows);
+const char *kt_rows_get     (const KtRows *rows, guint row, guint col);
+gint64      kt_rows_get_int (const KtRows *rows, guint row, guint col);
+
+#define KT_TYPE_BACKEND (kt_backend_get_type ())
+G_DECLARE_DERIVABLE_TYPE (KtBackend, kt_backend, KT, BACKEND, GObject)
+
+struct _KtBackendClass
+{
+  GObjectClass parent_class;
+
+  /* Statements that differ between databases. */
+  const char *begin_sql;        /* start a write transaction */
+  const char *audit_schema;     /* the audit table and what keeps it append-only */
+
+  /* Runs a script of statements without parameters. */
+  gboolean (*exec)  (KtBackend        *self,
+                     const char       *script,
+                     GError          **error);
+  /* Runs one statement, prepared once and cached by its text; fills @rows
+   * (which may be NULL) with what it returns. */
+  gboolean (*query) (KtBackend        *self,
+                     const char       *sql,
+                     const KtSqlParam *params,
+                     guint             n_params,
+                     KtRows           *rows,
+                     GError          **error);
+};
+
+typedef enum {
+  KT_PUT_ERROR,
+  KT_PUT_CREATED,
+  KT_PUT_UPDATED,
+  KT_PUT_STALE,       /* the stored revision is not the base: nothing written */
+} KtPutResult;
+
+typedef struct {
+  gint64  id;
+  gint64  at;
+  char   *actor;
+  char   *action;     /* "read", "assign", "review" */
+  char   *record_id;
+  char   *kind;
+  char   *detail;     /* never client data: "coach=anna", "decision=approve" */
+} KtAuditEntry;
+
+void kt_audit_entry_free (KtAuditEntry *entry);
+
+/* Opens sqlite:///path or postgresql://… (transfer full).  With @create a
+ * missing SQLite file is made; otherwise it must exist. */
+KtBackend      *kt_backend_open             (const char *uri,
+                                             gboolean    create,
+                                             GError    **error);
+/* Creates the tables when missing (idempotent). */
+gboolean        kt_backend_init_schema      (KtBackend  *self,
+                                             GError    **error);
+/* Fails with KT_SERVER_ERROR_NOT_INITIALISED when init has not run. */
+gboolean        kt_backend_check_schema     (KtBackend  *self,
+                                             GError    **error);
+
+gboolean        kt_backend_add_account      (KtBackend        *self,
+                                             const KtAccount  *account,
+                                             GError          **error);
+/* The account, or NULL without error when there is none (transfer full). */
+KtAccount      *kt_backend_get_account      (KtBackend  *self,
+                                             const char *username,
+                                             GError    **error);
+/* Accounts, filtered by team and role when given (element-type KtAccount). */
+GPtrArray      *kt_backend_list_accounts    (KtBackend  *self,
+                                             const char *team,
+                                             int         role,
+                                             GError    **error);
+gboolean        kt_backend_set_password     (KtBackend  *self,
+                                             const char *username,
+                                             const char *password_hash,
+                                             GError    **error);
+gboolean        kt_backend_set_disabled     (KtBackend  *self,
+                                             const char *username,
+                                             gboolean    disabled,
+                                             GError    **error);
+
+gboolean        kt_backend_add_token        (KtBackend  *self,
+                                             const char *digest,
+                                             const char *username,
+                                             gint64      expires,
+                                             GError    **error);
+/* The enabled account a live token belongs to, or NULL (transfer full). */
+KtAccount      *kt_backend_lookup_token     (KtBackend  *self,
+                                             const char *digest,
+                                             gint64      now,
+                                             GError    **error);
+gboolean        kt_backend_revoke_token     (KtBackend  *self,
+                                             const char *digest,
+                                             GError    **error);
+/* Revokes every token of @username; the number revoked, or -1 on error. */
+gint64          kt_backend_revoke_tokens_of (KtBackend  *self,
+                                             const char *username,
+                                             GError    **error);
+
+/* The record, or NULL without error when there is none (transfer full). */
+KtServerRecord *kt_backend_get_record       (KtBackend  *self,
+                                             const char *id,
+                                             GError    **error);
+/* Stores @record when the stored revision is @base_rev (0: nothing stored),
+ * with the next change sequence number (written to @record->seq).  With
+ * @audit_action, the audit entry is written in the same transaction. */
+KtPutResult     kt_backend_put_record       (KtBackend       *self,
+                                             KtServerRecord  *record,
+                                             gint64           base_rev,
+                                             const char      *audit_actor,
+                                             const char      *audit_action,
+                                             const char      *audit_detail,
+                                             GError         **error);
+/* Records @reader may read with a sequence number after @since, oldest
+ * first, at most @limit (element-type KtServerRecord). */
+GPtrArray      *kt_backend_list_changes     (KtBackend       *self,
+                                             const KtAccount *reader,
+                                             gint64           since,
+                                             guint            limit,
+                                             GError         **error);
+/* The team's plans in review state @review, newest first. */
+GPtrArray      *kt_backend_list_plans       (KtBackend  *self,
+                                             const char *team,
+                                             const char *review,
+                                             GError    **error);
+/* Number of cases per coach in @team (coach name → count as GINT_TO_POINTER). */
+GHashTable     *kt_backend_count_caseloads  (KtBackend  *self,
+                                             const char *team,
+                                             GError    **error);
+
+/* Appends one audit entry per record of @records read by @actor (element-type
+ * KtServerRecord); all in one transaction. */
+gboolean        kt_backend_audit_reads      (KtBackend  *self,
+                                             const char *actor,
+                                             GPtrArray  *records,
+                                             GError    **error);
+/* The audit log from @since (unix seconds) on, oldest first (element-type KtAuditEntry). */
+GPtrArray      *kt_backend_list_audit       (KtBackend  *self,
+                                             gint64      since,
+                                             GError    **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAuditEntry, kt_audit_entry_free)
+
+G_END_DECLS

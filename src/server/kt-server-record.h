@@ -1,0 +1,40 @@
+/* kt-server-record.h: KtServerRecord, one stored record and its envelope
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "kt-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char   *id;
+  KtKind  kind;
+  gint64  rev;
+  char   *case_id;   /* a case's own id for cases */
+  char   *author;    /* account that created the record */
+  char   *team;
+  char   *coach;     /* cases: the assigned coach, or NULL */
+  char   *review;    /* plans: the review state id ("submitted"), or NULL */
+  gint64  updated;   /* unix seconds of the last write on the server */
+  gint64  seq;       /* position in the change feed */
+  char   *body;      /* the document as compact JSON */
+} KtServerRecord;
+
+KtServerRecord *kt_server_record_new  (void);
+void            kt_server_record_free (KtServerRecord *self);
+
+/* Appends the wire form of protocol.md ("Records on the wire") to @out. */
+void kt_server_record_append_json (const KtServerRecord *self,
+                                   GString              *out);
+
+/* Appends @str as a JSON string literal (quotes included); NULL gives null. */
+void kt_json_append_string (GString    *out,
+                            const char *str);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtServerRecord, kt_server_record_free)
+
+G_END_DECLS

@@ -1,0 +1,1418 @@
+/* kt-server.c
+ *
+ * Every request runs on the main loop; the one slow step, checking a
+ * password (Argon2id), runs in a worker thread while its message is paused.
+ * Bodies of records are kept as the JSON text the client sent (validated),
+ * and answers are written as text around them, so a record is never parsed
+ * twice on its way out.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-server"
+
+#include "config.h"
+
+#include "kt-server.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sodium.h>
+
+#include "kt-rate-limiter.h"
+#include "kt-server-document.h"
+#include "kt-server-error.h"
+
+#define API_PREFIX "/api/v1"
+#define CHANGES_DEFAULT_LIMIT 100
+#define CHANGES_MAX_LIMIT 500
+
+struct _KtServer
+{
+  GObject               parent_instance;
+
+  const KtServerConfig *config;
+  KtBackend            *backend;
+  SoupServer           *soup;
+  KtRateLimiter        *account_limiter;
+  KtRateLimiter        *address_limiter;
+  char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
+  char                 *url;
+};
+
+G_DEFINE_FINAL_TYPE (KtServer, kt_server, G_TYPE_OBJECT)
+
+/* One request on its way through a handler. */
+typedef struct {
+  KtServer          *server;
+  SoupServerMessage *msg;
+  GHashTable        *query;
+  KtAccount         *account;   /* NULL on routes without sign-in */
+  char              *id;        /* the {id} of the path */
+  char              *token;     /* the bearer token */
+} KtRequest;
+
+typedef void (*KtHandler) (KtRequest *req);
+
+static void handle_health      (KtRequest *req);
+static void handle_login       (KtRequest *req);
+static void handle_logout      (KtRequest *req);
+static void handle_me          (KtRequest *req);
+static void handle_changes     (KtRequest *req);
+static void handle_get_record  (KtRequest *req);
+static void handle_put_record  (KtRequest *req);
+static void handle_assign      (KtRequest *req);
+static void handle_coaches     (KtRequest *req);
+static void handle_plans       (KtRequest *req);
+static void handle_review      (KtRequest *req);
+
+static const struct {
+  const char *method;
+  const char *path;
+  gboolean    signed_in;
+  KtHandler   handler;
+} routes[] = {
+  { "GET",  API_PREFIX "/health",             FALSE, handle_health },
+  { "POST", API_PREFIX "/login",              FALSE, handle_login },
+  { "POST", API_PREFIX "/logout",             TRUE,  handle_logout },
+  { "GET",  API_PREFIX "/me",                 TRUE,  handle_me },
+  { "GET",  API_PREFIX "/changes",            TRUE,  handle_changes },
+  { "GET",  API_PREFIX "/records/{id}",       TRUE,  handle_get_record },
+  { "PUT",  API_PREFIX "/records/{id}",       TRUE,  handle_put_record },
+  { "POST", API_PREFIX "/cases/{id}/assign",  TRUE,  handle_assign },
+  { "GET",  API_PREFIX "/team/coaches",       TRUE,  handle_coaches },
+  { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans },
+  { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review },
+};
+
+GStrv
+kt_server_list_routes (void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autofree char *route = g_strdup_printf ("%s %s", routes[i].method, routes[i].path);
+      g_strv_builder_add (builder, route);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Answers */
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              GString           *json)
+{
+  gsize len = json->len;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (json, FALSE), len);
+}
+
+static GString *
+error_json (const char *code,
+            const char *message,
+            const char *field)
+{
+  GString *json = g_string_new ("{\"error\":{\"code\":");
+
+  kt_json_append_string (json, code);
+  g_string_append (json, ",\"message\":");
+  kt_json_append_string (json, message);
+  if (field != NULL)
+    {
+      g_string_append (json, ",\"field\":");
+      kt_json_append_string (json, field);
+    }
+  g_string_append (json, "}");
+  return json;
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *code,
+               const char        *message,
+               const char        *field)
+{
+  GString *json = error_json (code, message, field);
+
+  g_string_append_c (json, '}');
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer");
+  respond_text (msg, status, json);
+}
+
+static void
+respond_bad_request (KtRequest  *req,
+                     const char *field)
+{
+  respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                 _("The request is not valid."), field);
+}
+
+static void
+respond_forbidden (KtRequest *req)
+{
+  respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                 _("Your role does not allow this."), NULL);
+}
+
+static void
+respond_not_found (KtRequest *req)
+{
+  respond_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found",
+                 _("There is no such record."), NULL);
+}
+
+static void
+respond_internal (KtRequest    *req,
+                  const GError *error)
+{
+  g_warning ("Request failed: %s", error != NULL ? error->message : "unknown");
+  respond_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                 _("The server could not handle the request. Try again later."), NULL);
+}
+
+static void
+respond_too_large (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                 _("The request is larger than the server accepts."), NULL);
+}
+
+/* A 409 with the server's copy (or null when it has none). */
+static void
+respond_conflict (KtRequest            *req,
+                  const char           *message,
+                  const KtServerRecord *server_copy)
+{
+  GString *json = error_json ("conflict", message, NULL);
+
+  g_string_append (json, ",\"server\":");
+  if (server_copy != NULL)
+    kt_server_record_append_json (server_copy, json);
+  else
+    g_string_append (json, "null");
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+}
+
+static void
+respond_record (KtRequest            *req,
+                guint                 status,
+                const KtServerRecord *record,
+                gboolean              replayed)
+{
+  GString *json = g_string_sized_new (strlen (record->body) + 256);
+
+  kt_server_record_append_json (record, json);
+  if (replayed)
+    {
+      g_string_truncate (json, json->len - 1);
+      g_string_append (json, ",\"replayed\":true}");
+    }
+  respond_text (req->msg, status, json);
+}
+
+static void
+respond_records (KtRequest *req,
+                 GPtrArray *records,
+                 guint      count,
+                 GString   *json)
+{
+  g_string_append (json, "{\"records\":[");
+  for (guint i = 0; i < count; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      kt_server_record_append_json (g_ptr_array_index (records, i), json);
+    }
+  g_string_append_c (json, ']');
+}
+
+static void
+append_user (GString         *json,
+             const KtAccount *account)
+{
+  g_string_append (json, "{\"username\":");
+  kt_json_append_string (json, account->username);
+  g_string_append (json, ",\"role\":");
+  kt_json_append_string (json, kt_role_to_string (account->role));
+  g_string_append (json, ",\"team\":");
+  kt_json_append_string (json, account->team);
+  g_string_append (json, ",\"display_name\":");
+  kt_json_append_string (json, account->display_name);
+  g_string_append_c (json, '}');
+}
+
+/* Reading requests */
+
+/* The request body as a JSON object, or NULL after answering 400 / 413.
+ * The parser owns the object; keep it alive while using it. */
+static JsonObject *
+read_json_object (KtRequest   *req,
+                  JsonParser **parser_out)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  JsonNode *root;
+
+  if (len > req->server->config->max_body)
+    {
+      respond_too_large (req->msg);
+      return NULL;
+    }
+  if (len == 0 || !g_utf8_validate_len (data, len, NULL) ||
+      !json_parser_load_from_data (parser, data, len, NULL))
+    {
+      respond_bad_request (req, NULL);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      respond_bad_request (req, NULL);
+      return NULL;
+    }
+  *parser_out = g_steal_pointer (&parser);
+  return json_node_get_object (root);
+}
+
+/* A string member, or NULL when absent or not a string. */
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_int (JsonObject *object,
+            const char *name,
+            gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+/* Authorization */
+
+/* The case a record belongs to (the record itself for cases), or NULL. */
+static KtServerRecord *
+load_case_of (KtRequest            *req,
+              const KtServerRecord *record,
+              GError              **error)
+{
+  if (record->kind == KT_KIND_CASE)
+    return NULL;
+  return kt_backend_get_record (req->server->backend, record->case_id, error);
+}
+
+/* Whether req->account may read @record (with its case @kase for
+ * conversations and plans). */
+static gboolean
+may_read (const KtAccount      *account,
+          const KtServerRecord *record,
+          const KtServerRecord *kase)
+{
+  if (g_strcmp0 (account->team, record->team) != 0)
+    return FALSE;
+  switch (account->role)
+    {
+    case KT_ROLE_SUPERVISOR:
+      return TRUE;
+    case KT_ROLE_COACH:
+      if (record->kind == KT_KIND_CASE)
+        return g_strcmp0 (record->coach, account->username) == 0;
+      return kase != NULL && g_strcmp0 (kase->coach, account->username) == 0;
+    case KT_ROLE_INTAKER:
+      return record->kind == KT_KIND_CASE && g_strcmp0 (record->author, account->username) == 0;
+    case KT_ROLE_ADMIN:
+    case KT_N_ROLES:
+    default:
+      return FALSE;
+    }
+}
+
+/* Audits the plans among @records that @account reads but did not write. */
+static gboolean
+audit_plan_reads (KtRequest *req,
+                  GPtrArray *records,
+                  guint      count,
+                  GError   **error)
+{
+  g_autoptr(GPtrArray) plans = g_ptr_array_new ();
+
+  for (guint i = 0; i < count; i++)
+    {
+      KtServerRecord *record = g_ptr_array_index (records, i);
+
+      if (record->kind == KT_KIND_PLAN && g_strcmp0 (record->author, req->account->username) != 0)
+        g_ptr_array_add (plans, record);
+    }
+  return kt_backend_audit_reads (req->server->backend, req->account->username, plans, error);
+}
+
+/* Handlers */
+
+static void
+handle_health (KtRequest *req)
+{
+  GString *json = g_string_new ("{\"status\":\"ok\",\"version\":");
+
+  kt_json_append_string (json, PACKAGE_VERSION);
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+typedef struct {
+  KtServer          *server;
+  SoupServerMessage *msg;
+  KtAccount         *account;    /* NULL when there is no such enabled account */
+  char              *username;
+  char              *password;   /* sodium_malloc'd */
+  gsize              password_len;
+  gboolean           verified;
+} LoginData;
+
+static void
+login_data_free (LoginData *data)
+{
+  g_object_unref (data->server);
+  g_object_unref (data->msg);
+  kt_account_free (data->account);
+  g_free (data->username);
+  sodium_free (data->password);
+  g_free (data);
+}
+
+static void
+verify_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  LoginData *data = task_data;
+  const char *hash = data->account != NULL ? data->account->password_hash : data->server->dummy_hash;
+
+  data->verified = data->account != NULL && kt_password_verify (hash, data->password);
+  if (data->account == NULL)
+    kt_password_verify (hash, data->password);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Answers a login whose password check has finished. */
+static void
+finish_login (LoginData *data)
+{
+  KtServer *self = data->server;
+  g_autofree char *account_key = g_strconcat ("account:", data->username, NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = now_seconds ();
+  gint64 expires = now + self->config->token_lifetime;
+  KtRequest req = { .server = self, .msg = data->msg };
+  GString *json;
+
+  if (!data->verified)
+    {
+      kt_rate_limiter_hit (self->account_limiter, account_key, now);
+      respond_error (data->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                     _("The username or password is not right."), NULL);
+      return;
+    }
+  kt_rate_limiter_reset (self->account_limiter, account_key);
+  if (data->account->role == KT_ROLE_ADMIN)
+    return respond_forbidden (&req);
+
+  token = kt_token_new ();
+  digest = kt_token_digest (token);
+  if (!kt_backend_add_token (self->backend, digest, data->account->username, expires, &error))
+    return respond_internal (&req, error);
+
+  json = g_string_new ("{\"token\":");
+  kt_json_append_string (json, token);
+  g_string_append_printf (json, ",\"expires\":%" G_GINT64_FORMAT ",\"user\":", expires);
+  append_user (json, data->account);
+  g_string_append_c (json, '}');
+  respond_text (data->msg, SOUP_STATUS_OK, json);
+  sodium_memzero (token, strlen (token));
+}
+
+static void
+login_verified (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  LoginData *data = g_task_get_task_data (G_TASK (result));
+
+  finish_login (data);
+  soup_server_message_unpause (data->msg);
+}
+
+static void
+respond_rate_limited (KtRequest *req,
+                      guint      wait)
+{
+  g_autofree char *seconds = g_strdup_printf ("%u", wait);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Retry-After", seconds);
+  respond_error (req->msg, 429, "rate_limited",
+                 _("Too many sign-in attempts. Wait a moment and try again."), NULL);
+}
+
+static void
+handle_login (KtRequest *req)
+{
+  KtServer *self = req->server;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *account_key = NULL;
+  g_autofree char *address_key = NULL;
+  JsonObject *object = read_json_object (req, &parser);
+  const char *username, *password;
+  gint64 now = now_seconds ();
+  guint wait;
+  LoginData *data;
+
+  if (object == NULL)
+    return;
+  username = member_string (object, "username");
+  password = member_string (object, "password");
+  if (username == NULL || strlen (username) > 256)
+    return respond_bad_request (req, "username");
+  if (password == NULL || strlen (password) > 4096)
+    return respond_bad_request (req, "password");
+
+  account_key = g_strconcat ("account:", username, NULL);
+  address_key = g_strconcat ("address:", soup_server_message_get_remote_host (req->msg), NULL);
+  wait = MAX (kt_rate_limiter_check (self->address_limiter, address_key, now),
+              kt_rate_limiter_check (self->account_limiter, account_key, now));
+  if (wait > 0)
+    return respond_rate_limited (req, wait);
+  kt_rate_limiter_hit (self->address_limiter, address_key, now);
+
+  data = g_new0 (LoginData, 1);
+  data->server = g_object_ref (self);
+  data->msg = g_object_ref (req->msg);
+  data->username = g_strdup (username);
+  data->password_len = strlen (password);
+  data->password = sodium_malloc (data->password_len + 1);
+  memcpy (data->password, password, data->password_len + 1);
+  if (kt_account_name_is_valid (username))
+    data->account = kt_backend_get_account (self->backend, username, &error);
+  if (error != NULL)
+    {
+      login_data_free (data);
+      return respond_internal (req, error);
+    }
+  if (data->account != NULL && data->account->disabled)
+    g_clear_pointer (&data->account, kt_account_free);
+
+  soup_server_message_pause (req->msg);
+  task = g_task_new (NULL, NULL, login_verified, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
+  g_task_run_in_thread (task, verify_in_thread);
+}
+
+static void
+handle_logout (KtRequest *req)
+{
+  g_autofree char *digest = kt_token_digest (req->token);
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_backend_revoke_token (req->server->backend, digest, &error))
+    return respond_internal (req, error);
+  soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+handle_me (KtRequest *req)
+{
+  GString *json = g_string_new (NULL);
+
+  append_user (json, req->account);
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+static gboolean
+parse_query_int (KtRequest  *req,
+                 const char *name,
+                 gint64      fallback,
+                 gint64      min,
+                 gint64      max,
+                 gint64     *value)
+{
+  const char *text = req->query != NULL ? g_hash_table_lookup (req->query, name) : NULL;
+  guint64 parsed;
+
+  if (text == NULL || *text == '\0')
+    {
+      *value = fallback;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &parsed, NULL))
+    {
+      respond_bad_request (req, name);
+      return FALSE;
+    }
+  *value = parsed;
+  return TRUE;
+}
+
+static void
+handle_changes (KtRequest *req)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 since, limit, cursor;
+  gboolean more;
+  GString *json;
+  guint count;
+
+  if (!parse_query_int (req, "since", 0, 0, G_MAXINT64, &since) ||
+      !parse_query_int (req, "limit", CHANGES_DEFAULT_LIMIT, 1, CHANGES_MAX_LIMIT, &limit))
+    return;
+
+  records = kt_backend_list_changes (req->server->backend, req->account, since, limit + 1, &error);
+  if (records == NULL)
+    return respond_internal (req, error);
+  more = records->len > limit;
+  count = MIN (records->len, limit);
+  if (!audit_plan_reads (req, records, count, &error))
+    return respond_internal (req, error);
+
+  cursor = count > 0 ? ((KtServerRecord *) g_ptr_array_index (records, count - 1))->seq : since;
+  json = g_string_new (NULL);
+  respond_records (req, records, count, json);
+  g_string_append_printf (json, ",\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s}",
+                          cursor, more ? "true" : "false");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* Loads the record of the path and its case; NULL after answering 404 when
+ * it does not exist, lies in another team or is not of @kind (-1: any). */
+static KtServerRecord *
+load_path_record (KtRequest       *req,
+                  int              kind,
+                  KtServerRecord **kase)
+{
+  g_autoptr(KtServerRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_uuid_is_valid (req->id))
+    {
+      respond_not_found (req);
+      return NULL;
+    }
+  record = kt_backend_get_record (req->server->backend, req->id, &error);
+  if (error != NULL)
+    {
+      respond_internal (req, error);
+      return NULL;
+    }
+  if (record == NULL || g_strcmp0 (record->team, req->account->team) != 0 ||
+      (kind >= 0 && record->kind != (KtKind) kind))
+    {
+      respond_not_found (req);
+      return NULL;
+    }
+  if (kase != NULL)
+    {
+      *kase = load_case_of (req, record, &error);
+      if (error != NULL)
+        {
+          respond_internal (req, error);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&record);
+}
+
+static void
+handle_get_record (KtRequest *req)
+{
+  g_autoptr(KtServerRecord) kase = NULL;
+  g_autoptr(KtServerRecord) record = load_path_record (req, -1, &kase);
+  g_autoptr(GPtrArray) one = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (record == NULL)
+    return;
+  if (!may_read (req->account, record, kase))
+    return respond_forbidden (req);
+
+  one = g_ptr_array_new ();
+  g_ptr_array_add (one, record);
+  if (!audit_plan_reads (req, one, 1, &error))
+    return respond_internal (req, error);
+  respond_record (req, SOUP_STATUS_OK, record, FALSE);
+}
+
+/* The base revision of If-Match ("7", 7 or W/"7"), or -1. */
+static gint64
+parse_if_match (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "If-Match");
+  g_autofree char *inner = NULL;
+  guint64 base;
+
+  if (value == NULL)
+    return -1;
+  if (g_str_has_prefix (value, "W/"))
+    value += 2;
+  inner = g_strstrip (g_strdup (value));
+  if (inner[0] == '"' && strlen (inner) >= 2 && inner[strlen (inner) - 1] == '"')
+    {
+      inner[strlen (inner) - 1] = '\0';
+      memmove (inner, inner + 1, strlen (inner));
+    }
+  if (!g_ascii_string_to_unsigned (inner, 10, 0, G_MAXINT64 - 1, &base, NULL))
+    return -1;
+  return base;
+}
+
+/* Checks that req->account may write @info over @existing (NULL: new);
+ * answers and returns FALSE when not. */
+static gboolean
+check_write (KtRequest             *req,
+             const KtDocumentInfo  *info,
+             const KtServerRecord  *existing)
+{
+  const KtAccount *me = req->account;
+  g_autoptr(KtServerRecord) kase = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (existing != NULL && g_strcmp0 (existing->team, me->team) != 0)
+    {
+      respond_not_found (req);
+      return FALSE;
+    }
+  if (me->role != KT_ROLE_COACH && me->role != KT_ROLE_INTAKER)
+    {
+      respond_forbidden (req);
+      return FALSE;
+    }
+  if (existing != NULL && existing->kind != info->kind)
+    {
+      respond_bad_request (req, "kind");
+      return FALSE;
+    }
+
+  if (info->kind == KT_KIND_CASE)
+    {
+      gboolean allowed;
+
+      if (existing == NULL)
+        allowed = me->role == KT_ROLE_INTAKER;
+      else if (me->role == KT_ROLE_COACH)
+        allowed = g_strcmp0 (existing->coach, me->username) == 0;
+      else
+        allowed = g_strcmp0 (existing->author, me->username) == 0;
+      if (!allowed)
+        {
+          respond_forbidden (req);
+          return FALSE;
+        }
+      /* Only an assignment changes the coach. */
+      if (g_strcmp0 (info->coach, existing != NULL ? existing->coach : NULL) != 0)
+        {
+          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                         _("Assign a coach with the assign request."), "coach");
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  kase = kt_backend_get_record (req->server->backend, info->case_id, &error);
+  if (error != NULL)
+    {
+      respond_internal (req, error);
+      return FALSE;
+    }
+  if (kase == NULL || kase->kind != KT_KIND_CASE || g_strcmp0 (kase->team, me->team) != 0)
+    {
+      respond_not_found (req);
+      return FALSE;
+    }
+  if (me->role != KT_ROLE_COACH || g_strcmp0 (kase->coach, me->username) != 0)
+    {
+      respond_forbidden (req);
+      return FALSE;
+    }
+  if (existing != NULL && g_strcmp0 (existing->case_id, info->case_id) != 0)
+    {
+      respond_bad_request (req, "case_id");
+      return FALSE;
+    }
+  /* Only a supervisor's review approves or returns a plan. */
+  if (info->kind == KT_KIND_PLAN &&
+      (g_str_equal (info->review, "approved") || g_str_equal (info->review, "returned")) &&
+      (existing == NULL || g_strcmp0 (existing->review, info->review) != 0))
+    {
+      respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                     _("Only a supervisor reviews a plan."), "review");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads the record of a PUT; NULL after answering 400. */
+static gboolean
+read_pushed_record (KtRequest      *req,
+                    KtDocumentInfo *info,
+                    char          **body_json)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *field = NULL;
+  JsonObject *object = read_json_object (req, &parser);
+  const char *kind_name, *case_id;
+  JsonNode *body;
+  KtKind kind;
+  gint64 rev;
+
+  if (object == NULL)
+    return FALSE;
+  if (g_strcmp0 (member_string (object, "id"), req->id) != 0)
+    return respond_bad_request (req, "id"), FALSE;
+  kind_name = member_string (object, "kind");
+  if (!kt_kind_from_string (kind_name, &kind))
+    return respond_bad_request (req, "kind"), FALSE;
+  if (!member_int (object, "rev", &rev) || rev < 1)
+    return respond_bad_request (req, "rev"), FALSE;
+  body = json_object_get_member (object, "body");
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return respond_bad_request (req, "body"), FALSE;
+
+  if (!kt_server_document_inspect (body, info, &field, &error))
+    {
+      g_autofree char *path = g_strconcat ("body.", field != NULL ? field : "", NULL);
+      respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request", error->message, path);
+      return FALSE;
+    }
+  if (g_strcmp0 (info->id, req->id) != 0)
+    return respond_bad_request (req, "body.id"), FALSE;
+  if (info->kind != kind)
+    return respond_bad_request (req, "body.kind"), FALSE;
+  if (info->rev != rev)
+    return respond_bad_request (req, "body.rev"), FALSE;
+  case_id = member_string (object, "case_id");
+  if (json_object_has_member (object, "case_id") && !json_object_get_null_member (object, "case_id") &&
+      g_strcmp0 (case_id, info->case_id) != 0)
+    return respond_bad_request (req, "case_id"), FALSE;
+
+  *body_json = json_to_string (body, FALSE);
+  return TRUE;
+}
+
+static void
+handle_put_record (KtRequest *req)
+{
+  g_auto(KtDocumentInfo) info = { 0, };
+  g_autoptr(KtServerRecord) existing = NULL;
+  g_autoptr(KtServerRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  gint64 base;
+  KtPutResult result;
+
+  if (!kt_uuid_is_valid (req->id))
+    return respond_not_found (req);
+  if (req->account->role != KT_ROLE_COACH && req->account->role != KT_ROLE_INTAKER)
+    return respond_forbidden (req);
+  base = parse_if_match (req->msg);
+  if (base < 0)
+    return respond_bad_request (req, "If-Match");
+  if (!read_pushed_record (req, &info, &body))
+    return;
+  if (info.rev <= base)
+    return respond_bad_request (req, "rev");
+
+  existing = kt_backend_get_record (req->server->backend, req->id, &error);
+  if (error != NULL)
+    return respond_internal (req, error);
+  if (!check_write (req, &info, existing))
+    return;
+
+  if (existing != NULL && existing->rev == info.rev && g_str_equal (existing->body, body))
+    return respond_record (req, SOUP_STATUS_OK, existing, TRUE);
+  if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
+    return respond_conflict (req, _("The server has a newer version."), existing);
+
+  record = kt_server_record_new ();
+  record->id = g_strdup (info.id);
+  record->kind = info.kind;
+  record->rev = info.rev;
+  record->case_id = g_strdup (info.case_id);
+  record->author = g_strdup (existing != NULL ? existing->author : req->account->username);
+  record->team = g_strdup (req->account->team);
+  record->coach = g_strdup (info.coach);
+  record->review = g_strdup (info.review);
+  record->updated = now_seconds ();
+  record->body = g_steal_pointer (&body);
+
+  result = kt_backend_put_record (req->server->backend, record, base, NULL, NULL, NULL, &error);
+  switch (result)
+    {
+    case KT_PUT_CREATED:
+      return respond_record (req, SOUP_STATUS_CREATED, record, FALSE);
+    case KT_PUT_UPDATED:
+      return respond_record (req, SOUP_STATUS_OK, record, FALSE);
+    case KT_PUT_STALE:
+      g_clear_pointer (&existing, kt_server_record_free);
+      existing = kt_backend_get_record (req->server->backend, req->id, NULL);
+      return respond_conflict (req, _("The server has a newer version."), existing);
+    case KT_PUT_ERROR:
+    default:
+      return respond_internal (req, error);
+    }
+}
+
+/* Stores @record (already at its new revision) over @base_rev with an audit
+ * entry, and answers. */
+static void
+store_server_change (KtRequest      *req,
+                     KtServerRecord *record,
+                     gint64          base_rev,
+                     const char     *action,
+                     const char     *detail)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtServerRecord) current = NULL;
+
+  switch (kt_backend_put_record (req->server->backend, record, base_rev,
+                                 req->account->username, action, detail, &error))
+    {
+    case KT_PUT_CREATED:
+    case KT_PUT_UPDATED:
+      return respond_record (req, SOUP_STATUS_OK, record, FALSE);
+    case KT_PUT_STALE:
+      current = kt_backend_get_record (req->server->backend, record->id, NULL);
+      return respond_conflict (req, _("The server has a newer version."), current);
+    case KT_PUT_ERROR:
+    default:
+      return respond_internal (req, error);
+    }
+}
+
+static void
+handle_assign (KtRequest *req)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(KtServerRecord) kase = NULL;
+  g_autoptr(KtAccount) coach = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *body = NULL;
+  JsonObject *object;
+  const char *coach_name;
+  gint64 base, now = now_seconds ();
+
+  kase = load_path_record (req, KT_KIND_CASE, NULL);
+  if (kase == NULL)
+    return;
+  if (req->account->role != KT_ROLE_INTAKER)
+    return respond_forbidden (req);
+  object = read_json_object (req, &parser);
+  if (object == NULL)
+    return;
+  coach_name = member_string (object, "coach");
+  if (coach_name == NULL || !kt_account_name_is_valid (coach_name))
+    return respond_bad_request (req, "coach");
+  coach = kt_backend_get_account (req->server->backend, coach_name, &error);
+  if (error != NULL)
+    return respond_internal (req, error);
+  if (coach == NULL || coach->disabled || coach->role != KT_ROLE_COACH ||
+      g_strcmp0 (coach->team, req->account->team) != 0)
+    return respond_bad_request (req, "coach");
+
+  base = kase->rev;
+  body = kt_server_document_assign (kase->body, coach_name, base + 1, now, &error);
+  if (body == NULL)
+    return respond_internal (req, error);
+  g_free (kase->body);
+  kase->body = g_steal_pointer (&body);
+  g_free (kase->coach);
+  kase->coach = g_strdup (coach_name);
+  kase->rev = base + 1;
+  kase->updated = now;
+  detail = g_strdup_printf ("coach=%s", coach_name);
+  store_server_change (req, kase, base, "assign", detail);
+}
+
+static void
+handle_coaches (KtRequest *req)
+{
+  g_autoptr(GPtrArray) coaches = NULL;
+  g_autoptr(GHashTable) caseloads = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+  gboolean first = TRUE;
+
+  if (req->account->role != KT_ROLE_INTAKER && req->account->role != KT_ROLE_SUPERVISOR)
+    return respond_forbidden (req);
+  coaches = kt_backend_list_accounts (req->server->backend, req->account->team, KT_ROLE_COACH, &error);
+  if (coaches != NULL)
+    caseloads = kt_backend_count_caseloads (req->server->backend, req->account->team, &error);
+  if (caseloads == NULL)
+    return respond_internal (req, error);
+
+  json = g_string_new ("{\"coaches\":[");
+  for (guint i = 0; i < coaches->len; i++)
+    {
+      KtAccount *coach = g_ptr_array_index (coaches, i);
+
+      if (coach->disabled)
+        continue;
+      if (!first)
+        g_string_append_c (json, ',');
+      first = FALSE;
+      g_string_append (json, "{\"username\":");
+      kt_json_append_string (json, coach->username);
+      g_string_append (json, ",\"display_name\":");
+      kt_json_append_string (json, coach->display_name);
+      g_string_append_printf (json, ",\"caseload\":%d}",
+                              GPOINTER_TO_INT (g_hash_table_lookup (caseloads, coach->username)));
+    }
+  g_string_append (json, "]}");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+static gboolean
+review_state_is_valid (const char *state)
+{
+  static const char * const states[] = { "draft", "submitted", "approved", "returned" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_strcmp0 (state, states[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+handle_plans (KtRequest *req)
+{
+  const char *state = req->query != NULL ? g_hash_table_lookup (req->query, "state") : NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+
+  if (req->account->role != KT_ROLE_SUPERVISOR)
+    return respond_forbidden (req);
+  if (state == NULL)
+    state = "submitted";
+  if (!review_state_is_valid (state))
+    return respond_bad_request (req, "state");
+  plans = kt_backend_list_plans (req->server->backend, req->account->team, state, &error);
+  if (plans == NULL || !audit_plan_reads (req, plans, plans->len, &error))
+    return respond_internal (req, error);
+
+  json = g_string_new (NULL);
+  respond_records (req, plans, plans->len, json);
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* The notes of a review request (element-type KtReviewNote), or NULL after
+ * answering 400. */
+static GPtrArray *
+read_review_notes (KtRequest  *req,
+                   JsonObject *object)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_review_note_free);
+  JsonNode *comment = json_object_get_member (object, "comment");
+  JsonNode *goal_comments = json_object_get_member (object, "goal_comments");
+
+  if (comment != NULL && !JSON_NODE_HOLDS_NULL (comment))
+    {
+      const char *text = member_string (object, "comment");
+
+      if (text == NULL || strlen (text) > KT_TEXT_MAX_SIZE)
+        return respond_bad_request (req, "comment"), NULL;
+      if (*text != '\0')
+        {
+          KtReviewNote *note = g_new0 (KtReviewNote, 1);
+          note->text = g_strdup (text);
+          g_ptr_array_add (notes, note);
+        }
+    }
+  if (goal_comments != NULL && !JSON_NODE_HOLDS_NULL (goal_comments))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (goal_comments))
+        return respond_bad_request (req, "goal_comments"), NULL;
+      array = json_node_get_array (goal_comments);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          const char *goal_id = NULL, *text = NULL;
+          KtReviewNote *note;
+
+          if (JSON_NODE_HOLDS_OBJECT (element))
+            {
+              goal_id = member_string (json_node_get_object (element), "goal_id");
+              text = member_string (json_node_get_object (element), "text");
+            }
+          if (goal_id == NULL || text == NULL || strlen (text) > KT_TEXT_MAX_SIZE)
+            {
+              g_autofree char *field = g_strdup_printf ("goal_comments[%u]", i);
+              return respond_bad_request (req, field), NULL;
+            }
+          note = g_new0 (KtReviewNote, 1);
+          note->goal_id = g_strdup (goal_id);
+          note->text = g_strdup (text);
+          g_ptr_array_add (notes, note);
+        }
+    }
+  return g_steal_pointer (&notes);
+}
+
+static void
+handle_review (KtRequest *req)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(KtServerRecord) plan = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *detail = NULL;
+  JsonObject *object;
+  const char *decision;
+  gboolean approve;
+  gint64 rev, now = now_seconds ();
+
+  plan = load_path_record (req, KT_KIND_PLAN, NULL);
+  if (plan == NULL)
+    return;
+  if (req->account->role != KT_ROLE_SUPERVISOR)
+    return respond_forbidden (req);
+  object = read_json_object (req, &parser);
+  if (object == NULL)
+    return;
+  if (!member_int (object, "rev", &rev) || rev < 1)
+    return respond_bad_request (req, "rev");
+  decision = member_string (object, "decision");
+  if (g_strcmp0 (decision, "approve") != 0 && g_strcmp0 (decision, "return") != 0)
+    return respond_bad_request (req, "decision");
+  approve = g_str_equal (decision, "approve");
+  notes = read_review_notes (req, object);
+  if (notes == NULL)
+    return;
+
+  if (rev != plan->rev)
+    return respond_conflict (req, _("The server has a newer version."), plan);
+  if (g_strcmp0 (plan->review, "submitted") != 0)
+    return respond_conflict (req, _("This plan is not waiting for a review."), plan);
+
+  body = kt_server_document_review (plan->body, approve, req->account->username, notes,
+                                    rev + 1, now, &error);
+  if (body == NULL)
+    return respond_internal (req, error);
+  g_free (plan->body);
+  plan->body = g_steal_pointer (&body);
+  g_free (plan->review);
+  plan->review = g_strdup (approve ? "approved" : "returned");
+  plan->rev = rev + 1;
+  plan->updated = now;
+  detail = g_strdup_printf ("decision=%s", decision);
+  store_server_change (req, plan, rev, "review", detail);
+}
+
+/* Routing */
+
+/* Whether @path fits @pattern, where "{id}" stands for one non-empty
+ * segment (copied to @id). */
+static gboolean
+route_matches (const char *pattern,
+               const char *path,
+               char      **id)
+{
+  const char *p = pattern, *q = path;
+
+  while (*p != '\0')
+    {
+      if (g_str_has_prefix (p, "{id}"))
+        {
+          const char *end = strchr (q, '/');
+          gsize len = end != NULL ? (gsize) (end - q) : strlen (q);
+
+          if (len == 0)
+            return FALSE;
+          g_free (*id);
+          *id = g_strndup (q, len);
+          p += strlen ("{id}");
+          q += len;
+          continue;
+        }
+      if (*p != *q)
+        return FALSE;
+      p++;
+      q++;
+    }
+  return *q == '\0';
+}
+
+static KtAccount *
+authenticate (KtRequest *req,
+              GError   **error)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
+                                                     "Authorization");
+  g_autofree char *digest = NULL;
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+  req->token = g_strstrip (g_strdup (header + 7));
+  if (*req->token == '\0' || strlen (req->token) > 256)
+    return NULL;
+  digest = kt_token_digest (req->token);
+  return kt_backend_lookup_token (req->server->backend, digest, now_seconds (), error);
+}
+
+static void
+api_callback (SoupServer        *soup,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  KtServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  KtRequest req = { .server = self, .msg = msg, .query = query };
+  g_autoptr(GError) error = NULL;
+  gboolean path_known = FALSE;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!route_matches (routes[i].path, path, &req.id))
+        continue;
+      path_known = TRUE;
+      if (g_str_equal (routes[i].method, method))
+        break;
+    }
+
+  if (i == G_N_ELEMENTS (routes))
+    {
+      if (path_known)
+        respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "bad_request",
+                       _("This method is not allowed here."), NULL);
+      else
+        respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("There is no such address."), NULL);
+      goto out;
+    }
+
+  if (routes[i].signed_in)
+    {
+      req.account = authenticate (&req, &error);
+      if (error != NULL)
+        {
+          respond_internal (&req, error);
+          goto out;
+        }
+      if (req.account == NULL)
+        {
+          respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                         _("Sign in again: the session is missing, expired or ended."), NULL);
+          goto out;
+        }
+      if (req.account->role == KT_ROLE_ADMIN)
+        {
+          respond_forbidden (&req);
+          goto out;
+        }
+    }
+  routes[i].handler (&req);
+
+out:
+  kt_account_free (req.account);
+  g_free (req.id);
+  if (req.token != NULL)
+    sodium_memzero (req.token, strlen (req.token));
+  g_free (req.token);
+}
+
+/* Refuses an oversized body before it is read. */
+static void
+early_callback (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  KtServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body)
+    respond_too_large (msg);
+}
+
+static void
+request_started (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  KtServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_socket_set_timeout (socket, self->config->request_timeout);
+}
+
+static void
+not_found_callback (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("There is no such address."), NULL);
+}
+
+/* The object */
+
+static void
+kt_server_finalize (GObject *object)
+{
+  KtServer *self = KT_SERVER (object);
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->backend);
+  g_clear_object (&self->account_limiter);
+  g_clear_object (&self->address_limiter);
+  g_free (self->dummy_hash);
+  g_free (self->url);
+
+  G_OBJECT_CLASS (kt_server_parent_class)->finalize (object);
+}
+
+static void
+kt_server_class_init (KtServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kt_server_finalize;
+}
+
+static void
+kt_server_init (KtServer *self)
+{
+}
+
+KtServer *
+kt_server_new (const KtServerConfig *config,
+               KtBackend            *backend)
+{
+  KtServer *self = g_object_new (KT_TYPE_SERVER, NULL);
+
+  self->config = config;
+  self->backend = g_object_ref (backend);
+  self->account_limiter = kt_rate_limiter_new (config->login_attempts_account, config->login_window);
+  self->address_limiter = kt_rate_limiter_new (config->login_attempts_address, config->login_window);
+  self->dummy_hash = kt_password_hash ("keukentafel-no-such-account");
+  return self;
+}
+
+gboolean
+kt_server_listen (KtServer  *self,
+                  GError   **error)
+{
+  const KtServerConfig *config = self->config;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *host = NULL;
+  gboolean tls = config->tls_cert != NULL && *config->tls_cert != '\0';
+  SoupServerListenOptions options = 0;
+  GSList *listeners;
+
+  if (!kt_server_config_check (config, error))
+    return FALSE;
+
+  self->soup = soup_server_new ("server-header", "keukentafel-server", NULL);
+  if (tls)
+    {
+      g_autoptr(GTlsCertificate) certificate = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key, &local_error);
+      if (certificate == NULL)
+        {
+          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                       _("Cannot load the TLS certificate or key: %s"), local_error->message);
+          return FALSE;
+        }
+      g_object_set (self->soup, "tls-certificate", certificate, NULL);
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  soup_server_add_early_handler (self->soup, API_PREFIX, early_callback, self, NULL);
+  soup_server_add_handler (self->soup, API_PREFIX, api_callback, self, NULL);
+  soup_server_add_handler (self->soup, NULL, not_found_callback, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+
+  if (g_ascii_strcasecmp (config->listen_address, "localhost") == 0)
+    inet = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    inet = g_inet_address_new_from_string (config->listen_address);
+  if (inet == NULL)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                   _("The listen address %s is not an IP address."), config->listen_address);
+      return FALSE;
+    }
+  address = g_inet_socket_address_new (inet, config->port);
+  if (!soup_server_listen (self->soup, address, options, error))
+    return FALSE;
+
+  listeners = soup_server_get_listeners (self->soup);
+  bound = g_socket_get_local_address (listeners->data, error);
+  g_slist_free (listeners);
+  if (bound == NULL)
+    return FALSE;
+  host = g_inet_address_to_string (inet);
+  self->url = g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6
+                               ? "%s://[%s]:%u" : "%s://%s:%u",
+                               tls ? "https" : "http", host,
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  return TRUE;
+}
+
+char *
+kt_server_get_url (KtServer *self)
+{
+  return g_strdup (self->url);
+}

@@ -1,0 +1,187 @@
+/* kt-test-server.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-test"
+
+#include "config.h"
+
+#include "kt-test-server.h"
+
+#include <gio/gio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "kt-test-util.h"
+
+struct _KtTestServer
+{
+  char        *dir;
+  char        *binary;
+  char        *database;
+  char        *config_file;
+  char        *url;
+  GSubprocess *process;
+};
+
+static GSubprocessLauncher *
+new_launcher (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  /* test-only: the cheapest Argon2 parameters, see kt-account.h */
+  g_subprocess_launcher_setenv (launcher, "KT_SERVER_INSECURE_FAST_HASH", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  return launcher;
+}
+
+int
+kt_test_server_admin (KtTestServer       *self,
+                      const char * const *args,
+                      const char         *input,
+                      char              **out)
+{
+  g_autoptr(GSubprocessLauncher) launcher = new_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+
+  g_ptr_array_add (argv, self->binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, (char *) "--config");
+  g_ptr_array_add (argv, self->config_file);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &stdout_text, NULL, &error);
+  g_assert_no_error (error);
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_text);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+void
+kt_test_server_add_user (KtTestServer     *self,
+                         const KtTestUser *user)
+{
+  const char *args[] = {
+    "user", "add", user->username, "--role", user->role, "--team", user->team,
+    "--display-name", user->display_name != NULL ? user->display_name : user->username, NULL
+  };
+  g_autofree char *input = g_strconcat (user->password, "\n", NULL);
+
+  g_assert_cmpint (kt_test_server_admin (self, args, input, NULL), ==, 0);
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+void
+kt_test_server_restart (KtTestServer *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_null (self->process);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &error, self->binary, "serve",
+                                               "--config", self->config_file, NULL);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL || !g_str_has_prefix (line, "listening on "))
+    g_error ("keukentafel-server did not start (see its messages above)");
+  g_free (self->url);
+  self->url = g_strdup (line + strlen ("listening on "));
+}
+
+KtTestServer *
+kt_test_server_start_full (const char       *database_uri,
+                           const KtTestUser *users,
+                           const char       *config_text)
+{
+  KtTestServer *self = g_new0 (KtTestServer, 1);
+  const char *binary = g_getenv ("KT_SERVER_BINARY");
+  g_autofree char *config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->dir = kt_test_tmpdir_new ("kt-server");
+  self->binary = binary != NULL ? g_strdup (binary)
+                                : kt_test_build_path ("src/server/keukentafel-server");
+  if (database_uri != NULL)
+    self->database = g_strdup (database_uri);
+  else
+    self->database = g_strdup_printf ("sqlite://%s/server.db", self->dir);
+
+  /* Many tests sign in from 127.0.0.1: only the per-account limit stays low. */
+  config = g_strdup_printf ("[server]\nlisten=127.0.0.1:0\ndatabase=%s\n"
+                            "[limits]\nlogin-attempts-per-address=100000\n%s",
+                            self->database, config_text != NULL ? config_text : "");
+  self->config_file = g_build_filename (self->dir, "server.conf", NULL);
+  g_file_set_contents (self->config_file, config, -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (kt_test_server_admin (self, (const char *[]) { "init", NULL }, NULL, NULL), ==, 0);
+  for (guint i = 0; users != NULL && users[i].username != NULL; i++)
+    kt_test_server_add_user (self, &users[i]);
+
+  kt_test_server_restart (self);
+  return self;
+}
+
+KtTestServer *
+kt_test_server_start (const char       *database_uri,
+                      const KtTestUser *users)
+{
+  return kt_test_server_start_full (database_uri, users, NULL);
+}
+
+const char *
+kt_test_server_get_url (KtTestServer *self)
+{
+  return self->url;
+}
+
+const char *
+kt_test_server_get_database (KtTestServer *self)
+{
+  return self->database;
+}
+
+void
+kt_test_server_stop (KtTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->process == NULL)
+    return;
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&self->process);
+}
+
+void
+kt_test_server_free (KtTestServer *self)
+{
+  if (self == NULL)
+    return;
+  kt_test_server_stop (self);
+  kt_test_tmpdir_free (self->dir);
+  g_free (self->binary);
+  g_free (self->database);
+  g_free (self->config_file);
+  g_free (self->url);
+  g_free (self);
+}

@@ -1,0 +1,181 @@
+/* test-keyring.c: the data key in a real gnome-keyring
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-keyring"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "kt-core.h"
+#include "kt-keyring.h"
+#include "kt-store.h"
+#include "kt-test-bus.h"
+
+static KtTestBus *keyring_bus;
+
+static void
+test_keyring_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(KtKey) found = NULL;
+
+  g_assert_true (kt_keyring_store (id, key, NULL, &error));
+  g_assert_no_error (error);
+
+  found = kt_keyring_lookup (id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpmem (kt_key_peek (found), KT_KEY_SIZE, kt_key_peek (key), KT_KEY_SIZE);
+
+  g_assert_true (kt_keyring_clear (id, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&found, kt_key_free);
+  found = kt_keyring_lookup (id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+}
+
+static void
+test_keyring_keys_are_per_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = kt_uuid_new ();
+  g_autofree char *b = kt_uuid_new ();
+  g_autoptr(KtKey) key_a = kt_key_new_random ();
+  g_autoptr(KtKey) key_b = kt_key_new_random ();
+  g_autoptr(KtKey) found = NULL;
+
+  g_assert_true (kt_keyring_store (a, key_a, NULL, &error));
+  g_assert_true (kt_keyring_store (b, key_b, NULL, &error));
+  g_assert_no_error (error);
+
+  found = kt_keyring_lookup (b, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (kt_key_peek (found), KT_KEY_SIZE, kt_key_peek (key_b), KT_KEY_SIZE);
+  kt_keyring_clear (a, NULL, NULL);
+  kt_keyring_clear (b, NULL, NULL);
+}
+
+static void
+test_keyring_locked_is_reported_without_prompt (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autofree char *other = kt_uuid_new ();
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(KtKey) found = NULL;
+
+  g_assert_true (kt_keyring_store (id, key, NULL, &error));
+  g_assert_no_error (error);
+
+  kt_test_bus_lock_keyring (keyring_bus);
+
+  found = kt_keyring_lookup (id, NULL, &error);
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  g_assert_null (found);
+  g_clear_error (&error);
+
+  g_assert_false (kt_keyring_store (other, key, NULL, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  kt_test_bus_unlock_keyring (keyring_bus);
+
+  found = kt_keyring_lookup (id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpmem (kt_key_peek (found), KT_KEY_SIZE, kt_key_peek (key), KT_KEY_SIZE);
+  kt_keyring_clear (id, NULL, NULL);
+}
+
+static void
+check_no_secret_service (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(KtKey) found = NULL;
+
+  found = kt_keyring_lookup (id, NULL, &error);
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE);
+  g_assert_null (found);
+  g_clear_error (&error);
+
+  g_assert_false (kt_keyring_store (id, key, NULL, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE);
+}
+
+/* Runs check_no_secret_service in a child whose session bus is @address. */
+static void
+run_in_child_on_bus (const char *address)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", saved, TRUE);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_keyring_absent_secret_service (void)
+{
+  g_autoptr(KtTestBus) bare = NULL;
+
+  if (g_test_subprocess ())
+    {
+      check_no_secret_service ();
+      return;
+    }
+  bare = kt_test_bus_new (FALSE);
+  run_in_child_on_bus (kt_test_bus_get_address (bare));
+}
+
+static void
+test_keyring_no_session_bus (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *address = NULL;
+
+  if (g_test_subprocess ())
+    {
+      check_no_secret_service ();
+      return;
+    }
+  dir = g_dir_make_tmp ("kt-nobus-XXXXXX", &error);
+  g_assert_no_error (error);
+  address = g_strdup_printf ("unix:path=%s/gone", dir);
+  run_in_child_on_bus (address);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+
+  if (!g_test_subprocess ())
+    {
+      keyring_bus = kt_test_bus_new (TRUE);
+      kt_test_bus_use (keyring_bus);
+    }
+
+  g_test_add_func ("/keyring/round-trip", test_keyring_round_trip);
+  g_test_add_func ("/keyring/keys-are-per-store", test_keyring_keys_are_per_store);
+  g_test_add_func ("/keyring/locked-is-reported-without-prompt", test_keyring_locked_is_reported_without_prompt);
+  g_test_add_func ("/keyring/absent-secret-service", test_keyring_absent_secret_service);
+  g_test_add_func ("/keyring/no-session-bus", test_keyring_no_session_bus);
+
+  ret = g_test_run ();
+  g_clear_pointer (&keyring_bus, kt_test_bus_free);
+  return ret;
+}

@@ -1,0 +1,284 @@
+/* test-sync-protocol.c: the wire format, strict and size-limited
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "kt-core.h"
+#include "kt-sync-protocol.h"
+
+#define ID "2f1c8a52-6a57-4a3e-9d1c-3a4c5e6f7a8b"
+#define CASE_ID "9e0b7a1c-1d2e-4f30-8a4b-5c6d7e8f9a0b"
+
+static GBytes *
+text (const char *json)
+{
+  return g_bytes_new (json, strlen (json));
+}
+
+static GBytes *
+plan_body (gint64 rev)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"schema\":\"keukentafel/1\",\"id\":\"" ID "\",\"kind\":\"plan\",\"rev\":%"
+    G_GINT64_FORMAT ",\"case_id\":\"" CASE_ID "\",\"updated\":1764064800,"
+    "\"question\":\"q\"}", rev);
+  return text (json);
+}
+
+static KtSyncResponse *
+parse (KtSyncEndpoint endpoint, guint status, const char *json, GError **error)
+{
+  g_autoptr(GBytes) body = json != NULL ? text (json) : NULL;
+
+  return kt_sync_response_parse (endpoint, status, body, error);
+}
+
+static void
+test_record_round_trips_through_the_envelope (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = plan_body (3);
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new_for_body (body, &error);
+  g_autoptr(GBytes) wire = NULL;
+  g_autoptr(KtSyncRecord) back = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (record->id, ==, ID);
+  g_assert_cmpint (record->kind, ==, KT_KIND_PLAN);
+  g_assert_cmpint (record->rev, ==, 3);
+  g_assert_cmpstr (record->case_id, ==, CASE_ID);
+  g_assert_cmpint (record->updated, ==, 1764064800);
+
+  wire = kt_sync_record_encode (record);
+  back = kt_sync_record_decode (wire, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->id, ==, ID);
+  g_assert_cmpint (back->rev, ==, 3);
+  g_assert_cmpint (back->kind, ==, KT_KIND_PLAN);
+  g_assert_null (back->author);
+  g_assert_true (g_bytes_equal (back->body, body));
+}
+
+static void
+test_record_whose_body_disagrees_with_its_envelope_is_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = plan_body (3);
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new_for_body (body, &error);
+  g_autoptr(GBytes) wire = NULL;
+  g_autoptr(KtSyncRecord) back = NULL;
+
+  record->rev = 4;
+  wire = kt_sync_record_encode (record);
+  back = kt_sync_record_decode (wire, &error);
+  g_assert_null (back);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "$.body"));
+}
+
+static void
+test_changes_page_parses (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = plan_body (2);
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new_for_body (body, NULL);
+  g_autoptr(GBytes) wire = kt_sync_record_encode (record);
+  g_autofree char *json = g_strdup_printf ("{\"records\":[%s],\"cursor\":\"c42\",\"more\":true}",
+                                           (const char *) g_bytes_get_data (wire, NULL));
+  g_autoptr(KtSyncResponse) response = NULL;
+
+  response = parse (KT_SYNC_ENDPOINT_CHANGES, 200, json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->records->len, ==, 1);
+  g_assert_cmpstr (response->cursor, ==, "c42");
+  g_assert_true (response->more);
+}
+
+static void
+test_changes_with_wrong_types_name_the_path (void)
+{
+  const struct { const char *json; const char *path; } cases[] = {
+    { "{\"records\":{},\"cursor\":\"c\",\"more\":false}", "$.records" },
+    { "{\"records\":[],\"cursor\":5,\"more\":false}", "$.cursor" },
+    { "{\"records\":[],\"cursor\":\"c\"}", "$.more" },
+    { "{\"records\":[],\"cursor\":\"c\",\"more\":1}", "$.more" },
+    { "{\"records\":[{\"id\":\"x\"}],\"cursor\":\"c\",\"more\":false}", "$.records[0].id" },
+    { "{\"records\":[{\"id\":\"" ID "\",\"kind\":\"plan\",\"rev\":1.5}],\"cursor\":\"c\",\"more\":false}",
+      "$.records[0].rev" },
+    { "[]", "$" },
+    { "{\"records\":[], \"cursor\":\"c\", \"more\":false", "$" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KtSyncResponse) response = parse (KT_SYNC_ENDPOINT_CHANGES, 200,
+                                                  cases[i].json, &error);
+      g_autofree char *quoted = g_strdup_printf ("“%s”", cases[i].path);
+
+      g_assert_null (response);
+      g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (error->message, quoted));
+    }
+}
+
+static void
+test_garbage_and_oversized_answers_fail_cleanly (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) deep = g_string_new ("");
+  g_autoptr(KtSyncResponse) response = NULL;
+  g_autofree char *huge = g_malloc (KT_SYNC_SMALL_RESPONSE_MAX_SIZE + 2);
+  g_autoptr(GBytes) huge_bytes = NULL;
+  const char bad_utf8[] = "{\"status\":\"\xff\"}";
+
+  response = parse (KT_SYNC_ENDPOINT_HEALTH, 200, "<html>proxy error</html>", &error);
+  g_assert_null (response);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  response = parse (KT_SYNC_ENDPOINT_HEALTH, 200, "", &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  response = parse (KT_SYNC_ENDPOINT_HEALTH, 200, bad_utf8, &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_c (deep, '[');
+  response = parse (KT_SYNC_ENDPOINT_CHANGES, 200, deep->str, &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  memset (huge, ' ', KT_SYNC_SMALL_RESPONSE_MAX_SIZE + 1);
+  huge[0] = '{';
+  huge[KT_SYNC_SMALL_RESPONSE_MAX_SIZE] = '}';
+  huge_bytes = g_bytes_new (huge, KT_SYNC_SMALL_RESPONSE_MAX_SIZE + 1);
+  response = kt_sync_response_parse (KT_SYNC_ENDPOINT_LOGIN, 200, huge_bytes, &error);
+  g_assert_null (response);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE);
+}
+
+static void
+test_login_answer_parses_and_rejects_empty_token (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtSyncResponse) response = NULL;
+
+  response = parse (KT_SYNC_ENDPOINT_LOGIN, 200,
+                    "{\"token\":\"abc\",\"expires\":1764064800,\"user\":{\"username\":\"coach1\","
+                    "\"role\":\"wijkcoach\",\"team\":\"noord\",\"display_name\":\"Coach Een\"}}",
+                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (response->token, ==, "abc");
+  g_assert_cmpstr (response->user->username, ==, "coach1");
+  g_assert_cmpstr (response->user->role, ==, "wijkcoach");
+  g_clear_pointer (&response, kt_sync_response_free);
+
+  response = parse (KT_SYNC_ENDPOINT_LOGIN, 200,
+                    "{\"token\":\"\",\"user\":{\"username\":\"u\",\"role\":\"r\"}}", &error);
+  g_assert_null (response);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+}
+
+static void
+test_error_statuses_map_to_their_class (void)
+{
+  const struct { KtSyncEndpoint endpoint; guint status; int code; } cases[] = {
+    { KT_SYNC_ENDPOINT_LOGIN, 401, KT_SYNC_ERROR_UNAUTHORIZED },
+    { KT_SYNC_ENDPOINT_CHANGES, 401, KT_SYNC_ERROR_UNAUTHORIZED },
+    { KT_SYNC_ENDPOINT_CHANGES, 403, KT_SYNC_ERROR_FORBIDDEN },
+    { KT_SYNC_ENDPOINT_GET_RECORD, 404, KT_SYNC_ERROR_NOT_FOUND },
+    { KT_SYNC_ENDPOINT_PUT_RECORD, 413, KT_SYNC_ERROR_TOO_LARGE },
+    { KT_SYNC_ENDPOINT_LOGIN, 429, KT_SYNC_ERROR_RATE_LIMITED },
+    { KT_SYNC_ENDPOINT_CHANGES, 500, KT_SYNC_ERROR_SERVER },
+    { KT_SYNC_ENDPOINT_CHANGES, 502, KT_SYNC_ERROR_SERVER },
+    { KT_SYNC_ENDPOINT_CHANGES, 302, KT_SYNC_ERROR_BAD_RESPONSE },
+    { KT_SYNC_ENDPOINT_PUT_RECORD, 409, KT_SYNC_ERROR_BAD_RESPONSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KtSyncResponse) response = parse (cases[i].endpoint, cases[i].status,
+                                                  "{\"error\":{\"code\":\"x\",\"message\":\"m\"}}",
+                                                  &error);
+      g_assert_null (response);
+      g_assert_error (error, KT_SYNC_ERROR, cases[i].code);
+    }
+}
+
+static void
+test_bad_request_names_the_field (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = kt_sync_error_encode ("bad_request", "Ongeldig.", "goals[1].title");
+  g_autoptr(KtSyncResponse) response = kt_sync_response_parse (KT_SYNC_ENDPOINT_PUT_RECORD, 400,
+                                                               body, &error);
+
+  g_assert_null (response);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST);
+  g_assert_nonnull (strstr (error->message, "goals[1].title"));
+}
+
+static void
+test_put_answers_created_replayed_and_conflict (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = plan_body (5);
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new_for_body (body, NULL);
+  g_autoptr(GBytes) wire = kt_sync_record_encode (record);
+  const char *record_json = g_bytes_get_data (wire, NULL);
+  g_autofree char *replayed = g_strdup_printf ("{\"record\":%s,\"replayed\":true}", record_json);
+  g_autofree char *conflict = g_strdup_printf (
+    "{\"error\":{\"code\":\"conflict\",\"message\":\"m\"},\"server\":%s}", record_json);
+  g_autoptr(KtSyncResponse) created = parse (KT_SYNC_ENDPOINT_PUT_RECORD, 201, record_json, &error);
+  g_autoptr(KtSyncResponse) again = NULL;
+  g_autoptr(KtSyncResponse) stale = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (created->replayed);
+  g_assert_false (created->conflict);
+  g_assert_cmpint (created->record->rev, ==, 5);
+
+  again = parse (KT_SYNC_ENDPOINT_PUT_RECORD, 200, replayed, &error);
+  g_assert_no_error (error);
+  g_assert_true (again->replayed);
+
+  stale = parse (KT_SYNC_ENDPOINT_PUT_RECORD, 409, conflict, &error);
+  g_assert_no_error (error);
+  g_assert_true (stale->conflict);
+  g_assert_cmpint (stale->record->rev, ==, 5);
+  g_assert_true (g_bytes_equal (stale->record->body, body));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+
+  g_test_add_func ("/sync-protocol/record/round-trips-through-the-envelope",
+                   test_record_round_trips_through_the_envelope);
+  g_test_add_func ("/sync-protocol/record/body-disagreeing-with-envelope-is-refused",
+                   test_record_whose_body_disagrees_with_its_envelope_is_refused);
+  g_test_add_func ("/sync-protocol/changes/page-parses", test_changes_page_parses);
+  g_test_add_func ("/sync-protocol/changes/wrong-types-name-the-path",
+                   test_changes_with_wrong_types_name_the_path);
+  g_test_add_func ("/sync-protocol/garbage-and-oversized-answers-fail-cleanly",
+                   test_garbage_and_oversized_answers_fail_cleanly);
+  g_test_add_func ("/sync-protocol/login/parses-and-rejects-empty-token",
+                   test_login_answer_parses_and_rejects_empty_token);
+  g_test_add_func ("/sync-protocol/errors/statuses-map-to-their-class",
+                   test_error_statuses_map_to_their_class);
+  g_test_add_func ("/sync-protocol/errors/bad-request-names-the-field",
+                   test_bad_request_names_the_field);
+  g_test_add_func ("/sync-protocol/put/created-replayed-and-conflict",
+                   test_put_answers_created_replayed_and_conflict);
+
+  return g_test_run ();
+}
