@@ -254,6 +254,22 @@ db_get_rev (const char *path,
   return rev;
 }
 
+static gint64
+db_count (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = db_open (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
 static char *
 db_get_store_id (const char *path)
 {
@@ -479,6 +495,35 @@ test_store_key_missing_never_makes_a_new_key (void)
   after = file_bytes (files.path);
   g_assert_true (g_bytes_equal (before, after));
   g_assert_cmpstr (db_get_store_id (files.path), ==, store_id);
+
+  files_clear (&files);
+}
+
+static void
+test_store_lost_metadata_never_makes_a_new_key (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtConversation) conversation = conversation_new ("c", "Een gesprek");
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_conversation (store, conversation);
+  close_store (&store);
+
+  /* The records are there, the key's metadata is gone. */
+  db = db_open (files.path);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM meta", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = store_new (files.path);
+  g_assert_false (kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, PASSPHRASE, NULL, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING);
+  g_clear_object (&store);
+  g_assert_cmpint (db_count (files.path, "SELECT count(*) FROM meta"), ==, 0);
+  g_assert_cmpint (db_count (files.path, "SELECT count(*) FROM records"), ==, 1);
 
   files_clear (&files);
 }
@@ -1314,6 +1359,7 @@ main (int   argc,
   g_test_add_func ("/store/passphrase/change-rewraps-key-only", test_store_change_passphrase_rewraps_key_only);
   g_test_add_func ("/store/keyring/key-missing-never-makes-a-new-key", test_store_key_missing_never_makes_a_new_key);
   g_test_add_func ("/store/keyring/locked", test_store_locked_keyring);
+  g_test_add_func ("/store/lost-metadata-never-makes-a-new-key", test_store_lost_metadata_never_makes_a_new_key);
   g_test_add_func ("/store/keyring/absent", test_store_without_secret_service);
   g_test_add ("/store/tamper/flipped-byte", Tamper, NULL, tamper_setup, test_tamper_flipped_byte, tamper_teardown);
   g_test_add ("/store/tamper/truncated", Tamper, NULL, tamper_setup, test_tamper_truncated, tamper_teardown);
