@@ -1479,7 +1479,7 @@ out:
   g_free (req.token);
 }
 
-/* Refuses an oversized body before it is read. */
+/* Refuses an oversized body, or one of unknown length, before it is read. */
 static void
 early_callback (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -1490,9 +1490,18 @@ early_callback (SoupServer        *soup,
   KtServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body)
     respond_too_large (msg);
+  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    {
+      /* a body of unknown length could grow without bound before the limit is checked */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                     _("Send the request with a Content-Length."), NULL);
+    }
 }
 
 static void

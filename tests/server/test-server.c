@@ -1111,6 +1111,20 @@ test_oversized_bodies_are_refused (Fixture       *f,
   assert_refused (login_reply, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large");
   still_alive = call (f, "GET", "/health", NULL, NULL);
   assert_status (still_alive, SOUP_STATUS_OK);
+
+  /* a body of unknown length (chunked) is refused before it is read */
+  {
+    g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1/login", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (g_memdup2 (huge, size), size, g_free);
+    g_autoptr(GBytes) answer = NULL;
+    g_autoptr(GError) error = NULL;
+
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_BAD_REQUEST);
+  }
 }
 
 static void
