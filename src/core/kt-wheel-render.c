@@ -301,7 +301,7 @@ draw_label (cairo_t               *cr,
             KtSegment              segment)
 {
   double outer = kt_wheel_geometry_get_radius (geo);
-  double size = CLAMP (outer * 0.068, 7.0, 17.0);
+  double size = CLAMP (outer * 0.068, 9.5, 17.0);
   double angle = kt_wheel_geometry_segment_mid (geo, segment);
   double max_width = outer * 0.54;
   double x, y, c = cos (angle), s = sin (angle);

@@ -1,0 +1,763 @@
+/* kt-plan-page.c: KtPlanPage, the support plan made with the household
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-plan-page"
+
+#include "config.h"
+
+#include "kt-plan-page.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-goal-card.h"
+#include "kt-signature-pad.h"
+
+struct _KtPlanPage
+{
+  AdwBin               parent_instance;
+
+  AdwToastOverlay     *toasts;
+  GtkWidget           *locked_box;
+  GtkLabel            *locked_label;
+  GtkWidget           *new_version_button;
+  GtkWidget           *editor;
+  AdwEntryRow         *question_row;
+  GtkBox              *goals_box;
+  AdwComboRow         *lead_row;
+  AdwComboRow         *contact_row;
+  AdwComboRow         *evaluator_row;
+  AdwPreferencesGroup *provisions_group;
+  GtkWidget           *safety_group;
+  AdwEntryRow         *risks_row;
+  AdwEntryRow         *agreements_row;
+  AdwEntryRow         *watches_row;
+  GtkSwitch           *veilig_thuis_switch;
+  AdwComboRow         *agreement_row;
+  AdwEntryRow         *agreement_date_row;
+  AdwEntryRow         *remarks_row;
+  AdwComboRow         *form_row;
+  GtkWidget           *signature_box;
+  KtSignaturePad      *signature_pad;
+  GtkWidget           *submit_button;
+
+  KtCatalogue         *catalogue;
+  KtCase              *kase;
+  KtConversation      *conversation;
+  KtPlan              *plan;
+  GPtrArray           *provision_rows;  /* (element-type GtkWidget) */
+  GStrv                person_ids;      /* choices of the lead-role rows */
+  gboolean             syncing;
+};
+
+G_DEFINE_FINAL_TYPE (KtPlanPage, kt_plan_page, ADW_TYPE_BIN)
+
+enum {
+  CHANGED,
+  SUBMITTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void sync_all (KtPlanPage *self);
+
+GtkWidget *
+kt_plan_page_new (void)
+{
+  return g_object_new (KT_TYPE_PLAN_PAGE, NULL);
+}
+
+static void
+emit_changed (KtPlanPage *self)
+{
+  if (!self->syncing)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+set_text (char       **field,
+          const char  *text)
+{
+  g_free (*field);
+  *field = kt_text_is_blank (text) ? NULL : g_strdup (text);
+}
+
+static void
+set_entry (AdwEntryRow *row,
+           const char  *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+}
+
+/* ---- goals -------------------------------------------------------------- */
+
+static void
+card_changed_cb (KtPlanPage *self)
+{
+  emit_changed (self);
+}
+
+static void
+rebuild_goals (KtPlanPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->goals_box))) != NULL)
+    gtk_box_remove (self->goals_box, child);
+
+  if (self->plan->goals->len == 0)
+    {
+      GtkWidget *empty = gtk_label_new (_("No goals yet. What does the resident want to be different?"));
+
+      gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (empty), 0);
+      gtk_widget_add_css_class (empty, "dim-label");
+      gtk_box_append (self->goals_box, empty);
+      return;
+    }
+  for (guint i = 0; i < self->plan->goals->len; i++)
+    {
+      GtkWidget *card = kt_goal_card_new (self->catalogue, self->kase,
+                                          g_ptr_array_index (self->plan->goals, i),
+                                          i, self->plan->goals->len);
+
+      g_signal_connect_swapped (card, "changed", G_CALLBACK (card_changed_cb), self);
+      gtk_box_append (self->goals_box, card);
+    }
+}
+
+static int
+goal_index (KtPlanPage *self,
+            const char *goal_id)
+{
+  for (guint i = 0; i < self->plan->goals->len; i++)
+    if (g_strcmp0 (((KtGoal *) g_ptr_array_index (self->plan->goals, i))->id, goal_id) == 0)
+      return (int) i;
+  return -1;
+}
+
+static void
+goal_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KtPlanPage *self = KT_PLAN_PAGE (widget);
+  int index = goal_index (self, g_variant_get_string (parameter, NULL));
+  GPtrArray *goals = self->plan->goals;
+  int other;
+
+  if (index < 0 || kt_plan_is_locked (self->plan))
+    return;
+
+  if (g_str_equal (action_name, "plan.remove-goal"))
+    g_ptr_array_remove_index (goals, index);
+  else
+    {
+      gpointer tmp;
+
+      other = g_str_equal (action_name, "plan.move-goal-up") ? index - 1 : index + 1;
+      if (other < 0 || other >= (int) goals->len)
+        return;
+      tmp = goals->pdata[index];
+      goals->pdata[index] = goals->pdata[other];
+      goals->pdata[other] = tmp;
+    }
+  rebuild_goals (self);
+  emit_changed (self);
+}
+
+static void
+add_goal_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KtPlanPage *self = KT_PLAN_PAGE (widget);
+
+  if (kt_plan_is_locked (self->plan))
+    return;
+  g_ptr_array_add (self->plan->goals, kt_goal_new ());
+  rebuild_goals (self);
+  emit_changed (self);
+}
+
+/* ---- provisions --------------------------------------------------------- */
+
+static void rebuild_provisions (KtPlanPage *self);
+
+static void
+provision_subtitle (AdwExpanderRow    *row,
+                    const KtProvision *provision)
+{
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 provision->name != NULL ? provision->name : _("New provision"));
+  adw_expander_row_set_subtitle (row, provision->tailored ? _("Tailored support") : _("General provision"));
+}
+
+static void
+provision_entry_cb (GtkEditable *editable,
+                    KtPlanPage  *self)
+{
+  char **field = g_object_get_data (G_OBJECT (editable), "field");
+  AdwExpanderRow *row = g_object_get_data (G_OBJECT (editable), "row");
+
+  set_text (field, gtk_editable_get_text (editable));
+  provision_subtitle (row, g_object_get_data (G_OBJECT (row), "provision"));
+  emit_changed (self);
+}
+
+static GtkWidget *
+provision_entry (KtPlanPage     *self,
+                 AdwExpanderRow *row,
+                 const char     *title,
+                 char          **field)
+{
+  GtkWidget *entry = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), title);
+  set_entry (ADW_ENTRY_ROW (entry), *field);
+  g_object_set_data (G_OBJECT (entry), "field", field);
+  g_object_set_data (G_OBJECT (entry), "row", row);
+  g_signal_connect (entry, "changed", G_CALLBACK (provision_entry_cb), self);
+  adw_expander_row_add_row (row, entry);
+  return entry;
+}
+
+static void
+tailored_cb (GtkSwitch  *toggle,
+             GParamSpec *pspec,
+             KtPlanPage *self)
+{
+  KtProvision *provision = g_object_get_data (G_OBJECT (toggle), "provision");
+  GPtrArray *considerations = g_object_get_data (G_OBJECT (toggle), "considerations");
+
+  provision->tailored = gtk_switch_get_active (toggle);
+  for (guint i = 0; i < considerations->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (considerations, i), provision->tailored);
+  provision_subtitle (g_object_get_data (G_OBJECT (toggle), "row"), provision);
+  emit_changed (self);
+}
+
+static void
+remove_provision_cb (GtkButton  *button,
+                     KtPlanPage *self)
+{
+  g_ptr_array_remove (self->plan->provisions, g_object_get_data (G_OBJECT (button), "provision"));
+  rebuild_provisions (self);
+  emit_changed (self);
+}
+
+static GtkWidget *
+provision_row (KtPlanPage  *self,
+               KtProvision *provision)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *tailored_row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GPtrArray *considerations = g_ptr_array_new ();
+
+  g_object_set_data (G_OBJECT (row), "provision", provision);
+  provision_subtitle (ADW_EXPANDER_ROW (row), provision);
+  provision_entry (self, ADW_EXPANDER_ROW (row), _("Name"), &provision->name);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (tailored_row), _("Tailored support"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (tailored_row), _("A Wmo provision made to measure"));
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (tailored_row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (tailored_row), toggle);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), tailored_row);
+
+  g_ptr_array_add (considerations, provision_entry (self, ADW_EXPANDER_ROW (row),
+                                                    _("Is it acceptable for the resident?"),
+                                                    &provision->acceptable));
+  g_ptr_array_add (considerations, provision_entry (self, ADW_EXPANDER_ROW (row),
+                                                    _("Is the cost reasonable against the standard offer?"),
+                                                    &provision->cost_reasonable));
+  g_ptr_array_add (considerations, provision_entry (self, ADW_EXPANDER_ROW (row),
+                                                    _("What can the resident and network do themselves?"),
+                                                    &provision->own_options));
+  for (guint i = 0; i < considerations->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (considerations, i), provision->tailored);
+
+  gtk_switch_set_active (GTK_SWITCH (toggle), provision->tailored);
+  g_object_set_data (G_OBJECT (toggle), "provision", provision);
+  g_object_set_data (G_OBJECT (toggle), "row", row);
+  g_object_set_data_full (G_OBJECT (toggle), "considerations", considerations,
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect (toggle, "notify::active", G_CALLBACK (tailored_cb), self);
+
+  gtk_widget_set_tooltip_text (remove, _("Remove this provision"));
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (remove), "provision", provision);
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_provision_cb), self);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), remove);
+  return row;
+}
+
+static void
+rebuild_provisions (KtPlanPage *self)
+{
+  for (guint i = 0; i < self->provision_rows->len; i++)
+    adw_preferences_group_remove (self->provisions_group, g_ptr_array_index (self->provision_rows, i));
+  g_ptr_array_set_size (self->provision_rows, 0);
+
+  for (guint i = 0; i < self->plan->provisions->len; i++)
+    {
+      GtkWidget *row = provision_row (self, g_ptr_array_index (self->plan->provisions, i));
+
+      adw_preferences_group_add (self->provisions_group, row);
+      g_ptr_array_add (self->provision_rows, row);
+    }
+}
+
+static void
+add_provision_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KtPlanPage *self = KT_PLAN_PAGE (widget);
+  GtkWidget *row;
+
+  if (kt_plan_is_locked (self->plan))
+    return;
+  g_ptr_array_add (self->plan->provisions, kt_provision_new ());
+  rebuild_provisions (self);
+  row = g_ptr_array_index (self->provision_rows, self->provision_rows->len - 1);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  emit_changed (self);
+}
+
+/* ---- lead roles --------------------------------------------------------- */
+
+static void
+fill_people (KtPlanPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  gtk_string_list_append (names, _("Not chosen yet"));
+  g_strv_builder_add (ids, "");
+  gtk_string_list_append (names, self->kase != NULL && self->kase->coach != NULL
+                                 ? self->kase->coach : _("The coach"));
+  g_strv_builder_add (ids, "coach");
+  for (guint i = 0; self->kase != NULL && i < self->kase->network->len; i++)
+    {
+      const KtNetworkPerson *person = g_ptr_array_index (self->kase->network, i);
+
+      gtk_string_list_append (names, person->name);
+      g_strv_builder_add (ids, person->id);
+    }
+  g_strfreev (self->person_ids);
+  self->person_ids = g_strv_builder_end (ids);
+  adw_combo_row_set_model (self->lead_row, G_LIST_MODEL (names));
+  adw_combo_row_set_model (self->contact_row, G_LIST_MODEL (names));
+  adw_combo_row_set_model (self->evaluator_row, G_LIST_MODEL (names));
+}
+
+static guint
+person_position (KtPlanPage *self,
+                 const char *id)
+{
+  for (guint i = 1; self->person_ids[i] != NULL; i++)
+    if (g_strcmp0 (self->person_ids[i], id) == 0)
+      return i;
+  return 0;
+}
+
+static void
+role_cb (AdwComboRow *row,
+         GParamSpec  *pspec,
+         KtPlanPage  *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+  char **field;
+
+  if (self->syncing || self->plan == NULL || selected == GTK_INVALID_LIST_POSITION ||
+      selected >= g_strv_length (self->person_ids))
+    return;
+  field = row == self->lead_row ? &self->plan->case_lead
+        : row == self->contact_row ? &self->plan->contact_person
+        : &self->plan->evaluator;
+  set_text (field, self->person_ids[selected]);
+  emit_changed (self);
+}
+
+/* ---- safety and agreement ----------------------------------------------- */
+
+static void
+safety_changed_cb (KtPlanPage *self)
+{
+  if (self->syncing || self->plan == NULL)
+    return;
+  set_text (&self->plan->safety.risks, gtk_editable_get_text (GTK_EDITABLE (self->risks_row)));
+  set_text (&self->plan->safety.agreements, gtk_editable_get_text (GTK_EDITABLE (self->agreements_row)));
+  set_text (&self->plan->safety.who_watches, gtk_editable_get_text (GTK_EDITABLE (self->watches_row)));
+  self->plan->safety.veilig_thuis_consulted = gtk_switch_get_active (self->veilig_thuis_switch);
+  emit_changed (self);
+}
+
+static void
+update_signature_visibility (KtPlanPage *self)
+{
+  gtk_widget_set_visible (self->signature_box, self->plan->agreement.form == KT_FORM_WRITTEN);
+}
+
+static void
+agreement_changed_cb (KtPlanPage *self)
+{
+  const char *date;
+
+  if (self->syncing || self->plan == NULL)
+    return;
+  date = gtk_editable_get_text (GTK_EDITABLE (self->agreement_date_row));
+  if (kt_text_is_blank (date) || kt_date_is_valid (date))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->agreement_date_row), "error");
+      set_text (&self->plan->agreement.date, date);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->agreement_date_row), "error");
+  set_text (&self->plan->agreement.remarks, gtk_editable_get_text (GTK_EDITABLE (self->remarks_row)));
+  emit_changed (self);
+}
+
+static void
+agreement_state_cb (AdwComboRow *row,
+                    GParamSpec  *pspec,
+                    KtPlanPage  *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->syncing || self->plan == NULL || selected >= KT_N_AGREEMENTS)
+    return;
+  self->plan->agreement.state = selected;
+  /* Agreeing today is the usual case: fill in the date once. */
+  if (selected != KT_AGREEMENT_NONE && self->plan->agreement.date == NULL)
+    {
+      g_autofree char *today = kt_date_today ();
+      set_entry (self->agreement_date_row, today);
+    }
+  emit_changed (self);
+}
+
+static void
+form_cb (AdwComboRow *row,
+         GParamSpec  *pspec,
+         KtPlanPage  *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->syncing || self->plan == NULL || selected >= KT_N_FORMS)
+    return;
+  self->plan->agreement.form = selected;
+  update_signature_visibility (self);
+  emit_changed (self);
+}
+
+static void
+signature_changed_cb (KtPlanPage *self)
+{
+  emit_changed (self);
+}
+
+static void
+clear_signature_cb (KtPlanPage *self)
+{
+  kt_signature_pad_clear (self->signature_pad);
+}
+
+static void
+question_changed_cb (KtPlanPage *self)
+{
+  if (self->syncing || self->plan == NULL)
+    return;
+  set_text (&self->plan->question, gtk_editable_get_text (GTK_EDITABLE (self->question_row)));
+  emit_changed (self);
+}
+
+/* ---- review state ------------------------------------------------------- */
+
+static void
+update_lock (KtPlanPage *self)
+{
+  gboolean locked = kt_plan_is_locked (self->plan);
+  KtReviewState review = self->plan->review;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  gtk_widget_set_sensitive (self->editor, !locked);
+  kt_signature_pad_set_editable (self->signature_pad, !locked);
+  gtk_widget_set_visible (self->submit_button, !locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.submit", !locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.add-goal", !locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.add-provision", !locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.new-version", review != KT_REVIEW_DRAFT);
+
+  if (review == KT_REVIEW_SUBMITTED)
+    g_string_append (text, _("Submitted for review. The plan cannot be changed now; "
+                             "make a new version if something has to change."));
+  else if (review == KT_REVIEW_APPROVED)
+    g_string_append (text, _("Approved. Make a new version to change the plan."));
+  else if (review == KT_REVIEW_RETURNED)
+    {
+      g_string_append (text, _("Returned with comments. Change the plan and submit it again."));
+      for (guint i = 0; self->plan->comments != NULL && i < self->plan->comments->len; i++)
+        {
+          const KtReviewComment *comment = g_ptr_array_index (self->plan->comments, i);
+          g_string_append_printf (text, "\n• %s", comment->text != NULL ? comment->text : "");
+        }
+    }
+  gtk_label_set_text (self->locked_label, text->str);
+  gtk_widget_set_visible (self->locked_box, review != KT_REVIEW_DRAFT);
+  gtk_widget_set_visible (self->new_version_button, review != KT_REVIEW_DRAFT);
+}
+
+gboolean
+kt_plan_page_submit (KtPlanPage *self,
+                     GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (KT_IS_PLAN_PAGE (self), FALSE);
+  g_return_val_if_fail (self->plan != NULL, FALSE);
+
+  if (!kt_plan_submit (self->plan, &local_error))
+    {
+      AdwToast *toast = adw_toast_new (local_error->message);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toasts, toast);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  update_lock (self);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Submitted for review")));
+  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[SUBMITTED], 0);
+  return TRUE;
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  kt_plan_page_submit (KT_PLAN_PAGE (widget), NULL);
+}
+
+static void
+new_version_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KtPlanPage *self = KT_PLAN_PAGE (widget);
+  g_autoptr(KtPlan) next = NULL;
+
+  if (self->plan == NULL || self->plan->review == KT_REVIEW_DRAFT)
+    return;
+  next = kt_plan_new_version (self->plan);
+  kt_plan_page_set_documents (self, self->catalogue, self->kase, self->conversation, next);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+static void
+sync_all (KtPlanPage *self)
+{
+  gboolean safety = self->plan->safety_required ||
+                    (self->conversation != NULL && kt_conversation_has_safety_flag (self->conversation));
+
+  self->syncing = TRUE;
+  set_entry (self->question_row, self->plan->question);
+  gtk_editable_select_region (GTK_EDITABLE (self->question_row), 0, 0);
+  fill_people (self);
+  adw_combo_row_set_selected (self->lead_row, person_position (self, self->plan->case_lead));
+  adw_combo_row_set_selected (self->contact_row, person_position (self, self->plan->contact_person));
+  adw_combo_row_set_selected (self->evaluator_row, person_position (self, self->plan->evaluator));
+
+  gtk_widget_set_visible (self->safety_group, safety);
+  set_entry (self->risks_row, self->plan->safety.risks);
+  set_entry (self->agreements_row, self->plan->safety.agreements);
+  set_entry (self->watches_row, self->plan->safety.who_watches);
+  gtk_switch_set_active (self->veilig_thuis_switch, self->plan->safety.veilig_thuis_consulted);
+
+  adw_combo_row_set_selected (self->agreement_row, self->plan->agreement.state);
+  set_entry (self->agreement_date_row, self->plan->agreement.date);
+  set_entry (self->remarks_row, self->plan->agreement.remarks);
+  adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
+  kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
+  update_signature_visibility (self);
+  self->syncing = FALSE;
+
+  rebuild_goals (self);
+  rebuild_provisions (self);
+  update_lock (self);
+}
+
+void
+kt_plan_page_set_documents (KtPlanPage     *self,
+                            KtCatalogue    *catalogue,
+                            KtCase         *kase,
+                            KtConversation *conversation,
+                            KtPlan         *plan)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+  g_return_if_fail (KT_IS_CATALOGUE (catalogue));
+  g_return_if_fail (plan != NULL);
+
+  g_set_object (&self->catalogue, catalogue);
+  if (kase != self->kase)
+    {
+      g_clear_pointer (&self->kase, kt_case_unref);
+      self->kase = kase != NULL ? kt_case_ref (kase) : NULL;
+    }
+  if (conversation != self->conversation)
+    {
+      g_clear_pointer (&self->conversation, kt_conversation_unref);
+      self->conversation = conversation != NULL ? kt_conversation_ref (conversation) : NULL;
+    }
+  kt_plan_ref (plan);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  self->plan = plan;
+
+  /* Nothing asked twice: the plan's roles start as the case has them. */
+  if (kase != NULL && !kt_plan_is_locked (plan))
+    {
+      if (plan->case_lead == NULL)
+        plan->case_lead = g_strdup (kase->lead_id);
+      if (plan->contact_person == NULL)
+        plan->contact_person = g_strdup (kase->contact_person_id);
+      if (plan->evaluator == NULL)
+        plan->evaluator = g_strdup (kase->evaluator_id);
+    }
+  /* A safety flag in the conversation makes the safety plan required. */
+  if (conversation != NULL && kt_conversation_has_safety_flag (conversation) && !kt_plan_is_locked (plan))
+    plan->safety_required = TRUE;
+  sync_all (self);
+}
+
+KtPlan *
+kt_plan_page_get_plan (KtPlanPage *self)
+{
+  g_return_val_if_fail (KT_IS_PLAN_PAGE (self), NULL);
+  return self->plan;
+}
+
+gboolean
+kt_plan_page_is_read_only (KtPlanPage *self)
+{
+  g_return_val_if_fail (KT_IS_PLAN_PAGE (self), FALSE);
+  return !gtk_widget_get_sensitive (self->editor);
+}
+
+GtkWidget *
+kt_plan_page_get_editor (KtPlanPage *self)
+{
+  g_return_val_if_fail (KT_IS_PLAN_PAGE (self), NULL);
+  return self->editor;
+}
+
+GtkWidget *
+kt_plan_page_get_safety_group (KtPlanPage *self)
+{
+  g_return_val_if_fail (KT_IS_PLAN_PAGE (self), NULL);
+  return self->safety_group;
+}
+
+static void
+kt_plan_page_dispose (GObject *object)
+{
+  KtPlanPage *self = KT_PLAN_PAGE (object);
+
+  g_clear_object (&self->catalogue);
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  g_clear_pointer (&self->provision_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->person_ids, g_strfreev);
+
+  G_OBJECT_CLASS (kt_plan_page_parent_class)->dispose (object);
+}
+
+static void
+kt_plan_page_class_init (KtPlanPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kt_plan_page_dispose;
+
+  /* The plan changed (or was replaced by a new version): save it. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The plan was submitted for review: it may be shared now. */
+  signals[SUBMITTED] = g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (KT_TYPE_SIGNATURE_PAD);
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-plan-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, toasts);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, locked_box);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, locked_label);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, new_version_button);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, editor);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, question_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, goals_box);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, lead_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, contact_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, evaluator_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, provisions_group);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, safety_group);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, risks_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreements_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, watches_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, veilig_thuis_switch);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreement_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreement_date_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, remarks_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, form_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_box);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_pad);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, submit_button);
+  /* Named for tests and screenshots; no field needed. */
+  gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, question_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, safety_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, agreement_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, signature_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_signature_cb);
+
+  gtk_widget_class_install_action (widget_class, "plan.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "plan.new-version", NULL, new_version_action);
+  gtk_widget_class_install_action (widget_class, "plan.add-goal", NULL, add_goal_action);
+  gtk_widget_class_install_action (widget_class, "plan.add-provision", NULL, add_provision_action);
+  gtk_widget_class_install_action (widget_class, "plan.move-goal-up", "s", goal_action);
+  gtk_widget_class_install_action (widget_class, "plan.move-goal-down", "s", goal_action);
+  gtk_widget_class_install_action (widget_class, "plan.remove-goal", "s", goal_action);
+}
+
+static void
+kt_plan_page_init (KtPlanPage *self)
+{
+  g_autoptr(GtkStringList) agreements = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) forms = gtk_string_list_new (NULL);
+
+  self->provision_rows = g_ptr_array_new ();
+  self->person_ids = g_new0 (char *, 1);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (int i = 0; i < KT_N_AGREEMENTS; i++)
+    gtk_string_list_append (agreements, kt_agreement_state_get_label (i));
+  adw_combo_row_set_model (self->agreement_row, G_LIST_MODEL (agreements));
+  gtk_string_list_append (forms, _("Said out loud"));
+  gtk_string_list_append (forms, _("Signed"));
+  adw_combo_row_set_model (self->form_row, G_LIST_MODEL (forms));
+
+  g_signal_connect (self->agreement_row, "notify::selected", G_CALLBACK (agreement_state_cb), self);
+  g_signal_connect (self->form_row, "notify::selected", G_CALLBACK (form_cb), self);
+  g_signal_connect (self->lead_row, "notify::selected", G_CALLBACK (role_cb), self);
+  g_signal_connect (self->contact_row, "notify::selected", G_CALLBACK (role_cb), self);
+  g_signal_connect (self->evaluator_row, "notify::selected", G_CALLBACK (role_cb), self);
+}

@@ -1,0 +1,41 @@
+/* kt-plan-page.h: KtPlanPage, the support plan made with the household
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kt-case.h"
+#include "kt-catalogue.h"
+#include "kt-conversation.h"
+#include "kt-plan.h"
+
+G_BEGIN_DECLS
+
+#define KT_TYPE_PLAN_PAGE (kt_plan_page_get_type ())
+G_DECLARE_FINAL_TYPE (KtPlanPage, kt_plan_page, KT, PLAN_PAGE, AdwBin)
+
+GtkWidget *kt_plan_page_new (void);
+
+/* The plan to edit in place; @conversation (may be NULL) tells whether a
+ * safety plan is required.  ::changed follows every edit (save then);
+ * ::submitted follows a successful submit (share then). */
+void       kt_plan_page_set_documents (KtPlanPage     *self,
+                                       KtCatalogue    *catalogue,
+                                       KtCase         *kase,
+                                       KtConversation *conversation,
+                                       KtPlan         *plan);
+/* The plan shown: after "New Version" a new document (transfer none). */
+KtPlan    *kt_plan_page_get_plan      (KtPlanPage *self);
+/* Submits for review; on failure the toast names what is missing and
+ * @error receives the same message. */
+gboolean   kt_plan_page_submit        (KtPlanPage *self,
+                                       GError    **error);
+/* TRUE while the plan is submitted or approved and nothing can be edited. */
+gboolean   kt_plan_page_is_read_only  (KtPlanPage *self);
+/* The editor part (everything but the banner and the button), for tests. */
+GtkWidget *kt_plan_page_get_editor    (KtPlanPage *self);
+GtkWidget *kt_plan_page_get_safety_group (KtPlanPage *self);
+
+G_END_DECLS

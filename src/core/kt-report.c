@@ -1,0 +1,1031 @@
+/* kt-report.c: the report the resident takes home, laid out on A4 pages
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-report"
+
+#include "config.h"
+
+#include "kt-report.h"
+
+#include <cairo-pdf.h>
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
+#include "kt-wheel-render.h"
+
+#define MARGIN          56.0      /* 2 cm */
+#define CONTENT_WIDTH   (KT_REPORT_PAGE_WIDTH - 2 * MARGIN)
+#define CONTENT_BOTTOM  (KT_REPORT_PAGE_HEIGHT - MARGIN - 24.0)
+#define FONT            "Cantarell, DejaVu Sans, sans-serif"
+#define WHEEL_HEIGHT    300.0
+#define SIGNATURE_W     220.0
+#define SIGNATURE_H     80.0
+
+typedef enum {
+  BLOCK_TITLE,
+  BLOCK_SUBTITLE,
+  BLOCK_HEADING,
+  BLOCK_SUBHEADING,
+  BLOCK_TEXT,
+  BLOCK_QUOTE,
+  BLOCK_BULLET,
+  BLOCK_NOTE,
+  BLOCK_WHEEL,
+  BLOCK_SIGNATURE,
+} BlockKind;
+
+typedef struct {
+  BlockKind  kind;
+  char      *markup;
+  double     height;
+  double     space_before;
+  guint      page;
+  double     y;
+} Block;
+
+struct _KtReport
+{
+  GObject          parent_instance;
+
+  KtCatalogue     *catalogue;
+  KtCase          *kase;
+  KtConversation  *conversation;
+  KtPlan          *plan;
+
+  PangoFontMap    *font_map;
+  PangoContext    *context;
+  GPtrArray       *blocks;        /* (element-type Block) */
+  GHashTable      *initials;      /* person id → chip label */
+  guint            n_pages;
+  char            *footer;
+};
+
+G_DEFINE_FINAL_TYPE (KtReport, kt_report, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (kt-report-error-quark, kt_report_error)
+
+static void
+block_free (gpointer data)
+{
+  Block *block = data;
+
+  g_free (block->markup);
+  g_free (block);
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+char *
+kt_report_format_date (const char *iso_date)
+{
+  static const char *months[] = {
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+  };
+  int y, m, d;
+
+  if (!kt_date_is_valid (iso_date) || sscanf (iso_date, "%d-%d-%d", &y, &m, &d) != 3)
+    return NULL;
+  /* TRANSLATORS: a date: day, month name, year: "12 december 2026" */
+  return g_strdup_printf (_("%d %s %d"), d, g_dgettext (GETTEXT_PACKAGE, months[m - 1]), y);
+}
+
+static const char *
+actor_label (KtActor actor)
+{
+  switch (actor)
+    {
+    case KT_ACTOR_RESIDENT:     return _("you");
+    case KT_ACTOR_NETWORK:      return _("your network");
+    case KT_ACTOR_VOLUNTEER:    return _("volunteer or provision");
+    case KT_ACTOR_PROFESSIONAL: return _("professional");
+    case KT_N_ACTORS:
+    default:                    return "";
+    }
+}
+
+/* A network person's name, "coach" as the coach, or the text itself. */
+static char *
+resolve_person (const KtCase *kase,
+                const char   *who)
+{
+  const KtNetworkPerson *person;
+
+  if (who == NULL || *who == '\0')
+    return NULL;
+  if (g_strcmp0 (who, "coach") == 0)
+    return kase->coach != NULL ? g_strdup_printf (_("%s (your coach)"), kase->coach)
+                               : g_strdup (_("your coach"));
+  person = kt_case_find_person (kase, who);
+  if (person != NULL)
+    return g_strdup (person->name);
+  return g_strdup (who);
+}
+
+char *
+kt_report_describe_actor (const KtCase   *kase,
+                          const KtAction *action)
+{
+  g_autofree char *name = resolve_person (kase, action->who);
+
+  if (action->actor == KT_ACTOR_RESIDENT && name == NULL)
+    return g_strdup (_("You"));
+  if (name == NULL)
+    return g_strdup (actor_label (action->actor));
+  return g_strdup_printf ("%s (%s)", name, actor_label (action->actor));
+}
+
+/* ---- building the blocks ---------------------------------------------- */
+
+static void
+add_block (KtReport   *self,
+           BlockKind   kind,
+           const char *markup)
+{
+  Block *block = g_new0 (Block, 1);
+
+  block->kind = kind;
+  block->markup = g_strdup (markup);
+  g_ptr_array_add (self->blocks, block);
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+add_printf (KtReport   *self,
+            BlockKind   kind,
+            const char *format,
+            ...)
+{
+  va_list args;
+  g_autofree char *markup = NULL;
+
+  va_start (args, format);
+  markup = g_markup_vprintf_escaped (format, args);
+  va_end (args);
+  add_block (self, kind, markup);
+}
+
+static const char *
+domain_name (KtReport   *self,
+             const char *domain_id)
+{
+  const KtDomain *domain = kt_catalogue_lookup (self->catalogue, domain_id);
+
+  return domain != NULL ? domain->name : domain_id;
+}
+
+static gboolean
+has_text (const char *s)
+{
+  return s != NULL && *s != '\0';
+}
+
+static void
+build_front (KtReport *self)
+{
+  const char *question = self->plan != NULL && has_text (self->plan->question)
+                         ? self->plan->question : self->kase->request.question;
+  g_autofree char *date = self->conversation != NULL
+                          ? kt_report_format_date (self->conversation->date) : NULL;
+
+  add_printf (self, BLOCK_TITLE, "%s", _("Your support plan"));
+  if (date != NULL)
+    add_printf (self, BLOCK_SUBTITLE, _("%s · our conversation of %s"),
+                self->kase->household != NULL ? self->kase->household : "", date);
+  else
+    add_printf (self, BLOCK_SUBTITLE, "%s", self->kase->household != NULL ? self->kase->household : "");
+  add_printf (self, BLOCK_TEXT, "%s",
+              _("This is what we talked about at the kitchen table and what we agreed. "
+                "It is your plan: if something is not right, tell us."));
+
+  if (has_text (question))
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("Your question"));
+      add_printf (self, BLOCK_QUOTE, "“%s”", question);
+    }
+}
+
+static void
+build_going_well (KtReport *self)
+{
+  gboolean any_good = FALSE;
+
+  if (self->conversation == NULL)
+    return;
+
+  for (guint i = 0; i < self->conversation->entries->len; i++)
+    {
+      const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+
+      if (entry->state != KT_DOMAIN_DISCUSSED || !has_text (entry->going_well))
+        continue;
+      if (!any_good)
+        add_printf (self, BLOCK_HEADING, "%s", _("What goes well"));
+      any_good = TRUE;
+      add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", domain_name (self, entry->domain_id),
+                  entry->going_well);
+    }
+}
+
+/* Which life domains were discussed; skipped and open ones are listed apart. */
+static void
+build_topics (KtReport *self)
+{
+  g_autoptr(GString) discussed = g_string_new (NULL);
+  g_autoptr(GString) open = g_string_new (NULL);
+
+  if (self->conversation == NULL)
+    return;
+
+  for (guint i = 0; i < self->conversation->entries->len; i++)
+    {
+      const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+      GString *list = entry->state == KT_DOMAIN_DISCUSSED ? discussed : open;
+
+      if (list->len > 0)
+        g_string_append (list, ", ");
+      g_string_append (list, domain_name (self, entry->domain_id));
+    }
+  if (discussed->len > 0)
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("What we talked about"));
+      add_printf (self, BLOCK_TEXT, "%s.", discussed->str);
+    }
+  if (open->len > 0)
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("Not talked about this time"));
+      add_printf (self, BLOCK_TEXT, "%s.", open->str);
+    }
+}
+
+static const char *
+chip_label (const char *person_id,
+            gpointer    user_data)
+{
+  KtReport *self = user_data;
+  const KtNetworkPerson *person;
+  char *initials;
+
+  if (g_strcmp0 (person_id, "self") == 0)
+    return C_("wheel centre", "Me");
+  person = kt_case_find_person (self->kase, person_id);
+  if (person == NULL)
+    return "?";
+  /* Kept alive with the report: the same few names come back on every draw. */
+  initials = g_hash_table_lookup (self->initials, person_id);
+  if (initials == NULL)
+    {
+      initials = kt_wheel_initials (person->name);
+      g_hash_table_insert (self->initials, g_strdup (person_id), initials);
+    }
+  return initials;
+}
+
+static char *
+level_text (const KtWheelSegment *segment)
+{
+  if (segment->current < 0 && segment->target < 0)
+    return g_strdup (_("not filled in"));
+  if (segment->target < 0)
+    return g_strdup_printf (_("now %d"), segment->current);
+  if (segment->current < 0)
+    return g_strdup_printf (_("goal %d"), segment->target);
+  return g_strdup_printf (_("now %d · goal %d"), segment->current, segment->target);
+}
+
+static void
+build_wheel (KtReport *self)
+{
+  gboolean any = FALSE;
+
+  if (self->conversation == NULL)
+    return;
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    any |= self->conversation->wheel[s].current >= 0 || self->conversation->wheel[s].target >= 0;
+  if (!any)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("How you take part"));
+  add_block (self, BLOCK_WHEEL, NULL);
+  add_printf (self, BLOCK_NOTE, "%s",
+              _("Coloured: how it goes now (0 to 4). Outlined: where you want to be. "
+                "The rings around it show who helps, from the inside out: you yourself, "
+                "your network, volunteers and general provisions, professionals."));
+
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      const KtWheelSegment *segment = &self->conversation->wheel[s];
+      g_autofree char *levels = level_text (segment);
+      g_autoptr(GString) helpers = g_string_new (NULL);
+
+      for (guint i = 0; segment->supporters != NULL && i < segment->supporters->len; i++)
+        {
+          const KtSupporter *supporter = g_ptr_array_index (segment->supporters, i);
+          g_autofree char *name = g_strcmp0 (supporter->person_id, "self") == 0
+                                  ? g_strdup (_("you yourself"))
+                                  : resolve_person (self->kase, supporter->person_id);
+
+          if (name == NULL)
+            continue;
+          if (helpers->len > 0)
+            g_string_append (helpers, ", ");
+          g_string_append (helpers, name);
+        }
+      if (helpers->len > 0)
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b>: %s. Who helps: %s."),
+                    kt_catalogue_segment_name (self->catalogue, s), levels, helpers->str);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.",
+                    kt_catalogue_segment_name (self->catalogue, s), levels);
+    }
+}
+
+static const char *
+goal_status_label (KtGoalStatus status)
+{
+  switch (status)
+    {
+    case KT_GOAL_OPEN:        return _("not started yet");
+    case KT_GOAL_IN_PROGRESS: return _("under way");
+    case KT_GOAL_ACHIEVED:    return _("achieved");
+    case KT_GOAL_STOPPED:     return _("stopped");
+    case KT_N_GOAL_STATUSES:
+    default:                  return "";
+    }
+}
+
+static void
+build_goals (KtReport *self)
+{
+  if (self->plan == NULL || self->plan->goals->len == 0)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("What we are going to do"));
+  for (guint g = 0; g < self->plan->goals->len; g++)
+    {
+      const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
+      g_autofree char *eval = kt_report_format_date (goal->evaluation_date);
+      g_autoptr(GString) domains = g_string_new (NULL);
+
+      add_printf (self, BLOCK_SUBHEADING, "%u. %s", g + 1, goal->title != NULL ? goal->title : "");
+      for (guint i = 0; goal->domains != NULL && goal->domains[i] != NULL; i++)
+        {
+          if (domains->len > 0)
+            g_string_append (domains, ", ");
+          g_string_append (domains, domain_name (self, goal->domains[i]));
+        }
+      for (int s = 0; s < KT_N_SEGMENTS; s++)
+        if (goal->segments & (1u << s))
+          {
+            if (domains->len > 0)
+              g_string_append (domains, ", ");
+            g_string_append (domains, kt_catalogue_segment_name (self->catalogue, s));
+          }
+      if (domains->len > 0)
+        add_printf (self, BLOCK_NOTE, _("About: %s · %s"), domains->str, goal_status_label (goal->status));
+      if (has_text (goal->difference))
+        add_printf (self, BLOCK_TEXT, _("<b>When it works:</b> %s"), goal->difference);
+
+      for (guint a = 0; a < goal->actions->len; a++)
+        {
+          const KtAction *action = g_ptr_array_index (goal->actions, a);
+          g_autofree char *who = kt_report_describe_actor (self->kase, action);
+          g_autofree char *due = kt_report_format_date (action->due);
+
+          if (due != NULL)
+            add_printf (self, BLOCK_BULLET, _("%s — <b>who:</b> %s — <b>by</b> %s"),
+                        action->what != NULL ? action->what : "", who, due);
+          else
+            add_printf (self, BLOCK_BULLET, _("%s — <b>who:</b> %s"),
+                        action->what != NULL ? action->what : "", who);
+        }
+      if (eval != NULL)
+        add_printf (self, BLOCK_TEXT, _("We look at this again together on <b>%s</b>."), eval);
+      for (guint n = 0; goal->progress_notes != NULL && n < goal->progress_notes->len; n++)
+        add_printf (self, BLOCK_NOTE, "%s", (const char *) g_ptr_array_index (goal->progress_notes, n));
+    }
+}
+
+static char *
+earliest_evaluation (KtReport *self)
+{
+  const char *best = self->kase->evaluation_date;
+
+  for (guint g = 0; self->plan != NULL && g < self->plan->goals->len; g++)
+    {
+      const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
+
+      if (kt_date_is_valid (goal->evaluation_date) &&
+          (best == NULL || g_strcmp0 (goal->evaluation_date, best) < 0))
+        best = goal->evaluation_date;
+    }
+  return kt_report_format_date (best);
+}
+
+static void
+add_person_line (KtReport   *self,
+                 const char *role,
+                 const char *who)
+{
+  const KtNetworkPerson *person = who != NULL ? kt_case_find_person (self->kase, who) : NULL;
+  g_autofree char *name = NULL;
+
+  if (person != NULL)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      if (has_text (person->organisation))
+        g_string_append_printf (line, "%s, %s", person->name, person->organisation);
+      else
+        g_string_append (line, person->name);
+      if (has_text (person->contact))
+        g_string_append_printf (line, " — %s", person->contact);
+      add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", role, line->str);
+      return;
+    }
+  name = resolve_person (self->kase, who);
+  if (name != NULL)
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", role, name);
+}
+
+static void
+build_contacts (KtReport *self)
+{
+  g_autofree char *when = earliest_evaluation (self);
+  const char *contact = self->plan != NULL && has_text (self->plan->contact_person)
+                        ? self->plan->contact_person : self->kase->contact_person_id;
+  const char *lead = self->plan != NULL && has_text (self->plan->case_lead)
+                     ? self->plan->case_lead : self->kase->lead_id;
+
+  if (when != NULL)
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("When we look again"));
+      add_printf (self, BLOCK_TEXT, _("We will look together at how it is going on <b>%s</b>."), when);
+    }
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Who you can call"));
+  add_person_line (self, _("Your contact person"), contact);
+  if (g_strcmp0 (lead, contact) != 0)
+    add_person_line (self, _("Keeps an eye on the whole plan"), lead);
+  if (self->kase->coach != NULL && g_strcmp0 (contact, "coach") != 0 && g_strcmp0 (lead, "coach") != 0)
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", _("Your coach"), self->kase->coach);
+}
+
+static const char *
+consent_text (const KtConsent *consent)
+{
+  switch (consent->status)
+    {
+    case KT_CONSENT_GIVEN:     return _("you agreed");
+    case KT_CONSENT_REFUSED:   return _("you did not agree");
+    case KT_CONSENT_WITHDRAWN: return _("you withdrew your consent");
+    case KT_CONSENT_NOT_ASKED:
+    case KT_N_CONSENT_STATUSES:
+    default:                   return _("not asked yet");
+    }
+}
+
+static void
+build_consents (KtReport *self)
+{
+  if (self->kase->consents == NULL || self->kase->consents->len == 0)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Sharing your information"));
+  for (guint i = 0; i < self->kase->consents->len; i++)
+    {
+      const KtConsent *consent = g_ptr_array_index (self->kase->consents, i);
+      g_autofree char *date = kt_report_format_date (consent->date);
+      const char *form = consent->form == KT_FORM_WRITTEN ? _("in writing") : _("spoken");
+
+      if (date != NULL)
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b> with %s: %s (%s, %s)."),
+                    consent->purpose ? consent->purpose : "", consent->party ? consent->party : "",
+                    consent_text (consent), form, date);
+      else
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b> with %s: %s."),
+                    consent->purpose ? consent->purpose : "", consent->party ? consent->party : "",
+                    consent_text (consent));
+      if (consent->share_without_consent && has_text (consent->reasoning))
+        add_printf (self, BLOCK_NOTE, _("Shared without your consent, because: %s"), consent->reasoning);
+    }
+}
+
+static void
+build_agreement (KtReport *self)
+{
+  const KtAgreement *agreement;
+  g_autofree char *date = NULL;
+  const char *text;
+
+  if (self->plan == NULL)
+    return;
+  agreement = &self->plan->agreement;
+  date = kt_report_format_date (agreement->date);
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Your agreement"));
+  switch (agreement->state)
+    {
+    case KT_AGREEMENT_AGREED: text = _("You agree with this plan."); break;
+    case KT_AGREEMENT_PARTLY: text = _("You agree with part of this plan."); break;
+    case KT_AGREEMENT_NOT:    text = _("You do not agree with this plan."); break;
+    case KT_AGREEMENT_NONE:
+    case KT_N_AGREEMENTS:
+    default:                  text = _("We have not asked for your agreement yet."); break;
+    }
+  if (date != NULL && agreement->state != KT_AGREEMENT_NONE)
+    add_printf (self, BLOCK_TEXT, _("%s Date: %s, %s."), text, date,
+                agreement->form == KT_FORM_WRITTEN ? _("signed") : _("said out loud"));
+  else
+    add_printf (self, BLOCK_TEXT, "%s", text);
+  if (has_text (agreement->remarks))
+    add_printf (self, BLOCK_QUOTE, "“%s”", agreement->remarks);
+  if (agreement->signature != NULL && agreement->signature->len > 0)
+    add_block (self, BLOCK_SIGNATURE, NULL);
+}
+
+/* ---- layout ----------------------------------------------------------- */
+
+static PangoLayout *
+block_layout (KtReport    *self,
+              const Block *block)
+{
+  PangoLayout *layout = pango_layout_new (self->context);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string (FONT);
+  double size = 11.0;
+  double indent = 0;
+
+  switch (block->kind)
+    {
+    case BLOCK_TITLE:      size = 26.0; pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD); break;
+    case BLOCK_SUBTITLE:   size = 13.0; break;
+    case BLOCK_HEADING:    size = 15.0; pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD); break;
+    case BLOCK_SUBHEADING: size = 12.5; pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD); break;
+    case BLOCK_QUOTE:      size = 12.5; pango_font_description_set_style (font, PANGO_STYLE_ITALIC); indent = 14; break;
+    case BLOCK_BULLET:     indent = 14; break;
+    case BLOCK_NOTE:       size = 9.5; break;
+    case BLOCK_TEXT:
+    case BLOCK_WHEEL:
+    case BLOCK_SIGNATURE:
+    default:               break;
+    }
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) ((CONTENT_WIDTH - indent) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_line_spacing (layout, 1.25);
+  if (block->markup != NULL)
+    pango_layout_set_markup (layout, block->markup, -1);
+  return layout;
+}
+
+static double
+block_indent (const Block *block)
+{
+  return block->kind == BLOCK_BULLET || block->kind == BLOCK_QUOTE ? 14.0 : 0.0;
+}
+
+static double
+space_before (BlockKind kind)
+{
+  switch (kind)
+    {
+    case BLOCK_HEADING:    return 20.0;
+    case BLOCK_SUBHEADING: return 12.0;
+    case BLOCK_SUBTITLE:   return 4.0;
+    case BLOCK_BULLET:     return 3.0;
+    case BLOCK_WHEEL:      return 10.0;
+    case BLOCK_SIGNATURE:  return 10.0;
+    case BLOCK_TITLE:
+    case BLOCK_TEXT:
+    case BLOCK_QUOTE:
+    case BLOCK_NOTE:
+    default:               return 6.0;
+    }
+}
+
+static gboolean
+keeps_with_next (BlockKind kind)
+{
+  return kind == BLOCK_HEADING || kind == BLOCK_SUBHEADING;
+}
+
+static void
+measure (KtReport *self,
+         Block    *block)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  int h;
+
+  block->space_before = space_before (block->kind);
+  if (block->kind == BLOCK_WHEEL)
+    {
+      block->height = WHEEL_HEIGHT;
+      return;
+    }
+  if (block->kind == BLOCK_SIGNATURE)
+    {
+      block->height = SIGNATURE_H + 16;
+      return;
+    }
+  layout = block_layout (self, block);
+  pango_layout_get_pixel_size (layout, NULL, &h);
+  block->height = h;
+}
+
+static void
+paginate (KtReport *self)
+{
+  double y = MARGIN;
+  guint page = 0;
+
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      Block *block = g_ptr_array_index (self->blocks, i);
+      double needed;
+
+      measure (self, block);
+      needed = block->space_before + block->height;
+      /* A heading moves along with the block after it. */
+      if (keeps_with_next (block->kind) && i + 1 < self->blocks->len)
+        {
+          Block *next = g_ptr_array_index (self->blocks, i + 1);
+          measure (self, next);
+          needed += next->space_before + next->height;
+        }
+      if (y + needed > CONTENT_BOTTOM && y > MARGIN)
+        {
+          page++;
+          y = MARGIN;
+        }
+      if (y > MARGIN)
+        y += block->space_before;
+      block->page = page;
+      block->y = y;
+      y += block->height;
+    }
+  self->n_pages = page + 1;
+}
+
+static void
+kt_report_finalize (GObject *object)
+{
+  KtReport *self = KT_REPORT (object);
+
+  g_clear_object (&self->catalogue);
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  g_clear_pointer (&self->initials, g_hash_table_unref);
+  g_clear_object (&self->context);
+  g_clear_object (&self->font_map);
+  g_free (self->footer);
+
+  G_OBJECT_CLASS (kt_report_parent_class)->finalize (object);
+}
+
+static void
+kt_report_class_init (KtReportClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kt_report_finalize;
+}
+
+static void
+kt_report_init (KtReport *self)
+{
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  self->blocks = g_ptr_array_new_with_free_func (block_free);
+  self->initials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Our own font map, so a report can be laid out in any thread, and
+   * metrics without hinting, so pages measure the same on screen and paper. */
+  self->font_map = pango_cairo_font_map_new ();
+  pango_cairo_font_map_set_resolution (PANGO_CAIRO_FONT_MAP (self->font_map), 72.0);
+  self->context = pango_font_map_create_context (self->font_map);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (self->context, options);
+  cairo_font_options_destroy (options);
+}
+
+KtReport *
+kt_report_new (KtCatalogue          *catalogue,
+               const KtCase         *kase,
+               const KtConversation *conversation,
+               const KtPlan         *plan)
+{
+  KtReport *self;
+  g_autofree char *today = kt_date_today ();
+  g_autofree char *today_text = kt_report_format_date (today);
+
+  g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  self = g_object_new (KT_TYPE_REPORT, NULL);
+  self->catalogue = g_object_ref (catalogue);
+  self->kase = kt_case_copy (kase);
+  self->conversation = conversation != NULL ? kt_conversation_copy (conversation) : NULL;
+  self->plan = plan != NULL ? kt_plan_copy (plan) : NULL;
+  self->footer = g_strdup_printf (_("%s · made on %s"),
+                                  self->kase->household != NULL ? self->kase->household : "",
+                                  today_text);
+
+  build_front (self);
+  build_going_well (self);
+  build_wheel (self);
+  build_goals (self);
+  build_topics (self);
+  build_contacts (self);
+  build_consents (self);
+  build_agreement (self);
+  paginate (self);
+  return self;
+}
+
+guint
+kt_report_get_n_pages (KtReport *self)
+{
+  g_return_val_if_fail (KT_IS_REPORT (self), 0);
+  return self->n_pages;
+}
+
+/* ---- drawing ---------------------------------------------------------- */
+
+static void
+draw_wheel (KtReport *self,
+            cairo_t  *cr,
+            double    y)
+{
+  KtWheelGeometry geo;
+  KtWheelPalette palette;
+  KtWheelScene scene = { 0 };
+  char *details[KT_N_SEGMENTS] = { NULL };
+
+  kt_wheel_palette_init (&palette, FALSE);
+  palette.foreground = (KtColor) { 0.1, 0.1, 0.1, 1.0 };
+  kt_wheel_geometry_init (&geo, MARGIN, y, CONTENT_WIDTH, WHEEL_HEIGHT);
+  scene.segments = self->conversation->wheel;
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      scene.names[s] = kt_catalogue_segment_name (self->catalogue, s);
+      scene.details[s] = details[s] = level_text (&self->conversation->wheel[s]);
+    }
+  scene.centre_label = C_("wheel centre", "Me");
+  scene.chip_label = chip_label;
+  scene.chip_label_data = self;
+  scene.selected = -1;
+  scene.font_family = FONT;
+  kt_wheel_render (cr, &geo, &scene, &palette);
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    g_free (details[s]);
+}
+
+static void
+draw_signature (KtReport *self,
+                cairo_t  *cr,
+                double    y)
+{
+  GPtrArray *strokes = self->plan->agreement.signature;
+  double x = MARGIN + 14;
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.2);
+  cairo_set_line_width (cr, 1.4);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      const KtStroke *stroke = g_ptr_array_index (strokes, i);
+
+      for (guint p = 0; p + 1 < stroke->points->len; p += 2)
+        {
+          double px = x + g_array_index (stroke->points, double, p) * SIGNATURE_W;
+          double py = y + g_array_index (stroke->points, double, p + 1) * SIGNATURE_H;
+
+          if (p == 0)
+            cairo_move_to (cr, px, py);
+          else
+            cairo_line_to (cr, px, py);
+        }
+      cairo_stroke (cr);
+    }
+  cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
+  cairo_set_line_width (cr, 0.6);
+  cairo_move_to (cr, x, y + SIGNATURE_H + 4);
+  cairo_line_to (cr, x + SIGNATURE_W, y + SIGNATURE_H + 4);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+show_layout (KtReport    *self,
+             cairo_t     *cr,
+             PangoLayout *layout,
+             double       x,
+             double       y)
+{
+  cairo_move_to (cr, x, y);
+  pango_cairo_update_layout (cr, layout);
+  pango_cairo_show_layout (cr, layout);
+}
+
+void
+kt_report_draw_page (KtReport *self,
+                     cairo_t  *cr,
+                     guint     page)
+{
+  g_autofree char *footer = NULL;
+  g_autoptr(PangoLayout) footer_layout = NULL;
+  Block footer_block = { BLOCK_NOTE, NULL, 0, 0, 0, 0 };
+
+  g_return_if_fail (KT_IS_REPORT (self));
+  g_return_if_fail (page < self->n_pages);
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, KT_REPORT_PAGE_WIDTH, KT_REPORT_PAGE_HEIGHT);
+  cairo_fill (cr);
+
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      const Block *block = g_ptr_array_index (self->blocks, i);
+      g_autoptr(PangoLayout) layout = NULL;
+
+      if (block->page != page)
+        continue;
+
+      if (block->kind == BLOCK_WHEEL)
+        {
+          draw_wheel (self, cr, block->y);
+          continue;
+        }
+      if (block->kind == BLOCK_SIGNATURE)
+        {
+          draw_signature (self, cr, block->y);
+          continue;
+        }
+
+      layout = block_layout (self, block);
+      switch (block->kind)
+        {
+        case BLOCK_HEADING:
+          cairo_set_source_rgb (cr, 0.10, 0.37, 0.71);
+          break;
+        case BLOCK_NOTE:
+        case BLOCK_SUBTITLE:
+          cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+          break;
+        case BLOCK_QUOTE:
+          cairo_set_source_rgb (cr, 0.85, 0.88, 0.93);
+          cairo_new_path (cr);
+          cairo_rectangle (cr, MARGIN, block->y, 3, block->height);
+          cairo_fill (cr);
+          cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+          break;
+        case BLOCK_BULLET:
+          cairo_set_source_rgb (cr, 0.10, 0.37, 0.71);
+          cairo_new_path (cr);
+          cairo_arc (cr, MARGIN + 4, block->y + 8.5, 2.2, 0, 2 * G_PI);
+          cairo_fill (cr);
+          cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+          break;
+        case BLOCK_TITLE:
+        case BLOCK_SUBHEADING:
+        case BLOCK_TEXT:
+        case BLOCK_WHEEL:
+        case BLOCK_SIGNATURE:
+        default:
+          cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+          break;
+        }
+      show_layout (self, cr, layout, MARGIN + block_indent (block), block->y);
+    }
+
+  /* TRANSLATORS: the footer of every page: "Familie Jansen · made on 25 November 2026 · page 1 of 3" */
+  footer = g_markup_printf_escaped (_("%s · page %u of %u"), self->footer, page + 1, self->n_pages);
+  footer_block.markup = footer;
+  footer_layout = block_layout (self, &footer_block);
+  cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+  show_layout (self, cr, footer_layout, MARGIN, KT_REPORT_PAGE_HEIGHT - MARGIN);
+  cairo_restore (cr);
+}
+
+gboolean
+kt_report_write_pdf (KtReport   *self,
+                     const char *path,
+                     GError    **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+
+  g_return_val_if_fail (KT_IS_REPORT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  surface = cairo_pdf_surface_create (path, KT_REPORT_PAGE_WIDTH, KT_REPORT_PAGE_HEIGHT);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Your support plan"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Keukentafel");
+  cr = cairo_create (surface);
+  for (guint page = 0; page < self->n_pages; page++)
+    {
+      kt_report_draw_page (self, cr, page);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, KT_REPORT_ERROR, KT_REPORT_ERROR_WRITE,
+                   _("The report could not be saved. Check that there is room on the disk "
+                     "and that you may write in this folder."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  KtCatalogue    *catalogue;
+  KtCase         *kase;
+  KtConversation *conversation;
+  KtPlan         *plan;
+  char           *path;
+} WriteData;
+
+static void
+write_data_free (gpointer data)
+{
+  WriteData *wd = data;
+
+  g_clear_object (&wd->catalogue);
+  g_clear_pointer (&wd->kase, kt_case_unref);
+  g_clear_pointer (&wd->conversation, kt_conversation_unref);
+  g_clear_pointer (&wd->plan, kt_plan_unref);
+  g_free (wd->path);
+  g_free (wd);
+}
+
+static void
+write_pdf_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  WriteData *wd = task_data;
+  g_autoptr(KtReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* A report of its own in this thread: fonts and layouts stay per thread. */
+  report = kt_report_new (wd->catalogue, wd->kase, wd->conversation, wd->plan);
+  if (!kt_report_write_pdf (report, wd->path, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_report_write_pdf_async (KtReport            *self,
+                           GFile               *file,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteData *wd;
+
+  g_return_if_fail (KT_IS_REPORT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_report_write_pdf_async);
+  wd = g_new0 (WriteData, 1);
+  wd->catalogue = g_object_ref (self->catalogue);
+  wd->kase = kt_case_copy (self->kase);
+  wd->conversation = self->conversation != NULL ? kt_conversation_copy (self->conversation) : NULL;
+  wd->plan = self->plan != NULL ? kt_plan_copy (self->plan) : NULL;
+  wd->path = g_file_get_path (file);
+  g_task_set_task_data (task, wd, write_data_free);
+
+  if (wd->path == NULL)
+    {
+      g_task_return_new_error (task, KT_REPORT_ERROR, KT_REPORT_ERROR_WRITE,
+                               _("The report can only be saved in a folder on this computer."));
+      return;
+    }
+  g_task_run_in_thread (task, write_pdf_thread);
+}
+
+gboolean
+kt_report_write_pdf_finish (KtReport      *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

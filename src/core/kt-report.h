@@ -1,0 +1,63 @@
+/* kt-report.h: KtReport, the report the resident takes home, as PDF pages
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <cairo.h>
+
+#include "kt-case.h"
+#include "kt-catalogue.h"
+#include "kt-conversation.h"
+#include "kt-plan.h"
+
+G_BEGIN_DECLS
+
+/* A4 in PostScript points. */
+#define KT_REPORT_PAGE_WIDTH  595.276
+#define KT_REPORT_PAGE_HEIGHT 841.890
+
+#define KT_REPORT_ERROR (kt_report_error_quark ())
+GQuark kt_report_error_quark (void);
+
+typedef enum {
+  KT_REPORT_ERROR_WRITE,        /* the PDF could not be written */
+} KtReportError;
+
+#define KT_TYPE_REPORT (kt_report_get_type ())
+G_DECLARE_FINAL_TYPE (KtReport, kt_report, KT, REPORT, GObject)
+
+/* A report from copies of the documents; @conversation and @plan may be NULL
+ * (transfer full). */
+KtReport *kt_report_new           (KtCatalogue          *catalogue,
+                                   const KtCase         *kase,
+                                   const KtConversation *conversation,
+                                   const KtPlan         *plan);
+/* How many A4 pages the report takes. */
+guint     kt_report_get_n_pages   (KtReport *self);
+/* Draws page @page (from 0) in points with its origin at the top left. */
+void      kt_report_draw_page     (KtReport *self,
+                                   cairo_t  *cr,
+                                   guint     page);
+/* Writes the whole report as a PDF file (blocking: for tests and threads). */
+gboolean  kt_report_write_pdf     (KtReport   *self,
+                                   const char *path,
+                                   GError    **error);
+/* Writes the PDF in a worker thread. */
+void      kt_report_write_pdf_async  (KtReport            *self,
+                                      GFile               *file,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean  kt_report_write_pdf_finish (KtReport      *self,
+                                      GAsyncResult  *result,
+                                      GError       **error);
+
+/* "12 december 2026" for "2026-12-12"; NULL for an invalid date (transfer full). */
+char     *kt_report_format_date   (const char *iso_date);
+/* How the report names who does an action: "Ans de Vries (netwerk)" (transfer full). */
+char     *kt_report_describe_actor (const KtCase   *kase,
+                                    const KtAction *action);
+
+G_END_DECLS

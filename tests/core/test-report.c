@@ -1,0 +1,241 @@
+/* test-report.c: the resident's report as PDF, read back with pdftotext
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "kt-core.h"
+#include "kt-report.h"
+#include "kt-test-util.h"
+#include "kt-test-household.h"
+
+typedef struct {
+  KtCatalogue    *catalogue;
+  KtCase         *kase;
+  KtConversation *conversation;
+  KtPlan         *plan;
+  char           *tmpdir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->tmpdir = kt_test_tmpdir_new ("kt-report");
+  f->catalogue = kt_catalogue_new_builtin ();
+  kt_test_household_new (f->catalogue, &f->kase, &f->conversation, &f->plan);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->catalogue);
+  g_clear_pointer (&f->kase, kt_case_unref);
+  g_clear_pointer (&f->conversation, kt_conversation_unref);
+  g_clear_pointer (&f->plan, kt_plan_unref);
+  kt_test_tmpdir_free (f->tmpdir);
+}
+
+/* pdftotext's text of the PDF with runs of white space made single spaces. */
+static char *
+pdf_text (const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
+}
+
+static char *
+write_report (Fixture *f)
+{
+  g_autoptr(KtReport) report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->tmpdir, "verslag.pdf", NULL);
+
+  g_assert_cmpuint (kt_report_get_n_pages (report), >=, 2);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+assert_contains (const char *text,
+                 const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("the report lacks “%s”", needle);
+}
+
+static void
+test_report_shows_every_goal_action_owner_and_date (Fixture       *f,
+                                                    gconstpointer  data)
+{
+  g_autofree char *pdf = write_report (f);
+  g_autofree char *text = pdf_text (pdf);
+
+  assert_contains (text, f->plan->question);
+  for (guint g = 0; g < f->plan->goals->len; g++)
+    {
+      KtGoal *goal = g_ptr_array_index (f->plan->goals, g);
+      g_autofree char *eval = kt_report_format_date (goal->evaluation_date);
+
+      assert_contains (text, goal->title);
+      assert_contains (text, eval);
+      for (guint a = 0; a < goal->actions->len; a++)
+        {
+          KtAction *action = g_ptr_array_index (goal->actions, a);
+          g_autofree char *who = kt_report_describe_actor (f->kase, action);
+          g_autofree char *due = kt_report_format_date (action->due);
+
+          assert_contains (text, action->what);
+          assert_contains (text, who);
+          assert_contains (text, due);
+        }
+    }
+  /* Named owners are the people from the network map. */
+  assert_contains (text, "Ans de Vries");
+  assert_contains (text, "Pieter Bos");
+  assert_contains (text, "Voedselbank Noord");
+  /* What goes well, who to call, consent and agreement. */
+  assert_contains (text, "De vaste lasten worden betaald");
+  assert_contains (text, "020 7654321");
+  assert_contains (text, "Gegevens delen over schulden");
+  assert_contains (text, "Goed zo, als Ans meehelpt.");
+}
+
+static void
+test_report_never_shows_a_skipped_domain_as_discussed (Fixture       *f,
+                                                       gconstpointer  data)
+{
+  g_autofree char *pdf = write_report (f);
+  g_autofree char *text = pdf_text (pdf);
+  const KtDomain *justitie = kt_catalogue_lookup (f->catalogue, "justitie");
+  const KtDomain *wonen = kt_catalogue_lookup (f->catalogue, "wonen");
+  const char *discussed_heading = g_dgettext (GETTEXT_PACKAGE, "What we talked about");
+  const char *open_heading = g_dgettext (GETTEXT_PACKAGE, "Not talked about this time");
+  const char *discussed = strstr (text, discussed_heading);
+  const char *open = strstr (text, open_heading);
+  g_autofree char *discussed_part = NULL;
+
+  g_assert_nonnull (discussed);
+  g_assert_nonnull (open);
+  g_assert_true (open > discussed);
+  discussed_part = g_strndup (discussed, open - discussed);
+
+  g_assert_nonnull (strstr (discussed_part, wonen->name));
+  g_assert_null (strstr (discussed_part, justitie->name));
+  g_assert_nonnull (strstr (open, justitie->name));
+  /* Nothing recorded under a skipped domain reaches the paper. */
+  g_assert_null (strstr (text, "ZICHTBAARALSBESPROKEN"));
+}
+
+static void
+test_report_page_one_renders_to_png (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *pdf = write_report (f);
+  g_autofree char *prefix = g_build_filename (f->tmpdir, "page", NULL);
+  g_autofree char *png = g_build_filename (f->tmpdir, "page-1.png", NULL);
+  const char *argv[] = { "pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", pdf, prefix, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  if (!g_file_test (png, G_FILE_TEST_EXISTS))
+    {
+      g_free (png);
+      png = g_build_filename (f->tmpdir, "page-01.png", NULL);
+    }
+  g_assert_true (g_file_get_contents (png, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 8000);   /* a blank A4 at 50 dpi is far smaller */
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") != NULL)
+    {
+      const char *hi[] = { "pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "9", pdf, NULL, NULL };
+      g_autofree char *target = g_build_filename (g_getenv ("KT_SCREENSHOT_DIR"), "report-page", NULL);
+
+      hi[9] = target;
+      g_assert_true (g_spawn_sync (NULL, (char **) hi, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                   NULL, NULL, &status, &error));
+    }
+}
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+
+  kt_report_write_pdf_finish (KT_REPORT (source), result, error);
+  g_main_context_wakeup (NULL);
+  *(gboolean *) g_object_get_data (source, "done") = TRUE;
+}
+
+static void
+test_report_writes_asynchronously (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(KtReport) report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  g_autofree char *path = g_build_filename (f->tmpdir, "async.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad = g_file_new_for_path ("/nonexistent-dir/verslag.pdf");
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  g_autofree char *text = NULL;
+
+  g_object_set_data (G_OBJECT (report), "done", &done);
+  kt_report_write_pdf_async (report, file, NULL, written_cb, &error);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  text = pdf_text (path);
+  assert_contains (text, "Overzicht over de schulden");
+
+  done = FALSE;
+  kt_report_write_pdf_async (report, bad, NULL, written_cb, &error);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, KT_REPORT_ERROR, KT_REPORT_ERROR_WRITE);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+  /* Dutch from the build tree when LANGUAGE=nl; the checks hold in any language. */
+  setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_ROOT "/po");
+
+  g_test_add ("/report/pdf/shows-every-goal-action-owner-and-date", Fixture, NULL,
+              fixture_set_up, test_report_shows_every_goal_action_owner_and_date, fixture_tear_down);
+  g_test_add ("/report/pdf/never-shows-a-skipped-domain-as-discussed", Fixture, NULL,
+              fixture_set_up, test_report_never_shows_a_skipped_domain_as_discussed, fixture_tear_down);
+  g_test_add ("/report/pdf/page-one-renders-to-png", Fixture, NULL,
+              fixture_set_up, test_report_page_one_renders_to_png, fixture_tear_down);
+  g_test_add ("/report/pdf/writes-asynchronously", Fixture, NULL,
+              fixture_set_up, test_report_writes_asynchronously, fixture_tear_down);
+
+  return g_test_run ();
+}
