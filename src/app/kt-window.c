@@ -226,7 +226,9 @@ open_case (KtWindow   *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(KtCase) kase = NULL;
   g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtPlan) plan = NULL;
   g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) plan_ids = NULL;
   KtCase *current = kt_case_view_get_case (self->case_view);
 
   if (current != NULL && g_strcmp0 (current->header.id, id) == 0)
@@ -241,12 +243,16 @@ open_case (KtWindow   *self,
   ids = kt_store_list_ids_for_case (self->store, KT_KIND_CONVERSATION, id, &error);
   if (ids != NULL && ids->len > 0)
     conversation = kt_store_load_conversation (self->store, g_ptr_array_index (ids, ids->len - 1), &error);
+  if (error == NULL)
+    plan_ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, id, &error);
+  if (plan_ids != NULL && plan_ids->len > 0)
+    plan = kt_store_load_plan (self->store, g_ptr_array_index (plan_ids, plan_ids->len - 1), &error);
   if (error != NULL)
     toast (self, error->message);
 
   /* Whatever the previous case still had pending goes to disk now. */
   kt_store_flush_async (self->store, NULL, NULL, NULL);
-  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, conversation);
+  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, conversation, plan);
   gtk_stack_set_visible_child_name (self->content_stack, "case");
   select_in_list (self, id);
   return TRUE;
@@ -604,7 +610,7 @@ new_case_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   update_sidebar (self);
 
-  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, NULL);
+  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, NULL, NULL);
   kt_case_view_set_visible_page (self->case_view, "intake");
   gtk_stack_set_visible_child_name (self->content_stack, "case");
   select_in_list (self, kase->header.id);
