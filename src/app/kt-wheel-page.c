@@ -463,6 +463,28 @@ kt_wheel_page_set_documents (KtWheelPage    *self,
 }
 
 void
+kt_wheel_page_clear (KtWheelPage *self)
+{
+  g_return_if_fail (KT_IS_WHEEL_PAGE (self));
+
+  kt_wheel_set_documents (self->wheel, NULL, NULL, NULL);
+  clear_movement (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->movement_group), FALSE);
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      GtkWidget *child;
+
+      adw_expander_row_set_subtitle (self->rows[s].expander, "");
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows[s].chips))) != NULL)
+        gtk_flow_box_remove (self->rows[s].chips, child);
+      gtk_menu_button_set_menu_model (self->rows[s].add_button, NULL);
+    }
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+}
+
+void
 kt_wheel_page_set_editable (KtWheelPage *self,
                             gboolean     editable)
 {
