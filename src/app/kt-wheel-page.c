@@ -642,7 +642,7 @@ relayout_idle (gpointer user_data)
   gtk_scrolled_window_set_policy (self->list_scroller, GTK_POLICY_NEVER,
                                   wide ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
   gtk_widget_set_size_request (GTK_WIDGET (self->wheel), -1,
-                               wide ? -1 : CLAMP (width - 36, 300, 680));
+                               wide ? -1 : CLAMP (width - 36, 260, 680));
   gtk_widget_set_vexpand (GTK_WIDGET (self->list_scroller), !wide);
   return G_SOURCE_REMOVE;
 }
@@ -674,7 +674,7 @@ kt_wheel_page_size_allocate (GtkWidget *widget,
   gtk_widget_allocate (GTK_WIDGET (self->outer_scroller), width, height, baseline, NULL);
 
   /* libadwaita 1.2 has no breakpoints: switch the layout after this allocation. */
-  if ((wide != is_wide || (!wide && ABS (wheel_height - CLAMP (width - 36, 300, 680)) > 2))
+  if ((wide != is_wide || (!wide && ABS (wheel_height - CLAMP (width - 36, 260, 680)) > 2))
       && self->relayout_id == 0)
     self->relayout_id = g_idle_add (relayout_idle, self);
 }
