@@ -23,6 +23,8 @@ void kt_store_set_attempt_delay_unit (KtStore *self,
 /* How long autosave waits to gather changes (default 500 ms). */
 void kt_store_set_autosave_delay  (KtStore *self,
                                    guint    milliseconds);
+/* The record layer under the store (tests and benchmark). */
+KtRecordStore *kt_store_get_record_store (KtStore *self);
 /* Ids with changes not yet committed (element-type utf8). */
 GPtrArray *kt_store_list_pending  (KtStore *self);
 

@@ -455,6 +455,12 @@ kt_store_set_autosave_delay (KtStore *self,
   self->autosave_delay_ms = milliseconds;
 }
 
+KtRecordStore *
+kt_store_get_record_store (KtStore *self)
+{
+  return self->records;
+}
+
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
 void
 kt_store_bench_set_plaintext (KtStore  *self,

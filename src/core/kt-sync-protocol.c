@@ -250,6 +250,8 @@ node_to_bytes (JsonNode *node)
 
 /* Records */
 
+G_DEFINE_BOXED_TYPE (KtSyncRecord, kt_sync_record, kt_sync_record_copy, kt_sync_record_free)
+
 KtSyncRecord *
 kt_sync_record_new (void)
 {
@@ -595,8 +597,8 @@ set_status_error (KtSyncEndpoint endpoint,
           g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
                        _("The server refused the record: “%s” is not valid."), field);
         else
-          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
-                               _("The server refused the record."));
+          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_GARBLED_REQUEST,
+                               _("The request reached the server damaged. Keukentafel will try again."));
       }
       break;
     case 401:
@@ -620,7 +622,7 @@ set_status_error (KtSyncEndpoint endpoint,
                            _("The version on the server is newer."));
       break;
     case 413:
-      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE,
                            _("The record is too large for the server."));
       break;
     case 429:

@@ -36,6 +36,8 @@ typedef enum {
   KT_SYNC_ERROR_RATE_LIMITED,
   KT_SYNC_ERROR_SERVER,             /* the server failed (5xx) */
   KT_SYNC_ERROR_NOT_SIGNED_IN,
+  KT_SYNC_ERROR_GARBLED_REQUEST,    /* a 400 naming no field: the request arrived damaged */
+  KT_SYNC_ERROR_RECORD_TOO_LARGE,   /* 413: the server refuses a record this large */
 } KtSyncError;
 
 /* Largest response body read for one record (PUT, GET, review). */
@@ -61,6 +63,8 @@ typedef struct {
   GBytes *body;        /* a JSON object */
 } KtSyncRecord;
 
+#define KT_TYPE_SYNC_RECORD (kt_sync_record_get_type ())
+GType         kt_sync_record_get_type (void);
 KtSyncRecord *kt_sync_record_new  (void);
 KtSyncRecord *kt_sync_record_copy (const KtSyncRecord *self);
 void          kt_sync_record_free (KtSyncRecord *self);

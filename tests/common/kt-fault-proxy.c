@@ -129,6 +129,24 @@ on_delay_done (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static KtFault pick_fault (KtFaultProxy *self);
+
+/* Each request on a kept-alive connection counts as a connection of its
+ * own: the dice are rolled again when a request follows an answer. */
+static void
+roll (Connection *conn)
+{
+  KtFaultProxy *self = conn->proxy;
+
+  conn->fault = pick_fault (self);
+  conn->drop_in_request = conn->fault == KT_FAULT_DROP_UPLOAD || g_rand_boolean (self->rand);
+  conn->drop_at = g_rand_int_range (self->rand, 0, DROP_WINDOW);
+  conn->request_bytes = 0;
+  conn->answer_bytes = 0;
+  self->n_faulted[conn->fault]++;
+  self->n_connections++;
+}
+
 /* Applies this connection's fault to @chunk; returns FALSE to cut now
  * (after writing whatever is left in pump->pending). */
 static gboolean
@@ -138,13 +156,19 @@ apply_fault (Pump   *pump,
   Connection *conn = pump->conn;
   KtFaultProxy *self = conn->proxy;
   gsize len = g_bytes_get_size (chunk);
-  gsize *seen = pump->is_answer ? &conn->answer_bytes : &conn->request_bytes;
-  gsize before = *seen;
+  gsize *seen;
+  gsize before;
+
+  if (!pump->is_answer && conn->answer_bytes > 0)
+    roll (conn);
+  seen = pump->is_answer ? &conn->answer_bytes : &conn->request_bytes;
+  before = *seen;
 
   *seen += len;
   switch (conn->fault)
     {
     case KT_FAULT_DROP:
+    case KT_FAULT_DROP_UPLOAD:
       if (conn->drop_in_request == !pump->is_answer && *seen > conn->drop_at)
         {
           gsize keep = conn->drop_at > before ? conn->drop_at - before : 0;
@@ -284,15 +308,37 @@ pick_fault (KtFaultProxy *self)
 }
 
 static void
+on_drained (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Connection *conn = user_data;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (chunk != NULL && g_bytes_get_size (chunk) > 0)
+    {
+      g_input_stream_read_bytes_async (G_INPUT_STREAM (source), CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                       conn->proxy->cancellable, on_drained, conn);
+      return;
+    }
+  connection_close (conn);
+  connection_unref (conn);
+}
+
+/* Half-closes and reads the rest of the request, so the client gets the
+ * answer rather than a reset. */
+static void
 on_canned_written (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   Connection *conn = user_data;
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (conn->downstream));
 
   g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
-  connection_close (conn);
-  connection_unref (conn);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (conn->downstream), CHUNK_SIZE,
+                                   G_PRIORITY_DEFAULT, conn->proxy->cancellable, on_drained, conn);
 }
 
 static void
@@ -330,21 +376,17 @@ on_incoming (GSocketService    *service,
   g_atomic_ref_count_init (&conn->ref_count);
   conn->proxy = g_object_ref (self);
   conn->downstream = G_IO_STREAM (g_object_ref (connection));
-  self->n_connections++;
 
   if (self->canned != NULL)
     {
+      self->n_connections++;
       g_input_stream_read_bytes_async (g_io_stream_get_input_stream (conn->downstream),
                                        CHUNK_SIZE, G_PRIORITY_DEFAULT, self->cancellable,
                                        on_canned_request_read, conn);
       return TRUE;
     }
 
-  conn->fault = pick_fault (self);
-  conn->drop_in_request = g_rand_boolean (self->rand);
-  conn->drop_at = g_rand_int_range (self->rand, 0, DROP_WINDOW);
-  self->n_faulted[conn->fault]++;
-
+  roll (conn);
   g_socket_client_connect_to_host_async (self->client, "127.0.0.1", self->upstream_port,
                                          self->cancellable, on_upstream_connected, conn);
   return TRUE;
@@ -464,6 +506,10 @@ kt_fault_proxy_set_canned (KtFaultProxy *self,
 {
   g_clear_pointer (&self->canned, g_bytes_unref);
   self->canned = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  /* Kept-alive connections end, so the next request meets the change. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
 }
 
 guint

@@ -1,7 +1,8 @@
 /* kt-fault-proxy.h: KtFaultProxy, a TCP proxy on 127.0.0.1 that breaks
  * a configurable share of connections
  *
- * Sits between a client and a server on loopback.  Each new connection is,
+ * Sits between a client and a server on loopback.  Each new connection (and
+ * each further request on a kept-alive one) is,
  * with the probability set for it, given one fault: dropped at a random byte,
  * delayed, truncated or corrupted.  The random choices come from a seed, so a
  * failing run can be repeated.  Runs on the thread-default main context of
@@ -21,6 +22,7 @@ typedef enum {
   KT_FAULT_DELAY,      /* hold every chunk from the server for the set delay */
   KT_FAULT_TRUNCATE,   /* forward part of the server's answer, then close */
   KT_FAULT_CORRUPT,    /* flip bytes in the server's answer */
+  KT_FAULT_DROP_UPLOAD, /* close both sides at a random byte of the request */
   KT_N_FAULTS
 } KtFault;
 
@@ -43,11 +45,13 @@ void          kt_fault_proxy_set_share    (KtFaultProxy *self,
 void          kt_fault_proxy_set_delay    (KtFaultProxy *self,
                                            guint         milliseconds);
 /* Answer every connection with @bytes and close, never contacting the
- * server (a garbage or oversized server); NULL to forward again. */
+ * server (a garbage or oversized server); NULL to forward again.  Open
+ * connections are closed. */
 void          kt_fault_proxy_set_canned   (KtFaultProxy *self,
                                            GBytes       *bytes);
+/* Connections, counting each request on a kept-alive one. */
 guint         kt_fault_proxy_get_n_connections (KtFaultProxy *self);
-/* How many connections were given @fault. */
+/* How many of them were given @fault. */
 guint         kt_fault_proxy_get_n_faulted     (KtFaultProxy *self,
                                                 KtFault       fault);
 

@@ -9,6 +9,7 @@
 #include "kt-test-bus.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -39,6 +40,13 @@ static const char bus_config[] =
   "  </policy>\n"
   "</busconfig>\n";
 
+/* The daemons go when the test goes, even when it crashes. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 start_bus (KtTestBus *bus)
 {
@@ -54,8 +62,9 @@ start_bus (KtTestBus *bus)
   g_file_set_contents (config_path, config, -1, &error);
   g_assert_no_error (error);
 
-  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                            NULL, NULL, &bus->bus_pid, NULL, &out_fd, NULL, &error);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                            die_with_parent, NULL, &bus->bus_pid, NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
 
   channel = g_io_channel_unix_new (out_fd);
@@ -132,7 +141,7 @@ start_keyring (KtTestBus *bus)
   g_spawn_async_with_pipes (NULL, (char **) argv, envp,
                             G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
                             G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                            NULL, NULL, &bus->keyring_pid, &in_fd, NULL, NULL, &error);
+                            die_with_parent, NULL, &bus->keyring_pid, &in_fd, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (write (in_fd, KEYRING_PASSWORD, strlen (KEYRING_PASSWORD)), ==,
                    strlen (KEYRING_PASSWORD));

@@ -24,18 +24,20 @@ struct _KtTestPostgres
   guint  n_databases;
 };
 
-/* Runs a PostgreSQL tool, as user postgres when we are root. */
+/* Runs a PostgreSQL tool, as user postgres when we are root and it works
+ * on the data directory (the clients connect as postgres with trust). */
 static gboolean
 run_tool (KtTestPostgres     *self,
           const char * const *args,
           GError            **error)
 {
+  gboolean as_postgres = self->as_postgres && !g_str_equal (args[0], "createdb");
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int status;
 
-  if (self->as_postgres)
+  if (as_postgres)
     {
       g_ptr_array_add (argv, g_strdup ("runuser"));
       g_ptr_array_add (argv, g_strdup ("-u"));
@@ -125,16 +127,25 @@ kt_test_postgres_start (GError **error)
 }
 
 char *
-kt_test_postgres_create_database (KtTestPostgres *self,
-                                  const char     *name)
+kt_test_postgres_copy_database (KtTestPostgres *self,
+                                const char     *template_name,
+                                const char     *name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *port = g_strdup_printf ("%u", self->port);
 
-  run_tool (self, (const char *[]) { "createdb", "-h", self->dir, "-p", port,
-                                     "-U", "postgres", name, NULL }, &error);
+  run_tool (self, (const char *[]) { "createdb", "-h", self->dir, "-p", port, "-U", "postgres",
+                                     "-T", template_name != NULL ? template_name : "template0",
+                                     name, NULL }, &error);
   g_assert_no_error (error);
   return g_strdup_printf ("postgresql:///%s?host=%s&port=%u&user=postgres", name, self->dir, self->port);
+}
+
+char *
+kt_test_postgres_create_database (KtTestPostgres *self,
+                                  const char     *name)
+{
+  return kt_test_postgres_copy_database (self, NULL, name);
 }
 
 char *

@@ -21,6 +21,11 @@ KtTestPostgres *kt_test_postgres_start           (GError        **error);
  * (transfer full). */
 char           *kt_test_postgres_create_database (KtTestPostgres *self,
                                                   const char     *name);
+/* A new database @name copied from the database @template (which nobody
+ * may be connected to); its URI (transfer full). */
+char           *kt_test_postgres_copy_database   (KtTestPostgres *self,
+                                                  const char     *template_name,
+                                                  const char     *name);
 /* The URI of a fresh database with a unique name (transfer full). */
 char           *kt_test_postgres_new_database    (KtTestPostgres *self);
 /* Stops the cluster and removes its directory. */

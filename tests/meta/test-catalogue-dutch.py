@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """test-catalogue-dutch.py SOURCE_ROOT: data/catalogue/catalogue.json gives a
 Dutch name for every life domain, wheel segment and support ring, and holds the
-default set of DESIGN.md §4 and §5 (14 domains, 6 segments, 4 rings).
+default set of DESIGN.md §4 and §5 (14 domains, 6 segments, 4 rings); every
+domain also has a Dutch description and Dutch opening prompts.
 
-Run with /usr/bin/python3 (Debian's), not whatever python3 is first on PATH.
-Exits 77 (skipped) only while the catalogue file does not exist yet."""
+Run with /usr/bin/python3 (Debian's), not whatever python3 is first on PATH."""
 
 import json
 import os
@@ -67,9 +67,6 @@ def dutch_name(entry):
 def main():
     top = sys.argv[1]
     path = os.path.join(top, "data", "catalogue", "catalogue.json")
-    if not os.path.exists(path):
-        print(f"{path} does not exist yet: skipped")
-        return 77
     with open(path, encoding="utf-8") as f:
         catalogue = json.load(f)
 
@@ -87,11 +84,17 @@ def main():
             if not name or not name.strip():
                 problems.append(f"{key[:-1]} {ident!r} has no Dutch name")
         if key == "domains":
+            for ident, entry in entries:
+                if not dutch_name({"name": entry.get("description")}):
+                    problems.append(f"domain {ident!r} has no Dutch description")
+                prompts = (entry.get("prompts") or {}).get("nl") if isinstance(entry.get("prompts"), dict) else None
+                if not prompts or not all(isinstance(q, str) and q.strip() for q in prompts):
+                    problems.append(f"domain {ident!r} has no Dutch prompts")
             ids = {ident for ident, _ in entries}
             for d in DOMAINS:
                 if d not in ids:
                     problems.append(f"life domain {d!r} of the default set is missing")
-        print(f"{key}: {len(entries)}, each with a Dutch name" if not problems else f"{key}: {len(entries)}")
+        print(f"{key}: {len(entries)}")
 
     for p in problems:
         print("FAIL:", p)

@@ -35,7 +35,9 @@ MODULE_PROVIDES = {
 # test, so widening the sandbox is always a deliberate change here too.
 NEEDED_ARGS = {"--share=ipc", "--socket=fallback-x11", "--socket=wayland",
                "--device=dri", "--share=network"}
-ALLOWED_ARGS = NEEDED_ARGS | {"--talk-name=org.freedesktop.secrets"}
+SECRETS_TALK = "--talk-name=org.freedesktop.secrets"
+SECRETS_ENV = "--env=SECRET_BACKEND=service"
+ALLOWED_ARGS = NEEDED_ARGS | {SECRETS_TALK, SECRETS_ENV}
 
 # Parts of the tree that the app build never reads.
 NOT_APP = ("src/server", "tests", "bench", "subprojects")
@@ -88,6 +90,12 @@ def main():
         problems.append(f"finish-args lacks {a}")
     for a in sorted(args - ALLOWED_ARGS):
         problems.append(f"finish-args has {a}, wider than the app needs")
+    # kt-keyring.c searches through the Secret Service API but stores through
+    # secret_password_*(), which inside Flatpak goes to the portal's file
+    # keyring: with direct access both must be told to use the service, or the
+    # key stored today is not found tomorrow (flatpak/README.md).
+    if SECRETS_TALK in args and SECRETS_ENV not in args:
+        problems.append(f"{SECRETS_TALK} needs {SECRETS_ENV} beside it")
 
     modules = manifest.get("modules", [])
     names = [m.get("name") for m in modules if isinstance(m, dict)]

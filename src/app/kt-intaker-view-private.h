@@ -1,0 +1,18 @@
+/* kt-intaker-view-private.h: what the tests may reach inside KtIntakerView
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-intaker-view.h"
+
+G_BEGIN_DECLS
+
+GtkEditable *kt_intaker_view_get_household_row (KtIntakerView *self);
+GtkTextView *kt_intaker_view_get_question_view (KtIntakerView *self);
+GtkTextView *kt_intaker_view_get_desk_note_view (KtIntakerView *self);
+GtkSwitch   *kt_intaker_view_get_safety_switch (KtIntakerView *self);
+GtkLabel    *kt_intaker_view_get_error_label   (KtIntakerView *self);
+GtkScrolledWindow *kt_intaker_view_get_scroller (KtIntakerView *self);
+
+G_END_DECLS

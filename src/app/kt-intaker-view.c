@@ -1,0 +1,465 @@
+/* kt-intaker-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-intaker-view"
+
+#include "config.h"
+
+#include "kt-intaker-view-private.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-coach-list.h"
+#include "kt-role-format.h"
+
+#define KT_INTAKER_ERROR (kt_intaker_error_quark ())
+static G_DEFINE_QUARK (kt-intaker-error-quark, kt_intaker_error)
+
+enum {
+  KT_INTAKER_ERROR_INCOMPLETE,
+};
+
+struct _KtIntakerView
+{
+  AdwBin               parent_instance;
+
+  AdwWindowTitle      *window_title;
+  AdwToastOverlay     *toasts;
+  GtkScrolledWindow   *scroller;
+  AdwEntryRow         *household_row;
+  AdwEntryRow         *phone_row;
+  AdwComboRow         *channel_row;
+  GtkTextView         *question_view;
+  GtkToggleButton     *urgency_normal;
+  GtkToggleButton     *urgency_soon;
+  GtkToggleButton     *urgency_urgent;
+  GtkSwitch           *safety_switch;
+  AdwEntryRow         *safety_note_row;
+  GtkTextView         *own_strength_view;
+  GtkLabel            *error_label;
+  GtkRevealer         *desk_revealer;
+  GtkTextView         *desk_note_view;
+  GtkRevealer         *coach_revealer;
+  AdwPreferencesGroup *coach_group;
+  GtkListBox          *coach_list;
+
+  char                *username;
+  char                *team;
+  GPtrArray           *coaches;
+  int                  conversation_days;
+  int                  own_plan_days;
+};
+
+G_DEFINE_FINAL_TYPE (KtIntakerView, kt_intaker_view, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_REGISTERED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The channel list, in KtChannel order. */
+static const char * const channel_labels[KT_N_CHANNELS] = {
+  [KT_CHANNEL_PHONE] = N_("By phone"),
+  [KT_CHANNEL_DESK] = N_("At the desk"),
+  [KT_CHANNEL_EMAIL] = N_("By email"),
+  [KT_CHANNEL_REFERRAL] = N_("Referred (GP, school, housing …)"),
+  [KT_CHANNEL_OTHER] = N_("Otherwise"),
+};
+
+GtkWidget *
+kt_intaker_view_new (void)
+{
+  return g_object_new (KT_TYPE_INTAKER_VIEW, NULL);
+}
+
+static char *
+text_view_get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  char *text;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  if (*text == '\0')
+    g_clear_pointer (&text, g_free);
+  return text;
+}
+
+static char *
+editable_get_text (gpointer editable)
+{
+  char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+
+  if (*text == '\0')
+    g_clear_pointer (&text, g_free);
+  return text;
+}
+
+static void
+show_error (KtIntakerView *self,
+            const char    *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+KtCase *
+kt_intaker_view_build_case (KtIntakerView *self,
+                            GError       **error)
+{
+  g_autoptr(KtCase) kase = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *question = NULL;
+  guint channel;
+
+  g_return_val_if_fail (KT_IS_INTAKER_VIEW (self), NULL);
+
+  household = editable_get_text (self->household_row);
+  question = text_view_get_text (self->question_view);
+  if (household == NULL || question == NULL)
+    {
+      g_set_error_literal (error, KT_INTAKER_ERROR, KT_INTAKER_ERROR_INCOMPLETE,
+                           _("Fill in who it is and what the question is."));
+      return NULL;
+    }
+
+  kase = kt_case_new ();
+  kase->household = g_steal_pointer (&household);
+  kase->phone = editable_get_text (self->phone_row);
+  kase->team = g_strdup (self->team);
+  kase->phase = KT_PHASE_REGISTERED;
+  kase->request.date = kt_date_today ();
+  channel = adw_combo_row_get_selected (self->channel_row);
+  kase->request.channel = channel < KT_N_CHANNELS ? (KtChannel) channel : KT_CHANNEL_OTHER;
+  kase->request.question = g_steal_pointer (&question);
+  kase->request.intaker = g_strdup (self->username);
+  if (gtk_toggle_button_get_active (self->urgency_urgent))
+    kase->request.urgency = KT_URGENCY_URGENT;
+  else if (gtk_toggle_button_get_active (self->urgency_soon))
+    kase->request.urgency = KT_URGENCY_SOON;
+  else
+    kase->request.urgency = KT_URGENCY_NORMAL;
+  kase->request.safety_concern = gtk_switch_get_active (self->safety_switch);
+  if (kase->request.safety_concern)
+    kase->request.safety_note = editable_get_text (self->safety_note_row);
+  kase->request.own_strength = text_view_get_text (self->own_strength_view);
+  kt_case_compute_deadlines (kase, self->conversation_days, self->own_plan_days);
+  return g_steal_pointer (&kase);
+}
+
+void
+kt_intaker_view_reset (KtIntakerView *self)
+{
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->household_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->phone_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->safety_note_row), "");
+  adw_combo_row_set_selected (self->channel_row, KT_CHANNEL_PHONE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->question_view), "", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->own_strength_view), "", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->desk_note_view), "", -1);
+  gtk_toggle_button_set_active (self->urgency_normal, TRUE);
+  gtk_switch_set_active (self->safety_switch, FALSE);
+  gtk_revealer_set_reveal_child (self->desk_revealer, FALSE);
+  gtk_revealer_set_reveal_child (self->coach_revealer, FALSE);
+  show_error (self, NULL);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->household_row));
+}
+
+/* Builds the case, or shows what is missing; NULL then. */
+static KtCase *
+build_or_complain (KtIntakerView *self)
+{
+  g_autoptr(GError) error = NULL;
+  KtCase *kase = kt_intaker_view_build_case (self, &error);
+
+  show_error (self, error != NULL ? error->message : NULL);
+  if (kase == NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->household_row));
+  return kase;
+}
+
+static void
+registered (KtIntakerView *self,
+            KtCase        *kase,
+            const char    *toast)
+{
+  g_signal_emit (self, signals[SIGNAL_REGISTERED], 0, kase);
+  kt_intaker_view_reset (self);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (toast));
+}
+
+static void
+form_changed_cb (KtIntakerView *self)
+{
+  show_error (self, NULL);
+}
+
+static void
+show_desk_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KtIntakerView *self = KT_INTAKER_VIEW (widget);
+
+  gtk_revealer_set_reveal_child (self->coach_revealer, FALSE);
+  gtk_revealer_set_reveal_child (self->desk_revealer, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->desk_note_view));
+}
+
+static void
+show_coaches_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  KtIntakerView *self = KT_INTAKER_VIEW (widget);
+
+  gtk_revealer_set_reveal_child (self->desk_revealer, FALSE);
+  gtk_revealer_set_reveal_child (self->coach_revealer, TRUE);
+}
+
+static void
+close_at_desk_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KtIntakerView *self = KT_INTAKER_VIEW (widget);
+  g_autoptr(KtCase) kase = build_or_complain (self);
+  g_autofree char *note = NULL;
+
+  if (kase == NULL)
+    return;
+  note = text_view_get_text (self->desk_note_view);
+  if (note == NULL)
+    {
+      show_error (self, _("Write a short note of what was done at the desk."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->desk_note_view));
+      return;
+    }
+  kase->solved_at_desk = TRUE;
+  kase->desk_note = g_steal_pointer (&note);
+  kase->phase = KT_PHASE_CLOSED;
+  registered (self, kase, _("Solved at the desk and closed"));
+}
+
+static void
+assign_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KtIntakerView *self = KT_INTAKER_VIEW (widget);
+  const char *username = g_variant_get_string (parameter, NULL);
+  g_autoptr(KtCase) kase = NULL;
+  g_autofree char *toast = NULL;
+
+  if (kt_coach_list_find (self->coaches, username) == NULL)
+    {
+      show_error (self, _("This coach is not in your team’s list."));
+      return;
+    }
+  kase = build_or_complain (self);
+  if (kase == NULL)
+    return;
+  kase->coach = g_strdup (username);
+  toast = g_strdup_printf (_("Assigned to %s"), kt_role_coach_name (self->coaches, username));
+  registered (self, kase, toast);
+}
+
+static void
+fill_coaches (KtIntakerView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->coach_list))) != NULL)
+    gtk_list_box_remove (self->coach_list, child);
+
+  if (self->coaches == NULL || self->coaches->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No coaches known yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Connect once to fetch your team’s list; after that it works offline."));
+      gtk_list_box_append (self->coach_list, row);
+      return;
+    }
+  for (guint i = 0; i < self->coaches->len; i++)
+    {
+      KtCoach *coach = g_ptr_array_index (self->coaches, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_label (_("Assign"));
+      g_autofree char *load = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u household now", "%u households now",
+                                                            coach->caseload), coach->caseload);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), coach->display_name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), load);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "intake.assign");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", coach->username);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->coach_list, row);
+    }
+}
+
+void
+kt_intaker_view_set_coaches (KtIntakerView *self,
+                             GPtrArray     *coaches)
+{
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  if (coaches != NULL)
+    g_ptr_array_ref (coaches);
+  g_clear_pointer (&self->coaches, g_ptr_array_unref);
+  self->coaches = coaches;
+  fill_coaches (self);
+}
+
+void
+kt_intaker_view_set_account (KtIntakerView *self,
+                             const char    *username,
+                             const char    *team)
+{
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  g_free (self->username);
+  self->username = g_strdup (username);
+  g_free (self->team);
+  self->team = g_strdup (team);
+  adw_window_title_set_subtitle (self->window_title, team != NULL ? team : "");
+}
+
+void
+kt_intaker_view_set_periods (KtIntakerView *self,
+                             int            conversation_days,
+                             int            own_plan_days)
+{
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  self->conversation_days = conversation_days;
+  self->own_plan_days = own_plan_days;
+}
+
+static void
+kt_intaker_view_dispose (GObject *object)
+{
+  KtIntakerView *self = KT_INTAKER_VIEW (object);
+
+  g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->team, g_free);
+  g_clear_pointer (&self->coaches, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kt_intaker_view_parent_class)->dispose (object);
+}
+
+static void
+kt_intaker_view_class_init (KtIntakerViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kt_intaker_view_dispose;
+
+  /**
+   * KtIntakerView::registered:
+   * @kase: the new case: closed at the desk, or with its coach set
+   *
+   * The handler stores the case as shared (KT_SYNC_PENDING), so that it
+   * reaches the server, and the coach, when there is a network.
+   */
+  signals[SIGNAL_REGISTERED] =
+    g_signal_new ("registered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, KT_TYPE_CASE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-intaker-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, toasts);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, household_row);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, channel_row);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, question_view);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, urgency_normal);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, urgency_soon);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, urgency_urgent);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, safety_switch);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, safety_note_row);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, own_strength_view);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, desk_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, desk_note_view);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, coach_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, coach_group);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, coach_list);
+
+  gtk_widget_class_install_action (widget_class, "intake.show-desk", NULL, show_desk_action);
+  gtk_widget_class_install_action (widget_class, "intake.show-coaches", NULL, show_coaches_action);
+  gtk_widget_class_install_action (widget_class, "intake.close-at-desk", NULL, close_at_desk_action);
+  gtk_widget_class_install_action (widget_class, "intake.assign", "s", assign_action);
+}
+
+static void
+kt_intaker_view_init (KtIntakerView *self)
+{
+  g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
+
+  kt_role_ensure_style ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->conversation_days = 42;
+  self->own_plan_days = 7;
+
+  for (guint i = 0; i < KT_N_CHANNELS; i++)
+    gtk_string_list_append (channels, _(channel_labels[i]));
+  adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
+  fill_coaches (self);
+
+  /* What was missing stops being shown once the intaker fills it in. */
+  g_signal_connect_swapped (self->household_row, "changed", G_CALLBACK (form_changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->question_view), "changed",
+                            G_CALLBACK (form_changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->desk_note_view), "changed",
+                            G_CALLBACK (form_changed_cb), self);
+}
+
+GtkEditable *
+kt_intaker_view_get_household_row (KtIntakerView *self)
+{
+  return GTK_EDITABLE (self->household_row);
+}
+
+GtkTextView *
+kt_intaker_view_get_question_view (KtIntakerView *self)
+{
+  return self->question_view;
+}
+
+GtkTextView *
+kt_intaker_view_get_desk_note_view (KtIntakerView *self)
+{
+  return self->desk_note_view;
+}
+
+GtkSwitch *
+kt_intaker_view_get_safety_switch (KtIntakerView *self)
+{
+  return self->safety_switch;
+}
+
+GtkLabel *
+kt_intaker_view_get_error_label (KtIntakerView *self)
+{
+  return self->error_label;
+}
+
+GtkScrolledWindow *
+kt_intaker_view_get_scroller (KtIntakerView *self)
+{
+  return self->scroller;
+}

@@ -1,0 +1,41 @@
+/* kt-intaker-view.h: KtIntakerView, "Nieuwe aanmelding" at the wijkpunt
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kt-core.h"
+
+G_BEGIN_DECLS
+
+#define KT_TYPE_INTAKER_VIEW (kt_intaker_view_get_type ())
+G_DECLARE_FINAL_TYPE (KtIntakerView, kt_intaker_view, KT, INTAKER_VIEW, AdwBin)
+
+/* One short form, shortest path first, ending in two ways out:
+ * "intake.close-at-desk" (with a short note) and "intake.assign" (string
+ * parameter: the coach's account name).  Either builds the case and emits
+ * ::registered with it; the handler stores it as shared, so it waits in the
+ * outbox while offline and syncs (with the assignment) later. */
+GtkWidget *kt_intaker_view_new         (void);
+/* The signed-in intaker and their team, written into each new case. */
+void       kt_intaker_view_set_account (KtIntakerView *self,
+                                        const char    *username,
+                                        const char    *team);
+/* The team's coaches (element-type KtCoach): from the server, or the
+ * offline copy. */
+void       kt_intaker_view_set_coaches (KtIntakerView *self,
+                                        GPtrArray     *coaches);
+/* The periods for the deadlines, in days (settings). */
+void       kt_intaker_view_set_periods (KtIntakerView *self,
+                                        int            conversation_days,
+                                        int            own_plan_days);
+/* The case the form describes now, not yet registered (transfer full), or
+ * NULL with a translated message when the shortest path is not filled in. */
+KtCase    *kt_intaker_view_build_case  (KtIntakerView *self,
+                                        GError       **error);
+/* Empties the form for the next request. */
+void       kt_intaker_view_reset       (KtIntakerView *self);
+
+G_END_DECLS

@@ -1,0 +1,110 @@
+/* kt-role-format.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-role-format"
+
+#include "config.h"
+
+#include "kt-role-format.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "kt-coach-list.h"
+
+char *
+kt_role_format_date (const char *iso_date)
+{
+  guint year, month, day;
+
+  if (iso_date == NULL || sscanf (iso_date, "%4u-%2u-%2u", &year, &month, &day) != 3)
+    return g_strdup ("—");
+  /* Translators: a date as day-month-year */
+  return g_strdup_printf (_("%u-%u-%u"), day, month, year);
+}
+
+char *
+kt_role_format_unix_date (gint64 seconds)
+{
+  g_autoptr(GDateTime) at = NULL;
+  g_autofree char *iso = NULL;
+
+  if (seconds <= 0)
+    return g_strdup ("—");
+  at = g_date_time_new_from_unix_local (seconds);
+  iso = g_date_time_format (at, "%Y-%m-%d");
+  return kt_role_format_date (iso);
+}
+
+char *
+kt_role_format_days_left (int days)
+{
+  if (days == 0)
+    return g_strdup (_("today"));
+  if (days < 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day late", "%d days late", -days), -days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day left", "%d days left", days), days);
+}
+
+char *
+kt_role_format_days_ago (int days)
+{
+  if (days <= 0)
+    return g_strdup (_("today"));
+  if (days == 1)
+    return g_strdup (_("yesterday"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days), days);
+}
+
+const char *
+kt_role_coach_name (GPtrArray  *coaches,
+                    const char *username)
+{
+  const KtCoach *coach = kt_coach_list_find (coaches, username);
+
+  if (coach != NULL && coach->display_name != NULL)
+    return coach->display_name;
+  return username != NULL ? username : _("No coach");
+}
+
+void
+kt_role_ensure_style (void)
+{
+  static GtkCssProvider *provider = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (provider != NULL || display == NULL)
+    return;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/nl/wijkteam/Keukentafel/kt-roles.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+void
+kt_role_box_clear (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+GtkWidget *
+kt_role_label_new (const char *text,
+                   ...)
+{
+  GtkWidget *label = gtk_label_new (text);
+  va_list args;
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  va_start (args, text);
+  for (const char *css = va_arg (args, const char *); css != NULL; css = va_arg (args, const char *))
+    gtk_widget_add_css_class (label, css);
+  va_end (args);
+  return label;
+}

@@ -1,0 +1,108 @@
+/* kt-role-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-role-view"
+
+#include "config.h"
+
+#include "kt-role-view.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-coach-list.h"
+#include "kt-core.h"
+#include "kt-intaker-view.h"
+#include "kt-supervisor-view.h"
+
+KtRole
+kt_role_from_string (const char *role)
+{
+  if (g_strcmp0 (role, "wijkcoach") == 0 || g_strcmp0 (role, "coach") == 0)
+    return KT_ROLE_COACH;
+  if (g_strcmp0 (role, "intaker") == 0)
+    return KT_ROLE_INTAKER;
+  if (g_strcmp0 (role, "supervisor") == 0)
+    return KT_ROLE_SUPERVISOR;
+  return KT_ROLE_NONE;
+}
+
+/* The app's settings, or NULL where the schema is not installed. */
+static GSettings *
+app_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  return schema != NULL ? g_settings_new (APP_ID) : NULL;
+}
+
+static GtkWidget *
+intaker_view_new (const char *username,
+                  const char *team)
+{
+  GtkWidget *view = kt_intaker_view_new ();
+  g_autoptr(GSettings) settings = app_settings ();
+  g_autofree char *path = kt_coach_list_default_path (username);
+  g_autoptr(GPtrArray) coaches = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_intaker_view_set_account (KT_INTAKER_VIEW (view), username, team);
+  if (settings != NULL)
+    kt_intaker_view_set_periods (KT_INTAKER_VIEW (view),
+                                 g_settings_get_int (settings, "conversation-period-days"),
+                                 g_settings_get_int (settings, "own-plan-period-days"));
+  coaches = kt_coach_list_load (path, &error);
+  if (coaches == NULL)
+    g_warning ("Offline list of coaches not read: %s", error->message);
+  kt_intaker_view_set_coaches (KT_INTAKER_VIEW (view), coaches);
+  return view;
+}
+
+static GtkWidget *
+supervisor_view_new (void)
+{
+  GtkWidget *view = kt_supervisor_view_new ();
+  g_autoptr(GSettings) settings = app_settings ();
+  g_autofree char *override = settings != NULL ? g_settings_get_string (settings, "catalogue-file") : NULL;
+  g_autoptr(KtCatalogue) catalogue = NULL;
+  g_autoptr(GError) error = NULL;
+
+  catalogue = kt_catalogue_new_default (override != NULL && *override != '\0' ? override : NULL, &error);
+  if (error != NULL)
+    g_warning ("Own catalogue refused, using the built-in one: %s", error->message);
+  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), catalogue);
+  return view;
+}
+
+GtkWidget *
+kt_role_view_new_for_role (const char *role,
+                           GtkWidget  *coach_view,
+                           const char *username,
+                           const char *team)
+{
+  GtkWidget *page;
+
+  switch (kt_role_from_string (role))
+    {
+    case KT_ROLE_COACH:
+      g_return_val_if_fail (GTK_IS_WIDGET (coach_view), NULL);
+      return coach_view;
+    case KT_ROLE_INTAKER:
+      return intaker_view_new (username, team);
+    case KT_ROLE_SUPERVISOR:
+      return supervisor_view_new ();
+    case KT_ROLE_NONE:
+    default:
+      break;
+    }
+
+  page = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-information-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("No Work for This Account Here"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page),
+                                   _("This account manages the server. Sign in as a coach, intaker or supervisor to work with households."));
+  return page;
+}

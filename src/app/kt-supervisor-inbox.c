@@ -1,0 +1,607 @@
+/* kt-supervisor-inbox.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-supervisor-inbox"
+
+#include "config.h"
+
+#include "kt-supervisor-inbox-private.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-coach-list.h"
+#include "kt-review.h"
+#include "kt-role-format.h"
+
+struct _KtSupervisorInbox
+{
+  AdwBin               parent_instance;
+
+  GtkLabel            *summary_label;
+  GtkDropDown         *coach_dropdown;
+  GtkDropDown         *state_dropdown;
+  GtkDropDown         *deadline_dropdown;
+  GtkStack            *list_stack;
+  GtkListBox          *list;
+  KtReviewPage        *review_page;
+
+  GPtrArray           *cases;
+  GPtrArray           *conversations;
+  GPtrArray           *plans;
+  GPtrArray           *coaches;
+  GPtrArray           *entries;       /* (element-type KtReviewInboxEntry) */
+  GStrv                coach_names;   /* account names behind the coach filter, after "all" */
+  GDate                today;
+  gboolean             today_set;
+  int                  review_days;
+  gboolean             updating_filters;
+};
+
+G_DEFINE_FINAL_TYPE (KtSupervisorInbox, kt_supervisor_inbox, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_PLAN_OPENED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The status filter's choices, in the order of its list. */
+static const struct {
+  gboolean      any;
+  KtReviewState state;
+} state_choices[] = {
+  { FALSE, KT_REVIEW_SUBMITTED },
+  { FALSE, KT_REVIEW_RETURNED },
+  { FALSE, KT_REVIEW_APPROVED },
+  { TRUE, KT_REVIEW_DRAFT },
+};
+
+GtkWidget *
+kt_supervisor_inbox_new (void)
+{
+  return g_object_new (KT_TYPE_SUPERVISOR_INBOX, NULL);
+}
+
+KtReviewPage *
+kt_supervisor_inbox_get_review_page (KtSupervisorInbox *self)
+{
+  g_return_val_if_fail (KT_IS_SUPERVISOR_INBOX (self), NULL);
+  return self->review_page;
+}
+
+GPtrArray *
+kt_supervisor_inbox_get_entries (KtSupervisorInbox *self)
+{
+  g_return_val_if_fail (KT_IS_SUPERVISOR_INBOX (self), NULL);
+  return self->entries;
+}
+
+static void
+get_today (KtSupervisorInbox *self,
+           GDate             *today)
+{
+  if (self->today_set)
+    {
+      *today = self->today;
+      return;
+    }
+  g_date_clear (today, 1);
+  g_date_set_time_t (today, time (NULL));
+}
+
+static void
+read_filter (KtSupervisorInbox   *self,
+             KtReviewInboxFilter *filter)
+{
+  guint coach = gtk_drop_down_get_selected (self->coach_dropdown);
+  guint state = gtk_drop_down_get_selected (self->state_dropdown);
+  guint deadline = gtk_drop_down_get_selected (self->deadline_dropdown);
+
+  kt_review_inbox_filter_init_default (filter);
+  if (coach != GTK_INVALID_LIST_POSITION && coach > 0 && self->coach_names != NULL
+      && coach - 1 < g_strv_length (self->coach_names))
+    filter->coach = self->coach_names[coach - 1];
+  if (state < G_N_ELEMENTS (state_choices))
+    {
+      filter->any_state = state_choices[state].any;
+      filter->state = state_choices[state].state;
+    }
+  if (deadline < KT_N_REVIEW_INBOX_DEADLINES)
+    filter->deadline = deadline;
+}
+
+static GtkWidget *
+row_new (KtSupervisorInbox  *self,
+         KtReviewInboxEntry *entry)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *household, *mark, *line;
+  g_autofree char *waiting = NULL;
+  g_autofree char *meta = NULL;
+  const char *coach = entry->kase != NULL && entry->kase->coach != NULL ? entry->kase->coach : entry->plan->author;
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  household = kt_role_label_new (entry->kase != NULL && entry->kase->household != NULL
+                                 ? entry->kase->household : _("Household"), "heading", NULL);
+  gtk_widget_set_hexpand (household, TRUE);
+  gtk_box_append (GTK_BOX (top), household);
+  if (entry->overdue)
+    {
+      g_autofree char *late = kt_role_format_days_left (entry->days_left);
+      g_autofree char *text = g_strdup_printf ("⚠ %s", late);
+
+      mark = gtk_label_new (text);
+      gtk_widget_add_css_class (mark, "overdue-mark");
+      gtk_widget_set_valign (mark, GTK_ALIGN_START);
+      gtk_box_append (GTK_BOX (top), mark);
+    }
+  else if (entry->plan->review == KT_REVIEW_SUBMITTED && entry->days_left != G_MAXINT)
+    {
+      g_autofree char *left = kt_role_format_days_left (entry->days_left);
+
+      mark = kt_role_label_new (left, "dim-label", "caption", NULL);
+      gtk_widget_set_valign (mark, GTK_ALIGN_START);
+      gtk_box_append (GTK_BOX (top), mark);
+    }
+  gtk_box_append (GTK_BOX (box), top);
+
+  if (entry->plan->review == KT_REVIEW_SUBMITTED)
+    {
+      g_autofree char *ago = kt_role_format_days_ago (entry->days_waiting);
+
+      waiting = g_strdup_printf (_("submitted %s"), ago);
+    }
+  else if (entry->plan->review == KT_REVIEW_APPROVED)
+    waiting = g_strdup (_("approved"));
+  else if (entry->plan->review == KT_REVIEW_RETURNED)
+    waiting = g_strdup (_("returned to the coach"));
+  else
+    waiting = g_strdup (_("draft"));
+  meta = g_strdup_printf (_("%s · %s · version %d"), kt_role_coach_name (self->coaches, coach),
+                          waiting, entry->plan->version);
+  line = kt_role_label_new (meta, "dim-label", NULL);
+  gtk_box_append (GTK_BOX (box), line);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "entry", entry);
+  return row;
+}
+
+static void
+update_summary (KtSupervisorInbox *self)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+  KtReviewInboxFilter filter;
+  GDate today;
+  guint overdue = 0;
+  g_autofree char *text = NULL;
+
+  get_today (self, &today);
+  kt_review_inbox_filter_init_default (&filter);
+  waiting = kt_review_inbox_build (self->plans, self->cases, &filter, &today, self->review_days);
+  for (guint i = 0; i < waiting->len; i++)
+    overdue += ((KtReviewInboxEntry *) g_ptr_array_index (waiting, i))->overdue ? 1 : 0;
+
+  if (waiting->len == 0)
+    text = g_strdup (_("No plans waiting for you"));
+  else if (overdue == 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u plan waiting for you", "%u plans waiting for you",
+                                         waiting->len), waiting->len);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u plan waiting, %u late", "%u plans waiting, %u late",
+                                         waiting->len), waiting->len, overdue);
+  gtk_label_set_label (self->summary_label, text);
+}
+
+static void
+refilter (KtSupervisorInbox *self)
+{
+  KtReviewInboxFilter filter;
+  KtPlan *open_plan = kt_review_page_get_plan (self->review_page);
+  g_autofree char *open_id = open_plan != NULL ? g_strdup (open_plan->header.id) : NULL;
+  GDate today;
+  GtkWidget *child;
+
+  if (self->updating_filters)
+    return;
+
+  get_today (self, &today);
+  read_filter (self, &filter);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  self->entries = kt_review_inbox_build (self->plans, self->cases, &filter, &today, self->review_days);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      KtReviewInboxEntry *entry = g_ptr_array_index (self->entries, i);
+      GtkWidget *row = row_new (self, entry);
+
+      gtk_list_box_append (self->list, row);
+      /* Keep the open plan selected across a refresh, without reopening it. */
+      if (open_id != NULL && g_strcmp0 (entry->plan->header.id, open_id) == 0)
+        {
+          g_signal_handlers_block_matched (self->list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+          gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (row));
+          g_signal_handlers_unblock_matched (self->list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+        }
+    }
+  gtk_stack_set_visible_child_name (self->list_stack, self->entries->len > 0 ? "list" : "empty");
+  update_summary (self);
+}
+
+void
+kt_supervisor_inbox_set_filter (KtSupervisorInbox         *self,
+                                const KtReviewInboxFilter *filter)
+{
+  guint coach = 0;
+
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+  g_return_if_fail (filter != NULL);
+
+  for (guint i = 0; filter->coach != NULL && self->coach_names != NULL && self->coach_names[i] != NULL; i++)
+    {
+      if (g_str_equal (self->coach_names[i], filter->coach))
+        coach = i + 1;
+    }
+  self->updating_filters = TRUE;
+  gtk_drop_down_set_selected (self->coach_dropdown, coach);
+  for (guint i = 0; i < G_N_ELEMENTS (state_choices); i++)
+    {
+      if (state_choices[i].any == filter->any_state
+          && (filter->any_state || state_choices[i].state == filter->state))
+        gtk_drop_down_set_selected (self->state_dropdown, i);
+    }
+  gtk_drop_down_set_selected (self->deadline_dropdown, filter->deadline);
+  self->updating_filters = FALSE;
+  refilter (self);
+}
+
+/* Coaches for the filter: the team list and whoever wrote a plan. */
+static void
+update_coach_filter (KtSupervisorInbox *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) authors = kt_review_inbox_list_coaches (self->plans);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *selected = NULL;
+  guint position = gtk_drop_down_get_selected (self->coach_dropdown);
+  guint new_position = 0;
+  guint n = 0;
+
+  if (position != GTK_INVALID_LIST_POSITION && position > 0 && self->coach_names != NULL
+      && position - 1 < g_strv_length (self->coach_names))
+    selected = self->coach_names[position - 1];
+
+  gtk_string_list_append (model, _("All coaches"));
+  for (guint i = 0; self->coaches != NULL && i < self->coaches->len; i++)
+    {
+      KtCoach *coach = g_ptr_array_index (self->coaches, i);
+
+      if (!g_hash_table_add (seen, coach->username))
+        continue;
+      g_strv_builder_add (builder, coach->username);
+      gtk_string_list_append (model, coach->display_name);
+      n++;
+      if (g_strcmp0 (coach->username, selected) == 0)
+        new_position = n;
+    }
+  for (guint i = 0; authors[i] != NULL; i++)
+    {
+      if (!g_hash_table_add (seen, authors[i]))
+        continue;
+      g_strv_builder_add (builder, authors[i]);
+      gtk_string_list_append (model, authors[i]);
+      n++;
+      if (g_strcmp0 (authors[i], selected) == 0)
+        new_position = n;
+    }
+
+  self->updating_filters = TRUE;
+  g_strfreev (self->coach_names);
+  self->coach_names = g_strv_builder_end (builder);
+  gtk_drop_down_set_model (self->coach_dropdown, G_LIST_MODEL (model));
+  gtk_drop_down_set_selected (self->coach_dropdown, new_position);
+  self->updating_filters = FALSE;
+}
+
+static void
+replace_array (GPtrArray **slot,
+               GPtrArray  *array)
+{
+  if (array != NULL)
+    g_ptr_array_ref (array);
+  g_clear_pointer (slot, g_ptr_array_unref);
+  *slot = array;
+}
+
+static void show_plan (KtSupervisorInbox *self,
+                       KtPlan            *plan);
+
+/* After a sync the open plan may be a newer record with the same id: show
+ * that one, without counting it as a new reading. */
+static void
+refresh_open_plan (KtSupervisorInbox *self)
+{
+  KtPlan *open = kt_review_page_get_plan (self->review_page);
+
+  for (guint i = 0; open != NULL && self->plans != NULL && i < self->plans->len; i++)
+    {
+      KtPlan *plan = g_ptr_array_index (self->plans, i);
+
+      if (plan != open && g_strcmp0 (plan->header.id, open->header.id) == 0)
+        {
+          show_plan (self, plan);
+          return;
+        }
+    }
+}
+
+void
+kt_supervisor_inbox_set_records (KtSupervisorInbox *self,
+                                 GPtrArray         *cases,
+                                 GPtrArray         *conversations,
+                                 GPtrArray         *plans)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  replace_array (&self->cases, cases);
+  replace_array (&self->conversations, conversations);
+  replace_array (&self->plans, plans);
+  update_coach_filter (self);
+  refilter (self);
+  refresh_open_plan (self);
+}
+
+void
+kt_supervisor_inbox_set_coaches (KtSupervisorInbox *self,
+                                 GPtrArray         *coaches)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  replace_array (&self->coaches, coaches);
+  kt_review_page_set_coaches (self->review_page, coaches);
+  update_coach_filter (self);
+  refilter (self);
+}
+
+void
+kt_supervisor_inbox_set_catalogue (KtSupervisorInbox *self,
+                                   KtCatalogue       *catalogue)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+  kt_review_page_set_catalogue (self->review_page, catalogue);
+}
+
+void
+kt_supervisor_inbox_set_today (KtSupervisorInbox *self,
+                               const GDate       *today)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  self->today_set = today != NULL;
+  if (today != NULL)
+    self->today = *today;
+  refilter (self);
+}
+
+void
+kt_supervisor_inbox_set_review_days (KtSupervisorInbox *self,
+                                     int                days)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  self->review_days = days;
+  refilter (self);
+}
+
+guint
+kt_supervisor_inbox_get_n_waiting (KtSupervisorInbox *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (KT_IS_SUPERVISOR_INBOX (self), 0);
+
+  for (guint i = 0; self->plans != NULL && i < self->plans->len; i++)
+    n += ((KtPlan *) g_ptr_array_index (self->plans, i))->review == KT_REVIEW_SUBMITTED ? 1 : 0;
+  return n;
+}
+
+static KtCase *
+find_case (KtSupervisorInbox *self,
+           const char        *case_id)
+{
+  for (guint i = 0; self->cases != NULL && i < self->cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (self->cases, i);
+
+      if (g_strcmp0 (kase->header.id, case_id) == 0)
+        return kase;
+    }
+  return NULL;
+}
+
+/* The conversation the plan was made from: the newest first conversation. */
+static KtConversation *
+find_conversation (KtSupervisorInbox *self,
+                   const char        *case_id)
+{
+  KtConversation *found = NULL;
+
+  for (guint i = 0; self->conversations != NULL && i < self->conversations->len; i++)
+    {
+      KtConversation *conversation = g_ptr_array_index (self->conversations, i);
+
+      if (g_strcmp0 (conversation->case_id, case_id) != 0 || conversation->is_evaluation)
+        continue;
+      if (found == NULL || g_strcmp0 (conversation->date, found->date) > 0)
+        found = conversation;
+    }
+  return found;
+}
+
+static void
+show_plan (KtSupervisorInbox *self,
+           KtPlan            *plan)
+{
+  g_autoptr(GPtrArray) history = kt_review_history (self->plans, plan->case_id);
+
+  kt_review_page_set_plan (self->review_page, plan, find_case (self, plan->case_id),
+                           find_conversation (self, plan->case_id), history);
+}
+
+static void
+open_plan (KtSupervisorInbox *self,
+           KtPlan            *plan)
+{
+  show_plan (self, plan);
+  g_signal_emit (self, signals[SIGNAL_PLAN_OPENED], 0, plan);
+}
+
+gboolean
+kt_supervisor_inbox_open (KtSupervisorInbox *self,
+                          const char        *plan_id)
+{
+  g_return_val_if_fail (KT_IS_SUPERVISOR_INBOX (self), FALSE);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      KtReviewInboxEntry *entry = g_object_get_data (G_OBJECT (row), "entry");
+
+      if (entry != NULL && g_strcmp0 (entry->plan->header.id, plan_id) == 0)
+        {
+          gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (row));
+          return TRUE;
+        }
+    }
+  for (guint i = 0; self->plans != NULL && i < self->plans->len; i++)
+    {
+      KtPlan *plan = g_ptr_array_index (self->plans, i);
+
+      if (g_strcmp0 (plan->header.id, plan_id) == 0)
+        {
+          open_plan (self, plan);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+row_selected_cb (KtSupervisorInbox *self,
+                 GtkListBoxRow     *row)
+{
+  KtReviewInboxEntry *entry = row != NULL ? g_object_get_data (G_OBJECT (row), "entry") : NULL;
+
+  if (entry != NULL)
+    open_plan (self, entry->plan);
+}
+
+static void
+filter_changed_cb (KtSupervisorInbox *self)
+{
+  refilter (self);
+}
+
+static void
+set_choices (GtkDropDown        *dropdown,
+             const char * const *choices)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  for (guint i = 0; choices[i] != NULL; i++)
+    gtk_string_list_append (model, _(choices[i]));
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (model));
+}
+
+static void
+kt_supervisor_inbox_dispose (GObject *object)
+{
+  KtSupervisorInbox *self = KT_SUPERVISOR_INBOX (object);
+
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
+  g_clear_pointer (&self->conversations, g_ptr_array_unref);
+  g_clear_pointer (&self->plans, g_ptr_array_unref);
+  g_clear_pointer (&self->coaches, g_ptr_array_unref);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->coach_names, g_strfreev);
+
+  G_OBJECT_CLASS (kt_supervisor_inbox_parent_class)->dispose (object);
+}
+
+static void
+kt_supervisor_inbox_class_init (KtSupervisorInboxClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kt_supervisor_inbox_dispose;
+
+  /**
+   * KtSupervisorInbox::plan-opened:
+   * @plan: the plan now on the review page
+   *
+   * The handler reads the plan from the server (GET /records/{id}), which
+   * records the supervisor's reading in the audit log.
+   */
+  signals[SIGNAL_PLAN_OPENED] =
+    g_signal_new ("plan-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, KT_TYPE_PLAN | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  g_type_ensure (KT_TYPE_REVIEW_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-supervisor-inbox.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, coach_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, deadline_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, list);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, review_page);
+  gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+}
+
+static void
+kt_supervisor_inbox_init (KtSupervisorInbox *self)
+{
+  static const char * const states[] = {
+    N_("Waiting for review"), N_("Returned"), N_("Approved"), N_("Every status"), NULL
+  };
+  static const char * const deadlines[] = {
+    N_("Every deadline"), N_("Late"), N_("Due this week"), NULL
+  };
+
+  kt_role_ensure_style ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->review_days = KT_REVIEW_INBOX_DEFAULT_REVIEW_DAYS;
+  self->entries = g_ptr_array_new ();
+
+  self->updating_filters = TRUE;
+  set_choices (self->state_dropdown, states);
+  set_choices (self->deadline_dropdown, deadlines);
+  self->updating_filters = FALSE;
+  update_coach_filter (self);
+
+  g_signal_connect_swapped (self->coach_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (self->state_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (self->deadline_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
+  refilter (self);
+}
+
+GtkListBox *
+kt_supervisor_inbox_get_list (KtSupervisorInbox *self)
+{
+  return self->list;
+}
+
+GtkLabel *
+kt_supervisor_inbox_get_summary_label (KtSupervisorInbox *self)
+{
+  return self->summary_label;
+}

@@ -1,0 +1,34 @@
+/* kt-supervisor-view.h: KtSupervisorView, the supervisor's main view: the
+ * review inbox and the team view in one view stack
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kt-supervisor-inbox.h"
+#include "kt-team-view.h"
+
+G_BEGIN_DECLS
+
+#define KT_TYPE_SUPERVISOR_VIEW (kt_supervisor_view_get_type ())
+G_DECLARE_FINAL_TYPE (KtSupervisorView, kt_supervisor_view, KT, SUPERVISOR_VIEW, AdwBin)
+
+GtkWidget         *kt_supervisor_view_new           (void);
+KtSupervisorInbox *kt_supervisor_view_get_inbox     (KtSupervisorView *self);
+KtTeamView        *kt_supervisor_view_get_team_view (KtSupervisorView *self);
+AdwViewStack      *kt_supervisor_view_get_stack     (KtSupervisorView *self);
+/* Passes on to the inbox and the team view. */
+void               kt_supervisor_view_set_catalogue (KtSupervisorView *self,
+                                                     KtCatalogue      *catalogue);
+void               kt_supervisor_view_set_coaches   (KtSupervisorView *self,
+                                                     GPtrArray        *coaches);
+void               kt_supervisor_view_set_records   (KtSupervisorView *self,
+                                                     GPtrArray        *cases,
+                                                     GPtrArray        *conversations,
+                                                     GPtrArray        *plans);
+void               kt_supervisor_view_set_today     (KtSupervisorView *self,
+                                                     const GDate      *today);
+
+G_END_DECLS

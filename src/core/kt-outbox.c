@@ -1,0 +1,849 @@
+/* kt-outbox.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-outbox"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "kt-outbox.h"
+
+G_DEFINE_QUARK (kt-outbox-error-quark, kt_outbox_error)
+
+#define NONCE_SIZE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_SIZE crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define KEY_CHECK "keukentafel-outbox-key-check"
+
+struct _KtOutbox
+{
+  GObject   parent_instance;
+
+  sqlite3  *db;
+  guint8   *key;        /* sodium_malloc'd */
+};
+
+G_DEFINE_FINAL_TYPE (KtOutbox, kt_outbox, G_TYPE_OBJECT)
+
+static const char schema_sql[] =
+  "PRAGMA journal_mode=WAL;"
+  "PRAGMA synchronous=NORMAL;"
+  "CREATE TABLE IF NOT EXISTS outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, kind INTEGER NOT NULL,"
+  "  rev INTEGER NOT NULL, base_rev INTEGER NOT NULL, case_id TEXT, updated INTEGER,"
+  "  frozen INTEGER NOT NULL DEFAULT 0, failure TEXT, body BLOB NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS outbox_by_id ON outbox (id, seq);"
+  "CREATE TABLE IF NOT EXISTS known (id TEXT PRIMARY KEY, rev INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS conflicts ("
+  "  id TEXT PRIMARY KEY, kind INTEGER NOT NULL, case_id TEXT, detected INTEGER,"
+  "  local_rev INTEGER NOT NULL, local_updated INTEGER, local_body BLOB NOT NULL,"
+  "  server_rev INTEGER NOT NULL, server_updated INTEGER, server_author TEXT,"
+  "  server_team TEXT, server_body BLOB NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);";
+
+void
+kt_outbox_entry_free (KtOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  kt_sync_record_free (entry->record);
+  g_free (entry->failure);
+  g_free (entry);
+}
+
+static gboolean
+db_error (KtOutbox *self,
+          GError  **error)
+{
+  g_set_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO,
+               _("The sync queue could not be saved (%s)."), sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+exec (KtOutbox   *self,
+      const char *sql,
+      GError    **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_error (self, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (KtOutbox   *self,
+         const char *sql,
+         GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      db_error (self, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* Runs a statement to completion. */
+static gboolean
+step_done (KtOutbox     *self,
+           sqlite3_stmt *stmt,
+           GError      **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return db_error (self, error);
+  return TRUE;
+}
+
+/* Sealing */
+
+static GByteArray *
+associated_data (const char *table,
+                 const char *id,
+                 gint64      rev)
+{
+  g_autofree char *text = g_strdup_printf ("kt-outbox/1|%s|%s|%" G_GINT64_FORMAT, table, id, rev);
+  GByteArray *ad = g_byte_array_new ();
+
+  g_byte_array_append (ad, (const guint8 *) text, strlen (text));
+  return ad;
+}
+
+static GBytes *
+seal (KtOutbox   *self,
+      const char *table,
+      const char *id,
+      gint64      rev,
+      GBytes     *plain)
+{
+  g_autoptr(GByteArray) ad = associated_data (table, id, rev);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (plain, &len);
+  guint8 *out = g_malloc (NONCE_SIZE + len + TAG_SIZE);
+  unsigned long long out_len = 0;
+
+  randombytes_buf (out, NONCE_SIZE);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (out + NONCE_SIZE, &out_len, data, len,
+                                              ad->data, ad->len, NULL, out, self->key);
+  return g_bytes_new_take (out, NONCE_SIZE + out_len);
+}
+
+static GBytes *
+unseal (KtOutbox     *self,
+        const char   *table,
+        const char   *id,
+        gint64        rev,
+        const guint8 *sealed,
+        gsize         len,
+        GError      **error)
+{
+  g_autoptr(GByteArray) ad = associated_data (table, id, rev);
+  unsigned long long out_len = 0;
+  guint8 *out;
+
+  if (sealed == NULL || len < NONCE_SIZE + TAG_SIZE)
+    goto tampered;
+  out = g_malloc (len - NONCE_SIZE - TAG_SIZE + 1);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &out_len, NULL,
+                                                  sealed + NONCE_SIZE, len - NONCE_SIZE,
+                                                  ad->data, ad->len, sealed, self->key) != 0)
+    {
+      g_free (out);
+      goto tampered;
+    }
+  return g_bytes_new_take (out, out_len);
+
+tampered:
+  g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_TAMPERED,
+                       _("A record in the sync queue was changed outside Keukentafel."));
+  return NULL;
+}
+
+static void
+bind_bytes (sqlite3_stmt *stmt,
+            int           index,
+            GBytes       *bytes)
+{
+  gsize len;
+  const void *data = g_bytes_get_data (bytes, &len);
+
+  sqlite3_bind_blob64 (stmt, index, data, len, SQLITE_TRANSIENT);
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           index)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
+}
+
+/* Object */
+
+static void
+kt_outbox_finalize (GObject *object)
+{
+  KtOutbox *self = KT_OUTBOX (object);
+
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  if (self->key != NULL)
+    sodium_free (self->key);
+  G_OBJECT_CLASS (kt_outbox_parent_class)->finalize (object);
+}
+
+static void
+kt_outbox_class_init (KtOutboxClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kt_outbox_finalize;
+}
+
+static void
+kt_outbox_init (KtOutbox *self)
+{
+}
+
+/* The first open seals a known text; later opens must unseal it. */
+static gboolean
+check_key (KtOutbox *self,
+           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM meta WHERE key = 'key_check'", error);
+  g_autoptr(GBytes) plain = g_bytes_new_static (KEY_CHECK, strlen (KEY_CHECK));
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autofree char *hex = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *stored = (const char *) sqlite3_column_text (stmt, 0);
+      gsize len = stored != NULL ? strlen (stored) / 2 : 0;
+      g_autofree guint8 *bin = g_malloc0 (len + 1);
+      size_t bin_len = 0;
+
+      if (stored != NULL)
+        sodium_hex2bin (bin, len, stored, strlen (stored), NULL, &bin_len, NULL);
+      opened = unseal (self, "meta", "key_check", 1, bin, bin_len, NULL);
+      if (opened == NULL || !g_bytes_equal (opened, plain))
+        {
+          g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_WRONG_KEY,
+                               _("The sync queue cannot be opened with this key."));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  sealed = seal (self, "meta", "key_check", 1, plain);
+  hex = g_malloc (g_bytes_get_size (sealed) * 2 + 1);
+  sodium_bin2hex (hex, g_bytes_get_size (sealed) * 2 + 1,
+                  g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+  return kt_outbox_set_meta (self, "key_check", hex, error);
+}
+
+KtOutbox *
+kt_outbox_open (const char    *path,
+                const guint8  *key,
+                GError       **error)
+{
+  g_autoptr(KtOutbox) self = g_object_new (KT_TYPE_OUTBOX, NULL);
+
+  g_return_val_if_fail (path != NULL && key != NULL, NULL);
+
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      db_error (self, error);
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+  self->key = sodium_malloc (KT_OUTBOX_KEY_SIZE);
+  memcpy (self->key, key, KT_OUTBOX_KEY_SIZE);
+
+  if (!exec (self, schema_sql, error) || !check_key (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* Queue */
+
+static gint64
+max_frozen_rev (KtOutbox   *self,
+                const char *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT MAX(rev) FROM outbox WHERE id = ? AND frozen = 1", NULL);
+
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    return sqlite3_column_int64 (stmt, 0);
+  return 0;
+}
+
+static gboolean
+update_conflict_local (KtOutbox           *self,
+                       const KtSyncRecord *record,
+                       GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "UPDATE conflicts SET local_rev = ?, local_updated = ?, local_body = ? WHERE id = ?", error);
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sealed = seal (self, "conflict-local", record->id, record->rev, record->body);
+  sqlite3_bind_int64 (stmt, 1, record->rev);
+  sqlite3_bind_int64 (stmt, 2, record->updated);
+  bind_bytes (stmt, 3, sealed);
+  bind_text (stmt, 4, record->id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+insert_entry (KtOutbox           *self,
+              const KtSyncRecord *record,
+              gint64              base_rev,
+              GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "INSERT INTO outbox (id, kind, rev, base_rev, case_id, updated, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    error);
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sealed = seal (self, "outbox", record->id, record->rev, record->body);
+  bind_text (stmt, 1, record->id);
+  sqlite3_bind_int (stmt, 2, record->kind);
+  sqlite3_bind_int64 (stmt, 3, record->rev);
+  sqlite3_bind_int64 (stmt, 4, base_rev);
+  bind_text (stmt, 5, record->case_id);
+  sqlite3_bind_int64 (stmt, 6, record->updated);
+  bind_bytes (stmt, 7, sealed);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+delete_unfrozen (KtOutbox   *self,
+                 const char *id,
+                 GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM outbox WHERE id = ? AND frozen = 0", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+in_transaction (KtOutbox  *self,
+                gboolean (*body) (KtOutbox *, gconstpointer, gconstpointer, GError **),
+                gconstpointer a,
+                gconstpointer b,
+                GError   **error)
+{
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!body (self, a, b, error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return exec (self, "COMMIT", error);
+}
+
+static gboolean
+add_in_transaction (KtOutbox      *self,
+                    gconstpointer  a,
+                    gconstpointer  b,
+                    GError       **error)
+{
+  const KtSyncRecord *record = a;
+  gint64 base_rev;
+
+  if (kt_outbox_has_conflict (self, record->id))
+    return update_conflict_local (self, record, error);
+
+  if (!delete_unfrozen (self, record->id, error))
+    return FALSE;
+  base_rev = MAX (max_frozen_rev (self, record->id), kt_outbox_get_known_rev (self, record->id));
+  if (record->rev <= base_rev)
+    {
+      g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_INVALID,
+                           _("This version is older than the one already shared."));
+      return FALSE;
+    }
+  return insert_entry (self, record, base_rev, error);
+}
+
+gboolean
+kt_outbox_add (KtOutbox           *self,
+               const KtSyncRecord *record,
+               GError            **error)
+{
+  g_return_val_if_fail (KT_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->id != NULL && record->body != NULL, FALSE);
+
+  return in_transaction (self, add_in_transaction, record, NULL, error);
+}
+
+static KtOutboxEntry *
+load_entry (KtOutbox *self,
+            gint64    seq,
+            GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "SELECT id, kind, rev, base_rev, case_id, updated, frozen, failure, body FROM outbox WHERE seq = ?",
+    error);
+  g_autoptr(KtOutboxEntry) entry = NULL;
+  KtSyncRecord *record;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
+                           _("The record is no longer in the sync queue."));
+      return NULL;
+    }
+  entry = g_new0 (KtOutboxEntry, 1);
+  entry->seq = seq;
+  entry->record = record = kt_sync_record_new ();
+  record->id = column_text (stmt, 0);
+  record->kind = sqlite3_column_int (stmt, 1);
+  record->rev = sqlite3_column_int64 (stmt, 2);
+  entry->base_rev = sqlite3_column_int64 (stmt, 3);
+  record->case_id = column_text (stmt, 4);
+  record->updated = sqlite3_column_int64 (stmt, 5);
+  entry->frozen = sqlite3_column_int (stmt, 6) != 0;
+  entry->failure = column_text (stmt, 7);
+  record->body = unseal (self, "outbox", record->id, record->rev,
+                         sqlite3_column_blob (stmt, 8), sqlite3_column_bytes (stmt, 8), error);
+  if (record->body == NULL || record->kind >= KT_N_KINDS)
+    {
+      if (record->body != NULL)
+        g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_TAMPERED,
+                             _("A record in the sync queue was changed outside Keukentafel."));
+      return NULL;
+    }
+  return g_steal_pointer (&entry);
+}
+
+GPtrArray *
+kt_outbox_peek (KtOutbox    *self,
+                guint        max,
+                GHashTable  *skip_ids,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "SELECT MIN(seq) AS head, id FROM outbox GROUP BY id ORDER BY head", error);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_outbox_entry_free);
+  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (stmt == NULL)
+    return NULL;
+  while (seqs->len < max && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+
+      if (skip_ids == NULL || !g_hash_table_contains (skip_ids, id))
+        g_array_append_val (seqs, seq);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      KtOutboxEntry *entry = load_entry (self, g_array_index (seqs, gint64, i), error);
+
+      if (entry == NULL)
+        return NULL;
+      g_ptr_array_add (entries, entry);
+    }
+  return g_steal_pointer (&entries);
+}
+
+static gboolean
+run_with_seq (KtOutbox   *self,
+              const char *sql,
+              gint64      seq,
+              const char *text,
+              GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (text != NULL)
+    {
+      bind_text (stmt, 1, text);
+      sqlite3_bind_int64 (stmt, 2, seq);
+    }
+  else
+    sqlite3_bind_int64 (stmt, 1, seq);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+kt_outbox_freeze (KtOutbox  *self,
+                  gint64     seq,
+                  GError   **error)
+{
+  return run_with_seq (self, "UPDATE outbox SET frozen = 1 WHERE seq = ?", seq, NULL, error);
+}
+
+gboolean
+kt_outbox_set_failure (KtOutbox    *self,
+                       gint64       seq,
+                       const char  *message,
+                       GError     **error)
+{
+  return run_with_seq (self, "UPDATE outbox SET failure = ? WHERE seq = ?", seq,
+                       message != NULL ? message : "", error);
+}
+
+static gboolean
+confirm_in_transaction (KtOutbox      *self,
+                        gconstpointer  a,
+                        gconstpointer  b,
+                        GError       **error)
+{
+  const gint64 *seq = a;
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id, rev FROM outbox WHERE seq = ?", error);
+  g_autofree char *id = NULL;
+  gint64 rev;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, *seq);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return TRUE;  /* already confirmed */
+  id = column_text (stmt, 0);
+  rev = sqlite3_column_int64 (stmt, 1);
+  if (!run_with_seq (self, "DELETE FROM outbox WHERE seq = ?", *seq, NULL, error))
+    return FALSE;
+  return kt_outbox_set_known_rev (self, id, rev, error);
+}
+
+gboolean
+kt_outbox_confirm (KtOutbox  *self,
+                   gint64     seq,
+                   GError   **error)
+{
+  return in_transaction (self, confirm_in_transaction, &seq, NULL, error);
+}
+
+static gint64
+count_where (KtOutbox   *self,
+             const char *sql,
+             const char *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, NULL);
+
+  if (stmt == NULL)
+    return 0;
+  if (id != NULL)
+    bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+guint
+kt_outbox_count (KtOutbox *self)
+{
+  return count_where (self, "SELECT COUNT(*) FROM outbox", NULL);
+}
+
+gboolean
+kt_outbox_has_pending (KtOutbox   *self,
+                       const char *id)
+{
+  return count_where (self, "SELECT COUNT(*) FROM outbox WHERE id = ?", id) > 0;
+}
+
+gint64
+kt_outbox_get_known_rev (KtOutbox   *self,
+                         const char *id)
+{
+  return count_where (self, "SELECT rev FROM known WHERE id = ?", id);
+}
+
+gboolean
+kt_outbox_set_known_rev (KtOutbox   *self,
+                         const char *id,
+                         gint64      rev,
+                         GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "INSERT INTO known (id, rev) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET rev = excluded.rev",
+    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, rev);
+  return step_done (self, stmt, error);
+}
+
+/* Conflicts */
+
+static gboolean
+write_conflict_server (KtOutbox           *self,
+                       const char         *sql,
+                       const KtSyncRecord *server,
+                       GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sealed = seal (self, "conflict-server", server->id, server->rev, server->body);
+  sqlite3_bind_int64 (stmt, 1, server->rev);
+  sqlite3_bind_int64 (stmt, 2, server->updated);
+  bind_text (stmt, 3, server->author);
+  bind_text (stmt, 4, server->team);
+  bind_bytes (stmt, 5, sealed);
+  bind_text (stmt, 6, server->id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+add_conflict_in_transaction (KtOutbox      *self,
+                             gconstpointer  a,
+                             gconstpointer  b,
+                             GError       **error)
+{
+  const gint64 *seq = a;
+  const KtSyncRecord *server = b;
+  g_autoptr(KtOutboxEntry) head = load_entry (self, *seq, error);
+  g_autoptr(sqlite3_stmt) newest = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(KtOutboxEntry) local = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (head == NULL)
+    return FALSE;
+  if (!g_str_equal (head->record->id, server->id))
+    {
+      g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_INVALID,
+                           _("The server answered about another record."));
+      return FALSE;
+    }
+  newest = prepare (self, "SELECT MAX(seq) FROM outbox WHERE id = ?", error);
+  if (newest == NULL)
+    return FALSE;
+  bind_text (newest, 1, server->id);
+  if (sqlite3_step (newest) != SQLITE_ROW)
+    return db_error (self, error);
+  local = load_entry (self, sqlite3_column_int64 (newest, 0), error);
+  if (local == NULL)
+    return FALSE;
+
+  insert = prepare (self,
+    "INSERT OR REPLACE INTO conflicts (id, kind, case_id, detected, local_rev, local_updated,"
+    " local_body, server_rev, server_updated, server_author, server_team, server_body)"
+    " VALUES (?6, ?7, ?8, ?9, ?10, ?11, ?12, ?1, ?2, ?3, ?4, ?5)", error);
+  if (insert == NULL)
+    return FALSE;
+  sealed = seal (self, "conflict-local", local->record->id, local->record->rev, local->record->body);
+  sqlite3_bind_int (insert, 7, local->record->kind);
+  bind_text (insert, 8, local->record->case_id);
+  sqlite3_bind_int64 (insert, 9, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (insert, 10, local->record->rev);
+  sqlite3_bind_int64 (insert, 11, local->record->updated);
+  bind_bytes (insert, 12, sealed);
+  g_clear_pointer (&sealed, g_bytes_unref);
+  sealed = seal (self, "conflict-server", server->id, server->rev, server->body);
+  sqlite3_bind_int64 (insert, 1, server->rev);
+  sqlite3_bind_int64 (insert, 2, server->updated);
+  bind_text (insert, 3, server->author);
+  bind_text (insert, 4, server->team);
+  bind_bytes (insert, 5, sealed);
+  bind_text (insert, 6, server->id);
+  if (!step_done (self, insert, error))
+    return FALSE;
+
+  g_clear_pointer (&newest, sqlite3_finalize);
+  newest = prepare (self, "DELETE FROM outbox WHERE id = ?", error);
+  if (newest == NULL)
+    return FALSE;
+  bind_text (newest, 1, server->id);
+  return step_done (self, newest, error);
+}
+
+gboolean
+kt_outbox_add_conflict (KtOutbox           *self,
+                        gint64              seq,
+                        const KtSyncRecord *server,
+                        GError            **error)
+{
+  return in_transaction (self, add_conflict_in_transaction, &seq, server, error);
+}
+
+gboolean
+kt_outbox_update_conflict_server (KtOutbox           *self,
+                                  const KtSyncRecord *server,
+                                  GError            **error)
+{
+  return write_conflict_server (self,
+    "UPDATE conflicts SET server_rev = ?1, server_updated = ?2, server_author = ?3,"
+    " server_team = ?4, server_body = ?5 WHERE id = ?6", server, error);
+}
+
+gboolean
+kt_outbox_has_conflict (KtOutbox   *self,
+                        const char *id)
+{
+  return count_where (self, "SELECT COUNT(*) FROM conflicts WHERE id = ?", id) > 0;
+}
+
+guint
+kt_outbox_count_conflicts (KtOutbox *self)
+{
+  return count_where (self, "SELECT COUNT(*) FROM conflicts", NULL);
+}
+
+GPtrArray *
+kt_outbox_list_conflicts (KtOutbox  *self,
+                          GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "SELECT id, kind, case_id, detected, local_rev, local_updated, local_body, server_rev,"
+    " server_updated, server_author, server_team, server_body FROM conflicts ORDER BY detected, id",
+    error);
+  g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_conflict_free);
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(KtSyncConflict) conflict = g_new0 (KtSyncConflict, 1);
+      KtSyncRecord *local = conflict->local = kt_sync_record_new ();
+      KtSyncRecord *server = conflict->server = kt_sync_record_new ();
+
+      conflict->id = column_text (stmt, 0);
+      local->id = g_strdup (conflict->id);
+      server->id = g_strdup (conflict->id);
+      local->kind = server->kind = sqlite3_column_int (stmt, 1);
+      local->case_id = column_text (stmt, 2);
+      server->case_id = column_text (stmt, 2);
+      conflict->detected = sqlite3_column_int64 (stmt, 3);
+      local->rev = sqlite3_column_int64 (stmt, 4);
+      local->updated = sqlite3_column_int64 (stmt, 5);
+      local->body = unseal (self, "conflict-local", local->id, local->rev,
+                            sqlite3_column_blob (stmt, 6), sqlite3_column_bytes (stmt, 6), error);
+      server->rev = sqlite3_column_int64 (stmt, 7);
+      server->updated = sqlite3_column_int64 (stmt, 8);
+      server->author = column_text (stmt, 9);
+      server->team = column_text (stmt, 10);
+      server->body = unseal (self, "conflict-server", server->id, server->rev,
+                             sqlite3_column_blob (stmt, 11), sqlite3_column_bytes (stmt, 11), error);
+      if (local->body == NULL || server->body == NULL)
+        return NULL;
+      g_ptr_array_add (conflicts, g_steal_pointer (&conflict));
+    }
+  return g_steal_pointer (&conflicts);
+}
+
+static gboolean
+resolve_in_transaction (KtOutbox      *self,
+                        gconstpointer  a,
+                        gconstpointer  b,
+                        GError       **error)
+{
+  const KtSyncRecord *merged = a;
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT server_rev FROM conflicts WHERE id = ?", error);
+  gint64 server_rev;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, merged->id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
+                           _("This conflict was already resolved."));
+      return FALSE;
+    }
+  server_rev = sqlite3_column_int64 (stmt, 0);
+  if (merged->rev <= server_rev)
+    {
+      g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_INVALID,
+                           _("This version is older than the one already shared."));
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "DELETE FROM conflicts WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, merged->id);
+  if (!step_done (self, stmt, error) ||
+      !kt_outbox_set_known_rev (self, merged->id, server_rev, error) ||
+      !delete_unfrozen (self, merged->id, error))
+    return FALSE;
+  return insert_entry (self, merged, server_rev, error);
+}
+
+gboolean
+kt_outbox_resolve_conflict (KtOutbox           *self,
+                            const KtSyncRecord *merged,
+                            GError            **error)
+{
+  return in_transaction (self, resolve_in_transaction, merged, NULL, error);
+}
+
+/* Meta */
+
+char *
+kt_outbox_get_meta (KtOutbox   *self,
+                    const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return column_text (stmt, 0);
+}
+
+gboolean
+kt_outbox_set_meta (KtOutbox   *self,
+                    const char *key,
+                    const char *value,
+                    GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (value == NULL)
+    stmt = prepare (self, "DELETE FROM meta WHERE key = ?", error);
+  else
+    stmt = prepare (self,
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  if (value != NULL)
+    bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
+}

@@ -1,0 +1,118 @@
+/* kt-outbox.h: KtOutbox, the sync client's encrypted bookkeeping
+ *
+ * The records waiting to be pushed, the conflicts waiting for the user
+ * (both versions), the server revision each record is based on, and the pull
+ * cursor.  Kept in its own SQLite file beside the store; every record body is
+ * sealed with XChaCha20-Poly1305 under a 256-bit key the caller provides,
+ * bound to its table, id and revision.  An entry leaves the outbox only when
+ * the server confirmed it.  Used from one thread at a time.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kt-sync-conflict.h"
+
+G_BEGIN_DECLS
+
+#define KT_OUTBOX_KEY_SIZE 32
+
+#define KT_OUTBOX_ERROR (kt_outbox_error_quark ())
+GQuark kt_outbox_error_quark (void);
+
+typedef enum {
+  KT_OUTBOX_ERROR_IO,
+  KT_OUTBOX_ERROR_WRONG_KEY,   /* the key does not open this outbox */
+  KT_OUTBOX_ERROR_TAMPERED,    /* a sealed body failed authentication */
+  KT_OUTBOX_ERROR_INVALID,     /* a record older than what it would replace */
+  KT_OUTBOX_ERROR_NOT_FOUND,
+} KtOutboxError;
+
+/* One record waiting to be pushed. */
+typedef struct {
+  gint64        seq;
+  KtSyncRecord *record;
+  gint64        base_rev;     /* the server revision it replaces (0: new) */
+  gboolean      frozen;       /* a push of it has started */
+  char         *failure;      /* why the server refused it last time, or NULL */
+} KtOutboxEntry;
+
+void kt_outbox_entry_free (KtOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtOutboxEntry, kt_outbox_entry_free)
+
+#define KT_TYPE_OUTBOX (kt_outbox_get_type ())
+G_DECLARE_FINAL_TYPE (KtOutbox, kt_outbox, KT, OUTBOX, GObject)
+
+/* Opens or creates the outbox at @path with @key (KT_OUTBOX_KEY_SIZE bytes). */
+KtOutbox      *kt_outbox_open          (const char    *path,
+                                        const guint8  *key,
+                                        GError       **error);
+
+/* Queues @record.  An unsent older revision of it is replaced; one being sent
+ * stays and @record follows it.  While the record is in conflict, @record
+ * becomes the conflict's local version instead. */
+gboolean       kt_outbox_add           (KtOutbox           *self,
+                                        const KtSyncRecord *record,
+                                        GError            **error);
+/* Up to @max entries to push next, oldest first, one per record, none of a
+ * record in @skip_ids (may be NULL) (element-type KtOutboxEntry). */
+GPtrArray     *kt_outbox_peek          (KtOutbox    *self,
+                                        guint        max,
+                                        GHashTable  *skip_ids,
+                                        GError     **error);
+gboolean       kt_outbox_freeze        (KtOutbox    *self,
+                                        gint64       seq,
+                                        GError     **error);
+/* The server stored entry @seq: it leaves the outbox. */
+gboolean       kt_outbox_confirm       (KtOutbox    *self,
+                                        gint64       seq,
+                                        GError     **error);
+gboolean       kt_outbox_set_failure   (KtOutbox    *self,
+                                        gint64       seq,
+                                        const char  *message,
+                                        GError     **error);
+guint          kt_outbox_count         (KtOutbox    *self);
+gboolean       kt_outbox_has_pending   (KtOutbox    *self,
+                                        const char  *id);
+
+/* The server revision the local copy of @id is based on (0: none). */
+gint64         kt_outbox_get_known_rev (KtOutbox    *self,
+                                        const char  *id);
+gboolean       kt_outbox_set_known_rev (KtOutbox    *self,
+                                        const char  *id,
+                                        gint64       rev,
+                                        GError     **error);
+
+/* Entry @seq met @server on the server: all queued revisions of the record
+ * leave the outbox and the newest of them is kept beside @server. */
+gboolean       kt_outbox_add_conflict  (KtOutbox           *self,
+                                        gint64              seq,
+                                        const KtSyncRecord *server,
+                                        GError            **error);
+/* A newer server copy for a record already in conflict. */
+gboolean       kt_outbox_update_conflict_server (KtOutbox           *self,
+                                                 const KtSyncRecord *server,
+                                                 GError            **error);
+gboolean       kt_outbox_has_conflict  (KtOutbox    *self,
+                                        const char  *id);
+guint          kt_outbox_count_conflicts (KtOutbox  *self);
+/* (element-type KtSyncConflict) */
+GPtrArray     *kt_outbox_list_conflicts (KtOutbox   *self,
+                                         GError    **error);
+/* Replaces the conflict of @merged's id with @merged, queued on top of the
+ * server's copy; @merged->rev must be above the server's. */
+gboolean       kt_outbox_resolve_conflict (KtOutbox           *self,
+                                           const KtSyncRecord *merged,
+                                           GError            **error);
+
+/* Small plain settings: cursor, server address, username.  Never client data. */
+char          *kt_outbox_get_meta      (KtOutbox    *self,
+                                        const char  *key);
+gboolean       kt_outbox_set_meta      (KtOutbox    *self,
+                                        const char  *key,
+                                        const char  *value,
+                                        GError     **error);
+
+G_END_DECLS

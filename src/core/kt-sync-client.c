@@ -1,0 +1,1650 @@
+/* kt-sync-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-sync-client"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+#include <libsoup/soup.h>
+#include <sodium.h>
+
+#include "kt-sync-client.h"
+
+/* Entries loaded from the outbox at a time; a round resumes after the last
+ * confirmed one, so a large backlog never starts over. */
+#define PUSH_CHUNK 64
+/* Pushes in flight at once. */
+#define PUSH_CONCURRENCY 4
+#define READ_CHUNK 65536
+#define DEFAULT_TIMEOUT 20
+#define DEFAULT_INTERVAL (5 * 60)
+#define BACKOFF_BASE_MS 2000
+#define BACKOFF_MAX_MS (10 * 60 * 1000)
+
+G_DEFINE_ENUM_TYPE (KtSyncStatus, kt_sync_status,
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SIGNED_OUT, "signed-out"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_IDLE, "idle"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SYNCING, "syncing"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SYNCED, "synced"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_OFFLINE, "offline"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_NEEDS_SIGN_IN, "needs-sign-in"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_ERROR, "error"))
+
+static const SecretSchema token_schema = {
+  "nl.wijkteam.Keukentafel.Token", SECRET_SCHEMA_NONE,
+  {
+    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "device", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+static const SecretSchema outbox_key_schema = {
+  "nl.wijkteam.Keukentafel.SyncKey", SECRET_SCHEMA_NONE,
+  {
+    { "path", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+struct _KtSyncClient
+{
+  GObject          parent_instance;
+
+  char            *state_path;
+  KtOutbox        *outbox;
+  SoupSession     *session;
+  GNetworkMonitor *monitor;
+  GCancellable    *cancellable;
+
+  char            *server_url;
+  char            *username;
+  char            *display_name;
+  char            *token;
+
+  KtSyncStatus     status;
+  char            *status_message;
+  gint64           last_synced;
+
+  guint            interval;
+  guint            failures;
+  guint            retry_source;
+  guint            periodic_source;
+  guint            soon_source;
+  gulong           network_handler;
+  gboolean         started;
+
+  GTask           *round;           /* the running round */
+  GPtrArray       *round_waiters;   /* callers served by the running round */
+  GPtrArray       *next_waiters;    /* callers waiting for the next one */
+  gboolean         again;
+};
+
+G_DEFINE_FINAL_TYPE (KtSyncClient, kt_sync_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATUS,
+  PROP_STATUS_MESSAGE,
+  PROP_LAST_SYNCED,
+  PROP_N_PENDING,
+  PROP_N_CONFLICTS,
+  PROP_SIGNED_IN,
+  PROP_USERNAME,
+  PROP_DISPLAY_NAME,
+  PROP_SERVER_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  RECORD_RECEIVED,
+  RECORD_PUSHED,
+  RECORD_FAILED,
+  CONFLICT_DETECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void run_round (KtSyncClient *self);
+
+/* Status */
+
+static void
+set_status (KtSyncClient *self,
+            KtSyncStatus  status,
+            const char   *message)
+{
+  gboolean message_changed = g_strcmp0 (message, self->status_message) != 0;
+
+  if (message_changed)
+    {
+      g_free (self->status_message);
+      self->status_message = g_strdup (message);
+    }
+  if (self->status != status)
+    {
+      self->status = status;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+    }
+  if (message_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_MESSAGE]);
+}
+
+static void
+notify_counts (KtSyncClient *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CONFLICTS]);
+}
+
+static void
+wipe_token (KtSyncClient *self)
+{
+  if (self->token != NULL)
+    {
+      sodium_memzero (self->token, strlen (self->token));
+      g_clear_pointer (&self->token, g_free);
+    }
+}
+
+/* Errors */
+
+static GError *
+classify_error (const GError *error)
+{
+  /* libsoup re-sends a request whose connection broke midway without its
+   * body; the server then cannot read it.  For the user: a broken connection. */
+  if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_GARBLED_REQUEST))
+    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED,
+                                _("The connection to the server broke off. Keukentafel will try again."));
+  if (error->domain == KT_SYNC_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TLS_UNTRUSTED,
+                                _("The server’s certificate is not trusted, so Keukentafel did not "
+                                  "connect. Check the server address or ask your administrator."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TIMEOUT,
+                                _("The server is answering too slowly. Keukentafel will try again."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+      error->domain == G_RESOLVER_ERROR)
+    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
+                                _("The server cannot be reached. Keukentafel will try again."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
+    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_OFFLINE,
+                                _("There is no network connection."));
+  if (error->domain == SOUP_SESSION_ERROR &&
+      (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING ||
+       error->code == SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS ||
+       error->code == SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+                                _("The server sent an answer that cannot be read. Keukentafel will try again."));
+  return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED,
+                              _("The connection to the server broke off. Keukentafel will try again."));
+}
+
+/* HTTP */
+
+typedef struct {
+  KtSyncEndpoint  endpoint;
+  char           *method;
+  char           *uri;
+  GBytes         *request_body;
+  char           *if_match;
+  gboolean        retried;
+  SoupMessage    *message;
+  GInputStream   *stream;
+  GByteArray     *body;
+  gsize           max_size;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->message);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_clear_pointer (&request->request_body, g_bytes_unref);
+  g_free (request->method);
+  g_free (request->uri);
+  g_free (request->if_match);
+  g_free (request);
+}
+
+static void request_send (GTask *task);
+
+static void
+request_fail (GTask  *task,
+              GError *error)
+{
+  Request *request = g_task_get_task_data (task);
+  GError *classified = classify_error (error);
+
+  g_error_free (error);
+  /* A kept-alive connection the server had closed breaks the first try;
+   * every request is idempotent, so it is sent once more. */
+  if (g_error_matches (classified, KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED) &&
+      !request->retried && !g_task_return_error_if_cancelled (task))
+    {
+      request->retried = TRUE;
+      g_error_free (classified);
+      request_send (task);
+      return;
+    }
+  g_task_return_error (task, classified);
+  g_object_unref (task);
+}
+
+static void
+request_parse (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
+  GError *error = NULL;
+  KtSyncResponse *response = kt_sync_response_parse (request->endpoint,
+                                                     soup_message_get_status (request->message),
+                                                     body, &error);
+
+  if (response == NULL)
+    request_fail (task, error);
+  else
+    {
+      g_task_return_pointer (task, response, (GDestroyNotify) kt_sync_response_free);
+      g_object_unref (task);
+    }
+}
+
+static void read_more (GTask *task);
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (chunk == NULL)
+    {
+      request_fail (task, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      g_input_stream_close (request->stream, NULL, NULL);
+      request_parse (task);
+      return;
+    }
+  g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  if (request->body->len > request->max_size)
+    {
+      g_input_stream_close (request->stream, NULL, NULL);
+      request_fail (task, g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                                               _("The server sent a larger answer than allowed.")));
+      return;
+    }
+  read_more (task);
+}
+
+static void
+read_more (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_read, task);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+  GError *error = NULL;
+  SoupMessageHeaders *headers;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (request->stream == NULL)
+    {
+      request_fail (task, error);
+      return;
+    }
+  headers = soup_message_get_response_headers (request->message);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) request->max_size)
+    {
+      g_input_stream_close (request->stream, NULL, NULL);
+      request_fail (task, g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                                               _("The server sent a larger answer than allowed.")));
+      return;
+    }
+  request->body = g_byte_array_new ();
+  read_more (task);
+}
+
+static void
+request_send (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  g_clear_object (&request->message);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  request->message = soup_message_new (request->method, request->uri);
+  if (request->message == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
+                               _("The server address is not valid."));
+      g_object_unref (task);
+      return;
+    }
+  headers = soup_message_get_request_headers (request->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (self->token != NULL && request->endpoint != KT_SYNC_ENDPOINT_LOGIN)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
+      soup_message_headers_replace (headers, "Authorization", bearer);
+      sodium_memzero (bearer, strlen (bearer));
+    }
+  if (request->if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", request->if_match);
+  if (request->request_body != NULL)
+    soup_message_set_request_body_from_bytes (request->message, "application/json",
+                                              request->request_body);
+  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), on_sent, task);
+}
+
+/* Sends @method @path (below /api/v1) with @body (may be NULL). */
+static void
+request_async (KtSyncClient        *self,
+               KtSyncEndpoint       endpoint,
+               const char          *method,
+               const char          *path,
+               GBytes              *body,
+               const char          *if_match,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, request_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  request->endpoint = endpoint;
+  request->max_size = kt_sync_endpoint_max_size (endpoint);
+  request->method = g_strdup (method);
+  request->uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
+  request->request_body = body != NULL ? g_bytes_ref (body) : NULL;
+  request->if_match = g_strdup (if_match);
+  request_send (task);
+}
+
+static KtSyncResponse *
+request_finish (KtSyncClient  *self,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Server addresses */
+
+static char *
+normalize_server_url (const char  *server_url,
+                      GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  g_autofree char *text = NULL;
+
+  if (uri == NULL || host == NULL || host[0] == '\0' ||
+      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
+    {
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
+                           _("The server address is not valid. It looks like https://wijkteam.example.nl."));
+      return NULL;
+    }
+  if (g_str_equal (scheme, "http"))
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+      if (!g_str_equal (host, "localhost") &&
+          (address == NULL || !g_inet_address_get_is_loopback (address)))
+        {
+          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_INSECURE,
+                               _("Keukentafel only connects to a server over a secure connection "
+                                 "(an address starting with https://)."));
+          return NULL;
+        }
+    }
+  text = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+  while (g_str_has_suffix (text, "/"))
+    text[strlen (text) - 1] = '\0';
+  return g_steal_pointer (&text);
+}
+
+/* Opening */
+
+typedef struct {
+  KtOutbox *outbox;
+  char     *server_url;
+  char     *username;
+  char     *display_name;
+  char     *token;
+} OpenResult;
+
+static void
+open_result_free (OpenResult *result)
+{
+  g_clear_object (&result->outbox);
+  g_free (result->server_url);
+  g_free (result->username);
+  g_free (result->display_name);
+  if (result->token != NULL)
+    {
+      sodium_memzero (result->token, strlen (result->token));
+      g_free (result->token);
+    }
+  g_free (result);
+}
+
+static guint8 *
+outbox_key (const char    *path,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *encoded = secret_password_lookup_sync (&outbox_key_schema, cancellable,
+                                                          &local_error, "path", path, NULL);
+  guint8 *key = sodium_malloc (KT_OUTBOX_KEY_SIZE);
+  size_t len = 0;
+
+  if (local_error != NULL)
+    {
+      sodium_free (key);
+      g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
+                   _("The keyring could not be opened: %s"), local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  if (encoded != NULL)
+    {
+      if (sodium_base642bin (key, KT_OUTBOX_KEY_SIZE, encoded, strlen (encoded), NULL, &len,
+                             NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+          len != KT_OUTBOX_KEY_SIZE)
+        len = 0;
+      sodium_memzero (encoded, strlen (encoded));
+    }
+  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      char text[sodium_base64_ENCODED_LEN (KT_OUTBOX_KEY_SIZE, sodium_base64_VARIANT_ORIGINAL)];
+
+      randombytes_buf (key, KT_OUTBOX_KEY_SIZE);
+      sodium_bin2base64 (text, sizeof text, key, KT_OUTBOX_KEY_SIZE, sodium_base64_VARIANT_ORIGINAL);
+      if (secret_password_store_sync (&outbox_key_schema, SECRET_COLLECTION_DEFAULT,
+                                      "Keukentafel sync queue key", text, cancellable,
+                                      error, "path", path, NULL))
+        len = KT_OUTBOX_KEY_SIZE;
+      sodium_memzero (text, sizeof text);
+      if (len == 0)
+        {
+          sodium_free (key);
+          return NULL;
+        }
+    }
+  if (len != KT_OUTBOX_KEY_SIZE)
+    {
+      sodium_free (key);
+      g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_WRONG_KEY,
+                           _("The key of the sync queue is missing from the keyring. "
+                             "Nothing was changed."));
+      return NULL;
+    }
+  return key;
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  KtSyncClient *self = source_object;
+  OpenResult *result = g_new0 (OpenResult, 1);
+  GError *error = NULL;
+  guint8 *key = outbox_key (self->state_path, cancellable, &error);
+
+  if (key != NULL)
+    {
+      result->outbox = kt_outbox_open (self->state_path, key, &error);
+      sodium_free (key);
+    }
+  if (result->outbox == NULL)
+    {
+      open_result_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  result->server_url = kt_outbox_get_meta (result->outbox, "server_url");
+  result->username = kt_outbox_get_meta (result->outbox, "username");
+  result->display_name = kt_outbox_get_meta (result->outbox, "display_name");
+  if (result->server_url != NULL && result->username != NULL)
+    result->token = secret_password_lookup_sync (&token_schema, cancellable, NULL,
+                                                 "server", result->server_url,
+                                                 "username", result->username,
+                                                 "device", self->state_path, NULL);
+  g_task_return_pointer (task, result, (GDestroyNotify) open_result_free);
+}
+
+void
+kt_sync_client_open_async (KtSyncClient        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_sync_client_open_async);
+  g_task_run_in_thread (task, open_thread);
+}
+
+gboolean
+kt_sync_client_open_finish (KtSyncClient  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  OpenResult *opened = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (opened == NULL)
+    return FALSE;
+  g_set_object (&self->outbox, opened->outbox);
+  g_free (self->server_url);
+  self->server_url = g_steal_pointer (&opened->server_url);
+  g_free (self->username);
+  self->username = g_steal_pointer (&opened->username);
+  g_free (self->display_name);
+  self->display_name = g_steal_pointer (&opened->display_name);
+  wipe_token (self);
+  self->token = g_steal_pointer (&opened->token);
+  open_result_free (opened);
+
+  if (self->token != NULL)
+    set_status (self, KT_SYNC_STATUS_IDLE, NULL);
+  else if (self->username != NULL && kt_outbox_get_meta (self->outbox, "signed_out") == NULL)
+    set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN,
+                _("Sign in again to sync."));
+  else
+    set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+  notify_counts (self);
+  return TRUE;
+}
+
+/* Sign in and out */
+
+typedef struct {
+  char *server_url;
+  char *username;
+  char *token;
+  char *display_name;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->server_url);
+  g_free (sign_in->username);
+  if (sign_in->token != NULL)
+    sodium_memzero (sign_in->token, strlen (sign_in->token));
+  g_free (sign_in->token);
+  g_free (sign_in->display_name);
+  g_free (sign_in);
+}
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  g_autofree char *old_url = g_strdup (self->server_url);
+  g_autofree char *old_user = g_strdup (self->username);
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
+                               _("The sign-in could not be kept in the keyring: %s"),
+                               error->message);
+      g_error_free (error);
+      return;
+    }
+  /* Another account or server: pull everything it may read from the start. */
+  if (g_strcmp0 (old_url, sign_in->server_url) != 0 || g_strcmp0 (old_user, sign_in->username) != 0)
+    kt_outbox_set_meta (self->outbox, "cursor", NULL, NULL);
+  if (!kt_outbox_set_meta (self->outbox, "server_url", sign_in->server_url, &error) ||
+      !kt_outbox_set_meta (self->outbox, "username", sign_in->username, &error) ||
+      !kt_outbox_set_meta (self->outbox, "display_name", sign_in->display_name, &error) ||
+      !kt_outbox_set_meta (self->outbox, "signed_out", NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_free (self->server_url);
+  self->server_url = g_steal_pointer (&sign_in->server_url);
+  g_free (self->username);
+  self->username = g_steal_pointer (&sign_in->username);
+  g_free (self->display_name);
+  self->display_name = g_steal_pointer (&sign_in->display_name);
+  wipe_token (self);
+  self->token = g_steal_pointer (&sign_in->token);
+  self->failures = 0;
+  set_status (self, KT_SYNC_STATUS_IDLE, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+  if (self->started)
+    kt_sync_client_sync_soon (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_login_answered (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(KtSyncResponse) response = request_finish (self, result, &error);
+  g_autofree char *label = NULL;
+
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sign_in->token = g_steal_pointer (&response->token);
+  sign_in->display_name = g_strdup (response->user->display_name != NULL
+                                    ? response->user->display_name : response->user->username);
+  g_free (sign_in->username);
+  sign_in->username = g_strdup (response->user->username);
+  label = g_strdup_printf ("Keukentafel: %s", sign_in->server_url);
+  secret_password_store (&token_schema, SECRET_COLLECTION_DEFAULT, label, sign_in->token,
+                         g_task_get_cancellable (task), on_token_stored, g_object_ref (task),
+                         "server", sign_in->server_url, "username", sign_in->username,
+                         "device", self->state_path, NULL);
+}
+
+static GBytes *
+login_body (const char *username,
+            const char *password)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gsize len = 0;
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_with_free_func (text, len, (GDestroyNotify) g_free, text);
+}
+
+void
+kt_sync_client_sign_in_async (KtSyncClient        *self,
+                              const char          *server_url,
+                              const char          *username,
+                              const char          *password,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SignIn *sign_in = g_new0 (SignIn, 1);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *saved_url = NULL;
+  g_autofree char *saved_token = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (self->outbox != NULL);
+
+  g_task_set_source_tag (task, kt_sync_client_sign_in_async);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  sign_in->server_url = normalize_server_url (server_url, &error);
+  sign_in->username = g_strdup (username);
+  if (sign_in->server_url == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (username == NULL || username[0] == '\0' || password == NULL || password[0] == '\0')
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_UNAUTHORIZED,
+                               _("Fill in your username and password."));
+      return;
+    }
+
+  /* The request goes to the new address without the old token. */
+  body = login_body (username, password);
+  saved_url = g_steal_pointer (&self->server_url);
+  saved_token = g_steal_pointer (&self->token);
+  self->server_url = g_strdup (sign_in->server_url);
+  request_async (self, KT_SYNC_ENDPOINT_LOGIN, "POST", "/login", body, NULL, cancellable,
+                 on_login_answered, g_object_ref (task));
+  g_free (self->server_url);
+  self->server_url = g_steal_pointer (&saved_url);
+  self->token = g_steal_pointer (&saved_token);
+}
+
+gboolean
+kt_sync_client_sign_in_finish (KtSyncClient  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Forgets the token here and in the keyring; the account stays known. */
+static void
+forget_token (KtSyncClient *self)
+{
+  /* Synchronous, so no later start can still find the dead token. */
+  if (self->server_url != NULL && self->username != NULL)
+    secret_password_clear_sync (&token_schema, NULL, NULL,
+                                "server", self->server_url, "username", self->username,
+                                "device", self->state_path, NULL);
+  wipe_token (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+}
+
+static void
+on_token_cleared (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_logout_answered (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  g_autoptr(KtSyncResponse) response = request_finish (self, result, NULL);
+
+  /* Revoking on the server is a courtesy: the token leaves the device anyway. */
+  secret_password_clear (&token_schema, NULL, on_token_cleared, g_object_ref (task),
+                         "server", self->server_url, "username", self->username,
+                         "device", self->state_path, NULL);
+  wipe_token (self);
+  kt_outbox_set_meta (self->outbox, "signed_out", "1", NULL);
+  set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+}
+
+void
+kt_sync_client_sign_out_async (KtSyncClient        *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_sync_client_sign_out_async);
+  if (self->server_url == NULL || self->username == NULL)
+    {
+      set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->token == NULL)
+    {
+      on_logout_answered (NULL, NULL, g_steal_pointer (&task));
+      return;
+    }
+  request_async (self, KT_SYNC_ENDPOINT_LOGOUT, "POST", "/logout", NULL, NULL, cancellable,
+                 on_logout_answered, g_steal_pointer (&task));
+}
+
+gboolean
+kt_sync_client_sign_out_finish (KtSyncClient  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Sharing */
+
+gboolean
+kt_sync_client_share (KtSyncClient  *self,
+                      GBytes        *body,
+                      GError       **error)
+{
+  g_autoptr(KtSyncRecord) record = NULL;
+
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (self->outbox != NULL, FALSE);
+
+  record = kt_sync_record_new_for_body (body, error);
+  if (record == NULL || !kt_outbox_add (self->outbox, record, error))
+    return FALSE;
+  notify_counts (self);
+  if (self->started)
+    kt_sync_client_sync_soon (self);
+  return TRUE;
+}
+
+/* A sync round */
+
+typedef struct {
+  GHashTable *skip_ids;       /* records the server refused this round */
+  GPtrArray  *batch;          /* (element-type KtOutboxEntry) */
+  guint       next;
+  guint       in_flight;
+  GError     *fatal;
+  guint       n_refused;
+  char       *refusal;        /* the first refusal's reason */
+} Round;
+
+static void
+round_free (Round *round)
+{
+  g_clear_pointer (&round->skip_ids, g_hash_table_unref);
+  g_clear_pointer (&round->batch, g_ptr_array_unref);
+  g_clear_error (&round->fatal);
+  g_free (round->refusal);
+  g_free (round);
+}
+
+static void push_fill (GTask *task);
+static void pull_next (GTask *task);
+
+static void
+round_fail (GTask  *task,
+            GError *error)
+{
+  Round *round = g_task_get_task_data (task);
+
+  if (round->fatal == NULL)
+    round->fatal = error;
+  else
+    g_error_free (error);
+}
+
+typedef struct {
+  GTask         *task;
+  KtOutboxEntry *entry;
+} Push;
+
+static gboolean
+is_refusal (const GError *error)
+{
+  return g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE);
+}
+
+static void
+handle_push_answer (GTask          *task,
+                    KtOutboxEntry  *entry,
+                    KtSyncResponse *response,
+                    GError         *error)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  KtSyncRecord *record = entry->record;
+  GError *local_error = NULL;
+
+  if (response == NULL && is_refusal (error))
+    {
+      /* This record stays queued with its reason; the others go on. */
+      kt_outbox_set_failure (self->outbox, entry->seq, error->message, NULL);
+      g_hash_table_add (round->skip_ids, g_strdup (record->id));
+      if (round->n_refused++ == 0)
+        round->refusal = g_strdup (error->message);
+      g_signal_emit (self, signals[RECORD_FAILED], 0, record->id, error->message);
+      g_error_free (error);
+      return;
+    }
+  if (response == NULL)
+    {
+      round_fail (task, error);
+      return;
+    }
+  if (!g_str_equal (response->record->id, record->id) ||
+      (!response->conflict && response->record->rev != record->rev))
+    {
+      round_fail (task, g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+                                             _("The server sent an answer that cannot be read. "
+                                               "Keukentafel will try again.")));
+      return;
+    }
+  if (response->conflict)
+    {
+      if (!kt_outbox_add_conflict (self->outbox, entry->seq, response->record, &local_error))
+        {
+          round_fail (task, local_error);
+          return;
+        }
+      g_signal_emit (self, signals[CONFLICT_DETECTED], 0, record->id);
+      return;
+    }
+  if (!kt_outbox_confirm (self->outbox, entry->seq, &local_error))
+    {
+      round_fail (task, local_error);
+      return;
+    }
+  g_signal_emit (self, signals[RECORD_PUSHED], 0, record->id, record->rev);
+}
+
+static void
+on_pushed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Push *push = user_data;
+  KtSyncClient *self = KT_SYNC_CLIENT (source);
+  Round *round = g_task_get_task_data (push->task);
+  GError *error = NULL;
+  KtSyncResponse *response = request_finish (self, result, &error);
+
+  round->in_flight--;
+  handle_push_answer (push->task, push->entry, response, error);
+  g_clear_pointer (&response, kt_sync_response_free);
+  push_fill (push->task);
+  g_object_unref (push->task);
+  g_free (push);
+}
+
+static void
+push_one (GTask         *task,
+          KtOutboxEntry *entry)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("/records/%s", entry->record->id);
+  g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", entry->base_rev);
+  g_autoptr(GBytes) body = kt_sync_record_encode (entry->record);
+  GError *error = NULL;
+  Push *push;
+
+  /* Frozen: later edits queue behind this revision instead of replacing it. */
+  if (!entry->frozen && !kt_outbox_freeze (self->outbox, entry->seq, &error))
+    {
+      round_fail (task, error);
+      return;
+    }
+  push = g_new0 (Push, 1);
+  push->task = g_object_ref (task);
+  push->entry = entry;
+  round->in_flight++;
+  request_async (self, KT_SYNC_ENDPOINT_PUT_RECORD, "PUT", path, body, if_match,
+                 g_task_get_cancellable (task), on_pushed, push);
+}
+
+static void
+push_fill (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  while (round->fatal == NULL && round->batch != NULL &&
+         round->in_flight < PUSH_CONCURRENCY && round->next < round->batch->len)
+    push_one (task, g_ptr_array_index (round->batch, round->next++));
+
+  if (round->in_flight > 0)
+    return;
+  notify_counts (self);
+  if (round->fatal != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&round->fatal));
+      g_object_unref (task);
+      return;
+    }
+  if (round->batch != NULL && round->next < round->batch->len)
+    return;
+
+  /* The next chunk: whatever is still queued, after every confirmed one. */
+  g_clear_pointer (&round->batch, g_ptr_array_unref);
+  round->next = 0;
+  round->batch = kt_outbox_peek (self->outbox, PUSH_CHUNK, round->skip_ids, &error);
+  if (round->batch == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (round->batch->len == 0)
+    {
+      pull_next (task);
+      return;
+    }
+  push_fill (task);
+}
+
+static void
+handle_pulled (KtSyncClient *self,
+               KtSyncRecord *record,
+               GError      **error)
+{
+  if (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id))
+    return;   /* what we pushed ourselves, or older */
+  if (kt_outbox_has_conflict (self->outbox, record->id))
+    {
+      kt_outbox_update_conflict_server (self->outbox, record, error);
+      return;
+    }
+  if (kt_outbox_has_pending (self->outbox, record->id))
+    return;   /* the push meets it as a conflict; never overwrite local work */
+  if (!kt_outbox_set_known_rev (self->outbox, record->id, record->rev, error))
+    return;
+  g_signal_emit (self, signals[RECORD_RECEIVED], 0, record);
+}
+
+static void
+on_changes (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtSyncClient *self = KT_SYNC_CLIENT (source);
+  GError *error = NULL;
+  g_autoptr(KtSyncResponse) response = request_finish (self, result, &error);
+
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  for (guint i = 0; i < response->records->len && error == NULL; i++)
+    handle_pulled (self, g_ptr_array_index (response->records, i), &error);
+  if (error == NULL)
+    kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (response->more && response->records->len > 0)
+    {
+      pull_next (task);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+pull_next (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  g_autofree char *cursor = kt_outbox_get_meta (self->outbox, "cursor");
+  g_autofree char *escaped = g_uri_escape_string (cursor != NULL ? cursor : "", NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=%d", escaped,
+                                           KT_SYNC_CHANGES_LIMIT);
+
+  request_async (self, KT_SYNC_ENDPOINT_CHANGES, "GET", path, NULL, NULL,
+                 g_task_get_cancellable (task), on_changes, task);
+}
+
+static void
+on_reachable (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_OFFLINE,
+                                       _("There is no network connection."));
+        }
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  push_fill (task);
+}
+
+static guint
+backoff_delay_ms (KtSyncClient *self)
+{
+  guint shift = MIN (self->failures, 12);
+  guint64 delay = MIN ((guint64) BACKOFF_BASE_MS << shift, BACKOFF_MAX_MS);
+
+  /* Equal jitter: half fixed, half random, so devices do not retry in step. */
+  return delay / 2 + g_random_int_range (0, delay / 2 + 1);
+}
+
+static gboolean
+on_retry (gpointer user_data)
+{
+  KtSyncClient *self = user_data;
+
+  self->retry_source = 0;
+  run_round (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (KtSyncClient *self)
+{
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (!self->started)
+    return;
+  self->retry_source = g_timeout_add (backoff_delay_ms (self), on_retry, self);
+}
+
+static void
+finish_waiters (KtSyncClient *self,
+                const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->round_waiters);
+
+  self->round_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter, TRUE);
+    }
+}
+
+static void
+on_round_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KtSyncClient *self = KT_SYNC_CLIENT (source);
+  Round *round = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refusal = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  if (error == NULL && round->n_refused > 0)
+    {
+      refusal = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u record could not be sent: %s",
+                                              "%u records could not be sent: %s",
+                                              round->n_refused),
+                                 round->n_refused, round->refusal);
+    }
+  g_clear_object (&self->round);
+
+  if (error == NULL)
+    {
+      self->failures = 0;
+      self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+      if (refusal != NULL)
+        {
+          set_status (self, KT_SYNC_STATUS_ERROR, refusal);
+          error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST, refusal);
+        }
+      else
+        set_status (self, KT_SYNC_STATUS_SYNCED, NULL);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_status (self, KT_SYNC_STATUS_IDLE, NULL);
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN))
+    {
+      g_autofree char *signed_out = self->outbox != NULL
+                                    ? kt_outbox_get_meta (self->outbox, "signed_out") : NULL;
+
+      if (self->username != NULL && signed_out == NULL)
+        set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN, _("Sign in again to sync."));
+      else
+        set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
+    }
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_UNAUTHORIZED))
+    {
+      /* Expired or revoked: the token is useless now; the outbox waits. */
+      forget_token (self);
+      set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN, error->message);
+    }
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_OFFLINE))
+    {
+      self->failures++;
+      set_status (self, KT_SYNC_STATUS_OFFLINE, error->message);
+    }
+  else
+    {
+      self->failures++;
+      set_status (self, KT_SYNC_STATUS_ERROR, error->message);
+      schedule_retry (self);
+    }
+  notify_counts (self);
+  finish_waiters (self, error);
+
+  if (self->next_waiters->len > 0 || self->again)
+    run_round (self);
+}
+
+static void
+run_round (KtSyncClient *self)
+{
+  Round *round;
+  GTask *task;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GSocketConnectable) connectable = NULL;
+
+  if (self->round != NULL)
+    {
+      self->again = TRUE;
+      return;
+    }
+  self->again = FALSE;
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_ptr_array_extend_and_steal (self->round_waiters, g_steal_pointer (&self->next_waiters));
+  self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  task = g_task_new (self, self->cancellable, on_round_done, NULL);
+  g_task_set_source_tag (task, run_round);
+  round = g_new0 (Round, 1);
+  round->skip_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  self->round = g_object_ref (task);
+
+  if (self->outbox == NULL || self->server_url == NULL || self->token == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
+                               _("Sign in to sync."));
+      g_object_unref (task);
+      return;
+    }
+
+  set_status (self, KT_SYNC_STATUS_SYNCING, NULL);
+  uri = g_uri_parse (self->server_url, G_URI_FLAGS_NONE, NULL);
+  connectable = g_network_address_new (g_uri_get_host (uri),
+                                       g_uri_get_port (uri) > 0 ? g_uri_get_port (uri)
+                                       : g_str_equal (g_uri_get_scheme (uri), "https") ? 443 : 80);
+  g_network_monitor_can_reach_async (self->monitor, connectable, self->cancellable,
+                                     on_reachable, task);
+}
+
+void
+kt_sync_client_sync_async (KtSyncClient        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_sync_client_sync_async);
+  g_ptr_array_add (self->next_waiters, task);
+  run_round (self);
+}
+
+gboolean
+kt_sync_client_sync_finish (KtSyncClient  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+on_soon (gpointer user_data)
+{
+  KtSyncClient *self = user_data;
+
+  self->soon_source = 0;
+  run_round (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+kt_sync_client_sync_soon (KtSyncClient *self)
+{
+  if (self->soon_source == 0)
+    self->soon_source = g_timeout_add (300, on_soon, self);
+}
+
+static gboolean
+on_periodic (gpointer user_data)
+{
+  run_round (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    KtSyncClient    *self)
+{
+  if (available && self->token != NULL)
+    kt_sync_client_sync_soon (self);
+}
+
+void
+kt_sync_client_start (KtSyncClient *self)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  self->network_handler = g_signal_connect (self->monitor, "network-changed",
+                                            G_CALLBACK (on_network_changed), self);
+  self->periodic_source = g_timeout_add_seconds (self->interval, on_periodic, self);
+  kt_sync_client_sync_soon (self);
+}
+
+/* Conflicts */
+
+GPtrArray *
+kt_sync_client_list_conflicts (KtSyncClient  *self,
+                               GError       **error)
+{
+  return kt_outbox_list_conflicts (self->outbox, error);
+}
+
+gboolean
+kt_sync_client_resolve_conflict (KtSyncClient  *self,
+                                 const char    *id,
+                                 GHashTable    *choices,
+                                 GError       **error)
+{
+  g_autoptr(GPtrArray) conflicts = kt_outbox_list_conflicts (self->outbox, error);
+  g_autoptr(KtSyncRecord) merged = NULL;
+
+  if (conflicts == NULL)
+    return FALSE;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      KtSyncConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      if (!g_str_equal (conflict->id, id))
+        continue;
+      merged = kt_sync_conflict_merge (conflict, choices, error);
+      if (merged == NULL || !kt_outbox_resolve_conflict (self->outbox, merged, error))
+        return FALSE;
+      /* The resolved version is the local copy from now on. */
+      g_signal_emit (self, signals[RECORD_RECEIVED], 0, merged);
+      notify_counts (self);
+      if (self->started)
+        kt_sync_client_sync_soon (self);
+      return TRUE;
+    }
+  g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
+                       _("This conflict was already resolved."));
+  return FALSE;
+}
+
+/* Getters and settings */
+
+KtSyncStatus
+kt_sync_client_get_status (KtSyncClient *self)
+{
+  return self->status;
+}
+
+const char *
+kt_sync_client_get_status_message (KtSyncClient *self)
+{
+  return self->status_message;
+}
+
+gint64
+kt_sync_client_get_last_synced (KtSyncClient *self)
+{
+  return self->last_synced;
+}
+
+guint
+kt_sync_client_get_n_pending (KtSyncClient *self)
+{
+  return self->outbox != NULL ? kt_outbox_count (self->outbox) : 0;
+}
+
+guint
+kt_sync_client_get_n_conflicts (KtSyncClient *self)
+{
+  return self->outbox != NULL ? kt_outbox_count_conflicts (self->outbox) : 0;
+}
+
+gboolean
+kt_sync_client_is_signed_in (KtSyncClient *self)
+{
+  return self->token != NULL;
+}
+
+const char *
+kt_sync_client_get_server_url (KtSyncClient *self)
+{
+  return self->server_url;
+}
+
+const char *
+kt_sync_client_get_username (KtSyncClient *self)
+{
+  return self->username;
+}
+
+const char *
+kt_sync_client_get_display_name (KtSyncClient *self)
+{
+  return self->display_name;
+}
+
+KtOutbox *
+kt_sync_client_get_outbox (KtSyncClient *self)
+{
+  return self->outbox;
+}
+
+void
+kt_sync_client_set_timeout (KtSyncClient *self,
+                            guint         seconds)
+{
+  soup_session_set_timeout (self->session, seconds);
+}
+
+void
+kt_sync_client_set_tls_database (KtSyncClient *self,
+                                 GTlsDatabase *database)
+{
+  g_autoptr(GTlsDatabase) system = NULL;
+
+  if (database == NULL)
+    database = system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  soup_session_set_tls_database (self->session, database);
+}
+
+/* GObject */
+
+static void
+kt_sync_client_dispose (GObject *object)
+{
+  KtSyncClient *self = KT_SYNC_CLIENT (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->periodic_source, g_source_remove);
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_signal_handler (&self->network_handler, self->monitor);
+  G_OBJECT_CLASS (kt_sync_client_parent_class)->dispose (object);
+}
+
+static void
+kt_sync_client_finalize (GObject *object)
+{
+  KtSyncClient *self = KT_SYNC_CLIENT (object);
+
+  wipe_token (self);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->session);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->round_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
+  g_free (self->state_path);
+  g_free (self->server_url);
+  g_free (self->username);
+  g_free (self->display_name);
+  g_free (self->status_message);
+  G_OBJECT_CLASS (kt_sync_client_parent_class)->finalize (object);
+}
+
+static void
+kt_sync_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  KtSyncClient *self = KT_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+    case PROP_STATUS_MESSAGE:
+      g_value_set_string (value, self->status_message);
+      break;
+    case PROP_LAST_SYNCED:
+      g_value_set_int64 (value, self->last_synced);
+      break;
+    case PROP_N_PENDING:
+      g_value_set_uint (value, kt_sync_client_get_n_pending (self));
+      break;
+    case PROP_N_CONFLICTS:
+      g_value_set_uint (value, kt_sync_client_get_n_conflicts (self));
+      break;
+    case PROP_SIGNED_IN:
+      g_value_set_boolean (value, self->token != NULL);
+      break;
+    case PROP_USERNAME:
+      g_value_set_string (value, self->username);
+      break;
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_sync_client_class_init (KtSyncClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = kt_sync_client_dispose;
+  object_class->finalize = kt_sync_client_finalize;
+  object_class->get_property = kt_sync_client_get_property;
+
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL, KT_TYPE_SYNC_STATUS, KT_SYNC_STATUS_SIGNED_OUT, flags);
+  properties[PROP_STATUS_MESSAGE] = g_param_spec_string ("status-message", NULL, NULL, NULL, flags);
+  properties[PROP_LAST_SYNCED] =
+    g_param_spec_int64 ("last-synced", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_N_PENDING] = g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_CONFLICTS] = g_param_spec_uint ("n-conflicts", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_SIGNED_IN] = g_param_spec_boolean ("signed-in", NULL, NULL, FALSE, flags);
+  properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, flags);
+  properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, flags);
+  properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL, NULL, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A record from the server (or a resolved conflict) for the local store. */
+  signals[RECORD_RECEIVED] =
+    g_signal_new ("record-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  KT_TYPE_SYNC_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[RECORD_PUSHED] =
+    g_signal_new ("record-pushed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
+  /* The server refused a record; it stays queued with this reason. */
+  signals[RECORD_FAILED] =
+    g_signal_new ("record-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[CONFLICT_DETECTED] =
+    g_signal_new ("conflict-detected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+kt_sync_client_init (KtSyncClient *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->monitor = g_network_monitor_get_default ();
+  self->interval = DEFAULT_INTERVAL;
+  self->round_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT,
+                                                 "idle-timeout", 60,
+                                                 "max-conns-per-host", PUSH_CONCURRENCY,
+                                                 "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                 NULL);
+}
+
+KtSyncClient *
+kt_sync_client_new (const char *state_path)
+{
+  KtSyncClient *self;
+
+  g_return_val_if_fail (state_path != NULL, NULL);
+
+  self = g_object_new (KT_TYPE_SYNC_CLIENT, NULL);
+  self->state_path = g_strdup (state_path);
+  return self;
+}

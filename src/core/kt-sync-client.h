@@ -1,0 +1,127 @@
+/* kt-sync-client.h: KtSyncClient, sign-in, outbox push and pull for one device
+ *
+ * Offline first: shared records wait in an encrypted outbox (KtOutbox) and
+ * leave it only when the server confirmed them.  A sync round pushes the
+ * outbox in chunks (If-Match: the base revision; a retry is replayed, never
+ * duplicated), keeps both versions of every conflict until the user resolves
+ * it, then pulls the changes since the saved cursor.  Rounds run when the
+ * network monitor says the server is reachable, when something is shared and
+ * periodically, backing off with jitter after a failure.  The bearer token
+ * lives only in the Secret Service.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kt-outbox.h"
+#include "kt-sync-conflict.h"
+#include "kt-sync-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KT_SYNC_STATUS_SIGNED_OUT,     /* never signed in, or signed out: nothing syncs */
+  KT_SYNC_STATUS_IDLE,           /* signed in, no round has finished yet */
+  KT_SYNC_STATUS_SYNCING,
+  KT_SYNC_STATUS_SYNCED,         /* see :last-synced */
+  KT_SYNC_STATUS_OFFLINE,
+  KT_SYNC_STATUS_NEEDS_SIGN_IN,  /* the token expired or was revoked */
+  KT_SYNC_STATUS_ERROR,          /* see :status-message */
+} KtSyncStatus;
+
+#define KT_TYPE_SYNC_STATUS (kt_sync_status_get_type ())
+GType kt_sync_status_get_type (void);
+
+#define KT_TYPE_SYNC_CLIENT (kt_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (KtSyncClient, kt_sync_client, KT, SYNC_CLIENT, GObject)
+
+/* A client keeping its outbox at @state_path; call an open function next. */
+KtSyncClient *kt_sync_client_new          (const char *state_path);
+
+/* Opens the outbox (its key comes from the Secret Service, made on first
+ * run) and looks up the token of the saved account. */
+void          kt_sync_client_open_async   (KtSyncClient        *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean      kt_sync_client_open_finish  (KtSyncClient  *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+
+/* Signs in at @server_url (https, or http to loopback only) and keeps the
+ * token in the Secret Service. */
+void          kt_sync_client_sign_in_async  (KtSyncClient        *self,
+                                             const char          *server_url,
+                                             const char          *username,
+                                             const char          *password,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean      kt_sync_client_sign_in_finish (KtSyncClient  *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+/* Revokes the token on the server when it can and removes it from the
+ * Secret Service.  The outbox stays. */
+void          kt_sync_client_sign_out_async  (KtSyncClient        *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean      kt_sync_client_sign_out_finish (KtSyncClient  *self,
+                                              GAsyncResult  *result,
+                                              GError       **error);
+
+/* Shares one document (its encoded JSON): it goes into the outbox frozen at
+ * its revision, and a sync round follows soon. */
+gboolean      kt_sync_client_share        (KtSyncClient  *self,
+                                           GBytes        *body,
+                                           GError       **error);
+
+/* Runs one sync round (or waits for the running one and runs another). */
+void          kt_sync_client_sync_async   (KtSyncClient        *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean      kt_sync_client_sync_finish  (KtSyncClient  *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+/* Starts syncing by itself: on network changes, after sharing, periodically. */
+void          kt_sync_client_start        (KtSyncClient *self);
+void          kt_sync_client_sync_soon    (KtSyncClient *self);
+
+/* (element-type KtSyncConflict) (transfer full) */
+GPtrArray    *kt_sync_client_list_conflicts    (KtSyncClient  *self,
+                                                GError       **error);
+/* Resolves the conflict of @id with the chosen version of each field
+ * (see kt_sync_conflict_merge); the result is queued as a new revision on
+ * top of the server's. */
+gboolean      kt_sync_client_resolve_conflict  (KtSyncClient  *self,
+                                                const char    *id,
+                                                GHashTable    *choices,
+                                                GError       **error);
+
+KtSyncStatus  kt_sync_client_get_status         (KtSyncClient *self);
+/* Why the last round failed, for the user; NULL unless :status is ERROR,
+ * OFFLINE or NEEDS_SIGN_IN. */
+const char   *kt_sync_client_get_status_message (KtSyncClient *self);
+/* Unix seconds of the last round that finished, 0 when none. */
+gint64        kt_sync_client_get_last_synced    (KtSyncClient *self);
+guint         kt_sync_client_get_n_pending      (KtSyncClient *self);
+guint         kt_sync_client_get_n_conflicts    (KtSyncClient *self);
+gboolean      kt_sync_client_is_signed_in       (KtSyncClient *self);
+const char   *kt_sync_client_get_server_url     (KtSyncClient *self);
+const char   *kt_sync_client_get_username       (KtSyncClient *self);
+const char   *kt_sync_client_get_display_name   (KtSyncClient *self);
+KtOutbox     *kt_sync_client_get_outbox         (KtSyncClient *self);
+
+/* Seconds a request may stall before it counts as a timeout (for
+ * connections opened from now on). */
+void          kt_sync_client_set_timeout        (KtSyncClient *self,
+                                                 guint         seconds);
+/* Trust anchors for the server certificate (e.g. a municipality's own CA);
+ * NULL for the system's.  An untrusted certificate is never accepted. */
+void          kt_sync_client_set_tls_database   (KtSyncClient *self,
+                                                 GTlsDatabase *database);
+
+G_END_DECLS

@@ -1,0 +1,722 @@
+/* test-roles.c: the intaker's and the supervisor's views, under Xvfb
+ *
+ * With KT_SCREENSHOT_DIR set, each view is also saved there as a PNG at
+ * 1280×800 (run with LANGUAGE=nl for the Dutch screenshots).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "kt-core.h"
+#include "kt-coach-list.h"
+#include "kt-intaker-view-private.h"
+#include "kt-review-page-private.h"
+#include "kt-role-view.h"
+#include "kt-supervisor-inbox-private.h"
+#include "kt-supervisor-view.h"
+#include "kt-test-util.h"
+
+#define DAY ((gint64) 24 * 3600)
+
+/* Made-up households of a made-up team; "today" is Wednesday 25 November 2026. */
+typedef struct {
+  KtCatalogue *catalogue;
+  GPtrArray   *coaches;
+  GPtrArray   *cases;
+  GPtrArray   *conversations;
+  GPtrArray   *plans;
+  GDate        today;
+  gint64       noon;
+} Demo;
+
+static KtCase *
+demo_case (Demo       *demo,
+           const char *household,
+           const char *coach,
+           const char *request_date,
+           KtPhase     phase)
+{
+  KtCase *kase = kt_case_new ();
+
+  kase->household = g_strdup (household);
+  kase->coach = g_strdup (coach);
+  kase->team = g_strdup ("noord");
+  kase->request.date = g_strdup (request_date);
+  kase->request.question = g_strdup ("Hulp gevraagd");
+  kase->phase = phase;
+  kt_case_compute_deadlines (kase, 42, 7);
+  g_ptr_array_add (demo->cases, kase);
+  return kase;
+}
+
+static void
+demo_concern (KtConversation *conversation,
+              const char     *domain_id,
+              const char     *concern,
+              int             level)
+{
+  KtDomainEntry *entry = kt_conversation_find_entry (conversation, domain_id);
+
+  entry->state = KT_DOMAIN_DISCUSSED;
+  entry->concern = g_strdup (concern);
+  entry->going_well = g_strdup ("Gaat redelijk");
+  entry->level = level;
+}
+
+/* A complete conversation: every domain discussed, one skipped, some concerns. */
+static KtConversation *
+demo_conversation (Demo                *demo,
+                   KtCase              *kase,
+                   const char * const  *concerns)
+{
+  KtConversation *conversation = kt_catalogue_new_conversation (demo->catalogue, kase->header.id);
+
+  conversation->date = g_strdup ("2026-11-10");
+  for (guint i = 0; i < conversation->entries->len; i++)
+    {
+      KtDomainEntry *entry = g_ptr_array_index (conversation->entries, i);
+
+      entry->state = KT_DOMAIN_DISCUSSED;
+      entry->level = 4;
+    }
+  kt_conversation_find_entry (conversation, "justitie")->state = KT_DOMAIN_SKIPPED;
+  kt_conversation_find_entry (conversation, "justitie")->skip_reason = g_strdup ("Niet aan de orde");
+  for (guint i = 0; concerns[i] != NULL; i++)
+    demo_concern (conversation, concerns[i], "Zorgen", 2);
+  for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      conversation->wheel[s].current = (int) (s % 4);
+      conversation->wheel[s].target = MIN ((int) (s % 4) + 1, KT_WHEEL_MAX);
+    }
+  conversation->complete = TRUE;
+  g_ptr_array_add (demo->conversations, conversation);
+  return conversation;
+}
+
+static KtPlan *
+demo_plan (Demo          *demo,
+           KtCase        *kase,
+           int            version,
+           KtReviewState  state,
+           int            days_ago)
+{
+  KtPlan *plan = kt_plan_new ();
+  const char *titles[] = { "Rust in de financiën", "Weer contact met de buren" };
+
+  plan->case_id = g_strdup (kase->header.id);
+  plan->version = version;
+  plan->header.rev = 3;
+  plan->author = g_strdup (kase->coach);
+  plan->question = g_strdup ("“Ik wil weer overzicht over mijn post en rekeningen.”");
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      KtGoal *goal = kt_goal_new ();
+      KtAction *action = kt_action_new ();
+
+      goal->title = g_strdup (titles[i]);
+      goal->domains = g_strdupv ((char *[]) { (char *) (i == 0 ? "geldzaken" : "netwerk"), NULL });
+      goal->difference = g_strdup ("De brieven liggen niet meer ongeopend op tafel.");
+      goal->evaluation_date = g_strdup ("2027-02-01");
+      action->what = g_strdup ("Samen de post openen");
+      action->actor = i == 0 ? KT_ACTOR_VOLUNTEER : KT_ACTOR_RESIDENT;
+      action->due = g_strdup ("2026-12-15");
+      g_ptr_array_add (goal->actions, action);
+      g_ptr_array_add (plan->goals, goal);
+    }
+  plan->case_lead = g_strdup ("Coach");
+  plan->agreement.state = KT_AGREEMENT_AGREED;
+  plan->agreement.remarks = g_strdup ("Ik doe mee.");
+  plan->review = state;
+  plan->submitted_at = demo->noon - days_ago * DAY;
+  plan->header.updated = plan->submitted_at;
+  g_ptr_array_add (demo->plans, plan);
+  return plan;
+}
+
+static Demo *
+demo_new (void)
+{
+  Demo *demo = g_new0 (Demo, 1);
+  g_autoptr(GDateTime) noon = g_date_time_new_local (2026, 11, 25, 12, 0, 0);
+  const char * const money[] = { "geldzaken", "wonen", "psychisch", NULL };
+  const char * const lonely[] = { "netwerk", "meedoen", NULL };
+  const char * const debts[] = { "geldzaken", "opvoeding", NULL };
+  const char * const health[] = { "lichamelijk", "huishouden", "geldzaken", NULL };
+  KtCase *jansen, *devries, *yilmaz, *bakker, *smit;
+  KtPlan *returned;
+  KtReviewComment *comment;
+
+  demo->catalogue = kt_catalogue_new_builtin ();
+  demo->coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
+  g_ptr_array_add (demo->coaches, kt_coach_new ("anna", "Anna de Boer", 3));
+  g_ptr_array_add (demo->coaches, kt_coach_new ("ruben", "Ruben Kok", 2));
+  g_ptr_array_add (demo->coaches, kt_coach_new ("sanne", "Sanne Mulder", 1));
+  demo->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  demo->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
+  demo->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  g_date_clear (&demo->today, 1);
+  g_date_set_dmy (&demo->today, 25, 11, 2026);
+  demo->noon = g_date_time_to_unix (noon);
+
+  jansen = demo_case (demo, "Familie Jansen", "anna", "2026-10-20", KT_PHASE_PLAN);
+  devries = demo_case (demo, "M. de Vries", "ruben", "2026-11-02", KT_PHASE_PLAN);
+  yilmaz = demo_case (demo, "A. Yilmaz", "sanne", "2026-10-22", KT_PHASE_PLAN);
+  bakker = demo_case (demo, "Familie Bakker", "anna", "2026-10-28", KT_PHASE_PLAN);
+  smit = demo_case (demo, "Familie Smit", "ruben", "2026-06-01", KT_PHASE_SUPPORT);
+  smit->evaluation_date = g_strdup ("2026-11-27");
+  demo_case (demo, "J. Pietersen", "anna", "2026-10-01", KT_PHASE_CONVERSATION);
+  demo_case (demo, "Familie El Amrani", NULL, "2026-11-23", KT_PHASE_REGISTERED);
+  demo_case (demo, "R. Visser", NULL, "2026-11-20", KT_PHASE_REGISTERED);
+
+  demo_conversation (demo, jansen, money);
+  demo_conversation (demo, devries, lonely);
+  demo_conversation (demo, yilmaz, debts);
+  demo_conversation (demo, bakker, health);
+  demo_conversation (demo, smit, money);
+
+  demo_plan (demo, jansen, 1, KT_REVIEW_SUBMITTED, 9);
+  demo_plan (demo, devries, 1, KT_REVIEW_SUBMITTED, 0);
+  returned = demo_plan (demo, yilmaz, 1, KT_REVIEW_RETURNED, 10);
+  returned->reviewer = g_strdup ("super");
+  comment = kt_review_comment_new ();
+  comment->author = g_strdup ("super");
+  comment->text = g_strdup ("Wie helpt bij de post? Noem een naam uit het netwerk.");
+  g_ptr_array_add (returned->comments, comment);
+  demo_plan (demo, yilmaz, 2, KT_REVIEW_SUBMITTED, 1);
+  demo_plan (demo, bakker, 1, KT_REVIEW_SUBMITTED, 3);
+  demo_plan (demo, smit, 1, KT_REVIEW_APPROVED, 60);
+  return demo;
+}
+
+static void
+demo_free (Demo *demo)
+{
+  g_clear_object (&demo->catalogue);
+  g_ptr_array_unref (demo->coaches);
+  g_ptr_array_unref (demo->cases);
+  g_ptr_array_unref (demo->conversations);
+  g_ptr_array_unref (demo->plans);
+  g_free (demo);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Demo, demo_free)
+
+static KtCase *
+demo_find_case (Demo       *demo,
+                const char *household)
+{
+  for (guint i = 0; i < demo->cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (demo->cases, i);
+
+      if (g_strcmp0 (kase->household, household) == 0)
+        return kase;
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+entry_household (KtReviewInboxEntry *entry)
+{
+  return entry->kase != NULL ? entry->kase->household : NULL;
+}
+
+/* Windows and screenshots */
+
+static void
+wait_for_frames (void)
+{
+  /* Let layout and a few frames happen. */
+  for (guint i = 0; i < 20; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10 * 1000);
+    }
+}
+
+static GtkWindow *
+show_in_window (GtkWidget *widget)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_decorated (window, FALSE);
+  gtk_window_set_default_size (window, 1280, 800);
+  gtk_window_set_child (window, widget);
+  gtk_window_present (window);
+  for (guint i = 0; i < 500 && !gtk_widget_get_mapped (widget); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_true (gtk_widget_get_mapped (widget));
+  wait_for_frames ();
+  return window;
+}
+
+/* Saves @window as $KT_SCREENSHOT_DIR/@name.png when the variable is set. */
+static void
+maybe_screenshot (GtkWindow  *window,
+                  const char *name)
+{
+  const char *dir = g_getenv ("KT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  wait_for_frames ();
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_nonnull (texture);
+  g_mkdir_with_parents (dir, 0755);
+  file = g_strdup_printf ("%s.png", name);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+}
+
+/* Every editable widget under @widget (GtkEditable that is editable,
+ * editable GtkTextView, and other input widgets) that lacks @allowed_class. */
+static void
+collect_inputs (GtkWidget  *widget,
+                const char *allowed_class,
+                GPtrArray  *found)
+{
+  gboolean input = FALSE;
+
+  if (GTK_IS_TEXT_VIEW (widget))
+    input = gtk_text_view_get_editable (GTK_TEXT_VIEW (widget));
+  else if (GTK_IS_EDITABLE (widget) && gtk_editable_get_delegate (GTK_EDITABLE (widget)) == NULL)
+    input = gtk_editable_get_editable (GTK_EDITABLE (widget));
+  else if (GTK_IS_SWITCH (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_TOGGLE_BUTTON (widget)
+           || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SCALE (widget) || GTK_IS_DROP_DOWN (widget))
+    input = TRUE;
+
+  if (input && gtk_widget_is_sensitive (widget)
+      && (allowed_class == NULL || !gtk_widget_has_css_class (widget, allowed_class)))
+    {
+      /* The text inside an allowed entry is part of it. */
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      if (parent == NULL || allowed_class == NULL || !gtk_widget_has_css_class (parent, allowed_class))
+        g_ptr_array_add (found, widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_inputs (child, allowed_class, found);
+}
+
+static void
+set_text_view (GtkTextView *view,
+               const char  *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+}
+
+/* Tests */
+
+static void
+test_role_chooses_the_main_view (void)
+{
+  GtkWidget *coach_view = g_object_ref_sink (gtk_label_new ("coach"));
+  GtkWidget *intaker = g_object_ref_sink (kt_role_view_new_for_role ("intaker", coach_view, "ilse", "noord"));
+  GtkWidget *supervisor = g_object_ref_sink (kt_role_view_new_for_role ("supervisor", coach_view, "super", "noord"));
+  GtkWidget *admin = g_object_ref_sink (kt_role_view_new_for_role ("admin", coach_view, "root", NULL));
+
+  g_assert_true (kt_role_view_new_for_role ("wijkcoach", coach_view, "anna", "noord") == coach_view);
+  g_assert_true (KT_IS_INTAKER_VIEW (intaker));
+  g_assert_true (KT_IS_SUPERVISOR_VIEW (supervisor));
+  g_assert_true (ADW_IS_STATUS_PAGE (admin));
+  g_assert_cmpint (kt_role_from_string ("wijkcoach"), ==, KT_ROLE_COACH);
+  g_assert_cmpint (kt_role_from_string ("intaker"), ==, KT_ROLE_INTAKER);
+  g_assert_cmpint (kt_role_from_string ("supervisor"), ==, KT_ROLE_SUPERVISOR);
+  g_assert_cmpint (kt_role_from_string ("admin"), ==, KT_ROLE_NONE);
+  g_assert_cmpint (kt_role_from_string (NULL), ==, KT_ROLE_NONE);
+
+  /* The supervisor's view holds the inbox and the team view. */
+  g_assert_nonnull (adw_view_stack_get_child_by_name (kt_supervisor_view_get_stack (KT_SUPERVISOR_VIEW (supervisor)),
+                                                      "inbox"));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (kt_supervisor_view_get_stack (KT_SUPERVISOR_VIEW (supervisor)),
+                                                      "team"));
+
+  g_object_unref (intaker);
+  g_object_unref (supervisor);
+  g_object_unref (admin);
+  g_object_unref (coach_view);
+}
+
+static void
+test_inbox_sorts_overdue_first (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *view = kt_supervisor_view_new ();
+  KtSupervisorInbox *inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (view));
+  GtkWindow *window;
+  GPtrArray *entries;
+  GtkListBoxRow *first;
+  KtReviewInboxFilter filter;
+
+  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
+  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
+  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
+  window = show_in_window (view);
+
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  /* Four plans wait; the approved one and Yilmaz's returned first version do not show. */
+  g_assert_cmpuint (entries->len, ==, 4);
+  g_assert_cmpstr (entry_household (g_ptr_array_index (entries, 0)), ==, "Familie Jansen");
+  g_assert_true (((KtReviewInboxEntry *) g_ptr_array_index (entries, 0))->overdue);
+  g_assert_cmpstr (entry_household (g_ptr_array_index (entries, 1)), ==, "M. de Vries");
+  g_assert_cmpstr (entry_household (g_ptr_array_index (entries, 2)), ==, "A. Yilmaz");
+  g_assert_cmpint (((KtReviewInboxEntry *) g_ptr_array_index (entries, 2))->plan->version, ==, 2);
+  g_assert_cmpstr (entry_household (g_ptr_array_index (entries, 3)), ==, "Familie Bakker");
+  /* The list shows them in that order. */
+  first = gtk_list_box_get_row_at_index (kt_supervisor_inbox_get_list (inbox), 0);
+  g_assert_true (g_object_get_data (G_OBJECT (first), "entry") == g_ptr_array_index (entries, 0));
+  g_assert_cmpuint (kt_supervisor_inbox_get_n_waiting (inbox), ==, 4);
+
+  /* Open the one that waits longest, as the supervisor would. */
+  g_assert_true (kt_supervisor_inbox_open (inbox, ((KtReviewInboxEntry *) g_ptr_array_index (entries, 0))->plan->header.id));
+  maybe_screenshot (window, "supervisor-inbox");
+
+  /* Filter by coach: Anna's two plans, the overdue one first. */
+  kt_review_inbox_filter_init_default (&filter);
+  filter.coach = "anna";
+  kt_supervisor_inbox_set_filter (inbox, &filter);
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (entry_household (g_ptr_array_index (entries, 0)), ==, "Familie Jansen");
+  g_assert_cmpstr (entry_household (g_ptr_array_index (entries, 1)), ==, "Familie Bakker");
+
+  /* Only late ones. */
+  kt_review_inbox_filter_init_default (&filter);
+  filter.deadline = KT_REVIEW_INBOX_DEADLINE_OVERDUE;
+  kt_supervisor_inbox_set_filter (inbox, &filter);
+  g_assert_cmpuint (kt_supervisor_inbox_get_entries (inbox)->len, ==, 1);
+
+  /* The team view, same records. */
+  adw_view_stack_set_visible_child_name (kt_supervisor_view_get_stack (KT_SUPERVISOR_VIEW (view)), "team");
+  maybe_screenshot (window, "supervisor-team");
+
+  gtk_window_destroy (window);
+}
+
+typedef struct {
+  guint            n_decided;
+  KtReviewDecision decision;
+  char            *comment;
+  guint            n_goal_comments;
+} Decided;
+
+static void
+on_decided (KtReviewPage *page,
+            KtPlan       *plan,
+            KtReview     *review,
+            Decided      *decided)
+{
+  decided->n_decided++;
+  decided->decision = review->decision;
+  g_free (decided->comment);
+  decided->comment = g_strdup (review->comment);
+  decided->n_goal_comments = review->goal_comments->len;
+}
+
+static KtPlan *
+find_plan (Demo       *demo,
+           const char *household,
+           int         version)
+{
+  KtCase *kase = demo_find_case (demo, household);
+
+  for (guint i = 0; i < demo->plans->len; i++)
+    {
+      KtPlan *plan = g_ptr_array_index (demo->plans, i);
+
+      if (g_strcmp0 (plan->case_id, kase->header.id) == 0 && plan->version == version)
+        return plan;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_return_without_comment_is_refused (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *inbox_widget = kt_supervisor_inbox_new ();
+  KtSupervisorInbox *inbox = KT_SUPERVISOR_INBOX (inbox_widget);
+  KtReviewPage *page = kt_supervisor_inbox_get_review_page (inbox);
+  KtPlan *plan = find_plan (demo, "A. Yilmaz", 2);
+  Decided decided = { 0 };
+  GtkWindow *window;
+  GPtrArray *goal_entries;
+
+  kt_supervisor_inbox_set_catalogue (inbox, demo->catalogue);
+  kt_supervisor_inbox_set_coaches (inbox, demo->coaches);
+  kt_supervisor_inbox_set_today (inbox, &demo->today);
+  kt_supervisor_inbox_set_records (inbox, demo->cases, demo->conversations, demo->plans);
+  g_signal_connect (page, "decided", G_CALLBACK (on_decided), &decided);
+  window = show_in_window (inbox_widget);
+  g_assert_true (kt_supervisor_inbox_open (inbox, plan->header.id));
+  wait_for_frames ();
+  maybe_screenshot (window, "supervisor-review");
+
+  /* Returning with nothing written: refused, said why, nothing sent. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.return", NULL));
+  g_assert_cmpuint (decided.n_decided, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kt_review_page_get_error_label (page))));
+  g_assert_cmpstr (gtk_label_get_label (kt_review_page_get_error_label (page)), !=, "");
+
+  /* Blank lines are still no comment. */
+  set_text_view (kt_review_page_get_comment_view (page), "  \n  ");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.return", NULL));
+  g_assert_cmpuint (decided.n_decided, ==, 0);
+
+  /* A comment on one goal is enough. */
+  goal_entries = kt_review_page_get_goal_entries (page);
+  g_assert_cmpuint (goal_entries->len, ==, plan->goals->len);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (goal_entries, 1)), "Wie uit het netwerk helpt?");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.return", NULL));
+  g_assert_cmpuint (decided.n_decided, ==, 1);
+  g_assert_cmpint (decided.decision, ==, KT_REVIEW_DECISION_RETURN);
+  g_assert_null (decided.comment);
+  g_assert_cmpuint (decided.n_goal_comments, ==, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kt_review_page_get_error_label (page))));
+
+  /* Approving needs no comment. */
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (goal_entries, 1)), "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.approve", NULL));
+  g_assert_cmpuint (decided.n_decided, ==, 2);
+  g_assert_cmpint (decided.decision, ==, KT_REVIEW_DECISION_APPROVE);
+
+  gtk_window_destroy (window);
+  g_free (decided.comment);
+}
+
+static void
+on_decided_apply (KtReviewPage *page,
+                  KtPlan       *plan,
+                  KtReview     *review,
+                  guint        *n_applied)
+{
+  g_autoptr(GError) error = NULL;
+
+  (*n_applied)++;
+
+  /* What the server does with the request, done here on the record. */
+  g_assert_true (kt_review_apply (review, plan, "super", g_get_real_time () / G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_review_page_cannot_edit_the_plan (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *inbox_widget = kt_supervisor_inbox_new ();
+  KtSupervisorInbox *inbox = KT_SUPERVISOR_INBOX (inbox_widget);
+  KtReviewPage *page = kt_supervisor_inbox_get_review_page (inbox);
+  KtPlan *plan = find_plan (demo, "Familie Jansen", 1);
+  g_autoptr(KtPlan) before = kt_plan_copy (plan);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) comments = g_ptr_array_new ();
+  GtkWindow *window;
+  guint n_applied = 0;
+
+  kt_supervisor_inbox_set_catalogue (inbox, demo->catalogue);
+  kt_supervisor_inbox_set_today (inbox, &demo->today);
+  kt_supervisor_inbox_set_records (inbox, demo->cases, demo->conversations, demo->plans);
+  window = show_in_window (inbox_widget);
+  g_assert_true (kt_supervisor_inbox_open (inbox, plan->header.id));
+  wait_for_frames ();
+
+  /* The only things a supervisor can type into are the review comments:
+   * one per goal and one for the whole plan. */
+  collect_inputs (GTK_WIDGET (page), "review-comment", inputs);
+  for (guint i = 0; i < inputs->len; i++)
+    g_test_message ("editable widget on the review page: %s", G_OBJECT_TYPE_NAME (g_ptr_array_index (inputs, i)));
+  g_assert_cmpuint (inputs->len, ==, 0);
+  collect_inputs (GTK_WIDGET (page), NULL, comments);
+  g_assert_cmpuint (comments->len, >=, plan->goals->len + 1);
+
+  /* Deciding changes the review, never the content. */
+  g_signal_connect (page, "decided", G_CALLBACK (on_decided_apply), &n_applied);
+  set_text_view (kt_review_page_get_comment_view (page), "Graag de afspraken met de buurvrouw opnemen.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.return", NULL));
+  g_assert_cmpuint (n_applied, ==, 1);
+  g_assert_cmpint (plan->review, ==, KT_REVIEW_RETURNED);
+  g_assert_true (kt_review_check_content_unchanged (before, plan, NULL));
+
+  /* Once decided, the page shows the result and offers no more decisions. */
+  kt_supervisor_inbox_set_records (inbox, demo->cases, demo->conversations, demo->plans);
+  kt_review_page_set_plan (page, plan, demo_find_case (demo, "Familie Jansen"), NULL, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "review.approve", NULL);
+  g_assert_cmpuint (n_applied, ==, 1);
+  g_assert_cmpint (plan->review, ==, KT_REVIEW_RETURNED);
+  g_ptr_array_set_size (inputs, 0);
+  collect_inputs (GTK_WIDGET (page), NULL, inputs);
+  for (guint i = 0; i < inputs->len; i++)
+    g_assert_false (gtk_widget_is_drawable (g_ptr_array_index (inputs, i)));
+
+  gtk_window_destroy (window);
+}
+
+typedef struct {
+  guint   n_registered;
+  KtCase *kase;
+} Registered;
+
+static void
+on_registered (KtIntakerView *view,
+               KtCase        *kase,
+               Registered    *registered)
+{
+  registered->n_registered++;
+  g_clear_pointer (&registered->kase, kt_case_unref);
+  registered->kase = kt_case_ref (kase);
+}
+
+static void
+fill_intake (KtIntakerView *view)
+{
+  gtk_editable_set_text (kt_intaker_view_get_household_row (view), "Familie Demir");
+  set_text_view (kt_intaker_view_get_question_view (view),
+                 "Ik krijg steeds aanmaningen en durf de post niet meer open te maken.");
+}
+
+static void
+test_intaker_registers_and_assigns (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *widget = kt_intaker_view_new ();
+  KtIntakerView *view = KT_INTAKER_VIEW (widget);
+  Registered registered = { 0 };
+  g_autofree char *today = kt_date_today ();
+  GtkWindow *window;
+
+  kt_intaker_view_set_account (view, "ilse", "noord");
+  kt_intaker_view_set_coaches (view, demo->coaches);
+  kt_intaker_view_set_periods (view, 42, 7);
+  g_signal_connect (view, "registered", G_CALLBACK (on_registered), &registered);
+  window = show_in_window (widget);
+
+  /* An empty form registers nothing. */
+  g_assert_true (gtk_widget_activate_action (widget, "intake.assign", "s", "anna"));
+  g_assert_cmpuint (registered.n_registered, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kt_intaker_view_get_error_label (view))));
+
+  fill_intake (view);
+  /* Filling in what was missing takes the complaint away. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kt_intaker_view_get_error_label (view))));
+  gtk_switch_set_active (kt_intaker_view_get_safety_switch (view), TRUE);
+  g_assert_true (gtk_widget_activate_action (widget, "intake.show-coaches", NULL));
+  wait_for_frames ();
+  maybe_screenshot (window, "intaker-registration");
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (kt_intaker_view_get_scroller (view));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    maybe_screenshot (window, "intaker-assign");
+  }
+
+  /* A name that is not in the team's list is refused. */
+  g_assert_true (gtk_widget_activate_action (widget, "intake.assign", "s", "mallory"));
+  g_assert_cmpuint (registered.n_registered, ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (widget, "intake.assign", "s", "anna"));
+  g_assert_cmpuint (registered.n_registered, ==, 1);
+  g_assert_cmpstr (registered.kase->household, ==, "Familie Demir");
+  g_assert_cmpstr (registered.kase->coach, ==, "anna");
+  g_assert_cmpstr (registered.kase->team, ==, "noord");
+  g_assert_cmpstr (registered.kase->request.intaker, ==, "ilse");
+  g_assert_cmpstr (registered.kase->request.date, ==, today);
+  g_assert_nonnull (registered.kase->request.question);
+  g_assert_true (registered.kase->request.safety_concern);
+  g_assert_cmpint (registered.kase->phase, ==, KT_PHASE_REGISTERED);
+  g_assert_false (registered.kase->solved_at_desk);
+  g_assert_nonnull (registered.kase->conversation_deadline);
+  /* The form is empty again for the next resident. */
+  g_assert_cmpstr (gtk_editable_get_text (kt_intaker_view_get_household_row (view)), ==, "");
+
+  /* Solved at the desk needs its short note. */
+  fill_intake (view);
+  g_assert_true (gtk_widget_activate_action (widget, "intake.close-at-desk", NULL));
+  g_assert_cmpuint (registered.n_registered, ==, 1);
+  set_text_view (kt_intaker_view_get_desk_note_view (view), "Doorverwezen naar de formulierenbrigade.");
+  g_assert_true (gtk_widget_activate_action (widget, "intake.close-at-desk", NULL));
+  g_assert_cmpuint (registered.n_registered, ==, 2);
+  g_assert_true (registered.kase->solved_at_desk);
+  g_assert_nonnull (registered.kase->desk_note);
+  g_assert_null (registered.kase->coach);
+  g_assert_cmpint (registered.kase->phase, ==, KT_PHASE_CLOSED);
+
+  gtk_window_destroy (window);
+  g_clear_pointer (&registered.kase, kt_case_unref);
+}
+
+static void
+test_intaker_view_has_no_approve_action (void)
+{
+  GtkWidget *view = g_object_ref_sink (kt_role_view_new_for_role ("intaker", NULL, "ilse", "noord"));
+  GtkWindow *window = show_in_window (view);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_assert_false (gtk_widget_activate_action (view, "review.approve", NULL));
+  g_assert_false (gtk_widget_activate_action (view, "review.return", NULL));
+  /* No button anywhere in it points at a review action. */
+  g_ptr_array_add (stack, view);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_ACTIONABLE (widget))
+        {
+          const char *name = gtk_actionable_get_action_name (GTK_ACTIONABLE (widget));
+
+          g_assert_false (name != NULL && g_str_has_prefix (name, "review."));
+        }
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (stack, child);
+    }
+  gtk_window_destroy (window);
+  g_object_unref (view);
+}
+
+int
+main (int argc, char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_assert_true (kt_core_init ());
+  /* The translations as built, so that LANGUAGE=nl screenshots are Dutch. */
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_ROOT "/po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/roles/role-chooses-the-main-view", test_role_chooses_the_main_view);
+  g_test_add_func ("/roles/supervisor/inbox-sorts-overdue-first", test_inbox_sorts_overdue_first);
+  g_test_add_func ("/roles/supervisor/return-without-comment-is-refused", test_return_without_comment_is_refused);
+  g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);
+  g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);
+  g_test_add_func ("/roles/intaker/has-no-approve-action", test_intaker_view_has_no_approve_action);
+
+  return g_test_run ();
+}

@@ -1,0 +1,233 @@
+/* kt-test-sync.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-test"
+
+#include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "kt-test-sync.h"
+
+const KtTestUser kt_test_sync_users[] = {
+  { "coach1", KT_TEST_PASSWORD, "wijkcoach", "noord", "Coach Een" },
+  { "intake1", KT_TEST_PASSWORD, "intaker", "noord", "Intaker Een" },
+  { NULL },
+};
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+KtSyncClient *
+kt_test_device_new (const char *dir,
+                    const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".db", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  KtSyncClient *device = kt_sync_client_new (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_sync_client_open_async (device, NULL, on_done, &result);
+  kt_sync_client_open_finish (device, wait_for (&result), &error);
+  g_assert_no_error (error);
+  return device;
+}
+
+gboolean
+kt_test_device_try_sign_in (KtSyncClient *device,
+                            const char   *url,
+                            const char   *username,
+                            const char   *password,
+                            GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kt_sync_client_sign_in_async (device, url, username, password, NULL, on_done, &result);
+  return kt_sync_client_sign_in_finish (device, wait_for (&result), error);
+}
+
+void
+kt_test_device_sign_in (KtSyncClient *device,
+                        const char   *url,
+                        const char   *username)
+{
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_try_sign_in (device, url, username, KT_TEST_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_sync_client_is_signed_in (device));
+}
+
+void
+kt_test_device_sign_out (KtSyncClient *device)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_sync_client_sign_out_async (device, NULL, on_done, &result);
+  kt_sync_client_sign_out_finish (device, wait_for (&result), &error);
+  g_assert_no_error (error);
+}
+
+gboolean
+kt_test_device_sync (KtSyncClient *device,
+                     GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kt_sync_client_sync_async (device, NULL, on_done, &result);
+  return kt_sync_client_sync_finish (device, wait_for (&result), error);
+}
+
+GBytes *
+kt_test_case_body (const char *id,
+                   gint64      rev)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"schema\":\"keukentafel/1\",\"kind\":\"case\",\"id\":\"%s\",\"rev\":%" G_GINT64_FORMAT ","
+    "\"created\":1764064800,\"updated\":1764064800,\"phase\":\"registered\"}", id, rev);
+
+  return g_bytes_new (json, strlen (json));
+}
+
+GBytes *
+kt_test_plan_body (const char *id,
+                   const char *case_id,
+                   gint64      rev,
+                   const char *question)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gsize len = 0;
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "schema");
+  json_builder_add_string_value (builder, "keukentafel/1");
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "plan");
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "rev");
+  json_builder_add_int_value (builder, rev);
+  json_builder_set_member_name (builder, "case_id");
+  json_builder_add_string_value (builder, case_id);
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_int_value (builder, 1764064800);
+  json_builder_set_member_name (builder, "updated");
+  json_builder_add_int_value (builder, 1764064800 + rev);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "question");
+  json_builder_add_string_value (builder, question);
+  json_builder_set_member_name (builder, "review");
+  json_builder_add_string_value (builder, "submitted");
+  json_builder_set_member_name (builder, "goals");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, "goal-1");
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, "Rust in de administratie");
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (text, len);
+}
+
+static char *
+login (SoupSession *session,
+       const char  *url,
+       const char  *username)
+{
+  g_autofree char *uri = g_strconcat (url, "/api/v1/login", NULL);
+  g_autofree char *json = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, KT_TEST_PASSWORD);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(KtSyncResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", request);
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  response = kt_sync_response_parse (KT_SYNC_ENDPOINT_LOGIN, soup_message_get_status (message),
+                                     answer, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&response->token);
+}
+
+guint
+kt_test_http (const char *url,
+              const char *username,
+              const char *method,
+              const char *path,
+              const char *json,
+              GBytes    **body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (url, "/api/v1", path, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (username != NULL)
+    {
+      g_autofree char *token = login (session, url, username);
+      g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Authorization", bearer);
+    }
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+      soup_message_set_request_body_from_bytes (message, "application/json", request);
+    }
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  if (body != NULL)
+    *body = g_steal_pointer (&answer);
+  return soup_message_get_status (message);
+}
+
+char *
+kt_test_case_for_coach (const char *dir,
+                        const char *url)
+{
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (dir, "intake-desk");
+  g_autofree char *id = kt_uuid_new ();
+  g_autofree char *path = g_strdup_printf ("/cases/%s/assign", id);
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (desk, url, "intake1");
+  kt_sync_client_share (desk, body, &error);
+  g_assert_no_error (error);
+  kt_test_device_sync (desk, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (desk), ==, 0);
+  g_assert_cmpuint (kt_test_http (url, "intake1", "POST", path, "{\"coach\":\"coach1\"}", NULL), ==, 200);
+  return g_steal_pointer (&id);
+}

@@ -1,0 +1,58 @@
+/* kt-test-sync.h: devices (KtSyncClient + outbox) against a real server,
+ * shared by the sync tests and the sync benchmark
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-sync-client.h"
+#include "kt-test-server.h"
+
+G_BEGIN_DECLS
+
+#define KT_TEST_PASSWORD "keukentafel-test"
+
+/* coach1 (wijkcoach), intake1 (intaker), both in team noord; ends in { NULL }. */
+extern const KtTestUser kt_test_sync_users[];
+
+/* A client with its outbox at @dir/@name.db, opened (transfer full). */
+KtSyncClient *kt_test_device_new     (const char   *dir,
+                                      const char   *name);
+/* Signs @device in at @url; asserts it worked. */
+void          kt_test_device_sign_in (KtSyncClient *device,
+                                      const char   *url,
+                                      const char   *username);
+/* The same, returning the failure instead of asserting. */
+gboolean      kt_test_device_try_sign_in (KtSyncClient *device,
+                                          const char   *url,
+                                          const char   *username,
+                                          const char   *password,
+                                          GError      **error);
+void          kt_test_device_sign_out (KtSyncClient *device);
+/* One sync round, waited for on the main context. */
+gboolean      kt_test_device_sync    (KtSyncClient *device,
+                                      GError      **error);
+
+/* Document JSON for a case, and for a plan of @case_id (transfer full). */
+GBytes       *kt_test_case_body      (const char *id,
+                                      gint64      rev);
+GBytes       *kt_test_plan_body      (const char *id,
+                                      const char *case_id,
+                                      gint64      rev,
+                                      const char *question);
+
+/* A case registered by intake1 and assigned to coach1 on the server at
+ * @url (transfer full: its id). */
+char         *kt_test_case_for_coach (const char *dir,
+                                      const char *url);
+
+/* A blocking request to @url/api/v1@path as @username (may be NULL);
+ * returns the status, @body (may be NULL) gets the answer. */
+guint         kt_test_http           (const char *url,
+                                      const char *username,
+                                      const char *method,
+                                      const char *path,
+                                      const char *json,
+                                      GBytes    **body);
+
+G_END_DECLS

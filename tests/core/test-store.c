@@ -1,0 +1,1268 @@
+/* test-store.c: KtStore against real SQLite files and a real gnome-keyring
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-store"
+#define _GNU_SOURCE  /* unshare () */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sched.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "kt-core.h"
+#include "kt-keyring.h"
+#include "kt-store-private.h"
+#include "kt-test-bus.h"
+#include "kt-test-util.h"
+
+#define PASSPHRASE "zomer aan de waterkant"
+
+static KtTestBus *keyring_bus;
+
+/* Fixture-free helpers */
+
+typedef struct {
+  char *dir;
+  char *path;
+} Files;
+
+static void
+files_init (Files *files)
+{
+  files->dir = kt_test_tmpdir_new ("kt-store");
+  files->path = g_build_filename (files->dir, "store.db", NULL);
+}
+
+static void
+files_clear (Files *files)
+{
+  kt_test_tmpdir_free (g_steal_pointer (&files->dir));
+  g_clear_pointer (&files->path, g_free);
+}
+
+/* A store with a tiny Argon2 cost and a short attempt delay. */
+static KtStore *
+store_new (const char *path)
+{
+  KtStore *store = kt_store_new (path);
+
+  kt_store_set_pwhash_limits (store, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  kt_store_set_attempt_delay_unit (store, 100);
+  return store;
+}
+
+static KtStore *
+open_store (const char  *path,
+            KtKeySource  source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtStore) store = store_new (path);
+
+  kt_store_open_sync (store, source, PASSPHRASE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (kt_store_is_locked (store));
+  return g_steal_pointer (&store);
+}
+
+static void
+close_store (KtStore **store)
+{
+  g_autoptr(GError) error = NULL;
+
+  kt_store_flush (*store, &error);
+  g_assert_no_error (error);
+  /* Let the worker's completion callbacks drop their references. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (g_steal_pointer (store));
+}
+
+static KtCase *
+case_new (const char *household)
+{
+  KtCase *kase = kt_case_new ();
+
+  kase->household = g_strdup (household);
+  kase->request.date = g_strdup ("2026-11-20");
+  kase->request.question = g_strdup ("Help with the letters");
+  kt_case_compute_deadlines (kase, 42, 7);
+  return kase;
+}
+
+static KtConversation *
+conversation_new (const char *case_id,
+                  const char *text)
+{
+  KtConversation *conversation = kt_conversation_new ();
+  KtDomainEntry *entry = kt_domain_entry_new ("geldzaken");
+
+  conversation->case_id = g_strdup (case_id);
+  conversation->date = g_strdup ("2026-11-25");
+  entry->state = KT_DOMAIN_DISCUSSED;
+  entry->concern = g_strdup (text);
+  g_ptr_array_add (conversation->entries, entry);
+  conversation->own_words = g_strdup (text);
+  return conversation;
+}
+
+static KtPlan *
+plan_new (const char *case_id,
+          const char *text)
+{
+  KtPlan *plan = kt_plan_new ();
+  KtGoal *goal = kt_goal_new ();
+
+  plan->case_id = g_strdup (case_id);
+  plan->question = g_strdup (text);
+  goal->title = g_strdup (text);
+  g_ptr_array_add (plan->goals, goal);
+  return plan;
+}
+
+static void
+save_case (KtStore *store,
+           KtCase  *kase)
+{
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
+
+  kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+save_conversation (KtStore        *store,
+                   KtConversation *conversation)
+{
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_CONVERSATION, .conversation = conversation };
+
+  kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error);
+  g_assert_no_error (error);
+}
+
+/* Runs the default main context until *@flag or @seconds pass. */
+static gboolean
+spin_until (gboolean *flag,
+            double    seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  return *flag;
+}
+
+static gboolean
+pending_is_empty (KtStore *store)
+{
+  g_autoptr(GPtrArray) pending = kt_store_list_pending (store);
+
+  return pending->len == 0;
+}
+
+static void
+spin_until_saved (KtStore *store,
+                  double   seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!pending_is_empty (store))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Direct access to the file, as an attacker or a broken disk would have */
+
+static sqlite3 *
+db_open (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  return db;
+}
+
+static GBytes *
+db_get_blob (const char *path,
+             const char *id,
+             const char *column)
+{
+  sqlite3 *db = db_open (path);
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM records WHERE id = ?", column);
+  sqlite3_stmt *stmt = NULL;
+  GBytes *bytes;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return bytes;
+}
+
+static void
+db_set_blob (const char *path,
+             const char *id,
+             const char *column,
+             GBytes     *bytes)
+{
+  sqlite3 *db = db_open (path);
+  g_autofree char *sql = g_strdup_printf ("UPDATE records SET %s = ? WHERE id = ?", column);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static gint64
+db_get_rev (const char *path,
+            const char *id)
+{
+  sqlite3 *db = db_open (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 rev;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rev FROM records WHERE id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  rev = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rev;
+}
+
+static char *
+db_get_store_id (const char *path)
+{
+  sqlite3 *db = db_open (path);
+  sqlite3_stmt *stmt = NULL;
+  char *id;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'store-id'", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  id = g_strndup (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return id;
+}
+
+static GBytes *
+file_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (path, &contents, &size, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, size);
+}
+
+/* Key modes */
+
+static void
+check_round_trip (KtKeySource source)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Jansen");
+  g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(KtCase) loaded_case = NULL;
+  g_autoptr(KtConversation) loaded_conversation = NULL;
+  g_autoptr(KtPlan) loaded_plan = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_PLAN };
+
+  files_init (&files);
+  conversation = conversation_new (kase->header.id, "Er liggen brieven");
+  plan = plan_new (kase->header.id, "Rust in de financien");
+  doc.plan = plan;
+
+  store = open_store (files.path, source);
+  g_assert_true (kt_store_exists (store));
+  g_assert_cmpint (kt_store_get_key_source (store), ==, source);
+  save_case (store, kase);
+  save_conversation (store, conversation);
+  kt_store_save_document (store, &doc, KT_SYNC_PENDING, &error);
+  g_assert_no_error (error);
+  close_store (&store);
+
+  store = open_store (files.path, source);
+  g_assert_cmpint (kt_store_get_key_source (store), ==, source);
+  loaded_case = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_case_equal (loaded_case, kase));
+  loaded_conversation = kt_store_load_conversation (store, conversation->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_conversation_equal (loaded_conversation, conversation));
+  loaded_plan = kt_store_load_plan (store, plan->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_plan_equal (loaded_plan, plan));
+
+  /* A record of another kind under that id is not there. */
+  g_assert_null (kt_store_load_plan (store, kase->header.id, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  ids = kt_store_list_ids_for_case (store, KT_KIND_CONVERSATION, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, conversation->header.id);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+static void
+test_store_keyring_round_trip (void)
+{
+  check_round_trip (KT_KEY_SOURCE_KEYRING);
+}
+
+static void
+test_store_passphrase_round_trip (void)
+{
+  check_round_trip (KT_KEY_SOURCE_PASSPHRASE);
+}
+
+static void
+assert_open_fails (const char  *path,
+                   KtStore     *store,
+                   const char  *passphrase,
+                   int          code)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, passphrase, NULL, &error));
+  g_assert_error (error, KT_STORE_ERROR, code);
+  g_assert_true (kt_store_is_locked (store));
+}
+
+static void
+test_store_wrong_passphrase_slows_down (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie de Vries");
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, kase);
+  close_store (&store);
+
+  /* Delays after failures 1, 2, 3: 0, 100, 200 ms. */
+  store = store_new (files.path);
+  assert_open_fails (files.path, store, "wrong", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  assert_open_fails (files.path, store, "", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  assert_open_fails (files.path, store, PASSPHRASE, KT_STORE_ERROR_TOO_MANY_ATTEMPTS);
+  g_usleep (120 * 1000);
+  assert_open_fails (files.path, store, "wrong again", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_usleep (120 * 1000);
+  assert_open_fails (files.path, store, PASSPHRASE, KT_STORE_ERROR_TOO_MANY_ATTEMPTS);
+  g_usleep (100 * 1000);
+
+  /* Failures never touch the data. */
+  g_assert_true (kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, PASSPHRASE, NULL, &error));
+  g_assert_no_error (error);
+  loaded = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_case_equal (loaded, kase));
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+static void
+test_store_change_passphrase_rewraps_key_only (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Bakker");
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GBytes) body_before = NULL;
+  g_autoptr(GBytes) body_after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, kase);
+  body_before = db_get_blob (files.path, kase->header.id, "body");
+
+  g_assert_false (kt_store_change_passphrase (store, "not it", "nieuw wachtwoord", &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_true (kt_store_change_passphrase (store, PASSPHRASE, "nieuw wachtwoord", &error));
+  g_assert_no_error (error);
+  close_store (&store);
+
+  body_after = db_get_blob (files.path, kase->header.id, "body");
+  g_assert_true (g_bytes_equal (body_before, body_after));
+
+  store = store_new (files.path);
+  assert_open_fails (files.path, store, PASSPHRASE, KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_assert_true (kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, "nieuw wachtwoord", NULL, &error));
+  g_assert_no_error (error);
+  loaded = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_case_equal (loaded, kase));
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+static void
+test_store_key_missing_never_makes_a_new_key (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Smit");
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_id = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(KtKey) key = NULL;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_KEYRING);
+  save_case (store, kase);
+  close_store (&store);
+
+  store_id = db_get_store_id (files.path);
+  key = kt_keyring_lookup (store_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_assert_true (kt_keyring_clear (store_id, NULL, &error));
+  before = file_bytes (files.path);
+
+  for (KtKeySource source = KT_KEY_SOURCE_KEYRING; source <= KT_KEY_SOURCE_PASSPHRASE; source++)
+    {
+      store = store_new (files.path);
+      g_assert_false (kt_store_open_sync (store, source, PASSPHRASE, NULL, &error));
+      g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING);
+      g_clear_error (&error);
+      g_clear_object (&store);
+    }
+
+  /* Nothing was created: no new key, the file as it was. */
+  g_clear_pointer (&key, kt_key_free);
+  key = kt_keyring_lookup (store_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+  after = file_bytes (files.path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpstr (db_get_store_id (files.path), ==, store_id);
+
+  files_clear (&files);
+}
+
+static void
+test_store_locked_keyring (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Visser");
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_KEYRING);
+  save_case (store, kase);
+  close_store (&store);
+
+  kt_test_bus_lock_keyring (keyring_bus);
+  store = store_new (files.path);
+  g_assert_false (kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+  kt_test_bus_unlock_keyring (keyring_bus);
+
+  g_assert_true (kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error));
+  g_assert_no_error (error);
+  loaded = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_case_equal (loaded, kase));
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+static void
+test_store_without_secret_service (void)
+{
+  g_autoptr(KtTestBus) bare = NULL;
+  g_autofree char *saved = NULL;
+
+  if (g_test_subprocess ())
+    {
+      Files files;
+      g_autoptr(KtStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+
+      files_init (&files);
+      store = store_new (files.path);
+      g_assert_false (kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error));
+      g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE);
+      g_clear_object (&store);
+
+      /* The way out the message offers: a passphrase. */
+      store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+      g_assert_cmpint (kt_store_get_key_source (store), ==, KT_KEY_SOURCE_PASSPHRASE);
+      close_store (&store);
+      files_clear (&files);
+      return;
+    }
+
+  bare = kt_test_bus_new (FALSE);
+  saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", kt_test_bus_get_address (bare), TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", saved, TRUE);
+  g_test_trap_assert_passed ();
+}
+
+/* Tampering */
+
+typedef struct {
+  Files    files;
+  KtStore *store;
+  KtCase  *a;
+  KtCase  *b;
+} Tamper;
+
+static void
+tamper_setup (Tamper        *t,
+              gconstpointer  data)
+{
+  files_init (&t->files);
+  t->store = open_store (t->files.path, KT_KEY_SOURCE_PASSPHRASE);
+  t->a = case_new ("Familie Aydin");
+  t->b = case_new ("Familie Bos");
+  save_case (t->store, t->a);
+  save_case (t->store, t->b);
+  close_store (&t->store);
+}
+
+static void
+tamper_teardown (Tamper        *t,
+                 gconstpointer  data)
+{
+  if (t->store != NULL)
+    close_store (&t->store);
+  kt_case_unref (t->a);
+  kt_case_unref (t->b);
+  files_clear (&t->files);
+}
+
+/* @tampered fails with TAMPERED and is listed as quarantined, before and
+ * after reopening; every other case still opens and lists. */
+static void
+assert_quarantined (Tamper      *t,
+                    const char **tampered,
+                    KtCase      *intact)
+{
+  for (int round = 0; round < 2; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) quarantined = NULL;
+      g_autoptr(GPtrArray) listed = NULL;
+
+      t->store = open_store (t->files.path, KT_KEY_SOURCE_PASSPHRASE);
+      for (guint i = 0; tampered[i] != NULL; i++)
+        {
+          g_autoptr(KtCase) loaded = kt_store_load_case (t->store, tampered[i], &error);
+
+          g_assert_null (loaded);
+          g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_TAMPERED);
+          g_clear_error (&error);
+        }
+
+      quarantined = kt_store_list_quarantined (t->store);
+      g_assert_cmpuint (quarantined->len, ==, g_strv_length ((char **) tampered));
+      for (guint i = 0; tampered[i] != NULL; i++)
+        g_assert_true (g_ptr_array_find_with_equal_func (quarantined, tampered[i], g_str_equal, NULL));
+
+      listed = kt_store_list_cases (t->store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (listed->len, ==, intact != NULL ? 1 : 0);
+      if (intact != NULL)
+        {
+          g_autoptr(KtCase) loaded = kt_store_load_case (t->store, intact->header.id, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (kt_case_equal (loaded, intact));
+          g_assert_cmpstr (((KtCaseSummary *) g_ptr_array_index (listed, 0))->id, ==, intact->header.id);
+        }
+      close_store (&t->store);
+    }
+}
+
+static void
+test_tamper_flipped_byte (Tamper        *t,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) body = db_get_blob (t->files.path, t->a->header.id, "body");
+  g_autoptr(GByteArray) edited = g_byte_array_new ();
+  g_autoptr(GBytes) bad = NULL;
+  const char *tampered[] = { t->a->header.id, NULL };
+
+  g_byte_array_append (edited, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  edited->data[edited->len / 2] ^= 0x20;
+  bad = g_byte_array_free_to_bytes (g_steal_pointer (&edited));
+  db_set_blob (t->files.path, t->a->header.id, "body", bad);
+
+  assert_quarantined (t, tampered, t->b);
+}
+
+static void
+test_tamper_truncated (Tamper        *t,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) body = db_get_blob (t->files.path, t->a->header.id, "body");
+  g_autoptr(GBytes) cut = g_bytes_new_from_bytes (body, 0, 30);
+  const char *tampered[] = { t->a->header.id, NULL };
+
+  db_set_blob (t->files.path, t->a->header.id, "body", cut);
+  assert_quarantined (t, tampered, t->b);
+}
+
+static void
+test_tamper_swapped_rows (Tamper        *t,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) body_a = db_get_blob (t->files.path, t->a->header.id, "body");
+  g_autoptr(GBytes) body_b = db_get_blob (t->files.path, t->b->header.id, "body");
+  const char *tampered[] = { t->a->header.id, t->b->header.id, NULL };
+
+  db_set_blob (t->files.path, t->a->header.id, "body", body_b);
+  db_set_blob (t->files.path, t->b->header.id, "body", body_a);
+  assert_quarantined (t, tampered, NULL);
+}
+
+static void
+test_tamper_rolled_back (Tamper        *t,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) body_rev1 = db_get_blob (t->files.path, t->a->header.id, "body");
+  g_autoptr(GBytes) summary_rev1 = db_get_blob (t->files.path, t->a->header.id, "summary");
+  const char *tampered[] = { t->a->header.id, NULL };
+
+  g_assert_cmpint (db_get_rev (t->files.path, t->a->header.id), ==, t->a->header.rev);
+
+  t->store = open_store (t->files.path, KT_KEY_SOURCE_PASSPHRASE);
+  g_free (t->a->household);
+  t->a->household = g_strdup ("Familie Aydin-Bos");
+  t->a->header.rev++;
+  save_case (t->store, t->a);
+  close_store (&t->store);
+  g_assert_cmpint (db_get_rev (t->files.path, t->a->header.id), ==, t->a->header.rev);
+
+  /* The old revision's ciphertext under the new revision number. */
+  db_set_blob (t->files.path, t->a->header.id, "body", body_rev1);
+  db_set_blob (t->files.path, t->a->header.id, "summary", summary_rev1);
+  assert_quarantined (t, tampered, t->b);
+}
+
+static void
+test_tamper_summary (Tamper        *t,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) summary_b = db_get_blob (t->files.path, t->b->header.id, "summary");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) quarantined = NULL;
+
+  db_set_blob (t->files.path, t->a->header.id, "summary", summary_b);
+
+  t->store = open_store (t->files.path, KT_KEY_SOURCE_PASSPHRASE);
+  listed = kt_store_list_cases (t->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (((KtCaseSummary *) g_ptr_array_index (listed, 0))->id, ==, t->b->header.id);
+  quarantined = kt_store_list_quarantined (t->store);
+  g_assert_cmpuint (quarantined->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (quarantined, 0), ==, t->a->header.id);
+}
+
+static void
+test_store_corrupt_file_is_left_untouched (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Mulder");
+  g_autoptr(GBytes) damaged = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) contents = g_byte_array_new ();
+  g_autoptr(GBytes) original = NULL;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, kase);
+  close_store (&store);
+
+  original = file_bytes (files.path);
+  g_byte_array_append (contents, g_bytes_get_data (original, NULL), g_bytes_get_size (original));
+  for (guint i = 0; i < 100; i++)
+    contents->data[i] = (guint8) (i * 37 + 11);
+  g_file_set_contents (files.path, (const char *) contents->data, contents->len, &error);
+  g_assert_no_error (error);
+  damaged = file_bytes (files.path);
+
+  for (KtKeySource source = KT_KEY_SOURCE_KEYRING; source <= KT_KEY_SOURCE_PASSPHRASE; source++)
+    {
+      store = store_new (files.path);
+      g_assert_true (kt_store_exists (store));
+      g_assert_false (kt_store_open_sync (store, source, PASSPHRASE, NULL, &error));
+      g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_CORRUPT);
+      g_clear_error (&error);
+      g_clear_object (&store);
+    }
+
+  after = file_bytes (files.path);
+  g_assert_true (g_bytes_equal (damaged, after));
+  files_clear (&files);
+}
+
+/* Autosave */
+
+static void
+test_autosave_coalesces_within_a_second (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Peters");
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < 20; i++)
+    {
+      g_free (kase->household);
+      kase->household = g_strdup_printf ("Familie Peters %d", i);
+      kt_store_autosave_case (store, kase);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  spin_until_saved (store, 1.0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <=, G_USEC_PER_SEC);
+
+  /* Twenty changes, one write. */
+  g_assert_cmpint (kase->header.rev, ==, 1);
+  g_assert_cmpint (db_get_rev (files.path, kase->header.id), ==, 1);
+
+  close_store (&store);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  loaded = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->household, ==, "Familie Peters 19");
+  g_assert_true (kt_case_equal (loaded, kase));
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+static void
+test_autosave_flush_and_dispose_write_now (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Dekker");
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(KtPlan) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files_init (&files);
+  plan = plan_new (kase->header.id, "Weer naar de club");
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+
+  kt_store_autosave_case (store, kase);
+  g_assert_true (kt_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (pending_is_empty (store));
+  g_assert_cmpint (db_get_rev (files.path, kase->header.id), ==, 1);
+
+  /* Dropping the store writes what is pending. */
+  kt_store_autosave_plan (store, plan);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  loaded = kt_store_load_plan (store, plan->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_plan_equal (loaded, plan));
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+static void
+on_flushed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kt_store_flush_finish (KT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_autosave_flush_async (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Jacobs");
+  gboolean done = FALSE;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  kt_store_autosave_case (store, kase);
+  kt_store_flush_async (store, NULL, on_flushed, &done);
+  g_assert_true (spin_until (&done, 5));
+  g_assert_true (pending_is_empty (store));
+  g_assert_cmpint (db_get_rev (files.path, kase->header.id), ==, 1);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+static void
+on_flag (KtStore  *store,
+         gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
+test_idle_lock_flushes_then_wipes_key (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Hendriks");
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean locked = FALSE, unlocked = FALSE;
+  gint64 start;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  g_signal_connect (store, "locked", G_CALLBACK (on_flag), &locked);
+  g_signal_connect (store, "unlocked", G_CALLBACK (on_flag), &unlocked);
+  kt_store_set_autosave_delay (store, 60 * 1000);  /* only the lock writes it */
+
+  start = g_get_monotonic_time ();
+  kt_store_set_idle_timeout (store, 1);
+  kt_store_autosave_case (store, kase);
+
+  /* Activity holds the lock off. */
+  g_assert_false (spin_until (&locked, 0.6));
+  kt_store_touch (store);
+  g_assert_false (spin_until (&locked, 0.6));
+  g_assert_true (spin_until (&locked, 2));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1.6 * G_USEC_PER_SEC);
+
+  g_assert_true (kt_store_is_locked (store));
+  g_assert_true (pending_is_empty (store));
+  g_assert_cmpint (db_get_rev (files.path, kase->header.id), ==, 1);
+  g_assert_null (kt_store_load_case (store, kase->header.id, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  /* Edits while locked wait in memory. */
+  g_free (kase->household);
+  kase->household = g_strdup ("Familie Hendriks-Jansen");
+  kt_store_autosave_case (store, kase);
+  g_assert_false (kt_store_unlock_sync (store, "wrong", NULL, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_false (unlocked);
+
+  g_assert_true (kt_store_unlock_sync (store, PASSPHRASE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (unlocked);
+  g_assert_true (kt_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (db_get_rev (files.path, kase->header.id), ==, 2);
+  loaded = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->household, ==, "Familie Hendriks-Jansen");
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+/* Disk full */
+
+typedef struct {
+  guint   count;
+  GError *error;
+} Failures;
+
+static void
+on_save_failed (KtStore    *store,
+                const char *id,
+                GError     *error,
+                Failures   *failures)
+{
+  failures->count++;
+  g_clear_error (&failures->error);
+  failures->error = g_error_copy (error);
+}
+
+/* Fills the file system under @dir until a write fails (transfer full). */
+static char *
+fill_disk (const char *dir)
+{
+  char *filler = g_build_filename (dir, "filler", NULL);
+  char block[16384];
+  int fd = g_open (filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  memset (block, 'x', sizeof block);
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  close (fd);
+  return filler;
+}
+
+/* A small real file system (tmpfs) in a mount namespace of our own, when
+ * this process may make one; otherwise FALSE. */
+static gboolean
+mount_small_fs (const char *dir)
+{
+  if (unshare (CLONE_NEWNS) != 0)
+    return FALSE;
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    return FALSE;
+  return mount ("kt-test", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0700") == 0;
+}
+
+static void
+check_disk_full (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Vos");
+  g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtConversation) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *filler = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  Failures failures = { 0, NULL };
+  gboolean real_fs;
+
+  files_init (&files);
+  real_fs = mount_small_fs (files.dir);
+  /* The child's messages are not shown; stderr is. */
+  g_printerr ("# disk full from %s\n", real_fs ? "a 4 MiB tmpfs" : "SQLite's max_page_count");
+
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  g_signal_connect (store, "save-failed", G_CALLBACK (on_save_failed), &failures);
+  save_case (store, kase);
+
+  while (text->len < 30000)
+    g_string_append (text, "Een gesprek over geld, wonen en de kinderen. ");
+  conversation = conversation_new (kase->header.id, text->str);
+
+  if (real_fs)
+    filler = fill_disk (files.dir);
+  else
+    g_assert_true (kt_record_store_limit_pages_for_test (kt_store_get_record_store (store), 2));
+
+  kt_store_set_autosave_delay (store, 50);
+  kt_store_autosave_conversation (store, conversation);
+  while (failures.count == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (failures.error, KT_STORE_ERROR, KT_STORE_ERROR_DISK_FULL);
+
+  /* The draft is still in memory, and flushing says why it cannot go. */
+  pending = kt_store_list_pending (store);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_false (kt_store_flush (store, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_DISK_FULL);
+  g_clear_error (&error);
+
+  /* Room again: the retry writes it without anyone asking. */
+  if (real_fs)
+    g_assert_cmpint (g_unlink (filler), ==, 0);
+  else
+    g_assert_true (kt_record_store_limit_pages_for_test (kt_store_get_record_store (store), 1000));
+  spin_until_saved (store, 10);
+
+  close_store (&store);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  loaded = kt_store_load_conversation (store, conversation->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_conversation_equal (loaded, conversation));
+  close_store (&store);
+
+  g_clear_error (&failures.error);
+  if (real_fs)
+    umount (files.dir);
+  files_clear (&files);
+}
+
+static void
+test_store_disk_full_keeps_draft_and_retries (void)
+{
+  /* In a child, so that the mount namespace ends with it. */
+  if (g_test_subprocess ())
+    {
+      check_disk_full ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* No plaintext */
+
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (fields[i].length < 0)
+      g_string_append_printf (captured_log, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+    else
+      {
+        g_string_append_printf (captured_log, "%s=", fields[i].key);
+        g_string_append_len (captured_log, fields[i].value, fields[i].length);
+        g_string_append_c (captured_log, '\n');
+      }
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static guint
+count_in (const char *haystack,
+          gsize       size,
+          const char *marker)
+{
+  gsize marker_len = strlen (marker);
+  guint count = 0;
+
+  for (gsize i = 0; i + marker_len <= size; i++)
+    if (memcmp (haystack + i, marker, marker_len) == 0)
+      count++;
+  return count;
+}
+
+/* Occurrences of @marker in every file of @dir. */
+static guint
+count_in_files (const char *dir,
+                const char *marker,
+                guint      *n_files)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GBytes) contents = file_bytes (path);
+
+      (*n_files)++;
+      count += count_in (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents), marker);
+    }
+  return count;
+}
+
+static void
+test_store_no_plaintext_on_disk_or_in_logs (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(KtMember) member = kt_member_new ();
+  g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GByteArray) edited = g_byte_array_new ();
+  g_autoptr(GBytes) bad = NULL;
+  guint n_files = 0;
+  char random[9];
+
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  randombytes_buf (random, sizeof random - 1);
+  marker = g_strdup_printf ("KTMARK%08x%08x", ((guint32 *) random)[0], ((guint32 *) random)[1]);
+  text = g_strdup_printf ("Mevrouw %s heeft schulden bij %s", marker, marker);
+
+  files_init (&files);
+  kase = case_new (marker);
+  member->name = g_strdup (marker);
+  g_ptr_array_add (kase->members, g_steal_pointer (&member));
+  kase->address = g_strdup (text);
+  kase->phone = g_strdup (marker);
+  g_free (kase->request.question);
+  kase->request.question = g_strdup (text);
+  conversation = conversation_new (kase->header.id, text);
+  conversation->notes = g_strdup (text);
+  plan = plan_new (kase->header.id, text);
+
+  /* Everything a working day does: autosave, flush, list, load, lock,
+   * unlock, a tampered record and its quarantine. */
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  kt_store_autosave_case (store, kase);
+  kt_store_autosave_conversation (store, conversation);
+  kt_store_autosave_plan (store, plan);
+  spin_until_saved (store, 2);
+  listed = kt_store_list_cases (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (((KtCaseSummary *) g_ptr_array_index (listed, 0))->household, ==, marker);
+  loaded = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  kt_store_lock (store);
+  g_assert_true (kt_store_unlock_sync (store, PASSPHRASE, NULL, &error));
+  g_assert_no_error (error);
+
+  body = db_get_blob (files.path, plan->header.id, "body");
+  g_byte_array_append (edited, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  edited->data[40] ^= 1;
+  bad = g_bytes_new (edited->data, edited->len);
+  db_set_blob (files.path, plan->header.id, "body", bad);
+  g_assert_null (kt_store_load_plan (store, plan->header.id, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_TAMPERED);
+  g_clear_error (&error);
+
+  /* While open: the database, its WAL and shared memory file. */
+  g_assert_cmpuint (count_in_files (files.dir, marker, &n_files), ==, 0);
+  g_assert_cmpuint (n_files, >=, 3);
+
+  kt_store_autosave_case (store, kase);
+  close_store (&store);
+  g_assert_cmpuint (count_in_files (files.dir, marker, &n_files), ==, 0);
+
+  g_assert_cmpuint (captured_log->len, >, 0);
+  g_assert_cmpuint (count_in (captured_log->str, captured_log->len, marker), ==, 0);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  files_clear (&files);
+}
+
+/* Listing */
+
+static void
+test_store_lists_case_summaries (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) a = case_new ("Familie Aksoy");
+  g_autoptr(KtCase) b = case_new ("Familie Bruin");
+  g_autoptr(KtConversation) conversation = conversation_new (a->header.id, "niet in de lijst");
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean seen_a = FALSE, seen_b = FALSE;
+
+  files_init (&files);
+  b->phase = KT_PHASE_PLAN;
+  b->request.safety_concern = TRUE;
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, a);
+  save_case (store, b);
+  save_conversation (store, conversation);
+
+  listed = kt_store_list_cases (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 2);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      KtCaseSummary *summary = g_ptr_array_index (listed, i);
+      KtCase *kase = g_str_equal (summary->id, a->header.id) ? a : b;
+
+      seen_a |= kase == a;
+      seen_b |= kase == b;
+      g_assert_cmpstr (summary->household, ==, kase->household);
+      g_assert_cmpint (summary->phase, ==, kase->phase);
+      g_assert_cmpstr (summary->next_deadline, ==, kt_case_next_deadline (kase));
+      g_assert_cmpint (summary->safety_concern, ==, kase->request.safety_concern);
+      g_assert_cmpint (summary->updated, ==, kase->header.updated);
+    }
+  g_assert_true (seen_a && seen_b);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+  g_assert_true (kt_core_init ());
+
+  if (!g_test_subprocess ())
+    {
+      keyring_bus = kt_test_bus_new (TRUE);
+      kt_test_bus_use (keyring_bus);
+    }
+
+  g_test_add_func ("/store/keyring/round-trip", test_store_keyring_round_trip);
+  g_test_add_func ("/store/passphrase/round-trip", test_store_passphrase_round_trip);
+  g_test_add_func ("/store/passphrase/wrong-one-slows-down", test_store_wrong_passphrase_slows_down);
+  g_test_add_func ("/store/passphrase/change-rewraps-key-only", test_store_change_passphrase_rewraps_key_only);
+  g_test_add_func ("/store/keyring/key-missing-never-makes-a-new-key", test_store_key_missing_never_makes_a_new_key);
+  g_test_add_func ("/store/keyring/locked", test_store_locked_keyring);
+  g_test_add_func ("/store/keyring/absent", test_store_without_secret_service);
+  g_test_add ("/store/tamper/flipped-byte", Tamper, NULL, tamper_setup, test_tamper_flipped_byte, tamper_teardown);
+  g_test_add ("/store/tamper/truncated", Tamper, NULL, tamper_setup, test_tamper_truncated, tamper_teardown);
+  g_test_add ("/store/tamper/swapped-rows", Tamper, NULL, tamper_setup, test_tamper_swapped_rows, tamper_teardown);
+  g_test_add ("/store/tamper/rolled-back", Tamper, NULL, tamper_setup, test_tamper_rolled_back, tamper_teardown);
+  g_test_add ("/store/tamper/summary", Tamper, NULL, tamper_setup, test_tamper_summary, tamper_teardown);
+  g_test_add_func ("/store/corrupt-file-is-left-untouched", test_store_corrupt_file_is_left_untouched);
+  g_test_add_func ("/store/autosave/coalesces-within-a-second", test_autosave_coalesces_within_a_second);
+  g_test_add_func ("/store/autosave/flush-and-dispose-write-now", test_autosave_flush_and_dispose_write_now);
+  g_test_add_func ("/store/autosave/flush-async", test_autosave_flush_async);
+  g_test_add_func ("/store/idle-lock/flushes-then-wipes-key", test_idle_lock_flushes_then_wipes_key);
+  g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
+  g_test_add_func ("/store/list/case-summaries", test_store_lists_case_summaries);
+  g_test_add_func ("/store/no-plaintext-on-disk-or-in-logs", test_store_no_plaintext_on_disk_or_in_logs);
+
+  ret = g_test_run ();
+  g_clear_pointer (&keyring_bus, kt_test_bus_free);
+  return ret;
+}

@@ -1,0 +1,389 @@
+/* test-sync-client.c: sign-in, outbox, push and pull, conflicts, against a
+ * real keukentafel-server on loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <libsecret/secret.h>
+
+#include "kt-core.h"
+#include "kt-fault-proxy.h"
+#include "kt-test-sync.h"
+#include "kt-test-util.h"
+
+typedef struct {
+  char         *dir;
+  KtTestServer *server;
+  char         *case_id;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = kt_test_tmpdir_new ("kt-sync");
+  f->server = kt_test_server_start (NULL, kt_test_sync_users);
+  f->case_id = kt_test_case_for_coach (f->dir, kt_test_server_get_url (f->server));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->server, kt_test_server_free);
+  g_clear_pointer (&f->dir, kt_test_tmpdir_free);
+  g_clear_pointer (&f->case_id, g_free);
+}
+
+static void
+share (KtSyncClient *device,
+       GBytes       *body)
+{
+  g_autoptr(GError) error = NULL;
+
+  kt_sync_client_share (device, body, &error);
+  g_assert_no_error (error);
+}
+
+static void
+share_plan (KtSyncClient *device,
+            const char   *id,
+            const char   *case_id,
+            gint64        rev,
+            const char   *question)
+{
+  g_autoptr(GBytes) body = kt_test_plan_body (id, case_id, rev, question);
+
+  share (device, body);
+}
+
+static void
+sync_ok (KtSyncClient *device)
+{
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sync (device, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SYNCED);
+}
+
+/* The plans on the server as coach1 reads them: id → rev. */
+static GHashTable *
+server_plans (const char *url,
+              guint      *n_rows)
+{
+  GHashTable *plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = g_strdup ("");
+  gboolean more = TRUE;
+
+  *n_rows = 0;
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=500", cursor);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(KtSyncResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+      guint status = kt_test_http (url, "coach1", "GET", path, NULL, &body);
+
+      response = kt_sync_response_parse (KT_SYNC_ENDPOINT_CHANGES, status, body, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < response->records->len; i++)
+        {
+          KtSyncRecord *record = g_ptr_array_index (response->records, i);
+
+          if (record->kind != KT_KIND_PLAN)
+            continue;
+          (*n_rows)++;
+          g_hash_table_insert (plans, g_strdup (record->id), GINT_TO_POINTER ((int) record->rev));
+        }
+      g_free (cursor);
+      cursor = g_strdup (response->cursor);
+      more = response->more && response->records->len > 0;
+    }
+  return plans;
+}
+
+static void
+test_sign_in_keeps_the_token_in_the_keyring_and_sign_out_clears_it (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtSyncClient) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (f->dir, "laptop.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
+  g_assert_cmpstr (kt_sync_client_get_display_name (device), ==, "Coach Een");
+  sync_ok (device);
+
+  /* A fresh start finds the token in the keyring, not in the file. */
+  g_clear_object (&device);
+  reopened = kt_test_device_new (f->dir, "laptop");
+  g_assert_true (kt_sync_client_is_signed_in (reopened));
+  g_assert_cmpint (kt_sync_client_get_status (reopened), ==, KT_SYNC_STATUS_IDLE);
+  sync_ok (reopened);
+  g_file_get_contents (db, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_strstr_len (contents, len, "Bearer"));
+
+  kt_test_device_sign_out (reopened);
+  g_assert_cmpint (kt_sync_client_get_status (reopened), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  g_clear_object (&reopened);
+  reopened = kt_test_device_new (f->dir, "laptop");
+  g_assert_false (kt_sync_client_is_signed_in (reopened));
+  g_assert_cmpint (kt_sync_client_get_status (reopened), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  kt_test_device_sync (reopened, &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN);
+}
+
+static void
+test_sign_in_refuses_plain_http_to_another_host_and_wrong_passwords (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_try_sign_in (device, "http://wijkteam.example.nl", "coach1", KT_TEST_PASSWORD, &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_INSECURE);
+  g_clear_error (&error);
+  kt_test_device_try_sign_in (device, "ftp://127.0.0.1", "coach1", KT_TEST_PASSWORD, &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN);
+  g_clear_error (&error);
+  kt_test_device_try_sign_in (device, kt_test_server_get_url (f->server), "coach1",
+                              "not-the-password", &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_UNAUTHORIZED);
+  g_assert_false (kt_sync_client_is_signed_in (device));
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SIGNED_OUT);
+}
+
+static void
+test_shared_plans_arrive_once_and_the_other_device_pulls_them (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(GHashTable) plans = NULL;
+  guint received = 0;
+  guint rows;
+
+  kt_test_device_sign_in (laptop, url, "coach1");
+  kt_test_device_sign_in (tablet, url, "coach1");
+
+  share_plan (laptop, plan, f->case_id, 1, "Wat wil je bereiken?");
+  /* Edited before it was sent: only the newest revision goes out. */
+  share_plan (laptop, plan, f->case_id, 2, "Wat wil je echt bereiken?");
+  g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 1);
+  sync_ok (laptop);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 0);
+  /* Nothing left: a second round is a no-op. */
+  sync_ok (laptop);
+
+  plans = server_plans (url, &rows);
+  g_assert_cmpuint (rows, ==, 1);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, plan)), ==, 2);
+
+  g_signal_connect_swapped (tablet, "record-received", G_CALLBACK (g_atomic_int_inc), &received);
+  sync_ok (tablet);
+  /* The case assigned to coach1 and the plan. */
+  g_assert_cmpuint (received, ==, 2);
+  sync_ok (tablet);
+  g_assert_cmpuint (received, ==, 2);
+}
+
+static void
+test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GHashTable) choices = NULL;
+  g_autoptr(GHashTable) plans = NULL;
+  g_autoptr(GError) error = NULL;
+  KtSyncConflict *conflict;
+  g_autofree char *local_text = NULL;
+  g_autofree char *server_text = NULL;
+  g_autofree char *merged_text = NULL;
+  g_autoptr(KtSyncRecord) merged = NULL;
+  guint rows, detected = 0;
+
+  kt_test_device_sign_in (laptop, url, "coach1");
+  kt_test_device_sign_in (tablet, url, "coach1");
+  share_plan (laptop, plan, f->case_id, 1, "Eerste versie");
+  sync_ok (laptop);
+  sync_ok (tablet);
+
+  /* Both offline, both edit revision 1 into their own revision 2. */
+  share_plan (laptop, plan, f->case_id, 2, "Versie van de laptop");
+  share_plan (tablet, plan, f->case_id, 2, "Versie van de tablet");
+  sync_ok (laptop);
+  g_signal_connect_swapped (tablet, "conflict-detected", G_CALLBACK (g_atomic_int_inc), &detected);
+  sync_ok (tablet);
+  g_assert_cmpuint (detected, ==, 1);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (tablet), ==, 0);
+  g_assert_cmpuint (kt_sync_client_get_n_conflicts (tablet), ==, 1);
+
+  /* Both versions survive, also across a restart and more rounds. */
+  g_clear_object (&tablet);
+  tablet = kt_test_device_new (f->dir, "tablet");
+  sync_ok (tablet);
+  conflicts = kt_sync_client_list_conflicts (tablet, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpstr (conflict->id, ==, plan);
+  g_assert_cmpint (conflict->local->rev, ==, 2);
+  g_assert_cmpint (conflict->server->rev, ==, 2);
+  fields = kt_sync_conflict_list_fields (conflict, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fields->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fields, 0), ==, "question");
+  local_text = kt_sync_record_field_text (conflict->local, "question");
+  server_text = kt_sync_record_field_text (conflict->server, "question");
+  g_assert_cmpstr (local_text, ==, "Versie van de tablet");
+  g_assert_cmpstr (server_text, ==, "Versie van de laptop");
+  plans = server_plans (url, &rows);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, plan)), ==, 2);
+  g_clear_pointer (&plans, g_hash_table_unref);
+
+  /* Keep both: the texts are joined into revision 3. */
+  choices = kt_sync_conflict_choose_all (conflict, KT_SYNC_CHOICE_BOTH);
+  merged = kt_sync_conflict_merge (conflict, choices, &error);
+  g_assert_no_error (error);
+  merged_text = kt_sync_record_field_text (merged, "question");
+  g_assert_cmpstr (merged_text, ==, "Versie van de laptop\n\nVersie van de tablet");
+  kt_sync_client_resolve_conflict (tablet, plan, choices, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_sync_client_get_n_conflicts (tablet), ==, 0);
+  sync_ok (tablet);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (tablet), ==, 0);
+  plans = server_plans (url, &rows);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, plan)), ==, 3);
+}
+
+static void
+test_a_record_being_sent_is_frozen_and_later_edits_follow_it (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  KtOutbox *outbox;
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) plans = NULL;
+  g_autoptr(GError) error = NULL;
+  guint rows;
+
+  kt_test_device_sign_in (laptop, url, "coach1");
+  outbox = kt_sync_client_get_outbox (laptop);
+  share_plan (laptop, plan, f->case_id, 1, "Eén");
+  entries = kt_outbox_peek (outbox, 10, NULL, &error);
+  g_assert_no_error (error);
+  kt_outbox_freeze (outbox, ((KtOutboxEntry *) g_ptr_array_index (entries, 0))->seq, &error);
+  g_assert_no_error (error);
+  /* Revision 2 and 3 queue behind the frozen 1; 3 replaces 2. */
+  share_plan (laptop, plan, f->case_id, 2, "Twee");
+  share_plan (laptop, plan, f->case_id, 3, "Drie");
+  g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 2);
+  /* One round: 1 is confirmed, then 3 goes on top of it. */
+  sync_ok (laptop);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 0);
+  plans = server_plans (url, &rows);
+  g_assert_cmpuint (rows, ==, 1);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, plan)), ==, 3);
+}
+
+static void
+test_thousand_plans_through_a_proxy_dropping_thirty_percent (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261125);
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) plans = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *proxy_url = NULL;
+  guint rounds = 0, failed_rounds = 0, rows;
+
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
+  g_assert_no_error (error);
+  kt_test_device_sign_in (laptop, url, "coach1");
+  /* The same account through the proxy. */
+  kt_test_device_sign_in (laptop, proxy_url, "coach1");
+  kt_fault_proxy_set_share (proxy, KT_FAULT_DROP, 0.30);
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      char *id = kt_uuid_new ();
+
+      g_ptr_array_add (ids, id);
+      share_plan (laptop, id, f->case_id, 1, "Vraag");
+    }
+  /* A tenth is edited again while waiting; one in twenty a third time. */
+  for (guint i = 0; i < 1000; i += 10)
+    share_plan (laptop, g_ptr_array_index (ids, i), f->case_id, 2, "Vraag, aangepast");
+  for (guint i = 0; i < 1000; i += 20)
+    share_plan (laptop, g_ptr_array_index (ids, i), f->case_id, 3, "Vraag, nog eens aangepast");
+
+  while (kt_sync_client_get_n_pending (laptop) > 0 && rounds < 2000)
+    {
+      g_autoptr(GError) round_error = NULL;
+
+      rounds++;
+      if (!kt_test_device_sync (laptop, &round_error))
+        {
+          failed_rounds++;
+          /* Only the faults the proxy makes, never a refusal or a conflict. */
+          g_assert_true (g_error_matches (round_error, KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED) ||
+                         g_error_matches (round_error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE) ||
+                         g_error_matches (round_error, KT_SYNC_ERROR, KT_SYNC_ERROR_GARBLED_REQUEST));
+        }
+    }
+  g_test_message ("%u rounds, %u broken by the proxy; %u of %u connections dropped",
+                  rounds, failed_rounds, kt_fault_proxy_get_n_faulted (proxy, KT_FAULT_DROP),
+                  kt_fault_proxy_get_n_connections (proxy));
+  g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 0);
+  g_assert_cmpuint (kt_fault_proxy_get_n_faulted (proxy, KT_FAULT_DROP), >, 0);
+  g_assert_cmpuint (failed_rounds, >, 0);
+
+  plans = server_plans (url, &rows);
+  g_assert_cmpuint (rows, ==, 1000);
+  g_assert_cmpuint (g_hash_table_size (plans), ==, 1000);
+  for (guint i = 0; i < 1000; i++)
+    {
+      int expected = i % 20 == 0 ? 3 : i % 10 == 0 ? 2 : 1;
+
+      g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, g_ptr_array_index (ids, i))),
+                       ==, expected);
+    }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+
+#define ADD(path, func) \
+  g_test_add ("/sync-client/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("sign-in/keeps-token-in-keyring-and-sign-out-clears-it",
+       test_sign_in_keeps_the_token_in_the_keyring_and_sign_out_clears_it);
+  ADD ("sign-in/refuses-plain-http-to-another-host-and-wrong-passwords",
+       test_sign_in_refuses_plain_http_to_another_host_and_wrong_passwords);
+  ADD ("push/shared-plans-arrive-once-and-the-other-device-pulls-them",
+       test_shared_plans_arrive_once_and_the_other_device_pulls_them);
+  ADD ("push/record-being-sent-is-frozen-and-later-edits-follow-it",
+       test_a_record_being_sent_is_frozen_and_later_edits_follow_it);
+  ADD ("conflict/two-devices-keep-both-versions-until-resolved",
+       test_two_devices_editing_offline_keep_both_versions_until_resolved);
+  ADD ("push/thousand-plans-through-a-proxy-dropping-thirty-percent",
+       test_thousand_plans_through_a_proxy_dropping_thirty_percent);
+#undef ADD
+
+  return g_test_run ();
+}

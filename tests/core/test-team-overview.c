@@ -1,0 +1,308 @@
+/* test-team-overview.c: what the team view counts, from records
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kt-core.h"
+#include "kt-team-overview.h"
+
+/* Wednesday 25 November 2026: the week runs from Monday 23 to Sunday 29. */
+#define TODAY_Y 2026
+#define TODAY_M 11
+#define TODAY_D 25
+
+typedef struct {
+  KtCatalogue *catalogue;
+  GPtrArray   *cases;
+  GPtrArray   *conversations;
+  GPtrArray   *plans;
+  GDate        today;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->catalogue = kt_catalogue_new_builtin ();
+  fixture->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  fixture->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
+  fixture->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  g_date_clear (&fixture->today, 1);
+  g_date_set_dmy (&fixture->today, TODAY_D, TODAY_M, TODAY_Y);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->catalogue);
+  g_clear_pointer (&fixture->cases, g_ptr_array_unref);
+  g_clear_pointer (&fixture->conversations, g_ptr_array_unref);
+  g_clear_pointer (&fixture->plans, g_ptr_array_unref);
+}
+
+/* A case requested on @request_date with the six-week deadline computed. */
+static KtCase *
+add_case (Fixture    *fixture,
+          const char *household,
+          const char *coach,
+          const char *request_date,
+          KtPhase     phase)
+{
+  KtCase *kase = kt_case_new ();
+
+  kase->household = g_strdup (household);
+  kase->coach = g_strdup (coach);
+  kase->request.date = g_strdup (request_date);
+  kase->phase = phase;
+  kt_case_compute_deadlines (kase, 42, 7);
+  g_ptr_array_add (fixture->cases, kase);
+  return kase;
+}
+
+static KtConversation *
+add_conversation (Fixture    *fixture,
+                  KtCase     *kase,
+                  const char *date)
+{
+  KtConversation *conversation = kt_catalogue_new_conversation (fixture->catalogue, kase->header.id);
+
+  conversation->date = g_strdup (date);
+  g_ptr_array_add (fixture->conversations, conversation);
+  return conversation;
+}
+
+static void
+set_concern (KtConversation *conversation,
+             const char     *domain_id,
+             const char     *concern,
+             int             level)
+{
+  KtDomainEntry *entry = kt_conversation_find_entry (conversation, domain_id);
+
+  g_assert_nonnull (entry);
+  entry->state = KT_DOMAIN_DISCUSSED;
+  g_free (entry->concern);
+  entry->concern = g_strdup (concern);
+  entry->level = level;
+}
+
+static KtTeamOverview *
+overview_new (Fixture            *fixture,
+              const char * const *coaches)
+{
+  return kt_team_overview_new (fixture->catalogue, fixture->cases, fixture->conversations,
+                               fixture->plans, coaches, &fixture->today);
+}
+
+static void
+test_unassigned_lists_open_requests_without_coach (Fixture       *fixture,
+                                                   gconstpointer  data)
+{
+  g_autoptr(KtTeamOverview) overview = NULL;
+  KtCase *later, *earlier, *desk;
+  GPtrArray *unassigned;
+
+  later = add_case (fixture, "Familie B", NULL, "2026-11-20", KT_PHASE_REGISTERED);
+  earlier = add_case (fixture, "Familie A", NULL, "2026-11-02", KT_PHASE_REGISTERED);
+  add_case (fixture, "Familie C", "coach1", "2026-11-02", KT_PHASE_REGISTERED);
+  desk = add_case (fixture, "Familie D", NULL, "2026-11-24", KT_PHASE_CLOSED);
+  desk->solved_at_desk = TRUE;
+
+  overview = overview_new (fixture, NULL);
+  unassigned = kt_team_overview_get_unassigned (overview);
+  g_assert_cmpuint (unassigned->len, ==, 2);
+  /* The request that has waited longest comes first. */
+  g_assert_true (g_ptr_array_index (unassigned, 0) == earlier);
+  g_assert_true (g_ptr_array_index (unassigned, 1) == later);
+}
+
+static void
+test_overdue_means_no_conversation_within_six_weeks (Fixture       *fixture,
+                                                     gconstpointer  data)
+{
+  g_autoptr(KtTeamOverview) overview = NULL;
+  KtCase *late, *held, *in_time, *closed, *very_late;
+  KtConversation *conversation;
+  GPtrArray *overdue;
+
+  /* 42 days after 2026-10-01 is 2026-11-12: passed. */
+  late = add_case (fixture, "Familie Laat", "coach1", "2026-10-01", KT_PHASE_CONVERSATION);
+  very_late = add_case (fixture, "Familie Later", NULL, "2026-09-01", KT_PHASE_REGISTERED);
+  /* The conversation took place and was completed: not overdue. */
+  held = add_case (fixture, "Familie Gehouden", "coach1", "2026-10-01", KT_PHASE_CONVERSATION);
+  conversation = add_conversation (fixture, held, "2026-11-01");
+  conversation->complete = TRUE;
+  /* 42 days after 2026-10-14 is 2026-11-25, today: still in time. */
+  in_time = add_case (fixture, "Familie Op Tijd", "coach2", "2026-10-14", KT_PHASE_REGISTERED);
+  closed = add_case (fixture, "Familie Dicht", "coach2", "2026-09-01", KT_PHASE_CLOSED);
+
+  overview = overview_new (fixture, NULL);
+  overdue = kt_team_overview_get_overdue (overview);
+  g_assert_cmpuint (overdue->len, ==, 2);
+  g_assert_true (g_ptr_array_index (overdue, 0) == very_late);
+  g_assert_true (g_ptr_array_index (overdue, 1) == late);
+  for (guint i = 0; i < overdue->len; i++)
+    {
+      g_assert_true (g_ptr_array_index (overdue, i) != held);
+      g_assert_true (g_ptr_array_index (overdue, i) != in_time);
+      g_assert_true (g_ptr_array_index (overdue, i) != closed);
+    }
+}
+
+static void
+test_evaluations_due_this_week_or_already_passed (Fixture       *fixture,
+                                                  gconstpointer  data)
+{
+  g_autoptr(KtTeamOverview) overview = NULL;
+  KtCase *sunday, *passed, *next_monday, *by_goal;
+  KtPlan *plan;
+  KtGoal *goal;
+  GPtrArray *due;
+
+  sunday = add_case (fixture, "Familie Zondag", "coach1", "2026-06-01", KT_PHASE_SUPPORT);
+  sunday->evaluation_date = g_strdup ("2026-11-29");
+  passed = add_case (fixture, "Familie Gemist", "coach1", "2026-06-01", KT_PHASE_EVALUATION);
+  passed->evaluation_date = g_strdup ("2026-11-10");
+  next_monday = add_case (fixture, "Familie Maandag", "coach2", "2026-06-01", KT_PHASE_SUPPORT);
+  next_monday->evaluation_date = g_strdup ("2026-11-30");
+
+  /* A goal in the newest plan can bring the evaluation forward. */
+  by_goal = add_case (fixture, "Familie Doel", "coach2", "2026-06-01", KT_PHASE_SUPPORT);
+  by_goal->evaluation_date = g_strdup ("2027-01-15");
+  plan = kt_plan_new ();
+  plan->case_id = g_strdup (by_goal->header.id);
+  plan->version = 1;
+  goal = kt_goal_new ();
+  goal->evaluation_date = g_strdup ("2026-11-27");
+  g_ptr_array_add (plan->goals, goal);
+  g_ptr_array_add (fixture->plans, plan);
+
+  overview = overview_new (fixture, NULL);
+  due = kt_team_overview_get_evaluations_due (overview);
+  g_assert_cmpuint (due->len, ==, 3);
+  g_assert_true (g_ptr_array_index (due, 0) == passed);
+  g_assert_true (g_ptr_array_find (due, sunday, NULL));
+  g_assert_true (g_ptr_array_find (due, by_goal, NULL));
+  g_assert_false (g_ptr_array_find (due, next_monday, NULL));
+}
+
+static void
+test_caseload_is_by_name_not_by_count (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  const char * const coaches[] = { "coach-b", "coach-a", "coach-c", NULL };
+  g_autoptr(KtTeamOverview) overview = NULL;
+  GPtrArray *caseloads;
+  KtCaseload *load;
+
+  add_case (fixture, "Familie 1", "coach-b", "2026-11-01", KT_PHASE_CONVERSATION);
+  add_case (fixture, "Familie 2", "coach-b", "2026-11-01", KT_PHASE_PLAN);
+  add_case (fixture, "Familie 3", "coach-b", "2026-11-01", KT_PHASE_SUPPORT);
+  add_case (fixture, "Familie 4", "coach-a", "2026-11-01", KT_PHASE_SUPPORT);
+  /* Closed cases and cases of a coach not in the list still count right. */
+  add_case (fixture, "Familie 5", "coach-a", "2026-01-01", KT_PHASE_CLOSED);
+  add_case (fixture, "Familie 6", "coach-d", "2026-11-01", KT_PHASE_PLAN);
+
+  overview = overview_new (fixture, coaches);
+  caseloads = kt_team_overview_get_caseloads (overview);
+  g_assert_cmpuint (caseloads->len, ==, 4);
+  load = g_ptr_array_index (caseloads, 0);
+  g_assert_cmpstr (load->coach, ==, "coach-a");
+  g_assert_cmpuint (load->n_cases, ==, 1);
+  load = g_ptr_array_index (caseloads, 1);
+  g_assert_cmpstr (load->coach, ==, "coach-b");
+  g_assert_cmpuint (load->n_cases, ==, 3);
+  load = g_ptr_array_index (caseloads, 2);
+  g_assert_cmpstr (load->coach, ==, "coach-c");
+  g_assert_cmpuint (load->n_cases, ==, 0);
+  load = g_ptr_array_index (caseloads, 3);
+  g_assert_cmpstr (load->coach, ==, "coach-d");
+  g_assert_cmpuint (load->n_cases, ==, 1);
+}
+
+static void
+test_domain_counts_are_per_case_in_catalogue_order (Fixture       *fixture,
+                                                    gconstpointer  data)
+{
+  g_autoptr(KtTeamOverview) overview = NULL;
+  KtConversation *old, *latest, *other;
+  KtCase *a, *b, *closed;
+  GPtrArray *counts;
+
+  a = add_case (fixture, "Familie A", "coach1", "2026-10-01", KT_PHASE_PLAN);
+  /* Only the latest conversation of a case counts. */
+  old = add_conversation (fixture, a, "2026-10-10");
+  set_concern (old, "wonen", "huur achter", 2);
+  latest = add_conversation (fixture, a, "2026-11-10");
+  set_concern (latest, "geldzaken", "schulden", 3);
+  set_concern (latest, "psychisch", NULL, 2);          /* level 2 alone is a concern */
+  set_concern (latest, "werk", NULL, 4);               /* level 4 without concern is not */
+  kt_conversation_find_entry (latest, "veiligheid")->state = KT_DOMAIN_DISCUSSED;
+  kt_conversation_find_entry (latest, "veiligheid")->safety_flag = TRUE;
+
+  b = add_case (fixture, "Familie B", "coach2", "2026-10-01", KT_PHASE_PLAN);
+  other = add_conversation (fixture, b, "2026-11-01");
+  set_concern (other, "geldzaken", "brieven blijven liggen", 0);
+  /* A skipped domain with text left in it is no concern. */
+  set_concern (other, "justitie", "boete", 0);
+  kt_conversation_find_entry (other, "justitie")->state = KT_DOMAIN_SKIPPED;
+
+  closed = add_case (fixture, "Familie Dicht", "coach2", "2026-01-01", KT_PHASE_CLOSED);
+  set_concern (add_conversation (fixture, closed, "2026-02-01"), "middelen", "alcohol", 2);
+
+  overview = overview_new (fixture, NULL);
+  counts = kt_team_overview_get_domain_counts (overview);
+  g_assert_cmpuint (counts->len, ==, kt_catalogue_get_n_domains (fixture->catalogue));
+  for (guint i = 0; i < counts->len; i++)
+    {
+      KtDomainCount *count = g_ptr_array_index (counts, i);
+      guint expected = 0;
+
+      g_assert_cmpstr (count->domain_id, ==, kt_catalogue_get_domain (fixture->catalogue, i)->id);
+      g_assert_nonnull (count->name);
+      if (g_str_equal (count->domain_id, "geldzaken"))
+        expected = 2;
+      else if (g_str_equal (count->domain_id, "psychisch") || g_str_equal (count->domain_id, "veiligheid"))
+        expected = 1;
+      g_assert_cmpuint (count->n_cases, ==, expected);
+    }
+  g_assert_cmpuint (kt_team_overview_get_max_domain_count (overview), ==, 2);
+}
+
+static void
+test_empty_team_gives_zeros (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(KtTeamOverview) overview = kt_team_overview_new (fixture->catalogue, NULL, NULL, NULL,
+                                                             NULL, &fixture->today);
+
+  g_assert_cmpuint (kt_team_overview_get_unassigned (overview)->len, ==, 0);
+  g_assert_cmpuint (kt_team_overview_get_overdue (overview)->len, ==, 0);
+  g_assert_cmpuint (kt_team_overview_get_evaluations_due (overview)->len, ==, 0);
+  g_assert_cmpuint (kt_team_overview_get_caseloads (overview)->len, ==, 0);
+  g_assert_cmpuint (kt_team_overview_get_max_domain_count (overview), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/team-overview/unassigned/open-requests-without-coach-oldest-first",
+       test_unassigned_lists_open_requests_without_coach);
+  ADD ("/team-overview/overdue/no-conversation-within-six-weeks",
+       test_overdue_means_no_conversation_within_six_weeks);
+  ADD ("/team-overview/evaluations/due-this-week-or-passed",
+       test_evaluations_due_this_week_or_already_passed);
+  ADD ("/team-overview/caseload/by-name-not-by-count", test_caseload_is_by_name_not_by_count);
+  ADD ("/team-overview/domains/counted-per-case-in-catalogue-order",
+       test_domain_counts_are_per_case_in_catalogue_order);
+  ADD ("/team-overview/empty-team-gives-zeros", test_empty_team_gives_zeros);
+#undef ADD
+
+  return g_test_run ();
+}

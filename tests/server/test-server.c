@@ -1,0 +1,1375 @@
+/* test-server.c: the sync API of a real keukentafel-server, over HTTP
+ *
+ * Runs against SQLite by default, against a throwaway PostgreSQL cluster
+ * with --backend=postgres; meson registers both.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-server"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "kt-core.h"
+#include "server-docs.h"
+#include "kt-test-postgres.h"
+#include "kt-test-server.h"
+#include "kt-test-util.h"
+
+#define PASSWORD "correct horse battery"
+/* Written into every household name; no denied answer may contain it. */
+#define SECRET "Geheim-7c1e"
+/* The goal every test plan has (server-docs.c). */
+#define GOAL_ID "3f9c1b7e-0000-4000-8000-00000000601a"
+
+static KtTestPostgres *postgres;   /* NULL: SQLite */
+/* A database with every account of users[], made once and copied for each
+ * test: adding nine accounts per test would take most of the run. */
+static char *template_dir;
+static char *template_db;          /* SQLite file or PostgreSQL database name */
+static guint n_databases;
+
+static const KtTestUser users[] = {
+  { "anna", PASSWORD, "wijkcoach", "noord", "Anna de Coach" },
+  { "bert", PASSWORD, "wijkcoach", "noord", NULL },
+  { "ida", PASSWORD, "intaker", "noord", NULL },
+  { "ilse", PASSWORD, "intaker", "noord", NULL },
+  { "sara", PASSWORD, "supervisor", "noord", NULL },
+  { "zoe", PASSWORD, "wijkcoach", "zuid", NULL },
+  { "zeno", PASSWORD, "intaker", "zuid", NULL },
+  { "zara", PASSWORD, "supervisor", "zuid", NULL },
+  { "adam", PASSWORD, "admin", "beheer", NULL },
+  { NULL }
+};
+
+/* HTTP */
+
+typedef struct {
+  guint       status;
+  char       *text;
+  JsonNode   *json;
+  char       *retry_after;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  g_free (reply->text);
+  g_clear_pointer (&reply->json, json_node_unref);
+  g_free (reply->retry_after);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+typedef struct {
+  KtTestServer *server;
+  SoupSession  *session;
+  GHashTable   *tokens;   /* username → token */
+} Fixture;
+
+static Reply *
+call_full (Fixture    *f,
+           const char *method,
+           const char *path,
+           const char *token,
+           const char *if_match,
+           const char *body,
+           gsize       body_len)
+{
+  g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1", path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  Reply *reply = g_new0 (Reply, 1);
+  SoupMessageHeaders *headers;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, body_len);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+
+  bytes = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  reply->status = soup_message_get_status (msg);
+  reply->text = g_bytes_get_size (bytes) > 0
+                ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
+                : g_strdup ("");
+  reply->retry_after = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                               "Retry-After"));
+  if (*reply->text != '\0' && json_parser_load_from_data (parser, reply->text, -1, NULL))
+    reply->json = json_node_copy (json_parser_get_root (parser));
+  return reply;
+}
+
+static Reply *
+call (Fixture    *f,
+      const char *method,
+      const char *path,
+      const char *user,
+      const char *body)
+{
+  const char *token = user != NULL ? g_hash_table_lookup (f->tokens, user) : NULL;
+
+  return call_full (f, method, path, token != NULL ? token : user, NULL,
+                    body, body != NULL ? strlen (body) : 0);
+}
+
+static JsonObject *
+reply_object (Reply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+static const char *
+error_code (Reply *reply)
+{
+  JsonObject *error = json_object_get_object_member (reply_object (reply), "error");
+
+  g_assert_nonnull (error);
+  g_assert_true (json_object_has_member (error, "message"));
+  return json_object_get_string_member (error, "code");
+}
+
+static const char *
+error_field (Reply *reply)
+{
+  JsonObject *error = json_object_get_object_member (reply_object (reply), "error");
+
+  return json_object_get_string_member_with_default (error, "field", NULL);
+}
+
+/* Asserts @reply is an error with @status and @code that leaks no client data. */
+static void
+assert_refused (Reply      *reply,
+                guint       status,
+                const char *code)
+{
+  if (reply->status != status)
+    g_error ("expected %u, got %u: %s", status, reply->status, reply->text);
+  g_assert_cmpstr (error_code (reply), ==, code);
+  g_assert_null (strstr (reply->text, SECRET));
+  g_assert_null (strstr (reply->text, "\"body\":"));
+}
+
+static void
+assert_status (Reply *reply,
+               guint  status)
+{
+  if (reply->status != status)
+    g_error ("expected %u, got %u: %s", status, reply->status, reply->text);
+}
+
+static char *
+login (Fixture    *f,
+       const char *user,
+       const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", user, password);
+  g_autoptr(Reply) reply = call (f, "POST", "/login", NULL, body);
+  JsonObject *object;
+
+  assert_status (reply, SOUP_STATUS_OK);
+  object = reply_object (reply);
+  g_assert_cmpint (json_object_get_int_member (object, "expires"), >, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "user"), "username"),
+                   ==, user);
+  return g_strdup (json_object_get_string_member (object, "token"));
+}
+
+static void
+sign_in_everyone (Fixture *f)
+{
+  for (guint i = 0; users[i].username != NULL; i++)
+    {
+      if (g_str_equal (users[i].role, "admin"))
+        continue;
+      g_hash_table_insert (f->tokens, g_strdup (users[i].username),
+                           login (f, users[i].username, PASSWORD));
+    }
+}
+
+static void
+make_template (void)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr(KtTestServer) server = NULL;
+
+  template_dir = kt_test_tmpdir_new ("kt-server-template");
+  if (postgres != NULL)
+    {
+      template_db = g_strdup ("kt_template");
+      uri = kt_test_postgres_create_database (postgres, template_db);
+    }
+  else
+    {
+      template_db = g_build_filename (template_dir, "template.db", NULL);
+      uri = g_strconcat ("sqlite://", template_db, NULL);
+    }
+  server = kt_test_server_start (uri, users);
+}
+
+/* A copy of the template database (transfer full). */
+static char *
+new_database (void)
+{
+  g_autofree char *name = g_strdup_printf ("kt_test_%u", ++n_databases);
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  gsize len;
+
+  if (postgres != NULL)
+    return kt_test_postgres_copy_database (postgres, template_db, name);
+
+  path = g_strdup_printf ("%s/%s.db", template_dir, name);
+  g_assert_true (g_file_get_contents (template_db, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+  return g_strconcat ("sqlite://", path, NULL);
+}
+
+static void
+fixture_set_up_with (Fixture    *f,
+                     const char *config_text)
+{
+  g_autofree char *uri = new_database ();
+
+  f->server = kt_test_server_start_full (uri, NULL, config_text);
+  f->session = soup_session_new ();
+  f->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  fixture_set_up_with (f, data);
+  sign_in_everyone (f);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  g_clear_pointer (&f->tokens, g_hash_table_unref);
+  g_clear_pointer (&f->server, kt_test_server_free);
+}
+
+/* Records */
+
+/* The wire form of a record around @body. */
+static char *
+envelope (const char *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *doc;
+
+  g_assert_true (json_parser_load_from_data (parser, body, -1, NULL));
+  doc = json_node_get_object (json_parser_get_root (parser));
+  return g_strdup_printf ("{\"id\":\"%s\",\"kind\":\"%s\",\"rev\":%" G_GINT64_FORMAT ",\"case_id\":%s%s%s,\"body\":%s}",
+                          json_object_get_string_member (doc, "id"),
+                          json_object_get_string_member (doc, "kind"),
+                          json_object_get_int_member (doc, "rev"),
+                          json_object_has_member (doc, "case_id") ? "\"" : "",
+                          json_object_has_member (doc, "case_id")
+                            ? json_object_get_string_member (doc, "case_id") : "null",
+                          json_object_has_member (doc, "case_id") ? "\"" : "",
+                          body);
+}
+
+static Reply *
+push (Fixture    *f,
+      const char *user,
+      const char *body,
+      gint64      base)
+{
+  g_autofree char *record = envelope (body);
+  g_autofree char *path = NULL;
+  g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", base);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, body, -1, NULL));
+  path = g_strconcat ("/records/",
+                      json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "id"),
+                      NULL);
+  return call_full (f, "PUT", path, g_hash_table_lookup (f->tokens, user), if_match,
+                    record, strlen (record));
+}
+
+static gint64
+record_rev (Reply *reply)
+{
+  return json_object_get_int_member (reply_object (reply), "rev");
+}
+
+/* The shared world of the matrix: ida registers a case, assigns it to
+ * anna, anna holds the conversation and submits the plan. */
+typedef struct {
+  char *case_id;
+  char *conversation_id;
+  char *plan_id;
+} World;
+
+static void
+world_clear (World *w)
+{
+  g_free (w->case_id);
+  g_free (w->conversation_id);
+  g_free (w->plan_id);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (World, world_clear)
+
+static void
+build_world (Fixture *f,
+             World   *w)
+{
+  g_autofree char *kase = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *conversation = NULL;
+  g_autofree char *plan = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) assigned = NULL;
+  g_autoptr(Reply) talked = NULL;
+  g_autoptr(Reply) planned = NULL;
+  g_autofree char *assign_path = NULL;
+
+  created = push (f, "ida", kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  w->case_id = g_strdup (json_object_get_string_member (reply_object (created), "id"));
+
+  assign_path = g_strdup_printf ("/cases/%s/assign", w->case_id);
+  assigned = call (f, "POST", assign_path, "ida", "{\"coach\":\"anna\"}");
+  assert_status (assigned, SOUP_STATUS_OK);
+
+  conversation = kt_test_server_conversation_json (NULL, w->case_id, 1, SECRET);
+  talked = push (f, "anna", conversation, 0);
+  assert_status (talked, SOUP_STATUS_CREATED);
+  w->conversation_id = g_strdup (json_object_get_string_member (reply_object (talked), "id"));
+
+  plan = kt_test_server_plan_json (NULL, w->case_id, 1, "submitted", SECRET);
+  planned = push (f, "anna", plan, 0);
+  assert_status (planned, SOUP_STATUS_CREATED);
+  w->plan_id = g_strdup (json_object_get_string_member (reply_object (planned), "id"));
+}
+
+/* Tests: health and sign-in */
+
+static void
+test_health_answers_anyone (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(Reply) reply = call (f, "GET", "/health", NULL, NULL);
+
+  assert_status (reply, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "version"), ==, PACKAGE_VERSION);
+}
+
+static void
+test_login_and_me (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Reply) me = call (f, "GET", "/me", "anna", NULL);
+  g_autoptr(Reply) wrong = call (f, "POST", "/login", NULL, "{\"username\":\"anna\",\"password\":\"wrong password\"}");
+  g_autoptr(Reply) nobody = call (f, "POST", "/login", NULL, "{\"username\":\"nobody\",\"password\":\"wrong password\"}");
+  g_autoptr(Reply) admin = call (f, "POST", "/login", NULL, "{\"username\":\"adam\",\"password\":\"" PASSWORD "\"}");
+  g_autoptr(Reply) anonymous = call (f, "GET", "/me", NULL, NULL);
+  g_autoptr(Reply) garbage = call (f, "GET", "/me", "not-a-token", NULL);
+  JsonObject *user;
+
+  assert_status (me, SOUP_STATUS_OK);
+  user = reply_object (me);
+  g_assert_cmpstr (json_object_get_string_member (user, "username"), ==, "anna");
+  g_assert_cmpstr (json_object_get_string_member (user, "role"), ==, "wijkcoach");
+  g_assert_cmpstr (json_object_get_string_member (user, "team"), ==, "noord");
+  g_assert_cmpstr (json_object_get_string_member (user, "display_name"), ==, "Anna de Coach");
+
+  assert_refused (wrong, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  assert_refused (nobody, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  /* the API gives an admin nothing but health */
+  assert_refused (admin, SOUP_STATUS_FORBIDDEN, "forbidden");
+  assert_refused (anonymous, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  assert_refused (garbage, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+}
+
+static void
+test_logout_revokes_the_token (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(Reply) out = call (f, "POST", "/logout", "anna", NULL);
+  g_autoptr(Reply) after = call (f, "GET", "/me", "anna", NULL);
+  g_autoptr(Reply) other = call (f, "GET", "/me", "bert", NULL);
+
+  assert_status (out, SOUP_STATUS_NO_CONTENT);
+  assert_refused (after, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  assert_status (other, SOUP_STATUS_OK);
+}
+
+static void
+test_admin_commands_revoke_and_disable (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autofree char *second = login (f, "anna", PASSWORD);
+  g_autoptr(Reply) before = call (f, "GET", "/me", second, NULL);
+  g_autoptr(Reply) revoked = NULL;
+  g_autoptr(Reply) revoked2 = NULL;
+  g_autoptr(Reply) disabled = NULL;
+  g_autoptr(Reply) disabled_login = NULL;
+  g_autoptr(Reply) changed = NULL;
+  g_autofree char *out = NULL;
+
+  assert_status (before, SOUP_STATUS_OK);
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "token", "revoke", "anna", NULL },
+                                         NULL, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "2"));
+  revoked = call (f, "GET", "/me", "anna", NULL);
+  revoked2 = call (f, "GET", "/me", second, NULL);
+  assert_refused (revoked, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  assert_refused (revoked2, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "user", "disable", "bert", NULL },
+                                         NULL, NULL), ==, 0);
+  disabled = call (f, "GET", "/me", "bert", NULL);
+  assert_refused (disabled, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  disabled_login = call (f, "POST", "/login", NULL, "{\"username\":\"bert\",\"password\":\"" PASSWORD "\"}");
+  assert_refused (disabled_login, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "user", "passwd", "ida", NULL },
+                                         "a new password\n", NULL), ==, 0);
+  changed = call (f, "GET", "/me", "ida", NULL);
+  assert_refused (changed, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  g_free (login (f, "ida", "a new password"));
+}
+
+static void
+test_expired_token_is_refused (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(Reply) fresh = call (f, "GET", "/me", "anna", NULL);
+  g_autoptr(Reply) stale = NULL;
+
+  assert_status (fresh, SOUP_STATUS_OK);
+  g_usleep (2100 * G_TIME_SPAN_MILLISECOND);
+  stale = call (f, "GET", "/me", "anna", NULL);
+  assert_refused (stale, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+}
+
+static void
+test_login_attempts_are_limited_per_account (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autoptr(Reply) limited = NULL;
+  g_autoptr(Reply) right_but_limited = NULL;
+  g_autoptr(Reply) other = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(Reply) wrong = call (f, "POST", "/login", NULL, "{\"username\":\"anna\",\"password\":\"guess guess\"}");
+      assert_refused (wrong, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+    }
+  limited = call (f, "POST", "/login", NULL, "{\"username\":\"anna\",\"password\":\"guess guess\"}");
+  assert_refused (limited, 429, "rate_limited");
+  g_assert_nonnull (limited->retry_after);
+  g_assert_cmpint (atoi (limited->retry_after), >, 0);
+  right_but_limited = call (f, "POST", "/login", NULL, "{\"username\":\"anna\",\"password\":\"" PASSWORD "\"}");
+  assert_refused (right_but_limited, 429, "rate_limited");
+  /* another account is not affected */
+  other = call (f, "POST", "/login", NULL, "{\"username\":\"bert\",\"password\":\"" PASSWORD "\"}");
+  assert_status (other, SOUP_STATUS_OK);
+}
+
+static void
+test_login_attempts_are_limited_per_address (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autoptr(Reply) limited = NULL;
+
+  /* fixture set-up signed in 8 accounts; the limit is 10 */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(Reply) wrong = call (f, "POST", "/login", NULL, "{\"username\":\"zoe\",\"password\":\"guess guess\"}");
+      assert_refused (wrong, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+    }
+  limited = call (f, "POST", "/login", NULL, "{\"username\":\"zara\",\"password\":\"" PASSWORD "\"}");
+  assert_refused (limited, 429, "rate_limited");
+  g_assert_nonnull (limited->retry_after);
+}
+
+/* Tests: the role × team matrix */
+
+typedef struct {
+  const char *user;
+  guint       status;   /* 200 or the refusal */
+} Expect;
+
+static void
+check_get (Fixture      *f,
+           const char   *id,
+           const Expect *expect)
+{
+  g_autofree char *path = g_strconcat ("/records/", id, NULL);
+
+  for (guint i = 0; expect[i].user != NULL; i++)
+    {
+      g_autoptr(Reply) reply = call (f, "GET", path, expect[i].user, NULL);
+
+      if (expect[i].status == SOUP_STATUS_OK)
+        {
+          assert_status (reply, SOUP_STATUS_OK);
+          g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "id"), ==, id);
+          g_assert_nonnull (strstr (reply->text, SECRET));
+        }
+      else
+        {
+          if (reply->status != expect[i].status)
+            g_error ("%s reading %s: expected %u, got %u", expect[i].user, path, expect[i].status, reply->status);
+          assert_refused (reply, expect[i].status, expect[i].status == 404 ? "not_found" : "forbidden");
+        }
+    }
+}
+
+static void
+test_matrix_reads (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  const Expect case_readers[] = {
+    { "anna", 200 }, { "bert", 403 }, { "ida", 200 }, { "ilse", 403 }, { "sara", 200 },
+    { "zoe", 404 }, { "zeno", 404 }, { "zara", 404 }, { NULL }
+  };
+  const Expect content_readers[] = {
+    { "anna", 200 }, { "bert", 403 }, { "ida", 403 }, { "ilse", 403 }, { "sara", 200 },
+    { "zoe", 404 }, { "zeno", 404 }, { "zara", 404 }, { NULL }
+  };
+  g_autoptr(Reply) missing = call (f, "GET", "/records/3f9c1b7e-0000-4000-8000-000000000000", "sara", NULL);
+
+  build_world (f, &w);
+  check_get (f, w.case_id, case_readers);
+  check_get (f, w.conversation_id, content_readers);
+  check_get (f, w.plan_id, content_readers);
+  /* a record that does not exist answers like another team's */
+  assert_refused (missing, SOUP_STATUS_NOT_FOUND, "not_found");
+}
+
+/* The ids in a /changes answer, in order, joined by spaces. */
+static char *
+changes_of (Fixture    *f,
+            const char *user)
+{
+  g_autoptr(Reply) reply = call (f, "GET", "/changes", user, NULL);
+  g_autoptr(GString) ids = g_string_new (NULL);
+  JsonArray *records;
+
+  assert_status (reply, SOUP_STATUS_OK);
+  records = json_object_get_array_member (reply_object (reply), "records");
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+      g_string_append_printf (ids, "%s%s", i > 0 ? " " : "", json_object_get_string_member (record, "kind"));
+    }
+  g_assert_false (json_object_get_boolean_member (reply_object (reply), "more"));
+  if (ids->len == 0)
+    g_assert_null (strstr (reply->text, SECRET));
+  return g_strdup (ids->str);
+}
+
+static void
+assert_changes (Fixture    *f,
+                const char *user,
+                const char *kinds)
+{
+  g_autofree char *seen = changes_of (f, user);
+
+  if (g_strcmp0 (seen, kinds) != 0)
+    g_error ("%s pulls [%s], expected [%s]", user, seen, kinds);
+}
+
+static void
+test_matrix_changes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+
+  build_world (f, &w);
+  assert_changes (f, "anna", "case conversation plan");
+  assert_changes (f, "bert", "");
+  assert_changes (f, "ida", "case");
+  assert_changes (f, "ilse", "");
+  assert_changes (f, "sara", "case conversation plan");
+  assert_changes (f, "zoe", "");
+  assert_changes (f, "zeno", "");
+  assert_changes (f, "zara", "");
+}
+
+static void
+test_matrix_writes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *case_v2 = NULL;
+  g_autofree char *conversation_v2 = NULL;
+  const char *case_writers[] = { "ida", "anna" };
+  const Expect case_refused[] = {
+    { "bert", 403 }, { "ilse", 403 }, { "sara", 403 }, { "zoe", 404 }, { "zeno", 404 }, { "zara", 403 }, { NULL }
+  };
+  const Expect content_refused[] = {
+    { "bert", 403 }, { "ida", 403 }, { "ilse", 403 }, { "sara", 403 }, { "zoe", 404 }, { "zeno", 404 }, { "zara", 403 }, { NULL }
+  };
+  gint64 rev = 2;
+
+  build_world (f, &w);
+
+  /* the author and the assigned coach update the case in turn */
+  for (guint i = 0; i < G_N_ELEMENTS (case_writers); i++, rev++)
+    {
+      g_autofree char *body = kt_test_server_case_json (w.case_id, rev + 1, SECRET, "anna");
+      g_autoptr(Reply) reply = push (f, case_writers[i], body, rev);
+
+      assert_status (reply, SOUP_STATUS_OK);
+      g_assert_cmpint (record_rev (reply), ==, rev + 1);
+      /* the author stays the one who registered it */
+      g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "author"), ==, "ida");
+    }
+
+  case_v2 = kt_test_server_case_json (w.case_id, rev + 1, SECRET, "anna");
+  conversation_v2 = kt_test_server_conversation_json (w.conversation_id, w.case_id, 2, SECRET);
+  for (guint i = 0; case_refused[i].user != NULL; i++)
+    {
+      g_autoptr(Reply) reply = push (f, case_refused[i].user, case_v2, rev);
+      assert_refused (reply, case_refused[i].status, case_refused[i].status == 404 ? "not_found" : "forbidden");
+    }
+  for (guint i = 0; content_refused[i].user != NULL; i++)
+    {
+      g_autoptr(Reply) reply = push (f, content_refused[i].user, conversation_v2, 1);
+      assert_refused (reply, content_refused[i].status, content_refused[i].status == 404 ? "not_found" : "forbidden");
+    }
+
+  /* a coach cannot start a case, nor a conversation on a case not theirs */
+  {
+    g_autofree char *new_case = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+    g_autofree char *foreign = kt_test_server_conversation_json (NULL, w.case_id, 1, SECRET);
+    g_autoptr(Reply) coach_case = push (f, "anna", new_case, 0);
+    g_autoptr(Reply) bert_conversation = push (f, "bert", foreign, 0);
+    g_autoptr(Reply) zoe_conversation = push (f, "zoe", foreign, 0);
+
+    assert_refused (coach_case, SOUP_STATUS_FORBIDDEN, "forbidden");
+    assert_refused (bert_conversation, SOUP_STATUS_FORBIDDEN, "forbidden");
+    assert_refused (zoe_conversation, SOUP_STATUS_NOT_FOUND, "not_found");
+  }
+
+  /* nobody but an assignment changes the coach, nobody but a review approves */
+  {
+    g_autofree char *reassigned = kt_test_server_case_json (w.case_id, rev + 1, SECRET, "bert");
+    g_autofree char *approved = kt_test_server_plan_json (w.plan_id, w.case_id, 2, "approved", SECRET);
+    g_autoptr(Reply) steal = push (f, "anna", reassigned, rev);
+    g_autoptr(Reply) self_approve = push (f, "anna", approved, 1);
+
+    assert_refused (steal, SOUP_STATUS_FORBIDDEN, "forbidden");
+    g_assert_cmpstr (error_field (steal), ==, "coach");
+    assert_refused (self_approve, SOUP_STATUS_FORBIDDEN, "forbidden");
+    g_assert_cmpstr (error_field (self_approve), ==, "review");
+  }
+}
+
+static void
+test_matrix_assign (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *path = NULL;
+  const Expect refused[] = {
+    { "anna", 403 }, { "bert", 403 }, { "sara", 403 }, { "zoe", 404 }, { "zeno", 404 }, { "zara", 404 }, { NULL }
+  };
+  g_autoptr(Reply) by_other_intaker = NULL;
+  g_autoptr(Reply) to_other_team = NULL;
+  g_autoptr(Reply) to_intaker = NULL;
+  g_autoptr(Reply) to_nobody = NULL;
+  g_autofree char *audit = NULL;
+
+  build_world (f, &w);
+  path = g_strdup_printf ("/cases/%s/assign", w.case_id);
+  for (guint i = 0; refused[i].user != NULL; i++)
+    {
+      g_autoptr(Reply) reply = call (f, "POST", path, refused[i].user, "{\"coach\":\"bert\"}");
+      assert_refused (reply, refused[i].status, refused[i].status == 404 ? "not_found" : "forbidden");
+    }
+
+  /* any intaker of the team may assign, to a coach of the team only */
+  to_other_team = call (f, "POST", path, "ilse", "{\"coach\":\"zoe\"}");
+  assert_refused (to_other_team, SOUP_STATUS_BAD_REQUEST, "bad_request");
+  g_assert_cmpstr (error_field (to_other_team), ==, "coach");
+  to_intaker = call (f, "POST", path, "ilse", "{\"coach\":\"ida\"}");
+  assert_refused (to_intaker, SOUP_STATUS_BAD_REQUEST, "bad_request");
+  to_nobody = call (f, "POST", path, "ilse", "{\"coach\":\"nobody\"}");
+  assert_refused (to_nobody, SOUP_STATUS_BAD_REQUEST, "bad_request");
+
+  by_other_intaker = call (f, "POST", path, "ilse", "{\"coach\":\"bert\"}");
+  assert_status (by_other_intaker, SOUP_STATUS_OK);
+  g_assert_cmpint (record_rev (by_other_intaker), ==, 3);
+  assert_changes (f, "bert", "conversation plan case");
+  assert_changes (f, "anna", "");
+
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", NULL }, NULL, &audit), ==, 0);
+  g_assert_nonnull (strstr (audit, "ilse\tassign\tcase"));
+  g_assert_nonnull (strstr (audit, "coach=bert"));
+  g_assert_null (strstr (audit, SECRET));
+}
+
+static void
+test_matrix_team_and_plans (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autoptr(Reply) ida_coaches = NULL;
+  g_autoptr(Reply) zeno_coaches = NULL;
+  g_autoptr(Reply) anna_coaches = NULL;
+  g_autoptr(Reply) sara_plans = NULL;
+  g_autoptr(Reply) zara_plans = NULL;
+  g_autoptr(Reply) anna_plans = NULL;
+  g_autoptr(Reply) ida_plans = NULL;
+  g_autoptr(Reply) bad_state = NULL;
+  JsonArray *coaches;
+
+  build_world (f, &w);
+
+  ida_coaches = call (f, "GET", "/team/coaches", "ida", NULL);
+  assert_status (ida_coaches, SOUP_STATUS_OK);
+  coaches = json_object_get_array_member (reply_object (ida_coaches), "coaches");
+  g_assert_cmpuint (json_array_get_length (coaches), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (coaches, 0), "username"), ==, "anna");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (coaches, 0), "caseload"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (coaches, 1), "caseload"), ==, 0);
+  zeno_coaches = call (f, "GET", "/team/coaches", "zeno", NULL);
+  assert_status (zeno_coaches, SOUP_STATUS_OK);
+  g_assert_null (strstr (zeno_coaches->text, "anna"));
+  anna_coaches = call (f, "GET", "/team/coaches", "anna", NULL);
+  assert_refused (anna_coaches, SOUP_STATUS_FORBIDDEN, "forbidden");
+
+  sara_plans = call (f, "GET", "/plans?state=submitted", "sara", NULL);
+  assert_status (sara_plans, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (sara_plans), "records")), ==, 1);
+  g_assert_nonnull (strstr (sara_plans->text, w.plan_id));
+  zara_plans = call (f, "GET", "/plans?state=submitted", "zara", NULL);
+  assert_status (zara_plans, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (zara_plans), "records")), ==, 0);
+  g_assert_null (strstr (zara_plans->text, SECRET));
+  anna_plans = call (f, "GET", "/plans?state=submitted", "anna", NULL);
+  assert_refused (anna_plans, SOUP_STATUS_FORBIDDEN, "forbidden");
+  ida_plans = call (f, "GET", "/plans?state=submitted", "ida", NULL);
+  assert_refused (ida_plans, SOUP_STATUS_FORBIDDEN, "forbidden");
+  bad_state = call (f, "GET", "/plans?state=submitted'%20OR%20'1'='1", "sara", NULL);
+  assert_refused (bad_state, SOUP_STATUS_BAD_REQUEST, "bad_request");
+}
+
+static void
+test_matrix_review (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *path = NULL;
+  g_autofree char *review = NULL;
+  g_autofree char *audit = NULL;
+  const Expect refused[] = {
+    { "anna", 403 }, { "bert", 403 }, { "ida", 403 }, { "zoe", 404 }, { "zeno", 404 }, { "zara", 404 }, { NULL }
+  };
+  g_autoptr(Reply) stale = NULL;
+  g_autoptr(Reply) done = NULL;
+  g_autoptr(Reply) again = NULL;
+  g_autoptr(Reply) anna_reads = NULL;
+  JsonObject *body;
+
+  build_world (f, &w);
+  path = g_strdup_printf ("/plans/%s/review", w.plan_id);
+  review = g_strdup ("{\"rev\":1,\"decision\":\"return\",\"comment\":\"Wie betaalt de huur?\","
+                     "\"goal_comments\":[{\"goal_id\":\"" GOAL_ID "\",\"text\":\"Maak het kleiner.\"}]}");
+  for (guint i = 0; refused[i].user != NULL; i++)
+    {
+      g_autoptr(Reply) reply = call (f, "POST", path, refused[i].user, review);
+      assert_refused (reply, refused[i].status, refused[i].status == 404 ? "not_found" : "forbidden");
+    }
+
+  stale = call (f, "POST", path, "sara", "{\"rev\":7,\"decision\":\"approve\"}");
+  assert_status (stale, SOUP_STATUS_CONFLICT);
+  g_assert_cmpstr (error_code (stale), ==, "conflict");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply_object (stale), "server"), "rev"), ==, 1);
+
+  done = call (f, "POST", path, "sara", review);
+  assert_status (done, SOUP_STATUS_OK);
+  g_assert_cmpint (record_rev (done), ==, 2);
+  body = json_object_get_object_member (reply_object (done), "body");
+  g_assert_cmpint (json_object_get_int_member (body, "rev"), ==, 2);
+  g_assert_cmpstr (kt_test_server_plan_review (body), ==, "returned");
+  g_assert_nonnull (strstr (done->text, "Wie betaalt de huur?"));
+  g_assert_nonnull (strstr (done->text, "Maak het kleiner."));
+
+  /* a returned plan waits for a new submission */
+  again = call (f, "POST", path, "sara", "{\"rev\":2,\"decision\":\"approve\"}");
+  assert_status (again, SOUP_STATUS_CONFLICT);
+
+  /* the coach pulls the review result */
+  anna_reads = call (f, "GET", g_strconcat ("/records/", w.plan_id, NULL), "anna", NULL);
+  assert_status (anna_reads, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (anna_reads->text, "Maak het kleiner."));
+
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", NULL }, NULL, &audit), ==, 0);
+  g_assert_nonnull (strstr (audit, "sara\treview\tplan"));
+  g_assert_nonnull (strstr (audit, "decision=return"));
+  g_assert_null (strstr (audit, SECRET));
+  g_assert_null (strstr (audit, "Wie betaalt"));
+}
+
+static void
+test_plan_reads_by_others_are_audited (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *path = NULL;
+  g_autofree char *audit = NULL;
+  g_autofree char *since_future = NULL;
+  g_autoptr(Reply) by_author = NULL;
+  g_autoptr(Reply) by_supervisor = NULL;
+
+  build_world (f, &w);
+  path = g_strconcat ("/records/", w.plan_id, NULL);
+  by_author = call (f, "GET", path, "anna", NULL);
+  assert_status (by_author, SOUP_STATUS_OK);
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", NULL }, NULL, &audit), ==, 0);
+  g_assert_null (strstr (audit, "\tread\t"));
+  g_clear_pointer (&audit, g_free);
+
+  by_supervisor = call (f, "GET", path, "sara", NULL);
+  assert_status (by_supervisor, SOUP_STATUS_OK);
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", NULL }, NULL, &audit), ==, 0);
+  g_assert_nonnull (strstr (audit, "sara\tread\tplan"));
+  g_assert_nonnull (strstr (audit, w.plan_id));
+  g_clear_pointer (&audit, g_free);
+
+  /* pulling changes is reading too */
+  g_free (changes_of (f, "sara"));
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", "--since", "2000-01-01", NULL },
+                                         NULL, &audit), ==, 0);
+  g_assert_cmpuint (g_strv_length (g_strsplit (audit, "sara\tread\tplan", -1)), ==, 3);
+  g_clear_pointer (&audit, g_free);
+
+  since_future = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + 3600);
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", "--since", since_future, NULL },
+                                         NULL, &audit), ==, 0);
+  g_assert_cmpstr (audit, ==, "");
+}
+
+/* Tests: revisions */
+
+static void
+test_revisions (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *v1 = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *id = kt_test_server_json_id (v1);
+  g_autofree char *v2 = kt_test_server_case_json (id, 2, SECRET " twee", NULL);
+  g_autofree char *v2_other = kt_test_server_case_json (id, 2, SECRET " anders", NULL);
+  g_autofree char *v3 = kt_test_server_case_json (id, 3, SECRET " drie", NULL);
+  g_autoptr(Reply) created = push (f, "ida", v1, 0);
+  g_autoptr(Reply) created_again = push (f, "ida", v1, 0);
+  g_autoptr(Reply) updated = NULL;
+  g_autoptr(Reply) replayed = NULL;
+  g_autoptr(Reply) same_rev_other_body = NULL;
+  g_autoptr(Reply) stale = NULL;
+  g_autoptr(Reply) skipped_base = NULL;
+  g_autoptr(Reply) fetched = NULL;
+  JsonObject *server_copy;
+
+  assert_status (created, SOUP_STATUS_CREATED);
+  g_assert_cmpint (record_rev (created), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (created), "team"), ==, "noord");
+  /* the same revision again is a replay, not a second record */
+  assert_status (created_again, SOUP_STATUS_OK);
+  g_assert_true (json_object_get_boolean_member (reply_object (created_again), "replayed"));
+
+  updated = push (f, "ida", v2, 1);
+  assert_status (updated, SOUP_STATUS_OK);
+  g_assert_cmpint (record_rev (updated), ==, 2);
+  g_assert_false (json_object_get_boolean_member_with_default (reply_object (updated), "replayed", FALSE));
+  replayed = push (f, "ida", v2, 1);
+  assert_status (replayed, SOUP_STATUS_OK);
+  g_assert_true (json_object_get_boolean_member (reply_object (replayed), "replayed"));
+
+  /* the same revision with another body, and an old base, conflict */
+  same_rev_other_body = push (f, "ida", v2_other, 1);
+  assert_status (same_rev_other_body, SOUP_STATUS_CONFLICT);
+  g_assert_cmpstr (error_code (same_rev_other_body), ==, "conflict");
+  server_copy = json_object_get_object_member (reply_object (same_rev_other_body), "server");
+  g_assert_cmpint (json_object_get_int_member (server_copy, "rev"), ==, 2);
+  g_assert_nonnull (strstr (same_rev_other_body->text, SECRET " twee"));
+
+  stale = push (f, "ida", v3, 1);
+  assert_status (stale, SOUP_STATUS_CONFLICT);
+  server_copy = json_object_get_object_member (reply_object (stale), "server");
+  g_assert_cmpint (json_object_get_int_member (server_copy, "rev"), ==, 2);
+  skipped_base = push (f, "ida", v3, 0);
+  assert_status (skipped_base, SOUP_STATUS_CONFLICT);
+
+  fetched = call (f, "GET", g_strconcat ("/records/", id, NULL), "ida", NULL);
+  assert_status (fetched, SOUP_STATUS_OK);
+  g_assert_cmpint (record_rev (fetched), ==, 2);
+  g_assert_nonnull (strstr (fetched->text, SECRET " twee"));
+  assert_changes (f, "ida", "case");
+}
+
+static void
+test_changes_paginate_with_a_cursor (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = g_strdup ("");
+  guint pages = 0;
+  gboolean more = TRUE;
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+      g_autoptr(Reply) reply = push (f, "ida", body, 0);
+      assert_status (reply, SOUP_STATUS_CREATED);
+    }
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=3", cursor);
+      g_autoptr(Reply) reply = call (f, "GET", path, "ida", NULL);
+      JsonArray *records;
+
+      assert_status (reply, SOUP_STATUS_OK);
+      records = json_object_get_array_member (reply_object (reply), "records");
+      g_assert_cmpuint (json_array_get_length (records), <=, 3);
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        g_assert_true (g_hash_table_add (seen, g_strdup (json_object_get_string_member (
+                                                 json_array_get_object_element (records, i), "id"))));
+      more = json_object_get_boolean_member (reply_object (reply), "more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (reply_object (reply), "cursor"));
+      pages++;
+    }
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 7);
+
+  {
+    g_autoptr(Reply) too_many = call (f, "GET", "/changes?limit=501", "ida", NULL);
+    g_autoptr(Reply) not_a_cursor = call (f, "GET", "/changes?since=1%20OR%201=1", "ida", NULL);
+
+    assert_refused (too_many, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    g_assert_cmpstr (error_field (too_many), ==, "limit");
+    assert_refused (not_a_cursor, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    g_assert_cmpstr (error_field (not_a_cursor), ==, "since");
+  }
+}
+
+/* Tests: bad input */
+
+/* @json with the member @name set to the JSON @value (transfer full). */
+static char *
+patch_document (const char *json,
+                const char *name,
+                const char *value)
+{
+  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (value, NULL);
+
+  json_object_set_member (json_node_get_object (doc), name, g_steal_pointer (&node));
+  return json_to_string (doc, FALSE);
+}
+
+static void
+test_bad_input (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *id = kt_test_server_json_id (body);
+  g_autofree char *path = g_strconcat ("/records/", id, NULL);
+  g_autofree char *rev_true = patch_document (body, "rev", "true");
+  g_autofree char *old_schema = patch_document (body, "schema", "\"keukentafel/0\"");
+  g_autofree char *bad_year = patch_document (body, "members", "[{\"id\":\"" GOAL_ID "\",\"birth_year\":\"1980\"}]");
+  const char *token = g_hash_table_lookup (f->tokens, "ida");
+  struct {
+    const char *record;
+    const char *field;
+  } cases[] = {
+    { "{not json", NULL },
+    { "[1,2,3]", NULL },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":\"1\",\"body\":@BODY@}", "rev" },
+    { "{\"id\":\"@ID@\",\"kind\":\"household\",\"rev\":1,\"body\":@BODY@}", "kind" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":\"@ID@\"}", "body" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1}", "body" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_REV_TRUE@}", "body.rev" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_OLD_SCHEMA@}", "body.schema" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_BAD_YEAR@}", "body.members[0].birth_year" },
+    { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@BODY@}", "body.kind" },
+  };
+  g_autoptr(Reply) no_if_match = NULL;
+  g_autoptr(Reply) rev_not_after_base = NULL;
+  g_autoptr(Reply) bad_id = NULL;
+  g_autoptr(Reply) unknown_path = NULL;
+  g_autoptr(Reply) wrong_method = NULL;
+  g_autoptr(Reply) login_types = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) record = g_string_new (cases[i].record);
+      g_autoptr(Reply) reply = NULL;
+
+      g_string_replace (record, "@ID@", id, 0);
+      g_string_replace (record, "@BODY@", body, 0);
+      g_string_replace (record, "@BODY_REV_TRUE@", rev_true, 0);
+      g_string_replace (record, "@BODY_OLD_SCHEMA@", old_schema, 0);
+      g_string_replace (record, "@BODY_BAD_YEAR@", bad_year, 0);
+      reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
+      assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+      if (cases[i].field != NULL && g_strcmp0 (error_field (reply), cases[i].field) != 0)
+        g_error ("case %u: field %s, expected %s", i, error_field (reply), cases[i].field);
+    }
+
+  {
+    g_autofree char *record = envelope (body);
+
+    no_if_match = call_full (f, "PUT", path, token, NULL, record, strlen (record));
+    assert_refused (no_if_match, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    g_assert_cmpstr (error_field (no_if_match), ==, "If-Match");
+    rev_not_after_base = call_full (f, "PUT", path, token, "\"1\"", record, strlen (record));
+    assert_refused (rev_not_after_base, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    bad_id = call_full (f, "PUT", "/records/1'%20OR%20'1'='1", token, "\"0\"", record, strlen (record));
+    assert_refused (bad_id, SOUP_STATUS_NOT_FOUND, "not_found");
+  }
+  unknown_path = call (f, "GET", "/nothing/here", "ida", NULL);
+  assert_refused (unknown_path, SOUP_STATUS_NOT_FOUND, "not_found");
+  wrong_method = call (f, "DELETE", path, "ida", NULL);
+  g_assert_cmpuint (wrong_method->status, ==, SOUP_STATUS_METHOD_NOT_ALLOWED);
+  login_types = call (f, "POST", "/login", NULL, "{\"username\":7,\"password\":[]}");
+  assert_refused (login_types, SOUP_STATUS_BAD_REQUEST, "bad_request");
+
+  /* nothing of all that was stored */
+  assert_changes (f, "ida", "");
+}
+
+static void
+test_oversized_bodies_are_refused (Fixture       *f,
+                                   gconstpointer  data)
+{
+  gsize size = 2 * 1024 * 1024;
+  g_autofree char *huge = g_malloc (size);
+  g_autoptr(Reply) put = NULL;
+  g_autoptr(Reply) login_reply = NULL;
+  g_autoptr(Reply) still_alive = NULL;
+  const char *token = g_hash_table_lookup (f->tokens, "ida");
+
+  memset (huge, ' ', size);
+  huge[0] = '{';
+  huge[size - 1] = '}';
+  put = call_full (f, "PUT", "/records/3f9c1b7e-0000-4000-8000-000000000001", token, "\"0\"", huge, size);
+  assert_refused (put, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large");
+  login_reply = call_full (f, "POST", "/login", NULL, NULL, huge, size);
+  assert_refused (login_reply, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large");
+  still_alive = call (f, "GET", "/health", NULL, NULL);
+  assert_status (still_alive, SOUP_STATUS_OK);
+}
+
+static void
+test_sql_metacharacters_are_data (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const char * const nasty[] = {
+    "Robert'); DROP TABLE records;--",
+    "\" OR \"\"=\"",
+    "'; UPDATE accounts SET role='supervisor' WHERE username='anna'; --",
+    "?; $1 \\' %s %n \\x00",
+  };
+  g_auto(World) w = { 0, };
+
+  build_world (f, &w);
+  for (guint i = 0; i < G_N_ELEMENTS (nasty); i++)
+    {
+      g_autofree char *body = kt_test_server_case_nasty_json (nasty[i]);
+      g_autofree char *id = kt_test_server_json_id (body);
+      g_autofree char *escaped_login = NULL;
+      g_autoptr(Reply) created = push (f, "ida", body, 0);
+      g_autoptr(Reply) fetched = call (f, "GET", g_strconcat ("/records/", id, NULL), "ida", NULL);
+      g_autoptr(JsonNode) name = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *name_json = NULL;
+      g_autoptr(Reply) login_reply = NULL;
+      g_autoptr(Reply) assign_reply = NULL;
+      g_autoptr(Reply) review_reply = NULL;
+      g_autofree char *review = NULL;
+      g_autoptr(JsonNode) stored = NULL;
+
+      assert_status (created, SOUP_STATUS_CREATED);
+      assert_status (fetched, SOUP_STATUS_OK);
+      stored = json_from_string (fetched->text, NULL);
+      g_assert_true (kt_test_server_case_holds_everywhere (json_object_get_object_member (json_node_get_object (stored), "body"),
+                                                           nasty[i]));
+
+      json_node_set_string (name, nasty[i]);
+      name_json = json_to_string (name, FALSE);
+      escaped_login = g_strdup_printf ("{\"username\":%s,\"password\":%s}", name_json, name_json);
+      login_reply = call (f, "POST", "/login", NULL, escaped_login);
+      g_assert_cmpuint (login_reply->status, ==, SOUP_STATUS_UNAUTHORIZED);
+
+      assign_reply = call (f, "POST", g_strdup_printf ("/cases/%s/assign", id), "ida",
+                           g_strdup_printf ("{\"coach\":%s}", name_json));
+      assert_refused (assign_reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+
+      review = g_strdup_printf ("{\"rev\":999,\"decision\":\"approve\",\"comment\":%s}", name_json);
+      review_reply = call (f, "POST", g_strdup_printf ("/plans/%s/review", w.plan_id), "sara", review);
+      assert_status (review_reply, SOUP_STATUS_CONFLICT);
+    }
+
+  /* the world is intact: roles, records and the feed */
+  assert_changes (f, "anna", "case conversation plan");
+  assert_changes (f, "sara", "case conversation plan case case case case");
+  {
+    g_autoptr(Reply) me = call (f, "GET", "/me", "anna", NULL);
+    g_assert_cmpstr (json_object_get_string_member (reply_object (me), "role"), ==, "wijkcoach");
+  }
+}
+
+/* Tests: restart */
+
+static void
+test_restart_loses_and_duplicates_nothing (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *last = NULL;
+  g_autoptr(Reply) replayed = NULL;
+  g_autoptr(Reply) pulled = NULL;
+  JsonArray *records;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+      g_autoptr(Reply) reply = push (f, "ida", body, 0);
+      assert_status (reply, SOUP_STATUS_CREATED);
+      g_ptr_array_add (bodies, g_steal_pointer (&body));
+    }
+
+  kt_test_server_stop (f->server);
+  kt_test_server_restart (f->server);
+
+  /* tokens survive a restart; a retry of the last push is a replay */
+  replayed = push (f, "ida", g_ptr_array_index (bodies, 4), 0);
+  assert_status (replayed, SOUP_STATUS_OK);
+  g_assert_true (json_object_get_boolean_member (reply_object (replayed), "replayed"));
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *id = kt_test_server_json_id (g_ptr_array_index (bodies, i));
+      g_autofree char *next = kt_test_server_case_json (id, 2, SECRET, NULL);
+      g_autoptr(Reply) reply = push (f, "ida", next, 1);
+
+      assert_status (reply, SOUP_STATUS_OK);
+      if (i == 4)
+        last = g_steal_pointer (&next);
+    }
+
+  kt_test_server_stop (f->server);
+  kt_test_server_restart (f->server);
+  {
+    g_autoptr(Reply) again = push (f, "ida", last, 1);
+    assert_status (again, SOUP_STATUS_OK);
+    g_assert_true (json_object_get_boolean_member (reply_object (again), "replayed"));
+  }
+
+  pulled = call (f, "GET", "/changes", "ida", NULL);
+  assert_status (pulled, SOUP_STATUS_OK);
+  records = json_object_get_array_member (reply_object (pulled), "records");
+  g_assert_cmpuint (json_array_get_length (records), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (records, i), "rev"), ==, 2);
+}
+
+/* Tests: transport */
+
+static gboolean
+accept_any_certificate (SoupMessage          *msg,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+test_tls_serves_https (void)
+{
+  g_autofree char *cert = kt_test_source_path ("tests/server/data/test-server.pem");
+  g_autofree char *key = kt_test_source_path ("tests/server/data/test-server.key");
+  g_autofree char *config = g_strdup_printf ("[server]\ntls-cert=%s\ntls-key=%s\n", cert, key);
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, users, config);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (kt_test_server_get_url (server), "/api/v1/health", NULL);
+  g_autofree char *plain_url = NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) untrusted = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) plain = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) refused = NULL;
+  g_autoptr(GBytes) plain_body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_prefix (kt_test_server_get_url (server), "https://127.0.0.1:"));
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\"ok\""));
+
+  /* without trust in the certificate, no request goes through */
+  g_clear_object (&session);
+  session = soup_session_new ();
+  refused = soup_session_send_and_read (session, untrusted, NULL, &error);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  /* and nothing answers in plain HTTP on the TLS port */
+  plain_url = g_strconcat ("http", url + strlen ("https"), NULL);
+  plain = soup_message_new ("GET", plain_url);
+  plain_body = soup_session_send_and_read (session, plain, NULL, &error);
+  g_assert_true (error != NULL || soup_message_get_status (plain) != SOUP_STATUS_OK);
+}
+
+static void
+test_silent_connections_are_dropped (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, NULL, "[server]\nrequest-timeout=1\n");
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url = kt_test_server_get_url (server);
+  const char *partial = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  GSocket *socket;
+  char buffer[256];
+  gssize got;
+  gint64 start;
+
+  connection = g_socket_client_connect_to_host (client, url + strlen ("http://"), 0, NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_timeout (socket, 10);
+  g_assert_cmpint (g_socket_send (socket, partial, strlen (partial), NULL, &error), ==, strlen (partial));
+  start = g_get_monotonic_time ();
+  /* a slow client that never finishes its headers is cut off */
+  got = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  g_assert_true (got == 0 || error != NULL);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+}
+
+/* Tests: the command line */
+
+static void
+test_plain_http_off_loopback_is_refused (void)
+{
+  g_autofree char *binary = kt_test_build_path ("src/server/keukentafel-server");
+  g_autofree char *err = NULL;
+  int status;
+  GError *error = NULL;
+  const char *addresses[] = { "0.0.0.0:0", "192.0.2.10:0", "[::]:0" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      const char *argv[] = { binary, "serve", "--database", "sqlite:///nonexistent/never.db",
+                             "--listen", addresses[i], NULL };
+
+      g_clear_pointer (&err, g_free);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                                   NULL, NULL, NULL, &err, &status, &error));
+      g_assert_no_error (error);
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (err, "plain HTTP"));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  gboolean use_postgres = FALSE;
+  const char *per_account = "[limits]\nlogin-attempts-per-account=3\n";
+  const char *per_address = "[limits]\nlogin-attempts-per-address=10\n";
+  const char *short_tokens = "[server]\ntoken-lifetime=2\n";
+  int result;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--backend=postgres"))
+        {
+          use_postgres = TRUE;
+          memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+          argc--;
+          break;
+        }
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  kt_core_init ();
+
+  if (use_postgres)
+    {
+      postgres = kt_test_postgres_start (&error);
+      if (postgres == NULL)
+        {
+          g_test_message ("%s", error->message);
+          g_test_skip ("PostgreSQL 15 is not installed");
+        }
+    }
+
+#define ADD(name, func, config) \
+  g_test_add ("/server/" name, Fixture, config, fixture_set_up, func, fixture_tear_down)
+  if (!use_postgres || postgres != NULL)
+    {
+      ADD ("health/answers-anyone", test_health_answers_anyone, NULL);
+      ADD ("auth/login-and-me", test_login_and_me, NULL);
+      ADD ("auth/logout-revokes-the-token", test_logout_revokes_the_token, NULL);
+      ADD ("auth/admin-commands-revoke-and-disable", test_admin_commands_revoke_and_disable, NULL);
+      ADD ("auth/expired-token-is-refused", test_expired_token_is_refused, short_tokens);
+      ADD ("auth/login-attempts-are-limited-per-account", test_login_attempts_are_limited_per_account, per_account);
+      ADD ("auth/login-attempts-are-limited-per-address", test_login_attempts_are_limited_per_address, per_address);
+      ADD ("matrix/reads", test_matrix_reads, NULL);
+      ADD ("matrix/changes", test_matrix_changes, NULL);
+      ADD ("matrix/writes", test_matrix_writes, NULL);
+      ADD ("matrix/assign", test_matrix_assign, NULL);
+      ADD ("matrix/team-and-plans", test_matrix_team_and_plans, NULL);
+      ADD ("matrix/review", test_matrix_review, NULL);
+      ADD ("audit/plan-reads-by-others-are-audited", test_plan_reads_by_others_are_audited, NULL);
+      ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
+      ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
+      ADD ("input/bad-input-is-refused", test_bad_input, NULL);
+      ADD ("input/oversized-bodies-are-refused", test_oversized_bodies_are_refused, NULL);
+      ADD ("input/sql-metacharacters-are-data", test_sql_metacharacters_are_data, NULL);
+      ADD ("restart/loses-and-duplicates-nothing", test_restart_loses_and_duplicates_nothing, NULL);
+    }
+#undef ADD
+  g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
+  if (!use_postgres)
+    {
+      g_test_add_func ("/server/transport/tls-serves-https", test_tls_serves_https);
+      g_test_add_func ("/server/transport/silent-connections-are-dropped", test_silent_connections_are_dropped);
+    }
+
+  if (!use_postgres || postgres != NULL)
+    make_template ();
+  result = g_test_run ();
+  kt_test_tmpdir_free (template_dir);
+  g_free (template_db);
+  g_clear_pointer (&postgres, kt_test_postgres_free);
+  return result;
+}
