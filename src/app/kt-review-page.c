@@ -484,6 +484,8 @@ fill_history (KtReviewPage *self)
         }
       gtk_box_append (self->history_box, box);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->history_box),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->history_box)) != NULL);
 }
 
 static void

@@ -582,6 +582,9 @@ kt_supervisor_inbox_init (KtSupervisorInbox *self)
   self->review_days = KT_REVIEW_INBOX_DEFAULT_REVIEW_DAYS;
   self->entries = g_ptr_array_new ();
 
+  kt_role_drop_down_set_compact (self->coach_dropdown);
+  kt_role_drop_down_set_compact (self->state_dropdown);
+  kt_role_drop_down_set_compact (self->deadline_dropdown);
   self->updating_filters = TRUE;
   set_choices (self->state_dropdown, states);
   set_choices (self->deadline_dropdown, deadlines);
