@@ -166,10 +166,7 @@ kt_review_history_set_coaches (KtReviewHistory *self,
 {
   g_return_if_fail (KT_IS_REVIEW_HISTORY (self));
 
-  if (coaches != NULL)
-    g_ptr_array_ref (coaches);
-  g_clear_pointer (&self->coaches, g_ptr_array_unref);
-  self->coaches = coaches;
+  kt_role_replace_array (&self->coaches, coaches);
   fill (self);
 }
 

@@ -129,6 +129,16 @@ kt_role_drop_down_set_compact (GtkDropDown *dropdown)
 }
 
 void
+kt_role_replace_array (GPtrArray **slot,
+                       GPtrArray  *array)
+{
+  if (array != NULL)
+    g_ptr_array_ref (array);
+  g_clear_pointer (slot, g_ptr_array_unref);
+  *slot = array;
+}
+
+void
 kt_role_box_clear (GtkBox *box)
 {
   GtkWidget *child;

@@ -557,6 +557,32 @@ test_review_page_cannot_edit_the_plan (void)
   collect_inputs (GTK_WIDGET (page), NULL, comments);
   g_assert_cmpuint (comments->len, >=, plan->goals->len + 1);
 
+  /* The wheel is read-only: tapping all over it changes no level. */
+  {
+    GtkWidget *wheel = GTK_WIDGET (kt_review_page_get_wheel (page));
+    KtConversation *conversation = NULL;
+    int before_levels[KT_N_SEGMENTS][2];
+
+    for (guint i = 0; i < demo->conversations->len; i++)
+      if (g_strcmp0 (((KtConversation *) g_ptr_array_index (demo->conversations, i))->case_id, plan->case_id) == 0)
+        conversation = g_ptr_array_index (demo->conversations, i);
+    g_assert_nonnull (conversation);
+    for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
+      {
+        before_levels[s][0] = conversation->wheel[s].current;
+        before_levels[s][1] = conversation->wheel[s].target;
+      }
+    g_assert_cmpint (gtk_widget_get_width (wheel), >, 0);
+    for (int x = 0; x < gtk_widget_get_width (wheel); x += 7)
+      for (int y = 0; y < gtk_widget_get_height (wheel); y += 7)
+        kt_wheel_tap (KT_WHEEL (wheel), x, y);
+    for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
+      {
+        g_assert_cmpint (conversation->wheel[s].current, ==, before_levels[s][0]);
+        g_assert_cmpint (conversation->wheel[s].target, ==, before_levels[s][1]);
+      }
+  }
+
   /* Deciding changes the review, never the content. */
   g_signal_connect (page, "decided", G_CALLBACK (on_decided_apply), &n_applied);
   set_text_view (kt_review_page_get_comment_view (page), "Graag de afspraken met de buurvrouw opnemen.");
