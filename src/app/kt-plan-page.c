@@ -571,6 +571,7 @@ sync_all (KtPlanPage *self)
 
   self->syncing = TRUE;
   set_entry (self->question_row, self->plan->question);
+  gtk_editable_select_region (GTK_EDITABLE (self->question_row), 0, 0);
   fill_people (self);
   adw_combo_row_set_selected (self->lead_row, person_position (self, self->plan->case_lead));
   adw_combo_row_set_selected (self->contact_row, person_position (self, self->plan->contact_person));
@@ -621,6 +622,16 @@ kt_plan_page_set_documents (KtPlanPage     *self,
   g_clear_pointer (&self->plan, kt_plan_unref);
   self->plan = plan;
 
+  /* Nothing asked twice: the plan's roles start as the case has them. */
+  if (kase != NULL && !kt_plan_is_locked (plan))
+    {
+      if (plan->case_lead == NULL)
+        plan->case_lead = g_strdup (kase->lead_id);
+      if (plan->contact_person == NULL)
+        plan->contact_person = g_strdup (kase->contact_person_id);
+      if (plan->evaluator == NULL)
+        plan->evaluator = g_strdup (kase->evaluator_id);
+    }
   /* A safety flag in the conversation makes the safety plan required. */
   if (conversation != NULL && kt_conversation_has_safety_flag (conversation) && !kt_plan_is_locked (plan))
     plan->safety_required = TRUE;
@@ -710,6 +721,8 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_pad);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, submit_button);
+  /* Named for tests and screenshots; no field needed. */
+  gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, question_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, safety_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, agreement_changed_cb);

@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-evaluation.h"
+
 /* Wider than this, the list stands beside the wheel; narrower, below it. */
 #define SIDE_BY_SIDE_WIDTH 860
 
@@ -267,29 +269,37 @@ rebuild_movement (KtWheelPage *self)
       GtkWidget *row;
       g_autofree char *text = NULL;
       const char *icon;
+      const char *style;
+      GtkWidget *trend;
 
       if (data->previous < 0 || data->current < 0)
         continue;
       any = TRUE;
-      if (data->current > data->previous)
+      switch (kt_evaluation_segment_trend (data))
         {
+        case 1:
           text = g_strdup_printf (_("Up from %d to %d"), data->previous, data->current);
-          icon = "go-up-symbolic";
-        }
-      else if (data->current < data->previous)
-        {
+          icon = "↑";
+          style = "success";
+          break;
+        case -1:
           text = g_strdup_printf (_("Down from %d to %d"), data->previous, data->current);
-          icon = "go-down-symbolic";
-        }
-      else
-        {
+          icon = "↓";
+          style = "warning";
+          break;
+        default:
           text = g_strdup_printf (_("Still %d"), data->current);
-          icon = "view-more-horizontal-symbolic";
+          icon = "=";
+          style = "dim-label";
+          break;
         }
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kt_catalogue_segment_name (self->catalogue, s));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon));
+      trend = gtk_label_new (icon);
+      gtk_widget_add_css_class (trend, style);
+      gtk_widget_add_css_class (trend, "title-3");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), trend);
       add_movement_row (self, row);
     }
 

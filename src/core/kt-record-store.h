@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes; older files are migrated on open. */
-#define KT_RECORD_STORE_SCHEMA_VERSION 2
+#define KT_RECORD_STORE_SCHEMA_VERSION 3
 
 typedef struct _KtRecordStore KtRecordStore;
 
@@ -103,6 +103,9 @@ gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,
  * encryption so the benchmark can measure what encryption costs. */
 void       kt_record_store_bench_set_plaintext (KtRecordStore *self,
                                                 gboolean       plaintext);
+/* Runs @sql (filling a large store quickly with synchronous = OFF). */
+gboolean   kt_record_store_bench_exec          (KtRecordStore *self,
+                                                const char    *sql);
 #endif
 
 G_END_DECLS

@@ -207,10 +207,8 @@ build_front (KtReport *self)
 }
 
 static void
-build_conversation (KtReport *self)
+build_going_well (KtReport *self)
 {
-  g_autoptr(GString) discussed = g_string_new (NULL);
-  g_autoptr(GString) open = g_string_new (NULL);
   gboolean any_good = FALSE;
 
   if (self->conversation == NULL)
@@ -228,6 +226,17 @@ build_conversation (KtReport *self)
       add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", domain_name (self, entry->domain_id),
                   entry->going_well);
     }
+}
+
+/* Which life domains were discussed; skipped and open ones are listed apart. */
+static void
+build_topics (KtReport *self)
+{
+  g_autoptr(GString) discussed = g_string_new (NULL);
+  g_autoptr(GString) open = g_string_new (NULL);
+
+  if (self->conversation == NULL)
+    return;
 
   for (guint i = 0; i < self->conversation->entries->len; i++)
     {
@@ -259,7 +268,7 @@ chip_label (const char *person_id,
   char *initials;
 
   if (g_strcmp0 (person_id, "self") == 0)
-    return _("Me");
+    return C_("wheel centre", "Me");
   person = kt_case_find_person (self->kase, person_id);
   if (person == NULL)
     return "?";
@@ -461,8 +470,6 @@ build_contacts (KtReport *self)
     add_person_line (self, _("Keeps an eye on the whole plan"), lead);
   if (self->kase->coach != NULL && g_strcmp0 (contact, "coach") != 0 && g_strcmp0 (lead, "coach") != 0)
     add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", _("Your coach"), self->kase->coach);
-  if (has_text (self->kase->phone))
-    add_printf (self, BLOCK_NOTE, "%s", _("Something urgent? Call the neighbourhood team during office hours."));
 }
 
 static const char *
@@ -726,9 +733,10 @@ kt_report_new (KtCatalogue          *catalogue,
                                   today_text);
 
   build_front (self);
-  build_conversation (self);
+  build_going_well (self);
   build_wheel (self);
   build_goals (self);
+  build_topics (self);
   build_contacts (self);
   build_consents (self);
   build_agreement (self);
@@ -764,7 +772,7 @@ draw_wheel (KtReport *self,
       scene.names[s] = kt_catalogue_segment_name (self->catalogue, s);
       scene.details[s] = details[s] = level_text (&self->conversation->wheel[s]);
     }
-  scene.centre_label = _("Me");
+  scene.centre_label = C_("wheel centre", "Me");
   scene.chip_label = chip_label;
   scene.chip_label_data = self;
   scene.selected = -1;

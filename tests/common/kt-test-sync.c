@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "kt-test-sync.h"
+#include "kt-codec.h"
 
 const KtTestUser kt_test_sync_users[] = {
   { "coach1", KT_TEST_PASSWORD, "wijkcoach", "noord", "Coach Een" },
@@ -112,47 +113,24 @@ kt_test_plan_body (const char *id,
                    gint64      rev,
                    const char *question)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize len = 0;
-  char *text;
+  g_autoptr(KtPlan) plan = kt_plan_new ();
+  KtGoal *goal = kt_goal_new ();
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "schema");
-  json_builder_add_string_value (builder, "keukentafel/1");
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, "plan");
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-  json_builder_set_member_name (builder, "rev");
-  json_builder_add_int_value (builder, rev);
-  json_builder_set_member_name (builder, "case_id");
-  json_builder_add_string_value (builder, case_id);
-  json_builder_set_member_name (builder, "created");
-  json_builder_add_int_value (builder, 1764064800);
-  json_builder_set_member_name (builder, "updated");
-  json_builder_add_int_value (builder, 1764064800 + rev);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "question");
-  json_builder_add_string_value (builder, question);
-  json_builder_set_member_name (builder, "review");
-  json_builder_add_string_value (builder, "submitted");
-  json_builder_set_member_name (builder, "goals");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "goal-1");
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, "Rust in de administratie");
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (text, len);
+  /* Through the real encoder, so the body is exactly what the server keeps
+   * and two devices writing the same fields produce the same document. */
+  g_free (plan->header.id);
+  plan->header.id = g_strdup (id);
+  plan->header.rev = rev;
+  plan->header.created = 1764064800;
+  plan->header.updated = 1764064800 + rev;
+  plan->case_id = g_strdup (case_id);
+  plan->question = g_strdup (question);
+  plan->review = KT_REVIEW_SUBMITTED;
+  g_free (goal->id);
+  goal->id = g_strdup ("7f3c2a10-0000-4000-8000-000000000001");
+  goal->title = g_strdup ("Rust in de administratie");
+  g_ptr_array_add (plan->goals, goal);
+  return kt_plan_encode (plan);
 }
 
 static char *
