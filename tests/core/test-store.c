@@ -462,6 +462,7 @@ test_store_key_missing_never_makes_a_new_key (void)
   g_autoptr(KtCase) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *store_id = NULL;
+  g_autofree char *after_id = NULL;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
   g_autoptr(KtKey) key = NULL;
@@ -494,7 +495,8 @@ test_store_key_missing_never_makes_a_new_key (void)
   g_assert_null (key);
   after = file_bytes (files.path);
   g_assert_true (g_bytes_equal (before, after));
-  g_assert_cmpstr (db_get_store_id (files.path), ==, store_id);
+  after_id = db_get_store_id (files.path);
+  g_assert_cmpstr (after_id, ==, store_id);
 
   files_clear (&files);
 }
