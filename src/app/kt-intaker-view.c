@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-a11y.h"
 #include "kt-coach-list.h"
 #include "kt-role-format.h"
 
@@ -409,6 +410,9 @@ kt_intaker_view_init (KtIntakerView *self)
 
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_set_label (GTK_WIDGET (self->question_view), _("The Question"));
+  kt_a11y_set_label (GTK_WIDGET (self->own_strength_view), _("Own Strength and Network"));
+  kt_a11y_set_label (GTK_WIDGET (self->desk_note_view), _("Solved at the Desk"));
   self->conversation_days = 42;
   self->own_plan_days = 7;
 

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-a11y.h"
 #include "kt-evaluation.h"
 
 /* Wider than this, the list stands beside the wheel; narrower, below it. */
@@ -735,5 +736,6 @@ kt_wheel_page_init (KtWheelPage *self)
   /* Our own measure and allocate, so the layout can follow the width. */
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_set_label (GTK_WIDGET (self->wheel), _("Self-Reliance Wheel"));
   build_rows (self);
 }

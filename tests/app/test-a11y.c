@@ -1,0 +1,212 @@
+/* test-a11y.c: every control of every page has an accessible name
+ *
+ * Runs the real app under Xvfb on a store in its own temp dir, opens a case
+ * with a conversation, shows each page of the case view (and the intaker
+ * and supervisor views) and walks the widget tree.  A visible, sensitive
+ * control counts as named when it has a label with text, a tooltip, a
+ * mnemonic label, a kt_a11y_set_label name, or sits in a titled row.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-core.h"
+#include "kt-a11y.h"
+#include "kt-app-test.h"
+#include "kt-case-view-private.h"
+#include "kt-conversation-page-private.h"
+#include "kt-intake-page-private.h"
+#include "kt-intaker-view.h"
+#include "kt-supervisor-view.h"
+#include "kt-window-private.h"
+#include "kt-test-util.h"
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  /* The window's own close button is GTK's business. */
+  if (GTK_IS_WINDOW_CONTROLS (gtk_widget_get_parent (widget)))
+    return FALSE;
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_TEXT (widget) ||
+         GTK_IS_EDITABLE (widget) || GTK_IS_SWITCH (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_SCALE (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+         (gtk_widget_get_focusable (widget) && g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Kt"));
+}
+
+static gboolean
+has_text (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+/* A label anywhere below @widget with text. */
+static gboolean
+has_label_child (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if ((GTK_IS_LABEL (child) && has_text (gtk_label_get_text (GTK_LABEL (child)))) ||
+          (ADW_IS_BUTTON_CONTENT (child) && has_text (adw_button_content_get_label (ADW_BUTTON_CONTENT (child)))) ||
+          has_label_child (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+in_titled_row (GtkWidget *widget)
+{
+  for (GtkWidget *up = widget; up != NULL; up = gtk_widget_get_parent (up))
+    if (ADW_IS_PREFERENCES_ROW (up))
+      return has_text (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)));
+  return FALSE;
+}
+
+static gboolean
+is_named (GtkWidget *widget)
+{
+  g_autoptr(GList) mnemonics = gtk_widget_list_mnemonic_labels (widget);
+
+  if (has_text (kt_a11y_get_label (widget)) || has_text (gtk_widget_get_tooltip_text (widget)) ||
+      mnemonics != NULL || in_titled_row (widget))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && has_text (gtk_button_get_label (GTK_BUTTON (widget))))
+    return TRUE;
+  if (GTK_IS_MENU_BUTTON (widget) && has_text (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget))))
+    return TRUE;
+  if (GTK_IS_CHECK_BUTTON (widget) && has_text (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget))))
+    return TRUE;
+  /* The text inside an entry is named by the entry. */
+  if (GTK_IS_TEXT (widget) && GTK_IS_EDITABLE (gtk_widget_get_parent (widget)) &&
+      is_named (gtk_widget_get_parent (widget)))
+    return TRUE;
+  /* Buttons inside a named menu button or entry. */
+  if (GTK_IS_BUTTON (widget) && GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)) &&
+      is_named (gtk_widget_get_parent (widget)))
+    return TRUE;
+  return (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget)) &&
+         has_label_child (widget);
+}
+
+static char *
+widget_path (GtkWidget *widget)
+{
+  GString *path = g_string_new (NULL);
+
+  for (GtkWidget *up = widget; up != NULL; up = gtk_widget_get_parent (up))
+    {
+      g_autofree char *step = g_strdup_printf ("%s(%s)%s", G_OBJECT_TYPE_NAME (up),
+                                               gtk_widget_get_css_name (up), up == widget ? "" : " > ");
+
+      g_string_prepend (path, step);
+    }
+  return g_string_free (path, FALSE);
+}
+
+static void
+collect_unnamed (GtkWidget *widget,
+                 GPtrArray *unnamed)
+{
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_get_sensitive (widget))
+    return;
+  /* Popovers are checked when they open, not here. */
+  if (GTK_IS_POPOVER (widget))
+    return;
+  if (is_control (widget) && !is_named (widget))
+    g_ptr_array_add (unnamed, widget_path (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_unnamed (child, unnamed);
+}
+
+static guint
+report_unnamed (GtkWidget  *root,
+                const char *where)
+{
+  g_autoptr(GPtrArray) unnamed = g_ptr_array_new_with_free_func (g_free);
+
+  collect_unnamed (root, unnamed);
+  for (guint i = 0; i < unnamed->len; i++)
+    g_printerr ("Unnamed control on %s: %s\n", where, (char *) g_ptr_array_index (unnamed, i));
+  return unnamed->len;
+}
+
+static void
+activate (gpointer    widget,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
+  kt_app_test_iterate (50);
+}
+
+static void
+test_every_control_is_named (void)
+{
+  char *dir = kt_test_tmpdir_new ("kt-a11y");
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  static const char *pages[] = { "intake", "conversation", "wheel", "network", "plan", "report" };
+  KtApplication *app;
+  KtWindow *window;
+  KtCaseView *view;
+  KtConversationPage *conversation;
+  guint n_unnamed = 0;
+
+  g_setenv ("KT_STORE_PATH", path, TRUE);
+  app = kt_app_test_start (&window);
+  view = kt_window_get_case_view (window);
+  n_unnamed += report_unnamed (GTK_WIDGET (window), "the case list");
+
+  activate (window, "win.new-case", NULL);
+  gtk_editable_set_text (kt_intake_page_get_household_row (kt_case_view_get_intake_page (view)), "Familie A");
+  activate (kt_case_view_get_intake_page (view), "intake.start-conversation", NULL);
+  conversation = kt_case_view_get_conversation_page (view);
+  g_assert_nonnull (kt_case_view_get_conversation (view));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      kt_case_view_set_visible_page (view, pages[i]);
+      kt_app_test_iterate (50);
+      g_assert_cmpstr (kt_case_view_get_visible_page (view), ==, pages[i]);
+      n_unnamed += report_unnamed (GTK_WIDGET (window), pages[i]);
+    }
+  kt_case_view_set_visible_page (view, "conversation");
+  activate (conversation, "conversation.show-domain", g_variant_new_string ("geldzaken"));
+  n_unnamed += report_unnamed (GTK_WIDGET (window), "a domain");
+  activate (conversation, "conversation.show-list", NULL);
+  n_unnamed += report_unnamed (GTK_WIDGET (window), "the coverage view");
+  kt_app_test_quit (app, window);
+
+  {
+    GtkWidget *roles[] = { kt_intaker_view_new (), kt_supervisor_view_new () };
+
+    for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+      {
+        GtkWindow *host = GTK_WINDOW (gtk_window_new ());
+
+        gtk_window_set_default_size (host, 1000, 800);
+        gtk_window_set_child (host, roles[i]);
+        gtk_window_present (host);
+        kt_app_test_iterate (200);
+        n_unnamed += report_unnamed (GTK_WIDGET (host), G_OBJECT_TYPE_NAME (roles[i]));
+        gtk_window_destroy (host);
+      }
+  }
+
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (dir);
+  g_assert_cmpuint (n_unnamed, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+  g_test_add_func ("/a11y/every-control-is-named", test_every_control_is_named);
+  return g_test_run ();
+}
