@@ -292,6 +292,7 @@ kt_case_view_add_page (KtCaseView *self,
                        GtkWidget  *page)
 {
   AdwBin *slot = NULL;
+  GtkWidget *scroller;
 
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
@@ -302,7 +303,12 @@ kt_case_view_add_page (KtCaseView *self,
   else if (g_strcmp0 (name, "report") == 0)
     slot = self->report_slot;
   g_return_if_fail (slot != NULL);
-  adw_bin_set_child (slot, page);
+  /* A page wider than a phone scrolls sideways instead of making the whole
+   * window wider than 360 px. */
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), page);
+  adw_bin_set_child (slot, scroller);
 }
 
 void
