@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-report.h"
+
 struct _KtGoalCard
 {
   GtkBox        parent_instance;
@@ -260,7 +262,10 @@ action_subtitle (KtGoalCard     *self,
     who_name = kt_actor_get_label (action->actor);
 
   if (action->due != NULL)
-    return g_strdup_printf (_("%s · by %s"), who_name, action->due);
+    {
+      g_autofree char *due = kt_report_format_date (action->due);
+      return g_strdup_printf (_("%s · by %s"), who_name, due != NULL ? due : action->due);
+    }
   return g_strdup (who_name);
 }
 
@@ -657,6 +662,5 @@ kt_goal_card_class_init (KtGoalCardClass *klass)
 static void
 kt_goal_card_init (KtGoalCard *self)
 {
-  gtk_widget_add_css_class (GTK_WIDGET (self), "card");
   gtk_widget_add_css_class (GTK_WIDGET (self), "goal-card");
 }

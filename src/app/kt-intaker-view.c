@@ -196,6 +196,12 @@ registered (KtIntakerView *self,
 }
 
 static void
+form_changed_cb (KtIntakerView *self)
+{
+  show_error (self, NULL);
+}
+
+static void
 show_desk_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -309,10 +315,7 @@ kt_intaker_view_set_coaches (KtIntakerView *self,
 {
   g_return_if_fail (KT_IS_INTAKER_VIEW (self));
 
-  if (coaches != NULL)
-    g_ptr_array_ref (coaches);
-  g_clear_pointer (&self->coaches, g_ptr_array_unref);
-  self->coaches = coaches;
+  kt_role_replace_array (&self->coaches, coaches);
   fill_coaches (self);
 }
 
@@ -413,6 +416,13 @@ kt_intaker_view_init (KtIntakerView *self)
     gtk_string_list_append (channels, _(channel_labels[i]));
   adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
   fill_coaches (self);
+
+  /* What was missing stops being shown once the intaker fills it in. */
+  g_signal_connect_swapped (self->household_row, "changed", G_CALLBACK (form_changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->question_view), "changed",
+                            G_CALLBACK (form_changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->desk_note_view), "changed",
+                            G_CALLBACK (form_changed_cb), self);
 }
 
 GtkEditable *
@@ -443,4 +453,10 @@ GtkLabel *
 kt_intaker_view_get_error_label (KtIntakerView *self)
 {
   return self->error_label;
+}
+
+GtkScrolledWindow *
+kt_intaker_view_get_scroller (KtIntakerView *self)
+{
+  return self->scroller;
 }

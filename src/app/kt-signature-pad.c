@@ -73,7 +73,11 @@ end_stroke (KtSignaturePad *self)
     return;
   /* A tap leaves a dot: keep it as a stroke of two equal points. */
   if (self->current->points->len == 2)
-    g_array_append_vals (self->current->points, self->current->points->data, 2);
+    {
+      double dot[2] = { g_array_index (self->current->points, double, 0),
+                        g_array_index (self->current->points, double, 1) };
+      g_array_append_vals (self->current->points, dot, 2);
+    }
   self->current = NULL;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("Signed"), -1);

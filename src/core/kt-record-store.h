@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes; older files are migrated on open. */
-#define KT_RECORD_STORE_SCHEMA_VERSION 2
+#define KT_RECORD_STORE_SCHEMA_VERSION 3
 
 typedef struct _KtRecordStore KtRecordStore;
 
@@ -78,14 +78,17 @@ gboolean  kt_record_store_put      (KtRecordStore  *self,
 KtRecord *kt_record_store_get      (KtRecordStore  *self,
                                     const char     *id,
                                     GError        **error);
-/* Records of @kind (and of @case_id when not NULL), oldest first, with their
- * summaries opened and no bodies; records that fail authentication are
- * quarantined and left out (element-type KtRecord). */
+/* Records of @kind belonging to @case_id (or to no case, for NULL: the
+ * cases themselves), oldest first, with their summaries opened and no
+ * bodies; records that fail authentication are quarantined and left out
+ * (element-type KtRecord). */
 GPtrArray *kt_record_store_list    (KtRecordStore  *self,
                                     KtKind          kind,
                                     const char     *case_id,
                                     gboolean        with_summaries,
                                     GError        **error);
+/* How many records there are, or -1 when the file cannot be read. */
+gint64     kt_record_store_count            (KtRecordStore *self);
 /* Ids of quarantined records (element-type utf8). */
 GPtrArray *kt_record_store_list_quarantined (KtRecordStore *self);
 gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,
@@ -103,6 +106,9 @@ gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,
  * encryption so the benchmark can measure what encryption costs. */
 void       kt_record_store_bench_set_plaintext (KtRecordStore *self,
                                                 gboolean       plaintext);
+/* Runs @sql (filling a large store quickly with synchronous = OFF). */
+gboolean   kt_record_store_bench_exec          (KtRecordStore *self,
+                                                const char    *sql);
 #endif
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "kt-evaluation.h"
 #include "kt-wheel-render.h"
 
 #define MARGIN          56.0      /* 2 cm */
@@ -207,10 +208,8 @@ build_front (KtReport *self)
 }
 
 static void
-build_conversation (KtReport *self)
+build_going_well (KtReport *self)
 {
-  g_autoptr(GString) discussed = g_string_new (NULL);
-  g_autoptr(GString) open = g_string_new (NULL);
   gboolean any_good = FALSE;
 
   if (self->conversation == NULL)
@@ -228,6 +227,17 @@ build_conversation (KtReport *self)
       add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", domain_name (self, entry->domain_id),
                   entry->going_well);
     }
+}
+
+/* Which life domains were discussed; skipped and open ones are listed apart. */
+static void
+build_topics (KtReport *self)
+{
+  g_autoptr(GString) discussed = g_string_new (NULL);
+  g_autoptr(GString) open = g_string_new (NULL);
+
+  if (self->conversation == NULL)
+    return;
 
   for (guint i = 0; i < self->conversation->entries->len; i++)
     {
@@ -259,7 +269,7 @@ chip_label (const char *person_id,
   char *initials;
 
   if (g_strcmp0 (person_id, "self") == 0)
-    return _("Me");
+    return C_("wheel centre", "Me");
   person = kt_case_find_person (self->kase, person_id);
   if (person == NULL)
     return "?";
@@ -329,6 +339,67 @@ build_wheel (KtReport *self)
       else
         add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.",
                     kt_catalogue_segment_name (self->catalogue, s), levels);
+    }
+}
+
+static const char *goal_status_label (KtGoalStatus status);
+
+static const KtGoal *
+find_goal (KtReport   *self,
+           const char *goal_id)
+{
+  for (guint g = 0; self->plan != NULL && g < self->plan->goals->len; g++)
+    {
+      const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
+
+      if (g_strcmp0 (goal->id, goal_id) == 0)
+        return goal;
+    }
+  return NULL;
+}
+
+/* At an evaluation: how each area moved and how each goal went. */
+static void
+build_movement (KtReport *self)
+{
+  if (self->conversation == NULL || !self->conversation->is_evaluation)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("How things went"));
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      const KtWheelSegment *segment = &self->conversation->wheel[s];
+      const char *name = kt_catalogue_segment_name (self->catalogue, s);
+
+      if (segment->previous < 0 || segment->current < 0)
+        continue;
+      switch (kt_evaluation_segment_trend (segment))
+        {
+        case 1:
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: better, from %d to %d."), name,
+                      segment->previous, segment->current);
+          break;
+        case -1:
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: harder now, from %d to %d."), name,
+                      segment->previous, segment->current);
+          break;
+        default:
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: the same, %d."), name, segment->current);
+          break;
+        }
+    }
+  for (guint i = 0; self->conversation->progress != NULL && i < self->conversation->progress->len; i++)
+    {
+      const KtGoalProgress *progress = g_ptr_array_index (self->conversation->progress, i);
+      const KtGoal *goal = find_goal (self, progress->goal_id);
+
+      if (goal == NULL || goal->title == NULL)
+        continue;
+      if (has_text (progress->note))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s. %s", goal->title,
+                    goal_status_label (progress->status), progress->note);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.", goal->title, goal_status_label (progress->status));
     }
 }
 
@@ -461,8 +532,6 @@ build_contacts (KtReport *self)
     add_person_line (self, _("Keeps an eye on the whole plan"), lead);
   if (self->kase->coach != NULL && g_strcmp0 (contact, "coach") != 0 && g_strcmp0 (lead, "coach") != 0)
     add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", _("Your coach"), self->kase->coach);
-  if (has_text (self->kase->phone))
-    add_printf (self, BLOCK_NOTE, "%s", _("Something urgent? Call the neighbourhood team during office hours."));
 }
 
 static const char *
@@ -726,9 +795,11 @@ kt_report_new (KtCatalogue          *catalogue,
                                   today_text);
 
   build_front (self);
-  build_conversation (self);
+  build_going_well (self);
+  build_movement (self);
   build_wheel (self);
   build_goals (self);
+  build_topics (self);
   build_contacts (self);
   build_consents (self);
   build_agreement (self);
@@ -764,7 +835,7 @@ draw_wheel (KtReport *self,
       scene.names[s] = kt_catalogue_segment_name (self->catalogue, s);
       scene.details[s] = details[s] = level_text (&self->conversation->wheel[s]);
     }
-  scene.centre_label = _("Me");
+  scene.centre_label = C_("wheel centre", "Me");
   scene.chip_label = chip_label;
   scene.chip_label_data = self;
   scene.selected = -1;

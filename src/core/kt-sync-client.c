@@ -14,6 +14,8 @@
 
 #include "kt-sync-client.h"
 
+#include "kt-codec.h"
+
 /* Entries loaded from the outbox at a time; a round resumes after the last
  * confirmed one, so a large backlog never starts over. */
 #define PUSH_CHUNK 64
@@ -160,6 +162,11 @@ wipe_token (KtSyncClient *self)
 static GError *
 classify_error (const GError *error)
 {
+  /* libsoup re-sends a request whose connection broke midway without its
+   * body; the server then cannot read it.  For the user: a broken connection. */
+  if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_GARBLED_REQUEST))
+    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED,
+                                _("The connection to the server broke off. Keukentafel will try again."));
   if (error->domain == KT_SYNC_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
   if (error->domain == G_TLS_ERROR)
@@ -191,6 +198,11 @@ classify_error (const GError *error)
 
 typedef struct {
   KtSyncEndpoint  endpoint;
+  char           *method;
+  char           *uri;
+  GBytes         *request_body;
+  char           *if_match;
+  gboolean        retried;
   SoupMessage    *message;
   GInputStream   *stream;
   GByteArray     *body;
@@ -203,15 +215,34 @@ request_free (Request *request)
   g_clear_object (&request->message);
   g_clear_object (&request->stream);
   g_clear_pointer (&request->body, g_byte_array_unref);
+  g_clear_pointer (&request->request_body, g_bytes_unref);
+  g_free (request->method);
+  g_free (request->uri);
+  g_free (request->if_match);
   g_free (request);
 }
+
+static void request_send (GTask *task);
 
 static void
 request_fail (GTask  *task,
               GError *error)
 {
-  g_task_return_error (task, classify_error (error));
+  Request *request = g_task_get_task_data (task);
+  GError *classified = classify_error (error);
+
   g_error_free (error);
+  /* A kept-alive connection the server had closed breaks the first try;
+   * every request is idempotent, so it is sent once more. */
+  if (g_error_matches (classified, KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED) &&
+      !request->retried && !g_task_return_error_if_cancelled (task))
+    {
+      request->retried = TRUE;
+      g_error_free (classified);
+      request_send (task);
+      return;
+    }
+  g_task_return_error (task, classified);
   g_object_unref (task);
 }
 
@@ -306,6 +337,41 @@ on_sent (GObject      *source,
   read_more (task);
 }
 
+static void
+request_send (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  g_clear_object (&request->message);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  request->message = soup_message_new (request->method, request->uri);
+  if (request->message == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
+                               _("The server address is not valid."));
+      g_object_unref (task);
+      return;
+    }
+  headers = soup_message_get_request_headers (request->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (self->token != NULL && request->endpoint != KT_SYNC_ENDPOINT_LOGIN)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
+      soup_message_headers_replace (headers, "Authorization", bearer);
+      sodium_memzero (bearer, strlen (bearer));
+    }
+  if (request->if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", request->if_match);
+  if (request->request_body != NULL)
+    soup_message_set_request_body_from_bytes (request->message, "application/json",
+                                              request->request_body);
+  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), on_sent, task);
+}
+
 /* Sends @method @path (below /api/v1) with @body (may be NULL). */
 static void
 request_async (KtSyncClient        *self,
@@ -320,34 +386,16 @@ request_async (KtSyncClient        *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Request *request = g_new0 (Request, 1);
-  g_autofree char *uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
-  SoupMessageHeaders *headers;
 
   g_task_set_source_tag (task, request_async);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   request->endpoint = endpoint;
   request->max_size = kt_sync_endpoint_max_size (endpoint);
-  request->message = soup_message_new (method, uri);
-  if (request->message == NULL)
-    {
-      request_fail (task, g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
-                                               _("The server address is not valid.")));
-      return;
-    }
-  headers = soup_message_get_request_headers (request->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (self->token != NULL && endpoint != KT_SYNC_ENDPOINT_LOGIN)
-    {
-      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
-      soup_message_headers_replace (headers, "Authorization", bearer);
-      sodium_memzero (bearer, strlen (bearer));
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (request->message, "application/json", body);
-  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                           cancellable, on_sent, task);
+  request->method = g_strdup (method);
+  request->uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
+  request->request_body = body != NULL ? g_bytes_ref (body) : NULL;
+  request->if_match = g_strdup (if_match);
+  request_send (task);
 }
 
 static KtSyncResponse *
@@ -736,10 +784,11 @@ kt_sync_client_sign_in_finish (KtSyncClient  *self,
 static void
 forget_token (KtSyncClient *self)
 {
+  /* Synchronous, so no later start can still find the dead token. */
   if (self->server_url != NULL && self->username != NULL)
-    secret_password_clear (&token_schema, NULL, NULL, NULL,
-                           "server", self->server_url, "username", self->username,
-                           "device", self->state_path, NULL);
+    secret_password_clear_sync (&token_schema, NULL, NULL,
+                                "server", self->server_url, "username", self->username,
+                                "device", self->state_path, NULL);
   wipe_token (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
@@ -812,6 +861,18 @@ kt_sync_client_sign_out_finish (KtSyncClient  *self,
 
 /* Sharing */
 
+/* Only documents the core decoder accepts go into the outbox. */
+static gboolean
+check_document (GBytes  *body,
+                GError **error)
+{
+  KtDocument doc = { 0 };
+  gboolean ok = kt_document_decode (body, &doc, error);
+
+  kt_document_clear (&doc);
+  return ok;
+}
+
 gboolean
 kt_sync_client_share (KtSyncClient  *self,
                       GBytes        *body,
@@ -822,6 +883,8 @@ kt_sync_client_share (KtSyncClient  *self,
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (self->outbox != NULL, FALSE);
 
+  if (!check_document (body, error))
+    return FALSE;
   record = kt_sync_record_new_for_body (body, error);
   if (record == NULL || !kt_outbox_add (self->outbox, record, error))
     return FALSE;
@@ -879,7 +942,7 @@ is_refusal (const GError *error)
   return g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST) ||
          g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN) ||
          g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND) ||
-         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE);
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE);
 }
 
 static void
@@ -1194,6 +1257,16 @@ on_round_done (GObject      *source,
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     set_status (self, KT_SYNC_STATUS_IDLE, NULL);
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN))
+    {
+      g_autofree char *signed_out = self->outbox != NULL
+                                    ? kt_outbox_get_meta (self->outbox, "signed_out") : NULL;
+
+      if (self->username != NULL && signed_out == NULL)
+        set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN, _("Sign in again to sync."));
+      else
+        set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
+    }
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_UNAUTHORIZED))
     {
       /* Expired or revoked: the token is useless now; the outbox waits. */
@@ -1245,17 +1318,9 @@ run_round (KtSyncClient *self)
 
   if (self->outbox == NULL || self->server_url == NULL || self->token == NULL)
     {
-      gboolean known = self->username != NULL && self->status == KT_SYNC_STATUS_NEEDS_SIGN_IN;
-
-      g_autoptr(GError) error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
-                                                     _("Sign in to sync."));
-
-      g_task_return_error (task, g_error_copy (error));
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
+                               _("Sign in to sync."));
       g_object_unref (task);
-      g_clear_object (&self->round);
-      finish_waiters (self, error);
-      set_status (self, known ? KT_SYNC_STATUS_NEEDS_SIGN_IN : KT_SYNC_STATUS_SIGNED_OUT,
-                  known ? self->status_message : NULL);
       return;
     }
 
@@ -1363,7 +1428,8 @@ kt_sync_client_resolve_conflict (KtSyncClient  *self,
       if (!g_str_equal (conflict->id, id))
         continue;
       merged = kt_sync_conflict_merge (conflict, choices, error);
-      if (merged == NULL || !kt_outbox_resolve_conflict (self->outbox, merged, error))
+      if (merged == NULL || !check_document (merged->body, error) ||
+          !kt_outbox_resolve_conflict (self->outbox, merged, error))
         return FALSE;
       /* The resolved version is the local copy from now on. */
       g_signal_emit (self, signals[RECORD_RECEIVED], 0, merged);
@@ -1450,6 +1516,10 @@ void
 kt_sync_client_set_tls_database (KtSyncClient *self,
                                  GTlsDatabase *database)
 {
+  g_autoptr(GTlsDatabase) system = NULL;
+
+  if (database == NULL)
+    database = system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
   soup_session_set_tls_database (self->session, database);
 }
 

@@ -115,7 +115,8 @@ const char   *kt_sync_client_get_username       (KtSyncClient *self);
 const char   *kt_sync_client_get_display_name   (KtSyncClient *self);
 KtOutbox     *kt_sync_client_get_outbox         (KtSyncClient *self);
 
-/* Seconds a request may stall before it counts as a timeout. */
+/* Seconds a request may stall before it counts as a timeout (for
+ * connections opened from now on). */
 void          kt_sync_client_set_timeout        (KtSyncClient *self,
                                                  guint         seconds);
 /* Trust anchors for the server certificate (e.g. a municipality's own CA);

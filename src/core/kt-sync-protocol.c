@@ -622,7 +622,7 @@ set_status_error (KtSyncEndpoint endpoint,
                            _("The version on the server is newer."));
       break;
     case 413:
-      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE,
                            _("The record is too large for the server."));
       break;
     case 429:

@@ -37,6 +37,7 @@ typedef enum {
   KT_SYNC_ERROR_SERVER,             /* the server failed (5xx) */
   KT_SYNC_ERROR_NOT_SIGNED_IN,
   KT_SYNC_ERROR_GARBLED_REQUEST,    /* a 400 naming no field: the request arrived damaged */
+  KT_SYNC_ERROR_RECORD_TOO_LARGE,   /* 413: the server refuses a record this large */
 } KtSyncError;
 
 /* Largest response body read for one record (PUT, GET, review). */

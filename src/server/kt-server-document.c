@@ -1,5 +1,9 @@
 /* kt-server-document.c
  *
+ * Everything goes through the core's codec: a pushed document is decoded
+ * (which validates it) and encoded again, so the server stores and compares
+ * the canonical bytes the app's encoder writes.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-server"
@@ -10,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-codec.h"
 #include "kt-server-error.h"
 
 void
@@ -31,91 +36,115 @@ kt_review_note_free (KtReviewNote *note)
   g_free (note);
 }
 
-static gboolean
-refuse (char      **field,
-        const char *name,
-        GError    **error)
+/* The codec names the refused field between “ and ” in its message. */
+static char *
+field_of (const GError *error)
 {
-  *field = g_strdup (name);
-  g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_INVALID,
-               _("The document has a missing or invalid field."));
-  return FALSE;
-}
+  const char *open = strstr (error->message, "“");
+  const char *close = open != NULL ? strstr (open, "”") : NULL;
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  if (close == NULL)
     return NULL;
-  return json_node_get_string (node);
+  open += strlen ("“");
+  return g_strndup (open, close - open);
 }
 
-gboolean
-kt_server_document_inspect (JsonNode       *body,
+static char *
+take_bytes (GBytes *bytes)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  char *text = g_strndup (data, len);
+
+  g_bytes_unref (bytes);
+  return text;
+}
+
+static char *
+encode (KtDocument *doc)
+{
+  switch (doc->kind)
+    {
+    case KT_KIND_CASE:
+      return take_bytes (kt_case_encode (doc->kase));
+    case KT_KIND_CONVERSATION:
+      return take_bytes (kt_conversation_encode (doc->conversation));
+    case KT_KIND_PLAN:
+      return take_bytes (kt_plan_encode (doc->plan));
+    case KT_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+char *
+kt_server_document_inspect (const char     *body,
+                            gsize           len,
                             KtDocumentInfo *info,
                             char          **field,
                             GError        **error)
 {
-  JsonObject *object;
-  JsonNode *rev;
-  const char *schema, *kind, *id, *case_id;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, len);
+  g_autoptr(GError) local_error = NULL;
+  KtDocument doc = { 0, };
+  const KtRecordHeader *header;
+  char *canonical;
 
-  if (!JSON_NODE_HOLDS_OBJECT (body))
-    return refuse (field, "body", error);
-  object = json_node_get_object (body);
-
-  schema = get_string (object, "schema");
-  if (g_strcmp0 (schema, KT_SCHEMA) != 0)
-    return refuse (field, "schema", error);
-  kind = get_string (object, "kind");
-  if (!kt_kind_from_string (kind, &info->kind))
-    return refuse (field, "kind", error);
-  id = get_string (object, "id");
-  if (!kt_uuid_is_valid (id))
-    return refuse (field, "id", error);
-  rev = json_object_get_member (object, "rev");
-  if (rev == NULL || !JSON_NODE_HOLDS_VALUE (rev) || json_node_get_value_type (rev) != G_TYPE_INT64 ||
-      json_node_get_int (rev) < 1)
-    return refuse (field, "rev", error);
-
-  info->id = g_strdup (id);
-  info->rev = json_node_get_int (rev);
-  if (info->kind == KT_KIND_CASE)
+  if (!kt_document_decode (bytes, &doc, &local_error))
     {
-      info->case_id = g_strdup (id);
-      info->coach = g_strdup (get_string (object, "coach"));
+      *field = field_of (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
-  else
+
+  info->kind = doc.kind;
+  switch (doc.kind)
     {
-      case_id = get_string (object, "case_id");
-      if (!kt_uuid_is_valid (case_id))
-        return refuse (field, "case_id", error);
-      info->case_id = g_strdup (case_id);
+    case KT_KIND_CASE:
+      header = &doc.kase->header;
+      info->case_id = g_strdup (header->id);
+      info->coach = g_strdup (doc.kase->coach);
+      break;
+    case KT_KIND_CONVERSATION:
+      header = &doc.conversation->header;
+      info->case_id = g_strdup (doc.conversation->case_id);
+      break;
+    case KT_KIND_PLAN:
+      header = &doc.plan->header;
+      info->case_id = g_strdup (doc.plan->case_id);
+      info->review = g_strdup (kt_review_state_to_string (doc.plan->review));
+      break;
+    case KT_N_KINDS:
+    default:
+      g_assert_not_reached ();
     }
-  if (info->kind == KT_KIND_PLAN)
-    info->review = g_strdup (get_string (object, "review") != NULL ? get_string (object, "review") : "draft");
+  info->id = g_strdup (header->id);
+  info->rev = header->rev;
+
+  canonical = encode (&doc);
+  kt_document_clear (&doc);
+  return canonical;
+}
+
+/* Decodes a stored document of @kind; they were validated when stored. */
+static gboolean
+decode_stored (const char *body,
+               KtKind      kind,
+               KtDocument *doc,
+               GError    **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+
+  if (!kt_document_decode (bytes, doc, error))
+    return FALSE;
+  if (doc->kind != kind)
+    {
+      kt_document_clear (doc);
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                   _("A stored record does not hold the kind of document it should."));
+      return FALSE;
+    }
   return TRUE;
-}
-
-static JsonNode *
-parse_body (const char *body,
-            GError    **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (!json_parser_load_from_data (parser, body, -1, error))
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static char *
-to_json (JsonNode *node)
-{
-  return json_to_string (node, FALSE);
 }
 
 char *
@@ -125,16 +154,32 @@ kt_server_document_assign (const char *body,
                            gint64      now,
                            GError    **error)
 {
-  g_autoptr(JsonNode) node = parse_body (body, error);
-  JsonObject *object;
+  KtDocument doc = { 0, };
+  char *result;
 
-  if (node == NULL)
+  if (!decode_stored (body, KT_KIND_CASE, &doc, error))
     return NULL;
-  object = json_node_get_object (node);
-  json_object_set_string_member (object, "coach", coach);
-  json_object_set_int_member (object, "rev", rev);
-  json_object_set_int_member (object, "updated", now);
-  return to_json (node);
+  g_free (doc.kase->coach);
+  doc.kase->coach = g_strdup (coach);
+  doc.kase->header.rev = rev;
+  doc.kase->header.updated = now;
+  result = encode (&doc);
+  kt_document_clear (&doc);
+  return result;
+}
+
+static gboolean
+plan_has_goal (const KtPlan *plan,
+               const char   *goal_id)
+{
+  for (guint i = 0; i < plan->goals->len; i++)
+    {
+      const KtGoal *goal = g_ptr_array_index (plan->goals, i);
+
+      if (g_strcmp0 (goal->id, goal_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 char *
@@ -144,36 +189,47 @@ kt_server_document_review (const char *body,
                            GPtrArray  *notes,
                            gint64      rev,
                            gint64      now,
+                           char      **field,
                            GError    **error)
 {
-  g_autoptr(JsonNode) node = parse_body (body, error);
-  JsonObject *object;
-  JsonArray *comments;
+  KtDocument doc = { 0, };
+  KtPlan *plan;
+  char *result;
+  guint goal_note = 0;
 
-  if (node == NULL)
+  if (!decode_stored (body, KT_KIND_PLAN, &doc, error))
     return NULL;
-  object = json_node_get_object (node);
-  json_object_set_string_member (object, "review", approve ? "approved" : "returned");
-  json_object_set_string_member (object, "reviewer", reviewer);
-  if (!json_object_has_member (object, "comments") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "comments")))
-    json_object_set_array_member (object, "comments", json_array_new ());
-  comments = json_object_get_array_member (object, "comments");
+  plan = doc.plan;
+
   for (guint i = 0; i < notes->len; i++)
     {
-      KtReviewNote *note = g_ptr_array_index (notes, i);
-      JsonObject *comment = json_object_new ();
+      const KtReviewNote *note = g_ptr_array_index (notes, i);
+      KtReviewComment *comment;
 
+      if (note->goal_id != NULL && !plan_has_goal (plan, note->goal_id))
+        {
+          *field = g_strdup_printf ("goal_comments[%u].goal_id", goal_note);
+          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_INVALID,
+                       _("A comment names a goal the plan does not have."));
+          kt_document_clear (&doc);
+          return NULL;
+        }
       if (note->goal_id != NULL)
-        json_object_set_string_member (comment, "goal_id", note->goal_id);
-      else
-        json_object_set_null_member (comment, "goal_id");
-      json_object_set_string_member (comment, "author", reviewer);
-      json_object_set_string_member (comment, "text", note->text);
-      json_object_set_int_member (comment, "at", now);
-      json_array_add_object_element (comments, comment);
+        goal_note++;
+      comment = kt_review_comment_new ();
+      comment->goal_id = g_strdup (note->goal_id);
+      comment->author = g_strdup (reviewer);
+      comment->text = g_strdup (note->text);
+      comment->at = now;
+      g_ptr_array_add (plan->comments, comment);
     }
-  json_object_set_int_member (object, "rev", rev);
-  json_object_set_int_member (object, "updated", now);
-  return to_json (node);
+
+  plan->review = approve ? KT_REVIEW_APPROVED : KT_REVIEW_RETURNED;
+  g_free (plan->reviewer);
+  plan->reviewer = g_strdup (reviewer);
+  plan->header.rev = rev;
+  plan->header.updated = now;
+  result = encode (&doc);
+  kt_document_clear (&doc);
+  return result;
 }

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <glib.h>
 
 #include "kt-types.h"
 
@@ -23,12 +23,14 @@ typedef struct {
 
 void kt_document_info_clear (KtDocumentInfo *info);
 
-/* Validates @body with the core decoder and fills @info.  On failure
- * @field (transfer full) names the JSON path that was refused. */
-gboolean kt_server_document_inspect (JsonNode       *body,
-                                     KtDocumentInfo *info,
-                                     char          **field,
-                                     GError        **error);
+/* Validates the JSON document @body with the core decoder, fills @info and
+ * returns the document as the core encodes it (canonical; transfer full).
+ * On failure @field (transfer full) names the JSON path that was refused. */
+char *kt_server_document_inspect (const char     *body,
+                                  gsize           len,
+                                  KtDocumentInfo *info,
+                                  char          **field,
+                                  GError        **error);
 
 /* A comment of a review, on a goal or (goal_id NULL) on the whole plan. */
 typedef struct {
@@ -45,13 +47,15 @@ char *kt_server_document_assign (const char *body,
                                   gint64      now,
                                   GError    **error);
 /* The plan document @body approved or returned by @reviewer with @notes
- * (element-type KtReviewNote), at @rev (transfer full). */
+ * (element-type KtReviewNote), at @rev (transfer full).  Fails with
+ * KT_SERVER_ERROR_INVALID and @field set when a note names no goal of the plan. */
 char *kt_server_document_review (const char *body,
                                   gboolean    approve,
                                   const char *reviewer,
                                   GPtrArray  *notes,
                                   gint64      rev,
                                   gint64      now,
+                                  char      **field,
                                   GError    **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KtDocumentInfo, kt_document_info_clear)

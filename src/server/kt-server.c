@@ -787,65 +787,305 @@ check_write (KtRequest             *req,
   return TRUE;
 }
 
-/* Reads the record of a PUT; NULL after answering 400. */
-static gboolean
-read_pushed_record (KtRequest      *req,
-                    KtDocumentInfo *info,
-                    char          **body_json)
+/* A push on its way: read and validated in a worker thread (parsing and
+ * the codec are most of a push's cost), then stored on the main loop. */
+typedef struct {
+  KtServer          *server;
+  SoupServerMessage *msg;
+  KtAccount         *account;
+  char              *id;
+  gint64             base;
+  GBytes            *bytes;
+  /* what the worker found */
+  KtDocumentInfo     info;
+  char              *body;      /* the canonical document */
+  char              *message;   /* set when refused */
+  char              *field;
+} Push;
+
+static void
+push_free (Push *push)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_object_unref (push->server);
+  g_object_unref (push->msg);
+  kt_account_free (push->account);
+  g_free (push->id);
+  g_bytes_unref (push->bytes);
+  kt_document_info_clear (&push->info);
+  g_free (push->body);
+  g_free (push->message);
+  g_free (push->field);
+  g_free (push);
+}
+
+static gboolean
+refuse_push (Push       *push,
+             const char *field,
+             const char *message)
+{
+  push->field = g_strdup (field);
+  push->message = g_strdup (message != NULL ? message : _("The request is not valid."));
+  return FALSE;
+}
+
+/* A JSON scanner just good enough to find where the top-level member
+ * "body" of an envelope lies, so the document goes to the codec without
+ * being parsed and printed once more on the way (most of a push's cost).
+ * Anything it does not understand makes it give up; the caller then
+ * parses the whole envelope. */
+static const char *
+skip_space (const char *p,
+            const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+static const char *
+skip_string (const char *p,
+             const char *end)
+{
+  for (p++; p < end; p++)
+    {
+      if (*p == '\\')
+        p++;
+      else if (*p == '"')
+        return p + 1;
+    }
+  return NULL;
+}
+
+static const char *
+skip_value (const char *p,
+            const char *end)
+{
+  int depth = 0;
+
+  if (p < end && *p == '"')
+    return skip_string (p, end);
+  if (p < end && *p != '{' && *p != '[')
+    {
+      while (p < end && strchr (",}] \t\r\n", *p) == NULL)
+        p++;
+      return p;
+    }
+  while (p < end)
+    {
+      if (*p == '"')
+        {
+          p = skip_string (p, end);
+          if (p == NULL)
+            return NULL;
+          continue;
+        }
+      if (*p == '{' || *p == '[')
+        depth++;
+      else if (*p == '}' || *p == ']')
+        {
+          if (--depth == 0)
+            return p + 1;
+        }
+      p++;
+    }
+  return NULL;
+}
+
+static gboolean
+find_body (const char  *data,
+           gsize        len,
+           const char **body_start,
+           const char **body_end)
+{
+  const char *end = data + len;
+  const char *p = skip_space (data, end);
+
+  *body_start = *body_end = NULL;
+  if (p >= end || *p != '{')
+    return FALSE;
+  p = skip_space (p + 1, end);
+  while (p < end && *p == '"')
+    {
+      const char *key = p, *value;
+
+      p = skip_string (p, end);
+      if (p == NULL)
+        return FALSE;
+      gboolean is_body = p - key == 6 && memcmp (key, "\"body\"", 6) == 0;
+      p = skip_space (p, end);
+      if (p >= end || *p != ':')
+        return FALSE;
+      value = skip_space (p + 1, end);
+      p = skip_value (value, end);
+      if (p == NULL)
+        return FALSE;
+      if (is_body)
+        {
+          *body_start = value;
+          *body_end = p;
+        }
+      p = skip_space (p, end);
+      if (p < end && *p == ',')
+        p = skip_space (p + 1, end);
+    }
+  return p < end && *p == '}' && *body_start != NULL;
+}
+
+/* Reads the record of a PUT into push->info and push->body; FALSE with
+ * push->message (and field) set when it is refused.  Runs in a worker. */
+static gboolean
+read_push (Push *push)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) envelope = NULL;
   g_autofree char *field = NULL;
-  JsonObject *object = read_json_object (req, &parser);
-  const char *kind_name, *case_id;
-  JsonNode *body;
+  g_autofree char *raw = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (push->bytes, &len);
+  const char *kind_name, *case_id, *body_start, *body_end;
+  JsonObject *object;
+  JsonNode *root, *body;
   KtKind kind;
   gint64 rev;
 
-  if (object == NULL)
-    return FALSE;
-  if (g_strcmp0 (member_string (object, "id"), req->id) != 0)
-    return respond_bad_request (req, "id"), FALSE;
+  if (len == 0 || !g_utf8_validate_len (data, len, NULL))
+    return refuse_push (push, NULL, NULL);
+  /* the envelope with "body": null, and the document apart */
+  if (find_body (data, len, &body_start, &body_end) && *body_start == '{')
+    {
+      envelope = g_string_new_len (data, body_start - data);
+      g_string_append (envelope, "null");
+      g_string_append_len (envelope, body_end, data + len - body_end);
+    }
+  else
+    envelope = g_string_new_len (data, len);
+  if (!json_parser_load_from_data (parser, envelope->str, envelope->len, NULL))
+    return refuse_push (push, NULL, NULL);
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return refuse_push (push, NULL, NULL);
+  object = json_node_get_object (root);
+  if (g_strcmp0 (member_string (object, "id"), push->id) != 0)
+    return refuse_push (push, "id", NULL);
   kind_name = member_string (object, "kind");
   if (!kt_kind_from_string (kind_name, &kind))
-    return respond_bad_request (req, "kind"), FALSE;
+    return refuse_push (push, "kind", NULL);
   if (!member_int (object, "rev", &rev) || rev < 1)
-    return respond_bad_request (req, "rev"), FALSE;
+    return refuse_push (push, "rev", NULL);
   body = json_object_get_member (object, "body");
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
-    return respond_bad_request (req, "body"), FALSE;
+  if (body != NULL && JSON_NODE_HOLDS_NULL (body) && envelope->len != len)
+    raw = g_strndup (body_start, body_end - body_start);
+  else if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    raw = json_to_string (body, FALSE);
+  else
+    return refuse_push (push, "body", NULL);
 
-  if (!kt_server_document_inspect (body, info, &field, &error))
+  push->body = kt_server_document_inspect (raw, strlen (raw), &push->info, &field, &error);
+  if (push->body == NULL)
     {
-      g_autofree char *path = g_strconcat ("body.", field != NULL ? field : "", NULL);
-      respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request", error->message, path);
-      return FALSE;
+      g_autofree char *path = g_strconcat ("body", field != NULL && *field != '\0' ? "." : "",
+                                           field != NULL ? field : "", NULL);
+      return refuse_push (push, path, error->message);
     }
-  if (g_strcmp0 (info->id, req->id) != 0)
-    return respond_bad_request (req, "body.id"), FALSE;
-  if (info->kind != kind)
-    return respond_bad_request (req, "body.kind"), FALSE;
-  if (info->rev != rev)
-    return respond_bad_request (req, "body.rev"), FALSE;
+  if (g_strcmp0 (push->info.id, push->id) != 0)
+    return refuse_push (push, "body.id", NULL);
+  if (push->info.kind != kind)
+    return refuse_push (push, "body.kind", NULL);
+  if (push->info.rev != rev)
+    return refuse_push (push, "body.rev", NULL);
   case_id = member_string (object, "case_id");
   if (json_object_has_member (object, "case_id") && !json_object_get_null_member (object, "case_id") &&
-      g_strcmp0 (case_id, info->case_id) != 0)
-    return respond_bad_request (req, "case_id"), FALSE;
-
-  *body_json = json_to_string (body, FALSE);
+      g_strcmp0 (case_id, push->info.case_id) != 0)
+    return refuse_push (push, "case_id", NULL);
+  if (push->info.rev <= push->base)
+    return refuse_push (push, "rev", NULL);
   return TRUE;
+}
+
+static void
+read_push_in_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  read_push (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Stores a validated push and answers; on the main loop. */
+static void
+finish_push (Push *push)
+{
+  KtRequest req = { .server = push->server, .msg = push->msg, .account = push->account, .id = push->id };
+  KtDocumentInfo *info = &push->info;
+  g_autoptr(KtServerRecord) existing = NULL;
+  g_autoptr(KtServerRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 base = push->base;
+  KtPutResult result;
+
+  if (push->message != NULL)
+    return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, "bad_request", push->message, push->field);
+
+  existing = kt_backend_get_record (push->server->backend, push->id, &error);
+  if (error != NULL)
+    return respond_internal (&req, error);
+  if (!check_write (&req, info, existing))
+    return;
+
+  if (existing != NULL && existing->rev == info->rev && g_str_equal (existing->body, push->body))
+    return respond_record (&req, SOUP_STATUS_OK, existing, TRUE);
+  if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
+    return respond_conflict (&req, _("The server has a newer version."), existing);
+
+  record = kt_server_record_new ();
+  record->id = g_strdup (info->id);
+  record->kind = info->kind;
+  record->rev = info->rev;
+  record->case_id = g_strdup (info->case_id);
+  record->author = g_strdup (existing != NULL ? existing->author : push->account->username);
+  record->team = g_strdup (push->account->team);
+  record->coach = g_strdup (info->coach);
+  record->review = g_strdup (info->review);
+  record->updated = now_seconds ();
+  record->body = g_steal_pointer (&push->body);
+
+  result = kt_backend_put_record (push->server->backend, record, base, NULL, NULL, NULL, &error);
+  switch (result)
+    {
+    case KT_PUT_CREATED:
+      return respond_record (&req, SOUP_STATUS_CREATED, record, FALSE);
+    case KT_PUT_UPDATED:
+      return respond_record (&req, SOUP_STATUS_OK, record, FALSE);
+    case KT_PUT_STALE:
+      g_clear_pointer (&existing, kt_server_record_free);
+      existing = kt_backend_get_record (push->server->backend, push->id, NULL);
+      return respond_conflict (&req, _("The server has a newer version."), existing);
+    case KT_PUT_ERROR:
+    default:
+      return respond_internal (&req, error);
+    }
+}
+
+static void
+push_read (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Push *push = g_task_get_task_data (G_TASK (result));
+
+  finish_push (push);
+  soup_server_message_unpause (push->msg);
 }
 
 static void
 handle_put_record (KtRequest *req)
 {
-  g_auto(KtDocumentInfo) info = { 0, };
-  g_autoptr(KtServerRecord) existing = NULL;
-  g_autoptr(KtServerRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GTask) task = NULL;
+  Push *push;
   gint64 base;
-  KtPutResult result;
 
   if (!kt_uuid_is_valid (req->id))
     return respond_not_found (req);
@@ -854,49 +1094,21 @@ handle_put_record (KtRequest *req)
   base = parse_if_match (req->msg);
   if (base < 0)
     return respond_bad_request (req, "If-Match");
-  if (!read_pushed_record (req, &info, &body))
-    return;
-  if (info.rev <= base)
-    return respond_bad_request (req, "rev");
+  if ((gsize) request_body->length > req->server->config->max_body)
+    return respond_too_large (req->msg);
 
-  existing = kt_backend_get_record (req->server->backend, req->id, &error);
-  if (error != NULL)
-    return respond_internal (req, error);
-  if (!check_write (req, &info, existing))
-    return;
+  push = g_new0 (Push, 1);
+  push->server = g_object_ref (req->server);
+  push->msg = g_object_ref (req->msg);
+  push->account = g_steal_pointer (&req->account);
+  push->id = g_strdup (req->id);
+  push->base = base;
+  push->bytes = soup_message_body_flatten (request_body);
 
-  if (existing != NULL && existing->rev == info.rev && g_str_equal (existing->body, body))
-    return respond_record (req, SOUP_STATUS_OK, existing, TRUE);
-  if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
-    return respond_conflict (req, _("The server has a newer version."), existing);
-
-  record = kt_server_record_new ();
-  record->id = g_strdup (info.id);
-  record->kind = info.kind;
-  record->rev = info.rev;
-  record->case_id = g_strdup (info.case_id);
-  record->author = g_strdup (existing != NULL ? existing->author : req->account->username);
-  record->team = g_strdup (req->account->team);
-  record->coach = g_strdup (info.coach);
-  record->review = g_strdup (info.review);
-  record->updated = now_seconds ();
-  record->body = g_steal_pointer (&body);
-
-  result = kt_backend_put_record (req->server->backend, record, base, NULL, NULL, NULL, &error);
-  switch (result)
-    {
-    case KT_PUT_CREATED:
-      return respond_record (req, SOUP_STATUS_CREATED, record, FALSE);
-    case KT_PUT_UPDATED:
-      return respond_record (req, SOUP_STATUS_OK, record, FALSE);
-    case KT_PUT_STALE:
-      g_clear_pointer (&existing, kt_server_record_free);
-      existing = kt_backend_get_record (req->server->backend, req->id, NULL);
-      return respond_conflict (req, _("The server has a newer version."), existing);
-    case KT_PUT_ERROR:
-    default:
-      return respond_internal (req, error);
-    }
+  soup_server_message_pause (req->msg);
+  task = g_task_new (NULL, NULL, push_read, NULL);
+  g_task_set_task_data (task, push, (GDestroyNotify) push_free);
+  g_task_run_in_thread (task, read_push_in_thread);
 }
 
 /* Stores @record (already at its new revision) over @base_rev with an audit
@@ -1108,6 +1320,7 @@ handle_review (KtRequest *req)
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *field = NULL;
   JsonObject *object;
   const char *decision;
   gboolean approve;
@@ -1137,7 +1350,9 @@ handle_review (KtRequest *req)
     return respond_conflict (req, _("This plan is not waiting for a review."), plan);
 
   body = kt_server_document_review (plan->body, approve, req->account->username, notes,
-                                    rev + 1, now, &error);
+                                    rev + 1, now, &field, &error);
+  if (body == NULL && field != NULL)
+    return respond_bad_request (req, field);
   if (body == NULL)
     return respond_internal (req, error);
   g_free (plan->body);
@@ -1264,7 +1479,7 @@ out:
   g_free (req.token);
 }
 
-/* Refuses an oversized body before it is read. */
+/* Refuses an oversized body, or one of unknown length, before it is read. */
 static void
 early_callback (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -1275,9 +1490,18 @@ early_callback (SoupServer        *soup,
   KtServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body)
     respond_too_large (msg);
+  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    {
+      /* a body of unknown length could grow without bound before the limit is checked */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                     _("Send the request with a Content-Length."), NULL);
+    }
 }
 
 static void

@@ -71,6 +71,8 @@ kt_app_test_show (GtkWidget *child,
       g_main_context_iteration (NULL, FALSE);
       g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
     }
+  /* No initial focus: a screenshot should not show a selected entry. */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
   /* Let idle relayouts and a few frames run. */
   kt_app_test_wait (300);
   return GTK_WINDOW (window);
@@ -141,4 +143,21 @@ kt_app_test_press_key (GtkWidget       *widget,
     }
   g_assert_not_reached ();
   return FALSE;
+}
+
+GtkWidget *
+kt_app_test_find_row (GtkWidget  *root,
+                      const char *title)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+        return w;
+      if ((found = kt_app_test_find_row (w, title)) != NULL)
+        return found;
+    }
+  return NULL;
 }

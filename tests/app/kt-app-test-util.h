@@ -31,4 +31,8 @@ gboolean   kt_app_test_press_key  (GtkWidget       *widget,
                                    guint            keyval,
                                    GdkModifierType  state);
 
+/* The first descendant of @root that is a preferences row titled @title, or NULL. */
+GtkWidget *kt_app_test_find_row   (GtkWidget  *root,
+                                   const char *title);
+
 G_END_DECLS

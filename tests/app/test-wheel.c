@@ -8,6 +8,7 @@
 #include "kt-wheel.h"
 #include "kt-wheel-geometry.h"
 #include "kt-wheel-page.h"
+#include "kt-evaluation.h"
 #include "kt-app-test-util.h"
 #include "kt-test-household.h"
 
@@ -244,6 +245,7 @@ take_wheel_screenshots (Fixture *f)
     { 1280, 800, TRUE, "wheel-1280x800-dark" },
     { 800, 1280, FALSE, "wheel-800x1280-light" },
     { 800, 1280, TRUE, "wheel-800x1280-dark" },
+    { 360, 720, FALSE, "wheel-360x720-light" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shots); i++)
@@ -266,26 +268,42 @@ static void
 test_wheel_page_evaluation_shows_how_things_moved (Fixture       *f,
                                                    gconstpointer  data)
 {
+  g_autoptr(KtConversation) evaluation = kt_evaluation_new (f->catalogue, f->conversation, f->plan);
   GtkWidget *page = kt_wheel_page_new ();
+  GtkWidget *movement;
   GtkWindow *window;
+  g_autofree char *was = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "was %d · "), 1);
 
-  f->conversation->is_evaluation = TRUE;
-  f->conversation->wheel[KT_SEGMENT_SOCIAAL].previous = 0;
-  f->conversation->wheel[KT_SEGMENT_WERK].previous = 1;
-  kt_wheel_page_set_documents (KT_WHEEL_PAGE (page), f->catalogue, f->kase, f->conversation, f->plan);
+  kt_wheel_page_set_documents (KT_WHEEL_PAGE (page), f->catalogue, f->kase, evaluation, f->plan);
+  g_signal_connect (page, "changed", G_CALLBACK (page_changed_cb), f);
   window = kt_app_test_show (page, 1280, 800, FALSE);
+  movement = GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_WHEEL_PAGE, "movement_group"));
+  g_assert_true (gtk_widget_get_visible (movement));
+
+  /* A new level at the evaluation: the old one stays as "was". */
+  adw_combo_row_set_selected (kt_wheel_page_get_level_row (KT_WHEEL_PAGE (page), KT_SEGMENT_SOCIAAL, FALSE), 3);
+  g_assert_cmpint (evaluation->wheel[KT_SEGMENT_SOCIAAL].current, ==, 2);
+  g_assert_cmpint (evaluation->wheel[KT_SEGMENT_SOCIAAL].previous, ==, 1);
   g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (
-      kt_wheel_page_get_segment_row (KT_WHEEL_PAGE (page), KT_SEGMENT_SOCIAAL)), g_dgettext (GETTEXT_PACKAGE, "was 0")));
+      kt_wheel_page_get_segment_row (KT_WHEEL_PAGE (page), KT_SEGMENT_SOCIAAL)), was));
+
+  /* Progress per goal is recorded in the evaluation. */
+  {
+    KtGoal *goal = g_ptr_array_index (f->plan->goals, 0);
+    GtkWidget *row = kt_app_test_find_row (movement, goal->title);
+
+    g_assert_nonnull (row);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (row), KT_GOAL_ACHIEVED);
+    g_assert_cmpint (((KtGoalProgress *) g_ptr_array_index (evaluation->progress, 0))->status, ==, KT_GOAL_ACHIEVED);
+  }
+  g_assert_cmpuint (f->changes, ==, 2);
+
+  kt_app_test_wait (300);
   g_free (kt_app_test_screenshot (GTK_WIDGET (window), "wheel-evaluation"));
   kt_app_test_close (window);
 
   if (g_getenv ("KT_SCREENSHOT_DIR") != NULL)
-    {
-      f->conversation->is_evaluation = FALSE;
-      f->conversation->wheel[KT_SEGMENT_SOCIAAL].previous = KT_WHEEL_UNSET;
-      f->conversation->wheel[KT_SEGMENT_WERK].previous = KT_WHEEL_UNSET;
-      take_wheel_screenshots (f);
-    }
+    take_wheel_screenshots (f);
 }
 
 int

@@ -308,15 +308,37 @@ pick_fault (KtFaultProxy *self)
 }
 
 static void
+on_drained (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Connection *conn = user_data;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (chunk != NULL && g_bytes_get_size (chunk) > 0)
+    {
+      g_input_stream_read_bytes_async (G_INPUT_STREAM (source), CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                       conn->proxy->cancellable, on_drained, conn);
+      return;
+    }
+  connection_close (conn);
+  connection_unref (conn);
+}
+
+/* Half-closes and reads the rest of the request, so the client gets the
+ * answer rather than a reset. */
+static void
 on_canned_written (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   Connection *conn = user_data;
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (conn->downstream));
 
   g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
-  connection_close (conn);
-  connection_unref (conn);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (conn->downstream), CHUNK_SIZE,
+                                   G_PRIORITY_DEFAULT, conn->proxy->cancellable, on_drained, conn);
 }
 
 static void
@@ -484,6 +506,10 @@ kt_fault_proxy_set_canned (KtFaultProxy *self,
 {
   g_clear_pointer (&self->canned, g_bytes_unref);
   self->canned = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  /* Kept-alive connections end, so the next request meets the change. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
 }
 
 guint

@@ -45,7 +45,8 @@ void          kt_fault_proxy_set_share    (KtFaultProxy *self,
 void          kt_fault_proxy_set_delay    (KtFaultProxy *self,
                                            guint         milliseconds);
 /* Answer every connection with @bytes and close, never contacting the
- * server (a garbage or oversized server); NULL to forward again. */
+ * server (a garbage or oversized server); NULL to forward again.  Open
+ * connections are closed. */
 void          kt_fault_proxy_set_canned   (KtFaultProxy *self,
                                            GBytes       *bytes);
 /* Connections, counting each request on a kept-alive one. */

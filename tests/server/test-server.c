@@ -21,6 +21,8 @@
 #define PASSWORD "correct horse battery"
 /* Written into every household name; no denied answer may contain it. */
 #define SECRET "Geheim-7c1e"
+/* The goal every test plan has (server-docs.c). */
+#define GOAL_ID "3f9c1b7e-0000-4000-8000-00000000601a"
 
 static KtTestPostgres *postgres;   /* NULL: SQLite */
 /* A database with every account of users[], made once and copied for each
@@ -794,7 +796,7 @@ test_matrix_review (Fixture       *f,
   build_world (f, &w);
   path = g_strdup_printf ("/plans/%s/review", w.plan_id);
   review = g_strdup ("{\"rev\":1,\"decision\":\"return\",\"comment\":\"Wie betaalt de huur?\","
-                     "\"goal_comments\":[{\"goal_id\":\"g1\",\"text\":\"Maak het kleiner.\"}]}");
+                     "\"goal_comments\":[{\"goal_id\":\"" GOAL_ID "\",\"text\":\"Maak het kleiner.\"}]}");
   for (guint i = 0; refused[i].user != NULL; i++)
     {
       g_autoptr(Reply) reply = call (f, "POST", path, refused[i].user, review);
@@ -976,6 +978,19 @@ test_changes_paginate_with_a_cursor (Fixture       *f,
 
 /* Tests: bad input */
 
+/* @json with the member @name set to the JSON @value (transfer full). */
+static char *
+patch_document (const char *json,
+                const char *name,
+                const char *value)
+{
+  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (value, NULL);
+
+  json_object_set_member (json_node_get_object (doc), name, g_steal_pointer (&node));
+  return json_to_string (doc, FALSE);
+}
+
 static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
@@ -983,6 +998,9 @@ test_bad_input (Fixture       *f,
   g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
   g_autofree char *id = kt_test_server_json_id (body);
   g_autofree char *path = g_strconcat ("/records/", id, NULL);
+  g_autofree char *rev_true = patch_document (body, "rev", "true");
+  g_autofree char *old_schema = patch_document (body, "schema", "\"keukentafel/0\"");
+  g_autofree char *bad_year = patch_document (body, "members", "[{\"id\":\"" GOAL_ID "\",\"birth_year\":\"1980\"}]");
   const char *token = g_hash_table_lookup (f->tokens, "ida");
   struct {
     const char *record;
@@ -994,8 +1012,9 @@ test_bad_input (Fixture       *f,
     { "{\"id\":\"@ID@\",\"kind\":\"household\",\"rev\":1,\"body\":@BODY@}", "kind" },
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":\"@ID@\"}", "body" },
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1}", "body" },
-    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":{\"schema\":\"keukentafel/1\",\"kind\":\"case\",\"id\":\"@ID@\",\"rev\":true}}", "body.rev" },
-    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":{\"schema\":\"keukentafel/0\",\"kind\":\"case\",\"id\":\"@ID@\",\"rev\":1}}", "body.schema" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_REV_TRUE@}", "body.rev" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_OLD_SCHEMA@}", "body.schema" },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_BAD_YEAR@}", "body.members[0].birth_year" },
     { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@BODY@}", "body.kind" },
   };
   g_autoptr(Reply) no_if_match = NULL;
@@ -1012,6 +1031,9 @@ test_bad_input (Fixture       *f,
 
       g_string_replace (record, "@ID@", id, 0);
       g_string_replace (record, "@BODY@", body, 0);
+      g_string_replace (record, "@BODY_REV_TRUE@", rev_true, 0);
+      g_string_replace (record, "@BODY_OLD_SCHEMA@", old_schema, 0);
+      g_string_replace (record, "@BODY_BAD_YEAR@", bad_year, 0);
       reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
       assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
       if (cases[i].field != NULL && g_strcmp0 (error_field (reply), cases[i].field) != 0)
@@ -1041,6 +1063,35 @@ test_bad_input (Fixture       *f,
 }
 
 static void
+test_envelope_in_any_json_spelling (Fixture       *f,
+                                    gconstpointer  data)
+{
+  const char *token = g_hash_table_lookup (f->tokens, "ida");
+  const char *spellings[] = {
+    "{\"body\":@BODY@,\"rev\":1,\"kind\":\"case\",\"id\":\"@ID@\"}",
+    " {\n \"id\" : \"@ID@\" ,\n \"kind\":\"case\", \"rev\":1 , \"body\" :\t@BODY@ \n} ",
+    "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"bo\\u0064y\":@BODY@}",
+    "{\"id\":\"@ID@\",\"note\":\"}{\\\"body\\\":\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY@}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+    {
+      g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+      g_autofree char *id = kt_test_server_json_id (body);
+      g_autofree char *path = g_strconcat ("/records/", id, NULL);
+      g_autoptr(GString) record = g_string_new (spellings[i]);
+      g_autoptr(Reply) reply = NULL;
+
+      g_string_replace (record, "@ID@", id, 0);
+      g_string_replace (record, "@BODY@", body, 0);
+      reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
+      if (reply->status != SOUP_STATUS_CREATED)
+        g_error ("spelling %u: %u %s", i, reply->status, reply->text);
+      g_assert_nonnull (strstr (reply->text, SECRET));
+    }
+}
+
+static void
 test_oversized_bodies_are_refused (Fixture       *f,
                                    gconstpointer  data)
 {
@@ -1060,6 +1111,20 @@ test_oversized_bodies_are_refused (Fixture       *f,
   assert_refused (login_reply, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large");
   still_alive = call (f, "GET", "/health", NULL, NULL);
   assert_status (still_alive, SOUP_STATUS_OK);
+
+  /* a body of unknown length (chunked) is refused before it is read */
+  {
+    g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1/login", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (g_memdup2 (huge, size), size, g_free);
+    g_autoptr(GBytes) answer = NULL;
+    g_autoptr(GError) error = NULL;
+
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_BAD_REQUEST);
+  }
 }
 
 static void
@@ -1174,6 +1239,82 @@ test_restart_loses_and_duplicates_nothing (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (records, i), "rev"), ==, 2);
 }
 
+/* Tests: transport */
+
+static gboolean
+accept_any_certificate (SoupMessage          *msg,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+test_tls_serves_https (void)
+{
+  g_autofree char *cert = kt_test_source_path ("tests/server/data/test-server.pem");
+  g_autofree char *key = kt_test_source_path ("tests/server/data/test-server.key");
+  g_autofree char *config = g_strdup_printf ("[server]\ntls-cert=%s\ntls-key=%s\n", cert, key);
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, users, config);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (kt_test_server_get_url (server), "/api/v1/health", NULL);
+  g_autofree char *plain_url = NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) untrusted = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) plain = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) refused = NULL;
+  g_autoptr(GBytes) plain_body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_prefix (kt_test_server_get_url (server), "https://127.0.0.1:"));
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\"ok\""));
+
+  /* without trust in the certificate, no request goes through */
+  g_clear_object (&session);
+  session = soup_session_new ();
+  refused = soup_session_send_and_read (session, untrusted, NULL, &error);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  /* and nothing answers in plain HTTP on the TLS port */
+  plain_url = g_strconcat ("http", url + strlen ("https"), NULL);
+  plain = soup_message_new ("GET", plain_url);
+  plain_body = soup_session_send_and_read (session, plain, NULL, &error);
+  g_assert_true (error != NULL || soup_message_get_status (plain) != SOUP_STATUS_OK);
+}
+
+static void
+test_silent_connections_are_dropped (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, NULL, "[server]\nrequest-timeout=1\n");
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url = kt_test_server_get_url (server);
+  const char *partial = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  GSocket *socket;
+  char buffer[256];
+  gssize got;
+  gint64 start;
+
+  connection = g_socket_client_connect_to_host (client, url + strlen ("http://"), 0, NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_timeout (socket, 10);
+  g_assert_cmpint (g_socket_send (socket, partial, strlen (partial), NULL, &error), ==, strlen (partial));
+  start = g_get_monotonic_time ();
+  /* a slow client that never finishes its headers is cut off */
+  got = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  g_assert_true (got == 0 || error != NULL);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+}
+
 /* Tests: the command line */
 
 static void
@@ -1255,12 +1396,18 @@ main (int   argc,
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
+      ADD ("input/envelope-in-any-json-spelling", test_envelope_in_any_json_spelling, NULL);
       ADD ("input/oversized-bodies-are-refused", test_oversized_bodies_are_refused, NULL);
       ADD ("input/sql-metacharacters-are-data", test_sql_metacharacters_are_data, NULL);
       ADD ("restart/loses-and-duplicates-nothing", test_restart_loses_and_duplicates_nothing, NULL);
     }
 #undef ADD
   g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
+  if (!use_postgres)
+    {
+      g_test_add_func ("/server/transport/tls-serves-https", test_tls_serves_https);
+      g_test_add_func ("/server/transport/silent-connections-are-dropped", test_silent_connections_are_dropped);
+    }
 
   if (!use_postgres || postgres != NULL)
     make_template ();

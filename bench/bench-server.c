@@ -1,0 +1,743 @@
+/* bench-server.c: simulated coaches pulling and pushing plans on loopback
+ *
+ *   bench-server [--seconds=N] [--clients=50,200] [--backends=sqlite,postgres,nginx]
+ *
+ * Starts a real keukentafel-server (tests/common/kt-test-server.c) on SQLite
+ * and on a throwaway PostgreSQL cluster, signs in one coach per client, gives
+ * each an assigned case and a realistic plan, then runs every client on its
+ * own keep-alive connection for N seconds: push the plan at the next
+ * revision (If-Match), pull /changes from its cursor, push, pull …  The load
+ * generator is one epoll loop speaking raw HTTP/1.1, so it costs the server
+ * little CPU.  As the ceiling of this machine it runs the same loop against
+ * nginx serving a static file as large as the plan.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "bench-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "kt-core.h"
+#include "kt-test-docs.h"
+#include "kt-test-postgres.h"
+#include "kt-test-server.h"
+#include "kt-test-util.h"
+
+#define PASSWORD "bench-password"
+#define REV_MARK 999999937
+
+/* HTTP on a plain socket */
+
+typedef struct {
+  int      fd;
+  GString *out;        /* request being written */
+  gsize    written;
+  GString *in;         /* response being read */
+  gssize   body_start; /* -1 until the headers are in */
+  gsize    content_length;
+  gint64   started;    /* µs */
+  /* the simulated coach */
+  char    *token;
+  char    *plan_id;
+  char    *case_id;
+  gint64   rev;
+  char    *cursor;
+  gboolean pushing;
+  guint    status;
+  struct _PlanTemplate *template;
+} Client;
+
+static int
+connect_loopback (guint port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (port),
+                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+
+  g_assert_cmpint (fd, >=, 0);
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0)
+    g_error ("connect: %s", g_strerror (errno));
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+static void
+build_request (GString    *out,
+               const char *method,
+               const char *path,
+               const char *token,
+               const char *if_match,
+               const char *body,
+               gsize       body_len)
+{
+  g_string_truncate (out, 0);
+  g_string_append_printf (out, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", method, path);
+  if (token != NULL)
+    g_string_append_printf (out, "Authorization: Bearer %s\r\n", token);
+  if (if_match != NULL)
+    g_string_append_printf (out, "If-Match: \"%s\"\r\n", if_match);
+  if (body != NULL)
+    g_string_append_printf (out, "Content-Type: application/json\r\nContent-Length: %zu\r\n", body_len);
+  g_string_append (out, "\r\n");
+  if (body != NULL)
+    g_string_append_len (out, body, body_len);
+}
+
+/* Parses what arrived; TRUE when a whole response is in c->in. */
+static gboolean
+response_complete (Client *c)
+{
+  if (c->body_start < 0)
+    {
+      const char *end = g_strstr_len (c->in->str, c->in->len, "\r\n\r\n");
+      const char *length;
+
+      if (end == NULL)
+        return FALSE;
+      c->body_start = end + 4 - c->in->str;
+      c->status = atoi (c->in->str + strlen ("HTTP/1.1 "));
+      length = g_strstr_len (c->in->str, c->body_start, "Content-Length: ");
+      if (length == NULL)
+        length = g_strstr_len (c->in->str, c->body_start, "content-length: ");
+      c->content_length = length != NULL ? g_ascii_strtoull (length + 16, NULL, 10) : 0;
+    }
+  return c->in->len >= c->body_start + c->content_length;
+}
+
+/* Sends a request and waits for its answer (set-up only). */
+static guint
+blocking_call (Client     *c,
+               const char *method,
+               const char *path,
+               const char *if_match,
+               const char *body)
+{
+  char buf[65536];
+
+  build_request (c->out, method, path, c->token, if_match, body, body != NULL ? strlen (body) : 0);
+  g_assert_cmpint (write (c->fd, c->out->str, c->out->len), ==, (gssize) c->out->len);
+  g_string_truncate (c->in, 0);
+  c->body_start = -1;
+  while (!response_complete (c))
+    {
+      gssize n = read (c->fd, buf, sizeof buf);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (c->in, buf, n);
+    }
+  return c->status;
+}
+
+static const char *
+response_body (Client *c)
+{
+  return c->in->str + c->body_start;
+}
+
+/* The plan */
+
+/* A realistic plan: the first random one that encodes to 8–16 KB, with its
+ * rev set to REV_MARK so each push can print its own. */
+static KtPlan *
+realistic_plan (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
+
+  for (;;)
+    {
+      g_autoptr(KtPlan) plan = kt_test_random_plan (rand);
+      g_autoptr(GBytes) bytes = kt_plan_encode (plan);
+
+      if (g_bytes_get_size (bytes) >= 8 * 1024 && g_bytes_get_size (bytes) <= 16 * 1024)
+        {
+          plan->header.rev = REV_MARK;
+          plan->review = KT_REVIEW_DRAFT;
+          g_ptr_array_set_size (plan->comments, 0);
+          return g_steal_pointer (&plan);
+        }
+    }
+}
+
+typedef struct _PlanTemplate {
+  char *prefix;    /* envelope and document up to the rev */
+  char *middle;    /* from after the document's rev … */
+  gsize plan_size;
+} PlanTemplate;
+
+static void
+build_push (Client *c)
+{
+  const PlanTemplate *t = c->template;
+  g_autofree char *path = g_strconcat ("/api/v1/records/", c->plan_id, NULL);
+  g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, c->rev);
+  g_autoptr(GString) body = g_string_sized_new (t->plan_size + 256);
+
+  g_string_append_printf (body, "{\"id\":\"%s\",\"kind\":\"plan\",\"rev\":%" G_GINT64_FORMAT
+                          ",\"case_id\":\"%s\",\"body\":",
+                          c->plan_id, c->rev + 1, c->case_id);
+  g_string_append (body, t->prefix);
+  g_string_append_printf (body, "%" G_GINT64_FORMAT, c->rev + 1);
+  g_string_append (body, t->middle);
+  g_string_append_c (body, '}');
+  build_request (c->out, "PUT", path, c->token, base, body->str, body->len);
+}
+
+static void
+build_pull (Client *c)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%s&limit=100", c->cursor);
+
+  build_request (c->out, "GET", path, c->token, NULL, NULL, 0);
+}
+
+/* A document template for one plan id and case id (transfer full). */
+static PlanTemplate *
+plan_template (KtPlan     *plan,
+               const char *plan_id,
+               const char *case_id)
+{
+  PlanTemplate *t = g_new0 (PlanTemplate, 1);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *mark = g_strdup_printf ("\"rev\":%d", REV_MARK);
+  char *at;
+
+  g_free (plan->header.id);
+  plan->header.id = g_strdup (plan_id);
+  g_free (plan->case_id);
+  plan->case_id = g_strdup (case_id);
+  bytes = kt_plan_encode (plan);
+  json = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  at = strstr (json, mark);
+  g_assert_nonnull (at);
+  t->prefix = g_strndup (json, at - json + strlen ("\"rev\":"));
+  t->middle = g_strdup (at + strlen (mark));
+  t->plan_size = strlen (json);
+  return t;
+}
+
+static void
+plan_template_free (PlanTemplate *t)
+{
+  g_free (t->prefix);
+  g_free (t->middle);
+  g_free (t);
+}
+
+/* The run */
+
+typedef struct {
+  GArray *push_latency;   /* µs, gint64 */
+  GArray *pull_latency;
+  gint64  measured_from;
+  gint64  measured_to;
+} Results;
+
+static gint64
+percentile (GArray *values,
+            double  p)
+{
+  if (values->len == 0)
+    return 0;
+  return g_array_index (values, gint64, MIN (values->len - 1, (guint) (p * values->len)));
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+report (const char *name,
+        guint       clients,
+        Results    *r,
+        gsize       payload)
+{
+  double seconds = (r->measured_to - r->measured_from) / 1e6;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_array_append_vals (all, r->push_latency->data, r->push_latency->len);
+  g_array_append_vals (all, r->pull_latency->data, r->pull_latency->len);
+  g_array_sort (all, compare_int64);
+  g_array_sort (r->push_latency, compare_int64);
+  g_array_sort (r->pull_latency, compare_int64);
+  g_print ("%-9s %4u clients  %7.0f req/s  %7.0f pushes/s  all p50 %6.1f ms p99 %6.1f ms"
+           "  push p50 %6.1f p99 %6.1f  pull p50 %6.1f p99 %6.1f  (%zu B)\n",
+           name, clients, all->len / seconds, r->push_latency->len / seconds,
+           percentile (all, 0.50) / 1000.0, percentile (all, 0.99) / 1000.0,
+           percentile (r->push_latency, 0.50) / 1000.0, percentile (r->push_latency, 0.99) / 1000.0,
+           percentile (r->pull_latency, 0.50) / 1000.0, percentile (r->pull_latency, 0.99) / 1000.0,
+           payload);
+}
+
+/* Writes what it can of the request; asks for EPOLLOUT only while some is left. */
+static void
+send_some (int     ep,
+           Client *c)
+{
+  struct epoll_event ev = { .data.ptr = c };
+  gssize put = write (c->fd, c->out->str + c->written, c->out->len - c->written);
+
+  if (put > 0)
+    c->written += put;
+  ev.events = c->written < c->out->len ? EPOLLIN | EPOLLOUT : EPOLLIN;
+  epoll_ctl (ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* Runs the clients for @seconds after one second of warm-up. */
+static void
+run_load (Client            **clients,
+          guint               n_clients,
+          gboolean            static_get,
+          const char         *static_path,
+          double              seconds,
+          Results            *r)
+{
+  int ep = epoll_create1 (0);
+  struct epoll_event events[256];
+  gint64 start = g_get_monotonic_time ();
+  gint64 warm = start + G_USEC_PER_SEC;
+  gint64 stop = warm + (gint64) (seconds * G_USEC_PER_SEC);
+  guint busy = n_clients;
+
+  r->push_latency = g_array_new (FALSE, FALSE, sizeof (gint64));
+  r->pull_latency = g_array_new (FALSE, FALSE, sizeof (gint64));
+  r->measured_from = warm;
+  r->measured_to = stop;
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      Client *c = clients[i];
+      struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+
+      fcntl (c->fd, F_SETFL, fcntl (c->fd, F_GETFL) | O_NONBLOCK);
+      c->pushing = !static_get;
+      if (static_get)
+        build_request (c->out, "GET", static_path, NULL, NULL, NULL, 0);
+      else
+        build_push (c);
+      c->written = 0;
+      g_string_truncate (c->in, 0);
+      c->body_start = -1;
+      c->started = g_get_monotonic_time ();
+      epoll_ctl (ep, EPOLL_CTL_ADD, c->fd, &ev);
+      send_some (ep, c);
+    }
+
+  while (busy > 0)
+    {
+      int n = epoll_wait (ep, events, G_N_ELEMENTS (events), 1000);
+
+      for (int e = 0; e < n; e++)
+        {
+          Client *c = events[e].data.ptr;
+          char buf[65536];
+          gssize got;
+
+          if (c->written < c->out->len)
+            {
+              send_some (ep, c);
+              continue;
+            }
+          while ((got = read (c->fd, buf, sizeof buf)) > 0)
+            g_string_append_len (c->in, buf, got);
+          if (got == 0)
+            g_error ("the server closed a connection");
+          if (!response_complete (c))
+            continue;
+
+          {
+            gint64 now = g_get_monotonic_time ();
+
+            if (c->pushing && c->status != 200)
+              g_error ("push answered %u: %.200s", c->status, response_body (c));
+            if (!c->pushing && c->status != 200)
+              g_error ("pull answered %u", c->status);
+            if (c->started >= warm && now <= stop)
+              g_array_append_val (c->pushing ? r->push_latency : r->pull_latency,
+                                  (gint64) { now - c->started });
+            if (c->pushing)
+              c->rev++;
+            else if (!static_get)
+              {
+                const char *cursor = strstr (response_body (c), "\"cursor\":\"");
+                g_assert_nonnull (cursor);
+                cursor += strlen ("\"cursor\":\"");
+                g_free (c->cursor);
+                c->cursor = g_strndup (cursor, strcspn (cursor, "\""));
+              }
+            if (now > stop)
+              {
+                epoll_ctl (ep, EPOLL_CTL_DEL, c->fd, NULL);
+                busy--;
+                continue;
+              }
+            c->pushing = !static_get && !c->pushing;
+            if (static_get)
+              build_request (c->out, "GET", static_path, NULL, NULL, NULL, 0);
+            else if (c->pushing)
+              build_push (c);
+            else
+              build_pull (c);
+            g_string_truncate (c->in, 0);
+            c->body_start = -1;
+            c->written = 0;
+            c->started = now;
+            send_some (ep, c);
+          }
+        }
+    }
+  close (ep);
+}
+
+/* Set-up */
+
+static Client *
+client_new (guint port)
+{
+  Client *c = g_new0 (Client, 1);
+
+  c->fd = connect_loopback (port);
+  c->out = g_string_new (NULL);
+  c->in = g_string_new (NULL);
+  c->body_start = -1;
+  c->cursor = g_strdup ("");
+  return c;
+}
+
+static void
+client_free (Client *c)
+{
+  close (c->fd);
+  g_string_free (c->out, TRUE);
+  g_string_free (c->in, TRUE);
+  g_free (c->token);
+  g_free (c->plan_id);
+  g_free (c->case_id);
+  g_free (c->cursor);
+  if (c->template != NULL)
+    plan_template_free (c->template);
+  g_free (c);
+}
+
+static guint
+url_port (const char *url)
+{
+  return atoi (strrchr (url, ':') + 1);
+}
+
+static void
+sign_in (Client     *c,
+         const char *username)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"" PASSWORD "\"}", username);
+  g_autoptr(JsonNode) reply = NULL;
+
+  if (blocking_call (c, "POST", "/api/v1/login", NULL, body) != 200)
+    g_error ("login of %s: %u", username, c->status);
+  reply = json_from_string (response_body (c), NULL);
+  c->token = g_strdup (json_object_get_string_member (json_node_get_object (reply), "token"));
+}
+
+/* Adds the accounts with one `user add` process each, 16 at a time. */
+static void
+add_accounts (const char *database,
+              guint       n_coaches)
+{
+  g_autofree char *binary = kt_test_build_path ("src/server/keukentafel-server");
+  g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i <= n_coaches; i++)
+    {
+      g_autofree char *name = i < n_coaches ? g_strdup_printf ("coach%03u", i) : g_strdup ("intake");
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                           G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+      g_autoptr(GError) error = NULL;
+      GSubprocess *process;
+
+      g_subprocess_launcher_setenv (launcher, "KT_SERVER_INSECURE_FAST_HASH", "1", TRUE);
+      process = g_subprocess_launcher_spawn (launcher, &error, binary, "user", "add", name,
+                                             "--role", i < n_coaches ? "wijkcoach" : "intaker",
+                                             "--team", "bench", "--database", database, NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, PASSWORD "\n", NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (running, process);
+      if (running->len == 16 || i == n_coaches)
+        {
+          for (guint j = 0; j < running->len; j++)
+            g_assert_true (g_subprocess_wait_check (g_ptr_array_index (running, j), NULL, NULL));
+          g_ptr_array_set_size (running, 0);
+        }
+    }
+}
+
+/* Signs in @n coaches, gives each an assigned case and a first plan. */
+static Client **
+set_up_coaches (guint   port,
+                guint   n,
+                KtPlan *plan)
+{
+  Client **clients = g_new0 (Client *, n);
+  Client *intake = client_new (port);
+
+  sign_in (intake, "intake");
+  for (guint i = 0; i < n; i++)
+    {
+      Client *c = clients[i] = client_new (port);
+      g_autofree char *name = g_strdup_printf ("coach%03u", i);
+      g_autoptr(KtCase) kase = kt_case_new ();
+      g_autoptr(GBytes) case_bytes = NULL;
+      g_autofree char *envelope = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *assign = NULL;
+
+      sign_in (c, name);
+      kase->header.rev = 1;
+      kase->household = g_strdup_printf ("Huishouden %u", i);
+      case_bytes = kt_case_encode (kase);
+      c->case_id = g_strdup (kase->header.id);
+      envelope = g_strdup_printf ("{\"id\":\"%s\",\"kind\":\"case\",\"rev\":1,\"body\":%.*s}", c->case_id,
+                                  (int) g_bytes_get_size (case_bytes),
+                                  (const char *) g_bytes_get_data (case_bytes, NULL));
+      path = g_strconcat ("/api/v1/records/", c->case_id, NULL);
+      if (blocking_call (intake, "PUT", path, "0", envelope) != 201)
+        g_error ("case: %u %s", intake->status, response_body (intake));
+      assign = g_strdup_printf ("{\"coach\":\"%s\"}", name);
+      g_free (path);
+      path = g_strdup_printf ("/api/v1/cases/%s/assign", c->case_id);
+      if (blocking_call (intake, "POST", path, NULL, assign) != 200)
+        g_error ("assign: %u", intake->status);
+
+      c->plan_id = g_uuid_string_random ();
+      c->template = plan_template (plan, c->plan_id, c->case_id);
+      c->rev = 0;
+      build_push (c);
+      g_assert_cmpint (write (c->fd, c->out->str, c->out->len), ==, (gssize) c->out->len);
+      g_string_truncate (c->in, 0);
+      c->body_start = -1;
+      while (!response_complete (c))
+        {
+          char buf[65536];
+          gssize got = read (c->fd, buf, sizeof buf);
+          g_assert_cmpint (got, >, 0);
+          g_string_append_len (c->in, buf, got);
+        }
+      if (c->status != 201)
+        g_error ("plan: %u %.300s", c->status, response_body (c));
+      c->rev = 1;
+    }
+  client_free (intake);
+  return clients;
+}
+
+static void
+bench_server (const char *name,
+              const char *database,
+              GStrv       client_counts,
+              double      seconds,
+              KtPlan     *plan)
+{
+  g_autoptr(KtTestServer) server = NULL;
+  guint max_clients = 0;
+  Client **clients;
+  guint port;
+
+  for (guint i = 0; client_counts[i] != NULL; i++)
+    max_clients = MAX (max_clients, (guint) atoi (client_counts[i]));
+
+  server = kt_test_server_start_full (database, NULL, "[server]\nrequest-timeout=3600\n");
+  add_accounts (kt_test_server_get_database (server), max_clients);
+  port = url_port (kt_test_server_get_url (server));
+  clients = set_up_coaches (port, max_clients, plan);
+
+  for (guint i = 0; client_counts[i] != NULL; i++)
+    {
+      guint n = atoi (client_counts[i]);
+      Results r = { 0, };
+
+      run_load (clients, n, FALSE, NULL, seconds, &r);
+      report (name, n, &r, clients[0]->template->plan_size);
+      g_array_unref (r.push_latency);
+      g_array_unref (r.pull_latency);
+    }
+  for (guint i = 0; i < max_clients; i++)
+    client_free (clients[i]);
+  g_free (clients);
+}
+
+static guint
+free_port (void)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  guint port;
+
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  getsockname (fd, (struct sockaddr *) &addr, &len);
+  port = ntohs (addr.sin_port);
+  close (fd);
+  return port;
+}
+
+static void
+bench_nginx (GStrv   client_counts,
+             double  seconds,
+             gsize   size)
+{
+  char *dir = kt_test_tmpdir_new ("kt-bench-nginx");
+  g_autofree char *www = g_build_filename (dir, "www", NULL);
+  g_autofree char *file = g_build_filename (www, "plan.json", NULL);
+  g_autofree char *conf_path = g_build_filename (dir, "nginx.conf", NULL);
+  g_autofree char *conf = NULL;
+  g_autofree char *payload = g_malloc (size);
+  g_autoptr(GSubprocess) nginx = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port = free_port ();
+  guint max_clients = 0;
+
+  for (guint i = 0; client_counts[i] != NULL; i++)
+    max_clients = MAX (max_clients, (guint) atoi (client_counts[i]));
+
+  memset (payload, 'x', size);
+  g_mkdir (www, 0755);
+  g_file_set_contents (file, payload, size, &error);
+  g_assert_no_error (error);
+  conf = g_strdup_printf ("%s"
+                          "worker_processes auto;\nerror_log %s/error.log;\npid %s/nginx.pid;\n"
+                          "events { worker_connections 4096; }\n"
+                          "http {\n access_log off;\n client_body_temp_path %s;\n proxy_temp_path %s;\n"
+                          " fastcgi_temp_path %s;\n uwsgi_temp_path %s;\n scgi_temp_path %s;\n"
+                          " keepalive_requests 10000000;\n keepalive_timeout 3600s;\n"
+                          " server { listen 127.0.0.1:%u; root %s; default_type application/json; }\n}\n",
+                          geteuid () == 0 ? "user root;\n" : "", dir, dir, dir, dir, dir, dir, dir, port, www);
+  g_file_set_contents (conf_path, conf, -1, &error);
+  g_assert_no_error (error);
+
+  nginx = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "nginx", "-c", conf_path, "-p", dir,
+                            "-g", "daemon off;", NULL);
+  if (nginx == NULL)
+    {
+      g_print ("nginx       not run: %s\n", error->message);
+      kt_test_tmpdir_free (dir);
+      return;
+    }
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (port),
+                                  .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      int fd = socket (AF_INET, SOCK_STREAM, 0);
+      gboolean up = connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+
+      close (fd);
+      if (up)
+        break;
+      g_usleep (50 * 1000);
+    }
+
+  {
+    Client **clients = g_new0 (Client *, max_clients);
+
+    for (guint i = 0; i < max_clients; i++)
+      clients[i] = client_new (port);
+    for (guint i = 0; client_counts[i] != NULL; i++)
+      {
+        guint n = atoi (client_counts[i]);
+        Results r = { 0, };
+
+        run_load (clients, n, TRUE, "/plan.json", seconds, &r);
+        report ("nginx", n, &r, size);
+        g_array_unref (r.push_latency);
+        g_array_unref (r.pull_latency);
+      }
+    for (guint i = 0; i < max_clients; i++)
+      client_free (clients[i]);
+    g_free (clients);
+  }
+
+  g_subprocess_send_signal (nginx, SIGQUIT);
+  g_subprocess_wait (nginx, NULL, NULL);
+  kt_test_tmpdir_free (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *clients_arg = g_strdup ("50,200");
+  g_autofree char *backends_arg = g_strdup ("sqlite,postgres,nginx");
+  double seconds = 5;
+  GOptionEntry entries[] = {
+    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Measured seconds per run", "N" },
+    { "clients", 0, 0, G_OPTION_ARG_STRING, &clients_arg, "Client counts", "50,200" },
+    { "backends", 0, 0, G_OPTION_ARG_STRING, &backends_arg, "What to run", "sqlite,postgres,nginx" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) client_counts = NULL;
+  g_auto(GStrv) backends = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  gsize push_size;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  kt_core_init ();
+  signal (SIGPIPE, SIG_IGN);
+  client_counts = g_strsplit (clients_arg, ",", -1);
+  backends = g_strsplit (backends_arg, ",", -1);
+  plan = realistic_plan ();
+  {
+    g_autoptr(GBytes) bytes = kt_plan_encode (plan);
+    push_size = g_bytes_get_size (bytes) + 160;
+  }
+
+  g_print ("Plan pushes of about %zu bytes; each client alternates push and pull on one "
+           "keep-alive connection. SQLite: WAL, synchronous=NORMAL. PostgreSQL: cluster fsync on, server session synchronous_commit=off (durable-commits=false, the default).\n",
+           push_size);
+  for (guint i = 0; backends[i] != NULL; i++)
+    {
+      if (g_str_equal (backends[i], "sqlite"))
+        bench_server ("sqlite", NULL, client_counts, seconds, plan);
+      else if (g_str_equal (backends[i], "postgres"))
+        {
+          g_autoptr(KtTestPostgres) postgres = NULL;
+          g_autofree char *uri = NULL;
+
+          g_setenv ("KT_TEST_POSTGRES_FSYNC", "on", TRUE);
+          postgres = kt_test_postgres_start (&error);
+          if (postgres == NULL)
+            {
+              g_print ("postgres  not run: %s\n", error->message);
+              g_clear_error (&error);
+              continue;
+            }
+          uri = kt_test_postgres_new_database (postgres);
+          bench_server ("postgres", uri, client_counts, seconds, plan);
+        }
+      else if (g_str_equal (backends[i], "nginx"))
+        bench_nginx (client_counts, seconds, push_size);
+    }
+  return 0;
+}

@@ -1,0 +1,305 @@
+/* kt-report-page.c: KtReportPage, a preview of the resident's report, to save or print
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-report-page"
+
+#include "config.h"
+
+#include "kt-report-page.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-report.h"
+
+/* Preview pixels per PostScript point, before the display's scale. */
+#define PREVIEW_SCALE 1.35
+
+struct _KtReportPage
+{
+  AdwBin           parent_instance;
+
+  AdwToastOverlay *toasts;
+  GtkBox          *pages_box;
+
+  KtReport        *report;
+  GtkFileChooserNative *chooser;
+  GCancellable    *cancellable;
+  GFile           *saving;          /* where the PDF being written goes */
+  guint            n_pages;
+};
+
+G_DEFINE_FINAL_TYPE (KtReportPage, kt_report_page, ADW_TYPE_BIN)
+
+GtkWidget *
+kt_report_page_new (void)
+{
+  return g_object_new (KT_TYPE_REPORT_PAGE, NULL);
+}
+
+static GdkTexture *
+render_page (KtReport *report,
+             guint     page,
+             double    scale)
+{
+  int width = (int) (KT_REPORT_PAGE_WIDTH * scale);
+  int height = (int) (KT_REPORT_PAGE_HEIGHT * scale);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
+
+  cairo_scale (cr, scale, scale);
+  kt_report_draw_page (report, cr, page);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* Cairo's ARGB32 is premultiplied BGRA in memory on little-endian: GDK_MEMORY_DEFAULT. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  return texture;
+}
+
+void
+kt_report_page_clear (KtReportPage *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+
+  g_clear_object (&self->report);
+  self->n_pages = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))) != NULL)
+    gtk_box_remove (self->pages_box, child);
+}
+
+void
+kt_report_page_set_documents (KtReportPage   *self,
+                              KtCatalogue    *catalogue,
+                              KtCase         *kase,
+                              KtConversation *conversation,
+                              KtPlan         *plan)
+{
+  double scale;
+
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+  g_return_if_fail (KT_IS_CATALOGUE (catalogue));
+  g_return_if_fail (kase != NULL);
+
+  kt_report_page_clear (self);
+  self->report = kt_report_new (catalogue, kase, conversation, plan);
+  self->n_pages = kt_report_get_n_pages (self->report);
+
+  scale = PREVIEW_SCALE * MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
+  for (guint page = 0; page < self->n_pages; page++)
+    {
+      g_autoptr(GdkTexture) texture = render_page (self->report, page, scale);
+      GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+      g_autofree char *label = g_strdup_printf (_("Page %u of %u"), page + 1, self->n_pages);
+
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+      gtk_widget_add_css_class (picture, "report-sheet");
+      gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_box_append (self->pages_box, picture);
+    }
+}
+
+guint
+kt_report_page_get_n_pages (KtReportPage *self)
+{
+  g_return_val_if_fail (KT_IS_REPORT_PAGE (self), 0);
+  return self->n_pages;
+}
+
+/* ---- saving --------------------------------------------------------------- */
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(KtReportPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_steal_pointer (&self->saving);
+  g_autofree char *message = NULL;
+
+  if (!kt_report_write_pdf_finish (KT_REPORT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return;
+    }
+  if (file != NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      message = g_strdup_printf (_("Saved as %s"), name);
+    }
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message != NULL ? message : _("Saved")));
+}
+
+void
+kt_report_page_save_to (KtReportPage *self,
+                        GFile        *file)
+{
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->report == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->saving, file);
+  kt_report_write_pdf_async (self->report, file, self->cancellable, saved_cb, g_object_ref (self));
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     KtReportPage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      kt_report_page_save_to (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KtReportPage *self = KT_REPORT_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->report == NULL || self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Save the Report"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Save"), _("_Cancel"));
+  /* No names in the file name: it shows up in lists of recent files. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("support-plan.pdf"));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- printing ------------------------------------------------------------- */
+
+static void
+begin_print_cb (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                KtReportPage      *self)
+{
+  gtk_print_operation_set_n_pages (operation, self->n_pages);
+}
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              KtReportPage      *self)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double scale = MIN (gtk_print_context_get_width (context) / KT_REPORT_PAGE_WIDTH,
+                      gtk_print_context_get_height (context) / KT_REPORT_PAGE_HEIGHT);
+
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+  kt_report_draw_page (self->report, cr, page);
+  cairo_restore (cr);
+}
+
+static void
+print_done_cb (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               KtReportPage            *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      gtk_print_operation_get_error (operation, &error);
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+    }
+  g_object_unref (self);
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KtReportPage *self = KT_REPORT_PAGE (widget);
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  if (self->report == NULL)
+    return;
+
+  gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
+  operation = gtk_print_operation_new ();
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  /* The report has its own margins. */
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  gtk_print_operation_set_job_name (operation, _("Support plan"));
+  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), self);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), self);
+  g_signal_connect (operation, "done", G_CALLBACK (print_done_cb), g_object_ref (self));
+
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+}
+
+static void
+kt_report_page_dispose (GObject *object)
+{
+  KtReportPage *self = KT_REPORT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->report);
+  g_clear_object (&self->saving);
+
+  G_OBJECT_CLASS (kt_report_page_parent_class)->dispose (object);
+}
+
+static void
+kt_report_page_class_init (KtReportPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kt_report_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-report-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtReportPage, toasts);
+  gtk_widget_class_bind_template_child (widget_class, KtReportPage, pages_box);
+
+  gtk_widget_class_install_action (widget_class, "report.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "report.print", NULL, print_action);
+}
+
+static void
+kt_report_page_init (KtReportPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

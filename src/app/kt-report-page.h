@@ -1,0 +1,35 @@
+/* kt-report-page.h: KtReportPage, a preview of the resident's report, to save or print
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kt-case.h"
+#include "kt-catalogue.h"
+#include "kt-conversation.h"
+#include "kt-plan.h"
+
+G_BEGIN_DECLS
+
+#define KT_TYPE_REPORT_PAGE (kt_report_page_get_type ())
+G_DECLARE_FINAL_TYPE (KtReportPage, kt_report_page, KT, REPORT_PAGE, AdwBin)
+
+GtkWidget *kt_report_page_new           (void);
+/* Lays the report out again from the documents and shows its pages;
+ * @conversation and @plan may be NULL. */
+void       kt_report_page_set_documents (KtReportPage   *self,
+                                         KtCatalogue    *catalogue,
+                                         KtCase         *kase,
+                                         KtConversation *conversation,
+                                         KtPlan         *plan);
+/* Drops the report and shows nothing (idle lock, closing). */
+void       kt_report_page_clear         (KtReportPage *self);
+/* How many pages the preview shows. */
+guint      kt_report_page_get_n_pages   (KtReportPage *self);
+/* Writes the PDF to @file in a worker thread and says where it went. */
+void       kt_report_page_save_to       (KtReportPage *self,
+                                         GFile        *file);
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* kt-evaluation.h: starting an evaluation from the conversation and plan before it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-catalogue.h"
+#include "kt-conversation.h"
+#include "kt-plan.h"
+
+G_BEGIN_DECLS
+
+/* A new conversation marked as an evaluation (transfer full): the wheel starts
+ * where @previous left it, with those levels kept as "previous" so the wheel
+ * shows how things move; targets and supporters carry over; one progress
+ * entry per goal of @plan (may be NULL) starts at the goal's status. */
+KtConversation *kt_evaluation_new (KtCatalogue          *catalogue,
+                                   const KtConversation *previous,
+                                   const KtPlan         *plan);
+
+/* How a segment moved since the conversation before: -1 down, 0 the same,
+ * +1 up; 0 as well when either level is not set. */
+int             kt_evaluation_segment_trend (const KtWheelSegment *segment);
+
+G_END_DECLS

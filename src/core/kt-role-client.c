@@ -1,0 +1,709 @@
+/* kt-role-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-role-client"
+
+#include "config.h"
+
+#include "kt-role-client.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+#include <libsoup/soup.h>
+
+#include "kt-codec.h"
+#include "kt-coach-list.h"
+
+/* The outbox setting that holds assignments not sent yet: a JSON object
+ * of case id → coach account name.  Ids and staff names, no client data. */
+#define PENDING_META "pending_assignments"
+
+/* The sync client's token entry in the Secret Service (kt-sync-client.c). */
+static const SecretSchema token_schema = {
+  "nl.wijkteam.Keukentafel.Token", SECRET_SCHEMA_NONE,
+  {
+    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "device", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+struct _KtRoleClient
+{
+  GObject       parent_instance;
+
+  KtSyncClient *sync;
+  char         *state_path;
+  SoupSession  *session;
+  gulong        pushed_handler;
+  gboolean      flushing;
+};
+
+G_DEFINE_FINAL_TYPE (KtRoleClient, kt_role_client, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_ASSIGNMENT_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Requests */
+
+typedef struct {
+  SoupMessage *message;
+  char        *method;
+  char        *path;
+  GBytes      *body;
+} Request;
+
+typedef struct {
+  guint   status;
+  GBytes *body;
+} Reply;
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->message);
+  g_free (request->method);
+  g_free (request->path);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_free (request);
+}
+
+static void
+reply_free (Reply *reply)
+{
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  GError *error = NULL;
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  Reply *reply;
+
+  if (body == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
+                               _("The server cannot be reached: %s"), error->message);
+      g_error_free (error);
+      return;
+    }
+  if (g_bytes_get_size (body) > KT_SYNC_CHANGES_RESPONSE_MAX_SIZE)
+    {
+      g_bytes_unref (body);
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                               _("The server sent a larger answer than allowed."));
+      return;
+    }
+  reply = g_new0 (Reply, 1);
+  reply->status = soup_message_get_status (request->message);
+  reply->body = body;
+  g_task_return_pointer (task, reply, (GDestroyNotify) reply_free);
+}
+
+static void
+on_token (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtRoleClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autofree char *uri = NULL;
+  char *token = secret_password_lookup_finish (result, NULL);
+  char *bearer;
+
+  if (token == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+      return;
+    }
+  uri = g_strconcat (kt_sync_client_get_server_url (self->sync), "/api/v1", request->path, NULL);
+  request->message = soup_message_new (request->method, uri);
+  if (request->message == NULL)
+    {
+      secret_password_free (token);
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
+                               _("The server address is not valid."));
+      return;
+    }
+  bearer = g_strconcat ("Bearer ", token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (request->message), "Authorization", bearer);
+  soup_message_headers_replace (soup_message_get_request_headers (request->message), "Accept", "application/json");
+  memset (bearer, 0, strlen (bearer));
+  g_free (bearer);
+  secret_password_free (token);
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (request->message, "application/json", request->body);
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_read, g_object_ref (task));
+}
+
+static void
+request_async (KtRoleClient        *self,
+               const char          *method,
+               const char          *path,
+               GBytes              *body,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+
+  request->method = g_strdup (method);
+  request->path = g_strdup (path);
+  request->body = body != NULL ? g_bytes_ref (body) : NULL;
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  if (!kt_sync_client_is_signed_in (self->sync) || kt_sync_client_get_server_url (self->sync) == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+      return;
+    }
+  secret_password_lookup (&token_schema, cancellable, on_token, g_object_ref (task),
+                          "server", kt_sync_client_get_server_url (self->sync),
+                          "username", kt_sync_client_get_username (self->sync),
+                          "device", self->state_path, NULL);
+}
+
+static Reply *
+request_finish (GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static GBytes *
+json_bytes (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize length = 0;
+  char *text;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &length);
+  return g_bytes_new_take (text, length);
+}
+
+/* Parses @reply as an answer of @endpoint into @task's result. */
+static void
+return_response (GTask          *task,
+                 KtSyncEndpoint  endpoint,
+                 Reply          *reply,
+                 GError         *error)
+{
+  g_autoptr(KtSyncResponse) response = NULL;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  response = kt_sync_response_parse (endpoint, reply->status, reply->body, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (response->conflict)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_CONFLICT,
+                               _("The server has a newer version."));
+      return;
+    }
+  if (endpoint == KT_SYNC_ENDPOINT_ME)
+    g_task_return_pointer (task, g_steal_pointer (&response->user), (GDestroyNotify) kt_sync_user_free);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&response->record), (GDestroyNotify) kt_sync_record_free);
+}
+
+/* GET /me */
+
+static void
+on_me (GObject      *source,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(Reply) reply = request_finish (result, &error);
+
+  return_response (task, KT_SYNC_ENDPOINT_ME, reply, error);
+}
+
+void
+kt_role_client_fetch_me_async (KtRoleClient        *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  request_async (self, "GET", "/me", NULL, cancellable, on_me, task);
+}
+
+KtSyncUser *
+kt_role_client_fetch_me_finish (KtRoleClient  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* GET /team/coaches */
+
+static void
+on_coaches (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtRoleClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(Reply) reply = request_finish (result, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) coaches = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) save_error = NULL;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (reply->status != SOUP_STATUS_OK)
+    {
+      /* The contract's error shape, turned into a KT_SYNC_ERROR. */
+      g_autoptr(KtSyncResponse) response = kt_sync_response_parse (KT_SYNC_ENDPOINT_GET_RECORD, reply->status,
+                                                                  reply->body, &error);
+      if (error == NULL)
+        error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+                                     _("The server sent an answer that cannot be read."));
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply->body, NULL),
+                                   (gssize) g_bytes_get_size (reply->body), NULL))
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+                               _("The server sent an answer that cannot be read."));
+      return;
+    }
+  coaches = kt_coach_list_from_json (json_parser_get_root (parser), &error);
+  if (coaches == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  path = kt_coach_list_default_path (kt_sync_client_get_username (self->sync));
+  if (!kt_coach_list_save (coaches, path, &save_error))
+    g_warning ("The offline list of coaches was not kept: %s", save_error->message);
+  g_task_return_pointer (task, g_steal_pointer (&coaches), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+kt_role_client_fetch_coaches_async (KtRoleClient        *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  request_async (self, "GET", "/team/coaches", NULL, cancellable, on_coaches, task);
+}
+
+GPtrArray *
+kt_role_client_fetch_coaches_finish (KtRoleClient  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* GET /records/{id} and POST /plans/{id}/review */
+
+static void
+on_record (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(Reply) reply = request_finish (result, &error);
+
+  return_response (task, GPOINTER_TO_INT (g_task_get_task_data (task)), reply, error);
+}
+
+/* "/@prefix/@id@suffix" with @id escaped for a path segment. */
+static char *
+escaped_path (const char *prefix,
+              const char *id,
+              const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+
+  return g_strconcat (prefix, escaped, suffix, NULL);
+}
+
+void
+kt_role_client_fetch_record_async (KtRoleClient        *self,
+                                   const char          *id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = escaped_path ("/records/", id, "");
+
+  g_task_set_task_data (task, GINT_TO_POINTER (KT_SYNC_ENDPOINT_GET_RECORD), NULL);
+  request_async (self, "GET", path, NULL, cancellable, on_record, task);
+}
+
+KtSyncRecord *
+kt_role_client_fetch_record_finish (KtRoleClient  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kt_role_client_review_async (KtRoleClient        *self,
+                             const char          *plan_id,
+                             const KtReview      *review,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = escaped_path ("/plans/", plan_id, "/review");
+  g_autoptr(JsonNode) node = kt_review_to_json (review);
+  g_autoptr(GBytes) body = json_bytes (node);
+
+  g_task_set_task_data (task, GINT_TO_POINTER (KT_SYNC_ENDPOINT_REVIEW), NULL);
+  request_async (self, "POST", path, body, cancellable, on_record, task);
+}
+
+KtSyncRecord *
+kt_role_client_review_finish (KtRoleClient  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Assignments */
+
+static JsonObject *
+load_pending (KtRoleClient *self)
+{
+  KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
+  g_autofree char *text = outbox != NULL ? kt_outbox_get_meta (outbox, PENDING_META) : NULL;
+  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_ref (json_node_get_object (node));
+  return json_object_new ();
+}
+
+static gboolean
+save_pending (KtRoleClient  *self,
+              JsonObject    *pending,
+              GError       **error)
+{
+  KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  if (outbox == NULL)
+    {
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+      return FALSE;
+    }
+  json_node_set_object (node, pending);
+  text = json_to_string (node, FALSE);
+  return kt_outbox_set_meta (outbox, PENDING_META, json_object_get_size (pending) > 0 ? text : NULL, error);
+}
+
+gboolean
+kt_role_client_queue_assignment (KtRoleClient  *self,
+                                 const char    *case_id,
+                                 const char    *coach,
+                                 GError       **error)
+{
+  g_autoptr(JsonObject) pending = NULL;
+
+  g_return_val_if_fail (KT_IS_ROLE_CLIENT (self), FALSE);
+  g_return_val_if_fail (kt_uuid_is_valid (case_id), FALSE);
+  g_return_val_if_fail (coach != NULL && *coach != '\0', FALSE);
+
+  pending = load_pending (self);
+  json_object_set_string_member (pending, case_id, coach);
+  return save_pending (self, pending, error);
+}
+
+gboolean
+kt_role_client_share_registration (KtRoleClient  *self,
+                                   const KtCase  *kase,
+                                   GError       **error)
+{
+  g_autoptr(KtCase) shared = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (KT_IS_ROLE_CLIENT (self), FALSE);
+  g_return_val_if_fail (kase != NULL, FALSE);
+
+  shared = kt_case_copy (kase);
+  g_clear_pointer (&shared->coach, g_free);
+  if (shared->header.rev < 1)
+    shared->header.rev = 1;
+  body = kt_case_encode (shared);
+  if (!kt_sync_client_share (self->sync, body, error))
+    return FALSE;
+  return kase->coach == NULL || *kase->coach == '\0'
+         || kt_role_client_queue_assignment (self, kase->header.id, kase->coach, error);
+}
+
+guint
+kt_role_client_get_n_pending_assignments (KtRoleClient *self)
+{
+  g_autoptr(JsonObject) pending = NULL;
+
+  g_return_val_if_fail (KT_IS_ROLE_CLIENT (self), 0);
+  pending = load_pending (self);
+  return json_object_get_size (pending);
+}
+
+typedef struct {
+  GList *case_ids;      /* (element-type utf8) still to send */
+  char  *current;
+} Flush;
+
+static void
+flush_free (Flush *flush)
+{
+  g_list_free_full (flush->case_ids, g_free);
+  g_free (flush->current);
+  g_free (flush);
+}
+
+static void flush_next (GTask *task);
+
+static void
+forget_assignment (KtRoleClient *self,
+                   const char   *case_id)
+{
+  g_autoptr(JsonObject) pending = load_pending (self);
+  g_autoptr(GError) error = NULL;
+
+  json_object_remove_member (pending, case_id);
+  if (!save_pending (self, pending, &error))
+    g_warning ("A sent assignment stays queued: %s", error->message);
+}
+
+static void
+on_assigned (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtRoleClient *self = g_task_get_source_object (task);
+  Flush *flush = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(Reply) reply = request_finish (result, &error);
+  g_autoptr(KtSyncResponse) response = NULL;
+
+  if (reply != NULL)
+    response = kt_sync_response_parse (KT_SYNC_ENDPOINT_GET_RECORD, reply->status, reply->body, &error);
+  if (response != NULL)
+    forget_assignment (self, flush->current);
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND))
+    g_clear_error (&error);   /* the case has not reached the server yet: later */
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN)
+           || g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST))
+    {
+      forget_assignment (self, flush->current);
+      g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, error->message);
+      g_clear_error (&error);
+    }
+  if (error != NULL)
+    {
+      /* Offline or the server failed: everything stays queued. */
+      self->flushing = FALSE;
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  flush_next (task);
+}
+
+static void
+flush_next (GTask *task)
+{
+  KtRoleClient *self = g_task_get_source_object (task);
+  Flush *flush = g_task_get_task_data (task);
+  g_autoptr(JsonObject) pending = load_pending (self);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body_node = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *path = NULL;
+  const char *coach;
+
+  g_clear_pointer (&flush->current, g_free);
+  while (flush->case_ids != NULL && !json_object_has_member (pending, flush->case_ids->data))
+    {
+      g_free (flush->case_ids->data);
+      flush->case_ids = g_list_delete_link (flush->case_ids, flush->case_ids);
+    }
+  if (flush->case_ids == NULL)
+    {
+      self->flushing = FALSE;
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  flush->current = flush->case_ids->data;
+  flush->case_ids = g_list_delete_link (flush->case_ids, flush->case_ids);
+  coach = json_object_get_string_member (pending, flush->current);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "coach");
+  json_builder_add_string_value (builder, coach);
+  json_builder_end_object (builder);
+  body_node = json_builder_get_root (builder);
+  body = json_bytes (body_node);
+  path = escaped_path ("/cases/", flush->current, "/assign");
+  request_async (self, "POST", path, body, g_task_get_cancellable (task), on_assigned, task);
+}
+
+void
+kt_role_client_flush_assignments_async (KtRoleClient        *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonObject) pending = load_pending (self);
+  Flush *flush = g_new0 (Flush, 1);
+  GList *members = json_object_get_members (pending);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    flush->case_ids = g_list_prepend (flush->case_ids, g_strdup (l->data));
+  g_list_free (members);
+  g_task_set_task_data (task, flush, (GDestroyNotify) flush_free);
+  self->flushing = TRUE;
+  flush_next (task);
+}
+
+gboolean
+kt_role_client_flush_assignments_finish (KtRoleClient  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_auto_flushed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_role_client_flush_assignments_finish (KT_ROLE_CLIENT (source), result, &error))
+    g_debug ("Assignments wait for the next sync: %s", error->message);
+}
+
+static void
+on_record_pushed (KtSyncClient *sync,
+                  const char   *id,
+                  gint64        rev,
+                  KtRoleClient *self)
+{
+  g_autoptr(JsonObject) pending = NULL;
+
+  if (self->flushing)
+    return;
+  pending = load_pending (self);
+  if (json_object_has_member (pending, id))
+    kt_role_client_flush_assignments_async (self, NULL, on_auto_flushed, NULL);
+}
+
+/* GObject */
+
+static void
+kt_role_client_dispose (GObject *object)
+{
+  KtRoleClient *self = KT_ROLE_CLIENT (object);
+
+  if (self->sync != NULL)
+    g_clear_signal_handler (&self->pushed_handler, self->sync);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (kt_role_client_parent_class)->dispose (object);
+}
+
+static void
+kt_role_client_finalize (GObject *object)
+{
+  KtRoleClient *self = KT_ROLE_CLIENT (object);
+
+  g_free (self->state_path);
+
+  G_OBJECT_CLASS (kt_role_client_parent_class)->finalize (object);
+}
+
+static void
+kt_role_client_class_init (KtRoleClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kt_role_client_dispose;
+  object_class->finalize = kt_role_client_finalize;
+
+  /* An assignment the server refused (case id, reason); it is not retried. */
+  signals[SIGNAL_ASSIGNMENT_FAILED] =
+    g_signal_new ("assignment-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+kt_role_client_init (KtRoleClient *self)
+{
+  self->session = soup_session_new_with_options ("timeout", 30,
+                                                 "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                 NULL);
+}
+
+KtRoleClient *
+kt_role_client_new (KtSyncClient *sync,
+                    const char   *state_path)
+{
+  KtRoleClient *self;
+
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (sync), NULL);
+  g_return_val_if_fail (state_path != NULL, NULL);
+
+  self = g_object_new (KT_TYPE_ROLE_CLIENT, NULL);
+  self->sync = g_object_ref (sync);
+  self->state_path = g_strdup (state_path);
+  self->pushed_handler = g_signal_connect (sync, "record-pushed", G_CALLBACK (on_record_pushed), self);
+  return self;
+}

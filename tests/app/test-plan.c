@@ -1,0 +1,373 @@
+/* test-plan.c: the plan editor's rules, the signature pad and the report preview under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kt-core.h"
+#include "kt-plan-page.h"
+#include "kt-report-page.h"
+#include "kt-signature-pad.h"
+#include "kt-report.h"
+#include <math.h>
+#include "kt-app-test-util.h"
+#include "kt-test-household.h"
+
+typedef struct {
+  KtCatalogue    *catalogue;
+  KtCase         *kase;
+  KtConversation *conversation;
+  KtPlan         *plan;
+  guint           changes;
+  guint           submitted;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->catalogue = kt_catalogue_new_builtin ();
+  kt_test_household_new (f->catalogue, &f->kase, &f->conversation, &f->plan);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->catalogue);
+  g_clear_pointer (&f->kase, kt_case_unref);
+  g_clear_pointer (&f->conversation, kt_conversation_unref);
+  g_clear_pointer (&f->plan, kt_plan_unref);
+}
+
+static void
+changed_cb (GtkWidget *page,
+            Fixture   *f)
+{
+  f->changes++;
+}
+
+static void
+submitted_cb (GtkWidget *page,
+              Fixture   *f)
+{
+  f->submitted++;
+}
+
+static GtkWidget *
+show_plan (Fixture    *f,
+           GtkWindow **window,
+           int         width,
+           int         height)
+{
+  GtkWidget *page = kt_plan_page_new ();
+
+  kt_plan_page_set_documents (KT_PLAN_PAGE (page), f->catalogue, f->kase, f->conversation, f->plan);
+  g_signal_connect (page, "changed", G_CALLBACK (changed_cb), f);
+  g_signal_connect (page, "submitted", G_CALLBACK (submitted_cb), f);
+  *window = kt_app_test_show (page, width, height, FALSE);
+  return page;
+}
+
+static GtkWidget *
+child (GtkWidget  *page,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static GtkWidget *
+find_switch (GtkWidget *root)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_SWITCH (w) && gtk_widget_get_visible (w))
+        return w;
+      if ((found = find_switch (w)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+type_into (GtkWidget  *row,
+           const char *text)
+{
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+test_plan_safety_section_is_required_when_flagged (Fixture       *f,
+                                                   gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page;
+  g_autoptr(GError) error = NULL;
+  KtDomainEntry *entry = kt_conversation_find_entry (f->conversation, "relaties");
+
+  /* Without a flag there is no safety section and the plan can be submitted. */
+  page = show_plan (f, &window, 1000, 800);
+  g_assert_false (gtk_widget_get_visible (kt_plan_page_get_safety_group (KT_PLAN_PAGE (page))));
+  g_assert_false (f->plan->safety_required);
+  kt_app_test_close (window);
+
+  /* A flag anywhere in the conversation brings the section, and it must be filled. */
+  entry->safety_flag = TRUE;
+  page = show_plan (f, &window, 1000, 800);
+  g_assert_true (gtk_widget_get_visible (kt_plan_page_get_safety_group (KT_PLAN_PAGE (page))));
+  g_assert_true (f->plan->safety_required);
+
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_SAFETY_PLAN_REQUIRED);
+  g_clear_error (&error);
+  g_assert_cmpint (f->plan->review, ==, KT_REVIEW_DRAFT);
+  g_assert_false (kt_plan_page_is_read_only (KT_PLAN_PAGE (page)));
+
+  type_into (child (page, "risks_row"), "Spanningen als er gedronken wordt");
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_SAFETY_PLAN_REQUIRED);
+  g_clear_error (&error);
+  type_into (child (page, "agreements_row"), "Kinderen slapen dan bij oma");
+  type_into (child (page, "watches_row"), "Oma en de school letten op");
+  gtk_switch_set_active (GTK_SWITCH (child (page, "veilig_thuis_switch")), TRUE);
+  g_assert_cmpstr (f->plan->safety.risks, ==, "Spanningen als er gedronken wordt");
+  g_assert_true (f->plan->safety.veilig_thuis_consulted);
+
+  g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (f->plan->review, ==, KT_REVIEW_SUBMITTED);
+  g_assert_cmpuint (f->submitted, ==, 1);
+  kt_app_test_close (window);
+}
+
+static void
+test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f,
+                                                                gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page = show_plan (f, &window, 1000, 900);
+  GtkWidget *provisions = child (page, "provisions_group");
+  g_autoptr(GError) error = NULL;
+  KtProvision *provision;
+  GtkWidget *acceptable;
+
+  g_assert_true (gtk_widget_activate_action (page, "plan.add-provision", NULL));
+  g_assert_cmpuint (f->plan->provisions->len, ==, 1);
+  provision = g_ptr_array_index (f->plan->provisions, 0);
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Name")), "Huishoudelijke hulp");
+  g_assert_cmpstr (provision->name, ==, "Huishoudelijke hulp");
+
+  /* A general provision needs no considerations; the questions stay hidden. */
+  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"));
+  g_assert_nonnull (acceptable);
+  g_assert_false (gtk_widget_get_visible (acceptable));
+
+  /* Made tailored, the three questions appear and must all be answered. */
+  gtk_switch_set_active (GTK_SWITCH (find_switch (provisions)), TRUE);
+  g_assert_true (provision->tailored);
+  g_assert_true (gtk_widget_get_visible (acceptable));
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
+  g_clear_error (&error);
+
+  type_into (acceptable, "Ja, zij wil hulp van buiten");
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?")),
+             "Twee uur per week, gelijk aan het standaardaanbod");
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
+  g_clear_error (&error);
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?")),
+             "Ans doet de boodschappen");
+
+  g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->submitted, ==, 1);
+  kt_app_test_close (window);
+}
+
+static void
+test_plan_submitted_plan_is_read_only_until_a_new_version (Fixture       *f,
+                                                           gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page = show_plan (f, &window, 1000, 800);
+  KtSignaturePad *pad = KT_SIGNATURE_PAD (child (page, "signature_pad"));
+  const double stroke[] = { 10, 10, 60, 40 };
+  const char *first_goal = ((KtGoal *) g_ptr_array_index (f->plan->goals, 0))->id;
+  guint n_strokes = kt_signature_pad_get_n_strokes (pad);
+  KtPlan *next;
+
+  g_assert_false (kt_plan_page_is_read_only (KT_PLAN_PAGE (page)));
+  /* While a draft, the goals move and the pad takes strokes. */
+  g_assert_true (gtk_widget_activate_action (page, "plan.move-goal-down", "s", first_goal));
+  g_assert_cmpstr (((KtGoal *) g_ptr_array_index (f->plan->goals, 1))->id, ==, first_goal);
+  g_assert_true (gtk_widget_activate_action (page, "plan.move-goal-up", "s", first_goal));
+  g_assert_cmpstr (((KtGoal *) g_ptr_array_index (f->plan->goals, 0))->id, ==, first_goal);
+
+  g_assert_true (gtk_widget_activate_action (page, "plan.submit", NULL));
+  g_assert_cmpint (f->plan->review, ==, KT_REVIEW_SUBMITTED);
+  g_assert_true (kt_plan_page_is_read_only (KT_PLAN_PAGE (page)));
+  g_assert_false (gtk_widget_get_sensitive (kt_plan_page_get_editor (KT_PLAN_PAGE (page))));
+  g_assert_false (gtk_widget_is_sensitive (child (page, "question_row")));
+  g_assert_false (gtk_widget_get_visible (child (page, "submit_button")));
+  g_assert_true (gtk_widget_get_visible (child (page, "locked_box")));
+
+  /* Nothing gets in by another way either. */
+  gtk_widget_activate_action (page, "plan.add-goal", NULL);
+  gtk_widget_activate_action (page, "plan.remove-goal", "s", first_goal);
+  g_assert_cmpuint (f->plan->goals->len, ==, 2);
+  kt_signature_pad_draw_stroke (pad, stroke, 2);
+  kt_signature_pad_clear (pad);
+  g_assert_cmpuint (kt_signature_pad_get_n_strokes (pad), ==, n_strokes);
+
+  /* A new version is a fresh draft to edit, with the agreement asked again. */
+  g_assert_true (gtk_widget_activate_action (page, "plan.new-version", NULL));
+  next = kt_plan_page_get_plan (KT_PLAN_PAGE (page));
+  g_assert_true (next != f->plan);
+  g_assert_cmpint (next->version, ==, f->plan->version + 1);
+  g_assert_cmpint (next->review, ==, KT_REVIEW_DRAFT);
+  g_assert_cmpint (next->agreement.state, ==, KT_AGREEMENT_NONE);
+  g_assert_cmpuint (next->goals->len, ==, 2);
+  g_assert_false (kt_plan_page_is_read_only (KT_PLAN_PAGE (page)));
+  g_assert_true (gtk_widget_get_visible (child (page, "submit_button")));
+  g_assert_false (gtk_widget_get_visible (child (page, "locked_box")));
+  kt_app_test_close (window);
+}
+
+static void
+test_signature_pad_keeps_strokes_normalised (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_stroke_free);
+  GtkWidget *pad = kt_signature_pad_new ();
+  GtkWindow *window;
+  int w, h;
+  double stroke[] = { 0, 0, 100, 50, 1e6, -40 };
+  KtStroke *drawn;
+
+  kt_signature_pad_set_strokes (KT_SIGNATURE_PAD (pad), strokes);
+  window = kt_app_test_show (pad, 440, 160, FALSE);
+  w = gtk_widget_get_width (pad);
+  h = gtk_widget_get_height (pad);
+  g_assert_cmpint (w, >, 0);
+
+  kt_signature_pad_draw_stroke (KT_SIGNATURE_PAD (pad), stroke, 3);
+  g_assert_cmpuint (strokes->len, ==, 1);
+  drawn = g_ptr_array_index (strokes, 0);
+  g_assert_cmpuint (drawn->points->len, ==, 6);
+  g_assert_cmpfloat_with_epsilon (g_array_index (drawn->points, double, 2), 100.0 / w, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_array_index (drawn->points, double, 3), 50.0 / h, 1e-9);
+  /* Strokes past the edge stay on the pad. */
+  g_assert_cmpfloat (g_array_index (drawn->points, double, 4), ==, 1.0);
+  g_assert_cmpfloat (g_array_index (drawn->points, double, 5), ==, 0.0);
+
+  /* A tap is a dot, not nothing. */
+  kt_signature_pad_draw_stroke (KT_SIGNATURE_PAD (pad), stroke + 2, 1);
+  g_assert_cmpuint (((KtStroke *) g_ptr_array_index (strokes, 1))->points->len, ==, 4);
+
+  kt_signature_pad_clear (KT_SIGNATURE_PAD (pad));
+  g_assert_cmpuint (strokes->len, ==, 0);
+  kt_app_test_close (window);
+}
+
+static void
+test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
+                                             gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page = show_plan (f, &window, 1000, 800);
+  GtkWidget *report = kt_report_page_new ();
+
+  g_assert_nonnull (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  kt_plan_page_clear (KT_PLAN_PAGE (page));
+  g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (page)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "question_row"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "remarks_row"))), ==, "");
+  g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  g_assert_cmpuint (kt_signature_pad_get_n_strokes (KT_SIGNATURE_PAD (child (page, "signature_pad"))), ==, 0);
+  g_assert_cmpuint (f->changes, ==, 0);
+  kt_app_test_close (window);
+
+  kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
+  g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), >, 0);
+  kt_report_page_clear (KT_REPORT_PAGE (report));
+  g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), ==, 0);
+  g_object_ref_sink (report);
+  g_object_unref (report);
+}
+
+static void
+sign (KtSignaturePad *pad)
+{
+  double xy[200];
+  int w = gtk_widget_get_width (GTK_WIDGET (pad));
+  int h = gtk_widget_get_height (GTK_WIDGET (pad));
+
+  /* A made-up signature: a loop and a long tail. */
+  for (int i = 0; i < 100; i++)
+    {
+      double t = i / 99.0;
+      xy[2 * i] = w * (0.12 + 0.7 * t) + 18 * sin (t * 14);
+      xy[2 * i + 1] = h * (0.55 - 0.18 * sin (t * 9)) + 10 * cos (t * 14);
+    }
+  kt_signature_pad_draw_stroke (pad, xy, 100);
+}
+
+static void
+test_plan_screenshots_and_report_preview (Fixture       *f,
+                                          gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page;
+  GtkWidget *report = kt_report_page_new ();
+  g_autoptr(KtReport) expected = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+
+  /* The preview shows every page of the report. */
+  kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
+  g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), ==, kt_report_get_n_pages (expected));
+  window = kt_app_test_show (report, 1000, 1000, FALSE);
+  g_free (kt_app_test_screenshot (GTK_WIDGET (window), "report-preview"));
+  kt_app_test_close (window);
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    return;
+
+  f->plan->agreement.form = KT_FORM_WRITTEN;
+  g_ptr_array_set_size (f->plan->agreement.signature, 0);
+  kt_conversation_find_entry (f->conversation, "relaties")->safety_flag = TRUE;
+  page = show_plan (f, &window, 1100, 1300);
+  g_free (kt_app_test_screenshot (GTK_WIDGET (window), "plan-editor"));
+  g_free (kt_app_test_screenshot (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "content")),
+                                  "plan-editor-whole"));
+  sign (KT_SIGNATURE_PAD (child (page, "signature_pad")));
+  kt_app_test_wait (100);
+  g_free (kt_app_test_screenshot (child (page, "signature_box"), "signature-pad"));
+  kt_app_test_close (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  kt_app_test_init (&argc, &argv);
+
+  g_test_add ("/plan/safety/section-is-required-when-flagged", Fixture, NULL,
+              fixture_set_up, test_plan_safety_section_is_required_when_flagged, fixture_tear_down);
+  g_test_add ("/plan/provision/tailored-requires-the-three-considerations", Fixture, NULL,
+              fixture_set_up, test_plan_tailored_provision_requires_the_three_considerations, fixture_tear_down);
+  g_test_add ("/plan/review/submitted-plan-is-read-only-until-a-new-version", Fixture, NULL,
+              fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
+  g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,
+              fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
+  g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
+              fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
+  g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,
+              fixture_set_up, test_plan_screenshots_and_report_preview, fixture_tear_down);
+
+  return g_test_run ();
+}
