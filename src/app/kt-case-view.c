@@ -132,11 +132,14 @@ on_plan_changed (KtCaseView *self)
     kt_store_autosave_plan (self->store, self->plan);
 }
 
-/* Fresh wheel and plan pages in their slots: they take no NULL documents,
- * so clearing the view (idle lock) replaces them instead. */
+/* Wheel and plan pages in their slots, made when the first case opens (so
+ * they cost nothing at startup).  They take no NULL documents, so clearing
+ * the view (idle lock) drops them and the next case gets fresh ones. */
 static void
 make_document_pages (KtCaseView *self)
 {
+  if (self->wheel_page != NULL)
+    return;
   /* The wheel lives in the conversation; the plan is its own document. */
   self->wheel_page = KT_WHEEL_PAGE (kt_wheel_page_new ());
   self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
@@ -219,6 +222,7 @@ kt_case_view_set_documents (KtCaseView     *self,
   kt_intake_page_set_case (self->intake_page, kase);
   kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
   kt_network_page_set_case (self->network_page, kase);
+  make_document_pages (self);
   kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
   kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
   refresh_header (self);
@@ -233,7 +237,13 @@ kt_case_view_clear (KtCaseView *self)
   kt_intake_page_set_case (self->intake_page, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
-  make_document_pages (self);
+  if (self->wheel_page != NULL)
+    {
+      adw_bin_set_child (self->wheel_slot, NULL);
+      adw_bin_set_child (self->plan_slot, NULL);
+      self->wheel_page = NULL;
+      self->plan_page = NULL;
+    }
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
@@ -292,6 +302,7 @@ kt_case_view_add_page (KtCaseView *self,
                        GtkWidget  *page)
 {
   AdwBin *slot = NULL;
+  GtkWidget *scroller;
 
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
@@ -302,7 +313,12 @@ kt_case_view_add_page (KtCaseView *self,
   else if (g_strcmp0 (name, "report") == 0)
     slot = self->report_slot;
   g_return_if_fail (slot != NULL);
-  adw_bin_set_child (slot, page);
+  /* A page wider than a phone scrolls sideways instead of making the whole
+   * window wider than 360 px. */
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), page);
+  adw_bin_set_child (slot, scroller);
 }
 
 void
@@ -396,7 +412,6 @@ kt_case_view_init (KtCaseView *self)
                             G_CALLBACK (kt_case_view_conversation_changed), self);
   g_signal_connect_swapped (self->conversation_page, "completed",
                             G_CALLBACK (on_conversation_completed), self);
-  make_document_pages (self);
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
                             G_CALLBACK (on_title_visible), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child",

@@ -190,9 +190,11 @@ kt_app_test_resize (GtkWindow *window,
       g_error ("The window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
              gtk_widget_get_height (GTK_WIDGET (window)), width, height);
     }
-  /* Adaptive widgets (the view switcher title) settle on a second layout. */
+  /* Adaptive widgets (the view switcher title) settle on a second layout
+   * at the same size. */
   gtk_widget_queue_resize (GTK_WIDGET (window));
   kt_app_test_iterate (300);
+  present_with_size (window, width + dw, height + dh);
 }
 
 void
