@@ -19,6 +19,8 @@
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
 #include "kt-network-page.h"
+#include "kt-plan-page.h"
+#include "kt-wheel-page.h"
 
 struct _KtCaseView
 {
@@ -44,6 +46,9 @@ struct _KtCaseView
   KtCatalogue          *catalogue;
   KtCase               *kase;
   KtConversation       *conversation;
+  KtPlan               *plan;
+  KtWheelPage          *wheel_page;
+  KtPlanPage           *plan_page;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
@@ -121,6 +126,28 @@ kt_case_view_conversation_changed (KtCaseView *self)
 }
 
 static void
+on_plan_changed (KtCaseView *self)
+{
+  if (self->plan != NULL && self->store != NULL)
+    kt_store_autosave_plan (self->store, self->plan);
+}
+
+/* Fresh wheel and plan pages in their slots: they take no NULL documents,
+ * so clearing the view (idle lock) replaces them instead. */
+static void
+make_document_pages (KtCaseView *self)
+{
+  /* The wheel lives in the conversation; the plan is its own document. */
+  self->wheel_page = KT_WHEEL_PAGE (kt_wheel_page_new ());
+  self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
+  kt_case_view_add_page (self, "wheel", GTK_WIDGET (self->wheel_page));
+  kt_case_view_add_page (self, "plan", GTK_WIDGET (self->plan_page));
+  g_signal_connect_swapped (self->wheel_page, "changed",
+                            G_CALLBACK (kt_case_view_conversation_changed), self);
+  g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
+}
+
+static void
 on_start_conversation (KtCaseView *self)
 {
   advance_phase (self, KT_PHASE_CONVERSATION);
@@ -154,9 +181,11 @@ kt_case_view_set_documents (KtCaseView     *self,
                             KtStore        *store,
                             KtCatalogue    *catalogue,
                             KtCase         *kase,
-                            KtConversation *conversation)
+                            KtConversation *conversation,
+                            KtPlan         *plan)
 {
   g_autoptr(KtConversation) fresh = NULL;
+  g_autoptr(KtPlan) fresh_plan = NULL;
 
   g_return_if_fail (KT_IS_CASE_VIEW (self));
   g_return_if_fail (kase != NULL);
@@ -168,6 +197,12 @@ kt_case_view_set_documents (KtCaseView     *self,
         fresh->date = kt_date_today ();
       conversation = fresh;
     }
+  if (plan == NULL)
+    {
+      fresh_plan = kt_plan_new ();
+      fresh_plan->case_id = g_strdup (kase->header.id);
+      plan = fresh_plan;
+    }
 
   g_set_object (&self->store, store);
   g_set_object (&self->catalogue, catalogue);
@@ -177,10 +212,15 @@ kt_case_view_set_documents (KtCaseView     *self,
   kt_conversation_ref (conversation);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   self->conversation = conversation;
+  kt_plan_ref (plan);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  self->plan = plan;
 
   kt_intake_page_set_case (self->intake_page, kase);
   kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
   kt_network_page_set_case (self->network_page, kase);
+  kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
+  kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
   refresh_header (self);
   g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
 }
@@ -193,8 +233,10 @@ kt_case_view_clear (KtCaseView *self)
   kt_intake_page_set_case (self->intake_page, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
+  make_document_pages (self);
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
   gtk_label_set_label (self->household_label, "");
   adw_view_switcher_title_set_title (self->switcher_title, "");
   adw_view_switcher_title_set_subtitle (self->switcher_title, "");
@@ -223,6 +265,12 @@ KtConversation *
 kt_case_view_get_conversation (KtCaseView *self)
 {
   return self->conversation;
+}
+
+KtPlan *
+kt_case_view_get_plan (KtCaseView *self)
+{
+  return self->plan;
 }
 
 void
@@ -291,6 +339,7 @@ kt_case_view_dispose (GObject *object)
 
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
@@ -347,6 +396,7 @@ kt_case_view_init (KtCaseView *self)
                             G_CALLBACK (kt_case_view_conversation_changed), self);
   g_signal_connect_swapped (self->conversation_page, "completed",
                             G_CALLBACK (on_conversation_completed), self);
+  make_document_pages (self);
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
                             G_CALLBACK (on_title_visible), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child",

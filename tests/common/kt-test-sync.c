@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "kt-test-sync.h"
+
 #include "kt-codec.h"
 
 const KtTestUser kt_test_sync_users[] = {
@@ -100,12 +101,21 @@ GBytes *
 kt_test_case_body (const char *id,
                    gint64      rev)
 {
-  g_autofree char *json = g_strdup_printf (
-    "{\"schema\":\"keukentafel/1\",\"kind\":\"case\",\"id\":\"%s\",\"rev\":%" G_GINT64_FORMAT ","
-    "\"created\":1764064800,\"updated\":1764064800,\"phase\":\"registered\"}", id, rev);
+  KtCase *kase = kt_case_new ();
+  GBytes *body;
 
-  return g_bytes_new (json, strlen (json));
+  g_free (kase->header.id);
+  kase->header.id = g_strdup (id);
+  kase->header.rev = rev;
+  kase->household = g_strdup ("Familie Test");
+  body = kt_case_encode (kase);
+  kt_case_unref (kase);
+  return body;
 }
+
+/* The same goal in every version of a test plan, so versions differ only
+ * where a test changes them. */
+#define TEST_GOAL_ID "0f0e0d0c-0b0a-4908-8706-050403020100"
 
 GBytes *
 kt_test_plan_body (const char *id,
@@ -113,11 +123,10 @@ kt_test_plan_body (const char *id,
                    gint64      rev,
                    const char *question)
 {
-  g_autoptr(KtPlan) plan = kt_plan_new ();
+  KtPlan *plan = kt_plan_new ();
   KtGoal *goal = kt_goal_new ();
+  GBytes *body;
 
-  /* Through the real encoder, so the body is exactly what the server keeps
-   * and two devices writing the same fields produce the same document. */
   g_free (plan->header.id);
   plan->header.id = g_strdup (id);
   plan->header.rev = rev;
@@ -125,12 +134,15 @@ kt_test_plan_body (const char *id,
   plan->header.updated = 1764064800 + rev;
   plan->case_id = g_strdup (case_id);
   plan->question = g_strdup (question);
-  plan->review = KT_REVIEW_SUBMITTED;
   g_free (goal->id);
-  goal->id = g_strdup ("7f3c2a10-0000-4000-8000-000000000001");
+  goal->id = g_strdup (TEST_GOAL_ID);
   goal->title = g_strdup ("Rust in de administratie");
   g_ptr_array_add (plan->goals, goal);
-  return kt_plan_encode (plan);
+  plan->review = KT_REVIEW_SUBMITTED;
+  plan->submitted_at = 1764064800;
+  body = kt_plan_encode (plan);
+  kt_plan_unref (plan);
+  return body;
 }
 
 static char *
