@@ -22,6 +22,7 @@
 #include "kt-case-view.h"
 #include "kt-case-view-private.h"
 #include "kt-intake-page-private.h"
+#include "kt-plan-pages.h"
 #include "kt-store.h"
 
 #define MIN_PASSPHRASE_LENGTH 8
@@ -832,6 +833,8 @@ kt_window_init (KtWindow *self)
 
   self->started = g_get_monotonic_time ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The Wheel, Plan and Report pages fill the case view's slots. */
+  kt_plan_pages_attach (self->case_view);
 
   self->cancellable = g_cancellable_new ();
   self->bench_marker_pending = g_getenv ("KT_BENCH_FIRST_FRAME") != NULL;

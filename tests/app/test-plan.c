@@ -6,11 +6,14 @@
 
 #include "kt-core.h"
 #include "kt-plan-page.h"
+#include "kt-plan-pages.h"
+#include "kt-case-view.h"
+#include "kt-wheel-page.h"
 #include "kt-report-page.h"
 #include "kt-signature-pad.h"
 #include "kt-report.h"
 #include <math.h>
-#include "kt-app-test-util.h"
+#include "kt-app-test.h"
 #include "kt-test-household.h"
 
 typedef struct {
@@ -160,11 +163,11 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_assert_true (gtk_widget_activate_action (page, "plan.add-provision", NULL));
   g_assert_cmpuint (f->plan->provisions->len, ==, 1);
   provision = g_ptr_array_index (f->plan->provisions, 0);
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Name")), "Huishoudelijke hulp");
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Name"), 0), "Huishoudelijke hulp");
   g_assert_cmpstr (provision->name, ==, "Huishoudelijke hulp");
 
   /* A general provision needs no considerations; the questions stay hidden. */
-  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"));
+  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"), 0);
   g_assert_nonnull (acceptable);
   g_assert_false (gtk_widget_get_visible (acceptable));
 
@@ -177,12 +180,12 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_clear_error (&error);
 
   type_into (acceptable, "Ja, zij wil hulp van buiten");
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?")),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?"), 0),
              "Twee uur per week, gelijk aan het standaardaanbod");
   g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
   g_clear_error (&error);
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?")),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?"), 0),
              "Ans doet de boodschappen");
 
   g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
@@ -284,12 +287,12 @@ test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
   GtkWidget *page = show_plan (f, &window, 1000, 800);
   GtkWidget *report = kt_report_page_new ();
 
-  g_assert_nonnull (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  g_assert_nonnull (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal"), 0));
   kt_plan_page_clear (KT_PLAN_PAGE (page));
   g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (page)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "question_row"))), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "remarks_row"))), ==, "");
-  g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal"), 0));
   g_assert_cmpuint (kt_signature_pad_get_n_strokes (KT_SIGNATURE_PAD (child (page, "signature_pad"))), ==, 0);
   g_assert_cmpuint (f->changes, ==, 0);
   kt_app_test_close (window);
@@ -300,6 +303,47 @@ test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
   g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), ==, 0);
   g_object_ref_sink (report);
   g_object_unref (report);
+}
+
+static void
+test_plan_pages_follow_the_open_case (Fixture       *f,
+                                      gconstpointer  data)
+{
+  GtkWidget *view = kt_case_view_new ();
+  g_autoptr(KtConversation) fresh = kt_catalogue_new_conversation (f->catalogue, f->kase->header.id);
+  GtkWindow *window;
+  GtkWidget *plan_page, *wheel_page;
+  KtPlan *plan;
+
+  kt_plan_pages_attach (KT_CASE_VIEW (view));
+  kt_case_view_set_documents (KT_CASE_VIEW (view), NULL, f->catalogue, f->kase, fresh);
+  window = kt_app_test_show (view, 1280, 800, FALSE);
+
+  /* Without a plan yet, a new draft starts from the request's question. */
+  kt_case_view_set_visible_page (KT_CASE_VIEW (view), "plan");
+  kt_app_test_iterate (100);
+  plan_page = gtk_widget_get_ancestor (kt_app_test_find_row (view, g_dgettext (GETTEXT_PACKAGE, "What do you want to change?"), 0),
+                                       KT_TYPE_PLAN_PAGE);
+  g_assert_nonnull (plan_page);
+  plan = kt_plan_page_get_plan (KT_PLAN_PAGE (plan_page));
+  g_assert_nonnull (plan);
+  g_assert_cmpstr (plan->case_id, ==, f->kase->header.id);
+  g_assert_cmpstr (plan->question, ==, f->kase->request.question);
+  g_assert_cmpuint (plan->goals->len, ==, 0);
+
+  /* The wheel page edits the view's own conversation. */
+  kt_case_view_set_visible_page (KT_CASE_VIEW (view), "wheel");
+  kt_app_test_iterate (100);
+  wheel_page = gtk_widget_get_ancestor (kt_app_test_find_row (view, kt_catalogue_segment_name (f->catalogue, KT_SEGMENT_WERK), 0),
+                                        KT_TYPE_WHEEL_PAGE);
+  g_assert_nonnull (wheel_page);
+  adw_combo_row_set_selected (kt_wheel_page_get_level_row (KT_WHEEL_PAGE (wheel_page), KT_SEGMENT_WERK, FALSE), 3);
+  g_assert_cmpint (kt_case_view_get_conversation (KT_CASE_VIEW (view))->wheel[KT_SEGMENT_WERK].current, ==, 2);
+
+  /* Clearing the view (an idle lock) leaves nothing on the pages. */
+  kt_case_view_clear (KT_CASE_VIEW (view));
+  g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (plan_page)));
+  kt_app_test_close (window);
 }
 
 static void
@@ -332,7 +376,7 @@ test_plan_screenshots_and_report_preview (Fixture       *f,
   kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
   g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), ==, kt_report_get_n_pages (expected));
   window = kt_app_test_show (report, 1000, 1000, FALSE);
-  g_free (kt_app_test_screenshot (GTK_WIDGET (window), "report-preview"));
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (window), "report-preview"));
   kt_app_test_close (window);
 
   if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
@@ -342,12 +386,12 @@ test_plan_screenshots_and_report_preview (Fixture       *f,
   g_ptr_array_set_size (f->plan->agreement.signature, 0);
   kt_conversation_find_entry (f->conversation, "relaties")->safety_flag = TRUE;
   page = show_plan (f, &window, 1100, 1300);
-  g_free (kt_app_test_screenshot (GTK_WIDGET (window), "plan-editor"));
-  g_free (kt_app_test_screenshot (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "content")),
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (window), "plan-editor"));
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "content")),
                                   "plan-editor-whole"));
   sign (KT_SIGNATURE_PAD (child (page, "signature_pad")));
-  kt_app_test_wait (100);
-  g_free (kt_app_test_screenshot (child (page, "signature_box"), "signature-pad"));
+  kt_app_test_iterate (100);
+  g_free (kt_app_test_screenshot_widget (child (page, "signature_box"), "signature-pad"));
   kt_app_test_close (window);
 }
 
@@ -364,6 +408,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
   g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
+  g_test_add ("/plan/case-view/pages-follow-the-open-case", Fixture, NULL,
+              fixture_set_up, test_plan_pages_follow_the_open_case, fixture_tear_down);
   g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
               fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
   g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,
