@@ -766,6 +766,12 @@ kt_window_get_passphrase_row (KtWindow *self,
   return confirm ? GTK_EDITABLE (self->confirm_row) : self->passphrase_row;
 }
 
+KtSyncClient *
+kt_window_get_sync_client (KtWindow *self)
+{
+  return self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
+}
+
 /* Set-up */
 
 static void
