@@ -21,6 +21,7 @@
 #include "kt-network-page.h"
 #include "kt-plan-page.h"
 #include "kt-wheel-page.h"
+#include "kt-sync-status-widget.h"
 
 struct _KtCaseView
 {
@@ -34,6 +35,7 @@ struct _KtCaseView
   GtkWidget            *safety_image;
   GtkLabel             *phase_label;
   GtkLabel             *deadline_label;
+  KtSyncStatusWidget   *sync_status;
   AdwViewStack         *view_stack;
   KtIntakePage         *intake_page;
   KtConversationPage   *conversation_page;
@@ -322,6 +324,14 @@ kt_case_view_add_page (KtCaseView *self,
 }
 
 void
+kt_case_view_set_sync_client (KtCaseView   *self,
+                              KtSyncClient *client)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+  kt_sync_status_widget_set_client (self->sync_status, client);
+}
+
+void
 kt_case_view_set_show_back (KtCaseView *self,
                             gboolean    show_back)
 {
@@ -369,6 +379,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_case_view_dispose;
+  g_type_ensure (KT_TYPE_SYNC_STATUS_WIDGET);
 
   /* The case was edited and saved: the case list shows the new summary. */
   signals[CASE_CHANGED] = g_signal_new ("case-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -395,6 +406,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, network_page);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, wheel_slot);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, plan_slot);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, sync_status);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

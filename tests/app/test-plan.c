@@ -316,7 +316,7 @@ test_plan_pages_follow_the_open_case (Fixture       *f,
   KtPlan *plan;
 
   kt_plan_pages_attach (KT_CASE_VIEW (view));
-  kt_case_view_set_documents (KT_CASE_VIEW (view), NULL, f->catalogue, f->kase, fresh);
+  kt_case_view_set_documents (KT_CASE_VIEW (view), NULL, f->catalogue, f->kase, fresh, NULL);
   window = kt_app_test_show (view, 1280, 800, FALSE);
 
   /* Without a plan yet, a new draft starts from the request's question. */
