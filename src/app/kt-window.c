@@ -1,31 +1,622 @@
 /* kt-window.c: the main window, the case list beside the open case
  *
+ * The store opens asynchronously while a spinner shows; when the keyring
+ * cannot give the key, a calm page asks for the passphrase (or to choose
+ * one).  The idle lock takes every client detail off the screen and out of
+ * the widgets until the user unlocks.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-window"
 
 #include "config.h"
 
+#include <stdio.h>
 #include <glib/gi18n.h>
 
 #include "kt-window.h"
+#include "kt-window-private.h"
+#include "kt-app-util.h"
+#include "kt-case-item.h"
+#include "kt-case-row.h"
+#include "kt-case-view.h"
+#include "kt-case-view-private.h"
+#include "kt-intake-page-private.h"
+#include "kt-store.h"
+
+#define MIN_PASSPHRASE_LENGTH 8
+
+typedef enum {
+  LOCK_CREATE,          /* no keyring and no store yet: choose a passphrase */
+  LOCK_OPEN,            /* no keyring for an existing store: enter it */
+  LOCK_IDLE,            /* the idle lock of an open store */
+} LockMode;
 
 struct _KtWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwStatusPage        *lock_status;
+  GtkWidget            *passphrase_group;
+  GtkEditable          *passphrase_row;
+  GtkWidget            *confirm_row;
+  GtkLabel             *lock_error_label;
+  GtkWidget            *keyring_button;
   AdwLeaflet           *leaflet;
   GtkSearchEntry       *search_entry;
-  GtkListBox           *case_list;
   GtkStack             *sidebar_stack;
+  GtkListView          *case_list;
+  GtkStack             *content_stack;
+  KtCaseView           *case_view;
+
+  GListStore           *cases;
+  GtkFilterListModel   *filtered;
+  GtkStringFilter      *filter;
+  GtkSorter            *sorter;
+  GtkSingleSelection   *selection;
+
+  KtStore              *store;
+  KtCatalogue          *catalogue;
+  GCancellable         *cancellable;
+  LockMode              lock_mode;
+  gboolean              ready;
+  gboolean              filling;
+  gboolean              force_close;
+  gboolean              bench_marker_pending;
+  gint64                started;
+  gulong                after_paint_id;
+  char                 *reopen_id;     /* the case open when the idle lock came */
+  char                 *reopen_page;
 };
 
 G_DEFINE_FINAL_TYPE (KtWindow, kt_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void load_cases (KtWindow *self);
+static void attach_store (KtWindow *self, KtApplication *app);
+
 KtWindow *
 kt_window_new (KtApplication *application)
 {
-  return g_object_new (KT_TYPE_WINDOW, "application", application, NULL);
+  KtWindow *self = g_object_new (KT_TYPE_WINDOW, "application", application, NULL);
+
+  attach_store (self, application);
+  return self;
+}
+
+static void
+toast (KtWindow   *self,
+       const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* The lock page */
+
+static void
+show_lock_page (KtWindow   *self,
+                LockMode    mode,
+                const char *message)
+{
+  self->lock_mode = mode;
+  switch (mode)
+    {
+    case LOCK_CREATE:
+      adw_status_page_set_title (self->lock_status, _("Choose a Passphrase"));
+      break;
+    case LOCK_OPEN:
+      adw_status_page_set_title (self->lock_status, _("Enter Your Passphrase"));
+      break;
+    case LOCK_IDLE:
+    default:
+      adw_status_page_set_title (self->lock_status, _("Keukentafel Is Locked"));
+      break;
+    }
+  adw_status_page_set_description (self->lock_status, message);
+  gtk_widget_set_visible (self->passphrase_group,
+                          mode != LOCK_IDLE || kt_store_get_key_source (self->store) == KT_KEY_SOURCE_PASSPHRASE);
+  gtk_widget_set_visible (self->confirm_row, mode == LOCK_CREATE);
+  gtk_widget_set_visible (self->keyring_button, mode != LOCK_IDLE);
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+  gtk_editable_set_text (self->passphrase_row, "");
+  gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
+  gtk_stack_set_visible_child_name (self->main_stack, "lock");
+  if (gtk_widget_get_visible (self->passphrase_group))
+    gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+}
+
+static void
+show_lock_error (KtWindow   *self,
+                 const char *message)
+{
+  gtk_label_set_label (self->lock_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->main_stack), TRUE);
+}
+
+/* The case list */
+
+static void
+first_frame_painted (GdkFrameClock *clock,
+                     KtWindow      *self)
+{
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  g_print ("KT_FIRST_FRAME %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+}
+
+/* With $KT_BENCH_FIRST_FRAME set, prints a marker once the case list has
+ * been drawn for the first time (bench/bench-startup reads it). */
+static void
+arm_bench_marker (KtWindow *self)
+{
+  GdkFrameClock *clock;
+
+  if (!self->bench_marker_pending)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL)
+    return;
+  self->bench_marker_pending = FALSE;
+  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_painted), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->case_list));
+}
+
+static void
+update_sidebar (KtWindow *self)
+{
+  const char *page = "list";
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->cases)) == 0)
+    page = "empty";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+    page = "no-match";
+  gtk_stack_set_visible_child_name (self->sidebar_stack, page);
+}
+
+static KtCaseItem *
+find_item (KtWindow   *self,
+           const char *id,
+           guint      *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+
+      if (g_strcmp0 (kt_case_item_get_id (item), id) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return item;
+        }
+    }
+  return NULL;
+}
+
+static void
+select_in_list (KtWindow   *self,
+                const char *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  self->filling = TRUE;
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+
+      if (g_strcmp0 (kt_case_item_get_id (item), id) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          break;
+        }
+    }
+  self->filling = FALSE;
+}
+
+/* Opens the case with @id: the case and its latest conversation are
+ * decrypted from the store. */
+static gboolean
+open_case (KtWindow   *self,
+           const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) plan_ids = NULL;
+  KtCase *current = kt_case_view_get_case (self->case_view);
+
+  if (current != NULL && g_strcmp0 (current->header.id, id) == 0)
+    return TRUE;
+
+  kase = kt_store_load_case (self->store, id, &error);
+  if (kase == NULL)
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+  ids = kt_store_list_ids_for_case (self->store, KT_KIND_CONVERSATION, id, &error);
+  if (ids != NULL && ids->len > 0)
+    conversation = kt_store_load_conversation (self->store, g_ptr_array_index (ids, ids->len - 1), &error);
+  if (error == NULL)
+    plan_ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, id, &error);
+  if (plan_ids != NULL && plan_ids->len > 0)
+    plan = kt_store_load_plan (self->store, g_ptr_array_index (plan_ids, plan_ids->len - 1), &error);
+  if (error != NULL)
+    toast (self, error->message);
+
+  /* Whatever the previous case still had pending goes to disk now. */
+  kt_store_flush_async (self->store, NULL, NULL, NULL);
+  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, conversation, plan);
+  gtk_stack_set_visible_child_name (self->content_stack, "case");
+  select_in_list (self, id);
+  return TRUE;
+}
+
+static void
+on_selection_changed (KtWindow *self)
+{
+  KtCaseItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->filling || item == NULL)
+    return;
+  if (open_case (self, kt_case_item_get_id (item)))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_case_activated (KtWindow *self,
+                   guint     position)
+{
+  g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (item != NULL && open_case (self, kt_case_item_get_id (item)))
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
+
+static void
+on_case_changed (KtWindow *self)
+{
+  KtCase *kase = kt_case_view_get_case (self->case_view);
+  KtCaseItem *item;
+
+  if (kase == NULL)
+    return;
+  item = find_item (self, kase->header.id, NULL);
+  if (item == NULL)
+    return;
+  kt_case_item_update (item, kase);
+  /* The name and the deadline may have moved the row or its match. */
+  gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_search_changed (KtWindow *self)
+{
+  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+on_search_activate (KtWindow *self)
+{
+  g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), 0);
+
+  if (item != NULL && open_case (self, kt_case_item_get_id (item)))
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item)
+{
+  gtk_list_item_set_child (list_item, kt_case_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item)
+{
+  kt_case_row_set_item (KT_CASE_ROW (gtk_list_item_get_child (list_item)),
+                        gtk_list_item_get_item (list_item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item)
+{
+  kt_case_row_set_item (KT_CASE_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+/* Nearest deadline first; cases without one last, by name. */
+static int
+compare_cases (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  KtCaseItem *ia = (KtCaseItem *) a;
+  KtCaseItem *ib = (KtCaseItem *) b;
+  const char *da = kt_case_item_get_deadline (ia);
+  const char *db = kt_case_item_get_deadline (ib);
+
+  if (da == NULL && db != NULL)
+    return 1;
+  if (da != NULL && db == NULL)
+    return -1;
+  if (g_strcmp0 (da, db) != 0)
+    return g_strcmp0 (da, db);
+  return g_strcmp0 (kt_case_item_get_household (ia), kt_case_item_get_household (ib));
+}
+
+static void
+on_cases_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  KtWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) summaries = kt_store_list_cases_finish (KT_STORE (source), result, &error);
+  g_autoptr(GPtrArray) items = NULL;
+
+  if (summaries == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      toast (self, error->message);
+      summaries = g_ptr_array_new ();
+    }
+
+  items = g_ptr_array_new_full (summaries->len, g_object_unref);
+  for (guint i = 0; i < summaries->len; i++)
+    g_ptr_array_add (items, kt_case_item_new_from_summary (g_ptr_array_index (summaries, i)));
+  g_list_store_splice (self->cases, 0, g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
+                       items->pdata, items->len);
+
+  g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms", summaries->len,
+           (g_get_monotonic_time () - self->started) / 1000);
+  self->ready = TRUE;
+  update_sidebar (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  arm_bench_marker (self);
+
+  if (self->reopen_id != NULL)
+    {
+      g_autofree char *id = g_steal_pointer (&self->reopen_id);
+      g_autofree char *page = g_steal_pointer (&self->reopen_page);
+
+      if (open_case (self, id) && page != NULL)
+        kt_case_view_set_visible_page (self->case_view, page);
+    }
+}
+
+static void
+load_cases (KtWindow *self)
+{
+  kt_store_list_cases_async (self->store, self->cancellable, on_cases_listed, self);
+}
+
+/* The store */
+
+static void
+on_store_locked (KtWindow *self)
+{
+  KtCase *kase = kt_case_view_get_case (self->case_view);
+
+  /* The store saved every draft before it locked; now the client data
+   * leaves the screen and the widgets. */
+  g_clear_pointer (&self->reopen_id, g_free);
+  g_clear_pointer (&self->reopen_page, g_free);
+  if (kase != NULL)
+    {
+      self->reopen_id = g_strdup (kase->header.id);
+      self->reopen_page = g_strdup (kt_case_view_get_visible_page (self->case_view));
+    }
+  kt_case_view_clear (self->case_view);
+  self->filling = TRUE;
+  g_list_store_remove_all (self->cases);
+  self->filling = FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  self->ready = FALSE;
+  show_lock_page (self, LOCK_IDLE, _("Your work was saved. Unlock to go on."));
+}
+
+static void
+on_save_failed (KtWindow *self)
+{
+  toast (self, _("A change could not be saved yet. Keukentafel keeps it and tries again."));
+}
+
+static void
+store_opened (KtWindow *self)
+{
+  g_signal_connect_object (self->store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "save-failed", G_CALLBACK (on_save_failed), self, G_CONNECT_SWAPPED);
+  kt_store_set_idle_timeout (self->store, kt_app_get_idle_minutes () * 60);
+  load_cases (self);
+}
+
+static gboolean
+needs_passphrase (const GError *error)
+{
+  return g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE) ||
+         g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING) ||
+         g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+}
+
+static void store_open_done (KtWindow *self, GError *error);
+
+static void
+on_store_open (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  kt_store_open_finish (KT_STORE (source), result, &error);
+  store_open_done (user_data, error);
+}
+
+/* The application's first opening of the store, started before GTK. */
+static void
+on_first_open (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  kt_application_wait_store_finish (KT_APPLICATION (source), result, &error);
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    store_open_done (self, error);
+}
+
+static void
+store_open_done (KtWindow *self,
+                 GError   *error)
+{
+  if (error == NULL)
+    {
+      g_debug ("Store open after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - self->started) / 1000);
+      store_opened (self);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (gtk_stack_get_visible_child_name (self->main_stack) != NULL &&
+      g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "lock") &&
+      !needs_passphrase (error))
+    {
+      /* A wrong passphrase, or too many tries: say so on the same page. */
+      show_lock_error (self, error->message);
+      return;
+    }
+  show_lock_page (self, kt_store_exists (self->store) ? LOCK_OPEN : LOCK_CREATE, error->message);
+}
+
+static void
+open_store (KtWindow    *self,
+            KtKeySource  source,
+            const char  *passphrase)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->main_stack), source == KT_KEY_SOURCE_KEYRING);
+  kt_store_open_async (self->store, source, passphrase, self->cancellable, on_store_open, self);
+}
+
+static void
+unlock_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+  const char *passphrase = gtk_editable_get_text (self->passphrase_row);
+  g_autoptr(GError) error = NULL;
+
+  if (self->lock_mode == LOCK_IDLE)
+    {
+      if (!kt_store_unlock_sync (self->store, passphrase, NULL, &error))
+        {
+          show_lock_error (self, error->message);
+          return;
+        }
+      gtk_editable_set_text (self->passphrase_row, "");
+      gtk_stack_set_visible_child_name (self->main_stack, "loading");
+      load_cases (self);
+      return;
+    }
+
+  if (g_utf8_strlen (passphrase, -1) < MIN_PASSPHRASE_LENGTH)
+    {
+      g_autofree char *message = g_strdup_printf (ngettext ("Use at least %d character.",
+                                                            "Use at least %d characters.",
+                                                            MIN_PASSPHRASE_LENGTH),
+                                                  MIN_PASSPHRASE_LENGTH);
+      show_lock_error (self, message);
+      return;
+    }
+  if (self->lock_mode == LOCK_CREATE &&
+      g_strcmp0 (passphrase, gtk_editable_get_text (GTK_EDITABLE (self->confirm_row))) != 0)
+    {
+      show_lock_error (self, _("The two passphrases are not the same."));
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+  open_store (self, KT_KEY_SOURCE_PASSPHRASE, passphrase);
+}
+
+static void
+on_passphrase_activated (KtWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.unlock", NULL);
+}
+
+static void
+use_keyring_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  open_store (self, KT_KEY_SOURCE_KEYRING, NULL);
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  if (self->ready)
+    kt_store_lock (self->store);
+}
+
+/* Cases */
+
+static void
+new_case_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(KtCaseItem) item = NULL;
+  KtCaseSummary summary = { 0 };
+  int conversation_days, own_plan_days;
+
+  if (!self->ready)
+    return;
+
+  kase = kt_case_new ();
+  kase->phase = KT_PHASE_REGISTERED;
+  g_free (kase->request.date);
+  kase->request.date = kt_date_today ();
+  kt_app_get_periods (&conversation_days, &own_plan_days);
+  kt_case_compute_deadlines (kase, conversation_days, own_plan_days);
+  kt_store_autosave_case (self->store, kase);
+
+  summary.id = kase->header.id;
+  summary.phase = kase->phase;
+  summary.next_deadline = (char *) kt_case_next_deadline (kase);
+  item = kt_case_item_new_from_summary (&summary);
+  g_list_store_insert (self->cases, 0, item);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  update_sidebar (self);
+
+  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, NULL, NULL);
+  kt_case_view_set_visible_page (self->case_view, "intake");
+  gtk_stack_set_visible_child_name (self->content_stack, "case");
+  select_in_list (self, kase->header.id);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  gtk_widget_grab_focus (GTK_WIDGET (kt_intake_page_get_own_strength_field (
+                                       kt_case_view_get_intake_page (self->case_view))));
 }
 
 static void
@@ -35,25 +626,261 @@ search_action (GtkWidget  *widget,
 {
   KtWindow *self = KT_WINDOW (widget);
 
+  adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_parent (GTK_WIDGET (self->sidebar_stack)));
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  if (kt_case_view_get_case (self->case_view) == NULL)
+    return;
+  kt_case_view_set_visible_page (self->case_view, g_variant_get_string (parameter, NULL));
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
+
+static void
+on_folded (KtWindow *self)
+{
+  kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+}
+
+/* Idle timer: any key or click counts as use. */
+static gboolean
+on_key_pressed (KtWindow *self)
+{
+  if (self->ready)
+    kt_store_touch (self->store);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_pressed (KtWindow *self)
+{
+  if (self->ready)
+    kt_store_touch (self->store);
+}
+
+/* Closing: every draft is written before the window goes. */
+
+static void
+on_close_anyway (AdwMessageDialog *dialog,
+                 const char       *response,
+                 KtWindow         *self)
+{
+  if (g_strcmp0 (response, "quit") != 0)
+    return;
+  self->force_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+kt_window_close_request (GtkWindow *window)
+{
+  KtWindow *self = KT_WINDOW (window);
+  g_autoptr(GError) error = NULL;
+
+  if (self->ready && !self->force_close && !kt_store_flush (self->store, &error))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (window, _("Not Everything Is Saved"), error->message);
+
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "stay", _("_Keep Keukentafel Open"),
+                                        "quit", _("_Quit Anyway"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "quit",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
+      g_signal_connect (dialog, "response", G_CALLBACK (on_close_anyway), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+  g_cancellable_cancel (self->cancellable);
+  return GTK_WINDOW_CLASS (kt_window_parent_class)->close_request (window);
+}
+
+/* Private accessors (kt-window-private.h) */
+
+KtStore *
+kt_window_get_store (KtWindow *self)
+{
+  return self->store;
+}
+
+gboolean
+kt_window_is_ready (KtWindow *self)
+{
+  return self->ready;
+}
+
+const char *
+kt_window_get_page (KtWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+KtCaseView *
+kt_window_get_case_view (KtWindow *self)
+{
+  return self->case_view;
+}
+
+GListModel *
+kt_window_get_case_model (KtWindow *self)
+{
+  return G_LIST_MODEL (self->selection);
+}
+
+GtkEditable *
+kt_window_get_search_entry (KtWindow *self)
+{
+  return GTK_EDITABLE (self->search_entry);
+}
+
+GtkEditable *
+kt_window_get_passphrase_row (KtWindow *self,
+                              gboolean  confirm)
+{
+  return confirm ? GTK_EDITABLE (self->confirm_row) : self->passphrase_row;
+}
+
+/* Set-up */
+
+static void
+kt_window_dispose (GObject *object)
+{
+  KtWindow *self = KT_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->case_view != NULL)
+    kt_case_view_clear (self->case_view);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->cases);
+  g_clear_object (&self->store);
+  g_clear_object (&self->catalogue);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->reopen_id, g_free);
+  g_clear_pointer (&self->reopen_page, g_free);
+  G_OBJECT_CLASS (kt_window_parent_class)->dispose (object);
 }
 
 static void
 kt_window_class_init (KtWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->dispose = kt_window_dispose;
+  window_class->close_request = kt_window_close_request;
+
+  g_type_ensure (KT_TYPE_CASE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, lock_status);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, passphrase_group);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, passphrase_row);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, confirm_row);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, lock_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, keyring_button);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, KtWindow, case_list);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, case_list);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, case_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_case_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_case_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_passphrase_activated);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.new-case", NULL, new_case_action);
+  gtk_widget_class_install_action (widget_class, "win.show-list", NULL, show_list_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_action);
+  gtk_widget_class_install_action (widget_class, "win.use-keyring", NULL, use_keyring_action);
+
 }
 
 static void
 kt_window_init (KtWindow *self)
 {
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkSortListModel) sorted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *override = kt_app_get_catalogue_override ();
+  GtkEventController *keys;
+  GtkGesture *clicks;
+
+  self->started = g_get_monotonic_time ();
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->bench_marker_pending = g_getenv ("KT_BENCH_FIRST_FRAME") != NULL;
+
+  /* The case list: store → sorted → filtered by name → single selection. */
+  self->cases = g_list_store_new (KT_TYPE_CASE_ITEM);
+  self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cases, NULL, NULL));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->cases)), self->sorter);
+  self->filter = gtk_string_filter_new (gtk_property_expression_new (KT_TYPE_CASE_ITEM, NULL, "household"));
+  gtk_string_filter_set_ignore_case (self->filter, TRUE);
+  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_steal_pointer (&sorted)), GTK_FILTER (self->filter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_sidebar), self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->case_list, factory);
+  gtk_list_view_set_model (self->case_list, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  clicks = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (clicks), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (clicks, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (clicks));
+
+  self->catalogue = kt_catalogue_new_default (override, &error);
+  if (error != NULL)
+    toast (self, error->message);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+}
+
+static void
+attach_store (KtWindow      *self,
+              KtApplication *app)
+{
+  /* The application started opening the store (keyring first) before GTK
+   * was set up; the case list follows as soon as that is done. */
+  self->store = g_object_ref (kt_application_get_store (app));
+  kt_application_wait_store_async (app, on_first_open, g_object_ref (self));
 }

@@ -14,6 +14,8 @@
 
 #include "kt-sync-client.h"
 
+#include "kt-codec.h"
+
 /* Entries loaded from the outbox at a time; a round resumes after the last
  * confirmed one, so a large backlog never starts over. */
 #define PUSH_CHUNK 64
@@ -862,6 +864,18 @@ kt_sync_client_sign_out_finish (KtSyncClient  *self,
 
 /* Sharing */
 
+/* Only documents the core decoder accepts go into the outbox. */
+static gboolean
+check_document (GBytes  *body,
+                GError **error)
+{
+  KtDocument doc = { 0 };
+  gboolean ok = kt_document_decode (body, &doc, error);
+
+  kt_document_clear (&doc);
+  return ok;
+}
+
 gboolean
 kt_sync_client_share (KtSyncClient  *self,
                       GBytes        *body,
@@ -872,6 +886,8 @@ kt_sync_client_share (KtSyncClient  *self,
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (self->outbox != NULL, FALSE);
 
+  if (!check_document (body, error))
+    return FALSE;
   record = kt_sync_record_new_for_body (body, error);
   if (record == NULL || !kt_outbox_add (self->outbox, record, error))
     return FALSE;
@@ -1415,7 +1431,8 @@ kt_sync_client_resolve_conflict (KtSyncClient  *self,
       if (!g_str_equal (conflict->id, id))
         continue;
       merged = kt_sync_conflict_merge (conflict, choices, error);
-      if (merged == NULL || !kt_outbox_resolve_conflict (self->outbox, merged, error))
+      if (merged == NULL || !check_document (merged->body, error) ||
+          !kt_outbox_resolve_conflict (self->outbox, merged, error))
         return FALSE;
       /* The resolved version is the local copy from now on. */
       g_signal_emit (self, signals[RECORD_RECEIVED], 0, merged);

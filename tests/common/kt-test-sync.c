@@ -11,6 +11,8 @@
 
 #include "kt-test-sync.h"
 
+#include "kt-codec.h"
+
 const KtTestUser kt_test_sync_users[] = {
   { "coach1", KT_TEST_PASSWORD, "wijkcoach", "noord", "Coach Een" },
   { "intake1", KT_TEST_PASSWORD, "intaker", "noord", "Intaker Een" },
@@ -99,12 +101,21 @@ GBytes *
 kt_test_case_body (const char *id,
                    gint64      rev)
 {
-  g_autofree char *json = g_strdup_printf (
-    "{\"schema\":\"keukentafel/1\",\"kind\":\"case\",\"id\":\"%s\",\"rev\":%" G_GINT64_FORMAT ","
-    "\"created\":1764064800,\"updated\":1764064800,\"phase\":\"registered\"}", id, rev);
+  KtCase *kase = kt_case_new ();
+  GBytes *body;
 
-  return g_bytes_new (json, strlen (json));
+  g_free (kase->header.id);
+  kase->header.id = g_strdup (id);
+  kase->header.rev = rev;
+  kase->household = g_strdup ("Familie Test");
+  body = kt_case_encode (kase);
+  kt_case_unref (kase);
+  return body;
 }
+
+/* The same goal in every version of a test plan, so versions differ only
+ * where a test changes them. */
+#define TEST_GOAL_ID "0f0e0d0c-0b0a-4908-8706-050403020100"
 
 GBytes *
 kt_test_plan_body (const char *id,
@@ -112,47 +123,26 @@ kt_test_plan_body (const char *id,
                    gint64      rev,
                    const char *question)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize len = 0;
-  char *text;
+  KtPlan *plan = kt_plan_new ();
+  KtGoal *goal = kt_goal_new ();
+  GBytes *body;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "schema");
-  json_builder_add_string_value (builder, "keukentafel/1");
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, "plan");
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-  json_builder_set_member_name (builder, "rev");
-  json_builder_add_int_value (builder, rev);
-  json_builder_set_member_name (builder, "case_id");
-  json_builder_add_string_value (builder, case_id);
-  json_builder_set_member_name (builder, "created");
-  json_builder_add_int_value (builder, 1764064800);
-  json_builder_set_member_name (builder, "updated");
-  json_builder_add_int_value (builder, 1764064800 + rev);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "question");
-  json_builder_add_string_value (builder, question);
-  json_builder_set_member_name (builder, "review");
-  json_builder_add_string_value (builder, "submitted");
-  json_builder_set_member_name (builder, "goals");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "goal-1");
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, "Rust in de administratie");
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (text, len);
+  g_free (plan->header.id);
+  plan->header.id = g_strdup (id);
+  plan->header.rev = rev;
+  plan->header.created = 1764064800;
+  plan->header.updated = 1764064800 + rev;
+  plan->case_id = g_strdup (case_id);
+  plan->question = g_strdup (question);
+  g_free (goal->id);
+  goal->id = g_strdup (TEST_GOAL_ID);
+  goal->title = g_strdup ("Rust in de administratie");
+  g_ptr_array_add (plan->goals, goal);
+  plan->review = KT_REVIEW_SUBMITTED;
+  plan->submitted_at = 1764064800;
+  body = kt_plan_encode (plan);
+  kt_plan_unref (plan);
+  return body;
 }
 
 static char *

@@ -1,0 +1,305 @@
+/* bench-startup.c: time from exec to the first drawn case list
+ *
+ * Fills a store with 1,000 cases, then starts keukentafel on it again and
+ * again and times exec → the first frame of the case list (the app prints
+ * KT_FIRST_FRAME from its frame clock's ::after-paint when
+ * $KT_BENCH_FIRST_FRAME is set).  In the same run it starts GNOME Text
+ * Editor on an empty document and times exec → its window being mapped: an
+ * X MapNotify on the root window for a toplevel whose _NET_WM_PID is the
+ * child's pid.  Mapping comes before the first paint, so the comparison
+ * favours the text editor.  Our own map time is measured the same way and
+ * printed too.  Runs alternate between the two programs so that caches and
+ * load affect both alike.
+ *
+ * Run it inside Xvfb with a session bus and keyring: bench/run-bench-startup.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "bench-startup"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <X11/Xlib.h>
+#include <X11/Xatom.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+
+#include "kt-core.h"
+#include "kt-store.h"
+
+#define N_CASES_DEFAULT 1000
+#define N_RUNS_DEFAULT  9
+#define TIMEOUT_US      (30 * G_USEC_PER_SEC)
+
+static const char *surnames[] = {
+  "Jansen", "de Vries", "Yilmaz", "Bakker", "Visser", "Smit", "El Amrani", "Meijer",
+  "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Kaya",
+};
+
+static void
+fill_store (const char *path,
+            guint       n_cases)
+{
+  g_autoptr(KtStore) store = kt_store_new (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = kt_date_today ();
+
+  if (!kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error))
+    g_error ("Cannot open the bench store: %s", error->message);
+  for (guint i = 0; i < n_cases; i++)
+    {
+      g_autoptr(KtCase) kase = kt_case_new ();
+      KtDocument doc = { .kind = KT_KIND_CASE };
+
+      kase->household = g_strdup_printf ("Familie %s %u", surnames[i % G_N_ELEMENTS (surnames)], i);
+      kase->request.date = kt_date_add_days (today, -(int) (i % 60));
+      kase->request.question = g_strdup ("We komen niet rond en de brieven blijven liggen.");
+      kase->request.safety_concern = i % 17 == 0;
+      kase->phase = i % KT_N_PHASES;
+      kt_case_compute_deadlines (kase, 42, 7);
+      doc.kase = kase;
+      if (!kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error))
+        g_error ("Cannot save case %u: %s", i, error->message);
+    }
+}
+
+/* X: waiting for a toplevel of @pid to be mapped */
+
+static gboolean
+window_has_pid (Display *display,
+                Window   window,
+                GPid     pid)
+{
+  Atom net_wm_pid = XInternAtom (display, "_NET_WM_PID", False);
+  Atom type;
+  int format;
+  unsigned long n_items, after;
+  unsigned char *data = NULL;
+  gboolean match = FALSE;
+
+  if (XGetWindowProperty (display, window, net_wm_pid, 0, 1, False, XA_CARDINAL, &type, &format,
+                          &n_items, &after, &data) == Success && data != NULL && n_items == 1)
+    match = *(unsigned long *) data == (unsigned long) pid;
+  if (data != NULL)
+    XFree (data);
+  return match;
+}
+
+/* Microseconds from @start until a toplevel of @pid is mapped, or -1. */
+static gint64
+wait_for_map (Display *display,
+              GPid     pid,
+              gint64   start)
+{
+  while (g_get_monotonic_time () - start < TIMEOUT_US)
+    {
+      XEvent event;
+
+      if (XPending (display) == 0)
+        {
+          g_usleep (200);
+          continue;
+        }
+      XNextEvent (display, &event);
+      if (event.type == MapNotify && window_has_pid (display, event.xmap.window, pid))
+        return g_get_monotonic_time () - start;
+    }
+  return -1;
+}
+
+static void
+stop (GPid pid)
+{
+  int status;
+
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+}
+
+static GPid
+spawn (char      **argv,
+       char      **envp,
+       int        *stdout_fd)
+{
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  if (!g_spawn_async_with_pipes (NULL, argv, envp, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, NULL, NULL, &pid,
+                                 NULL, stdout_fd, NULL, &error))
+    g_error ("Cannot start %s: %s", argv[0], error->message);
+  return pid;
+}
+
+/* One start of keukentafel: exec → first frame of the case list (and →
+ * map in @map_us). */
+static gint64
+run_app (Display    *display,
+         const char *store_path,
+         gint64     *map_us)
+{
+  g_autofree char *app = g_build_filename (BUILD_ROOT, "src", "app", "keukentafel", NULL);
+  char *argv[] = { app, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  gint64 start, frame = -1;
+  int out = -1;
+  GPid pid;
+
+  envp = g_environ_setenv (envp, "KT_STORE_PATH", store_path, TRUE);
+  envp = g_environ_setenv (envp, "KT_BENCH_FIRST_FRAME", "1", TRUE);
+  start = g_get_monotonic_time ();
+  pid = spawn (argv, envp, &out);
+  *map_us = wait_for_map (display, pid, start);
+
+  stream = g_unix_input_stream_new (out, TRUE);
+  lines = g_data_input_stream_new (stream);
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (lines, NULL, NULL, NULL);
+
+      if (line == NULL)
+        break;
+      if (g_str_has_prefix (line, "KT_FIRST_FRAME"))
+        {
+          frame = g_get_monotonic_time () - start;
+          break;
+        }
+    }
+  stop (pid);
+  return frame;
+}
+
+/* One start of GNOME Text Editor with an empty document: exec → map. */
+static gint64
+run_text_editor (Display    *display,
+                 const char *home)
+{
+  char *argv[] = { (char *) "gnome-text-editor", (char *) "--standalone", NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *state = g_build_filename (home, "state", NULL);
+  gint64 start, mapped;
+  GPid pid;
+
+  /* A fresh data dir each time: no session to restore, one empty document. */
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", data, TRUE);
+  envp = g_environ_setenv (envp, "XDG_STATE_HOME", state, TRUE);
+  start = g_get_monotonic_time ();
+  pid = spawn (argv, envp, NULL);
+  mapped = wait_for_map (display, pid, start);
+  stop (pid);
+  return mapped;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median_ms (GArray *values)
+{
+  g_array_sort (values, compare_gint64);
+  if (values->len == 0)
+    return -1;
+  if (values->len % 2 == 1)
+    return g_array_index (values, gint64, values->len / 2) / 1000.0;
+  return (g_array_index (values, gint64, values->len / 2 - 1) +
+          g_array_index (values, gint64, values->len / 2)) / 2000.0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  int n_runs = N_RUNS_DEFAULT, n_cases = N_CASES_DEFAULT;
+  g_autofree char *keep = NULL;
+  GOptionEntry entries[] = {
+    { "fill-only", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Only fill a store at PATH and keep it", "PATH" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Starts of each program", "N" },
+    { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- time the app's start");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) maps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) editor = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *dir = NULL;
+  g_autofree char *store_path = NULL;
+  Display *display;
+  double app_ms, editor_ms;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  if (!kt_core_init ())
+    g_error ("libsodium did not start");
+
+  if (keep != NULL)
+    {
+      fill_store (keep, n_cases);
+      return 0;
+    }
+
+  display = XOpenDisplay (NULL);
+  if (display == NULL)
+    g_error ("No X display: run this through bench/run-bench-startup");
+  XSelectInput (display, DefaultRootWindow (display), SubstructureNotifyMask);
+
+  dir = g_dir_make_tmp ("kt-bench-startup-XXXXXX", &error);
+  g_assert_no_error (error);
+  store_path = g_build_filename (dir, "store.db", NULL);
+  g_print ("Filling a store with %d cases...\n", n_cases);
+  fill_store (store_path, n_cases);
+
+  for (int i = 0; i < n_runs; i++)
+    {
+      g_autofree char *home = g_strdup_printf ("%s/editor-%d", dir, i);
+      gint64 map = -1, frame, mapped;
+
+      /* Alternate which program goes first. */
+      if (i % 2 == 0)
+        {
+          frame = run_app (display, store_path, &map);
+          mapped = run_text_editor (display, home);
+        }
+      else
+        {
+          mapped = run_text_editor (display, home);
+          frame = run_app (display, store_path, &map);
+        }
+      g_print ("run %d: keukentafel first frame %.1f ms (mapped %.1f ms), gnome-text-editor mapped %.1f ms\n",
+               i + 1, frame / 1000.0, map / 1000.0, mapped / 1000.0);
+      if (frame < 0 || mapped < 0)
+        g_error ("A program did not show its window within %d s", (int) (TIMEOUT_US / G_USEC_PER_SEC));
+      g_array_append_val (frames, frame);
+      g_array_append_val (maps, map);
+      g_array_append_val (editor, mapped);
+    }
+
+  app_ms = median_ms (frames);
+  editor_ms = median_ms (editor);
+  g_print ("\nkeukentafel, %d cases: median %.1f ms to the first drawn case list (median %.1f ms to map)\n",
+           n_cases, app_ms, median_ms (maps));
+  g_print ("gnome-text-editor, empty document: median %.1f ms to map\n", editor_ms);
+  g_print ("ratio keukentafel / gnome-text-editor: %.2f (target: at most 1.0; median at most 500 ms)\n",
+           app_ms / editor_ms);
+
+  XCloseDisplay (display);
+  {
+    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+
+    (void) !system (rm);
+  }
+  return 0;
+}

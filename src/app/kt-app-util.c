@@ -1,0 +1,483 @@
+/* kt-app-util.c: small helpers the app's pages share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-app-util"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "kt-app-util.h"
+
+#define DEFAULT_CONVERSATION_DAYS 42
+#define DEFAULT_OWN_PLAN_DAYS      7
+#define DEFAULT_IDLE_MINUTES       5
+
+char *
+kt_app_deadline_text (const char *iso_date,
+                      gboolean   *overdue)
+{
+  g_autoptr(GDateTime) now = NULL;
+  GDate today;
+  int days;
+
+  if (overdue != NULL)
+    *overdue = FALSE;
+  if (!kt_date_is_valid (iso_date))
+    return NULL;
+
+  now = g_date_time_new_now_local ();
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today,
+                  g_date_time_get_day_of_month (now),
+                  g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  days = kt_date_days_until (iso_date, &today);
+
+  if (days == 0)
+    return g_strdup (_("Due today"));
+  if (days > 0)
+    return g_strdup_printf (ngettext ("%d day left", "%d days left", days), days);
+
+  if (overdue != NULL)
+    *overdue = TRUE;
+  return g_strdup_printf (ngettext ("%d day overdue", "%d days overdue", -days), -days);
+}
+
+char *
+kt_app_date_long (const char *iso_date)
+{
+  g_autoptr(GDateTime) date = NULL;
+  int year, month, day;
+
+  if (!kt_date_is_valid (iso_date) ||
+      sscanf (iso_date, "%d-%d-%d", &year, &month, &day) != 3)
+    return NULL;
+  date = g_date_time_new_local (year, month, day, 12, 0, 0);
+  /* TRANSLATORS: a date as strftime format, e.g. "25 November 2026" */
+  return g_date_time_format (date, _("%-d %B %Y"));
+}
+
+static GSettings *
+app_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL)
+    return NULL;
+  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+  return g_settings_new (APP_ID);
+}
+
+void
+kt_app_get_periods (int *conversation_days,
+                    int *own_plan_days)
+{
+  g_autoptr(GSettings) settings = app_settings ();
+
+  *conversation_days = DEFAULT_CONVERSATION_DAYS;
+  *own_plan_days = DEFAULT_OWN_PLAN_DAYS;
+  if (settings == NULL)
+    return;
+  *conversation_days = g_settings_get_int (settings, "conversation-period-days");
+  *own_plan_days = g_settings_get_int (settings, "own-plan-period-days");
+}
+
+guint
+kt_app_get_idle_minutes (void)
+{
+  g_autoptr(GSettings) settings = app_settings ();
+
+  if (settings == NULL)
+    return DEFAULT_IDLE_MINUTES;
+  return MAX (1, g_settings_get_int (settings, "idle-lock-minutes"));
+}
+
+char *
+kt_app_get_catalogue_override (void)
+{
+  g_autoptr(GSettings) settings = app_settings ();
+  g_autofree char *path = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  path = g_settings_get_string (settings, "catalogue-file");
+  if (path == NULL || *path == '\0')
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
+KtAppMark
+kt_app_entry_mark (const KtDomainEntry *entry)
+{
+  if (entry->safety_flag)
+    return KT_APP_MARK_SAFETY;
+  if (entry->state == KT_DOMAIN_SKIPPED)
+    return KT_APP_MARK_SKIPPED;
+  if (entry->concern != NULL && *entry->concern != '\0')
+    return KT_APP_MARK_CONCERN;
+  if (entry->state == KT_DOMAIN_DISCUSSED)
+    return KT_APP_MARK_DISCUSSED;
+  return KT_APP_MARK_NOT_YET;
+}
+
+const char *
+kt_app_mark_icon (KtAppMark mark)
+{
+  switch (mark)
+    {
+    case KT_APP_MARK_DISCUSSED: return "object-select-symbolic";
+    case KT_APP_MARK_SKIPPED:   return "list-remove-symbolic";
+    case KT_APP_MARK_CONCERN:   return "emblem-important-symbolic";
+    case KT_APP_MARK_SAFETY:    return "dialog-warning-symbolic";
+    case KT_APP_MARK_NOT_YET:
+    default:                    return "radio-symbolic";
+    }
+}
+
+const char *
+kt_app_mark_label (KtAppMark mark)
+{
+  switch (mark)
+    {
+    case KT_APP_MARK_DISCUSSED: return _("Discussed");
+    case KT_APP_MARK_SKIPPED:   return _("Skipped");
+    case KT_APP_MARK_CONCERN:   return _("Concern");
+    case KT_APP_MARK_SAFETY:    return _("Safety");
+    case KT_APP_MARK_NOT_YET:
+    default:                    return _("Not yet");
+    }
+}
+
+const char *
+kt_app_mark_css_class (KtAppMark mark)
+{
+  switch (mark)
+    {
+    case KT_APP_MARK_DISCUSSED: return "mark-discussed";
+    case KT_APP_MARK_SKIPPED:   return "mark-skipped";
+    case KT_APP_MARK_CONCERN:   return "mark-concern";
+    case KT_APP_MARK_SAFETY:    return "mark-safety";
+    case KT_APP_MARK_NOT_YET:
+    default:                    return "mark-not-yet";
+    }
+}
+
+char *
+kt_app_coverage_text (const KtConversation *conversation)
+{
+  guint discussed = 0, skipped = 0, not_yet = 0, total;
+  g_autofree char *first = NULL;
+
+  kt_conversation_count (conversation, &discussed, &skipped, &not_yet);
+  total = discussed + skipped + not_yet;
+  /* TRANSLATORS: the first half of "11 of 14 discussed, 1 skipped" */
+  first = g_strdup_printf (ngettext ("%u of %u discussed", "%u of %u discussed", total),
+                           discussed, total);
+  if (skipped == 0)
+    return g_steal_pointer (&first);
+  /* TRANSLATORS: "%s" is "11 of 14 discussed" */
+  return g_strdup_printf (ngettext ("%s, %u skipped", "%s, %u skipped", skipped),
+                          first, skipped);
+}
+
+gboolean
+kt_app_member_is_child (const KtMember *member)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (member->birth_year > 0)
+    return g_date_time_get_year (now) - member->birth_year < 18;
+  return member->relation != NULL &&
+         (g_str_has_prefix (member->relation, "kind") ||
+          g_str_has_prefix (member->relation, "child") ||
+          g_str_has_prefix (member->relation, "zoon") ||
+          g_str_has_prefix (member->relation, "dochter"));
+}
+
+static int
+compare_members (gconstpointer a,
+                 gconstpointer b)
+{
+  const KtMember *ma = *(const KtMember * const *) a;
+  const KtMember *mb = *(const KtMember * const *) b;
+  gboolean ca = kt_app_member_is_child (ma);
+  gboolean cb = kt_app_member_is_child (mb);
+
+  if (ca != cb)
+    return ca ? -1 : 1;
+  /* The youngest first among children. */
+  return mb->birth_year - ma->birth_year;
+}
+
+GPtrArray *
+kt_app_members_children_first (const KtCase *kase)
+{
+  GPtrArray *members = g_ptr_array_new ();
+
+  for (guint i = 0; kase->members != NULL && i < kase->members->len; i++)
+    g_ptr_array_add (members, g_ptr_array_index (kase->members, i));
+  g_ptr_array_sort (members, compare_members);
+  return members;
+}
+
+gboolean
+kt_app_set_text (char      **field,
+                 const char *text)
+{
+  const char *value = (text != NULL && *text != '\0') ? text : NULL;
+
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+const char *
+kt_app_editable_text (gpointer editable)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (editable));
+
+  return text != NULL ? text : "";
+}
+
+void
+kt_app_flow_box_append (GtkFlowBox *flow_box,
+                        GtkWidget  *child)
+{
+  gtk_flow_box_append (flow_box, child);
+  gtk_widget_set_focusable (gtk_widget_get_parent (child), FALSE);
+}
+
+const char **
+kt_app_enum_labels (KtAppLabelFunc get_label,
+                    int            n)
+{
+  const char **out = g_new0 (const char *, n + 1);
+
+  for (int i = 0; i < n; i++)
+    out[i] = get_label (i);
+  return out;
+}
+
+const char **
+kt_app_translate_labels (const char * const *labels)
+{
+  guint n = g_strv_length ((char **) labels);
+  const char **out = g_new0 (const char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    out[i] = _(labels[i]);
+  return out;
+}
+
+GtkWidget *
+kt_app_icon_button_new (const char *icon_name,
+                        const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  return button;
+}
+
+/* Bound rows keep their field, callback and a "filling" flag as data. */
+#define FIELD_KEY    "kt-field"
+#define CHANGED_KEY  "kt-changed"
+#define DATA_KEY     "kt-changed-data"
+#define FILLING_KEY  "kt-filling"
+
+static void
+bound_row_set_callback (GtkWidget        *row,
+                        KtAppChangedFunc  changed,
+                        gpointer          user_data)
+{
+  g_object_set_data (G_OBJECT (row), CHANGED_KEY, changed);
+  g_object_set_data (G_OBJECT (row), DATA_KEY, user_data);
+}
+
+/* Returns the field when the user (not the code) changed the row. */
+static gpointer
+bound_row_user_field (gpointer row)
+{
+  if (g_object_get_data (G_OBJECT (row), FILLING_KEY) != NULL)
+    return NULL;
+  return g_object_get_data (G_OBJECT (row), FIELD_KEY);
+}
+
+static void
+bound_row_notify (gpointer row)
+{
+  KtAppChangedFunc changed = g_object_get_data (G_OBJECT (row), CHANGED_KEY);
+
+  if (changed != NULL)
+    changed (g_object_get_data (G_OBJECT (row), DATA_KEY));
+}
+
+static void
+bound_row_fill (GtkWidget *row,
+                gpointer   field,
+                gboolean   filling)
+{
+  if (filling)
+    g_object_set_data (G_OBJECT (row), FIELD_KEY, field);
+  g_object_set_data (G_OBJECT (row), FILLING_KEY, filling ? GINT_TO_POINTER (1) : NULL);
+}
+
+static void
+on_text_row_changed (GtkEditable *row)
+{
+  char **field = bound_row_user_field (row);
+
+  if (field != NULL && kt_app_set_text (field, kt_app_editable_text (row)))
+    bound_row_notify (row);
+}
+
+void
+kt_app_text_row_bind (GtkWidget  *row,
+                      char      **field)
+{
+  bound_row_fill (row, field, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (row), (field != NULL && *field != NULL) ? *field : "");
+  bound_row_fill (row, field, FALSE);
+}
+
+GtkWidget *
+kt_app_text_row_new (const char        *title,
+                     char             **field,
+                     KtAppChangedFunc   changed,
+                     gpointer           user_data)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  bound_row_set_callback (row, changed, user_data);
+  kt_app_text_row_bind (row, field);
+  g_signal_connect (row, "changed", G_CALLBACK (on_text_row_changed), NULL);
+  return row;
+}
+
+static void
+on_switch_active (GtkSwitch  *toggle,
+                  GParamSpec *pspec,
+                  GtkWidget  *row)
+{
+  gboolean *field = bound_row_user_field (row);
+
+  if (field == NULL || *field == gtk_switch_get_active (toggle))
+    return;
+  *field = gtk_switch_get_active (toggle);
+  bound_row_notify (row);
+}
+
+void
+kt_app_switch_row_bind (GtkWidget *row,
+                        gboolean  *field)
+{
+  GtkWidget *toggle = g_object_get_data (G_OBJECT (row), "kt-switch");
+
+  bound_row_fill (row, field, TRUE);
+  gtk_switch_set_active (GTK_SWITCH (toggle), field != NULL && *field);
+  bound_row_fill (row, field, FALSE);
+}
+
+GtkWidget *
+kt_app_switch_row_new (const char       *title,
+                       const char       *subtitle,
+                       gboolean         *field,
+                       KtAppChangedFunc  changed,
+                       gpointer          user_data)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  g_object_set_data (G_OBJECT (row), "kt-switch", toggle);
+  bound_row_set_callback (row, changed, user_data);
+  kt_app_switch_row_bind (row, field);
+  g_signal_connect (toggle, "notify::active", G_CALLBACK (on_switch_active), row);
+  return row;
+}
+
+static void
+on_combo_selected (AdwComboRow *row)
+{
+  int *field = bound_row_user_field (row);
+  int selected = (int) adw_combo_row_get_selected (row);
+
+  if (field == NULL || selected < 0 || *field == selected)
+    return;
+  *field = selected;
+  bound_row_notify (row);
+}
+
+void
+kt_app_combo_row_bind (GtkWidget *row,
+                       int       *field)
+{
+  bound_row_fill (row, field, TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), field != NULL ? (guint) *field : 0);
+  bound_row_fill (row, field, FALSE);
+}
+
+GtkWidget *
+kt_app_combo_row_new (const char         *title,
+                      const char * const *labels,
+                      int                *field,
+                      KtAppChangedFunc    changed,
+                      gpointer            user_data)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) model = gtk_string_list_new ((const char * const *) labels);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  bound_row_set_callback (row, changed, user_data);
+  kt_app_combo_row_bind (row, field);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (on_combo_selected), NULL);
+  return row;
+}
+
+GtkWidget *
+kt_app_choice_button_new (const char *top,
+                          const char *bottom)
+{
+  GtkWidget *button = gtk_toggle_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new (top);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+  if (bottom != NULL)
+    {
+      GtkWidget *caption = gtk_label_new (bottom);
+
+      gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+      gtk_label_set_justify (GTK_LABEL (caption), GTK_JUSTIFY_CENTER);
+      gtk_widget_add_css_class (caption, "caption");
+      gtk_box_append (GTK_BOX (box), caption);
+    }
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "choice");
+  return button;
+}

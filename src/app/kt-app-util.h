@@ -1,0 +1,107 @@
+/* kt-app-util.h: small helpers the app's pages share (no type of their own)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kt-core.h"
+
+G_BEGIN_DECLS
+
+/* "12 days left", "3 days overdue" or "Due today" for an ISO date (transfer
+ * full); NULL when @iso_date is NULL or not a date.  @overdue may be NULL. */
+char       *kt_app_deadline_text     (const char *iso_date,
+                                      gboolean   *overdue);
+/* A date for people to read ("25 November 2026") or NULL (transfer full). */
+char       *kt_app_date_long         (const char *iso_date);
+/* The periods from GSettings, or the defaults when the schema is missing. */
+void        kt_app_get_periods       (int *conversation_days,
+                                      int *own_plan_days);
+/* Idle-lock minutes from GSettings, or the default. */
+guint       kt_app_get_idle_minutes  (void);
+/* The catalogue-file override from GSettings (transfer full), or NULL. */
+char       *kt_app_get_catalogue_override (void);
+
+/* How a domain stands, for icons and text that never rely on colour alone. */
+typedef enum {
+  KT_APP_MARK_NOT_YET,
+  KT_APP_MARK_DISCUSSED,
+  KT_APP_MARK_SKIPPED,
+  KT_APP_MARK_CONCERN,
+  KT_APP_MARK_SAFETY,
+} KtAppMark;
+
+KtAppMark   kt_app_entry_mark        (const KtDomainEntry *entry);
+const char *kt_app_mark_icon         (KtAppMark mark);
+const char *kt_app_mark_label        (KtAppMark mark);
+const char *kt_app_mark_css_class    (KtAppMark mark);
+/* "11 of 14 discussed, 1 skipped" (transfer full). */
+char       *kt_app_coverage_text     (const KtConversation *conversation);
+
+/* TRUE when the member is under 18 this year, or their relation says child. */
+gboolean    kt_app_member_is_child   (const KtMember *member);
+/* Household members, children first, then by birth year (transfer container). */
+GPtrArray  *kt_app_members_children_first (const KtCase *kase);
+
+/* Replaces *@field with a copy of @text, or NULL when @text is empty.
+ * Returns TRUE when the value changed. */
+gboolean    kt_app_set_text          (char      **field,
+                                      const char *text);
+/* The text of a GtkEditable, never NULL. */
+const char *kt_app_editable_text     (gpointer editable);
+
+/* A NULL-ended array of @n labels from the model's get_label function for
+ * an enum (kt_channel_get_label …) (transfer container). */
+typedef const char *(*KtAppLabelFunc) (int value);
+const char **kt_app_enum_labels      (KtAppLabelFunc get_label,
+                                      int            n);
+/* A NULL-ended array of the translations of @labels (transfer container). */
+const char **kt_app_translate_labels (const char * const *labels);
+
+/* Appends @child to @flow_box so that focus goes to @child, not to the
+ * flow box child around it. */
+void        kt_app_flow_box_append   (GtkFlowBox *flow_box,
+                                      GtkWidget  *child);
+
+/* A toggle button for a choice, big enough for a finger: @top in bold,
+ * @bottom (or NULL) as a caption; both wrap on a narrow screen. */
+GtkWidget  *kt_app_choice_button_new (const char *top,
+                                      const char *bottom);
+
+/* A new flat icon button with a tooltip and an accessible label. */
+GtkWidget  *kt_app_icon_button_new   (const char *icon_name,
+                                      const char *tooltip);
+
+/* Rows bound to a field of a document.  @changed is called with @user_data
+ * after the user changed the field (never while the row is being filled). */
+typedef void (*KtAppChangedFunc) (gpointer user_data);
+
+/* An AdwEntryRow editing the string *@field. */
+GtkWidget  *kt_app_text_row_new      (const char       *title,
+                                      char            **field,
+                                      KtAppChangedFunc  changed,
+                                      gpointer          user_data);
+/* Points an existing text row at another field and shows its value. */
+void        kt_app_text_row_bind     (GtkWidget        *row,
+                                      char            **field);
+/* An AdwActionRow with a switch editing the boolean *@field. */
+GtkWidget  *kt_app_switch_row_new    (const char       *title,
+                                      const char       *subtitle,
+                                      gboolean         *field,
+                                      KtAppChangedFunc  changed,
+                                      gpointer          user_data);
+void        kt_app_switch_row_bind   (GtkWidget        *row,
+                                      gboolean         *field);
+/* An AdwComboRow choosing the enum value *@field among @labels (NULL-ended,
+ * translated already). */
+GtkWidget  *kt_app_combo_row_new     (const char       *title,
+                                      const char * const *labels,
+                                      int              *field,
+                                      KtAppChangedFunc  changed,
+                                      gpointer          user_data);
+void        kt_app_combo_row_bind    (GtkWidget        *row,
+                                      int              *field);
+
+G_END_DECLS

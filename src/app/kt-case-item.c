@@ -1,0 +1,147 @@
+/* kt-case-item.c: KtCaseItem, one row of the case list as a GObject
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-case-item"
+
+#include "config.h"
+
+#include "kt-case-item.h"
+
+struct _KtCaseItem
+{
+  GObject   parent_instance;
+
+  char     *id;
+  char     *household;
+  KtPhase   phase;
+  char     *deadline;
+  gboolean  safety;
+};
+
+G_DEFINE_FINAL_TYPE (KtCaseItem, kt_case_item, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_HOUSEHOLD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+kt_case_item_finalize (GObject *object)
+{
+  KtCaseItem *self = KT_CASE_ITEM (object);
+
+  g_free (self->id);
+  g_free (self->household);
+  g_free (self->deadline);
+  G_OBJECT_CLASS (kt_case_item_parent_class)->finalize (object);
+}
+
+static void
+kt_case_item_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  KtCaseItem *self = KT_CASE_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOUSEHOLD:
+      g_value_set_string (value, self->household);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_case_item_class_init (KtCaseItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kt_case_item_finalize;
+  object_class->get_property = kt_case_item_get_property;
+
+  /* The search filter matches on this property. */
+  properties[PROP_HOUSEHOLD] =
+    g_param_spec_string ("household", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kt_case_item_init (KtCaseItem *self)
+{
+}
+
+static void
+replace_str (char       **field,
+             const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
+}
+
+KtCaseItem *
+kt_case_item_new_from_summary (const KtCaseSummary *summary)
+{
+  KtCaseItem *self = g_object_new (KT_TYPE_CASE_ITEM, NULL);
+
+  self->id = g_strdup (summary->id);
+  self->household = g_strdup (summary->household);
+  self->phase = summary->phase;
+  self->deadline = g_strdup (summary->next_deadline);
+  self->safety = summary->safety_concern;
+  return self;
+}
+
+void
+kt_case_item_update (KtCaseItem   *self,
+                     const KtCase *kase)
+{
+  g_return_if_fail (KT_IS_CASE_ITEM (self));
+
+  replace_str (&self->id, kase->header.id);
+  replace_str (&self->deadline, kt_case_next_deadline (kase));
+  replace_str (&self->household, kase->household);
+  self->phase = kase->phase;
+  self->safety = kase->request.safety_concern;
+  /* One notification: rows redraw and the filter re-checks on it. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOUSEHOLD]);
+}
+
+const char *
+kt_case_item_get_id (KtCaseItem *self)
+{
+  return self->id;
+}
+
+const char *
+kt_case_item_get_household (KtCaseItem *self)
+{
+  return self->household;
+}
+
+KtPhase
+kt_case_item_get_phase (KtCaseItem *self)
+{
+  return self->phase;
+}
+
+const char *
+kt_case_item_get_deadline (KtCaseItem *self)
+{
+  return self->deadline;
+}
+
+gboolean
+kt_case_item_get_safety (KtCaseItem *self)
+{
+  return self->safety;
+}

@@ -1,0 +1,28 @@
+/* kt-case-item.h: KtCaseItem, one row of the case list as a GObject
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kt-core.h"
+#include "kt-store.h"
+
+G_BEGIN_DECLS
+
+#define KT_TYPE_CASE_ITEM (kt_case_item_get_type ())
+G_DECLARE_FINAL_TYPE (KtCaseItem, kt_case_item, KT, CASE_ITEM, GObject)
+
+/* An item showing @summary (copied) (transfer full). */
+KtCaseItem *kt_case_item_new_from_summary (const KtCaseSummary *summary);
+/* Takes the household, phase, deadline and safety mark from @kase. */
+void        kt_case_item_update           (KtCaseItem   *self,
+                                           const KtCase *kase);
+const char *kt_case_item_get_id           (KtCaseItem *self);
+const char *kt_case_item_get_household    (KtCaseItem *self);
+KtPhase     kt_case_item_get_phase        (KtCaseItem *self);
+const char *kt_case_item_get_deadline     (KtCaseItem *self);
+gboolean    kt_case_item_get_safety       (KtCaseItem *self);
+
+G_END_DECLS

@@ -1,0 +1,110 @@
+/* kt-case-row.c: KtCaseRow, how one household looks in the case list
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-case-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-case-row.h"
+#include "kt-app-util.h"
+
+struct _KtCaseRow
+{
+  GtkWidget   parent_instance;
+
+  GtkWidget  *box;
+  GtkLabel   *household_label;
+  GtkLabel   *phase_label;
+  GtkLabel   *deadline_label;
+  GtkWidget  *safety_image;
+
+  KtCaseItem *item;
+  gulong      notify_id;
+};
+
+G_DEFINE_FINAL_TYPE (KtCaseRow, kt_case_row, GTK_TYPE_WIDGET)
+
+static void
+kt_case_row_refresh (KtCaseRow *self)
+{
+  const char *household;
+  g_autofree char *deadline = NULL;
+  gboolean overdue = FALSE;
+
+  if (self->item == NULL)
+    return;
+
+  household = kt_case_item_get_household (self->item);
+  gtk_label_set_label (self->household_label,
+                       household != NULL && *household != '\0' ? household : _("New household"));
+  gtk_label_set_label (self->phase_label, kt_phase_get_label (kt_case_item_get_phase (self->item)));
+
+  deadline = kt_app_deadline_text (kt_case_item_get_deadline (self->item), &overdue);
+  gtk_label_set_label (self->deadline_label, deadline != NULL ? deadline : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->deadline_label), deadline != NULL);
+  if (overdue)
+    gtk_widget_add_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
+  gtk_widget_set_visible (self->safety_image, kt_case_item_get_safety (self->item));
+}
+
+void
+kt_case_row_set_item (KtCaseRow  *self,
+                      KtCaseItem *item)
+{
+  g_return_if_fail (KT_IS_CASE_ROW (self));
+
+  if (self->item != NULL)
+    g_clear_signal_handler (&self->notify_id, self->item);
+  g_set_object (&self->item, item);
+  if (item != NULL)
+    self->notify_id = g_signal_connect_object (item, "notify::household",
+                                               G_CALLBACK (kt_case_row_refresh), self,
+                                               G_CONNECT_SWAPPED);
+  kt_case_row_refresh (self);
+}
+
+static void
+kt_case_row_dispose (GObject *object)
+{
+  KtCaseRow *self = KT_CASE_ROW (object);
+
+  if (self->item != NULL)
+    g_clear_signal_handler (&self->notify_id, self->item);
+  g_clear_object (&self->item);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_ROW);
+  G_OBJECT_CLASS (kt_case_row_parent_class)->dispose (object);
+}
+
+static void
+kt_case_row_class_init (KtCaseRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kt_case_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-case-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtCaseRow, box);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseRow, household_label);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseRow, phase_label);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseRow, deadline_label);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseRow, safety_image);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+kt_case_row_init (KtCaseRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+kt_case_row_new (void)
+{
+  return g_object_new (KT_TYPE_CASE_ROW, NULL);
+}

@@ -1,0 +1,18 @@
+/* kt-case-view-private.h: what the window and the tests may reach inside
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-case-view.h"
+#include "kt-conversation-page.h"
+#include "kt-intake-page.h"
+#include "kt-network-page.h"
+
+G_BEGIN_DECLS
+
+KtIntakePage       *kt_case_view_get_intake_page       (KtCaseView *self);
+KtConversationPage *kt_case_view_get_conversation_page (KtCaseView *self);
+KtNetworkPage      *kt_case_view_get_network_page      (KtCaseView *self);
+
+G_END_DECLS

@@ -1,0 +1,410 @@
+/* kt-case-view.c: KtCaseView, one open household with its pages
+ *
+ * The header says whose case it is, its phase and the next deadline; the
+ * view stack holds Request · Conversation · Wheel · Network · Plan · Report.
+ * Every edit a page reports is autosaved through the store, and every page
+ * change flushes what is pending.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-case-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-case-view.h"
+#include "kt-case-view-private.h"
+#include "kt-app-util.h"
+#include "kt-conversation-page.h"
+#include "kt-intake-page.h"
+#include "kt-network-page.h"
+#include "kt-plan-page.h"
+#include "kt-wheel-page.h"
+
+struct _KtCaseView
+{
+  GtkWidget             parent_instance;
+
+  GtkWidget            *box;
+  GtkWidget            *back_button;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkWidget            *case_header;
+  GtkLabel             *household_label;
+  GtkWidget            *safety_image;
+  GtkLabel             *phase_label;
+  GtkLabel             *deadline_label;
+  AdwViewStack         *view_stack;
+  KtIntakePage         *intake_page;
+  KtConversationPage   *conversation_page;
+  KtNetworkPage        *network_page;
+  AdwBin               *wheel_slot;
+  AdwBin               *plan_slot;
+  AdwBin               *report_slot;
+
+  KtStore              *store;
+  KtCatalogue          *catalogue;
+  KtCase               *kase;
+  KtConversation       *conversation;
+  KtPlan               *plan;
+  KtWheelPage          *wheel_page;
+  KtPlanPage           *plan_page;
+};
+
+G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
+
+enum {
+  CASE_CHANGED,
+  DOCUMENTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+refresh_header (KtCaseView *self)
+{
+  const char *household;
+  const char *phase;
+  g_autofree char *deadline = NULL;
+  g_autofree char *subtitle = NULL;
+  gboolean overdue = FALSE;
+
+  if (self->kase == NULL)
+    return;
+  household = self->kase->household != NULL ? self->kase->household : _("New household");
+  phase = kt_phase_get_label (self->kase->phase);
+  deadline = kt_app_deadline_text (kt_case_next_deadline (self->kase), &overdue);
+
+  gtk_label_set_label (self->household_label, household);
+  gtk_label_set_label (self->phase_label, phase);
+  gtk_label_set_label (self->deadline_label, deadline != NULL ? deadline : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->deadline_label), deadline != NULL);
+  if (overdue)
+    gtk_widget_add_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
+  gtk_widget_set_visible (self->safety_image, self->kase->request.safety_concern);
+
+  /* Shown by the switcher title when the window is too narrow for tabs. */
+  adw_view_switcher_title_set_title (self->switcher_title, household);
+  subtitle = deadline != NULL ? g_strdup_printf (_("%s · %s"), phase, deadline) : g_strdup (phase);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+}
+
+void
+kt_case_view_case_changed (KtCaseView *self)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  kt_store_autosave_case (self->store, self->kase);
+  refresh_header (self);
+  g_signal_emit (self, signals[CASE_CHANGED], 0);
+}
+
+static void
+advance_phase (KtCaseView *self,
+               KtPhase     phase)
+{
+  if (self->kase->phase >= phase)
+    return;
+  self->kase->phase = phase;
+  kt_case_view_case_changed (self);
+}
+
+void
+kt_case_view_conversation_changed (KtCaseView *self)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (self->conversation == NULL || self->store == NULL)
+    return;
+  kt_store_autosave_conversation (self->store, self->conversation);
+  advance_phase (self, KT_PHASE_CONVERSATION);
+}
+
+static void
+on_plan_changed (KtCaseView *self)
+{
+  if (self->plan != NULL && self->store != NULL)
+    kt_store_autosave_plan (self->store, self->plan);
+}
+
+/* Fresh wheel and plan pages in their slots: they take no NULL documents,
+ * so clearing the view (idle lock) replaces them instead. */
+static void
+make_document_pages (KtCaseView *self)
+{
+  /* The wheel lives in the conversation; the plan is its own document. */
+  self->wheel_page = KT_WHEEL_PAGE (kt_wheel_page_new ());
+  self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
+  kt_case_view_add_page (self, "wheel", GTK_WIDGET (self->wheel_page));
+  kt_case_view_add_page (self, "plan", GTK_WIDGET (self->plan_page));
+  g_signal_connect_swapped (self->wheel_page, "changed",
+                            G_CALLBACK (kt_case_view_conversation_changed), self);
+  g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
+}
+
+static void
+on_start_conversation (KtCaseView *self)
+{
+  advance_phase (self, KT_PHASE_CONVERSATION);
+  kt_case_view_set_visible_page (self, "conversation");
+}
+
+static void
+on_conversation_completed (KtCaseView *self)
+{
+  advance_phase (self, KT_PHASE_PLAN);
+}
+
+/* On a narrow window the header bar already shows the household, phase and
+ * deadline (the switcher title); the header strip would say it twice. */
+static void
+on_title_visible (KtCaseView *self)
+{
+  gtk_widget_set_visible (self->case_header, !adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
+static void
+on_page_changed (KtCaseView *self)
+{
+  /* A page change writes every pending draft (DESIGN §6). */
+  if (self->store != NULL && !kt_store_is_locked (self->store))
+    kt_store_flush_async (self->store, NULL, NULL, NULL);
+}
+
+void
+kt_case_view_set_documents (KtCaseView     *self,
+                            KtStore        *store,
+                            KtCatalogue    *catalogue,
+                            KtCase         *kase,
+                            KtConversation *conversation,
+                            KtPlan         *plan)
+{
+  g_autoptr(KtConversation) fresh = NULL;
+  g_autoptr(KtPlan) fresh_plan = NULL;
+
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+  g_return_if_fail (kase != NULL);
+
+  if (conversation == NULL)
+    {
+      fresh = kt_catalogue_new_conversation (catalogue, kase->header.id);
+      if (fresh->date == NULL)
+        fresh->date = kt_date_today ();
+      conversation = fresh;
+    }
+  if (plan == NULL)
+    {
+      fresh_plan = kt_plan_new ();
+      fresh_plan->case_id = g_strdup (kase->header.id);
+      plan = fresh_plan;
+    }
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->catalogue, catalogue);
+  kt_case_ref (kase);
+  g_clear_pointer (&self->kase, kt_case_unref);
+  self->kase = kase;
+  kt_conversation_ref (conversation);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  self->conversation = conversation;
+  kt_plan_ref (plan);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  self->plan = plan;
+
+  kt_intake_page_set_case (self->intake_page, kase);
+  kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
+  kt_network_page_set_case (self->network_page, kase);
+  kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
+  kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
+  refresh_header (self);
+  g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
+}
+
+void
+kt_case_view_clear (KtCaseView *self)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  kt_intake_page_set_case (self->intake_page, NULL);
+  kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
+  kt_network_page_set_case (self->network_page, NULL);
+  make_document_pages (self);
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  gtk_label_set_label (self->household_label, "");
+  adw_view_switcher_title_set_title (self->switcher_title, "");
+  adw_view_switcher_title_set_subtitle (self->switcher_title, "");
+  g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
+}
+
+KtStore *
+kt_case_view_get_store (KtCaseView *self)
+{
+  return self->store;
+}
+
+KtCatalogue *
+kt_case_view_get_catalogue (KtCaseView *self)
+{
+  return self->catalogue;
+}
+
+KtCase *
+kt_case_view_get_case (KtCaseView *self)
+{
+  return self->kase;
+}
+
+KtConversation *
+kt_case_view_get_conversation (KtCaseView *self)
+{
+  return self->conversation;
+}
+
+KtPlan *
+kt_case_view_get_plan (KtCaseView *self)
+{
+  return self->plan;
+}
+
+void
+kt_case_view_set_visible_page (KtCaseView *self,
+                               const char *name)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+const char *
+kt_case_view_get_visible_page (KtCaseView *self)
+{
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+void
+kt_case_view_add_page (KtCaseView *self,
+                       const char *name,
+                       GtkWidget  *page)
+{
+  AdwBin *slot = NULL;
+
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (g_strcmp0 (name, "wheel") == 0)
+    slot = self->wheel_slot;
+  else if (g_strcmp0 (name, "plan") == 0)
+    slot = self->plan_slot;
+  else if (g_strcmp0 (name, "report") == 0)
+    slot = self->report_slot;
+  g_return_if_fail (slot != NULL);
+  adw_bin_set_child (slot, page);
+}
+
+void
+kt_case_view_set_show_back (KtCaseView *self,
+                            gboolean    show_back)
+{
+  gtk_widget_set_visible (self->back_button, show_back);
+}
+
+/* Private accessors (kt-case-view-private.h) */
+
+KtIntakePage *
+kt_case_view_get_intake_page (KtCaseView *self)
+{
+  return self->intake_page;
+}
+
+KtConversationPage *
+kt_case_view_get_conversation_page (KtCaseView *self)
+{
+  return self->conversation_page;
+}
+
+KtNetworkPage *
+kt_case_view_get_network_page (KtCaseView *self)
+{
+  return self->network_page;
+}
+
+static void
+kt_case_view_dispose (GObject *object)
+{
+  KtCaseView *self = KT_CASE_VIEW (object);
+
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  g_clear_object (&self->catalogue);
+  g_clear_object (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
+  G_OBJECT_CLASS (kt_case_view_parent_class)->dispose (object);
+}
+
+static void
+kt_case_view_class_init (KtCaseViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kt_case_view_dispose;
+
+  /* The case was edited and saved: the case list shows the new summary. */
+  signals[CASE_CHANGED] = g_signal_new ("case-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Another case was opened, or the view was cleared. */
+  signals[DOCUMENTS_CHANGED] = g_signal_new ("documents-changed", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (KT_TYPE_INTAKE_PAGE);
+  g_type_ensure (KT_TYPE_CONVERSATION_PAGE);
+  g_type_ensure (KT_TYPE_NETWORK_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-case-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, box);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, back_button);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, case_header);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, household_label);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, safety_image);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, phase_label);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, deadline_label);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, intake_page);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, conversation_page);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, network_page);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, wheel_slot);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, plan_slot);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+kt_case_view_init (KtCaseView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_swapped (self->intake_page, "changed", G_CALLBACK (kt_case_view_case_changed), self);
+  g_signal_connect_swapped (self->intake_page, "start-conversation",
+                            G_CALLBACK (on_start_conversation), self);
+  g_signal_connect_swapped (self->network_page, "changed", G_CALLBACK (kt_case_view_case_changed), self);
+  g_signal_connect_swapped (self->conversation_page, "changed",
+                            G_CALLBACK (kt_case_view_conversation_changed), self);
+  g_signal_connect_swapped (self->conversation_page, "completed",
+                            G_CALLBACK (on_conversation_completed), self);
+  make_document_pages (self);
+  g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
+                            G_CALLBACK (on_title_visible), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child",
+                            G_CALLBACK (on_page_changed), self);
+}
+
+GtkWidget *
+kt_case_view_new (void)
+{
+  return g_object_new (KT_TYPE_CASE_VIEW, NULL);
+}

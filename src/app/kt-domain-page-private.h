@@ -1,0 +1,24 @@
+/* kt-domain-page-private.h: what the tests may reach inside a domain page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-domain-page.h"
+#include "kt-text-field.h"
+
+G_BEGIN_DECLS
+
+/* "What goes well" (FALSE) or the concern (TRUE). */
+KtTextField     *kt_domain_page_get_text_field    (KtDomainPage *self,
+                                                   gboolean      concern);
+GtkToggleButton *kt_domain_page_get_level_button  (KtDomainPage *self,
+                                                   int           level);
+GtkToggleButton *kt_domain_page_get_helper_button (KtDomainPage *self,
+                                                   guint         index);
+GtkSwitch       *kt_domain_page_get_safety_switch (KtDomainPage *self);
+/* The suggestion text while it is shown, else NULL. */
+GtkLabel        *kt_domain_page_get_related_label (KtDomainPage *self);
+GtkButton       *kt_domain_page_get_related_button (KtDomainPage *self);
+
+G_END_DECLS

@@ -1,0 +1,193 @@
+/* kt-sync-status-widget.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-sync-status-widget"
+
+#include "config.h"
+
+#include "kt-sync-status-widget.h"
+
+#include <glib/gi18n.h>
+
+struct _KtSyncStatusWidget
+{
+  AdwBin        parent_instance;
+
+  GtkSpinner   *spinner;
+  GtkImage     *icon;
+  GtkLabel     *label;
+
+  KtSyncClient *client;
+  gulong        handlers[4];
+};
+
+G_DEFINE_FINAL_TYPE (KtSyncStatusWidget, kt_sync_status_widget, ADW_TYPE_BIN)
+
+char *
+kt_sync_status_format (KtSyncStatus status,
+                       gint64       last_synced,
+                       guint        n_conflicts)
+{
+  switch (status)
+    {
+    case KT_SYNC_STATUS_SIGNED_OUT:
+      return NULL;
+    case KT_SYNC_STATUS_IDLE:
+      return g_strdup (_("Not synced yet"));
+    case KT_SYNC_STATUS_SYNCING:
+      return g_strdup (_("Syncing…"));
+    case KT_SYNC_STATUS_SYNCED:
+      if (n_conflicts > 0)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict to resolve",
+                                             "%u conflicts to resolve", n_conflicts),
+                                n_conflicts);
+      else
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (last_synced);
+          g_autofree char *time = g_date_time_format (when, "%H:%M");
+
+          /* Translators: %s is a time of day such as 14:02. */
+          return g_strdup_printf (_("Synced at %s"), time);
+        }
+    case KT_SYNC_STATUS_OFFLINE:
+      return g_strdup (_("Offline"));
+    case KT_SYNC_STATUS_NEEDS_SIGN_IN:
+      return g_strdup (_("Sign in again"));
+    case KT_SYNC_STATUS_ERROR:
+    default:
+      return g_strdup (_("Not synced"));
+    }
+}
+
+static const char *
+icon_for (KtSyncStatus status)
+{
+  switch (status)
+    {
+    case KT_SYNC_STATUS_SYNCED:
+      return "emblem-ok-symbolic";
+    case KT_SYNC_STATUS_OFFLINE:
+      return "network-offline-symbolic";
+    case KT_SYNC_STATUS_NEEDS_SIGN_IN:
+      return "system-lock-screen-symbolic";
+    case KT_SYNC_STATUS_ERROR:
+      return "dialog-warning-symbolic";
+    case KT_SYNC_STATUS_SIGNED_OUT:
+    case KT_SYNC_STATUS_IDLE:
+    case KT_SYNC_STATUS_SYNCING:
+    default:
+      return NULL;
+    }
+}
+
+static void
+update (KtSyncStatusWidget *self)
+{
+  KtSyncStatus status = self->client != NULL ? kt_sync_client_get_status (self->client)
+                                             : KT_SYNC_STATUS_SIGNED_OUT;
+  g_autofree char *text = NULL;
+  const char *reason = NULL;
+  const char *icon = icon_for (status);
+
+  if (self->client != NULL)
+    {
+      text = kt_sync_status_format (status, kt_sync_client_get_last_synced (self->client),
+                                    kt_sync_client_get_n_conflicts (self->client));
+      reason = kt_sync_client_get_status_message (self->client);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
+  gtk_label_set_text (self->label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), reason);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, reason != NULL ? reason : "",
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), status == KT_SYNC_STATUS_SYNCING);
+  gtk_spinner_set_spinning (self->spinner, status == KT_SYNC_STATUS_SYNCING);
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
+  gtk_image_set_from_icon_name (self->icon, icon);
+  if (status == KT_SYNC_STATUS_ERROR || status == KT_SYNC_STATUS_NEEDS_SIGN_IN)
+    gtk_widget_add_css_class (GTK_WIDGET (self->label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->label), "warning");
+}
+
+static void
+disconnect_client (KtSyncStatusWidget *self)
+{
+  if (self->client == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
+    g_clear_signal_handler (&self->handlers[i], self->client);
+  g_clear_object (&self->client);
+}
+
+void
+kt_sync_status_widget_set_client (KtSyncStatusWidget *self,
+                                  KtSyncClient       *client)
+{
+  static const char * const notifications[] = {
+    "notify::status", "notify::status-message", "notify::last-synced", "notify::n-conflicts",
+  };
+
+  g_return_if_fail (KT_IS_SYNC_STATUS_WIDGET (self));
+
+  disconnect_client (self);
+  if (client != NULL)
+    {
+      self->client = g_object_ref (client);
+      for (guint i = 0; i < G_N_ELEMENTS (notifications); i++)
+        self->handlers[i] = g_signal_connect_object (client, notifications[i],
+                                                     G_CALLBACK (update), self,
+                                                     G_CONNECT_SWAPPED);
+    }
+  update (self);
+}
+
+const char *
+kt_sync_status_widget_get_text (KtSyncStatusWidget *self)
+{
+  return gtk_label_get_text (self->label);
+}
+
+static void
+kt_sync_status_widget_dispose (GObject *object)
+{
+  KtSyncStatusWidget *self = KT_SYNC_STATUS_WIDGET (object);
+
+  disconnect_client (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_SYNC_STATUS_WIDGET);
+  G_OBJECT_CLASS (kt_sync_status_widget_parent_class)->dispose (object);
+}
+
+static void
+kt_sync_status_widget_class_init (KtSyncStatusWidgetClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kt_sync_status_widget_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/nl/wijkteam/Keukentafel/kt-sync-status-widget.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, icon);
+  gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, label);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
+}
+
+static void
+kt_sync_status_widget_init (KtSyncStatusWidget *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+kt_sync_status_widget_new (KtSyncClient *client)
+{
+  KtSyncStatusWidget *self = g_object_new (KT_TYPE_SYNC_STATUS_WIDGET, NULL);
+
+  kt_sync_status_widget_set_client (self, client);
+  return GTK_WIDGET (self);
+}

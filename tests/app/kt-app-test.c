@@ -1,0 +1,227 @@
+/* kt-app-test.c: driving the real app and its widgets from a test
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-app-test"
+
+#include "config.h"
+
+#include "kt-app-test.h"
+#include "kt-window-private.h"
+
+static gboolean
+stop_iterating (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+kt_app_test_iterate (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, stop_iterating, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+kt_app_test_wait_for (KtAppTestCondition condition,
+                      gpointer           data,
+                      guint              timeout_ms,
+                      const char        *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      kt_app_test_iterate (10);
+    }
+}
+
+static gboolean
+window_ready (gpointer data)
+{
+  return kt_window_is_ready (KT_WINDOW (data));
+}
+
+KtApplication *
+kt_app_test_start (KtWindow **window)
+{
+  static guint n_started = 0;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *app_id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_started);
+  KtApplication *app = kt_application_new ();
+
+  /* Each start gets its own bus object: GApplication unexports only on
+   * finalize, and GTK keeps the first app alive a little longer. */
+  g_application_set_application_id (G_APPLICATION (app), app_id);
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  *window = KT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (*window);
+  kt_app_test_wait_for (window_ready, *window, 30000, "the store to open");
+  return app;
+}
+
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
+}
+
+void
+kt_app_test_quit (KtApplication *app,
+                  KtWindow      *window)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  kt_app_test_wait_for (no_windows, app, 10000, "the window to close");
+  kt_app_test_iterate (50);
+  g_object_unref (app);
+}
+
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title,
+          guint      *nth)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    {
+      if (*nth == 0)
+        return widget;
+      (*nth)--;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title, nth);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+kt_app_test_find_row (GtkWidget  *root,
+                      const char *title,
+                      guint       nth)
+{
+  return find_row (root, title, &nth);
+}
+
+GtkSwitch *
+kt_app_test_row_switch (GtkWidget *row)
+{
+  GtkSwitch *toggle = g_object_get_data (G_OBJECT (row), "kt-switch");
+
+  g_assert_nonnull (toggle);
+  return toggle;
+}
+
+void
+kt_app_test_type_text (GtkTextView *view,
+                       const char  *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  gtk_text_buffer_insert_at_cursor (buffer, text, -1);
+  kt_app_test_iterate (5);
+}
+
+/* Names the widgets wider than @limit at their minimum: why a window
+ * cannot be as narrow as asked. */
+static void
+report_wide (GtkWidget *widget,
+             int        limit,
+             int        depth)
+{
+  int minimum = 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum <= limit)
+    return;
+  g_printerr ("%*s%s %d\n", depth, "", G_OBJECT_TYPE_NAME (widget), minimum);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    report_wide (child, limit, depth + 1);
+}
+
+static void
+present_with_size (GtkWindow *window,
+                   int        width,
+                   int        height)
+{
+  /* A new surface takes the new default size; no window manager needed. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  gtk_widget_unrealize (GTK_WIDGET (window));
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_present (window);
+  kt_app_test_iterate (300);
+}
+
+void
+kt_app_test_resize (GtkWindow *window,
+                    int        width,
+                    int        height)
+{
+  int dw, dh;
+
+  present_with_size (window, width, height);
+  /* The default size counts the frame around the client-side decorations. */
+  dw = width - gtk_widget_get_width (GTK_WIDGET (window));
+  dh = height - gtk_widget_get_height (GTK_WIDGET (window));
+  if (dw != 0 || dh != 0)
+    present_with_size (window, width + dw, height + dh);
+  if (gtk_widget_get_width (GTK_WIDGET (window)) != width ||
+      gtk_widget_get_height (GTK_WIDGET (window)) != height)
+    {
+      report_wide (GTK_WIDGET (window), width, 0);
+      g_error ("The window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
+             gtk_widget_get_height (GTK_WIDGET (window)), width, height);
+    }
+  /* Adaptive widgets (the view switcher title) settle on a second layout. */
+  gtk_widget_queue_resize (GTK_WIDGET (window));
+  kt_app_test_iterate (300);
+}
+
+void
+kt_app_test_screenshot (GtkWindow  *window,
+                        const char *name)
+{
+  const char *dir = g_getenv ("KT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  kt_app_test_iterate (300);
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  file = g_strdup_printf ("%s-%dx%d.png", name, width, height);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}

@@ -1,0 +1,636 @@
+/* test-window.c: the real app under Xvfb, driven through its widgets
+ *
+ * Each test runs KtApplication and KtWindow in this process on a store in
+ * its own temp dir ($KT_STORE_PATH), with the real gnome-keyring of the
+ * session wrapper.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "kt-core.h"
+#include "kt-app-test.h"
+#include "kt-case-item.h"
+#include "kt-case-view-private.h"
+#include "kt-conversation-page-private.h"
+#include "kt-domain-page-private.h"
+#include "kt-intake-page-private.h"
+#include "kt-text-field.h"
+#include "kt-window-private.h"
+#include "kt-test-util.h"
+
+/* Row titles as the app shows them in the language the test runs in. */
+#define T(s) g_dgettext (GETTEXT_PACKAGE, s)
+
+typedef struct {
+  char          *dir;
+  KtApplication *app;
+  KtWindow      *window;
+} Fixture;
+
+static void
+fixture_start (Fixture *f)
+{
+  f->app = kt_app_test_start (&f->window);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+
+  f->dir = kt_test_tmpdir_new ("kt-window");
+  path = g_build_filename (f->dir, "store.db", NULL);
+  g_setenv ("KT_STORE_PATH", path, TRUE);
+  fixture_start (f);
+}
+
+static void
+fixture_quit (Fixture *f)
+{
+  kt_app_test_quit (f->app, f->window);
+  f->app = NULL;
+  f->window = NULL;
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->app != NULL)
+    fixture_quit (f);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (f->dir);
+}
+
+static KtCaseView *
+case_view (Fixture *f)
+{
+  return kt_window_get_case_view (f->window);
+}
+
+static KtIntakePage *
+intake (Fixture *f)
+{
+  return kt_case_view_get_intake_page (case_view (f));
+}
+
+static KtConversationPage *
+conversation_page (Fixture *f)
+{
+  return kt_case_view_get_conversation_page (case_view (f));
+}
+
+static KtDomainPage *
+domain_page (Fixture *f)
+{
+  return kt_conversation_page_get_domain_page (conversation_page (f));
+}
+
+static void
+activate (gpointer    widget,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
+  kt_app_test_iterate (20);
+}
+
+static void
+type_into (KtTextField *field,
+           const char  *text)
+{
+  kt_app_test_type_text (kt_text_field_get_view (field), text);
+}
+
+static void
+set_row_text (GtkWidget  *root,
+              const char *title,
+              guint       nth,
+              const char *text)
+{
+  GtkWidget *row = kt_app_test_find_row (root, title, nth);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  kt_app_test_iterate (5);
+}
+
+static void
+set_row_switch (GtkWidget  *root,
+                const char *title,
+                guint       nth,
+                gboolean    active)
+{
+  GtkWidget *row = kt_app_test_find_row (root, title, nth);
+
+  g_assert_nonnull (row);
+  gtk_switch_set_active (kt_app_test_row_switch (row), active);
+  kt_app_test_iterate (5);
+}
+
+static KtCase *
+new_case (Fixture    *f,
+          const char *household)
+{
+  activate (f->window, "win.new-case", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "intake");
+  if (household != NULL)
+    gtk_editable_set_text (kt_intake_page_get_household_row (intake (f)), household);
+  kt_app_test_iterate (5);
+  return kt_case_view_get_case (case_view (f));
+}
+
+static void
+add_member (Fixture    *f,
+            guint       index,
+            const char *name,
+            const char *year,
+            const char *relation)
+{
+  GtkWidget *row;
+
+  activate (intake (f), "intake.add-member", NULL);
+  row = kt_intake_page_get_row (intake (f), FALSE, index);
+  g_assert_nonnull (row);
+  set_row_text (row, T ("Name"), 0, name);
+  set_row_text (row, T ("Year of birth"), 0, year);
+  set_row_text (row, T ("Relation to the applicant"), 0, relation);
+}
+
+static void
+show_domain (Fixture    *f,
+             const char *domain_id)
+{
+  activate (conversation_page (f), "conversation.show-domain", g_variant_new_string (domain_id));
+  g_assert_cmpstr (kt_conversation_page_get_current (conversation_page (f)), ==, domain_id);
+}
+
+static void
+discuss (Fixture    *f,
+         const char *domain_id,
+         const char *going_well)
+{
+  show_domain (f, domain_id);
+  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), going_well);
+  activate (conversation_page (f), "conversation.next", NULL);
+}
+
+static guint
+entry_index (KtConversation *conversation,
+             const char     *domain_id)
+{
+  for (guint i = 0; i < conversation->entries->len; i++)
+    {
+      KtDomainEntry *entry = g_ptr_array_index (conversation->entries, i);
+
+      if (g_strcmp0 (entry->domain_id, domain_id) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* Answers the dialog that is shown, and makes sure it goes away. */
+static void
+answer_dialog (AdwMessageDialog *dialog,
+               const char       *response)
+{
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  kt_app_test_iterate (20);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  kt_app_test_iterate (20);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  for (gsize i = 0; i + strlen (needle) <= length; i++)
+    if (memcmp (contents + i, needle, strlen (needle)) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_conversation_survives_a_restart (Fixture       *f,
+                                      gconstpointer  data)
+{
+  KtCase *kase;
+  KtConversation *conversation;
+  KtDomainEntry *entry;
+  AdwMessageDialog *dialog;
+  gboolean refusal = FALSE;
+  g_autofree char *store_path = g_strdup (g_getenv ("KT_STORE_PATH"));
+  g_autofree char *wal_path = g_strconcat (store_path, "-wal", NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  const char *open_message;
+  guint meedoen_index;
+  KtCaseItem *item;
+
+  /* The request, own strength first. */
+  kase = new_case (f, "Familie Jansen");
+  type_into (kt_intake_page_get_own_strength_field (intake (f)), "Buurvrouw Els doet boodschappen");
+  type_into (kt_intake_page_get_question_field (intake (f)), "We komen niet rond sinds de ontslagbrief");
+  gtk_editable_set_text (kt_intake_page_get_date_row (intake (f)), "2026-10-01");
+  kt_app_test_iterate (5);
+  add_member (f, 0, "Anna Jansen", "2016", "kind");
+  add_member (f, 1, "Piet Jansen", "1980", "zelf");
+  g_assert_cmpuint (kase->members->len, ==, 2);
+  g_assert_cmpstr (kase->household, ==, "Familie Jansen");
+  g_assert_cmpstr (kase->request.date, ==, "2026-10-01");
+  kt_app_test_screenshot (GTK_WINDOW (f->window), "intake");
+
+  activate (intake (f), "intake.start-conversation", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "conversation");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_CONVERSATION);
+  conversation = kt_case_view_get_conversation (case_view (f));
+  g_assert_nonnull (conversation);
+  g_assert_cmpuint (conversation->entries->len, >=, 14);
+
+  /* The coach moves "meedoen" one place up. */
+  meedoen_index = entry_index (conversation, "meedoen");
+  show_domain (f, "meedoen");
+  activate (conversation_page (f), "conversation.move-up", NULL);
+  g_assert_cmpuint (entry_index (conversation, "meedoen"), ==, meedoen_index - 1);
+
+  /* Money: what goes well, a level and who helps. */
+  show_domain (f, "geldzaken");
+  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "Vaste lasten worden betaald");
+  gtk_toggle_button_set_active (kt_domain_page_get_level_button (domain_page (f), 3), TRUE);
+  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (domain_page (f), 1), TRUE);
+  kt_app_test_iterate (5);
+  entry = kt_conversation_find_entry (conversation, "geldzaken");
+  g_assert_cmpint (entry->level, ==, 3);
+  g_assert_cmpuint (entry->helpers, ==, KT_HELPER_NETWORK);
+  g_assert_cmpint (entry->state, ==, KT_DOMAIN_DISCUSSED);
+  kt_app_test_screenshot (GTK_WINDOW (f->window), "domain");
+
+  /* Skipping needs a reason. */
+  show_domain (f, "justitie");
+  activate (conversation_page (f), "conversation.skip", NULL);
+  dialog = kt_conversation_page_get_dialog (conversation_page (f), &refusal);
+  g_assert_nonnull (dialog);
+  g_assert_false (refusal);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "skip"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Komt later aan bod");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "skip"));
+  answer_dialog (dialog, "skip");
+  entry = kt_conversation_find_entry (conversation, "justitie");
+  g_assert_cmpint (entry->state, ==, KT_DOMAIN_SKIPPED);
+  g_assert_cmpstr (entry->skip_reason, ==, "Komt later aan bod");
+
+  /* Safety is never skipped. */
+  show_domain (f, KT_SAFETY_DOMAIN_ID);
+  activate (conversation_page (f), "conversation.skip", NULL);
+  dialog = kt_conversation_page_get_dialog (conversation_page (f), &refusal);
+  g_assert_nonnull (dialog);
+  g_assert_true (refusal);
+  answer_dialog (dialog, "close");
+  g_assert_cmpint (kt_conversation_find_entry (conversation, KT_SAFETY_DOMAIN_ID)->state, ==, KT_DOMAIN_NOT_YET);
+
+  /* Every member's safety, children first. */
+  set_row_switch (GTK_WIDGET (domain_page (f)), T ("Asked about safety"), 0, TRUE);
+  set_row_switch (GTK_WIDGET (domain_page (f)), T ("Asked about safety"), 1, TRUE);
+  g_assert_cmpuint (conversation->safety_checks->len, ==, 2);
+  g_assert_cmpstr (((KtSafetyCheck *) g_ptr_array_index (conversation->safety_checks, 0))->member_id, ==,
+                   ((KtMember *) g_ptr_array_index (kase->members, 0))->id);
+  activate (conversation_page (f), "conversation.next", NULL);
+
+  /* Every other domain but "werk". */
+  for (guint i = 0; i < conversation->entries->len; i++)
+    {
+      entry = g_ptr_array_index (conversation->entries, i);
+      if (entry->state == KT_DOMAIN_NOT_YET && g_strcmp0 (entry->domain_id, "werk") != 0)
+        g_ptr_array_add (ids, g_strdup (entry->domain_id));
+    }
+  for (guint i = 0; i < ids->len; i++)
+    discuss (f, g_ptr_array_index (ids, i), "Gaat goed");
+
+  /* Completing is refused while "werk" is open, and says so. */
+  activate (conversation_page (f), "conversation.complete", NULL);
+  g_assert_false (conversation->complete);
+  open_message = kt_coverage_view_get_open_message (kt_conversation_page_get_coverage_view (conversation_page (f)));
+  g_assert_nonnull (open_message);
+  g_assert_nonnull (strstr (open_message, kt_catalogue_lookup (kt_case_view_get_catalogue (case_view (f)), "werk")->name));
+  kt_app_test_screenshot (GTK_WINDOW (f->window), "coverage");
+
+  discuss (f, "werk", "Werkt drie dagen");
+  activate (conversation_page (f), "conversation.complete", NULL);
+  g_assert_true (conversation->complete);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_PLAN);
+
+  /* Quit and start again: everything comes back from the store. */
+  fixture_quit (f);
+  g_assert_false (file_contains (store_path, "Familie Jansen"));
+  g_assert_false (file_contains (wal_path, "Familie Jansen"));
+  g_assert_false (file_contains (store_path, "ontslagbrief"));
+  fixture_start (f);
+
+  g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 1);
+  item = g_list_model_get_item (kt_window_get_case_model (f->window), 0);
+  g_assert_cmpstr (kt_case_item_get_household (item), ==, "Familie Jansen");
+  g_object_unref (item);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (f->window)), 0);
+  kt_app_test_iterate (20);
+
+  kase = kt_case_view_get_case (case_view (f));
+  g_assert_nonnull (kase);
+  g_assert_cmpstr (kase->household, ==, "Familie Jansen");
+  g_assert_cmpstr (kase->request.own_strength, ==, "Buurvrouw Els doet boodschappen");
+  g_assert_cmpstr (kase->request.question, ==, "We komen niet rond sinds de ontslagbrief");
+  g_assert_cmpuint (kase->members->len, ==, 2);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_PLAN);
+  conversation = kt_case_view_get_conversation (case_view (f));
+  g_assert_true (conversation->complete);
+  g_assert_cmpuint (entry_index (conversation, "meedoen"), ==, meedoen_index - 1);
+  entry = kt_conversation_find_entry (conversation, "justitie");
+  g_assert_cmpint (entry->state, ==, KT_DOMAIN_SKIPPED);
+  g_assert_cmpstr (entry->skip_reason, ==, "Komt later aan bod");
+  entry = kt_conversation_find_entry (conversation, "geldzaken");
+  g_assert_cmpstr (entry->going_well, ==, "Vaste lasten worden betaald");
+  g_assert_cmpint (entry->level, ==, 3);
+  g_assert_cmpstr (kt_conversation_find_entry (conversation, "werk")->going_well, ==, "Werkt drie dagen");
+}
+
+static void
+test_concern_suggests_related_domains (Fixture       *f,
+                                       gconstpointer  data)
+{
+  KtCatalogue *catalogue;
+  const KtDomain *money;
+  GtkLabel *label;
+  GVariant *target;
+  const char *first;
+
+  new_case (f, "Familie De Vries");
+  activate (intake (f), "intake.start-conversation", NULL);
+  catalogue = kt_case_view_get_catalogue (case_view (f));
+  money = kt_catalogue_lookup (catalogue, "geldzaken");
+  g_assert_nonnull (money->related);
+  g_assert_nonnull (money->related[0]);
+
+  show_domain (f, "geldzaken");
+  g_assert_null (kt_domain_page_get_related_label (domain_page (f)));
+  type_into (kt_domain_page_get_text_field (domain_page (f), TRUE), "Huurachterstand van drie maanden");
+  label = kt_domain_page_get_related_label (domain_page (f));
+  g_assert_nonnull (label);
+  for (guint i = 0; money->related[i] != NULL; i++)
+    g_assert_nonnull (strstr (gtk_label_get_label (label),
+                              kt_catalogue_lookup (catalogue, money->related[i])->name));
+
+  /* The button opens the first related domain; once it is discussed it is
+   * no longer suggested. */
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (kt_domain_page_get_related_button (domain_page (f))));
+  first = g_variant_get_string (target, NULL);
+  g_assert_cmpstr (first, ==, money->related[0]);
+  g_signal_emit_by_name (kt_domain_page_get_related_button (domain_page (f)), "clicked");
+  kt_app_test_iterate (20);
+  g_assert_cmpstr (kt_conversation_page_get_current (conversation_page (f)), ==, money->related[0]);
+  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "Fijn huis");
+  show_domain (f, "geldzaken");
+  label = kt_domain_page_get_related_label (domain_page (f));
+  if (money->related[1] != NULL)
+    {
+      g_assert_nonnull (label);
+      g_assert_null (strstr (gtk_label_get_label (label),
+                             kt_catalogue_lookup (catalogue, money->related[0])->name));
+    }
+
+  /* A safety flag brings up the safety domain first. */
+  show_domain (f, "wonen");
+  gtk_switch_set_active (kt_domain_page_get_safety_switch (domain_page (f)), TRUE);
+  kt_app_test_iterate (5);
+  label = kt_domain_page_get_related_label (domain_page (f));
+  g_assert_nonnull (label);
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (kt_domain_page_get_related_button (domain_page (f))));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, KT_SAFETY_DOMAIN_ID);
+}
+
+static void
+test_deadlines_follow_the_request_date_and_settings (Fixture       *f,
+                                                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  KtCase *kase;
+  GtkEditable *date_row;
+  const char *subtitle;
+
+  kase = new_case (f, "Familie Yilmaz");
+  date_row = kt_intake_page_get_date_row (intake (f));
+  gtk_editable_set_text (date_row, "2026-01-28");
+  kt_app_test_iterate (5);
+  g_assert_cmpstr (kase->conversation_deadline, ==, "2026-03-11");
+  g_assert_cmpstr (kase->own_plan_deadline, ==, "2026-02-04");
+  subtitle = adw_action_row_get_subtitle (kt_intake_page_get_deadline_row (intake (f), FALSE));
+  g_assert_nonnull (subtitle);
+  g_assert_nonnull (strstr (subtitle, "2026"));
+
+  /* The periods are settings. */
+  g_settings_set_int (settings, "conversation-period-days", 10);
+  g_settings_set_int (settings, "own-plan-period-days", 3);
+  gtk_editable_set_text (date_row, "2026-01-29");
+  kt_app_test_iterate (5);
+  g_assert_cmpstr (kase->conversation_deadline, ==, "2026-02-08");
+  g_assert_cmpstr (kase->own_plan_deadline, ==, "2026-02-01");
+
+  /* A date that does not exist changes nothing and is marked. */
+  gtk_editable_set_text (date_row, "2026-02-30");
+  kt_app_test_iterate (5);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (date_row), "error"));
+  g_assert_cmpstr (kase->request.date, ==, "2026-01-29");
+  g_assert_cmpstr (kase->conversation_deadline, ==, "2026-02-08");
+  g_settings_reset (settings, "conversation-period-days");
+  g_settings_reset (settings, "own-plan-period-days");
+}
+
+static void
+test_sharing_without_consent_needs_reasoning (Fixture       *f,
+                                              gconstpointer  data)
+{
+  KtCase *kase;
+  GtkWidget *row;
+  KtConsent *consent;
+
+  kase = new_case (f, "Familie Bakker");
+  activate (intake (f), "intake.add-consent", NULL);
+  row = kt_intake_page_get_row (intake (f), TRUE, 0);
+  g_assert_nonnull (row);
+  set_row_text (row, T ("Purpose"), 0, "Gegevens delen met de huisarts");
+  set_row_switch (row, T ("Share without consent"), 0, TRUE);
+  consent = g_ptr_array_index (kase->consents, 0);
+  g_assert_true (consent->share_without_consent);
+  g_assert_nonnull (kt_intake_page_get_consent_error (intake (f)));
+  g_assert_false (kt_case_check_consents (kase, NULL));
+
+  /* The conversation cannot start while the reasoning is missing. */
+  activate (intake (f), "intake.start-conversation", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "intake");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_REGISTERED);
+
+  set_row_text (row, T ("Written reasoning (required)"), 0, "Acuut gevaar voor het kind; Veilig Thuis geraadpleegd");
+  g_assert_null (kt_intake_page_get_consent_error (intake (f)));
+  activate (intake (f), "intake.start-conversation", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "conversation");
+}
+
+static void
+test_idle_lock_hides_client_data (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  KtCase *kase;
+
+  new_case (f, "Familie Jansen");
+  new_case (f, "M. de Vries");
+  kase = new_case (f, "A. Yilmaz");
+  id = g_strdup (kase->header.id);
+
+  /* Search as you type. */
+  gtk_editable_set_text (kt_window_get_search_entry (f->window), "vries");
+  kt_app_test_iterate (20);
+  g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 1);
+  gtk_editable_set_text (kt_window_get_search_entry (f->window), "");
+  kt_app_test_iterate (20);
+  g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 3);
+
+  activate (f->window, "win.lock", NULL);
+  g_assert_cmpstr (kt_window_get_page (f->window), ==, "lock");
+  g_assert_null (kt_case_view_get_case (case_view (f)));
+  g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 0);
+  g_assert_true (kt_store_is_locked (kt_window_get_store (f->window)));
+
+  activate (f->window, "win.unlock", NULL);
+  kt_app_test_iterate (200);
+  g_assert_false (kt_store_is_locked (kt_window_get_store (f->window)));
+  g_assert_cmpstr (kt_window_get_page (f->window), ==, "main");
+  g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 3);
+  g_assert_nonnull (kt_case_view_get_case (case_view (f)));
+  g_assert_cmpstr (kt_case_view_get_case (case_view (f))->header.id, ==, id);
+}
+
+/* A household as the screenshots show it: made-up people, a request
+ * @days_ago days old. */
+static KtCase *
+example_case (Fixture    *f,
+              const char *household,
+              int         days_ago,
+              gboolean    safety)
+{
+  g_autofree char *today = kt_date_today ();
+  g_autofree char *date = kt_date_add_days (today, -days_ago);
+  KtCase *kase = new_case (f, household);
+
+  gtk_editable_set_text (kt_intake_page_get_date_row (intake (f)), date);
+  gtk_switch_set_active (kt_intake_page_get_safety_switch (intake (f)), safety);
+  kt_app_test_iterate (5);
+  return kase;
+}
+
+static void
+screenshot_sizes (Fixture    *f,
+                  const char *name)
+{
+  static const int sizes[][2] = { { 1280, 800 }, { 800, 1280 }, { 360, 740 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
+      kt_app_test_screenshot (GTK_WINDOW (f->window), name);
+    }
+}
+
+/* Only with $KT_SCREENSHOT_DIR (tests/app/take-screenshots). */
+static void
+test_screenshots (Fixture       *f,
+                  gconstpointer  data)
+{
+  KtConversation *conversation;
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    {
+      g_test_skip ("KT_SCREENSHOT_DIR is not set");
+      return;
+    }
+
+  example_case (f, "A. Yilmaz", 45, TRUE);
+  example_case (f, "M. de Vries", 20, FALSE);
+  example_case (f, "Familie Bakker", 3, FALSE);
+  example_case (f, "J. Pietersen", 38, FALSE);
+  example_case (f, "Familie El Amrani", 10, FALSE);
+  example_case (f, "Familie Jansen", 30, FALSE);
+  type_into (kt_intake_page_get_own_strength_field (intake (f)),
+             "Oma past twee middagen per week op de kinderen. De buurvrouw helpt met de post.");
+  type_into (kt_intake_page_get_question_field (intake (f)),
+             "Sinds mijn man zijn werk kwijt is komen we niet meer rond. Er liggen brieven die ik niet durf open te maken.");
+  add_member (f, 0, "Sanne Jansen", "1986", "zelf");
+  add_member (f, 1, "Daan Jansen", "2015", "kind");
+  activate (f->window, "win.show-list", NULL);
+  screenshot_sizes (f, "case-list");
+  activate (f->window, "win.show-page", g_variant_new_string ("intake"));
+  screenshot_sizes (f, "intake");
+
+  activate (intake (f), "intake.start-conversation", NULL);
+  conversation = kt_case_view_get_conversation (case_view (f));
+  discuss (f, "werk", "Daan gaat graag naar school");
+  show_domain (f, "justitie");
+  activate (conversation_page (f), "conversation.skip", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (
+                           kt_conversation_page_get_dialog (conversation_page (f), NULL))),
+                         "Niet aan de orde");
+  answer_dialog (kt_conversation_page_get_dialog (conversation_page (f), NULL), "skip");
+  show_domain (f, "relaties");
+  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "We praten veel met elkaar");
+  gtk_switch_set_active (kt_domain_page_get_safety_switch (domain_page (f)), TRUE);
+  show_domain (f, "geldzaken");
+  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "De huur is altijd op tijd betaald.");
+  type_into (kt_domain_page_get_text_field (domain_page (f), TRUE),
+             "Twee maanden achterstand bij de energie. Brieven blijven liggen.");
+  gtk_toggle_button_set_active (kt_domain_page_get_level_button (domain_page (f), 2), TRUE);
+  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (domain_page (f), 0), TRUE);
+  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (domain_page (f), 1), TRUE);
+  show_domain (f, "geldzaken");
+  kt_app_test_iterate (50);
+  screenshot_sizes (f, "domain");
+  g_assert_false (conversation->complete);
+
+  activate (conversation_page (f), "conversation.complete", NULL);
+  screenshot_sizes (f, "coverage");
+}
+
+int
+main (int argc, char *argv[])
+{
+  const char *localedir = g_getenv ("KT_LOCALEDIR");
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  textdomain (GETTEXT_PACKAGE);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/app/window/conversation-survives-a-restart", test_conversation_survives_a_restart);
+  ADD ("/app/window/concern-suggests-related-domains", test_concern_suggests_related_domains);
+  ADD ("/app/window/deadlines-follow-the-request-date-and-settings",
+       test_deadlines_follow_the_request_date_and_settings);
+  ADD ("/app/window/sharing-without-consent-needs-reasoning", test_sharing_without_consent_needs_reasoning);
+  ADD ("/app/window/idle-lock-hides-client-data", test_idle_lock_hides_client_data);
+  ADD ("/app/window/screenshots", test_screenshots);
+#undef ADD
+
+  return g_test_run ();
+}
