@@ -590,6 +590,7 @@ kt_sync_client_open_finish (KtSyncClient  *self,
                             GError       **error)
 {
   OpenResult *opened = g_task_propagate_pointer (G_TASK (result), error);
+  g_autofree char *signed_out = NULL;
 
   if (opened == NULL)
     return FALSE;
@@ -604,9 +605,11 @@ kt_sync_client_open_finish (KtSyncClient  *self,
   self->token = g_steal_pointer (&opened->token);
   open_result_free (opened);
 
+  if (self->token == NULL && self->username != NULL)
+    signed_out = kt_outbox_get_meta (self->outbox, "signed_out");
   if (self->token != NULL)
     set_status (self, KT_SYNC_STATUS_IDLE, NULL);
-  else if (self->username != NULL && kt_outbox_get_meta (self->outbox, "signed_out") == NULL)
+  else if (self->username != NULL && signed_out == NULL)
     set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN,
                 _("Sign in again to sync."));
   else

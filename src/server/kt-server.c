@@ -1502,6 +1502,35 @@ early_callback (SoupServer        *soup,
     }
 }
 
+#define HEADER_DEADLINE_KEY "kt-header-deadline"
+
+static void
+remove_source (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+/* A client that sends its headers a byte at a time never falls silent long
+ * enough for the socket timeout: it gets request-timeout seconds for all of
+ * them, then the connection is shut. */
+static gboolean
+header_deadline_passed (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  g_object_steal_data (G_OBJECT (msg), HEADER_DEADLINE_KEY);
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_header_deadline (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), HEADER_DEADLINE_KEY, NULL);
+}
+
 static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -1509,9 +1538,13 @@ request_started (SoupServer        *soup,
 {
   KtServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
+  guint id;
 
   if (socket != NULL)
     g_socket_set_timeout (socket, self->config->request_timeout);
+  id = g_timeout_add_seconds (self->config->request_timeout, header_deadline_passed, msg);
+  g_object_set_data_full (G_OBJECT (msg), HEADER_DEADLINE_KEY, GUINT_TO_POINTER (id), remove_source);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (cancel_header_deadline), NULL);
 }
 
 static void
