@@ -130,6 +130,14 @@ kt_case_view_conversation_changed (KtCaseView *self)
 static void
 on_plan_changed (KtCaseView *self)
 {
+  KtPlan *shown = kt_plan_page_get_plan (self->plan_page);
+
+  /* "New version" on the plan page hands over a new document. */
+  if (shown != NULL && shown != self->plan)
+    {
+      g_clear_pointer (&self->plan, kt_plan_unref);
+      self->plan = kt_plan_ref (shown);
+    }
   if (self->plan != NULL && self->store != NULL)
     kt_store_autosave_plan (self->store, self->plan);
 }

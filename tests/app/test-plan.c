@@ -305,44 +305,43 @@ test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
   g_object_unref (report);
 }
 
+static GtkWidget *
+find_report_page (GtkWidget *root)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = KT_IS_REPORT_PAGE (w) ? w : find_report_page (w);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
-test_plan_pages_follow_the_open_case (Fixture       *f,
-                                      gconstpointer  data)
+test_report_page_follows_the_open_case (Fixture       *f,
+                                        gconstpointer  data)
 {
   GtkWidget *view = kt_case_view_new ();
-  g_autoptr(KtConversation) fresh = kt_catalogue_new_conversation (f->catalogue, f->kase->header.id);
   GtkWindow *window;
-  GtkWidget *plan_page, *wheel_page;
-  KtPlan *plan;
+  KtReportPage *report;
+  g_autoptr(KtReport) expected = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
 
   kt_plan_pages_attach (KT_CASE_VIEW (view));
-  kt_case_view_set_documents (KT_CASE_VIEW (view), NULL, f->catalogue, f->kase, fresh, NULL);
+  kt_case_view_set_documents (KT_CASE_VIEW (view), NULL, f->catalogue, f->kase, f->conversation, f->plan);
   window = kt_app_test_show (view, 1280, 800, FALSE);
+  report = KT_REPORT_PAGE (find_report_page (view));
+  g_assert_nonnull (report);
+  g_assert_cmpuint (kt_report_page_get_n_pages (report), ==, 0);
 
-  /* Without a plan yet, a new draft starts from the request's question. */
-  kt_case_view_set_visible_page (KT_CASE_VIEW (view), "plan");
+  /* Shown, the report is laid out from the view's documents. */
+  kt_case_view_set_visible_page (KT_CASE_VIEW (view), "report");
   kt_app_test_iterate (100);
-  plan_page = gtk_widget_get_ancestor (kt_app_test_find_row (view, g_dgettext (GETTEXT_PACKAGE, "What do you want to change?"), 0),
-                                       KT_TYPE_PLAN_PAGE);
-  g_assert_nonnull (plan_page);
-  plan = kt_plan_page_get_plan (KT_PLAN_PAGE (plan_page));
-  g_assert_nonnull (plan);
-  g_assert_cmpstr (plan->case_id, ==, f->kase->header.id);
-  g_assert_cmpstr (plan->question, ==, f->kase->request.question);
-  g_assert_cmpuint (plan->goals->len, ==, 0);
+  g_assert_cmpuint (kt_report_page_get_n_pages (report), ==, kt_report_get_n_pages (expected));
 
-  /* The wheel page edits the view's own conversation. */
-  kt_case_view_set_visible_page (KT_CASE_VIEW (view), "wheel");
-  kt_app_test_iterate (100);
-  wheel_page = gtk_widget_get_ancestor (kt_app_test_find_row (view, kt_catalogue_segment_name (f->catalogue, KT_SEGMENT_WERK), 0),
-                                        KT_TYPE_WHEEL_PAGE);
-  g_assert_nonnull (wheel_page);
-  adw_combo_row_set_selected (kt_wheel_page_get_level_row (KT_WHEEL_PAGE (wheel_page), KT_SEGMENT_WERK, FALSE), 3);
-  g_assert_cmpint (kt_case_view_get_conversation (KT_CASE_VIEW (view))->wheel[KT_SEGMENT_WERK].current, ==, 2);
-
-  /* Clearing the view (an idle lock) leaves nothing on the pages. */
+  /* Cleared (an idle lock), nothing stays. */
   kt_case_view_clear (KT_CASE_VIEW (view));
-  g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (plan_page)));
+  g_assert_cmpuint (kt_report_page_get_n_pages (report), ==, 0);
   kt_app_test_close (window);
 }
 
@@ -408,8 +407,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
   g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
-  g_test_add ("/plan/case-view/pages-follow-the-open-case", Fixture, NULL,
-              fixture_set_up, test_plan_pages_follow_the_open_case, fixture_tear_down);
+  g_test_add ("/plan/case-view/report-follows-the-open-case", Fixture, NULL,
+              fixture_set_up, test_report_page_follows_the_open_case, fixture_tear_down);
   g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
               fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
   g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,
