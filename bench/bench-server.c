@@ -714,7 +714,7 @@ main (int   argc,
   }
 
   g_print ("Plan pushes of about %zu bytes; each client alternates push and pull on one "
-           "keep-alive connection. SQLite: WAL, synchronous=NORMAL. PostgreSQL: fsync on.\n",
+           "keep-alive connection. SQLite: WAL, synchronous=NORMAL. PostgreSQL: cluster fsync on, server session synchronous_commit=off (durable-commits=false, the default).\n",
            push_size);
   for (guint i = 0; backends[i] != NULL; i++)
     {

@@ -222,7 +222,9 @@ int
 main (int argc, char *argv[])
 {
   int n_runs = N_RUNS_DEFAULT, n_cases = N_CASES_DEFAULT;
+  g_autofree char *keep = NULL;
   GOptionEntry entries[] = {
+    { "fill-only", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Only fill a store at PATH and keep it", "PATH" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Starts of each program", "N" },
     { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store", "N" },
     { NULL }
@@ -242,6 +244,12 @@ main (int argc, char *argv[])
     g_error ("%s", error->message);
   if (!kt_core_init ())
     g_error ("libsodium did not start");
+
+  if (keep != NULL)
+    {
+      fill_store (keep, n_cases);
+      return 0;
+    }
 
   display = XOpenDisplay (NULL);
   if (display == NULL)

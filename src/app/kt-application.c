@@ -13,10 +13,17 @@
 
 struct _KtApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  KtStore        *store;
+  gboolean        store_opened;     /* the first opening has finished */
+  GError         *store_error;      /* and failed with this */
+  GPtrArray      *store_waiters;    /* (element-type GTask) */
 };
 
 G_DEFINE_FINAL_TYPE (KtApplication, kt_application, ADW_TYPE_APPLICATION)
+
+static void start_store (KtApplication *self);
 
 KtApplication *
 kt_application_new (void)
@@ -103,6 +110,8 @@ kt_application_startup (GApplication *app)
   static const char *lock_accels[] = { "<Control>l", NULL };
   static const char *pages[] = { "intake", "conversation", "wheel", "network", "plan", "report" };
 
+  /* The key comes from the keyring on a worker while GTK starts. */
+  start_store (KT_APPLICATION (app));
   G_APPLICATION_CLASS (kt_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
@@ -121,11 +130,110 @@ kt_application_startup (GApplication *app)
     }
 }
 
+/* Where the store lives: $KT_STORE_PATH for tests, else the data dir. */
+static char *
+store_path (void)
+{
+  const char *override = g_getenv ("KT_STORE_PATH");
+
+  if (override != NULL && *override != '\0')
+    return g_strdup (override);
+  return g_build_filename (g_get_user_data_dir (), "keukentafel", "store.db", NULL);
+}
+
+static void
+return_store_result (KtApplication *self,
+                     GTask         *task)
+{
+  if (self->store_error != NULL)
+    g_task_return_error (task, g_error_copy (self->store_error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_store_opened (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KtApplication) self = user_data;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->store_waiters);
+
+  kt_store_open_finish (KT_STORE (source), result, &self->store_error);
+  self->store_opened = TRUE;
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    return_store_result (self, g_ptr_array_index (waiters, i));
+}
+
+static void
+start_store (KtApplication *self)
+{
+  g_autofree char *path = store_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (self->store != NULL)
+    return;
+  g_mkdir_with_parents (dir, 0700);
+  self->store = kt_store_new (path);
+  self->store_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  kt_store_open_async (self->store, KT_KEY_SOURCE_KEYRING, NULL, NULL, on_store_opened,
+                       g_object_ref (self));
+}
+
+KtStore *
+kt_application_get_store (KtApplication *self)
+{
+  g_return_val_if_fail (KT_IS_APPLICATION (self), NULL);
+
+  start_store (self);
+  return self->store;
+}
+
+void
+kt_application_wait_store_async (KtApplication       *self,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_return_if_fail (KT_IS_APPLICATION (self));
+
+  start_store (self);
+  g_task_set_source_tag (task, kt_application_wait_store_async);
+  if (self->store_opened)
+    return_store_result (self, task);
+  else
+    g_ptr_array_add (self->store_waiters, g_steal_pointer (&task));
+}
+
+gboolean
+kt_application_wait_store_finish (KtApplication  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+kt_application_finalize (GObject *object)
+{
+  KtApplication *self = KT_APPLICATION (object);
+
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+  g_clear_pointer (&self->store_waiters, g_ptr_array_unref);
+  G_OBJECT_CLASS (kt_application_parent_class)->finalize (object);
+}
+
 static void
 kt_application_class_init (KtApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->finalize = kt_application_finalize;
   app_class->activate = kt_application_activate;
   app_class->startup = kt_application_startup;
   app_class->handle_local_options = kt_application_handle_local_options;

@@ -19,6 +19,8 @@
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
 #include "kt-network-page.h"
+#include "kt-plan-page.h"
+#include "kt-wheel-page.h"
 #include "kt-sync-status-widget.h"
 
 struct _KtCaseView
@@ -34,6 +36,7 @@ struct _KtCaseView
   GtkLabel             *phase_label;
   GtkLabel             *deadline_label;
   KtSyncStatusWidget   *sync_status;
+  KtSyncClient         *sync_client;
   AdwViewStack         *view_stack;
   KtIntakePage         *intake_page;
   KtConversationPage   *conversation_page;
@@ -46,6 +49,9 @@ struct _KtCaseView
   KtCatalogue          *catalogue;
   KtCase               *kase;
   KtConversation       *conversation;
+  KtPlan               *plan;
+  KtWheelPage          *wheel_page;
+  KtPlanPage           *plan_page;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
@@ -123,6 +129,49 @@ kt_case_view_conversation_changed (KtCaseView *self)
 }
 
 static void
+on_plan_changed (KtCaseView *self)
+{
+  if (self->plan != NULL && self->store != NULL)
+    kt_store_autosave_plan (self->store, self->plan);
+}
+
+/* A plan submitted for review is shared: saved at its revision first, then
+ * queued in the outbox (it goes out when there is a network). */
+static void
+on_plan_submitted (KtCaseView *self)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->plan == NULL || self->store == NULL || self->sync_client == NULL)
+    return;
+  if (!kt_store_flush (self->store, &error))
+    {
+      g_warning ("The plan was not shared yet: %s", error->message);
+      return;
+    }
+  body = kt_plan_encode (self->plan);
+  if (!kt_sync_client_share (self->sync_client, body, &error))
+    g_warning ("The plan was not shared yet: %s", error->message);
+}
+
+/* Fresh wheel and plan pages in their slots: they take no NULL documents,
+ * so clearing the view (idle lock) replaces them instead. */
+static void
+make_document_pages (KtCaseView *self)
+{
+  /* The wheel lives in the conversation; the plan is its own document. */
+  self->wheel_page = KT_WHEEL_PAGE (kt_wheel_page_new ());
+  self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
+  kt_case_view_add_page (self, "wheel", GTK_WIDGET (self->wheel_page));
+  kt_case_view_add_page (self, "plan", GTK_WIDGET (self->plan_page));
+  g_signal_connect_swapped (self->wheel_page, "changed",
+                            G_CALLBACK (kt_case_view_conversation_changed), self);
+  g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
+  g_signal_connect_swapped (self->plan_page, "submitted", G_CALLBACK (on_plan_submitted), self);
+}
+
+static void
 on_start_conversation (KtCaseView *self)
 {
   advance_phase (self, KT_PHASE_CONVERSATION);
@@ -156,9 +205,11 @@ kt_case_view_set_documents (KtCaseView     *self,
                             KtStore        *store,
                             KtCatalogue    *catalogue,
                             KtCase         *kase,
-                            KtConversation *conversation)
+                            KtConversation *conversation,
+                            KtPlan         *plan)
 {
   g_autoptr(KtConversation) fresh = NULL;
+  g_autoptr(KtPlan) fresh_plan = NULL;
 
   g_return_if_fail (KT_IS_CASE_VIEW (self));
   g_return_if_fail (kase != NULL);
@@ -170,6 +221,12 @@ kt_case_view_set_documents (KtCaseView     *self,
         fresh->date = kt_date_today ();
       conversation = fresh;
     }
+  if (plan == NULL)
+    {
+      fresh_plan = kt_plan_new ();
+      fresh_plan->case_id = g_strdup (kase->header.id);
+      plan = fresh_plan;
+    }
 
   g_set_object (&self->store, store);
   g_set_object (&self->catalogue, catalogue);
@@ -179,10 +236,15 @@ kt_case_view_set_documents (KtCaseView     *self,
   kt_conversation_ref (conversation);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   self->conversation = conversation;
+  kt_plan_ref (plan);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  self->plan = plan;
 
   kt_intake_page_set_case (self->intake_page, kase);
   kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
   kt_network_page_set_case (self->network_page, kase);
+  kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
+  kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
   refresh_header (self);
   g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
 }
@@ -195,8 +257,10 @@ kt_case_view_clear (KtCaseView *self)
   kt_intake_page_set_case (self->intake_page, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
+  make_document_pages (self);
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
   gtk_label_set_label (self->household_label, "");
   adw_view_switcher_title_set_title (self->switcher_title, "");
   adw_view_switcher_title_set_subtitle (self->switcher_title, "");
@@ -225,6 +289,12 @@ KtConversation *
 kt_case_view_get_conversation (KtCaseView *self)
 {
   return self->conversation;
+}
+
+KtPlan *
+kt_case_view_get_plan (KtCaseView *self)
+{
+  return self->plan;
 }
 
 void
@@ -264,6 +334,7 @@ kt_case_view_set_sync_client (KtCaseView   *self,
                               KtSyncClient *client)
 {
   g_return_if_fail (KT_IS_CASE_VIEW (self));
+  g_set_object (&self->sync_client, client);
   kt_sync_status_widget_set_client (self->sync_status, client);
 }
 
@@ -301,8 +372,10 @@ kt_case_view_dispose (GObject *object)
 
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_client);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
   G_OBJECT_CLASS (kt_case_view_parent_class)->dispose (object);
 }
@@ -359,6 +432,7 @@ kt_case_view_init (KtCaseView *self)
                             G_CALLBACK (kt_case_view_conversation_changed), self);
   g_signal_connect_swapped (self->conversation_page, "completed",
                             G_CALLBACK (on_conversation_completed), self);
+  make_document_pages (self);
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
                             G_CALLBACK (on_title_visible), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child",

@@ -16,13 +16,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KtCaseView, kt_case_view, KT, CASE_VIEW, GtkWidget)
 
 GtkWidget      *kt_case_view_new        (void);
-/* Opens @kase with its latest @conversation (NULL: a new one is made from
- * @catalogue and saved on its first edit).  Every edit autosaves to @store. */
+/* Opens @kase with its latest @conversation and @plan (NULL: a new one is
+ * made and saved on its first edit).  Every edit autosaves to @store. */
 void            kt_case_view_set_documents (KtCaseView     *self,
                                             KtStore        *store,
                                             KtCatalogue    *catalogue,
                                             KtCase         *kase,
-                                            KtConversation *conversation);
+                                            KtConversation *conversation,
+                                            KtPlan         *plan);
 /* Drops every document from the view (idle lock, closing). */
 void            kt_case_view_clear      (KtCaseView *self);
 
@@ -30,6 +31,7 @@ KtStore        *kt_case_view_get_store        (KtCaseView *self);
 KtCatalogue    *kt_case_view_get_catalogue    (KtCaseView *self);
 KtCase         *kt_case_view_get_case         (KtCaseView *self);
 KtConversation *kt_case_view_get_conversation (KtCaseView *self);
+KtPlan         *kt_case_view_get_plan         (KtCaseView *self);
 
 /* Autosaves the case or the conversation after a page outside this view
  * (wheel, plan) changed it, and refreshes the header. */
@@ -43,7 +45,7 @@ const char     *kt_case_view_get_visible_page (KtCaseView *self);
 
 /* Puts @page into the slot @name ("wheel", "plan" or "report"), replacing the
  * placeholder.  The page follows ::documents-changed and reads the documents
- * with the getters above. */
+ * with the getters above.  (The wheel and the plan page are built in.) */
 void            kt_case_view_add_page   (KtCaseView *self,
                                          const char *name,
                                          GtkWidget  *page);

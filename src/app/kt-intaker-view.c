@@ -315,10 +315,7 @@ kt_intaker_view_set_coaches (KtIntakerView *self,
 {
   g_return_if_fail (KT_IS_INTAKER_VIEW (self));
 
-  if (coaches != NULL)
-    g_ptr_array_ref (coaches);
-  g_clear_pointer (&self->coaches, g_ptr_array_unref);
-  self->coaches = coaches;
+  kt_role_replace_array (&self->coaches, coaches);
   fill_coaches (self);
 }
 

@@ -638,6 +638,30 @@ kt_plan_page_set_documents (KtPlanPage     *self,
   sync_all (self);
 }
 
+void
+kt_plan_page_clear (KtPlanPage *self)
+{
+  GtkWidget *child;
+  AdwEntryRow *entries[] = { self->question_row, self->risks_row, self->agreements_row,
+                             self->watches_row, self->agreement_date_row, self->remarks_row };
+
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  self->syncing = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    set_entry (entries[i], NULL);
+  self->syncing = FALSE;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->goals_box))) != NULL)
+    gtk_box_remove (self->goals_box, child);
+  for (guint i = 0; i < self->provision_rows->len; i++)
+    adw_preferences_group_remove (self->provisions_group, g_ptr_array_index (self->provision_rows, i));
+  g_ptr_array_set_size (self->provision_rows, 0);
+  kt_signature_pad_set_strokes (self->signature_pad, NULL);
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+}
+
 KtPlan *
 kt_plan_page_get_plan (KtPlanPage *self)
 {

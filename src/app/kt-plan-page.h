@@ -26,6 +26,8 @@ void       kt_plan_page_set_documents (KtPlanPage     *self,
                                        KtCase         *kase,
                                        KtConversation *conversation,
                                        KtPlan         *plan);
+/* Drops the documents and shows nothing (idle lock, closing). */
+void       kt_plan_page_clear         (KtPlanPage *self);
 /* The plan shown: after "New Version" a new document (transfer none). */
 KtPlan    *kt_plan_page_get_plan      (KtPlanPage *self);
 /* Submits for review; on failure the toast names what is missing and

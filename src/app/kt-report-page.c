@@ -64,25 +64,34 @@ render_page (KtReport *report,
 }
 
 void
+kt_report_page_clear (KtReportPage *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+
+  g_clear_object (&self->report);
+  self->n_pages = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))) != NULL)
+    gtk_box_remove (self->pages_box, child);
+}
+
+void
 kt_report_page_set_documents (KtReportPage   *self,
                               KtCatalogue    *catalogue,
                               KtCase         *kase,
                               KtConversation *conversation,
                               KtPlan         *plan)
 {
-  GtkWidget *child;
   double scale;
 
   g_return_if_fail (KT_IS_REPORT_PAGE (self));
   g_return_if_fail (KT_IS_CATALOGUE (catalogue));
   g_return_if_fail (kase != NULL);
 
-  g_clear_object (&self->report);
+  kt_report_page_clear (self);
   self->report = kt_report_new (catalogue, kase, conversation, plan);
   self->n_pages = kt_report_get_n_pages (self->report);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))) != NULL)
-    gtk_box_remove (self->pages_box, child);
 
   scale = PREVIEW_SCALE * MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
   for (guint page = 0; page < self->n_pages; page++)

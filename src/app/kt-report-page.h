@@ -24,6 +24,8 @@ void       kt_report_page_set_documents (KtReportPage   *self,
                                          KtCase         *kase,
                                          KtConversation *conversation,
                                          KtPlan         *plan);
+/* Drops the report and shows nothing (idle lock, closing). */
+void       kt_report_page_clear         (KtReportPage *self);
 /* How many pages the preview shows. */
 guint      kt_report_page_get_n_pages   (KtReportPage *self);
 /* Writes the PDF to @file in a worker thread and says where it went. */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kt-review-page.h"
+#include "kt-wheel.h"
 
 G_BEGIN_DECLS
 
@@ -12,5 +13,6 @@ GtkTextView *kt_review_page_get_comment_view (KtReviewPage *self);
 GtkLabel    *kt_review_page_get_error_label  (KtReviewPage *self);
 /* The comment entry of each goal, in goal order (element-type GtkEntry). */
 GPtrArray   *kt_review_page_get_goal_entries (KtReviewPage *self);
+KtWheel     *kt_review_page_get_wheel        (KtReviewPage *self);
 
 G_END_DECLS

@@ -12,7 +12,7 @@
 
 #include "kt-role-format.h"
 #include "kt-team-overview.h"
-#include "kt-wheel-render.h"
+#include "kt-wheel.h"
 
 struct _KtReviewPage
 {
@@ -27,8 +27,7 @@ struct _KtReviewPage
   AdwPreferencesGroup *coverage_group;
   GtkFlowBox          *coverage_box;
   AdwPreferencesGroup *wheel_group;
-  GtkDrawingArea      *wheel_area;
-  GtkBox              *wheel_box;
+  KtWheel             *wheel;
   GtkLabel            *question_label;
   GtkBox              *goals_box;
   GtkListBox          *details_list;
@@ -45,7 +44,6 @@ struct _KtReviewPage
   KtCatalogue         *catalogue;
   GPtrArray           *coaches;
   GPtrArray           *goal_entries;   /* (element-type GtkEntry), goal id in "goal-id" */
-  GHashTable          *initials;       /* person id → chip label on the wheel */
 };
 
 G_DEFINE_FINAL_TYPE (KtReviewPage, kt_review_page, ADW_TYPE_BIN)
@@ -98,10 +96,7 @@ kt_review_page_set_coaches (KtReviewPage *self,
 {
   g_return_if_fail (KT_IS_REVIEW_PAGE (self));
 
-  if (coaches != NULL)
-    g_ptr_array_ref (coaches);
-  g_clear_pointer (&self->coaches, g_ptr_array_unref);
-  self->coaches = coaches;
+  kt_role_replace_array (&self->coaches, coaches);
 }
 
 void
@@ -214,88 +209,13 @@ fill_coverage (KtReviewPage *self)
   adw_preferences_group_set_description (self->coverage_group, summary);
 }
 
-static const char *
-chip_label (const char *person_id,
-            gpointer    user_data)
-{
-  KtReviewPage *self = user_data;
-  KtNetworkPerson *person;
-  char *initials;
-
-  if (g_strcmp0 (person_id, KT_SUPPORTER_SELF) == 0)
-    return _("Me");
-  initials = g_hash_table_lookup (self->initials, person_id);
-  if (initials == NULL)
-    {
-      person = self->kase != NULL ? kt_case_find_person (self->kase, person_id) : NULL;
-      initials = person != NULL && person->name != NULL ? kt_wheel_initials (person->name) : g_strdup ("?");
-      g_hash_table_insert (self->initials, g_strdup (person_id), initials);
-    }
-  return initials;
-}
-
-static void
-draw_wheel (GtkDrawingArea *area,
-            cairo_t        *cr,
-            int             width,
-            int             height,
-            gpointer        user_data)
-{
-  KtReviewPage *self = user_data;
-  KtWheelGeometry geo;
-  KtWheelPalette palette;
-  KtWheelScene scene = { 0 };
-
-  if (self->conversation == NULL)
-    return;
-  kt_wheel_geometry_init (&geo, 0, 0, width, height);
-  kt_wheel_palette_init (&palette, adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  scene.segments = self->conversation->wheel;
-  for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
-    scene.names[s] = self->catalogue != NULL ? kt_catalogue_segment_name (self->catalogue, s)
-                                             : kt_segment_to_string (s);
-  scene.centre_label = _("Me");
-  scene.chip_label = chip_label;
-  scene.chip_label_data = self;
-  scene.selected = -1;
-  kt_wheel_render (cr, &geo, &scene, &palette);
-}
-
 static void
 fill_wheel (KtReviewPage *self)
 {
-  kt_role_box_clear (self->wheel_box);
-  g_hash_table_remove_all (self->initials);
-  gtk_widget_queue_draw (GTK_WIDGET (self->wheel_area));
   gtk_widget_set_visible (GTK_WIDGET (self->wheel_group), self->conversation != NULL);
-  if (self->conversation == NULL)
-    return;
-
-  for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
-    {
-      const KtWheelSegment *segment = &self->conversation->wheel[s];
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *name, *value;
-      g_autofree char *text = NULL;
-
-      name = kt_role_label_new (self->catalogue != NULL
-                                ? kt_catalogue_segment_name (self->catalogue, s)
-                                : kt_segment_to_string (s), NULL);
-      gtk_widget_set_hexpand (name, TRUE);
-      if (segment->current == KT_WHEEL_UNSET)
-        text = g_strdup (_("not filled in"));
-      else if (segment->target == KT_WHEEL_UNSET)
-        text = g_strdup_printf (_("now %d"), segment->current);
-      else
-        text = g_strdup_printf (_("now %d → goal %d"), segment->current, segment->target);
-      value = kt_role_label_new (text, "dim-label", "numeric", NULL);
-      gtk_label_set_xalign (GTK_LABEL (value), 1.0);
-      gtk_label_set_wrap (GTK_LABEL (value), FALSE);
-
-      gtk_box_append (GTK_BOX (row), name);
-      gtk_box_append (GTK_BOX (row), value);
-      gtk_box_append (self->wheel_box, row);
-    }
+  /* Read-only: the supervisor looks, the wheel only selects.  It shows
+   * "now" and "goal" beside each segment itself. */
+  kt_wheel_set_documents (self->wheel, self->catalogue, self->kase, self->conversation);
 }
 
 static void
@@ -484,6 +404,8 @@ fill_history (KtReviewPage *self)
         }
       gtk_box_append (self->history_box, box);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->history_box),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->history_box)) != NULL);
 }
 
 static void
@@ -545,10 +467,7 @@ kt_review_page_set_plan (KtReviewPage   *self,
     kt_conversation_ref (conversation);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   self->conversation = conversation;
-  if (history != NULL)
-    g_ptr_array_ref (history);
-  g_clear_pointer (&self->history, g_ptr_array_unref);
-  self->history = history;
+  kt_role_replace_array (&self->history, history);
 
   if (plan == NULL)
     {
@@ -631,7 +550,6 @@ kt_review_page_dispose (GObject *object)
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
   g_clear_pointer (&self->goal_entries, g_ptr_array_unref);
-  g_clear_pointer (&self->initials, g_hash_table_unref);
   g_clear_object (&self->catalogue);
 
   G_OBJECT_CLASS (kt_review_page_parent_class)->dispose (object);
@@ -654,6 +572,7 @@ kt_review_page_class_init (KtReviewPageClass *klass)
     g_signal_new ("decided", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, KT_TYPE_PLAN | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_POINTER);
 
+  g_type_ensure (KT_TYPE_WHEEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-review-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, scroller);
@@ -664,8 +583,7 @@ kt_review_page_class_init (KtReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, coverage_group);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, coverage_box);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, wheel_group);
-  gtk_widget_class_bind_template_child (widget_class, KtReviewPage, wheel_area);
-  gtk_widget_class_bind_template_child (widget_class, KtReviewPage, wheel_box);
+  gtk_widget_class_bind_template_child (widget_class, KtReviewPage, wheel);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, question_label);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, goals_box);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, details_list);
@@ -685,8 +603,7 @@ kt_review_page_init (KtReviewPage *self)
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->goal_entries = g_ptr_array_new ();
-  self->initials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  gtk_drawing_area_set_draw_func (self->wheel_area, draw_wheel, self, NULL);
+  kt_wheel_set_editable (self->wheel, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.return", FALSE);
 }
@@ -707,4 +624,10 @@ GPtrArray *
 kt_review_page_get_goal_entries (KtReviewPage *self)
 {
   return self->goal_entries;
+}
+
+KtWheel *
+kt_review_page_get_wheel (KtReviewPage *self)
+{
+  return self->wheel;
 }

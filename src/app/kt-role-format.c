@@ -83,6 +83,61 @@ kt_role_ensure_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+static void
+setup_compact_item (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_item (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (string));
+}
+
+static void
+setup_full_item (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_list_item_set_child (item, label);
+}
+
+void
+kt_role_drop_down_set_compact (GtkDropDown *dropdown)
+{
+  g_autoptr(GtkListItemFactory) button = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (button, "setup", G_CALLBACK (setup_compact_item), NULL);
+  g_signal_connect (button, "bind", G_CALLBACK (bind_item), NULL);
+  g_signal_connect (list, "setup", G_CALLBACK (setup_full_item), NULL);
+  g_signal_connect (list, "bind", G_CALLBACK (bind_item), NULL);
+  gtk_drop_down_set_factory (dropdown, button);
+  gtk_drop_down_set_list_factory (dropdown, list);
+}
+
+void
+kt_role_replace_array (GPtrArray **slot,
+                       GPtrArray  *array)
+{
+  if (array != NULL)
+    g_ptr_array_ref (array);
+  g_clear_pointer (slot, g_ptr_array_unref);
+  *slot = array;
+}
+
 void
 kt_role_box_clear (GtkBox *box)
 {

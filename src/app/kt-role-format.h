@@ -21,6 +21,12 @@ const char *kt_role_coach_name        (GPtrArray  *coaches,
                                        const char *username);
 /* Loads the roles' style sheet once for the default display. */
 void        kt_role_ensure_style      (void);
+/* Lets a drop-down over a GtkStringList shrink: the button ellipsizes its
+ * text, the popup shows it whole. */
+void        kt_role_drop_down_set_compact (GtkDropDown *dropdown);
+/* Puts a new reference to @array (may be NULL) in @slot, dropping the old. */
+void        kt_role_replace_array     (GPtrArray **slot,
+                                       GPtrArray  *array);
 /* Removes every child of @box. */
 void        kt_role_box_clear         (GtkBox     *box);
 /* A wrapping label with @text and optional CSS classes (NULL-terminated). */

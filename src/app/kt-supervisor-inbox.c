@@ -311,16 +311,6 @@ update_coach_filter (KtSupervisorInbox *self)
   self->updating_filters = FALSE;
 }
 
-static void
-replace_array (GPtrArray **slot,
-               GPtrArray  *array)
-{
-  if (array != NULL)
-    g_ptr_array_ref (array);
-  g_clear_pointer (slot, g_ptr_array_unref);
-  *slot = array;
-}
-
 static void show_plan (KtSupervisorInbox *self,
                        KtPlan            *plan);
 
@@ -351,9 +341,9 @@ kt_supervisor_inbox_set_records (KtSupervisorInbox *self,
 {
   g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
 
-  replace_array (&self->cases, cases);
-  replace_array (&self->conversations, conversations);
-  replace_array (&self->plans, plans);
+  kt_role_replace_array (&self->cases, cases);
+  kt_role_replace_array (&self->conversations, conversations);
+  kt_role_replace_array (&self->plans, plans);
   update_coach_filter (self);
   refilter (self);
   refresh_open_plan (self);
@@ -365,7 +355,7 @@ kt_supervisor_inbox_set_coaches (KtSupervisorInbox *self,
 {
   g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
 
-  replace_array (&self->coaches, coaches);
+  kt_role_replace_array (&self->coaches, coaches);
   kt_review_page_set_coaches (self->review_page, coaches);
   update_coach_filter (self);
   refilter (self);
@@ -582,6 +572,9 @@ kt_supervisor_inbox_init (KtSupervisorInbox *self)
   self->review_days = KT_REVIEW_INBOX_DEFAULT_REVIEW_DAYS;
   self->entries = g_ptr_array_new ();
 
+  kt_role_drop_down_set_compact (self->coach_dropdown);
+  kt_role_drop_down_set_compact (self->state_dropdown);
+  kt_role_drop_down_set_compact (self->deadline_dropdown);
   self->updating_filters = TRUE;
   set_choices (self->state_dropdown, states);
   set_choices (self->deadline_dropdown, deadlines);

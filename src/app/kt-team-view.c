@@ -276,16 +276,6 @@ update (KtTeamView *self)
   fill_domains (self);
 }
 
-static void
-replace_array (GPtrArray **slot,
-               GPtrArray  *array)
-{
-  if (array != NULL)
-    g_ptr_array_ref (array);
-  g_clear_pointer (slot, g_ptr_array_unref);
-  *slot = array;
-}
-
 void
 kt_team_view_set_catalogue (KtTeamView  *self,
                             KtCatalogue *catalogue)
@@ -302,7 +292,7 @@ kt_team_view_set_coaches (KtTeamView *self,
 {
   g_return_if_fail (KT_IS_TEAM_VIEW (self));
 
-  replace_array (&self->coaches, coaches);
+  kt_role_replace_array (&self->coaches, coaches);
   update (self);
 }
 
@@ -314,9 +304,9 @@ kt_team_view_set_records (KtTeamView *self,
 {
   g_return_if_fail (KT_IS_TEAM_VIEW (self));
 
-  replace_array (&self->cases, cases);
-  replace_array (&self->conversations, conversations);
-  replace_array (&self->plans, plans);
+  kt_role_replace_array (&self->cases, cases);
+  kt_role_replace_array (&self->conversations, conversations);
+  kt_role_replace_array (&self->plans, plans);
   update (self);
 }
 

@@ -463,6 +463,28 @@ kt_wheel_page_set_documents (KtWheelPage    *self,
 }
 
 void
+kt_wheel_page_clear (KtWheelPage *self)
+{
+  g_return_if_fail (KT_IS_WHEEL_PAGE (self));
+
+  kt_wheel_set_documents (self->wheel, NULL, NULL, NULL);
+  clear_movement (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->movement_group), FALSE);
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      GtkWidget *child;
+
+      adw_expander_row_set_subtitle (self->rows[s].expander, "");
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows[s].chips))) != NULL)
+        gtk_flow_box_remove (self->rows[s].chips, child);
+      gtk_menu_button_set_menu_model (self->rows[s].add_button, NULL);
+    }
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+}
+
+void
 kt_wheel_page_set_editable (KtWheelPage *self,
                             gboolean     editable)
 {
@@ -620,7 +642,7 @@ relayout_idle (gpointer user_data)
   gtk_scrolled_window_set_policy (self->list_scroller, GTK_POLICY_NEVER,
                                   wide ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
   gtk_widget_set_size_request (GTK_WIDGET (self->wheel), -1,
-                               wide ? -1 : CLAMP (width - 36, 300, 680));
+                               wide ? -1 : CLAMP (width - 36, 260, 680));
   gtk_widget_set_vexpand (GTK_WIDGET (self->list_scroller), !wide);
   return G_SOURCE_REMOVE;
 }
@@ -652,7 +674,7 @@ kt_wheel_page_size_allocate (GtkWidget *widget,
   gtk_widget_allocate (GTK_WIDGET (self->outer_scroller), width, height, baseline, NULL);
 
   /* libadwaita 1.2 has no breakpoints: switch the layout after this allocation. */
-  if ((wide != is_wide || (!wide && ABS (wheel_height - CLAMP (width - 36, 300, 680)) > 2))
+  if ((wide != is_wide || (!wide && ABS (wheel_height - CLAMP (width - 36, 260, 680)) > 2))
       && self->relayout_id == 0)
     self->relayout_id = g_idle_add (relayout_idle, self);
 }

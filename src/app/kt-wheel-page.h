@@ -27,6 +27,8 @@ void     kt_wheel_page_set_documents (KtWheelPage    *self,
                                       KtCase         *kase,
                                       KtConversation *conversation,
                                       KtPlan         *plan);
+/* Drops the documents and shows nothing (idle lock, closing). */
+void     kt_wheel_page_clear         (KtWheelPage *self);
 /* A read-only page only shows. */
 void     kt_wheel_page_set_editable  (KtWheelPage *self,
                                       gboolean     editable);

@@ -204,7 +204,7 @@ kt_wheel_measure (GtkWidget      *widget,
                   int            *minimum_baseline,
                   int            *natural_baseline)
 {
-  *minimum = 280;
+  *minimum = 260;
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 620 : 520;
 }
 

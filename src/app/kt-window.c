@@ -76,11 +76,15 @@ struct _KtWindow
 G_DEFINE_FINAL_TYPE (KtWindow, kt_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_cases (KtWindow *self);
+static void attach_store (KtWindow *self, KtApplication *app);
 
 KtWindow *
 kt_window_new (KtApplication *application)
 {
-  return g_object_new (KT_TYPE_WINDOW, "application", application, NULL);
+  KtWindow *self = g_object_new (KT_TYPE_WINDOW, "application", application, NULL);
+
+  attach_store (self, application);
+  return self;
 }
 
 static void
@@ -88,17 +92,6 @@ toast (KtWindow   *self,
        const char *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
-}
-
-/* Where the store lives: $KT_STORE_PATH for tests, else the data dir. */
-static char *
-store_path (void)
-{
-  const char *override = g_getenv ("KT_STORE_PATH");
-
-  if (override != NULL && *override != '\0')
-    return g_strdup (override);
-  return g_build_filename (g_get_user_data_dir (), "keukentafel", "store.db", NULL);
 }
 
 /* The lock page */
@@ -235,7 +228,9 @@ open_case (KtWindow   *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(KtCase) kase = NULL;
   g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtPlan) plan = NULL;
   g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) plan_ids = NULL;
   KtCase *current = kt_case_view_get_case (self->case_view);
 
   if (current != NULL && g_strcmp0 (current->header.id, id) == 0)
@@ -250,12 +245,16 @@ open_case (KtWindow   *self,
   ids = kt_store_list_ids_for_case (self->store, KT_KIND_CONVERSATION, id, &error);
   if (ids != NULL && ids->len > 0)
     conversation = kt_store_load_conversation (self->store, g_ptr_array_index (ids, ids->len - 1), &error);
+  if (error == NULL)
+    plan_ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, id, &error);
+  if (plan_ids != NULL && plan_ids->len > 0)
+    plan = kt_store_load_plan (self->store, g_ptr_array_index (plan_ids, plan_ids->len - 1), &error);
   if (error != NULL)
     toast (self, error->message);
 
   /* Whatever the previous case still had pending goes to disk now. */
   kt_store_flush_async (self->store, NULL, NULL, NULL);
-  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, conversation);
+  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, conversation, plan);
   gtk_stack_set_visible_child_name (self->content_stack, "case");
   select_in_list (self, id);
   return TRUE;
@@ -481,15 +480,38 @@ needs_passphrase (const GError *error)
          g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
 }
 
+static void store_open_done (KtWindow *self, GError *error);
+
 static void
 on_store_open (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  KtWindow *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (kt_store_open_finish (KT_STORE (source), result, &error))
+  kt_store_open_finish (KT_STORE (source), result, &error);
+  store_open_done (user_data, error);
+}
+
+/* The application's first opening of the store, started before GTK. */
+static void
+on_first_open (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  kt_application_wait_store_finish (KT_APPLICATION (source), result, &error);
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    store_open_done (self, error);
+}
+
+static void
+store_open_done (KtWindow *self,
+                 GError   *error)
+{
+  if (error == NULL)
     {
       g_debug ("Store open after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - self->started) / 1000);
       store_opened (self);
@@ -619,7 +641,7 @@ new_case_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   update_sidebar (self);
 
-  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, NULL);
+  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, NULL, NULL);
   kt_case_view_set_visible_page (self->case_view, "intake");
   gtk_stack_set_visible_child_name (self->content_stack, "case");
   select_in_list (self, kase->header.id);
@@ -844,8 +866,6 @@ kt_window_init (KtWindow *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSortListModel) sorted = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = store_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *override = kt_app_get_catalogue_override ();
   GtkEventController *keys;
   GtkGesture *clicks;
@@ -892,9 +912,15 @@ kt_window_init (KtWindow *self)
   if (error != NULL)
     toast (self, error->message);
 
-  /* The store opens in the background, with the keyring first. */
-  g_mkdir_with_parents (dir, 0700);
-  self->store = kt_store_new (path);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
-  open_store (self, KT_KEY_SOURCE_KEYRING, NULL);
+}
+
+static void
+attach_store (KtWindow      *self,
+              KtApplication *app)
+{
+  /* The application started opening the store (keyring first) before GTK
+   * was set up; the case list follows as soon as that is done. */
+  self->store = g_object_ref (kt_application_get_store (app));
+  kt_application_wait_store_async (app, on_first_open, g_object_ref (self));
 }

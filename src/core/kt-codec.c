@@ -1253,7 +1253,6 @@ decode_conversation (Decoder    *d,
   if (c->header.kind != KT_KIND_CONVERSATION)
     return fail (d, KT_CODEC_ERROR_INVALID, _("The field “%s” does not name a conversation."), "kind"), NULL;
 
-  c->present = 0;
   if (!read_uuid (d, root, "case_id", &c->case_id) ||
       !read_date (d, root, "date", &c->date) ||
       !read_bits (d, root, "present", kt_present_names, KT_N_PRESENT_BITS, &c->present) ||

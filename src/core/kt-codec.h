@@ -39,7 +39,14 @@ GBytes         *kt_conversation_encode (const KtConversation *self);
 GBytes         *kt_plan_encode         (const KtPlan *self);
 
 /* Decoders validate everything; on failure the GError message names the
- * field as a JSON path ("members[2].birth_year") and never echoes values. */
+ * field as a JSON path ("members[2].birth_year") and never echoes values.
+ * Required: "schema" (KT_SCHEMA), "kind", "id", "rev", "created", "updated";
+ * the ids of the parts (members, consents, network persons, goals, actions,
+ * provisions: UUIDs); "case_id" (a UUID) of conversations and plans;
+ * "domain_id" of entries, "member_id" of safety checks and "person_id" of
+ * supporters.  Any other field may be absent and then takes the value
+ * kt_*_new() gives it; unknown fields are ignored.  Limits: KT_DOCUMENT_MAX_SIZE,
+ * KT_TEXT_MAX_SIZE per text, KT_MAX_* per list, 16 levels of nesting. */
 KtCase         *kt_case_decode         (GBytes *json, GError **error);
 KtConversation *kt_conversation_decode (GBytes *json, GError **error);
 KtPlan         *kt_plan_decode         (GBytes *json, GError **error);

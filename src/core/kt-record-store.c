@@ -675,7 +675,7 @@ kt_record_store_list (KtRecordStore  *self,
                   case_id != NULL
                   ? "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1 AND case_id = ?2"
                     " AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id"
-                  : "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1"
+                  : "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1 AND case_id IS NULL"
                     " AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id",
                   error);
   if (stmt == NULL)
@@ -691,7 +691,9 @@ kt_record_store_list (KtRecordStore  *self,
       read_plain_columns (stmt, record);
       if (with_summaries)
         {
-          g_autoptr(GBytes) sealed = column_bytes (stmt, 8);
+          /* Opened straight from SQLite's buffer: no copy per row. */
+          g_autoptr(GBytes) sealed = sqlite3_column_type (stmt, 8) == SQLITE_NULL ? NULL :
+            g_bytes_new_static (sqlite3_column_blob (stmt, 8), sqlite3_column_bytes (stmt, 8));
 
           if (sealed != NULL)
             {
@@ -719,6 +721,17 @@ kt_record_store_list (KtRecordStore  *self,
     }
 
   return g_steal_pointer (&records);
+}
+
+gint64
+kt_record_store_count (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT count(*) FROM records", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 GPtrArray *

@@ -78,14 +78,17 @@ gboolean  kt_record_store_put      (KtRecordStore  *self,
 KtRecord *kt_record_store_get      (KtRecordStore  *self,
                                     const char     *id,
                                     GError        **error);
-/* Records of @kind (and of @case_id when not NULL), oldest first, with their
- * summaries opened and no bodies; records that fail authentication are
- * quarantined and left out (element-type KtRecord). */
+/* Records of @kind belonging to @case_id (or to no case, for NULL: the
+ * cases themselves), oldest first, with their summaries opened and no
+ * bodies; records that fail authentication are quarantined and left out
+ * (element-type KtRecord). */
 GPtrArray *kt_record_store_list    (KtRecordStore  *self,
                                     KtKind          kind,
                                     const char     *case_id,
                                     gboolean        with_summaries,
                                     GError        **error);
+/* How many records there are, or -1 when the file cannot be read. */
+gint64     kt_record_store_count            (KtRecordStore *self);
 /* Ids of quarantined records (element-type utf8). */
 GPtrArray *kt_record_store_list_quarantined (KtRecordStore *self);
 gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,

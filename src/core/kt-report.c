@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "kt-evaluation.h"
 #include "kt-wheel-render.h"
 
 #define MARGIN          56.0      /* 2 cm */
@@ -338,6 +339,67 @@ build_wheel (KtReport *self)
       else
         add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.",
                     kt_catalogue_segment_name (self->catalogue, s), levels);
+    }
+}
+
+static const char *goal_status_label (KtGoalStatus status);
+
+static const KtGoal *
+find_goal (KtReport   *self,
+           const char *goal_id)
+{
+  for (guint g = 0; self->plan != NULL && g < self->plan->goals->len; g++)
+    {
+      const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
+
+      if (g_strcmp0 (goal->id, goal_id) == 0)
+        return goal;
+    }
+  return NULL;
+}
+
+/* At an evaluation: how each area moved and how each goal went. */
+static void
+build_movement (KtReport *self)
+{
+  if (self->conversation == NULL || !self->conversation->is_evaluation)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("How things went"));
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      const KtWheelSegment *segment = &self->conversation->wheel[s];
+      const char *name = kt_catalogue_segment_name (self->catalogue, s);
+
+      if (segment->previous < 0 || segment->current < 0)
+        continue;
+      switch (kt_evaluation_segment_trend (segment))
+        {
+        case 1:
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: better, from %d to %d."), name,
+                      segment->previous, segment->current);
+          break;
+        case -1:
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: harder now, from %d to %d."), name,
+                      segment->previous, segment->current);
+          break;
+        default:
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: the same, %d."), name, segment->current);
+          break;
+        }
+    }
+  for (guint i = 0; self->conversation->progress != NULL && i < self->conversation->progress->len; i++)
+    {
+      const KtGoalProgress *progress = g_ptr_array_index (self->conversation->progress, i);
+      const KtGoal *goal = find_goal (self, progress->goal_id);
+
+      if (goal == NULL || goal->title == NULL)
+        continue;
+      if (has_text (progress->note))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s. %s", goal->title,
+                    goal_status_label (progress->status), progress->note);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.", goal->title, goal_status_label (progress->status));
     }
 }
 
@@ -734,6 +796,7 @@ kt_report_new (KtCatalogue          *catalogue,
 
   build_front (self);
   build_going_well (self);
+  build_movement (self);
   build_wheel (self);
   build_goals (self);
   build_topics (self);

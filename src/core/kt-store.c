@@ -676,22 +676,34 @@ create_key (KtStore       *self,
 static gboolean
 has_records (KtStore *self)
 {
-  for (KtKind kind = 0; kind < KT_N_KINDS; kind++)
-    {
-      g_autoptr(GPtrArray) ids = kt_record_store_list (self->records, kind, NULL, FALSE, NULL);
-
-      if (ids == NULL || ids->len > 0)
-        return TRUE;
-    }
-  return FALSE;
+  /* An unreadable count counts as data: never a new key over it. */
+  return kt_record_store_count (self->records) != 0;
 }
 
-gboolean
-kt_store_open_sync (KtStore       *self,
-                    KtKeySource    source,
-                    const char    *passphrase,
-                    GCancellable  *cancellable,
-                    GError       **error)
+/* Ends an idle lock with the key from the keyring or @passphrase. */
+static gboolean
+take_key_back (KtStore       *self,
+               const char    *passphrase,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  KtKey *key = fetch_key (self, passphrase, cancellable, error);
+
+  if (key == NULL)
+    return FALSE;
+  kt_record_store_set_key (self->records, key);
+  self->idle_locked = FALSE;
+  return TRUE;
+}
+
+/* Opens the file (or ends an idle lock) and takes the key; safe on a worker
+ * thread: no signals, no sources. */
+static gboolean
+open_store (KtStore       *self,
+            KtKeySource    source,
+            const char    *passphrase,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autoptr(KtRecordStore) records = NULL;
   g_autoptr(GBytes) store_id = NULL;
@@ -701,7 +713,7 @@ kt_store_open_sync (KtStore       *self,
   g_return_val_if_fail (KT_IS_STORE (self), FALSE);
 
   if (self->records != NULL)
-    return self->idle_locked ? kt_store_unlock_sync (self, passphrase, cancellable, error) : TRUE;
+    return !self->idle_locked || take_key_back (self, passphrase, cancellable, error);
 
   records = kt_record_store_open (self->path, error);
   if (records == NULL)
@@ -743,9 +755,42 @@ kt_store_open_sync (KtStore       *self,
   return TRUE;
 }
 
+/* Back on the owner's thread after opening or unlocking: the idle timer
+ * restarts, ::unlocked tells the UI, and changes made meanwhile are
+ * written. */
+static void
+opened (KtStore  *self,
+        gboolean  was_locked)
+{
+  kt_store_touch (self);
+  if (was_locked)
+    g_signal_emit (self, signals[UNLOCKED], 0);
+  if (g_hash_table_size (self->pending) > 0)
+    schedule_save (self, self->autosave_delay_ms);
+}
+
+gboolean
+kt_store_open_sync (KtStore       *self,
+                    KtKeySource    source,
+                    const char    *passphrase,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  gboolean was_locked;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  was_locked = self->records != NULL && self->idle_locked;
+  if (!open_store (self, source, passphrase, cancellable, error))
+    return FALSE;
+  opened (self, was_locked);
+  return TRUE;
+}
+
 typedef struct {
   KtKeySource  source;
   char        *passphrase;
+  gboolean     was_locked;
 } OpenData;
 
 static void
@@ -766,7 +811,7 @@ open_thread (GTask        *task,
   OpenData *data = task_data;
   GError *error = NULL;
 
-  if (kt_store_open_sync (source_object, data->source, data->passphrase, cancellable, &error))
+  if (open_store (source_object, data->source, data->passphrase, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -785,6 +830,7 @@ kt_store_open_async (KtStore             *self,
 
   data->source = source;
   data->passphrase = g_strdup (passphrase);
+  data->was_locked = self->records != NULL && self->idle_locked;
   g_task_set_source_tag (task, kt_store_open_async);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
   g_task_run_in_thread (task, open_thread);
@@ -795,9 +841,14 @@ kt_store_open_finish (KtStore      *self,
                       GAsyncResult *result,
                       GError      **error)
 {
+  OpenData *data = g_task_get_task_data (G_TASK (result));
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  opened (self, data->was_locked);
+  return TRUE;
 }
 
 gboolean
@@ -1130,7 +1181,10 @@ start_batch (KtStore *self,
 
   if (self->records == NULL || self->idle_locked)
     {
-      if (task != NULL)
+      /* Kept in memory until unlocked; nothing pending is nothing to fail. */
+      if (task != NULL && g_hash_table_size (self->pending) == 0)
+        g_task_return_boolean (task, TRUE);
+      else if (task != NULL)
         g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED, "%s",
                                  _("The data is locked. Unlock it to continue."));
       return;
@@ -1500,26 +1554,9 @@ kt_store_unlock_sync (KtStore       *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  KtKey *key;
-
   g_return_val_if_fail (KT_IS_STORE (self), FALSE);
 
-  if (self->records == NULL)
-    return kt_store_open_sync (self, self->source, passphrase, cancellable, error);
-  if (!self->idle_locked)
-    return TRUE;
-
-  key = fetch_key (self, passphrase, cancellable, error);
-  if (key == NULL)
-    return FALSE;
-
-  kt_record_store_set_key (self->records, key);
-  self->idle_locked = FALSE;
-  kt_store_touch (self);
-  g_signal_emit (self, signals[UNLOCKED], 0);
-  if (g_hash_table_size (self->pending) > 0)
-    schedule_save (self, self->autosave_delay_ms);
-  return TRUE;
+  return kt_store_open_sync (self, self->source, passphrase, cancellable, error);
 }
 
 static void arm_idle_timer (KtStore *self, guint64 delay_ms);

@@ -38,6 +38,10 @@ kt_wheel_geometry_init (KtWheelGeometry *geo,
   radius = MIN (width / WIDTH_PER_RADIUS, height / HEIGHT_PER_RADIUS);
   radius = MAX (radius, 1.0);
 
+  geo->x = x;
+  geo->y = y;
+  geo->width = width;
+  geo->height = height;
   geo->cx = x + width / 2.0;
   geo->cy = y + height / 2.0;
   geo->centre_radius = radius * CENTRE_FRACTION;

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  * innermost, professionals outermost), then the segment labels.  Segment 0
  * starts at the top and the segments follow clockwise. */
 typedef struct {
+  double x;                           /* the box the wheel was laid out in */
+  double y;
+  double width;
+  double height;
   double cx;
   double cy;
   double centre_radius;               /* the resident's disc */

@@ -301,10 +301,11 @@ draw_label (cairo_t               *cr,
             KtSegment              segment)
 {
   double outer = kt_wheel_geometry_get_radius (geo);
-  double size = CLAMP (outer * 0.068, 9.5, 17.0);
+  double size = CLAMP (outer * 0.068, 8.5, 17.0);
   double angle = kt_wheel_geometry_segment_mid (geo, segment);
   double max_width = outer * 0.54;
   double x, y, c = cos (angle), s = sin (angle);
+  double room;
   g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(GString) markup = g_string_new (NULL);
   g_autofree char *name = g_markup_escape_text (scene->names[segment] ? scene->names[segment] : "", -1);
@@ -317,15 +318,19 @@ draw_label (cairo_t               *cr,
       g_string_append_printf (markup, "\n<span size=\"85%%\">%s</span>", details);
     }
 
+  /* Never wider than the room left beside the wheel in its box. */
+  kt_wheel_geometry_point (geo, angle, geo->label_radius, &x, &y);
+  room = c > 0.2 ? geo->x + geo->width - x : c < -0.2 ? x - geo->x : geo->width;
+  max_width = MAX (MIN (max_width, room - 2.0), size * 3);
+
   layout = make_layout (cr, scene, size, FALSE);
   pango_layout_set_markup (layout, markup->str, -1);
   pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_alignment (layout, c > 0.2 ? PANGO_ALIGN_LEFT
                                       : c < -0.2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_CENTER);
   pango_layout_get_pixel_extents (layout, &ink, &logical);
 
-  kt_wheel_geometry_point (geo, angle, geo->label_radius, &x, &y);
   /* Anchor the block at the side facing the wheel. */
   if (c > 0.2)
     x -= 0;

@@ -1,8 +1,10 @@
 /* kt-backend-postgres.c
  *
  * One libpq connection used from the main loop.  Statements are prepared
- * once with typed parameters ("?" becomes "$n"); commits are synchronous, as
- * the cluster is configured.
+ * once with typed parameters ("?" becomes "$n").  By default the session
+ * commits with synchronous_commit=off (a crash of PostgreSQL or the machine
+ * may lose the last moments of commits, never corrupting anything);
+ * durable-commits=true turns it on.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -222,6 +224,9 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
   object_class->finalize = kt_backend_postgres_finalize;
   backend_class->begin_sql = "BEGIN";
   backend_class->audit_schema = audit_schema;
+  /* like SQLite's synchronous=NORMAL: the WAL writer flushes within a moment */
+  backend_class->fast_commits = "SET synchronous_commit = off";
+  backend_class->durable_commits = "SET synchronous_commit = on";
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
 }

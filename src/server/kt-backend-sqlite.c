@@ -1,9 +1,10 @@
 /* kt-backend-sqlite.c
  *
- * One connection, used from the main loop only.  WAL with synchronous=NORMAL:
- * a commit is not flushed to disk on its own, so a power cut (not a crash of
- * the server) can lose the last moments of commits, but never corrupts the
- * file; in exchange a push costs no fsync.  Statements are prepared once.
+ * One connection, used from the main loop only.  WAL; by default with
+ * synchronous=NORMAL: a commit is not flushed to disk on its own, so a power
+ * cut (not a crash of the server) can lose the last moments of commits, but
+ * never corrupts the file; in exchange a push costs no fsync.  With
+ * durable-commits=true it is synchronous=FULL.  Statements are prepared once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -156,6 +157,8 @@ kt_backend_sqlite_class_init (KtBackendSqliteClass *klass)
   object_class->finalize = kt_backend_sqlite_finalize;
   backend_class->begin_sql = "BEGIN IMMEDIATE";
   backend_class->audit_schema = audit_schema;
+  backend_class->fast_commits = "PRAGMA synchronous = NORMAL";
+  backend_class->durable_commits = "PRAGMA synchronous = FULL";
   backend_class->exec = kt_backend_sqlite_exec;
   backend_class->query = kt_backend_sqlite_query;
 }

@@ -197,6 +197,16 @@ query_one_row (KtBackend        *self,
   return TRUE;
 }
 
+gboolean
+kt_backend_set_durable (KtBackend  *self,
+                        gboolean    durable,
+                        GError    **error)
+{
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+
+  return klass->exec (self, durable ? klass->durable_commits : klass->fast_commits, error);
+}
+
 /* Schema */
 
 gboolean

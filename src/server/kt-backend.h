@@ -54,6 +54,8 @@ struct _KtBackendClass
   /* Statements that differ between databases. */
   const char *begin_sql;        /* start a write transaction */
   const char *audit_schema;     /* the audit table and what keeps it append-only */
+  const char *fast_commits;     /* a commit survives a crash of the server, not a power cut */
+  const char *durable_commits;  /* a commit is on disk before it is answered */
 
   /* Runs a script of statements without parameters. */
   gboolean (*exec)  (KtBackend        *self,
@@ -92,6 +94,10 @@ void kt_audit_entry_free (KtAuditEntry *entry);
  * missing SQLite file is made; otherwise it must exist. */
 KtBackend      *kt_backend_open             (const char *uri,
                                              gboolean    create,
+                                             GError    **error);
+/* Chooses whether a commit waits for the disk (see the config's durable-commits). */
+gboolean        kt_backend_set_durable      (KtBackend  *self,
+                                             gboolean    durable,
                                              GError    **error);
 /* Creates the tables when missing (idempotent). */
 gboolean        kt_backend_init_schema      (KtBackend  *self,

@@ -110,6 +110,19 @@ kt_server_config_load_file (KtServerConfig *self,
   replace_string (&self->tls_key, g_key_file_get_string (file, "server", "tls-key", NULL));
   replace_string (&self->database_uri, g_key_file_get_string (file, "server", "database", NULL));
 
+  if (g_key_file_has_key (file, "server", "durable-commits", NULL))
+    {
+      g_autoptr(GError) bool_error = NULL;
+      gboolean durable = g_key_file_get_boolean (file, "server", "durable-commits", &bool_error);
+
+      if (bool_error != NULL)
+        {
+          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                       _("The setting “%s” in group “%s” must be true or false."), "durable-commits", "server");
+          return FALSE;
+        }
+      self->durable_commits = durable;
+    }
   if (!read_uint (file, "server", "token-lifetime", G_MAXINT32, &token_lifetime, error) ||
       !read_uint (file, "server", "request-timeout", 3600, &timeout, error) ||
       !read_uint (file, "limits", "max-body", 64 * 1024 * 1024, &max_body, error) ||

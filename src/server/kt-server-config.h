@@ -17,6 +17,7 @@ typedef struct {
   gint64  token_lifetime;          /* seconds */
   gsize   max_body;                /* largest request body, bytes */
   guint   request_timeout;         /* seconds of silence before a connection is dropped */
+  gboolean durable_commits;        /* wait for the disk on every commit */
   guint   login_attempts_account;  /* failed logins per account per window */
   guint   login_attempts_address;  /* logins per address per window */
   guint   login_window;            /* seconds */

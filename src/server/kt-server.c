@@ -828,6 +828,109 @@ refuse_push (Push       *push,
   return FALSE;
 }
 
+/* A JSON scanner just good enough to find where the top-level member
+ * "body" of an envelope lies, so the document goes to the codec without
+ * being parsed and printed once more on the way (most of a push's cost).
+ * Anything it does not understand makes it give up; the caller then
+ * parses the whole envelope. */
+static const char *
+skip_space (const char *p,
+            const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+static const char *
+skip_string (const char *p,
+             const char *end)
+{
+  for (p++; p < end; p++)
+    {
+      if (*p == '\\')
+        p++;
+      else if (*p == '"')
+        return p + 1;
+    }
+  return NULL;
+}
+
+static const char *
+skip_value (const char *p,
+            const char *end)
+{
+  int depth = 0;
+
+  if (p < end && *p == '"')
+    return skip_string (p, end);
+  if (p < end && *p != '{' && *p != '[')
+    {
+      while (p < end && strchr (",}] \t\r\n", *p) == NULL)
+        p++;
+      return p;
+    }
+  while (p < end)
+    {
+      if (*p == '"')
+        {
+          p = skip_string (p, end);
+          if (p == NULL)
+            return NULL;
+          continue;
+        }
+      if (*p == '{' || *p == '[')
+        depth++;
+      else if (*p == '}' || *p == ']')
+        {
+          if (--depth == 0)
+            return p + 1;
+        }
+      p++;
+    }
+  return NULL;
+}
+
+static gboolean
+find_body (const char  *data,
+           gsize        len,
+           const char **body_start,
+           const char **body_end)
+{
+  const char *end = data + len;
+  const char *p = skip_space (data, end);
+
+  *body_start = *body_end = NULL;
+  if (p >= end || *p != '{')
+    return FALSE;
+  p = skip_space (p + 1, end);
+  while (p < end && *p == '"')
+    {
+      const char *key = p, *value;
+
+      p = skip_string (p, end);
+      if (p == NULL)
+        return FALSE;
+      gboolean is_body = p - key == 6 && memcmp (key, "\"body\"", 6) == 0;
+      p = skip_space (p, end);
+      if (p >= end || *p != ':')
+        return FALSE;
+      value = skip_space (p + 1, end);
+      p = skip_value (value, end);
+      if (p == NULL)
+        return FALSE;
+      if (is_body)
+        {
+          *body_start = value;
+          *body_end = p;
+        }
+      p = skip_space (p, end);
+      if (p < end && *p == ',')
+        p = skip_space (p + 1, end);
+    }
+  return p < end && *p == '}' && *body_start != NULL;
+}
+
 /* Reads the record of a PUT into push->info and push->body; FALSE with
  * push->message (and field) set when it is refused.  Runs in a worker. */
 static gboolean
@@ -835,18 +938,29 @@ read_push (Push *push)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) envelope = NULL;
   g_autofree char *field = NULL;
   g_autofree char *raw = NULL;
   gsize len;
   const char *data = g_bytes_get_data (push->bytes, &len);
-  const char *kind_name, *case_id;
+  const char *kind_name, *case_id, *body_start, *body_end;
   JsonObject *object;
   JsonNode *root, *body;
   KtKind kind;
   gint64 rev;
 
-  if (len == 0 || !g_utf8_validate_len (data, len, NULL) ||
-      !json_parser_load_from_data (parser, data, len, NULL))
+  if (len == 0 || !g_utf8_validate_len (data, len, NULL))
+    return refuse_push (push, NULL, NULL);
+  /* the envelope with "body": null, and the document apart */
+  if (find_body (data, len, &body_start, &body_end) && *body_start == '{')
+    {
+      envelope = g_string_new_len (data, body_start - data);
+      g_string_append (envelope, "null");
+      g_string_append_len (envelope, body_end, data + len - body_end);
+    }
+  else
+    envelope = g_string_new_len (data, len);
+  if (!json_parser_load_from_data (parser, envelope->str, envelope->len, NULL))
     return refuse_push (push, NULL, NULL);
   root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -860,10 +974,13 @@ read_push (Push *push)
   if (!member_int (object, "rev", &rev) || rev < 1)
     return refuse_push (push, "rev", NULL);
   body = json_object_get_member (object, "body");
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+  if (body != NULL && JSON_NODE_HOLDS_NULL (body) && envelope->len != len)
+    raw = g_strndup (body_start, body_end - body_start);
+  else if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    raw = json_to_string (body, FALSE);
+  else
     return refuse_push (push, "body", NULL);
 
-  raw = json_to_string (body, FALSE);
   push->body = kt_server_document_inspect (raw, strlen (raw), &push->info, &field, &error);
   if (push->body == NULL)
     {
@@ -1362,7 +1479,7 @@ out:
   g_free (req.token);
 }
 
-/* Refuses an oversized body before it is read. */
+/* Refuses an oversized body, or one of unknown length, before it is read. */
 static void
 early_callback (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -1373,9 +1490,18 @@ early_callback (SoupServer        *soup,
   KtServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body)
     respond_too_large (msg);
+  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    {
+      /* a body of unknown length could grow without bound before the limit is checked */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                     _("Send the request with a Content-Length."), NULL);
+    }
 }
 
 static void

@@ -397,7 +397,8 @@ cmd_serve (const Options *o)
   if (config == NULL || !kt_server_config_check (config, &error))
     return fail (error);
   backend = kt_backend_open (config->database_uri, FALSE, &error);
-  if (backend == NULL || !kt_backend_check_schema (backend, &error))
+  if (backend == NULL || !kt_backend_check_schema (backend, &error) ||
+      !kt_backend_set_durable (backend, config->durable_commits, &error))
     return fail (error);
 
   server = kt_server_new (config, backend);

@@ -277,6 +277,32 @@ test_signature_pad_keeps_strokes_normalised (Fixture       *f,
 }
 
 static void
+test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
+                                             gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page = show_plan (f, &window, 1000, 800);
+  GtkWidget *report = kt_report_page_new ();
+
+  g_assert_nonnull (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  kt_plan_page_clear (KT_PLAN_PAGE (page));
+  g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (page)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "question_row"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "remarks_row"))), ==, "");
+  g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  g_assert_cmpuint (kt_signature_pad_get_n_strokes (KT_SIGNATURE_PAD (child (page, "signature_pad"))), ==, 0);
+  g_assert_cmpuint (f->changes, ==, 0);
+  kt_app_test_close (window);
+
+  kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
+  g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), >, 0);
+  kt_report_page_clear (KT_REPORT_PAGE (report));
+  g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), ==, 0);
+  g_object_ref_sink (report);
+  g_object_unref (report);
+}
+
+static void
 sign (KtSignaturePad *pad)
 {
   double xy[200];
@@ -338,6 +364,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
   g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
+  g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
+              fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
   g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,
               fixture_set_up, test_plan_screenshots_and_report_preview, fixture_tear_down);
 

@@ -13,6 +13,7 @@
 #include "kt-core.h"
 #include "kt-coach-list.h"
 #include "kt-intaker-view-private.h"
+#include "kt-review-history.h"
 #include "kt-review-page-private.h"
 #include "kt-role-view.h"
 #include "kt-supervisor-inbox-private.h"
@@ -229,8 +230,10 @@ entry_household (KtReviewInboxEntry *entry)
 static void
 wait_for_frames (void)
 {
-  /* Let layout and a few frames happen. */
-  for (guint i = 0; i < 20; i++)
+  /* Let layout happen; a few real frames only when taking screenshots. */
+  guint n = g_getenv ("KT_SCREENSHOT_DIR") != NULL ? 20 : 2;
+
+  for (guint i = 0; i < n; i++)
     {
       while (g_main_context_iteration (NULL, FALSE))
         ;
@@ -554,6 +557,32 @@ test_review_page_cannot_edit_the_plan (void)
   collect_inputs (GTK_WIDGET (page), NULL, comments);
   g_assert_cmpuint (comments->len, >=, plan->goals->len + 1);
 
+  /* The wheel is read-only: tapping all over it changes no level. */
+  {
+    GtkWidget *wheel = GTK_WIDGET (kt_review_page_get_wheel (page));
+    KtConversation *conversation = NULL;
+    int before_levels[KT_N_SEGMENTS][2];
+
+    for (guint i = 0; i < demo->conversations->len; i++)
+      if (g_strcmp0 (((KtConversation *) g_ptr_array_index (demo->conversations, i))->case_id, plan->case_id) == 0)
+        conversation = g_ptr_array_index (demo->conversations, i);
+    g_assert_nonnull (conversation);
+    for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
+      {
+        before_levels[s][0] = conversation->wheel[s].current;
+        before_levels[s][1] = conversation->wheel[s].target;
+      }
+    g_assert_cmpint (gtk_widget_get_width (wheel), >, 0);
+    for (int x = 0; x < gtk_widget_get_width (wheel); x += 7)
+      for (int y = 0; y < gtk_widget_get_height (wheel); y += 7)
+        kt_wheel_tap (KT_WHEEL (wheel), x, y);
+    for (KtSegment s = 0; s < KT_N_SEGMENTS; s++)
+      {
+        g_assert_cmpint (conversation->wheel[s].current, ==, before_levels[s][0]);
+        g_assert_cmpint (conversation->wheel[s].target, ==, before_levels[s][1]);
+      }
+  }
+
   /* Deciding changes the review, never the content. */
   g_signal_connect (page, "decided", G_CALLBACK (on_decided_apply), &n_applied);
   set_text_view (kt_review_page_get_comment_view (page), "Graag de afspraken met de buurvrouw opnemen.");
@@ -698,6 +727,68 @@ test_intaker_view_has_no_approve_action (void)
   g_object_unref (view);
 }
 
+static void
+on_revised (KtReviewHistory *history,
+            KtPlan          *plan,
+            KtPlan         **out)
+{
+  g_clear_pointer (out, kt_plan_unref);
+  *out = kt_plan_ref (plan);
+}
+
+static guint
+count_rows (GtkWidget *widget)
+{
+  guint n = GTK_IS_LIST_BOX_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows (child);
+  return n;
+}
+
+static void
+test_coach_sees_history_and_revises (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *widget = kt_review_history_new ();
+  KtReviewHistory *history = KT_REVIEW_HISTORY (widget);
+  KtPlan *v1 = find_plan (demo, "A. Yilmaz", 1);
+  KtPlan *v2 = find_plan (demo, "A. Yilmaz", 2);
+  g_autoptr(GPtrArray) both = g_ptr_array_new ();
+  g_autoptr(GPtrArray) first = g_ptr_array_new ();
+  g_autoptr(KtPlan) revised = NULL;
+  GtkWindow *window;
+
+  g_ptr_array_add (both, v2);
+  g_ptr_array_add (both, v1);
+  g_ptr_array_add (first, v1);
+  kt_review_history_set_coaches (history, demo->coaches);
+  g_signal_connect (history, "revised", G_CALLBACK (on_revised), &revised);
+  /* Version 2 waits for its review: both versions listed, the returned one
+   * with its comment; nothing to revise now. */
+  kt_review_history_set_plans (history, both);
+  window = show_in_window (widget);
+  g_assert_cmpuint (count_rows (widget), ==, 3);
+  gtk_widget_activate_action (widget, "history.revise", NULL);
+  g_assert_null (revised);
+
+  /* Right after the return the coach makes version 2. */
+  kt_review_history_set_plans (history, first);
+  wait_for_frames ();
+  maybe_screenshot (window, "coach-review-history");
+  g_assert_true (gtk_widget_activate_action (widget, "history.revise", NULL));
+  g_assert_nonnull (revised);
+  g_assert_cmpint (revised->version, ==, 2);
+  g_assert_cmpint (revised->review, ==, KT_REVIEW_DRAFT);
+  g_assert_cmpstr (revised->header.id, !=, v1->header.id);
+  g_assert_cmpstr (revised->case_id, ==, v1->case_id);
+  /* The returned version keeps its comment. */
+  g_assert_cmpuint (v1->comments->len, ==, 1);
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -717,6 +808,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);
   g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);
   g_test_add_func ("/roles/intaker/has-no-approve-action", test_intaker_view_has_no_approve_action);
+  g_test_add_func ("/roles/coach/sees-history-and-revises", test_coach_sees_history_and_revises);
 
   return g_test_run ();
 }

@@ -245,6 +245,7 @@ take_wheel_screenshots (Fixture *f)
     { 1280, 800, TRUE, "wheel-1280x800-dark" },
     { 800, 1280, FALSE, "wheel-800x1280-light" },
     { 800, 1280, TRUE, "wheel-800x1280-dark" },
+    { 360, 720, FALSE, "wheel-360x720-light" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shots); i++)

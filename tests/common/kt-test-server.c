@@ -173,6 +173,18 @@ kt_test_server_stop (KtTestServer *self)
 }
 
 void
+kt_test_server_kill (KtTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (self->process);
+  g_subprocess_force_exit (self->process);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&self->process);
+}
+
+void
 kt_test_server_free (KtTestServer *self)
 {
   if (self == NULL)

@@ -50,6 +50,9 @@ int           kt_test_server_admin        (KtTestServer       *self,
 
 /* Stops the process (SIGTERM) and keeps the database. */
 void          kt_test_server_stop         (KtTestServer *self);
+/* Kills the process with SIGKILL, as a crash or power cut would, and keeps
+ * the database. */
+void          kt_test_server_kill         (KtTestServer *self);
 /* Starts it again on the same database; the port may change. */
 void          kt_test_server_restart      (KtTestServer *self);
 /* Stops the server and removes its temp dir. */

@@ -10,7 +10,7 @@
 #include "kt-test-docs.h"
 #include "kt-test-util.h"
 
-#define ROUNDS 600
+#define ROUNDS 500
 
 /* A word placed in every value of the malformed corpus that an error must
  * never repeat. */

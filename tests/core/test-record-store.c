@@ -22,6 +22,20 @@ bytes_from_string (const char *str)
   return g_bytes_new (str, strlen (str));
 }
 
+/* Whether @bytes (binary, not NUL-terminated) hold @text anywhere. */
+static gboolean
+bytes_contain (GBytes     *bytes,
+               const char *text)
+{
+  gsize size, len = strlen (text);
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  for (gsize i = 0; i + len <= size; i++)
+    if (memcmp (data + i, text, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_crypto_seal_binds_associated_data (void)
 {
@@ -43,7 +57,7 @@ test_crypto_seal_binds_associated_data (void)
   g_assert_true (g_bytes_equal (opened, plain));
   /* A fresh nonce each time. */
   g_assert_false (g_bytes_equal (sealed, again));
-  g_assert_null (strstr (g_bytes_get_data (sealed, NULL), "plaintext"));
+  g_assert_false (bytes_contain (sealed, "plaintext"));
 
   g_assert_null (kt_crypto_open (other, ad, sealed));
   g_assert_null (kt_crypto_open (key, ad_rev, sealed));

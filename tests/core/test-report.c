@@ -10,6 +10,7 @@
 
 #include "kt-core.h"
 #include "kt-report.h"
+#include "kt-evaluation.h"
 #include "kt-test-util.h"
 #include "kt-test-household.h"
 
@@ -219,6 +220,30 @@ test_report_writes_asynchronously (Fixture       *f,
   g_assert_error (error, KT_REPORT_ERROR, KT_REPORT_ERROR_WRITE);
 }
 
+static void
+test_report_at_an_evaluation_shows_how_things_went (Fixture       *f,
+                                                    gconstpointer  data)
+{
+  g_autoptr(KtConversation) evaluation = kt_evaluation_new (f->catalogue, f->conversation, f->plan);
+  g_autoptr(KtReport) report = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "evaluatie.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  KtGoalProgress *progress = g_ptr_array_index (evaluation->progress, 0);
+
+  evaluation->wheel[KT_SEGMENT_SOCIAAL].current = 3;
+  progress->status = KT_GOAL_ACHIEVED;
+  progress->note = g_strdup ("De post is weer bijgewerkt");
+  report = kt_report_new (f->catalogue, f->kase, evaluation, f->plan);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+
+  assert_contains (text, g_dgettext (GETTEXT_PACKAGE, "How things went"));
+  assert_contains (text, "De post is weer bijgewerkt");
+  assert_contains (text, "Overzicht over de schulden");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -234,6 +259,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_never_shows_a_skipped_domain_as_discussed, fixture_tear_down);
   g_test_add ("/report/pdf/page-one-renders-to-png", Fixture, NULL,
               fixture_set_up, test_report_page_one_renders_to_png, fixture_tear_down);
+  g_test_add ("/report/pdf/at-an-evaluation-shows-how-things-went", Fixture, NULL,
+              fixture_set_up, test_report_at_an_evaluation_shows_how_things_went, fixture_tear_down);
   g_test_add ("/report/pdf/writes-asynchronously", Fixture, NULL,
               fixture_set_up, test_report_writes_asynchronously, fixture_tear_down);
 

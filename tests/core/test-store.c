@@ -79,9 +79,14 @@ close_store (KtStore **store)
 
   kt_store_flush (*store, &error);
   g_assert_no_error (error);
-  /* Let the worker's completion callbacks drop their references. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  /* Let the worker's completion callbacks and finished GTasks (whose
+   * threads let go a moment after the callback) drop their references. */
+  for (int i = 0; i < 1000 && G_OBJECT (*store)->ref_count > 1; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
   g_assert_finalize_object (g_steal_pointer (store));
 }
 
@@ -247,6 +252,22 @@ db_get_rev (const char *path,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return rev;
+}
+
+static gint64
+db_count (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = db_open (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
 }
 
 static char *
@@ -441,6 +462,7 @@ test_store_key_missing_never_makes_a_new_key (void)
   g_autoptr(KtCase) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *store_id = NULL;
+  g_autofree char *after_id = NULL;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
   g_autoptr(KtKey) key = NULL;
@@ -473,7 +495,37 @@ test_store_key_missing_never_makes_a_new_key (void)
   g_assert_null (key);
   after = file_bytes (files.path);
   g_assert_true (g_bytes_equal (before, after));
-  g_assert_cmpstr (db_get_store_id (files.path), ==, store_id);
+  after_id = db_get_store_id (files.path);
+  g_assert_cmpstr (after_id, ==, store_id);
+
+  files_clear (&files);
+}
+
+static void
+test_store_lost_metadata_never_makes_a_new_key (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtConversation) conversation = conversation_new ("c", "Een gesprek");
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_conversation (store, conversation);
+  close_store (&store);
+
+  /* The records are there, the key's metadata is gone. */
+  db = db_open (files.path);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM meta", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = store_new (files.path);
+  g_assert_false (kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, PASSPHRASE, NULL, &error));
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING);
+  g_clear_object (&store);
+  g_assert_cmpint (db_count (files.path, "SELECT count(*) FROM meta"), ==, 0);
+  g_assert_cmpint (db_count (files.path, "SELECT count(*) FROM records"), ==, 1);
 
   files_clear (&files);
 }
@@ -918,6 +970,68 @@ test_idle_lock_flushes_then_wipes_key (void)
   files_clear (&files);
 }
 
+static void
+on_opened (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!kt_store_open_finish (KT_STORE (source), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NONE, "done");
+}
+
+/* Runs kt_store_open_async to its end; NULL when it succeeded. */
+static GError *
+open_async_and_wait (KtStore    *store,
+                     const char *passphrase)
+{
+  GError *error = NULL;
+
+  kt_store_open_async (store, KT_KEY_SOURCE_PASSPHRASE, passphrase, NULL, on_opened, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NONE))
+    g_clear_error (&error);
+  return error;
+}
+
+static void
+test_store_open_async_opens_and_unlocks (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Willems");
+  g_autoptr(GError) error = NULL;
+  gboolean unlocked = FALSE;
+
+  files_init (&files);
+  store = store_new (files.path);
+  g_signal_connect (store, "unlocked", G_CALLBACK (on_flag), &unlocked);
+
+  /* A change made before the store is open is written once it is. */
+  kt_store_autosave_case (store, kase);
+  g_assert_null (open_async_and_wait (store, PASSPHRASE));
+  g_assert_false (kt_store_is_locked (store));
+  spin_until_saved (store, 2);
+  g_assert_cmpint (db_get_rev (files.path, kase->header.id), ==, 1);
+  g_assert_false (unlocked);
+
+  kt_store_lock (store);
+  g_assert_true (kt_store_is_locked (store));
+  error = open_async_and_wait (store, "wrong");
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_assert_true (kt_store_is_locked (store));
+  g_assert_null (open_async_and_wait (store, PASSPHRASE));
+  g_assert_false (kt_store_is_locked (store));
+  g_assert_true (unlocked);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
 /* Disk full */
 
 typedef struct {
@@ -1247,6 +1361,7 @@ main (int   argc,
   g_test_add_func ("/store/passphrase/change-rewraps-key-only", test_store_change_passphrase_rewraps_key_only);
   g_test_add_func ("/store/keyring/key-missing-never-makes-a-new-key", test_store_key_missing_never_makes_a_new_key);
   g_test_add_func ("/store/keyring/locked", test_store_locked_keyring);
+  g_test_add_func ("/store/lost-metadata-never-makes-a-new-key", test_store_lost_metadata_never_makes_a_new_key);
   g_test_add_func ("/store/keyring/absent", test_store_without_secret_service);
   g_test_add ("/store/tamper/flipped-byte", Tamper, NULL, tamper_setup, test_tamper_flipped_byte, tamper_teardown);
   g_test_add ("/store/tamper/truncated", Tamper, NULL, tamper_setup, test_tamper_truncated, tamper_teardown);
@@ -1258,6 +1373,7 @@ main (int   argc,
   g_test_add_func ("/store/autosave/flush-and-dispose-write-now", test_autosave_flush_and_dispose_write_now);
   g_test_add_func ("/store/autosave/flush-async", test_autosave_flush_async);
   g_test_add_func ("/store/idle-lock/flushes-then-wipes-key", test_idle_lock_flushes_then_wipes_key);
+  g_test_add_func ("/store/open-async/opens-and-unlocks", test_store_open_async_opens_and_unlocks);
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
   g_test_add_func ("/store/list/case-summaries", test_store_lists_case_summaries);
   g_test_add_func ("/store/no-plaintext-on-disk-or-in-logs", test_store_no_plaintext_on_disk_or_in_logs);

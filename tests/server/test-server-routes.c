@@ -146,6 +146,7 @@ test_config_file_is_read (void)
   g_assert_no_error (error);
   g_assert_cmpstr (config->database_uri, ==, "sqlite:///var/lib/keukentafel-server/keukentafel.db");
   g_assert_cmpint (config->token_lifetime, ==, 43200);
+  g_assert_false (config->durable_commits);
 
   g_file_set_contents (bad, "[limits]\nmax-body=lots\n", -1, &error);
   g_assert_false (kt_server_config_load_file (config, bad, &error));

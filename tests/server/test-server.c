@@ -1063,6 +1063,35 @@ test_bad_input (Fixture       *f,
 }
 
 static void
+test_envelope_in_any_json_spelling (Fixture       *f,
+                                    gconstpointer  data)
+{
+  const char *token = g_hash_table_lookup (f->tokens, "ida");
+  const char *spellings[] = {
+    "{\"body\":@BODY@,\"rev\":1,\"kind\":\"case\",\"id\":\"@ID@\"}",
+    " {\n \"id\" : \"@ID@\" ,\n \"kind\":\"case\", \"rev\":1 , \"body\" :\t@BODY@ \n} ",
+    "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"bo\\u0064y\":@BODY@}",
+    "{\"id\":\"@ID@\",\"note\":\"}{\\\"body\\\":\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY@}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+    {
+      g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+      g_autofree char *id = kt_test_server_json_id (body);
+      g_autofree char *path = g_strconcat ("/records/", id, NULL);
+      g_autoptr(GString) record = g_string_new (spellings[i]);
+      g_autoptr(Reply) reply = NULL;
+
+      g_string_replace (record, "@ID@", id, 0);
+      g_string_replace (record, "@BODY@", body, 0);
+      reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
+      if (reply->status != SOUP_STATUS_CREATED)
+        g_error ("spelling %u: %u %s", i, reply->status, reply->text);
+      g_assert_nonnull (strstr (reply->text, SECRET));
+    }
+}
+
+static void
 test_oversized_bodies_are_refused (Fixture       *f,
                                    gconstpointer  data)
 {
@@ -1082,6 +1111,20 @@ test_oversized_bodies_are_refused (Fixture       *f,
   assert_refused (login_reply, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large");
   still_alive = call (f, "GET", "/health", NULL, NULL);
   assert_status (still_alive, SOUP_STATUS_OK);
+
+  /* a body of unknown length (chunked) is refused before it is read */
+  {
+    g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1/login", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (g_memdup2 (huge, size), size, g_free);
+    g_autoptr(GBytes) answer = NULL;
+    g_autoptr(GError) error = NULL;
+
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_BAD_REQUEST);
+  }
 }
 
 static void
@@ -1353,6 +1396,7 @@ main (int   argc,
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
+      ADD ("input/envelope-in-any-json-spelling", test_envelope_in_any_json_spelling, NULL);
       ADD ("input/oversized-bodies-are-refused", test_oversized_bodies_are_refused, NULL);
       ADD ("input/sql-metacharacters-are-data", test_sql_metacharacters_are_data, NULL);
       ADD ("restart/loses-and-duplicates-nothing", test_restart_loses_and_duplicates_nothing, NULL);

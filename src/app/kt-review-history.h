@@ -1,0 +1,29 @@
+/* kt-review-history.h: KtReviewHistory, the coach's view of a plan's
+ * versions and the supervisor's reviews of them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kt-core.h"
+
+G_BEGIN_DECLS
+
+#define KT_TYPE_REVIEW_HISTORY (kt_review_history_get_type ())
+G_DECLARE_FINAL_TYPE (KtReviewHistory, kt_review_history, KT, REVIEW_HISTORY, AdwBin)
+
+/* Newest version first: its review state, who reviewed it and when, and
+ * every comment (per goal or on the whole plan).  When the newest version
+ * was returned, "history.revise" makes the next version as a draft and
+ * emits ::revised with it; the handler stores it and opens it. */
+GtkWidget *kt_review_history_new       (void);
+/* The versions of one case's plan (element-type KtPlan, any order). */
+void       kt_review_history_set_plans (KtReviewHistory *self,
+                                        GPtrArray       *plans);
+/* Account names to display names (element-type KtCoach), may be NULL. */
+void       kt_review_history_set_coaches (KtReviewHistory *self,
+                                          GPtrArray       *coaches);
+
+G_END_DECLS

@@ -1,0 +1,457 @@
+/* test-server-faults.c: the real server under faults
+ *
+ * - kill-during-pushes: four clients push records (create, then two
+ *   updates each) with retries while the server is killed with SIGKILL and
+ *   started again over and over; afterwards every record a client was told
+ *   is stored is there at its latest acknowledged rev, none twice.
+ * - disk-full: the server's SQLite database lives on a small tmpfs made by
+ *   the test (mounting needs root; the test is skipped otherwise and says
+ *   so).  Pushes into a full disk get a 5xx with the JSON error shape, the
+ *   server keeps answering, nothing stored earlier is lost, and pushes
+ *   succeed again once the filesystem is grown.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-server-faults"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sys/mount.h>
+
+#include "kt-core.h"
+#include "server-docs.h"
+#include "kt-test-server.h"
+#include "kt-test-util.h"
+
+#define PASSWORD "correct horse battery"
+#define N_CLIENTS 4
+#define RECORDS_PER_CLIENT 12
+#define FINAL_REV 3
+
+static const KtTestUser users[] = {
+  { "ida", PASSWORD, "intaker", "noord", NULL },
+  { "ilse", PASSWORD, "intaker", "noord", NULL },
+  { "inge", PASSWORD, "intaker", "noord", NULL },
+  { "iris", PASSWORD, "intaker", "noord", NULL },
+  { "sara", PASSWORD, "supervisor", "noord", NULL },
+  { NULL }
+};
+
+/* HTTP */
+
+typedef struct {
+  guint     status;       /* 0: no answer (connection refused, reset, …) */
+  JsonNode *json;
+} Answer;
+
+static void
+answer_clear (Answer *answer)
+{
+  g_clear_pointer (&answer->json, json_node_unref);
+}
+
+static Answer
+send_request (SoupSession *session,
+              const char  *base,
+              const char  *method,
+              const char  *path,
+              const char  *token,
+              const char  *if_match,
+              const char  *body)
+{
+  g_autofree char *url = g_strconcat (base, "/api/v1", path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  Answer answer = { 0 };
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  if (bytes == NULL)
+    return answer;
+  answer.status = soup_message_get_status (msg);
+  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
+    answer.json = json_node_copy (json_parser_get_root (parser));
+  return answer;
+}
+
+static char *
+login (SoupSession *session,
+       const char  *base,
+       const char  *username)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username, PASSWORD);
+  Answer answer = send_request (session, base, "POST", "/login", NULL, NULL, body);
+  char *token;
+
+  g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
+  token = g_strdup (json_object_get_string_member (json_node_get_object (answer.json), "token"));
+  answer_clear (&answer);
+  return token;
+}
+
+/* The wire form of a new case document at @rev. */
+static char *
+case_record (const char *id,
+             gint64      rev)
+{
+  g_autofree char *body = kt_test_server_case_json (id, rev, "fault", NULL);
+
+  return g_strdup_printf ("{\"id\":\"%s\",\"kind\":\"case\",\"rev\":%" G_GINT64_FORMAT
+                          ",\"case_id\":\"%s\",\"body\":%s}", id, rev, id, body);
+}
+
+static char *
+push_path (const char *id)
+{
+  return g_strconcat ("/records/", id, NULL);
+}
+
+/* Whether @answer is a 5xx with the error shape of protocol.md. */
+static gboolean
+is_server_error (const Answer *answer)
+{
+  JsonObject *error;
+
+  if (answer->status < 500 || answer->status > 599 || answer->json == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (answer->json))
+    return FALSE;
+  error = json_object_get_object_member (json_node_get_object (answer->json), "error");
+  return error != NULL && json_object_get_string_member_with_default (error, "code", NULL) != NULL &&
+         json_object_get_string_member_with_default (error, "message", NULL) != NULL;
+}
+
+/* Every record in the change feed: id → rev; fails on an id seen twice. */
+static GHashTable *
+read_all_changes (const char *base,
+                  const char *token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = g_strdup ("0");
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=500", cursor);
+      Answer answer = send_request (session, base, "GET", path, token, NULL, NULL);
+      JsonObject *object;
+      JsonArray *records;
+
+      g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
+      object = json_node_get_object (answer.json);
+      records = json_object_get_array_member (object, "records");
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        {
+          JsonObject *record = json_array_get_object_element (records, i);
+          const char *id = json_object_get_string_member (record, "id");
+
+          g_assert_false (g_hash_table_contains (seen, id));
+          g_hash_table_insert (seen, g_strdup (id),
+                               GINT_TO_POINTER ((int) json_object_get_int_member (record, "rev")));
+        }
+      more = json_object_get_boolean_member (object, "more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (object, "cursor"));
+      answer_clear (&answer);
+    }
+  return seen;
+}
+
+/* Kill during pushes */
+
+typedef struct {
+  GMutex        mutex;
+  KtTestServer *server;
+  char         *url;           /* changes with every restart */
+  gboolean      done[N_CLIENTS];
+} World;
+
+typedef struct {
+  World      *world;
+  const char *username;
+  guint       index;
+  char       *ids[RECORDS_PER_CLIENT];
+  gint64      acknowledged[RECORDS_PER_CLIENT];   /* rev the server said it stored */
+  guint       retries;
+} Client;
+
+static char *
+world_url (World *w)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&w->mutex);
+
+  return g_strdup (w->url);
+}
+
+static gpointer
+client_run (gpointer user_data)
+{
+  Client *c = user_data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
+  g_autofree char *token = NULL;
+
+  for (guint attempt = 0; token == NULL; attempt++)
+    {
+      g_autofree char *url = world_url (c->world);
+      g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                               c->username, PASSWORD);
+      Answer answer = send_request (session, url, "POST", "/login", NULL, NULL, body);
+
+      if (answer.status == SOUP_STATUS_OK)
+        token = g_strdup (json_object_get_string_member (json_node_get_object (answer.json), "token"));
+      else
+        g_usleep (20 * 1000);
+      answer_clear (&answer);
+      g_assert_cmpuint (attempt, <, 500);
+    }
+
+  for (gint64 rev = 1; rev <= FINAL_REV; rev++)
+    {
+      for (guint i = 0; i < RECORDS_PER_CLIENT; i++)
+        {
+          g_autofree char *record = case_record (c->ids[i], rev);
+          g_autofree char *path = push_path (c->ids[i]);
+          g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", rev - 1);
+          guint attempt;
+
+          for (attempt = 0; attempt < 500; attempt++)
+            {
+              g_autofree char *url = world_url (c->world);
+              Answer answer = send_request (session, url, "PUT", path, token, if_match, record);
+              guint status = answer.status;
+
+              answer_clear (&answer);
+              if (status == SOUP_STATUS_OK || status == SOUP_STATUS_CREATED)
+                {
+                  c->acknowledged[i] = rev;
+                  break;
+                }
+              /* No answer, or the server went away mid-request: the push
+               * may or may not be stored, so send the same again. */
+              g_assert_true (status == 0 || status >= 500);
+              c->retries++;
+              g_usleep (20 * 1000);
+            }
+          g_assert_cmpuint (attempt, <, 500);
+        }
+    }
+
+  g_mutex_lock (&c->world->mutex);
+  c->world->done[c->index] = TRUE;
+  g_mutex_unlock (&c->world->mutex);
+  return NULL;
+}
+
+static gboolean
+all_done (World *w)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&w->mutex);
+
+  for (guint i = 0; i < N_CLIENTS; i++)
+    if (!w->done[i])
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_kill_during_pushes (void)
+{
+  World world = { 0 };
+  Client clients[N_CLIENTS];
+  GThread *threads[N_CLIENTS];
+  g_autoptr(GHashTable) stored = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token = NULL;
+  guint kills = 0, retries = 0, records = 0;
+
+  g_mutex_init (&world.mutex);
+  world.server = kt_test_server_start (NULL, users);
+  world.url = g_strdup (kt_test_server_get_url (world.server));
+
+  for (guint c = 0; c < N_CLIENTS; c++)
+    {
+      clients[c] = (Client) { .world = &world, .username = users[c].username, .index = c };
+      for (guint i = 0; i < RECORDS_PER_CLIENT; i++)
+        clients[c].ids[i] = g_uuid_string_random ();
+      threads[c] = g_thread_new ("client", client_run, &clients[c]);
+    }
+
+  /* Kill the server at uneven moments until every client has finished. */
+  while (!all_done (&world))
+    {
+      g_usleep (g_random_int_range (50, 250) * 1000);
+      if (all_done (&world))
+        break;
+      kt_test_server_kill (world.server);
+      kills++;
+      g_usleep (g_random_int_range (0, 50) * 1000);
+      kt_test_server_restart (world.server);
+      g_mutex_lock (&world.mutex);
+      g_free (world.url);
+      world.url = g_strdup (kt_test_server_get_url (world.server));
+      g_mutex_unlock (&world.mutex);
+      g_assert_cmpuint (kills, <, 400);
+    }
+  for (guint c = 0; c < N_CLIENTS; c++)
+    g_thread_join (threads[c]);
+
+  /* One more kill with everything acknowledged, then count. */
+  kt_test_server_kill (world.server);
+  kt_test_server_restart (world.server);
+  token = login (session, kt_test_server_get_url (world.server), "sara");
+  stored = read_all_changes (kt_test_server_get_url (world.server), token);
+  for (guint c = 0; c < N_CLIENTS; c++)
+    {
+      retries += clients[c].retries;
+      for (guint i = 0; i < RECORDS_PER_CLIENT; i++)
+        {
+          gpointer rev;
+
+          g_assert_cmpint (clients[c].acknowledged[i], ==, FINAL_REV);
+          g_assert_true (g_hash_table_lookup_extended (stored, clients[c].ids[i], NULL, &rev));
+          g_assert_cmpint (GPOINTER_TO_INT (rev), ==, clients[c].acknowledged[i]);
+          records++;
+          g_free (clients[c].ids[i]);
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (stored), ==, records);
+  g_test_message ("%u kills; %u pushes acknowledged (%u records at rev %d), %u retried; "
+                  "lost: 0, duplicated: 0", kills, records * FINAL_REV, records, FINAL_REV, retries);
+  g_print ("# kill-during-pushes: %u kills, %u pushes acknowledged, %u retries, 0 lost, 0 twice\n",
+           kills, records * FINAL_REV, retries);
+
+  kt_test_server_free (world.server);
+  g_free (world.url);
+  g_mutex_clear (&world.mutex);
+}
+
+/* Disk full */
+
+static void
+test_disk_full (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-server-diskfull");
+  g_autofree char *mnt = g_build_filename (dir, "disk", NULL);
+  g_autofree char *uri = g_strconcat ("sqlite://", mnt, "/server.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *token = NULL;
+  KtTestServer *server;
+  const char *url;
+  guint refused = 0, in_a_row = 0, after = 0;
+
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  if (mount ("tmpfs", mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0700") != 0)
+    {
+      g_autofree char *why = g_strdup_printf ("Cannot mount a small tmpfs (%s): the test needs root",
+                                              g_strerror (errno));
+
+      g_test_skip (why);
+      kt_test_tmpdir_free (g_steal_pointer (&dir));
+      return;
+    }
+
+  server = kt_test_server_start (uri, users);
+  url = kt_test_server_get_url (server);
+  token = login (session, url, "ida");
+
+  /* Fill the disk: every push answers 201 or, once the disk is full, a
+   * 5xx with the JSON error shape, never anything else.  (A small push may
+   * still fit after a refused one; it counts as stored.) */
+  while (in_a_row < 5)
+    {
+      char *id = g_uuid_string_random ();
+      g_autofree char *record = case_record (id, 1);
+      g_autofree char *path = push_path (id);
+      Answer answer = send_request (session, url, "PUT", path, token, "\"0\"", record);
+
+      if (answer.status == SOUP_STATUS_CREATED)
+        {
+          g_ptr_array_add (ids, id);
+          in_a_row = 0;
+        }
+      else
+        {
+          g_assert_true (is_server_error (&answer));
+          refused++;
+          in_a_row++;
+          g_free (id);
+        }
+      answer_clear (&answer);
+      g_assert_cmpuint (ids->len, <, 5000);
+    }
+  g_assert_cmpuint (ids->len, >, 10);
+
+  /* The server still answers, and everything stored is still there. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *path = push_path (g_ptr_array_index (ids, i));
+      Answer answer = send_request (session, url, "GET", path, token, NULL, NULL);
+
+      g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
+      answer_clear (&answer);
+    }
+
+  /* Space comes back: pushes succeed again, without a restart. */
+  g_assert_cmpint (mount ("tmpfs", mnt, "tmpfs", MS_REMOUNT | MS_NOSUID | MS_NODEV, "size=16m"), ==, 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      char *id = g_uuid_string_random ();
+      g_autofree char *record = case_record (id, 1);
+      g_autofree char *path = push_path (id);
+      Answer answer = send_request (session, url, "PUT", path, token, "\"0\"", record);
+
+      g_assert_cmpuint (answer.status, ==, SOUP_STATUS_CREATED);
+      g_ptr_array_add (ids, id);
+      answer_clear (&answer);
+      after++;
+    }
+
+  /* And all of it survives a restart. */
+  kt_test_server_kill (server);
+  kt_test_server_restart (server);
+  {
+    g_autofree char *token2 = login (session, kt_test_server_get_url (server), "sara");
+    g_autoptr(GHashTable) stored = read_all_changes (kt_test_server_get_url (server), token2);
+
+    for (guint i = 0; i < ids->len; i++)
+      g_assert_true (g_hash_table_contains (stored, g_ptr_array_index (ids, i)));
+  }
+  g_print ("# disk-full: %u pushes stored before the disk filled, %u refused with a 5xx, "
+           "%u stored after it grew, 0 lost\n", ids->len - after, refused, after);
+
+  kt_test_server_stop (server);
+  g_assert_cmpint (umount (mnt), ==, 0);
+  kt_test_server_free (server);
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  kt_core_init ();
+
+  g_test_add_func ("/server-faults/kill-during-pushes", test_kill_during_pushes);
+  g_test_add_func ("/server-faults/disk-full", test_disk_full);
+  return g_test_run ();
+}
