@@ -36,6 +36,7 @@ struct _KtCaseView
   GtkLabel             *phase_label;
   GtkLabel             *deadline_label;
   KtSyncStatusWidget   *sync_status;
+  KtSyncClient         *sync_client;
   AdwViewStack         *view_stack;
   KtIntakePage         *intake_page;
   KtConversationPage   *conversation_page;
@@ -142,6 +143,26 @@ on_plan_changed (KtCaseView *self)
     kt_store_autosave_plan (self->store, self->plan);
 }
 
+/* A plan submitted for review is shared: saved at its revision first, then
+ * queued in the outbox (it goes out when there is a network). */
+static void
+on_plan_submitted (KtCaseView *self)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->plan == NULL || self->store == NULL || self->sync_client == NULL)
+    return;
+  if (!kt_store_flush (self->store, &error))
+    {
+      g_warning ("The plan was not shared yet: %s", error->message);
+      return;
+    }
+  body = kt_plan_encode (self->plan);
+  if (!kt_sync_client_share (self->sync_client, body, &error))
+    g_warning ("The plan was not shared yet: %s", error->message);
+}
+
 /* Wheel and plan pages in their slots, made when the first case opens (so
  * they cost nothing at startup).  They take no NULL documents, so clearing
  * the view (idle lock) drops them and the next case gets fresh ones. */
@@ -158,6 +179,7 @@ make_document_pages (KtCaseView *self)
   g_signal_connect_swapped (self->wheel_page, "changed",
                             G_CALLBACK (kt_case_view_conversation_changed), self);
   g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
+  g_signal_connect_swapped (self->plan_page, "submitted", G_CALLBACK (on_plan_submitted), self);
 }
 
 static void
@@ -336,6 +358,7 @@ kt_case_view_set_sync_client (KtCaseView   *self,
                               KtSyncClient *client)
 {
   g_return_if_fail (KT_IS_CASE_VIEW (self));
+  g_set_object (&self->sync_client, client);
   kt_sync_status_widget_set_client (self->sync_status, client);
 }
 
@@ -376,6 +399,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_client);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
   G_OBJECT_CLASS (kt_case_view_parent_class)->dispose (object);
 }
