@@ -21,6 +21,7 @@
 #include "kt-network-page.h"
 #include "kt-plan-page.h"
 #include "kt-wheel-page.h"
+#include "kt-sync-status-widget.h"
 
 struct _KtCaseView
 {
@@ -34,6 +35,8 @@ struct _KtCaseView
   GtkWidget            *safety_image;
   GtkLabel             *phase_label;
   GtkLabel             *deadline_label;
+  KtSyncStatusWidget   *sync_status;
+  KtSyncClient         *sync_client;
   AdwViewStack         *view_stack;
   KtIntakePage         *intake_page;
   KtConversationPage   *conversation_page;
@@ -128,15 +131,46 @@ kt_case_view_conversation_changed (KtCaseView *self)
 static void
 on_plan_changed (KtCaseView *self)
 {
+  KtPlan *shown = kt_plan_page_get_plan (self->plan_page);
+
+  /* "New version" on the plan page hands over a new document. */
+  if (shown != NULL && shown != self->plan)
+    {
+      g_clear_pointer (&self->plan, kt_plan_unref);
+      self->plan = kt_plan_ref (shown);
+    }
   if (self->plan != NULL && self->store != NULL)
     kt_store_autosave_plan (self->store, self->plan);
 }
 
-/* Fresh wheel and plan pages in their slots: they take no NULL documents,
- * so clearing the view (idle lock) replaces them instead. */
+/* A plan submitted for review is shared: saved at its revision first, then
+ * queued in the outbox (it goes out when there is a network). */
+static void
+on_plan_submitted (KtCaseView *self)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->plan == NULL || self->store == NULL || self->sync_client == NULL)
+    return;
+  if (!kt_store_flush (self->store, &error))
+    {
+      g_warning ("The plan was not shared yet: %s", error->message);
+      return;
+    }
+  body = kt_plan_encode (self->plan);
+  if (!kt_sync_client_share (self->sync_client, body, &error))
+    g_warning ("The plan was not shared yet: %s", error->message);
+}
+
+/* Wheel and plan pages in their slots, made when the first case opens (so
+ * they cost nothing at startup).  They take no NULL documents, so clearing
+ * the view (idle lock) drops them and the next case gets fresh ones. */
 static void
 make_document_pages (KtCaseView *self)
 {
+  if (self->wheel_page != NULL)
+    return;
   /* The wheel lives in the conversation; the plan is its own document. */
   self->wheel_page = KT_WHEEL_PAGE (kt_wheel_page_new ());
   self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
@@ -145,6 +179,7 @@ make_document_pages (KtCaseView *self)
   g_signal_connect_swapped (self->wheel_page, "changed",
                             G_CALLBACK (kt_case_view_conversation_changed), self);
   g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
+  g_signal_connect_swapped (self->plan_page, "submitted", G_CALLBACK (on_plan_submitted), self);
 }
 
 static void
@@ -219,6 +254,7 @@ kt_case_view_set_documents (KtCaseView     *self,
   kt_intake_page_set_case (self->intake_page, kase);
   kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
   kt_network_page_set_case (self->network_page, kase);
+  make_document_pages (self);
   kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
   kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
   refresh_header (self);
@@ -233,7 +269,13 @@ kt_case_view_clear (KtCaseView *self)
   kt_intake_page_set_case (self->intake_page, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
-  make_document_pages (self);
+  if (self->wheel_page != NULL)
+    {
+      adw_bin_set_child (self->wheel_slot, NULL);
+      adw_bin_set_child (self->plan_slot, NULL);
+      self->wheel_page = NULL;
+      self->plan_page = NULL;
+    }
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
@@ -292,6 +334,7 @@ kt_case_view_add_page (KtCaseView *self,
                        GtkWidget  *page)
 {
   AdwBin *slot = NULL;
+  GtkWidget *scroller;
 
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
@@ -302,7 +345,21 @@ kt_case_view_add_page (KtCaseView *self,
   else if (g_strcmp0 (name, "report") == 0)
     slot = self->report_slot;
   g_return_if_fail (slot != NULL);
-  adw_bin_set_child (slot, page);
+  /* A page wider than a phone scrolls sideways instead of making the whole
+   * window wider than 360 px. */
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), page);
+  adw_bin_set_child (slot, scroller);
+}
+
+void
+kt_case_view_set_sync_client (KtCaseView   *self,
+                              KtSyncClient *client)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+  g_set_object (&self->sync_client, client);
+  kt_sync_status_widget_set_client (self->sync_status, client);
 }
 
 void
@@ -342,6 +399,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_client);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
   G_OBJECT_CLASS (kt_case_view_parent_class)->dispose (object);
 }
@@ -353,6 +411,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_case_view_dispose;
+  g_type_ensure (KT_TYPE_SYNC_STATUS_WIDGET);
 
   /* The case was edited and saved: the case list shows the new summary. */
   signals[CASE_CHANGED] = g_signal_new ("case-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -379,6 +438,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, network_page);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, wheel_slot);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, plan_slot);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, sync_status);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -396,7 +456,6 @@ kt_case_view_init (KtCaseView *self)
                             G_CALLBACK (kt_case_view_conversation_changed), self);
   g_signal_connect_swapped (self->conversation_page, "completed",
                             G_CALLBACK (on_conversation_completed), self);
-  make_document_pages (self);
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
                             G_CALLBACK (on_title_visible), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child",

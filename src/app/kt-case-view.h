@@ -8,6 +8,7 @@
 
 #include "kt-core.h"
 #include "kt-store.h"
+#include "kt-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +51,9 @@ void            kt_case_view_add_page   (KtCaseView *self,
                                          GtkWidget  *page);
 
 /* Shows the back button of a folded leaflet. */
+/* The sync state in the case header follows @client (may be NULL). */
+void            kt_case_view_set_sync_client (KtCaseView   *self,
+                                              KtSyncClient *client);
 void            kt_case_view_set_show_back (KtCaseView *self,
                                             gboolean    show_back);
 

@@ -103,7 +103,7 @@ kt_report_page_set_documents (KtReportPage   *self,
       gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
       gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
       gtk_widget_add_css_class (picture, "report-sheet");
-      gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
+      gtk_widget_set_halign (picture, GTK_ALIGN_FILL);
       gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       gtk_box_append (self->pages_box, picture);
     }

@@ -7,6 +7,7 @@
 #include "kt-window.h"
 #include "kt-case-view.h"
 #include "kt-store.h"
+#include "kt-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,7 @@ GListModel  *kt_window_get_case_model     (KtWindow *self);
 GtkEditable *kt_window_get_search_entry   (KtWindow *self);
 GtkEditable *kt_window_get_passphrase_row (KtWindow *self,
                                            gboolean  confirm);
+/* The window's sync client once the store is open, else NULL. */
+KtSyncClient *kt_window_get_sync_client   (KtWindow *self);
 
 G_END_DECLS

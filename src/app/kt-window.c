@@ -22,7 +22,9 @@
 #include "kt-case-view.h"
 #include "kt-case-view-private.h"
 #include "kt-intake-page-private.h"
+#include "kt-plan-pages.h"
 #include "kt-store.h"
+#include "kt-sync-controller.h"
 
 #define MIN_PASSPHRASE_LENGTH 8
 
@@ -58,6 +60,7 @@ struct _KtWindow
   GtkSingleSelection   *selection;
 
   KtStore              *store;
+  KtSyncController     *sync;
   KtCatalogue          *catalogue;
   GCancellable         *cancellable;
   LockMode              lock_mode;
@@ -438,7 +441,36 @@ store_opened (KtWindow *self)
   g_signal_connect_object (self->store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "save-failed", G_CALLBACK (on_save_failed), self, G_CONNECT_SWAPPED);
   kt_store_set_idle_timeout (self->store, kt_app_get_idle_minutes () * 60);
+  if (self->sync == NULL)
+    {
+      self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
+      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
+                               G_CONNECT_SWAPPED);
+      kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+    }
   load_cases (self);
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  if (self->sync != NULL)
+    kt_sync_controller_sign_in (self->sync);
+}
+
+static void
+resolve_conflicts_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  if (self->sync != NULL)
+    kt_sync_controller_show_conflicts (self->sync);
 }
 
 static gboolean
@@ -757,6 +789,12 @@ kt_window_get_passphrase_row (KtWindow *self,
   return confirm ? GTK_EDITABLE (self->confirm_row) : self->passphrase_row;
 }
 
+KtSyncClient *
+kt_window_get_sync_client (KtWindow *self)
+{
+  return self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
+}
+
 /* Set-up */
 
 static void
@@ -770,6 +808,7 @@ kt_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->cases);
+  g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->cancellable);
@@ -817,6 +856,8 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_action);
   gtk_widget_class_install_action (widget_class, "win.use-keyring", NULL, use_keyring_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
 
 }
 
@@ -832,6 +873,8 @@ kt_window_init (KtWindow *self)
 
   self->started = g_get_monotonic_time ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The Wheel, Plan and Report pages fill the case view's slots. */
+  kt_plan_pages_attach (self->case_view);
 
   self->cancellable = g_cancellable_new ();
   self->bench_marker_pending = g_getenv ("KT_BENCH_FIRST_FRAME") != NULL;

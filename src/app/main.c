@@ -19,15 +19,14 @@ main (int   argc,
   g_autoptr(KtApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
+  /* kt_core_init binds the text domain; the program then makes it its own. */
   if (!kt_core_init ())
     {
+      textdomain (GETTEXT_PACKAGE);
       g_printerr ("%s\n", _("Keukentafel cannot start its encryption library."));
       return 1;
     }
+  textdomain (GETTEXT_PACKAGE);
 
   app = kt_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -19,7 +19,11 @@ kt_core_init (void)
 
   if (g_once_init_enter (&initialized))
     {
-      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      /* KT_LOCALEDIR lets an uninstalled build (build-aux/setup run, the
+       * tests, the screenshot tour) speak Dutch from the build tree. */
+      const char *localedir = g_getenv ("KT_LOCALEDIR");
+
+      bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       sodium_ok = sodium_init () >= 0;
       g_once_init_leave (&initialized, 1);

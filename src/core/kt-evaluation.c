@@ -20,7 +20,6 @@ kt_evaluation_new (KtCatalogue          *catalogue,
 
   self = kt_catalogue_new_conversation (catalogue, previous->case_id);
   self->is_evaluation = TRUE;
-  self->date = kt_date_today ();
 
   for (int s = 0; s < KT_N_SEGMENTS; s++)
     {

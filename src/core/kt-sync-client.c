@@ -10,6 +10,8 @@
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sodium.h>
 
 #include "kt-sync-client.h"
@@ -337,6 +339,19 @@ on_sent (GObject      *source,
   read_more (task);
 }
 
+/* Requests are small and come in two writes (headers, body): without
+ * TCP_NODELAY each waits for the peer's delayed ACK. */
+static void
+on_network_event (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
+                         IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 static void
 request_send (GTask *task)
 {
@@ -355,6 +370,7 @@ request_send (GTask *task)
       g_object_unref (task);
       return;
     }
+  g_signal_connect (request->message, "network-event", G_CALLBACK (on_network_event), NULL);
   headers = soup_message_get_request_headers (request->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (self->token != NULL && request->endpoint != KT_SYNC_ENDPOINT_LOGIN)
@@ -574,6 +590,7 @@ kt_sync_client_open_finish (KtSyncClient  *self,
                             GError       **error)
 {
   OpenResult *opened = g_task_propagate_pointer (G_TASK (result), error);
+  g_autofree char *signed_out = NULL;
 
   if (opened == NULL)
     return FALSE;
@@ -588,9 +605,11 @@ kt_sync_client_open_finish (KtSyncClient  *self,
   self->token = g_steal_pointer (&opened->token);
   open_result_free (opened);
 
+  if (self->token == NULL && self->username != NULL)
+    signed_out = kt_outbox_get_meta (self->outbox, "signed_out");
   if (self->token != NULL)
     set_status (self, KT_SYNC_STATUS_IDLE, NULL);
-  else if (self->username != NULL && kt_outbox_get_meta (self->outbox, "signed_out") == NULL)
+  else if (self->username != NULL && signed_out == NULL)
     set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN,
                 _("Sign in again to sync."));
   else

@@ -37,6 +37,7 @@ struct _KtServer
   KtRateLimiter        *account_limiter;
   KtRateLimiter        *address_limiter;
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
+  GThreadPool          *push_pool;     /* one worker per processor reads pushes */
   char                 *url;
 };
 
@@ -1003,15 +1004,6 @@ read_push (Push *push)
   return TRUE;
 }
 
-static void
-read_push_in_thread (GTask        *task,
-                     gpointer      source,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  read_push (task_data);
-  g_task_return_boolean (task, TRUE);
-}
 
 /* Stores a validated push and answers; on the main loop. */
 static void
@@ -1068,22 +1060,30 @@ finish_push (Push *push)
     }
 }
 
-static void
-push_read (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gboolean
+push_read (gpointer data)
 {
-  Push *push = g_task_get_task_data (G_TASK (result));
+  Push *push = data;
 
   finish_push (push);
   soup_server_message_unpause (push->msg);
+  push_free (push);
+  return G_SOURCE_REMOVE;
+}
+
+/* A worker of push_pool: reads the push, then hands it back to the main loop. */
+static void
+read_push_in_pool (gpointer data,
+                   gpointer user_data)
+{
+  read_push (data);
+  g_idle_add_full (G_PRIORITY_DEFAULT, push_read, data, NULL);
 }
 
 static void
 handle_put_record (KtRequest *req)
 {
   SoupMessageBody *request_body = soup_server_message_get_request_body (req->msg);
-  g_autoptr(GTask) task = NULL;
   Push *push;
   gint64 base;
 
@@ -1106,9 +1106,7 @@ handle_put_record (KtRequest *req)
   push->bytes = soup_message_body_flatten (request_body);
 
   soup_server_message_pause (req->msg);
-  task = g_task_new (NULL, NULL, push_read, NULL);
-  g_task_set_task_data (task, push, (GDestroyNotify) push_free);
-  g_task_run_in_thread (task, read_push_in_thread);
+  g_thread_pool_push (req->server->push_pool, push, NULL);
 }
 
 /* Stores @record (already at its new revision) over @base_rev with an audit
@@ -1504,6 +1502,35 @@ early_callback (SoupServer        *soup,
     }
 }
 
+#define HEADER_DEADLINE_KEY "kt-header-deadline"
+
+static void
+remove_source (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+/* A client that sends its headers a byte at a time never falls silent long
+ * enough for the socket timeout: it gets request-timeout seconds for all of
+ * them, then the connection is shut. */
+static gboolean
+header_deadline_passed (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  g_object_steal_data (G_OBJECT (msg), HEADER_DEADLINE_KEY);
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_header_deadline (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), HEADER_DEADLINE_KEY, NULL);
+}
+
 static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -1511,9 +1538,13 @@ request_started (SoupServer        *soup,
 {
   KtServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
+  guint id;
 
   if (socket != NULL)
     g_socket_set_timeout (socket, self->config->request_timeout);
+  id = g_timeout_add_seconds (self->config->request_timeout, header_deadline_passed, msg);
+  g_object_set_data_full (G_OBJECT (msg), HEADER_DEADLINE_KEY, GUINT_TO_POINTER (id), remove_source);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (cancel_header_deadline), NULL);
 }
 
 static void
@@ -1533,6 +1564,8 @@ kt_server_finalize (GObject *object)
 {
   KtServer *self = KT_SERVER (object);
 
+  /* let the workers finish; their answers are dropped with the main loop */
+  g_thread_pool_free (self->push_pool, FALSE, TRUE);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -1567,6 +1600,9 @@ kt_server_new (const KtServerConfig *config,
   self->account_limiter = kt_rate_limiter_new (config->login_attempts_account, config->login_window);
   self->address_limiter = kt_rate_limiter_new (config->login_attempts_address, config->login_window);
   self->dummy_hash = kt_password_hash ("keukentafel-no-such-account");
+  /* parsing and the codec are CPU work: more workers than processors only queue */
+  self->push_pool = g_thread_pool_new (read_push_in_pool, NULL, MAX (1, (int) g_get_num_processors ()),
+                                       FALSE, NULL);
   return self;
 }
 

@@ -7,6 +7,11 @@
 #include "config.h"
 
 #include "kt-app-test.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "kt-core.h"
 #include "kt-window-private.h"
 
 static gboolean
@@ -190,9 +195,36 @@ kt_app_test_resize (GtkWindow *window,
       g_error ("The window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
              gtk_widget_get_height (GTK_WIDGET (window)), width, height);
     }
-  /* Adaptive widgets (the view switcher title) settle on a second layout. */
+  /* Adaptive widgets (the view switcher title) settle on a second layout
+   * at the same size. */
   gtk_widget_queue_resize (GTK_WIDGET (window));
   kt_app_test_iterate (300);
+  present_with_size (window, width + dw, height + dh);
+}
+
+/* Renders @widget on the window background into @path. */
+static void
+save_widget_png (GtkWidget  *widget,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GdkRGBA background = { 1, 1, 1, 1 };
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 void
@@ -200,28 +232,113 @@ kt_app_test_screenshot (GtkWindow  *window,
                         const char *name)
 {
   const char *dir = g_getenv ("KT_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
 
   if (dir == NULL || *dir == '\0')
     return;
   kt_app_test_iterate (300);
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_mkdir_with_parents (dir, 0755);
-  file = g_strdup_printf ("%s-%dx%d.png", name, width, height);
+  file = g_strdup_printf ("%s-%dx%d.png", name, gtk_widget_get_width (GTK_WIDGET (window)),
+                          gtk_widget_get_height (GTK_WIDGET (window)));
   path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  save_widget_png (GTK_WIDGET (window), path);
+}
+
+char *
+kt_app_test_screenshot_widget (GtkWidget  *widget,
+                               const char *name)
+{
+  const char *dir = g_getenv ("KT_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL || *dir == '\0' || gtk_widget_get_width (widget) <= 0)
+    return NULL;
+  g_mkdir_with_parents (dir, 0755);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  save_widget_png (widget, path);
+  return g_steal_pointer (&path);
+}
+
+void
+kt_app_test_init (int    *argc,
+                  char ***argv)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  gtk_test_init (argc, argv, NULL);
+  /* gtk_test_init picks a fixed locale; take one that lets LANGUAGE choose. */
+  setlocale (LC_ALL, "C.UTF-8");
+  g_assert_true (kt_core_init ());
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_ROOT "/po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  adw_init ();
+
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/nl/wijkteam/Keukentafel/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static gboolean
+child_shown (gpointer data)
+{
+  GtkWidget *child = data;
+  int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), "kt-test-width"));
+
+  return gtk_widget_get_mapped (child) && gtk_widget_get_width (child) >= width / 2;
+}
+
+GtkWindow *
+kt_app_test_show (GtkWidget *child,
+                  int        width,
+                  int        height,
+                  gboolean   dark)
+{
+  GtkWidget *window = adw_window_new ();
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  adw_window_set_content (ADW_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_object_set_data (G_OBJECT (child), "kt-test-width", GINT_TO_POINTER (width));
+  kt_app_test_wait_for (child_shown, child, 30000, "the widget to be shown");
+  /* No initial focus: a screenshot should not show a selected entry. */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  /* Let idle relayouts and a few frames run. */
+  kt_app_test_iterate (300);
+  return GTK_WINDOW (window);
+}
+
+void
+kt_app_test_close (GtkWindow *window)
+{
+  gtk_window_destroy (window);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  kt_app_test_iterate (20);
+}
+
+gboolean
+kt_app_test_press_key (GtkWidget       *widget,
+                       guint            keyval,
+                       GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+          return handled;
+        }
+    }
+  g_assert_not_reached ();
+  return FALSE;
 }

@@ -39,6 +39,28 @@ void        kt_app_test_type_text   (GtkTextView *view,
 /* Saves a PNG of @window as $KT_SCREENSHOT_DIR/@name.png when that is set. */
 void        kt_app_test_screenshot  (GtkWindow  *window,
                                      const char *name);
+/* Saves $KT_SCREENSHOT_DIR/@name.png of any widget when that is set;
+ * returns the file written or NULL (transfer full). */
+char       *kt_app_test_screenshot_widget (GtkWidget  *widget,
+                                           const char *name);
+
+/* For tests of single widgets without the app: GTK, libadwaita, the app's
+ * styles and its Dutch from the build tree (when LANGUAGE=nl); call first. */
+void        kt_app_test_init        (int    *argc,
+                                     char ***argv);
+/* Shows @child alone in a window of @width × @height, light or dark, and
+ * waits until it is drawn (transfer none: the window owns itself). */
+GtkWindow  *kt_app_test_show        (GtkWidget *child,
+                                     int        width,
+                                     int        height,
+                                     gboolean   dark);
+/* Closes a window from kt_app_test_show and resets the colour scheme. */
+void        kt_app_test_close       (GtkWindow *window);
+/* Sends a key press to the first key controller of @widget, as typing would. */
+gboolean    kt_app_test_press_key   (GtkWidget       *widget,
+                                     guint            keyval,
+                                     GdkModifierType  state);
+
 /* Resizes @window and waits until it has the new size. */
 void        kt_app_test_resize      (GtkWindow *window,
                                      int        width,

@@ -6,11 +6,14 @@
 
 #include "kt-core.h"
 #include "kt-plan-page.h"
+#include "kt-plan-pages.h"
+#include "kt-case-view.h"
+#include "kt-wheel-page.h"
 #include "kt-report-page.h"
 #include "kt-signature-pad.h"
 #include "kt-report.h"
 #include <math.h>
-#include "kt-app-test-util.h"
+#include "kt-app-test.h"
 #include "kt-test-household.h"
 
 typedef struct {
@@ -160,11 +163,11 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_assert_true (gtk_widget_activate_action (page, "plan.add-provision", NULL));
   g_assert_cmpuint (f->plan->provisions->len, ==, 1);
   provision = g_ptr_array_index (f->plan->provisions, 0);
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Name")), "Huishoudelijke hulp");
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Name"), 0), "Huishoudelijke hulp");
   g_assert_cmpstr (provision->name, ==, "Huishoudelijke hulp");
 
   /* A general provision needs no considerations; the questions stay hidden. */
-  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"));
+  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"), 0);
   g_assert_nonnull (acceptable);
   g_assert_false (gtk_widget_get_visible (acceptable));
 
@@ -177,12 +180,12 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_clear_error (&error);
 
   type_into (acceptable, "Ja, zij wil hulp van buiten");
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?")),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?"), 0),
              "Twee uur per week, gelijk aan het standaardaanbod");
   g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
   g_clear_error (&error);
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?")),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?"), 0),
              "Ans doet de boodschappen");
 
   g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
@@ -284,12 +287,12 @@ test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
   GtkWidget *page = show_plan (f, &window, 1000, 800);
   GtkWidget *report = kt_report_page_new ();
 
-  g_assert_nonnull (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  g_assert_nonnull (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal"), 0));
   kt_plan_page_clear (KT_PLAN_PAGE (page));
   g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (page)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "question_row"))), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "remarks_row"))), ==, "");
-  g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal")));
+  g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal"), 0));
   g_assert_cmpuint (kt_signature_pad_get_n_strokes (KT_SIGNATURE_PAD (child (page, "signature_pad"))), ==, 0);
   g_assert_cmpuint (f->changes, ==, 0);
   kt_app_test_close (window);
@@ -300,6 +303,46 @@ test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
   g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), ==, 0);
   g_object_ref_sink (report);
   g_object_unref (report);
+}
+
+static GtkWidget *
+find_report_page (GtkWidget *root)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = KT_IS_REPORT_PAGE (w) ? w : find_report_page (w);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_report_page_follows_the_open_case (Fixture       *f,
+                                        gconstpointer  data)
+{
+  GtkWidget *view = kt_case_view_new ();
+  GtkWindow *window;
+  KtReportPage *report;
+  g_autoptr(KtReport) expected = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+
+  kt_plan_pages_attach (KT_CASE_VIEW (view));
+  kt_case_view_set_documents (KT_CASE_VIEW (view), NULL, f->catalogue, f->kase, f->conversation, f->plan);
+  window = kt_app_test_show (view, 1280, 800, FALSE);
+  report = KT_REPORT_PAGE (find_report_page (view));
+  g_assert_nonnull (report);
+  g_assert_cmpuint (kt_report_page_get_n_pages (report), ==, 0);
+
+  /* Shown, the report is laid out from the view's documents. */
+  kt_case_view_set_visible_page (KT_CASE_VIEW (view), "report");
+  kt_app_test_iterate (100);
+  g_assert_cmpuint (kt_report_page_get_n_pages (report), ==, kt_report_get_n_pages (expected));
+
+  /* Cleared (an idle lock), nothing stays. */
+  kt_case_view_clear (KT_CASE_VIEW (view));
+  g_assert_cmpuint (kt_report_page_get_n_pages (report), ==, 0);
+  kt_app_test_close (window);
 }
 
 static void
@@ -332,7 +375,7 @@ test_plan_screenshots_and_report_preview (Fixture       *f,
   kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
   g_assert_cmpuint (kt_report_page_get_n_pages (KT_REPORT_PAGE (report)), ==, kt_report_get_n_pages (expected));
   window = kt_app_test_show (report, 1000, 1000, FALSE);
-  g_free (kt_app_test_screenshot (GTK_WIDGET (window), "report-preview"));
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (window), "report-preview"));
   kt_app_test_close (window);
 
   if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
@@ -342,12 +385,12 @@ test_plan_screenshots_and_report_preview (Fixture       *f,
   g_ptr_array_set_size (f->plan->agreement.signature, 0);
   kt_conversation_find_entry (f->conversation, "relaties")->safety_flag = TRUE;
   page = show_plan (f, &window, 1100, 1300);
-  g_free (kt_app_test_screenshot (GTK_WIDGET (window), "plan-editor"));
-  g_free (kt_app_test_screenshot (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "content")),
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (window), "plan-editor"));
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "content")),
                                   "plan-editor-whole"));
   sign (KT_SIGNATURE_PAD (child (page, "signature_pad")));
-  kt_app_test_wait (100);
-  g_free (kt_app_test_screenshot (child (page, "signature_box"), "signature-pad"));
+  kt_app_test_iterate (100);
+  g_free (kt_app_test_screenshot_widget (child (page, "signature_box"), "signature-pad"));
   kt_app_test_close (window);
 }
 
@@ -364,6 +407,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
   g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
+  g_test_add ("/plan/case-view/report-follows-the-open-case", Fixture, NULL,
+              fixture_set_up, test_report_page_follows_the_open_case, fixture_tear_down);
   g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
               fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
   g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "kt-app-test-util.h"
+#include "kt-app-test.h"
 #include "kt-conflict-view.h"
 #include "kt-core.h"
 #include "kt-sign-in-dialog.h"
@@ -83,7 +83,7 @@ test_sign_in_dialog_shows_errors_in_place_then_signs_in (void)
   /* The password is cleared for the next try; the rest stays. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (username_row)), ==, "coach1");
-  g_free (kt_app_test_screenshot (GTK_WIDGET (dialog), "sign-in-error"));
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (dialog), "sign-in-error"));
 
   gtk_editable_set_text (GTK_EDITABLE (password_row), KT_TEST_PASSWORD);
   g_signal_emit_by_name (button, "clicked");
@@ -158,7 +158,7 @@ test_conflict_view_chooses_per_field_or_keeps_both (void)
   g_assert_false (kt_conflict_view_is_complete (KT_CONFLICT_VIEW (view)));
   kt_conflict_view_save (KT_CONFLICT_VIEW (view));
   g_assert_null (chosen);
-  g_free (kt_app_test_screenshot (view, "conflict-view"));
+  g_free (kt_app_test_screenshot_widget (view, "conflict-view"));
 
   /* Yes or no cannot hold both: the user picks one. */
   kt_conflict_view_choose (KT_CONFLICT_VIEW (view), "safety_required", KT_SYNC_CHOICE_SERVER);

@@ -9,7 +9,7 @@
 #include "kt-wheel-geometry.h"
 #include "kt-wheel-page.h"
 #include "kt-evaluation.h"
-#include "kt-app-test-util.h"
+#include "kt-app-test.h"
 #include "kt-test-household.h"
 
 typedef struct {
@@ -257,8 +257,8 @@ take_wheel_screenshots (Fixture *f)
       kt_wheel_page_set_documents (KT_WHEEL_PAGE (page), f->catalogue, f->kase, f->conversation, f->plan);
       window = kt_app_test_show (page, shots[i].w, shots[i].h, shots[i].dark);
       kt_wheel_set_selected (kt_wheel_page_get_wheel (KT_WHEEL_PAGE (page)), KT_SEGMENT_SOCIAAL);
-      kt_app_test_wait (400);
-      path = kt_app_test_screenshot (GTK_WIDGET (window), shots[i].name);
+      kt_app_test_iterate (400);
+      path = kt_app_test_screenshot_widget (GTK_WIDGET (window), shots[i].name);
       g_assert_nonnull (path);
       kt_app_test_close (window);
     }
@@ -290,7 +290,7 @@ test_wheel_page_evaluation_shows_how_things_moved (Fixture       *f,
   /* Progress per goal is recorded in the evaluation. */
   {
     KtGoal *goal = g_ptr_array_index (f->plan->goals, 0);
-    GtkWidget *row = kt_app_test_find_row (movement, goal->title);
+    GtkWidget *row = kt_app_test_find_row (movement, goal->title, 0);
 
     g_assert_nonnull (row);
     adw_combo_row_set_selected (ADW_COMBO_ROW (row), KT_GOAL_ACHIEVED);
@@ -298,8 +298,8 @@ test_wheel_page_evaluation_shows_how_things_moved (Fixture       *f,
   }
   g_assert_cmpuint (f->changes, ==, 2);
 
-  kt_app_test_wait (300);
-  g_free (kt_app_test_screenshot (GTK_WIDGET (window), "wheel-evaluation"));
+  kt_app_test_iterate (300);
+  g_free (kt_app_test_screenshot_widget (GTK_WIDGET (window), "wheel-evaluation"));
   kt_app_test_close (window);
 
   if (g_getenv ("KT_SCREENSHOT_DIR") != NULL)

@@ -485,6 +485,18 @@ test_sharing_without_consent_needs_reasoning (Fixture       *f,
   g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "conversation");
 }
 
+static gboolean
+one_case_shown (gpointer window)
+{
+  return g_list_model_get_n_items (kt_window_get_case_model (window)) == 1;
+}
+
+static gboolean
+three_cases_shown (gpointer window)
+{
+  return g_list_model_get_n_items (kt_window_get_case_model (window)) == 3;
+}
+
 static void
 test_idle_lock_hides_client_data (Fixture       *f,
                                   gconstpointer  data)
@@ -497,12 +509,12 @@ test_idle_lock_hides_client_data (Fixture       *f,
   kase = new_case (f, "A. Yilmaz");
   id = g_strdup (kase->header.id);
 
-  /* Search as you type. */
+  /* Search as you type (GtkSearchEntry waits a moment before it searches). */
   gtk_editable_set_text (kt_window_get_search_entry (f->window), "vries");
-  kt_app_test_iterate (20);
+  kt_app_test_wait_for (one_case_shown, f->window, 5000, "the search to narrow the list");
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 1);
   gtk_editable_set_text (kt_window_get_search_entry (f->window), "");
-  kt_app_test_iterate (20);
+  kt_app_test_wait_for (three_cases_shown, f->window, 5000, "the list to fill again");
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 3);
 
   activate (f->window, "win.lock", NULL);

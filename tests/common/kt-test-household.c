@@ -89,6 +89,7 @@ kt_test_household_new (KtCatalogue     *catalogue,
   g_ptr_array_add (kase->consents, consent);
 
   conversation = kt_catalogue_new_conversation (catalogue, kase->header.id);
+  g_free (conversation->date);
   conversation->date = g_strdup ("2026-11-20");
   discuss (conversation, "geldzaken", "De vaste lasten worden betaald");
   discuss (conversation, "wonen", "Fijn huis met een tuin");

@@ -135,7 +135,7 @@ kt_test_postgres_copy_database (KtTestPostgres *self,
   g_autofree char *port = g_strdup_printf ("%u", self->port);
 
   run_tool (self, (const char *[]) { "createdb", "-h", self->dir, "-p", port, "-U", "postgres",
-                                     "-T", template_name != NULL ? template_name : "template0",
+                                     "-T", template_name != NULL ? template_name : "template0", "--strategy=file_copy",
                                      name, NULL }, &error);
   g_assert_no_error (error);
   return g_strdup_printf ("postgresql:///%s?host=%s&port=%u&user=postgres", name, self->dir, self->port);

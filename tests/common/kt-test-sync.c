@@ -16,6 +16,7 @@
 const KtTestUser kt_test_sync_users[] = {
   { "coach1", KT_TEST_PASSWORD, "wijkcoach", "noord", "Coach Een" },
   { "intake1", KT_TEST_PASSWORD, "intaker", "noord", "Intaker Een" },
+  { "super1", KT_TEST_PASSWORD, "supervisor", "noord", "Supervisor Een" },
   { NULL },
 };
 

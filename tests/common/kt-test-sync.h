@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 #define KT_TEST_PASSWORD "keukentafel-test"
 
-/* coach1 (wijkcoach), intake1 (intaker), both in team noord; ends in { NULL }. */
+/* coach1 (wijkcoach), intake1 (intaker), super1 (supervisor), all in team
+ * noord; ends in { NULL }. */
 extern const KtTestUser kt_test_sync_users[];
 
 /* A client with its outbox at @dir/@name.db, opened (transfer full). */

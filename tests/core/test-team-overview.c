@@ -68,6 +68,7 @@ add_conversation (Fixture    *fixture,
 {
   KtConversation *conversation = kt_catalogue_new_conversation (fixture->catalogue, kase->header.id);
 
+  g_free (conversation->date);
   conversation->date = g_strdup (date);
   g_ptr_array_add (fixture->conversations, conversation);
   return conversation;

@@ -128,6 +128,21 @@ call (Fixture    *f,
                     body, body != NULL ? strlen (body) : 0);
 }
 
+/* call() on the path PREFIX ID SUFFIX. */
+static Reply *
+call_on (Fixture    *f,
+         const char *method,
+         const char *prefix,
+         const char *id,
+         const char *suffix,
+         const char *user,
+         const char *body)
+{
+  g_autofree char *path = g_strconcat (prefix, id, suffix, NULL);
+
+  return call (f, method, path, user, body);
+}
+
 static JsonObject *
 reply_object (Reply *reply)
 {
@@ -822,7 +837,7 @@ test_matrix_review (Fixture       *f,
   assert_status (again, SOUP_STATUS_CONFLICT);
 
   /* the coach pulls the review result */
-  anna_reads = call (f, "GET", g_strconcat ("/records/", w.plan_id, NULL), "anna", NULL);
+  anna_reads = call_on (f, "GET", "/records/", w.plan_id, "", "anna", NULL);
   assert_status (anna_reads, SOUP_STATUS_OK);
   g_assert_nonnull (strstr (anna_reads->text, "Maak het kleiner."));
 
@@ -923,7 +938,7 @@ test_revisions (Fixture       *f,
   skipped_base = push (f, "ida", v3, 0);
   assert_status (skipped_base, SOUP_STATUS_CONFLICT);
 
-  fetched = call (f, "GET", g_strconcat ("/records/", id, NULL), "ida", NULL);
+  fetched = call_on (f, "GET", "/records/", id, "", "ida", NULL);
   assert_status (fetched, SOUP_STATUS_OK);
   g_assert_cmpint (record_rev (fetched), ==, 2);
   g_assert_nonnull (strstr (fetched->text, SECRET " twee"));
@@ -1146,13 +1161,14 @@ test_sql_metacharacters_are_data (Fixture       *f,
       g_autofree char *id = kt_test_server_json_id (body);
       g_autofree char *escaped_login = NULL;
       g_autoptr(Reply) created = push (f, "ida", body, 0);
-      g_autoptr(Reply) fetched = call (f, "GET", g_strconcat ("/records/", id, NULL), "ida", NULL);
+      g_autoptr(Reply) fetched = call_on (f, "GET", "/records/", id, "", "ida", NULL);
       g_autoptr(JsonNode) name = json_node_new (JSON_NODE_VALUE);
       g_autofree char *name_json = NULL;
       g_autoptr(Reply) login_reply = NULL;
       g_autoptr(Reply) assign_reply = NULL;
       g_autoptr(Reply) review_reply = NULL;
       g_autofree char *review = NULL;
+      g_autofree char *assign_body = NULL;
       g_autoptr(JsonNode) stored = NULL;
 
       assert_status (created, SOUP_STATUS_CREATED);
@@ -1167,12 +1183,12 @@ test_sql_metacharacters_are_data (Fixture       *f,
       login_reply = call (f, "POST", "/login", NULL, escaped_login);
       g_assert_cmpuint (login_reply->status, ==, SOUP_STATUS_UNAUTHORIZED);
 
-      assign_reply = call (f, "POST", g_strdup_printf ("/cases/%s/assign", id), "ida",
-                           g_strdup_printf ("{\"coach\":%s}", name_json));
+      assign_body = g_strdup_printf ("{\"coach\":%s}", name_json);
+      assign_reply = call_on (f, "POST", "/cases/", id, "/assign", "ida", assign_body);
       assert_refused (assign_reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
 
       review = g_strdup_printf ("{\"rev\":999,\"decision\":\"approve\",\"comment\":%s}", name_json);
-      review_reply = call (f, "POST", g_strdup_printf ("/plans/%s/review", w.plan_id), "sara", review);
+      review_reply = call_on (f, "POST", "/plans/", w.plan_id, "/review", "sara", review);
       assert_status (review_reply, SOUP_STATUS_CONFLICT);
     }
 

@@ -1,0 +1,58 @@
+/* kt-plan-pages.c: the Report page of an open case
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-plan-pages"
+
+#include "config.h"
+
+#include "kt-plan-pages.h"
+
+#include "kt-report-page.h"
+
+/* Lays the report out from what the view holds now. */
+static void
+refresh (KtReportPage *page,
+         KtCaseView   *view)
+{
+  KtCatalogue *catalogue = kt_case_view_get_catalogue (view);
+  KtCase *kase = kt_case_view_get_case (view);
+
+  if (catalogue == NULL || kase == NULL)
+    {
+      /* Locked or closed: no client data stays on screen. */
+      kt_report_page_clear (page);
+      return;
+    }
+  if (gtk_widget_get_mapped (GTK_WIDGET (page)))
+    kt_report_page_set_documents (page, catalogue, kase, kt_case_view_get_conversation (view),
+                                  kt_case_view_get_plan (view));
+}
+
+static void
+documents_changed_cb (KtCaseView   *view,
+                      KtReportPage *page)
+{
+  refresh (page, view);
+}
+
+static void
+page_mapped_cb (KtReportPage *page,
+                KtCaseView   *view)
+{
+  refresh (page, view);
+}
+
+void
+kt_plan_pages_attach (KtCaseView *view)
+{
+  KtReportPage *page;
+
+  g_return_if_fail (KT_IS_CASE_VIEW (view));
+
+  page = KT_REPORT_PAGE (kt_report_page_new ());
+  /* The page lives in the view, so it never outlives the handlers' data. */
+  g_signal_connect_object (view, "documents-changed", G_CALLBACK (documents_changed_cb), page, 0);
+  g_signal_connect (page, "map", G_CALLBACK (page_mapped_cb), view);
+  kt_case_view_add_page (view, "report", GTK_WIDGET (page));
+}

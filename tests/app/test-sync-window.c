@@ -1,0 +1,147 @@
+/* test-sync-window.c: syncing in the real window: sign in from the primary
+ * menu, an assigned case appears in the list, a review result lands on the plan
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "kt-app-test.h"
+#include "kt-core.h"
+#include "kt-sign-in-dialog.h"
+#include "kt-test-sync.h"
+#include "kt-test-util.h"
+#include "kt-window-private.h"
+
+static guint n_notifications;
+
+/* No notification server runs under the test session: GIO may warn that it
+ * could not show the review notification. */
+static gboolean
+on_fatal_log (const char     *domain,
+              GLogLevelFlags  level,
+              const char     *message,
+              gpointer        user_data)
+{
+  if (g_strcmp0 (domain, "GLib-GIO") == 0 && strstr (message, "unable to send notifications") != NULL)
+    {
+      n_notifications++;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+client_opened (gpointer data)
+{
+  KtSyncClient *client = kt_window_get_sync_client (data);
+
+  return client != NULL && kt_sync_client_get_outbox (client) != NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  KtSignInDialog **dialog = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (KT_IS_SIGN_IN_DIALOG (window))
+        *dialog = KT_SIGN_IN_DIALOG (window);
+    }
+  return *dialog != NULL;
+}
+
+static gboolean
+signed_in (gpointer data)
+{
+  return kt_sync_client_is_signed_in (data);
+}
+
+static gboolean
+one_case_listed (gpointer data)
+{
+  return g_list_model_get_n_items (kt_window_get_case_model (data)) == 1;
+}
+
+static GtkEditable *
+row (KtSignInDialog *dialog,
+     const char     *name)
+{
+  return GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG, name));
+}
+
+static void
+test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-window");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  const char *url = kt_test_server_get_url (server);
+  g_autofree char *case_id = kt_test_case_for_coach (dir, url);
+  g_autofree char *plan_id = kt_uuid_new ();
+  g_autofree char *review_path = g_strdup_printf ("/plans/%s/review", plan_id);
+  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtPlan) reviewed = NULL;
+  KtSignInDialog *dialog = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  g_assert_cmpint (kt_sync_client_get_status (client), ==, KT_SYNC_STATUS_SIGNED_OUT);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL);
+  kt_app_test_wait_for (dialog_shown, &dialog, 5000, "the sign-in dialog");
+  gtk_editable_set_text (row (dialog, "server_row"), url);
+  gtk_editable_set_text (row (dialog, "username_row"), "coach1");
+  gtk_editable_set_text (row (dialog, "password_row"), KT_TEST_PASSWORD);
+  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG,
+                                                        "sign_in_button"), "clicked");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+
+  /* The case the intaker assigned appears by itself. */
+  kt_app_test_wait_for (one_case_listed, window, 20000, "the assigned case in the list");
+
+  /* The coach shares a plan; the supervisor approves it; the result lands
+   * on the plan in the store. */
+  kt_sync_client_share (client, body, &error);
+  g_assert_no_error (error);
+  kt_test_device_sync (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_test_http (url, "super1", "POST", review_path,
+                                  "{\"rev\":1,\"decision\":\"approve\",\"comment\":\"Helder plan.\","
+                                  "\"goal_comments\":[]}", NULL), ==, 200);
+  kt_test_device_sync (client, &error);
+  g_assert_no_error (error);
+  reviewed = kt_store_load_plan (kt_window_get_store (window), plan_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reviewed->review, ==, KT_REVIEW_APPROVED);
+  g_assert_cmpuint (reviewed->comments->len, >=, 1);
+  g_test_message ("%u notification(s) failed for want of a notification server", n_notifications);
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+
+  g_test_add_func ("/sync-window/sign-in-from-menu-pulls-assigned-case-and-review-results",
+                   test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
+
+  return g_test_run ();
+}
