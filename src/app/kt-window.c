@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-window.h"
+#include "kt-role-controller.h"
 #include "kt-window-private.h"
 #include "kt-app-util.h"
 #include "kt-case-item.h"
@@ -61,6 +62,7 @@ struct _KtWindow
 
   KtStore              *store;
   KtSyncController     *sync;
+  KtRoleController     *roles;
   KtCatalogue          *catalogue;
   GCancellable         *cancellable;
   LockMode              lock_mode;
@@ -447,6 +449,13 @@ store_opened (KtWindow *self)
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
                                G_CONNECT_SWAPPED);
       kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+      /* Signed in as an intaker or a supervisor, the window shows their view. */
+      self->roles = kt_role_controller_new (ADW_APPLICATION_WINDOW (self),
+                                            adw_application_window_get_content (ADW_APPLICATION_WINDOW (self)),
+                                            self->store, kt_sync_controller_get_client (self->sync),
+                                            self->catalogue);
+      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_refresh),
+                               self->roles, G_CONNECT_SWAPPED);
     }
   load_cases (self);
 }
@@ -808,6 +817,7 @@ kt_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->cases);
+  g_clear_object (&self->roles);
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->catalogue);

@@ -23,6 +23,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kt-core-resources.h"
+#include "kt-json-path-private.h"
 
 #define BUILTIN_PATH "/nl/wijkteam/Keukentafel/catalogue/catalogue.json"
 
@@ -126,29 +127,21 @@ static gsize
 push (Loader     *l,
       const char *key)
 {
-  gsize mark = l->path->len;
-
-  if (mark > 0)
-    g_string_append_c (l->path, '.');
-  g_string_append (l->path, key);
-  return mark;
+  return kt_json_path_push_key (l->path, key);
 }
 
 static gsize
 push_index (Loader *l,
             guint   index)
 {
-  gsize mark = l->path->len;
-
-  g_string_append_printf (l->path, "[%u]", index);
-  return mark;
+  return kt_json_path_push_index (l->path, index);
 }
 
 static void
 pop (Loader *l,
      gsize   mark)
 {
-  g_string_truncate (l->path, mark);
+  kt_json_path_pop (l->path, mark);
 }
 
 #define MISSING _("%s: “%s” is missing or empty.")

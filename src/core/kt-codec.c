@@ -24,6 +24,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "kt-json-path-private.h"
 #include "kt-model-private.h"
 
 /* Deepest nesting of arrays and objects the decoder accepts; the deepest
@@ -521,29 +522,21 @@ static gsize
 push_key (Decoder    *d,
           const char *key)
 {
-  gsize mark = d->path->len;
-
-  if (mark > 0)
-    g_string_append_c (d->path, '.');
-  g_string_append (d->path, key);
-  return mark;
+  return kt_json_path_push_key (d->path, key);
 }
 
 static gsize
 push_index (Decoder *d,
             guint    index)
 {
-  gsize mark = d->path->len;
-
-  g_string_append_printf (d->path, "[%u]", index);
-  return mark;
+  return kt_json_path_push_index (d->path, index);
 }
 
 static void
 pop (Decoder *d,
      gsize    mark)
 {
-  g_string_truncate (d->path, mark);
+  kt_json_path_pop (d->path, mark);
 }
 
 static const char *

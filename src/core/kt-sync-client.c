@@ -1684,3 +1684,10 @@ kt_sync_client_new (const char *state_path)
   self->state_path = g_strdup (state_path);
   return self;
 }
+
+const char *
+kt_sync_client_get_state_path (KtSyncClient *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), NULL);
+  return self->state_path;
+}

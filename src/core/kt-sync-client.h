@@ -110,6 +110,8 @@ gint64        kt_sync_client_get_last_synced    (KtSyncClient *self);
 guint         kt_sync_client_get_n_pending      (KtSyncClient *self);
 guint         kt_sync_client_get_n_conflicts    (KtSyncClient *self);
 gboolean      kt_sync_client_is_signed_in       (KtSyncClient *self);
+/* The path the client keeps its outbox at; it names the device. */
+const char   *kt_sync_client_get_state_path     (KtSyncClient *self);
 const char   *kt_sync_client_get_server_url     (KtSyncClient *self);
 const char   *kt_sync_client_get_username       (KtSyncClient *self);
 const char   *kt_sync_client_get_display_name   (KtSyncClient *self);

@@ -13,6 +13,7 @@
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
 #include "kt-window-private.h"
+#include "kt-supervisor-view.h"
 
 static guint n_notifications;
 
@@ -75,6 +76,57 @@ row (KtSignInDialog *dialog,
   return GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG, name));
 }
 
+/* What a person does: the menu item, the three fields, the button. */
+static void
+sign_in_from_menu (KtWindow   *window,
+                   const char *url,
+                   const char *username)
+{
+  KtSignInDialog *dialog = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL);
+  kt_app_test_wait_for (dialog_shown, &dialog, 5000, "the sign-in dialog");
+  gtk_editable_set_text (row (dialog, "server_row"), url);
+  gtk_editable_set_text (row (dialog, "username_row"), username);
+  gtk_editable_set_text (row (dialog, "password_row"), KT_TEST_PASSWORD);
+  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG,
+                                                        "sign_in_button"), "clicked");
+}
+
+static gboolean
+supervisor_view_shown (gpointer window)
+{
+  return KT_IS_SUPERVISOR_VIEW (adw_application_window_get_content (window));
+}
+
+/* The role on the server chooses the main view: a supervisor gets the inbox
+ * and the team view instead of the coach's case list. */
+static void
+test_a_supervisor_gets_the_inbox_as_main_view (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-role-window");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  KtApplication *app;
+  KtWindow *window;
+  GtkWidget *coach_view;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  coach_view = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  g_assert_false (KT_IS_SUPERVISOR_VIEW (coach_view));
+
+  sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
+  kt_app_test_wait_for (supervisor_view_shown, window, 20000, "the supervisor's view");
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "intake.assign", "s", "coach1"));
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static void
 test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
 {
@@ -88,7 +140,6 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
   g_autoptr(GError) error = NULL;
   g_autoptr(KtPlan) reviewed = NULL;
-  KtSignInDialog *dialog = NULL;
   KtApplication *app;
   KtWindow *window;
   KtSyncClient *client;
@@ -100,13 +151,7 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   client = kt_window_get_sync_client (window);
   g_assert_cmpint (kt_sync_client_get_status (client), ==, KT_SYNC_STATUS_SIGNED_OUT);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL);
-  kt_app_test_wait_for (dialog_shown, &dialog, 5000, "the sign-in dialog");
-  gtk_editable_set_text (row (dialog, "server_row"), url);
-  gtk_editable_set_text (row (dialog, "username_row"), "coach1");
-  gtk_editable_set_text (row (dialog, "password_row"), KT_TEST_PASSWORD);
-  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG,
-                                                        "sign_in_button"), "clicked");
+  sign_in_from_menu (window, url, "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
 
   /* The case the intaker assigned appears by itself. */
@@ -142,6 +187,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/sync-window/sign-in-from-menu-pulls-assigned-case-and-review-results",
                    test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
+  g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
+                   test_a_supervisor_gets_the_inbox_as_main_view);
 
   return g_test_run ();
 }

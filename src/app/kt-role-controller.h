@@ -1,0 +1,32 @@
+/* kt-role-controller.h: the signed-in account's role chooses the main view
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kt-catalogue.h"
+#include "kt-store.h"
+#include "kt-sync-client.h"
+
+G_BEGIN_DECLS
+
+#define KT_TYPE_ROLE_CONTROLLER (kt_role_controller_get_type ())
+G_DECLARE_FINAL_TYPE (KtRoleController, kt_role_controller, KT, ROLE_CONTROLLER, GObject)
+
+/* Watches @sync; once signed in it asks the server who the user is and,
+ * for an intaker or a supervisor, replaces @window's content (the coach's
+ * @coach_view) with their view, wired to @store and the server. */
+KtRoleController *kt_role_controller_new       (AdwApplicationWindow *window,
+                                                GtkWidget            *coach_view,
+                                                KtStore              *store,
+                                                KtSyncClient         *sync,
+                                                KtCatalogue          *catalogue);
+/* The role the main view was chosen for: "wijkcoach" until the server said
+ * otherwise (the app works fully without ever signing in). */
+const char       *kt_role_controller_get_role  (KtRoleController *self);
+/* Re-reads the shared records from the store into the supervisor's view. */
+void              kt_role_controller_refresh   (KtRoleController *self);
+
+G_END_DECLS
