@@ -736,6 +736,6 @@ kt_wheel_page_init (KtWheelPage *self)
   /* Our own measure and allocate, so the layout can follow the width. */
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
-  kt_a11y_set_label (GTK_WIDGET (self->wheel), _("Self-Reliance Wheel"));
+  kt_a11y_set_label (GTK_WIDGET (self->wheel), _("Participation wheel"));
   build_rows (self);
 }
