@@ -174,20 +174,16 @@ show (KtConversationPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.move-down", entry != NULL);
 }
 
-static void
-on_row_selected (KtConversationPage *self,
-                 GtkListBoxRow      *row)
-{
-  if (self->filling || row == NULL)
-    return;
-  show (self, g_object_get_data (G_OBJECT (row), "kt-domain-id"));
-}
-
+/* A row opens when it is activated (a tap, a click, Enter or Space), not
+ * when keyboard focus passes over it: tabbing through the page must not
+ * change the domain on screen. */
 static void
 on_row_activated (KtConversationPage *self,
                   GtkListBoxRow      *row)
 {
-  /* Tapping the row that is already selected still opens it when folded. */
+  if (self->filling)
+    return;
+  show (self, g_object_get_data (G_OBJECT (row), "kt-domain-id"));
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
@@ -577,7 +573,6 @@ kt_conversation_page_init (KtConversationPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_swapped (self->domain_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_swapped (self->domain_list, "row-activated", G_CALLBACK (on_row_activated), self);
   g_signal_connect_swapped (self->domain_page, "changed", G_CALLBACK (on_domain_changed), self);
   g_signal_connect_swapped (self->coverage_view, "changed", G_CALLBACK (emit_changed), self);
