@@ -148,9 +148,18 @@ kt_keyring_store (const char    *store_id,
       propagate_error (local, error);
       return FALSE;
     }
+  /* Without a default keyring, storing would ask the keyring to create one
+   * through a prompt from a worker thread, which can wait for ever where no
+   * prompt can be shown: offer the passphrase instead. */
+  if (collection == NULL)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE,
+                           _("There is no default keyring to keep the key in. Use a passphrase instead."));
+      return FALSE;
+    }
   /* Storing into a locked collection would pop up a prompt from a worker
    * thread; ask the user to unlock through our own UI instead. */
-  if (collection != NULL && secret_collection_get_locked (collection))
+  if (secret_collection_get_locked (collection))
     {
       set_locked_error (error);
       return FALSE;
@@ -163,7 +172,13 @@ kt_keyring_store (const char    *store_id,
                                           cancellable, &local,
                                           "store", store_id, NULL))
     {
-      propagate_error (local, error);
+      /* libsecret fails without an error when the keyring's own prompt (to
+       * create or unlock the default keyring) was dismissed or could not be
+       * shown: to the user that is a keyring that stays locked. */
+      if (local == NULL)
+        set_locked_error (error);
+      else
+        propagate_error (local, error);
       return FALSE;
     }
   return TRUE;

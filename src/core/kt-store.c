@@ -813,8 +813,16 @@ open_thread (GTask        *task,
 
   if (open_store (source_object, data->source, data->passphrase, cancellable, &error))
     g_task_return_boolean (task, TRUE);
-  else
+  else if (error != NULL)
     g_task_return_error (task, error);
+  else
+    {
+      /* Every failure below names itself; should one ever not, the window
+       * must still hear of it rather than wait for ever. */
+      g_critical ("open_store failed without an error");
+      g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_IO, "%s",
+                               _("The data file could not be read or written."));
+    }
 }
 
 void
