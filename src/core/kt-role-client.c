@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-role-client.h"
+#include "kt-sync-client-private.h"
 
 #include <string.h>
 
@@ -20,17 +21,6 @@
 /* The outbox setting that holds assignments not sent yet: a JSON object
  * of case id → coach account name.  Ids and staff names, no client data. */
 #define PENDING_META "pending_assignments"
-
-/* The sync client's token entry in the Secret Service (kt-sync-client.c). */
-static const SecretSchema token_schema = {
-  "nl.wijkteam.Keukentafel.Token", SECRET_SCHEMA_NONE,
-  {
-    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "device", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  },
-};
 
 struct _KtRoleClient
 {
@@ -176,7 +166,7 @@ request_async (KtRoleClient        *self,
       g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
       return;
     }
-  secret_password_lookup (&token_schema, cancellable, on_token, g_object_ref (task),
+  secret_password_lookup (kt_sync_token_get_schema (), cancellable, on_token, g_object_ref (task),
                           "server", kt_sync_client_get_server_url (self->sync),
                           "username", kt_sync_client_get_username (self->sync),
                           "device", self->state_path, NULL);

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "kt-sync-client.h"
+#include "kt-sync-client-private.h"
 
 #include "kt-codec.h"
 
@@ -47,6 +48,12 @@ static const SecretSchema token_schema = {
     { NULL, 0 },
   },
 };
+
+const SecretSchema *
+kt_sync_token_get_schema (void)
+{
+  return &token_schema;
+}
 
 static const SecretSchema outbox_key_schema = {
   "nl.wijkteam.Keukentafel.SyncKey", SECRET_SCHEMA_NONE,
