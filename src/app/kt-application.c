@@ -53,8 +53,9 @@ kt_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (kt_window_new (KT_APPLICATION (app)));
-  gtk_window_present (window);
+    kt_window_present_when_ready (kt_window_new (KT_APPLICATION (app)));
+  else
+    gtk_window_present (window);
 }
 
 static void
@@ -108,6 +109,7 @@ kt_application_startup (GApplication *app)
   static const char *new_accels[] = { "<Control>n", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *lock_accels[] = { "<Control>l", NULL };
+  static const char *list_accels[] = { "<Alt>Left", NULL };
   static const char *pages[] = { "intake", "conversation", "wheel", "network", "plan", "report" };
 
   /* The key comes from the keyring on a worker while GTK starts. */
@@ -120,6 +122,7 @@ kt_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-case", new_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.lock", lock_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-list", list_accels);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *action = g_strdup_printf ("win.show-page('%s')", pages[i]);

@@ -58,6 +58,7 @@ struct _KtWindow
   GtkFilterListModel   *filtered;
   GtkStringFilter      *filter;
   GtkSorter            *sorter;
+  GtkSliceListModel    *first_screen;
   GtkSingleSelection   *selection;
 
   KtStore              *store;
@@ -72,6 +73,8 @@ struct _KtWindow
   gboolean              bench_marker_pending;
   gint64                started;
   gulong                after_paint_id;
+  guint                 show_all_id;
+  guint                 present_id;    /* waiting to show the first screen */
   char                 *reopen_id;     /* the case open when the idle lock came */
   char                 *reopen_page;
 };
@@ -95,6 +98,48 @@ toast (KtWindow   *self,
        const char *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* Start-up: the window shows itself once its first screen is ready, the
+ * case list or the passphrase page, so that the first frame drawn is one
+ * the coach can use rather than a spinner that is replaced at once. */
+
+/* Long enough for the keyring and the case list to answer on a slow
+ * laptop, short enough to feel immediate; after it the spinner shows. */
+#define PRESENT_DEADLINE_MS 300
+
+static void
+present_if_waiting (KtWindow *self)
+{
+  if (self->present_id == 0)
+    return;
+  g_clear_handle_id (&self->present_id, g_source_remove);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+static gboolean
+present_deadline_cb (gpointer data)
+{
+  KtWindow *self = data;
+
+  self->present_id = 0;
+  gtk_window_present (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+void
+kt_window_present_when_ready (KtWindow *self)
+{
+  g_return_if_fail (KT_IS_WINDOW (self));
+
+  if (self->present_id != 0)
+    return;
+  if (self->ready || g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "loading") != 0)
+    {
+      gtk_window_present (GTK_WINDOW (self));
+      return;
+    }
+  self->present_id = g_timeout_add (PRESENT_DEADLINE_MS, present_deadline_cb, self);
 }
 
 /* The lock page */
@@ -127,6 +172,7 @@ show_lock_page (KtWindow   *self,
   gtk_editable_set_text (self->passphrase_row, "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
   gtk_stack_set_visible_child_name (self->main_stack, "lock");
+  present_if_waiting (self);
   if (gtk_widget_get_visible (self->passphrase_group))
     gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
 }
@@ -142,29 +188,61 @@ show_lock_error (KtWindow   *self,
 
 /* The case list */
 
+/* GTK 4.8's list view makes a row widget for up to 200 items as soon as
+ * its model has them, and styles and measures them all for the first
+ * frame: with a long case list that costs more than the rest of the
+ * start-up together.  So the first frame shows one screenful (more rows
+ * than the tallest window shows) and the rest of the list follows right
+ * after it has been drawn. */
+#define FIRST_SCREEN_ROWS 48
+
 static void
-first_frame_painted (GdkFrameClock *clock,
-                     KtWindow      *self)
+show_all_rows (KtWindow *self)
 {
-  g_clear_signal_handler (&self->after_paint_id, clock);
-  g_print ("KT_FIRST_FRAME %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
-  fflush (stdout);
+  g_clear_handle_id (&self->show_all_id, g_source_remove);
+  gtk_slice_list_model_set_size (self->first_screen, G_MAXUINT);
 }
 
-/* With $KT_BENCH_FIRST_FRAME set, prints a marker once the case list has
- * been drawn for the first time (bench/bench-startup reads it). */
-static void
-arm_bench_marker (KtWindow *self)
+static gboolean
+show_all_rows_cb (gpointer data)
 {
-  GdkFrameClock *clock;
+  KtWindow *self = data;
 
-  if (!self->bench_marker_pending)
-    return;
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  self->show_all_id = 0;
+  show_all_rows (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+list_painted (GdkFrameClock *clock,
+              KtWindow      *self)
+{
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  if (self->bench_marker_pending)
+    {
+      /* bench/bench-startup reads this marker */
+      self->bench_marker_pending = FALSE;
+      g_print ("KT_FIRST_FRAME %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+      fflush (stdout);
+    }
+  if (self->show_all_id == 0 && gtk_slice_list_model_get_size (self->first_screen) != G_MAXUINT)
+    self->show_all_id = g_idle_add (show_all_rows_cb, self);
+}
+
+/* Once the filled case list has been drawn, the rest of its rows follow. */
+static void
+after_list_painted (KtWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
   if (clock == NULL)
-    return;
-  self->bench_marker_pending = FALSE;
-  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_painted), self);
+    {
+      show_all_rows (self);
+      return;
+    }
+  if (self->after_paint_id == 0)
+    self->after_paint_id = g_signal_connect_object (clock, "after-paint", G_CALLBACK (list_painted),
+                                                    self, 0);
   gtk_widget_queue_draw (GTK_WIDGET (self->case_list));
 }
 
@@ -205,8 +283,10 @@ static void
 select_in_list (KtWindow   *self,
                 const char *id)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint n;
 
+  show_all_rows (self);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   self->filling = TRUE;
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   for (guint i = 0; i < n; i++)
@@ -387,7 +467,8 @@ on_cases_listed (GObject      *source,
   self->ready = TRUE;
   update_sidebar (self);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
-  arm_bench_marker (self);
+  present_if_waiting (self);
+  after_list_painted (self);
 
   if (self->reopen_id != NULL)
     {
@@ -678,7 +759,10 @@ show_list_action (GtkWidget  *widget,
 {
   KtWindow *self = KT_WINDOW (widget);
 
+  /* Folded, the list replaces the case; side by side, the keyboard moves
+   * to it, on the household that is open. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->case_list));
 }
 
 static void
@@ -812,10 +896,13 @@ kt_window_dispose (GObject *object)
   KtWindow *self = KT_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->show_all_id, g_source_remove);
+  g_clear_handle_id (&self->present_id, g_source_remove);
   if (self->case_view != NULL)
     kt_case_view_clear (self->case_view);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_WINDOW);
   g_clear_object (&self->selection);
+  g_clear_object (&self->first_screen);
   g_clear_object (&self->cases);
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
@@ -889,7 +976,7 @@ kt_window_init (KtWindow *self)
   self->cancellable = g_cancellable_new ();
   self->bench_marker_pending = g_getenv ("KT_BENCH_FIRST_FRAME") != NULL;
 
-  /* The case list: store → sorted → filtered by name → single selection. */
+  /* The case list: store → sorted → filtered by name → first screen → single selection. */
   self->cases = g_list_store_new (KT_TYPE_CASE_ITEM);
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cases, NULL, NULL));
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->cases)), self->sorter);
@@ -897,7 +984,9 @@ kt_window_init (KtWindow *self)
   gtk_string_filter_set_ignore_case (self->filter, TRUE);
   gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_steal_pointer (&sorted)), GTK_FILTER (self->filter));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
+  self->first_screen = gtk_slice_list_model_new (G_LIST_MODEL (self->filtered), 0,
+                                                 FIRST_SCREEN_ROWS);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->first_screen)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));

@@ -123,6 +123,7 @@ test_conversation_by_keyboard (void)
   const char *skipped;
   GtkWidget *skip_button;
   GtkWidget *row;
+  g_auto(GStrv) accels = NULL;
 
   g_setenv ("KT_STORE_PATH", path, TRUE);
   app = kt_app_test_start (&window);
@@ -193,6 +194,14 @@ test_conversation_by_keyboard (void)
   kt_app_test_iterate (30);
   g_assert_null (kt_conversation_page_get_current (page));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kt_conversation_page_get_coverage_view (page))));
+
+  /* Alt+Left: back to the households, the keyboard in their list. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-list");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Alt>Left"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-list", NULL));
+  kt_app_test_iterate (30);
+  g_assert_nonnull (gtk_root_get_focus (root));
+  g_assert_nonnull (gtk_widget_get_ancestor (gtk_root_get_focus (root), GTK_TYPE_LIST_VIEW));
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");

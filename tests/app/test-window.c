@@ -564,6 +564,53 @@ screenshot_sizes (Fixture    *f,
 }
 
 /* Only with $KT_SCREENSHOT_DIR (tests/app/take-screenshots). */
+/* More households than one screen holds: the first frame shows a screenful
+ * and the rest follow, so every case is listed, the window is shown, and
+ * a case far down the list opens. */
+static gboolean
+lists_all_cases (gpointer data)
+{
+  return g_list_model_get_n_items (kt_window_get_case_model (data)) == 70;
+}
+
+static void
+test_long_case_list_lists_every_case (Fixture       *f,
+                                      gconstpointer  data)
+{
+  KtStore *store = kt_window_get_store (f->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtCaseItem) last = NULL;
+  g_autofree char *last_id = NULL;
+  GListModel *cases;
+
+  for (guint i = 0; i < 70; i++)
+    {
+      g_autoptr(KtCase) kase = kt_case_new ();
+      KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
+
+      /* Zero-padded, so that the list's order is the order made here. */
+      kase->household = g_strdup_printf ("Familie %02u", i);
+      g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (kt_store_flush (store, &error));
+  g_assert_no_error (error);
+  fixture_quit (f);
+
+  fixture_start (f);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  kt_app_test_wait_for (lists_all_cases, f->window, 10000, "every case to be listed");
+
+  cases = kt_window_get_case_model (f->window);
+  last = g_list_model_get_item (cases, 69);
+  g_assert_cmpstr (kt_case_item_get_household (last), ==, "Familie 69");
+  last_id = g_strdup (kt_case_item_get_id (last));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 69);
+  kt_app_test_iterate (5);
+  g_assert_nonnull (kt_case_view_get_case (case_view (f)));
+  g_assert_cmpstr (kt_case_view_get_case (case_view (f))->header.id, ==, last_id);
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -641,6 +688,7 @@ main (int argc, char *argv[])
        test_deadlines_follow_the_request_date_and_settings);
   ADD ("/app/window/sharing-without-consent-needs-reasoning", test_sharing_without_consent_needs_reasoning);
   ADD ("/app/window/idle-lock-hides-client-data", test_idle_lock_hides_client_data);
+  ADD ("/app/window/long-case-list-lists-every-case", test_long_case_list_lists_every_case);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 
