@@ -117,15 +117,35 @@ default_collection (KtTestBus *bus)
   return g_strcmp0 (path, "/") == 0 ? NULL : g_strdup (path);
 }
 
+/* Whether gnome-keyring has taken its name on the bus. */
+static gboolean
+keyring_is_up (KtTestBus *bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 10000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+/* With @unlock, the daemon gets the password on stdin, creates the login
+ * keyring and makes it the default, as at a desktop login; without, it
+ * starts with no keyring at all, as on a machine where none was made. */
 static void
-start_keyring (KtTestBus *bus)
+start_keyring (KtTestBus *bus,
+               gboolean   unlock)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *home = g_build_filename (bus->dir, "home", NULL);
   g_autofree char *data = g_build_filename (home, "data", NULL);
   g_autofree char *run = g_build_filename (bus->dir, "run", NULL);
-  const char *argv[] = { "gnome-keyring-daemon", "--foreground", "--unlock",
-                         "--components=secrets", NULL };
+  const char *argv[] = { "gnome-keyring-daemon", "--foreground", "--components=secrets",
+                         unlock ? "--unlock" : NULL, NULL };
   g_auto(GStrv) envp = g_get_environ ();
   int in_fd = -1;
   gint64 deadline;
@@ -143,21 +163,24 @@ start_keyring (KtTestBus *bus)
                             G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                             die_with_parent, NULL, &bus->keyring_pid, &in_fd, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (write (in_fd, KEYRING_PASSWORD, strlen (KEYRING_PASSWORD)), ==,
-                   strlen (KEYRING_PASSWORD));
+  if (unlock)
+    g_assert_cmpint (write (in_fd, KEYRING_PASSWORD, strlen (KEYRING_PASSWORD)), ==,
+                     strlen (KEYRING_PASSWORD));
   close (in_fd);
 
-  /* Up when the login collection exists and is the default. */
+  /* Up when the login collection exists and is the default, or, without
+   * one, when the daemon owns its name. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   for (;;)
     {
-      g_autofree char *path = default_collection (bus);
+      g_autofree char *path = unlock ? default_collection (bus) : NULL;
 
-      if (path != NULL)
+      if (unlock ? path != NULL : keyring_is_up (bus))
         break;
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (20000);
     }
+  g_assert_true (unlock || default_collection (bus) == NULL);
 }
 
 KtTestBus *
@@ -168,7 +191,18 @@ kt_test_bus_new (gboolean keyring)
   bus->dir = kt_test_tmpdir_new ("kt-bus");
   start_bus (bus);
   if (keyring)
-    start_keyring (bus);
+    start_keyring (bus, TRUE);
+  return bus;
+}
+
+KtTestBus *
+kt_test_bus_new_without_default_keyring (void)
+{
+  KtTestBus *bus = g_new0 (KtTestBus, 1);
+
+  bus->dir = kt_test_tmpdir_new ("kt-bus");
+  start_bus (bus);
+  start_keyring (bus, FALSE);
   return bus;
 }
 

@@ -15,6 +15,9 @@ typedef struct _KtTestBus KtTestBus;
  * unlocked gnome-keyring-daemon (secrets component) with its own home.
  * Fails the test when either does not come up (transfer full). */
 KtTestBus  *kt_test_bus_new         (gboolean keyring);
+/* A bus with a gnome-keyring that has no keyring at all: no login
+ * keyring, no default collection (transfer full). */
+KtTestBus  *kt_test_bus_new_without_default_keyring (void);
 const char *kt_test_bus_get_address (KtTestBus *bus);
 /* Points DBUS_SESSION_BUS_ADDRESS of this process (and its children) here.
  * Call before anything connects to the session bus. */

@@ -12,6 +12,7 @@
 #include "kt-keyring.h"
 #include "kt-store.h"
 #include "kt-test-bus.h"
+#include "kt-test-util.h"
 
 static KtTestBus *keyring_bus;
 
@@ -135,6 +136,44 @@ test_keyring_absent_secret_service (void)
   run_in_child_on_bus (kt_test_bus_get_address (bare));
 }
 
+/* The Secret Service runs but no keyring was ever made (no login keyring,
+ * no default collection): a clear error at once, never a prompt to wait
+ * for; and the store, asked to make a new key there, makes nothing. */
+static void
+test_keyring_without_default_keyring (void)
+{
+  g_autoptr(KtTestBus) empty = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      char *dir = kt_test_tmpdir_new ("kt-nodefault");
+      g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+      KtStore *store = kt_store_new (path);
+
+      g_autofree char *id = kt_uuid_new ();
+      g_autoptr(KtKey) key = kt_key_new_random ();
+      g_autoptr(KtKey) found = NULL;
+
+      /* Nothing to find is not an error; nowhere to keep a key is. */
+      found = kt_keyring_lookup (id, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_null (found);
+      g_assert_false (kt_keyring_store (id, key, NULL, &error));
+      g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE);
+      g_clear_error (&error);
+
+      /* The window then offers a passphrase. */
+      g_assert_false (kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error));
+      g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE);
+      g_object_unref (store);
+      kt_test_tmpdir_free (dir);
+      return;
+    }
+  empty = kt_test_bus_new_without_default_keyring ();
+  run_in_child_on_bus (kt_test_bus_get_address (empty));
+}
+
 static void
 test_keyring_no_session_bus (void)
 {
@@ -173,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/keyring/keys-are-per-store", test_keyring_keys_are_per_store);
   g_test_add_func ("/keyring/locked-is-reported-without-prompt", test_keyring_locked_is_reported_without_prompt);
   g_test_add_func ("/keyring/absent-secret-service", test_keyring_absent_secret_service);
+  g_test_add_func ("/keyring/without-default-keyring", test_keyring_without_default_keyring);
   g_test_add_func ("/keyring/no-session-bus", test_keyring_no_session_bus);
 
   ret = g_test_run ();
