@@ -492,6 +492,7 @@ typedef struct {
   GString *path;                /* JSON path of the field being read */
   GError **error;
   guint    signature_numbers;   /* running total over all strokes */
+  gboolean surrogate_escapes;   /* a \\uD800–\\uDFFF escape in the raw text */
 } Decoder;
 
 typedef gpointer (*DecodeFunc) (Decoder *d, JsonObject *obj);
@@ -574,8 +575,9 @@ check_text (Decoder   *d,
   text = json_node_get_string (node);
   if (strlen (text) > KT_TEXT_MAX_SIZE)
     return fail (d, KT_CODEC_ERROR_TOO_LARGE, _("The field “%s” is too long."), path (d));
-  /* json-glib turns a lone surrogate escape into bytes that are not UTF-8. */
-  if (!g_utf8_validate (text, -1, NULL))
+  /* json-glib turns a lone surrogate escape into bytes that are not UTF-8;
+   * every other byte of a text was validated with the whole document. */
+  if (d->surrogate_escapes && !g_utf8_validate (text, -1, NULL))
     return fail (d, KT_CODEC_ERROR_INVALID, _("The field “%s” is not valid UTF-8."), path (d));
   g_free (*out);
   *out = g_strdup (text);
@@ -915,8 +917,9 @@ open_object (Decoder     *d,
   return TRUE;
 }
 
-/* The raw bytes: size, UTF-8, NUL characters and nesting depth, before the
- * parser sees them (json-glib recurses once per level). */
+/* The raw bytes: size, NUL characters, surrogate escapes and nesting depth,
+ * before the parser sees them (json-glib recurses once per level).  UTF-8
+ * is the parser's first check (parse_root). */
 static gboolean
 check_raw (Decoder    *d,
            const char *data,
@@ -931,7 +934,7 @@ check_raw (Decoder    *d,
                    _("The document is larger than %u bytes."), (guint) KT_DOCUMENT_MAX_SIZE);
       return FALSE;
     }
-  if (size == 0 || !g_utf8_validate (data, size, NULL))
+  if (size == 0)
     {
       g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_SYNTAX,
                            _("The document is not valid UTF-8 text."));
@@ -952,6 +955,9 @@ check_raw (Decoder    *d,
                                        _("The document holds a NUL character in a text."));
                   return FALSE;
                 }
+              if (data[i + 1] == 'u' && i + 3 < size && g_ascii_tolower (data[i + 2]) == 'd' &&
+                  strchr ("89abAB", data[i + 3]) != NULL && data[i + 3] != '\0')
+                d->surrogate_escapes = TRUE;
               i++;
             }
           else if (c == '"')
@@ -1472,12 +1478,16 @@ parse_root (Decoder    *d,
 
   if (!check_raw (d, data != NULL ? data : "", size))
     return NULL;
+  /* json-glib validates the UTF-8 (NUL bytes included) before it parses;
+   * only its refusal says which of the two went wrong. */
   if (!json_parser_load_from_data (parser, data, size, NULL) ||
       (root = json_parser_get_root (parser)) == NULL)
     {
       /* json-glib's own message may quote the input; ours does not. */
       g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_SYNTAX,
-                           _("The document is not valid JSON."));
+                           g_utf8_validate (data, size, NULL)
+                           ? _("The document is not valid JSON.")
+                           : _("The document is not valid UTF-8 text."));
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -1493,7 +1503,7 @@ parse_root (Decoder    *d,
   G_STMT_START { \
     g_autoptr(JsonParser) parser = json_parser_new_immutable (); \
     g_autoptr(GString) path_buf = g_string_new (NULL); \
-    Decoder d = { path_buf, error, 0 }; \
+    Decoder d = { path_buf, error, 0, FALSE }; \
     JsonObject *root = parse_root (&d, json, parser); \
     return root != NULL ? func (&d, root) : NULL; \
   } G_STMT_END
@@ -1526,7 +1536,7 @@ kt_document_decode (GBytes     *json,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GString) path_buf = g_string_new (NULL);
-  Decoder d = { path_buf, error, 0 };
+  Decoder d = { path_buf, error, 0, FALSE };
   KtRecordHeader header = { 0, };
   JsonObject *root;
   gboolean ok;
