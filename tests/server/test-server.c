@@ -806,6 +806,13 @@ test_matrix_review (Fixture       *f,
   g_autoptr(Reply) done = NULL;
   g_autoptr(Reply) again = NULL;
   g_autoptr(Reply) anna_reads = NULL;
+  const char *silent_returns[] = {
+    "{\"rev\":1,\"decision\":\"return\"}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":null}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":\"\"}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":\" \\n\\t\"}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":\"\",\"goal_comments\":[{\"goal_id\":\"" GOAL_ID "\",\"text\":\"  \"}]}",
+  };
   JsonObject *body;
 
   build_world (f, &w);
@@ -822,6 +829,16 @@ test_matrix_review (Fixture       *f,
   assert_status (stale, SOUP_STATUS_CONFLICT);
   g_assert_cmpstr (error_code (stale), ==, "conflict");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply_object (stale), "server"), "rev"), ==, 1);
+
+  /* a return tells the coach why: no comment, or only blank ones, is refused */
+  for (guint i = 0; i < G_N_ELEMENTS (silent_returns); i++)
+    {
+      g_autoptr(Reply) reply = call (f, "POST", path, "sara", silent_returns[i]);
+
+      assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+      if (g_strcmp0 (error_field (reply), "comment") != 0)
+        g_error ("%s: field %s, expected comment", silent_returns[i], error_field (reply));
+    }
 
   done = call (f, "POST", path, "sara", review);
   assert_status (done, SOUP_STATUS_OK);
