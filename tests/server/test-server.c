@@ -1023,6 +1023,21 @@ patch_document (const char *json,
   return json_to_string (doc, FALSE);
 }
 
+/* @json with the member @name of its first goal set to the JSON @value
+ * (transfer full). */
+static char *
+patch_first_goal (const char *json,
+                  const char *name,
+                  const char *value)
+{
+  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (value, NULL);
+  JsonArray *goals = json_object_get_array_member (json_node_get_object (doc), "goals");
+
+  json_object_set_member (json_array_get_object_element (goals, 0), name, g_steal_pointer (&node));
+  return json_to_string (doc, FALSE);
+}
+
 static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
@@ -1033,6 +1048,10 @@ test_bad_input (Fixture       *f,
   g_autofree char *rev_true = patch_document (body, "rev", "true");
   g_autofree char *old_schema = patch_document (body, "schema", "\"keukentafel/0\"");
   g_autofree char *bad_year = patch_document (body, "members", "[{\"id\":\"" GOAL_ID "\",\"birth_year\":\"1980\"}]");
+  /* a plan on a case that does not exist: the body is refused before that is looked at */
+  g_autofree char *plan = kt_test_server_plan_json (id, id, 1, "draft", SECRET);
+  g_autofree char *plan_title_number = patch_first_goal (plan, "title", "7");
+  g_autofree char *plan_note_number = patch_first_goal (plan, "progress_notes", "[\"goed\",3]");
   const char *token = g_hash_table_lookup (f->tokens, "ida");
   struct {
     const char *record;
@@ -1048,6 +1067,9 @@ test_bad_input (Fixture       *f,
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_OLD_SCHEMA@}", "body.schema" },
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_BAD_YEAR@}", "body.members[0].birth_year" },
     { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@BODY@}", "body.kind" },
+    /* a wrong type inside a goal of a plan: the decoder's path, as data */
+    { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@PLAN_TITLE_NUMBER@}", "body.goals[0].title" },
+    { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@PLAN_NOTE_NUMBER@}", "body.goals[0].progress_notes[1]" },
   };
   g_autoptr(Reply) no_if_match = NULL;
   g_autoptr(Reply) rev_not_after_base = NULL;
@@ -1066,6 +1088,8 @@ test_bad_input (Fixture       *f,
       g_string_replace (record, "@BODY_REV_TRUE@", rev_true, 0);
       g_string_replace (record, "@BODY_OLD_SCHEMA@", old_schema, 0);
       g_string_replace (record, "@BODY_BAD_YEAR@", bad_year, 0);
+      g_string_replace (record, "@PLAN_TITLE_NUMBER@", plan_title_number, 0);
+      g_string_replace (record, "@PLAN_NOTE_NUMBER@", plan_note_number, 0);
       reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
       assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
       if (cases[i].field != NULL && g_strcmp0 (error_field (reply), cases[i].field) != 0)
