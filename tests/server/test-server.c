@@ -904,6 +904,46 @@ test_plan_reads_by_others_are_audited (Fixture       *f,
   g_assert_cmpstr (audit, ==, "");
 }
 
+/* Tests: admin commands */
+
+static void
+test_user_add_takes_utf8_names (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* kt_test_server_admin runs the command with LC_ALL=C and no LANG: the
+   * locale's charset is ASCII, the arguments are UTF-8 all the same */
+  const char *add[] = {
+    "user", "add", "aicha", "--role", "wijkcoach", "--team", "noord",
+    "--display-name", "Aïcha Özdemir", NULL
+  };
+  const char *not_utf8[] = {
+    "user", "add", "aicha2", "--role", "wijkcoach", "--team", "noord",
+    "--display-name", "A\xef" "cha", NULL
+  };
+  const char *control[] = {
+    "user", "add", "aicha3", "--role", "wijkcoach", "--team", "noord",
+    "--display-name", "A\x1b[2Jcha", NULL
+  };
+  g_autoptr(Reply) coaches = NULL;
+  g_autoptr(Reply) me = NULL;
+  g_autofree char *token = NULL;
+
+  g_assert_cmpint (kt_test_server_admin (f->server, add, PASSWORD "\n", NULL), ==, 0);
+  g_assert_cmpint (kt_test_server_admin (f->server, not_utf8, PASSWORD "\n", NULL), ==, 2);
+  g_assert_cmpint (kt_test_server_admin (f->server, control, PASSWORD "\n", NULL), ==, 2);
+
+  /* the name arrives intact, the refused ones not at all */
+  token = login (f, "aicha", PASSWORD);
+  me = call_full (f, "GET", "/me", token, NULL, NULL, 0);
+  assert_status (me, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (me), "display_name"), ==, "Aïcha Özdemir");
+  coaches = call (f, "GET", "/team/coaches", "ida", NULL);
+  assert_status (coaches, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (coaches->text, "\"Aïcha Özdemir\""));
+  g_assert_null (strstr (coaches->text, "aicha2"));
+  g_assert_null (strstr (coaches->text, "aicha3"));
+}
+
 /* Tests: revisions */
 
 static void
@@ -1450,6 +1490,7 @@ main (int   argc,
       ADD ("matrix/team-and-plans", test_matrix_team_and_plans, NULL);
       ADD ("matrix/review", test_matrix_review, NULL);
       ADD ("audit/plan-reads-by-others-are-audited", test_plan_reads_by_others_are_audited, NULL);
+      ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
