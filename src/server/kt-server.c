@@ -1120,9 +1120,16 @@ store_server_change (KtRequest      *req,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KtServerRecord) current = NULL;
+  KtPutResult result;
 
-  switch (kt_backend_put_record (req->server->backend, record, base_rev,
-                                 req->account->username, action, detail, &error))
+  /* an assignment also resends the case's documents to the new coach */
+  if (g_str_equal (action, "assign"))
+    result = kt_backend_assign_case (req->server->backend, record, base_rev,
+                                     req->account->username, detail, &error);
+  else
+    result = kt_backend_put_record (req->server->backend, record, base_rev,
+                                    req->account->username, action, detail, &error);
+  switch (result)
     {
     case KT_PUT_CREATED:
     case KT_PUT_UPDATED:

@@ -736,13 +736,98 @@ test_matrix_assign (Fixture       *f,
   by_other_intaker = call (f, "POST", path, "ilse", "{\"coach\":\"bert\"}");
   assert_status (by_other_intaker, SOUP_STATUS_OK);
   g_assert_cmpint (record_rev (by_other_intaker), ==, 3);
-  assert_changes (f, "bert", "conversation plan case");
+  /* the case first, then what it holds, resent to its new coach */
+  assert_changes (f, "bert", "case conversation plan");
   assert_changes (f, "anna", "");
 
   g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", NULL }, NULL, &audit), ==, 0);
   g_assert_nonnull (strstr (audit, "ilse\tassign\tcase"));
   g_assert_nonnull (strstr (audit, "coach=bert"));
   g_assert_null (strstr (audit, SECRET));
+}
+
+/* The kinds pulled by @user after *@cursor, joined by spaces; moves
+ * *@cursor on (transfer full). */
+static char *
+pull_from (Fixture    *f,
+           const char *user,
+           char      **cursor)
+{
+  g_autofree char *path = g_strdup_printf ("/changes?since=%s", *cursor);
+  g_autoptr(Reply) reply = call (f, "GET", path, user, NULL);
+  g_autoptr(GString) kinds = g_string_new (NULL);
+  JsonArray *records;
+
+  assert_status (reply, SOUP_STATUS_OK);
+  g_assert_false (json_object_get_boolean_member (reply_object (reply), "more"));
+  records = json_object_get_array_member (reply_object (reply), "records");
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
+                            json_object_get_string_member (json_array_get_object_element (records, i), "kind"));
+  g_free (*cursor);
+  *cursor = g_strdup (json_object_get_string_member (reply_object (reply), "cursor"));
+  return g_strdup (kinds->str);
+}
+
+static void
+assert_pull (Fixture    *f,
+             const char *user,
+             char      **cursor,
+             const char *kinds)
+{
+  g_autofree char *seen = pull_from (f, user, cursor);
+
+  if (g_strcmp0 (seen, kinds) != 0)
+    g_error ("%s pulls [%s], expected [%s]", user, seen, kinds);
+}
+
+static void
+test_matrix_reassign_sends_the_documents (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *other_case = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *other_id = kt_test_server_json_id (other_case);
+  g_autofree char *bert_cursor = g_strdup ("");
+  g_autofree char *anna_cursor = g_strdup ("");
+  g_autofree char *sara_cursor = g_strdup ("");
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) assigned = NULL;
+  g_autoptr(Reply) reassigned = NULL;
+  g_autoptr(Reply) plan_again = NULL;
+  const Expect now_bert[] = { { "bert", 200 }, { "anna", 403 }, { NULL } };
+
+  /* anna holds the case, its conversation and plan; bert has pulled
+   * another case assigned to him after all of that */
+  build_world (f, &w);
+  assert_pull (f, "anna", &anna_cursor, "case conversation plan");
+  assert_pull (f, "sara", &sara_cursor, "case conversation plan");
+  created = push (f, "ida", other_case, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  assigned = call_on (f, "POST", "/cases/", other_id, "/assign", "ida", "{\"coach\":\"bert\"}");
+  assert_status (assigned, SOUP_STATUS_OK);
+  assert_pull (f, "bert", &bert_cursor, "case");
+
+  reassigned = call_on (f, "POST", "/cases/", w.case_id, "/assign", "ida", "{\"coach\":\"bert\"}");
+  assert_status (reassigned, SOUP_STATUS_OK);
+
+  /* bert's next pull brings the case and what it holds, the case first */
+  assert_pull (f, "bert", &bert_cursor, "case conversation plan");
+  assert_pull (f, "bert", &bert_cursor, "");
+  /* the same revisions, resent: nothing in them changed */
+  plan_again = call_on (f, "GET", "/records/", w.plan_id, "", "bert", NULL);
+  assert_status (plan_again, SOUP_STATUS_OK);
+  g_assert_cmpint (record_rev (plan_again), ==, 1);
+
+  /* anna reads none of it any more, and pulls nothing */
+  check_get (f, w.case_id, now_bert);
+  check_get (f, w.conversation_id, now_bert);
+  check_get (f, w.plan_id, now_bert);
+  assert_pull (f, "anna", &anna_cursor, "");
+  assert_changes (f, "anna", "");
+  /* the supervisor pulls the team's records as before: bert's other case,
+   * then anna's, resent */
+  assert_pull (f, "sara", &sara_cursor, "case case conversation plan");
 }
 
 static void
@@ -1487,6 +1572,7 @@ main (int   argc,
       ADD ("matrix/changes", test_matrix_changes, NULL);
       ADD ("matrix/writes", test_matrix_writes, NULL);
       ADD ("matrix/assign", test_matrix_assign, NULL);
+      ADD ("matrix/reassign-sends-the-documents", test_matrix_reassign_sends_the_documents, NULL);
       ADD ("matrix/team-and-plans", test_matrix_team_and_plans, NULL);
       ADD ("matrix/review", test_matrix_review, NULL);
       ADD ("audit/plan-reads-by-others-are-audited", test_plan_reads_by_others_are_audited, NULL);
