@@ -492,30 +492,34 @@ typedef struct {
   GString *path;                /* JSON path of the field being read */
   GError **error;
   guint    signature_numbers;   /* running total over all strokes */
-  gboolean surrogate_escapes;   /* a \\uD800–\\uDFFF escape in the raw text */
+  char   **field;               /* where to record the refused field, or NULL */
+  gboolean surrogate_escapes;   /* a surrogate escape (\\uD800 to \\uDFFF) in the raw text */
 } Decoder;
 
 typedef gpointer (*DecodeFunc) (Decoder *d, JsonObject *obj);
 
-static gboolean fail (Decoder    *d,
-                      int         code,
-                      const char *format,
-                      ...) G_GNUC_PRINTF (3, 4);
-
-/* Sets the error; @format has one %s for the field's path. */
+/* Sets the error and records @field, the JSON path of the refused field,
+ * apart from the message: callers that need the field (the server's 400
+ * answer) take it from there, never from the translated text.  Every
+ * @format has exactly one %s, for @field. */
 static gboolean
 fail (Decoder    *d,
       int         code,
       const char *format,
-      ...)
+      const char *field)
 {
   g_autofree char *message = NULL;
-  va_list args;
 
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  message = g_strdup_printf (format, field);
+#pragma GCC diagnostic pop
   g_set_error_literal (d->error, KT_CODEC_ERROR, code, message);
+  if (d->field != NULL)
+    {
+      g_free (*d->field);
+      *d->field = g_strdup (field);
+    }
   return FALSE;
 }
 
@@ -1503,7 +1507,7 @@ parse_root (Decoder    *d,
   G_STMT_START { \
     g_autoptr(JsonParser) parser = json_parser_new_immutable (); \
     g_autoptr(GString) path_buf = g_string_new (NULL); \
-    Decoder d = { path_buf, error, 0, FALSE }; \
+    Decoder d = { path_buf, error, 0, NULL, FALSE }; \
     JsonObject *root = parse_root (&d, json, parser); \
     return root != NULL ? func (&d, root) : NULL; \
   } G_STMT_END
@@ -1534,14 +1538,24 @@ kt_document_decode (GBytes     *json,
                     KtDocument *out,
                     GError    **error)
 {
+  return kt_document_decode_full (json, out, NULL, error);
+}
+
+gboolean
+kt_document_decode_full (GBytes     *json,
+                         KtDocument *out,
+                         char      **field,
+                         GError    **error)
+{
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GString) path_buf = g_string_new (NULL);
-  Decoder d = { path_buf, error, 0, FALSE };
+  Decoder d = { path_buf, error, 0, field, FALSE };
   KtRecordHeader header = { 0, };
   JsonObject *root;
   gboolean ok;
 
   g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (field == NULL || *field == NULL, FALSE);
 
   out->kind = KT_N_KINDS;
   out->kase = NULL;

@@ -54,6 +54,14 @@ KtPlan         *kt_plan_decode         (GBytes *json, GError **error);
 gboolean        kt_document_decode     (GBytes     *json,
                                         KtDocument *out,
                                         GError    **error);
+/* kt_document_decode() that also gives, on failure, the refused field as
+ * data: @field (out, transfer full, must point to NULL) is its JSON path
+ * ("goals[0].title"), or stays NULL when the document as a whole was refused
+ * (not JSON, too large, too deep). */
+gboolean        kt_document_decode_full (GBytes     *json,
+                                         KtDocument *out,
+                                         char      **field,
+                                         GError    **error);
 
 /* Structural equality, used by round-trip tests and conflict views. */
 gboolean kt_case_equal         (const KtCase *a, const KtCase *b);

@@ -520,14 +520,50 @@ next_seq (KtBackend *self,
   return TRUE;
 }
 
-KtPutResult
-kt_backend_put_record (KtBackend       *self,
-                       KtServerRecord  *record,
-                       gint64           base_rev,
-                       const char      *audit_actor,
-                       const char      *audit_action,
-                       const char      *audit_detail,
-                       GError         **error)
+/* Gives every conversation and plan of the case @case_id the next change
+ * sequence numbers, oldest first, so that whoever may read them now (a
+ * newly assigned coach) pulls them from the cursor they hold.  Revisions and
+ * bodies stay as they are: to a reader that has them already, a resent
+ * record is the same revision again.  Inside the caller's transaction. */
+static gboolean
+resend_case_contents (KtBackend  *self,
+                      const char *case_id,
+                      GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (case_id) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT id FROM records WHERE case_id = ? AND kind <> 'case' ORDER BY seq",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return FALSE;
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      const char *id = kt_rows_get (&rows, i, 0);
+      gint64 seq;
+
+      if (!next_seq (self, &seq, error))
+        return FALSE;
+      {
+        KtSqlParam update[] = { KT_SQL_INT_PARAM (seq), KT_SQL_TEXT_PARAM (id) };
+
+        if (!query (self, "UPDATE records SET seq = ? WHERE id = ?",
+                    update, G_N_ELEMENTS (update), NULL, error))
+          return FALSE;
+      }
+    }
+  return TRUE;
+}
+
+static KtPutResult
+put_record (KtBackend       *self,
+            KtServerRecord  *record,
+            gint64           base_rev,
+            gboolean         resend_contents,
+            const char      *audit_actor,
+            const char      *audit_action,
+            const char      *audit_detail,
+            GError         **error)
 {
   g_auto(KtRows) rows;
   gint64 seq;
@@ -583,6 +619,8 @@ kt_backend_put_record (KtBackend       *self,
       rollback (self);
       return KT_PUT_STALE;
     }
+  if (resend_contents && !resend_case_contents (self, record->id, error))
+    goto failed;
   if (audit_action != NULL &&
       !insert_audit (self, record->updated, audit_actor, audit_action, record->id,
                      kt_kind_to_string (record->kind), audit_detail, error))
@@ -596,6 +634,31 @@ kt_backend_put_record (KtBackend       *self,
 failed:
   rollback (self);
   return KT_PUT_ERROR;
+}
+
+KtPutResult
+kt_backend_put_record (KtBackend       *self,
+                       KtServerRecord  *record,
+                       gint64           base_rev,
+                       const char      *audit_actor,
+                       const char      *audit_action,
+                       const char      *audit_detail,
+                       GError         **error)
+{
+  return put_record (self, record, base_rev, FALSE, audit_actor, audit_action, audit_detail, error);
+}
+
+KtPutResult
+kt_backend_assign_case (KtBackend       *self,
+                        KtServerRecord  *kase,
+                        gint64           base_rev,
+                        const char      *actor,
+                        const char      *detail,
+                        GError         **error)
+{
+  g_return_val_if_fail (kase->kind == KT_KIND_CASE, KT_PUT_ERROR);
+
+  return put_record (self, kase, base_rev, TRUE, actor, "assign", detail, error);
 }
 
 GPtrArray *

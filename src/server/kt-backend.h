@@ -159,6 +159,16 @@ KtPutResult     kt_backend_put_record       (KtBackend       *self,
                                              const char      *audit_action,
                                              const char      *audit_detail,
                                              GError         **error);
+/* kt_backend_put_record() for an assignment of the case @kase (audited as
+ * "assign" by @actor): in the same transaction the case's conversations and
+ * plans get new change sequence numbers after the case's, so the coach it
+ * is now assigned to pulls them from any cursor, not only once they change. */
+KtPutResult     kt_backend_assign_case      (KtBackend       *self,
+                                             KtServerRecord  *kase,
+                                             gint64           base_rev,
+                                             const char      *actor,
+                                             const char      *detail,
+                                             GError         **error);
 /* Records @reader may read with a sequence number after @since, oldest
  * first, at most @limit (element-type KtServerRecord). */
 GPtrArray      *kt_backend_list_changes     (KtBackend       *self,

@@ -36,19 +36,6 @@ kt_review_note_free (KtReviewNote *note)
   g_free (note);
 }
 
-/* The codec names the refused field between “ and ” in its message. */
-static char *
-field_of (const GError *error)
-{
-  const char *open = strstr (error->message, "“");
-  const char *close = open != NULL ? strstr (open, "”") : NULL;
-
-  if (close == NULL)
-    return NULL;
-  open += strlen ("“");
-  return g_strndup (open, close - open);
-}
-
 static char *
 take_bytes (GBytes *bytes)
 {
@@ -85,17 +72,12 @@ kt_server_document_inspect (const char     *body,
                             GError        **error)
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (body, len);
-  g_autoptr(GError) local_error = NULL;
   KtDocument doc = { 0, };
   const KtRecordHeader *header;
   char *canonical;
 
-  if (!kt_document_decode (bytes, &doc, &local_error))
-    {
-      *field = field_of (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!kt_document_decode_full (bytes, &doc, field, error))
+    return NULL;
 
   info->kind = doc.kind;
   switch (doc.kind)

@@ -1120,9 +1120,16 @@ store_server_change (KtRequest      *req,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KtServerRecord) current = NULL;
+  KtPutResult result;
 
-  switch (kt_backend_put_record (req->server->backend, record, base_rev,
-                                 req->account->username, action, detail, &error))
+  /* an assignment also resends the case's documents to the new coach */
+  if (g_str_equal (action, "assign"))
+    result = kt_backend_assign_case (req->server->backend, record, base_rev,
+                                     req->account->username, detail, &error);
+  else
+    result = kt_backend_put_record (req->server->backend, record, base_rev,
+                                    req->account->username, action, detail, &error);
+  switch (result)
     {
     case KT_PUT_CREATED:
     case KT_PUT_UPDATED:
@@ -1309,6 +1316,32 @@ read_review_notes (KtRequest  *req,
   return g_steal_pointer (&notes);
 }
 
+static gboolean
+text_is_blank (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (!g_unichar_isspace (g_utf8_get_char (p)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether @notes (element-type KtReviewNote) say anything: a return must
+ * tell the coach why, on the whole plan or on a goal, as the app asks. */
+static gboolean
+notes_have_text (GPtrArray *notes)
+{
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const KtReviewNote *note = g_ptr_array_index (notes, i);
+
+      if (!text_is_blank (note->text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 handle_review (KtRequest *req)
 {
@@ -1341,6 +1374,10 @@ handle_review (KtRequest *req)
   notes = read_review_notes (req, object);
   if (notes == NULL)
     return;
+  if (!approve && !notes_have_text (notes))
+    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                          _("Write what the coach should change before you return the plan."),
+                          "comment");
 
   if (rev != plan->rev)
     return respond_conflict (req, _("The server has a newer version."), plan);

@@ -202,6 +202,21 @@ cmd_init (const Options *o)
   return 0;
 }
 
+/* Arguments are UTF-8 on the systems the server runs on, whatever the
+ * locale says; the name goes to colleagues' screens as it is. */
+static gboolean
+display_name_is_valid (const char *name)
+{
+  if (*name == '\0' || strlen (name) > 256 || !g_utf8_validate (name, -1, NULL))
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_iscntrl (g_utf8_get_char (p)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_user_add (const Options *o,
               const char    *name)
@@ -216,6 +231,8 @@ cmd_user_add (const Options *o,
     return fail_usage (_("Give --role: wijkcoach, intaker, supervisor or admin."));
   if (o->team == NULL || !kt_account_name_is_valid (o->team))
     return fail_usage (_("Give --team with a team name of lower-case letters, digits, dots or dashes."));
+  if (o->display_name != NULL && !display_name_is_valid (o->display_name))
+    return fail_usage (_("Give --display-name as UTF-8 text: 1 to 256 bytes, no control characters."));
 
   backend = open_backend (o, FALSE, &error);
   if (backend == NULL)
@@ -463,7 +480,9 @@ main (int   argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_key, "TLS private key (PEM)", "FILE" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &o.role, "Role of a new account", "ROLE" },
     { "team", 0, 0, G_OPTION_ARG_STRING, &o.team, "Team of an account", "TEAM" },
-    { "display-name", 0, 0, G_OPTION_ARG_STRING, &o.display_name, "Name shown to colleagues", "NAME" },
+    /* taken as the bytes given, not converted from the locale's charset
+     * (which fails for "Aïcha" under LANG=C); cmd_user_add checks it is UTF-8 */
+    { "display-name", 0, 0, G_OPTION_ARG_FILENAME, &o.display_name, "Name shown to colleagues", "NAME" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.password_file, "Read the password from FILE", "FILE" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &o.since, "Audit entries from DATE on", "DATE" },
     { NULL }

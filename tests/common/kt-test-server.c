@@ -31,7 +31,10 @@ new_launcher (GSubprocessFlags flags)
 
   /* test-only: the cheapest Argon2 parameters, see kt-account.h */
   g_subprocess_launcher_setenv (launcher, "KT_SERVER_INSECURE_FAST_HASH", "1", TRUE);
+  /* the plainest locale an admin's shell may have (ASCII); the server must
+   * still take UTF-8 arguments */
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANG");
   return launcher;
 }
 

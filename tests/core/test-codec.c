@@ -149,9 +149,18 @@ assert_rejected (GBytes     *json,
 {
   KtDocument doc;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) full_error = NULL;
+  g_autofree char *field = NULL;
 
   if (kt_document_decode (json, &doc, &error))
     g_error ("%s was accepted", name);
+  /* the field comes apart from the message too, as data: exactly the
+   * path, or nothing when the document as a whole is refused */
+  if (kt_document_decode_full (json, &doc, &field, &full_error))
+    g_error ("%s was accepted", name);
+  g_assert_cmpstr (full_error->message, ==, error->message);
+  if (g_strcmp0 (field, json_path) != 0)
+    g_error ("%s: field %s, expected %s", name, field, json_path);
   g_assert_null (doc.kase);
   g_assert_null (doc.conversation);
   g_assert_null (doc.plan);

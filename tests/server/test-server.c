@@ -736,13 +736,98 @@ test_matrix_assign (Fixture       *f,
   by_other_intaker = call (f, "POST", path, "ilse", "{\"coach\":\"bert\"}");
   assert_status (by_other_intaker, SOUP_STATUS_OK);
   g_assert_cmpint (record_rev (by_other_intaker), ==, 3);
-  assert_changes (f, "bert", "conversation plan case");
+  /* the case first, then what it holds, resent to its new coach */
+  assert_changes (f, "bert", "case conversation plan");
   assert_changes (f, "anna", "");
 
   g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", NULL }, NULL, &audit), ==, 0);
   g_assert_nonnull (strstr (audit, "ilse\tassign\tcase"));
   g_assert_nonnull (strstr (audit, "coach=bert"));
   g_assert_null (strstr (audit, SECRET));
+}
+
+/* The kinds pulled by @user after *@cursor, joined by spaces; moves
+ * *@cursor on (transfer full). */
+static char *
+pull_from (Fixture    *f,
+           const char *user,
+           char      **cursor)
+{
+  g_autofree char *path = g_strdup_printf ("/changes?since=%s", *cursor);
+  g_autoptr(Reply) reply = call (f, "GET", path, user, NULL);
+  g_autoptr(GString) kinds = g_string_new (NULL);
+  JsonArray *records;
+
+  assert_status (reply, SOUP_STATUS_OK);
+  g_assert_false (json_object_get_boolean_member (reply_object (reply), "more"));
+  records = json_object_get_array_member (reply_object (reply), "records");
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
+                            json_object_get_string_member (json_array_get_object_element (records, i), "kind"));
+  g_free (*cursor);
+  *cursor = g_strdup (json_object_get_string_member (reply_object (reply), "cursor"));
+  return g_strdup (kinds->str);
+}
+
+static void
+assert_pull (Fixture    *f,
+             const char *user,
+             char      **cursor,
+             const char *kinds)
+{
+  g_autofree char *seen = pull_from (f, user, cursor);
+
+  if (g_strcmp0 (seen, kinds) != 0)
+    g_error ("%s pulls [%s], expected [%s]", user, seen, kinds);
+}
+
+static void
+test_matrix_reassign_sends_the_documents (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *other_case = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *other_id = kt_test_server_json_id (other_case);
+  g_autofree char *bert_cursor = g_strdup ("");
+  g_autofree char *anna_cursor = g_strdup ("");
+  g_autofree char *sara_cursor = g_strdup ("");
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) assigned = NULL;
+  g_autoptr(Reply) reassigned = NULL;
+  g_autoptr(Reply) plan_again = NULL;
+  const Expect now_bert[] = { { "bert", 200 }, { "anna", 403 }, { NULL } };
+
+  /* anna holds the case, its conversation and plan; bert has pulled
+   * another case assigned to him after all of that */
+  build_world (f, &w);
+  assert_pull (f, "anna", &anna_cursor, "case conversation plan");
+  assert_pull (f, "sara", &sara_cursor, "case conversation plan");
+  created = push (f, "ida", other_case, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  assigned = call_on (f, "POST", "/cases/", other_id, "/assign", "ida", "{\"coach\":\"bert\"}");
+  assert_status (assigned, SOUP_STATUS_OK);
+  assert_pull (f, "bert", &bert_cursor, "case");
+
+  reassigned = call_on (f, "POST", "/cases/", w.case_id, "/assign", "ida", "{\"coach\":\"bert\"}");
+  assert_status (reassigned, SOUP_STATUS_OK);
+
+  /* bert's next pull brings the case and what it holds, the case first */
+  assert_pull (f, "bert", &bert_cursor, "case conversation plan");
+  assert_pull (f, "bert", &bert_cursor, "");
+  /* the same revisions, resent: nothing in them changed */
+  plan_again = call_on (f, "GET", "/records/", w.plan_id, "", "bert", NULL);
+  assert_status (plan_again, SOUP_STATUS_OK);
+  g_assert_cmpint (record_rev (plan_again), ==, 1);
+
+  /* anna reads none of it any more, and pulls nothing */
+  check_get (f, w.case_id, now_bert);
+  check_get (f, w.conversation_id, now_bert);
+  check_get (f, w.plan_id, now_bert);
+  assert_pull (f, "anna", &anna_cursor, "");
+  assert_changes (f, "anna", "");
+  /* the supervisor pulls the team's records as before: bert's other case,
+   * then anna's, resent */
+  assert_pull (f, "sara", &sara_cursor, "case case conversation plan");
 }
 
 static void
@@ -806,6 +891,13 @@ test_matrix_review (Fixture       *f,
   g_autoptr(Reply) done = NULL;
   g_autoptr(Reply) again = NULL;
   g_autoptr(Reply) anna_reads = NULL;
+  const char *silent_returns[] = {
+    "{\"rev\":1,\"decision\":\"return\"}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":null}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":\"\"}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":\" \\n\\t\"}",
+    "{\"rev\":1,\"decision\":\"return\",\"comment\":\"\",\"goal_comments\":[{\"goal_id\":\"" GOAL_ID "\",\"text\":\"  \"}]}",
+  };
   JsonObject *body;
 
   build_world (f, &w);
@@ -822,6 +914,16 @@ test_matrix_review (Fixture       *f,
   assert_status (stale, SOUP_STATUS_CONFLICT);
   g_assert_cmpstr (error_code (stale), ==, "conflict");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply_object (stale), "server"), "rev"), ==, 1);
+
+  /* a return tells the coach why: no comment, or only blank ones, is refused */
+  for (guint i = 0; i < G_N_ELEMENTS (silent_returns); i++)
+    {
+      g_autoptr(Reply) reply = call (f, "POST", path, "sara", silent_returns[i]);
+
+      assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+      if (g_strcmp0 (error_field (reply), "comment") != 0)
+        g_error ("%s: field %s, expected comment", silent_returns[i], error_field (reply));
+    }
 
   done = call (f, "POST", path, "sara", review);
   assert_status (done, SOUP_STATUS_OK);
@@ -885,6 +987,46 @@ test_plan_reads_by_others_are_audited (Fixture       *f,
   g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", "--since", since_future, NULL },
                                          NULL, &audit), ==, 0);
   g_assert_cmpstr (audit, ==, "");
+}
+
+/* Tests: admin commands */
+
+static void
+test_user_add_takes_utf8_names (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* kt_test_server_admin runs the command with LC_ALL=C and no LANG: the
+   * locale's charset is ASCII, the arguments are UTF-8 all the same */
+  const char *add[] = {
+    "user", "add", "aicha", "--role", "wijkcoach", "--team", "noord",
+    "--display-name", "Aïcha Özdemir", NULL
+  };
+  const char *not_utf8[] = {
+    "user", "add", "aicha2", "--role", "wijkcoach", "--team", "noord",
+    "--display-name", "A\xef" "cha", NULL
+  };
+  const char *control[] = {
+    "user", "add", "aicha3", "--role", "wijkcoach", "--team", "noord",
+    "--display-name", "A\x1b[2Jcha", NULL
+  };
+  g_autoptr(Reply) coaches = NULL;
+  g_autoptr(Reply) me = NULL;
+  g_autofree char *token = NULL;
+
+  g_assert_cmpint (kt_test_server_admin (f->server, add, PASSWORD "\n", NULL), ==, 0);
+  g_assert_cmpint (kt_test_server_admin (f->server, not_utf8, PASSWORD "\n", NULL), ==, 2);
+  g_assert_cmpint (kt_test_server_admin (f->server, control, PASSWORD "\n", NULL), ==, 2);
+
+  /* the name arrives intact, the refused ones not at all */
+  token = login (f, "aicha", PASSWORD);
+  me = call_full (f, "GET", "/me", token, NULL, NULL, 0);
+  assert_status (me, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (me), "display_name"), ==, "Aïcha Özdemir");
+  coaches = call (f, "GET", "/team/coaches", "ida", NULL);
+  assert_status (coaches, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (coaches->text, "\"Aïcha Özdemir\""));
+  g_assert_null (strstr (coaches->text, "aicha2"));
+  g_assert_null (strstr (coaches->text, "aicha3"));
 }
 
 /* Tests: revisions */
@@ -1006,6 +1148,21 @@ patch_document (const char *json,
   return json_to_string (doc, FALSE);
 }
 
+/* @json with the member @name of its first goal set to the JSON @value
+ * (transfer full). */
+static char *
+patch_first_goal (const char *json,
+                  const char *name,
+                  const char *value)
+{
+  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (value, NULL);
+  JsonArray *goals = json_object_get_array_member (json_node_get_object (doc), "goals");
+
+  json_object_set_member (json_array_get_object_element (goals, 0), name, g_steal_pointer (&node));
+  return json_to_string (doc, FALSE);
+}
+
 static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
@@ -1016,6 +1173,10 @@ test_bad_input (Fixture       *f,
   g_autofree char *rev_true = patch_document (body, "rev", "true");
   g_autofree char *old_schema = patch_document (body, "schema", "\"keukentafel/0\"");
   g_autofree char *bad_year = patch_document (body, "members", "[{\"id\":\"" GOAL_ID "\",\"birth_year\":\"1980\"}]");
+  /* a plan on a case that does not exist: the body is refused before that is looked at */
+  g_autofree char *plan = kt_test_server_plan_json (id, id, 1, "draft", SECRET);
+  g_autofree char *plan_title_number = patch_first_goal (plan, "title", "7");
+  g_autofree char *plan_note_number = patch_first_goal (plan, "progress_notes", "[\"goed\",3]");
   const char *token = g_hash_table_lookup (f->tokens, "ida");
   struct {
     const char *record;
@@ -1031,6 +1192,9 @@ test_bad_input (Fixture       *f,
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_OLD_SCHEMA@}", "body.schema" },
     { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_BAD_YEAR@}", "body.members[0].birth_year" },
     { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@BODY@}", "body.kind" },
+    /* a wrong type inside a goal of a plan: the decoder's path, as data */
+    { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@PLAN_TITLE_NUMBER@}", "body.goals[0].title" },
+    { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@PLAN_NOTE_NUMBER@}", "body.goals[0].progress_notes[1]" },
   };
   g_autoptr(Reply) no_if_match = NULL;
   g_autoptr(Reply) rev_not_after_base = NULL;
@@ -1049,6 +1213,8 @@ test_bad_input (Fixture       *f,
       g_string_replace (record, "@BODY_REV_TRUE@", rev_true, 0);
       g_string_replace (record, "@BODY_OLD_SCHEMA@", old_schema, 0);
       g_string_replace (record, "@BODY_BAD_YEAR@", bad_year, 0);
+      g_string_replace (record, "@PLAN_TITLE_NUMBER@", plan_title_number, 0);
+      g_string_replace (record, "@PLAN_NOTE_NUMBER@", plan_note_number, 0);
       reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
       assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
       if (cases[i].field != NULL && g_strcmp0 (error_field (reply), cases[i].field) != 0)
@@ -1406,9 +1572,11 @@ main (int   argc,
       ADD ("matrix/changes", test_matrix_changes, NULL);
       ADD ("matrix/writes", test_matrix_writes, NULL);
       ADD ("matrix/assign", test_matrix_assign, NULL);
+      ADD ("matrix/reassign-sends-the-documents", test_matrix_reassign_sends_the_documents, NULL);
       ADD ("matrix/team-and-plans", test_matrix_team_and_plans, NULL);
       ADD ("matrix/review", test_matrix_review, NULL);
       ADD ("audit/plan-reads-by-others-are-audited", test_plan_reads_by_others_are_audited, NULL);
+      ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
