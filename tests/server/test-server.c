@@ -1177,6 +1177,7 @@ test_bad_input (Fixture       *f,
   g_autofree char *plan = kt_test_server_plan_json (id, id, 1, "draft", SECRET);
   g_autofree char *plan_title_number = patch_first_goal (plan, "title", "7");
   g_autofree char *plan_note_number = patch_first_goal (plan, "progress_notes", "[\"goed\",3]");
+  g_autofree char *not_utf8 = patch_document (body, "household", "\"Familie \\u00ff\"");
   const char *token = g_hash_table_lookup (f->tokens, "ida");
   struct {
     const char *record;
@@ -1195,6 +1196,9 @@ test_bad_input (Fixture       *f,
     /* a wrong type inside a goal of a plan: the decoder's path, as data */
     { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@PLAN_TITLE_NUMBER@}", "body.goals[0].title" },
     { "{\"id\":\"@ID@\",\"kind\":\"plan\",\"rev\":1,\"body\":@PLAN_NOTE_NUMBER@}", "body.goals[0].progress_notes[1]" },
+    /* bytes that are not UTF-8, in the envelope and in the document */
+    { "{\"id\":\"@ID@\",\"kind\":\"ca\xffse\",\"rev\":1,\"body\":@BODY@}", NULL },
+    { "{\"id\":\"@ID@\",\"kind\":\"case\",\"rev\":1,\"body\":@BODY_NOT_UTF8@}", "body" },
   };
   g_autoptr(Reply) no_if_match = NULL;
   g_autoptr(Reply) rev_not_after_base = NULL;
@@ -1215,6 +1219,9 @@ test_bad_input (Fixture       *f,
       g_string_replace (record, "@BODY_BAD_YEAR@", bad_year, 0);
       g_string_replace (record, "@PLAN_TITLE_NUMBER@", plan_title_number, 0);
       g_string_replace (record, "@PLAN_NOTE_NUMBER@", plan_note_number, 0);
+      /* ÿ as one Latin-1 byte: the document is no longer UTF-8 */
+      g_string_replace (record, "@BODY_NOT_UTF8@", not_utf8, 0);
+      g_string_replace (record, "Familie \xc3\xbf", "Familie \xff", 0);
       reply = call_full (f, "PUT", path, token, "\"0\"", record->str, record->len);
       assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
       if (cases[i].field != NULL && g_strcmp0 (error_field (reply), cases[i].field) != 0)
