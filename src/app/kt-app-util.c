@@ -60,8 +60,8 @@ kt_app_date_long (const char *iso_date)
   return g_date_time_format (date, _("%-d %B %Y"));
 }
 
-static GSettings *
-app_settings (void)
+GSettings *
+kt_app_get_settings (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
@@ -78,7 +78,7 @@ void
 kt_app_get_periods (int *conversation_days,
                     int *own_plan_days)
 {
-  g_autoptr(GSettings) settings = app_settings ();
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
 
   *conversation_days = DEFAULT_CONVERSATION_DAYS;
   *own_plan_days = DEFAULT_OWN_PLAN_DAYS;
@@ -91,7 +91,7 @@ kt_app_get_periods (int *conversation_days,
 guint
 kt_app_get_idle_minutes (void)
 {
-  g_autoptr(GSettings) settings = app_settings ();
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
 
   if (settings == NULL)
     return DEFAULT_IDLE_MINUTES;
@@ -101,7 +101,7 @@ kt_app_get_idle_minutes (void)
 char *
 kt_app_get_catalogue_override (void)
 {
-  g_autoptr(GSettings) settings = app_settings ();
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
   g_autofree char *path = NULL;
 
   if (settings == NULL)

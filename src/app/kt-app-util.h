@@ -16,6 +16,9 @@ char       *kt_app_deadline_text     (const char *iso_date,
                                       gboolean   *overdue);
 /* A date for people to read ("25 November 2026") or NULL (transfer full). */
 char       *kt_app_date_long         (const char *iso_date);
+/* The app's settings, or NULL where the schema is not installed (transfer
+ * full). */
+GSettings  *kt_app_get_settings      (void);
 /* The periods from GSettings, or the defaults when the schema is missing. */
 void        kt_app_get_periods       (int *conversation_days,
                                       int *own_plan_days);

@@ -8,6 +8,8 @@
 
 #include "kt-role-view.h"
 
+#include "kt-app-util.h"
+
 #include <glib/gi18n.h>
 
 #include "kt-coach-list.h"
@@ -27,33 +29,19 @@ kt_role_from_string (const char *role)
   return KT_ROLE_NONE;
 }
 
-/* The app's settings, or NULL where the schema is not installed. */
-static GSettings *
-app_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  return schema != NULL ? g_settings_new (APP_ID) : NULL;
-}
-
 static GtkWidget *
 intaker_view_new (const char *username,
                   const char *team)
 {
   GtkWidget *view = kt_intaker_view_new ();
-  g_autoptr(GSettings) settings = app_settings ();
   g_autofree char *path = kt_coach_list_default_path (username);
   g_autoptr(GPtrArray) coaches = NULL;
   g_autoptr(GError) error = NULL;
+  int conversation_days, own_plan_days;
 
   kt_intaker_view_set_account (KT_INTAKER_VIEW (view), username, team);
-  if (settings != NULL)
-    kt_intaker_view_set_periods (KT_INTAKER_VIEW (view),
-                                 g_settings_get_int (settings, "conversation-period-days"),
-                                 g_settings_get_int (settings, "own-plan-period-days"));
+  kt_app_get_periods (&conversation_days, &own_plan_days);
+  kt_intaker_view_set_periods (KT_INTAKER_VIEW (view), conversation_days, own_plan_days);
   coaches = kt_coach_list_load (path, &error);
   if (coaches == NULL)
     g_warning ("Offline list of coaches not read: %s", error->message);
@@ -65,12 +53,11 @@ static GtkWidget *
 supervisor_view_new (void)
 {
   GtkWidget *view = kt_supervisor_view_new ();
-  g_autoptr(GSettings) settings = app_settings ();
-  g_autofree char *override = settings != NULL ? g_settings_get_string (settings, "catalogue-file") : NULL;
+  g_autofree char *override = kt_app_get_catalogue_override ();
   g_autoptr(KtCatalogue) catalogue = NULL;
   g_autoptr(GError) error = NULL;
 
-  catalogue = kt_catalogue_new_default (override != NULL && *override != '\0' ? override : NULL, &error);
+  catalogue = kt_catalogue_new_default (override, &error);
   if (error != NULL)
     g_warning ("Own catalogue refused, using the built-in one: %s", error->message);
   kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), catalogue);

@@ -192,9 +192,21 @@ show_lock_error (KtWindow   *self,
  * its model has them, and styles and measures them all for the first
  * frame: with a long case list that costs more than the rest of the
  * start-up together.  So the first frame shows one screenful (more rows
- * than the tallest window shows) and the rest of the list follows right
- * after it has been drawn. */
-#define FIRST_SCREEN_ROWS 48
+ * than the window can show) and the rest of the list follows right after
+ * it has been drawn. */
+#define MIN_ROW_HEIGHT        44   /* a touch target; the rows are taller */
+#define FIRST_SCREEN_ROWS_MAX 64   /* a maximized window on a tall screen */
+
+static guint
+first_screen_rows (KtWindow *self)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (gtk_window_is_maximized (GTK_WINDOW (self)) || height <= 0)
+    return FIRST_SCREEN_ROWS_MAX;
+  return CLAMP (height / MIN_ROW_HEIGHT + 1, 8, FIRST_SCREEN_ROWS_MAX);
+}
 
 static void
 show_all_rows (KtWindow *self)
@@ -302,6 +314,37 @@ select_in_list (KtWindow   *self,
   self->filling = FALSE;
 }
 
+/* The case view */
+
+static void on_case_changed (KtWindow *self);
+
+/* The case view is made when the first case opens: it is the larger part
+ * of the window, and the case list is drawn sooner without it. */
+static KtCaseView *
+ensure_case_view (KtWindow *self)
+{
+  if (self->case_view != NULL)
+    return self->case_view;
+
+  self->case_view = g_object_new (KT_TYPE_CASE_VIEW, NULL);
+  /* The Wheel, Plan and Report pages fill the case view's slots. */
+  kt_plan_pages_attach (self->case_view);
+  g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
+                           G_CONNECT_SWAPPED);
+  kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+  if (self->sync != NULL)
+    kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+  gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->case_view), "case");
+  return self->case_view;
+}
+
+/* The case that is open, or NULL. */
+static KtCase *
+current_case (KtWindow *self)
+{
+  return self->case_view != NULL ? kt_case_view_get_case (self->case_view) : NULL;
+}
+
 /* Opens the case with @id: the case and its latest conversation are
  * decrypted from the store. */
 static gboolean
@@ -314,7 +357,7 @@ open_case (KtWindow   *self,
   g_autoptr(KtPlan) plan = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GPtrArray) plan_ids = NULL;
-  KtCase *current = kt_case_view_get_case (self->case_view);
+  KtCase *current = current_case (self);
 
   if (current != NULL && g_strcmp0 (current->header.id, id) == 0)
     return TRUE;
@@ -337,7 +380,7 @@ open_case (KtWindow   *self,
 
   /* Whatever the previous case still had pending goes to disk now. */
   kt_store_flush_async (self->store, NULL, NULL, NULL);
-  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, conversation, plan);
+  kt_case_view_set_documents (ensure_case_view (self), self->store, self->catalogue, kase, conversation, plan);
   gtk_stack_set_visible_child_name (self->content_stack, "case");
   select_in_list (self, id);
   return TRUE;
@@ -367,7 +410,7 @@ on_case_activated (KtWindow *self,
 static void
 on_case_changed (KtWindow *self)
 {
-  KtCase *kase = kt_case_view_get_case (self->case_view);
+  KtCase *kase = current_case (self);
   KtCaseItem *item;
 
   if (kase == NULL)
@@ -491,7 +534,7 @@ load_cases (KtWindow *self)
 static void
 on_store_locked (KtWindow *self)
 {
-  KtCase *kase = kt_case_view_get_case (self->case_view);
+  KtCase *kase = current_case (self);
 
   /* The store saved every draft before it locked; now the client data
    * leaves the screen and the widgets. */
@@ -502,7 +545,8 @@ on_store_locked (KtWindow *self)
       self->reopen_id = g_strdup (kase->header.id);
       self->reopen_page = g_strdup (kt_case_view_get_visible_page (self->case_view));
     }
-  kt_case_view_clear (self->case_view);
+  if (self->case_view != NULL)
+    kt_case_view_clear (self->case_view);
   self->filling = TRUE;
   g_list_store_remove_all (self->cases);
   self->filling = FALSE;
@@ -529,7 +573,8 @@ store_opened (KtWindow *self)
       self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
                                G_CONNECT_SWAPPED);
-      kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+      if (self->case_view != NULL)
+        kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
       /* Signed in as an intaker or a supervisor, the window shows their view. */
       self->roles = kt_role_controller_new (ADW_APPLICATION_WINDOW (self),
                                             adw_application_window_get_content (ADW_APPLICATION_WINDOW (self)),
@@ -732,7 +777,7 @@ new_case_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   update_sidebar (self);
 
-  kt_case_view_set_documents (self->case_view, self->store, self->catalogue, kase, NULL, NULL);
+  kt_case_view_set_documents (ensure_case_view (self), self->store, self->catalogue, kase, NULL, NULL);
   kt_case_view_set_visible_page (self->case_view, "intake");
   gtk_stack_set_visible_child_name (self->content_stack, "case");
   select_in_list (self, kase->header.id);
@@ -772,7 +817,7 @@ show_page_action (GtkWidget  *widget,
 {
   KtWindow *self = KT_WINDOW (widget);
 
-  if (kt_case_view_get_case (self->case_view) == NULL)
+  if (current_case (self) == NULL)
     return;
   kt_case_view_set_visible_page (self->case_view, g_variant_get_string (parameter, NULL));
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
@@ -781,7 +826,8 @@ show_page_action (GtkWidget  *widget,
 static void
 on_folded (KtWindow *self)
 {
-  kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+  if (self->case_view != NULL)
+    kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
 }
 
 /* Idle timer: any key or click counts as use. */
@@ -860,7 +906,7 @@ kt_window_get_page (KtWindow *self)
 KtCaseView *
 kt_window_get_case_view (KtWindow *self)
 {
-  return self->case_view;
+  return ensure_case_view (self);
 }
 
 GListModel *
@@ -890,6 +936,19 @@ kt_window_get_sync_client (KtWindow *self)
 
 /* Set-up */
 
+/* The window opens as large as it was left, or maximized. */
+static void
+restore_window_state (KtWindow *self)
+{
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
+
+  if (settings == NULL)
+    return;
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+}
+
 static void
 kt_window_dispose (GObject *object)
 {
@@ -901,6 +960,7 @@ kt_window_dispose (GObject *object)
   if (self->case_view != NULL)
     kt_case_view_clear (self->case_view);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_WINDOW);
+  self->case_view = NULL;  /* went with the content stack */
   g_clear_object (&self->selection);
   g_clear_object (&self->first_screen);
   g_clear_object (&self->cases);
@@ -939,11 +999,9 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, case_list);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, content_stack);
-  gtk_widget_class_bind_template_child (widget_class, KtWindow, case_view);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_case_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_case_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_passphrase_activated);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -970,8 +1028,7 @@ kt_window_init (KtWindow *self)
 
   self->started = g_get_monotonic_time ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* The Wheel, Plan and Report pages fill the case view's slots. */
-  kt_plan_pages_attach (self->case_view);
+  restore_window_state (self);
 
   self->cancellable = g_cancellable_new ();
   self->bench_marker_pending = g_getenv ("KT_BENCH_FIRST_FRAME") != NULL;
@@ -985,7 +1042,7 @@ kt_window_init (KtWindow *self)
   gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_steal_pointer (&sorted)), GTK_FILTER (self->filter));
   self->first_screen = gtk_slice_list_model_new (G_LIST_MODEL (self->filtered), 0,
-                                                 FIRST_SCREEN_ROWS);
+                                                 first_screen_rows (self));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->first_screen)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

@@ -14,6 +14,7 @@
 
 #include "kt-core.h"
 #include "kt-app-test.h"
+#include "kt-app-util.h"
 #include "kt-case-item.h"
 #include "kt-case-view-private.h"
 #include "kt-conversation-page-private.h"
@@ -611,6 +612,33 @@ test_long_case_list_lists_every_case (Fixture       *f,
   g_assert_cmpstr (kt_case_view_get_case (case_view (f))->header.id, ==, last_id);
 }
 
+/* The window opens as large as it was left. */
+static void
+test_window_opens_as_large_as_it_was_left (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
+  int width = 0, height = 0, reopened_width = 0, reopened_height = 0;
+
+  g_assert_nonnull (settings);
+  kt_app_test_resize (GTK_WINDOW (f->window), 900, 650);
+  gtk_window_get_default_size (GTK_WINDOW (f->window), &width, &height);
+  g_assert_cmpint (width, <, 1000);
+  g_assert_cmpint (height, <, 700);
+  fixture_quit (f);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, width);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, height);
+
+  fixture_start (f);
+  gtk_window_get_default_size (GTK_WINDOW (f->window), &reopened_width, &reopened_height);
+  g_assert_cmpint (reopened_width, ==, width);
+  g_assert_cmpint (reopened_height, ==, height);
+
+  /* the tests after this one start at the usual size */
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -689,6 +717,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/sharing-without-consent-needs-reasoning", test_sharing_without_consent_needs_reasoning);
   ADD ("/app/window/idle-lock-hides-client-data", test_idle_lock_hides_client_data);
   ADD ("/app/window/long-case-list-lists-every-case", test_long_case_list_lists_every_case);
+  ADD ("/app/window/opens-as-large-as-it-was-left", test_window_opens_as_large_as_it_was_left);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 
