@@ -493,7 +493,7 @@ typedef struct {
   GError **error;
   guint    signature_numbers;   /* running total over all strokes */
   char   **field;               /* where to record the refused field, or NULL */
-  gboolean surrogate_escapes;   /* a surrogate escape (\\uD800 to \\uDFFF) in the raw text */
+  gboolean odd_escapes;         /* an escape json-glib may turn into bytes that are not UTF-8 */
 } Decoder;
 
 typedef gpointer (*DecodeFunc) (Decoder *d, JsonObject *obj);
@@ -579,9 +579,10 @@ check_text (Decoder   *d,
   text = json_node_get_string (node);
   if (strlen (text) > KT_TEXT_MAX_SIZE)
     return fail (d, KT_CODEC_ERROR_TOO_LARGE, _("The field “%s” is too long."), path (d));
-  /* json-glib turns a lone surrogate escape into bytes that are not UTF-8;
-   * every other byte of a text was validated with the whole document. */
-  if (d->surrogate_escapes && !g_utf8_validate (text, -1, NULL))
+  /* json-glib turns a lone surrogate escape, or a u-escape without four
+   * hex digits, into bytes that are not UTF-8; every other byte of a text was
+   * validated with the whole document (check_raw). */
+  if (d->odd_escapes && !g_utf8_validate (text, -1, NULL))
     return fail (d, KT_CODEC_ERROR_INVALID, _("The field “%s” is not valid UTF-8."), path (d));
   g_free (*out);
   *out = g_strdup (text);
@@ -921,7 +922,33 @@ open_object (Decoder     *d,
   return TRUE;
 }
 
-/* The raw bytes: size, NUL characters, surrogate escapes and nesting depth,
+/* Whether the escape after a backslash, @escape (@len bytes on), is one that
+ * gives valid UTF-8 whatever json-glib does with it: one of the one-letter
+ * escapes, or a u-escape with four hex digits outside the surrogates. */
+static gboolean
+is_plain_escape (const char *escape,
+                 gsize       len)
+{
+  guint value = 0;
+
+  if (len == 0)
+    return FALSE;
+  if (escape[0] != 'u')
+    return escape[0] != '\0' && strchr ("\"\\/bfnrt", escape[0]) != NULL;
+  if (len < 5)
+    return FALSE;
+  for (guint k = 1; k <= 4; k++)
+    {
+      int digit = g_ascii_xdigit_value (escape[k]);
+
+      if (digit < 0)
+        return FALSE;
+      value = value * 16 + digit;
+    }
+  return value < 0xD800 || value > 0xDFFF;
+}
+
+/* The raw bytes: size, NUL characters, odd escapes and nesting depth,
  * before the parser sees them (json-glib recurses once per level).  UTF-8
  * is the parser's first check (parse_root). */
 static gboolean
@@ -959,9 +986,8 @@ check_raw (Decoder    *d,
                                        _("The document holds a NUL character in a text."));
                   return FALSE;
                 }
-              if (data[i + 1] == 'u' && i + 3 < size && g_ascii_tolower (data[i + 2]) == 'd' &&
-                  strchr ("89abAB", data[i + 3]) != NULL && data[i + 3] != '\0')
-                d->surrogate_escapes = TRUE;
+              if (!is_plain_escape (data + i + 1, size - i - 1))
+                d->odd_escapes = TRUE;
               i++;
             }
           else if (c == '"')

@@ -110,6 +110,9 @@ raw("utf8-encoded-surrogate.json", "syntax", "-", valid_case.replace(b"Familie",
 raw("text-lone-surrogate-escape.json", "invalid", "household",
     valid_case.replace(b"Familie", b"Fam\\ud800ilie"))
 raw("text-nul-escape.json", "invalid", "-", valid_case.replace(b"Familie", b"Fam\\u0000ilie"))
+# a u-escape cut short by a letter that is not ASCII (found by fuzz-document)
+raw("text-short-u-escape.json", "invalid", "household",
+    valid_case.replace(b"Familie", b"Fam\\u001\xc3\x84ilie"))
 raw("root-array.json", "type", "-", b"[\"GEHEIM\"]")
 raw("root-string.json", "type", "-", b"\"GEHEIM\"")
 raw("nesting-too-deep.json", "too_large", "-",
