@@ -478,6 +478,8 @@ kt_conversation_page_set_conversation (KtConversationPage *self,
   self->conversation = conversation;
   g_clear_pointer (&self->current, g_free);
 
+  /* The domain page borrows an entry of the old conversation: let go of it. */
+  kt_domain_page_set_entry (self->domain_page, catalogue, kase, conversation, NULL);
   kt_coverage_view_set_conversation (self->coverage_view, catalogue, conversation);
   rebuild_list (self);
   if (conversation != NULL)
