@@ -117,6 +117,12 @@ kt_app_entry_mark (const KtDomainEntry *entry)
 {
   if (entry->safety_flag)
     return KT_APP_MARK_SAFETY;
+  return kt_app_entry_mark_watched (entry);
+}
+
+KtAppMark
+kt_app_entry_mark_watched (const KtDomainEntry *entry)
+{
   if (entry->state == KT_DOMAIN_SKIPPED)
     return KT_APP_MARK_SKIPPED;
   if (entry->concern != NULL && *entry->concern != '\0')

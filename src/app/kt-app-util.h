@@ -37,6 +37,9 @@ typedef enum {
 } KtAppMark;
 
 KtAppMark   kt_app_entry_mark        (const KtDomainEntry *entry);
+/* The mark while the resident watches: a safety flag is not shown, so a
+ * flagged domain reads as discussed, concern or not yet. */
+KtAppMark   kt_app_entry_mark_watched (const KtDomainEntry *entry);
 const char *kt_app_mark_icon         (KtAppMark mark);
 const char *kt_app_mark_label        (KtAppMark mark);
 const char *kt_app_mark_css_class    (KtAppMark mark);

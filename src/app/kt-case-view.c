@@ -5,6 +5,14 @@
  * Every edit a page reports is autosaved through the store, and every page
  * change flushes what is pending.
  *
+ * The view also holds the resident-watching mode (meekijkstand): when the
+ * screen turns to the resident, every page hides the notes for the file and
+ * everything about safety.  It switches itself on when the Wheel or the Plan
+ * opens during the conversation phase, and never off by itself while the
+ * same case stays open, so a page change never shows what was hidden.
+ * Another case starts from that default again; an idle lock keeps it for
+ * the case that comes back after unlocking.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-case-view"
@@ -31,6 +39,7 @@ struct _KtCaseView
   GtkWidget            *back_button;
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget            *case_header;
+  GtkWidget            *watching_banner;
   GtkLabel             *household_label;
   GtkWidget            *safety_image;
   GtkLabel             *phase_label;
@@ -52,9 +61,20 @@ struct _KtCaseView
   KtPlan               *plan;
   KtWheelPage          *wheel_page;
   KtPlanPage           *plan_page;
+
+  gboolean              resident_watching;
+  char                 *watching_case_id;  /* the case the mode was set for */
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_RESIDENT_WATCHING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   CASE_CHANGED,
@@ -87,12 +107,59 @@ refresh_header (KtCaseView *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
-  gtk_widget_set_visible (self->safety_image, self->kase->request.safety_concern);
+  gtk_widget_set_visible (self->safety_image,
+                          self->kase->request.safety_concern && !self->resident_watching);
 
   /* Shown by the switcher title when the window is too narrow for tabs. */
   adw_view_switcher_title_set_title (self->switcher_title, household);
   subtitle = deadline != NULL ? g_strdup_printf (_("%s · %s"), phase, deadline) : g_strdup (phase);
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+}
+
+/* Every page hides its own professional-only and safety widgets. */
+static void
+apply_resident_watching (KtCaseView *self)
+{
+  gboolean watching = self->resident_watching;
+
+  gtk_widget_set_visible (self->watching_banner, watching);
+  kt_intake_page_set_resident_watching (self->intake_page, watching);
+  kt_conversation_page_set_resident_watching (self->conversation_page, watching);
+  if (self->plan_page != NULL)
+    kt_plan_page_set_resident_watching (self->plan_page, watching);
+  refresh_header (self);
+}
+
+void
+kt_case_view_set_resident_watching (KtCaseView *self,
+                                    gboolean    watching)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  watching = !!watching;
+  if (self->resident_watching == watching)
+    return;
+  self->resident_watching = watching;
+  apply_resident_watching (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_WATCHING]);
+}
+
+gboolean
+kt_case_view_get_resident_watching (KtCaseView *self)
+{
+  g_return_val_if_fail (KT_IS_CASE_VIEW (self), FALSE);
+  return self->resident_watching;
+}
+
+/* On by default on the Wheel and the Plan while the conversation is going
+ * on: that is when the screen is turned to the resident (DESIGN §9). */
+static gboolean
+watching_by_default (KtCaseView *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  return self->kase != NULL && self->kase->phase == KT_PHASE_CONVERSATION &&
+         (g_strcmp0 (page, "wheel") == 0 || g_strcmp0 (page, "plan") == 0);
 }
 
 void
@@ -206,6 +273,9 @@ on_title_visible (KtCaseView *self)
 static void
 on_page_changed (KtCaseView *self)
 {
+  if (watching_by_default (self))
+    kt_case_view_set_resident_watching (self, TRUE);
+
   /* A page change writes every pending draft (DESIGN §6). */
   if (self->store != NULL && !kt_store_is_locked (self->store))
     kt_store_flush_async (self->store, NULL, NULL, NULL);
@@ -257,7 +327,16 @@ kt_case_view_set_documents (KtCaseView     *self,
   make_document_pages (self);
   kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
   kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
-  refresh_header (self);
+  /* Another household starts from the default; the same one (back after
+   * an idle lock) keeps the mode it had. */
+  if (g_strcmp0 (self->watching_case_id, kase->header.id) != 0)
+    {
+      g_free (self->watching_case_id);
+      self->watching_case_id = g_strdup (kase->header.id);
+      self->resident_watching = watching_by_default (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_WATCHING]);
+    }
+  apply_resident_watching (self);
   g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
 }
 
@@ -400,8 +479,45 @@ kt_case_view_dispose (GObject *object)
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
   g_clear_object (&self->sync_client);
+  g_clear_pointer (&self->watching_case_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
   G_OBJECT_CLASS (kt_case_view_parent_class)->dispose (object);
+}
+
+static void
+kt_case_view_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  KtCaseView *self = KT_CASE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RESIDENT_WATCHING:
+      g_value_set_boolean (value, self->resident_watching);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_case_view_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  KtCaseView *self = KT_CASE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RESIDENT_WATCHING:
+      kt_case_view_set_resident_watching (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -411,6 +527,15 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_case_view_dispose;
+  object_class->get_property = kt_case_view_get_property;
+  object_class->set_property = kt_case_view_set_property;
+
+  /* The screen is turned to the resident (meekijkstand): notes for the
+   * file and everything about safety are hidden on every page. */
+  properties[PROP_RESIDENT_WATCHING] =
+    g_param_spec_boolean ("resident-watching", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   g_type_ensure (KT_TYPE_SYNC_STATUS_WIDGET);
 
   /* The case was edited and saved: the case list shows the new summary. */
@@ -428,6 +553,9 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, back_button);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, case_header);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, watching_banner);
+  /* Reached by the tests only; the action drives it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "watching_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, household_label);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, safety_image);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, phase_label);
@@ -441,6 +569,8 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, sync_status);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_property_action (widget_class, "case.resident-watching", "resident-watching");
 }
 
 static void

@@ -50,6 +50,13 @@ void            kt_case_view_add_page   (KtCaseView *self,
                                          const char *name,
                                          GtkWidget  *page);
 
+/* The resident watches (meekijkstand): every page hides the notes for the
+ * file and everything about safety; nothing in the documents changes.
+ * Also the stateful action "case.resident-watching". */
+void            kt_case_view_set_resident_watching (KtCaseView *self,
+                                                    gboolean    watching);
+gboolean        kt_case_view_get_resident_watching (KtCaseView *self);
+
 /* Shows the back button of a folded leaflet. */
 /* The sync state in the case header follows @client (may be NULL). */
 void            kt_case_view_set_sync_client (KtCaseView   *self,

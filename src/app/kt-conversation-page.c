@@ -40,6 +40,7 @@ struct _KtConversationPage
   KtConversation    *conversation;
   char              *current;         /* domain id, or NULL for the overview */
   gboolean           filling;
+  gboolean           resident_watching;
 };
 
 G_DEFINE_FINAL_TYPE (KtConversationPage, kt_conversation_page, GTK_TYPE_WIDGET)
@@ -129,7 +130,8 @@ rebuild_list (KtConversationPage *self)
     {
       KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
       const KtDomain *domain = kt_catalogue_lookup (self->catalogue, entry->domain_id);
-      KtAppMark mark = kt_app_entry_mark (entry);
+      KtAppMark mark = self->resident_watching ? kt_app_entry_mark_watched (entry)
+                                               : kt_app_entry_mark (entry);
 
       gtk_list_box_append (self->domain_list,
                            domain_row_new (entry->domain_id,
@@ -476,10 +478,24 @@ kt_conversation_page_set_conversation (KtConversationPage *self,
   self->conversation = conversation;
   g_clear_pointer (&self->current, g_free);
 
+  /* The domain page borrows an entry of the old conversation: let go of it. */
+  kt_domain_page_set_entry (self->domain_page, catalogue, kase, conversation, NULL);
   kt_coverage_view_set_conversation (self->coverage_view, catalogue, conversation);
   rebuild_list (self);
   if (conversation != NULL)
     show (self, NULL);
+}
+
+void
+kt_conversation_page_set_resident_watching (KtConversationPage *self,
+                                            gboolean            watching)
+{
+  g_return_if_fail (KT_IS_CONVERSATION_PAGE (self));
+
+  self->resident_watching = watching;
+  kt_coverage_view_set_resident_watching (self->coverage_view, watching);
+  kt_domain_page_set_resident_watching (self->domain_page, watching);
+  rebuild_list (self);
 }
 
 /* Private accessors (kt-conversation-page-private.h) */

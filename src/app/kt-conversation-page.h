@@ -20,5 +20,9 @@ void       kt_conversation_page_set_conversation (KtConversationPage *self,
                                                   KtCatalogue        *catalogue,
                                                   KtCase             *kase,
                                                   KtConversation     *conversation);
+/* While the resident watches: no notes, no safety marks, no safety content;
+ * their own words larger. */
+void       kt_conversation_page_set_resident_watching (KtConversationPage *self,
+                                                       gboolean            watching);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ struct _KtCoverageView
   KtCatalogue     *catalogue;
   KtConversation  *conversation;
   gboolean         loading;
+  gboolean         resident_watching;
 };
 
 G_DEFINE_FINAL_TYPE (KtCoverageView, kt_coverage_view, GTK_TYPE_WIDGET)
@@ -54,9 +55,10 @@ static const char * const present_names[5] = {
 
 static GtkWidget *
 tile_new (const KtDomain      *domain,
-          const KtDomainEntry *entry)
+          const KtDomainEntry *entry,
+          gboolean             resident_watching)
 {
-  KtAppMark mark = kt_app_entry_mark (entry);
+  KtAppMark mark = resident_watching ? kt_app_entry_mark_watched (entry) : kt_app_entry_mark (entry);
   GtkWidget *button = gtk_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -99,7 +101,8 @@ kt_coverage_view_refresh (KtCoverageView *self)
   for (guint i = 0; i < self->conversation->entries->len; i++)
     {
       KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
-      GtkWidget *tile = tile_new (kt_catalogue_lookup (self->catalogue, entry->domain_id), entry);
+      GtkWidget *tile = tile_new (kt_catalogue_lookup (self->catalogue, entry->domain_id), entry,
+                                  self->resident_watching);
 
       kt_app_flow_box_append (self->domain_box, tile);
       g_ptr_array_add (self->tiles, tile);
@@ -149,6 +152,24 @@ kt_coverage_view_set_conversation (KtCoverageView *self,
       kt_text_field_set_text (self->notes_field, conversation->notes);
       self->loading = FALSE;
     }
+  kt_coverage_view_refresh (self);
+}
+
+/* The resident watching: the notes for the file and every safety mark are
+ * hidden (not dimmed, so no screen reader reads them either), and their own
+ * words are shown larger. */
+void
+kt_coverage_view_set_resident_watching (KtCoverageView *self,
+                                        gboolean        watching)
+{
+  g_return_if_fail (KT_IS_COVERAGE_VIEW (self));
+
+  self->resident_watching = watching;
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_field), !watching);
+  if (watching)
+    gtk_widget_add_css_class (GTK_WIDGET (self->own_words_field), "resident-words");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->own_words_field), "resident-words");
   kt_coverage_view_refresh (self);
 }
 

@@ -24,6 +24,9 @@ void       kt_coverage_view_refresh          (KtCoverageView *self);
 /* Shows why the conversation cannot be completed yet; NULL hides it. */
 void       kt_coverage_view_show_open        (KtCoverageView *self,
                                               const char     *message);
+/* Hides the notes and the safety marks while the resident watches. */
+void       kt_coverage_view_set_resident_watching (KtCoverageView *self,
+                                                   gboolean        watching);
 /* The notice shown by kt_coverage_view_show_open, or NULL when hidden. */
 const char *kt_coverage_view_get_open_message (KtCoverageView *self);
 

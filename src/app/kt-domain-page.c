@@ -33,8 +33,11 @@ struct _KtDomainPage
   GtkButton           *related_button;
   KtTextField         *going_well_field;
   KtTextField         *concern_field;
+  GtkWidget           *watching_label;
   GtkFlowBox          *level_box;
   GtkFlowBox          *helpers_box;
+  GtkWidget           *level_section;
+  GtkWidget           *helpers_section;
   AdwPreferencesGroup *details_group;
   AdwPreferencesGroup *safety_group;
 
@@ -51,6 +54,7 @@ struct _KtDomainPage
   KtConversation      *conversation;
   KtDomainEntry       *entry;
   gboolean             loading;
+  gboolean             resident_watching;
 };
 
 G_DEFINE_FINAL_TYPE (KtDomainPage, kt_domain_page, GTK_TYPE_WIDGET)
@@ -82,6 +86,31 @@ static const char * const priority_labels[] = {
 static void refresh_related (KtDomainPage *self);
 static void rebuild_safety (KtDomainPage *self);
 
+/* What shows depends on the safety flag and on who is watching.  While the
+ * resident watches (a partner at the table may be the risk) no safety flag,
+ * check or note shows; on a flagged domain the concern stays hidden, and on
+ * the safety domain itself everything that was said.  Why a domain was
+ * skipped is a note for the file, hidden too. */
+static void
+refresh_visibility (KtDomainPage *self)
+{
+  gboolean watching = self->resident_watching;
+  gboolean safety_domain = g_strcmp0 (self->entry->domain_id, KT_SAFETY_DOMAIN_ID) == 0;
+  gboolean flagged = self->entry->safety_flag;
+  gboolean hide_all = watching && safety_domain;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->safety_group), !watching && (flagged || safety_domain));
+  gtk_widget_set_visible (self->safety_row, !watching);
+  gtk_widget_set_visible (GTK_WIDGET (self->concern_field), !(watching && (flagged || safety_domain)));
+  gtk_widget_set_visible (self->prompts_box, !hide_all && self->prompt_labels->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->going_well_field), !hide_all);
+  gtk_widget_set_visible (self->level_section, !hide_all);
+  gtk_widget_set_visible (self->helpers_section, !hide_all);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_group), !hide_all);
+  gtk_widget_set_visible (self->watching_label, hide_all);
+  gtk_widget_set_visible (self->skipped_box, !watching && self->entry->state == KT_DOMAIN_SKIPPED);
+}
+
 /* Every edit counts as having discussed the domain. */
 static void
 entry_edited (KtDomainPage *self)
@@ -100,8 +129,7 @@ on_detail_changed (gpointer user_data)
 {
   KtDomainPage *self = user_data;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->safety_group),
-                          self->entry->safety_flag || g_strcmp0 (self->entry->domain_id, KT_SAFETY_DOMAIN_ID) == 0);
+  refresh_visibility (self);
   refresh_related (self);
   entry_edited (self);
 }
@@ -392,8 +420,7 @@ kt_domain_page_refresh (KtDomainPage *self)
   gtk_widget_set_sensitive (self->safety_row, TRUE);
 
   rebuild_safety (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->safety_group),
-                          entry->safety_flag || g_strcmp0 (entry->domain_id, KT_SAFETY_DOMAIN_ID) == 0);
+  refresh_visibility (self);
   refresh_related (self);
   self->loading = FALSE;
 }
@@ -413,6 +440,17 @@ kt_domain_page_set_entry (KtDomainPage   *self,
   self->entry = entry;
   kt_domain_page_refresh (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+}
+
+void
+kt_domain_page_set_resident_watching (KtDomainPage *self,
+                                      gboolean      watching)
+{
+  g_return_if_fail (KT_IS_DOMAIN_PAGE (self));
+
+  self->resident_watching = watching;
+  if (self->entry != NULL)
+    refresh_visibility (self);
 }
 
 KtDomainEntry *
@@ -508,7 +546,10 @@ kt_domain_page_class_init (KtDomainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, related_button);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, going_well_field);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, concern_field);
+  gtk_widget_class_bind_template_child (widget_class, KtDomainPage, watching_label);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, level_box);
+  gtk_widget_class_bind_template_child (widget_class, KtDomainPage, level_section);
+  gtk_widget_class_bind_template_child (widget_class, KtDomainPage, helpers_section);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, helpers_box);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, details_group);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, safety_group);

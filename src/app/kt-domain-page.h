@@ -23,6 +23,10 @@ void       kt_domain_page_set_entry (KtDomainPage   *self,
                                      KtConversation *conversation,
                                      KtDomainEntry  *entry);
 KtDomainEntry *kt_domain_page_get_entry (KtDomainPage *self);
+/* Hides safety flags, checks and the safety domain's content while the
+ * resident watches. */
+void       kt_domain_page_set_resident_watching (KtDomainPage *self,
+                                                 gboolean      watching);
 /* Re-reads the entry (after a skip or a reorder). */
 void       kt_domain_page_refresh   (KtDomainPage *self);
 

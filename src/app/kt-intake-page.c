@@ -511,6 +511,22 @@ kt_intake_page_set_case (KtIntakePage *self,
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
 }
 
+/* While the resident watches, the safety concern and what it is about are
+ * hidden (a partner at the table may be the risk), and the question in
+ * their own words shows larger. */
+void
+kt_intake_page_set_resident_watching (KtIntakePage *self,
+                                      gboolean      watching)
+{
+  g_return_if_fail (KT_IS_INTAKE_PAGE (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->safety_group), !watching);
+  if (watching)
+    gtk_widget_add_css_class (GTK_WIDGET (self->question_field), "resident-words");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->question_field), "resident-words");
+}
+
 /* Test and window accessors (kt-intake-page-private.h) */
 
 KtTextField *

@@ -18,5 +18,8 @@ GtkWidget *kt_intake_page_new      (void);
  * ::changed is emitted after every edit the user makes. */
 void       kt_intake_page_set_case (KtIntakePage *self,
                                     KtCase       *kase);
+/* Hides the safety section while the resident watches. */
+void       kt_intake_page_set_resident_watching (KtIntakePage *self,
+                                                 gboolean      watching);
 
 G_END_DECLS

@@ -48,6 +48,7 @@ struct _KtPlanPage
   GPtrArray           *provision_rows;  /* (element-type GtkWidget) */
   GStrv                person_ids;      /* choices of the lead-role rows */
   gboolean             syncing;
+  gboolean             resident_watching;
 };
 
 G_DEFINE_FINAL_TYPE (KtPlanPage, kt_plan_page, ADW_TYPE_BIN)
@@ -502,7 +503,9 @@ update_lock (KtPlanPage *self)
   else if (review == KT_REVIEW_RETURNED)
     {
       g_string_append (text, _("Returned with comments. Change the plan and submit it again."));
-      for (guint i = 0; self->plan->comments != NULL && i < self->plan->comments->len; i++)
+      /* The supervisor's comments are for the coach, not for the table. */
+      for (guint i = 0; !self->resident_watching && self->plan->comments != NULL &&
+                        i < self->plan->comments->len; i++)
         {
           const KtReviewComment *comment = g_ptr_array_index (self->plan->comments, i);
           g_string_append_printf (text, "\n• %s", comment->text != NULL ? comment->text : "");
@@ -563,11 +566,20 @@ new_version_action (GtkWidget  *widget,
 
 /* ---- documents ---------------------------------------------------------- */
 
+/* The safety plan shows when a safety flag asks for it, and never while the
+ * resident watches: a partner at the table may be the risk. */
 static void
-sync_all (KtPlanPage *self)
+update_safety_visibility (KtPlanPage *self)
 {
   gboolean safety = self->plan->safety_required ||
                     (self->conversation != NULL && kt_conversation_has_safety_flag (self->conversation));
+
+  gtk_widget_set_visible (self->safety_group, safety && !self->resident_watching);
+}
+
+static void
+sync_all (KtPlanPage *self)
+{
 
   self->syncing = TRUE;
   set_entry (self->question_row, self->plan->question);
@@ -577,7 +589,7 @@ sync_all (KtPlanPage *self)
   adw_combo_row_set_selected (self->contact_row, person_position (self, self->plan->contact_person));
   adw_combo_row_set_selected (self->evaluator_row, person_position (self, self->plan->evaluator));
 
-  gtk_widget_set_visible (self->safety_group, safety);
+  update_safety_visibility (self);
   set_entry (self->risks_row, self->plan->safety.risks);
   set_entry (self->agreements_row, self->plan->safety.agreements);
   set_entry (self->watches_row, self->plan->safety.who_watches);
@@ -660,6 +672,19 @@ kt_plan_page_clear (KtPlanPage *self)
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
+}
+
+void
+kt_plan_page_set_resident_watching (KtPlanPage *self,
+                                    gboolean    watching)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  self->resident_watching = watching;
+  if (self->plan == NULL)
+    return;
+  update_safety_visibility (self);
+  update_lock (self);
 }
 
 KtPlan *

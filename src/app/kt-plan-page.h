@@ -28,6 +28,9 @@ void       kt_plan_page_set_documents (KtPlanPage     *self,
                                        KtPlan         *plan);
 /* Drops the documents and shows nothing (idle lock, closing). */
 void       kt_plan_page_clear         (KtPlanPage *self);
+/* Hides the safety plan and the review comments while the resident watches. */
+void       kt_plan_page_set_resident_watching (KtPlanPage *self,
+                                               gboolean    watching);
 /* The plan shown: after "New Version" a new document (transfer none). */
 KtPlan    *kt_plan_page_get_plan      (KtPlanPage *self);
 /* Submits for review; on failure the toast names what is missing and

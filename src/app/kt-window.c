@@ -70,6 +70,7 @@ struct _KtWindow
   gboolean              ready;
   gboolean              filling;
   gboolean              force_close;
+  gboolean              resident_watching;  /* follows the case view */
   gboolean              bench_marker_pending;
   gint64                started;
   gulong                after_paint_id;
@@ -80,6 +81,14 @@ struct _KtWindow
 };
 
 G_DEFINE_FINAL_TYPE (KtWindow, kt_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_RESIDENT_WATCHING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void load_cases (KtWindow *self);
 static void attach_store (KtWindow *self, KtApplication *app);
@@ -332,6 +341,10 @@ ensure_case_view (KtWindow *self)
   g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
                            G_CONNECT_SWAPPED);
   kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+  /* The window's win.resident-watching (its shortcut) and the case list's
+   * safety marks follow the case view's mode. */
+  g_object_bind_property (self->case_view, "resident-watching", self, "resident-watching",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   if (self->sync != NULL)
     kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
   gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->case_view), "case");
@@ -441,9 +454,14 @@ on_search_activate (KtWindow *self)
 
 static void
 setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item)
+           GtkListItem              *list_item,
+           KtWindow                 *self)
 {
-  gtk_list_item_set_child (list_item, kt_case_row_new ());
+  GtkWidget *row = kt_case_row_new ();
+
+  /* While the resident watches, no household shows a safety mark. */
+  g_object_bind_property (self, "resident-watching", row, "resident-watching", G_BINDING_SYNC_CREATE);
+  gtk_list_item_set_child (list_item, row);
 }
 
 static void
@@ -949,6 +967,50 @@ restore_window_state (KtWindow *self)
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 }
 
+/* Only an open case can be watched; without one the mode stays off. */
+static void
+set_resident_watching (KtWindow *self,
+                       gboolean  watching)
+{
+  watching = watching && current_case (self) != NULL;
+  if (self->resident_watching == watching)
+    return;
+  self->resident_watching = watching;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_WATCHING]);
+}
+
+static void
+kt_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_RESIDENT_WATCHING:
+      g_value_set_boolean (value, KT_WINDOW (object)->resident_watching);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_RESIDENT_WATCHING:
+      set_resident_watching (KT_WINDOW (object), g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 kt_window_dispose (GObject *object)
 {
@@ -982,7 +1044,16 @@ kt_window_class_init (KtWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = kt_window_dispose;
+  object_class->get_property = kt_window_get_property;
+  object_class->set_property = kt_window_set_property;
   window_class->close_request = kt_window_close_request;
+
+  /* The open case's resident-watching mode (meekijkstand), for the
+   * shortcut and the case list. */
+  properties[PROP_RESIDENT_WATCHING] =
+    g_param_spec_boolean ("resident-watching", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KT_TYPE_CASE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-window.ui");
@@ -1013,6 +1084,7 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.use-keyring", NULL, use_keyring_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
+  gtk_widget_class_install_property_action (widget_class, "win.resident-watching", "resident-watching");
 
 }
 
@@ -1050,7 +1122,7 @@ kt_window_init (KtWindow *self)
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_sidebar), self);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->case_list, factory);

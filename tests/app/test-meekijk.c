@@ -1,0 +1,452 @@
+/* test-meekijk.c: the resident-watching mode (meekijkstand) in the real app under Xvfb
+ *
+ * A household with a safety concern at intake, a safety flag with a member
+ * check in the conversation, notes for the file and a safety plan: while the
+ * resident watches, none of it may be on screen (not mapped, so not reachable
+ * by keyboard or screen reader either), and all of it comes back after.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "kt-core.h"
+#include "kt-app-test.h"
+#include "kt-case-view-private.h"
+#include "kt-conversation-page-private.h"
+#include "kt-coverage-view.h"
+#include "kt-domain-page-private.h"
+#include "kt-intake-page-private.h"
+#include "kt-plan-page.h"
+#include "kt-text-field.h"
+#include "kt-window-private.h"
+#include "kt-test-util.h"
+
+#define T(s) g_dgettext (GETTEXT_PACKAGE, s)
+
+/* Made-up texts, each only in the field it is typed into. */
+#define QUESTION       "Ik wil dat het thuis weer rustig wordt."
+#define SAFETY_NOTE    "Zorg-om-de-kinderen-bij-ruzie"
+#define CHECK_NOTE     "Lotte-is-bang-voor-haar-vader"
+#define FLAGGED_CONCERN "Ruzie-als-er-gedronken-wordt"
+#define SAFETY_DOMAIN  "Vader-slaat-soms-met-deuren"
+#define FILE_NOTES     "Notitie-voor-het-dossier-Veilig-Thuis"
+#define OWN_WORDS      "Ik wil gewoon rust."
+#define PLAN_RISKS     "Spanning-rond-betaaldag"
+
+typedef struct {
+  char          *dir;
+  KtApplication *app;
+  KtWindow      *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+
+  f->dir = kt_test_tmpdir_new ("kt-meekijk");
+  path = g_build_filename (f->dir, "store.db", NULL);
+  g_setenv ("KT_STORE_PATH", path, TRUE);
+  f->app = kt_app_test_start (&f->window);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  kt_app_test_quit (f->app, f->window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (f->dir);
+}
+
+static KtCaseView *
+case_view (Fixture *f)
+{
+  return kt_window_get_case_view (f->window);
+}
+
+static KtIntakePage *
+intake (Fixture *f)
+{
+  return kt_case_view_get_intake_page (case_view (f));
+}
+
+static KtConversationPage *
+conversation_page (Fixture *f)
+{
+  return kt_case_view_get_conversation_page (case_view (f));
+}
+
+static KtDomainPage *
+domain_page (Fixture *f)
+{
+  return kt_conversation_page_get_domain_page (conversation_page (f));
+}
+
+static GtkWidget *
+coverage_child (Fixture    *f,
+                const char *name)
+{
+  GtkWidget *coverage = GTK_WIDGET (kt_conversation_page_get_coverage_view (conversation_page (f)));
+
+  return GTK_WIDGET (gtk_widget_get_template_child (coverage, KT_TYPE_COVERAGE_VIEW, name));
+}
+
+static GtkWidget *
+find_plan_page (GtkWidget *root)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found = KT_IS_PLAN_PAGE (w) ? w : find_plan_page (w);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+plan_child (Fixture    *f,
+            const char *name)
+{
+  GtkWidget *page = find_plan_page (GTK_WIDGET (case_view (f)));
+
+  g_assert_nonnull (page);
+  return GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, name));
+}
+
+static GtkWidget *
+case_view_child (Fixture    *f,
+                 const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (case_view (f)), KT_TYPE_CASE_VIEW, name));
+}
+
+static void
+activate (gpointer    widget,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
+  kt_app_test_iterate (30);
+}
+
+static void
+show_page (Fixture    *f,
+           const char *page)
+{
+  activate (f->window, "win.show-page", g_variant_new_string (page));
+  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, page);
+}
+
+static void
+show_domain (Fixture    *f,
+             const char *domain_id)
+{
+  activate (conversation_page (f), "conversation.show-domain",
+            domain_id != NULL ? g_variant_new_string (domain_id) : g_variant_new_string ("overview"));
+}
+
+static void
+set_row_text (GtkWidget  *root,
+              const char *title,
+              const char *text)
+{
+  GtkWidget *row = kt_app_test_find_row (root, title, 0);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  kt_app_test_iterate (5);
+}
+
+static gboolean
+watching (Fixture *f)
+{
+  return kt_case_view_get_resident_watching (case_view (f));
+}
+
+static void
+set_watching (Fixture  *f,
+              gboolean  on)
+{
+  /* Through the window's action, the one Ctrl+M is bound to. */
+  if (watching (f) != on)
+    activate (f->window, "win.resident-watching", NULL);
+  g_assert_cmpint (watching (f), ==, on);
+}
+
+/* Whether any mapped label, editable or text view under @root shows @needle:
+ * what is on screen, and so what a screen reader can reach. */
+static gboolean
+shows_text (GtkWidget  *root,
+            const char *needle)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      const char *text = NULL;
+      g_autofree char *buffer_text = NULL;
+
+      if (!gtk_widget_get_mapped (w))
+        continue;
+      if (GTK_IS_LABEL (w))
+        text = gtk_label_get_text (GTK_LABEL (w));
+      else if (GTK_IS_EDITABLE (w))
+        text = gtk_editable_get_text (GTK_EDITABLE (w));
+      else if (GTK_IS_TEXT_VIEW (w))
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (w));
+          GtkTextIter start, end;
+
+          gtk_text_buffer_get_bounds (buffer, &start, &end);
+          text = buffer_text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+        }
+      if (text != NULL && strstr (text, needle) != NULL)
+        return TRUE;
+      if (shows_text (w, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* How many mapped widgets under @root carry a safety mark: ⚠ in the case
+ * list and the header, a domain tile marked for safety, and (@any_warning)
+ * any ⚠ icon, as in the conversation's list of domains and its member checks. */
+static guint
+count_marks (GtkWidget *root,
+             gboolean   any_warning)
+{
+  guint n = 0;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      if (!gtk_widget_get_mapped (w))
+        continue;
+      if (gtk_widget_has_css_class (w, "safety-mark") || gtk_widget_has_css_class (w, "mark-safety"))
+        n++;
+      else if (any_warning && GTK_IS_IMAGE (w) &&
+               g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (w)), "dialog-warning-symbolic") == 0)
+        n++;
+      n += count_marks (w, any_warning);
+    }
+  return n;
+}
+
+static guint
+count_safety_marks (Fixture *f)
+{
+  return count_marks (GTK_WIDGET (f->window), FALSE) +
+         count_marks (GTK_WIDGET (conversation_page (f)), TRUE);
+}
+
+static const char * const secrets[] = {
+  SAFETY_NOTE, CHECK_NOTE, FLAGGED_CONCERN, SAFETY_DOMAIN, FILE_NOTES, PLAN_RISKS,
+};
+
+/* No secret shows anywhere in the window, and no safety mark either. */
+static void
+assert_nothing_shows (Fixture    *f,
+                      const char *where)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    if (shows_text (GTK_WIDGET (f->window), secrets[i]))
+      g_error ("%s: \"%s\" is on screen while the resident watches", where, secrets[i]);
+  if (count_safety_marks (f) > 0)
+    g_error ("%s: a safety mark is on screen while the resident watches", where);
+}
+
+/* Visits every page as the coach would and checks what is on screen. */
+static void
+assert_every_page_hides (Fixture *f)
+{
+  show_page (f, "intake");
+  assert_nothing_shows (f, "Request");
+  g_assert_false (gtk_widget_get_mapped (kt_app_test_find_row (GTK_WIDGET (intake (f)), T ("What worries you?"), 0)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_intake_page_get_safety_switch (intake (f)))));
+  g_assert_false (gtk_widget_get_visible (case_view_child (f, "safety_image")));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (kt_intake_page_get_question_field (intake (f))),
+                                           "resident-words"));
+
+  show_page (f, "conversation");
+  show_domain (f, NULL);
+  assert_nothing_shows (f, "Conversation, at a glance");
+  g_assert_false (gtk_widget_get_visible (coverage_child (f, "notes_field")));
+  g_assert_true (gtk_widget_has_css_class (coverage_child (f, "own_words_field"), "resident-words"));
+  g_assert_true (shows_text (GTK_WIDGET (f->window), OWN_WORDS));
+
+  show_domain (f, "relaties");
+  assert_nothing_shows (f, "Conversation, a flagged domain");
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_domain_page_get_safety_switch (domain_page (f)))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
+                    GTK_WIDGET (domain_page (f)), KT_TYPE_DOMAIN_PAGE, "safety_group"))));
+
+  show_domain (f, "veiligheid");
+  assert_nothing_shows (f, "Conversation, the safety domain");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
+                    GTK_WIDGET (domain_page (f)), KT_TYPE_DOMAIN_PAGE, "safety_group"))));
+
+  show_page (f, "wheel");
+  assert_nothing_shows (f, "Wheel");
+  show_page (f, "network");
+  assert_nothing_shows (f, "Network");
+  show_page (f, "plan");
+  assert_nothing_shows (f, "Plan");
+  g_assert_false (gtk_widget_get_visible (plan_child (f, "safety_group")));
+  g_assert_true (gtk_widget_get_visible (case_view_child (f, "watching_banner")));
+}
+
+/* The household, filled in through the pages as a coach would. */
+static void
+fill_household (Fixture *f)
+{
+  GtkWidget *row;
+
+  activate (f->window, "win.new-case", NULL);
+  gtk_editable_set_text (kt_intake_page_get_household_row (intake (f)), "Familie Meekijk");
+  kt_app_test_type_text (kt_text_field_get_view (kt_intake_page_get_question_field (intake (f))), QUESTION);
+  activate (intake (f), "intake.add-member", NULL);
+  row = kt_intake_page_get_row (intake (f), FALSE, 0);
+  g_assert_nonnull (row);
+  set_row_text (row, T ("Name"), "Lotte");
+  set_row_text (row, T ("Year of birth"), "2016");
+  gtk_switch_set_active (kt_intake_page_get_safety_switch (intake (f)), TRUE);
+  kt_app_test_iterate (5);
+  set_row_text (GTK_WIDGET (intake (f)), T ("What worries you?"), SAFETY_NOTE);
+
+  /* The conversation: a flag with the member's check, the safety domain, notes. */
+  show_page (f, "conversation");
+  show_domain (f, "relaties");
+  kt_app_test_type_text (kt_text_field_get_view (kt_domain_page_get_text_field (domain_page (f), TRUE)),
+                         FLAGGED_CONCERN);
+  gtk_switch_set_active (kt_domain_page_get_safety_switch (domain_page (f)), TRUE);
+  kt_app_test_iterate (5);
+  set_row_text (GTK_WIDGET (domain_page (f)), T ("Note"), CHECK_NOTE);
+  show_domain (f, "veiligheid");
+  kt_app_test_type_text (kt_text_field_get_view (kt_domain_page_get_text_field (domain_page (f), FALSE)),
+                         SAFETY_DOMAIN);
+  show_domain (f, NULL);
+  kt_app_test_type_text (kt_text_field_get_view (KT_TEXT_FIELD (coverage_child (f, "own_words_field"))),
+                         OWN_WORDS);
+  kt_app_test_type_text (kt_text_field_get_view (KT_TEXT_FIELD (coverage_child (f, "notes_field"))),
+                         FILE_NOTES);
+  g_assert_cmpint (kt_case_view_get_case (case_view (f))->phase, ==, KT_PHASE_CONVERSATION);
+  g_assert_false (watching (f));
+}
+
+static void
+test_meekijkstand_hides_notes_and_safety (Fixture       *f,
+                                          gconstpointer  data)
+{
+  KtConversation *conversation;
+  KtCase *kase;
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app),
+                                                                "win.resident-watching");
+
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>m"));
+  fill_household (f);
+
+  /* The Wheel during the conversation: on by default; the coach can switch it off. */
+  show_page (f, "wheel");
+  g_assert_true (watching (f));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (case_view_child (f, "watching_button"))));
+  activate (case_view (f), "case.resident-watching", NULL);
+  g_assert_false (watching (f));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (case_view_child (f, "watching_button"))));
+
+  /* The Plan too; switched off, the safety plan is there to fill in. */
+  show_page (f, "plan");
+  g_assert_true (watching (f));
+  set_watching (f, FALSE);
+  g_assert_true (gtk_widget_get_visible (plan_child (f, "safety_group")));
+  set_row_text (plan_child (f, "safety_group"), T ("Risks"), PLAN_RISKS);
+  g_assert_true (shows_text (GTK_WIDGET (f->window), PLAN_RISKS));
+  g_assert_cmpuint (count_safety_marks (f), >, 0);
+
+  /* Not watching, each page shows what it holds (so the checks below can fail). */
+  show_page (f, "intake");
+  g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_NOTE));
+  g_assert_true (gtk_widget_get_visible (case_view_child (f, "safety_image")));
+  show_page (f, "conversation");
+  show_domain (f, NULL);
+  g_assert_true (shows_text (GTK_WIDGET (f->window), FILE_NOTES));
+  show_domain (f, "relaties");
+  g_assert_true (shows_text (GTK_WIDGET (f->window), FLAGGED_CONCERN));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kt_domain_page_get_safety_switch (domain_page (f)))));
+  show_domain (f, "veiligheid");
+  g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_DOMAIN));
+
+  /* Watching: gone from every page, the case list and the header. */
+  set_watching (f, TRUE);
+  assert_every_page_hides (f);
+  kt_app_test_screenshot (GTK_WINDOW (f->window), "meekijk-plan");
+
+  /* Nothing was changed or deleted. */
+  kase = kt_case_view_get_case (case_view (f));
+  conversation = kt_case_view_get_conversation (case_view (f));
+  g_assert_true (kase->request.safety_concern);
+  g_assert_cmpstr (kase->request.safety_note, ==, SAFETY_NOTE);
+  g_assert_cmpstr (conversation->notes, ==, FILE_NOTES);
+  g_assert_true (kt_conversation_find_entry (conversation, "relaties")->safety_flag);
+  g_assert_cmpstr (kt_case_view_get_plan (case_view (f))->safety.risks, ==, PLAN_RISKS);
+
+  /* Switched off, everything is back. */
+  set_watching (f, FALSE);
+  g_assert_true (shows_text (GTK_WIDGET (f->window), PLAN_RISKS));
+  g_assert_false (gtk_widget_get_visible (case_view_child (f, "watching_banner")));
+  show_page (f, "intake");
+  g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_NOTE));
+  g_assert_true (gtk_widget_get_visible (case_view_child (f, "safety_image")));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (kt_intake_page_get_question_field (intake (f))),
+                                            "resident-words"));
+  show_page (f, "conversation");
+  show_domain (f, NULL);
+  g_assert_true (shows_text (GTK_WIDGET (f->window), FILE_NOTES));
+  show_domain (f, "veiligheid");
+  g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_DOMAIN));
+}
+
+static void
+test_meekijkstand_follows_the_page_and_the_case (Fixture       *f,
+                                                 gconstpointer  data)
+{
+  fill_household (f);
+
+  /* Switched on by hand, a page change never switches it off. */
+  set_watching (f, TRUE);
+  show_page (f, "intake");
+  g_assert_true (watching (f));
+  show_page (f, "network");
+  g_assert_true (watching (f));
+
+  /* Another household starts from its own default: off on the request. */
+  activate (f->window, "win.new-case", NULL);
+  g_assert_false (watching (f));
+  g_assert_cmpuint (count_safety_marks (f), >, 0);  /* the first household's ⚠ */
+
+  /* A household not in conversation: the Wheel does not switch it on. */
+  show_page (f, "wheel");
+  g_assert_false (watching (f));
+}
+
+int
+main (int argc, char *argv[])
+{
+  const char *localedir = g_getenv ("KT_LOCALEDIR");
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (kt_core_init ());
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_add ("/app/meekijk/hides-notes-and-safety-on-every-page", Fixture, NULL,
+              fixture_set_up, test_meekijkstand_hides_notes_and_safety, fixture_tear_down);
+  g_test_add ("/app/meekijk/follows-the-page-and-the-case", Fixture, NULL,
+              fixture_set_up, test_meekijkstand_follows_the_page_and_the_case, fixture_tear_down);
+  return g_test_run ();
+}
