@@ -69,6 +69,23 @@ options_clear (Options *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
+/* Data lines (names, audit details) are UTF-8 and go out as they are:
+ * g_print would turn every letter outside ASCII into "?" in the C locale
+ * that services and scheduled jobs run in. */
+G_GNUC_PRINTF (1, 2)
+static void
+print_data (const char *format,
+            ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  fputs (line, stdout);
+}
+
 static int
 fail (const GError *error)
 {
@@ -263,7 +280,7 @@ cmd_user_list (const Options *o)
     {
       KtAccount *account = g_ptr_array_index (accounts, i);
 
-      g_print ("%-20s %-11s %-16s %s%s\n", account->username, kt_role_to_string (account->role),
+      print_data ("%-20s %-11s %-16s %s%s\n", account->username, kt_role_to_string (account->role),
                account->team, account->display_name, account->disabled ? _(" (disabled)") : "");
     }
   return 0;
@@ -386,7 +403,7 @@ cmd_audit (const Options *o)
       g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (entry->at);
       g_autofree char *when = g_date_time_format_iso8601 (at);
 
-      g_print ("%s\t%s\t%s\t%s\t%s\t%s\n", when, entry->actor, entry->action,
+      print_data ("%s\t%s\t%s\t%s\t%s\t%s\n", when, entry->actor, entry->action,
                entry->kind != NULL ? entry->kind : "-",
                entry->record_id != NULL ? entry->record_id : "-",
                entry->detail != NULL ? entry->detail : "");

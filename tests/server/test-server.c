@@ -1005,6 +1005,7 @@ test_user_add_takes_utf8_names (Fixture       *f,
   g_autoptr(Reply) coaches = NULL;
   g_autoptr(Reply) me = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *list = NULL;
 
   g_assert_cmpint (kt_test_server_admin (f->server, add, PASSWORD "\n", NULL), ==, 0);
   g_assert_cmpint (kt_test_server_admin (f->server, not_utf8, PASSWORD "\n", NULL), ==, 2);
@@ -1020,6 +1021,10 @@ test_user_add_takes_utf8_names (Fixture       *f,
   g_assert_nonnull (strstr (coaches->text, "\"Aïcha Özdemir\""));
   g_assert_null (strstr (coaches->text, "aicha2"));
   g_assert_null (strstr (coaches->text, "aicha3"));
+
+  /* and `user list`, in the same C locale, prints it as it is */
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "user", "list", NULL }, NULL, &list), ==, 0);
+  g_assert_nonnull (strstr (list, "Aïcha Özdemir"));
 }
 
 /* Tests: revisions */
