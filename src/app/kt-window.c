@@ -48,6 +48,8 @@ struct _KtWindow
   GtkLabel             *lock_error_label;
   GtkWidget            *keyring_button;
   AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *sidebar_separator;
   GtkSearchEntry       *search_entry;
   GtkStack             *sidebar_stack;
   GtkListView          *case_list;
@@ -91,6 +93,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_cases (KtWindow *self);
+static void set_resident_watching (KtWindow *self, gboolean watching);
 static void attach_store (KtWindow *self, KtApplication *app);
 
 KtWindow *
@@ -539,6 +542,10 @@ on_cases_listed (GObject      *source,
       if (open_case (self, id) && page != NULL)
         kt_case_view_set_visible_page (self->case_view, page);
     }
+  /* A household that did not come back cannot be watched: the list
+   * returns. */
+  if (current_case (self) == NULL)
+    set_resident_watching (self, FALSE);
 }
 
 static void
@@ -967,6 +974,21 @@ restore_window_state (KtWindow *self)
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 }
 
+/* While the resident watches, the other households leave the screen: the
+ * list beside the case names them.  Searching and going back to the list
+ * wait until the mode is off again. */
+static void
+show_case_list (KtWindow *self,
+                gboolean  show)
+{
+  gtk_widget_set_visible (self->sidebar, show);
+  gtk_widget_set_visible (self->sidebar_separator, show);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-list", show);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", show);
+  if (!show)
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
+
 /* Only an open case can be watched; without one the mode stays off. */
 static void
 set_resident_watching (KtWindow *self,
@@ -976,6 +998,7 @@ set_resident_watching (KtWindow *self,
   if (self->resident_watching == watching)
     return;
   self->resident_watching = watching;
+  show_case_list (self, !watching);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_WATCHING]);
 }
 
@@ -1066,6 +1089,8 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtWindow, lock_error_label);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, keyring_button);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, case_list);

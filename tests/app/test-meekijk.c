@@ -36,6 +36,7 @@
 #define FILE_NOTES     "Notitie-voor-het-dossier-Veilig-Thuis"
 #define OWN_WORDS      "Ik wil gewoon rust."
 #define PLAN_RISKS     "Spanning-rond-betaaldag"
+#define NEIGHBOURS     "Familie-Buren-van-hiernaast"   /* another household in the list */
 
 typedef struct {
   char          *dir;
@@ -244,7 +245,7 @@ count_safety_marks (Fixture *f)
 }
 
 static const char * const secrets[] = {
-  SAFETY_NOTE, CHECK_NOTE, FLAGGED_CONCERN, SAFETY_DOMAIN, FILE_NOTES, PLAN_RISKS,
+  SAFETY_NOTE, CHECK_NOTE, FLAGGED_CONCERN, SAFETY_DOMAIN, FILE_NOTES, PLAN_RISKS, NEIGHBOURS,
 };
 
 /* No secret shows anywhere in the window, and no safety mark either. */
@@ -265,6 +266,8 @@ assert_every_page_hides (Fixture *f)
 {
   show_page (f, "intake");
   assert_nothing_shows (f, "Request");
+  /* the other households leave the screen with the list */
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_window_get_search_entry (f->window))));
   g_assert_false (gtk_widget_get_mapped (kt_app_test_find_row (GTK_WIDGET (intake (f)), T ("What worries you?"), 0)));
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_intake_page_get_safety_switch (intake (f)))));
   g_assert_false (gtk_widget_get_visible (case_view_child (f, "safety_image")));
@@ -304,6 +307,11 @@ static void
 fill_household (Fixture *f)
 {
   GtkWidget *row;
+
+  /* Another household first: its name is in the list beside the case. */
+  activate (f->window, "win.new-case", NULL);
+  gtk_editable_set_text (kt_intake_page_get_household_row (intake (f)), NEIGHBOURS);
+  kt_app_test_iterate (5);
 
   activate (f->window, "win.new-case", NULL);
   gtk_editable_set_text (kt_intake_page_get_household_row (intake (f)), "Familie Meekijk");
@@ -367,6 +375,8 @@ test_meekijkstand_hides_notes_and_safety (Fixture       *f,
   g_assert_cmpuint (count_safety_marks (f), >, 0);
 
   /* Not watching, each page shows what it holds (so the checks below can fail). */
+  g_assert_true (shows_text (GTK_WIDGET (f->window), NEIGHBOURS));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kt_window_get_search_entry (f->window))));
   show_page (f, "intake");
   g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_NOTE));
   g_assert_true (gtk_widget_get_visible (case_view_child (f, "safety_image")));
