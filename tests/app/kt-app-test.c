@@ -11,7 +11,10 @@
 #include <locale.h>
 #include <glib/gi18n.h>
 
+#include "kt-case-view-private.h"
+#include "kt-conversation-page-private.h"
 #include "kt-core.h"
+#include "kt-test-util.h"
 #include "kt-window-private.h"
 
 static gboolean
@@ -341,4 +344,102 @@ kt_app_test_press_key (GtkWidget       *widget,
     }
   g_assert_not_reached ();
   return FALSE;
+}
+
+void
+kt_app_test_activate (gpointer    widget,
+                      const char *action,
+                      GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
+  kt_app_test_iterate (50);
+}
+
+void
+kt_app_test_set_row_text (GtkWidget  *root,
+                          const char *title,
+                          guint       nth,
+                          const char *text)
+{
+  GtkWidget *row = kt_app_test_find_row (root, title, nth);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  kt_app_test_iterate (5);
+}
+
+void
+kt_app_test_init_for_app (int    *argc,
+                          char ***argv)
+{
+  const char *localedir = g_getenv ("KT_LOCALEDIR");
+
+  g_test_init (argc, argv, NULL);
+  g_assert_true (kt_core_init ());
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  textdomain (GETTEXT_PACKAGE);
+}
+
+/* The fixture */
+
+void
+kt_app_fixture_start (KtAppFixture *f)
+{
+  f->app = kt_app_test_start (&f->window);
+}
+
+void
+kt_app_fixture_quit (KtAppFixture *f)
+{
+  kt_app_test_quit (f->app, f->window);
+  f->app = NULL;
+  f->window = NULL;
+}
+
+void
+kt_app_fixture_set_up (KtAppFixture  *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+
+  f->dir = kt_test_tmpdir_new ("kt-app");
+  path = g_build_filename (f->dir, "store.db", NULL);
+  g_setenv ("KT_STORE_PATH", path, TRUE);
+  kt_app_fixture_start (f);
+}
+
+void
+kt_app_fixture_tear_down (KtAppFixture  *f,
+                          gconstpointer  data)
+{
+  if (f->app != NULL)
+    kt_app_fixture_quit (f);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (f->dir);
+}
+
+KtCaseView *
+kt_app_fixture_case_view (KtAppFixture *f)
+{
+  return kt_window_get_case_view (f->window);
+}
+
+KtIntakePage *
+kt_app_fixture_intake (KtAppFixture *f)
+{
+  return kt_case_view_get_intake_page (kt_app_fixture_case_view (f));
+}
+
+KtConversationPage *
+kt_app_fixture_conversation (KtAppFixture *f)
+{
+  return kt_case_view_get_conversation_page (kt_app_fixture_case_view (f));
+}
+
+KtDomainPage *
+kt_app_fixture_domain (KtAppFixture *f)
+{
+  return kt_conversation_page_get_domain_page (kt_app_fixture_conversation (f));
 }

@@ -7,11 +7,21 @@
 #include <adwaita.h>
 
 #include "kt-application.h"
+#include "kt-case-view.h"
+#include "kt-conversation-page.h"
+#include "kt-domain-page.h"
+#include "kt-intake-page.h"
 #include "kt-window.h"
 
 G_BEGIN_DECLS
 
 typedef gboolean (*KtAppTestCondition) (gpointer data);
+
+/* For tests that start the whole application (it sets GTK up itself):
+ * g_test_init, the core, and the app's translations in the session's
+ * language ($KT_LOCALEDIR points at the build tree's). */
+void        kt_app_test_init_for_app (int    *argc,
+                                      char ***argv);
 
 /* Runs the main loop for @ms milliseconds. */
 void        kt_app_test_iterate     (guint ms);
@@ -31,6 +41,16 @@ void        kt_app_test_quit        (KtApplication *app,
 GtkWidget  *kt_app_test_find_row    (GtkWidget  *root,
                                      const char *title,
                                      guint       nth);
+/* Activates @action (with @parameter, or NULL) on @widget as its button or
+ * shortcut would, and lets the app react. */
+void        kt_app_test_activate    (gpointer    widget,
+                                     const char *action,
+                                     GVariant   *parameter);
+/* Types @text into the @nth row titled @title under @root (an entry row). */
+void        kt_app_test_set_row_text (GtkWidget  *root,
+                                      const char *title,
+                                      guint       nth,
+                                      const char *text);
 /* The switch of an AdwActionRow made by kt_app_switch_row_new. */
 GtkSwitch  *kt_app_test_row_switch  (GtkWidget *row);
 /* Types into a text view as a user would. */
@@ -65,5 +85,26 @@ gboolean    kt_app_test_press_key   (GtkWidget       *widget,
 void        kt_app_test_resize      (GtkWindow *window,
                                      int        width,
                                      int        height);
+
+/* A test's own store in a temp dir ($KT_STORE_PATH) and the app started on
+ * it; for g_test_add with kt_app_fixture_set_up and _tear_down. */
+typedef struct {
+  char          *dir;
+  KtApplication *app;
+  KtWindow      *window;
+} KtAppFixture;
+
+void                kt_app_fixture_set_up       (KtAppFixture  *f,
+                                                 gconstpointer  data);
+void                kt_app_fixture_tear_down    (KtAppFixture  *f,
+                                                 gconstpointer  data);
+/* Starts the app again on the same store, or quits it (drafts flushed). */
+void                kt_app_fixture_start        (KtAppFixture  *f);
+void                kt_app_fixture_quit         (KtAppFixture  *f);
+/* The open case's view and its pages. */
+KtCaseView         *kt_app_fixture_case_view    (KtAppFixture  *f);
+KtIntakePage       *kt_app_fixture_intake       (KtAppFixture  *f);
+KtConversationPage *kt_app_fixture_conversation (KtAppFixture  *f);
+KtDomainPage       *kt_app_fixture_domain       (KtAppFixture  *f);
 
 G_END_DECLS

@@ -135,15 +135,6 @@ report_unnamed (GtkWidget  *root,
 }
 
 static void
-activate (gpointer    widget,
-          const char *action,
-          GVariant   *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
-  kt_app_test_iterate (50);
-}
-
-static void
 test_every_control_is_named (void)
 {
   char *dir = kt_test_tmpdir_new ("kt-a11y");
@@ -160,9 +151,9 @@ test_every_control_is_named (void)
   view = kt_window_get_case_view (window);
   n_unnamed += report_unnamed (GTK_WIDGET (window), "the case list");
 
-  activate (window, "win.new-case", NULL);
+  kt_app_test_activate (window, "win.new-case", NULL);
   gtk_editable_set_text (kt_intake_page_get_household_row (kt_case_view_get_intake_page (view)), "Familie A");
-  activate (kt_case_view_get_intake_page (view), "intake.start-conversation", NULL);
+  kt_app_test_activate (kt_case_view_get_intake_page (view), "intake.start-conversation", NULL);
   conversation = kt_case_view_get_conversation_page (view);
   g_assert_nonnull (kt_case_view_get_conversation (view));
 
@@ -174,9 +165,9 @@ test_every_control_is_named (void)
       n_unnamed += report_unnamed (GTK_WIDGET (window), pages[i]);
     }
   kt_case_view_set_visible_page (view, "conversation");
-  activate (conversation, "conversation.show-domain", g_variant_new_string ("geldzaken"));
+  kt_app_test_activate (conversation, "conversation.show-domain", g_variant_new_string ("geldzaken"));
   n_unnamed += report_unnamed (GTK_WIDGET (window), "a domain");
-  activate (conversation, "conversation.show-list", NULL);
+  kt_app_test_activate (conversation, "conversation.show-list", NULL);
   n_unnamed += report_unnamed (GTK_WIDGET (window), "the coverage view");
   kt_app_test_quit (app, window);
 

@@ -38,62 +38,13 @@
 #define PLAN_RISKS     "Spanning-rond-betaaldag"
 #define NEIGHBOURS     "Familie-Buren-van-hiernaast"   /* another household in the list */
 
-typedef struct {
-  char          *dir;
-  KtApplication *app;
-  KtWindow      *window;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autofree char *path = NULL;
-
-  f->dir = kt_test_tmpdir_new ("kt-meekijk");
-  path = g_build_filename (f->dir, "store.db", NULL);
-  g_setenv ("KT_STORE_PATH", path, TRUE);
-  f->app = kt_app_test_start (&f->window);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  kt_app_test_quit (f->app, f->window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (f->dir);
-}
-
-static KtCaseView *
-case_view (Fixture *f)
-{
-  return kt_window_get_case_view (f->window);
-}
-
-static KtIntakePage *
-intake (Fixture *f)
-{
-  return kt_case_view_get_intake_page (case_view (f));
-}
-
-static KtConversationPage *
-conversation_page (Fixture *f)
-{
-  return kt_case_view_get_conversation_page (case_view (f));
-}
-
-static KtDomainPage *
-domain_page (Fixture *f)
-{
-  return kt_conversation_page_get_domain_page (conversation_page (f));
-}
+typedef KtAppFixture Fixture;
 
 static GtkWidget *
 coverage_child (Fixture    *f,
                 const char *name)
 {
-  GtkWidget *coverage = GTK_WIDGET (kt_conversation_page_get_coverage_view (conversation_page (f)));
+  GtkWidget *coverage = GTK_WIDGET (kt_conversation_page_get_coverage_view (kt_app_fixture_conversation (f)));
 
   return GTK_WIDGET (gtk_widget_get_template_child (coverage, KT_TYPE_COVERAGE_VIEW, name));
 }
@@ -115,7 +66,7 @@ static GtkWidget *
 plan_child (Fixture    *f,
             const char *name)
 {
-  GtkWidget *page = find_plan_page (GTK_WIDGET (case_view (f)));
+  GtkWidget *page = find_plan_page (GTK_WIDGET (kt_app_fixture_case_view (f)));
 
   g_assert_nonnull (page);
   return GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, name));
@@ -125,50 +76,29 @@ static GtkWidget *
 case_view_child (Fixture    *f,
                  const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (case_view (f)), KT_TYPE_CASE_VIEW, name));
-}
-
-static void
-activate (gpointer    widget,
-          const char *action,
-          GVariant   *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
-  kt_app_test_iterate (30);
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (kt_app_fixture_case_view (f)), KT_TYPE_CASE_VIEW, name));
 }
 
 static void
 show_page (Fixture    *f,
            const char *page)
 {
-  activate (f->window, "win.show-page", g_variant_new_string (page));
-  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, page);
+  kt_app_test_activate (f->window, "win.show-page", g_variant_new_string (page));
+  g_assert_cmpstr (kt_case_view_get_visible_page (kt_app_fixture_case_view (f)), ==, page);
 }
 
 static void
 show_domain (Fixture    *f,
              const char *domain_id)
 {
-  activate (conversation_page (f), "conversation.show-domain",
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.show-domain",
             domain_id != NULL ? g_variant_new_string (domain_id) : g_variant_new_string ("overview"));
-}
-
-static void
-set_row_text (GtkWidget  *root,
-              const char *title,
-              const char *text)
-{
-  GtkWidget *row = kt_app_test_find_row (root, title, 0);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-  kt_app_test_iterate (5);
 }
 
 static gboolean
 watching (Fixture *f)
 {
-  return kt_case_view_get_resident_watching (case_view (f));
+  return kt_case_view_get_resident_watching (kt_app_fixture_case_view (f));
 }
 
 static void
@@ -177,7 +107,7 @@ set_watching (Fixture  *f,
 {
   /* Through the window's action, the one Ctrl+M is bound to. */
   if (watching (f) != on)
-    activate (f->window, "win.resident-watching", NULL);
+    kt_app_test_activate (f->window, "win.resident-watching", NULL);
   g_assert_cmpint (watching (f), ==, on);
 }
 
@@ -241,7 +171,7 @@ static guint
 count_safety_marks (Fixture *f)
 {
   return count_marks (GTK_WIDGET (f->window), FALSE) +
-         count_marks (GTK_WIDGET (conversation_page (f)), TRUE);
+         count_marks (GTK_WIDGET (kt_app_fixture_conversation (f)), TRUE);
 }
 
 static const char * const secrets[] = {
@@ -268,10 +198,10 @@ assert_every_page_hides (Fixture *f)
   assert_nothing_shows (f, "Request");
   /* the other households leave the screen with the list */
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_window_get_search_entry (f->window))));
-  g_assert_false (gtk_widget_get_mapped (kt_app_test_find_row (GTK_WIDGET (intake (f)), T ("What worries you?"), 0)));
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_intake_page_get_safety_switch (intake (f)))));
+  g_assert_false (gtk_widget_get_mapped (kt_app_test_find_row (GTK_WIDGET (kt_app_fixture_intake (f)), T ("What worries you?"), 0)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_intake_page_get_safety_switch (kt_app_fixture_intake (f)))));
   g_assert_false (gtk_widget_get_visible (case_view_child (f, "safety_image")));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (kt_intake_page_get_question_field (intake (f))),
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (kt_intake_page_get_question_field (kt_app_fixture_intake (f))),
                                            "resident-words"));
 
   show_page (f, "conversation");
@@ -283,14 +213,14 @@ assert_every_page_hides (Fixture *f)
 
   show_domain (f, "relaties");
   assert_nothing_shows (f, "Conversation, a flagged domain");
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_domain_page_get_safety_switch (domain_page (f)))));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (kt_domain_page_get_safety_switch (kt_app_fixture_domain (f)))));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
-                    GTK_WIDGET (domain_page (f)), KT_TYPE_DOMAIN_PAGE, "safety_group"))));
+                    GTK_WIDGET (kt_app_fixture_domain (f)), KT_TYPE_DOMAIN_PAGE, "safety_group"))));
 
   show_domain (f, "veiligheid");
   assert_nothing_shows (f, "Conversation, the safety domain");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
-                    GTK_WIDGET (domain_page (f)), KT_TYPE_DOMAIN_PAGE, "safety_group"))));
+                    GTK_WIDGET (kt_app_fixture_domain (f)), KT_TYPE_DOMAIN_PAGE, "safety_group"))));
 
   show_page (f, "wheel");
   assert_nothing_shows (f, "Wheel");
@@ -309,39 +239,39 @@ fill_household (Fixture *f)
   GtkWidget *row;
 
   /* Another household first: its name is in the list beside the case. */
-  activate (f->window, "win.new-case", NULL);
-  gtk_editable_set_text (kt_intake_page_get_household_row (intake (f)), NEIGHBOURS);
+  kt_app_test_activate (f->window, "win.new-case", NULL);
+  gtk_editable_set_text (kt_intake_page_get_household_row (kt_app_fixture_intake (f)), NEIGHBOURS);
   kt_app_test_iterate (5);
 
-  activate (f->window, "win.new-case", NULL);
-  gtk_editable_set_text (kt_intake_page_get_household_row (intake (f)), "Familie Meekijk");
-  kt_app_test_type_text (kt_text_field_get_view (kt_intake_page_get_question_field (intake (f))), QUESTION);
-  activate (intake (f), "intake.add-member", NULL);
-  row = kt_intake_page_get_row (intake (f), FALSE, 0);
+  kt_app_test_activate (f->window, "win.new-case", NULL);
+  gtk_editable_set_text (kt_intake_page_get_household_row (kt_app_fixture_intake (f)), "Familie Meekijk");
+  kt_app_test_type_text (kt_text_field_get_view (kt_intake_page_get_question_field (kt_app_fixture_intake (f))), QUESTION);
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.add-member", NULL);
+  row = kt_intake_page_get_row (kt_app_fixture_intake (f), FALSE, 0);
   g_assert_nonnull (row);
-  set_row_text (row, T ("Name"), "Lotte");
-  set_row_text (row, T ("Year of birth"), "2016");
-  gtk_switch_set_active (kt_intake_page_get_safety_switch (intake (f)), TRUE);
+  kt_app_test_set_row_text (row, T ("Name"), 0, "Lotte");
+  kt_app_test_set_row_text (row, T ("Year of birth"), 0, "2016");
+  gtk_switch_set_active (kt_intake_page_get_safety_switch (kt_app_fixture_intake (f)), TRUE);
   kt_app_test_iterate (5);
-  set_row_text (GTK_WIDGET (intake (f)), T ("What worries you?"), SAFETY_NOTE);
+  kt_app_test_set_row_text (GTK_WIDGET (kt_app_fixture_intake (f)), T ("What worries you?"), 0, SAFETY_NOTE);
 
   /* The conversation: a flag with the member's check, the safety domain, notes. */
   show_page (f, "conversation");
   show_domain (f, "relaties");
-  kt_app_test_type_text (kt_text_field_get_view (kt_domain_page_get_text_field (domain_page (f), TRUE)),
+  kt_app_test_type_text (kt_text_field_get_view (kt_domain_page_get_text_field (kt_app_fixture_domain (f), TRUE)),
                          FLAGGED_CONCERN);
-  gtk_switch_set_active (kt_domain_page_get_safety_switch (domain_page (f)), TRUE);
+  gtk_switch_set_active (kt_domain_page_get_safety_switch (kt_app_fixture_domain (f)), TRUE);
   kt_app_test_iterate (5);
-  set_row_text (GTK_WIDGET (domain_page (f)), T ("Note"), CHECK_NOTE);
+  kt_app_test_set_row_text (GTK_WIDGET (kt_app_fixture_domain (f)), T ("Note"), 0, CHECK_NOTE);
   show_domain (f, "veiligheid");
-  kt_app_test_type_text (kt_text_field_get_view (kt_domain_page_get_text_field (domain_page (f), FALSE)),
+  kt_app_test_type_text (kt_text_field_get_view (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE)),
                          SAFETY_DOMAIN);
   show_domain (f, NULL);
   kt_app_test_type_text (kt_text_field_get_view (KT_TEXT_FIELD (coverage_child (f, "own_words_field"))),
                          OWN_WORDS);
   kt_app_test_type_text (kt_text_field_get_view (KT_TEXT_FIELD (coverage_child (f, "notes_field"))),
                          FILE_NOTES);
-  g_assert_cmpint (kt_case_view_get_case (case_view (f))->phase, ==, KT_PHASE_CONVERSATION);
+  g_assert_cmpint (kt_case_view_get_case (kt_app_fixture_case_view (f))->phase, ==, KT_PHASE_CONVERSATION);
   g_assert_false (watching (f));
 }
 
@@ -361,7 +291,7 @@ test_meekijkstand_hides_notes_and_safety (Fixture       *f,
   show_page (f, "wheel");
   g_assert_true (watching (f));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (case_view_child (f, "watching_button"))));
-  activate (case_view (f), "case.resident-watching", NULL);
+  kt_app_test_activate (kt_app_fixture_case_view (f), "case.resident-watching", NULL);
   g_assert_false (watching (f));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (case_view_child (f, "watching_button"))));
 
@@ -370,7 +300,7 @@ test_meekijkstand_hides_notes_and_safety (Fixture       *f,
   g_assert_true (watching (f));
   set_watching (f, FALSE);
   g_assert_true (gtk_widget_get_visible (plan_child (f, "safety_group")));
-  set_row_text (plan_child (f, "safety_group"), T ("Risks"), PLAN_RISKS);
+  kt_app_test_set_row_text (plan_child (f, "safety_group"), T ("Risks"), 0, PLAN_RISKS);
   g_assert_true (shows_text (GTK_WIDGET (f->window), PLAN_RISKS));
   g_assert_cmpuint (count_safety_marks (f), >, 0);
 
@@ -385,7 +315,7 @@ test_meekijkstand_hides_notes_and_safety (Fixture       *f,
   g_assert_true (shows_text (GTK_WIDGET (f->window), FILE_NOTES));
   show_domain (f, "relaties");
   g_assert_true (shows_text (GTK_WIDGET (f->window), FLAGGED_CONCERN));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kt_domain_page_get_safety_switch (domain_page (f)))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kt_domain_page_get_safety_switch (kt_app_fixture_domain (f)))));
   show_domain (f, "veiligheid");
   g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_DOMAIN));
 
@@ -395,13 +325,13 @@ test_meekijkstand_hides_notes_and_safety (Fixture       *f,
   kt_app_test_screenshot (GTK_WINDOW (f->window), "meekijk-plan");
 
   /* Nothing was changed or deleted. */
-  kase = kt_case_view_get_case (case_view (f));
-  conversation = kt_case_view_get_conversation (case_view (f));
+  kase = kt_case_view_get_case (kt_app_fixture_case_view (f));
+  conversation = kt_case_view_get_conversation (kt_app_fixture_case_view (f));
   g_assert_true (kase->request.safety_concern);
   g_assert_cmpstr (kase->request.safety_note, ==, SAFETY_NOTE);
   g_assert_cmpstr (conversation->notes, ==, FILE_NOTES);
   g_assert_true (kt_conversation_find_entry (conversation, "relaties")->safety_flag);
-  g_assert_cmpstr (kt_case_view_get_plan (case_view (f))->safety.risks, ==, PLAN_RISKS);
+  g_assert_cmpstr (kt_case_view_get_plan (kt_app_fixture_case_view (f))->safety.risks, ==, PLAN_RISKS);
 
   /* Switched off, everything is back. */
   set_watching (f, FALSE);
@@ -410,7 +340,7 @@ test_meekijkstand_hides_notes_and_safety (Fixture       *f,
   show_page (f, "intake");
   g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_NOTE));
   g_assert_true (gtk_widget_get_visible (case_view_child (f, "safety_image")));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (kt_intake_page_get_question_field (intake (f))),
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (kt_intake_page_get_question_field (kt_app_fixture_intake (f))),
                                             "resident-words"));
   show_page (f, "conversation");
   show_domain (f, NULL);
@@ -433,7 +363,7 @@ test_meekijkstand_follows_the_page_and_the_case (Fixture       *f,
   g_assert_true (watching (f));
 
   /* Another household starts from its own default: off on the request. */
-  activate (f->window, "win.new-case", NULL);
+  kt_app_test_activate (f->window, "win.new-case", NULL);
   g_assert_false (watching (f));
   g_assert_cmpuint (count_safety_marks (f), >, 0);  /* the first household's ⚠ */
 
@@ -445,18 +375,11 @@ test_meekijkstand_follows_the_page_and_the_case (Fixture       *f,
 int
 main (int argc, char *argv[])
 {
-  const char *localedir = g_getenv ("KT_LOCALEDIR");
-
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (kt_core_init ());
-  setlocale (LC_ALL, "");
-  if (localedir != NULL)
-    bindtextdomain (GETTEXT_PACKAGE, localedir);
-  textdomain (GETTEXT_PACKAGE);
+  kt_app_test_init_for_app (&argc, &argv);
 
   g_test_add ("/app/meekijk/hides-notes-and-safety-on-every-page", Fixture, NULL,
-              fixture_set_up, test_meekijkstand_hides_notes_and_safety, fixture_tear_down);
+              kt_app_fixture_set_up, test_meekijkstand_hides_notes_and_safety, kt_app_fixture_tear_down);
   g_test_add ("/app/meekijk/follows-the-page-and-the-case", Fixture, NULL,
-              fixture_set_up, test_meekijkstand_follows_the_page_and_the_case, fixture_tear_down);
+              kt_app_fixture_set_up, test_meekijkstand_follows_the_page_and_the_case, kt_app_fixture_tear_down);
   return g_test_run ();
 }

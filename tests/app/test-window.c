@@ -27,99 +27,13 @@
 /* Row titles as the app shows them in the language the test runs in. */
 #define T(s) g_dgettext (GETTEXT_PACKAGE, s)
 
-typedef struct {
-  char          *dir;
-  KtApplication *app;
-  KtWindow      *window;
-} Fixture;
-
-static void
-fixture_start (Fixture *f)
-{
-  f->app = kt_app_test_start (&f->window);
-}
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autofree char *path = NULL;
-
-  f->dir = kt_test_tmpdir_new ("kt-window");
-  path = g_build_filename (f->dir, "store.db", NULL);
-  g_setenv ("KT_STORE_PATH", path, TRUE);
-  fixture_start (f);
-}
-
-static void
-fixture_quit (Fixture *f)
-{
-  kt_app_test_quit (f->app, f->window);
-  f->app = NULL;
-  f->window = NULL;
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  if (f->app != NULL)
-    fixture_quit (f);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (f->dir);
-}
-
-static KtCaseView *
-case_view (Fixture *f)
-{
-  return kt_window_get_case_view (f->window);
-}
-
-static KtIntakePage *
-intake (Fixture *f)
-{
-  return kt_case_view_get_intake_page (case_view (f));
-}
-
-static KtConversationPage *
-conversation_page (Fixture *f)
-{
-  return kt_case_view_get_conversation_page (case_view (f));
-}
-
-static KtDomainPage *
-domain_page (Fixture *f)
-{
-  return kt_conversation_page_get_domain_page (conversation_page (f));
-}
-
-static void
-activate (gpointer    widget,
-          const char *action,
-          GVariant   *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
-  kt_app_test_iterate (20);
-}
+typedef KtAppFixture Fixture;
 
 static void
 type_into (KtTextField *field,
            const char  *text)
 {
   kt_app_test_type_text (kt_text_field_get_view (field), text);
-}
-
-static void
-set_row_text (GtkWidget  *root,
-              const char *title,
-              guint       nth,
-              const char *text)
-{
-  GtkWidget *row = kt_app_test_find_row (root, title, nth);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-  kt_app_test_iterate (5);
 }
 
 static void
@@ -139,12 +53,12 @@ static KtCase *
 new_case (Fixture    *f,
           const char *household)
 {
-  activate (f->window, "win.new-case", NULL);
-  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "intake");
+  kt_app_test_activate (f->window, "win.new-case", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (kt_app_fixture_case_view (f)), ==, "intake");
   if (household != NULL)
-    gtk_editable_set_text (kt_intake_page_get_household_row (intake (f)), household);
+    gtk_editable_set_text (kt_intake_page_get_household_row (kt_app_fixture_intake (f)), household);
   kt_app_test_iterate (5);
-  return kt_case_view_get_case (case_view (f));
+  return kt_case_view_get_case (kt_app_fixture_case_view (f));
 }
 
 static void
@@ -156,20 +70,20 @@ add_member (Fixture    *f,
 {
   GtkWidget *row;
 
-  activate (intake (f), "intake.add-member", NULL);
-  row = kt_intake_page_get_row (intake (f), FALSE, index);
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.add-member", NULL);
+  row = kt_intake_page_get_row (kt_app_fixture_intake (f), FALSE, index);
   g_assert_nonnull (row);
-  set_row_text (row, T ("Name"), 0, name);
-  set_row_text (row, T ("Year of birth"), 0, year);
-  set_row_text (row, T ("Relation to the applicant"), 0, relation);
+  kt_app_test_set_row_text (row, T ("Name"), 0, name);
+  kt_app_test_set_row_text (row, T ("Year of birth"), 0, year);
+  kt_app_test_set_row_text (row, T ("Relation to the applicant"), 0, relation);
 }
 
 static void
 show_domain (Fixture    *f,
              const char *domain_id)
 {
-  activate (conversation_page (f), "conversation.show-domain", g_variant_new_string (domain_id));
-  g_assert_cmpstr (kt_conversation_page_get_current (conversation_page (f)), ==, domain_id);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.show-domain", g_variant_new_string (domain_id));
+  g_assert_cmpstr (kt_conversation_page_get_current (kt_app_fixture_conversation (f)), ==, domain_id);
 }
 
 static void
@@ -178,8 +92,8 @@ discuss (Fixture    *f,
          const char *going_well)
 {
   show_domain (f, domain_id);
-  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), going_well);
-  activate (conversation_page (f), "conversation.next", NULL);
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), going_well);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.next", NULL);
 }
 
 static guint
@@ -242,9 +156,9 @@ test_conversation_survives_a_restart (Fixture       *f,
 
   /* The request, own strength first. */
   kase = new_case (f, "Familie Jansen");
-  type_into (kt_intake_page_get_own_strength_field (intake (f)), "Buurvrouw Els doet boodschappen");
-  type_into (kt_intake_page_get_question_field (intake (f)), "We komen niet rond sinds de ontslagbrief");
-  gtk_editable_set_text (kt_intake_page_get_date_row (intake (f)), "2026-10-01");
+  type_into (kt_intake_page_get_own_strength_field (kt_app_fixture_intake (f)), "Buurvrouw Els doet boodschappen");
+  type_into (kt_intake_page_get_question_field (kt_app_fixture_intake (f)), "We komen niet rond sinds de ontslagbrief");
+  gtk_editable_set_text (kt_intake_page_get_date_row (kt_app_fixture_intake (f)), "2026-10-01");
   kt_app_test_iterate (5);
   add_member (f, 0, "Anna Jansen", "2016", "kind");
   add_member (f, 1, "Piet Jansen", "1980", "zelf");
@@ -253,24 +167,24 @@ test_conversation_survives_a_restart (Fixture       *f,
   g_assert_cmpstr (kase->request.date, ==, "2026-10-01");
   kt_app_test_screenshot (GTK_WINDOW (f->window), "intake");
 
-  activate (intake (f), "intake.start-conversation", NULL);
-  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "conversation");
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (kt_app_fixture_case_view (f)), ==, "conversation");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_CONVERSATION);
-  conversation = kt_case_view_get_conversation (case_view (f));
+  conversation = kt_case_view_get_conversation (kt_app_fixture_case_view (f));
   g_assert_nonnull (conversation);
   g_assert_cmpuint (conversation->entries->len, >=, 14);
 
   /* The coach moves "meedoen" one place up. */
   meedoen_index = entry_index (conversation, "meedoen");
   show_domain (f, "meedoen");
-  activate (conversation_page (f), "conversation.move-up", NULL);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.move-up", NULL);
   g_assert_cmpuint (entry_index (conversation, "meedoen"), ==, meedoen_index - 1);
 
   /* Money: what goes well, a level and who helps. */
   show_domain (f, "geldzaken");
-  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "Vaste lasten worden betaald");
-  gtk_toggle_button_set_active (kt_domain_page_get_level_button (domain_page (f), 3), TRUE);
-  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (domain_page (f), 1), TRUE);
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), "Vaste lasten worden betaald");
+  gtk_toggle_button_set_active (kt_domain_page_get_level_button (kt_app_fixture_domain (f), 3), TRUE);
+  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (kt_app_fixture_domain (f), 1), TRUE);
   kt_app_test_iterate (5);
   entry = kt_conversation_find_entry (conversation, "geldzaken");
   g_assert_cmpint (entry->level, ==, 3);
@@ -280,8 +194,8 @@ test_conversation_survives_a_restart (Fixture       *f,
 
   /* Skipping needs a reason. */
   show_domain (f, "justitie");
-  activate (conversation_page (f), "conversation.skip", NULL);
-  dialog = kt_conversation_page_get_dialog (conversation_page (f), &refusal);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.skip", NULL);
+  dialog = kt_conversation_page_get_dialog (kt_app_fixture_conversation (f), &refusal);
   g_assert_nonnull (dialog);
   g_assert_false (refusal);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "skip"));
@@ -294,20 +208,20 @@ test_conversation_survives_a_restart (Fixture       *f,
 
   /* Safety is never skipped. */
   show_domain (f, KT_SAFETY_DOMAIN_ID);
-  activate (conversation_page (f), "conversation.skip", NULL);
-  dialog = kt_conversation_page_get_dialog (conversation_page (f), &refusal);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.skip", NULL);
+  dialog = kt_conversation_page_get_dialog (kt_app_fixture_conversation (f), &refusal);
   g_assert_nonnull (dialog);
   g_assert_true (refusal);
   answer_dialog (dialog, "close");
   g_assert_cmpint (kt_conversation_find_entry (conversation, KT_SAFETY_DOMAIN_ID)->state, ==, KT_DOMAIN_NOT_YET);
 
   /* Every member's safety, children first. */
-  set_row_switch (GTK_WIDGET (domain_page (f)), T ("Asked about safety"), 0, TRUE);
-  set_row_switch (GTK_WIDGET (domain_page (f)), T ("Asked about safety"), 1, TRUE);
+  set_row_switch (GTK_WIDGET (kt_app_fixture_domain (f)), T ("Asked about safety"), 0, TRUE);
+  set_row_switch (GTK_WIDGET (kt_app_fixture_domain (f)), T ("Asked about safety"), 1, TRUE);
   g_assert_cmpuint (conversation->safety_checks->len, ==, 2);
   g_assert_cmpstr (((KtSafetyCheck *) g_ptr_array_index (conversation->safety_checks, 0))->member_id, ==,
                    ((KtMember *) g_ptr_array_index (kase->members, 0))->id);
-  activate (conversation_page (f), "conversation.next", NULL);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.next", NULL);
 
   /* Every other domain but "werk". */
   for (guint i = 0; i < conversation->entries->len; i++)
@@ -320,24 +234,24 @@ test_conversation_survives_a_restart (Fixture       *f,
     discuss (f, g_ptr_array_index (ids, i), "Gaat goed");
 
   /* Completing is refused while "werk" is open, and says so. */
-  activate (conversation_page (f), "conversation.complete", NULL);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.complete", NULL);
   g_assert_false (conversation->complete);
-  open_message = kt_coverage_view_get_open_message (kt_conversation_page_get_coverage_view (conversation_page (f)));
+  open_message = kt_coverage_view_get_open_message (kt_conversation_page_get_coverage_view (kt_app_fixture_conversation (f)));
   g_assert_nonnull (open_message);
-  g_assert_nonnull (strstr (open_message, kt_catalogue_lookup (kt_case_view_get_catalogue (case_view (f)), "werk")->name));
+  g_assert_nonnull (strstr (open_message, kt_catalogue_lookup (kt_case_view_get_catalogue (kt_app_fixture_case_view (f)), "werk")->name));
   kt_app_test_screenshot (GTK_WINDOW (f->window), "coverage");
 
   discuss (f, "werk", "Werkt drie dagen");
-  activate (conversation_page (f), "conversation.complete", NULL);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.complete", NULL);
   g_assert_true (conversation->complete);
   g_assert_cmpint (kase->phase, ==, KT_PHASE_PLAN);
 
   /* Quit and start again: everything comes back from the store. */
-  fixture_quit (f);
+  kt_app_fixture_quit (f);
   g_assert_false (file_contains (store_path, "Familie Jansen"));
   g_assert_false (file_contains (wal_path, "Familie Jansen"));
   g_assert_false (file_contains (store_path, "ontslagbrief"));
-  fixture_start (f);
+  kt_app_fixture_start (f);
 
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 1);
   item = g_list_model_get_item (kt_window_get_case_model (f->window), 0);
@@ -346,14 +260,14 @@ test_conversation_survives_a_restart (Fixture       *f,
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (f->window)), 0);
   kt_app_test_iterate (20);
 
-  kase = kt_case_view_get_case (case_view (f));
+  kase = kt_case_view_get_case (kt_app_fixture_case_view (f));
   g_assert_nonnull (kase);
   g_assert_cmpstr (kase->household, ==, "Familie Jansen");
   g_assert_cmpstr (kase->request.own_strength, ==, "Buurvrouw Els doet boodschappen");
   g_assert_cmpstr (kase->request.question, ==, "We komen niet rond sinds de ontslagbrief");
   g_assert_cmpuint (kase->members->len, ==, 2);
   g_assert_cmpint (kase->phase, ==, KT_PHASE_PLAN);
-  conversation = kt_case_view_get_conversation (case_view (f));
+  conversation = kt_case_view_get_conversation (kt_app_fixture_case_view (f));
   g_assert_true (conversation->complete);
   g_assert_cmpuint (entry_index (conversation, "meedoen"), ==, meedoen_index - 1);
   entry = kt_conversation_find_entry (conversation, "justitie");
@@ -376,16 +290,16 @@ test_concern_suggests_related_domains (Fixture       *f,
   const char *first;
 
   new_case (f, "Familie De Vries");
-  activate (intake (f), "intake.start-conversation", NULL);
-  catalogue = kt_case_view_get_catalogue (case_view (f));
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  catalogue = kt_case_view_get_catalogue (kt_app_fixture_case_view (f));
   money = kt_catalogue_lookup (catalogue, "geldzaken");
   g_assert_nonnull (money->related);
   g_assert_nonnull (money->related[0]);
 
   show_domain (f, "geldzaken");
-  g_assert_null (kt_domain_page_get_related_label (domain_page (f)));
-  type_into (kt_domain_page_get_text_field (domain_page (f), TRUE), "Huurachterstand van drie maanden");
-  label = kt_domain_page_get_related_label (domain_page (f));
+  g_assert_null (kt_domain_page_get_related_label (kt_app_fixture_domain (f)));
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), TRUE), "Huurachterstand van drie maanden");
+  label = kt_domain_page_get_related_label (kt_app_fixture_domain (f));
   g_assert_nonnull (label);
   for (guint i = 0; money->related[i] != NULL; i++)
     g_assert_nonnull (strstr (gtk_label_get_label (label),
@@ -393,15 +307,15 @@ test_concern_suggests_related_domains (Fixture       *f,
 
   /* The button opens the first related domain; once it is discussed it is
    * no longer suggested. */
-  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (kt_domain_page_get_related_button (domain_page (f))));
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (kt_domain_page_get_related_button (kt_app_fixture_domain (f))));
   first = g_variant_get_string (target, NULL);
   g_assert_cmpstr (first, ==, money->related[0]);
-  g_signal_emit_by_name (kt_domain_page_get_related_button (domain_page (f)), "clicked");
+  g_signal_emit_by_name (kt_domain_page_get_related_button (kt_app_fixture_domain (f)), "clicked");
   kt_app_test_iterate (20);
-  g_assert_cmpstr (kt_conversation_page_get_current (conversation_page (f)), ==, money->related[0]);
-  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "Fijn huis");
+  g_assert_cmpstr (kt_conversation_page_get_current (kt_app_fixture_conversation (f)), ==, money->related[0]);
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), "Fijn huis");
   show_domain (f, "geldzaken");
-  label = kt_domain_page_get_related_label (domain_page (f));
+  label = kt_domain_page_get_related_label (kt_app_fixture_domain (f));
   if (money->related[1] != NULL)
     {
       g_assert_nonnull (label);
@@ -411,11 +325,11 @@ test_concern_suggests_related_domains (Fixture       *f,
 
   /* A safety flag brings up the safety domain first. */
   show_domain (f, "wonen");
-  gtk_switch_set_active (kt_domain_page_get_safety_switch (domain_page (f)), TRUE);
+  gtk_switch_set_active (kt_domain_page_get_safety_switch (kt_app_fixture_domain (f)), TRUE);
   kt_app_test_iterate (5);
-  label = kt_domain_page_get_related_label (domain_page (f));
+  label = kt_domain_page_get_related_label (kt_app_fixture_domain (f));
   g_assert_nonnull (label);
-  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (kt_domain_page_get_related_button (domain_page (f))));
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (kt_domain_page_get_related_button (kt_app_fixture_domain (f))));
   g_assert_cmpstr (g_variant_get_string (target, NULL), ==, KT_SAFETY_DOMAIN_ID);
 }
 
@@ -429,12 +343,12 @@ test_deadlines_follow_the_request_date_and_settings (Fixture       *f,
   const char *subtitle;
 
   kase = new_case (f, "Familie Yilmaz");
-  date_row = kt_intake_page_get_date_row (intake (f));
+  date_row = kt_intake_page_get_date_row (kt_app_fixture_intake (f));
   gtk_editable_set_text (date_row, "2026-01-28");
   kt_app_test_iterate (5);
   g_assert_cmpstr (kase->conversation_deadline, ==, "2026-03-11");
   g_assert_cmpstr (kase->own_plan_deadline, ==, "2026-02-04");
-  subtitle = adw_action_row_get_subtitle (kt_intake_page_get_deadline_row (intake (f), FALSE));
+  subtitle = adw_action_row_get_subtitle (kt_intake_page_get_deadline_row (kt_app_fixture_intake (f), FALSE));
   g_assert_nonnull (subtitle);
   g_assert_nonnull (strstr (subtitle, "2026"));
 
@@ -465,25 +379,25 @@ test_sharing_without_consent_needs_reasoning (Fixture       *f,
   KtConsent *consent;
 
   kase = new_case (f, "Familie Bakker");
-  activate (intake (f), "intake.add-consent", NULL);
-  row = kt_intake_page_get_row (intake (f), TRUE, 0);
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.add-consent", NULL);
+  row = kt_intake_page_get_row (kt_app_fixture_intake (f), TRUE, 0);
   g_assert_nonnull (row);
-  set_row_text (row, T ("Purpose"), 0, "Gegevens delen met de huisarts");
+  kt_app_test_set_row_text (row, T ("Purpose"), 0, "Gegevens delen met de huisarts");
   set_row_switch (row, T ("Share without consent"), 0, TRUE);
   consent = g_ptr_array_index (kase->consents, 0);
   g_assert_true (consent->share_without_consent);
-  g_assert_nonnull (kt_intake_page_get_consent_error (intake (f)));
+  g_assert_nonnull (kt_intake_page_get_consent_error (kt_app_fixture_intake (f)));
   g_assert_false (kt_case_check_consents (kase, NULL));
 
   /* The conversation cannot start while the reasoning is missing. */
-  activate (intake (f), "intake.start-conversation", NULL);
-  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "intake");
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (kt_app_fixture_case_view (f)), ==, "intake");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_REGISTERED);
 
-  set_row_text (row, T ("Written reasoning (required)"), 0, "Acuut gevaar voor het kind; Veilig Thuis geraadpleegd");
-  g_assert_null (kt_intake_page_get_consent_error (intake (f)));
-  activate (intake (f), "intake.start-conversation", NULL);
-  g_assert_cmpstr (kt_case_view_get_visible_page (case_view (f)), ==, "conversation");
+  kt_app_test_set_row_text (row, T ("Written reasoning (required)"), 0, "Acuut gevaar voor het kind; Veilig Thuis geraadpleegd");
+  g_assert_null (kt_intake_page_get_consent_error (kt_app_fixture_intake (f)));
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  g_assert_cmpstr (kt_case_view_get_visible_page (kt_app_fixture_case_view (f)), ==, "conversation");
 }
 
 static gboolean
@@ -518,19 +432,19 @@ test_idle_lock_hides_client_data (Fixture       *f,
   kt_app_test_wait_for (three_cases_shown, f->window, 5000, "the list to fill again");
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 3);
 
-  activate (f->window, "win.lock", NULL);
+  kt_app_test_activate (f->window, "win.lock", NULL);
   g_assert_cmpstr (kt_window_get_page (f->window), ==, "lock");
-  g_assert_null (kt_case_view_get_case (case_view (f)));
+  g_assert_null (kt_case_view_get_case (kt_app_fixture_case_view (f)));
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 0);
   g_assert_true (kt_store_is_locked (kt_window_get_store (f->window)));
 
-  activate (f->window, "win.unlock", NULL);
+  kt_app_test_activate (f->window, "win.unlock", NULL);
   kt_app_test_iterate (200);
   g_assert_false (kt_store_is_locked (kt_window_get_store (f->window)));
   g_assert_cmpstr (kt_window_get_page (f->window), ==, "main");
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 3);
-  g_assert_nonnull (kt_case_view_get_case (case_view (f)));
-  g_assert_cmpstr (kt_case_view_get_case (case_view (f))->header.id, ==, id);
+  g_assert_nonnull (kt_case_view_get_case (kt_app_fixture_case_view (f)));
+  g_assert_cmpstr (kt_case_view_get_case (kt_app_fixture_case_view (f))->header.id, ==, id);
 }
 
 /* A household as the screenshots show it: made-up people, a request
@@ -545,8 +459,8 @@ example_case (Fixture    *f,
   g_autofree char *date = kt_date_add_days (today, -days_ago);
   KtCase *kase = new_case (f, household);
 
-  gtk_editable_set_text (kt_intake_page_get_date_row (intake (f)), date);
-  gtk_switch_set_active (kt_intake_page_get_safety_switch (intake (f)), safety);
+  gtk_editable_set_text (kt_intake_page_get_date_row (kt_app_fixture_intake (f)), date);
+  gtk_switch_set_active (kt_intake_page_get_safety_switch (kt_app_fixture_intake (f)), safety);
   kt_app_test_iterate (5);
   return kase;
 }
@@ -596,9 +510,9 @@ test_long_case_list_lists_every_case (Fixture       *f,
     }
   g_assert_true (kt_store_flush (store, &error));
   g_assert_no_error (error);
-  fixture_quit (f);
+  kt_app_fixture_quit (f);
 
-  fixture_start (f);
+  kt_app_fixture_start (f);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
   kt_app_test_wait_for (lists_all_cases, f->window, 10000, "every case to be listed");
 
@@ -608,8 +522,8 @@ test_long_case_list_lists_every_case (Fixture       *f,
   last_id = g_strdup (kt_case_item_get_id (last));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 69);
   kt_app_test_iterate (5);
-  g_assert_nonnull (kt_case_view_get_case (case_view (f)));
-  g_assert_cmpstr (kt_case_view_get_case (case_view (f))->header.id, ==, last_id);
+  g_assert_nonnull (kt_case_view_get_case (kt_app_fixture_case_view (f)));
+  g_assert_cmpstr (kt_case_view_get_case (kt_app_fixture_case_view (f))->header.id, ==, last_id);
 }
 
 /* The window opens as large as it was left. */
@@ -625,11 +539,11 @@ test_window_opens_as_large_as_it_was_left (Fixture       *f,
   gtk_window_get_default_size (GTK_WINDOW (f->window), &width, &height);
   g_assert_cmpint (width, <, 1000);
   g_assert_cmpint (height, <, 700);
-  fixture_quit (f);
+  kt_app_fixture_quit (f);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, width);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, height);
 
-  fixture_start (f);
+  kt_app_fixture_start (f);
   gtk_window_get_default_size (GTK_WINDOW (f->window), &reopened_width, &reopened_height);
   g_assert_cmpint (reopened_width, ==, width);
   g_assert_cmpint (reopened_height, ==, height);
@@ -657,59 +571,52 @@ test_screenshots (Fixture       *f,
   example_case (f, "J. Pietersen", 38, FALSE);
   example_case (f, "Familie El Amrani", 10, FALSE);
   example_case (f, "Familie Jansen", 30, FALSE);
-  type_into (kt_intake_page_get_own_strength_field (intake (f)),
+  type_into (kt_intake_page_get_own_strength_field (kt_app_fixture_intake (f)),
              "Oma past twee middagen per week op de kinderen. De buurvrouw helpt met de post.");
-  type_into (kt_intake_page_get_question_field (intake (f)),
+  type_into (kt_intake_page_get_question_field (kt_app_fixture_intake (f)),
              "Sinds mijn man zijn werk kwijt is komen we niet meer rond. Er liggen brieven die ik niet durf open te maken.");
   add_member (f, 0, "Sanne Jansen", "1986", "zelf");
   add_member (f, 1, "Daan Jansen", "2015", "kind");
-  activate (f->window, "win.show-list", NULL);
+  kt_app_test_activate (f->window, "win.show-list", NULL);
   screenshot_sizes (f, "case-list");
-  activate (f->window, "win.show-page", g_variant_new_string ("intake"));
+  kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("intake"));
   screenshot_sizes (f, "intake");
 
-  activate (intake (f), "intake.start-conversation", NULL);
-  conversation = kt_case_view_get_conversation (case_view (f));
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  conversation = kt_case_view_get_conversation (kt_app_fixture_case_view (f));
   discuss (f, "werk", "Daan gaat graag naar school");
   show_domain (f, "justitie");
-  activate (conversation_page (f), "conversation.skip", NULL);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.skip", NULL);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (
-                           kt_conversation_page_get_dialog (conversation_page (f), NULL))),
+                           kt_conversation_page_get_dialog (kt_app_fixture_conversation (f), NULL))),
                          "Niet aan de orde");
-  answer_dialog (kt_conversation_page_get_dialog (conversation_page (f), NULL), "skip");
+  answer_dialog (kt_conversation_page_get_dialog (kt_app_fixture_conversation (f), NULL), "skip");
   show_domain (f, "relaties");
-  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "We praten veel met elkaar");
-  gtk_switch_set_active (kt_domain_page_get_safety_switch (domain_page (f)), TRUE);
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), "We praten veel met elkaar");
+  gtk_switch_set_active (kt_domain_page_get_safety_switch (kt_app_fixture_domain (f)), TRUE);
   show_domain (f, "geldzaken");
-  type_into (kt_domain_page_get_text_field (domain_page (f), FALSE), "De huur is altijd op tijd betaald.");
-  type_into (kt_domain_page_get_text_field (domain_page (f), TRUE),
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), "De huur is altijd op tijd betaald.");
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), TRUE),
              "Twee maanden achterstand bij de energie. Brieven blijven liggen.");
-  gtk_toggle_button_set_active (kt_domain_page_get_level_button (domain_page (f), 2), TRUE);
-  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (domain_page (f), 0), TRUE);
-  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (domain_page (f), 1), TRUE);
+  gtk_toggle_button_set_active (kt_domain_page_get_level_button (kt_app_fixture_domain (f), 2), TRUE);
+  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (kt_app_fixture_domain (f), 0), TRUE);
+  gtk_toggle_button_set_active (kt_domain_page_get_helper_button (kt_app_fixture_domain (f), 1), TRUE);
   show_domain (f, "geldzaken");
   kt_app_test_iterate (50);
   screenshot_sizes (f, "domain");
   g_assert_false (conversation->complete);
 
-  activate (conversation_page (f), "conversation.complete", NULL);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.complete", NULL);
   screenshot_sizes (f, "coverage");
 }
 
 int
 main (int argc, char *argv[])
 {
-  const char *localedir = g_getenv ("KT_LOCALEDIR");
-
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (kt_core_init ());
-  setlocale (LC_ALL, "");
-  if (localedir != NULL)
-    bindtextdomain (GETTEXT_PACKAGE, localedir);
-  textdomain (GETTEXT_PACKAGE);
+  kt_app_test_init_for_app (&argc, &argv);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, kt_app_fixture_set_up, func, kt_app_fixture_tear_down)
   ADD ("/app/window/conversation-survives-a-restart", test_conversation_survives_a_restart);
   ADD ("/app/window/concern-suggests-related-domains", test_concern_suggests_related_domains);
   ADD ("/app/window/deadlines-follow-the-request-date-and-settings",
