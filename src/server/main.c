@@ -86,6 +86,20 @@ print_data (const char *format,
   fputs (line, stdout);
 }
 
+/* @text followed by spaces up to @width characters (not bytes: printf's
+ * %-20s would count an "ï" twice) (transfer full). */
+static char *
+pad_to_width (const char *text,
+              glong       width)
+{
+  glong length = g_utf8_strlen (text, -1);
+  GString *padded = g_string_new (text);
+
+  for (glong i = length; i < width; i++)
+    g_string_append_c (padded, ' ');
+  return g_string_free (padded, FALSE);
+}
+
 static int
 fail (const GError *error)
 {
@@ -280,8 +294,11 @@ cmd_user_list (const Options *o)
     {
       KtAccount *account = g_ptr_array_index (accounts, i);
 
-      print_data ("%-20s %-11s %-16s %s%s\n", account->username, kt_role_to_string (account->role),
-               account->team, account->display_name, account->disabled ? _(" (disabled)") : "");
+      g_autofree char *username = pad_to_width (account->username, 20);
+      g_autofree char *team = pad_to_width (account->team, 16);
+
+      print_data ("%s %-11s %s %s%s\n", username, kt_role_to_string (account->role),
+                  team, account->display_name, account->disabled ? _(" (disabled)") : "");
     }
   return 0;
 }
