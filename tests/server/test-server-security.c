@@ -108,7 +108,11 @@ test_slow_headers (void)
   g_print ("# %u normal requests answered beside %d slow clients, slowest in %" G_GINT64_FORMAT
            " ms; %u slow connections cut off after %.1f s\n", answers, N_SLOW, worst / 1000,
            n_cut, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-  g_assert_cmpint (worst, <, G_USEC_PER_SEC);
+  /* Starved, the first normal request would wait for the slow ones to be
+   * cut off (request-timeout, 2 s after they connected) or for ever;
+   * answered, it takes milliseconds, once a second on a loaded machine
+   * under ASan. */
+  g_assert_cmpint (worst, <, 3 * G_USEC_PER_SEC / 2);
   g_assert_cmpuint (n_cut, ==, N_SLOW);
   for (guint i = 0; i < N_SLOW; i++)
     g_object_unref (slow[i]);
