@@ -23,18 +23,9 @@ struct _KtCaseRow
 
   KtCaseItem *item;
   gulong      notify_id;
-  gboolean    resident_watching;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseRow, kt_case_row, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_RESIDENT_WATCHING,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 kt_case_row_refresh (KtCaseRow *self)
@@ -58,22 +49,7 @@ kt_case_row_refresh (KtCaseRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->deadline_label), "deadline-overdue");
-  gtk_widget_set_visible (self->safety_image,
-                          kt_case_item_get_safety (self->item) && !self->resident_watching);
-}
-
-void
-kt_case_row_set_resident_watching (KtCaseRow *self,
-                                   gboolean   watching)
-{
-  g_return_if_fail (KT_IS_CASE_ROW (self));
-
-  watching = !!watching;
-  if (self->resident_watching == watching)
-    return;
-  self->resident_watching = watching;
-  kt_case_row_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_WATCHING]);
+  gtk_widget_set_visible (self->safety_image, kt_case_item_get_safety (self->item));
 }
 
 void
@@ -105,52 +81,12 @@ kt_case_row_dispose (GObject *object)
 }
 
 static void
-kt_case_row_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_RESIDENT_WATCHING:
-      g_value_set_boolean (value, KT_CASE_ROW (object)->resident_watching);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kt_case_row_set_property (GObject      *object,
-                          guint         prop_id,
-                          const GValue *value,
-                          GParamSpec   *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_RESIDENT_WATCHING:
-      kt_case_row_set_resident_watching (KT_CASE_ROW (object), g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kt_case_row_class_init (KtCaseRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_case_row_dispose;
-  object_class->get_property = kt_case_row_get_property;
-  object_class->set_property = kt_case_row_set_property;
-
-  /* Hides the safety mark while the resident watches. */
-  properties[PROP_RESIDENT_WATCHING] =
-    g_param_spec_boolean ("resident-watching", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-case-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KtCaseRow, box);

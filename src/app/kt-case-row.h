@@ -17,8 +17,5 @@ GtkWidget *kt_case_row_new      (void);
 /* Shows @item, following its changes; NULL clears the row. */
 void       kt_case_row_set_item (KtCaseRow  *self,
                                  KtCaseItem *item);
-/* Hides the safety mark while the resident watches (meekijkstand). */
-void       kt_case_row_set_resident_watching (KtCaseRow *self,
-                                              gboolean   watching);
 
 G_END_DECLS

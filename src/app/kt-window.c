@@ -345,7 +345,7 @@ ensure_case_view (KtWindow *self)
                            G_CONNECT_SWAPPED);
   kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
   /* The window's win.resident-watching (its shortcut) and the case list's
-   * safety marks follow the case view's mode. */
+   * place on screen follow the case view's mode. */
   g_object_bind_property (self->case_view, "resident-watching", self, "resident-watching",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   if (self->sync != NULL)
@@ -457,14 +457,9 @@ on_search_activate (KtWindow *self)
 
 static void
 setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           KtWindow                 *self)
+           GtkListItem              *list_item)
 {
-  GtkWidget *row = kt_case_row_new ();
-
-  /* While the resident watches, no household shows a safety mark. */
-  g_object_bind_property (self, "resident-watching", row, "resident-watching", G_BINDING_SYNC_CREATE);
-  gtk_list_item_set_child (list_item, row);
+  gtk_list_item_set_child (list_item, kt_case_row_new ());
 }
 
 static void
@@ -1147,7 +1142,7 @@ kt_window_init (KtWindow *self)
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_sidebar), self);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->case_list, factory);
