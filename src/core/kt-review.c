@@ -19,19 +19,6 @@ static const char * const decision_names[KT_N_REVIEW_DECISIONS] = {
   [KT_REVIEW_DECISION_RETURN] = "return",
 };
 
-static gboolean
-text_is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 const char *
 kt_review_decision_to_string (KtReviewDecision decision)
 {
@@ -91,7 +78,7 @@ kt_review_set_comment (KtReview   *self,
   g_return_if_fail (self != NULL);
 
   g_clear_pointer (&self->comment, g_free);
-  if (!text_is_blank (text))
+  if (!kt_text_is_blank (text))
     self->comment = g_strstrip (g_strdup (text));
 }
 
@@ -113,7 +100,7 @@ kt_review_set_goal_comment (KtReview   *self,
           break;
         }
     }
-  if (!text_is_blank (text))
+  if (!kt_text_is_blank (text))
     {
       KtGoalComment *comment = g_new0 (KtGoalComment, 1);
 
@@ -128,13 +115,13 @@ kt_review_has_comment (const KtReview *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (!text_is_blank (self->comment))
+  if (!kt_text_is_blank (self->comment))
     return TRUE;
   for (guint i = 0; i < self->goal_comments->len; i++)
     {
       KtGoalComment *comment = g_ptr_array_index (self->goal_comments, i);
 
-      if (!text_is_blank (comment->text))
+      if (!kt_text_is_blank (comment->text))
         return TRUE;
     }
   return FALSE;

@@ -22,19 +22,6 @@ struct _KtTeamOverview
 
 G_DEFINE_FINAL_TYPE (KtTeamOverview, kt_team_overview, G_TYPE_OBJECT)
 
-static gboolean
-text_is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 caseload_free (KtCaseload *caseload)
 {
@@ -67,7 +54,7 @@ kt_domain_entry_has_concern (const KtDomainEntry *entry)
 
   if (entry->state != KT_DOMAIN_DISCUSSED)
     return FALSE;
-  return !text_is_blank (entry->concern)
+  return !kt_text_is_blank (entry->concern)
          || entry->safety_flag
          || (entry->level >= KT_LEVEL_MIN && entry->level <= 2);
 }

@@ -1111,26 +1111,16 @@ handle_put_record (KtRequest *req)
   g_thread_pool_push (req->server->push_pool, push, NULL);
 }
 
-/* Stores @record (already at its new revision) over @base_rev with an audit
- * entry, and answers. */
+/* Answers a change the server made itself (an assignment, a review) to
+ * @record, as the backend stored it or refused it. */
 static void
-store_server_change (KtRequest      *req,
-                     KtServerRecord *record,
-                     gint64          base_rev,
-                     const char     *action,
-                     const char     *detail)
+answer_server_change (KtRequest      *req,
+                      KtServerRecord *record,
+                      KtPutResult     result,
+                      GError         *error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(KtServerRecord) current = NULL;
-  KtPutResult result;
 
-  /* an assignment also resends the case's documents to the new coach */
-  if (g_str_equal (action, "assign"))
-    result = kt_backend_assign_case (req->server->backend, record, base_rev,
-                                     req->account->username, detail, &error);
-  else
-    result = kt_backend_put_record (req->server->backend, record, base_rev,
-                                    req->account->username, action, detail, &error);
   switch (result)
     {
     case KT_PUT_CREATED:
@@ -1156,6 +1146,7 @@ handle_assign (KtRequest *req)
   g_autofree char *body = NULL;
   JsonObject *object;
   const char *coach_name;
+  KtPutResult result;
   gint64 base, now = now_seconds ();
 
   kase = load_path_record (req, KT_KIND_CASE, NULL);
@@ -1187,7 +1178,10 @@ handle_assign (KtRequest *req)
   kase->rev = base + 1;
   kase->updated = now;
   detail = g_strdup_printf ("coach=%s", coach_name);
-  store_server_change (req, kase, base, "assign", detail);
+  /* an assignment also resends the case's documents to the new coach */
+  result = kt_backend_assign_case (req->server->backend, kase, base, req->account->username,
+                                   detail, &error);
+  answer_server_change (req, kase, result, error);
 }
 
 static void
@@ -1318,17 +1312,6 @@ read_review_notes (KtRequest  *req,
   return g_steal_pointer (&notes);
 }
 
-static gboolean
-text_is_blank (const char *text)
-{
-  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Whether @notes (element-type KtReviewNote) say anything: a return must
  * tell the coach why, on the whole plan or on a goal, as the app asks. */
 static gboolean
@@ -1338,7 +1321,7 @@ notes_have_text (GPtrArray *notes)
     {
       const KtReviewNote *note = g_ptr_array_index (notes, i);
 
-      if (!text_is_blank (note->text))
+      if (!kt_text_is_blank (note->text))
         return TRUE;
     }
   return FALSE;
@@ -1357,6 +1340,7 @@ handle_review (KtRequest *req)
   JsonObject *object;
   const char *decision;
   gboolean approve;
+  KtPutResult result;
   gint64 rev, now = now_seconds ();
 
   plan = load_path_record (req, KT_KIND_PLAN, NULL);
@@ -1399,7 +1383,9 @@ handle_review (KtRequest *req)
   plan->rev = rev + 1;
   plan->updated = now;
   detail = g_strdup_printf ("decision=%s", decision);
-  store_server_change (req, plan, rev, "review", detail);
+  result = kt_backend_put_record (req->server->backend, plan, rev, req->account->username,
+                                  "review", detail, &error);
+  answer_server_change (req, plan, result, error);
 }
 
 /* Routing */
