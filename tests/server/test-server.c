@@ -1133,31 +1133,21 @@ test_changes_paginate_with_a_cursor (Fixture       *f,
 
 /* Tests: bad input */
 
-/* @json with the member @name set to the JSON @value (transfer full). */
+/* @json with the member @name set to the JSON @value, in the document or,
+ * with @array, in the first object of that array member (transfer full). */
 static char *
-patch_document (const char *json,
-                const char *name,
-                const char *value)
+patch_member (const char *json,
+              const char *array,
+              const char *name,
+              const char *value)
 {
   g_autoptr(JsonNode) doc = json_from_string (json, NULL);
   g_autoptr(JsonNode) node = json_from_string (value, NULL);
+  JsonObject *object = json_node_get_object (doc);
 
-  json_object_set_member (json_node_get_object (doc), name, g_steal_pointer (&node));
-  return json_to_string (doc, FALSE);
-}
-
-/* @json with the member @name of its first goal set to the JSON @value
- * (transfer full). */
-static char *
-patch_first_goal (const char *json,
-                  const char *name,
-                  const char *value)
-{
-  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
-  g_autoptr(JsonNode) node = json_from_string (value, NULL);
-  JsonArray *goals = json_object_get_array_member (json_node_get_object (doc), "goals");
-
-  json_object_set_member (json_array_get_object_element (goals, 0), name, g_steal_pointer (&node));
+  if (array != NULL)
+    object = json_array_get_object_element (json_object_get_array_member (object, array), 0);
+  json_object_set_member (object, name, g_steal_pointer (&node));
   return json_to_string (doc, FALSE);
 }
 
@@ -1168,14 +1158,14 @@ test_bad_input (Fixture       *f,
   g_autofree char *body = kt_test_server_case_json (NULL, 1, SECRET, NULL);
   g_autofree char *id = kt_test_server_json_id (body);
   g_autofree char *path = g_strconcat ("/records/", id, NULL);
-  g_autofree char *rev_true = patch_document (body, "rev", "true");
-  g_autofree char *old_schema = patch_document (body, "schema", "\"keukentafel/0\"");
-  g_autofree char *bad_year = patch_document (body, "members", "[{\"id\":\"" GOAL_ID "\",\"birth_year\":\"1980\"}]");
+  g_autofree char *rev_true = patch_member (body, NULL, "rev", "true");
+  g_autofree char *old_schema = patch_member (body, NULL, "schema", "\"keukentafel/0\"");
+  g_autofree char *bad_year = patch_member (body, NULL, "members", "[{\"id\":\"" GOAL_ID "\",\"birth_year\":\"1980\"}]");
   /* a plan on a case that does not exist: the body is refused before that is looked at */
   g_autofree char *plan = kt_test_server_plan_json (id, id, 1, "draft", SECRET);
-  g_autofree char *plan_title_number = patch_first_goal (plan, "title", "7");
-  g_autofree char *plan_note_number = patch_first_goal (plan, "progress_notes", "[\"goed\",3]");
-  g_autofree char *not_utf8 = patch_document (body, "household", "\"Familie \\u00ff\"");
+  g_autofree char *plan_title_number = patch_member (plan, "goals", "title", "7");
+  g_autofree char *plan_note_number = patch_member (plan, "goals", "progress_notes", "[\"goed\",3]");
+  g_autofree char *not_utf8 = patch_member (body, NULL, "household", "\"Familie \\u00ff\"");
   const char *token = g_hash_table_lookup (f->tokens, "ida");
   struct {
     const char *record;
