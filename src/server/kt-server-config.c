@@ -23,6 +23,7 @@ kt_server_config_new (void)
 
   self->listen_address = g_strdup ("127.0.0.1");
   self->port = 8765;
+  self->listen_backlog = 128;
   self->database_uri = g_strdup (DEFAULT_DATABASE);
   self->token_lifetime = 12 * 60 * 60;
   /* a document plus room for the envelope around it */
@@ -90,6 +91,7 @@ kt_server_config_load_file (KtServerConfig *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *listen = NULL;
   guint64 token_lifetime = self->token_lifetime;
+  guint64 backlog = self->listen_backlog;
   guint64 max_body = self->max_body;
   guint64 timeout = self->request_timeout;
   guint64 per_account = self->login_attempts_account;
@@ -124,6 +126,7 @@ kt_server_config_load_file (KtServerConfig *self,
       self->durable_commits = durable;
     }
   if (!read_uint (file, "server", "token-lifetime", G_MAXINT32, &token_lifetime, error) ||
+      !read_uint (file, "server", "listen-backlog", 65535, &backlog, error) ||
       !read_uint (file, "server", "request-timeout", 3600, &timeout, error) ||
       !read_uint (file, "limits", "max-body", 64 * 1024 * 1024, &max_body, error) ||
       !read_uint (file, "limits", "login-attempts-per-account", G_MAXINT32, &per_account, error) ||
@@ -132,6 +135,7 @@ kt_server_config_load_file (KtServerConfig *self,
     return FALSE;
 
   self->token_lifetime = token_lifetime;
+  self->listen_backlog = MAX (backlog, 1);
   self->max_body = max_body;
   self->request_timeout = timeout;
   self->login_attempts_account = per_account;

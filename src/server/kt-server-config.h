@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   char   *listen_address;          /* an IP address or "localhost" */
   guint16 port;                    /* 0: any free port */
+  guint   listen_backlog;          /* connections that may wait to be accepted */
   char   *tls_cert;                /* PEM files; both or neither */
   char   *tls_key;
   char   *database_uri;            /* sqlite:///path or postgresql://… */

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <sodium.h>
 
 #include "kt-rate-limiter.h"
@@ -1631,6 +1632,29 @@ kt_server_new (const KtServerConfig *config,
   return self;
 }
 
+/* A listening socket with room for @backlog connections that wait to be
+ * accepted.  soup_server_listen () in libsoup 3.2.3 listens with GSocket's
+ * default backlog of 10: in a burst of sign-ins the kernel dropped the
+ * rest, and clients saw resets and retries (transfer full). */
+static GSocket *
+listen_socket (GSocketAddress *address,
+               guint           backlog,
+               GError        **error)
+{
+  GSocketFamily family = g_socket_address_get_family (address);
+  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+
+  if (socket == NULL)
+    return NULL;
+  /* as libsoup does: an IPv6 address listens for IPv6 only */
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  g_socket_set_listen_backlog (socket, backlog);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
 gboolean
 kt_server_listen (KtServer  *self,
                   GError   **error)
@@ -1638,6 +1662,7 @@ kt_server_listen (KtServer  *self,
   const KtServerConfig *config = self->config;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) inet = NULL;
   g_autofree char *host = NULL;
   gboolean tls = config->tls_cert != NULL && *config->tls_cert != '\0';
@@ -1680,7 +1705,8 @@ kt_server_listen (KtServer  *self,
       return FALSE;
     }
   address = g_inet_socket_address_new (inet, config->port);
-  if (!soup_server_listen (self->soup, address, options, error))
+  socket = listen_socket (address, config->listen_backlog, error);
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);
