@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <sodium.h>
 
+#include "kt-connection-guard.h"
 #include "kt-rate-limiter.h"
 #include "kt-server-document.h"
 #include "kt-server-error.h"
@@ -35,6 +36,7 @@ struct _KtServer
   const KtServerConfig *config;
   KtBackend            *backend;
   SoupServer           *soup;
+  KtConnectionGuard    *guard;         /* closed and idle keep-alive connections */
   KtRateLimiter        *account_limiter;
   KtRateLimiter        *address_limiter;
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
@@ -1595,6 +1597,7 @@ kt_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->guard);
   g_clear_object (&self->backend);
   g_clear_object (&self->account_limiter);
   g_clear_object (&self->address_limiter);
@@ -1690,6 +1693,7 @@ kt_server_listen (KtServer  *self,
     }
 
   soup_server_add_early_handler (self->soup, API_PREFIX, early_callback, self, NULL);
+  self->guard = kt_connection_guard_new (self->soup, config->request_timeout, tls);
   soup_server_add_handler (self->soup, API_PREFIX, api_callback, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_callback, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);

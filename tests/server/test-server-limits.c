@@ -1,22 +1,59 @@
 /* test-server-limits.c: what hostile and careless clients can cost the server
  *
+ * - closed-keep-alive-connections-are-let-go: under `ulimit -n 256`, 2,000
+ *   keep-alive connections (100,000 with --long) each answer one request
+ *   and are closed by their client; the server keeps answering and the
+ *   entries in /proc/PID/fd stay bounded (libsoup 3.2.3 kept every one in
+ *   CLOSE-WAIT).
+ * - silent-keep-alive-connections-are-closed: a connection that stays silent
+ *   after its answer is closed after the request timeout.
  * - a-burst-of-connections-waits-to-be-accepted: 100 connections made at
  *   once while the server is stopped all wait in the listen backlog (128;
  *   libsoup's default was 10) and are answered, none reset.
  *
+ * The long version runs in the `long` suite, which `meson test` leaves out:
+ *   meson test -C build --suite long --print-errorlogs
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "test-server-limits"
+#define _GNU_SOURCE   /* prlimit */
 
 #include "config.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include "kt-test-server.h"
 #include "kt-test-util.h"
 
+static gboolean long_run;
+
 /* Helpers */
+
+static guint
+count_fds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+limit_fds (GPid  pid,
+           guint limit)
+{
+  struct rlimit rl = { limit, limit };
+
+  g_assert_cmpint (prlimit (pid, RLIMIT_NOFILE, &rl, NULL), ==, 0);
+}
 
 static GSocketAddress *
 server_address (KtTestServer *server)
@@ -26,6 +63,19 @@ server_address (KtTestServer *server)
 
   g_assert_nonnull (uri);
   return g_inet_socket_address_new (loopback, g_uri_get_port (uri));
+}
+
+static GSocket *
+connect_blocking (GSocketAddress *address)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 10);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+  return socket;
 }
 
 static void
@@ -78,6 +128,95 @@ read_answer (GSocket *socket)
 }
 
 #define HEALTH "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+static guint
+health_on (GSocket *socket)
+{
+  send_all (socket, HEALTH, strlen (HEALTH));
+  return read_answer (socket);
+}
+
+/* Waits (up to 5 s) until the server holds at most @bound descriptors;
+ * returns how many it holds. */
+static guint
+settle_fds (GPid  pid,
+            guint bound)
+{
+  guint n = count_fds (pid);
+
+  for (guint i = 0; i < 500 && n > bound; i++)
+    {
+      g_usleep (10 * 1000);
+      n = count_fds (pid);
+    }
+  return n;
+}
+
+/* Connections */
+
+#define BATCH 100
+
+static void
+test_closed_keep_alive_connections_are_let_go (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, NULL);
+  g_autoptr(GSocketAddress) address = server_address (server);
+  GPid pid = kt_test_server_get_pid (server);
+  guint n_connections = long_run ? 100000 : 2000;
+  guint before, after, most = 0;
+  gint64 start = g_get_monotonic_time ();
+
+  limit_fds (pid, 256);
+  before = count_fds (pid);
+  for (guint done = 0; done < n_connections; done += BATCH)
+    {
+      GSocket *sockets[BATCH];
+
+      /* a hundred at a time, each answered on a keep-alive connection and
+       * then closed by the client */
+      for (guint i = 0; i < BATCH; i++)
+        sockets[i] = connect_blocking (address);
+      for (guint i = 0; i < BATCH; i++)
+        g_assert_cmpuint (health_on (sockets[i]), ==, 200);
+      most = MAX (most, count_fds (pid));
+      for (guint i = 0; i < BATCH; i++)
+        g_object_unref (sockets[i]);
+    }
+  after = settle_fds (pid, before + 4);
+
+  {
+    g_autoptr(GSocket) last = connect_blocking (address);
+
+    g_assert_cmpuint (health_on (last), ==, 200);
+  }
+  g_print ("# %u keep-alive connections closed by their clients in %.1f s: "
+           "%u descriptors before, at most %u while %u were open, %u after\n",
+           n_connections, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
+           before, most, BATCH, after);
+  /* each closed connection left a descriptor behind: after 2,000 the
+   * server could not accept any more */
+  g_assert_cmpuint (after, <=, before + 4);
+  g_assert_cmpuint (most, <=, before + 2 * BATCH);
+}
+
+static void
+test_silent_keep_alive_connections_are_closed (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, NULL, "[server]\nrequest-timeout=1\n");
+  g_autoptr(GSocketAddress) address = server_address (server);
+  g_autoptr(GSocket) socket = connect_blocking (address);
+  GPid pid = kt_test_server_get_pid (server);
+  guint open;
+  char byte;
+
+  g_assert_cmpuint (health_on (socket), ==, 200);
+  open = count_fds (pid);
+  /* the server closes it: the client reads the end of the stream, and the
+   * server's descriptor is gone */
+  g_socket_set_timeout (socket, 5);
+  g_assert_cmpint (g_socket_receive (socket, &byte, 1, NULL, NULL), ==, 0);
+  g_assert_cmpuint (settle_fds (pid, open - 1), ==, open - 1);
+}
 
 /* The listen backlog */
 
@@ -140,8 +279,21 @@ int
 main (int   argc,
       char *argv[])
 {
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--long"))
+      long_run = TRUE;
   g_test_init (&argc, &argv, NULL);
 
+  if (long_run)
+    {
+      g_test_add_func ("/server/limits/closed-keep-alive-connections-are-let-go-100000",
+                       test_closed_keep_alive_connections_are_let_go);
+      return g_test_run ();
+    }
+  g_test_add_func ("/server/limits/closed-keep-alive-connections-are-let-go",
+                   test_closed_keep_alive_connections_are_let_go);
+  g_test_add_func ("/server/limits/silent-keep-alive-connections-are-closed",
+                   test_silent_keep_alive_connections_are_closed);
   g_test_add_func ("/server/limits/a-burst-of-connections-waits-to-be-accepted",
                    test_a_burst_of_connections_waits_to_be_accepted);
   return g_test_run ();
