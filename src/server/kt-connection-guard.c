@@ -1,5 +1,7 @@
 /* kt-connection-guard.c
  *
+ * Two things libsoup 3.2.3 (Debian 12) does not bound, made bounded here.
+ *
  * Closed keep-alive connections.  After an answer on a keep-alive
  * connection, libsoup 3.2.3 waits for the next request with a message that
  * has no completion callback; when the client closes the connection
@@ -18,6 +20,14 @@
  * consumes it.  So over TLS every answer closes its connection (a reverse
  * proxy in front of a loopback server keeps connections open instead).
  *
+ * Bodies.  libsoup reads a whole request body into memory before any
+ * handler runs, even after an early handler has answered 413.  So a body
+ * whose Content-Length passes the limit is refused when its headers
+ * arrive, and a chunked body as soon as it passes the limit: the
+ * connection is taken from libsoup, answered 413 and closed after a short
+ * linger that throws away what the client still sends (so that it can
+ * read the answer instead of a reset).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-server"
@@ -27,12 +37,20 @@
 #include "kt-connection-guard.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <sys/socket.h>
+
+#include "kt-server-record.h"
+
+/* How long, and how much, a refused client may go on sending. */
+#define LINGER_SECONDS 2
+#define LINGER_BYTES   (8 * 1024 * 1024)
 
 struct _KtConnectionGuard
 {
   GObject     parent_instance;
 
+  gsize       max_body;
   guint       idle_timeout;
   gboolean    tls;
   GHashTable *idle;   /* GSocket → IdleConnection, between two requests */
@@ -156,6 +174,164 @@ request_finished (SoupServer        *soup,
   g_hash_table_replace (self->idle, socket, idle);
 }
 
+/* Bodies */
+
+typedef struct {
+  GIOStream    *stream;
+  GCancellable *cancellable;
+  GBytes       *answer;
+  guint         deadline_id;
+  gsize         discarded;
+  guint8        buffer[16 * 1024];
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->deadline_id, g_source_remove);
+  g_object_unref (refusal->stream);
+  g_object_unref (refusal->cancellable);
+  g_bytes_unref (refusal->answer);
+  g_free (refusal);
+}
+
+static void
+refusal_closed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  refusal_free (user_data);
+}
+
+static void
+refusal_close (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->deadline_id, g_source_remove);
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, refusal_closed, refusal);
+}
+
+static gboolean
+refusal_deadline (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  refusal->deadline_id = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_discarded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  gssize got = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (got <= 0 || refusal->discarded + got > LINGER_BYTES)
+    return refusal_close (refusal);
+  refusal->discarded += got;
+  g_input_stream_read_async (G_INPUT_STREAM (source), refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_LOW, refusal->cancellable, refusal_discarded, refusal);
+}
+
+static void
+refusal_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  /* set by libsoup on every stolen stream */
+  GSocket *socket = g_object_get_data (G_OBJECT (refusal->stream), "GSocket");
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    return refusal_close (refusal);
+  /* the answer is complete: the client sees its end even while it sends */
+  if (socket != NULL)
+    g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
+                             sizeof refusal->buffer, G_PRIORITY_LOW, refusal->cancellable,
+                             refusal_discarded, refusal);
+}
+
+/* The whole 413 answer, written by hand: libsoup no longer has the
+ * connection (transfer full). */
+static GBytes *
+too_large_answer (void)
+{
+  GString *body = g_string_new ("{\"error\":{\"code\":\"too_large\",\"message\":");
+  GString *answer = g_string_new (NULL);
+
+  kt_json_append_string (body, _("The request is larger than the server accepts."));
+  g_string_append (body, "}}");
+  g_string_printf (answer,
+                   "HTTP/1.1 413 %s\r\n"
+                   "Server: keukentafel-server\r\n"
+                   "Content-Type: application/json\r\n"
+                   "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                   "Connection: close\r\n"
+                   "\r\n%s",
+                   soup_status_get_phrase (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE), body->len, body->str);
+  g_string_free (body, TRUE);
+  return g_string_free_to_bytes (answer);
+}
+
+/* Answers 413 and closes the connection without reading the rest of the
+ * body. */
+static void
+refuse_too_large (SoupServerMessage *msg)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  Refusal *refusal;
+
+  if (stream == NULL)
+    return;
+  refusal = g_new0 (Refusal, 1);
+  refusal->stream = g_steal_pointer (&stream);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->answer = too_large_answer ();
+  refusal->deadline_id = g_timeout_add_seconds (LINGER_SECONDS, refusal_deadline, refusal);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->answer, NULL),
+                                   g_bytes_get_size (refusal->answer),
+                                   G_PRIORITY_DEFAULT, refusal->cancellable, refusal_written, refusal);
+}
+
+static void
+got_chunk (SoupServerMessage *msg,
+           GBytes            *chunk,
+           KtConnectionGuard *self)
+{
+  /* the chunks so far, including this one; at most one block past the limit */
+  if ((gsize) soup_server_message_get_request_body (msg)->length > self->max_body)
+    refuse_too_large (msg);
+}
+
+static void
+got_headers (SoupServerMessage *msg,
+             KtConnectionGuard *self)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if (soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+        refuse_too_large (msg);
+      break;
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_EOF:
+      g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk), self, 0);
+      break;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_NONE:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      break;
+    }
+}
+
 static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -167,6 +343,7 @@ request_started (SoupServer        *soup,
     g_hash_table_remove (self->idle, socket);
   if (self->tls)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers), self, 0);
 }
 
 /* The object */
@@ -195,11 +372,13 @@ kt_connection_guard_init (KtConnectionGuard *self)
 
 KtConnectionGuard *
 kt_connection_guard_new (SoupServer *soup,
+                         gsize       max_body,
                          guint       idle_timeout,
                          gboolean    tls)
 {
   KtConnectionGuard *self = g_object_new (KT_TYPE_CONNECTION_GUARD, NULL);
 
+  self->max_body = max_body;
   self->idle_timeout = MAX (idle_timeout, 1);
   self->tls = tls;
   g_signal_connect_object (soup, "request-started", G_CALLBACK (request_started), self, 0);

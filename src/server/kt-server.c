@@ -36,7 +36,7 @@ struct _KtServer
   const KtServerConfig *config;
   KtBackend            *backend;
   SoupServer           *soup;
-  KtConnectionGuard    *guard;         /* closed and idle keep-alive connections */
+  KtConnectionGuard    *guard;         /* closed and idle connections, body limits */
   KtRateLimiter        *account_limiter;
   KtRateLimiter        *address_limiter;
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
@@ -1505,31 +1505,6 @@ out:
   g_free (req.token);
 }
 
-/* Refuses an oversized body, or one of unknown length, before it is read. */
-static void
-early_callback (SoupServer        *soup,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  KtServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body)
-    respond_too_large (msg);
-  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    {
-      /* a body of unknown length could grow without bound before the limit is checked */
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
-                     _("Send the request with a Content-Length."), NULL);
-    }
-}
-
 #define HEADER_DEADLINE_KEY "kt-header-deadline"
 
 static void
@@ -1692,8 +1667,7 @@ kt_server_listen (KtServer  *self,
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
-  soup_server_add_early_handler (self->soup, API_PREFIX, early_callback, self, NULL);
-  self->guard = kt_connection_guard_new (self->soup, config->request_timeout, tls);
+  self->guard = kt_connection_guard_new (self->soup, config->max_body, config->request_timeout, tls);
   soup_server_add_handler (self->soup, API_PREFIX, api_callback, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_callback, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);

@@ -7,6 +7,10 @@
  *   CLOSE-WAIT).
  * - silent-keep-alive-connections-are-closed: a connection that stays silent
  *   after its answer is closed after the request timeout.
+ * - huge-bodies-are-refused-by-their-length, huge-chunked-bodies-are-cut-off-
+ *   at-the-limit: 20 clients each send a 500 MB body (streamed) to the API
+ *   and to a path outside it; each gets 413 or is cut off long before the
+ *   end, and the server's peak memory (VmHWM) stays under 64 MB.
  * - a-burst-of-connections-waits-to-be-accepted: 100 connections made at
  *   once while the server is stopped all wait in the listen backlog (128;
  *   libsoup's default was 10) and are answered, none reset.
@@ -23,6 +27,7 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -218,6 +223,180 @@ test_silent_keep_alive_connections_are_closed (void)
   g_assert_cmpuint (settle_fds (pid, open - 1), ==, open - 1);
 }
 
+/* Bodies */
+
+#define N_SENDERS 20
+#define HUGE_BODY ((guint64) 500 * 1024 * 1024)
+#define BLOCK     (64 * 1024)
+
+typedef struct {
+  GSocket *socket;
+  GString *answer;
+  guint64  sent;     /* bytes of the body */
+  gsize    offset;   /* into the block being sent */
+  guint    status;   /* of the answer, once whole */
+  gboolean ended;    /* the server closed or reset the connection */
+} Sender;
+
+static guint64
+peak_memory_kb (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "\nVmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nVmHWM:"), NULL, 10);
+}
+
+/* The status of a whole answer in @answer, or 0. */
+static guint
+answer_status (GString *answer)
+{
+  const char *end = strstr (answer->str, "\r\n\r\n");
+  const char *length;
+
+  if (end == NULL || !g_str_has_prefix (answer->str, "HTTP/1.1 "))
+    return 0;
+  length = g_strstr_len (answer->str, end - answer->str, "\r\nContent-Length: ");
+  if (length != NULL &&
+      answer->len < (gsize) (end + 4 - answer->str) + g_ascii_strtoull (length + strlen ("\r\nContent-Length: "), NULL, 10))
+    return 0;
+  return (guint) g_ascii_strtoull (answer->str + strlen ("HTTP/1.1 "), NULL, 10);
+}
+
+/* Twenty clients each start a 500 MB body, half of them to /api/v1/login and
+ * half to a path outside the API, streamed from one 64 KB block; each goes
+ * on until it has an answer or the server ends the connection. */
+static void
+send_huge_bodies (gboolean chunked)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, NULL);
+  g_autoptr(GSocketAddress) address = server_address (server);
+  GPid pid = kt_test_server_get_pid (server);
+  g_autofree char *block = g_malloc0 (BLOCK + 16);
+  Sender senders[N_SENDERS] = { { 0, } };
+  guint64 start_kb = peak_memory_kb (pid), peak_kb, most_sent = 0;
+  guint refused = 0, ended = 0, active = N_SENDERS;
+  gsize block_len = BLOCK;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  if (chunked)
+    {
+      /* one chunk of BLOCK bytes, its size in hex before it */
+      g_autofree char *head = g_strdup_printf ("%x\r\n", BLOCK);
+
+      memmove (block + strlen (head), block, BLOCK);
+      memcpy (block, head, strlen (head));
+      memcpy (block + strlen (head) + BLOCK, "\r\n", 2);
+      block_len = strlen (head) + BLOCK + 2;
+    }
+
+  for (guint i = 0; i < N_SENDERS; i++)
+    {
+      g_autofree char *headers = NULL;
+      g_autofree char *length = g_strdup_printf ("Content-Length: %" G_GUINT64_FORMAT "\r\n", HUGE_BODY);
+
+      headers = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Content-Type: application/json\r\n%s\r\n",
+                                 i % 2 == 0 ? "/api/v1/login" : "/somewhere/else",
+                                 chunked ? "Transfer-Encoding: chunked\r\n" : length);
+      senders[i].socket = connect_blocking (address);
+      senders[i].answer = g_string_new (NULL);
+      send_all (senders[i].socket, headers, strlen (headers));
+      g_socket_set_blocking (senders[i].socket, FALSE);
+    }
+
+  while (active > 0 && g_get_monotonic_time () < deadline)
+    {
+      GPollFD fds[N_SENDERS];
+      guint index[N_SENDERS], n = 0;
+
+      for (guint i = 0; i < N_SENDERS; i++)
+        if (senders[i].status == 0 && !senders[i].ended)
+          {
+            fds[n] = (GPollFD) { g_socket_get_fd (senders[i].socket), G_IO_IN | G_IO_OUT, 0 };
+            index[n++] = i;
+          }
+      active = n;
+      if (g_poll (fds, n, 1000) <= 0)
+        continue;
+      for (guint k = 0; k < n; k++)
+        {
+          Sender *sender = &senders[index[k]];
+
+          if (fds[k].revents & (G_IO_IN | G_IO_HUP | G_IO_ERR))
+            {
+              char buffer[4096];
+              gssize got = g_socket_receive (sender->socket, buffer, sizeof buffer, NULL, NULL);
+
+              if (got > 0)
+                {
+                  g_string_append_len (sender->answer, buffer, got);
+                  sender->status = answer_status (sender->answer);
+                }
+              else
+                sender->ended = TRUE;
+            }
+          else if ((fds[k].revents & G_IO_OUT) && sender->sent < HUGE_BODY)
+            {
+              g_autoptr(GError) error = NULL;
+              gssize sent = g_socket_send (sender->socket, block + sender->offset,
+                                           block_len - sender->offset, NULL, &error);
+
+              if (sent < 0)
+                sender->ended = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+              else
+                {
+                  sender->sent += sent;
+                  sender->offset = (sender->offset + sent) % block_len;
+                }
+            }
+        }
+    }
+
+  peak_kb = peak_memory_kb (pid);
+  for (guint i = 0; i < N_SENDERS; i++)
+    {
+      refused += senders[i].status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      ended += senders[i].status == 0 && senders[i].ended;
+      most_sent = MAX (most_sent, senders[i].sent);
+      g_string_free (senders[i].answer, TRUE);
+      g_object_unref (senders[i].socket);
+    }
+  g_print ("# %u %s bodies of 500 MB: %u answered 413, %u cut off, at most %.1f MB sent by one client; "
+           "server peak memory %.1f MB (%.1f MB before)\n",
+           N_SENDERS, chunked ? "chunked" : "Content-Length", refused, ended,
+           most_sent / (1024.0 * 1024.0), peak_kb / 1024.0, start_kb / 1024.0);
+
+  /* every client stopped long before the end of its body, and most read
+   * the 413 */
+  g_assert_cmpuint (refused + ended, ==, N_SENDERS);
+  g_assert_cmpuint (refused, >=, N_SENDERS / 2);
+  g_assert_cmpuint (most_sent, <, HUGE_BODY / 10);
+  g_assert_cmpuint (peak_kb, <, 64 * 1024);
+
+  {
+    g_autoptr(GSocket) after = connect_blocking (address);
+
+    g_assert_cmpuint (health_on (after), ==, 200);
+  }
+}
+
+static void
+test_huge_bodies_are_refused_by_their_length (void)
+{
+  send_huge_bodies (FALSE);
+}
+
+static void
+test_huge_chunked_bodies_are_cut_off_at_the_limit (void)
+{
+  send_huge_bodies (TRUE);
+}
+
 /* The listen backlog */
 
 #define BURST 100
@@ -294,6 +473,10 @@ main (int   argc,
                    test_closed_keep_alive_connections_are_let_go);
   g_test_add_func ("/server/limits/silent-keep-alive-connections-are-closed",
                    test_silent_keep_alive_connections_are_closed);
+  g_test_add_func ("/server/limits/huge-bodies-are-refused-by-their-length",
+                   test_huge_bodies_are_refused_by_their_length);
+  g_test_add_func ("/server/limits/huge-chunked-bodies-are-cut-off-at-the-limit",
+                   test_huge_chunked_bodies_are_cut_off_at_the_limit);
   g_test_add_func ("/server/limits/a-burst-of-connections-waits-to-be-accepted",
                    test_a_burst_of_connections_waits_to_be_accepted);
   return g_test_run ();
