@@ -11,6 +11,12 @@
  *   at-the-limit: 20 clients each send a 500 MB body (streamed) to the API
  *   and to a path outside it; each gets 413 or is cut off long before the
  *   end, and the server's peak memory (VmHWM) stays under 64 MB.
+ * - parallel-guesses-are-counted-before-the-hash: 200 wrong passwords for
+ *   one account sent at once from one address; at most the limit (5) have
+ *   their hash checked (answered 401), the rest are refused before it (429);
+ *   the real user signs in from another address.  successful-sign-ins-do-
+ *   not-count, forwarded-for-counts-only-from-a-trusted-proxy and the-
+ *   ceiling-per-account-is-a-short-backoff: the rest of the sign-in rules.
  * - a-burst-of-connections-waits-to-be-accepted: 100 connections made at
  *   once while the server is stopped all wait in the listen backlog (128;
  *   libsoup's default was 10) and are answered, none reset.
@@ -397,6 +403,148 @@ test_huge_chunked_bodies_are_cut_off_at_the_limit (void)
   send_huge_bodies (TRUE);
 }
 
+/* Sign-in limits */
+
+#define PASSWORD  "juiste-wachtwoord"
+#define ATTACKER  "198.51.100.7"
+#define RESIDENT  "203.0.113.9"
+#define N_GUESSES 200
+
+static const KtTestUser sign_in_users[] = {
+  { "anna", PASSWORD, "wijkcoach", "noord", NULL },
+  { NULL }
+};
+
+/* Sends a sign-in for anna, from @forwarded_for when not NULL. */
+static void
+send_sign_in (GSocket    *socket,
+              const char *password,
+              const char *forwarded_for)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"anna\",\"password\":\"%s\"}", password);
+  g_autofree char *forwarded = forwarded_for != NULL
+                               ? g_strdup_printf ("X-Forwarded-For: %s\r\n", forwarded_for)
+                               : g_strdup ("");
+  g_autofree char *request = g_strdup_printf ("POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n%s"
+                                              "Content-Type: application/json\r\n"
+                                              "Content-Length: %zu\r\n\r\n%s",
+                                              forwarded, strlen (body), body);
+
+  send_all (socket, request, strlen (request));
+}
+
+static guint
+sign_in (GSocketAddress *address,
+         const char     *password,
+         const char     *forwarded_for)
+{
+  g_autoptr(GSocket) socket = connect_blocking (address);
+
+  send_sign_in (socket, password, forwarded_for);
+  return read_answer (socket);
+}
+
+/* 200 wrong passwords sent at once from one address: every one of them is
+ * on its way before the first hash is done.  Each 401 is a password that
+ * was checked (Argon2id) and found wrong; each 429 was refused before the
+ * check.  The old server counted a failure only after its hash: here 196 of
+ * the 200 had their hash checked. */
+static void
+test_parallel_guesses_are_counted_before_the_hash (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
+                                                              "[server]\ntrusted-proxies=127.0.0.1\n"
+                                                              "[limits]\nlogin-attempts-per-account=5\n");
+  g_autoptr(GSocketAddress) address = server_address (server);
+  GSocket *sockets[N_GUESSES];
+  guint checked = 0, refused = 0;
+
+  for (guint i = 0; i < N_GUESSES; i++)
+    sockets[i] = connect_blocking (address);
+  for (guint i = 0; i < N_GUESSES; i++)
+    send_sign_in (sockets[i], "raden-raden", ATTACKER);
+  for (guint i = 0; i < N_GUESSES; i++)
+    {
+      guint status = read_answer (sockets[i]);
+
+      checked += status == SOUP_STATUS_UNAUTHORIZED;
+      refused += status == 429;
+      g_object_unref (sockets[i]);
+    }
+  g_print ("# %u parallel guesses: %u checked and refused (401), %u refused before the check (429)\n",
+           N_GUESSES, checked, refused);
+  g_assert_cmpuint (checked, <=, 5);
+  g_assert_cmpuint (checked + refused, ==, N_GUESSES);
+
+  /* the guesser stays locked out, even with the right password … */
+  g_assert_cmpuint (sign_in (address, PASSWORD, ATTACKER), ==, 429);
+  /* … and the resident, from another address, signs in */
+  g_assert_cmpuint (sign_in (address, PASSWORD, RESIDENT), ==, SOUP_STATUS_OK);
+}
+
+static void
+test_successful_sign_ins_do_not_count (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
+                                                              "[limits]\nlogin-attempts-per-account=3\n"
+                                                              "login-attempts-per-address=3\n");
+  g_autoptr(GSocketAddress) address = server_address (server);
+
+  /* a whole team behind one address signs in, many times over */
+  for (guint i = 0; i < 20; i++)
+    g_assert_cmpuint (sign_in (address, PASSWORD, NULL), ==, SOUP_STATUS_OK);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (sign_in (address, "raden-raden", NULL), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_assert_cmpuint (sign_in (address, PASSWORD, NULL), ==, 429);
+}
+
+static void
+test_forwarded_for_counts_only_from_a_trusted_proxy (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
+                                                              "[limits]\nlogin-attempts-per-account=3\n");
+  g_autoptr(GSocketAddress) address = server_address (server);
+
+  /* 127.0.0.1 is no trusted proxy here: its X-Forwarded-For is ignored,
+   * or a guesser would name a new address for every guess */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (sign_in (address, "raden-raden", ATTACKER), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_assert_cmpuint (sign_in (address, PASSWORD, RESIDENT), ==, 429);
+}
+
+/* Guesses from many addresses reach the ceiling per account; the answer is
+ * a short Retry-After, after which the resident signs in. */
+static void
+test_the_ceiling_per_account_is_a_short_backoff (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
+                                                              "[server]\ntrusted-proxies=127.0.0.0/8\n"
+                                                              "[limits]\nlogin-attempts-per-account=3\n"
+                                                              "login-account-ceiling=6\nlogin-ceiling-window=2\n");
+  g_autoptr(GSocketAddress) address = server_address (server);
+  const char *guessers[] = { "198.51.100.1", "198.51.100.2" };
+  g_autoptr(GSocket) socket = NULL;
+  g_autofree char *retry_after = NULL;
+  char buffer[1024];
+  gssize got;
+
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpuint (sign_in (address, "raden-raden", guessers[i % 2]), ==, SOUP_STATUS_UNAUTHORIZED);
+
+  socket = connect_blocking (address);
+  send_sign_in (socket, PASSWORD, RESIDENT);
+  got = g_socket_receive (socket, buffer, sizeof buffer - 1, NULL, NULL);
+  g_assert_cmpint (got, >, 0);
+  buffer[got] = '\0';
+  g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 429 "));
+  g_assert_nonnull (strstr (buffer, "\r\nRetry-After: "));
+  retry_after = g_strdup (strstr (buffer, "\r\nRetry-After: ") + strlen ("\r\nRetry-After: "));
+  g_assert_cmpuint (g_ascii_strtoull (retry_after, NULL, 10), <=, 2);
+
+  g_usleep ((g_ascii_strtoull (retry_after, NULL, 10) + 1) * G_USEC_PER_SEC);
+  g_assert_cmpuint (sign_in (address, PASSWORD, RESIDENT), ==, SOUP_STATUS_OK);
+}
+
 /* The listen backlog */
 
 #define BURST 100
@@ -477,6 +625,14 @@ main (int   argc,
                    test_huge_bodies_are_refused_by_their_length);
   g_test_add_func ("/server/limits/huge-chunked-bodies-are-cut-off-at-the-limit",
                    test_huge_chunked_bodies_are_cut_off_at_the_limit);
+  g_test_add_func ("/server/limits/parallel-guesses-are-counted-before-the-hash",
+                   test_parallel_guesses_are_counted_before_the_hash);
+  g_test_add_func ("/server/limits/successful-sign-ins-do-not-count",
+                   test_successful_sign_ins_do_not_count);
+  g_test_add_func ("/server/limits/forwarded-for-counts-only-from-a-trusted-proxy",
+                   test_forwarded_for_counts_only_from_a_trusted_proxy);
+  g_test_add_func ("/server/limits/the-ceiling-per-account-is-a-short-backoff",
+                   test_the_ceiling_per_account_is_a_short_backoff);
   g_test_add_func ("/server/limits/a-burst-of-connections-waits-to-be-accepted",
                    test_a_burst_of_connections_waits_to_be_accepted);
   return g_test_run ();
