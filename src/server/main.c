@@ -507,6 +507,22 @@ dispatch (int     argc,
   return fail_usage (_("Unknown command."));
 }
 
+/* TLS 1.2 at least.  glib-networking 2.74 has no per-connection setting
+ * for the protocol versions: its GnuTLS backend reads G_TLS_GNUTLS_PRIORITY
+ * once, when the first TLS connection is made, for the whole process.  So
+ * it is set here, before anything can make one: what glib-networking uses
+ * by default (GnuTLS's default priorities, NORMAL on Debian 12, with
+ * %COMPAT), or the admin's own string, without SSL 3.0, TLS 1.0 and 1.1. */
+static void
+refuse_old_tls (void)
+{
+  const char *admin = g_getenv ("G_TLS_GNUTLS_PRIORITY");
+  g_autofree char *priority = g_strconcat (admin != NULL && *admin != '\0' ? admin : "NORMAL:%COMPAT",
+                                           ":-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1", NULL);
+
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", priority, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,6 +550,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("COMMAND");
   g_autoptr(GError) error = NULL;
 
+  refuse_old_tls ();
   setlocale (LC_ALL, "");
   textdomain (GETTEXT_PACKAGE);
   if (!kt_core_init ())

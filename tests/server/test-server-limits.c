@@ -20,6 +20,9 @@
  * - a-burst-of-connections-waits-to-be-accepted: 100 connections made at
  *   once while the server is stopped all wait in the listen backlog (128;
  *   libsoup's default was 10) and are answered, none reset.
+ * - tls-below-1.2-is-refused: on a throwaway self-signed certificate,
+ *   `openssl s_client -tls1` and `-tls1_1` fail, `-tls1_2` and `-tls1_3` are
+ *   answered (and the answer closes the connection, see kt-connection-guard.c).
  *
  * The long version runs in the `long` suite, which `meson test` leaves out:
  *   meson test -C build --suite long --print-errorlogs
@@ -602,6 +605,79 @@ test_a_burst_of_connections_waits_to_be_accepted (void)
   g_assert_cmpuint (answered, ==, BURST);
 }
 
+/* TLS versions */
+
+/* Runs openssl s_client against @port with @version ("-tls1_1"), sending
+ * @request (or nothing) and reading until the server closes; its exit
+ * status, and its output in @out (transfer full). */
+static int
+s_client (guint16      port,
+          const char  *version,
+          const char  *request,
+          char       **out)
+{
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", port);
+  /* the client side allows the old versions too (OpenSSL 3's default
+   * security level refuses them itself), so only the server can say no */
+  const char *argv[] = { "timeout", "10", "openssl", "s_client", "-connect", connect, version,
+                         "-cipher", "DEFAULT:@SECLEVEL=0", "-ign_eof", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, request != NULL ? request : "", NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+test_tls_below_1_2_is_refused (void)
+{
+  char *dir = kt_test_tmpdir_new ("kt-tls");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *config = g_strdup_printf ("[server]\ntls-cert=%s\ntls-key=%s\n", cert, key);
+  const char *make_cert[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                              "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", NULL };
+  g_autoptr(KtTestServer) server = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) make_cert, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  server = kt_test_server_start_full (NULL, NULL, config);
+  uri = g_uri_parse (kt_test_server_get_url (server), G_URI_FLAGS_NONE, NULL);
+  g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *old = i == 0 ? "-tls1" : "-tls1_1";
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (s_client (g_uri_get_port (uri), old, NULL, &out), !=, 0);
+      g_assert_null (strstr (out, "New, TLSv1"));
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *good = i == 0 ? "-tls1_2" : "-tls1_3";
+      g_autofree char *out = NULL;
+
+      /* accepted and answered; over TLS the answer closes the connection
+       * (else s_client would wait for the timeout) */
+      g_assert_cmpint (s_client (g_uri_get_port (uri), good, HEALTH, &out), ==, 0);
+      g_assert_nonnull (strstr (out, i == 0 ? "New, TLSv1.2" : "New, TLSv1.3"));
+      g_assert_nonnull (strstr (out, "HTTP/1.1 200 OK"));
+      g_assert_nonnull (strstr (out, "Connection: close"));
+    }
+  g_clear_pointer (&server, kt_test_server_free);
+  kt_test_tmpdir_free (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -635,5 +711,6 @@ main (int   argc,
                    test_the_ceiling_per_account_is_a_short_backoff);
   g_test_add_func ("/server/limits/a-burst-of-connections-waits-to-be-accepted",
                    test_a_burst_of_connections_waits_to_be_accepted);
+  g_test_add_func ("/server/limits/tls-below-1.2-is-refused", test_tls_below_1_2_is_refused);
   return g_test_run ();
 }
