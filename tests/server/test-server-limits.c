@@ -40,10 +40,12 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include "kt-test-postgres.h"
 #include "kt-test-server.h"
 #include "kt-test-util.h"
 
 static gboolean long_run;
+static KtTestPostgres *postgres;   /* NULL: SQLite */
 
 /* Helpers */
 
@@ -418,6 +420,15 @@ static const KtTestUser sign_in_users[] = {
   { NULL }
 };
 
+/* A server with anna, on PostgreSQL with --backend=postgres (transfer full). */
+static KtTestServer *
+start_sign_in_server (const char *config)
+{
+  g_autofree char *database = postgres != NULL ? kt_test_postgres_new_database (postgres) : NULL;
+
+  return kt_test_server_start_full (database, sign_in_users, config);
+}
+
 /* Sends a sign-in for anna, from @forwarded_for when not NULL. */
 static void
 send_sign_in (GSocket    *socket,
@@ -455,9 +466,8 @@ sign_in (GSocketAddress *address,
 static void
 test_parallel_guesses_are_counted_before_the_hash (void)
 {
-  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
-                                                              "[server]\ntrusted-proxies=127.0.0.1\n"
-                                                              "[limits]\nlogin-attempts-per-account=5\n");
+  g_autoptr(KtTestServer) server = start_sign_in_server ("[server]\ntrusted-proxies=127.0.0.1\n"
+                                                         "[limits]\nlogin-attempts-per-account=5\n");
   g_autoptr(GSocketAddress) address = server_address (server);
   GSocket *sockets[N_GUESSES];
   guint checked = 0, refused = 0;
@@ -488,9 +498,8 @@ test_parallel_guesses_are_counted_before_the_hash (void)
 static void
 test_successful_sign_ins_do_not_count (void)
 {
-  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
-                                                              "[limits]\nlogin-attempts-per-account=3\n"
-                                                              "login-attempts-per-address=3\n");
+  g_autoptr(KtTestServer) server = start_sign_in_server ("[limits]\nlogin-attempts-per-account=3\n"
+                                                         "login-attempts-per-address=3\n");
   g_autoptr(GSocketAddress) address = server_address (server);
 
   /* a whole team behind one address signs in, many times over */
@@ -504,8 +513,7 @@ test_successful_sign_ins_do_not_count (void)
 static void
 test_forwarded_for_counts_only_from_a_trusted_proxy (void)
 {
-  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
-                                                              "[limits]\nlogin-attempts-per-account=3\n");
+  g_autoptr(KtTestServer) server = start_sign_in_server ("[limits]\nlogin-attempts-per-account=3\n");
   g_autoptr(GSocketAddress) address = server_address (server);
 
   /* 127.0.0.1 is no trusted proxy here: its X-Forwarded-For is ignored,
@@ -520,10 +528,9 @@ test_forwarded_for_counts_only_from_a_trusted_proxy (void)
 static void
 test_the_ceiling_per_account_is_a_short_backoff (void)
 {
-  g_autoptr(KtTestServer) server = kt_test_server_start_full (NULL, sign_in_users,
-                                                              "[server]\ntrusted-proxies=127.0.0.0/8\n"
-                                                              "[limits]\nlogin-attempts-per-account=3\n"
-                                                              "login-account-ceiling=6\nlogin-ceiling-window=2\n");
+  g_autoptr(KtTestServer) server = start_sign_in_server ("[server]\ntrusted-proxies=127.0.0.0/8\n"
+                                                         "[limits]\nlogin-attempts-per-account=3\n"
+                                                         "login-account-ceiling=6\nlogin-ceiling-window=2\n");
   g_autoptr(GSocketAddress) address = server_address (server);
   const char *guessers[] = { "198.51.100.1", "198.51.100.2" };
   g_autoptr(GSocket) socket = NULL;
@@ -682,9 +689,14 @@ int
 main (int   argc,
       char *argv[])
 {
+  gboolean use_postgres = FALSE;
+  int result;
+
   for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--long"))
-      long_run = TRUE;
+    {
+      long_run |= g_str_equal (argv[i], "--long");
+      use_postgres |= g_str_equal (argv[i], "--backend=postgres");
+    }
   g_test_init (&argc, &argv, NULL);
 
   if (long_run)
@@ -692,6 +704,27 @@ main (int   argc,
       g_test_add_func ("/server/limits/closed-keep-alive-connections-are-let-go-100000",
                        test_closed_keep_alive_connections_are_let_go);
       return g_test_run ();
+    }
+  if (use_postgres)
+    {
+      /* the sign-in limits read accounts from the backend; the rest does
+       * not touch it */
+      g_autoptr(GError) error = NULL;
+
+      postgres = kt_test_postgres_start (&error);
+      if (postgres == NULL)
+        {
+          g_test_message ("%s", error->message);
+          g_test_skip ("PostgreSQL 15 is not installed");
+          return g_test_run ();
+        }
+      g_test_add_func ("/server/limits/postgres/parallel-guesses-are-counted-before-the-hash",
+                       test_parallel_guesses_are_counted_before_the_hash);
+      g_test_add_func ("/server/limits/postgres/successful-sign-ins-do-not-count",
+                       test_successful_sign_ins_do_not_count);
+      result = g_test_run ();
+      g_clear_pointer (&postgres, kt_test_postgres_free);
+      return result;
     }
   g_test_add_func ("/server/limits/closed-keep-alive-connections-are-let-go",
                    test_closed_keep_alive_connections_are_let_go);
