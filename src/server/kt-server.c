@@ -17,8 +17,10 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <sodium.h>
 
+#include "kt-connection-guard.h"
 #include "kt-rate-limiter.h"
 #include "kt-server-document.h"
 #include "kt-server-error.h"
@@ -34,8 +36,11 @@ struct _KtServer
   const KtServerConfig *config;
   KtBackend            *backend;
   SoupServer           *soup;
-  KtRateLimiter        *account_limiter;
-  KtRateLimiter        *address_limiter;
+  KtConnectionGuard    *guard;         /* closed and idle connections, body limits */
+  KtRateLimiter        *account_limiter;  /* failed sign-ins per account and address */
+  KtRateLimiter        *address_limiter;  /* failed sign-ins per address */
+  KtRateLimiter        *ceiling_limiter;  /* failed sign-ins per account from anywhere */
+  GPtrArray            *trusted_proxies;  /* GInetAddressMask */
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
   GThreadPool          *push_pool;     /* one worker per processor reads pushes */
   char                 *url;
@@ -400,6 +405,10 @@ typedef struct {
   char              *password;   /* sodium_malloc'd */
   gsize              password_len;
   gboolean           verified;
+  char              *pair_key;      /* the limiters' keys it was counted under … */
+  char              *address_key;
+  char              *ceiling_key;
+  gint64             counted_at;    /* … and when */
 } LoginData;
 
 static void
@@ -409,6 +418,9 @@ login_data_free (LoginData *data)
   g_object_unref (data->msg);
   kt_account_free (data->account);
   g_free (data->username);
+  g_free (data->pair_key);
+  g_free (data->address_key);
+  g_free (data->ceiling_key);
   sodium_free (data->password);
   g_free (data);
 }
@@ -433,7 +445,6 @@ static void
 finish_login (LoginData *data)
 {
   KtServer *self = data->server;
-  g_autofree char *account_key = g_strconcat ("account:", data->username, NULL);
   g_autofree char *token = NULL;
   g_autofree char *digest = NULL;
   g_autoptr(GError) error = NULL;
@@ -444,12 +455,16 @@ finish_login (LoginData *data)
 
   if (!data->verified)
     {
-      kt_rate_limiter_hit (self->account_limiter, account_key, now);
+      /* counted as a failure already, before the check */
       respond_error (data->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
                      _("The username or password is not right."), NULL);
       return;
     }
-  kt_rate_limiter_reset (self->account_limiter, account_key);
+  /* a successful sign-in does not count, and forgets this address's
+   * earlier failures for this account */
+  kt_rate_limiter_reset (self->account_limiter, data->pair_key);
+  kt_rate_limiter_release (self->address_limiter, data->address_key, data->counted_at);
+  kt_rate_limiter_release (self->ceiling_limiter, data->ceiling_key, data->counted_at);
   if (data->account->role == KT_ROLE_ADMIN)
     return respond_forbidden (&req);
 
@@ -490,6 +505,56 @@ respond_rate_limited (KtRequest *req,
                  _("Too many sign-in attempts. Wait a moment and try again."), NULL);
 }
 
+static gboolean
+is_trusted_proxy (KtServer     *self,
+                  GInetAddress *address)
+{
+  for (guint i = 0; i < self->trusted_proxies->len; i++)
+    if (g_inet_address_mask_matches (g_ptr_array_index (self->trusted_proxies, i), address))
+      return TRUE;
+  return FALSE;
+}
+
+/* The address a request comes from: the peer's, or when the peer is a
+ * trusted proxy, the nearest address in X-Forwarded-For that is not a
+ * trusted proxy itself.  From anyone else X-Forwarded-For is ignored: a
+ * client could write any address there (transfer full). */
+static char *
+client_address (KtServer          *self,
+                SoupServerMessage *msg)
+{
+  GSocketAddress *peer = soup_server_message_get_remote_address (msg);
+  const char *forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                         "X-Forwarded-For");
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (peer == NULL || !G_IS_INET_SOCKET_ADDRESS (peer))
+    return g_strdup ("unknown");
+  address = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)));
+  if (forwarded != NULL && is_trusted_proxy (self, address))
+    {
+      g_auto(GStrv) hops = g_strsplit (forwarded, ",", -1);
+
+      for (guint i = g_strv_length (hops); i > 0; i--)
+        {
+          g_autoptr(GInetAddress) hop = g_inet_address_new_from_string (g_strstrip (hops[i - 1]));
+
+          if (hop == NULL)
+            break;
+          g_set_object (&address, hop);
+          if (!is_trusted_proxy (self, hop))
+            break;
+        }
+    }
+  return g_inet_address_to_string (address);
+}
+
+/* Sign-in limits.  Every attempt is counted as a failure before its
+ * password is checked, and taken back when it was right: parallel guesses
+ * all see each other, however slow the hash.  The limit per account is per
+ * account *and* address, so guesses from elsewhere cannot lock the real
+ * user out; above them a ceiling per account (all addresses) answers with
+ * a short Retry-After, a backoff rather than a lock. */
 static void
 handle_login (KtRequest *req)
 {
@@ -497,8 +562,10 @@ handle_login (KtRequest *req)
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
-  g_autofree char *account_key = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *pair_key = NULL;
   g_autofree char *address_key = NULL;
+  g_autofree char *ceiling_key = NULL;
   JsonObject *object = read_json_object (req, &parser);
   const char *username, *password;
   gint64 now = now_seconds ();
@@ -514,13 +581,16 @@ handle_login (KtRequest *req)
   if (password == NULL || strlen (password) > 4096)
     return respond_bad_request (req, "password");
 
-  account_key = g_strconcat ("account:", username, NULL);
-  address_key = g_strconcat ("address:", soup_server_message_get_remote_host (req->msg), NULL);
+  address = client_address (self, req->msg);
+  /* an address has no newline: the key splits one way only */
+  pair_key = g_strdup_printf ("%s\n%s", username, address);
+  address_key = g_strdup (address);
+  ceiling_key = g_strdup (username);
   wait = MAX (kt_rate_limiter_check (self->address_limiter, address_key, now),
-              kt_rate_limiter_check (self->account_limiter, account_key, now));
+              kt_rate_limiter_check (self->account_limiter, pair_key, now));
+  wait = MAX (wait, kt_rate_limiter_check (self->ceiling_limiter, ceiling_key, now));
   if (wait > 0)
     return respond_rate_limited (req, wait);
-  kt_rate_limiter_hit (self->address_limiter, address_key, now);
 
   data = g_new0 (LoginData, 1);
   data->server = g_object_ref (self);
@@ -538,6 +608,14 @@ handle_login (KtRequest *req)
     }
   if (data->account != NULL && data->account->disabled)
     g_clear_pointer (&data->account, kt_account_free);
+
+  kt_rate_limiter_hit (self->account_limiter, pair_key, now);
+  kt_rate_limiter_hit (self->address_limiter, address_key, now);
+  kt_rate_limiter_hit (self->ceiling_limiter, ceiling_key, now);
+  data->pair_key = g_steal_pointer (&pair_key);
+  data->address_key = g_steal_pointer (&address_key);
+  data->ceiling_key = g_steal_pointer (&ceiling_key);
+  data->counted_at = now;
 
   soup_server_message_pause (req->msg);
   task = g_task_new (NULL, NULL, login_verified, NULL);
@@ -1502,31 +1580,6 @@ out:
   g_free (req.token);
 }
 
-/* Refuses an oversized body, or one of unknown length, before it is read. */
-static void
-early_callback (SoupServer        *soup,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  KtServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body)
-    respond_too_large (msg);
-  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    {
-      /* a body of unknown length could grow without bound before the limit is checked */
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
-                     _("Send the request with a Content-Length."), NULL);
-    }
-}
-
 #define HEADER_DEADLINE_KEY "kt-header-deadline"
 
 static void
@@ -1594,9 +1647,12 @@ kt_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->guard);
   g_clear_object (&self->backend);
   g_clear_object (&self->account_limiter);
   g_clear_object (&self->address_limiter);
+  g_clear_object (&self->ceiling_limiter);
+  g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_free (self->dummy_hash);
   g_free (self->url);
 
@@ -1624,11 +1680,39 @@ kt_server_new (const KtServerConfig *config,
   self->backend = g_object_ref (backend);
   self->account_limiter = kt_rate_limiter_new (config->login_attempts_account, config->login_window);
   self->address_limiter = kt_rate_limiter_new (config->login_attempts_address, config->login_window);
+  self->ceiling_limiter = kt_rate_limiter_new (config->login_account_ceiling, config->login_ceiling_window);
+  /* kt_server_listen refuses a config whose proxies do not parse */
+  self->trusted_proxies = kt_server_config_parse_proxies (config, NULL);
+  if (self->trusted_proxies == NULL)
+    self->trusted_proxies = g_ptr_array_new ();
   self->dummy_hash = kt_password_hash ("keukentafel-no-such-account");
   /* parsing and the codec are CPU work: more workers than processors only queue */
   self->push_pool = g_thread_pool_new (read_push_in_pool, NULL, MAX (1, (int) g_get_num_processors ()),
                                        FALSE, NULL);
   return self;
+}
+
+/* A listening socket with room for @backlog connections that wait to be
+ * accepted.  soup_server_listen () in libsoup 3.2.3 listens with GSocket's
+ * default backlog of 10: in a burst of sign-ins the kernel dropped the
+ * rest, and clients saw resets and retries (transfer full). */
+static GSocket *
+listen_socket (GSocketAddress *address,
+               guint           backlog,
+               GError        **error)
+{
+  GSocketFamily family = g_socket_address_get_family (address);
+  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+
+  if (socket == NULL)
+    return NULL;
+  /* as libsoup does: an IPv6 address listens for IPv6 only */
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  g_socket_set_listen_backlog (socket, backlog);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
 }
 
 gboolean
@@ -1638,6 +1722,7 @@ kt_server_listen (KtServer  *self,
   const KtServerConfig *config = self->config;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) inet = NULL;
   g_autofree char *host = NULL;
   gboolean tls = config->tls_cert != NULL && *config->tls_cert != '\0';
@@ -1664,7 +1749,7 @@ kt_server_listen (KtServer  *self,
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
-  soup_server_add_early_handler (self->soup, API_PREFIX, early_callback, self, NULL);
+  self->guard = kt_connection_guard_new (self->soup, config->max_body, config->request_timeout, tls);
   soup_server_add_handler (self->soup, API_PREFIX, api_callback, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_callback, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
@@ -1680,7 +1765,8 @@ kt_server_listen (KtServer  *self,
       return FALSE;
     }
   address = g_inet_socket_address_new (inet, config->port);
-  if (!soup_server_listen (self->soup, address, options, error))
+  socket = listen_socket (address, config->listen_backlog, error);
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);

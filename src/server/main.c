@@ -32,6 +32,7 @@ static const char usage[] =
   "  token revoke NAME\n"
   "  audit [--since DATE]\n"
   "  serve [--config FILE] [--listen ADDR:PORT] [--database URI] [--tls-cert FILE --tls-key FILE]\n"
+  "        [--trusted-proxy ADDR[/PREFIX]]...\n"
   "  --version\n"
   "\n"
   "Every command takes --config FILE and --database URI (sqlite:///path/file.db or\n"
@@ -50,6 +51,7 @@ typedef struct {
   char *display_name;
   char *password_file;
   char *since;
+  GStrv trusted_proxies;
 } Options;
 
 static void
@@ -65,6 +67,7 @@ options_clear (Options *o)
   g_free (o->display_name);
   g_free (o->password_file);
   g_free (o->since);
+  g_strfreev (o->trusted_proxies);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -139,6 +142,11 @@ load_config (const Options *o,
     {
       g_free (config->tls_key);
       config->tls_key = g_strdup (o->tls_key);
+    }
+  if (o->trusted_proxies != NULL)
+    {
+      g_strfreev (config->trusted_proxies);
+      config->trusted_proxies = g_strdupv (o->trusted_proxies);
     }
   return g_steal_pointer (&config);
 }
@@ -499,6 +507,22 @@ dispatch (int     argc,
   return fail_usage (_("Unknown command."));
 }
 
+/* TLS 1.2 at least.  glib-networking 2.74 has no per-connection setting
+ * for the protocol versions: its GnuTLS backend reads G_TLS_GNUTLS_PRIORITY
+ * once, when the first TLS connection is made, for the whole process.  So
+ * it is set here, before anything can make one: what glib-networking uses
+ * by default (GnuTLS's default priorities, NORMAL on Debian 12, with
+ * %COMPAT), or the admin's own string, without SSL 3.0, TLS 1.0 and 1.1. */
+static void
+refuse_old_tls (void)
+{
+  const char *admin = g_getenv ("G_TLS_GNUTLS_PRIORITY");
+  g_autofree char *priority = g_strconcat (admin != NULL && *admin != '\0' ? admin : "NORMAL:%COMPAT",
+                                           ":-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1", NULL);
+
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", priority, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +536,8 @@ main (int   argc,
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o.listen, "Listen address", "ADDR:PORT" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_cert, "TLS certificate (PEM)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_key, "TLS private key (PEM)", "FILE" },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.trusted_proxies,
+      "A reverse proxy whose X-Forwarded-For is believed", "ADDR[/PREFIX]" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &o.role, "Role of a new account", "ROLE" },
     { "team", 0, 0, G_OPTION_ARG_STRING, &o.team, "Team of an account", "TEAM" },
     /* taken as the bytes given, not converted from the locale's charset
@@ -524,6 +550,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("COMMAND");
   g_autoptr(GError) error = NULL;
 
+  refuse_old_tls ();
   setlocale (LC_ALL, "");
   textdomain (GETTEXT_PACKAGE);
   if (!kt_core_init ())
