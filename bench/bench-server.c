@@ -167,6 +167,7 @@ realistic_plan (void)
         {
           plan->header.rev = REV_MARK;
           plan->review = KT_REVIEW_DRAFT;
+          g_clear_pointer (&plan->reviewer, g_free);
           g_ptr_array_set_size (plan->comments, 0);
           return g_steal_pointer (&plan);
         }

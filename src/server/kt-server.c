@@ -211,6 +211,21 @@ respond_conflict (KtRequest            *req,
   respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
 }
 
+/* A 409 plan_locked: the push would change a submitted or approved plan;
+ * with the server's copy, as a conflict has. */
+static void
+respond_plan_locked (KtRequest            *req,
+                     const char           *message,
+                     const KtServerRecord *server_copy)
+{
+  GString *json = error_json ("plan_locked", message, NULL);
+
+  g_string_append (json, ",\"server\":");
+  kt_server_record_append_json (server_copy, json);
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+}
+
 static void
 respond_record (KtRequest            *req,
                 guint                 status,
@@ -776,16 +791,53 @@ check_write (KtRequest             *req,
       respond_bad_request (req, "case_id");
       return FALSE;
     }
-  /* Only a supervisor's review approves or returns a plan. */
-  if (info->kind == KT_KIND_PLAN &&
-      (g_str_equal (info->review, "approved") || g_str_equal (info->review, "returned")) &&
-      (existing == NULL || g_strcmp0 (existing->review, info->review) != 0))
-    {
-      respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
-                     _("Only a supervisor reviews a plan."), "review");
-      return FALSE;
-    }
   return TRUE;
+}
+
+static gboolean
+plan_is_locked (const KtServerRecord *plan)
+{
+  return g_strcmp0 (plan->review, "submitted") == 0 || g_strcmp0 (plan->review, "approved") == 0;
+}
+
+/* Checks a coach's push of the plan @body over @existing (NULL: new) with
+ * the core's review rules; answers and returns FALSE when refused.  The
+ * server owns the review: a push that approves or returns a plan, or writes
+ * the reviewer or the comments, is refused (403), and so is one that
+ * changes a submitted or approved plan (409 plan_locked) -- refused rather
+ * than overwritten, so the app's copy and the server's never silently
+ * differ.  A new version is a new record and passes. */
+static gboolean
+check_plan_push (KtRequest            *req,
+                 const KtServerRecord *existing,
+                 const KtDocumentInfo *info,
+                 const char           *body,
+                 gint64                base)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean locked = existing != NULL && plan_is_locked (existing);
+  const char *field = NULL;
+
+  /* A stale push is answered as a conflict next; a locked plan stays
+   * locked whatever the base. */
+  if (!locked && (existing != NULL ? existing->rev != base : base != 0))
+    return TRUE;
+  /* Nothing of the review changed on a plan the coach may still edit:
+   * nothing for the rules to check, and no need to decode both documents
+   * (the most costly step of a push) on the main loop. */
+  if (existing != NULL && !locked && g_strcmp0 (existing->review, info->review) == 0 &&
+      kt_server_document_same_review_notes (existing->body, body))
+    return TRUE;
+
+  if (kt_server_document_check_plan_push (existing != NULL ? existing->body : NULL, body, &field, &error))
+    return TRUE;
+  if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_LOCKED))
+    respond_plan_locked (req, error->message, existing);
+  else if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_FORBIDDEN))
+    respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden", error->message, field);
+  else
+    respond_internal (req, error);
+  return FALSE;
 }
 
 /* A push on its way: read and validated in a worker thread (parsing and
@@ -1030,6 +1082,8 @@ finish_push (Push *push)
 
   if (existing != NULL && existing->rev == info->rev && g_str_equal (existing->body, push->body))
     return respond_record (&req, SOUP_STATUS_OK, existing, TRUE);
+  if (info->kind == KT_KIND_PLAN && !check_plan_push (&req, existing, info, push->body, base))
+    return;
   if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
     return respond_conflict (&req, _("The server has a newer version."), existing);
 

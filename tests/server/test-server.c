@@ -190,6 +190,19 @@ assert_status (Reply *reply,
     g_error ("expected %u, got %u: %s", status, reply->status, reply->text);
 }
 
+/* Asserts @reply refuses a change to a locked plan, with the server's copy at @rev. */
+static void
+assert_locked (Reply  *reply,
+               gint64  rev)
+{
+  JsonObject *server;
+
+  assert_status (reply, SOUP_STATUS_CONFLICT);
+  g_assert_cmpstr (error_code (reply), ==, "plan_locked");
+  server = json_object_get_object_member (reply_object (reply), "server");
+  g_assert_cmpint (json_object_get_int_member (server, "rev"), ==, rev);
+}
+
 static char *
 login (Fixture    *f,
        const char *user,
@@ -330,6 +343,24 @@ static gint64
 record_rev (Reply *reply)
 {
   return json_object_get_int_member (reply_object (reply), "rev");
+}
+
+/* @json with the member @name set to the JSON @value, in the document or,
+ * with @array, in the first object of that array member (transfer full). */
+static char *
+patch_member (const char *json,
+              const char *array,
+              const char *name,
+              const char *value)
+{
+  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (value, NULL);
+  JsonObject *object = json_node_get_object (doc);
+
+  if (array != NULL)
+    object = json_array_get_object_element (json_object_get_array_member (object, array), 0);
+  json_object_set_member (object, name, g_steal_pointer (&node));
+  return json_to_string (doc, FALSE);
 }
 
 /* The shared world of the matrix: ida registers a case, assigns it to
@@ -687,8 +718,9 @@ test_matrix_writes (Fixture       *f,
 
     assert_refused (steal, SOUP_STATUS_FORBIDDEN, "forbidden");
     g_assert_cmpstr (error_field (steal), ==, "coach");
-    assert_refused (self_approve, SOUP_STATUS_FORBIDDEN, "forbidden");
-    g_assert_cmpstr (error_field (self_approve), ==, "review");
+    /* the plan waits for its review: the coach changes nothing of it (a
+     * draft approved by its coach: review/state-stays-the-servers) */
+    assert_locked (self_approve, 1);
   }
 }
 
@@ -982,6 +1014,241 @@ test_plan_reads_by_others_are_audited (Fixture       *f,
   g_assert_cmpstr (audit, ==, "");
 }
 
+/* Tests: the server owns the review */
+
+/* The document of record @id as @user reads it (transfer full). */
+static char *
+server_body (Fixture    *f,
+             const char *user,
+             const char *id)
+{
+  g_autoptr(Reply) reply = call_on (f, "GET", "/records/", id, "", user, NULL);
+  g_autoptr(JsonNode) body = NULL;
+
+  assert_status (reply, SOUP_STATUS_OK);
+  body = json_node_copy (json_object_get_member (reply_object (reply), "body"));
+  return json_to_string (body, FALSE);
+}
+
+/* The review state of plan @id on the server, as its coach reads it. */
+static char *
+server_review (Fixture    *f,
+               const char *id)
+{
+  g_autofree char *body = server_body (f, "anna", id);
+  g_autoptr(JsonNode) node = json_from_string (body, NULL);
+
+  return g_strdup (kt_test_server_plan_review (json_node_get_object (node)));
+}
+
+/* @json (a plan document) at @rev with @name set to @value (transfer full). */
+static char *
+plan_at (const char *json,
+         gint64      rev,
+         const char *name,
+         const char *value)
+{
+  g_autofree char *rev_text = g_strdup_printf ("%" G_GINT64_FORMAT, rev);
+  g_autofree char *moved = patch_member (json, NULL, "rev", rev_text);
+
+  return name != NULL ? patch_member (moved, NULL, name, value) : g_steal_pointer (&moved);
+}
+
+static void
+approve (Fixture    *f,
+         const char *plan_id,
+         gint64      rev)
+{
+  g_autofree char *review = g_strdup_printf ("{\"rev\":%" G_GINT64_FORMAT ",\"decision\":\"approve\"}", rev);
+  g_autoptr(Reply) reply = call_on (f, "POST", "/plans/", plan_id, "/review", "sara", review);
+
+  assert_status (reply, SOUP_STATUS_OK);
+}
+
+static void
+test_review_approved_plan_refuses_changes (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *submitted = NULL;
+  g_autofree char *approved = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *withdrawn = NULL;
+  g_autofree char *unchanged = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(Reply) while_submitted = NULL;
+  g_autoptr(Reply) after_approval = NULL;
+  g_autoptr(Reply) back_to_draft = NULL;
+  g_autoptr(Reply) same_again = NULL;
+
+  build_world (f, &w);
+  submitted = server_body (f, "anna", w.plan_id);
+  changed = plan_at (submitted, 2, "question", "\"Een andere vraag\"");
+  while_submitted = push (f, "anna", changed, 1);
+  assert_locked (while_submitted, 1);
+
+  approve (f, w.plan_id, 1);
+  approved = server_body (f, "anna", w.plan_id);
+  g_clear_pointer (&changed, g_free);
+  changed = plan_at (approved, 3, "question", "\"Een andere vraag\"");
+  after_approval = push (f, "anna", changed, 2);
+  assert_locked (after_approval, 2);
+  /* the same record cannot go back to draft either: a new version is a new record */
+  withdrawn = plan_at (approved, 3, "review", "\"draft\"");
+  back_to_draft = push (f, "anna", withdrawn, 2);
+  assert_locked (back_to_draft, 2);
+
+  review = server_review (f, w.plan_id);
+  g_assert_cmpstr (review, ==, "approved");
+  g_free (approved);
+  approved = server_body (f, "anna", w.plan_id);
+  g_assert_null (strstr (approved, "Een andere vraag"));
+  /* what changes nothing is still taken */
+  unchanged = plan_at (approved, 3, NULL, NULL);
+  same_again = push (f, "anna", unchanged, 2);
+  assert_status (same_again, SOUP_STATUS_OK);
+}
+
+static void
+test_review_state_stays_the_servers (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *draft = NULL;
+  g_autofree char *self_approved = NULL;
+  g_autofree char *self_returned = NULL;
+  g_autofree char *new_approved = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) approved = NULL;
+  g_autoptr(Reply) returned = NULL;
+  g_autoptr(Reply) born_approved = NULL;
+  char *id;
+
+  build_world (f, &w);
+  draft = kt_test_server_plan_json (NULL, w.case_id, 1, "draft", SECRET);
+  id = kt_test_server_json_id (draft);
+  created = push (f, "anna", draft, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+
+  self_approved = plan_at (draft, 2, "review", "\"approved\"");
+  approved = push (f, "anna", self_approved, 1);
+  assert_refused (approved, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (approved), ==, "review");
+  self_returned = plan_at (draft, 2, "review", "\"returned\"");
+  returned = push (f, "anna", self_returned, 1);
+  assert_refused (returned, SOUP_STATUS_FORBIDDEN, "forbidden");
+  review = server_review (f, id);
+  g_assert_cmpstr (review, ==, "draft");
+
+  new_approved = kt_test_server_plan_json (NULL, w.case_id, 1, "approved", SECRET);
+  born_approved = push (f, "anna", new_approved, 0);
+  assert_refused (born_approved, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (born_approved), ==, "review");
+  g_free (id);
+}
+
+static void
+test_review_comments_are_the_supervisors (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  const char *forged_comment = "[{\"goal_id\":null,\"author\":\"sara\",\"text\":\"Goedgekeurd.\",\"at\":1764064800}]";
+  g_autofree char *draft = NULL;
+  g_autofree char *with_comment = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *with_reviewer = NULL;
+  g_autofree char *returned = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *edited_body = NULL;
+  g_autofree char *dropped = NULL;
+  g_autofree char *resubmitted = NULL;
+  g_autoptr(Reply) born_commented = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) commented = NULL;
+  g_autoptr(Reply) reviewed = NULL;
+  g_autoptr(Reply) returned_reply = NULL;
+  g_autoptr(Reply) edit = NULL;
+  g_autoptr(Reply) drop = NULL;
+  g_autoptr(Reply) resubmit = NULL;
+
+  build_world (f, &w);
+  draft = kt_test_server_plan_json (NULL, w.case_id, 1, "draft", SECRET);
+  with_comment = plan_at (draft, 1, "comments", forged_comment);
+  born_commented = push (f, "anna", with_comment, 0);
+  assert_refused (born_commented, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (born_commented), ==, "comments");
+
+  created = push (f, "anna", draft, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  g_free (with_comment);
+  with_comment = plan_at (draft, 2, "comments", forged_comment);
+  commented = push (f, "anna", with_comment, 1);
+  assert_refused (commented, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (commented), ==, "comments");
+  with_reviewer = plan_at (draft, 2, "reviewer", "\"sara\"");
+  reviewed = push (f, "anna", with_reviewer, 1);
+  assert_refused (reviewed, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (reviewed), ==, "reviewer");
+  kept = server_body (f, "anna", json_object_get_string_member (reply_object (created), "id"));
+  g_assert_null (strstr (kept, "Goedgekeurd."));
+
+  /* a returned plan keeps the supervisor's comments while the coach edits it and submits it again */
+  returned_reply = call_on (f, "POST", "/plans/", w.plan_id, "/review", "sara",
+                            "{\"rev\":1,\"decision\":\"return\",\"comment\":\"Wie betaalt de huur?\"}");
+  assert_status (returned_reply, SOUP_STATUS_OK);
+  returned = server_body (f, "anna", w.plan_id);
+  edited = plan_at (returned, 3, "question", "\"Een betere vraag\"");
+  edit = push (f, "anna", edited, 2);
+  assert_status (edit, SOUP_STATUS_OK);
+  edited_body = server_body (f, "anna", w.plan_id);
+  dropped = plan_at (edited_body, 4, "comments", "[]");
+  drop = push (f, "anna", dropped, 3);
+  assert_refused (drop, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (drop), ==, "comments");
+  resubmitted = plan_at (edited_body, 4, "review", "\"submitted\"");
+  resubmit = push (f, "anna", resubmitted, 3);
+  assert_status (resubmit, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (resubmit->text, "Wie betaalt de huur?"));
+}
+
+static void
+test_review_new_version_goes_back_to_draft (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *approved = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) next_bytes = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(KtPlan) next = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next_json = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(Reply) created = NULL;
+
+  build_world (f, &w);
+  approve (f, w.plan_id, 1);
+  approved = server_body (f, "anna", w.plan_id);
+  bytes = g_bytes_new (approved, strlen (approved));
+  plan = kt_plan_decode (bytes, &error);
+  g_assert_no_error (error);
+
+  /* what the plan page's "new version" makes: a new record, a draft */
+  next = kt_plan_new_version (plan);
+  next->header.rev = 1;
+  g_free (next->question);
+  next->question = g_strdup ("Een nieuwe versie");
+  next_bytes = kt_plan_encode (next);
+  next_json = g_strndup (g_bytes_get_data (next_bytes, NULL), g_bytes_get_size (next_bytes));
+  created = push (f, "anna", next_json, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (kt_test_server_plan_review (json_object_get_object_member (reply_object (created), "body")),
+                   ==, "draft");
+  review = server_review (f, w.plan_id);
+  g_assert_cmpstr (review, ==, "approved");
+}
+
 /* Tests: admin commands */
 
 static void
@@ -1132,24 +1399,6 @@ test_changes_paginate_with_a_cursor (Fixture       *f,
 }
 
 /* Tests: bad input */
-
-/* @json with the member @name set to the JSON @value, in the document or,
- * with @array, in the first object of that array member (transfer full). */
-static char *
-patch_member (const char *json,
-              const char *array,
-              const char *name,
-              const char *value)
-{
-  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
-  g_autoptr(JsonNode) node = json_from_string (value, NULL);
-  JsonObject *object = json_node_get_object (doc);
-
-  if (array != NULL)
-    object = json_array_get_object_element (json_object_get_array_member (object, array), 0);
-  json_object_set_member (object, name, g_steal_pointer (&node));
-  return json_to_string (doc, FALSE);
-}
 
 static void
 test_bad_input (Fixture       *f,
@@ -1570,6 +1819,10 @@ main (int   argc,
       ADD ("matrix/reassign-sends-the-documents", test_matrix_reassign_sends_the_documents, NULL);
       ADD ("matrix/team-and-plans", test_matrix_team_and_plans, NULL);
       ADD ("matrix/review", test_matrix_review, NULL);
+      ADD ("review/approved-plan-refuses-changes", test_review_approved_plan_refuses_changes, NULL);
+      ADD ("review/state-stays-the-servers", test_review_state_stays_the_servers, NULL);
+      ADD ("review/comments-are-the-supervisors", test_review_comments_are_the_supervisors, NULL);
+      ADD ("review/new-version-goes-back-to-draft", test_review_new_version_goes_back_to_draft, NULL);
       ADD ("audit/plan-reads-by-others-are-audited", test_plan_reads_by_others_are_audited, NULL);
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
