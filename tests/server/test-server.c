@@ -1249,6 +1249,230 @@ test_review_new_version_goes_back_to_draft (Fixture       *f,
   g_assert_cmpstr (review, ==, "approved");
 }
 
+/* The audit log as `audit` prints it, with @filter_name @filter_value when
+ * given (transfer full). */
+static char *
+audit_of (Fixture    *f,
+          const char *filter_name,
+          const char *filter_value)
+{
+  const char *args[] = { "audit", filter_name, filter_value, NULL };
+  char *out = NULL;
+
+  g_assert_cmpint (kt_test_server_admin (f->server, args, NULL, &out), ==, 0);
+  g_assert_null (strstr (out, SECRET));
+  return out;
+}
+
+/* How many lines of @audit hold every one of the NULL-terminated texts. */
+G_GNUC_NULL_TERMINATED
+static guint
+audit_lines (const char *audit,
+             ...)
+{
+  g_auto(GStrv) lines = g_strsplit (audit, "\n", -1);
+  guint count = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gboolean all = lines[i][0] != '\0';
+      va_list args;
+
+      va_start (args, audit);
+      for (const char *text = va_arg (args, const char *); text != NULL; text = va_arg (args, const char *))
+        all = all && strstr (lines[i], text) != NULL;
+      va_end (args);
+      count += all;
+    }
+  return count;
+}
+
+static void
+test_audit_reads_of_every_kind_by_others (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *audit = NULL;
+  g_autofree char *of_plan = NULL;
+  g_autofree char *by_anna = NULL;
+  g_autoptr(Reply) anna_case = NULL;
+  g_autoptr(Reply) anna_plan = NULL;
+  g_autoptr(Reply) sara_conversation = NULL;
+
+  build_world (f, &w);
+  /* the coach reads the case the intaker registered, and her own plan */
+  anna_case = call_on (f, "GET", "/records/", w.case_id, "", "anna", NULL);
+  assert_status (anna_case, SOUP_STATUS_OK);
+  anna_plan = call_on (f, "GET", "/records/", w.plan_id, "", "anna", NULL);
+  assert_status (anna_plan, SOUP_STATUS_OK);
+  /* the supervisor reads the safety notes of the conversation, and pulls everything */
+  sara_conversation = call_on (f, "GET", "/records/", w.conversation_id, "", "sara", NULL);
+  assert_status (sara_conversation, SOUP_STATUS_OK);
+  g_free (changes_of (f, "sara"));
+
+  audit = audit_of (f, NULL, NULL);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\tread\tcase\t", w.case_id, "\tok", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\tread\t", w.plan_id, NULL), ==, 0);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tconversation\t", w.conversation_id, NULL), ==, 2);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tcase\t", w.case_id, NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tplan\t", w.plan_id, NULL), ==, 1);
+  /* the intaker reads the case she registered herself: nothing to audit */
+  g_free (changes_of (f, "ida"));
+  g_free (audit);
+  audit = audit_of (f, NULL, NULL);
+  g_assert_cmpuint (audit_lines (audit, "\tida\tread\t", NULL), ==, 0);
+
+  of_plan = audit_of (f, "--record", w.plan_id);
+  g_assert_cmpuint (audit_lines (of_plan, w.plan_id, NULL), ==, audit_lines (of_plan, "\t", NULL));
+  g_assert_cmpuint (audit_lines (of_plan, "\tsara\tread\tplan\t", NULL), ==, 1);
+  by_anna = audit_of (f, "--actor", "anna");
+  g_assert_cmpuint (audit_lines (by_anna, "\tanna\t", NULL), ==, audit_lines (by_anna, "\t", NULL));
+  g_assert_cmpuint (audit_lines (by_anna, "\tanna\tread\tcase\t", NULL), ==, 1);
+}
+
+static void
+test_audit_a_long_pull_is_one_entry_per_record (Fixture       *f,
+                                                gconstpointer  data)
+{
+  g_autofree char *audit = NULL;
+  g_autoptr(Reply) page = NULL;
+  const guint n = 37;   /* 32 + 4 + 1: several batches in one transaction */
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *kase = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+      g_autoptr(Reply) created = push (f, "ida", kase, 0);
+
+      assert_status (created, SOUP_STATUS_CREATED);
+    }
+  page = call (f, "GET", "/changes?since=0&limit=500", "sara", NULL);
+  assert_status (page, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (page), "records")), ==, n);
+  audit = audit_of (f, "--actor", "sara");
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tcase\t", "\tok", NULL), ==, n);
+}
+
+static void
+test_audit_refusals_on_records (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  const char *nowhere = "3f9c1b7e-0000-4000-8000-000000000000";
+  g_autofree char *audit = NULL;
+  g_autofree char *by_bert = NULL;
+  g_autofree char *plan = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *conversation = NULL;
+  g_autoptr(Reply) bert_reads = NULL;
+  g_autoptr(Reply) zoe_reads = NULL;
+  g_autoptr(Reply) nobody_reads = NULL;
+  g_autoptr(Reply) sara_misses = NULL;
+  g_autoptr(Reply) bert_writes = NULL;
+  g_autoptr(Reply) anna_assigns = NULL;
+  g_autoptr(Reply) anna_changes = NULL;
+  g_autoptr(Reply) anna_stale = NULL;
+  g_autoptr(Reply) not_an_id = NULL;
+
+  build_world (f, &w);
+  bert_reads = call_on (f, "GET", "/records/", w.plan_id, "", "bert", NULL);
+  assert_refused (bert_reads, SOUP_STATUS_FORBIDDEN, "forbidden");
+  zoe_reads = call_on (f, "GET", "/records/", w.case_id, "", "zoe", NULL);
+  assert_refused (zoe_reads, SOUP_STATUS_NOT_FOUND, "not_found");
+  nobody_reads = call_on (f, "GET", "/records/", w.conversation_id, "", "not-a-token", NULL);
+  assert_refused (nobody_reads, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  sara_misses = call_on (f, "GET", "/records/", nowhere, "", "sara", NULL);
+  assert_refused (sara_misses, SOUP_STATUS_NOT_FOUND, "not_found");
+  not_an_id = call_on (f, "GET", "/records/", "not-an-id", "", "sara", NULL);
+  assert_refused (not_an_id, SOUP_STATUS_NOT_FOUND, "not_found");
+  conversation = kt_test_server_conversation_json (w.conversation_id, w.case_id, 2, SECRET);
+  bert_writes = push (f, "bert", conversation, 1);
+  assert_refused (bert_writes, SOUP_STATUS_FORBIDDEN, "forbidden");
+  anna_assigns = call_on (f, "POST", "/cases/", w.case_id, "/assign", "anna", "{\"coach\":\"bert\"}");
+  assert_refused (anna_assigns, SOUP_STATUS_FORBIDDEN, "forbidden");
+  plan = server_body (f, "anna", w.plan_id);
+  changed = plan_at (plan, 2, "question", "\"Een andere vraag\"");
+  anna_changes = push (f, "anna", changed, 1);
+  assert_locked (anna_changes, 1);
+  /* a stale base is no refusal: the app shows both versions */
+  g_free (conversation);
+  conversation = kt_test_server_conversation_json (w.conversation_id, w.case_id, 9, SECRET);
+  anna_stale = push (f, "anna", conversation, 7);
+  assert_status (anna_stale, SOUP_STATUS_CONFLICT);
+
+  audit = audit_of (f, NULL, NULL);
+  g_assert_cmpuint (audit_lines (audit, "\tbert\tread\tplan\t", w.plan_id, "\tforbidden", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tzoe\tread\tcase\t", w.case_id, "\tnot_found", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\t-\tread\t-\t", w.conversation_id, "\tunauthorized", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\t-\t", nowhere, "\tnot_found", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "not-an-id", NULL), ==, 0);
+  g_assert_cmpuint (audit_lines (audit, "\tbert\twrite\tconversation\t", w.conversation_id, "\tforbidden", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\tassign\tcase\t", w.case_id, "\tforbidden", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\twrite\tplan\t", w.plan_id, "\tplan_locked", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\twrite\t", NULL), ==, 1);
+
+  by_bert = audit_of (f, "--actor", "bert");
+  g_assert_cmpuint (audit_lines (by_bert, "\t", NULL), ==, 2);
+}
+
+/* Runs @sql on the server's database with the database's own client. */
+static void
+run_sql (Fixture    *f,
+         const char *sql)
+{
+  const char *uri = kt_test_server_get_database (f->server);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (g_str_has_prefix (uri, "sqlite://"))
+    {
+      const char *argv[] = { "sqlite3", uri + strlen ("sqlite://"), sql, NULL };
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                    NULL, NULL, NULL, &err, &status, &error);
+    }
+  else
+    {
+      const char *argv[] = { "psql", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c", sql, NULL };
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                    NULL, NULL, NULL, &err, &status, &error);
+    }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", sql, err);
+}
+
+static void
+test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *refused = NULL;
+  g_autofree char *audit = NULL;
+  g_autoptr(Reply) bert_reads = NULL;
+  const char *audit_args[] = { "audit", NULL };
+  const char *init_args[] = { "init", NULL };
+
+  /* a database as the first release left it: no outcome in the audit */
+  build_world (f, &w);
+  kt_test_server_stop (f->server);
+  run_sql (f, "ALTER TABLE audit DROP COLUMN outcome");
+  run_sql (f, "UPDATE meta SET value = 1 WHERE key = 'schema'");
+
+  g_assert_cmpint (kt_test_server_admin (f->server, audit_args, NULL, &refused), !=, 0);
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  sign_in_everyone (f);
+  bert_reads = call_on (f, "GET", "/records/", w.plan_id, "", "bert", NULL);
+  assert_refused (bert_reads, SOUP_STATUS_FORBIDDEN, "forbidden");
+
+  audit = audit_of (f, NULL, NULL);
+  /* the old entries kept, read as ok; the new ones with their outcome */
+  g_assert_cmpuint (audit_lines (audit, "\tida\tassign\tcase\t", w.case_id, "\tok\t", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tbert\tread\tplan\t", w.plan_id, "\tforbidden", NULL), ==, 1);
+  /* and init again changes nothing */
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+}
+
 /* Tests: admin commands */
 
 static void
@@ -1824,6 +2048,10 @@ main (int   argc,
       ADD ("review/comments-are-the-supervisors", test_review_comments_are_the_supervisors, NULL);
       ADD ("review/new-version-goes-back-to-draft", test_review_new_version_goes_back_to_draft, NULL);
       ADD ("audit/plan-reads-by-others-are-audited", test_plan_reads_by_others_are_audited, NULL);
+      ADD ("audit/reads-of-every-kind-by-others", test_audit_reads_of_every_kind_by_others, NULL);
+      ADD ("audit/a-long-pull-is-one-entry-per-record", test_audit_a_long_pull_is_one_entry_per_record, NULL);
+      ADD ("audit/refusals-on-records", test_audit_refusals_on_records, NULL);
+      ADD ("cli/init-upgrades-a-database-of-schema-1", test_init_upgrades_a_database_of_schema_1, NULL);
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
