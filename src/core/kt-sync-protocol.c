@@ -563,22 +563,32 @@ kt_sync_error_encode (const char *code,
   return node_to_bytes (root);
 }
 
-/* The field a 400 names, when the body has the contract's error shape. */
+/* The member @name ("field", "code") of the error a response body holds,
+ * when it has the contract's error shape and is at most @max_size. */
 static char *
-error_field (GBytes *body)
+error_member (GBytes     *body,
+              gsize       max_size,
+              const char *name)
 {
-  g_autoptr(JsonNode) root = kt_sync_parse_json (body, KT_SYNC_SMALL_RESPONSE_MAX_SIZE, NULL);
+  g_autoptr(JsonNode) root = kt_sync_parse_json (body, max_size, NULL);
   JsonObject *error_object;
-  char *field = NULL;
+  char *value = NULL;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   error_object = get_object (json_node_get_object (root), "$", "error", NULL);
   if (error_object == NULL)
     return NULL;
-  if (!get_string (error_object, "$.error", "field", FALSE, SHORT_TEXT_MAX, &field, NULL))
+  if (!get_string (error_object, "$.error", name, FALSE, SHORT_TEXT_MAX, &value, NULL))
     return NULL;
-  return field;
+  return value;
+}
+
+/* The field a 400 names, when the body has the contract's error shape. */
+static char *
+error_field (GBytes *body)
+{
+  return error_member (body, KT_SYNC_SMALL_RESPONSE_MAX_SIZE, "field");
 }
 
 static void
@@ -785,6 +795,20 @@ kt_sync_response_parse (KtSyncEndpoint  endpoint,
   response->endpoint = endpoint;
   response->status = status;
 
+  if (status == 409 && endpoint == KT_SYNC_ENDPOINT_PUT_RECORD)
+    {
+      g_autofree char *code = error_member (body, KT_SYNC_RECORD_RESPONSE_MAX_SIZE, "code");
+
+      /* Not a conflict to merge: whatever is merged, the server refuses it
+       * again.  The record stays queued with this reason. */
+      if (g_strcmp0 (code, "plan_locked") == 0)
+        {
+          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED,
+                               _("This plan was submitted or approved on the server and can no longer "
+                                 "be changed. Make a new version of the plan to change it."));
+          return NULL;
+        }
+    }
   if (status == 409 &&
       (endpoint == KT_SYNC_ENDPOINT_PUT_RECORD || endpoint == KT_SYNC_ENDPOINT_REVIEW))
     return parse_conflict (response, body, error) ? g_steal_pointer (&response) : NULL;

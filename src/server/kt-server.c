@@ -56,6 +56,10 @@ typedef struct {
   KtAccount         *account;   /* NULL on routes without sign-in */
   char              *id;        /* the {id} of the path */
   char              *token;     /* the bearer token */
+  /* for the audit of a refused request on a record */
+  const char        *action;    /* "read", "write", "assign", "review"; NULL: not on a record */
+  int                kind;      /* KtKind of the record, -1 while unknown */
+  gboolean           locked;    /* the 409 refused a change to a locked plan */
 } KtRequest;
 
 typedef void (*KtHandler) (KtRequest *req);
@@ -77,18 +81,20 @@ static const struct {
   const char *path;
   gboolean    signed_in;
   KtHandler   handler;
+  const char *action;   /* audited when refused; NULL: not a request on a record */
+  int         kind;     /* the kind of record the path names, -1: any */
 } routes[] = {
-  { "GET",  API_PREFIX "/health",             FALSE, handle_health },
-  { "POST", API_PREFIX "/login",              FALSE, handle_login },
-  { "POST", API_PREFIX "/logout",             TRUE,  handle_logout },
-  { "GET",  API_PREFIX "/me",                 TRUE,  handle_me },
-  { "GET",  API_PREFIX "/changes",            TRUE,  handle_changes },
-  { "GET",  API_PREFIX "/records/{id}",       TRUE,  handle_get_record },
-  { "PUT",  API_PREFIX "/records/{id}",       TRUE,  handle_put_record },
-  { "POST", API_PREFIX "/cases/{id}/assign",  TRUE,  handle_assign },
-  { "GET",  API_PREFIX "/team/coaches",       TRUE,  handle_coaches },
-  { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans },
-  { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review },
+  { "GET",  API_PREFIX "/health",             FALSE, handle_health,     NULL,     -1 },
+  { "POST", API_PREFIX "/login",              FALSE, handle_login,      NULL,     -1 },
+  { "POST", API_PREFIX "/logout",             TRUE,  handle_logout,     NULL,     -1 },
+  { "GET",  API_PREFIX "/me",                 TRUE,  handle_me,         NULL,     -1 },
+  { "GET",  API_PREFIX "/changes",            TRUE,  handle_changes,    NULL,     -1 },
+  { "GET",  API_PREFIX "/records/{id}",       TRUE,  handle_get_record, "read",   -1 },
+  { "PUT",  API_PREFIX "/records/{id}",       TRUE,  handle_put_record, "write",  -1 },
+  { "POST", API_PREFIX "/cases/{id}/assign",  TRUE,  handle_assign,     "assign", KT_KIND_CASE },
+  { "GET",  API_PREFIX "/team/coaches",       TRUE,  handle_coaches,    NULL,     -1 },
+  { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans,      NULL,     -1 },
+  { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review,     "review", KT_KIND_PLAN },
 };
 
 GStrv
@@ -212,6 +218,22 @@ respond_conflict (KtRequest            *req,
     kt_server_record_append_json (server_copy, json);
   else
     g_string_append (json, "null");
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+}
+
+/* A 409 plan_locked: the push would change a submitted or approved plan;
+ * with the server's copy, as a conflict has. */
+static void
+respond_plan_locked (KtRequest            *req,
+                     const char           *message,
+                     const KtServerRecord *server_copy)
+{
+  GString *json = error_json ("plan_locked", message, NULL);
+
+  req->locked = TRUE;
+  g_string_append (json, ",\"server\":");
+  kt_server_record_append_json (server_copy, json);
   g_string_append_c (json, '}');
   respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
 }
@@ -366,23 +388,65 @@ may_read (const KtAccount      *account,
     }
 }
 
-/* Audits the plans among @records that @account reads but did not write. */
+/* Audits the records among the first @count of @records that req->account
+ * reads but did not write: one batch for the request, however many. */
 static gboolean
-audit_plan_reads (KtRequest *req,
-                  GPtrArray *records,
-                  guint      count,
-                  GError   **error)
+audit_reads (KtRequest *req,
+             GPtrArray *records,
+             guint      count,
+             GError   **error)
 {
-  g_autoptr(GPtrArray) plans = g_ptr_array_new ();
+  g_autoptr(GPtrArray) read = g_ptr_array_sized_new (count);
 
   for (guint i = 0; i < count; i++)
     {
       KtServerRecord *record = g_ptr_array_index (records, i);
 
-      if (record->kind == KT_KIND_PLAN && g_strcmp0 (record->author, req->account->username) != 0)
-        g_ptr_array_add (plans, record);
+      if (g_strcmp0 (record->author, req->account->username) != 0)
+        g_ptr_array_add (read, record);
     }
-  return kt_backend_audit_reads (req->server->backend, req->account->username, plans, error);
+  return kt_backend_audit_reads (req->server->backend, req->account->username, read, error);
+}
+
+/* The audit's outcome for the answer of a refused request, or NULL. */
+static const char *
+refusal_outcome (KtRequest *req)
+{
+  switch (soup_server_message_get_status (req->msg))
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+      return "unauthorized";
+    case SOUP_STATUS_FORBIDDEN:
+      return "forbidden";
+    case SOUP_STATUS_NOT_FOUND:
+      return "not_found";
+    case SOUP_STATUS_CONFLICT:
+      return req->locked ? "plan_locked" : NULL;
+    default:
+      return NULL;
+    }
+}
+
+/* Audits the request on a record once it is answered, when it was refused
+ * (401, 403, 404, or 409 plan_locked): who, what, which record, the code.
+ * No client data: the record's id and kind only. */
+static void
+audit_refusal (KtRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  const char *outcome;
+
+  if (req->action == NULL || !kt_uuid_is_valid (req->id))
+    return;
+  outcome = refusal_outcome (req);
+  if (outcome == NULL)
+    return;
+  /* the answer is on its way; a failure is the administrator's to see */
+  if (!kt_backend_audit_refusal (req->server->backend,
+                                 req->account != NULL ? req->account->username : "-", req->action,
+                                 req->id, req->kind >= 0 ? kt_kind_to_string (req->kind) : NULL,
+                                 outcome, &error))
+    g_warning ("Could not audit a refused request: %s", error->message);
 }
 
 /* Handlers */
@@ -687,7 +751,7 @@ handle_changes (KtRequest *req)
     return respond_internal (req, error);
   more = records->len > limit;
   count = MIN (records->len, limit);
-  if (!audit_plan_reads (req, records, count, &error))
+  if (!audit_reads (req, records, count, &error))
     return respond_internal (req, error);
 
   cursor = count > 0 ? ((KtServerRecord *) g_ptr_array_index (records, count - 1))->seq : since;
@@ -719,6 +783,8 @@ load_path_record (KtRequest       *req,
       respond_internal (req, error);
       return NULL;
     }
+  if (record != NULL)
+    req->kind = record->kind;
   if (record == NULL || g_strcmp0 (record->team, req->account->team) != 0 ||
       (kind >= 0 && record->kind != (KtKind) kind))
     {
@@ -752,7 +818,7 @@ handle_get_record (KtRequest *req)
 
   one = g_ptr_array_new ();
   g_ptr_array_add (one, record);
-  if (!audit_plan_reads (req, one, 1, &error))
+  if (!audit_reads (req, one, 1, &error))
     return respond_internal (req, error);
   respond_record (req, SOUP_STATUS_OK, record, FALSE);
 }
@@ -854,16 +920,53 @@ check_write (KtRequest             *req,
       respond_bad_request (req, "case_id");
       return FALSE;
     }
-  /* Only a supervisor's review approves or returns a plan. */
-  if (info->kind == KT_KIND_PLAN &&
-      (g_str_equal (info->review, "approved") || g_str_equal (info->review, "returned")) &&
-      (existing == NULL || g_strcmp0 (existing->review, info->review) != 0))
-    {
-      respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
-                     _("Only a supervisor reviews a plan."), "review");
-      return FALSE;
-    }
   return TRUE;
+}
+
+static gboolean
+plan_is_locked (const KtServerRecord *plan)
+{
+  return g_strcmp0 (plan->review, "submitted") == 0 || g_strcmp0 (plan->review, "approved") == 0;
+}
+
+/* Checks a coach's push of the plan @body over @existing (NULL: new) with
+ * the core's review rules; answers and returns FALSE when refused.  The
+ * server owns the review: a push that approves or returns a plan, or writes
+ * the reviewer or the comments, is refused (403), and so is one that
+ * changes a submitted or approved plan (409 plan_locked) -- refused rather
+ * than overwritten, so the app's copy and the server's never silently
+ * differ.  A new version is a new record and passes. */
+static gboolean
+check_plan_push (KtRequest            *req,
+                 const KtServerRecord *existing,
+                 const KtDocumentInfo *info,
+                 const char           *body,
+                 gint64                base)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean locked = existing != NULL && plan_is_locked (existing);
+  const char *field = NULL;
+
+  /* A stale push is answered as a conflict next; a locked plan stays
+   * locked whatever the base. */
+  if (!locked && (existing != NULL ? existing->rev != base : base != 0))
+    return TRUE;
+  /* Nothing of the review changed on a plan the coach may still edit:
+   * nothing for the rules to check, and no need to decode both documents
+   * (the most costly step of a push) on the main loop. */
+  if (existing != NULL && !locked && g_strcmp0 (existing->review, info->review) == 0 &&
+      kt_server_document_same_review_notes (existing->body, body))
+    return TRUE;
+
+  if (kt_server_document_check_plan_push (existing != NULL ? existing->body : NULL, body, &field, &error))
+    return TRUE;
+  if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_LOCKED))
+    respond_plan_locked (req, error->message, existing);
+  else if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_FORBIDDEN))
+    respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden", error->message, field);
+  else
+    respond_internal (req, error);
+  return FALSE;
 }
 
 /* A push on its way: read and validated in a worker thread (parsing and
@@ -1087,9 +1190,9 @@ read_push (Push *push)
 
 /* Stores a validated push and answers; on the main loop. */
 static void
-finish_push (Push *push)
+answer_push (Push      *push,
+             KtRequest *req)
 {
-  KtRequest req = { .server = push->server, .msg = push->msg, .account = push->account, .id = push->id };
   KtDocumentInfo *info = &push->info;
   g_autoptr(KtServerRecord) existing = NULL;
   g_autoptr(KtServerRecord) record = NULL;
@@ -1102,14 +1205,17 @@ finish_push (Push *push)
 
   existing = kt_backend_get_record (push->server->backend, push->id, &error);
   if (error != NULL)
-    return respond_internal (&req, error);
-  if (!check_write (&req, info, existing))
+    return respond_internal (req, error);
+  req->kind = existing != NULL ? (int) existing->kind : (int) info->kind;
+  if (!check_write (req, info, existing))
     return;
 
   if (existing != NULL && existing->rev == info->rev && g_str_equal (existing->body, push->body))
-    return respond_record (&req, SOUP_STATUS_OK, existing, TRUE);
+    return respond_record (req, SOUP_STATUS_OK, existing, TRUE);
+  if (info->kind == KT_KIND_PLAN && !check_plan_push (req, existing, info, push->body, base))
+    return;
   if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
-    return respond_conflict (&req, _("The server has a newer version."), existing);
+    return respond_conflict (req, _("The server has a newer version."), existing);
 
   record = kt_server_record_new ();
   record->id = g_strdup (info->id);
@@ -1127,17 +1233,27 @@ finish_push (Push *push)
   switch (result)
     {
     case KT_PUT_CREATED:
-      return respond_record (&req, SOUP_STATUS_CREATED, record, FALSE);
+      return respond_record (req, SOUP_STATUS_CREATED, record, FALSE);
     case KT_PUT_UPDATED:
-      return respond_record (&req, SOUP_STATUS_OK, record, FALSE);
+      return respond_record (req, SOUP_STATUS_OK, record, FALSE);
     case KT_PUT_STALE:
       g_clear_pointer (&existing, kt_server_record_free);
       existing = kt_backend_get_record (push->server->backend, push->id, NULL);
-      return respond_conflict (&req, _("The server has a newer version."), existing);
+      return respond_conflict (req, _("The server has a newer version."), existing);
     case KT_PUT_ERROR:
     default:
-      return respond_internal (&req, error);
+      return respond_internal (req, error);
     }
+}
+
+static void
+finish_push (Push *push)
+{
+  KtRequest req = { .server = push->server, .msg = push->msg, .account = push->account, .id = push->id,
+                    .action = "write", .kind = -1 };
+
+  answer_push (push, &req);
+  audit_refusal (&req);
 }
 
 static gboolean
@@ -1326,7 +1442,7 @@ handle_plans (KtRequest *req)
   if (!review_state_is_valid (state))
     return respond_bad_request (req, "state");
   plans = kt_backend_list_plans (req->server->backend, req->account->team, state, &error);
-  if (plans == NULL || !audit_plan_reads (req, plans, plans->len, &error))
+  if (plans == NULL || !audit_reads (req, plans, plans->len, &error))
     return respond_internal (req, error);
 
   json = g_string_new (NULL);
@@ -1526,7 +1642,7 @@ api_callback (SoupServer        *soup,
 {
   KtServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  KtRequest req = { .server = self, .msg = msg, .query = query };
+  KtRequest req = { .server = self, .msg = msg, .query = query, .kind = -1 };
   g_autoptr(GError) error = NULL;
   gboolean path_known = FALSE;
   guint i;
@@ -1550,6 +1666,8 @@ api_callback (SoupServer        *soup,
       goto out;
     }
 
+  req.action = routes[i].action;
+  req.kind = routes[i].kind;
   if (routes[i].signed_in)
     {
       req.account = authenticate (&req, &error);
@@ -1573,6 +1691,8 @@ api_callback (SoupServer        *soup,
   routes[i].handler (&req);
 
 out:
+  /* a push is audited when its worker's answer is in (finish_push) */
+  audit_refusal (&req);
   kt_account_free (req.account);
   g_free (req.id);
   if (req.token != NULL)

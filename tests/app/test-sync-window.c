@@ -137,7 +137,7 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_autofree char *case_id = kt_test_case_for_coach (dir, url);
   g_autofree char *plan_id = kt_uuid_new ();
   g_autofree char *review_path = g_strdup_printf ("/plans/%s/review", plan_id);
-  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GBytes) body = kt_test_submitted_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
   g_autoptr(GError) error = NULL;
   g_autoptr(KtPlan) reviewed = NULL;
   KtApplication *app;
