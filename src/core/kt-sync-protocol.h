@@ -153,8 +153,8 @@ GBytes *kt_sync_error_encode (const char *code,
 /* The contract's code ("conflict", …) for an HTTP status. */
 const char *kt_sync_error_code_for_status (guint status);
 
-/* Parses a JSON text with the protocol's limits (size, depth, UTF-8) to a
- * node (transfer full). */
+/* Parses a JSON text with kt_json_read() and the protocol's limits (size,
+ * depth) to a node (transfer full); fails with a KT_SYNC_ERROR. */
 JsonNode *kt_sync_parse_json (GBytes  *json,
                               gsize    max_size,
                               GError **error);

@@ -21,9 +21,11 @@
 #include <sodium.h>
 
 #include "kt-connection-guard.h"
+#include "kt-json-reader.h"
 #include "kt-rate-limiter.h"
 #include "kt-server-document.h"
 #include "kt-server-error.h"
+#include "kt-sync-protocol.h"
 
 #define API_PREFIX "/api/v1"
 #define CHANGES_DEFAULT_LIMIT 100
@@ -289,37 +291,31 @@ append_user (GString         *json,
 /* Reading requests */
 
 /* The request body as a JSON object, or NULL after answering 400 / 413.
- * The parser owns the object; keep it alive while using it. */
+ * *@json_out owns the object; keep it alive while using it.  Read with
+ * kt_json_read: too deep, a member twice, a second value, an empty body
+ * are each a 400 before any handler looks at it. */
 static JsonObject *
-read_json_object (KtRequest   *req,
-                  JsonParser **parser_out)
+read_json_object (KtRequest  *req,
+                  JsonNode  **json_out)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  JsonNode *root;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
-  if (len > req->server->config->max_body)
+  root = kt_json_read_bytes (bytes, req->server->config->max_body, KT_SYNC_MAX_DEPTH, &error);
+  if (g_error_matches (error, KT_JSON_READER_ERROR, KT_JSON_READER_ERROR_TOO_LARGE))
     {
       respond_too_large (req->msg);
       return NULL;
     }
-  if (len == 0 || !g_utf8_validate_len (data, len, NULL) ||
-      !json_parser_load_from_data (parser, data, len, NULL))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       respond_bad_request (req, NULL);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      respond_bad_request (req, NULL);
-      return NULL;
-    }
-  *parser_out = g_steal_pointer (&parser);
-  return json_node_get_object (root);
+  *json_out = g_steal_pointer (&root);
+  return json_node_get_object (*json_out);
 }
 
 /* A string member, or NULL when absent or not a string. */
@@ -623,14 +619,14 @@ static void
 handle_login (KtRequest *req)
 {
   KtServer *self = req->server;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
   g_autofree char *address = NULL;
   g_autofree char *pair_key = NULL;
   g_autofree char *address_key = NULL;
   g_autofree char *ceiling_key = NULL;
-  JsonObject *object = read_json_object (req, &parser);
+  JsonObject *object = read_json_object (req, &json);
   const char *username, *password;
   gint64 now = now_seconds ();
   guint wait;
@@ -1118,7 +1114,7 @@ find_body (const char  *data,
 static gboolean
 read_push (Push *push)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) envelope = NULL;
   g_autofree char *field = NULL;
@@ -1127,11 +1123,11 @@ read_push (Push *push)
   const char *data = g_bytes_get_data (push->bytes, &len);
   const char *kind_name, *case_id, *body_start, *body_end;
   JsonObject *object;
-  JsonNode *root, *body;
+  JsonNode *body;
   KtKind kind;
   gint64 rev;
 
-  /* No UTF-8 check of its own: json-glib makes it on the envelope and the
+  /* No UTF-8 check of its own: kt_json_read makes it on the envelope and the
    * codec's parse on the document, each before it parses. */
   if (len == 0)
     return refuse_push (push, NULL, NULL);
@@ -1144,10 +1140,10 @@ read_push (Push *push)
     }
   else
     envelope = g_string_new_len (data, len);
-  if (!json_parser_load_from_data (parser, envelope->str, envelope->len, NULL))
-    return refuse_push (push, NULL, NULL);
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  /* The size was checked on the whole body; the document's depth is the
+   * codec's to check, the envelope's is checked here. */
+  root = kt_json_read (envelope->str, envelope->len, G_MAXSIZE, KT_SYNC_MAX_DEPTH, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return refuse_push (push, NULL, NULL);
   object = json_node_get_object (root);
   if (g_strcmp0 (member_string (object, "id"), push->id) != 0)
@@ -1332,7 +1328,7 @@ answer_server_change (KtRequest      *req,
 static void
 handle_assign (KtRequest *req)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(KtServerRecord) kase = NULL;
   g_autoptr(KtAccount) coach = NULL;
   g_autoptr(GError) error = NULL;
@@ -1348,7 +1344,7 @@ handle_assign (KtRequest *req)
     return;
   if (req->account->role != KT_ROLE_INTAKER)
     return respond_forbidden (req);
-  object = read_json_object (req, &parser);
+  object = read_json_object (req, &json);
   if (object == NULL)
     return;
   coach_name = member_string (object, "coach");
@@ -1524,7 +1520,7 @@ notes_have_text (GPtrArray *notes)
 static void
 handle_review (KtRequest *req)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(KtServerRecord) plan = NULL;
   g_autoptr(GPtrArray) notes = NULL;
   g_autoptr(GError) error = NULL;
@@ -1542,7 +1538,7 @@ handle_review (KtRequest *req)
     return;
   if (req->account->role != KT_ROLE_SUPERVISOR)
     return respond_forbidden (req);
-  object = read_json_object (req, &parser);
+  object = read_json_object (req, &json);
   if (object == NULL)
     return;
   if (!member_int (object, "rev", &rev) || rev < 1)

@@ -1742,6 +1742,129 @@ test_envelope_in_any_json_spelling (Fixture       *f,
     }
 }
 
+/* Every way a body may be JSON-shaped and still not be one JSON object the
+ * reader accepts, made from the valid object @valid whose first member is
+ * @first (transfer full). */
+static GPtrArray *
+hostile_bodies (const char *valid,
+                const char *first)
+{
+  GPtrArray *bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *open = g_strnfill (40, '[');
+  g_autofree char *close = g_strnfill (40, ']');
+
+  /* json-glib 1.6 alone overflows its stack on this one */
+  g_ptr_array_add (bodies, g_strnfill (200 * 1024, '['));
+  g_ptr_array_add (bodies, g_strdup_printf ("{\"deep\":%s%s,%s", open, close, valid + 1));
+  g_ptr_array_add (bodies, g_strdup_printf ("{%s,%s", first, valid + 1));
+  g_ptr_array_add (bodies, g_strconcat (valid, valid, NULL));
+  g_ptr_array_add (bodies, g_strconcat (valid, " {}", NULL));
+  g_ptr_array_add (bodies, g_strdup_printf ("{\"big\":1E764064800,%s", valid + 1));
+  g_ptr_array_add (bodies, g_strdup_printf ("{\"big\":18446744073709551617,%s", valid + 1));
+  g_ptr_array_add (bodies, g_strdup ("/* " SECRET " */ "));
+  g_ptr_array_add (bodies, g_strdup (" \n\t "));
+  g_ptr_array_add (bodies, g_strdup (""));
+  return bodies;
+}
+
+static char *
+record_text (Fixture    *f,
+             const char *id)
+{
+  g_autoptr(Reply) reply = call_on (f, "GET", "/records/", id, "", "sara", NULL);
+
+  assert_status (reply, SOUP_STATUS_OK);
+  return g_steal_pointer (&reply->text);
+}
+
+/* An endpoint that reads a JSON body, and a valid body for it. */
+typedef struct {
+  const char *method;
+  const char *path;
+  const char *user;
+  const char *if_match;
+  const char *valid;
+  const char *first;   /* a member to write twice */
+} Endpoint;
+
+static void
+test_hostile_json_is_refused_by_every_endpoint (Fixture       *f,
+                                                gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *conversation = NULL;
+  g_autofree char *push_valid = NULL;
+  g_autofree char *push_path = NULL;
+  g_autofree char *assign_path = NULL;
+  g_autofree char *review_path = NULL;
+  g_autofree char *case_before = NULL;
+  g_autofree char *conversation_before = NULL;
+  g_autofree char *plan_before = NULL;
+  g_autofree char *case_after = NULL;
+  g_autofree char *conversation_after = NULL;
+  g_autofree char *plan_after = NULL;
+  g_autoptr(Reply) health = NULL;
+  Endpoint endpoints[4];
+
+  build_world (f, &w);
+  conversation = kt_test_server_conversation_json (w.conversation_id, w.case_id, 2, SECRET);
+  push_valid = envelope (conversation);
+  push_path = g_strconcat ("/records/", w.conversation_id, NULL);
+  assign_path = g_strdup_printf ("/cases/%s/assign", w.case_id);
+  review_path = g_strdup_printf ("/plans/%s/review", w.plan_id);
+  /* the push first: once the case is bert's, anna may not write */
+  endpoints[0] = (Endpoint) { "PUT", push_path, "anna", "\"1\"", push_valid, "\"rev\":2" };
+  endpoints[1] = (Endpoint) { "POST", "/login", NULL, NULL,
+                              "{\"username\":\"anna\",\"password\":\"" PASSWORD "\"}",
+                              "\"username\":\"nobody\"" };
+  endpoints[2] = (Endpoint) { "POST", assign_path, "ida", NULL, "{\"coach\":\"bert\"}", "\"coach\":\"bert\"" };
+  endpoints[3] = (Endpoint) { "POST", review_path, "sara", NULL, "{\"rev\":1,\"decision\":\"approve\"}",
+                              "\"rev\":1" };
+
+  case_before = record_text (f, w.case_id);
+  conversation_before = record_text (f, w.conversation_id);
+  plan_before = record_text (f, w.plan_id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      const char *token = endpoints[i].user != NULL ? g_hash_table_lookup (f->tokens, endpoints[i].user) : NULL;
+      g_autoptr(GPtrArray) bodies = hostile_bodies (endpoints[i].valid, endpoints[i].first);
+
+      for (guint j = 0; j < bodies->len; j++)
+        {
+          const char *body = g_ptr_array_index (bodies, j);
+          g_autoptr(Reply) reply = call_full (f, endpoints[i].method, endpoints[i].path, token,
+                                              endpoints[i].if_match, body, strlen (body));
+
+          if (reply->status != SOUP_STATUS_BAD_REQUEST)
+            g_error ("%s %s, body %u: %u %s", endpoints[i].method, endpoints[i].path, j,
+                     reply->status, reply->text);
+          assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+        }
+    }
+
+  /* nothing changed, and the server still answers */
+  health = call (f, "GET", "/health", NULL, NULL);
+  assert_status (health, SOUP_STATUS_OK);
+  case_after = record_text (f, w.case_id);
+  conversation_after = record_text (f, w.conversation_id);
+  plan_after = record_text (f, w.plan_id);
+  g_assert_cmpstr (case_after, ==, case_before);
+  g_assert_cmpstr (conversation_after, ==, conversation_before);
+  g_assert_cmpstr (plan_after, ==, plan_before);
+
+  /* and the valid bodies still work: the refusals were for the JSON */
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      const char *token = endpoints[i].user != NULL ? g_hash_table_lookup (f->tokens, endpoints[i].user) : NULL;
+      g_autoptr(Reply) reply = call_full (f, endpoints[i].method, endpoints[i].path, token, endpoints[i].if_match,
+                                          endpoints[i].valid, strlen (endpoints[i].valid));
+
+      if (reply->status != SOUP_STATUS_OK)
+        g_error ("%s %s: %u %s", endpoints[i].method, endpoints[i].path, reply->status, reply->text);
+    }
+}
+
 static void
 test_oversized_bodies_are_refused (Fixture       *f,
                                    gconstpointer  data)
@@ -2060,6 +2183,7 @@ main (int   argc,
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
       ADD ("input/envelope-in-any-json-spelling", test_envelope_in_any_json_spelling, NULL);
       ADD ("input/oversized-bodies-are-refused", test_oversized_bodies_are_refused, NULL);
+      ADD ("input/hostile-json-is-refused-by-every-endpoint", test_hostile_json_is_refused_by_every_endpoint, NULL);
       ADD ("input/sql-metacharacters-are-data", test_sql_metacharacters_are_data, NULL);
       ADD ("restart/loses-and-duplicates-nothing", test_restart_loses_and_duplicates_nothing, NULL);
     }
