@@ -68,8 +68,7 @@ static const char * const migrations[] = {
   "  kind    INTEGER NOT NULL,"
   "  rev     INTEGER NOT NULL,"
   "  case_id TEXT,"
-  "  hash    BLOB NOT NULL,"
-  "  mac     BLOB NOT NULL) WITHOUT ROWID;",
+  "  hash    BLOB NOT NULL) WITHOUT ROWID;",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KT_RECORD_STORE_SCHEMA_VERSION);
 

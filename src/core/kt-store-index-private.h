@@ -1,10 +1,10 @@
 /* kt-store-index-private.h: the authenticated index of the record store
  *
  * One line per record — id, kind, revision, owning case and a hash of the
- * sealed body and summary — each with a MAC under a key derived from the
- * data key, and one root: a MAC over the XOR of every line's MAC, the
- * number of lines, a commit counter and the warnings not yet seen by the
- * user.  A save changes one line and the root (O(log n)); opening walks the
+ * sealed body and summary — and one sealed root: the XOR of a keyed hash
+ * of every line (under a key derived from the data key, never written
+ * down), the number of lines, a commit counter and the warnings not yet
+ * seen by the user.  A save changes one line and the root (O(log n)); opening walks the
  * small columns of every line once, never the bodies.  Only
  * kt-record-store.c calls this, inside its own transactions.
  *

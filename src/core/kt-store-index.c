@@ -9,6 +9,14 @@
  * a counter that the store also keeps outside the file (keyring or a
  * counter file), so a whole older file is noticed as well.
  *
+ * "What they were" is the XOR of a keyed hash (BLAKE2b under a key derived
+ * from the data key) of every line.  Those hashes are never written down
+ * and the root is sealed (XChaCha20-Poly1305), so someone with copies of
+ * the file sees none of them: XOR is linear, and visible per-line values
+ * from enough old copies would let a set of old lines be chosen whose XOR
+ * matches the root.  Hidden, changing any line means guessing a 256-bit
+ * value.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-store"
@@ -25,8 +33,8 @@
 #define MAC_SIZE KT_STORE_INDEX_HASH_SIZE
 #define META_INDEX_ROOT "index-root"
 #define ROOT_VERSION 1
-/* version | counter | count | xor | flags | mac */
-#define ROOT_SIZE (1 + 8 + 8 + MAC_SIZE + 4 + MAC_SIZE)
+/* version | counter | count | xor | flags, sealed */
+#define ROOT_SIZE (1 + 8 + 8 + MAC_SIZE + 4)
 #define MARK_SIZE (8 + MAC_SIZE)
 
 /* Warnings kept in the root until the user has seen them, so that saving
@@ -45,7 +53,8 @@ typedef struct {
 
 struct _KtStoreIndex
 {
-  KtKey   *key;                /* derived from the data key: MACs only */
+  KtKey   *key;                /* derived from the data key: keyed hashes only */
+  KtKey   *seal_key;           /* derived too: seals the root */
   gboolean built;
   gboolean root_authentic;     /* the root read from the file verified */
   Root     root;
@@ -133,44 +142,45 @@ line_mac (KtStoreIndex *self,
   crypto_generichash_final (&state, mac, MAC_SIZE);
 }
 
-static void
-root_mac (KtStoreIndex *self,
-          const guint8 *encoded,
-          guint8        mac[MAC_SIZE])
+static GBytes *
+root_ad (void)
 {
-  crypto_generichash_state state;
-
-  mac_init (self, &state, "keukentafel-index-root-1");
-  crypto_generichash_update (&state, encoded, ROOT_SIZE - MAC_SIZE);
-  crypto_generichash_final (&state, mac, MAC_SIZE);
+  return g_bytes_new_static ("keukentafel-index-root-1", strlen ("keukentafel-index-root-1"));
 }
 
-static void
+/* The root sealed (transfer full). */
+static GBytes *
 root_encode (KtStoreIndex *self,
-             const Root   *root,
-             guint8        out[ROOT_SIZE])
+             const Root   *root)
 {
+  g_autoptr(GBytes) ad = root_ad ();
+  g_autoptr(GBytes) plain = NULL;
+  guint8 out[ROOT_SIZE];
+
   out[0] = ROOT_VERSION;
   put_u64 (out + 1, root->counter);
   put_u64 (out + 9, root->count);
   memcpy (out + 17, root->xor, MAC_SIZE);
   put_u32 (out + 17 + MAC_SIZE, root->flags);
-  root_mac (self, out, out + ROOT_SIZE - MAC_SIZE);
+  plain = g_bytes_new_static (out, sizeof out);
+  return kt_crypto_seal (self->seal_key, ad, plain);
 }
 
-/* FALSE when @data is not a root this key wrote. */
+/* FALSE when @sealed is not a root this key wrote. */
 static gboolean
 root_decode (KtStoreIndex *self,
-             const guint8 *data,
-             gsize         size,
+             GBytes       *sealed,
              Root         *root)
 {
-  guint8 mac[MAC_SIZE];
+  g_autoptr(GBytes) ad = root_ad ();
+  g_autoptr(GBytes) plain = kt_crypto_open (self->seal_key, ad, sealed);
+  const guint8 *data;
+  gsize size;
 
-  if (size != ROOT_SIZE || data[0] != ROOT_VERSION)
+  if (plain == NULL)
     return FALSE;
-  root_mac (self, data, mac);
-  if (sodium_memcmp (mac, data + ROOT_SIZE - MAC_SIZE, MAC_SIZE) != 0)
+  data = g_bytes_get_data (plain, &size);
+  if (size != ROOT_SIZE || data[0] != ROOT_VERSION)
     return FALSE;
   root->counter = get_u64 (data + 1);
   root->count = get_u64 (data + 9);
@@ -244,13 +254,14 @@ write_root (KtStoreIndex  *self,
             GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = prepare (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
-  guint8 encoded[ROOT_SIZE];
+  g_autoptr(GBytes) encoded = NULL;
 
   if (stmt == NULL)
     return FALSE;
-  root_encode (self, root, encoded);
+  encoded = root_encode (self, root);
   sqlite3_bind_text (stmt, 1, META_INDEX_ROOT, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, encoded, sizeof encoded, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 2, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
+                     SQLITE_TRANSIENT);
   return step_done (db, stmt, error);
 }
 
@@ -262,17 +273,22 @@ kt_store_index_new (const KtKey *data_key,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   guint8 *subkey = sodium_malloc (KT_KEY_SIZE);
 
-  /* A key of its own, so that no MAC is ever made with the sealing key. */
+  /* Keys of its own, one per use, so that no hash is keyed and nothing
+   * sealed with the records' key. */
   crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, 1, "KtIndex1", kt_key_peek (data_key));
   self->key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
+  crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, 2, "KtIndex1", kt_key_peek (data_key));
+  self->seal_key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
   sodium_free (subkey);
 
   stmt = prepare (db, "SELECT value FROM meta WHERE key = '" META_INDEX_ROOT "'", NULL);
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
+      g_autoptr(GBytes) sealed = g_bytes_new (sqlite3_column_blob (stmt, 0),
+                                              sqlite3_column_bytes (stmt, 0));
+
       self->built = TRUE;
-      self->root_authentic = root_decode (self, sqlite3_column_blob (stmt, 0),
-                                          sqlite3_column_bytes (stmt, 0), &self->root);
+      self->root_authentic = root_decode (self, sealed, &self->root);
     }
   return g_steal_pointer (&self);
 }
@@ -283,6 +299,7 @@ kt_store_index_free (KtStoreIndex *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->key, kt_key_free);
+  g_clear_pointer (&self->seal_key, kt_key_free);
   sodium_memzero (self, sizeof *self);
   g_free (self);
 }
@@ -345,9 +362,9 @@ kt_store_index_stage_put (KtStoreIndex  *self,
   if (!self->built)
     return TRUE;
 
-  old = prepare (db, "SELECT mac FROM record_index WHERE id = ?", error);
-  line = prepare (db, "INSERT OR REPLACE INTO record_index (id, kind, rev, case_id, hash, mac)"
-                      " VALUES (?, ?, ?, ?, ?, ?)", error);
+  old = prepare (db, "SELECT kind, rev, case_id, hash FROM record_index WHERE id = ?", error);
+  line = prepare (db, "INSERT OR REPLACE INTO record_index (id, kind, rev, case_id, hash)"
+                      " VALUES (?, ?, ?, ?, ?)", error);
   if (old == NULL || line == NULL)
     return FALSE;
 
@@ -358,10 +375,17 @@ kt_store_index_stage_put (KtStoreIndex  *self,
   rc = sqlite3_step (old);
   if (rc == SQLITE_ROW)
     {
-      /* The stored MAC leaves the XOR as it went in: a line changed on
-       * disk leaves the sum wrong, which the next check sees. */
-      if (sqlite3_column_bytes (old, 0) == MAC_SIZE)
-        xor_into (self->staged.xor, sqlite3_column_blob (old, 0));
+      /* The old line leaves the sum as it is on disk: a line changed there
+       * leaves the sum wrong, which the next check sees. */
+      if (sqlite3_column_bytes (old, 3) == KT_STORE_INDEX_HASH_SIZE)
+        {
+          guint8 old_mac[MAC_SIZE];
+
+          line_mac (self, id, sqlite3_column_int (old, 0), sqlite3_column_int64 (old, 1),
+                    (const char *) sqlite3_column_text (old, 2), sqlite3_column_blob (old, 3),
+                    old_mac);
+          xor_into (self->staged.xor, old_mac);
+        }
     }
   else if (rc == SQLITE_DONE)
     self->staged.count++;
@@ -383,7 +407,6 @@ kt_store_index_stage_put (KtStoreIndex  *self,
   else
     sqlite3_bind_null (line, 4);
   sqlite3_bind_blob (line, 5, hash, KT_STORE_INDEX_HASH_SIZE, SQLITE_STATIC);
-  sqlite3_bind_blob (line, 6, mac, MAC_SIZE, SQLITE_STATIC);
   return step_done (db, line, error) && write_root (self, db, &self->staged, error);
 }
 
@@ -439,8 +462,8 @@ rebuild (KtStoreIndex  *self,
   int rc;
 
   rows = prepare (db, "SELECT id, kind, rev, case_id, body, summary FROM records", error);
-  line = prepare (db, "INSERT INTO record_index (id, kind, rev, case_id, hash, mac)"
-                      " VALUES (?, ?, ?, ?, ?, ?)", error);
+  line = prepare (db, "INSERT INTO record_index (id, kind, rev, case_id, hash)"
+                      " VALUES (?, ?, ?, ?, ?)", error);
   if (rows == NULL || line == NULL || !exec (db, "BEGIN IMMEDIATE", error))
     return FALSE;
   ok = exec (db, "DELETE FROM record_index", error);
@@ -470,7 +493,6 @@ rebuild (KtStoreIndex  *self,
       else
         sqlite3_bind_null (line, 4);
       sqlite3_bind_blob (line, 5, hash, sizeof hash, SQLITE_TRANSIENT);
-      sqlite3_bind_blob (line, 6, mac, sizeof mac, SQLITE_TRANSIENT);
       ok = step_done (db, line, error);
     }
   if (ok && rc != SQLITE_DONE)
@@ -505,37 +527,21 @@ add_finding (KtStoreCheck    *check,
   g_ptr_array_add (check->records, finding);
 }
 
-/* The line of one record as read from the index, its MAC checked. */
+/* A record's plain columns as the check reads them. */
 typedef struct {
-  int           kind;
-  gint64        rev;
-  const char   *case_id;
-  gboolean      authentic;
-} Line;
+  int      kind;
+  gint64   rev;
+  char    *case_id;
+  gboolean has_line;
+} Plain;
 
 static void
-read_line (KtStoreIndex *self,
-           sqlite3_stmt *stmt,
-           int           first,
-           const char   *id,
-           Line         *line,
-           guint8        acc[MAC_SIZE])
+plain_free (gpointer data)
 {
-  guint8 mac[MAC_SIZE];
-  const guint8 *hash = sqlite3_column_blob (stmt, first + 3);
+  Plain *plain = data;
 
-  line->kind = sqlite3_column_int (stmt, first);
-  line->rev = sqlite3_column_int64 (stmt, first + 1);
-  line->case_id = (const char *) sqlite3_column_text (stmt, first + 2);
-  line->authentic = FALSE;
-  if (sqlite3_column_bytes (stmt, first + 3) != KT_STORE_INDEX_HASH_SIZE ||
-      sqlite3_column_bytes (stmt, first + 4) != MAC_SIZE)
-    return;
-  line_mac (self, id, line->kind, line->rev, line->case_id, hash, mac);
-  line->authentic = sodium_memcmp (mac, sqlite3_column_blob (stmt, first + 4), MAC_SIZE) == 0;
-  /* What the line says, authentic or not, goes into the sum: a line that
-   * was changed, put back or removed leaves it different from the root. */
-  xor_into (acc, mac);
+  g_free (plain->case_id);
+  g_free (plain);
 }
 
 gboolean
@@ -545,8 +551,12 @@ kt_store_index_check (KtStoreIndex  *self,
                       KtStoreCheck  *check,
                       GError       **error)
 {
-  g_autoptr(sqlite3_stmt) present = NULL;
-  g_autoptr(sqlite3_stmt) deleted = NULL;
+  g_autoptr(sqlite3_stmt) records = NULL;
+  g_autoptr(sqlite3_stmt) lines = NULL;
+  g_autoptr(GHashTable) plains = NULL;
+  GHashTableIter iter;
+  const char *id;
+  Plain *plain;
   guint8 acc[MAC_SIZE] = { 0 };
   guint64 count = 0;
   guint32 flags;
@@ -565,63 +575,73 @@ kt_store_index_check (KtStoreIndex  *self,
       return TRUE;
     }
 
-  /* Only the small columns: the records through their covering listing
-   * index, the lines by their key. */
-  present = prepare (db,
-                     "SELECT r.id, r.kind, r.rev, r.case_id,"
-                     " i.kind, i.rev, i.case_id, i.hash, i.mac, i.id IS NOT NULL"
-                     " FROM records r LEFT JOIN record_index i ON i.id = r.id",
-                     error);
-  deleted = prepare (db,
-                     "SELECT id, kind, rev, case_id, hash, mac FROM record_index"
-                     " WHERE id NOT IN (SELECT id FROM records)",
-                     error);
-  if (present == NULL || deleted == NULL)
+  /* Only the small columns, each table read straight through once: the
+   * records from their covering listing index, the lines in key order.
+   * Cheaper than a join, which looks every line up in a B-tree. */
+  records = prepare (db, "SELECT id, kind, rev, case_id FROM records INDEXED BY records_listing", error);
+  lines = prepare (db, "SELECT id, kind, rev, case_id, hash FROM record_index", error);
+  if (records == NULL || lines == NULL)
     return FALSE;
 
-  while ((rc = sqlite3_step (present)) == SQLITE_ROW)
+  plains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, plain_free);
+  while ((rc = sqlite3_step (records)) == SQLITE_ROW)
     {
-      const char *id = (const char *) sqlite3_column_text (present, 0);
-      int kind = sqlite3_column_int (present, 1);
-      gint64 rev = sqlite3_column_int64 (present, 2);
-      const char *case_id = (const char *) sqlite3_column_text (present, 3);
-      Line line;
+      plain = g_new0 (Plain, 1);
+      plain->kind = sqlite3_column_int (records, 1);
+      plain->rev = sqlite3_column_int64 (records, 2);
+      plain->case_id = g_strdup ((const char *) sqlite3_column_text (records, 3));
+      g_hash_table_insert (plains, g_strdup ((const char *) sqlite3_column_text (records, 0)), plain);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return FALSE;
+    }
 
-      if (!sqlite3_column_int (present, 9))
+  while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
+    {
+      int kind = sqlite3_column_int (lines, 1);
+      gint64 rev = sqlite3_column_int64 (lines, 2);
+      const char *case_id = (const char *) sqlite3_column_text (lines, 3);
+      guint8 mac[MAC_SIZE];
+
+      id = (const char *) sqlite3_column_text (lines, 0);
+      count++;
+      /* A line whose hash is not a hash is no line this device wrote; the
+       * sum then differs from the root. */
+      if (sqlite3_column_bytes (lines, 4) == KT_STORE_INDEX_HASH_SIZE)
         {
-          add_finding (check, id, kind, KT_RECORD_CHANGED);
+          line_mac (self, id, kind, rev, case_id, sqlite3_column_blob (lines, 4), mac);
+          xor_into (acc, mac);
+        }
+      else
+        acc[0] ^= 1;
+
+      plain = g_hash_table_lookup (plains, id);
+      if (plain == NULL)
+        {
+          add_finding (check, id, kind, KT_RECORD_DELETED);
           continue;
         }
-      read_line (self, present, 4, id, &line, acc);
-      count++;
-      if (line.authentic && line.kind == kind && line.rev == rev && g_strcmp0 (line.case_id, case_id) == 0)
+      plain->has_line = TRUE;
+      if (plain->kind == kind && plain->rev == rev && g_strcmp0 (plain->case_id, case_id) == 0)
         continue;
-      add_finding (check, id, kind,
-                   line.authentic && line.kind == kind && rev < line.rev
-                   ? KT_RECORD_ROLLED_BACK : KT_RECORD_CHANGED);
+      add_finding (check, id, plain->kind,
+                   plain->kind == kind && plain->rev < rev ? KT_RECORD_ROLLED_BACK : KT_RECORD_CHANGED);
     }
   if (rc != SQLITE_DONE)
     {
       kt_record_store_set_sqlite_error (error, rc, db);
       return FALSE;
     }
+  g_clear_pointer (&records, sqlite3_finalize);
+  g_clear_pointer (&lines, sqlite3_finalize);
 
-  while ((rc = sqlite3_step (deleted)) == SQLITE_ROW)
-    {
-      const char *id = (const char *) sqlite3_column_text (deleted, 0);
-      Line line;
-
-      read_line (self, deleted, 1, id, &line, acc);
-      count++;
-      add_finding (check, id, line.kind, KT_RECORD_DELETED);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      kt_record_store_set_sqlite_error (error, rc, db);
-      return FALSE;
-    }
-  g_clear_pointer (&present, sqlite3_finalize);
-  g_clear_pointer (&deleted, sqlite3_finalize);
+  /* A record without a line is none this device wrote. */
+  g_hash_table_iter_init (&iter, plains);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &plain))
+    if (!plain->has_line)
+      add_finding (check, id, plain->kind, KT_RECORD_CHANGED);
 
   changed = !self->root_authentic || count != self->root.count ||
             sodium_memcmp (acc, self->root.xor, MAC_SIZE) != 0;
@@ -636,7 +656,7 @@ kt_store_index_check (KtStoreIndex  *self,
   check->store_older = (flags & ROOT_FLAG_STORE_OLDER) != 0;
   check->index_changed = (flags & ROOT_FLAG_INDEX_CHANGED) != 0;
 
-  if (changed || !self->root_authentic || flags != self->root.flags || mark > self->root.counter)
+  if (changed || flags != self->root.flags || mark > self->root.counter)
     {
       Root root = self->root;
       gboolean ok;
