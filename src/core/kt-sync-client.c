@@ -18,6 +18,7 @@
 #include "kt-sync-client-private.h"
 
 #include "kt-codec.h"
+#include "kt-store.h"
 
 /* Entries loaded from the outbox at a time; a round resumes after the last
  * confirmed one, so a large backlog never starts over. */
@@ -37,7 +38,8 @@ G_DEFINE_ENUM_TYPE (KtSyncStatus, kt_sync_status,
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SYNCED, "synced"),
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_OFFLINE, "offline"),
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_NEEDS_SIGN_IN, "needs-sign-in"),
-  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_ERROR, "error"))
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_ERROR, "error"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_PAUSED, "paused"))
 
 static const SecretSchema token_schema = {
   "nl.wijkteam.Keukentafel.Token", SECRET_SCHEMA_NONE,
@@ -69,6 +71,8 @@ struct _KtSyncClient
 
   char            *state_path;
   KtOutbox        *outbox;
+  KtRecordSink    *sink;
+  gulong           sink_handler;
   SoupSession     *session;
   GNetworkMonitor *monitor;
   GCancellable    *cancellable;
@@ -115,7 +119,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 enum {
-  RECORD_RECEIVED,
   RECORD_PUSHED,
   RECORD_FAILED,
   CONFLICT_DETECTED,
@@ -924,6 +927,7 @@ kt_sync_client_share (KtSyncClient  *self,
 
 typedef struct {
   GHashTable *skip_ids;       /* records the server refused this round */
+  GHashTable *in_flight_ids;  /* records being pushed now */
   GPtrArray  *batch;          /* (element-type KtOutboxEntry) */
   guint       next;
   guint       in_flight;
@@ -936,6 +940,7 @@ static void
 round_free (Round *round)
 {
   g_clear_pointer (&round->skip_ids, g_hash_table_unref);
+  g_clear_pointer (&round->in_flight_ids, g_hash_table_unref);
   g_clear_pointer (&round->batch, g_ptr_array_unref);
   g_clear_error (&round->fatal);
   g_free (round->refusal);
@@ -1036,6 +1041,7 @@ on_pushed (GObject      *source,
   KtSyncResponse *response = request_finish (self, result, &error);
 
   round->in_flight--;
+  g_hash_table_remove (round->in_flight_ids, push->entry->record->id);
   handle_push_answer (push->task, push->entry, response, error);
   g_clear_pointer (&response, kt_sync_response_free);
   push_fill (push->task);
@@ -1065,6 +1071,7 @@ push_one (GTask         *task,
   push->task = g_object_ref (task);
   push->entry = entry;
   round->in_flight++;
+  g_hash_table_add (round->in_flight_ids, g_strdup (entry->record->id));
   request_async (self, KT_SYNC_ENDPOINT_PUT_RECORD, "PUT", path, body, if_match,
                  g_task_get_cancellable (task), on_pushed, push);
 }
@@ -1078,7 +1085,17 @@ push_fill (GTask *task)
 
   while (round->fatal == NULL && round->batch != NULL &&
          round->in_flight < PUSH_CONCURRENCY && round->next < round->batch->len)
-    push_one (task, g_ptr_array_index (round->batch, round->next++));
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (round->batch, round->next);
+
+      /* A conversation or plan goes after its case, which was queued
+       * before it: the server knows a plan only once its case is there. */
+      if (entry->record->case_id != NULL &&
+          g_hash_table_contains (round->in_flight_ids, entry->record->case_id))
+        break;
+      round->next++;
+      push_one (task, entry);
+    }
 
   if (round->in_flight > 0)
     return;
@@ -1104,29 +1121,102 @@ push_fill (GTask *task)
     }
   if (round->batch->len == 0)
     {
+      /* Without a place to keep them, nothing is pulled. */
+      if (self->sink == NULL)
+        {
+          g_task_return_boolean (task, TRUE);
+          g_object_unref (task);
+          return;
+        }
       pull_next (task);
       return;
     }
   push_fill (task);
 }
 
-static void
-handle_pulled (KtSyncClient *self,
-               KtSyncRecord *record,
-               GError      **error)
+/* Whether the pulled @record is for the sink: FALSE for what this device
+ * pushed itself (or older), for a record in conflict (the outbox keeps the
+ * server's copy beside the local one) and for one with local work queued. */
+static gboolean
+wants_pulled (KtSyncClient  *self,
+              KtSyncRecord  *record,
+              GError       **error)
 {
   if (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id))
-    return;   /* what we pushed ourselves, or older */
+    return FALSE;
   if (kt_outbox_has_conflict (self->outbox, record->id))
     {
       kt_outbox_update_conflict_server (self->outbox, record, error);
+      return FALSE;
+    }
+  /* The push meets it as a conflict; never overwrite local work. */
+  return !kt_outbox_has_pending (self->outbox, record->id);
+}
+
+typedef struct {
+  GTask          *task;
+  KtSyncResponse *response;
+  GPtrArray      *batch;      /* records of response handed to the sink */
+} Pulled;
+
+static void
+pulled_free (Pulled *pulled)
+{
+  g_clear_pointer (&pulled->response, kt_sync_response_free);
+  g_clear_pointer (&pulled->batch, g_ptr_array_unref);
+  g_free (pulled);
+}
+
+/* The page is kept (or had nothing to keep): only now the known revisions
+ * and the cursor move, so nothing is ever marked as had that the store did
+ * not commit. */
+static void
+advance_pull (Pulled *pulled)
+{
+  GTask *task = pulled->task;
+  KtSyncClient *self = g_task_get_source_object (task);
+  KtSyncResponse *response = pulled->response;
+  GError *error = NULL;
+
+  for (guint i = 0; i < pulled->batch->len && error == NULL; i++)
+    {
+      KtSyncRecord *record = g_ptr_array_index (pulled->batch, i);
+
+      kt_outbox_set_known_rev (self->outbox, record->id, record->rev, &error);
+    }
+  if (error == NULL)
+    kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (response->more && response->records->len > 0)
+    {
+      pull_next (task);
+      pulled_free (pulled);
       return;
     }
-  if (kt_outbox_has_pending (self->outbox, record->id))
-    return;   /* the push meets it as a conflict; never overwrite local work */
-  if (!kt_outbox_set_known_rev (self->outbox, record->id, record->rev, error))
-    return;
-  g_signal_emit (self, signals[RECORD_RECEIVED], 0, record);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+  pulled_free (pulled);
+}
+
+static void
+on_kept (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Pulled *pulled = user_data;
+  GError *error = NULL;
+
+  if (!kt_record_sink_keep_finish (KT_RECORD_SINK (source), result, &error))
+    {
+      /* Not kept: the cursor stays, and the same records come again. */
+      g_task_return_error (pulled->task, error);
+      g_object_unref (pulled->task);
+      pulled_free (pulled);
+      return;
+    }
+  advance_pull (pulled);
 }
 
 static void
@@ -1137,7 +1227,8 @@ on_changes (GObject      *source,
   GTask *task = user_data;
   KtSyncClient *self = KT_SYNC_CLIENT (source);
   GError *error = NULL;
-  g_autoptr(KtSyncResponse) response = request_finish (self, result, &error);
+  KtSyncResponse *response = request_finish (self, result, &error);
+  Pulled *pulled;
 
   if (response == NULL)
     {
@@ -1145,23 +1236,31 @@ on_changes (GObject      *source,
       g_object_unref (task);
       return;
     }
+  pulled = g_new0 (Pulled, 1);
+  pulled->task = task;
+  pulled->response = response;
+  pulled->batch = g_ptr_array_new ();
   for (guint i = 0; i < response->records->len && error == NULL; i++)
-    handle_pulled (self, g_ptr_array_index (response->records, i), &error);
-  if (error == NULL)
-    kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
+    {
+      KtSyncRecord *record = g_ptr_array_index (response->records, i);
+
+      if (wants_pulled (self, record, &error))
+        g_ptr_array_add (pulled->batch, record);
+    }
   if (error != NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
+      pulled_free (pulled);
       return;
     }
-  if (response->more && response->records->len > 0)
+  if (pulled->batch->len == 0)
     {
-      pull_next (task);
+      advance_pull (pulled);
       return;
     }
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  kt_record_sink_keep_async (self->sink, pulled->batch, g_task_get_cancellable (task),
+                             on_kept, pulled);
 }
 
 static void
@@ -1283,6 +1382,10 @@ on_round_done (GObject      *source,
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     set_status (self, KT_SYNC_STATUS_IDLE, NULL);
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PAUSED) ||
+           g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED))
+    /* No retry timer: the sink's ::ready-changed starts the next round. */
+    set_status (self, KT_SYNC_STATUS_PAUSED, _("Syncing waits until Keukentafel is unlocked."));
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN))
     {
       g_autofree char *signed_out = self->outbox != NULL
@@ -1339,6 +1442,7 @@ run_round (KtSyncClient *self)
   g_task_set_source_tag (task, run_round);
   round = g_new0 (Round, 1);
   round->skip_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  round->in_flight_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->round = g_object_ref (task);
 
@@ -1346,6 +1450,16 @@ run_round (KtSyncClient *self)
     {
       g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
                                _("Sign in to sync."));
+      g_object_unref (task);
+      return;
+    }
+
+  /* While the store is locked nothing syncs: what came in could not be
+   * kept, and a push's confirmation could not be written beside it. */
+  if (self->sink != NULL && !kt_record_sink_is_ready (self->sink))
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_PAUSED,
+                               _("Syncing waits until Keukentafel is unlocked."));
       g_object_unref (task);
       return;
     }
@@ -1436,6 +1550,32 @@ kt_sync_client_list_conflicts (KtSyncClient  *self,
   return kt_outbox_list_conflicts (self->outbox, error);
 }
 
+static void
+on_resolved_kept (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The merged version is queued; the store keeps its older copy until
+   * it can take this one (after an unlock it comes from the server). */
+  if (!kt_record_sink_keep_finish (KT_RECORD_SINK (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("The merged version is queued but not yet in the store: %s", error->message);
+}
+
+static void
+keep_resolved (KtSyncClient       *self,
+               const KtSyncRecord *merged)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
+
+  if (self->sink == NULL)
+    return;
+  g_ptr_array_add (records, kt_sync_record_copy (merged));
+  kt_record_sink_keep_async (self->sink, records, self->cancellable, on_resolved_kept, NULL);
+}
+
 gboolean
 kt_sync_client_resolve_conflict (KtSyncClient  *self,
                                  const char    *id,
@@ -1458,7 +1598,7 @@ kt_sync_client_resolve_conflict (KtSyncClient  *self,
           !kt_outbox_resolve_conflict (self->outbox, merged, error))
         return FALSE;
       /* The resolved version is the local copy from now on. */
-      g_signal_emit (self, signals[RECORD_RECEIVED], 0, merged);
+      keep_resolved (self, merged);
       notify_counts (self);
       if (self->started)
         kt_sync_client_sync_soon (self);
@@ -1467,6 +1607,81 @@ kt_sync_client_resolve_conflict (KtSyncClient  *self,
   g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
                        _("This conflict was already resolved."));
   return FALSE;
+}
+
+/* The sink */
+
+static void
+on_sink_ready_changed (KtRecordSink *sink,
+                       KtSyncClient *self)
+{
+  if (!kt_record_sink_is_ready (sink))
+    return;
+  if (self->status == KT_SYNC_STATUS_PAUSED)
+    set_status (self, self->token != NULL ? KT_SYNC_STATUS_IDLE : KT_SYNC_STATUS_SIGNED_OUT, NULL);
+  if (self->started && self->token != NULL)
+    kt_sync_client_sync_soon (self);
+}
+
+void
+kt_sync_client_set_sink (KtSyncClient *self,
+                         KtRecordSink *sink)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (sink == NULL || KT_IS_RECORD_SINK (sink));
+
+  if (self->sink != NULL)
+    g_clear_signal_handler (&self->sink_handler, self->sink);
+  g_set_object (&self->sink, sink);
+  if (sink != NULL)
+    self->sink_handler = g_signal_connect (sink, "ready-changed",
+                                           G_CALLBACK (on_sink_ready_changed), self);
+}
+
+/* Share states */
+
+static KtShareState
+share_state (KtSyncClient  *self,
+             const char    *id,
+             gboolean       whole_case,
+             char         **reason)
+{
+  g_autofree char *failure = NULL;
+
+  if (reason != NULL)
+    *reason = NULL;
+  if (self->outbox == NULL || id == NULL)
+    return KT_SHARE_LOCAL;
+  if (kt_outbox_find_waiting (self->outbox, id, whole_case, &failure))
+    {
+      if (failure == NULL)
+        return KT_SHARE_WAITING;
+      if (reason != NULL)
+        *reason = g_steal_pointer (&failure);
+      return KT_SHARE_REFUSED;
+    }
+  /* Known: the server has a revision of it (pushed from here or pulled). */
+  return kt_outbox_get_known_rev (self->outbox, id) > 0 ? KT_SHARE_SHARED : KT_SHARE_LOCAL;
+}
+
+KtShareState
+kt_sync_client_get_record_state (KtSyncClient  *self,
+                                 const char    *id,
+                                 char         **reason)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), KT_SHARE_LOCAL);
+
+  return share_state (self, id, FALSE, reason);
+}
+
+KtShareState
+kt_sync_client_get_case_state (KtSyncClient  *self,
+                               const char    *case_id,
+                               char         **reason)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), KT_SHARE_LOCAL);
+
+  return share_state (self, case_id, TRUE, reason);
 }
 
 /* Getters and settings */
@@ -1561,6 +1776,9 @@ kt_sync_client_dispose (GObject *object)
   g_clear_handle_id (&self->periodic_source, g_source_remove);
   g_clear_handle_id (&self->soon_source, g_source_remove);
   g_clear_signal_handler (&self->network_handler, self->monitor);
+  if (self->sink != NULL)
+    g_clear_signal_handler (&self->sink_handler, self->sink);
+  g_clear_object (&self->sink);
   G_OBJECT_CLASS (kt_sync_client_parent_class)->dispose (object);
 }
 
@@ -1648,11 +1866,6 @@ kt_sync_client_class_init (KtSyncClientClass *klass)
   properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A record from the server (or a resolved conflict) for the local store. */
-  signals[RECORD_RECEIVED] =
-    g_signal_new ("record-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1,
-                  KT_TYPE_SYNC_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[RECORD_PUSHED] =
     g_signal_new ("record-pushed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
