@@ -733,9 +733,13 @@ check_write (KtRequest             *req,
   if (info->kind == KT_KIND_CASE)
     {
       gboolean allowed;
+      /* A new case of an intaker waits for an assignment; a coach's own
+       * (a household the coach started) is the coach's from the start. */
+      const char *coach = existing != NULL ? existing->coach
+                          : me->role == KT_ROLE_COACH ? me->username : NULL;
 
       if (existing == NULL)
-        allowed = me->role == KT_ROLE_INTAKER;
+        allowed = TRUE;
       else if (me->role == KT_ROLE_COACH)
         allowed = g_strcmp0 (existing->coach, me->username) == 0;
       else
@@ -746,7 +750,7 @@ check_write (KtRequest             *req,
           return FALSE;
         }
       /* Only an assignment changes the coach. */
-      if (g_strcmp0 (info->coach, existing != NULL ? existing->coach : NULL) != 0)
+      if (g_strcmp0 (info->coach, coach) != 0)
         {
           respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
                          _("Assign a coach with the assign request."), "coach");
