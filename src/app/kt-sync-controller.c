@@ -288,6 +288,8 @@ kt_sync_controller_dispose (GObject *object)
   KtSyncController *self = KT_SYNC_CONTROLLER (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->client != NULL)
+    kt_sync_client_stop (self->client);
   g_clear_weak_pointer (&self->window);
   g_clear_object (&self->client);
   g_clear_object (&self->sink);

@@ -30,6 +30,11 @@
 #define DEFAULT_INTERVAL (5 * 60)
 #define BACKOFF_BASE_MS 2000
 #define BACKOFF_MAX_MS (10 * 60 * 1000)
+/* Seconds the server may hold a watch (GET /changes?wait=) open; the
+ * server keeps it under its own limit.  The watch has its own connection
+ * with room for the wait in its timeout. */
+#define WATCH_WAIT 25
+#define WATCH_TIMEOUT (WATCH_WAIT + 20)
 
 G_DEFINE_ENUM_TYPE (KtSyncStatus, kt_sync_status,
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SIGNED_OUT, "signed-out"),
@@ -74,6 +79,7 @@ struct _KtSyncClient
   KtRecordSink    *sink;
   gulong           sink_handler;
   SoupSession     *session;
+  SoupSession     *watch_session;   /* the long-poll's own connection */
   GNetworkMonitor *monitor;
   GCancellable    *cancellable;
 
@@ -98,6 +104,9 @@ struct _KtSyncClient
   GPtrArray       *round_waiters;   /* callers served by the running round */
   GPtrArray       *next_waiters;    /* callers waiting for the next one */
   gboolean         again;
+
+  GCancellable    *watch_cancellable;  /* the running watch, or NULL */
+  guint            watch_source;       /* a watch waiting to start */
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncClient, kt_sync_client, G_TYPE_OBJECT)
@@ -128,6 +137,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void run_round (KtSyncClient *self);
+static void stop_watch (KtSyncClient *self);
 
 /* Status */
 
@@ -210,6 +220,7 @@ classify_error (const GError *error)
 
 typedef struct {
   KtSyncEndpoint  endpoint;
+  SoupSession    *session;
   char           *method;
   char           *uri;
   GBytes         *request_body;
@@ -228,6 +239,7 @@ request_free (Request *request)
   g_clear_object (&request->stream);
   g_clear_pointer (&request->body, g_byte_array_unref);
   g_clear_pointer (&request->request_body, g_bytes_unref);
+  g_clear_object (&request->session);
   g_free (request->method);
   g_free (request->uri);
   g_free (request->if_match);
@@ -394,8 +406,37 @@ request_send (GTask *task)
   if (request->request_body != NULL)
     soup_message_set_request_body_from_bytes (request->message, "application/json",
                                               request->request_body);
-  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+  soup_session_send_async (request->session, request->message, G_PRIORITY_DEFAULT,
                            g_task_get_cancellable (task), on_sent, task);
+}
+
+/* Sends @method @path (below /api/v1) with @body (may be NULL) over
+ * @session. */
+static void
+request_on_session_async (KtSyncClient        *self,
+                          SoupSession         *session,
+                          KtSyncEndpoint       endpoint,
+                          const char          *method,
+                          const char          *path,
+                          GBytes              *body,
+                          const char          *if_match,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, request_on_session_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  request->endpoint = endpoint;
+  request->session = g_object_ref (session);
+  request->max_size = kt_sync_endpoint_max_size (endpoint);
+  request->method = g_strdup (method);
+  request->uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
+  request->request_body = body != NULL ? g_bytes_ref (body) : NULL;
+  request->if_match = g_strdup (if_match);
+  request_send (task);
 }
 
 /* Sends @method @path (below /api/v1) with @body (may be NULL). */
@@ -410,18 +451,8 @@ request_async (KtSyncClient        *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = g_new0 (Request, 1);
-
-  g_task_set_source_tag (task, request_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  request->endpoint = endpoint;
-  request->max_size = kt_sync_endpoint_max_size (endpoint);
-  request->method = g_strdup (method);
-  request->uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
-  request->request_body = body != NULL ? g_bytes_ref (body) : NULL;
-  request->if_match = g_strdup (if_match);
-  request_send (task);
+  request_on_session_async (self, self->session, endpoint, method, path, body, if_match,
+                            cancellable, callback, user_data);
 }
 
 static KtSyncResponse *
@@ -850,6 +881,7 @@ on_logout_answered (GObject      *source,
   secret_password_clear (&token_schema, NULL, on_token_cleared, g_object_ref (task),
                          "server", self->server_url, "username", self->username,
                          "device", self->state_path, NULL);
+  stop_watch (self);
   wipe_token (self);
   kt_outbox_set_meta (self->outbox, "signed_out", "1", NULL);
   set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
@@ -934,6 +966,9 @@ typedef struct {
   GError     *fatal;
   guint       n_refused;
   char       *refusal;        /* the first refusal's reason */
+  guint       wait;           /* a watch: the seconds the server may wait */
+  guint       n_kept;         /* pulled records the sink kept */
+  gint64      started;        /* monotonic µs */
 } Round;
 
 static void
@@ -1178,12 +1213,15 @@ advance_pull (Pulled *pulled)
   KtSyncResponse *response = pulled->response;
   GError *error = NULL;
 
+  Round *round = g_task_get_task_data (task);
+
   for (guint i = 0; i < pulled->batch->len && error == NULL; i++)
     {
       KtSyncRecord *record = g_ptr_array_index (pulled->batch, i);
 
       kt_outbox_set_known_rev (self->outbox, record->id, record->rev, &error);
     }
+  round->n_kept += pulled->batch->len;
   if (error == NULL)
     kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
   if (error != NULL)
@@ -1269,11 +1307,14 @@ pull_next (GTask *task)
   KtSyncClient *self = g_task_get_source_object (task);
   g_autofree char *cursor = kt_outbox_get_meta (self->outbox, "cursor");
   g_autofree char *escaped = g_uri_escape_string (cursor != NULL ? cursor : "", NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=%d", escaped,
-                                           KT_SYNC_CHANGES_LIMIT);
+  Round *round = g_task_get_task_data (task);
+  g_autofree char *wait = round->wait > 0 ? g_strdup_printf ("&wait=%u", round->wait) : NULL;
+  g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=%d%s", escaped,
+                                           KT_SYNC_CHANGES_LIMIT, wait != NULL ? wait : "");
 
-  request_async (self, KT_SYNC_ENDPOINT_CHANGES, "GET", path, NULL, NULL,
-                 g_task_get_cancellable (task), on_changes, task);
+  request_on_session_async (self, round->wait > 0 ? self->watch_session : self->session,
+                            KT_SYNC_ENDPOINT_CHANGES, "GET", path, NULL, NULL,
+                            g_task_get_cancellable (task), on_changes, task);
 }
 
 static void
@@ -1346,6 +1387,79 @@ finish_waiters (KtSyncClient *self,
     }
 }
 
+/* The watch: between rounds, a pull the server holds open until something
+ * for this account is committed (GET /changes?wait=), so new assignments
+ * and review results arrive within seconds.  What it pulls goes through the
+ * sink like any pull; then a round follows. */
+
+static void start_watch (KtSyncClient *self);
+
+static gboolean
+on_watch_again (gpointer user_data)
+{
+  KtSyncClient *self = user_data;
+
+  self->watch_source = 0;
+  start_watch (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_watch_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KtSyncClient *self = KT_SYNC_CLIENT (source);
+  Round *round = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gint64 elapsed = g_get_monotonic_time () - round->started;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* stopped: a round or a sign-out took over */
+  g_clear_object (&self->watch_cancellable);
+  if (error != NULL)
+    return;   /* the next round (periodic, network back, unlock) watches again */
+  if (round->n_kept > 0)
+    run_round (self);
+  else if (elapsed < G_USEC_PER_SEC)
+    /* A server without long-polling answers at once: no busy loop. */
+    self->watch_source = g_timeout_add_seconds (WATCH_WAIT, on_watch_again, self);
+  else
+    start_watch (self);
+}
+
+static void
+start_watch (KtSyncClient *self)
+{
+  GTask *task;
+  Round *round;
+
+  g_clear_handle_id (&self->watch_source, g_source_remove);
+  if (!self->started || self->token == NULL || self->sink == NULL || self->outbox == NULL ||
+      self->round != NULL || self->watch_cancellable != NULL || !kt_record_sink_is_ready (self->sink))
+    return;
+  self->watch_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->watch_cancellable, on_watch_done, NULL);
+  g_task_set_source_tag (task, start_watch);
+  round = g_new0 (Round, 1);
+  round->wait = WATCH_WAIT;
+  round->started = g_get_monotonic_time ();
+  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  pull_next (task);
+}
+
+static void
+stop_watch (KtSyncClient *self)
+{
+  g_clear_handle_id (&self->watch_source, g_source_remove);
+  if (self->watch_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->watch_cancellable);
+      g_clear_object (&self->watch_cancellable);
+    }
+}
+
 static void
 on_round_done (GObject      *source,
                GAsyncResult *result,
@@ -1355,8 +1469,10 @@ on_round_done (GObject      *source,
   Round *round = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *refusal = NULL;
+  gboolean watch;
 
   g_task_propagate_boolean (G_TASK (result), &error);
+  watch = error == NULL;
   if (error == NULL && round->n_refused > 0)
     {
       refusal = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -1418,6 +1534,8 @@ on_round_done (GObject      *source,
 
   if (self->next_waiters->len > 0 || self->again)
     run_round (self);
+  else if (watch)
+    start_watch (self);
 }
 
 static void
@@ -1435,6 +1553,8 @@ run_round (KtSyncClient *self)
     }
   self->again = FALSE;
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  /* One pull at a time: the round takes over from the watch. */
+  stop_watch (self);
   g_ptr_array_extend_and_steal (self->round_waiters, g_steal_pointer (&self->next_waiters));
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -1539,6 +1659,19 @@ kt_sync_client_start (KtSyncClient *self)
                                             G_CALLBACK (on_network_changed), self);
   self->periodic_source = g_timeout_add_seconds (self->interval, on_periodic, self);
   kt_sync_client_sync_soon (self);
+}
+
+void
+kt_sync_client_stop (KtSyncClient *self)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  self->started = FALSE;
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->periodic_source, g_source_remove);
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_signal_handler (&self->network_handler, self->monitor);
+  stop_watch (self);
 }
 
 /* Conflicts */
@@ -1762,6 +1895,7 @@ kt_sync_client_set_tls_database (KtSyncClient *self,
   if (database == NULL)
     database = system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
   soup_session_set_tls_database (self->session, database);
+  soup_session_set_tls_database (self->watch_session, database);
 }
 
 /* GObject */
@@ -1775,6 +1909,7 @@ kt_sync_client_dispose (GObject *object)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->periodic_source, g_source_remove);
   g_clear_handle_id (&self->soon_source, g_source_remove);
+  stop_watch (self);
   g_clear_signal_handler (&self->network_handler, self->monitor);
   if (self->sink != NULL)
     g_clear_signal_handler (&self->sink_handler, self->sink);
@@ -1790,6 +1925,7 @@ kt_sync_client_finalize (GObject *object)
   wipe_token (self);
   g_clear_object (&self->outbox);
   g_clear_object (&self->session);
+  g_clear_object (&self->watch_session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->round_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
@@ -1891,6 +2027,11 @@ kt_sync_client_init (KtSyncClient *self)
                                                  "max-conns-per-host", PUSH_CONCURRENCY,
                                                  "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
                                                  NULL);
+  self->watch_session = soup_session_new_with_options ("timeout", WATCH_TIMEOUT,
+                                                       "idle-timeout", 60,
+                                                       "max-conns-per-host", 1,
+                                                       "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                       NULL);
 }
 
 KtSyncClient *

@@ -101,8 +101,13 @@ void          kt_sync_client_sync_async   (KtSyncClient        *self,
 gboolean      kt_sync_client_sync_finish  (KtSyncClient  *self,
                                            GAsyncResult  *result,
                                            GError       **error);
-/* Starts syncing by itself: on network changes, after sharing, periodically. */
+/* Starts syncing by itself: on network changes, after sharing, periodically,
+ * and between rounds a watch (GET /changes?wait=) that the server answers
+ * as soon as something for this account is committed. */
 void          kt_sync_client_start        (KtSyncClient *self);
+/* Stops all that; call it before dropping the client (a watch in flight
+ * holds a reference to it until it is cancelled). */
+void          kt_sync_client_stop         (KtSyncClient *self);
 void          kt_sync_client_sync_soon    (KtSyncClient *self);
 
 /* (element-type KtSyncConflict) (transfer full) */

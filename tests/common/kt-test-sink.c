@@ -21,6 +21,13 @@ static void kt_test_sink_iface_init (KtRecordSinkInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (KtTestSink, kt_test_sink, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (KT_TYPE_RECORD_SINK, kt_test_sink_iface_init))
 
+enum {
+  RECORD_KEPT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static gboolean
 test_sink_is_ready (KtRecordSink *sink)
 {
@@ -43,6 +50,7 @@ test_sink_keep_async (KtRecordSink        *sink,
 
       g_hash_table_replace (self->records, g_strdup (record->id), kt_sync_record_copy (record));
       self->n_kept++;
+      g_signal_emit (self, signals[RECORD_KEPT], 0, record);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -76,6 +84,11 @@ static void
 kt_test_sink_class_init (KtTestSinkClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = kt_test_sink_finalize;
+
+  /* One record kept (KtSyncRecord *, valid during the emission). */
+  signals[RECORD_KEPT] =
+    g_signal_new ("record-kept", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void

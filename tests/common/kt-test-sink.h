@@ -2,6 +2,7 @@
  *
  * For sync tests that look at what was pulled, not at a store; the tests
  * of keeping (lock, failed saves) use KtStoreSink with a real KtStore.
+ * ::record-kept (KtSyncRecord *) follows each record kept.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

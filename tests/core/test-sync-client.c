@@ -529,6 +529,47 @@ test_a_refused_record_says_why_on_its_household (Fixture *f, gconstpointer data)
   g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 1);
 }
 
+/* Runs the main loop until @id is in @sink or @seconds have passed;
+ * returns the time it took in µs, or -1. */
+static gint64
+wait_for_kept (KtTestSink *sink,
+               const char *id,
+               guint       seconds)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + seconds * G_USEC_PER_SEC;
+
+  while (kt_test_sink_lookup (sink, id) == NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return kt_test_sink_lookup (sink, id) != NULL ? g_get_monotonic_time () - start : -1;
+}
+
+static void
+test_a_new_assignment_reaches_a_running_client_within_seconds (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autofree char *assigned = NULL;
+  gint64 took;
+
+  kt_sync_client_set_sink (tablet, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (tablet, url, "coach1");
+  /* Running as the app runs it: the first round, then the watch. */
+  kt_sync_client_start (tablet);
+  g_assert_cmpint (wait_for_kept (sink, f->case_id, 10), >=, 0);
+
+  /* The periodic round is minutes away; only the watch can bring it. */
+  assigned = kt_test_case_for_coach (f->dir, url);
+  took = wait_for_kept (sink, assigned, 10);
+  g_assert_cmpint (took, >=, 0);
+  g_test_message ("the assignment arrived %" G_GINT64_FORMAT " ms after it was made", took / 1000);
+  kt_sync_client_stop (tablet);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -545,6 +586,8 @@ main (int argc, char *argv[])
        test_a_record_pulled_while_the_store_is_locked_arrives_once_unlocked);
   ADD ("pull/record-whose-save-fails-arrives-in-the-next-round",
        test_a_record_whose_save_fails_arrives_in_the_next_round);
+  ADD ("pull/new-assignment-reaches-a-running-client-within-seconds",
+       test_a_new_assignment_reaches_a_running_client_within_seconds);
   ADD ("push/coach-shares-a-household-of-their-own-and-its-plan",
        test_a_coach_shares_a_household_of_their_own_and_its_plan);
   ADD ("push/refused-record-says-why-on-its-household",
