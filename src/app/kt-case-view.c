@@ -544,6 +544,12 @@ kt_case_view_get_intake_page (KtCaseView *self)
   return self->intake_page;
 }
 
+KtPlanPage *
+kt_case_view_get_plan_page (KtCaseView *self)
+{
+  return self->plan_page;
+}
+
 KtConversationPage *
 kt_case_view_get_conversation_page (KtCaseView *self)
 {

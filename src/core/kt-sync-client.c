@@ -704,6 +704,8 @@ on_token_stored (GObject      *source,
       g_error_free (error);
       return;
     }
+  /* The old account's watch must not move the cursor of the new one. */
+  stop_watch (self);
   /* Another account or server: pull everything it may read from the start. */
   if (g_strcmp0 (old_url, sign_in->server_url) != 0 || g_strcmp0 (old_user, sign_in->username) != 0)
     kt_outbox_set_meta (self->outbox, "cursor", NULL, NULL);
