@@ -548,6 +548,25 @@ show_store_check (KtWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Each household row says what the server has of it. */
+static void
+update_share_states (KtWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+
+  if (self->sync == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+      g_autofree char *reason = NULL;
+      KtShareState state = kt_sync_controller_get_case_state (self->sync, kt_case_item_get_id (item),
+                                                              &reason);
+
+      kt_case_item_set_share_state (item, state, reason);
+    }
+}
+
 static void
 on_cases_listed (GObject      *source,
                  GAsyncResult *result,
@@ -571,6 +590,7 @@ on_cases_listed (GObject      *source,
     g_ptr_array_add (items, kt_case_item_new_from_summary (g_ptr_array_index (summaries, i)));
   g_list_store_splice (self->cases, 0, g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
                        items->pdata, items->len);
+  update_share_states (self);
 
   g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms", summaries->len,
            (g_get_monotonic_time () - self->started) / 1000);
@@ -644,6 +664,8 @@ store_opened (KtWindow *self)
     {
       self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "case-state-changed", G_CALLBACK (update_share_states), self,
                                G_CONNECT_SWAPPED);
       if (self->case_view != NULL)
         kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
