@@ -96,7 +96,7 @@ sign_in_from_menu (KtWindow   *window,
 static gboolean
 supervisor_view_shown (gpointer window)
 {
-  return KT_IS_SUPERVISOR_VIEW (adw_application_window_get_content (window));
+  return KT_IS_SUPERVISOR_VIEW (kt_window_get_main_view (window));
 }
 
 /* The role on the server chooses the main view: a supervisor gets the inbox
@@ -115,7 +115,7 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
-  coach_view = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  coach_view = kt_window_get_main_view (window);
   g_assert_false (KT_IS_SUPERVISOR_VIEW (coach_view));
 
   sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
