@@ -1091,9 +1091,22 @@ preferences_action (GtkWidget  *widget,
 }
 
 static void
-on_passphrase_activated (KtWindow *self)
+on_confirm_activated (KtWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.unlock", NULL);
+}
+
+/* Enter in the first field goes on to the second when there is one. */
+static void
+on_passphrase_activated (KtWindow *self)
+{
+  if (gtk_widget_get_visible (self->confirm_row) &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->confirm_row)) == '\0')
+    {
+      gtk_widget_grab_focus (self->confirm_row);
+      return;
+    }
+  on_confirm_activated (self);
 }
 
 static void
@@ -1493,6 +1506,7 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_case_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_passphrase_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_confirm_activated);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.new-case", NULL, new_case_action);
