@@ -479,6 +479,7 @@ kt_plan_encode (const KtPlan *self)
   put_objects (b, "signature", self->agreement.signature, encode_stroke);
   json_builder_end_object (b);
 
+  put_string (b, "conversation_note", self->conversation_note);
   put_enum (b, "review", kt_review_names, KT_N_REVIEW_STATES, self->review);
   put_string (b, "author", self->author);
   put_string (b, "reviewer", self->reviewer);
@@ -1393,6 +1394,7 @@ decode_plan (Decoder    *d,
       !read_bool (d, root, "safety_required", &p->safety_required) ||
       !decode_safety_plan (d, root, &p->safety) ||
       !decode_agreement (d, root, &p->agreement) ||
+      !read_text (d, root, "conversation_note", &p->conversation_note) ||
       !read_enum (d, root, "review", kt_review_names, KT_N_REVIEW_STATES, &p->review) ||
       !read_text (d, root, "author", &p->author) ||
       !read_text (d, root, "reviewer", &p->reviewer) ||
@@ -1827,7 +1829,7 @@ kt_plan_equal (const KtPlan *a,
          BOOL_EQ (safety_required) &&
          safety_plan_equal (&a->safety, &b->safety) &&
          agreement_equal (&a->agreement, &b->agreement) &&
-         VAL_EQ (review) && STR_EQ (author) && STR_EQ (reviewer) &&
+         STR_EQ (conversation_note) && VAL_EQ (review) && STR_EQ (author) && STR_EQ (reviewer) &&
          VAL_EQ (submitted_at) &&
          arrays_equal (a->comments, b->comments, comment_equal);
 }

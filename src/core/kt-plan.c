@@ -251,6 +251,7 @@ plan_clear (KtPlan *self)
   g_free (self->header.id);
   g_free (self->case_id);
   g_free (self->question);
+  g_free (self->conversation_note);
   g_clear_pointer (&self->goals, g_ptr_array_unref);
   g_free (self->case_lead);
   g_free (self->contact_person);
@@ -292,6 +293,7 @@ kt_plan_copy (const KtPlan *self)
   copy->case_id = g_strdup (self->case_id);
   copy->version = self->version;
   copy->question = g_strdup (self->question);
+  copy->conversation_note = g_strdup (self->conversation_note);
   g_ptr_array_extend (copy->goals, self->goals, goal_copy, NULL);
   copy->case_lead = g_strdup (self->case_lead);
   copy->contact_person = g_strdup (self->contact_person);

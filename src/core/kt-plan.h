@@ -113,6 +113,8 @@ typedef struct {
   gboolean        safety_required;  /* set from the conversation's safety flags */
   KtSafetyPlan    safety;
   KtAgreement     agreement;
+  char           *conversation_note;  /* why it goes to review before the
+                                       * conversation is finished, or NULL */
   KtReviewState   review;
   char           *author;
   char           *reviewer;

@@ -390,6 +390,26 @@ kt_record_store_has_key (KtRecordStore *self)
   return self->key != NULL;
 }
 
+GBytes *
+kt_record_store_seal (KtRecordStore *self,
+                      GBytes        *ad,
+                      GBytes        *plain)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->key != NULL ? kt_crypto_seal (self->key, ad, plain) : NULL;
+}
+
+GBytes *
+kt_record_store_unseal (KtRecordStore *self,
+                        GBytes        *ad,
+                        GBytes        *sealed)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->key != NULL ? kt_crypto_open (self->key, ad, sealed) : NULL;
+}
+
 gboolean
 kt_record_store_limit_pages_for_test (KtRecordStore *self,
                                       guint          pages)

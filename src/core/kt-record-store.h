@@ -65,6 +65,16 @@ gboolean  kt_record_store_set_meta (KtRecordStore *self,
 void      kt_record_store_set_key  (KtRecordStore *self,
                                     KtKey         *key);
 gboolean  kt_record_store_has_key  (KtRecordStore *self);
+/* Seals @plain with the key held, bound to @ad (transfer full); NULL while
+ * locked.  For the store's small secrets kept in the metadata. */
+GBytes   *kt_record_store_seal     (KtRecordStore *self,
+                                    GBytes        *ad,
+                                    GBytes        *plain);
+/* Opens what kt_record_store_seal sealed; NULL while locked or when it does
+ * not verify (transfer full). */
+GBytes   *kt_record_store_unseal   (KtRecordStore *self,
+                                    GBytes        *ad,
+                                    GBytes        *sealed);
 
 /* Writes @record (body and summary sealed with the key) in one durable
  * transaction and lifts any quarantine of its id.  Unless @set_sync_state,

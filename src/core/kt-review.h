@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kt-case.h"   /* KtForm, used by kt-plan.h */
+#include "kt-conversation.h"
 #include "kt-plan.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ typedef enum {
   KT_REVIEW_ERROR_INVALID,           /* a review request that cannot be read */
   KT_REVIEW_ERROR_LOCKED,            /* a submitted or approved plan does not change */
   KT_REVIEW_ERROR_NOT_REVIEWER,      /* the coach set what only a review sets */
+  KT_REVIEW_ERROR_NOT_READY,         /* a plan that may not go to review yet */
 } KtReviewError;
 
 typedef enum {
@@ -73,6 +75,20 @@ gboolean  kt_review_apply    (const KtReview *self,
                               const char     *reviewer,
                               gint64          now,
                               GError        **error);
+
+/* What a plan still needs before it may go to review, in words, in the
+ * order the coach meets them (element-type utf8, translated; empty when it
+ * may go): the conversation finished (@conversation, may be NULL) or a note
+ * saying why not, a goal with an action, and the resident asked whether
+ * they agree (agreed, partly and not agreed may all be submitted).  The one
+ * place this rule lives (transfer full). */
+GPtrArray *kt_review_list_missing (const KtPlan         *plan,
+                                   const KtConversation *conversation);
+/* kt_review_list_missing as one check: FALSE with a translated message that
+ * names everything missing (KT_REVIEW_ERROR_NOT_READY). */
+gboolean   kt_review_check_ready  (const KtPlan         *plan,
+                                   const KtConversation *conversation,
+                                   GError              **error);
 
 /* The request body {rev, decision, comment, goal_comments} (transfer full). */
 JsonNode *kt_review_to_json   (const KtReview *self);

@@ -20,6 +20,12 @@
 #define META_KEY_SOURCE  "key-source"
 #define META_WRAPPED_KEY "wrapped-key"
 #define META_KEY_CHECK   "key-check"
+/* The unlock secrets' Argon2id verifiers, sealed with the data key; the
+ * lock marker and the count of wrong tries are plain (no client data). */
+#define META_UNLOCK_PIN      "unlock-pin"
+#define META_UNLOCK_PASSWORD "unlock-password"
+#define META_LOCKED          "locked"
+#define META_UNLOCK_FAILURES "unlock-failures"
 
 #define DEFAULT_AUTOSAVE_DELAY_MS 500
 /* How often, at most, the counter outside the file follows the commits
@@ -83,6 +89,12 @@ struct _KtStore
   guint64        mark_written;   /* the highest counter written outside the file */
   guint          mark_interval_ms;
   GSource       *mark_source;
+  /* What unlocks an idle lock besides the keyring or passphrase: Argon2id
+   * verifiers (crypto_pwhash_str), read from the sealed metadata while the
+   * key was there and kept for the lock. */
+  char          *pin_verifier;
+  char          *password_verifier;
+  gboolean       left_locked;    /* the file says it was locked when closed */
 
   /* Idle lock */
   guint          idle_timeout_s;
@@ -387,6 +399,8 @@ kt_store_finalize (GObject *object)
   g_clear_pointer (&self->check, kt_store_check_free);
   g_free (self->store_id);
   g_free (self->path);
+  g_free (self->pin_verifier);
+  g_free (self->password_verifier);
 
   G_OBJECT_CLASS (kt_store_parent_class)->finalize (object);
 }
@@ -781,6 +795,77 @@ has_records (KtStore *self)
   return kt_record_store_count (self->records) != 0;
 }
 
+static GBytes *
+unlock_secret_ad (KtStore    *self,
+                  const char *name)
+{
+  return kt_crypto_record_ad (self->store_id, -1, 0, name);
+}
+
+static char *
+load_verifier (KtStore    *self,
+               const char *name)
+{
+  g_autoptr(GBytes) sealed = kt_record_store_get_meta (self->records, name);
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  gsize size;
+  const char *data;
+
+  if (sealed == NULL)
+    return NULL;
+  ad = unlock_secret_ad (self, name);
+  plain = kt_record_store_unseal (self->records, ad, sealed);
+  if (plain == NULL)
+    return NULL;
+  data = g_bytes_get_data (plain, &size);
+  return g_strndup (data, size);
+}
+
+static guint
+meta_get_uint (KtStore    *self,
+               const char *name)
+{
+  g_autoptr(GBytes) value = kt_record_store_get_meta (self->records, name);
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    return 0;
+  text = g_strndup (g_bytes_get_data (value, NULL), g_bytes_get_size (value));
+  return (guint) g_ascii_strtoull (text, NULL, 10);
+}
+
+static void
+meta_set_uint (KtStore    *self,
+               const char *name,
+               guint       number)
+{
+  g_autofree char *text = g_strdup_printf ("%u", number);
+  g_autoptr(GBytes) value = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_record_store_set_meta (self->records, &error, name, value, NULL))
+    g_message ("Unlock state not written: %s", error->message);
+}
+
+static guint attempt_delay_ms (KtStore *self);
+
+/* After opening: the verifiers, the lock left behind by the last run and
+ * the wrong tries so far, so that neither a restart ends a lock nor
+ * resets the growing delay. */
+static void
+load_unlock_state (KtStore *self)
+{
+  g_free (self->pin_verifier);
+  self->pin_verifier = load_verifier (self, META_UNLOCK_PIN);
+  g_free (self->password_verifier);
+  self->password_verifier = load_verifier (self, META_UNLOCK_PASSWORD);
+  self->left_locked = meta_get_uint (self, META_LOCKED) != 0;
+  self->failed_attempts = MAX (self->failed_attempts, meta_get_uint (self, META_UNLOCK_FAILURES));
+  if (self->failed_attempts > 0 && self->next_attempt_at == 0)
+    self->next_attempt_at = g_get_monotonic_time () + attempt_delay_ms (self) * (gint64) 1000;
+}
+
 /* Ends an idle lock with the key from the keyring or @passphrase. */
 static gboolean
 take_key_back (KtStore       *self,
@@ -1029,6 +1114,7 @@ open_store (KtStore       *self,
     }
   self->idle_locked = FALSE;
   self->last_touch = g_get_monotonic_time ();
+  load_unlock_state (self);
   return TRUE;
 }
 
@@ -1906,6 +1992,9 @@ kt_store_lock (KtStore *self)
    * flush above, which waits for the disk too. */
   write_mark_sync (self);
 
+  /* A restart while locked starts locked. */
+  meta_set_uint (self, META_LOCKED, 1);
+  self->left_locked = TRUE;
   kt_record_store_set_key (self->records, NULL);
   self->idle_locked = TRUE;
   if (self->idle_source != NULL)
@@ -1979,4 +2068,301 @@ kt_store_touch (KtStore *self)
   self->last_touch = g_get_monotonic_time ();
   if (self->idle_source == NULL && self->idle_timeout_s > 0)
     arm_idle_timer (self, (guint64) self->idle_timeout_s * 1000);
+}
+
+/* Unlock secrets */
+
+gboolean
+kt_store_has_unlock_secret (KtStore        *self,
+                            KtUnlockSecret  kind)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  switch (kind)
+    {
+    case KT_UNLOCK_PIN:
+      return self->pin_verifier != NULL;
+    case KT_UNLOCK_PASSWORD:
+      return self->password_verifier != NULL;
+    case KT_UNLOCK_PASSPHRASE:
+    default:
+      return self->records != NULL && self->source == KT_KEY_SOURCE_PASSPHRASE;
+    }
+}
+
+gboolean
+kt_store_needs_unlock_secret (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  return self->records != NULL && self->source == KT_KEY_SOURCE_KEYRING &&
+         self->pin_verifier == NULL && self->password_verifier == NULL;
+}
+
+gboolean
+kt_store_was_left_locked (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  return self->left_locked;
+}
+
+guint
+kt_store_get_unlock_wait (KtStore *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_val_if_fail (KT_IS_STORE (self), 0);
+
+  if (now >= self->next_attempt_at)
+    return 0;
+  return (self->next_attempt_at - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+}
+
+static const char *
+verifier_meta_name (KtUnlockSecret kind)
+{
+  return kind == KT_UNLOCK_PIN ? META_UNLOCK_PIN : META_UNLOCK_PASSWORD;
+}
+
+typedef struct {
+  KtUnlockSecret  kind;
+  char           *secret;     /* sodium_malloc'd */
+  char           *verifier;   /* a copy, read on the owner's thread */
+  gboolean        was_locked;
+} SecretData;
+
+static void
+secret_data_free (SecretData *data)
+{
+  if (data->secret != NULL)
+    {
+      sodium_memzero (data->secret, strlen (data->secret));
+      sodium_free (data->secret);
+    }
+  g_free (data->verifier);
+  g_free (data);
+}
+
+static SecretData *
+secret_data_new (KtUnlockSecret  kind,
+                 const char     *secret)
+{
+  SecretData *data = g_new0 (SecretData, 1);
+  gsize length = secret != NULL ? strlen (secret) : 0;
+
+  data->kind = kind;
+  data->secret = sodium_malloc (length + 1);
+  if (data->secret != NULL)
+    {
+      memcpy (data->secret, secret != NULL ? secret : "", length);
+      data->secret[length] = '\0';
+    }
+  return data;
+}
+
+static void
+set_secret_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  SecretData *data = task_data;
+  char verifier[crypto_pwhash_STRBYTES];
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  GError *error = NULL;
+
+  /* INTERACTIVE (64 MiB, a tenth of a second or so), not the data key's
+   * cost: the verifier is sealed with the data key, so guessing from it
+   * needs the data already; it only has to make each try at the lock
+   * page slow.  Tests lower the cost further. */
+  if (data->secret == NULL ||
+      crypto_pwhash_str (verifier, data->secret, strlen (data->secret),
+                         MIN (self->pwhash_ops, crypto_pwhash_OPSLIMIT_INTERACTIVE),
+                         MIN (self->pwhash_mem, crypto_pwhash_MEMLIMIT_INTERACTIVE)) != 0)
+    {
+      g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_IO, "%s",
+                               _("There is not enough memory to protect the passphrase."));
+      return;
+    }
+  ad = unlock_secret_ad (self, verifier_meta_name (data->kind));
+  plain = g_bytes_new (verifier, strlen (verifier));
+  sealed = kt_record_store_seal (self->records, ad, plain);
+  if (sealed == NULL)
+    {
+      set_locked_error (&error);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!kt_record_store_set_meta (self->records, &error, verifier_meta_name (data->kind), sealed, NULL))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (verifier), g_free);
+}
+
+void
+kt_store_set_unlock_secret_async (KtStore             *self,
+                                  KtUnlockSecret       kind,
+                                  const char          *secret,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (kind == KT_UNLOCK_PIN || kind == KT_UNLOCK_PASSWORD);
+
+  g_task_set_source_tag (task, kt_store_set_unlock_secret_async);
+  if (kt_store_is_locked (self))
+    {
+      set_locked_error (&error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, secret_data_new (kind, secret), (GDestroyNotify) secret_data_free);
+  g_task_run_in_thread (task, set_secret_thread);
+}
+
+gboolean
+kt_store_set_unlock_secret_finish (KtStore       *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  SecretData *data;
+  char *verifier;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  verifier = g_task_propagate_pointer (G_TASK (result), error);
+  if (verifier == NULL)
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  if (data->kind == KT_UNLOCK_PIN)
+    {
+      g_free (self->pin_verifier);
+      self->pin_verifier = verifier;
+    }
+  else
+    {
+      g_free (self->password_verifier);
+      self->password_verifier = verifier;
+    }
+  return TRUE;
+}
+
+static void
+wrong_secret (KtStore         *self,
+              KtUnlockSecret   kind,
+              GError         **error)
+{
+  self->failed_attempts++;
+  self->next_attempt_at = g_get_monotonic_time () + attempt_delay_ms (self) * (gint64) 1000;
+  meta_set_uint (self, META_UNLOCK_FAILURES, self->failed_attempts);
+  g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE,
+                       kind == KT_UNLOCK_PIN
+                       ? _("That PIN is not right. Try again.")
+                       : _("That password is not right. Try again."));
+}
+
+/* On a worker: the growing delay, the Argon2id check, then the key. */
+static void
+unlock_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  SecretData *data = task_data;
+  GError *error = NULL;
+  guint wait = kt_store_get_unlock_wait (self);
+
+  if (wait > 0)
+    {
+      g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_TOO_MANY_ATTEMPTS,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "Wait %u second before trying again.",
+                                            "Wait %u seconds before trying again.", wait),
+                               wait);
+      return;
+    }
+
+  if (data->kind == KT_UNLOCK_PASSPHRASE)
+    {
+      if (open_store (self, self->source, data->secret, cancellable, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  if (data->verifier == NULL || data->secret == NULL ||
+      crypto_pwhash_str_verify (data->verifier, data->secret, strlen (data->secret)) != 0)
+    {
+      wrong_secret (self, data->kind, &error);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The secret is right: the key comes from where it is kept. */
+  if (!open_store (self, self->source, NULL, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_store_unlock_async (KtStore             *self,
+                       KtUnlockSecret       kind,
+                       const char          *secret,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SecretData *data;
+
+  g_return_if_fail (KT_IS_STORE (self));
+
+  data = secret_data_new (kind, secret);
+  data->verifier = g_strdup (kind == KT_UNLOCK_PIN ? self->pin_verifier
+                             : kind == KT_UNLOCK_PASSWORD ? self->password_verifier : NULL);
+  data->was_locked = self->records != NULL && self->idle_locked;
+  g_task_set_source_tag (task, kt_store_unlock_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) secret_data_free);
+  if (kind != KT_UNLOCK_PASSPHRASE && self->source == KT_KEY_SOURCE_PASSPHRASE)
+    {
+      /* The data key of a passphrase store comes only from its passphrase. */
+      g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE, "%s",
+                               _("Unlock with your passphrase."));
+      return;
+    }
+  g_task_run_in_thread (task, unlock_thread);
+}
+
+gboolean
+kt_store_unlock_finish (KtStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  SecretData *data = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  self->failed_attempts = 0;
+  self->next_attempt_at = 0;
+  self->left_locked = FALSE;
+  meta_set_uint (self, META_UNLOCK_FAILURES, 0);
+  meta_set_uint (self, META_LOCKED, 0);
+  opened (self, data->was_locked);
+  return TRUE;
 }

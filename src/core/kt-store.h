@@ -129,6 +129,50 @@ gboolean     kt_store_unlock_sync      (KtStore      *self,
                                         GCancellable *cancellable,
                                         GError      **error);
 
+/* What the user knows that ends a lock.  With the keyring the data key
+ * needs no secret, so the store checks a PIN or the account password
+ * against an Argon2id verifier it keeps sealed with the data key. */
+typedef enum {
+  KT_UNLOCK_PIN,
+  KT_UNLOCK_PASSWORD,                /* the server account's, checked offline */
+  KT_UNLOCK_PASSPHRASE,              /* a passphrase store's own */
+} KtUnlockSecret;
+
+/* TRUE when @kind can end a lock of this store. */
+gboolean     kt_store_has_unlock_secret (KtStore        *self,
+                                         KtUnlockSecret  kind);
+/* TRUE for an open keyring store that has no PIN or password yet: the app
+ * asks for a PIN before it shows anything (first use). */
+gboolean     kt_store_needs_unlock_secret (KtStore *self);
+/* TRUE when the store was locked when the app last closed (or died): it
+ * starts locked. */
+gboolean     kt_store_was_left_locked  (KtStore *self);
+/* Seconds until a wrong secret may be tried again (0: now). */
+guint        kt_store_get_unlock_wait  (KtStore *self);
+/* Keeps an Argon2id verifier of @secret (PIN or password), made on a worker;
+ * the store must be unlocked. */
+void         kt_store_set_unlock_secret_async  (KtStore             *self,
+                                                KtUnlockSecret       kind,
+                                                const char          *secret,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean     kt_store_set_unlock_secret_finish (KtStore       *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+/* Ends a lock when @secret is right (checked on a worker); wrong tries wait
+ * longer each time (KT_STORE_ERROR_TOO_MANY_ATTEMPTS says how long), count
+ * across restarts and never wipe anything. */
+void         kt_store_unlock_async     (KtStore             *self,
+                                        KtUnlockSecret       kind,
+                                        const char          *secret,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     kt_store_unlock_finish    (KtStore       *self,
+                                        GAsyncResult  *result,
+                                        GError       **error);
+
 /* Autosave: call on every change.  The store keeps a reference to the
  * document, bumps its rev, and writes it within one second on a worker
  * thread; several calls in that second coalesce into one write.

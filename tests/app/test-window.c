@@ -439,7 +439,11 @@ test_idle_lock_hides_client_data (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 0);
   g_assert_true (kt_store_is_locked (kt_window_get_store (f->window)));
 
-  kt_app_test_activate (f->window, "win.unlock", NULL);
+  /* With the keyring too, unlocking needs the PIN. */
+  kt_app_test_unlock (f->window, "");
+  g_assert_true (kt_store_is_locked (kt_window_get_store (f->window)));
+  g_assert_cmpstr (kt_window_get_page (f->window), ==, "lock");
+  kt_app_test_unlock (f->window, KT_APP_TEST_PIN);
   kt_app_test_iterate (200);
   g_assert_false (kt_store_is_locked (kt_window_get_store (f->window)));
   g_assert_cmpstr (kt_window_get_page (f->window), ==, "main");

@@ -335,12 +335,64 @@ test_coach_revision_leaves_the_review_to_the_supervisor (void)
   g_assert_no_error (error);
 }
 
+/* The one rule for going to review: the conversation finished or a note why
+ * not, a goal with an action, the resident asked (any answer). */
+static void
+test_ready_needs_conversation_action_and_agreement_question (void)
+{
+  g_autoptr(KtPlan) plan = submitted_plan_new ();
+  g_autoptr(KtConversation) conversation = kt_conversation_new ();
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(KtPlan) decoded = NULL;
+  KtAction *action = kt_action_new ();
+
+  plan->review = KT_REVIEW_DRAFT;
+  missing = kt_review_list_missing (plan, NULL);
+  g_assert_cmpuint (missing->len, ==, 3);
+  g_assert_false (kt_review_check_ready (plan, conversation, &error));
+  g_assert_error (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  /* An action without words is no action. */
+  g_ptr_array_add (((KtGoal *) g_ptr_array_index (plan->goals, 1))->actions, action);
+  action->what = g_strdup ("  ");
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  missing = kt_review_list_missing (plan, conversation);
+  g_assert_cmpuint (missing->len, ==, 3);
+  g_free (action->what);
+  action->what = g_strdup ("Bellen met de woningcorporatie");
+
+  plan->agreement.state = KT_AGREEMENT_NOT;
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  missing = kt_review_list_missing (plan, conversation);
+  g_assert_cmpuint (missing->len, ==, 1);
+
+  /* Finished, or a note why not. */
+  plan->conversation_note = g_strdup ("Het tweede gesprek is pas over drie weken.");
+  g_assert_true (kt_review_check_ready (plan, conversation, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&plan->conversation_note, g_free);
+  conversation->complete = TRUE;
+  g_assert_true (kt_review_check_ready (plan, conversation, &error));
+
+  /* The note travels with the plan. */
+  plan->conversation_note = g_strdup ("Het tweede gesprek is pas over drie weken.");
+  json = kt_plan_encode (plan);
+  decoded = kt_plan_decode (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (decoded->conversation_note, ==, plan->conversation_note);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_assert_true (kt_core_init ());
 
+  g_test_add_func ("/review/ready/needs-conversation-action-and-agreement-question",
+                   test_ready_needs_conversation_action_and_agreement_question);
   g_test_add_func ("/review/approve/sets-state-reviewer-and-bumps-rev",
                    test_approve_sets_state_reviewer_and_bumps_rev);
   g_test_add_func ("/review/return/without-comment-is-refused",
