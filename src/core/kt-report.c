@@ -1,5 +1,12 @@
 /* kt-report.c: the report the resident takes home, laid out on A4 pages
  *
+ * Two reports share the layout.  The resident's report is drawn only from
+ * the take-home copies (kt-take-home.c): an allow-list, so nothing about
+ * safety, sharing without consent or the notes for the file can reach the
+ * paper, whatever a builder below prints.  The dossier report is drawn from
+ * the documents as they are, adds the parts for the file, and says on every
+ * page that it must not be handed over.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-report"
@@ -13,6 +20,7 @@
 #include <pango/pangocairo.h>
 
 #include "kt-evaluation.h"
+#include "kt-take-home.h"
 #include "kt-wheel-render.h"
 
 #define MARGIN          56.0      /* 2 cm */
@@ -49,6 +57,7 @@ struct _KtReport
 {
   GObject          parent_instance;
 
+  KtReportKind     kind;
   KtCatalogue     *catalogue;
   KtCase          *kase;
   KtConversation  *conversation;
@@ -183,6 +192,15 @@ has_text (const char *s)
 }
 
 static void
+add_field (KtReport   *self,
+           const char *label,
+           const char *text)
+{
+  if (has_text (text))
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", label, text);
+}
+
+static void
 build_front (KtReport *self)
 {
   const char *question = self->plan != NULL && has_text (self->plan->question)
@@ -190,15 +208,24 @@ build_front (KtReport *self)
   g_autofree char *date = self->conversation != NULL
                           ? kt_report_format_date (self->conversation->date) : NULL;
 
-  add_printf (self, BLOCK_TITLE, "%s", _("Your support plan"));
+  if (self->kind == KT_REPORT_DOSSIER)
+    add_printf (self, BLOCK_TITLE, "%s", _("Dossier report"));
+  else
+    add_printf (self, BLOCK_TITLE, "%s", _("Your support plan"));
   if (date != NULL)
     add_printf (self, BLOCK_SUBTITLE, _("%s · our conversation of %s"),
                 self->kase->household != NULL ? self->kase->household : "", date);
   else
     add_printf (self, BLOCK_SUBTITLE, "%s", self->kase->household != NULL ? self->kase->household : "");
-  add_printf (self, BLOCK_TEXT, "%s",
-              _("This is what we talked about at the kitchen table and what we agreed. "
-                "It is your plan: if something is not right, tell us."));
+  if (self->kind == KT_REPORT_DOSSIER)
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("Everything recorded for this household, for the file. This report holds "
+                  "safety information and notes for the file: never give it to the resident "
+                  "or leave it in the house; give them the resident's report."));
+  else
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("This is what we talked about at the kitchen table and what we agreed. "
+                  "It is your plan: if something is not right, tell us."));
 
   if (has_text (question))
     {
@@ -469,6 +496,30 @@ build_goals (KtReport *self)
     }
 }
 
+static void
+build_provisions (KtReport *self)
+{
+  if (self->plan == NULL || self->plan->provisions->len == 0)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Provisions"));
+  for (guint i = 0; i < self->plan->provisions->len; i++)
+    {
+      const KtProvision *provision = g_ptr_array_index (self->plan->provisions, i);
+
+      add_printf (self, BLOCK_BULLET, "<b>%s</b> — %s", provision->name != NULL ? provision->name : "",
+                  provision->tailored ? _("tailored support (maatwerk) from the municipality")
+                                      : _("general provision, open to everyone"));
+      /* Only in the dossier: the take-home copy holds no considerations. */
+      if (provision->tailored)
+        {
+          add_field (self, _("Acceptable for the resident"), provision->acceptable);
+          add_field (self, _("Cost against the standard offer"), provision->cost_reasonable);
+          add_field (self, _("What the resident and network can do themselves"), provision->own_options);
+        }
+    }
+}
+
 static char *
 earliest_evaluation (KtReport *self)
 {
@@ -605,6 +656,149 @@ build_agreement (KtReport *self)
     add_printf (self, BLOCK_QUOTE, "“%s”", agreement->remarks);
   if (agreement->signature != NULL && agreement->signature->len > 0)
     add_block (self, BLOCK_SIGNATURE, NULL);
+}
+
+/* ---- the dossier's own parts --------------------------------------------- */
+
+static const char *
+domain_state_label (KtDomainState state)
+{
+  switch (state)
+    {
+    case KT_DOMAIN_DISCUSSED: return _("discussed");
+    case KT_DOMAIN_SKIPPED:   return _("skipped");
+    case KT_DOMAIN_NOT_YET:
+    case KT_N_DOMAIN_STATES:
+    default:                  return _("not discussed yet");
+    }
+}
+
+/* What the intaker noted for the file when the request came in. */
+static void
+build_file_request (KtReport *self)
+{
+  const KtRequest *request = &self->kase->request;
+
+  if (!request->safety_concern && !has_text (request->safety_note) && !has_text (self->kase->desk_note))
+    return;
+  add_printf (self, BLOCK_HEADING, "%s", _("At the request"));
+  if (request->safety_concern)
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>", _("⚠ Worry about safety at the request"));
+  add_field (self, _("Safety note"), request->safety_note);
+  add_field (self, _("Note from the desk"), self->kase->desk_note);
+}
+
+/* Every domain with everything written under it, safety flags included. */
+static void
+build_domains_in_full (KtReport *self)
+{
+  if (self->conversation == NULL)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Every life domain, in full"));
+  for (guint i = 0; i < self->conversation->entries->len; i++)
+    {
+      const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+
+      if (entry->state == KT_DOMAIN_NOT_YET && !has_text (entry->going_well) &&
+          !has_text (entry->concern) && !has_text (entry->wish) && !entry->safety_flag)
+        continue;
+      if (entry->safety_flag)
+        add_printf (self, BLOCK_SUBHEADING, _("%s · ⚠ safety flag"), domain_name (self, entry->domain_id));
+      else
+        add_printf (self, BLOCK_SUBHEADING, "%s", domain_name (self, entry->domain_id));
+      if (entry->level != KT_LEVEL_NONE)
+        add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry->state), entry->level);
+      else
+        add_printf (self, BLOCK_NOTE, "%s", domain_state_label (entry->state));
+      add_field (self, _("Why skipped"), entry->skip_reason);
+      add_field (self, _("What goes well"), entry->going_well);
+      add_field (self, _("Concern"), entry->concern);
+      add_field (self, _("Wish"), entry->wish);
+    }
+}
+
+static const char *
+member_name (KtReport   *self,
+             const char *member_id)
+{
+  for (guint i = 0; i < self->kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (self->kase->members, i);
+
+      if (g_strcmp0 (member->id, member_id) == 0 && has_text (member->name))
+        return member->name;
+    }
+  return _("a household member");
+}
+
+static void
+build_safety_checks (KtReport *self)
+{
+  if (self->conversation == NULL || self->conversation->safety_checks->len == 0)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Safety check per household member"));
+  for (guint i = 0; i < self->conversation->safety_checks->len; i++)
+    {
+      const KtSafetyCheck *check = g_ptr_array_index (self->conversation->safety_checks, i);
+      const char *state = !check->checked ? _("not checked yet")
+                          : check->concern ? _("⚠ worry") : _("no worry");
+
+      if (has_text (check->note))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s. %s", member_name (self, check->member_id),
+                    state, check->note);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.", member_name (self, check->member_id), state);
+    }
+}
+
+static void
+build_safety_plan (KtReport *self)
+{
+  const KtSafetyPlan *safety;
+
+  if (self->plan == NULL)
+    return;
+  safety = &self->plan->safety;
+  if (!self->plan->safety_required && !has_text (safety->risks) && !has_text (safety->agreements) &&
+      !has_text (safety->who_watches) && !safety->veilig_thuis_consulted)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Safety plan"));
+  add_field (self, _("Risks"), safety->risks);
+  add_field (self, _("Agreements"), safety->agreements);
+  add_field (self, _("Who keeps watch"), safety->who_watches);
+  add_field (self, _("Veilig Thuis consulted"), safety->veilig_thuis_consulted ? _("yes") : _("no"));
+}
+
+static void
+build_file_notes (KtReport *self)
+{
+  gboolean any_comment = FALSE;
+
+  if (self->conversation != NULL && has_text (self->conversation->notes))
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("Notes for the file"));
+      add_printf (self, BLOCK_TEXT, "%s", self->conversation->notes);
+    }
+  for (guint i = 0; self->plan != NULL && i < self->plan->comments->len; i++)
+    {
+      const KtReviewComment *comment = g_ptr_array_index (self->plan->comments, i);
+      const KtGoal *goal = find_goal (self, comment->goal_id);
+
+      if (!has_text (comment->text))
+        continue;
+      if (!any_comment)
+        add_printf (self, BLOCK_HEADING, "%s", _("Review comments"));
+      any_comment = TRUE;
+      if (goal != NULL && has_text (goal->title))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b> (%s): %s",
+                    comment->author != NULL ? comment->author : "", goal->title, comment->text);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s",
+                    comment->author != NULL ? comment->author : "", comment->text);
+    }
 }
 
 /* ---- layout ----------------------------------------------------------- */
@@ -772,39 +966,98 @@ kt_report_init (KtReport *self)
   cairo_font_options_destroy (options);
 }
 
+static KtReport *
+report_new (KtReportKind          kind,
+            KtCatalogue          *catalogue,
+            const KtCase         *kase,
+            const KtConversation *conversation,
+            const KtPlan         *plan)
+{
+  KtReport *self;
+  g_autofree char *today = kt_date_today ();
+  g_autofree char *today_text = kt_report_format_date (today);
+
+  self = g_object_new (KT_TYPE_REPORT, NULL);
+  self->kind = kind;
+  self->catalogue = g_object_ref (catalogue);
+  if (kind == KT_REPORT_RESIDENT)
+    {
+      /* Safe by construction: the resident's report never sees the originals. */
+      self->kase = kt_take_home_case (kase);
+      self->conversation = conversation != NULL ? kt_take_home_conversation (kase, conversation) : NULL;
+      self->plan = plan != NULL ? kt_take_home_plan (kase, conversation, plan) : NULL;
+    }
+  else
+    {
+      self->kase = kt_case_copy (kase);
+      self->conversation = conversation != NULL ? kt_conversation_copy (conversation) : NULL;
+      self->plan = plan != NULL ? kt_plan_copy (plan) : NULL;
+    }
+  self->footer = g_strdup_printf (_("%s · made on %s"),
+                                  self->kase->household != NULL ? self->kase->household : "",
+                                  today_text);
+
+  build_front (self);
+  if (kind == KT_REPORT_RESIDENT)
+    {
+      build_going_well (self);
+      build_movement (self);
+      build_wheel (self);
+      build_goals (self);
+      build_provisions (self);
+      build_topics (self);
+      build_contacts (self);
+      build_consents (self);
+      build_agreement (self);
+    }
+  else
+    {
+      build_file_request (self);
+      build_domains_in_full (self);
+      build_safety_checks (self);
+      build_safety_plan (self);
+      build_movement (self);
+      build_wheel (self);
+      build_goals (self);
+      build_provisions (self);
+      build_contacts (self);
+      build_consents (self);
+      build_file_notes (self);
+      build_agreement (self);
+    }
+  paginate (self);
+  return self;
+}
+
 KtReport *
 kt_report_new (KtCatalogue          *catalogue,
                const KtCase         *kase,
                const KtConversation *conversation,
                const KtPlan         *plan)
 {
-  KtReport *self;
-  g_autofree char *today = kt_date_today ();
-  g_autofree char *today_text = kt_report_format_date (today);
-
   g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
   g_return_val_if_fail (kase != NULL, NULL);
 
-  self = g_object_new (KT_TYPE_REPORT, NULL);
-  self->catalogue = g_object_ref (catalogue);
-  self->kase = kt_case_copy (kase);
-  self->conversation = conversation != NULL ? kt_conversation_copy (conversation) : NULL;
-  self->plan = plan != NULL ? kt_plan_copy (plan) : NULL;
-  self->footer = g_strdup_printf (_("%s · made on %s"),
-                                  self->kase->household != NULL ? self->kase->household : "",
-                                  today_text);
+  return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan);
+}
 
-  build_front (self);
-  build_going_well (self);
-  build_movement (self);
-  build_wheel (self);
-  build_goals (self);
-  build_topics (self);
-  build_contacts (self);
-  build_consents (self);
-  build_agreement (self);
-  paginate (self);
-  return self;
+KtReport *
+kt_report_new_dossier (KtCatalogue          *catalogue,
+                       const KtCase         *kase,
+                       const KtConversation *conversation,
+                       const KtPlan         *plan)
+{
+  g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  return report_new (KT_REPORT_DOSSIER, catalogue, kase, conversation, plan);
+}
+
+KtReportKind
+kt_report_get_kind (KtReport *self)
+{
+  g_return_val_if_fail (KT_IS_REPORT (self), KT_REPORT_RESIDENT);
+  return self->kind;
 }
 
 guint
@@ -966,6 +1219,18 @@ kt_report_draw_page (KtReport *self,
       show_layout (self, cr, layout, MARGIN + block_indent (block), block->y);
     }
 
+  if (self->kind == KT_REPORT_DOSSIER)
+    {
+      Block header_block = { BLOCK_SUBHEADING, NULL, 0, 0, 0, 0 };
+      g_autoptr(PangoLayout) header_layout = NULL;
+      g_autofree char *header = g_markup_printf_escaped ("%s", _("Dossier — do not hand over"));
+
+      header_block.markup = header;
+      header_layout = block_layout (self, &header_block);
+      cairo_set_source_rgb (cr, 0.70, 0.10, 0.10);
+      show_layout (self, cr, header_layout, MARGIN, MARGIN - 34);
+    }
+
   /* TRANSLATORS: the footer of every page: "Familie Jansen · made on 25 November 2026 · page 1 of 3" */
   footer = g_markup_printf_escaped (_("%s · page %u of %u"), self->footer, page + 1, self->n_pages);
   footer_block.markup = footer;
@@ -988,7 +1253,8 @@ kt_report_write_pdf (KtReport   *self,
   g_return_val_if_fail (path != NULL, FALSE);
 
   surface = cairo_pdf_surface_create (path, KT_REPORT_PAGE_WIDTH, KT_REPORT_PAGE_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Your support plan"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
+                                  self->kind == KT_REPORT_DOSSIER ? _("Dossier report") : _("Your support plan"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Keukentafel");
   cr = cairo_create (surface);
   for (guint page = 0; page < self->n_pages; page++)
@@ -1012,6 +1278,7 @@ kt_report_write_pdf (KtReport   *self,
 }
 
 typedef struct {
+  KtReportKind    kind;
   KtCatalogue    *catalogue;
   KtCase         *kase;
   KtConversation *conversation;
@@ -1045,7 +1312,7 @@ write_pdf_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
   /* A report of its own in this thread: fonts and layouts stay per thread. */
-  report = kt_report_new (wd->catalogue, wd->kase, wd->conversation, wd->plan);
+  report = report_new (wd->kind, wd->catalogue, wd->kase, wd->conversation, wd->plan);
   if (!kt_report_write_pdf (report, wd->path, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -1068,6 +1335,7 @@ kt_report_write_pdf_async (KtReport            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kt_report_write_pdf_async);
   wd = g_new0 (WriteData, 1);
+  wd->kind = self->kind;
   wd->catalogue = g_object_ref (self->catalogue);
   wd->kase = kt_case_copy (self->kase);
   wd->conversation = self->conversation != NULL ? kt_conversation_copy (self->conversation) : NULL;
