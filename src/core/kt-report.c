@@ -200,6 +200,17 @@ add_field (KtReport   *self,
     add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", label, text);
 }
 
+/* The plan's state in the resident's words: concept, akkoord, goedgekeurd. */
+static const char *
+plan_status_label (const KtPlan *plan)
+{
+  if (plan->review == KT_REVIEW_APPROVED)
+    return _("approved");
+  if (plan->agreement.state == KT_AGREEMENT_AGREED)
+    return _("agreed");
+  return _("draft");
+}
+
 static void
 build_front (KtReport *self)
 {
@@ -224,13 +235,20 @@ build_front (KtReport *self)
                   "or leave it in the house; give them the resident's report."));
   else
     add_printf (self, BLOCK_TEXT, "%s",
-                _("This is what we talked about at the kitchen table and what we agreed. "
-                  "It is your plan: if something is not right, tell us."));
+                _("This is what we talked about together and what we agreed. "
+                  "It is your plan: if something is not right, please tell us."));
+  if (self->plan != NULL)
+    add_printf (self, BLOCK_NOTE, _("Version %d · %s"), self->plan->version, plan_status_label (self->plan));
 
   if (has_text (question))
     {
       add_printf (self, BLOCK_HEADING, "%s", _("Your question"));
       add_printf (self, BLOCK_QUOTE, "“%s”", question);
+    }
+  if (self->conversation != NULL && has_text (self->conversation->own_words))
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("In your own words"));
+      add_printf (self, BLOCK_QUOTE, "“%s”", self->conversation->own_words);
     }
 }
 
@@ -310,16 +328,36 @@ chip_label (const char *person_id,
   return initials;
 }
 
-static char *
-level_text (const KtWheelSegment *segment)
+/* A wheel level in words, as the wheel page names them. */
+static const char *
+level_words (int level)
 {
-  if (segment->current < 0 && segment->target < 0)
+  switch (level)
+    {
+    case 0:  return _("not (yet)");
+    case 1:  return _("with a lot of help");
+    case 2:  return _("with some help");
+    case 3:  return _("mostly on your own");
+    case 4:  return _("fully on your own");
+    default: return NULL;
+    }
+}
+
+static char *
+level_sentence (const KtWheelSegment *segment)
+{
+  const char *now = level_words (segment->current);
+  const char *wanted = level_words (segment->target);
+
+  if (now == NULL && wanted == NULL)
     return g_strdup (_("not filled in"));
-  if (segment->target < 0)
-    return g_strdup_printf (_("now %d"), segment->current);
-  if (segment->current < 0)
-    return g_strdup_printf (_("goal %d"), segment->target);
-  return g_strdup_printf (_("now %d · goal %d"), segment->current, segment->target);
+  if (wanted == NULL)
+    return g_strdup_printf (_("now: %s"), now);
+  if (now == NULL)
+    return g_strdup_printf (_("where you want to be: %s"), wanted);
+  if (segment->current == segment->target)
+    return g_strdup_printf (_("now: %s; you want to keep it that way"), now);
+  return g_strdup_printf (_("now: %s; where you want to be: %s"), now, wanted);
 }
 
 static void
@@ -337,14 +375,14 @@ build_wheel (KtReport *self)
   add_printf (self, BLOCK_HEADING, "%s", _("How you take part"));
   add_block (self, BLOCK_WHEEL, NULL);
   add_printf (self, BLOCK_NOTE, "%s",
-              _("Coloured: how it goes now (0 to 4). Outlined: where you want to be. "
+              _("Coloured: how it goes now (from 0, not yet, to 4, fully on your own). Outlined: where you want to be. "
                 "The rings around it show who helps, from the inside out: you yourself, "
                 "your network, volunteers and general provisions, professionals."));
 
   for (int s = 0; s < KT_N_SEGMENTS; s++)
     {
       const KtWheelSegment *segment = &self->conversation->wheel[s];
-      g_autofree char *levels = level_text (segment);
+      g_autofree char *levels = level_sentence (segment);
       g_autoptr(GString) helpers = g_string_new (NULL);
 
       for (guint i = 0; segment->supporters != NULL && i < segment->supporters->len; i++)
@@ -507,9 +545,27 @@ build_provisions (KtReport *self)
     {
       const KtProvision *provision = g_ptr_array_index (self->plan->provisions, i);
 
+      g_autofree char *until = kt_report_format_date (provision->until);
+      g_autofree char *decision = NULL;
+
+      /* What was decided on a line of its own under the provision's name. */
+      if (has_text (provision->decision) && until != NULL)
+        decision = g_markup_printf_escaped (_("Decided: %s. This holds until <b>%s</b>."), provision->decision, until);
+      else if (has_text (provision->decision))
+        decision = g_markup_printf_escaped (_("Decided: %s."), provision->decision);
+      else if (provision->tailored)
+        decision = g_markup_escape_text (_("Not decided yet."), -1);
       add_printf (self, BLOCK_BULLET, "<b>%s</b> — %s", provision->name != NULL ? provision->name : "",
                   provision->tailored ? _("tailored support (maatwerk) from the municipality")
                                       : _("general provision, open to everyone"));
+      if (decision != NULL)
+        {
+          Block *block = g_ptr_array_index (self->blocks, self->blocks->len - 1);
+          char *joined = g_strconcat (block->markup, "\n", decision, NULL);
+
+          g_free (block->markup);
+          block->markup = joined;
+        }
       /* Only in the dossier: the take-home copy holds no considerations. */
       if (provision->tailored)
         {
@@ -534,6 +590,37 @@ earliest_evaluation (KtReport *self)
         best = goal->evaluation_date;
     }
   return kt_report_format_date (best);
+}
+
+/* The open action due first: what the resident can expect next. */
+static const KtAction *
+first_open_action (KtReport *self)
+{
+  const KtAction *first = NULL;
+
+  for (guint g = 0; self->plan != NULL && g < self->plan->goals->len; g++)
+    {
+      const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
+
+      for (guint a = 0; a < goal->actions->len; a++)
+        {
+          const KtAction *action = g_ptr_array_index (goal->actions, a);
+
+          if (!action->done && kt_date_is_valid (action->due) &&
+              (first == NULL || g_strcmp0 (action->due, first->due) < 0))
+            first = action;
+        }
+    }
+  return first;
+}
+
+static gboolean
+has_tailored_provision (KtReport *self)
+{
+  for (guint i = 0; self->plan != NULL && i < self->plan->provisions->len; i++)
+    if (((const KtProvision *) g_ptr_array_index (self->plan->provisions, i))->tailored)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -571,11 +658,41 @@ build_contacts (KtReport *self)
   const char *lead = self->plan != NULL && has_text (self->plan->case_lead)
                      ? self->plan->case_lead : self->kase->lead_id;
 
-  if (when != NULL)
+  add_printf (self, BLOCK_HEADING, "%s", _("What happens next"));
+  if (self->plan != NULL)
     {
-      add_printf (self, BLOCK_HEADING, "%s", _("When we look again"));
-      add_printf (self, BLOCK_TEXT, _("We will look together at how it is going on <b>%s</b>."), when);
+      const KtAction *first = first_open_action (self);
+      g_autofree char *due = first != NULL ? kt_report_format_date (first->due) : NULL;
+
+      switch (self->plan->review)
+        {
+        case KT_REVIEW_SUBMITTED:
+          add_printf (self, BLOCK_BULLET, "%s", _("The team is checking this plan now. "
+                                                  "You will hear from us when it is approved."));
+          break;
+        case KT_REVIEW_APPROVED:
+          add_printf (self, BLOCK_BULLET, "%s", _("The team has approved this plan."));
+          break;
+        case KT_REVIEW_DRAFT:
+        case KT_REVIEW_RETURNED:
+        case KT_N_REVIEW_STATES:
+        default:
+          add_printf (self, BLOCK_BULLET, "%s", _("This plan is a draft. We finish it with you; "
+                                                  "then the team checks it."));
+          break;
+        }
+      if (self->plan->agreement.state == KT_AGREEMENT_NONE)
+        add_printf (self, BLOCK_BULLET, "%s", _("We will ask you whether you agree with this plan."));
+      if (due != NULL)
+        add_printf (self, BLOCK_BULLET, _("First: %s — by <b>%s</b>."),
+                    first->what != NULL ? first->what : "", due);
+      if (has_tailored_provision (self))
+        add_printf (self, BLOCK_BULLET, "%s",
+                    _("Have you applied for tailored support (maatwerk)? The municipality "
+                      "decides within 2 weeks of your application and sends you the decision in writing."));
     }
+  if (when != NULL)
+    add_printf (self, BLOCK_BULLET, _("We will look together at how it is going on <b>%s</b>."), when);
 
   add_printf (self, BLOCK_HEADING, "%s", _("Who you can call"));
   add_person_line (self, _("Your contact person"), contact);
@@ -656,6 +773,29 @@ build_agreement (KtReport *self)
     add_printf (self, BLOCK_QUOTE, "“%s”", agreement->remarks);
   if (agreement->signature != NULL && agreement->signature->len > 0)
     add_block (self, BLOCK_SIGNATURE, NULL);
+}
+
+/* What the resident may do, in plain words; the terms are the law's:
+ * Wmo 2015 art. 2.2.4 (cliëntondersteuning) and 2.3.5 (two weeks to decide),
+ * Awb art. 6:7 (six weeks to object), AVG art. 12 (an answer within a month). */
+static void
+build_rights (KtReport *self)
+{
+  add_printf (self, BLOCK_HEADING, "%s", _("Your rights"));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Free help from someone independent.</b> A client supporter (cliëntondersteuner) "
+               "can help you with your questions and with this plan. They are independent: they "
+               "are on your side, and it costs you nothing. Ask your coach or the municipality."));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Do you disagree with a decision?</b> Then you can object (bezwaar maken). "
+               "The letter with the decision says how. Do it in writing within 6 weeks of "
+               "the date of the decision."));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Are you unhappy with how we treat you?</b> Tell your coach first. If that "
+               "does not help, you can make a complaint to the municipality."));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Your information.</b> You may see everything we keep about you, and ask us "
+               "to correct or delete it. Ask your coach; you will have an answer within a month."));
 }
 
 /* ---- the dossier's own parts --------------------------------------------- */
@@ -1009,6 +1149,7 @@ report_new (KtReportKind          kind,
       build_contacts (self);
       build_consents (self);
       build_agreement (self);
+      build_rights (self);
     }
   else
     {
@@ -1086,7 +1227,8 @@ draw_wheel (KtReport *self,
   for (int s = 0; s < KT_N_SEGMENTS; s++)
     {
       scene.names[s] = kt_catalogue_segment_name (self->catalogue, s);
-      scene.details[s] = details[s] = level_text (&self->conversation->wheel[s]);
+      /* The level now, in words; the list under the wheel says the rest. */
+      scene.details[s] = details[s] = g_strdup (level_words (self->conversation->wheel[s].current));
     }
   scene.centre_label = C_("wheel centre", "Me");
   scene.chip_label = chip_label;

@@ -272,6 +272,8 @@ kt_take_home_plan (const KtCase         *kase,
 
       kept->name = g_strdup (provision->name);
       kept->tailored = provision->tailored;
+      kept->decision = g_strdup (provision->decision);
+      kept->until = g_strdup (provision->until);
       g_ptr_array_add (copy->provisions, kept);
     }
 

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <pango/pango.h>
 
 #include "kt-core.h"
 #include "kt-report.h"
@@ -244,6 +245,22 @@ test_report_at_an_evaluation_shows_how_things_went (Fixture       *f,
   assert_contains (text, "Overzicht over de schulden");
 }
 
+/* With $KT_SCREENSHOT_DIR set, a copy of @pdf to look at. */
+static void
+keep_for_looking (const char *pdf,
+                  const char *name)
+{
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    return;
+  copy = g_build_filename (g_getenv ("KT_SCREENSHOT_DIR"), name, NULL);
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+}
+
 /* Distinct words in every place the resident's report must keep out. */
 static const char * const safety_markers[] = {
   "MarkerVeiligGoed", "MarkerVeiligZorg", "MarkerVeiligWens", "MarkerRelatieZorg",
@@ -442,15 +459,101 @@ test_report_keeps_safety_and_file_notes_out_of_the_house (Fixture       *f,
   g_free (dossier_text);
   dossier_text = g_utf8_casefold (resident_text, -1);
   g_assert_null (strstr (dossier_text, "dossier"));
-  if (g_getenv ("KT_SCREENSHOT_DIR") != NULL)
-    {
-      g_autofree char *copy = g_build_filename (g_getenv ("KT_SCREENSHOT_DIR"), "report-dossier.pdf", NULL);
-      g_autofree char *contents = NULL;
-      gsize length;
+  keep_for_looking (dossier_pdf, "report-dossier.pdf");
+}
 
-      g_assert_true (g_file_get_contents (dossier_pdf, &contents, &length, NULL));
-      g_assert_true (g_file_set_contents (copy, contents, length, NULL));
-    }
+/* The text of a translated message as it lands on paper: markup off, one space. */
+static char *
+plain (const char *markup)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+
+  g_assert_true (pango_parse_markup (markup, -1, 0, NULL, &text, NULL, NULL));
+  return g_regex_replace_literal (spaces, text, -1, 0, " ", 0, NULL);
+}
+
+static void
+assert_contains_message (const char *text,
+                         const char *msgid)
+{
+  g_autofree char *wanted = plain (g_dgettext (GETTEXT_PACKAGE, msgid));
+
+  assert_contains (text, wanted);
+}
+
+static void
+test_report_gives_the_resident_the_whole_plan (Fixture       *f,
+                                               gconstpointer  data)
+{
+  KtProvision *general = kt_provision_new ();
+  KtProvision *tailored = kt_provision_new ();
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *first_due = kt_report_format_date ("2026-12-01");
+  g_autofree char *evaluation = kt_report_format_date ("2027-01-20");
+  g_autofree char *until = kt_report_format_date ("2027-06-30");
+  g_autofree char *status = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Version %d · %s"), 2,
+                                             g_dgettext (GETTEXT_PACKAGE, "approved"));
+  const char *next;
+
+  general->name = g_strdup ("Boodschappendienst");
+  general->decision = g_strdup ("Aangemeld, start in januari");
+  g_ptr_array_add (f->plan->provisions, general);
+  tailored->name = g_strdup ("Huishoudelijke hulp");
+  tailored->tailored = TRUE;
+  tailored->decision = g_strdup ("Toegekend, drie uur per week");
+  tailored->until = g_strdup ("2027-06-30");
+  tailored->acceptable = g_strdup ("Ja");
+  tailored->cost_reasonable = g_strdup ("Ja");
+  tailored->own_options = g_strdup ("Geen");
+  g_ptr_array_add (f->plan->provisions, tailored);
+  f->conversation->own_words = g_strdup ("Ik wil het overzicht zelf weer hebben.");
+  f->plan->version = 2;
+  f->plan->review = KT_REVIEW_APPROVED;
+
+  pdf = write_report (f);
+  keep_for_looking (pdf, "report-resident.pdf");
+  text = pdf_text (pdf);
+
+  /* Provisions, general and tailored, with what was decided and until when. */
+  assert_contains (text, "Boodschappendienst");
+  assert_contains (text, "Aangemeld, start in januari");
+  assert_contains (text, "Huishoudelijke hulp");
+  assert_contains (text, "Toegekend, drie uur per week");
+  assert_contains (text, until);
+  assert_contains_message (text, "tailored support (maatwerk) from the municipality");
+  assert_contains_message (text, "general provision, open to everyone");
+  /* The resident's own words, version and status. */
+  assert_contains (text, "Ik wil het overzicht zelf weer hebben.");
+  assert_contains (text, status);
+  /* The wheel in words, not in bare numbers. */
+  assert_contains_message (text, "with a lot of help");
+  g_assert_null (strstr (text, "1 · "));
+  /* What happens next, with the first date and the evaluation. */
+  next = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What happens next"));
+  g_assert_nonnull (next);
+  assert_contains (next, "Alle brieven in een map doen");
+  assert_contains (next, first_due);
+  assert_contains (next, evaluation);
+  assert_contains_message (next, "The team has approved this plan.");
+  /* Rights, in full. */
+  assert_contains_message (text, "Your rights");
+  assert_contains_message (text, "<b>Free help from someone independent.</b> A client supporter (cliëntondersteuner) "
+                                 "can help you with your questions and with this plan. They are independent: they "
+                                 "are on your side, and it costs you nothing. Ask your coach or the municipality.");
+  assert_contains_message (text, "<b>Do you disagree with a decision?</b> Then you can object (bezwaar maken). "
+                                 "The letter with the decision says how. Do it in writing within 6 weeks of "
+                                 "the date of the decision.");
+  assert_contains_message (text, "<b>Are you unhappy with how we treat you?</b> Tell your coach first. If that "
+                                 "does not help, you can make a complaint to the municipality.");
+  assert_contains_message (text, "<b>Your information.</b> You may see everything we keep about you, and ask us "
+                                 "to correct or delete it. Ask your coach; you will have an answer within a month.");
+  /* The opening does not speak of the kitchen table. */
+  folded = g_utf8_casefold (text, -1);
+  g_assert_null (strstr (folded, "keukentafel"));
+  g_assert_null (strstr (folded, "kitchen table"));
 }
 
 int
@@ -472,6 +575,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_at_an_evaluation_shows_how_things_went, fixture_tear_down);
   g_test_add ("/report/pdf/keeps-safety-and-file-notes-out-of-the-house", Fixture, NULL,
               fixture_set_up, test_report_keeps_safety_and_file_notes_out_of_the_house, fixture_tear_down);
+  g_test_add ("/report/pdf/gives-the-resident-the-whole-plan", Fixture, NULL,
+              fixture_set_up, test_report_gives_the_resident_the_whole_plan, fixture_tear_down);
   g_test_add ("/report/pdf/writes-asynchronously", Fixture, NULL,
               fixture_set_up, test_report_writes_asynchronously, fixture_tear_down);
 
