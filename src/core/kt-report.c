@@ -1289,11 +1289,47 @@ show_layout (KtReport    *self,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* The PDF structure element of a block, so a screen reader reads headings,
+ * paragraphs, lists and figures in order (cairo 1.16 structure tags; other
+ * surfaces ignore them). */
+static const char *
+block_tag (BlockKind kind)
+{
+  switch (kind)
+    {
+    case BLOCK_TITLE:      return "H1";
+    case BLOCK_HEADING:    return "H2";
+    case BLOCK_SUBHEADING: return "H3";
+    case BLOCK_BULLET:     return "LI";
+    case BLOCK_WHEEL:
+    case BLOCK_SIGNATURE:  return "Figure";
+    case BLOCK_SUBTITLE:
+    case BLOCK_TEXT:
+    case BLOCK_QUOTE:
+    case BLOCK_NOTE:
+    default:               return "P";
+    }
+}
+
+/* Opens or closes the list (L) around a run of bullets on this page. */
+static void
+tag_list (cairo_t   *cr,
+          gboolean  *in_list,
+          gboolean   bullet)
+{
+  if (bullet && !*in_list)
+    cairo_tag_begin (cr, "L", NULL);
+  else if (!bullet && *in_list)
+    cairo_tag_end (cr, "L");
+  *in_list = bullet;
+}
+
 void
 kt_report_draw_page (KtReport *self,
                      cairo_t  *cr,
                      guint     page)
 {
+  gboolean in_list = FALSE;
   g_autofree char *footer = NULL;
   g_autoptr(PangoLayout) footer_layout = NULL;
   Block footer_block = { BLOCK_NOTE, NULL, 0, 0, 0, 0 };
@@ -1306,6 +1342,21 @@ kt_report_draw_page (KtReport *self,
   cairo_rectangle (cr, 0, 0, KT_REPORT_PAGE_WIDTH, KT_REPORT_PAGE_HEIGHT);
   cairo_fill (cr);
 
+  /* First on every page of the dossier report, for eyes and screen readers. */
+  if (self->kind == KT_REPORT_DOSSIER)
+    {
+      Block header_block = { BLOCK_SUBHEADING, NULL, 0, 0, 0, 0 };
+      g_autoptr(PangoLayout) header_layout = NULL;
+      g_autofree char *header = g_markup_printf_escaped ("%s", _("Dossier — do not hand over"));
+
+      header_block.markup = header;
+      header_layout = block_layout (self, &header_block);
+      cairo_set_source_rgb (cr, 0.70, 0.10, 0.10);
+      cairo_tag_begin (cr, "P", NULL);
+      show_layout (self, cr, header_layout, MARGIN, MARGIN - 34);
+      cairo_tag_end (cr, "P");
+    }
+
   for (guint i = 0; i < self->blocks->len; i++)
     {
       const Block *block = g_ptr_array_index (self->blocks, i);
@@ -1314,14 +1365,20 @@ kt_report_draw_page (KtReport *self,
       if (block->page != page)
         continue;
 
+      tag_list (cr, &in_list, block->kind == BLOCK_BULLET);
+      /* cairo 1.16 writes the Figure element but drops its Alt attribute;
+       * the list of areas right under the wheel says the same in words. */
+      cairo_tag_begin (cr, block_tag (block->kind), NULL);
       if (block->kind == BLOCK_WHEEL)
         {
           draw_wheel (self, cr, block->y);
+          cairo_tag_end (cr, block_tag (block->kind));
           continue;
         }
       if (block->kind == BLOCK_SIGNATURE)
         {
           draw_signature (self, cr, block->y);
+          cairo_tag_end (cr, block_tag (block->kind));
           continue;
         }
 
@@ -1359,19 +1416,9 @@ kt_report_draw_page (KtReport *self,
           break;
         }
       show_layout (self, cr, layout, MARGIN + block_indent (block), block->y);
+      cairo_tag_end (cr, block_tag (block->kind));
     }
-
-  if (self->kind == KT_REPORT_DOSSIER)
-    {
-      Block header_block = { BLOCK_SUBHEADING, NULL, 0, 0, 0, 0 };
-      g_autoptr(PangoLayout) header_layout = NULL;
-      g_autofree char *header = g_markup_printf_escaped ("%s", _("Dossier — do not hand over"));
-
-      header_block.markup = header;
-      header_layout = block_layout (self, &header_block);
-      cairo_set_source_rgb (cr, 0.70, 0.10, 0.10);
-      show_layout (self, cr, header_layout, MARGIN, MARGIN - 34);
-    }
+  tag_list (cr, &in_list, FALSE);
 
   /* TRANSLATORS: the footer of every page: "Familie Jansen · made on 25 November 2026 · page 1 of 3" */
   footer = g_markup_printf_escaped (_("%s · page %u of %u"), self->footer, page + 1, self->n_pages);
@@ -1399,9 +1446,17 @@ kt_report_write_pdf (KtReport   *self,
                                   self->kind == KT_REPORT_DOSSIER ? _("Dossier report") : _("Your support plan"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Keukentafel");
   cr = cairo_create (surface);
+  /* One Document element around every page: cairo 1.16 marks the PDF as
+   * tagged (/MarkInfo, pdfinfo's "Tagged: yes") only when the structure
+   * elements hang under such a root, not when they sit at the top level.
+   * It spans the pages here, where they are drawn in order; a print job of
+   * some pages only gets the elements without the root. */
+  cairo_tag_begin (cr, "Document", NULL);
   for (guint page = 0; page < self->n_pages; page++)
     {
       kt_report_draw_page (self, cr, page);
+      if (page + 1 == self->n_pages)
+        cairo_tag_end (cr, "Document");
       cairo_show_page (cr);
     }
   cairo_destroy (cr);

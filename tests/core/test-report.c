@@ -367,18 +367,60 @@ add_safety_markers (Fixture *f)
   g_ptr_array_add (f->plan->comments, comment);
 }
 
-static guint
-pdf_n_pages (const char *pdf)
+/* What pdfinfo says about @pdf (transfer full). */
+static char *
+pdf_info (const char *pdf)
 {
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
   const char *argv[] = { "pdfinfo", pdf, NULL };
-  const char *line;
   int status;
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                &out, NULL, &status, &error));
   g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+/* Whether @needle occurs in the @length bytes at @data, NUL bytes and all. */
+static gboolean
+holds_bytes (const char *data,
+             gsize       length,
+             const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Tagged for screen readers: pdfinfo says so, and the structure holds a
+ * title, headings, lists with their items and the figures. */
+static void
+assert_tagged (const char *pdf)
+{
+  g_autofree char *info = pdf_info (pdf);
+  g_autofree char *contents = NULL;
+  g_autoptr(GRegex) tagged = g_regex_new ("^Tagged:\\s+yes$", G_REGEX_MULTILINE, 0, NULL);
+  const char *elements[] = { "/S /Document", "/S /H1", "/S /H2", "/S /P", "/S /L\n", "/S /LI", "/S /Figure" };
+  gsize length;
+
+  g_assert_true (g_regex_match (tagged, info, 0, NULL));
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (elements); i++)
+    if (!holds_bytes (contents, length, elements[i]))
+      g_error ("the PDF has no structure element %s", elements[i]);
+}
+
+static guint
+pdf_n_pages (const char *pdf)
+{
+  g_autofree char *out = pdf_info (pdf);
+  const char *line;
+
   line = strstr (out, "Pages:");
   g_assert_nonnull (line);
   return (guint) g_ascii_strtoull (line + strlen ("Pages:"), NULL, 10);
@@ -460,6 +502,7 @@ test_report_keeps_safety_and_file_notes_out_of_the_house (Fixture       *f,
   dossier_text = g_utf8_casefold (resident_text, -1);
   g_assert_null (strstr (dossier_text, "dossier"));
   keep_for_looking (dossier_pdf, "report-dossier.pdf");
+  assert_tagged (dossier_pdf);
 }
 
 /* The text of a translated message as it lands on paper: markup off, one space. */
@@ -516,6 +559,7 @@ test_report_gives_the_resident_the_whole_plan (Fixture       *f,
   pdf = write_report (f);
   keep_for_looking (pdf, "report-resident.pdf");
   text = pdf_text (pdf);
+  assert_tagged (pdf);
 
   /* Provisions, general and tailored, with what was decided and until when. */
   assert_contains (text, "Boodschappendienst");
