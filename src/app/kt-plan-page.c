@@ -233,6 +233,25 @@ provision_entry (KtPlanPage     *self,
   return entry;
 }
 
+/* The date a decision holds until: kept only when it is a real date, so the
+ * document always decodes; a half-typed date shows as an error meanwhile. */
+static void
+provision_until_cb (GtkEditable *editable,
+                    KtPlanPage  *self)
+{
+  KtProvision *provision = g_object_get_data (G_OBJECT (editable), "provision");
+  const char *date = gtk_editable_get_text (editable);
+
+  if (kt_text_is_blank (date) || kt_date_is_valid (date))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+      set_text (&provision->until, date);
+      emit_changed (self);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+}
+
 static void
 tailored_cb (GtkSwitch  *toggle,
              GParamSpec *pspec,
@@ -265,11 +284,19 @@ provision_row (KtPlanPage  *self,
   GtkWidget *tailored_row = adw_action_row_new ();
   GtkWidget *toggle = gtk_switch_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *until = adw_entry_row_new ();
   GPtrArray *considerations = g_ptr_array_new ();
 
   g_object_set_data (G_OBJECT (row), "provision", provision);
   provision_subtitle (ADW_EXPANDER_ROW (row), provision);
+
   provision_entry (self, ADW_EXPANDER_ROW (row), _("Name"), &provision->name);
+  provision_entry (self, ADW_EXPANDER_ROW (row), _("What was decided"), &provision->decision);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (until), _("Until (YYYY-MM-DD)"));
+  set_entry (ADW_ENTRY_ROW (until), provision->until);
+  g_object_set_data (G_OBJECT (until), "provision", provision);
+  g_signal_connect (until, "changed", G_CALLBACK (provision_until_cb), self);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), until);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (tailored_row), _("Tailored support"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (tailored_row), _("A Wmo provision made to measure"));

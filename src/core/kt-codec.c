@@ -414,6 +414,8 @@ encode_provision (JsonBuilder   *b,
   put_string (b, "acceptable", p->acceptable);
   put_string (b, "cost_reasonable", p->cost_reasonable);
   put_string (b, "own_options", p->own_options);
+  put_string (b, "decision", p->decision);
+  put_string (b, "until", p->until);
   json_builder_end_object (b);
 }
 
@@ -1260,7 +1262,9 @@ decode_provision (Decoder    *d,
       !read_bool (d, obj, "tailored", &p->tailored) ||
       !read_text (d, obj, "acceptable", &p->acceptable) ||
       !read_text (d, obj, "cost_reasonable", &p->cost_reasonable) ||
-      !read_text (d, obj, "own_options", &p->own_options))
+      !read_text (d, obj, "own_options", &p->own_options) ||
+      !read_text (d, obj, "decision", &p->decision) ||
+      !read_date (d, obj, "until", &p->until))
     return NULL;
   return g_steal_pointer (&p);
 }
@@ -1767,7 +1771,7 @@ provision_equal (gconstpointer pa,
   const KtProvision *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (name) && BOOL_EQ (tailored) && STR_EQ (acceptable) &&
-         STR_EQ (cost_reasonable) && STR_EQ (own_options);
+         STR_EQ (cost_reasonable) && STR_EQ (own_options) && STR_EQ (decision) && STR_EQ (until);
 }
 
 static gboolean

@@ -129,6 +129,8 @@ kt_provision_free (KtProvision *provision)
   g_free (provision->acceptable);
   g_free (provision->cost_reasonable);
   g_free (provision->own_options);
+  g_free (provision->decision);
+  g_free (provision->until);
   g_free (provision);
 }
 
@@ -144,6 +146,8 @@ provision_copy (gconstpointer src,
   copy->acceptable = g_strdup (p->acceptable);
   copy->cost_reasonable = g_strdup (p->cost_reasonable);
   copy->own_options = g_strdup (p->own_options);
+  copy->decision = g_strdup (p->decision);
+  copy->until = g_strdup (p->until);
   return copy;
 }
 

@@ -70,6 +70,8 @@ typedef struct {
   char     *acceptable;         /* is it acceptable for the resident? */
   char     *cost_reasonable;    /* cost against the standard offer */
   char     *own_options;        /* what can the resident and network do themselves */
+  char     *decision;           /* what was decided, in plain words: "toegekend: 3 uur per week" */
+  char     *until;              /* ISO date the decision holds until, or NULL */
 } KtProvision;
 
 typedef struct {
