@@ -265,12 +265,26 @@ write_root (KtStoreIndex  *self,
   return step_done (db, stmt, error);
 }
 
+/* Reads the root from the file; FALSE when there is none. */
+static gboolean
+read_root (KtStoreIndex *self,
+           sqlite3      *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT value FROM meta WHERE key = '" META_INDEX_ROOT "'", NULL);
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  sealed = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  self->root_authentic = root_decode (self, sealed, &self->root);
+  return TRUE;
+}
+
 KtStoreIndex *
 kt_store_index_new (const KtKey *data_key,
                     sqlite3     *db)
 {
   g_autoptr(KtStoreIndex) self = g_new0 (KtStoreIndex, 1);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   guint8 *subkey = sodium_malloc (KT_KEY_SIZE);
 
   /* Keys of its own, one per use, so that no hash is keyed and nothing
@@ -281,15 +295,7 @@ kt_store_index_new (const KtKey *data_key,
   self->seal_key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
   sodium_free (subkey);
 
-  stmt = prepare (db, "SELECT value FROM meta WHERE key = '" META_INDEX_ROOT "'", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_autoptr(GBytes) sealed = g_bytes_new (sqlite3_column_blob (stmt, 0),
-                                              sqlite3_column_bytes (stmt, 0));
-
-      self->built = TRUE;
-      self->root_authentic = root_decode (self, sealed, &self->root);
-    }
+  self->built = read_root (self, db);
   return g_steal_pointer (&self);
 }
 
@@ -368,6 +374,11 @@ kt_store_index_stage_put (KtStoreIndex  *self,
   if (old == NULL || line == NULL)
     return FALSE;
 
+  /* The root as the file has it, read under the write lock: another
+   * connection to the file may have saved since (it never should; one app
+   * runs per user).  One that does not open leaves the one in memory,
+   * and the next check finds the sum wrong. */
+  read_root (self, db);
   self->staged = self->root;
   self->staged_valid = TRUE;
 
