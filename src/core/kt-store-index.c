@@ -51,8 +51,29 @@ typedef struct {
   guint32 flags;
 } Root;
 
+/* The statements of every save, prepared once per connection. */
+typedef enum {
+  STMT_READ_ROOT,
+  STMT_WRITE_ROOT,
+  STMT_OLD_LINE,
+  STMT_PUT_LINE,
+  STMT_LOOKUP_HASH,
+  N_STMTS
+} Stmt;
+
+static const char * const stmt_sql[N_STMTS] = {
+  [STMT_READ_ROOT]   = "SELECT value FROM meta WHERE key = '" META_INDEX_ROOT "'",
+  [STMT_WRITE_ROOT]  = "INSERT OR REPLACE INTO meta (key, value) VALUES ('" META_INDEX_ROOT "', ?)",
+  [STMT_OLD_LINE]    = "SELECT kind, rev, case_id, hash FROM record_index WHERE id = ?",
+  [STMT_PUT_LINE]    = "INSERT OR REPLACE INTO record_index (id, kind, rev, case_id, hash)"
+                       " VALUES (?, ?, ?, ?, ?)",
+  [STMT_LOOKUP_HASH] = "SELECT hash FROM record_index WHERE id = ?",
+};
+
 struct _KtStoreIndex
 {
+  sqlite3_stmt *stmts[N_STMTS];
+  crypto_generichash_state line_state;  /* keyed, the label taken in */
   KtKey   *key;                /* derived from the data key: keyed hashes only */
   KtKey   *seal_key;           /* derived too: seals the root */
   gboolean built;
@@ -63,6 +84,18 @@ struct _KtStoreIndex
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* A cached statement, reset (not finalized) when it goes out of scope so
+ * that no read stays open. */
+typedef sqlite3_stmt KtCachedStmt;
+
+static void
+cached_stmt_release (KtCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCachedStmt, cached_stmt_release)
 
 static void
 put_u32 (guint8  *out,
@@ -126,12 +159,11 @@ line_mac (KtStoreIndex *self,
           const guint8 *hash,
           guint8        mac[MAC_SIZE])
 {
-  crypto_generichash_state state;
+  crypto_generichash_state state = self->line_state;
   guint8 numbers[12];
 
   put_u32 (numbers, (guint32) kind);
   put_u64 (numbers + 4, (guint64) rev);
-  mac_init (self, &state, "keukentafel-index-line-1");
   crypto_generichash_update (&state, (const guint8 *) id, strlen (id) + 1);
   crypto_generichash_update (&state, numbers, sizeof numbers);
   /* NULL (a case) and "" are told apart by a leading byte. */
@@ -220,6 +252,26 @@ prepare (sqlite3     *db,
   return stmt;
 }
 
+static KtCachedStmt *
+cached (KtStoreIndex  *self,
+        sqlite3       *db,
+        Stmt           which,
+        GError       **error)
+{
+  if (self->stmts[which] == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                   &self->stmts[which], NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          kt_record_store_set_sqlite_error (error, rc, db);
+          return NULL;
+        }
+    }
+  return self->stmts[which];
+}
+
 static gboolean
 exec (sqlite3     *db,
       const char  *sql,
@@ -253,16 +305,30 @@ write_root (KtStoreIndex  *self,
             const Root    *root,
             GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
+  g_autoptr(KtCachedStmt) stmt = cached (self, db, STMT_WRITE_ROOT, error);
   g_autoptr(GBytes) encoded = NULL;
 
   if (stmt == NULL)
     return FALSE;
   encoded = root_encode (self, root);
-  sqlite3_bind_text (stmt, 1, META_INDEX_ROOT, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
                      SQLITE_TRANSIENT);
   return step_done (db, stmt, error);
+}
+
+/* Reads the root from the file; FALSE when there is none. */
+static gboolean
+read_root (KtStoreIndex *self,
+           sqlite3      *db)
+{
+  g_autoptr(KtCachedStmt) stmt = cached (self, db, STMT_READ_ROOT, NULL);
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  sealed = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  self->root_authentic = root_decode (self, sealed, &self->root);
+  return TRUE;
 }
 
 KtStoreIndex *
@@ -270,7 +336,6 @@ kt_store_index_new (const KtKey *data_key,
                     sqlite3     *db)
 {
   g_autoptr(KtStoreIndex) self = g_new0 (KtStoreIndex, 1);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   guint8 *subkey = sodium_malloc (KT_KEY_SIZE);
 
   /* Keys of its own, one per use, so that no hash is keyed and nothing
@@ -280,16 +345,10 @@ kt_store_index_new (const KtKey *data_key,
   crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, 2, "KtIndex1", kt_key_peek (data_key));
   self->seal_key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
   sodium_free (subkey);
+  /* Every line's hash starts the same: keyed, then the label. */
+  mac_init (self, &self->line_state, "keukentafel-index-line-1");
 
-  stmt = prepare (db, "SELECT value FROM meta WHERE key = '" META_INDEX_ROOT "'", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_autoptr(GBytes) sealed = g_bytes_new (sqlite3_column_blob (stmt, 0),
-                                              sqlite3_column_bytes (stmt, 0));
-
-      self->built = TRUE;
-      self->root_authentic = root_decode (self, sealed, &self->root);
-    }
+  self->built = read_root (self, db);
   return g_steal_pointer (&self);
 }
 
@@ -298,6 +357,8 @@ kt_store_index_free (KtStoreIndex *self)
 {
   if (self == NULL)
     return;
+  for (guint i = 0; i < N_STMTS; i++)
+    sqlite3_finalize (self->stmts[i]);
   g_clear_pointer (&self->key, kt_key_free);
   g_clear_pointer (&self->seal_key, kt_key_free);
   sodium_memzero (self, sizeof *self);
@@ -352,8 +413,8 @@ kt_store_index_stage_put (KtStoreIndex  *self,
                           const guint8   hash[KT_STORE_INDEX_HASH_SIZE],
                           GError       **error)
 {
-  g_autoptr(sqlite3_stmt) old = NULL;
-  g_autoptr(sqlite3_stmt) line = NULL;
+  g_autoptr(KtCachedStmt) old = NULL;
+  g_autoptr(KtCachedStmt) line = NULL;
   guint8 mac[MAC_SIZE];
   int rc;
 
@@ -362,12 +423,16 @@ kt_store_index_stage_put (KtStoreIndex  *self,
   if (!self->built)
     return TRUE;
 
-  old = prepare (db, "SELECT kind, rev, case_id, hash FROM record_index WHERE id = ?", error);
-  line = prepare (db, "INSERT OR REPLACE INTO record_index (id, kind, rev, case_id, hash)"
-                      " VALUES (?, ?, ?, ?, ?)", error);
+  old = cached (self, db, STMT_OLD_LINE, error);
+  line = cached (self, db, STMT_PUT_LINE, error);
   if (old == NULL || line == NULL)
     return FALSE;
 
+  /* The root as the file has it, read under the write lock: another
+   * connection to the file may have saved since (it never should; one app
+   * runs per user).  One that does not open leaves the one in memory,
+   * and the next check finds the sum wrong. */
+  read_root (self, db);
   self->staged = self->root;
   self->staged_valid = TRUE;
 
@@ -425,7 +490,7 @@ kt_store_index_lookup_hash (KtStoreIndex *self,
                             const char   *id,
                             guint8        hash[KT_STORE_INDEX_HASH_SIZE])
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT hash FROM record_index WHERE id = ?", NULL);
+  g_autoptr(KtCachedStmt) stmt = cached (self, db, STMT_LOOKUP_HASH, NULL);
 
   if (stmt == NULL)
     return FALSE;
