@@ -206,6 +206,20 @@ record_in_state (gpointer data)
   return kt_sync_client_get_record_state (wait->client, wait->id, NULL) == wait->state;
 }
 
+static void
+make_ready_for_review (KtPlan *plan)
+{
+  KtGoal *goal = kt_goal_new ();
+  KtAction *action = kt_action_new ();
+
+  g_free (plan->conversation_note);
+  plan->conversation_note = g_strdup ("Tweede gesprek volgt");
+  action->what = g_strdup ("Bellen met de woningcorporatie");
+  g_ptr_array_add (goal->actions, action);
+  g_ptr_array_add (plan->goals, goal);
+  plan->agreement.state = KT_AGREEMENT_PARTLY;
+}
+
 /* The list item of household @id. */
 static KtCaseItem *
 case_item (KtWindow   *window,
@@ -272,6 +286,9 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_nonnull (item);
   g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_LOCAL);
 
+  /* Ready for review: a note why before the conversation ends, a goal with
+   * an action, the resident asked. */
+  make_ready_for_review (plan);
   g_assert_true (kt_plan_page_submit (page, &error));
   g_assert_no_error (error);
   /* Until the server has it, it waits; it never says "submitted" early. */
