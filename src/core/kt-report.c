@@ -608,7 +608,9 @@ build_provisions (KtReport *self)
       g_autofree char *decision = NULL;
 
       /* What was decided on a line of its own under the provision's name. */
-      if (has_text (provision->decision) && until != NULL)
+      if (has_text (provision->decision) && until != NULL && self->easy)
+        decision = g_markup_printf_escaped (_("Decided: %s.\nThis holds until <b>%s</b>."), provision->decision, until);
+      else if (has_text (provision->decision) && until != NULL)
         decision = g_markup_printf_escaped (_("Decided: %s. This holds until <b>%s</b>."), provision->decision, until);
       else if (has_text (provision->decision))
         decision = g_markup_printf_escaped (_("Decided: %s."), provision->decision);
