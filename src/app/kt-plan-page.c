@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-goal-card.h"
+#include "kt-review.h"
 #include "kt-signature-pad.h"
 
 struct _KtPlanPage
@@ -40,6 +41,10 @@ struct _KtPlanPage
   GtkWidget           *signature_box;
   KtSignaturePad      *signature_pad;
   GtkWidget           *submit_button;
+  GtkWidget           *ready_box;
+  GtkWidget           *conversation_note_group;
+  AdwEntryRow         *conversation_note_row;
+  GtkLabel            *missing_label;
 
   KtCatalogue         *catalogue;
   KtCase              *kase;
@@ -49,6 +54,8 @@ struct _KtPlanPage
   GStrv                person_ids;      /* choices of the lead-role rows */
   gboolean             syncing;
   gboolean             resident_watching;
+  KtShareState         share_state;
+  char                *share_reason;
 };
 
 G_DEFINE_FINAL_TYPE (KtPlanPage, kt_plan_page, ADW_TYPE_BIN)
@@ -62,6 +69,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void sync_all (KtPlanPage *self);
+static void update_ready (KtPlanPage *self);
 
 GtkWidget *
 kt_plan_page_new (void)
@@ -72,6 +80,7 @@ kt_plan_page_new (void)
 static void
 emit_changed (KtPlanPage *self)
 {
+  update_ready (self);
   if (!self->syncing)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -522,7 +531,20 @@ update_lock (KtPlanPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.add-provision", !locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.new-version", review != KT_REVIEW_DRAFT);
 
-  if (review == KT_REVIEW_SUBMITTED)
+  /* "Submitted" only once the server has it (issue 20). */
+  if (review == KT_REVIEW_SUBMITTED && self->share_state == KT_SHARE_REFUSED)
+    {
+      g_string_append_printf (text, _("Not shared: the server refused this plan: %s"),
+                              self->share_reason != NULL ? self->share_reason : "");
+      g_string_append (text, "\n");
+      g_string_append (text, _("What now: the plan stays on this device and Keukentafel tries again "
+                               "at every sync. If this stays, make a new version and submit it "
+                               "again, or ask your administrator."));
+    }
+  else if (review == KT_REVIEW_SUBMITTED && self->share_state != KT_SHARE_SHARED)
+    g_string_append (text, _("Waiting to be sent for review. It goes to the server as soon as "
+                             "there is a connection; until then the plan cannot be changed."));
+  else if (review == KT_REVIEW_SUBMITTED)
     g_string_append (text, _("Submitted for review. The plan cannot be changed now; "
                              "make a new version if something has to change."));
   else if (review == KT_REVIEW_APPROVED)
@@ -541,6 +563,70 @@ update_lock (KtPlanPage *self)
   gtk_label_set_text (self->locked_label, text->str);
   gtk_widget_set_visible (self->locked_box, review != KT_REVIEW_DRAFT);
   gtk_widget_set_visible (self->new_version_button, review != KT_REVIEW_DRAFT);
+  update_ready (self);
+}
+
+/* What the plan still needs before review, said beside the button; the
+ * rule itself is kt_review_list_missing. */
+static void
+update_ready (KtPlanPage *self)
+{
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GString) text = NULL;
+  gboolean locked;
+
+  if (self->plan == NULL)
+    return;
+  locked = kt_plan_is_locked (self->plan);
+  gtk_widget_set_visible (self->ready_box, !locked);
+  if (locked)
+    return;
+  missing = kt_review_list_missing (self->plan, self->conversation);
+  gtk_widget_set_visible (self->conversation_note_group,
+                          self->conversation == NULL || !self->conversation->complete);
+  text = g_string_new (NULL);
+  if (missing->len > 0)
+    {
+      g_string_append (text, _("Before the plan can go to review:"));
+      for (guint i = 0; i < missing->len; i++)
+        g_string_append_printf (text, "\n• %s", (const char *) g_ptr_array_index (missing, i));
+    }
+  gtk_label_set_text (self->missing_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_label), missing->len > 0);
+  gtk_widget_set_sensitive (self->submit_button, missing->len == 0);
+  /* The button says why it cannot be pressed (the label is its description). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->submit_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
+}
+
+static void
+conversation_note_changed_cb (KtPlanPage *self)
+{
+  if (self->syncing || self->plan == NULL)
+    return;
+  set_text (&self->plan->conversation_note, gtk_editable_get_text (GTK_EDITABLE (self->conversation_note_row)));
+  emit_changed (self);
+}
+
+static void
+on_map (KtPlanPage *self)
+{
+  /* The conversation may have been finished on its page meanwhile. */
+  update_ready (self);
+}
+
+void
+kt_plan_page_set_share_state (KtPlanPage   *self,
+                              KtShareState  state,
+                              const char   *reason)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  self->share_state = state;
+  g_free (self->share_reason);
+  self->share_reason = g_strdup (reason);
+  if (self->plan != NULL)
+    update_lock (self);
 }
 
 gboolean
@@ -552,6 +638,16 @@ kt_plan_page_submit (KtPlanPage *self,
   g_return_val_if_fail (KT_IS_PLAN_PAGE (self), FALSE);
   g_return_val_if_fail (self->plan != NULL, FALSE);
 
+  if (!kt_plan_is_locked (self->plan) &&
+      !kt_review_check_ready (self->plan, self->conversation, &local_error))
+    {
+      AdwToast *toast = adw_toast_new (local_error->message);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toasts, toast);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (!kt_plan_submit (self->plan, &local_error))
     {
       AdwToast *toast = adw_toast_new (local_error->message);
@@ -561,8 +657,11 @@ kt_plan_page_submit (KtPlanPage *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  /* Until the server confirms, it waits to be sent (set_share_state). */
+  self->share_state = KT_SHARE_WAITING;
+  g_clear_pointer (&self->share_reason, g_free);
   update_lock (self);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Submitted for review")));
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Waiting to be sent for review")));
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[SUBMITTED], 0);
   return TRUE;
@@ -628,6 +727,7 @@ sync_all (KtPlanPage *self)
   adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
   kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
   update_signature_visibility (self);
+  set_entry (self->conversation_note_row, self->plan->conversation_note);
   self->syncing = FALSE;
 
   rebuild_goals (self);
@@ -682,7 +782,8 @@ kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;
   AdwEntryRow *entries[] = { self->question_row, self->risks_row, self->agreements_row,
-                             self->watches_row, self->agreement_date_row, self->remarks_row };
+                             self->watches_row, self->agreement_date_row, self->remarks_row,
+                             self->conversation_note_row };
 
   g_return_if_fail (KT_IS_PLAN_PAGE (self));
 
@@ -753,6 +854,7 @@ kt_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_pointer (&self->provision_rows, g_ptr_array_unref);
   g_clear_pointer (&self->person_ids, g_strfreev);
+  g_clear_pointer (&self->share_reason, g_free);
 
   G_OBJECT_CLASS (kt_plan_page_parent_class)->dispose (object);
 }
@@ -797,6 +899,11 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_pad);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, ready_box);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, conversation_note_group);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, conversation_note_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, missing_label);
+  gtk_widget_class_bind_template_callback (widget_class, conversation_note_changed_cb);
   /* Named for tests and screenshots; no field needed. */
   gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, question_changed_cb);
@@ -823,6 +930,7 @@ kt_plan_page_init (KtPlanPage *self)
   self->provision_rows = g_ptr_array_new ();
   self->person_ids = g_new0 (char *, 1);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
   for (int i = 0; i < KT_N_AGREEMENTS; i++)
     gtk_string_list_append (agreements, kt_agreement_state_get_label (i));
