@@ -48,6 +48,7 @@ struct _KtIntakePage
   GtkWidget            *phone_row;
   GtkWidget            *email_row;
   GtkWidget            *support_row;
+  GtkWidget            *easy_read_row;
   GtkWidget            *own_plan_row;
   GPtrArray            *member_rows;
   GPtrArray            *consent_rows;
@@ -506,6 +507,7 @@ kt_intake_page_set_case (KtIntakePage *self,
   kt_app_text_row_bind (self->email_row, &kase->email);
   kt_app_switch_row_bind (self->support_row, &request->client_support_offered);
   kt_app_switch_row_bind (self->own_plan_row, &request->own_plan_wanted);
+  kt_app_switch_row_bind (self->easy_read_row, &kase->easy_read);
   refresh_deadlines (self);
   refresh_consents (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
@@ -714,8 +716,12 @@ kt_intake_page_init (KtIntakePage *self)
                                              NULL, emit_changed, self);
   self->own_plan_row = kt_app_switch_row_new (_("Resident hands in their own plan"), NULL,
                                               NULL, emit_changed, self);
+  self->easy_read_row = kt_app_switch_row_new (_("Report in plain, short sentences"),
+                                               _("Larger type, one idea per line (kort en duidelijk)"),
+                                               NULL, emit_changed, self);
   adw_preferences_group_add (self->agreements_group, self->support_row);
   adw_preferences_group_add (self->agreements_group, self->own_plan_row);
+  adw_preferences_group_add (self->agreements_group, self->easy_read_row);
 }
 
 GtkWidget *

@@ -240,6 +240,7 @@ kt_case_copy (const KtCase *self)
   copy->evaluation_date = g_strdup (self->evaluation_date);
   copy->follow_up_date = g_strdup (self->follow_up_date);
   copy->solved_at_desk = self->solved_at_desk;
+  copy->easy_read = self->easy_read;
   copy->desk_note = g_strdup (self->desk_note);
   return copy;
 }

@@ -128,6 +128,8 @@ typedef struct {
 
   gboolean        solved_at_desk;
   char           *desk_note;
+
+  gboolean        easy_read;       /* the resident's report in short sentences, larger type */
 } KtCase;
 
 #define KT_TYPE_CASE (kt_case_get_type ())

@@ -260,6 +260,7 @@ kt_case_encode (const KtCase *self)
   put_string (b, "follow_up_date", self->follow_up_date);
   put_bool (b, "solved_at_desk", self->solved_at_desk);
   put_string (b, "desk_note", self->desk_note);
+  put_bool (b, "easy_read", self->easy_read);
   return finish (b);
 }
 
@@ -1072,7 +1073,8 @@ decode_case (Decoder    *d,
       !read_date (d, root, "evaluation_date", &c->evaluation_date) ||
       !read_date (d, root, "follow_up_date", &c->follow_up_date) ||
       !read_bool (d, root, "solved_at_desk", &c->solved_at_desk) ||
-      !read_text (d, root, "desk_note", &c->desk_note))
+      !read_text (d, root, "desk_note", &c->desk_note) ||
+      !read_bool (d, root, "easy_read", &c->easy_read))
     return NULL;
   return g_steal_pointer (&c);
 }
@@ -1668,7 +1670,7 @@ kt_case_equal (const KtCase *a,
          VAL_EQ (phase) &&
          STR_EQ (conversation_deadline) && STR_EQ (own_plan_deadline) &&
          STR_EQ (evaluation_date) && STR_EQ (follow_up_date) &&
-         BOOL_EQ (solved_at_desk) && STR_EQ (desk_note);
+         BOOL_EQ (solved_at_desk) && STR_EQ (desk_note) && BOOL_EQ (easy_read);
 }
 
 static gboolean

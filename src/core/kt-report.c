@@ -58,6 +58,7 @@ struct _KtReport
   GObject          parent_instance;
 
   KtReportKind     kind;
+  gboolean         easy;          /* kort en duidelijk: short sentences, larger type */
   KtCatalogue     *catalogue;
   KtCase          *kase;
   KtConversation  *conversation;
@@ -233,6 +234,9 @@ build_front (KtReport *self)
                 _("Everything recorded for this household, for the file. This report holds "
                   "safety information and notes for the file: never give it to the resident "
                   "or leave it in the house; give them the resident's report."));
+  else if (self->easy)
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("This is your plan.\nWe made it together.\nIs something not right? Please tell us."));
   else
     add_printf (self, BLOCK_TEXT, "%s",
                 _("This is what we talked about together and what we agreed. "
@@ -292,6 +296,28 @@ build_topics (KtReport *self)
       if (list->len > 0)
         g_string_append (list, ", ");
       g_string_append (list, domain_name (self, entry->domain_id));
+    }
+  if (self->easy)
+    {
+      /* One subject per line. */
+      for (int pass = 0; pass < 2; pass++)
+        {
+          gboolean any = FALSE;
+
+          for (guint i = 0; i < self->conversation->entries->len; i++)
+            {
+              const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+
+              if ((entry->state == KT_DOMAIN_DISCUSSED) != (pass == 0))
+                continue;
+              if (!any)
+                add_printf (self, BLOCK_HEADING, "%s",
+                            pass == 0 ? _("What we talked about") : _("Not talked about this time"));
+              any = TRUE;
+              add_printf (self, BLOCK_BULLET, "%s", domain_name (self, entry->domain_id));
+            }
+        }
+      return;
     }
   if (discussed->len > 0)
     {
@@ -374,10 +400,15 @@ build_wheel (KtReport *self)
 
   add_printf (self, BLOCK_HEADING, "%s", _("How you take part"));
   add_block (self, BLOCK_WHEEL, NULL);
-  add_printf (self, BLOCK_NOTE, "%s",
-              _("Coloured: how it goes now (from 0, not yet, to 4, fully on your own). Outlined: where you want to be. "
-                "The rings around it show who helps, from the inside out: you yourself, "
-                "your network, volunteers and general provisions, professionals."));
+  if (self->easy)
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("The wheel shows how you take part.\nThe colour shows how it goes now.\n"
+                  "The line shows what you want.\nThe rings show who helps you."));
+  else
+    add_printf (self, BLOCK_NOTE, "%s",
+                _("Coloured: how it goes now (from 0, not yet, to 4, fully on your own). Outlined: where you want to be. "
+                  "The rings around it show who helps, from the inside out: you yourself, "
+                  "your network, volunteers and general provisions, professionals."));
 
   for (int s = 0; s < KT_N_SEGMENTS; s++)
     {
@@ -398,7 +429,29 @@ build_wheel (KtReport *self)
             g_string_append (helpers, ", ");
           g_string_append (helpers, name);
         }
-      if (helpers->len > 0)
+      if (self->easy)
+        {
+          const char *now = level_words (segment->current);
+          const char *wanted = level_words (segment->target);
+          g_autoptr(GString) lines = g_string_new (NULL);
+          g_autofree char *name = g_markup_escape_text (kt_catalogue_segment_name (self->catalogue, s), -1);
+
+          /* One idea per line. */
+          g_string_append_printf (lines, "<b>%s</b>", name);
+          if (now != NULL)
+            g_string_append_printf (lines, "\n%s", _("Now:"));
+          if (now != NULL)
+            g_string_append_printf (lines, " %s.", now);
+          if (wanted != NULL)
+            g_string_append_printf (lines, "\n%s %s.", _("You want:"), wanted);
+          if (helpers->len > 0)
+            {
+              g_autofree char *who = g_markup_escape_text (helpers->str, -1);
+              g_string_append_printf (lines, "\n%s %s.", _("Who helps:"), who);
+            }
+          add_block (self, BLOCK_BULLET, lines->str);
+        }
+      else if (helpers->len > 0)
         add_printf (self, BLOCK_BULLET, _("<b>%s</b>: %s. Who helps: %s."),
                     kt_catalogue_segment_name (self->catalogue, s), levels, helpers->str);
       else
@@ -520,7 +573,13 @@ build_goals (KtReport *self)
           g_autofree char *who = kt_report_describe_actor (self->kase, action);
           g_autofree char *due = kt_report_format_date (action->due);
 
-          if (due != NULL)
+          if (self->easy && due != NULL)
+            add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s.\n<b>By:</b> %s."),
+                        action->what != NULL ? action->what : "", who, due);
+          else if (self->easy)
+            add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s."),
+                        action->what != NULL ? action->what : "", who);
+          else if (due != NULL)
             add_printf (self, BLOCK_BULLET, _("%s — <b>who:</b> %s — <b>by</b> %s"),
                         action->what != NULL ? action->what : "", who, due);
           else
@@ -549,7 +608,9 @@ build_provisions (KtReport *self)
       g_autofree char *decision = NULL;
 
       /* What was decided on a line of its own under the provision's name. */
-      if (has_text (provision->decision) && until != NULL)
+      if (has_text (provision->decision) && until != NULL && self->easy)
+        decision = g_markup_printf_escaped (_("Decided: %s.\nThis holds until <b>%s</b>."), provision->decision, until);
+      else if (has_text (provision->decision) && until != NULL)
         decision = g_markup_printf_escaped (_("Decided: %s. This holds until <b>%s</b>."), provision->decision, until);
       else if (has_text (provision->decision))
         decision = g_markup_printf_escaped (_("Decided: %s."), provision->decision);
@@ -686,12 +747,18 @@ build_contacts (KtReport *self)
       if (due != NULL)
         add_printf (self, BLOCK_BULLET, _("First: %s — by <b>%s</b>."),
                     first->what != NULL ? first->what : "", due);
-      if (has_tailored_provision (self))
+      if (has_tailored_provision (self) && self->easy)
+        add_printf (self, BLOCK_BULLET, "%s",
+                    _("Did you apply for maatwerk?\nThe municipality decides within 2 weeks.\n"
+                      "You get the decision on paper."));
+      else if (has_tailored_provision (self))
         add_printf (self, BLOCK_BULLET, "%s",
                     _("Have you applied for tailored support (maatwerk)? The municipality "
                       "decides within 2 weeks of your application and sends you the decision in writing."));
     }
-  if (when != NULL)
+  if (when != NULL && self->easy)
+    add_printf (self, BLOCK_BULLET, _("On <b>%s</b> we see how it is going."), when);
+  else if (when != NULL)
     add_printf (self, BLOCK_BULLET, _("We will look together at how it is going on <b>%s</b>."), when);
 
   add_printf (self, BLOCK_HEADING, "%s", _("Who you can call"));
@@ -729,7 +796,11 @@ build_consents (KtReport *self)
       g_autofree char *date = kt_report_format_date (consent->date);
       const char *form = consent->form == KT_FORM_WRITTEN ? _("in writing") : _("spoken");
 
-      if (date != NULL)
+      if (self->easy)
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b>\nWith: %s.\nWhat you said: %s."),
+                    consent->purpose ? consent->purpose : "", consent->party ? consent->party : "",
+                    consent_text (consent));
+      else if (date != NULL)
         add_printf (self, BLOCK_BULLET, _("<b>%s</b> with %s: %s (%s, %s)."),
                     consent->purpose ? consent->purpose : "", consent->party ? consent->party : "",
                     consent_text (consent), form, date);
@@ -782,6 +853,22 @@ static void
 build_rights (KtReport *self)
 {
   add_printf (self, BLOCK_HEADING, "%s", _("Your rights"));
+  if (self->easy)
+    {
+      add_block (self, BLOCK_BULLET,
+                 _("<b>Free help.</b>\nA client supporter (cliëntondersteuner) can help you.\n"
+                   "This person is on your side.\nIt costs you nothing.\nAsk your coach."));
+      add_block (self, BLOCK_BULLET,
+                 _("<b>Do you disagree with a decision?</b>\nThen you can object (bezwaar maken).\n"
+                   "Do it within 6 weeks.\nThe letter with the decision says how."));
+      add_block (self, BLOCK_BULLET,
+                 _("<b>Are you unhappy with us?</b>\nTell your coach.\n"
+                   "Or make a complaint to the municipality."));
+      add_block (self, BLOCK_BULLET,
+                 _("<b>Your information.</b>\nYou may see what we keep about you.\n"
+                   "You may ask us to correct it.\nAsk your coach."));
+      return;
+    }
   add_block (self, BLOCK_BULLET,
              _("<b>Free help from someone independent.</b> A client supporter (cliëntondersteuner) "
                "can help you with your questions and with this plan. They are independent: they "
@@ -966,6 +1053,9 @@ block_layout (KtReport    *self,
     case BLOCK_SIGNATURE:
     default:               break;
     }
+  /* Easy-read: larger type throughout. */
+  if (self->easy)
+    size *= 1.3;
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_layout_set_width (layout, (int) ((CONTENT_WIDTH - indent) * PANGO_SCALE));
@@ -1133,6 +1223,7 @@ report_new (KtReportKind          kind,
       self->conversation = conversation != NULL ? kt_conversation_copy (conversation) : NULL;
       self->plan = plan != NULL ? kt_plan_copy (plan) : NULL;
     }
+  self->easy = kind == KT_REPORT_RESIDENT && self->kase->easy_read;
   self->footer = g_strdup_printf (_("%s · made on %s"),
                                   self->kase->household != NULL ? self->kase->household : "",
                                   today_text);
@@ -1402,7 +1493,7 @@ kt_report_draw_page (KtReport *self,
         case BLOCK_BULLET:
           cairo_set_source_rgb (cr, 0.10, 0.37, 0.71);
           cairo_new_path (cr);
-          cairo_arc (cr, MARGIN + 4, block->y + 8.5, 2.2, 0, 2 * G_PI);
+          cairo_arc (cr, MARGIN + 4, block->y + (self->easy ? 11.0 : 8.5), 2.2, 0, 2 * G_PI);
           cairo_fill (cr);
           cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
           break;

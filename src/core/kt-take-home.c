@@ -83,6 +83,7 @@ kt_take_home_case (const KtCase *kase)
   copy->request.question = g_strdup (kase->request.question);
   copy->coach = g_strdup (kase->coach);
   copy->phase = kase->phase;
+  copy->easy_read = kase->easy_read;
   copy->evaluation_date = g_strdup (kase->evaluation_date);
   copy->follow_up_date = g_strdup (kase->follow_up_date);
   copy->lead_id = take_home_reference (kase, parties, kase->lead_id);

@@ -398,6 +398,7 @@ test_meekijkstand_follows_the_page_and_the_case (Fixture       *f,
   g_assert_cmpint (kt_report_page_get_kind (report), ==, KT_REPORT_DOSSIER);
   g_assert_true (shows_text (GTK_WIDGET (report), T ("For the file only: safety, the safety plan, sharing "
                                                      "without consent and the notes for the file. Never hand it over.")));
+  kt_app_test_screenshot (GTK_WINDOW (f->window), "report-page-dossier");
   set_watching (f, TRUE);
   g_assert_cmpint (kt_report_page_get_kind (report), ==, KT_REPORT_RESIDENT);
   g_assert_false (gtk_widget_get_visible (dossier_button));

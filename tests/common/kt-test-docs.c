@@ -232,6 +232,7 @@ kt_test_random_case (GRand *rand)
   c->evaluation_date = kt_test_random_date (rand);
   c->follow_up_date = kt_test_random_date (rand);
   BOOL (c->solved_at_desk);
+  BOOL (c->easy_read);
   TEXT (c->desk_note);
   return c;
 }

@@ -600,6 +600,125 @@ test_report_gives_the_resident_the_whole_plan (Fixture       *f,
   g_assert_null (strstr (folded, "kitchen table"));
 }
 
+/* The number of words in the longest sentence of pdftotext's @raw text.
+ * Sentences end at . ! ? and where a line or page ends and the next line
+ * starts anew (a capital, a digit, a new page); a line that goes on in
+ * lower case is the same sentence wrapped, and is joined first. */
+static guint
+longest_sentence (const char *raw,
+                  char      **longest)
+{
+  g_auto(GStrv) lines = g_regex_split_simple ("\\n", raw, 0, 0);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  g_auto(GStrv) sentences = NULL;
+  guint most = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+      gunichar first = g_utf8_get_char (line);
+
+      if (*line == '\0')
+        continue;
+      if (joined->len > 0)
+        g_string_append (joined, g_unichar_islower (first) || first == '(' ? " " : "\n");
+      g_string_append (joined, line);
+    }
+  sentences = g_regex_split_simple ("[.!?](\\s|$)|[\\n\\f]", joined->str, 0, 0);
+  for (guint i = 0; sentences[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = g_regex_split_simple ("\\s+", g_strstrip (sentences[i]), 0, 0);
+      guint n = 0;
+
+      /* Words hold a letter or a digit; "·" and "—" are not words. */
+      for (guint w = 0; words[w] != NULL; w++)
+        for (const char *c = words[w]; *c != '\0'; c = g_utf8_next_char (c))
+          if (g_unichar_isalnum (g_utf8_get_char (c)))
+            {
+              n++;
+              break;
+            }
+      if (n > most)
+        {
+          most = n;
+          g_free (*longest);
+          *longest = g_strdup (sentences[i]);
+        }
+    }
+  return most;
+}
+
+static char *
+pdf_raw_text (const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&out);
+}
+
+/* Kort en duidelijk: at most this many words in a sentence. */
+#define EASY_READ_MAX_WORDS 12
+
+static void
+test_report_easy_read_has_short_sentences (Fixture       *f,
+                                           gconstpointer  data)
+{
+  KtProvision *tailored = kt_provision_new ();
+  g_autoptr(KtReport) plain_report = NULL;
+  g_autoptr(KtReport) easy_report = NULL;
+  g_autofree char *plain_pdf = g_build_filename (f->tmpdir, "gewoon.pdf", NULL);
+  g_autofree char *easy_pdf = g_build_filename (f->tmpdir, "kort-en-duidelijk.pdf", NULL);
+  g_autofree char *plain_raw = NULL;
+  g_autofree char *easy_raw = NULL;
+  g_autofree char *plain_longest = NULL;
+  g_autofree char *easy_longest = NULL;
+  g_autofree char *easy_text = NULL;
+  g_autoptr(GError) error = NULL;
+  guint plain_words, easy_words;
+
+  tailored->name = g_strdup ("Huishoudelijke hulp");
+  tailored->tailored = TRUE;
+  tailored->decision = g_strdup ("Toegekend, drie uur per week");
+  tailored->until = g_strdup ("2027-06-30");
+  g_ptr_array_add (f->plan->provisions, tailored);
+
+  plain_report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  f->kase->easy_read = TRUE;
+  easy_report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  g_assert_true (kt_report_write_pdf (plain_report, plain_pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (kt_report_write_pdf (easy_report, easy_pdf, &error));
+  g_assert_no_error (error);
+  keep_for_looking (easy_pdf, "report-easy-read.pdf");
+  assert_tagged (easy_pdf);
+
+  plain_raw = pdf_raw_text (plain_pdf);
+  easy_raw = pdf_raw_text (easy_pdf);
+  plain_words = longest_sentence (plain_raw, &plain_longest);
+  easy_words = longest_sentence (easy_raw, &easy_longest);
+  g_test_message ("longest sentence: %u words in the usual report, %u in the easy-read one",
+                  plain_words, easy_words);
+  /* The measure can tell them apart: the usual report has longer sentences. */
+  g_assert_cmpuint (plain_words, >, EASY_READ_MAX_WORDS);
+  if (easy_words > EASY_READ_MAX_WORDS)
+    g_error ("the easy-read report has a sentence of %u words: “%s”", easy_words, easy_longest);
+
+  /* Larger type: more pages for the same plan. */
+  g_assert_cmpuint (kt_report_get_n_pages (easy_report), >, kt_report_get_n_pages (plain_report));
+  /* Still the whole plan, the rights and nothing about safety. */
+  easy_text = pdf_text (easy_pdf);
+  assert_contains (easy_text, "Overzicht over de schulden");
+  assert_contains (easy_text, "Toegekend, drie uur per week");
+  assert_contains (easy_text, g_dgettext (GETTEXT_PACKAGE, "Your rights"));
+  g_assert_null (strstr (easy_text, "Iedereen voelt zich veilig"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -621,6 +740,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_keeps_safety_and_file_notes_out_of_the_house, fixture_tear_down);
   g_test_add ("/report/pdf/gives-the-resident-the-whole-plan", Fixture, NULL,
               fixture_set_up, test_report_gives_the_resident_the_whole_plan, fixture_tear_down);
+  g_test_add ("/report/pdf/easy-read-has-short-sentences", Fixture, NULL,
+              fixture_set_up, test_report_easy_read_has_short_sentences, fixture_tear_down);
   g_test_add ("/report/pdf/writes-asynchronously", Fixture, NULL,
               fixture_set_up, test_report_writes_asynchronously, fixture_tear_down);
 
