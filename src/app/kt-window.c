@@ -72,6 +72,7 @@ struct _KtWindow
   gboolean              ready;
   gboolean              filling;
   gboolean              force_close;
+  gboolean              check_shown;        /* the store's check at open, once a window */
   gboolean              resident_watching;  /* follows the case view */
   gboolean              bench_marker_pending;
   gint64                started;
@@ -497,6 +498,75 @@ compare_cases (gconstpointer a,
   return g_strcmp0 (kt_case_item_get_household (ia), kt_case_item_get_household (ib));
 }
 
+/* The store's check at open (kt_store_get_check): records put back,
+ * changed or removed outside Keukentafel, or a whole older data file.  The
+ * store has already set those records aside and opened the rest; the coach
+ * reads what happened once the case list is there.  "Understood" tells the
+ * store it has been seen; otherwise it is shown again at the next start. */
+static void
+on_check_accepted (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_accept_check_finish (KT_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, error->message);
+}
+
+static void
+on_check_response (KtWindow   *self,
+                   const char *response)
+{
+  if (g_strcmp0 (response, "understood") == 0)
+    kt_store_accept_check_async (self->store, self->cancellable, on_check_accepted,
+                                 g_object_ref (self));
+}
+
+static void
+show_store_check (KtWindow *self)
+{
+  const KtStoreCheck *check = kt_store_get_check (self->store);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (check == NULL || self->check_shown)
+    return;
+  self->check_shown = TRUE;
+
+  body = kt_store_check_describe (check);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Data Changed Outside Keukentafel"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "later", _("_Remind Me Next Time"),
+                                    "understood", _("_Understood"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "understood");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_check_response), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Each household row says what the server has of it. */
+static void
+update_share_states (KtWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+
+  if (self->sync == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+      g_autofree char *reason = NULL;
+      KtShareState state = kt_sync_controller_get_case_state (self->sync, kt_case_item_get_id (item),
+                                                              &reason);
+
+      kt_case_item_set_share_state (item, state, reason);
+    }
+}
+
 static void
 on_cases_listed (GObject      *source,
                  GAsyncResult *result,
@@ -520,6 +590,7 @@ on_cases_listed (GObject      *source,
     g_ptr_array_add (items, kt_case_item_new_from_summary (g_ptr_array_index (summaries, i)));
   g_list_store_splice (self->cases, 0, g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
                        items->pdata, items->len);
+  update_share_states (self);
 
   g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms", summaries->len,
            (g_get_monotonic_time () - self->started) / 1000);
@@ -541,6 +612,7 @@ on_cases_listed (GObject      *source,
    * returns. */
   if (current_case (self) == NULL)
     set_resident_watching (self, FALSE);
+  show_store_check (self);
 }
 
 static void
@@ -592,6 +664,8 @@ store_opened (KtWindow *self)
     {
       self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "case-state-changed", G_CALLBACK (update_share_states), self,
                                G_CONNECT_SWAPPED);
       if (self->case_view != NULL)
         kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));

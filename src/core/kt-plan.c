@@ -410,6 +410,10 @@ kt_plan_new_version (const KtPlan *self)
   next->version = self->version + 1;
   next->review = KT_REVIEW_DRAFT;
   next->submitted_at = 0;
+  /* The review belongs to the version it was made on; the server refuses a
+   * coach's record that carries one. */
+  g_clear_pointer (&next->reviewer, g_free);
+  g_ptr_array_set_size (next->comments, 0);
   agreement_clear (&next->agreement);
   next->agreement.state = KT_AGREEMENT_NONE;
   next->agreement.form = KT_FORM_SPOKEN;

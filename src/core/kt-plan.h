@@ -151,8 +151,9 @@ gboolean kt_plan_submit    (KtPlan  *self,
                             GError **error);
 /* A new draft version from a returned or approved plan (transfer full): a new
  * record (fresh id, rev 0) with version + 1, review state draft, the goals,
- * provisions, roles and comments carried over, and the agreement cleared
- * (the resident agrees to the new version anew). */
+ * provisions and roles carried over, no reviewer or comments (they stay with
+ * the reviewed version), and the agreement cleared (the resident agrees to
+ * the new version anew). */
 KtPlan  *kt_plan_new_version (const KtPlan *self);
 
 const char *kt_review_state_to_string (KtReviewState state);       /* "draft" */

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sqlite3.h>
 
 #include "kt-crypto.h"
 #include "kt-store.h"
@@ -16,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes; older files are migrated on open. */
-#define KT_RECORD_STORE_SCHEMA_VERSION 3
+#define KT_RECORD_STORE_SCHEMA_VERSION 4
 
 typedef struct _KtRecordStore KtRecordStore;
 
@@ -96,6 +97,34 @@ gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,
                                              KtSyncState    state,
                                              gint64         server_rev,
                                              GError       **error);
+
+/* Compares the file with its authenticated index (kt-store-index.c) and
+ * the counter @mark kept outside it (0 for none), builds the index of a
+ * file that has none, and quarantines the records found rolled back or
+ * changed.  Fills @check. */
+gboolean   kt_record_store_check            (KtRecordStore *self,
+                                             guint64        mark,
+                                             KtStoreCheck  *check,
+                                             GError       **error);
+/* Writes the index again from the file as it is and clears its warnings. */
+gboolean   kt_record_store_accept_check     (KtRecordStore *self,
+                                             GError       **error);
+/* The counter of the last commit; FALSE while locked or before the
+ * check built the index. */
+gboolean   kt_record_store_get_counter      (KtRecordStore *self,
+                                             guint64       *counter);
+/* The counter as kept in a file outside the database, sealed under the
+ * index key (transfer full; NULL while locked). */
+GBytes    *kt_record_store_seal_mark        (KtRecordStore *self,
+                                             guint64        counter);
+gboolean   kt_record_store_open_mark        (KtRecordStore *self,
+                                             GBytes        *sealed,
+                                             guint64       *counter);
+
+/* The store's error for a failed SQLite call (for kt-store-index.c). */
+void       kt_record_store_set_sqlite_error (GError  **error,
+                                             int       rc,
+                                             sqlite3  *db);
 
 /* Lets the file grow by at most @pages pages (tests of a full disk). */
 gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,

@@ -389,6 +389,75 @@ kt_review_check_content_unchanged (const KtPlan *before,
   return TRUE;
 }
 
+/* Whether @after has the reviewer and comments of @before (none for a new plan). */
+static gboolean
+review_notes_unchanged (const KtPlan *before,
+                        const KtPlan *after,
+                        const char  **field)
+{
+  g_autoptr(KtPlan) masked = NULL;
+
+  if (g_strcmp0 (before != NULL ? before->reviewer : NULL, after->reviewer) != 0)
+    {
+      *field = "reviewer";
+      return FALSE;
+    }
+  if (before == NULL)
+    {
+      *field = "comments";
+      return after->comments->len == 0;
+    }
+  /* Only the comments of @after over @before: whatever differs is theirs. */
+  masked = kt_plan_copy (before);
+  g_ptr_array_unref (masked->comments);
+  masked->comments = g_ptr_array_ref (after->comments);
+  *field = "comments";
+  return kt_plan_equal (before, masked);
+}
+
+gboolean
+kt_review_check_coach_revision (const KtPlan  *before,
+                                const KtPlan  *after,
+                                const char   **field,
+                                GError       **error)
+{
+  KtReviewState from = before != NULL ? before->review : KT_REVIEW_DRAFT;
+  const char *unused;
+
+  g_return_val_if_fail (after != NULL, FALSE);
+
+  if (field == NULL)
+    field = &unused;
+  *field = NULL;
+
+  if (before != NULL && kt_plan_is_locked (before) &&
+      (after->review != before->review || !kt_review_check_content_unchanged (before, after, NULL)))
+    {
+      g_set_error_literal (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_LOCKED,
+                           _("This plan has been submitted or approved and cannot be changed. "
+                             "Make a new version to change it."));
+      return FALSE;
+    }
+  /* The coach's own moves: write a draft (or a returned plan) and submit it. */
+  if (after->review != from &&
+      !((from == KT_REVIEW_DRAFT || from == KT_REVIEW_RETURNED) &&
+        (after->review == KT_REVIEW_DRAFT || after->review == KT_REVIEW_SUBMITTED)))
+    {
+      *field = "review";
+      g_set_error_literal (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_REVIEWER,
+                           _("Only a supervisor reviews a plan."));
+      return FALSE;
+    }
+  if (!review_notes_unchanged (before, after, field))
+    {
+      g_set_error_literal (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_REVIEWER,
+                           _("Only a supervisor reviews a plan."));
+      return FALSE;
+    }
+  *field = NULL;
+  return TRUE;
+}
+
 static int
 compare_versions (gconstpointer a,
                   gconstpointer b)

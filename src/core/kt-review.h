@@ -23,6 +23,8 @@ typedef enum {
   KT_REVIEW_ERROR_CONTENT_CHANGED,   /* a review tried to change the plan's content */
   KT_REVIEW_ERROR_NOT_REVISABLE,     /* only a returned or approved plan gets a new version */
   KT_REVIEW_ERROR_INVALID,           /* a review request that cannot be read */
+  KT_REVIEW_ERROR_LOCKED,            /* a submitted or approved plan does not change */
+  KT_REVIEW_ERROR_NOT_REVIEWER,      /* the coach set what only a review sets */
 } KtReviewError;
 
 typedef enum {
@@ -88,6 +90,18 @@ gboolean    kt_review_decision_from_string (const char       *str,
 gboolean  kt_review_check_content_unchanged (const KtPlan *before,
                                              const KtPlan *after,
                                              GError      **error);
+
+/* Checks @after, a coach's revision of @before (NULL: a new plan record),
+ * against what only a review may do.  A submitted or approved plan keeps
+ * its content and state (KT_REVIEW_ERROR_LOCKED): it changes only through a
+ * new version, which is a separate record.  The coach moves a draft or
+ * returned plan to draft or submitted, never approves or returns one, and
+ * never writes the reviewer or the comments (KT_REVIEW_ERROR_NOT_REVIEWER,
+ * with @field set to "review", "reviewer" or "comments"). */
+gboolean  kt_review_check_coach_revision (const KtPlan  *before,
+                                          const KtPlan  *after,
+                                          const char   **field,
+                                          GError       **error);
 
 /* The coach's revision of a returned (or approved) plan: a new draft
  * record with a new id and the next version number after every version in

@@ -30,7 +30,7 @@ static const char usage[] =
   "  user passwd NAME [--password-file FILE]\n"
   "  user disable NAME | user enable NAME\n"
   "  token revoke NAME\n"
-  "  audit [--since DATE]\n"
+  "  audit [--since DATE] [--record ID] [--actor USER]\n"
   "  serve [--config FILE] [--listen ADDR:PORT] [--database URI] [--tls-cert FILE --tls-key FILE]\n"
   "        [--trusted-proxy ADDR[/PREFIX]]...\n"
   "  --version\n"
@@ -52,6 +52,8 @@ typedef struct {
   char *password_file;
   char *since;
   GStrv trusted_proxies;
+  char *record;
+  char *actor;
 } Options;
 
 static void
@@ -68,6 +70,8 @@ options_clear (Options *o)
   g_free (o->password_file);
   g_free (o->since);
   g_strfreev (o->trusted_proxies);
+  g_free (o->record);
+  g_free (o->actor);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -419,7 +423,7 @@ cmd_audit (const Options *o)
   backend = open_backend (o, FALSE, &error);
   if (backend == NULL)
     return fail (error);
-  entries = kt_backend_list_audit (backend, since, &error);
+  entries = kt_backend_list_audit (backend, since, o->record, o->actor, &error);
   if (entries == NULL)
     return fail (error);
   for (guint i = 0; i < entries->len; i++)
@@ -428,10 +432,11 @@ cmd_audit (const Options *o)
       g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (entry->at);
       g_autofree char *when = g_date_time_format_iso8601 (at);
 
-      print_data ("%s\t%s\t%s\t%s\t%s\t%s\n", when, entry->actor, entry->action,
-               entry->kind != NULL ? entry->kind : "-",
-               entry->record_id != NULL ? entry->record_id : "-",
-               entry->detail != NULL ? entry->detail : "");
+      print_data ("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", when, entry->actor, entry->action,
+                  entry->kind != NULL ? entry->kind : "-",
+                  entry->record_id != NULL ? entry->record_id : "-",
+                  entry->outcome != NULL ? entry->outcome : "ok",
+                  entry->detail != NULL ? entry->detail : "");
     }
   return 0;
 }
@@ -545,6 +550,8 @@ main (int   argc,
     { "display-name", 0, 0, G_OPTION_ARG_FILENAME, &o.display_name, "Name shown to colleagues", "NAME" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.password_file, "Read the password from FILE", "FILE" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &o.since, "Audit entries from DATE on", "DATE" },
+    { "record", 0, 0, G_OPTION_ARG_STRING, &o.record, "Audit entries of the record ID", "ID" },
+    { "actor", 0, 0, G_OPTION_ARG_STRING, &o.actor, "Audit entries of what USER did", "USER" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("COMMAND");
