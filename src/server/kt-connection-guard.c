@@ -160,6 +160,11 @@ request_finished (SoupServer        *soup,
    * takes its place; the next request sets it again. */
   g_socket_set_timeout (socket, 0);
 
+  /* the message is kept only to take the connection with: not its bodies,
+   * which may be large answers already sent */
+  soup_message_body_truncate (soup_server_message_get_request_body (msg));
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+
   idle = g_new0 (IdleConnection, 1);
   idle->guard = self;
   idle->msg = g_object_ref (msg);

@@ -529,6 +529,24 @@ test_forwarded_for_counts_only_from_a_trusted_proxy (void)
   g_assert_cmpuint (sign_in (address, PASSWORD, RESIDENT), ==, 429);
 }
 
+/* --trusted-proxy is read (and checked) like trusted-proxies in the file. */
+static void
+test_trusted_proxy_flag_is_checked (void)
+{
+  g_autofree char *binary = g_getenv ("KT_SERVER_BINARY") != NULL ? g_strdup (g_getenv ("KT_SERVER_BINARY"))
+                                                                 : kt_test_build_path ("src/server/keukentafel-server");
+  const char *argv[] = { binary, "serve", "--listen", "127.0.0.1:0", "--database", "sqlite:///nonexistent/kt.db",
+                         "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "proxy.example.org", NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "proxy.example.org"));
+}
+
 /* Guesses from many addresses reach the ceiling per account; the answer is
  * a short Retry-After, after which the resident signs in. */
 static void
@@ -746,6 +764,7 @@ main (int   argc,
                    test_successful_sign_ins_do_not_count);
   g_test_add_func ("/server/limits/forwarded-for-counts-only-from-a-trusted-proxy",
                    test_forwarded_for_counts_only_from_a_trusted_proxy);
+  g_test_add_func ("/server/limits/trusted-proxy-flag-is-checked", test_trusted_proxy_flag_is_checked);
   g_test_add_func ("/server/limits/the-ceiling-per-account-is-a-short-backoff",
                    test_the_ceiling_per_account_is_a_short_backoff);
   g_test_add_func ("/server/limits/a-burst-of-connections-waits-to-be-accepted",
