@@ -54,6 +54,8 @@ struct _KtPlanPage
   GStrv                person_ids;      /* choices of the lead-role rows */
   gboolean             syncing;
   gboolean             resident_watching;
+  KtShareState         share_state;
+  char                *share_reason;
 };
 
 G_DEFINE_FINAL_TYPE (KtPlanPage, kt_plan_page, ADW_TYPE_BIN)
@@ -502,7 +504,20 @@ update_lock (KtPlanPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.add-provision", !locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.new-version", review != KT_REVIEW_DRAFT);
 
-  if (review == KT_REVIEW_SUBMITTED)
+  /* "Submitted" only once the server has it (issue 20). */
+  if (review == KT_REVIEW_SUBMITTED && self->share_state == KT_SHARE_REFUSED)
+    {
+      g_string_append_printf (text, _("Not shared: the server refused this plan: %s"),
+                              self->share_reason != NULL ? self->share_reason : "");
+      g_string_append (text, "\n");
+      g_string_append (text, _("What now: the plan stays on this device and Keukentafel tries again "
+                               "at every sync. If this stays, make a new version and submit it "
+                               "again, or ask your administrator."));
+    }
+  else if (review == KT_REVIEW_SUBMITTED && self->share_state != KT_SHARE_SHARED)
+    g_string_append (text, _("Waiting to be sent for review. It goes to the server as soon as "
+                             "there is a connection; until then the plan cannot be changed."));
+  else if (review == KT_REVIEW_SUBMITTED)
     g_string_append (text, _("Submitted for review. The plan cannot be changed now; "
                              "make a new version if something has to change."));
   else if (review == KT_REVIEW_APPROVED)
@@ -573,6 +588,20 @@ on_map (KtPlanPage *self)
   update_ready (self);
 }
 
+void
+kt_plan_page_set_share_state (KtPlanPage   *self,
+                              KtShareState  state,
+                              const char   *reason)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  self->share_state = state;
+  g_free (self->share_reason);
+  self->share_reason = g_strdup (reason);
+  if (self->plan != NULL)
+    update_lock (self);
+}
+
 gboolean
 kt_plan_page_submit (KtPlanPage *self,
                      GError    **error)
@@ -601,8 +630,11 @@ kt_plan_page_submit (KtPlanPage *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  /* Until the server confirms, it waits to be sent (set_share_state). */
+  self->share_state = KT_SHARE_WAITING;
+  g_clear_pointer (&self->share_reason, g_free);
   update_lock (self);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Submitted for review")));
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Waiting to be sent for review")));
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[SUBMITTED], 0);
   return TRUE;
@@ -795,6 +827,7 @@ kt_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_pointer (&self->provision_rows, g_ptr_array_unref);
   g_clear_pointer (&self->person_ids, g_strfreev);
+  g_clear_pointer (&self->share_reason, g_free);
 
   G_OBJECT_CLASS (kt_plan_page_parent_class)->dispose (object);
 }

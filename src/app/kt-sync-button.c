@@ -1,8 +1,7 @@
 /* kt-sync-button.c
  *
- * The data come from the window's KtSyncClient.  SEAM: when the sync
- * controller (kt-sync-controller.h) offers the signed-in account, the last
- * sync and the per-case state itself, this reads them there instead.
+ * The data come from the window's KtSyncClient, the object whose
+ * properties notify (the sync controller reads the same values from it).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-a11y.h"
+#include "kt-sync-status-widget.h"
 
 struct _KtSyncButton
 {
@@ -97,6 +97,8 @@ state_text (KtSyncClient *client,
       return g_strdup (_("The server asks you to sign in again."));
     case KT_SYNC_STATUS_ERROR:
       return g_strdup (reason != NULL ? reason : _("Not synced"));
+    case KT_SYNC_STATUS_PAUSED:
+      return kt_sync_status_format (status, kt_sync_client_get_last_synced (client), 0);
     case KT_SYNC_STATUS_IDLE:
     case KT_SYNC_STATUS_SYNCED:
     default:
@@ -117,6 +119,8 @@ icon_for (KtSyncStatus status,
       return "avatar-default-symbolic";
     case KT_SYNC_STATUS_OFFLINE:
       return "network-offline-symbolic";
+    case KT_SYNC_STATUS_PAUSED:
+      return "media-playback-pause-symbolic";
     case KT_SYNC_STATUS_NEEDS_SIGN_IN:
     case KT_SYNC_STATUS_ERROR:
       return "dialog-warning-symbolic";

@@ -570,6 +570,25 @@ compare_cases (gconstpointer a,
   return g_strcmp0 (kt_case_item_get_household (ia), kt_case_item_get_household (ib));
 }
 
+/* Each household row says what the server has of it. */
+static void
+update_share_states (KtWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+
+  if (self->sync == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+      g_autofree char *reason = NULL;
+      KtShareState state = kt_sync_controller_get_case_state (self->sync, kt_case_item_get_id (item),
+                                                              &reason);
+
+      kt_case_item_set_share_state (item, state, reason);
+    }
+}
+
 static void
 on_cases_listed (GObject      *source,
                  GAsyncResult *result,
@@ -593,6 +612,7 @@ on_cases_listed (GObject      *source,
     g_ptr_array_add (items, kt_case_item_new_from_summary (g_ptr_array_index (summaries, i)));
   g_list_store_splice (self->cases, 0, g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
                        items->pdata, items->len);
+  update_share_states (self);
 
   g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms", summaries->len,
            (g_get_monotonic_time () - self->started) / 1000);
@@ -712,6 +732,8 @@ store_opened (KtWindow *self)
     {
       self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "case-state-changed", G_CALLBACK (update_share_states), self,
                                G_CONNECT_SWAPPED);
       if (self->case_view != NULL)
         kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
@@ -992,7 +1014,7 @@ sync_now_action (GtkWidget  *widget,
   KtWindow *self = KT_WINDOW (widget);
 
   if (self->sync != NULL)
-    kt_sync_client_sync_soon (kt_sync_controller_get_client (self->sync));
+    kt_sync_controller_sync_now (self->sync);
 }
 
 static void
@@ -1005,7 +1027,7 @@ on_signed_out (GObject      *source,
 
   /* The token is gone from this device even when the server could not be
    * told; the outbox and the store stay. */
-  if (!kt_sync_client_sign_out_finish (KT_SYNC_CLIENT (source), result, &error) &&
+  if (!kt_sync_controller_sign_out_finish (KT_SYNC_CONTROLLER (source), result, NULL, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   toast (self, _("Signed out. Your work stays on this device."));
@@ -1014,8 +1036,7 @@ on_signed_out (GObject      *source,
 static void
 sign_out_now (KtWindow *self)
 {
-  kt_sync_client_sign_out_async (kt_sync_controller_get_client (self->sync), self->cancellable,
-                                 on_signed_out, g_object_ref (self));
+  kt_sync_controller_sign_out_async (self->sync, self->cancellable, on_signed_out, g_object_ref (self));
 }
 
 static void
@@ -1024,20 +1045,9 @@ on_sign_out_response (AdwMessageDialog *dialog,
                       KtWindow         *self)
 {
   if (g_strcmp0 (response, "sync") == 0)
-    kt_sync_client_sync_soon (kt_sync_controller_get_client (self->sync));
+    kt_sync_controller_sync_now (self->sync);
   else if (g_strcmp0 (response, "keep") == 0)
     sign_out_now (self);
-}
-
-/* What has not reached the server yet.  SEAM: the sync controller will
- * report this itself (sync-loop); until then the outbox and the conflicts
- * are what signing out would leave unsent. */
-static guint
-count_unsynced (KtWindow *self)
-{
-  KtSyncClient *client = kt_sync_controller_get_client (self->sync);
-
-  return kt_sync_client_get_n_pending (client) + kt_sync_client_get_n_conflicts (client);
 }
 
 static void
@@ -1052,7 +1062,8 @@ sign_out_action (GtkWidget  *widget,
 
   if (self->sync == NULL)
     return;
-  unsynced = count_unsynced (self);
+  /* Waiting, refused or in conflict: what the server does not have yet. */
+  unsynced = kt_sync_controller_get_n_unsynced (self->sync);
   if (unsynced == 0)
     {
       sign_out_now (self);

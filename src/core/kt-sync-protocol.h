@@ -38,6 +38,7 @@ typedef enum {
   KT_SYNC_ERROR_NOT_SIGNED_IN,
   KT_SYNC_ERROR_GARBLED_REQUEST,    /* a 400 naming no field: the request arrived damaged */
   KT_SYNC_ERROR_RECORD_TOO_LARGE,   /* 413: the server refuses a record this large */
+  KT_SYNC_ERROR_PAUSED,             /* the local store is locked: sync waits for it */
 } KtSyncError;
 
 /* Largest response body read for one record (PUT, GET, review). */

@@ -26,6 +26,11 @@
 #define API_PREFIX "/api/v1"
 #define CHANGES_DEFAULT_LIMIT 100
 #define CHANGES_MAX_LIMIT 500
+/* Longest a /changes?wait= request is held open (seconds); also kept under
+ * the request timeout, which would otherwise cut the silent connection. */
+#define CHANGES_MAX_WAIT 25
+/* Requests held open at once; beyond that /changes answers at once. */
+#define CHANGES_MAX_WAITERS 4096
 
 struct _KtServer
 {
@@ -39,6 +44,8 @@ struct _KtServer
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
   GThreadPool          *push_pool;     /* one worker per processor reads pushes */
   char                 *url;
+  GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait= */
+  guint                 wake_source;
 };
 
 G_DEFINE_FINAL_TYPE (KtServer, kt_server, G_TYPE_OBJECT)
@@ -590,27 +597,36 @@ parse_query_int (KtRequest  *req,
   return TRUE;
 }
 
-static void
-handle_changes (KtRequest *req)
+/* Answers a page of the changes @req's account may read after @since;
+ * with @only_if_any, answers nothing and returns FALSE when there are none. */
+static gboolean
+answer_changes (KtRequest *req,
+                gint64     since,
+                gint64     limit,
+                gboolean   only_if_any)
 {
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 since, limit, cursor;
+  gint64 cursor;
   gboolean more;
   GString *json;
   guint count;
 
-  if (!parse_query_int (req, "since", 0, 0, G_MAXINT64, &since) ||
-      !parse_query_int (req, "limit", CHANGES_DEFAULT_LIMIT, 1, CHANGES_MAX_LIMIT, &limit))
-    return;
-
   records = kt_backend_list_changes (req->server->backend, req->account, since, limit + 1, &error);
   if (records == NULL)
-    return respond_internal (req, error);
+    {
+      respond_internal (req, error);
+      return TRUE;
+    }
+  if (records->len == 0 && only_if_any)
+    return FALSE;
   more = records->len > limit;
   count = MIN (records->len, limit);
   if (!audit_plan_reads (req, records, count, &error))
-    return respond_internal (req, error);
+    {
+      respond_internal (req, error);
+      return TRUE;
+    }
 
   cursor = count > 0 ? ((KtServerRecord *) g_ptr_array_index (records, count - 1))->seq : since;
   json = g_string_new (NULL);
@@ -618,6 +634,118 @@ handle_changes (KtRequest *req)
   g_string_append_printf (json, ",\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s}",
                           cursor, more ? "true" : "false");
   respond_text (req->msg, SOUP_STATUS_OK, json);
+  return TRUE;
+}
+
+/* A /changes?wait= request held open until something it may read is
+ * committed, or its wait is over.  It costs a paused message, a timer and
+ * this struct; it is woken by every successful change. */
+typedef struct {
+  KtServer          *server;
+  SoupServerMessage *msg;
+  KtAccount         *account;
+  gint64             since;
+  gint64             limit;
+  guint              timeout_source;
+  gulong             disconnected_handler;
+} Waiter;
+
+static void
+waiter_free (Waiter *waiter)
+{
+  g_clear_handle_id (&waiter->timeout_source, g_source_remove);
+  g_clear_signal_handler (&waiter->disconnected_handler, waiter->msg);
+  g_object_unref (waiter->msg);
+  kt_account_free (waiter->account);
+  g_free (waiter);
+}
+
+/* Answers @waiter (unless @only_if_any and nothing came) and lets it go. */
+static gboolean
+waiter_answer (Waiter   *waiter,
+               gboolean  only_if_any)
+{
+  KtRequest req = { .server = waiter->server, .msg = waiter->msg, .account = waiter->account };
+
+  if (!answer_changes (&req, waiter->since, waiter->limit, only_if_any))
+    return FALSE;
+  soup_server_message_unpause (waiter->msg);
+  g_ptr_array_remove_fast (waiter->server->waiters, waiter);
+  return TRUE;
+}
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  Waiter *waiter = data;
+
+  waiter->timeout_source = 0;
+  waiter_answer (waiter, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_waiter_disconnected (SoupServerMessage *msg,
+                        Waiter            *waiter)
+{
+  g_ptr_array_remove_fast (waiter->server->waiters, waiter);
+}
+
+static gboolean
+wake_waiters (gpointer data)
+{
+  KtServer *self = data;
+  g_autoptr(GPtrArray) waiters = g_ptr_array_copy (self->waiters, NULL, NULL);
+
+  /* The copy would free them too: it takes the array's free function. */
+  g_ptr_array_set_free_func (waiters, NULL);
+  self->wake_source = 0;
+  for (guint i = 0; i < waiters->len; i++)
+    waiter_answer (g_ptr_array_index (waiters, i), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Any change that succeeded (a push, an assignment, a review) may be what
+ * a waiting client waits for; one wake-up per turn of the main loop. */
+static void
+request_finished (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  KtServer          *self)
+{
+  guint status = soup_server_message_get_status (msg);
+
+  if (self->waiters->len == 0 || self->wake_source != 0 ||
+      g_str_equal (soup_server_message_get_method (msg), "GET") ||
+      status < 200 || status >= 300)
+    return;
+  self->wake_source = g_idle_add (wake_waiters, self);
+}
+
+static void
+handle_changes (KtRequest *req)
+{
+  gint64 since, limit, wait;
+  Waiter *waiter;
+
+  if (!parse_query_int (req, "since", 0, 0, G_MAXINT64, &since) ||
+      !parse_query_int (req, "limit", CHANGES_DEFAULT_LIMIT, 1, CHANGES_MAX_LIMIT, &limit) ||
+      !parse_query_int (req, "wait", 0, 0, G_MAXINT64, &wait))
+    return;
+  wait = MIN (wait, MIN (CHANGES_MAX_WAIT, (gint64) req->server->config->request_timeout - 5));
+  if (answer_changes (req, since, limit, wait > 0 && req->server->waiters->len < CHANGES_MAX_WAITERS))
+    return;
+
+  waiter = g_new0 (Waiter, 1);
+  waiter->server = req->server;
+  waiter->msg = g_object_ref (req->msg);
+  waiter->account = g_steal_pointer (&req->account);
+  waiter->since = since;
+  waiter->limit = limit;
+  waiter->timeout_source = g_timeout_add_seconds (wait, on_wait_over, waiter);
+  waiter->disconnected_handler = g_signal_connect (req->msg, "disconnected",
+                                                   G_CALLBACK (on_waiter_disconnected), waiter);
+  g_ptr_array_add (req->server->waiters, waiter);
+  soup_server_message_pause (req->msg);
 }
 
 /* Loads the record of the path and its case; NULL after answering 404 when
@@ -733,9 +861,13 @@ check_write (KtRequest             *req,
   if (info->kind == KT_KIND_CASE)
     {
       gboolean allowed;
+      /* A new case of an intaker waits for an assignment; a coach's own
+       * (a household the coach started) is the coach's from the start. */
+      const char *coach = existing != NULL ? existing->coach
+                          : me->role == KT_ROLE_COACH ? me->username : NULL;
 
       if (existing == NULL)
-        allowed = me->role == KT_ROLE_INTAKER;
+        allowed = TRUE;
       else if (me->role == KT_ROLE_COACH)
         allowed = g_strcmp0 (existing->coach, me->username) == 0;
       else
@@ -746,7 +878,7 @@ check_write (KtRequest             *req,
           return FALSE;
         }
       /* Only an assignment changes the coach. */
-      if (g_strcmp0 (info->coach, existing != NULL ? existing->coach : NULL) != 0)
+      if (g_strcmp0 (info->coach, coach) != 0)
         {
           respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
                          _("Assign a coach with the assign request."), "coach");
@@ -1591,6 +1723,8 @@ kt_server_finalize (GObject *object)
 
   /* let the workers finish; their answers are dropped with the main loop */
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
+  g_clear_handle_id (&self->wake_source, g_source_remove);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -1612,6 +1746,7 @@ kt_server_class_init (KtServerClass *klass)
 static void
 kt_server_init (KtServer *self)
 {
+  self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
 }
 
 KtServer *
@@ -1668,6 +1803,7 @@ kt_server_listen (KtServer  *self,
   soup_server_add_handler (self->soup, API_PREFIX, api_callback, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_callback, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished), self);
 
   if (g_ascii_strcasecmp (config->listen_address, "localhost") == 0)
     inet = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);

@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "kt-test-sync.h"
+#include "kt-test-sink.h"
 
 #include "kt-codec.h"
 
@@ -46,9 +47,13 @@ kt_test_device_new (const char *dir,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+
   kt_sync_client_open_async (device, NULL, on_done, &result);
   kt_sync_client_open_finish (device, wait_for (&result), &error);
   g_assert_no_error (error);
+  /* Pulls are kept somewhere; a test that looks at them sets its own. */
+  kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
   return device;
 }
 

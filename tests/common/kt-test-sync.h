@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * noord; ends in { NULL }. */
 extern const KtTestUser kt_test_sync_users[];
 
-/* A client with its outbox at @dir/@name.db, opened (transfer full). */
+/* A client with its outbox at @dir/@name.db, opened, keeping what it pulls
+ * in a KtTestSink (transfer full). */
 KtSyncClient *kt_test_device_new     (const char   *dir,
                                       const char   *name);
 /* Signs @device in at @url; asserts it worked. */

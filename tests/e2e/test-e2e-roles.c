@@ -16,6 +16,7 @@
 #include "kt-role-view.h"
 #include "kt-supervisor-view.h"
 #include "kt-test-server.h"
+#include "kt-test-sink.h"
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
 
@@ -33,6 +34,7 @@ static const KtTestUser users[] = {
  * they have received, decoded (what the store would hold). */
 typedef struct {
   KtSyncClient *sync;
+  KtTestSink   *sink;
   KtRoleClient *roles;
   GHashTable   *documents;   /* id → KtDocument */
   guint         n_failed;
@@ -46,7 +48,7 @@ document_free (KtDocument *doc)
 }
 
 static void
-on_record_received (KtSyncClient *sync,
+on_record_received (gpointer      sink,
                     KtSyncRecord *record,
                     Device       *device)
 {
@@ -80,7 +82,9 @@ device_new (const char *dir,
   kt_test_device_sign_in (device->sync, url, username);
   device->roles = kt_role_client_new (device->sync, path);
   device->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) document_free);
-  g_signal_connect (device->sync, "record-received", G_CALLBACK (on_record_received), device);
+  device->sink = kt_test_sink_new ();
+  kt_sync_client_set_sink (device->sync, KT_RECORD_SINK (device->sink));
+  g_signal_connect (device->sink, "record-kept", G_CALLBACK (on_record_received), device);
   g_signal_connect (device->sync, "record-failed", G_CALLBACK (on_record_failed), device);
   return device;
 }
@@ -89,6 +93,8 @@ static void
 device_free (Device *device)
 {
   g_signal_handlers_disconnect_by_data (device->sync, device);
+  g_signal_handlers_disconnect_by_data (device->sink, device);
+  g_clear_object (&device->sink);
   g_clear_object (&device->roles);
   g_clear_object (&device->sync);
   g_hash_table_unref (device->documents);
