@@ -82,6 +82,7 @@ struct _KtWindow
   KtUnlockSecret        unlock_kind;   /* what the lock page asks for */
   gboolean              unlocking;     /* Argon2id runs on a worker */
   guint                 wait_id;       /* the unlock button waits after wrong tries */
+  char                 *lock_error_base;  /* the last failure, without the wait */
   gboolean              ready;
   gboolean              filling;
   gboolean              force_close;
@@ -867,7 +868,9 @@ wait_over_cb (gpointer data)
 
   self->wait_id = 0;
   gtk_widget_set_sensitive (self->unlock_button, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+  /* What went wrong stays; the wait it announced is over. */
+  if (self->lock_error_base != NULL)
+    gtk_label_set_label (self->lock_error_label, self->lock_error_base);
   return G_SOURCE_REMOVE;
 }
 
@@ -882,10 +885,12 @@ show_unlock_failure (KtWindow     *self,
 
   if (wait > 0 && g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE))
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%s You can try again in %u second.",
-                                            "%s You can try again in %u seconds.", wait),
-                               error->message, wait);
+                                            "That is not right. You can try again in %u second.",
+                                            "That is not right. You can try again in %u seconds.", wait),
+                               wait);
   show_lock_error (self, message != NULL ? message : error->message);
+  g_free (self->lock_error_base);
+  self->lock_error_base = g_strdup (error->message);
   g_clear_handle_id (&self->wait_id, g_source_remove);
   if (wait > 0)
     {
@@ -1468,6 +1473,7 @@ kt_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->reopen_id, g_free);
   g_clear_pointer (&self->reopen_page, g_free);
+  g_clear_pointer (&self->lock_error_base, g_free);
   G_OBJECT_CLASS (kt_window_parent_class)->dispose (object);
 }
 
