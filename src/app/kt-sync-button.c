@@ -233,10 +233,14 @@ popover_label (GtkBox     *box,
 static GtkWidget *
 popover_button (GtkBox     *box,
                 const char *label,
+                const char *name,
                 const char *action,
                 const char *css_class)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  /* GTK 4.8: the button's label child is not its accessible name. */
+  kt_a11y_set_label (button, name);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   if (css_class != NULL)
@@ -293,9 +297,11 @@ kt_sync_button_init (KtSyncButton *self)
   self->pending_label = popover_label (GTK_BOX (box), "dim-label");
   gtk_widget_set_margin_top (buttons, 6);
   gtk_box_append (GTK_BOX (box), buttons);
-  self->sync_button = popover_button (GTK_BOX (buttons), _("Sync _Now"), "win.sync-now", "suggested-action");
-  self->sign_out_button = popover_button (GTK_BOX (buttons), _("Sign _Out…"), "win.sign-out", NULL);
-  self->sign_in_button = popover_button (GTK_BOX (buttons), _("_Sign In…"), "win.sign-in", "suggested-action");
+  self->sync_button = popover_button (GTK_BOX (buttons), _("Sync _Now"), _("Sync Now"), "win.sync-now",
+                                      "suggested-action");
+  self->sign_out_button = popover_button (GTK_BOX (buttons), _("Sign _Out…"), _("Sign Out…"), "win.sign-out", NULL);
+  self->sign_in_button = popover_button (GTK_BOX (buttons), _("_Sign In…"), _("Sign In…"), "win.sign-in",
+                                         "suggested-action");
   g_signal_connect (self->sign_out_button, "clicked", G_CALLBACK (on_button_clicked), self);
   g_signal_connect (self->sign_in_button, "clicked", G_CALLBACK (on_button_clicked), self);
   gtk_popover_set_child (GTK_POPOVER (popover), box);

@@ -256,6 +256,9 @@ show_lock_page (KtWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
   gtk_button_set_label (GTK_BUTTON (self->unlock_button),
                         mode == LOCK_CHOOSE_PIN ? _("_Save PIN") : _("_Unlock"));
+  /* GTK 4.8: the button's label child is not its accessible name. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->unlock_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  mode == LOCK_CHOOSE_PIN ? _("Save PIN") : _("Unlock"), -1);
   gtk_editable_set_text (self->passphrase_row, "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
   gtk_stack_set_visible_child_name (self->main_stack, "lock");
