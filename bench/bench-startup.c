@@ -46,6 +46,18 @@ static const char *surnames[] = {
 };
 
 static void
+pin_kept (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error))
+    g_error ("Cannot keep the bench PIN: %s", error->message);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 fill_store (const char *path,
             guint       n_cases)
 {
@@ -70,6 +82,14 @@ fill_store (const char *path,
       if (!kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error))
         g_error ("Cannot save case %u: %s", i, error->message);
     }
+  /* A store in use has its PIN; without one the app asks for it first. */
+  {
+    gboolean kept = FALSE;
+
+    kt_store_set_unlock_secret_async (store, KT_UNLOCK_PIN, "2468", NULL, pin_kept, &kept);
+    while (!kept)
+      g_main_context_iteration (NULL, TRUE);
+  }
 }
 
 /* X: waiting for a toplevel of @pid to be mapped */

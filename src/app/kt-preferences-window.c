@@ -167,6 +167,7 @@ kt_preferences_window_new (GtkWindow *parent,
       self->pin_row = GTK_EDITABLE (pin_row);
       self->repeat_row = GTK_EDITABLE (repeat_row);
       self->pin_button = gtk_button_new_with_mnemonic (_("_Change PIN"));
+      kt_a11y_set_label (self->pin_button, _("Change PIN"));
       gtk_widget_set_halign (self->pin_button, GTK_ALIGN_END);
       gtk_widget_set_margin_top (self->pin_button, 12);
       g_signal_connect_swapped (self->pin_button, "clicked", G_CALLBACK (on_change_pin), self);

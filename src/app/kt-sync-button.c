@@ -1,8 +1,7 @@
 /* kt-sync-button.c
  *
- * The data come from the window's KtSyncClient.  SEAM: when the sync
- * controller (kt-sync-controller.h) offers the signed-in account, the last
- * sync and the per-case state itself, this reads them there instead.
+ * The data come from the window's KtSyncClient, the object whose
+ * properties notify (the sync controller reads the same values from it).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-a11y.h"
+#include "kt-sync-status-widget.h"
 
 struct _KtSyncButton
 {
@@ -97,6 +97,8 @@ state_text (KtSyncClient *client,
       return g_strdup (_("The server asks you to sign in again."));
     case KT_SYNC_STATUS_ERROR:
       return g_strdup (reason != NULL ? reason : _("Not synced"));
+    case KT_SYNC_STATUS_PAUSED:
+      return kt_sync_status_format (status, kt_sync_client_get_last_synced (client), 0);
     case KT_SYNC_STATUS_IDLE:
     case KT_SYNC_STATUS_SYNCED:
     default:
@@ -117,6 +119,8 @@ icon_for (KtSyncStatus status,
       return "avatar-default-symbolic";
     case KT_SYNC_STATUS_OFFLINE:
       return "network-offline-symbolic";
+    case KT_SYNC_STATUS_PAUSED:
+      return "media-playback-pause-symbolic";
     case KT_SYNC_STATUS_NEEDS_SIGN_IN:
     case KT_SYNC_STATUS_ERROR:
       return "dialog-warning-symbolic";
@@ -229,10 +233,14 @@ popover_label (GtkBox     *box,
 static GtkWidget *
 popover_button (GtkBox     *box,
                 const char *label,
+                const char *name,
                 const char *action,
                 const char *css_class)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  /* GTK 4.8: the button's label child is not its accessible name. */
+  kt_a11y_set_label (button, name);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   if (css_class != NULL)
@@ -289,9 +297,11 @@ kt_sync_button_init (KtSyncButton *self)
   self->pending_label = popover_label (GTK_BOX (box), "dim-label");
   gtk_widget_set_margin_top (buttons, 6);
   gtk_box_append (GTK_BOX (box), buttons);
-  self->sync_button = popover_button (GTK_BOX (buttons), _("Sync _Now"), "win.sync-now", "suggested-action");
-  self->sign_out_button = popover_button (GTK_BOX (buttons), _("Sign _Out…"), "win.sign-out", NULL);
-  self->sign_in_button = popover_button (GTK_BOX (buttons), _("_Sign In…"), "win.sign-in", "suggested-action");
+  self->sync_button = popover_button (GTK_BOX (buttons), _("Sync _Now"), _("Sync Now"), "win.sync-now",
+                                      "suggested-action");
+  self->sign_out_button = popover_button (GTK_BOX (buttons), _("Sign _Out…"), _("Sign Out…"), "win.sign-out", NULL);
+  self->sign_in_button = popover_button (GTK_BOX (buttons), _("_Sign In…"), _("Sign In…"), "win.sign-in",
+                                         "suggested-action");
   g_signal_connect (self->sign_out_button, "clicked", G_CALLBACK (on_button_clicked), self);
   g_signal_connect (self->sign_in_button, "clicked", G_CALLBACK (on_button_clicked), self);
   gtk_popover_set_child (GTK_POPOVER (popover), box);

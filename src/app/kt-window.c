@@ -82,6 +82,7 @@ struct _KtWindow
   KtUnlockSecret        unlock_kind;   /* what the lock page asks for */
   gboolean              unlocking;     /* Argon2id runs on a worker */
   guint                 wait_id;       /* the unlock button waits after wrong tries */
+  char                 *lock_error_base;  /* the last failure, without the wait */
   gboolean              ready;
   gboolean              filling;
   gboolean              force_close;
@@ -256,6 +257,9 @@ show_lock_page (KtWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
   gtk_button_set_label (GTK_BUTTON (self->unlock_button),
                         mode == LOCK_CHOOSE_PIN ? _("_Save PIN") : _("_Unlock"));
+  /* GTK 4.8: the button's label child is not its accessible name. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->unlock_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  mode == LOCK_CHOOSE_PIN ? _("Save PIN") : _("Unlock"), -1);
   gtk_editable_set_text (self->passphrase_row, "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
   gtk_stack_set_visible_child_name (self->main_stack, "lock");
@@ -919,7 +923,9 @@ wait_over_cb (gpointer data)
 
   self->wait_id = 0;
   gtk_widget_set_sensitive (self->unlock_button, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+  /* What went wrong stays; the wait it announced is over. */
+  if (self->lock_error_base != NULL)
+    gtk_label_set_label (self->lock_error_label, self->lock_error_base);
   return G_SOURCE_REMOVE;
 }
 
@@ -934,10 +940,12 @@ show_unlock_failure (KtWindow     *self,
 
   if (wait > 0 && g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE))
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%s You can try again in %u second.",
-                                            "%s You can try again in %u seconds.", wait),
-                               error->message, wait);
+                                            "That is not right. You can try again in %u second.",
+                                            "That is not right. You can try again in %u seconds.", wait),
+                               wait);
   show_lock_error (self, message != NULL ? message : error->message);
+  g_free (self->lock_error_base);
+  self->lock_error_base = g_strdup (error->message);
   g_clear_handle_id (&self->wait_id, g_source_remove);
   if (wait > 0)
     {
@@ -1066,7 +1074,7 @@ sync_now_action (GtkWidget  *widget,
   KtWindow *self = KT_WINDOW (widget);
 
   if (self->sync != NULL)
-    kt_sync_client_sync_soon (kt_sync_controller_get_client (self->sync));
+    kt_sync_controller_sync_now (self->sync);
 }
 
 static void
@@ -1079,7 +1087,7 @@ on_signed_out (GObject      *source,
 
   /* The token is gone from this device even when the server could not be
    * told; the outbox and the store stay. */
-  if (!kt_sync_client_sign_out_finish (KT_SYNC_CLIENT (source), result, &error) &&
+  if (!kt_sync_controller_sign_out_finish (KT_SYNC_CONTROLLER (source), result, NULL, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   toast (self, _("Signed out. Your work stays on this device."));
@@ -1088,8 +1096,7 @@ on_signed_out (GObject      *source,
 static void
 sign_out_now (KtWindow *self)
 {
-  kt_sync_client_sign_out_async (kt_sync_controller_get_client (self->sync), self->cancellable,
-                                 on_signed_out, g_object_ref (self));
+  kt_sync_controller_sign_out_async (self->sync, self->cancellable, on_signed_out, g_object_ref (self));
 }
 
 static void
@@ -1098,20 +1105,9 @@ on_sign_out_response (AdwMessageDialog *dialog,
                       KtWindow         *self)
 {
   if (g_strcmp0 (response, "sync") == 0)
-    kt_sync_client_sync_soon (kt_sync_controller_get_client (self->sync));
+    kt_sync_controller_sync_now (self->sync);
   else if (g_strcmp0 (response, "keep") == 0)
     sign_out_now (self);
-}
-
-/* What has not reached the server yet.  SEAM: the sync controller will
- * report this itself (sync-loop); until then the outbox and the conflicts
- * are what signing out would leave unsent. */
-static guint
-count_unsynced (KtWindow *self)
-{
-  KtSyncClient *client = kt_sync_controller_get_client (self->sync);
-
-  return kt_sync_client_get_n_pending (client) + kt_sync_client_get_n_conflicts (client);
 }
 
 static void
@@ -1126,7 +1122,8 @@ sign_out_action (GtkWidget  *widget,
 
   if (self->sync == NULL)
     return;
-  unsynced = count_unsynced (self);
+  /* Waiting, refused or in conflict: what the server does not have yet. */
+  unsynced = kt_sync_controller_get_n_unsynced (self->sync);
   if (unsynced == 0)
     {
       sign_out_now (self);
@@ -1531,6 +1528,7 @@ kt_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->reopen_id, g_free);
   g_clear_pointer (&self->reopen_page, g_free);
+  g_clear_pointer (&self->lock_error_base, g_free);
   G_OBJECT_CLASS (kt_window_parent_class)->dispose (object);
 }
 

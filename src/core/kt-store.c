@@ -2271,6 +2271,15 @@ wrong_secret (KtStore         *self,
                        : _("That password is not right. Try again."));
 }
 
+/* The lock is over: no marker, no failures (written here, off the main
+ * loop). */
+static void
+unlocked_on_worker (KtStore *self)
+{
+  meta_set_uint (self, META_UNLOCK_FAILURES, 0);
+  meta_set_uint (self, META_LOCKED, 0);
+}
+
 /* On a worker: the growing delay, the Argon2id check, then the key. */
 static void
 unlock_thread (GTask        *task,
@@ -2295,10 +2304,13 @@ unlock_thread (GTask        *task,
 
   if (data->kind == KT_UNLOCK_PASSPHRASE)
     {
-      if (open_store (self, self->source, data->secret, cancellable, &error))
-        g_task_return_boolean (task, TRUE);
-      else
-        g_task_return_error (task, error);
+      if (!open_store (self, self->source, data->secret, cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      unlocked_on_worker (self);
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
@@ -2315,6 +2327,7 @@ unlock_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  unlocked_on_worker (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -2361,8 +2374,6 @@ kt_store_unlock_finish (KtStore       *self,
   self->failed_attempts = 0;
   self->next_attempt_at = 0;
   self->left_locked = FALSE;
-  meta_set_uint (self, META_UNLOCK_FAILURES, 0);
-  meta_set_uint (self, META_LOCKED, 0);
   opened (self, data->was_locked);
   return TRUE;
 }

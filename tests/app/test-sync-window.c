@@ -17,6 +17,7 @@
 #include "kt-case-item.h"
 #include "kt-supervisor-view.h"
 #include "kt-sync-button.h"
+#include "kt-intaker-view-private.h"
 
 static guint n_notifications;
 
@@ -335,6 +336,73 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
 }
 
 static gboolean
+intaker_view_shown (gpointer window)
+{
+  return KT_IS_INTAKER_VIEW (kt_window_get_main_view (window));
+}
+
+static gboolean
+idle_locked (gpointer window)
+{
+  return g_strcmp0 (kt_window_get_page (window), "lock") == 0;
+}
+
+/* The intaker's form locks like every view: by Ctrl+L and when idle; the
+ * PIN brings back the form with what was typed, and the list of what they
+ * registered. */
+static void
+test_the_intaker_locks_and_lists_what_they_registered (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-intaker-window");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  KtApplication *app;
+  KtWindow *window;
+  KtIntakerView *view;
+  GtkListBox *list;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  sign_in_from_menu (window, kt_test_server_get_url (server), "intake1");
+  kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
+  view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
+
+  gtk_editable_set_text (kt_intaker_view_get_household_row (view), "Familie Bakker");
+  kt_app_test_type_text (kt_intaker_view_get_question_view (view), "Hulp bij de administratie");
+  kt_app_test_type_text (kt_intaker_view_get_desk_note_view (view), "Folder meegegeven");
+  kt_app_test_activate (view, "intake.close-at-desk", NULL);
+  list = kt_intaker_view_get_registered_list (view);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_widget_get_first_child (GTK_WIDGET (list)))),
+                   ==, "Familie Bakker");
+
+  /* Ctrl+L (win.lock) locks the intaker's window too; typed work waits. */
+  gtk_editable_set_text (kt_intaker_view_get_household_row (view), "Familie de Wit");
+  kt_app_test_activate (window, "win.lock", NULL);
+  g_assert_cmpstr (kt_window_get_page (window), ==, "lock");
+  /* The list lets go of the names while locked. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_widget_get_first_child (GTK_WIDGET (list)))),
+                   ==, "Nothing registered yet");
+  kt_app_test_unlock (window, KT_APP_TEST_PIN);
+  g_assert_cmpstr (kt_window_get_page (window), ==, "main");
+  g_assert_cmpstr (gtk_editable_get_text (kt_intaker_view_get_household_row (view)), ==, "Familie de Wit");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_widget_get_first_child (GTK_WIDGET (list)))),
+                   ==, "Familie Bakker");
+
+  /* And by itself when idle. */
+  kt_store_set_idle_timeout (kt_window_get_store (window), 1);
+  kt_app_test_wait_for (idle_locked, window, 10000, "the idle lock");
+  kt_store_set_idle_timeout (kt_window_get_store (window), 0);
+  kt_app_test_unlock (window, KT_APP_TEST_PIN);
+  g_assert_cmpstr (kt_window_get_page (window), ==, "main");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
 signed_out (gpointer data)
 {
   return !kt_sync_client_is_signed_in (data);
@@ -442,6 +510,8 @@ main (int argc, char *argv[])
                    test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
+  g_test_add_func ("/sync-window/the-intaker-locks-and-lists-what-they-registered",
+                   test_the_intaker_locks_and_lists_what_they_registered);
   g_test_add_func ("/sync-window/sign-out-asks-and-keeps-unsynced-work",
                    test_sign_out_asks_and_keeps_unsynced_work);
 

@@ -415,6 +415,133 @@ test_store_wrong_passphrase_slows_down (void)
   files_clear (&files);
 }
 
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} Wait;
+
+static void
+secret_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = kt_store_set_unlock_secret_finish (KT_STORE (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+unlock_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = kt_store_unlock_finish (KT_STORE (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+run_until_done (Wait *wait)
+{
+  while (!wait->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+set_secret (KtStore        *store,
+            KtUnlockSecret  kind,
+            const char     *secret)
+{
+  Wait wait = { 0 };
+
+  kt_store_set_unlock_secret_async (store, kind, secret, NULL, secret_done, &wait);
+  run_until_done (&wait);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+}
+
+/* Unlocks with @secret; the error code, or -1 when it unlocked. */
+static int
+try_unlock (KtStore        *store,
+            KtUnlockSecret  kind,
+            const char     *secret)
+{
+  Wait wait = { 0 };
+  int code;
+
+  kt_store_unlock_async (store, kind, secret, NULL, unlock_done, &wait);
+  run_until_done (&wait);
+  if (wait.ok)
+    return -1;
+  g_assert_error (wait.error, KT_STORE_ERROR, wait.error->code);
+  code = wait.error->code;
+  g_clear_error (&wait.error);
+  return code;
+}
+
+/* With the keyring too, only the PIN or the account password ends a lock;
+ * wrong tries wait longer, also after a restart, and a restart while
+ * locked starts locked. */
+static void
+test_store_keyring_lock_needs_the_pin (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie de Vries");
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_KEYRING);
+  g_assert_true (kt_store_needs_unlock_secret (store));
+  set_secret (store, KT_UNLOCK_PIN, "2468");
+  set_secret (store, KT_UNLOCK_PASSWORD, "account password");
+  g_assert_false (kt_store_needs_unlock_secret (store));
+  g_assert_true (kt_store_has_unlock_secret (store, KT_UNLOCK_PIN));
+  g_assert_true (kt_store_has_unlock_secret (store, KT_UNLOCK_PASSWORD));
+  g_assert_false (kt_store_has_unlock_secret (store, KT_UNLOCK_PASSPHRASE));
+  save_case (store, kase);
+
+  kt_store_lock (store);
+  g_assert_true (kt_store_is_locked (store));
+  g_assert_cmpint (try_unlock (store, KT_UNLOCK_PIN, ""), ==, KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_assert_cmpint (try_unlock (store, KT_UNLOCK_PIN, "1357"), ==, KT_STORE_ERROR_WRONG_PASSPHRASE);
+  /* The second failure costs 100 ms: even the right PIN waits. */
+  g_assert_cmpint (try_unlock (store, KT_UNLOCK_PIN, "2468"), ==, KT_STORE_ERROR_TOO_MANY_ATTEMPTS);
+  g_assert_true (kt_store_is_locked (store));
+  close_store (&store);
+
+  /* A restart neither ends the lock nor forgets the failures. */
+  store = store_new (files.path);
+  g_assert_true (kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (kt_store_was_left_locked (store));
+  g_assert_cmpuint (kt_store_get_unlock_wait (store), >, 0);
+  kt_store_lock (store);
+  g_usleep (150 * 1000);
+  g_assert_cmpint (try_unlock (store, KT_UNLOCK_PASSWORD, "2468"), ==, KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_usleep (250 * 1000);
+  g_assert_cmpint (try_unlock (store, KT_UNLOCK_PASSWORD, "account password"), ==, -1);
+  g_assert_false (kt_store_is_locked (store));
+  g_assert_false (kt_store_was_left_locked (store));
+  g_assert_cmpuint (kt_store_get_unlock_wait (store), ==, 0);
+  loaded = kt_store_load_case (store, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_case_equal (loaded, kase));
+  close_store (&store);
+
+  store = store_new (files.path);
+  g_assert_true (kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error));
+  g_assert_false (kt_store_was_left_locked (store));
+  kt_store_lock (store);
+  g_assert_cmpint (try_unlock (store, KT_UNLOCK_PIN, "2468"), ==, -1);
+  close_store (&store);
+  files_clear (&files);
+}
+
 static void
 test_store_change_passphrase_rewraps_key_only (void)
 {
@@ -1358,6 +1485,7 @@ main (int   argc,
   g_test_add_func ("/store/keyring/round-trip", test_store_keyring_round_trip);
   g_test_add_func ("/store/passphrase/round-trip", test_store_passphrase_round_trip);
   g_test_add_func ("/store/passphrase/wrong-one-slows-down", test_store_wrong_passphrase_slows_down);
+  g_test_add_func ("/store/lock/keyring-lock-needs-the-pin", test_store_keyring_lock_needs_the_pin);
   g_test_add_func ("/store/passphrase/change-rewraps-key-only", test_store_change_passphrase_rewraps_key_only);
   g_test_add_func ("/store/keyring/key-missing-never-makes-a-new-key", test_store_key_missing_never_makes_a_new_key);
   g_test_add_func ("/store/keyring/locked", test_store_locked_keyring);
