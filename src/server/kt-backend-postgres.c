@@ -44,7 +44,6 @@ static const char audit_schema[] =
   "  detail TEXT,"
   "  outcome TEXT NOT NULL DEFAULT 'ok');"
   "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
-  "CREATE INDEX IF NOT EXISTS audit_record ON audit (record_id);"
   "CREATE OR REPLACE FUNCTION audit_append_only () RETURNS trigger LANGUAGE plpgsql AS $$"
   "  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;"
   "DROP TRIGGER IF EXISTS audit_append_only ON audit;"

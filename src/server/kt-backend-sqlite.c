@@ -40,7 +40,6 @@ static const char audit_schema[] =
   "  detail TEXT,"
   "  outcome TEXT NOT NULL DEFAULT 'ok');"
   "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
-  "CREATE INDEX IF NOT EXISTS audit_record ON audit (record_id);"
   "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
   "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "

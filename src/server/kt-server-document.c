@@ -307,15 +307,17 @@ find_member (const char  *json,
     {
       const char *key = p + 1;
       const char *value;
+      gsize key_len;
 
       p = skip_string (p);
       if (p == NULL || *p != ':')
         return FALSE;
+      key_len = p - key - 1;
       value = p + 1;
       p = skip_value (value);
       if (p == NULL)
         return FALSE;
-      if ((gsize) (p - key - 1) == name_len && memcmp (key, name, name_len) == 0)
+      if (key_len == name_len && memcmp (key, name, name_len) == 0)
         {
           *start = value;
           *end = p;

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "kt-test-util.h"
 
@@ -154,6 +155,25 @@ const char *
 kt_test_server_get_url (KtTestServer *self)
 {
   return self->url;
+}
+
+double
+kt_test_server_get_cpu_seconds (KtTestServer *self)
+{
+  const char *id = g_subprocess_get_identifier (self->process);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", id != NULL ? id : "0");
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (id == NULL || !g_file_get_contents (path, &stat, NULL, NULL))
+    return -1;
+  /* fields 14 and 15 (utime, stime), counted after the ")" that ends the name */
+  after_name = strrchr (stat, ')');
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return -1;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
 const char *

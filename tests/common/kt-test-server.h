@@ -38,6 +38,8 @@ const char   *kt_test_server_get_url      (KtTestServer *self);
 const char   *kt_test_server_get_database (KtTestServer *self);
 /* The server process's id (it must be running). */
 GPid          kt_test_server_get_pid      (KtTestServer *self);
+/* Processor time (user and system) the running server has used, or -1. */
+double        kt_test_server_get_cpu_seconds (KtTestServer *self);
 
 /* Adds one more account (the server may be running). */
 void          kt_test_server_add_user     (KtTestServer     *self,

@@ -106,6 +106,7 @@ kt_test_server_plan_json (const char *id,
   g_ptr_array_set_size (plan->comments, 0);
   /* one goal with a known id, for goal comments */
   goal = kt_goal_new ();
+  g_free (goal->id);
   goal->id = g_strdup ("3f9c1b7e-0000-4000-8000-00000000601a");
   goal->title = g_strdup ("Rust in de financiën");
   g_ptr_array_insert (plan->goals, 0, goal);

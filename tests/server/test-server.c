@@ -615,6 +615,7 @@ test_matrix_reads (Fixture       *f,
 }
 
 static char *pull_from (Fixture *f, const char *user, char **cursor);
+static guint audit_lines (const char *audit, ...) G_GNUC_NULL_TERMINATED;
 static void assert_pull (Fixture *f, const char *user, char **cursor, const char *kinds);
 
 /* The kinds in a /changes answer from the start, in order, joined by spaces
@@ -1007,7 +1008,7 @@ test_plan_reads_by_others_are_audited (Fixture       *f,
   g_free (changes_of (f, "sara"));
   g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "audit", "--since", "2000-01-01", NULL },
                                          NULL, &audit), ==, 0);
-  g_assert_cmpuint (g_strv_length (g_strsplit (audit, "sara\tread\tplan", -1)), ==, 3);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tplan\t", NULL), ==, 2);
   g_clear_pointer (&audit, g_free);
 
   since_future = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + 3600);
