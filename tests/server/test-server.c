@@ -665,15 +665,26 @@ test_matrix_writes (Fixture       *f,
       assert_refused (reply, content_refused[i].status, content_refused[i].status == 404 ? "not_found" : "forbidden");
     }
 
-  /* a coach cannot start a case, nor a conversation on a case not theirs */
+  /* a coach starts a case only as its own coach (a household started with
+   * "+"), and no conversation on a case not theirs */
   {
     g_autofree char *new_case = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+    g_autofree char *for_bert = kt_test_server_case_json (NULL, 1, SECRET, "bert");
+    g_autofree char *own_case = kt_test_server_case_json (NULL, 1, SECRET, "anna");
     g_autofree char *foreign = kt_test_server_conversation_json (NULL, w.case_id, 1, SECRET);
     g_autoptr(Reply) coach_case = push (f, "anna", new_case, 0);
+    g_autoptr(Reply) bert_case = push (f, "anna", for_bert, 0);
+    g_autoptr(Reply) anna_case = push (f, "anna", own_case, 0);
     g_autoptr(Reply) bert_conversation = push (f, "bert", foreign, 0);
     g_autoptr(Reply) zoe_conversation = push (f, "zoe", foreign, 0);
 
     assert_refused (coach_case, SOUP_STATUS_FORBIDDEN, "forbidden");
+    g_assert_cmpstr (error_field (coach_case), ==, "coach");
+    assert_refused (bert_case, SOUP_STATUS_FORBIDDEN, "forbidden");
+    g_assert_cmpstr (error_field (bert_case), ==, "coach");
+    assert_status (anna_case, SOUP_STATUS_CREATED);
+    g_assert_cmpstr (json_object_get_string_member (reply_object (anna_case), "author"), ==, "anna");
+    g_assert_cmpstr (json_object_get_string_member (reply_object (anna_case), "team"), ==, "noord");
     assert_refused (bert_conversation, SOUP_STATUS_FORBIDDEN, "forbidden");
     assert_refused (zoe_conversation, SOUP_STATUS_NOT_FOUND, "not_found");
   }
