@@ -7,9 +7,10 @@
  *
  * The view also holds the resident-watching mode (meekijkstand): when the
  * screen turns to the resident, every page hides the notes for the file and
- * everything about safety.  It switches itself on when the Wheel or the Plan
- * opens during the conversation phase, and never off by itself while the
- * same case stays open, so a page change never shows what was hidden.
+ * everything about safety.  It switches itself on when the Wheel, the Plan or
+ * the Report opens while the household is being met (from the conversation
+ * until the case is closed), and never off by itself while the same case
+ * stays open, so a page change never shows what was hidden.
  * Another case starts from that default again; an idle lock keeps it for
  * the case that comes back after unlocking.
  *
@@ -154,15 +155,20 @@ kt_case_view_get_resident_watching (KtCaseView *self)
   return self->resident_watching;
 }
 
-/* On by default on the Wheel and the Plan while the conversation is going
- * on: that is when the screen is turned to the resident (DESIGN §9). */
+/* On by default on the Wheel, the Plan and the Report whenever the coach
+ * meets the household: those pages are the ones turned to the resident, and
+ * the plan is mostly written with them, not only during the conversation
+ * (DESIGN §9).  Before the first visit and after closing it stays off. */
 static gboolean
 watching_by_default (KtCaseView *self)
 {
   const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
 
-  return self->kase != NULL && self->kase->phase == KT_PHASE_CONVERSATION &&
-         (g_strcmp0 (page, "wheel") == 0 || g_strcmp0 (page, "plan") == 0);
+  if (self->kase == NULL || self->kase->phase == KT_PHASE_REGISTERED ||
+      self->kase->phase == KT_PHASE_CLOSED)
+    return FALSE;
+  return g_strcmp0 (page, "wheel") == 0 || g_strcmp0 (page, "plan") == 0 ||
+         g_strcmp0 (page, "report") == 0;
 }
 
 void

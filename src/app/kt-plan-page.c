@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-goal-card.h"
+#include "kt-review.h"
 #include "kt-signature-pad.h"
 
 struct _KtPlanPage
@@ -40,6 +41,10 @@ struct _KtPlanPage
   GtkWidget           *signature_box;
   KtSignaturePad      *signature_pad;
   GtkWidget           *submit_button;
+  GtkWidget           *ready_box;
+  GtkWidget           *conversation_note_group;
+  AdwEntryRow         *conversation_note_row;
+  GtkLabel            *missing_label;
 
   KtCatalogue         *catalogue;
   KtCase              *kase;
@@ -64,6 +69,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void sync_all (KtPlanPage *self);
+static void update_ready (KtPlanPage *self);
 
 GtkWidget *
 kt_plan_page_new (void)
@@ -74,6 +80,7 @@ kt_plan_page_new (void)
 static void
 emit_changed (KtPlanPage *self)
 {
+  update_ready (self);
   if (!self->syncing)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -226,6 +233,25 @@ provision_entry (KtPlanPage     *self,
   return entry;
 }
 
+/* The date a decision holds until: kept only when it is a real date, so the
+ * document always decodes; a half-typed date shows as an error meanwhile. */
+static void
+provision_until_cb (GtkEditable *editable,
+                    KtPlanPage  *self)
+{
+  KtProvision *provision = g_object_get_data (G_OBJECT (editable), "provision");
+  const char *date = gtk_editable_get_text (editable);
+
+  if (kt_text_is_blank (date) || kt_date_is_valid (date))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+      set_text (&provision->until, date);
+      emit_changed (self);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+}
+
 static void
 tailored_cb (GtkSwitch  *toggle,
              GParamSpec *pspec,
@@ -258,11 +284,19 @@ provision_row (KtPlanPage  *self,
   GtkWidget *tailored_row = adw_action_row_new ();
   GtkWidget *toggle = gtk_switch_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *until = adw_entry_row_new ();
   GPtrArray *considerations = g_ptr_array_new ();
 
   g_object_set_data (G_OBJECT (row), "provision", provision);
   provision_subtitle (ADW_EXPANDER_ROW (row), provision);
+
   provision_entry (self, ADW_EXPANDER_ROW (row), _("Name"), &provision->name);
+  provision_entry (self, ADW_EXPANDER_ROW (row), _("What was decided"), &provision->decision);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (until), _("Until (YYYY-MM-DD)"));
+  set_entry (ADW_ENTRY_ROW (until), provision->until);
+  g_object_set_data (G_OBJECT (until), "provision", provision);
+  g_signal_connect (until, "changed", G_CALLBACK (provision_until_cb), self);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), until);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (tailored_row), _("Tailored support"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (tailored_row), _("A Wmo provision made to measure"));
@@ -529,6 +563,56 @@ update_lock (KtPlanPage *self)
   gtk_label_set_text (self->locked_label, text->str);
   gtk_widget_set_visible (self->locked_box, review != KT_REVIEW_DRAFT);
   gtk_widget_set_visible (self->new_version_button, review != KT_REVIEW_DRAFT);
+  update_ready (self);
+}
+
+/* What the plan still needs before review, said beside the button; the
+ * rule itself is kt_review_list_missing. */
+static void
+update_ready (KtPlanPage *self)
+{
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GString) text = NULL;
+  gboolean locked;
+
+  if (self->plan == NULL)
+    return;
+  locked = kt_plan_is_locked (self->plan);
+  gtk_widget_set_visible (self->ready_box, !locked);
+  if (locked)
+    return;
+  missing = kt_review_list_missing (self->plan, self->conversation);
+  gtk_widget_set_visible (self->conversation_note_group,
+                          self->conversation == NULL || !self->conversation->complete);
+  text = g_string_new (NULL);
+  if (missing->len > 0)
+    {
+      g_string_append (text, _("Before the plan can go to review:"));
+      for (guint i = 0; i < missing->len; i++)
+        g_string_append_printf (text, "\n• %s", (const char *) g_ptr_array_index (missing, i));
+    }
+  gtk_label_set_text (self->missing_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_label), missing->len > 0);
+  gtk_widget_set_sensitive (self->submit_button, missing->len == 0);
+  /* The button says why it cannot be pressed (the label is its description). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->submit_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
+}
+
+static void
+conversation_note_changed_cb (KtPlanPage *self)
+{
+  if (self->syncing || self->plan == NULL)
+    return;
+  set_text (&self->plan->conversation_note, gtk_editable_get_text (GTK_EDITABLE (self->conversation_note_row)));
+  emit_changed (self);
+}
+
+static void
+on_map (KtPlanPage *self)
+{
+  /* The conversation may have been finished on its page meanwhile. */
+  update_ready (self);
 }
 
 void
@@ -554,6 +638,16 @@ kt_plan_page_submit (KtPlanPage *self,
   g_return_val_if_fail (KT_IS_PLAN_PAGE (self), FALSE);
   g_return_val_if_fail (self->plan != NULL, FALSE);
 
+  if (!kt_plan_is_locked (self->plan) &&
+      !kt_review_check_ready (self->plan, self->conversation, &local_error))
+    {
+      AdwToast *toast = adw_toast_new (local_error->message);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toasts, toast);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (!kt_plan_submit (self->plan, &local_error))
     {
       AdwToast *toast = adw_toast_new (local_error->message);
@@ -633,6 +727,7 @@ sync_all (KtPlanPage *self)
   adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
   kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
   update_signature_visibility (self);
+  set_entry (self->conversation_note_row, self->plan->conversation_note);
   self->syncing = FALSE;
 
   rebuild_goals (self);
@@ -687,7 +782,8 @@ kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;
   AdwEntryRow *entries[] = { self->question_row, self->risks_row, self->agreements_row,
-                             self->watches_row, self->agreement_date_row, self->remarks_row };
+                             self->watches_row, self->agreement_date_row, self->remarks_row,
+                             self->conversation_note_row };
 
   g_return_if_fail (KT_IS_PLAN_PAGE (self));
 
@@ -803,6 +899,11 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_pad);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, ready_box);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, conversation_note_group);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, conversation_note_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, missing_label);
+  gtk_widget_class_bind_template_callback (widget_class, conversation_note_changed_cb);
   /* Named for tests and screenshots; no field needed. */
   gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, question_changed_cb);
@@ -829,6 +930,7 @@ kt_plan_page_init (KtPlanPage *self)
   self->provision_rows = g_ptr_array_new ();
   self->person_ids = g_new0 (char *, 1);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
   for (int i = 0; i < KT_N_AGREEMENTS; i++)
     gtk_string_list_append (agreements, kt_agreement_state_get_label (i));

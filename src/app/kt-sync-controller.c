@@ -30,6 +30,7 @@ G_DEFINE_FINAL_TYPE (KtSyncController, kt_sync_controller, G_TYPE_OBJECT)
 enum {
   DOCUMENTS_CHANGED,
   CASE_STATE_CHANGED,
+  SIGNED_IN,
   N_SIGNALS
 };
 
@@ -121,11 +122,37 @@ on_opened (GObject      *source,
   kt_sync_client_start (self->client);
 }
 
+static void
+password_kept (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("The account password cannot unlock this device: %s", error->message);
+}
+
+/* Signed in: the password becomes a way to unlock offline (an Argon2id
+ * verifier in the encrypted store, made on a worker), and the window says
+ * who is signed in where. */
+static void
+on_dialog_signed_in (KtSignInDialog   *dialog,
+                     const char       *password,
+                     KtSyncController *self)
+{
+  kt_store_set_unlock_secret_async (self->store, KT_UNLOCK_PASSWORD, password, self->cancellable,
+                                    password_kept, NULL);
+  g_signal_emit (self, signals[SIGNED_IN], 0);
+}
+
 void
 kt_sync_controller_sign_in (KtSyncController *self)
 {
   KtSignInDialog *dialog = kt_sign_in_dialog_new (self->window, self->client);
 
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (on_dialog_signed_in), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -312,6 +339,10 @@ kt_sync_controller_class_init (KtSyncControllerClass *klass)
   signals[CASE_STATE_CHANGED] =
     g_signal_new ("case-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The user signed in through the dialog. */
+  signals[SIGNED_IN] =
+    g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -1010,7 +1010,8 @@ is_refusal (const GError *error)
   return g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST) ||
          g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN) ||
          g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND) ||
-         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE);
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "kt-case-view-private.h"
 #include "kt-case-item.h"
 #include "kt-supervisor-view.h"
+#include "kt-sync-button.h"
 
 static guint n_notifications;
 
@@ -98,7 +99,7 @@ sign_in_from_menu (KtWindow   *window,
 static gboolean
 supervisor_view_shown (gpointer window)
 {
-  return KT_IS_SUPERVISOR_VIEW (adw_application_window_get_content (window));
+  return KT_IS_SUPERVISOR_VIEW (kt_window_get_main_view (window));
 }
 
 /* The role on the server chooses the main view: a supervisor gets the inbox
@@ -117,12 +118,22 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
-  coach_view = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  coach_view = kt_window_get_main_view (window);
   g_assert_false (KT_IS_SUPERVISOR_VIEW (coach_view));
 
   sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
   kt_app_test_wait_for (supervisor_view_shown, window, 20000, "the supervisor's view");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "intake.assign", "s", "coach1"));
+
+  /* The lock covers the supervisor's view as well, and the inbox lets go
+   * of what it showed until the PIN is given. */
+  kt_app_test_activate (window, "win.lock", NULL);
+  kt_app_test_iterate (500);   /* the crossfade */
+  g_assert_cmpstr (kt_window_get_page (window), ==, "lock");
+  g_assert_true (KT_IS_SUPERVISOR_VIEW (kt_window_get_main_view (window)));
+  kt_app_test_unlock (window, KT_APP_TEST_PIN);
+  kt_app_test_iterate (500);
+  g_assert_cmpstr (kt_window_get_page (window), ==, "main");
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
@@ -139,7 +150,7 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_autofree char *case_id = kt_test_case_for_coach (dir, url);
   g_autofree char *plan_id = kt_uuid_new ();
   g_autofree char *review_path = g_strdup_printf ("/plans/%s/review", plan_id);
-  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GBytes) body = kt_test_submitted_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
   g_autoptr(GError) error = NULL;
   g_autoptr(KtPlan) reviewed = NULL;
   KtApplication *app;
@@ -314,6 +325,102 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static gboolean
+signed_out (gpointer data)
+{
+  return !kt_sync_client_is_signed_in (data);
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  AdwMessageDialog **dialog = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  *dialog = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        *dialog = ADW_MESSAGE_DIALOG (window);
+    }
+  return *dialog != NULL;
+}
+
+static gboolean
+password_verifier_kept (gpointer window)
+{
+  return kt_store_has_unlock_secret (kt_window_get_store (window), KT_UNLOCK_PASSWORD);
+}
+
+/* Answers the sign-out question with @response, as a click would. */
+static void
+answer_sign_out (KtWindow   *window,
+                 const char *response)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  kt_app_test_activate (window, "win.sign-out", NULL);
+  kt_app_test_wait_for (message_dialog_shown, &dialog, 5000, "the sign-out question");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+  g_assert_true (adw_message_dialog_has_response (dialog, "cancel"));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+  kt_app_test_iterate (50);
+}
+
+/* Signing in says who is signed in where; signing out with work not yet
+ * on the server asks first, and whatever is answered nothing is dropped. */
+static void
+test_sign_out_asks_and_keeps_unsynced_work (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sign-out");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autofree char *plan_id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GError) error = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtSyncButton *button;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  button = KT_SYNC_BUTTON (kt_window_get_sync_button (window));
+  g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
+
+  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  g_assert_true (g_str_has_prefix (kt_sync_button_get_account_text (button), "Signed in as "));
+  g_assert_nonnull (strstr (kt_sync_button_get_account_text (button), "127.0.0.1"));
+  /* The account password now unlocks this device too (offline). */
+  kt_app_test_wait_for (password_verifier_kept, window, 20000, "the password verifier");
+
+  /* Offline, a shared plan waits in the outbox. */
+  kt_test_server_stop (server);
+  kt_sync_client_share (client, body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 1);
+
+  answer_sign_out (window, "cancel");
+  g_assert_true (kt_sync_client_is_signed_in (client));
+
+  answer_sign_out (window, "keep");
+  kt_app_test_wait_for (signed_out, client, 10000, "signing out");
+  g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 1);
+  g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -325,6 +432,8 @@ main (int argc, char *argv[])
                    test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
+  g_test_add_func ("/sync-window/sign-out-asks-and-keeps-unsynced-work",
+                   test_sign_out_asks_and_keeps_unsynced_work);
 
   return g_test_run ();
 }
