@@ -97,6 +97,9 @@ state_text (KtSyncClient *client,
       return g_strdup (_("The server asks you to sign in again."));
     case KT_SYNC_STATUS_ERROR:
       return g_strdup (reason != NULL ? reason : _("Not synced"));
+    case KT_SYNC_STATUS_PAUSED:
+      /* The store is locked; syncing goes on after unlocking. */
+      return g_strdup (reason != NULL ? reason : _("Waits until unlocked"));
     case KT_SYNC_STATUS_IDLE:
     case KT_SYNC_STATUS_SYNCED:
     default:
@@ -117,6 +120,8 @@ icon_for (KtSyncStatus status,
       return "avatar-default-symbolic";
     case KT_SYNC_STATUS_OFFLINE:
       return "network-offline-symbolic";
+    case KT_SYNC_STATUS_PAUSED:
+      return "system-lock-screen-symbolic";
     case KT_SYNC_STATUS_NEEDS_SIGN_IN:
     case KT_SYNC_STATUS_ERROR:
       return "dialog-warning-symbolic";

@@ -1103,15 +1103,11 @@ on_sign_out_response (AdwMessageDialog *dialog,
     sign_out_now (self);
 }
 
-/* What has not reached the server yet.  SEAM: the sync controller will
- * report this itself (sync-loop); until then the outbox and the conflicts
- * are what signing out would leave unsent. */
+/* What signing out would leave unsent (waiting, refused, in conflict). */
 static guint
 count_unsynced (KtWindow *self)
 {
-  KtSyncClient *client = kt_sync_controller_get_client (self->sync);
-
-  return kt_sync_client_get_n_pending (client) + kt_sync_client_get_n_conflicts (client);
+  return kt_sync_controller_get_n_unsynced (self->sync);
 }
 
 static void

@@ -273,6 +273,18 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_nonnull (item);
   g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_LOCAL);
 
+  /* Ready for review: why before the conversation is done, a goal with an
+   * action, the resident asked. */
+  {
+    KtGoal *goal = kt_goal_new ();
+    KtAction *action = kt_action_new ();
+
+    plan->conversation_note = g_strdup ("Het tweede gesprek is pas over drie weken");
+    action->what = g_strdup ("Samen de post openen");
+    g_ptr_array_add (goal->actions, action);
+    g_ptr_array_add (plan->goals, goal);
+    plan->agreement.state = KT_AGREEMENT_AGREED;
+  }
   g_assert_true (kt_plan_page_submit (page, &error));
   g_assert_no_error (error);
   /* Until the server has it, it waits; it never says "submitted" early. */
