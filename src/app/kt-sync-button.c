@@ -98,7 +98,8 @@ state_text (KtSyncClient *client,
     case KT_SYNC_STATUS_ERROR:
       return g_strdup (reason != NULL ? reason : _("Not synced"));
     case KT_SYNC_STATUS_PAUSED:
-      return kt_sync_status_format (status, kt_sync_client_get_last_synced (client), 0);
+      /* The store is locked; syncing goes on after unlocking. */
+      return g_strdup (reason != NULL ? reason : _("Waits until unlocked"));
     case KT_SYNC_STATUS_IDLE:
     case KT_SYNC_STATUS_SYNCED:
     default:
@@ -120,7 +121,7 @@ icon_for (KtSyncStatus status,
     case KT_SYNC_STATUS_OFFLINE:
       return "network-offline-symbolic";
     case KT_SYNC_STATUS_PAUSED:
-      return "media-playback-pause-symbolic";
+      return "system-lock-screen-symbolic";
     case KT_SYNC_STATUS_NEEDS_SIGN_IN:
     case KT_SYNC_STATUS_ERROR:
       return "dialog-warning-symbolic";

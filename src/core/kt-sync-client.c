@@ -1752,7 +1752,13 @@ on_sink_ready_changed (KtRecordSink *sink,
                        KtSyncClient *self)
 {
   if (!kt_record_sink_is_ready (sink))
-    return;
+    {
+      /* Locked: nothing more comes in until it opens again. */
+      stop_watch (self);
+      if (self->token != NULL && self->round == NULL)
+        set_status (self, KT_SYNC_STATUS_PAUSED, _("Syncing waits until Keukentafel is unlocked."));
+      return;
+    }
   if (self->status == KT_SYNC_STATUS_PAUSED)
     set_status (self, self->token != NULL ? KT_SYNC_STATUS_IDLE : KT_SYNC_STATUS_SIGNED_OUT, NULL);
   if (self->started && self->token != NULL)

@@ -406,6 +406,8 @@ test_a_record_pulled_while_the_store_is_locked_arrives_once_unlocked (Fixture *f
 
   kt_test_device_sign_in (tablet, url, "coach1");
   kt_store_lock (store);
+  /* The user sees at once that syncing waits. */
+  g_assert_cmpint (kt_sync_client_get_status (tablet), ==, KT_SYNC_STATUS_PAUSED);
   /* The round waits for the store: nothing is taken off the server. */
   kt_test_device_sync (tablet, &error);
   g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PAUSED);

@@ -699,15 +699,26 @@ test_matrix_writes (Fixture       *f,
       assert_refused (reply, content_refused[i].status, content_refused[i].status == 404 ? "not_found" : "forbidden");
     }
 
-  /* a coach cannot start a case, nor a conversation on a case not theirs */
+  /* a coach starts a case only as its own coach (a household started with
+   * "+"), and no conversation on a case not theirs */
   {
     g_autofree char *new_case = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+    g_autofree char *for_bert = kt_test_server_case_json (NULL, 1, SECRET, "bert");
+    g_autofree char *own_case = kt_test_server_case_json (NULL, 1, SECRET, "anna");
     g_autofree char *foreign = kt_test_server_conversation_json (NULL, w.case_id, 1, SECRET);
     g_autoptr(Reply) coach_case = push (f, "anna", new_case, 0);
+    g_autoptr(Reply) bert_case = push (f, "anna", for_bert, 0);
+    g_autoptr(Reply) anna_case = push (f, "anna", own_case, 0);
     g_autoptr(Reply) bert_conversation = push (f, "bert", foreign, 0);
     g_autoptr(Reply) zoe_conversation = push (f, "zoe", foreign, 0);
 
     assert_refused (coach_case, SOUP_STATUS_FORBIDDEN, "forbidden");
+    g_assert_cmpstr (error_field (coach_case), ==, "coach");
+    assert_refused (bert_case, SOUP_STATUS_FORBIDDEN, "forbidden");
+    g_assert_cmpstr (error_field (bert_case), ==, "coach");
+    assert_status (anna_case, SOUP_STATUS_CREATED);
+    g_assert_cmpstr (json_object_get_string_member (reply_object (anna_case), "author"), ==, "anna");
+    g_assert_cmpstr (json_object_get_string_member (reply_object (anna_case), "team"), ==, "noord");
     assert_refused (bert_conversation, SOUP_STATUS_FORBIDDEN, "forbidden");
     assert_refused (zoe_conversation, SOUP_STATUS_NOT_FOUND, "not_found");
   }
@@ -1579,6 +1590,137 @@ test_revisions (Fixture       *f,
   assert_changes (f, "ida", "case");
 }
 
+/* A /changes?wait= request sent without blocking, as a running app's
+ * watch is. */
+typedef struct {
+  SoupMessage *msg;
+  GBytes      *bytes;
+  GError      *error;
+  gboolean     done;
+} Held;
+
+static void
+held_clear (Held *held)
+{
+  g_clear_object (&held->msg);
+  g_clear_pointer (&held->bytes, g_bytes_unref);
+  g_clear_error (&held->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Held, held_clear)
+
+static void
+on_held_answered (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Held *held = user_data;
+
+  held->bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &held->error);
+  held->done = TRUE;
+}
+
+static void
+hold (Fixture      *f,
+      SoupSession  *session,
+      const char   *user,
+      const char   *cursor,
+      GCancellable *cancellable,
+      Held         *held)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/changes?since=%s&wait=20",
+                                          kt_test_server_get_url (f->server), cursor);
+  g_autofree char *bearer = g_strconcat ("Bearer ", (char *) g_hash_table_lookup (f->tokens, user), NULL);
+
+  held->msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (held->msg), "Authorization", bearer);
+  soup_session_send_and_read_async (session, held->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_held_answered, held);
+  /* Long enough for the request to reach the server and be held. */
+  for (gint64 end = g_get_monotonic_time () + 200 * 1000; g_get_monotonic_time () < end;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static void
+test_changes_wait_holds_until_a_change_or_the_end_of_the_wait (Fixture       *f,
+                                                               gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_auto(Held) held = { 0, };
+  g_auto(Held) dropped = { 0, };
+  g_autoptr(SoupSession) watcher = soup_session_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(Reply) all = NULL;
+  g_autoptr(Reply) empty = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) assigned = NULL;
+  g_autoptr(Reply) health = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *kase = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *other = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *case_id = NULL;
+  JsonArray *records;
+  gint64 deadline;
+
+  build_world (f, &w);
+  all = call (f, "GET", "/changes?limit=500", "anna", NULL);
+  assert_status (all, SOUP_STATUS_OK);
+  cursor = g_strdup (json_object_get_string_member (reply_object (all), "cursor"));
+
+  /* Nothing new: when the wait is over, an empty page from the same cursor. */
+  path = g_strdup_printf ("/changes?since=%s&wait=1", cursor);
+  empty = call (f, "GET", path, "anna", NULL);
+  assert_status (empty, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (empty), "records")), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (empty), "cursor"), ==, cursor);
+
+  /* Held: a case ida registers is not anna's and does not answer it; the
+   * assignment to anna does. */
+  hold (f, watcher, "anna", cursor, NULL, &held);
+  created = push (f, "ida", kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  case_id = g_strdup (json_object_get_string_member (reply_object (created), "id"));
+  for (gint64 end = g_get_monotonic_time () + 200 * 1000; g_get_monotonic_time () < end;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_false (held.done);
+  g_free (path);
+  path = g_strdup_printf ("/cases/%s/assign", case_id);
+  assigned = call (f, "POST", path, "ida", "{\"coach\":\"anna\"}");
+  assert_status (assigned, SOUP_STATUS_OK);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!held.done && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_true (held.done);
+  g_assert_no_error (held.error);
+  g_assert_cmpuint (soup_message_get_status (held.msg), ==, SOUP_STATUS_OK);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (held.bytes, NULL),
+                                             g_bytes_get_size (held.bytes), NULL));
+  records = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "records");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0), "id"), ==, case_id);
+
+  /* A client that goes away while held: the next change finds nothing to
+   * answer, and the server serves on. */
+  g_free (cursor);
+  cursor = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "cursor"));
+  hold (f, watcher, "anna", cursor, cancellable, &dropped);
+  g_assert_false (dropped.done);
+  g_cancellable_cancel (cancellable);
+  while (!dropped.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (dropped.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_pointer (&created, reply_free);
+  created = push (f, "ida", other, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  health = call (f, "GET", "/health", NULL, NULL);
+  assert_status (health, SOUP_STATUS_OK);
+}
+
 static void
 test_changes_paginate_with_a_cursor (Fixture       *f,
                                      gconstpointer  data)
@@ -2181,6 +2323,8 @@ main (int   argc,
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
+      ADD ("revisions/changes-wait-holds-until-a-change-or-the-end-of-the-wait",
+           test_changes_wait_holds_until_a_change_or_the_end_of_the_wait, NULL);
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
       ADD ("input/envelope-in-any-json-spelling", test_envelope_in_any_json_spelling, NULL);
       ADD ("input/oversized-bodies-are-refused", test_oversized_bodies_are_refused, NULL);
