@@ -106,10 +106,10 @@ def main():
         problems.append(f"finish-args lacks {a}")
     for a in sorted(args - ALLOWED_ARGS):
         problems.append(f"finish-args has {a}, wider than the app needs")
-    # kt-keyring.c searches through the Secret Service API but stores through
-    # secret_password_*(), which inside Flatpak goes to the portal's file
-    # keyring: with direct access both must be told to use the service, or the
-    # key stored today is not found tomorrow (flatpak/README.md).
+    # Inside Flatpak kt-keyring.c goes through secret_password_*() (the Secret
+    # portal's file keyring) unless SECRET_BACKEND names the service: direct
+    # access to the host keyring is only coherent with that variable beside it
+    # (flatpak/README.md).
     if SECRETS_TALK in args and SECRETS_ENV not in args:
         problems.append(f"{SECRETS_TALK} needs {SECRETS_ENV} beside it")
 
