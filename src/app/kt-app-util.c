@@ -6,7 +6,6 @@
 
 #include "config.h"
 
-#include <stdio.h>
 #include <glib/gi18n.h>
 
 #include "kt-app-util.h"
@@ -44,20 +43,6 @@ kt_app_deadline_text (const char *iso_date,
   if (overdue != NULL)
     *overdue = TRUE;
   return g_strdup_printf (ngettext ("%d day overdue", "%d days overdue", -days), -days);
-}
-
-char *
-kt_app_date_long (const char *iso_date)
-{
-  g_autoptr(GDateTime) date = NULL;
-  int year, month, day;
-
-  if (!kt_date_is_valid (iso_date) ||
-      sscanf (iso_date, "%d-%d-%d", &year, &month, &day) != 3)
-    return NULL;
-  date = g_date_time_new_local (year, month, day, 12, 0, 0);
-  /* TRANSLATORS: a date as strftime format, e.g. "25 November 2026" */
-  return g_date_time_format (date, _("%-d %B %Y"));
 }
 
 GSettings *

@@ -14,8 +14,6 @@ G_BEGIN_DECLS
  * full); NULL when @iso_date is NULL or not a date.  @overdue may be NULL. */
 char       *kt_app_deadline_text     (const char *iso_date,
                                       gboolean   *overdue);
-/* A date for people to read ("25 November 2026") or NULL (transfer full). */
-char       *kt_app_date_long         (const char *iso_date);
 /* The app's settings, or NULL where the schema is not installed (transfer
  * full). */
 GSettings  *kt_app_get_settings      (void);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-date-format.h"
 #include "kt-report.h"
 
 struct _KtGoalCard
@@ -263,7 +264,7 @@ action_subtitle (KtGoalCard     *self,
 
   if (action->due != NULL)
     {
-      g_autofree char *due = kt_report_format_date (action->due);
+      g_autofree char *due = kt_format_date (action->due, KT_DATE_LONG);
       return g_strdup_printf (_("%s · by %s"), who_name, due != NULL ? due : action->due);
     }
   return g_strdup (who_name);

@@ -16,6 +16,7 @@
 #include "kt-intake-page.h"
 #include "kt-intake-page-private.h"
 #include "kt-app-util.h"
+#include "kt-date-format.h"
 #include "kt-text-field.h"
 
 struct _KtIntakePage
@@ -84,7 +85,7 @@ static void
 show_deadline (AdwActionRow *row,
                const char   *iso_date)
 {
-  g_autofree char *date = kt_app_date_long (iso_date);
+  g_autofree char *date = kt_format_date (iso_date, KT_DATE_LONG);
   g_autofree char *left = kt_app_deadline_text (iso_date, NULL);
   g_autofree char *subtitle = NULL;
 

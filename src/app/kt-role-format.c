@@ -8,34 +8,27 @@
 
 #include "kt-role-format.h"
 
-#include <stdio.h>
-
 #include <glib/gi18n.h>
 
 #include "kt-coach-list.h"
+#include "kt-date-format.h"
 
+/* The dates themselves are written by the core's kt_format_date(); these
+ * only add the dash the role views show where a date is missing. */
 char *
 kt_role_format_date (const char *iso_date)
 {
-  guint year, month, day;
+  char *date = kt_format_date (iso_date, KT_DATE_SHORT);
 
-  if (iso_date == NULL || sscanf (iso_date, "%4u-%2u-%2u", &year, &month, &day) != 3)
-    return g_strdup ("—");
-  /* Translators: a date as day-month-year */
-  return g_strdup_printf (_("%u-%u-%u"), day, month, year);
+  return date != NULL ? date : g_strdup ("—");
 }
 
 char *
 kt_role_format_unix_date (gint64 seconds)
 {
-  g_autoptr(GDateTime) at = NULL;
-  g_autofree char *iso = NULL;
+  char *date = kt_format_unix_date (seconds, KT_DATE_SHORT);
 
-  if (seconds <= 0)
-    return g_strdup ("—");
-  at = g_date_time_new_from_unix_local (seconds);
-  iso = g_date_time_format (at, "%Y-%m-%d");
-  return kt_role_format_date (iso);
+  return date != NULL ? date : g_strdup ("—");
 }
 
 char *

@@ -15,6 +15,7 @@
 
 #include "kt-a11y.h"
 #include "kt-sync-status-widget.h"
+#include "kt-date-format.h"
 
 struct _KtSyncButton
 {
@@ -82,7 +83,7 @@ state_text (KtSyncClient *client,
   if (last > 0)
     {
       g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (last);
-      when = g_date_time_format (time, "%H:%M");
+      when = kt_format_time (time);
     }
   switch (status)
     {

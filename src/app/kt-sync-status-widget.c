@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-date-format.h"
+
 struct _KtSyncStatusWidget
 {
   AdwBin        parent_instance;
@@ -45,7 +47,7 @@ kt_sync_status_format (KtSyncStatus status,
       else
         {
           g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (last_synced);
-          g_autofree char *time = g_date_time_format (when, "%H:%M");
+          g_autofree char *time = kt_format_time (when);
 
           /* Translators: %s is a time of day such as 14:02. */
           return g_strdup_printf (_("Synced at %s"), time);

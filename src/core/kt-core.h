@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kt-types.h"
+#include "kt-date-format.h"
 #include "kt-case.h"
 #include "kt-conversation.h"
 #include "kt-plan.h"

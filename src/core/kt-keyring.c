@@ -1,4 +1,4 @@
-/* kt-keyring.c: the data key in the Secret Service
+/* kt-keyring.c: the data key in the Secret Service, or behind the Secret portal
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -78,6 +78,66 @@ get_service (GCancellable  *cancellable,
   return service;
 }
 
+/* Inside Flatpak the Secret Service (org.freedesktop.secrets) is out of
+ * reach: the manifest does not give the app that name, which would open every
+ * unlocked secret of the user to it.  There libsecret's secret_password_*()
+ * calls use its file backend instead: a keyring file of the app's own,
+ * opened with a per-app secret from the Secret portal
+ * (org.freedesktop.portal.Secret, which every sandboxed app may use without
+ * a permission).  So inside the sandbox the key goes through those calls
+ * only.  Where there is no portal, libsecret falls back to the Secret
+ * Service, which the sandbox cannot reach: KT_STORE_ERROR_NO_SECRET_SERVICE,
+ * and the user is offered the passphrase.
+ *
+ * Outside the sandbox, and inside it when SECRET_BACKEND names another
+ * backend, everything goes through the SecretService API, which can tell a
+ * locked keyring from a missing key without prompting.  Both roads must not
+ * be mixed: a key stored by one would not be found by the other.
+ * SECRET_BACKEND=file (libsecret's own switch) takes the portal road outside
+ * a sandbox too; the tests drive it that way with libsecret's test password. */
+static gboolean
+through_portal (void)
+{
+  const char *backend = g_getenv ("SECRET_BACKEND");
+
+  if (backend != NULL && *backend != '\0')
+    return g_str_equal (backend, "file");
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
+static KtKey *
+key_from_value (SecretValue  *value,
+                GError      **error)
+{
+  gsize size = 0;
+  const char *data = secret_value_get (value, &size);
+
+  if (size != KT_KEY_SIZE)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING,
+                           _("The key in the keyring is damaged."));
+      return NULL;
+    }
+  return kt_key_new_from_data ((const guint8 *) data, size);
+}
+
+static KtKey *
+lookup_through_portal (const char    *store_id,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  GError *local = NULL;
+  g_autoptr(SecretValue) value = secret_password_lookup_binary_sync (&key_schema, cancellable, &local,
+                                                                     "store", store_id, NULL);
+
+  if (local != NULL)
+    {
+      propagate_error (local, error);
+      return NULL;
+    }
+  return value != NULL ? key_from_value (value, error) : NULL;
+}
+
 KtKey *
 kt_keyring_lookup (const char    *store_id,
                    GCancellable  *cancellable,
@@ -90,6 +150,9 @@ kt_keyring_lookup (const char    *store_id,
   gboolean locked = FALSE;
 
   g_return_val_if_fail (store_id != NULL, NULL);
+
+  if (through_portal ())
+    return lookup_through_portal (store_id, cancellable, error);
 
   service = get_service (cancellable, error);
   if (service == NULL)
@@ -109,8 +172,6 @@ kt_keyring_lookup (const char    *store_id,
     {
       SecretItem *item = l->data;
       g_autoptr(SecretValue) value = NULL;
-      const char *data;
-      gsize size = 0;
 
       if (secret_item_get_locked (item))
         {
@@ -121,14 +182,7 @@ kt_keyring_lookup (const char    *store_id,
       value = secret_item_get_secret (item);
       if (value == NULL)
         continue;
-      data = secret_value_get (value, &size);
-      if (size != KT_KEY_SIZE)
-        {
-          g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING,
-                               _("The key in the keyring is damaged."));
-          return NULL;
-        }
-      return kt_key_new_from_data ((const guint8 *) data, size);
+      return key_from_value (value, error);
     }
 
   if (locked)
@@ -148,7 +202,22 @@ store_secret (const SecretSchema  *schema,
 {
   g_autoptr(SecretService) service = NULL;
   g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GHashTable) attributes = secret_attributes_build (schema, "store", store_id, NULL);
   GError *local = NULL;
+
+  if (through_portal ())
+    {
+      /* The app's own keyring file: nothing to unlock, no prompt. */
+      if (secret_password_store_binary_sync (schema, SECRET_COLLECTION_DEFAULT, label, value,
+                                             cancellable, &local, "store", store_id, NULL))
+        return TRUE;
+      if (local == NULL)
+        g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                             _("The keyring could not be read."));
+      else
+        propagate_error (local, error);
+      return FALSE;
+    }
 
   service = get_service (cancellable, error);
   if (service == NULL)
@@ -179,9 +248,11 @@ store_secret (const SecretSchema  *schema,
       return FALSE;
     }
 
-  if (!secret_password_store_binary_sync (schema, SECRET_COLLECTION_DEFAULT,
-                                          label, value, cancellable, &local,
-                                          "store", store_id, NULL))
+  /* Through the same SecretService as the look-up: secret_password_*()
+   * would take libsecret's file backend inside Flatpak even where
+   * SECRET_BACKEND=service sends us to the host's keyring. */
+  if (!secret_service_store_sync (service, schema, attributes, SECRET_COLLECTION_DEFAULT,
+                                  label, value, cancellable, &local))
     {
       /* libsecret fails without an error when the keyring's own prompt (to
        * create or unlock the default keyring) was dismissed or could not be
@@ -214,9 +285,27 @@ kt_keyring_lookup_counter (const char    *store_id,
                            GError       **error)
 {
   GError *local = NULL;
-  g_autofree char *text = secret_password_lookup_sync (&counter_schema, cancellable, &local,
-                                                       "store", store_id, NULL);
+  g_autoptr(SecretValue) secret = NULL;
+  g_autofree char *text = NULL;
   guint64 value;
+
+  if (through_portal ())
+    {
+      secret = secret_password_lookup_binary_sync (&counter_schema, cancellable, &local,
+                                                   "store", store_id, NULL);
+    }
+  else
+    {
+      g_autoptr(SecretService) service = get_service (cancellable, error);
+      g_autoptr(GHashTable) attributes = NULL;
+
+      if (service == NULL)
+        return FALSE;
+      attributes = secret_attributes_build (&counter_schema, "store", store_id, NULL);
+      secret = secret_service_lookup_sync (service, &counter_schema, attributes, cancellable, &local);
+    }
+  if (secret != NULL)
+    text = g_strdup (secret_value_get_text (secret));
 
   if (local != NULL)
     {
@@ -249,8 +338,20 @@ kt_keyring_clear (const char    *store_id,
 {
   GError *local = NULL;
 
-  secret_password_clear_sync (&key_schema, cancellable, &local,
-                              "store", store_id, NULL);
+  if (through_portal ())
+    {
+      secret_password_clear_sync (&key_schema, cancellable, &local, "store", store_id, NULL);
+    }
+  else
+    {
+      g_autoptr(SecretService) service = get_service (cancellable, error);
+      g_autoptr(GHashTable) attributes = NULL;
+
+      if (service == NULL)
+        return FALSE;
+      attributes = secret_attributes_build (&key_schema, "store", store_id, NULL);
+      secret_service_clear_sync (service, &key_schema, attributes, cancellable, &local);
+    }
   if (local != NULL)
     {
       propagate_error (local, error);

@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "kt-date-format.h"
 #include "kt-evaluation.h"
 #include "kt-take-home.h"
 #include "kt-wheel-render.h"
@@ -86,21 +87,6 @@ block_free (gpointer data)
 }
 
 /* ---- words ------------------------------------------------------------ */
-
-char *
-kt_report_format_date (const char *iso_date)
-{
-  static const char *months[] = {
-    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
-    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
-  };
-  int y, m, d;
-
-  if (!kt_date_is_valid (iso_date) || sscanf (iso_date, "%d-%d-%d", &y, &m, &d) != 3)
-    return NULL;
-  /* TRANSLATORS: a date: day, month name, year: "12 december 2026" */
-  return g_strdup_printf (_("%d %s %d"), d, g_dgettext (GETTEXT_PACKAGE, months[m - 1]), y);
-}
 
 static const char *
 actor_label (KtActor actor)
@@ -218,7 +204,7 @@ build_front (KtReport *self)
   const char *question = self->plan != NULL && has_text (self->plan->question)
                          ? self->plan->question : self->kase->request.question;
   g_autofree char *date = self->conversation != NULL
-                          ? kt_report_format_date (self->conversation->date) : NULL;
+                          ? kt_format_date (self->conversation->date, KT_DATE_LONG) : NULL;
 
   if (self->kind == KT_REPORT_DOSSIER)
     add_printf (self, BLOCK_TITLE, "%s", _("Dossier report"));
@@ -545,7 +531,7 @@ build_goals (KtReport *self)
   for (guint g = 0; g < self->plan->goals->len; g++)
     {
       const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
-      g_autofree char *eval = kt_report_format_date (goal->evaluation_date);
+      g_autofree char *eval = kt_format_date (goal->evaluation_date, KT_DATE_LONG);
       g_autoptr(GString) domains = g_string_new (NULL);
 
       add_printf (self, BLOCK_SUBHEADING, "%u. %s", g + 1, goal->title != NULL ? goal->title : "");
@@ -571,7 +557,7 @@ build_goals (KtReport *self)
         {
           const KtAction *action = g_ptr_array_index (goal->actions, a);
           g_autofree char *who = kt_report_describe_actor (self->kase, action);
-          g_autofree char *due = kt_report_format_date (action->due);
+          g_autofree char *due = kt_format_date (action->due, KT_DATE_LONG);
 
           if (self->easy && due != NULL)
             add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s.\n<b>By:</b> %s."),
@@ -604,7 +590,7 @@ build_provisions (KtReport *self)
     {
       const KtProvision *provision = g_ptr_array_index (self->plan->provisions, i);
 
-      g_autofree char *until = kt_report_format_date (provision->until);
+      g_autofree char *until = kt_format_date (provision->until, KT_DATE_LONG);
       g_autofree char *decision = NULL;
 
       /* What was decided on a line of its own under the provision's name. */
@@ -650,7 +636,7 @@ earliest_evaluation (KtReport *self)
           (best == NULL || g_strcmp0 (goal->evaluation_date, best) < 0))
         best = goal->evaluation_date;
     }
-  return kt_report_format_date (best);
+  return kt_format_date (best, KT_DATE_LONG);
 }
 
 /* The open action due first: what the resident can expect next. */
@@ -723,7 +709,7 @@ build_contacts (KtReport *self)
   if (self->plan != NULL)
     {
       const KtAction *first = first_open_action (self);
-      g_autofree char *due = first != NULL ? kt_report_format_date (first->due) : NULL;
+      g_autofree char *due = first != NULL ? kt_format_date (first->due, KT_DATE_LONG) : NULL;
 
       switch (self->plan->review)
         {
@@ -793,7 +779,7 @@ build_consents (KtReport *self)
   for (guint i = 0; i < self->kase->consents->len; i++)
     {
       const KtConsent *consent = g_ptr_array_index (self->kase->consents, i);
-      g_autofree char *date = kt_report_format_date (consent->date);
+      g_autofree char *date = kt_format_date (consent->date, KT_DATE_LONG);
       const char *form = consent->form == KT_FORM_WRITTEN ? _("in writing") : _("spoken");
 
       if (self->easy)
@@ -823,7 +809,7 @@ build_agreement (KtReport *self)
   if (self->plan == NULL)
     return;
   agreement = &self->plan->agreement;
-  date = kt_report_format_date (agreement->date);
+  date = kt_format_date (agreement->date, KT_DATE_LONG);
 
   add_printf (self, BLOCK_HEADING, "%s", _("Your agreement"));
   switch (agreement->state)
@@ -1205,7 +1191,7 @@ report_new (KtReportKind          kind,
 {
   KtReport *self;
   g_autofree char *today = kt_date_today ();
-  g_autofree char *today_text = kt_report_format_date (today);
+  g_autofree char *today_text = kt_format_date (today, KT_DATE_LONG);
 
   self = g_object_new (KT_TYPE_REPORT, NULL);
   self->kind = kind;

@@ -69,8 +69,6 @@ gboolean  kt_report_write_pdf_finish (KtReport      *self,
                                       GAsyncResult  *result,
                                       GError       **error);
 
-/* "12 december 2026" for "2026-12-12"; NULL for an invalid date (transfer full). */
-char     *kt_report_format_date   (const char *iso_date);
 /* How the report names who does an action: "Ans de Vries (netwerk)" (transfer full). */
 char     *kt_report_describe_actor (const KtCase   *kase,
                                     const KtAction *action);

@@ -193,6 +193,70 @@ test_keyring_no_session_bus (void)
   g_rmdir (dir);
 }
 
+/* The portal road (kt-keyring.c, through_portal()): libsecret's file
+ * backend, as inside Flatpak.  Outside a sandbox there is no Secret portal,
+ * so libsecret's test password stands in for the secret the portal would
+ * hand out; the session bus leads nowhere, so nothing can have gone to the
+ * Secret Service. */
+static void
+test_keyring_through_portal_backend (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *address = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *id = kt_uuid_new ();
+      g_autoptr(KtKey) key = kt_key_new_random ();
+      g_autoptr(KtKey) found = NULL;
+      guint64 counter = 0;
+
+      found = kt_keyring_lookup (id, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_null (found);
+
+      g_assert_true (kt_keyring_store (id, key, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_test (g_getenv ("SECRET_FILE_TEST_PATH"), G_FILE_TEST_IS_REGULAR));
+      found = kt_keyring_lookup (id, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (found);
+      g_assert_cmpmem (kt_key_peek (found), KT_KEY_SIZE, kt_key_peek (key), KT_KEY_SIZE);
+
+      g_assert_false (kt_keyring_lookup_counter (id, &counter, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (kt_keyring_store_counter (id, 41, NULL, &error));
+      g_assert_true (kt_keyring_store_counter (id, 42, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (kt_keyring_lookup_counter (id, &counter, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (counter, ==, 42);
+
+      g_assert_true (kt_keyring_clear (id, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&found, kt_key_free);
+      found = kt_keyring_lookup (id, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_null (found);
+      return;
+    }
+  dir = g_dir_make_tmp ("kt-portal-XXXXXX", &error);
+  g_assert_no_error (error);
+  file = g_build_filename (dir, "keyring", NULL);
+  address = g_strdup_printf ("unix:path=%s/gone", dir);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", file, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "kt-test-portal-secret", TRUE);
+  run_in_child_on_bus (address);
+  g_unsetenv ("SECRET_BACKEND");
+  g_unsetenv ("SECRET_FILE_TEST_PATH");
+  g_unsetenv ("SECRET_FILE_TEST_PASSWORD");
+  g_remove (file);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +278,7 @@ main (int   argc,
   g_test_add_func ("/keyring/absent-secret-service", test_keyring_absent_secret_service);
   g_test_add_func ("/keyring/without-default-keyring", test_keyring_without_default_keyring);
   g_test_add_func ("/keyring/no-session-bus", test_keyring_no_session_bus);
+  g_test_add_func ("/keyring/through-portal-backend", test_keyring_through_portal_backend);
 
   ret = g_test_run ();
   g_clear_pointer (&keyring_bus, kt_test_bus_free);

@@ -92,7 +92,7 @@ test_report_shows_every_goal_action_owner_and_date (Fixture       *f,
   for (guint g = 0; g < f->plan->goals->len; g++)
     {
       KtGoal *goal = g_ptr_array_index (f->plan->goals, g);
-      g_autofree char *eval = kt_report_format_date (goal->evaluation_date);
+      g_autofree char *eval = kt_format_date (goal->evaluation_date, KT_DATE_LONG);
 
       assert_contains (text, goal->title);
       assert_contains (text, eval);
@@ -100,7 +100,7 @@ test_report_shows_every_goal_action_owner_and_date (Fixture       *f,
         {
           KtAction *action = g_ptr_array_index (goal->actions, a);
           g_autofree char *who = kt_report_describe_actor (f->kase, action);
-          g_autofree char *due = kt_report_format_date (action->due);
+          g_autofree char *due = kt_format_date (action->due, KT_DATE_LONG);
 
           assert_contains (text, action->what);
           assert_contains (text, who);
@@ -534,9 +534,9 @@ test_report_gives_the_resident_the_whole_plan (Fixture       *f,
   g_autofree char *pdf = NULL;
   g_autofree char *text = NULL;
   g_autofree char *folded = NULL;
-  g_autofree char *first_due = kt_report_format_date ("2026-12-01");
-  g_autofree char *evaluation = kt_report_format_date ("2027-01-20");
-  g_autofree char *until = kt_report_format_date ("2027-06-30");
+  g_autofree char *first_due = kt_format_date ("2026-12-01", KT_DATE_LONG);
+  g_autofree char *evaluation = kt_format_date ("2027-01-20", KT_DATE_LONG);
+  g_autofree char *until = kt_format_date ("2027-06-30", KT_DATE_LONG);
   g_autofree char *status = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Version %d · %s"), 2,
                                              g_dgettext (GETTEXT_PACKAGE, "approved"));
   const char *next;

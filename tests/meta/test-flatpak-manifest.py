@@ -2,7 +2,9 @@
 """test-flatpak-manifest.py SOURCE_ROOT: flatpak/nl.wijkteam.Keukentafel.json
 parses, runs the app on the GNOME runtime with narrow permissions, and provides
 every dependency() the meson build needs for the app: each is either in the
-GNOME runtime (list below) or built as a module of the manifest.
+GNOME runtime (list below) or built as a module of the manifest.  Every
+downloaded source carries its sha256, and neither the runtime nor a module is
+older than the release this test records as current (CURRENT below).
 
 Run with /usr/bin/python3 (Debian's), not whatever python3 is first on PATH."""
 
@@ -26,6 +28,14 @@ RUNTIME = {
     "libadwaita-1",
 }
 
+# The current stable releases as established for this manifest (see
+# flatpak/README.md for where each comes from): the manifest may pin these or
+# newer, never older.  Raise them when the manifest moves on.
+CURRENT = {
+    "runtime": (51,),           # GNOME 51, September 2026; 48 is end-of-life
+    "libsodium": (1, 0, 22),    # 1.0.22-RELEASE, April 2026
+}
+
 # What each module of the manifest provides, by pkg-config name.
 MODULE_PROVIDES = {
     "libsodium": {"libsodium"},
@@ -41,6 +51,9 @@ ALLOWED_ARGS = NEEDED_ARGS | {SECRETS_TALK, SECRETS_ENV}
 
 # Parts of the tree that the app build never reads.
 NOT_APP = ("src/server", "tests", "bench", "subprojects")
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+ARCHIVE_VERSION = re.compile(r"-(\d+(?:\.\d+)+)\.tar\.\w+$")
 
 DEP_CALL = re.compile(r"(?<![\w.])dependency\(")
 
@@ -82,18 +95,21 @@ def main():
     for key, value in expect.items():
         if manifest.get(key) != value:
             problems.append(f"{key} is {manifest.get(key)!r}, expected {value!r}")
-    if not re.fullmatch(r"\d+", str(manifest.get("runtime-version", ""))):
-        problems.append("runtime-version must be a stable GNOME release such as \"48\"")
+    runtime = str(manifest.get("runtime-version", ""))
+    if not re.fullmatch(r"\d+", runtime):
+        problems.append("runtime-version must be a stable GNOME release such as \"51\"")
+    elif (int(runtime),) < CURRENT["runtime"]:
+        problems.append(f"runtime-version {runtime} is older than GNOME {CURRENT['runtime'][0]}")
 
     args = set(manifest.get("finish-args", []))
     for a in sorted(NEEDED_ARGS - args):
         problems.append(f"finish-args lacks {a}")
     for a in sorted(args - ALLOWED_ARGS):
         problems.append(f"finish-args has {a}, wider than the app needs")
-    # kt-keyring.c searches through the Secret Service API but stores through
-    # secret_password_*(), which inside Flatpak goes to the portal's file
-    # keyring: with direct access both must be told to use the service, or the
-    # key stored today is not found tomorrow (flatpak/README.md).
+    # Inside Flatpak kt-keyring.c goes through secret_password_*() (the Secret
+    # portal's file keyring) unless SECRET_BACKEND names the service: direct
+    # access to the host keyring is only coherent with that variable beside it
+    # (flatpak/README.md).
     if SECRETS_TALK in args and SECRETS_ENV not in args:
         problems.append(f"{SECRETS_TALK} needs {SECRETS_ENV} beside it")
 
@@ -112,9 +128,24 @@ def main():
     for m in modules[:-1]:
         provided |= MODULE_PROVIDES.get(m.get("name"), set())
         for s in m.get("sources", []):
-            pinned = s.get("sha256") or s.get("commit") or s.get("tag")
-            if s.get("type") in ("archive", "file", "git") and not pinned:
-                problems.append(f"module {m.get('name')}: source {s.get('url')} is not pinned")
+            kind, url = s.get("type"), s.get("url", "")
+            if kind in ("archive", "file") and not SHA256.fullmatch(s.get("sha256", "")):
+                problems.append(f"module {m.get('name')}: source {url} has no sha256")
+            elif kind == "git" and not re.fullmatch(r"[0-9a-f]{40}", s.get("commit", "")):
+                problems.append(f"module {m.get('name')}: git source {url} has no commit")
+            elif kind not in ("archive", "file", "git", "patch", "shell"):
+                problems.append(f"module {m.get('name')}: source type {kind} cannot be pinned")
+            version = ARCHIVE_VERSION.search(url)
+            if kind == "archive" and not version:
+                problems.append(f"module {m.get('name')}: no version in {url}")
+            elif kind == "archive":
+                have = tuple(int(n) for n in version.group(1).split("."))
+                want = CURRENT.get(m.get("name"))
+                if want is None:
+                    problems.append(f"module {m.get('name')}: no current release recorded in the test")
+                elif have < want:
+                    problems.append(f"module {m.get('name')}: {version.group(1)} is older than "
+                                    f"{'.'.join(map(str, want))}")
 
     needed = {}
     for path in meson_files(top):
@@ -130,7 +161,8 @@ def main():
             problems.append(f"{where} needs {name}, which is neither in the runtime nor a module")
 
     print(f"app dependencies: {', '.join(sorted(needed))}")
-    print(f"modules: {', '.join(names)}; finish-args: {' '.join(sorted(args))}")
+    print(f"runtime: org.gnome.Platform//{runtime}; modules: {', '.join(names)}; "
+          f"finish-args: {' '.join(sorted(args))}")
     for p in problems:
         print("FAIL:", p)
     return 1 if problems else 0
