@@ -727,7 +727,7 @@ read_time (Decoder    *d,
            const char *key,
            gint64     *out)
 {
-  return read_int (d, obj, key, 0, G_MAXINT64, 0, out);
+  return read_int (d, obj, key, 0, KT_TIME_MAX, 0, out);
 }
 
 static gboolean

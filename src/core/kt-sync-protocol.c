@@ -257,7 +257,7 @@ read_header (JsonObject   *object,
     return FALSE;
   if (record->case_id != NULL && !kt_uuid_is_valid (record->case_id))
     return type_error (error, path, "case_id");
-  return get_int (object, path, "updated", FALSE, 0, G_MAXINT64, &record->updated, error);
+  return get_int (object, path, "updated", FALSE, 0, KT_TIME_MAX, &record->updated, error);
 }
 
 KtSyncRecord *
@@ -678,7 +678,7 @@ parse_success (KtSyncResponse *response,
           return FALSE;
         if (response->token[0] == '\0')
           return type_error (error, "$", "token");
-        if (!get_int (object, "$", "expires", FALSE, 0, G_MAXINT64, &response->expires, error))
+        if (!get_int (object, "$", "expires", FALSE, 0, KT_TIME_MAX, &response->expires, error))
           return FALSE;
         if ((user = get_object (object, "$", "user", error)) == NULL)
           return FALSE;

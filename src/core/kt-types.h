@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * drawn signature while keeping a hostile document from eating memory. */
 #define KT_DOCUMENT_MAX_SIZE (1024 * 1024)
 
+/* Latest timestamp (unix seconds) a document or the protocol may carry:
+ * 9999-12-31 23:59:59 UTC.  Dates are shown with four-digit years, and
+ * GDateTime cannot hold a later one. */
+#define KT_TIME_MAX G_GINT64_CONSTANT (253402300799)
+
 /* Longest text field, in bytes (one field, not the document). */
 #define KT_TEXT_MAX_SIZE (64 * 1024)
 

@@ -947,13 +947,15 @@ handle_get_record (KtRequest *req)
   respond_record (req, SOUP_STATUS_OK, record, FALSE);
 }
 
-/* The base revision of If-Match ("7", 7 or W/"7"), or -1. */
+/* The base revision of If-Match ("7" or W/"7"), or -1.  An entity tag is
+ * quoted (RFC 9110); a bare 7 is refused like any other malformed value. */
 static gint64
 parse_if_match (SoupServerMessage *msg)
 {
   const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                     "If-Match");
   g_autofree char *inner = NULL;
+  gsize len;
   guint64 base;
 
   if (value == NULL)
@@ -961,12 +963,11 @@ parse_if_match (SoupServerMessage *msg)
   if (g_str_has_prefix (value, "W/"))
     value += 2;
   inner = g_strstrip (g_strdup (value));
-  if (inner[0] == '"' && strlen (inner) >= 2 && inner[strlen (inner) - 1] == '"')
-    {
-      inner[strlen (inner) - 1] = '\0';
-      memmove (inner, inner + 1, strlen (inner));
-    }
-  if (!g_ascii_string_to_unsigned (inner, 10, 0, G_MAXINT64 - 1, &base, NULL))
+  len = strlen (inner);
+  if (len < 3 || inner[0] != '"' || inner[len - 1] != '"')
+    return -1;
+  inner[len - 1] = '\0';
+  if (!g_ascii_string_to_unsigned (inner + 1, 10, 0, G_MAXINT64 - 1, &base, NULL))
     return -1;
   return base;
 }

@@ -108,8 +108,17 @@ test_changes_with_wrong_types_name_the_path (void)
     { "{\"records\":[{\"id\":\"x\"}],\"cursor\":\"c\",\"more\":false}", "$.records[0].id" },
     { "{\"records\":[{\"id\":\"" ID "\",\"kind\":\"plan\",\"rev\":1.5}],\"cursor\":\"c\",\"more\":false}",
       "$.records[0].rev" },
+    { "{\"records\":[{\"id\":\"" ID "\",\"kind\":\"plan\",\"rev\":1,\"case_id\":\"" CASE_ID "\",\"updated\":253402300800}],"
+      "\"cursor\":\"c\",\"more\":false}", "$.records[0].updated" },
     { "[]", "$" },
     { "{\"records\":[], \"cursor\":\"c\", \"more\":false", "$" },
+    /* a second document, a member twice */
+    { "{\"records\":[],\"cursor\":\"c\",\"more\":false}{}", "$" },
+    { "{\"records\":[],\"cursor\":\"c\",\"more\":false,\"more\":true}", "$" },
+    /* found by fuzz-sync-response: a number json-glib 1.6 makes infinity
+     * of, which the record's own encoder then could not write back */
+    { "{\"records\":[{\"id\":\"" ID "\",\"kind\":\"plan\",\"rev\":1,\"body\":{\"x\":1E764064800}}],"
+      "\"cursor\":\"c\",\"more\":false}", "$" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -1986,6 +1986,20 @@ test_hostile_json_is_refused_by_every_endpoint (Fixture       *f,
         }
     }
 
+  /* an entity tag is quoted: a bare revision is refused, not read */
+  {
+    const char *bare[] = { "1", "W/1", "\"1", "\"\"", " " };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bare); i++)
+      {
+        g_autoptr(Reply) reply = call_full (f, "PUT", push_path, g_hash_table_lookup (f->tokens, "anna"),
+                                            bare[i], push_valid, strlen (push_valid));
+
+        assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+        g_assert_cmpstr (error_field (reply), ==, "If-Match");
+      }
+  }
+
   /* nothing changed, and the server still answers */
   health = call (f, "GET", "/health", NULL, NULL);
   assert_status (health, SOUP_STATUS_OK);
