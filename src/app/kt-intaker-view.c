@@ -410,6 +410,7 @@ kt_intaker_view_init (KtIntakerView *self)
 
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->channel_row));
   kt_a11y_set_label (GTK_WIDGET (self->question_view), _("The Question"));
   kt_a11y_set_label (GTK_WIDGET (self->own_strength_view), _("Own Strength and Network"));
   kt_a11y_set_label (GTK_WIDGET (self->desk_note_view), _("Solved at the Desk"));

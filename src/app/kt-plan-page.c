@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-plan-page.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -289,6 +290,8 @@ provision_row (KtPlanPage  *self,
   g_signal_connect (toggle, "notify::active", G_CALLBACK (tailored_cb), self);
 
   gtk_widget_set_tooltip_text (remove, _("Remove this provision"));
+  kt_a11y_set_label (remove, _("Remove this provision"));
+  kt_a11y_set_label (toggle, _("Tailored support"));
   gtk_widget_add_css_class (remove, "flat");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (remove), "provision", provision);
@@ -796,6 +799,11 @@ kt_plan_page_init (KtPlanPage *self)
   self->provision_rows = g_ptr_array_new ();
   self->person_ids = g_new0 (char *, 1);
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->lead_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->contact_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->evaluator_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->agreement_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->form_row));
 
   for (int i = 0; i < KT_N_AGREEMENTS; i++)
     gtk_string_list_append (agreements, kt_agreement_state_get_label (i));
