@@ -1,0 +1,144 @@
+# ktapp.py: what a user does in Keukentafel, done over AT-SPI.
+#
+# Each step finds a control by the name a screen reader says (in Dutch, from
+# the app's own translations) and activates it; nothing is wired by hand.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import gettext
+import os
+import time
+
+import ktatspi as K
+
+# The test's own made-up people; one team, "noord".
+USERS = [
+    ("intake1", "intaker", "noord", "Ilse Intaker"),
+    ("coach1", "wijkcoach", "noord", "Anna de Boer"),
+    ("super1", "supervisor", "noord", "Sam Supervisor"),
+]
+
+
+def setup_env(build):
+    os.environ.update(GSETTINGS_SCHEMA_DIR=os.path.join(build, "data"),
+                      GSETTINGS_BACKEND="memory",
+                      KT_LOCALEDIR=os.path.join(build, "po"),
+                      LANGUAGE="nl", LC_ALL="C.UTF-8")
+
+
+class Driver:
+    def __init__(self, build, work, logdir, tag):
+        self.build = build
+        self.work = work
+        self.logdir = logdir
+        self.tag = tag
+        self.apps = {}
+        self.server = None
+        self.launcher = None
+        setup_env(build)
+        tr = gettext.translation("keukentafel", os.path.join(build, "po"), languages=["nl"])
+        self.T = tr.gettext
+
+    # -- the programs ------------------------------------------------------
+
+    def start(self):
+        self.launcher = K.start_a11y_bus()
+        self.server = K.Server(os.path.join(self.build, "src", "server", "keukentafel-server"),
+                               self.work, USERS)
+
+    def app(self, name):
+        app = K.App(os.path.join(self.build, "src", "app", "keukentafel"), self.work, name)
+        self.apps[name] = app
+        self.wait_ready(app)
+        return app
+
+    def wait_ready(self, app):
+        """The app shows a page of its own: the list, a role view or the lock."""
+        K.wait_for(lambda: K.find_all(app.window(), K.BUTTONS, self.T("Main Menu"))
+                   if app.window() is not None else None,
+                   30, message="%s never showed its main menu" % app.name)
+
+    def save(self, tag):
+        K.save_failure_artefacts(self.logdir, "%s-%s" % (self.tag, tag), self.apps.values())
+
+    def fail(self, tag):
+        try:
+            self.save(tag)
+        except Exception as e:
+            K.log("could not save artefacts: %s" % e)
+        for app in self.apps.values():
+            K.log("---- stderr of %s ----" % app.name)
+            K.log(app.stderr_text()[-4000:])
+
+    def stop(self):
+        for app in self.apps.values():
+            try:
+                app.stop()
+            except Exception as e:
+                K.log("stopping %s: %s" % (app.name, e))
+        if self.server is not None:
+            self.server.stop()
+        if self.launcher is not None:
+            self.launcher.terminate()
+            self.launcher.wait()
+
+    # -- menus and dialogs -------------------------------------------------
+
+    def open_main_menu(self, app):
+        K.press(app, self.T("Main Menu"), roles=K.BUTTONS)
+        time.sleep(0.3)
+
+    def menu_item(self, app, label):
+        self.open_main_menu(app)
+        K.press(app, self.T(label), roles=K.BUTTONS)
+        time.sleep(0.3)
+
+    def close_popover(self, app):
+        K.key("Escape")
+        time.sleep(0.3)
+
+    def sign_in(self, app, username, open_menu=True):
+        if open_menu:
+            self.menu_item(app, "_Sign In to Server…")
+        K.fill(app, self.T("Server address"), self.server.url)
+        K.fill(app, self.T("Username"), username)
+        K.fill(app, self.T("Password"), K.PASSWORD)
+        K.press(app, self.T("_Sign In"), exact=True)
+        # The dialog closes when the server said yes.
+        K.wait_for(lambda: not K.find_all(app.window() or app.node, ("text", "password text"),
+                                          self.T("Server address")),
+                   30, message="%s: the sign-in dialog stayed" % app.name)
+
+    def wait_role_view(self, app, role):
+        want = {"intaker": "_Name or household", "supervisor": "To Review"}[role]
+        K.find(app, None, self.T(want), timeout=30)
+
+    # -- the coach's household ---------------------------------------------
+
+    def new_household(self, app, name):
+        K.press(app, self.T("New Request"), roles=K.BUTTONS)
+        K.fill(app, self.T("Household name"), name)
+
+    def start_conversation(self, app):
+        K.press(app, self.T("_Start the Conversation"), exact=True)
+        time.sleep(0.5)
+
+    def open_domain(self, app, index):
+        cards = K.wait_for(lambda: [n for n in K.find_all(app.window(), ("push button",))
+                                    if "domain" in (n.description or "").lower() or "," in n.name],
+                           message="no domain cards")
+        K.click(cards[index])
+        time.sleep(0.5)
+
+    def next_domain(self, app):
+        K.press(app, self.T("_Next →"), exact=True)
+        time.sleep(0.5)
+
+    def all_topics(self, app):
+        K.press(app, self.T("All Topics"))
+        time.sleep(0.5)
+
+    def show_page(self, app, title):
+        K.press(app, self.T(title), roles=("toggle button", "push button", "radio button", "page tab"),
+                exact=True)
+        time.sleep(0.5)
