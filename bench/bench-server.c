@@ -1,6 +1,6 @@
 /* bench-server.c: simulated coaches pulling and pushing plans on loopback
  *
- *   bench-server [--seconds=N] [--clients=50,200] [--backends=sqlite,postgres,nginx]
+ *   bench-server [--seconds=N] [--clients=50,200] [--backends=sqlite,postgres,nginx] [--audited]
  *
  * Starts a real keukentafel-server (tests/common/kt-test-server.c) on SQLite
  * and on a throwaway PostgreSQL cluster, signs in one coach per client, gives
@@ -10,6 +10,10 @@
  * generator is one epoll loop speaking raw HTTP/1.1, so it costs the server
  * little CPU.  As the ceiling of this machine it runs the same loop against
  * nginx serving a static file as large as the plan.
+ *
+ * With --audited every pulled plan is a read the server audits: each plan
+ * is written first by another coach, then its case is reassigned to the
+ * client's coach, so the reader is never the plan's author.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -167,6 +171,7 @@ realistic_plan (void)
         {
           plan->header.rev = REV_MARK;
           plan->review = KT_REVIEW_DRAFT;
+          g_clear_pointer (&plan->reviewer, g_free);
           g_ptr_array_set_size (plan->comments, 0);
           return g_steal_pointer (&plan);
         }
@@ -458,6 +463,9 @@ sign_in (Client     *c,
   c->token = g_strdup (json_object_get_string_member (json_node_get_object (reply), "token"));
 }
 
+/* The coach who writes the plans first with --audited. */
+#define FIRST_AUTHOR "author"
+
 /* Adds the accounts with one `user add` process each, 16 at a time. */
 static void
 add_accounts (const char *database,
@@ -466,9 +474,10 @@ add_accounts (const char *database,
   g_autofree char *binary = kt_test_build_path ("src/server/keukentafel-server");
   g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (guint i = 0; i <= n_coaches; i++)
+  for (guint i = 0; i <= n_coaches + 1; i++)
     {
-      g_autofree char *name = i < n_coaches ? g_strdup_printf ("coach%03u", i) : g_strdup ("intake");
+      g_autofree char *name = i < n_coaches ? g_strdup_printf ("coach%03u", i)
+                              : g_strdup (i == n_coaches ? "intake" : FIRST_AUTHOR);
       g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                                                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
       g_autoptr(GError) error = NULL;
@@ -476,13 +485,13 @@ add_accounts (const char *database,
 
       g_subprocess_launcher_setenv (launcher, "KT_SERVER_INSECURE_FAST_HASH", "1", TRUE);
       process = g_subprocess_launcher_spawn (launcher, &error, binary, "user", "add", name,
-                                             "--role", i < n_coaches ? "wijkcoach" : "intaker",
+                                             "--role", i == n_coaches ? "intaker" : "wijkcoach",
                                              "--team", "bench", "--database", database, NULL);
       g_assert_no_error (error);
       g_subprocess_communicate_utf8 (process, PASSWORD "\n", NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_ptr_array_add (running, process);
-      if (running->len == 16 || i == n_coaches)
+      if (running->len == 16 || i == n_coaches + 1)
         {
           for (guint j = 0; j < running->len; j++)
             g_assert_true (g_subprocess_wait_check (g_ptr_array_index (running, j), NULL, NULL));
@@ -491,16 +500,48 @@ add_accounts (const char *database,
     }
 }
 
-/* Signs in @n coaches, gives each an assigned case and a first plan. */
+/* Sends the push built in @c->out and waits for its answer. */
+static void
+push_and_wait (Client *c)
+{
+  g_assert_cmpint (write (c->fd, c->out->str, c->out->len), ==, (gssize) c->out->len);
+  g_string_truncate (c->in, 0);
+  c->body_start = -1;
+  while (!response_complete (c))
+    {
+      char buf[65536];
+      gssize got = read (c->fd, buf, sizeof buf);
+      g_assert_cmpint (got, >, 0);
+      g_string_append_len (c->in, buf, got);
+    }
+}
+
+static void
+assign (Client     *intake,
+        const char *case_id,
+        const char *coach)
+{
+  g_autofree char *body = g_strdup_printf ("{\"coach\":\"%s\"}", coach);
+  g_autofree char *path = g_strdup_printf ("/api/v1/cases/%s/assign", case_id);
+
+  if (blocking_call (intake, "POST", path, NULL, body) != 200)
+    g_error ("assign: %u", intake->status);
+}
+
+/* Signs in @n coaches, gives each an assigned case and a first plan; with
+ * @audited, the first plan is written by another coach. */
 static Client **
-set_up_coaches (guint   port,
-                guint   n,
-                KtPlan *plan)
+set_up_coaches (guint    port,
+                guint    n,
+                KtPlan  *plan,
+                gboolean audited)
 {
   Client **clients = g_new0 (Client *, n);
   Client *intake = client_new (port);
+  Client *author = client_new (port);
 
   sign_in (intake, "intake");
+  sign_in (author, FIRST_AUTHOR);
   for (guint i = 0; i < n; i++)
     {
       Client *c = clients[i] = client_new (port);
@@ -509,7 +550,6 @@ set_up_coaches (guint   port,
       g_autoptr(GBytes) case_bytes = NULL;
       g_autofree char *envelope = NULL;
       g_autofree char *path = NULL;
-      g_autofree char *assign = NULL;
 
       sign_in (c, name);
       kase->header.rev = 1;
@@ -522,31 +562,34 @@ set_up_coaches (guint   port,
       path = g_strconcat ("/api/v1/records/", c->case_id, NULL);
       if (blocking_call (intake, "PUT", path, "0", envelope) != 201)
         g_error ("case: %u %s", intake->status, response_body (intake));
-      assign = g_strdup_printf ("{\"coach\":\"%s\"}", name);
-      g_free (path);
-      path = g_strdup_printf ("/api/v1/cases/%s/assign", c->case_id);
-      if (blocking_call (intake, "POST", path, NULL, assign) != 200)
-        g_error ("assign: %u", intake->status);
+      assign (intake, c->case_id, audited ? FIRST_AUTHOR : name);
 
       c->plan_id = g_uuid_string_random ();
       c->template = plan_template (plan, c->plan_id, c->case_id);
       c->rev = 0;
-      build_push (c);
-      g_assert_cmpint (write (c->fd, c->out->str, c->out->len), ==, (gssize) c->out->len);
-      g_string_truncate (c->in, 0);
-      c->body_start = -1;
-      while (!response_complete (c))
+      if (audited)
         {
-          char buf[65536];
-          gssize got = read (c->fd, buf, sizeof buf);
-          g_assert_cmpint (got, >, 0);
-          g_string_append_len (c->in, buf, got);
+          /* the first author's token on the client's plan, then the coach's own */
+          g_autofree char *own_token = g_steal_pointer (&c->token);
+
+          c->token = g_strdup (author->token);
+          build_push (c);
+          g_free (c->token);
+          c->token = g_steal_pointer (&own_token);
+          push_and_wait (c);
+          assign (intake, c->case_id, name);
+        }
+      else
+        {
+          build_push (c);
+          push_and_wait (c);
         }
       if (c->status != 201)
         g_error ("plan: %u %.300s", c->status, response_body (c));
       c->rev = 1;
     }
   client_free (intake);
+  client_free (author);
   return clients;
 }
 
@@ -555,7 +598,8 @@ bench_server (const char *name,
               const char *database,
               GStrv       client_counts,
               double      seconds,
-              KtPlan     *plan)
+              KtPlan     *plan,
+              gboolean    audited)
 {
   g_autoptr(KtTestServer) server = NULL;
   guint max_clients = 0;
@@ -568,7 +612,7 @@ bench_server (const char *name,
   server = kt_test_server_start_full (database, NULL, "[server]\nrequest-timeout=3600\n");
   add_accounts (kt_test_server_get_database (server), max_clients);
   port = url_port (kt_test_server_get_url (server));
-  clients = set_up_coaches (port, max_clients, plan);
+  clients = set_up_coaches (port, max_clients, plan, audited);
 
   for (guint i = 0; client_counts[i] != NULL; i++)
     {
@@ -687,10 +731,12 @@ main (int   argc,
   g_autofree char *clients_arg = g_strdup ("50,200");
   g_autofree char *backends_arg = g_strdup ("sqlite,postgres,nginx");
   double seconds = 5;
+  gboolean audited = FALSE;
   GOptionEntry entries[] = {
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Measured seconds per run", "N" },
     { "clients", 0, 0, G_OPTION_ARG_STRING, &clients_arg, "Client counts", "50,200" },
     { "backends", 0, 0, G_OPTION_ARG_STRING, &backends_arg, "What to run", "sqlite,postgres,nginx" },
+    { "audited", 0, 0, G_OPTION_ARG_NONE, &audited, "Every pulled plan is an audited read (another coach wrote it)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -719,7 +765,7 @@ main (int   argc,
   for (guint i = 0; backends[i] != NULL; i++)
     {
       if (g_str_equal (backends[i], "sqlite"))
-        bench_server ("sqlite", NULL, client_counts, seconds, plan);
+        bench_server (audited ? "sqlite-a" : "sqlite", NULL, client_counts, seconds, plan, audited);
       else if (g_str_equal (backends[i], "postgres"))
         {
           g_autoptr(KtTestPostgres) postgres = NULL;
@@ -734,7 +780,7 @@ main (int   argc,
               continue;
             }
           uri = kt_test_postgres_new_database (postgres);
-          bench_server ("postgres", uri, client_counts, seconds, plan);
+          bench_server (audited ? "postgres-a" : "postgres", uri, client_counts, seconds, plan, audited);
         }
       else if (g_str_equal (backends[i], "nginx"))
         bench_nginx (client_counts, seconds, push_size);

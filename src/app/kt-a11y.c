@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "kt-a11y.h"
 
 #define KT_A11Y_LABEL_KEY "kt-a11y-label"
@@ -227,4 +229,29 @@ kt_a11y_fix_tree (GtkWidget *root)
         }
       kt_a11y_fix_tree (child);
     }
+}
+
+static void
+name_toast_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && kt_a11y_get_label (child) == NULL &&
+          gtk_button_get_label (GTK_BUTTON (child)) == NULL &&
+          g_strcmp0 (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (child)), "AdwToastWidget") == 0)
+        kt_a11y_set_label (child, _("Close"));
+      name_toast_buttons (child);
+    }
+}
+
+void
+kt_a11y_add_toast (AdwToastOverlay *overlay,
+                   AdwToast        *toast)
+{
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+
+  adw_toast_overlay_add_toast (overlay, toast);
+  /* libadwaita 1.2 gives the close button of a toast only an icon. */
+  name_toast_buttons (GTK_WIDGET (overlay));
 }

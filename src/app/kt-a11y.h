@@ -33,5 +33,8 @@ void        kt_a11y_name_from_content (GtkWidget   *widget);
  * password row, the choices of combo rows.  Call it when widgets were
  * added. */
 void        kt_a11y_fix_tree          (GtkWidget   *root);
+/* adw_toast_overlay_add_toast, and names the toast's close button. */
+void        kt_a11y_add_toast         (AdwToastOverlay *overlay,
+                                       AdwToast        *toast);
 
 G_END_DECLS

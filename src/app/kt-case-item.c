@@ -17,6 +17,8 @@ struct _KtCaseItem
   KtPhase   phase;
   char     *deadline;
   gboolean  safety;
+  KtShareState share_state;
+  char     *share_reason;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseItem, kt_case_item, G_TYPE_OBJECT)
@@ -24,6 +26,7 @@ G_DEFINE_FINAL_TYPE (KtCaseItem, kt_case_item, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_HOUSEHOLD,
+  PROP_SHARE_STATE,
   N_PROPS
 };
 
@@ -37,6 +40,7 @@ kt_case_item_finalize (GObject *object)
   g_free (self->id);
   g_free (self->household);
   g_free (self->deadline);
+  g_free (self->share_reason);
   G_OBJECT_CLASS (kt_case_item_parent_class)->finalize (object);
 }
 
@@ -52,6 +56,9 @@ kt_case_item_get_property (GObject    *object,
     {
     case PROP_HOUSEHOLD:
       g_value_set_string (value, self->household);
+      break;
+    case PROP_SHARE_STATE:
+      g_value_set_int (value, self->share_state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -70,6 +77,9 @@ kt_case_item_class_init (KtCaseItemClass *klass)
   properties[PROP_HOUSEHOLD] =
     g_param_spec_string ("household", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARE_STATE] =
+    g_param_spec_int ("share-state", NULL, NULL, KT_SHARE_LOCAL, KT_SHARE_REFUSED, KT_SHARE_LOCAL,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -144,4 +154,30 @@ gboolean
 kt_case_item_get_safety (KtCaseItem *self)
 {
   return self->safety;
+}
+
+void
+kt_case_item_set_share_state (KtCaseItem   *self,
+                              KtShareState  state,
+                              const char   *reason)
+{
+  g_return_if_fail (KT_IS_CASE_ITEM (self));
+
+  if (self->share_state == state && g_strcmp0 (self->share_reason, reason) == 0)
+    return;
+  self->share_state = state;
+  replace_str (&self->share_reason, reason);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_STATE]);
+}
+
+KtShareState
+kt_case_item_get_share_state (KtCaseItem *self)
+{
+  return self->share_state;
+}
+
+const char *
+kt_case_item_get_share_reason (KtCaseItem *self)
+{
+  return self->share_reason;
 }

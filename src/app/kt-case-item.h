@@ -8,6 +8,7 @@
 
 #include "kt-core.h"
 #include "kt-store.h"
+#include "kt-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,13 @@ const char *kt_case_item_get_household    (KtCaseItem *self);
 KtPhase     kt_case_item_get_phase        (KtCaseItem *self);
 const char *kt_case_item_get_deadline     (KtCaseItem *self);
 gboolean    kt_case_item_get_safety       (KtCaseItem *self);
+/* What the server has of the household (lokaal / wacht / gedeeld /
+ * geweigerd) and, when refused, the server's reason; notifies
+ * :share-state when it changes. */
+void        kt_case_item_set_share_state  (KtCaseItem   *self,
+                                           KtShareState  state,
+                                           const char   *reason);
+KtShareState kt_case_item_get_share_state (KtCaseItem *self);
+const char  *kt_case_item_get_share_reason (KtCaseItem *self);
 
 G_END_DECLS

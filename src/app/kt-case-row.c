@@ -18,11 +18,13 @@ struct _KtCaseRow
   GtkWidget  *box;
   GtkLabel   *household_label;
   GtkLabel   *phase_label;
+  GtkLabel   *share_label;
   GtkLabel   *deadline_label;
   GtkWidget  *safety_image;
 
   KtCaseItem *item;
   gulong      notify_id;
+  gulong      share_id;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseRow, kt_case_row, GTK_TYPE_WIDGET)
@@ -52,6 +54,47 @@ kt_case_row_refresh (KtCaseRow *self)
   gtk_widget_set_visible (self->safety_image, kt_case_item_get_safety (self->item));
 }
 
+/* Lokaal / wacht / gedeeld / geweigerd, in words on the row itself; a
+ * refusal with the server's reason (the case page says what to do). */
+static void
+kt_case_row_refresh_share (KtCaseRow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->item == NULL)
+    return;
+  switch (kt_case_item_get_share_state (self->item))
+    {
+    case KT_SHARE_WAITING:
+      text = g_strdup (_("Waiting to be sent"));
+      break;
+    case KT_SHARE_SHARED:
+      text = g_strdup (_("Shared"));
+      break;
+    case KT_SHARE_REFUSED:
+      /* Translators: %s is the server's reason, a sentence. */
+      text = g_strdup_printf (_("Not shared, refused: %s"),
+                              kt_case_item_get_share_reason (self->item) != NULL
+                              ? kt_case_item_get_share_reason (self->item) : "");
+      break;
+    case KT_SHARE_LOCAL:
+    default:
+      text = g_strdup (_("Only on this device"));
+      break;
+    }
+  gtk_label_set_label (self->share_label, text);
+  if (kt_case_item_get_share_state (self->item) == KT_SHARE_REFUSED)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->share_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->share_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->share_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->share_label), "dim-label");
+    }
+}
+
 void
 kt_case_row_set_item (KtCaseRow  *self,
                       KtCaseItem *item)
@@ -59,13 +102,22 @@ kt_case_row_set_item (KtCaseRow  *self,
   g_return_if_fail (KT_IS_CASE_ROW (self));
 
   if (self->item != NULL)
-    g_clear_signal_handler (&self->notify_id, self->item);
+    {
+      g_clear_signal_handler (&self->notify_id, self->item);
+      g_clear_signal_handler (&self->share_id, self->item);
+    }
   g_set_object (&self->item, item);
   if (item != NULL)
-    self->notify_id = g_signal_connect_object (item, "notify::household",
-                                               G_CALLBACK (kt_case_row_refresh), self,
-                                               G_CONNECT_SWAPPED);
+    {
+      self->notify_id = g_signal_connect_object (item, "notify::household",
+                                                 G_CALLBACK (kt_case_row_refresh), self,
+                                                 G_CONNECT_SWAPPED);
+      self->share_id = g_signal_connect_object (item, "notify::share-state",
+                                                G_CALLBACK (kt_case_row_refresh_share), self,
+                                                G_CONNECT_SWAPPED);
+    }
   kt_case_row_refresh (self);
+  kt_case_row_refresh_share (self);
 }
 
 static void
@@ -74,7 +126,10 @@ kt_case_row_dispose (GObject *object)
   KtCaseRow *self = KT_CASE_ROW (object);
 
   if (self->item != NULL)
-    g_clear_signal_handler (&self->notify_id, self->item);
+    {
+      g_clear_signal_handler (&self->notify_id, self->item);
+      g_clear_signal_handler (&self->share_id, self->item);
+    }
   g_clear_object (&self->item);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_ROW);
   G_OBJECT_CLASS (kt_case_row_parent_class)->dispose (object);
@@ -92,6 +147,7 @@ kt_case_row_class_init (KtCaseRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseRow, box);
   gtk_widget_class_bind_template_child (widget_class, KtCaseRow, household_label);
   gtk_widget_class_bind_template_child (widget_class, KtCaseRow, phase_label);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseRow, share_label);
   gtk_widget_class_bind_template_child (widget_class, KtCaseRow, deadline_label);
   gtk_widget_class_bind_template_child (widget_class, KtCaseRow, safety_image);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -8,11 +8,14 @@
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
 #include "kt-network-page.h"
+#include "kt-plan-page.h"
 
 G_BEGIN_DECLS
 
 KtIntakePage       *kt_case_view_get_intake_page       (KtCaseView *self);
 KtConversationPage *kt_case_view_get_conversation_page (KtCaseView *self);
 KtNetworkPage      *kt_case_view_get_network_page      (KtCaseView *self);
+/* The plan page, or NULL before the first case opened. */
+KtPlanPage         *kt_case_view_get_plan_page         (KtCaseView *self);
 
 G_END_DECLS

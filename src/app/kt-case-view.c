@@ -7,9 +7,10 @@
  *
  * The view also holds the resident-watching mode (meekijkstand): when the
  * screen turns to the resident, every page hides the notes for the file and
- * everything about safety.  It switches itself on when the Wheel or the Plan
- * opens during the conversation phase, and never off by itself while the
- * same case stays open, so a page change never shows what was hidden.
+ * everything about safety.  It switches itself on when the Wheel, the Plan or
+ * the Report opens while the household is being met (from the conversation
+ * until the case is closed), and never off by itself while the same case
+ * stays open, so a page change never shows what was hidden.
  * Another case starts from that default again; an idle lock keeps it for
  * the case that comes back after unlocking.
  *
@@ -40,6 +41,9 @@ struct _KtCaseView
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget            *case_header;
   GtkWidget            *watching_banner;
+  GtkWidget            *share_banner;
+  GtkImage             *share_image;
+  GtkLabel             *share_label;
   GtkLabel             *household_label;
   GtkWidget            *safety_image;
   GtkLabel             *phase_label;
@@ -151,15 +155,20 @@ kt_case_view_get_resident_watching (KtCaseView *self)
   return self->resident_watching;
 }
 
-/* On by default on the Wheel and the Plan while the conversation is going
- * on: that is when the screen is turned to the resident (DESIGN §9). */
+/* On by default on the Wheel, the Plan and the Report whenever the coach
+ * meets the household: those pages are the ones turned to the resident, and
+ * the plan is mostly written with them, not only during the conversation
+ * (DESIGN §9).  Before the first visit and after closing it stays off. */
 static gboolean
 watching_by_default (KtCaseView *self)
 {
   const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
 
-  return self->kase != NULL && self->kase->phase == KT_PHASE_CONVERSATION &&
-         (g_strcmp0 (page, "wheel") == 0 || g_strcmp0 (page, "plan") == 0);
+  if (self->kase == NULL || self->kase->phase == KT_PHASE_REGISTERED ||
+      self->kase->phase == KT_PHASE_CLOSED)
+    return FALSE;
+  return g_strcmp0 (page, "wheel") == 0 || g_strcmp0 (page, "plan") == 0 ||
+         g_strcmp0 (page, "report") == 0;
 }
 
 void
@@ -210,24 +219,94 @@ on_plan_changed (KtCaseView *self)
     kt_store_autosave_plan (self->store, self->plan);
 }
 
+/* What the server has of this household, on the page itself: in words,
+ * with what to do when it refused something (issue 20). */
+static void
+update_share_state (KtCaseView *self)
+{
+  g_autofree char *reason = NULL;
+  g_autofree char *plan_reason = NULL;
+  g_autofree char *text = NULL;
+  KtShareState state = KT_SHARE_LOCAL;
+
+  if (self->sync_client != NULL && self->kase != NULL)
+    state = kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, &reason);
+  if (self->plan_page != NULL && self->plan != NULL)
+    {
+      KtShareState plan_state = self->sync_client != NULL
+                                ? kt_sync_client_get_record_state (self->sync_client, self->plan->header.id,
+                                                                   &plan_reason)
+                                : KT_SHARE_LOCAL;
+
+      kt_plan_page_set_share_state (self->plan_page, plan_state, plan_reason);
+    }
+
+  if (state == KT_SHARE_REFUSED)
+    {
+      /* Translators: %s is the server's reason, a sentence. */
+      g_autofree char *why = g_strdup_printf (_("Not shared: the server refused a record of this household: %s"),
+                                              reason != NULL ? reason : "");
+
+      text = g_strconcat (why, "\n",
+                          _("What now: your work stays on this device and Keukentafel tries again at "
+                            "every sync. If this stays, ask your administrator; do not type it again."),
+                          NULL);
+    }
+  else if (state == KT_SHARE_WAITING)
+    text = g_strdup (_("Waiting to be sent: the server has not confirmed what you shared of this "
+                       "household yet. It goes as soon as there is a connection."));
+  gtk_widget_set_visible (self->share_banner, text != NULL);
+  gtk_label_set_text (self->share_label, text != NULL ? text : "");
+  gtk_image_set_from_icon_name (self->share_image, state == KT_SHARE_REFUSED ? "dialog-warning-symbolic"
+                                                                             : "mail-send-symbolic");
+  if (state == KT_SHARE_REFUSED)
+    gtk_widget_add_css_class (self->share_banner, "error");
+  else
+    gtk_widget_remove_css_class (self->share_banner, "error");
+}
+
 /* A plan submitted for review is shared: saved at its revision first, then
- * queued in the outbox (it goes out when there is a network). */
+ * queued in the outbox (it goes out when there is a network).  A household
+ * the server does not have yet (one the coach started with "+") goes
+ * first: the server knows a plan only through its case. */
 static void
 on_plan_submitted (KtCaseView *self)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
+  const char *me;
 
-  if (self->plan == NULL || self->store == NULL || self->sync_client == NULL)
+  if (self->plan == NULL || self->kase == NULL || self->store == NULL || self->sync_client == NULL)
     return;
+  me = kt_sync_client_get_username (self->sync_client);
+  if (kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, NULL) == KT_SHARE_LOCAL &&
+      self->kase->coach == NULL && me != NULL)
+    {
+      /* The coach's own household: the coach is its coach. */
+      self->kase->coach = g_strdup (me);
+      kt_store_autosave_case (self->store, self->kase);
+    }
   if (!kt_store_flush (self->store, &error))
     {
       g_warning ("The plan was not shared yet: %s", error->message);
       return;
     }
+  if (kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, NULL) == KT_SHARE_LOCAL)
+    {
+      g_autoptr(GBytes) case_body = kt_case_encode (self->kase);
+
+      if (!kt_sync_client_share (self->sync_client, case_body, &error) ||
+          !kt_store_set_sync_state (self->store, self->kase->header.id, KT_SYNC_PENDING, 0, &error))
+        {
+          g_warning ("The household was not shared yet: %s", error->message);
+          return;
+        }
+    }
   body = kt_plan_encode (self->plan);
-  if (!kt_sync_client_share (self->sync_client, body, &error))
+  if (!kt_sync_client_share (self->sync_client, body, &error) ||
+      !kt_store_set_sync_state (self->store, self->plan->header.id, KT_SYNC_PENDING, 0, &error))
     g_warning ("The plan was not shared yet: %s", error->message);
+  update_share_state (self);
 }
 
 /* Wheel and plan pages in their slots, made when the first case opens (so
@@ -327,6 +406,7 @@ kt_case_view_set_documents (KtCaseView     *self,
   make_document_pages (self);
   kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
   kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
+  update_share_state (self);
   /* Another household starts from the default; the same one (back after
    * an idle lock) keeps the mode it had. */
   if (g_strcmp0 (self->watching_case_id, kase->header.id) != 0)
@@ -437,8 +517,22 @@ kt_case_view_set_sync_client (KtCaseView   *self,
                               KtSyncClient *client)
 {
   g_return_if_fail (KT_IS_CASE_VIEW (self));
+  if (self->sync_client != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync_client, self);
   g_set_object (&self->sync_client, client);
   kt_sync_status_widget_set_client (self->sync_status, client);
+  if (client != NULL)
+    {
+      g_signal_connect_object (client, "record-pushed", G_CALLBACK (update_share_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "record-failed", G_CALLBACK (update_share_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "notify::n-pending", G_CALLBACK (update_share_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "notify::last-synced", G_CALLBACK (update_share_state), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_share_state (self);
 }
 
 void
@@ -454,6 +548,12 @@ KtIntakePage *
 kt_case_view_get_intake_page (KtCaseView *self)
 {
   return self->intake_page;
+}
+
+KtPlanPage *
+kt_case_view_get_plan_page (KtCaseView *self)
+{
+  return self->plan_page;
 }
 
 KtConversationPage *
@@ -554,6 +654,9 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, case_header);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, watching_banner);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, share_banner);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, share_image);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, share_label);
   /* Reached by the tests only; the action drives it. */
   gtk_widget_class_bind_template_child_full (widget_class, "watching_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, household_label);

@@ -14,5 +14,6 @@ GtkTextView *kt_intaker_view_get_desk_note_view (KtIntakerView *self);
 GtkSwitch   *kt_intaker_view_get_safety_switch (KtIntakerView *self);
 GtkLabel    *kt_intaker_view_get_error_label   (KtIntakerView *self);
 GtkScrolledWindow *kt_intaker_view_get_scroller (KtIntakerView *self);
+GtkListBox  *kt_intaker_view_get_registered_list (KtIntakerView *self);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 
 #include "kt-a11y.h"
 #include "kt-coach-list.h"
+#include "kt-main-menu-button.h"
+#include "kt-sync-button.h"
 #include "kt-role-format.h"
 
 #define KT_INTAKER_ERROR (kt_intaker_error_quark ())
@@ -25,7 +27,10 @@ struct _KtIntakerView
 {
   AdwBin               parent_instance;
 
-  AdwWindowTitle      *window_title;
+  AdwViewSwitcherTitle *window_title;
+  KtSyncButton        *sync_button;
+  AdwViewStack        *stack;
+  GtkListBox          *registered_list;
   AdwToastOverlay     *toasts;
   GtkScrolledWindow   *scroller;
   AdwEntryRow         *household_row;
@@ -193,7 +198,7 @@ registered (KtIntakerView *self,
 {
   g_signal_emit (self, signals[SIGNAL_REGISTERED], 0, kase);
   kt_intaker_view_reset (self);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (toast));
+  kt_a11y_add_toast (self->toasts, adw_toast_new (toast));
 }
 
 static void
@@ -331,7 +336,7 @@ kt_intaker_view_set_account (KtIntakerView *self,
   self->username = g_strdup (username);
   g_free (self->team);
   self->team = g_strdup (team);
-  adw_window_title_set_subtitle (self->window_title, team != NULL ? team : "");
+  adw_view_switcher_title_set_subtitle (self->window_title, team != NULL ? team : "");
 }
 
 void
@@ -378,6 +383,9 @@ kt_intaker_view_class_init (KtIntakerViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-intaker-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, stack);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, registered_list);
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, toasts);
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, scroller);
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, household_row);
@@ -408,6 +416,8 @@ kt_intaker_view_init (KtIntakerView *self)
 {
   g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
 
+  g_type_ensure (KT_TYPE_MAIN_MENU_BUTTON);
+  g_type_ensure (KT_TYPE_SYNC_BUTTON);
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   kt_a11y_name_choice_list (GTK_WIDGET (self->channel_row));
@@ -421,6 +431,7 @@ kt_intaker_view_init (KtIntakerView *self)
     gtk_string_list_append (channels, _(channel_labels[i]));
   adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
   fill_coaches (self);
+  kt_intaker_view_set_registered (self, NULL, NULL);
 
   /* What was missing stops being shown once the intaker fills it in. */
   g_signal_connect_swapped (self->household_row, "changed", G_CALLBACK (form_changed_cb), self);
@@ -428,6 +439,89 @@ kt_intaker_view_init (KtIntakerView *self)
                             G_CALLBACK (form_changed_cb), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->desk_note_view), "changed",
                             G_CALLBACK (form_changed_cb), self);
+}
+
+void
+kt_intaker_view_set_sync_client (KtIntakerView *self,
+                                 KtSyncClient  *client)
+{
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  kt_sync_button_set_client (self->sync_button, client);
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  const KtCase *ca = *(KtCase * const *) a;
+  const KtCase *cb = *(KtCase * const *) b;
+
+  return (cb->header.created > ca->header.created) - (cb->header.created < ca->header.created);
+}
+
+void
+kt_intaker_view_set_registered (KtIntakerView *self,
+                                GPtrArray     *cases,
+                                GHashTable    *pending)
+{
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  GtkWidget *child;
+
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->registered_list))) != NULL)
+    gtk_list_box_remove (self->registered_list, child);
+
+  for (guint i = 0; cases != NULL && i < cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (cases, i);
+
+      if (self->username != NULL && g_strcmp0 (kase->request.intaker, self->username) == 0)
+        g_ptr_array_add (mine, kase);
+    }
+  g_ptr_array_sort (mine, newest_first);
+
+  if (mine->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Nothing registered yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("A request you register appears here."));
+      gtk_list_box_append (self->registered_list, row);
+      return;
+    }
+  for (guint i = 0; i < mine->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (mine, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *state = gtk_label_new (NULL);
+      g_autofree char *date = kt_role_format_date (kase->request.date);
+      g_autofree char *subtitle = NULL;
+      gboolean waiting = pending != NULL && g_hash_table_contains (pending, kase->header.id);
+
+      if (kase->solved_at_desk)
+        subtitle = g_strdup_printf (_("%s · solved at the desk"), date);
+      else if (kase->coach != NULL)
+        subtitle = g_strdup_printf (_("%s · assigned to %s"), date,
+                                    kt_role_coach_name (self->coaches, kase->coach));
+      else
+        subtitle = g_strdup_printf (_("%s · not assigned"), date);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     kase->household != NULL ? kase->household : "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_label_set_text (GTK_LABEL (state), waiting ? _("Waiting to be sent") : _("Sent"));
+      gtk_widget_add_css_class (state, waiting ? "warning" : "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      gtk_list_box_append (self->registered_list, row);
+    }
+}
+
+GtkListBox *
+kt_intaker_view_get_registered_list (KtIntakerView *self)
+{
+  return self->registered_list;
 }
 
 GtkEditable *

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "kt-core.h"
+#include "kt-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,15 @@ void       kt_intaker_view_set_periods (KtIntakerView *self,
  * NULL with a translated message when the shortest path is not filled in. */
 KtCase    *kt_intaker_view_build_case  (KtIntakerView *self,
                                         GError       **error);
+/* Follows @client in the header's sync button. */
+void       kt_intaker_view_set_sync_client (KtIntakerView *self,
+                                            KtSyncClient  *client);
+/* The list of what this intaker registered: those of @cases (element-type
+ * KtCase; NULL empties it) whose intaker is the signed-in one, newest first,
+ * each "Waiting to be sent" when its id is in @pending, else "Sent". */
+void       kt_intaker_view_set_registered (KtIntakerView *self,
+                                           GPtrArray     *cases,
+                                           GHashTable    *pending);
 /* Empties the form for the next request. */
 void       kt_intaker_view_reset       (KtIntakerView *self);
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-goal-card.h"
+#include "kt-review.h"
 #include "kt-signature-pad.h"
 
 struct _KtPlanPage
@@ -41,6 +42,10 @@ struct _KtPlanPage
   GtkWidget           *signature_box;
   KtSignaturePad      *signature_pad;
   GtkWidget           *submit_button;
+  GtkWidget           *ready_box;
+  GtkWidget           *conversation_note_group;
+  AdwEntryRow         *conversation_note_row;
+  GtkLabel            *missing_label;
 
   KtCatalogue         *catalogue;
   KtCase              *kase;
@@ -50,6 +55,8 @@ struct _KtPlanPage
   GStrv                person_ids;      /* choices of the lead-role rows */
   gboolean             syncing;
   gboolean             resident_watching;
+  KtShareState         share_state;
+  char                *share_reason;
 };
 
 G_DEFINE_FINAL_TYPE (KtPlanPage, kt_plan_page, ADW_TYPE_BIN)
@@ -63,6 +70,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void sync_all (KtPlanPage *self);
+static void update_ready (KtPlanPage *self);
 
 GtkWidget *
 kt_plan_page_new (void)
@@ -73,6 +81,7 @@ kt_plan_page_new (void)
 static void
 emit_changed (KtPlanPage *self)
 {
+  update_ready (self);
   if (!self->syncing)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -225,6 +234,25 @@ provision_entry (KtPlanPage     *self,
   return entry;
 }
 
+/* The date a decision holds until: kept only when it is a real date, so the
+ * document always decodes; a half-typed date shows as an error meanwhile. */
+static void
+provision_until_cb (GtkEditable *editable,
+                    KtPlanPage  *self)
+{
+  KtProvision *provision = g_object_get_data (G_OBJECT (editable), "provision");
+  const char *date = gtk_editable_get_text (editable);
+
+  if (kt_text_is_blank (date) || kt_date_is_valid (date))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+      set_text (&provision->until, date);
+      emit_changed (self);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+}
+
 static void
 tailored_cb (GtkSwitch  *toggle,
              GParamSpec *pspec,
@@ -257,11 +285,19 @@ provision_row (KtPlanPage  *self,
   GtkWidget *tailored_row = adw_action_row_new ();
   GtkWidget *toggle = gtk_switch_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *until = adw_entry_row_new ();
   GPtrArray *considerations = g_ptr_array_new ();
 
   g_object_set_data (G_OBJECT (row), "provision", provision);
   provision_subtitle (ADW_EXPANDER_ROW (row), provision);
+
   provision_entry (self, ADW_EXPANDER_ROW (row), _("Name"), &provision->name);
+  provision_entry (self, ADW_EXPANDER_ROW (row), _("What was decided"), &provision->decision);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (until), _("Until (YYYY-MM-DD)"));
+  set_entry (ADW_ENTRY_ROW (until), provision->until);
+  g_object_set_data (G_OBJECT (until), "provision", provision);
+  g_signal_connect (until, "changed", G_CALLBACK (provision_until_cb), self);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), until);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (tailored_row), _("Tailored support"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (tailored_row), _("A Wmo provision made to measure"));
@@ -498,7 +534,20 @@ update_lock (KtPlanPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.add-provision", !locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.new-version", review != KT_REVIEW_DRAFT);
 
-  if (review == KT_REVIEW_SUBMITTED)
+  /* "Submitted" only once the server has it (issue 20). */
+  if (review == KT_REVIEW_SUBMITTED && self->share_state == KT_SHARE_REFUSED)
+    {
+      g_string_append_printf (text, _("Not shared: the server refused this plan: %s"),
+                              self->share_reason != NULL ? self->share_reason : "");
+      g_string_append (text, "\n");
+      g_string_append (text, _("What now: the plan stays on this device and Keukentafel tries again "
+                               "at every sync. If this stays, make a new version and submit it "
+                               "again, or ask your administrator."));
+    }
+  else if (review == KT_REVIEW_SUBMITTED && self->share_state != KT_SHARE_SHARED)
+    g_string_append (text, _("Waiting to be sent for review. It goes to the server as soon as "
+                             "there is a connection; until then the plan cannot be changed."));
+  else if (review == KT_REVIEW_SUBMITTED)
     g_string_append (text, _("Submitted for review. The plan cannot be changed now; "
                              "make a new version if something has to change."));
   else if (review == KT_REVIEW_APPROVED)
@@ -517,6 +566,70 @@ update_lock (KtPlanPage *self)
   gtk_label_set_text (self->locked_label, text->str);
   gtk_widget_set_visible (self->locked_box, review != KT_REVIEW_DRAFT);
   gtk_widget_set_visible (self->new_version_button, review != KT_REVIEW_DRAFT);
+  update_ready (self);
+}
+
+/* What the plan still needs before review, said beside the button; the
+ * rule itself is kt_review_list_missing. */
+static void
+update_ready (KtPlanPage *self)
+{
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GString) text = NULL;
+  gboolean locked;
+
+  if (self->plan == NULL)
+    return;
+  locked = kt_plan_is_locked (self->plan);
+  gtk_widget_set_visible (self->ready_box, !locked);
+  if (locked)
+    return;
+  missing = kt_review_list_missing (self->plan, self->conversation);
+  gtk_widget_set_visible (self->conversation_note_group,
+                          self->conversation == NULL || !self->conversation->complete);
+  text = g_string_new (NULL);
+  if (missing->len > 0)
+    {
+      g_string_append (text, _("Before the plan can go to review:"));
+      for (guint i = 0; i < missing->len; i++)
+        g_string_append_printf (text, "\n• %s", (const char *) g_ptr_array_index (missing, i));
+    }
+  gtk_label_set_text (self->missing_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_label), missing->len > 0);
+  gtk_widget_set_sensitive (self->submit_button, missing->len == 0);
+  /* The button says why it cannot be pressed (the label is its description). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->submit_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
+}
+
+static void
+conversation_note_changed_cb (KtPlanPage *self)
+{
+  if (self->syncing || self->plan == NULL)
+    return;
+  set_text (&self->plan->conversation_note, gtk_editable_get_text (GTK_EDITABLE (self->conversation_note_row)));
+  emit_changed (self);
+}
+
+static void
+on_map (KtPlanPage *self)
+{
+  /* The conversation may have been finished on its page meanwhile. */
+  update_ready (self);
+}
+
+void
+kt_plan_page_set_share_state (KtPlanPage   *self,
+                              KtShareState  state,
+                              const char   *reason)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  self->share_state = state;
+  g_free (self->share_reason);
+  self->share_reason = g_strdup (reason);
+  if (self->plan != NULL)
+    update_lock (self);
 }
 
 gboolean
@@ -528,17 +641,30 @@ kt_plan_page_submit (KtPlanPage *self,
   g_return_val_if_fail (KT_IS_PLAN_PAGE (self), FALSE);
   g_return_val_if_fail (self->plan != NULL, FALSE);
 
+  if (!kt_plan_is_locked (self->plan) &&
+      !kt_review_check_ready (self->plan, self->conversation, &local_error))
+    {
+      AdwToast *toast = adw_toast_new (local_error->message);
+
+      adw_toast_set_timeout (toast, 8);
+      kt_a11y_add_toast (self->toasts, toast);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (!kt_plan_submit (self->plan, &local_error))
     {
       AdwToast *toast = adw_toast_new (local_error->message);
 
       adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toasts, toast);
+      kt_a11y_add_toast (self->toasts, toast);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  /* Until the server confirms, it waits to be sent (set_share_state). */
+  self->share_state = KT_SHARE_WAITING;
+  g_clear_pointer (&self->share_reason, g_free);
   update_lock (self);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Submitted for review")));
+  kt_a11y_add_toast (self->toasts, adw_toast_new (_("Waiting to be sent for review")));
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[SUBMITTED], 0);
   return TRUE;
@@ -604,6 +730,7 @@ sync_all (KtPlanPage *self)
   adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
   kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
   update_signature_visibility (self);
+  set_entry (self->conversation_note_row, self->plan->conversation_note);
   self->syncing = FALSE;
 
   rebuild_goals (self);
@@ -658,7 +785,8 @@ kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;
   AdwEntryRow *entries[] = { self->question_row, self->risks_row, self->agreements_row,
-                             self->watches_row, self->agreement_date_row, self->remarks_row };
+                             self->watches_row, self->agreement_date_row, self->remarks_row,
+                             self->conversation_note_row };
 
   g_return_if_fail (KT_IS_PLAN_PAGE (self));
 
@@ -729,6 +857,7 @@ kt_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_pointer (&self->provision_rows, g_ptr_array_unref);
   g_clear_pointer (&self->person_ids, g_strfreev);
+  g_clear_pointer (&self->share_reason, g_free);
 
   G_OBJECT_CLASS (kt_plan_page_parent_class)->dispose (object);
 }
@@ -773,6 +902,11 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_pad);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, ready_box);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, conversation_note_group);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, conversation_note_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, missing_label);
+  gtk_widget_class_bind_template_callback (widget_class, conversation_note_changed_cb);
   /* Named for tests and screenshots; no field needed. */
   gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, question_changed_cb);
@@ -804,6 +938,7 @@ kt_plan_page_init (KtPlanPage *self)
   kt_a11y_name_choice_list (GTK_WIDGET (self->evaluator_row));
   kt_a11y_name_choice_list (GTK_WIDGET (self->agreement_row));
   kt_a11y_name_choice_list (GTK_WIDGET (self->form_row));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
   for (int i = 0; i < KT_N_AGREEMENTS; i++)
     gtk_string_list_append (agreements, kt_agreement_state_get_label (i));

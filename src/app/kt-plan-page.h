@@ -10,6 +10,7 @@
 #include "kt-catalogue.h"
 #include "kt-conversation.h"
 #include "kt-plan.h"
+#include "kt-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,12 @@ KtPlan    *kt_plan_page_get_plan      (KtPlanPage *self);
  * @error receives the same message. */
 gboolean   kt_plan_page_submit        (KtPlanPage *self,
                                        GError    **error);
+/* What the server has of the plan: a submitted plan says "submitted" only
+ * once the server has it; until then that it waits to be sent, and when
+ * refused the server's @reason (may be NULL) and what to do. */
+void       kt_plan_page_set_share_state (KtPlanPage   *self,
+                                         KtShareState  state,
+                                         const char   *reason);
 /* TRUE while the plan is submitted or approved and nothing can be edited. */
 gboolean   kt_plan_page_is_read_only  (KtPlanPage *self);
 /* The editor part (everything but the banner and the button), for tests. */

@@ -43,6 +43,14 @@ page_mapped_cb (KtReportPage *page,
   refresh (page, view);
 }
 
+static void
+watching_changed_cb (KtCaseView   *view,
+                     GParamSpec   *pspec,
+                     KtReportPage *page)
+{
+  kt_report_page_set_resident_watching (page, kt_case_view_get_resident_watching (view));
+}
+
 void
 kt_plan_pages_attach (KtCaseView *view)
 {
@@ -53,6 +61,8 @@ kt_plan_pages_attach (KtCaseView *view)
   page = KT_REPORT_PAGE (kt_report_page_new ());
   /* The page lives in the view, so it never outlives the handlers' data. */
   g_signal_connect_object (view, "documents-changed", G_CALLBACK (documents_changed_cb), page, 0);
+  g_signal_connect_object (view, "notify::resident-watching", G_CALLBACK (watching_changed_cb), page, 0);
+  kt_report_page_set_resident_watching (page, kt_case_view_get_resident_watching (view));
   g_signal_connect (page, "map", G_CALLBACK (page_mapped_cb), view);
   kt_case_view_add_page (view, "report", GTK_WIDGET (page));
 }

@@ -1,5 +1,9 @@
 /* kt-report-page.c: KtReportPage, a preview of the resident's report, to save or print
  *
+ * It offers two reports: the resident's, to take home, and the dossier report
+ * for the file.  While the resident watches (meekijkstand) only the
+ * resident's report is offered.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-report-page"
@@ -7,6 +11,7 @@
 #include "config.h"
 
 #include "kt-report-page.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -21,7 +26,15 @@ struct _KtReportPage
 
   AdwToastOverlay *toasts;
   GtkBox          *pages_box;
+  GtkWidget       *dossier_button;
+  GtkLabel        *kind_label;
 
+  KtReportKind     kind;
+  gboolean         resident_watching;
+  KtCatalogue     *catalogue;
+  KtCase          *kase;
+  KtConversation  *conversation;
+  KtPlan          *plan;
   KtReport        *report;
   GtkFileChooserNative *chooser;
   GCancellable    *cancellable;
@@ -30,6 +43,14 @@ struct _KtReportPage
 };
 
 G_DEFINE_FINAL_TYPE (KtReportPage, kt_report_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_KIND,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 GtkWidget *
 kt_report_page_new (void)
@@ -63,12 +84,10 @@ render_page (KtReport *report,
   return texture;
 }
 
-void
-kt_report_page_clear (KtReportPage *self)
+static void
+remove_pages (KtReportPage *self)
 {
   GtkWidget *child;
-
-  g_return_if_fail (KT_IS_REPORT_PAGE (self));
 
   g_clear_object (&self->report);
   self->n_pages = 0;
@@ -77,20 +96,43 @@ kt_report_page_clear (KtReportPage *self)
 }
 
 void
-kt_report_page_set_documents (KtReportPage   *self,
-                              KtCatalogue    *catalogue,
-                              KtCase         *kase,
-                              KtConversation *conversation,
-                              KtPlan         *plan)
+kt_report_page_clear (KtReportPage *self)
+{
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+
+  remove_pages (self);
+  g_clear_object (&self->catalogue);
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+}
+
+static void
+update_kind_label (KtReportPage *self)
+{
+  if (self->kind == KT_REPORT_DOSSIER)
+    gtk_label_set_label (self->kind_label,
+                         _("For the file only: safety, the safety plan, sharing without consent "
+                           "and the notes for the file. Never hand it over."));
+  else
+    gtk_label_set_label (self->kind_label,
+                         _("For the resident to take home: nothing about safety, no notes for the file."));
+}
+
+/* Lays the chosen report out from the documents the page holds. */
+static void
+show_report (KtReportPage *self)
 {
   double scale;
 
-  g_return_if_fail (KT_IS_REPORT_PAGE (self));
-  g_return_if_fail (KT_IS_CATALOGUE (catalogue));
-  g_return_if_fail (kase != NULL);
-
-  kt_report_page_clear (self);
-  self->report = kt_report_new (catalogue, kase, conversation, plan);
+  remove_pages (self);
+  update_kind_label (self);
+  if (self->kase == NULL)
+    return;
+  if (self->kind == KT_REPORT_DOSSIER)
+    self->report = kt_report_new_dossier (self->catalogue, self->kase, self->conversation, self->plan);
+  else
+    self->report = kt_report_new (self->catalogue, self->kase, self->conversation, self->plan);
   self->n_pages = kt_report_get_n_pages (self->report);
 
   scale = PREVIEW_SCALE * MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
@@ -107,6 +149,66 @@ kt_report_page_set_documents (KtReportPage   *self,
       gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       gtk_box_append (self->pages_box, picture);
     }
+}
+
+void
+kt_report_page_set_documents (KtReportPage   *self,
+                              KtCatalogue    *catalogue,
+                              KtCase         *kase,
+                              KtConversation *conversation,
+                              KtPlan         *plan)
+{
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+  g_return_if_fail (KT_IS_CATALOGUE (catalogue));
+  g_return_if_fail (kase != NULL);
+
+  g_object_ref (catalogue);
+  kt_case_ref (kase);
+  if (conversation != NULL)
+    kt_conversation_ref (conversation);
+  if (plan != NULL)
+    kt_plan_ref (plan);
+  kt_report_page_clear (self);
+  self->catalogue = catalogue;
+  self->kase = kase;
+  self->conversation = conversation;
+  self->plan = plan;
+  show_report (self);
+}
+
+void
+kt_report_page_set_kind (KtReportPage *self,
+                         KtReportKind  kind)
+{
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+
+  /* The resident watching never sees the dossier report, not even by shortcut. */
+  if (self->resident_watching)
+    kind = KT_REPORT_RESIDENT;
+  if (self->kind == kind)
+    return;
+  self->kind = kind;
+  show_report (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
+}
+
+KtReportKind
+kt_report_page_get_kind (KtReportPage *self)
+{
+  g_return_val_if_fail (KT_IS_REPORT_PAGE (self), KT_REPORT_RESIDENT);
+  return self->kind;
+}
+
+void
+kt_report_page_set_resident_watching (KtReportPage *self,
+                                      gboolean      watching)
+{
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+
+  self->resident_watching = !!watching;
+  gtk_widget_set_visible (self->dossier_button, !self->resident_watching);
+  if (self->resident_watching)
+    kt_report_page_set_kind (self, KT_REPORT_RESIDENT);
 }
 
 guint
@@ -131,7 +233,7 @@ saved_cb (GObject      *source,
   if (!kt_report_write_pdf_finish (KT_REPORT (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+        kt_a11y_add_toast (self->toasts, adw_toast_new (error->message));
       return;
     }
   if (file != NULL)
@@ -139,7 +241,7 @@ saved_cb (GObject      *source,
       g_autofree char *name = g_file_get_parse_name (file);
       message = g_strdup_printf (_("Saved as %s"), name);
     }
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message != NULL ? message : _("Saved")));
+  kt_a11y_add_toast (self->toasts, adw_toast_new (message != NULL ? message : _("Saved")));
 }
 
 void
@@ -186,7 +288,9 @@ save_action (GtkWidget  *widget,
                                                GTK_FILE_CHOOSER_ACTION_SAVE,
                                                _("_Save"), _("_Cancel"));
   /* No names in the file name: it shows up in lists of recent files. */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("support-plan.pdf"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
+                                     self->kind == KT_REPORT_DOSSIER ? _("dossier-do-not-hand-over.pdf")
+                                                                     : _("support-plan.pdf"));
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
@@ -227,7 +331,7 @@ print_done_cb (GtkPrintOperation       *operation,
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
       gtk_print_operation_get_error (operation, &error);
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+      kt_a11y_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
     }
   g_object_unref (self);
 }
@@ -263,7 +367,7 @@ print_action (GtkWidget  *widget,
   result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error);
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+    kt_a11y_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
 }
 
 static void
@@ -276,10 +380,48 @@ kt_report_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  g_clear_object (&self->report);
+  kt_report_page_clear (self);
   g_clear_object (&self->saving);
 
   G_OBJECT_CLASS (kt_report_page_parent_class)->dispose (object);
+}
+
+/* The toggles' property action works on a string: "resident" or "dossier". */
+static void
+kt_report_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  KtReportPage *self = KT_REPORT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_string (value, self->kind == KT_REPORT_DOSSIER ? "dossier" : "resident");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_report_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  KtReportPage *self = KT_REPORT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      kt_report_page_set_kind (self, g_strcmp0 (g_value_get_string (value), "dossier") == 0
+                                     ? KT_REPORT_DOSSIER : KT_REPORT_RESIDENT);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -289,11 +431,21 @@ kt_report_page_class_init (KtReportPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_report_page_dispose;
+  object_class->get_property = kt_report_page_get_property;
+  object_class->set_property = kt_report_page_set_property;
+
+  properties[PROP_KIND] =
+    g_param_spec_string ("kind", NULL, NULL, "resident",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-report-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtReportPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, KtReportPage, pages_box);
+  gtk_widget_class_bind_template_child (widget_class, KtReportPage, dossier_button);
+  gtk_widget_class_bind_template_child (widget_class, KtReportPage, kind_label);
 
+  gtk_widget_class_install_property_action (widget_class, "report.kind", "kind");
   gtk_widget_class_install_action (widget_class, "report.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "report.print", NULL, print_action);
 }
@@ -302,4 +454,5 @@ static void
 kt_report_page_init (KtReportPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  update_kind_label (self);
 }

@@ -10,6 +10,7 @@
 #include "kt-catalogue.h"
 #include "kt-conversation.h"
 #include "kt-plan.h"
+#include "kt-report.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,14 @@ void       kt_report_page_set_documents (KtReportPage   *self,
                                          KtCase         *kase,
                                          KtConversation *conversation,
                                          KtPlan         *plan);
+/* Which report the page shows: the resident's (the default) or the dossier
+ * report; while the resident watches, always the resident's. */
+void       kt_report_page_set_kind      (KtReportPage *self,
+                                         KtReportKind  kind);
+KtReportKind kt_report_page_get_kind    (KtReportPage *self);
+/* The meekijkstand: hides the dossier choice and shows the resident's report. */
+void       kt_report_page_set_resident_watching (KtReportPage *self,
+                                                 gboolean      watching);
 /* Drops the report and shows nothing (idle lock, closing). */
 void       kt_report_page_clear         (KtReportPage *self);
 /* How many pages the preview shows. */

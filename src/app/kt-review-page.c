@@ -348,6 +348,9 @@ fill_details (KtReviewPage *self)
   else
     agreement = g_strdup (_(agreement_labels[plan->agreement.state]));
   add_detail (self, _("The resident’s agreement"), agreement);
+  /* Sent before the conversation was finished: the coach said why. */
+  if (plan->conversation_note != NULL)
+    add_detail (self, _("Conversation not finished"), plan->conversation_note);
 }
 
 static void

@@ -21,7 +21,7 @@ struct _KtRoleController
 {
   GObject               parent_instance;
 
-  AdwApplicationWindow *window;       /* (unowned) */
+  AdwBin               *main_bin;     /* (unowned) the window's */
   GtkWidget            *coach_view;   /* kept while another view shows */
   GtkWidget            *role_view;    /* (unowned) the window owns it */
   KtStore              *store;
@@ -89,7 +89,25 @@ kt_role_controller_refresh (KtRoleController *self)
 
   g_return_if_fail (KT_IS_ROLE_CONTROLLER (self));
 
-  if (self->role_view == NULL || !KT_IS_SUPERVISOR_VIEW (self->role_view))
+  if (self->role_view == NULL || kt_store_is_locked (self->store))
+    return;
+  if (KT_IS_INTAKER_VIEW (self->role_view))
+    {
+      g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+      KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
+
+      list_documents (self, cases, conversations, plans);
+      for (guint i = 0; outbox != NULL && i < cases->len; i++)
+        {
+          KtCase *kase = g_ptr_array_index (cases, i);
+
+          if (kt_outbox_has_pending (outbox, kase->header.id))
+            g_hash_table_add (pending, kase->header.id);
+        }
+      kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), cases, pending);
+      return;
+    }
+  if (!KT_IS_SUPERVISOR_VIEW (self->role_view))
     return;
   list_documents (self, cases, conversations, plans);
   kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), cases, conversations, plans);
@@ -124,6 +142,7 @@ on_registered (KtIntakerView    *view,
   if (!kt_store_save_document (self->store, &doc, KT_SYNC_PENDING, &error) ||
       !kt_role_client_share_registration (self->roles, kase, &error))
     report (self, error->message);
+  kt_role_controller_refresh (self);
 }
 
 static void
@@ -224,7 +243,11 @@ show_role_view (KtRoleController *self,
       g_signal_connect_object (kt_supervisor_inbox_get_review_page (inbox), "decided",
                                G_CALLBACK (on_decided), self, 0);
     }
-  adw_application_window_set_content (self->window, view);
+  if (KT_IS_INTAKER_VIEW (view))
+    kt_intaker_view_set_sync_client (KT_INTAKER_VIEW (view), self->sync);
+  else if (KT_IS_SUPERVISOR_VIEW (view))
+    kt_supervisor_view_set_sync_client (KT_SUPERVISOR_VIEW (view), self->sync);
+  adw_bin_set_child (self->main_bin, view);
   kt_role_controller_refresh (self);
   kt_role_client_fetch_coaches_async (self->roles, self->cancellable, coaches_fetched, g_object_ref (self));
 }
@@ -305,8 +328,21 @@ kt_role_controller_init (KtRoleController *self)
   self->role = g_strdup ("wijkcoach");
 }
 
+/* The supervisor's inbox and team view, and the intaker's list, let go of
+ * every record while the store is locked; they come back on unlocking. */
+static void
+on_store_locked (KtRoleController *self)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+  if (self->role_view != NULL && KT_IS_SUPERVISOR_VIEW (self->role_view))
+    kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), none, none, none);
+  else if (self->role_view != NULL && KT_IS_INTAKER_VIEW (self->role_view))
+    kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), NULL, NULL);
+}
+
 KtRoleController *
-kt_role_controller_new (AdwApplicationWindow *window,
+kt_role_controller_new (AdwBin               *main_bin,
                         GtkWidget            *coach_view,
                         KtStore              *store,
                         KtSyncClient         *sync,
@@ -314,7 +350,7 @@ kt_role_controller_new (AdwApplicationWindow *window,
 {
   KtRoleController *self = g_object_new (KT_TYPE_ROLE_CONTROLLER, NULL);
 
-  self->window = window;
+  self->main_bin = main_bin;
   /* The coach's view stays alive while another role's view is shown. */
   self->coach_view = g_object_ref (coach_view);
   self->store = g_object_ref (store);
@@ -322,6 +358,12 @@ kt_role_controller_new (AdwApplicationWindow *window,
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
   self->roles = kt_role_client_new (sync, kt_sync_client_get_state_path (sync));
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
+  /* The intaker's list says what has reached the server. */
+  g_signal_connect_object (sync, "notify::n-pending", G_CALLBACK (kt_role_controller_refresh), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "unlocked", G_CALLBACK (kt_role_controller_refresh), self,
+                           G_CONNECT_SWAPPED);
   on_status_changed (self);
   return self;
 }

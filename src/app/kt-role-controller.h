@@ -16,9 +16,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KtRoleController, kt_role_controller, KT, ROLE_CONTROLLER, GObject)
 
 /* Watches @sync; once signed in it asks the server who the user is and,
- * for an intaker or a supervisor, replaces @window's content (the coach's
- * @coach_view) with their view, wired to @store and the server. */
-KtRoleController *kt_role_controller_new       (AdwApplicationWindow *window,
+ * for an intaker or a supervisor, puts their view in @main_bin in place of
+ * the coach's @coach_view, wired to @store and the server.  The bin sits
+ * below the window's lock page, so a lock hides every role's view; while
+ * the store is locked the views hold no client data. */
+KtRoleController *kt_role_controller_new       (AdwBin               *main_bin,
                                                 GtkWidget            *coach_view,
                                                 KtStore              *store,
                                                 KtSyncClient         *sync,

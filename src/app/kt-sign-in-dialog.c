@@ -28,6 +28,13 @@ struct _KtSignInDialog
 
 G_DEFINE_FINAL_TYPE (KtSignInDialog, kt_sign_in_dialog, ADW_TYPE_WINDOW)
 
+enum {
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 set_busy (KtSignInDialog *self,
           gboolean        busy)
@@ -65,6 +72,8 @@ on_signed_in (GObject      *source,
       return;
     }
   set_busy (self, FALSE);
+  g_signal_emit (self, signals[SIGNED_IN], 0, gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -127,6 +136,12 @@ kt_sign_in_dialog_class_init (KtSignInDialogClass *klass)
 
   object_class->dispose = kt_sign_in_dialog_dispose;
   window_class->close_request = kt_sign_in_dialog_close_request;
+
+  /* Signed in with @password; the handler may keep a verifier of it (never
+   * the password itself). */
+  signals[SIGNED_IN] =
+    g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/nl/wijkteam/Keukentafel/kt-sign-in-dialog.ui");

@@ -8,6 +8,9 @@
 
 #include "kt-supervisor-view.h"
 
+#include "kt-main-menu-button.h"
+#include "kt-sync-button.h"
+
 struct _KtSupervisorView
 {
   AdwBin             parent_instance;
@@ -17,6 +20,7 @@ struct _KtSupervisorView
   AdwViewStackPage  *team_page;
   KtSupervisorInbox *inbox;
   KtTeamView        *team_view;
+  KtSyncButton      *sync_button;
 };
 
 G_DEFINE_FINAL_TYPE (KtSupervisorView, kt_supervisor_view, ADW_TYPE_BIN)
@@ -99,6 +103,15 @@ kt_supervisor_view_set_records (KtSupervisorView *self,
 }
 
 void
+kt_supervisor_view_set_sync_client (KtSupervisorView *self,
+                                    KtSyncClient     *client)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_VIEW (self));
+
+  kt_sync_button_set_client (self->sync_button, client);
+}
+
+void
 kt_supervisor_view_set_today (KtSupervisorView *self,
                               const GDate      *today)
 {
@@ -116,12 +129,15 @@ kt_supervisor_view_class_init (KtSupervisorViewClass *klass)
 
   g_type_ensure (KT_TYPE_SUPERVISOR_INBOX);
   g_type_ensure (KT_TYPE_TEAM_VIEW);
+  g_type_ensure (KT_TYPE_MAIN_MENU_BUTTON);
+  g_type_ensure (KT_TYPE_SYNC_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-supervisor-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorView, stack);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorView, inbox_page);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorView, team_page);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorView, inbox);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorView, team_view);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorView, sync_button);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "kt-supervisor-inbox.h"
 #include "kt-team-view.h"
+#include "kt-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,9 @@ void               kt_supervisor_view_set_records   (KtSupervisorView *self,
                                                      GPtrArray        *cases,
                                                      GPtrArray        *conversations,
                                                      GPtrArray        *plans);
+/* Follows @client in the header's sync button. */
+void               kt_supervisor_view_set_sync_client (KtSupervisorView *self,
+                                                       KtSyncClient     *client);
 void               kt_supervisor_view_set_today     (KtSupervisorView *self,
                                                      const GDate      *today);
 

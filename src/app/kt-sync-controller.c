@@ -12,6 +12,7 @@
 
 #include "kt-conflict-view.h"
 #include "kt-sign-in-dialog.h"
+#include "kt-store-sink.h"
 
 struct _KtSyncController
 {
@@ -19,6 +20,7 @@ struct _KtSyncController
 
   GtkWindow    *window;     /* weak */
   KtStore      *store;
+  KtStoreSink  *sink;
   KtSyncClient *client;
   GCancellable *cancellable;
 };
@@ -27,6 +29,8 @@ G_DEFINE_FINAL_TYPE (KtSyncController, kt_sync_controller, G_TYPE_OBJECT)
 
 enum {
   DOCUMENTS_CHANGED,
+  CASE_STATE_CHANGED,
+  SIGNED_IN,
   N_SIGNALS
 };
 
@@ -52,24 +56,53 @@ notify_review (KtSyncController *self,
   g_application_send_notification (app, id, notification);
 }
 
+/* A case assigned to this coach arrived: a notification without client
+ * data, one for however many came. */
 static void
-on_record_received (KtSyncController *self,
-                    KtSyncRecord     *record)
+notify_assignment (KtSyncController *self)
 {
-  KtDocument doc = { 0 };
+  GApplication *app = g_application_get_default ();
+  g_autoptr(GNotification) notification = NULL;
+
+  if (app == NULL)
+    return;
+  notification = g_notification_new (_("There is a new request for you"));
+  g_notification_set_body (notification, _("Open Keukentafel to see it."));
+  g_application_send_notification (app, "new-assignment", notification);
+}
+
+static void
+on_document_kept (KtSyncController *self,
+                  const KtDocument *doc,
+                  gboolean          is_new_case)
+{
+  const char *me = kt_sync_client_get_username (self->client);
+
+  if (doc->plan != NULL)
+    notify_review (self, doc->plan);
+  else if (doc->kase != NULL && is_new_case && me != NULL && g_strcmp0 (doc->kase->coach, me) == 0)
+    notify_assignment (self);
+  g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
+  g_signal_emit (self, signals[CASE_STATE_CHANGED], 0, doc->kase != NULL ? doc->kase->header.id : NULL);
+}
+
+static void
+emit_case_state_changed (KtSyncController *self)
+{
+  g_signal_emit (self, signals[CASE_STATE_CHANGED], 0, NULL);
+}
+
+/* The server has this revision: the store's copy is synced. */
+static void
+on_record_pushed (KtSyncController *self,
+                  const char       *id,
+                  gint64            rev)
+{
   g_autoptr(GError) error = NULL;
 
-  if (!kt_document_decode (record->body, &doc, &error) ||
-      !kt_store_save_document (self->store, &doc, KT_SYNC_SYNCED, &error))
-    {
-      g_warning ("A record from the server was not kept: %s", error->message);
-      kt_document_clear (&doc);
-      return;
-    }
-  if (doc.plan != NULL)
-    notify_review (self, doc.plan);
-  kt_document_clear (&doc);
-  g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
+  if (!kt_store_set_sync_state (self->store, id, KT_SYNC_SYNCED, rev, &error) &&
+      !g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND))
+    g_message ("The sync state of a record was not written: %s", error->message);
 }
 
 static void
@@ -89,16 +122,29 @@ on_opened (GObject      *source,
   kt_sync_client_start (self->client);
 }
 
-gboolean
-kt_sync_controller_share_plan (KtSyncController *self,
-                               const KtPlan     *plan,
-                               GError          **error)
+static void
+password_kept (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  g_autoptr(GBytes) body = kt_plan_encode (plan);
+  g_autoptr(GError) error = NULL;
 
-  if (!kt_sync_client_share (self->client, body, error))
-    return FALSE;
-  return kt_store_set_sync_state (self->store, plan->header.id, KT_SYNC_PENDING, 0, error);
+  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("The account password cannot unlock this device: %s", error->message);
+}
+
+/* Signed in: the password becomes a way to unlock offline (an Argon2id
+ * verifier in the encrypted store, made on a worker), and the window says
+ * who is signed in where. */
+static void
+on_dialog_signed_in (KtSignInDialog   *dialog,
+                     const char       *password,
+                     KtSyncController *self)
+{
+  kt_store_set_unlock_secret_async (self->store, KT_UNLOCK_PASSWORD, password, self->cancellable,
+                                    password_kept, NULL);
+  g_signal_emit (self, signals[SIGNED_IN], 0);
 }
 
 void
@@ -106,6 +152,7 @@ kt_sync_controller_sign_in (KtSyncController *self)
 {
   KtSignInDialog *dialog = kt_sign_in_dialog_new (self->window, self->client);
 
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (on_dialog_signed_in), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -159,14 +206,120 @@ kt_sync_controller_get_client (KtSyncController *self)
   return self->client;
 }
 
+gboolean
+kt_sync_controller_is_signed_in (KtSyncController *self)
+{
+  return kt_sync_client_is_signed_in (self->client);
+}
+
+const char *
+kt_sync_controller_get_username (KtSyncController *self)
+{
+  return kt_sync_client_get_username (self->client);
+}
+
+const char *
+kt_sync_controller_get_display_name (KtSyncController *self)
+{
+  return kt_sync_client_get_display_name (self->client);
+}
+
+const char *
+kt_sync_controller_get_server_url (KtSyncController *self)
+{
+  return kt_sync_client_get_server_url (self->client);
+}
+
+gint64
+kt_sync_controller_get_last_synced (KtSyncController *self)
+{
+  return kt_sync_client_get_last_synced (self->client);
+}
+
+void
+kt_sync_controller_sync_now (KtSyncController *self)
+{
+  g_return_if_fail (KT_IS_SYNC_CONTROLLER (self));
+
+  kt_sync_client_sync_async (self->client, self->cancellable, NULL, NULL);
+}
+
+guint
+kt_sync_controller_get_n_unsynced (KtSyncController *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CONTROLLER (self), 0);
+
+  return kt_sync_client_get_n_pending (self->client) + kt_sync_client_get_n_conflicts (self->client);
+}
+
+static void
+on_signed_out (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!kt_sync_client_sign_out_finish (KT_SYNC_CLIENT (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_sync_controller_sign_out_async (KtSyncController    *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_sync_controller_sign_out_async);
+  /* Counted before: the outbox keeps them through the sign-out. */
+  g_task_set_task_data (task, GUINT_TO_POINTER (kt_sync_controller_get_n_unsynced (self)), NULL);
+  kt_sync_client_sign_out_async (self->client, cancellable, on_signed_out, task);
+}
+
+gboolean
+kt_sync_controller_sign_out_finish (KtSyncController  *self,
+                                    GAsyncResult      *result,
+                                    guint             *n_unsynced,
+                                    GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (n_unsynced != NULL)
+    *n_unsynced = GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (result)));
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+KtShareState
+kt_sync_controller_get_case_state (KtSyncController  *self,
+                                   const char        *case_id,
+                                   char             **reason)
+{
+  return kt_sync_client_get_case_state (self->client, case_id, reason);
+}
+
+KtShareState
+kt_sync_controller_get_record_state (KtSyncController  *self,
+                                     const char        *id,
+                                     char             **reason)
+{
+  return kt_sync_client_get_record_state (self->client, id, reason);
+}
+
 static void
 kt_sync_controller_dispose (GObject *object)
 {
   KtSyncController *self = KT_SYNC_CONTROLLER (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->client != NULL)
+    kt_sync_client_stop (self->client);
   g_clear_weak_pointer (&self->window);
   g_clear_object (&self->client);
+  g_clear_object (&self->sink);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (kt_sync_controller_parent_class)->dispose (object);
@@ -180,6 +333,15 @@ kt_sync_controller_class_init (KtSyncControllerClass *klass)
   /* Records from the server were saved into the store. */
   signals[DOCUMENTS_CHANGED] =
     g_signal_new ("documents-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* What the server has of a household may have changed (the case id, or
+   * NULL for any household): see kt_sync_controller_get_case_state. */
+  signals[CASE_STATE_CHANGED] =
+    g_signal_new ("case-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The user signed in through the dialog. */
+  signals[SIGNED_IN] =
+    g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -199,7 +361,17 @@ kt_sync_controller_new (GtkWindow *window,
   g_set_weak_pointer (&self->window, window);
   self->store = g_object_ref (store);
   self->client = kt_sync_client_new (path);
-  g_signal_connect_object (self->client, "record-received", G_CALLBACK (on_record_received),
+  self->sink = kt_store_sink_new (store);
+  kt_sync_client_set_sink (self->client, KT_RECORD_SINK (self->sink));
+  g_signal_connect_object (self->sink, "document-kept", G_CALLBACK (on_document_kept),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "record-pushed", G_CALLBACK (on_record_pushed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "record-pushed", G_CALLBACK (emit_case_state_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "record-failed", G_CALLBACK (emit_case_state_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::n-pending", G_CALLBACK (emit_case_state_changed),
                            self, G_CONNECT_SWAPPED);
   kt_sync_client_open_async (self->client, self->cancellable, on_opened, g_object_ref (self));
   return self;

@@ -54,6 +54,8 @@ kt_sync_status_format (KtSyncStatus status,
       return g_strdup (_("Offline"));
     case KT_SYNC_STATUS_NEEDS_SIGN_IN:
       return g_strdup (_("Sign in again"));
+    case KT_SYNC_STATUS_PAUSED:
+      return g_strdup (_("Waits until unlocked"));
     case KT_SYNC_STATUS_ERROR:
     default:
       return g_strdup (_("Not synced"));

@@ -22,6 +22,17 @@ GListModel  *kt_window_get_case_model     (KtWindow *self);
 GtkEditable *kt_window_get_search_entry   (KtWindow *self);
 GtkEditable *kt_window_get_passphrase_row (KtWindow *self,
                                            gboolean  confirm);
+/* TRUE while the lock page asks to choose the first PIN. */
+gboolean     kt_window_is_choosing_pin    (KtWindow *self);
+/* What the lock page asks for now. */
+KtUnlockSecret kt_window_get_unlock_kind  (KtWindow *self);
+/* TRUE while an unlock is being checked on a worker. */
+gboolean     kt_window_is_unlocking       (KtWindow *self);
+/* The lock page's message under the field, or NULL when none shows. */
+const char  *kt_window_get_lock_error     (KtWindow *self);
+/* What the main page shows: the coach's leaflet or a role's view. */
+GtkWidget   *kt_window_get_main_view      (KtWindow *self);
+GtkWidget   *kt_window_get_sync_button    (KtWindow *self);
 /* The window's sync client once the store is open, else NULL. */
 KtSyncClient *kt_window_get_sync_client   (KtWindow *self);
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "kt-window.h"
@@ -24,16 +25,21 @@
 #include "kt-case-view.h"
 #include "kt-case-view-private.h"
 #include "kt-intake-page-private.h"
+#include "kt-main-menu-button.h"
+#include "kt-preferences-window.h"
+#include "kt-sync-button.h"
 #include "kt-plan-pages.h"
 #include "kt-store.h"
 #include "kt-sync-controller.h"
 
 #define MIN_PASSPHRASE_LENGTH 8
+#define MIN_PIN_LENGTH        4
 
 typedef enum {
   LOCK_CREATE,          /* no keyring and no store yet: choose a passphrase */
   LOCK_OPEN,            /* no keyring for an existing store: enter it */
   LOCK_IDLE,            /* the idle lock of an open store */
+  LOCK_CHOOSE_PIN,      /* keyring store without a PIN yet (first use) */
 } LockMode;
 
 struct _KtWindow
@@ -48,6 +54,10 @@ struct _KtWindow
   GtkWidget            *confirm_row;
   GtkLabel             *lock_error_label;
   GtkWidget            *keyring_button;
+  GtkWidget            *forgot_button;
+  GtkWidget            *unlock_button;
+  AdwBin               *main_bin;
+  KtSyncButton         *sync_button;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *sidebar_separator;
@@ -70,9 +80,13 @@ struct _KtWindow
   KtCatalogue          *catalogue;
   GCancellable         *cancellable;
   LockMode              lock_mode;
+  KtUnlockSecret        unlock_kind;   /* what the lock page asks for */
+  gboolean              unlocking;     /* Argon2id runs on a worker */
+  guint                 wait_id;       /* the unlock button waits after wrong tries */
   gboolean              ready;
   gboolean              filling;
   gboolean              force_close;
+  gboolean              check_shown;        /* the store's check at open, once a window */
   gboolean              resident_watching;  /* follows the case view */
   gboolean              bench_marker_pending;
   gint64                started;
@@ -110,7 +124,7 @@ static void
 toast (KtWindow   *self,
        const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  kt_a11y_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
 /* Start-up: the window shows itself once its first screen is ready, the
@@ -157,11 +171,56 @@ kt_window_present_when_ready (KtWindow *self)
 
 /* The lock page */
 
+/* What ends an idle lock: the passphrase of a passphrase store; with the
+ * keyring the PIN, or the account password when there is no PIN. */
+static KtUnlockSecret
+default_unlock_kind (KtWindow *self)
+{
+  if (kt_store_get_key_source (self->store) == KT_KEY_SOURCE_PASSPHRASE)
+    return KT_UNLOCK_PASSPHRASE;
+  if (kt_store_has_unlock_secret (self->store, KT_UNLOCK_PIN))
+    return KT_UNLOCK_PIN;
+  return KT_UNLOCK_PASSWORD;
+}
+
+static void
+set_unlock_kind (KtWindow       *self,
+                 KtUnlockSecret  kind)
+{
+  const char *title;
+
+  self->unlock_kind = kind;
+  switch (kind)
+    {
+    case KT_UNLOCK_PIN:
+      title = _("PIN");
+      break;
+    case KT_UNLOCK_PASSWORD:
+      title = _("Account Password");
+      break;
+    case KT_UNLOCK_PASSPHRASE:
+    default:
+      title = _("Passphrase");
+      break;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->passphrase_row), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->passphrase_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_object_set (self->passphrase_row, "input-purpose",
+                kind == KT_UNLOCK_PIN ? GTK_INPUT_PURPOSE_PIN : GTK_INPUT_PURPOSE_PASSWORD, NULL);
+  /* A forgotten PIN falls back to the account password, checked offline. */
+  gtk_widget_set_visible (self->forgot_button,
+                          self->lock_mode == LOCK_IDLE && kind == KT_UNLOCK_PIN &&
+                          kt_store_has_unlock_secret (self->store, KT_UNLOCK_PASSWORD));
+}
+
 static void
 show_lock_page (KtWindow   *self,
                 LockMode    mode,
                 const char *message)
 {
+  const char *confirm_title = _("Repeat the passphrase");
+
   self->lock_mode = mode;
   switch (mode)
     {
@@ -171,23 +230,38 @@ show_lock_page (KtWindow   *self,
     case LOCK_OPEN:
       adw_status_page_set_title (self->lock_status, _("Enter Your Passphrase"));
       break;
+    case LOCK_CHOOSE_PIN:
+      adw_status_page_set_title (self->lock_status, _("Choose a PIN"));
+      confirm_title = _("Repeat the PIN");
+      break;
     case LOCK_IDLE:
     default:
       adw_status_page_set_title (self->lock_status, _("Keukentafel Is Locked"));
       break;
     }
   adw_status_page_set_description (self->lock_status, message);
-  gtk_widget_set_visible (self->passphrase_group,
-                          mode != LOCK_IDLE || kt_store_get_key_source (self->store) == KT_KEY_SOURCE_PASSPHRASE);
-  gtk_widget_set_visible (self->confirm_row, mode == LOCK_CREATE);
-  gtk_widget_set_visible (self->keyring_button, mode != LOCK_IDLE);
+  if (mode == LOCK_CHOOSE_PIN)
+    set_unlock_kind (self, KT_UNLOCK_PIN);
+  else if (mode == LOCK_IDLE)
+    set_unlock_kind (self, default_unlock_kind (self));
+  else
+    set_unlock_kind (self, KT_UNLOCK_PASSPHRASE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->confirm_row), confirm_title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->confirm_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, confirm_title, -1);
+  g_object_set (self->confirm_row, "input-purpose",
+                mode == LOCK_CHOOSE_PIN ? GTK_INPUT_PURPOSE_PIN : GTK_INPUT_PURPOSE_PASSWORD, NULL);
+  gtk_widget_set_visible (self->passphrase_group, TRUE);
+  gtk_widget_set_visible (self->confirm_row, mode == LOCK_CREATE || mode == LOCK_CHOOSE_PIN);
+  gtk_widget_set_visible (self->keyring_button, mode == LOCK_CREATE || mode == LOCK_OPEN);
   gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+  gtk_button_set_label (GTK_BUTTON (self->unlock_button),
+                        mode == LOCK_CHOOSE_PIN ? _("_Save PIN") : _("_Unlock"));
   gtk_editable_set_text (self->passphrase_row, "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
   gtk_stack_set_visible_child_name (self->main_stack, "lock");
   present_if_waiting (self);
-  if (gtk_widget_get_visible (self->passphrase_group))
-    gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
 }
 
 static void
@@ -501,6 +575,75 @@ compare_cases (gconstpointer a,
   return g_strcmp0 (kt_case_item_get_household (ia), kt_case_item_get_household (ib));
 }
 
+/* The store's check at open (kt_store_get_check): records put back,
+ * changed or removed outside Keukentafel, or a whole older data file.  The
+ * store has already set those records aside and opened the rest; the coach
+ * reads what happened once the case list is there.  "Understood" tells the
+ * store it has been seen; otherwise it is shown again at the next start. */
+static void
+on_check_accepted (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_accept_check_finish (KT_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, error->message);
+}
+
+static void
+on_check_response (KtWindow   *self,
+                   const char *response)
+{
+  if (g_strcmp0 (response, "understood") == 0)
+    kt_store_accept_check_async (self->store, self->cancellable, on_check_accepted,
+                                 g_object_ref (self));
+}
+
+static void
+show_store_check (KtWindow *self)
+{
+  const KtStoreCheck *check = kt_store_get_check (self->store);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (check == NULL || self->check_shown)
+    return;
+  self->check_shown = TRUE;
+
+  body = kt_store_check_describe (check);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Data Changed Outside Keukentafel"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "later", _("_Remind Me Next Time"),
+                                    "understood", _("_Understood"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "understood");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_check_response), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Each household row says what the server has of it. */
+static void
+update_share_states (KtWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+
+  if (self->sync == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+      g_autofree char *reason = NULL;
+      KtShareState state = kt_sync_controller_get_case_state (self->sync, kt_case_item_get_id (item),
+                                                              &reason);
+
+      kt_case_item_set_share_state (item, state, reason);
+    }
+}
+
 static void
 on_cases_listed (GObject      *source,
                  GAsyncResult *result,
@@ -524,6 +667,7 @@ on_cases_listed (GObject      *source,
     g_ptr_array_add (items, kt_case_item_new_from_summary (g_ptr_array_index (summaries, i)));
   g_list_store_splice (self->cases, 0, g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
                        items->pdata, items->len);
+  update_share_states (self);
 
   g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms", summaries->len,
            (g_get_monotonic_time () - self->started) / 1000);
@@ -545,6 +689,7 @@ on_cases_listed (GObject      *source,
    * returns. */
   if (current_case (self) == NULL)
     set_resident_watching (self, FALSE);
+  show_store_check (self);
 }
 
 static void
@@ -578,12 +723,59 @@ on_store_locked (KtWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack, "empty");
   self->ready = FALSE;
   show_lock_page (self, LOCK_IDLE, _("Your work was saved. Unlock to go on."));
+  /* The sync popover names the account: it closes too. */
+  gtk_menu_button_popdown (kt_sync_button_get_button (self->sync_button));
 }
 
 static void
 on_save_failed (KtWindow *self)
 {
   toast (self, _("A change could not be saved yet. Keukentafel keeps it and tries again."));
+}
+
+/* Sync as the user can see and steer it: which actions the menu and the
+ * sync popover offer follows the account. */
+static void
+update_sync_actions (KtWindow *self)
+{
+  KtSyncClient *client = self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
+  gboolean signed_in = client != NULL && kt_sync_client_is_signed_in (client);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", client != NULL && !signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resolve-conflicts",
+                                 signed_in && kt_sync_client_get_n_conflicts (client) > 0);
+}
+
+static void
+on_signed_in (KtWindow *self)
+{
+  g_autofree char *text = kt_sync_button_format_account (kt_sync_controller_get_client (self->sync));
+
+  toast (self, text);
+}
+
+static void
+on_pin_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->unlocking = FALSE;
+  gtk_widget_set_sensitive (self->unlock_button, TRUE);
+  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_lock_error (self, error->message);
+      return;
+    }
+  gtk_editable_set_text (self->passphrase_row, "");
+  gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  load_cases (self);
 }
 
 static void
@@ -597,15 +789,39 @@ store_opened (KtWindow *self)
       self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "case-state-changed", G_CALLBACK (update_share_states), self,
+                               G_CONNECT_SWAPPED);
       if (self->case_view != NULL)
         kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
       /* Signed in as an intaker or a supervisor, the window shows their view. */
-      self->roles = kt_role_controller_new (ADW_APPLICATION_WINDOW (self),
-                                            adw_application_window_get_content (ADW_APPLICATION_WINDOW (self)),
+      self->roles = kt_role_controller_new (self->main_bin, GTK_WIDGET (self->leaflet),
                                             self->store, kt_sync_controller_get_client (self->sync),
                                             self->catalogue);
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_refresh),
                                self->roles, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "signed-in", G_CALLBACK (on_signed_in), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (kt_sync_controller_get_client (self->sync), "notify",
+                               G_CALLBACK (update_sync_actions), self, G_CONNECT_SWAPPED);
+      kt_sync_button_set_client (self->sync_button, kt_sync_controller_get_client (self->sync));
+      update_sync_actions (self);
+    }
+
+  /* With the keyring the key needs no secret: the lock asks for a PIN the
+   * user chooses now, before anything shows. */
+  if (kt_store_needs_unlock_secret (self->store))
+    {
+      show_lock_page (self, LOCK_CHOOSE_PIN,
+                      _("Keukentafel locks itself when you leave it. With this PIN you unlock it "
+                        "again. Choose at least four digits."));
+      return;
+    }
+  /* Closed (or stopped) while locked: it starts locked. */
+  if (kt_store_get_key_source (self->store) == KT_KEY_SOURCE_KEYRING &&
+      kt_store_was_left_locked (self->store))
+    {
+      kt_store_lock (self->store);
+      return;
     }
   load_cases (self);
 }
@@ -700,6 +916,74 @@ open_store (KtWindow    *self,
   kt_store_open_async (self->store, source, passphrase, self->cancellable, on_store_open, self);
 }
 
+static gboolean
+wait_over_cb (gpointer data)
+{
+  KtWindow *self = data;
+
+  self->wait_id = 0;
+  gtk_widget_set_sensitive (self->unlock_button, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* After a wrong try the button waits as long as the store does, and the
+ * page says so in words. */
+static void
+show_unlock_failure (KtWindow     *self,
+                     const GError *error)
+{
+  guint wait = kt_store_get_unlock_wait (self->store);
+  g_autofree char *message = NULL;
+
+  if (wait > 0 && g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE))
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%s You can try again in %u second.",
+                                            "%s You can try again in %u seconds.", wait),
+                               error->message, wait);
+  show_lock_error (self, message != NULL ? message : error->message);
+  g_clear_handle_id (&self->wait_id, g_source_remove);
+  if (wait > 0)
+    {
+      gtk_widget_set_sensitive (self->unlock_button, FALSE);
+      self->wait_id = g_timeout_add_seconds (wait, wait_over_cb, self);
+    }
+  gtk_editable_set_text (self->passphrase_row, "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+}
+
+static void
+on_unlocked (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->unlocking = FALSE;
+  gtk_widget_set_sensitive (self->unlock_button, TRUE);
+  if (!kt_store_unlock_finish (KT_STORE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_unlock_failure (self, error);
+      return;
+    }
+  gtk_editable_set_text (self->passphrase_row, "");
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  load_cases (self);
+}
+
+static gboolean
+is_pin (const char *text)
+{
+  if (strlen (text) < MIN_PIN_LENGTH)
+    return FALSE;
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 unlock_action (GtkWidget  *widget,
                const char *action_name,
@@ -707,18 +991,37 @@ unlock_action (GtkWidget  *widget,
 {
   KtWindow *self = KT_WINDOW (widget);
   const char *passphrase = gtk_editable_get_text (self->passphrase_row);
-  g_autoptr(GError) error = NULL;
 
+  if (self->unlocking)
+    return;
   if (self->lock_mode == LOCK_IDLE)
     {
-      if (!kt_store_unlock_sync (self->store, passphrase, NULL, &error))
+      /* Argon2id and the keyring answer on a worker; the field keeps the
+       * focus (GTK 4.8 warns when a focused entry turns insensitive). */
+      self->unlocking = TRUE;
+      gtk_widget_set_sensitive (self->unlock_button, FALSE);
+      kt_store_unlock_async (self->store, self->unlock_kind, passphrase, self->cancellable,
+                             on_unlocked, g_object_ref (self));
+      return;
+    }
+
+  if (self->lock_mode == LOCK_CHOOSE_PIN)
+    {
+      if (!is_pin (passphrase))
         {
-          show_lock_error (self, error->message);
+          show_lock_error (self, _("Use at least four digits, and only digits."));
           return;
         }
-      gtk_editable_set_text (self->passphrase_row, "");
-      gtk_stack_set_visible_child_name (self->main_stack, "loading");
-      load_cases (self);
+      if (g_strcmp0 (passphrase, gtk_editable_get_text (GTK_EDITABLE (self->confirm_row))) != 0)
+        {
+          show_lock_error (self, _("The two PINs are not the same."));
+          return;
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+      self->unlocking = TRUE;
+      gtk_widget_set_sensitive (self->unlock_button, FALSE);
+      kt_store_set_unlock_secret_async (self->store, KT_UNLOCK_PIN, passphrase, self->cancellable,
+                                        on_pin_saved, g_object_ref (self));
       return;
     }
 
@@ -742,9 +1045,146 @@ unlock_action (GtkWidget  *widget,
 }
 
 static void
-on_passphrase_activated (KtWindow *self)
+forgot_pin_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  set_unlock_kind (self, KT_UNLOCK_PASSWORD);
+  adw_status_page_set_description (self->lock_status,
+                                   _("Unlock with the password of your server account. "
+                                     "It is checked on this device; no network is needed."));
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_error_label), FALSE);
+  gtk_editable_set_text (self->passphrase_row, "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+}
+
+/* Sync */
+
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+
+  if (self->sync != NULL)
+    kt_sync_client_sync_soon (kt_sync_controller_get_client (self->sync));
+}
+
+static void
+on_signed_out (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The token is gone from this device even when the server could not be
+   * told; the outbox and the store stay. */
+  if (!kt_sync_client_sign_out_finish (KT_SYNC_CLIENT (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  toast (self, _("Signed out. Your work stays on this device."));
+}
+
+static void
+sign_out_now (KtWindow *self)
+{
+  kt_sync_client_sign_out_async (kt_sync_controller_get_client (self->sync), self->cancellable,
+                                 on_signed_out, g_object_ref (self));
+}
+
+static void
+on_sign_out_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      KtWindow         *self)
+{
+  if (g_strcmp0 (response, "sync") == 0)
+    kt_sync_client_sync_soon (kt_sync_controller_get_client (self->sync));
+  else if (g_strcmp0 (response, "keep") == 0)
+    sign_out_now (self);
+}
+
+/* What has not reached the server yet.  SEAM: the sync controller will
+ * report this itself (sync-loop); until then the outbox and the conflicts
+ * are what signing out would leave unsent. */
+static guint
+count_unsynced (KtWindow *self)
+{
+  KtSyncClient *client = kt_sync_controller_get_client (self->sync);
+
+  return kt_sync_client_get_n_pending (client) + kt_sync_client_get_n_conflicts (client);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  guint unsynced;
+
+  if (self->sync == NULL)
+    return;
+  unsynced = count_unsynced (self);
+  if (unsynced == 0)
+    {
+      sign_out_now (self);
+      return;
+    }
+  /* Never silently dropped: the user chooses, and the default keeps all. */
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u record has not reached the server yet. If you sign out, it stays "
+                                       "on this device, encrypted, and is sent when you sign in again.",
+                                       "%u records have not reached the server yet. If you sign out, they stay "
+                                       "on this device, encrypted, and are sent when you sign in again.",
+                                       unsynced), unsynced);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Not Everything Is Synced"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sync", _("Sync _First"),
+                                    "keep", _("Sign Out and _Keep Everything"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "keep",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KtWindow *self = KT_WINDOW (widget);
+  GtkWidget *prefs = kt_preferences_window_new (GTK_WINDOW (self), self->store);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+on_confirm_activated (KtWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.unlock", NULL);
+}
+
+/* Enter in the first field goes on to the second when there is one. */
+static void
+on_passphrase_activated (KtWindow *self)
+{
+  if (gtk_widget_get_visible (self->confirm_row) &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->confirm_row)) == '\0')
+    {
+      gtk_widget_grab_focus (self->confirm_row);
+      return;
+    }
+  on_confirm_activated (self);
 }
 
 static void
@@ -952,6 +1392,45 @@ kt_window_get_passphrase_row (KtWindow *self,
   return confirm ? GTK_EDITABLE (self->confirm_row) : self->passphrase_row;
 }
 
+gboolean
+kt_window_is_choosing_pin (KtWindow *self)
+{
+  return self->lock_mode == LOCK_CHOOSE_PIN &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "lock") == 0;
+}
+
+KtUnlockSecret
+kt_window_get_unlock_kind (KtWindow *self)
+{
+  return self->unlock_kind;
+}
+
+gboolean
+kt_window_is_unlocking (KtWindow *self)
+{
+  return self->unlocking || !gtk_widget_get_sensitive (GTK_WIDGET (self->main_stack));
+}
+
+const char *
+kt_window_get_lock_error (KtWindow *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->lock_error_label)))
+    return NULL;
+  return gtk_label_get_label (self->lock_error_label);
+}
+
+GtkWidget *
+kt_window_get_main_view (KtWindow *self)
+{
+  return adw_bin_get_child (self->main_bin);
+}
+
+GtkWidget *
+kt_window_get_sync_button (KtWindow *self)
+{
+  return GTK_WIDGET (self->sync_button);
+}
+
 KtSyncClient *
 kt_window_get_sync_client (KtWindow *self)
 {
@@ -1041,6 +1520,7 @@ kt_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->show_all_id, g_source_remove);
   g_clear_handle_id (&self->present_id, g_source_remove);
+  g_clear_handle_id (&self->wait_id, g_source_remove);
   if (self->case_view != NULL)
     kt_case_view_clear (self->case_view);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_WINDOW);
@@ -1078,6 +1558,8 @@ kt_window_class_init (KtWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KT_TYPE_CASE_VIEW);
+  g_type_ensure (KT_TYPE_MAIN_MENU_BUTTON);
+  g_type_ensure (KT_TYPE_SYNC_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, main_stack);
@@ -1087,6 +1569,10 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtWindow, confirm_row);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, lock_error_label);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, keyring_button);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, forgot_button);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, unlock_button);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, main_bin);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_separator);
@@ -1098,6 +1584,7 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_case_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_passphrase_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_confirm_activated);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.new-case", NULL, new_case_action);
@@ -1108,6 +1595,10 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.use-keyring", NULL, use_keyring_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.forgot-pin", NULL, forgot_pin_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_property_action (widget_class, "win.resident-watching", "resident-watching");
 
 }
@@ -1171,6 +1662,11 @@ kt_window_init (KtWindow *self)
     toast (self, error->message);
 
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  /* Until the store is open there is no account to sign in with. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resolve-conflicts", FALSE);
 }
 
 static void

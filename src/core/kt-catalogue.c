@@ -17,13 +17,13 @@
 
 #include "kt-catalogue.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
 #include "kt-core-resources.h"
 #include "kt-json-path-private.h"
+#include "kt-json-reader.h"
 
 #define BUILTIN_PATH "/nl/wijkteam/Keukentafel/catalogue/catalogue.json"
 
@@ -476,31 +476,53 @@ ring_id (int value)
 }
 
 /* json-glib says "<data>:LINE:COLUMN: reason"; keep the numbers and reason. */
+/* The reader's refusal as the catalogue's error, with line and column for a
+ * person who edits the file by hand. */
 static void
-set_parse_error (GError    **error,
-                 const char *origin,
-                 GError     *parse_error)
+set_read_error (GError    **error,
+                const char *origin,
+                const char *data,
+                gsize       offset,
+                GError     *read_error)
 {
-  guint line = 0, column = 0;
-  const char *reason = parse_error->message;
+  guint line = 1, column = 1;
 
-  if (sscanf (parse_error->message, "<data>:%u:%u:", &line, &column) == 2)
+  switch (read_error->code)
     {
-      for (guint colons = 0; colons < 3 && reason != NULL; colons++)
-        {
-          reason = strchr (reason, ':');
-          if (reason != NULL)
-            reason++;
-        }
-      if (reason == NULL)
-        reason = "";
+    case KT_JSON_READER_ERROR_TOO_LARGE:
+      g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_READ,
+                   _("%s: The catalogue file is larger than %u bytes."),
+                   origin, (guint) KT_DOCUMENT_MAX_SIZE);
+      return;
+    case KT_JSON_READER_ERROR_NOT_UTF8:
       g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_PARSE,
-                   _("%s:%u:%u: The catalogue is not valid JSON:%s"),
-                   origin, line, column, reason);
+                   _("%s: The catalogue is not UTF-8 text."), origin);
+      return;
+    case KT_JSON_READER_ERROR_TOO_DEEP:
+      g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_PARSE,
+                   _("%s: The catalogue is nested too deeply."), origin);
+      return;
+    default:
+      break;
     }
-  else
-    g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_PARSE,
-                 _("%s: The catalogue is not valid JSON: %s"), origin, reason);
+  if (offset == G_MAXSIZE)
+    {
+      g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_PARSE,
+                   _("%s: The catalogue is not valid JSON: %s"), origin, read_error->message);
+      return;
+    }
+  for (gsize i = 0; i < offset; i++)
+    {
+      if (data[i] == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else if (((guchar) data[i] & 0xC0) != 0x80)
+        column++;
+    }
+  g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_PARSE,
+               _("%s:%u:%u: The catalogue is not valid JSON."), origin, line, column);
 }
 
 static gboolean
@@ -517,68 +539,28 @@ kt_catalogue_new_from_bytes (GBytes     *json,
                              GError    **error)
 {
   g_autoptr(KtCatalogue) self = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GString) path = g_string_new (NULL);
-  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GError) read_error = NULL;
   Loader l = { origin != NULL ? origin : "catalogue", path, error, language_is_dutch () };
   const char *data;
   const char *id;
-  JsonNode *root_node;
+  g_autoptr(JsonNode) root_node = NULL;
   JsonObject *root;
   JsonArray *domains;
   gint64 version;
-  gsize size = 0, mark;
+  gsize size = 0, offset, mark;
 
   g_return_val_if_fail (json != NULL, NULL);
 
   data = g_bytes_get_data (json, &size);
-  if (size > KT_DOCUMENT_MAX_SIZE)
+  /* The catalogue is at most five levels deep; 16 as for a document. */
+  root_node = kt_json_read_full (data, size, KT_DOCUMENT_MAX_SIZE, 16, &offset, &read_error);
+  if (root_node == NULL)
     {
-      g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_READ,
-                   _("%s: The catalogue file is larger than %u bytes."),
-                   l.origin, (guint) KT_DOCUMENT_MAX_SIZE);
+      set_read_error (error, l.origin, data, offset, read_error);
       return NULL;
     }
-  if (size == 0 || !g_utf8_validate (data, size, NULL))
-    {
-      g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_PARSE,
-                   _("%s: The catalogue is not UTF-8 text."), l.origin);
-      return NULL;
-    }
-  /* The same depth guard as the document decoder: the catalogue is at most
-   * five levels deep. */
-  {
-    guint depth = 0;
-    gboolean in_string = FALSE;
-
-    for (gsize i = 0; i < size; i++)
-      {
-        if (in_string)
-          {
-            if (data[i] == '\\')
-              i++;
-            else if (data[i] == '"')
-              in_string = FALSE;
-          }
-        else if (data[i] == '"')
-          in_string = TRUE;
-        else if ((data[i] == '[' || data[i] == '{') && ++depth > 16)
-          {
-            g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_PARSE,
-                         _("%s: The catalogue is nested too deeply."), l.origin);
-            return NULL;
-          }
-        else if ((data[i] == ']' || data[i] == '}') && depth > 0)
-          depth--;
-      }
-  }
-  if (!json_parser_load_from_data (parser, data, size, &parse_error))
-    {
-      set_parse_error (error, l.origin, parse_error);
-      return NULL;
-    }
-  root_node = json_parser_get_root (parser);
-  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+  if (!JSON_NODE_HOLDS_OBJECT (root_node))
     {
       g_set_error (error, KT_CATALOGUE_ERROR, KT_CATALOGUE_ERROR_INVALID,
                    _("%s: The catalogue is not a JSON object."), l.origin);

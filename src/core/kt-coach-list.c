@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-coach-list.h"
+#include "kt-json-reader.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 #include <glib/gi18n-lib.h>
 
 G_DEFINE_QUARK (kt-coach-list-error-quark, kt_coach_list_error)
+
+/* A team of a thousand coaches is about 100 KB; the list is two levels deep. */
+#define MAX_SIZE (4 * 1024 * 1024)
+#define MAX_DEPTH 8
 
 KtCoach *
 kt_coach_new (const char *username,
@@ -97,6 +102,18 @@ kt_coach_list_from_json (JsonNode *node,
   return g_steal_pointer (&coaches);
 }
 
+GPtrArray *
+kt_coach_list_read (const char *data,
+                    gsize       len,
+                    GError    **error)
+{
+  g_autoptr(JsonNode) node = kt_json_read (data, len, MAX_SIZE, MAX_DEPTH, NULL);
+
+  if (node == NULL)
+    return invalid (error, "$");
+  return kt_coach_list_from_json (node, error);
+}
+
 JsonNode *
 kt_coach_list_to_json (GPtrArray *coaches)
 {
@@ -148,7 +165,6 @@ kt_coach_list_load (const char *path,
                     GError    **error)
 {
   g_autofree char *contents = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   gsize length;
 
@@ -159,9 +175,7 @@ kt_coach_list_load (const char *path,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, contents, (gssize) length, NULL))
-    return invalid (error, "$");
-  return kt_coach_list_from_json (json_parser_get_root (parser), error);
+  return kt_coach_list_read (contents, length, error);
 }
 
 char *

@@ -35,6 +35,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCoach, kt_coach_free)
  * by display name. */
 GPtrArray *kt_coach_list_from_json (JsonNode *node,
                                     GError  **error);
+/* kt_coach_list_from_json() for the JSON text @data (@len bytes), read with
+ * kt_json_read() (transfer full). */
+GPtrArray *kt_coach_list_read      (const char *data,
+                                    gsize       len,
+                                    GError    **error);
 /* The same shape back (transfer full). */
 JsonNode  *kt_coach_list_to_json   (GPtrArray *coaches);
 

@@ -7,8 +7,9 @@
  * null; enums as stable strings; bit sets as arrays of strings; dates as
  * "YYYY-MM-DD"; timestamps as integers (unix seconds).
  *
- * The decoder trusts nothing: the raw bytes are checked for size, UTF-8 and
- * nesting depth before json-glib sees them; then every field is checked for
+ * The decoder trusts nothing: the raw bytes go through kt_json_read() (size,
+ * UTF-8, strict grammar, nesting depth, one value, no field twice, numbers
+ * that fit) before json-glib sees them; then every field is checked for
  * type, range and size.  Fields other than the header and the ids may be
  * absent and then take their default.  Errors name the field as a JSON path
  * and never repeat the value.
@@ -25,6 +26,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kt-json-path-private.h"
+#include "kt-json-reader.h"
 #include "kt-model-private.h"
 
 /* Deepest nesting of arrays and objects the decoder accepts; the deepest
@@ -412,6 +414,8 @@ encode_provision (JsonBuilder   *b,
   put_string (b, "acceptable", p->acceptable);
   put_string (b, "cost_reasonable", p->cost_reasonable);
   put_string (b, "own_options", p->own_options);
+  put_string (b, "decision", p->decision);
+  put_string (b, "until", p->until);
   json_builder_end_object (b);
 }
 
@@ -477,6 +481,7 @@ kt_plan_encode (const KtPlan *self)
   put_objects (b, "signature", self->agreement.signature, encode_stroke);
   json_builder_end_object (b);
 
+  put_string (b, "conversation_note", self->conversation_note);
   put_enum (b, "review", kt_review_names, KT_N_REVIEW_STATES, self->review);
   put_string (b, "author", self->author);
   put_string (b, "reviewer", self->reviewer);
@@ -493,7 +498,6 @@ typedef struct {
   GError **error;
   guint    signature_numbers;   /* running total over all strokes */
   char   **field;               /* where to record the refused field, or NULL */
-  gboolean odd_escapes;         /* an escape json-glib may turn into bytes that are not UTF-8 */
 } Decoder;
 
 typedef gpointer (*DecodeFunc) (Decoder *d, JsonObject *obj);
@@ -579,11 +583,6 @@ check_text (Decoder   *d,
   text = json_node_get_string (node);
   if (strlen (text) > KT_TEXT_MAX_SIZE)
     return fail (d, KT_CODEC_ERROR_TOO_LARGE, _("The field “%s” is too long."), path (d));
-  /* json-glib turns a lone surrogate escape, or a u-escape without four
-   * hex digits, into bytes that are not UTF-8; every other byte of a text was
-   * validated with the whole document (check_raw). */
-  if (d->odd_escapes && !g_utf8_validate (text, -1, NULL))
-    return fail (d, KT_CODEC_ERROR_INVALID, _("The field “%s” is not valid UTF-8."), path (d));
   g_free (*out);
   *out = g_strdup (text);
   return TRUE;
@@ -919,94 +918,6 @@ open_object (Decoder     *d,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (d, KT_CODEC_ERROR_TYPE, _("The field “%s” must be an object."), path (d));
   *out = json_node_get_object (node);
-  return TRUE;
-}
-
-/* Whether the escape after a backslash, @escape (@len bytes on), is one that
- * gives valid UTF-8 whatever json-glib does with it: one of the one-letter
- * escapes, or a u-escape with four hex digits outside the surrogates. */
-static gboolean
-is_plain_escape (const char *escape,
-                 gsize       len)
-{
-  guint value = 0;
-
-  if (len == 0)
-    return FALSE;
-  if (escape[0] != 'u')
-    return escape[0] != '\0' && strchr ("\"\\/bfnrt", escape[0]) != NULL;
-  if (len < 5)
-    return FALSE;
-  for (guint k = 1; k <= 4; k++)
-    {
-      int digit = g_ascii_xdigit_value (escape[k]);
-
-      if (digit < 0)
-        return FALSE;
-      value = value * 16 + digit;
-    }
-  return value < 0xD800 || value > 0xDFFF;
-}
-
-/* The raw bytes: size, NUL characters, odd escapes and nesting depth,
- * before the parser sees them (json-glib recurses once per level).  UTF-8
- * is the parser's first check (parse_root). */
-static gboolean
-check_raw (Decoder    *d,
-           const char *data,
-           gsize       size)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  if (size > KT_DOCUMENT_MAX_SIZE)
-    {
-      g_set_error (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_TOO_LARGE,
-                   _("The document is larger than %u bytes."), (guint) KT_DOCUMENT_MAX_SIZE);
-      return FALSE;
-    }
-  if (size == 0)
-    {
-      g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_SYNTAX,
-                           _("The document is not valid UTF-8 text."));
-      return FALSE;
-    }
-
-  for (gsize i = 0; i < size; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\' && i + 1 < size)
-            {
-              if (data[i + 1] == 'u' && i + 5 < size && strncmp (data + i + 2, "0000", 4) == 0)
-                {
-                  g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_INVALID,
-                                       _("The document holds a NUL character in a text."));
-                  return FALSE;
-                }
-              if (!is_plain_escape (data + i + 1, size - i - 1))
-                d->odd_escapes = TRUE;
-              i++;
-            }
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > KT_MAX_DEPTH)
-            {
-              g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_TOO_LARGE,
-                                   _("The document is nested too deeply."));
-              return FALSE;
-            }
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
   return TRUE;
 }
 
@@ -1351,7 +1262,9 @@ decode_provision (Decoder    *d,
       !read_bool (d, obj, "tailored", &p->tailored) ||
       !read_text (d, obj, "acceptable", &p->acceptable) ||
       !read_text (d, obj, "cost_reasonable", &p->cost_reasonable) ||
-      !read_text (d, obj, "own_options", &p->own_options))
+      !read_text (d, obj, "own_options", &p->own_options) ||
+      !read_text (d, obj, "decision", &p->decision) ||
+      !read_date (d, obj, "until", &p->until))
     return NULL;
   return g_steal_pointer (&p);
 }
@@ -1485,6 +1398,7 @@ decode_plan (Decoder    *d,
       !read_bool (d, root, "safety_required", &p->safety_required) ||
       !decode_safety_plan (d, root, &p->safety) ||
       !decode_agreement (d, root, &p->agreement) ||
+      !read_text (d, root, "conversation_note", &p->conversation_note) ||
       !read_enum (d, root, "review", kt_review_names, KT_N_REVIEW_STATES, &p->review) ||
       !read_text (d, root, "author", &p->author) ||
       !read_text (d, root, "reviewer", &p->reviewer) ||
@@ -1496,30 +1410,50 @@ decode_plan (Decoder    *d,
 
 /* Entry points */
 
-/* Parses and checks the raw document; the root object stays owned by @parser. */
+/* Reads the raw document with the one JSON reader; the root object stays
+ * owned by *@node. */
 static JsonObject *
-parse_root (Decoder    *d,
-            GBytes     *json,
-            JsonParser *parser)
+parse_root (Decoder   *d,
+            GBytes    *json,
+            JsonNode **node)
 {
-  gsize size = 0;
-  const char *data = json != NULL ? g_bytes_get_data (json, &size) : NULL;
-  JsonNode *root;
+  g_autoptr(GError) read_error = NULL;
+  JsonNode *root = kt_json_read_bytes (json, KT_DOCUMENT_MAX_SIZE, KT_MAX_DEPTH, &read_error);
 
-  if (!check_raw (d, data != NULL ? data : "", size))
-    return NULL;
-  /* json-glib validates the UTF-8 (NUL bytes included) before it parses;
-   * only its refusal says which of the two went wrong. */
-  if (!json_parser_load_from_data (parser, data, size, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL)
+  if (root == NULL)
     {
-      /* json-glib's own message may quote the input; ours does not. */
-      g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_SYNTAX,
-                           g_utf8_validate (data, size, NULL)
-                           ? _("The document is not valid JSON.")
-                           : _("The document is not valid UTF-8 text."));
+      /* The reader's message gives a byte offset, which means nothing to
+       * the person who is told that a record cannot be read. */
+      switch (read_error->code)
+        {
+        case KT_JSON_READER_ERROR_TOO_LARGE:
+          g_set_error (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_TOO_LARGE,
+                       _("The document is larger than %u bytes."), (guint) KT_DOCUMENT_MAX_SIZE);
+          break;
+        case KT_JSON_READER_ERROR_TOO_DEEP:
+          g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_TOO_LARGE,
+                               _("The document is nested too deeply."));
+          break;
+        case KT_JSON_READER_ERROR_NOT_UTF8:
+          g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_SYNTAX,
+                               _("The document is not valid UTF-8 text."));
+          break;
+        case KT_JSON_READER_ERROR_DUPLICATE_KEY:
+          g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_SYNTAX,
+                               _("The document holds a field twice."));
+          break;
+        case KT_JSON_READER_ERROR_NUMBER:
+          g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_RANGE,
+                               _("The document holds a number out of range."));
+          break;
+        default:
+          g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_SYNTAX,
+                               _("The document is not valid JSON."));
+          break;
+        }
       return NULL;
     }
+  *node = root;
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (d->error, KT_CODEC_ERROR, KT_CODEC_ERROR_TYPE,
@@ -1531,10 +1465,10 @@ parse_root (Decoder    *d,
 
 #define DECODE(func, json, error) \
   G_STMT_START { \
-    g_autoptr(JsonParser) parser = json_parser_new_immutable (); \
+    g_autoptr(JsonNode) node = NULL; \
     g_autoptr(GString) path_buf = g_string_new (NULL); \
-    Decoder d = { path_buf, error, 0, NULL, FALSE }; \
-    JsonObject *root = parse_root (&d, json, parser); \
+    Decoder d = { path_buf, error, 0, NULL }; \
+    JsonObject *root = parse_root (&d, json, &node); \
     return root != NULL ? func (&d, root) : NULL; \
   } G_STMT_END
 
@@ -1573,9 +1507,9 @@ kt_document_decode_full (GBytes     *json,
                          char      **field,
                          GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GString) path_buf = g_string_new (NULL);
-  Decoder d = { path_buf, error, 0, field, FALSE };
+  Decoder d = { path_buf, error, 0, field };
   KtRecordHeader header = { 0, };
   JsonObject *root;
   gboolean ok;
@@ -1588,7 +1522,7 @@ kt_document_decode_full (GBytes     *json,
   out->conversation = NULL;
   out->plan = NULL;
 
-  root = parse_root (&d, json, parser);
+  root = parse_root (&d, json, &node);
   if (root == NULL)
     return FALSE;
   ok = read_header (&d, root, &header);
@@ -1837,7 +1771,7 @@ provision_equal (gconstpointer pa,
   const KtProvision *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (name) && BOOL_EQ (tailored) && STR_EQ (acceptable) &&
-         STR_EQ (cost_reasonable) && STR_EQ (own_options);
+         STR_EQ (cost_reasonable) && STR_EQ (own_options) && STR_EQ (decision) && STR_EQ (until);
 }
 
 static gboolean
@@ -1899,7 +1833,7 @@ kt_plan_equal (const KtPlan *a,
          BOOL_EQ (safety_required) &&
          safety_plan_equal (&a->safety, &b->safety) &&
          agreement_equal (&a->agreement, &b->agreement) &&
-         VAL_EQ (review) && STR_EQ (author) && STR_EQ (reviewer) &&
+         STR_EQ (conversation_note) && VAL_EQ (review) && STR_EQ (author) && STR_EQ (reviewer) &&
          VAL_EQ (submitted_at) &&
          arrays_equal (a->comments, b->comments, comment_equal);
 }

@@ -9,6 +9,7 @@
 #include "kt-conversation.h"
 #include "kt-plan.h"
 #include "kt-codec.h"
+#include "kt-json-reader.h"
 #include "kt-catalogue.h"
 
 G_BEGIN_DECLS

@@ -21,6 +21,17 @@ static const SecretSchema key_schema = {
   }
 };
 
+/* The counter of the store's last commit as this device saw it
+ * (kt-store-index.c): kept here so that a whole older database file put
+ * back is noticed. */
+static const SecretSchema counter_schema = {
+  KT_KEYRING_COUNTER_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+  {
+    { "store", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
 static void
 set_locked_error (GError **error)
 {
@@ -125,15 +136,18 @@ kt_keyring_lookup (const char    *store_id,
   return NULL;
 }
 
-gboolean
-kt_keyring_store (const char    *store_id,
-                  const KtKey   *key,
-                  GCancellable  *cancellable,
-                  GError       **error)
+/* Saves @value as the item of @schema for @store_id in the default
+ * collection, never through a prompt. */
+static gboolean
+store_secret (const SecretSchema  *schema,
+              const char          *label,
+              SecretValue         *value,
+              const char          *store_id,
+              GCancellable        *cancellable,
+              GError             **error)
 {
   g_autoptr(SecretService) service = NULL;
   g_autoptr(SecretCollection) collection = NULL;
-  g_autoptr(SecretValue) value = NULL;
   GError *local = NULL;
 
   service = get_service (cancellable, error);
@@ -165,11 +179,8 @@ kt_keyring_store (const char    *store_id,
       return FALSE;
     }
 
-  value = secret_value_new ((const char *) kt_key_peek (key), KT_KEY_SIZE,
-                            "application/octet-stream");
-  if (!secret_password_store_binary_sync (&key_schema, SECRET_COLLECTION_DEFAULT,
-                                          _("Keukentafel data key"), value,
-                                          cancellable, &local,
+  if (!secret_password_store_binary_sync (schema, SECRET_COLLECTION_DEFAULT,
+                                          label, value, cancellable, &local,
                                           "store", store_id, NULL))
     {
       /* libsecret fails without an error when the keyring's own prompt (to
@@ -182,6 +193,53 @@ kt_keyring_store (const char    *store_id,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+kt_keyring_store (const char    *store_id,
+                  const KtKey   *key,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(SecretValue) value = secret_value_new ((const char *) kt_key_peek (key), KT_KEY_SIZE,
+                                                   "application/octet-stream");
+
+  return store_secret (&key_schema, _("Keukentafel data key"), value, store_id, cancellable, error);
+}
+
+gboolean
+kt_keyring_lookup_counter (const char    *store_id,
+                           guint64       *counter,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  GError *local = NULL;
+  g_autofree char *text = secret_password_lookup_sync (&counter_schema, cancellable, &local,
+                                                       "store", store_id, NULL);
+  guint64 value;
+
+  if (local != NULL)
+    {
+      propagate_error (local, error);
+      return FALSE;
+    }
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL))
+    return FALSE;
+  *counter = value;
+  return TRUE;
+}
+
+gboolean
+kt_keyring_store_counter (const char    *store_id,
+                          guint64        counter,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, counter);
+  g_autoptr(SecretValue) value = secret_value_new (text, -1, "text/plain");
+
+  return store_secret (&counter_schema, _("Keukentafel save counter"), value, store_id,
+                       cancellable, error);
 }
 
 gboolean

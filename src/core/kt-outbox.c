@@ -579,6 +579,38 @@ kt_outbox_has_pending (KtOutbox   *self,
   return count_where (self, "SELECT COUNT(*) FROM outbox WHERE id = ?", id) > 0;
 }
 
+gboolean
+kt_outbox_find_waiting (KtOutbox    *self,
+                        const char  *id,
+                        gboolean     whole_case,
+                        char       **failure)
+{
+  /* Refused entries first, so one query answers both questions. */
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    whole_case
+    ? "SELECT failure FROM outbox WHERE id = ?1 OR case_id = ?1 ORDER BY failure IS NULL, seq LIMIT 1"
+    : "SELECT failure FROM outbox WHERE id = ?1 ORDER BY failure IS NULL, seq LIMIT 1", NULL);
+  gboolean found = FALSE;
+
+  if (failure != NULL)
+    *failure = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      found = TRUE;
+      if (failure != NULL)
+        *failure = column_text (stmt, 0);
+    }
+  if (found)
+    return TRUE;
+  return count_where (self,
+                      whole_case ? "SELECT COUNT(*) FROM conflicts WHERE id = ?1 OR case_id = ?1"
+                                 : "SELECT COUNT(*) FROM conflicts WHERE id = ?1",
+                      id) > 0;
+}
+
 gint64
 kt_outbox_get_known_rev (KtOutbox   *self,
                          const char *id)

@@ -107,6 +107,13 @@ gboolean       kt_outbox_resolve_conflict (KtOutbox           *self,
                                            const KtSyncRecord *merged,
                                            GError            **error);
 
+/* Whether anything of @id (with @whole_case, of the case @id and every
+ * record of it) is queued or in conflict; @failure (may be NULL) gets the
+ * first refusal among them, or NULL (transfer full). */
+gboolean       kt_outbox_find_waiting  (KtOutbox    *self,
+                                        const char  *id,
+                                        gboolean     whole_case,
+                                        char       **failure);
 /* Small plain settings: cursor, server address, username.  Never client data. */
 char          *kt_outbox_get_meta      (KtOutbox    *self,
                                         const char  *key);

@@ -129,6 +129,8 @@ kt_provision_free (KtProvision *provision)
   g_free (provision->acceptable);
   g_free (provision->cost_reasonable);
   g_free (provision->own_options);
+  g_free (provision->decision);
+  g_free (provision->until);
   g_free (provision);
 }
 
@@ -144,6 +146,8 @@ provision_copy (gconstpointer src,
   copy->acceptable = g_strdup (p->acceptable);
   copy->cost_reasonable = g_strdup (p->cost_reasonable);
   copy->own_options = g_strdup (p->own_options);
+  copy->decision = g_strdup (p->decision);
+  copy->until = g_strdup (p->until);
   return copy;
 }
 
@@ -251,6 +255,7 @@ plan_clear (KtPlan *self)
   g_free (self->header.id);
   g_free (self->case_id);
   g_free (self->question);
+  g_free (self->conversation_note);
   g_clear_pointer (&self->goals, g_ptr_array_unref);
   g_free (self->case_lead);
   g_free (self->contact_person);
@@ -292,6 +297,7 @@ kt_plan_copy (const KtPlan *self)
   copy->case_id = g_strdup (self->case_id);
   copy->version = self->version;
   copy->question = g_strdup (self->question);
+  copy->conversation_note = g_strdup (self->conversation_note);
   g_ptr_array_extend (copy->goals, self->goals, goal_copy, NULL);
   copy->case_lead = g_strdup (self->case_lead);
   copy->contact_person = g_strdup (self->contact_person);
@@ -410,6 +416,10 @@ kt_plan_new_version (const KtPlan *self)
   next->version = self->version + 1;
   next->review = KT_REVIEW_DRAFT;
   next->submitted_at = 0;
+  /* The review belongs to the version it was made on; the server refuses a
+   * coach's record that carries one. */
+  g_clear_pointer (&next->reviewer, g_free);
+  g_ptr_array_set_size (next->comments, 0);
   agreement_clear (&next->agreement);
   next->agreement.state = KT_AGREEMENT_NONE;
   next->agreement.form = KT_FORM_SPOKEN;

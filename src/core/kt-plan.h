@@ -70,6 +70,8 @@ typedef struct {
   char     *acceptable;         /* is it acceptable for the resident? */
   char     *cost_reasonable;    /* cost against the standard offer */
   char     *own_options;        /* what can the resident and network do themselves */
+  char     *decision;           /* what was decided, in plain words: "toegekend: 3 uur per week" */
+  char     *until;              /* ISO date the decision holds until, or NULL */
 } KtProvision;
 
 typedef struct {
@@ -113,6 +115,8 @@ typedef struct {
   gboolean        safety_required;  /* set from the conversation's safety flags */
   KtSafetyPlan    safety;
   KtAgreement     agreement;
+  char           *conversation_note;  /* why it goes to review before the
+                                       * conversation is finished, or NULL */
   KtReviewState   review;
   char           *author;
   char           *reviewer;
@@ -151,8 +155,9 @@ gboolean kt_plan_submit    (KtPlan  *self,
                             GError **error);
 /* A new draft version from a returned or approved plan (transfer full): a new
  * record (fresh id, rev 0) with version + 1, review state draft, the goals,
- * provisions, roles and comments carried over, and the agreement cleared
- * (the resident agrees to the new version anew). */
+ * provisions and roles carried over, no reviewer or comments (they stay with
+ * the reviewed version), and the agreement cleared (the resident agrees to
+ * the new version anew). */
 KtPlan  *kt_plan_new_version (const KtPlan *self);
 
 const char *kt_review_state_to_string (KtReviewState state);       /* "draft" */

@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include "kt-record-store.h"
+#include "kt-store-index-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -21,6 +23,7 @@ struct _KtRecordStore
   GMutex   mutex;        /* one caller at a time: every call is a transaction */
   sqlite3 *db;
   KtKey   *key;          /* NULL while locked */
+  KtStoreIndex *index;   /* with the key: NULL while locked */
   int      version;
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
   gboolean plaintext;
@@ -58,6 +61,14 @@ static const char * const migrations[] = {
   "DROP INDEX records_by_kind;"
   "CREATE INDEX records_listing ON records"
   "  (kind, case_id, created, id, rev, updated, sync_state, server_rev, summary);",
+  /* 3 → 4: the authenticated index (kt-store-index.c).  Its lines need
+   * the key, so the store fills it at the first open with the key. */
+  "CREATE TABLE record_index ("
+  "  id      TEXT PRIMARY KEY NOT NULL,"
+  "  kind    INTEGER NOT NULL,"
+  "  rev     INTEGER NOT NULL,"
+  "  case_id TEXT,"
+  "  hash    BLOB NOT NULL) WITHOUT ROWID;",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KT_RECORD_STORE_SCHEMA_VERSION);
 
@@ -84,10 +95,10 @@ kt_record_free (KtRecord *record)
 
 /* Turns a SQLite result code into the error a user can act on.  The SQLite
  * message never carries record contents (they are bound, never inlined). */
-static void
-set_sqlite_error (GError     **error,
-                  int          rc,
-                  sqlite3     *db)
+void
+kt_record_store_set_sqlite_error (GError  **error,
+                                  int       rc,
+                                  sqlite3  *db)
 {
   switch (rc & 0xff)
     {
@@ -117,7 +128,7 @@ exec (KtRecordStore  *self,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, rc, self->db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return FALSE;
     }
   return TRUE;
@@ -133,7 +144,7 @@ prepare (KtRecordStore  *self,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, rc, self->db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return NULL;
     }
   return stmt;
@@ -150,7 +161,7 @@ step_done (KtRecordStore  *self,
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, rc, self->db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return FALSE;
     }
   return TRUE;
@@ -247,7 +258,7 @@ kt_record_store_open_at_version (const char  *path,
   rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, rc, self->db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
@@ -261,7 +272,7 @@ kt_record_store_open_at_version (const char  *path,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, rc, self->db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return NULL;
     }
   self->version = sqlite3_column_int (stmt, 0);
@@ -297,6 +308,7 @@ kt_record_store_close (KtRecordStore *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->key, kt_key_free);
   if (self->db != NULL)
     sqlite3_close (self->db);
@@ -363,8 +375,11 @@ kt_record_store_set_key (KtRecordStore *self,
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
+  g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->key, kt_key_free);
   self->key = key;
+  if (key != NULL)
+    self->index = kt_store_index_new (key, self->db);
 }
 
 gboolean
@@ -373,6 +388,26 @@ kt_record_store_has_key (KtRecordStore *self)
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   return self->key != NULL;
+}
+
+GBytes *
+kt_record_store_seal (KtRecordStore *self,
+                      GBytes        *ad,
+                      GBytes        *plain)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->key != NULL ? kt_crypto_seal (self->key, ad, plain) : NULL;
+}
+
+GBytes *
+kt_record_store_unseal (KtRecordStore *self,
+                        GBytes        *ad,
+                        GBytes        *sealed)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->key != NULL ? kt_crypto_open (self->key, ad, sealed) : NULL;
 }
 
 gboolean
@@ -475,6 +510,7 @@ kt_record_store_put (KtRecordStore   *self,
   g_autoptr(GBytes) summary = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   g_autoptr(sqlite3_stmt) release = NULL;
+  guint8 hash[KT_STORE_INDEX_HASH_SIZE];
   gboolean ok;
 
   g_return_val_if_fail (record->id != NULL && record->body != NULL, FALSE);
@@ -486,6 +522,7 @@ kt_record_store_put (KtRecordStore   *self,
   body = seal_part (self, record, record->body, "body");
   if (record->summary != NULL)
     summary = seal_part (self, record, record->summary, "summary");
+  kt_store_index_hash_parts (body, summary, hash);
 
   insert = prepare (self,
                     set_sync_state
@@ -519,8 +556,14 @@ kt_record_store_put (KtRecordStore   *self,
 
   if (!begin (self, error))
     return FALSE;
-  ok = step_done (self, insert, error) && step_done (self, release, error);
-  return end (self, ok, error);
+  /* The record, its line in the index and the index's root commit
+   * together, or not at all. */
+  ok = step_done (self, insert, error) && step_done (self, release, error) &&
+       kt_store_index_stage_put (self->index, self->db, record->id, record->kind, record->rev,
+                                 record->case_id, hash, error);
+  ok = end (self, ok, error);
+  kt_store_index_commit (self->index, ok);
+  return ok;
 }
 
 static void
@@ -612,6 +655,8 @@ kt_record_store_get (KtRecordStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(KtRecord) record = NULL;
   g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) sealed_summary = NULL;
+  gboolean as_indexed = TRUE;
   int rc;
 
   if (!check_key (self, error))
@@ -623,7 +668,7 @@ kt_record_store_get (KtRecordStore  *self,
       return NULL;
     }
 
-  stmt = prepare (self, "SELECT " PLAIN_COLUMNS ", body FROM records WHERE id = ?", error);
+  stmt = prepare (self, "SELECT " PLAIN_COLUMNS ", body, summary FROM records WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -636,16 +681,29 @@ kt_record_store_get (KtRecordStore  *self,
     }
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, rc, self->db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return NULL;
     }
 
   record = kt_record_new ();
   read_plain_columns (stmt, record);
   sealed = column_bytes (stmt, 8);
+  sealed_summary = column_bytes (stmt, 9);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  record->body = sealed != NULL ? open_part (self, record, sealed, "body") : NULL;
+  /* The check at open compared revisions; the ciphertext itself is
+   * compared here, where it is read anyway: another genuine body of the
+   * same revision (a copy from the WAL of an earlier save) is refused. */
+  if (kt_store_index_is_built (self->index))
+    {
+      guint8 expected[KT_STORE_INDEX_HASH_SIZE], found[KT_STORE_INDEX_HASH_SIZE];
+
+      kt_store_index_hash_parts (sealed, sealed_summary, found);
+      as_indexed = kt_store_index_lookup_hash (self->index, self->db, id, expected) &&
+                   sodium_memcmp (expected, found, sizeof found) == 0;
+    }
+
+  record->body = sealed != NULL && as_indexed ? open_part (self, record, sealed, "body") : NULL;
   if (record->body == NULL || record->kind < 0 || record->kind >= KT_N_KINDS)
     {
       quarantine (self, id, record->kind, record->rev);
@@ -709,7 +767,7 @@ kt_record_store_list (KtRecordStore  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, rc, self->db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return NULL;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -772,4 +830,74 @@ kt_record_store_set_sync_state (KtRecordStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+kt_record_store_check (KtRecordStore  *self,
+                       guint64         mark,
+                       KtStoreCheck   *check,
+                       GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (!check_key (self, error))
+    return FALSE;
+  if (!kt_store_index_check (self->index, self->db, mark, check, error))
+    return FALSE;
+
+  /* What is not the record this device wrote last is set aside, as a
+   * record that fails authentication is; a deleted one has nothing left to
+   * set aside. */
+  for (guint i = 0; i < check->records->len; i++)
+    {
+      KtRecordFinding *finding = g_ptr_array_index (check->records, i);
+
+      if (finding->problem != KT_RECORD_DELETED && !is_quarantined (self, finding->id))
+        quarantine (self, finding->id, finding->kind, 0);
+    }
+  return TRUE;
+}
+
+gboolean
+kt_record_store_accept_check (KtRecordStore  *self,
+                              GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (!check_key (self, error))
+    return FALSE;
+  return kt_store_index_accept (self->index, self->db, error);
+}
+
+gboolean
+kt_record_store_get_counter (KtRecordStore *self,
+                             guint64       *counter)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (self->index == NULL || !kt_store_index_is_built (self->index))
+    return FALSE;
+  *counter = kt_store_index_counter (self->index);
+  return TRUE;
+}
+
+GBytes *
+kt_record_store_seal_mark (KtRecordStore *self,
+                           guint64        counter)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (self->index == NULL)
+    return NULL;
+  return kt_store_index_seal_mark (self->index, counter);
+}
+
+gboolean
+kt_record_store_open_mark (KtRecordStore *self,
+                           GBytes        *sealed,
+                           guint64       *counter)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->index != NULL && kt_store_index_open_mark (self->index, sealed, counter);
 }

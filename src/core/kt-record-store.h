@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sqlite3.h>
 
 #include "kt-crypto.h"
 #include "kt-store.h"
@@ -16,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes; older files are migrated on open. */
-#define KT_RECORD_STORE_SCHEMA_VERSION 3
+#define KT_RECORD_STORE_SCHEMA_VERSION 4
 
 typedef struct _KtRecordStore KtRecordStore;
 
@@ -64,6 +65,16 @@ gboolean  kt_record_store_set_meta (KtRecordStore *self,
 void      kt_record_store_set_key  (KtRecordStore *self,
                                     KtKey         *key);
 gboolean  kt_record_store_has_key  (KtRecordStore *self);
+/* Seals @plain with the key held, bound to @ad (transfer full); NULL while
+ * locked.  For the store's small secrets kept in the metadata. */
+GBytes   *kt_record_store_seal     (KtRecordStore *self,
+                                    GBytes        *ad,
+                                    GBytes        *plain);
+/* Opens what kt_record_store_seal sealed; NULL while locked or when it does
+ * not verify (transfer full). */
+GBytes   *kt_record_store_unseal   (KtRecordStore *self,
+                                    GBytes        *ad,
+                                    GBytes        *sealed);
 
 /* Writes @record (body and summary sealed with the key) in one durable
  * transaction and lifts any quarantine of its id.  Unless @set_sync_state,
@@ -96,6 +107,34 @@ gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,
                                              KtSyncState    state,
                                              gint64         server_rev,
                                              GError       **error);
+
+/* Compares the file with its authenticated index (kt-store-index.c) and
+ * the counter @mark kept outside it (0 for none), builds the index of a
+ * file that has none, and quarantines the records found rolled back or
+ * changed.  Fills @check. */
+gboolean   kt_record_store_check            (KtRecordStore *self,
+                                             guint64        mark,
+                                             KtStoreCheck  *check,
+                                             GError       **error);
+/* Writes the index again from the file as it is and clears its warnings. */
+gboolean   kt_record_store_accept_check     (KtRecordStore *self,
+                                             GError       **error);
+/* The counter of the last commit; FALSE while locked or before the
+ * check built the index. */
+gboolean   kt_record_store_get_counter      (KtRecordStore *self,
+                                             guint64       *counter);
+/* The counter as kept in a file outside the database, sealed under the
+ * index key (transfer full; NULL while locked). */
+GBytes    *kt_record_store_seal_mark        (KtRecordStore *self,
+                                             guint64        counter);
+gboolean   kt_record_store_open_mark        (KtRecordStore *self,
+                                             GBytes        *sealed,
+                                             guint64       *counter);
+
+/* The store's error for a failed SQLite call (for kt-store-index.c). */
+void       kt_record_store_set_sqlite_error (GError  **error,
+                                             int       rc,
+                                             sqlite3  *db);
 
 /* Lets the file grow by at most @pages pages (tests of a full disk). */
 gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,

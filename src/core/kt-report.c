@@ -1,5 +1,12 @@
 /* kt-report.c: the report the resident takes home, laid out on A4 pages
  *
+ * Two reports share the layout.  The resident's report is drawn only from
+ * the take-home copies (kt-take-home.c): an allow-list, so nothing about
+ * safety, sharing without consent or the notes for the file can reach the
+ * paper, whatever a builder below prints.  The dossier report is drawn from
+ * the documents as they are, adds the parts for the file, and says on every
+ * page that it must not be handed over.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-report"
@@ -13,6 +20,7 @@
 #include <pango/pangocairo.h>
 
 #include "kt-evaluation.h"
+#include "kt-take-home.h"
 #include "kt-wheel-render.h"
 
 #define MARGIN          56.0      /* 2 cm */
@@ -49,6 +57,7 @@ struct _KtReport
 {
   GObject          parent_instance;
 
+  KtReportKind     kind;
   KtCatalogue     *catalogue;
   KtCase          *kase;
   KtConversation  *conversation;
@@ -183,6 +192,26 @@ has_text (const char *s)
 }
 
 static void
+add_field (KtReport   *self,
+           const char *label,
+           const char *text)
+{
+  if (has_text (text))
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", label, text);
+}
+
+/* The plan's state in the resident's words: concept, akkoord, goedgekeurd. */
+static const char *
+plan_status_label (const KtPlan *plan)
+{
+  if (plan->review == KT_REVIEW_APPROVED)
+    return _("approved");
+  if (plan->agreement.state == KT_AGREEMENT_AGREED)
+    return _("agreed");
+  return _("draft");
+}
+
+static void
 build_front (KtReport *self)
 {
   const char *question = self->plan != NULL && has_text (self->plan->question)
@@ -190,20 +219,36 @@ build_front (KtReport *self)
   g_autofree char *date = self->conversation != NULL
                           ? kt_report_format_date (self->conversation->date) : NULL;
 
-  add_printf (self, BLOCK_TITLE, "%s", _("Your support plan"));
+  if (self->kind == KT_REPORT_DOSSIER)
+    add_printf (self, BLOCK_TITLE, "%s", _("Dossier report"));
+  else
+    add_printf (self, BLOCK_TITLE, "%s", _("Your support plan"));
   if (date != NULL)
     add_printf (self, BLOCK_SUBTITLE, _("%s · our conversation of %s"),
                 self->kase->household != NULL ? self->kase->household : "", date);
   else
     add_printf (self, BLOCK_SUBTITLE, "%s", self->kase->household != NULL ? self->kase->household : "");
-  add_printf (self, BLOCK_TEXT, "%s",
-              _("This is what we talked about at the kitchen table and what we agreed. "
-                "It is your plan: if something is not right, tell us."));
+  if (self->kind == KT_REPORT_DOSSIER)
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("Everything recorded for this household, for the file. This report holds "
+                  "safety information and notes for the file: never give it to the resident "
+                  "or leave it in the house; give them the resident's report."));
+  else
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("This is what we talked about together and what we agreed. "
+                  "It is your plan: if something is not right, please tell us."));
+  if (self->plan != NULL)
+    add_printf (self, BLOCK_NOTE, _("Version %d · %s"), self->plan->version, plan_status_label (self->plan));
 
   if (has_text (question))
     {
       add_printf (self, BLOCK_HEADING, "%s", _("Your question"));
       add_printf (self, BLOCK_QUOTE, "“%s”", question);
+    }
+  if (self->conversation != NULL && has_text (self->conversation->own_words))
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("In your own words"));
+      add_printf (self, BLOCK_QUOTE, "“%s”", self->conversation->own_words);
     }
 }
 
@@ -283,16 +328,36 @@ chip_label (const char *person_id,
   return initials;
 }
 
-static char *
-level_text (const KtWheelSegment *segment)
+/* A wheel level in words, as the wheel page names them. */
+static const char *
+level_words (int level)
 {
-  if (segment->current < 0 && segment->target < 0)
+  switch (level)
+    {
+    case 0:  return _("not (yet)");
+    case 1:  return _("with a lot of help");
+    case 2:  return _("with some help");
+    case 3:  return _("mostly on your own");
+    case 4:  return _("fully on your own");
+    default: return NULL;
+    }
+}
+
+static char *
+level_sentence (const KtWheelSegment *segment)
+{
+  const char *now = level_words (segment->current);
+  const char *wanted = level_words (segment->target);
+
+  if (now == NULL && wanted == NULL)
     return g_strdup (_("not filled in"));
-  if (segment->target < 0)
-    return g_strdup_printf (_("now %d"), segment->current);
-  if (segment->current < 0)
-    return g_strdup_printf (_("goal %d"), segment->target);
-  return g_strdup_printf (_("now %d · goal %d"), segment->current, segment->target);
+  if (wanted == NULL)
+    return g_strdup_printf (_("now: %s"), now);
+  if (now == NULL)
+    return g_strdup_printf (_("where you want to be: %s"), wanted);
+  if (segment->current == segment->target)
+    return g_strdup_printf (_("now: %s; you want to keep it that way"), now);
+  return g_strdup_printf (_("now: %s; where you want to be: %s"), now, wanted);
 }
 
 static void
@@ -310,14 +375,14 @@ build_wheel (KtReport *self)
   add_printf (self, BLOCK_HEADING, "%s", _("How you take part"));
   add_block (self, BLOCK_WHEEL, NULL);
   add_printf (self, BLOCK_NOTE, "%s",
-              _("Coloured: how it goes now (0 to 4). Outlined: where you want to be. "
+              _("Coloured: how it goes now (from 0, not yet, to 4, fully on your own). Outlined: where you want to be. "
                 "The rings around it show who helps, from the inside out: you yourself, "
                 "your network, volunteers and general provisions, professionals."));
 
   for (int s = 0; s < KT_N_SEGMENTS; s++)
     {
       const KtWheelSegment *segment = &self->conversation->wheel[s];
-      g_autofree char *levels = level_text (segment);
+      g_autofree char *levels = level_sentence (segment);
       g_autoptr(GString) helpers = g_string_new (NULL);
 
       for (guint i = 0; segment->supporters != NULL && i < segment->supporters->len; i++)
@@ -469,6 +534,48 @@ build_goals (KtReport *self)
     }
 }
 
+static void
+build_provisions (KtReport *self)
+{
+  if (self->plan == NULL || self->plan->provisions->len == 0)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Provisions"));
+  for (guint i = 0; i < self->plan->provisions->len; i++)
+    {
+      const KtProvision *provision = g_ptr_array_index (self->plan->provisions, i);
+
+      g_autofree char *until = kt_report_format_date (provision->until);
+      g_autofree char *decision = NULL;
+
+      /* What was decided on a line of its own under the provision's name. */
+      if (has_text (provision->decision) && until != NULL)
+        decision = g_markup_printf_escaped (_("Decided: %s. This holds until <b>%s</b>."), provision->decision, until);
+      else if (has_text (provision->decision))
+        decision = g_markup_printf_escaped (_("Decided: %s."), provision->decision);
+      else if (provision->tailored)
+        decision = g_markup_escape_text (_("Not decided yet."), -1);
+      add_printf (self, BLOCK_BULLET, "<b>%s</b> — %s", provision->name != NULL ? provision->name : "",
+                  provision->tailored ? _("tailored support (maatwerk) from the municipality")
+                                      : _("general provision, open to everyone"));
+      if (decision != NULL)
+        {
+          Block *block = g_ptr_array_index (self->blocks, self->blocks->len - 1);
+          char *joined = g_strconcat (block->markup, "\n", decision, NULL);
+
+          g_free (block->markup);
+          block->markup = joined;
+        }
+      /* Only in the dossier: the take-home copy holds no considerations. */
+      if (provision->tailored)
+        {
+          add_field (self, _("Acceptable for the resident"), provision->acceptable);
+          add_field (self, _("Cost against the standard offer"), provision->cost_reasonable);
+          add_field (self, _("What the resident and network can do themselves"), provision->own_options);
+        }
+    }
+}
+
 static char *
 earliest_evaluation (KtReport *self)
 {
@@ -483,6 +590,37 @@ earliest_evaluation (KtReport *self)
         best = goal->evaluation_date;
     }
   return kt_report_format_date (best);
+}
+
+/* The open action due first: what the resident can expect next. */
+static const KtAction *
+first_open_action (KtReport *self)
+{
+  const KtAction *first = NULL;
+
+  for (guint g = 0; self->plan != NULL && g < self->plan->goals->len; g++)
+    {
+      const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
+
+      for (guint a = 0; a < goal->actions->len; a++)
+        {
+          const KtAction *action = g_ptr_array_index (goal->actions, a);
+
+          if (!action->done && kt_date_is_valid (action->due) &&
+              (first == NULL || g_strcmp0 (action->due, first->due) < 0))
+            first = action;
+        }
+    }
+  return first;
+}
+
+static gboolean
+has_tailored_provision (KtReport *self)
+{
+  for (guint i = 0; self->plan != NULL && i < self->plan->provisions->len; i++)
+    if (((const KtProvision *) g_ptr_array_index (self->plan->provisions, i))->tailored)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -520,11 +658,41 @@ build_contacts (KtReport *self)
   const char *lead = self->plan != NULL && has_text (self->plan->case_lead)
                      ? self->plan->case_lead : self->kase->lead_id;
 
-  if (when != NULL)
+  add_printf (self, BLOCK_HEADING, "%s", _("What happens next"));
+  if (self->plan != NULL)
     {
-      add_printf (self, BLOCK_HEADING, "%s", _("When we look again"));
-      add_printf (self, BLOCK_TEXT, _("We will look together at how it is going on <b>%s</b>."), when);
+      const KtAction *first = first_open_action (self);
+      g_autofree char *due = first != NULL ? kt_report_format_date (first->due) : NULL;
+
+      switch (self->plan->review)
+        {
+        case KT_REVIEW_SUBMITTED:
+          add_printf (self, BLOCK_BULLET, "%s", _("The team is checking this plan now. "
+                                                  "You will hear from us when it is approved."));
+          break;
+        case KT_REVIEW_APPROVED:
+          add_printf (self, BLOCK_BULLET, "%s", _("The team has approved this plan."));
+          break;
+        case KT_REVIEW_DRAFT:
+        case KT_REVIEW_RETURNED:
+        case KT_N_REVIEW_STATES:
+        default:
+          add_printf (self, BLOCK_BULLET, "%s", _("This plan is a draft. We finish it with you; "
+                                                  "then the team checks it."));
+          break;
+        }
+      if (self->plan->agreement.state == KT_AGREEMENT_NONE)
+        add_printf (self, BLOCK_BULLET, "%s", _("We will ask you whether you agree with this plan."));
+      if (due != NULL)
+        add_printf (self, BLOCK_BULLET, _("First: %s — by <b>%s</b>."),
+                    first->what != NULL ? first->what : "", due);
+      if (has_tailored_provision (self))
+        add_printf (self, BLOCK_BULLET, "%s",
+                    _("Have you applied for tailored support (maatwerk)? The municipality "
+                      "decides within 2 weeks of your application and sends you the decision in writing."));
     }
+  if (when != NULL)
+    add_printf (self, BLOCK_BULLET, _("We will look together at how it is going on <b>%s</b>."), when);
 
   add_printf (self, BLOCK_HEADING, "%s", _("Who you can call"));
   add_person_line (self, _("Your contact person"), contact);
@@ -605,6 +773,172 @@ build_agreement (KtReport *self)
     add_printf (self, BLOCK_QUOTE, "“%s”", agreement->remarks);
   if (agreement->signature != NULL && agreement->signature->len > 0)
     add_block (self, BLOCK_SIGNATURE, NULL);
+}
+
+/* What the resident may do, in plain words; the terms are the law's:
+ * Wmo 2015 art. 2.2.4 (cliëntondersteuning) and 2.3.5 (two weeks to decide),
+ * Awb art. 6:7 (six weeks to object), AVG art. 12 (an answer within a month). */
+static void
+build_rights (KtReport *self)
+{
+  add_printf (self, BLOCK_HEADING, "%s", _("Your rights"));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Free help from someone independent.</b> A client supporter (cliëntondersteuner) "
+               "can help you with your questions and with this plan. They are independent: they "
+               "are on your side, and it costs you nothing. Ask your coach or the municipality."));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Do you disagree with a decision?</b> Then you can object (bezwaar maken). "
+               "The letter with the decision says how. Do it in writing within 6 weeks of "
+               "the date of the decision."));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Are you unhappy with how we treat you?</b> Tell your coach first. If that "
+               "does not help, you can make a complaint to the municipality."));
+  add_block (self, BLOCK_BULLET,
+             _("<b>Your information.</b> You may see everything we keep about you, and ask us "
+               "to correct or delete it. Ask your coach; you will have an answer within a month."));
+}
+
+/* ---- the dossier's own parts --------------------------------------------- */
+
+static const char *
+domain_state_label (KtDomainState state)
+{
+  switch (state)
+    {
+    case KT_DOMAIN_DISCUSSED: return _("discussed");
+    case KT_DOMAIN_SKIPPED:   return _("skipped");
+    case KT_DOMAIN_NOT_YET:
+    case KT_N_DOMAIN_STATES:
+    default:                  return _("not discussed yet");
+    }
+}
+
+/* What the intaker noted for the file when the request came in. */
+static void
+build_file_request (KtReport *self)
+{
+  const KtRequest *request = &self->kase->request;
+
+  if (!request->safety_concern && !has_text (request->safety_note) && !has_text (self->kase->desk_note))
+    return;
+  add_printf (self, BLOCK_HEADING, "%s", _("At the request"));
+  if (request->safety_concern)
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>", _("⚠ Worry about safety at the request"));
+  add_field (self, _("Safety note"), request->safety_note);
+  add_field (self, _("Note from the desk"), self->kase->desk_note);
+}
+
+/* Every domain with everything written under it, safety flags included. */
+static void
+build_domains_in_full (KtReport *self)
+{
+  if (self->conversation == NULL)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Every life domain, in full"));
+  for (guint i = 0; i < self->conversation->entries->len; i++)
+    {
+      const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+
+      if (entry->state == KT_DOMAIN_NOT_YET && !has_text (entry->going_well) &&
+          !has_text (entry->concern) && !has_text (entry->wish) && !entry->safety_flag)
+        continue;
+      if (entry->safety_flag)
+        add_printf (self, BLOCK_SUBHEADING, _("%s · ⚠ safety flag"), domain_name (self, entry->domain_id));
+      else
+        add_printf (self, BLOCK_SUBHEADING, "%s", domain_name (self, entry->domain_id));
+      if (entry->level != KT_LEVEL_NONE)
+        add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry->state), entry->level);
+      else
+        add_printf (self, BLOCK_NOTE, "%s", domain_state_label (entry->state));
+      add_field (self, _("Why skipped"), entry->skip_reason);
+      add_field (self, _("What goes well"), entry->going_well);
+      add_field (self, _("Concern"), entry->concern);
+      add_field (self, _("Wish"), entry->wish);
+    }
+}
+
+static const char *
+member_name (KtReport   *self,
+             const char *member_id)
+{
+  for (guint i = 0; i < self->kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (self->kase->members, i);
+
+      if (g_strcmp0 (member->id, member_id) == 0 && has_text (member->name))
+        return member->name;
+    }
+  return _("a household member");
+}
+
+static void
+build_safety_checks (KtReport *self)
+{
+  if (self->conversation == NULL || self->conversation->safety_checks->len == 0)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Safety check per household member"));
+  for (guint i = 0; i < self->conversation->safety_checks->len; i++)
+    {
+      const KtSafetyCheck *check = g_ptr_array_index (self->conversation->safety_checks, i);
+      const char *state = !check->checked ? _("not checked yet")
+                          : check->concern ? _("⚠ worry") : _("no worry");
+
+      if (has_text (check->note))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s. %s", member_name (self, check->member_id),
+                    state, check->note);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.", member_name (self, check->member_id), state);
+    }
+}
+
+static void
+build_safety_plan (KtReport *self)
+{
+  const KtSafetyPlan *safety;
+
+  if (self->plan == NULL)
+    return;
+  safety = &self->plan->safety;
+  if (!self->plan->safety_required && !has_text (safety->risks) && !has_text (safety->agreements) &&
+      !has_text (safety->who_watches) && !safety->veilig_thuis_consulted)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Safety plan"));
+  add_field (self, _("Risks"), safety->risks);
+  add_field (self, _("Agreements"), safety->agreements);
+  add_field (self, _("Who keeps watch"), safety->who_watches);
+  add_field (self, _("Veilig Thuis consulted"), safety->veilig_thuis_consulted ? _("yes") : _("no"));
+}
+
+static void
+build_file_notes (KtReport *self)
+{
+  gboolean any_comment = FALSE;
+
+  if (self->conversation != NULL && has_text (self->conversation->notes))
+    {
+      add_printf (self, BLOCK_HEADING, "%s", _("Notes for the file"));
+      add_printf (self, BLOCK_TEXT, "%s", self->conversation->notes);
+    }
+  for (guint i = 0; self->plan != NULL && i < self->plan->comments->len; i++)
+    {
+      const KtReviewComment *comment = g_ptr_array_index (self->plan->comments, i);
+      const KtGoal *goal = find_goal (self, comment->goal_id);
+
+      if (!has_text (comment->text))
+        continue;
+      if (!any_comment)
+        add_printf (self, BLOCK_HEADING, "%s", _("Review comments"));
+      any_comment = TRUE;
+      if (goal != NULL && has_text (goal->title))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b> (%s): %s",
+                    comment->author != NULL ? comment->author : "", goal->title, comment->text);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s",
+                    comment->author != NULL ? comment->author : "", comment->text);
+    }
 }
 
 /* ---- layout ----------------------------------------------------------- */
@@ -772,39 +1106,99 @@ kt_report_init (KtReport *self)
   cairo_font_options_destroy (options);
 }
 
+static KtReport *
+report_new (KtReportKind          kind,
+            KtCatalogue          *catalogue,
+            const KtCase         *kase,
+            const KtConversation *conversation,
+            const KtPlan         *plan)
+{
+  KtReport *self;
+  g_autofree char *today = kt_date_today ();
+  g_autofree char *today_text = kt_report_format_date (today);
+
+  self = g_object_new (KT_TYPE_REPORT, NULL);
+  self->kind = kind;
+  self->catalogue = g_object_ref (catalogue);
+  if (kind == KT_REPORT_RESIDENT)
+    {
+      /* Safe by construction: the resident's report never sees the originals. */
+      self->kase = kt_take_home_case (kase);
+      self->conversation = conversation != NULL ? kt_take_home_conversation (kase, conversation) : NULL;
+      self->plan = plan != NULL ? kt_take_home_plan (kase, conversation, plan) : NULL;
+    }
+  else
+    {
+      self->kase = kt_case_copy (kase);
+      self->conversation = conversation != NULL ? kt_conversation_copy (conversation) : NULL;
+      self->plan = plan != NULL ? kt_plan_copy (plan) : NULL;
+    }
+  self->footer = g_strdup_printf (_("%s · made on %s"),
+                                  self->kase->household != NULL ? self->kase->household : "",
+                                  today_text);
+
+  build_front (self);
+  if (kind == KT_REPORT_RESIDENT)
+    {
+      build_going_well (self);
+      build_movement (self);
+      build_wheel (self);
+      build_goals (self);
+      build_provisions (self);
+      build_topics (self);
+      build_contacts (self);
+      build_consents (self);
+      build_agreement (self);
+      build_rights (self);
+    }
+  else
+    {
+      build_file_request (self);
+      build_domains_in_full (self);
+      build_safety_checks (self);
+      build_safety_plan (self);
+      build_movement (self);
+      build_wheel (self);
+      build_goals (self);
+      build_provisions (self);
+      build_contacts (self);
+      build_consents (self);
+      build_file_notes (self);
+      build_agreement (self);
+    }
+  paginate (self);
+  return self;
+}
+
 KtReport *
 kt_report_new (KtCatalogue          *catalogue,
                const KtCase         *kase,
                const KtConversation *conversation,
                const KtPlan         *plan)
 {
-  KtReport *self;
-  g_autofree char *today = kt_date_today ();
-  g_autofree char *today_text = kt_report_format_date (today);
-
   g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
   g_return_val_if_fail (kase != NULL, NULL);
 
-  self = g_object_new (KT_TYPE_REPORT, NULL);
-  self->catalogue = g_object_ref (catalogue);
-  self->kase = kt_case_copy (kase);
-  self->conversation = conversation != NULL ? kt_conversation_copy (conversation) : NULL;
-  self->plan = plan != NULL ? kt_plan_copy (plan) : NULL;
-  self->footer = g_strdup_printf (_("%s · made on %s"),
-                                  self->kase->household != NULL ? self->kase->household : "",
-                                  today_text);
+  return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan);
+}
 
-  build_front (self);
-  build_going_well (self);
-  build_movement (self);
-  build_wheel (self);
-  build_goals (self);
-  build_topics (self);
-  build_contacts (self);
-  build_consents (self);
-  build_agreement (self);
-  paginate (self);
-  return self;
+KtReport *
+kt_report_new_dossier (KtCatalogue          *catalogue,
+                       const KtCase         *kase,
+                       const KtConversation *conversation,
+                       const KtPlan         *plan)
+{
+  g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  return report_new (KT_REPORT_DOSSIER, catalogue, kase, conversation, plan);
+}
+
+KtReportKind
+kt_report_get_kind (KtReport *self)
+{
+  g_return_val_if_fail (KT_IS_REPORT (self), KT_REPORT_RESIDENT);
+  return self->kind;
 }
 
 guint
@@ -833,7 +1227,8 @@ draw_wheel (KtReport *self,
   for (int s = 0; s < KT_N_SEGMENTS; s++)
     {
       scene.names[s] = kt_catalogue_segment_name (self->catalogue, s);
-      scene.details[s] = details[s] = level_text (&self->conversation->wheel[s]);
+      /* The level now, in words; the list under the wheel says the rest. */
+      scene.details[s] = details[s] = g_strdup (level_words (self->conversation->wheel[s].current));
     }
   scene.centre_label = C_("wheel centre", "Me");
   scene.chip_label = chip_label;
@@ -894,11 +1289,47 @@ show_layout (KtReport    *self,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* The PDF structure element of a block, so a screen reader reads headings,
+ * paragraphs, lists and figures in order (cairo 1.16 structure tags; other
+ * surfaces ignore them). */
+static const char *
+block_tag (BlockKind kind)
+{
+  switch (kind)
+    {
+    case BLOCK_TITLE:      return "H1";
+    case BLOCK_HEADING:    return "H2";
+    case BLOCK_SUBHEADING: return "H3";
+    case BLOCK_BULLET:     return "LI";
+    case BLOCK_WHEEL:
+    case BLOCK_SIGNATURE:  return "Figure";
+    case BLOCK_SUBTITLE:
+    case BLOCK_TEXT:
+    case BLOCK_QUOTE:
+    case BLOCK_NOTE:
+    default:               return "P";
+    }
+}
+
+/* Opens or closes the list (L) around a run of bullets on this page. */
+static void
+tag_list (cairo_t   *cr,
+          gboolean  *in_list,
+          gboolean   bullet)
+{
+  if (bullet && !*in_list)
+    cairo_tag_begin (cr, "L", NULL);
+  else if (!bullet && *in_list)
+    cairo_tag_end (cr, "L");
+  *in_list = bullet;
+}
+
 void
 kt_report_draw_page (KtReport *self,
                      cairo_t  *cr,
                      guint     page)
 {
+  gboolean in_list = FALSE;
   g_autofree char *footer = NULL;
   g_autoptr(PangoLayout) footer_layout = NULL;
   Block footer_block = { BLOCK_NOTE, NULL, 0, 0, 0, 0 };
@@ -911,6 +1342,21 @@ kt_report_draw_page (KtReport *self,
   cairo_rectangle (cr, 0, 0, KT_REPORT_PAGE_WIDTH, KT_REPORT_PAGE_HEIGHT);
   cairo_fill (cr);
 
+  /* First on every page of the dossier report, for eyes and screen readers. */
+  if (self->kind == KT_REPORT_DOSSIER)
+    {
+      Block header_block = { BLOCK_SUBHEADING, NULL, 0, 0, 0, 0 };
+      g_autoptr(PangoLayout) header_layout = NULL;
+      g_autofree char *header = g_markup_printf_escaped ("%s", _("Dossier — do not hand over"));
+
+      header_block.markup = header;
+      header_layout = block_layout (self, &header_block);
+      cairo_set_source_rgb (cr, 0.70, 0.10, 0.10);
+      cairo_tag_begin (cr, "P", NULL);
+      show_layout (self, cr, header_layout, MARGIN, MARGIN - 34);
+      cairo_tag_end (cr, "P");
+    }
+
   for (guint i = 0; i < self->blocks->len; i++)
     {
       const Block *block = g_ptr_array_index (self->blocks, i);
@@ -919,14 +1365,20 @@ kt_report_draw_page (KtReport *self,
       if (block->page != page)
         continue;
 
+      tag_list (cr, &in_list, block->kind == BLOCK_BULLET);
+      /* cairo 1.16 writes the Figure element but drops its Alt attribute;
+       * the list of areas right under the wheel says the same in words. */
+      cairo_tag_begin (cr, block_tag (block->kind), NULL);
       if (block->kind == BLOCK_WHEEL)
         {
           draw_wheel (self, cr, block->y);
+          cairo_tag_end (cr, block_tag (block->kind));
           continue;
         }
       if (block->kind == BLOCK_SIGNATURE)
         {
           draw_signature (self, cr, block->y);
+          cairo_tag_end (cr, block_tag (block->kind));
           continue;
         }
 
@@ -964,7 +1416,9 @@ kt_report_draw_page (KtReport *self,
           break;
         }
       show_layout (self, cr, layout, MARGIN + block_indent (block), block->y);
+      cairo_tag_end (cr, block_tag (block->kind));
     }
+  tag_list (cr, &in_list, FALSE);
 
   /* TRANSLATORS: the footer of every page: "Familie Jansen · made on 25 November 2026 · page 1 of 3" */
   footer = g_markup_printf_escaped (_("%s · page %u of %u"), self->footer, page + 1, self->n_pages);
@@ -988,12 +1442,21 @@ kt_report_write_pdf (KtReport   *self,
   g_return_val_if_fail (path != NULL, FALSE);
 
   surface = cairo_pdf_surface_create (path, KT_REPORT_PAGE_WIDTH, KT_REPORT_PAGE_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Your support plan"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
+                                  self->kind == KT_REPORT_DOSSIER ? _("Dossier report") : _("Your support plan"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Keukentafel");
   cr = cairo_create (surface);
+  /* One Document element around every page: cairo 1.16 marks the PDF as
+   * tagged (/MarkInfo, pdfinfo's "Tagged: yes") only when the structure
+   * elements hang under such a root, not when they sit at the top level.
+   * It spans the pages here, where they are drawn in order; a print job of
+   * some pages only gets the elements without the root. */
+  cairo_tag_begin (cr, "Document", NULL);
   for (guint page = 0; page < self->n_pages; page++)
     {
       kt_report_draw_page (self, cr, page);
+      if (page + 1 == self->n_pages)
+        cairo_tag_end (cr, "Document");
       cairo_show_page (cr);
     }
   cairo_destroy (cr);
@@ -1012,6 +1475,7 @@ kt_report_write_pdf (KtReport   *self,
 }
 
 typedef struct {
+  KtReportKind    kind;
   KtCatalogue    *catalogue;
   KtCase         *kase;
   KtConversation *conversation;
@@ -1045,7 +1509,7 @@ write_pdf_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
   /* A report of its own in this thread: fonts and layouts stay per thread. */
-  report = kt_report_new (wd->catalogue, wd->kase, wd->conversation, wd->plan);
+  report = report_new (wd->kind, wd->catalogue, wd->kase, wd->conversation, wd->plan);
   if (!kt_report_write_pdf (report, wd->path, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -1068,6 +1532,7 @@ kt_report_write_pdf_async (KtReport            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kt_report_write_pdf_async);
   wd = g_new0 (WriteData, 1);
+  wd->kind = self->kind;
   wd->catalogue = g_object_ref (self->catalogue);
   wd->kase = kt_case_copy (self->kase);
   wd->conversation = self->conversation != NULL ? kt_conversation_copy (self->conversation) : NULL;

@@ -1,4 +1,5 @@
-/* kt-report.h: KtReport, the report the resident takes home, as PDF pages
+/* kt-report.h: KtReport, the report the resident takes home (or the dossier
+ * report for the file), as PDF pages
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,15 +26,29 @@ typedef enum {
   KT_REPORT_ERROR_WRITE,        /* the PDF could not be written */
 } KtReportError;
 
+typedef enum {
+  KT_REPORT_RESIDENT,           /* what may go home: built from kt-take-home.h */
+  KT_REPORT_DOSSIER,            /* everything, for the file; never handed over */
+} KtReportKind;
+
 #define KT_TYPE_REPORT (kt_report_get_type ())
 G_DECLARE_FINAL_TYPE (KtReport, kt_report, KT, REPORT, GObject)
 
-/* A report from copies of the documents; @conversation and @plan may be NULL
- * (transfer full). */
+/* The resident's report, from the take-home copies of the documents only;
+ * @conversation and @plan may be NULL (transfer full). */
 KtReport *kt_report_new           (KtCatalogue          *catalogue,
                                    const KtCase         *kase,
                                    const KtConversation *conversation,
                                    const KtPlan         *plan);
+/* The dossier report for the file: everything the resident's report leaves
+ * out (safety, the safety plan, sharing without consent, notes for the file),
+ * with "Dossier — do not hand over" on every page (transfer full). */
+KtReport *kt_report_new_dossier   (KtCatalogue          *catalogue,
+                                   const KtCase         *kase,
+                                   const KtConversation *conversation,
+                                   const KtPlan         *plan);
+/* Which of the two reports this is. */
+KtReportKind kt_report_get_kind   (KtReport *self);
 /* How many A4 pages the report takes. */
 guint     kt_report_get_n_pages   (KtReport *self);
 /* Draws page @page (from 0) in points with its origin at the top left. */

@@ -389,6 +389,75 @@ kt_review_check_content_unchanged (const KtPlan *before,
   return TRUE;
 }
 
+/* Whether @after has the reviewer and comments of @before (none for a new plan). */
+static gboolean
+review_notes_unchanged (const KtPlan *before,
+                        const KtPlan *after,
+                        const char  **field)
+{
+  g_autoptr(KtPlan) masked = NULL;
+
+  if (g_strcmp0 (before != NULL ? before->reviewer : NULL, after->reviewer) != 0)
+    {
+      *field = "reviewer";
+      return FALSE;
+    }
+  if (before == NULL)
+    {
+      *field = "comments";
+      return after->comments->len == 0;
+    }
+  /* Only the comments of @after over @before: whatever differs is theirs. */
+  masked = kt_plan_copy (before);
+  g_ptr_array_unref (masked->comments);
+  masked->comments = g_ptr_array_ref (after->comments);
+  *field = "comments";
+  return kt_plan_equal (before, masked);
+}
+
+gboolean
+kt_review_check_coach_revision (const KtPlan  *before,
+                                const KtPlan  *after,
+                                const char   **field,
+                                GError       **error)
+{
+  KtReviewState from = before != NULL ? before->review : KT_REVIEW_DRAFT;
+  const char *unused;
+
+  g_return_val_if_fail (after != NULL, FALSE);
+
+  if (field == NULL)
+    field = &unused;
+  *field = NULL;
+
+  if (before != NULL && kt_plan_is_locked (before) &&
+      (after->review != before->review || !kt_review_check_content_unchanged (before, after, NULL)))
+    {
+      g_set_error_literal (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_LOCKED,
+                           _("This plan has been submitted or approved and cannot be changed. "
+                             "Make a new version to change it."));
+      return FALSE;
+    }
+  /* The coach's own moves: write a draft (or a returned plan) and submit it. */
+  if (after->review != from &&
+      !((from == KT_REVIEW_DRAFT || from == KT_REVIEW_RETURNED) &&
+        (after->review == KT_REVIEW_DRAFT || after->review == KT_REVIEW_SUBMITTED)))
+    {
+      *field = "review";
+      g_set_error_literal (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_REVIEWER,
+                           _("Only a supervisor reviews a plan."));
+      return FALSE;
+    }
+  if (!review_notes_unchanged (before, after, field))
+    {
+      g_set_error_literal (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_REVIEWER,
+                           _("Only a supervisor reviews a plan."));
+      return FALSE;
+    }
+  *field = NULL;
+  return TRUE;
+}
+
 static int
 compare_versions (gconstpointer a,
                   gconstpointer b)
@@ -451,4 +520,65 @@ kt_review_revise (const KtPlan *plan,
   g_clear_pointer (&revised->reviewer, g_free);
   g_ptr_array_set_size (revised->comments, 0);
   return g_steal_pointer (&revised);
+}
+
+/* Ready for review */
+
+static gboolean
+has_goal_with_action (const KtPlan *plan)
+{
+  for (guint i = 0; plan->goals != NULL && i < plan->goals->len; i++)
+    {
+      const KtGoal *goal = g_ptr_array_index (plan->goals, i);
+
+      for (guint j = 0; goal->actions != NULL && j < goal->actions->len; j++)
+        {
+          const KtAction *action = g_ptr_array_index (goal->actions, j);
+
+          if (!kt_text_is_blank (action->what))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+GPtrArray *
+kt_review_list_missing (const KtPlan         *plan,
+                        const KtConversation *conversation)
+{
+  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (plan != NULL, missing);
+
+  if ((conversation == NULL || !conversation->complete) && kt_text_is_blank (plan->conversation_note))
+    g_ptr_array_add (missing, g_strdup (_("finish the conversation, or write why the plan goes "
+                                          "to review before it is finished")));
+  if (!has_goal_with_action (plan))
+    g_ptr_array_add (missing, g_strdup (_("a goal with at least one action")));
+  if (plan->agreement.state == KT_AGREEMENT_NONE)
+    g_ptr_array_add (missing, g_strdup (_("ask the resident whether they agree with the plan")));
+  return missing;
+}
+
+gboolean
+kt_review_check_ready (const KtPlan         *plan,
+                       const KtConversation *conversation,
+                       GError              **error)
+{
+  g_autoptr(GPtrArray) missing = kt_review_list_missing (plan, conversation);
+  g_autoptr(GString) text = NULL;
+
+  if (missing->len == 0)
+    return TRUE;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < missing->len; i++)
+    {
+      if (i > 0)
+        g_string_append (text, "; ");
+      g_string_append (text, g_ptr_array_index (missing, i));
+    }
+  /* Translators: %s lists what is missing, separated by semicolons. */
+  g_set_error (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_READY,
+               _("Before this plan can go to review: %s."), text->str);
+  return FALSE;
 }

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kt-case.h"   /* KtForm, used by kt-plan.h */
+#include "kt-conversation.h"
 #include "kt-plan.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,9 @@ typedef enum {
   KT_REVIEW_ERROR_CONTENT_CHANGED,   /* a review tried to change the plan's content */
   KT_REVIEW_ERROR_NOT_REVISABLE,     /* only a returned or approved plan gets a new version */
   KT_REVIEW_ERROR_INVALID,           /* a review request that cannot be read */
+  KT_REVIEW_ERROR_LOCKED,            /* a submitted or approved plan does not change */
+  KT_REVIEW_ERROR_NOT_REVIEWER,      /* the coach set what only a review sets */
+  KT_REVIEW_ERROR_NOT_READY,         /* a plan that may not go to review yet */
 } KtReviewError;
 
 typedef enum {
@@ -72,6 +76,20 @@ gboolean  kt_review_apply    (const KtReview *self,
                               gint64          now,
                               GError        **error);
 
+/* What a plan still needs before it may go to review, in words, in the
+ * order the coach meets them (element-type utf8, translated; empty when it
+ * may go): the conversation finished (@conversation, may be NULL) or a note
+ * saying why not, a goal with an action, and the resident asked whether
+ * they agree (agreed, partly and not agreed may all be submitted).  The one
+ * place this rule lives (transfer full). */
+GPtrArray *kt_review_list_missing (const KtPlan         *plan,
+                                   const KtConversation *conversation);
+/* kt_review_list_missing as one check: FALSE with a translated message that
+ * names everything missing (KT_REVIEW_ERROR_NOT_READY). */
+gboolean   kt_review_check_ready  (const KtPlan         *plan,
+                                   const KtConversation *conversation,
+                                   GError              **error);
+
 /* The request body {rev, decision, comment, goal_comments} (transfer full). */
 JsonNode *kt_review_to_json   (const KtReview *self);
 /* Reads a request body; FALSE with KT_REVIEW_ERROR_INVALID naming the field. */
@@ -88,6 +106,18 @@ gboolean    kt_review_decision_from_string (const char       *str,
 gboolean  kt_review_check_content_unchanged (const KtPlan *before,
                                              const KtPlan *after,
                                              GError      **error);
+
+/* Checks @after, a coach's revision of @before (NULL: a new plan record),
+ * against what only a review may do.  A submitted or approved plan keeps
+ * its content and state (KT_REVIEW_ERROR_LOCKED): it changes only through a
+ * new version, which is a separate record.  The coach moves a draft or
+ * returned plan to draft or submitted, never approves or returns one, and
+ * never writes the reviewer or the comments (KT_REVIEW_ERROR_NOT_REVIEWER,
+ * with @field set to "review", "reviewer" or "comments"). */
+gboolean  kt_review_check_coach_revision (const KtPlan  *before,
+                                          const KtPlan  *after,
+                                          const char   **field,
+                                          GError       **error);
 
 /* The coach's revision of a returned (or approved) plan: a new draft
  * record with a new id and the next version number after every version in

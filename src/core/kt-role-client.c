@@ -17,6 +17,7 @@
 
 #include "kt-codec.h"
 #include "kt-coach-list.h"
+#include "kt-json-reader.h"
 
 /* The outbox setting that holds assignments not sent yet: a JSON object
  * of case id → coach account name.  Ids and staff names, no client data. */
@@ -267,7 +268,6 @@ on_coaches (GObject      *source,
   KtRoleClient *self = g_task_get_source_object (task);
   GError *error = NULL;
   g_autoptr(Reply) reply = request_finish (result, &error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) coaches = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GError) save_error = NULL;
@@ -288,14 +288,10 @@ on_coaches (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply->body, NULL),
-                                   (gssize) g_bytes_get_size (reply->body), NULL))
-    {
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
-                               _("The server sent an answer that cannot be read."));
-      return;
-    }
-  coaches = kt_coach_list_from_json (json_parser_get_root (parser), &error);
+  /* A hostile or broken server must not be able to crash the app with
+   * the list: it is read like every other answer (kt_json_read). */
+  coaches = kt_coach_list_read (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body),
+                                &error);
   if (coaches == NULL)
     {
       g_task_return_error (task, error);
@@ -405,11 +401,24 @@ load_pending (KtRoleClient *self)
 {
   KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
   g_autofree char *text = outbox != NULL ? kt_outbox_get_meta (outbox, PENDING_META) : NULL;
-  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *pending = json_object_new ();
+  JsonObjectIter iter;
+  const char *case_id;
+  JsonNode *coach;
 
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    return json_object_ref (json_node_get_object (node));
-  return json_object_new ();
+  if (text != NULL)
+    node = kt_json_read (text, strlen (text), KT_SYNC_CHANGES_RESPONSE_MAX_SIZE, 2, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return pending;
+  /* case id → coach; the reader's object is sealed, this one is changed */
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &case_id, &coach))
+    {
+      if (JSON_NODE_HOLDS_VALUE (coach) && json_node_get_value_type (coach) == G_TYPE_STRING)
+        json_object_set_string_member (pending, case_id, json_node_get_string (coach));
+    }
+  return pending;
 }
 
 static gboolean

@@ -23,6 +23,10 @@ void kt_store_set_attempt_delay_unit (KtStore *self,
 /* How long autosave waits to gather changes (default 500 ms). */
 void kt_store_set_autosave_delay  (KtStore *self,
                                    guint    milliseconds);
+/* How often, at most, the save counter outside the file follows the
+ * commits (default 10 s; 0: after every commit, for the crash test). */
+void kt_store_set_mark_interval   (KtStore *self,
+                                   guint    milliseconds);
 /* The record layer under the store (tests and benchmark). */
 KtRecordStore *kt_store_get_record_store (KtStore *self);
 /* Ids with changes not yet committed (element-type utf8). */

@@ -20,8 +20,17 @@
 #define META_KEY_SOURCE  "key-source"
 #define META_WRAPPED_KEY "wrapped-key"
 #define META_KEY_CHECK   "key-check"
+/* The unlock secrets' Argon2id verifiers, sealed with the data key; the
+ * lock marker and the count of wrong tries are plain (no client data). */
+#define META_UNLOCK_PIN      "unlock-pin"
+#define META_UNLOCK_PASSWORD "unlock-password"
+#define META_LOCKED          "locked"
+#define META_UNLOCK_FAILURES "unlock-failures"
 
 #define DEFAULT_AUTOSAVE_DELAY_MS 500
+/* How often, at most, the counter outside the file follows the commits
+ * (see "The counter outside the file" below). */
+#define DEFAULT_MARK_INTERVAL_MS 10000
 #define RETRY_DELAY_MIN_MS 1000
 #define RETRY_DELAY_MAX_MS 30000
 
@@ -73,6 +82,20 @@ struct _KtStore
   GQueue         completed;      /* Batch, done by the worker, not yet handled */
   GSource       *dispatch_source;
 
+  /* The check at open, and the counter kept outside the file */
+  KtStoreCheck  *check;          /* what the last open found; NULL when all was well */
+  GMutex         mark_mutex;     /* one mark write at a time, in order */
+  GThreadPool   *mark_worker;
+  guint64        mark_written;   /* the highest counter written outside the file */
+  guint          mark_interval_ms;
+  GSource       *mark_source;
+  /* What unlocks an idle lock besides the keyring or passphrase: Argon2id
+   * verifiers (crypto_pwhash_str), read from the sealed metadata while the
+   * key was there and kept for the lock. */
+  char          *pin_verifier;
+  char          *password_verifier;
+  gboolean       left_locked;    /* the file says it was locked when closed */
+
   /* Idle lock */
   guint          idle_timeout_s;
   gint64         last_touch;     /* monotonic µs */
@@ -99,7 +122,11 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void schedule_save (KtStore *self, guint delay_ms);
+static void write_mark_sync  (KtStore *self);
+static void write_mark_async (KtStore *self);
+static void note_commit      (KtStore *self);
 static void worker_run    (gpointer data, gpointer user_data);
+static void mark_worker_run (gpointer data, gpointer user_data);
 
 void
 kt_case_summary_free (KtCaseSummary *summary)
@@ -110,6 +137,73 @@ kt_case_summary_free (KtCaseSummary *summary)
   g_free (summary->household);
   g_free (summary->next_deadline);
   g_free (summary);
+}
+
+void
+kt_record_finding_free (KtRecordFinding *finding)
+{
+  if (finding == NULL)
+    return;
+  g_free (finding->id);
+  g_free (finding);
+}
+
+KtStoreCheck *
+kt_store_check_new (void)
+{
+  KtStoreCheck *check = g_new0 (KtStoreCheck, 1);
+
+  check->records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_finding_free);
+  return check;
+}
+
+void
+kt_store_check_free (KtStoreCheck *check)
+{
+  if (check == NULL)
+    return;
+  g_ptr_array_unref (check->records);
+  g_free (check);
+}
+
+gboolean
+kt_store_check_is_clean (const KtStoreCheck *check)
+{
+  return check == NULL ||
+         (check->records->len == 0 && !check->store_older && !check->index_changed);
+}
+
+char *
+kt_store_check_describe (const KtStoreCheck *check)
+{
+  GString *text = g_string_new (NULL);
+  guint n = check->records->len;
+
+  if (n > 0)
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "%u record on this device is not the one Keukentafel saved last: an older copy was put back, or it was changed or removed outside Keukentafel. It has been set aside; everything else opens as usual.",
+                                         "%u records on this device are not the ones Keukentafel saved last: older copies were put back, or they were changed or removed outside Keukentafel. They have been set aside; everything else opens as usual.",
+                                         n),
+                            n);
+  if (check->store_older)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, _("The data on this device is older than the last time Keukentafel saved it: an older copy of the data file was put back. Work saved after that copy was made may be missing."));
+    }
+  else if (check->index_changed)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, _("Some records on this device were put back from an older copy or removed outside Keukentafel; Keukentafel cannot tell which."));
+    }
+  if (text->len > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append (text, _("If you did not restore a backup yourself, tell your administrator."));
+    }
+  return g_string_free (text, FALSE);
 }
 
 /* Documents: the three kinds behind one set of helpers */
@@ -271,6 +365,13 @@ kt_store_dispose (GObject *object)
 
   if (self->records != NULL && !kt_store_flush (self, &error))
     g_message ("Unsaved changes could not be written at exit: %s", error->message);
+  if (self->mark_worker != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->mark_worker), FALSE, TRUE);
+  if (self->records != NULL && !self->idle_locked)
+    write_mark_sync (self);
+  if (self->mark_source != NULL)
+    g_source_destroy (self->mark_source);
+  g_clear_pointer (&self->mark_source, g_source_unref);
 
   if (self->worker != NULL)
     g_thread_pool_free (g_steal_pointer (&self->worker), FALSE, TRUE);
@@ -294,8 +395,12 @@ kt_store_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->batch_mutex);
   g_cond_clear (&self->batch_cond);
+  g_mutex_clear (&self->mark_mutex);
+  g_clear_pointer (&self->check, kt_store_check_free);
   g_free (self->store_id);
   g_free (self->path);
+  g_free (self->pin_verifier);
+  g_free (self->password_verifier);
 
   G_OBJECT_CLASS (kt_store_parent_class)->finalize (object);
 }
@@ -386,6 +491,9 @@ kt_store_init (KtStore *self)
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, pending_free);
   g_mutex_init (&self->batch_mutex);
   g_cond_init (&self->batch_cond);
+  g_mutex_init (&self->mark_mutex);
+  self->mark_interval_ms = DEFAULT_MARK_INTERVAL_MS;
+  self->mark_worker = g_thread_pool_new (mark_worker_run, self, 1, FALSE, NULL);
   self->worker = g_thread_pool_new (worker_run, self, 1, FALSE, NULL);
   g_queue_init (&self->completed);
 }
@@ -453,6 +561,13 @@ kt_store_set_autosave_delay (KtStore *self,
                              guint    milliseconds)
 {
   self->autosave_delay_ms = milliseconds;
+}
+
+void
+kt_store_set_mark_interval (KtStore *self,
+                            guint    milliseconds)
+{
+  self->mark_interval_ms = milliseconds;
 }
 
 KtRecordStore *
@@ -680,6 +795,77 @@ has_records (KtStore *self)
   return kt_record_store_count (self->records) != 0;
 }
 
+static GBytes *
+unlock_secret_ad (KtStore    *self,
+                  const char *name)
+{
+  return kt_crypto_record_ad (self->store_id, -1, 0, name);
+}
+
+static char *
+load_verifier (KtStore    *self,
+               const char *name)
+{
+  g_autoptr(GBytes) sealed = kt_record_store_get_meta (self->records, name);
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  gsize size;
+  const char *data;
+
+  if (sealed == NULL)
+    return NULL;
+  ad = unlock_secret_ad (self, name);
+  plain = kt_record_store_unseal (self->records, ad, sealed);
+  if (plain == NULL)
+    return NULL;
+  data = g_bytes_get_data (plain, &size);
+  return g_strndup (data, size);
+}
+
+static guint
+meta_get_uint (KtStore    *self,
+               const char *name)
+{
+  g_autoptr(GBytes) value = kt_record_store_get_meta (self->records, name);
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    return 0;
+  text = g_strndup (g_bytes_get_data (value, NULL), g_bytes_get_size (value));
+  return (guint) g_ascii_strtoull (text, NULL, 10);
+}
+
+static void
+meta_set_uint (KtStore    *self,
+               const char *name,
+               guint       number)
+{
+  g_autofree char *text = g_strdup_printf ("%u", number);
+  g_autoptr(GBytes) value = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_record_store_set_meta (self->records, &error, name, value, NULL))
+    g_message ("Unlock state not written: %s", error->message);
+}
+
+static guint attempt_delay_ms (KtStore *self);
+
+/* After opening: the verifiers, the lock left behind by the last run and
+ * the wrong tries so far, so that neither a restart ends a lock nor
+ * resets the growing delay. */
+static void
+load_unlock_state (KtStore *self)
+{
+  g_free (self->pin_verifier);
+  self->pin_verifier = load_verifier (self, META_UNLOCK_PIN);
+  g_free (self->password_verifier);
+  self->password_verifier = load_verifier (self, META_UNLOCK_PASSWORD);
+  self->left_locked = meta_get_uint (self, META_LOCKED) != 0;
+  self->failed_attempts = MAX (self->failed_attempts, meta_get_uint (self, META_UNLOCK_FAILURES));
+  if (self->failed_attempts > 0 && self->next_attempt_at == 0)
+    self->next_attempt_at = g_get_monotonic_time () + attempt_delay_ms (self) * (gint64) 1000;
+}
+
 /* Ends an idle lock with the key from the keyring or @passphrase. */
 static gboolean
 take_key_back (KtStore       *self,
@@ -693,6 +879,176 @@ take_key_back (KtStore       *self,
     return FALSE;
   kt_record_store_set_key (self->records, key);
   self->idle_locked = FALSE;
+  return TRUE;
+}
+
+/* The counter outside the file
+ *
+ * Every commit bumps a counter in the index's root (kt-store-index.c).  The
+ * store also keeps the highest counter it has seen committed outside the
+ * database: in the keyring beside the key (keyring mode), or in a small
+ * file beside the database, sealed under the index key (passphrase mode,
+ * whose wrapped key lives inside the database and so cannot carry it).
+ * A file whose counter is below that mark is older than one this device
+ * already saved: a whole database copied back.
+ *
+ * The mark is written only after the commit it counts, so a crash between
+ * the two leaves the file ahead of the mark, which the check accepts; it
+ * never has to guess whether "one behind" was a crash or a copy.  It is
+ * not written with every save, because a keyring write is a D-Bus call that
+ * makes gnome-keyring rewrite its file (several ms, more than the save it
+ * would follow): it follows the commits at most every mark_interval_ms, and
+ * is written at open, at the idle lock and at exit.  A copy put back is
+ * therefore noticed when it is older than the last mark: anything older
+ * than a few seconds of work. */
+
+static char *
+mark_path (KtStore *self)
+{
+  return g_strconcat (self->path, "-counter", NULL);
+}
+
+/* The mark kept for this store, or 0 when there is none (a store from
+ * before the index, or a new device). */
+static guint64
+read_mark (KtStore      *self,
+           GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 mark = 0;
+
+  if (self->source == KT_KEY_SOURCE_KEYRING)
+    {
+      if (!kt_keyring_lookup_counter (self->store_id, &mark, cancellable, &error))
+        mark = 0;
+    }
+  else
+    {
+      g_autofree char *path = mark_path (self);
+      g_autofree char *contents = NULL;
+      gsize size = 0;
+
+      if (g_file_get_contents (path, &contents, &size, &error))
+        {
+          g_autoptr(GBytes) sealed = g_bytes_new_take (g_steal_pointer (&contents), size);
+
+          /* A file of another store, or one edited, is no mark. */
+          if (!kt_record_store_open_mark (self->records, sealed, &mark))
+            mark = 0;
+        }
+    }
+  if (error != NULL && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    g_debug ("The save counter could not be read: %s", error->message);
+  return mark;
+}
+
+/* Writes the counter of the last commit outside the file, when it is
+ * higher than the last one written.  Any thread. */
+static void
+write_mark_sync (KtStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mark_mutex);
+  g_autoptr(GError) error = NULL;
+  guint64 counter;
+  gboolean ok;
+
+  if (self->records == NULL || !kt_record_store_get_counter (self->records, &counter) ||
+      counter <= self->mark_written)
+    return;
+
+  if (self->source == KT_KEY_SOURCE_KEYRING)
+    ok = kt_keyring_store_counter (self->store_id, counter, NULL, &error);
+  else
+    {
+      g_autofree char *path = mark_path (self);
+      g_autoptr(GBytes) sealed = kt_record_store_seal_mark (self->records, counter);
+
+      /* Written to a new file and renamed over the old one: a crash leaves
+       * the old mark or the new one, never half of one. */
+      ok = sealed != NULL &&
+           g_file_set_contents_full (path, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+    }
+  if (ok)
+    self->mark_written = counter;
+  else if (error != NULL)
+    g_debug ("The save counter could not be written: %s", error->message);
+}
+
+static void
+mark_worker_run (gpointer data,
+                 gpointer user_data)
+{
+  write_mark_sync (user_data);
+}
+
+/* On a thread of its own, which dispose waits for: no reference held
+ * until the main loop runs, nothing for the caller to wait on. */
+static void
+write_mark_async (KtStore *self)
+{
+  if (self->mark_worker != NULL)
+    g_thread_pool_push (self->mark_worker, GINT_TO_POINTER (1), NULL);
+}
+
+static gboolean
+mark_cb (gpointer data)
+{
+  KtStore *self = data;
+
+  g_clear_pointer (&self->mark_source, g_source_unref);
+  write_mark_async (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After a commit (main thread): the mark follows within the interval. */
+static void
+note_commit (KtStore *self)
+{
+  if (self->mark_interval_ms == 0)
+    {
+      /* Tests of a crash between a commit and its mark. */
+      write_mark_sync (self);
+      return;
+    }
+  if (self->mark_source != NULL)
+    return;
+  self->mark_source = g_timeout_source_new (self->mark_interval_ms);
+  g_source_set_callback (self->mark_source, mark_cb, self, NULL);
+  g_source_attach (self->mark_source, self->context);
+}
+
+/* Compares the file with its index and the mark, once per open.  A full
+ * disk does not keep the store shut (the check is made again at the next
+ * open); anything else does. */
+static gboolean
+check_store (KtStore       *self,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(KtStoreCheck) check = kt_store_check_new ();
+  g_autoptr(GError) local = NULL;
+  guint64 mark = read_mark (self, cancellable);
+
+  self->mark_written = mark;
+  if (!kt_record_store_check (self->records, mark, check, &local))
+    {
+      if (!g_error_matches (local, KT_STORE_ERROR, KT_STORE_ERROR_DISK_FULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_message ("The store could not be checked now: %s", local->message);
+    }
+  if (!kt_store_check_is_clean (check))
+    {
+      g_message ("The check at open found %u records and the file %s",
+                 check->records->len,
+                 check->store_older ? "older than its counter"
+                 : check->index_changed ? "changed" : "as it was");
+      g_clear_pointer (&self->check, kt_store_check_free);
+      self->check = g_steal_pointer (&check);
+    }
   return TRUE;
 }
 
@@ -750,8 +1106,15 @@ open_store (KtStore       *self,
     }
 
   kt_record_store_set_key (self->records, g_steal_pointer (&key));
+  if (!check_store (self, cancellable, error))
+    {
+      g_clear_pointer (&self->records, kt_record_store_close);
+      g_clear_pointer (&self->store_id, g_free);
+      return FALSE;
+    }
   self->idle_locked = FALSE;
   self->last_touch = g_get_monotonic_time ();
+  load_unlock_state (self);
   return TRUE;
 }
 
@@ -763,6 +1126,8 @@ opened (KtStore  *self,
         gboolean  was_locked)
 {
   kt_store_touch (self);
+  /* Off the way to the case list: the mark says this file is the newest. */
+  write_mark_async (self);
   if (was_locked)
     g_signal_emit (self, signals[UNLOCKED], 0);
   if (g_hash_table_size (self->pending) > 0)
@@ -1076,6 +1441,7 @@ batch_handle (KtStore *self,
       pending->in_flight = FALSE;
       if (error == NULL)
         {
+          note_commit (self);
           if (pending->uncommitted_rev == record->rev)
             pending->uncommitted_rev = 0;
           if (!pending->dirty)
@@ -1324,7 +1690,10 @@ kt_store_save_document (KtStore           *self,
 
   record = record_from_doc (doc->kind, pointer);
   record->sync_state = sync_state;
-  return kt_record_store_put (self->records, record, TRUE, error);
+  if (!kt_record_store_put (self->records, record, TRUE, error))
+    return FALSE;
+  note_commit (self);
+  return TRUE;
 }
 
 /* Loading */
@@ -1514,6 +1883,78 @@ kt_store_list_quarantined (KtStore *self)
   return kt_record_store_list_quarantined (self->records);
 }
 
+const KtStoreCheck *
+kt_store_get_check (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+
+  return self->check;
+}
+
+gboolean
+kt_store_accept_check (KtStore  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  if (self->check == NULL)
+    return TRUE;
+  if (!check_open (self, error) || !kt_record_store_accept_check (self->records, error))
+    return FALSE;
+  write_mark_sync (self);
+  g_clear_pointer (&self->check, kt_store_check_free);
+  return TRUE;
+}
+
+static void
+accept_check_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  GError *error = NULL;
+
+  if (check_open (self, &error) && kt_record_store_accept_check (self->records, &error))
+    {
+      write_mark_sync (self);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+void
+kt_store_accept_check_async (KtStore             *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (KT_IS_STORE (self));
+
+  g_task_set_source_tag (task, kt_store_accept_check_async);
+  if (self->check == NULL)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_run_in_thread (task, accept_check_thread);
+}
+
+gboolean
+kt_store_accept_check_finish (KtStore      *self,
+                              GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  /* Back on the owner's thread: the warning has been dealt with. */
+  g_clear_pointer (&self->check, kt_store_check_free);
+  return TRUE;
+}
+
 gboolean
 kt_store_set_sync_state (KtStore      *self,
                          const char   *id,
@@ -1547,7 +1988,13 @@ kt_store_lock (KtStore *self)
    * now (disk full) stays in memory and is written after unlocking. */
   if (!kt_store_flush (self, &error))
     g_message ("Locking with unsaved changes kept in memory: %s", error->message);
+  /* The mark needs the key, which leaves now; a short call beside the
+   * flush above, which waits for the disk too. */
+  write_mark_sync (self);
 
+  /* A restart while locked starts locked. */
+  meta_set_uint (self, META_LOCKED, 1);
+  self->left_locked = TRUE;
   kt_record_store_set_key (self->records, NULL);
   self->idle_locked = TRUE;
   if (self->idle_source != NULL)
@@ -1621,4 +2068,301 @@ kt_store_touch (KtStore *self)
   self->last_touch = g_get_monotonic_time ();
   if (self->idle_source == NULL && self->idle_timeout_s > 0)
     arm_idle_timer (self, (guint64) self->idle_timeout_s * 1000);
+}
+
+/* Unlock secrets */
+
+gboolean
+kt_store_has_unlock_secret (KtStore        *self,
+                            KtUnlockSecret  kind)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  switch (kind)
+    {
+    case KT_UNLOCK_PIN:
+      return self->pin_verifier != NULL;
+    case KT_UNLOCK_PASSWORD:
+      return self->password_verifier != NULL;
+    case KT_UNLOCK_PASSPHRASE:
+    default:
+      return self->records != NULL && self->source == KT_KEY_SOURCE_PASSPHRASE;
+    }
+}
+
+gboolean
+kt_store_needs_unlock_secret (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  return self->records != NULL && self->source == KT_KEY_SOURCE_KEYRING &&
+         self->pin_verifier == NULL && self->password_verifier == NULL;
+}
+
+gboolean
+kt_store_was_left_locked (KtStore *self)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  return self->left_locked;
+}
+
+guint
+kt_store_get_unlock_wait (KtStore *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_val_if_fail (KT_IS_STORE (self), 0);
+
+  if (now >= self->next_attempt_at)
+    return 0;
+  return (self->next_attempt_at - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+}
+
+static const char *
+verifier_meta_name (KtUnlockSecret kind)
+{
+  return kind == KT_UNLOCK_PIN ? META_UNLOCK_PIN : META_UNLOCK_PASSWORD;
+}
+
+typedef struct {
+  KtUnlockSecret  kind;
+  char           *secret;     /* sodium_malloc'd */
+  char           *verifier;   /* a copy, read on the owner's thread */
+  gboolean        was_locked;
+} SecretData;
+
+static void
+secret_data_free (SecretData *data)
+{
+  if (data->secret != NULL)
+    {
+      sodium_memzero (data->secret, strlen (data->secret));
+      sodium_free (data->secret);
+    }
+  g_free (data->verifier);
+  g_free (data);
+}
+
+static SecretData *
+secret_data_new (KtUnlockSecret  kind,
+                 const char     *secret)
+{
+  SecretData *data = g_new0 (SecretData, 1);
+  gsize length = secret != NULL ? strlen (secret) : 0;
+
+  data->kind = kind;
+  data->secret = sodium_malloc (length + 1);
+  if (data->secret != NULL)
+    {
+      memcpy (data->secret, secret != NULL ? secret : "", length);
+      data->secret[length] = '\0';
+    }
+  return data;
+}
+
+static void
+set_secret_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  SecretData *data = task_data;
+  char verifier[crypto_pwhash_STRBYTES];
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  GError *error = NULL;
+
+  /* INTERACTIVE (64 MiB, a tenth of a second or so), not the data key's
+   * cost: the verifier is sealed with the data key, so guessing from it
+   * needs the data already; it only has to make each try at the lock
+   * page slow.  Tests lower the cost further. */
+  if (data->secret == NULL ||
+      crypto_pwhash_str (verifier, data->secret, strlen (data->secret),
+                         MIN (self->pwhash_ops, crypto_pwhash_OPSLIMIT_INTERACTIVE),
+                         MIN (self->pwhash_mem, crypto_pwhash_MEMLIMIT_INTERACTIVE)) != 0)
+    {
+      g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_IO, "%s",
+                               _("There is not enough memory to protect the passphrase."));
+      return;
+    }
+  ad = unlock_secret_ad (self, verifier_meta_name (data->kind));
+  plain = g_bytes_new (verifier, strlen (verifier));
+  sealed = kt_record_store_seal (self->records, ad, plain);
+  if (sealed == NULL)
+    {
+      set_locked_error (&error);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!kt_record_store_set_meta (self->records, &error, verifier_meta_name (data->kind), sealed, NULL))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (verifier), g_free);
+}
+
+void
+kt_store_set_unlock_secret_async (KtStore             *self,
+                                  KtUnlockSecret       kind,
+                                  const char          *secret,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (kind == KT_UNLOCK_PIN || kind == KT_UNLOCK_PASSWORD);
+
+  g_task_set_source_tag (task, kt_store_set_unlock_secret_async);
+  if (kt_store_is_locked (self))
+    {
+      set_locked_error (&error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, secret_data_new (kind, secret), (GDestroyNotify) secret_data_free);
+  g_task_run_in_thread (task, set_secret_thread);
+}
+
+gboolean
+kt_store_set_unlock_secret_finish (KtStore       *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  SecretData *data;
+  char *verifier;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  verifier = g_task_propagate_pointer (G_TASK (result), error);
+  if (verifier == NULL)
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  if (data->kind == KT_UNLOCK_PIN)
+    {
+      g_free (self->pin_verifier);
+      self->pin_verifier = verifier;
+    }
+  else
+    {
+      g_free (self->password_verifier);
+      self->password_verifier = verifier;
+    }
+  return TRUE;
+}
+
+static void
+wrong_secret (KtStore         *self,
+              KtUnlockSecret   kind,
+              GError         **error)
+{
+  self->failed_attempts++;
+  self->next_attempt_at = g_get_monotonic_time () + attempt_delay_ms (self) * (gint64) 1000;
+  meta_set_uint (self, META_UNLOCK_FAILURES, self->failed_attempts);
+  g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE,
+                       kind == KT_UNLOCK_PIN
+                       ? _("That PIN is not right. Try again.")
+                       : _("That password is not right. Try again."));
+}
+
+/* On a worker: the growing delay, the Argon2id check, then the key. */
+static void
+unlock_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  SecretData *data = task_data;
+  GError *error = NULL;
+  guint wait = kt_store_get_unlock_wait (self);
+
+  if (wait > 0)
+    {
+      g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_TOO_MANY_ATTEMPTS,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "Wait %u second before trying again.",
+                                            "Wait %u seconds before trying again.", wait),
+                               wait);
+      return;
+    }
+
+  if (data->kind == KT_UNLOCK_PASSPHRASE)
+    {
+      if (open_store (self, self->source, data->secret, cancellable, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  if (data->verifier == NULL || data->secret == NULL ||
+      crypto_pwhash_str_verify (data->verifier, data->secret, strlen (data->secret)) != 0)
+    {
+      wrong_secret (self, data->kind, &error);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The secret is right: the key comes from where it is kept. */
+  if (!open_store (self, self->source, NULL, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_store_unlock_async (KtStore             *self,
+                       KtUnlockSecret       kind,
+                       const char          *secret,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SecretData *data;
+
+  g_return_if_fail (KT_IS_STORE (self));
+
+  data = secret_data_new (kind, secret);
+  data->verifier = g_strdup (kind == KT_UNLOCK_PIN ? self->pin_verifier
+                             : kind == KT_UNLOCK_PASSWORD ? self->password_verifier : NULL);
+  data->was_locked = self->records != NULL && self->idle_locked;
+  g_task_set_source_tag (task, kt_store_unlock_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) secret_data_free);
+  if (kind != KT_UNLOCK_PASSPHRASE && self->source == KT_KEY_SOURCE_PASSPHRASE)
+    {
+      /* The data key of a passphrase store comes only from its passphrase. */
+      g_task_return_new_error (task, KT_STORE_ERROR, KT_STORE_ERROR_WRONG_PASSPHRASE, "%s",
+                               _("Unlock with your passphrase."));
+      return;
+    }
+  g_task_run_in_thread (task, unlock_thread);
+}
+
+gboolean
+kt_store_unlock_finish (KtStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  SecretData *data = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  self->failed_attempts = 0;
+  self->next_attempt_at = 0;
+  self->left_locked = FALSE;
+  meta_set_uint (self, META_UNLOCK_FAILURES, 0);
+  meta_set_uint (self, META_LOCKED, 0);
+  opened (self, data->was_locked);
+  return TRUE;
 }

@@ -53,6 +53,37 @@ typedef struct {
 void kt_case_summary_free (KtCaseSummary *summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCaseSummary, kt_case_summary_free)
 
+/* What the check at open found wrong with one record. */
+typedef enum {
+  KT_RECORD_ROLLED_BACK,            /* an older copy of it was put back */
+  KT_RECORD_DELETED,                /* it was removed from the file */
+  KT_RECORD_CHANGED,                /* it is not the record this device wrote last */
+} KtRecordProblem;
+
+typedef struct {
+  char            *id;
+  KtKind           kind;
+  KtRecordProblem  problem;
+} KtRecordFinding;
+
+void kt_record_finding_free (KtRecordFinding *finding);
+
+/* The check of the whole file at open, against the authenticated index
+ * and the counter kept outside the file.  Records rolled back or changed
+ * are quarantined; the rest of the store opens as usual. */
+typedef struct {
+  GPtrArray *records;               /* (element-type KtRecordFinding) */
+  gboolean   store_older;           /* the whole file is older than the last one this device saved */
+  gboolean   index_changed;         /* records were put back or removed, but the store cannot tell which */
+} KtStoreCheck;
+
+KtStoreCheck *kt_store_check_new      (void);
+void          kt_store_check_free     (KtStoreCheck *check);
+gboolean      kt_store_check_is_clean (const KtStoreCheck *check);
+/* What the user is told, translated (transfer full). */
+char         *kt_store_check_describe (const KtStoreCheck *check);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStoreCheck, kt_store_check_free)
+
 #define KT_TYPE_STORE (kt_store_get_type ())
 G_DECLARE_FINAL_TYPE (KtStore, kt_store, KT, STORE, GObject)
 
@@ -97,6 +128,50 @@ gboolean     kt_store_unlock_sync      (KtStore      *self,
                                         const char   *passphrase,
                                         GCancellable *cancellable,
                                         GError      **error);
+
+/* What the user knows that ends a lock.  With the keyring the data key
+ * needs no secret, so the store checks a PIN or the account password
+ * against an Argon2id verifier it keeps sealed with the data key. */
+typedef enum {
+  KT_UNLOCK_PIN,
+  KT_UNLOCK_PASSWORD,                /* the server account's, checked offline */
+  KT_UNLOCK_PASSPHRASE,              /* a passphrase store's own */
+} KtUnlockSecret;
+
+/* TRUE when @kind can end a lock of this store. */
+gboolean     kt_store_has_unlock_secret (KtStore        *self,
+                                         KtUnlockSecret  kind);
+/* TRUE for an open keyring store that has no PIN or password yet: the app
+ * asks for a PIN before it shows anything (first use). */
+gboolean     kt_store_needs_unlock_secret (KtStore *self);
+/* TRUE when the store was locked when the app last closed (or died): it
+ * starts locked. */
+gboolean     kt_store_was_left_locked  (KtStore *self);
+/* Seconds until a wrong secret may be tried again (0: now). */
+guint        kt_store_get_unlock_wait  (KtStore *self);
+/* Keeps an Argon2id verifier of @secret (PIN or password), made on a worker;
+ * the store must be unlocked. */
+void         kt_store_set_unlock_secret_async  (KtStore             *self,
+                                                KtUnlockSecret       kind,
+                                                const char          *secret,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean     kt_store_set_unlock_secret_finish (KtStore       *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+/* Ends a lock when @secret is right (checked on a worker); wrong tries wait
+ * longer each time (KT_STORE_ERROR_TOO_MANY_ATTEMPTS says how long), count
+ * across restarts and never wipe anything. */
+void         kt_store_unlock_async     (KtStore             *self,
+                                        KtUnlockSecret       kind,
+                                        const char          *secret,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     kt_store_unlock_finish    (KtStore       *self,
+                                        GAsyncResult  *result,
+                                        GError       **error);
 
 /* Autosave: call on every change.  The store keeps a reference to the
  * document, bumps its rev, and writes it within one second on a worker
@@ -147,6 +222,22 @@ GPtrArray   *kt_store_list_cases_finish (KtStore      *self,
 
 /* Records that failed authentication, by id (element-type utf8). */
 GPtrArray   *kt_store_list_quarantined (KtStore *self);
+
+/* What the check at the last open found, or NULL when all was as this
+ * device left it.  Owned by the store. */
+const KtStoreCheck *kt_store_get_check (KtStore *self);
+/* The user has read the check's message: the index is brought in line
+ * with the file as it is (set-aside records stay set aside) and the
+ * warning is not shown again. */
+void         kt_store_accept_check_async  (KtStore             *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean     kt_store_accept_check_finish (KtStore      *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
+gboolean     kt_store_accept_check        (KtStore  *self,
+                                           GError  **error);
 
 /* Sync bookkeeping: plain columns, no client data. */
 gboolean     kt_store_set_sync_state   (KtStore     *self,

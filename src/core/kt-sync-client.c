@@ -18,6 +18,7 @@
 #include "kt-sync-client-private.h"
 
 #include "kt-codec.h"
+#include "kt-store.h"
 
 /* Entries loaded from the outbox at a time; a round resumes after the last
  * confirmed one, so a large backlog never starts over. */
@@ -29,6 +30,11 @@
 #define DEFAULT_INTERVAL (5 * 60)
 #define BACKOFF_BASE_MS 2000
 #define BACKOFF_MAX_MS (10 * 60 * 1000)
+/* Seconds the server may hold a watch (GET /changes?wait=) open; the
+ * server keeps it under its own limit.  The watch has its own connection
+ * with room for the wait in its timeout. */
+#define WATCH_WAIT 25
+#define WATCH_TIMEOUT (WATCH_WAIT + 20)
 
 G_DEFINE_ENUM_TYPE (KtSyncStatus, kt_sync_status,
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SIGNED_OUT, "signed-out"),
@@ -37,7 +43,8 @@ G_DEFINE_ENUM_TYPE (KtSyncStatus, kt_sync_status,
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SYNCED, "synced"),
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_OFFLINE, "offline"),
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_NEEDS_SIGN_IN, "needs-sign-in"),
-  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_ERROR, "error"))
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_ERROR, "error"),
+  G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_PAUSED, "paused"))
 
 static const SecretSchema token_schema = {
   "nl.wijkteam.Keukentafel.Token", SECRET_SCHEMA_NONE,
@@ -69,7 +76,10 @@ struct _KtSyncClient
 
   char            *state_path;
   KtOutbox        *outbox;
+  KtRecordSink    *sink;
+  gulong           sink_handler;
   SoupSession     *session;
+  SoupSession     *watch_session;   /* the long-poll's own connection */
   GNetworkMonitor *monitor;
   GCancellable    *cancellable;
 
@@ -94,6 +104,9 @@ struct _KtSyncClient
   GPtrArray       *round_waiters;   /* callers served by the running round */
   GPtrArray       *next_waiters;    /* callers waiting for the next one */
   gboolean         again;
+
+  GCancellable    *watch_cancellable;  /* the running watch, or NULL */
+  guint            watch_source;       /* a watch waiting to start */
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncClient, kt_sync_client, G_TYPE_OBJECT)
@@ -115,7 +128,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 enum {
-  RECORD_RECEIVED,
   RECORD_PUSHED,
   RECORD_FAILED,
   CONFLICT_DETECTED,
@@ -125,6 +137,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void run_round (KtSyncClient *self);
+static void stop_watch (KtSyncClient *self);
 
 /* Status */
 
@@ -207,6 +220,7 @@ classify_error (const GError *error)
 
 typedef struct {
   KtSyncEndpoint  endpoint;
+  SoupSession    *session;
   char           *method;
   char           *uri;
   GBytes         *request_body;
@@ -225,6 +239,7 @@ request_free (Request *request)
   g_clear_object (&request->stream);
   g_clear_pointer (&request->body, g_byte_array_unref);
   g_clear_pointer (&request->request_body, g_bytes_unref);
+  g_clear_object (&request->session);
   g_free (request->method);
   g_free (request->uri);
   g_free (request->if_match);
@@ -391,8 +406,37 @@ request_send (GTask *task)
   if (request->request_body != NULL)
     soup_message_set_request_body_from_bytes (request->message, "application/json",
                                               request->request_body);
-  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+  soup_session_send_async (request->session, request->message, G_PRIORITY_DEFAULT,
                            g_task_get_cancellable (task), on_sent, task);
+}
+
+/* Sends @method @path (below /api/v1) with @body (may be NULL) over
+ * @session. */
+static void
+request_on_session_async (KtSyncClient        *self,
+                          SoupSession         *session,
+                          KtSyncEndpoint       endpoint,
+                          const char          *method,
+                          const char          *path,
+                          GBytes              *body,
+                          const char          *if_match,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, request_on_session_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  request->endpoint = endpoint;
+  request->session = g_object_ref (session);
+  request->max_size = kt_sync_endpoint_max_size (endpoint);
+  request->method = g_strdup (method);
+  request->uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
+  request->request_body = body != NULL ? g_bytes_ref (body) : NULL;
+  request->if_match = g_strdup (if_match);
+  request_send (task);
 }
 
 /* Sends @method @path (below /api/v1) with @body (may be NULL). */
@@ -407,18 +451,8 @@ request_async (KtSyncClient        *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = g_new0 (Request, 1);
-
-  g_task_set_source_tag (task, request_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  request->endpoint = endpoint;
-  request->max_size = kt_sync_endpoint_max_size (endpoint);
-  request->method = g_strdup (method);
-  request->uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
-  request->request_body = body != NULL ? g_bytes_ref (body) : NULL;
-  request->if_match = g_strdup (if_match);
-  request_send (task);
+  request_on_session_async (self, self->session, endpoint, method, path, body, if_match,
+                            cancellable, callback, user_data);
 }
 
 static KtSyncResponse *
@@ -670,6 +704,8 @@ on_token_stored (GObject      *source,
       g_error_free (error);
       return;
     }
+  /* The old account's watch must not move the cursor of the new one. */
+  stop_watch (self);
   /* Another account or server: pull everything it may read from the start. */
   if (g_strcmp0 (old_url, sign_in->server_url) != 0 || g_strcmp0 (old_user, sign_in->username) != 0)
     kt_outbox_set_meta (self->outbox, "cursor", NULL, NULL);
@@ -847,6 +883,7 @@ on_logout_answered (GObject      *source,
   secret_password_clear (&token_schema, NULL, on_token_cleared, g_object_ref (task),
                          "server", self->server_url, "username", self->username,
                          "device", self->state_path, NULL);
+  stop_watch (self);
   wipe_token (self);
   kt_outbox_set_meta (self->outbox, "signed_out", "1", NULL);
   set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
@@ -924,18 +961,23 @@ kt_sync_client_share (KtSyncClient  *self,
 
 typedef struct {
   GHashTable *skip_ids;       /* records the server refused this round */
+  GHashTable *in_flight_ids;  /* records being pushed now */
   GPtrArray  *batch;          /* (element-type KtOutboxEntry) */
   guint       next;
   guint       in_flight;
   GError     *fatal;
   guint       n_refused;
   char       *refusal;        /* the first refusal's reason */
+  guint       wait;           /* a watch: the seconds the server may wait */
+  guint       n_kept;         /* pulled records the sink kept */
+  gint64      started;        /* monotonic µs */
 } Round;
 
 static void
 round_free (Round *round)
 {
   g_clear_pointer (&round->skip_ids, g_hash_table_unref);
+  g_clear_pointer (&round->in_flight_ids, g_hash_table_unref);
   g_clear_pointer (&round->batch, g_ptr_array_unref);
   g_clear_error (&round->fatal);
   g_free (round->refusal);
@@ -968,7 +1010,8 @@ is_refusal (const GError *error)
   return g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST) ||
          g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN) ||
          g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND) ||
-         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE);
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RECORD_TOO_LARGE) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED);
 }
 
 static void
@@ -1036,6 +1079,7 @@ on_pushed (GObject      *source,
   KtSyncResponse *response = request_finish (self, result, &error);
 
   round->in_flight--;
+  g_hash_table_remove (round->in_flight_ids, push->entry->record->id);
   handle_push_answer (push->task, push->entry, response, error);
   g_clear_pointer (&response, kt_sync_response_free);
   push_fill (push->task);
@@ -1065,6 +1109,7 @@ push_one (GTask         *task,
   push->task = g_object_ref (task);
   push->entry = entry;
   round->in_flight++;
+  g_hash_table_add (round->in_flight_ids, g_strdup (entry->record->id));
   request_async (self, KT_SYNC_ENDPOINT_PUT_RECORD, "PUT", path, body, if_match,
                  g_task_get_cancellable (task), on_pushed, push);
 }
@@ -1078,7 +1123,17 @@ push_fill (GTask *task)
 
   while (round->fatal == NULL && round->batch != NULL &&
          round->in_flight < PUSH_CONCURRENCY && round->next < round->batch->len)
-    push_one (task, g_ptr_array_index (round->batch, round->next++));
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (round->batch, round->next);
+
+      /* A conversation or plan goes after its case, which was queued
+       * before it: the server knows a plan only once its case is there. */
+      if (entry->record->case_id != NULL &&
+          g_hash_table_contains (round->in_flight_ids, entry->record->case_id))
+        break;
+      round->next++;
+      push_one (task, entry);
+    }
 
   if (round->in_flight > 0)
     return;
@@ -1104,29 +1159,105 @@ push_fill (GTask *task)
     }
   if (round->batch->len == 0)
     {
+      /* Without a place to keep them, nothing is pulled. */
+      if (self->sink == NULL)
+        {
+          g_task_return_boolean (task, TRUE);
+          g_object_unref (task);
+          return;
+        }
       pull_next (task);
       return;
     }
   push_fill (task);
 }
 
-static void
-handle_pulled (KtSyncClient *self,
-               KtSyncRecord *record,
-               GError      **error)
+/* Whether the pulled @record is for the sink: FALSE for what this device
+ * pushed itself (or older), for a record in conflict (the outbox keeps the
+ * server's copy beside the local one) and for one with local work queued. */
+static gboolean
+wants_pulled (KtSyncClient  *self,
+              KtSyncRecord  *record,
+              GError       **error)
 {
   if (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id))
-    return;   /* what we pushed ourselves, or older */
+    return FALSE;
   if (kt_outbox_has_conflict (self->outbox, record->id))
     {
       kt_outbox_update_conflict_server (self->outbox, record, error);
+      return FALSE;
+    }
+  /* The push meets it as a conflict; never overwrite local work. */
+  return !kt_outbox_has_pending (self->outbox, record->id);
+}
+
+typedef struct {
+  GTask          *task;
+  KtSyncResponse *response;
+  GPtrArray      *batch;      /* records of response handed to the sink */
+} Pulled;
+
+static void
+pulled_free (Pulled *pulled)
+{
+  g_clear_pointer (&pulled->response, kt_sync_response_free);
+  g_clear_pointer (&pulled->batch, g_ptr_array_unref);
+  g_free (pulled);
+}
+
+/* The page is kept (or had nothing to keep): only now the known revisions
+ * and the cursor move, so nothing is ever marked as had that the store did
+ * not commit. */
+static void
+advance_pull (Pulled *pulled)
+{
+  GTask *task = pulled->task;
+  KtSyncClient *self = g_task_get_source_object (task);
+  KtSyncResponse *response = pulled->response;
+  GError *error = NULL;
+
+  Round *round = g_task_get_task_data (task);
+
+  for (guint i = 0; i < pulled->batch->len && error == NULL; i++)
+    {
+      KtSyncRecord *record = g_ptr_array_index (pulled->batch, i);
+
+      kt_outbox_set_known_rev (self->outbox, record->id, record->rev, &error);
+    }
+  round->n_kept += pulled->batch->len;
+  if (error == NULL)
+    kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (response->more && response->records->len > 0)
+    {
+      pull_next (task);
+      pulled_free (pulled);
       return;
     }
-  if (kt_outbox_has_pending (self->outbox, record->id))
-    return;   /* the push meets it as a conflict; never overwrite local work */
-  if (!kt_outbox_set_known_rev (self->outbox, record->id, record->rev, error))
-    return;
-  g_signal_emit (self, signals[RECORD_RECEIVED], 0, record);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+  pulled_free (pulled);
+}
+
+static void
+on_kept (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Pulled *pulled = user_data;
+  GError *error = NULL;
+
+  if (!kt_record_sink_keep_finish (KT_RECORD_SINK (source), result, &error))
+    {
+      /* Not kept: the cursor stays, and the same records come again. */
+      g_task_return_error (pulled->task, error);
+      g_object_unref (pulled->task);
+      pulled_free (pulled);
+      return;
+    }
+  advance_pull (pulled);
 }
 
 static void
@@ -1137,7 +1268,8 @@ on_changes (GObject      *source,
   GTask *task = user_data;
   KtSyncClient *self = KT_SYNC_CLIENT (source);
   GError *error = NULL;
-  g_autoptr(KtSyncResponse) response = request_finish (self, result, &error);
+  KtSyncResponse *response = request_finish (self, result, &error);
+  Pulled *pulled;
 
   if (response == NULL)
     {
@@ -1145,23 +1277,31 @@ on_changes (GObject      *source,
       g_object_unref (task);
       return;
     }
+  pulled = g_new0 (Pulled, 1);
+  pulled->task = task;
+  pulled->response = response;
+  pulled->batch = g_ptr_array_new ();
   for (guint i = 0; i < response->records->len && error == NULL; i++)
-    handle_pulled (self, g_ptr_array_index (response->records, i), &error);
-  if (error == NULL)
-    kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
+    {
+      KtSyncRecord *record = g_ptr_array_index (response->records, i);
+
+      if (wants_pulled (self, record, &error))
+        g_ptr_array_add (pulled->batch, record);
+    }
   if (error != NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
+      pulled_free (pulled);
       return;
     }
-  if (response->more && response->records->len > 0)
+  if (pulled->batch->len == 0)
     {
-      pull_next (task);
+      advance_pull (pulled);
       return;
     }
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  kt_record_sink_keep_async (self->sink, pulled->batch, g_task_get_cancellable (task),
+                             on_kept, pulled);
 }
 
 static void
@@ -1170,11 +1310,14 @@ pull_next (GTask *task)
   KtSyncClient *self = g_task_get_source_object (task);
   g_autofree char *cursor = kt_outbox_get_meta (self->outbox, "cursor");
   g_autofree char *escaped = g_uri_escape_string (cursor != NULL ? cursor : "", NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=%d", escaped,
-                                           KT_SYNC_CHANGES_LIMIT);
+  Round *round = g_task_get_task_data (task);
+  g_autofree char *wait = round->wait > 0 ? g_strdup_printf ("&wait=%u", round->wait) : NULL;
+  g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=%d%s", escaped,
+                                           KT_SYNC_CHANGES_LIMIT, wait != NULL ? wait : "");
 
-  request_async (self, KT_SYNC_ENDPOINT_CHANGES, "GET", path, NULL, NULL,
-                 g_task_get_cancellable (task), on_changes, task);
+  request_on_session_async (self, round->wait > 0 ? self->watch_session : self->session,
+                            KT_SYNC_ENDPOINT_CHANGES, "GET", path, NULL, NULL,
+                            g_task_get_cancellable (task), on_changes, task);
 }
 
 static void
@@ -1247,6 +1390,79 @@ finish_waiters (KtSyncClient *self,
     }
 }
 
+/* The watch: between rounds, a pull the server holds open until something
+ * for this account is committed (GET /changes?wait=), so new assignments
+ * and review results arrive within seconds.  What it pulls goes through the
+ * sink like any pull; then a round follows. */
+
+static void start_watch (KtSyncClient *self);
+
+static gboolean
+on_watch_again (gpointer user_data)
+{
+  KtSyncClient *self = user_data;
+
+  self->watch_source = 0;
+  start_watch (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_watch_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KtSyncClient *self = KT_SYNC_CLIENT (source);
+  Round *round = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gint64 elapsed = g_get_monotonic_time () - round->started;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* stopped: a round or a sign-out took over */
+  g_clear_object (&self->watch_cancellable);
+  if (error != NULL)
+    return;   /* the next round (periodic, network back, unlock) watches again */
+  if (round->n_kept > 0)
+    run_round (self);
+  else if (elapsed < G_USEC_PER_SEC)
+    /* A server without long-polling answers at once: no busy loop. */
+    self->watch_source = g_timeout_add_seconds (WATCH_WAIT, on_watch_again, self);
+  else
+    start_watch (self);
+}
+
+static void
+start_watch (KtSyncClient *self)
+{
+  GTask *task;
+  Round *round;
+
+  g_clear_handle_id (&self->watch_source, g_source_remove);
+  if (!self->started || self->token == NULL || self->sink == NULL || self->outbox == NULL ||
+      self->round != NULL || self->watch_cancellable != NULL || !kt_record_sink_is_ready (self->sink))
+    return;
+  self->watch_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->watch_cancellable, on_watch_done, NULL);
+  g_task_set_source_tag (task, start_watch);
+  round = g_new0 (Round, 1);
+  round->wait = WATCH_WAIT;
+  round->started = g_get_monotonic_time ();
+  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  pull_next (task);
+}
+
+static void
+stop_watch (KtSyncClient *self)
+{
+  g_clear_handle_id (&self->watch_source, g_source_remove);
+  if (self->watch_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->watch_cancellable);
+      g_clear_object (&self->watch_cancellable);
+    }
+}
+
 static void
 on_round_done (GObject      *source,
                GAsyncResult *result,
@@ -1256,8 +1472,10 @@ on_round_done (GObject      *source,
   Round *round = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *refusal = NULL;
+  gboolean watch;
 
   g_task_propagate_boolean (G_TASK (result), &error);
+  watch = error == NULL;
   if (error == NULL && round->n_refused > 0)
     {
       refusal = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -1283,6 +1501,10 @@ on_round_done (GObject      *source,
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     set_status (self, KT_SYNC_STATUS_IDLE, NULL);
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PAUSED) ||
+           g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED))
+    /* No retry timer: the sink's ::ready-changed starts the next round. */
+    set_status (self, KT_SYNC_STATUS_PAUSED, _("Syncing waits until Keukentafel is unlocked."));
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN))
     {
       g_autofree char *signed_out = self->outbox != NULL
@@ -1315,6 +1537,8 @@ on_round_done (GObject      *source,
 
   if (self->next_waiters->len > 0 || self->again)
     run_round (self);
+  else if (watch)
+    start_watch (self);
 }
 
 static void
@@ -1332,6 +1556,8 @@ run_round (KtSyncClient *self)
     }
   self->again = FALSE;
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  /* One pull at a time: the round takes over from the watch. */
+  stop_watch (self);
   g_ptr_array_extend_and_steal (self->round_waiters, g_steal_pointer (&self->next_waiters));
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -1339,6 +1565,7 @@ run_round (KtSyncClient *self)
   g_task_set_source_tag (task, run_round);
   round = g_new0 (Round, 1);
   round->skip_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  round->in_flight_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->round = g_object_ref (task);
 
@@ -1346,6 +1573,16 @@ run_round (KtSyncClient *self)
     {
       g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
                                _("Sign in to sync."));
+      g_object_unref (task);
+      return;
+    }
+
+  /* While the store is locked nothing syncs: what came in could not be
+   * kept, and a push's confirmation could not be written beside it. */
+  if (self->sink != NULL && !kt_record_sink_is_ready (self->sink))
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_PAUSED,
+                               _("Syncing waits until Keukentafel is unlocked."));
       g_object_unref (task);
       return;
     }
@@ -1427,6 +1664,19 @@ kt_sync_client_start (KtSyncClient *self)
   kt_sync_client_sync_soon (self);
 }
 
+void
+kt_sync_client_stop (KtSyncClient *self)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  self->started = FALSE;
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->periodic_source, g_source_remove);
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_signal_handler (&self->network_handler, self->monitor);
+  stop_watch (self);
+}
+
 /* Conflicts */
 
 GPtrArray *
@@ -1434,6 +1684,32 @@ kt_sync_client_list_conflicts (KtSyncClient  *self,
                                GError       **error)
 {
   return kt_outbox_list_conflicts (self->outbox, error);
+}
+
+static void
+on_resolved_kept (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The merged version is queued; the store keeps its older copy until
+   * it can take this one (after an unlock it comes from the server). */
+  if (!kt_record_sink_keep_finish (KT_RECORD_SINK (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("The merged version is queued but not yet in the store: %s", error->message);
+}
+
+static void
+keep_resolved (KtSyncClient       *self,
+               const KtSyncRecord *merged)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
+
+  if (self->sink == NULL)
+    return;
+  g_ptr_array_add (records, kt_sync_record_copy (merged));
+  kt_record_sink_keep_async (self->sink, records, self->cancellable, on_resolved_kept, NULL);
 }
 
 gboolean
@@ -1458,7 +1734,7 @@ kt_sync_client_resolve_conflict (KtSyncClient  *self,
           !kt_outbox_resolve_conflict (self->outbox, merged, error))
         return FALSE;
       /* The resolved version is the local copy from now on. */
-      g_signal_emit (self, signals[RECORD_RECEIVED], 0, merged);
+      keep_resolved (self, merged);
       notify_counts (self);
       if (self->started)
         kt_sync_client_sync_soon (self);
@@ -1467,6 +1743,81 @@ kt_sync_client_resolve_conflict (KtSyncClient  *self,
   g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
                        _("This conflict was already resolved."));
   return FALSE;
+}
+
+/* The sink */
+
+static void
+on_sink_ready_changed (KtRecordSink *sink,
+                       KtSyncClient *self)
+{
+  if (!kt_record_sink_is_ready (sink))
+    return;
+  if (self->status == KT_SYNC_STATUS_PAUSED)
+    set_status (self, self->token != NULL ? KT_SYNC_STATUS_IDLE : KT_SYNC_STATUS_SIGNED_OUT, NULL);
+  if (self->started && self->token != NULL)
+    kt_sync_client_sync_soon (self);
+}
+
+void
+kt_sync_client_set_sink (KtSyncClient *self,
+                         KtRecordSink *sink)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (sink == NULL || KT_IS_RECORD_SINK (sink));
+
+  if (self->sink != NULL)
+    g_clear_signal_handler (&self->sink_handler, self->sink);
+  g_set_object (&self->sink, sink);
+  if (sink != NULL)
+    self->sink_handler = g_signal_connect (sink, "ready-changed",
+                                           G_CALLBACK (on_sink_ready_changed), self);
+}
+
+/* Share states */
+
+static KtShareState
+share_state (KtSyncClient  *self,
+             const char    *id,
+             gboolean       whole_case,
+             char         **reason)
+{
+  g_autofree char *failure = NULL;
+
+  if (reason != NULL)
+    *reason = NULL;
+  if (self->outbox == NULL || id == NULL)
+    return KT_SHARE_LOCAL;
+  if (kt_outbox_find_waiting (self->outbox, id, whole_case, &failure))
+    {
+      if (failure == NULL)
+        return KT_SHARE_WAITING;
+      if (reason != NULL)
+        *reason = g_steal_pointer (&failure);
+      return KT_SHARE_REFUSED;
+    }
+  /* Known: the server has a revision of it (pushed from here or pulled). */
+  return kt_outbox_get_known_rev (self->outbox, id) > 0 ? KT_SHARE_SHARED : KT_SHARE_LOCAL;
+}
+
+KtShareState
+kt_sync_client_get_record_state (KtSyncClient  *self,
+                                 const char    *id,
+                                 char         **reason)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), KT_SHARE_LOCAL);
+
+  return share_state (self, id, FALSE, reason);
+}
+
+KtShareState
+kt_sync_client_get_case_state (KtSyncClient  *self,
+                               const char    *case_id,
+                               char         **reason)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), KT_SHARE_LOCAL);
+
+  return share_state (self, case_id, TRUE, reason);
 }
 
 /* Getters and settings */
@@ -1547,6 +1898,7 @@ kt_sync_client_set_tls_database (KtSyncClient *self,
   if (database == NULL)
     database = system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
   soup_session_set_tls_database (self->session, database);
+  soup_session_set_tls_database (self->watch_session, database);
 }
 
 /* GObject */
@@ -1560,7 +1912,11 @@ kt_sync_client_dispose (GObject *object)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->periodic_source, g_source_remove);
   g_clear_handle_id (&self->soon_source, g_source_remove);
+  stop_watch (self);
   g_clear_signal_handler (&self->network_handler, self->monitor);
+  if (self->sink != NULL)
+    g_clear_signal_handler (&self->sink_handler, self->sink);
+  g_clear_object (&self->sink);
   G_OBJECT_CLASS (kt_sync_client_parent_class)->dispose (object);
 }
 
@@ -1572,6 +1928,7 @@ kt_sync_client_finalize (GObject *object)
   wipe_token (self);
   g_clear_object (&self->outbox);
   g_clear_object (&self->session);
+  g_clear_object (&self->watch_session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->round_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
@@ -1648,11 +2005,6 @@ kt_sync_client_class_init (KtSyncClientClass *klass)
   properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A record from the server (or a resolved conflict) for the local store. */
-  signals[RECORD_RECEIVED] =
-    g_signal_new ("record-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1,
-                  KT_TYPE_SYNC_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[RECORD_PUSHED] =
     g_signal_new ("record-pushed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
@@ -1678,6 +2030,11 @@ kt_sync_client_init (KtSyncClient *self)
                                                  "max-conns-per-host", PUSH_CONCURRENCY,
                                                  "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
                                                  NULL);
+  self->watch_session = soup_session_new_with_options ("timeout", WATCH_TIMEOUT,
+                                                       "idle-timeout", 60,
+                                                       "max-conns-per-host", 1,
+                                                       "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                       NULL);
 }
 
 KtSyncClient *

@@ -16,6 +16,7 @@
 #include <gio/gio.h>
 
 #include "kt-outbox.h"
+#include "kt-record-sink.h"
 #include "kt-sync-conflict.h"
 #include "kt-sync-protocol.h"
 
@@ -29,7 +30,16 @@ typedef enum {
   KT_SYNC_STATUS_OFFLINE,
   KT_SYNC_STATUS_NEEDS_SIGN_IN,  /* the token expired or was revoked */
   KT_SYNC_STATUS_ERROR,          /* see :status-message */
+  KT_SYNC_STATUS_PAUSED,         /* the sink (the store) is locked; resumes on unlock */
 } KtSyncStatus;
+
+/* What the server has of a record, or of a household's records. */
+typedef enum {
+  KT_SHARE_LOCAL,      /* never shared: only on this device */
+  KT_SHARE_WAITING,    /* shared, not confirmed by the server yet (or in conflict) */
+  KT_SHARE_SHARED,     /* the server has it */
+  KT_SHARE_REFUSED,    /* the server refused it; it stays queued with the reason */
+} KtShareState;
 
 #define KT_TYPE_SYNC_STATUS (kt_sync_status_get_type ())
 GType kt_sync_status_get_type (void);
@@ -72,6 +82,11 @@ gboolean      kt_sync_client_sign_out_finish (KtSyncClient  *self,
                                               GAsyncResult  *result,
                                               GError       **error);
 
+/* Where pulled records are kept (see kt-record-sink.h); without a sink
+ * nothing is pulled.  Sync waits while the sink is not ready. */
+void          kt_sync_client_set_sink     (KtSyncClient  *self,
+                                           KtRecordSink  *sink);
+
 /* Shares one document (its encoded JSON): it goes into the outbox frozen at
  * its revision, and a sync round follows soon. */
 gboolean      kt_sync_client_share        (KtSyncClient  *self,
@@ -86,8 +101,13 @@ void          kt_sync_client_sync_async   (KtSyncClient        *self,
 gboolean      kt_sync_client_sync_finish  (KtSyncClient  *self,
                                            GAsyncResult  *result,
                                            GError       **error);
-/* Starts syncing by itself: on network changes, after sharing, periodically. */
+/* Starts syncing by itself: on network changes, after sharing, periodically,
+ * and between rounds a watch (GET /changes?wait=) that the server answers
+ * as soon as something for this account is committed. */
 void          kt_sync_client_start        (KtSyncClient *self);
+/* Stops all that; call it before dropping the client (a watch in flight
+ * holds a reference to it until it is cancelled). */
+void          kt_sync_client_stop         (KtSyncClient *self);
 void          kt_sync_client_sync_soon    (KtSyncClient *self);
 
 /* (element-type KtSyncConflict) (transfer full) */
@@ -100,6 +120,17 @@ gboolean      kt_sync_client_resolve_conflict  (KtSyncClient  *self,
                                                 const char    *id,
                                                 GHashTable    *choices,
                                                 GError       **error);
+
+/* What the server has of the record @id; @reason (may be NULL) gets the
+ * server's words when REFUSED (transfer full). */
+KtShareState  kt_sync_client_get_record_state   (KtSyncClient  *self,
+                                                 const char    *id,
+                                                 char         **reason);
+/* The same for household @case_id: the case and its conversations and
+ * plans together (REFUSED before WAITING before SHARED). */
+KtShareState  kt_sync_client_get_case_state     (KtSyncClient  *self,
+                                                 const char    *case_id,
+                                                 char         **reason);
 
 KtSyncStatus  kt_sync_client_get_status         (KtSyncClient *self);
 /* Why the last round failed, for the user; NULL unless :status is ERROR,

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kt-sync-protocol.h"
+#include "kt-json-reader.h"
 
 G_DEFINE_QUARK (kt-sync-error-quark, kt_sync_error)
 
@@ -27,78 +28,22 @@ bad_response (GError    **error,
   return FALSE;
 }
 
-/* Size, UTF-8 and nesting depth, before json-glib sees the text. */
-static gboolean
-check_text (const char *data,
-            gsize       len,
-            gsize       max_size,
-            GError    **error)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  if (len > max_size)
-    {
-      g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
-                   _("The server sent a larger answer than allowed."));
-      return FALSE;
-    }
-  if (len == 0 || !g_utf8_validate_len (data, len, NULL))
-    return bad_response (error, "$");
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > KT_SYNC_MAX_DEPTH)
-            return bad_response (error, "$");
-        }
-      else if (c == '}' || c == ']')
-        {
-          if (depth == 0)
-            return bad_response (error, "$");
-          depth--;
-        }
-    }
-  return TRUE;
-}
-
 JsonNode *
 kt_sync_parse_json (GBytes  *json,
                     gsize    max_size,
                     GError **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  gsize len = 0;
-  const char *data = json != NULL ? g_bytes_get_data (json, &len) : NULL;
+  g_autoptr(GError) read_error = NULL;
+  JsonNode *root = kt_json_read_bytes (json, max_size, KT_SYNC_MAX_DEPTH, &read_error);
 
-  if (!check_text (data, len, max_size, error))
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, len, NULL))
-    {
-      bad_response (error, "$");
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      bad_response (error, "$");
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
+  if (root != NULL)
+    return root;
+  if (g_error_matches (read_error, KT_JSON_READER_ERROR, KT_JSON_READER_ERROR_TOO_LARGE))
+    g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                         _("The server sent a larger answer than allowed."));
+  else
+    bad_response (error, "$");
+  return NULL;
 }
 
 /* Member access with type checks; @path names the object for errors. */
@@ -168,6 +113,7 @@ get_int (JsonObject *object,
          const char *name,
          gboolean    required,
          gint64      min,
+         gint64      max,
          gint64     *out,
          GError    **error)
 {
@@ -184,7 +130,7 @@ get_int (JsonObject *object,
   if (json_node_get_value_type (node) != G_TYPE_INT64)
     return type_error (error, path, name);
   *out = json_node_get_int (node);
-  if (*out < min)
+  if (*out < min || *out > max)
     return type_error (error, path, name);
   return TRUE;
 }
@@ -304,14 +250,14 @@ read_header (JsonObject   *object,
     return FALSE;
   if (!kt_kind_from_string (kind, &record->kind))
     return type_error (error, path, "kind");
-  if (!get_int (object, path, "rev", TRUE, 1, &record->rev, error))
+  if (!get_int (object, path, "rev", TRUE, 1, G_MAXINT64, &record->rev, error))
     return FALSE;
   if (!get_string (object, path, "case_id", record->kind != KT_KIND_CASE,
                    SHORT_TEXT_MAX, &record->case_id, error))
     return FALSE;
   if (record->case_id != NULL && !kt_uuid_is_valid (record->case_id))
     return type_error (error, path, "case_id");
-  return get_int (object, path, "updated", FALSE, 0, &record->updated, error);
+  return get_int (object, path, "updated", FALSE, 0, G_MAXINT64, &record->updated, error);
 }
 
 KtSyncRecord *
@@ -411,13 +357,10 @@ JsonNode *
 kt_sync_record_to_node (const KtSyncRecord *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  gsize len = 0;
-  const char *data = self->body != NULL ? g_bytes_get_data (self->body, &len) : NULL;
-  JsonNode *body = NULL;
+  g_autoptr(JsonNode) body = NULL;
 
-  if (data != NULL && json_parser_load_from_data (parser, data, len, NULL))
-    body = json_parser_steal_root (parser);
+  if (self->body != NULL)
+    body = kt_json_read_bytes (self->body, KT_SYNC_RECORD_RESPONSE_MAX_SIZE, KT_SYNC_MAX_DEPTH, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -433,7 +376,7 @@ kt_sync_record_to_node (const KtSyncRecord *self)
   json_builder_add_int_value (builder, self->updated);
   json_builder_set_member_name (builder, "body");
   if (body != NULL)
-    json_builder_add_value (builder, body);
+    json_builder_add_value (builder, g_steal_pointer (&body));
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
@@ -563,22 +506,32 @@ kt_sync_error_encode (const char *code,
   return node_to_bytes (root);
 }
 
-/* The field a 400 names, when the body has the contract's error shape. */
+/* The member @name ("field", "code") of the error a response body holds,
+ * when it has the contract's error shape and is at most @max_size. */
 static char *
-error_field (GBytes *body)
+error_member (GBytes     *body,
+              gsize       max_size,
+              const char *name)
 {
-  g_autoptr(JsonNode) root = kt_sync_parse_json (body, KT_SYNC_SMALL_RESPONSE_MAX_SIZE, NULL);
+  g_autoptr(JsonNode) root = kt_sync_parse_json (body, max_size, NULL);
   JsonObject *error_object;
-  char *field = NULL;
+  char *value = NULL;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   error_object = get_object (json_node_get_object (root), "$", "error", NULL);
   if (error_object == NULL)
     return NULL;
-  if (!get_string (error_object, "$.error", "field", FALSE, SHORT_TEXT_MAX, &field, NULL))
+  if (!get_string (error_object, "$.error", name, FALSE, SHORT_TEXT_MAX, &value, NULL))
     return NULL;
-  return field;
+  return value;
+}
+
+/* The field a 400 names, when the body has the contract's error shape. */
+static char *
+error_field (GBytes *body)
+{
+  return error_member (body, KT_SYNC_SMALL_RESPONSE_MAX_SIZE, "field");
 }
 
 static void
@@ -725,7 +678,7 @@ parse_success (KtSyncResponse *response,
           return FALSE;
         if (response->token[0] == '\0')
           return type_error (error, "$", "token");
-        if (!get_int (object, "$", "expires", FALSE, 0, &response->expires, error))
+        if (!get_int (object, "$", "expires", FALSE, 0, G_MAXINT64, &response->expires, error))
           return FALSE;
         if ((user = get_object (object, "$", "user", error)) == NULL)
           return FALSE;
@@ -785,6 +738,20 @@ kt_sync_response_parse (KtSyncEndpoint  endpoint,
   response->endpoint = endpoint;
   response->status = status;
 
+  if (status == 409 && endpoint == KT_SYNC_ENDPOINT_PUT_RECORD)
+    {
+      g_autofree char *code = error_member (body, KT_SYNC_RECORD_RESPONSE_MAX_SIZE, "code");
+
+      /* Not a conflict to merge: whatever is merged, the server refuses it
+       * again.  The record stays queued with this reason. */
+      if (g_strcmp0 (code, "plan_locked") == 0)
+        {
+          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED,
+                               _("This plan was submitted or approved on the server and can no longer "
+                                 "be changed. Make a new version of the plan to change it."));
+          return NULL;
+        }
+    }
   if (status == 409 &&
       (endpoint == KT_SYNC_ENDPOINT_PUT_RECORD || endpoint == KT_SYNC_ENDPOINT_REVIEW))
     return parse_conflict (response, body, error) ? g_steal_pointer (&response) : NULL;

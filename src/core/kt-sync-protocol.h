@@ -38,6 +38,8 @@ typedef enum {
   KT_SYNC_ERROR_NOT_SIGNED_IN,
   KT_SYNC_ERROR_GARBLED_REQUEST,    /* a 400 naming no field: the request arrived damaged */
   KT_SYNC_ERROR_RECORD_TOO_LARGE,   /* 413: the server refuses a record this large */
+  KT_SYNC_ERROR_PLAN_LOCKED,        /* 409 plan_locked: the plan was submitted or approved */
+  KT_SYNC_ERROR_PAUSED,             /* the local store is locked: sync waits for it */
 } KtSyncError;
 
 /* Largest response body read for one record (PUT, GET, review). */
@@ -152,8 +154,8 @@ GBytes *kt_sync_error_encode (const char *code,
 /* The contract's code ("conflict", …) for an HTTP status. */
 const char *kt_sync_error_code_for_status (guint status);
 
-/* Parses a JSON text with the protocol's limits (size, depth, UTF-8) to a
- * node (transfer full). */
+/* Parses a JSON text with kt_json_read() and the protocol's limits (size,
+ * depth) to a node (transfer full); fails with a KT_SYNC_ERROR. */
 JsonNode *kt_sync_parse_json (GBytes  *json,
                               gsize    max_size,
                               GError **error);

@@ -14,7 +14,8 @@
 #include "kt-backend-sqlite.h"
 #include "kt-server-error.h"
 
-#define SCHEMA_VERSION 1
+/* 2: the audit's outcome column */
+#define SCHEMA_VERSION 2
 
 G_DEFINE_ABSTRACT_TYPE (KtBackend, kt_backend, G_TYPE_OBJECT)
 
@@ -110,6 +111,7 @@ kt_audit_entry_free (KtAuditEntry *entry)
   g_free (entry->record_id);
   g_free (entry->kind);
   g_free (entry->detail);
+  g_free (entry->outcome);
   g_free (entry);
 }
 
@@ -209,15 +211,53 @@ kt_backend_set_durable (KtBackend  *self,
 
 /* Schema */
 
+/* The schema version the database records, 0 when none, -1 on error. */
+static gint64
+stored_schema_version (KtBackend *self)
+{
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT value FROM meta WHERE key = 'schema'", NULL, 0, &rows, NULL))
+    return -1;
+  return kt_rows_count (&rows) > 0 ? kt_rows_get_int (&rows, 0, 0) : 0;
+}
+
+/* Brings a database of schema 1 to the current one, in one transaction. */
+static gboolean
+upgrade_schema (KtBackend  *self,
+                gint64      from,
+                GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_INT_PARAM (SCHEMA_VERSION) };
+
+  if (!begin (self, error))
+    return FALSE;
+  if ((from < 2 && !KT_BACKEND_GET_CLASS (self)->exec (self, "ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok'", error)) ||
+      !query (self, "UPDATE meta SET value = ? WHERE key = 'schema'", params, G_N_ELEMENTS (params), NULL, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 kt_backend_init_schema (KtBackend  *self,
                         GError    **error)
 {
   KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
   KtSqlParam params[] = { KT_SQL_INT_PARAM (SCHEMA_VERSION) };
+  gint64 version;
 
-  return klass->exec (self, common_schema, error) &&
-         klass->exec (self, klass->audit_schema, error) &&
+  if (!klass->exec (self, common_schema, error))
+    return FALSE;
+  /* before the audit schema, whose statements may name the new columns */
+  version = stored_schema_version (self);
+  if (version > 0 && version < SCHEMA_VERSION && !upgrade_schema (self, version, error))
+    return FALSE;
+  return klass->exec (self, klass->audit_schema, error) &&
          query (self, "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO NOTHING",
                 params, G_N_ELEMENTS (params), NULL, error) &&
          kt_backend_check_schema (self, error);
@@ -227,20 +267,24 @@ gboolean
 kt_backend_check_schema (KtBackend  *self,
                          GError    **error)
 {
-  g_auto(KtRows) rows;
+  gint64 version = stored_schema_version (self);
 
-  kt_rows_init (&rows);
-  if (!query (self, "SELECT value FROM meta WHERE key = 'schema'", NULL, 0, &rows, NULL) ||
-      kt_rows_count (&rows) == 0)
+  if (version <= 0)
     {
       g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_NOT_INITIALISED,
                    _("The database has not been set up. Run “keukentafel-server init” first."));
       return FALSE;
     }
-  if (kt_rows_get_int (&rows, 0, 0) > SCHEMA_VERSION)
+  if (version > SCHEMA_VERSION)
     {
       g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
                    _("The database was made by a newer keukentafel-server."));
+      return FALSE;
+    }
+  if (version < SCHEMA_VERSION)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_NOT_INITIALISED,
+                   _("The database was made by an older keukentafel-server. Run “keukentafel-server init” to upgrade it."));
       return FALSE;
     }
   return TRUE;
@@ -481,6 +525,7 @@ insert_audit (KtBackend  *self,
               const char *record_id,
               const char *kind,
               const char *detail,
+              const char *outcome,
               GError    **error)
 {
   KtSqlParam params[] = {
@@ -490,9 +535,12 @@ insert_audit (KtBackend  *self,
     KT_SQL_TEXT_PARAM (record_id),
     KT_SQL_TEXT_PARAM (kind),
     KT_SQL_TEXT_PARAM (detail),
+    KT_SQL_TEXT_PARAM (outcome),
   };
 
-  return query (self, "INSERT INTO audit (at, actor, action, record_id, kind, detail) VALUES (?, ?, ?, ?, ?, ?)",
+  return query (self,
+                "INSERT INTO audit (at, actor, action, record_id, kind, detail, outcome) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 params, G_N_ELEMENTS (params), NULL, error);
 }
 
@@ -623,7 +671,7 @@ put_record (KtBackend       *self,
     goto failed;
   if (audit_action != NULL &&
       !insert_audit (self, record->updated, audit_actor, audit_action, record->id,
-                     kt_kind_to_string (record->kind), audit_detail, error))
+                     kt_kind_to_string (record->kind), audit_detail, "ok", error))
     goto failed;
   if (!commit (self, error))
     goto failed;
@@ -749,6 +797,37 @@ kt_backend_count_caseloads (KtBackend  *self,
 
 /* Audit */
 
+/* Largest number of rows one audit INSERT writes: a page of /changes in at
+ * most nine statements (one per power of two in its size), each prepared
+ * once; an INSERT of every size would fill the statement caches. */
+#define AUDIT_BATCH_MAX 256
+
+/* One INSERT of @n read entries from @records[@first…] (n a power of two). */
+static gboolean
+insert_read_batch (KtBackend  *self,
+                   gint64      at,
+                   const char *actor,
+                   GPtrArray  *records,
+                   guint       first,
+                   guint       n,
+                   GError    **error)
+{
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO audit (at, actor, action, record_id, kind, outcome) VALUES ");
+  g_autofree KtSqlParam *params = g_new (KtSqlParam, n * 4);
+
+  for (guint i = 0; i < n; i++)
+    {
+      KtServerRecord *record = g_ptr_array_index (records, first + i);
+
+      g_string_append (sql, i > 0 ? ", (?, ?, 'read', ?, ?, 'ok')" : "(?, ?, 'read', ?, ?, 'ok')");
+      params[i * 4] = KT_SQL_INT_PARAM (at);
+      params[i * 4 + 1] = KT_SQL_TEXT_PARAM (actor);
+      params[i * 4 + 2] = KT_SQL_TEXT_PARAM (record->id);
+      params[i * 4 + 3] = KT_SQL_TEXT_PARAM (kt_kind_to_string (record->kind));
+    }
+  return query (self, sql->str, params, n * 4, NULL, error);
+}
+
 gboolean
 kt_backend_audit_reads (KtBackend  *self,
                         const char *actor,
@@ -756,23 +835,27 @@ kt_backend_audit_reads (KtBackend  *self,
                         GError    **error)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint done = 0;
+  gboolean one_statement = records->len <= AUDIT_BATCH_MAX && (records->len & (records->len - 1)) == 0;
 
   if (records->len == 0)
     return TRUE;
-  if (!begin (self, error))
+  if (!one_statement && !begin (self, error))
     return FALSE;
-  for (guint i = 0; i < records->len; i++)
+  for (guint size = AUDIT_BATCH_MAX; size > 0; size /= 2)
     {
-      KtServerRecord *record = g_ptr_array_index (records, i);
-
-      if (!insert_audit (self, now, actor, "read", record->id,
-                         kt_kind_to_string (record->kind), NULL, error))
+      while (records->len - done >= size)
         {
-          rollback (self);
-          return FALSE;
+          if (!insert_read_batch (self, now, actor, records, done, size, error))
+            {
+              if (!one_statement)
+                rollback (self);
+              return FALSE;
+            }
+          done += size;
         }
     }
-  if (!commit (self, error))
+  if (!one_statement && !commit (self, error))
     {
       rollback (self);
       return FALSE;
@@ -780,19 +863,40 @@ kt_backend_audit_reads (KtBackend  *self,
   return TRUE;
 }
 
+gboolean
+kt_backend_audit_refusal (KtBackend  *self,
+                          const char *actor,
+                          const char *action,
+                          const char *record_id,
+                          const char *kind,
+                          const char *outcome,
+                          GError    **error)
+{
+  return insert_audit (self, g_get_real_time () / G_USEC_PER_SEC, actor, action, record_id, kind,
+                       NULL, outcome, error);
+}
+
 GPtrArray *
 kt_backend_list_audit (KtBackend  *self,
                        gint64      since,
+                       const char *record_id,
+                       const char *actor,
                        GError    **error)
 {
-  KtSqlParam params[] = { KT_SQL_INT_PARAM (since) };
+  KtSqlParam params[] = {
+    KT_SQL_INT_PARAM (since),
+    KT_SQL_TEXT_PARAM (record_id),
+    KT_SQL_TEXT_PARAM (record_id),
+    KT_SQL_TEXT_PARAM (actor),
+    KT_SQL_TEXT_PARAM (actor),
+  };
   g_auto(KtRows) rows;
   GPtrArray *entries;
 
   kt_rows_init (&rows);
   if (!query (self,
-              "SELECT id, at, actor, action, record_id, kind, detail FROM audit "
-              "WHERE at >= ? ORDER BY id",
+              "SELECT id, at, actor, action, record_id, kind, detail, outcome FROM audit "
+              "WHERE at >= ? AND (? IS NULL OR record_id = ?) AND (? IS NULL OR actor = ?) ORDER BY id",
               params, G_N_ELEMENTS (params), &rows, error))
     return NULL;
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_audit_entry_free);
@@ -807,6 +911,7 @@ kt_backend_list_audit (KtBackend  *self,
       entry->record_id = g_strdup (kt_rows_get (&rows, i, 4));
       entry->kind = g_strdup (kt_rows_get (&rows, i, 5));
       entry->detail = g_strdup (kt_rows_get (&rows, i, 6));
+      entry->outcome = g_strdup (kt_rows_get (&rows, i, 7));
       g_ptr_array_add (entries, entry);
     }
   return entries;

@@ -82,10 +82,11 @@ typedef struct {
   gint64  id;
   gint64  at;
   char   *actor;
-  char   *action;     /* "read", "assign", "review" */
+  char   *action;     /* "read", "write", "assign", "review" */
   char   *record_id;
   char   *kind;
   char   *detail;     /* never client data: "coach=anna", "decision=approve" */
+  char   *outcome;    /* "ok", or the refusal's error code: "forbidden", "plan_locked" … */
 } KtAuditEntry;
 
 void kt_audit_entry_free (KtAuditEntry *entry);
@@ -187,14 +188,27 @@ GHashTable     *kt_backend_count_caseloads  (KtBackend  *self,
                                              GError    **error);
 
 /* Appends one audit entry per record of @records read by @actor (element-type
- * KtServerRecord); all in one transaction. */
+ * KtServerRecord): a few multi-row INSERTs in one transaction. */
 gboolean        kt_backend_audit_reads      (KtBackend  *self,
                                              const char *actor,
                                              GPtrArray  *records,
                                              GError    **error);
-/* The audit log from @since (unix seconds) on, oldest first (element-type KtAuditEntry). */
+/* Appends the entry of a refused request: @actor (or "-" when not signed
+ * in) tried @action on @record_id (of @kind, or NULL when unknown) and got
+ * @outcome, the error code of the answer. */
+gboolean        kt_backend_audit_refusal    (KtBackend  *self,
+                                             const char *actor,
+                                             const char *action,
+                                             const char *record_id,
+                                             const char *kind,
+                                             const char *outcome,
+                                             GError    **error);
+/* The audit log from @since (unix seconds) on, oldest first, of @record_id
+ * and by @actor when they are not NULL (element-type KtAuditEntry). */
 GPtrArray      *kt_backend_list_audit       (KtBackend  *self,
                                              gint64      since,
+                                             const char *record_id,
+                                             const char *actor,
                                              GError    **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAuditEntry, kt_audit_entry_free)

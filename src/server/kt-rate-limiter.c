@@ -129,3 +129,20 @@ kt_rate_limiter_reset (KtRateLimiter *self,
 {
   g_hash_table_remove (self->events, key);
 }
+
+void
+kt_rate_limiter_release (KtRateLimiter *self,
+                         const char    *key,
+                         gint64         when)
+{
+  GArray *times = g_hash_table_lookup (self->events, key);
+
+  if (times == NULL)
+    return;
+  for (guint i = times->len; i > 0; i--)
+    if (g_array_index (times, gint64, i - 1) == when)
+      {
+        g_array_remove_index (times, i - 1);
+        break;
+      }
+}

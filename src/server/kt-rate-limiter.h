@@ -23,6 +23,11 @@ guint          kt_rate_limiter_check (KtRateLimiter *self,
 void           kt_rate_limiter_hit   (KtRateLimiter *self,
                                       const char    *key,
                                       gint64         now);
+/* Takes back one event counted for @key at @when (a sign-in counted as a
+ * failure before its password was checked, which then turned out right). */
+void           kt_rate_limiter_release (KtRateLimiter *self,
+                                        const char    *key,
+                                        gint64         when);
 /* Forgets @key's events (after a successful login). */
 void           kt_rate_limiter_reset (KtRateLimiter *self,
                                       const char    *key);

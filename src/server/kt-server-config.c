@@ -23,6 +23,7 @@ kt_server_config_new (void)
 
   self->listen_address = g_strdup ("127.0.0.1");
   self->port = 8765;
+  self->listen_backlog = 128;
   self->database_uri = g_strdup (DEFAULT_DATABASE);
   self->token_lifetime = 12 * 60 * 60;
   /* a document plus room for the envelope around it */
@@ -31,6 +32,9 @@ kt_server_config_new (void)
   self->login_attempts_account = 5;
   self->login_attempts_address = 30;
   self->login_window = 300;
+  self->login_account_ceiling = 10;
+  self->login_ceiling_window = 30;
+  self->trusted_proxies = g_new0 (char *, 1);
   return self;
 }
 
@@ -43,6 +47,7 @@ kt_server_config_free (KtServerConfig *self)
   g_free (self->tls_cert);
   g_free (self->tls_key);
   g_free (self->database_uri);
+  g_strfreev (self->trusted_proxies);
   g_free (self);
 }
 
@@ -90,11 +95,14 @@ kt_server_config_load_file (KtServerConfig *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *listen = NULL;
   guint64 token_lifetime = self->token_lifetime;
+  guint64 backlog = self->listen_backlog;
   guint64 max_body = self->max_body;
   guint64 timeout = self->request_timeout;
   guint64 per_account = self->login_attempts_account;
   guint64 per_address = self->login_attempts_address;
   guint64 window = self->login_window;
+  guint64 ceiling = self->login_account_ceiling;
+  guint64 ceiling_window = self->login_ceiling_window;
 
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
     {
@@ -109,6 +117,13 @@ kt_server_config_load_file (KtServerConfig *self,
   replace_string (&self->tls_cert, g_key_file_get_string (file, "server", "tls-cert", NULL));
   replace_string (&self->tls_key, g_key_file_get_string (file, "server", "tls-key", NULL));
   replace_string (&self->database_uri, g_key_file_get_string (file, "server", "database", NULL));
+  if (g_key_file_has_key (file, "server", "trusted-proxies", NULL))
+    {
+      g_strfreev (self->trusted_proxies);
+      self->trusted_proxies = g_key_file_get_string_list (file, "server", "trusted-proxies", NULL, NULL);
+      if (self->trusted_proxies == NULL)
+        self->trusted_proxies = g_new0 (char *, 1);
+    }
 
   if (g_key_file_has_key (file, "server", "durable-commits", NULL))
     {
@@ -124,19 +139,25 @@ kt_server_config_load_file (KtServerConfig *self,
       self->durable_commits = durable;
     }
   if (!read_uint (file, "server", "token-lifetime", G_MAXINT32, &token_lifetime, error) ||
+      !read_uint (file, "server", "listen-backlog", 65535, &backlog, error) ||
       !read_uint (file, "server", "request-timeout", 3600, &timeout, error) ||
       !read_uint (file, "limits", "max-body", 64 * 1024 * 1024, &max_body, error) ||
       !read_uint (file, "limits", "login-attempts-per-account", G_MAXINT32, &per_account, error) ||
       !read_uint (file, "limits", "login-attempts-per-address", G_MAXINT32, &per_address, error) ||
-      !read_uint (file, "limits", "login-window", G_MAXINT32, &window, error))
+      !read_uint (file, "limits", "login-window", G_MAXINT32, &window, error) ||
+      !read_uint (file, "limits", "login-account-ceiling", G_MAXINT32, &ceiling, error) ||
+      !read_uint (file, "limits", "login-ceiling-window", G_MAXINT32, &ceiling_window, error))
     return FALSE;
 
   self->token_lifetime = token_lifetime;
+  self->listen_backlog = MAX (backlog, 1);
   self->max_body = max_body;
   self->request_timeout = timeout;
   self->login_attempts_account = per_account;
   self->login_attempts_address = per_address;
   self->login_window = window;
+  self->login_account_ceiling = ceiling;
+  self->login_ceiling_window = ceiling_window;
   return TRUE;
 }
 
@@ -167,6 +188,31 @@ kt_server_config_set_listen (KtServerConfig *self,
   self->listen_address = g_steal_pointer (&host);
   self->port = port;
   return TRUE;
+}
+
+GPtrArray *
+kt_server_config_parse_proxies (const KtServerConfig *self,
+                                GError              **error)
+{
+  g_autoptr(GPtrArray) masks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; self->trusted_proxies != NULL && self->trusted_proxies[i] != NULL; i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (self->trusted_proxies[i]));
+      GInetAddressMask *mask;
+
+      if (*text == '\0')
+        continue;
+      mask = g_inet_address_mask_new_from_string (text, NULL);
+      if (mask == NULL)
+        {
+          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                       _("The trusted proxy “%s” is not an IP address or ADDRESS/PREFIX."), text);
+          return NULL;
+        }
+      g_ptr_array_add (masks, mask);
+    }
+  return g_steal_pointer (&masks);
 }
 
 gboolean
@@ -203,6 +249,12 @@ kt_server_config_check (const KtServerConfig *self,
                    self->listen_address);
       return FALSE;
     }
+  {
+    g_autoptr(GPtrArray) proxies = kt_server_config_parse_proxies (self, error);
+
+    if (proxies == NULL)
+      return FALSE;
+  }
   if (self->token_lifetime <= 0 || self->max_body == 0)
     {
       g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   char   *listen_address;          /* an IP address or "localhost" */
   guint16 port;                    /* 0: any free port */
+  guint   listen_backlog;          /* connections that may wait to be accepted */
   char   *tls_cert;                /* PEM files; both or neither */
   char   *tls_key;
   char   *database_uri;            /* sqlite:///path or postgresql://… */
@@ -18,9 +19,12 @@ typedef struct {
   gsize   max_body;                /* largest request body, bytes */
   guint   request_timeout;         /* seconds of silence before a connection is dropped */
   gboolean durable_commits;        /* wait for the disk on every commit */
-  guint   login_attempts_account;  /* failed logins per account per window */
-  guint   login_attempts_address;  /* logins per address per window */
+  guint   login_attempts_account;  /* failed sign-ins per account from one address per window */
+  guint   login_attempts_address;  /* failed sign-ins per address per window */
   guint   login_window;            /* seconds */
+  guint   login_account_ceiling;   /* failed sign-ins per account from all addresses … */
+  guint   login_ceiling_window;    /* … per this many seconds: a short backoff, not a lock */
+  GStrv   trusted_proxies;         /* addresses or ADDRESS/PREFIX whose X-Forwarded-For is believed */
 } KtServerConfig;
 
 /* The defaults (transfer full). */
@@ -37,6 +41,11 @@ gboolean        kt_server_config_set_listen (KtServerConfig *self,
 /* Checks the settings belong together; refuses plain HTTP off loopback. */
 gboolean        kt_server_config_check      (const KtServerConfig *self,
                                              GError              **error);
+
+/* The trusted proxies as GInetAddressMasks (transfer full), or NULL after
+ * setting @error for one that is not an address or ADDRESS/PREFIX. */
+GPtrArray      *kt_server_config_parse_proxies (const KtServerConfig *self,
+                                                GError              **error);
 
 /* TRUE for 127.0.0.0/8, ::1 and "localhost". */
 gboolean        kt_server_address_is_loopback (const char *address);

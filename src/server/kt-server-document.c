@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-codec.h"
+#include "kt-review.h"
 #include "kt-server-error.h"
 
 void
@@ -214,4 +215,132 @@ kt_server_document_review (const char *body,
   result = encode (&doc);
   kt_document_clear (&doc);
   return result;
+}
+
+gboolean
+kt_server_document_check_plan_push (const char  *stored,
+                                    const char  *pushed,
+                                    const char **field,
+                                    GError     **error)
+{
+  KtDocument before = { 0, };
+  KtDocument after = { 0, };
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  if (stored != NULL && !decode_stored (stored, KT_KIND_PLAN, &before, error))
+    return FALSE;
+  if (!decode_stored (pushed, KT_KIND_PLAN, &after, error))
+    {
+      kt_document_clear (&before);
+      return FALSE;
+    }
+  ok = kt_review_check_coach_revision (before.plan, after.plan, field, &local_error);
+  kt_document_clear (&before);
+  kt_document_clear (&after);
+  if (ok)
+    return TRUE;
+  /* the server's own codes, so its handlers need no model headers */
+  g_set_error_literal (error, KT_SERVER_ERROR,
+                       g_error_matches (local_error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_LOCKED)
+                       ? KT_SERVER_ERROR_LOCKED : KT_SERVER_ERROR_FORBIDDEN,
+                       local_error->message);
+  return FALSE;
+}
+
+/* Reading members of a canonical document as text.  The codec writes one
+ * compact JSON object; these only find where a top-level member's value
+ * lies, and give up (NULL) on anything they do not expect. */
+
+static const char *
+skip_string (const char *p)
+{
+  for (p++; *p != '\0'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '"')
+        return p + 1;
+    }
+  return NULL;
+}
+
+static const char *
+skip_value (const char *p)
+{
+  int depth = 0;
+
+  if (*p == '"')
+    return skip_string (p);
+  if (*p != '{' && *p != '[')
+    return p + strcspn (p, ",}]");
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        {
+          p = skip_string (p);
+          if (p == NULL)
+            return NULL;
+          p--;
+        }
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if ((*p == '}' || *p == ']') && --depth == 0)
+        return p + 1;
+    }
+  return NULL;
+}
+
+/* The value of the top-level member @name of @json, from *@start to *@end. */
+static gboolean
+find_member (const char  *json,
+             const char  *name,
+             const char **start,
+             const char **end)
+{
+  gsize name_len = strlen (name);
+  const char *p = json;
+
+  if (*p++ != '{')
+    return FALSE;
+  while (*p == '"')
+    {
+      const char *key = p + 1;
+      const char *value;
+
+      p = skip_string (p);
+      if (p == NULL || *p != ':')
+        return FALSE;
+      value = p + 1;
+      p = skip_value (value);
+      if (p == NULL)
+        return FALSE;
+      if ((gsize) (p - key - 1) == name_len && memcmp (key, name, name_len) == 0)
+        {
+          *start = value;
+          *end = p;
+          return TRUE;
+        }
+      if (*p == ',')
+        p++;
+    }
+  return FALSE;
+}
+
+static gboolean
+same_member (const char *a,
+             const char *b,
+             const char *name)
+{
+  const char *a_start, *a_end, *b_start, *b_end;
+
+  return find_member (a, name, &a_start, &a_end) && find_member (b, name, &b_start, &b_end) &&
+         a_end - a_start == b_end - b_start && memcmp (a_start, b_start, a_end - a_start) == 0;
+}
+
+gboolean
+kt_server_document_same_review_notes (const char *a,
+                                      const char *b)
+{
+  return same_member (a, b, "reviewer") && same_member (a, b, "comments");
 }

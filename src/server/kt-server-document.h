@@ -58,6 +58,21 @@ char *kt_server_document_review (const char *body,
                                   char      **field,
                                   GError    **error);
 
+/* Checks a coach's push of the plan @pushed over the stored plan @stored
+ * (NULL: a new record), both canonical documents, with the core's review
+ * rules (kt_review_check_coach_revision); FALSE with KT_SERVER_ERROR_LOCKED,
+ * or KT_SERVER_ERROR_FORBIDDEN and @field, or another error when a stored
+ * document cannot be read. */
+gboolean kt_server_document_check_plan_push (const char  *stored,
+                                             const char  *pushed,
+                                             const char **field,
+                                             GError     **error);
+/* Whether the canonical plan documents @a and @b have the same reviewer and
+ * comments, read from their text without decoding them (cheap).  FALSE
+ * when in doubt. */
+gboolean kt_server_document_same_review_notes (const char *a,
+                                               const char *b);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KtDocumentInfo, kt_document_info_clear)
 
 G_END_DECLS

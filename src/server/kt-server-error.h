@@ -19,6 +19,8 @@ typedef enum {
   KT_SERVER_ERROR_EXISTS,
   KT_SERVER_ERROR_NOT_FOUND,
   KT_SERVER_ERROR_INVALID,       /* bad input from a request or an admin command */
+  KT_SERVER_ERROR_LOCKED,        /* a push would change a submitted or approved plan */
+  KT_SERVER_ERROR_FORBIDDEN,     /* a push sets what only a review sets */
 } KtServerError;
 
 G_END_DECLS

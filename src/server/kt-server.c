@@ -17,15 +17,24 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <sodium.h>
 
+#include "kt-connection-guard.h"
+#include "kt-json-reader.h"
 #include "kt-rate-limiter.h"
 #include "kt-server-document.h"
 #include "kt-server-error.h"
+#include "kt-sync-protocol.h"
 
 #define API_PREFIX "/api/v1"
 #define CHANGES_DEFAULT_LIMIT 100
 #define CHANGES_MAX_LIMIT 500
+/* Longest a /changes?wait= request is held open (seconds); also kept under
+ * the request timeout, which would otherwise cut the silent connection. */
+#define CHANGES_MAX_WAIT 25
+/* Requests held open at once; beyond that /changes answers at once. */
+#define CHANGES_MAX_WAITERS 4096
 
 struct _KtServer
 {
@@ -34,11 +43,16 @@ struct _KtServer
   const KtServerConfig *config;
   KtBackend            *backend;
   SoupServer           *soup;
-  KtRateLimiter        *account_limiter;
-  KtRateLimiter        *address_limiter;
+  KtConnectionGuard    *guard;         /* closed and idle connections, body limits */
+  KtRateLimiter        *account_limiter;  /* failed sign-ins per account and address */
+  KtRateLimiter        *address_limiter;  /* failed sign-ins per address */
+  KtRateLimiter        *ceiling_limiter;  /* failed sign-ins per account from anywhere */
+  GPtrArray            *trusted_proxies;  /* GInetAddressMask */
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
   GThreadPool          *push_pool;     /* one worker per processor reads pushes */
   char                 *url;
+  GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait= */
+  guint                 wake_source;
 };
 
 G_DEFINE_FINAL_TYPE (KtServer, kt_server, G_TYPE_OBJECT)
@@ -51,6 +65,10 @@ typedef struct {
   KtAccount         *account;   /* NULL on routes without sign-in */
   char              *id;        /* the {id} of the path */
   char              *token;     /* the bearer token */
+  /* for the audit of a refused request on a record */
+  const char        *action;    /* "read", "write", "assign", "review"; NULL: not on a record */
+  int                kind;      /* KtKind of the record, -1 while unknown */
+  gboolean           locked;    /* the 409 refused a change to a locked plan */
 } KtRequest;
 
 typedef void (*KtHandler) (KtRequest *req);
@@ -72,18 +90,20 @@ static const struct {
   const char *path;
   gboolean    signed_in;
   KtHandler   handler;
+  const char *action;   /* audited when refused; NULL: not a request on a record */
+  int         kind;     /* the kind of record the path names, -1: any */
 } routes[] = {
-  { "GET",  API_PREFIX "/health",             FALSE, handle_health },
-  { "POST", API_PREFIX "/login",              FALSE, handle_login },
-  { "POST", API_PREFIX "/logout",             TRUE,  handle_logout },
-  { "GET",  API_PREFIX "/me",                 TRUE,  handle_me },
-  { "GET",  API_PREFIX "/changes",            TRUE,  handle_changes },
-  { "GET",  API_PREFIX "/records/{id}",       TRUE,  handle_get_record },
-  { "PUT",  API_PREFIX "/records/{id}",       TRUE,  handle_put_record },
-  { "POST", API_PREFIX "/cases/{id}/assign",  TRUE,  handle_assign },
-  { "GET",  API_PREFIX "/team/coaches",       TRUE,  handle_coaches },
-  { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans },
-  { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review },
+  { "GET",  API_PREFIX "/health",             FALSE, handle_health,     NULL,     -1 },
+  { "POST", API_PREFIX "/login",              FALSE, handle_login,      NULL,     -1 },
+  { "POST", API_PREFIX "/logout",             TRUE,  handle_logout,     NULL,     -1 },
+  { "GET",  API_PREFIX "/me",                 TRUE,  handle_me,         NULL,     -1 },
+  { "GET",  API_PREFIX "/changes",            TRUE,  handle_changes,    NULL,     -1 },
+  { "GET",  API_PREFIX "/records/{id}",       TRUE,  handle_get_record, "read",   -1 },
+  { "PUT",  API_PREFIX "/records/{id}",       TRUE,  handle_put_record, "write",  -1 },
+  { "POST", API_PREFIX "/cases/{id}/assign",  TRUE,  handle_assign,     "assign", KT_KIND_CASE },
+  { "GET",  API_PREFIX "/team/coaches",       TRUE,  handle_coaches,    NULL,     -1 },
+  { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans,      NULL,     -1 },
+  { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review,     "review", KT_KIND_PLAN },
 };
 
 GStrv
@@ -211,6 +231,22 @@ respond_conflict (KtRequest            *req,
   respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
 }
 
+/* A 409 plan_locked: the push would change a submitted or approved plan;
+ * with the server's copy, as a conflict has. */
+static void
+respond_plan_locked (KtRequest            *req,
+                     const char           *message,
+                     const KtServerRecord *server_copy)
+{
+  GString *json = error_json ("plan_locked", message, NULL);
+
+  req->locked = TRUE;
+  g_string_append (json, ",\"server\":");
+  kt_server_record_append_json (server_copy, json);
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+}
+
 static void
 respond_record (KtRequest            *req,
                 guint                 status,
@@ -262,37 +298,31 @@ append_user (GString         *json,
 /* Reading requests */
 
 /* The request body as a JSON object, or NULL after answering 400 / 413.
- * The parser owns the object; keep it alive while using it. */
+ * *@json_out owns the object; keep it alive while using it.  Read with
+ * kt_json_read: too deep, a member twice, a second value, an empty body
+ * are each a 400 before any handler looks at it. */
 static JsonObject *
-read_json_object (KtRequest   *req,
-                  JsonParser **parser_out)
+read_json_object (KtRequest  *req,
+                  JsonNode  **json_out)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  JsonNode *root;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
-  if (len > req->server->config->max_body)
+  root = kt_json_read_bytes (bytes, req->server->config->max_body, KT_SYNC_MAX_DEPTH, &error);
+  if (g_error_matches (error, KT_JSON_READER_ERROR, KT_JSON_READER_ERROR_TOO_LARGE))
     {
       respond_too_large (req->msg);
       return NULL;
     }
-  if (len == 0 || !g_utf8_validate_len (data, len, NULL) ||
-      !json_parser_load_from_data (parser, data, len, NULL))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       respond_bad_request (req, NULL);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      respond_bad_request (req, NULL);
-      return NULL;
-    }
-  *parser_out = g_steal_pointer (&parser);
-  return json_node_get_object (root);
+  *json_out = g_steal_pointer (&root);
+  return json_node_get_object (*json_out);
 }
 
 /* A string member, or NULL when absent or not a string. */
@@ -361,23 +391,65 @@ may_read (const KtAccount      *account,
     }
 }
 
-/* Audits the plans among @records that @account reads but did not write. */
+/* Audits the records among the first @count of @records that req->account
+ * reads but did not write: one batch for the request, however many. */
 static gboolean
-audit_plan_reads (KtRequest *req,
-                  GPtrArray *records,
-                  guint      count,
-                  GError   **error)
+audit_reads (KtRequest *req,
+             GPtrArray *records,
+             guint      count,
+             GError   **error)
 {
-  g_autoptr(GPtrArray) plans = g_ptr_array_new ();
+  g_autoptr(GPtrArray) read = g_ptr_array_sized_new (count);
 
   for (guint i = 0; i < count; i++)
     {
       KtServerRecord *record = g_ptr_array_index (records, i);
 
-      if (record->kind == KT_KIND_PLAN && g_strcmp0 (record->author, req->account->username) != 0)
-        g_ptr_array_add (plans, record);
+      if (g_strcmp0 (record->author, req->account->username) != 0)
+        g_ptr_array_add (read, record);
     }
-  return kt_backend_audit_reads (req->server->backend, req->account->username, plans, error);
+  return kt_backend_audit_reads (req->server->backend, req->account->username, read, error);
+}
+
+/* The audit's outcome for the answer of a refused request, or NULL. */
+static const char *
+refusal_outcome (KtRequest *req)
+{
+  switch (soup_server_message_get_status (req->msg))
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+      return "unauthorized";
+    case SOUP_STATUS_FORBIDDEN:
+      return "forbidden";
+    case SOUP_STATUS_NOT_FOUND:
+      return "not_found";
+    case SOUP_STATUS_CONFLICT:
+      return req->locked ? "plan_locked" : NULL;
+    default:
+      return NULL;
+    }
+}
+
+/* Audits the request on a record once it is answered, when it was refused
+ * (401, 403, 404, or 409 plan_locked): who, what, which record, the code.
+ * No client data: the record's id and kind only. */
+static void
+audit_refusal (KtRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  const char *outcome;
+
+  if (req->action == NULL || !kt_uuid_is_valid (req->id))
+    return;
+  outcome = refusal_outcome (req);
+  if (outcome == NULL)
+    return;
+  /* the answer is on its way; a failure is the administrator's to see */
+  if (!kt_backend_audit_refusal (req->server->backend,
+                                 req->account != NULL ? req->account->username : "-", req->action,
+                                 req->id, req->kind >= 0 ? kt_kind_to_string (req->kind) : NULL,
+                                 outcome, &error))
+    g_warning ("Could not audit a refused request: %s", error->message);
 }
 
 /* Handlers */
@@ -400,6 +472,10 @@ typedef struct {
   char              *password;   /* sodium_malloc'd */
   gsize              password_len;
   gboolean           verified;
+  char              *pair_key;      /* the limiters' keys it was counted under … */
+  char              *address_key;
+  char              *ceiling_key;
+  gint64             counted_at;    /* … and when */
 } LoginData;
 
 static void
@@ -409,6 +485,9 @@ login_data_free (LoginData *data)
   g_object_unref (data->msg);
   kt_account_free (data->account);
   g_free (data->username);
+  g_free (data->pair_key);
+  g_free (data->address_key);
+  g_free (data->ceiling_key);
   sodium_free (data->password);
   g_free (data);
 }
@@ -433,7 +512,6 @@ static void
 finish_login (LoginData *data)
 {
   KtServer *self = data->server;
-  g_autofree char *account_key = g_strconcat ("account:", data->username, NULL);
   g_autofree char *token = NULL;
   g_autofree char *digest = NULL;
   g_autoptr(GError) error = NULL;
@@ -444,12 +522,16 @@ finish_login (LoginData *data)
 
   if (!data->verified)
     {
-      kt_rate_limiter_hit (self->account_limiter, account_key, now);
+      /* counted as a failure already, before the check */
       respond_error (data->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
                      _("The username or password is not right."), NULL);
       return;
     }
-  kt_rate_limiter_reset (self->account_limiter, account_key);
+  /* a successful sign-in does not count, and forgets this address's
+   * earlier failures for this account */
+  kt_rate_limiter_reset (self->account_limiter, data->pair_key);
+  kt_rate_limiter_release (self->address_limiter, data->address_key, data->counted_at);
+  kt_rate_limiter_release (self->ceiling_limiter, data->ceiling_key, data->counted_at);
   if (data->account->role == KT_ROLE_ADMIN)
     return respond_forbidden (&req);
 
@@ -490,16 +572,68 @@ respond_rate_limited (KtRequest *req,
                  _("Too many sign-in attempts. Wait a moment and try again."), NULL);
 }
 
+static gboolean
+is_trusted_proxy (KtServer     *self,
+                  GInetAddress *address)
+{
+  for (guint i = 0; i < self->trusted_proxies->len; i++)
+    if (g_inet_address_mask_matches (g_ptr_array_index (self->trusted_proxies, i), address))
+      return TRUE;
+  return FALSE;
+}
+
+/* The address a request comes from: the peer's, or when the peer is a
+ * trusted proxy, the nearest address in X-Forwarded-For that is not a
+ * trusted proxy itself.  From anyone else X-Forwarded-For is ignored: a
+ * client could write any address there (transfer full). */
+static char *
+client_address (KtServer          *self,
+                SoupServerMessage *msg)
+{
+  GSocketAddress *peer = soup_server_message_get_remote_address (msg);
+  const char *forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                         "X-Forwarded-For");
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (peer == NULL || !G_IS_INET_SOCKET_ADDRESS (peer))
+    return g_strdup ("unknown");
+  address = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)));
+  if (forwarded != NULL && is_trusted_proxy (self, address))
+    {
+      g_auto(GStrv) hops = g_strsplit (forwarded, ",", -1);
+
+      for (guint i = g_strv_length (hops); i > 0; i--)
+        {
+          g_autoptr(GInetAddress) hop = g_inet_address_new_from_string (g_strstrip (hops[i - 1]));
+
+          if (hop == NULL)
+            break;
+          g_set_object (&address, hop);
+          if (!is_trusted_proxy (self, hop))
+            break;
+        }
+    }
+  return g_inet_address_to_string (address);
+}
+
+/* Sign-in limits.  Every attempt is counted as a failure before its
+ * password is checked, and taken back when it was right: parallel guesses
+ * all see each other, however slow the hash.  The limit per account is per
+ * account *and* address, so guesses from elsewhere cannot lock the real
+ * user out; above them a ceiling per account (all addresses) answers with
+ * a short Retry-After, a backoff rather than a lock. */
 static void
 handle_login (KtRequest *req)
 {
   KtServer *self = req->server;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
-  g_autofree char *account_key = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *pair_key = NULL;
   g_autofree char *address_key = NULL;
-  JsonObject *object = read_json_object (req, &parser);
+  g_autofree char *ceiling_key = NULL;
+  JsonObject *object = read_json_object (req, &json);
   const char *username, *password;
   gint64 now = now_seconds ();
   guint wait;
@@ -514,13 +648,16 @@ handle_login (KtRequest *req)
   if (password == NULL || strlen (password) > 4096)
     return respond_bad_request (req, "password");
 
-  account_key = g_strconcat ("account:", username, NULL);
-  address_key = g_strconcat ("address:", soup_server_message_get_remote_host (req->msg), NULL);
+  address = client_address (self, req->msg);
+  /* an address has no newline: the key splits one way only */
+  pair_key = g_strdup_printf ("%s\n%s", username, address);
+  address_key = g_strdup (address);
+  ceiling_key = g_strdup (username);
   wait = MAX (kt_rate_limiter_check (self->address_limiter, address_key, now),
-              kt_rate_limiter_check (self->account_limiter, account_key, now));
+              kt_rate_limiter_check (self->account_limiter, pair_key, now));
+  wait = MAX (wait, kt_rate_limiter_check (self->ceiling_limiter, ceiling_key, now));
   if (wait > 0)
     return respond_rate_limited (req, wait);
-  kt_rate_limiter_hit (self->address_limiter, address_key, now);
 
   data = g_new0 (LoginData, 1);
   data->server = g_object_ref (self);
@@ -538,6 +675,14 @@ handle_login (KtRequest *req)
     }
   if (data->account != NULL && data->account->disabled)
     g_clear_pointer (&data->account, kt_account_free);
+
+  kt_rate_limiter_hit (self->account_limiter, pair_key, now);
+  kt_rate_limiter_hit (self->address_limiter, address_key, now);
+  kt_rate_limiter_hit (self->ceiling_limiter, ceiling_key, now);
+  data->pair_key = g_steal_pointer (&pair_key);
+  data->address_key = g_steal_pointer (&address_key);
+  data->ceiling_key = g_steal_pointer (&ceiling_key);
+  data->counted_at = now;
 
   soup_server_message_pause (req->msg);
   task = g_task_new (NULL, NULL, login_verified, NULL);
@@ -590,27 +735,36 @@ parse_query_int (KtRequest  *req,
   return TRUE;
 }
 
-static void
-handle_changes (KtRequest *req)
+/* Answers a page of the changes @req's account may read after @since;
+ * with @only_if_any, answers nothing and returns FALSE when there are none. */
+static gboolean
+answer_changes (KtRequest *req,
+                gint64     since,
+                gint64     limit,
+                gboolean   only_if_any)
 {
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 since, limit, cursor;
+  gint64 cursor;
   gboolean more;
   GString *json;
   guint count;
 
-  if (!parse_query_int (req, "since", 0, 0, G_MAXINT64, &since) ||
-      !parse_query_int (req, "limit", CHANGES_DEFAULT_LIMIT, 1, CHANGES_MAX_LIMIT, &limit))
-    return;
-
   records = kt_backend_list_changes (req->server->backend, req->account, since, limit + 1, &error);
   if (records == NULL)
-    return respond_internal (req, error);
+    {
+      respond_internal (req, error);
+      return TRUE;
+    }
+  if (records->len == 0 && only_if_any)
+    return FALSE;
   more = records->len > limit;
   count = MIN (records->len, limit);
-  if (!audit_plan_reads (req, records, count, &error))
-    return respond_internal (req, error);
+  if (!audit_reads (req, records, count, &error))
+    {
+      respond_internal (req, error);
+      return TRUE;
+    }
 
   cursor = count > 0 ? ((KtServerRecord *) g_ptr_array_index (records, count - 1))->seq : since;
   json = g_string_new (NULL);
@@ -618,6 +772,118 @@ handle_changes (KtRequest *req)
   g_string_append_printf (json, ",\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s}",
                           cursor, more ? "true" : "false");
   respond_text (req->msg, SOUP_STATUS_OK, json);
+  return TRUE;
+}
+
+/* A /changes?wait= request held open until something it may read is
+ * committed, or its wait is over.  It costs a paused message, a timer and
+ * this struct; it is woken by every successful change. */
+typedef struct {
+  KtServer          *server;
+  SoupServerMessage *msg;
+  KtAccount         *account;
+  gint64             since;
+  gint64             limit;
+  guint              timeout_source;
+  gulong             disconnected_handler;
+} Waiter;
+
+static void
+waiter_free (Waiter *waiter)
+{
+  g_clear_handle_id (&waiter->timeout_source, g_source_remove);
+  g_clear_signal_handler (&waiter->disconnected_handler, waiter->msg);
+  g_object_unref (waiter->msg);
+  kt_account_free (waiter->account);
+  g_free (waiter);
+}
+
+/* Answers @waiter (unless @only_if_any and nothing came) and lets it go. */
+static gboolean
+waiter_answer (Waiter   *waiter,
+               gboolean  only_if_any)
+{
+  KtRequest req = { .server = waiter->server, .msg = waiter->msg, .account = waiter->account };
+
+  if (!answer_changes (&req, waiter->since, waiter->limit, only_if_any))
+    return FALSE;
+  soup_server_message_unpause (waiter->msg);
+  g_ptr_array_remove_fast (waiter->server->waiters, waiter);
+  return TRUE;
+}
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  Waiter *waiter = data;
+
+  waiter->timeout_source = 0;
+  waiter_answer (waiter, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_waiter_disconnected (SoupServerMessage *msg,
+                        Waiter            *waiter)
+{
+  g_ptr_array_remove_fast (waiter->server->waiters, waiter);
+}
+
+static gboolean
+wake_waiters (gpointer data)
+{
+  KtServer *self = data;
+  g_autoptr(GPtrArray) waiters = g_ptr_array_copy (self->waiters, NULL, NULL);
+
+  /* The copy would free them too: it takes the array's free function. */
+  g_ptr_array_set_free_func (waiters, NULL);
+  self->wake_source = 0;
+  for (guint i = 0; i < waiters->len; i++)
+    waiter_answer (g_ptr_array_index (waiters, i), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Any change that succeeded (a push, an assignment, a review) may be what
+ * a waiting client waits for; one wake-up per turn of the main loop. */
+static void
+request_finished (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  KtServer          *self)
+{
+  guint status = soup_server_message_get_status (msg);
+
+  if (self->waiters->len == 0 || self->wake_source != 0 ||
+      g_str_equal (soup_server_message_get_method (msg), "GET") ||
+      status < 200 || status >= 300)
+    return;
+  self->wake_source = g_idle_add (wake_waiters, self);
+}
+
+static void
+handle_changes (KtRequest *req)
+{
+  gint64 since, limit, wait;
+  Waiter *waiter;
+
+  if (!parse_query_int (req, "since", 0, 0, G_MAXINT64, &since) ||
+      !parse_query_int (req, "limit", CHANGES_DEFAULT_LIMIT, 1, CHANGES_MAX_LIMIT, &limit) ||
+      !parse_query_int (req, "wait", 0, 0, G_MAXINT64, &wait))
+    return;
+  wait = MIN (wait, MIN (CHANGES_MAX_WAIT, (gint64) req->server->config->request_timeout - 5));
+  if (answer_changes (req, since, limit, wait > 0 && req->server->waiters->len < CHANGES_MAX_WAITERS))
+    return;
+
+  waiter = g_new0 (Waiter, 1);
+  waiter->server = req->server;
+  waiter->msg = g_object_ref (req->msg);
+  waiter->account = g_steal_pointer (&req->account);
+  waiter->since = since;
+  waiter->limit = limit;
+  waiter->timeout_source = g_timeout_add_seconds (wait, on_wait_over, waiter);
+  waiter->disconnected_handler = g_signal_connect (req->msg, "disconnected",
+                                                   G_CALLBACK (on_waiter_disconnected), waiter);
+  g_ptr_array_add (req->server->waiters, waiter);
+  soup_server_message_pause (req->msg);
 }
 
 /* Loads the record of the path and its case; NULL after answering 404 when
@@ -641,6 +907,8 @@ load_path_record (KtRequest       *req,
       respond_internal (req, error);
       return NULL;
     }
+  if (record != NULL)
+    req->kind = record->kind;
   if (record == NULL || g_strcmp0 (record->team, req->account->team) != 0 ||
       (kind >= 0 && record->kind != (KtKind) kind))
     {
@@ -674,7 +942,7 @@ handle_get_record (KtRequest *req)
 
   one = g_ptr_array_new ();
   g_ptr_array_add (one, record);
-  if (!audit_plan_reads (req, one, 1, &error))
+  if (!audit_reads (req, one, 1, &error))
     return respond_internal (req, error);
   respond_record (req, SOUP_STATUS_OK, record, FALSE);
 }
@@ -733,9 +1001,13 @@ check_write (KtRequest             *req,
   if (info->kind == KT_KIND_CASE)
     {
       gboolean allowed;
+      /* A new case of an intaker waits for an assignment; a coach's own
+       * (a household the coach started) is the coach's from the start. */
+      const char *coach = existing != NULL ? existing->coach
+                          : me->role == KT_ROLE_COACH ? me->username : NULL;
 
       if (existing == NULL)
-        allowed = me->role == KT_ROLE_INTAKER;
+        allowed = TRUE;
       else if (me->role == KT_ROLE_COACH)
         allowed = g_strcmp0 (existing->coach, me->username) == 0;
       else
@@ -746,7 +1018,7 @@ check_write (KtRequest             *req,
           return FALSE;
         }
       /* Only an assignment changes the coach. */
-      if (g_strcmp0 (info->coach, existing != NULL ? existing->coach : NULL) != 0)
+      if (g_strcmp0 (info->coach, coach) != 0)
         {
           respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
                          _("Assign a coach with the assign request."), "coach");
@@ -776,16 +1048,53 @@ check_write (KtRequest             *req,
       respond_bad_request (req, "case_id");
       return FALSE;
     }
-  /* Only a supervisor's review approves or returns a plan. */
-  if (info->kind == KT_KIND_PLAN &&
-      (g_str_equal (info->review, "approved") || g_str_equal (info->review, "returned")) &&
-      (existing == NULL || g_strcmp0 (existing->review, info->review) != 0))
-    {
-      respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
-                     _("Only a supervisor reviews a plan."), "review");
-      return FALSE;
-    }
   return TRUE;
+}
+
+static gboolean
+plan_is_locked (const KtServerRecord *plan)
+{
+  return g_strcmp0 (plan->review, "submitted") == 0 || g_strcmp0 (plan->review, "approved") == 0;
+}
+
+/* Checks a coach's push of the plan @body over @existing (NULL: new) with
+ * the core's review rules; answers and returns FALSE when refused.  The
+ * server owns the review: a push that approves or returns a plan, or writes
+ * the reviewer or the comments, is refused (403), and so is one that
+ * changes a submitted or approved plan (409 plan_locked) -- refused rather
+ * than overwritten, so the app's copy and the server's never silently
+ * differ.  A new version is a new record and passes. */
+static gboolean
+check_plan_push (KtRequest            *req,
+                 const KtServerRecord *existing,
+                 const KtDocumentInfo *info,
+                 const char           *body,
+                 gint64                base)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean locked = existing != NULL && plan_is_locked (existing);
+  const char *field = NULL;
+
+  /* A stale push is answered as a conflict next; a locked plan stays
+   * locked whatever the base. */
+  if (!locked && (existing != NULL ? existing->rev != base : base != 0))
+    return TRUE;
+  /* Nothing of the review changed on a plan the coach may still edit:
+   * nothing for the rules to check, and no need to decode both documents
+   * (the most costly step of a push) on the main loop. */
+  if (existing != NULL && !locked && g_strcmp0 (existing->review, info->review) == 0 &&
+      kt_server_document_same_review_notes (existing->body, body))
+    return TRUE;
+
+  if (kt_server_document_check_plan_push (existing != NULL ? existing->body : NULL, body, &field, &error))
+    return TRUE;
+  if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_LOCKED))
+    respond_plan_locked (req, error->message, existing);
+  else if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_FORBIDDEN))
+    respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden", error->message, field);
+  else
+    respond_internal (req, error);
+  return FALSE;
 }
 
 /* A push on its way: read and validated in a worker thread (parsing and
@@ -937,7 +1246,7 @@ find_body (const char  *data,
 static gboolean
 read_push (Push *push)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) envelope = NULL;
   g_autofree char *field = NULL;
@@ -946,11 +1255,11 @@ read_push (Push *push)
   const char *data = g_bytes_get_data (push->bytes, &len);
   const char *kind_name, *case_id, *body_start, *body_end;
   JsonObject *object;
-  JsonNode *root, *body;
+  JsonNode *body;
   KtKind kind;
   gint64 rev;
 
-  /* No UTF-8 check of its own: json-glib makes it on the envelope and the
+  /* No UTF-8 check of its own: kt_json_read makes it on the envelope and the
    * codec's parse on the document, each before it parses. */
   if (len == 0)
     return refuse_push (push, NULL, NULL);
@@ -963,10 +1272,10 @@ read_push (Push *push)
     }
   else
     envelope = g_string_new_len (data, len);
-  if (!json_parser_load_from_data (parser, envelope->str, envelope->len, NULL))
-    return refuse_push (push, NULL, NULL);
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  /* The size was checked on the whole body; the document's depth is the
+   * codec's to check, the envelope's is checked here. */
+  root = kt_json_read (envelope->str, envelope->len, G_MAXSIZE, KT_SYNC_MAX_DEPTH, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return refuse_push (push, NULL, NULL);
   object = json_node_get_object (root);
   if (g_strcmp0 (member_string (object, "id"), push->id) != 0)
@@ -1009,9 +1318,9 @@ read_push (Push *push)
 
 /* Stores a validated push and answers; on the main loop. */
 static void
-finish_push (Push *push)
+answer_push (Push      *push,
+             KtRequest *req)
 {
-  KtRequest req = { .server = push->server, .msg = push->msg, .account = push->account, .id = push->id };
   KtDocumentInfo *info = &push->info;
   g_autoptr(KtServerRecord) existing = NULL;
   g_autoptr(KtServerRecord) record = NULL;
@@ -1024,14 +1333,17 @@ finish_push (Push *push)
 
   existing = kt_backend_get_record (push->server->backend, push->id, &error);
   if (error != NULL)
-    return respond_internal (&req, error);
-  if (!check_write (&req, info, existing))
+    return respond_internal (req, error);
+  req->kind = existing != NULL ? (int) existing->kind : (int) info->kind;
+  if (!check_write (req, info, existing))
     return;
 
   if (existing != NULL && existing->rev == info->rev && g_str_equal (existing->body, push->body))
-    return respond_record (&req, SOUP_STATUS_OK, existing, TRUE);
+    return respond_record (req, SOUP_STATUS_OK, existing, TRUE);
+  if (info->kind == KT_KIND_PLAN && !check_plan_push (req, existing, info, push->body, base))
+    return;
   if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
-    return respond_conflict (&req, _("The server has a newer version."), existing);
+    return respond_conflict (req, _("The server has a newer version."), existing);
 
   record = kt_server_record_new ();
   record->id = g_strdup (info->id);
@@ -1049,17 +1361,27 @@ finish_push (Push *push)
   switch (result)
     {
     case KT_PUT_CREATED:
-      return respond_record (&req, SOUP_STATUS_CREATED, record, FALSE);
+      return respond_record (req, SOUP_STATUS_CREATED, record, FALSE);
     case KT_PUT_UPDATED:
-      return respond_record (&req, SOUP_STATUS_OK, record, FALSE);
+      return respond_record (req, SOUP_STATUS_OK, record, FALSE);
     case KT_PUT_STALE:
       g_clear_pointer (&existing, kt_server_record_free);
       existing = kt_backend_get_record (push->server->backend, push->id, NULL);
-      return respond_conflict (&req, _("The server has a newer version."), existing);
+      return respond_conflict (req, _("The server has a newer version."), existing);
     case KT_PUT_ERROR:
     default:
-      return respond_internal (&req, error);
+      return respond_internal (req, error);
     }
+}
+
+static void
+finish_push (Push *push)
+{
+  KtRequest req = { .server = push->server, .msg = push->msg, .account = push->account, .id = push->id,
+                    .action = "write", .kind = -1 };
+
+  answer_push (push, &req);
+  audit_refusal (&req);
 }
 
 static gboolean
@@ -1138,7 +1460,7 @@ answer_server_change (KtRequest      *req,
 static void
 handle_assign (KtRequest *req)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(KtServerRecord) kase = NULL;
   g_autoptr(KtAccount) coach = NULL;
   g_autoptr(GError) error = NULL;
@@ -1154,7 +1476,7 @@ handle_assign (KtRequest *req)
     return;
   if (req->account->role != KT_ROLE_INTAKER)
     return respond_forbidden (req);
-  object = read_json_object (req, &parser);
+  object = read_json_object (req, &json);
   if (object == NULL)
     return;
   coach_name = member_string (object, "coach");
@@ -1248,7 +1570,7 @@ handle_plans (KtRequest *req)
   if (!review_state_is_valid (state))
     return respond_bad_request (req, "state");
   plans = kt_backend_list_plans (req->server->backend, req->account->team, state, &error);
-  if (plans == NULL || !audit_plan_reads (req, plans, plans->len, &error))
+  if (plans == NULL || !audit_reads (req, plans, plans->len, &error))
     return respond_internal (req, error);
 
   json = g_string_new (NULL);
@@ -1330,7 +1652,7 @@ notes_have_text (GPtrArray *notes)
 static void
 handle_review (KtRequest *req)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(KtServerRecord) plan = NULL;
   g_autoptr(GPtrArray) notes = NULL;
   g_autoptr(GError) error = NULL;
@@ -1348,7 +1670,7 @@ handle_review (KtRequest *req)
     return;
   if (req->account->role != KT_ROLE_SUPERVISOR)
     return respond_forbidden (req);
-  object = read_json_object (req, &parser);
+  object = read_json_object (req, &json);
   if (object == NULL)
     return;
   if (!member_int (object, "rev", &rev) || rev < 1)
@@ -1448,7 +1770,7 @@ api_callback (SoupServer        *soup,
 {
   KtServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  KtRequest req = { .server = self, .msg = msg, .query = query };
+  KtRequest req = { .server = self, .msg = msg, .query = query, .kind = -1 };
   g_autoptr(GError) error = NULL;
   gboolean path_known = FALSE;
   guint i;
@@ -1472,6 +1794,8 @@ api_callback (SoupServer        *soup,
       goto out;
     }
 
+  req.action = routes[i].action;
+  req.kind = routes[i].kind;
   if (routes[i].signed_in)
     {
       req.account = authenticate (&req, &error);
@@ -1495,36 +1819,13 @@ api_callback (SoupServer        *soup,
   routes[i].handler (&req);
 
 out:
+  /* a push is audited when its worker's answer is in (finish_push) */
+  audit_refusal (&req);
   kt_account_free (req.account);
   g_free (req.id);
   if (req.token != NULL)
     sodium_memzero (req.token, strlen (req.token));
   g_free (req.token);
-}
-
-/* Refuses an oversized body, or one of unknown length, before it is read. */
-static void
-early_callback (SoupServer        *soup,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  KtServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body)
-    respond_too_large (msg);
-  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    {
-      /* a body of unknown length could grow without bound before the limit is checked */
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
-                     _("Send the request with a Content-Length."), NULL);
-    }
 }
 
 #define HEADER_DEADLINE_KEY "kt-header-deadline"
@@ -1591,12 +1892,17 @@ kt_server_finalize (GObject *object)
 
   /* let the workers finish; their answers are dropped with the main loop */
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
+  g_clear_handle_id (&self->wake_source, g_source_remove);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->guard);
   g_clear_object (&self->backend);
   g_clear_object (&self->account_limiter);
   g_clear_object (&self->address_limiter);
+  g_clear_object (&self->ceiling_limiter);
+  g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_free (self->dummy_hash);
   g_free (self->url);
 
@@ -1612,6 +1918,7 @@ kt_server_class_init (KtServerClass *klass)
 static void
 kt_server_init (KtServer *self)
 {
+  self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
 }
 
 KtServer *
@@ -1624,11 +1931,39 @@ kt_server_new (const KtServerConfig *config,
   self->backend = g_object_ref (backend);
   self->account_limiter = kt_rate_limiter_new (config->login_attempts_account, config->login_window);
   self->address_limiter = kt_rate_limiter_new (config->login_attempts_address, config->login_window);
+  self->ceiling_limiter = kt_rate_limiter_new (config->login_account_ceiling, config->login_ceiling_window);
+  /* kt_server_listen refuses a config whose proxies do not parse */
+  self->trusted_proxies = kt_server_config_parse_proxies (config, NULL);
+  if (self->trusted_proxies == NULL)
+    self->trusted_proxies = g_ptr_array_new ();
   self->dummy_hash = kt_password_hash ("keukentafel-no-such-account");
   /* parsing and the codec are CPU work: more workers than processors only queue */
   self->push_pool = g_thread_pool_new (read_push_in_pool, NULL, MAX (1, (int) g_get_num_processors ()),
                                        FALSE, NULL);
   return self;
+}
+
+/* A listening socket with room for @backlog connections that wait to be
+ * accepted.  soup_server_listen () in libsoup 3.2.3 listens with GSocket's
+ * default backlog of 10: in a burst of sign-ins the kernel dropped the
+ * rest, and clients saw resets and retries (transfer full). */
+static GSocket *
+listen_socket (GSocketAddress *address,
+               guint           backlog,
+               GError        **error)
+{
+  GSocketFamily family = g_socket_address_get_family (address);
+  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+
+  if (socket == NULL)
+    return NULL;
+  /* as libsoup does: an IPv6 address listens for IPv6 only */
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  g_socket_set_listen_backlog (socket, backlog);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
 }
 
 gboolean
@@ -1638,6 +1973,7 @@ kt_server_listen (KtServer  *self,
   const KtServerConfig *config = self->config;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) inet = NULL;
   g_autofree char *host = NULL;
   gboolean tls = config->tls_cert != NULL && *config->tls_cert != '\0';
@@ -1664,10 +2000,11 @@ kt_server_listen (KtServer  *self,
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
-  soup_server_add_early_handler (self->soup, API_PREFIX, early_callback, self, NULL);
+  self->guard = kt_connection_guard_new (self->soup, config->max_body, config->request_timeout, tls);
   soup_server_add_handler (self->soup, API_PREFIX, api_callback, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_callback, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished), self);
 
   if (g_ascii_strcasecmp (config->listen_address, "localhost") == 0)
     inet = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -1680,7 +2017,8 @@ kt_server_listen (KtServer  *self,
       return FALSE;
     }
   address = g_inet_socket_address_new (inet, config->port);
-  if (!soup_server_listen (self->soup, address, options, error))
+  socket = listen_socket (address, config->listen_backlog, error);
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);

@@ -30,8 +30,9 @@ static const char usage[] =
   "  user passwd NAME [--password-file FILE]\n"
   "  user disable NAME | user enable NAME\n"
   "  token revoke NAME\n"
-  "  audit [--since DATE]\n"
+  "  audit [--since DATE] [--record ID] [--actor USER]\n"
   "  serve [--config FILE] [--listen ADDR:PORT] [--database URI] [--tls-cert FILE --tls-key FILE]\n"
+  "        [--trusted-proxy ADDR[/PREFIX]]...\n"
   "  --version\n"
   "\n"
   "Every command takes --config FILE and --database URI (sqlite:///path/file.db or\n"
@@ -50,6 +51,9 @@ typedef struct {
   char *display_name;
   char *password_file;
   char *since;
+  GStrv trusted_proxies;
+  char *record;
+  char *actor;
 } Options;
 
 static void
@@ -65,6 +69,9 @@ options_clear (Options *o)
   g_free (o->display_name);
   g_free (o->password_file);
   g_free (o->since);
+  g_strfreev (o->trusted_proxies);
+  g_free (o->record);
+  g_free (o->actor);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -139,6 +146,11 @@ load_config (const Options *o,
     {
       g_free (config->tls_key);
       config->tls_key = g_strdup (o->tls_key);
+    }
+  if (o->trusted_proxies != NULL)
+    {
+      g_strfreev (config->trusted_proxies);
+      config->trusted_proxies = g_strdupv (o->trusted_proxies);
     }
   return g_steal_pointer (&config);
 }
@@ -411,7 +423,7 @@ cmd_audit (const Options *o)
   backend = open_backend (o, FALSE, &error);
   if (backend == NULL)
     return fail (error);
-  entries = kt_backend_list_audit (backend, since, &error);
+  entries = kt_backend_list_audit (backend, since, o->record, o->actor, &error);
   if (entries == NULL)
     return fail (error);
   for (guint i = 0; i < entries->len; i++)
@@ -420,10 +432,11 @@ cmd_audit (const Options *o)
       g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (entry->at);
       g_autofree char *when = g_date_time_format_iso8601 (at);
 
-      print_data ("%s\t%s\t%s\t%s\t%s\t%s\n", when, entry->actor, entry->action,
-               entry->kind != NULL ? entry->kind : "-",
-               entry->record_id != NULL ? entry->record_id : "-",
-               entry->detail != NULL ? entry->detail : "");
+      print_data ("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", when, entry->actor, entry->action,
+                  entry->kind != NULL ? entry->kind : "-",
+                  entry->record_id != NULL ? entry->record_id : "-",
+                  entry->outcome != NULL ? entry->outcome : "ok",
+                  entry->detail != NULL ? entry->detail : "");
     }
   return 0;
 }
@@ -499,6 +512,22 @@ dispatch (int     argc,
   return fail_usage (_("Unknown command."));
 }
 
+/* TLS 1.2 at least.  glib-networking 2.74 has no per-connection setting
+ * for the protocol versions: its GnuTLS backend reads G_TLS_GNUTLS_PRIORITY
+ * once, when the first TLS connection is made, for the whole process.  So
+ * it is set here, before anything can make one: what glib-networking uses
+ * by default (GnuTLS's default priorities, NORMAL on Debian 12, with
+ * %COMPAT), or the admin's own string, without SSL 3.0, TLS 1.0 and 1.1. */
+static void
+refuse_old_tls (void)
+{
+  const char *admin = g_getenv ("G_TLS_GNUTLS_PRIORITY");
+  g_autofree char *priority = g_strconcat (admin != NULL && *admin != '\0' ? admin : "NORMAL:%COMPAT",
+                                           ":-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1", NULL);
+
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", priority, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +541,8 @@ main (int   argc,
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o.listen, "Listen address", "ADDR:PORT" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_cert, "TLS certificate (PEM)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_key, "TLS private key (PEM)", "FILE" },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.trusted_proxies,
+      "A reverse proxy whose X-Forwarded-For is believed", "ADDR[/PREFIX]" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &o.role, "Role of a new account", "ROLE" },
     { "team", 0, 0, G_OPTION_ARG_STRING, &o.team, "Team of an account", "TEAM" },
     /* taken as the bytes given, not converted from the locale's charset
@@ -519,11 +550,14 @@ main (int   argc,
     { "display-name", 0, 0, G_OPTION_ARG_FILENAME, &o.display_name, "Name shown to colleagues", "NAME" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.password_file, "Read the password from FILE", "FILE" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &o.since, "Audit entries from DATE on", "DATE" },
+    { "record", 0, 0, G_OPTION_ARG_STRING, &o.record, "Audit entries of the record ID", "ID" },
+    { "actor", 0, 0, G_OPTION_ARG_STRING, &o.actor, "Audit entries of what USER did", "USER" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("COMMAND");
   g_autoptr(GError) error = NULL;
 
+  refuse_old_tls ();
   setlocale (LC_ALL, "");
   textdomain (GETTEXT_PACKAGE);
   if (!kt_core_init ())

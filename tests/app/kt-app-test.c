@@ -15,7 +15,10 @@
 #include "kt-conversation-page-private.h"
 #include "kt-core.h"
 #include "kt-test-util.h"
+#include "kt-store-private.h"
 #include "kt-window-private.h"
+
+#include <sodium.h>
 
 static gboolean
 stop_iterating (gpointer data)
@@ -56,6 +59,33 @@ window_ready (gpointer data)
   return kt_window_is_ready (KT_WINDOW (data));
 }
 
+static gboolean
+ready_or_choosing_pin (gpointer data)
+{
+  KtWindow *window = KT_WINDOW (data);
+
+  /* A store left locked starts on the lock page. */
+  return kt_window_is_ready (window) || kt_window_is_choosing_pin (window) ||
+         (g_strcmp0 (kt_window_get_page (window), "lock") == 0 &&
+          kt_store_was_left_locked (kt_window_get_store (window)));
+}
+
+static gboolean
+not_unlocking (gpointer data)
+{
+  return !kt_window_is_unlocking (KT_WINDOW (data));
+}
+
+void
+kt_app_test_unlock (KtWindow   *window,
+                    const char *secret)
+{
+  gtk_editable_set_text (kt_window_get_passphrase_row (window, FALSE), secret);
+  kt_app_test_activate (window, "win.unlock", NULL);
+  kt_app_test_wait_for (not_unlocking, window, 30000, "the unlock to be checked");
+  kt_app_test_iterate (20);
+}
+
 KtApplication *
 kt_app_test_start (KtWindow **window)
 {
@@ -71,10 +101,20 @@ kt_app_test_start (KtWindow **window)
                            g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
+  /* Argon2id at its lowest cost keeps the PIN checks fast in tests. */
+  kt_store_set_pwhash_limits (kt_application_get_store (app), crypto_pwhash_OPSLIMIT_MIN,
+                              crypto_pwhash_MEMLIMIT_MIN);
   g_application_activate (G_APPLICATION (app));
   *window = KT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (*window);
-  kt_app_test_wait_for (window_ready, *window, 30000, "the store to open");
+  kt_app_test_wait_for (ready_or_choosing_pin, *window, 30000, "the store to open");
+  if (kt_window_is_choosing_pin (*window))
+    {
+      /* First use of a keyring store: the PIN, twice. */
+      gtk_editable_set_text (kt_window_get_passphrase_row (*window, TRUE), KT_APP_TEST_PIN);
+      kt_app_test_unlock (*window, KT_APP_TEST_PIN);
+      kt_app_test_wait_for (window_ready, *window, 30000, "the case list after the PIN");
+    }
   return app;
 }
 

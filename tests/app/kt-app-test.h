@@ -31,9 +31,17 @@ void        kt_app_test_wait_for    (KtAppTestCondition condition,
                                      gpointer           data,
                                      guint              timeout_ms,
                                      const char        *what);
+/* The PIN kt_app_test_start chooses on a new store's first use. */
+#define KT_APP_TEST_PIN "2468"
+
 /* A registered, activated app whose window has opened its store at
- * $KT_STORE_PATH and filled the case list. */
+ * $KT_STORE_PATH and filled the case list; on a new keyring store it
+ * chooses KT_APP_TEST_PIN first, as a user would. */
 KtApplication *kt_app_test_start    (KtWindow **window);
+/* Types @secret into the lock page's field, presses Unlock and waits until
+ * the worker has answered (unlocked or not). */
+void        kt_app_test_unlock      (KtWindow   *window,
+                                     const char *secret);
 /* Closes the window (it flushes the store) and drops the app. */
 void        kt_app_test_quit        (KtApplication *app,
                                      KtWindow      *window);

@@ -21,6 +21,7 @@
 #include "kt-domain-page-private.h"
 #include "kt-intake-page-private.h"
 #include "kt-plan-page.h"
+#include "kt-report-page.h"
 #include "kt-text-field.h"
 #include "kt-window-private.h"
 #include "kt-test-util.h"
@@ -349,11 +350,58 @@ test_meekijkstand_hides_notes_and_safety (Fixture       *f,
   g_assert_true (shows_text (GTK_WIDGET (f->window), SAFETY_DOMAIN));
 }
 
+static gboolean
+list_shows_a_safety_mark (gpointer data)
+{
+  return count_safety_marks (data) > 0;
+}
+
+static KtReportPage *
+find_report_page (GtkWidget *root)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      KtReportPage *page = KT_IS_REPORT_PAGE (w) ? KT_REPORT_PAGE (w) : find_report_page (w);
+
+      if (page != NULL)
+        return page;
+    }
+  return NULL;
+}
+
 static void
 test_meekijkstand_follows_the_page_and_the_case (Fixture       *f,
                                                  gconstpointer  data)
 {
+  KtReportPage *report;
+  GtkWidget *dossier_button;
+
   fill_household (f);
+
+  /* The Report, with the resident: on, and only the resident's report offered. */
+  show_page (f, "report");
+  g_assert_true (watching (f));
+  report = find_report_page (GTK_WIDGET (kt_app_fixture_case_view (f)));
+  g_assert_nonnull (report);
+  dossier_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (report), KT_TYPE_REPORT_PAGE,
+                                                               "dossier_button"));
+  g_assert_false (gtk_widget_get_visible (dossier_button));
+  g_assert_cmpint (kt_report_page_get_kind (report), ==, KT_REPORT_RESIDENT);
+  g_assert_cmpuint (kt_report_page_get_n_pages (report), >, 0);
+  kt_report_page_set_kind (report, KT_REPORT_DOSSIER);
+  g_assert_cmpint (kt_report_page_get_kind (report), ==, KT_REPORT_RESIDENT);
+
+  /* Switched off, the coach may choose the dossier report; on again, it goes. */
+  set_watching (f, FALSE);
+  g_assert_true (gtk_widget_get_visible (dossier_button));
+  kt_app_test_activate (GTK_WIDGET (report), "report.kind", g_variant_new_string ("dossier"));
+  g_assert_cmpint (kt_report_page_get_kind (report), ==, KT_REPORT_DOSSIER);
+  g_assert_true (shows_text (GTK_WIDGET (report), T ("For the file only: safety, the safety plan, sharing "
+                                                     "without consent and the notes for the file. Never hand it over.")));
+  set_watching (f, TRUE);
+  g_assert_cmpint (kt_report_page_get_kind (report), ==, KT_REPORT_RESIDENT);
+  g_assert_false (gtk_widget_get_visible (dossier_button));
+
 
   /* Switched on by hand, a page change never switches it off. */
   set_watching (f, TRUE);
@@ -365,11 +413,19 @@ test_meekijkstand_follows_the_page_and_the_case (Fixture       *f,
   /* Another household starts from its own default: off on the request. */
   kt_app_test_activate (f->window, "win.new-case", NULL);
   g_assert_false (watching (f));
-  g_assert_cmpuint (count_safety_marks (f), >, 0);  /* the first household's ⚠ */
+  /* The first household's ⚠: the list's rows come back with the next frame. */
+  kt_app_test_wait_for (list_shows_a_safety_mark, f, 5000, "the case list's safety mark");
 
   /* A household not in conversation: the Wheel does not switch it on. */
   show_page (f, "wheel");
   g_assert_false (watching (f));
+
+  /* Past the conversation (support phase) the Plan turns it on all the same. */
+  kt_case_view_get_case (kt_app_fixture_case_view (f))->phase = KT_PHASE_SUPPORT;
+  show_page (f, "intake");
+  g_assert_false (watching (f));
+  show_page (f, "plan");
+  g_assert_true (watching (f));
 }
 
 int

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "kt-core.h"
 #include "kt-plan-page.h"
 #include "kt-plan-pages.h"
@@ -14,6 +16,7 @@
 #include "kt-report.h"
 #include <math.h>
 #include "kt-app-test.h"
+#include "kt-review.h"
 #include "kt-test-household.h"
 
 typedef struct {
@@ -31,6 +34,9 @@ fixture_set_up (Fixture       *f,
 {
   f->catalogue = kt_catalogue_new_builtin ();
   kt_test_household_new (f->catalogue, &f->kase, &f->conversation, &f->plan);
+  /* The plan goes to review after the conversation (a test below takes
+   * that away). */
+  f->conversation->complete = TRUE;
 }
 
 static void
@@ -190,6 +196,77 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
 
   g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (f->submitted, ==, 1);
+  kt_app_test_close (window);
+}
+
+static const char *
+missing_text (GtkWidget *page)
+{
+  GtkWidget *label = child (page, "missing_label");
+
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : "";
+}
+
+/* Review comes after the conversation (or a note why not), with at least one
+ * goal with an action, and once the resident has been asked; the button
+ * says what is missing, in words. */
+static void
+test_plan_without_actions_or_agreement_question_cannot_be_submitted (Fixture       *f,
+                                                                    gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page;
+  g_autoptr(GError) error = NULL;
+  KtGoal *goal;
+  KtAction *action;
+
+  f->conversation->complete = FALSE;
+  for (guint i = 0; i < f->plan->goals->len; i++)
+    g_ptr_array_set_size (((KtGoal *) g_ptr_array_index (f->plan->goals, i))->actions, 0);
+  f->plan->agreement.state = KT_AGREEMENT_NONE;
+  page = show_plan (f, &window, 1000, 900);
+
+  g_assert_false (gtk_widget_get_sensitive (child (page, "submit_button")));
+  g_assert_true (gtk_widget_get_visible (child (page, "conversation_note_group")));
+  g_test_message ("%s", missing_text (page));
+  g_assert_nonnull (strstr (missing_text (page), "finish the conversation"));
+  g_assert_nonnull (strstr (missing_text (page), "a goal with at least one action"));
+  g_assert_nonnull (strstr (missing_text (page), "ask the resident whether they agree"));
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_READY);
+  g_clear_error (&error);
+  g_assert_false (gtk_widget_activate_action (page, "plan.submit", NULL) &&
+                  f->plan->review != KT_REVIEW_DRAFT);
+  g_assert_cmpint (f->plan->review, ==, KT_REVIEW_DRAFT);
+  g_assert_cmpuint (f->submitted, ==, 0);
+
+  /* The coach writes why the conversation is not finished. */
+  type_into (child (page, "conversation_note_row"), "Tweede gesprek pas over drie weken; de huur kan niet wachten");
+  g_assert_cmpstr (f->plan->conversation_note, ==, "Tweede gesprek pas over drie weken; de huur kan niet wachten");
+  g_assert_null (strstr (missing_text (page), "finish the conversation"));
+
+  /* Asked, the resident agrees only partly: that may go to review, and the
+   * supervisor sees it. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (page, "agreement_row")), KT_AGREEMENT_PARTLY);
+  g_assert_null (strstr (missing_text (page), "ask the resident"));
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  /* A goal gets an action. */
+  goal = g_ptr_array_index (f->plan->goals, 0);
+  action = kt_action_new ();
+  action->what = g_strdup ("Bellen met de woningcorporatie");
+  g_ptr_array_add (goal->actions, action);
+  kt_plan_page_set_documents (KT_PLAN_PAGE (page), f->catalogue, f->kase, f->conversation, f->plan);
+  g_assert_true (gtk_widget_get_sensitive (child (page, "submit_button")));
+  g_assert_cmpstr (missing_text (page), ==, "");
+
+  g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (f->plan->review, ==, KT_REVIEW_SUBMITTED);
+  g_assert_cmpint (f->plan->agreement.state, ==, KT_AGREEMENT_PARTLY);
   g_assert_cmpuint (f->submitted, ==, 1);
   kt_app_test_close (window);
 }
@@ -403,6 +480,9 @@ main (int argc, char *argv[])
               fixture_set_up, test_plan_safety_section_is_required_when_flagged, fixture_tear_down);
   g_test_add ("/plan/provision/tailored-requires-the-three-considerations", Fixture, NULL,
               fixture_set_up, test_plan_tailored_provision_requires_the_three_considerations, fixture_tear_down);
+  g_test_add ("/plan/review/without-actions-or-agreement-question-cannot-be-submitted", Fixture, NULL,
+              fixture_set_up, test_plan_without_actions_or_agreement_question_cannot_be_submitted,
+              fixture_tear_down);
   g_test_add ("/plan/review/submitted-plan-is-read-only-until-a-new-version", Fixture, NULL,
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
   g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,

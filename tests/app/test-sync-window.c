@@ -13,7 +13,10 @@
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
 #include "kt-window-private.h"
+#include "kt-case-view-private.h"
+#include "kt-case-item.h"
 #include "kt-supervisor-view.h"
+#include "kt-sync-button.h"
 
 static guint n_notifications;
 
@@ -96,7 +99,7 @@ sign_in_from_menu (KtWindow   *window,
 static gboolean
 supervisor_view_shown (gpointer window)
 {
-  return KT_IS_SUPERVISOR_VIEW (adw_application_window_get_content (window));
+  return KT_IS_SUPERVISOR_VIEW (kt_window_get_main_view (window));
 }
 
 /* The role on the server chooses the main view: a supervisor gets the inbox
@@ -115,12 +118,22 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
-  coach_view = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  coach_view = kt_window_get_main_view (window);
   g_assert_false (KT_IS_SUPERVISOR_VIEW (coach_view));
 
   sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
   kt_app_test_wait_for (supervisor_view_shown, window, 20000, "the supervisor's view");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "intake.assign", "s", "coach1"));
+
+  /* The lock covers the supervisor's view as well, and the inbox lets go
+   * of what it showed until the PIN is given. */
+  kt_app_test_activate (window, "win.lock", NULL);
+  kt_app_test_iterate (500);   /* the crossfade */
+  g_assert_cmpstr (kt_window_get_page (window), ==, "lock");
+  g_assert_true (KT_IS_SUPERVISOR_VIEW (kt_window_get_main_view (window)));
+  kt_app_test_unlock (window, KT_APP_TEST_PIN);
+  kt_app_test_iterate (500);
+  g_assert_cmpstr (kt_window_get_page (window), ==, "main");
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
@@ -137,7 +150,7 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_autofree char *case_id = kt_test_case_for_coach (dir, url);
   g_autofree char *plan_id = kt_uuid_new ();
   g_autofree char *review_path = g_strdup_printf ("/plans/%s/review", plan_id);
-  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GBytes) body = kt_test_submitted_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
   g_autoptr(GError) error = NULL;
   g_autoptr(KtPlan) reviewed = NULL;
   KtApplication *app;
@@ -179,6 +192,227 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+typedef struct {
+  KtSyncClient *client;
+  const char   *id;
+  KtShareState  state;
+} ShareWait;
+
+static gboolean
+record_in_state (gpointer data)
+{
+  ShareWait *wait = data;
+
+  return kt_sync_client_get_record_state (wait->client, wait->id, NULL) == wait->state;
+}
+
+/* The list item of household @id. */
+static KtCaseItem *
+case_item (KtWindow   *window,
+           const char *id)
+{
+  GListModel *model = kt_window_get_case_model (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (kt_case_item_get_id (item), id) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static const char *
+label_text (GtkWidget  *widget,
+            GType       type,
+            const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (widget, type, name)));
+}
+
+/* A household started with "+" and its plan reach the server when the plan
+ * is submitted; "submitted" shows only once the server has it; a record the
+ * server refuses shows on the household's row and page, in words. */
+static void
+test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-plus");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  const char *url = kt_test_server_get_url (server);
+  g_autoptr(GBytes) submitted = NULL;
+  g_autoptr(GBytes) refused_body = NULL;
+  g_autoptr(KtPlan) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  const char *case_id;
+  KtCaseItem *item;
+  ShareWait wait = { 0 };
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  sign_in_from_menu (window, url, "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  case_id = plan->case_id;
+  item = case_item (window, case_id);
+  g_assert_nonnull (item);
+  g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_LOCAL);
+
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  /* Until the server has it, it waits; it never says "submitted" early. */
+  g_assert_nonnull (strstr (label_text (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "locked_label"),
+                            "Waiting to be sent"));
+  wait.client = client;
+  wait.id = plan->header.id;
+  wait.state = KT_SHARE_SHARED;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to reach the server");
+  kt_app_test_iterate (100);
+  g_assert_nonnull (strstr (label_text (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "locked_label"),
+                            "Submitted for review"));
+  g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_SHARED);
+  g_assert_cmpuint (kt_test_http (url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (submitted, NULL), g_bytes_get_size (submitted),
+                                  plan->header.id));
+
+  /* A plan the server refuses (only a supervisor approves). */
+  refused = kt_plan_new ();
+  refused->header.rev = 1;
+  refused->case_id = g_strdup (case_id);
+  refused->review = KT_REVIEW_APPROVED;
+  refused_body = kt_plan_encode (refused);
+  g_assert_true (kt_sync_client_share (client, refused_body, &error));
+  g_assert_no_error (error);
+  wait.id = refused->header.id;
+  wait.state = KT_SHARE_REFUSED;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the server to refuse the plan");
+  kt_app_test_iterate (100);
+  g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_REFUSED);
+  g_assert_nonnull (kt_case_item_get_share_reason (item));
+  g_assert_nonnull (strstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_label"),
+                            "Not shared"));
+  g_assert_nonnull (strstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_label"),
+                            "What now"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                                                    KT_TYPE_CASE_VIEW,
+                                                                                    "share_banner"))));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
+signed_out (gpointer data)
+{
+  return !kt_sync_client_is_signed_in (data);
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  AdwMessageDialog **dialog = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  *dialog = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        *dialog = ADW_MESSAGE_DIALOG (window);
+    }
+  return *dialog != NULL;
+}
+
+static gboolean
+password_verifier_kept (gpointer window)
+{
+  return kt_store_has_unlock_secret (kt_window_get_store (window), KT_UNLOCK_PASSWORD);
+}
+
+/* Answers the sign-out question with @response, as a click would. */
+static void
+answer_sign_out (KtWindow   *window,
+                 const char *response)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  kt_app_test_activate (window, "win.sign-out", NULL);
+  kt_app_test_wait_for (message_dialog_shown, &dialog, 5000, "the sign-out question");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+  g_assert_true (adw_message_dialog_has_response (dialog, "cancel"));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+  kt_app_test_iterate (50);
+}
+
+/* Signing in says who is signed in where; signing out with work not yet
+ * on the server asks first, and whatever is answered nothing is dropped. */
+static void
+test_sign_out_asks_and_keeps_unsynced_work (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sign-out");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autofree char *plan_id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GError) error = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtSyncButton *button;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  button = KT_SYNC_BUTTON (kt_window_get_sync_button (window));
+  g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
+
+  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  g_assert_true (g_str_has_prefix (kt_sync_button_get_account_text (button), "Signed in as "));
+  g_assert_nonnull (strstr (kt_sync_button_get_account_text (button), "127.0.0.1"));
+  /* The account password now unlocks this device too (offline). */
+  kt_app_test_wait_for (password_verifier_kept, window, 20000, "the password verifier");
+
+  /* Offline, a shared plan waits in the outbox. */
+  kt_test_server_stop (server);
+  kt_sync_client_share (client, body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 1);
+
+  answer_sign_out (window, "cancel");
+  g_assert_true (kt_sync_client_is_signed_in (client));
+
+  answer_sign_out (window, "keep");
+  kt_app_test_wait_for (signed_out, client, 10000, "signing out");
+  g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 1);
+  g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -187,8 +421,12 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/sync-window/sign-in-from-menu-pulls-assigned-case-and-review-results",
                    test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
+  g_test_add_func ("/sync-window/household-started-with-plus-reaches-the-server-and-a-refusal-shows-on-it",
+                   test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
+  g_test_add_func ("/sync-window/sign-out-asks-and-keeps-unsynced-work",
+                   test_sign_out_asks_and_keeps_unsynced_work);
 
   return g_test_run ();
 }

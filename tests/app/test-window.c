@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -438,7 +439,11 @@ test_idle_lock_hides_client_data (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 0);
   g_assert_true (kt_store_is_locked (kt_window_get_store (f->window)));
 
-  kt_app_test_activate (f->window, "win.unlock", NULL);
+  /* With the keyring too, unlocking needs the PIN. */
+  kt_app_test_unlock (f->window, "");
+  g_assert_true (kt_store_is_locked (kt_window_get_store (f->window)));
+  g_assert_cmpstr (kt_window_get_page (f->window), ==, "lock");
+  kt_app_test_unlock (f->window, KT_APP_TEST_PIN);
   kt_app_test_iterate (200);
   g_assert_false (kt_store_is_locked (kt_window_get_store (f->window)));
   g_assert_cmpstr (kt_window_get_page (f->window), ==, "main");
@@ -524,6 +529,88 @@ test_long_case_list_lists_every_case (Fixture       *f,
   kt_app_test_iterate (5);
   g_assert_nonnull (kt_case_view_get_case (kt_app_fixture_case_view (f)));
   g_assert_cmpstr (kt_case_view_get_case (kt_app_fixture_case_view (f))->header.id, ==, last_id);
+}
+
+/* The store's check at open, told in a dialog over the window. */
+static AdwMessageDialog *
+store_check_dialog (KtWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window) &&
+          gtk_widget_get_mapped (GTK_WIDGET (toplevel)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (toplevel)),
+                     T ("Data Changed Outside Keukentafel")) == 0)
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+static gboolean
+has_store_check_dialog (gpointer data)
+{
+  return store_check_dialog (data) != NULL;
+}
+
+static gboolean
+check_accepted (gpointer data)
+{
+  return kt_store_get_check (kt_window_get_store (data)) == NULL;
+}
+
+/* A record removed outside Keukentafel: the coach is told in a dialog once
+ * the list is there, the other household opens, and after Understood the
+ * dialog does not come back. */
+static void
+test_removed_record_is_told_until_understood (Fixture       *f,
+                                              gconstpointer  data)
+{
+  KtStore *store = kt_window_get_store (f->window);
+  g_autoptr(KtCase) removed = kt_case_new ();
+  g_autoptr(KtCase) kept = kt_case_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  sqlite3 *db = NULL;
+
+  removed->household = g_strdup ("Familie Weg");
+  kept->household = g_strdup ("Familie Blijft");
+  for (KtCase **kase = (KtCase *[]) { removed, kept, NULL }; *kase != NULL; kase++)
+    {
+      KtDocument doc = { .kind = KT_KIND_CASE, .kase = *kase };
+
+      g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error));
+      g_assert_no_error (error);
+    }
+  kt_app_fixture_quit (f);
+
+  g_assert_cmpint (sqlite3_open (g_getenv ("KT_STORE_PATH"), &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("DELETE FROM records WHERE id = '%s'", removed->header.id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  kt_app_fixture_start (f);
+  kt_app_test_wait_for (has_store_check_dialog, f->window, 10000, "the dialog about the removed record");
+  dialog = store_check_dialog (f->window);
+  text = kt_store_check_describe (kt_store_get_check (kt_window_get_store (f->window)));
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, text);
+  g_assert_null (strstr (text, "Familie"));
+  g_assert_cmpuint (g_list_model_get_n_items (kt_window_get_case_model (f->window)), ==, 1);
+
+  adw_message_dialog_response (dialog, "understood");
+  kt_app_test_wait_for (check_accepted, f->window, 10000, "the check to be accepted");
+  kt_app_fixture_quit (f);
+
+  kt_app_fixture_start (f);
+  kt_app_test_iterate (200);
+  g_assert_null (store_check_dialog (f->window));
+  g_assert_null (kt_store_get_check (kt_window_get_store (f->window)));
 }
 
 /* The window opens as large as it was left. */
@@ -625,6 +712,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/idle-lock-hides-client-data", test_idle_lock_hides_client_data);
   ADD ("/app/window/long-case-list-lists-every-case", test_long_case_list_lists_every_case);
   ADD ("/app/window/opens-as-large-as-it-was-left", test_window_opens_as_large_as_it_was_left);
+  ADD ("/app/window/removed-record-is-told-until-understood", test_removed_record_is_told_until_understood);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 

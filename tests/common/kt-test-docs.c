@@ -387,6 +387,8 @@ kt_test_random_plan (GRand *rand)
       TEXT (v->acceptable);
       TEXT (v->cost_reasonable);
       TEXT (v->own_options);
+      TEXT (v->decision);
+      v->until = kt_test_random_date (rand);
       g_ptr_array_add (p->provisions, v);
     }
 

@@ -162,6 +162,13 @@ kt_test_server_get_database (KtTestServer *self)
   return self->database;
 }
 
+GPid
+kt_test_server_get_pid (KtTestServer *self)
+{
+  g_assert_nonnull (self->process);
+  return (GPid) g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
+}
+
 void
 kt_test_server_stop (KtTestServer *self)
 {

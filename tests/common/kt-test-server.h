@@ -36,6 +36,8 @@ KtTestServer *kt_test_server_start_full (const char       *database_uri,
 /* "http://127.0.0.1:PORT", the base URL (the API lives under /api/v1). */
 const char   *kt_test_server_get_url      (KtTestServer *self);
 const char   *kt_test_server_get_database (KtTestServer *self);
+/* The server process's id (it must be running). */
+GPid          kt_test_server_get_pid      (KtTestServer *self);
 
 /* Adds one more account (the server may be running). */
 void          kt_test_server_add_user     (KtTestServer     *self,

@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "kt-test-sync.h"
+#include "kt-test-sink.h"
 
 #include "kt-codec.h"
 
@@ -46,9 +47,13 @@ kt_test_device_new (const char *dir,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+
   kt_sync_client_open_async (device, NULL, on_done, &result);
   kt_sync_client_open_finish (device, wait_for (&result), &error);
   g_assert_no_error (error);
+  /* Pulls are kept somewhere; a test that looks at them sets its own. */
+  kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
   return device;
 }
 
@@ -118,11 +123,12 @@ kt_test_case_body (const char *id,
  * where a test changes them. */
 #define TEST_GOAL_ID "0f0e0d0c-0b0a-4908-8706-050403020100"
 
-GBytes *
-kt_test_plan_body (const char *id,
-                   const char *case_id,
-                   gint64      rev,
-                   const char *question)
+static GBytes *
+plan_body (const char    *id,
+           const char    *case_id,
+           gint64         rev,
+           const char    *question,
+           KtReviewState  review)
 {
   KtPlan *plan = kt_plan_new ();
   KtGoal *goal = kt_goal_new ();
@@ -139,11 +145,29 @@ kt_test_plan_body (const char *id,
   goal->id = g_strdup (TEST_GOAL_ID);
   goal->title = g_strdup ("Rust in de administratie");
   g_ptr_array_add (plan->goals, goal);
-  plan->review = KT_REVIEW_SUBMITTED;
-  plan->submitted_at = 1764064800;
+  plan->review = review;
+  plan->submitted_at = review == KT_REVIEW_SUBMITTED ? 1764064800 : 0;
   body = kt_plan_encode (plan);
   kt_plan_unref (plan);
   return body;
+}
+
+GBytes *
+kt_test_plan_body (const char *id,
+                   const char *case_id,
+                   gint64      rev,
+                   const char *question)
+{
+  return plan_body (id, case_id, rev, question, KT_REVIEW_DRAFT);
+}
+
+GBytes *
+kt_test_submitted_plan_body (const char *id,
+                             const char *case_id,
+                             gint64      rev,
+                             const char *question)
+{
+  return plan_body (id, case_id, rev, question, KT_REVIEW_SUBMITTED);
 }
 
 static char *

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * noord; ends in { NULL }. */
 extern const KtTestUser kt_test_sync_users[];
 
-/* A client with its outbox at @dir/@name.db, opened (transfer full). */
+/* A client with its outbox at @dir/@name.db, opened, keeping what it pulls
+ * in a KtTestSink (transfer full). */
 KtSyncClient *kt_test_device_new     (const char   *dir,
                                       const char   *name);
 /* Signs @device in at @url; asserts it worked. */
@@ -34,13 +35,19 @@ void          kt_test_device_sign_out (KtSyncClient *device);
 gboolean      kt_test_device_sync    (KtSyncClient *device,
                                       GError      **error);
 
-/* Document JSON for a case, and for a plan of @case_id (transfer full). */
+/* Document JSON for a case, and for a draft plan of @case_id (a draft:
+ * the server refuses changes to a submitted one) (transfer full). */
 GBytes       *kt_test_case_body      (const char *id,
                                       gint64      rev);
 GBytes       *kt_test_plan_body      (const char *id,
                                       const char *case_id,
                                       gint64      rev,
                                       const char *question);
+/* The same plan, submitted for review. */
+GBytes       *kt_test_submitted_plan_body (const char *id,
+                                           const char *case_id,
+                                           gint64      rev,
+                                           const char *question);
 
 /* A case registered by intake1 and assigned to coach1 on the server at
  * @url (transfer full: its id). */

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <pango/pango.h>
 
 #include "kt-core.h"
 #include "kt-report.h"
@@ -244,6 +245,361 @@ test_report_at_an_evaluation_shows_how_things_went (Fixture       *f,
   assert_contains (text, "Overzicht over de schulden");
 }
 
+/* With $KT_SCREENSHOT_DIR set, a copy of @pdf to look at. */
+static void
+keep_for_looking (const char *pdf,
+                  const char *name)
+{
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    return;
+  copy = g_build_filename (g_getenv ("KT_SCREENSHOT_DIR"), name, NULL);
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+}
+
+/* Distinct words in every place the resident's report must keep out. */
+static const char * const safety_markers[] = {
+  "MarkerVeiligGoed", "MarkerVeiligZorg", "MarkerVeiligWens", "MarkerRelatieZorg",
+  "MarkerRelatieGoed", "MarkerCheckNoot", "MarkerIntakeNoot", "MarkerBaliNoot",
+  "MarkerRisico", "MarkerAfspraak", "MarkerWieLetOp", "MarkerDoelVeilig",
+  "MarkerActieVeilig", "MarkerDoelRelatie", "MarkerDoelPartij",
+  "MarkerZonderDoel", "MarkerZonderPartij", "MarkerZonderReden", "MarkerPartijPersoon",
+  "MarkerDossierNoot", "MarkerVoortgang", "MarkerReview", "MarkerKosten",
+};
+
+/* The household of the fixture with a marker in every field about safety,
+ * a share without consent, and notes for the file. */
+static void
+add_safety_markers (Fixture *f)
+{
+  KtDomainEntry *safety = kt_conversation_find_entry (f->conversation, KT_SAFETY_DOMAIN_ID);
+  KtDomainEntry *relations = kt_conversation_find_entry (f->conversation, "relaties");
+  KtMember *member = kt_member_new ();
+  KtSafetyCheck *check;
+  KtConsent *consent = kt_consent_new ();
+  KtNetworkPerson *party = kt_network_person_new ();
+  KtGoal *goal = kt_goal_new ();
+  KtGoal *first = g_ptr_array_index (f->plan->goals, 0);
+  KtAction *action = kt_action_new ();
+  KtProvision *provision = kt_provision_new ();
+  KtReviewComment *comment = kt_review_comment_new ();
+
+  g_free (safety->going_well);
+  safety->going_well = g_strdup ("MarkerVeiligGoed");
+  safety->concern = g_strdup ("MarkerVeiligZorg");
+  safety->wish = g_strdup ("MarkerVeiligWens");
+  safety->safety_flag = TRUE;
+  relations->state = KT_DOMAIN_DISCUSSED;
+  relations->going_well = g_strdup ("MarkerRelatieGoed");
+  relations->concern = g_strdup ("MarkerRelatieZorg");
+  relations->safety_flag = TRUE;
+
+  member->name = g_strdup ("Sanne");
+  g_ptr_array_add (f->kase->members, member);
+  check = kt_safety_check_new (member->id);
+  check->checked = TRUE;
+  check->concern = TRUE;
+  check->note = g_strdup ("MarkerCheckNoot");
+  g_ptr_array_add (f->conversation->safety_checks, check);
+
+  f->kase->request.safety_concern = TRUE;
+  f->kase->request.safety_note = g_strdup ("MarkerIntakeNoot");
+  f->kase->desk_note = g_strdup ("MarkerBaliNoot");
+  f->conversation->notes = g_strdup ("MarkerDossierNoot");
+
+  f->plan->safety_required = TRUE;
+  f->plan->safety.risks = g_strdup ("MarkerRisico");
+  f->plan->safety.agreements = g_strdup ("MarkerAfspraak");
+  f->plan->safety.who_watches = g_strdup ("MarkerWieLetOp");
+
+  /* A goal of the safety domain and one of a flagged domain. */
+  goal->title = g_strdup ("MarkerDoelVeilig");
+  g_strfreev (goal->domains);
+  goal->domains = g_strdupv ((char *[]) { (char *) KT_SAFETY_DOMAIN_ID, NULL });
+  action->what = g_strdup ("MarkerActieVeilig");
+  g_ptr_array_add (goal->actions, action);
+  g_ptr_array_add (f->plan->goals, goal);
+  goal = kt_goal_new ();
+  goal->title = g_strdup ("MarkerDoelRelatie");
+  g_strfreev (goal->domains);
+  goal->domains = g_strdupv ((char *[]) { (char *) "relaties", NULL });
+  g_ptr_array_add (f->plan->goals, goal);
+  g_ptr_array_add (first->progress_notes, g_strdup ("MarkerVoortgang"));
+
+  /* Shared without consent: the purpose, the party and the reason stay out,
+   * and so does the party wherever else it appears. */
+  consent->purpose = g_strdup ("MarkerZonderDoel");
+  consent->party = g_strdup ("MarkerZonderPartij");
+  consent->share_without_consent = TRUE;
+  consent->reasoning = g_strdup ("MarkerZonderReden");
+  g_ptr_array_add (f->kase->consents, consent);
+  consent = kt_consent_new ();
+  consent->purpose = g_strdup ("MarkerDoelPartij");
+  consent->party = g_strdup ("MarkerZonderPartij");
+  consent->status = KT_CONSENT_GIVEN;
+  g_ptr_array_add (f->kase->consents, consent);
+  party->name = g_strdup ("MarkerPartijPersoon");
+  party->organisation = g_strdup ("MarkerZonderPartij");
+  party->kind = KT_NETWORK_PROFESSIONAL;
+  g_ptr_array_add (f->kase->network, party);
+  action = kt_action_new ();
+  action->what = g_strdup ("Een gesprek over de buren");
+  action->actor = KT_ACTOR_PROFESSIONAL;
+  action->who = g_strdup (party->id);
+  g_ptr_array_add (first->actions, action);
+  g_ptr_array_add (f->conversation->wheel[KT_SEGMENT_SOCIAAL].supporters,
+                   kt_supporter_new (party->id, KT_RING_PROFESSIONALS));
+  g_free (f->kase->contact_person_id);
+  f->kase->contact_person_id = g_strdup (party->id);
+
+  provision->name = g_strdup ("Huishoudelijke hulp");
+  provision->tailored = TRUE;
+  provision->acceptable = g_strdup ("Ja");
+  provision->cost_reasonable = g_strdup ("MarkerKosten");
+  provision->own_options = g_strdup ("Dochter doet boodschappen");
+  g_ptr_array_add (f->plan->provisions, provision);
+  comment->author = g_strdup ("leiding");
+  comment->text = g_strdup ("MarkerReview");
+  g_ptr_array_add (f->plan->comments, comment);
+}
+
+/* What pdfinfo says about @pdf (transfer full). */
+static char *
+pdf_info (const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdfinfo", pdf, NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+/* Whether @needle occurs in the @length bytes at @data, NUL bytes and all. */
+static gboolean
+holds_bytes (const char *data,
+             gsize       length,
+             const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Tagged for screen readers: pdfinfo says so, and the structure holds a
+ * title, headings, lists with their items and the figures. */
+static void
+assert_tagged (const char *pdf)
+{
+  g_autofree char *info = pdf_info (pdf);
+  g_autofree char *contents = NULL;
+  g_autoptr(GRegex) tagged = g_regex_new ("^Tagged:\\s+yes$", G_REGEX_MULTILINE, 0, NULL);
+  const char *elements[] = { "/S /Document", "/S /H1", "/S /H2", "/S /P", "/S /L\n", "/S /LI", "/S /Figure" };
+  gsize length;
+
+  g_assert_true (g_regex_match (tagged, info, 0, NULL));
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (elements); i++)
+    if (!holds_bytes (contents, length, elements[i]))
+      g_error ("the PDF has no structure element %s", elements[i]);
+}
+
+static guint
+pdf_n_pages (const char *pdf)
+{
+  g_autofree char *out = pdf_info (pdf);
+  const char *line;
+
+  line = strstr (out, "Pages:");
+  g_assert_nonnull (line);
+  return (guint) g_ascii_strtoull (line + strlen ("Pages:"), NULL, 10);
+}
+
+static char *
+pdf_page_text (const char *pdf,
+               guint       page)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *number = g_strdup_printf ("%u", page);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", "-f", number, "-l", number, pdf, "-", NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+test_report_keeps_safety_and_file_notes_out_of_the_house (Fixture       *f,
+                                                          gconstpointer  data)
+{
+  g_autoptr(KtReport) resident = NULL;
+  g_autoptr(KtReport) dossier = NULL;
+  g_autofree char *resident_pdf = g_build_filename (f->tmpdir, "bewoner.pdf", NULL);
+  g_autofree char *dossier_pdf = g_build_filename (f->tmpdir, "dossier.pdf", NULL);
+  g_autofree char *resident_text = NULL;
+  g_autofree char *dossier_text = NULL;
+  g_autoptr(GError) error = NULL;
+  const KtDomain *safety = kt_catalogue_lookup (f->catalogue, KT_SAFETY_DOMAIN_ID);
+  guint n_pages;
+
+  add_safety_markers (f);
+  resident = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  dossier = kt_report_new_dossier (f->catalogue, f->kase, f->conversation, f->plan);
+  g_assert_cmpint (kt_report_get_kind (resident), ==, KT_REPORT_RESIDENT);
+  g_assert_cmpint (kt_report_get_kind (dossier), ==, KT_REPORT_DOSSIER);
+  g_assert_true (kt_report_write_pdf (resident, resident_pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (kt_report_write_pdf (dossier, dossier_pdf, &error));
+  g_assert_no_error (error);
+  resident_text = pdf_text (resident_pdf);
+  dossier_text = pdf_text (dossier_pdf);
+
+  for (guint i = 0; i < G_N_ELEMENTS (safety_markers); i++)
+    {
+      if (strstr (resident_text, safety_markers[i]) != NULL)
+        g_error ("the resident's report shows “%s”", safety_markers[i]);
+      assert_contains (dossier_text, safety_markers[i]);
+    }
+  g_assert_null (strstr (resident_text, "⚠"));
+  g_assert_nonnull (strstr (dossier_text, "⚠"));
+  /* Veiligheid itself: "discussed", no more. */
+  assert_contains (resident_text, safety->name);
+  /* The rest of the plan still goes home; the withheld party's action without its name. */
+  assert_contains (resident_text, "Overzicht over de schulden");
+  assert_contains (resident_text, "Een gesprek over de buren");
+  assert_contains (resident_text, "Gegevens delen over schulden");
+  assert_contains (resident_text, "Huishoudelijke hulp");
+  g_assert_null (strstr (resident_text, "Dochter doet boodschappen"));
+
+  /* "Dossier" at the top of every page of the dossier report. */
+  n_pages = pdf_n_pages (dossier_pdf);
+  g_assert_cmpuint (n_pages, ==, kt_report_get_n_pages (dossier));
+  g_assert_cmpuint (n_pages, >=, 2);
+  for (guint page = 1; page <= n_pages; page++)
+    {
+      g_autofree char *text = pdf_page_text (dossier_pdf, page);
+      g_autofree char *folded = g_utf8_casefold (text, -1);
+
+      if (strstr (folded, "dossier") == NULL)
+        g_error ("page %u of the dossier report does not say “dossier”", page);
+    }
+  g_free (dossier_text);
+  dossier_text = g_utf8_casefold (resident_text, -1);
+  g_assert_null (strstr (dossier_text, "dossier"));
+  keep_for_looking (dossier_pdf, "report-dossier.pdf");
+  assert_tagged (dossier_pdf);
+}
+
+/* The text of a translated message as it lands on paper: markup off, one space. */
+static char *
+plain (const char *markup)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+
+  g_assert_true (pango_parse_markup (markup, -1, 0, NULL, &text, NULL, NULL));
+  return g_regex_replace_literal (spaces, text, -1, 0, " ", 0, NULL);
+}
+
+static void
+assert_contains_message (const char *text,
+                         const char *msgid)
+{
+  g_autofree char *wanted = plain (g_dgettext (GETTEXT_PACKAGE, msgid));
+
+  assert_contains (text, wanted);
+}
+
+static void
+test_report_gives_the_resident_the_whole_plan (Fixture       *f,
+                                               gconstpointer  data)
+{
+  KtProvision *general = kt_provision_new ();
+  KtProvision *tailored = kt_provision_new ();
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *first_due = kt_report_format_date ("2026-12-01");
+  g_autofree char *evaluation = kt_report_format_date ("2027-01-20");
+  g_autofree char *until = kt_report_format_date ("2027-06-30");
+  g_autofree char *status = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Version %d · %s"), 2,
+                                             g_dgettext (GETTEXT_PACKAGE, "approved"));
+  const char *next;
+
+  general->name = g_strdup ("Boodschappendienst");
+  general->decision = g_strdup ("Aangemeld, start in januari");
+  g_ptr_array_add (f->plan->provisions, general);
+  tailored->name = g_strdup ("Huishoudelijke hulp");
+  tailored->tailored = TRUE;
+  tailored->decision = g_strdup ("Toegekend, drie uur per week");
+  tailored->until = g_strdup ("2027-06-30");
+  tailored->acceptable = g_strdup ("Ja");
+  tailored->cost_reasonable = g_strdup ("Ja");
+  tailored->own_options = g_strdup ("Geen");
+  g_ptr_array_add (f->plan->provisions, tailored);
+  f->conversation->own_words = g_strdup ("Ik wil het overzicht zelf weer hebben.");
+  f->plan->version = 2;
+  f->plan->review = KT_REVIEW_APPROVED;
+
+  pdf = write_report (f);
+  keep_for_looking (pdf, "report-resident.pdf");
+  text = pdf_text (pdf);
+  assert_tagged (pdf);
+
+  /* Provisions, general and tailored, with what was decided and until when. */
+  assert_contains (text, "Boodschappendienst");
+  assert_contains (text, "Aangemeld, start in januari");
+  assert_contains (text, "Huishoudelijke hulp");
+  assert_contains (text, "Toegekend, drie uur per week");
+  assert_contains (text, until);
+  assert_contains_message (text, "tailored support (maatwerk) from the municipality");
+  assert_contains_message (text, "general provision, open to everyone");
+  /* The resident's own words, version and status. */
+  assert_contains (text, "Ik wil het overzicht zelf weer hebben.");
+  assert_contains (text, status);
+  /* The wheel in words, not in bare numbers. */
+  assert_contains_message (text, "with a lot of help");
+  g_assert_null (strstr (text, "1 · "));
+  /* What happens next, with the first date and the evaluation. */
+  next = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What happens next"));
+  g_assert_nonnull (next);
+  assert_contains (next, "Alle brieven in een map doen");
+  assert_contains (next, first_due);
+  assert_contains (next, evaluation);
+  assert_contains_message (next, "The team has approved this plan.");
+  /* Rights, in full. */
+  assert_contains_message (text, "Your rights");
+  assert_contains_message (text, "<b>Free help from someone independent.</b> A client supporter (cliëntondersteuner) "
+                                 "can help you with your questions and with this plan. They are independent: they "
+                                 "are on your side, and it costs you nothing. Ask your coach or the municipality.");
+  assert_contains_message (text, "<b>Do you disagree with a decision?</b> Then you can object (bezwaar maken). "
+                                 "The letter with the decision says how. Do it in writing within 6 weeks of "
+                                 "the date of the decision.");
+  assert_contains_message (text, "<b>Are you unhappy with how we treat you?</b> Tell your coach first. If that "
+                                 "does not help, you can make a complaint to the municipality.");
+  assert_contains_message (text, "<b>Your information.</b> You may see everything we keep about you, and ask us "
+                                 "to correct or delete it. Ask your coach; you will have an answer within a month.");
+  /* The opening does not speak of the kitchen table. */
+  folded = g_utf8_casefold (text, -1);
+  g_assert_null (strstr (folded, "keukentafel"));
+  g_assert_null (strstr (folded, "kitchen table"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -261,6 +617,10 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_page_one_renders_to_png, fixture_tear_down);
   g_test_add ("/report/pdf/at-an-evaluation-shows-how-things-went", Fixture, NULL,
               fixture_set_up, test_report_at_an_evaluation_shows_how_things_went, fixture_tear_down);
+  g_test_add ("/report/pdf/keeps-safety-and-file-notes-out-of-the-house", Fixture, NULL,
+              fixture_set_up, test_report_keeps_safety_and_file_notes_out_of_the_house, fixture_tear_down);
+  g_test_add ("/report/pdf/gives-the-resident-the-whole-plan", Fixture, NULL,
+              fixture_set_up, test_report_gives_the_resident_the_whole_plan, fixture_tear_down);
   g_test_add ("/report/pdf/writes-asynchronously", Fixture, NULL,
               fixture_set_up, test_report_writes_asynchronously, fixture_tear_down);
 

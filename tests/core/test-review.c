@@ -246,12 +246,153 @@ test_revise_makes_a_new_version_and_keeps_history (void)
   g_assert_cmpint (((KtPlan *) g_ptr_array_index (history, 1))->review, ==, KT_REVIEW_APPROVED);
 }
 
+/* Asserts the coach's revision @after of @before is refused with @code and @field. */
+static void
+assert_coach_refused (const KtPlan *before,
+                      const KtPlan *after,
+                      int           code,
+                      const char   *field)
+{
+  g_autoptr(GError) error = NULL;
+  const char *refused = NULL;
+
+  g_assert_false (kt_review_check_coach_revision (before, after, &refused, &error));
+  g_assert_error (error, KT_REVIEW_ERROR, code);
+  g_assert_cmpstr (refused, ==, field);
+}
+
+static void
+test_coach_revision_leaves_the_review_to_the_supervisor (void)
+{
+  g_autoptr(KtPlan) submitted = submitted_plan_new ();
+  g_autoptr(KtPlan) draft = kt_plan_copy (submitted);
+  g_autoptr(KtPlan) edited = NULL;
+  g_autoptr(KtPlan) forged = NULL;
+  g_autoptr(KtPlan) next = NULL;
+  g_autoptr(KtReview) approve = kt_review_new (KT_REVIEW_DECISION_APPROVE, submitted->header.rev);
+  g_autoptr(KtReview) back = kt_review_new (KT_REVIEW_DECISION_RETURN, submitted->header.rev);
+  g_autoptr(KtPlan) approved = kt_plan_copy (submitted);
+  g_autoptr(KtPlan) returned = kt_plan_copy (submitted);
+  g_autoptr(GError) error = NULL;
+
+  draft->review = KT_REVIEW_DRAFT;
+  g_assert_true (kt_review_apply (approve, approved, "super1", NOW, NULL));
+  kt_review_set_comment (back, "Betrek de buurvrouw.");
+  g_assert_true (kt_review_apply (back, returned, "super1", NOW, NULL));
+
+  /* The coach writes a draft and submits it, as a new record too. */
+  g_assert_true (kt_review_check_coach_revision (NULL, draft, NULL, &error));
+  g_assert_true (kt_review_check_coach_revision (draft, submitted, NULL, &error));
+  g_assert_true (kt_review_check_coach_revision (NULL, submitted, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A submitted or approved plan keeps its content and its state. */
+  edited = kt_plan_copy (approved);
+  edited->header.rev++;
+  g_assert_true (kt_review_check_coach_revision (approved, edited, NULL, &error));
+  g_free (edited->question);
+  edited->question = g_strdup ("Anders");
+  assert_coach_refused (approved, edited, KT_REVIEW_ERROR_LOCKED, NULL);
+  assert_coach_refused (submitted, draft, KT_REVIEW_ERROR_LOCKED, NULL);
+  g_clear_pointer (&edited, kt_plan_unref);
+  edited = kt_plan_copy (approved);
+  edited->review = KT_REVIEW_DRAFT;
+  assert_coach_refused (approved, edited, KT_REVIEW_ERROR_LOCKED, NULL);
+
+  /* A returned plan is the coach's again: changed and submitted. */
+  g_clear_pointer (&edited, kt_plan_unref);
+  edited = kt_plan_copy (returned);
+  g_free (edited->question);
+  edited->question = g_strdup ("Anders");
+  g_assert_true (kt_review_check_coach_revision (returned, edited, NULL, &error));
+  edited->review = KT_REVIEW_SUBMITTED;
+  g_assert_true (kt_review_check_coach_revision (returned, edited, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Approving, returning, the reviewer and the comments are the supervisor's. */
+  forged = kt_plan_copy (draft);
+  forged->review = KT_REVIEW_APPROVED;
+  assert_coach_refused (draft, forged, KT_REVIEW_ERROR_NOT_REVIEWER, "review");
+  assert_coach_refused (NULL, forged, KT_REVIEW_ERROR_NOT_REVIEWER, "review");
+  forged->review = KT_REVIEW_RETURNED;
+  assert_coach_refused (draft, forged, KT_REVIEW_ERROR_NOT_REVIEWER, "review");
+  forged->review = KT_REVIEW_DRAFT;
+  forged->reviewer = g_strdup ("coach1");
+  assert_coach_refused (draft, forged, KT_REVIEW_ERROR_NOT_REVIEWER, "reviewer");
+  g_clear_pointer (&forged, kt_plan_unref);
+  forged = kt_plan_copy (returned);
+  g_free (((KtReviewComment *) g_ptr_array_index (forged->comments, 0))->text);
+  ((KtReviewComment *) g_ptr_array_index (forged->comments, 0))->text = g_strdup ("Prima zo.");
+  assert_coach_refused (returned, forged, KT_REVIEW_ERROR_NOT_REVIEWER, "comments");
+  g_ptr_array_set_size (forged->comments, 0);
+  assert_coach_refused (returned, forged, KT_REVIEW_ERROR_NOT_REVIEWER, "comments");
+
+  /* A new version starts without the review of the one it came from. */
+  next = kt_plan_new_version (returned);
+  g_assert_null (next->reviewer);
+  g_assert_cmpuint (next->comments->len, ==, 0);
+  g_assert_true (kt_review_check_coach_revision (NULL, next, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The one rule for going to review: the conversation finished or a note why
+ * not, a goal with an action, the resident asked (any answer). */
+static void
+test_ready_needs_conversation_action_and_agreement_question (void)
+{
+  g_autoptr(KtPlan) plan = submitted_plan_new ();
+  g_autoptr(KtConversation) conversation = kt_conversation_new ();
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(KtPlan) decoded = NULL;
+  KtAction *action = kt_action_new ();
+
+  plan->review = KT_REVIEW_DRAFT;
+  missing = kt_review_list_missing (plan, NULL);
+  g_assert_cmpuint (missing->len, ==, 3);
+  g_assert_false (kt_review_check_ready (plan, conversation, &error));
+  g_assert_error (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  /* An action without words is no action. */
+  g_ptr_array_add (((KtGoal *) g_ptr_array_index (plan->goals, 1))->actions, action);
+  action->what = g_strdup ("  ");
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  missing = kt_review_list_missing (plan, conversation);
+  g_assert_cmpuint (missing->len, ==, 3);
+  g_free (action->what);
+  action->what = g_strdup ("Bellen met de woningcorporatie");
+
+  plan->agreement.state = KT_AGREEMENT_NOT;
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  missing = kt_review_list_missing (plan, conversation);
+  g_assert_cmpuint (missing->len, ==, 1);
+
+  /* Finished, or a note why not. */
+  plan->conversation_note = g_strdup ("Het tweede gesprek is pas over drie weken.");
+  g_assert_true (kt_review_check_ready (plan, conversation, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&plan->conversation_note, g_free);
+  conversation->complete = TRUE;
+  g_assert_true (kt_review_check_ready (plan, conversation, &error));
+
+  /* The note travels with the plan. */
+  plan->conversation_note = g_strdup ("Het tweede gesprek is pas over drie weken.");
+  json = kt_plan_encode (plan);
+  decoded = kt_plan_decode (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (decoded->conversation_note, ==, plan->conversation_note);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_assert_true (kt_core_init ());
 
+  g_test_add_func ("/review/ready/needs-conversation-action-and-agreement-question",
+                   test_ready_needs_conversation_action_and_agreement_question);
   g_test_add_func ("/review/approve/sets-state-reviewer-and-bumps-rev",
                    test_approve_sets_state_reviewer_and_bumps_rev);
   g_test_add_func ("/review/return/without-comment-is-refused",
@@ -265,6 +406,8 @@ main (int argc, char *argv[])
                    test_content_change_by_reviewer_is_detected);
   g_test_add_func ("/review/revise/new-version-keeps-history",
                    test_revise_makes_a_new_version_and_keeps_history);
+  g_test_add_func ("/review/coach-revision-leaves-the-review-to-the-supervisor",
+                   test_coach_revision_leaves_the_review_to_the_supervisor);
 
   return g_test_run ();
 }

@@ -9,6 +9,9 @@
 
 #include "kt-core.h"
 #include "kt-fault-proxy.h"
+#include "kt-store-private.h"
+#include "kt-store-sink.h"
+#include "kt-test-sink.h"
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
 
@@ -166,7 +169,7 @@ test_shared_plans_arrive_once_and_the_other_device_pulls_them (Fixture *f, gcons
   g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
   g_autofree char *plan = kt_uuid_new ();
   g_autoptr(GHashTable) plans = NULL;
-  guint received = 0;
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
   guint rows;
 
   kt_test_device_sign_in (laptop, url, "coach1");
@@ -185,12 +188,12 @@ test_shared_plans_arrive_once_and_the_other_device_pulls_them (Fixture *f, gcons
   g_assert_cmpuint (rows, ==, 1);
   g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, plan)), ==, 2);
 
-  g_signal_connect_swapped (tablet, "record-received", G_CALLBACK (g_atomic_int_inc), &received);
+  kt_sync_client_set_sink (tablet, KT_RECORD_SINK (sink));
   sync_ok (tablet);
   /* The case assigned to coach1 and the plan. */
-  g_assert_cmpuint (received, ==, 2);
+  g_assert_cmpuint (kt_test_sink_get_n_kept (sink), ==, 2);
   sync_ok (tablet);
-  g_assert_cmpuint (received, ==, 2);
+  g_assert_cmpuint (kt_test_sink_get_n_kept (sink), ==, 2);
 }
 
 static void
@@ -363,6 +366,222 @@ test_thousand_plans_through_a_proxy_dropping_thirty_percent (Fixture *f, gconstp
     }
 }
 
+/* A real store (keyring mode) beside @device, keeping what it pulls. */
+static KtStore *
+store_for (Fixture      *f,
+           KtSyncClient *device,
+           const char   *name)
+{
+  g_autofree char *file = g_strconcat (name, "-store.db", NULL);
+  g_autofree char *path = g_build_filename (f->dir, file, NULL);
+  KtStore *store = kt_store_new (path);
+  g_autoptr(KtStoreSink) sink = kt_store_sink_new (store);
+  g_autoptr(GError) error = NULL;
+
+  kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error);
+  g_assert_no_error (error);
+  kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
+  return store;
+}
+
+static gboolean
+store_has_case (KtStore    *store,
+                const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtCase) kase = kt_store_load_case (store, id, &error);
+
+  if (kase == NULL)
+    g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND);
+  return kase != NULL;
+}
+
+static void
+test_a_record_pulled_while_the_store_is_locked_arrives_once_unlocked (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtStore) store = store_for (f, tablet, "tablet");
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (tablet, url, "coach1");
+  kt_store_lock (store);
+  /* The round waits for the store: nothing is taken off the server. */
+  kt_test_device_sync (tablet, &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PAUSED);
+  g_clear_error (&error);
+  g_assert_cmpint (kt_sync_client_get_status (tablet), ==, KT_SYNC_STATUS_PAUSED);
+
+  kt_store_unlock_sync (store, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (store_has_case (store, f->case_id));
+  sync_ok (tablet);
+  g_assert_true (store_has_case (store, f->case_id));
+
+  /* And after a restart of the device it is still had, once. */
+  g_clear_object (&tablet);
+  tablet = kt_test_device_new (f->dir, "tablet");
+  sync_ok (tablet);
+  g_assert_true (store_has_case (store, f->case_id));
+}
+
+static void
+test_a_record_whose_save_fails_arrives_in_the_next_round (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtStore) store = store_for (f, tablet, "tablet");
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A household of coach1's own with a long note, from another device:
+   * it needs more room in the store than the store has left. */
+  kt_test_device_sign_in (laptop, url, "coach1");
+  kase->header.rev = 1;
+  kase->household = g_strdup ("Huishouden met een lange notitie");
+  kase->coach = g_strdup ("coach1");
+  kase->desk_note = g_strnfill (60000, 'n');
+  body = kt_case_encode (kase);
+  share (laptop, body);
+  sync_ok (laptop);
+
+  kt_test_device_sign_in (tablet, url, "coach1");
+  /* A full disk: the save fails, the round says why. */
+  g_assert_true (kt_record_store_limit_pages_for_test (kt_store_get_record_store (store), 0));
+  kt_test_device_sync (tablet, &error);
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_DISK_FULL);
+  g_clear_error (&error);
+  g_assert_cmpint (kt_sync_client_get_status (tablet), ==, KT_SYNC_STATUS_ERROR);
+  g_assert_false (store_has_case (store, kase->header.id));
+
+  /* Room again: the same record comes again. */
+  g_assert_true (kt_record_store_limit_pages_for_test (kt_store_get_record_store (store), 100000));
+  sync_ok (tablet);
+  g_assert_true (store_has_case (store, kase->header.id));
+  g_assert_true (store_has_case (store, f->case_id));
+}
+
+static void
+test_a_coach_shares_a_household_of_their_own_and_its_plan (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtSyncClient) office = kt_test_device_new (f->dir, "office");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *reason = NULL;
+
+  kt_test_device_sign_in (laptop, url, "coach1");
+  kt_test_device_sign_in (office, url, "super1");
+  g_assert_cmpint (kt_sync_client_get_case_state (laptop, case_id, NULL), ==, KT_SHARE_LOCAL);
+
+  /* Started with "+": the coach's own, assigned to the coach.  Case and
+   * plan go in one round, the plan after the case. */
+  g_free (kase->header.id);
+  kase->header.id = g_strdup (case_id);
+  kase->header.rev = 1;
+  kase->household = g_strdup ("Huishouden Plus");
+  kase->coach = g_strdup ("coach1");
+  body = kt_case_encode (kase);
+  share (laptop, body);
+  share_plan (laptop, plan, case_id, 1, "Wat wil je bereiken?");
+  g_assert_cmpint (kt_sync_client_get_case_state (laptop, case_id, NULL), ==, KT_SHARE_WAITING);
+  g_assert_cmpint (kt_sync_client_get_record_state (laptop, plan, NULL), ==, KT_SHARE_WAITING);
+  sync_ok (laptop);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 0);
+  g_assert_cmpint (kt_sync_client_get_case_state (laptop, case_id, &reason), ==, KT_SHARE_SHARED);
+  g_assert_null (reason);
+  g_assert_cmpint (kt_sync_client_get_record_state (laptop, plan, NULL), ==, KT_SHARE_SHARED);
+
+  /* The team's supervisor reads both. */
+  kt_sync_client_set_sink (office, KT_RECORD_SINK (sink));
+  sync_ok (office);
+  g_assert_nonnull (kt_test_sink_lookup (sink, case_id));
+  g_assert_nonnull (kt_test_sink_lookup (sink, plan));
+}
+
+static void
+test_a_refused_record_says_why_on_its_household (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autofree char *plan = kt_uuid_new ();
+  g_autofree char *reason = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (laptop, url, "coach1");
+  /* A plan for a household the server does not know (never shared). */
+  share_plan (laptop, plan, case_id, 1, "Wat wil je bereiken?");
+  kt_test_device_sync (laptop, &error);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST);
+  g_assert_cmpint (kt_sync_client_get_record_state (laptop, plan, &reason), ==, KT_SHARE_REFUSED);
+  g_assert_nonnull (reason);
+  g_clear_pointer (&reason, g_free);
+  g_assert_cmpint (kt_sync_client_get_case_state (laptop, case_id, &reason), ==, KT_SHARE_REFUSED);
+  g_assert_nonnull (reason);
+  /* It stays queued: nothing is dropped. */
+  g_assert_cmpuint (kt_sync_client_get_n_pending (laptop), ==, 1);
+}
+
+/* Runs the main loop until @id is in @sink or @seconds have passed;
+ * returns the time it took in µs, or -1. */
+static gint64
+wait_for_kept (KtTestSink *sink,
+               const char *id,
+               guint       seconds)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + seconds * G_USEC_PER_SEC;
+
+  while (kt_test_sink_lookup (sink, id) == NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return kt_test_sink_lookup (sink, id) != NULL ? g_get_monotonic_time () - start : -1;
+}
+
+static void
+test_a_new_assignment_reaches_a_running_client_within_seconds (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autofree char *assigned = kt_uuid_new ();
+  g_autofree char *path = g_strdup_printf ("/cases/%s/assign", assigned);
+  g_autoptr(GBytes) body = kt_test_case_body (assigned, 1);
+  g_autoptr(GError) error = NULL;
+  gint64 took, start;
+
+  kt_sync_client_set_sink (tablet, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (tablet, url, "coach1");
+  /* Running as the app runs it: the first round, then the watch. */
+  kt_sync_client_start (tablet);
+  g_assert_cmpint (wait_for_kept (sink, f->case_id, 10), >=, 0);
+
+  /* The intaker registers a household (coach1 cannot see it yet) ... */
+  kt_test_device_sign_in (desk, url, "intake1");
+  share (desk, body);
+  kt_test_device_sync (desk, &error);
+  g_assert_no_error (error);
+  /* ... and assigns it.  The periodic round is minutes away; only the
+   * watch can bring it. */
+  start = g_get_monotonic_time ();
+  g_assert_cmpuint (kt_test_http (url, "intake1", "POST", path, "{\"coach\":\"coach1\"}", NULL), ==, 200);
+  took = wait_for_kept (sink, assigned, 10);
+  g_assert_cmpint (took, >=, 0);
+  g_test_message ("the assignment arrived %" G_GINT64_FORMAT " ms after the assign request was sent",
+                  (g_get_monotonic_time () - start) / 1000);
+  kt_sync_client_stop (tablet);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -375,6 +594,16 @@ main (int argc, char *argv[])
        test_sign_in_keeps_the_token_in_the_keyring_and_sign_out_clears_it);
   ADD ("sign-in/refuses-plain-http-to-another-host-and-wrong-passwords",
        test_sign_in_refuses_plain_http_to_another_host_and_wrong_passwords);
+  ADD ("pull/record-pulled-while-the-store-is-locked-arrives-once-unlocked",
+       test_a_record_pulled_while_the_store_is_locked_arrives_once_unlocked);
+  ADD ("pull/record-whose-save-fails-arrives-in-the-next-round",
+       test_a_record_whose_save_fails_arrives_in_the_next_round);
+  ADD ("pull/new-assignment-reaches-a-running-client-within-seconds",
+       test_a_new_assignment_reaches_a_running_client_within_seconds);
+  ADD ("push/coach-shares-a-household-of-their-own-and-its-plan",
+       test_a_coach_shares_a_household_of_their_own_and_its_plan);
+  ADD ("push/refused-record-says-why-on-its-household",
+       test_a_refused_record_says_why_on_its_household);
   ADD ("push/shared-plans-arrive-once-and-the-other-device-pulls-them",
        test_shared_plans_arrive_once_and_the_other_device_pulls_them);
   ADD ("push/record-being-sent-is-frozen-and-later-edits-follow-it",

@@ -257,6 +257,25 @@ test_put_answers_created_replayed_and_conflict (void)
   g_assert_true (g_bytes_equal (stale->record->body, body));
 }
 
+static void
+test_put_on_a_locked_plan_is_a_refusal_not_a_conflict (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = plan_body (5);
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new_for_body (body, NULL);
+  g_autoptr(GBytes) wire = kt_sync_record_encode (record);
+  g_autofree char *locked = g_strdup_printf (
+    "{\"error\":{\"code\":\"plan_locked\",\"message\":\"m\"},\"server\":%s}",
+    (const char *) g_bytes_get_data (wire, NULL));
+  g_autoptr(KtSyncResponse) response = parse (KT_SYNC_ENDPOINT_PUT_RECORD, 409, locked, &error);
+
+  /* Merging would only be refused again: the app keeps the record queued
+   * and says why (a new version is the way to change the plan). */
+  g_assert_null (response);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED);
+  g_assert_nonnull (strstr (error->message, "new version"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -280,6 +299,8 @@ main (int argc, char *argv[])
                    test_bad_request_names_the_field);
   g_test_add_func ("/sync-protocol/put/created-replayed-and-conflict",
                    test_put_answers_created_replayed_and_conflict);
+  g_test_add_func ("/sync-protocol/put/locked-plan-is-a-refusal-not-a-conflict",
+                   test_put_on_a_locked_plan_is_a_refusal_not_a_conflict);
 
   return g_test_run ();
 }

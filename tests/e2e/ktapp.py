@@ -52,11 +52,43 @@ class Driver:
         self.wait_ready(app)
         return app
 
+    PIN = "2468"
+
     def wait_ready(self, app):
-        """The app shows a page of its own: the list, a role view or the lock."""
-        K.wait_for(lambda: K.find_all(app.window(), K.BUTTONS, self.T("Main Menu"))
-                   if app.window() is not None else None,
-                   30, message="%s never showed its main menu" % app.name)
+        """The app shows a page of its own: the list or a role view, after the
+        PIN is chosen (first start) or given (a restart of a locked app)."""
+        def ready():
+            w = app.window()
+            if w is None:
+                return None
+            if K.find_all(w, ("password text", "text"), self.T("Repeat the PIN")):
+                return "choose"
+            if K.find_all(w, ("push button",), self.T("_Unlock"), exact=True):
+                return "unlock"
+            if K.find_all(w, K.BUTTONS, self.T("Main Menu")):
+                return "ready"
+            return None
+        state = K.wait_for(ready, 30, message="%s never showed its main menu" % app.name)
+        if state == "choose":
+            self.choose_pin(app)
+        elif state == "unlock":
+            self.unlock(app)
+
+    def choose_pin(self, app):
+        K.fill(app, self.T("PIN"), self.PIN, exact=True)
+        K.fill(app, self.T("Repeat the PIN"), self.PIN)
+        K.press(app, self.T("_Save PIN"), exact=True)
+        K.find(app, K.BUTTONS, self.T("Main Menu"), timeout=30)
+
+    def lock(self, app):
+        self.menu_item(app, "_Lock")
+        K.find(app, ("push button",), self.T("_Unlock"), exact=True, timeout=20)
+
+    def unlock(self, app):
+        K.fill(app, self.T("PIN"), self.PIN, exact=True)
+        K.press(app, self.T("_Unlock"), exact=True)
+        K.wait_for(lambda: not K.find_all(app.window(), ("push button",), self.T("_Unlock"), exact=True),
+                   30, message="%s stayed locked" % app.name)
 
     def save(self, tag):
         K.save_failure_artefacts(self.logdir, "%s-%s" % (self.tag, tag), self.apps.values())

@@ -460,8 +460,8 @@ def set_text(node, text):
         raise AssertionError("could not set the text of %s" % describe(node))
 
 
-def fill(app, name, text, timeout=20, where=None):
-    node = find(app, ("text", "password text", "entry"), name, timeout=timeout, where=where)
+def fill(app, name, text, exact=False, timeout=20, where=None):
+    node = find(app, ("text", "password text", "entry"), name, exact, timeout=timeout, where=where)
     set_text(node, text)
     return node
 

@@ -101,6 +101,8 @@ kt_test_server_plan_json (const char *id,
   for (guint i = 0; i < KT_N_REVIEW_STATES; i++)
     if (g_strcmp0 (kt_review_state_to_string (i), review) == 0)
       plan->review = i;
+  /* the review is the supervisor's: a coach's plan carries none */
+  g_clear_pointer (&plan->reviewer, g_free);
   g_ptr_array_set_size (plan->comments, 0);
   /* one goal with a known id, for goal comments */
   goal = kt_goal_new ();

@@ -147,9 +147,18 @@ test_config_file_is_read (void)
   g_assert_cmpstr (config->database_uri, ==, "sqlite:///var/lib/keukentafel-server/keukentafel.db");
   g_assert_cmpint (config->token_lifetime, ==, 43200);
   g_assert_false (config->durable_commits);
+  g_assert_cmpuint (config->listen_backlog, ==, 128);
+  g_assert_cmpuint (config->login_account_ceiling, ==, 10);
 
   g_file_set_contents (bad, "[limits]\nmax-body=lots\n", -1, &error);
   g_assert_false (kt_server_config_load_file (config, bad, &error));
+  g_assert_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  /* a trusted proxy that is no address is refused, not ignored */
+  g_file_set_contents (bad, "[server]\ntrusted-proxies=10.0.0.0/8;proxy.example.org\n", -1, &error);
+  g_assert_true (kt_server_config_load_file (config, bad, &error));
+  g_assert_false (kt_server_config_check (config, &error));
   g_assert_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG);
   kt_test_tmpdir_free (dir);
 }

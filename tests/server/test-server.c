@@ -190,6 +190,19 @@ assert_status (Reply *reply,
     g_error ("expected %u, got %u: %s", status, reply->status, reply->text);
 }
 
+/* Asserts @reply refuses a change to a locked plan, with the server's copy at @rev. */
+static void
+assert_locked (Reply  *reply,
+               gint64  rev)
+{
+  JsonObject *server;
+
+  assert_status (reply, SOUP_STATUS_CONFLICT);
+  g_assert_cmpstr (error_code (reply), ==, "plan_locked");
+  server = json_object_get_object_member (reply_object (reply), "server");
+  g_assert_cmpint (json_object_get_int_member (server, "rev"), ==, rev);
+}
+
 static char *
 login (Fixture    *f,
        const char *user,
@@ -330,6 +343,24 @@ static gint64
 record_rev (Reply *reply)
 {
   return json_object_get_int_member (reply_object (reply), "rev");
+}
+
+/* @json with the member @name set to the JSON @value, in the document or,
+ * with @array, in the first object of that array member (transfer full). */
+static char *
+patch_member (const char *json,
+              const char *array,
+              const char *name,
+              const char *value)
+{
+  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (value, NULL);
+  JsonObject *object = json_node_get_object (doc);
+
+  if (array != NULL)
+    object = json_array_get_object_element (json_object_get_array_member (object, array), 0);
+  json_object_set_member (object, name, g_steal_pointer (&node));
+  return json_to_string (doc, FALSE);
 }
 
 /* The shared world of the matrix: ida registers a case, assigns it to
@@ -514,10 +545,12 @@ test_login_attempts_are_limited_per_address (Fixture       *f,
 {
   g_autoptr(Reply) limited = NULL;
 
-  /* fixture set-up signed in 8 accounts; the limit is 10 */
-  for (guint i = 0; i < 2; i++)
+  /* fixture set-up signed in 8 accounts, which does not count; the limit
+   * is 10 failures, for any accounts */
+  for (guint i = 0; i < 10; i++)
     {
-      g_autoptr(Reply) wrong = call (f, "POST", "/login", NULL, "{\"username\":\"zoe\",\"password\":\"guess guess\"}");
+      g_autofree char *body = g_strdup_printf ("{\"username\":\"zoe%u\",\"password\":\"guess guess\"}", i);
+      g_autoptr(Reply) wrong = call (f, "POST", "/login", NULL, body);
       assert_refused (wrong, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
     }
   limited = call (f, "POST", "/login", NULL, "{\"username\":\"zara\",\"password\":\"" PASSWORD "\"}");
@@ -687,8 +720,9 @@ test_matrix_writes (Fixture       *f,
 
     assert_refused (steal, SOUP_STATUS_FORBIDDEN, "forbidden");
     g_assert_cmpstr (error_field (steal), ==, "coach");
-    assert_refused (self_approve, SOUP_STATUS_FORBIDDEN, "forbidden");
-    g_assert_cmpstr (error_field (self_approve), ==, "review");
+    /* the plan waits for its review: the coach changes nothing of it (a
+     * draft approved by its coach: review/state-stays-the-servers) */
+    assert_locked (self_approve, 1);
   }
 }
 
@@ -982,6 +1016,465 @@ test_plan_reads_by_others_are_audited (Fixture       *f,
   g_assert_cmpstr (audit, ==, "");
 }
 
+/* Tests: the server owns the review */
+
+/* The document of record @id as @user reads it (transfer full). */
+static char *
+server_body (Fixture    *f,
+             const char *user,
+             const char *id)
+{
+  g_autoptr(Reply) reply = call_on (f, "GET", "/records/", id, "", user, NULL);
+  g_autoptr(JsonNode) body = NULL;
+
+  assert_status (reply, SOUP_STATUS_OK);
+  body = json_node_copy (json_object_get_member (reply_object (reply), "body"));
+  return json_to_string (body, FALSE);
+}
+
+/* The review state of plan @id on the server, as its coach reads it. */
+static char *
+server_review (Fixture    *f,
+               const char *id)
+{
+  g_autofree char *body = server_body (f, "anna", id);
+  g_autoptr(JsonNode) node = json_from_string (body, NULL);
+
+  return g_strdup (kt_test_server_plan_review (json_node_get_object (node)));
+}
+
+/* @json (a plan document) at @rev with @name set to @value (transfer full). */
+static char *
+plan_at (const char *json,
+         gint64      rev,
+         const char *name,
+         const char *value)
+{
+  g_autofree char *rev_text = g_strdup_printf ("%" G_GINT64_FORMAT, rev);
+  g_autofree char *moved = patch_member (json, NULL, "rev", rev_text);
+
+  return name != NULL ? patch_member (moved, NULL, name, value) : g_steal_pointer (&moved);
+}
+
+static void
+approve (Fixture    *f,
+         const char *plan_id,
+         gint64      rev)
+{
+  g_autofree char *review = g_strdup_printf ("{\"rev\":%" G_GINT64_FORMAT ",\"decision\":\"approve\"}", rev);
+  g_autoptr(Reply) reply = call_on (f, "POST", "/plans/", plan_id, "/review", "sara", review);
+
+  assert_status (reply, SOUP_STATUS_OK);
+}
+
+static void
+test_review_approved_plan_refuses_changes (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *submitted = NULL;
+  g_autofree char *approved = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *withdrawn = NULL;
+  g_autofree char *unchanged = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(Reply) while_submitted = NULL;
+  g_autoptr(Reply) after_approval = NULL;
+  g_autoptr(Reply) back_to_draft = NULL;
+  g_autoptr(Reply) same_again = NULL;
+
+  build_world (f, &w);
+  submitted = server_body (f, "anna", w.plan_id);
+  changed = plan_at (submitted, 2, "question", "\"Een andere vraag\"");
+  while_submitted = push (f, "anna", changed, 1);
+  assert_locked (while_submitted, 1);
+
+  approve (f, w.plan_id, 1);
+  approved = server_body (f, "anna", w.plan_id);
+  g_clear_pointer (&changed, g_free);
+  changed = plan_at (approved, 3, "question", "\"Een andere vraag\"");
+  after_approval = push (f, "anna", changed, 2);
+  assert_locked (after_approval, 2);
+  /* the same record cannot go back to draft either: a new version is a new record */
+  withdrawn = plan_at (approved, 3, "review", "\"draft\"");
+  back_to_draft = push (f, "anna", withdrawn, 2);
+  assert_locked (back_to_draft, 2);
+
+  review = server_review (f, w.plan_id);
+  g_assert_cmpstr (review, ==, "approved");
+  g_free (approved);
+  approved = server_body (f, "anna", w.plan_id);
+  g_assert_null (strstr (approved, "Een andere vraag"));
+  /* what changes nothing is still taken */
+  unchanged = plan_at (approved, 3, NULL, NULL);
+  same_again = push (f, "anna", unchanged, 2);
+  assert_status (same_again, SOUP_STATUS_OK);
+}
+
+static void
+test_review_state_stays_the_servers (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *draft = NULL;
+  g_autofree char *self_approved = NULL;
+  g_autofree char *self_returned = NULL;
+  g_autofree char *new_approved = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) approved = NULL;
+  g_autoptr(Reply) returned = NULL;
+  g_autoptr(Reply) born_approved = NULL;
+  char *id;
+
+  build_world (f, &w);
+  draft = kt_test_server_plan_json (NULL, w.case_id, 1, "draft", SECRET);
+  id = kt_test_server_json_id (draft);
+  created = push (f, "anna", draft, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+
+  self_approved = plan_at (draft, 2, "review", "\"approved\"");
+  approved = push (f, "anna", self_approved, 1);
+  assert_refused (approved, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (approved), ==, "review");
+  self_returned = plan_at (draft, 2, "review", "\"returned\"");
+  returned = push (f, "anna", self_returned, 1);
+  assert_refused (returned, SOUP_STATUS_FORBIDDEN, "forbidden");
+  review = server_review (f, id);
+  g_assert_cmpstr (review, ==, "draft");
+
+  new_approved = kt_test_server_plan_json (NULL, w.case_id, 1, "approved", SECRET);
+  born_approved = push (f, "anna", new_approved, 0);
+  assert_refused (born_approved, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (born_approved), ==, "review");
+  g_free (id);
+}
+
+static void
+test_review_comments_are_the_supervisors (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  const char *forged_comment = "[{\"goal_id\":null,\"author\":\"sara\",\"text\":\"Goedgekeurd.\",\"at\":1764064800}]";
+  g_autofree char *draft = NULL;
+  g_autofree char *with_comment = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *with_reviewer = NULL;
+  g_autofree char *returned = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *edited_body = NULL;
+  g_autofree char *dropped = NULL;
+  g_autofree char *resubmitted = NULL;
+  g_autoptr(Reply) born_commented = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) commented = NULL;
+  g_autoptr(Reply) reviewed = NULL;
+  g_autoptr(Reply) returned_reply = NULL;
+  g_autoptr(Reply) edit = NULL;
+  g_autoptr(Reply) drop = NULL;
+  g_autoptr(Reply) resubmit = NULL;
+
+  build_world (f, &w);
+  draft = kt_test_server_plan_json (NULL, w.case_id, 1, "draft", SECRET);
+  with_comment = plan_at (draft, 1, "comments", forged_comment);
+  born_commented = push (f, "anna", with_comment, 0);
+  assert_refused (born_commented, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (born_commented), ==, "comments");
+
+  created = push (f, "anna", draft, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  g_free (with_comment);
+  with_comment = plan_at (draft, 2, "comments", forged_comment);
+  commented = push (f, "anna", with_comment, 1);
+  assert_refused (commented, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (commented), ==, "comments");
+  with_reviewer = plan_at (draft, 2, "reviewer", "\"sara\"");
+  reviewed = push (f, "anna", with_reviewer, 1);
+  assert_refused (reviewed, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (reviewed), ==, "reviewer");
+  kept = server_body (f, "anna", json_object_get_string_member (reply_object (created), "id"));
+  g_assert_null (strstr (kept, "Goedgekeurd."));
+
+  /* a returned plan keeps the supervisor's comments while the coach edits it and submits it again */
+  returned_reply = call_on (f, "POST", "/plans/", w.plan_id, "/review", "sara",
+                            "{\"rev\":1,\"decision\":\"return\",\"comment\":\"Wie betaalt de huur?\"}");
+  assert_status (returned_reply, SOUP_STATUS_OK);
+  returned = server_body (f, "anna", w.plan_id);
+  edited = plan_at (returned, 3, "question", "\"Een betere vraag\"");
+  edit = push (f, "anna", edited, 2);
+  assert_status (edit, SOUP_STATUS_OK);
+  edited_body = server_body (f, "anna", w.plan_id);
+  dropped = plan_at (edited_body, 4, "comments", "[]");
+  drop = push (f, "anna", dropped, 3);
+  assert_refused (drop, SOUP_STATUS_FORBIDDEN, "forbidden");
+  g_assert_cmpstr (error_field (drop), ==, "comments");
+  resubmitted = plan_at (edited_body, 4, "review", "\"submitted\"");
+  resubmit = push (f, "anna", resubmitted, 3);
+  assert_status (resubmit, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (resubmit->text, "Wie betaalt de huur?"));
+}
+
+static void
+test_review_new_version_goes_back_to_draft (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *approved = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) next_bytes = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(KtPlan) next = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next_json = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(Reply) created = NULL;
+
+  build_world (f, &w);
+  approve (f, w.plan_id, 1);
+  approved = server_body (f, "anna", w.plan_id);
+  bytes = g_bytes_new (approved, strlen (approved));
+  plan = kt_plan_decode (bytes, &error);
+  g_assert_no_error (error);
+
+  /* what the plan page's "new version" makes: a new record, a draft */
+  next = kt_plan_new_version (plan);
+  next->header.rev = 1;
+  g_free (next->question);
+  next->question = g_strdup ("Een nieuwe versie");
+  next_bytes = kt_plan_encode (next);
+  next_json = g_strndup (g_bytes_get_data (next_bytes, NULL), g_bytes_get_size (next_bytes));
+  created = push (f, "anna", next_json, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (kt_test_server_plan_review (json_object_get_object_member (reply_object (created), "body")),
+                   ==, "draft");
+  review = server_review (f, w.plan_id);
+  g_assert_cmpstr (review, ==, "approved");
+}
+
+/* The audit log as `audit` prints it, with @filter_name @filter_value when
+ * given (transfer full). */
+static char *
+audit_of (Fixture    *f,
+          const char *filter_name,
+          const char *filter_value)
+{
+  const char *args[] = { "audit", filter_name, filter_value, NULL };
+  char *out = NULL;
+
+  g_assert_cmpint (kt_test_server_admin (f->server, args, NULL, &out), ==, 0);
+  g_assert_null (strstr (out, SECRET));
+  return out;
+}
+
+/* How many lines of @audit hold every one of the NULL-terminated texts. */
+G_GNUC_NULL_TERMINATED
+static guint
+audit_lines (const char *audit,
+             ...)
+{
+  g_auto(GStrv) lines = g_strsplit (audit, "\n", -1);
+  guint count = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gboolean all = lines[i][0] != '\0';
+      va_list args;
+
+      va_start (args, audit);
+      for (const char *text = va_arg (args, const char *); text != NULL; text = va_arg (args, const char *))
+        all = all && strstr (lines[i], text) != NULL;
+      va_end (args);
+      count += all;
+    }
+  return count;
+}
+
+static void
+test_audit_reads_of_every_kind_by_others (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *audit = NULL;
+  g_autofree char *of_plan = NULL;
+  g_autofree char *by_anna = NULL;
+  g_autoptr(Reply) anna_case = NULL;
+  g_autoptr(Reply) anna_plan = NULL;
+  g_autoptr(Reply) sara_conversation = NULL;
+
+  build_world (f, &w);
+  /* the coach reads the case the intaker registered, and her own plan */
+  anna_case = call_on (f, "GET", "/records/", w.case_id, "", "anna", NULL);
+  assert_status (anna_case, SOUP_STATUS_OK);
+  anna_plan = call_on (f, "GET", "/records/", w.plan_id, "", "anna", NULL);
+  assert_status (anna_plan, SOUP_STATUS_OK);
+  /* the supervisor reads the safety notes of the conversation, and pulls everything */
+  sara_conversation = call_on (f, "GET", "/records/", w.conversation_id, "", "sara", NULL);
+  assert_status (sara_conversation, SOUP_STATUS_OK);
+  g_free (changes_of (f, "sara"));
+
+  audit = audit_of (f, NULL, NULL);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\tread\tcase\t", w.case_id, "\tok", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\tread\t", w.plan_id, NULL), ==, 0);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tconversation\t", w.conversation_id, NULL), ==, 2);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tcase\t", w.case_id, NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tplan\t", w.plan_id, NULL), ==, 1);
+  /* the intaker reads the case she registered herself: nothing to audit */
+  g_free (changes_of (f, "ida"));
+  g_free (audit);
+  audit = audit_of (f, NULL, NULL);
+  g_assert_cmpuint (audit_lines (audit, "\tida\tread\t", NULL), ==, 0);
+
+  of_plan = audit_of (f, "--record", w.plan_id);
+  g_assert_cmpuint (audit_lines (of_plan, w.plan_id, NULL), ==, audit_lines (of_plan, "\t", NULL));
+  g_assert_cmpuint (audit_lines (of_plan, "\tsara\tread\tplan\t", NULL), ==, 1);
+  by_anna = audit_of (f, "--actor", "anna");
+  g_assert_cmpuint (audit_lines (by_anna, "\tanna\t", NULL), ==, audit_lines (by_anna, "\t", NULL));
+  g_assert_cmpuint (audit_lines (by_anna, "\tanna\tread\tcase\t", NULL), ==, 1);
+}
+
+static void
+test_audit_a_long_pull_is_one_entry_per_record (Fixture       *f,
+                                                gconstpointer  data)
+{
+  g_autofree char *audit = NULL;
+  g_autoptr(Reply) page = NULL;
+  const guint n = 37;   /* 32 + 4 + 1: several batches in one transaction */
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *kase = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+      g_autoptr(Reply) created = push (f, "ida", kase, 0);
+
+      assert_status (created, SOUP_STATUS_CREATED);
+    }
+  page = call (f, "GET", "/changes?since=0&limit=500", "sara", NULL);
+  assert_status (page, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (page), "records")), ==, n);
+  audit = audit_of (f, "--actor", "sara");
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\tcase\t", "\tok", NULL), ==, n);
+}
+
+static void
+test_audit_refusals_on_records (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  const char *nowhere = "3f9c1b7e-0000-4000-8000-000000000000";
+  g_autofree char *audit = NULL;
+  g_autofree char *by_bert = NULL;
+  g_autofree char *plan = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *conversation = NULL;
+  g_autoptr(Reply) bert_reads = NULL;
+  g_autoptr(Reply) zoe_reads = NULL;
+  g_autoptr(Reply) nobody_reads = NULL;
+  g_autoptr(Reply) sara_misses = NULL;
+  g_autoptr(Reply) bert_writes = NULL;
+  g_autoptr(Reply) anna_assigns = NULL;
+  g_autoptr(Reply) anna_changes = NULL;
+  g_autoptr(Reply) anna_stale = NULL;
+  g_autoptr(Reply) not_an_id = NULL;
+
+  build_world (f, &w);
+  bert_reads = call_on (f, "GET", "/records/", w.plan_id, "", "bert", NULL);
+  assert_refused (bert_reads, SOUP_STATUS_FORBIDDEN, "forbidden");
+  zoe_reads = call_on (f, "GET", "/records/", w.case_id, "", "zoe", NULL);
+  assert_refused (zoe_reads, SOUP_STATUS_NOT_FOUND, "not_found");
+  nobody_reads = call_on (f, "GET", "/records/", w.conversation_id, "", "not-a-token", NULL);
+  assert_refused (nobody_reads, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  sara_misses = call_on (f, "GET", "/records/", nowhere, "", "sara", NULL);
+  assert_refused (sara_misses, SOUP_STATUS_NOT_FOUND, "not_found");
+  not_an_id = call_on (f, "GET", "/records/", "not-an-id", "", "sara", NULL);
+  assert_refused (not_an_id, SOUP_STATUS_NOT_FOUND, "not_found");
+  conversation = kt_test_server_conversation_json (w.conversation_id, w.case_id, 2, SECRET);
+  bert_writes = push (f, "bert", conversation, 1);
+  assert_refused (bert_writes, SOUP_STATUS_FORBIDDEN, "forbidden");
+  anna_assigns = call_on (f, "POST", "/cases/", w.case_id, "/assign", "anna", "{\"coach\":\"bert\"}");
+  assert_refused (anna_assigns, SOUP_STATUS_FORBIDDEN, "forbidden");
+  plan = server_body (f, "anna", w.plan_id);
+  changed = plan_at (plan, 2, "question", "\"Een andere vraag\"");
+  anna_changes = push (f, "anna", changed, 1);
+  assert_locked (anna_changes, 1);
+  /* a stale base is no refusal: the app shows both versions */
+  g_free (conversation);
+  conversation = kt_test_server_conversation_json (w.conversation_id, w.case_id, 9, SECRET);
+  anna_stale = push (f, "anna", conversation, 7);
+  assert_status (anna_stale, SOUP_STATUS_CONFLICT);
+
+  audit = audit_of (f, NULL, NULL);
+  g_assert_cmpuint (audit_lines (audit, "\tbert\tread\tplan\t", w.plan_id, "\tforbidden", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tzoe\tread\tcase\t", w.case_id, "\tnot_found", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\t-\tread\t-\t", w.conversation_id, "\tunauthorized", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\t-\t", nowhere, "\tnot_found", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "not-an-id", NULL), ==, 0);
+  g_assert_cmpuint (audit_lines (audit, "\tbert\twrite\tconversation\t", w.conversation_id, "\tforbidden", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\tassign\tcase\t", w.case_id, "\tforbidden", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\twrite\tplan\t", w.plan_id, "\tplan_locked", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tanna\twrite\t", NULL), ==, 1);
+
+  by_bert = audit_of (f, "--actor", "bert");
+  g_assert_cmpuint (audit_lines (by_bert, "\t", NULL), ==, 2);
+}
+
+/* Runs @sql on the server's database with the database's own client. */
+static void
+run_sql (Fixture    *f,
+         const char *sql)
+{
+  const char *uri = kt_test_server_get_database (f->server);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (g_str_has_prefix (uri, "sqlite://"))
+    {
+      const char *argv[] = { "sqlite3", uri + strlen ("sqlite://"), sql, NULL };
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                    NULL, NULL, NULL, &err, &status, &error);
+    }
+  else
+    {
+      const char *argv[] = { "psql", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c", sql, NULL };
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                    NULL, NULL, NULL, &err, &status, &error);
+    }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", sql, err);
+}
+
+static void
+test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *refused = NULL;
+  g_autofree char *audit = NULL;
+  g_autoptr(Reply) bert_reads = NULL;
+  const char *audit_args[] = { "audit", NULL };
+  const char *init_args[] = { "init", NULL };
+
+  /* a database as the first release left it: no outcome in the audit */
+  build_world (f, &w);
+  kt_test_server_stop (f->server);
+  run_sql (f, "ALTER TABLE audit DROP COLUMN outcome");
+  run_sql (f, "UPDATE meta SET value = 1 WHERE key = 'schema'");
+
+  g_assert_cmpint (kt_test_server_admin (f->server, audit_args, NULL, &refused), !=, 0);
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  sign_in_everyone (f);
+  bert_reads = call_on (f, "GET", "/records/", w.plan_id, "", "bert", NULL);
+  assert_refused (bert_reads, SOUP_STATUS_FORBIDDEN, "forbidden");
+
+  audit = audit_of (f, NULL, NULL);
+  /* the old entries kept, read as ok; the new ones with their outcome */
+  g_assert_cmpuint (audit_lines (audit, "\tida\tassign\tcase\t", w.case_id, "\tok\t", NULL), ==, 1);
+  g_assert_cmpuint (audit_lines (audit, "\tbert\tread\tplan\t", w.plan_id, "\tforbidden", NULL), ==, 1);
+  /* and init again changes nothing */
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+}
+
 /* Tests: admin commands */
 
 static void
@@ -1133,24 +1626,6 @@ test_changes_paginate_with_a_cursor (Fixture       *f,
 
 /* Tests: bad input */
 
-/* @json with the member @name set to the JSON @value, in the document or,
- * with @array, in the first object of that array member (transfer full). */
-static char *
-patch_member (const char *json,
-              const char *array,
-              const char *name,
-              const char *value)
-{
-  g_autoptr(JsonNode) doc = json_from_string (json, NULL);
-  g_autoptr(JsonNode) node = json_from_string (value, NULL);
-  JsonObject *object = json_node_get_object (doc);
-
-  if (array != NULL)
-    object = json_array_get_object_element (json_object_get_array_member (object, array), 0);
-  json_object_set_member (object, name, g_steal_pointer (&node));
-  return json_to_string (doc, FALSE);
-}
-
 static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
@@ -1267,6 +1742,129 @@ test_envelope_in_any_json_spelling (Fixture       *f,
     }
 }
 
+/* Every way a body may be JSON-shaped and still not be one JSON object the
+ * reader accepts, made from the valid object @valid whose first member is
+ * @first (transfer full). */
+static GPtrArray *
+hostile_bodies (const char *valid,
+                const char *first)
+{
+  GPtrArray *bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *open = g_strnfill (40, '[');
+  g_autofree char *close = g_strnfill (40, ']');
+
+  /* json-glib 1.6 alone overflows its stack on this one */
+  g_ptr_array_add (bodies, g_strnfill (200 * 1024, '['));
+  g_ptr_array_add (bodies, g_strdup_printf ("{\"deep\":%s%s,%s", open, close, valid + 1));
+  g_ptr_array_add (bodies, g_strdup_printf ("{%s,%s", first, valid + 1));
+  g_ptr_array_add (bodies, g_strconcat (valid, valid, NULL));
+  g_ptr_array_add (bodies, g_strconcat (valid, " {}", NULL));
+  g_ptr_array_add (bodies, g_strdup_printf ("{\"big\":1E764064800,%s", valid + 1));
+  g_ptr_array_add (bodies, g_strdup_printf ("{\"big\":18446744073709551617,%s", valid + 1));
+  g_ptr_array_add (bodies, g_strdup ("/* " SECRET " */ "));
+  g_ptr_array_add (bodies, g_strdup (" \n\t "));
+  g_ptr_array_add (bodies, g_strdup (""));
+  return bodies;
+}
+
+static char *
+record_text (Fixture    *f,
+             const char *id)
+{
+  g_autoptr(Reply) reply = call_on (f, "GET", "/records/", id, "", "sara", NULL);
+
+  assert_status (reply, SOUP_STATUS_OK);
+  return g_steal_pointer (&reply->text);
+}
+
+/* An endpoint that reads a JSON body, and a valid body for it. */
+typedef struct {
+  const char *method;
+  const char *path;
+  const char *user;
+  const char *if_match;
+  const char *valid;
+  const char *first;   /* a member to write twice */
+} Endpoint;
+
+static void
+test_hostile_json_is_refused_by_every_endpoint (Fixture       *f,
+                                                gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *conversation = NULL;
+  g_autofree char *push_valid = NULL;
+  g_autofree char *push_path = NULL;
+  g_autofree char *assign_path = NULL;
+  g_autofree char *review_path = NULL;
+  g_autofree char *case_before = NULL;
+  g_autofree char *conversation_before = NULL;
+  g_autofree char *plan_before = NULL;
+  g_autofree char *case_after = NULL;
+  g_autofree char *conversation_after = NULL;
+  g_autofree char *plan_after = NULL;
+  g_autoptr(Reply) health = NULL;
+  Endpoint endpoints[4];
+
+  build_world (f, &w);
+  conversation = kt_test_server_conversation_json (w.conversation_id, w.case_id, 2, SECRET);
+  push_valid = envelope (conversation);
+  push_path = g_strconcat ("/records/", w.conversation_id, NULL);
+  assign_path = g_strdup_printf ("/cases/%s/assign", w.case_id);
+  review_path = g_strdup_printf ("/plans/%s/review", w.plan_id);
+  /* the push first: once the case is bert's, anna may not write */
+  endpoints[0] = (Endpoint) { "PUT", push_path, "anna", "\"1\"", push_valid, "\"rev\":2" };
+  endpoints[1] = (Endpoint) { "POST", "/login", NULL, NULL,
+                              "{\"username\":\"anna\",\"password\":\"" PASSWORD "\"}",
+                              "\"username\":\"nobody\"" };
+  endpoints[2] = (Endpoint) { "POST", assign_path, "ida", NULL, "{\"coach\":\"bert\"}", "\"coach\":\"bert\"" };
+  endpoints[3] = (Endpoint) { "POST", review_path, "sara", NULL, "{\"rev\":1,\"decision\":\"approve\"}",
+                              "\"rev\":1" };
+
+  case_before = record_text (f, w.case_id);
+  conversation_before = record_text (f, w.conversation_id);
+  plan_before = record_text (f, w.plan_id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      const char *token = endpoints[i].user != NULL ? g_hash_table_lookup (f->tokens, endpoints[i].user) : NULL;
+      g_autoptr(GPtrArray) bodies = hostile_bodies (endpoints[i].valid, endpoints[i].first);
+
+      for (guint j = 0; j < bodies->len; j++)
+        {
+          const char *body = g_ptr_array_index (bodies, j);
+          g_autoptr(Reply) reply = call_full (f, endpoints[i].method, endpoints[i].path, token,
+                                              endpoints[i].if_match, body, strlen (body));
+
+          if (reply->status != SOUP_STATUS_BAD_REQUEST)
+            g_error ("%s %s, body %u: %u %s", endpoints[i].method, endpoints[i].path, j,
+                     reply->status, reply->text);
+          assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+        }
+    }
+
+  /* nothing changed, and the server still answers */
+  health = call (f, "GET", "/health", NULL, NULL);
+  assert_status (health, SOUP_STATUS_OK);
+  case_after = record_text (f, w.case_id);
+  conversation_after = record_text (f, w.conversation_id);
+  plan_after = record_text (f, w.plan_id);
+  g_assert_cmpstr (case_after, ==, case_before);
+  g_assert_cmpstr (conversation_after, ==, conversation_before);
+  g_assert_cmpstr (plan_after, ==, plan_before);
+
+  /* and the valid bodies still work: the refusals were for the JSON */
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      const char *token = endpoints[i].user != NULL ? g_hash_table_lookup (f->tokens, endpoints[i].user) : NULL;
+      g_autoptr(Reply) reply = call_full (f, endpoints[i].method, endpoints[i].path, token, endpoints[i].if_match,
+                                          endpoints[i].valid, strlen (endpoints[i].valid));
+
+      if (reply->status != SOUP_STATUS_OK)
+        g_error ("%s %s: %u %s", endpoints[i].method, endpoints[i].path, reply->status, reply->text);
+    }
+}
+
 static void
 test_oversized_bodies_are_refused (Fixture       *f,
                                    gconstpointer  data)
@@ -1288,7 +1886,7 @@ test_oversized_bodies_are_refused (Fixture       *f,
   still_alive = call (f, "GET", "/health", NULL, NULL);
   assert_status (still_alive, SOUP_STATUS_OK);
 
-  /* a body of unknown length (chunked) is refused before it is read */
+  /* a body of unknown length (chunked) is refused once it passes the limit */
   {
     g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1/login", NULL);
     g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
@@ -1299,7 +1897,7 @@ test_oversized_bodies_are_refused (Fixture       *f,
     soup_message_set_request_body (msg, "application/json", stream, -1);
     answer = soup_session_send_and_read (f->session, msg, NULL, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_BAD_REQUEST);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
   }
 }
 
@@ -1570,13 +2168,22 @@ main (int   argc,
       ADD ("matrix/reassign-sends-the-documents", test_matrix_reassign_sends_the_documents, NULL);
       ADD ("matrix/team-and-plans", test_matrix_team_and_plans, NULL);
       ADD ("matrix/review", test_matrix_review, NULL);
+      ADD ("review/approved-plan-refuses-changes", test_review_approved_plan_refuses_changes, NULL);
+      ADD ("review/state-stays-the-servers", test_review_state_stays_the_servers, NULL);
+      ADD ("review/comments-are-the-supervisors", test_review_comments_are_the_supervisors, NULL);
+      ADD ("review/new-version-goes-back-to-draft", test_review_new_version_goes_back_to_draft, NULL);
       ADD ("audit/plan-reads-by-others-are-audited", test_plan_reads_by_others_are_audited, NULL);
+      ADD ("audit/reads-of-every-kind-by-others", test_audit_reads_of_every_kind_by_others, NULL);
+      ADD ("audit/a-long-pull-is-one-entry-per-record", test_audit_a_long_pull_is_one_entry_per_record, NULL);
+      ADD ("audit/refusals-on-records", test_audit_refusals_on_records, NULL);
+      ADD ("cli/init-upgrades-a-database-of-schema-1", test_init_upgrades_a_database_of_schema_1, NULL);
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
       ADD ("input/envelope-in-any-json-spelling", test_envelope_in_any_json_spelling, NULL);
       ADD ("input/oversized-bodies-are-refused", test_oversized_bodies_are_refused, NULL);
+      ADD ("input/hostile-json-is-refused-by-every-endpoint", test_hostile_json_is_refused_by_every_endpoint, NULL);
       ADD ("input/sql-metacharacters-are-data", test_sql_metacharacters_are_data, NULL);
       ADD ("restart/loses-and-duplicates-nothing", test_restart_loses_and_duplicates_nothing, NULL);
     }

@@ -1,0 +1,180 @@
+/* kt-preferences-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-preferences-window"
+
+#include "config.h"
+
+#include "kt-preferences-window.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "kt-a11y.h"
+#include "kt-app-util.h"
+
+struct _KtPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  KtStore              *store;
+  GSettings            *settings;
+  GtkSpinButton        *minutes;
+  GtkEditable          *pin_row;
+  GtkEditable          *repeat_row;
+  GtkWidget            *pin_button;
+  GCancellable         *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (KtPreferencesWindow, kt_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+on_minutes_changed (KtPreferencesWindow *self)
+{
+  kt_store_set_idle_timeout (self->store, kt_app_get_idle_minutes () * 60);
+}
+
+static void
+on_pin_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KtPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (self->pin_button, TRUE);
+  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return;
+    }
+  gtk_editable_set_text (self->pin_row, "");
+  gtk_editable_set_text (self->repeat_row, "");
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("The new PIN unlocks Keukentafel from now on.")));
+}
+
+static gboolean
+is_pin (const char *text)
+{
+  if (strlen (text) < 4)
+    return FALSE;
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_change_pin (KtPreferencesWindow *self)
+{
+  const char *pin = gtk_editable_get_text (self->pin_row);
+  const char *message = NULL;
+
+  if (!is_pin (pin))
+    message = _("Use at least four digits, and only digits.");
+  else if (g_strcmp0 (pin, gtk_editable_get_text (self->repeat_row)) != 0)
+    message = _("The two PINs are not the same.");
+  if (message != NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      return;
+    }
+  gtk_widget_set_sensitive (self->pin_button, FALSE);
+  kt_store_set_unlock_secret_async (self->store, KT_UNLOCK_PIN, pin, self->cancellable,
+                                    on_pin_saved, g_object_ref (self));
+}
+
+static void
+kt_preferences_window_dispose (GObject *object)
+{
+  KtPreferencesWindow *self = KT_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (kt_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+kt_preferences_window_class_init (KtPreferencesWindowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = kt_preferences_window_dispose;
+}
+
+static void
+kt_preferences_window_init (KtPreferencesWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+GtkWidget *
+kt_preferences_window_new (GtkWindow *parent,
+                           KtStore   *store)
+{
+  KtPreferencesWindow *self = g_object_new (KT_TYPE_PREFERENCES_WINDOW,
+                                            "transient-for", parent,
+                                            "modal", TRUE,
+                                            "search-enabled", FALSE,
+                                            "default-width", 560,
+                                            "default-height", 520,
+                                            NULL);
+  AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  AdwPreferencesGroup *lock = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkWidget *row = adw_action_row_new ();
+
+  self->store = g_object_ref (store);
+  self->settings = kt_app_get_settings ();
+
+  adw_preferences_group_set_title (lock, _("Lock"));
+  adw_preferences_group_set_description (lock, _("Keukentafel saves every draft, then locks, when it is not used for a while."));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Minutes before it locks"));
+  self->minutes = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 240, 1));
+  gtk_spin_button_set_value (self->minutes, kt_app_get_idle_minutes ());
+  gtk_widget_set_valign (GTK_WIDGET (self->minutes), GTK_ALIGN_CENTER);
+  kt_a11y_set_label (GTK_WIDGET (self->minutes), _("Minutes before it locks"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->minutes));
+  adw_preferences_group_add (lock, row);
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "idle-lock-minutes", self->minutes, "value", G_SETTINGS_BIND_DEFAULT);
+      g_signal_connect_object (self->settings, "changed::idle-lock-minutes",
+                               G_CALLBACK (on_minutes_changed), self, G_CONNECT_SWAPPED);
+    }
+  else
+    gtk_widget_set_sensitive (row, FALSE);
+  adw_preferences_page_add (page, lock);
+
+  if (kt_store_get_key_source (store) == KT_KEY_SOURCE_KEYRING)
+    {
+      AdwPreferencesGroup *pin = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+      GtkWidget *pin_row = adw_password_entry_row_new ();
+      GtkWidget *repeat_row = adw_password_entry_row_new ();
+
+      adw_preferences_group_set_title (pin, _("PIN"));
+      adw_preferences_group_set_description (pin, _("The PIN unlocks Keukentafel on this device. "
+                                                    "Forgot it? Once you have signed in here, your "
+                                                    "account password unlocks it too."));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pin_row), _("New PIN"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (repeat_row), _("Repeat the new PIN"));
+      kt_a11y_set_label (pin_row, _("New PIN"));
+      kt_a11y_set_label (repeat_row, _("Repeat the new PIN"));
+      g_object_set (pin_row, "input-purpose", GTK_INPUT_PURPOSE_PIN, NULL);
+      g_object_set (repeat_row, "input-purpose", GTK_INPUT_PURPOSE_PIN, NULL);
+      self->pin_row = GTK_EDITABLE (pin_row);
+      self->repeat_row = GTK_EDITABLE (repeat_row);
+      self->pin_button = gtk_button_new_with_mnemonic (_("_Change PIN"));
+      gtk_widget_set_halign (self->pin_button, GTK_ALIGN_END);
+      gtk_widget_set_margin_top (self->pin_button, 12);
+      g_signal_connect_swapped (self->pin_button, "clicked", G_CALLBACK (on_change_pin), self);
+      adw_preferences_group_add (pin, pin_row);
+      adw_preferences_group_add (pin, repeat_row);
+      adw_preferences_group_add (pin, self->pin_button);
+      adw_preferences_page_add (page, pin);
+    }
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,800 @@
+/* kt-store-index.c: the authenticated index of the record store
+ *
+ * Why an index beside the records: each sealed body already names its id,
+ * kind and revision, so a body cannot be moved or put under another
+ * revision number.  But an older row — revision and body together — is
+ * genuine, and a deleted row leaves nothing to fail.  The index says which
+ * revision and which ciphertext this device wrote last for every record;
+ * its root says how many lines there are and what they were, and carries
+ * a counter that the store also keeps outside the file (keyring or a
+ * counter file), so a whole older file is noticed as well.
+ *
+ * "What they were" is the XOR of a keyed hash (BLAKE2b under a key derived
+ * from the data key) of every line.  Those hashes are never written down
+ * and the root is sealed (XChaCha20-Poly1305), so someone with copies of
+ * the file sees none of them: XOR is linear, and visible per-line values
+ * from enough old copies would let a set of old lines be chosen whose XOR
+ * matches the root.  Hidden, changing any line means guessing a 256-bit
+ * value.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-store"
+
+#include "config.h"
+
+#include "kt-store-index-private.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "kt-record-store.h"
+
+#define MAC_SIZE KT_STORE_INDEX_HASH_SIZE
+#define META_INDEX_ROOT "index-root"
+#define ROOT_VERSION 1
+/* version | counter | count | xor | flags, sealed */
+#define ROOT_SIZE (1 + 8 + 8 + MAC_SIZE + 4)
+#define MARK_SIZE (8 + MAC_SIZE)
+
+/* Warnings kept in the root until the user has seen them, so that saving
+ * on after a rollback cannot make it go unnoticed. */
+enum {
+  ROOT_FLAG_STORE_OLDER   = 1 << 0,
+  ROOT_FLAG_INDEX_CHANGED = 1 << 1,
+};
+
+typedef struct {
+  guint64 counter;             /* bumped by every commit */
+  guint64 count;               /* lines in the index */
+  guint8  xor[MAC_SIZE];       /* XOR of every line's MAC */
+  guint32 flags;
+} Root;
+
+/* The statements of every save, prepared once per connection. */
+typedef enum {
+  STMT_READ_ROOT,
+  STMT_WRITE_ROOT,
+  STMT_OLD_LINE,
+  STMT_PUT_LINE,
+  STMT_LOOKUP_HASH,
+  N_STMTS
+} Stmt;
+
+static const char * const stmt_sql[N_STMTS] = {
+  [STMT_READ_ROOT]   = "SELECT value FROM meta WHERE key = '" META_INDEX_ROOT "'",
+  [STMT_WRITE_ROOT]  = "INSERT OR REPLACE INTO meta (key, value) VALUES ('" META_INDEX_ROOT "', ?)",
+  [STMT_OLD_LINE]    = "SELECT kind, rev, case_id, hash FROM record_index WHERE id = ?",
+  [STMT_PUT_LINE]    = "INSERT OR REPLACE INTO record_index (id, kind, rev, case_id, hash)"
+                       " VALUES (?, ?, ?, ?, ?)",
+  [STMT_LOOKUP_HASH] = "SELECT hash FROM record_index WHERE id = ?",
+};
+
+struct _KtStoreIndex
+{
+  sqlite3_stmt *stmts[N_STMTS];
+  crypto_generichash_state line_state;  /* keyed, the label taken in */
+  KtKey   *key;                /* derived from the data key: keyed hashes only */
+  KtKey   *seal_key;           /* derived too: seals the root */
+  gboolean built;
+  gboolean root_authentic;     /* the root read from the file verified */
+  Root     root;
+  Root     staged;             /* the root of the transaction under way */
+  gboolean staged_valid;
+};
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* A cached statement, reset (not finalized) when it goes out of scope so
+ * that no read stays open. */
+typedef sqlite3_stmt KtCachedStmt;
+
+static void
+cached_stmt_release (KtCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCachedStmt, cached_stmt_release)
+
+static void
+put_u32 (guint8  *out,
+         guint32  value)
+{
+  for (int i = 0; i < 4; i++)
+    out[i] = value >> (8 * i);
+}
+
+static void
+put_u64 (guint8  *out,
+         guint64  value)
+{
+  for (int i = 0; i < 8; i++)
+    out[i] = value >> (8 * i);
+}
+
+static guint32
+get_u32 (const guint8 *in)
+{
+  guint32 value = 0;
+
+  for (int i = 3; i >= 0; i--)
+    value = (value << 8) | in[i];
+  return value;
+}
+
+static guint64
+get_u64 (const guint8 *in)
+{
+  guint64 value = 0;
+
+  for (int i = 7; i >= 0; i--)
+    value = (value << 8) | in[i];
+  return value;
+}
+
+static void
+xor_into (guint8       *acc,
+          const guint8 *mac)
+{
+  for (int i = 0; i < MAC_SIZE; i++)
+    acc[i] ^= mac[i];
+}
+
+static void
+mac_init (KtStoreIndex                *self,
+          crypto_generichash_state    *state,
+          const char                  *label)
+{
+  crypto_generichash_init (state, kt_key_peek (self->key), KT_KEY_SIZE, MAC_SIZE);
+  crypto_generichash_update (state, (const guint8 *) label, strlen (label) + 1);
+}
+
+static void
+line_mac (KtStoreIndex *self,
+          const char   *id,
+          int           kind,
+          gint64        rev,
+          const char   *case_id,
+          const guint8 *hash,
+          guint8        mac[MAC_SIZE])
+{
+  crypto_generichash_state state = self->line_state;
+  guint8 numbers[12];
+
+  put_u32 (numbers, (guint32) kind);
+  put_u64 (numbers + 4, (guint64) rev);
+  crypto_generichash_update (&state, (const guint8 *) id, strlen (id) + 1);
+  crypto_generichash_update (&state, numbers, sizeof numbers);
+  /* NULL (a case) and "" are told apart by a leading byte. */
+  crypto_generichash_update (&state, (const guint8 *) (case_id != NULL ? "c" : "-"), 1);
+  if (case_id != NULL)
+    crypto_generichash_update (&state, (const guint8 *) case_id, strlen (case_id) + 1);
+  crypto_generichash_update (&state, hash, KT_STORE_INDEX_HASH_SIZE);
+  crypto_generichash_final (&state, mac, MAC_SIZE);
+}
+
+static GBytes *
+root_ad (void)
+{
+  return g_bytes_new_static ("keukentafel-index-root-1", strlen ("keukentafel-index-root-1"));
+}
+
+/* The root sealed (transfer full). */
+static GBytes *
+root_encode (KtStoreIndex *self,
+             const Root   *root)
+{
+  g_autoptr(GBytes) ad = root_ad ();
+  g_autoptr(GBytes) plain = NULL;
+  guint8 out[ROOT_SIZE];
+
+  out[0] = ROOT_VERSION;
+  put_u64 (out + 1, root->counter);
+  put_u64 (out + 9, root->count);
+  memcpy (out + 17, root->xor, MAC_SIZE);
+  put_u32 (out + 17 + MAC_SIZE, root->flags);
+  plain = g_bytes_new_static (out, sizeof out);
+  return kt_crypto_seal (self->seal_key, ad, plain);
+}
+
+/* FALSE when @sealed is not a root this key wrote. */
+static gboolean
+root_decode (KtStoreIndex *self,
+             GBytes       *sealed,
+             Root         *root)
+{
+  g_autoptr(GBytes) ad = root_ad ();
+  g_autoptr(GBytes) plain = kt_crypto_open (self->seal_key, ad, sealed);
+  const guint8 *data;
+  gsize size;
+
+  if (plain == NULL)
+    return FALSE;
+  data = g_bytes_get_data (plain, &size);
+  if (size != ROOT_SIZE || data[0] != ROOT_VERSION)
+    return FALSE;
+  root->counter = get_u64 (data + 1);
+  root->count = get_u64 (data + 9);
+  memcpy (root->xor, data + 17, MAC_SIZE);
+  root->flags = get_u32 (data + 17 + MAC_SIZE);
+  return TRUE;
+}
+
+static gboolean
+step_done (sqlite3       *db,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (sqlite3     *db,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return NULL;
+    }
+  return stmt;
+}
+
+static KtCachedStmt *
+cached (KtStoreIndex  *self,
+        sqlite3       *db,
+        Stmt           which,
+        GError       **error)
+{
+  if (self->stmts[which] == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                   &self->stmts[which], NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          kt_record_store_set_sqlite_error (error, rc, db);
+          return NULL;
+        }
+    }
+  return self->stmts[which];
+}
+
+static gboolean
+exec (sqlite3     *db,
+      const char  *sql,
+      GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+end (sqlite3  *db,
+     gboolean  ok,
+     GError  **error)
+{
+  if (ok && exec (db, "COMMIT", error))
+    return TRUE;
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static gboolean
+write_root (KtStoreIndex  *self,
+            sqlite3       *db,
+            const Root    *root,
+            GError       **error)
+{
+  g_autoptr(KtCachedStmt) stmt = cached (self, db, STMT_WRITE_ROOT, error);
+  g_autoptr(GBytes) encoded = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  encoded = root_encode (self, root);
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
+                     SQLITE_TRANSIENT);
+  return step_done (db, stmt, error);
+}
+
+/* Reads the root from the file; FALSE when there is none. */
+static gboolean
+read_root (KtStoreIndex *self,
+           sqlite3      *db)
+{
+  g_autoptr(KtCachedStmt) stmt = cached (self, db, STMT_READ_ROOT, NULL);
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  sealed = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  self->root_authentic = root_decode (self, sealed, &self->root);
+  return TRUE;
+}
+
+KtStoreIndex *
+kt_store_index_new (const KtKey *data_key,
+                    sqlite3     *db)
+{
+  g_autoptr(KtStoreIndex) self = g_new0 (KtStoreIndex, 1);
+  guint8 *subkey = sodium_malloc (KT_KEY_SIZE);
+
+  /* Keys of its own, one per use, so that no hash is keyed and nothing
+   * sealed with the records' key. */
+  crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, 1, "KtIndex1", kt_key_peek (data_key));
+  self->key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
+  crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, 2, "KtIndex1", kt_key_peek (data_key));
+  self->seal_key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
+  sodium_free (subkey);
+  /* Every line's hash starts the same: keyed, then the label. */
+  mac_init (self, &self->line_state, "keukentafel-index-line-1");
+
+  self->built = read_root (self, db);
+  return g_steal_pointer (&self);
+}
+
+void
+kt_store_index_free (KtStoreIndex *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < N_STMTS; i++)
+    sqlite3_finalize (self->stmts[i]);
+  g_clear_pointer (&self->key, kt_key_free);
+  g_clear_pointer (&self->seal_key, kt_key_free);
+  sodium_memzero (self, sizeof *self);
+  g_free (self);
+}
+
+gboolean
+kt_store_index_is_built (KtStoreIndex *self)
+{
+  return self->built;
+}
+
+guint64
+kt_store_index_counter (KtStoreIndex *self)
+{
+  return self->root.counter;
+}
+
+void
+kt_store_index_hash_parts (GBytes *sealed_body,
+                           GBytes *sealed_summary,
+                           guint8  hash[KT_STORE_INDEX_HASH_SIZE])
+{
+  crypto_generichash_state state;
+  GBytes *parts[] = { sealed_body, sealed_summary };
+
+  crypto_generichash_init (&state, NULL, 0, KT_STORE_INDEX_HASH_SIZE);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      gsize size = 0;
+      gconstpointer data = parts[i] != NULL ? g_bytes_get_data (parts[i], &size) : NULL;
+      guint8 length[9];
+
+      /* A length before each part (and a marker for none) keeps the two
+       * apart. */
+      length[0] = parts[i] != NULL;
+      put_u64 (length + 1, size);
+      crypto_generichash_update (&state, length, sizeof length);
+      if (size > 0)
+        crypto_generichash_update (&state, data, size);
+    }
+  crypto_generichash_final (&state, hash, KT_STORE_INDEX_HASH_SIZE);
+}
+
+gboolean
+kt_store_index_stage_put (KtStoreIndex  *self,
+                          sqlite3       *db,
+                          const char    *id,
+                          int            kind,
+                          gint64         rev,
+                          const char    *case_id,
+                          const guint8   hash[KT_STORE_INDEX_HASH_SIZE],
+                          GError       **error)
+{
+  g_autoptr(KtCachedStmt) old = NULL;
+  g_autoptr(KtCachedStmt) line = NULL;
+  guint8 mac[MAC_SIZE];
+  int rc;
+
+  /* A file opened without the check (the record layer's own tests) gets
+   * its index when the store first checks it. */
+  if (!self->built)
+    return TRUE;
+
+  old = cached (self, db, STMT_OLD_LINE, error);
+  line = cached (self, db, STMT_PUT_LINE, error);
+  if (old == NULL || line == NULL)
+    return FALSE;
+
+  /* The root as the file has it, read under the write lock: another
+   * connection to the file may have saved since (it never should; one app
+   * runs per user).  One that does not open leaves the one in memory,
+   * and the next check finds the sum wrong. */
+  read_root (self, db);
+  self->staged = self->root;
+  self->staged_valid = TRUE;
+
+  sqlite3_bind_text (old, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (old);
+  if (rc == SQLITE_ROW)
+    {
+      /* The old line leaves the sum as it is on disk: a line changed there
+       * leaves the sum wrong, which the next check sees. */
+      if (sqlite3_column_bytes (old, 3) == KT_STORE_INDEX_HASH_SIZE)
+        {
+          guint8 old_mac[MAC_SIZE];
+
+          line_mac (self, id, sqlite3_column_int (old, 0), sqlite3_column_int64 (old, 1),
+                    (const char *) sqlite3_column_text (old, 2), sqlite3_column_blob (old, 3),
+                    old_mac);
+          xor_into (self->staged.xor, old_mac);
+        }
+    }
+  else if (rc == SQLITE_DONE)
+    self->staged.count++;
+  else
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return FALSE;
+    }
+
+  line_mac (self, id, kind, rev, case_id, hash, mac);
+  xor_into (self->staged.xor, mac);
+  self->staged.counter++;
+
+  sqlite3_bind_text (line, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (line, 2, kind);
+  sqlite3_bind_int64 (line, 3, rev);
+  if (case_id != NULL)
+    sqlite3_bind_text (line, 4, case_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (line, 4);
+  sqlite3_bind_blob (line, 5, hash, KT_STORE_INDEX_HASH_SIZE, SQLITE_STATIC);
+  return step_done (db, line, error) && write_root (self, db, &self->staged, error);
+}
+
+void
+kt_store_index_commit (KtStoreIndex *self,
+                       gboolean      committed)
+{
+  if (self->staged_valid && committed)
+    self->root = self->staged;
+  self->staged_valid = FALSE;
+}
+
+gboolean
+kt_store_index_lookup_hash (KtStoreIndex *self,
+                            sqlite3      *db,
+                            const char   *id,
+                            guint8        hash[KT_STORE_INDEX_HASH_SIZE])
+{
+  g_autoptr(KtCachedStmt) stmt = cached (self, db, STMT_LOOKUP_HASH, NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_bytes (stmt, 0) != KT_STORE_INDEX_HASH_SIZE)
+    return FALSE;
+  memcpy (hash, sqlite3_column_blob (stmt, 0), KT_STORE_INDEX_HASH_SIZE);
+  return TRUE;
+}
+
+static GBytes *
+column_bytes_static (sqlite3_stmt *stmt,
+                     int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+  return g_bytes_new_static (sqlite3_column_blob (stmt, column), sqlite3_column_bytes (stmt, column));
+}
+
+/* Writes a line for every record as it is now and a root with @counter
+ * and @flags, in one transaction.  Reads every body once: for a file that
+ * never had an index, and after the user accepted a check. */
+static gboolean
+rebuild (KtStoreIndex  *self,
+         sqlite3       *db,
+         guint64        counter,
+         guint32        flags,
+         GError       **error)
+{
+  g_autoptr(sqlite3_stmt) rows = NULL;
+  g_autoptr(sqlite3_stmt) line = NULL;
+  Root root = { .counter = counter, .flags = flags };
+  gboolean ok = TRUE;
+  int rc;
+
+  rows = prepare (db, "SELECT id, kind, rev, case_id, body, summary FROM records", error);
+  line = prepare (db, "INSERT INTO record_index (id, kind, rev, case_id, hash)"
+                      " VALUES (?, ?, ?, ?, ?)", error);
+  if (rows == NULL || line == NULL || !exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  ok = exec (db, "DELETE FROM record_index", error);
+
+  while (ok && (rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (rows, 0);
+      int kind = sqlite3_column_int (rows, 1);
+      gint64 rev = sqlite3_column_int64 (rows, 2);
+      const char *case_id = (const char *) sqlite3_column_text (rows, 3);
+      g_autoptr(GBytes) body = column_bytes_static (rows, 4);
+      g_autoptr(GBytes) summary = column_bytes_static (rows, 5);
+      guint8 hash[KT_STORE_INDEX_HASH_SIZE];
+      guint8 mac[MAC_SIZE];
+
+      kt_store_index_hash_parts (body, summary, hash);
+      line_mac (self, id, kind, rev, case_id, hash, mac);
+      xor_into (root.xor, mac);
+      root.count++;
+
+      sqlite3_reset (line);
+      sqlite3_bind_text (line, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (line, 2, kind);
+      sqlite3_bind_int64 (line, 3, rev);
+      if (case_id != NULL)
+        sqlite3_bind_text (line, 4, case_id, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (line, 4);
+      sqlite3_bind_blob (line, 5, hash, sizeof hash, SQLITE_TRANSIENT);
+      ok = step_done (db, line, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      ok = FALSE;
+    }
+  g_clear_pointer (&rows, sqlite3_finalize);
+  g_clear_pointer (&line, sqlite3_finalize);
+
+  ok = ok && write_root (self, db, &root, error);
+  if (!end (db, ok, error))
+    return FALSE;
+
+  self->root = root;
+  self->built = TRUE;
+  self->root_authentic = TRUE;
+  return TRUE;
+}
+
+static void
+add_finding (KtStoreCheck    *check,
+             const char      *id,
+             int              kind,
+             KtRecordProblem  problem)
+{
+  KtRecordFinding *finding = g_new0 (KtRecordFinding, 1);
+
+  finding->id = g_strdup (id);
+  finding->kind = kind;
+  finding->problem = problem;
+  g_ptr_array_add (check->records, finding);
+}
+
+/* A record's plain columns as the check reads them. */
+typedef struct {
+  int      kind;
+  gint64   rev;
+  char    *case_id;
+  gboolean has_line;
+} Plain;
+
+static void
+plain_free (gpointer data)
+{
+  Plain *plain = data;
+
+  g_free (plain->case_id);
+  g_free (plain);
+}
+
+gboolean
+kt_store_index_check (KtStoreIndex  *self,
+                      sqlite3       *db,
+                      guint64        mark,
+                      KtStoreCheck  *check,
+                      GError       **error)
+{
+  g_autoptr(sqlite3_stmt) records = NULL;
+  g_autoptr(sqlite3_stmt) lines = NULL;
+  g_autoptr(GHashTable) plains = NULL;
+  GHashTableIter iter;
+  const char *id;
+  Plain *plain;
+  guint8 acc[MAC_SIZE] = { 0 };
+  guint64 count = 0;
+  guint32 flags;
+  gboolean changed;
+  int rc;
+
+  if (!self->built)
+    {
+      /* A file from before the index: built now, without alarm — unless
+       * this device has kept a counter for it, which means it had an
+       * index and an older file was put back. */
+      flags = mark > 0 ? ROOT_FLAG_STORE_OLDER : 0;
+      if (!rebuild (self, db, mark + 1, flags, error))
+        return FALSE;
+      check->store_older = flags != 0;
+      return TRUE;
+    }
+
+  /* Only the small columns, each table read straight through once: the
+   * records from their covering listing index, the lines in key order.
+   * Cheaper than a join, which looks every line up in a B-tree. */
+  records = prepare (db, "SELECT id, kind, rev, case_id FROM records INDEXED BY records_listing", error);
+  lines = prepare (db, "SELECT id, kind, rev, case_id, hash FROM record_index", error);
+  if (records == NULL || lines == NULL)
+    return FALSE;
+
+  plains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, plain_free);
+  while ((rc = sqlite3_step (records)) == SQLITE_ROW)
+    {
+      plain = g_new0 (Plain, 1);
+      plain->kind = sqlite3_column_int (records, 1);
+      plain->rev = sqlite3_column_int64 (records, 2);
+      plain->case_id = g_strdup ((const char *) sqlite3_column_text (records, 3));
+      g_hash_table_insert (plains, g_strdup ((const char *) sqlite3_column_text (records, 0)), plain);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
+    {
+      int kind = sqlite3_column_int (lines, 1);
+      gint64 rev = sqlite3_column_int64 (lines, 2);
+      const char *case_id = (const char *) sqlite3_column_text (lines, 3);
+      guint8 mac[MAC_SIZE];
+
+      id = (const char *) sqlite3_column_text (lines, 0);
+      count++;
+      /* A line whose hash is not a hash is no line this device wrote; the
+       * sum then differs from the root. */
+      if (sqlite3_column_bytes (lines, 4) == KT_STORE_INDEX_HASH_SIZE)
+        {
+          line_mac (self, id, kind, rev, case_id, sqlite3_column_blob (lines, 4), mac);
+          xor_into (acc, mac);
+        }
+      else
+        acc[0] ^= 1;
+
+      plain = g_hash_table_lookup (plains, id);
+      if (plain == NULL)
+        {
+          add_finding (check, id, kind, KT_RECORD_DELETED);
+          continue;
+        }
+      plain->has_line = TRUE;
+      if (plain->kind == kind && plain->rev == rev && g_strcmp0 (plain->case_id, case_id) == 0)
+        continue;
+      add_finding (check, id, plain->kind,
+                   plain->kind == kind && plain->rev < rev ? KT_RECORD_ROLLED_BACK : KT_RECORD_CHANGED);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return FALSE;
+    }
+  g_clear_pointer (&records, sqlite3_finalize);
+  g_clear_pointer (&lines, sqlite3_finalize);
+
+  /* A record without a line is none this device wrote. */
+  g_hash_table_iter_init (&iter, plains);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &plain))
+    if (!plain->has_line)
+      add_finding (check, id, plain->kind, KT_RECORD_CHANGED);
+
+  changed = !self->root_authentic || count != self->root.count ||
+            sodium_memcmp (acc, self->root.xor, MAC_SIZE) != 0;
+  flags = self->root_authentic ? self->root.flags : 0;
+  if (changed)
+    flags |= ROOT_FLAG_INDEX_CHANGED;
+  /* Crash safety: the mark is written only after the commit it counts, so
+   * a file at or ahead of the mark is as this device left it. */
+  if (self->root_authentic && mark > self->root.counter)
+    flags |= ROOT_FLAG_STORE_OLDER;
+
+  check->store_older = (flags & ROOT_FLAG_STORE_OLDER) != 0;
+  check->index_changed = (flags & ROOT_FLAG_INDEX_CHANGED) != 0;
+
+  if (changed || flags != self->root.flags || mark > self->root.counter)
+    {
+      Root root = self->root;
+      gboolean ok;
+
+      /* The warnings go into the root, so they stay until the user has
+       * seen them however many saves follow; the counter moves past the
+       * mark so that the marks written from now on go on from there.  The
+       * sum is what the lines say now: the next check finds only what
+       * changes after this one. */
+      if (!self->root_authentic)
+        root.counter = 0;
+      root.counter = MAX (root.counter, mark);
+      root.count = count;
+      memcpy (root.xor, acc, MAC_SIZE);
+      root.flags = flags;
+      ok = exec (db, "BEGIN IMMEDIATE", error) && write_root (self, db, &root, error);
+      if (!end (db, ok, error))
+        return FALSE;
+      self->root = root;
+      self->root_authentic = TRUE;
+    }
+  return TRUE;
+}
+
+gboolean
+kt_store_index_accept (KtStoreIndex  *self,
+                       sqlite3       *db,
+                       GError       **error)
+{
+  /* Rare (after a warning): every line is written again from the records
+   * as they are; set-aside records stay in quarantine. */
+  return rebuild (self, db, self->root.counter + 1, 0, error);
+}
+
+static void
+mark_mac (KtStoreIndex *self,
+          guint64       counter,
+          guint8        mac[MAC_SIZE])
+{
+  crypto_generichash_state state;
+  guint8 number[8];
+
+  put_u64 (number, counter);
+  mac_init (self, &state, "keukentafel-index-mark-1");
+  crypto_generichash_update (&state, number, sizeof number);
+  crypto_generichash_final (&state, mac, MAC_SIZE);
+}
+
+GBytes *
+kt_store_index_seal_mark (KtStoreIndex *self,
+                          guint64       counter)
+{
+  guint8 sealed[MARK_SIZE];
+
+  put_u64 (sealed, counter);
+  mark_mac (self, counter, sealed + 8);
+  return g_bytes_new (sealed, sizeof sealed);
+}
+
+gboolean
+kt_store_index_open_mark (KtStoreIndex *self,
+                          GBytes       *sealed,
+                          guint64      *counter)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (sealed, &size);
+  guint8 mac[MAC_SIZE];
+
+  if (size != MARK_SIZE)
+    return FALSE;
+  mark_mac (self, get_u64 (data), mac);
+  if (sodium_memcmp (mac, data + 8, MAC_SIZE) != 0)
+    return FALSE;
+  *counter = get_u64 (data);
+  return TRUE;
+}

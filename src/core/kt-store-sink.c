@@ -1,0 +1,159 @@
+/* kt-store-sink.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-store-sink"
+
+#include "config.h"
+
+#include "kt-store-sink.h"
+
+#include "kt-codec.h"
+#include "kt-sync-protocol.h"
+
+struct _KtStoreSink
+{
+  GObject  parent_instance;
+
+  KtStore *store;
+};
+
+static void kt_store_sink_iface_init (KtRecordSinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (KtStoreSink, kt_store_sink, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (KT_TYPE_RECORD_SINK, kt_store_sink_iface_init))
+
+enum {
+  DOCUMENT_KEPT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+kt_store_sink_is_ready (KtRecordSink *sink)
+{
+  return !kt_store_is_locked (KT_STORE_SINK (sink)->store);
+}
+
+/* Whether the store has no copy of the case @id yet: a household that has
+ * just become this user's (an assignment). */
+static gboolean
+is_new_case (KtStore    *store,
+             const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtCase) kase = kt_store_load_case (store, id, &error);
+
+  return kase == NULL && g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND);
+}
+
+/* Saves on the main thread, as the store's other direct saves: each record
+ * is one short transaction, and a batch is at most one page of changes. */
+static void
+kt_store_sink_keep_async (KtRecordSink        *sink,
+                          GPtrArray           *records,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  KtStoreSink *self = KT_STORE_SINK (sink);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GArray) docs = g_array_new (FALSE, TRUE, sizeof (KtDocument));
+  g_autoptr(GArray) fresh = g_array_new (FALSE, TRUE, sizeof (gboolean));
+
+  g_task_set_source_tag (task, kt_store_sink_keep_async);
+  g_array_set_clear_func (docs, (GDestroyNotify) kt_document_clear);
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtSyncRecord *record = g_ptr_array_index (records, i);
+      KtDocument doc = { 0 };
+      GError *error = NULL;
+      gboolean is_new;
+
+      if (!kt_document_decode (record->body, &doc, &error))
+        {
+          /* It can never be kept; holding the cursor for it would stop
+           * every later record.  The message names no content. */
+          g_warning ("A record from the server cannot be read by this version and was left out: %s",
+                     error->message);
+          g_error_free (error);
+          kt_document_clear (&doc);
+          continue;
+        }
+      is_new = doc.kind == KT_KIND_CASE && is_new_case (self->store, record->id);
+      if (!kt_store_save_document (self->store, &doc, KT_SYNC_SYNCED, &error))
+        {
+          kt_document_clear (&doc);
+          g_task_return_error (task, error);
+          return;
+        }
+      g_array_append_val (docs, doc);
+      g_array_append_val (fresh, is_new);
+    }
+  /* Told only after the whole batch is kept. */
+  for (guint i = 0; i < docs->len; i++)
+    g_signal_emit (self, signals[DOCUMENT_KEPT], 0,
+                   &g_array_index (docs, KtDocument, i), g_array_index (fresh, gboolean, i));
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+kt_store_sink_keep_finish (KtRecordSink  *sink,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+kt_store_sink_iface_init (KtRecordSinkInterface *iface)
+{
+  iface->is_ready = kt_store_sink_is_ready;
+  iface->keep_async = kt_store_sink_keep_async;
+  iface->keep_finish = kt_store_sink_keep_finish;
+}
+
+static void
+kt_store_sink_dispose (GObject *object)
+{
+  KtStoreSink *self = KT_STORE_SINK (object);
+
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (kt_store_sink_parent_class)->dispose (object);
+}
+
+static void
+kt_store_sink_class_init (KtStoreSinkClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = kt_store_sink_dispose;
+
+  /* A document was kept (const KtDocument *, valid during the emission),
+   * and whether it is a case the store did not have before. */
+  signals[DOCUMENT_KEPT] =
+    g_signal_new ("document-kept", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_BOOLEAN);
+}
+
+static void
+kt_store_sink_init (KtStoreSink *self)
+{
+}
+
+KtStoreSink *
+kt_store_sink_new (KtStore *store)
+{
+  KtStoreSink *self;
+
+  g_return_val_if_fail (KT_IS_STORE (store), NULL);
+
+  self = g_object_new (KT_TYPE_STORE_SINK, NULL);
+  self->store = g_object_ref (store);
+  g_signal_connect_object (store, "locked", G_CALLBACK (kt_record_sink_ready_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "unlocked", G_CALLBACK (kt_record_sink_ready_changed), self,
+                           G_CONNECT_SWAPPED);
+  return self;
+}
