@@ -26,6 +26,14 @@ def setup_env(build):
                       LANGUAGE="nl", LC_ALL="C.UTF-8")
 
 
+def select_row(row):
+    """Selects a row of a list through the list's AT-SPI selection, as a
+    screen reader's arrow keys do (three windows overlap at 0,0 without a
+    window manager, so a pointer click could land on another app)."""
+    parent = row.parent
+    parent.querySelection().selectChild(row.getIndexInParent())
+
+
 class Driver:
     def __init__(self, build, work, logdir, tag):
         self.build = build
@@ -174,3 +182,89 @@ class Driver:
         K.press(app, self.T(title), roles=("toggle button", "push button", "radio button", "page tab"),
                 exact=True)
         time.sleep(0.5)
+
+    # -- the loop ------------------------------------------------------------
+
+    def sync_now(self, app):
+        self.menu_item(app, "Sync _Now")
+
+    def register_and_assign(self, app, household, coach_name):
+        K.fill(app, self.T("_Name or household"), household)
+        K.fill(app, self.T("The Question"), "Ik krijg steeds aanmaningen.")
+        K.press(app, self.T("_Assign to…"), exact=True)
+        row = K.find(app, ("list item",), coach_name, timeout=30)
+        K.press(app, self.T("Assign"), where=row)
+
+    def household_row(self, app, name):
+        rows = K.find_all(app.window(), ("list item",), name)
+        return rows[0] if rows else None
+
+    def open_household(self, app, name, timeout=30):
+        self.back_to_list(app)
+        row = K.wait_for(lambda: self.household_row(app, name), timeout,
+                         message="%s: household %r never reached the list" % (app.name, name))
+        select_row(row)
+        K.find(app, ("page tab",), self.T("Plan"), exact=True, timeout=20)
+
+    def back_to_list(self, app):
+        back = K.find_all(app.window(), K.BUTTONS, self.T("Back to the Households"))
+        if back:
+            K.click(back[0])
+            time.sleep(0.5)
+
+    def hold_conversation(self, app):
+        self.show_page(app, "Conversation")
+        K.press(app, self.T("_Complete the Conversation"), exact=True)
+        time.sleep(0.5)
+
+    def add_goal(self, app, goal, action):
+        self.show_page(app, "Plan")
+        K.press(app, self.T("Add _Goal"), exact=True)
+        time.sleep(0.5)
+        goals = K.find_all(app.window(), ("text",), self.T("Goal"), exact=True)
+        K.set_text(goals[-1], goal)
+        K.press(app, self.T("Add an action"))
+        time.sleep(0.5)
+        whats = K.find_all(app.window(), ("text",), self.T("What"), exact=True)
+        K.set_text(whats[-1], action)
+
+    def make_plan(self, app, goal, action):
+        self.add_goal(app, goal, action)
+        combo = K.find(app, ("combo box",), self.T("The resident"), exact=True)
+        K.click(combo)   # opens its list of answers
+        time.sleep(0.5)
+
+        def answers():
+            lists = [n for n, _d in K.full_walk(combo) if K.role(n) == "list"]
+            items = [c for c in K.children(lists[0]) if K.role(c) == "list item"] if lists else []
+            return items if len(items) > 1 else None
+        items = K.wait_for(answers, 10, message="the agreement's answers never showed")
+        # The first answer after "not asked yet": agreed.
+        K.click(items[1])
+        time.sleep(0.5)
+
+    def submit(self, app):
+        self.show_page(app, "Plan")
+        K.press(app, self.T("_Submit for Review"), exact=True)
+        time.sleep(0.5)
+
+    def wait_shared(self, app, timeout=30):
+        """The plan page says the server has the plan."""
+        K.find(app, None, self.T("Submitted"), timeout=timeout)
+
+    def new_version(self, app):
+        K.press(app, self.T("_New Version"), exact=True)
+        time.sleep(0.5)
+
+    def open_inbox_plan(self, app, household, timeout=30):
+        self.show_page(app, "To Review")
+        row = K.wait_for(lambda: K.find_all(app.window(), ("list item",), household), timeout,
+                         message="%s: no plan of %r in the inbox" % (app.name, household))
+        select_row(row[0])
+        time.sleep(0.5)
+
+    def review(self, app, verdict, comment):
+        if comment is not None:
+            K.fill(app, self.T("Comment on the Whole Plan"), comment)
+        K.press(app, self.T("_Return" if verdict == "return" else "_Approve"), exact=True)
+        time.sleep(1)
