@@ -234,13 +234,8 @@ class Driver:
         K.click(combo)   # opens its list of answers
         time.sleep(0.5)
 
-        def answers():
-            lists = [n for n, _d in K.full_walk(combo) if K.role(n) == "list"]
-            items = [c for c in K.children(lists[0]) if K.role(c) == "list item"] if lists else []
-            return items if len(items) > 1 else None
-        items = K.wait_for(answers, 10, message="the agreement's answers never showed")
-        # The first answer after "not asked yet": agreed.
-        K.click(items[1])
+        answer = K.find(app, ("list item",), self.T("Agreed"), exact=True, where=combo, timeout=10)
+        K.click(answer)
         time.sleep(0.5)
 
     def submit(self, app):

@@ -454,6 +454,19 @@ def click_at(node):
     e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     if e.width <= 0 or e.height <= 0:
         raise AssertionError("%s is not on screen" % describe(node))
+    frame = node
+    while frame is not None and role(frame) != "frame":
+        frame = frame.parent
+    fe = frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS) if frame is not None else e
+    # GTK 4.8 has no AT-SPI ScrollTo: below the window, the mouse wheel
+    # over the control's column brings it up.
+    tries = 0
+    while e.y + min(e.height // 2, 20) >= fe.y + fe.height - 10 and tries < 60:
+        raise_app_window(node.get_process_id())
+        pyatspi.Registry.generateMouseEvent(e.x + e.width // 2, fe.y + fe.height // 2, "b5c")
+        time.sleep(0.1)
+        e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        tries += 1
     raise_app_window(node.get_process_id())
     time.sleep(0.3)
     pyatspi.Registry.generateMouseEvent(e.x + e.width // 2, e.y + min(e.height // 2, 20), "b1c")
