@@ -243,6 +243,9 @@ class Driver:
         # selection, as a screen reader's arrow keys and Enter do.
         answer.parent.querySelection().selectChild(answer.getIndexInParent())
         time.sleep(0.3)
+        # Selecting is not choosing in an AdwComboRow: Enter on it is.
+        K.key("Return")
+        time.sleep(0.3)
         K.fill(app, self.T("Why the plan goes to review now"), "De andere leefgebieden volgen bij het volgende bezoek.")
         time.sleep(0.5)
 
