@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-app-util.h"
+#include "kt-a11y.h"
 
 #define DEFAULT_CONVERSATION_DAYS 42
 #define DEFAULT_OWN_PLAN_DAYS      7
@@ -277,8 +278,7 @@ kt_app_icon_button_new (const char *icon_name,
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  kt_a11y_set_label (button, tooltip);
   return button;
 }
 
@@ -396,8 +396,7 @@ kt_app_switch_row_new (const char       *title,
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  kt_a11y_set_label (toggle, title);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
   g_object_set_data (G_OBJECT (row), "kt-switch", toggle);
@@ -440,6 +439,7 @@ kt_app_combo_row_new (const char         *title,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  kt_a11y_name_choice_list (row);
   bound_row_set_callback (row, changed, user_data);
   kt_app_combo_row_bind (row, field);
   g_signal_connect (row, "notify::selected", G_CALLBACK (on_combo_selected), NULL);
@@ -470,5 +470,15 @@ kt_app_choice_button_new (const char *top,
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_button_set_child (GTK_BUTTON (button), box);
   gtk_widget_add_css_class (button, "choice");
+  /* GTK 4.8 names a button only by its own label: the labels inside it are
+   * not its name, so a screen reader would hear "GtkToggleButton". */
+  if (bottom != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s, %s", top, bottom);
+
+      kt_a11y_set_label (button, name);
+    }
+  else
+    kt_a11y_set_label (button, top);
   return button;
 }

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-conversation-page.h"
+#include "kt-a11y.h"
 #include "kt-conversation-page-private.h"
 #include "kt-app-util.h"
 #include "kt-coverage-view.h"
@@ -91,6 +92,8 @@ domain_row_new (const char *id,
                                       state, -1);
     }
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  /* GTK 4.8 does not name a row by the label in it. */
+  kt_a11y_set_label (row, name);
   g_object_set_data_full (G_OBJECT (row), "kt-domain-id", g_strdup (id), g_free);
   return row;
 }
@@ -588,6 +591,7 @@ static void
 kt_conversation_page_init (KtConversationPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_set_label (GTK_WIDGET (self->domain_list), _("Life domains"));
 
   g_signal_connect_swapped (self->domain_list, "row-activated", G_CALLBACK (on_row_activated), self);
   g_signal_connect_swapped (self->domain_page, "changed", G_CALLBACK (on_domain_changed), self);

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-coverage-view.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-text-field.h"
 
@@ -79,6 +80,14 @@ tile_new (const KtDomain      *domain,
   gtk_box_append (GTK_BOX (box), labels);
   gtk_button_set_child (GTK_BUTTON (button), box);
   gtk_widget_set_tooltip_text (button, domain != NULL ? domain->description : NULL);
+  /* The card's name is the domain and how far it is; GTK 4.8 makes the
+   * tooltip only the description. */
+  {
+    g_autofree char *a11y_name = g_strdup_printf ("%s, %s", gtk_label_get_text (GTK_LABEL (name)),
+                                                  gtk_label_get_text (GTK_LABEL (state)));
+
+    kt_a11y_set_label (button, a11y_name);
+  }
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "conversation.show-domain");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", entry->domain_id);
   gtk_widget_add_css_class (button, "card");

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-domain-page.h"
+#include "kt-a11y.h"
 #include "kt-domain-page-private.h"
 #include "kt-app-util.h"
 #include "kt-text-field.h"
@@ -251,6 +252,7 @@ refresh_related (KtDomainPage *self)
   /* TRANSLATORS: a button that opens that domain */
   button = g_strdup_printf (_("Discuss %s"), first->name);
   gtk_button_set_label (self->related_button, button);
+  kt_a11y_set_label (GTK_WIDGET (self->related_button), button);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->related_button), "s", first->id);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->related_button), "conversation.show-domain");
 }
@@ -562,6 +564,8 @@ kt_domain_page_init (KtDomainPage *self)
   g_autofree const char **priorities = kt_app_translate_labels (priority_labels);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Named again with the domain it opens when it shows. */
+  kt_a11y_set_label (GTK_WIDGET (self->related_button), _("Discuss a related life domain"));
   self->prompt_labels = g_ptr_array_new ();
   self->safety_rows = g_ptr_array_new ();
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-goal-card.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -126,6 +127,7 @@ icon_button (const char *icon,
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_set_tooltip_text (button, tooltip);
+  kt_a11y_set_label (button, tooltip);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
@@ -368,6 +370,7 @@ who_combo (KtGoalCard     *self,
 
   id_list = g_strv_builder_end (ids);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Who"));
+  kt_a11y_name_choice_list (combo);
   adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (names));
   adw_combo_row_set_selected (ADW_COMBO_ROW (combo), selected);
   g_object_set_data_full (G_OBJECT (combo), "ids", id_list, (GDestroyNotify) g_strfreev);
@@ -411,6 +414,8 @@ action_row (KtGoalCard *self,
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (done_row), toggle);
   remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_tooltip_text (remove, _("Remove this action"));
+  kt_a11y_set_label (remove, _("Remove this action"));
+  kt_a11y_set_label (toggle, _("Done"));
   gtk_widget_add_css_class (remove, "flat");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (remove), "action", action);
@@ -573,6 +578,7 @@ build (KtGoalCard *self,
   menu = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "document-edit-symbolic");
   gtk_widget_set_tooltip_text (menu, _("Link life domains and wheel areas"));
+  kt_a11y_set_label (menu, _("Link life domains and wheel areas"));
   gtk_widget_add_css_class (menu, "flat");
   gtk_widget_set_valign (menu, GTK_ALIGN_CENTER);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (menu), about_popover (self));
@@ -584,6 +590,7 @@ build (KtGoalCard *self,
     gtk_string_list_append (statuses, kt_goal_status_get_label (s));
   combo = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Status"));
+  kt_a11y_name_choice_list (combo);
   adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (statuses));
   adw_combo_row_set_selected (ADW_COMBO_ROW (combo), self->goal->status);
   g_signal_connect (combo, "notify::selected", G_CALLBACK (status_cb), self);

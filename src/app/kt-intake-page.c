@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-intake-page.h"
+#include "kt-a11y.h"
 #include "kt-intake-page-private.h"
 #include "kt-app-util.h"
 #include "kt-date-format.h"
@@ -601,6 +602,7 @@ date_row_new (KtIntakePage *self)
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
   gtk_widget_set_tooltip_text (button, _("Pick a date"));
+  kt_a11y_set_label (button, _("Pick a date"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);

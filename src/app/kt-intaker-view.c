@@ -198,7 +198,7 @@ registered (KtIntakerView *self,
 {
   g_signal_emit (self, signals[SIGNAL_REGISTERED], 0, kase);
   kt_intaker_view_reset (self);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (toast));
+  kt_a11y_add_toast (self->toasts, adw_toast_new (toast));
 }
 
 static void
@@ -420,6 +420,7 @@ kt_intaker_view_init (KtIntakerView *self)
   g_type_ensure (KT_TYPE_SYNC_BUTTON);
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->channel_row));
   kt_a11y_set_label (GTK_WIDGET (self->question_view), _("The Question"));
   kt_a11y_set_label (GTK_WIDGET (self->own_strength_view), _("Own Strength and Network"));
   kt_a11y_set_label (GTK_WIDGET (self->desk_note_view), _("Solved at the Desk"));

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-network-page.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 
 struct _KtNetworkPage
@@ -209,6 +210,7 @@ role_row_new (KtNetworkPage   *self,
   g_object_set_data (G_OBJECT (expander), key, toggle);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(role_labels[role]));
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  kt_a11y_set_label (toggle, _(role_labels[role]));
   gtk_switch_set_active (GTK_SWITCH (toggle), g_strcmp0 (*role_field (self->kase, role), person->id) == 0);
   g_object_set_data (G_OBJECT (toggle), "kt-role", GINT_TO_POINTER (role));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
@@ -381,6 +383,13 @@ kt_network_page_init (KtNetworkPage *self)
       gtk_button_set_child (GTK_BUTTON (add), content);
       gtk_widget_add_css_class (add, "flat");
       gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+      {
+        /* Twelve buttons say "Add": the name says to which group. */
+        /* TRANSLATORS: %s is a group of the network, e.g. "Professionals" */
+        g_autofree char *name = g_strdup_printf (_("Add to %s"), _(kind_titles[kind]));
+
+        kt_a11y_set_label (add, name);
+      }
       gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "network.add");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (add), "i", (gint32) kind);
       adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);

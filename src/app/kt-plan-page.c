@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-plan-page.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -325,6 +326,8 @@ provision_row (KtPlanPage  *self,
   g_signal_connect (toggle, "notify::active", G_CALLBACK (tailored_cb), self);
 
   gtk_widget_set_tooltip_text (remove, _("Remove this provision"));
+  kt_a11y_set_label (remove, _("Remove this provision"));
+  kt_a11y_set_label (toggle, _("Tailored support"));
   gtk_widget_add_css_class (remove, "flat");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (remove), "provision", provision);
@@ -644,7 +647,7 @@ kt_plan_page_submit (KtPlanPage *self,
       AdwToast *toast = adw_toast_new (local_error->message);
 
       adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toasts, toast);
+      kt_a11y_add_toast (self->toasts, toast);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -653,7 +656,7 @@ kt_plan_page_submit (KtPlanPage *self,
       AdwToast *toast = adw_toast_new (local_error->message);
 
       adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toasts, toast);
+      kt_a11y_add_toast (self->toasts, toast);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -661,7 +664,7 @@ kt_plan_page_submit (KtPlanPage *self,
   self->share_state = KT_SHARE_WAITING;
   g_clear_pointer (&self->share_reason, g_free);
   update_lock (self);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Waiting to be sent for review")));
+  kt_a11y_add_toast (self->toasts, adw_toast_new (_("Waiting to be sent for review")));
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[SUBMITTED], 0);
   return TRUE;
@@ -930,6 +933,11 @@ kt_plan_page_init (KtPlanPage *self)
   self->provision_rows = g_ptr_array_new ();
   self->person_ids = g_new0 (char *, 1);
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->lead_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->contact_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->evaluator_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->agreement_row));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->form_row));
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
   for (int i = 0; i < KT_N_AGREEMENTS; i++)

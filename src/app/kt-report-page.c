@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "kt-report-page.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -232,7 +233,7 @@ saved_cb (GObject      *source,
   if (!kt_report_write_pdf_finish (KT_REPORT (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+        kt_a11y_add_toast (self->toasts, adw_toast_new (error->message));
       return;
     }
   if (file != NULL)
@@ -240,7 +241,7 @@ saved_cb (GObject      *source,
       g_autofree char *name = g_file_get_parse_name (file);
       message = g_strdup_printf (_("Saved as %s"), name);
     }
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message != NULL ? message : _("Saved")));
+  kt_a11y_add_toast (self->toasts, adw_toast_new (message != NULL ? message : _("Saved")));
 }
 
 void
@@ -330,7 +331,7 @@ print_done_cb (GtkPrintOperation       *operation,
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
       gtk_print_operation_get_error (operation, &error);
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+      kt_a11y_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
     }
   g_object_unref (self);
 }
@@ -366,7 +367,7 @@ print_action (GtkWidget  *widget,
   result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error);
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+    kt_a11y_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-review-page-private.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -605,6 +606,8 @@ kt_review_page_init (KtReviewPage *self)
 {
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_set_label (GTK_WIDGET (self->comment_view), _("Comment on the Whole Plan"));
+  kt_a11y_set_label (GTK_WIDGET (self->wheel), _("Participation Wheel"));
   self->goal_entries = g_ptr_array_new ();
   kt_wheel_set_editable (self->wheel, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve", FALSE);

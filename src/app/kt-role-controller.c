@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-role-controller.h"
+#include "kt-a11y.h"
 #include "kt-intaker-view.h"
 #include "kt-review-page.h"
 #include "kt-role-client.h"
@@ -110,6 +111,7 @@ kt_role_controller_refresh (KtRoleController *self)
     return;
   list_documents (self, cases, conversations, plans);
   kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), cases, conversations, plans);
+  kt_a11y_fix_tree (self->role_view);
 }
 
 /* A record the server sent back (a review result) becomes the store's copy. */
@@ -229,6 +231,7 @@ show_role_view (KtRoleController *self,
     return;
 
   self->role_view = view;
+  kt_a11y_fix_tree (view);
   if (KT_IS_INTAKER_VIEW (view))
     g_signal_connect_object (view, "registered", G_CALLBACK (on_registered), self, 0);
   else if (KT_IS_SUPERVISOR_VIEW (view))

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-sign-in-dialog.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -159,6 +160,7 @@ static void
 kt_sign_in_dialog_init (KtSignInDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_fix_tree (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 }
 

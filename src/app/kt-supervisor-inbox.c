@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-supervisor-inbox-private.h"
+#include "kt-a11y.h"
 
 #include <glib/gi18n.h>
 
@@ -168,6 +169,8 @@ row_new (KtSupervisorInbox  *self,
   gtk_box_append (GTK_BOX (box), line);
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  /* GTK 4.8 does not name a row by the labels in it. */
+  kt_a11y_name_from_content (row);
   g_object_set_data (G_OBJECT (row), "entry", entry);
   return row;
 }
@@ -569,6 +572,10 @@ kt_supervisor_inbox_init (KtSupervisorInbox *self)
 
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_set_label (GTK_WIDGET (self->list), _("To Review"));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->coach_dropdown));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->state_dropdown));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->deadline_dropdown));
   self->review_days = KT_REVIEW_INBOX_DEFAULT_REVIEW_DAYS;
   self->entries = g_ptr_array_new ();
 

@@ -143,6 +143,7 @@ rebuild_chips (KtWheelPage *self,
       gtk_widget_add_css_class (button, "supporter-chip");
       gtk_widget_add_css_class (button, "pill");
       gtk_widget_set_tooltip_text (button, tooltip);
+      kt_a11y_set_label (button, tooltip);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "wheel-page.remove-supporter");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(is)", (int) segment, supporter->person_id);
       gtk_widget_set_sensitive (button, self->editable);
@@ -427,6 +428,9 @@ build_rows (KtWheelPage *self)
       gtk_widget_set_margin_bottom (GTK_WIDGET (rows->chips), 6);
       chip_row = gtk_list_box_row_new ();
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (chip_row), FALSE);
+      /* The chips take the focus; the row around them would be a stop
+       * without a name. */
+      gtk_widget_set_focusable (chip_row, FALSE);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (chip_row), GTK_WIDGET (rows->chips));
       adw_expander_row_add_row (rows->expander, chip_row);
 
@@ -456,11 +460,18 @@ kt_wheel_page_set_documents (KtWheelPage    *self,
   kt_wheel_set_documents (self->wheel, catalogue, kase, conversation);
   for (int s = 0; s < KT_N_SEGMENTS; s++)
     {
+      /* One add button in each area of the wheel: its name says which. */
+      /* TRANSLATORS: %s is an area of the participation wheel */
+      g_autofree char *add_name = g_strdup_printf (_("Add someone from the network: %s"),
+                                                   kt_catalogue_segment_name (catalogue, s));
+
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->rows[s].expander),
                                      kt_catalogue_segment_name (catalogue, s));
+      kt_a11y_set_label (GTK_WIDGET (self->rows[s].add_button), add_name);
       sync_segment (self, s);
     }
   rebuild_movement (self);
+  kt_a11y_fix_tree (GTK_WIDGET (self));
 }
 
 void

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-window.h"
+#include "kt-a11y.h"
 #include "kt-role-controller.h"
 #include "kt-window-private.h"
 #include "kt-app-util.h"
@@ -124,7 +125,7 @@ static void
 toast (KtWindow   *self,
        const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  kt_a11y_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
 /* Start-up: the window shows itself once its first screen is ready, the
@@ -419,6 +420,7 @@ ensure_case_view (KtWindow *self)
   self->case_view = g_object_new (KT_TYPE_CASE_VIEW, NULL);
   /* The Wheel, Plan and Report pages fill the case view's slots. */
   kt_plan_pages_attach (self->case_view);
+  kt_a11y_fix_tree (GTK_WIDGET (self->case_view));
   g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
                            G_CONNECT_SWAPPED);
   kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
@@ -509,6 +511,8 @@ on_case_changed (KtWindow *self)
 
   if (kase == NULL)
     return;
+  /* A case brings rows of its own (members, goals, people). */
+  kt_a11y_fix_tree (GTK_WIDGET (self->case_view));
   item = find_item (self, kase->header.id, NULL);
   if (item == NULL)
     return;
@@ -1609,6 +1613,7 @@ kt_window_init (KtWindow *self)
 
   self->started = g_get_monotonic_time ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_a11y_fix_tree (GTK_WIDGET (self));
   restore_window_state (self);
 
   self->cancellable = g_cancellable_new ();
@@ -1635,6 +1640,8 @@ kt_window_init (KtWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->case_list, factory);
+  kt_a11y_name_list_items (self->case_list);
+  kt_a11y_set_label (GTK_WIDGET (self->case_list), _("Households"));
   gtk_list_view_set_model (self->case_list, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);

@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+# test-e2e-loop.py: the loop between intaker, coach and supervisor in the
+# real programs, driven only through their user interface over AT-SPI.
+#
+# A real keukentafel-server and three real keukentafel processes (each its
+# own HOME, D-Bus and keyring).  The intaker registers and assigns; the
+# coach gets it, holds the conversation, makes the plan and submits; the
+# supervisor — whose app was locked while the plan came in and a sync round
+# ran — sees it in the inbox and returns it with a comment; the coach — whose
+# app was locked and restarted meanwhile — sees the comment, changes the plan
+# and submits again; the supervisor approves; the coach sees "goedgekeurd".
+# A second run starts with a household the coach made with "+".  Any
+# "not kept" warning in an app's stderr fails the test.
+#
+#   test-e2e-loop.py BUILD_DIR LOG_DIR
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktatspi as K  # noqa: E402
+from ktapp import Driver  # noqa: E402
+
+SYNC = 30   # seconds a sync round may take to show, well above the long-poll
+
+
+def step(text):
+    K.log("== " + text)
+
+
+def main():
+    build, logdir = sys.argv[1], sys.argv[2]
+    work = tempfile.mkdtemp(prefix="kt-e2e-loop-")
+    d = Driver(build, work, logdir, "loop")
+    T = d.T
+    try:
+        d.start()
+        intaker = d.app("intaker")
+        coach = d.app("coach")
+        supervisor = d.app("supervisor")
+        d.sign_in(intaker, "intake1")
+        d.sign_in(coach, "coach1")
+        d.sign_in(supervisor, "super1")
+        d.wait_role_view(intaker, "intaker")
+        d.wait_role_view(supervisor, "supervisor")
+
+        step("the intaker registers a request and assigns it to the coach")
+        d.register_and_assign(intaker, "Familie Jansen", "Anna de Boer")
+
+        step("the coach's running app gets it")
+        d.open_household(coach, "Familie Jansen", timeout=SYNC)
+
+        step("the coach holds the conversation and makes the plan")
+        d.hold_conversation(coach)
+        d.make_plan(coach, "Weer overzicht in de post", "Samen de post openen")
+
+        step("the supervisor's app locks; the coach submits; a round runs")
+        d.lock(supervisor)
+        d.submit(coach)
+        d.wait_shared(coach, timeout=SYNC)
+        d.sync_now(supervisor)
+        time.sleep(3)
+        d.unlock(supervisor)
+
+        step("the plan is in the supervisor's inbox; it goes back with a comment")
+        d.open_inbox_plan(supervisor, "Familie Jansen", timeout=SYNC)
+        d.lock(coach)
+        d.review(supervisor, "return", "Maak het tweede doel concreter.")
+
+        step("the coach's app, locked while it came back, restarts")
+        d.sync_now(coach)
+        time.sleep(3)
+        coach.restart()
+        d.wait_ready(coach)
+
+        step("the coach sees the comment, changes the plan, submits again")
+        d.open_household(coach, "Familie Jansen", timeout=SYNC)
+        d.show_page(coach, "Plan")
+        K.find(coach, None, "Maak het tweede doel concreter.", timeout=SYNC)
+        d.new_version(coach)
+        d.add_goal(coach, "Elke week een uur voor de post", "Post sorteren met de buurvrouw")
+        d.submit(coach)
+
+        step("the supervisor approves; the coach sees it approved")
+        d.open_inbox_plan(supervisor, "Familie Jansen", timeout=SYNC)
+        d.review(supervisor, "approve", None)
+        d.show_page(coach, "Plan")
+        K.find(coach, None, T("Approved"), timeout=SYNC)
+
+        step("a second run: a household the coach started with +")
+        d.back_to_list(coach)
+        d.new_household(coach, "Familie Plus")
+        d.start_conversation(coach)
+        d.hold_conversation(coach)
+        d.make_plan(coach, "Een vaste dagindeling", "Weekrooster maken")
+        d.submit(coach)
+        d.wait_shared(coach, timeout=SYNC)
+        d.open_inbox_plan(supervisor, "Familie Plus", timeout=SYNC)
+        d.review(supervisor, "approve", None)
+        d.show_page(coach, "Plan")
+        K.find(coach, None, T("Approved"), timeout=SYNC)
+
+        for app in (intaker, coach, supervisor):
+            text = app.stderr_text()
+            assert "not kept" not in text, "%s warned that a record was not kept" % app.name
+    except Exception:
+        d.fail("loop")
+        d.stop()
+        raise
+    d.stop()
+    shutil.rmtree(work, ignore_errors=True)
+    K.log("the loop works in the real programs")
+
+
+if __name__ == "__main__":
+    main()
