@@ -12,6 +12,16 @@
 
 #include "kt-take-home.h"
 
+/* @text without surrounding space, case-folded, for comparing names
+ * (transfer full). */
+static char *
+fold_name (const char *text)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+  return g_utf8_casefold (trimmed, -1);
+}
+
 /* The parties that received information without the resident's consent:
  * the person the resident may fear must not read who was told. */
 static GPtrArray *
@@ -24,7 +34,7 @@ withheld_parties (const KtCase *kase)
       const KtConsent *consent = g_ptr_array_index (kase->consents, i);
 
       if (consent->share_without_consent && !kt_text_is_blank (consent->party))
-        g_ptr_array_add (parties, g_utf8_casefold (g_strstrip (g_strdup (consent->party)), -1));
+        g_ptr_array_add (parties, fold_name (consent->party));
     }
   return parties;
 }
@@ -37,7 +47,7 @@ names_withheld_party (GPtrArray  *parties,
 
   if (kt_text_is_blank (text))
     return FALSE;
-  folded = g_utf8_casefold (g_strstrip (g_strdup (text)), -1);
+  folded = fold_name (text);
   for (guint i = 0; i < parties->len; i++)
     if (g_strcmp0 (folded, g_ptr_array_index (parties, i)) == 0)
       return TRUE;

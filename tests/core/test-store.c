@@ -463,6 +463,19 @@ set_secret (KtStore        *store,
   g_assert_true (wait.ok);
 }
 
+/* The attempt delay's unit in the lock test: long enough that a wait is
+ * still running after a slow Argon2id check (valgrind), short enough to
+ * wait out (1 + 2 units). */
+#define SLOW_UNIT_MS 1500
+
+/* Sleeps until the store takes another try. */
+static void
+wait_out_the_delay (KtStore *store)
+{
+  while (kt_store_get_unlock_wait (store) > 0)
+    g_usleep (50 * 1000);
+}
+
 /* Unlocks with @secret; the error code, or -1 when it unlocked. */
 static int
 try_unlock (KtStore        *store,
@@ -496,6 +509,8 @@ test_store_keyring_lock_needs_the_pin (void)
 
   files_init (&files);
   store = open_store (files.path, KT_KEY_SOURCE_KEYRING);
+  /* Waits long enough to outlast a slow Argon2id check (valgrind). */
+  kt_store_set_attempt_delay_unit (store, SLOW_UNIT_MS);
   g_assert_true (kt_store_needs_unlock_secret (store));
   set_secret (store, KT_UNLOCK_PIN, "2468");
   set_secret (store, KT_UNLOCK_PASSWORD, "account password");
@@ -509,21 +524,22 @@ test_store_keyring_lock_needs_the_pin (void)
   g_assert_true (kt_store_is_locked (store));
   g_assert_cmpint (try_unlock (store, KT_UNLOCK_PIN, ""), ==, KT_STORE_ERROR_WRONG_PASSPHRASE);
   g_assert_cmpint (try_unlock (store, KT_UNLOCK_PIN, "1357"), ==, KT_STORE_ERROR_WRONG_PASSPHRASE);
-  /* The second failure costs 100 ms: even the right PIN waits. */
+  /* The second failure costs a wait: even the right PIN waits. */
   g_assert_cmpint (try_unlock (store, KT_UNLOCK_PIN, "2468"), ==, KT_STORE_ERROR_TOO_MANY_ATTEMPTS);
   g_assert_true (kt_store_is_locked (store));
   close_store (&store);
 
   /* A restart neither ends the lock nor forgets the failures. */
   store = store_new (files.path);
+  kt_store_set_attempt_delay_unit (store, SLOW_UNIT_MS);
   g_assert_true (kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (kt_store_was_left_locked (store));
   g_assert_cmpuint (kt_store_get_unlock_wait (store), >, 0);
   kt_store_lock (store);
-  g_usleep (150 * 1000);
+  wait_out_the_delay (store);
   g_assert_cmpint (try_unlock (store, KT_UNLOCK_PASSWORD, "2468"), ==, KT_STORE_ERROR_WRONG_PASSPHRASE);
-  g_usleep (250 * 1000);
+  wait_out_the_delay (store);
   g_assert_cmpint (try_unlock (store, KT_UNLOCK_PASSWORD, "account password"), ==, -1);
   g_assert_false (kt_store_is_locked (store));
   g_assert_false (kt_store_was_left_locked (store));
