@@ -59,11 +59,12 @@ def main():
         d.hold_conversation(coach)
         d.make_plan(coach, "Weer overzicht in de post", "Samen de post openen")
 
-        step("the supervisor's app locks; the coach submits; a round runs")
+        step("the supervisor's app locks; the coach submits; the supervisor unlocks")
+        # A locked app shows no menu and syncs nothing until it is unlocked
+        # (its lock page has no "Sync Now"); the round runs after the PIN.
         d.lock(supervisor)
         d.submit(coach)
         d.wait_shared(coach, timeout=SYNC)
-        d.sync_now(supervisor)
         time.sleep(3)
         d.unlock(supervisor)
 
@@ -73,7 +74,6 @@ def main():
         d.review(supervisor, "return", "Maak het tweede doel concreter.")
 
         step("the coach's app, locked while it came back, restarts")
-        d.sync_now(coach)
         time.sleep(3)
         coach.restart()
         d.wait_ready(coach)
