@@ -89,6 +89,9 @@ class Driver:
         K.find(app, K.BUTTONS, self.T("Main Menu"), timeout=30)
 
     def lock(self, app):
+        # The main menu sits above the list; a folded window showing a
+        # household has it off screen, so the user goes back first.
+        self.back_to_list(app)
         self.menu_item(app, "_Lock")
         K.find(app, ("push button",), self.T("_Unlock"), exact=True, timeout=20)
 
@@ -207,6 +210,12 @@ class Driver:
         K.find(app, ("page tab",), self.T("Plan"), exact=True, timeout=20)
 
     def back_to_list(self, app):
+        # Resident watching hides the list and its back button; the coach
+        # switches it off first, with the banner's button.
+        off = K.find_all(app.window(), ("push button",), self.T("_Switch Off"), exact=True)
+        if off:
+            K.click(off[0])
+            time.sleep(0.5)
         back = K.find_all(app.window(), K.BUTTONS, self.T("Back to the Households"))
         if back:
             K.click(back[0])

@@ -5,8 +5,8 @@
 # A real keukentafel-server and three real keukentafel processes (each its
 # own HOME, D-Bus and keyring).  The intaker registers and assigns; the
 # coach gets it, holds the conversation, makes the plan and submits; the
-# supervisor — whose app was locked while the plan came in and a sync round
-# ran — sees it in the inbox and returns it with a comment; the coach — whose
+# supervisor — whose app was locked while the plan came in, and syncs only
+# after the PIN — sees it in the inbox and returns it with a comment; the coach — whose
 # app was locked and restarted meanwhile — sees the comment, changes the plan
 # and submits again; the supervisor approves; the coach sees "goedgekeurd".
 # A second run starts with a household the coach made with "+".  Any
