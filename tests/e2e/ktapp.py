@@ -209,13 +209,17 @@ class Driver:
         select_row(row)
         K.find(app, ("page tab",), self.T("Plan"), exact=True, timeout=20)
 
-    def back_to_list(self, app):
-        # Resident watching hides the list and its back button; the coach
-        # switches it off first, with the banner's button.
+    def watching_off(self, app):
+        """Resident watching (on by default on the Plan page once the
+        household is met) hides the list and the supervisor's comments; the
+        coach switches it off with the banner's button."""
         off = K.find_all(app.window(), ("push button",), self.T("_Switch Off"), exact=True)
         if off:
             K.click(off[0])
             time.sleep(0.5)
+
+    def back_to_list(self, app):
+        self.watching_off(app)
         back = K.find_all(app.window(), K.BUTTONS, self.T("Back to the Households"))
         if back:
             K.click(back[0])

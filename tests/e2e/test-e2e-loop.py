@@ -81,6 +81,7 @@ def main():
         step("the coach sees the comment, changes the plan, submits again")
         d.open_household(coach, "Familie Jansen", timeout=SYNC)
         d.show_page(coach, "Plan")
+        d.watching_off(coach)
         K.find(coach, None, "Maak het tweede doel concreter.", timeout=SYNC)
         d.new_version(coach)
         d.add_goal(coach, "Elke week een uur voor de post", "Post sorteren met de buurvrouw")
