@@ -89,6 +89,9 @@ class Driver:
         K.find(app, K.BUTTONS, self.T("Main Menu"), timeout=30)
 
     def lock(self, app):
+        # The main menu sits above the list; a folded window showing a
+        # household has it off screen, so the user goes back first.
+        self.back_to_list(app)
         self.menu_item(app, "_Lock")
         K.find(app, ("push button",), self.T("_Unlock"), exact=True, timeout=20)
 
@@ -206,7 +209,17 @@ class Driver:
         select_row(row)
         K.find(app, ("page tab",), self.T("Plan"), exact=True, timeout=20)
 
+    def watching_off(self, app):
+        """Resident watching (on by default on the Plan page once the
+        household is met) hides the list and the supervisor's comments; the
+        coach switches it off with the banner's button."""
+        off = K.find_all(app.window(), ("push button",), self.T("_Switch Off"), exact=True)
+        if off:
+            K.click(off[0])
+            time.sleep(0.5)
+
     def back_to_list(self, app):
+        self.watching_off(app)
         back = K.find_all(app.window(), K.BUTTONS, self.T("Back to the Households"))
         if back:
             K.click(back[0])

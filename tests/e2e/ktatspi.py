@@ -336,15 +336,35 @@ def dump(node):
 def on_screen(node):
     """GTK 4.8 sets no SHOWING state below the window and VISIBLE on every
     widget that is not hidden, even in a stack's hidden pages; those have
-    no size, so a node counts as on screen when it has one.  Nodes without
-    a component (a stack's page objects) pass through."""
+    no size until they first show, so a node counts as on screen when it has
+    one (and, below a stack page, when GTK picks it).  Nodes without a
+    component (a stack's page objects) pass through."""
     try:
         e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     except NotImplementedError:
         return True
     except Exception:
         return False
-    return e.width > 0 and e.height > 0
+    if e.width <= 0 or e.height <= 0:
+        return False
+    try:
+        if node.parent is not None and (node.parent.name or "").endswith("StackPage"):
+            return page_shows(node, e)
+    except Exception:
+        return False
+    return True
+
+
+def page_shows(node, e):
+    """A stack page's content that showed once keeps its size in GTK 4.8
+    (GetExtents reads the last allocation) after another page took over, so
+    its size tells nothing.  Component.Contains at its own centre answers
+    false for a page that is not mapped, true for the one that shows."""
+    try:
+        return node.queryComponent().contains(e.x + e.width // 2, e.y + e.height // 2,
+                                              pyatspi.WINDOW_COORDS)
+    except Exception:
+        return True
 
 
 # Nodes with nothing below them worth a look.

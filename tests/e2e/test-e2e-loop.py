@@ -5,8 +5,8 @@
 # A real keukentafel-server and three real keukentafel processes (each its
 # own HOME, D-Bus and keyring).  The intaker registers and assigns; the
 # coach gets it, holds the conversation, makes the plan and submits; the
-# supervisor — whose app was locked while the plan came in and a sync round
-# ran — sees it in the inbox and returns it with a comment; the coach — whose
+# supervisor — whose app was locked while the plan came in, and syncs only
+# after the PIN — sees it in the inbox and returns it with a comment; the coach — whose
 # app was locked and restarted meanwhile — sees the comment, changes the plan
 # and submits again; the supervisor approves; the coach sees "goedgekeurd".
 # A second run starts with a household the coach made with "+".  Any
@@ -59,11 +59,12 @@ def main():
         d.hold_conversation(coach)
         d.make_plan(coach, "Weer overzicht in de post", "Samen de post openen")
 
-        step("the supervisor's app locks; the coach submits; a round runs")
+        step("the supervisor's app locks; the coach submits; the supervisor unlocks")
+        # A locked app shows no menu and syncs nothing until it is unlocked
+        # (its lock page has no "Sync Now"); the round runs after the PIN.
         d.lock(supervisor)
         d.submit(coach)
         d.wait_shared(coach, timeout=SYNC)
-        d.sync_now(supervisor)
         time.sleep(3)
         d.unlock(supervisor)
 
@@ -73,7 +74,6 @@ def main():
         d.review(supervisor, "return", "Maak het tweede doel concreter.")
 
         step("the coach's app, locked while it came back, restarts")
-        d.sync_now(coach)
         time.sleep(3)
         coach.restart()
         d.wait_ready(coach)
@@ -81,6 +81,7 @@ def main():
         step("the coach sees the comment, changes the plan, submits again")
         d.open_household(coach, "Familie Jansen", timeout=SYNC)
         d.show_page(coach, "Plan")
+        d.watching_off(coach)
         K.find(coach, None, "Maak het tweede doel concreter.", timeout=SYNC)
         d.new_version(coach)
         d.add_goal(coach, "Elke week een uur voor de post", "Post sorteren met de buurvrouw")
