@@ -33,6 +33,7 @@
 #include <glib/gstdio.h>
 
 #include "kt-app-test.h"
+#include "kt-app-util.h"
 #include "kt-case-view-private.h"
 #include "kt-conversation-page-private.h"
 #include "kt-core.h"
@@ -285,6 +286,8 @@ main (int argc, char *argv[])
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  /* The renderer the program picks (src/app/main.c), before GTK starts. */
+  kt_app_choose_renderer ();
   kt_app_test_init_for_app (&argc, &argv);
   /* A benchmark reports what it sees; g_test_init made warnings fatal. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK);

@@ -482,3 +482,27 @@ kt_app_choice_button_new (const char *top,
     kt_a11y_set_label (button, top);
   return button;
 }
+
+/* Without a GPU, GTK 4.8's GL renderer runs on Mesa's llvmpipe: it compiles
+ * its shaders on the processor at start-up and then draws every frame in
+ * software, which costs about 100 ms before the first frame on a laptop
+ * or a virtual desktop without graphics hardware; the cairo renderer draws
+ * the same widgets in a fraction of that.  Every hardware GL driver needs a
+ * DRM render node, so without one the GL would be emulated.  A renderer
+ * chosen by the user ($GSK_RENDERER) always wins. */
+void
+kt_app_choose_renderer (void)
+{
+  g_autoptr(GDir) dri = NULL;
+  const char *name;
+
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  dri = g_dir_open ("/dev/dri", 0, NULL);
+  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+    {
+      if (g_str_has_prefix (name, "renderD"))
+        return;
+    }
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+}

@@ -108,4 +108,8 @@ GtkWidget  *kt_app_combo_row_new     (const char       *title,
 void        kt_app_combo_row_bind    (GtkWidget        *row,
                                       int              *field);
 
+/* Picks GTK's cairo renderer where there is no GPU (before GTK starts);
+ * $GSK_RENDERER set by the user wins. */
+void        kt_app_choose_renderer   (void);
+
 G_END_DECLS
