@@ -164,6 +164,29 @@ kt_crypto_open (const KtKey *key,
   return g_steal_pointer (&plain);
 }
 
+GBytes *
+kt_crypto_open_unversioned (const KtKey *key,
+                            GBytes      *ad,
+                            GBytes      *sealed)
+{
+  gsize sealed_size, ad_size;
+  const guint8 *in = g_bytes_get_data (sealed, &sealed_size);
+  const guint8 *ad_data = g_bytes_get_data (ad, &ad_size);
+  g_autoptr(GBytes) plain = NULL;
+  guint8 *out;
+  unsigned long long out_size = 0;
+
+  if (in == NULL || sealed_size < NONCE_SIZE + TAG_SIZE)
+    return NULL;
+
+  plain = wiped_bytes_new (sealed_size - NONCE_SIZE - TAG_SIZE, &out);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &out_size, NULL,
+                                                  in + NONCE_SIZE, sealed_size - NONCE_SIZE,
+                                                  ad_data, ad_size, in, key->bytes) != 0)
+    return NULL;
+  return g_steal_pointer (&plain);
+}
+
 static void
 put_le64 (guint8  *out,
           guint64  value)
