@@ -433,6 +433,7 @@ kt_sync_response_free (KtSyncResponse *self)
   g_clear_pointer (&self->records, g_ptr_array_unref);
   g_free (self->cursor);
   g_clear_pointer (&self->record, kt_sync_record_free);
+  g_clear_pointer (&self->body, g_bytes_unref);
   g_free (self);
 }
 
@@ -442,7 +443,9 @@ kt_sync_endpoint_max_size (KtSyncEndpoint endpoint)
   switch (endpoint)
     {
     case KT_SYNC_ENDPOINT_CHANGES:
+    case KT_SYNC_ENDPOINT_COACHES:
       return KT_SYNC_CHANGES_RESPONSE_MAX_SIZE;
+    case KT_SYNC_ENDPOINT_ASSIGN:
     case KT_SYNC_ENDPOINT_GET_RECORD:
     case KT_SYNC_ENDPOINT_PUT_RECORD:
     case KT_SYNC_ENDPOINT_REVIEW:
@@ -693,9 +696,11 @@ parse_success (KtSyncResponse *response,
     case KT_SYNC_ENDPOINT_PUT_RECORD:
       return parse_record_answer (root, object, response, error);
     case KT_SYNC_ENDPOINT_GET_RECORD:
+    case KT_SYNC_ENDPOINT_ASSIGN:
     case KT_SYNC_ENDPOINT_REVIEW:
       response->record = kt_sync_record_from_node (root, "$", error);
       return response->record != NULL;
+    case KT_SYNC_ENDPOINT_COACHES:
     case KT_SYNC_ENDPOINT_LOGOUT:
     case KT_N_SYNC_ENDPOINTS:
     default:
@@ -764,6 +769,11 @@ kt_sync_response_parse (KtSyncEndpoint  endpoint,
 
   if (endpoint == KT_SYNC_ENDPOINT_LOGOUT)
     return g_steal_pointer (&response);
+  if (endpoint == KT_SYNC_ENDPOINT_COACHES && status == 200)
+    {
+      response->body = body != NULL ? g_bytes_ref (body) : g_bytes_new_static ("", 0);
+      return g_steal_pointer (&response);
+    }
   if (endpoint == KT_SYNC_ENDPOINT_PUT_RECORD ? (status != 200 && status != 201) : status != 200)
     {
       set_status_error (endpoint, status, body, error);

@@ -107,6 +107,8 @@ typedef enum {
   KT_SYNC_ENDPOINT_GET_RECORD,
   KT_SYNC_ENDPOINT_PUT_RECORD,
   KT_SYNC_ENDPOINT_REVIEW,
+  KT_SYNC_ENDPOINT_ASSIGN,     /* answers the case as GET /records/{id} does */
+  KT_SYNC_ENDPOINT_COACHES,    /* the body is kept as it came, for kt_coach_list_read */
   KT_N_SYNC_ENDPOINTS
 } KtSyncEndpoint;
 
@@ -133,6 +135,8 @@ typedef struct {
   KtSyncRecord   *record;
   gboolean        replayed;
   gboolean        conflict;
+  /* coaches: the answer's JSON, read by its own reader */
+  GBytes         *body;
 } KtSyncResponse;
 
 void kt_sync_response_free (KtSyncResponse *self);
