@@ -65,18 +65,6 @@ request_finish (GAsyncResult  *result,
                                        result, error);
 }
 
-static GBytes *
-json_bytes (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize length = 0;
-  char *text;
-
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, &length);
-  return g_bytes_new_take (text, length);
-}
-
 /* Returns the user or record of @response (NULL with @error) from @task. */
 static void
 return_response (GTask          *task,
@@ -247,7 +235,7 @@ kt_role_client_review_async (KtRoleClient        *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *path = escaped_path ("/plans/", plan_id, "/review");
   g_autoptr(JsonNode) node = kt_review_to_json (review);
-  g_autoptr(GBytes) body = json_bytes (node);
+  g_autoptr(GBytes) body = kt_json_to_bytes (node);
 
   g_task_set_task_data (task, GINT_TO_POINTER (KT_SYNC_ENDPOINT_REVIEW), NULL);
   request_async (self, KT_SYNC_ENDPOINT_REVIEW, "POST", path, body, cancellable, on_record, task);
@@ -450,7 +438,7 @@ flush_next (GTask *task)
   json_builder_add_string_value (builder, coach);
   json_builder_end_object (builder);
   body_node = json_builder_get_root (builder);
-  body = json_bytes (body_node);
+  body = kt_json_to_bytes (body_node);
   path = escaped_path ("/cases/", flush->current, "/assign");
   request_async (self, KT_SYNC_ENDPOINT_ASSIGN, "POST", path, body, g_task_get_cancellable (task),
                  on_assigned, task);

@@ -182,8 +182,8 @@ root_object (JsonNode *root,
   return json_node_get_object (root);
 }
 
-static GBytes *
-node_to_bytes (JsonNode *node)
+GBytes *
+kt_json_to_bytes (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   gsize len = 0;
@@ -320,7 +320,7 @@ kt_sync_record_from_node (JsonNode    *node,
       bad_response (error, body_path);
       return NULL;
     }
-  record->body = node_to_bytes (json_object_get_member (object, "body"));
+  record->body = kt_json_to_bytes (json_object_get_member (object, "body"));
   if (g_bytes_get_size (record->body) > KT_DOCUMENT_MAX_SIZE)
     {
       g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,

@@ -166,6 +166,9 @@ KtSyncResponse *kt_sync_response_parse (KtSyncEndpoint  endpoint,
 void kt_json_append_string (GString    *out,
                             const char *str);
 
+/* @node as compact JSON text (transfer full). */
+GBytes *kt_json_to_bytes (JsonNode *node);
+
 /* Appends the contract's error body to @out:
  * {"error":{"code":@code,"message":@message[,"field":@field]}[,"server":@server]}
  * where @server (may be NULL: left out) is the JSON text of the server's
