@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-report.h"
+#include "kt-unencrypted-dialog.h"
 
 /* Preview pixels per PostScript point, before the display's scale. */
 #define PREVIEW_SCALE 1.35
@@ -261,6 +262,35 @@ kt_report_page_save_to (KtReportPage *self,
 }
 
 static void
+confirm_save_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 gpointer          user_data)
+{
+  KtReportPage *self = user_data;
+  GFile *file = g_object_get_data (G_OBJECT (dialog), "kt-file");
+
+  if (g_strcmp0 (response, KT_UNENCRYPTED_RESPONSE_GO) == 0)
+    kt_report_page_save_to (self, file);
+}
+
+void
+kt_report_page_confirm_save_to (KtReportPage *self,
+                                GFile        *file)
+{
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->report == NULL)
+    return;
+  dialog = kt_unencrypted_dialog_new (GTK_WIDGET (self), file, self->kind == KT_REPORT_DOSSIER);
+  g_object_set_data_full (G_OBJECT (dialog), "kt-file", g_object_ref (file), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_save_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 chooser_response_cb (GtkNativeDialog *dialog,
                      int              response,
                      KtReportPage    *self)
@@ -268,7 +298,7 @@ chooser_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      kt_report_page_save_to (self, file);
+      kt_report_page_confirm_save_to (self, file);
     }
   g_clear_object (&self->chooser);
 }
@@ -337,11 +367,9 @@ print_done_cb (GtkPrintOperation       *operation,
 }
 
 static void
-print_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+print_report (KtReportPage *self)
 {
-  KtReportPage *self = KT_REPORT_PAGE (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GtkPrintOperation) operation = NULL;
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
   g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
@@ -368,6 +396,33 @@ print_action (GtkWidget  *widget,
                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error);
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     kt_a11y_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+}
+
+static void
+confirm_print_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  KtReportPage *self = user_data;
+
+  if (g_strcmp0 (response, KT_UNENCRYPTED_RESPONSE_GO) == 0)
+    print_report (self);
+}
+
+/* Paper leaves the encrypted store too: say so before the print dialog. */
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KtReportPage *self = KT_REPORT_PAGE (widget);
+  AdwMessageDialog *dialog;
+
+  if (self->report == NULL)
+    return;
+  dialog = kt_unencrypted_dialog_new (widget, NULL, self->kind == KT_REPORT_DOSSIER);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_print_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

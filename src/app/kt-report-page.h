@@ -40,5 +40,9 @@ guint      kt_report_page_get_n_pages   (KtReportPage *self);
 /* Writes the PDF to @file in a worker thread and says where it went. */
 void       kt_report_page_save_to       (KtReportPage *self,
                                          GFile        *file);
+/* Says first that @file will not be encrypted and where it goes; writes it
+ * only when the coach goes ahead (what Save does after its file chooser). */
+void       kt_report_page_confirm_save_to (KtReportPage *self,
+                                           GFile        *file);
 
 G_END_DECLS
