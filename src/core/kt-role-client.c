@@ -26,7 +26,6 @@ struct _KtRoleClient
   GObject       parent_instance;
 
   KtSyncClient *sync;
-  char         *state_path;
   gulong        pushed_handler;
   gboolean      flushing;
 };
@@ -512,22 +511,11 @@ kt_role_client_dispose (GObject *object)
 }
 
 static void
-kt_role_client_finalize (GObject *object)
-{
-  KtRoleClient *self = KT_ROLE_CLIENT (object);
-
-  g_free (self->state_path);
-
-  G_OBJECT_CLASS (kt_role_client_parent_class)->finalize (object);
-}
-
-static void
 kt_role_client_class_init (KtRoleClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = kt_role_client_dispose;
-  object_class->finalize = kt_role_client_finalize;
 
   /* An assignment the server refused (case id, reason); it is not retried. */
   signals[SIGNAL_ASSIGNMENT_FAILED] =
@@ -541,17 +529,14 @@ kt_role_client_init (KtRoleClient *self)
 }
 
 KtRoleClient *
-kt_role_client_new (KtSyncClient *sync,
-                    const char   *state_path)
+kt_role_client_new (KtSyncClient *sync)
 {
   KtRoleClient *self;
 
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (sync), NULL);
-  g_return_val_if_fail (state_path != NULL, NULL);
 
   self = g_object_new (KT_TYPE_ROLE_CLIENT, NULL);
   self->sync = g_object_ref (sync);
-  self->state_path = g_strdup (state_path);
   self->pushed_handler = g_signal_connect (sync, "record-pushed", G_CALLBACK (on_record_pushed), self);
   return self;
 }
