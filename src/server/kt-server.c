@@ -139,23 +139,23 @@ respond_text (SoupServerMessage *msg,
                                     g_string_free (json, FALSE), len);
 }
 
-static GString *
-error_json (const char *code,
-            const char *message,
-            const char *field)
+/* The contract's error body (kt-sync-protocol.h), with the server's copy
+ * of the record (JSON text or "null") when @server is not NULL. */
+static void
+respond_error_with_copy (SoupServerMessage *msg,
+                         guint              status,
+                         const char        *code,
+                         const char        *message,
+                         const char        *field,
+                         const char        *server)
 {
-  GString *json = g_string_new ("{\"error\":{\"code\":");
+  GString *json = g_string_new (NULL);
 
-  kt_json_append_string (json, code);
-  g_string_append (json, ",\"message\":");
-  kt_json_append_string (json, message);
-  if (field != NULL)
-    {
-      g_string_append (json, ",\"field\":");
-      kt_json_append_string (json, field);
-    }
-  g_string_append (json, "}");
-  return json;
+  kt_sync_error_append_json (json, code, message, field, server);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer");
+  respond_text (msg, status, json);
 }
 
 static void
@@ -165,34 +165,28 @@ respond_error (SoupServerMessage *msg,
                const char        *message,
                const char        *field)
 {
-  GString *json = error_json (code, message, field);
-
-  g_string_append_c (json, '}');
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "WWW-Authenticate", "Bearer");
-  respond_text (msg, status, json);
+  respond_error_with_copy (msg, status, code, message, field, NULL);
 }
 
 static void
 respond_bad_request (KtRequest  *req,
                      const char *field)
 {
-  respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+  respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
                  _("The request is not valid."), field);
 }
 
 static void
 respond_forbidden (KtRequest *req)
 {
-  respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+  respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
                  _("Your role does not allow this."), NULL);
 }
 
 static void
 respond_not_found (KtRequest *req)
 {
-  respond_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found",
+  respond_error (req->msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND,
                  _("There is no such record."), NULL);
 }
 
@@ -201,7 +195,7 @@ respond_internal (KtRequest    *req,
                   const GError *error)
 {
   g_warning ("Request failed: %s", error != NULL ? error->message : "unknown");
-  respond_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+  respond_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, KT_SYNC_CODE_INTERNAL,
                  _("The server could not handle the request. Try again later."), NULL);
 }
 
@@ -210,7 +204,7 @@ respond_too_large (SoupServerMessage *msg)
 {
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Connection", "close");
-  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, KT_SYNC_CODE_TOO_LARGE,
                  _("The request is larger than the server accepts."), NULL);
 }
 
@@ -220,15 +214,14 @@ respond_conflict (KtRequest            *req,
                   const char           *message,
                   const KtServerRecord *server_copy)
 {
-  GString *json = error_json ("conflict", message, NULL);
+  g_autoptr(GString) copy = g_string_new (NULL);
 
-  g_string_append (json, ",\"server\":");
   if (server_copy != NULL)
-    kt_server_record_append_json (server_copy, json);
+    kt_server_record_append_json (server_copy, copy);
   else
-    g_string_append (json, "null");
-  g_string_append_c (json, '}');
-  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+    g_string_append (copy, "null");
+  respond_error_with_copy (req->msg, SOUP_STATUS_CONFLICT, KT_SYNC_CODE_CONFLICT, message, NULL,
+                           copy->str);
 }
 
 /* A 409 plan_locked: the push would change a submitted or approved plan;
@@ -238,13 +231,12 @@ respond_plan_locked (KtRequest            *req,
                      const char           *message,
                      const KtServerRecord *server_copy)
 {
-  GString *json = error_json ("plan_locked", message, NULL);
+  g_autoptr(GString) copy = g_string_new (NULL);
 
   req->locked = TRUE;
-  g_string_append (json, ",\"server\":");
-  kt_server_record_append_json (server_copy, json);
-  g_string_append_c (json, '}');
-  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+  kt_server_record_append_json (server_copy, copy);
+  respond_error_with_copy (req->msg, SOUP_STATUS_CONFLICT, KT_SYNC_CODE_PLAN_LOCKED, message, NULL,
+                           copy->str);
 }
 
 static void
@@ -418,13 +410,13 @@ refusal_outcome (KtRequest *req)
   switch (soup_server_message_get_status (req->msg))
     {
     case SOUP_STATUS_UNAUTHORIZED:
-      return "unauthorized";
+      return KT_SYNC_CODE_UNAUTHORIZED;
     case SOUP_STATUS_FORBIDDEN:
-      return "forbidden";
+      return KT_SYNC_CODE_FORBIDDEN;
     case SOUP_STATUS_NOT_FOUND:
-      return "not_found";
+      return KT_SYNC_CODE_NOT_FOUND;
     case SOUP_STATUS_CONFLICT:
-      return req->locked ? "plan_locked" : NULL;
+      return req->locked ? KT_SYNC_CODE_PLAN_LOCKED : NULL;
     default:
       return NULL;
     }
@@ -523,7 +515,7 @@ finish_login (LoginData *data)
   if (!data->verified)
     {
       /* counted as a failure already, before the check */
-      respond_error (data->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+      respond_error (data->msg, SOUP_STATUS_UNAUTHORIZED, KT_SYNC_CODE_UNAUTHORIZED,
                      _("The username or password is not right."), NULL);
       return;
     }
@@ -568,7 +560,7 @@ respond_rate_limited (KtRequest *req,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                 "Retry-After", seconds);
-  respond_error (req->msg, 429, "rate_limited",
+  respond_error (req->msg, 429, KT_SYNC_CODE_RATE_LIMITED,
                  _("Too many sign-in attempts. Wait a moment and try again."), NULL);
 }
 
@@ -1021,7 +1013,7 @@ check_write (KtRequest             *req,
       /* Only an assignment changes the coach. */
       if (g_strcmp0 (info->coach, coach) != 0)
         {
-          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
                          _("Assign a coach with the assign request."), "coach");
           return FALSE;
         }
@@ -1092,7 +1084,7 @@ check_plan_push (KtRequest            *req,
   if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_LOCKED))
     respond_plan_locked (req, error->message, existing);
   else if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_FORBIDDEN))
-    respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden", error->message, field);
+    respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN, error->message, field);
   else
     respond_internal (req, error);
   return FALSE;
@@ -1330,7 +1322,7 @@ answer_push (Push      *push,
   KtPutResult result;
 
   if (push->message != NULL)
-    return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, "bad_request", push->message, push->field);
+    return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST, push->message, push->field);
 
   existing = kt_backend_get_record (push->server->backend, push->id, &error);
   if (error != NULL)
@@ -1684,7 +1676,7 @@ handle_review (KtRequest *req)
   if (notes == NULL)
     return;
   if (!approve && !notes_have_text (notes))
-    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
                           _("Write what the coach should change before you return the plan."),
                           "comment");
 
@@ -1788,10 +1780,10 @@ api_callback (SoupServer        *soup,
   if (i == G_N_ELEMENTS (routes))
     {
       if (path_known)
-        respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "bad_request",
+        respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, KT_SYNC_CODE_BAD_REQUEST,
                        _("This method is not allowed here."), NULL);
       else
-        respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("There is no such address."), NULL);
+        respond_error (msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND, _("There is no such address."), NULL);
       goto out;
     }
 
@@ -1807,7 +1799,7 @@ api_callback (SoupServer        *soup,
         }
       if (req.account == NULL)
         {
-          respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+          respond_error (msg, SOUP_STATUS_UNAUTHORIZED, KT_SYNC_CODE_UNAUTHORIZED,
                          _("Sign in again: the session is missing, expired or ended."), NULL);
           goto out;
         }
@@ -1881,7 +1873,7 @@ not_found_callback (SoupServer        *soup,
                     GHashTable        *query,
                     gpointer           user_data)
 {
-  respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("There is no such address."), NULL);
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND, _("There is no such address."), NULL);
 }
 
 /* The object */
