@@ -16,6 +16,7 @@
 #include "kt-case-view-private.h"
 #include "kt-case-item.h"
 #include "kt-supervisor-view.h"
+#include "kt-supervisor-inbox-private.h"
 #include "kt-sync-button.h"
 #include "kt-intaker-view-private.h"
 
@@ -114,6 +115,12 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   KtApplication *app;
   KtWindow *window;
   GtkWidget *coach_view;
+  g_autoptr(KtPlan) orphan = NULL;
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_PLAN };
+  KtSupervisorInbox *inbox;
+  GPtrArray *entries;
+  gboolean found = FALSE;
 
   g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
@@ -126,6 +133,18 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   kt_app_test_wait_for (supervisor_view_shown, window, 20000, "the supervisor's view");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "intake.assign", "s", "coach1"));
 
+  /* A plan submitted in the team whose case record has not come (yet):
+   * the inbox lists it all the same. */
+  orphan = kt_plan_new ();
+  orphan->header.rev = 1;
+  orphan->case_id = g_uuid_string_random ();
+  orphan->author = g_strdup ("coach1");
+  orphan->review = KT_REVIEW_SUBMITTED;
+  orphan->submitted_at = g_get_real_time () / G_USEC_PER_SEC;
+  doc.plan = orphan;
+  g_assert_true (kt_store_save_document (kt_window_get_store (window), &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+
   /* The lock covers the supervisor's view as well, and the inbox lets go
    * of what it showed until the PIN is given. */
   kt_app_test_activate (window, "win.lock", NULL);
@@ -135,6 +154,19 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   kt_app_test_unlock (window, KT_APP_TEST_PIN);
   kt_app_test_iterate (500);
   g_assert_cmpstr (kt_window_get_page (window), ==, "main");
+  inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (kt_window_get_main_view (window)));
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      KtReviewInboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (entry->plan->header.id, orphan->header.id) == 0)
+        {
+          g_assert_null (entry->kase);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
