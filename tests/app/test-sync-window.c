@@ -376,6 +376,80 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
 }
 
 static gboolean
+plan_page_approved (gpointer page)
+{
+  KtPlan *plan = kt_plan_page_get_plan (page);
+
+  return plan != NULL && plan->review == KT_REVIEW_APPROVED &&
+         g_strcmp0 (label_text (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "locked_label"),
+                    g_dgettext (GETTEXT_PACKAGE, "Approved. Make a new version to change the plan.")) == 0;
+}
+
+/* A household started with "+" and submitted before the coach ever signed
+ * in went out without a coach, and the server refused it.  On signing in
+ * it gets the coach and goes again, with its plan. */
+static void
+test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-plus-offline");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  const char *url = kt_test_server_get_url (server);
+  g_autoptr(GBytes) submitted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *review_path = NULL;
+  g_autofree char *review = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  KtCase *kase;
+  ShareWait wait = { 0 };
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  kase = kt_case_view_get_case (view);
+  make_ready_for_review (plan);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  g_assert_null (kase->coach);
+  g_assert_cmpint (kt_sync_client_get_record_state (client, plan->header.id, NULL), ==, KT_SHARE_WAITING);
+
+  sign_in_from_menu (window, url, "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  wait.client = client;
+  wait.id = plan->header.id;
+  wait.state = KT_SHARE_SHARED;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to reach the server");
+  g_assert_cmpstr (kase->coach, ==, "coach1");
+  g_assert_cmpint (kt_sync_client_get_case_state (client, kase->header.id, NULL), ==, KT_SHARE_SHARED);
+  g_assert_cmpuint (kt_test_http (url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (submitted, NULL), g_bytes_get_size (submitted),
+                                  plan->header.id));
+
+  /* The supervisor approves; the open plan says so without reopening. */
+  review_path = g_strdup_printf ("/plans/%s/review", plan->header.id);
+  review = g_strdup_printf ("{\"rev\":%" G_GINT64_FORMAT ",\"decision\":\"approve\",\"comment\":\"Helder.\","
+                            "\"goal_comments\":[]}", plan->header.rev);
+  g_assert_cmpuint (kt_test_http (url, "super1", "POST", review_path, review, NULL), ==, 200);
+  kt_app_test_wait_for (plan_page_approved, page, 20000, "the approval on the open plan");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
 intaker_view_shown (gpointer window)
 {
   return KT_IS_INTAKER_VIEW (kt_window_get_main_view (window));
@@ -547,6 +621,8 @@ main (int argc, char *argv[])
                    test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
   g_test_add_func ("/sync-window/household-started-with-plus-reaches-the-server-and-a-refusal-shows-on-it",
                    test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
+  g_test_add_func ("/sync-window/a-plus-household-submitted-before-signing-in-goes-with-its-coach",
+                   test_a_plus_household_submitted_before_signing_in_goes_with_its_coach);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
   g_test_add_func ("/sync-window/the-intaker-locks-and-lists-what-they-registered",
