@@ -466,6 +466,27 @@ def click(node):
     click_at(node)
 
 
+def viewport(node):
+    """The part of the window where @node can be seen: the window's frame
+    cut down by every scrolled window around it (window coordinates)."""
+    box = None
+    n = node.parent
+    while n is not None and role(n) != "application":
+        if role(n) in ("scroll pane", "frame"):
+            try:
+                e = n.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            except Exception:
+                e = None
+            if e is not None and e.width > 0 and e.height > 0:
+                r = (e.x, e.y, e.x + e.width, e.y + e.height)
+                box = r if box is None else (max(box[0], r[0]), max(box[1], r[1]),
+                                             min(box[2], r[2]), min(box[3], r[3]))
+        if role(n) == "frame":
+            break
+        n = n.parent
+    return box
+
+
 def click_at(node):
     """A row of a list has no AT-SPI action in GTK 4.8: a pointer click on
     it, as a user with a mouse or a screen reader's routing would.  Without
@@ -474,16 +495,21 @@ def click_at(node):
     e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     if e.width <= 0 or e.height <= 0:
         raise AssertionError("%s is not on screen" % describe(node))
-    frame = node
-    while frame is not None and role(frame) != "frame":
-        frame = frame.parent
-    fe = frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS) if frame is not None else e
-    # GTK 4.8 has no AT-SPI ScrollTo: below the window, the mouse wheel
-    # over the control's column brings it up.
+    box = viewport(node) or (e.x, e.y, e.x + e.width, e.y + e.height)
+    # GTK 4.8 has no AT-SPI ScrollTo: the mouse wheel over the scrolled
+    # window brings a control scrolled out of sight (below, or above under
+    # the header bar) back into it.
     tries = 0
-    while e.y + min(e.height // 2, 20) >= fe.y + fe.height - 10 and tries < 60:
+    while tries < 80:
+        y = e.y + min(e.height // 2, 20)
+        if y < box[1] + 5:
+            button = "b4c"
+        elif y >= box[3] - 5:
+            button = "b5c"
+        else:
+            break
         raise_app_window(node.get_process_id())
-        pyatspi.Registry.generateMouseEvent(e.x + e.width // 2, fe.y + fe.height // 2, "b5c")
+        pyatspi.Registry.generateMouseEvent((box[0] + box[2]) // 2, (box[1] + box[3]) // 2, button)
         time.sleep(0.1)
         e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
         tries += 1

@@ -29,8 +29,11 @@ from ktapp import Driver  # noqa: E402
 SYNC = 30   # seconds a sync round may take to show, well above the long-poll
 
 
+START = time.monotonic()
+
+
 def step(text):
-    K.log("== " + text)
+    K.log("== [%5.1fs] %s" % (time.monotonic() - START, text))
 
 
 def main():
@@ -85,6 +88,7 @@ def main():
         K.find(coach, None, "Maak het tweede doel concreter.", timeout=SYNC)
         d.new_version(coach)
         d.add_goal(coach, "Elke week een uur voor de post", "Post sorteren met de buurvrouw")
+        d.ask_agreement(coach)
         d.submit(coach)
 
         step("the supervisor approves; the coach sees it approved")
