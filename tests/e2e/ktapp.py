@@ -7,6 +7,7 @@
 
 import gettext
 import os
+import re
 import time
 
 import ktatspi as K
@@ -100,6 +101,24 @@ class Driver:
         K.press(app, self.T("_Unlock"), exact=True)
         K.wait_for(lambda: not K.find_all(app.window(), ("push button",), self.T("_Unlock"), exact=True),
                    30, message="%s stayed locked" % app.name)
+
+    # What an app says when something it had was not kept (in its log or
+    # on screen, in English or Dutch): the loop fails on any of it.
+    NOT_KEPT = re.compile(r"not kept|niet bewaard|could not be saved|kon nog niet worden bewaard|"
+                          r"Niet alles is bewaard", re.IGNORECASE)
+
+    def check_kept(self):
+        for app in self.apps.values():
+            found = self.NOT_KEPT.search(app.stderr_text())
+            assert found is None, "%s logged %r" % (app.name, found.group(0))
+            for top in K.toplevels(app):
+                for n, _d in K.full_walk(top):
+                    try:
+                        name = n.name or ""
+                    except Exception:
+                        continue
+                    found = self.NOT_KEPT.search(name)
+                    assert found is None, "%s showed %r" % (app.name, found.group(0))
 
     def save(self, tag):
         K.save_failure_artefacts(self.logdir, "%s-%s" % (self.tag, tag), self.apps.values())
