@@ -111,8 +111,11 @@ class Driver:
         for app in self.apps.values():
             found = self.NOT_KEPT.search(app.stderr_text())
             assert found is None, "%s logged %r" % (app.name, found.group(0))
+            # What shows: the labels on screen (a toast or a banner).
             for top in K.toplevels(app):
-                for n, _d in K.full_walk(top):
+                for n, _d, r in K.visible_walk(top, want={"label"}):
+                    if r != "label":
+                        continue
                     try:
                         name = n.name or ""
                     except Exception:
