@@ -22,6 +22,13 @@ kt_a11y_set_label (GtkWidget  *widget,
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
   g_object_set_data_full (G_OBJECT (widget), KT_A11Y_LABEL_KEY, g_strdup (text), g_free);
+  /* A GtkMenuButton (GTK 4.8) takes the focus with the toggle button
+   * inside it, which is what a screen reader reads: it gets the name too. */
+  if (GTK_IS_MENU_BUTTON (widget))
+    for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        kt_a11y_set_label (child, text);
 }
 
 const char *

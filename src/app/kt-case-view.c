@@ -309,6 +309,116 @@ on_plan_submitted (KtCaseView *self)
   update_share_state (self);
 }
 
+/* Queues the plans of @case_id that wait (or were refused) again, behind
+ * their case, so that they reach the server in the same round. */
+static void
+share_waiting_plans (KtCaseView *self,
+                     const char *case_id)
+{
+  g_autoptr(GPtrArray) ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, case_id, NULL);
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autoptr(KtPlan) stored = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      KtPlan *plan;
+
+      if (kt_sync_client_get_record_state (self->sync_client, id, NULL) == KT_SHARE_LOCAL ||
+          kt_sync_client_get_record_state (self->sync_client, id, NULL) == KT_SHARE_SHARED)
+        continue;
+      plan = self->plan != NULL && g_strcmp0 (self->plan->header.id, id) == 0
+             ? self->plan : (stored = kt_store_load_plan (self->store, id, NULL));
+      if (plan == NULL)
+        continue;
+      body = kt_plan_encode (plan);
+      /* A copy already on its way stays queued and goes in the next round. */
+      if (!kt_sync_client_share (self->sync_client, body, &error))
+        g_message ("A plan was not queued again: %s", error->message);
+    }
+}
+
+void
+kt_case_view_adopt_households (KtCaseView *self)
+{
+  g_autoptr(GPtrArray) summaries = NULL;
+  const char *me;
+
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (self->store == NULL || self->sync_client == NULL || kt_store_is_locked (self->store))
+    return;
+  me = kt_sync_client_get_username (self->sync_client);
+  if (me == NULL)
+    return;
+  summaries = kt_store_list_cases (self->store, NULL);
+  for (guint i = 0; summaries != NULL && i < summaries->len; i++)
+    {
+      KtCaseSummary *summary = g_ptr_array_index (summaries, i);
+      g_autoptr(KtCase) stored = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      KtShareState state = kt_sync_client_get_record_state (self->sync_client, summary->id, NULL);
+      KtCase *kase;
+
+      if (state == KT_SHARE_SHARED)
+        continue;
+      /* The open household is changed in place, or its next autosave
+       * would write the old copy back. */
+      kase = self->kase != NULL && g_strcmp0 (self->kase->header.id, summary->id) == 0
+             ? self->kase : (stored = kt_store_load_case (self->store, summary->id, NULL));
+      if (kase == NULL || (kase->coach != NULL && *kase->coach != '\0'))
+        continue;
+      g_free (kase->coach);
+      kase->coach = g_strdup (me);
+      kt_store_autosave_case (self->store, kase);
+      if (!kt_store_flush (self->store, &error))
+        {
+          g_warning ("A household was not kept with its coach yet: %s", error->message);
+          return;
+        }
+      if (state == KT_SHARE_LOCAL)
+        continue;
+      /* Queued before signing in, without a coach: the server refuses
+       * that, so the household goes again with its coach, then its plan. */
+      body = kt_case_encode (kase);
+      if (!kt_sync_client_share (self->sync_client, body, &error))
+        {
+          g_warning ("A household was not queued again: %s", error->message);
+          continue;
+        }
+      share_waiting_plans (self, summary->id);
+    }
+  update_share_state (self);
+}
+
+void
+kt_case_view_reload_plan (KtCaseView *self)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(KtPlan) newest = NULL;
+
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (self->store == NULL || self->kase == NULL || self->plan == NULL || self->plan_page == NULL ||
+      !kt_plan_is_locked (self->plan) || kt_store_is_locked (self->store))
+    return;
+  ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, self->kase->header.id, NULL);
+  if (ids == NULL || ids->len == 0)
+    return;
+  newest = kt_store_load_plan (self->store, g_ptr_array_index (ids, ids->len - 1), NULL);
+  if (newest == NULL || newest->version < self->plan->version ||
+      (g_strcmp0 (newest->header.id, self->plan->header.id) == 0 &&
+       newest->header.rev <= self->plan->header.rev))
+    return;
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  self->plan = g_steal_pointer (&newest);
+  kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
+  kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
+  update_share_state (self);
+}
+
 /* Wheel and plan pages in their slots, made when the first case opens (so
  * they cost nothing at startup).  They take no NULL documents, so clearing
  * the view (idle lock) drops them and the next case gets fresh ones. */

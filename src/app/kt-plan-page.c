@@ -562,6 +562,13 @@ update_lock (KtPlanPage *self)
           const KtReviewComment *comment = g_ptr_array_index (self->plan->comments, i);
           g_string_append_printf (text, "\n• %s", comment->text != NULL ? comment->text : "");
         }
+      /* The coach still needs to know there is something to read. */
+      if (self->resident_watching && self->plan->comments != NULL && self->plan->comments->len > 0)
+        {
+          g_string_append (text, "\n");
+          g_string_append (text, _("There are comments from the supervisor; switch resident watching "
+                                   "off to read them."));
+        }
     }
   gtk_label_set_text (self->locked_label, text->str);
   gtk_widget_set_visible (self->locked_box, review != KT_REVIEW_DRAFT);

@@ -419,12 +419,17 @@ fill_page (KtReviewPage *self)
   gboolean can_review = plan->review == KT_REVIEW_SUBMITTED;
   g_autofree char *submitted = kt_role_format_unix_date (plan->submitted_at);
   g_autofree char *subtitle = NULL;
+  const char *coach;
 
   gtk_label_set_label (self->title_label,
                        self->kase != NULL && self->kase->household != NULL
                        ? self->kase->household : _("Household"));
+  /* The case's coach, as in the inbox; the plan's author when the case
+   * has not come (a plan keeps no author until the server sets one). */
+  coach = self->kase != NULL && self->kase->coach != NULL && *self->kase->coach != '\0'
+          ? self->kase->coach : plan->author;
   subtitle = g_strdup_printf (_("Version %d · %s · submitted %s"), plan->version,
-                              kt_role_coach_name (self->coaches, plan->author), submitted);
+                              kt_role_coach_name (self->coaches, coach), submitted);
   gtk_label_set_label (self->subtitle_label, subtitle);
   gtk_label_set_label (self->question_label, plan->question != NULL ? plan->question : "—");
 

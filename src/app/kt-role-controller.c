@@ -44,7 +44,8 @@ report (KtRoleController *self,
   g_warning ("%s", message);
 }
 
-/* Every case, conversation and plan in the store (element-type the kind). */
+/* Every case in the store with its conversations and (unless @plans is
+ * NULL) its plans (element-type the kind). */
 static void
 list_documents (KtRoleController *self,
                 GPtrArray        *cases,
@@ -71,12 +72,30 @@ list_documents (KtRoleController *self,
           if (conversation != NULL)
             g_ptr_array_add (conversations, conversation);
         }
-      for (guint j = 0; plan_ids != NULL && j < plan_ids->len; j++)
+      for (guint j = 0; plans != NULL && plan_ids != NULL && j < plan_ids->len; j++)
         {
           KtPlan *plan = kt_store_load_plan (self->store, g_ptr_array_index (plan_ids, j), NULL);
           if (plan != NULL)
             g_ptr_array_add (plans, plan);
         }
+    }
+}
+
+/* Every plan in the store, whether its case record came along or not: the
+ * supervisor reviews plans submitted in the team, and a case may arrive
+ * later than its plan, or never (the server shares the plan on its own). */
+static void
+list_plans (KtRoleController *self,
+            GPtrArray        *plans)
+{
+  g_autoptr(GPtrArray) ids = kt_store_list_ids (self->store, KT_KIND_PLAN, NULL);
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      KtPlan *plan = kt_store_load_plan (self->store, g_ptr_array_index (ids, i), NULL);
+
+      if (plan != NULL)
+        g_ptr_array_add (plans, plan);
     }
 }
 
@@ -109,7 +128,8 @@ kt_role_controller_refresh (KtRoleController *self)
     }
   if (!KT_IS_SUPERVISOR_VIEW (self->role_view))
     return;
-  list_documents (self, cases, conversations, plans);
+  list_documents (self, cases, conversations, NULL);
+  list_plans (self, plans);
   kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), cases, conversations, plans);
   kt_a11y_fix_tree (self->role_view);
 }

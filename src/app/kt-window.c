@@ -752,12 +752,22 @@ update_sync_actions (KtWindow *self)
                                  signed_in && kt_sync_client_get_n_conflicts (client) > 0);
 }
 
+/* A review result for the plan on screen shows without reopening it. */
+static void
+reload_open_plan (KtWindow *self)
+{
+  if (self->case_view != NULL)
+    kt_case_view_reload_plan (self->case_view);
+}
+
 static void
 on_signed_in (KtWindow *self)
 {
   g_autofree char *text = kt_sync_button_format_account (kt_sync_controller_get_client (self->sync));
 
   toast (self, text);
+  if (self->case_view != NULL)
+    kt_case_view_adopt_households (self->case_view);
 }
 
 static void
@@ -792,6 +802,8 @@ store_opened (KtWindow *self)
     {
       self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
       g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (reload_open_plan), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->sync, "case-state-changed", G_CALLBACK (update_share_states), self,
                                G_CONNECT_SWAPPED);

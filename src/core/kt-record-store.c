@@ -781,6 +781,33 @@ kt_record_store_list (KtRecordStore  *self,
   return g_steal_pointer (&records);
 }
 
+GPtrArray *
+kt_record_store_list_ids (KtRecordStore  *self,
+                          KtKind          kind,
+                          GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT id FROM records WHERE kind = ?1"
+                  " AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, kind);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      kt_record_store_set_sqlite_error (error, rc, self->db);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
 gint64
 kt_record_store_count (KtRecordStore *self)
 {

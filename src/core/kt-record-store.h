@@ -98,6 +98,11 @@ GPtrArray *kt_record_store_list    (KtRecordStore  *self,
                                     const char     *case_id,
                                     gboolean        with_summaries,
                                     GError        **error);
+/* Ids of every record of @kind, whatever its case, oldest first
+ * (element-type utf8); quarantined records are left out. */
+GPtrArray *kt_record_store_list_ids (KtRecordStore  *self,
+                                     KtKind          kind,
+                                     GError        **error);
 /* How many records there are, or -1 when the file cannot be read. */
 gint64     kt_record_store_count            (KtRecordStore *self);
 /* Ids of quarantined records (element-type utf8). */

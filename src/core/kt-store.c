@@ -1809,6 +1809,18 @@ kt_store_list_ids_for_case (KtStore     *self,
 }
 
 GPtrArray *
+kt_store_list_ids (KtStore  *self,
+                   KtKind    kind,
+                   GError  **error)
+{
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+
+  if (!check_open (self, error))
+    return NULL;
+  return kt_record_store_list_ids (self->records, kind, error);
+}
+
+GPtrArray *
 kt_store_list_cases (KtStore  *self,
                      GError  **error)
 {

@@ -209,6 +209,12 @@ GPtrArray   *kt_store_list_ids_for_case (KtStore    *self,
                                          const char *case_id,
                                          GError    **error);
 
+/* Ids of every conversation or plan, whatever its case and whether that
+ * case is in the store or not, oldest first (element-type utf8). */
+GPtrArray   *kt_store_list_ids          (KtStore    *self,
+                                         KtKind      kind,
+                                         GError    **error);
+
 /* The fast path for the case list (element-type KtCaseSummary). */
 GPtrArray   *kt_store_list_cases       (KtStore *self,
                                         GError **error);

@@ -320,6 +320,41 @@ test_plan_submitted_plan_is_read_only_until_a_new_version (Fixture       *f,
   kt_app_test_close (window);
 }
 
+/* A returned plan while the resident watches: the supervisor's comments
+ * stay hidden, but the coach sees that there are some. */
+static void
+test_plan_returned_comments_are_announced_but_hidden_while_watching (Fixture       *f,
+                                                                      gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page;
+  KtReviewComment *comment = kt_review_comment_new ();
+  const char *text;
+
+  comment->text = g_strdup ("Maak het tweede doel concreter.");
+  g_ptr_array_add (f->plan->comments, comment);
+  f->plan->review = KT_REVIEW_RETURNED;
+  page = show_plan (f, &window, 1000, 800);
+
+  text = gtk_label_get_text (GTK_LABEL (child (page, "locked_label")));
+  g_assert_nonnull (strstr (text, comment->text));
+  g_assert_null (strstr (text, g_dgettext (GETTEXT_PACKAGE,
+                                           "There are comments from the supervisor; switch resident "
+                                           "watching off to read them.")));
+
+  kt_plan_page_set_resident_watching (KT_PLAN_PAGE (page), TRUE);
+  text = gtk_label_get_text (GTK_LABEL (child (page, "locked_label")));
+  g_assert_null (strstr (text, comment->text));
+  g_assert_nonnull (strstr (text, g_dgettext (GETTEXT_PACKAGE,
+                                              "There are comments from the supervisor; switch resident "
+                                              "watching off to read them.")));
+  g_assert_true (gtk_widget_get_visible (child (page, "locked_box")));
+
+  kt_plan_page_set_resident_watching (KT_PLAN_PAGE (page), FALSE);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (page, "locked_label"))), comment->text));
+  kt_app_test_close (window);
+}
+
 static void
 test_signature_pad_keeps_strokes_normalised (Fixture       *f,
                                              gconstpointer  data)
@@ -485,6 +520,9 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/plan/review/submitted-plan-is-read-only-until-a-new-version", Fixture, NULL,
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
+  g_test_add ("/plan/review/returned-comments-are-announced-but-hidden-while-watching", Fixture, NULL,
+              fixture_set_up, test_plan_returned_comments_are_announced_but_hidden_while_watching,
+              fixture_tear_down);
   g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
   g_test_add ("/plan/case-view/report-follows-the-open-case", Fixture, NULL,

@@ -16,6 +16,7 @@
 #include "kt-case-view-private.h"
 #include "kt-case-item.h"
 #include "kt-supervisor-view.h"
+#include "kt-supervisor-inbox-private.h"
 #include "kt-sync-button.h"
 #include "kt-intaker-view-private.h"
 
@@ -114,6 +115,12 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   KtApplication *app;
   KtWindow *window;
   GtkWidget *coach_view;
+  g_autoptr(KtPlan) orphan = NULL;
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_PLAN };
+  KtSupervisorInbox *inbox;
+  GPtrArray *entries;
+  gboolean found = FALSE;
 
   g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
@@ -126,6 +133,18 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   kt_app_test_wait_for (supervisor_view_shown, window, 20000, "the supervisor's view");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "intake.assign", "s", "coach1"));
 
+  /* A plan submitted in the team whose case record has not come (yet):
+   * the inbox lists it all the same. */
+  orphan = kt_plan_new ();
+  orphan->header.rev = 1;
+  orphan->case_id = g_uuid_string_random ();
+  orphan->author = g_strdup ("coach1");
+  orphan->review = KT_REVIEW_SUBMITTED;
+  orphan->submitted_at = g_get_real_time () / G_USEC_PER_SEC;
+  doc.plan = orphan;
+  g_assert_true (kt_store_save_document (kt_window_get_store (window), &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+
   /* The lock covers the supervisor's view as well, and the inbox lets go
    * of what it showed until the PIN is given. */
   kt_app_test_activate (window, "win.lock", NULL);
@@ -135,6 +154,19 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   kt_app_test_unlock (window, KT_APP_TEST_PIN);
   kt_app_test_iterate (500);
   g_assert_cmpstr (kt_window_get_page (window), ==, "main");
+  inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (kt_window_get_main_view (window)));
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      KtReviewInboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (entry->plan->header.id, orphan->header.id) == 0)
+        {
+          g_assert_null (entry->kase);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
@@ -344,6 +376,80 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
 }
 
 static gboolean
+plan_page_approved (gpointer page)
+{
+  KtPlan *plan = kt_plan_page_get_plan (page);
+
+  return plan != NULL && plan->review == KT_REVIEW_APPROVED &&
+         g_strcmp0 (label_text (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "locked_label"),
+                    g_dgettext (GETTEXT_PACKAGE, "Approved. Make a new version to change the plan.")) == 0;
+}
+
+/* A household started with "+" and submitted before the coach ever signed
+ * in went out without a coach, and the server refused it.  On signing in
+ * it gets the coach and goes again, with its plan. */
+static void
+test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-plus-offline");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  const char *url = kt_test_server_get_url (server);
+  g_autoptr(GBytes) submitted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *review_path = NULL;
+  g_autofree char *review = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  KtCase *kase;
+  ShareWait wait = { 0 };
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  kase = kt_case_view_get_case (view);
+  make_ready_for_review (plan);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  g_assert_null (kase->coach);
+  g_assert_cmpint (kt_sync_client_get_record_state (client, plan->header.id, NULL), ==, KT_SHARE_WAITING);
+
+  sign_in_from_menu (window, url, "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  wait.client = client;
+  wait.id = plan->header.id;
+  wait.state = KT_SHARE_SHARED;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to reach the server");
+  g_assert_cmpstr (kase->coach, ==, "coach1");
+  g_assert_cmpint (kt_sync_client_get_case_state (client, kase->header.id, NULL), ==, KT_SHARE_SHARED);
+  g_assert_cmpuint (kt_test_http (url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (submitted, NULL), g_bytes_get_size (submitted),
+                                  plan->header.id));
+
+  /* The supervisor approves; the open plan says so without reopening. */
+  review_path = g_strdup_printf ("/plans/%s/review", plan->header.id);
+  review = g_strdup_printf ("{\"rev\":%" G_GINT64_FORMAT ",\"decision\":\"approve\",\"comment\":\"Helder.\","
+                            "\"goal_comments\":[]}", plan->header.rev);
+  g_assert_cmpuint (kt_test_http (url, "super1", "POST", review_path, review, NULL), ==, 200);
+  kt_app_test_wait_for (plan_page_approved, page, 20000, "the approval on the open plan");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
 intaker_view_shown (gpointer window)
 {
   return KT_IS_INTAKER_VIEW (kt_window_get_main_view (window));
@@ -515,6 +621,8 @@ main (int argc, char *argv[])
                    test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
   g_test_add_func ("/sync-window/household-started-with-plus-reaches-the-server-and-a-refusal-shows-on-it",
                    test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
+  g_test_add_func ("/sync-window/a-plus-household-submitted-before-signing-in-goes-with-its-coach",
+                   test_a_plus_household_submitted_before_signing_in_goes_with_its_coach);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
   g_test_add_func ("/sync-window/the-intaker-locks-and-lists-what-they-registered",

@@ -310,6 +310,7 @@ check_round_trip (KtKeySource source)
   g_autoptr(KtCase) loaded_case = NULL;
   g_autoptr(KtConversation) loaded_conversation = NULL;
   g_autoptr(KtPlan) loaded_plan = NULL;
+  g_autoptr(KtPlan) orphan = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
   KtDocument doc = { .kind = KT_KIND_PLAN };
@@ -349,6 +350,19 @@ check_round_trip (KtKeySource source)
   g_assert_no_error (error);
   g_assert_cmpuint (ids->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, conversation->header.id);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+
+  /* Every plan, also one whose case is not in the store (a supervisor's
+   * plan that came before its case). */
+  orphan = plan_new ("no-such-case", "Weer overzicht");
+  doc.plan = orphan;
+  kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error);
+  g_assert_no_error (error);
+  ids = kt_store_list_ids (store, KT_KIND_PLAN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (ids, plan->header.id, g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (ids, orphan->header.id, g_str_equal, NULL));
 
   close_store (&store);
   files_clear (&files);

@@ -7,6 +7,7 @@
 
 import gettext
 import os
+import re
 import time
 
 import ktatspi as K
@@ -100,6 +101,27 @@ class Driver:
         K.press(app, self.T("_Unlock"), exact=True)
         K.wait_for(lambda: not K.find_all(app.window(), ("push button",), self.T("_Unlock"), exact=True),
                    30, message="%s stayed locked" % app.name)
+
+    # What an app says when something it had was not kept (in its log or
+    # on screen, in English or Dutch): the loop fails on any of it.
+    NOT_KEPT = re.compile(r"not kept|niet bewaard|could not be saved|kon nog niet worden bewaard|"
+                          r"Niet alles is bewaard", re.IGNORECASE)
+
+    def check_kept(self):
+        for app in self.apps.values():
+            found = self.NOT_KEPT.search(app.stderr_text())
+            assert found is None, "%s logged %r" % (app.name, found.group(0))
+            # What shows: the labels on screen (a toast or a banner).
+            for top in K.toplevels(app):
+                for n, _d, r in K.visible_walk(top, want={"label"}):
+                    if r != "label":
+                        continue
+                    try:
+                        name = n.name or ""
+                    except Exception:
+                        continue
+                    found = self.NOT_KEPT.search(name)
+                    assert found is None, "%s showed %r" % (app.name, found.group(0))
 
     def save(self, tag):
         K.save_failure_artefacts(self.logdir, "%s-%s" % (self.tag, tag), self.apps.values())
@@ -239,13 +261,25 @@ class Driver:
         time.sleep(0.5)
         goals = K.find_all(app.window(), ("text",), self.T("Goal"), exact=True)
         K.set_text(goals[-1], goal)
-        K.press(app, self.T("Add an action"))
-        time.sleep(0.5)
-        whats = K.find_all(app.window(), ("text",), self.T("What"), exact=True)
+        # The new goal is the last card; each card has its own "Add an
+        # action" row, so the last one is this goal's (the first may sit
+        # scrolled out of sight above).
+        before = len(K.find_all(app.window(), ("text",), self.T("What"), exact=True))
+        adds = K.wait_for(lambda: K.find_all(app.window(), ("list item",), self.T("Add an action")),
+                          message="%s: no \"Add an action\" row" % app.name)
+        K.click(adds[-1])
+        whats = K.wait_for(lambda: [w for w in [K.find_all(app.window(), ("text",), self.T("What"), exact=True)]
+                                    if len(w) > before],
+                           message="%s: adding an action showed no new action" % app.name)[0]
         K.set_text(whats[-1], action)
 
     def make_plan(self, app, goal, action):
         self.add_goal(app, goal, action)
+        self.ask_agreement(app)
+
+    def ask_agreement(self, app):
+        """The resident agrees; the conversation waits, so the coach writes
+        why the plan goes to review now.  Every new version asks again."""
         combo = K.find(app, ("combo box",), self.T("The resident"), exact=True)
         K.click(combo)   # opens its list of answers
         time.sleep(0.5)
@@ -264,8 +298,15 @@ class Driver:
 
     def submit(self, app):
         self.show_page(app, "Plan")
-        K.press(app, self.T("_Submit for Review"), exact=True)
-        time.sleep(0.5)
+        button = K.find(app, ("push button",), self.T("_Submit for Review"), exact=True)
+        # Insensitive, its description says what is missing.
+        K.wait_for(lambda: K.states(button).contains(K.pyatspi.STATE_SENSITIVE), 10,
+                   message="%s: the plan cannot be submitted: %s" % (app.name, button.description))
+        K.click(button)
+        # Until the server has it the page says it waits; then "Submitted".
+        K.wait_for(lambda: not K.find_all(app.window(), ("push button",), self.T("_Submit for Review"),
+                                          exact=True),
+                   20, message="%s: the plan stayed open after submitting" % app.name)
 
     def wait_shared(self, app, timeout=30):
         """The plan page says the server has the plan."""

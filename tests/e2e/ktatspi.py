@@ -333,12 +333,13 @@ def dump(node):
     return "\n".join("  " * d + describe(n) for n, d in walk(node))
 
 
-def on_screen(node):
+def on_screen(node, in_stack_page=None):
     """GTK 4.8 sets no SHOWING state below the window and VISIBLE on every
     widget that is not hidden, even in a stack's hidden pages; those have
     no size until they first show, so a node counts as on screen when it has
     one (and, below a stack page, when GTK picks it).  Nodes without a
-    component (a stack's page objects) pass through."""
+    component (a stack's page objects) pass through.  @in_stack_page: whether
+    the parent is a stack page, when the caller knows (one call less)."""
     try:
         e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     except NotImplementedError:
@@ -348,7 +349,9 @@ def on_screen(node):
     if e.width <= 0 or e.height <= 0:
         return False
     try:
-        if node.parent is not None and (node.parent.name or "").endswith("StackPage"):
+        if in_stack_page is None:
+            in_stack_page = node.parent is not None and (node.parent.name or "").endswith("StackPage")
+        if in_stack_page:
             return page_shows(node, e)
     except Exception:
         return False
@@ -372,13 +375,31 @@ LEAVES = {"label", "image", "text", "password text", "entry", "scroll bar", "sep
           "slider", "spin button", "check box", "page tab"}
 
 
-def visible_walk(node, depth=0):
-    yield node, depth
-    if depth > 0 and role(node) in LEAVES:
+def visible_walk(node, depth=0, want=None):
+    """(node, depth, role) for @node and what is on screen below it.  Each
+    AT-SPI question is a D-Bus round trip to the app (GTK 4.8 has no
+    cache), so the walk asks as little as it can: a leaf of a role not in
+    @want (a set of roles, None for any) is passed over unasked."""
+    yield from _visible_walk(node, depth, role(node), want)
+
+
+def _visible_walk(node, depth, node_role, want):
+    yield node, depth, node_role
+    if depth > 0 and node_role in LEAVES:
         return
-    for c in children(node):
-        if on_screen(c):
-            yield from visible_walk(c, depth + 1)
+    kids = children(node)
+    if not kids:
+        return
+    try:
+        stack_page = (node.name or "").endswith("StackPage")
+    except Exception:
+        stack_page = False
+    for c in kids:
+        r = role(c)
+        if want is not None and r in LEAVES and r not in want:
+            continue
+        if on_screen(c, stack_page):
+            yield from _visible_walk(c, depth + 1, r, want)
 
 
 def plain(text):
@@ -399,8 +420,8 @@ def name_matches(node, want, exact=False):
 
 def find_all(root, roles=None, name=None, exact=False, pred=None):
     out = []
-    for n, _d in visible_walk(root):
-        if roles is not None and role(n) not in roles:
+    for n, _d, r in visible_walk(root, want=set(roles) if roles is not None else None):
+        if roles is not None and r not in roles:
             continue
         if name is not None and not name_matches(n, name, exact):
             continue
@@ -466,6 +487,27 @@ def click(node):
     click_at(node)
 
 
+def viewport(node):
+    """The part of the window where @node can be seen: the window's frame
+    cut down by every scrolled window around it (window coordinates)."""
+    box = None
+    n = node.parent
+    while n is not None and role(n) != "application":
+        if role(n) in ("scroll pane", "frame"):
+            try:
+                e = n.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            except Exception:
+                e = None
+            if e is not None and e.width > 0 and e.height > 0:
+                r = (e.x, e.y, e.x + e.width, e.y + e.height)
+                box = r if box is None else (max(box[0], r[0]), max(box[1], r[1]),
+                                             min(box[2], r[2]), min(box[3], r[3]))
+        if role(n) == "frame":
+            break
+        n = n.parent
+    return box
+
+
 def click_at(node):
     """A row of a list has no AT-SPI action in GTK 4.8: a pointer click on
     it, as a user with a mouse or a screen reader's routing would.  Without
@@ -474,16 +516,21 @@ def click_at(node):
     e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     if e.width <= 0 or e.height <= 0:
         raise AssertionError("%s is not on screen" % describe(node))
-    frame = node
-    while frame is not None and role(frame) != "frame":
-        frame = frame.parent
-    fe = frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS) if frame is not None else e
-    # GTK 4.8 has no AT-SPI ScrollTo: below the window, the mouse wheel
-    # over the control's column brings it up.
+    box = viewport(node) or (e.x, e.y, e.x + e.width, e.y + e.height)
+    # GTK 4.8 has no AT-SPI ScrollTo: the mouse wheel over the scrolled
+    # window brings a control scrolled out of sight (below, or above under
+    # the header bar) back into it.
     tries = 0
-    while e.y + min(e.height // 2, 20) >= fe.y + fe.height - 10 and tries < 60:
+    while tries < 80:
+        y = e.y + min(e.height // 2, 20)
+        if y < box[1] + 5:
+            button = "b4c"
+        elif y >= box[3] - 5:
+            button = "b5c"
+        else:
+            break
         raise_app_window(node.get_process_id())
-        pyatspi.Registry.generateMouseEvent(e.x + e.width // 2, fe.y + fe.height // 2, "b5c")
+        pyatspi.Registry.generateMouseEvent((box[0] + box[2]) // 2, (box[1] + box[3]) // 2, button)
         time.sleep(0.1)
         e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
         tries += 1

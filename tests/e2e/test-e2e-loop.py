@@ -29,8 +29,11 @@ from ktapp import Driver  # noqa: E402
 SYNC = 30   # seconds a sync round may take to show, well above the long-poll
 
 
+START = time.monotonic()
+
+
 def step(text):
-    K.log("== " + text)
+    K.log("== [%5.1fs] %s" % (time.monotonic() - START, text))
 
 
 def main():
@@ -38,6 +41,7 @@ def main():
     work = tempfile.mkdtemp(prefix="kt-e2e-loop-")
     d = Driver(build, work, logdir, "loop")
     T = d.T
+    approved = T("Approved. Make a new version to change the plan.")
     try:
         d.start()
         intaker = d.app("intaker")
@@ -51,9 +55,14 @@ def main():
 
         step("the intaker registers a request and assigns it to the coach")
         d.register_and_assign(intaker, "Familie Jansen", "Anna de Boer")
+        assigned = time.monotonic()
 
         step("the coach's running app gets it")
         d.open_household(coach, "Familie Jansen", timeout=SYNC)
+        # A figure for the log, not a limit: the AT-SPI walks take their
+        # share of it on a busy machine.
+        K.log("the assignment was in the coach's list %.1f s after it was sent"
+              % (time.monotonic() - assigned))
 
         step("the coach holds the conversation and makes the plan")
         d.hold_conversation(coach)
@@ -65,18 +74,20 @@ def main():
         d.lock(supervisor)
         d.submit(coach)
         d.wait_shared(coach, timeout=SYNC)
-        time.sleep(3)
         d.unlock(supervisor)
+        d.check_kept()
 
         step("the plan is in the supervisor's inbox; it goes back with a comment")
         d.open_inbox_plan(supervisor, "Familie Jansen", timeout=SYNC)
+        # The review page names the case's coach.
+        K.find(supervisor, None, "Anna de Boer", timeout=10)
         d.lock(coach)
         d.review(supervisor, "return", "Maak het tweede doel concreter.")
 
         step("the coach's app, locked while it came back, restarts")
-        time.sleep(3)
         coach.restart()
         d.wait_ready(coach)
+        d.check_kept()
 
         step("the coach sees the comment, changes the plan, submits again")
         d.open_household(coach, "Familie Jansen", timeout=SYNC)
@@ -85,13 +96,14 @@ def main():
         K.find(coach, None, "Maak het tweede doel concreter.", timeout=SYNC)
         d.new_version(coach)
         d.add_goal(coach, "Elke week een uur voor de post", "Post sorteren met de buurvrouw")
+        d.ask_agreement(coach)
         d.submit(coach)
+        d.wait_shared(coach, timeout=SYNC)
 
-        step("the supervisor approves; the coach sees it approved")
+        step("the supervisor approves; the coach sees it approved on the open plan")
         d.open_inbox_plan(supervisor, "Familie Jansen", timeout=SYNC)
         d.review(supervisor, "approve", None)
-        d.show_page(coach, "Plan")
-        K.find(coach, None, T("Approved"), timeout=SYNC)
+        K.find(coach, None, approved, timeout=SYNC)
 
         step("a second run: a household the coach started with +")
         d.back_to_list(coach)
@@ -101,21 +113,19 @@ def main():
         d.make_plan(coach, "Een vaste dagindeling", "Weekrooster maken")
         d.submit(coach)
         d.wait_shared(coach, timeout=SYNC)
+
+        step("the supervisor sees it in the inbox and approves; the coach sees it")
         d.open_inbox_plan(supervisor, "Familie Plus", timeout=SYNC)
         d.review(supervisor, "approve", None)
-        d.show_page(coach, "Plan")
-        K.find(coach, None, T("Approved"), timeout=SYNC)
-
-        for app in (intaker, coach, supervisor):
-            text = app.stderr_text()
-            assert "not kept" not in text, "%s warned that a record was not kept" % app.name
+        K.find(coach, None, approved, timeout=SYNC)
+        d.check_kept()
     except Exception:
         d.fail("loop")
         d.stop()
         raise
     d.stop()
     shutil.rmtree(work, ignore_errors=True)
-    K.log("the loop works in the real programs")
+    step("the loop works in the real programs")
 
 
 if __name__ == "__main__":
