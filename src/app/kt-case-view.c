@@ -101,7 +101,11 @@ refresh_header (KtCaseView *self)
     return;
   household = self->kase->household != NULL ? self->kase->household : _("New household");
   phase = kt_phase_get_label (self->kase->phase);
-  deadline = kt_app_deadline_text (kt_case_next_deadline (self->kase), &overdue);
+  {
+    KtDue due = kt_case_next_due (self->kase, NULL);
+
+    deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
+  }
 
   gtk_label_set_label (self->household_label, household);
   gtk_label_set_label (self->phase_label, phase);

@@ -1233,6 +1233,7 @@ new_case_action (GtkWidget  *widget,
   summary.id = kase->header.id;
   summary.phase = kase->phase;
   summary.next_deadline = (char *) kt_case_next_deadline (kase);
+  summary.next_due = kt_case_next_due (kase, NULL).kind;
   item = kt_case_item_new_from_summary (&summary);
   g_list_store_insert (self->cases, 0, item);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
