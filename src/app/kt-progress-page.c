@@ -51,6 +51,7 @@ struct _KtProgressPage
   GtkWidget       *follow_up_date_row;
   GtkWidget       *follow_up_contact_row;
   GtkWidget       *close_button;
+  GtkLabel        *close_error_label;
   GtkWidget       *follow_up_group;
   AdwActionRow    *closed_row;
   GtkWidget       *check_note_row;
@@ -300,10 +301,6 @@ fill_evaluation (KtProgressPage *self,
                                                          KT_N_GOAL_STATUSES);
   KtCatalogue *catalogue = kt_case_view_get_catalogue (self->view);
 
-  clear_list (self->evaluation_list);
-  clear_list (self->wheel_list);
-  if (!conversation->is_evaluation)
-    return;
 
   for (guint i = 0; i < conversation->progress->len; i++)
     {
@@ -366,7 +363,7 @@ on_start_evaluation (KtProgressPage *self)
   g_free (evaluation->date);
   evaluation->date = kt_date_today ();
   kt_store_autosave_conversation (store, evaluation);
-  kt_case_start_evaluation (kase);
+  kt_case_start_evaluation (kase, NULL);
   kt_case_view_set_documents (self->view, store, catalogue, kase, evaluation, plan);
   case_changed (self);
   refresh (self);
@@ -465,9 +462,12 @@ on_close_case (KtProgressPage *self)
           gtk_widget_add_css_class (self->follow_up_date_row, "error");
           gtk_widget_add_css_class (self->follow_up_contact_row, "error");
         }
-      toast (self, error->message);
+      /* Said beside the fields, in full: a toast would cut it short. */
+      gtk_label_set_text (self->close_error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->close_error_label), TRUE);
       return;
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->close_error_label), FALSE);
   if (conversation != NULL && conversation->is_evaluation)
     {
       g_autoptr(GBytes) body = kt_conversation_encode (conversation);
@@ -554,9 +554,14 @@ fill_closing (KtProgressPage *self,
       return;
     }
   closed = kt_format_date (kase->closed_date, KT_DATE_LONG);
-  /* Translators: the reason the case was closed, then the date. */
-  subtitle = g_strdup_printf (_("%s · %s"), kt_close_reason_get_label (kase->close_reason),
-                              closed != NULL ? closed : "");
+  if (kase->follow_up_contact != NULL)
+    /* Translators: the reason the case was closed, the date, who keeps in touch. */
+    subtitle = g_strdup_printf (_("%s · %s · contact: %s"), kt_close_reason_get_label (kase->close_reason),
+                                closed != NULL ? closed : "", kase->follow_up_contact);
+  else
+    /* Translators: the reason the case was closed, then the date. */
+    subtitle = g_strdup_printf (_("%s · %s"), kt_close_reason_get_label (kase->close_reason),
+                                closed != NULL ? closed : "");
   adw_action_row_set_subtitle (self->closed_row, subtitle);
   set_entry (self->check_note_row, NULL);
   set_entry (self->next_check_row, NULL);
@@ -594,7 +599,9 @@ refresh (KtProgressPage *self)
   phase_text = g_strdup_printf (_("Phase: %s"), kt_phase_get_label (kase->phase));
   adw_action_row_set_subtitle (self->next_row, phase_text);
 
-  gtk_widget_set_visible (self->support_group, kase->phase >= KT_PHASE_PLAN && !closed);
+  /* During the evaluation its own questions come first. */
+  gtk_widget_set_visible (self->support_group, kase->phase >= KT_PHASE_PLAN && kase->phase != KT_PHASE_EVALUATION &&
+                                               !closed);
   gtk_widget_set_visible (self->start_support_button, kase->phase == KT_PHASE_PLAN);
   gtk_widget_set_sensitive (self->start_support_button,
                             plan != NULL && (plan->agreement.state == KT_AGREEMENT_AGREED ||
@@ -609,7 +616,9 @@ refresh (KtProgressPage *self)
   gtk_widget_set_visible (self->start_evaluation_button, kase->phase == KT_PHASE_SUPPORT);
   gtk_widget_set_visible (self->wheel_group, evaluating);
   gtk_widget_set_visible (self->outcome_group, evaluating);
-  if (conversation != NULL)
+  clear_list (self->evaluation_list);
+  clear_list (self->wheel_list);
+  if (evaluating)
     fill_evaluation (self, conversation, plan);
   next_evaluation = kt_date_add_days (conversation != NULL && kt_date_is_valid (conversation->date)
                                       ? conversation->date : NULL, KT_EVALUATION_DAYS);
@@ -686,6 +695,7 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, follow_up_date_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, follow_up_contact_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, close_button);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, close_error_label);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, follow_up_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, closed_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, check_note_row);
@@ -748,7 +758,11 @@ kt_progress_page_init (KtProgressPage *self)
                              self->check_button, self->reopen_button };
 
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-      name_by_title (rows[i]);
+      {
+        name_by_title (rows[i]);
+        /* A field marked wrong is no longer marked once it is changed. */
+        g_signal_connect (rows[i], "changed", G_CALLBACK (gtk_widget_remove_css_class), (gpointer) "error");
+      }
     for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
       name_by_label (buttons[i]);
   }

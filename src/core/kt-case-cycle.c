@@ -54,9 +54,17 @@ kt_case_start_support (KtCase       *kase,
 }
 
 void
-kt_case_start_evaluation (KtCase *kase)
+kt_case_start_evaluation (KtCase     *kase,
+                          const char *today)
 {
+  g_autofree char *now = NULL;
+
   g_return_if_fail (kase != NULL);
+
+  if (!kt_date_is_valid (today))
+    today = now = kt_date_today ();
+  /* Held now: the planned date, maybe months ahead, no longer says when. */
+  set_str (&kase->evaluation_date, today);
   kase->phase = KT_PHASE_EVALUATION;
 }
 

@@ -21,8 +21,10 @@ G_BEGIN_DECLS
 void     kt_case_start_support     (KtCase       *kase,
                                     const KtPlan *plan,
                                     const char   *today);
-/* The evaluation conversation has started: phase Evaluatie. */
-void     kt_case_start_evaluation  (KtCase       *kase);
+/* The evaluation conversation has started on @today (NULL: today): phase
+ * Evaluatie, due on that day until it is done. */
+void     kt_case_start_evaluation  (KtCase       *kase,
+                                    const char   *today);
 /* The evaluation is done and the work goes on: back to carrying out with
  * @next_evaluation (an ISO date) as the next evaluation. */
 gboolean kt_case_continue_support  (KtCase       *kase,

@@ -121,9 +121,15 @@ test_due_each_phase_shows_its_own_date (void)
   assert_due (kase, 98, KT_DUE_EVALUATION, "Evaluation in 12 days");
   assert_due (kase, 110, KT_DUE_EVALUATION, "Evaluation today");
   /* Evaluatie, and on with a new evaluation date. */
-  kt_case_start_evaluation (kase);
-  g_assert_cmpint (kase->phase, ==, KT_PHASE_EVALUATION);
-  assert_due (kase, 110, KT_DUE_EVALUATION, "Evaluation today");
+  {
+    g_autofree char *early = day (100);
+
+    /* Held ten days before the planned date: due that day, not later. */
+    kt_case_start_evaluation (kase, early);
+    g_assert_cmpint (kase->phase, ==, KT_PHASE_EVALUATION);
+    assert_due (kase, 100, KT_DUE_EVALUATION, "Evaluation today");
+    assert_due (kase, 101, KT_DUE_EVALUATION, "Evaluation: due now");
+  }
   g_assert_true (kt_case_continue_support (kase, next, &error));
   g_assert_no_error (error);
   assert_due (kase, 190, KT_DUE_EVALUATION, "Evaluation in 10 days");
