@@ -1,7 +1,8 @@
 /* kt-case-view.c: KtCaseView, one open household with its pages
  *
  * The header says whose case it is, its phase and the next deadline; the
- * view stack holds Request · Conversation · Wheel · Network · Plan · Report.
+ * view stack holds Request · Conversation · Wheel · Network · Plan · Progress ·
+ * Report.
  * Every edit a page reports is autosaved through the store, and every page
  * change flushes what is pending.
  *
@@ -57,6 +58,7 @@ struct _KtCaseView
   AdwBin               *wheel_slot;
   AdwBin               *plan_slot;
   AdwBin               *report_slot;
+  AdwBin               *progress_slot;
 
   KtStore              *store;
   KtCatalogue          *catalogue;
@@ -101,7 +103,11 @@ refresh_header (KtCaseView *self)
     return;
   household = self->kase->household != NULL ? self->kase->household : _("New household");
   phase = kt_phase_get_label (self->kase->phase);
-  deadline = kt_app_deadline_text (kt_case_next_deadline (self->kase), &overdue);
+  {
+    KtDue due = kt_case_next_due (self->kase, NULL);
+
+    deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
+  }
 
   gtk_label_set_label (self->household_label, household);
   gtk_label_set_label (self->phase_label, phase);
@@ -613,6 +619,8 @@ kt_case_view_add_page (KtCaseView *self,
     slot = self->plan_slot;
   else if (g_strcmp0 (name, "report") == 0)
     slot = self->report_slot;
+  else if (g_strcmp0 (name, "progress") == 0)
+    slot = self->progress_slot;
   g_return_if_fail (slot != NULL);
   /* A page wider than a phone scrolls sideways instead of making the whole
    * window wider than 360 px. */
@@ -664,6 +672,12 @@ KtPlanPage *
 kt_case_view_get_plan_page (KtCaseView *self)
 {
   return self->plan_page;
+}
+
+KtSyncClient *
+kt_case_view_get_sync_client (KtCaseView *self)
+{
+  return self->sync_client;
 }
 
 KtConversationPage *
@@ -781,6 +795,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, plan_slot);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, sync_status);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, progress_slot);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_property_action (widget_class, "case.resident-watching", "resident-watching");

@@ -109,6 +109,18 @@ refresh_deadlines (KtIntakePage *self)
   show_deadline (self->own_plan_deadline_row, self->kase->own_plan_deadline);
 }
 
+/* Urgency sets the first deadline (kt_case_compute_deadlines). */
+static void
+on_urgency_changed (gpointer user_data)
+{
+  KtIntakePage *self = user_data;
+
+  if (self->kase == NULL)
+    return;
+  refresh_deadlines (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 /* The date is written only once it is a real date: the deadlines hang on
  * it, so half-typed or cleared text leaves the last good date in place. */
 static void
@@ -692,7 +704,7 @@ kt_intake_page_init (KtIntakePage *self)
   self->household_row = kt_app_text_row_new (_("Household name"), NULL, emit_changed, self);
   self->date_row = date_row_new (self);
   self->channel_row = kt_app_combo_row_new (_("Channel"), channels, NULL, emit_changed, self);
-  self->urgency_row = kt_app_combo_row_new (_("Urgency"), urgencies, NULL, emit_changed, self);
+  self->urgency_row = kt_app_combo_row_new (_("Urgency"), urgencies, NULL, on_urgency_changed, self);
   adw_preferences_group_add (self->request_group, self->household_row);
   adw_preferences_group_add (self->request_group, self->date_row);
   adw_preferences_group_add (self->request_group, self->channel_row);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-case.h"
+#include "kt-case-due.h"
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -189,6 +190,12 @@ case_clear (KtCase *self)
   g_free (self->own_plan_deadline);
   g_free (self->evaluation_date);
   g_free (self->follow_up_date);
+  g_free (self->close_note);
+  g_free (self->close_words);
+  g_free (self->closed_date);
+  g_free (self->follow_up_contact);
+  g_free (self->follow_up_checked);
+  g_free (self->follow_up_note);
   g_free (self->desk_note);
 }
 
@@ -239,6 +246,14 @@ kt_case_copy (const KtCase *self)
   copy->own_plan_deadline = g_strdup (self->own_plan_deadline);
   copy->evaluation_date = g_strdup (self->evaluation_date);
   copy->follow_up_date = g_strdup (self->follow_up_date);
+  copy->close_reason = self->close_reason;
+  copy->close_note = g_strdup (self->close_note);
+  copy->close_words = g_strdup (self->close_words);
+  copy->closed_date = g_strdup (self->closed_date);
+  copy->follow_up_contact = g_strdup (self->follow_up_contact);
+  copy->follow_up_checked = g_strdup (self->follow_up_checked);
+  copy->follow_up_note = g_strdup (self->follow_up_note);
+  copy->reopened = self->reopened;
   copy->solved_at_desk = self->solved_at_desk;
   copy->easy_read = self->easy_read;
   copy->desk_note = g_strdup (self->desk_note);
@@ -257,57 +272,22 @@ kt_case_compute_deadlines (KtCase *self,
   g_free (self->conversation_deadline);
   g_free (self->own_plan_deadline);
   /* Both are NULL when the request date is unset or invalid. */
+  /* Urgency from the intake sets the first deadline: an urgent request the
+   * same day, one "within days" this week, a normal one the term from the
+   * settings; never later than that term. */
+  if (self->request.urgency == KT_URGENCY_URGENT)
+    conversation_days = MIN (conversation_days, KT_URGENT_DAYS);
+  else if (self->request.urgency == KT_URGENCY_SOON)
+    conversation_days = MIN (conversation_days, KT_SOON_DAYS);
   self->conversation_deadline = kt_date_add_days (self->request.date, conversation_days);
   self->own_plan_deadline = kt_date_add_days (self->request.date, own_plan_days);
-}
-
-static const char *
-earliest_date (const char *a,
-               const char *b)
-{
-  /* ISO dates sort as strings. */
-  if (!kt_date_is_valid (a))
-    return kt_date_is_valid (b) ? b : NULL;
-  if (!kt_date_is_valid (b))
-    return a;
-  return strcmp (a, b) <= 0 ? a : b;
 }
 
 const char *
 kt_case_next_deadline (const KtCase *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-
-  switch (self->phase)
-    {
-    case KT_PHASE_REGISTERED:
-    case KT_PHASE_CONVERSATION:
-      /* The resident's own plan counts while its term is still running;
-       * once it has passed only the conversation term is left. */
-      if (self->request.own_plan_wanted && kt_date_is_valid (self->own_plan_deadline))
-        {
-          g_autofree char *today = kt_date_today ();
-
-          if (strcmp (self->own_plan_deadline, today) >= 0)
-            return earliest_date (self->own_plan_deadline, self->conversation_deadline);
-        }
-      return earliest_date (self->conversation_deadline, NULL);
-
-    case KT_PHASE_PLAN:
-      return earliest_date (self->conversation_deadline, NULL);
-
-    case KT_PHASE_SUPPORT:
-    case KT_PHASE_EVALUATION:
-      return earliest_date (self->evaluation_date, NULL);
-
-    case KT_PHASE_CLOSED:
-    case KT_PHASE_FOLLOW_UP:
-      return earliest_date (self->follow_up_date, NULL);
-
-    case KT_N_PHASES:
-    default:
-      return NULL;
-    }
+  return kt_case_next_due (self, NULL).date;
 }
 
 gboolean
@@ -357,6 +337,21 @@ static const char * const phase_labels[KT_N_PHASES] = {
   N_("Evaluation"), N_("Closed"), N_("Follow-up"),
 };
 KT_ENUM_NAMES (KtPhase, kt_phase, kt_phase_names, KT_N_PHASES)
+
+const char * const kt_close_reason_names[KT_N_CLOSE_REASONS] = {
+  "none", "goals_reached", "general_provision", "specialist", "resident_stops", "moved", "other",
+};
+static const char * const close_reason_labels[KT_N_CLOSE_REASONS] = {
+  N_("Not closed"), N_("Goals reached"), N_("On to a general provision"),
+  N_("Handed over to specialist help"), N_("The resident wants to stop"), N_("Moved"), N_("Other"),
+};
+KT_ENUM_NAMES (KtCloseReason, kt_close_reason, kt_close_reason_names, KT_N_CLOSE_REASONS)
+
+const char *
+kt_close_reason_get_label (KtCloseReason reason)
+{
+  return kt_enum_to_label (close_reason_labels, KT_N_CLOSE_REASONS, reason);
+}
 
 const char * const kt_channel_names[KT_N_CHANNELS] = {
   "phone", "desk", "email", "referral", "other",

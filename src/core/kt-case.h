@@ -19,6 +19,18 @@ typedef enum {
   KT_N_PHASES
 } KtPhase;
 
+/* Why a case was closed. */
+typedef enum {
+  KT_CLOSE_NONE,                /* not closed */
+  KT_CLOSE_GOALS_REACHED,
+  KT_CLOSE_GENERAL_PROVISION,   /* on to a general provision */
+  KT_CLOSE_SPECIALIST,          /* handed over to specialist help */
+  KT_CLOSE_RESIDENT_STOPS,      /* the resident wants to stop */
+  KT_CLOSE_MOVED,
+  KT_CLOSE_OTHER,               /* close_note says why */
+  KT_N_CLOSE_REASONS
+} KtCloseReason;
+
 typedef enum {
   KT_CHANNEL_PHONE,
   KT_CHANNEL_DESK,          /* walk-in at the wijkpunt */
@@ -126,6 +138,16 @@ typedef struct {
   char           *evaluation_date;
   char           *follow_up_date;
 
+  /* Closing and follow-up (nazorg), see kt-case-cycle.h. */
+  KtCloseReason   close_reason;
+  char           *close_note;        /* the reason in words; required for "other" */
+  char           *close_words;       /* the resident's own words on how the help went */
+  char           *closed_date;
+  char           *follow_up_contact; /* who keeps in touch after closing */
+  char           *follow_up_checked; /* ISO date of the last follow-up check */
+  char           *follow_up_note;    /* how it goes, from that check */
+  int             reopened;          /* how often a new question re-opened the case */
+
   gboolean        solved_at_desk;
   char           *desk_note;
 
@@ -167,6 +189,9 @@ gboolean    kt_phase_from_string      (const char *str, KtPhase *phase);
 const char *kt_phase_get_label        (KtPhase phase);     /* translated */
 
 /* Stable ids of the other enums, as the JSON codec writes them. */
+const char *kt_close_reason_to_string   (KtCloseReason reason);   /* "goals_reached" */
+gboolean    kt_close_reason_from_string (const char *str, KtCloseReason *reason);
+const char *kt_close_reason_get_label   (KtCloseReason reason);   /* translated */
 const char *kt_channel_to_string        (KtChannel channel);       /* "phone" */
 gboolean    kt_channel_from_string      (const char *str, KtChannel *channel);
 const char *kt_channel_get_label        (KtChannel channel);       /* translated */

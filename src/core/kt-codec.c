@@ -258,6 +258,14 @@ kt_case_encode (const KtCase *self)
   put_string (b, "own_plan_deadline", self->own_plan_deadline);
   put_string (b, "evaluation_date", self->evaluation_date);
   put_string (b, "follow_up_date", self->follow_up_date);
+  put_enum (b, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, self->close_reason);
+  put_string (b, "close_note", self->close_note);
+  put_string (b, "close_words", self->close_words);
+  put_string (b, "closed_date", self->closed_date);
+  put_string (b, "follow_up_contact", self->follow_up_contact);
+  put_string (b, "follow_up_checked", self->follow_up_checked);
+  put_string (b, "follow_up_note", self->follow_up_note);
+  put_int (b, "reopened", self->reopened);
   put_bool (b, "solved_at_desk", self->solved_at_desk);
   put_string (b, "desk_note", self->desk_note);
   put_bool (b, "easy_read", self->easy_read);
@@ -377,6 +385,8 @@ encode_action (JsonBuilder   *b,
   put_string (b, "who", a->who);
   put_string (b, "due", a->due);
   put_bool (b, "done", a->done);
+  put_string (b, "done_date", a->done_date);
+  put_string (b, "done_note", a->done_note);
   json_builder_end_object (b);
 }
 
@@ -1072,6 +1082,14 @@ decode_case (Decoder    *d,
       !read_date (d, root, "own_plan_deadline", &c->own_plan_deadline) ||
       !read_date (d, root, "evaluation_date", &c->evaluation_date) ||
       !read_date (d, root, "follow_up_date", &c->follow_up_date) ||
+      !read_enum (d, root, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, &c->close_reason) ||
+      !read_text (d, root, "close_note", &c->close_note) ||
+      !read_text (d, root, "close_words", &c->close_words) ||
+      !read_date (d, root, "closed_date", &c->closed_date) ||
+      !read_text (d, root, "follow_up_contact", &c->follow_up_contact) ||
+      !read_date (d, root, "follow_up_checked", &c->follow_up_checked) ||
+      !read_text (d, root, "follow_up_note", &c->follow_up_note) ||
+      !read_small_int (d, root, "reopened", 0, 10000, &c->reopened) ||
       !read_bool (d, root, "solved_at_desk", &c->solved_at_desk) ||
       !read_text (d, root, "desk_note", &c->desk_note) ||
       !read_bool (d, root, "easy_read", &c->easy_read))
@@ -1225,7 +1243,9 @@ decode_action (Decoder    *d,
       !read_enum (d, obj, "actor", kt_actor_names, KT_N_ACTORS, &a->actor) ||
       !read_text (d, obj, "who", &a->who) ||
       !read_date (d, obj, "due", &a->due) ||
-      !read_bool (d, obj, "done", &a->done))
+      !read_bool (d, obj, "done", &a->done) ||
+      !read_date (d, obj, "done_date", &a->done_date) ||
+      !read_text (d, obj, "done_note", &a->done_note))
     return NULL;
   return g_steal_pointer (&a);
 }
@@ -1670,6 +1690,9 @@ kt_case_equal (const KtCase *a,
          VAL_EQ (phase) &&
          STR_EQ (conversation_deadline) && STR_EQ (own_plan_deadline) &&
          STR_EQ (evaluation_date) && STR_EQ (follow_up_date) &&
+         VAL_EQ (close_reason) && STR_EQ (close_note) && STR_EQ (close_words) &&
+         STR_EQ (closed_date) && STR_EQ (follow_up_contact) && STR_EQ (follow_up_checked) &&
+         STR_EQ (follow_up_note) && VAL_EQ (reopened) &&
          BOOL_EQ (solved_at_desk) && STR_EQ (desk_note) && BOOL_EQ (easy_read);
 }
 
@@ -1749,7 +1772,7 @@ action_equal (gconstpointer pa,
   const KtAction *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (what) && VAL_EQ (actor) && STR_EQ (who) &&
-         STR_EQ (due) && BOOL_EQ (done);
+         STR_EQ (due) && BOOL_EQ (done) && STR_EQ (done_date) && STR_EQ (done_note);
 }
 
 static gboolean

@@ -60,6 +60,8 @@ typedef enum {
   KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED,     /* tailored provision without the three considerations */
   KT_MODEL_ERROR_CONSENT_REASONING_REQUIRED,  /* sharing without consent, no reasoning */
   KT_MODEL_ERROR_LOCKED,                      /* the plan is submitted or approved */
+  KT_MODEL_ERROR_FOLLOW_UP_REQUIRED,          /* safety flag: closing needs a follow-up date and contact */
+  KT_MODEL_ERROR_WRONG_PHASE,                 /* the step does not fit the case's phase */
 } KtModelError;
 
 /* The kinds of record that the store and the sync protocol carry. */
