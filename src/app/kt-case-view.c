@@ -401,6 +401,8 @@ kt_case_view_set_documents (KtCaseView     *self,
   self->plan = plan;
 
   kt_intake_page_set_case (self->intake_page, kase);
+  kt_intake_page_set_plan (self->intake_page, plan,
+                           self->sync_client != NULL ? kt_sync_client_get_username (self->sync_client) : NULL);
   kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
   kt_network_page_set_case (self->network_page, kase);
   make_document_pages (self);
@@ -426,6 +428,7 @@ kt_case_view_clear (KtCaseView *self)
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
   kt_intake_page_set_case (self->intake_page, NULL);
+  kt_intake_page_set_plan (self->intake_page, NULL, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
   if (self->wheel_page != NULL)

@@ -65,6 +65,8 @@ struct _KtReport
   KtConversation  *conversation;
   KtPlan          *plan;
 
+  char            *copy_for;      /* "the GP — to share the plan", or NULL */
+
   PangoFontMap    *font_map;
   PangoContext    *context;
   GPtrArray       *blocks;        /* (element-type Block) */
@@ -229,6 +231,8 @@ build_front (KtReport *self)
                   "It is your plan: if something is not right, please tell us."));
   if (self->plan != NULL)
     add_printf (self, BLOCK_NOTE, _("Version %d · %s"), self->plan->version, plan_status_label (self->plan));
+  if (self->copy_for != NULL)
+    add_printf (self, BLOCK_NOTE, _("A copy for %s, shared with your consent."), self->copy_for);
 
   if (has_text (question))
     {
@@ -1154,6 +1158,7 @@ kt_report_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->font_map);
   g_free (self->footer);
+  g_free (self->copy_for);
 
   G_OBJECT_CLASS (kt_report_parent_class)->finalize (object);
 }
@@ -1187,7 +1192,8 @@ report_new (KtReportKind          kind,
             KtCatalogue          *catalogue,
             const KtCase         *kase,
             const KtConversation *conversation,
-            const KtPlan         *plan)
+            const KtPlan         *plan,
+            const char           *copy_for)
 {
   KtReport *self;
   g_autofree char *today = kt_date_today ();
@@ -1195,6 +1201,7 @@ report_new (KtReportKind          kind,
 
   self = g_object_new (KT_TYPE_REPORT, NULL);
   self->kind = kind;
+  self->copy_for = g_strdup (copy_for);
   self->catalogue = g_object_ref (catalogue);
   if (kind == KT_REPORT_RESIDENT)
     {
@@ -1256,7 +1263,7 @@ kt_report_new (KtCatalogue          *catalogue,
   g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
   g_return_val_if_fail (kase != NULL, NULL);
 
-  return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan);
+  return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan, NULL);
 }
 
 KtReport *
@@ -1268,7 +1275,29 @@ kt_report_new_dossier (KtCatalogue          *catalogue,
   g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
   g_return_val_if_fail (kase != NULL, NULL);
 
-  return report_new (KT_REPORT_DOSSIER, catalogue, kase, conversation, plan);
+  return report_new (KT_REPORT_DOSSIER, catalogue, kase, conversation, plan, NULL);
+}
+
+KtReport *
+kt_report_new_copy_for (KtCatalogue          *catalogue,
+                        const KtCase         *kase,
+                        const KtConversation *conversation,
+                        const KtPlan         *plan,
+                        const char           *consent_id)
+{
+  g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  for (guint i = 0; consent_id != NULL && i < kase->consents->len; i++)
+    {
+      const KtConsent *consent = g_ptr_array_index (kase->consents, i);
+
+      /* Only under a consent the app may offer: given and still in force. */
+      if (g_strcmp0 (consent->id, consent_id) == 0 && consent->status == KT_CONSENT_GIVEN &&
+          !consent->share_without_consent && has_text (consent->party))
+        return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan, consent->party);
+    }
+  return NULL;
 }
 
 KtReportKind
@@ -1557,6 +1586,7 @@ typedef struct {
   KtCase         *kase;
   KtConversation *conversation;
   KtPlan         *plan;
+  char           *copy_for;
   char           *path;
 } WriteData;
 
@@ -1570,6 +1600,7 @@ write_data_free (gpointer data)
   g_clear_pointer (&wd->conversation, kt_conversation_unref);
   g_clear_pointer (&wd->plan, kt_plan_unref);
   g_free (wd->path);
+  g_free (wd->copy_for);
   g_free (wd);
 }
 
@@ -1586,7 +1617,7 @@ write_pdf_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
   /* A report of its own in this thread: fonts and layouts stay per thread. */
-  report = report_new (wd->kind, wd->catalogue, wd->kase, wd->conversation, wd->plan);
+  report = report_new (wd->kind, wd->catalogue, wd->kase, wd->conversation, wd->plan, wd->copy_for);
   if (!kt_report_write_pdf (report, wd->path, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -1614,6 +1645,7 @@ kt_report_write_pdf_async (KtReport            *self,
   wd->kase = kt_case_copy (self->kase);
   wd->conversation = self->conversation != NULL ? kt_conversation_copy (self->conversation) : NULL;
   wd->plan = self->plan != NULL ? kt_plan_copy (self->plan) : NULL;
+  wd->copy_for = g_strdup (self->copy_for);
   wd->path = g_file_get_path (file);
   g_task_set_task_data (task, wd, write_data_free);
 

@@ -47,6 +47,14 @@ KtReport *kt_report_new_dossier   (KtCatalogue          *catalogue,
                                    const KtCase         *kase,
                                    const KtConversation *conversation,
                                    const KtPlan         *plan);
+/* The resident's report as a copy for the party of the consent @consent_id,
+ * saying so on its first page; NULL unless that consent is given and in
+ * force (see kt_case_share_choices) (transfer full). */
+KtReport *kt_report_new_copy_for  (KtCatalogue          *catalogue,
+                                   const KtCase         *kase,
+                                   const KtConversation *conversation,
+                                   const KtPlan         *plan,
+                                   const char           *consent_id);
 /* Which of the two reports this is. */
 KtReportKind kt_report_get_kind   (KtReport *self);
 /* How many A4 pages the report takes. */
