@@ -179,6 +179,7 @@ kt_consent_describe_affected (const KtCase    *kase,
 
       if (kt_consent_has_receiver (consent, person->id) ||
           (person->name != NULL && same_name (person->name, consent->party)))
+        /* TRANSLATORS: "Ans de Vries (Family, friends and neighbours)" */
         g_ptr_array_add (lines, g_strdup_printf (_("%s (%s)"), person->name != NULL ? person->name : "",
                                                  kt_network_kind_get_label (person->kind)));
     }
