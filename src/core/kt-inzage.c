@@ -14,7 +14,11 @@
 
 #include "kt-codec.h"
 #include "kt-date-format.h"
+#include "kt-json-reader.h"
 #include "kt-report.h"
+
+/* A household's whole file stays far below this. */
+#define KT_INZAGE_MAX_SIZE (256 * 1024 * 1024)
 
 G_DEFINE_QUARK (kt-inzage-error-quark, kt_inzage_error)
 
@@ -80,7 +84,7 @@ kt_inzage_from_json (GBytes     *json,
                      GPtrArray **out_plans,
                      GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(KtCase) kase = NULL;
   g_autoptr(GPtrArray) conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
   g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
@@ -89,9 +93,10 @@ kt_inzage_from_json (GBytes     *json,
 
   g_return_val_if_fail (json != NULL, FALSE);
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (json, NULL), g_bytes_get_size (json), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      (root = json_node_get_object (json_parser_get_root (parser)),
+  /* A file the user picked: read like anything else from outside. */
+  node = kt_json_read_bytes (json, KT_INZAGE_MAX_SIZE, 24, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      (root = json_node_get_object (node),
        g_strcmp0 (json_object_get_string_member_with_default (root, "format", NULL), KT_INZAGE_FORMAT) != 0) ||
       !json_object_has_member (root, "records") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "records")))

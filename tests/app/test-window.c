@@ -20,6 +20,8 @@
 #include "kt-case-view-private.h"
 #include "kt-a11y.h"
 #include "kt-consent-row.h"
+#include "kt-inzage.h"
+#include "kt-inzage-window.h"
 #include "kt-report-page.h"
 #include "kt-conversation-page-private.h"
 #include "kt-domain-page-private.h"
@@ -479,6 +481,65 @@ test_withdrawing_consent_keeps_history_and_stops_offering (Fixture       *f,
   g_object_unref (report);
 }
 
+static KtInzageWindow *
+find_inzage_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (KT_IS_INZAGE_WINDOW (window))
+        return KT_INZAGE_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+inzage_saved (gpointer data)
+{
+  const char *status = kt_inzage_window_get_status (data);
+
+  return status != NULL && g_str_has_prefix (status, T ("Saved: alles-wat-we-bewaren.pdf and alles-wat-we-bewaren.json. "
+                                                         "Read the professional notes at the end of the PDF before handing it over."));
+}
+
+static void
+test_inzage_saves_pdf_and_json (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-inzage-app");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autofree char *pdf = g_build_filename (dir, "alles-wat-we-bewaren.pdf", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "alles-wat-we-bewaren.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(KtCase) back = NULL;
+  g_autoptr(GPtrArray) conversations = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  KtInzageWindow *window;
+  KtCase *kase;
+  gsize len;
+
+  kase = new_case (f, "Familie Inzage");
+  kt_app_test_activate (kt_app_fixture_case_view (f), "case.inzage", NULL);
+  window = find_inzage_window ();
+  g_assert_nonnull (window);
+  /* not signed in: it says how to see who read the plan */
+  g_assert_nonnull (kt_app_test_find_row (GTK_WIDGET (kt_inzage_window_get_reads_group (window)),
+                                          T ("Sign in to see who read the plan."), 0));
+  kt_inzage_window_save_to (window, folder);
+  kt_app_test_wait_for (inzage_saved, window, 20000, "the inzage files are written");
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_get_contents (json_path, &contents, &len, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  g_assert_true (kt_inzage_from_json (bytes, &back, &conversations, &plans, NULL));
+  g_assert_cmpstr (back->header.id, ==, kase->header.id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static gboolean
 one_case_shown (gpointer window)
 {
@@ -787,6 +848,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/deadlines-follow-the-request-date-and-settings",
        test_deadlines_follow_the_request_date_and_settings);
   ADD ("/app/window/sharing-without-consent-needs-reasoning", test_sharing_without_consent_needs_reasoning);
+  ADD ("/app/window/inzage-saves-pdf-and-json", test_inzage_saves_pdf_and_json);
   ADD ("/app/window/withdrawing-consent-keeps-history-and-stops-offering",
        test_withdrawing_consent_keeps_history_and_stops_offering);
   ADD ("/app/window/idle-lock-hides-client-data", test_idle_lock_hides_client_data);
