@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-case-view.h"
+#include "kt-inzage-window.h"
 #include "kt-case-view-private.h"
 #include "kt-app-util.h"
 #include "kt-conversation-page.h"
@@ -517,6 +518,8 @@ kt_case_view_set_documents (KtCaseView     *self,
   self->plan = plan;
 
   kt_intake_page_set_case (self->intake_page, kase);
+  kt_intake_page_set_plan (self->intake_page, plan,
+                           self->sync_client != NULL ? kt_sync_client_get_username (self->sync_client) : NULL);
   kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
   kt_network_page_set_case (self->network_page, kase);
   make_document_pages (self);
@@ -542,6 +545,7 @@ kt_case_view_clear (KtCaseView *self)
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
   kt_intake_page_set_case (self->intake_page, NULL);
+  kt_intake_page_set_plan (self->intake_page, NULL, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
   if (self->wheel_page != NULL)
@@ -744,6 +748,23 @@ kt_case_view_set_property (GObject      *object,
     }
 }
 
+/* "Alles wat we over u bewaren": everything held, for the resident. */
+static void
+inzage_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KtCaseView *self = KT_CASE_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *window;
+
+  if (self->kase == NULL || self->catalogue == NULL)
+    return;
+  window = kt_inzage_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->catalogue, self->store,
+                                 self->kase, self->conversation, self->plan, self->sync_client);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 kt_case_view_class_init (KtCaseViewClass *klass)
 {
@@ -799,6 +820,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_property_action (widget_class, "case.resident-watching", "resident-watching");
+  gtk_widget_class_install_action (widget_class, "case.inzage", NULL, inzage_action);
 }
 
 static void

@@ -34,6 +34,9 @@ KtReportKind kt_report_page_get_kind    (KtReportPage *self);
 void       kt_report_page_set_resident_watching (KtReportPage *self,
                                                  gboolean      watching);
 /* Drops the report and shows nothing (idle lock, closing). */
+/* Who the report may be for: "For the resident", then one "A copy for …"
+ * per consent given and in force (a GtkStringList). */
+GListModel *kt_report_page_get_copy_choices (KtReportPage *self);
 void       kt_report_page_clear         (KtReportPage *self);
 /* How many pages the preview shows. */
 guint      kt_report_page_get_n_pages   (KtReportPage *self);

@@ -60,7 +60,42 @@ kt_consent_new (void)
   consent->id = kt_uuid_new ();
   consent->status = KT_CONSENT_NOT_ASKED;
   consent->form = KT_FORM_SPOKEN;
+  consent->events = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_consent_event_free);
   return consent;
+}
+
+KtConsentEvent *
+kt_consent_event_new (void)
+{
+  KtConsentEvent *event = g_new0 (KtConsentEvent, 1);
+
+  event->kind = KT_CONSENT_EVENT_ASKED;
+  event->form = KT_FORM_SPOKEN;
+  return event;
+}
+
+void
+kt_consent_event_free (KtConsentEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->date);
+  g_free (event->recorded_by);
+  g_free (event);
+}
+
+static gpointer
+consent_event_copy (gconstpointer src,
+                    gpointer      unused)
+{
+  const KtConsentEvent *e = src;
+  KtConsentEvent *copy = kt_consent_event_new ();
+
+  copy->kind = e->kind;
+  copy->date = g_strdup (e->date);
+  copy->form = e->form;
+  copy->recorded_by = g_strdup (e->recorded_by);
+  return copy;
 }
 
 void
@@ -73,6 +108,8 @@ kt_consent_free (KtConsent *consent)
   g_free (consent->party);
   g_free (consent->date);
   g_free (consent->reasoning);
+  g_clear_pointer (&consent->events, g_ptr_array_unref);
+  g_strfreev (consent->receivers);
   g_free (consent);
 }
 
@@ -83,6 +120,10 @@ consent_copy (gconstpointer src,
   const KtConsent *c = src;
   KtConsent *copy = g_new0 (KtConsent, 1);
 
+  copy->events = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_consent_event_free);
+  if (c->events != NULL)
+    g_ptr_array_extend (copy->events, c->events, consent_event_copy, NULL);
+  copy->receivers = g_strdupv (c->receivers);
   copy->id = g_strdup (c->id);
   copy->purpose = g_strdup (c->purpose);
   copy->party = g_strdup (c->party);
@@ -377,6 +418,14 @@ static const char * const consent_status_labels[KT_N_CONSENT_STATUSES] = {
 };
 KT_ENUM_NAMES (KtConsentStatus, kt_consent_status, kt_consent_status_names, KT_N_CONSENT_STATUSES)
 
+const char * const kt_consent_event_names[KT_N_CONSENT_EVENTS] = {
+  "asked", "given", "refused", "withdrawn",
+};
+static const char * const consent_event_labels[KT_N_CONSENT_EVENTS] = {
+  N_("Asked"), N_("Given"), N_("Refused"), N_("Withdrawn"),
+};
+KT_ENUM_NAMES (KtConsentEventKind, kt_consent_event, kt_consent_event_names, KT_N_CONSENT_EVENTS)
+
 const char * const kt_form_names[KT_N_FORMS] = {
   "spoken", "written",
 };
@@ -415,6 +464,12 @@ const char *
 kt_consent_status_get_label (KtConsentStatus status)
 {
   return kt_enum_to_label (consent_status_labels, KT_N_CONSENT_STATUSES, status);
+}
+
+const char *
+kt_consent_event_get_label (KtConsentEventKind kind)
+{
+  return kt_enum_to_label (consent_event_labels, KT_N_CONSENT_EVENTS, kind);
 }
 
 const char *

@@ -25,6 +25,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "kt-consent.h"
 #include "kt-json-path-private.h"
 #include "kt-json-reader.h"
 #include "kt-model-private.h"
@@ -180,6 +181,22 @@ encode_member (JsonBuilder   *b,
 }
 
 static void
+encode_consent_event (JsonBuilder   *b,
+                      gconstpointer  item)
+{
+  const KtConsentEvent *e = item;
+
+  json_builder_begin_object (b);
+  put_enum (b, "kind", kt_consent_event_names, KT_N_CONSENT_EVENTS, e->kind);
+  put_string (b, "date", e->date);
+  put_enum (b, "form", kt_form_names, KT_N_FORMS, e->form);
+  put_string (b, "recorded_by", e->recorded_by);
+  json_builder_end_object (b);
+}
+
+/* status, date and form stay beside the events: they are the current state,
+ * and what a version of the app from before the history reads. */
+static void
 encode_consent (JsonBuilder   *b,
                 gconstpointer  item)
 {
@@ -194,6 +211,9 @@ encode_consent (JsonBuilder   *b,
   put_enum (b, "form", kt_form_names, KT_N_FORMS, c->form);
   put_bool (b, "share_without_consent", c->share_without_consent);
   put_string (b, "reasoning", c->reasoning);
+  put_objects (b, "events", c->events, encode_consent_event);
+  put_strings (b, "receivers", (const char * const *) c->receivers,
+               c->receivers != NULL ? g_strv_length (c->receivers) : 0);
   json_builder_end_object (b);
 }
 
@@ -992,10 +1012,25 @@ decode_member (Decoder    *d,
 }
 
 static gpointer
+decode_consent_event (Decoder    *d,
+                      JsonObject *obj)
+{
+  g_autoptr(KtConsentEvent) e = kt_consent_event_new ();
+
+  if (!read_enum (d, obj, "kind", kt_consent_event_names, KT_N_CONSENT_EVENTS, &e->kind) ||
+      !read_date (d, obj, "date", &e->date) ||
+      !read_enum (d, obj, "form", kt_form_names, KT_N_FORMS, &e->form) ||
+      !read_text (d, obj, "recorded_by", &e->recorded_by))
+    return NULL;
+  return g_steal_pointer (&e);
+}
+
+static gpointer
 decode_consent (Decoder    *d,
                 JsonObject *obj)
 {
   g_autoptr(KtConsent) c = kt_consent_new ();
+  g_autoptr(GPtrArray) receivers = g_ptr_array_new_with_free_func (g_free);
 
   if (!read_uuid (d, obj, "id", &c->id) ||
       !read_text (d, obj, "purpose", &c->purpose) ||
@@ -1004,8 +1039,21 @@ decode_consent (Decoder    *d,
       !read_date (d, obj, "date", &c->date) ||
       !read_enum (d, obj, "form", kt_form_names, KT_N_FORMS, &c->form) ||
       !read_bool (d, obj, "share_without_consent", &c->share_without_consent) ||
-      !read_text (d, obj, "reasoning", &c->reasoning))
+      !read_text (d, obj, "reasoning", &c->reasoning) ||
+      !read_objects (d, obj, "events", KT_MAX_CONSENT_EVENTS, decode_consent_event, c->events) ||
+      !read_texts (d, obj, "receivers", KT_MAX_RECEIVERS, FALSE, receivers))
     return NULL;
+  if (receivers->len > 0)
+    {
+      g_ptr_array_add (receivers, NULL);
+      c->receivers = (GStrv) g_ptr_array_free (g_steal_pointer (&receivers), FALSE);
+    }
+  /* Consents stored before the history get it from their one status; with
+   * a history, the history decides the current state. */
+  if (c->events->len == 0)
+    kt_consent_migrate (c);
+  else
+    kt_consent_update_state (c);
   return g_steal_pointer (&c);
 }
 
@@ -1642,13 +1690,24 @@ member_equal (gconstpointer pa,
 }
 
 static gboolean
+consent_event_equal (gconstpointer pa,
+                     gconstpointer pb)
+{
+  const KtConsentEvent *a = pa, *b = pb;
+
+  return VAL_EQ (kind) && STR_EQ (date) && VAL_EQ (form) && STR_EQ (recorded_by);
+}
+
+static gboolean
 consent_equal (gconstpointer pa,
                gconstpointer pb)
 {
   const KtConsent *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (purpose) && STR_EQ (party) && VAL_EQ (status) &&
-         STR_EQ (date) && VAL_EQ (form) && BOOL_EQ (share_without_consent) && STR_EQ (reasoning);
+         STR_EQ (date) && VAL_EQ (form) && BOOL_EQ (share_without_consent) && STR_EQ (reasoning) &&
+         arrays_equal (a->events, b->events, consent_event_equal) &&
+         strv_equal ((const char * const *) a->receivers, (const char * const *) b->receivers);
 }
 
 static gboolean

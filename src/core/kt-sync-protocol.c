@@ -408,6 +408,7 @@ kt_sync_endpoint_max_size (KtSyncEndpoint endpoint)
     {
     case KT_SYNC_ENDPOINT_CHANGES:
     case KT_SYNC_ENDPOINT_COACHES:
+    case KT_SYNC_ENDPOINT_CASE_AUDIT:
       return KT_SYNC_CHANGES_RESPONSE_MAX_SIZE;
     case KT_SYNC_ENDPOINT_ASSIGN:
     case KT_SYNC_ENDPOINT_GET_RECORD:
@@ -734,6 +735,7 @@ parse_success (KtSyncResponse *response,
       response->record = kt_sync_record_from_node (root, "$", error);
       return response->record != NULL;
     case KT_SYNC_ENDPOINT_COACHES:
+    case KT_SYNC_ENDPOINT_CASE_AUDIT:
     case KT_SYNC_ENDPOINT_LOGOUT:
     case KT_N_SYNC_ENDPOINTS:
     default:
@@ -802,7 +804,7 @@ kt_sync_response_parse (KtSyncEndpoint  endpoint,
 
   if (endpoint == KT_SYNC_ENDPOINT_LOGOUT)
     return g_steal_pointer (&response);
-  if (endpoint == KT_SYNC_ENDPOINT_COACHES && status == 200)
+  if ((endpoint == KT_SYNC_ENDPOINT_COACHES || endpoint == KT_SYNC_ENDPOINT_CASE_AUDIT) && status == 200)
     {
       response->body = body != NULL ? g_bytes_ref (body) : g_bytes_new_static ("", 0);
       return g_steal_pointer (&response);

@@ -108,6 +108,7 @@ typedef enum {
   KT_SYNC_ENDPOINT_REVIEW,
   KT_SYNC_ENDPOINT_ASSIGN,     /* answers the case as GET /records/{id} does */
   KT_SYNC_ENDPOINT_COACHES,    /* the body is kept as it came, for kt_coach_list_read */
+  KT_SYNC_ENDPOINT_CASE_AUDIT, /* the body is kept as it came, for kt_case_reads_parse */
   KT_N_SYNC_ENDPOINTS
 } KtSyncEndpoint;
 

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * household stays far below each. */
 #define KT_MAX_MEMBERS        64    /* case: members */
 #define KT_MAX_CONSENTS       256   /* case: consents */
+#define KT_MAX_CONSENT_EVENTS 256   /* case: events of one consent */
+#define KT_MAX_RECEIVERS      64    /* case: receivers of one consent */
 #define KT_MAX_NETWORK        512   /* case: network persons */
 #define KT_MAX_ENTRIES        128   /* conversation: domain entries */
 #define KT_MAX_SAFETY_CHECKS  64    /* conversation: safety checks */

@@ -211,6 +211,12 @@ GPtrArray      *kt_backend_list_audit       (KtBackend  *self,
                                              const char *actor,
                                              GError    **error);
 
+/* The successful reads of the records of the case @case_id (the case, its
+ * conversations and plans), oldest first (element-type KtAuditEntry). */
+GPtrArray      *kt_backend_list_case_reads  (KtBackend  *self,
+                                             const char *case_id,
+                                             GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAuditEntry, kt_audit_entry_free)
 
 G_END_DECLS

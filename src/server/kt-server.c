@@ -84,6 +84,7 @@ static void handle_assign      (KtRequest *req);
 static void handle_coaches     (KtRequest *req);
 static void handle_plans       (KtRequest *req);
 static void handle_review      (KtRequest *req);
+static void handle_case_audit  (KtRequest *req);
 
 static const struct {
   const char *method;
@@ -104,6 +105,7 @@ static const struct {
   { "GET",  API_PREFIX "/team/coaches",       TRUE,  handle_coaches,    NULL,     -1 },
   { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans,      NULL,     -1 },
   { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review,     "review", KT_KIND_PLAN },
+  { "GET",  API_PREFIX "/cases/{id}/audit",   TRUE,  handle_case_audit, "read",   KT_KIND_CASE },
 };
 
 GStrv
@@ -1532,6 +1534,50 @@ handle_coaches (KtRequest *req)
       kt_json_append_string (json, coach->display_name);
       g_string_append_printf (json, ",\"caseload\":%d}",
                               GPOINTER_TO_INT (g_hash_table_lookup (caseloads, coach->username)));
+    }
+  g_string_append (json, "]}");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* Who read the records of a case and when (AVG art. 15), for the case's
+ * own coach only: to anyone else the case does not exist. */
+static void
+handle_case_audit (KtRequest *req)
+{
+  g_autoptr(KtServerRecord) kase = load_path_record (req, KT_KIND_CASE, NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+
+  if (kase == NULL)
+    return;
+  if (req->account->role != KT_ROLE_COACH || g_strcmp0 (kase->coach, req->account->username) != 0)
+    return respond_not_found (req);
+  entries = kt_backend_list_case_reads (req->server->backend, kase->id, &error);
+  if (entries == NULL)
+    return respond_internal (req, error);
+
+  json = g_string_new ("{\"case_id\":");
+  kt_json_append_string (json, kase->id);
+  g_string_append (json, ",\"reads\":[");
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const KtAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(KtAccount) reader = kt_backend_get_account (req->server->backend, entry->actor, NULL);
+
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append_printf (json, "{\"at\":%" G_GINT64_FORMAT ",\"username\":", entry->at);
+      kt_json_append_string (json, entry->actor);
+      g_string_append (json, ",\"display_name\":");
+      kt_json_append_string (json, reader != NULL ? reader->display_name : NULL);
+      g_string_append (json, ",\"role\":");
+      kt_json_append_string (json, reader != NULL ? kt_role_to_string (reader->role) : NULL);
+      g_string_append (json, ",\"record_id\":");
+      kt_json_append_string (json, entry->record_id);
+      g_string_append (json, ",\"kind\":");
+      kt_json_append_string (json, entry->kind);
+      g_string_append_c (json, '}');
     }
   g_string_append (json, "]}");
   respond_text (req->msg, SOUP_STATUS_OK, json);
