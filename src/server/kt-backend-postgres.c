@@ -2,9 +2,18 @@
  *
  * One libpq connection used from the main loop.  Statements are prepared
  * once with typed parameters ("?" becomes "$n").  By default the session
- * commits with synchronous_commit=off (a crash of PostgreSQL or the machine
- * may lose the last moments of commits, never corrupting anything);
- * durable-commits=true turns it on.
+ * commits with synchronous_commit=on: an answered push is on disk.  The
+ * server groups the pushes that arrive together into one transaction, so
+ * they share the one flush.  durable-commits=false turns it off (a crash of
+ * PostgreSQL or the machine may then lose the last moments of commits, never
+ * corrupting anything).
+ *
+ * The change feed's position comes from the sequence record_seq.  A
+ * sequence hands out numbers outside transactions, so two writers could
+ * commit out of order and a reader skip the one that commits last; every
+ * transaction that writes records therefore first takes one transaction-level
+ * advisory lock (write_lock), which serialises writers of all server
+ * processes on the database without updating any row.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +53,7 @@ static const char audit_schema[] =
   "  detail TEXT,"
   "  outcome TEXT NOT NULL DEFAULT 'ok');"
   "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
+  "CREATE SEQUENCE IF NOT EXISTS record_seq;"
   "CREATE OR REPLACE FUNCTION audit_append_only () RETURNS trigger LANGUAGE plpgsql AS $$"
   "  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;"
   "DROP TRIGGER IF EXISTS audit_append_only ON audit;"
@@ -228,6 +238,13 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
   /* like SQLite's synchronous=NORMAL: the WAL writer flushes within a moment */
   backend_class->fast_commits = "SET synchronous_commit = off";
   backend_class->durable_commits = "SET synchronous_commit = on";
+  backend_class->next_seq = "nextval ('record_seq')";
+  /* "kt" as a number: the one lock key the server takes */
+  backend_class->write_lock = "SELECT pg_advisory_xact_lock (27764)";
+  backend_class->upgrade_seq =
+    "CREATE SEQUENCE IF NOT EXISTS record_seq;"
+    "SELECT setval ('record_seq', GREATEST (1, (SELECT COALESCE (MAX (seq), 0) FROM records),"
+    "  (SELECT COALESCE (MAX (value), 0) FROM meta WHERE key = 'seq')));";
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
 }

@@ -24,6 +24,7 @@ kt_server_config_new (void)
   self->listen_address = g_strdup ("127.0.0.1");
   self->port = 8765;
   self->listen_backlog = 128;
+  self->durable_commits = TRUE;
   self->database_uri = g_strdup (DEFAULT_DATABASE);
   self->token_lifetime = 12 * 60 * 60;
   /* a document plus room for the envelope around it */

@@ -50,6 +50,8 @@ struct _KtServer
   GPtrArray            *trusted_proxies;  /* GInetAddressMask */
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
   GThreadPool          *push_pool;     /* one worker per processor reads pushes */
+  GAsyncQueue          *pushes_read;   /* (element-type Push): read, waiting to be stored */
+  gint                  store_pending; /* (atomic) store_pushes () is on its way */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait= */
   guint                 wake_source;
@@ -134,6 +136,10 @@ respond_text (SoupServerMessage *msg,
 {
   gsize len = json->len;
 
+  /* soup_server_message_set_response () in libsoup 3.2.3 appends to the
+   * body: a stored push's answer replaced by an error (its group's commit
+   * failed) would go out as both */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
                                     g_string_free (json, FALSE), len);
@@ -1385,14 +1391,41 @@ finish_push (Push *push)
   audit_refusal (&req);
 }
 
+/* Stores every push that has been read, in one transaction: pushes that
+ * arrive together share one commit and so one flush to disk (synchronous
+ * commits are the default).  Their answers go out once it is committed. */
 static gboolean
-push_read (gpointer data)
+store_pushes (gpointer data)
 {
-  Push *push = data;
+  KtServer *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) push_free);
+  g_autoptr(GError) error = NULL;
+  gboolean grouped;
+  Push *push;
 
-  finish_push (push);
-  soup_server_message_unpause (push->msg);
-  push_free (push);
+  g_atomic_int_set (&self->store_pending, FALSE);
+  while ((push = g_async_queue_try_pop (self->pushes_read)) != NULL)
+    g_ptr_array_add (batch, push);
+  if (batch->len == 0)
+    return G_SOURCE_REMOVE;
+
+  /* without a transaction each push fails or succeeds on its own */
+  grouped = kt_backend_begin_group (self->backend, &error);
+  g_clear_error (&error);
+  for (guint i = 0; i < batch->len; i++)
+    finish_push (g_ptr_array_index (batch, i));
+  if (grouped && !kt_backend_end_group (self->backend, &error))
+    {
+      /* nothing of the group was stored: no push may be answered as stored */
+      for (guint i = 0; i < batch->len; i++)
+        {
+          KtRequest req = { .server = self, .msg = ((Push *) g_ptr_array_index (batch, i))->msg };
+
+          respond_internal (&req, error);
+        }
+    }
+  for (guint i = 0; i < batch->len; i++)
+    soup_server_message_unpause (((Push *) g_ptr_array_index (batch, i))->msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -1401,8 +1434,13 @@ static void
 read_push_in_pool (gpointer data,
                    gpointer user_data)
 {
-  read_push (data);
-  g_idle_add_full (G_PRIORITY_DEFAULT, push_read, data, NULL);
+  Push *push = data;
+  KtServer *self = push->server;
+
+  read_push (push);
+  g_async_queue_push (self->pushes_read, push);
+  if (g_atomic_int_compare_and_exchange (&self->store_pending, FALSE, TRUE))
+    g_idle_add_full (G_PRIORITY_DEFAULT, store_pushes, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -1893,6 +1931,7 @@ kt_server_finalize (GObject *object)
 
   /* let the workers finish; their answers are dropped with the main loop */
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
+  g_clear_pointer (&self->pushes_read, g_async_queue_unref);
   g_clear_handle_id (&self->wake_source, g_source_remove);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   if (self->soup != NULL)
@@ -1920,6 +1959,7 @@ static void
 kt_server_init (KtServer *self)
 {
   self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  self->pushes_read = g_async_queue_new_full ((GDestroyNotify) push_free);
 }
 
 KtServer *
