@@ -15,6 +15,12 @@
  * advisory lock (write_lock), which serialises writers of all server
  * processes on the database without updating any row.
  *
+ * A lost connection (PostgreSQL restarted, the network cut) is made again
+ * with libpq's non-blocking PQresetStart/PQresetPoll on the main loop,
+ * after a backoff of 0.25 s doubling to 8 s between attempts; meanwhile
+ * every query fails at once with KT_SERVER_ERROR_UNAVAILABLE, which the
+ * server answers with 503 and Retry-After.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-server"
@@ -24,6 +30,7 @@
 #include "kt-backend-postgres.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <libpq-fe.h>
 
 #include "kt-server-error.h"
@@ -38,7 +45,16 @@ struct _KtBackendPostgres
 
   PGconn     *conn;
   GHashTable *statements;   /* SQL text → prepared statement name */
+  gboolean    connected;    /* FALSE while a lost connection is made again */
+  guint       backoff_ms;   /* before the next attempt */
+  guint       retry_source;
+  guint       poll_source;
 };
+
+#define BACKOFF_FIRST_MS 250
+#define BACKOFF_MAX_MS   8000
+
+static void connection_lost (KtBackendPostgres *self);
 
 G_DEFINE_FINAL_TYPE (KtBackendPostgres, kt_backend_postgres, KT_TYPE_BACKEND)
 
@@ -61,6 +77,107 @@ static const char audit_schema[] =
   "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only ();";
 
 static gboolean
+set_unavailable (GError **error)
+{
+  g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE,
+               _("The database does not answer. Try again in a moment."));
+  return FALSE;
+}
+
+static gboolean reconnect (gpointer data);
+
+static void
+schedule_reconnect (KtBackendPostgres *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  self->retry_source = g_timeout_add (self->backoff_ms, reconnect, self);
+  self->backoff_ms = MIN (self->backoff_ms * 2, BACKOFF_MAX_MS);
+}
+
+static void
+connection_lost (KtBackendPostgres *self)
+{
+  if (!self->connected)
+    return;
+  g_warning ("The connection to PostgreSQL is lost; connecting again");
+  self->connected = FALSE;
+  /* prepared statements live in the session that is gone */
+  g_hash_table_remove_all (self->statements);
+  self->backoff_ms = BACKOFF_FIRST_MS;
+  schedule_reconnect (self);
+}
+
+static void watch_socket (KtBackendPostgres *self, PostgresPollingStatusType polling);
+
+static gboolean
+socket_ready (int          fd,
+              GIOCondition condition,
+              gpointer     data)
+{
+  KtBackendPostgres *self = data;
+
+  self->poll_source = 0;
+  watch_socket (self, PQresetPoll (self->conn));
+  return G_SOURCE_REMOVE;
+}
+
+/* Follows PQresetPoll: waits on the socket, or ends the attempt. */
+static void
+watch_socket (KtBackendPostgres        *self,
+              PostgresPollingStatusType polling)
+{
+  const char *session_sql;
+
+  switch (polling)
+    {
+    case PGRES_POLLING_READING:
+    case PGRES_POLLING_WRITING:
+      self->poll_source = g_unix_fd_add (PQsocket (self->conn),
+                                         polling == PGRES_POLLING_READING ? G_IO_IN : G_IO_OUT,
+                                         socket_ready, self);
+      return;
+    case PGRES_POLLING_OK:
+      /* A short query on a connection just made: the session's settings. */
+      session_sql = kt_backend_get_session_sql (KT_BACKEND (self));
+      if (session_sql != NULL)
+        PQclear (PQexec (self->conn, session_sql));
+      PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
+      if (PQstatus (self->conn) == CONNECTION_OK)
+        {
+          g_message ("The connection to PostgreSQL is back");
+          self->connected = TRUE;
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+    case PGRES_POLLING_FAILED:
+    case PGRES_POLLING_ACTIVE:
+    default:
+      schedule_reconnect (self);
+      return;
+    }
+}
+
+/* One attempt to connect again, without blocking the main loop. */
+static gboolean
+reconnect (gpointer data)
+{
+  KtBackendPostgres *self = data;
+
+  self->retry_source = 0;
+  if (!PQresetStart (self->conn))
+    schedule_reconnect (self);
+  else
+    watch_socket (self, PGRES_POLLING_WRITING);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+kt_backend_postgres_is_connected (KtBackend *backend)
+{
+  return KT_BACKEND_POSTGRES (backend)->connected;
+}
+
+static gboolean
 set_pg_error (KtBackendPostgres *self,
               const PGresult    *result,
               GError           **error)
@@ -68,6 +185,11 @@ set_pg_error (KtBackendPostgres *self,
   const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
 
   g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    {
+      connection_lost (self);
+      return set_unavailable (error);
+    }
   g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
                _("The database reported an error (%s)."), state != NULL ? state : "connection");
   return FALSE;
@@ -90,6 +212,8 @@ kt_backend_postgres_exec (KtBackend  *backend,
   PGresult *result;
   gboolean ok;
 
+  if (!self->connected)
+    return set_unavailable (error);
   /* Quiet the NOTICEs that IF NOT EXISTS gives. */
   PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
   result = PQexec (self->conn, script);
@@ -165,6 +289,8 @@ kt_backend_postgres_query (KtBackend        *backend,
   PGresult *result;
   gboolean ok;
 
+  if (!self->connected)
+    return set_unavailable (error);
   if (n_params == 0 && rows == NULL)
     {
       /* BEGIN, COMMIT, ROLLBACK: nothing to prepare */
@@ -220,6 +346,8 @@ kt_backend_postgres_finalize (GObject *object)
 {
   KtBackendPostgres *self = KT_BACKEND_POSTGRES (object);
 
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->conn, PQfinish);
 
@@ -247,6 +375,7 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
     "  (SELECT COALESCE (MAX (value), 0) FROM meta WHERE key = 'seq')));";
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
+  backend_class->is_connected = kt_backend_postgres_is_connected;
 }
 
 static void
@@ -269,5 +398,6 @@ kt_backend_postgres_open (const char *uri,
                    _("Cannot connect to PostgreSQL: %s"), PQerrorMessage (self->conn));
       return NULL;
     }
+  self->connected = TRUE;
   return KT_BACKEND (g_steal_pointer (&self));
 }

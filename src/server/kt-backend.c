@@ -18,8 +18,10 @@
 #define SCHEMA_VERSION 3
 
 typedef struct {
+  const char *session_sql; /* what kt_backend_set_durable () ran */
   gboolean  in_group;       /* inside kt_backend_begin_group () */
   gboolean  group_failed;   /* a statement of the group failed */
+  GError   *group_error;    /* the first failure's, when known */
   /* the record writes, with the next_seq expression of the database */
   char     *insert_sql;
   char     *update_sql;
@@ -128,6 +130,7 @@ kt_backend_finalize (GObject *object)
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (KT_BACKEND (object));
 
+  g_clear_error (&priv->group_error);
   g_free (priv->insert_sql);
   g_free (priv->update_sql);
   g_free (priv->resend_sql);
@@ -193,12 +196,20 @@ query (KtBackend        *self,
        GError          **error)
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+  GError *local_error = NULL;
 
   /* After a failed statement PostgreSQL refuses the rest of the
-   * transaction and answers its COMMIT with a rollback: the group notes it. */
-  if (!KT_BACKEND_GET_CLASS (self)->query (self, sql, params, n_params, rows, error))
+   * transaction and answers its COMMIT with a rollback: the group notes it,
+   * and why (a lost connection is answered differently). */
+  if (!KT_BACKEND_GET_CLASS (self)->query (self, sql, params, n_params, rows, &local_error))
     {
-      priv->group_failed |= priv->in_group;
+      if (priv->in_group)
+        {
+          priv->group_failed = TRUE;
+          if (priv->group_error == NULL)
+            priv->group_error = g_error_copy (local_error);
+        }
+      g_propagate_error (error, local_error);
       return FALSE;
     }
   return TRUE;
@@ -251,8 +262,28 @@ rollback (KtBackend *self)
       priv->group_failed = TRUE;
       return;
     }
-  if (!query (self, "ROLLBACK", NULL, 0, NULL, &error))
+  /* a lost connection took the transaction with it */
+  if (!query (self, "ROLLBACK", NULL, 0, NULL, &error) &&
+      !g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
     g_warning ("Rolling back failed: %s", error->message);
+}
+
+const char *
+kt_backend_get_session_sql (KtBackend *self)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+
+  return priv->session_sql;
+}
+
+gboolean
+kt_backend_ping (KtBackend *self)
+{
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+
+  if (klass->is_connected != NULL && !klass->is_connected (self))
+    return FALSE;
+  return klass->query (self, "SELECT 1", NULL, 0, NULL, NULL);
 }
 
 gboolean
@@ -270,6 +301,7 @@ kt_backend_begin_group (KtBackend  *self,
     }
   priv->in_group = TRUE;
   priv->group_failed = FALSE;
+  g_clear_error (&priv->group_error);
   return TRUE;
 }
 
@@ -279,6 +311,7 @@ kt_backend_end_group (KtBackend  *self,
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
   gboolean failed = priv->group_failed;
+  g_autoptr(GError) group_error = g_steal_pointer (&priv->group_error);
 
   g_return_val_if_fail (priv->in_group, FALSE);
 
@@ -287,8 +320,11 @@ kt_backend_end_group (KtBackend  *self,
   if (failed)
     {
       rollback (self);
-      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
-                   _("The database reported an error (%s)."), "group");
+      if (group_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&group_error));
+      else
+        g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                     _("The database reported an error (%s)."), "group");
       return FALSE;
     }
   if (!commit (self, error))
@@ -327,8 +363,13 @@ kt_backend_set_durable (KtBackend  *self,
                         GError    **error)
 {
   KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+  const char *sql = durable ? klass->durable_commits : klass->fast_commits;
 
-  return klass->exec (self, durable ? klass->durable_commits : klass->fast_commits, error);
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+
+  /* a connection made again starts with the same */
+  priv->session_sql = sql;
+  return klass->exec (self, sql, error);
 }
 
 /* Schema */

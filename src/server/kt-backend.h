@@ -76,6 +76,8 @@ struct _KtBackendClass
                      guint             n_params,
                      KtRows           *rows,
                      GError          **error);
+  /* Whether the connection is up (NULL: always). */
+  gboolean (*is_connected) (KtBackend     *self);
 };
 
 typedef enum {
@@ -115,6 +117,12 @@ gboolean        kt_backend_begin_group      (KtBackend  *self,
  * back (and fails) otherwise. */
 gboolean        kt_backend_end_group        (KtBackend  *self,
                                              GError    **error);
+/* For a subclass that connects again: the session settings to run first
+ * (NULL: none). */
+const char     *kt_backend_get_session_sql  (KtBackend  *self);
+/* Whether the database answers now: a short query, or FALSE at once while
+ * a lost connection is being made again. */
+gboolean        kt_backend_ping             (KtBackend  *self);
 /* Creates the tables when missing (idempotent). */
 gboolean        kt_backend_init_schema      (KtBackend  *self,
                                              GError    **error);

@@ -28,6 +28,8 @@
 #include "kt-sync-protocol.h"
 
 #define API_PREFIX "/api/v1"
+/* Seconds a client waits before it tries again while the database is away. */
+#define RETRY_AFTER_UNAVAILABLE "2"
 #define CHANGES_DEFAULT_LIMIT 100
 #define CHANGES_MAX_LIMIT 500
 /* Longest a /changes?wait= request is held open (seconds); also kept under
@@ -76,6 +78,7 @@ typedef struct {
 typedef void (*KtHandler) (KtRequest *req);
 
 static void handle_health      (KtRequest *req);
+static void handle_live        (KtRequest *req);
 static void handle_login       (KtRequest *req);
 static void handle_logout      (KtRequest *req);
 static void handle_me          (KtRequest *req);
@@ -96,6 +99,8 @@ static const struct {
   int         kind;     /* the kind of record the path names, -1: any */
 } routes[] = {
   { "GET",  API_PREFIX "/health",             FALSE, handle_health,     NULL,     -1 },
+  { "GET",  API_PREFIX "/health/live",        FALSE, handle_live,       NULL,     -1 },
+  { "GET",  API_PREFIX "/health/ready",       FALSE, handle_health,     NULL,     -1 },
   { "POST", API_PREFIX "/login",              FALSE, handle_login,      NULL,     -1 },
   { "POST", API_PREFIX "/logout",             TRUE,  handle_logout,     NULL,     -1 },
   { "GET",  API_PREFIX "/me",                 TRUE,  handle_me,         NULL,     -1 },
@@ -206,6 +211,15 @@ static void
 respond_internal (KtRequest    *req,
                   const GError *error)
 {
+  if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
+    {
+      /* the database is being connected again: a moment later it may work */
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", RETRY_AFTER_UNAVAILABLE);
+      respond_error (req->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                     _("The server cannot reach its database right now. Try again in a moment."), NULL);
+      return;
+    }
   g_warning ("Request failed: %s", error != NULL ? error->message : "unknown");
   respond_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                  _("The server could not handle the request. Try again later."), NULL);
@@ -460,8 +474,31 @@ audit_refusal (KtRequest *req)
 
 /* Handlers */
 
+/* /health and /health/ready: 200 with "status":"ok" when the database
+ * answers, 503 with "status":"unavailable" when it does not (a load
+ * balancer then sends requests elsewhere). */
 static void
 handle_health (KtRequest *req)
+{
+  gboolean ready = kt_backend_ping (req->server->backend);
+  GString *json = g_string_new ("{\"status\":");
+
+  kt_json_append_string (json, ready ? "ok" : "unavailable");
+  g_string_append (json, ",\"database\":");
+  kt_json_append_string (json, ready ? "ok" : "unavailable");
+  g_string_append (json, ",\"version\":");
+  kt_json_append_string (json, PACKAGE_VERSION);
+  g_string_append_c (json, '}');
+  if (!ready)
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                  "Retry-After", RETRY_AFTER_UNAVAILABLE);
+  respond_text (req->msg, ready ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, json);
+}
+
+/* /health/live: the process answers, whatever its database does (a
+ * supervisor restarts it only when this fails). */
+static void
+handle_live (KtRequest *req)
 {
   GString *json = g_string_new ("{\"status\":\"ok\",\"version\":");
 

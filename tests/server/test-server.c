@@ -420,10 +420,17 @@ test_health_answers_anyone (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(Reply) reply = call (f, "GET", "/health", NULL, NULL);
+  g_autoptr(Reply) ready = call (f, "GET", "/health/ready", NULL, NULL);
+  g_autoptr(Reply) live = call (f, "GET", "/health/live", NULL, NULL);
 
   assert_status (reply, SOUP_STATUS_OK);
   g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "database"), ==, "ok");
   g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "version"), ==, PACKAGE_VERSION);
+  assert_status (ready, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (ready), "status"), ==, "ok");
+  assert_status (live, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (live), "status"), ==, "ok");
 }
 
 static void
