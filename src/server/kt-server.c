@@ -22,6 +22,7 @@
 
 #include "kt-connection-guard.h"
 #include "kt-json-reader.h"
+#include "kt-metrics.h"
 #include "kt-rate-limiter.h"
 #include "kt-server-document.h"
 #include "kt-server-error.h"
@@ -56,6 +57,8 @@ struct _KtServer
   gint                  store_pending; /* (atomic) store_pushes () is on its way */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait= */
+  KtMetrics            *metrics;
+  SoupServer           *metrics_soup;  /* /metrics on its own address; NULL: off */
   guint                 wake_source;
 };
 
@@ -76,6 +79,29 @@ typedef struct {
 } KtRequest;
 
 typedef void (*KtHandler) (KtRequest *req);
+
+/* What the access log and the metrics say of a request, kept on its
+ * message from its start to its answer. */
+typedef struct {
+  gint64      started;   /* monotonic µs */
+  const char *route;     /* the route's template (static), "other" for none */
+  char       *user;      /* the signed-in account; NULL: none */
+} RequestInfo;
+
+#define REQUEST_INFO_KEY "kt-request-info"
+
+static void
+request_info_free (RequestInfo *info)
+{
+  g_free (info->user);
+  g_free (info);
+}
+
+static RequestInfo *
+request_info (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), REQUEST_INFO_KEY);
+}
 
 static void handle_health      (KtRequest *req);
 static void handle_live        (KtRequest *req);
@@ -211,6 +237,8 @@ static void
 respond_internal (KtRequest    *req,
                   const GError *error)
 {
+  kt_metrics_count_db_error (req->server->metrics,
+                             g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE));
   if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
     {
       /* the database is being connected again: a moment later it may work */
@@ -888,6 +916,38 @@ wake_waiters (gpointer data)
 
 /* Any change that succeeded (a push, an assignment, a review) may be what
  * a waiting client waits for; one wake-up per turn of the main loop. */
+/* The access log's line and the metrics of an answered request: method,
+ * route template, status, duration and account, as journal fields too
+ * (KT_METHOD, KT_ROUTE, KT_STATUS, KT_DURATION_MS, KT_USER).  Never the
+ * path's query, a body or a token. */
+static void
+log_request (KtServer          *self,
+             SoupServerMessage *msg,
+             guint              status)
+{
+  RequestInfo *info = request_info (msg);
+  const char *method = soup_server_message_get_method (msg);
+  double seconds;
+  char status_text[16], ms_text[32];
+
+  if (info == NULL)
+    return;
+  seconds = (g_get_monotonic_time () - info->started) / (double) G_USEC_PER_SEC;
+  kt_metrics_observe_request (self->metrics, method, info->route, status, seconds);
+  if (!self->config->access_log)
+    return;
+  g_snprintf (status_text, sizeof status_text, "%u", status);
+  g_snprintf (ms_text, sizeof ms_text, "%.1f", seconds * 1000);
+  g_log_structured ("kt-access", G_LOG_LEVEL_MESSAGE,
+                    "KT_METHOD", method,
+                    "KT_ROUTE", info->route,
+                    "KT_STATUS", status_text,
+                    "KT_DURATION_MS", ms_text,
+                    "KT_USER", info->user != NULL ? info->user : "-",
+                    "MESSAGE", "%s %s %s %sms user=%s", method, info->route, status_text, ms_text,
+                    info->user != NULL ? info->user : "-");
+}
+
 static void
 request_finished (SoupServer        *soup,
                   SoupServerMessage *msg,
@@ -895,6 +955,7 @@ request_finished (SoupServer        *soup,
 {
   guint status = soup_server_message_get_status (msg);
 
+  log_request (self, msg, status);
   if (self->waiters->len == 0 || self->wake_source != 0 ||
       g_str_equal (soup_server_message_get_method (msg), "GET") ||
       status < 200 || status >= 300)
@@ -1461,8 +1522,15 @@ store_pushes (gpointer data)
           respond_internal (&req, error);
         }
     }
+  if (grouped)
+    kt_metrics_count_push_group (self->metrics, batch->len);
   for (guint i = 0; i < batch->len; i++)
-    soup_server_message_unpause (((Push *) g_ptr_array_index (batch, i))->msg);
+    {
+      SoupServerMessage *msg = ((Push *) g_ptr_array_index (batch, i))->msg;
+
+      kt_metrics_count_push (self->metrics, soup_server_message_get_status (msg));
+      soup_server_message_unpause (msg);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -1872,6 +1940,8 @@ api_callback (SoupServer        *soup,
 
   req.action = routes[i].action;
   req.kind = routes[i].kind;
+  if (request_info (msg) != NULL)
+    request_info (msg)->route = routes[i].path;
   if (routes[i].signed_in)
     {
       req.account = authenticate (&req, &error);
@@ -1880,6 +1950,8 @@ api_callback (SoupServer        *soup,
           respond_internal (&req, error);
           goto out;
         }
+      if (req.account != NULL && request_info (msg) != NULL)
+        request_info (msg)->user = g_strdup (req.account->username);
       if (req.account == NULL)
         {
           respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
@@ -1942,6 +2014,11 @@ request_started (SoupServer        *soup,
   GSocket *socket = soup_server_message_get_socket (msg);
   guint id;
 
+  RequestInfo *info = g_new0 (RequestInfo, 1);
+
+  info->started = g_get_monotonic_time ();
+  info->route = "other";
+  g_object_set_data_full (G_OBJECT (msg), REQUEST_INFO_KEY, info, (GDestroyNotify) request_info_free);
   if (socket != NULL)
     g_socket_set_timeout (socket, self->config->request_timeout);
   id = g_timeout_add_seconds (self->config->request_timeout, header_deadline_passed, msg);
@@ -1974,6 +2051,10 @@ kt_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  if (self->metrics_soup != NULL)
+    soup_server_disconnect (self->metrics_soup);
+  g_clear_object (&self->metrics_soup);
+  g_clear_object (&self->metrics);
   g_clear_object (&self->guard);
   g_clear_object (&self->backend);
   g_clear_object (&self->account_limiter);
@@ -1997,6 +2078,7 @@ kt_server_init (KtServer *self)
 {
   self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
   self->pushes_read = g_async_queue_new_full ((GDestroyNotify) push_free);
+  self->metrics = kt_metrics_new ();
 }
 
 KtServer *
@@ -2042,6 +2124,57 @@ listen_socket (GSocketAddress *address,
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
     return NULL;
   return g_steal_pointer (&socket);
+}
+
+static void
+metrics_callback (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  KtServer *self = user_data;
+  char *text;
+
+  if (!g_str_equal (path, "/metrics") || !g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  text = kt_metrics_render (self->metrics, kt_backend_ping (self->backend), self->waiters->len);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    text, strlen (text));
+}
+
+/* /metrics, plain HTTP on its own address, apart from the API: a scraper
+ * needs no account, and the address can be kept to the monitoring network. */
+static gboolean
+listen_metrics (KtServer  *self,
+                GError   **error)
+{
+  const KtServerConfig *config = self->config;
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+
+  if (config->metrics_address == NULL)
+    return TRUE;
+  if (g_ascii_strcasecmp (config->metrics_address, "localhost") == 0)
+    inet = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    inet = g_inet_address_new_from_string (config->metrics_address);
+  if (inet == NULL)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                   _("The listen address %s is not an IP address."), config->metrics_address);
+      return FALSE;
+    }
+  self->metrics_soup = soup_server_new ("server-header", "keukentafel-server", NULL);
+  soup_server_add_handler (self->metrics_soup, NULL, metrics_callback, self, NULL);
+  address = g_inet_socket_address_new (inet, config->metrics_port);
+  socket = listen_socket (address, 16, error);
+  return socket != NULL && soup_server_listen_socket (self->metrics_soup, socket, 0, error);
 }
 
 gboolean
@@ -2096,7 +2229,8 @@ kt_server_listen (KtServer  *self,
     }
   address = g_inet_socket_address_new (inet, config->port);
   socket = listen_socket (address, config->listen_backlog, error);
-  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error))
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error) ||
+      !listen_metrics (self, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);
