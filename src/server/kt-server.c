@@ -22,12 +22,15 @@
 
 #include "kt-connection-guard.h"
 #include "kt-json-reader.h"
+#include "kt-metrics.h"
 #include "kt-rate-limiter.h"
 #include "kt-server-document.h"
 #include "kt-server-error.h"
 #include "kt-sync-protocol.h"
 
 #define API_PREFIX "/api/v1"
+/* Seconds a client waits before it tries again while the database is away. */
+#define RETRY_AFTER_UNAVAILABLE "2"
 #define CHANGES_DEFAULT_LIMIT 100
 #define CHANGES_MAX_LIMIT 500
 /* Longest a /changes?wait= request is held open (seconds); also kept under
@@ -50,8 +53,12 @@ struct _KtServer
   GPtrArray            *trusted_proxies;  /* GInetAddressMask */
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
   GThreadPool          *push_pool;     /* one worker per processor reads pushes */
+  GAsyncQueue          *pushes_read;   /* (element-type Push): read, waiting to be stored */
+  gint                  store_pending; /* (atomic) store_pushes () is on its way */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait= */
+  KtMetrics            *metrics;
+  SoupServer           *metrics_soup;  /* /metrics on its own address; NULL: off */
   guint                 wake_source;
 };
 
@@ -73,7 +80,31 @@ typedef struct {
 
 typedef void (*KtHandler) (KtRequest *req);
 
+/* What the access log and the metrics say of a request, kept on its
+ * message from its start to its answer. */
+typedef struct {
+  gint64      started;   /* monotonic µs */
+  const char *route;     /* the route's template (static), "other" for none */
+  char       *user;      /* the signed-in account; NULL: none */
+} RequestInfo;
+
+#define REQUEST_INFO_KEY "kt-request-info"
+
+static void
+request_info_free (RequestInfo *info)
+{
+  g_free (info->user);
+  g_free (info);
+}
+
+static RequestInfo *
+request_info (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), REQUEST_INFO_KEY);
+}
+
 static void handle_health      (KtRequest *req);
+static void handle_live        (KtRequest *req);
 static void handle_login       (KtRequest *req);
 static void handle_logout      (KtRequest *req);
 static void handle_me          (KtRequest *req);
@@ -95,6 +126,8 @@ static const struct {
   int         kind;     /* the kind of record the path names, -1: any */
 } routes[] = {
   { "GET",  API_PREFIX "/health",             FALSE, handle_health,     NULL,     -1 },
+  { "GET",  API_PREFIX "/health/live",        FALSE, handle_live,       NULL,     -1 },
+  { "GET",  API_PREFIX "/health/ready",       FALSE, handle_health,     NULL,     -1 },
   { "POST", API_PREFIX "/login",              FALSE, handle_login,      NULL,     -1 },
   { "POST", API_PREFIX "/logout",             TRUE,  handle_logout,     NULL,     -1 },
   { "GET",  API_PREFIX "/me",                 TRUE,  handle_me,         NULL,     -1 },
@@ -136,6 +169,10 @@ respond_text (SoupServerMessage *msg,
 {
   gsize len = json->len;
 
+  /* soup_server_message_set_response () in libsoup 3.2.3 appends to the
+   * body: a stored push's answer replaced by an error (its group's commit
+   * failed) would go out as both */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
                                     g_string_free (json, FALSE), len);
@@ -196,6 +233,17 @@ static void
 respond_internal (KtRequest    *req,
                   const GError *error)
 {
+  kt_metrics_count_db_error (req->server->metrics,
+                             g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE));
+  if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
+    {
+      /* the database is being connected again: a moment later it may work */
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", RETRY_AFTER_UNAVAILABLE);
+      respond_error (req->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                     _("The server cannot reach its database right now. Try again in a moment."), NULL);
+      return;
+    }
   g_warning ("Request failed: %s", error != NULL ? error->message : "unknown");
   respond_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, KT_SYNC_CODE_INTERNAL,
                  _("The server could not handle the request. Try again later."), NULL);
@@ -448,8 +496,31 @@ audit_refusal (KtRequest *req)
 
 /* Handlers */
 
+/* /health and /health/ready: 200 with "status":"ok" when the database
+ * answers, 503 with "status":"unavailable" when it does not (a load
+ * balancer then sends requests elsewhere). */
 static void
 handle_health (KtRequest *req)
+{
+  gboolean ready = kt_backend_ping (req->server->backend);
+  GString *json = g_string_new ("{\"status\":");
+
+  kt_json_append_string (json, ready ? "ok" : "unavailable");
+  g_string_append (json, ",\"database\":");
+  kt_json_append_string (json, ready ? "ok" : "unavailable");
+  g_string_append (json, ",\"version\":");
+  kt_json_append_string (json, PACKAGE_VERSION);
+  g_string_append_c (json, '}');
+  if (!ready)
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                  "Retry-After", RETRY_AFTER_UNAVAILABLE);
+  respond_text (req->msg, ready ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, json);
+}
+
+/* /health/live: the process answers, whatever its database does (a
+ * supervisor restarts it only when this fails). */
+static void
+handle_live (KtRequest *req)
 {
   GString *json = g_string_new ("{\"status\":\"ok\",\"version\":");
 
@@ -839,6 +910,38 @@ wake_waiters (gpointer data)
 
 /* Any change that succeeded (a push, an assignment, a review) may be what
  * a waiting client waits for; one wake-up per turn of the main loop. */
+/* The access log's line and the metrics of an answered request: method,
+ * route template, status, duration and account, as journal fields too
+ * (KT_METHOD, KT_ROUTE, KT_STATUS, KT_DURATION_MS, KT_USER).  Never the
+ * path's query, a body or a token. */
+static void
+log_request (KtServer          *self,
+             SoupServerMessage *msg,
+             guint              status)
+{
+  RequestInfo *info = request_info (msg);
+  const char *method = soup_server_message_get_method (msg);
+  double seconds;
+  char status_text[16], ms_text[32];
+
+  if (info == NULL)
+    return;
+  seconds = (g_get_monotonic_time () - info->started) / (double) G_USEC_PER_SEC;
+  kt_metrics_observe_request (self->metrics, method, info->route, status, seconds);
+  if (!self->config->access_log)
+    return;
+  g_snprintf (status_text, sizeof status_text, "%u", status);
+  g_snprintf (ms_text, sizeof ms_text, "%.1f", seconds * 1000);
+  g_log_structured ("kt-access", G_LOG_LEVEL_MESSAGE,
+                    "KT_METHOD", method,
+                    "KT_ROUTE", info->route,
+                    "KT_STATUS", status_text,
+                    "KT_DURATION_MS", ms_text,
+                    "KT_USER", info->user != NULL ? info->user : "-",
+                    "MESSAGE", "%s %s %s %sms user=%s", method, info->route, status_text, ms_text,
+                    info->user != NULL ? info->user : "-");
+}
+
 static void
 request_finished (SoupServer        *soup,
                   SoupServerMessage *msg,
@@ -846,6 +949,7 @@ request_finished (SoupServer        *soup,
 {
   guint status = soup_server_message_get_status (msg);
 
+  log_request (self, msg, status);
   if (self->waiters->len == 0 || self->wake_source != 0 ||
       g_str_equal (soup_server_message_get_method (msg), "GET") ||
       status < 200 || status >= 300)
@@ -1379,14 +1483,48 @@ finish_push (Push *push)
   audit_refusal (&req);
 }
 
+/* Stores every push that has been read, in one transaction: pushes that
+ * arrive together share one commit and so one flush to disk (synchronous
+ * commits are the default).  Their answers go out once it is committed. */
 static gboolean
-push_read (gpointer data)
+store_pushes (gpointer data)
 {
-  Push *push = data;
+  KtServer *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) push_free);
+  g_autoptr(GError) error = NULL;
+  gboolean grouped;
+  Push *push;
 
-  finish_push (push);
-  soup_server_message_unpause (push->msg);
-  push_free (push);
+  g_atomic_int_set (&self->store_pending, FALSE);
+  while ((push = g_async_queue_try_pop (self->pushes_read)) != NULL)
+    g_ptr_array_add (batch, push);
+  if (batch->len == 0)
+    return G_SOURCE_REMOVE;
+
+  /* without a transaction each push fails or succeeds on its own */
+  grouped = kt_backend_begin_group (self->backend, &error);
+  g_clear_error (&error);
+  for (guint i = 0; i < batch->len; i++)
+    finish_push (g_ptr_array_index (batch, i));
+  if (grouped && !kt_backend_end_group (self->backend, &error))
+    {
+      /* nothing of the group was stored: no push may be answered as stored */
+      for (guint i = 0; i < batch->len; i++)
+        {
+          KtRequest req = { .server = self, .msg = ((Push *) g_ptr_array_index (batch, i))->msg };
+
+          respond_internal (&req, error);
+        }
+    }
+  if (grouped)
+    kt_metrics_count_push_group (self->metrics, batch->len);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      SoupServerMessage *msg = ((Push *) g_ptr_array_index (batch, i))->msg;
+
+      kt_metrics_count_push (self->metrics, soup_server_message_get_status (msg));
+      soup_server_message_unpause (msg);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -1395,8 +1533,13 @@ static void
 read_push_in_pool (gpointer data,
                    gpointer user_data)
 {
-  read_push (data);
-  g_idle_add_full (G_PRIORITY_DEFAULT, push_read, data, NULL);
+  Push *push = data;
+  KtServer *self = push->server;
+
+  read_push (push);
+  g_async_queue_push (self->pushes_read, push);
+  if (g_atomic_int_compare_and_exchange (&self->store_pending, FALSE, TRUE))
+    g_idle_add_full (G_PRIORITY_DEFAULT, store_pushes, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -1835,6 +1978,8 @@ api_callback (SoupServer        *soup,
 
   req.action = routes[i].action;
   req.kind = routes[i].kind;
+  if (request_info (msg) != NULL)
+    request_info (msg)->route = routes[i].path;
   if (routes[i].signed_in)
     {
       req.account = authenticate (&req, &error);
@@ -1843,6 +1988,8 @@ api_callback (SoupServer        *soup,
           respond_internal (&req, error);
           goto out;
         }
+      if (req.account != NULL && request_info (msg) != NULL)
+        request_info (msg)->user = g_strdup (req.account->username);
       if (req.account == NULL)
         {
           respond_error (msg, SOUP_STATUS_UNAUTHORIZED, KT_SYNC_CODE_UNAUTHORIZED,
@@ -1905,6 +2052,11 @@ request_started (SoupServer        *soup,
   GSocket *socket = soup_server_message_get_socket (msg);
   guint id;
 
+  RequestInfo *info = g_new0 (RequestInfo, 1);
+
+  info->started = g_get_monotonic_time ();
+  info->route = "other";
+  g_object_set_data_full (G_OBJECT (msg), REQUEST_INFO_KEY, info, (GDestroyNotify) request_info_free);
   if (socket != NULL)
     g_socket_set_timeout (socket, self->config->request_timeout);
   id = g_timeout_add_seconds (self->config->request_timeout, header_deadline_passed, msg);
@@ -1931,11 +2083,16 @@ kt_server_finalize (GObject *object)
 
   /* let the workers finish; their answers are dropped with the main loop */
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
+  g_clear_pointer (&self->pushes_read, g_async_queue_unref);
   g_clear_handle_id (&self->wake_source, g_source_remove);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  if (self->metrics_soup != NULL)
+    soup_server_disconnect (self->metrics_soup);
+  g_clear_object (&self->metrics_soup);
+  g_clear_object (&self->metrics);
   g_clear_object (&self->guard);
   g_clear_object (&self->backend);
   g_clear_object (&self->account_limiter);
@@ -1958,6 +2115,8 @@ static void
 kt_server_init (KtServer *self)
 {
   self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  self->pushes_read = g_async_queue_new_full ((GDestroyNotify) push_free);
+  self->metrics = kt_metrics_new ();
 }
 
 KtServer *
@@ -2003,6 +2162,57 @@ listen_socket (GSocketAddress *address,
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
     return NULL;
   return g_steal_pointer (&socket);
+}
+
+static void
+metrics_callback (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  KtServer *self = user_data;
+  char *text;
+
+  if (!g_str_equal (path, "/metrics") || !g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  text = kt_metrics_render (self->metrics, kt_backend_ping (self->backend), self->waiters->len);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    text, strlen (text));
+}
+
+/* /metrics, plain HTTP on its own address, apart from the API: a scraper
+ * needs no account, and the address can be kept to the monitoring network. */
+static gboolean
+listen_metrics (KtServer  *self,
+                GError   **error)
+{
+  const KtServerConfig *config = self->config;
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+
+  if (config->metrics_address == NULL)
+    return TRUE;
+  if (g_ascii_strcasecmp (config->metrics_address, "localhost") == 0)
+    inet = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    inet = g_inet_address_new_from_string (config->metrics_address);
+  if (inet == NULL)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                   _("The listen address %s is not an IP address."), config->metrics_address);
+      return FALSE;
+    }
+  self->metrics_soup = soup_server_new ("server-header", "keukentafel-server", NULL);
+  soup_server_add_handler (self->metrics_soup, NULL, metrics_callback, self, NULL);
+  address = g_inet_socket_address_new (inet, config->metrics_port);
+  socket = listen_socket (address, 16, error);
+  return socket != NULL && soup_server_listen_socket (self->metrics_soup, socket, 0, error);
 }
 
 gboolean
@@ -2057,7 +2267,8 @@ kt_server_listen (KtServer  *self,
     }
   address = g_inet_socket_address_new (inet, config->port);
   socket = listen_socket (address, config->listen_backlog, error);
-  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error))
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error) ||
+      !listen_metrics (self, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);

@@ -420,10 +420,17 @@ test_health_answers_anyone (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(Reply) reply = call (f, "GET", "/health", NULL, NULL);
+  g_autoptr(Reply) ready = call (f, "GET", "/health/ready", NULL, NULL);
+  g_autoptr(Reply) live = call (f, "GET", "/health/live", NULL, NULL);
 
   assert_status (reply, SOUP_STATUS_OK);
   g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "database"), ==, "ok");
   g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "version"), ==, PACKAGE_VERSION);
+  assert_status (ready, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (ready), "status"), ==, "ok");
+  assert_status (live, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (live), "status"), ==, "ok");
 }
 
 static void
@@ -1554,6 +1561,37 @@ test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
   g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
 }
 
+/* A database of schema 2 kept its change feed's position in the row
+ * meta.seq; init carries it over, so a pull from a cursor of before the
+ * upgrade still gets what is pushed after it. */
+static void
+test_init_carries_the_change_feed_over (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *cursor = g_strdup ("");
+  g_autofree char *seen = NULL;
+  g_autofree char *kase = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autoptr(Reply) created = NULL;
+  const char *init_args[] = { "init", NULL };
+
+  build_world (f, &w);
+  g_free (pull_from (f, "sara", &cursor));
+  kt_test_server_stop (f->server);
+  if (g_str_has_prefix (kt_test_server_get_database (f->server), "postgres"))
+    run_sql (f, "DROP SEQUENCE record_seq");
+  run_sql (f, "INSERT INTO meta (key, value) VALUES ('seq', (SELECT MAX (seq) FROM records))");
+  run_sql (f, "UPDATE meta SET value = 2 WHERE key = 'schema'");
+
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  sign_in_everyone (f);
+  created = push (f, "ida", kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  seen = pull_from (f, "sara", &cursor);
+  g_assert_cmpstr (seen, ==, "case");
+}
+
 /* Tests: admin commands */
 
 static void
@@ -2402,6 +2440,7 @@ main (int   argc,
       ADD ("audit/refusals-on-records", test_audit_refusals_on_records, NULL);
       ADD ("audit/case-audit-is-its-coachs-alone", test_case_audit_is_its_coachs_alone, NULL);
       ADD ("cli/init-upgrades-a-database-of-schema-1", test_init_upgrades_a_database_of_schema_1, NULL);
+      ADD ("cli/init-carries-the-change-feed-over", test_init_carries_the_change_feed_over, NULL);
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
