@@ -620,6 +620,38 @@ kt_case_view_set_property (GObject      *object,
     }
 }
 
+/* The width a case view asks for beside the household list.  The window's
+ * leaflet folds on natural widths, so below list + this (a tablet held
+ * upright, a phone) the list folds away; the minimum stays small enough for
+ * a 360 px window.  The pages' own natural widths (1100 px and more) would
+ * fold the list away even on a 1280 px laptop. */
+#define NATURAL_WIDTH 640
+
+static void
+kt_case_view_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  KtCaseView *self = KT_CASE_VIEW (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, NATURAL_WIDTH);
+}
+
+static void
+kt_case_view_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  gtk_widget_allocate (KT_CASE_VIEW (widget)->box, width, height, baseline, NULL);
+}
+
 static void
 kt_case_view_class_init (KtCaseViewClass *klass)
 {
@@ -671,7 +703,8 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, plan_slot);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, sync_status);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = kt_case_view_measure;
+  widget_class->size_allocate = kt_case_view_size_allocate;
 
   gtk_widget_class_install_property_action (widget_class, "case.resident-watching", "resident-watching");
 }
