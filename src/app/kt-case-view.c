@@ -24,6 +24,7 @@
 
 #include "kt-case-view.h"
 #include "kt-case-view-private.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
@@ -713,6 +714,8 @@ static void
 kt_case_view_init (KtCaseView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Named where a test can read it: the way back on a tablet and a phone. */
+  kt_a11y_set_label (self->back_button, _("Back to the Households"));
 
   g_signal_connect_swapped (self->intake_page, "changed", G_CALLBACK (kt_case_view_case_changed), self);
   g_signal_connect_swapped (self->intake_page, "start-conversation",
