@@ -573,6 +573,8 @@ kt_supervisor_inbox_class_init (KtSupervisorInboxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, review_page);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, review_side);
+  /* Reached by the tests only; the action drives it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "back_button", FALSE, 0);
   gtk_widget_class_install_action (widget_class, "inbox.show-list", NULL, show_list_action);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
 }
