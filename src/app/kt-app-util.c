@@ -506,3 +506,36 @@ kt_app_choose_renderer (void)
     }
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 }
+
+static gboolean
+scroll_into_view_tick (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       data)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page;
+
+  /* Not laid out yet: try again next frame. */
+  if (scroller == NULL || gtk_widget_get_height (widget) <= 0)
+    return scroller != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  if (!gtk_widget_compute_bounds (widget, scroller, &bounds))
+    return G_SOURCE_REMOVE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (bounds.origin.y < 0 || bounds.size.height > page)
+    gtk_adjustment_set_value (adjustment, value + bounds.origin.y);
+  else if (bounds.origin.y + bounds.size.height > page)
+    gtk_adjustment_set_value (adjustment, value + bounds.origin.y + bounds.size.height - page);
+  return G_SOURCE_REMOVE;
+}
+
+void
+kt_app_scroll_into_view (GtkWidget *widget)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  gtk_widget_add_tick_callback (widget, scroll_into_view_tick, NULL, NULL);
+}

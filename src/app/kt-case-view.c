@@ -26,6 +26,7 @@
 #include "kt-case-view.h"
 #include "kt-inzage-window.h"
 #include "kt-case-view-private.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
@@ -765,6 +766,38 @@ inzage_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* The width a case view asks for beside the household list.  The window's
+ * leaflet folds on natural widths, so below list + this (a tablet held
+ * upright, a phone) the list folds away; the minimum stays small enough for
+ * a 360 px window.  The pages' own natural widths (1100 px and more) would
+ * fold the list away even on a 1280 px laptop. */
+#define NATURAL_WIDTH 640
+
+static void
+kt_case_view_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  KtCaseView *self = KT_CASE_VIEW (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, NATURAL_WIDTH);
+}
+
+static void
+kt_case_view_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  gtk_widget_allocate (KT_CASE_VIEW (widget)->box, width, height, baseline, NULL);
+}
+
 static void
 kt_case_view_class_init (KtCaseViewClass *klass)
 {
@@ -817,7 +850,8 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, sync_status);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, progress_slot);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = kt_case_view_measure;
+  widget_class->size_allocate = kt_case_view_size_allocate;
 
   gtk_widget_class_install_property_action (widget_class, "case.resident-watching", "resident-watching");
   gtk_widget_class_install_action (widget_class, "case.inzage", NULL, inzage_action);
@@ -827,6 +861,8 @@ static void
 kt_case_view_init (KtCaseView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Named where a test can read it: the way back on a tablet and a phone. */
+  kt_a11y_set_label (self->back_button, _("Back to the Households"));
 
   g_signal_connect_swapped (self->intake_page, "changed", G_CALLBACK (kt_case_view_case_changed), self);
   g_signal_connect_swapped (self->intake_page, "start-conversation",

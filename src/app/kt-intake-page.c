@@ -299,6 +299,7 @@ add_member_action (GtkWidget  *widget,
   g_ptr_array_add (self->member_rows, row);
   adw_preferences_group_add (self->members_group, row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  kt_app_scroll_into_view (row);
   emit_changed (self);
 }
 
@@ -369,6 +370,7 @@ add_consent_action (GtkWidget  *widget,
   g_ptr_array_add (self->consent_rows, row);
   adw_preferences_group_add (self->consent_group, row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  kt_app_scroll_into_view (row);
   emit_changed (self);
 }
 

@@ -15,6 +15,7 @@
 
 #include "kt-core.h"
 #include "kt-app-test.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-case-item.h"
 #include "kt-case-view-private.h"
@@ -779,6 +780,49 @@ test_window_opens_as_large_as_it_was_left (Fixture       *f,
   g_settings_reset (settings, "window-height");
 }
 
+/* On a tablet held upright and on a phone the list folds away behind the
+ * case; the back button in the case's header bar brings it back (issue 21).
+ * Side by side on a laptop there is no back button: the list is there. */
+static void
+test_back_to_the_list_on_a_tablet_and_a_phone (Fixture       *f,
+                                               gconstpointer  data)
+{
+  static const int sizes[][2] = { { 800, 1280 }, { 360, 740 }, { 1280, 800 } };
+  GtkWidget *search = GTK_WIDGET (kt_window_get_search_entry (f->window));
+  GtkWidget *back;
+
+  new_case (f, "Familie Terug");
+  back = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (kt_app_fixture_case_view (f)),
+                                                    KT_TYPE_CASE_VIEW, "back_button"));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      gboolean folded = sizes[i][0] < 1000;
+
+      g_test_message ("%d×%d", sizes[i][0], sizes[i][1]);
+      kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("intake"));
+      kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kt_app_fixture_case_view (f))));
+      g_assert_cmpint (gtk_widget_get_mapped (search), ==, !folded);
+      g_assert_cmpint (gtk_widget_get_mapped (back), ==, folded);
+      if (!folded)
+        continue;
+      g_assert_true (gtk_widget_is_sensitive (back));
+      g_assert_cmpstr (kt_a11y_get_label (back), ==, T ("Back to the Households"));
+      /* Inside the window, not cut off at its edge. */
+      {
+        graphene_rect_t bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (back, GTK_WIDGET (f->window), &bounds));
+        g_assert_cmpfloat (bounds.origin.x, >=, 0);
+        g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, sizes[i][0]);
+        g_assert_cmpfloat (bounds.size.width, >=, 34);
+      }
+      g_assert_true (gtk_widget_activate (back));
+      kt_app_test_iterate (300);
+      g_assert_true (gtk_widget_get_mapped (search));
+    }
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -855,6 +899,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/long-case-list-lists-every-case", test_long_case_list_lists_every_case);
   ADD ("/app/window/opens-as-large-as-it-was-left", test_window_opens_as_large_as_it_was_left);
   ADD ("/app/window/removed-record-is-told-until-understood", test_removed_record_is_told_until_understood);
+  ADD ("/app/window/back-to-the-list-on-a-tablet-and-a-phone", test_back_to_the_list_on_a_tablet_and_a_phone);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 
