@@ -22,6 +22,7 @@ import time
 import pyatspi
 
 KEYRING_PASSWORD = b"kt-test-keyring"
+METHOD_TIMEOUT_MS = 20000
 PASSWORD = "kt-e2e-wachtwoord"
 
 # What a screen reader must never say as a control's name.
@@ -69,6 +70,10 @@ def start_a11y_bus():
     if not address:
         raise RuntimeError("the accessibility bus did not start")
     os.environ["AT_SPI_BUS_ADDRESS"] = address
+    # libatspi waits 0.8 s for an answer by default; an app that opens a
+    # household on a busy machine (or under ASan) takes longer to answer
+    # the call that opened it.
+    pyatspi.setTimeout(METHOD_TIMEOUT_MS, 30000)
     return launcher
 
 
