@@ -1,6 +1,6 @@
 /* bench-server.c: simulated coaches pulling and pushing plans on loopback
  *
- *   bench-server [--seconds=N] [--clients=50,200] [--backends=sqlite,postgres,nginx] [--audited]
+ *   bench-server [--seconds=N] [--clients=50,200] [--backends=sqlite,postgres,postgres-2,nginx] [--audited]
  *
  * Starts a real keukentafel-server (tests/common/kt-test-server.c) on SQLite
  * and on a throwaway PostgreSQL cluster, signs in one coach per client, gives
@@ -10,6 +10,12 @@
  * generator is one epoll loop speaking raw HTTP/1.1, so it costs the server
  * little CPU.  As the ceiling of this machine it runs the same loop against
  * nginx serving a static file as large as the plan.
+ *
+ * postgres-2 runs two server processes on one PostgreSQL database behind an
+ * nginx reverse proxy that balances between them (round robin, keep-alive).
+ * The servers run with their defaults (durable commits, access log on, its
+ * lines written to a file as the journal would take them); the RSS of each
+ * server after its runs is reported.
  *
  * With --audited every pulled plan is a read the server audits: each plan
  * is written first by another coach, then its case is reassigned to the
@@ -595,15 +601,51 @@ set_up_coaches (guint    port,
   return clients;
 }
 
+/* The resident set of process @pid, in KiB, or 0. */
+static guint64
+rss_kib (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL) || (line = strstr (status, "VmRSS:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+/* Starts a server on @database with its log in a file under the test's
+ * temp dir (transfer full). */
+static KtTestServer *
+start_bench_server (const char *database,
+                    const char *log_path)
+{
+  KtTestServer *server = kt_test_server_start_full (database, NULL, "[server]\nrequest-timeout=3600\n");
+
+  kt_test_server_set_stderr_file (server, log_path);
+  kt_test_server_stop (server);
+  kt_test_server_restart (server);
+  return server;
+}
+
+static guint free_port (void);
+static GSubprocess *start_proxy (const char *dir, guint port, const char *upstream_a, const char *upstream_b);
+
 static void
 bench_server (const char *name,
               const char *database,
+              gboolean    two_processes,
               GStrv       client_counts,
               double      seconds,
               KtPlan     *plan,
               gboolean    audited)
 {
   g_autoptr(KtTestServer) server = NULL;
+  g_autoptr(KtTestServer) second = NULL;
+  g_autoptr(GSubprocess) proxy = NULL;
+  char *dir = kt_test_tmpdir_new ("kt-bench-server");
+  g_autofree char *log_path = g_build_filename (dir, "server.log", NULL);
+  g_autofree char *second_log = g_build_filename (dir, "server-2.log", NULL);
   guint max_clients = 0;
   Client **clients;
   guint port;
@@ -611,9 +653,15 @@ bench_server (const char *name,
   for (guint i = 0; client_counts[i] != NULL; i++)
     max_clients = MAX (max_clients, (guint) atoi (client_counts[i]));
 
-  server = kt_test_server_start_full (database, NULL, "[server]\nrequest-timeout=3600\n");
+  server = start_bench_server (database, log_path);
   add_accounts (kt_test_server_get_database (server), max_clients);
   port = url_port (kt_test_server_get_url (server));
+  if (two_processes)
+    {
+      second = start_bench_server (database, second_log);
+      port = free_port ();
+      proxy = start_proxy (dir, port, kt_test_server_get_url (server), kt_test_server_get_url (second));
+    }
   clients = set_up_coaches (port, max_clients, plan, audited);
 
   for (guint i = 0; client_counts[i] != NULL; i++)
@@ -628,14 +676,28 @@ bench_server (const char *name,
       report (name, n, &r, clients[0]->template->plan_size);
       /* the server's own processor time: a figure the other programs on
        * the machine disturb far less than requests per second */
-      g_print ("%-9s %4u clients  server CPU %.0f µs per push and pull (%u requests, warm-up included)\n",
-               name, n, cpu * 1e6 / MAX (1, r.requests), r.requests);
+      if (!two_processes)
+        g_print ("%-9s %4u clients  server CPU %.0f µs per push and pull (%u requests, warm-up included)\n",
+                 name, n, cpu * 1e6 / MAX (1, r.requests), r.requests);
       g_array_unref (r.push_latency);
       g_array_unref (r.pull_latency);
     }
+  g_print ("%-9s server RSS after the runs: %" G_GUINT64_FORMAT " KiB", name,
+           rss_kib (kt_test_server_get_pid (server)));
+  if (second != NULL)
+    g_print (" and %" G_GUINT64_FORMAT " KiB", rss_kib (kt_test_server_get_pid (second)));
+  g_print ("\n");
   for (guint i = 0; i < max_clients; i++)
     client_free (clients[i]);
   g_free (clients);
+  if (proxy != NULL)
+    {
+      g_subprocess_send_signal (proxy, SIGQUIT);
+      g_subprocess_wait (proxy, NULL, NULL);
+    }
+  g_clear_pointer (&second, kt_test_server_free);
+  g_clear_pointer (&server, kt_test_server_free);
+  kt_test_tmpdir_free (dir);
 }
 
 static guint
@@ -651,6 +713,57 @@ free_port (void)
   port = ntohs (addr.sin_port);
   close (fd);
   return port;
+}
+
+static void
+wait_for_port (guint port)
+{
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (port),
+                                  .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      int fd = socket (AF_INET, SOCK_STREAM, 0);
+      gboolean up = connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+
+      close (fd);
+      if (up)
+        return;
+      g_usleep (50 * 1000);
+    }
+}
+
+/* nginx as the reverse proxy in front of two servers, as a municipality
+ * would run it (round robin, keep-alive to the upstreams). */
+static GSubprocess *
+start_proxy (const char *dir,
+             guint       port,
+             const char *upstream_a,
+             const char *upstream_b)
+{
+  g_autofree char *conf_path = g_build_filename (dir, "proxy.conf", NULL);
+  g_autofree char *conf = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *nginx;
+
+  conf = g_strdup_printf ("%s"
+                          "worker_processes auto;\nerror_log %s/proxy-error.log;\npid %s/proxy.pid;\n"
+                          "events { worker_connections 4096; }\n"
+                          "http {\n access_log off;\n client_body_temp_path %s;\n proxy_temp_path %s;\n"
+                          " fastcgi_temp_path %s;\n uwsgi_temp_path %s;\n scgi_temp_path %s;\n"
+                          " keepalive_requests 10000000;\n keepalive_timeout 3600s;\n"
+                          " upstream kt { server %s; server %s; keepalive 256; }\n"
+                          " server { listen 127.0.0.1:%u; proxy_http_version 1.1;\n"
+                          "  proxy_set_header Connection \"\"; proxy_read_timeout 3600s;\n"
+                          "  location / { proxy_pass http://kt; } }\n}\n",
+                          geteuid () == 0 ? "user root;\n" : "", dir, dir, dir, dir, dir, dir, dir,
+                          upstream_a + strlen ("http://"), upstream_b + strlen ("http://"), port);
+  g_file_set_contents (conf_path, conf, -1, &error);
+  g_assert_no_error (error);
+  nginx = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "nginx", "-c", conf_path, "-p", dir,
+                            "-g", "daemon off;", NULL);
+  g_assert_no_error (error);
+  wait_for_port (port);
+  return nginx;
 }
 
 static void
@@ -738,13 +851,13 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *clients_arg = g_strdup ("50,200");
-  g_autofree char *backends_arg = g_strdup ("sqlite,postgres,nginx");
+  g_autofree char *backends_arg = g_strdup ("sqlite,postgres,postgres-2,nginx");
   double seconds = 5;
   gboolean audited = FALSE;
   GOptionEntry entries[] = {
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Measured seconds per run", "N" },
     { "clients", 0, 0, G_OPTION_ARG_STRING, &clients_arg, "Client counts", "50,200" },
-    { "backends", 0, 0, G_OPTION_ARG_STRING, &backends_arg, "What to run", "sqlite,postgres,nginx" },
+    { "backends", 0, 0, G_OPTION_ARG_STRING, &backends_arg, "What to run", "sqlite,postgres,postgres-2,nginx" },
     { "audited", 0, 0, G_OPTION_ARG_NONE, &audited, "Every pulled plan is an audited read (another coach wrote it)", NULL },
     { NULL }
   };
@@ -769,13 +882,13 @@ main (int   argc,
   }
 
   g_print ("Plan pushes of about %zu bytes; each client alternates push and pull on one "
-           "keep-alive connection. SQLite: WAL, synchronous=NORMAL. PostgreSQL: cluster fsync on, server session synchronous_commit=off (durable-commits=false, the default).\n",
+           "keep-alive connection. Server defaults: durable commits (SQLite WAL with synchronous=FULL; PostgreSQL cluster fsync on, synchronous_commit=on), pushes arriving together share one commit, access log on (to a file).\n",
            push_size);
   for (guint i = 0; backends[i] != NULL; i++)
     {
       if (g_str_equal (backends[i], "sqlite"))
-        bench_server (audited ? "sqlite-a" : "sqlite", NULL, client_counts, seconds, plan, audited);
-      else if (g_str_equal (backends[i], "postgres"))
+        bench_server (audited ? "sqlite-a" : "sqlite", NULL, FALSE, client_counts, seconds, plan, audited);
+      else if (g_str_equal (backends[i], "postgres") || g_str_equal (backends[i], "postgres-2"))
         {
           g_autoptr(KtTestPostgres) postgres = NULL;
           g_autofree char *uri = NULL;
@@ -789,7 +902,10 @@ main (int   argc,
               continue;
             }
           uri = kt_test_postgres_new_database (postgres);
-          bench_server (audited ? "postgres-a" : "postgres", uri, client_counts, seconds, plan, audited);
+          if (g_str_equal (backends[i], "postgres-2"))
+            bench_server ("postgres-2", uri, TRUE, client_counts, seconds, plan, audited);
+          else
+            bench_server (audited ? "postgres-a" : "postgres", uri, FALSE, client_counts, seconds, plan, audited);
         }
       else if (g_str_equal (backends[i], "nginx"))
         bench_nginx (client_counts, seconds, push_size);

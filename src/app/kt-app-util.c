@@ -482,3 +482,60 @@ kt_app_choice_button_new (const char *top,
     kt_a11y_set_label (button, top);
   return button;
 }
+
+/* Without a GPU, GTK 4.8's GL renderer runs on Mesa's llvmpipe: it compiles
+ * its shaders on the processor at start-up and then draws every frame in
+ * software, which costs about 100 ms before the first frame on a laptop
+ * or a virtual desktop without graphics hardware; the cairo renderer draws
+ * the same widgets in a fraction of that.  Every hardware GL driver needs a
+ * DRM render node, so without one the GL would be emulated.  A renderer
+ * chosen by the user ($GSK_RENDERER) always wins. */
+void
+kt_app_choose_renderer (void)
+{
+  g_autoptr(GDir) dri = NULL;
+  const char *name;
+
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  dri = g_dir_open ("/dev/dri", 0, NULL);
+  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+    {
+      if (g_str_has_prefix (name, "renderD"))
+        return;
+    }
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+}
+
+static gboolean
+scroll_into_view_tick (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       data)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page;
+
+  /* Not laid out yet: try again next frame. */
+  if (scroller == NULL || gtk_widget_get_height (widget) <= 0)
+    return scroller != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  if (!gtk_widget_compute_bounds (widget, scroller, &bounds))
+    return G_SOURCE_REMOVE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (bounds.origin.y < 0 || bounds.size.height > page)
+    gtk_adjustment_set_value (adjustment, value + bounds.origin.y);
+  else if (bounds.origin.y + bounds.size.height > page)
+    gtk_adjustment_set_value (adjustment, value + bounds.origin.y + bounds.size.height - page);
+  return G_SOURCE_REMOVE;
+}
+
+void
+kt_app_scroll_into_view (GtkWidget *widget)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  gtk_widget_add_tick_callback (widget, scroll_into_view_tick, NULL, NULL);
+}

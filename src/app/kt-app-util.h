@@ -108,4 +108,13 @@ GtkWidget  *kt_app_combo_row_new     (const char       *title,
 void        kt_app_combo_row_bind    (GtkWidget        *row,
                                       int              *field);
 
+/* Picks GTK's cairo renderer where there is no GPU (before GTK starts);
+ * $GSK_RENDERER set by the user wins. */
+void        kt_app_choose_renderer   (void);
+/* Scrolls the nearest scrolled window around @widget, once it is laid
+ * out, so that @widget (its top, if it is taller) is on screen: a new
+ * card or row appears where the coach is looking (issue 21).  GTK 4.8 has
+ * no gtk_viewport_scroll_to. */
+void        kt_app_scroll_into_view  (GtkWidget *widget);
+
 G_END_DECLS

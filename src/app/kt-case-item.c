@@ -16,6 +16,7 @@ struct _KtCaseItem
   char     *household;
   KtPhase   phase;
   char     *deadline;
+  KtDueKind due;
   gboolean  safety;
   KtShareState share_state;
   char     *share_reason;
@@ -107,6 +108,7 @@ kt_case_item_new_from_summary (const KtCaseSummary *summary)
   self->household = g_strdup (summary->household);
   self->phase = summary->phase;
   self->deadline = g_strdup (summary->next_deadline);
+  self->due = summary->next_due;
   self->safety = summary->safety_concern;
   return self;
 }
@@ -118,7 +120,12 @@ kt_case_item_update (KtCaseItem   *self,
   g_return_if_fail (KT_IS_CASE_ITEM (self));
 
   replace_str (&self->id, kase->header.id);
-  replace_str (&self->deadline, kt_case_next_deadline (kase));
+  {
+    KtDue due = kt_case_next_due (kase, NULL);
+
+    replace_str (&self->deadline, due.date);
+    self->due = due.kind;
+  }
   replace_str (&self->household, kase->household);
   self->phase = kase->phase;
   self->safety = kase->request.safety_concern;
@@ -142,6 +149,12 @@ KtPhase
 kt_case_item_get_phase (KtCaseItem *self)
 {
   return self->phase;
+}
+
+KtDueKind
+kt_case_item_get_due (KtCaseItem *self)
+{
+  return self->due;
 }
 
 const char *

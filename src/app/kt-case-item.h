@@ -24,6 +24,8 @@ const char *kt_case_item_get_id           (KtCaseItem *self);
 const char *kt_case_item_get_household    (KtCaseItem *self);
 KtPhase     kt_case_item_get_phase        (KtCaseItem *self);
 const char *kt_case_item_get_deadline     (KtCaseItem *self);
+/* What is due on that date (kt-case-due.h). */
+KtDueKind   kt_case_item_get_due          (KtCaseItem *self);
 gboolean    kt_case_item_get_safety       (KtCaseItem *self);
 /* What the server has of the household (lokaal / wacht / gedeeld /
  * geweigerd) and, when refused, the server's reason; notifies

@@ -44,7 +44,8 @@ kt_case_row_refresh (KtCaseRow *self)
                        household != NULL && *household != '\0' ? household : _("New household"));
   gtk_label_set_label (self->phase_label, kt_phase_get_label (kt_case_item_get_phase (self->item)));
 
-  deadline = kt_app_deadline_text (kt_case_item_get_deadline (self->item), &overdue);
+  deadline = kt_due_describe (kt_case_item_get_due (self->item), kt_case_item_get_deadline (self->item),
+                              NULL, &overdue);
   gtk_label_set_label (self->deadline_label, deadline != NULL ? deadline : "");
   gtk_widget_set_visible (GTK_WIDGET (self->deadline_label), deadline != NULL);
   if (overdue)

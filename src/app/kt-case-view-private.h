@@ -17,5 +17,7 @@ KtConversationPage *kt_case_view_get_conversation_page (KtCaseView *self);
 KtNetworkPage      *kt_case_view_get_network_page      (KtCaseView *self);
 /* The plan page, or NULL before the first case opened. */
 KtPlanPage         *kt_case_view_get_plan_page         (KtCaseView *self);
+/* The sync client the view shares records through, or NULL. */
+KtSyncClient       *kt_case_view_get_sync_client       (KtCaseView *self);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* kt-case-view.c: KtCaseView, one open household with its pages
  *
  * The header says whose case it is, its phase and the next deadline; the
- * view stack holds Request · Conversation · Wheel · Network · Plan · Report.
+ * view stack holds Request · Conversation · Wheel · Network · Plan · Progress ·
+ * Report.
  * Every edit a page reports is autosaved through the store, and every page
  * change flushes what is pending.
  *
@@ -23,7 +24,9 @@
 #include <glib/gi18n.h>
 
 #include "kt-case-view.h"
+#include "kt-inzage-window.h"
 #include "kt-case-view-private.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
@@ -57,6 +60,7 @@ struct _KtCaseView
   AdwBin               *wheel_slot;
   AdwBin               *plan_slot;
   AdwBin               *report_slot;
+  AdwBin               *progress_slot;
 
   KtStore              *store;
   KtCatalogue          *catalogue;
@@ -101,7 +105,11 @@ refresh_header (KtCaseView *self)
     return;
   household = self->kase->household != NULL ? self->kase->household : _("New household");
   phase = kt_phase_get_label (self->kase->phase);
-  deadline = kt_app_deadline_text (kt_case_next_deadline (self->kase), &overdue);
+  {
+    KtDue due = kt_case_next_due (self->kase, NULL);
+
+    deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
+  }
 
   gtk_label_set_label (self->household_label, household);
   gtk_label_set_label (self->phase_label, phase);
@@ -427,6 +435,8 @@ kt_case_view_set_documents (KtCaseView     *self,
   self->plan = plan;
 
   kt_intake_page_set_case (self->intake_page, kase);
+  kt_intake_page_set_plan (self->intake_page, plan,
+                           self->sync_client != NULL ? kt_sync_client_get_username (self->sync_client) : NULL);
   kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
   kt_network_page_set_case (self->network_page, kase);
   make_document_pages (self);
@@ -452,6 +462,7 @@ kt_case_view_clear (KtCaseView *self)
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
   kt_intake_page_set_case (self->intake_page, NULL);
+  kt_intake_page_set_plan (self->intake_page, NULL, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
   if (self->wheel_page != NULL)
@@ -529,6 +540,8 @@ kt_case_view_add_page (KtCaseView *self,
     slot = self->plan_slot;
   else if (g_strcmp0 (name, "report") == 0)
     slot = self->report_slot;
+  else if (g_strcmp0 (name, "progress") == 0)
+    slot = self->progress_slot;
   g_return_if_fail (slot != NULL);
   /* A page wider than a phone scrolls sideways instead of making the whole
    * window wider than 360 px. */
@@ -580,6 +593,12 @@ KtPlanPage *
 kt_case_view_get_plan_page (KtCaseView *self)
 {
   return self->plan_page;
+}
+
+KtSyncClient *
+kt_case_view_get_sync_client (KtCaseView *self)
+{
+  return self->sync_client;
 }
 
 KtConversationPage *
@@ -646,6 +665,55 @@ kt_case_view_set_property (GObject      *object,
     }
 }
 
+/* "Alles wat we over u bewaren": everything held, for the resident. */
+static void
+inzage_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KtCaseView *self = KT_CASE_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *window;
+
+  if (self->kase == NULL || self->catalogue == NULL)
+    return;
+  window = kt_inzage_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->catalogue, self->store,
+                                 self->kase, self->conversation, self->plan, self->sync_client);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* The width a case view asks for beside the household list.  The window's
+ * leaflet folds on natural widths, so below list + this (a tablet held
+ * upright, a phone) the list folds away; the minimum stays small enough for
+ * a 360 px window.  The pages' own natural widths (1100 px and more) would
+ * fold the list away even on a 1280 px laptop. */
+#define NATURAL_WIDTH 640
+
+static void
+kt_case_view_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  KtCaseView *self = KT_CASE_VIEW (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, NATURAL_WIDTH);
+}
+
+static void
+kt_case_view_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  gtk_widget_allocate (KT_CASE_VIEW (widget)->box, width, height, baseline, NULL);
+}
+
 static void
 kt_case_view_class_init (KtCaseViewClass *klass)
 {
@@ -697,15 +765,20 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, plan_slot);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, sync_status);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, report_slot);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, progress_slot);
+  widget_class->measure = kt_case_view_measure;
+  widget_class->size_allocate = kt_case_view_size_allocate;
 
   gtk_widget_class_install_property_action (widget_class, "case.resident-watching", "resident-watching");
+  gtk_widget_class_install_action (widget_class, "case.inzage", NULL, inzage_action);
 }
 
 static void
 kt_case_view_init (KtCaseView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Named where a test can read it: the way back on a tablet and a phone. */
+  kt_a11y_set_label (self->back_button, _("Back to the Households"));
 
   g_signal_connect_swapped (self->intake_page, "changed", G_CALLBACK (kt_case_view_case_changed), self);
   g_signal_connect_swapped (self->intake_page, "start-conversation",

@@ -70,23 +70,32 @@ domain_row_new (const char *id,
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *words = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
   GtkWidget *label = gtk_label_new (name);
 
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (icon, 2);
+  /* The domain's name is what the coach looks for: it wraps, never cut
+   * off (issue 21), with its state on the line below. */
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (label, TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand (words, TRUE);
   gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (words), label);
+  gtk_box_append (GTK_BOX (box), words);
   if (state != NULL)
     {
       GtkWidget *state_label = gtk_label_new (state);
 
+      gtk_label_set_xalign (GTK_LABEL (state_label), 0);
+      gtk_label_set_wrap (GTK_LABEL (state_label), TRUE);
       gtk_widget_add_css_class (state_label, "caption");
       gtk_widget_add_css_class (state_label, "dim-label");
-      gtk_box_append (GTK_BOX (box), state_label);
+      gtk_box_append (GTK_BOX (words), state_label);
       /* Screen readers hear the state with the name. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       state, -1);

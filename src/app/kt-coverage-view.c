@@ -70,7 +70,9 @@ tile_new (const KtDomain      *domain,
   gtk_widget_add_css_class (icon, kt_app_mark_css_class (mark));
   gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  /* The domain's name is the tile: it wraps rather than being cut off. */
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (state), 0);
   gtk_widget_add_css_class (state, "caption");
   gtk_widget_add_css_class (state, "dim-label");

@@ -17,6 +17,7 @@
 #include "kt-a11y.h"
 #include "kt-intake-page-private.h"
 #include "kt-app-util.h"
+#include "kt-consent-row.h"
 #include "kt-date-format.h"
 #include "kt-text-field.h"
 
@@ -56,6 +57,8 @@ struct _KtIntakePage
   GPtrArray            *consent_rows;
 
   KtCase               *kase;
+  KtPlan               *plan;            /* for what a consent covers, or NULL */
+  char                 *recorded_by;     /* who records consent answers, or NULL */
   gboolean              filling_date;
 };
 
@@ -107,6 +110,18 @@ refresh_deadlines (KtIntakePage *self)
   kt_case_compute_deadlines (self->kase, conversation_days, own_plan_days);
   show_deadline (self->conversation_deadline_row, self->kase->conversation_deadline);
   show_deadline (self->own_plan_deadline_row, self->kase->own_plan_deadline);
+}
+
+/* Urgency sets the first deadline (kt_case_compute_deadlines). */
+static void
+on_urgency_changed (gpointer user_data)
+{
+  KtIntakePage *self = user_data;
+
+  if (self->kase == NULL)
+    return;
+  refresh_deadlines (self);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /* The date is written only once it is a real date: the deadlines hang on
@@ -284,99 +299,28 @@ add_member_action (GtkWidget  *widget,
   g_ptr_array_add (self->member_rows, row);
   adw_preferences_group_add (self->members_group, row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  kt_app_scroll_into_view (row);
   emit_changed (self);
 }
 
 /* Consent */
 
 static void
-consent_row_refresh (GtkWidget *expander)
+on_consent_changed (KtIntakePage *self)
 {
-  KtConsent *consent = g_object_get_data (G_OBJECT (expander), "kt-consent");
-  GtkWidget *reasoning_row = g_object_get_data (G_OBJECT (expander), "kt-reasoning-row");
-  gboolean missing = consent->share_without_consent &&
-                     (consent->reasoning == NULL || *consent->reasoning == '\0');
-  g_autofree char *subtitle = NULL;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
-                                 consent->purpose != NULL ? consent->purpose : _("New consent record"));
-  if (consent->party != NULL)
-    /* TRANSLATORS: "Given · the GP" */
-    subtitle = g_strdup_printf (_("%s · %s"), kt_consent_status_get_label (consent->status), consent->party);
-  else
-    subtitle = g_strdup (kt_consent_status_get_label (consent->status));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
-
-  gtk_widget_set_visible (reasoning_row, consent->share_without_consent);
-  if (missing)
-    gtk_widget_add_css_class (reasoning_row, "error");
-  else
-    gtk_widget_remove_css_class (reasoning_row, "error");
-}
-
-static void
-on_consent_field_changed (gpointer user_data)
-{
-  GtkWidget *expander = user_data;
-  KtIntakePage *self = g_object_get_data (G_OBJECT (expander), "kt-page");
-
-  consent_row_refresh (expander);
   refresh_consents (self);
   emit_changed (self);
 }
 
-static void rebuild_consents (KtIntakePage *self);
-
-static void
-on_remove_consent (GtkButton *button,
-                   GtkWidget *expander)
-{
-  KtIntakePage *self = g_object_get_data (G_OBJECT (expander), "kt-page");
-  KtConsent *consent = g_object_get_data (G_OBJECT (expander), "kt-consent");
-
-  g_ptr_array_remove (self->kase->consents, consent);
-  rebuild_consents (self);
-  refresh_consents (self);
-  emit_changed (self);
-}
-
+/* No remove button: a consent is never deleted, only withdrawn. */
 static GtkWidget *
 consent_row_new (KtIntakePage *self,
                  KtConsent    *consent)
 {
-  GtkWidget *expander = adw_expander_row_new ();
-  GtkWidget *reasoning_row;
-  GtkWidget *remove = kt_app_icon_button_new ("user-trash-symbolic", _("Remove consent record"));
-  g_autofree const char **statuses = kt_app_enum_labels ((KtAppLabelFunc) kt_consent_status_get_label,
-                                                          KT_N_CONSENT_STATUSES);
-  g_autofree const char **forms = kt_app_enum_labels ((KtAppLabelFunc) kt_form_get_label, KT_N_FORMS);
-  AdwExpanderRow *row = ADW_EXPANDER_ROW (expander);
+  GtkWidget *row = kt_consent_row_new (self->kase, self->plan, consent, self->recorded_by);
 
-  g_object_set_data (G_OBJECT (expander), "kt-page", self);
-  g_object_set_data (G_OBJECT (expander), "kt-consent", consent);
-
-  adw_expander_row_add_row (row, kt_app_text_row_new (_("Purpose"), &consent->purpose,
-                                                      on_consent_field_changed, expander));
-  adw_expander_row_add_row (row, kt_app_text_row_new (_("Party that receives it"), &consent->party,
-                                                      on_consent_field_changed, expander));
-  adw_expander_row_add_row (row, kt_app_combo_row_new (_("Status"), statuses, (int *) &consent->status,
-                                                       on_consent_field_changed, expander));
-  adw_expander_row_add_row (row, kt_app_text_row_new (_("Date (YYYY-MM-DD)"), &consent->date,
-                                                      on_consent_field_changed, expander));
-  adw_expander_row_add_row (row, kt_app_combo_row_new (_("Form"), forms, (int *) &consent->form,
-                                                       on_consent_field_changed, expander));
-  adw_expander_row_add_row (row, kt_app_switch_row_new (_("Share without consent"),
-                                                        _("Only where the law allows it"),
-                                                        &consent->share_without_consent,
-                                                        on_consent_field_changed, expander));
-  reasoning_row = kt_app_text_row_new (_("Written reasoning (required)"), &consent->reasoning,
-                                       on_consent_field_changed, expander);
-  g_object_set_data (G_OBJECT (expander), "kt-reasoning-row", reasoning_row);
-  adw_expander_row_add_row (row, reasoning_row);
-  g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_consent), expander);
-  adw_expander_row_add_action (row, remove);
-  consent_row_refresh (expander);
-  return expander;
+  g_signal_connect_object (row, "changed", G_CALLBACK (on_consent_changed), self, G_CONNECT_SWAPPED);
+  return row;
 }
 
 static void
@@ -421,12 +365,12 @@ add_consent_action (GtkWidget  *widget,
   consent = kt_consent_new ();
   if (consent->id == NULL)
     consent->id = kt_uuid_new ();
-  consent->date = kt_date_today ();
   g_ptr_array_add (self->kase->consents, consent);
   row = consent_row_new (self, consent);
   g_ptr_array_add (self->consent_rows, row);
   adw_preferences_group_add (self->consent_group, row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  kt_app_scroll_into_view (row);
   emit_changed (self);
 }
 
@@ -467,6 +411,22 @@ on_question_changed (KtIntakePage *self)
 
   if (self->kase != NULL && kt_app_set_text (&self->kase->request.question, text))
     emit_changed (self);
+}
+
+void
+kt_intake_page_set_plan (KtIntakePage *self,
+                         KtPlan       *plan,
+                         const char   *recorded_by)
+{
+  g_return_if_fail (KT_IS_INTAKE_PAGE (self));
+
+  if (plan != NULL)
+    kt_plan_ref (plan);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  self->plan = plan;
+  g_free (self->recorded_by);
+  self->recorded_by = g_strdup (recorded_by);
+  rebuild_consents (self);
 }
 
 void
@@ -617,6 +577,7 @@ kt_intake_page_dispose (GObject *object)
   KtIntakePage *self = KT_INTAKE_PAGE (object);
 
   g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->plan, kt_plan_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_INTAKE_PAGE);
   G_OBJECT_CLASS (kt_intake_page_parent_class)->dispose (object);
 }
@@ -628,6 +589,7 @@ kt_intake_page_finalize (GObject *object)
 
   g_clear_pointer (&self->member_rows, g_ptr_array_unref);
   g_clear_pointer (&self->consent_rows, g_ptr_array_unref);
+  g_free (self->recorded_by);
   G_OBJECT_CLASS (kt_intake_page_parent_class)->finalize (object);
 }
 
@@ -692,7 +654,7 @@ kt_intake_page_init (KtIntakePage *self)
   self->household_row = kt_app_text_row_new (_("Household name"), NULL, emit_changed, self);
   self->date_row = date_row_new (self);
   self->channel_row = kt_app_combo_row_new (_("Channel"), channels, NULL, emit_changed, self);
-  self->urgency_row = kt_app_combo_row_new (_("Urgency"), urgencies, NULL, emit_changed, self);
+  self->urgency_row = kt_app_combo_row_new (_("Urgency"), urgencies, NULL, on_urgency_changed, self);
   adw_preferences_group_add (self->request_group, self->household_row);
   adw_preferences_group_add (self->request_group, self->date_row);
   adw_preferences_group_add (self->request_group, self->channel_row);

@@ -18,6 +18,11 @@ GtkWidget *kt_intake_page_new      (void);
  * ::changed is emitted after every edit the user makes. */
 void       kt_intake_page_set_case (KtIntakePage *self,
                                     KtCase       *kase);
+/* The plan whose provisions and actions a consent may cover (NULL: none
+ * yet), and who records consent answers (the signed-in account, or NULL). */
+void       kt_intake_page_set_plan (KtIntakePage *self,
+                                    KtPlan       *plan,
+                                    const char   *recorded_by);
 /* Hides the safety section while the resident watches. */
 void       kt_intake_page_set_resident_watching (KtIntakePage *self,
                                                  gboolean      watching);

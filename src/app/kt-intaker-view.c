@@ -503,8 +503,22 @@ kt_intaker_view_set_registered (KtIntakerView *self,
       if (kase->solved_at_desk)
         subtitle = g_strdup_printf (_("%s · solved at the desk"), date);
       else if (kase->coach != NULL)
-        subtitle = g_strdup_printf (_("%s · assigned to %s"), date,
-                                    kt_role_coach_name (self->coaches, kase->coach));
+        {
+          KtDue due = kt_case_next_due (kase, NULL);
+          g_autofree char *next = kt_due_describe (due.kind, due.date, NULL, NULL);
+
+          /* The intaker follows what became of the request: its phase and
+           * what comes next, as the coach's list shows them. */
+          if (next != NULL)
+            /* Translators: request date · coach · phase · what is due next. */
+            subtitle = g_strdup_printf (_("%s · assigned to %s · %s · %s"), date,
+                                        kt_role_coach_name (self->coaches, kase->coach),
+                                        kt_phase_get_label (kase->phase), next);
+          else
+            subtitle = g_strdup_printf (_("%s · assigned to %s · %s"), date,
+                                        kt_role_coach_name (self->coaches, kase->coach),
+                                        kt_phase_get_label (kase->phase));
+        }
       else
         subtitle = g_strdup_printf (_("%s · not assigned"), date);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

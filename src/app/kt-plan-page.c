@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-app-util.h"
 #include "kt-goal-card.h"
 #include "kt-review.h"
 #include "kt-signature-pad.h"
@@ -189,6 +190,7 @@ add_goal_action (GtkWidget  *widget,
     return;
   g_ptr_array_add (self->plan->goals, kt_goal_new ());
   rebuild_goals (self);
+  kt_app_scroll_into_view (gtk_widget_get_last_child (GTK_WIDGET (self->goals_box)));
   emit_changed (self);
 }
 

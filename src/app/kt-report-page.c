@@ -15,7 +15,9 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-consent.h"
 #include "kt-report.h"
+#include "kt-unencrypted-dialog.h"
 
 /* Preview pixels per PostScript point, before the display's scale. */
 #define PREVIEW_SCALE 1.35
@@ -28,6 +30,10 @@ struct _KtReportPage
   GtkBox          *pages_box;
   GtkWidget       *dossier_button;
   GtkLabel        *kind_label;
+  GtkDropDown     *copy_for_dropdown;
+  GtkStringList   *copy_for_list;
+  GPtrArray       *copy_for_ids;    /* consent ids behind copy_for_list[1…] */
+  gboolean         filling_copy_for;
 
   KtReportKind     kind;
   gboolean         resident_watching;
@@ -132,7 +138,15 @@ show_report (KtReportPage *self)
   if (self->kind == KT_REPORT_DOSSIER)
     self->report = kt_report_new_dossier (self->catalogue, self->kase, self->conversation, self->plan);
   else
-    self->report = kt_report_new (self->catalogue, self->kase, self->conversation, self->plan);
+    {
+      guint chosen = gtk_drop_down_get_selected (self->copy_for_dropdown);
+
+      if (chosen != GTK_INVALID_LIST_POSITION && chosen > 0 && chosen <= self->copy_for_ids->len)
+        self->report = kt_report_new_copy_for (self->catalogue, self->kase, self->conversation, self->plan,
+                                               g_ptr_array_index (self->copy_for_ids, chosen - 1));
+      if (self->report == NULL)
+        self->report = kt_report_new (self->catalogue, self->kase, self->conversation, self->plan);
+    }
   self->n_pages = kt_report_get_n_pages (self->report);
 
   scale = PREVIEW_SCALE * MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
@@ -149,6 +163,53 @@ show_report (KtReportPage *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       gtk_box_append (self->pages_box, picture);
     }
+}
+
+/* The parties the app may offer a copy to: only those with a consent given
+ * and in force, so a withdrawn or refused one is never offered. */
+static void
+fill_copy_for (KtReportPage *self)
+{
+  g_autoptr(GPtrArray) choices = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->copy_for_list));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) labels = NULL;
+
+  self->filling_copy_for = TRUE;
+  g_ptr_array_set_size (self->copy_for_ids, 0);
+  g_strv_builder_add (builder, _("For the resident"));
+  if (self->kase != NULL)
+    {
+      choices = kt_case_share_choices (self->kase);
+      for (guint i = 0; i < choices->len; i++)
+        {
+          const KtConsent *consent = g_ptr_array_index (choices, i);
+          g_autofree char *label = g_strdup_printf (_("A copy for %s"), consent->party);
+
+          g_strv_builder_add (builder, label);
+          g_ptr_array_add (self->copy_for_ids, g_strdup (consent->id));
+        }
+    }
+  labels = g_strv_builder_end (builder);
+  gtk_string_list_splice (self->copy_for_list, 0, n, (const char * const *) labels);
+  gtk_drop_down_set_selected (self->copy_for_dropdown, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->copy_for_dropdown),
+                          self->copy_for_ids->len > 0 && self->kind == KT_REPORT_RESIDENT);
+  self->filling_copy_for = FALSE;
+}
+
+static void
+on_copy_for_selected (KtReportPage *self)
+{
+  if (!self->filling_copy_for)
+    show_report (self);
+}
+
+GListModel *
+kt_report_page_get_copy_choices (KtReportPage *self)
+{
+  g_return_val_if_fail (KT_IS_REPORT_PAGE (self), NULL);
+  return G_LIST_MODEL (self->copy_for_list);
 }
 
 void
@@ -173,6 +234,7 @@ kt_report_page_set_documents (KtReportPage   *self,
   self->kase = kase;
   self->conversation = conversation;
   self->plan = plan;
+  fill_copy_for (self);
   show_report (self);
 }
 
@@ -188,6 +250,7 @@ kt_report_page_set_kind (KtReportPage *self,
   if (self->kind == kind)
     return;
   self->kind = kind;
+  fill_copy_for (self);
   show_report (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
 }
@@ -261,6 +324,35 @@ kt_report_page_save_to (KtReportPage *self,
 }
 
 static void
+confirm_save_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 gpointer          user_data)
+{
+  KtReportPage *self = user_data;
+  GFile *file = g_object_get_data (G_OBJECT (dialog), "kt-file");
+
+  if (g_strcmp0 (response, KT_UNENCRYPTED_RESPONSE_GO) == 0)
+    kt_report_page_save_to (self, file);
+}
+
+void
+kt_report_page_confirm_save_to (KtReportPage *self,
+                                GFile        *file)
+{
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->report == NULL)
+    return;
+  dialog = kt_unencrypted_dialog_new (GTK_WIDGET (self), file, self->kind == KT_REPORT_DOSSIER);
+  g_object_set_data_full (G_OBJECT (dialog), "kt-file", g_object_ref (file), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_save_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 chooser_response_cb (GtkNativeDialog *dialog,
                      int              response,
                      KtReportPage    *self)
@@ -268,7 +360,7 @@ chooser_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      kt_report_page_save_to (self, file);
+      kt_report_page_confirm_save_to (self, file);
     }
   g_clear_object (&self->chooser);
 }
@@ -337,11 +429,9 @@ print_done_cb (GtkPrintOperation       *operation,
 }
 
 static void
-print_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+print_report (KtReportPage *self)
 {
-  KtReportPage *self = KT_REPORT_PAGE (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GtkPrintOperation) operation = NULL;
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
   g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
@@ -371,6 +461,33 @@ print_action (GtkWidget  *widget,
 }
 
 static void
+confirm_print_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  KtReportPage *self = user_data;
+
+  if (g_strcmp0 (response, KT_UNENCRYPTED_RESPONSE_GO) == 0)
+    print_report (self);
+}
+
+/* Paper leaves the encrypted store too: say so before the print dialog. */
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KtReportPage *self = KT_REPORT_PAGE (widget);
+  AdwMessageDialog *dialog;
+
+  if (self->report == NULL)
+    return;
+  dialog = kt_unencrypted_dialog_new (widget, NULL, self->kind == KT_REPORT_DOSSIER);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_print_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 kt_report_page_dispose (GObject *object)
 {
   KtReportPage *self = KT_REPORT_PAGE (object);
@@ -382,6 +499,7 @@ kt_report_page_dispose (GObject *object)
   g_clear_object (&self->chooser);
   kt_report_page_clear (self);
   g_clear_object (&self->saving);
+  g_clear_pointer (&self->copy_for_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kt_report_page_parent_class)->dispose (object);
 }
@@ -444,6 +562,8 @@ kt_report_page_class_init (KtReportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtReportPage, pages_box);
   gtk_widget_class_bind_template_child (widget_class, KtReportPage, dossier_button);
   gtk_widget_class_bind_template_child (widget_class, KtReportPage, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, KtReportPage, copy_for_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KtReportPage, copy_for_list);
 
   gtk_widget_class_install_property_action (widget_class, "report.kind", "kind");
   gtk_widget_class_install_action (widget_class, "report.save", NULL, save_action);
@@ -454,5 +574,10 @@ static void
 kt_report_page_init (KtReportPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->copy_for_ids = g_ptr_array_new_with_free_func (g_free);
+  kt_a11y_set_label (GTK_WIDGET (self->copy_for_dropdown), _("Who the report is for"));
+  kt_a11y_name_choice_list (GTK_WIDGET (self->copy_for_dropdown));
+  g_signal_connect_swapped (self->copy_for_dropdown, "notify::selected", G_CALLBACK (on_copy_for_selected), self);
+  fill_copy_for (self);
   update_kind_label (self);
 }

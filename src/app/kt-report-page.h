@@ -34,11 +34,18 @@ KtReportKind kt_report_page_get_kind    (KtReportPage *self);
 void       kt_report_page_set_resident_watching (KtReportPage *self,
                                                  gboolean      watching);
 /* Drops the report and shows nothing (idle lock, closing). */
+/* Who the report may be for: "For the resident", then one "A copy for …"
+ * per consent given and in force (a GtkStringList). */
+GListModel *kt_report_page_get_copy_choices (KtReportPage *self);
 void       kt_report_page_clear         (KtReportPage *self);
 /* How many pages the preview shows. */
 guint      kt_report_page_get_n_pages   (KtReportPage *self);
 /* Writes the PDF to @file in a worker thread and says where it went. */
 void       kt_report_page_save_to       (KtReportPage *self,
                                          GFile        *file);
+/* Says first that @file will not be encrypted and where it goes; writes it
+ * only when the coach goes ahead (what Save does after its file chooser). */
+void       kt_report_page_confirm_save_to (KtReportPage *self,
+                                           GFile        *file);
 
 G_END_DECLS

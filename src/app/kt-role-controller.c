@@ -376,7 +376,7 @@ kt_role_controller_new (AdwBin               *main_bin,
   self->store = g_object_ref (store);
   self->sync = g_object_ref (sync);
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
-  self->roles = kt_role_client_new (sync, kt_sync_client_get_state_path (sync));
+  self->roles = kt_role_client_new (sync);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */

@@ -26,6 +26,8 @@ struct _KtSupervisorInbox
   GtkStack            *list_stack;
   GtkListBox          *list;
   KtReviewPage        *review_page;
+  AdwLeaflet          *leaflet;
+  GtkWidget           *review_side;
 
   GPtrArray           *cases;
   GPtrArray           *conversations;
@@ -454,6 +456,8 @@ open_plan (KtSupervisorInbox *self,
            KtPlan            *plan)
 {
   show_plan (self, plan);
+  /* Folded (a tablet held upright, a phone), the plan takes the screen. */
+  adw_leaflet_set_visible_child (self->leaflet, self->review_side);
   g_signal_emit (self, signals[SIGNAL_PLAN_OPENED], 0, plan);
 }
 
@@ -530,6 +534,16 @@ kt_supervisor_inbox_dispose (GObject *object)
 }
 
 static void
+show_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KtSupervisorInbox *self = KT_SUPERVISOR_INBOX (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
 kt_supervisor_inbox_class_init (KtSupervisorInboxClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -557,6 +571,11 @@ kt_supervisor_inbox_class_init (KtSupervisorInboxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, list_stack);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, list);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, review_page);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, review_side);
+  /* Reached by the tests only; the action drives it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "back_button", FALSE, 0);
+  gtk_widget_class_install_action (widget_class, "inbox.show-list", NULL, show_list_action);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
 }
 

@@ -116,7 +116,8 @@ fill_attention (KtTeamView *self,
   GPtrArray *overdue = kt_team_overview_get_overdue (self->overview);
   GPtrArray *unassigned = kt_team_overview_get_unassigned (self->overview);
   GPtrArray *evaluations = kt_team_overview_get_evaluations_due (self->overview);
-  guint total = overdue->len + unassigned->len + evaluations->len;
+  GPtrArray *follow_ups = kt_team_overview_get_follow_ups_due (self->overview);
+  guint total = overdue->len + unassigned->len + evaluations->len + follow_ups->len;
   guint shown = 0;
 
   list_clear (self->attention_list);
@@ -151,6 +152,16 @@ fill_attention (KtTeamView *self,
       KtCase *kase = g_ptr_array_index (evaluations, i);
       g_autofree char *date = kt_role_format_date (kase->evaluation_date);
       g_autofree char *subtitle = g_strdup_printf (_("%s · evaluation"), kt_role_coach_name (self->coaches, kase->coach));
+
+      add_row (self->attention_list, household (kase), subtitle, date, "dim-label");
+    }
+  for (guint i = 0; i < follow_ups->len && shown < MAX_ATTENTION_ROWS; i++, shown++)
+    {
+      KtCase *kase = g_ptr_array_index (follow_ups, i);
+      g_autofree char *date = kt_role_format_date (kase->follow_up_date);
+      g_autofree char *subtitle = g_strdup_printf (_("%s · follow-up check"),
+                                                   kase->coach != NULL ? kt_role_coach_name (self->coaches, kase->coach)
+                                                                       : _("not assigned"));
 
       add_row (self->attention_list, household (kase), subtitle, date, "dim-label");
     }

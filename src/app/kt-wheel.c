@@ -28,6 +28,7 @@ struct _KtWheel
   int              drag_segment;    /* the segment a drag started in, or -1 */
   double           drag_x;
   double           drag_y;
+  KtWheelMetrics   metrics;         /* of the last frame drawn */
 };
 
 G_DEFINE_FINAL_TYPE (KtWheel, kt_wheel, GTK_TYPE_WIDGET)
@@ -53,13 +54,33 @@ kt_wheel_new (void)
   return g_object_new (KT_TYPE_WHEEL, NULL);
 }
 
+static double text_scale (KtWheel *self);
+
+/* The names go around the wheel only where they fit at a readable size
+ * without breaking words ("Maatschappelijk" is about 9 letters wide);
+ * otherwise the wheel fills its box and the list beside it names the
+ * segments, in the same colours (a phone, large text on a tablet). */
+static gboolean
+names_fit (KtWheel *self)
+{
+  KtWheelGeometry geo;
+
+  kt_wheel_geometry_init (&geo, 0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                          gtk_widget_get_height (GTK_WIDGET (self)));
+  return kt_wheel_geometry_get_radius (&geo) * 0.54 >= 9.0 * KT_WHEEL_MIN_TEXT_PX * text_scale (self);
+}
+
 static void
 geometry_for_widget (KtWheel         *self,
                      KtWheelGeometry *geo)
 {
-  kt_wheel_geometry_init (geo, 0, 0,
-                          gtk_widget_get_width (GTK_WIDGET (self)),
-                          gtk_widget_get_height (GTK_WIDGET (self)));
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (names_fit (self))
+    kt_wheel_geometry_init (geo, 0, 0, width, height);
+  else
+    kt_wheel_geometry_init_without_labels (geo, 0, 0, width, height);
 }
 
 static const char *
@@ -154,6 +175,27 @@ palette_from_style (KtWheel        *self,
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
+/* GNOME's text scaling (gtk-xft-dpi over the usual 96 dpi): 1.5 for
+ * large text. */
+static double
+text_scale (KtWheel *self)
+{
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self));
+  int dpi = 0;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  return dpi > 0 ? MAX (dpi / 1024.0 / 96.0, 1.0) : 1.0;
+}
+
+void
+kt_wheel_get_metrics (KtWheel        *self,
+                      KtWheelMetrics *metrics)
+{
+  g_return_if_fail (KT_IS_WHEEL (self));
+  g_return_if_fail (metrics != NULL);
+  *metrics = self->metrics;
+}
+
 static void
 kt_wheel_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -186,6 +228,13 @@ kt_wheel_snapshot (GtkWidget   *widget,
   scene.focus_visible = gtk_widget_has_focus (widget) &&
                         (gtk_widget_get_state_flags (widget) & GTK_STATE_FLAG_FOCUS_VISIBLE) != 0;
   scene.editing_target = self->editing_target;
+  /* At least 11 px of text on screen, more with GNOME's large text; chips
+   * a finger can find, or none (the list beside the wheel names them). */
+  scene.min_text_size = KT_WHEEL_MIN_TEXT_PX * text_scale (self);
+  scene.min_chip_size = KT_WHEEL_MIN_CHIP_PX;
+  self->metrics = (KtWheelMetrics) { 0 };
+  scene.metrics = &self->metrics;
+  scene.hide_names = !names_fit (self);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   kt_wheel_render (cr, &geo, &scene, &palette);

@@ -9,11 +9,18 @@
 #include "kt-case.h"
 #include "kt-catalogue.h"
 #include "kt-conversation.h"
+#include "kt-wheel-render.h"
 
 G_BEGIN_DECLS
 
 #define KT_TYPE_WHEEL (kt_wheel_get_type ())
 G_DECLARE_FINAL_TYPE (KtWheel, kt_wheel, KT, WHEEL, GtkWidget)
+
+/* Nothing on the wheel is drawn smaller than this on screen (issue 21);
+ * large text raises it with the text scaling. */
+#define KT_WHEEL_MIN_TEXT_PX 11.0
+/* A supporter chip is a touch target or is not drawn as a chip. */
+#define KT_WHEEL_MIN_CHIP_PX 44.0
 
 GtkWidget *kt_wheel_new (void);
 
@@ -46,5 +53,8 @@ void       kt_wheel_set_level         (KtWheel  *self,
 gboolean   kt_wheel_tap               (KtWheel *self,
                                        double   x,
                                        double   y);
+/* The smallest text and chip the last frame drew. */
+void       kt_wheel_get_metrics       (KtWheel        *self,
+                                       KtWheelMetrics *metrics);
 
 G_END_DECLS

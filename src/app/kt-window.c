@@ -29,6 +29,7 @@
 #include "kt-preferences-window.h"
 #include "kt-sync-button.h"
 #include "kt-plan-pages.h"
+#include "kt-progress-page.h"
 #include "kt-store.h"
 #include "kt-sync-controller.h"
 
@@ -420,6 +421,7 @@ ensure_case_view (KtWindow *self)
   self->case_view = g_object_new (KT_TYPE_CASE_VIEW, NULL);
   /* The Wheel, Plan and Report pages fill the case view's slots. */
   kt_plan_pages_attach (self->case_view);
+  kt_progress_page_attach (self->case_view);
   kt_a11y_fix_tree (GTK_WIDGET (self->case_view));
   g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
                            G_CONNECT_SWAPPED);
@@ -1246,6 +1248,7 @@ new_case_action (GtkWidget  *widget,
   summary.id = kase->header.id;
   summary.phase = kase->phase;
   summary.next_deadline = (char *) kt_case_next_deadline (kase);
+  summary.next_due = kt_case_next_due (kase, NULL).kind;
   item = kt_case_item_new_from_summary (&summary);
   g_list_store_insert (self->cases, 0, item);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");

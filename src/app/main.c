@@ -11,30 +11,7 @@
 
 #include "kt-core.h"
 #include "kt-application.h"
-
-/* Without a GPU, GTK 4.8's GL renderer runs on Mesa's llvmpipe: it compiles
- * its shaders on the processor at start-up and then draws every frame in
- * software, which costs about 100 ms before the first frame on a laptop
- * or a virtual desktop without graphics hardware; the cairo renderer draws
- * the same widgets in a fraction of that.  Every hardware GL driver needs a
- * DRM render node, so without one the GL would be emulated.  A renderer
- * chosen by the user ($GSK_RENDERER) always wins. */
-static void
-choose_renderer (void)
-{
-  g_autoptr(GDir) dri = NULL;
-  const char *name;
-
-  if (g_getenv ("GSK_RENDERER") != NULL)
-    return;
-  dri = g_dir_open ("/dev/dri", 0, NULL);
-  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
-    {
-      if (g_str_has_prefix (name, "renderD"))
-        return;
-    }
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-}
+#include "kt-app-util.h"
 
 int
 main (int   argc,
@@ -52,7 +29,7 @@ main (int   argc,
     }
   textdomain (GETTEXT_PACKAGE);
 
-  choose_renderer ();
+  kt_app_choose_renderer ();
   app = kt_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-case.h"
+#include "kt-case-due.h"
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -59,7 +60,42 @@ kt_consent_new (void)
   consent->id = kt_uuid_new ();
   consent->status = KT_CONSENT_NOT_ASKED;
   consent->form = KT_FORM_SPOKEN;
+  consent->events = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_consent_event_free);
   return consent;
+}
+
+KtConsentEvent *
+kt_consent_event_new (void)
+{
+  KtConsentEvent *event = g_new0 (KtConsentEvent, 1);
+
+  event->kind = KT_CONSENT_EVENT_ASKED;
+  event->form = KT_FORM_SPOKEN;
+  return event;
+}
+
+void
+kt_consent_event_free (KtConsentEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->date);
+  g_free (event->recorded_by);
+  g_free (event);
+}
+
+static gpointer
+consent_event_copy (gconstpointer src,
+                    gpointer      unused)
+{
+  const KtConsentEvent *e = src;
+  KtConsentEvent *copy = kt_consent_event_new ();
+
+  copy->kind = e->kind;
+  copy->date = g_strdup (e->date);
+  copy->form = e->form;
+  copy->recorded_by = g_strdup (e->recorded_by);
+  return copy;
 }
 
 void
@@ -72,6 +108,8 @@ kt_consent_free (KtConsent *consent)
   g_free (consent->party);
   g_free (consent->date);
   g_free (consent->reasoning);
+  g_clear_pointer (&consent->events, g_ptr_array_unref);
+  g_strfreev (consent->receivers);
   g_free (consent);
 }
 
@@ -82,6 +120,10 @@ consent_copy (gconstpointer src,
   const KtConsent *c = src;
   KtConsent *copy = g_new0 (KtConsent, 1);
 
+  copy->events = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_consent_event_free);
+  if (c->events != NULL)
+    g_ptr_array_extend (copy->events, c->events, consent_event_copy, NULL);
+  copy->receivers = g_strdupv (c->receivers);
   copy->id = g_strdup (c->id);
   copy->purpose = g_strdup (c->purpose);
   copy->party = g_strdup (c->party);
@@ -189,6 +231,12 @@ case_clear (KtCase *self)
   g_free (self->own_plan_deadline);
   g_free (self->evaluation_date);
   g_free (self->follow_up_date);
+  g_free (self->close_note);
+  g_free (self->close_words);
+  g_free (self->closed_date);
+  g_free (self->follow_up_contact);
+  g_free (self->follow_up_checked);
+  g_free (self->follow_up_note);
   g_free (self->desk_note);
 }
 
@@ -239,6 +287,14 @@ kt_case_copy (const KtCase *self)
   copy->own_plan_deadline = g_strdup (self->own_plan_deadline);
   copy->evaluation_date = g_strdup (self->evaluation_date);
   copy->follow_up_date = g_strdup (self->follow_up_date);
+  copy->close_reason = self->close_reason;
+  copy->close_note = g_strdup (self->close_note);
+  copy->close_words = g_strdup (self->close_words);
+  copy->closed_date = g_strdup (self->closed_date);
+  copy->follow_up_contact = g_strdup (self->follow_up_contact);
+  copy->follow_up_checked = g_strdup (self->follow_up_checked);
+  copy->follow_up_note = g_strdup (self->follow_up_note);
+  copy->reopened = self->reopened;
   copy->solved_at_desk = self->solved_at_desk;
   copy->easy_read = self->easy_read;
   copy->desk_note = g_strdup (self->desk_note);
@@ -257,57 +313,22 @@ kt_case_compute_deadlines (KtCase *self,
   g_free (self->conversation_deadline);
   g_free (self->own_plan_deadline);
   /* Both are NULL when the request date is unset or invalid. */
+  /* Urgency from the intake sets the first deadline: an urgent request the
+   * same day, one "within days" this week, a normal one the term from the
+   * settings; never later than that term. */
+  if (self->request.urgency == KT_URGENCY_URGENT)
+    conversation_days = MIN (conversation_days, KT_URGENT_DAYS);
+  else if (self->request.urgency == KT_URGENCY_SOON)
+    conversation_days = MIN (conversation_days, KT_SOON_DAYS);
   self->conversation_deadline = kt_date_add_days (self->request.date, conversation_days);
   self->own_plan_deadline = kt_date_add_days (self->request.date, own_plan_days);
-}
-
-static const char *
-earliest_date (const char *a,
-               const char *b)
-{
-  /* ISO dates sort as strings. */
-  if (!kt_date_is_valid (a))
-    return kt_date_is_valid (b) ? b : NULL;
-  if (!kt_date_is_valid (b))
-    return a;
-  return strcmp (a, b) <= 0 ? a : b;
 }
 
 const char *
 kt_case_next_deadline (const KtCase *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-
-  switch (self->phase)
-    {
-    case KT_PHASE_REGISTERED:
-    case KT_PHASE_CONVERSATION:
-      /* The resident's own plan counts while its term is still running;
-       * once it has passed only the conversation term is left. */
-      if (self->request.own_plan_wanted && kt_date_is_valid (self->own_plan_deadline))
-        {
-          g_autofree char *today = kt_date_today ();
-
-          if (strcmp (self->own_plan_deadline, today) >= 0)
-            return earliest_date (self->own_plan_deadline, self->conversation_deadline);
-        }
-      return earliest_date (self->conversation_deadline, NULL);
-
-    case KT_PHASE_PLAN:
-      return earliest_date (self->conversation_deadline, NULL);
-
-    case KT_PHASE_SUPPORT:
-    case KT_PHASE_EVALUATION:
-      return earliest_date (self->evaluation_date, NULL);
-
-    case KT_PHASE_CLOSED:
-    case KT_PHASE_FOLLOW_UP:
-      return earliest_date (self->follow_up_date, NULL);
-
-    case KT_N_PHASES:
-    default:
-      return NULL;
-    }
+  return kt_case_next_due (self, NULL).date;
 }
 
 gboolean
@@ -358,6 +379,21 @@ static const char * const phase_labels[KT_N_PHASES] = {
 };
 KT_ENUM_NAMES (KtPhase, kt_phase, kt_phase_names, KT_N_PHASES)
 
+const char * const kt_close_reason_names[KT_N_CLOSE_REASONS] = {
+  "none", "goals_reached", "general_provision", "specialist", "resident_stops", "moved", "other",
+};
+static const char * const close_reason_labels[KT_N_CLOSE_REASONS] = {
+  N_("Not closed"), N_("Goals reached"), N_("On to a general provision"),
+  N_("Handed over to specialist help"), N_("The resident wants to stop"), N_("Moved"), N_("Other"),
+};
+KT_ENUM_NAMES (KtCloseReason, kt_close_reason, kt_close_reason_names, KT_N_CLOSE_REASONS)
+
+const char *
+kt_close_reason_get_label (KtCloseReason reason)
+{
+  return kt_enum_to_label (close_reason_labels, KT_N_CLOSE_REASONS, reason);
+}
+
 const char * const kt_channel_names[KT_N_CHANNELS] = {
   "phone", "desk", "email", "referral", "other",
 };
@@ -381,6 +417,14 @@ static const char * const consent_status_labels[KT_N_CONSENT_STATUSES] = {
   N_("Not asked yet"), N_("Given"), N_("Refused"), N_("Withdrawn"),
 };
 KT_ENUM_NAMES (KtConsentStatus, kt_consent_status, kt_consent_status_names, KT_N_CONSENT_STATUSES)
+
+const char * const kt_consent_event_names[KT_N_CONSENT_EVENTS] = {
+  "asked", "given", "refused", "withdrawn",
+};
+static const char * const consent_event_labels[KT_N_CONSENT_EVENTS] = {
+  N_("Asked"), N_("Given"), N_("Refused"), N_("Withdrawn"),
+};
+KT_ENUM_NAMES (KtConsentEventKind, kt_consent_event, kt_consent_event_names, KT_N_CONSENT_EVENTS)
 
 const char * const kt_form_names[KT_N_FORMS] = {
   "spoken", "written",
@@ -420,6 +464,12 @@ const char *
 kt_consent_status_get_label (KtConsentStatus status)
 {
   return kt_enum_to_label (consent_status_labels, KT_N_CONSENT_STATUSES, status);
+}
+
+const char *
+kt_consent_event_get_label (KtConsentEventKind kind)
+{
+  return kt_enum_to_label (consent_event_labels, KT_N_CONSENT_EVENTS, kind);
 }
 
 const char *

@@ -19,6 +19,18 @@ typedef enum {
   KT_N_PHASES
 } KtPhase;
 
+/* Why a case was closed. */
+typedef enum {
+  KT_CLOSE_NONE,                /* not closed */
+  KT_CLOSE_GOALS_REACHED,
+  KT_CLOSE_GENERAL_PROVISION,   /* on to a general provision */
+  KT_CLOSE_SPECIALIST,          /* handed over to specialist help */
+  KT_CLOSE_RESIDENT_STOPS,      /* the resident wants to stop */
+  KT_CLOSE_MOVED,
+  KT_CLOSE_OTHER,               /* close_note says why */
+  KT_N_CLOSE_REASONS
+} KtCloseReason;
+
 typedef enum {
   KT_CHANNEL_PHONE,
   KT_CHANNEL_DESK,          /* walk-in at the wijkpunt */
@@ -64,7 +76,25 @@ typedef struct {
   char *relation;         /* relation to the applicant: "zelf", "partner", "kind" … */
 } KtMember;
 
-/* Consent for one purpose towards one party. */
+typedef enum {
+  KT_CONSENT_EVENT_ASKED,
+  KT_CONSENT_EVENT_GIVEN,
+  KT_CONSENT_EVENT_REFUSED,
+  KT_CONSENT_EVENT_WITHDRAWN,
+  KT_N_CONSENT_EVENTS
+} KtConsentEventKind;
+
+/* One step in a consent's history; never changed or removed once recorded. */
+typedef struct {
+  KtConsentEventKind  kind;
+  char               *date;         /* ISO date */
+  KtForm              form;
+  char               *recorded_by;  /* account name, or NULL when unknown */
+} KtConsentEvent;
+
+/* Consent for one purpose towards one party: a history of events (see
+ * kt-consent.h).  status, date and form are the current state, always those
+ * of the last event that decided something (asked leaves them alone). */
 typedef struct {
   char            *id;
   char            *purpose;     /* "gegevens delen met de huisarts" */
@@ -74,6 +104,9 @@ typedef struct {
   KtForm           form;
   gboolean         share_without_consent;
   char            *reasoning;   /* required when share_without_consent */
+  GPtrArray       *events;      /* (element-type KtConsentEvent), oldest first */
+  GStrv            receivers;   /* ids of the network persons and provisions
+                                 * that receive information under it */
 } KtConsent;
 
 /* A person or organisation around the household. */
@@ -126,6 +159,16 @@ typedef struct {
   char           *evaluation_date;
   char           *follow_up_date;
 
+  /* Closing and follow-up (nazorg), see kt-case-cycle.h. */
+  KtCloseReason   close_reason;
+  char           *close_note;        /* the reason in words; required for "other" */
+  char           *close_words;       /* the resident's own words on how the help went */
+  char           *closed_date;
+  char           *follow_up_contact; /* who keeps in touch after closing */
+  char           *follow_up_checked; /* ISO date of the last follow-up check */
+  char           *follow_up_note;    /* how it goes, from that check */
+  int             reopened;          /* how often a new question re-opened the case */
+
   gboolean        solved_at_desk;
   char           *desk_note;
 
@@ -146,6 +189,8 @@ KtMember        *kt_member_new           (void);
 void             kt_member_free          (KtMember *member);
 KtConsent       *kt_consent_new          (void);
 void             kt_consent_free         (KtConsent *consent);
+KtConsentEvent  *kt_consent_event_new    (void);
+void             kt_consent_event_free   (KtConsentEvent *event);
 KtNetworkPerson *kt_network_person_new   (void);
 void             kt_network_person_free  (KtNetworkPerson *person);
 
@@ -167,6 +212,9 @@ gboolean    kt_phase_from_string      (const char *str, KtPhase *phase);
 const char *kt_phase_get_label        (KtPhase phase);     /* translated */
 
 /* Stable ids of the other enums, as the JSON codec writes them. */
+const char *kt_close_reason_to_string   (KtCloseReason reason);   /* "goals_reached" */
+gboolean    kt_close_reason_from_string (const char *str, KtCloseReason *reason);
+const char *kt_close_reason_get_label   (KtCloseReason reason);   /* translated */
 const char *kt_channel_to_string        (KtChannel channel);       /* "phone" */
 gboolean    kt_channel_from_string      (const char *str, KtChannel *channel);
 const char *kt_channel_get_label        (KtChannel channel);       /* translated */
@@ -176,6 +224,9 @@ const char *kt_urgency_get_label        (KtUrgency urgency);       /* translated
 const char *kt_consent_status_to_string (KtConsentStatus status);  /* "not_asked" */
 gboolean    kt_consent_status_from_string (const char *str, KtConsentStatus *status);
 const char *kt_consent_status_get_label (KtConsentStatus status);  /* translated */
+const char *kt_consent_event_to_string (KtConsentEventKind kind);  /* "withdrawn" */
+gboolean    kt_consent_event_from_string (const char *str, KtConsentEventKind *kind);
+const char *kt_consent_event_get_label (KtConsentEventKind kind);  /* translated */
 const char *kt_form_to_string           (KtForm form);             /* "spoken" */
 gboolean    kt_form_from_string         (const char *str, KtForm *form);
 const char *kt_form_get_label           (KtForm form);             /* translated */
@@ -186,6 +237,7 @@ const char *kt_network_kind_get_label   (KtNetworkKind kind);      /* translated
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtCase, kt_case_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtMember, kt_member_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConsent, kt_consent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConsentEvent, kt_consent_event_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtNetworkPerson, kt_network_person_free)
 
 G_END_DECLS

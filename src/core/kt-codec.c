@@ -25,6 +25,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "kt-consent.h"
 #include "kt-json-path-private.h"
 #include "kt-json-reader.h"
 #include "kt-model-private.h"
@@ -180,6 +181,22 @@ encode_member (JsonBuilder   *b,
 }
 
 static void
+encode_consent_event (JsonBuilder   *b,
+                      gconstpointer  item)
+{
+  const KtConsentEvent *e = item;
+
+  json_builder_begin_object (b);
+  put_enum (b, "kind", kt_consent_event_names, KT_N_CONSENT_EVENTS, e->kind);
+  put_string (b, "date", e->date);
+  put_enum (b, "form", kt_form_names, KT_N_FORMS, e->form);
+  put_string (b, "recorded_by", e->recorded_by);
+  json_builder_end_object (b);
+}
+
+/* status, date and form stay beside the events: they are the current state,
+ * and what a version of the app from before the history reads. */
+static void
 encode_consent (JsonBuilder   *b,
                 gconstpointer  item)
 {
@@ -194,6 +211,9 @@ encode_consent (JsonBuilder   *b,
   put_enum (b, "form", kt_form_names, KT_N_FORMS, c->form);
   put_bool (b, "share_without_consent", c->share_without_consent);
   put_string (b, "reasoning", c->reasoning);
+  put_objects (b, "events", c->events, encode_consent_event);
+  put_strings (b, "receivers", (const char * const *) c->receivers,
+               c->receivers != NULL ? g_strv_length (c->receivers) : 0);
   json_builder_end_object (b);
 }
 
@@ -258,6 +278,14 @@ kt_case_encode (const KtCase *self)
   put_string (b, "own_plan_deadline", self->own_plan_deadline);
   put_string (b, "evaluation_date", self->evaluation_date);
   put_string (b, "follow_up_date", self->follow_up_date);
+  put_enum (b, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, self->close_reason);
+  put_string (b, "close_note", self->close_note);
+  put_string (b, "close_words", self->close_words);
+  put_string (b, "closed_date", self->closed_date);
+  put_string (b, "follow_up_contact", self->follow_up_contact);
+  put_string (b, "follow_up_checked", self->follow_up_checked);
+  put_string (b, "follow_up_note", self->follow_up_note);
+  put_int (b, "reopened", self->reopened);
   put_bool (b, "solved_at_desk", self->solved_at_desk);
   put_string (b, "desk_note", self->desk_note);
   put_bool (b, "easy_read", self->easy_read);
@@ -377,6 +405,8 @@ encode_action (JsonBuilder   *b,
   put_string (b, "who", a->who);
   put_string (b, "due", a->due);
   put_bool (b, "done", a->done);
+  put_string (b, "done_date", a->done_date);
+  put_string (b, "done_note", a->done_note);
   json_builder_end_object (b);
 }
 
@@ -982,10 +1012,25 @@ decode_member (Decoder    *d,
 }
 
 static gpointer
+decode_consent_event (Decoder    *d,
+                      JsonObject *obj)
+{
+  g_autoptr(KtConsentEvent) e = kt_consent_event_new ();
+
+  if (!read_enum (d, obj, "kind", kt_consent_event_names, KT_N_CONSENT_EVENTS, &e->kind) ||
+      !read_date (d, obj, "date", &e->date) ||
+      !read_enum (d, obj, "form", kt_form_names, KT_N_FORMS, &e->form) ||
+      !read_text (d, obj, "recorded_by", &e->recorded_by))
+    return NULL;
+  return g_steal_pointer (&e);
+}
+
+static gpointer
 decode_consent (Decoder    *d,
                 JsonObject *obj)
 {
   g_autoptr(KtConsent) c = kt_consent_new ();
+  g_autoptr(GPtrArray) receivers = g_ptr_array_new_with_free_func (g_free);
 
   if (!read_uuid (d, obj, "id", &c->id) ||
       !read_text (d, obj, "purpose", &c->purpose) ||
@@ -994,8 +1039,21 @@ decode_consent (Decoder    *d,
       !read_date (d, obj, "date", &c->date) ||
       !read_enum (d, obj, "form", kt_form_names, KT_N_FORMS, &c->form) ||
       !read_bool (d, obj, "share_without_consent", &c->share_without_consent) ||
-      !read_text (d, obj, "reasoning", &c->reasoning))
+      !read_text (d, obj, "reasoning", &c->reasoning) ||
+      !read_objects (d, obj, "events", KT_MAX_CONSENT_EVENTS, decode_consent_event, c->events) ||
+      !read_texts (d, obj, "receivers", KT_MAX_RECEIVERS, FALSE, receivers))
     return NULL;
+  if (receivers->len > 0)
+    {
+      g_ptr_array_add (receivers, NULL);
+      c->receivers = (GStrv) g_ptr_array_free (g_steal_pointer (&receivers), FALSE);
+    }
+  /* Consents stored before the history get it from their one status; with
+   * a history, the history decides the current state. */
+  if (c->events->len == 0)
+    kt_consent_migrate (c);
+  else
+    kt_consent_update_state (c);
   return g_steal_pointer (&c);
 }
 
@@ -1072,6 +1130,14 @@ decode_case (Decoder    *d,
       !read_date (d, root, "own_plan_deadline", &c->own_plan_deadline) ||
       !read_date (d, root, "evaluation_date", &c->evaluation_date) ||
       !read_date (d, root, "follow_up_date", &c->follow_up_date) ||
+      !read_enum (d, root, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, &c->close_reason) ||
+      !read_text (d, root, "close_note", &c->close_note) ||
+      !read_text (d, root, "close_words", &c->close_words) ||
+      !read_date (d, root, "closed_date", &c->closed_date) ||
+      !read_text (d, root, "follow_up_contact", &c->follow_up_contact) ||
+      !read_date (d, root, "follow_up_checked", &c->follow_up_checked) ||
+      !read_text (d, root, "follow_up_note", &c->follow_up_note) ||
+      !read_small_int (d, root, "reopened", 0, 10000, &c->reopened) ||
       !read_bool (d, root, "solved_at_desk", &c->solved_at_desk) ||
       !read_text (d, root, "desk_note", &c->desk_note) ||
       !read_bool (d, root, "easy_read", &c->easy_read))
@@ -1225,7 +1291,9 @@ decode_action (Decoder    *d,
       !read_enum (d, obj, "actor", kt_actor_names, KT_N_ACTORS, &a->actor) ||
       !read_text (d, obj, "who", &a->who) ||
       !read_date (d, obj, "due", &a->due) ||
-      !read_bool (d, obj, "done", &a->done))
+      !read_bool (d, obj, "done", &a->done) ||
+      !read_date (d, obj, "done_date", &a->done_date) ||
+      !read_text (d, obj, "done_note", &a->done_note))
     return NULL;
   return g_steal_pointer (&a);
 }
@@ -1622,13 +1690,24 @@ member_equal (gconstpointer pa,
 }
 
 static gboolean
+consent_event_equal (gconstpointer pa,
+                     gconstpointer pb)
+{
+  const KtConsentEvent *a = pa, *b = pb;
+
+  return VAL_EQ (kind) && STR_EQ (date) && VAL_EQ (form) && STR_EQ (recorded_by);
+}
+
+static gboolean
 consent_equal (gconstpointer pa,
                gconstpointer pb)
 {
   const KtConsent *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (purpose) && STR_EQ (party) && VAL_EQ (status) &&
-         STR_EQ (date) && VAL_EQ (form) && BOOL_EQ (share_without_consent) && STR_EQ (reasoning);
+         STR_EQ (date) && VAL_EQ (form) && BOOL_EQ (share_without_consent) && STR_EQ (reasoning) &&
+         arrays_equal (a->events, b->events, consent_event_equal) &&
+         strv_equal ((const char * const *) a->receivers, (const char * const *) b->receivers);
 }
 
 static gboolean
@@ -1670,6 +1749,9 @@ kt_case_equal (const KtCase *a,
          VAL_EQ (phase) &&
          STR_EQ (conversation_deadline) && STR_EQ (own_plan_deadline) &&
          STR_EQ (evaluation_date) && STR_EQ (follow_up_date) &&
+         VAL_EQ (close_reason) && STR_EQ (close_note) && STR_EQ (close_words) &&
+         STR_EQ (closed_date) && STR_EQ (follow_up_contact) && STR_EQ (follow_up_checked) &&
+         STR_EQ (follow_up_note) && VAL_EQ (reopened) &&
          BOOL_EQ (solved_at_desk) && STR_EQ (desk_note) && BOOL_EQ (easy_read);
 }
 
@@ -1749,7 +1831,7 @@ action_equal (gconstpointer pa,
   const KtAction *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (what) && VAL_EQ (actor) && STR_EQ (who) &&
-         STR_EQ (due) && BOOL_EQ (done);
+         STR_EQ (due) && BOOL_EQ (done) && STR_EQ (done_date) && STR_EQ (done_note);
 }
 
 static gboolean

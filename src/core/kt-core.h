@@ -7,6 +7,8 @@
 #include "kt-types.h"
 #include "kt-date-format.h"
 #include "kt-case.h"
+#include "kt-case-due.h"
+#include "kt-case-cycle.h"
 #include "kt-conversation.h"
 #include "kt-plan.h"
 #include "kt-codec.h"

@@ -137,31 +137,52 @@ kt_crypto_seal (const KtKey *key,
   return g_bytes_new_take (out, out_size + 1 + NONCE_SIZE);
 }
 
-GBytes *
-kt_crypto_open (const KtKey *key,
-                GBytes      *ad,
-                GBytes      *sealed)
+/* Opens nonce | ciphertext + tag (@in, @size bytes) into wiped bytes. */
+static GBytes *
+open_after_version (const KtKey  *key,
+                    GBytes       *ad,
+                    const guint8 *in,
+                    gsize         size)
 {
-  gsize sealed_size, ad_size;
-  const guint8 *in = g_bytes_get_data (sealed, &sealed_size);
+  gsize ad_size;
   const guint8 *ad_data = g_bytes_get_data (ad, &ad_size);
   g_autoptr(GBytes) plain = NULL;
   guint8 *out;
   unsigned long long out_size = 0;
 
-  if (in == NULL || sealed_size < SEAL_OVERHEAD || in[0] != SEAL_VERSION)
+  if (in == NULL || size < NONCE_SIZE + TAG_SIZE)
     return NULL;
-
-  plain = wiped_bytes_new (sealed_size - SEAL_OVERHEAD, &out);
+  plain = wiped_bytes_new (size - NONCE_SIZE - TAG_SIZE, &out);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &out_size, NULL,
-                                                  in + 1 + NONCE_SIZE,
-                                                  sealed_size - 1 - NONCE_SIZE,
-                                                  ad_data, ad_size,
-                                                  in + 1, key->bytes) != 0)
+                                                  in + NONCE_SIZE, size - NONCE_SIZE,
+                                                  ad_data, ad_size, in, key->bytes) != 0)
     return NULL;
-
-  g_assert (out_size == sealed_size - SEAL_OVERHEAD);
+  g_assert (out_size == size - NONCE_SIZE - TAG_SIZE);
   return g_steal_pointer (&plain);
+}
+
+GBytes *
+kt_crypto_open (const KtKey *key,
+                GBytes      *ad,
+                GBytes      *sealed)
+{
+  gsize size;
+  const guint8 *in = g_bytes_get_data (sealed, &size);
+
+  if (in == NULL || size < SEAL_OVERHEAD || in[0] != SEAL_VERSION)
+    return NULL;
+  return open_after_version (key, ad, in + 1, size - 1);
+}
+
+GBytes *
+kt_crypto_open_unversioned (const KtKey *key,
+                            GBytes      *ad,
+                            GBytes      *sealed)
+{
+  gsize size;
+  const guint8 *in = g_bytes_get_data (sealed, &size);
+
+  return open_after_version (key, ad, in, size);
 }
 
 static void

@@ -44,6 +44,15 @@ GBytes *kt_crypto_open (const KtKey *key,
                         GBytes      *ad,
                         GBytes      *sealed);
 
+/* Opens what the first sync queues sealed before they used
+ * kt_crypto_seal(): nonce | ciphertext, no version byte.  Only read, so
+ * that such a queue can be rewritten in today's format; nothing is sealed
+ * that way any more.  The returned bytes are wiped when freed (transfer
+ * full). */
+GBytes *kt_crypto_open_unversioned (const KtKey *key,
+                                    GBytes      *ad,
+                                    GBytes      *sealed);
+
 /* Argon2id cost of the key derived from a passphrase.  MODERATE in
  * libsodium's terms: 3 passes over 256 MiB, about 0.5–1 s on a 2020 laptop.
  * That is a pause a user accepts once per unlock, and it makes each guess of

@@ -8,6 +8,8 @@
 
 #include "kt-evaluation.h"
 
+#include <glib/gi18n-lib.h>
+
 KtConversation *
 kt_evaluation_new (KtCatalogue          *catalogue,
                    const KtConversation *previous,
@@ -55,4 +57,22 @@ kt_evaluation_segment_trend (const KtWheelSegment *segment)
   if (segment->previous < 0 || segment->current < 0)
     return 0;
   return segment->current > segment->previous ? 1 : segment->current < segment->previous ? -1 : 0;
+}
+
+char *
+kt_evaluation_describe_movement (const char           *name,
+                                 const KtWheelSegment *segment)
+{
+  g_return_val_if_fail (name != NULL && segment != NULL, NULL);
+
+  if (segment->current < 0)
+    return NULL;
+  if (segment->previous < 0)
+    /* Translators: a wheel segment and its score now: "Betaald werk: nu 3". */
+    return g_strdup_printf (_("%s: now %d"), name, segment->current);
+  if (segment->previous == segment->current)
+    /* Translators: "Betaald werk: blijft 2". */
+    return g_strdup_printf (_("%s: stays %d"), name, segment->current);
+  /* Translators: "Betaald werk: van 2 naar 3". */
+  return g_strdup_printf (_("%s: from %d to %d"), name, segment->previous, segment->current);
 }

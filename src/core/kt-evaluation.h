@@ -21,5 +21,11 @@ KtConversation *kt_evaluation_new (KtCatalogue          *catalogue,
 /* How a segment moved since the conversation before: -1 down, 0 the same,
  * +1 up; 0 as well when either level is not set. */
 int             kt_evaluation_segment_trend (const KtWheelSegment *segment);
+/* How the segment named @name moved, in words (transfer full):
+ * "Betaald werk: van 2 naar 3", "Betaald werk: blijft 2", or
+ * "Betaald werk: nu 3" when there was no score before; NULL when the
+ * segment is not scored now. */
+char           *kt_evaluation_describe_movement (const char           *name,
+                                                 const KtWheelSegment *segment);
 
 G_END_DECLS

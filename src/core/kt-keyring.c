@@ -1,4 +1,4 @@
-/* kt-keyring.c: the data key in the Secret Service, or behind the Secret portal
+/* kt-keyring.c: Keukentafel's secrets in the Secret Service, or behind the Secret portal
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,8 +8,10 @@
 
 #include "kt-keyring.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
+#include <sodium.h>
 
 #include "kt-store.h"
 
@@ -30,6 +32,24 @@ static const SecretSchema counter_schema = {
     { "store", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { NULL, 0 },
   }
+};
+
+static const SecretSchema outbox_key_schema = {
+  KT_KEYRING_OUTBOX_KEY_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+  {
+    { "path", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+static const SecretSchema token_schema = {
+  KT_KEYRING_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+  {
+    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "device", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
 };
 
 static void
@@ -358,4 +378,149 @@ kt_keyring_clear (const char    *store_id,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The sync queue's key and the sign-in token.  Both go through
+ * secret_password_*(), which inside Flatpak is the app's own keyring file
+ * behind the Secret portal (see through_portal()). */
+
+KtKey *
+kt_keyring_outbox_key (const char    *path,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  GError *local = NULL;
+  char *encoded = secret_password_lookup_sync (&outbox_key_schema, cancellable, &local,
+                                               "path", path, NULL);
+  guint8 bytes[KT_KEY_SIZE];
+  size_t len = 0;
+  KtKey *key = NULL;
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  if (encoded != NULL)
+    {
+      if (sodium_base642bin (bytes, sizeof bytes, encoded, strlen (encoded), NULL, &len,
+                             NULL, sodium_base64_VARIANT_ORIGINAL) == 0 && len == KT_KEY_SIZE)
+        key = kt_key_new_from_data (bytes, KT_KEY_SIZE);
+      secret_password_free (encoded);
+    }
+  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      char text[sodium_base64_ENCODED_LEN (KT_KEY_SIZE, sodium_base64_VARIANT_ORIGINAL)];
+      g_autoptr(KtKey) fresh = kt_key_new_random ();
+
+      sodium_bin2base64 (text, sizeof text, kt_key_peek (fresh), KT_KEY_SIZE,
+                         sodium_base64_VARIANT_ORIGINAL);
+      if (secret_password_store_sync (&outbox_key_schema, SECRET_COLLECTION_DEFAULT,
+                                      "Keukentafel sync queue key", text, cancellable,
+                                      error, "path", path, NULL))
+        key = g_steal_pointer (&fresh);
+      sodium_memzero (text, sizeof text);
+    }
+  sodium_memzero (bytes, sizeof bytes);
+  return key;
+}
+
+char *
+kt_keyring_lookup_token (const char   *server,
+                         const char   *username,
+                         const char   *device,
+                         GCancellable *cancellable)
+{
+  char *secret = secret_password_lookup_sync (&token_schema, cancellable, NULL,
+                                              "server", server, "username", username,
+                                              "device", device, NULL);
+  char *token = g_strdup (secret);
+
+  secret_password_free (secret);
+  return token;
+}
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (secret_password_store_finish (result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+kt_keyring_store_token_async (const char          *server,
+                              const char          *username,
+                              const char          *device,
+                              const char          *token,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *label = g_strdup_printf ("Keukentafel: %s", server);
+
+  g_task_set_source_tag (task, kt_keyring_store_token_async);
+  secret_password_store (&token_schema, SECRET_COLLECTION_DEFAULT, label, token,
+                         cancellable, on_token_stored, task,
+                         "server", server, "username", username, "device", device, NULL);
+}
+
+gboolean
+kt_keyring_store_token_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+kt_keyring_clear_token (const char *server,
+                        const char *username,
+                        const char *device)
+{
+  secret_password_clear_sync (&token_schema, NULL, NULL,
+                              "server", server, "username", username, "device", device, NULL);
+}
+
+static void
+on_token_cleared (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_keyring_clear_token_async (const char          *server,
+                              const char          *username,
+                              const char          *device,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_keyring_clear_token_async);
+  secret_password_clear (&token_schema, cancellable, on_token_cleared, task,
+                         "server", server, "username", username, "device", device, NULL);
+}
+
+gboolean
+kt_keyring_clear_token_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -1,4 +1,8 @@
-/* kt-keyring.h: the data key in the Secret Service
+/* kt-keyring.h: every secret Keukentafel keeps in the Secret Service
+ *
+ * The one module that names the keyring's schemas and talks to libsecret:
+ * the store's data key and commit counter, the sync queue's key and the
+ * sign-in token.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +20,11 @@ G_BEGIN_DECLS
 /* The counter of the store's last commit, beside its key: the same one
  * attribute; the secret is the number in decimal. */
 #define KT_KEYRING_COUNTER_SCHEMA_NAME "nl.wijkteam.Keukentafel.Counter"
+/* The sync queue's key: one attribute, "path", the queue's file. */
+#define KT_KEYRING_OUTBOX_KEY_SCHEMA_NAME "nl.wijkteam.Keukentafel.SyncKey"
+/* The sign-in token: "server", "username" and "device" (the path of the
+ * sync queue, which names the device). */
+#define KT_KEYRING_TOKEN_SCHEMA_NAME "nl.wijkteam.Keukentafel.Token"
 
 /* The key of the store @store_id (transfer full).  NULL without an error
  * when the keyring holds no key for it.  Errors are KT_STORE_ERROR_LOCKED,
@@ -46,5 +55,41 @@ gboolean  kt_keyring_store_counter  (const char    *store_id,
 gboolean  kt_keyring_clear  (const char    *store_id,
                              GCancellable  *cancellable,
                              GError       **error);
+
+/* The key of the sync queue at @path (transfer full).  When the keyring
+ * has none and there is no file at @path yet, a new random key is kept and
+ * returned; when there is a file, NULL without an error: its key is lost.
+ * Errors are libsecret's own.  For a worker thread. */
+KtKey    *kt_keyring_outbox_key (const char    *path,
+                                 GCancellable  *cancellable,
+                                 GError       **error);
+
+/* The sign-in token of @username at @server on the device @device, or
+ * NULL (transfer full; wipe it before freeing).  For a worker thread. */
+char     *kt_keyring_lookup_token       (const char           *server,
+                                         const char           *username,
+                                         const char           *device,
+                                         GCancellable         *cancellable);
+void      kt_keyring_store_token_async  (const char           *server,
+                                         const char           *username,
+                                         const char           *device,
+                                         const char           *token,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean  kt_keyring_store_token_finish (GAsyncResult         *result,
+                                         GError              **error);
+/* Removes the token at once, so that no later start can find it. */
+void      kt_keyring_clear_token        (const char           *server,
+                                         const char           *username,
+                                         const char           *device);
+void      kt_keyring_clear_token_async  (const char           *server,
+                                         const char           *username,
+                                         const char           *device,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean  kt_keyring_clear_token_finish (GAsyncResult         *result,
+                                         GError              **error);
 
 G_END_DECLS

@@ -29,8 +29,10 @@ const char *kt_enum_to_label  (const char * const *labels,
  * (helpers, present) by bit position. */
 extern const char * const kt_phase_names[];
 extern const char * const kt_channel_names[];
+extern const char * const kt_close_reason_names[];
 extern const char * const kt_urgency_names[];
 extern const char * const kt_consent_status_names[];
+extern const char * const kt_consent_event_names[];
 extern const char * const kt_form_names[];
 extern const char * const kt_network_kind_names[];
 extern const char * const kt_segment_names[];

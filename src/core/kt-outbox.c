@@ -13,18 +13,22 @@
 
 #include "kt-outbox.h"
 
+#include "kt-crypto.h"
+
 G_DEFINE_QUARK (kt-outbox-error-quark, kt_outbox_error)
 
-#define NONCE_SIZE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG_SIZE crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define KEY_CHECK "keukentafel-outbox-key-check"
+/* The meta setting that says every body is sealed by kt_crypto_seal();
+ * absent in a queue from before, whose bodies are rewritten on open. */
+#define SEAL_META "seal_version"
+#define SEAL_CURRENT "1"
 
 struct _KtOutbox
 {
   GObject   parent_instance;
 
   sqlite3  *db;
-  guint8   *key;        /* sodium_malloc'd */
+  KtKey    *key;
 };
 
 G_DEFINE_FINAL_TYPE (KtOutbox, kt_outbox, G_TYPE_OBJECT)
@@ -102,18 +106,23 @@ step_done (KtOutbox     *self,
   return TRUE;
 }
 
-/* Sealing */
+static gboolean in_transaction (KtOutbox  *self,
+                                gboolean (*body) (KtOutbox *, gconstpointer, gconstpointer, GError **),
+                                gconstpointer a,
+                                gconstpointer b,
+                                GError   **error);
 
-static GByteArray *
+/* Sealing, with the store's record sealing (kt-crypto.h): versioned,
+ * and the opened text is wiped when freed. */
+
+static GBytes *
 associated_data (const char *table,
                  const char *id,
                  gint64      rev)
 {
-  g_autofree char *text = g_strdup_printf ("kt-outbox/1|%s|%s|%" G_GINT64_FORMAT, table, id, rev);
-  GByteArray *ad = g_byte_array_new ();
+  char *text = g_strdup_printf ("kt-outbox/1|%s|%s|%" G_GINT64_FORMAT, table, id, rev);
 
-  g_byte_array_append (ad, (const guint8 *) text, strlen (text));
-  return ad;
+  return g_bytes_new_take (text, strlen (text));
 }
 
 static GBytes *
@@ -123,16 +132,39 @@ seal (KtOutbox   *self,
       gint64      rev,
       GBytes     *plain)
 {
-  g_autoptr(GByteArray) ad = associated_data (table, id, rev);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (plain, &len);
-  guint8 *out = g_malloc (NONCE_SIZE + len + TAG_SIZE);
-  unsigned long long out_len = 0;
+  g_autoptr(GBytes) ad = associated_data (table, id, rev);
 
-  randombytes_buf (out, NONCE_SIZE);
-  crypto_aead_xchacha20poly1305_ietf_encrypt (out + NONCE_SIZE, &out_len, data, len,
-                                              ad->data, ad->len, NULL, out, self->key);
-  return g_bytes_new_take (out, NONCE_SIZE + out_len);
+  return kt_crypto_seal (self->key, ad, plain);
+}
+
+/* The text sealed in @sealed; *@unversioned (may be NULL) tells whether it
+ * was sealed the way the first versions did, without a version byte. */
+static GBytes *
+unseal_full (KtOutbox     *self,
+             const char   *table,
+             const char   *id,
+             gint64        rev,
+             const guint8 *sealed,
+             gsize         len,
+             gboolean     *unversioned,
+             GError      **error)
+{
+  g_autoptr(GBytes) ad = associated_data (table, id, rev);
+  g_autoptr(GBytes) blob = g_bytes_new_static (sealed, sealed != NULL ? len : 0);
+  GBytes *plain = kt_crypto_open (self->key, ad, blob);
+
+  if (unversioned != NULL)
+    *unversioned = FALSE;
+  if (plain == NULL)
+    {
+      plain = kt_crypto_open_unversioned (self->key, ad, blob);
+      if (plain != NULL && unversioned != NULL)
+        *unversioned = TRUE;
+    }
+  if (plain == NULL)
+    g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_TAMPERED,
+                         _("A record in the sync queue was changed outside Keukentafel."));
+  return plain;
 }
 
 static GBytes *
@@ -144,26 +176,7 @@ unseal (KtOutbox     *self,
         gsize         len,
         GError      **error)
 {
-  g_autoptr(GByteArray) ad = associated_data (table, id, rev);
-  unsigned long long out_len = 0;
-  guint8 *out;
-
-  if (sealed == NULL || len < NONCE_SIZE + TAG_SIZE)
-    goto tampered;
-  out = g_malloc (len - NONCE_SIZE - TAG_SIZE + 1);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &out_len, NULL,
-                                                  sealed + NONCE_SIZE, len - NONCE_SIZE,
-                                                  ad->data, ad->len, sealed, self->key) != 0)
-    {
-      g_free (out);
-      goto tampered;
-    }
-  return g_bytes_new_take (out, out_len);
-
-tampered:
-  g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_TAMPERED,
-                       _("A record in the sync queue was changed outside Keukentafel."));
-  return NULL;
+  return unseal_full (self, table, id, rev, sealed, len, NULL, error);
 }
 
 static void
@@ -203,8 +216,7 @@ kt_outbox_finalize (GObject *object)
   KtOutbox *self = KT_OUTBOX (object);
 
   g_clear_pointer (&self->db, sqlite3_close_v2);
-  if (self->key != NULL)
-    sodium_free (self->key);
+  g_clear_pointer (&self->key, kt_key_free);
   G_OBJECT_CLASS (kt_outbox_parent_class)->finalize (object);
 }
 
@@ -258,6 +270,77 @@ check_key (KtOutbox *self,
   return kt_outbox_set_meta (self, "key_check", hex, error);
 }
 
+/* Re-seals the body in @column of each row of @select (rowid, id, rev,
+ * body) that is still sealed without a version byte. */
+static gboolean
+reseal_column (KtOutbox   *self,
+               const char *select,
+               const char *update,
+               const char *table,
+               GError    **error)
+{
+  g_autoptr(sqlite3_stmt) rows = prepare (self, select, error);
+
+  if (rows == NULL)
+    return FALSE;
+  while (sqlite3_step (rows) == SQLITE_ROW)
+    {
+      g_autofree char *id = column_text (rows, 1);
+      gint64 rev = sqlite3_column_int64 (rows, 2);
+      gboolean unversioned = FALSE;
+      g_autoptr(GBytes) plain = unseal_full (self, table, id, rev, sqlite3_column_blob (rows, 3),
+                                             sqlite3_column_bytes (rows, 3), &unversioned, NULL);
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(sqlite3_stmt) write = NULL;
+
+      /* One that does not open at all stays as it is: reading it reports
+       * the tampering, as before. */
+      if (plain == NULL || !unversioned)
+        continue;
+      sealed = seal (self, table, id, rev, plain);
+      write = prepare (self, update, error);
+      if (write == NULL)
+        return FALSE;
+      bind_bytes (write, 1, sealed);
+      sqlite3_bind_int64 (write, 2, sqlite3_column_int64 (rows, 0));
+      if (!step_done (self, write, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+reseal_in_transaction (KtOutbox      *self,
+                       gconstpointer  a,
+                       gconstpointer  b,
+                       GError       **error)
+{
+  /* The key check is sealed again in today's format by check_key(). */
+  return reseal_column (self, "SELECT seq, id, rev, body FROM outbox",
+                        "UPDATE outbox SET body = ? WHERE seq = ?", "outbox", error) &&
+         reseal_column (self, "SELECT rowid, id, local_rev, local_body FROM conflicts",
+                        "UPDATE conflicts SET local_body = ? WHERE rowid = ?", "conflict-local", error) &&
+         reseal_column (self, "SELECT rowid, id, server_rev, server_body FROM conflicts",
+                        "UPDATE conflicts SET server_body = ? WHERE rowid = ?", "conflict-server", error) &&
+         kt_outbox_set_meta (self, "key_check", NULL, error) &&
+         check_key (self, error) &&
+         kt_outbox_set_meta (self, SEAL_META, SEAL_CURRENT, error);
+}
+
+/* A queue written before the outbox used the store's sealing keeps
+ * opening: its bodies are rewritten once, in one transaction, the first
+ * time this version opens it. */
+static gboolean
+reseal_unversioned (KtOutbox  *self,
+                    GError   **error)
+{
+  g_autofree char *version = kt_outbox_get_meta (self, SEAL_META);
+
+  if (g_strcmp0 (version, SEAL_CURRENT) == 0)
+    return TRUE;
+  return in_transaction (self, reseal_in_transaction, NULL, NULL, error);
+}
+
 KtOutbox *
 kt_outbox_open (const char    *path,
                 const guint8  *key,
@@ -273,10 +356,10 @@ kt_outbox_open (const char    *path,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 5000);
-  self->key = sodium_malloc (KT_OUTBOX_KEY_SIZE);
-  memcpy (self->key, key, KT_OUTBOX_KEY_SIZE);
+  self->key = kt_key_new_from_data (key, KT_OUTBOX_KEY_SIZE);
 
-  if (!exec (self, schema_sql, error) || !check_key (self, error))
+  if (!exec (self, schema_sql, error) || !check_key (self, error) ||
+      !reseal_unversioned (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }

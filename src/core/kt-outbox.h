@@ -3,8 +3,10 @@
  * The records waiting to be pushed, the conflicts waiting for the user
  * (both versions), the server revision each record is based on, and the pull
  * cursor.  Kept in its own SQLite file beside the store; every record body is
- * sealed with XChaCha20-Poly1305 under a 256-bit key the caller provides,
- * bound to its table, id and revision.  An entry leaves the outbox only when
+ * sealed the way the store seals records (kt_crypto_seal: versioned
+ * XChaCha20-Poly1305, the opened text wiped when freed) under a 256-bit key
+ * the caller provides, bound to its table, id and revision.  A queue from
+ * before, sealed without a version byte, is rewritten when first opened.  An entry leaves the outbox only when
  * the server confirmed it.  Used from one thread at a time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -35,6 +35,8 @@ kt_action_free (KtAction *action)
   g_free (action->what);
   g_free (action->who);
   g_free (action->due);
+  g_free (action->done_date);
+  g_free (action->done_note);
   g_free (action);
 }
 
@@ -49,6 +51,8 @@ action_copy (gconstpointer src,
   copy->what = g_strdup (a->what);
   copy->who = g_strdup (a->who);
   copy->due = g_strdup (a->due);
+  copy->done_date = g_strdup (a->done_date);
+  copy->done_note = g_strdup (a->done_note);
   return copy;
 }
 

@@ -49,6 +49,8 @@ typedef struct {
   char     *who;                /* a name, or a network person id */
   char     *due;                /* ISO date or NULL */
   gboolean  done;
+  char     *done_date;          /* ISO date it was ticked off, or NULL */
+  char     *done_note;          /* a short note on how it went, or NULL */
 } KtAction;
 
 typedef struct {

@@ -65,6 +65,8 @@ struct _KtReport
   KtConversation  *conversation;
   KtPlan          *plan;
 
+  char            *copy_for;      /* "the GP — to share the plan", or NULL */
+
   PangoFontMap    *font_map;
   PangoContext    *context;
   GPtrArray       *blocks;        /* (element-type Block) */
@@ -229,6 +231,8 @@ build_front (KtReport *self)
                   "It is your plan: if something is not right, please tell us."));
   if (self->plan != NULL)
     add_printf (self, BLOCK_NOTE, _("Version %d · %s"), self->plan->version, plan_status_label (self->plan));
+  if (self->copy_for != NULL)
+    add_printf (self, BLOCK_NOTE, _("A copy for %s, shared with your consent."), self->copy_for);
 
   if (has_text (question))
     {
@@ -1154,6 +1158,7 @@ kt_report_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->font_map);
   g_free (self->footer);
+  g_free (self->copy_for);
 
   G_OBJECT_CLASS (kt_report_parent_class)->finalize (object);
 }
@@ -1187,7 +1192,8 @@ report_new (KtReportKind          kind,
             KtCatalogue          *catalogue,
             const KtCase         *kase,
             const KtConversation *conversation,
-            const KtPlan         *plan)
+            const KtPlan         *plan,
+            const char           *copy_for)
 {
   KtReport *self;
   g_autofree char *today = kt_date_today ();
@@ -1195,6 +1201,7 @@ report_new (KtReportKind          kind,
 
   self = g_object_new (KT_TYPE_REPORT, NULL);
   self->kind = kind;
+  self->copy_for = g_strdup (copy_for);
   self->catalogue = g_object_ref (catalogue);
   if (kind == KT_REPORT_RESIDENT)
     {
@@ -1256,7 +1263,7 @@ kt_report_new (KtCatalogue          *catalogue,
   g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
   g_return_val_if_fail (kase != NULL, NULL);
 
-  return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan);
+  return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan, NULL);
 }
 
 KtReport *
@@ -1268,7 +1275,238 @@ kt_report_new_dossier (KtCatalogue          *catalogue,
   g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
   g_return_val_if_fail (kase != NULL, NULL);
 
-  return report_new (KT_REPORT_DOSSIER, catalogue, kase, conversation, plan);
+  return report_new (KT_REPORT_DOSSIER, catalogue, kase, conversation, plan, NULL);
+}
+
+KtReport *
+kt_report_new_copy_for (KtCatalogue          *catalogue,
+                        const KtCase         *kase,
+                        const KtConversation *conversation,
+                        const KtPlan         *plan,
+                        const char           *consent_id)
+{
+  g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  for (guint i = 0; consent_id != NULL && i < kase->consents->len; i++)
+    {
+      const KtConsent *consent = g_ptr_array_index (kase->consents, i);
+
+      /* Only under a consent the app may offer: given and still in force. */
+      if (g_strcmp0 (consent->id, consent_id) == 0 && consent->status == KT_CONSENT_GIVEN &&
+          !consent->share_without_consent && has_text (consent->party))
+        return report_new (KT_REPORT_RESIDENT, catalogue, kase, conversation, plan, consent->party);
+    }
+  return NULL;
+}
+
+/* ---- inzage: everything held, for the resident who asks ------------------ */
+
+static void
+build_inzage_household (KtReport *self)
+{
+  const KtCase *kase = self->kase;
+  const KtRequest *request = &kase->request;
+  g_autofree char *date = kt_format_date (request->date, KT_DATE_LONG);
+
+  add_printf (self, BLOCK_HEADING, "%s", _("Your household and your request"));
+  for (guint i = 0; i < kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (kase->members, i);
+
+      if (member->birth_year > 0)
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s), born in %d"), member->name ? member->name : "",
+                    member->relation ? member->relation : "", member->birth_year);
+      else
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s)"), member->name ? member->name : "",
+                    member->relation ? member->relation : "");
+    }
+  add_field (self, _("Address"), kase->address);
+  add_field (self, _("Phone"), kase->phone);
+  add_field (self, _("E-mail"), kase->email);
+  add_field (self, _("Request came in"), date);
+  add_field (self, _("How"), kt_channel_get_label (request->channel));
+  add_field (self, _("Your question"), request->question);
+  add_field (self, _("What you tried yourself"), request->own_strength);
+  add_field (self, _("Phase"), kt_phase_get_label (kase->phase));
+  if (kase->network->len > 0)
+    {
+      add_printf (self, BLOCK_SUBHEADING, "%s", _("The people around you"));
+      for (guint i = 0; i < kase->network->len; i++)
+        {
+          const KtNetworkPerson *person = g_ptr_array_index (kase->network, i);
+
+          add_printf (self, BLOCK_BULLET, "<b>%s</b> · %s%s%s", person->name ? person->name : "",
+                      kt_network_kind_get_label (person->kind),
+                      has_text (person->relation) ? " · " : "", has_text (person->relation) ? person->relation : "");
+        }
+    }
+}
+
+static void
+build_inzage_conversation (KtReport             *self,
+                           const KtConversation *conversation)
+{
+  g_autofree char *date = kt_format_date (conversation->date, KT_DATE_LONG);
+
+  self->conversation = kt_conversation_copy (conversation);
+  add_printf (self, BLOCK_HEADING, conversation->is_evaluation ? _("Evaluation of %s") : _("Conversation of %s"),
+              date != NULL ? date : "");
+  if (has_text (conversation->own_words))
+    add_printf (self, BLOCK_QUOTE, "“%s”", conversation->own_words);
+  for (guint i = 0; i < conversation->entries->len; i++)
+    {
+      const KtDomainEntry *entry = g_ptr_array_index (conversation->entries, i);
+
+      if (entry->state == KT_DOMAIN_NOT_YET && !has_text (entry->going_well) &&
+          !has_text (entry->concern) && !has_text (entry->wish))
+        continue;
+      add_printf (self, BLOCK_SUBHEADING, "%s", domain_name (self, entry->domain_id));
+      if (entry->level != KT_LEVEL_NONE)
+        add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry->state), entry->level);
+      else
+        add_printf (self, BLOCK_NOTE, "%s", domain_state_label (entry->state));
+      add_field (self, _("Why skipped"), entry->skip_reason);
+      add_field (self, _("What goes well"), entry->going_well);
+      add_field (self, _("Concern"), entry->concern);
+      add_field (self, _("Wish"), entry->wish);
+    }
+  add_printf (self, BLOCK_SUBHEADING, "%s", _("The participation wheel"));
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      g_autofree char *sentence = NULL;
+
+      if (level_words (conversation->wheel[s].current) == NULL && level_words (conversation->wheel[s].target) == NULL)
+        continue;
+      sentence = level_sentence (&conversation->wheel[s]);
+      add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", kt_catalogue_segment_name (self->catalogue, s), sentence);
+    }
+  g_clear_pointer (&self->conversation, kt_conversation_unref);
+}
+
+static void
+build_inzage_plan (KtReport     *self,
+                   const KtPlan *plan)
+{
+  g_autofree char *agreed = kt_format_date (plan->agreement.date, KT_DATE_LONG);
+
+  self->plan = kt_plan_copy (plan);
+  add_printf (self, BLOCK_HEADING, _("Plan, version %d"), plan->version);
+  add_printf (self, BLOCK_NOTE, "%s · %s", plan_status_label (plan), kt_review_state_get_label (plan->review));
+  if (has_text (plan->question))
+    add_printf (self, BLOCK_QUOTE, "“%s”", plan->question);
+  build_goals (self);
+  build_provisions (self);
+  if (plan->agreement.state != KT_AGREEMENT_NONE)
+    add_printf (self, BLOCK_TEXT, _("Your agreement: %s, %s."), kt_agreement_state_get_label (plan->agreement.state),
+                agreed != NULL ? agreed : _("no date"));
+  if (has_text (plan->agreement.remarks))
+    add_printf (self, BLOCK_QUOTE, "“%s”", plan->agreement.remarks);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+}
+
+static void
+build_consent_history (KtReport *self)
+{
+  if (self->kase->consents->len == 0)
+    return;
+  add_printf (self, BLOCK_HEADING, "%s", _("Your consents, with their history"));
+  for (guint i = 0; i < self->kase->consents->len; i++)
+    {
+      const KtConsent *consent = g_ptr_array_index (self->kase->consents, i);
+
+      add_printf (self, BLOCK_SUBHEADING, _("%s with %s: now %s"), consent->purpose ? consent->purpose : "",
+                  consent->party ? consent->party : "", consent_text (consent));
+      for (guint j = 0; j < consent->events->len; j++)
+        {
+          const KtConsentEvent *event = g_ptr_array_index (consent->events, j);
+          g_autofree char *date = kt_format_date (event->date, KT_DATE_LONG);
+
+          add_printf (self, BLOCK_BULLET, "%s · %s · %s%s%s", kt_consent_event_get_label (event->kind),
+                      date != NULL ? date : _("no date"), kt_form_get_label (event->form),
+                      event->recorded_by != NULL ? " · " : "", event->recorded_by != NULL ? event->recorded_by : "");
+        }
+    }
+}
+
+/* The professional notes: the coach reads them before the report is handed
+ * over, since they may name others or hold safety information (AVG art. 15
+ * lid 4, art. 23); the section says so. */
+static void
+build_professional_notes (KtReport  *self,
+                          GPtrArray *conversations,
+                          GPtrArray *plans)
+{
+  add_printf (self, BLOCK_TITLE, "%s", _("Professional notes"));
+  add_printf (self, BLOCK_NOTE, "%s",
+              _("For the coach: read this section before handing it over. Leave out only what would "
+                "harm someone else's safety or privacy, and tell the resident that something was "
+                "left out and why."));
+  build_file_request (self);
+  for (guint i = 0; i < self->kase->consents->len; i++)
+    {
+      const KtConsent *consent = g_ptr_array_index (self->kase->consents, i);
+
+      if (consent->share_without_consent)
+        add_printf (self, BLOCK_BULLET, _("Shared with %s without consent, because: %s"),
+                    consent->party ? consent->party : "", consent->reasoning ? consent->reasoning : "");
+    }
+  for (guint i = 0; conversations != NULL && i < conversations->len; i++)
+    {
+      self->conversation = kt_conversation_copy (g_ptr_array_index (conversations, i));
+      build_safety_checks (self);
+      if (has_text (self->conversation->notes))
+        {
+          add_printf (self, BLOCK_HEADING, "%s", _("Notes for the file"));
+          add_printf (self, BLOCK_TEXT, "%s", self->conversation->notes);
+        }
+      g_clear_pointer (&self->conversation, kt_conversation_unref);
+    }
+  for (guint i = 0; plans != NULL && i < plans->len; i++)
+    {
+      self->plan = kt_plan_copy (g_ptr_array_index (plans, i));
+      build_safety_plan (self);
+      build_file_notes (self);
+      g_clear_pointer (&self->plan, kt_plan_unref);
+    }
+}
+
+KtReport *
+kt_report_new_inzage (KtCatalogue  *catalogue,
+                      const KtCase *kase,
+                      GPtrArray    *conversations,
+                      GPtrArray    *plans)
+{
+  KtReport *self;
+  g_autofree char *today = kt_date_today ();
+  g_autofree char *today_text = kt_format_date (today, KT_DATE_LONG);
+
+  g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  self = g_object_new (KT_TYPE_REPORT, NULL);
+  self->kind = KT_REPORT_INZAGE;
+  self->catalogue = g_object_ref (catalogue);
+  self->kase = kt_case_copy (kase);
+  self->footer = g_strdup_printf (_("%s · everything we keep about you · made on %s"),
+                                  self->kase->household != NULL ? self->kase->household : "", today_text);
+
+  add_printf (self, BLOCK_TITLE, "%s", _("Everything we keep about you"));
+  add_printf (self, BLOCK_SUBTITLE, "%s", self->kase->household != NULL ? self->kase->household : "");
+  add_printf (self, BLOCK_TEXT, "%s",
+              _("You asked to see what we keep about you. This is all of it: your request, our "
+                "conversations, every version of your plan and your consents. Is something wrong? "
+                "Tell your coach: we will correct it. You also get it as a computer file (JSON) that "
+                "you may take to someone else."));
+  build_inzage_household (self);
+  for (guint i = 0; conversations != NULL && i < conversations->len; i++)
+    build_inzage_conversation (self, g_ptr_array_index (conversations, i));
+  for (guint i = 0; plans != NULL && i < plans->len; i++)
+    build_inzage_plan (self, g_ptr_array_index (plans, i));
+  build_consent_history (self);
+  build_professional_notes (self, conversations, plans);
+  paginate (self);
+  return self;
 }
 
 KtReportKind
@@ -1557,6 +1795,7 @@ typedef struct {
   KtCase         *kase;
   KtConversation *conversation;
   KtPlan         *plan;
+  char           *copy_for;
   char           *path;
 } WriteData;
 
@@ -1570,6 +1809,7 @@ write_data_free (gpointer data)
   g_clear_pointer (&wd->conversation, kt_conversation_unref);
   g_clear_pointer (&wd->plan, kt_plan_unref);
   g_free (wd->path);
+  g_free (wd->copy_for);
   g_free (wd);
 }
 
@@ -1586,7 +1826,7 @@ write_pdf_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
   /* A report of its own in this thread: fonts and layouts stay per thread. */
-  report = report_new (wd->kind, wd->catalogue, wd->kase, wd->conversation, wd->plan);
+  report = report_new (wd->kind, wd->catalogue, wd->kase, wd->conversation, wd->plan, wd->copy_for);
   if (!kt_report_write_pdf (report, wd->path, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -1614,6 +1854,7 @@ kt_report_write_pdf_async (KtReport            *self,
   wd->kase = kt_case_copy (self->kase);
   wd->conversation = self->conversation != NULL ? kt_conversation_copy (self->conversation) : NULL;
   wd->plan = self->plan != NULL ? kt_plan_copy (self->plan) : NULL;
+  wd->copy_for = g_strdup (self->copy_for);
   wd->path = g_file_get_path (file);
   g_task_set_task_data (task, wd, write_data_free);
 

@@ -29,6 +29,9 @@ typedef enum {
 typedef enum {
   KT_REPORT_RESIDENT,           /* what may go home: built from kt-take-home.h */
   KT_REPORT_DOSSIER,            /* everything, for the file; never handed over */
+  KT_REPORT_INZAGE,             /* everything held, for the resident who asks
+                                 * (AVG art. 15), the professional notes in a
+                                 * marked section the coach reviews first */
 } KtReportKind;
 
 #define KT_TYPE_REPORT (kt_report_get_type ())
@@ -47,7 +50,23 @@ KtReport *kt_report_new_dossier   (KtCatalogue          *catalogue,
                                    const KtCase         *kase,
                                    const KtConversation *conversation,
                                    const KtPlan         *plan);
-/* Which of the two reports this is. */
+/* The resident's report as a copy for the party of the consent @consent_id,
+ * saying so on its first page; NULL unless that consent is given and in
+ * force (see kt_case_share_choices) (transfer full). */
+KtReport *kt_report_new_copy_for  (KtCatalogue          *catalogue,
+                                   const KtCase         *kase,
+                                   const KtConversation *conversation,
+                                   const KtPlan         *plan,
+                                   const char           *consent_id);
+/* "Alles wat we over u bewaren": the case, every conversation
+ * (element-type KtConversation) and every plan version (element-type KtPlan)
+ * of the household, consents with their history, and the professional notes
+ * in their own marked section (transfer full). */
+KtReport *kt_report_new_inzage    (KtCatalogue          *catalogue,
+                                   const KtCase         *kase,
+                                   GPtrArray            *conversations,
+                                   GPtrArray            *plans);
+/* Which kind of report this is. */
 KtReportKind kt_report_get_kind   (KtReport *self);
 /* How many A4 pages the report takes. */
 guint     kt_report_get_n_pages   (KtReport *self);

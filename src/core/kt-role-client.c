@@ -7,14 +7,12 @@
 #include "config.h"
 
 #include "kt-role-client.h"
-#include "kt-sync-client-private.h"
 
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libsecret/secret.h>
-#include <libsoup/soup.h>
 
+#include "kt-api-client.h"
 #include "kt-codec.h"
 #include "kt-coach-list.h"
 #include "kt-json-reader.h"
@@ -28,8 +26,6 @@ struct _KtRoleClient
   GObject       parent_instance;
 
   KtSyncClient *sync;
-  char         *state_path;
-  SoupSession  *session;
   gulong        pushed_handler;
   gboolean      flushing;
 };
@@ -43,110 +39,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Requests */
-
-typedef struct {
-  SoupMessage *message;
-  char        *method;
-  char        *path;
-  GBytes      *body;
-} Request;
-
-typedef struct {
-  guint   status;
-  GBytes *body;
-} Reply;
-
-static void
-request_free (Request *request)
-{
-  g_clear_object (&request->message);
-  g_free (request->method);
-  g_free (request->path);
-  g_clear_pointer (&request->body, g_bytes_unref);
-  g_free (request);
-}
-
-static void
-reply_free (Reply *reply)
-{
-  g_clear_pointer (&reply->body, g_bytes_unref);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
-  GError *error = NULL;
-  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  Reply *reply;
-
-  if (body == NULL)
-    {
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
-                               _("The server cannot be reached: %s"), error->message);
-      g_error_free (error);
-      return;
-    }
-  if (g_bytes_get_size (body) > KT_SYNC_CHANGES_RESPONSE_MAX_SIZE)
-    {
-      g_bytes_unref (body);
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
-                               _("The server sent a larger answer than allowed."));
-      return;
-    }
-  reply = g_new0 (Reply, 1);
-  reply->status = soup_message_get_status (request->message);
-  reply->body = body;
-  g_task_return_pointer (task, reply, (GDestroyNotify) reply_free);
-}
-
-static void
-on_token (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  KtRoleClient *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-  g_autofree char *uri = NULL;
-  char *token = secret_password_lookup_finish (result, NULL);
-  char *bearer;
-
-  if (token == NULL)
-    {
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
-      return;
-    }
-  uri = g_strconcat (kt_sync_client_get_server_url (self->sync), "/api/v1", request->path, NULL);
-  request->message = soup_message_new (request->method, uri);
-  if (request->message == NULL)
-    {
-      secret_password_free (token);
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
-                               _("The server address is not valid."));
-      return;
-    }
-  bearer = g_strconcat ("Bearer ", token, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (request->message), "Authorization", bearer);
-  soup_message_headers_replace (soup_message_get_request_headers (request->message), "Accept", "application/json");
-  memset (bearer, 0, strlen (bearer));
-  g_free (bearer);
-  secret_password_free (token);
-  if (request->body != NULL)
-    soup_message_set_request_body_from_bytes (request->message, "application/json", request->body);
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_read, g_object_ref (task));
-}
+/* Requests, all through the sync client's transport: the same server,
+ * token, error messages and limits. */
 
 static void
 request_async (KtRoleClient        *self,
+               KtSyncEndpoint       endpoint,
                const char          *method,
                const char          *path,
                GBytes              *body,
@@ -154,59 +52,25 @@ request_async (KtRoleClient        *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = g_new0 (Request, 1);
-
-  request->method = g_strdup (method);
-  request->path = g_strdup (path);
-  request->body = body != NULL ? g_bytes_ref (body) : NULL;
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-
-  if (!kt_sync_client_is_signed_in (self->sync) || kt_sync_client_get_server_url (self->sync) == NULL)
-    {
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
-      return;
-    }
-  secret_password_lookup (kt_sync_token_get_schema (), cancellable, on_token, g_object_ref (task),
-                          "server", kt_sync_client_get_server_url (self->sync),
-                          "username", kt_sync_client_get_username (self->sync),
-                          "device", self->state_path, NULL);
+  kt_api_client_request_async (kt_sync_client_get_api (self->sync), endpoint, method, path, body,
+                               NULL, KT_API_REQUEST_DEFAULT, cancellable, callback, user_data);
 }
 
-static Reply *
+static KtSyncResponse *
 request_finish (GAsyncResult  *result,
                 GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kt_api_client_request_finish (g_task_get_source_object (G_TASK (result)),
+                                       result, error);
 }
 
-static GBytes *
-json_bytes (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize length = 0;
-  char *text;
-
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, &length);
-  return g_bytes_new_take (text, length);
-}
-
-/* Parses @reply as an answer of @endpoint into @task's result. */
+/* Returns the user or record of @response (NULL with @error) from @task. */
 static void
 return_response (GTask          *task,
                  KtSyncEndpoint  endpoint,
-                 Reply          *reply,
+                 KtSyncResponse *response,
                  GError         *error)
 {
-  g_autoptr(KtSyncResponse) response = NULL;
-
-  if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  response = kt_sync_response_parse (endpoint, reply->status, reply->body, &error);
   if (response == NULL)
     {
       g_task_return_error (task, error);
@@ -233,9 +97,9 @@ on_me (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  g_autoptr(Reply) reply = request_finish (result, &error);
+  g_autoptr(KtSyncResponse) response = request_finish (result, &error);
 
-  return_response (task, KT_SYNC_ENDPOINT_ME, reply, error);
+  return_response (task, KT_SYNC_ENDPOINT_ME, response, error);
 }
 
 void
@@ -246,7 +110,7 @@ kt_role_client_fetch_me_async (KtRoleClient        *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  request_async (self, "GET", "/me", NULL, cancellable, on_me, task);
+  request_async (self, KT_SYNC_ENDPOINT_ME, "GET", "/me", NULL, cancellable, on_me, task);
 }
 
 KtSyncUser *
@@ -267,30 +131,19 @@ on_coaches (GObject      *source,
   g_autoptr(GTask) task = user_data;
   KtRoleClient *self = g_task_get_source_object (task);
   GError *error = NULL;
-  g_autoptr(Reply) reply = request_finish (result, &error);
+  g_autoptr(KtSyncResponse) response = request_finish (result, &error);
   g_autoptr(GPtrArray) coaches = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GError) save_error = NULL;
 
-  if (reply == NULL)
+  if (response == NULL)
     {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (reply->status != SOUP_STATUS_OK)
-    {
-      /* The contract's error shape, turned into a KT_SYNC_ERROR. */
-      g_autoptr(KtSyncResponse) response = kt_sync_response_parse (KT_SYNC_ENDPOINT_GET_RECORD, reply->status,
-                                                                  reply->body, &error);
-      if (error == NULL)
-        error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
-                                     _("The server sent an answer that cannot be read."));
       g_task_return_error (task, error);
       return;
     }
   /* A hostile or broken server must not be able to crash the app with
    * the list: it is read like every other answer (kt_json_read). */
-  coaches = kt_coach_list_read (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body),
+  coaches = kt_coach_list_read (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body),
                                 &error);
   if (coaches == NULL)
     {
@@ -311,7 +164,8 @@ kt_role_client_fetch_coaches_async (KtRoleClient        *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  request_async (self, "GET", "/team/coaches", NULL, cancellable, on_coaches, task);
+  request_async (self, KT_SYNC_ENDPOINT_COACHES, "GET", "/team/coaches", NULL, cancellable,
+                 on_coaches, task);
 }
 
 GPtrArray *
@@ -331,9 +185,9 @@ on_record (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  g_autoptr(Reply) reply = request_finish (result, &error);
+  g_autoptr(KtSyncResponse) response = request_finish (result, &error);
 
-  return_response (task, GPOINTER_TO_INT (g_task_get_task_data (task)), reply, error);
+  return_response (task, GPOINTER_TO_INT (g_task_get_task_data (task)), response, error);
 }
 
 /* "/@prefix/@id@suffix" with @id escaped for a path segment. */
@@ -358,7 +212,7 @@ kt_role_client_fetch_record_async (KtRoleClient        *self,
   g_autofree char *path = escaped_path ("/records/", id, "");
 
   g_task_set_task_data (task, GINT_TO_POINTER (KT_SYNC_ENDPOINT_GET_RECORD), NULL);
-  request_async (self, "GET", path, NULL, cancellable, on_record, task);
+  request_async (self, KT_SYNC_ENDPOINT_GET_RECORD, "GET", path, NULL, cancellable, on_record, task);
 }
 
 KtSyncRecord *
@@ -380,10 +234,10 @@ kt_role_client_review_async (KtRoleClient        *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *path = escaped_path ("/plans/", plan_id, "/review");
   g_autoptr(JsonNode) node = kt_review_to_json (review);
-  g_autoptr(GBytes) body = json_bytes (node);
+  g_autoptr(GBytes) body = kt_json_to_bytes (node);
 
   g_task_set_task_data (task, GINT_TO_POINTER (KT_SYNC_ENDPOINT_REVIEW), NULL);
-  request_async (self, "POST", path, body, cancellable, on_record, task);
+  request_async (self, KT_SYNC_ENDPOINT_REVIEW, "POST", path, body, cancellable, on_record, task);
 }
 
 KtSyncRecord *
@@ -525,11 +379,8 @@ on_assigned (GObject      *source,
   KtRoleClient *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(Reply) reply = request_finish (result, &error);
-  g_autoptr(KtSyncResponse) response = NULL;
+  g_autoptr(KtSyncResponse) response = request_finish (result, &error);
 
-  if (reply != NULL)
-    response = kt_sync_response_parse (KT_SYNC_ENDPOINT_GET_RECORD, reply->status, reply->body, &error);
   if (response != NULL)
     forget_assignment (self, flush->current);
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND))
@@ -586,9 +437,10 @@ flush_next (GTask *task)
   json_builder_add_string_value (builder, coach);
   json_builder_end_object (builder);
   body_node = json_builder_get_root (builder);
-  body = json_bytes (body_node);
+  body = kt_json_to_bytes (body_node);
   path = escaped_path ("/cases/", flush->current, "/assign");
-  request_async (self, "POST", path, body, g_task_get_cancellable (task), on_assigned, task);
+  request_async (self, KT_SYNC_ENDPOINT_ASSIGN, "POST", path, body, g_task_get_cancellable (task),
+                 on_assigned, task);
 }
 
 void
@@ -654,19 +506,8 @@ kt_role_client_dispose (GObject *object)
   if (self->sync != NULL)
     g_clear_signal_handler (&self->pushed_handler, self->sync);
   g_clear_object (&self->sync);
-  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (kt_role_client_parent_class)->dispose (object);
-}
-
-static void
-kt_role_client_finalize (GObject *object)
-{
-  KtRoleClient *self = KT_ROLE_CLIENT (object);
-
-  g_free (self->state_path);
-
-  G_OBJECT_CLASS (kt_role_client_parent_class)->finalize (object);
 }
 
 static void
@@ -675,7 +516,6 @@ kt_role_client_class_init (KtRoleClientClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = kt_role_client_dispose;
-  object_class->finalize = kt_role_client_finalize;
 
   /* An assignment the server refused (case id, reason); it is not retried. */
   signals[SIGNAL_ASSIGNMENT_FAILED] =
@@ -686,23 +526,17 @@ kt_role_client_class_init (KtRoleClientClass *klass)
 static void
 kt_role_client_init (KtRoleClient *self)
 {
-  self->session = soup_session_new_with_options ("timeout", 30,
-                                                 "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                                 NULL);
 }
 
 KtRoleClient *
-kt_role_client_new (KtSyncClient *sync,
-                    const char   *state_path)
+kt_role_client_new (KtSyncClient *sync)
 {
   KtRoleClient *self;
 
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (sync), NULL);
-  g_return_val_if_fail (state_path != NULL, NULL);
 
   self = g_object_new (KT_TYPE_ROLE_CLIENT, NULL);
   self->sync = g_object_ref (sync);
-  self->state_path = g_strdup (state_path);
   self->pushed_handler = g_signal_connect (sync, "record-pushed", G_CALLBACK (on_record_pushed), self);
   return self;
 }

@@ -3,8 +3,8 @@
  *
  * Assign a case, list the team's coaches, review a plan, read one record
  * (which the server audits for plans), read the signed-in user's role.
- * It uses the sign-in of the KtSyncClient it belongs to: the same server,
- * account and token.  Assignments made offline wait in the sync client's
+ * It sends through the KtApiClient of the KtSyncClient it belongs to: the
+ * same server, account, token and error messages.  Assignments made offline wait in the sync client's
  * encrypted outbox and are sent once the case itself has reached the server.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,10 +21,8 @@ G_BEGIN_DECLS
 #define KT_TYPE_ROLE_CLIENT (kt_role_client_get_type ())
 G_DECLARE_FINAL_TYPE (KtRoleClient, kt_role_client, KT, ROLE_CLIENT, GObject)
 
-/* A client for @sync, whose state lives at @state_path (the same path the
- * sync client was made with: it names the device in the keyring). */
-KtRoleClient *kt_role_client_new (KtSyncClient *sync,
-                                  const char   *state_path);
+/* A client for the account @sync is signed in with. */
+KtRoleClient *kt_role_client_new (KtSyncClient *sync);
 
 /* GET /me: the signed-in user with role and team (transfer full). */
 void          kt_role_client_fetch_me_async       (KtRoleClient        *self,

@@ -253,17 +253,22 @@ doc_case_id (KtKind   kind,
     }
 }
 
+/* The due field holds "<kind> <date>" (kt_due_kind_to_string), or the bare
+ * date as summaries before the due kinds had it; the kind of those is
+ * guessed from the phase when they are read. */
 GBytes *
 kt_case_summary_encode (const KtCase *kase)
 {
   g_autoptr(GVariant) summary = NULL;
+  KtDue due = kt_case_next_due (kase, NULL);
+  g_autofree char *due_text = g_strdup_printf ("%s %s", kt_due_kind_to_string (due.kind),
+                                               due.date != NULL ? due.date : "");
 
   summary = g_variant_ref_sink (g_variant_new ("(subs)",
                                                kase->household != NULL ? kase->household : "",
                                                (guint32) kase->phase,
                                                kase->request.safety_concern,
-                                               kt_case_next_deadline (kase) != NULL
-                                               ? kt_case_next_deadline (kase) : ""));
+                                               due_text));
   return g_variant_get_data_as_bytes (summary);
 }
 
@@ -285,7 +290,21 @@ kt_case_summary_decode (const char *id,
   summary->id = g_strdup (id);
   summary->household = g_strdup (household);
   summary->phase = phase < KT_N_PHASES ? phase : KT_PHASE_REGISTERED;
-  summary->next_deadline = deadline[0] != '\0' ? g_strdup (deadline) : NULL;
+  summary->next_due = KT_DUE_NONE;
+  if (strchr (deadline, ' ') != NULL)
+    {
+      g_autofree char *kind = g_strndup (deadline, strchr (deadline, ' ') - deadline);
+
+      if (!kt_due_kind_from_string (kind, &summary->next_due))
+        summary->next_due = KT_DUE_NONE;
+      deadline = strchr (deadline, ' ') + 1;
+    }
+  else if (deadline[0] != '\0')
+    summary->next_due = summary->phase <= KT_PHASE_CONVERSATION ? KT_DUE_CONVERSATION
+                      : summary->phase == KT_PHASE_PLAN ? KT_DUE_PLAN
+                      : summary->phase <= KT_PHASE_EVALUATION ? KT_DUE_EVALUATION
+                      : KT_DUE_FOLLOW_UP;
+  summary->next_deadline = kt_date_is_valid (deadline) ? g_strdup (deadline) : NULL;
   summary->safety_concern = safety;
   summary->updated = updated;
   return summary;

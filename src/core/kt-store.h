@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "kt-codec.h"
+#include "kt-case-due.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,7 @@ typedef struct {
   char    *household;
   KtPhase  phase;
   char    *next_deadline;           /* ISO date or NULL */
+  KtDueKind next_due;               /* what is due on that date */
   gboolean safety_concern;
   gint64   updated;
 } KtCaseSummary;

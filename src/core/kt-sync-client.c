@@ -8,33 +8,22 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
-#include <libsecret/secret.h>
-#include <libsoup/soup.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sodium.h>
 
 #include "kt-sync-client.h"
-#include "kt-sync-client-private.h"
+
+#include "kt-api-client.h"
 
 #include "kt-codec.h"
+#include "kt-keyring.h"
 #include "kt-store.h"
 
 /* Entries loaded from the outbox at a time; a round resumes after the last
  * confirmed one, so a large backlog never starts over. */
 #define PUSH_CHUNK 64
-/* Pushes in flight at once. */
+/* Pushes in flight at once (the transport keeps as many connections). */
 #define PUSH_CONCURRENCY 4
-#define READ_CHUNK 65536
-#define DEFAULT_TIMEOUT 20
 #define DEFAULT_INTERVAL (5 * 60)
-#define BACKOFF_BASE_MS 2000
-#define BACKOFF_MAX_MS (10 * 60 * 1000)
-/* Seconds the server may hold a watch (GET /changes?wait=) open; the
- * server keeps it under its own limit.  The watch has its own connection
- * with room for the wait in its timeout. */
-#define WATCH_WAIT 25
-#define WATCH_TIMEOUT (WATCH_WAIT + 20)
 
 G_DEFINE_ENUM_TYPE (KtSyncStatus, kt_sync_status,
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_SIGNED_OUT, "signed-out"),
@@ -46,30 +35,6 @@ G_DEFINE_ENUM_TYPE (KtSyncStatus, kt_sync_status,
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_ERROR, "error"),
   G_DEFINE_ENUM_VALUE (KT_SYNC_STATUS_PAUSED, "paused"))
 
-static const SecretSchema token_schema = {
-  "nl.wijkteam.Keukentafel.Token", SECRET_SCHEMA_NONE,
-  {
-    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "device", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  },
-};
-
-const SecretSchema *
-kt_sync_token_get_schema (void)
-{
-  return &token_schema;
-}
-
-static const SecretSchema outbox_key_schema = {
-  "nl.wijkteam.Keukentafel.SyncKey", SECRET_SCHEMA_NONE,
-  {
-    { "path", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  },
-};
-
 struct _KtSyncClient
 {
   GObject          parent_instance;
@@ -78,15 +43,12 @@ struct _KtSyncClient
   KtOutbox        *outbox;
   KtRecordSink    *sink;
   gulong           sink_handler;
-  SoupSession     *session;
-  SoupSession     *watch_session;   /* the long-poll's own connection */
+  KtApiClient     *api;             /* the server address, the token, HTTP */
   GNetworkMonitor *monitor;
   GCancellable    *cancellable;
 
-  char            *server_url;
   char            *username;
   char            *display_name;
-  char            *token;
 
   KtSyncStatus     status;
   char            *status_message;
@@ -172,271 +134,13 @@ notify_counts (KtSyncClient *self)
 static void
 wipe_token (KtSyncClient *self)
 {
-  if (self->token != NULL)
-    {
-      sodium_memzero (self->token, strlen (self->token));
-      g_clear_pointer (&self->token, g_free);
-    }
+  kt_api_client_set_token (self->api, NULL);
 }
 
-/* Errors */
-
-static GError *
-classify_error (const GError *error)
+static gboolean
+has_token (KtSyncClient *self)
 {
-  /* libsoup re-sends a request whose connection broke midway without its
-   * body; the server then cannot read it.  For the user: a broken connection. */
-  if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_GARBLED_REQUEST))
-    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED,
-                                _("The connection to the server broke off. Keukentafel will try again."));
-  if (error->domain == KT_SYNC_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-  if (error->domain == G_TLS_ERROR)
-    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TLS_UNTRUSTED,
-                                _("The server’s certificate is not trusted, so Keukentafel did not "
-                                  "connect. Check the server address or ask your administrator."));
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TIMEOUT,
-                                _("The server is answering too slowly. Keukentafel will try again."));
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
-      error->domain == G_RESOLVER_ERROR)
-    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
-                                _("The server cannot be reached. Keukentafel will try again."));
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
-    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_OFFLINE,
-                                _("There is no network connection."));
-  if (error->domain == SOUP_SESSION_ERROR &&
-      (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING ||
-       error->code == SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS ||
-       error->code == SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
-    return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
-                                _("The server sent an answer that cannot be read. Keukentafel will try again."));
-  return g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED,
-                              _("The connection to the server broke off. Keukentafel will try again."));
-}
-
-/* HTTP */
-
-typedef struct {
-  KtSyncEndpoint  endpoint;
-  SoupSession    *session;
-  char           *method;
-  char           *uri;
-  GBytes         *request_body;
-  char           *if_match;
-  gboolean        retried;
-  SoupMessage    *message;
-  GInputStream   *stream;
-  GByteArray     *body;
-  gsize           max_size;
-} Request;
-
-static void
-request_free (Request *request)
-{
-  g_clear_object (&request->message);
-  g_clear_object (&request->stream);
-  g_clear_pointer (&request->body, g_byte_array_unref);
-  g_clear_pointer (&request->request_body, g_bytes_unref);
-  g_clear_object (&request->session);
-  g_free (request->method);
-  g_free (request->uri);
-  g_free (request->if_match);
-  g_free (request);
-}
-
-static void request_send (GTask *task);
-
-static void
-request_fail (GTask  *task,
-              GError *error)
-{
-  Request *request = g_task_get_task_data (task);
-  GError *classified = classify_error (error);
-
-  g_error_free (error);
-  /* A kept-alive connection the server had closed breaks the first try;
-   * every request is idempotent, so it is sent once more. */
-  if (g_error_matches (classified, KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED) &&
-      !request->retried && !g_task_return_error_if_cancelled (task))
-    {
-      request->retried = TRUE;
-      g_error_free (classified);
-      request_send (task);
-      return;
-    }
-  g_task_return_error (task, classified);
-  g_object_unref (task);
-}
-
-static void
-request_parse (GTask *task)
-{
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
-  GError *error = NULL;
-  KtSyncResponse *response = kt_sync_response_parse (request->endpoint,
-                                                     soup_message_get_status (request->message),
-                                                     body, &error);
-
-  if (response == NULL)
-    request_fail (task, error);
-  else
-    {
-      g_task_return_pointer (task, response, (GDestroyNotify) kt_sync_response_free);
-      g_object_unref (task);
-    }
-}
-
-static void read_more (GTask *task);
-
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;
-  Request *request = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (chunk == NULL)
-    {
-      request_fail (task, error);
-      return;
-    }
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      g_input_stream_close (request->stream, NULL, NULL);
-      request_parse (task);
-      return;
-    }
-  g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  if (request->body->len > request->max_size)
-    {
-      g_input_stream_close (request->stream, NULL, NULL);
-      request_fail (task, g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
-                                               _("The server sent a larger answer than allowed.")));
-      return;
-    }
-  read_more (task);
-}
-
-static void
-read_more (GTask *task)
-{
-  Request *request = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_read, task);
-}
-
-static void
-on_sent (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;
-  Request *request = g_task_get_task_data (task);
-  GError *error = NULL;
-  SoupMessageHeaders *headers;
-
-  request->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (request->stream == NULL)
-    {
-      request_fail (task, error);
-      return;
-    }
-  headers = soup_message_get_response_headers (request->message);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > (goffset) request->max_size)
-    {
-      g_input_stream_close (request->stream, NULL, NULL);
-      request_fail (task, g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
-                                               _("The server sent a larger answer than allowed.")));
-      return;
-    }
-  request->body = g_byte_array_new ();
-  read_more (task);
-}
-
-/* Requests are small and come in two writes (headers, body): without
- * TCP_NODELAY each waits for the peer's delayed ACK. */
-static void
-on_network_event (SoupMessage        *message,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  gpointer            user_data)
-{
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
-    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
-                         IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-}
-
-static void
-request_send (GTask *task)
-{
-  KtSyncClient *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-  SoupMessageHeaders *headers;
-
-  g_clear_object (&request->message);
-  g_clear_object (&request->stream);
-  g_clear_pointer (&request->body, g_byte_array_unref);
-  request->message = soup_message_new (request->method, request->uri);
-  if (request->message == NULL)
-    {
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
-                               _("The server address is not valid."));
-      g_object_unref (task);
-      return;
-    }
-  g_signal_connect (request->message, "network-event", G_CALLBACK (on_network_event), NULL);
-  headers = soup_message_get_request_headers (request->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (self->token != NULL && request->endpoint != KT_SYNC_ENDPOINT_LOGIN)
-    {
-      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
-      soup_message_headers_replace (headers, "Authorization", bearer);
-      sodium_memzero (bearer, strlen (bearer));
-    }
-  if (request->if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", request->if_match);
-  if (request->request_body != NULL)
-    soup_message_set_request_body_from_bytes (request->message, "application/json",
-                                              request->request_body);
-  soup_session_send_async (request->session, request->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), on_sent, task);
-}
-
-/* Sends @method @path (below /api/v1) with @body (may be NULL) over
- * @session. */
-static void
-request_on_session_async (KtSyncClient        *self,
-                          SoupSession         *session,
-                          KtSyncEndpoint       endpoint,
-                          const char          *method,
-                          const char          *path,
-                          GBytes              *body,
-                          const char          *if_match,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = g_new0 (Request, 1);
-
-  g_task_set_source_tag (task, request_on_session_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  request->endpoint = endpoint;
-  request->session = g_object_ref (session);
-  request->max_size = kt_sync_endpoint_max_size (endpoint);
-  request->method = g_strdup (method);
-  request->uri = g_strconcat (self->server_url, "/api/v1", path, NULL);
-  request->request_body = body != NULL ? g_bytes_ref (body) : NULL;
-  request->if_match = g_strdup (if_match);
-  request_send (task);
+  return kt_api_client_has_token (self->api);
 }
 
 /* Sends @method @path (below /api/v1) with @body (may be NULL). */
@@ -451,8 +155,8 @@ request_async (KtSyncClient        *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  request_on_session_async (self, self->session, endpoint, method, path, body, if_match,
-                            cancellable, callback, user_data);
+  kt_api_client_request_async (self->api, endpoint, method, path, body, if_match,
+                               KT_API_REQUEST_DEFAULT, cancellable, callback, user_data);
 }
 
 static KtSyncResponse *
@@ -460,44 +164,7 @@ request_finish (KtSyncClient  *self,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Server addresses */
-
-static char *
-normalize_server_url (const char  *server_url,
-                      GError     **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  g_autofree char *text = NULL;
-
-  if (uri == NULL || host == NULL || host[0] == '\0' ||
-      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
-    {
-      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN,
-                           _("The server address is not valid. It looks like https://wijkteam.example.nl."));
-      return NULL;
-    }
-  if (g_str_equal (scheme, "http"))
-    {
-      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-
-      if (!g_str_equal (host, "localhost") &&
-          (address == NULL || !g_inet_address_get_is_loopback (address)))
-        {
-          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_INSECURE,
-                               _("Keukentafel only connects to a server over a secure connection "
-                                 "(an address starting with https://)."));
-          return NULL;
-        }
-    }
-  text = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
-  while (g_str_has_suffix (text, "/"))
-    text[strlen (text) - 1] = '\0';
-  return g_steal_pointer (&text);
+  return kt_api_client_request_finish (self->api, result, error);
 }
 
 /* Opening */
@@ -525,58 +192,26 @@ open_result_free (OpenResult *result)
   g_free (result);
 }
 
-static guint8 *
+/* The sync queue's key from the keyring, made on first run. */
+static KtKey *
 outbox_key (const char    *path,
             GCancellable  *cancellable,
             GError       **error)
 {
   GError *local_error = NULL;
-  g_autofree char *encoded = secret_password_lookup_sync (&outbox_key_schema, cancellable,
-                                                          &local_error, "path", path, NULL);
-  guint8 *key = sodium_malloc (KT_OUTBOX_KEY_SIZE);
-  size_t len = 0;
+  KtKey *key = kt_keyring_outbox_key (path, cancellable, &local_error);
 
   if (local_error != NULL)
     {
-      sodium_free (key);
       g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
                    _("The keyring could not be opened: %s"), local_error->message);
       g_error_free (local_error);
       return NULL;
     }
-  if (encoded != NULL)
-    {
-      if (sodium_base642bin (key, KT_OUTBOX_KEY_SIZE, encoded, strlen (encoded), NULL, &len,
-                             NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-          len != KT_OUTBOX_KEY_SIZE)
-        len = 0;
-      sodium_memzero (encoded, strlen (encoded));
-    }
-  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      char text[sodium_base64_ENCODED_LEN (KT_OUTBOX_KEY_SIZE, sodium_base64_VARIANT_ORIGINAL)];
-
-      randombytes_buf (key, KT_OUTBOX_KEY_SIZE);
-      sodium_bin2base64 (text, sizeof text, key, KT_OUTBOX_KEY_SIZE, sodium_base64_VARIANT_ORIGINAL);
-      if (secret_password_store_sync (&outbox_key_schema, SECRET_COLLECTION_DEFAULT,
-                                      "Keukentafel sync queue key", text, cancellable,
-                                      error, "path", path, NULL))
-        len = KT_OUTBOX_KEY_SIZE;
-      sodium_memzero (text, sizeof text);
-      if (len == 0)
-        {
-          sodium_free (key);
-          return NULL;
-        }
-    }
-  if (len != KT_OUTBOX_KEY_SIZE)
-    {
-      sodium_free (key);
-      g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_WRONG_KEY,
-                           _("The key of the sync queue is missing from the keyring. "
-                             "Nothing was changed."));
-      return NULL;
-    }
+  if (key == NULL)
+    g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_WRONG_KEY,
+                         _("The key of the sync queue is missing from the keyring. "
+                           "Nothing was changed."));
   return key;
 }
 
@@ -589,13 +224,10 @@ open_thread (GTask        *task,
   KtSyncClient *self = source_object;
   OpenResult *result = g_new0 (OpenResult, 1);
   GError *error = NULL;
-  guint8 *key = outbox_key (self->state_path, cancellable, &error);
+  g_autoptr(KtKey) key = outbox_key (self->state_path, cancellable, &error);
 
   if (key != NULL)
-    {
-      result->outbox = kt_outbox_open (self->state_path, key, &error);
-      sodium_free (key);
-    }
+    result->outbox = kt_outbox_open (self->state_path, kt_key_peek (key), &error);
   if (result->outbox == NULL)
     {
       open_result_free (result);
@@ -606,10 +238,8 @@ open_thread (GTask        *task,
   result->username = kt_outbox_get_meta (result->outbox, "username");
   result->display_name = kt_outbox_get_meta (result->outbox, "display_name");
   if (result->server_url != NULL && result->username != NULL)
-    result->token = secret_password_lookup_sync (&token_schema, cancellable, NULL,
-                                                 "server", result->server_url,
-                                                 "username", result->username,
-                                                 "device", self->state_path, NULL);
+    result->token = kt_keyring_lookup_token (result->server_url, result->username,
+                                             self->state_path, cancellable);
   g_task_return_pointer (task, result, (GDestroyNotify) open_result_free);
 }
 
@@ -636,19 +266,17 @@ kt_sync_client_open_finish (KtSyncClient  *self,
   if (opened == NULL)
     return FALSE;
   g_set_object (&self->outbox, opened->outbox);
-  g_free (self->server_url);
-  self->server_url = g_steal_pointer (&opened->server_url);
+  kt_api_client_set_server_url (self->api, opened->server_url);
   g_free (self->username);
   self->username = g_steal_pointer (&opened->username);
   g_free (self->display_name);
   self->display_name = g_steal_pointer (&opened->display_name);
-  wipe_token (self);
-  self->token = g_steal_pointer (&opened->token);
+  kt_api_client_take_token (self->api, g_steal_pointer (&opened->token));
   open_result_free (opened);
 
-  if (self->token == NULL && self->username != NULL)
+  if (!has_token (self) && self->username != NULL)
     signed_out = kt_outbox_get_meta (self->outbox, "signed_out");
-  if (self->token != NULL)
+  if (has_token (self))
     set_status (self, KT_SYNC_STATUS_IDLE, NULL);
   else if (self->username != NULL && signed_out == NULL)
     set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN,
@@ -692,11 +320,11 @@ on_token_stored (GObject      *source,
   g_autoptr(GTask) task = user_data;
   KtSyncClient *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
-  g_autofree char *old_url = g_strdup (self->server_url);
+  g_autofree char *old_url = g_strdup (kt_api_client_get_server_url (self->api));
   g_autofree char *old_user = g_strdup (self->username);
   GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (!kt_keyring_store_token_finish (result, &error))
     {
       g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
                                _("The sign-in could not be kept in the keyring: %s"),
@@ -717,14 +345,12 @@ on_token_stored (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  g_free (self->server_url);
-  self->server_url = g_steal_pointer (&sign_in->server_url);
+  kt_api_client_set_server_url (self->api, sign_in->server_url);
   g_free (self->username);
   self->username = g_steal_pointer (&sign_in->username);
   g_free (self->display_name);
   self->display_name = g_steal_pointer (&sign_in->display_name);
-  wipe_token (self);
-  self->token = g_steal_pointer (&sign_in->token);
+  kt_api_client_take_token (self->api, g_steal_pointer (&sign_in->token));
   self->failures = 0;
   set_status (self, KT_SYNC_STATUS_IDLE, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
@@ -745,8 +371,7 @@ on_login_answered (GObject      *source,
   KtSyncClient *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(KtSyncResponse) response = request_finish (self, result, &error);
-  g_autofree char *label = NULL;
+  g_autoptr(KtSyncResponse) response = kt_api_client_login_finish (self->api, result, &error);
 
   if (response == NULL)
     {
@@ -758,33 +383,9 @@ on_login_answered (GObject      *source,
                                     ? response->user->display_name : response->user->username);
   g_free (sign_in->username);
   sign_in->username = g_strdup (response->user->username);
-  label = g_strdup_printf ("Keukentafel: %s", sign_in->server_url);
-  secret_password_store (&token_schema, SECRET_COLLECTION_DEFAULT, label, sign_in->token,
-                         g_task_get_cancellable (task), on_token_stored, g_object_ref (task),
-                         "server", sign_in->server_url, "username", sign_in->username,
-                         "device", self->state_path, NULL);
-}
-
-static GBytes *
-login_body (const char *username,
-            const char *password)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize len = 0;
-  char *text;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-  return g_bytes_new_with_free_func (text, len, (GDestroyNotify) g_free, text);
+  kt_keyring_store_token_async (sign_in->server_url, sign_in->username, self->state_path,
+                                sign_in->token, g_task_get_cancellable (task),
+                                on_token_stored, g_object_ref (task));
 }
 
 void
@@ -798,9 +399,6 @@ kt_sync_client_sign_in_async (KtSyncClient        *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   SignIn *sign_in = g_new0 (SignIn, 1);
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *saved_url = NULL;
-  g_autofree char *saved_token = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KT_IS_SYNC_CLIENT (self));
@@ -808,7 +406,7 @@ kt_sync_client_sign_in_async (KtSyncClient        *self,
 
   g_task_set_source_tag (task, kt_sync_client_sign_in_async);
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-  sign_in->server_url = normalize_server_url (server_url, &error);
+  sign_in->server_url = kt_api_normalize_server_url (server_url, &error);
   sign_in->username = g_strdup (username);
   if (sign_in->server_url == NULL)
     {
@@ -822,16 +420,10 @@ kt_sync_client_sign_in_async (KtSyncClient        *self,
       return;
     }
 
-  /* The request goes to the new address without the old token. */
-  body = login_body (username, password);
-  saved_url = g_steal_pointer (&self->server_url);
-  saved_token = g_steal_pointer (&self->token);
-  self->server_url = g_strdup (sign_in->server_url);
-  request_async (self, KT_SYNC_ENDPOINT_LOGIN, "POST", "/login", body, NULL, cancellable,
-                 on_login_answered, g_object_ref (task));
-  g_free (self->server_url);
-  self->server_url = g_steal_pointer (&saved_url);
-  self->token = g_steal_pointer (&saved_token);
+  /* The request goes to the new address without the old token; the
+   * old account stays signed in until the new one is. */
+  kt_api_client_login_async (self->api, sign_in->server_url, username, password, cancellable,
+                             on_login_answered, g_object_ref (task));
 }
 
 gboolean
@@ -847,10 +439,9 @@ static void
 forget_token (KtSyncClient *self)
 {
   /* Synchronous, so no later start can still find the dead token. */
-  if (self->server_url != NULL && self->username != NULL)
-    secret_password_clear_sync (&token_schema, NULL, NULL,
-                                "server", self->server_url, "username", self->username,
-                                "device", self->state_path, NULL);
+  if (kt_api_client_get_server_url (self->api) != NULL && self->username != NULL)
+    kt_keyring_clear_token (kt_api_client_get_server_url (self->api), self->username,
+                            self->state_path);
   wipe_token (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
@@ -863,8 +454,7 @@ on_token_cleared (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
+  if (!kt_keyring_clear_token_finish (result, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -880,9 +470,8 @@ on_logout_answered (GObject      *source,
   g_autoptr(KtSyncResponse) response = request_finish (self, result, NULL);
 
   /* Revoking on the server is a courtesy: the token leaves the device anyway. */
-  secret_password_clear (&token_schema, NULL, on_token_cleared, g_object_ref (task),
-                         "server", self->server_url, "username", self->username,
-                         "device", self->state_path, NULL);
+  kt_keyring_clear_token_async (kt_api_client_get_server_url (self->api), self->username,
+                                self->state_path, NULL, on_token_cleared, g_object_ref (task));
   stop_watch (self);
   wipe_token (self);
   kt_outbox_set_meta (self->outbox, "signed_out", "1", NULL);
@@ -899,13 +488,13 @@ kt_sync_client_sign_out_async (KtSyncClient        *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, kt_sync_client_sign_out_async);
-  if (self->server_url == NULL || self->username == NULL)
+  if (kt_api_client_get_server_url (self->api) == NULL || self->username == NULL)
     {
       set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
       g_task_return_boolean (task, TRUE);
       return;
     }
-  if (self->token == NULL)
+  if (!has_token (self))
     {
       on_logout_answered (NULL, NULL, g_steal_pointer (&task));
       return;
@@ -1073,7 +662,7 @@ on_pushed (GObject      *source,
            gpointer      user_data)
 {
   Push *push = user_data;
-  KtSyncClient *self = KT_SYNC_CLIENT (source);
+  KtSyncClient *self = g_task_get_source_object (push->task);
   Round *round = g_task_get_task_data (push->task);
   GError *error = NULL;
   KtSyncResponse *response = request_finish (self, result, &error);
@@ -1266,7 +855,7 @@ on_changes (GObject      *source,
             gpointer      user_data)
 {
   GTask *task = user_data;
-  KtSyncClient *self = KT_SYNC_CLIENT (source);
+  KtSyncClient *self = g_task_get_source_object (task);
   GError *error = NULL;
   KtSyncResponse *response = request_finish (self, result, &error);
   Pulled *pulled;
@@ -1315,9 +904,9 @@ pull_next (GTask *task)
   g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=%d%s", escaped,
                                            KT_SYNC_CHANGES_LIMIT, wait != NULL ? wait : "");
 
-  request_on_session_async (self, round->wait > 0 ? self->watch_session : self->session,
-                            KT_SYNC_ENDPOINT_CHANGES, "GET", path, NULL, NULL,
-                            g_task_get_cancellable (task), on_changes, task);
+  kt_api_client_request_async (self->api, KT_SYNC_ENDPOINT_CHANGES, "GET", path, NULL, NULL,
+                               round->wait > 0 ? KT_API_REQUEST_WATCH : KT_API_REQUEST_DEFAULT,
+                               g_task_get_cancellable (task), on_changes, task);
 }
 
 static void
@@ -1343,16 +932,6 @@ on_reachable (GObject      *source,
   push_fill (task);
 }
 
-static guint
-backoff_delay_ms (KtSyncClient *self)
-{
-  guint shift = MIN (self->failures, 12);
-  guint64 delay = MIN ((guint64) BACKOFF_BASE_MS << shift, BACKOFF_MAX_MS);
-
-  /* Equal jitter: half fixed, half random, so devices do not retry in step. */
-  return delay / 2 + g_random_int_range (0, delay / 2 + 1);
-}
-
 static gboolean
 on_retry (gpointer user_data)
 {
@@ -1369,7 +948,7 @@ schedule_retry (KtSyncClient *self)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (!self->started)
     return;
-  self->retry_source = g_timeout_add (backoff_delay_ms (self), on_retry, self);
+  self->retry_source = g_timeout_add (kt_api_backoff_delay_ms (self->failures), on_retry, self);
 }
 
 static void
@@ -1427,7 +1006,7 @@ on_watch_done (GObject      *source,
     run_round (self);
   else if (elapsed < G_USEC_PER_SEC)
     /* A server without long-polling answers at once: no busy loop. */
-    self->watch_source = g_timeout_add_seconds (WATCH_WAIT, on_watch_again, self);
+    self->watch_source = g_timeout_add_seconds (KT_API_WATCH_WAIT, on_watch_again, self);
   else
     start_watch (self);
 }
@@ -1439,14 +1018,14 @@ start_watch (KtSyncClient *self)
   Round *round;
 
   g_clear_handle_id (&self->watch_source, g_source_remove);
-  if (!self->started || self->token == NULL || self->sink == NULL || self->outbox == NULL ||
+  if (!self->started || !has_token (self) || self->sink == NULL || self->outbox == NULL ||
       self->round != NULL || self->watch_cancellable != NULL || !kt_record_sink_is_ready (self->sink))
     return;
   self->watch_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->watch_cancellable, on_watch_done, NULL);
   g_task_set_source_tag (task, start_watch);
   round = g_new0 (Round, 1);
-  round->wait = WATCH_WAIT;
+  round->wait = KT_API_WATCH_WAIT;
   round->started = g_get_monotonic_time ();
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   pull_next (task);
@@ -1569,7 +1148,7 @@ run_round (KtSyncClient *self)
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->round = g_object_ref (task);
 
-  if (self->outbox == NULL || self->server_url == NULL || self->token == NULL)
+  if (self->outbox == NULL || kt_api_client_get_server_url (self->api) == NULL || !has_token (self))
     {
       g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN,
                                _("Sign in to sync."));
@@ -1588,7 +1167,7 @@ run_round (KtSyncClient *self)
     }
 
   set_status (self, KT_SYNC_STATUS_SYNCING, NULL);
-  uri = g_uri_parse (self->server_url, G_URI_FLAGS_NONE, NULL);
+  uri = g_uri_parse (kt_api_client_get_server_url (self->api), G_URI_FLAGS_NONE, NULL);
   connectable = g_network_address_new (g_uri_get_host (uri),
                                        g_uri_get_port (uri) > 0 ? g_uri_get_port (uri)
                                        : g_str_equal (g_uri_get_scheme (uri), "https") ? 443 : 80);
@@ -1646,7 +1225,7 @@ on_network_changed (GNetworkMonitor *monitor,
                     gboolean         available,
                     KtSyncClient    *self)
 {
-  if (available && self->token != NULL)
+  if (available && has_token (self))
     kt_sync_client_sync_soon (self);
 }
 
@@ -1755,13 +1334,13 @@ on_sink_ready_changed (KtRecordSink *sink,
     {
       /* Locked: nothing more comes in until it opens again. */
       stop_watch (self);
-      if (self->token != NULL && self->round == NULL)
+      if (has_token (self) && self->round == NULL)
         set_status (self, KT_SYNC_STATUS_PAUSED, _("Syncing waits until Keukentafel is unlocked."));
       return;
     }
   if (self->status == KT_SYNC_STATUS_PAUSED)
-    set_status (self, self->token != NULL ? KT_SYNC_STATUS_IDLE : KT_SYNC_STATUS_SIGNED_OUT, NULL);
-  if (self->started && self->token != NULL)
+    set_status (self, has_token (self) ? KT_SYNC_STATUS_IDLE : KT_SYNC_STATUS_SIGNED_OUT, NULL);
+  if (self->started && has_token (self))
     kt_sync_client_sync_soon (self);
 }
 
@@ -1861,13 +1440,13 @@ kt_sync_client_get_n_conflicts (KtSyncClient *self)
 gboolean
 kt_sync_client_is_signed_in (KtSyncClient *self)
 {
-  return self->token != NULL;
+  return has_token (self);
 }
 
 const char *
 kt_sync_client_get_server_url (KtSyncClient *self)
 {
-  return self->server_url;
+  return kt_api_client_get_server_url (self->api);
 }
 
 const char *
@@ -1888,23 +1467,25 @@ kt_sync_client_get_outbox (KtSyncClient *self)
   return self->outbox;
 }
 
+KtApiClient *
+kt_sync_client_get_api (KtSyncClient *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), NULL);
+  return self->api;
+}
+
 void
 kt_sync_client_set_timeout (KtSyncClient *self,
                             guint         seconds)
 {
-  soup_session_set_timeout (self->session, seconds);
+  kt_api_client_set_timeout (self->api, seconds);
 }
 
 void
 kt_sync_client_set_tls_database (KtSyncClient *self,
                                  GTlsDatabase *database)
 {
-  g_autoptr(GTlsDatabase) system = NULL;
-
-  if (database == NULL)
-    database = system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  soup_session_set_tls_database (self->session, database);
-  soup_session_set_tls_database (self->watch_session, database);
+  kt_api_client_set_tls_database (self->api, database);
 }
 
 /* GObject */
@@ -1933,13 +1514,11 @@ kt_sync_client_finalize (GObject *object)
 
   wipe_token (self);
   g_clear_object (&self->outbox);
-  g_clear_object (&self->session);
-  g_clear_object (&self->watch_session);
+  g_clear_object (&self->api);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->round_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
   g_free (self->state_path);
-  g_free (self->server_url);
   g_free (self->username);
   g_free (self->display_name);
   g_free (self->status_message);
@@ -1972,7 +1551,7 @@ kt_sync_client_get_property (GObject    *object,
       g_value_set_uint (value, kt_sync_client_get_n_conflicts (self));
       break;
     case PROP_SIGNED_IN:
-      g_value_set_boolean (value, self->token != NULL);
+      g_value_set_boolean (value, has_token (self));
       break;
     case PROP_USERNAME:
       g_value_set_string (value, self->username);
@@ -1981,7 +1560,7 @@ kt_sync_client_get_property (GObject    *object,
       g_value_set_string (value, self->display_name);
       break;
     case PROP_SERVER_URL:
-      g_value_set_string (value, self->server_url);
+      g_value_set_string (value, kt_api_client_get_server_url (self->api));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2031,16 +1610,7 @@ kt_sync_client_init (KtSyncClient *self)
   self->interval = DEFAULT_INTERVAL;
   self->round_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", PUSH_CONCURRENCY,
-                                                 "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                                 NULL);
-  self->watch_session = soup_session_new_with_options ("timeout", WATCH_TIMEOUT,
-                                                       "idle-timeout", 60,
-                                                       "max-conns-per-host", 1,
-                                                       "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                                       NULL);
+  self->api = kt_api_client_new ();
 }
 
 KtSyncClient *

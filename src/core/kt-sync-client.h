@@ -15,6 +15,7 @@
 
 #include <gio/gio.h>
 
+#include "kt-api-client.h"
 #include "kt-outbox.h"
 #include "kt-record-sink.h"
 #include "kt-sync-conflict.h"
@@ -147,6 +148,9 @@ const char   *kt_sync_client_get_server_url     (KtSyncClient *self);
 const char   *kt_sync_client_get_username       (KtSyncClient *self);
 const char   *kt_sync_client_get_display_name   (KtSyncClient *self);
 KtOutbox     *kt_sync_client_get_outbox         (KtSyncClient *self);
+/* The transport this client sends through, with its server and token; the
+ * role client's requests share it. */
+KtApiClient  *kt_sync_client_get_api            (KtSyncClient *self);
 
 /* Seconds a request may stall before it counts as a timeout (for
  * connections opened from now on). */

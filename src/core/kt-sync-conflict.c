@@ -250,15 +250,12 @@ kt_sync_conflict_merge (const KtSyncConflict *self,
   g_autoptr(JsonNode) local_root = NULL;
   g_autoptr(JsonNode) server_root = NULL;
   g_autoptr(JsonNode) merged_root = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(KtSyncRecord) merged = NULL;
   JsonObject *local = body_object (self->local, &local_root, error);
   JsonObject *server = local != NULL ? body_object (self->server, &server_root, error) : NULL;
   JsonObject *out;
   GHashTableIter iter;
   gpointer key, value;
-  gsize len = 0;
-  char *text;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (server == NULL)
@@ -287,13 +284,9 @@ kt_sync_conflict_merge (const KtSyncConflict *self,
   json_object_set_int_member (out, "rev", self->server->rev + 1);
   json_object_set_int_member (out, "updated", MAX (now, self->server->updated));
 
-  generator = json_generator_new ();
-  json_generator_set_root (generator, merged_root);
-  text = json_generator_to_data (generator, &len);
-
   merged = kt_sync_record_copy (self->server);
   g_clear_pointer (&merged->body, g_bytes_unref);
-  merged->body = g_bytes_new_take (text, len);
+  merged->body = kt_json_to_bytes (merged_root);
   merged->rev = self->server->rev + 1;
   merged->updated = MAX (now, self->server->updated);
   return g_steal_pointer (&merged);

@@ -182,8 +182,8 @@ root_object (JsonNode *root,
   return json_node_get_object (root);
 }
 
-static GBytes *
-node_to_bytes (JsonNode *node)
+GBytes *
+kt_json_to_bytes (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   gsize len = 0;
@@ -320,7 +320,7 @@ kt_sync_record_from_node (JsonNode    *node,
       bad_response (error, body_path);
       return NULL;
     }
-  record->body = node_to_bytes (json_object_get_member (object, "body"));
+  record->body = kt_json_to_bytes (json_object_get_member (object, "body"));
   if (g_bytes_get_size (record->body) > KT_DOCUMENT_MAX_SIZE)
     {
       g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
@@ -341,54 +341,18 @@ kt_sync_record_decode (GBytes  *json,
   return kt_sync_record_from_node (root, "$", error);
 }
 
-static void
-set_optional_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-JsonNode *
-kt_sync_record_to_node (const KtSyncRecord *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) body = NULL;
-
-  if (self->body != NULL)
-    body = kt_json_read_bytes (self->body, KT_SYNC_RECORD_RESPONSE_MAX_SIZE, KT_SYNC_MAX_DEPTH, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, self->id);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, kt_kind_to_string (self->kind));
-  json_builder_set_member_name (builder, "rev");
-  json_builder_add_int_value (builder, self->rev);
-  set_optional_string (builder, "case_id", self->case_id);
-  set_optional_string (builder, "author", self->author);
-  set_optional_string (builder, "team", self->team);
-  json_builder_set_member_name (builder, "updated");
-  json_builder_add_int_value (builder, self->updated);
-  json_builder_set_member_name (builder, "body");
-  if (body != NULL)
-    json_builder_add_value (builder, g_steal_pointer (&body));
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 GBytes *
 kt_sync_record_encode (const KtSyncRecord *self)
 {
-  g_autoptr(JsonNode) node = kt_sync_record_to_node (self);
+  gsize body_len = 0;
+  const char *body = self->body != NULL ? g_bytes_get_data (self->body, &body_len) : NULL;
+  GString *out = g_string_sized_new (body_len + 256);
 
-  return node_to_bytes (node);
+  /* The body is the document's JSON as the codec wrote it (checked when
+   * the record was made); it goes out as it is. */
+  kt_sync_envelope_append_json (out, self->id, self->kind, self->rev, self->case_id,
+                                self->author, self->team, self->updated, body, body_len);
+  return g_string_free_to_bytes (out);
 }
 
 /* Users */
@@ -433,6 +397,7 @@ kt_sync_response_free (KtSyncResponse *self)
   g_clear_pointer (&self->records, g_ptr_array_unref);
   g_free (self->cursor);
   g_clear_pointer (&self->record, kt_sync_record_free);
+  g_clear_pointer (&self->body, g_bytes_unref);
   g_free (self);
 }
 
@@ -442,7 +407,10 @@ kt_sync_endpoint_max_size (KtSyncEndpoint endpoint)
   switch (endpoint)
     {
     case KT_SYNC_ENDPOINT_CHANGES:
+    case KT_SYNC_ENDPOINT_COACHES:
+    case KT_SYNC_ENDPOINT_CASE_AUDIT:
       return KT_SYNC_CHANGES_RESPONSE_MAX_SIZE;
+    case KT_SYNC_ENDPOINT_ASSIGN:
     case KT_SYNC_ENDPOINT_GET_RECORD:
     case KT_SYNC_ENDPOINT_PUT_RECORD:
     case KT_SYNC_ENDPOINT_REVIEW:
@@ -461,14 +429,14 @@ static const struct {
   guint       status;
   const char *code;
 } status_codes[] = {
-  { 400, "bad_request" },
-  { 401, "unauthorized" },
-  { 403, "forbidden" },
-  { 404, "not_found" },
-  { 409, "conflict" },
-  { 413, "too_large" },
-  { 429, "rate_limited" },
-  { 500, "internal" },
+  { 400, KT_SYNC_CODE_BAD_REQUEST },
+  { 401, KT_SYNC_CODE_UNAUTHORIZED },
+  { 403, KT_SYNC_CODE_FORBIDDEN },
+  { 404, KT_SYNC_CODE_NOT_FOUND },
+  { 409, KT_SYNC_CODE_CONFLICT },
+  { 413, KT_SYNC_CODE_TOO_LARGE },
+  { 429, KT_SYNC_CODE_RATE_LIMITED },
+  { 500, KT_SYNC_CODE_INTERNAL },
 };
 
 const char *
@@ -477,7 +445,61 @@ kt_sync_error_code_for_status (guint status)
   for (guint i = 0; i < G_N_ELEMENTS (status_codes); i++)
     if (status_codes[i].status == status)
       return status_codes[i].code;
-  return "internal";
+  return KT_SYNC_CODE_INTERNAL;
+}
+
+void
+kt_json_append_string (GString    *out,
+                       const char *str)
+{
+  if (str == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) str; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+kt_sync_error_append_json (GString    *out,
+                           const char *code,
+                           const char *message,
+                           const char *field,
+                           const char *server)
+{
+  g_string_append (out, "{\"error\":{\"code\":");
+  kt_json_append_string (out, code);
+  g_string_append (out, ",\"message\":");
+  kt_json_append_string (out, message != NULL ? message : "");
+  if (field != NULL)
+    {
+      g_string_append (out, ",\"field\":");
+      kt_json_append_string (out, field);
+    }
+  g_string_append_c (out, '}');
+  if (server != NULL)
+    {
+      g_string_append (out, ",\"server\":");
+      g_string_append (out, server);
+    }
+  g_string_append_c (out, '}');
 }
 
 GBytes *
@@ -485,25 +507,40 @@ kt_sync_error_encode (const char *code,
                       const char *message,
                       const char *field)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *out = g_string_new (NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message != NULL ? message : "");
-  if (field != NULL)
-    {
-      json_builder_set_member_name (builder, "field");
-      json_builder_add_string_value (builder, field);
-    }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return node_to_bytes (root);
+  kt_sync_error_append_json (out, code, message, field, NULL);
+  return g_string_free_to_bytes (out);
+}
+
+void
+kt_sync_envelope_append_json (GString    *out,
+                              const char *id,
+                              KtKind      kind,
+                              gint64      rev,
+                              const char *case_id,
+                              const char *author,
+                              const char *team,
+                              gint64      updated,
+                              const char *body,
+                              gsize       body_len)
+{
+  g_string_append (out, "{\"id\":");
+  kt_json_append_string (out, id);
+  g_string_append (out, ",\"kind\":");
+  kt_json_append_string (out, kt_kind_to_string (kind));
+  g_string_append_printf (out, ",\"rev\":%" G_GINT64_FORMAT ",\"case_id\":", rev);
+  kt_json_append_string (out, case_id);
+  g_string_append (out, ",\"author\":");
+  kt_json_append_string (out, author);
+  g_string_append (out, ",\"team\":");
+  kt_json_append_string (out, team);
+  g_string_append_printf (out, ",\"updated\":%" G_GINT64_FORMAT ",\"body\":", updated);
+  if (body != NULL)
+    g_string_append_len (out, body, body_len);
+  else
+    g_string_append (out, "null");
+  g_string_append_c (out, '}');
 }
 
 /* The member @name ("field", "code") of the error a response body holds,
@@ -693,9 +730,12 @@ parse_success (KtSyncResponse *response,
     case KT_SYNC_ENDPOINT_PUT_RECORD:
       return parse_record_answer (root, object, response, error);
     case KT_SYNC_ENDPOINT_GET_RECORD:
+    case KT_SYNC_ENDPOINT_ASSIGN:
     case KT_SYNC_ENDPOINT_REVIEW:
       response->record = kt_sync_record_from_node (root, "$", error);
       return response->record != NULL;
+    case KT_SYNC_ENDPOINT_COACHES:
+    case KT_SYNC_ENDPOINT_CASE_AUDIT:
     case KT_SYNC_ENDPOINT_LOGOUT:
     case KT_N_SYNC_ENDPOINTS:
     default:
@@ -744,7 +784,7 @@ kt_sync_response_parse (KtSyncEndpoint  endpoint,
 
       /* Not a conflict to merge: whatever is merged, the server refuses it
        * again.  The record stays queued with this reason. */
-      if (g_strcmp0 (code, "plan_locked") == 0)
+      if (g_strcmp0 (code, KT_SYNC_CODE_PLAN_LOCKED) == 0)
         {
           g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED,
                                _("This plan was submitted or approved on the server and can no longer "
@@ -764,6 +804,11 @@ kt_sync_response_parse (KtSyncEndpoint  endpoint,
 
   if (endpoint == KT_SYNC_ENDPOINT_LOGOUT)
     return g_steal_pointer (&response);
+  if ((endpoint == KT_SYNC_ENDPOINT_COACHES || endpoint == KT_SYNC_ENDPOINT_CASE_AUDIT) && status == 200)
+    {
+      response->body = body != NULL ? g_bytes_ref (body) : g_bytes_new_static ("", 0);
+      return g_steal_pointer (&response);
+    }
   if (endpoint == KT_SYNC_ENDPOINT_PUT_RECORD ? (status != 200 && status != 201) : status != 200)
     {
       set_status_error (endpoint, status, body, error);

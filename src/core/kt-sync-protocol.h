@@ -84,7 +84,6 @@ KtSyncRecord *kt_sync_record_decode      (GBytes  *json,
 KtSyncRecord *kt_sync_record_from_node   (JsonNode    *node,
                                           const char  *path,
                                           GError     **error);
-JsonNode     *kt_sync_record_to_node     (const KtSyncRecord *self);
 
 /* The signed-in user as the server describes them. */
 typedef struct {
@@ -107,6 +106,9 @@ typedef enum {
   KT_SYNC_ENDPOINT_GET_RECORD,
   KT_SYNC_ENDPOINT_PUT_RECORD,
   KT_SYNC_ENDPOINT_REVIEW,
+  KT_SYNC_ENDPOINT_ASSIGN,     /* answers the case as GET /records/{id} does */
+  KT_SYNC_ENDPOINT_COACHES,    /* the body is kept as it came, for kt_coach_list_read */
+  KT_SYNC_ENDPOINT_CASE_AUDIT, /* the body is kept as it came, for kt_case_reads_parse */
   KT_N_SYNC_ENDPOINTS
 } KtSyncEndpoint;
 
@@ -133,6 +135,8 @@ typedef struct {
   KtSyncRecord   *record;
   gboolean        replayed;
   gboolean        conflict;
+  /* coaches: the answer's JSON, read by its own reader */
+  GBytes         *body;
 } KtSyncResponse;
 
 void kt_sync_response_free (KtSyncResponse *self);
@@ -146,13 +150,56 @@ KtSyncResponse *kt_sync_response_parse (KtSyncEndpoint  endpoint,
                                         GBytes         *body,
                                         GError        **error);
 
-/* The error shape of the contract: {"error":{code,message,field}}
- * (transfer full), for the server. */
+/* The codes of the contract's error body, {"error":{"code":…}}: what the
+ * server writes and the client reads, defined once. */
+#define KT_SYNC_CODE_BAD_REQUEST   "bad_request"
+#define KT_SYNC_CODE_UNAUTHORIZED  "unauthorized"
+#define KT_SYNC_CODE_FORBIDDEN     "forbidden"
+#define KT_SYNC_CODE_NOT_FOUND     "not_found"
+#define KT_SYNC_CODE_CONFLICT      "conflict"
+#define KT_SYNC_CODE_PLAN_LOCKED   "plan_locked"   /* a 409 no merge can resolve */
+#define KT_SYNC_CODE_TOO_LARGE     "too_large"
+#define KT_SYNC_CODE_RATE_LIMITED  "rate_limited"
+#define KT_SYNC_CODE_INTERNAL      "internal"
+
+/* Appends @str as a JSON string literal (quotes included); NULL gives
+ * null.  The one JSON string writer of client and server. */
+void kt_json_append_string (GString    *out,
+                            const char *str);
+
+/* @node as compact JSON text (transfer full). */
+GBytes *kt_json_to_bytes (JsonNode *node);
+
+/* Appends the contract's error body to @out:
+ * {"error":{"code":@code,"message":@message[,"field":@field]}[,"server":@server]}
+ * where @server (may be NULL: left out) is the JSON text of the server's
+ * copy of a record, or "null". */
+void kt_sync_error_append_json (GString    *out,
+                                const char *code,
+                                const char *message,
+                                const char *field,
+                                const char *server);
+/* The same error body as bytes (transfer full). */
 GBytes *kt_sync_error_encode (const char *code,
                               const char *message,
                               const char *field);
-/* The contract's code ("conflict", …) for an HTTP status. */
+/* The contract's code (KT_SYNC_CODE_CONFLICT, …) for an HTTP status. */
 const char *kt_sync_error_code_for_status (guint status);
+
+/* Appends a record on the wire ("Records on the wire" in protocol.md) to
+ * @out: the envelope's members and @body, the document's JSON text of
+ * @body_len bytes, as it is (not parsed again).  Client and server both
+ * write records with it. */
+void kt_sync_envelope_append_json (GString    *out,
+                                   const char *id,
+                                   KtKind      kind,
+                                   gint64      rev,
+                                   const char *case_id,
+                                   const char *author,
+                                   const char *team,
+                                   gint64      updated,
+                                   const char *body,
+                                   gsize       body_len);
 
 /* Parses a JSON text with kt_json_read() and the protocol's limits (size,
  * depth) to a node (transfer full); fails with a KT_SYNC_ERROR. */

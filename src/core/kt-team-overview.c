@@ -15,6 +15,7 @@ struct _KtTeamOverview
   GPtrArray *unassigned;        /* (element-type KtCase) */
   GPtrArray *overdue;           /* (element-type KtCase) */
   GPtrArray *evaluations_due;   /* (element-type KtCase) */
+  GPtrArray *follow_ups_due;    /* (element-type KtCase) */
   GPtrArray *caseloads;         /* (element-type KtCaseload) */
   GPtrArray *domain_counts;     /* (element-type KtDomainCount) */
   guint      max_domain_count;
@@ -180,6 +181,16 @@ compare_evaluation_date (gconstpointer a,
 }
 
 static int
+compare_follow_up_date (gconstpointer a,
+                        gconstpointer b)
+{
+  const KtCase *ca = *(KtCase * const *) a;
+  const KtCase *cb = *(KtCase * const *) b;
+
+  return g_strcmp0 (ca->follow_up_date, cb->follow_up_date);
+}
+
+static int
 compare_caseload (gconstpointer a,
                   gconstpointer b)
 {
@@ -277,6 +288,12 @@ kt_team_overview_new (KtCatalogue        *catalogue,
       KtCase *kase = g_ptr_array_index (cases, i);
       const char *evaluation;
 
+      /* "Houd een vinger aan de pols": a closed case is still seen when its
+       * follow-up check comes. */
+      if ((kase->phase == KT_PHASE_CLOSED || kase->phase == KT_PHASE_FOLLOW_UP)
+          && kt_date_is_valid (kase->follow_up_date)
+          && days_until (kase->follow_up_date, today) <= to_week_end)
+        g_ptr_array_add (self->follow_ups_due, kt_case_ref (kase));
       if (!kt_case_is_open (kase))
         continue;
       g_ptr_array_add (open_cases, kase);
@@ -301,6 +318,7 @@ kt_team_overview_new (KtCatalogue        *catalogue,
   g_ptr_array_sort (self->unassigned, compare_request_date);
   g_ptr_array_sort (self->overdue, compare_conversation_deadline);
   g_ptr_array_sort (self->evaluations_due, compare_evaluation_date);
+  g_ptr_array_sort (self->follow_ups_due, compare_follow_up_date);
   g_ptr_array_sort (self->caseloads, compare_caseload);
   count_domains (self, catalogue, open_cases, latest_conversation);
 
@@ -319,6 +337,13 @@ kt_team_overview_get_overdue (KtTeamOverview *self)
 {
   g_return_val_if_fail (KT_IS_TEAM_OVERVIEW (self), NULL);
   return self->overdue;
+}
+
+GPtrArray *
+kt_team_overview_get_follow_ups_due (KtTeamOverview *self)
+{
+  g_return_val_if_fail (KT_IS_TEAM_OVERVIEW (self), NULL);
+  return self->follow_ups_due;
 }
 
 GPtrArray *
@@ -357,6 +382,7 @@ kt_team_overview_finalize (GObject *object)
   g_clear_pointer (&self->unassigned, g_ptr_array_unref);
   g_clear_pointer (&self->overdue, g_ptr_array_unref);
   g_clear_pointer (&self->evaluations_due, g_ptr_array_unref);
+  g_clear_pointer (&self->follow_ups_due, g_ptr_array_unref);
   g_clear_pointer (&self->caseloads, g_ptr_array_unref);
   g_clear_pointer (&self->domain_counts, g_ptr_array_unref);
 
@@ -375,6 +401,7 @@ kt_team_overview_init (KtTeamOverview *self)
   self->unassigned = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->overdue = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->evaluations_due = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  self->follow_ups_due = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->caseloads = g_ptr_array_new_with_free_func ((GDestroyNotify) caseload_free);
   self->domain_counts = g_ptr_array_new_with_free_func ((GDestroyNotify) domain_count_free);
 }

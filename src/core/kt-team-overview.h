@@ -53,6 +53,9 @@ GPtrArray *kt_team_overview_get_overdue         (KtTeamOverview *self);
  * evaluation date already passed (element-type KtCase, transfer none),
  * earliest first. */
 GPtrArray *kt_team_overview_get_evaluations_due (KtTeamOverview *self);
+/* Closed cases whose follow-up check falls in today's week or has passed
+ * (element-type KtCase, transfer none), earliest first. */
+GPtrArray *kt_team_overview_get_follow_ups_due  (KtTeamOverview *self);
 /* (element-type KtCaseload, transfer none), by account name. */
 GPtrArray *kt_team_overview_get_caseloads       (KtTeamOverview *self);
 /* (element-type KtDomainCount, transfer none), one per catalogue domain in

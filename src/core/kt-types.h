@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * household stays far below each. */
 #define KT_MAX_MEMBERS        64    /* case: members */
 #define KT_MAX_CONSENTS       256   /* case: consents */
+#define KT_MAX_CONSENT_EVENTS 256   /* case: events of one consent */
+#define KT_MAX_RECEIVERS      64    /* case: receivers of one consent */
 #define KT_MAX_NETWORK        512   /* case: network persons */
 #define KT_MAX_ENTRIES        128   /* conversation: domain entries */
 #define KT_MAX_SAFETY_CHECKS  64    /* conversation: safety checks */
@@ -60,6 +62,8 @@ typedef enum {
   KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED,     /* tailored provision without the three considerations */
   KT_MODEL_ERROR_CONSENT_REASONING_REQUIRED,  /* sharing without consent, no reasoning */
   KT_MODEL_ERROR_LOCKED,                      /* the plan is submitted or approved */
+  KT_MODEL_ERROR_FOLLOW_UP_REQUIRED,          /* safety flag: closing needs a follow-up date and contact */
+  KT_MODEL_ERROR_WRONG_PHASE,                 /* the step does not fit the case's phase */
 } KtModelError;
 
 /* The kinds of record that the store and the sync protocol carry. */

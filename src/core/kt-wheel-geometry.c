@@ -22,12 +22,14 @@
 
 #define SEGMENT_SPAN (2.0 * G_PI / KT_N_SEGMENTS)
 
-void
-kt_wheel_geometry_init (KtWheelGeometry *geo,
-                        double           x,
-                        double           y,
-                        double           width,
-                        double           height)
+static void
+init_with_room (KtWheelGeometry *geo,
+                double           x,
+                double           y,
+                double           width,
+                double           height,
+                double           width_per_radius,
+                double           height_per_radius)
 {
   double radius;
   double band;
@@ -35,7 +37,7 @@ kt_wheel_geometry_init (KtWheelGeometry *geo,
 
   g_return_if_fail (geo != NULL);
 
-  radius = MIN (width / WIDTH_PER_RADIUS, height / HEIGHT_PER_RADIUS);
+  radius = MIN (width / width_per_radius, height / height_per_radius);
   radius = MAX (radius, 1.0);
 
   geo->x = x;
@@ -58,6 +60,27 @@ kt_wheel_geometry_init (KtWheelGeometry *geo,
     }
   geo->ring_outer[KT_N_RINGS - 1] = radius;
   geo->label_radius = radius * (1.0 + LABEL_GAP_FRACTION);
+}
+
+void
+kt_wheel_geometry_init (KtWheelGeometry *geo,
+                        double           x,
+                        double           y,
+                        double           width,
+                        double           height)
+{
+  init_with_room (geo, x, y, width, height, WIDTH_PER_RADIUS, HEIGHT_PER_RADIUS);
+}
+
+void
+kt_wheel_geometry_init_without_labels (KtWheelGeometry *geo,
+                                       double           x,
+                                       double           y,
+                                       double           width,
+                                       double           height)
+{
+  /* A small margin for the focus ring. */
+  init_with_room (geo, x, y, width, height, 2.06, 2.06);
 }
 
 double

@@ -60,6 +60,13 @@ void   kt_wheel_geometry_init (KtWheelGeometry *geo,
                                double           y,
                                double           width,
                                double           height);
+/* The same without room for the segment names around it: the wheel fills
+ * the box (a phone, large text; the list beside the wheel names them). */
+void   kt_wheel_geometry_init_without_labels (KtWheelGeometry *geo,
+                                              double           x,
+                                              double           y,
+                                              double           width,
+                                              double           height);
 /* The outer radius of the outermost ring. */
 double kt_wheel_geometry_get_radius (const KtWheelGeometry *geo);
 /* Start and end angle of @segment in cairo's convention (radians, clockwise

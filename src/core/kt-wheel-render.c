@@ -13,6 +13,7 @@
 
 #define DEFAULT_FONT "Cantarell, DejaVu Sans, sans-serif"
 #define MAX_CHIPS 16
+#define DETAILS_SCALE 0.85
 
 /* GNOME palette hues, one per segment, calm and told apart without red. */
 static const guint32 segment_light[KT_N_SEGMENTS] = {
@@ -66,6 +67,16 @@ annulus_sector (cairo_t               *cr,
   cairo_close_path (cr);
 }
 
+static void
+note_text (const KtWheelScene *scene,
+           double              size)
+{
+  KtWheelMetrics *m = scene->metrics;
+
+  if (m != NULL && (m->smallest_text == 0 || size < m->smallest_text))
+    m->smallest_text = size;
+}
+
 static PangoLayout *
 make_layout (cairo_t            *cr,
              const KtWheelScene *scene,
@@ -76,6 +87,9 @@ make_layout (cairo_t            *cr,
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string (
       scene->font_family != NULL ? scene->font_family : DEFAULT_FONT);
 
+  /* On screen no text gets smaller than a coach can read across the table. */
+  size = MAX (size, scene->min_text_size);
+  note_text (scene, size);
   pango_font_description_set_absolute_size (font, MAX (size, 1.0) * PANGO_SCALE);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, font);
@@ -235,6 +249,39 @@ draw_spokes (cairo_t               *cr,
   cairo_stroke (cr);
 }
 
+/* Where a chip would be too small to read or to point at (a tablet, a
+ * phone), the ring part is tinted and says how many help there; their names
+ * are in the list beside the wheel. */
+static void
+draw_ring_count (cairo_t               *cr,
+                 const KtWheelGeometry *geo,
+                 const KtWheelScene    *scene,
+                 const KtWheelPalette  *palette,
+                 KtSegment              segment,
+                 int                    ring,
+                 guint                  total)
+{
+  double start, end, x, y;
+  double width = geo->ring_outer[ring] - geo->ring_inner[ring];
+  double inset = MAX (width / 10.0, 1.0);
+  g_autofree char *count = g_strdup_printf ("%u", total);
+
+  kt_wheel_geometry_segment_angles (geo, segment, &start, &end);
+  cairo_new_path (cr);
+  annulus_sector (cr, geo, geo->ring_inner[ring] + inset, geo->ring_outer[ring] - inset,
+                  start + inset / geo->ring_inner[ring], end - inset / geo->ring_inner[ring]);
+  set_color (cr, &palette->segment[segment], palette->dark ? 0.45 : 0.35);
+  cairo_fill (cr);
+
+  /* The count only where it fits at a readable size. */
+  if (width - 2 * inset < MAX (scene->min_text_size, 1.0))
+    return;
+  kt_wheel_geometry_point (geo, (start + end) / 2.0, (geo->ring_inner[ring] + geo->ring_outer[ring]) / 2.0,
+                           &x, &y);
+  set_color (cr, &palette->foreground, 1.0);
+  draw_centred_text (cr, scene, count, x, y, (width - 2 * inset) * 0.8, width * 2.0);
+}
+
 static void
 draw_chips (cairo_t               *cr,
             const KtWheelGeometry *geo,
@@ -264,6 +311,14 @@ draw_chips (cairo_t               *cr,
           total++;
         }
       shown = kt_wheel_geometry_place_chips (geo, segment, ring, n, chips);
+      if (shown > 0 && chips[0].radius * 2.0 < scene->min_chip_size)
+        {
+          draw_ring_count (cr, geo, scene, palette, segment, ring, total);
+          continue;
+        }
+      if (shown > 0 && scene->metrics != NULL &&
+          (scene->metrics->smallest_chip == 0 || chips[0].radius * 2.0 < scene->metrics->smallest_chip))
+        scene->metrics->smallest_chip = chips[0].radius * 2.0;
 
       for (guint i = 0; i < shown; i++)
         {
@@ -315,7 +370,12 @@ draw_label (cairo_t               *cr,
   if (scene->details[segment] != NULL)
     {
       g_autofree char *details = g_markup_escape_text (scene->details[segment], -1);
-      g_string_append_printf (markup, "\n<span size=\"85%%\">%s</span>", details);
+
+      /* The second line is the smaller one: it sets the floor. */
+      size = MAX (size, scene->min_text_size / DETAILS_SCALE);
+      note_text (scene, size * DETAILS_SCALE);
+      g_string_append_printf (markup, "\n<span size=\"%d%%\">%s</span>",
+                              (int) (DETAILS_SCALE * 100), details);
     }
 
   /* Never wider than the room left beside the wheel in its box. */
@@ -409,7 +469,8 @@ kt_wheel_render (cairo_t               *cr,
   for (int segment = 0; segment < KT_N_SEGMENTS; segment++)
     {
       draw_chips (cr, geo, scene, palette, segment);
-      draw_label (cr, geo, scene, palette, segment);
+      if (!scene->hide_names)
+        draw_label (cr, geo, scene, palette, segment);
     }
   draw_focus (cr, geo, scene, palette);
   (void) outer;

@@ -32,6 +32,13 @@ typedef struct {
 typedef const char *(*KtWheelChipLabelFunc) (const char *person_id,
                                              gpointer    user_data);
 
+/* What a render drew at its smallest, for a test that text stays readable
+ * and chips stay big enough for a finger.  0 when none was drawn. */
+typedef struct {
+  double smallest_text;   /* font size in px of the smallest text drawn */
+  double smallest_chip;   /* diameter in px of the smallest supporter chip */
+} KtWheelMetrics;
+
 /* Everything the wheel shows. */
 typedef struct {
   const KtWheelSegment *segments;             /* KT_N_SEGMENTS of them */
@@ -44,6 +51,12 @@ typedef struct {
   gboolean              focus_visible;        /* draw the keyboard focus on @selected */
   gboolean              editing_target;       /* the selection edits the target level */
   const char           *font_family;          /* NULL: "Cantarell, sans-serif" */
+  double                min_text_size;        /* px; 0: text scales down freely (print) */
+  double                min_chip_size;        /* px; chips smaller than this are drawn as a
+                                               * tinted ring part with a count instead */
+  KtWheelMetrics       *metrics;              /* optional: filled by kt_wheel_render */
+  gboolean              hide_names;           /* laid out without labels: names and
+                                               * levels are in the list beside it */
 } KtWheelScene;
 
 /* The default palette for a light or a dark background. */

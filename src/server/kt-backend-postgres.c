@@ -2,9 +2,24 @@
  *
  * One libpq connection used from the main loop.  Statements are prepared
  * once with typed parameters ("?" becomes "$n").  By default the session
- * commits with synchronous_commit=off (a crash of PostgreSQL or the machine
- * may lose the last moments of commits, never corrupting anything);
- * durable-commits=true turns it on.
+ * commits with synchronous_commit=on: an answered push is on disk.  The
+ * server groups the pushes that arrive together into one transaction, so
+ * they share the one flush.  durable-commits=false turns it off (a crash of
+ * PostgreSQL or the machine may then lose the last moments of commits, never
+ * corrupting anything).
+ *
+ * The change feed's position comes from the sequence record_seq.  A
+ * sequence hands out numbers outside transactions, so two writers could
+ * commit out of order and a reader skip the one that commits last; every
+ * transaction that writes records therefore first takes one transaction-level
+ * advisory lock (write_lock), which serialises writers of all server
+ * processes on the database without updating any row.
+ *
+ * A lost connection (PostgreSQL restarted, the network cut) is made again
+ * with libpq's non-blocking PQresetStart/PQresetPoll on the main loop,
+ * after a backoff of 0.25 s doubling to 8 s between attempts; meanwhile
+ * every query fails at once with KT_SERVER_ERROR_UNAVAILABLE, which the
+ * server answers with 503 and Retry-After.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +30,7 @@
 #include "kt-backend-postgres.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <libpq-fe.h>
 
 #include "kt-server-error.h"
@@ -29,7 +45,16 @@ struct _KtBackendPostgres
 
   PGconn     *conn;
   GHashTable *statements;   /* SQL text → prepared statement name */
+  gboolean    connected;    /* FALSE while a lost connection is made again */
+  guint       backoff_ms;   /* before the next attempt */
+  guint       retry_source;
+  guint       poll_source;
 };
+
+#define BACKOFF_FIRST_MS 250
+#define BACKOFF_MAX_MS   8000
+
+static void connection_lost (KtBackendPostgres *self);
 
 G_DEFINE_FINAL_TYPE (KtBackendPostgres, kt_backend_postgres, KT_TYPE_BACKEND)
 
@@ -44,11 +69,113 @@ static const char audit_schema[] =
   "  detail TEXT,"
   "  outcome TEXT NOT NULL DEFAULT 'ok');"
   "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
+  "CREATE SEQUENCE IF NOT EXISTS record_seq;"
   "CREATE OR REPLACE FUNCTION audit_append_only () RETURNS trigger LANGUAGE plpgsql AS $$"
   "  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;"
   "DROP TRIGGER IF EXISTS audit_append_only ON audit;"
   "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
   "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only ();";
+
+static gboolean
+set_unavailable (GError **error)
+{
+  g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE,
+               _("The database does not answer. Try again in a moment."));
+  return FALSE;
+}
+
+static gboolean reconnect (gpointer data);
+
+static void
+schedule_reconnect (KtBackendPostgres *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  self->retry_source = g_timeout_add (self->backoff_ms, reconnect, self);
+  self->backoff_ms = MIN (self->backoff_ms * 2, BACKOFF_MAX_MS);
+}
+
+static void
+connection_lost (KtBackendPostgres *self)
+{
+  if (!self->connected)
+    return;
+  g_warning ("The connection to PostgreSQL is lost; connecting again");
+  self->connected = FALSE;
+  /* prepared statements live in the session that is gone */
+  g_hash_table_remove_all (self->statements);
+  self->backoff_ms = BACKOFF_FIRST_MS;
+  schedule_reconnect (self);
+}
+
+static void watch_socket (KtBackendPostgres *self, PostgresPollingStatusType polling);
+
+static gboolean
+socket_ready (int          fd,
+              GIOCondition condition,
+              gpointer     data)
+{
+  KtBackendPostgres *self = data;
+
+  self->poll_source = 0;
+  watch_socket (self, PQresetPoll (self->conn));
+  return G_SOURCE_REMOVE;
+}
+
+/* Follows PQresetPoll: waits on the socket, or ends the attempt. */
+static void
+watch_socket (KtBackendPostgres        *self,
+              PostgresPollingStatusType polling)
+{
+  const char *session_sql;
+
+  switch (polling)
+    {
+    case PGRES_POLLING_READING:
+    case PGRES_POLLING_WRITING:
+      self->poll_source = g_unix_fd_add (PQsocket (self->conn),
+                                         polling == PGRES_POLLING_READING ? G_IO_IN : G_IO_OUT,
+                                         socket_ready, self);
+      return;
+    case PGRES_POLLING_OK:
+      /* A short query on a connection just made: the session's settings. */
+      session_sql = kt_backend_get_session_sql (KT_BACKEND (self));
+      if (session_sql != NULL)
+        PQclear (PQexec (self->conn, session_sql));
+      PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
+      if (PQstatus (self->conn) == CONNECTION_OK)
+        {
+          g_message ("The connection to PostgreSQL is back");
+          self->connected = TRUE;
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+    case PGRES_POLLING_FAILED:
+    case PGRES_POLLING_ACTIVE:
+    default:
+      schedule_reconnect (self);
+      return;
+    }
+}
+
+/* One attempt to connect again, without blocking the main loop. */
+static gboolean
+reconnect (gpointer data)
+{
+  KtBackendPostgres *self = data;
+
+  self->retry_source = 0;
+  if (!PQresetStart (self->conn))
+    schedule_reconnect (self);
+  else
+    watch_socket (self, PGRES_POLLING_WRITING);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+kt_backend_postgres_is_connected (KtBackend *backend)
+{
+  return KT_BACKEND_POSTGRES (backend)->connected;
+}
 
 static gboolean
 set_pg_error (KtBackendPostgres *self,
@@ -58,6 +185,11 @@ set_pg_error (KtBackendPostgres *self,
   const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
 
   g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    {
+      connection_lost (self);
+      return set_unavailable (error);
+    }
   g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
                _("The database reported an error (%s)."), state != NULL ? state : "connection");
   return FALSE;
@@ -80,6 +212,8 @@ kt_backend_postgres_exec (KtBackend  *backend,
   PGresult *result;
   gboolean ok;
 
+  if (!self->connected)
+    return set_unavailable (error);
   /* Quiet the NOTICEs that IF NOT EXISTS gives. */
   PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
   result = PQexec (self->conn, script);
@@ -155,6 +289,8 @@ kt_backend_postgres_query (KtBackend        *backend,
   PGresult *result;
   gboolean ok;
 
+  if (!self->connected)
+    return set_unavailable (error);
   if (n_params == 0 && rows == NULL)
     {
       /* BEGIN, COMMIT, ROLLBACK: nothing to prepare */
@@ -210,6 +346,8 @@ kt_backend_postgres_finalize (GObject *object)
 {
   KtBackendPostgres *self = KT_BACKEND_POSTGRES (object);
 
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->conn, PQfinish);
 
@@ -228,8 +366,16 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
   /* like SQLite's synchronous=NORMAL: the WAL writer flushes within a moment */
   backend_class->fast_commits = "SET synchronous_commit = off";
   backend_class->durable_commits = "SET synchronous_commit = on";
+  backend_class->next_seq = "nextval ('record_seq')";
+  /* "kt" as a number: the one lock key the server takes */
+  backend_class->write_lock = "SELECT pg_advisory_xact_lock (27764)";
+  backend_class->upgrade_seq =
+    "CREATE SEQUENCE IF NOT EXISTS record_seq;"
+    "SELECT setval ('record_seq', GREATEST (1, (SELECT COALESCE (MAX (seq), 0) FROM records),"
+    "  (SELECT COALESCE (MAX (value), 0) FROM meta WHERE key = 'seq')));";
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
+  backend_class->is_connected = kt_backend_postgres_is_connected;
 }
 
 static void
@@ -252,5 +398,6 @@ kt_backend_postgres_open (const char *uri,
                    _("Cannot connect to PostgreSQL: %s"), PQerrorMessage (self->conn));
       return NULL;
     }
+  self->connected = TRUE;
   return KT_BACKEND (g_steal_pointer (&self));
 }

@@ -14,10 +14,21 @@
 #include "kt-backend-sqlite.h"
 #include "kt-server-error.h"
 
-/* 2: the audit's outcome column */
-#define SCHEMA_VERSION 2
+/* 2: the audit's outcome column; 3: the change sequence from a sequence */
+#define SCHEMA_VERSION 3
 
-G_DEFINE_ABSTRACT_TYPE (KtBackend, kt_backend, G_TYPE_OBJECT)
+typedef struct {
+  const char *session_sql; /* what kt_backend_set_durable () ran */
+  gboolean  in_group;       /* inside kt_backend_begin_group () */
+  gboolean  group_failed;   /* a statement of the group failed */
+  GError   *group_error;    /* the first failure's, when known */
+  /* the record writes, with the next_seq expression of the database */
+  char     *insert_sql;
+  char     *update_sql;
+  char     *resend_sql;
+} KtBackendPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KtBackend, kt_backend, G_TYPE_OBJECT)
 
 /* Tables both databases create the same way. */
 static const char common_schema[] =
@@ -53,8 +64,7 @@ static const char common_schema[] =
   "  body TEXT NOT NULL);"
   "CREATE INDEX IF NOT EXISTS records_team_seq ON records (team, seq);"
   "CREATE INDEX IF NOT EXISTS records_case ON records (case_id);"
-  "CREATE INDEX IF NOT EXISTS records_coach ON records (coach);"
-  "INSERT INTO meta (key, value) VALUES ('seq', 0) ON CONFLICT (key) DO NOTHING;";
+  "CREATE INDEX IF NOT EXISTS records_coach ON records (coach);";
 
 #define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body"
 #define ACCOUNT_COLUMNS "username, display_name, role, team, password_hash, disabled, created"
@@ -116,14 +126,48 @@ kt_audit_entry_free (KtAuditEntry *entry)
 }
 
 static void
+kt_backend_finalize (GObject *object)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (KT_BACKEND (object));
+
+  g_clear_error (&priv->group_error);
+  g_free (priv->insert_sql);
+  g_free (priv->update_sql);
+  g_free (priv->resend_sql);
+
+  G_OBJECT_CLASS (kt_backend_parent_class)->finalize (object);
+}
+
+static void
 kt_backend_class_init (KtBackendClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = kt_backend_finalize;
   klass->begin_sql = "BEGIN";
 }
 
 static void
 kt_backend_init (KtBackend *self)
 {
+}
+
+/* The statements that write a record, made once the subclass is known. */
+static KtBackendPrivate *
+get_priv (KtBackend *self)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+  const char *next_seq = KT_BACKEND_GET_CLASS (self)->next_seq;
+
+  if (priv->insert_sql == NULL)
+    {
+      priv->insert_sql = g_strdup_printf ("INSERT INTO records (" RECORD_COLUMNS ") "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, %s, ?) "
+                                          "ON CONFLICT (id) DO NOTHING RETURNING seq", next_seq);
+      priv->update_sql = g_strdup_printf ("UPDATE records SET rev = ?, coach = ?, review = ?, updated = ?, "
+                                          "seq = %s, body = ? WHERE id = ? AND rev = ? RETURNING seq",
+                                          next_seq);
+      priv->resend_sql = g_strdup_printf ("UPDATE records SET seq = %s WHERE id = ?", next_seq);
+    }
+  return priv;
 }
 
 KtBackend *
@@ -151,30 +195,144 @@ query (KtBackend        *self,
        KtRows           *rows,
        GError          **error)
 {
-  return KT_BACKEND_GET_CLASS (self)->query (self, sql, params, n_params, rows, error);
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+  GError *local_error = NULL;
+
+  /* After a failed statement PostgreSQL refuses the rest of the
+   * transaction and answers its COMMIT with a rollback: the group notes it,
+   * and why (a lost connection is answered differently). */
+  if (!KT_BACKEND_GET_CLASS (self)->query (self, sql, params, n_params, rows, &local_error))
+    {
+      if (priv->in_group)
+        {
+          priv->group_failed = TRUE;
+          if (priv->group_error == NULL)
+            priv->group_error = g_error_copy (local_error);
+        }
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
+/* In a group, begin, commit and rollback are the group's to do. */
 static gboolean
 begin (KtBackend *self,
        GError   **error)
 {
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+
+  if (priv->in_group)
+    return TRUE;
   return query (self, KT_BACKEND_GET_CLASS (self)->begin_sql, NULL, 0, NULL, error);
+}
+
+/* begin () for a transaction that gives out change sequence numbers. */
+static gboolean
+begin_write (KtBackend *self,
+             GError   **error)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+  const char *lock = KT_BACKEND_GET_CLASS (self)->write_lock;
+
+  if (priv->in_group)
+    return TRUE;
+  return begin (self, error) && (lock == NULL || query (self, lock, NULL, 0, NULL, error));
 }
 
 static gboolean
 commit (KtBackend *self,
         GError   **error)
 {
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+
+  if (priv->in_group)
+    return TRUE;
   return query (self, "COMMIT", NULL, 0, NULL, error);
 }
 
 static void
 rollback (KtBackend *self)
 {
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
   g_autoptr(GError) error = NULL;
 
-  if (!query (self, "ROLLBACK", NULL, 0, NULL, &error))
+  if (priv->in_group)
+    {
+      priv->group_failed = TRUE;
+      return;
+    }
+  /* a lost connection took the transaction with it */
+  if (!query (self, "ROLLBACK", NULL, 0, NULL, &error) &&
+      !g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
     g_warning ("Rolling back failed: %s", error->message);
+}
+
+const char *
+kt_backend_get_session_sql (KtBackend *self)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+
+  return priv->session_sql;
+}
+
+gboolean
+kt_backend_ping (KtBackend *self)
+{
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+
+  if (klass->is_connected != NULL && !klass->is_connected (self))
+    return FALSE;
+  return klass->query (self, "SELECT 1", NULL, 0, NULL, NULL);
+}
+
+gboolean
+kt_backend_begin_group (KtBackend  *self,
+                        GError    **error)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+
+  g_return_val_if_fail (!priv->in_group, FALSE);
+
+  if (!begin_write (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  priv->in_group = TRUE;
+  priv->group_failed = FALSE;
+  g_clear_error (&priv->group_error);
+  return TRUE;
+}
+
+gboolean
+kt_backend_end_group (KtBackend  *self,
+                      GError    **error)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+  gboolean failed = priv->group_failed;
+  g_autoptr(GError) group_error = g_steal_pointer (&priv->group_error);
+
+  g_return_val_if_fail (priv->in_group, FALSE);
+
+  priv->in_group = FALSE;
+  priv->group_failed = FALSE;
+  if (failed)
+    {
+      rollback (self);
+      if (group_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&group_error));
+      else
+        g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                     _("The database reported an error (%s)."), "group");
+      return FALSE;
+    }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Runs a statement that must change exactly one row (it RETURNs one). */
@@ -205,8 +363,13 @@ kt_backend_set_durable (KtBackend  *self,
                         GError    **error)
 {
   KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+  const char *sql = durable ? klass->durable_commits : klass->fast_commits;
 
-  return klass->exec (self, durable ? klass->durable_commits : klass->fast_commits, error);
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+
+  /* a connection made again starts with the same */
+  priv->session_sql = sql;
+  return klass->exec (self, sql, error);
 }
 
 /* Schema */
@@ -223,7 +386,7 @@ stored_schema_version (KtBackend *self)
   return kt_rows_count (&rows) > 0 ? kt_rows_get_int (&rows, 0, 0) : 0;
 }
 
-/* Brings a database of schema 1 to the current one, in one transaction. */
+/* Brings a database of schema 1 or 2 to the current one, in one transaction. */
 static gboolean
 upgrade_schema (KtBackend  *self,
                 gint64      from,
@@ -231,9 +394,12 @@ upgrade_schema (KtBackend  *self,
 {
   KtSqlParam params[] = { KT_SQL_INT_PARAM (SCHEMA_VERSION) };
 
+  const char *upgrade_seq = KT_BACKEND_GET_CLASS (self)->upgrade_seq;
+
   if (!begin (self, error))
     return FALSE;
   if ((from < 2 && !KT_BACKEND_GET_CLASS (self)->exec (self, "ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok'", error)) ||
+      (from < 3 && upgrade_seq != NULL && !KT_BACKEND_GET_CLASS (self)->exec (self, upgrade_seq, error)) ||
       !query (self, "UPDATE meta SET value = ? WHERE key = 'schema'", params, G_N_ELEMENTS (params), NULL, error) ||
       !commit (self, error))
     {
@@ -544,30 +710,6 @@ insert_audit (KtBackend  *self,
                 params, G_N_ELEMENTS (params), NULL, error);
 }
 
-/* The next change sequence number.  The counter row stays locked until the
- * transaction ends, so concurrent writers (several servers on one
- * PostgreSQL) commit in sequence order and a reader never skips one. */
-static gboolean
-next_seq (KtBackend *self,
-          gint64    *seq,
-          GError   **error)
-{
-  g_auto(KtRows) rows;
-
-  kt_rows_init (&rows);
-  if (!query (self, "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value",
-              NULL, 0, &rows, error))
-    return FALSE;
-  if (kt_rows_count (&rows) != 1)
-    {
-      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_NOT_INITIALISED,
-                   _("The database has not been set up. Run “keukentafel-server init” first."));
-      return FALSE;
-    }
-  *seq = kt_rows_get_int (&rows, 0, 0);
-  return TRUE;
-}
-
 /* Gives every conversation and plan of the case @case_id the next change
  * sequence numbers, oldest first, so that whoever may read them now (a
  * newly assigned coach) pulls them from the cursor they hold.  Revisions and
@@ -587,18 +729,10 @@ resend_case_contents (KtBackend  *self,
     return FALSE;
   for (guint i = 0; i < kt_rows_count (&rows); i++)
     {
-      const char *id = kt_rows_get (&rows, i, 0);
-      gint64 seq;
+      KtSqlParam update[] = { KT_SQL_TEXT_PARAM (kt_rows_get (&rows, i, 0)) };
 
-      if (!next_seq (self, &seq, error))
+      if (!query (self, get_priv (self)->resend_sql, update, G_N_ELEMENTS (update), NULL, error))
         return FALSE;
-      {
-        KtSqlParam update[] = { KT_SQL_INT_PARAM (seq), KT_SQL_TEXT_PARAM (id) };
-
-        if (!query (self, "UPDATE records SET seq = ? WHERE id = ?",
-                    update, G_N_ELEMENTS (update), NULL, error))
-          return FALSE;
-      }
     }
   return TRUE;
 }
@@ -613,13 +747,15 @@ put_record (KtBackend       *self,
             const char      *audit_detail,
             GError         **error)
 {
+  KtBackendPrivate *priv = get_priv (self);
   g_auto(KtRows) rows;
   gint64 seq;
 
-  if (!begin (self, error))
-    return KT_PUT_ERROR;
-  if (!next_seq (self, &seq, error))
-    goto failed;
+  if (!begin_write (self, error))
+    {
+      rollback (self);
+      return KT_PUT_ERROR;
+    }
 
   kt_rows_init (&rows);
   if (base_rev == 0)
@@ -634,13 +770,9 @@ put_record (KtBackend       *self,
         KT_SQL_TEXT_PARAM (record->coach),
         KT_SQL_TEXT_PARAM (record->review),
         KT_SQL_INT_PARAM (record->updated),
-        KT_SQL_INT_PARAM (seq),
         KT_SQL_TEXT_PARAM (record->body),
       };
-      if (!query (self,
-                  "INSERT INTO records (" RECORD_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                  "ON CONFLICT (id) DO NOTHING RETURNING seq",
-                  params, G_N_ELEMENTS (params), &rows, error))
+      if (!query (self, priv->insert_sql, params, G_N_ELEMENTS (params), &rows, error))
         goto failed;
     }
   else
@@ -650,23 +782,22 @@ put_record (KtBackend       *self,
         KT_SQL_TEXT_PARAM (record->coach),
         KT_SQL_TEXT_PARAM (record->review),
         KT_SQL_INT_PARAM (record->updated),
-        KT_SQL_INT_PARAM (seq),
         KT_SQL_TEXT_PARAM (record->body),
         KT_SQL_TEXT_PARAM (record->id),
         KT_SQL_INT_PARAM (base_rev),
       };
-      if (!query (self,
-                  "UPDATE records SET rev = ?, coach = ?, review = ?, updated = ?, seq = ?, body = ? "
-                  "WHERE id = ? AND rev = ? RETURNING seq",
-                  params, G_N_ELEMENTS (params), &rows, error))
+      if (!query (self, priv->update_sql, params, G_N_ELEMENTS (params), &rows, error))
         goto failed;
     }
 
   if (kt_rows_count (&rows) == 0)
     {
-      rollback (self);
+      /* nothing written; in a group the others' writes stand */
+      if (!priv->in_group)
+        rollback (self);
       return KT_PUT_STALE;
     }
+  seq = kt_rows_get_int (&rows, 0, 0);
   if (resend_contents && !resend_case_contents (self, record->id, error))
     goto failed;
   if (audit_action != NULL &&
@@ -874,6 +1005,44 @@ kt_backend_audit_refusal (KtBackend  *self,
 {
   return insert_audit (self, g_get_real_time () / G_USEC_PER_SEC, actor, action, record_id, kind,
                        NULL, outcome, error);
+}
+
+GPtrArray *
+kt_backend_list_case_reads (KtBackend  *self,
+                            const char *case_id,
+                            GError    **error)
+{
+  KtSqlParam params[] = {
+    KT_SQL_TEXT_PARAM (case_id),
+  };
+  g_auto(KtRows) rows;
+  GPtrArray *entries;
+
+  kt_rows_init (&rows);
+  /* The audit has no index on record_id (writing stays cheap): this reads
+   * the whole log, as `audit --record` does; a resident's request is rare. */
+  if (!query (self,
+              "SELECT id, at, actor, action, record_id, kind, detail, outcome FROM audit "
+              "WHERE action = 'read' AND outcome = 'ok' AND "
+              "record_id IN (SELECT id FROM records WHERE case_id = ?) ORDER BY id",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_audit_entry_free);
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      KtAuditEntry *entry = g_new0 (KtAuditEntry, 1);
+
+      entry->id = kt_rows_get_int (&rows, i, 0);
+      entry->at = kt_rows_get_int (&rows, i, 1);
+      entry->actor = g_strdup (kt_rows_get (&rows, i, 2));
+      entry->action = g_strdup (kt_rows_get (&rows, i, 3));
+      entry->record_id = g_strdup (kt_rows_get (&rows, i, 4));
+      entry->kind = g_strdup (kt_rows_get (&rows, i, 5));
+      entry->detail = g_strdup (kt_rows_get (&rows, i, 6));
+      entry->outcome = g_strdup (kt_rows_get (&rows, i, 7));
+      g_ptr_array_add (entries, entry);
+    }
+  return entries;
 }
 
 GPtrArray *

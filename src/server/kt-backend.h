@@ -56,6 +56,13 @@ struct _KtBackendClass
   const char *audit_schema;     /* the audit table and what keeps it append-only */
   const char *fast_commits;     /* a commit survives a crash of the server, not a power cut */
   const char *durable_commits;  /* a commit is on disk before it is answered */
+  /* The expression of the next change sequence number. */
+  const char *next_seq;
+  /* Taken first in a transaction that writes records, so writers from
+   * several server processes commit in sequence order (NULL: BEGIN does it). */
+  const char *write_lock;
+  /* Brings the change sequence of a schema-2 database over (NULL: none). */
+  const char *upgrade_seq;
 
   /* Runs a script of statements without parameters. */
   gboolean (*exec)  (KtBackend        *self,
@@ -69,6 +76,8 @@ struct _KtBackendClass
                      guint             n_params,
                      KtRows           *rows,
                      GError          **error);
+  /* Whether the connection is up (NULL: always). */
+  gboolean (*is_connected) (KtBackend     *self);
 };
 
 typedef enum {
@@ -100,6 +109,20 @@ KtBackend      *kt_backend_open             (const char *uri,
 gboolean        kt_backend_set_durable      (KtBackend  *self,
                                              gboolean    durable,
                                              GError    **error);
+/* Starts a group of writes that share one transaction and one flush:
+ * until kt_backend_end_group() the writes below do not commit on their own. */
+gboolean        kt_backend_begin_group      (KtBackend  *self,
+                                             GError    **error);
+/* Ends the group: commits when every statement in it went through, rolls
+ * back (and fails) otherwise. */
+gboolean        kt_backend_end_group        (KtBackend  *self,
+                                             GError    **error);
+/* For a subclass that connects again: the session settings to run first
+ * (NULL: none). */
+const char     *kt_backend_get_session_sql  (KtBackend  *self);
+/* Whether the database answers now: a short query, or FALSE at once while
+ * a lost connection is being made again. */
+gboolean        kt_backend_ping             (KtBackend  *self);
 /* Creates the tables when missing (idempotent). */
 gboolean        kt_backend_init_schema      (KtBackend  *self,
                                              GError    **error);
@@ -209,6 +232,12 @@ GPtrArray      *kt_backend_list_audit       (KtBackend  *self,
                                              gint64      since,
                                              const char *record_id,
                                              const char *actor,
+                                             GError    **error);
+
+/* The successful reads of the records of the case @case_id (the case, its
+ * conversations and plans), oldest first (element-type KtAuditEntry). */
+GPtrArray      *kt_backend_list_case_reads  (KtBackend  *self,
+                                             const char *case_id,
                                              GError    **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAuditEntry, kt_audit_entry_free)

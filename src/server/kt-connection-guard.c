@@ -265,11 +265,11 @@ refusal_written (GObject      *source,
 static GBytes *
 too_large_answer (void)
 {
-  GString *body = g_string_new ("{\"error\":{\"code\":\"too_large\",\"message\":");
+  GString *body = g_string_new (NULL);
   GString *answer = g_string_new (NULL);
 
-  kt_json_append_string (body, _("The request is larger than the server accepts."));
-  g_string_append (body, "}}");
+  kt_sync_error_append_json (body, KT_SYNC_CODE_TOO_LARGE,
+                             _("The request is larger than the server accepts."), NULL, NULL);
   g_string_printf (answer,
                    "HTTP/1.1 413 %s\r\n"
                    "Server: keukentafel-server\r\n"

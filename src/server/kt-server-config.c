@@ -24,6 +24,8 @@ kt_server_config_new (void)
   self->listen_address = g_strdup ("127.0.0.1");
   self->port = 8765;
   self->listen_backlog = 128;
+  self->durable_commits = TRUE;
+  self->access_log = TRUE;
   self->database_uri = g_strdup (DEFAULT_DATABASE);
   self->token_lifetime = 12 * 60 * 60;
   /* a document plus room for the envelope around it */
@@ -48,6 +50,7 @@ kt_server_config_free (KtServerConfig *self)
   g_free (self->tls_key);
   g_free (self->database_uri);
   g_strfreev (self->trusted_proxies);
+  g_free (self->metrics_address);
   g_free (self);
 }
 
@@ -114,6 +117,25 @@ kt_server_config_load_file (KtServerConfig *self,
   listen = g_key_file_get_string (file, "server", "listen", NULL);
   if (listen != NULL && !kt_server_config_set_listen (self, listen, error))
     return FALSE;
+  {
+    g_autofree char *metrics = g_key_file_get_string (file, "server", "metrics-listen", NULL);
+
+    if (metrics != NULL && !kt_server_config_set_metrics_listen (self, g_strstrip (metrics), error))
+      return FALSE;
+  }
+  if (g_key_file_has_key (file, "server", "access-log", NULL))
+    {
+      g_autoptr(GError) bool_error = NULL;
+      gboolean access_log = g_key_file_get_boolean (file, "server", "access-log", &bool_error);
+
+      if (bool_error != NULL)
+        {
+          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                       _("The setting “%s” in group “%s” must be true or false."), "access-log", "server");
+          return FALSE;
+        }
+      self->access_log = access_log;
+    }
   replace_string (&self->tls_cert, g_key_file_get_string (file, "server", "tls-cert", NULL));
   replace_string (&self->tls_key, g_key_file_get_string (file, "server", "tls-key", NULL));
   replace_string (&self->database_uri, g_key_file_get_string (file, "server", "database", NULL));
@@ -161,10 +183,12 @@ kt_server_config_load_file (KtServerConfig *self,
   return TRUE;
 }
 
-gboolean
-kt_server_config_set_listen (KtServerConfig *self,
-                             const char     *listen,
-                             GError        **error)
+/* "ADDR:PORT" or "[ADDR6]:PORT" into its parts. */
+static gboolean
+parse_listen (const char *listen,
+              char      **address,
+              guint16    *port_out,
+              GError    **error)
 {
   const char *colon = strrchr (listen, ':');
   g_autofree char *host = NULL;
@@ -184,9 +208,40 @@ kt_server_config_set_listen (KtServerConfig *self,
       g_free (host);
       host = inner;
     }
+  *address = g_steal_pointer (&host);
+  *port_out = port;
+  return TRUE;
+}
+
+gboolean
+kt_server_config_set_listen (KtServerConfig *self,
+                             const char     *listen,
+                             GError        **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (!parse_listen (listen, &host, &port, error))
+    return FALSE;
   g_free (self->listen_address);
   self->listen_address = g_steal_pointer (&host);
   self->port = port;
+  return TRUE;
+}
+
+gboolean
+kt_server_config_set_metrics_listen (KtServerConfig *self,
+                                     const char     *listen,
+                                     GError        **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+
+  if (*listen != '\0' && g_strcmp0 (listen, "off") != 0 && !parse_listen (listen, &host, &port, error))
+    return FALSE;
+  g_free (self->metrics_address);
+  self->metrics_address = g_steal_pointer (&host);
+  self->metrics_port = port;
   return TRUE;
 }
 

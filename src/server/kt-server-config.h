@@ -25,6 +25,9 @@ typedef struct {
   guint   login_account_ceiling;   /* failed sign-ins per account from all addresses … */
   guint   login_ceiling_window;    /* … per this many seconds: a short backoff, not a lock */
   GStrv   trusted_proxies;         /* addresses or ADDRESS/PREFIX whose X-Forwarded-For is believed */
+  char   *metrics_address;         /* where /metrics is served (plain HTTP); NULL: nowhere */
+  guint16 metrics_port;
+  gboolean access_log;             /* a line per request to the journal */
 } KtServerConfig;
 
 /* The defaults (transfer full). */
@@ -38,6 +41,10 @@ gboolean        kt_server_config_load_file  (KtServerConfig *self,
 gboolean        kt_server_config_set_listen (KtServerConfig *self,
                                              const char     *listen,
                                              GError        **error);
+/* Sets where /metrics is served from "ADDR:PORT"; "" or "off": nowhere. */
+gboolean        kt_server_config_set_metrics_listen (KtServerConfig *self,
+                                                     const char     *listen,
+                                                     GError        **error);
 /* Checks the settings belong together; refuses plain HTTP off loopback. */
 gboolean        kt_server_config_check      (const KtServerConfig *self,
                                              GError              **error);

@@ -21,6 +21,7 @@ typedef enum {
   KT_SERVER_ERROR_INVALID,       /* bad input from a request or an admin command */
   KT_SERVER_ERROR_LOCKED,        /* a push would change a submitted or approved plan */
   KT_SERVER_ERROR_FORBIDDEN,     /* a push sets what only a review sets */
+  KT_SERVER_ERROR_UNAVAILABLE,   /* the database does not answer for now (being reconnected) */
 } KtServerError;
 
 G_END_DECLS

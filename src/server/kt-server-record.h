@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "kt-sync-protocol.h"   /* kt_json_append_string, the shared writers */
 #include "kt-types.h"
 
 G_BEGIN_DECLS
@@ -27,13 +28,10 @@ typedef struct {
 KtServerRecord *kt_server_record_new  (void);
 void            kt_server_record_free (KtServerRecord *self);
 
-/* Appends the wire form of protocol.md ("Records on the wire") to @out. */
+/* Appends the wire form of protocol.md ("Records on the wire") to @out,
+ * with the writer the client uses too (kt_sync_envelope_append_json). */
 void kt_server_record_append_json (const KtServerRecord *self,
                                    GString              *out);
-
-/* Appends @str as a JSON string literal (quotes included); NULL gives null. */
-void kt_json_append_string (GString    *out,
-                            const char *str);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtServerRecord, kt_server_record_free)
 

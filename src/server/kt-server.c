@@ -22,12 +22,15 @@
 
 #include "kt-connection-guard.h"
 #include "kt-json-reader.h"
+#include "kt-metrics.h"
 #include "kt-rate-limiter.h"
 #include "kt-server-document.h"
 #include "kt-server-error.h"
 #include "kt-sync-protocol.h"
 
 #define API_PREFIX "/api/v1"
+/* Seconds a client waits before it tries again while the database is away. */
+#define RETRY_AFTER_UNAVAILABLE "2"
 #define CHANGES_DEFAULT_LIMIT 100
 #define CHANGES_MAX_LIMIT 500
 /* Longest a /changes?wait= request is held open (seconds); also kept under
@@ -50,8 +53,12 @@ struct _KtServer
   GPtrArray            *trusted_proxies;  /* GInetAddressMask */
   char                 *dummy_hash;    /* verified for unknown accounts, so timing tells nothing */
   GThreadPool          *push_pool;     /* one worker per processor reads pushes */
+  GAsyncQueue          *pushes_read;   /* (element-type Push): read, waiting to be stored */
+  gint                  store_pending; /* (atomic) store_pushes () is on its way */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait= */
+  KtMetrics            *metrics;
+  SoupServer           *metrics_soup;  /* /metrics on its own address; NULL: off */
   guint                 wake_source;
 };
 
@@ -73,7 +80,31 @@ typedef struct {
 
 typedef void (*KtHandler) (KtRequest *req);
 
+/* What the access log and the metrics say of a request, kept on its
+ * message from its start to its answer. */
+typedef struct {
+  gint64      started;   /* monotonic µs */
+  const char *route;     /* the route's template (static), "other" for none */
+  char       *user;      /* the signed-in account; NULL: none */
+} RequestInfo;
+
+#define REQUEST_INFO_KEY "kt-request-info"
+
+static void
+request_info_free (RequestInfo *info)
+{
+  g_free (info->user);
+  g_free (info);
+}
+
+static RequestInfo *
+request_info (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), REQUEST_INFO_KEY);
+}
+
 static void handle_health      (KtRequest *req);
+static void handle_live        (KtRequest *req);
 static void handle_login       (KtRequest *req);
 static void handle_logout      (KtRequest *req);
 static void handle_me          (KtRequest *req);
@@ -84,6 +115,7 @@ static void handle_assign      (KtRequest *req);
 static void handle_coaches     (KtRequest *req);
 static void handle_plans       (KtRequest *req);
 static void handle_review      (KtRequest *req);
+static void handle_case_audit  (KtRequest *req);
 
 static const struct {
   const char *method;
@@ -94,6 +126,8 @@ static const struct {
   int         kind;     /* the kind of record the path names, -1: any */
 } routes[] = {
   { "GET",  API_PREFIX "/health",             FALSE, handle_health,     NULL,     -1 },
+  { "GET",  API_PREFIX "/health/live",        FALSE, handle_live,       NULL,     -1 },
+  { "GET",  API_PREFIX "/health/ready",       FALSE, handle_health,     NULL,     -1 },
   { "POST", API_PREFIX "/login",              FALSE, handle_login,      NULL,     -1 },
   { "POST", API_PREFIX "/logout",             TRUE,  handle_logout,     NULL,     -1 },
   { "GET",  API_PREFIX "/me",                 TRUE,  handle_me,         NULL,     -1 },
@@ -104,6 +138,7 @@ static const struct {
   { "GET",  API_PREFIX "/team/coaches",       TRUE,  handle_coaches,    NULL,     -1 },
   { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans,      NULL,     -1 },
   { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review,     "review", KT_KIND_PLAN },
+  { "GET",  API_PREFIX "/cases/{id}/audit",   TRUE,  handle_case_audit, "read",   KT_KIND_CASE },
 };
 
 GStrv
@@ -134,28 +169,32 @@ respond_text (SoupServerMessage *msg,
 {
   gsize len = json->len;
 
+  /* soup_server_message_set_response () in libsoup 3.2.3 appends to the
+   * body: a stored push's answer replaced by an error (its group's commit
+   * failed) would go out as both */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
                                     g_string_free (json, FALSE), len);
 }
 
-static GString *
-error_json (const char *code,
-            const char *message,
-            const char *field)
+/* The contract's error body (kt-sync-protocol.h), with the server's copy
+ * of the record (JSON text or "null") when @server is not NULL. */
+static void
+respond_error_with_copy (SoupServerMessage *msg,
+                         guint              status,
+                         const char        *code,
+                         const char        *message,
+                         const char        *field,
+                         const char        *server)
 {
-  GString *json = g_string_new ("{\"error\":{\"code\":");
+  GString *json = g_string_new (NULL);
 
-  kt_json_append_string (json, code);
-  g_string_append (json, ",\"message\":");
-  kt_json_append_string (json, message);
-  if (field != NULL)
-    {
-      g_string_append (json, ",\"field\":");
-      kt_json_append_string (json, field);
-    }
-  g_string_append (json, "}");
-  return json;
+  kt_sync_error_append_json (json, code, message, field, server);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer");
+  respond_text (msg, status, json);
 }
 
 static void
@@ -165,34 +204,28 @@ respond_error (SoupServerMessage *msg,
                const char        *message,
                const char        *field)
 {
-  GString *json = error_json (code, message, field);
-
-  g_string_append_c (json, '}');
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "WWW-Authenticate", "Bearer");
-  respond_text (msg, status, json);
+  respond_error_with_copy (msg, status, code, message, field, NULL);
 }
 
 static void
 respond_bad_request (KtRequest  *req,
                      const char *field)
 {
-  respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+  respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
                  _("The request is not valid."), field);
 }
 
 static void
 respond_forbidden (KtRequest *req)
 {
-  respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+  respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
                  _("Your role does not allow this."), NULL);
 }
 
 static void
 respond_not_found (KtRequest *req)
 {
-  respond_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found",
+  respond_error (req->msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND,
                  _("There is no such record."), NULL);
 }
 
@@ -200,8 +233,19 @@ static void
 respond_internal (KtRequest    *req,
                   const GError *error)
 {
+  kt_metrics_count_db_error (req->server->metrics,
+                             g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE));
+  if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
+    {
+      /* the database is being connected again: a moment later it may work */
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", RETRY_AFTER_UNAVAILABLE);
+      respond_error (req->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                     _("The server cannot reach its database right now. Try again in a moment."), NULL);
+      return;
+    }
   g_warning ("Request failed: %s", error != NULL ? error->message : "unknown");
-  respond_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+  respond_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, KT_SYNC_CODE_INTERNAL,
                  _("The server could not handle the request. Try again later."), NULL);
 }
 
@@ -210,7 +254,7 @@ respond_too_large (SoupServerMessage *msg)
 {
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Connection", "close");
-  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, KT_SYNC_CODE_TOO_LARGE,
                  _("The request is larger than the server accepts."), NULL);
 }
 
@@ -220,15 +264,14 @@ respond_conflict (KtRequest            *req,
                   const char           *message,
                   const KtServerRecord *server_copy)
 {
-  GString *json = error_json ("conflict", message, NULL);
+  g_autoptr(GString) copy = g_string_new (NULL);
 
-  g_string_append (json, ",\"server\":");
   if (server_copy != NULL)
-    kt_server_record_append_json (server_copy, json);
+    kt_server_record_append_json (server_copy, copy);
   else
-    g_string_append (json, "null");
-  g_string_append_c (json, '}');
-  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+    g_string_append (copy, "null");
+  respond_error_with_copy (req->msg, SOUP_STATUS_CONFLICT, KT_SYNC_CODE_CONFLICT, message, NULL,
+                           copy->str);
 }
 
 /* A 409 plan_locked: the push would change a submitted or approved plan;
@@ -238,13 +281,12 @@ respond_plan_locked (KtRequest            *req,
                      const char           *message,
                      const KtServerRecord *server_copy)
 {
-  GString *json = error_json ("plan_locked", message, NULL);
+  g_autoptr(GString) copy = g_string_new (NULL);
 
   req->locked = TRUE;
-  g_string_append (json, ",\"server\":");
-  kt_server_record_append_json (server_copy, json);
-  g_string_append_c (json, '}');
-  respond_text (req->msg, SOUP_STATUS_CONFLICT, json);
+  kt_server_record_append_json (server_copy, copy);
+  respond_error_with_copy (req->msg, SOUP_STATUS_CONFLICT, KT_SYNC_CODE_PLAN_LOCKED, message, NULL,
+                           copy->str);
 }
 
 static void
@@ -418,13 +460,13 @@ refusal_outcome (KtRequest *req)
   switch (soup_server_message_get_status (req->msg))
     {
     case SOUP_STATUS_UNAUTHORIZED:
-      return "unauthorized";
+      return KT_SYNC_CODE_UNAUTHORIZED;
     case SOUP_STATUS_FORBIDDEN:
-      return "forbidden";
+      return KT_SYNC_CODE_FORBIDDEN;
     case SOUP_STATUS_NOT_FOUND:
-      return "not_found";
+      return KT_SYNC_CODE_NOT_FOUND;
     case SOUP_STATUS_CONFLICT:
-      return req->locked ? "plan_locked" : NULL;
+      return req->locked ? KT_SYNC_CODE_PLAN_LOCKED : NULL;
     default:
       return NULL;
     }
@@ -454,8 +496,31 @@ audit_refusal (KtRequest *req)
 
 /* Handlers */
 
+/* /health and /health/ready: 200 with "status":"ok" when the database
+ * answers, 503 with "status":"unavailable" when it does not (a load
+ * balancer then sends requests elsewhere). */
 static void
 handle_health (KtRequest *req)
+{
+  gboolean ready = kt_backend_ping (req->server->backend);
+  GString *json = g_string_new ("{\"status\":");
+
+  kt_json_append_string (json, ready ? "ok" : "unavailable");
+  g_string_append (json, ",\"database\":");
+  kt_json_append_string (json, ready ? "ok" : "unavailable");
+  g_string_append (json, ",\"version\":");
+  kt_json_append_string (json, PACKAGE_VERSION);
+  g_string_append_c (json, '}');
+  if (!ready)
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                  "Retry-After", RETRY_AFTER_UNAVAILABLE);
+  respond_text (req->msg, ready ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, json);
+}
+
+/* /health/live: the process answers, whatever its database does (a
+ * supervisor restarts it only when this fails). */
+static void
+handle_live (KtRequest *req)
 {
   GString *json = g_string_new ("{\"status\":\"ok\",\"version\":");
 
@@ -523,7 +588,7 @@ finish_login (LoginData *data)
   if (!data->verified)
     {
       /* counted as a failure already, before the check */
-      respond_error (data->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+      respond_error (data->msg, SOUP_STATUS_UNAUTHORIZED, KT_SYNC_CODE_UNAUTHORIZED,
                      _("The username or password is not right."), NULL);
       return;
     }
@@ -568,7 +633,7 @@ respond_rate_limited (KtRequest *req,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                 "Retry-After", seconds);
-  respond_error (req->msg, 429, "rate_limited",
+  respond_error (req->msg, 429, KT_SYNC_CODE_RATE_LIMITED,
                  _("Too many sign-in attempts. Wait a moment and try again."), NULL);
 }
 
@@ -845,6 +910,38 @@ wake_waiters (gpointer data)
 
 /* Any change that succeeded (a push, an assignment, a review) may be what
  * a waiting client waits for; one wake-up per turn of the main loop. */
+/* The access log's line and the metrics of an answered request: method,
+ * route template, status, duration and account, as journal fields too
+ * (KT_METHOD, KT_ROUTE, KT_STATUS, KT_DURATION_MS, KT_USER).  Never the
+ * path's query, a body or a token. */
+static void
+log_request (KtServer          *self,
+             SoupServerMessage *msg,
+             guint              status)
+{
+  RequestInfo *info = request_info (msg);
+  const char *method = soup_server_message_get_method (msg);
+  double seconds;
+  char status_text[16], ms_text[32];
+
+  if (info == NULL)
+    return;
+  seconds = (g_get_monotonic_time () - info->started) / (double) G_USEC_PER_SEC;
+  kt_metrics_observe_request (self->metrics, method, info->route, status, seconds);
+  if (!self->config->access_log)
+    return;
+  g_snprintf (status_text, sizeof status_text, "%u", status);
+  g_snprintf (ms_text, sizeof ms_text, "%.1f", seconds * 1000);
+  g_log_structured ("kt-access", G_LOG_LEVEL_MESSAGE,
+                    "KT_METHOD", method,
+                    "KT_ROUTE", info->route,
+                    "KT_STATUS", status_text,
+                    "KT_DURATION_MS", ms_text,
+                    "KT_USER", info->user != NULL ? info->user : "-",
+                    "MESSAGE", "%s %s %s %sms user=%s", method, info->route, status_text, ms_text,
+                    info->user != NULL ? info->user : "-");
+}
+
 static void
 request_finished (SoupServer        *soup,
                   SoupServerMessage *msg,
@@ -852,6 +949,7 @@ request_finished (SoupServer        *soup,
 {
   guint status = soup_server_message_get_status (msg);
 
+  log_request (self, msg, status);
   if (self->waiters->len == 0 || self->wake_source != 0 ||
       g_str_equal (soup_server_message_get_method (msg), "GET") ||
       status < 200 || status >= 300)
@@ -1021,7 +1119,7 @@ check_write (KtRequest             *req,
       /* Only an assignment changes the coach. */
       if (g_strcmp0 (info->coach, coach) != 0)
         {
-          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
                          _("Assign a coach with the assign request."), "coach");
           return FALSE;
         }
@@ -1092,7 +1190,7 @@ check_plan_push (KtRequest            *req,
   if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_LOCKED))
     respond_plan_locked (req, error->message, existing);
   else if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_FORBIDDEN))
-    respond_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden", error->message, field);
+    respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN, error->message, field);
   else
     respond_internal (req, error);
   return FALSE;
@@ -1330,7 +1428,7 @@ answer_push (Push      *push,
   KtPutResult result;
 
   if (push->message != NULL)
-    return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, "bad_request", push->message, push->field);
+    return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST, push->message, push->field);
 
   existing = kt_backend_get_record (push->server->backend, push->id, &error);
   if (error != NULL)
@@ -1385,14 +1483,48 @@ finish_push (Push *push)
   audit_refusal (&req);
 }
 
+/* Stores every push that has been read, in one transaction: pushes that
+ * arrive together share one commit and so one flush to disk (synchronous
+ * commits are the default).  Their answers go out once it is committed. */
 static gboolean
-push_read (gpointer data)
+store_pushes (gpointer data)
 {
-  Push *push = data;
+  KtServer *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) push_free);
+  g_autoptr(GError) error = NULL;
+  gboolean grouped;
+  Push *push;
 
-  finish_push (push);
-  soup_server_message_unpause (push->msg);
-  push_free (push);
+  g_atomic_int_set (&self->store_pending, FALSE);
+  while ((push = g_async_queue_try_pop (self->pushes_read)) != NULL)
+    g_ptr_array_add (batch, push);
+  if (batch->len == 0)
+    return G_SOURCE_REMOVE;
+
+  /* without a transaction each push fails or succeeds on its own */
+  grouped = kt_backend_begin_group (self->backend, &error);
+  g_clear_error (&error);
+  for (guint i = 0; i < batch->len; i++)
+    finish_push (g_ptr_array_index (batch, i));
+  if (grouped && !kt_backend_end_group (self->backend, &error))
+    {
+      /* nothing of the group was stored: no push may be answered as stored */
+      for (guint i = 0; i < batch->len; i++)
+        {
+          KtRequest req = { .server = self, .msg = ((Push *) g_ptr_array_index (batch, i))->msg };
+
+          respond_internal (&req, error);
+        }
+    }
+  if (grouped)
+    kt_metrics_count_push_group (self->metrics, batch->len);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      SoupServerMessage *msg = ((Push *) g_ptr_array_index (batch, i))->msg;
+
+      kt_metrics_count_push (self->metrics, soup_server_message_get_status (msg));
+      soup_server_message_unpause (msg);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -1401,8 +1533,13 @@ static void
 read_push_in_pool (gpointer data,
                    gpointer user_data)
 {
-  read_push (data);
-  g_idle_add_full (G_PRIORITY_DEFAULT, push_read, data, NULL);
+  Push *push = data;
+  KtServer *self = push->server;
+
+  read_push (push);
+  g_async_queue_push (self->pushes_read, push);
+  if (g_atomic_int_compare_and_exchange (&self->store_pending, FALSE, TRUE))
+    g_idle_add_full (G_PRIORITY_DEFAULT, store_pushes, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -1540,6 +1677,50 @@ handle_coaches (KtRequest *req)
       kt_json_append_string (json, coach->display_name);
       g_string_append_printf (json, ",\"caseload\":%d}",
                               GPOINTER_TO_INT (g_hash_table_lookup (caseloads, coach->username)));
+    }
+  g_string_append (json, "]}");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* Who read the records of a case and when (AVG art. 15), for the case's
+ * own coach only: to anyone else the case does not exist. */
+static void
+handle_case_audit (KtRequest *req)
+{
+  g_autoptr(KtServerRecord) kase = load_path_record (req, KT_KIND_CASE, NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+
+  if (kase == NULL)
+    return;
+  if (req->account->role != KT_ROLE_COACH || g_strcmp0 (kase->coach, req->account->username) != 0)
+    return respond_not_found (req);
+  entries = kt_backend_list_case_reads (req->server->backend, kase->id, &error);
+  if (entries == NULL)
+    return respond_internal (req, error);
+
+  json = g_string_new ("{\"case_id\":");
+  kt_json_append_string (json, kase->id);
+  g_string_append (json, ",\"reads\":[");
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const KtAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(KtAccount) reader = kt_backend_get_account (req->server->backend, entry->actor, NULL);
+
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append_printf (json, "{\"at\":%" G_GINT64_FORMAT ",\"username\":", entry->at);
+      kt_json_append_string (json, entry->actor);
+      g_string_append (json, ",\"display_name\":");
+      kt_json_append_string (json, reader != NULL ? reader->display_name : NULL);
+      g_string_append (json, ",\"role\":");
+      kt_json_append_string (json, reader != NULL ? kt_role_to_string (reader->role) : NULL);
+      g_string_append (json, ",\"record_id\":");
+      kt_json_append_string (json, entry->record_id);
+      g_string_append (json, ",\"kind\":");
+      kt_json_append_string (json, entry->kind);
+      g_string_append_c (json, '}');
     }
   g_string_append (json, "]}");
   respond_text (req->msg, SOUP_STATUS_OK, json);
@@ -1684,7 +1865,7 @@ handle_review (KtRequest *req)
   if (notes == NULL)
     return;
   if (!approve && !notes_have_text (notes))
-    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
                           _("Write what the coach should change before you return the plan."),
                           "comment");
 
@@ -1788,15 +1969,17 @@ api_callback (SoupServer        *soup,
   if (i == G_N_ELEMENTS (routes))
     {
       if (path_known)
-        respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "bad_request",
+        respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, KT_SYNC_CODE_BAD_REQUEST,
                        _("This method is not allowed here."), NULL);
       else
-        respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("There is no such address."), NULL);
+        respond_error (msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND, _("There is no such address."), NULL);
       goto out;
     }
 
   req.action = routes[i].action;
   req.kind = routes[i].kind;
+  if (request_info (msg) != NULL)
+    request_info (msg)->route = routes[i].path;
   if (routes[i].signed_in)
     {
       req.account = authenticate (&req, &error);
@@ -1805,9 +1988,11 @@ api_callback (SoupServer        *soup,
           respond_internal (&req, error);
           goto out;
         }
+      if (req.account != NULL && request_info (msg) != NULL)
+        request_info (msg)->user = g_strdup (req.account->username);
       if (req.account == NULL)
         {
-          respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+          respond_error (msg, SOUP_STATUS_UNAUTHORIZED, KT_SYNC_CODE_UNAUTHORIZED,
                          _("Sign in again: the session is missing, expired or ended."), NULL);
           goto out;
         }
@@ -1867,6 +2052,11 @@ request_started (SoupServer        *soup,
   GSocket *socket = soup_server_message_get_socket (msg);
   guint id;
 
+  RequestInfo *info = g_new0 (RequestInfo, 1);
+
+  info->started = g_get_monotonic_time ();
+  info->route = "other";
+  g_object_set_data_full (G_OBJECT (msg), REQUEST_INFO_KEY, info, (GDestroyNotify) request_info_free);
   if (socket != NULL)
     g_socket_set_timeout (socket, self->config->request_timeout);
   id = g_timeout_add_seconds (self->config->request_timeout, header_deadline_passed, msg);
@@ -1881,7 +2071,7 @@ not_found_callback (SoupServer        *soup,
                     GHashTable        *query,
                     gpointer           user_data)
 {
-  respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("There is no such address."), NULL);
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND, _("There is no such address."), NULL);
 }
 
 /* The object */
@@ -1893,11 +2083,16 @@ kt_server_finalize (GObject *object)
 
   /* let the workers finish; their answers are dropped with the main loop */
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
+  g_clear_pointer (&self->pushes_read, g_async_queue_unref);
   g_clear_handle_id (&self->wake_source, g_source_remove);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  if (self->metrics_soup != NULL)
+    soup_server_disconnect (self->metrics_soup);
+  g_clear_object (&self->metrics_soup);
+  g_clear_object (&self->metrics);
   g_clear_object (&self->guard);
   g_clear_object (&self->backend);
   g_clear_object (&self->account_limiter);
@@ -1920,6 +2115,8 @@ static void
 kt_server_init (KtServer *self)
 {
   self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  self->pushes_read = g_async_queue_new_full ((GDestroyNotify) push_free);
+  self->metrics = kt_metrics_new ();
 }
 
 KtServer *
@@ -1965,6 +2162,57 @@ listen_socket (GSocketAddress *address,
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
     return NULL;
   return g_steal_pointer (&socket);
+}
+
+static void
+metrics_callback (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  KtServer *self = user_data;
+  char *text;
+
+  if (!g_str_equal (path, "/metrics") || !g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  text = kt_metrics_render (self->metrics, kt_backend_ping (self->backend), self->waiters->len);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    text, strlen (text));
+}
+
+/* /metrics, plain HTTP on its own address, apart from the API: a scraper
+ * needs no account, and the address can be kept to the monitoring network. */
+static gboolean
+listen_metrics (KtServer  *self,
+                GError   **error)
+{
+  const KtServerConfig *config = self->config;
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+
+  if (config->metrics_address == NULL)
+    return TRUE;
+  if (g_ascii_strcasecmp (config->metrics_address, "localhost") == 0)
+    inet = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    inet = g_inet_address_new_from_string (config->metrics_address);
+  if (inet == NULL)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                   _("The listen address %s is not an IP address."), config->metrics_address);
+      return FALSE;
+    }
+  self->metrics_soup = soup_server_new ("server-header", "keukentafel-server", NULL);
+  soup_server_add_handler (self->metrics_soup, NULL, metrics_callback, self, NULL);
+  address = g_inet_socket_address_new (inet, config->metrics_port);
+  socket = listen_socket (address, 16, error);
+  return socket != NULL && soup_server_listen_socket (self->metrics_soup, socket, 0, error);
 }
 
 gboolean
@@ -2019,7 +2267,8 @@ kt_server_listen (KtServer  *self,
     }
   address = g_inet_socket_address_new (inet, config->port);
   socket = listen_socket (address, config->listen_backlog, error);
-  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error))
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, error) ||
+      !listen_metrics (self, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);

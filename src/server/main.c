@@ -32,18 +32,21 @@ static const char usage[] =
   "  token revoke NAME\n"
   "  audit [--since DATE] [--record ID] [--actor USER]\n"
   "  serve [--config FILE] [--listen ADDR:PORT] [--database URI] [--tls-cert FILE --tls-key FILE]\n"
-  "        [--trusted-proxy ADDR[/PREFIX]]...\n"
+  "        [--trusted-proxy ADDR[/PREFIX]]... [--metrics-listen ADDR:PORT]\n"
+  "  --help\n"
   "  --version\n"
   "\n"
   "Every command takes --config FILE and --database URI (sqlite:///path/file.db or\n"
   "postgresql://…). Passwords are read from standard input unless --password-file is given.\n"
-  "ROLE is one of wijkcoach, intaker, supervisor, admin.\n";
+  "ROLE is one of wijkcoach, intaker, supervisor, admin. --metrics-listen serves Prometheus\n"
+  "metrics at http://ADDR:PORT/metrics (off unless given). See keukentafel-server(8).\n";
 
 /* Options every subcommand understands. */
 typedef struct {
   char *config_file;
   char *database;
   char *listen;
+  char *metrics_listen;
   char *tls_cert;
   char *tls_key;
   char *role;
@@ -62,6 +65,7 @@ options_clear (Options *o)
   g_free (o->config_file);
   g_free (o->database);
   g_free (o->listen);
+  g_free (o->metrics_listen);
   g_free (o->tls_cert);
   g_free (o->tls_key);
   g_free (o->role);
@@ -131,6 +135,8 @@ load_config (const Options *o,
   if (o->config_file != NULL && !kt_server_config_load_file (config, o->config_file, error))
     return NULL;
   if (o->listen != NULL && !kt_server_config_set_listen (config, o->listen, error))
+    return NULL;
+  if (o->metrics_listen != NULL && !kt_server_config_set_metrics_listen (config, o->metrics_listen, error))
     return NULL;
   if (o->database != NULL)
     {
@@ -534,11 +540,14 @@ main (int   argc,
 {
   g_auto(Options) o = { 0, };
   gboolean version = FALSE;
+  gboolean help = FALSE;
   GOptionEntry entries[] = {
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Print the usage", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config_file, "Config file", "FILE" },
     { "database", 'd', 0, G_OPTION_ARG_STRING, &o.database, "Database URI", "URI" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o.listen, "Listen address", "ADDR:PORT" },
+    { "metrics-listen", 0, 0, G_OPTION_ARG_STRING, &o.metrics_listen, "Serve /metrics here", "ADDR:PORT" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_cert, "TLS certificate (PEM)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_key, "TLS private key (PEM)", "FILE" },
     { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.trusted_proxies,
@@ -570,6 +579,13 @@ main (int   argc,
   g_option_context_set_help_enabled (context, FALSE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail_usage (error->message);
+  if (help)
+    {
+      /* GOption's own --help would list every option of every command at
+       * once; the usage says which belongs to which */
+      g_print ("%s", usage);
+      return 0;
+    }
   if (version)
     {
       g_print ("keukentafel-server %s\n", PACKAGE_VERSION);

@@ -11,11 +11,13 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <sodium.h>
 
 #include "kt-app-test.h"
 #include "kt-case-view-private.h"
 #include "kt-core.h"
 #include "kt-intake-page-private.h"
+#include "kt-store-private.h"
 #include "kt-test-util.h"
 #include "kt-window-private.h"
 
@@ -154,6 +156,51 @@ test_a_forgotten_pin_falls_back_to_the_account_password (Fixture       *f,
   assert_unlocked_with (f, id);
 }
 
+typedef struct {
+  KtWindow *window;
+  guint     ticks_while_unlocking;
+} Ticker;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Ticker *t = data;
+
+  if (kt_window_is_unlocking (t->window))
+    t->ticks_while_unlocking++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Issue 22: Argon2id at the cost real use has runs in a worker; the main loop
+ * (drawing, typing, the clock) keeps going while the PIN is checked.  Were
+ * the check done in the Unlock action itself, the unlocking state would
+ * begin and end inside one dispatch and no tick could see it. */
+static void
+test_the_unlock_leaves_the_main_loop_free (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_autofree char *id = new_household (f, "Familie Jansen");
+  KtStore *store = kt_window_get_store (f->window);
+  Ticker ticker = { f->window, 0 };
+  gboolean kept = FALSE;
+  guint timer;
+
+  /* A PIN verifier at the app's interactive cost, not the tests' lowest. */
+  kt_store_set_pwhash_limits (store, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  kt_store_set_unlock_secret_async (store, KT_UNLOCK_PIN, KT_APP_TEST_PIN, NULL, password_kept, &kept);
+  kt_app_test_wait_for (is_true, &kept, 30000, "the PIN verifier");
+
+  lock (f);
+  timer = g_timeout_add_full (G_PRIORITY_HIGH, 2, tick_cb, &ticker, NULL);
+  kt_app_test_unlock (f->window, KT_APP_TEST_PIN);
+  g_source_remove (timer);
+  g_test_message ("main loop ticks while the PIN was checked: %u", ticker.ticks_while_unlocking);
+  g_assert_cmpuint (ticker.ticks_while_unlocking, >=, 2);
+  kt_app_test_iterate (100);
+  assert_unlocked_with (f, id);
+}
+
 /* Closing the app while it is locked does not open it. */
 static void
 test_a_restart_while_locked_starts_locked (Fixture       *f,
@@ -186,6 +233,7 @@ main (int argc, char *argv[])
   ADD ("/app/lock/a-forgotten-pin-falls-back-to-the-account-password",
        test_a_forgotten_pin_falls_back_to_the_account_password);
   ADD ("/app/lock/a-restart-while-locked-starts-locked", test_a_restart_while_locked_starts_locked);
+  ADD ("/app/lock/the-unlock-leaves-the-main-loop-free", test_the_unlock_leaves_the_main_loop_free);
 #undef ADD
 
   return g_test_run ();

@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "kt-core.h"
 #include "kt-app-test.h"
@@ -23,6 +24,7 @@
 #include "kt-plan-page.h"
 #include "kt-report-page.h"
 #include "kt-text-field.h"
+#include "kt-unencrypted-dialog.h"
 #include "kt-window-private.h"
 #include "kt-test-util.h"
 
@@ -429,6 +431,86 @@ test_meekijkstand_follows_the_page_and_the_case (Fixture       *f,
   g_assert_true (watching (f));
 }
 
+/* The message dialog now open over the app's windows, or NULL. */
+static AdwMessageDialog *
+open_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* What a click on the dialog's button does: the response, then closing. */
+static void
+answer (AdwMessageDialog *dialog,
+        const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+test_report_says_before_it_leaves_unencrypted (Fixture       *f,
+                                               gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kt-unencrypted-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "plan.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  KtReportPage *report;
+  AdwMessageDialog *dialog;
+
+  fill_household (f);
+  show_page (f, "report");
+  report = find_report_page (GTK_WIDGET (kt_app_fixture_case_view (f)));
+  g_assert_nonnull (report);
+
+  /* Save: the coach hears that it is not encrypted and where it goes, and
+   * nothing is written until they go ahead. */
+  kt_report_page_confirm_save_to (report, file);
+  kt_app_test_iterate (100);
+  dialog = open_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), dir));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, T ("Save Without Encryption?"));
+  kt_app_test_screenshot (GTK_WINDOW (dialog), "report-save-unencrypted");
+  answer (dialog, "cancel");
+  kt_app_test_iterate (300);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  kt_report_page_confirm_save_to (report, file);
+  kt_app_test_iterate (100);
+  dialog = open_message_dialog ();
+  g_assert_nonnull (dialog);
+  answer (dialog, KT_UNENCRYPTED_RESPONSE_GO);
+  kt_app_test_wait_for (file_exists, path, 10000, "the saved report");
+
+  /* Print: said before the print dialog opens; cancelled, no print dialog. */
+  kt_app_test_activate (GTK_WIDGET (report), "report.print", NULL);
+  kt_app_test_iterate (100);
+  dialog = open_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, T ("Print on Paper?"));
+  answer (dialog, "cancel");
+  kt_app_test_iterate (300);
+  g_assert_null (open_message_dialog ());
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -438,5 +520,7 @@ main (int argc, char *argv[])
               kt_app_fixture_set_up, test_meekijkstand_hides_notes_and_safety, kt_app_fixture_tear_down);
   g_test_add ("/app/meekijk/follows-the-page-and-the-case", Fixture, NULL,
               kt_app_fixture_set_up, test_meekijkstand_follows_the_page_and_the_case, kt_app_fixture_tear_down);
+  g_test_add ("/app/meekijk/report-says-before-it-leaves-unencrypted", Fixture, NULL,
+              kt_app_fixture_set_up, test_report_says_before_it_leaves_unencrypted, kt_app_fixture_tear_down);
   return g_test_run ();
 }

@@ -294,6 +294,54 @@ maybe_screenshot (GtkWindow  *window,
   g_test_message ("screenshot: %s (%dx%d)", path, width, height);
 }
 
+static void
+count_paint (GdkFrameClock *clock,
+             guint         *paints)
+{
+  (*paints)++;
+}
+
+/* The screenshot tour (tests/app/take-screenshots): @window at a phone, a
+ * tablet held upright, a laptop and a desktop, light, dark and with large
+ * text (text scaling 1.5, gtk-xft-dpi in GTK 4.8), each laid out and drawn
+ * before it is saved as NAME-WxH-LOOK.png. */
+static void
+screenshot_tour (GtkWindow  *window,
+                 const char *name)
+{
+  static const int sizes[][2] = { { 360, 740 }, { 800, 1280 }, { 1280, 800 }, { 1920, 1080 } };
+  static const char *looks[] = { "light", "dark", "large-text" };
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (looks); j++)
+      {
+        g_autofree char *shot = g_strdup_printf ("%s-%dx%d-%s", name, sizes[i][0], sizes[i][1], looks[j]);
+        GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+        guint paints = 0;
+        gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint), &paints);
+
+        adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                            j == 1 ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+        g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int) (96 * 1024 * (j == 2 ? 1.5 : 1.0)),
+                      "gtk-decoration-layout", "appmenu:close", NULL);
+        gtk_window_set_default_size (window, sizes[i][0], sizes[i][1]);
+        gtk_widget_queue_resize (GTK_WIDGET (window));
+        for (guint k = 0; k < 5000 && paints < 2; k++)
+          {
+            g_main_context_iteration (NULL, FALSE);
+            g_usleep (1000);
+          }
+        g_signal_handler_disconnect (clock, id);
+        maybe_screenshot (window, shot);
+      }
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 96 * 1024, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_set_default_size (window, 1280, 800);
+  wait_for_frames ();
+}
+
 /* Every editable widget under @widget (GtkEditable that is editable,
  * editable GtkTextView, and other input widgets) that lacks @allowed_class. */
 static void
@@ -398,6 +446,7 @@ test_inbox_sorts_overdue_first (void)
   /* Open the one that waits longest, as the supervisor would. */
   g_assert_true (kt_supervisor_inbox_open (inbox, ((KtReviewInboxEntry *) g_ptr_array_index (entries, 0))->plan->header.id));
   maybe_screenshot (window, "supervisor-inbox");
+  screenshot_tour (window, "supervisor-inbox");
 
   /* Filter by coach: Anna's two plans, the overdue one first. */
   kt_review_inbox_filter_init_default (&filter);
@@ -418,6 +467,55 @@ test_inbox_sorts_overdue_first (void)
   adw_view_stack_set_visible_child_name (kt_supervisor_view_get_stack (KT_SUPERVISOR_VIEW (view)), "team");
   maybe_screenshot (window, "supervisor-team");
 
+  gtk_window_destroy (window);
+}
+
+static void
+wait_until_mapped (GtkWidget  *widget,
+                   const char *what)
+{
+  for (guint i = 0; i < 10000 && !gtk_widget_get_mapped (widget); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  if (!gtk_widget_get_mapped (widget))
+    g_error ("Not on screen: %s", what);
+}
+
+/* On a tablet held upright the inbox folds: an opened plan takes the
+ * screen and All Plans brings the list back (issue 21). */
+static void
+test_inbox_folds_on_a_tablet (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *view = kt_supervisor_view_new ();
+  KtSupervisorInbox *inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (view));
+  GtkWidget *list = GTK_WIDGET (kt_supervisor_inbox_get_list (inbox));
+  GtkWidget *back;
+  GtkWindow *window;
+  GPtrArray *entries;
+
+  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
+  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
+  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
+  window = show_in_window (view);
+  gtk_window_set_default_size (window, 800, 1280);
+  back = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (inbox), KT_TYPE_SUPERVISOR_INBOX, "back_button"));
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  g_assert_true (kt_supervisor_inbox_open (inbox, ((KtReviewInboxEntry *) g_ptr_array_index (entries, 0))->plan->header.id));
+  wait_until_mapped (back, "the way back to the list");
+  g_assert_true (gtk_widget_is_sensitive (back));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, 800);
+  g_assert_true (gtk_widget_activate (back));
+  wait_until_mapped (list, "the list");
+
+  /* Side by side on a laptop: no way back needed. */
+  gtk_window_set_default_size (window, 1280, 800);
+  wait_until_mapped (GTK_WIDGET (kt_supervisor_inbox_get_review_page (inbox)), "the plan beside the list");
+  wait_for_frames ();
+  g_assert_true (gtk_widget_get_mapped (list));
   gtk_window_destroy (window);
 }
 
@@ -804,6 +902,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/roles/role-chooses-the-main-view", test_role_chooses_the_main_view);
   g_test_add_func ("/roles/supervisor/inbox-sorts-overdue-first", test_inbox_sorts_overdue_first);
+  g_test_add_func ("/roles/supervisor/inbox-folds-on-a-tablet", test_inbox_folds_on_a_tablet);
   g_test_add_func ("/roles/supervisor/return-without-comment-is-refused", test_return_without_comment_is_refused);
   g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);
   g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);

@@ -238,6 +238,64 @@ test_wheel_page_list_and_wheel_stay_in_step (Fixture       *f,
 }
 
 static void
+collect_supporter_chips (GtkWidget *widget,
+                         GPtrArray *chips)
+{
+  if (gtk_widget_has_css_class (widget, "supporter-chip") && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (chips, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_supporter_chips (child, chips);
+}
+
+static gboolean
+shows_supporter_chips (gpointer data)
+{
+  g_autoptr(GPtrArray) chips = g_ptr_array_new ();
+
+  collect_supporter_chips (data, chips);
+  return chips->len > 0;
+}
+
+/* On a tablet held upright (800×1280) the wheel's smallest text is readable
+ * across the table and every supporter chip is a touch target (issue 21):
+ * chips on the wheel only where they are 44 px, otherwise their names in
+ * the list beside it, as buttons of 44 px. */
+static void
+test_wheel_text_and_chips_are_large_enough_on_a_tablet (Fixture       *f,
+                                                        gconstpointer  data)
+{
+  GtkWidget *page = kt_wheel_page_new ();
+  KtWheel *wheel = kt_wheel_page_get_wheel (KT_WHEEL_PAGE (page));
+  g_autoptr(GPtrArray) chips = g_ptr_array_new ();
+  KtWheelMetrics metrics;
+  GtkWindow *window;
+
+  kt_wheel_page_set_documents (KT_WHEEL_PAGE (page), f->catalogue, f->kase, f->conversation, f->plan);
+  window = kt_app_test_show (page, 800, 1280, FALSE);
+  kt_app_test_resize (window, 800, 1280);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, 800);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, 1280);
+  kt_app_test_iterate (300);
+  kt_wheel_get_metrics (wheel, &metrics);
+  g_test_message ("smallest text %.1f px, smallest chip %.1f px", metrics.smallest_text, metrics.smallest_chip);
+  g_assert_cmpfloat (metrics.smallest_text, >=, 11.0);
+  g_assert_true (metrics.smallest_chip == 0 || metrics.smallest_chip >= 44.0);
+
+  /* The names of who helps: one chip per supporter in the open rows. */
+  adw_expander_row_set_expanded (kt_wheel_page_get_segment_row (KT_WHEEL_PAGE (page), KT_SEGMENT_SOCIAAL), TRUE);
+  kt_app_test_wait_for (shows_supporter_chips, page, 10000, "the supporters to be shown");
+  collect_supporter_chips (page, chips);
+  g_assert_cmpuint (chips->len, ==, f->conversation->wheel[KT_SEGMENT_SOCIAAL].supporters->len);
+  for (guint i = 0; i < chips->len; i++)
+    {
+      g_assert_cmpint (gtk_widget_get_height (g_ptr_array_index (chips, i)), >=, 44);
+      g_assert_cmpint (gtk_widget_get_width (g_ptr_array_index (chips, i)), >=, 44);
+    }
+  kt_app_test_close (window);
+}
+
+static void
 take_wheel_screenshots (Fixture *f)
 {
   const struct { int w, h; gboolean dark; const char *name; } shots[] = {
@@ -317,6 +375,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_wheel_tap_sets_the_segment_and_level_under_it, fixture_tear_down);
   g_test_add ("/wheel/page/list-and-wheel-stay-in-step", Fixture, NULL,
               fixture_set_up, test_wheel_page_list_and_wheel_stay_in_step, fixture_tear_down);
+  g_test_add ("/wheel/page/text-and-chips-are-large-enough-on-a-tablet", Fixture, NULL,
+              fixture_set_up, test_wheel_text_and_chips_are_large_enough_on_a_tablet, fixture_tear_down);
   g_test_add ("/wheel/page/evaluation-shows-how-things-moved", Fixture, NULL,
               fixture_set_up, test_wheel_page_evaluation_shows_how_things_moved, fixture_tear_down);
 

@@ -15,9 +15,15 @@
 
 #include "kt-core.h"
 #include "kt-app-test.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-case-item.h"
 #include "kt-case-view-private.h"
+#include "kt-a11y.h"
+#include "kt-consent-row.h"
+#include "kt-inzage.h"
+#include "kt-inzage-window.h"
+#include "kt-report-page.h"
 #include "kt-conversation-page-private.h"
 #include "kt-domain-page-private.h"
 #include "kt-intake-page-private.h"
@@ -401,6 +407,140 @@ test_sharing_without_consent_needs_reasoning (Fixture       *f,
   g_assert_cmpstr (kt_case_view_get_visible_page (kt_app_fixture_case_view (f)), ==, "conversation");
 }
 
+/* The first widget under @root whose accessible label (kt_a11y_set_label) or
+ * icon is @name, or NULL. */
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (g_strcmp0 (kt_a11y_get_label (w), name) == 0 ||
+          (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), name) == 0) ||
+          (GTK_IS_IMAGE (w) && g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (w)), name) == 0))
+        return w;
+      found = find_named (w, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+n_copy_choices (KtReportPage *report,
+                KtCatalogue  *catalogue,
+                KtCase       *kase)
+{
+  kt_report_page_set_documents (report, catalogue, kase, NULL, NULL);
+  return g_list_model_get_n_items (kt_report_page_get_copy_choices (report));
+}
+
+static void
+test_withdrawing_consent_keeps_history_and_stops_offering (Fixture       *f,
+                                                           gconstpointer  data)
+{
+  g_autoptr(KtCatalogue) catalogue = kt_catalogue_new_builtin ();
+  KtReportPage *report = g_object_ref_sink (KT_REPORT_PAGE (kt_report_page_new ()));
+  KtCase *kase;
+  GtkWidget *row;
+  KtConsent *consent;
+  g_autoptr(GtkStringObject) second = NULL;
+
+  kase = new_case (f, "Familie Smit");
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.add-consent", NULL);
+  row = kt_intake_page_get_row (kt_app_fixture_intake (f), TRUE, 0);
+  g_assert_true (KT_IS_CONSENT_ROW (row));
+  kt_app_test_set_row_text (row, T ("Purpose"), 0, "Het plan delen");
+  kt_app_test_set_row_text (row, T ("Party that receives it"), 0, "Huisarts");
+  consent = g_ptr_array_index (kase->consents, 0);
+
+  /* No bin: a consent is withdrawn, never deleted. */
+  g_assert_null (find_named (row, "user-trash-symbolic"));
+  g_assert_null (find_named (row, T ("Remove consent record")));
+  g_assert_cmpuint (n_copy_choices (report, catalogue, kase), ==, 1);
+
+  g_signal_emit_by_name (find_named (row, T ("Record that consent was given")), "clicked");
+  kt_app_test_iterate (5);
+  g_assert_cmpint (consent->status, ==, KT_CONSENT_GIVEN);
+  g_assert_cmpuint (n_copy_choices (report, catalogue, kase), ==, 2);
+  second = g_list_model_get_item (kt_report_page_get_copy_choices (report), 1);
+  g_assert_nonnull (strstr (gtk_string_object_get_string (second), "Huisarts"));
+
+  g_signal_emit_by_name (find_named (row, T ("Record that consent was withdrawn")), "clicked");
+  kt_app_test_iterate (5);
+  g_assert_cmpuint (consent->events->len, ==, 2);
+  g_assert_cmpint (((KtConsentEvent *) g_ptr_array_index (consent->events, 0))->kind, ==, KT_CONSENT_EVENT_GIVEN);
+  g_assert_cmpint (consent->status, ==, KT_CONSENT_WITHDRAWN);
+  g_assert_cmpuint (kase->consents->len, ==, 1);
+  g_assert_cmpuint (kt_consent_row_get_n_history_rows (KT_CONSENT_ROW (row)), ==, 2);
+  /* What it affects shows at once. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (kt_consent_row_get_affected_row (KT_CONSENT_ROW (row)))),
+                   ==, T ("No longer shared with"));
+  g_assert_cmpuint (n_copy_choices (report, catalogue, kase), ==, 1);
+  g_object_unref (report);
+}
+
+static KtInzageWindow *
+find_inzage_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (KT_IS_INZAGE_WINDOW (window))
+        return KT_INZAGE_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+inzage_saved (gpointer data)
+{
+  const char *status = kt_inzage_window_get_status (data);
+
+  return status != NULL && g_str_has_prefix (status, T ("Saved: alles-wat-we-bewaren.pdf and alles-wat-we-bewaren.json. "
+                                                         "Read the professional notes at the end of the PDF before handing it over."));
+}
+
+static void
+test_inzage_saves_pdf_and_json (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-inzage-app");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autofree char *pdf = g_build_filename (dir, "alles-wat-we-bewaren.pdf", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "alles-wat-we-bewaren.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(KtCase) back = NULL;
+  g_autoptr(GPtrArray) conversations = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  KtInzageWindow *window;
+  KtCase *kase;
+  gsize len;
+
+  kase = new_case (f, "Familie Inzage");
+  kt_app_test_activate (kt_app_fixture_case_view (f), "case.inzage", NULL);
+  window = find_inzage_window ();
+  g_assert_nonnull (window);
+  /* not signed in: it says how to see who read the plan */
+  g_assert_nonnull (kt_app_test_find_row (GTK_WIDGET (kt_inzage_window_get_reads_group (window)),
+                                          T ("Sign in to see who read the plan."), 0));
+  kt_inzage_window_save_to (window, folder);
+  kt_app_test_wait_for (inzage_saved, window, 20000, "the inzage files are written");
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_get_contents (json_path, &contents, &len, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  g_assert_true (kt_inzage_from_json (bytes, &back, &conversations, &plans, NULL));
+  g_assert_cmpstr (back->header.id, ==, kase->header.id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static gboolean
 one_case_shown (gpointer window)
 {
@@ -640,6 +780,49 @@ test_window_opens_as_large_as_it_was_left (Fixture       *f,
   g_settings_reset (settings, "window-height");
 }
 
+/* On a tablet held upright and on a phone the list folds away behind the
+ * case; the back button in the case's header bar brings it back (issue 21).
+ * Side by side on a laptop there is no back button: the list is there. */
+static void
+test_back_to_the_list_on_a_tablet_and_a_phone (Fixture       *f,
+                                               gconstpointer  data)
+{
+  static const int sizes[][2] = { { 800, 1280 }, { 360, 740 }, { 1280, 800 } };
+  GtkWidget *search = GTK_WIDGET (kt_window_get_search_entry (f->window));
+  GtkWidget *back;
+
+  new_case (f, "Familie Terug");
+  back = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (kt_app_fixture_case_view (f)),
+                                                    KT_TYPE_CASE_VIEW, "back_button"));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      gboolean folded = sizes[i][0] < 1000;
+
+      g_test_message ("%d×%d", sizes[i][0], sizes[i][1]);
+      kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("intake"));
+      kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kt_app_fixture_case_view (f))));
+      g_assert_cmpint (gtk_widget_get_mapped (search), ==, !folded);
+      g_assert_cmpint (gtk_widget_get_mapped (back), ==, folded);
+      if (!folded)
+        continue;
+      g_assert_true (gtk_widget_is_sensitive (back));
+      g_assert_cmpstr (kt_a11y_get_label (back), ==, T ("Back to the Households"));
+      /* Inside the window, not cut off at its edge. */
+      {
+        graphene_rect_t bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (back, GTK_WIDGET (f->window), &bounds));
+        g_assert_cmpfloat (bounds.origin.x, >=, 0);
+        g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, sizes[i][0]);
+        g_assert_cmpfloat (bounds.size.width, >=, 34);
+      }
+      g_assert_true (gtk_widget_activate (back));
+      kt_app_test_iterate (300);
+      g_assert_true (gtk_widget_get_mapped (search));
+    }
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -709,10 +892,14 @@ main (int argc, char *argv[])
   ADD ("/app/window/deadlines-follow-the-request-date-and-settings",
        test_deadlines_follow_the_request_date_and_settings);
   ADD ("/app/window/sharing-without-consent-needs-reasoning", test_sharing_without_consent_needs_reasoning);
+  ADD ("/app/window/inzage-saves-pdf-and-json", test_inzage_saves_pdf_and_json);
+  ADD ("/app/window/withdrawing-consent-keeps-history-and-stops-offering",
+       test_withdrawing_consent_keeps_history_and_stops_offering);
   ADD ("/app/window/idle-lock-hides-client-data", test_idle_lock_hides_client_data);
   ADD ("/app/window/long-case-list-lists-every-case", test_long_case_list_lists_every_case);
   ADD ("/app/window/opens-as-large-as-it-was-left", test_window_opens_as_large_as_it_was_left);
   ADD ("/app/window/removed-record-is-told-until-understood", test_removed_record_is_told_until_understood);
+  ADD ("/app/window/back-to-the-list-on-a-tablet-and-a-phone", test_back_to_the_list_on_a_tablet_and_a_phone);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 

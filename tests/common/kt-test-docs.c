@@ -8,6 +8,8 @@
 
 #include "kt-test-docs.h"
 
+#include "kt-consent.h"
+
 static const char * const samples[] = {
   "",
   "Familie Jansen",
@@ -195,11 +197,28 @@ kt_test_random_case (GRand *rand)
       consent->id = kt_test_random_uuid (rand);
       TEXT (consent->purpose);
       TEXT (consent->party);
-      PICK (consent->status, KT_N_CONSENT_STATUSES);
       consent->date = kt_test_random_date (rand);
       PICK (consent->form, KT_N_FORMS);
       BOOL (consent->share_without_consent);
       TEXT (consent->reasoning);
+      /* The current state follows from the history, as it does when read. */
+      for (guint e = COUNT (4); e > 0; e--)
+        {
+          KtConsentEventKind kind;
+          KtForm form;
+          g_autofree char *date = kt_test_random_date (rand);
+          g_autofree char *by = kt_test_random_text (rand);
+
+          PICK (kind, KT_N_CONSENT_EVENTS);
+          PICK (form, KT_N_FORMS);
+          kt_consent_record (consent, kind, date, form, by);
+        }
+      for (guint r = COUNT (3); r > 0; r--)
+        {
+          g_autofree char *id = kt_test_random_uuid (rand);
+
+          kt_consent_set_receiver (consent, id, TRUE);
+        }
       g_ptr_array_add (c->consents, consent);
     }
 

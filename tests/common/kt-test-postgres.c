@@ -22,6 +22,8 @@ struct _KtTestPostgres
   guint  port;
   gboolean as_postgres;
   guint  n_databases;
+  char  *options;    /* postgres's command line, for a start after a stop */
+  char  *logfile;
 };
 
 /* Runs a PostgreSQL tool, as user postgres when we are root and it works
@@ -111,6 +113,7 @@ kt_test_postgres_start (GError **error)
     }
 
   logfile = g_build_filename (self->dir, "log", NULL);
+  self->logfile = g_strdup (logfile);
   options = g_strdup_printf ("-p %u -k %s -c listen_addresses='' -c fsync=%s "
                              "-c max_connections=50 -c shared_buffers=64MB",
                              self->port, self->dir, fsync ? "on" : "off");
@@ -123,7 +126,28 @@ kt_test_postgres_start (GError **error)
       kt_test_postgres_free (self);
       return NULL;
     }
+  self->options = g_steal_pointer (&options);
   return self;
+}
+
+void
+kt_test_postgres_stop (KtTestPostgres *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  run_tool (self, (const char *[]) { "pg_ctl", "-D", self->datadir, "-m", "fast", "-w", "-s", "stop", NULL },
+            &error);
+  g_assert_no_error (error);
+}
+
+void
+kt_test_postgres_restart (KtTestPostgres *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  run_tool (self, (const char *[]) { "pg_ctl", "-D", self->datadir, "-l", self->logfile,
+                                     "-o", self->options, "-w", "-s", "start", NULL }, &error);
+  g_assert_no_error (error);
 }
 
 char *
@@ -171,6 +195,8 @@ kt_test_postgres_free (KtTestPostgres *self)
     }
   g_free (self->bindir);
   g_free (self->datadir);
+  g_free (self->options);
+  g_free (self->logfile);
   kt_test_tmpdir_free (self->dir);
   g_free (self);
 }

@@ -28,6 +28,11 @@ char           *kt_test_postgres_copy_database   (KtTestPostgres *self,
                                                   const char     *name);
 /* The URI of a fresh database with a unique name (transfer full). */
 char           *kt_test_postgres_new_database    (KtTestPostgres *self);
+/* Stops the running cluster (pg_ctl stop -m fast: sessions are ended),
+ * keeping its data. */
+void            kt_test_postgres_stop            (KtTestPostgres *self);
+/* Starts a stopped cluster again on the same port and data. */
+void            kt_test_postgres_restart         (KtTestPostgres *self);
 /* Stops the cluster and removes its directory. */
 void            kt_test_postgres_free            (KtTestPostgres *self);
 

@@ -23,6 +23,7 @@ struct _KtTestServer
   char        *config_file;
   char        *url;
   GSubprocess *process;
+  char        *stderr_file;   /* NULL: the test's own stderr */
 };
 
 static GSubprocessLauncher *
@@ -88,6 +89,14 @@ die_with_parent (gpointer user_data)
 }
 
 void
+kt_test_server_set_stderr_file (KtTestServer *self,
+                                const char   *path)
+{
+  g_free (self->stderr_file);
+  self->stderr_file = g_strdup (path);
+}
+
+void
 kt_test_server_restart (KtTestServer *self)
 {
   g_autoptr(GSubprocessLauncher) launcher = new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -97,6 +106,8 @@ kt_test_server_restart (KtTestServer *self)
 
   g_assert_null (self->process);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (self->stderr_file != NULL)
+    g_subprocess_launcher_set_stderr_file_path (launcher, self->stderr_file);
   self->process = g_subprocess_launcher_spawn (launcher, &error, self->binary, "serve",
                                                "--config", self->config_file, NULL);
   g_assert_no_error (error);
@@ -225,5 +236,6 @@ kt_test_server_free (KtTestServer *self)
   g_free (self->database);
   g_free (self->config_file);
   g_free (self->url);
+  g_free (self->stderr_file);
   g_free (self);
 }

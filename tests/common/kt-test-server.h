@@ -57,6 +57,10 @@ void          kt_test_server_stop         (KtTestServer *self);
 /* Kills the process with SIGKILL, as a crash or power cut would, and keeps
  * the database. */
 void          kt_test_server_kill         (KtTestServer *self);
+/* From the next kt_test_server_restart() on, the server's standard error
+ * (its log) goes to the file @path (NULL: the test's own again). */
+void          kt_test_server_set_stderr_file (KtTestServer *self,
+                                              const char   *path);
 /* Starts it again on the same database; the port may change. */
 void          kt_test_server_restart      (KtTestServer *self);
 /* Stops the server and removes its temp dir. */

@@ -6,6 +6,10 @@
 
 #include "kt-core.h"
 #include "kt-evaluation.h"
+#include "kt-report.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
 #include "kt-test-household.h"
 
 static void
@@ -65,6 +69,78 @@ test_evaluation_trend_follows_the_levels (void)
   g_assert_cmpint (kt_evaluation_segment_trend (&segment), ==, 0);
 }
 
+static void
+test_evaluation_movement_in_words (void)
+{
+  KtWheelSegment segment = { 3, 4, 2, NULL };
+  g_autofree char *moved = kt_evaluation_describe_movement ("Betaald werk", &segment);
+  g_autofree char *same = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *unscored = NULL;
+
+  g_assert_cmpstr (moved, ==, "Betaald werk: from 2 to 3");
+  segment.previous = 3;
+  same = kt_evaluation_describe_movement ("Betaald werk", &segment);
+  g_assert_cmpstr (same, ==, "Betaald werk: stays 3");
+  segment.previous = KT_WHEEL_UNSET;
+  first = kt_evaluation_describe_movement ("Betaald werk", &segment);
+  g_assert_cmpstr (first, ==, "Betaald werk: now 3");
+  segment.current = KT_WHEEL_UNSET;
+  unscored = kt_evaluation_describe_movement ("Betaald werk", &segment);
+  g_assert_null (unscored);
+}
+
+/* The evaluation report read back with pdftotext shows the movement in
+ * words, for the resident's copy and for the dossier. */
+static void
+test_evaluation_report_shows_the_movement (void)
+{
+  g_autoptr(KtCatalogue) catalogue = kt_catalogue_new_builtin ();
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(KtConversation) before = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(KtConversation) evaluation = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kt-evaluation-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "evaluatie.pdf", NULL);
+  KtWheelSegment *werk;
+
+  kt_test_household_new (catalogue, &kase, &before, &plan);
+  evaluation = kt_evaluation_new (catalogue, before, plan);
+  werk = &evaluation->wheel[KT_SEGMENT_WERK];
+  werk->previous = 2;
+  werk->current = 3;
+  ((KtGoalProgress *) g_ptr_array_index (evaluation->progress, 0))->status = KT_GOAL_ACHIEVED;
+
+  for (int kind = 0; kind < 2; kind++)
+    {
+      g_autoptr(KtReport) report = kind == 0 ? kt_report_new (catalogue, kase, evaluation, plan)
+                                             : kt_report_new_dossier (catalogue, kase, evaluation, plan);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *flat = NULL;
+      g_autofree char *expected = g_strdup_printf ("%s: better, from 2 to 3.",
+                                                   kt_catalogue_segment_name (catalogue, KT_SEGMENT_WERK));
+      const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+      g_auto(GStrv) words = NULL;
+
+      g_assert_true (kt_report_write_pdf (report, pdf, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                   NULL, NULL, &text, NULL, NULL, &error));
+      g_assert_no_error (error);
+      /* Line breaks and runs of spaces as single spaces. */
+      words = g_strsplit_set (text, " \n\t\f", -1);
+      flat = g_strjoinv (" ", words);
+      while (strstr (flat, "  ") != NULL)
+        memmove (strstr (flat, "  "), strstr (flat, "  ") + 1, strlen (strstr (flat, "  ")));
+      g_assert_nonnull (strstr (flat, "How things went"));
+      g_assert_nonnull (strstr (flat, expected));
+      g_assert_nonnull (strstr (flat, "achieved"));
+      g_unlink (pdf);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -75,6 +151,8 @@ main (int argc, char *argv[])
                    test_evaluation_keeps_the_levels_before_as_previous);
   g_test_add_func ("/evaluation/trend-follows-the-levels",
                    test_evaluation_trend_follows_the_levels);
+  g_test_add_func ("/evaluation/movement-in-words", test_evaluation_movement_in_words);
+  g_test_add_func ("/evaluation/report-shows-the-movement", test_evaluation_report_shows_the_movement);
 
   return g_test_run ();
 }

@@ -235,6 +235,65 @@ test_bad_request_names_the_field (void)
   g_assert_nonnull (strstr (error->message, "goals[1].title"));
 }
 
+/* The server writes its error bodies and records with the same writers
+ * (kt_sync_error_append_json, kt_sync_envelope_append_json) that this
+ * parser is the reader of: what one writes, the other reads as meant. */
+static void
+test_the_error_body_the_server_writes_reads_as_meant (void)
+{
+  static const struct {
+    guint status;
+    int   code;
+  } cases[] = {
+    { 400, KT_SYNC_ERROR_GARBLED_REQUEST },   /* no field named */
+    { 401, KT_SYNC_ERROR_UNAUTHORIZED },
+    { 403, KT_SYNC_ERROR_FORBIDDEN },
+    { 404, KT_SYNC_ERROR_NOT_FOUND },
+    { 413, KT_SYNC_ERROR_RECORD_TOO_LARGE },
+    { 429, KT_SYNC_ERROR_RATE_LIMITED },
+    { 500, KT_SYNC_ERROR_SERVER },
+  };
+  g_autoptr(GBytes) plan = plan_body (3);
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new_for_body (plan, NULL);
+  g_autoptr(GBytes) wire = kt_sync_record_encode (record);
+  g_autofree char *copy = g_strndup (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
+  g_autoptr(GString) locked = g_string_new (NULL);
+  g_autoptr(GString) conflict = g_string_new (NULL);
+  g_autoptr(GBytes) locked_body = NULL;
+  g_autoptr(GBytes) conflict_body = NULL;
+  g_autoptr(KtSyncResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) body = kt_sync_error_encode (kt_sync_error_code_for_status (cases[i].status),
+                                                     "Een \"bericht\"\n", NULL);
+      g_autoptr(KtSyncResponse) failed = kt_sync_response_parse (KT_SYNC_ENDPOINT_GET_RECORD,
+                                                                 cases[i].status, body, &error);
+
+      g_assert_null (failed);
+      g_assert_error (error, KT_SYNC_ERROR, cases[i].code);
+      g_clear_error (&error);
+    }
+
+  /* A 409 with the server's copy is a conflict to merge ... */
+  kt_sync_error_append_json (conflict, KT_SYNC_CODE_CONFLICT, "Nieuwer.", NULL, copy);
+  conflict_body = g_string_free_to_bytes (g_steal_pointer (&conflict));
+  response = kt_sync_response_parse (KT_SYNC_ENDPOINT_PUT_RECORD, 409, conflict_body, &error);
+  g_assert_no_error (error);
+  g_assert_true (response->conflict);
+  g_assert_cmpstr (response->record->id, ==, record->id);
+  g_assert_true (g_bytes_equal (response->record->body, record->body));
+
+  /* ... unless its code says the plan is locked. */
+  kt_sync_error_append_json (locked, KT_SYNC_CODE_PLAN_LOCKED, "Vast.", NULL, copy);
+  locked_body = g_string_free_to_bytes (g_steal_pointer (&locked));
+  g_clear_pointer (&response, kt_sync_response_free);
+  response = kt_sync_response_parse (KT_SYNC_ENDPOINT_PUT_RECORD, 409, locked_body, &error);
+  g_assert_null (response);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED);
+}
+
 static void
 test_put_answers_created_replayed_and_conflict (void)
 {
@@ -304,6 +363,8 @@ main (int argc, char *argv[])
                    test_login_answer_parses_and_rejects_empty_token);
   g_test_add_func ("/sync-protocol/errors/statuses-map-to-their-class",
                    test_error_statuses_map_to_their_class);
+  g_test_add_func ("/sync-protocol/errors/the-error-body-the-server-writes-reads-as-meant",
+                   test_the_error_body_the_server_writes_reads_as_meant);
   g_test_add_func ("/sync-protocol/errors/bad-request-names-the-field",
                    test_bad_request_names_the_field);
   g_test_add_func ("/sync-protocol/put/created-replayed-and-conflict",

@@ -286,6 +286,39 @@ test_empty_team_gives_zeros (Fixture       *fixture,
   g_assert_cmpuint (kt_team_overview_get_max_domain_count (overview), ==, 0);
 }
 
+/* A case carried out after its plan (kt_case_start_support) is counted
+ * by its evaluation date; a closed one by its follow-up check. */
+static void
+test_carried_out_and_closed_cases_show_what_is_due (Fixture       *fixture,
+                                                    gconstpointer  data)
+{
+  KtCase *carried_out = add_case (fixture, "Familie Uitvoering", "anna", "2026-08-03", KT_PHASE_PLAN);
+  KtCase *closed = add_case (fixture, "Familie Nazorg", "anna", "2026-03-02", KT_PHASE_SUPPORT);
+  KtCase *later = add_case (fixture, "Familie Later", "anna", "2026-03-02", KT_PHASE_SUPPORT);
+  g_autoptr(KtPlan) plan = kt_plan_new ();
+  KtGoal *goal = kt_goal_new ();
+  g_autoptr(KtTeamOverview) overview = NULL;
+  g_autoptr(GError) error = NULL;
+
+  goal->evaluation_date = g_strdup ("2026-11-27");
+  g_ptr_array_add (plan->goals, goal);
+  kt_case_start_support (carried_out, plan, "2026-09-01");
+  g_assert_true (kt_case_close (closed, KT_CLOSE_GOALS_REACHED, NULL, NULL, "2026-11-26", "Anna", TRUE,
+                                "2026-08-26", &error));
+  g_assert_true (kt_case_close (later, KT_CLOSE_MOVED, NULL, NULL, "2027-02-26", NULL, FALSE,
+                                "2026-11-20", &error));
+  g_assert_no_error (error);
+
+  overview = kt_team_overview_new (fixture->catalogue, fixture->cases, fixture->conversations, fixture->plans,
+                                   NULL, &fixture->today);
+  g_assert_cmpuint (kt_team_overview_get_evaluations_due (overview)->len, ==, 1);
+  g_assert_true (g_ptr_array_index (kt_team_overview_get_evaluations_due (overview), 0) == carried_out);
+  g_assert_cmpuint (kt_team_overview_get_follow_ups_due (overview)->len, ==, 1);
+  g_assert_true (g_ptr_array_index (kt_team_overview_get_follow_ups_due (overview), 0) == closed);
+  /* Neither is late: the conversation term belongs to a finished step. */
+  g_assert_cmpuint (kt_team_overview_get_overdue (overview)->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -293,6 +326,8 @@ main (int argc, char *argv[])
   g_assert_true (kt_core_init ());
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/team-overview/carried-out-and-closed-cases-show-what-is-due",
+       test_carried_out_and_closed_cases_show_what_is_due);
   ADD ("/team-overview/unassigned/open-requests-without-coach-oldest-first",
        test_unassigned_lists_open_requests_without_coach);
   ADD ("/team-overview/overdue/no-conversation-within-six-weeks",

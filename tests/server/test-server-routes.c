@@ -146,7 +146,7 @@ test_config_file_is_read (void)
   g_assert_no_error (error);
   g_assert_cmpstr (config->database_uri, ==, "sqlite:///var/lib/keukentafel-server/keukentafel.db");
   g_assert_cmpint (config->token_lifetime, ==, 43200);
-  g_assert_false (config->durable_commits);
+  g_assert_true (config->durable_commits);
   g_assert_cmpuint (config->listen_backlog, ==, 128);
   g_assert_cmpuint (config->login_account_ceiling, ==, 10);
 

@@ -420,10 +420,17 @@ test_health_answers_anyone (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(Reply) reply = call (f, "GET", "/health", NULL, NULL);
+  g_autoptr(Reply) ready = call (f, "GET", "/health/ready", NULL, NULL);
+  g_autoptr(Reply) live = call (f, "GET", "/health/live", NULL, NULL);
 
   assert_status (reply, SOUP_STATUS_OK);
   g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "database"), ==, "ok");
   g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "version"), ==, PACKAGE_VERSION);
+  assert_status (ready, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (ready), "status"), ==, "ok");
+  assert_status (live, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (live), "status"), ==, "ok");
 }
 
 static void
@@ -1028,6 +1035,73 @@ test_plan_reads_by_others_are_audited (Fixture       *f,
   g_assert_cmpstr (audit, ==, "");
 }
 
+/* Who read the plan, for the resident (AVG art. 15): the case's own coach
+ * gets the reads of that case's records; anyone else gets 404, as if the
+ * case were not there. */
+static void
+test_case_audit_is_its_coachs_alone (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_auto(World) other = { 0, };
+  g_autoptr(Reply) read = NULL;
+  g_autoptr(Reply) mine = NULL;
+  JsonArray *reads;
+  gboolean sara_read_plan = FALSE;
+  /* (admin accounts cannot sign in to the API) */
+  const char * const strangers[] = { "bert", "ida", "sara", "zoe", "zeno", "zara" };
+
+  build_world (f, &w);
+  build_world (f, &other);
+  read = call_on (f, "GET", "/records/", w.plan_id, "", "sara", NULL);
+  assert_status (read, SOUP_STATUS_OK);
+  g_clear_pointer (&read, reply_free);
+  read = call_on (f, "GET", "/records/", other.plan_id, "", "sara", NULL);
+  assert_status (read, SOUP_STATUS_OK);
+
+  mine = call_on (f, "GET", "/cases/", w.case_id, "/audit", "anna", NULL);
+  assert_status (mine, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (mine), "case_id"), ==, w.case_id);
+  reads = json_object_get_array_member (reply_object (mine), "reads");
+  g_assert_cmpuint (json_array_get_length (reads), >, 0);
+  for (guint i = 0; i < json_array_get_length (reads); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (reads, i);
+      const char *record = json_object_get_string_member (entry, "record_id");
+
+      /* only this case's records: never the other household's plan */
+      g_assert_true (g_str_equal (record, w.case_id) || g_str_equal (record, w.plan_id) ||
+                     g_str_equal (record, w.conversation_id));
+      g_assert_cmpint (json_object_get_int_member (entry, "at"), >, 0);
+      if (g_str_equal (record, w.plan_id) && g_strcmp0 (json_object_get_string_member (entry, "username"), "sara") == 0)
+        {
+          sara_read_plan = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (entry, "kind"), ==, "plan");
+          g_assert_cmpstr (json_object_get_string_member (entry, "role"), ==, "supervisor");
+        }
+    }
+  g_assert_true (sara_read_plan);
+  g_assert_null (strstr (mine->text, SECRET));
+
+  /* anyone else: another coach, the intaker and supervisor of the team,
+   * another team */
+  for (guint i = 0; i < G_N_ELEMENTS (strangers); i++)
+    {
+      g_autoptr(Reply) denied = call_on (f, "GET", "/cases/", w.case_id, "/audit", strangers[i], NULL);
+
+      assert_status (denied, SOUP_STATUS_NOT_FOUND);
+      g_assert_null (strstr (denied->text, "sara"));
+    }
+  /* a plan is not a case; no sign-in is no answer */
+  {
+    g_autoptr(Reply) plan = call_on (f, "GET", "/cases/", w.plan_id, "/audit", "anna", NULL);
+    g_autoptr(Reply) anonymous = call_on (f, "GET", "/cases/", w.case_id, "/audit", NULL, NULL);
+
+    assert_status (plan, SOUP_STATUS_NOT_FOUND);
+    assert_status (anonymous, SOUP_STATUS_UNAUTHORIZED);
+  }
+}
+
 /* Tests: the server owns the review */
 
 /* The document of record @id as @user reads it (transfer full). */
@@ -1485,6 +1559,37 @@ test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
   g_assert_cmpuint (audit_lines (audit, "\tbert\tread\tplan\t", w.plan_id, "\tforbidden", NULL), ==, 1);
   /* and init again changes nothing */
   g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+}
+
+/* A database of schema 2 kept its change feed's position in the row
+ * meta.seq; init carries it over, so a pull from a cursor of before the
+ * upgrade still gets what is pushed after it. */
+static void
+test_init_carries_the_change_feed_over (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *cursor = g_strdup ("");
+  g_autofree char *seen = NULL;
+  g_autofree char *kase = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autoptr(Reply) created = NULL;
+  const char *init_args[] = { "init", NULL };
+
+  build_world (f, &w);
+  g_free (pull_from (f, "sara", &cursor));
+  kt_test_server_stop (f->server);
+  if (g_str_has_prefix (kt_test_server_get_database (f->server), "postgres"))
+    run_sql (f, "DROP SEQUENCE record_seq");
+  run_sql (f, "INSERT INTO meta (key, value) VALUES ('seq', (SELECT MAX (seq) FROM records))");
+  run_sql (f, "UPDATE meta SET value = 2 WHERE key = 'schema'");
+
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  sign_in_everyone (f);
+  created = push (f, "ida", kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  seen = pull_from (f, "sara", &cursor);
+  g_assert_cmpstr (seen, ==, "case");
 }
 
 /* Tests: admin commands */
@@ -2333,7 +2438,9 @@ main (int   argc,
       ADD ("audit/reads-of-every-kind-by-others", test_audit_reads_of_every_kind_by_others, NULL);
       ADD ("audit/a-long-pull-is-one-entry-per-record", test_audit_a_long_pull_is_one_entry_per_record, NULL);
       ADD ("audit/refusals-on-records", test_audit_refusals_on_records, NULL);
+      ADD ("audit/case-audit-is-its-coachs-alone", test_case_audit_is_its_coachs_alone, NULL);
       ADD ("cli/init-upgrades-a-database-of-schema-1", test_init_upgrades_a_database_of_schema_1, NULL);
+      ADD ("cli/init-carries-the-change-feed-over", test_init_carries_the_change_feed_over, NULL);
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);

@@ -1,0 +1,376 @@
+/* bench-responsive.c: the stall meter — does the app keep answering?
+ *
+ * Runs the real app (KtApplication and its window, in this process, as the
+ * app tests do) on a store of 10,000 cases and 1,000 plans and goes through
+ * what a coach does: start and list, unlock with the PIN at the real
+ * Argon2id cost, open ten cases, type into a domain page while autosave
+ * runs, submit a plan.  Beside it a high-priority timer asks to run every
+ * 5 ms and notes how late it runs: a stall of the main loop is the longest
+ * lateness seen during a step.  While typing, the frame clock's phases give
+ * the time each frame took (from its update to after its paint); the 99th
+ * percentile is reported.
+ *
+ * Wall-clock stalls grow with whatever else runs on the machine.  So each
+ * figure is also given as the main thread's own CPU time over the same
+ * stretch (CLOCK_THREAD_CPUTIME_ID): the work the app did while it did not
+ * answer, which load beside it does not inflate.
+ *
+ * The supervisor's inbox receiving 200 records by sync is not a step yet
+ * (see bench/README.md).
+ *
+ * Run inside Xvfb with a session bus and keyring, on a quiet machine:
+ *   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+ *     build-aux/test-session build/bench/bench-responsive [--cases=10000] [--plans=1000]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "bench-responsive"
+
+#include "config.h"
+
+#include <sodium.h>
+#include <time.h>
+#include <glib/gstdio.h>
+
+#include "kt-app-test.h"
+#include "kt-app-util.h"
+#include "kt-case-view-private.h"
+#include "kt-conversation-page-private.h"
+#include "kt-core.h"
+#include "kt-domain-page-private.h"
+#include "kt-plan-page.h"
+#include "kt-store-private.h"
+#include "kt-text-field.h"
+#include "kt-window-private.h"
+
+#define TICK_MS 5
+
+static int n_cases = 10000;
+static int n_plans = 1000;
+
+/* ---- the meter ------------------------------------------------------------ */
+
+typedef struct {
+  gint64  last;         /* when the tick last ran */
+  gint64  last_cpu;     /* the main thread's CPU time then */
+  gint64  worst;        /* the longest lateness this step, µs */
+  gint64  worst_cpu;    /* the most main-thread CPU between two ticks, µs */
+  gint64  step_start;
+  GArray *frames;       /* frame durations this step, µs (gint64) */
+  GArray *frames_cpu;   /* their main-thread CPU time, µs (gint64) */
+  gint64  frame_start;
+  gint64  frame_start_cpu;
+} Meter;
+
+static Meter meter;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
+  gint64 late = now - meter.last - TICK_MS * 1000;
+
+  if (late > meter.worst)
+    meter.worst = late;
+  if (cpu - meter.last_cpu > meter.worst_cpu)
+    meter.worst_cpu = cpu - meter.last_cpu;
+  meter.last = now;
+  meter.last_cpu = cpu;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_update (GdkFrameClock *clock,
+           gpointer       data)
+{
+  meter.frame_start = g_get_monotonic_time ();
+  meter.frame_start_cpu = thread_cpu_us ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gpointer       data)
+{
+  gint64 took;
+
+  if (meter.frame_start == 0)
+    return;
+  took = g_get_monotonic_time () - meter.frame_start;
+  g_array_append_val (meter.frames, took);
+  took = thread_cpu_us () - meter.frame_start_cpu;
+  g_array_append_val (meter.frames_cpu, took);
+  meter.frame_start = 0;
+}
+
+static void
+step_begin (void)
+{
+  /* Let what the previous step started settle first. */
+  kt_app_test_iterate (300);
+  meter.last = g_get_monotonic_time ();
+  meter.last_cpu = thread_cpu_us ();
+  meter.worst = 0;
+  meter.worst_cpu = 0;
+  meter.step_start = meter.last;
+  g_array_set_size (meter.frames, 0);
+  g_array_set_size (meter.frames_cpu, 0);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+step_end (const char *name)
+{
+  gint64 took = g_get_monotonic_time () - meter.step_start;
+
+  /* The tick that ends a stall runs after it: give it its turn. */
+  kt_app_test_iterate (2 * TICK_MS);
+  g_print ("%-32s stall %7.1f ms (cpu %6.1f)  step %8.1f ms", name,
+           meter.worst / 1000.0, meter.worst_cpu / 1000.0, took / 1000.0);
+  if (meter.frames->len > 0)
+    {
+      guint p99 = (meter.frames->len * 99) / 100;
+
+      g_array_sort (meter.frames, compare_gint64);
+      g_array_sort (meter.frames_cpu, compare_gint64);
+      g_print ("  %u frames, p99 %6.1f ms (cpu %5.1f), longest %6.1f ms", meter.frames->len,
+               g_array_index (meter.frames, gint64, p99) / 1000.0,
+               g_array_index (meter.frames_cpu, gint64, p99) / 1000.0,
+               g_array_index (meter.frames, gint64, meter.frames->len - 1) / 1000.0);
+    }
+  g_print ("\n");
+}
+
+/* ---- the store ------------------------------------------------------------ */
+
+static const char *surnames[] = {
+  "Jansen", "de Vries", "Yilmaz", "Bakker", "Visser", "Smit", "El Amrani", "Meijer",
+  "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Kaya",
+};
+
+static void
+pin_kept (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error))
+    g_error ("Cannot keep the bench PIN: %s", error->message);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A plan the coach can submit: the rules of kt_review_check_ready hold. */
+static KtPlan *
+ready_plan (const char *case_id)
+{
+  KtPlan *plan = kt_plan_new ();
+  KtGoal *goal = kt_goal_new ();
+  KtAction *action = kt_action_new ();
+
+  plan->case_id = g_strdup (case_id);
+  plan->question = g_strdup ("Weer rondkomen en de post bijhouden.");
+  plan->conversation_note = g_strdup ("Het gesprek gaat volgende week verder.");
+  goal->title = g_strdup ("De vaste lasten worden elke maand betaald.");
+  goal->difference = g_strdup ("Geen aanmaningen meer.");
+  action->what = g_strdup ("Samen de post openen, elke dinsdag.");
+  action->actor = KT_ACTOR_RESIDENT;
+  g_ptr_array_add (goal->actions, action);
+  g_ptr_array_add (plan->goals, goal);
+  plan->agreement.state = KT_AGREEMENT_AGREED;
+  plan->agreement.date = kt_date_today ();
+  return plan;
+}
+
+static void
+fill_store (const char *path)
+{
+  g_autoptr(KtStore) store = kt_store_new (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = kt_date_today ();
+  gboolean kept = FALSE;
+
+  if (!kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error))
+    g_error ("Cannot open the bench store: %s", error->message);
+  for (int i = 0; i < n_cases; i++)
+    {
+      g_autoptr(KtCase) kase = kt_case_new ();
+      KtDocument doc = { .kind = KT_KIND_CASE };
+
+      kase->household = g_strdup_printf ("Familie %s %d", surnames[i % G_N_ELEMENTS (surnames)], i);
+      kase->request.date = kt_date_add_days (today, -(i % 60));
+      kase->request.question = g_strdup ("We komen niet rond en de brieven blijven liggen.");
+      kase->phase = i < n_plans ? KT_PHASE_PLAN : i % KT_N_PHASES;
+      kt_case_compute_deadlines (kase, 42, 7);
+      doc.kase = kase;
+      if (!kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error))
+        g_error ("Cannot save case %d: %s", i, error->message);
+      if (i < n_plans)
+        {
+          g_autoptr(KtPlan) plan = ready_plan (kase->header.id);
+          KtDocument pdoc = { .kind = KT_KIND_PLAN, .plan = plan };
+
+          if (!kt_store_save_document (store, &pdoc, KT_SYNC_LOCAL, &error))
+            g_error ("Cannot save plan %d: %s", i, error->message);
+        }
+    }
+  /* A store in use has its PIN, at the app's own Argon2id cost. */
+  kt_store_set_unlock_secret_async (store, KT_UNLOCK_PIN, KT_APP_TEST_PIN, NULL, pin_kept, &kept);
+  while (!kept)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* ---- the steps ------------------------------------------------------------ */
+
+static gboolean
+window_ready (gpointer data)
+{
+  return kt_window_is_ready (data) &&
+         g_list_model_get_n_items (kt_window_get_case_model (data)) >= (guint) n_cases;
+}
+
+static gboolean
+not_unlocking (gpointer data)
+{
+  return !kt_window_is_unlocking (data) && !kt_store_is_locked (kt_window_get_store (data));
+}
+
+/* What a click on a row of the list does: it becomes the selection. */
+static void
+open_case (KtWindow *window,
+           guint     position)
+{
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (window)), position);
+  kt_app_test_iterate (50);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- the app's longest main-loop stalls");
+  GOptionEntry entries[] = {
+    { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store (10000)", "N" },
+    { "plans", 0, 0, G_OPTION_ARG_INT, &n_plans, "Plans in the store (1000)", "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtCaseView *view;
+  GdkFrameClock *clock;
+  GtkTextView *text;
+  gint64 start;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  /* The renderer the program picks (src/app/main.c), before GTK starts. */
+  kt_app_choose_renderer ();
+  kt_app_test_init_for_app (&argc, &argv);
+  /* A benchmark reports what it sees; g_test_init made warnings fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  meter.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
+  meter.frames_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  dir = g_dir_make_tmp ("kt-bench-responsive-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "store.db", NULL);
+  g_setenv ("KT_STORE_PATH", path, TRUE);
+  start = g_get_monotonic_time ();
+  fill_store (path);
+  g_print ("Store of %d cases and %d plans made in %.1f s\n", n_cases, n_plans,
+           (g_get_monotonic_time () - start) / 1e6);
+
+  g_timeout_add_full (G_PRIORITY_HIGH, TICK_MS, tick_cb, NULL, NULL);
+
+  /* Start: the app opens the store and lists every case. */
+  step_begin ();
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (window_ready, window, 120000, "the case list");
+  step_end ("start, open and list");
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "update", G_CALLBACK (on_update), NULL);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+
+  /* Lock, then the PIN checked at the real Argon2id cost. */
+  kt_app_test_activate (window, "win.lock", NULL);
+  step_begin ();
+  gtk_editable_set_text (kt_window_get_passphrase_row (window, FALSE), KT_APP_TEST_PIN);
+  kt_app_test_activate (window, "win.unlock", NULL);
+  kt_app_test_wait_for (not_unlocking, window, 60000, "the unlock");
+  kt_app_test_wait_for (window_ready, window, 120000, "the case list after unlocking");
+  step_end ("unlock with the PIN");
+
+  /* Ten cases, one after another, as a coach looks for one. */
+  step_begin ();
+  for (guint i = 0; i < 10; i++)
+    open_case (window, i * 37);
+  step_end ("open ten cases");
+
+  /* Typing into a domain page while autosave runs (it saves after a pause
+   * and every few seconds while typing goes on). */
+  view = kt_window_get_case_view (window);
+  kt_app_test_activate (window, "win.show-page", g_variant_new_string ("conversation"));
+  kt_app_test_activate (kt_case_view_get_conversation_page (view), "conversation.show-domain",
+                        g_variant_new_string ("geldzaken"));
+  text = kt_text_field_get_view (kt_domain_page_get_text_field (
+    kt_conversation_page_get_domain_page (kt_case_view_get_conversation_page (view)), FALSE));
+  step_begin ();
+  for (guint i = 0; i < 300; i++)
+    {
+      gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (text), i % 40 == 39 ? " " : "w", 1);
+      /* About a fast typist: 30 characters a second. */
+      kt_app_test_iterate (33);
+    }
+  step_end ("typing 300 characters, autosave");
+
+  /* Submitting a plan (it waits in the outbox: no server here), in a case
+   * that has one. */
+  gtk_editable_set_text (kt_window_get_search_entry (window), "Familie Jansen 0");
+  kt_app_test_iterate (300);
+  open_case (window, 0);
+  kt_app_test_activate (window, "win.show-page", g_variant_new_string ("plan"));
+  step_begin ();
+  kt_app_test_activate (kt_case_view_get_plan_page (view), "plan.submit", NULL);
+  kt_app_test_iterate (1000);
+  step_end ("submit a plan");
+  if (kt_case_view_get_plan (view) == NULL || kt_case_view_get_plan (view)->review != KT_REVIEW_SUBMITTED)
+    g_printerr ("note: the plan was not submitted; that step measured nothing useful\n");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *f = g_build_filename (dir, name, NULL);
+        g_remove (f);
+      }
+    g_rmdir (dir);
+  }
+  return 0;
+}

@@ -1,0 +1,357 @@
+/* kt-inzage-window.c: KtInzageWindow, everything held about a household
+ *
+ * The files are written in a worker thread and are not encrypted: the
+ * window says so before the coach picks where they go.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-inzage-window"
+
+#include "config.h"
+
+#include "kt-inzage-window.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-a11y.h"
+#include "kt-case-audit.h"
+#include "kt-date-format.h"
+#include "kt-inzage.h"
+
+struct _KtInzageWindow
+{
+  AdwWindow             parent_instance;
+
+  KtCatalogue          *catalogue;
+  KtCase               *kase;
+  GPtrArray            *conversations;   /* (element-type KtConversation) */
+  GPtrArray            *plans;           /* (element-type KtPlan), oldest first */
+  GCancellable         *cancellable;
+  GtkFileChooserNative *chooser;
+
+  GtkWidget            *save_button;
+  GtkLabel             *status_label;
+  AdwPreferencesGroup  *reads_group;
+};
+
+G_DEFINE_FINAL_TYPE (KtInzageWindow, kt_inzage_window, ADW_TYPE_WINDOW)
+
+static void
+set_status (KtInzageWindow *self,
+            const char     *text)
+{
+  gtk_label_set_label (self->status_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL);
+}
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KtInzageWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (self->save_button, TRUE);
+  if (!kt_inzage_write_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_status (self, error->message);
+      return;
+    }
+  set_status (self, _("Saved: alles-wat-we-bewaren.pdf and alles-wat-we-bewaren.json. "
+                      "Read the professional notes at the end of the PDF before handing it over."));
+}
+
+void
+kt_inzage_window_save_to (KtInzageWindow *self,
+                          GFile          *folder)
+{
+  g_autoptr(GFile) pdf = NULL;
+  g_autoptr(GFile) json = NULL;
+
+  g_return_if_fail (KT_IS_INZAGE_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (folder));
+
+  /* No names in the file names: they show up in lists of recent files. */
+  pdf = g_file_get_child (folder, "alles-wat-we-bewaren.pdf");
+  json = g_file_get_child (folder, "alles-wat-we-bewaren.json");
+  gtk_widget_set_sensitive (self->save_button, FALSE);
+  set_status (self, _("Saving…"));
+  kt_inzage_write_async (self->catalogue, self->kase, self->conversations, self->plans, pdf, json,
+                         self->cancellable, written_cb, g_object_ref (self));
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     KtInzageWindow  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (folder != NULL)
+        kt_inzage_window_save_to (self, folder);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_save_clicked (KtInzageWindow *self)
+{
+  if (self->chooser != NULL)
+    return;
+  /* GTK 4.8 has no GtkFileDialog: the native chooser uses the portal. */
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Folder for the Files"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               _("_Save Here"), _("_Cancel"));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+add_read_row (KtInzageWindow *self,
+              const char     *title,
+              const char     *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (row, "kt-read-row");
+  adw_preferences_group_add (self->reads_group, row);
+}
+
+static const char *
+kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "plan") == 0)
+    return _("the plan");
+  if (g_strcmp0 (kind, "conversation") == 0)
+    return _("the conversation");
+  return _("the household's details");
+}
+
+static void
+reads_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(KtInzageWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reads = kt_case_reads_fetch_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->kase == NULL)
+    return;
+  if (reads == NULL)
+    {
+      add_read_row (self, error->message, NULL);
+      return;
+    }
+  if (reads->len == 0)
+    add_read_row (self, _("No one else has read it."), NULL);
+  for (guint i = 0; i < reads->len; i++)
+    {
+      const KtCaseRead *read = g_ptr_array_index (reads, i);
+      g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (read->at);
+      g_autofree char *date = at != NULL ? g_date_time_format (at, "%Y-%m-%d") : NULL;
+      g_autofree char *when = kt_format_date (date, KT_DATE_LONG);
+      g_autofree char *time = at != NULL ? g_date_time_format (at, "%H:%M") : NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      title = g_strdup_printf (_("%s read %s"), read->display_name != NULL ? read->display_name : read->username,
+                               kind_label (read->kind));
+      subtitle = g_strdup_printf (_("%s at %s"), when != NULL ? when : "", time != NULL ? time : "");
+      add_read_row (self, title, subtitle);
+    }
+}
+
+static void
+load_documents (KtInzageWindow *self,
+                KtStore        *store,
+                KtConversation *open_conversation,
+                KtPlan         *open_plan)
+{
+  g_autoptr(GPtrArray) conversation_ids = NULL;
+  g_autoptr(GPtrArray) plan_ids = NULL;
+  gboolean have_open_conversation = FALSE, have_open_plan = FALSE;
+
+  /* The same small reads the case view makes when it opens a case. */
+  if (store != NULL)
+    {
+      conversation_ids = kt_store_list_ids_for_case (store, KT_KIND_CONVERSATION, self->kase->header.id, NULL);
+      plan_ids = kt_store_list_ids_for_case (store, KT_KIND_PLAN, self->kase->header.id, NULL);
+    }
+  for (guint i = 0; conversation_ids != NULL && i < conversation_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (conversation_ids, i);
+      KtConversation *conversation;
+
+      if (open_conversation != NULL && g_strcmp0 (id, open_conversation->header.id) == 0)
+        {
+          conversation = kt_conversation_ref (open_conversation);
+          have_open_conversation = TRUE;
+        }
+      else if ((conversation = kt_store_load_conversation (store, id, NULL)) == NULL)
+        continue;
+      g_ptr_array_add (self->conversations, conversation);
+    }
+  if (open_conversation != NULL && !have_open_conversation)
+    g_ptr_array_add (self->conversations, kt_conversation_ref (open_conversation));
+  for (guint i = 0; plan_ids != NULL && i < plan_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (plan_ids, i);
+      KtPlan *plan;
+
+      if (open_plan != NULL && g_strcmp0 (id, open_plan->header.id) == 0)
+        {
+          plan = kt_plan_ref (open_plan);
+          have_open_plan = TRUE;
+        }
+      else if ((plan = kt_store_load_plan (store, id, NULL)) == NULL)
+        continue;
+      g_ptr_array_add (self->plans, plan);
+    }
+  if (open_plan != NULL && !have_open_plan)
+    g_ptr_array_add (self->plans, kt_plan_ref (open_plan));
+}
+
+static void
+build (KtInzageWindow *self)
+{
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *files = adw_preferences_group_new ();
+  GtkWidget *warning = adw_action_row_new ();
+  GtkWidget *warning_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Everything We Keep About You"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 640);
+  gtk_box_append (GTK_BOX (toolbar), header);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (files), _("For the resident"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (files),
+    _("A readable PDF of everything held about this household — the request, the conversations, "
+      "every version of the plan, the consents with their history — and the same as a data file "
+      "(JSON) the resident may take to another organisation (AVG articles 15 and 20). The "
+      "professional notes are in the last, marked section of the PDF: read them before handing it over."));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (warning), _("The files are not encrypted"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (warning),
+                               _("Choose where they go, hand them over, then delete them from this device."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (warning_icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (warning), warning_icon);
+  gtk_widget_add_css_class (warning, "warning");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (files), warning);
+
+  self->save_button = gtk_button_new_with_mnemonic (_("_Save PDF and Data File…"));
+  gtk_widget_add_css_class (self->save_button, "suggested-action");
+  gtk_widget_add_css_class (self->save_button, "pill");
+  gtk_widget_set_halign (self->save_button, GTK_ALIGN_CENTER);
+  kt_a11y_set_label (self->save_button, _("Save PDF and data file"));
+  g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
+  self->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_box_append (GTK_BOX (box), self->save_button);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_label));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (files), box);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (files));
+
+  self->reads_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->reads_group, _("Who read the plan"));
+  adw_preferences_group_set_description (self->reads_group,
+                                         _("From the server's log: everyone else who opened this household's records, and when."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->reads_group);
+
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (toolbar), page);
+  adw_window_set_content (ADW_WINDOW (self), toolbar);
+}
+
+static void
+kt_inzage_window_dispose (GObject *object)
+{
+  KtInzageWindow *self = KT_INZAGE_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  G_OBJECT_CLASS (kt_inzage_window_parent_class)->dispose (object);
+}
+
+static void
+kt_inzage_window_finalize (GObject *object)
+{
+  KtInzageWindow *self = KT_INZAGE_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->catalogue);
+  g_clear_pointer (&self->kase, kt_case_unref);
+  g_clear_pointer (&self->conversations, g_ptr_array_unref);
+  g_clear_pointer (&self->plans, g_ptr_array_unref);
+  G_OBJECT_CLASS (kt_inzage_window_parent_class)->finalize (object);
+}
+
+static void
+kt_inzage_window_class_init (KtInzageWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kt_inzage_window_dispose;
+  object_class->finalize = kt_inzage_window_finalize;
+}
+
+static void
+kt_inzage_window_init (KtInzageWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
+  self->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  build (self);
+}
+
+GtkWidget *
+kt_inzage_window_new (GtkWindow      *parent,
+                      KtCatalogue    *catalogue,
+                      KtStore        *store,
+                      KtCase         *kase,
+                      KtConversation *conversation,
+                      KtPlan         *plan,
+                      KtSyncClient   *sync)
+{
+  KtInzageWindow *self;
+
+  g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  self = g_object_new (KT_TYPE_INZAGE_WINDOW, "modal", TRUE, "transient-for", parent, NULL);
+  self->catalogue = g_object_ref (catalogue);
+  self->kase = kt_case_ref (kase);
+  load_documents (self, store, conversation, plan);
+  if (sync != NULL && kt_sync_client_is_signed_in (sync))
+    kt_case_reads_fetch_async (sync, kase->header.id, self->cancellable, reads_cb, g_object_ref (self));
+  else
+    add_read_row (self, _("Sign in to see who read the plan."), NULL);
+  return GTK_WIDGET (self);
+}
+
+const char *
+kt_inzage_window_get_status (KtInzageWindow *self)
+{
+  g_return_val_if_fail (KT_IS_INZAGE_WINDOW (self), NULL);
+  return gtk_label_get_label (self->status_label);
+}
+
+AdwPreferencesGroup *
+kt_inzage_window_get_reads_group (KtInzageWindow *self)
+{
+  g_return_val_if_fail (KT_IS_INZAGE_WINDOW (self), NULL);
+  return self->reads_group;
+}

@@ -1,0 +1,68 @@
+/* kt-case-cycle.h: a case after the plan — carrying out, evaluation,
+ * closing, follow-up and re-opening
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kt-case.h"
+#include "kt-plan.h"
+
+G_BEGIN_DECLS
+
+/* Default period between the plan's agreement and its evaluation, and
+ * between closing and the follow-up check, in days. */
+#define KT_EVALUATION_DAYS 90
+#define KT_FOLLOW_UP_DAYS  91
+
+/* The plan is agreed: the case moves to carrying it out (Uitvoering) and
+ * the evaluation date becomes the earliest of the plan's goals, or
+ * @today + KT_EVALUATION_DAYS when no goal has one.  @today NULL: today. */
+void     kt_case_start_support     (KtCase       *kase,
+                                    const KtPlan *plan,
+                                    const char   *today);
+/* The evaluation conversation has started on @today (NULL: today): phase
+ * Evaluatie, due on that day until it is done. */
+void     kt_case_start_evaluation  (KtCase       *kase,
+                                    const char   *today);
+/* The evaluation is done and the work goes on: back to carrying out with
+ * @next_evaluation (an ISO date) as the next evaluation. */
+gboolean kt_case_continue_support  (KtCase       *kase,
+                                    const char   *next_evaluation,
+                                    GError      **error);
+/* Closes the case with @reason (@note says why; required for "other"),
+ * the resident's own @words and a follow-up date and contact.  A
+ * household with @safety_flag (in its last conversation or evaluation)
+ * cannot be closed without both: KT_MODEL_ERROR_FOLLOW_UP_REQUIRED. */
+gboolean kt_case_close             (KtCase        *kase,
+                                    KtCloseReason  reason,
+                                    const char    *note,
+                                    const char    *words,
+                                    const char    *follow_up_date,
+                                    const char    *follow_up_contact,
+                                    gboolean       safety_flag,
+                                    const char    *today,
+                                    GError       **error);
+/* The follow-up check was held on @today: how it goes in @note; @next is
+ * another follow-up date or NULL.  The case moves to Nazorg. */
+gboolean kt_case_record_follow_up  (KtCase        *kase,
+                                    const char    *note,
+                                    const char    *next,
+                                    const char    *today,
+                                    GError       **error);
+/* A new question re-opens a closed case as a new request on @today that
+ * keeps the household, its people and its earlier records: the story is
+ * not told again.  Deadlines follow the two periods in days. */
+gboolean kt_case_reopen            (KtCase        *kase,
+                                    const char    *question,
+                                    const char    *today,
+                                    int            conversation_days,
+                                    int            own_plan_days,
+                                    GError       **error);
+
+/* Ticks off @action on @date with a short @note (may be NULL). */
+void     kt_action_tick_off        (KtAction     *action,
+                                    const char   *date,
+                                    const char   *note);
+
+G_END_DECLS

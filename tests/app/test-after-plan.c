@@ -1,0 +1,266 @@
+/* test-after-plan.c: one household from request to follow-up and re-opening
+ *
+ * The real app under Xvfb, driven through its widgets (found by their
+ * accessible names, so every control this walk uses has one).  The
+ * request, the conversation and the Progress page go through the UI; the
+ * plan's goal and the resident's agreement are written into the open plan
+ * (test-plan and the e2e loop drive the plan page itself).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "kt-core.h"
+#include "kt-a11y.h"
+#include "kt-app-test.h"
+#include "kt-case-item.h"
+#include "kt-case-view-private.h"
+#include "kt-domain-page-private.h"
+#include "kt-intake-page-private.h"
+#include "kt-window-private.h"
+#include "kt-text-field.h"
+
+#define T(s) g_dgettext (GETTEXT_PACKAGE, s)
+
+typedef KtAppFixture Fixture;
+
+/* The widget under @root whose accessible name is @name. */
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (kt_a11y_get_label (root), name) == 0 && gtk_widget_is_visible (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+progress_page (Fixture *f)
+{
+  kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("progress"));
+  kt_app_test_iterate (20);
+  return GTK_WIDGET (kt_app_fixture_case_view (f));
+}
+
+/* A button's name: its translated label without the mnemonic's underscore. */
+static void
+click (Fixture    *f,
+       const char *label)
+{
+  g_autofree char *name = g_strdup (T (label));
+  GtkWidget *button;
+  char *from, *to;
+
+  for (from = to = name; *from != '\0'; from++)
+    if (*from != '_')
+      *to++ = *from;
+  *to = '\0';
+  button = find_named (progress_page (f), name);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* "clicked" at once: GtkButton's activate waits 250 ms before it clicks. */
+  g_signal_emit_by_name (button, "clicked");
+  kt_app_test_iterate (30);
+}
+
+static void
+type_named (Fixture    *f,
+            const char *name,
+            const char *text)
+{
+  GtkWidget *row = find_named (progress_page (f), name);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  kt_app_test_iterate (5);
+}
+
+static void
+screenshots (Fixture    *f,
+             const char *name)
+{
+  static const int sizes[][2] = { { 1280, 800 }, { 800, 1280 } };
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
+      kt_app_test_iterate (50);
+      kt_app_test_screenshot (GTK_WINDOW (f->window), name);
+    }
+}
+
+static KtCaseItem *
+list_item (Fixture    *f,
+           const char *id)
+{
+  GListModel *cases = kt_window_get_case_model (f->window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (cases); i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (cases, i);
+
+      if (g_strcmp0 (kt_case_item_get_id (item), id) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+test_household_from_request_to_follow_up (Fixture       *f,
+                                          gconstpointer  data)
+{
+  KtCaseView *view;
+  KtCase *kase;
+  KtConversation *conversation;
+  KtPlan *plan;
+  KtGoal *goal;
+  KtAction *action;
+  KtCaseItem *item;
+  g_autoptr(GPtrArray) plan_ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = kt_date_today ();
+  g_autofree char *follow_up = kt_date_add_days (today, 3);
+  g_autofree char *tick_name = NULL;
+  g_autofree char *note_name = NULL;
+  g_autofree char *score_name = NULL;
+  g_autofree char *expected = NULL;
+  const char *werk;
+  GtkWidget *spin, *row;
+
+  /* The request, with a safety concern. */
+  kt_app_test_activate (f->window, "win.new-case", NULL);
+  view = kt_app_fixture_case_view (f);
+  kase = kt_case_view_get_case (view);
+  gtk_editable_set_text (kt_intake_page_get_household_row (kt_app_fixture_intake (f)), "Familie Test");
+  gtk_switch_set_active (kt_intake_page_get_safety_switch (kt_app_fixture_intake (f)), TRUE);
+  kt_app_test_iterate (5);
+  g_assert_cmpint (kt_case_next_due (kase, NULL).kind, ==, KT_DUE_CONVERSATION);
+
+  /* The conversation: one domain, and the wheel's paid-work segment at 2. */
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_CONVERSATION);
+  conversation = kt_case_view_get_conversation (view);
+  kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.show-domain", g_variant_new_string ("werk"));
+  kt_app_test_type_text (kt_text_field_get_view (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE)),
+                         "Werkt twee ochtenden als vrijwilliger");
+  conversation->wheel[KT_SEGMENT_WERK].current = 2;
+  kt_case_view_conversation_changed (view);
+
+  /* The plan, agreed with the household (the plan page has its own tests). */
+  plan = kt_case_view_get_plan (view);
+  goal = kt_goal_new ();
+  goal->title = g_strdup ("Weer werk");
+  action = kt_action_new ();
+  action->what = g_strdup ("Gesprek bij het werkplein");
+  g_ptr_array_add (goal->actions, action);
+  g_ptr_array_add (plan->goals, goal);
+  plan->agreement.state = KT_AGREEMENT_AGREED;
+  plan->agreement.date = g_strdup (today);
+  kt_store_autosave_plan (kt_window_get_store (f->window), plan);
+  kase->phase = KT_PHASE_PLAN;
+  kt_case_view_case_changed (view);
+
+  /* Carrying out: the evaluation is what comes next, not the conversation term. */
+  click (f, "_Start Carrying Out");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
+  g_assert_cmpint (kt_case_next_due (kase, NULL).kind, ==, KT_DUE_EVALUATION);
+  item = list_item (f, kase->header.id);
+  g_assert_nonnull (item);
+  g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_EVALUATION);
+
+  tick_name = g_strdup_printf (T ("Tick off: %s"), "Gesprek bij het werkplein");
+  note_name = g_strdup_printf (T ("Note on: %s"), "Gesprek bij het werkplein");
+  type_named (f, note_name, "Afspraak gemaakt");
+  click (f, tick_name);
+  action = g_ptr_array_index (((KtGoal *) g_ptr_array_index (kt_case_view_get_plan (view)->goals, 0))->actions, 0);
+  g_assert_true (action->done);
+  g_assert_cmpstr (action->done_date, ==, today);
+  g_assert_cmpstr (action->done_note, ==, "Afspraak gemaakt");
+
+  /* The evaluation: the wheel scored again moves from 2 to 3. */
+  click (f, "Start the _Evaluation");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_EVALUATION);
+  conversation = kt_case_view_get_conversation (view);
+  g_assert_true (conversation->is_evaluation);
+  werk = kt_catalogue_segment_name (kt_case_view_get_catalogue (view), KT_SEGMENT_WERK);
+  score_name = g_strdup_printf (T ("Score now: %s"), werk);
+  spin = find_named (progress_page (f), score_name);
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 3);
+  kt_app_test_iterate (10);
+  g_assert_cmpint (conversation->wheel[KT_SEGMENT_WERK].previous, ==, 2);
+  g_assert_cmpint (conversation->wheel[KT_SEGMENT_WERK].current, ==, 3);
+  expected = g_strdup_printf (T ("%s: from %d to %d"), werk, 2, 3);
+  row = gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected);
+  screenshots (f, "evaluation");
+
+  /* Go on: a new plan version; the agreed one stays. */
+  click (f, "_Go On");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
+  g_assert_cmpint (kt_case_view_get_plan (view)->version, ==, 2);
+  g_assert_true (kt_case_view_get_plan (view) != plan);
+  g_assert_true (kt_store_flush (kt_window_get_store (f->window), &error));
+  plan_ids = kt_store_list_ids_for_case (kt_window_get_store (f->window), KT_KIND_PLAN, kase->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan_ids->len, ==, 2);
+
+  /* Closing: with a safety concern, not without a follow-up date and contact. */
+  type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), "");
+  click (f, "_Close the Case");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
+  type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), follow_up);
+  type_named (f, T ("Contact for the follow-up"), "Wijkcoach demo");
+  type_named (f, T ("How did the help go? In the resident's words"), "Ik sta er sterker voor");
+  screenshots (f, "closing");
+  click (f, "_Close the Case");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_CLOSED);
+  g_assert_cmpint (kase->close_reason, ==, KT_CLOSE_GOALS_REACHED);
+  g_assert_cmpstr (kase->follow_up_date, ==, follow_up);
+
+  /* The follow-up is what the list shows for this household now. */
+  item = list_item (f, kase->header.id);
+  g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_FOLLOW_UP);
+  g_assert_cmpstr (kt_case_item_get_deadline (item), ==, follow_up);
+  screenshots (f, "follow-up");
+
+  /* The follow-up check, then a new question re-opens the case. */
+  type_named (f, T ("How is it going?"), "Gaat goed, wel een vraag over school");
+  click (f, "_Record the Follow-up Check");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_FOLLOW_UP);
+  g_assert_cmpstr (kase->follow_up_checked, ==, today);
+  type_named (f, T ("The new question, in the resident's words"), "Hulp bij de keuze van een school");
+  click (f, "Re-_open the Case");
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_CONVERSATION);
+  g_assert_cmpint (kase->reopened, ==, 1);
+  g_assert_cmpstr (kase->request.question, ==, "Hulp bij de keuze van een school");
+  g_assert_cmpstr (kt_case_view_get_visible_page (view), ==, "intake");
+  /* The household's story stays: the wheel starts where it was. */
+  g_assert_cmpint (kt_case_view_get_conversation (view)->wheel[KT_SEGMENT_WERK].current, ==, 3);
+  item = list_item (f, kase->header.id);
+  g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_CONVERSATION);
+}
+
+int
+main (int argc, char *argv[])
+{
+  kt_app_test_init_for_app (&argc, &argv);
+
+  g_test_add ("/app/after-plan/household-from-request-to-follow-up", Fixture, NULL, kt_app_fixture_set_up,
+              test_household_from_request_to_follow_up, kt_app_fixture_tear_down);
+  return g_test_run ();
+}

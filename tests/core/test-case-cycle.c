@@ -1,0 +1,349 @@
+/* test-case-cycle.c: phases after the plan and the next thing due on a case
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kt-core.h"
+#include "kt-store.h"
+#include "kt-store-private.h"
+#include "kt-test-household.h"
+
+#define REQUEST_DATE "2027-01-04"
+
+static KtCase *
+new_case (KtUrgency urgency,
+          gboolean  own_plan)
+{
+  KtCase *kase = kt_case_new ();
+
+  kase->household = g_strdup ("Familie Test");
+  kase->request.date = g_strdup (REQUEST_DATE);
+  kase->request.urgency = urgency;
+  kase->request.own_plan_wanted = own_plan;
+  kase->coach = g_strdup ("demo");
+  kt_case_compute_deadlines (kase, 42, 7);
+  return kase;
+}
+
+static char *
+day (int n)
+{
+  return kt_date_add_days (REQUEST_DATE, n);
+}
+
+static KtPlan *
+plan_with_evaluation (int evaluation_day)
+{
+  KtPlan *plan = kt_plan_new ();
+  KtGoal *goal = kt_goal_new ();
+  KtAction *action = kt_action_new ();
+
+  goal->title = g_strdup ("Rust in de geldzaken");
+  goal->evaluation_date = day (evaluation_day);
+  action->what = g_strdup ("Samen de post doornemen");
+  g_ptr_array_add (goal->actions, action);
+  g_ptr_array_add (plan->goals, goal);
+  return plan;
+}
+
+/* The bug of issue 15: the conversation deadline stayed the deadline. */
+static void
+test_due_carried_out_plan_is_never_late (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtPlan) plan = plan_with_evaluation (110);
+  g_autofree char *agreed = day (20);
+
+  /* Conversation on day 10, well in time; plan agreed on day 20. */
+  kase->phase = KT_PHASE_PLAN;
+  kt_case_start_support (kase, plan, agreed);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
+
+  for (int n = 20; n <= 400; n++)
+    {
+      g_autofree char *today = day (n);
+      KtDue due = kt_case_next_due (kase, today);
+      gboolean overdue = TRUE;
+      g_autofree char *text = kt_due_describe (due.kind, due.date, today, &overdue);
+
+      g_assert_cmpint (due.kind, ==, KT_DUE_EVALUATION);
+      g_assert_false (overdue);
+      g_assert_nonnull (text);
+      g_assert_null (strstr (text, "late"));
+    }
+  /* Once the agreed evaluation date has come it is due, not late. */
+  {
+    g_autofree char *today = day (111);
+    KtDue due = kt_case_next_due (kase, today);
+    g_autofree char *text = kt_due_describe (due.kind, due.date, today, NULL);
+
+    g_assert_cmpstr (text, ==, "Evaluation: due now");
+  }
+}
+
+static void
+assert_due (KtCase     *kase,
+            int         today_n,
+            KtDueKind   kind,
+            const char *text)
+{
+  g_autofree char *today = day (today_n);
+  KtDue due = kt_case_next_due (kase, today);
+  g_autofree char *described = kt_due_describe (due.kind, due.date, today, NULL);
+
+  g_assert_cmpint (due.kind, ==, kind);
+  g_assert_cmpstr (described, ==, text);
+}
+
+static void
+test_due_each_phase_shows_its_own_date (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, TRUE);
+  g_autoptr(KtPlan) plan = plan_with_evaluation (110);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *agreed = day (30);
+  g_autofree char *next = day (200);
+  g_autofree char *closed = day (210);
+  g_autofree char *follow_up = day (300);
+  g_autofree char *checked = day (301);
+
+  /* Aanmelding: the resident's own plan while its week runs, then the conversation. */
+  assert_due (kase, 4, KT_DUE_OWN_PLAN, "Own plan: 3 days left");
+  assert_due (kase, 7, KT_DUE_OWN_PLAN, "Own plan: due today");
+  assert_due (kase, 8, KT_DUE_CONVERSATION, "Conversation: 34 days left");
+  assert_due (kase, 44, KT_DUE_CONVERSATION, "Conversation: 2 days late");
+  /* Gesprek held: the plan within the same term. */
+  kase->phase = KT_PHASE_PLAN;
+  assert_due (kase, 12, KT_DUE_PLAN, "Plan: 30 days left");
+  /* Uitvoering: the evaluation date from the plan's goal. */
+  kt_case_start_support (kase, plan, agreed);
+  assert_due (kase, 98, KT_DUE_EVALUATION, "Evaluation in 12 days");
+  assert_due (kase, 110, KT_DUE_EVALUATION, "Evaluation today");
+  /* Evaluatie, and on with a new evaluation date. */
+  {
+    g_autofree char *early = day (100);
+
+    /* Held ten days before the planned date: due that day, not later. */
+    kt_case_start_evaluation (kase, early);
+    g_assert_cmpint (kase->phase, ==, KT_PHASE_EVALUATION);
+    assert_due (kase, 100, KT_DUE_EVALUATION, "Evaluation today");
+    assert_due (kase, 101, KT_DUE_EVALUATION, "Evaluation: due now");
+  }
+  g_assert_true (kt_case_continue_support (kase, next, &error));
+  g_assert_no_error (error);
+  assert_due (kase, 190, KT_DUE_EVALUATION, "Evaluation in 10 days");
+  /* Afgesloten: the follow-up check, by its date. */
+  g_assert_true (kt_case_close (kase, KT_CLOSE_GOALS_REACHED, NULL, "Het gaat goed.", follow_up,
+                                "Wijkcoach demo", FALSE, closed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_CLOSED);
+  g_assert_null (kase->evaluation_date);
+  /* 2027-01-04 + 300 = 2027-10-31: this year, so no year. */
+  assert_due (kase, 250, KT_DUE_FOLLOW_UP, "Follow-up check 31 October");
+  assert_due (kase, 300, KT_DUE_FOLLOW_UP, "Follow-up check today");
+  /* Nazorg: the check was held; nothing more is due. */
+  g_assert_true (kt_case_record_follow_up (kase, "Gaat goed", NULL, checked, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_FOLLOW_UP);
+  assert_due (kase, 302, KT_DUE_NONE, NULL);
+  g_assert_null (kt_case_next_deadline (kase));
+}
+
+static void
+test_due_urgency_sets_the_first_deadline_and_the_order (void)
+{
+  g_autoptr(KtCase) normal = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtCase) soon = new_case (KT_URGENCY_SOON, FALSE);
+  g_autoptr(KtCase) urgent = new_case (KT_URGENCY_URGENT, FALSE);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  g_autofree char *today = day (0);
+
+  g_assert_cmpstr (normal->conversation_deadline, ==, "2027-02-15");
+  g_assert_cmpstr (soon->conversation_deadline, ==, "2027-01-11");
+  g_assert_cmpstr (urgent->conversation_deadline, ==, REQUEST_DATE);
+  assert_due (urgent, 0, KT_DUE_CONVERSATION, "Conversation: due today");
+  assert_due (soon, 0, KT_DUE_CONVERSATION, "Conversation: 7 days left");
+
+  /* The list sorts by the next date: the same request date, urgent first. */
+  g_ptr_array_add (list, normal);
+  g_ptr_array_add (list, soon);
+  g_ptr_array_add (list, urgent);
+  for (guint i = 0; i + 1 < list->len; i++)
+    for (guint j = 0; j + 1 < list->len - i; j++)
+      {
+        KtCase *a = g_ptr_array_index (list, j), *b = g_ptr_array_index (list, j + 1);
+
+        if (kt_due_compare_dates (kt_case_next_due (a, today).date, kt_case_next_due (b, today).date) > 0)
+          {
+            list->pdata[j] = b;
+            list->pdata[j + 1] = a;
+          }
+      }
+  g_assert_true (g_ptr_array_index (list, 0) == urgent);
+  g_assert_true (g_ptr_array_index (list, 1) == soon);
+  g_assert_true (g_ptr_array_index (list, 2) == normal);
+  /* A case without a date goes last. */
+  g_assert_cmpint (kt_due_compare_dates (NULL, "2027-01-01"), >, 0);
+  g_assert_cmpint (kt_due_compare_dates ("2027-01-01", NULL), <, 0);
+}
+
+static void
+test_close_safety_household_needs_follow_up (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *closed = day (100);
+  g_autofree char *follow_up = day (190);
+
+  kase->phase = KT_PHASE_SUPPORT;
+  g_assert_false (kt_case_close (kase, KT_CLOSE_RESIDENT_STOPS, NULL, NULL, NULL, NULL, TRUE, closed, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_FOLLOW_UP_REQUIRED);
+  g_clear_error (&error);
+  /* A date alone is not enough: someone has to keep in touch. */
+  g_assert_false (kt_case_close (kase, KT_CLOSE_RESIDENT_STOPS, NULL, NULL, follow_up, "  ", TRUE, closed,
+                                 &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_FOLLOW_UP_REQUIRED);
+  g_clear_error (&error);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
+  g_assert_null (kase->closed_date);
+
+  g_assert_true (kt_case_close (kase, KT_CLOSE_RESIDENT_STOPS, NULL, NULL, follow_up, "Buurtteam, Anouk",
+                                TRUE, closed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_CLOSED);
+  g_assert_cmpstr (kase->follow_up_date, ==, follow_up);
+  g_assert_cmpstr (kase->follow_up_contact, ==, "Buurtteam, Anouk");
+}
+
+static void
+test_close_needs_a_reason (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (kt_case_close (kase, KT_CLOSE_NONE, NULL, NULL, NULL, NULL, FALSE, NULL, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  g_assert_false (kt_case_close (kase, KT_CLOSE_OTHER, " ", NULL, NULL, NULL, FALSE, NULL, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  /* Without a safety flag a case may close without follow-up. */
+  g_assert_true (kt_case_close (kase, KT_CLOSE_MOVED, NULL, NULL, NULL, NULL, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kt_case_next_due (kase, NULL).kind, ==, KT_DUE_NONE);
+}
+
+static void
+test_reopen_keeps_the_household_story (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtMember) member = kt_member_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *closed = day (100);
+  g_autofree char *checked = day (190);
+  g_autofree char *reopened = day (191);
+
+  member->name = g_strdup ("Sanne");
+  g_ptr_array_add (kase->members, g_steal_pointer (&member));
+  g_assert_false (kt_case_reopen (kase, "Nieuwe vraag", reopened, 42, 7, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_WRONG_PHASE);
+  g_clear_error (&error);
+
+  g_assert_true (kt_case_close (kase, KT_CLOSE_GOALS_REACHED, NULL, NULL, checked, NULL, FALSE, closed, &error));
+  g_assert_true (kt_case_record_follow_up (kase, "Een nieuwe vraag over school", NULL, checked, &error));
+  g_assert_false (kt_case_reopen (kase, "", reopened, 42, 7, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_INCOMPLETE);
+  g_clear_error (&error);
+  g_assert_true (kt_case_reopen (kase, "Hulp bij school", reopened, 42, 7, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (kase->phase, ==, KT_PHASE_CONVERSATION);
+  g_assert_cmpint (kase->reopened, ==, 1);
+  g_assert_cmpstr (kase->request.date, ==, reopened);
+  g_assert_cmpstr (kase->request.question, ==, "Hulp bij school");
+  g_assert_cmpuint (kase->members->len, ==, 1);
+  g_assert_cmpint (kase->close_reason, ==, KT_CLOSE_NONE);
+  /* The follow-up check's note stays as part of the story. */
+  g_assert_cmpstr (kase->follow_up_note, ==, "Een nieuwe vraag over school");
+  assert_due (kase, 191, KT_DUE_CONVERSATION, "Conversation: 42 days left");
+}
+
+static void
+test_codec_keeps_closing_and_ticked_off_actions (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtPlan) plan = plan_with_evaluation (90);
+  g_autoptr(KtCase) case_back = NULL;
+  g_autoptr(KtPlan) plan_back = NULL;
+  g_autoptr(GBytes) case_json = NULL;
+  g_autoptr(GBytes) plan_json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *follow_up = day (200);
+  KtAction *action;
+
+  g_assert_true (kt_case_close (kase, KT_CLOSE_OTHER, "Andere gemeente", "Fijn geholpen", follow_up,
+                                "Anouk", FALSE, NULL, &error));
+  case_json = kt_case_encode (kase);
+  case_back = kt_case_decode (case_json, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_case_equal (kase, case_back));
+  g_assert_cmpint (case_back->close_reason, ==, KT_CLOSE_OTHER);
+  g_assert_cmpstr (case_back->close_words, ==, "Fijn geholpen");
+
+  plan->case_id = g_strdup (kase->header.id);
+  action = g_ptr_array_index (((KtGoal *) g_ptr_array_index (plan->goals, 0))->actions, 0);
+  kt_action_tick_off (action, "2027-02-01", "Gedaan met de buurvrouw");
+  plan_json = kt_plan_encode (plan);
+  plan_back = kt_plan_decode (plan_json, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_plan_equal (plan, plan_back));
+  action = g_ptr_array_index (((KtGoal *) g_ptr_array_index (plan_back->goals, 0))->actions, 0);
+  g_assert_true (action->done);
+  g_assert_cmpstr (action->done_date, ==, "2027-02-01");
+  g_assert_cmpstr (action->done_note, ==, "Gedaan met de buurvrouw");
+}
+
+static void
+test_summary_keeps_what_is_due (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtPlan) plan = plan_with_evaluation (90);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) old = NULL;
+  g_autoptr(KtCaseSummary) summary = NULL;
+  g_autoptr(KtCaseSummary) old_summary = NULL;
+
+  kt_case_start_support (kase, plan, NULL);
+  bytes = kt_case_summary_encode (kase);
+  summary = kt_case_summary_decode (kase->header.id, 1, bytes);
+  g_assert_cmpint (summary->next_due, ==, KT_DUE_EVALUATION);
+  g_assert_cmpstr (summary->next_deadline, ==, kase->evaluation_date);
+
+  /* A summary written before the kinds: a bare date, kind from the phase. */
+  old = g_variant_get_data_as_bytes (g_variant_ref_sink (g_variant_new ("(subs)", "Familie Test",
+                                                                        (guint32) KT_PHASE_PLAN, FALSE,
+                                                                        "2027-02-15")));
+  old_summary = kt_case_summary_decode (kase->header.id, 1, old);
+  g_assert_cmpint (old_summary->next_due, ==, KT_DUE_PLAN);
+  g_assert_cmpstr (old_summary->next_deadline, ==, "2027-02-15");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("LANGUAGE", "en", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  kt_core_init ();
+
+  g_test_add_func ("/due/carried-out-plan-is-never-late", test_due_carried_out_plan_is_never_late);
+  g_test_add_func ("/due/each-phase-shows-its-own-date", test_due_each_phase_shows_its_own_date);
+  g_test_add_func ("/due/urgency-sets-the-first-deadline-and-the-order",
+                   test_due_urgency_sets_the_first_deadline_and_the_order);
+  g_test_add_func ("/close/safety-household-needs-follow-up", test_close_safety_household_needs_follow_up);
+  g_test_add_func ("/close/needs-a-reason", test_close_needs_a_reason);
+  g_test_add_func ("/reopen/keeps-the-household-story", test_reopen_keeps_the_household_story);
+  g_test_add_func ("/codec/keeps-closing-and-ticked-off-actions", test_codec_keeps_closing_and_ticked_off_actions);
+  g_test_add_func ("/summary/keeps-what-is-due", test_summary_keeps_what_is_due);
+  return g_test_run ();
+}

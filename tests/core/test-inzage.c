@@ -1,0 +1,177 @@
+/* test-inzage.c: "Alles wat we over u bewaren": the JSON holds every record
+ * of the household and reads back; the PDF holds every plan version, the
+ * consent history and the professional notes in their own marked section
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "kt-core.h"
+#include "kt-consent.h"
+#include "kt-inzage.h"
+#include "kt-report.h"
+#include "kt-test-household.h"
+#include "kt-test-util.h"
+
+#define T(s) g_dgettext (GETTEXT_PACKAGE, s)
+
+typedef struct {
+  char           *tmpdir;
+  KtCatalogue    *catalogue;
+  KtCase         *kase;
+  GPtrArray      *conversations;
+  GPtrArray      *plans;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  KtConversation *conversation;
+  KtPlan *plan;
+  KtPlan *second;
+  KtConsent *consent;
+
+  f->tmpdir = kt_test_tmpdir_new ("kt-inzage");
+  f->catalogue = kt_catalogue_new_builtin ();
+  kt_test_household_new (f->catalogue, &f->kase, &conversation, &plan);
+  conversation->notes = g_strdup ("NOTITIEMARKER over de buren");
+  plan->review = KT_REVIEW_APPROVED;
+  second = kt_plan_new_version (plan);
+  g_free (second->question);
+  second->question = g_strdup ("TWEEDEVERSIE van de vraag");
+  consent = g_ptr_array_index (f->kase->consents, 0);
+  kt_consent_migrate (consent);
+  kt_consent_record (consent, KT_CONSENT_EVENT_WITHDRAWN, "2026-12-04", KT_FORM_SPOKEN, "coach-karin");
+  f->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
+  g_ptr_array_add (f->conversations, conversation);
+  f->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  g_ptr_array_add (f->plans, plan);
+  g_ptr_array_add (f->plans, second);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->kase, kt_case_unref);
+  g_clear_pointer (&f->conversations, g_ptr_array_unref);
+  g_clear_pointer (&f->plans, g_ptr_array_unref);
+  g_clear_object (&f->catalogue);
+  kt_test_tmpdir_free (f->tmpdir);
+}
+
+static void
+test_json_holds_every_record_and_decodes_back (Fixture       *f,
+                                               gconstpointer  data)
+{
+  g_autoptr(GBytes) json = kt_inzage_to_json (f->kase, f->conversations, f->plans);
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(GPtrArray) conversations = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) not_ours = g_bytes_new_static ("{\"records\":[]}", 14);
+
+  g_assert_true (kt_inzage_from_json (json, &kase, &conversations, &plans, &error));
+  g_assert_no_error (error);
+  g_assert_true (kt_case_equal (kase, f->kase));
+  g_assert_cmpuint (conversations->len, ==, f->conversations->len);
+  for (guint i = 0; i < conversations->len; i++)
+    g_assert_true (kt_conversation_equal (g_ptr_array_index (conversations, i),
+                                          g_ptr_array_index (f->conversations, i)));
+  g_assert_cmpuint (plans->len, ==, 2);
+  for (guint i = 0; i < plans->len; i++)
+    g_assert_true (kt_plan_equal (g_ptr_array_index (plans, i), g_ptr_array_index (f->plans, i)));
+  /* the consent's history is in it */
+  g_assert_cmpuint (((KtConsent *) g_ptr_array_index (kase->consents, 0))->events->len, ==, 2);
+
+  g_assert_false (kt_inzage_from_json (not_ours, &kase, &conversations, &plans, &error));
+  g_assert_error (error, KT_INZAGE_ERROR, KT_INZAGE_ERROR_INVALID);
+}
+
+static char *
+pdf_text (const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
+}
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!kt_inzage_write_finish (result, error) && *error == NULL)
+    g_assert_not_reached ();
+  if (*error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NONE, "done");
+}
+
+static void
+test_files_are_written_off_the_main_loop (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_autofree char *pdf_path = g_build_filename (f->tmpdir, "inzage.pdf", NULL);
+  g_autofree char *json_path = g_build_filename (f->tmpdir, "inzage.json", NULL);
+  g_autoptr(GFile) pdf = g_file_new_for_path (pdf_path);
+  g_autoptr(GFile) json = g_file_new_for_path (json_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(GPtrArray) conversations = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  const char *notes;
+  gsize len;
+
+  kt_inzage_write_async (f->catalogue, f->kase, f->conversations, f->plans, pdf, json, NULL, written_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NONE);
+
+  g_assert_true (g_file_get_contents (json_path, &contents, &len, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  g_assert_true (kt_inzage_from_json (bytes, &kase, &conversations, &plans, NULL));
+
+  text = pdf_text (pdf_path);
+  g_assert_nonnull (strstr (text, "Familie Bakker"));
+  g_assert_nonnull (strstr (text, "TWEEDEVERSIE"));
+  g_assert_nonnull (strstr (text, "Ik wil weer rust in mijn hoofd"));
+  g_assert_nonnull (strstr (text, "coach-karin"));
+  g_assert_nonnull (strstr (text, "Ans de Vries"));
+  /* the professional notes come last, in their own marked section */
+  notes = strstr (text, T ("Professional notes"));
+  g_assert_nonnull (notes);
+  g_assert_nonnull (strstr (notes, T ("For the coach: read this section before handing it over.")));
+  g_assert_nonnull (strstr (notes, "NOTITIEMARKER"));
+  g_assert_null (g_strstr_len (text, notes - text, "NOTITIEMARKER"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  kt_core_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/inzage/json-holds-every-record-and-decodes-back", test_json_holds_every_record_and_decodes_back);
+  ADD ("/inzage/files-are-written-off-the-main-loop", test_files_are_written_off_the_main_loop);
+#undef ADD
+  return g_test_run ();
+}

@@ -1,0 +1,331 @@
+/* test-outbox.c: the sync queue's sealing, and queues from before it used
+ * the store's
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-outbox"
+
+#include "config.h"
+
+#include <string.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "kt-core.h"
+#include "kt-case.h"
+#include "kt-codec.h"
+#include "kt-outbox.h"
+#include "kt-test-util.h"
+
+#define MARKER "Outbox-merkteken-7f3a"
+
+typedef struct {
+  char   *dir;
+  char   *path;
+  guint8  key[KT_OUTBOX_KEY_SIZE];
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = kt_test_tmpdir_new ("test-outbox");
+  f->path = g_build_filename (f->dir, "outbox.db", NULL);
+  randombytes_buf (f->key, sizeof f->key);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  kt_test_tmpdir_free (f->dir);
+  g_free (f->path);
+}
+
+static KtSyncRecord *
+case_record (void)
+{
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  KtSyncRecord *record;
+
+  kase->header.rev = 1;
+  kase->household = g_strdup (MARKER);
+  body = kt_case_encode (kase);
+  record = kt_sync_record_new_for_body (body, &error);
+  g_assert_no_error (error);
+  return record;
+}
+
+/* The bodies of every sealed column, as they are on disk. */
+static GPtrArray *
+read_blobs (const char *path)
+{
+  static const char *const queries[] = {
+    "SELECT body FROM outbox ORDER BY seq",
+    "SELECT local_body FROM conflicts ORDER BY id",
+    "SELECT server_body FROM conflicts ORDER BY id",
+  };
+  GPtrArray *blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[i], -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (blobs, g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0)));
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return blobs;
+}
+
+/* What the first outbox wrote: nonce | ciphertext under the same key and
+ * associated data, no version byte. */
+static GBytes *
+seal_unversioned (const guint8 *key,
+                  const char   *table,
+                  const char   *id,
+                  gint64        rev,
+                  const void   *plain,
+                  gsize         len)
+{
+  g_autofree char *ad = g_strdup_printf ("kt-outbox/1|%s|%s|%" G_GINT64_FORMAT, table, id, rev);
+  gsize size = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  guint8 *out = g_malloc (size);
+  unsigned long long out_len = 0;
+
+  randombytes_buf (out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &out_len,
+                                              plain, len, (const guint8 *) ad, strlen (ad), NULL, out, key);
+  return g_bytes_new_take (out, size);
+}
+
+static void
+exec_blob (sqlite3    *db,
+           const char *sql,
+           GBytes     *blob)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (blob != NULL)
+    sqlite3_bind_blob (stmt, 1, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+}
+
+/* Turns the queue at @path into what the first version left: every body
+ * and the key check sealed without a version byte, no seal version. */
+static void
+make_unversioned (Fixture            *f,
+                  const KtSyncRecord *queued,
+                  const KtSyncRecord *local,
+                  const KtSyncRecord *server)
+{
+  sqlite3 *db = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) check = NULL;
+  g_autoptr(GBytes) local_body = NULL;
+  g_autoptr(GBytes) server_body = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *sql = NULL;
+  gsize size;
+
+  body = seal_unversioned (f->key, "outbox", queued->id, queued->rev,
+                           g_bytes_get_data (queued->body, NULL), g_bytes_get_size (queued->body));
+  local_body = seal_unversioned (f->key, "conflict-local", local->id, local->rev,
+                                 g_bytes_get_data (local->body, NULL), g_bytes_get_size (local->body));
+  server_body = seal_unversioned (f->key, "conflict-server", server->id, server->rev,
+                                  g_bytes_get_data (server->body, NULL), g_bytes_get_size (server->body));
+  check = seal_unversioned (f->key, "meta", "key_check", 1, "keukentafel-outbox-key-check",
+                            strlen ("keukentafel-outbox-key-check"));
+  size = g_bytes_get_size (check);
+  hex = g_malloc (size * 2 + 1);
+  sodium_bin2hex (hex, size * 2 + 1, g_bytes_get_data (check, NULL), size);
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  exec_blob (db, "UPDATE outbox SET body = ?", body);
+  exec_blob (db, "UPDATE conflicts SET local_body = ?", local_body);
+  exec_blob (db, "UPDATE conflicts SET server_body = ?", server_body);
+  sql = g_strdup_printf ("UPDATE meta SET value = '%s' WHERE key = 'key_check'", hex);
+  exec_blob (db, sql, NULL);
+  exec_blob (db, "DELETE FROM meta WHERE key = 'seal_version'", NULL);
+  sqlite3_close (db);
+}
+
+static gboolean
+contains (const guint8 *data,
+          gsize         size,
+          const char   *text)
+{
+  gsize len = strlen (text);
+
+  for (gsize i = 0; i + len <= size; i++)
+    if (memcmp (data + i, text, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_all_versioned (const char *path,
+                      guint       expected)
+{
+  g_autoptr(GPtrArray) blobs = read_blobs (path);
+
+  g_assert_cmpuint (blobs->len, ==, expected);
+  for (guint i = 0; i < blobs->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (blobs, i);
+      gsize size;
+      const guint8 *data = g_bytes_get_data (blob, &size);
+
+      /* kt_crypto_seal: version 1 | nonce | ciphertext + tag */
+      g_assert_cmpuint (size, >, 1 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+      g_assert_cmpuint (data[0], ==, 1);
+      g_assert_false (contains (data, size, MARKER));
+    }
+}
+
+static void
+test_the_queue_seals_with_the_store_crypto (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  g_autoptr(KtSyncRecord) record = case_record ();
+  g_autoptr(GPtrArray) peeked = NULL;
+  KtOutboxEntry *entry;
+
+  g_assert_no_error (error);
+  g_assert_true (kt_outbox_add (outbox, record, &error));
+  g_assert_no_error (error);
+  assert_all_versioned (f->path, 1);
+
+  peeked = kt_outbox_peek (outbox, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (peeked->len, ==, 1);
+  entry = g_ptr_array_index (peeked, 0);
+  g_assert_true (g_bytes_equal (entry->record->body, record->body));
+}
+
+static void
+test_a_queue_from_before_still_opens_and_is_rewritten (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  g_autoptr(KtSyncRecord) queued = case_record ();
+  g_autoptr(KtSyncRecord) conflicted = case_record ();
+  g_autoptr(KtSyncRecord) server = NULL;
+  g_autoptr(GPtrArray) peeked = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  KtSyncConflict *conflict;
+  gint64 seq;
+
+  g_assert_no_error (error);
+  /* One record waiting, one in conflict with the server's copy. */
+  g_assert_true (kt_outbox_add (outbox, queued, &error));
+  g_assert_true (kt_outbox_add (outbox, conflicted, &error));
+  g_assert_no_error (error);
+  peeked = kt_outbox_peek (outbox, 10, NULL, &error);
+  g_assert_no_error (error);
+  seq = ((KtOutboxEntry *) g_ptr_array_index (peeked, 1))->seq;
+  g_assert_cmpstr (((KtOutboxEntry *) g_ptr_array_index (peeked, 1))->record->id, ==, conflicted->id);
+  server = kt_sync_record_copy (conflicted);
+  server->author = g_strdup ("coach2");
+  g_assert_true (kt_outbox_add_conflict (outbox, seq, server, &error));
+  g_assert_no_error (error);
+  g_clear_object (&outbox);
+  g_clear_pointer (&peeked, g_ptr_array_unref);
+
+  make_unversioned (f, queued, conflicted, server);
+  before = read_blobs (f->path);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (before, i)), ==,
+                      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES
+                      + g_bytes_get_size (queued->body));
+
+  /* It opens with the same key, and everything in it reads as before. */
+  outbox = kt_outbox_open (f->path, f->key, &error);
+  g_assert_no_error (error);
+  peeked = kt_outbox_peek (outbox, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (peeked->len, ==, 1);
+  g_assert_true (g_bytes_equal (((KtOutboxEntry *) g_ptr_array_index (peeked, 0))->record->body,
+                                queued->body));
+  conflicts = kt_outbox_list_conflicts (outbox, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (conflicts, 0);
+  g_assert_true (g_bytes_equal (conflict->local->body, conflicted->body));
+  g_assert_true (g_bytes_equal (conflict->server->body, server->body));
+
+  /* On disk it is now sealed as the store seals, one byte longer. */
+  assert_all_versioned (f->path, 3);
+  g_clear_object (&outbox);
+
+  /* And it still opens after that, with that key only. */
+  outbox = kt_outbox_open (f->path, f->key, &error);
+  g_assert_no_error (error);
+  g_clear_object (&outbox);
+  f->key[0] ^= 1;
+  outbox = kt_outbox_open (f->path, f->key, &error);
+  g_assert_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_WRONG_KEY);
+  g_assert_null (outbox);
+}
+
+static void
+test_a_changed_body_is_refused_in_either_format (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  g_autoptr(KtSyncRecord) record = case_record ();
+  g_autoptr(GPtrArray) peeked = NULL;
+  g_autoptr(GPtrArray) blobs = NULL;
+  g_autoptr(GBytes) flipped = NULL;
+  guint8 *changed;
+  gsize size;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (kt_outbox_add (outbox, record, &error));
+  g_assert_no_error (error);
+  g_clear_object (&outbox);
+
+  /* One flipped bit in the sealed text: neither format opens it. */
+  blobs = read_blobs (f->path);
+  changed = g_bytes_unref_to_data (g_bytes_ref (g_ptr_array_index (blobs, 0)), &size);
+  changed[40] ^= 1;
+  flipped = g_bytes_new_take (changed, size);
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  exec_blob (db, "UPDATE outbox SET body = ?", flipped);
+  sqlite3_close (db);
+
+  outbox = kt_outbox_open (f->path, f->key, &error);
+  g_assert_no_error (error);
+  peeked = kt_outbox_peek (outbox, 10, NULL, &error);
+  g_assert_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_TAMPERED);
+  g_assert_null (peeked);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  kt_core_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/outbox/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("seal/the-queue-seals-with-the-store-crypto", test_the_queue_seals_with_the_store_crypto);
+  ADD ("seal/a-queue-from-before-still-opens-and-is-rewritten",
+       test_a_queue_from_before_still_opens_and_is_rewritten);
+  ADD ("seal/a-changed-body-is-refused-in-either-format", test_a_changed_body_is_refused_in_either_format);
+
+  return g_test_run ();
+}
