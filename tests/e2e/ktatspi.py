@@ -540,7 +540,15 @@ def click_at(node):
         e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
         tries += 1
     raise_app_window(node.get_process_id())
-    time.sleep(0.3)
+    # The wheel scrolls with an animation that a slow app (ASan, a busy
+    # machine) is still running: click where the control came to rest.
+    deadline = time.monotonic() + 10
+    while True:
+        time.sleep(0.3)
+        f = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        if (f.x, f.y) == (e.x, e.y) or time.monotonic() > deadline:
+            break
+        e = f
     pyatspi.Registry.generateMouseEvent(e.x + e.width // 2, e.y + min(e.height // 2, 20), "b1c")
 
 
