@@ -63,10 +63,6 @@ void            kt_case_view_set_sync_client (KtCaseView   *self,
                                               KtSyncClient *client);
 void            kt_case_view_set_show_back (KtCaseView *self,
                                             gboolean    show_back);
-/* After signing in: every household the coach started with "+" before
- * signing in gets the signed-in coach as its coach, and what of it waits
- * in the queue (or was refused for want of a coach) goes again. */
-void            kt_case_view_adopt_households (KtCaseView *self);
 /* A newer copy of the open plan came from the server (a review result):
  * it shows at once.  Only a plan that cannot be edited (submitted or
  * approved) is replaced, so nothing typed is lost. */

@@ -252,6 +252,92 @@ kt_sync_controller_get_n_unsynced (KtSyncController *self)
   return kt_sync_client_get_n_pending (self->client) + kt_sync_client_get_n_conflicts (self->client);
 }
 
+/* Queues the plans of @case_id that wait (or were refused) again, behind
+ * their case, so that they reach the server in the same round. */
+static void
+share_waiting_plans (KtSyncController *self,
+                     const char       *case_id,
+                     KtPlan           *open_plan)
+{
+  g_autoptr(GPtrArray) ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, case_id, NULL);
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      KtShareState state = kt_sync_client_get_record_state (self->client, id, NULL);
+      g_autoptr(KtPlan) stored = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      KtPlan *plan;
+
+      if (state == KT_SHARE_LOCAL || state == KT_SHARE_SHARED)
+        continue;
+      plan = open_plan != NULL && g_strcmp0 (open_plan->header.id, id) == 0
+             ? open_plan : (stored = kt_store_load_plan (self->store, id, NULL));
+      if (plan == NULL)
+        continue;
+      body = kt_plan_encode (plan);
+      /* A copy already on its way stays queued and goes in the next round. */
+      if (!kt_sync_client_share (self->client, body, &error))
+        g_message ("A plan was not queued again: %s", error->message);
+    }
+}
+
+void
+kt_sync_controller_adopt_households (KtSyncController *self,
+                                     KtCase           *open_case,
+                                     KtPlan           *open_plan)
+{
+  g_autoptr(GPtrArray) summaries = NULL;
+  const char *me;
+
+  g_return_if_fail (KT_IS_SYNC_CONTROLLER (self));
+
+  me = kt_sync_client_get_username (self->client);
+  if (me == NULL || kt_store_is_locked (self->store))
+    return;
+  summaries = kt_store_list_cases (self->store, NULL);
+  for (guint i = 0; summaries != NULL && i < summaries->len; i++)
+    {
+      KtCaseSummary *summary = g_ptr_array_index (summaries, i);
+      KtShareState state = kt_sync_client_get_record_state (self->client, summary->id, NULL);
+      g_autoptr(KtCase) stored = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      KtCase *kase;
+
+      if (state == KT_SHARE_SHARED)
+        continue;
+      /* The open household is changed in place, or its next autosave
+       * would write the old copy back. */
+      kase = open_case != NULL && g_strcmp0 (open_case->header.id, summary->id) == 0
+             ? open_case : (stored = kt_store_load_case (self->store, summary->id, NULL));
+      /* An intaker's registration waits for an assignment instead. */
+      if (kase == NULL || (kase->coach != NULL && *kase->coach != '\0') ||
+          (kase->request.intaker != NULL && *kase->request.intaker != '\0'))
+        continue;
+      g_free (kase->coach);
+      kase->coach = g_strdup (me);
+      kt_store_autosave_case (self->store, kase);
+      if (!kt_store_flush (self->store, &error))
+        {
+          g_warning ("A household could not be saved with its coach yet: %s", error->message);
+          return;
+        }
+      if (state == KT_SHARE_LOCAL)
+        continue;
+      /* Queued before signing in, without a coach: the server refuses
+       * that, so the household goes again with its coach, then its plans. */
+      body = kt_case_encode (kase);
+      if (!kt_sync_client_share (self->client, body, &error))
+        {
+          g_warning ("A household was not queued again: %s", error->message);
+          continue;
+        }
+      share_waiting_plans (self, summary->id, open_plan);
+    }
+}
+
 static void
 on_signed_out (GObject      *source,
                GAsyncResult *result,

@@ -52,6 +52,14 @@ gint64            kt_sync_controller_get_last_synced  (KtSyncController *self);
 
 /* "Nu synchroniseren": a round now (or right after the running one). */
 void              kt_sync_controller_sync_now    (KtSyncController *self);
+/* After signing in as a coach: every household started with "+" before
+ * any sign-in (no coach, no intaker) gets the signed-in coach as its coach,
+ * and what of it waits in the queue (or was refused for want of a coach)
+ * goes again.  @open_case and @open_plan, the documents on screen (or
+ * NULL), are changed in place so that their next autosave keeps it. */
+void              kt_sync_controller_adopt_households (KtSyncController *self,
+                                                       KtCase           *open_case,
+                                                       KtPlan           *open_plan);
 
 /* Records shared from this device that the server does not have yet
  * (waiting, refused, or in conflict).  Ask before signing out when it is

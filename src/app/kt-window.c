@@ -768,8 +768,9 @@ on_signed_in (KtWindow *self)
   g_autofree char *text = kt_sync_button_format_account (kt_sync_controller_get_client (self->sync));
 
   toast (self, text);
-  if (self->case_view != NULL)
-    kt_case_view_adopt_households (self->case_view);
+  kt_sync_controller_adopt_households (self->sync, current_case (self),
+                                       self->case_view != NULL ? kt_case_view_get_plan (self->case_view)
+                                                               : NULL);
 }
 
 static void

@@ -281,10 +281,19 @@ class Driver:
         """The resident agrees; the conversation waits, so the coach writes
         why the plan goes to review now.  Every new version asks again."""
         combo = K.find(app, ("combo box",), self.T("The resident"), exact=True)
-        K.click(combo)   # opens its list of answers
-        time.sleep(0.5)
-
-        answer = K.find(app, ("list item",), self.T("Agreed"), exact=True, where=combo, timeout=10)
+        answer = None
+        for _attempt in range(3):
+            K.click(combo)   # opens its list of answers
+            try:
+                answer = K.find(app, ("list item",), self.T("Agreed"), exact=True, where=combo,
+                                timeout=15)
+                break
+            except AssertionError:
+                # The click went elsewhere (the page still moved): close
+                # whatever it opened and try again.
+                self.close_popover(app)
+        if answer is None:
+            raise AssertionError("%s: the resident's answers never opened" % app.name)
         # The answer sits in a popover, a surface of its own whose window
         # coordinates are not the window's: chosen through the list's
         # selection, as a screen reader's arrow keys and Enter do.

@@ -22,6 +22,7 @@ import time
 import pyatspi
 
 KEYRING_PASSWORD = b"kt-test-keyring"
+METHOD_TIMEOUT_MS = 20000
 PASSWORD = "kt-e2e-wachtwoord"
 
 # What a screen reader must never say as a control's name.
@@ -69,6 +70,10 @@ def start_a11y_bus():
     if not address:
         raise RuntimeError("the accessibility bus did not start")
     os.environ["AT_SPI_BUS_ADDRESS"] = address
+    # libatspi waits 0.8 s for an answer by default; an app that opens a
+    # household on a busy machine (or under ASan) takes longer to answer
+    # the call that opened it.
+    pyatspi.setTimeout(METHOD_TIMEOUT_MS, 30000)
     return launcher
 
 
@@ -535,7 +540,15 @@ def click_at(node):
         e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
         tries += 1
     raise_app_window(node.get_process_id())
-    time.sleep(0.3)
+    # The wheel scrolls with an animation that a slow app (ASan, a busy
+    # machine) is still running: click where the control came to rest.
+    deadline = time.monotonic() + 10
+    while True:
+        time.sleep(0.3)
+        f = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        if (f.x, f.y) == (e.x, e.y) or time.monotonic() > deadline:
+            break
+        e = f
     pyatspi.Registry.generateMouseEvent(e.x + e.width // 2, e.y + min(e.height // 2, 20), "b1c")
 
 

@@ -6,11 +6,14 @@
 # own HOME, D-Bus and keyring).  The intaker registers and assigns; the
 # coach gets it, holds the conversation, makes the plan and submits; the
 # supervisor — whose app was locked while the plan came in, and syncs only
-# after the PIN — sees it in the inbox and returns it with a comment; the coach — whose
-# app was locked and restarted meanwhile — sees the comment, changes the plan
-# and submits again; the supervisor approves; the coach sees "goedgekeurd".
-# A second run starts with a household the coach made with "+".  Any
-# "not kept" warning in an app's stderr fails the test.
+# after the PIN — sees it in the inbox and returns it with a comment; the
+# coach — whose app was locked and restarted meanwhile — sees the comment,
+# changes the plan and submits again; the supervisor approves; the coach
+# sees "Goedgekeurd" on the open plan.  A second run starts with a household
+# the coach made with "+" (never assigned): submitted, in the supervisor's
+# inbox, approved.  Any "not kept" (or "niet bewaard") in an app's stderr or
+# on its screen fails the test.  Every wait polls with a generous limit;
+# no sleep stands in for a check.
 #
 #   test-e2e-loop.py BUILD_DIR LOG_DIR
 #
