@@ -631,6 +631,14 @@ refresh (KtProgressPage *self)
   if (kt_app_editable_text (self->next_evaluation_row)[0] == '\0')
     set_entry (self->next_evaluation_row, next_evaluation);
 
+  /* An empty boxed list would draw as a stray line under its heading. */
+  gtk_widget_set_visible (GTK_WIDGET (self->support_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->support_list)) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->evaluation_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->evaluation_list)) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->wheel_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->wheel_list)) != NULL);
+
   gtk_widget_set_visible (self->closing_group, kase->phase >= KT_PHASE_PLAN && !closed);
   gtk_widget_set_visible (self->follow_up_group, closed);
   gtk_widget_set_visible (self->reopen_group, closed);
