@@ -230,34 +230,38 @@ fill_support (KtProgressPage *self,
           KtAction *action = g_ptr_array_index (goal->actions, a);
           g_autofree char *subtitle = action_subtitle (action);
           const char *what = action->what != NULL ? action->what : _("Action");
-          GtkWidget *row = adw_expander_row_new ();
-          GtkWidget *note, *button;
           g_autofree char *name = NULL;
+          GtkWidget *row, *button;
 
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), what);
-          adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-          adw_expander_row_set_icon_name (ADW_EXPANDER_ROW (row),
-                                          action->done ? "object-select-symbolic" : "content-loading-symbolic");
-          if (!action->done)
+          if (action->done)
             {
-              note = adw_entry_row_new ();
-              adw_preferences_row_set_title (ADW_PREFERENCES_ROW (note), _("Short note (optional)"));
+              /* Done: what, when and the note, with a tick. */
+              row = adw_action_row_new ();
+              adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), what);
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+              adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("object-select-symbolic"));
+              kt_a11y_set_label (row, what);
+            }
+          else
+            {
+              /* Not done: one row to write the short note in and tick off,
+               * so nothing is hidden behind a fold. */
+              g_autofree char *note_row_title = g_strdup_printf (_("%s — short note (optional)"), what);
+
+              row = adw_entry_row_new ();
+              adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), note_row_title);
               name = g_strdup_printf (_("Note on: %s"), what);
-              kt_a11y_set_label (note, name);
-              adw_expander_row_add_row (ADW_EXPANDER_ROW (row), note);
+              kt_a11y_set_label (row, name);
               button = gtk_button_new_with_mnemonic (_("_Tick Off"));
               gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
               g_free (name);
               name = g_strdup_printf (_("Tick off: %s"), what);
               kt_a11y_set_label (button, name);
               g_object_set_data (G_OBJECT (button), "action", action);
-              g_object_set_data (G_OBJECT (button), "note-row", note);
+              g_object_set_data (G_OBJECT (button), "note-row", row);
               g_signal_connect (button, "clicked", G_CALLBACK (on_tick_off), self);
-              adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+              adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
             }
-          else
-            adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
-          kt_a11y_set_label (row, what);
           gtk_list_box_append (self->support_list, row);
         }
     }
@@ -600,9 +604,13 @@ refresh (KtProgressPage *self)
   adw_action_row_set_subtitle (self->next_row, phase_text);
 
   /* During the evaluation its own questions come first. */
-  gtk_widget_set_visible (self->support_group, kase->phase >= KT_PHASE_PLAN && kase->phase != KT_PHASE_EVALUATION &&
-                                               !closed);
-  gtk_widget_set_visible (self->start_support_button, kase->phase == KT_PHASE_PLAN);
+  /* A plan may be agreed before every domain is talked through (it then
+   * says why it goes ahead now), so carrying it out can start from the
+   * conversation on. */
+  gtk_widget_set_visible (self->support_group, kase->phase >= KT_PHASE_CONVERSATION &&
+                                               kase->phase != KT_PHASE_EVALUATION && !closed);
+  gtk_widget_set_visible (self->start_support_button,
+                          kase->phase == KT_PHASE_CONVERSATION || kase->phase == KT_PHASE_PLAN);
   gtk_widget_set_sensitive (self->start_support_button,
                             plan != NULL && (plan->agreement.state == KT_AGREEMENT_AGREED ||
                                              plan->agreement.state == KT_AGREEMENT_PARTLY));
@@ -631,7 +639,15 @@ refresh (KtProgressPage *self)
   if (kt_app_editable_text (self->next_evaluation_row)[0] == '\0')
     set_entry (self->next_evaluation_row, next_evaluation);
 
-  gtk_widget_set_visible (self->closing_group, kase->phase >= KT_PHASE_PLAN && !closed);
+  /* An empty boxed list would draw as a stray line under its heading. */
+  gtk_widget_set_visible (GTK_WIDGET (self->support_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->support_list)) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->evaluation_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->evaluation_list)) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->wheel_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->wheel_list)) != NULL);
+
+  gtk_widget_set_visible (self->closing_group, kase->phase >= KT_PHASE_CONVERSATION && !closed);
   gtk_widget_set_visible (self->follow_up_group, closed);
   gtk_widget_set_visible (self->reopen_group, closed);
   fill_closing (self, kase);

@@ -25,6 +25,8 @@ struct _KtTeamView
   GtkWidget      *overdue_card;
   GtkLabel       *overdue_count;
   GtkLabel       *overdue_caption;
+  GtkListBox     *closed_list;
+  GtkListBox     *movement_list;
   GtkWidget      *evaluations_card;
   GtkLabel       *evaluations_count;
   AdwPreferencesGroup *attention_group;
@@ -248,6 +250,55 @@ fill_domains (KtTeamView *self)
     }
 }
 
+/* "november 2026" from "2026-11", through the one date formatter. */
+static char *
+month_title (const char *month)
+{
+  g_autofree char *first = g_strdup_printf ("%s-01", month);
+  char *date = kt_format_date (first, KT_DATE_MONTH_YEAR);
+
+  return date != NULL ? date : g_strdup (month);
+}
+
+static void
+fill_outcomes (KtTeamView *self)
+{
+  GPtrArray *months = kt_team_overview_get_closed_by_month (self->overview);
+
+  list_clear (self->closed_list);
+  for (guint i = 0; i < months->len; i++)
+    {
+      KtClosedMonth *month = g_ptr_array_index (months, i);
+      g_autoptr(GString) reasons = g_string_new (NULL);
+      g_autofree char *title = month_title (month->month);
+      g_autofree char *total = g_strdup_printf ("%u", month->n_closed);
+
+      for (int r = KT_CLOSE_NONE + 1; r < KT_N_CLOSE_REASONS; r++)
+        if (month->by_reason[r] > 0)
+          g_string_append_printf (reasons, "%s%s %u", reasons->len > 0 ? " · " : "",
+                                  kt_close_reason_get_label (r), month->by_reason[r]);
+      add_row (self->closed_list, title, reasons->str, total, "numeric");
+    }
+  if (months->len == 0)
+    add_row (self->closed_list, _("No households closed in the last year"), NULL, NULL, NULL);
+
+  list_clear (self->movement_list);
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    {
+      const KtWheelMovement *movement = kt_team_overview_get_wheel_movement (self->overview, s);
+      g_autofree char *subtitle = NULL;
+
+      if (movement->up + movement->same + movement->down == 0)
+        continue;
+      /* Translators: households whose score went up, stayed, went down. */
+      subtitle = g_strdup_printf (_("%u better · %u the same · %u harder"), movement->up, movement->same,
+                                  movement->down);
+      add_row (self->movement_list, kt_catalogue_segment_name (self->catalogue, s), subtitle, NULL, NULL);
+    }
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->movement_list)) == NULL)
+    add_row (self->movement_list, _("No evaluations yet"), NULL, NULL, NULL);
+}
+
 static void
 update (KtTeamView *self)
 {
@@ -285,6 +336,7 @@ update (KtTeamView *self)
   fill_attention (self, &today);
   fill_caseloads (self);
   fill_domains (self);
+  fill_outcomes (self);
 }
 
 void
@@ -362,6 +414,8 @@ kt_team_view_class_init (KtTeamViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, overdue_card);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, overdue_count);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, overdue_caption);
+  gtk_widget_class_bind_template_child (widget_class, KtTeamView, closed_list);
+  gtk_widget_class_bind_template_child (widget_class, KtTeamView, movement_list);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, evaluations_card);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, evaluations_count);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, attention_group);

@@ -58,6 +58,10 @@ kt_format_date (const char  *iso_date,
                                             weekday_names[g_date_get_weekday (date)]),
                               day, month, year);
 
+    case KT_DATE_MONTH_YEAR:
+      /* TRANSLATORS: a month: month name, year: "januari 2027" */
+      return g_strdup_printf (C_("date", "%1$s %2$d"), month, year);
+
     case KT_DATE_DAY_MONTH:
       /* TRANSLATORS: a date in this year: day, month name: "16 januari" */
       return g_strdup_printf (C_("date", "%1$d %2$s"), day, month);

@@ -13,6 +13,7 @@ typedef enum {
   KT_DATE_WEEKDAY,  /* "zaterdag 16 januari 2027" */
   KT_DATE_SHORT,    /* "16-1-2027" */
   KT_DATE_DAY_MONTH, /* "16 januari": for dates within this year */
+  KT_DATE_MONTH_YEAR, /* "januari 2027": for counts per month */
 } KtDateStyle;
 
 /* Writes an ISO date ("2027-01-16") in the app's language.  Month and weekday

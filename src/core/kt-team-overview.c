@@ -8,6 +8,10 @@
 
 #include "kt-team-overview.h"
 
+#include <string.h>
+
+#include "kt-evaluation.h"
+
 struct _KtTeamOverview
 {
   GObject    parent_instance;
@@ -16,12 +20,85 @@ struct _KtTeamOverview
   GPtrArray *overdue;           /* (element-type KtCase) */
   GPtrArray *evaluations_due;   /* (element-type KtCase) */
   GPtrArray *follow_ups_due;    /* (element-type KtCase) */
+  GPtrArray *closed_by_month;   /* (element-type KtClosedMonth) */
+  KtWheelMovement movement[KT_N_SEGMENTS];
   GPtrArray *caseloads;         /* (element-type KtCaseload) */
   GPtrArray *domain_counts;     /* (element-type KtDomainCount) */
   guint      max_domain_count;
 };
 
 G_DEFINE_FINAL_TYPE (KtTeamOverview, kt_team_overview, G_TYPE_OBJECT)
+
+static void
+closed_month_free (KtClosedMonth *month)
+{
+  g_free (month->month);
+  g_free (month);
+}
+
+static int
+compare_month_newest_first (gconstpointer a,
+                            gconstpointer b)
+{
+  const KtClosedMonth *ma = *(KtClosedMonth * const *) a;
+  const KtClosedMonth *mb = *(KtClosedMonth * const *) b;
+
+  return -g_strcmp0 (ma->month, mb->month);
+}
+
+/* Closings by month and reason over the year up to @today, and the wheel's
+ * movement at each household's latest evaluation: counts only. */
+static void
+count_outcomes (KtTeamOverview *self,
+                GPtrArray      *cases,
+                GHashTable     *latest_conversation,
+                const GDate    *today)
+{
+  g_autoptr(GHashTable) months = g_hash_table_new (g_str_hash, g_str_equal);
+  char since[16];
+
+  g_snprintf (since, sizeof since, "%04d-%02d", g_date_get_year (today) - 1, g_date_get_month (today));
+  for (guint i = 0; cases != NULL && i < cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (cases, i);
+      KtConversation *conversation = g_hash_table_lookup (latest_conversation, kase->header.id);
+
+      if ((kase->phase == KT_PHASE_CLOSED || kase->phase == KT_PHASE_FOLLOW_UP)
+          && kt_date_is_valid (kase->closed_date) && kase->close_reason < KT_N_CLOSE_REASONS)
+        {
+          g_autofree char *key = g_strndup (kase->closed_date, 7);
+          KtClosedMonth *month;
+
+          if (strcmp (key, since) > 0)
+            {
+              month = g_hash_table_lookup (months, key);
+              if (month == NULL)
+                {
+                  month = g_new0 (KtClosedMonth, 1);
+                  month->month = g_steal_pointer (&key);
+                  g_hash_table_insert (months, month->month, month);
+                  g_ptr_array_add (self->closed_by_month, month);
+                }
+              month->n_closed++;
+              month->by_reason[kase->close_reason]++;
+            }
+        }
+
+      if (conversation == NULL || !conversation->is_evaluation)
+        continue;
+      for (int s = 0; s < KT_N_SEGMENTS; s++)
+        switch (kt_evaluation_segment_trend (&conversation->wheel[s]))
+          {
+          case 1:  self->movement[s].up++; break;
+          case -1: self->movement[s].down++; break;
+          default:
+            if (conversation->wheel[s].previous >= 0 && conversation->wheel[s].current >= 0)
+              self->movement[s].same++;
+            break;
+          }
+    }
+  g_ptr_array_sort (self->closed_by_month, compare_month_newest_first);
+}
 
 static void
 caseload_free (KtCaseload *caseload)
@@ -321,6 +398,7 @@ kt_team_overview_new (KtCatalogue        *catalogue,
   g_ptr_array_sort (self->follow_ups_due, compare_follow_up_date);
   g_ptr_array_sort (self->caseloads, compare_caseload);
   count_domains (self, catalogue, open_cases, latest_conversation);
+  count_outcomes (self, cases, latest_conversation, today);
 
   return g_steal_pointer (&self);
 }
@@ -337,6 +415,22 @@ kt_team_overview_get_overdue (KtTeamOverview *self)
 {
   g_return_val_if_fail (KT_IS_TEAM_OVERVIEW (self), NULL);
   return self->overdue;
+}
+
+GPtrArray *
+kt_team_overview_get_closed_by_month (KtTeamOverview *self)
+{
+  g_return_val_if_fail (KT_IS_TEAM_OVERVIEW (self), NULL);
+  return self->closed_by_month;
+}
+
+const KtWheelMovement *
+kt_team_overview_get_wheel_movement (KtTeamOverview *self,
+                                     KtSegment       segment)
+{
+  g_return_val_if_fail (KT_IS_TEAM_OVERVIEW (self), NULL);
+  g_return_val_if_fail (segment < KT_N_SEGMENTS, NULL);
+  return &self->movement[segment];
 }
 
 GPtrArray *
@@ -383,6 +477,7 @@ kt_team_overview_finalize (GObject *object)
   g_clear_pointer (&self->overdue, g_ptr_array_unref);
   g_clear_pointer (&self->evaluations_due, g_ptr_array_unref);
   g_clear_pointer (&self->follow_ups_due, g_ptr_array_unref);
+  g_clear_pointer (&self->closed_by_month, g_ptr_array_unref);
   g_clear_pointer (&self->caseloads, g_ptr_array_unref);
   g_clear_pointer (&self->domain_counts, g_ptr_array_unref);
 
@@ -402,6 +497,7 @@ kt_team_overview_init (KtTeamOverview *self)
   self->overdue = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->evaluations_due = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->follow_ups_due = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  self->closed_by_month = g_ptr_array_new_with_free_func ((GDestroyNotify) closed_month_free);
   self->caseloads = g_ptr_array_new_with_free_func ((GDestroyNotify) caseload_free);
   self->domain_counts = g_ptr_array_new_with_free_func ((GDestroyNotify) domain_count_free);
 }

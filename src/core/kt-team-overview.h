@@ -53,6 +53,29 @@ GPtrArray *kt_team_overview_get_overdue         (KtTeamOverview *self);
  * evaluation date already passed (element-type KtCase, transfer none),
  * earliest first. */
 GPtrArray *kt_team_overview_get_evaluations_due (KtTeamOverview *self);
+/* Cases closed in one month, by reason. */
+typedef struct {
+  char  *month;                          /* "2026-11" */
+  guint  n_closed;
+  guint  by_reason[KT_N_CLOSE_REASONS];  /* indexed by KtCloseReason */
+} KtClosedMonth;
+
+/* How one wheel segment moved at the households' latest evaluations,
+ * summed over the team (never per professional). */
+typedef struct {
+  guint up;
+  guint same;
+  guint down;
+} KtWheelMovement;
+
+/* Months with closed cases in the year up to today, newest first
+ * (element-type KtClosedMonth, transfer none). */
+GPtrArray *kt_team_overview_get_closed_by_month (KtTeamOverview *self);
+/* The movement of @segment over every household whose latest
+ * conversation is an evaluation (transfer none). */
+const KtWheelMovement *kt_team_overview_get_wheel_movement (KtTeamOverview *self,
+                                                            KtSegment       segment);
+
 /* Closed cases whose follow-up check falls in today's week or has passed
  * (element-type KtCase, transfer none), earliest first. */
 GPtrArray *kt_team_overview_get_follow_ups_due  (KtTeamOverview *self);

@@ -319,6 +319,56 @@ test_carried_out_and_closed_cases_show_what_is_due (Fixture       *fixture,
   g_assert_cmpuint (kt_team_overview_get_overdue (overview)->len, ==, 0);
 }
 
+/* Cases closed per month by reason, and the wheel's movement summed over
+ * the team: counts only. */
+static void
+test_closed_by_month_and_wheel_movement (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  const char *closings[][2] = { { "2026-11-02", "goals_reached" }, { "2026-11-20", "moved" },
+                                { "2026-11-24", "goals_reached" }, { "2026-10-05", "specialist" },
+                                { "2025-06-01", "goals_reached" } };
+  g_autoptr(KtTeamOverview) overview = NULL;
+  KtCase *evaluated = add_case (fixture, "Familie Geëvalueerd", "anna", "2026-05-04", KT_PHASE_SUPPORT);
+  KtConversation *evaluation = add_conversation (fixture, evaluated, "2026-11-10");
+  KtClosedMonth *month;
+  const KtWheelMovement *werk, *sociaal, *zelfstandig;
+
+  for (guint i = 0; i < G_N_ELEMENTS (closings); i++)
+    {
+      KtCase *kase = add_case (fixture, "Familie", "anna", "2025-01-06", KT_PHASE_SUPPORT);
+      KtCloseReason reason;
+
+      g_assert_true (kt_close_reason_from_string (closings[i][1], &reason));
+      g_assert_true (kt_case_close (kase, reason, NULL, NULL, NULL, NULL, FALSE, closings[i][0], NULL));
+    }
+  evaluation->is_evaluation = TRUE;
+  evaluation->wheel[KT_SEGMENT_WERK].previous = 2;
+  evaluation->wheel[KT_SEGMENT_WERK].current = 3;
+  evaluation->wheel[KT_SEGMENT_SOCIAAL].previous = 3;
+  evaluation->wheel[KT_SEGMENT_SOCIAAL].current = 2;
+
+  overview = kt_team_overview_new (fixture->catalogue, fixture->cases, fixture->conversations, fixture->plans,
+                                   NULL, &fixture->today);
+  g_assert_cmpuint (kt_team_overview_get_closed_by_month (overview)->len, ==, 2);
+  month = g_ptr_array_index (kt_team_overview_get_closed_by_month (overview), 0);
+  g_assert_cmpstr (month->month, ==, "2026-11");
+  g_assert_cmpuint (month->n_closed, ==, 3);
+  g_assert_cmpuint (month->by_reason[KT_CLOSE_GOALS_REACHED], ==, 2);
+  g_assert_cmpuint (month->by_reason[KT_CLOSE_MOVED], ==, 1);
+  month = g_ptr_array_index (kt_team_overview_get_closed_by_month (overview), 1);
+  g_assert_cmpstr (month->month, ==, "2026-10");
+  g_assert_cmpuint (month->by_reason[KT_CLOSE_SPECIALIST], ==, 1);
+
+  werk = kt_team_overview_get_wheel_movement (overview, KT_SEGMENT_WERK);
+  sociaal = kt_team_overview_get_wheel_movement (overview, KT_SEGMENT_SOCIAAL);
+  zelfstandig = kt_team_overview_get_wheel_movement (overview, KT_SEGMENT_ZELFSTANDIG);
+  g_assert_cmpuint (werk->up, ==, 1);
+  g_assert_cmpuint (werk->down, ==, 0);
+  g_assert_cmpuint (sociaal->down, ==, 1);
+  g_assert_cmpuint (zelfstandig->up + zelfstandig->same + zelfstandig->down, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -326,6 +376,7 @@ main (int argc, char *argv[])
   g_assert_true (kt_core_init ());
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/team-overview/closed-by-month-and-wheel-movement", test_closed_by_month_and_wheel_movement);
   ADD ("/team-overview/carried-out-and-closed-cases-show-what-is-due",
        test_carried_out_and_closed_cases_show_what_is_due);
   ADD ("/team-overview/unassigned/open-requests-without-coach-oldest-first",
