@@ -196,6 +196,7 @@ typedef struct {
   char         *url;           /* changes with every restart */
   gboolean      done[N_CLIENTS];
   guint         kills;
+  guint         acknowledged;  /* pushes, by all clients */
 } World;
 
 typedef struct {
@@ -266,6 +267,9 @@ client_run (gpointer user_data)
                 {
                   c->acknowledged[i] = rev;
                   c->pushes++;
+                  g_mutex_lock (&c->world->mutex);
+                  c->world->acknowledged++;
+                  g_mutex_unlock (&c->world->mutex);
                   break;
                 }
               /* No answer, or the server went away mid-request: the push
@@ -335,10 +339,26 @@ test_kill_during_pushes (void)
       threads[c] = g_thread_new ("client", client_run, &clients[c]);
     }
 
-  /* Kill the server at uneven moments until every client has finished. */
+  /* Kill the server at uneven moments until every client has finished;
+   * each time only once it has acknowledged a push since it was started, so
+   * a slow server (a sanitizer build on a busy machine) still gets on. */
   while (!all_done (&world))
     {
+      guint acknowledged;
+
+      g_mutex_lock (&world.mutex);
+      acknowledged = world.acknowledged;
+      g_mutex_unlock (&world.mutex);
       g_usleep (g_random_int_range (50, 250) * 1000);
+      for (guint i = 0; i < 3000 && !all_done (&world); i++)
+        {
+          g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&world.mutex);
+
+          if (world.acknowledged > acknowledged)
+            break;
+          g_clear_pointer (&locker, g_mutex_locker_free);
+          g_usleep (5 * 1000);
+        }
       if (all_done (&world))
         break;
       kt_test_server_kill (world.server);
