@@ -196,6 +196,7 @@ typedef struct {
   char         *url;           /* changes with every restart */
   gboolean      done[N_CLIENTS];
   guint         kills;
+  guint         acknowledged;  /* pushes, by all clients */
 } World;
 
 typedef struct {
@@ -266,6 +267,9 @@ client_run (gpointer user_data)
                 {
                   c->acknowledged[i] = rev;
                   c->pushes++;
+                  g_mutex_lock (&c->world->mutex);
+                  c->world->acknowledged++;
+                  g_mutex_unlock (&c->world->mutex);
                   break;
                 }
               /* No answer, or the server went away mid-request: the push
@@ -282,6 +286,23 @@ client_run (gpointer user_data)
   c->world->done[c->index] = TRUE;
   g_mutex_unlock (&c->world->mutex);
   return NULL;
+}
+
+static void
+wait_until_answering (SoupSession *session,
+                      const char  *url)
+{
+  for (guint i = 0; i < 500; i++)
+    {
+      Answer answer = send_request (session, url, "GET", "/health/live", NULL, NULL, NULL);
+      guint status = answer.status;
+
+      answer_clear (&answer);
+      if (status == SOUP_STATUS_OK)
+        return;
+      g_usleep (10 * 1000);
+    }
+  g_assert_not_reached ();
 }
 
 static gboolean
@@ -318,10 +339,26 @@ test_kill_during_pushes (void)
       threads[c] = g_thread_new ("client", client_run, &clients[c]);
     }
 
-  /* Kill the server at uneven moments until every client has finished. */
+  /* Kill the server at uneven moments until every client has finished;
+   * each time only once it has acknowledged a push since it was started, so
+   * a slow server (a sanitizer build on a busy machine) still gets on. */
   while (!all_done (&world))
     {
+      guint acknowledged;
+
+      g_mutex_lock (&world.mutex);
+      acknowledged = world.acknowledged;
+      g_mutex_unlock (&world.mutex);
       g_usleep (g_random_int_range (50, 250) * 1000);
+      for (guint i = 0; i < 3000 && !all_done (&world); i++)
+        {
+          g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&world.mutex);
+
+          if (world.acknowledged > acknowledged)
+            break;
+          g_clear_pointer (&locker, g_mutex_locker_free);
+          g_usleep (5 * 1000);
+        }
       if (all_done (&world))
         break;
       kt_test_server_kill (world.server);
@@ -335,6 +372,10 @@ test_kill_during_pushes (void)
       g_free (world.url);
       world.url = g_strdup (kt_test_server_get_url (world.server));
       g_mutex_unlock (&world.mutex);
+      /* the next kill's uneven moment counts from when it answers: a slow
+       * start (a sanitizer build on a busy machine) must not leave the
+       * pushes no time at all */
+      wait_until_answering (session, world.url);
       g_assert_cmpuint (kills, <, 400);
     }
   for (guint c = 0; c < N_CLIENTS; c++)
