@@ -16,6 +16,7 @@
 #include "kt-a11y.h"
 #include "kt-case-audit.h"
 #include "kt-date-format.h"
+#include "kt-fhir.h"
 #include "kt-inzage.h"
 
 struct _KtInzageWindow
@@ -30,6 +31,7 @@ struct _KtInzageWindow
   GtkFileChooserNative *chooser;
 
   GtkWidget            *save_button;
+  GtkWidget            *fhir_button;
   GtkLabel             *status_label;
   AdwPreferencesGroup  *reads_group;
 };
@@ -107,6 +109,73 @@ on_save_clicked (KtInzageWindow *self)
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                                _("_Save Here"), _("_Cancel"));
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+fhir_written_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KtInzageWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (self->fhir_button, TRUE);
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_status (self, error->message);
+      return;
+    }
+  set_status (self, _("Saved the plan as a FHIR R4 bundle."));
+}
+
+void
+kt_inzage_window_save_fhir_to (KtInzageWindow *self,
+                               GFile          *file)
+{
+  KtConversation *conversation;
+  g_autoptr(GBytes) bundle = NULL;
+
+  g_return_if_fail (KT_IS_INZAGE_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->plans->len == 0)
+    return;
+  conversation = self->conversations->len > 0
+                 ? g_ptr_array_index (self->conversations, self->conversations->len - 1) : NULL;
+  /* Built in memory (small); written with async GIO. */
+  bundle = kt_fhir_bundle_new (self->catalogue, self->kase, conversation,
+                               g_ptr_array_index (self->plans, self->plans->len - 1));
+  gtk_widget_set_sensitive (self->fhir_button, FALSE);
+  g_file_replace_contents_bytes_async (file, bundle, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                       self->cancellable, fhir_written_cb, g_object_ref (self));
+}
+
+static void
+fhir_chooser_response_cb (GtkNativeDialog *dialog,
+                          int              response,
+                          KtInzageWindow  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        kt_inzage_window_save_fhir_to (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_fhir_clicked (KtInzageWindow *self)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Save the Plan as FHIR"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "plan-fhir-r4.json");
+  g_signal_connect (self->chooser, "response", G_CALLBACK (fhir_chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
@@ -263,6 +332,23 @@ build (KtInzageWindow *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (files), box);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (files));
 
+  {
+    GtkWidget *other = adw_preferences_group_new ();
+
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (other), _("For another system"));
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (other),
+      _("The latest plan as an HL7 FHIR R4 bundle, for another municipal system: goals, actions, "
+        "provisions, the care team, consents and the wheel. No notes for the file and nothing "
+        "about safety. Not encrypted either."));
+    self->fhir_button = gtk_button_new_with_mnemonic (_("Save as _FHIR…"));
+    gtk_widget_add_css_class (self->fhir_button, "pill");
+    gtk_widget_set_halign (self->fhir_button, GTK_ALIGN_CENTER);
+    kt_a11y_set_label (self->fhir_button, _("Save the plan as FHIR"));
+    g_signal_connect_swapped (self->fhir_button, "clicked", G_CALLBACK (on_fhir_clicked), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (other), self->fhir_button);
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (other));
+  }
+
   self->reads_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->reads_group, _("Who read the plan"));
   adw_preferences_group_set_description (self->reads_group,
@@ -335,6 +421,7 @@ kt_inzage_window_new (GtkWindow      *parent,
   self->catalogue = g_object_ref (catalogue);
   self->kase = kt_case_ref (kase);
   load_documents (self, store, conversation, plan);
+  gtk_widget_set_sensitive (self->fhir_button, self->plans->len > 0);
   if (sync != NULL && kt_sync_client_is_signed_in (sync))
     kt_case_reads_fetch_async (sync, kase->header.id, self->cancellable, reads_cb, g_object_ref (self));
   else

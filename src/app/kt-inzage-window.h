@@ -30,6 +30,10 @@ GtkWidget *kt_inzage_window_new        (GtkWindow      *parent,
  * its folder dialog). */
 void       kt_inzage_window_save_to    (KtInzageWindow *self,
                                         GFile          *folder);
+/* Writes the latest plan as a FHIR R4 bundle to @file (what the FHIR
+ * button does after its file dialog). */
+void       kt_inzage_window_save_fhir_to (KtInzageWindow *self,
+                                          GFile          *file);
 /* The status line under the save button (for tests). */
 const char *kt_inzage_window_get_status (KtInzageWindow *self);
 /* The group that lists who read the plan. */

@@ -66,6 +66,7 @@ struct _KtReport
   KtPlan          *plan;
 
   char            *copy_for;      /* "the GP — to share the plan", or NULL */
+  Block           *notes_title;   /* inzage: where the professional notes start */
 
   PangoFontMap    *font_map;
   PangoContext    *context;
@@ -1123,14 +1124,19 @@ paginate (KtReport *self)
 
       measure (self, block);
       needed = block->space_before + block->height;
-      /* A heading moves along with the block after it. */
-      if (keeps_with_next (block->kind) && i + 1 < self->blocks->len)
+      /* A heading moves along with the block after it, and so does what
+       * comes right before a signature: a signature alone on a page reads
+       * as nobody's. */
+      if (i + 1 < self->blocks->len &&
+          (keeps_with_next (block->kind) ||
+           ((Block *) g_ptr_array_index (self->blocks, i + 1))->kind == BLOCK_SIGNATURE))
         {
           Block *next = g_ptr_array_index (self->blocks, i + 1);
           measure (self, next);
           needed += next->space_before + next->height;
         }
-      if (y + needed > CONTENT_BOTTOM && y > MARGIN)
+      /* A second title (the inzage's professional notes) starts a page. */
+      if ((y + needed > CONTENT_BOTTOM || block->kind == BLOCK_TITLE) && y > MARGIN)
         {
           page++;
           y = MARGIN;
@@ -1361,6 +1367,9 @@ build_inzage_conversation (KtReport             *self,
       if (entry->state == KT_DOMAIN_NOT_YET && !has_text (entry->going_well) &&
           !has_text (entry->concern) && !has_text (entry->wish))
         continue;
+      /* Safety is for the coach to review first: in the professional notes. */
+      if (entry->safety_flag || g_strcmp0 (entry->domain_id, "veiligheid") == 0)
+        continue;
       add_printf (self, BLOCK_SUBHEADING, "%s", domain_name (self, entry->domain_id));
       if (entry->level != KT_LEVEL_NONE)
         add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry->state), entry->level);
@@ -1392,7 +1401,10 @@ build_inzage_plan (KtReport     *self,
 
   self->plan = kt_plan_copy (plan);
   add_printf (self, BLOCK_HEADING, _("Plan, version %d"), plan->version);
-  add_printf (self, BLOCK_NOTE, "%s · %s", plan_status_label (plan), kt_review_state_get_label (plan->review));
+  if (plan->review == KT_REVIEW_SUBMITTED || plan->review == KT_REVIEW_RETURNED)
+    add_printf (self, BLOCK_NOTE, "%s · %s", plan_status_label (plan), kt_review_state_get_label (plan->review));
+  else
+    add_printf (self, BLOCK_NOTE, "%s", plan_status_label (plan));
   if (has_text (plan->question))
     add_printf (self, BLOCK_QUOTE, "“%s”", plan->question);
   build_goals (self);
@@ -1438,6 +1450,7 @@ build_professional_notes (KtReport  *self,
                           GPtrArray *plans)
 {
   add_printf (self, BLOCK_TITLE, "%s", _("Professional notes"));
+  self->notes_title = g_ptr_array_index (self->blocks, self->blocks->len - 1);
   add_printf (self, BLOCK_NOTE, "%s",
               _("For the coach: read this section before handing it over. Leave out only what would "
                 "harm someone else's safety or privacy, and tell the resident that something was "
@@ -1454,6 +1467,21 @@ build_professional_notes (KtReport  *self,
   for (guint i = 0; conversations != NULL && i < conversations->len; i++)
     {
       self->conversation = kt_conversation_copy (g_ptr_array_index (conversations, i));
+      for (guint j = 0; j < self->conversation->entries->len; j++)
+        {
+          const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, j);
+
+          if (!entry->safety_flag && g_strcmp0 (entry->domain_id, "veiligheid") != 0)
+            continue;
+          if (entry->state == KT_DOMAIN_NOT_YET && !has_text (entry->going_well) &&
+              !has_text (entry->concern) && !has_text (entry->wish))
+            continue;
+          add_printf (self, BLOCK_SUBHEADING, entry->safety_flag ? _("%s · ⚠ safety flag") : "%s",
+                      domain_name (self, entry->domain_id));
+          add_field (self, _("What goes well"), entry->going_well);
+          add_field (self, _("Concern"), entry->concern);
+          add_field (self, _("Wish"), entry->wish);
+        }
       build_safety_checks (self);
       if (has_text (self->conversation->notes))
         {
@@ -1657,12 +1685,15 @@ kt_report_draw_page (KtReport *self,
   cairo_rectangle (cr, 0, 0, KT_REPORT_PAGE_WIDTH, KT_REPORT_PAGE_HEIGHT);
   cairo_fill (cr);
 
-  /* First on every page of the dossier report, for eyes and screen readers. */
-  if (self->kind == KT_REPORT_DOSSIER)
+  /* First on every page of the dossier report, and of the inzage's
+   * professional notes, for eyes and screen readers. */
+  if (self->kind == KT_REPORT_DOSSIER || (self->notes_title != NULL && page >= self->notes_title->page))
     {
       Block header_block = { BLOCK_SUBHEADING, NULL, 0, 0, 0, 0 };
       g_autoptr(PangoLayout) header_layout = NULL;
-      g_autofree char *header = g_markup_printf_escaped ("%s", _("Dossier — do not hand over"));
+      g_autofree char *header = g_markup_printf_escaped ("%s", self->kind == KT_REPORT_DOSSIER
+                                                                ? _("Dossier — do not hand over")
+                                                                : _("Professional notes — the coach reads these before handing over"));
 
       header_block.markup = header;
       header_layout = block_layout (self, &header_block);

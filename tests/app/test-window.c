@@ -506,6 +506,12 @@ inzage_saved (gpointer data)
                                                          "Read the professional notes at the end of the PDF before handing it over."));
 }
 
+static gboolean
+fhir_saved (gpointer data)
+{
+  return g_strcmp0 (kt_inzage_window_get_status (data), T ("Saved the plan as a FHIR R4 bundle.")) == 0;
+}
+
 static void
 test_inzage_saves_pdf_and_json (Fixture       *f,
                                 gconstpointer  data)
@@ -537,6 +543,19 @@ test_inzage_saves_pdf_and_json (Fixture       *f,
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
   g_assert_true (kt_inzage_from_json (bytes, &back, &conversations, &plans, NULL));
   g_assert_cmpstr (back->header.id, ==, kase->header.id);
+
+  /* the plan as FHIR, for another system */
+  {
+    g_autofree char *fhir_path = g_build_filename (dir, "plan.json", NULL);
+    g_autoptr(GFile) fhir = g_file_new_for_path (fhir_path);
+    g_autofree char *fhir_json = NULL;
+
+    kt_inzage_window_save_fhir_to (window, fhir);
+    kt_app_test_wait_for (fhir_saved, window, 20000, "the FHIR bundle is written");
+    g_assert_true (g_file_get_contents (fhir_path, &fhir_json, NULL, NULL));
+    g_assert_nonnull (strstr (fhir_json, "\"resourceType\" : \"Bundle\""));
+    g_assert_nonnull (strstr (fhir_json, "CarePlan"));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }

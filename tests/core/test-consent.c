@@ -11,6 +11,7 @@
 #include "kt-consent.h"
 #include "kt-report.h"
 #include "kt-test-household.h"
+#include "kt-test-util.h"
 
 typedef struct {
   KtCatalogue    *catalogue;
@@ -57,6 +58,32 @@ offered (const KtCase *kase,
   return FALSE;
 }
 
+/* The resident's report lists the current consent of @party as @status. */
+static void
+assert_report_lists (Fixture    *f,
+                     const char *party,
+                     const char *status)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-consent-report");
+  g_autofree char *pdf = g_build_filename (dir, "plan.pdf", NULL);
+  g_autoptr(KtReport) report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  g_autofree char *out = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autofree char *text = NULL;
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  const char *line;
+  int status_code;
+
+  g_assert_true (kt_report_write_pdf (report, pdf, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status_code, NULL));
+  text = g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
+  line = strstr (text, party);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, status));
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static void
 test_withdrawing_appends_keeps_history_and_stops_sharing (Fixture       *f,
                                                           gconstpointer  data)
@@ -87,6 +114,7 @@ test_withdrawing_appends_keeps_history_and_stops_sharing (Fixture       *f,
 
   g_assert_false (offered (f->kase, "Schuldhulp Stad"));
   g_assert_null (kt_report_new_copy_for (f->catalogue, f->kase, f->conversation, f->plan, f->consent->id));
+  assert_report_lists (f, "Schuldhulp Stad", g_dgettext (GETTEXT_PACKAGE, "you withdrew your consent"));
 
   /* Asked again and given again: offered again, four events. */
   kt_consent_record (f->consent, KT_CONSENT_EVENT_ASKED, "2026-12-10", KT_FORM_SPOKEN, NULL);

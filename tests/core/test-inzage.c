@@ -148,6 +148,15 @@ test_files_are_written_off_the_main_loop (Fixture       *f,
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
   g_assert_true (kt_inzage_from_json (bytes, &kase, &conversations, &plans, NULL));
 
+  if (g_getenv ("KT_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *copy = g_build_filename (g_getenv ("KT_SCREENSHOT_DIR"), "report-inzage.pdf", NULL);
+      g_autofree char *pdf_contents = NULL;
+      gsize pdf_len;
+
+      g_assert_true (g_file_get_contents (pdf_path, &pdf_contents, &pdf_len, NULL));
+      g_assert_true (g_file_set_contents (copy, pdf_contents, pdf_len, NULL));
+    }
   text = pdf_text (pdf_path);
   g_assert_nonnull (strstr (text, "Familie Bakker"));
   g_assert_nonnull (strstr (text, "TWEEDEVERSIE"));
@@ -160,6 +169,9 @@ test_files_are_written_off_the_main_loop (Fixture       *f,
   g_assert_nonnull (strstr (notes, T ("For the coach: read this section before handing it over.")));
   g_assert_nonnull (strstr (notes, "NOTITIEMARKER"));
   g_assert_null (g_strstr_len (text, notes - text, "NOTITIEMARKER"));
+  /* what was said about safety too: the coach reviews it first */
+  g_assert_nonnull (strstr (notes, "Iedereen voelt zich veilig"));
+  g_assert_null (g_strstr_len (text, notes - text, "Iedereen voelt zich veilig"));
 }
 
 int
