@@ -529,6 +529,8 @@ screenshot_sizes (Fixture    *f,
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
+      /* Folding and unfolding take a few frames to settle. */
+      wait_for_paints (f);
       for (guint j = 0; j < G_N_ELEMENTS (looks); j++)
         {
           g_autofree char *shot = g_strdup_printf ("%s-%dx%d-%s", name, sizes[i][0], sizes[i][1], looks[j]);
