@@ -743,6 +743,26 @@ test_back_to_the_list_on_a_tablet_and_a_phone (Fixture       *f,
     }
 }
 
+/* The resident's wish is in their own words: more than one line, saved as
+ * said (issue 21). */
+static void
+test_wish_takes_more_than_one_line (Fixture       *f,
+                                    gconstpointer  data)
+{
+  KtConversation *conversation;
+  KtTextField *wish;
+
+  new_case (f, "Familie Wens");
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  conversation = kt_case_view_get_conversation (kt_app_fixture_case_view (f));
+  show_domain (f, "geldzaken");
+  wish = kt_domain_page_get_wish_field (kt_app_fixture_domain (f));
+  g_assert_true (GTK_IS_TEXT_VIEW (kt_text_field_get_view (wish)));
+  type_into (wish, "Zelf de post openmaken.\nWeer rustig slapen.");
+  g_assert_cmpstr (kt_conversation_find_entry (conversation, "geldzaken")->wish, ==,
+                   "Zelf de post openmaken.\nWeer rustig slapen.");
+}
+
 static gboolean
 row_on_screen (gpointer data)
 {
@@ -869,6 +889,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/removed-record-is-told-until-understood", test_removed_record_is_told_until_understood);
   ADD ("/app/window/back-to-the-list-on-a-tablet-and-a-phone", test_back_to_the_list_on_a_tablet_and_a_phone);
   ADD ("/app/window/new-member-scrolls-into-view", test_new_member_scrolls_into_view);
+  ADD ("/app/window/wish-takes-more-than-one-line", test_wish_takes_more_than_one_line);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 
