@@ -507,21 +507,33 @@ kt_app_choose_renderer (void)
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 }
 
+#define SCROLL_TARGET_KEY "kt-scroll-target"
+/* Frames to follow a row that is still growing (an expander opening). */
+#define SCROLL_FRAMES 20
+
 static gboolean
 scroll_into_view_tick (GtkWidget     *widget,
                        GdkFrameClock *clock,
                        gpointer       data)
 {
   GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  int frames = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (widget), "kt-scroll-frames"));
   GtkAdjustment *adjustment;
   graphene_rect_t bounds;
   double value, page;
 
-  /* Not laid out yet: try again next frame. */
-  if (scroller == NULL || gtk_widget_get_height (widget) <= 0)
-    return scroller != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-  if (!gtk_widget_compute_bounds (widget, scroller, &bounds))
+  /* Only the newest request of a scrolled window scrolls it. */
+  if (scroller == NULL || g_object_get_data (G_OBJECT (scroller), SCROLL_TARGET_KEY) != widget)
     return G_SOURCE_REMOVE;
+  g_object_set_data (G_OBJECT (widget), "kt-scroll-frames", GINT_TO_POINTER (frames + 1));
+  if (frames >= SCROLL_FRAMES)
+    {
+      g_object_set_data (G_OBJECT (scroller), SCROLL_TARGET_KEY, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  /* Not laid out yet: try again next frame. */
+  if (gtk_widget_get_height (widget) <= 0 || !gtk_widget_compute_bounds (widget, scroller, &bounds))
+    return G_SOURCE_CONTINUE;
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   value = gtk_adjustment_get_value (adjustment);
   page = gtk_adjustment_get_page_size (adjustment);
@@ -529,13 +541,20 @@ scroll_into_view_tick (GtkWidget     *widget,
     gtk_adjustment_set_value (adjustment, value + bounds.origin.y);
   else if (bounds.origin.y + bounds.size.height > page)
     gtk_adjustment_set_value (adjustment, value + bounds.origin.y + bounds.size.height - page);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 void
 kt_app_scroll_into_view (GtkWidget *widget)
 {
+  GtkWidget *scroller;
+
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
+  scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  if (scroller == NULL)
+    return;
+  g_object_set_data (G_OBJECT (scroller), SCROLL_TARGET_KEY, widget);
+  g_object_set_data (G_OBJECT (widget), "kt-scroll-frames", GINT_TO_POINTER (0));
   gtk_widget_add_tick_callback (widget, scroll_into_view_tick, NULL, NULL);
 }

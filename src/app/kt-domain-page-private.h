@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 /* "What goes well" (FALSE) or the concern (TRUE). */
 KtTextField     *kt_domain_page_get_text_field    (KtDomainPage *self,
                                                    gboolean      concern);
+/* The resident's wish, in their own words. */
+KtTextField     *kt_domain_page_get_wish_field    (KtDomainPage *self);
 GtkToggleButton *kt_domain_page_get_level_button  (KtDomainPage *self,
                                                    int           level);
 GtkToggleButton *kt_domain_page_get_helper_button (KtDomainPage *self,

@@ -44,7 +44,7 @@ struct _KtDomainPage
 
   GtkToggleButton     *level_buttons[KT_LEVEL_MAX + 1];
   GtkToggleButton     *helper_buttons[4];
-  GtkWidget           *wish_row;
+  KtTextField         *wish_field;
   GtkWidget           *priority_row;
   GtkWidget           *safety_row;
   GPtrArray           *prompt_labels;
@@ -108,6 +108,7 @@ refresh_visibility (KtDomainPage *self)
   gtk_widget_set_visible (self->level_section, !hide_all);
   gtk_widget_set_visible (self->helpers_section, !hide_all);
   gtk_widget_set_visible (GTK_WIDGET (self->details_group), !hide_all);
+  gtk_widget_set_visible (GTK_WIDGET (self->wish_field), !hide_all);
   gtk_widget_set_visible (self->watching_label, hide_all);
   gtk_widget_set_visible (self->skipped_box, !watching && self->entry->state == KT_DOMAIN_SKIPPED);
 }
@@ -144,7 +145,8 @@ on_text_changed (KtDomainPage *self,
 
   if (self->entry == NULL)
     return;
-  target = field == self->going_well_field ? &self->entry->going_well : &self->entry->concern;
+  target = field == self->going_well_field ? &self->entry->going_well
+           : field == self->wish_field ? &self->entry->wish : &self->entry->concern;
   if (!kt_app_set_text (target, text))
     return;
   refresh_related (self);
@@ -416,7 +418,7 @@ kt_domain_page_refresh (KtDomainPage *self)
   gtk_toggle_button_set_active (self->level_buttons[CLAMP (entry->level, 0, KT_LEVEL_MAX)], TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (self->helper_buttons); i++)
     gtk_toggle_button_set_active (self->helper_buttons[i], (entry->helpers & (1u << i)) != 0);
-  kt_app_text_row_bind (self->wish_row, &entry->wish);
+  kt_text_field_set_text (self->wish_field, entry->wish);
   kt_app_combo_row_bind (self->priority_row, &entry->priority);
   kt_app_switch_row_bind (self->safety_row, &entry->safety_flag);
   gtk_widget_set_sensitive (self->safety_row, TRUE);
@@ -462,6 +464,12 @@ kt_domain_page_get_entry (KtDomainPage *self)
 }
 
 /* Private accessors for the tests */
+
+KtTextField *
+kt_domain_page_get_wish_field (KtDomainPage *self)
+{
+  return self->wish_field;
+}
 
 KtTextField *
 kt_domain_page_get_text_field (KtDomainPage *self,
@@ -598,12 +606,17 @@ kt_domain_page_init (KtDomainPage *self)
       kt_app_flow_box_append (self->helpers_box, button);
     }
 
-  self->wish_row = kt_app_text_row_new (_("Wish"), NULL, on_detail_changed, self);
+  /* The resident's wish, in their own words: as many lines as they need
+   * (issue 21), just above priority and safety. */
+  self->wish_field = KT_TEXT_FIELD (kt_text_field_new (_("Wish")));
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->details_group))),
+                              GTK_WIDGET (self->wish_field),
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->details_group)));
+  g_signal_connect_swapped (self->wish_field, "changed", G_CALLBACK (on_text_changed), self);
   self->priority_row = kt_app_combo_row_new (_("Priority"), priorities, NULL, on_detail_changed, self);
   self->safety_row = kt_app_switch_row_new (_("Safety concern"),
                                             _("Then ask about every member, children first"),
                                             NULL, on_detail_changed, self);
-  adw_preferences_group_add (self->details_group, self->wish_row);
   adw_preferences_group_add (self->details_group, self->priority_row);
   adw_preferences_group_add (self->details_group, self->safety_row);
 }

@@ -564,6 +564,42 @@ kt_review_page_dispose (GObject *object)
   G_OBJECT_CLASS (kt_review_page_parent_class)->dispose (object);
 }
 
+/* The width the page asks for beside the inbox's list.  The inbox's
+ * leaflet folds on natural widths: below list + this (a tablet held
+ * upright, a phone) the plan takes the screen; the minimum stays small
+ * enough for a 360 px window. */
+#define NATURAL_WIDTH 640
+
+static void
+kt_review_page_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  *minimum = *natural = 0;
+  if (child != NULL)
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, NATURAL_WIDTH);
+}
+
+static void
+kt_review_page_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
 static void
 kt_review_page_class_init (KtReviewPageClass *klass)
 {
@@ -571,6 +607,9 @@ kt_review_page_class_init (KtReviewPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_review_page_dispose;
+  /* Measured here, not by AdwBin's layout manager (dropped in init). */
+  widget_class->measure = kt_review_page_measure;
+  widget_class->size_allocate = kt_review_page_size_allocate;
 
   /**
    * KtReviewPage::decided:
@@ -610,6 +649,9 @@ static void
 kt_review_page_init (KtReviewPage *self)
 {
   kt_role_ensure_style ();
+  /* AdwBin 1.2 measures through a layout manager, which would bypass
+   * kt_review_page_measure. */
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
   kt_a11y_set_label (GTK_WIDGET (self->comment_view), _("Comment on the Whole Plan"));
   kt_a11y_set_label (GTK_WIDGET (self->wheel), _("Participation Wheel"));

@@ -475,6 +475,8 @@ kt_supervisor_inbox_open (KtSupervisorInbox *self,
       if (entry != NULL && g_strcmp0 (entry->plan->header.id, plan_id) == 0)
         {
           gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (row));
+          /* Also when it was open already: folded, the plan comes to the front. */
+          adw_leaflet_set_visible_child (self->leaflet, self->review_side);
           return TRUE;
         }
     }

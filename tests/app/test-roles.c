@@ -480,7 +480,8 @@ wait_until_mapped (GtkWidget  *widget,
       g_usleep (1000);
     }
   if (!gtk_widget_get_mapped (widget))
-    g_error ("Not on screen: %s", what);
+    g_error ("Not on screen: %s (window %d px wide)", what,
+             gtk_widget_get_width (GTK_WIDGET (gtk_widget_get_root (widget))));
 }
 
 /* On a tablet held upright the inbox folds: an opened plan takes the

@@ -630,15 +630,74 @@ example_case (Fixture    *f,
 }
 
 static void
+count_paint (GdkFrameClock *clock,
+             guint         *paints)
+{
+  (*paints)++;
+}
+
+static gboolean
+painted_twice (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+/* A new look or size is laid out and drawn before it is saved: a widget
+ * snapshot taken between a style change and the next layout is empty. */
+static void
+wait_for_paints (Fixture *f)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  guint paints = 0;
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint), &paints);
+
+  gtk_widget_queue_resize (GTK_WIDGET (f->window));
+  kt_app_test_wait_for (painted_twice, &paints, 10000, "the window to be drawn");
+  g_signal_handler_disconnect (clock, id);
+  kt_app_test_iterate (100);
+}
+
+/* The screenshot tour's looks: light, dark, and GNOME's large text (text
+ * scaling 1.5, which GTK 4.8 takes from gtk-xft-dpi). */
+static void
+set_look (const char *look)
+{
+  gboolean dark = g_strcmp0 (look, "dark") == 0;
+  gboolean large = g_strcmp0 (look, "large-text") == 0;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  /* GNOME's own button layout (org.gnome.desktop.wm.preferences), not
+   * Xvfb's minimise and maximise buttons. */
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int) (96 * 1024 * (large ? 1.5 : 1.0)),
+                "gtk-decoration-layout", "appmenu:close", NULL);
+}
+
+/* Every screen at a phone, a tablet held upright, a laptop and a desktop,
+ * in each look: $KT_SCREENSHOT_DIR/NAME-WxH-LOOK.png. */
+static void
 screenshot_sizes (Fixture    *f,
                   const char *name)
 {
-  static const int sizes[][2] = { { 1280, 800 }, { 800, 1280 }, { 360, 740 } };
+  static const int sizes[][2] = { { 360, 740 }, { 800, 1280 }, { 1280, 800 }, { 1920, 1080 } };
+  static const char *looks[] = { "light", "dark", "large-text" };
 
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
-      kt_app_test_screenshot (GTK_WINDOW (f->window), name);
+      /* Folding and unfolding take a few frames to settle. */
+      wait_for_paints (f);
+      for (guint j = 0; j < G_N_ELEMENTS (looks); j++)
+        {
+          g_autofree char *shot = g_strdup_printf ("%s-%dx%d-%s", name, sizes[i][0], sizes[i][1], looks[j]);
+
+          set_look (looks[j]);
+          wait_for_paints (f);
+          g_free (kt_app_test_screenshot_widget (GTK_WIDGET (f->window), shot));
+        }
+      set_look ("light");
     }
 }
 
@@ -842,6 +901,56 @@ test_back_to_the_list_on_a_tablet_and_a_phone (Fixture       *f,
     }
 }
 
+/* The resident's wish is in their own words: more than one line, saved as
+ * said (issue 21). */
+static void
+test_wish_takes_more_than_one_line (Fixture       *f,
+                                    gconstpointer  data)
+{
+  KtConversation *conversation;
+  KtTextField *wish;
+
+  new_case (f, "Familie Wens");
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  conversation = kt_case_view_get_conversation (kt_app_fixture_case_view (f));
+  show_domain (f, "geldzaken");
+  wish = kt_domain_page_get_wish_field (kt_app_fixture_domain (f));
+  g_assert_true (GTK_IS_TEXT_VIEW (kt_text_field_get_view (wish)));
+  type_into (wish, "Zelf de post openmaken.\nWeer rustig slapen.");
+  g_assert_cmpstr (kt_conversation_find_entry (conversation, "geldzaken")->wish, ==,
+                   "Zelf de post openmaken.\nWeer rustig slapen.");
+}
+
+static gboolean
+row_on_screen (gpointer data)
+{
+  GtkWidget *row = data;
+  GtkWidget *scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (row, scroller, &bounds) && bounds.origin.y >= 0 &&
+         bounds.origin.y + 44 <= gtk_widget_get_height (scroller);
+}
+
+/* A new household member appears where the coach is looking, even on a
+ * phone where the members are far down the page (issue 21). */
+static void
+test_new_member_scrolls_into_view (Fixture       *f,
+                                   gconstpointer  data)
+{
+  KtIntakePage *intake;
+  GtkWidget *row;
+
+  new_case (f, "Familie Nieuw");
+  kt_app_test_resize (GTK_WINDOW (f->window), 360, 740);
+  intake = kt_app_fixture_intake (f);
+  for (guint i = 0; i < 4; i++)
+    kt_app_test_activate (intake, "intake.add-member", NULL);
+  row = kt_intake_page_get_row (intake, FALSE, 3);
+  g_assert_nonnull (row);
+  kt_app_test_wait_for (row_on_screen, row, 10000, "the new member on screen");
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -897,6 +1006,27 @@ test_screenshots (Fixture       *f,
 
   kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.complete", NULL);
   screenshot_sizes (f, "coverage");
+
+  /* The wheel as it is filled in with the household: now, and the goal. */
+  {
+    KtCaseView *view = kt_app_fixture_case_view (f);
+    static const int now[KT_N_SEGMENTS] = { 2, 1, 3, 1, 2, 0 };
+    static const int goal[KT_N_SEGMENTS] = { 3, 3, 3, 2, 3, 2 };
+
+    for (int s = 0; s < KT_N_SEGMENTS; s++)
+      {
+        conversation->wheel[s].current = now[s];
+        conversation->wheel[s].target = goal[s];
+      }
+    kt_case_view_set_documents (view, kt_case_view_get_store (view), kt_case_view_get_catalogue (view),
+                                kt_case_view_get_case (view), conversation, kt_case_view_get_plan (view));
+  }
+  kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("wheel"));
+  screenshot_sizes (f, "wheel");
+  kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("plan"));
+  screenshot_sizes (f, "plan");
+  set_look (NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
 int
@@ -919,6 +1049,8 @@ main (int argc, char *argv[])
   ADD ("/app/window/opens-as-large-as-it-was-left", test_window_opens_as_large_as_it_was_left);
   ADD ("/app/window/removed-record-is-told-until-understood", test_removed_record_is_told_until_understood);
   ADD ("/app/window/back-to-the-list-on-a-tablet-and-a-phone", test_back_to_the_list_on_a_tablet_and_a_phone);
+  ADD ("/app/window/new-member-scrolls-into-view", test_new_member_scrolls_into_view);
+  ADD ("/app/window/wish-takes-more-than-one-line", test_wish_takes_more_than_one_line);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 
