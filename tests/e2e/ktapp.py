@@ -327,6 +327,12 @@ class Driver:
 
     def open_inbox_plan(self, app, household, timeout=30):
         self.show_page(app, "To Review")
+        # A narrow inbox shows the plan it opened last instead of the
+        # list; "All Plans" goes back to it, as the user would.
+        back = K.find_all(app.window(), ("push button",), self.T("All Plans"), exact=True)
+        if back:
+            K.click(back[0])
+            time.sleep(0.5)
         row = K.wait_for(lambda: K.find_all(app.window(), ("list item",), household), timeout,
                          message="%s: no plan of %r in the inbox" % (app.name, household))
         select_row(row[0])
