@@ -240,6 +240,17 @@ kt_app_editable_text (gpointer editable)
 }
 
 void
+kt_app_flow_box_for_layout (GtkFlowBox *flow_box)
+{
+  /* Each GtkFlowBoxChild is focusable by default: a screen reader would stop
+   * on an unnamed "table cell" before every filter or card. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (flow_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+}
+
+void
 kt_app_flow_box_append (GtkFlowBox *flow_box,
                         GtkWidget  *child)
 {

@@ -66,6 +66,10 @@ const char **kt_app_translate_labels (const char * const *labels);
 
 /* Appends @child to @flow_box so that focus goes to @child, not to the
  * flow box child around it. */
+/* A flow box used only for layout (wrapping on a narrow window): its
+ * children are not things to focus; the controls inside them are.  For
+ * flow boxes filled from a template. */
+void        kt_app_flow_box_for_layout (GtkFlowBox *flow_box);
 void        kt_app_flow_box_append   (GtkFlowBox *flow_box,
                                       GtkWidget  *child);
 

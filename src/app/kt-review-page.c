@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-app-util.h"
+
 #include "kt-role-format.h"
 #include "kt-team-overview.h"
 #include "kt-wheel.h"
@@ -622,6 +624,8 @@ kt_review_page_class_init (KtReviewPageClass *klass)
 
   g_type_ensure (KT_TYPE_WHEEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-review-page.ui");
+  /* Only looked up in init, for kt_app_flow_box_for_layout. */
+  gtk_widget_class_bind_template_child_full (widget_class, "decision_box", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, KtReviewPage, title_label);
@@ -653,6 +657,7 @@ kt_review_page_init (KtReviewPage *self)
    * kt_review_page_measure. */
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_app_flow_box_for_layout (GTK_FLOW_BOX (gtk_widget_get_template_child (GTK_WIDGET (self), KT_TYPE_REVIEW_PAGE, "decision_box")));
   kt_a11y_set_label (GTK_WIDGET (self->comment_view), _("Comment on the Whole Plan"));
   kt_a11y_set_label (GTK_WIDGET (self->wheel), _("Participation Wheel"));
   self->goal_entries = g_ptr_array_new ();

@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-app-util.h"
+
 #include "kt-coach-list.h"
 #include "kt-review.h"
 #include "kt-role-format.h"
@@ -566,6 +568,8 @@ kt_supervisor_inbox_class_init (KtSupervisorInboxClass *klass)
 
   g_type_ensure (KT_TYPE_REVIEW_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-supervisor-inbox.ui");
+  /* Only looked up in init, for kt_app_flow_box_for_layout. */
+  gtk_widget_class_bind_template_child_full (widget_class, "filter_box", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, summary_label);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, coach_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KtSupervisorInbox, state_dropdown);
@@ -593,6 +597,7 @@ kt_supervisor_inbox_init (KtSupervisorInbox *self)
 
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_app_flow_box_for_layout (GTK_FLOW_BOX (gtk_widget_get_template_child (GTK_WIDGET (self), KT_TYPE_SUPERVISOR_INBOX, "filter_box")));
   kt_a11y_set_label (GTK_WIDGET (self->list), _("To Review"));
   kt_a11y_name_choice_list (GTK_WIDGET (self->coach_dropdown));
   kt_a11y_name_choice_list (GTK_WIDGET (self->state_dropdown));

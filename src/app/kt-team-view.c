@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-app-util.h"
+
 #include "kt-coach-list.h"
 #include "kt-role-format.h"
 
@@ -409,6 +411,8 @@ kt_team_view_class_init (KtTeamViewClass *klass)
   object_class->dispose = kt_team_view_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-team-view.ui");
+  /* Only looked up in init, for kt_app_flow_box_for_layout. */
+  gtk_widget_class_bind_template_child_full (widget_class, "count_box", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, unassigned_card);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, unassigned_count);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, overdue_card);
@@ -429,4 +433,5 @@ kt_team_view_init (KtTeamView *self)
 {
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  kt_app_flow_box_for_layout (GTK_FLOW_BOX (gtk_widget_get_template_child (GTK_WIDGET (self), KT_TYPE_TEAM_VIEW, "count_box")));
 }
