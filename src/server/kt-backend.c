@@ -1007,6 +1007,30 @@ kt_backend_audit_refusal (KtBackend  *self,
                        NULL, outcome, error);
 }
 
+/* The audit entries of rows selected as id, at, actor, action, record_id,
+ * kind, detail, outcome (transfer full). */
+static GPtrArray *
+audit_entries_from_rows (KtRows *rows)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_audit_entry_free);
+
+  for (guint i = 0; i < kt_rows_count (rows); i++)
+    {
+      KtAuditEntry *entry = g_new0 (KtAuditEntry, 1);
+
+      entry->id = kt_rows_get_int (rows, i, 0);
+      entry->at = kt_rows_get_int (rows, i, 1);
+      entry->actor = g_strdup (kt_rows_get (rows, i, 2));
+      entry->action = g_strdup (kt_rows_get (rows, i, 3));
+      entry->record_id = g_strdup (kt_rows_get (rows, i, 4));
+      entry->kind = g_strdup (kt_rows_get (rows, i, 5));
+      entry->detail = g_strdup (kt_rows_get (rows, i, 6));
+      entry->outcome = g_strdup (kt_rows_get (rows, i, 7));
+      g_ptr_array_add (entries, entry);
+    }
+  return entries;
+}
+
 GPtrArray *
 kt_backend_list_case_reads (KtBackend  *self,
                             const char *case_id,
@@ -1016,7 +1040,6 @@ kt_backend_list_case_reads (KtBackend  *self,
     KT_SQL_TEXT_PARAM (case_id),
   };
   g_auto(KtRows) rows;
-  GPtrArray *entries;
 
   kt_rows_init (&rows);
   /* The audit has no index on record_id (writing stays cheap): this reads
@@ -1027,22 +1050,7 @@ kt_backend_list_case_reads (KtBackend  *self,
               "record_id IN (SELECT id FROM records WHERE case_id = ?) ORDER BY id",
               params, G_N_ELEMENTS (params), &rows, error))
     return NULL;
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_audit_entry_free);
-  for (guint i = 0; i < kt_rows_count (&rows); i++)
-    {
-      KtAuditEntry *entry = g_new0 (KtAuditEntry, 1);
-
-      entry->id = kt_rows_get_int (&rows, i, 0);
-      entry->at = kt_rows_get_int (&rows, i, 1);
-      entry->actor = g_strdup (kt_rows_get (&rows, i, 2));
-      entry->action = g_strdup (kt_rows_get (&rows, i, 3));
-      entry->record_id = g_strdup (kt_rows_get (&rows, i, 4));
-      entry->kind = g_strdup (kt_rows_get (&rows, i, 5));
-      entry->detail = g_strdup (kt_rows_get (&rows, i, 6));
-      entry->outcome = g_strdup (kt_rows_get (&rows, i, 7));
-      g_ptr_array_add (entries, entry);
-    }
-  return entries;
+  return audit_entries_from_rows (&rows);
 }
 
 GPtrArray *
@@ -1060,7 +1068,6 @@ kt_backend_list_audit (KtBackend  *self,
     KT_SQL_TEXT_PARAM (actor),
   };
   g_auto(KtRows) rows;
-  GPtrArray *entries;
 
   kt_rows_init (&rows);
   if (!query (self,
@@ -1068,20 +1075,5 @@ kt_backend_list_audit (KtBackend  *self,
               "WHERE at >= ? AND (? IS NULL OR record_id = ?) AND (? IS NULL OR actor = ?) ORDER BY id",
               params, G_N_ELEMENTS (params), &rows, error))
     return NULL;
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_audit_entry_free);
-  for (guint i = 0; i < kt_rows_count (&rows); i++)
-    {
-      KtAuditEntry *entry = g_new0 (KtAuditEntry, 1);
-
-      entry->id = kt_rows_get_int (&rows, i, 0);
-      entry->at = kt_rows_get_int (&rows, i, 1);
-      entry->actor = g_strdup (kt_rows_get (&rows, i, 2));
-      entry->action = g_strdup (kt_rows_get (&rows, i, 3));
-      entry->record_id = g_strdup (kt_rows_get (&rows, i, 4));
-      entry->kind = g_strdup (kt_rows_get (&rows, i, 5));
-      entry->detail = g_strdup (kt_rows_get (&rows, i, 6));
-      entry->outcome = g_strdup (kt_rows_get (&rows, i, 7));
-      g_ptr_array_add (entries, entry);
-    }
-  return entries;
+  return audit_entries_from_rows (&rows);
 }
