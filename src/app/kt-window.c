@@ -631,22 +631,26 @@ show_store_check (KtWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Each household row says what the server has of it. */
+/* Each household row says what the server has of it: one read of the
+ * sync state for the whole list, not three queries per household (issue
+ * 22: at 2,000 cases that was 100 ms on the main loop after unlocking). */
 static void
 update_share_states (KtWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+  KtSyncClient *client = self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
+  g_autoptr(GHashTable) states = NULL;
 
-  if (self->sync == NULL)
+  if (client == NULL)
     return;
+  states = kt_sync_client_get_case_states (client);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
-      g_autofree char *reason = NULL;
-      KtShareState state = kt_sync_controller_get_case_state (self->sync, kt_case_item_get_id (item),
-                                                              &reason);
+      const KtShareInfo *info = g_hash_table_lookup (states, kt_case_item_get_id (item));
 
-      kt_case_item_set_share_state (item, state, reason);
+      kt_case_item_set_share_state (item, info != NULL ? info->state : KT_SHARE_LOCAL,
+                                    info != NULL ? info->reason : NULL);
     }
 }
 
