@@ -728,6 +728,9 @@ on_store_locked (KtWindow *self)
     kt_case_view_clear (self->case_view);
   self->filling = TRUE;
   g_list_store_remove_all (self->cases);
+  /* The list comes back as at start: the first screen, then the rest
+   * once it is drawn, in two turns of the loop rather than one (issue 22). */
+  gtk_slice_list_model_set_size (self->first_screen, first_screen_rows (self));
   self->filling = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_stack_set_visible_child_name (self->content_stack, "empty");
