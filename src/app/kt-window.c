@@ -387,8 +387,13 @@ static void
 select_in_list (KtWindow   *self,
                 const char *id)
 {
+  KtCaseItem *selected = gtk_single_selection_get_selected_item (self->selection);
   guint n;
 
+  /* A click in the list selected it already: unselecting and searching
+   * thousands of rows for it again only made the list redraw (issue 22). */
+  if (selected != NULL && g_strcmp0 (kt_case_item_get_id (selected), id) == 0)
+    return;
   show_all_rows (self);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   self->filling = TRUE;
