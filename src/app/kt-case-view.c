@@ -72,6 +72,11 @@ struct _KtCaseView
 
   gboolean              resident_watching;
   char                 *watching_case_id;  /* the case the mode was set for */
+
+  /* Why the last submit of a household did not reach the outbox, in
+   * words, shown in its share banner until a submit of it succeeds. */
+  char                 *share_failure;
+  char                 *share_failure_case_id;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
@@ -249,7 +254,18 @@ update_share_state (KtCaseView *self)
       kt_plan_page_set_share_state (self->plan_page, plan_state, plan_reason);
     }
 
-  if (state == KT_SHARE_REFUSED)
+  if (self->share_failure != NULL && self->kase != NULL &&
+      g_strcmp0 (self->share_failure_case_id, self->kase->header.id) == 0)
+    {
+      /* Submitting did not get as far as the outbox: nothing is on its
+       * way, whatever the outbox says. */
+      state = KT_SHARE_REFUSED;
+      text = g_strconcat (self->share_failure, "\n",
+                          _("What now: your work is kept on this device but it is not on its way to the "
+                            "server. Ask your administrator; do not type it again."),
+                          NULL);
+    }
+  else if (state == KT_SHARE_REFUSED)
     {
       /* Translators: %s is the server's reason, a sentence. */
       g_autofree char *why = g_strdup_printf (_("Not shared: the server refused a record of this household: %s"),
@@ -276,12 +292,93 @@ update_share_state (KtCaseView *self)
 /* A plan submitted for review is shared: saved at its revision first, then
  * queued in the outbox (it goes out when there is a network).  A household
  * the server does not have yet (one the coach started with "+") goes
- * first: the server knows a plan only through its case. */
+ * first: the server knows a plan only through its case.
+ * The save runs on the store's worker (issue 22: no disk on the main loop);
+ * the case and plan submitted travel with it, as the coach may open
+ * another household meanwhile.  A failure shows in that household's share
+ * banner, where the coach looks, not only in a log. */
+typedef struct {
+  KtCaseView *self;
+  KtCase     *kase;
+  KtPlan     *plan;
+} Submit;
+
+static void
+submit_free (Submit *submit)
+{
+  g_object_unref (submit->self);
+  kt_case_unref (submit->kase);
+  kt_plan_unref (submit->plan);
+  g_free (submit);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Submit, submit_free)
+
+static void
+set_share_failure (KtCaseView   *self,
+                   const char   *case_id,
+                   const char   *what,
+                   const GError *error)
+{
+  g_clear_pointer (&self->share_failure, g_free);
+  g_clear_pointer (&self->share_failure_case_id, g_free);
+  if (what != NULL)
+    {
+      /* Translators: the first %s says what was not shared, the second why. */
+      self->share_failure = g_strdup_printf (_("%s: %s"), what, error->message);
+      self->share_failure_case_id = g_strdup (case_id);
+    }
+  /* The window may have closed while the store saved. */
+  if (self->share_banner != NULL)
+    update_share_state (self);
+}
+
+static void
+on_submit_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Submit) submit = user_data;
+  KtCaseView *self = submit->self;
+  const char *case_id = submit->kase->header.id;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_flush_finish (KT_STORE (source), result, &error))
+    {
+      set_share_failure (self, case_id, _("The plan was not shared yet"), error);
+      return;
+    }
+  if (self->sync_client == NULL)
+    return;
+  if (kt_sync_client_get_case_state (self->sync_client, case_id, NULL) == KT_SHARE_LOCAL)
+    {
+      g_autoptr(GBytes) case_body = kt_case_encode (submit->kase);
+
+      if (!kt_sync_client_share (self->sync_client, case_body, &error) ||
+          !kt_store_set_sync_state (KT_STORE (source), case_id, KT_SYNC_PENDING, 0, &error))
+        {
+          set_share_failure (self, case_id, _("The household was not shared yet"), error);
+          return;
+        }
+    }
+  body = kt_plan_encode (submit->plan);
+  if (!kt_sync_client_share (self->sync_client, body, &error) ||
+      !kt_store_set_sync_state (KT_STORE (source), submit->plan->header.id, KT_SYNC_PENDING, 0, &error))
+    {
+      set_share_failure (self, case_id, _("The plan was not shared yet"), error);
+      return;
+    }
+  if (g_strcmp0 (self->share_failure_case_id, case_id) == 0)
+    set_share_failure (self, NULL, NULL, NULL);
+  else if (self->share_banner != NULL)
+    update_share_state (self);
+}
+
 static void
 on_plan_submitted (KtCaseView *self)
 {
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  Submit *submit;
   const char *me;
 
   if (self->plan == NULL || self->kase == NULL || self->store == NULL || self->sync_client == NULL)
@@ -294,27 +391,11 @@ on_plan_submitted (KtCaseView *self)
       self->kase->coach = g_strdup (me);
       kt_store_autosave_case (self->store, self->kase);
     }
-  if (!kt_store_flush (self->store, &error))
-    {
-      g_warning ("The plan was not shared yet: %s", error->message);
-      return;
-    }
-  if (kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, NULL) == KT_SHARE_LOCAL)
-    {
-      g_autoptr(GBytes) case_body = kt_case_encode (self->kase);
-
-      if (!kt_sync_client_share (self->sync_client, case_body, &error) ||
-          !kt_store_set_sync_state (self->store, self->kase->header.id, KT_SYNC_PENDING, 0, &error))
-        {
-          g_warning ("The household was not shared yet: %s", error->message);
-          return;
-        }
-    }
-  body = kt_plan_encode (self->plan);
-  if (!kt_sync_client_share (self->sync_client, body, &error) ||
-      !kt_store_set_sync_state (self->store, self->plan->header.id, KT_SYNC_PENDING, 0, &error))
-    g_warning ("The plan was not shared yet: %s", error->message);
-  update_share_state (self);
+  submit = g_new0 (Submit, 1);
+  submit->self = g_object_ref (self);
+  submit->kase = kt_case_ref (self->kase);
+  submit->plan = kt_plan_ref (self->plan);
+  kt_store_flush_async (self->store, NULL, on_submit_saved, submit);
 }
 
 void
@@ -625,6 +706,8 @@ kt_case_view_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->sync_client);
   g_clear_pointer (&self->watching_case_id, g_free);
+  g_clear_pointer (&self->share_failure, g_free);
+  g_clear_pointer (&self->share_failure_case_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
   G_OBJECT_CLASS (kt_case_view_parent_class)->dispose (object);
 }

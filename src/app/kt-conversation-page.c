@@ -504,10 +504,16 @@ kt_conversation_page_set_resident_watching (KtConversationPage *self,
 {
   g_return_if_fail (KT_IS_CONVERSATION_PAGE (self));
 
-  self->resident_watching = watching;
+  gboolean changed = self->resident_watching != !!watching;
+
+  self->resident_watching = !!watching;
   kt_coverage_view_set_resident_watching (self->coverage_view, watching);
   kt_domain_page_set_resident_watching (self->domain_page, watching);
-  rebuild_list (self);
+  /* The case view sets the mode at every case it opens, just after
+   * set_conversation built the list: building it twice cost ~4 ms a case
+   * (issue 22). */
+  if (changed)
+    rebuild_list (self);
 }
 
 /* Private accessors (kt-conversation-page-private.h) */

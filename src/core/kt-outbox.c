@@ -694,6 +694,51 @@ kt_outbox_find_waiting (KtOutbox    *self,
                       id) > 0;
 }
 
+static void
+collect_first (GHashTable *table,
+               const char *key,
+               const char *failure)
+{
+  if (key != NULL && !g_hash_table_contains (table, key))
+    g_hash_table_insert (table, g_strdup (key), g_strdup (failure != NULL ? failure : ""));
+}
+
+GHashTable *
+kt_outbox_collect_waiting (KtOutbox *self)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Refused entries first, as in kt_outbox_find_waiting: the first one
+   * seen for an id is the answer. */
+  g_autoptr(sqlite3_stmt) queued = prepare (self,
+    "SELECT id, case_id, failure FROM outbox ORDER BY failure IS NULL, seq", NULL);
+  g_autoptr(sqlite3_stmt) conflicts = prepare (self, "SELECT id, case_id FROM conflicts", NULL);
+
+  while (queued != NULL && sqlite3_step (queued) == SQLITE_ROW)
+    {
+      const char *failure = (const char *) sqlite3_column_text (queued, 2);
+
+      collect_first (table, (const char *) sqlite3_column_text (queued, 0), failure);
+      collect_first (table, (const char *) sqlite3_column_text (queued, 1), failure);
+    }
+  while (conflicts != NULL && sqlite3_step (conflicts) == SQLITE_ROW)
+    {
+      collect_first (table, (const char *) sqlite3_column_text (conflicts, 0), NULL);
+      collect_first (table, (const char *) sqlite3_column_text (conflicts, 1), NULL);
+    }
+  return table;
+}
+
+GHashTable *
+kt_outbox_collect_known (KtOutbox *self)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM known WHERE rev > 0", NULL);
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return set;
+}
+
 gint64
 kt_outbox_get_known_rev (KtOutbox   *self,
                          const char *id)

@@ -116,6 +116,12 @@ gboolean       kt_outbox_find_waiting  (KtOutbox    *self,
                                         const char  *id,
                                         gboolean     whole_case,
                                         char       **failure);
+/* kt_outbox_find_waiting with @whole_case for every id at once, in one
+ * read: each record id and case id with something queued or in conflict
+ * maps to the first refusal among them, or to "" (transfer full). */
+GHashTable    *kt_outbox_collect_waiting (KtOutbox *self);
+/* Every id the server has a revision of, as a set (transfer full). */
+GHashTable    *kt_outbox_collect_known   (KtOutbox *self);
 /* Small plain settings: cursor, server address, username.  Never client data. */
 char          *kt_outbox_get_meta      (KtOutbox    *self,
                                         const char  *key);

@@ -1405,6 +1405,53 @@ kt_sync_client_get_case_state (KtSyncClient  *self,
   return share_state (self, case_id, TRUE, reason);
 }
 
+static void
+share_info_free (gpointer data)
+{
+  KtShareInfo *info = data;
+
+  g_free (info->reason);
+  g_free (info);
+}
+
+GHashTable *
+kt_sync_client_get_case_states (KtSyncClient *self)
+{
+  GHashTable *states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, share_info_free);
+  g_autoptr(GHashTable) waiting = NULL;
+  g_autoptr(GHashTable) known = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), states);
+
+  if (self->outbox == NULL)
+    return states;
+  waiting = kt_outbox_collect_waiting (self->outbox);
+  known = kt_outbox_collect_known (self->outbox);
+  g_hash_table_iter_init (&iter, waiting);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      KtShareInfo *info = g_new0 (KtShareInfo, 1);
+      const char *failure = value;
+
+      info->state = *failure != '\0' ? KT_SHARE_REFUSED : KT_SHARE_WAITING;
+      info->reason = *failure != '\0' ? g_strdup (failure) : NULL;
+      g_hash_table_insert (states, g_strdup (key), info);
+    }
+  g_hash_table_iter_init (&iter, known);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (states, key))
+      {
+        KtShareInfo *info = g_new0 (KtShareInfo, 1);
+
+        info->state = KT_SHARE_SHARED;
+        g_hash_table_insert (states, g_strdup (key), info);
+      }
+  return states;
+}
+
 /* Getters and settings */
 
 KtSyncStatus

@@ -132,6 +132,16 @@ KtShareState  kt_sync_client_get_record_state   (KtSyncClient  *self,
 KtShareState  kt_sync_client_get_case_state     (KtSyncClient  *self,
                                                  const char    *case_id,
                                                  char         **reason);
+/* kt_sync_client_get_case_state for every household at once, for a list
+ * of thousands (one read of the sync state instead of three per
+ * household): maps each case id that is not LOCAL to a KtShareInfo;
+ * an id it lacks is LOCAL (transfer full). */
+typedef struct {
+  KtShareState  state;
+  char         *reason;   /* the refusal, or NULL */
+} KtShareInfo;
+
+GHashTable   *kt_sync_client_get_case_states    (KtSyncClient  *self);
 
 KtSyncStatus  kt_sync_client_get_status         (KtSyncClient *self);
 /* Why the last round failed, for the user; NULL unless :status is ERROR,

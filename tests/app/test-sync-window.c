@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sqlite3.h>
 
 #include "kt-app-test.h"
 #include "kt-core.h"
@@ -423,7 +424,11 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
   g_assert_true (kt_plan_page_submit (page, &error));
   g_assert_no_error (error);
   g_assert_null (kase->coach);
-  g_assert_cmpint (kt_sync_client_get_record_state (client, plan->header.id, NULL), ==, KT_SHARE_WAITING);
+  /* The save runs on the store's worker; the outbox follows it. */
+  wait.client = client;
+  wait.id = plan->header.id;
+  wait.state = KT_SHARE_WAITING;
+  kt_app_test_wait_for (record_in_state, &wait, 10000, "the plan to be queued");
 
   sign_in_from_menu (window, url, "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
@@ -612,6 +617,84 @@ test_sign_out_asks_and_keeps_unsynced_work (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static gboolean
+share_failure_shown (gpointer view)
+{
+  return strstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_label"),
+                 g_dgettext (GETTEXT_PACKAGE, "The household was not shared yet")) != NULL;
+}
+
+static gboolean
+beat (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Submitting saves on the store's worker, so the window keeps answering;
+ * when the plan cannot be queued (here another program holds the sync
+ * state's database), the household's share banner says so in words
+ * instead of a log line nobody reads (issue 22). */
+static void
+test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-submit-fails");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *state = g_strconcat (store, ".sync", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  GtkWidget *banner;
+  guint beats = 0;
+  guint beat_id;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  make_ready_for_review (plan);
+  banner = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_banner");
+  g_assert_false (share_failure_shown (view));
+
+  /* Another writer holds the sync state (after the outbox's busy wait,
+   * SQLite says "database is locked"). */
+  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  beat_id = g_timeout_add (1, beat, &beats);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  /* The submit returned before the disk was touched: the loop still runs. */
+  kt_app_test_iterate (10);
+  g_assert_cmpuint (beats, >, 0);
+  g_source_remove (beat_id);
+
+  kt_app_test_wait_for (share_failure_shown, view, 20000, "the failure on the household");
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_true (gtk_widget_has_css_class (banner, "error"));
+  g_assert_nonnull (strstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_label"),
+                            g_dgettext (GETTEXT_PACKAGE, "What now: your work is kept on this device but it "
+                                                         "is not on its way to the server. Ask your "
+                                                         "administrator; do not type it again.")));
+  g_assert_cmpint (kt_sync_client_get_record_state (kt_window_get_sync_client (window), plan->header.id, NULL),
+                   ==, KT_SHARE_LOCAL);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -623,6 +706,8 @@ main (int argc, char *argv[])
                    test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
   g_test_add_func ("/sync-window/a-plus-household-submitted-before-signing-in-goes-with-its-coach",
                    test_a_plus_household_submitted_before_signing_in_goes_with_its_coach);
+  g_test_add_func ("/sync-window/a-submit-that-cannot-be-queued-says-so-on-the-household",
+                   test_a_submit_that_cannot_be_queued_says_so_on_the_household);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
   g_test_add_func ("/sync-window/the-intaker-locks-and-lists-what-they-registered",
