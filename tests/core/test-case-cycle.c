@@ -313,6 +313,7 @@ test_summary_keeps_what_is_due (void)
   g_autoptr(GBytes) old = NULL;
   g_autoptr(KtCaseSummary) summary = NULL;
   g_autoptr(KtCaseSummary) old_summary = NULL;
+  g_autoptr(GVariant) old_variant = NULL;
 
   kt_case_start_support (kase, plan, NULL);
   bytes = kt_case_summary_encode (kase);
@@ -321,9 +322,9 @@ test_summary_keeps_what_is_due (void)
   g_assert_cmpstr (summary->next_deadline, ==, kase->evaluation_date);
 
   /* A summary written before the kinds: a bare date, kind from the phase. */
-  old = g_variant_get_data_as_bytes (g_variant_ref_sink (g_variant_new ("(subs)", "Familie Test",
-                                                                        (guint32) KT_PHASE_PLAN, FALSE,
-                                                                        "2027-02-15")));
+  old_variant = g_variant_ref_sink (g_variant_new ("(subs)", "Familie Test", (guint32) KT_PHASE_PLAN,
+                                                  FALSE, "2027-02-15"));
+  old = g_variant_get_data_as_bytes (old_variant);
   old_summary = kt_case_summary_decode (kase->header.id, 1, old);
   g_assert_cmpint (old_summary->next_due, ==, KT_DUE_PLAN);
   g_assert_cmpstr (old_summary->next_deadline, ==, "2027-02-15");
