@@ -19,5 +19,11 @@ KtNetworkPage      *kt_case_view_get_network_page      (KtCaseView *self);
 KtPlanPage         *kt_case_view_get_plan_page         (KtCaseView *self);
 /* The sync client the view shares records through, or NULL. */
 KtSyncClient       *kt_case_view_get_sync_client       (KtCaseView *self);
+/* Shares @body (the record @id of the open household) once the server knows
+ * the household, as submitting a plan does; a failure shows in the
+ * household's share banner.  A household only on this device stays there. */
+void                kt_case_view_share_record          (KtCaseView *self,
+                                                        GBytes     *body,
+                                                        const char *id);
 
 G_END_DECLS

@@ -333,6 +333,24 @@ set_share_failure (KtCaseView   *self,
     update_share_state (self);
 }
 
+void
+kt_case_view_share_record (KtCaseView *self,
+                           GBytes     *body,
+                           const char *id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (self->sync_client == NULL || self->store == NULL || self->kase == NULL ||
+      kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, NULL) == KT_SHARE_LOCAL)
+    return;
+  if (!kt_store_flush (self->store, &error) ||
+      !kt_sync_client_share (self->sync_client, body, &error) ||
+      !kt_store_set_sync_state (self->store, id, KT_SYNC_PENDING, 0, &error))
+    set_share_failure (self, self->kase->header.id, _("A record was not shared yet"), error);
+}
+
 static void
 on_submit_saved (GObject      *source,
                  GAsyncResult *result,

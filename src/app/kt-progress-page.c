@@ -92,25 +92,14 @@ set_entry (GtkWidget  *row,
   gtk_widget_remove_css_class (row, "error");
 }
 
-/* Shares @body once the server knows the household, as the plan page does
- * on submit; a household only on this device stays there. */
+/* Shares @body through the case view, which shows a failure on the
+ * household where the coach looks. */
 static void
 share (KtProgressPage *self,
        GBytes         *body,
        const char     *id)
 {
-  KtSyncClient *client = kt_case_view_get_sync_client (self->view);
-  KtStore *store = kt_case_view_get_store (self->view);
-  KtCase *kase = kt_case_view_get_case (self->view);
-  g_autoptr(GError) error = NULL;
-
-  if (client == NULL || store == NULL || kase == NULL ||
-      kt_sync_client_get_case_state (client, kase->header.id, NULL) == KT_SHARE_LOCAL)
-    return;
-  if (!kt_store_flush (store, &error) ||
-      !kt_sync_client_share (client, body, &error) ||
-      !kt_store_set_sync_state (store, id, KT_SYNC_PENDING, 0, &error))
-    g_warning ("A record was not shared yet: %s", error->message);
+  kt_case_view_share_record (self->view, body, id);
 }
 
 static void
