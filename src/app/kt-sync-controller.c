@@ -166,7 +166,13 @@ on_resolve (KtConflictView   *view,
 
   if (!kt_sync_client_resolve_conflict (self->client, kt_conflict_view_get_id (view), choices, &error))
     {
-      g_warning ("The conflict stays: %s", error->message);
+      /* The dialog stays open with both versions; the coach hears why. */
+      AdwMessageDialog *message =
+        ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (dialog) ? GTK_WINDOW (dialog) : NULL,
+                                                    _("Your Choice Was Not Saved"), error->message));
+
+      adw_message_dialog_add_response (message, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (message));
       return;
     }
   gtk_window_close (GTK_WINDOW (dialog));
