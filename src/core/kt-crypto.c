@@ -31,6 +31,7 @@
  * the same letters would give. */
 #define RECOVERY_CONTEXT "keukentafel/recovery/1|"
 
+G_STATIC_ASSERT (KT_WRAPPED_KEY_SIZE == WRAP_HEADER_SIZE + SEAL_OVERHEAD + KT_KEY_SIZE);
 G_STATIC_ASSERT (KT_PUBLIC_KEY_SIZE == crypto_box_PUBLICKEYBYTES);
 G_STATIC_ASSERT (KT_KEY_SIZE == crypto_box_SECRETKEYBYTES);
 
@@ -277,7 +278,7 @@ kt_crypto_unwrap_key (GBytes         *wrapped,
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GBytes) plain = NULL;
 
-  if (in == NULL || size != WRAP_HEADER_SIZE + SEAL_OVERHEAD + KT_KEY_SIZE ||
+  if (in == NULL || size != KT_WRAPPED_KEY_SIZE ||
       in[0] != WRAP_VERSION)
     {
       *result = KT_UNWRAP_MALFORMED;

@@ -84,6 +84,10 @@ typedef enum {
   KT_UNWRAP_NO_MEMORY,
 } KtUnwrapResult;
 
+/* The size of what kt_crypto_wrap_key() returns, and so of a recovery
+ * bundle. */
+#define KT_WRAPPED_KEY_SIZE 106
+
 /* The data key inside @wrapped, or NULL with the reason in @result. */
 KtKey  *kt_crypto_unwrap_key (GBytes         *wrapped,
                               const char     *passphrase,
