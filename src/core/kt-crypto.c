@@ -315,6 +315,31 @@ kt_crypto_unwrap_key (GBytes         *wrapped,
 }
 
 GBytes *
+kt_crypto_base64_decode_exact (const char *text,
+                               gsize       size)
+{
+  gsize length, decoded_size = 0;
+  guchar *decoded;
+
+  if (text == NULL)
+    return NULL;
+  length = strlen (text);
+  if (length != (size + 2) / 3 * 4)
+    return NULL;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/' &&
+        !(text[i] == '=' && i + 2 >= length))
+      return NULL;
+  decoded = g_base64_decode (text, &decoded_size);
+  if (decoded_size != size)
+    {
+      g_free (decoded);
+      return NULL;
+    }
+  return g_bytes_new_take (decoded, decoded_size);
+}
+
+GBytes *
 kt_crypto_public_key (const KtKey *secret)
 {
   guint8 public_key[KT_PUBLIC_KEY_SIZE];

@@ -100,6 +100,13 @@ KtKey  *kt_crypto_unwrap_key (GBytes         *wrapped,
  * its public key is derived from it. */
 #define KT_PUBLIC_KEY_SIZE 32
 
+/* The bytes of @text when it is strict base64 (no spaces, padding only at
+ * the end) of exactly @size bytes, or NULL: keys and bundles come from the
+ * network, and g_base64_decode () alone skips what it does not know, so
+ * "AAAA!" would pass (transfer full). */
+GBytes *kt_crypto_base64_decode_exact (const char *text,
+                                       gsize       size);
+
 /* The X25519 public key of the account secret key @secret (transfer full). */
 GBytes *kt_crypto_public_key (const KtKey *secret);
 

@@ -379,12 +379,7 @@ static const char *
 member_string (JsonObject *object,
                const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return kt_json_member_string (object, name);
 }
 
 static gboolean
@@ -1691,27 +1686,14 @@ handle_coaches (KtRequest *req)
 
 /* Key directory */
 
-/* Whether @text is strict base64 (no spaces, padding only at the end) of
- * exactly @size bytes: g_base64_decode() alone skips what it does not
- * know, so "AAAA!" would pass. */
+/* Whether @text is strict base64 of exactly @size bytes. */
 static gboolean
 is_base64_of_size (const char *text,
                    gsize       size)
 {
-  g_autofree guchar *decoded = NULL;
-  gsize length, decoded_size = 0;
+  g_autoptr(GBytes) decoded = kt_crypto_base64_decode_exact (text, size);
 
-  if (text == NULL)
-    return FALSE;
-  length = strlen (text);
-  if (length != (size + 2) / 3 * 4)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/' &&
-        !(text[i] == '=' && i >= length - 2))
-      return FALSE;
-  decoded = g_base64_decode (text, &decoded_size);
-  return decoded_size == size;
+  return decoded != NULL;
 }
 
 /* Only the accounts that read and write records have keys. */

@@ -266,6 +266,33 @@ test_unusable_public_key_seals_nothing (void)
   g_assert_null (sealed_keys);
 }
 
+static void
+test_base64_must_be_exact (void)
+{
+  static const guint8 data[4] = { 0xfb, 0xff, 0x00, 0x41 };
+  g_autofree char *text = g_base64_encode (data, sizeof data);   /* "+/8AQQ==" */
+  g_autoptr(GBytes) decoded = kt_crypto_base64_decode_exact (text, sizeof data);
+  static const char * const refused[] = {
+    "+/8AQQ=",      /* short */
+    "+/8AQQ===",    /* long */
+    "+/8A QQ=",     /* a space g_base64_decode () would skip */
+    "+/8A!QQ=",
+    "+/=AQQ==",     /* padding inside */
+    "+/8AQQAA",     /* six bytes */
+    "",
+  };
+
+  g_assert_cmpmem (g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded), data, sizeof data);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GBytes) bad = kt_crypto_base64_decode_exact (refused[i], sizeof data);
+
+      g_assert_null (bad);
+    }
+  g_assert_null (kt_crypto_base64_decode_exact (NULL, sizeof data));
+  g_assert_null (kt_crypto_base64_decode_exact (text, sizeof data - 1));
+}
+
 static gboolean
 is_list_word (const char *word)
 {
@@ -448,6 +475,7 @@ main (int   argc,
                    test_public_key_is_the_box_key_pair);
   g_test_add_func ("/crypto/account/fingerprint-reads-as-groups-and-tells-keys-apart",
                    test_fingerprint_reads_as_groups_and_tells_keys_apart);
+  g_test_add_func ("/crypto/account/base64-must-be-exact", test_base64_must_be_exact);
   g_test_add_func ("/crypto/sealed/every-reader-opens-and-no-one-else",
                    test_every_reader_opens_and_no_one_else);
   g_test_add_func ("/crypto/sealed/a-reader-reseals-for-a-later-reader",
