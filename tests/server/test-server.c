@@ -2506,6 +2506,17 @@ test_keys_directory_is_the_teams (Fixture       *f,
   g_assert_cmpstr (zuid, ==, zuid_expected);
   noord = team_keys_of (f, "zeno");
   g_assert_cmpstr (noord, ==, zuid_expected);
+
+  /* A member taken off the team (disabled) is no reader of what comes
+   * next: the directory no longer hands out their key. */
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "user", "disable", "sara", NULL },
+                                         NULL, NULL), ==, 0);
+  {
+    g_autofree char *after = team_keys_of (f, "anna");
+    g_autofree char *anna_only = g_strdup_printf ("anna=%s;", anna.public_key);
+
+    g_assert_cmpstr (after, ==, anna_only);
+  }
 }
 
 static void
