@@ -100,6 +100,24 @@ typedef struct {
 
 void kt_audit_entry_free (KtAuditEntry *entry);
 
+/* An entry of the key directory. */
+typedef struct {
+  char   *username;
+  KtRole  role;
+  char   *public_key;   /* base64 of the X25519 public key */
+  gint64  published;    /* unix seconds */
+} KtAccountKey;
+
+void kt_account_key_free (KtAccountKey *key);
+
+typedef enum {
+  KT_PUBLISH_ERROR,
+  KT_PUBLISH_NEW,          /* the account's first key */
+  KT_PUBLISH_SAME,         /* this key and bundle were there already: nothing written */
+  KT_PUBLISH_NEW_BUNDLE,   /* the same key with a new recovery bundle */
+  KT_PUBLISH_REPLACED,     /* another key than the one published before */
+} KtPublishResult;
+
 /* Opens sqlite:///path or postgresql://… (transfer full).  With @create a
  * missing SQLite file is made; otherwise it must exist. */
 KtBackend      *kt_backend_open             (const char *uri,
@@ -240,6 +258,26 @@ GPtrArray      *kt_backend_list_case_reads  (KtBackend  *self,
                                              const char *case_id,
                                              GError    **error);
 
+/* Puts @username's public key and recovery bundle (both base64) in the key
+ * directory, replacing what was there; says what changed. */
+KtPublishResult kt_backend_publish_key      (KtBackend  *self,
+                                             const char *username,
+                                             const char *public_key,
+                                             const char *recovery_bundle,
+                                             gint64      now,
+                                             GError    **error);
+/* The published keys of @team's enabled accounts, by username (element-type
+ * KtAccountKey). */
+GPtrArray      *kt_backend_list_team_keys   (KtBackend  *self,
+                                             const char *team,
+                                             GError    **error);
+/* @username's recovery bundle (base64), or NULL without error when the
+ * account published none (transfer full). */
+char           *kt_backend_get_recovery_bundle (KtBackend  *self,
+                                                const char *username,
+                                                GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAuditEntry, kt_audit_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAccountKey, kt_account_key_free)
 
 G_END_DECLS

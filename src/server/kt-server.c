@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "kt-connection-guard.h"
+#include "kt-crypto.h"
 #include "kt-json-reader.h"
 #include "kt-metrics.h"
 #include "kt-rate-limiter.h"
@@ -116,6 +117,9 @@ static void handle_coaches     (KtRequest *req);
 static void handle_plans       (KtRequest *req);
 static void handle_review      (KtRequest *req);
 static void handle_case_audit  (KtRequest *req);
+static void handle_publish_key (KtRequest *req);
+static void handle_recovery    (KtRequest *req);
+static void handle_team_keys   (KtRequest *req);
 
 static const struct {
   const char *method;
@@ -139,6 +143,9 @@ static const struct {
   { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans,      NULL,     -1 },
   { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review,     "review", KT_KIND_PLAN },
   { "GET",  API_PREFIX "/cases/{id}/audit",   TRUE,  handle_case_audit, "read",   KT_KIND_CASE },
+  { "PUT",  API_PREFIX "/keys/me",            TRUE,  handle_publish_key, NULL,    -1 },
+  { "GET",  API_PREFIX "/keys/me/recovery",   TRUE,  handle_recovery,   NULL,     -1 },
+  { "GET",  API_PREFIX "/team/keys",          TRUE,  handle_team_keys,  NULL,     -1 },
 };
 
 GStrv
@@ -372,12 +379,7 @@ static const char *
 member_string (JsonObject *object,
                const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return kt_json_member_string (object, name);
 }
 
 static gboolean
@@ -1677,6 +1679,126 @@ handle_coaches (KtRequest *req)
       kt_json_append_string (json, coach->display_name);
       g_string_append_printf (json, ",\"caseload\":%d}",
                               GPOINTER_TO_INT (g_hash_table_lookup (caseloads, coach->username)));
+    }
+  g_string_append (json, "]}");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* Key directory */
+
+/* Whether @text is strict base64 of exactly @size bytes. */
+static gboolean
+is_base64_of_size (const char *text,
+                   gsize       size)
+{
+  g_autoptr(GBytes) decoded = kt_crypto_base64_decode_exact (text, size);
+
+  return decoded != NULL;
+}
+
+/* Only the accounts that read and write records have keys. */
+static gboolean
+role_has_key (KtRole role)
+{
+  return role == KT_ROLE_COACH || role == KT_ROLE_INTAKER || role == KT_ROLE_SUPERVISOR;
+}
+
+/* Publishes the caller's own public key and recovery bundle.  A key that
+ * replaces another is taken (a user who lost both device and phrase must
+ * start again), but logged: the colleagues' devices warn about it and do not
+ * seal to it until someone confirms its fingerprint. */
+static void
+handle_publish_key (KtRequest *req)
+{
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *public_key, *bundle;
+  KtPublishResult result;
+  static const char * const results[] = {
+    [KT_PUBLISH_NEW] = "new",
+    [KT_PUBLISH_SAME] = "same",
+    [KT_PUBLISH_NEW_BUNDLE] = "new_bundle",
+    [KT_PUBLISH_REPLACED] = "replaced",
+  };
+  GString *answer;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  object = read_json_object (req, &json);
+  if (object == NULL)
+    return;
+  public_key = member_string (object, "public_key");
+  if (!is_base64_of_size (public_key, KT_PUBLIC_KEY_SIZE))
+    return respond_bad_request (req, "public_key");
+  bundle = member_string (object, "recovery_bundle");
+  if (!is_base64_of_size (bundle, KT_WRAPPED_KEY_SIZE))
+    return respond_bad_request (req, "recovery_bundle");
+
+  result = kt_backend_publish_key (req->server->backend, req->account->username, public_key,
+                                   bundle, now_seconds (), &error);
+  if (result == KT_PUBLISH_ERROR)
+    return respond_internal (req, error);
+  if (result == KT_PUBLISH_REPLACED)
+    g_message ("Account key replaced user=%s", req->account->username);
+
+  answer = g_string_new ("{\"username\":");
+  kt_json_append_string (answer, req->account->username);
+  g_string_append_printf (answer, ",\"published\":\"%s\"}", results[result]);
+  respond_text (req->msg, SOUP_STATUS_OK, answer);
+}
+
+/* The caller's own recovery bundle, for a new device that has the phrase:
+ * sealed, so it is as safe here as the phrase is on paper. */
+static void
+handle_recovery (KtRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = NULL;
+  GString *json;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  bundle = kt_backend_get_recovery_bundle (req->server->backend, req->account->username, &error);
+  if (error != NULL)
+    return respond_internal (req, error);
+  if (bundle == NULL)
+    return respond_error (req->msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND,
+                          _("This account has no recovery key on the server yet."), NULL);
+
+  json = g_string_new ("{\"recovery_bundle\":");
+  kt_json_append_string (json, bundle);
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* The public keys of the caller's team, to seal records to: its own
+ * enabled accounts only, never another team's. */
+static void
+handle_team_keys (KtRequest *req)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  keys = kt_backend_list_team_keys (req->server->backend, req->account->team, &error);
+  if (keys == NULL)
+    return respond_internal (req, error);
+
+  json = g_string_new ("{\"keys\":[");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      KtAccountKey *key = g_ptr_array_index (keys, i);
+
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append (json, "{\"username\":");
+      kt_json_append_string (json, key->username);
+      g_string_append_printf (json, ",\"role\":\"%s\",\"public_key\":", kt_role_to_string (key->role));
+      kt_json_append_string (json, key->public_key);
+      g_string_append_printf (json, ",\"published\":%" G_GINT64_FORMAT "}", key->published);
     }
   g_string_append (json, "]}");
   respond_text (req->msg, SOUP_STATUS_OK, json);
