@@ -5,6 +5,9 @@
  * database (kt-backend-sqlite.c, kt-backend-postgres.c) only runs SQL.
  * Statements use "?" placeholders and SQL that both databases accept.
  *
+ * Not thread-safe: once the server serves, one thread (its database
+ * thread) makes every call but kt_backend_is_connected().
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -76,7 +79,7 @@ struct _KtBackendClass
                      guint             n_params,
                      KtRows           *rows,
                      GError          **error);
-  /* Whether the connection is up (NULL: always). */
+  /* Whether the connection is up (NULL: always); called from any thread. */
   gboolean (*is_connected) (KtBackend     *self);
 };
 
@@ -120,9 +123,12 @@ gboolean        kt_backend_end_group        (KtBackend  *self,
 /* For a subclass that connects again: the session settings to run first
  * (NULL: none). */
 const char     *kt_backend_get_session_sql  (KtBackend  *self);
-/* Whether the database answers now: a short query, or FALSE at once while
- * a lost connection is being made again. */
+/* Whether the database answers now: a short query, which first makes a
+ * lost connection again when its backoff has passed (FALSE at once before). */
 gboolean        kt_backend_ping             (KtBackend  *self);
+/* Whether the connection was up at the last query; no query of its own, so
+ * it may be asked from any thread. */
+gboolean        kt_backend_is_connected     (KtBackend  *self);
 /* Creates the tables when missing (idempotent). */
 gboolean        kt_backend_init_schema      (KtBackend  *self,
                                              GError    **error);

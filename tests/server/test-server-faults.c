@@ -16,6 +16,10 @@
  *   503 with Retry-After (never a 500) and /health says "unavailable"; the
  *   server connects again by itself, /health says "ok", and every record a
  *   client was told is stored is there once.
+ * - postgres-held-keeps-main-loop: another session holds the lock every
+ *   writer takes, so a push waits inside PostgreSQL; meanwhile the server
+ *   still answers /health/live (its main loop never waits for the
+ *   database), and the push is stored once the lock is let go.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -619,6 +623,106 @@ test_postgres_restart_under_load (void)
   g_mutex_clear (&load.mutex);
 }
 
+/* The database held up: the main loop answers all the same */
+
+typedef struct {
+  const char *url;
+  const char *token;
+  guint       status;
+  gint        done;      /* (atomic) */
+} HeldPush;
+
+static gpointer
+held_push_run (gpointer data)
+{
+  HeldPush *h = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *record = case_record (id, 1);
+  g_autofree char *path = push_path (id);
+  KtTestAnswer answer = kt_test_server_send (session, h->url, "PUT", path, h->token, "\"0\"", record);
+
+  h->status = answer.status;
+  kt_test_answer_clear (&answer);
+  g_atomic_int_set (&h->done, TRUE);
+  return NULL;
+}
+
+/* Writes @sql to psql and returns the one line it answers (transfer full). */
+static char *
+psql_line (GSubprocess      *psql,
+           GDataInputStream *out,
+           const char       *sql)
+{
+  GOutputStream *in = g_subprocess_get_stdin_pipe (psql);
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  g_assert_true (g_output_stream_write_all (in, sql, strlen (sql), NULL, NULL, &error));
+  g_assert_no_error (error);
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return line;
+}
+
+static void
+test_postgres_held_keeps_main_loop (void)
+{
+  g_autoptr(KtTestPostgres) pg = NULL;
+  g_autoptr(KtTestServer) server = kt_test_server_start_postgres (&pg, users);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) psql = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *line = NULL;
+  HeldPush held = { 0 };
+  KtTestAnswer answer;
+  GThread *thread;
+
+  if (server == NULL)
+    return;
+  token = kt_test_server_sign_in (session, kt_test_server_get_url (server), "ida", PASSWORD);
+
+  /* Another session takes the lock every writer of records takes first
+   * (kt-backend-postgres.c, write_lock), so the push waits in the database. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  psql = g_subprocess_launcher_spawn (launcher, &error, "psql", "-X", "-q", "-A", "-t",
+                                      kt_test_server_get_database (server), NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (psql));
+  line = psql_line (psql, out, "SELECT pg_advisory_lock (27764), 'locked';\n");
+  g_assert_cmpstr (line, ==, "|locked");
+
+  held.url = kt_test_server_get_url (server);
+  held.token = token;
+  thread = g_thread_new ("held-push", held_push_run, &held);
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *waiting = psql_line (psql, out,
+        "SELECT count (*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted;\n");
+
+      if (g_str_equal (waiting, "1"))
+        break;
+      g_assert_cmpuint (i, <, 1000);
+      g_usleep (10 * 1000);
+    }
+
+  /* the push waits for the database; the main loop still answers */
+  answer = kt_test_server_send (session, kt_test_server_get_url (server), "GET", "/health/live", NULL, NULL, NULL);
+  g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
+  kt_test_answer_clear (&answer);
+  g_assert_false (g_atomic_int_get (&held.done));
+
+  /* the lock goes with psql's session; then the push is stored */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (psql), NULL, NULL);
+  g_subprocess_wait (psql, NULL, NULL);
+  g_thread_join (thread);
+  g_assert_cmpuint (held.status, ==, SOUP_STATUS_CREATED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -629,5 +733,6 @@ main (int   argc,
   g_test_add_func ("/server-faults/kill-during-pushes", test_kill_during_pushes);
   g_test_add_func ("/server-faults/disk-full", test_disk_full);
   g_test_add_func ("/server-faults/postgres-restart-under-load", test_postgres_restart_under_load);
+  g_test_add_func ("/server-faults/postgres-held-keeps-main-loop", test_postgres_held_keeps_main_loop);
   return g_test_run ();
 }
