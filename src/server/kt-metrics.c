@@ -260,7 +260,7 @@ kt_metrics_render (KtMetrics *self,
                           "# TYPE keukentafel_database_errors_total counter\n"
                           "keukentafel_database_errors_total{kind=\"error\"} %" G_GUINT64_FORMAT "\n"
                           "keukentafel_database_errors_total{kind=\"unavailable\"} %" G_GUINT64_FORMAT "\n"
-                          "# HELP keukentafel_database_up Whether the database answered a query at this scrape.\n"
+                          "# HELP keukentafel_database_up Whether the connection to the database was up at its last query (a scrape never waits for the database).\n"
                           "# TYPE keukentafel_database_up gauge\n"
                           "keukentafel_database_up %d\n"
                           "# HELP keukentafel_database_connections Open database connections (one per server process).\n"
