@@ -673,6 +673,33 @@ records_from_rows (const KtRows *rows)
   return records;
 }
 
+gboolean
+kt_backend_get_record_and_case (KtBackend       *self,
+                                const char      *id,
+                                const char      *case_id,
+                                KtServerRecord **record,
+                                KtServerRecord **kase,
+                                GError         **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (id), KT_SQL_TEXT_PARAM (case_id) };
+  g_auto(KtRows) rows;
+
+  *record = *kase = NULL;
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT " RECORD_COLUMNS " FROM records WHERE id IN (?, ?)",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return FALSE;
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      /* the first column is the id; both when @id is @case_id */
+      if (g_strcmp0 (kt_rows_get (&rows, i, 0), id) == 0 && *record == NULL)
+        *record = record_from_row (&rows, i);
+      if (g_strcmp0 (kt_rows_get (&rows, i, 0), case_id) == 0 && *kase == NULL)
+        *kase = record_from_row (&rows, i);
+    }
+  return TRUE;
+}
+
 KtServerRecord *
 kt_backend_get_record (KtBackend  *self,
                        const char *id,

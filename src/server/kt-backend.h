@@ -179,6 +179,14 @@ gint64          kt_backend_revoke_tokens_of (KtBackend  *self,
 KtServerRecord *kt_backend_get_record       (KtBackend  *self,
                                              const char *id,
                                              GError    **error);
+/* The record @id and the record @case_id in one query: each is set to the
+ * record, or NULL when there is none (transfer full).  FALSE on error. */
+gboolean        kt_backend_get_record_and_case (KtBackend       *self,
+                                                const char      *id,
+                                                const char      *case_id,
+                                                KtServerRecord **record,
+                                                KtServerRecord **kase,
+                                                GError         **error);
 /* Stores @record when the stored revision is @base_rev (0: nothing stored),
  * with the next change sequence number (written to @record->seq).  With
  * @audit_action, the audit entry is written in the same transaction. */

@@ -1210,11 +1210,10 @@ parse_if_match (SoupServerMessage *msg)
 static gboolean
 check_write (KtRequest             *req,
              const KtDocumentInfo  *info,
-             const KtServerRecord  *existing)
+             const KtServerRecord  *existing,
+             const KtServerRecord  *kase)
 {
   const KtAccount *me = req->account;
-  g_autoptr(KtServerRecord) kase = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (existing != NULL && g_strcmp0 (existing->team, me->team) != 0)
     {
@@ -1261,12 +1260,6 @@ check_write (KtRequest             *req,
       return TRUE;
     }
 
-  kase = kt_backend_get_record (req->server->backend, info->case_id, &error);
-  if (error != NULL)
-    {
-      respond_internal (req, error);
-      return FALSE;
-    }
   if (kase == NULL || kase->kind != KT_KIND_CASE || g_strcmp0 (kase->team, me->team) != 0)
     {
       respond_not_found (req);
@@ -1557,6 +1550,7 @@ answer_push (Push      *push,
 {
   KtDocumentInfo *info = &push->info;
   g_autoptr(KtServerRecord) existing = NULL;
+  g_autoptr(KtServerRecord) kase = NULL;
   g_autoptr(KtServerRecord) record = NULL;
   g_autoptr(GError) error = NULL;
   gint64 base = push->base;
@@ -1565,11 +1559,12 @@ answer_push (Push      *push,
   if (push->message != NULL)
     return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST, push->message, push->field);
 
-  existing = kt_backend_get_record (push->server->backend, push->id, &error);
-  if (error != NULL)
+  /* the record and its case in one query: one round trip to PostgreSQL */
+  if (!kt_backend_get_record_and_case (push->server->backend, push->id, info->case_id,
+                                       &existing, &kase, &error))
     return respond_internal (req, error);
   req->kind = existing != NULL ? (int) existing->kind : (int) info->kind;
-  if (!check_write (req, info, existing))
+  if (!check_write (req, info, existing, kase))
     return;
 
   if (existing != NULL && existing->rev == info->rev && g_str_equal (existing->body, push->body))
