@@ -26,6 +26,7 @@ typedef struct {
   char     *insert_sql;
   char     *update_sql;
   char     *resend_sql;
+  char     *begin_write_sql;  /* begin_sql and write_lock as one statement */
 } KtBackendPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KtBackend, kt_backend, G_TYPE_OBJECT)
@@ -134,6 +135,7 @@ kt_backend_finalize (GObject *object)
   g_free (priv->insert_sql);
   g_free (priv->update_sql);
   g_free (priv->resend_sql);
+  g_free (priv->begin_write_sql);
 
   G_OBJECT_CLASS (kt_backend_parent_class)->finalize (object);
 }
@@ -233,11 +235,16 @@ begin_write (KtBackend *self,
              GError   **error)
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
-  const char *lock = KT_BACKEND_GET_CLASS (self)->write_lock;
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
 
   if (priv->in_group)
     return TRUE;
-  return begin (self, error) && (lock == NULL || query (self, lock, NULL, 0, NULL, error));
+  if (klass->write_lock == NULL)
+    return begin (self, error);
+  /* sent together: one round trip to PostgreSQL, not two */
+  if (priv->begin_write_sql == NULL)
+    priv->begin_write_sql = g_strconcat (klass->begin_sql, "; ", klass->write_lock, NULL);
+  return query (self, priv->begin_write_sql, NULL, 0, NULL, error);
 }
 
 static gboolean
