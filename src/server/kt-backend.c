@@ -28,6 +28,7 @@ typedef struct {
   char     *insert_sql;
   char     *update_sql;
   char     *resend_sql;
+  char     *begin_write_sql;  /* begin_sql and write_lock as one statement */
 } KtBackendPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KtBackend, kt_backend, G_TYPE_OBJECT)
@@ -144,6 +145,7 @@ kt_backend_finalize (GObject *object)
   g_free (priv->insert_sql);
   g_free (priv->update_sql);
   g_free (priv->resend_sql);
+  g_free (priv->begin_write_sql);
 
   G_OBJECT_CLASS (kt_backend_parent_class)->finalize (object);
 }
@@ -243,11 +245,16 @@ begin_write (KtBackend *self,
              GError   **error)
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
-  const char *lock = KT_BACKEND_GET_CLASS (self)->write_lock;
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
 
   if (priv->in_group)
     return TRUE;
-  return begin (self, error) && (lock == NULL || query (self, lock, NULL, 0, NULL, error));
+  if (klass->write_lock == NULL)
+    return begin (self, error);
+  /* sent together: one round trip to PostgreSQL, not two */
+  if (priv->begin_write_sql == NULL)
+    priv->begin_write_sql = g_strconcat (klass->begin_sql, "; ", klass->write_lock, NULL);
+  return query (self, priv->begin_write_sql, NULL, 0, NULL, error);
 }
 
 static gboolean
@@ -289,11 +296,16 @@ kt_backend_get_session_sql (KtBackend *self)
 gboolean
 kt_backend_ping (KtBackend *self)
 {
+  /* the subclass connects again here when its backoff has passed */
+  return KT_BACKEND_GET_CLASS (self)->query (self, "SELECT 1", NULL, 0, NULL, NULL);
+}
+
+gboolean
+kt_backend_is_connected (KtBackend *self)
+{
   KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
 
-  if (klass->is_connected != NULL && !klass->is_connected (self))
-    return FALSE;
-  return klass->query (self, "SELECT 1", NULL, 0, NULL, NULL);
+  return klass->is_connected == NULL || klass->is_connected (self);
 }
 
 gboolean
@@ -676,6 +688,33 @@ records_from_rows (const KtRows *rows)
   for (guint i = 0; i < kt_rows_count (rows); i++)
     g_ptr_array_add (records, record_from_row (rows, i));
   return records;
+}
+
+gboolean
+kt_backend_get_record_and_case (KtBackend       *self,
+                                const char      *id,
+                                const char      *case_id,
+                                KtServerRecord **record,
+                                KtServerRecord **kase,
+                                GError         **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (id), KT_SQL_TEXT_PARAM (case_id) };
+  g_auto(KtRows) rows;
+
+  *record = *kase = NULL;
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT " RECORD_COLUMNS " FROM records WHERE id IN (?, ?)",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return FALSE;
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      /* the first column is the id; both when @id is @case_id */
+      if (g_strcmp0 (kt_rows_get (&rows, i, 0), id) == 0 && *record == NULL)
+        *record = record_from_row (&rows, i);
+      if (g_strcmp0 (kt_rows_get (&rows, i, 0), case_id) == 0 && *kase == NULL)
+        *kase = record_from_row (&rows, i);
+    }
+  return TRUE;
 }
 
 KtServerRecord *

@@ -5,6 +5,9 @@
  * database (kt-backend-sqlite.c, kt-backend-postgres.c) only runs SQL.
  * Statements use "?" placeholders and SQL that both databases accept.
  *
+ * Not thread-safe: once the server serves, one thread (its database
+ * thread) makes every call but kt_backend_is_connected().
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -76,7 +79,7 @@ struct _KtBackendClass
                      guint             n_params,
                      KtRows           *rows,
                      GError          **error);
-  /* Whether the connection is up (NULL: always). */
+  /* Whether the connection is up (NULL: always); called from any thread. */
   gboolean (*is_connected) (KtBackend     *self);
 };
 
@@ -138,9 +141,12 @@ gboolean        kt_backend_end_group        (KtBackend  *self,
 /* For a subclass that connects again: the session settings to run first
  * (NULL: none). */
 const char     *kt_backend_get_session_sql  (KtBackend  *self);
-/* Whether the database answers now: a short query, or FALSE at once while
- * a lost connection is being made again. */
+/* Whether the database answers now: a short query, which first makes a
+ * lost connection again when its backoff has passed (FALSE at once before). */
 gboolean        kt_backend_ping             (KtBackend  *self);
+/* Whether the connection was up at the last query; no query of its own, so
+ * it may be asked from any thread. */
+gboolean        kt_backend_is_connected     (KtBackend  *self);
 /* Creates the tables when missing (idempotent). */
 gboolean        kt_backend_init_schema      (KtBackend  *self,
                                              GError    **error);
@@ -191,6 +197,14 @@ gint64          kt_backend_revoke_tokens_of (KtBackend  *self,
 KtServerRecord *kt_backend_get_record       (KtBackend  *self,
                                              const char *id,
                                              GError    **error);
+/* The record @id and the record @case_id in one query: each is set to the
+ * record, or NULL when there is none (transfer full).  FALSE on error. */
+gboolean        kt_backend_get_record_and_case (KtBackend       *self,
+                                                const char      *id,
+                                                const char      *case_id,
+                                                KtServerRecord **record,
+                                                KtServerRecord **kase,
+                                                GError         **error);
 /* Stores @record when the stored revision is @base_rev (0: nothing stored),
  * with the next change sequence number (written to @record->seq).  With
  * @audit_action, the audit entry is written in the same transaction. */
