@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-core.h"
+#include "kt-add-button.h"
 #include "kt-app-test.h"
 #include "kt-a11y.h"
 #include "kt-app-util.h"
@@ -995,6 +996,41 @@ test_header_buttons_are_touch_targets (Fixture       *f,
     }
 }
 
+/* "+ Add Member" beside the group's title shows its label where there is
+ * room and its icon alone on a phone with large text, so the title is not
+ * cut off; both
+ * forms keep the name a screen reader says (issue 21). */
+static void
+test_add_button_folds_to_its_icon_on_a_phone (Fixture       *f,
+                                              gconstpointer  data)
+{
+  GtkWidget *group;
+  KtAddButton *add;
+
+  new_case (f, "Familie Smal");
+  group = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (kt_app_fixture_intake (f)), KT_TYPE_INTAKE_PAGE,
+                                         "members_group");
+  add = KT_ADD_BUTTON (adw_preferences_group_get_header_suffix (ADW_PREFERENCES_GROUP (group)));
+  kt_app_test_resize (GTK_WINDOW (f->window), 1280, 800);
+  kt_app_test_iterate (100);
+  g_assert_true (kt_add_button_get_shows_label (add));
+  /* A phone with GNOME's large text (text scaling 1.5) and GNOME's title
+   * buttons (close only). */
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 96 * 1024 * 3 / 2,
+                "gtk-decoration-layout", "appmenu:close", NULL);
+  kt_app_test_resize (GTK_WINDOW (f->window), 360, 740);
+  kt_app_test_iterate (100);
+  g_assert_false (kt_add_button_get_shows_label (add));
+  gtk_settings_reset_property (gtk_settings_get_default (), "gtk-xft-dpi");
+  gtk_settings_reset_property (gtk_settings_get_default (), "gtk-decoration-layout");
+  for (GtkWidget *button = gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (add)));
+       button != NULL; button = gtk_widget_get_next_sibling (button))
+    {
+      g_assert_cmpstr (kt_a11y_get_label (button), ==, T ("Add Member"));
+      g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "intake.add-member");
+    }
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -1096,6 +1132,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/new-member-scrolls-into-view", test_new_member_scrolls_into_view);
   ADD ("/app/window/wish-takes-more-than-one-line", test_wish_takes_more_than_one_line);
   ADD ("/app/window/header-buttons-are-touch-targets", test_header_buttons_are_touch_targets);
+  ADD ("/app/window/add-button-folds-to-its-icon-on-a-phone", test_add_button_folds_to_its_icon_on_a_phone);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 
