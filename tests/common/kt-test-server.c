@@ -264,6 +264,34 @@ kt_test_answer_clear (KtTestAnswer *answer)
   g_clear_pointer (&answer->retry_after, g_free);
 }
 
+SoupMessage *
+kt_test_server_message_new (const char *method,
+                            const char *url,
+                            const char *token,
+                            const char *if_match,
+                            const char *body,
+                            gssize      body_len)
+{
+  SoupMessage *msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, body_len < 0 ? strlen (body) : (gsize) body_len);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+  return msg;
+}
+
 KtTestAnswer
 kt_test_server_send (SoupSession *session,
                      const char  *base,
@@ -274,24 +302,11 @@ kt_test_server_send (SoupSession *session,
                      const char  *body)
 {
   g_autofree char *url = g_strconcat (base, "/api/v1", path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(SoupMessage) msg = kt_test_server_message_new (method, url, token, if_match, body, -1);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
   KtTestAnswer answer = { 0 };
 
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-    }
   bytes = soup_session_send_and_read (session, msg, NULL, NULL);
   if (bytes == NULL)
     return answer;

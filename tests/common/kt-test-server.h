@@ -85,6 +85,14 @@ typedef struct {
 } KtTestAnswer;
 
 void          kt_test_answer_clear        (KtTestAnswer *answer);
+/* A request to @url with a bearer @token, If-Match @if_match and a JSON
+ * @body of @body_len bytes (-1: up to its NUL) (each NULL: none). */
+SoupMessage  *kt_test_server_message_new  (const char  *method,
+                                           const char  *url,
+                                           const char  *token,
+                                           const char  *if_match,
+                                           const char  *body,
+                                           gssize       body_len);
 /* Sends @method @base/api/v1@path with a bearer @token, If-Match @if_match
  * and a JSON @body (each NULL: none).  No answer is status 0, not a failure. */
 KtTestAnswer  kt_test_server_send         (SoupSession *session,

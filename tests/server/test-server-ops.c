@@ -46,23 +46,9 @@ send_request (SoupSession *session,
               const char  *if_match,
               const char  *body)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(SoupMessage) msg = kt_test_server_message_new (method, url, token, if_match, body, -1);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-    }
   bytes = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   return (Answer) { soup_message_get_status (msg),

@@ -83,27 +83,11 @@ call_full (Fixture    *f,
            gsize       body_len)
 {
   g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1", path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(SoupMessage) msg = kt_test_server_message_new (method, url, token, if_match, body, body_len);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   Reply *reply = g_new0 (Reply, 1);
-  SoupMessageHeaders *headers;
-
-  g_assert_nonnull (msg);
-  headers = soup_message_get_request_headers (msg);
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request = g_bytes_new (body, body_len);
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-    }
 
   bytes = soup_session_send_and_read (f->session, msg, NULL, &error);
   g_assert_no_error (error);
