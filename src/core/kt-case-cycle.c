@@ -233,3 +233,22 @@ kt_action_tick_off (KtAction   *action,
   set_str (&action->done_date, date);
   set_str (&action->done_note, note);
 }
+
+gboolean
+kt_case_update_decision_deadline (KtCase       *kase,
+                                  const KtPlan *plan,
+                                  const int    *term_days)
+{
+  g_autofree char *due = NULL;
+
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (term_days != NULL, FALSE);
+
+  if (plan != NULL)
+    due = kt_plan_decision_due (plan, term_days);
+  if (g_strcmp0 (due, kase->decision_deadline) == 0)
+    return FALSE;
+  g_free (kase->decision_deadline);
+  kase->decision_deadline = g_steal_pointer (&due);
+  return TRUE;
+}

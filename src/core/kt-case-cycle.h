@@ -60,6 +60,13 @@ gboolean kt_case_reopen            (KtCase        *kase,
                                     int            own_plan_days,
                                     GError       **error);
 
+/* The earliest decision on a tailored provision of @plan still awaited
+ * (kt_plan_decision_due with @term_days per legal basis) becomes the case's
+ * decision deadline, or none; TRUE when it changed. */
+gboolean kt_case_update_decision_deadline (KtCase       *kase,
+                                           const KtPlan *plan,
+                                           const int    *term_days);
+
 /* Ticks off @action on @date with a short @note (may be NULL). */
 void     kt_action_tick_off        (KtAction     *action,
                                     const char   *date,

@@ -278,6 +278,7 @@ kt_case_encode (const KtCase *self)
   put_string (b, "own_plan_deadline", self->own_plan_deadline);
   put_string (b, "evaluation_date", self->evaluation_date);
   put_string (b, "follow_up_date", self->follow_up_date);
+  put_string (b, "decision_deadline", self->decision_deadline);
   put_enum (b, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, self->close_reason);
   put_string (b, "close_note", self->close_note);
   put_string (b, "close_words", self->close_words);
@@ -444,9 +445,16 @@ encode_provision (JsonBuilder   *b,
   put_bool (b, "tailored", p->tailored);
   put_string (b, "acceptable", p->acceptable);
   put_string (b, "cost_reasonable", p->cost_reasonable);
+  put_string (b, "standard_offer", p->standard_offer);
   put_string (b, "own_options", p->own_options);
+  put_enum (b, "legal_basis", kt_legal_basis_names, KT_N_LEGAL_BASES, p->legal_basis);
+  put_string (b, "request_date", p->request_date);
+  put_enum (b, "decision_state", kt_decision_names, KT_N_DECISIONS, p->decision_state);
+  put_string (b, "decision_date", p->decision_date);
   put_string (b, "decision", p->decision);
+  put_string (b, "valid_from", p->valid_from);
   put_string (b, "until", p->until);
+  put_enum (b, "delivery", kt_delivery_names, KT_N_DELIVERIES, p->delivery);
   json_builder_end_object (b);
 }
 
@@ -1130,6 +1138,7 @@ decode_case (Decoder    *d,
       !read_date (d, root, "own_plan_deadline", &c->own_plan_deadline) ||
       !read_date (d, root, "evaluation_date", &c->evaluation_date) ||
       !read_date (d, root, "follow_up_date", &c->follow_up_date) ||
+      !read_date (d, root, "decision_deadline", &c->decision_deadline) ||
       !read_enum (d, root, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, &c->close_reason) ||
       !read_text (d, root, "close_note", &c->close_note) ||
       !read_text (d, root, "close_words", &c->close_words) ||
@@ -1332,10 +1341,21 @@ decode_provision (Decoder    *d,
       !read_bool (d, obj, "tailored", &p->tailored) ||
       !read_text (d, obj, "acceptable", &p->acceptable) ||
       !read_text (d, obj, "cost_reasonable", &p->cost_reasonable) ||
+      !read_text (d, obj, "standard_offer", &p->standard_offer) ||
       !read_text (d, obj, "own_options", &p->own_options) ||
+      !read_enum (d, obj, "legal_basis", kt_legal_basis_names, KT_N_LEGAL_BASES, &p->legal_basis) ||
+      !read_date (d, obj, "request_date", &p->request_date) ||
+      !read_enum (d, obj, "decision_state", kt_decision_names, KT_N_DECISIONS, &p->decision_state) ||
+      !read_date (d, obj, "decision_date", &p->decision_date) ||
       !read_text (d, obj, "decision", &p->decision) ||
-      !read_date (d, obj, "until", &p->until))
+      !read_date (d, obj, "valid_from", &p->valid_from) ||
+      !read_date (d, obj, "until", &p->until) ||
+      !read_enum (d, obj, "delivery", kt_delivery_names, KT_N_DELIVERIES, &p->delivery))
     return NULL;
+  /* Before the decision had fields of its own it was one line of text;
+   * such a record has no decision_state and is read into the fields. */
+  if (json_object_get_member (obj, "decision_state") == NULL)
+    kt_provision_migrate (p);
   return g_steal_pointer (&p);
 }
 
@@ -1748,7 +1768,7 @@ kt_case_equal (const KtCase *a,
          STR_EQ (contact_person_id) && STR_EQ (evaluator_id) &&
          VAL_EQ (phase) &&
          STR_EQ (conversation_deadline) && STR_EQ (own_plan_deadline) &&
-         STR_EQ (evaluation_date) && STR_EQ (follow_up_date) &&
+         STR_EQ (evaluation_date) && STR_EQ (follow_up_date) && STR_EQ (decision_deadline) &&
          VAL_EQ (close_reason) && STR_EQ (close_note) && STR_EQ (close_words) &&
          STR_EQ (closed_date) && STR_EQ (follow_up_contact) && STR_EQ (follow_up_checked) &&
          STR_EQ (follow_up_note) && VAL_EQ (reopened) &&
@@ -1855,7 +1875,10 @@ provision_equal (gconstpointer pa,
   const KtProvision *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (name) && BOOL_EQ (tailored) && STR_EQ (acceptable) &&
-         STR_EQ (cost_reasonable) && STR_EQ (own_options) && STR_EQ (decision) && STR_EQ (until);
+         STR_EQ (cost_reasonable) && STR_EQ (standard_offer) && STR_EQ (own_options) &&
+         VAL_EQ (legal_basis) && STR_EQ (request_date) && VAL_EQ (decision_state) &&
+         STR_EQ (decision_date) && STR_EQ (decision) && STR_EQ (valid_from) && STR_EQ (until) &&
+         VAL_EQ (delivery);
 }
 
 static gboolean

@@ -584,6 +584,63 @@ build_goals (KtReport *self)
     }
 }
 
+/* Where the municipality's decision on tailored support stands, in plain
+ * words: "Aangevraagd op 3 maart 2027 (Wmo 2015). De gemeente heeft nog
+ * niet beslist." or "Toegekend op …: 3 uur per week. Dit geldt van … tot
+ * …. Vorm: pgb." */
+static char *
+tailored_decision (KtReport          *self,
+                   const KtProvision *provision)
+{
+  g_autofree char *requested = kt_format_date (provision->request_date, KT_DATE_LONG);
+  g_autofree char *decided = kt_format_date (provision->decision_date, KT_DATE_LONG);
+  g_autofree char *from = kt_format_date (provision->valid_from, KT_DATE_LONG);
+  g_autofree char *until = kt_format_date (provision->until, KT_DATE_LONG);
+  const char *law = kt_legal_basis_get_label (provision->legal_basis);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  /* Every piece is escaped: the words are the coach's, the markup ours. */
+  if (requested != NULL)
+    /* Translators: "Requested on 3 March 2027 (Wmo 2015)." */
+    g_ptr_array_add (lines, g_markup_printf_escaped (_("Requested on %s (%s)."), requested, law));
+  switch (provision->decision_state)
+    {
+    case KT_DECISION_PENDING:
+      g_ptr_array_add (lines, g_markup_escape_text (_("The municipality has not decided yet."), -1));
+      break;
+    case KT_DECISION_GRANTED:
+      if (decided != NULL && has_text (provision->decision))
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Granted on %s: %s."), decided, provision->decision));
+      else if (decided != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Granted on %s."), decided));
+      else
+        g_ptr_array_add (lines, g_markup_escape_text (_("Granted."), -1));
+      if (from != NULL && until != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("This holds from <b>%s</b> until <b>%s</b>."), from, until));
+      else if (until != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("This holds until <b>%s</b>."), until));
+      if (provision->delivery != KT_DELIVERY_NONE)
+        /* Translators: "Form: personal budget (pgb)." */
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Form: %s."), kt_delivery_get_label (provision->delivery)));
+      break;
+    case KT_DECISION_REFUSED:
+      if (decided != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Refused on %s."), decided));
+      else
+        g_ptr_array_add (lines, g_markup_escape_text (_("Refused."), -1));
+      if (has_text (provision->decision))
+        g_ptr_array_add (lines, g_markup_escape_text (provision->decision, -1));
+      break;
+    case KT_DECISION_NONE:
+    case KT_N_DECISIONS:
+    default:
+      break;
+    }
+  g_ptr_array_add (lines, NULL);
+  /* Easy-read: one sentence a line. */
+  return g_strjoinv (self->easy ? "\n" : " ", (char **) lines->pdata);
+}
+
 static void
 build_provisions (KtReport *self)
 {
@@ -599,7 +656,9 @@ build_provisions (KtReport *self)
       g_autofree char *decision = NULL;
 
       /* What was decided on a line of its own under the provision's name. */
-      if (has_text (provision->decision) && until != NULL && self->easy)
+      if (provision->tailored && provision->decision_state != KT_DECISION_NONE)
+        decision = tailored_decision (self, provision);
+      else if (has_text (provision->decision) && until != NULL && self->easy)
         decision = g_markup_printf_escaped (_("Decided: %s.\nThis holds until <b>%s</b>."), provision->decision, until);
       else if (has_text (provision->decision) && until != NULL)
         decision = g_markup_printf_escaped (_("Decided: %s. This holds until <b>%s</b>."), provision->decision, until);
@@ -621,9 +680,10 @@ build_provisions (KtReport *self)
       /* Only in the dossier: the take-home copy holds no considerations. */
       if (provision->tailored)
         {
-          add_field (self, _("Acceptable for the resident"), provision->acceptable);
-          add_field (self, _("Cost against the standard offer"), provision->cost_reasonable);
-          add_field (self, _("What the resident and network can do themselves"), provision->own_options);
+          add_field (self, _("Legitimate: socially acceptable and lawful"), provision->acceptable);
+          add_field (self, _("Standard offer considered"), provision->standard_offer);
+          add_field (self, _("Economically sound against the standard offer"), provision->cost_reasonable);
+          add_field (self, _("What the resident and network can and will do themselves"), provision->own_options);
         }
     }
 }

@@ -283,8 +283,16 @@ kt_take_home_plan (const KtCase         *kase,
 
       kept->name = g_strdup (provision->name);
       kept->tailored = provision->tailored;
+      /* The decision is the resident's own business; the considerations
+       * behind it are the team's. */
+      kept->legal_basis = provision->legal_basis;
+      kept->request_date = g_strdup (provision->request_date);
+      kept->decision_state = provision->decision_state;
+      kept->decision_date = g_strdup (provision->decision_date);
       kept->decision = g_strdup (provision->decision);
+      kept->valid_from = g_strdup (provision->valid_from);
       kept->until = g_strdup (provision->until);
+      kept->delivery = provision->delivery;
       g_ptr_array_add (copy->provisions, kept);
     }
 
