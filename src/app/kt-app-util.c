@@ -75,6 +75,20 @@ kt_app_get_periods (int *conversation_days,
 }
 
 void
+kt_app_get_cycle_periods (int *evaluation_days,
+                          int *follow_up_months)
+{
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
+
+  *evaluation_days = KT_EVALUATION_DAYS;
+  *follow_up_months = KT_FOLLOW_UP_MONTHS;
+  if (settings == NULL)
+    return;
+  *evaluation_days = g_settings_get_int (settings, "evaluation-period-days");
+  *follow_up_months = g_settings_get_int (settings, "follow-up-period-months");
+}
+
+void
 kt_app_get_decision_terms (int *term_days)
 {
   g_autoptr(GSettings) settings = kt_app_get_settings ();

@@ -260,8 +260,10 @@ static void
 on_start_support (KtProgressPage *self)
 {
   KtCase *kase = kt_case_view_get_case (self->view);
+  int evaluation_days, follow_up_months;
 
-  kt_case_start_support (kase, kt_case_view_get_plan (self->view), NULL);
+  kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
+  kt_case_start_support (kase, kt_case_view_get_plan (self->view), evaluation_days, NULL);
   case_changed (self);
   refresh (self);
 }
@@ -537,11 +539,14 @@ fill_closing (KtProgressPage *self,
   g_autofree char *today = kt_date_today ();
   g_autofree char *closed = NULL;
   g_autofree char *subtitle = NULL;
+  int evaluation_days, follow_up_months;
 
   if (kase->phase < KT_PHASE_CLOSED)
     {
-      /* Three months by default (issue 15); the coach changes it. */
-      follow_up = kt_date_add_days (today, KT_FOLLOW_UP_DAYS);
+      /* The period from Preferences (three months unless changed); the
+       * coach changes the date itself here. */
+      kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
+      follow_up = kt_case_default_follow_up (today, follow_up_months);
       if (kt_app_editable_text (self->follow_up_date_row)[0] == '\0')
         set_entry (self->follow_up_date_row, follow_up);
       return;
@@ -569,6 +574,7 @@ refresh (KtProgressPage *self)
   g_autofree char *due_text = NULL;
   g_autofree char *phase_text = NULL;
   g_autofree char *next_evaluation = NULL;
+  int evaluation_days, follow_up_months;
   gboolean evaluating, closed;
   KtDue due;
 
@@ -617,13 +623,14 @@ refresh (KtProgressPage *self)
   clear_list (self->wheel_list);
   if (evaluating)
     fill_evaluation (self, conversation, plan);
+  kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
   next_evaluation = kt_date_add_days (conversation != NULL && kt_date_is_valid (conversation->date)
-                                      ? conversation->date : NULL, KT_EVALUATION_DAYS);
+                                      ? conversation->date : NULL, evaluation_days);
   if (next_evaluation == NULL)
     {
       g_autofree char *today = kt_date_today ();
 
-      next_evaluation = kt_date_add_days (today, KT_EVALUATION_DAYS);
+      next_evaluation = kt_date_add_days (today, evaluation_days);
     }
   if (kt_app_editable_text (self->next_evaluation_row)[0] == '\0')
     set_entry (self->next_evaluation_row, next_evaluation);

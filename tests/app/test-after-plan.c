@@ -16,6 +16,7 @@
 #include "kt-core.h"
 #include "kt-a11y.h"
 #include "kt-app-test.h"
+#include "kt-app-util.h"
 #include "kt-case-item.h"
 #include "kt-case-view-private.h"
 #include "kt-domain-page-private.h"
@@ -134,12 +135,18 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *today = kt_date_today ();
   g_autofree char *follow_up = kt_date_add_days (today, 3);
+  g_autofree char *in_30_days = kt_date_add_days (today, 30);
+  g_autofree char *in_2_months = kt_date_add_months (today, 2);
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
   g_autofree char *tick_name = NULL;
   g_autofree char *note_name = NULL;
   g_autofree char *score_name = NULL;
   g_autofree char *expected = NULL;
   const char *werk;
   GtkWidget *spin, *row;
+
+  g_assert_nonnull (settings);
+  g_settings_set_int (settings, "follow-up-period-months", 2);
 
   /* The request, with a safety concern. */
   kt_app_test_activate (f->window, "win.new-case", NULL);
@@ -174,10 +181,13 @@ test_household_from_request_to_follow_up (Fixture       *f,
   kase->phase = KT_PHASE_PLAN;
   kt_case_view_case_changed (view);
 
-  /* Carrying out: the evaluation is what comes next, not the conversation term. */
+  /* Carrying out: the evaluation is what comes next, not the conversation
+   * term; no goal has its own date, so the period from Preferences. */
+  g_settings_set_int (settings, "evaluation-period-days", 30);
   click (f, "_Start Carrying Out");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
   g_assert_cmpint (kt_case_next_due (kase, NULL).kind, ==, KT_DUE_EVALUATION);
+  g_assert_cmpstr (kt_case_next_due (kase, NULL).date, ==, in_30_days);
   item = list_item (f, kase->header.id);
   g_assert_nonnull (item);
   g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_EVALUATION);
@@ -219,7 +229,11 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (plan_ids->len, ==, 2);
 
-  /* Closing: with a safety concern, not without a follow-up date and contact. */
+  /* Closing: the follow-up date proposed is the period from Preferences
+   * (set to two months before the page was filled in). */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (progress_page (f), T ("Follow-up check on (yyyy-mm-dd)")))),
+                   ==, in_2_months);
+  /* With a safety concern, not without a follow-up date and contact. */
   type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), "");
   click (f, "_Close the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);

@@ -59,7 +59,7 @@ test_due_carried_out_plan_is_never_late (void)
 
   /* Conversation on day 10, well in time; plan agreed on day 20. */
   kase->phase = KT_PHASE_PLAN;
-  kt_case_start_support (kase, plan, agreed);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, agreed);
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
 
   for (int n = 20; n <= 400; n++)
@@ -119,7 +119,7 @@ test_due_each_phase_shows_its_own_date (void)
   kase->phase = KT_PHASE_PLAN;
   assert_due (kase, 12, KT_DUE_PLAN, "Plan: 30 days left");
   /* Uitvoering: the evaluation date from the plan's goal. */
-  kt_case_start_support (kase, plan, agreed);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, agreed);
   assert_due (kase, 98, KT_DUE_EVALUATION, "Evaluation in 12 days");
   assert_due (kase, 110, KT_DUE_EVALUATION, "Evaluation today");
   /* Evaluatie, and on with a new evaluation date. */
@@ -317,7 +317,7 @@ test_summary_keeps_what_is_due (void)
   g_autoptr(KtCaseSummary) old_summary = NULL;
   g_autoptr(GVariant) old_variant = NULL;
 
-  kt_case_start_support (kase, plan, NULL);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, NULL);
   bytes = kt_case_summary_encode (kase);
   summary = kt_case_summary_decode (kase->header.id, 1, bytes);
   g_assert_cmpint (summary->next_due, ==, KT_DUE_EVALUATION);
@@ -330,6 +330,35 @@ test_summary_keeps_what_is_due (void)
   old_summary = kt_case_summary_decode (kase->header.id, 1, old);
   g_assert_cmpint (old_summary->next_due, ==, KT_DUE_PLAN);
   g_assert_cmpstr (old_summary->next_deadline, ==, "2027-02-15");
+}
+
+/* The evaluation and follow-up periods are settings: another value gives
+ * another next due date. */
+static void
+test_due_follows_the_period_settings (void)
+{
+  g_autoptr(KtCase) usual = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtCase) shorter = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtPlan) plan = kt_plan_new ();
+  g_autofree char *agreed = day (20);
+  g_autofree char *in_90 = day (110);
+  g_autofree char *in_30 = day (50);
+  g_autofree char *three = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *end_of_month = NULL;
+
+  /* No goal has its own evaluation date: the period decides. */
+  kt_case_start_support (usual, plan, KT_EVALUATION_DAYS, agreed);
+  kt_case_start_support (shorter, plan, 30, agreed);
+  g_assert_cmpstr (kt_case_next_due (usual, agreed).date, ==, in_90);
+  g_assert_cmpstr (kt_case_next_due (shorter, agreed).date, ==, in_30);
+
+  three = kt_case_default_follow_up ("2027-01-04", KT_FOLLOW_UP_MONTHS);
+  two = kt_case_default_follow_up ("2027-01-04", 2);
+  end_of_month = kt_case_default_follow_up ("2027-01-31", 1);
+  g_assert_cmpstr (three, ==, "2027-04-04");
+  g_assert_cmpstr (two, ==, "2027-03-04");
+  g_assert_cmpstr (end_of_month, ==, "2027-02-28");
 }
 
 static KtProvision *
@@ -370,7 +399,7 @@ test_due_maatwerk_decision_shows_its_term (void)
   g_ptr_array_add (plan->provisions, provision);
   g_assert_true (kt_plan_validate (plan, NULL));
   kase->phase = KT_PHASE_PLAN;
-  kt_case_start_support (kase, plan, agreed);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, agreed);
   g_assert_true (kt_case_update_decision_deadline (kase, plan, terms));
   g_assert_false (kt_case_update_decision_deadline (kase, plan, terms));
 
@@ -532,6 +561,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reopen/keeps-the-household-story", test_reopen_keeps_the_household_story);
   g_test_add_func ("/codec/keeps-closing-and-ticked-off-actions", test_codec_keeps_closing_and_ticked_off_actions);
   g_test_add_func ("/summary/keeps-what-is-due", test_summary_keeps_what_is_due);
+  g_test_add_func ("/due/follows-the-period-settings", test_due_follows_the_period_settings);
   g_test_add_func ("/due/maatwerk-decision-shows-its-term", test_due_maatwerk_decision_shows_its_term);
   g_test_add_func ("/maatwerk/decision-is-validated", test_maatwerk_decision_is_validated);
   g_test_add_func ("/codec/keeps-the-maatwerk-decision", test_codec_keeps_the_maatwerk_decision);
