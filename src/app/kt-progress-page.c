@@ -402,6 +402,8 @@ on_continue (KtProgressPage *self)
           break;
         }
     }
+  /* A new question from the look over the life domains becomes a goal. */
+  kt_evaluation_add_question_goals (evaluation, next);
   kt_store_autosave_conversation (store, evaluation);
   kt_store_autosave_plan (store, next);
   kt_case_view_set_documents (self->view, store, kt_case_view_get_catalogue (self->view), kase, evaluation, next);

@@ -352,6 +352,21 @@ encode_goal_progress (JsonBuilder   *b,
   json_builder_end_object (b);
 }
 
+static void
+encode_new_question (JsonBuilder   *b,
+                     gconstpointer  item)
+{
+  const KtNewQuestion *q = item;
+
+  json_builder_begin_object (b);
+  put_string (b, "domain_id", q->domain_id);
+  put_string (b, "note", q->note);
+  put_bool (b, "as_goal", q->as_goal);
+  json_builder_end_object (b);
+}
+
+static void encode_agreement (JsonBuilder *b, const KtAgreement *agreement);
+
 GBytes *
 kt_conversation_encode (const KtConversation *self)
 {
@@ -390,6 +405,8 @@ kt_conversation_encode (const KtConversation *self)
   put_bool (b, "complete", self->complete);
   put_bool (b, "is_evaluation", self->is_evaluation);
   put_objects (b, "progress", self->progress, encode_goal_progress);
+  put_objects (b, "new_questions", self->new_questions, encode_new_question);
+  encode_agreement (b, &self->agreement);
   return finish (b);
 }
 
@@ -470,6 +487,21 @@ encode_stroke (JsonBuilder   *b,
   json_builder_end_array (b);
 }
 
+/* The resident's agreement, the same on a plan and an evaluation. */
+static void
+encode_agreement (JsonBuilder       *b,
+                  const KtAgreement *agreement)
+{
+  json_builder_set_member_name (b, "agreement");
+  json_builder_begin_object (b);
+  put_enum (b, "state", kt_agreement_names, KT_N_AGREEMENTS, agreement->state);
+  put_string (b, "date", agreement->date);
+  put_string (b, "remarks", agreement->remarks);
+  put_enum (b, "form", kt_form_names, KT_N_FORMS, agreement->form);
+  put_objects (b, "signature", agreement->signature, encode_stroke);
+  json_builder_end_object (b);
+}
+
 static void
 encode_comment (JsonBuilder   *b,
                 gconstpointer  item)
@@ -511,14 +543,7 @@ kt_plan_encode (const KtPlan *self)
   put_bool (b, "veilig_thuis_consulted", self->safety.veilig_thuis_consulted);
   json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "agreement");
-  json_builder_begin_object (b);
-  put_enum (b, "state", kt_agreement_names, KT_N_AGREEMENTS, self->agreement.state);
-  put_string (b, "date", self->agreement.date);
-  put_string (b, "remarks", self->agreement.remarks);
-  put_enum (b, "form", kt_form_names, KT_N_FORMS, self->agreement.form);
-  put_objects (b, "signature", self->agreement.signature, encode_stroke);
-  json_builder_end_object (b);
+  encode_agreement (b, &self->agreement);
 
   put_string (b, "conversation_note", self->conversation_note);
   put_enum (b, "review", kt_review_names, KT_N_REVIEW_STATES, self->review);
@@ -1229,6 +1254,21 @@ decode_goal_progress (Decoder    *d,
   return g_steal_pointer (&p);
 }
 
+static gpointer
+decode_new_question (Decoder    *d,
+                     JsonObject *obj)
+{
+  g_autoptr(KtNewQuestion) q = kt_new_question_new (NULL);
+
+  if (!read_domain_id (d, obj, "domain_id", &q->domain_id) ||
+      !read_text (d, obj, "note", &q->note) ||
+      !read_bool (d, obj, "as_goal", &q->as_goal))
+    return NULL;
+  return g_steal_pointer (&q);
+}
+
+static gboolean decode_agreement (Decoder *d, JsonObject *root, KtAgreement *a);
+
 static gboolean
 decode_wheel (Decoder        *d,
               JsonObject     *root,
@@ -1282,7 +1322,9 @@ decode_conversation (Decoder    *d,
       !read_text (d, root, "notes", &c->notes) ||
       !read_bool (d, root, "complete", &c->complete) ||
       !read_bool (d, root, "is_evaluation", &c->is_evaluation) ||
-      !read_objects (d, root, "progress", KT_MAX_PROGRESS, decode_goal_progress, c->progress))
+      !read_objects (d, root, "progress", KT_MAX_PROGRESS, decode_goal_progress, c->progress) ||
+      !read_objects (d, root, "new_questions", KT_MAX_ENTRIES, decode_new_question, c->new_questions) ||
+      !decode_agreement (d, root, &c->agreement))
     return NULL;
   return g_steal_pointer (&c);
 }
@@ -1814,6 +1856,17 @@ goal_progress_equal (gconstpointer pa,
 }
 
 static gboolean
+new_question_equal (gconstpointer pa,
+                    gconstpointer pb)
+{
+  const KtNewQuestion *a = pa, *b = pb;
+
+  return STR_EQ (domain_id) && STR_EQ (note) && BOOL_EQ (as_goal);
+}
+
+static gboolean agreement_equal (const KtAgreement *a, const KtAgreement *b);
+
+static gboolean
 wheel_segment_equal (const KtWheelSegment *a,
                      const KtWheelSegment *b)
 {
@@ -1841,7 +1894,9 @@ kt_conversation_equal (const KtConversation *a,
          arrays_equal (a->safety_checks, b->safety_checks, safety_check_equal) &&
          STR_EQ (own_words) && STR_EQ (notes) &&
          BOOL_EQ (complete) && BOOL_EQ (is_evaluation) &&
-         arrays_equal (a->progress, b->progress, goal_progress_equal);
+         arrays_equal (a->progress, b->progress, goal_progress_equal) &&
+         arrays_equal (a->new_questions, b->new_questions, new_question_equal) &&
+         agreement_equal (&a->agreement, &b->agreement);
 }
 
 static gboolean

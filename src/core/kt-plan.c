@@ -182,18 +182,6 @@ kt_stroke_free (KtStroke *stroke)
   g_free (stroke);
 }
 
-static gpointer
-stroke_copy (gconstpointer src,
-             gpointer      unused)
-{
-  const KtStroke *s = src;
-  KtStroke *copy = kt_stroke_new ();
-
-  if (s->points != NULL)
-    g_array_append_vals (copy->points, s->points->data, s->points->len);
-  return copy;
-}
-
 KtReviewComment *
 kt_review_comment_new (void)
 {
@@ -235,7 +223,7 @@ plan_alloc (void)
   self->header.kind = KT_KIND_PLAN;
   self->goals = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_goal_free);
   self->provisions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_provision_free);
-  self->agreement.signature = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_stroke_free);
+  kt_agreement_init (&self->agreement);
   self->comments = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_review_comment_free);
   return self;
 }
@@ -249,17 +237,7 @@ kt_plan_new (void)
   self->header.created = self->header.updated = kt_now_seconds ();
   self->version = 1;
   self->review = KT_REVIEW_DRAFT;
-  self->agreement.state = KT_AGREEMENT_NONE;
-  self->agreement.form = KT_FORM_SPOKEN;
   return self;
-}
-
-static void
-agreement_clear (KtAgreement *agreement)
-{
-  g_clear_pointer (&agreement->date, g_free);
-  g_clear_pointer (&agreement->remarks, g_free);
-  g_clear_pointer (&agreement->signature, g_ptr_array_unref);
 }
 
 static void
@@ -277,7 +255,7 @@ plan_clear (KtPlan *self)
   g_free (self->safety.risks);
   g_free (self->safety.agreements);
   g_free (self->safety.who_watches);
-  agreement_clear (&self->agreement);
+  kt_agreement_clear (&self->agreement);
   g_free (self->author);
   g_free (self->reviewer);
   g_clear_pointer (&self->comments, g_ptr_array_unref);
@@ -321,11 +299,7 @@ kt_plan_copy (const KtPlan *self)
   copy->safety.agreements = g_strdup (self->safety.agreements);
   copy->safety.who_watches = g_strdup (self->safety.who_watches);
   copy->safety.veilig_thuis_consulted = self->safety.veilig_thuis_consulted;
-  copy->agreement.state = self->agreement.state;
-  copy->agreement.date = g_strdup (self->agreement.date);
-  copy->agreement.remarks = g_strdup (self->agreement.remarks);
-  copy->agreement.form = self->agreement.form;
-  g_ptr_array_extend (copy->agreement.signature, self->agreement.signature, stroke_copy, NULL);
+  kt_agreement_copy (&copy->agreement, &self->agreement);
   copy->review = self->review;
   copy->author = g_strdup (self->author);
   copy->reviewer = g_strdup (self->reviewer);
@@ -471,10 +445,8 @@ kt_plan_new_version (const KtPlan *self)
    * coach's record that carries one. */
   g_clear_pointer (&next->reviewer, g_free);
   g_ptr_array_set_size (next->comments, 0);
-  agreement_clear (&next->agreement);
-  next->agreement.state = KT_AGREEMENT_NONE;
-  next->agreement.form = KT_FORM_SPOKEN;
-  next->agreement.signature = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_stroke_free);
+  kt_agreement_clear (&next->agreement);
+  kt_agreement_init (&next->agreement);
   return next;
 }
 

@@ -7,6 +7,7 @@
 #include "kt-types.h"
 #include "kt-case.h"   /* KtForm */
 #include "kt-conversation.h"
+#include "kt-agreement.h"
 
 G_BEGIN_DECLS
 
@@ -25,14 +26,6 @@ typedef enum {
   KT_GOAL_STOPPED,
   KT_N_GOAL_STATUSES
 } KtGoalStatus;
-
-typedef enum {
-  KT_AGREEMENT_NONE,            /* not yet asked */
-  KT_AGREEMENT_AGREED,
-  KT_AGREEMENT_PARTLY,
-  KT_AGREEMENT_NOT,
-  KT_N_AGREEMENTS
-} KtAgreementState;
 
 typedef enum {
   KT_REVIEW_DRAFT,
@@ -118,19 +111,6 @@ typedef struct {
   gboolean  veilig_thuis_consulted;
 } KtSafetyPlan;
 
-/* One stroke of a drawn signature: x,y pairs normalised to 0..1. */
-typedef struct {
-  GArray *points;               /* (element-type double) x0,y0,x1,y1,… */
-} KtStroke;
-
-typedef struct {
-  KtAgreementState  state;
-  char             *date;
-  char             *remarks;    /* in the resident's own words */
-  KtForm            form;       /* spoken or signed (written) */
-  GPtrArray        *signature;  /* (element-type KtStroke), empty when none */
-} KtAgreement;
-
 typedef struct {
   char   *goal_id;              /* NULL: about the whole plan */
   char   *author;
@@ -175,8 +155,6 @@ KtAction        *kt_action_new          (void);
 void             kt_action_free         (KtAction *action);
 KtProvision     *kt_provision_new       (void);
 void             kt_provision_free      (KtProvision *provision);
-KtStroke        *kt_stroke_new          (void);
-void             kt_stroke_free         (KtStroke *stroke);
 KtReviewComment *kt_review_comment_new  (void);
 void             kt_review_comment_free (KtReviewComment *comment);
 
@@ -230,15 +208,11 @@ char       *kt_provision_decision_due (const KtProvision *provision,
 /* The earliest decision due over @plan's tailored provisions (transfer full). */
 char       *kt_plan_decision_due      (const KtPlan *plan,
                                        const int    *term_days);
-const char *kt_agreement_state_to_string (KtAgreementState state); /* "none" */
-gboolean    kt_agreement_state_from_string (const char *str, KtAgreementState *state);
-const char *kt_agreement_state_get_label (KtAgreementState state); /* translated */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtPlan, kt_plan_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoal, kt_goal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAction, kt_action_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtProvision, kt_provision_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStroke, kt_stroke_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtReviewComment, kt_review_comment_free)
 
 G_END_DECLS

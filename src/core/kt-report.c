@@ -510,6 +510,22 @@ build_movement (KtReport *self)
       else
         add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.", goal->title, goal_status_label (progress->status));
     }
+
+  /* The quick look over the life domains: only those with something new. */
+  if (self->conversation->new_questions == NULL || self->conversation->new_questions->len == 0)
+    return;
+  add_printf (self, BLOCK_HEADING, "%s", _("New questions"));
+  for (guint i = 0; i < self->conversation->new_questions->len; i++)
+    {
+      const KtNewQuestion *question = g_ptr_array_index (self->conversation->new_questions, i);
+      const KtDomain *domain = kt_catalogue_lookup (self->catalogue, question->domain_id);
+      const char *name = domain != NULL ? domain->name : question->domain_id;
+
+      if (has_text (question->note))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", name, question->note);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>", name);
+    }
 }
 
 static const char *
@@ -864,27 +880,33 @@ build_consents (KtReport *self)
     }
 }
 
+/* The resident's agreement, on the plan or on the evaluation: the same
+ * record, shown the same way. */
 static void
-build_agreement (KtReport *self)
+add_agreement (KtReport          *self,
+               const KtAgreement *agreement,
+               gboolean           on_evaluation)
 {
-  const KtAgreement *agreement;
-  g_autofree char *date = NULL;
+  g_autofree char *date = kt_format_date (agreement->date, KT_DATE_LONG);
   const char *text;
 
-  if (self->plan == NULL)
-    return;
-  agreement = &self->plan->agreement;
-  date = kt_format_date (agreement->date, KT_DATE_LONG);
-
-  add_printf (self, BLOCK_HEADING, "%s", _("Your agreement"));
+  add_printf (self, BLOCK_HEADING, "%s", on_evaluation ? _("Your agreement on the evaluation") : _("Your agreement"));
   switch (agreement->state)
     {
-    case KT_AGREEMENT_AGREED: text = _("You agree with this plan."); break;
-    case KT_AGREEMENT_PARTLY: text = _("You agree with part of this plan."); break;
-    case KT_AGREEMENT_NOT:    text = _("You do not agree with this plan."); break;
+    case KT_AGREEMENT_AGREED:
+      text = on_evaluation ? _("You agree with this evaluation.") : _("You agree with this plan.");
+      break;
+    case KT_AGREEMENT_PARTLY:
+      text = on_evaluation ? _("You agree with part of this evaluation.") : _("You agree with part of this plan.");
+      break;
+    case KT_AGREEMENT_NOT:
+      text = on_evaluation ? _("You do not agree with this evaluation.") : _("You do not agree with this plan.");
+      break;
     case KT_AGREEMENT_NONE:
     case KT_N_AGREEMENTS:
-    default:                  text = _("We have not asked for your agreement yet."); break;
+    default:
+      text = _("We have not asked for your agreement yet.");
+      break;
     }
   if (date != NULL && agreement->state != KT_AGREEMENT_NONE)
     add_printf (self, BLOCK_TEXT, _("%s Date: %s, %s."), text, date,
@@ -895,6 +917,23 @@ build_agreement (KtReport *self)
     add_printf (self, BLOCK_QUOTE, "“%s”", agreement->remarks);
   if (agreement->signature != NULL && agreement->signature->len > 0)
     add_block (self, BLOCK_SIGNATURE, NULL);
+}
+
+static void
+build_agreement (KtReport *self)
+{
+  if (self->plan == NULL)
+    return;
+  add_agreement (self, &self->plan->agreement, FALSE);
+}
+
+/* The evaluation's own agreement, right under how things went. */
+static void
+build_evaluation_agreement (KtReport *self)
+{
+  if (self->conversation == NULL || !self->conversation->is_evaluation)
+    return;
+  add_agreement (self, &self->conversation->agreement, TRUE);
 }
 
 /* What the resident may do, in plain words; the terms are the law's:
@@ -1292,6 +1331,7 @@ report_new (KtReportKind          kind,
     {
       build_going_well (self);
       build_movement (self);
+      build_evaluation_agreement (self);
       build_wheel (self);
       build_goals (self);
       build_provisions (self);
@@ -1308,6 +1348,7 @@ report_new (KtReportKind          kind,
       build_safety_checks (self);
       build_safety_plan (self);
       build_movement (self);
+      build_evaluation_agreement (self);
       build_wheel (self);
       build_goals (self);
       build_provisions (self);

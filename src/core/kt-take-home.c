@@ -210,6 +210,21 @@ kt_take_home_conversation (const KtCase         *kase,
       kept->note = g_strdup (progress->note);
       g_ptr_array_add (copy->progress, kept);
     }
+  /* The evaluation's new questions are the resident's own, bar those on a
+   * safety domain; the agreement on it is theirs too. */
+  for (guint i = 0; conversation->new_questions != NULL && i < conversation->new_questions->len; i++)
+    {
+      const KtNewQuestion *question = g_ptr_array_index (conversation->new_questions, i);
+      KtNewQuestion *kept;
+
+      if (is_safety_domain (conversation, question->domain_id))
+        continue;
+      kept = kt_new_question_new (question->domain_id);
+      kept->note = g_strdup (question->note);
+      kept->as_goal = question->as_goal;
+      g_ptr_array_add (copy->new_questions, kept);
+    }
+  kt_agreement_copy (&copy->agreement, &conversation->agreement);
   return copy;
 }
 
