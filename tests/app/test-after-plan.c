@@ -90,16 +90,32 @@ type_named (Fixture    *f,
 
 static void
 screenshots (Fixture    *f,
-             const char *name)
+             const char *name,
+             GtkWidget  *in_view)
 {
   static const int sizes[][2] = { { 1280, 800 }, { 800, 1280 } };
 
   if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
     return;
+  /* A toast from the step before ("Afgevinkt") would lie over the page's
+   * last row: let it time out first (AdwToast's default, 5 s; libadwaita
+   * 1.2 cannot dismiss every toast of an overlay at once). */
+  {
+    gint64 until = g_get_monotonic_time () + 6 * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE), g_usleep (20000);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
       kt_app_test_iterate (50);
+      /* After the resize: the new size scrolls the page anew. */
+      if (in_view != NULL)
+        {
+          kt_app_scroll_into_view (in_view);
+          kt_app_test_iterate (50);
+        }
       kt_app_test_screenshot (GTK_WINDOW (f->window), name);
     }
 }
@@ -217,7 +233,7 @@ test_household_from_request_to_follow_up (Fixture       *f,
   expected = g_strdup_printf (T ("%s: from %d to %d"), werk, 2, 3);
   row = gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected);
-  screenshots (f, "evaluation");
+  screenshots (f, "evaluation", NULL);
 
   /* Go on: a new plan version; the agreed one stays. */
   click (f, "_Go On");
@@ -240,7 +256,8 @@ test_household_from_request_to_follow_up (Fixture       *f,
   type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), follow_up);
   type_named (f, T ("Contact for the follow-up"), "Wijkcoach demo");
   type_named (f, T ("How did the help go? In the resident's words"), "Ik sta er sterker voor");
-  screenshots (f, "closing");
+  /* The closing rows in view, as the coach sees them while closing. */
+  screenshots (f, "closing", find_named (progress_page (f), T ("Contact for the follow-up")));
   click (f, "_Close the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_CLOSED);
   g_assert_cmpint (kase->close_reason, ==, KT_CLOSE_GOALS_REACHED);
@@ -250,7 +267,7 @@ test_household_from_request_to_follow_up (Fixture       *f,
   item = list_item (f, kase->header.id);
   g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_FOLLOW_UP);
   g_assert_cmpstr (kt_case_item_get_deadline (item), ==, follow_up);
-  screenshots (f, "follow-up");
+  screenshots (f, "follow-up", NULL);
 
   /* The follow-up check, then a new question re-opens the case. */
   type_named (f, T ("How is it going?"), "Gaat goed, wel een vraag over school");
