@@ -40,6 +40,8 @@ struct _KtProgressPage
   GtkListBox      *evaluation_list;
   GtkWidget       *wheel_group;
   GtkListBox      *wheel_list;
+  GtkWidget       *questions_group;
+  GtkListBox      *questions_list;
   GtkWidget       *outcome_group;
   GtkWidget       *next_evaluation_row;
   GtkWidget       *continue_button;
@@ -345,6 +347,63 @@ fill_evaluation (KtProgressPage *self,
     }
 }
 
+/* A domain's row in the look over the life domains: text is a new
+ * question (kept, becoming a goal in the next version), empty is nothing
+ * new (no record of it). */
+static void
+on_question_changed (GtkEditable    *row,
+                     KtProgressPage *self)
+{
+  KtConversation *evaluation = kt_case_view_get_conversation (self->view);
+  const char *domain_id = g_object_get_data (G_OBJECT (row), "domain");
+  const char *text = gtk_editable_get_text (row);
+  KtNewQuestion *question;
+
+  if (evaluation == NULL || domain_id == NULL)
+    return;
+  question = kt_conversation_find_new_question (evaluation, domain_id);
+  if (kt_text_is_blank (text))
+    {
+      if (question != NULL)
+        g_ptr_array_remove (evaluation->new_questions, question);
+    }
+  else
+    {
+      if (question == NULL)
+        {
+          question = kt_new_question_new (domain_id);
+          g_ptr_array_add (evaluation->new_questions, question);
+        }
+      g_free (question->note);
+      question->note = g_strdup (text);
+    }
+  conversation_changed (self);
+}
+
+static void
+fill_questions (KtProgressPage *self,
+                KtConversation *conversation)
+{
+  KtCatalogue *catalogue = kt_case_view_get_catalogue (self->view);
+
+  for (guint i = 0; i < kt_catalogue_get_n_domains (catalogue); i++)
+    {
+      const KtDomain *domain = kt_catalogue_get_domain (catalogue, i);
+      KtNewQuestion *question = kt_conversation_find_new_question (conversation, domain->id);
+      /* Translators: a life domain; the row takes a new question, or stays empty. */
+      g_autofree char *title = g_strdup_printf (_("New question: %s"), domain->name);
+      GtkWidget *row = adw_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      kt_a11y_set_label (row, title);
+      if (question != NULL && question->note != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (row), question->note);
+      g_object_set_data_full (G_OBJECT (row), "domain", g_strdup (domain->id), g_free);
+      g_signal_connect (row, "changed", G_CALLBACK (on_question_changed), self);
+      gtk_list_box_append (self->questions_list, row);
+    }
+}
+
 static void
 on_start_evaluation (KtProgressPage *self)
 {
@@ -585,6 +644,7 @@ refresh (KtProgressPage *self)
       clear_list (self->support_list);
       clear_list (self->evaluation_list);
       clear_list (self->wheel_list);
+  clear_list (self->questions_list);
       return;
     }
   conversation = kt_case_view_get_conversation (self->view);
@@ -620,11 +680,16 @@ refresh (KtProgressPage *self)
                           kase->phase == KT_PHASE_SUPPORT || kase->phase == KT_PHASE_EVALUATION);
   gtk_widget_set_visible (self->start_evaluation_button, kase->phase == KT_PHASE_SUPPORT);
   gtk_widget_set_visible (self->wheel_group, evaluating);
+  gtk_widget_set_visible (self->questions_group, evaluating);
   gtk_widget_set_visible (self->outcome_group, evaluating);
   clear_list (self->evaluation_list);
   clear_list (self->wheel_list);
+  clear_list (self->questions_list);
   if (evaluating)
-    fill_evaluation (self, conversation, plan);
+    {
+      fill_evaluation (self, conversation, plan);
+      fill_questions (self, conversation);
+    }
   kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
   next_evaluation = kt_date_add_days (conversation != NULL && kt_date_is_valid (conversation->date)
                                       ? conversation->date : NULL, evaluation_days);
@@ -698,6 +763,8 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, evaluation_list);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, wheel_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, wheel_list);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, questions_group);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, questions_list);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, outcome_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, next_evaluation_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, continue_button);

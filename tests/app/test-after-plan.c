@@ -158,6 +158,7 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_autofree char *note_name = NULL;
   g_autofree char *score_name = NULL;
   g_autofree char *expected = NULL;
+  g_autofree char *question_name = NULL;
   const char *werk;
   GtkWidget *spin, *row;
 
@@ -235,10 +236,26 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected);
   screenshots (f, "evaluation", NULL);
 
+  /* The look over the life domains: one new question, the rest nothing new. */
+  question_name = g_strdup_printf (T ("New question: %s"),
+                                   kt_catalogue_lookup (kt_case_view_get_catalogue (view), "geldzaken")->name);
+  type_named (f, question_name, "Schulden bij de energieleverancier");
+  g_assert_cmpuint (conversation->new_questions->len, ==, 1);
+  g_assert_cmpstr (kt_conversation_find_new_question (conversation, "geldzaken")->note, ==,
+                   "Schulden bij de energieleverancier");
+
   /* Go on: a new plan version; the agreed one stays. */
   click (f, "_Go On");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
   g_assert_cmpint (kt_case_view_get_plan (view)->version, ==, 2);
+  /* The new question is a goal of the new version. */
+  {
+    GPtrArray *goals = kt_case_view_get_plan (view)->goals;
+    const KtGoal *last = g_ptr_array_index (goals, goals->len - 1);
+
+    g_assert_cmpstr (last->title, ==, "Schulden bij de energieleverancier");
+    g_assert_cmpstr (last->domains[0], ==, "geldzaken");
+  }
   g_assert_true (kt_case_view_get_plan (view) != plan);
   g_assert_true (kt_store_flush (kt_window_get_store (f->window), &error));
   plan_ids = kt_store_list_ids_for_case (kt_window_get_store (f->window), KT_KIND_PLAN, kase->header.id, &error);
