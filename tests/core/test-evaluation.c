@@ -104,6 +104,7 @@ test_evaluation_report_shows_the_movement (void)
   g_autofree char *pdf = g_build_filename (dir, "evaluatie.pdf", NULL);
   KtWheelSegment *werk;
   KtNewQuestion *question;
+  KtProvision *maatwerk;
 
   kt_test_household_new (catalogue, &kase, &before, &plan);
   evaluation = kt_evaluation_new (catalogue, before, plan);
@@ -119,6 +120,26 @@ test_evaluation_report_shows_the_movement (void)
   evaluation->agreement.state = KT_AGREEMENT_AGREED;
   evaluation->agreement.date = g_strdup ("2027-04-01");
   evaluation->agreement.remarks = g_strdup ("Het gaat echt beter");
+  /* A maatwerk request still being decided, and one granted as a pgb. */
+  maatwerk = kt_provision_new ();
+  maatwerk->name = g_strdup ("Begeleiding thuis");
+  maatwerk->tailored = TRUE;
+  maatwerk->legal_basis = KT_LEGAL_BASIS_WMO;
+  maatwerk->request_date = g_strdup ("2027-03-01");
+  maatwerk->decision_state = KT_DECISION_PENDING;
+  g_ptr_array_add (plan->provisions, maatwerk);
+  maatwerk = kt_provision_new ();
+  maatwerk->name = g_strdup ("Hulp bij het huishouden");
+  maatwerk->tailored = TRUE;
+  maatwerk->legal_basis = KT_LEGAL_BASIS_WMO;
+  maatwerk->request_date = g_strdup ("2027-01-04");
+  maatwerk->decision_state = KT_DECISION_GRANTED;
+  maatwerk->decision_date = g_strdup ("2027-01-15");
+  maatwerk->decision = g_strdup ("drie uur per week");
+  maatwerk->valid_from = g_strdup ("2027-02-01");
+  maatwerk->until = g_strdup ("2028-01-31");
+  maatwerk->delivery = KT_DELIVERY_PGB;
+  g_ptr_array_add (plan->provisions, maatwerk);
 
   for (int kind = 0; kind < 2; kind++)
     {
@@ -151,6 +172,11 @@ test_evaluation_report_shows_the_movement (void)
       g_assert_nonnull (strstr (flat, "Your agreement on the evaluation"));
       g_assert_nonnull (strstr (flat, "You agree with this evaluation."));
       g_assert_nonnull (strstr (flat, "Het gaat echt beter"));
+      /* The maatwerk decisions in plain words. */
+      g_assert_nonnull (strstr (flat, "Requested on 1 March 2027 (Wmo 2015). The municipality has not decided yet."));
+      g_assert_nonnull (strstr (flat, "Granted on 15 January 2027: drie uur per week."));
+      g_assert_nonnull (strstr (flat, "This holds from 1 February 2027 until 31 January 2028."));
+      g_assert_nonnull (strstr (flat, "Form: Personal budget (pgb)."));
       g_unlink (pdf);
     }
   g_rmdir (dir);
