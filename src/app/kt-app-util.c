@@ -74,6 +74,36 @@ kt_app_get_periods (int *conversation_days,
   *own_plan_days = g_settings_get_int (settings, "own-plan-period-days");
 }
 
+void
+kt_app_get_cycle_periods (int *evaluation_days,
+                          int *follow_up_months)
+{
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
+
+  *evaluation_days = KT_EVALUATION_DAYS;
+  *follow_up_months = KT_FOLLOW_UP_MONTHS;
+  if (settings == NULL)
+    return;
+  *evaluation_days = g_settings_get_int (settings, "evaluation-period-days");
+  *follow_up_months = g_settings_get_int (settings, "follow-up-period-months");
+}
+
+void
+kt_app_get_decision_terms (int *term_days)
+{
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
+
+  term_days[KT_LEGAL_BASIS_NONE] = 0;
+  term_days[KT_LEGAL_BASIS_WMO] = KT_DECISION_DAYS_WMO;
+  term_days[KT_LEGAL_BASIS_JEUGDWET] = KT_DECISION_DAYS_JEUGDWET;
+  term_days[KT_LEGAL_BASIS_PARTICIPATIEWET] = KT_DECISION_DAYS_PARTICIPATIEWET;
+  if (settings == NULL)
+    return;
+  term_days[KT_LEGAL_BASIS_WMO] = g_settings_get_int (settings, "decision-days-wmo");
+  term_days[KT_LEGAL_BASIS_JEUGDWET] = g_settings_get_int (settings, "decision-days-jeugdwet");
+  term_days[KT_LEGAL_BASIS_PARTICIPATIEWET] = g_settings_get_int (settings, "decision-days-participatiewet");
+}
+
 guint
 kt_app_get_idle_minutes (void)
 {

@@ -20,6 +20,13 @@ GSettings  *kt_app_get_settings      (void);
 /* The periods from GSettings, or the defaults when the schema is missing. */
 void        kt_app_get_periods       (int *conversation_days,
                                       int *own_plan_days);
+/* The evaluation period (days) and the follow-up period (months) from
+ * GSettings, or the defaults. */
+void        kt_app_get_cycle_periods (int *evaluation_days,
+                                      int *follow_up_months);
+/* Days for the municipality's decision on a maatwerk request, indexed by
+ * KtLegalBasis (KT_N_LEGAL_BASES elements), from GSettings or the defaults. */
+void        kt_app_get_decision_terms (int *term_days);
 /* Idle-lock minutes from GSettings, or the default. */
 guint       kt_app_get_idle_minutes  (void);
 /* The catalogue-file override from GSettings (transfer full), or NULL. */

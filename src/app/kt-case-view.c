@@ -230,6 +230,15 @@ on_plan_changed (KtCaseView *self)
     }
   if (self->plan != NULL && self->store != NULL)
     kt_store_autosave_plan (self->store, self->plan);
+  /* A maatwerk request's decision term shows in the case's next due. */
+  if (self->plan != NULL && self->kase != NULL)
+    {
+      int terms[KT_N_LEGAL_BASES];
+
+      kt_app_get_decision_terms (terms);
+      if (kt_case_update_decision_deadline (self->kase, self->plan, terms))
+        kt_case_view_case_changed (self);
+    }
 }
 
 /* What the server has of this household, on the page itself: in words,

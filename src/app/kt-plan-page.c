@@ -15,6 +15,7 @@
 
 #include "kt-app-util.h"
 #include "kt-goal-card.h"
+#include "kt-provision-row.h"
 #include "kt-review.h"
 #include "kt-signature-pad.h"
 
@@ -201,143 +202,20 @@ add_goal_action (GtkWidget  *widget,
 static void rebuild_provisions (KtPlanPage *self);
 
 static void
-provision_subtitle (AdwExpanderRow    *row,
-                    const KtProvision *provision)
+on_provision_changed (KtPlanPage *self)
 {
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 provision->name != NULL ? provision->name : _("New provision"));
-  adw_expander_row_set_subtitle (row, provision->tailored ? _("Tailored support") : _("General provision"));
-}
-
-static void
-provision_entry_cb (GtkEditable *editable,
-                    KtPlanPage  *self)
-{
-  char **field = g_object_get_data (G_OBJECT (editable), "field");
-  AdwExpanderRow *row = g_object_get_data (G_OBJECT (editable), "row");
-
-  set_text (field, gtk_editable_get_text (editable));
-  provision_subtitle (row, g_object_get_data (G_OBJECT (row), "provision"));
-  emit_changed (self);
-}
-
-static GtkWidget *
-provision_entry (KtPlanPage     *self,
-                 AdwExpanderRow *row,
-                 const char     *title,
-                 char          **field)
-{
-  GtkWidget *entry = adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), title);
-  set_entry (ADW_ENTRY_ROW (entry), *field);
-  g_object_set_data (G_OBJECT (entry), "field", field);
-  g_object_set_data (G_OBJECT (entry), "row", row);
-  g_signal_connect (entry, "changed", G_CALLBACK (provision_entry_cb), self);
-  adw_expander_row_add_row (row, entry);
-  return entry;
-}
-
-/* The date a decision holds until: kept only when it is a real date, so the
- * document always decodes; a half-typed date shows as an error meanwhile. */
-static void
-provision_until_cb (GtkEditable *editable,
-                    KtPlanPage  *self)
-{
-  KtProvision *provision = g_object_get_data (G_OBJECT (editable), "provision");
-  const char *date = gtk_editable_get_text (editable);
-
-  if (kt_text_is_blank (date) || kt_date_is_valid (date))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-      set_text (&provision->until, date);
-      emit_changed (self);
-    }
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
-}
-
-static void
-tailored_cb (GtkSwitch  *toggle,
-             GParamSpec *pspec,
-             KtPlanPage *self)
-{
-  KtProvision *provision = g_object_get_data (G_OBJECT (toggle), "provision");
-  GPtrArray *considerations = g_object_get_data (G_OBJECT (toggle), "considerations");
-
-  provision->tailored = gtk_switch_get_active (toggle);
-  for (guint i = 0; i < considerations->len; i++)
-    gtk_widget_set_visible (g_ptr_array_index (considerations, i), provision->tailored);
-  provision_subtitle (g_object_get_data (G_OBJECT (toggle), "row"), provision);
   emit_changed (self);
 }
 
 static void
-remove_provision_cb (GtkButton  *button,
-                     KtPlanPage *self)
+on_provision_remove (KtPlanPage     *self,
+                     KtProvisionRow *row)
 {
-  g_ptr_array_remove (self->plan->provisions, g_object_get_data (G_OBJECT (button), "provision"));
+  if (kt_plan_is_locked (self->plan))
+    return;
+  g_ptr_array_remove (self->plan->provisions, kt_provision_row_get_provision (row));
   rebuild_provisions (self);
   emit_changed (self);
-}
-
-static GtkWidget *
-provision_row (KtPlanPage  *self,
-               KtProvision *provision)
-{
-  GtkWidget *row = adw_expander_row_new ();
-  GtkWidget *tailored_row = adw_action_row_new ();
-  GtkWidget *toggle = gtk_switch_new ();
-  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  GtkWidget *until = adw_entry_row_new ();
-  GPtrArray *considerations = g_ptr_array_new ();
-
-  g_object_set_data (G_OBJECT (row), "provision", provision);
-  provision_subtitle (ADW_EXPANDER_ROW (row), provision);
-
-  provision_entry (self, ADW_EXPANDER_ROW (row), _("Name"), &provision->name);
-  provision_entry (self, ADW_EXPANDER_ROW (row), _("What was decided"), &provision->decision);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (until), _("Until (YYYY-MM-DD)"));
-  set_entry (ADW_ENTRY_ROW (until), provision->until);
-  g_object_set_data (G_OBJECT (until), "provision", provision);
-  g_signal_connect (until, "changed", G_CALLBACK (provision_until_cb), self);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), until);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (tailored_row), _("Tailored support"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (tailored_row), _("A Wmo provision made to measure"));
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (tailored_row), toggle);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (tailored_row), toggle);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), tailored_row);
-
-  g_ptr_array_add (considerations, provision_entry (self, ADW_EXPANDER_ROW (row),
-                                                    _("Is it acceptable for the resident?"),
-                                                    &provision->acceptable));
-  g_ptr_array_add (considerations, provision_entry (self, ADW_EXPANDER_ROW (row),
-                                                    _("Is the cost reasonable against the standard offer?"),
-                                                    &provision->cost_reasonable));
-  g_ptr_array_add (considerations, provision_entry (self, ADW_EXPANDER_ROW (row),
-                                                    _("What can the resident and network do themselves?"),
-                                                    &provision->own_options));
-  for (guint i = 0; i < considerations->len; i++)
-    gtk_widget_set_visible (g_ptr_array_index (considerations, i), provision->tailored);
-
-  gtk_switch_set_active (GTK_SWITCH (toggle), provision->tailored);
-  g_object_set_data (G_OBJECT (toggle), "provision", provision);
-  g_object_set_data (G_OBJECT (toggle), "row", row);
-  g_object_set_data_full (G_OBJECT (toggle), "considerations", considerations,
-                          (GDestroyNotify) g_ptr_array_unref);
-  g_signal_connect (toggle, "notify::active", G_CALLBACK (tailored_cb), self);
-
-  gtk_widget_set_tooltip_text (remove, _("Remove this provision"));
-  kt_a11y_set_label (remove, _("Remove this provision"));
-  kt_a11y_set_label (toggle, _("Tailored support"));
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  g_object_set_data (G_OBJECT (remove), "provision", provision);
-  g_signal_connect (remove, "clicked", G_CALLBACK (remove_provision_cb), self);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), remove);
-  return row;
 }
 
 static void
@@ -349,7 +227,10 @@ rebuild_provisions (KtPlanPage *self)
 
   for (guint i = 0; i < self->plan->provisions->len; i++)
     {
-      GtkWidget *row = provision_row (self, g_ptr_array_index (self->plan->provisions, i));
+      GtkWidget *row = kt_provision_row_new (g_ptr_array_index (self->plan->provisions, i));
+
+      g_signal_connect_swapped (row, "changed", G_CALLBACK (on_provision_changed), self);
+      g_signal_connect_swapped (row, "remove", G_CALLBACK (on_provision_remove), self);
 
       adw_preferences_group_add (self->provisions_group, row);
       g_ptr_array_add (self->provision_rows, row);

@@ -87,6 +87,32 @@ on_change_pin (KtPreferencesWindow *self)
                                     on_pin_saved, g_object_ref (self));
 }
 
+/* A row with a number bound to @key; the spin button is named by the
+ * row's title, as GTK 4.8 names nothing by itself. */
+static void
+add_period_row (KtPreferencesWindow *self,
+                AdwPreferencesGroup *group,
+                const char          *title,
+                const char          *subtitle,
+                const char          *key,
+                int                  max)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (1, max, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  kt_a11y_set_label (spin, title);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  adw_preferences_group_add (group, row);
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  else
+    gtk_widget_set_sensitive (row, FALSE);
+}
+
 static void
 kt_preferences_window_dispose (GObject *object)
 {
@@ -147,6 +173,28 @@ kt_preferences_window_new (GtkWindow *parent,
   else
     gtk_widget_set_sensitive (row, FALSE);
   adw_preferences_page_add (page, lock);
+
+  {
+    AdwPreferencesGroup *periods = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+    AdwPreferencesGroup *terms = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+
+    adw_preferences_group_set_title (periods, _("After the Plan"));
+    adw_preferences_group_set_description (periods, _("What Keukentafel proposes; each date can be changed on the case."));
+    add_period_row (self, periods, _("Days until the evaluation"),
+                    _("When no goal has its own evaluation date"), "evaluation-period-days", 365);
+    add_period_row (self, periods, _("Months until the follow-up check"),
+                    _("After closing a case"), "follow-up-period-months", 24);
+    adw_preferences_page_add (page, periods);
+
+    adw_preferences_group_set_title (terms, _("Decision on Tailored Support"));
+    adw_preferences_group_set_description (terms, _("Days after the request within which the municipality decides. "
+                                                    "The defaults follow the law; check your municipality's regulation."));
+    add_period_row (self, terms, "Wmo 2015", _("Default 14 days (Wmo 2015 art. 2.3.5)"), "decision-days-wmo", 365);
+    add_period_row (self, terms, "Jeugdwet", _("Default 56 days (Awb art. 4:13)"), "decision-days-jeugdwet", 365);
+    add_period_row (self, terms, "Participatiewet", _("Default 56 days (Awb art. 4:13)"),
+                    "decision-days-participatiewet", 365);
+    adw_preferences_page_add (page, terms);
+  }
 
   if (kt_store_get_key_source (store) == KT_KEY_SOURCE_KEYRING)
     {

@@ -40,6 +40,8 @@ struct _KtProgressPage
   GtkListBox      *evaluation_list;
   GtkWidget       *wheel_group;
   GtkListBox      *wheel_list;
+  GtkWidget       *questions_group;
+  GtkListBox      *questions_list;
   GtkWidget       *outcome_group;
   GtkWidget       *next_evaluation_row;
   GtkWidget       *continue_button;
@@ -260,8 +262,10 @@ static void
 on_start_support (KtProgressPage *self)
 {
   KtCase *kase = kt_case_view_get_case (self->view);
+  int evaluation_days, follow_up_months;
 
-  kt_case_start_support (kase, kt_case_view_get_plan (self->view), NULL);
+  kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
+  kt_case_start_support (kase, kt_case_view_get_plan (self->view), evaluation_days, NULL);
   case_changed (self);
   refresh (self);
 }
@@ -343,6 +347,63 @@ fill_evaluation (KtProgressPage *self,
     }
 }
 
+/* A domain's row in the look over the life domains: text is a new
+ * question (kept, becoming a goal in the next version), empty is nothing
+ * new (no record of it). */
+static void
+on_question_changed (GtkEditable    *row,
+                     KtProgressPage *self)
+{
+  KtConversation *evaluation = kt_case_view_get_conversation (self->view);
+  const char *domain_id = g_object_get_data (G_OBJECT (row), "domain");
+  const char *text = gtk_editable_get_text (row);
+  KtNewQuestion *question;
+
+  if (evaluation == NULL || domain_id == NULL)
+    return;
+  question = kt_conversation_find_new_question (evaluation, domain_id);
+  if (kt_text_is_blank (text))
+    {
+      if (question != NULL)
+        g_ptr_array_remove (evaluation->new_questions, question);
+    }
+  else
+    {
+      if (question == NULL)
+        {
+          question = kt_new_question_new (domain_id);
+          g_ptr_array_add (evaluation->new_questions, question);
+        }
+      g_free (question->note);
+      question->note = g_strdup (text);
+    }
+  conversation_changed (self);
+}
+
+static void
+fill_questions (KtProgressPage *self,
+                KtConversation *conversation)
+{
+  KtCatalogue *catalogue = kt_case_view_get_catalogue (self->view);
+
+  for (guint i = 0; i < kt_catalogue_get_n_domains (catalogue); i++)
+    {
+      const KtDomain *domain = kt_catalogue_get_domain (catalogue, i);
+      KtNewQuestion *question = kt_conversation_find_new_question (conversation, domain->id);
+      /* Translators: a life domain; the row takes a new question, or stays empty. */
+      g_autofree char *title = g_strdup_printf (_("New question: %s"), domain->name);
+      GtkWidget *row = adw_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      kt_a11y_set_label (row, title);
+      if (question != NULL && question->note != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (row), question->note);
+      g_object_set_data_full (G_OBJECT (row), "domain", g_strdup (domain->id), g_free);
+      g_signal_connect (row, "changed", G_CALLBACK (on_question_changed), self);
+      gtk_list_box_append (self->questions_list, row);
+    }
+}
+
 static void
 on_start_evaluation (KtProgressPage *self)
 {
@@ -400,6 +461,8 @@ on_continue (KtProgressPage *self)
           break;
         }
     }
+  /* A new question from the look over the life domains becomes a goal. */
+  kt_evaluation_add_question_goals (evaluation, next);
   kt_store_autosave_conversation (store, evaluation);
   kt_store_autosave_plan (store, next);
   kt_case_view_set_documents (self->view, store, kt_case_view_get_catalogue (self->view), kase, evaluation, next);
@@ -537,11 +600,14 @@ fill_closing (KtProgressPage *self,
   g_autofree char *today = kt_date_today ();
   g_autofree char *closed = NULL;
   g_autofree char *subtitle = NULL;
+  int evaluation_days, follow_up_months;
 
   if (kase->phase < KT_PHASE_CLOSED)
     {
-      /* Three months by default (issue 15); the coach changes it. */
-      follow_up = kt_date_add_days (today, KT_FOLLOW_UP_DAYS);
+      /* The period from Preferences (three months unless changed); the
+       * coach changes the date itself here. */
+      kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
+      follow_up = kt_case_default_follow_up (today, follow_up_months);
       if (kt_app_editable_text (self->follow_up_date_row)[0] == '\0')
         set_entry (self->follow_up_date_row, follow_up);
       return;
@@ -569,6 +635,7 @@ refresh (KtProgressPage *self)
   g_autofree char *due_text = NULL;
   g_autofree char *phase_text = NULL;
   g_autofree char *next_evaluation = NULL;
+  int evaluation_days, follow_up_months;
   gboolean evaluating, closed;
   KtDue due;
 
@@ -577,6 +644,7 @@ refresh (KtProgressPage *self)
       clear_list (self->support_list);
       clear_list (self->evaluation_list);
       clear_list (self->wheel_list);
+  clear_list (self->questions_list);
       return;
     }
   conversation = kt_case_view_get_conversation (self->view);
@@ -612,18 +680,24 @@ refresh (KtProgressPage *self)
                           kase->phase == KT_PHASE_SUPPORT || kase->phase == KT_PHASE_EVALUATION);
   gtk_widget_set_visible (self->start_evaluation_button, kase->phase == KT_PHASE_SUPPORT);
   gtk_widget_set_visible (self->wheel_group, evaluating);
+  gtk_widget_set_visible (self->questions_group, evaluating);
   gtk_widget_set_visible (self->outcome_group, evaluating);
   clear_list (self->evaluation_list);
   clear_list (self->wheel_list);
+  clear_list (self->questions_list);
   if (evaluating)
-    fill_evaluation (self, conversation, plan);
+    {
+      fill_evaluation (self, conversation, plan);
+      fill_questions (self, conversation);
+    }
+  kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
   next_evaluation = kt_date_add_days (conversation != NULL && kt_date_is_valid (conversation->date)
-                                      ? conversation->date : NULL, KT_EVALUATION_DAYS);
+                                      ? conversation->date : NULL, evaluation_days);
   if (next_evaluation == NULL)
     {
       g_autofree char *today = kt_date_today ();
 
-      next_evaluation = kt_date_add_days (today, KT_EVALUATION_DAYS);
+      next_evaluation = kt_date_add_days (today, evaluation_days);
     }
   if (kt_app_editable_text (self->next_evaluation_row)[0] == '\0')
     set_entry (self->next_evaluation_row, next_evaluation);
@@ -689,6 +763,8 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, evaluation_list);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, wheel_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, wheel_list);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, questions_group);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, questions_list);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, outcome_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, next_evaluation_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, continue_button);

@@ -337,10 +337,13 @@ fill_details (KtReviewPage *self)
       g_autofree char *subtitle = NULL;
 
       if (provision->tailored)
-        subtitle = g_strdup_printf (_("Acceptable: %s\nCost: %s\nOwn options: %s"),
+        subtitle = g_strdup_printf (_("Legitimate: %s\nStandard offer: %s\nEconomically sound: %s\nOwn options: %s\nDecision: %s (%s)"),
                                     provision->acceptable != NULL ? provision->acceptable : "—",
+                                    provision->standard_offer != NULL ? provision->standard_offer : "—",
                                     provision->cost_reasonable != NULL ? provision->cost_reasonable : "—",
-                                    provision->own_options != NULL ? provision->own_options : "—");
+                                    provision->own_options != NULL ? provision->own_options : "—",
+                                    kt_decision_state_get_label (provision->decision_state),
+                                    kt_legal_basis_get_label (provision->legal_basis));
       add_detail (self, title, subtitle);
     }
   if (plan->safety_required)

@@ -28,6 +28,7 @@ set_str (char      **field,
 void
 kt_case_start_support (KtCase       *kase,
                        const KtPlan *plan,
+                       int           evaluation_days,
                        const char   *today)
 {
   g_autofree char *now = NULL;
@@ -49,8 +50,19 @@ kt_case_start_support (KtCase       *kase,
     }
   g_free (kase->evaluation_date);
   kase->evaluation_date = earliest != NULL ? g_strdup (earliest)
-                                           : kt_date_add_days (today, KT_EVALUATION_DAYS);
+                                           : kt_date_add_days (today, MAX (evaluation_days, 0));
   kase->phase = KT_PHASE_SUPPORT;
+}
+
+char *
+kt_case_default_follow_up (const char *today,
+                           int         follow_up_months)
+{
+  g_autofree char *now = NULL;
+
+  if (!kt_date_is_valid (today))
+    today = now = kt_date_today ();
+  return kt_date_add_months (today, MAX (follow_up_months, 0));
 }
 
 void
@@ -232,4 +244,23 @@ kt_action_tick_off (KtAction   *action,
   action->done = TRUE;
   set_str (&action->done_date, date);
   set_str (&action->done_note, note);
+}
+
+gboolean
+kt_case_update_decision_deadline (KtCase       *kase,
+                                  const KtPlan *plan,
+                                  const int    *term_days)
+{
+  g_autofree char *due = NULL;
+
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (term_days != NULL, FALSE);
+
+  if (plan != NULL)
+    due = kt_plan_decision_due (plan, term_days);
+  if (g_strcmp0 (due, kase->decision_deadline) == 0)
+    return FALSE;
+  g_free (kase->decision_deadline);
+  kase->decision_deadline = g_steal_pointer (&due);
+  return TRUE;
 }

@@ -10,17 +10,23 @@
 
 G_BEGIN_DECLS
 
-/* Default period between the plan's agreement and its evaluation, and
- * between closing and the follow-up check, in days. */
-#define KT_EVALUATION_DAYS 90
-#define KT_FOLLOW_UP_DAYS  91
+/* Defaults of the settings for the period between the plan's agreement
+ * and its evaluation (days), and between closing and the follow-up check
+ * (months); the app's Preferences change them. */
+#define KT_EVALUATION_DAYS   90
+#define KT_FOLLOW_UP_MONTHS   3
 
 /* The plan is agreed: the case moves to carrying it out (Uitvoering) and
  * the evaluation date becomes the earliest of the plan's goals, or
- * @today + KT_EVALUATION_DAYS when no goal has one.  @today NULL: today. */
+ * @today + @evaluation_days when no goal has one.  @today NULL: today. */
 void     kt_case_start_support     (KtCase       *kase,
                                     const KtPlan *plan,
+                                    int           evaluation_days,
                                     const char   *today);
+/* The follow-up date proposed when closing on @today (NULL: today):
+ * @follow_up_months later (transfer full). */
+char    *kt_case_default_follow_up (const char   *today,
+                                    int           follow_up_months);
 /* The evaluation conversation has started on @today (NULL: today): phase
  * Evaluatie, due on that day until it is done. */
 void     kt_case_start_evaluation  (KtCase       *kase,
@@ -59,6 +65,13 @@ gboolean kt_case_reopen            (KtCase        *kase,
                                     int            conversation_days,
                                     int            own_plan_days,
                                     GError       **error);
+
+/* The earliest decision on a tailored provision of @plan still awaited
+ * (kt_plan_decision_due with @term_days per legal basis) becomes the case's
+ * decision deadline, or none; TRUE when it changed. */
+gboolean kt_case_update_decision_deadline (KtCase       *kase,
+                                           const KtPlan *plan,
+                                           const int    *term_days);
 
 /* Ticks off @action on @date with a short @note (may be NULL). */
 void     kt_action_tick_off        (KtAction     *action,

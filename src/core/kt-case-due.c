@@ -22,7 +22,7 @@
 #include "kt-model-private.h"
 
 static const char * const due_kind_names[KT_N_DUE_KINDS] = {
-  "none", "conversation", "own_plan", "plan", "evaluation", "follow_up",
+  "none", "conversation", "own_plan", "plan", "evaluation", "follow_up", "decision",
 };
 KT_ENUM_NAMES (KtDueKind, kt_due_kind, due_kind_names, KT_N_DUE_KINDS)
 
@@ -30,6 +30,18 @@ static const char *
 valid_or_null (const char *date)
 {
   return kt_date_is_valid (date) ? date : NULL;
+}
+
+/* A maatwerk decision awaited comes first when it is due before the
+ * phase's own next date. */
+static KtDue
+before_decision (const KtCase *kase,
+                 KtDue         due)
+{
+  if (kt_date_is_valid (kase->decision_deadline) &&
+      (due.date == NULL || strcmp (kase->decision_deadline, due.date) <= 0))
+    return (KtDue) { KT_DUE_DECISION, kase->decision_deadline };
+  return due;
 }
 
 KtDue
@@ -59,11 +71,11 @@ kt_case_next_due (const KtCase *kase,
 
     case KT_PHASE_PLAN:
       /* The plan belongs to the same term as the conversation. */
-      return (KtDue) { KT_DUE_PLAN, valid_or_null (kase->conversation_deadline) };
+      return before_decision (kase, (KtDue) { KT_DUE_PLAN, valid_or_null (kase->conversation_deadline) });
 
     case KT_PHASE_SUPPORT:
     case KT_PHASE_EVALUATION:
-      return (KtDue) { KT_DUE_EVALUATION, valid_or_null (kase->evaluation_date) };
+      return before_decision (kase, (KtDue) { KT_DUE_EVALUATION, valid_or_null (kase->evaluation_date) });
 
     case KT_PHASE_CLOSED:
     case KT_PHASE_FOLLOW_UP:
@@ -104,6 +116,9 @@ describe_term (KtDueKind  kind,
         return g_strdup_printf (ngettext ("Own plan: %d day left", "Own plan: %d days left", days), days);
       case KT_DUE_PLAN:
         return g_strdup_printf (ngettext ("Plan: %d day left", "Plan: %d days left", days), days);
+      case KT_DUE_DECISION:
+        return g_strdup_printf (ngettext ("Tailored support decision: %d day left",
+                                          "Tailored support decision: %d days left", days), days);
       default:
         return g_strdup_printf (ngettext ("Conversation: %d day left", "Conversation: %d days left", days),
                                 days);
@@ -113,6 +128,7 @@ describe_term (KtDueKind  kind,
       {
       case KT_DUE_OWN_PLAN: return g_strdup (_("Own plan: due today"));
       case KT_DUE_PLAN:     return g_strdup (_("Plan: due today"));
+      case KT_DUE_DECISION: return g_strdup (_("Tailored support decision: due today"));
       default:              return g_strdup (_("Conversation: due today"));
       }
 
@@ -120,6 +136,9 @@ describe_term (KtDueKind  kind,
   days = -days;
   if (kind == KT_DUE_PLAN)
     return g_strdup_printf (ngettext ("Plan: %d day late", "Plan: %d days late", days), days);
+  if (kind == KT_DUE_DECISION)
+    return g_strdup_printf (ngettext ("Tailored support decision: %d day late",
+                                      "Tailored support decision: %d days late", days), days);
   return g_strdup_printf (ngettext ("Conversation: %d day late", "Conversation: %d days late", days), days);
 }
 
@@ -164,6 +183,7 @@ kt_due_describe (KtDueKind   kind,
         case KT_DUE_CONVERSATION:
         case KT_DUE_OWN_PLAN:
         case KT_DUE_PLAN:
+        case KT_DUE_DECISION:
           text = describe_term (kind, days, &late);
           break;
 

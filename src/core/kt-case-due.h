@@ -16,6 +16,7 @@ typedef enum {
   KT_DUE_PLAN,                  /* the plan, within the same term as the conversation */
   KT_DUE_EVALUATION,            /* the evaluation with the household */
   KT_DUE_FOLLOW_UP,             /* the follow-up check after closing */
+  KT_DUE_DECISION,              /* the municipality's decision on a maatwerk request */
   KT_N_DUE_KINDS
 } KtDueKind;
 
@@ -23,6 +24,16 @@ typedef enum {
  * conversation; a normal request gets the term from the settings. */
 #define KT_URGENT_DAYS 0
 #define KT_SOON_DAYS   7
+
+/* Default days for the municipality's decision after a maatwerk request,
+ * per legal basis (the app's settings may change them).  Wmo 2015 art.
+ * 2.3.5 lid 1: two weeks after the request.  The Jeugdwet and the
+ * Participatiewet set no term of their own here, so the general one of the
+ * Awb (art. 4:13 lid 2: eight weeks) is the default; a municipality's own
+ * regulation or an extension (Awb art. 4:14) may differ. */
+#define KT_DECISION_DAYS_WMO             14
+#define KT_DECISION_DAYS_JEUGDWET        56
+#define KT_DECISION_DAYS_PARTICIPATIEWET 56
 
 typedef struct {
   KtDueKind   kind;

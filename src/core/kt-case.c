@@ -231,6 +231,7 @@ case_clear (KtCase *self)
   g_free (self->own_plan_deadline);
   g_free (self->evaluation_date);
   g_free (self->follow_up_date);
+  g_free (self->decision_deadline);
   g_free (self->close_note);
   g_free (self->close_words);
   g_free (self->closed_date);
@@ -287,6 +288,7 @@ kt_case_copy (const KtCase *self)
   copy->own_plan_deadline = g_strdup (self->own_plan_deadline);
   copy->evaluation_date = g_strdup (self->evaluation_date);
   copy->follow_up_date = g_strdup (self->follow_up_date);
+  copy->decision_deadline = g_strdup (self->decision_deadline);
   copy->close_reason = self->close_reason;
   copy->close_note = g_strdup (self->close_note);
   copy->close_words = g_strdup (self->close_words);

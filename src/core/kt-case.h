@@ -158,6 +158,7 @@ typedef struct {
   char           *own_plan_deadline;      /* computed from request.date */
   char           *evaluation_date;
   char           *follow_up_date;
+  char           *decision_deadline;      /* the earliest maatwerk decision awaited, from the plan */
 
   /* Closing and follow-up (nazorg), see kt-case-cycle.h. */
   KtCloseReason   close_reason;

@@ -278,6 +278,7 @@ kt_case_encode (const KtCase *self)
   put_string (b, "own_plan_deadline", self->own_plan_deadline);
   put_string (b, "evaluation_date", self->evaluation_date);
   put_string (b, "follow_up_date", self->follow_up_date);
+  put_string (b, "decision_deadline", self->decision_deadline);
   put_enum (b, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, self->close_reason);
   put_string (b, "close_note", self->close_note);
   put_string (b, "close_words", self->close_words);
@@ -351,6 +352,21 @@ encode_goal_progress (JsonBuilder   *b,
   json_builder_end_object (b);
 }
 
+static void
+encode_new_question (JsonBuilder   *b,
+                     gconstpointer  item)
+{
+  const KtNewQuestion *q = item;
+
+  json_builder_begin_object (b);
+  put_string (b, "domain_id", q->domain_id);
+  put_string (b, "note", q->note);
+  put_bool (b, "as_goal", q->as_goal);
+  json_builder_end_object (b);
+}
+
+static void encode_agreement (JsonBuilder *b, const KtAgreement *agreement);
+
 GBytes *
 kt_conversation_encode (const KtConversation *self)
 {
@@ -389,6 +405,8 @@ kt_conversation_encode (const KtConversation *self)
   put_bool (b, "complete", self->complete);
   put_bool (b, "is_evaluation", self->is_evaluation);
   put_objects (b, "progress", self->progress, encode_goal_progress);
+  put_objects (b, "new_questions", self->new_questions, encode_new_question);
+  encode_agreement (b, &self->agreement);
   return finish (b);
 }
 
@@ -444,9 +462,16 @@ encode_provision (JsonBuilder   *b,
   put_bool (b, "tailored", p->tailored);
   put_string (b, "acceptable", p->acceptable);
   put_string (b, "cost_reasonable", p->cost_reasonable);
+  put_string (b, "standard_offer", p->standard_offer);
   put_string (b, "own_options", p->own_options);
+  put_enum (b, "legal_basis", kt_legal_basis_names, KT_N_LEGAL_BASES, p->legal_basis);
+  put_string (b, "request_date", p->request_date);
+  put_enum (b, "decision_state", kt_decision_names, KT_N_DECISIONS, p->decision_state);
+  put_string (b, "decision_date", p->decision_date);
   put_string (b, "decision", p->decision);
+  put_string (b, "valid_from", p->valid_from);
   put_string (b, "until", p->until);
+  put_enum (b, "delivery", kt_delivery_names, KT_N_DELIVERIES, p->delivery);
   json_builder_end_object (b);
 }
 
@@ -460,6 +485,21 @@ encode_stroke (JsonBuilder   *b,
   for (guint i = 0; s->points != NULL && i < s->points->len; i++)
     json_builder_add_double_value (b, g_array_index (s->points, double, i));
   json_builder_end_array (b);
+}
+
+/* The resident's agreement, the same on a plan and an evaluation. */
+static void
+encode_agreement (JsonBuilder       *b,
+                  const KtAgreement *agreement)
+{
+  json_builder_set_member_name (b, "agreement");
+  json_builder_begin_object (b);
+  put_enum (b, "state", kt_agreement_names, KT_N_AGREEMENTS, agreement->state);
+  put_string (b, "date", agreement->date);
+  put_string (b, "remarks", agreement->remarks);
+  put_enum (b, "form", kt_form_names, KT_N_FORMS, agreement->form);
+  put_objects (b, "signature", agreement->signature, encode_stroke);
+  json_builder_end_object (b);
 }
 
 static void
@@ -503,14 +543,7 @@ kt_plan_encode (const KtPlan *self)
   put_bool (b, "veilig_thuis_consulted", self->safety.veilig_thuis_consulted);
   json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "agreement");
-  json_builder_begin_object (b);
-  put_enum (b, "state", kt_agreement_names, KT_N_AGREEMENTS, self->agreement.state);
-  put_string (b, "date", self->agreement.date);
-  put_string (b, "remarks", self->agreement.remarks);
-  put_enum (b, "form", kt_form_names, KT_N_FORMS, self->agreement.form);
-  put_objects (b, "signature", self->agreement.signature, encode_stroke);
-  json_builder_end_object (b);
+  encode_agreement (b, &self->agreement);
 
   put_string (b, "conversation_note", self->conversation_note);
   put_enum (b, "review", kt_review_names, KT_N_REVIEW_STATES, self->review);
@@ -1130,6 +1163,7 @@ decode_case (Decoder    *d,
       !read_date (d, root, "own_plan_deadline", &c->own_plan_deadline) ||
       !read_date (d, root, "evaluation_date", &c->evaluation_date) ||
       !read_date (d, root, "follow_up_date", &c->follow_up_date) ||
+      !read_date (d, root, "decision_deadline", &c->decision_deadline) ||
       !read_enum (d, root, "close_reason", kt_close_reason_names, KT_N_CLOSE_REASONS, &c->close_reason) ||
       !read_text (d, root, "close_note", &c->close_note) ||
       !read_text (d, root, "close_words", &c->close_words) ||
@@ -1220,6 +1254,21 @@ decode_goal_progress (Decoder    *d,
   return g_steal_pointer (&p);
 }
 
+static gpointer
+decode_new_question (Decoder    *d,
+                     JsonObject *obj)
+{
+  g_autoptr(KtNewQuestion) q = kt_new_question_new (NULL);
+
+  if (!read_domain_id (d, obj, "domain_id", &q->domain_id) ||
+      !read_text (d, obj, "note", &q->note) ||
+      !read_bool (d, obj, "as_goal", &q->as_goal))
+    return NULL;
+  return g_steal_pointer (&q);
+}
+
+static gboolean decode_agreement (Decoder *d, JsonObject *root, KtAgreement *a);
+
 static gboolean
 decode_wheel (Decoder        *d,
               JsonObject     *root,
@@ -1273,7 +1322,9 @@ decode_conversation (Decoder    *d,
       !read_text (d, root, "notes", &c->notes) ||
       !read_bool (d, root, "complete", &c->complete) ||
       !read_bool (d, root, "is_evaluation", &c->is_evaluation) ||
-      !read_objects (d, root, "progress", KT_MAX_PROGRESS, decode_goal_progress, c->progress))
+      !read_objects (d, root, "progress", KT_MAX_PROGRESS, decode_goal_progress, c->progress) ||
+      !read_objects (d, root, "new_questions", KT_MAX_ENTRIES, decode_new_question, c->new_questions) ||
+      !decode_agreement (d, root, &c->agreement))
     return NULL;
   return g_steal_pointer (&c);
 }
@@ -1332,10 +1383,21 @@ decode_provision (Decoder    *d,
       !read_bool (d, obj, "tailored", &p->tailored) ||
       !read_text (d, obj, "acceptable", &p->acceptable) ||
       !read_text (d, obj, "cost_reasonable", &p->cost_reasonable) ||
+      !read_text (d, obj, "standard_offer", &p->standard_offer) ||
       !read_text (d, obj, "own_options", &p->own_options) ||
+      !read_enum (d, obj, "legal_basis", kt_legal_basis_names, KT_N_LEGAL_BASES, &p->legal_basis) ||
+      !read_date (d, obj, "request_date", &p->request_date) ||
+      !read_enum (d, obj, "decision_state", kt_decision_names, KT_N_DECISIONS, &p->decision_state) ||
+      !read_date (d, obj, "decision_date", &p->decision_date) ||
       !read_text (d, obj, "decision", &p->decision) ||
-      !read_date (d, obj, "until", &p->until))
+      !read_date (d, obj, "valid_from", &p->valid_from) ||
+      !read_date (d, obj, "until", &p->until) ||
+      !read_enum (d, obj, "delivery", kt_delivery_names, KT_N_DELIVERIES, &p->delivery))
     return NULL;
+  /* Before the decision had fields of its own it was one line of text;
+   * such a record has no decision_state and is read into the fields. */
+  if (json_object_get_member (obj, "decision_state") == NULL)
+    kt_provision_migrate (p);
   return g_steal_pointer (&p);
 }
 
@@ -1748,7 +1810,7 @@ kt_case_equal (const KtCase *a,
          STR_EQ (contact_person_id) && STR_EQ (evaluator_id) &&
          VAL_EQ (phase) &&
          STR_EQ (conversation_deadline) && STR_EQ (own_plan_deadline) &&
-         STR_EQ (evaluation_date) && STR_EQ (follow_up_date) &&
+         STR_EQ (evaluation_date) && STR_EQ (follow_up_date) && STR_EQ (decision_deadline) &&
          VAL_EQ (close_reason) && STR_EQ (close_note) && STR_EQ (close_words) &&
          STR_EQ (closed_date) && STR_EQ (follow_up_contact) && STR_EQ (follow_up_checked) &&
          STR_EQ (follow_up_note) && VAL_EQ (reopened) &&
@@ -1794,6 +1856,17 @@ goal_progress_equal (gconstpointer pa,
 }
 
 static gboolean
+new_question_equal (gconstpointer pa,
+                    gconstpointer pb)
+{
+  const KtNewQuestion *a = pa, *b = pb;
+
+  return STR_EQ (domain_id) && STR_EQ (note) && BOOL_EQ (as_goal);
+}
+
+static gboolean agreement_equal (const KtAgreement *a, const KtAgreement *b);
+
+static gboolean
 wheel_segment_equal (const KtWheelSegment *a,
                      const KtWheelSegment *b)
 {
@@ -1821,7 +1894,9 @@ kt_conversation_equal (const KtConversation *a,
          arrays_equal (a->safety_checks, b->safety_checks, safety_check_equal) &&
          STR_EQ (own_words) && STR_EQ (notes) &&
          BOOL_EQ (complete) && BOOL_EQ (is_evaluation) &&
-         arrays_equal (a->progress, b->progress, goal_progress_equal);
+         arrays_equal (a->progress, b->progress, goal_progress_equal) &&
+         arrays_equal (a->new_questions, b->new_questions, new_question_equal) &&
+         agreement_equal (&a->agreement, &b->agreement);
 }
 
 static gboolean
@@ -1855,7 +1930,10 @@ provision_equal (gconstpointer pa,
   const KtProvision *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (name) && BOOL_EQ (tailored) && STR_EQ (acceptable) &&
-         STR_EQ (cost_reasonable) && STR_EQ (own_options) && STR_EQ (decision) && STR_EQ (until);
+         STR_EQ (cost_reasonable) && STR_EQ (standard_offer) && STR_EQ (own_options) &&
+         VAL_EQ (legal_basis) && STR_EQ (request_date) && VAL_EQ (decision_state) &&
+         STR_EQ (decision_date) && STR_EQ (decision) && STR_EQ (valid_from) && STR_EQ (until) &&
+         VAL_EQ (delivery);
 }
 
 static gboolean

@@ -148,6 +148,54 @@ goal_progress_copy (gconstpointer src,
 
 /* The conversation */
 
+KtNewQuestion *
+kt_new_question_new (const char *domain_id)
+{
+  KtNewQuestion *question = g_new0 (KtNewQuestion, 1);
+
+  question->domain_id = g_strdup (domain_id);
+  question->as_goal = TRUE;
+  return question;
+}
+
+void
+kt_new_question_free (KtNewQuestion *question)
+{
+  if (question == NULL)
+    return;
+  g_free (question->domain_id);
+  g_free (question->note);
+  g_free (question);
+}
+
+static gpointer
+new_question_copy (gconstpointer src,
+                   gpointer      unused)
+{
+  const KtNewQuestion *q = src;
+  KtNewQuestion *copy = kt_new_question_new (q->domain_id);
+
+  copy->note = g_strdup (q->note);
+  copy->as_goal = q->as_goal;
+  return copy;
+}
+
+KtNewQuestion *
+kt_conversation_find_new_question (const KtConversation *self,
+                                   const char           *domain_id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint i = 0; self->new_questions != NULL && i < self->new_questions->len; i++)
+    {
+      KtNewQuestion *question = g_ptr_array_index (self->new_questions, i);
+
+      if (g_strcmp0 (question->domain_id, domain_id) == 0)
+        return question;
+    }
+  return NULL;
+}
+
 static KtConversation *
 conversation_alloc (void)
 {
@@ -157,6 +205,8 @@ conversation_alloc (void)
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_domain_entry_free);
   self->safety_checks = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_safety_check_free);
   self->progress = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_goal_progress_free);
+  self->new_questions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_new_question_free);
+  kt_agreement_init (&self->agreement);
   for (guint i = 0; i < KT_N_SEGMENTS; i++)
     {
       self->wheel[i].current = KT_WHEEL_UNSET;
@@ -192,6 +242,8 @@ conversation_clear (KtConversation *self)
   g_free (self->own_words);
   g_free (self->notes);
   g_clear_pointer (&self->progress, g_ptr_array_unref);
+  g_clear_pointer (&self->new_questions, g_ptr_array_unref);
+  kt_agreement_clear (&self->agreement);
 }
 
 KtConversation *
@@ -237,6 +289,8 @@ kt_conversation_copy (const KtConversation *self)
   copy->complete = self->complete;
   copy->is_evaluation = self->is_evaluation;
   g_ptr_array_extend (copy->progress, self->progress, goal_progress_copy, NULL);
+  g_ptr_array_extend (copy->new_questions, self->new_questions, new_question_copy, NULL);
+  kt_agreement_copy (&copy->agreement, &self->agreement);
   return copy;
 }
 

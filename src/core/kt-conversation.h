@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kt-types.h"
+#include "kt-agreement.h"
 
 G_BEGIN_DECLS
 
@@ -107,6 +108,15 @@ typedef struct {
   char *note;
 } KtGoalProgress;
 
+/* An evaluation's quick look over the life domains: a domain with a new
+ * question has one of these, with a short note; a domain without has
+ * nothing new. */
+typedef struct {
+  char     *domain_id;          /* catalogue id */
+  char     *note;               /* the new question, briefly */
+  gboolean  as_goal;            /* becomes a goal in the next plan version */
+} KtNewQuestion;
+
 typedef struct {
   KtRecordHeader  header;       /* kind == KT_KIND_CONVERSATION */
 
@@ -123,6 +133,8 @@ typedef struct {
   gboolean        complete;
   gboolean        is_evaluation;
   GPtrArray      *progress;     /* (element-type KtGoalProgress) */
+  GPtrArray      *new_questions;/* (element-type KtNewQuestion), evaluations */
+  KtAgreement     agreement;    /* evaluations: the resident's agreement on it */
 } KtConversation;
 
 #define KT_TYPE_CONVERSATION (kt_conversation_get_type ())
@@ -141,6 +153,11 @@ KtSupporter    *kt_supporter_new      (const char *person_id, KtRing ring);
 void            kt_supporter_free     (KtSupporter *supporter);
 KtGoalProgress *kt_goal_progress_new  (const char *goal_id);
 void            kt_goal_progress_free (KtGoalProgress *progress);
+KtNewQuestion  *kt_new_question_new   (const char *domain_id);
+void            kt_new_question_free  (KtNewQuestion *question);
+/* The evaluation's new question for @domain_id, or NULL: nothing new. */
+KtNewQuestion  *kt_conversation_find_new_question (const KtConversation *self,
+                                                   const char           *domain_id);
 
 KtDomainEntry  *kt_conversation_find_entry (const KtConversation *self,
                                             const char           *domain_id);
@@ -182,5 +199,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtDomainEntry, kt_domain_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSafetyCheck, kt_safety_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSupporter, kt_supporter_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoalProgress, kt_goal_progress_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtNewQuestion, kt_new_question_free)
 
 G_END_DECLS

@@ -76,3 +76,26 @@ kt_evaluation_describe_movement (const char           *name,
   /* Translators: "Betaald werk: van 2 naar 3". */
   return g_strdup_printf (_("%s: from %d to %d"), name, segment->previous, segment->current);
 }
+
+void
+kt_evaluation_add_question_goals (const KtConversation *evaluation,
+                                  KtPlan               *next)
+{
+  g_return_if_fail (evaluation != NULL);
+  g_return_if_fail (next != NULL);
+
+  for (guint i = 0; evaluation->new_questions != NULL && i < evaluation->new_questions->len; i++)
+    {
+      const KtNewQuestion *question = g_ptr_array_index (evaluation->new_questions, i);
+      KtGoal *goal;
+
+      if (!question->as_goal || kt_text_is_blank (question->note))
+        continue;
+      goal = kt_goal_new ();
+      goal->title = g_strdup (question->note);
+      g_strfreev (goal->domains);
+      goal->domains = g_new0 (char *, 2);
+      goal->domains[0] = g_strdup (question->domain_id);
+      g_ptr_array_add (next->goals, goal);
+    }
+}

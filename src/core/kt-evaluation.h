@@ -28,4 +28,9 @@ int             kt_evaluation_segment_trend (const KtWheelSegment *segment);
 char           *kt_evaluation_describe_movement (const char           *name,
                                                  const KtWheelSegment *segment);
 
+/* The evaluation's new questions marked to become goals are added to
+ * @next (the next plan version) as open goals on their life domain. */
+void            kt_evaluation_add_question_goals (const KtConversation *evaluation,
+                                                  KtPlan               *next);
+
 G_END_DECLS

@@ -327,6 +327,26 @@ goal_lifecycle (KtGoalStatus status)
     }
 }
 
+/* A CarePlan activity's status for a provision: tailored support follows
+ * the municipality's decision (requested and waiting is on hold, refused
+ * is cancelled); a general provision is scheduled once something was
+ * agreed. */
+static const char *
+provision_status (const KtProvision *provision)
+{
+  if (provision->tailored && provision->decision_state != KT_DECISION_NONE)
+    switch (provision->decision_state)
+      {
+      case KT_DECISION_PENDING: return "on-hold";
+      case KT_DECISION_GRANTED: return "scheduled";
+      case KT_DECISION_REFUSED: return "cancelled";
+      case KT_DECISION_NONE:
+      case KT_N_DECISIONS:
+      default:                  break;
+      }
+  return provision->decision != NULL ? "scheduled" : "not-started";
+}
+
 static void
 add_goals_and_plan (Bundle *bundle)
 {
@@ -437,13 +457,15 @@ add_goals_and_plan (Bundle *bundle)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "detail");
       json_builder_begin_object (b);
-      put_str (b, "status", provision->decision != NULL ? "scheduled" : "not-started");
+      put_str (b, "status", provision_status (provision));
       put_concept (b, "code", provision->tailored ? "maatwerkvoorziening" : "algemene voorziening");
       put_str (b, "description", text);
       if (provision->until != NULL)
         {
           json_builder_set_member_name (b, "scheduledPeriod");
           json_builder_begin_object (b);
+          if (provision->valid_from != NULL)
+            put_str (b, "start", provision->valid_from);
           put_str (b, "end", provision->until);
           json_builder_end_object (b);
         }

@@ -44,6 +44,9 @@ extern const char * const kt_review_names[];
 extern const char * const kt_actor_names[];
 extern const char * const kt_goal_status_names[];
 extern const char * const kt_agreement_names[];
+extern const char * const kt_legal_basis_names[];
+extern const char * const kt_decision_names[];
+extern const char * const kt_delivery_names[];
 
 #define KT_ENUM_NAMES(type, lower, names, n) \
   const char * \

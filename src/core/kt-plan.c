@@ -8,6 +8,7 @@
 
 #include "kt-plan.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "kt-model-private.h"
@@ -132,8 +133,12 @@ kt_provision_free (KtProvision *provision)
   g_free (provision->name);
   g_free (provision->acceptable);
   g_free (provision->cost_reasonable);
+  g_free (provision->standard_offer);
   g_free (provision->own_options);
+  g_free (provision->request_date);
+  g_free (provision->decision_date);
   g_free (provision->decision);
+  g_free (provision->valid_from);
   g_free (provision->until);
   g_free (provision);
 }
@@ -149,8 +154,12 @@ provision_copy (gconstpointer src,
   copy->name = g_strdup (p->name);
   copy->acceptable = g_strdup (p->acceptable);
   copy->cost_reasonable = g_strdup (p->cost_reasonable);
+  copy->standard_offer = g_strdup (p->standard_offer);
   copy->own_options = g_strdup (p->own_options);
+  copy->request_date = g_strdup (p->request_date);
+  copy->decision_date = g_strdup (p->decision_date);
   copy->decision = g_strdup (p->decision);
+  copy->valid_from = g_strdup (p->valid_from);
   copy->until = g_strdup (p->until);
   return copy;
 }
@@ -171,18 +180,6 @@ kt_stroke_free (KtStroke *stroke)
     return;
   g_clear_pointer (&stroke->points, g_array_unref);
   g_free (stroke);
-}
-
-static gpointer
-stroke_copy (gconstpointer src,
-             gpointer      unused)
-{
-  const KtStroke *s = src;
-  KtStroke *copy = kt_stroke_new ();
-
-  if (s->points != NULL)
-    g_array_append_vals (copy->points, s->points->data, s->points->len);
-  return copy;
 }
 
 KtReviewComment *
@@ -226,7 +223,7 @@ plan_alloc (void)
   self->header.kind = KT_KIND_PLAN;
   self->goals = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_goal_free);
   self->provisions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_provision_free);
-  self->agreement.signature = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_stroke_free);
+  kt_agreement_init (&self->agreement);
   self->comments = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_review_comment_free);
   return self;
 }
@@ -240,17 +237,7 @@ kt_plan_new (void)
   self->header.created = self->header.updated = kt_now_seconds ();
   self->version = 1;
   self->review = KT_REVIEW_DRAFT;
-  self->agreement.state = KT_AGREEMENT_NONE;
-  self->agreement.form = KT_FORM_SPOKEN;
   return self;
-}
-
-static void
-agreement_clear (KtAgreement *agreement)
-{
-  g_clear_pointer (&agreement->date, g_free);
-  g_clear_pointer (&agreement->remarks, g_free);
-  g_clear_pointer (&agreement->signature, g_ptr_array_unref);
 }
 
 static void
@@ -268,7 +255,7 @@ plan_clear (KtPlan *self)
   g_free (self->safety.risks);
   g_free (self->safety.agreements);
   g_free (self->safety.who_watches);
-  agreement_clear (&self->agreement);
+  kt_agreement_clear (&self->agreement);
   g_free (self->author);
   g_free (self->reviewer);
   g_clear_pointer (&self->comments, g_ptr_array_unref);
@@ -312,11 +299,7 @@ kt_plan_copy (const KtPlan *self)
   copy->safety.agreements = g_strdup (self->safety.agreements);
   copy->safety.who_watches = g_strdup (self->safety.who_watches);
   copy->safety.veilig_thuis_consulted = self->safety.veilig_thuis_consulted;
-  copy->agreement.state = self->agreement.state;
-  copy->agreement.date = g_strdup (self->agreement.date);
-  copy->agreement.remarks = g_strdup (self->agreement.remarks);
-  copy->agreement.form = self->agreement.form;
-  g_ptr_array_extend (copy->agreement.signature, self->agreement.signature, stroke_copy, NULL);
+  kt_agreement_copy (&copy->agreement, &self->agreement);
   copy->review = self->review;
   copy->author = g_strdup (self->author);
   copy->reviewer = g_strdup (self->reviewer);
@@ -326,6 +309,38 @@ kt_plan_copy (const KtPlan *self)
 }
 
 /* Rules */
+
+/* A requested or decided provision says under which law and when; a
+ * decision has its date, not before the request; the period of validity
+ * does not end before it starts. */
+static gboolean
+decision_is_consistent (const KtProvision *provision,
+                        guint              number,
+                        GError           **error)
+{
+  const char *missing = NULL;
+
+  if (provision->decision_state == KT_DECISION_NONE)
+    return TRUE;
+  if (provision->legal_basis == KT_LEGAL_BASIS_NONE)
+    missing = _("Choose the law the request is made under.");
+  else if (!kt_date_is_valid (provision->request_date))
+    missing = _("Fill in the date of the request.");
+  else if (provision->decision_state != KT_DECISION_PENDING && !kt_date_is_valid (provision->decision_date))
+    missing = _("Fill in the date of the decision.");
+  else if (kt_date_is_valid (provision->decision_date) &&
+           strcmp (provision->decision_date, provision->request_date) < 0)
+    missing = _("The decision cannot be dated before the request.");
+  else if (kt_date_is_valid (provision->valid_from) && kt_date_is_valid (provision->until) &&
+           strcmp (provision->until, provision->valid_from) < 0)
+    missing = _("The decision cannot end before it starts.");
+
+  if (missing == NULL)
+    return TRUE;
+  /* Translators: "Provision 2: Fill in the date of the request." */
+  g_set_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_INCOMPLETE, _("Provision %u: %s"), number, missing);
+  return FALSE;
+}
 
 gboolean
 kt_plan_validate (const KtPlan *self,
@@ -359,16 +374,22 @@ kt_plan_validate (const KtPlan *self,
         continue;
       if (kt_text_is_blank (provision->acceptable))
         g_set_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED,
-                     _("Provision %u is tailored support: write down whether it is acceptable for the resident."),
+                     _("Provision %u is tailored support: write down whether it is legitimate, socially acceptable and lawful."),
+                     i + 1);
+      else if (kt_text_is_blank (provision->standard_offer))
+        g_set_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED,
+                     _("Provision %u is tailored support: name the standard offer it was weighed against."),
                      i + 1);
       else if (kt_text_is_blank (provision->cost_reasonable))
         g_set_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED,
-                     _("Provision %u is tailored support: write down whether the cost is reasonable against the standard offer."),
+                     _("Provision %u is tailored support: write down whether it is economically sound against the standard offer."),
                      i + 1);
       else if (kt_text_is_blank (provision->own_options))
         g_set_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED,
-                     _("Provision %u is tailored support: write down what the resident and their network can do themselves."),
+                     _("Provision %u is tailored support: write down what the resident and their network can and will do themselves."),
                      i + 1);
+      else if (!decision_is_consistent (provision, i + 1, error))
+        ;
       else
         continue;
       return FALSE;
@@ -424,10 +445,8 @@ kt_plan_new_version (const KtPlan *self)
    * coach's record that carries one. */
   g_clear_pointer (&next->reviewer, g_free);
   g_ptr_array_set_size (next->comments, 0);
-  agreement_clear (&next->agreement);
-  next->agreement.state = KT_AGREEMENT_NONE;
-  next->agreement.form = KT_FORM_SPOKEN;
-  next->agreement.signature = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_stroke_free);
+  kt_agreement_clear (&next->agreement);
+  kt_agreement_init (&next->agreement);
   return next;
 }
 
@@ -449,6 +468,31 @@ static const char * const actor_labels[KT_N_ACTORS] = {
   N_("A professional"),
 };
 KT_ENUM_NAMES (KtActor, kt_actor, kt_actor_names, KT_N_ACTORS)
+
+const char * const kt_legal_basis_names[KT_N_LEGAL_BASES] = {
+  "none", "wmo", "jeugdwet", "participatiewet",
+};
+/* The laws' own names; they are not translated. */
+static const char * const legal_basis_labels[KT_N_LEGAL_BASES] = {
+  N_("Not chosen"), "Wmo 2015", "Jeugdwet", "Participatiewet",
+};
+KT_ENUM_NAMES (KtLegalBasis, kt_legal_basis, kt_legal_basis_names, KT_N_LEGAL_BASES)
+
+const char * const kt_decision_names[KT_N_DECISIONS] = {
+  "none", "pending", "granted", "refused",
+};
+static const char * const decision_labels[KT_N_DECISIONS] = {
+  N_("Not requested"), N_("Being decided"), N_("Granted"), N_("Turned down"),
+};
+KT_ENUM_NAMES (KtDecisionState, kt_decision_state, kt_decision_names, KT_N_DECISIONS)
+
+const char * const kt_delivery_names[KT_N_DELIVERIES] = {
+  "none", "in_kind", "pgb",
+};
+static const char * const delivery_labels[KT_N_DELIVERIES] = {
+  N_("Not said"), N_("Care in kind (zorg in natura)"), N_("Personal budget (pgb)"),
+};
+KT_ENUM_NAMES (KtDelivery, kt_delivery, kt_delivery_names, KT_N_DELIVERIES)
 
 const char * const kt_goal_status_names[KT_N_GOAL_STATUSES] = {
   "open", "in_progress", "achieved", "stopped",
@@ -488,4 +532,113 @@ const char *
 kt_agreement_state_get_label (KtAgreementState state)
 {
   return kt_enum_to_label (agreement_labels, KT_N_AGREEMENTS, state);
+}
+
+const char *
+kt_legal_basis_get_label (KtLegalBasis basis)
+{
+  g_return_val_if_fail (basis < KT_N_LEGAL_BASES, NULL);
+  return basis == KT_LEGAL_BASIS_NONE ? _(legal_basis_labels[basis]) : legal_basis_labels[basis];
+}
+
+const char *
+kt_decision_state_get_label (KtDecisionState state)
+{
+  g_return_val_if_fail (state < KT_N_DECISIONS, NULL);
+  return _(decision_labels[state]);
+}
+
+const char *
+kt_delivery_get_label (KtDelivery delivery)
+{
+  g_return_val_if_fail (delivery < KT_N_DELIVERIES, NULL);
+  return _(delivery_labels[delivery]);
+}
+
+/* The words an old free-text decision started with, in Dutch (what coaches
+ * typed) and English. */
+static const struct {
+  const char      *word;
+  KtDecisionState  state;
+} old_decision_words[] = {
+  { "toegekend", KT_DECISION_GRANTED },
+  { "granted", KT_DECISION_GRANTED },
+  { "afgewezen", KT_DECISION_REFUSED },
+  { "geweigerd", KT_DECISION_REFUSED },
+  { "refused", KT_DECISION_REFUSED },
+  { "in behandeling", KT_DECISION_PENDING },
+  { "aangevraagd", KT_DECISION_PENDING },
+};
+
+void
+kt_provision_migrate (KtProvision *provision)
+{
+  g_return_if_fail (provision != NULL);
+
+  if (provision->tailored && provision->legal_basis == KT_LEGAL_BASIS_NONE)
+    provision->legal_basis = KT_LEGAL_BASIS_WMO;
+  if (provision->decision_state != KT_DECISION_NONE || provision->decision == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (old_decision_words); i++)
+    {
+      gsize len = strlen (old_decision_words[i].word);
+      const char *rest;
+
+      if (g_ascii_strncasecmp (provision->decision, old_decision_words[i].word, len) != 0)
+        continue;
+      rest = provision->decision + len;
+      /* A word that merely starts the same ("toegekende uren") is not one. */
+      if (g_ascii_isalpha (*rest))
+        continue;
+      while (*rest == ':' || *rest == ',' || *rest == '.' || *rest == ';' || g_ascii_isspace (*rest))
+        rest++;
+      provision->decision_state = old_decision_words[i].state;
+      if (*rest == '\0')
+        g_clear_pointer (&provision->decision, g_free);
+      else
+        {
+          char *words = g_strdup (rest);
+
+          g_free (provision->decision);
+          provision->decision = words;
+        }
+      return;
+    }
+}
+
+char *
+kt_provision_decision_due (const KtProvision *provision,
+                           const int         *term_days)
+{
+  g_return_val_if_fail (provision != NULL, NULL);
+  g_return_val_if_fail (term_days != NULL, NULL);
+
+  if (!provision->tailored || provision->decision_state != KT_DECISION_PENDING ||
+      provision->legal_basis == KT_LEGAL_BASIS_NONE || provision->legal_basis >= KT_N_LEGAL_BASES ||
+      !kt_date_is_valid (provision->request_date))
+    return NULL;
+  return kt_date_add_days (provision->request_date, MAX (0, term_days[provision->legal_basis]));
+}
+
+char *
+kt_plan_decision_due (const KtPlan *plan,
+                      const int    *term_days)
+{
+  char *earliest = NULL;
+
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  for (guint i = 0; i < plan->provisions->len; i++)
+    {
+      char *due = kt_provision_decision_due (g_ptr_array_index (plan->provisions, i), term_days);
+
+      if (due != NULL && (earliest == NULL || strcmp (due, earliest) < 0))
+        {
+          g_free (earliest);
+          earliest = due;
+        }
+      else
+        g_free (due);
+    }
+  return earliest;
 }

@@ -7,6 +7,7 @@
 #include "kt-types.h"
 #include "kt-case.h"   /* KtForm */
 #include "kt-conversation.h"
+#include "kt-agreement.h"
 
 G_BEGIN_DECLS
 
@@ -25,14 +26,6 @@ typedef enum {
   KT_GOAL_STOPPED,
   KT_N_GOAL_STATUSES
 } KtGoalStatus;
-
-typedef enum {
-  KT_AGREEMENT_NONE,            /* not yet asked */
-  KT_AGREEMENT_AGREED,
-  KT_AGREEMENT_PARTLY,
-  KT_AGREEMENT_NOT,
-  KT_N_AGREEMENTS
-} KtAgreementState;
 
 typedef enum {
   KT_REVIEW_DRAFT,
@@ -65,15 +58,50 @@ typedef struct {
   GPtrArray    *progress_notes; /* (element-type utf8) */
 } KtGoal;
 
+/* The law a tailored provision (maatwerk) is asked under. */
+typedef enum {
+  KT_LEGAL_BASIS_NONE,          /* not chosen yet */
+  KT_LEGAL_BASIS_WMO,           /* Wmo 2015 */
+  KT_LEGAL_BASIS_JEUGDWET,
+  KT_LEGAL_BASIS_PARTICIPATIEWET,
+  KT_N_LEGAL_BASES
+} KtLegalBasis;
+
+/* Where the municipality's decision on a tailored provision stands. */
+typedef enum {
+  KT_DECISION_NONE,             /* not requested (yet) */
+  KT_DECISION_PENDING,          /* in behandeling: requested, no decision yet */
+  KT_DECISION_GRANTED,          /* toegekend */
+  KT_DECISION_REFUSED,          /* afgewezen */
+  KT_N_DECISIONS
+} KtDecisionState;
+
+/* How a granted provision is delivered. */
+typedef enum {
+  KT_DELIVERY_NONE,             /* not said */
+  KT_DELIVERY_IN_KIND,          /* zorg in natura */
+  KT_DELIVERY_PGB,              /* persoonsgebonden budget */
+  KT_N_DELIVERIES
+} KtDelivery;
+
 typedef struct {
   char     *id;
   char     *name;
   gboolean  tailored;           /* maatwerk: needs the three considerations */
-  char     *acceptable;         /* is it acceptable for the resident? */
-  char     *cost_reasonable;    /* cost against the standard offer */
-  char     *own_options;        /* what can the resident and network do themselves */
-  char     *decision;           /* what was decided, in plain words: "toegekend: 3 uur per week" */
-  char     *until;              /* ISO date the decision holds until, or NULL */
+  /* The afwegingskader, as the IWW reflection tool on access asks it: */
+  char     *acceptable;         /* is it legitimate: socially acceptable, lawful? */
+  char     *cost_reasonable;    /* is it economically sound against the standard offer? */
+  char     *standard_offer;     /* which standard offer was weighed against it */
+  char     *own_options;        /* what can and will the resident and network do themselves */
+  /* The decision (maatwerk only): */
+  KtLegalBasis    legal_basis;
+  char           *request_date;   /* ISO date of the aanvraag, or NULL */
+  KtDecisionState decision_state;
+  char           *decision_date;  /* ISO date of the decision, or NULL */
+  char           *decision;       /* what was decided, in plain words: "3 uur per week" */
+  char           *valid_from;     /* ISO date the decision holds from, or NULL */
+  char           *until;          /* ISO date the decision holds until, or NULL */
+  KtDelivery      delivery;       /* zorg in natura or pgb */
 } KtProvision;
 
 typedef struct {
@@ -82,19 +110,6 @@ typedef struct {
   char     *who_watches;
   gboolean  veilig_thuis_consulted;
 } KtSafetyPlan;
-
-/* One stroke of a drawn signature: x,y pairs normalised to 0..1. */
-typedef struct {
-  GArray *points;               /* (element-type double) x0,y0,x1,y1,… */
-} KtStroke;
-
-typedef struct {
-  KtAgreementState  state;
-  char             *date;
-  char             *remarks;    /* in the resident's own words */
-  KtForm            form;       /* spoken or signed (written) */
-  GPtrArray        *signature;  /* (element-type KtStroke), empty when none */
-} KtAgreement;
 
 typedef struct {
   char   *goal_id;              /* NULL: about the whole plan */
@@ -140,8 +155,6 @@ KtAction        *kt_action_new          (void);
 void             kt_action_free         (KtAction *action);
 KtProvision     *kt_provision_new       (void);
 void             kt_provision_free      (KtProvision *provision);
-KtStroke        *kt_stroke_new          (void);
-void             kt_stroke_free         (KtStroke *stroke);
 KtReviewComment *kt_review_comment_new  (void);
 void             kt_review_comment_free (KtReviewComment *comment);
 
@@ -171,15 +184,35 @@ const char *kt_actor_get_label        (KtActor actor);             /* translated
 const char *kt_goal_status_to_string  (KtGoalStatus status);       /* "open" */
 gboolean    kt_goal_status_from_string (const char *str, KtGoalStatus *status);
 const char *kt_goal_status_get_label  (KtGoalStatus status);       /* translated */
-const char *kt_agreement_state_to_string (KtAgreementState state); /* "none" */
-gboolean    kt_agreement_state_from_string (const char *str, KtAgreementState *state);
-const char *kt_agreement_state_get_label (KtAgreementState state); /* translated */
+const char *kt_legal_basis_to_string   (KtLegalBasis basis);       /* "wmo" */
+gboolean    kt_legal_basis_from_string (const char *str, KtLegalBasis *basis);
+const char *kt_legal_basis_get_label   (KtLegalBasis basis);       /* "Wmo 2015" */
+const char *kt_decision_state_to_string (KtDecisionState state);   /* "pending" */
+gboolean    kt_decision_state_from_string (const char *str, KtDecisionState *state);
+const char *kt_decision_state_get_label (KtDecisionState state);   /* translated */
+const char *kt_delivery_to_string     (KtDelivery delivery);       /* "pgb" */
+gboolean    kt_delivery_from_string   (const char *str, KtDelivery *delivery);
+const char *kt_delivery_get_label     (KtDelivery delivery);       /* translated */
+
+/* Reads the decision out of a provision's old free text ("toegekend: 3 uur
+ * per week", from before the decision had its own fields): sets
+ * decision_state and leaves the rest of the words in decision.  A text it
+ * cannot read stays as it was.  Old tailored provisions were Wmo ones (the
+ * editor said so), so an unset legal basis becomes Wmo 2015. */
+void        kt_provision_migrate      (KtProvision *provision);
+/* The date the municipality's decision on @provision is due: the request
+ * date plus @term_days[legal basis], or NULL when no decision is awaited
+ * (transfer full). */
+char       *kt_provision_decision_due (const KtProvision *provision,
+                                       const int         *term_days);
+/* The earliest decision due over @plan's tailored provisions (transfer full). */
+char       *kt_plan_decision_due      (const KtPlan *plan,
+                                       const int    *term_days);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtPlan, kt_plan_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoal, kt_goal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAction, kt_action_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtProvision, kt_provision_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStroke, kt_stroke_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtReviewComment, kt_review_comment_free)
 
 G_END_DECLS

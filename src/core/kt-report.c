@@ -510,6 +510,22 @@ build_movement (KtReport *self)
       else
         add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s.", goal->title, goal_status_label (progress->status));
     }
+
+  /* The quick look over the life domains: only those with something new. */
+  if (self->conversation->new_questions == NULL || self->conversation->new_questions->len == 0)
+    return;
+  add_printf (self, BLOCK_HEADING, "%s", _("New questions"));
+  for (guint i = 0; i < self->conversation->new_questions->len; i++)
+    {
+      const KtNewQuestion *question = g_ptr_array_index (self->conversation->new_questions, i);
+      const KtDomain *domain = kt_catalogue_lookup (self->catalogue, question->domain_id);
+      const char *name = domain != NULL ? domain->name : question->domain_id;
+
+      if (has_text (question->note))
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", name, question->note);
+      else
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>", name);
+    }
 }
 
 static const char *
@@ -584,6 +600,63 @@ build_goals (KtReport *self)
     }
 }
 
+/* Where the municipality's decision on tailored support stands, in plain
+ * words: "Aangevraagd op 3 maart 2027 (Wmo 2015). De gemeente heeft nog
+ * niet beslist." or "Toegekend op …: 3 uur per week. Dit geldt van … tot
+ * …. Vorm: pgb." */
+static char *
+tailored_decision (KtReport          *self,
+                   const KtProvision *provision)
+{
+  g_autofree char *requested = kt_format_date (provision->request_date, KT_DATE_LONG);
+  g_autofree char *decided = kt_format_date (provision->decision_date, KT_DATE_LONG);
+  g_autofree char *from = kt_format_date (provision->valid_from, KT_DATE_LONG);
+  g_autofree char *until = kt_format_date (provision->until, KT_DATE_LONG);
+  const char *law = kt_legal_basis_get_label (provision->legal_basis);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  /* Every piece is escaped: the words are the coach's, the markup ours. */
+  if (requested != NULL)
+    /* Translators: "Requested on 3 March 2027 (Wmo 2015)." */
+    g_ptr_array_add (lines, g_markup_printf_escaped (_("Requested on %s (%s)."), requested, law));
+  switch (provision->decision_state)
+    {
+    case KT_DECISION_PENDING:
+      g_ptr_array_add (lines, g_markup_escape_text (_("The municipality has not decided yet."), -1));
+      break;
+    case KT_DECISION_GRANTED:
+      if (decided != NULL && has_text (provision->decision))
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Granted on %s: %s."), decided, provision->decision));
+      else if (decided != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Granted on %s."), decided));
+      else
+        g_ptr_array_add (lines, g_markup_escape_text (_("Granted."), -1));
+      if (from != NULL && until != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("This holds from <b>%s</b> until <b>%s</b>."), from, until));
+      else if (until != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("This holds until <b>%s</b>."), until));
+      if (provision->delivery != KT_DELIVERY_NONE)
+        /* Translators: "Form: personal budget (pgb)." */
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Form: %s."), kt_delivery_get_label (provision->delivery)));
+      break;
+    case KT_DECISION_REFUSED:
+      if (decided != NULL)
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Refused on %s."), decided));
+      else
+        g_ptr_array_add (lines, g_markup_escape_text (_("Refused."), -1));
+      if (has_text (provision->decision))
+        g_ptr_array_add (lines, g_markup_escape_text (provision->decision, -1));
+      break;
+    case KT_DECISION_NONE:
+    case KT_N_DECISIONS:
+    default:
+      break;
+    }
+  g_ptr_array_add (lines, NULL);
+  /* Easy-read: one sentence a line. */
+  return g_strjoinv (self->easy ? "\n" : " ", (char **) lines->pdata);
+}
+
 static void
 build_provisions (KtReport *self)
 {
@@ -599,7 +672,9 @@ build_provisions (KtReport *self)
       g_autofree char *decision = NULL;
 
       /* What was decided on a line of its own under the provision's name. */
-      if (has_text (provision->decision) && until != NULL && self->easy)
+      if (provision->tailored && provision->decision_state != KT_DECISION_NONE)
+        decision = tailored_decision (self, provision);
+      else if (has_text (provision->decision) && until != NULL && self->easy)
         decision = g_markup_printf_escaped (_("Decided: %s.\nThis holds until <b>%s</b>."), provision->decision, until);
       else if (has_text (provision->decision) && until != NULL)
         decision = g_markup_printf_escaped (_("Decided: %s. This holds until <b>%s</b>."), provision->decision, until);
@@ -621,9 +696,10 @@ build_provisions (KtReport *self)
       /* Only in the dossier: the take-home copy holds no considerations. */
       if (provision->tailored)
         {
-          add_field (self, _("Acceptable for the resident"), provision->acceptable);
-          add_field (self, _("Cost against the standard offer"), provision->cost_reasonable);
-          add_field (self, _("What the resident and network can do themselves"), provision->own_options);
+          add_field (self, _("Legitimate: socially acceptable and lawful"), provision->acceptable);
+          add_field (self, _("Standard offer considered"), provision->standard_offer);
+          add_field (self, _("Economically sound against the standard offer"), provision->cost_reasonable);
+          add_field (self, _("What the resident and network can and will do themselves"), provision->own_options);
         }
     }
 }
@@ -804,27 +880,33 @@ build_consents (KtReport *self)
     }
 }
 
+/* The resident's agreement, on the plan or on the evaluation: the same
+ * record, shown the same way. */
 static void
-build_agreement (KtReport *self)
+add_agreement (KtReport          *self,
+               const KtAgreement *agreement,
+               gboolean           on_evaluation)
 {
-  const KtAgreement *agreement;
-  g_autofree char *date = NULL;
+  g_autofree char *date = kt_format_date (agreement->date, KT_DATE_LONG);
   const char *text;
 
-  if (self->plan == NULL)
-    return;
-  agreement = &self->plan->agreement;
-  date = kt_format_date (agreement->date, KT_DATE_LONG);
-
-  add_printf (self, BLOCK_HEADING, "%s", _("Your agreement"));
+  add_printf (self, BLOCK_HEADING, "%s", on_evaluation ? _("Your agreement on the evaluation") : _("Your agreement"));
   switch (agreement->state)
     {
-    case KT_AGREEMENT_AGREED: text = _("You agree with this plan."); break;
-    case KT_AGREEMENT_PARTLY: text = _("You agree with part of this plan."); break;
-    case KT_AGREEMENT_NOT:    text = _("You do not agree with this plan."); break;
+    case KT_AGREEMENT_AGREED:
+      text = on_evaluation ? _("You agree with this evaluation.") : _("You agree with this plan.");
+      break;
+    case KT_AGREEMENT_PARTLY:
+      text = on_evaluation ? _("You agree with part of this evaluation.") : _("You agree with part of this plan.");
+      break;
+    case KT_AGREEMENT_NOT:
+      text = on_evaluation ? _("You do not agree with this evaluation.") : _("You do not agree with this plan.");
+      break;
     case KT_AGREEMENT_NONE:
     case KT_N_AGREEMENTS:
-    default:                  text = _("We have not asked for your agreement yet."); break;
+    default:
+      text = _("We have not asked for your agreement yet.");
+      break;
     }
   if (date != NULL && agreement->state != KT_AGREEMENT_NONE)
     add_printf (self, BLOCK_TEXT, _("%s Date: %s, %s."), text, date,
@@ -835,6 +917,23 @@ build_agreement (KtReport *self)
     add_printf (self, BLOCK_QUOTE, "“%s”", agreement->remarks);
   if (agreement->signature != NULL && agreement->signature->len > 0)
     add_block (self, BLOCK_SIGNATURE, NULL);
+}
+
+static void
+build_agreement (KtReport *self)
+{
+  if (self->plan == NULL)
+    return;
+  add_agreement (self, &self->plan->agreement, FALSE);
+}
+
+/* The evaluation's own agreement, right under how things went. */
+static void
+build_evaluation_agreement (KtReport *self)
+{
+  if (self->conversation == NULL || !self->conversation->is_evaluation)
+    return;
+  add_agreement (self, &self->conversation->agreement, TRUE);
 }
 
 /* What the resident may do, in plain words; the terms are the law's:
@@ -1232,6 +1331,7 @@ report_new (KtReportKind          kind,
     {
       build_going_well (self);
       build_movement (self);
+      build_evaluation_agreement (self);
       build_wheel (self);
       build_goals (self);
       build_provisions (self);
@@ -1248,6 +1348,7 @@ report_new (KtReportKind          kind,
       build_safety_checks (self);
       build_safety_plan (self);
       build_movement (self);
+      build_evaluation_agreement (self);
       build_wheel (self);
       build_goals (self);
       build_provisions (self);

@@ -210,6 +210,21 @@ kt_take_home_conversation (const KtCase         *kase,
       kept->note = g_strdup (progress->note);
       g_ptr_array_add (copy->progress, kept);
     }
+  /* The evaluation's new questions are the resident's own, bar those on a
+   * safety domain; the agreement on it is theirs too. */
+  for (guint i = 0; conversation->new_questions != NULL && i < conversation->new_questions->len; i++)
+    {
+      const KtNewQuestion *question = g_ptr_array_index (conversation->new_questions, i);
+      KtNewQuestion *kept;
+
+      if (is_safety_domain (conversation, question->domain_id))
+        continue;
+      kept = kt_new_question_new (question->domain_id);
+      kept->note = g_strdup (question->note);
+      kept->as_goal = question->as_goal;
+      g_ptr_array_add (copy->new_questions, kept);
+    }
+  kt_agreement_copy (&copy->agreement, &conversation->agreement);
   return copy;
 }
 
@@ -283,8 +298,16 @@ kt_take_home_plan (const KtCase         *kase,
 
       kept->name = g_strdup (provision->name);
       kept->tailored = provision->tailored;
+      /* The decision is the resident's own business; the considerations
+       * behind it are the team's. */
+      kept->legal_basis = provision->legal_basis;
+      kept->request_date = g_strdup (provision->request_date);
+      kept->decision_state = provision->decision_state;
+      kept->decision_date = g_strdup (provision->decision_date);
       kept->decision = g_strdup (provision->decision);
+      kept->valid_from = g_strdup (provision->valid_from);
       kept->until = g_strdup (provision->until);
+      kept->delivery = provision->delivery;
       g_ptr_array_add (copy->provisions, kept);
     }
 

@@ -106,6 +106,24 @@ kt_date_add_days (const char *iso_date,
   return result;
 }
 
+char *
+kt_date_add_months (const char *iso_date,
+                    int         months)
+{
+  GDate *date = parse_iso_date (iso_date);
+  char *result;
+
+  if (date == NULL)
+    return NULL;
+  if (months >= 0)
+    g_date_add_months (date, months);
+  else
+    g_date_subtract_months (date, -months);
+  result = format_iso_date (date);
+  g_date_free (date);
+  return result;
+}
+
 int
 kt_date_days_until (const char *iso_date,
                     GDate      *today)

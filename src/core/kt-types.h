@@ -97,6 +97,10 @@ gboolean  kt_date_is_valid   (const char *iso_date);
 /* @iso_date plus @days (transfer full), or NULL if @iso_date is not valid. */
 char     *kt_date_add_days   (const char *iso_date,
                               int         days);
+/* @iso_date plus @months (transfer full; the 31st of a shorter month
+ * becomes its last day), or NULL if @iso_date is not valid. */
+char     *kt_date_add_months (const char *iso_date,
+                              int         months);
 /* Days from @today to @iso_date: negative when @iso_date lies in the past. */
 int       kt_date_days_until (const char *iso_date,
                               GDate      *today);

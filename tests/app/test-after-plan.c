@@ -16,6 +16,7 @@
 #include "kt-core.h"
 #include "kt-a11y.h"
 #include "kt-app-test.h"
+#include "kt-app-util.h"
 #include "kt-case-item.h"
 #include "kt-case-view-private.h"
 #include "kt-domain-page-private.h"
@@ -89,16 +90,32 @@ type_named (Fixture    *f,
 
 static void
 screenshots (Fixture    *f,
-             const char *name)
+             const char *name,
+             GtkWidget  *in_view)
 {
   static const int sizes[][2] = { { 1280, 800 }, { 800, 1280 } };
 
   if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
     return;
+  /* A toast from the step before ("Afgevinkt") would lie over the page's
+   * last row: let it time out first (AdwToast's default, 5 s; libadwaita
+   * 1.2 cannot dismiss every toast of an overlay at once). */
+  {
+    gint64 until = g_get_monotonic_time () + 6 * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE), g_usleep (20000);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
       kt_app_test_iterate (50);
+      /* After the resize: the new size scrolls the page anew. */
+      if (in_view != NULL)
+        {
+          kt_app_scroll_into_view (in_view);
+          kt_app_test_iterate (50);
+        }
       kt_app_test_screenshot (GTK_WINDOW (f->window), name);
     }
 }
@@ -134,12 +151,19 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *today = kt_date_today ();
   g_autofree char *follow_up = kt_date_add_days (today, 3);
+  g_autofree char *in_30_days = kt_date_add_days (today, 30);
+  g_autofree char *in_2_months = kt_date_add_months (today, 2);
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
   g_autofree char *tick_name = NULL;
   g_autofree char *note_name = NULL;
   g_autofree char *score_name = NULL;
   g_autofree char *expected = NULL;
+  g_autofree char *question_name = NULL;
   const char *werk;
   GtkWidget *spin, *row;
+
+  g_assert_nonnull (settings);
+  g_settings_set_int (settings, "follow-up-period-months", 2);
 
   /* The request, with a safety concern. */
   kt_app_test_activate (f->window, "win.new-case", NULL);
@@ -174,10 +198,13 @@ test_household_from_request_to_follow_up (Fixture       *f,
   kase->phase = KT_PHASE_PLAN;
   kt_case_view_case_changed (view);
 
-  /* Carrying out: the evaluation is what comes next, not the conversation term. */
+  /* Carrying out: the evaluation is what comes next, not the conversation
+   * term; no goal has its own date, so the period from Preferences. */
+  g_settings_set_int (settings, "evaluation-period-days", 30);
   click (f, "_Start Carrying Out");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
   g_assert_cmpint (kt_case_next_due (kase, NULL).kind, ==, KT_DUE_EVALUATION);
+  g_assert_cmpstr (kt_case_next_due (kase, NULL).date, ==, in_30_days);
   item = list_item (f, kase->header.id);
   g_assert_nonnull (item);
   g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_EVALUATION);
@@ -207,26 +234,47 @@ test_household_from_request_to_follow_up (Fixture       *f,
   expected = g_strdup_printf (T ("%s: from %d to %d"), werk, 2, 3);
   row = gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected);
-  screenshots (f, "evaluation");
+  screenshots (f, "evaluation", NULL);
+
+  /* The look over the life domains: one new question, the rest nothing new. */
+  question_name = g_strdup_printf (T ("New question: %s"),
+                                   kt_catalogue_lookup (kt_case_view_get_catalogue (view), "geldzaken")->name);
+  type_named (f, question_name, "Schulden bij de energieleverancier");
+  g_assert_cmpuint (conversation->new_questions->len, ==, 1);
+  g_assert_cmpstr (kt_conversation_find_new_question (conversation, "geldzaken")->note, ==,
+                   "Schulden bij de energieleverancier");
 
   /* Go on: a new plan version; the agreed one stays. */
   click (f, "_Go On");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
   g_assert_cmpint (kt_case_view_get_plan (view)->version, ==, 2);
+  /* The new question is a goal of the new version. */
+  {
+    GPtrArray *goals = kt_case_view_get_plan (view)->goals;
+    const KtGoal *last = g_ptr_array_index (goals, goals->len - 1);
+
+    g_assert_cmpstr (last->title, ==, "Schulden bij de energieleverancier");
+    g_assert_cmpstr (last->domains[0], ==, "geldzaken");
+  }
   g_assert_true (kt_case_view_get_plan (view) != plan);
   g_assert_true (kt_store_flush (kt_window_get_store (f->window), &error));
   plan_ids = kt_store_list_ids_for_case (kt_window_get_store (f->window), KT_KIND_PLAN, kase->header.id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (plan_ids->len, ==, 2);
 
-  /* Closing: with a safety concern, not without a follow-up date and contact. */
+  /* Closing: the follow-up date proposed is the period from Preferences
+   * (set to two months before the page was filled in). */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (progress_page (f), T ("Follow-up check on (yyyy-mm-dd)")))),
+                   ==, in_2_months);
+  /* With a safety concern, not without a follow-up date and contact. */
   type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), "");
   click (f, "_Close the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
   type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), follow_up);
   type_named (f, T ("Contact for the follow-up"), "Wijkcoach demo");
   type_named (f, T ("How did the help go? In the resident's words"), "Ik sta er sterker voor");
-  screenshots (f, "closing");
+  /* The closing rows in view, as the coach sees them while closing. */
+  screenshots (f, "closing", find_named (progress_page (f), T ("Contact for the follow-up")));
   click (f, "_Close the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_CLOSED);
   g_assert_cmpint (kase->close_reason, ==, KT_CLOSE_GOALS_REACHED);
@@ -236,7 +284,7 @@ test_household_from_request_to_follow_up (Fixture       *f,
   item = list_item (f, kase->header.id);
   g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_FOLLOW_UP);
   g_assert_cmpstr (kt_case_item_get_deadline (item), ==, follow_up);
-  screenshots (f, "follow-up");
+  screenshots (f, "follow-up", NULL);
 
   /* The follow-up check, then a new question re-opens the case. */
   type_named (f, T ("How is it going?"), "Gaat goed, wel een vraag over school");

@@ -18,6 +18,7 @@
 #include "kt-app-test.h"
 #include "kt-text-field.h"
 #include "kt-review.h"
+#include "kt-a11y.h"
 #include "kt-test-household.h"
 
 typedef struct {
@@ -165,7 +166,7 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   GtkWidget *provisions = child (page, "provisions_group");
   g_autoptr(GError) error = NULL;
   KtProvision *provision;
-  GtkWidget *acceptable;
+  GtkWidget *acceptable, *decision, *decision_date;
 
   g_assert_true (gtk_widget_activate_action (page, "plan.add-provision", NULL));
   g_assert_cmpuint (f->plan->provisions->len, ==, 1);
@@ -174,7 +175,7 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_assert_cmpstr (provision->name, ==, "Huishoudelijke hulp");
 
   /* A general provision needs no considerations; the questions stay hidden. */
-  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it acceptable for the resident?"), 0);
+  acceptable = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it legitimate: socially acceptable and lawful?"), 0);
   g_assert_nonnull (acceptable);
   g_assert_false (gtk_widget_get_visible (acceptable));
 
@@ -187,13 +188,39 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_clear_error (&error);
 
   type_into (acceptable, "Ja, zij wil hulp van buiten");
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is the cost reasonable against the standard offer?"), 0),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Which standard offer was considered?"), 0),
+             "Algemene huishoudelijke hulp");
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Is it economically sound against the standard offer?"), 0),
              "Twee uur per week, gelijk aan het standaardaanbod");
   g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
   g_clear_error (&error);
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can the resident and network do themselves?"), 0),
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "What can and will the resident and network do themselves?"), 0),
              "Ans doet de boodschappen");
+  g_assert_cmpstr (provision->standard_offer, ==, "Algemene huishoudelijke hulp");
+
+  /* The decision: requested under the Wmo, in behandeling.  The request
+   * date is then required; the decision's own date shows once decided. */
+  decision = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Decision"), 0);
+  decision_date = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Decided on (YYYY-MM-DD)"), 0);
+  g_assert_true (gtk_widget_get_visible (decision));
+  g_assert_false (gtk_widget_get_visible (decision_date));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Law"), 0)),
+                              KT_LEGAL_BASIS_WMO);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (decision), KT_DECISION_PENDING);
+  g_assert_cmpint (provision->legal_basis, ==, KT_LEGAL_BASIS_WMO);
+  g_assert_cmpint (provision->decision_state, ==, KT_DECISION_PENDING);
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_INCOMPLETE);
+  g_clear_error (&error);
+  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Requested on (YYYY-MM-DD)"), 0),
+             "2027-01-10");
+  g_assert_cmpstr (provision->request_date, ==, "2027-01-10");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (decision), KT_DECISION_GRANTED);
+  g_assert_true (gtk_widget_get_visible (decision_date));
+  type_into (decision_date, "2027-01-20");
+  g_assert_cmpstr (provision->decision_date, ==, "2027-01-20");
+  g_assert_cmpstr (kt_a11y_get_label (decision_date), ==, g_dgettext (GETTEXT_PACKAGE, "Decided on (YYYY-MM-DD)"));
 
   g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_no_error (error);

@@ -80,7 +80,7 @@ test_closed_case_and_evaluation_reach_the_supervisor (void)
   /* Carried out, evaluated with the wheel moved, closed with follow-up. */
   before = kt_catalogue_new_conversation (catalogue, case_id);
   before->wheel[KT_SEGMENT_WERK].current = 2;
-  kt_case_start_support (kase, plan, NULL);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, NULL);
   kt_case_start_evaluation (kase, NULL);
   evaluation = kt_evaluation_new (catalogue, before, plan);
   evaluation->wheel[KT_SEGMENT_WERK].current = 3;

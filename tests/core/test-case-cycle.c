@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "kt-core.h"
 #include "kt-store.h"
 #include "kt-store-private.h"
@@ -57,7 +59,7 @@ test_due_carried_out_plan_is_never_late (void)
 
   /* Conversation on day 10, well in time; plan agreed on day 20. */
   kase->phase = KT_PHASE_PLAN;
-  kt_case_start_support (kase, plan, agreed);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, agreed);
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
 
   for (int n = 20; n <= 400; n++)
@@ -117,7 +119,7 @@ test_due_each_phase_shows_its_own_date (void)
   kase->phase = KT_PHASE_PLAN;
   assert_due (kase, 12, KT_DUE_PLAN, "Plan: 30 days left");
   /* Uitvoering: the evaluation date from the plan's goal. */
-  kt_case_start_support (kase, plan, agreed);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, agreed);
   assert_due (kase, 98, KT_DUE_EVALUATION, "Evaluation in 12 days");
   assert_due (kase, 110, KT_DUE_EVALUATION, "Evaluation today");
   /* Evaluatie, and on with a new evaluation date. */
@@ -315,7 +317,7 @@ test_summary_keeps_what_is_due (void)
   g_autoptr(KtCaseSummary) old_summary = NULL;
   g_autoptr(GVariant) old_variant = NULL;
 
-  kt_case_start_support (kase, plan, NULL);
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, NULL);
   bytes = kt_case_summary_encode (kase);
   summary = kt_case_summary_decode (kase->header.id, 1, bytes);
   g_assert_cmpint (summary->next_due, ==, KT_DUE_EVALUATION);
@@ -328,6 +330,219 @@ test_summary_keeps_what_is_due (void)
   old_summary = kt_case_summary_decode (kase->header.id, 1, old);
   g_assert_cmpint (old_summary->next_due, ==, KT_DUE_PLAN);
   g_assert_cmpstr (old_summary->next_deadline, ==, "2027-02-15");
+}
+
+/* The evaluation and follow-up periods are settings: another value gives
+ * another next due date. */
+static void
+test_due_follows_the_period_settings (void)
+{
+  g_autoptr(KtCase) usual = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtCase) shorter = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtPlan) plan = kt_plan_new ();
+  g_autofree char *agreed = day (20);
+  g_autofree char *in_90 = day (110);
+  g_autofree char *in_30 = day (50);
+  g_autofree char *three = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *end_of_month = NULL;
+
+  /* No goal has its own evaluation date: the period decides. */
+  kt_case_start_support (usual, plan, KT_EVALUATION_DAYS, agreed);
+  kt_case_start_support (shorter, plan, 30, agreed);
+  g_assert_cmpstr (kt_case_next_due (usual, agreed).date, ==, in_90);
+  g_assert_cmpstr (kt_case_next_due (shorter, agreed).date, ==, in_30);
+
+  three = kt_case_default_follow_up ("2027-01-04", KT_FOLLOW_UP_MONTHS);
+  two = kt_case_default_follow_up ("2027-01-04", 2);
+  end_of_month = kt_case_default_follow_up ("2027-01-31", 1);
+  g_assert_cmpstr (three, ==, "2027-04-04");
+  g_assert_cmpstr (two, ==, "2027-03-04");
+  g_assert_cmpstr (end_of_month, ==, "2027-02-28");
+}
+
+static KtProvision *
+maatwerk_request (KtLegalBasis basis,
+                  int          request_day)
+{
+  KtProvision *provision = kt_provision_new ();
+
+  provision->name = g_strdup ("Huishoudelijke hulp");
+  provision->tailored = TRUE;
+  provision->acceptable = g_strdup ("Past bij de wet en bij haar");
+  provision->standard_offer = g_strdup ("Algemene huishoudelijke hulp via de wijkpost");
+  provision->cost_reasonable = g_strdup ("Niet duurder dan het standaardaanbod");
+  provision->own_options = g_strdup ("De zoon doet de boodschappen");
+  provision->legal_basis = basis;
+  provision->request_date = day (request_day);
+  provision->decision_state = KT_DECISION_PENDING;
+  return provision;
+}
+
+/* A maatwerk request's decision term shows in the next due like the other
+ * terms, per legal basis, and goes away once decided. */
+static void
+test_due_maatwerk_decision_shows_its_term (void)
+{
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtPlan) plan = plan_with_evaluation (110);
+  const int terms[KT_N_LEGAL_BASES] = { 0, 14, 56, 56 };
+  g_autofree char *agreed = day (20);
+  g_autofree char *today = day (23);
+  g_autofree char *later = day (40);
+  g_autofree char *text = NULL;
+  g_autofree char *late = NULL;
+  KtProvision *provision = maatwerk_request (KT_LEGAL_BASIS_WMO, 20);
+  gboolean overdue = FALSE;
+  KtDue due;
+
+  g_ptr_array_add (plan->provisions, provision);
+  g_assert_true (kt_plan_validate (plan, NULL));
+  kase->phase = KT_PHASE_PLAN;
+  kt_case_start_support (kase, plan, KT_EVALUATION_DAYS, agreed);
+  g_assert_true (kt_case_update_decision_deadline (kase, plan, terms));
+  g_assert_false (kt_case_update_decision_deadline (kase, plan, terms));
+
+  /* Requested on day 20 under the Wmo: decided by day 34, before the
+   * evaluation on day 110. */
+  due = kt_case_next_due (kase, today);
+  g_assert_cmpint (due.kind, ==, KT_DUE_DECISION);
+  text = kt_due_describe (due.kind, due.date, today, &overdue);
+  g_assert_cmpstr (text, ==, "Tailored support decision: 11 days left");
+  g_assert_false (overdue);
+  late = kt_due_describe (due.kind, due.date, later, &overdue);
+  g_assert_cmpstr (late, ==, "Tailored support decision: 6 days late");
+  g_assert_true (overdue);
+
+  /* Under the Jeugdwet the term is longer; a setting changes it. */
+  provision->legal_basis = KT_LEGAL_BASIS_JEUGDWET;
+  g_assert_true (kt_case_update_decision_deadline (kase, plan, terms));
+  {
+    g_autofree char *expected = day (20 + 56);
+
+    g_assert_cmpstr (kase->decision_deadline, ==, expected);
+  }
+  /* Day 76 still comes before the evaluation on day 110. */
+  g_assert_cmpint (kt_case_next_due (kase, today).kind, ==, KT_DUE_DECISION);
+
+  /* Decided: the evaluation is next again. */
+  provision->decision_state = KT_DECISION_GRANTED;
+  provision->decision_date = day (30);
+  g_assert_true (kt_plan_validate (plan, NULL));
+  g_assert_true (kt_case_update_decision_deadline (kase, plan, terms));
+  g_assert_null (kase->decision_deadline);
+  g_assert_cmpint (kt_case_next_due (kase, today).kind, ==, KT_DUE_EVALUATION);
+}
+
+/* The decision is checked: a law and request date once requested, a date
+ * once decided, not before the request, a period that does not end before
+ * it starts; and the standard offer weighed against is named. */
+static void
+test_maatwerk_decision_is_validated (void)
+{
+  g_autoptr(KtPlan) plan = plan_with_evaluation (110);
+  KtProvision *provision = maatwerk_request (KT_LEGAL_BASIS_NONE, 20);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (plan->provisions, provision);
+  g_assert_false (kt_plan_validate (plan, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_INCOMPLETE);
+  g_clear_error (&error);
+  provision->legal_basis = KT_LEGAL_BASIS_PARTICIPATIEWET;
+  g_assert_true (kt_plan_validate (plan, NULL));
+
+  provision->decision_state = KT_DECISION_REFUSED;
+  g_assert_false (kt_plan_validate (plan, &error));
+  g_clear_error (&error);
+  provision->decision_date = day (19);
+  g_assert_false (kt_plan_validate (plan, &error));
+  g_clear_error (&error);
+  g_free (provision->decision_date);
+  provision->decision_date = day (25);
+  g_assert_true (kt_plan_validate (plan, NULL));
+
+  provision->decision_state = KT_DECISION_GRANTED;
+  provision->valid_from = day (30);
+  provision->until = day (29);
+  g_assert_false (kt_plan_validate (plan, &error));
+  g_clear_error (&error);
+  g_free (provision->until);
+  provision->until = day (400);
+  g_assert_true (kt_plan_validate (plan, NULL));
+
+  g_clear_pointer (&provision->standard_offer, g_free);
+  g_assert_false (kt_plan_validate (plan, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
+}
+
+/* Every field of the decision survives the codec and counts for equality
+ * (conflicts); a record from before the fields is read into them. */
+static void
+test_codec_keeps_the_maatwerk_decision (void)
+{
+  g_autoptr(KtPlan) plan = plan_with_evaluation (110);
+  g_autoptr(KtPlan) back = NULL;
+  g_autoptr(KtPlan) changed = NULL;
+  g_autoptr(KtPlan) old = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GBytes) old_json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtCase) kase = new_case (KT_URGENCY_NORMAL, FALSE);
+  g_autoptr(KtCase) case_back = NULL;
+  g_autoptr(GBytes) case_json = NULL;
+  KtProvision *provision = maatwerk_request (KT_LEGAL_BASIS_JEUGDWET, 20);
+  KtProvision *read;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *old_provision;
+
+  provision->decision_state = KT_DECISION_GRANTED;
+  provision->decision_date = day (30);
+  provision->decision = g_strdup ("Drie uur per week");
+  provision->valid_from = day (31);
+  provision->until = day (396);
+  provision->delivery = KT_DELIVERY_PGB;
+  g_ptr_array_add (plan->provisions, provision);
+  plan->case_id = g_strdup (kase->header.id);
+
+  json = kt_plan_encode (plan);
+  back = kt_plan_decode (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_plan_equal (plan, back));
+  read = g_ptr_array_index (back->provisions, 0);
+  g_assert_cmpint (read->legal_basis, ==, KT_LEGAL_BASIS_JEUGDWET);
+  g_assert_cmpint (read->decision_state, ==, KT_DECISION_GRANTED);
+  g_assert_cmpint (read->delivery, ==, KT_DELIVERY_PGB);
+  g_assert_cmpstr (read->standard_offer, ==, provision->standard_offer);
+  g_assert_cmpstr (read->valid_from, ==, provision->valid_from);
+
+  changed = kt_plan_copy (plan);
+  ((KtProvision *) g_ptr_array_index (changed->provisions, 0))->delivery = KT_DELIVERY_IN_KIND;
+  g_assert_false (kt_plan_equal (plan, changed));
+
+  /* The old record: the decision as one line of text, no decision fields. */
+  parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (json, NULL), g_bytes_get_size (json), NULL));
+  old_provision = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "provisions"), 0);
+  json_object_remove_member (old_provision, "decision_state");
+  json_object_remove_member (old_provision, "legal_basis");
+  json_object_set_string_member (old_provision, "decision", "Toegekend: 3 u/wk");
+  text = json_to_string (json_parser_get_root (parser), FALSE);
+  old_json = g_bytes_new (text, strlen (text));
+  old = kt_plan_decode (old_json, &error);
+  g_assert_no_error (error);
+  read = g_ptr_array_index (old->provisions, 0);
+  g_assert_cmpint (read->decision_state, ==, KT_DECISION_GRANTED);
+  g_assert_cmpstr (read->decision, ==, "3 u/wk");
+  g_assert_cmpint (read->legal_basis, ==, KT_LEGAL_BASIS_WMO);
+
+  kase->decision_deadline = day (34);
+  case_json = kt_case_encode (kase);
+  case_back = kt_case_decode (case_json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (case_back->decision_deadline, ==, kase->decision_deadline);
+  g_assert_true (kt_case_equal (kase, case_back));
 }
 
 int
@@ -346,5 +561,9 @@ main (int argc, char **argv)
   g_test_add_func ("/reopen/keeps-the-household-story", test_reopen_keeps_the_household_story);
   g_test_add_func ("/codec/keeps-closing-and-ticked-off-actions", test_codec_keeps_closing_and_ticked_off_actions);
   g_test_add_func ("/summary/keeps-what-is-due", test_summary_keeps_what_is_due);
+  g_test_add_func ("/due/follows-the-period-settings", test_due_follows_the_period_settings);
+  g_test_add_func ("/due/maatwerk-decision-shows-its-term", test_due_maatwerk_decision_shows_its_term);
+  g_test_add_func ("/maatwerk/decision-is-validated", test_maatwerk_decision_is_validated);
+  g_test_add_func ("/codec/keeps-the-maatwerk-decision", test_codec_keeps_the_maatwerk_decision);
   return g_test_run ();
 }

@@ -103,6 +103,8 @@ test_evaluation_report_shows_the_movement (void)
   g_autofree char *dir = g_dir_make_tmp ("kt-evaluation-XXXXXX", NULL);
   g_autofree char *pdf = g_build_filename (dir, "evaluatie.pdf", NULL);
   KtWheelSegment *werk;
+  KtNewQuestion *question;
+  KtProvision *maatwerk;
 
   kt_test_household_new (catalogue, &kase, &before, &plan);
   evaluation = kt_evaluation_new (catalogue, before, plan);
@@ -110,6 +112,34 @@ test_evaluation_report_shows_the_movement (void)
   werk->previous = 2;
   werk->current = 3;
   ((KtGoalProgress *) g_ptr_array_index (evaluation->progress, 0))->status = KT_GOAL_ACHIEVED;
+  /* The quick look over the life domains found one new question, and the
+   * resident agreed with the evaluation. */
+  question = kt_new_question_new ("geldzaken");
+  question->note = g_strdup ("Schulden bij de energieleverancier");
+  g_ptr_array_add (evaluation->new_questions, question);
+  evaluation->agreement.state = KT_AGREEMENT_AGREED;
+  evaluation->agreement.date = g_strdup ("2027-04-01");
+  evaluation->agreement.remarks = g_strdup ("Het gaat echt beter");
+  /* A maatwerk request still being decided, and one granted as a pgb. */
+  maatwerk = kt_provision_new ();
+  maatwerk->name = g_strdup ("Begeleiding thuis");
+  maatwerk->tailored = TRUE;
+  maatwerk->legal_basis = KT_LEGAL_BASIS_WMO;
+  maatwerk->request_date = g_strdup ("2027-03-01");
+  maatwerk->decision_state = KT_DECISION_PENDING;
+  g_ptr_array_add (plan->provisions, maatwerk);
+  maatwerk = kt_provision_new ();
+  maatwerk->name = g_strdup ("Hulp bij het huishouden");
+  maatwerk->tailored = TRUE;
+  maatwerk->legal_basis = KT_LEGAL_BASIS_WMO;
+  maatwerk->request_date = g_strdup ("2027-01-04");
+  maatwerk->decision_state = KT_DECISION_GRANTED;
+  maatwerk->decision_date = g_strdup ("2027-01-15");
+  maatwerk->decision = g_strdup ("drie uur per week");
+  maatwerk->valid_from = g_strdup ("2027-02-01");
+  maatwerk->until = g_strdup ("2028-01-31");
+  maatwerk->delivery = KT_DELIVERY_PGB;
+  g_ptr_array_add (plan->provisions, maatwerk);
 
   for (int kind = 0; kind < 2; kind++)
     {
@@ -136,9 +166,74 @@ test_evaluation_report_shows_the_movement (void)
       g_assert_nonnull (strstr (flat, "How things went"));
       g_assert_nonnull (strstr (flat, expected));
       g_assert_nonnull (strstr (flat, "achieved"));
+      g_assert_nonnull (strstr (flat, "New questions"));
+      g_assert_nonnull (strstr (flat, "Schulden bij de energieleverancier"));
+      g_assert_nonnull (strstr (flat, kt_catalogue_lookup (catalogue, "geldzaken")->name));
+      g_assert_nonnull (strstr (flat, "Your agreement on the evaluation"));
+      g_assert_nonnull (strstr (flat, "You agree with this evaluation."));
+      g_assert_nonnull (strstr (flat, "Het gaat echt beter"));
+      /* The maatwerk decisions in plain words. */
+      g_assert_nonnull (strstr (flat, "Requested on 1 March 2027 (Wmo 2015). The municipality has not decided yet."));
+      g_assert_nonnull (strstr (flat, "Granted on 15 January 2027: drie uur per week."));
+      g_assert_nonnull (strstr (flat, "This holds from 1 February 2027 until 31 January 2028."));
+      g_assert_nonnull (strstr (flat, "Form: Personal budget (pgb)."));
       g_unlink (pdf);
     }
   g_rmdir (dir);
+}
+
+/* The evaluation's new questions and agreement survive the codec; a new
+ * question marked for it becomes a goal in the next plan version. */
+static void
+test_evaluation_keeps_questions_and_agreement (void)
+{
+  g_autoptr(KtCatalogue) catalogue = kt_catalogue_new_builtin ();
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(KtConversation) before = NULL;
+  g_autoptr(KtPlan) plan = NULL;
+  g_autoptr(KtConversation) evaluation = NULL;
+  g_autoptr(KtConversation) back = NULL;
+  g_autoptr(KtPlan) next = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GError) error = NULL;
+  KtNewQuestion *money = kt_new_question_new ("geldzaken");
+  KtNewQuestion *later = kt_new_question_new ("wonen");
+  const KtGoal *added;
+  guint goals;
+
+  kt_test_household_new (catalogue, &kase, &before, &plan);
+  evaluation = kt_evaluation_new (catalogue, before, plan);
+  money->note = g_strdup ("Schulden bij de energieleverancier");
+  later->note = g_strdup ("Misschien verhuizen");
+  later->as_goal = FALSE;
+  g_ptr_array_add (evaluation->new_questions, money);
+  g_ptr_array_add (evaluation->new_questions, later);
+  evaluation->agreement.state = KT_AGREEMENT_PARTLY;
+  evaluation->agreement.date = g_strdup ("2027-04-01");
+  evaluation->agreement.form = KT_FORM_WRITTEN;
+  g_ptr_array_add (evaluation->agreement.signature, kt_stroke_new ());
+
+  json = kt_conversation_encode (evaluation);
+  back = kt_conversation_decode (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_conversation_equal (evaluation, back));
+  g_assert_cmpuint (back->new_questions->len, ==, 2);
+  g_assert_cmpint (back->agreement.state, ==, KT_AGREEMENT_PARTLY);
+  g_assert_cmpuint (back->agreement.signature->len, ==, 1);
+  g_assert_nonnull (kt_conversation_find_new_question (back, "wonen"));
+  g_assert_null (kt_conversation_find_new_question (back, "werk"));
+  later->as_goal = TRUE;
+  g_assert_false (kt_conversation_equal (evaluation, back));
+  later->as_goal = FALSE;
+
+  next = kt_plan_new_version (plan);
+  goals = next->goals->len;
+  kt_evaluation_add_question_goals (evaluation, next);
+  g_assert_cmpuint (next->goals->len, ==, goals + 1);
+  added = g_ptr_array_index (next->goals, goals);
+  g_assert_cmpstr (added->title, ==, "Schulden bij de energieleverancier");
+  g_assert_cmpstr (added->domains[0], ==, "geldzaken");
+  g_assert_cmpint (added->status, ==, KT_GOAL_OPEN);
 }
 
 int
@@ -153,6 +248,7 @@ main (int argc, char *argv[])
                    test_evaluation_trend_follows_the_levels);
   g_test_add_func ("/evaluation/movement-in-words", test_evaluation_movement_in_words);
   g_test_add_func ("/evaluation/report-shows-the-movement", test_evaluation_report_shows_the_movement);
+  g_test_add_func ("/evaluation/keeps-questions-and-agreement", test_evaluation_keeps_questions_and_agreement);
 
   return g_test_run ();
 }

@@ -296,6 +296,7 @@ test_plan_validation (void)
   provision->tailored = TRUE;
   provision->acceptable = g_strdup ("Ja");
   provision->cost_reasonable = g_strdup ("Ja");
+  provision->standard_offer = g_strdup ("Algemene voorziening in de wijk");
   g_assert_false (kt_plan_validate (plan, &error));
   g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_CONSIDERATIONS_REQUIRED);
   g_assert_nonnull (strstr (error->message, "2"));

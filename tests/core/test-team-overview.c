@@ -302,7 +302,7 @@ test_carried_out_and_closed_cases_show_what_is_due (Fixture       *fixture,
 
   goal->evaluation_date = g_strdup ("2026-11-27");
   g_ptr_array_add (plan->goals, goal);
-  kt_case_start_support (carried_out, plan, "2026-09-01");
+  kt_case_start_support (carried_out, plan, KT_EVALUATION_DAYS, "2026-09-01");
   g_assert_true (kt_case_close (closed, KT_CLOSE_GOALS_REACHED, NULL, NULL, "2026-11-26", "Anna", TRUE,
                                 "2026-08-26", &error));
   g_assert_true (kt_case_close (later, KT_CLOSE_MOVED, NULL, NULL, "2027-02-26", NULL, FALSE,

@@ -5,6 +5,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import datetime
 import gettext
 import os
 import re
@@ -280,12 +281,37 @@ class Driver:
     def ask_agreement(self, app):
         """The resident agrees; the conversation waits, so the coach writes
         why the plan goes to review now.  Every new version asks again."""
-        combo = K.find(app, ("combo box",), self.T("The resident"), exact=True)
+        self.choose(app, self.T("The resident"), self.T("Agreed"))
+        K.fill(app, self.T("Why the plan goes to review now"), "De andere leefgebieden volgen bij het volgende bezoek.")
+        time.sleep(0.5)
+
+    def add_maatwerk(self, app, name):
+        """A tailored provision on the Plan page: the afwegingskader's
+        questions, requested under the Wmo today, being decided."""
+        self.show_page(app, "Plan")
+        K.press(app, self.T("Add _Provision"), exact=True)
+        time.sleep(0.5)
+        K.set_text(K.find_all(app.window(), ("text",), self.T("Name"), exact=True)[-1], name)
+        K.click(K.find(app, ("switch", "toggle button", "check box"), self.T("Tailored support"), exact=True))
+        time.sleep(0.5)
+        K.fill(app, self.T("Is it legitimate: socially acceptable and lawful?"), "Ja, past bij de Wmo", exact=True)
+        K.fill(app, self.T("Which standard offer was considered?"), "Algemene huishoudelijke hulp", exact=True)
+        K.fill(app, self.T("Is it economically sound against the standard offer?"), "Ja, niet duurder", exact=True)
+        K.fill(app, self.T("What can and will the resident and network do themselves?"), "Zoon doet boodschappen",
+               exact=True)
+        self.choose(app, self.T("Law"), "Wmo 2015")
+        K.fill(app, self.T("Requested on (YYYY-MM-DD)"), datetime.date.today().isoformat(), exact=True)
+        self.choose(app, self.T("Decision"), self.T("Being decided"))
+        time.sleep(0.5)
+
+    def choose(self, app, combo_name, answer_name):
+        """Picks @answer_name in the AdwComboRow named @combo_name."""
+        combo = K.find(app, ("combo box",), combo_name, exact=True)
         answer = None
         for _attempt in range(3):
             K.click(combo)   # opens its list of answers
             try:
-                answer = K.find(app, ("list item",), self.T("Agreed"), exact=True, where=combo,
+                answer = K.find(app, ("list item",), answer_name, exact=True, where=combo,
                                 timeout=15)
                 break
             except AssertionError:
@@ -293,7 +319,7 @@ class Driver:
                 # whatever it opened and try again.
                 self.close_popover(app)
         if answer is None:
-            raise AssertionError("%s: the resident's answers never opened" % app.name)
+            raise AssertionError("%s: the choices of \"%s\" never opened" % (app.name, combo_name))
         # The answer sits in a popover, a surface of its own whose window
         # coordinates are not the window's: chosen through the list's
         # selection, as a screen reader's arrow keys and Enter do.
@@ -302,8 +328,6 @@ class Driver:
         # Selecting is not choosing in an AdwComboRow: Enter on it is.
         K.key("Return")
         time.sleep(0.3)
-        K.fill(app, self.T("Why the plan goes to review now"), "De andere leefgebieden volgen bij het volgende bezoek.")
-        time.sleep(0.5)
 
     def submit(self, app):
         self.show_page(app, "Plan")

@@ -3,8 +3,9 @@
 # re-opening, in the real keukentafel app, over AT-SPI.
 #
 # The coach starts a household with +, holds the conversation, makes the
-# plan with the resident's agreement, then on the Progress page: starts
-# carrying it out, ticks an action off with a note, evaluates with the
+# plan with the resident's agreement and a maatwerk request under the Wmo
+# (being decided), then on the Progress page: starts carrying it out (the
+# decision's term is what is due, before the evaluation), ticks an action off with a note, evaluates with the
 # wheel's paid-work segment scored 2 (the conversation left it unscored), goes on with a new plan
 # version, tries to close without a follow-up (the safety concern refuses
 # it), closes with a reason and a follow-up, finds the follow-up in the
@@ -53,13 +54,17 @@ def main():
         d.hold_conversation(coach)
         d.make_plan(coach, "Weer werk", "Gesprek bij het werkplein")
 
+        step("maatwerk requested: the decision's term is what is due")
+        d.add_maatwerk(coach, "Huishoudelijke hulp")
+
         step("carrying out: an action ticked off with a note")
         d.show_page(coach, "Progress")
         d.watching_off(coach)
         K.press(coach, T("_Start Carrying Out"), exact=True)
         time.sleep(0.5)
         # Plural messages: the Driver runs in Dutch, so their Dutch is written here.
-        K.find(coach, None, "Evaluatie over", timeout=10)
+        # The Wmo decision (14 days) comes before the evaluation (90).
+        K.find(coach, None, "Besluit maatwerk: nog 14 dagen", timeout=10)
         note = K.fill(coach, T("Note on: %s") % "Gesprek bij het werkplein", "Afspraak gemaakt")
         # The button sits in the note's row (the harness does not look
         # inside text fields by itself); GTK 4.8 adds the button's own text
