@@ -181,15 +181,7 @@ kt_app_coverage_text (const KtConversation *conversation)
 gboolean
 kt_app_member_is_child (const KtMember *member)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  if (member->birth_year > 0)
-    return g_date_time_get_year (now) - member->birth_year < 18;
-  return member->relation != NULL &&
-         (g_str_has_prefix (member->relation, "kind") ||
-          g_str_has_prefix (member->relation, "child") ||
-          g_str_has_prefix (member->relation, "zoon") ||
-          g_str_has_prefix (member->relation, "dochter"));
+  return kt_member_is_child (member);
 }
 
 static int
