@@ -117,6 +117,8 @@ refresh_visibility (KtDomainPage *self)
 static void
 entry_edited (KtDomainPage *self)
 {
+  /* Something was said after all. */
+  self->entry->nothing_to_discuss = FALSE;
   if (self->entry->state != KT_DOMAIN_DISCUSSED)
     {
       self->entry->state = KT_DOMAIN_DISCUSSED;
