@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-app-util.h"
+#include "kt-date-row.h"
 #include "kt-goal-card.h"
 #include "kt-review.h"
 #include "kt-signature-pad.h"
@@ -37,7 +38,7 @@ struct _KtPlanPage
   AdwEntryRow         *watches_row;
   GtkSwitch           *veilig_thuis_switch;
   AdwComboRow         *agreement_row;
-  AdwEntryRow         *agreement_date_row;
+  KtDateRow           *agreement_date_row;
   AdwEntryRow         *remarks_row;
   AdwComboRow         *form_row;
   GtkWidget           *signature_box;
@@ -236,23 +237,15 @@ provision_entry (KtPlanPage     *self,
   return entry;
 }
 
-/* The date a decision holds until: kept only when it is a real date, so the
- * document always decodes; a half-typed date shows as an error meanwhile. */
+/* The date a decision holds until, picked from a calendar or cleared. */
 static void
-provision_until_cb (GtkEditable *editable,
-                    KtPlanPage  *self)
+provision_until_cb (KtDateRow  *row,
+                    KtPlanPage *self)
 {
-  KtProvision *provision = g_object_get_data (G_OBJECT (editable), "provision");
-  const char *date = gtk_editable_get_text (editable);
+  KtProvision *provision = g_object_get_data (G_OBJECT (row), "provision");
 
-  if (kt_text_is_blank (date) || kt_date_is_valid (date))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-      set_text (&provision->until, date);
-      emit_changed (self);
-    }
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+  set_text (&provision->until, kt_date_row_get_date (row));
+  emit_changed (self);
 }
 
 static void
@@ -287,7 +280,7 @@ provision_row (KtPlanPage  *self,
   GtkWidget *tailored_row = adw_action_row_new ();
   GtkWidget *toggle = gtk_switch_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  GtkWidget *until = adw_entry_row_new ();
+  GtkWidget *until = kt_date_row_new (_("Until"), TRUE);
   GPtrArray *considerations = g_ptr_array_new ();
 
   g_object_set_data (G_OBJECT (row), "provision", provision);
@@ -295,8 +288,7 @@ provision_row (KtPlanPage  *self,
 
   provision_entry (self, ADW_EXPANDER_ROW (row), _("Name"), &provision->name);
   provision_entry (self, ADW_EXPANDER_ROW (row), _("What was decided"), &provision->decision);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (until), _("Until (YYYY-MM-DD)"));
-  set_entry (ADW_ENTRY_ROW (until), provision->until);
+  kt_date_row_set_date (KT_DATE_ROW (until), provision->until);
   g_object_set_data (G_OBJECT (until), "provision", provision);
   g_signal_connect (until, "changed", G_CALLBACK (provision_until_cb), self);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), until);
@@ -453,14 +445,8 @@ agreement_changed_cb (KtPlanPage *self)
 
   if (self->syncing || self->plan == NULL)
     return;
-  date = gtk_editable_get_text (GTK_EDITABLE (self->agreement_date_row));
-  if (kt_text_is_blank (date) || kt_date_is_valid (date))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->agreement_date_row), "error");
-      set_text (&self->plan->agreement.date, date);
-    }
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->agreement_date_row), "error");
+  date = kt_date_row_get_date (self->agreement_date_row);
+  set_text (&self->plan->agreement.date, date);
   set_text (&self->plan->agreement.remarks, gtk_editable_get_text (GTK_EDITABLE (self->remarks_row)));
   emit_changed (self);
 }
@@ -479,7 +465,9 @@ agreement_state_cb (AdwComboRow *row,
   if (selected != KT_AGREEMENT_NONE && self->plan->agreement.date == NULL)
     {
       g_autofree char *today = kt_date_today ();
-      set_entry (self->agreement_date_row, today);
+
+      set_text (&self->plan->agreement.date, today);
+      kt_date_row_set_date (self->agreement_date_row, today);
     }
   emit_changed (self);
 }
@@ -734,7 +722,7 @@ sync_all (KtPlanPage *self)
   gtk_switch_set_active (self->veilig_thuis_switch, self->plan->safety.veilig_thuis_consulted);
 
   adw_combo_row_set_selected (self->agreement_row, self->plan->agreement.state);
-  set_entry (self->agreement_date_row, self->plan->agreement.date);
+  kt_date_row_set_date (self->agreement_date_row, self->plan->agreement.date);
   set_entry (self->remarks_row, self->plan->agreement.remarks);
   adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
   kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
@@ -794,7 +782,7 @@ kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;
   AdwEntryRow *entries[] = { self->question_row, self->risks_row, self->agreements_row,
-                             self->watches_row, self->agreement_date_row, self->remarks_row,
+                             self->watches_row, self->remarks_row,
                              self->conversation_note_row };
 
   g_return_if_fail (KT_IS_PLAN_PAGE (self));
@@ -802,6 +790,7 @@ kt_plan_page_clear (KtPlanPage *self)
   self->syncing = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     set_entry (entries[i], NULL);
+  kt_date_row_set_date (self->agreement_date_row, NULL);
   self->syncing = FALSE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->goals_box))) != NULL)
     gtk_box_remove (self->goals_box, child);
@@ -887,6 +876,7 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (KT_TYPE_SIGNATURE_PAD);
+  g_type_ensure (KT_TYPE_DATE_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-plan-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, locked_box);

@@ -165,7 +165,7 @@ test_conversation_survives_a_restart (Fixture       *f,
   kase = new_case (f, "Familie Jansen");
   type_into (kt_intake_page_get_own_strength_field (kt_app_fixture_intake (f)), "Buurvrouw Els doet boodschappen");
   type_into (kt_intake_page_get_question_field (kt_app_fixture_intake (f)), "We komen niet rond sinds de ontslagbrief");
-  gtk_editable_set_text (kt_intake_page_get_date_row (kt_app_fixture_intake (f)), "2026-10-01");
+  kt_app_test_pick_date (kt_intake_page_get_date_row (kt_app_fixture_intake (f)), "2026-10-01");
   kt_app_test_iterate (5);
   add_member (f, 0, "Anna Jansen", "2016", "kind");
   add_member (f, 1, "Piet Jansen", "1980", "zelf");
@@ -357,13 +357,17 @@ test_deadlines_follow_the_request_date_and_settings (Fixture       *f,
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   KtCase *kase;
-  GtkEditable *date_row;
+  KtDateRow *date_row;
   const char *subtitle;
+  g_autofree char *words = NULL;
 
   kase = new_case (f, "Familie Yilmaz");
   date_row = kt_intake_page_get_date_row (kt_app_fixture_intake (f));
-  gtk_editable_set_text (date_row, "2026-01-28");
-  kt_app_test_iterate (5);
+  kt_app_test_pick_date (date_row, "2026-01-28");
+  /* Shown in words, never as YYYY-MM-DD; a required date has no clear button. */
+  words = kt_format_date ("2026-01-28", KT_DATE_WEEKDAY);
+  g_assert_cmpstr (gtk_menu_button_get_label (kt_date_row_get_button (date_row)), ==, words);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kt_date_row_get_clear_button (date_row))));
   g_assert_cmpstr (kase->conversation_deadline, ==, "2026-03-11");
   g_assert_cmpstr (kase->own_plan_deadline, ==, "2026-02-04");
   subtitle = adw_action_row_get_subtitle (kt_intake_page_get_deadline_row (kt_app_fixture_intake (f), FALSE));
@@ -373,17 +377,10 @@ test_deadlines_follow_the_request_date_and_settings (Fixture       *f,
   /* The periods are settings. */
   g_settings_set_int (settings, "conversation-period-days", 10);
   g_settings_set_int (settings, "own-plan-period-days", 3);
-  gtk_editable_set_text (date_row, "2026-01-29");
-  kt_app_test_iterate (5);
+  kt_app_test_pick_date (date_row, "2026-01-29");
   g_assert_cmpstr (kase->conversation_deadline, ==, "2026-02-08");
   g_assert_cmpstr (kase->own_plan_deadline, ==, "2026-02-01");
 
-  /* A date that does not exist changes nothing and is marked. */
-  gtk_editable_set_text (date_row, "2026-02-30");
-  kt_app_test_iterate (5);
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (date_row), "error"));
-  g_assert_cmpstr (kase->request.date, ==, "2026-01-29");
-  g_assert_cmpstr (kase->conversation_deadline, ==, "2026-02-08");
   g_settings_reset (settings, "conversation-period-days");
   g_settings_reset (settings, "own-plan-period-days");
 }
@@ -634,7 +631,7 @@ example_case (Fixture    *f,
   g_autofree char *date = kt_date_add_days (today, -days_ago);
   KtCase *kase = new_case (f, household);
 
-  gtk_editable_set_text (kt_intake_page_get_date_row (kt_app_fixture_intake (f)), date);
+  kt_app_test_pick_date (kt_intake_page_get_date_row (kt_app_fixture_intake (f)), date);
   gtk_switch_set_active (kt_intake_page_get_safety_switch (kt_app_fixture_intake (f)), safety);
   kt_app_test_iterate (5);
   return kase;
