@@ -706,6 +706,11 @@ update_safety_visibility (KtPlanPage *self)
 static void
 sync_all (KtPlanPage *self)
 {
+  /* The plan's question starts from the request's words (issue 16): less
+   * typing, and the coach and resident sharpen it together. */
+  if (kt_text_is_blank (self->plan->question) && self->kase != NULL &&
+      !kt_text_is_blank (self->kase->request.question))
+    set_text (&self->plan->question, self->kase->request.question);
 
   self->syncing = TRUE;
   set_entry (self->question_row, self->plan->question);

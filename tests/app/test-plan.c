@@ -391,6 +391,31 @@ test_signature_pad_keeps_strokes_normalised (Fixture       *f,
   kt_app_test_close (window);
 }
 
+/* Issue 16: a plan without a question starts from the request's words,
+ * which the coach can then change. */
+static void
+test_plan_question_starts_from_the_request (Fixture       *f,
+                                            gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page;
+  GtkEditable *question;
+
+  g_free (f->plan->question);
+  f->plan->question = NULL;
+  g_free (f->kase->request.question);
+  f->kase->request.question = g_strdup ("We komen niet rond sinds de ontslagbrief");
+  page = show_plan (f, &window, 1000, 800);
+  question = GTK_EDITABLE (child (page, "question_row"));
+  g_assert_cmpstr (gtk_editable_get_text (question), ==, "We komen niet rond sinds de ontslagbrief");
+  g_assert_cmpstr (f->plan->question, ==, "We komen niet rond sinds de ontslagbrief");
+
+  gtk_editable_set_text (question, "Rondkomen en de schulden op een rij");
+  kt_app_test_iterate (5);
+  g_assert_cmpstr (f->plan->question, ==, "Rondkomen en de schulden op een rij");
+  kt_app_test_close (window);
+}
+
 static void
 test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
                                              gconstpointer  data)
@@ -527,6 +552,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
   g_test_add ("/plan/case-view/report-follows-the-open-case", Fixture, NULL,
               fixture_set_up, test_report_page_follows_the_open_case, fixture_tear_down);
+  g_test_add ("/plan/question/starts-from-the-request", Fixture, NULL,
+              fixture_set_up, test_plan_question_starts_from_the_request, fixture_tear_down);
   g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
               fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
   g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,
