@@ -332,6 +332,21 @@ safety_row_new (KtDomainPage   *self,
   return expander;
 }
 
+/* "Children first" only where there are children (issue 16: a household
+ * without them reads no word about them). */
+static void
+refresh_safety_words (KtDomainPage *self)
+{
+  gboolean children = self->kase != NULL && kt_case_has_children (self->kase);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->safety_row),
+                               children ? _("Then ask about every member, children first")
+                                        : _("Then ask about every member"));
+  adw_preferences_group_set_description (self->safety_group,
+                                         children ? _("Ask about every member, children first, when the resident can speak freely.")
+                                                  : _("Ask about every member when the resident can speak freely."));
+}
+
 static void
 rebuild_safety (KtDomainPage *self)
 {
@@ -446,6 +461,7 @@ kt_domain_page_refresh (KtDomainPage *self)
   gtk_widget_set_sensitive (self->safety_row, TRUE);
 
   rebuild_safety (self);
+  refresh_safety_words (self);
   refresh_visibility (self);
   refresh_related (self);
   self->loading = FALSE;
