@@ -16,6 +16,7 @@
 #include "kt-core.h"
 #include "kt-a11y.h"
 #include "kt-app-test.h"
+#include "kt-date-row.h"
 #include "kt-case-item.h"
 #include "kt-case-view-private.h"
 #include "kt-domain-page-private.h"
@@ -133,6 +134,7 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_autoptr(GPtrArray) plan_ids = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *today = kt_date_today ();
+  GtkWidget *follow_up_row;
   g_autofree char *follow_up = kt_date_add_days (today, 3);
   g_autofree char *tick_name = NULL;
   g_autofree char *note_name = NULL;
@@ -220,10 +222,13 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpuint (plan_ids->len, ==, 2);
 
   /* Closing: with a safety concern, not without a follow-up date and contact. */
-  type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), "");
+  follow_up_row = find_named (progress_page (f), T ("Follow-up check on"));
+  g_assert_true (KT_IS_DATE_ROW (follow_up_row));
+  g_signal_emit_by_name (kt_date_row_get_clear_button (KT_DATE_ROW (follow_up_row)), "clicked");
+  kt_app_test_iterate (5);
   click (f, "_Close the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
-  type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), follow_up);
+  kt_app_test_pick_date (follow_up_row, follow_up);
   type_named (f, T ("Contact for the follow-up"), "Wijkcoach demo");
   type_named (f, T ("How did the help go? In the resident's words"), "Ik sta er sterker voor");
   screenshots (f, "closing");
