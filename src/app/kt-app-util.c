@@ -566,3 +566,19 @@ kt_app_scroll_into_view (GtkWidget *widget)
   g_object_set_data (G_OBJECT (widget), "kt-scroll-frames", GINT_TO_POINTER (0));
   gtk_widget_add_tick_callback (widget, scroll_into_view_tick, NULL, NULL);
 }
+
+void
+kt_app_show_error (GtkWidget  *near,
+                   const char *heading,
+                   const char *body)
+{
+  GtkRoot *root = near != NULL ? gtk_widget_get_root (near) : NULL;
+  AdwMessageDialog *dialog =
+    ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                heading, body));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}

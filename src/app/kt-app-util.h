@@ -122,4 +122,12 @@ void        kt_app_choose_renderer   (void);
  * no gtk_viewport_scroll_to. */
 void        kt_app_scroll_into_view  (GtkWidget *widget);
 
+/* A failure the user must act on, in a dialog over @near's window (or
+ * over no window when @near is not in one yet): @heading says what did not
+ * happen, @body (the GError's message) why.  A log line is not enough for
+ * these: nobody reads it at the kitchen table. */
+void        kt_app_show_error        (GtkWidget  *near,
+                                      const char *heading,
+                                      const char *body);
+
 G_END_DECLS

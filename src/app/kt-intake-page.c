@@ -15,6 +15,7 @@
 
 #include "kt-intake-page.h"
 #include "kt-a11y.h"
+#include "kt-add-button.h"
 #include "kt-intake-page-private.h"
 #include "kt-app-util.h"
 #include "kt-consent-row.h"
@@ -567,6 +568,7 @@ kt_intake_page_class_init (KtIntakePageClass *klass)
                                               G_TYPE_NONE, 0);
 
   g_type_ensure (KT_TYPE_TEXT_FIELD);
+  g_type_ensure (KT_TYPE_ADD_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-intake-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtIntakePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, KtIntakePage, own_strength_field);

@@ -8,6 +8,8 @@
 
 #include "kt-plan-page.h"
 #include "kt-a11y.h"
+#include "kt-add-button.h"
+#include "kt-text-field.h"
 
 #include <glib/gi18n.h>
 
@@ -26,7 +28,7 @@ struct _KtPlanPage
   GtkLabel            *locked_label;
   GtkWidget           *new_version_button;
   GtkWidget           *editor;
-  AdwEntryRow         *question_row;
+  KtTextField         *question_field;
   GtkBox              *goals_box;
   AdwComboRow         *lead_row;
   AdwComboRow         *contact_row;
@@ -39,7 +41,7 @@ struct _KtPlanPage
   GtkSwitch           *veilig_thuis_switch;
   AdwComboRow         *agreement_row;
   KtDateRow           *agreement_date_row;
-  AdwEntryRow         *remarks_row;
+  KtTextField         *remarks_field;
   AdwComboRow         *form_row;
   GtkWidget           *signature_box;
   KtSignaturePad      *signature_pad;
@@ -441,13 +443,15 @@ update_signature_visibility (KtPlanPage *self)
 static void
 agreement_changed_cb (KtPlanPage *self)
 {
+  g_autofree char *remarks = NULL;
   const char *date;
 
   if (self->syncing || self->plan == NULL)
     return;
   date = kt_date_row_get_date (self->agreement_date_row);
   set_text (&self->plan->agreement.date, date);
-  set_text (&self->plan->agreement.remarks, gtk_editable_get_text (GTK_EDITABLE (self->remarks_row)));
+  remarks = kt_text_field_get_text (self->remarks_field);
+  set_text (&self->plan->agreement.remarks, remarks);
   emit_changed (self);
 }
 
@@ -501,9 +505,12 @@ clear_signature_cb (KtPlanPage *self)
 static void
 question_changed_cb (KtPlanPage *self)
 {
+  g_autofree char *question = NULL;
+
   if (self->syncing || self->plan == NULL)
     return;
-  set_text (&self->plan->question, gtk_editable_get_text (GTK_EDITABLE (self->question_row)));
+  question = kt_text_field_get_text (self->question_field);
+  set_text (&self->plan->question, question);
   emit_changed (self);
 }
 
@@ -713,8 +720,7 @@ sync_all (KtPlanPage *self)
     set_text (&self->plan->question, self->kase->request.question);
 
   self->syncing = TRUE;
-  set_entry (self->question_row, self->plan->question);
-  gtk_editable_select_region (GTK_EDITABLE (self->question_row), 0, 0);
+  kt_text_field_set_text (self->question_field, self->plan->question);
   fill_people (self);
   adw_combo_row_set_selected (self->lead_row, person_position (self, self->plan->case_lead));
   adw_combo_row_set_selected (self->contact_row, person_position (self, self->plan->contact_person));
@@ -728,7 +734,7 @@ sync_all (KtPlanPage *self)
 
   adw_combo_row_set_selected (self->agreement_row, self->plan->agreement.state);
   kt_date_row_set_date (self->agreement_date_row, self->plan->agreement.date);
-  set_entry (self->remarks_row, self->plan->agreement.remarks);
+  kt_text_field_set_text (self->remarks_field, self->plan->agreement.remarks);
   adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
   kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
   update_signature_visibility (self);
@@ -786,8 +792,8 @@ void
 kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;
-  AdwEntryRow *entries[] = { self->question_row, self->risks_row, self->agreements_row,
-                             self->watches_row, self->remarks_row,
+  AdwEntryRow *entries[] = { self->risks_row, self->agreements_row,
+                             self->watches_row,
                              self->conversation_note_row };
 
   g_return_if_fail (KT_IS_PLAN_PAGE (self));
@@ -796,6 +802,8 @@ kt_plan_page_clear (KtPlanPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     set_entry (entries[i], NULL);
   kt_date_row_set_date (self->agreement_date_row, NULL);
+  kt_text_field_set_text (self->question_field, NULL);
+  kt_text_field_set_text (self->remarks_field, NULL);
   self->syncing = FALSE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->goals_box))) != NULL)
     gtk_box_remove (self->goals_box, child);
@@ -882,13 +890,15 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
 
   g_type_ensure (KT_TYPE_SIGNATURE_PAD);
   g_type_ensure (KT_TYPE_DATE_ROW);
+  g_type_ensure (KT_TYPE_ADD_BUTTON);
+  g_type_ensure (KT_TYPE_TEXT_FIELD);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-plan-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, locked_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, locked_label);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, new_version_button);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, editor);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, question_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, question_field);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, goals_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, lead_row);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, contact_row);
@@ -901,7 +911,7 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, veilig_thuis_switch);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreement_row);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreement_date_row);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, remarks_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, remarks_field);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, form_row);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_pad);

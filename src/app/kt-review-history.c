@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-app-util.h"
 #include "kt-review.h"
 #include "kt-role-format.h"
 
@@ -185,7 +186,7 @@ revise_action (GtkWidget  *widget,
   revised = kt_review_revise (latest, self->plans, &error);
   if (revised == NULL)
     {
-      g_warning ("No new version: %s", error->message);
+      kt_app_show_error (widget, _("No New Version Was Made"), error->message);
       return;
     }
   g_signal_emit (self, signals[SIGNAL_REVISED], 0, revised);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-app-util.h"
 #include "kt-conflict-view.h"
 #include "kt-sign-in-dialog.h"
 #include "kt-store-sink.h"
@@ -115,8 +116,10 @@ on_opened (GObject      *source,
 
   if (!kt_sync_client_open_finish (KT_SYNC_CLIENT (source), result, &error))
     {
+      /* The client's status says so in the sync status (the header's
+       * sync button and its popover), where the coach looks for it. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Syncing is off: %s", error->message);
+        g_message ("Syncing is off: %s", error->message);
       return;
     }
   kt_sync_client_start (self->client);
@@ -167,12 +170,7 @@ on_resolve (KtConflictView   *view,
   if (!kt_sync_client_resolve_conflict (self->client, kt_conflict_view_get_id (view), choices, &error))
     {
       /* The dialog stays open with both versions; the coach hears why. */
-      AdwMessageDialog *message =
-        ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (dialog) ? GTK_WINDOW (dialog) : NULL,
-                                                    _("Your Choice Was Not Saved"), error->message));
-
-      adw_message_dialog_add_response (message, "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (message));
+      kt_app_show_error (GTK_WIDGET (view), _("Your Choice Was Not Saved"), error->message);
       return;
     }
   gtk_window_close (GTK_WINDOW (dialog));
@@ -327,7 +325,15 @@ kt_sync_controller_adopt_households (KtSyncController *self,
       kt_store_autosave_case (self->store, kase);
       if (!kt_store_flush (self->store, &error))
         {
-          g_warning ("A household could not be saved with its coach yet: %s", error->message);
+          /* Nothing is shared without its coach; it is tried again at the
+           * next sign-in. */
+          g_autofree char *text =
+            g_strdup_printf (_("A household you started before signing in could not be saved "
+                               "with you as its coach, so it is not shared yet. It stays on this "
+                               "device and is tried again the next time you sign in. %s"), error->message);
+
+          kt_app_show_error (self->window != NULL ? GTK_WIDGET (self->window) : NULL,
+                             _("Household Not Shared"), text);
           return;
         }
       if (state == KT_SHARE_LOCAL)
@@ -337,7 +343,14 @@ kt_sync_controller_adopt_households (KtSyncController *self,
       body = kt_case_encode (kase);
       if (!kt_sync_client_share (self->client, body, &error))
         {
-          g_warning ("A household was not queued again: %s", error->message);
+          g_autofree char *text =
+            g_strdup_printf (_("A household you started before signing in could not be put in "
+                               "the queue for the server. It stays on this device and is tried "
+                               "again the next time you sign in. %s"),
+                             error->message);
+
+          kt_app_show_error (self->window != NULL ? GTK_WIDGET (self->window) : NULL,
+                             _("Household Not Shared"), text);
           continue;
         }
       share_waiting_plans (self, summary->id, open_plan);

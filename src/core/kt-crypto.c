@@ -1,4 +1,5 @@
-/* kt-crypto.c: the data key, record sealing and passphrase wrapping
+/* kt-crypto.c: the data key, record sealing, passphrase wrapping, and the
+ * account keys that seal a record to its readers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,19 @@
  * the header being the associated data of the sealed key. */
 #define WRAP_VERSION 1
 #define WRAP_HEADER_SIZE (1 + 8 + 8 + crypto_pwhash_SALTBYTES)
+
+/* A content key sealed to a reader: version | crypto_box_seal (key). */
+#define SEALED_KEY_VERSION 1
+#define SEALED_KEY_SIZE (1 + crypto_box_SEALBYTES + KT_KEY_SIZE)
+
+/* Put before a recovery phrase before it is derived into a key, so that the
+ * key wrapping a recovery bundle can never be the one a store passphrase of
+ * the same letters would give. */
+#define RECOVERY_CONTEXT "keukentafel/recovery/1|"
+
+G_STATIC_ASSERT (KT_WRAPPED_KEY_SIZE == WRAP_HEADER_SIZE + SEAL_OVERHEAD + KT_KEY_SIZE);
+G_STATIC_ASSERT (KT_PUBLIC_KEY_SIZE == crypto_box_PUBLICKEYBYTES);
+G_STATIC_ASSERT (KT_KEY_SIZE == crypto_box_SECRETKEYBYTES);
 
 struct _KtKey
 {
@@ -264,7 +278,7 @@ kt_crypto_unwrap_key (GBytes         *wrapped,
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GBytes) plain = NULL;
 
-  if (in == NULL || size != WRAP_HEADER_SIZE + SEAL_OVERHEAD + KT_KEY_SIZE ||
+  if (in == NULL || size != KT_WRAPPED_KEY_SIZE ||
       in[0] != WRAP_VERSION)
     {
       *result = KT_UNWRAP_MALFORMED;
@@ -298,4 +312,188 @@ kt_crypto_unwrap_key (GBytes         *wrapped,
 
   *result = KT_UNWRAP_OK;
   return kt_key_new_from_data (g_bytes_get_data (plain, NULL), KT_KEY_SIZE);
+}
+
+GBytes *
+kt_crypto_base64_decode_exact (const char *text,
+                               gsize       size)
+{
+  gsize length, decoded_size = 0;
+  guchar *decoded;
+
+  if (text == NULL)
+    return NULL;
+  length = strlen (text);
+  if (length != (size + 2) / 3 * 4)
+    return NULL;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/' &&
+        !(text[i] == '=' && i + 2 >= length))
+      return NULL;
+  decoded = g_base64_decode (text, &decoded_size);
+  if (decoded_size != size)
+    {
+      g_free (decoded);
+      return NULL;
+    }
+  return g_bytes_new_take (decoded, decoded_size);
+}
+
+GBytes *
+kt_crypto_public_key (const KtKey *secret)
+{
+  guint8 public_key[KT_PUBLIC_KEY_SIZE];
+
+  g_return_val_if_fail (secret != NULL, NULL);
+
+  /* What crypto_box_keypair() does after drawing the secret. */
+  crypto_scalarmult_base (public_key, secret->bytes);
+  return g_bytes_new (public_key, sizeof public_key);
+}
+
+char *
+kt_crypto_key_fingerprint (GBytes *public_key)
+{
+  static const char context[] = "keukentafel/fingerprint/1|";
+  crypto_generichash_state state;
+  guint8 hash[16];
+  gsize size;
+  const guint8 *data = g_bytes_get_data (public_key, &size);
+  GString *out = g_string_sized_new (40);
+
+  crypto_generichash_init (&state, NULL, 0, sizeof hash);
+  crypto_generichash_update (&state, (const guint8 *) context, strlen (context));
+  crypto_generichash_update (&state, data, size);
+  crypto_generichash_final (&state, hash, sizeof hash);
+
+  for (gsize i = 0; i < sizeof hash; i += 2)
+    g_string_append_printf (out, "%s%02X%02X", i > 0 ? " " : "", hash[i], hash[i + 1]);
+  return g_string_free (out, FALSE);
+}
+
+GBytes *
+kt_crypto_seal_key_to (const KtKey *content_key,
+                       GBytes      *public_key)
+{
+  gsize size;
+  const guint8 *reader = g_bytes_get_data (public_key, &size);
+  guint8 *out;
+
+  g_return_val_if_fail (content_key != NULL, NULL);
+
+  if (reader == NULL || size != KT_PUBLIC_KEY_SIZE)
+    return NULL;
+
+  out = g_malloc (SEALED_KEY_SIZE);
+  out[0] = SEALED_KEY_VERSION;
+  /* Fails for a public key of small order, whose shared secret would be
+   * known to anyone. */
+  if (crypto_box_seal (out + 1, content_key->bytes, KT_KEY_SIZE, reader) != 0)
+    {
+      g_free (out);
+      return NULL;
+    }
+  return g_bytes_new_take (out, SEALED_KEY_SIZE);
+}
+
+KtKey *
+kt_crypto_open_sealed_key (GBytes      *sealed_key,
+                           const KtKey *secret)
+{
+  gsize size;
+  const guint8 *in = g_bytes_get_data (sealed_key, &size);
+  guint8 public_key[KT_PUBLIC_KEY_SIZE];
+  g_autoptr(KtKey) content_key = NULL;
+
+  g_return_val_if_fail (secret != NULL, NULL);
+
+  if (in == NULL || size != SEALED_KEY_SIZE || in[0] != SEALED_KEY_VERSION)
+    return NULL;
+
+  crypto_scalarmult_base (public_key, secret->bytes);
+  content_key = key_alloc ();
+  if (crypto_box_seal_open (content_key->bytes, in + 1, size - 1,
+                            public_key, secret->bytes) != 0)
+    return NULL;
+  return g_steal_pointer (&content_key);
+}
+
+GBytes *
+kt_crypto_seal_for_readers (GBytes     *ad,
+                            GBytes     *plaintext,
+                            GPtrArray  *public_keys,
+                            GPtrArray **sealed_keys)
+{
+  g_autoptr(KtKey) content_key = kt_key_new_random ();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  g_return_val_if_fail (public_keys != NULL, NULL);
+  g_return_val_if_fail (sealed_keys != NULL, NULL);
+
+  *sealed_keys = NULL;
+  for (guint i = 0; i < public_keys->len; i++)
+    {
+      GBytes *sealed = kt_crypto_seal_key_to (content_key, public_keys->pdata[i]);
+
+      if (sealed == NULL)
+        return NULL;
+      g_ptr_array_add (keys, sealed);
+    }
+
+  *sealed_keys = g_steal_pointer (&keys);
+  return kt_crypto_seal (content_key, ad, plaintext);
+}
+
+GBytes *
+kt_crypto_open_for_reader (GBytes      *ad,
+                           GBytes      *sealed_body,
+                           GBytes      *sealed_key,
+                           const KtKey *secret)
+{
+  g_autoptr(KtKey) content_key = kt_crypto_open_sealed_key (sealed_key, secret);
+
+  if (content_key == NULL)
+    return NULL;
+  return kt_crypto_open (content_key, ad, sealed_body);
+}
+
+/* RECOVERY_CONTEXT and @phrase in sodium_malloc'd memory, which the caller
+ * wipes with sodium_free(). */
+static char *
+recovery_passphrase (const char *phrase)
+{
+  gsize context_size = strlen (RECOVERY_CONTEXT);
+  gsize phrase_size = strlen (phrase);
+  char *out = sodium_malloc (context_size + phrase_size + 1);
+
+  if (out == NULL)
+    g_error ("Out of secure memory");
+  memcpy (out, RECOVERY_CONTEXT, context_size);
+  memcpy (out + context_size, phrase, phrase_size + 1);
+  return out;
+}
+
+GBytes *
+kt_crypto_seal_recovery_bundle (const KtKey *secret,
+                                const char  *phrase,
+                                guint64      opslimit,
+                                guint64      memlimit)
+{
+  char *passphrase = recovery_passphrase (phrase);
+  GBytes *bundle = kt_crypto_wrap_key (secret, passphrase, opslimit, memlimit);
+
+  sodium_free (passphrase);
+  return bundle;
+}
+
+KtKey *
+kt_crypto_open_recovery_bundle (GBytes         *bundle,
+                                const char     *phrase,
+                                KtUnwrapResult *result)
+{
+  char *passphrase = recovery_passphrase (phrase);
+  KtKey *secret = kt_crypto_unwrap_key (bundle, passphrase, result);
+
+  sodium_free (passphrase);
+  return secret;
 }

@@ -1,4 +1,5 @@
-/* kt-crypto.h: the data key, record sealing and passphrase wrapping
+/* kt-crypto.h: the data key, record sealing, passphrase wrapping, and the
+ * account keys that seal a record to its readers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -83,9 +84,85 @@ typedef enum {
   KT_UNWRAP_NO_MEMORY,
 } KtUnwrapResult;
 
+/* The size of what kt_crypto_wrap_key() returns, and so of a recovery
+ * bundle. */
+#define KT_WRAPPED_KEY_SIZE 106
+
 /* The data key inside @wrapped, or NULL with the reason in @result. */
 KtKey  *kt_crypto_unwrap_key (GBytes         *wrapped,
                               const char     *passphrase,
                               KtUnwrapResult *result);
+
+/* Sealed records: a record body is encrypted once, with kt_crypto_seal(),
+ * under a fresh random content key; the content key is sealed to each
+ * reader's X25519 public key with crypto_box_seal.  An account's secret key
+ * is a KtKey like any other (32 random bytes are a valid X25519 secret);
+ * its public key is derived from it. */
+#define KT_PUBLIC_KEY_SIZE 32
+
+/* The bytes of @text when it is strict base64 (no spaces, padding only at
+ * the end) of exactly @size bytes, or NULL: keys and bundles come from the
+ * network, and g_base64_decode () alone skips what it does not know, so
+ * "AAAA!" would pass (transfer full). */
+GBytes *kt_crypto_base64_decode_exact (const char *text,
+                                       gsize       size);
+
+/* The X25519 public key of the account secret key @secret (transfer full). */
+GBytes *kt_crypto_public_key (const KtKey *secret);
+
+/* The key's fingerprint for people to compare aloud or on paper: 32 hex
+ * digits in groups of four, "3F2A 9C01 …" (transfer full). */
+char   *kt_crypto_key_fingerprint (GBytes *public_key);
+
+/* @content_key sealed to the reader with X25519 public key @public_key:
+ * version | crypto_box_seal (key).  NULL when @public_key is not a usable
+ * key (wrong size, or a point of small order) (transfer full). */
+GBytes *kt_crypto_seal_key_to (const KtKey *content_key,
+                               GBytes      *public_key);
+/* The content key inside @sealed_key, opened with the reader's account
+ * secret; NULL when it was sealed to someone else, is of another version, or
+ * was altered (transfer full). */
+KtKey  *kt_crypto_open_sealed_key (GBytes      *sealed_key,
+                                   const KtKey *secret);
+
+/* Seals @plaintext once under a new content key, with @ad (see
+ * kt_crypto_record_ad()), and that key to each of @public_keys (GBytes).
+ * Returns the sealed body; @sealed_keys gets one sealed key per public key,
+ * in the same order.  NULL, with nothing in @sealed_keys, when one of the
+ * public keys is not usable (transfer full). */
+GBytes *kt_crypto_seal_for_readers (GBytes     *ad,
+                                    GBytes     *plaintext,
+                                    GPtrArray  *public_keys,
+                                    GPtrArray **sealed_keys);
+/* The plaintext of @sealed_body for the reader holding @secret, through
+ * @sealed_key, the content key sealed to that reader; NULL when either does
+ * not open or @ad does not match.  Wiped when freed (transfer full). */
+GBytes *kt_crypto_open_for_reader (GBytes      *ad,
+                                   GBytes      *sealed_body,
+                                   GBytes      *sealed_key,
+                                   const KtKey *secret);
+
+/* Argon2id cost of the key derived from a recovery phrase.  The phrase holds
+ * 128 random bits, so the cost is not what keeps a guesser out; INTERACTIVE
+ * (2 passes, 64 MiB) keeps the restore on a 4 GB tablet quick while making
+ * the phrase no cheaper to try than a store passphrase of the same
+ * strength. */
+#define KT_RECOVERY_OPSLIMIT 2ULL
+#define KT_RECOVERY_MEMLIMIT (64ULL * 1024 * 1024)
+
+/* The account secret @secret wrapped with a key derived (Argon2id, the given
+ * cost) from @phrase, a phrase kt_recovery_phrase_normalize() accepted.
+ * The server keeps this bundle, the only copy off the devices (transfer
+ * full).  NULL when the derivation runs out of memory. */
+GBytes *kt_crypto_seal_recovery_bundle (const KtKey *secret,
+                                        const char  *phrase,
+                                        guint64      opslimit,
+                                        guint64      memlimit);
+/* The account secret inside @bundle, or NULL with the reason in @result
+ * (KT_UNWRAP_WRONG_PASSPHRASE for a phrase that is not the one it was sealed
+ * with). */
+KtKey  *kt_crypto_open_recovery_bundle (GBytes         *bundle,
+                                        const char     *phrase,
+                                        KtUnwrapResult *result);
 
 G_END_DECLS

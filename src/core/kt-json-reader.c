@@ -485,3 +485,15 @@ kt_json_read_bytes (GBytes  *bytes,
 
   return kt_json_read (data, len, max_size, max_depth, error);
 }
+
+const char *
+kt_json_member_string (JsonObject *object,
+                       const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}

@@ -57,4 +57,9 @@ JsonNode *kt_json_read_bytes (GBytes     *bytes,
                               guint       max_depth,
                               GError    **error);
 
+/* The string member @name of @object, or NULL when it is absent or not a
+ * string (transfer none). */
+const char *kt_json_member_string (JsonObject *object,
+                                   const char *name);
+
 G_END_DECLS

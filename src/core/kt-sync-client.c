@@ -260,11 +260,23 @@ kt_sync_client_open_finish (KtSyncClient  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  OpenResult *opened = g_task_propagate_pointer (G_TASK (result), error);
+  GError *local_error = NULL;
+  OpenResult *opened = g_task_propagate_pointer (G_TASK (result), &local_error);
   g_autofree char *signed_out = NULL;
 
   if (opened == NULL)
-    return FALSE;
+    {
+      /* Nothing syncs without the queue: the status says so, in words,
+       * wherever the app shows the sync status. */
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Syncing is off on this device: %s"),
+                                                      local_error->message);
+          set_status (self, KT_SYNC_STATUS_ERROR, message);
+        }
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
   g_set_object (&self->outbox, opened->outbox);
   kt_api_client_set_server_url (self->api, opened->server_url);
   g_free (self->username);

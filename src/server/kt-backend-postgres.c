@@ -1,6 +1,8 @@
 /* kt-backend-postgres.c
  *
- * One libpq connection used from the main loop.  Statements are prepared
+ * One libpq connection, used from the server's database thread only (never
+ * from the main loop: kt-server.c runs every request's queries there).
+ * Statements are prepared
  * once with typed parameters ("?" becomes "$n").  By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
@@ -16,10 +18,12 @@
  * processes on the database without updating any row.
  *
  * A lost connection (PostgreSQL restarted, the network cut) is made again
- * with libpq's non-blocking PQresetStart/PQresetPoll on the main loop,
- * after a backoff of 0.25 s doubling to 8 s between attempts; meanwhile
- * every query fails at once with KT_SERVER_ERROR_UNAVAILABLE, which the
- * server answers with 503 and Retry-After.
+ * by the next query that comes once a backoff of 0.25 s (doubling to 8 s
+ * between failed attempts) has passed; the attempt blocks the database
+ * thread only, for at most connect_timeout (5 s unless the address says
+ * otherwise).  Meanwhile every query fails at once with
+ * KT_SERVER_ERROR_UNAVAILABLE, which the server answers with 503 and
+ * Retry-After.  Whether the connection is up may be asked from any thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,7 +34,6 @@
 #include "kt-backend-postgres.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
 #include <libpq-fe.h>
 
 #include "kt-server-error.h"
@@ -45,16 +48,13 @@ struct _KtBackendPostgres
 
   PGconn     *conn;
   GHashTable *statements;   /* SQL text → prepared statement name */
-  gboolean    connected;    /* FALSE while a lost connection is made again */
-  guint       backoff_ms;   /* before the next attempt */
-  guint       retry_source;
-  guint       poll_source;
+  gint        connected;    /* (atomic) FALSE while a lost connection is made again */
+  guint       backoff_ms;   /* after the next failed attempt */
+  gint64      next_attempt; /* monotonic µs */
 };
 
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS   8000
-
-static void connection_lost (KtBackendPostgres *self);
 
 G_DEFINE_FINAL_TYPE (KtBackendPostgres, kt_backend_postgres, KT_TYPE_BACKEND)
 
@@ -84,97 +84,53 @@ set_unavailable (GError **error)
   return FALSE;
 }
 
-static gboolean reconnect (gpointer data);
-
-static void
-schedule_reconnect (KtBackendPostgres *self)
-{
-  g_clear_handle_id (&self->poll_source, g_source_remove);
-  self->retry_source = g_timeout_add (self->backoff_ms, reconnect, self);
-  self->backoff_ms = MIN (self->backoff_ms * 2, BACKOFF_MAX_MS);
-}
-
 static void
 connection_lost (KtBackendPostgres *self)
 {
-  if (!self->connected)
+  if (!g_atomic_int_get (&self->connected))
     return;
   g_warning ("The connection to PostgreSQL is lost; connecting again");
-  self->connected = FALSE;
+  g_atomic_int_set (&self->connected, FALSE);
   /* prepared statements live in the session that is gone */
   g_hash_table_remove_all (self->statements);
   self->backoff_ms = BACKOFF_FIRST_MS;
-  schedule_reconnect (self);
+  self->next_attempt = g_get_monotonic_time () + BACKOFF_FIRST_MS * 1000;
 }
 
-static void watch_socket (KtBackendPostgres *self, PostgresPollingStatusType polling);
-
+/* Connects again when the backoff has passed; whether the connection is up. */
 static gboolean
-socket_ready (int          fd,
-              GIOCondition condition,
-              gpointer     data)
-{
-  KtBackendPostgres *self = data;
-
-  self->poll_source = 0;
-  watch_socket (self, PQresetPoll (self->conn));
-  return G_SOURCE_REMOVE;
-}
-
-/* Follows PQresetPoll: waits on the socket, or ends the attempt. */
-static void
-watch_socket (KtBackendPostgres        *self,
-              PostgresPollingStatusType polling)
+ensure_connected (KtBackendPostgres *self)
 {
   const char *session_sql;
 
-  switch (polling)
+  if (g_atomic_int_get (&self->connected))
+    return TRUE;
+  if (g_get_monotonic_time () < self->next_attempt)
+    return FALSE;
+  PQreset (self->conn);
+  if (PQstatus (self->conn) == CONNECTION_OK)
     {
-    case PGRES_POLLING_READING:
-    case PGRES_POLLING_WRITING:
-      self->poll_source = g_unix_fd_add (PQsocket (self->conn),
-                                         polling == PGRES_POLLING_READING ? G_IO_IN : G_IO_OUT,
-                                         socket_ready, self);
-      return;
-    case PGRES_POLLING_OK:
-      /* A short query on a connection just made: the session's settings. */
+      /* the session's settings, on the connection just made */
       session_sql = kt_backend_get_session_sql (KT_BACKEND (self));
       if (session_sql != NULL)
         PQclear (PQexec (self->conn, session_sql));
       PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
-      if (PQstatus (self->conn) == CONNECTION_OK)
-        {
-          g_message ("The connection to PostgreSQL is back");
-          self->connected = TRUE;
-          return;
-        }
-      G_GNUC_FALLTHROUGH;
-    case PGRES_POLLING_FAILED:
-    case PGRES_POLLING_ACTIVE:
-    default:
-      schedule_reconnect (self);
-      return;
     }
-}
-
-/* One attempt to connect again, without blocking the main loop. */
-static gboolean
-reconnect (gpointer data)
-{
-  KtBackendPostgres *self = data;
-
-  self->retry_source = 0;
-  if (!PQresetStart (self->conn))
-    schedule_reconnect (self);
-  else
-    watch_socket (self, PGRES_POLLING_WRITING);
-  return G_SOURCE_REMOVE;
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      self->next_attempt = g_get_monotonic_time () + self->backoff_ms * 1000;
+      self->backoff_ms = MIN (self->backoff_ms * 2, BACKOFF_MAX_MS);
+      return FALSE;
+    }
+  g_message ("The connection to PostgreSQL is back");
+  g_atomic_int_set (&self->connected, TRUE);
+  return TRUE;
 }
 
 static gboolean
 kt_backend_postgres_is_connected (KtBackend *backend)
 {
-  return KT_BACKEND_POSTGRES (backend)->connected;
+  return g_atomic_int_get (&KT_BACKEND_POSTGRES (backend)->connected);
 }
 
 static gboolean
@@ -212,7 +168,7 @@ kt_backend_postgres_exec (KtBackend  *backend,
   PGresult *result;
   gboolean ok;
 
-  if (!self->connected)
+  if (!ensure_connected (self))
     return set_unavailable (error);
   /* Quiet the NOTICEs that IF NOT EXISTS gives. */
   PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
@@ -289,7 +245,7 @@ kt_backend_postgres_query (KtBackend        *backend,
   PGresult *result;
   gboolean ok;
 
-  if (!self->connected)
+  if (!ensure_connected (self))
     return set_unavailable (error);
   if (n_params == 0 && rows == NULL)
     {
@@ -346,8 +302,6 @@ kt_backend_postgres_finalize (GObject *object)
 {
   KtBackendPostgres *self = KT_BACKEND_POSTGRES (object);
 
-  g_clear_handle_id (&self->retry_source, g_source_remove);
-  g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->conn, PQfinish);
 
@@ -390,7 +344,12 @@ kt_backend_postgres_open (const char *uri,
 {
   g_autoptr(KtBackendPostgres) self = g_object_new (KT_TYPE_BACKEND_POSTGRES, NULL);
 
-  self->conn = PQconnectdb (uri);
+  /* connect_timeout first, so that one in the address wins: a lost
+   * connection's reconnect then cannot hold the database thread for long */
+  const char *const keywords[] = { "connect_timeout", "dbname", NULL };
+  const char *const values[] = { "5", uri, NULL };
+
+  self->conn = PQconnectdbParams (keywords, values, TRUE);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
       /* The libpq message names host and port, never the password. */
@@ -398,6 +357,6 @@ kt_backend_postgres_open (const char *uri,
                    _("Cannot connect to PostgreSQL: %s"), PQerrorMessage (self->conn));
       return NULL;
     }
-  self->connected = TRUE;
+  g_atomic_int_set (&self->connected, TRUE);
   return KT_BACKEND (g_steal_pointer (&self));
 }

@@ -1,6 +1,7 @@
 /* kt-backend-sqlite.c
  *
- * One connection, used from the main loop only.  WAL with synchronous=FULL
+ * One connection, used from the server's database thread only, so the
+ * flushes to disk never hold up the main loop.  WAL with synchronous=FULL
  * by default: an answered push is on disk and survives a power cut.  The
  * server groups the pushes that arrive together into one transaction, so
  * they share the one fsync.  durable-commits=false makes it

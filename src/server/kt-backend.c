@@ -14,8 +14,10 @@
 #include "kt-backend-sqlite.h"
 #include "kt-server-error.h"
 
-/* 2: the audit's outcome column; 3: the change sequence from a sequence */
-#define SCHEMA_VERSION 3
+/* 2: the audit's outcome column; 3: the change sequence from a sequence;
+ * 4: the key directory (account_keys, made by common_schema like any
+ * missing table, so the upgrade only moves the number) */
+#define SCHEMA_VERSION 4
 
 typedef struct {
   const char *session_sql; /* what kt_backend_set_durable () ran */
@@ -26,6 +28,7 @@ typedef struct {
   char     *insert_sql;
   char     *update_sql;
   char     *resend_sql;
+  char     *begin_write_sql;  /* begin_sql and write_lock as one statement */
 } KtBackendPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KtBackend, kt_backend, G_TYPE_OBJECT)
@@ -50,6 +53,14 @@ static const char common_schema[] =
   "  expires BIGINT NOT NULL,"
   "  revoked BIGINT NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS tokens_username ON tokens (username);"
+  /* The key directory: each account's X25519 public key, and its recovery
+   * bundle, the account secret sealed with a key only its recovery phrase
+   * gives (both base64; see kt-crypto.h). */
+  "CREATE TABLE IF NOT EXISTS account_keys ("
+  "  username TEXT PRIMARY KEY REFERENCES accounts (username),"
+  "  public_key TEXT NOT NULL,"
+  "  recovery_bundle TEXT NOT NULL,"
+  "  published BIGINT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS records ("
   "  id TEXT PRIMARY KEY,"
   "  kind TEXT NOT NULL,"
@@ -134,6 +145,7 @@ kt_backend_finalize (GObject *object)
   g_free (priv->insert_sql);
   g_free (priv->update_sql);
   g_free (priv->resend_sql);
+  g_free (priv->begin_write_sql);
 
   G_OBJECT_CLASS (kt_backend_parent_class)->finalize (object);
 }
@@ -233,11 +245,16 @@ begin_write (KtBackend *self,
              GError   **error)
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
-  const char *lock = KT_BACKEND_GET_CLASS (self)->write_lock;
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
 
   if (priv->in_group)
     return TRUE;
-  return begin (self, error) && (lock == NULL || query (self, lock, NULL, 0, NULL, error));
+  if (klass->write_lock == NULL)
+    return begin (self, error);
+  /* sent together: one round trip to PostgreSQL, not two */
+  if (priv->begin_write_sql == NULL)
+    priv->begin_write_sql = g_strconcat (klass->begin_sql, "; ", klass->write_lock, NULL);
+  return query (self, priv->begin_write_sql, NULL, 0, NULL, error);
 }
 
 static gboolean
@@ -279,11 +296,16 @@ kt_backend_get_session_sql (KtBackend *self)
 gboolean
 kt_backend_ping (KtBackend *self)
 {
+  /* the subclass connects again here when its backoff has passed */
+  return KT_BACKEND_GET_CLASS (self)->query (self, "SELECT 1", NULL, 0, NULL, NULL);
+}
+
+gboolean
+kt_backend_is_connected (KtBackend *self)
+{
   KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
 
-  if (klass->is_connected != NULL && !klass->is_connected (self))
-    return FALSE;
-  return klass->query (self, "SELECT 1", NULL, 0, NULL, NULL);
+  return klass->is_connected == NULL || klass->is_connected (self);
 }
 
 gboolean
@@ -386,7 +408,7 @@ stored_schema_version (KtBackend *self)
   return kt_rows_count (&rows) > 0 ? kt_rows_get_int (&rows, 0, 0) : 0;
 }
 
-/* Brings a database of schema 1 or 2 to the current one, in one transaction. */
+/* Brings a database of schema 1, 2 or 3 to the current one, in one transaction. */
 static gboolean
 upgrade_schema (KtBackend  *self,
                 gint64      from,
@@ -666,6 +688,33 @@ records_from_rows (const KtRows *rows)
   for (guint i = 0; i < kt_rows_count (rows); i++)
     g_ptr_array_add (records, record_from_row (rows, i));
   return records;
+}
+
+gboolean
+kt_backend_get_record_and_case (KtBackend       *self,
+                                const char      *id,
+                                const char      *case_id,
+                                KtServerRecord **record,
+                                KtServerRecord **kase,
+                                GError         **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (id), KT_SQL_TEXT_PARAM (case_id) };
+  g_auto(KtRows) rows;
+
+  *record = *kase = NULL;
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT " RECORD_COLUMNS " FROM records WHERE id IN (?, ?)",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return FALSE;
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      /* the first column is the id; both when @id is @case_id */
+      if (g_strcmp0 (kt_rows_get (&rows, i, 0), id) == 0 && *record == NULL)
+        *record = record_from_row (&rows, i);
+      if (g_strcmp0 (kt_rows_get (&rows, i, 0), case_id) == 0 && *kase == NULL)
+        *kase = record_from_row (&rows, i);
+    }
+  return TRUE;
 }
 
 KtServerRecord *
@@ -1076,4 +1125,112 @@ kt_backend_list_audit (KtBackend  *self,
               params, G_N_ELEMENTS (params), &rows, error))
     return NULL;
   return audit_entries_from_rows (&rows);
+}
+
+/* Key directory */
+
+void
+kt_account_key_free (KtAccountKey *key)
+{
+  if (key == NULL)
+    return;
+  g_free (key->username);
+  g_free (key->public_key);
+  g_free (key);
+}
+
+KtPublishResult
+kt_backend_publish_key (KtBackend  *self,
+                        const char *username,
+                        const char *public_key,
+                        const char *recovery_bundle,
+                        gint64      now,
+                        GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (username) };
+  KtSqlParam upsert[] = {
+    KT_SQL_TEXT_PARAM (username),
+    KT_SQL_TEXT_PARAM (public_key),
+    KT_SQL_TEXT_PARAM (recovery_bundle),
+    KT_SQL_INT_PARAM (now),
+  };
+  g_auto(KtRows) rows;
+  KtPublishResult result = KT_PUBLISH_NEW;
+
+  kt_rows_init (&rows);
+  if (!begin (self, error))
+    return KT_PUBLISH_ERROR;
+  if (!query (self, "SELECT public_key, recovery_bundle FROM account_keys WHERE username = ?",
+              params, G_N_ELEMENTS (params), &rows, error))
+    goto failed;
+  if (kt_rows_count (&rows) > 0)
+    {
+      if (g_strcmp0 (kt_rows_get (&rows, 0, 0), public_key) != 0)
+        result = KT_PUBLISH_REPLACED;
+      else if (g_strcmp0 (kt_rows_get (&rows, 0, 1), recovery_bundle) != 0)
+        result = KT_PUBLISH_NEW_BUNDLE;
+      else
+        result = KT_PUBLISH_SAME;
+    }
+  if (result != KT_PUBLISH_SAME &&
+      !query (self,
+              "INSERT INTO account_keys (username, public_key, recovery_bundle, published) "
+              "VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
+              "public_key = excluded.public_key, recovery_bundle = excluded.recovery_bundle, "
+              "published = excluded.published",
+              upsert, G_N_ELEMENTS (upsert), NULL, error))
+    goto failed;
+  if (!commit (self, error))
+    goto failed;
+  return result;
+
+failed:
+  rollback (self);
+  return KT_PUBLISH_ERROR;
+}
+
+GPtrArray *
+kt_backend_list_team_keys (KtBackend  *self,
+                           const char *team,
+                           GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (team) };
+  g_auto(KtRows) rows;
+  GPtrArray *keys;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "SELECT a.username, a.role, k.public_key, k.published "
+              "FROM account_keys k JOIN accounts a ON a.username = k.username "
+              "WHERE a.team = ? AND a.disabled = 0 ORDER BY a.username",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_account_key_free);
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      KtAccountKey *key = g_new0 (KtAccountKey, 1);
+
+      key->username = g_strdup (kt_rows_get (&rows, i, 0));
+      if (!kt_role_from_string (kt_rows_get (&rows, i, 1), &key->role))
+        key->role = KT_ROLE_ADMIN;  /* as account_from_row () */
+      key->public_key = g_strdup (kt_rows_get (&rows, i, 2));
+      key->published = kt_rows_get_int (&rows, i, 3);
+      g_ptr_array_add (keys, key);
+    }
+  return keys;
+}
+
+char *
+kt_backend_get_recovery_bundle (KtBackend  *self,
+                                const char *username,
+                                GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (username) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT recovery_bundle FROM account_keys WHERE username = ?",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  return kt_rows_count (&rows) > 0 ? g_strdup (kt_rows_get (&rows, 0, 0)) : NULL;
 }

@@ -5,6 +5,9 @@
  * database (kt-backend-sqlite.c, kt-backend-postgres.c) only runs SQL.
  * Statements use "?" placeholders and SQL that both databases accept.
  *
+ * Not thread-safe: once the server serves, one thread (its database
+ * thread) makes every call but kt_backend_is_connected().
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -76,7 +79,7 @@ struct _KtBackendClass
                      guint             n_params,
                      KtRows           *rows,
                      GError          **error);
-  /* Whether the connection is up (NULL: always). */
+  /* Whether the connection is up (NULL: always); called from any thread. */
   gboolean (*is_connected) (KtBackend     *self);
 };
 
@@ -100,6 +103,24 @@ typedef struct {
 
 void kt_audit_entry_free (KtAuditEntry *entry);
 
+/* An entry of the key directory. */
+typedef struct {
+  char   *username;
+  KtRole  role;
+  char   *public_key;   /* base64 of the X25519 public key */
+  gint64  published;    /* unix seconds */
+} KtAccountKey;
+
+void kt_account_key_free (KtAccountKey *key);
+
+typedef enum {
+  KT_PUBLISH_ERROR,
+  KT_PUBLISH_NEW,          /* the account's first key */
+  KT_PUBLISH_SAME,         /* this key and bundle were there already: nothing written */
+  KT_PUBLISH_NEW_BUNDLE,   /* the same key with a new recovery bundle */
+  KT_PUBLISH_REPLACED,     /* another key than the one published before */
+} KtPublishResult;
+
 /* Opens sqlite:///path or postgresql://… (transfer full).  With @create a
  * missing SQLite file is made; otherwise it must exist. */
 KtBackend      *kt_backend_open             (const char *uri,
@@ -120,9 +141,12 @@ gboolean        kt_backend_end_group        (KtBackend  *self,
 /* For a subclass that connects again: the session settings to run first
  * (NULL: none). */
 const char     *kt_backend_get_session_sql  (KtBackend  *self);
-/* Whether the database answers now: a short query, or FALSE at once while
- * a lost connection is being made again. */
+/* Whether the database answers now: a short query, which first makes a
+ * lost connection again when its backoff has passed (FALSE at once before). */
 gboolean        kt_backend_ping             (KtBackend  *self);
+/* Whether the connection was up at the last query; no query of its own, so
+ * it may be asked from any thread. */
+gboolean        kt_backend_is_connected     (KtBackend  *self);
 /* Creates the tables when missing (idempotent). */
 gboolean        kt_backend_init_schema      (KtBackend  *self,
                                              GError    **error);
@@ -173,6 +197,14 @@ gint64          kt_backend_revoke_tokens_of (KtBackend  *self,
 KtServerRecord *kt_backend_get_record       (KtBackend  *self,
                                              const char *id,
                                              GError    **error);
+/* The record @id and the record @case_id in one query: each is set to the
+ * record, or NULL when there is none (transfer full).  FALSE on error. */
+gboolean        kt_backend_get_record_and_case (KtBackend       *self,
+                                                const char      *id,
+                                                const char      *case_id,
+                                                KtServerRecord **record,
+                                                KtServerRecord **kase,
+                                                GError         **error);
 /* Stores @record when the stored revision is @base_rev (0: nothing stored),
  * with the next change sequence number (written to @record->seq).  With
  * @audit_action, the audit entry is written in the same transaction. */
@@ -240,6 +272,26 @@ GPtrArray      *kt_backend_list_case_reads  (KtBackend  *self,
                                              const char *case_id,
                                              GError    **error);
 
+/* Puts @username's public key and recovery bundle (both base64) in the key
+ * directory, replacing what was there; says what changed. */
+KtPublishResult kt_backend_publish_key      (KtBackend  *self,
+                                             const char *username,
+                                             const char *public_key,
+                                             const char *recovery_bundle,
+                                             gint64      now,
+                                             GError    **error);
+/* The published keys of @team's enabled accounts, by username (element-type
+ * KtAccountKey). */
+GPtrArray      *kt_backend_list_team_keys   (KtBackend  *self,
+                                             const char *team,
+                                             GError    **error);
+/* @username's recovery bundle (base64), or NULL without error when the
+ * account published none (transfer full). */
+char           *kt_backend_get_recovery_bundle (KtBackend  *self,
+                                                const char *username,
+                                                GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAuditEntry, kt_audit_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtAccountKey, kt_account_key_free)
 
 G_END_DECLS

@@ -28,6 +28,9 @@ struct _KtMetrics
 {
   GObject     parent_instance;
 
+  /* counted from the main loop (requests) and the database thread (pushes,
+   * database errors) */
+  GMutex      mutex;
   GHashTable *requests;     /* "method\troute\tstatus" → guint64 * */
   GHashTable *latency;      /* route → Histogram */
   GHashTable *pushes;       /* status → guint64 * */
@@ -47,6 +50,7 @@ kt_metrics_finalize (GObject *object)
   g_hash_table_unref (self->requests);
   g_hash_table_unref (self->latency);
   g_hash_table_unref (self->pushes);
+  g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (kt_metrics_parent_class)->finalize (object);
 }
@@ -60,6 +64,7 @@ kt_metrics_class_init (KtMetricsClass *klass)
 static void
 kt_metrics_init (KtMetrics *self)
 {
+  g_mutex_init (&self->mutex);
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->latency = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pushes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -94,6 +99,7 @@ kt_metrics_observe_request (KtMetrics  *self,
                             double      seconds)
 {
   g_autofree char *key = g_strdup_printf ("%s\t%s\t%u", method, route, status);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   Histogram *histogram = g_hash_table_lookup (self->latency, route);
   guint i;
 
@@ -115,6 +121,8 @@ void
 kt_metrics_count_push (KtMetrics *self,
                        guint      status)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
   (*counter (self->pushes, GUINT_TO_POINTER (status), FALSE))++;
 }
 
@@ -122,6 +130,8 @@ void
 kt_metrics_count_push_group (KtMetrics *self,
                              guint      size)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
   self->push_groups++;
   self->pushes_grouped += size;
 }
@@ -130,6 +140,8 @@ void
 kt_metrics_count_db_error (KtMetrics *self,
                            gboolean   unavailable)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
   if (unavailable)
     self->db_unavailable++;
   else
@@ -181,6 +193,7 @@ kt_metrics_render (KtMetrics *self,
                    gboolean   database_up,
                    guint      waiting_requests)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   GString *out = g_string_new (NULL);
   g_autoptr(GPtrArray) request_keys = sorted_keys (self->requests);
   g_autoptr(GPtrArray) routes = sorted_keys (self->latency);
@@ -247,7 +260,7 @@ kt_metrics_render (KtMetrics *self,
                           "# TYPE keukentafel_database_errors_total counter\n"
                           "keukentafel_database_errors_total{kind=\"error\"} %" G_GUINT64_FORMAT "\n"
                           "keukentafel_database_errors_total{kind=\"unavailable\"} %" G_GUINT64_FORMAT "\n"
-                          "# HELP keukentafel_database_up Whether the database answered a query at this scrape.\n"
+                          "# HELP keukentafel_database_up Whether the connection to the database was up at its last query (a scrape never waits for the database).\n"
                           "# TYPE keukentafel_database_up gauge\n"
                           "keukentafel_database_up %d\n"
                           "# HELP keukentafel_database_connections Open database connections (one per server process).\n"

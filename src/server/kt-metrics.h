@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 #define KT_TYPE_METRICS (kt_metrics_get_type ())
 G_DECLARE_FINAL_TYPE (KtMetrics, kt_metrics, KT, METRICS, GObject)
 
-/* Empty counters (transfer full).  Used from the main loop only. */
+/* Empty counters (transfer full).  Safe to count into from any thread. */
 KtMetrics *kt_metrics_new              (void);
 /* One answered request: @route is the route's template ("/api/v1/records/{id}"),
  * never the path, so no record id and no client data becomes a label. */

@@ -1,7 +1,18 @@
 /* kt-server.c
  *
- * Every request runs on the main loop; the one slow step, checking a
- * password (Argon2id), runs in a worker thread while its message is paused.
+ * The main loop only reads requests, routes them and writes answers: it
+ * never waits for the database.  A request that needs the database is
+ * paused and handed to the database thread (db_pool, one thread that owns
+ * the backend and makes every call to it once the server serves), which
+ * runs its handler, writes the answer into the paused message and hands it
+ * back to the main loop to be sent.  libsoup 3.2.3 does not touch a paused
+ * message, so only one thread uses a message at a time.  What the handlers
+ * share besides the backend (the sign-in limiters, the held /changes
+ * requests) is used on the database thread only; the metrics take a lock.
+ *
+ * The slow CPU steps run on other workers while their message stays
+ * paused: checking a password (Argon2id), and reading and validating a
+ * push (push_pool); their results go back to the database thread.
  * Bodies of records are kept as the JSON text the client sent (validated),
  * and answers are written as text around them, so a record is never parsed
  * twice on its way out.
@@ -21,6 +32,7 @@
 #include <sodium.h>
 
 #include "kt-connection-guard.h"
+#include "kt-crypto.h"
 #include "kt-json-reader.h"
 #include "kt-metrics.h"
 #include "kt-rate-limiter.h"
@@ -55,17 +67,24 @@ struct _KtServer
   GThreadPool          *push_pool;     /* one worker per processor reads pushes */
   GAsyncQueue          *pushes_read;   /* (element-type Push): read, waiting to be stored */
   gint                  store_pending; /* (atomic) store_pushes () is on its way */
+  GThreadPool          *db_pool;       /* the database thread: every backend call */
   char                 *url;
-  GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait= */
+  GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait=; database thread */
+  gint                  n_waiters;     /* (atomic) waiters->len, for the main loop */
+  gint                  wake_pending;  /* (atomic) wake_waiters () is on its way */
+  gint                  ping_pending;  /* (atomic) a ping to connect again is on its way */
   KtMetrics            *metrics;
   SoupServer           *metrics_soup;  /* /metrics on its own address; NULL: off */
-  guint                 wake_source;
+  guint                 reconnect_source;
 };
 
 G_DEFINE_FINAL_TYPE (KtServer, kt_server, G_TYPE_OBJECT)
 
+typedef struct _KtRequest KtRequest;
+typedef void (*KtHandler) (KtRequest *req);
+
 /* One request on its way through a handler. */
-typedef struct {
+struct _KtRequest {
   KtServer          *server;
   SoupServerMessage *msg;
   GHashTable        *query;
@@ -76,9 +95,58 @@ typedef struct {
   const char        *action;    /* "read", "write", "assign", "review"; NULL: not on a record */
   int                kind;      /* KtKind of the record, -1 while unknown */
   gboolean           locked;    /* the 409 refused a change to a locked plan */
-} KtRequest;
+  gboolean           signed_in; /* the route needs a signed-in account */
+  gboolean           kept;      /* the handler keeps the message paused and answers later */
+  KtHandler          handler;
+};
 
-typedef void (*KtHandler) (KtRequest *req);
+/* The database thread */
+
+typedef void (*DbJobFunc) (gpointer data);
+
+typedef struct {
+  DbJobFunc func;
+  gpointer  data;
+} DbJob;
+
+static void
+run_db_job (gpointer data,
+            gpointer user_data)
+{
+  DbJob *job = data;
+
+  job->func (job->data);
+  g_free (job);
+}
+
+/* Runs @func (@data) on the database thread, after what is queued there. */
+static void
+on_db_thread (KtServer *self,
+              DbJobFunc func,
+              gpointer  data)
+{
+  DbJob *job = g_new (DbJob, 1);
+
+  job->func = func;
+  job->data = data;
+  g_thread_pool_push (self->db_pool, job, NULL);
+}
+
+static gboolean
+unpause_on_main (gpointer msg)
+{
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends the answer written into the paused @msg: the main loop unpauses it
+ * (libsoup wants that on its own context). */
+static void
+send_later (SoupServerMessage *msg)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, unpause_on_main, g_object_ref (msg), g_object_unref);
+}
+
 
 /* What the access log and the metrics say of a request, kept on its
  * message from its start to its answer. */
@@ -116,6 +184,9 @@ static void handle_coaches     (KtRequest *req);
 static void handle_plans       (KtRequest *req);
 static void handle_review      (KtRequest *req);
 static void handle_case_audit  (KtRequest *req);
+static void handle_publish_key (KtRequest *req);
+static void handle_recovery    (KtRequest *req);
+static void handle_team_keys   (KtRequest *req);
 
 static const struct {
   const char *method;
@@ -139,6 +210,9 @@ static const struct {
   { "GET",  API_PREFIX "/plans",              TRUE,  handle_plans,      NULL,     -1 },
   { "POST", API_PREFIX "/plans/{id}/review",  TRUE,  handle_review,     "review", KT_KIND_PLAN },
   { "GET",  API_PREFIX "/cases/{id}/audit",   TRUE,  handle_case_audit, "read",   KT_KIND_CASE },
+  { "PUT",  API_PREFIX "/keys/me",            TRUE,  handle_publish_key, NULL,    -1 },
+  { "GET",  API_PREFIX "/keys/me/recovery",   TRUE,  handle_recovery,   NULL,     -1 },
+  { "GET",  API_PREFIX "/team/keys",          TRUE,  handle_team_keys,  NULL,     -1 },
 };
 
 GStrv
@@ -372,12 +446,7 @@ static const char *
 member_string (JsonObject *object,
                const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return kt_json_member_string (object, name);
 }
 
 static gboolean
@@ -615,14 +684,25 @@ finish_login (LoginData *data)
 }
 
 static void
+finish_login_job (gpointer user_data)
+{
+  LoginData *data = user_data;
+
+  finish_login (data);
+  send_later (data->msg);
+  login_data_free (data);
+}
+
+/* On the main loop (where the task was made); the rest, with the
+ * limiters and the backend, on the database thread. */
+static void
 login_verified (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  LoginData *data = g_task_get_task_data (G_TASK (result));
+  LoginData *data = user_data;
 
-  finish_login (data);
-  soup_server_message_unpause (data->msg);
+  on_db_thread (data->server, finish_login_job, data);
 }
 
 static void
@@ -749,9 +829,11 @@ handle_login (KtRequest *req)
   data->ceiling_key = g_steal_pointer (&ceiling_key);
   data->counted_at = now;
 
-  soup_server_message_pause (req->msg);
-  task = g_task_new (NULL, NULL, login_verified, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
+  req->kept = TRUE;
+  /* the database thread pushes no context of its own: the callback runs
+   * on the main loop's */
+  task = g_task_new (NULL, NULL, login_verified, data);
+  g_task_set_task_data (task, data, NULL);
   g_task_run_in_thread (task, verify_in_thread);
 }
 
@@ -842,25 +924,59 @@ answer_changes (KtRequest *req,
 
 /* A /changes?wait= request held open until something it may read is
  * committed, or its wait is over.  It costs a paused message, a timer and
- * this struct; it is woken by every successful change. */
+ * this struct; it is woken by every successful change.  The list of them
+ * (server->waiters) is the database thread's; the timer and the
+ * disconnected signal come on the main loop and hand over a reference. */
 typedef struct {
   KtServer          *server;
   SoupServerMessage *msg;
   KtAccount         *account;
   gint64             since;
   gint64             limit;
-  guint              timeout_source;
-  gulong             disconnected_handler;
+  GSource           *timer;         /* on the main loop; holds a reference */
+  gulong             disconnected_handler;   /* holds a reference */
 } Waiter;
 
 static void
-waiter_free (Waiter *waiter)
+waiter_clear (Waiter *waiter)
 {
-  g_clear_handle_id (&waiter->timeout_source, g_source_remove);
-  g_clear_signal_handler (&waiter->disconnected_handler, waiter->msg);
+  g_source_unref (waiter->timer);
   g_object_unref (waiter->msg);
   kt_account_free (waiter->account);
-  g_free (waiter);
+}
+
+static Waiter *
+waiter_ref (Waiter *waiter)
+{
+  return g_atomic_rc_box_acquire (waiter);
+}
+
+static void
+waiter_unref (Waiter *waiter)
+{
+  g_atomic_rc_box_release_full (waiter, (GDestroyNotify) waiter_clear);
+}
+
+static void
+waiter_closure_unref (gpointer  data,
+                      GClosure *closure)
+{
+  waiter_unref (data);
+}
+
+/* Takes @waiter off the list (it may be gone already); on the database thread. */
+static gboolean
+waiter_remove (Waiter *waiter)
+{
+  KtServer *self = waiter->server;
+  gboolean found;
+
+  g_clear_signal_handler (&waiter->disconnected_handler, waiter->msg);
+  /* thread-safe, also while the timer fires or after it did */
+  g_source_destroy (waiter->timer);
+  found = g_ptr_array_remove_fast (self->waiters, waiter);
+  g_atomic_int_set (&self->n_waiters, self->waiters->len);
+  return found;
 }
 
 /* Answers @waiter (unless @only_if_any and nothing came) and lets it go. */
@@ -872,9 +988,19 @@ waiter_answer (Waiter   *waiter,
 
   if (!answer_changes (&req, waiter->since, waiter->limit, only_if_any))
     return FALSE;
-  soup_server_message_unpause (waiter->msg);
-  g_ptr_array_remove_fast (waiter->server->waiters, waiter);
+  send_later (waiter->msg);
+  waiter_remove (waiter);
   return TRUE;
+}
+
+static void
+wait_over_job (gpointer data)
+{
+  Waiter *waiter = data;
+
+  if (g_ptr_array_find (waiter->server->waiters, waiter, NULL))
+    waiter_answer (waiter, FALSE);
+  waiter_unref (waiter);
 }
 
 static gboolean
@@ -882,34 +1008,38 @@ on_wait_over (gpointer data)
 {
   Waiter *waiter = data;
 
-  waiter->timeout_source = 0;
-  waiter_answer (waiter, FALSE);
+  on_db_thread (waiter->server, wait_over_job, waiter_ref (waiter));
   return G_SOURCE_REMOVE;
+}
+
+static void
+drop_waiter_job (gpointer data)
+{
+  Waiter *waiter = data;
+
+  waiter_remove (waiter);
+  waiter_unref (waiter);
 }
 
 static void
 on_waiter_disconnected (SoupServerMessage *msg,
                         Waiter            *waiter)
 {
-  g_ptr_array_remove_fast (waiter->server->waiters, waiter);
+  on_db_thread (waiter->server, drop_waiter_job, waiter_ref (waiter));
 }
 
-static gboolean
+static void
 wake_waiters (gpointer data)
 {
   KtServer *self = data;
-  g_autoptr(GPtrArray) waiters = g_ptr_array_copy (self->waiters, NULL, NULL);
+  g_autoptr(GPtrArray) waiters = g_ptr_array_copy (self->waiters, (GCopyFunc) waiter_ref, NULL);
 
-  /* The copy would free them too: it takes the array's free function. */
-  g_ptr_array_set_free_func (waiters, NULL);
-  self->wake_source = 0;
+  g_atomic_int_set (&self->wake_pending, FALSE);
+  g_ptr_array_set_free_func (waiters, (GDestroyNotify) waiter_unref);
   for (guint i = 0; i < waiters->len; i++)
     waiter_answer (g_ptr_array_index (waiters, i), TRUE);
-  return G_SOURCE_REMOVE;
 }
 
-/* Any change that succeeded (a push, an assignment, a review) may be what
- * a waiting client waits for; one wake-up per turn of the main loop. */
 /* The access log's line and the metrics of an answered request: method,
  * route template, status, duration and account, as journal fields too
  * (KT_METHOD, KT_ROUTE, KT_STATUS, KT_DURATION_MS, KT_USER).  Never the
@@ -950,11 +1080,14 @@ request_finished (SoupServer        *soup,
   guint status = soup_server_message_get_status (msg);
 
   log_request (self, msg, status);
-  if (self->waiters->len == 0 || self->wake_source != 0 ||
+  /* Any change that succeeded (a push, an assignment, a review) may be
+   * what a waiting client waits for; one wake-up at a time. */
+  if (g_atomic_int_get (&self->n_waiters) == 0 ||
       g_str_equal (soup_server_message_get_method (msg), "GET") ||
-      status < 200 || status >= 300)
+      status < 200 || status >= 300 ||
+      !g_atomic_int_compare_and_exchange (&self->wake_pending, FALSE, TRUE))
     return;
-  self->wake_source = g_idle_add (wake_waiters, self);
+  on_db_thread (self, wake_waiters, self);
 }
 
 static void
@@ -971,17 +1104,21 @@ handle_changes (KtRequest *req)
   if (answer_changes (req, since, limit, wait > 0 && req->server->waiters->len < CHANGES_MAX_WAITERS))
     return;
 
-  waiter = g_new0 (Waiter, 1);
+  waiter = g_atomic_rc_box_new0 (Waiter);
   waiter->server = req->server;
   waiter->msg = g_object_ref (req->msg);
   waiter->account = g_steal_pointer (&req->account);
   waiter->since = since;
   waiter->limit = limit;
-  waiter->timeout_source = g_timeout_add_seconds (wait, on_wait_over, waiter);
-  waiter->disconnected_handler = g_signal_connect (req->msg, "disconnected",
-                                                   G_CALLBACK (on_waiter_disconnected), waiter);
+  waiter->timer = g_timeout_source_new_seconds (wait);
+  g_source_set_callback (waiter->timer, on_wait_over, waiter_ref (waiter), (GDestroyNotify) waiter_unref);
+  g_source_attach (waiter->timer, NULL);
+  waiter->disconnected_handler = g_signal_connect_data (req->msg, "disconnected",
+                                                        G_CALLBACK (on_waiter_disconnected),
+                                                        waiter_ref (waiter), waiter_closure_unref, 0);
   g_ptr_array_add (req->server->waiters, waiter);
-  soup_server_message_pause (req->msg);
+  g_atomic_int_set (&req->server->n_waiters, req->server->waiters->len);
+  req->kept = TRUE;
 }
 
 /* Loads the record of the path and its case; NULL after answering 404 when
@@ -1075,11 +1212,10 @@ parse_if_match (SoupServerMessage *msg)
 static gboolean
 check_write (KtRequest             *req,
              const KtDocumentInfo  *info,
-             const KtServerRecord  *existing)
+             const KtServerRecord  *existing,
+             const KtServerRecord  *kase)
 {
   const KtAccount *me = req->account;
-  g_autoptr(KtServerRecord) kase = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (existing != NULL && g_strcmp0 (existing->team, me->team) != 0)
     {
@@ -1126,12 +1262,6 @@ check_write (KtRequest             *req,
       return TRUE;
     }
 
-  kase = kt_backend_get_record (req->server->backend, info->case_id, &error);
-  if (error != NULL)
-    {
-      respond_internal (req, error);
-      return FALSE;
-    }
   if (kase == NULL || kase->kind != KT_KIND_CASE || g_strcmp0 (kase->team, me->team) != 0)
     {
       respond_not_found (req);
@@ -1422,6 +1552,7 @@ answer_push (Push      *push,
 {
   KtDocumentInfo *info = &push->info;
   g_autoptr(KtServerRecord) existing = NULL;
+  g_autoptr(KtServerRecord) kase = NULL;
   g_autoptr(KtServerRecord) record = NULL;
   g_autoptr(GError) error = NULL;
   gint64 base = push->base;
@@ -1430,11 +1561,12 @@ answer_push (Push      *push,
   if (push->message != NULL)
     return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST, push->message, push->field);
 
-  existing = kt_backend_get_record (push->server->backend, push->id, &error);
-  if (error != NULL)
+  /* the record and its case in one query: one round trip to PostgreSQL */
+  if (!kt_backend_get_record_and_case (push->server->backend, push->id, info->case_id,
+                                       &existing, &kase, &error))
     return respond_internal (req, error);
   req->kind = existing != NULL ? (int) existing->kind : (int) info->kind;
-  if (!check_write (req, info, existing))
+  if (!check_write (req, info, existing, kase))
     return;
 
   if (existing != NULL && existing->rev == info->rev && g_str_equal (existing->body, push->body))
@@ -1484,9 +1616,10 @@ finish_push (Push *push)
 }
 
 /* Stores every push that has been read, in one transaction: pushes that
- * arrive together share one commit and so one flush to disk (synchronous
- * commits are the default).  Their answers go out once it is committed. */
-static gboolean
+ * arrive together (or while the previous group is being flushed) share one
+ * commit and so one flush to disk (synchronous commits are the default).
+ * Their answers go out once it is committed.  On the database thread. */
+static void
 store_pushes (gpointer data)
 {
   KtServer *self = data;
@@ -1499,7 +1632,7 @@ store_pushes (gpointer data)
   while ((push = g_async_queue_try_pop (self->pushes_read)) != NULL)
     g_ptr_array_add (batch, push);
   if (batch->len == 0)
-    return G_SOURCE_REMOVE;
+    return;
 
   /* without a transaction each push fails or succeeds on its own */
   grouped = kt_backend_begin_group (self->backend, &error);
@@ -1523,12 +1656,11 @@ store_pushes (gpointer data)
       SoupServerMessage *msg = ((Push *) g_ptr_array_index (batch, i))->msg;
 
       kt_metrics_count_push (self->metrics, soup_server_message_get_status (msg));
-      soup_server_message_unpause (msg);
+      send_later (msg);
     }
-  return G_SOURCE_REMOVE;
 }
 
-/* A worker of push_pool: reads the push, then hands it back to the main loop. */
+/* A worker of push_pool: reads the push, then hands it to the database thread. */
 static void
 read_push_in_pool (gpointer data,
                    gpointer user_data)
@@ -1539,7 +1671,7 @@ read_push_in_pool (gpointer data,
   read_push (push);
   g_async_queue_push (self->pushes_read, push);
   if (g_atomic_int_compare_and_exchange (&self->store_pending, FALSE, TRUE))
-    g_idle_add_full (G_PRIORITY_DEFAULT, store_pushes, g_object_ref (self), g_object_unref);
+    on_db_thread (self, store_pushes, self);
 }
 
 static void
@@ -1567,7 +1699,7 @@ handle_put_record (KtRequest *req)
   push->base = base;
   push->bytes = soup_message_body_flatten (request_body);
 
-  soup_server_message_pause (req->msg);
+  req->kept = TRUE;
   g_thread_pool_push (req->server->push_pool, push, NULL);
 }
 
@@ -1677,6 +1809,126 @@ handle_coaches (KtRequest *req)
       kt_json_append_string (json, coach->display_name);
       g_string_append_printf (json, ",\"caseload\":%d}",
                               GPOINTER_TO_INT (g_hash_table_lookup (caseloads, coach->username)));
+    }
+  g_string_append (json, "]}");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* Key directory */
+
+/* Whether @text is strict base64 of exactly @size bytes. */
+static gboolean
+is_base64_of_size (const char *text,
+                   gsize       size)
+{
+  g_autoptr(GBytes) decoded = kt_crypto_base64_decode_exact (text, size);
+
+  return decoded != NULL;
+}
+
+/* Only the accounts that read and write records have keys. */
+static gboolean
+role_has_key (KtRole role)
+{
+  return role == KT_ROLE_COACH || role == KT_ROLE_INTAKER || role == KT_ROLE_SUPERVISOR;
+}
+
+/* Publishes the caller's own public key and recovery bundle.  A key that
+ * replaces another is taken (a user who lost both device and phrase must
+ * start again), but logged: the colleagues' devices warn about it and do not
+ * seal to it until someone confirms its fingerprint. */
+static void
+handle_publish_key (KtRequest *req)
+{
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *public_key, *bundle;
+  KtPublishResult result;
+  static const char * const results[] = {
+    [KT_PUBLISH_NEW] = "new",
+    [KT_PUBLISH_SAME] = "same",
+    [KT_PUBLISH_NEW_BUNDLE] = "new_bundle",
+    [KT_PUBLISH_REPLACED] = "replaced",
+  };
+  GString *answer;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  object = read_json_object (req, &json);
+  if (object == NULL)
+    return;
+  public_key = member_string (object, "public_key");
+  if (!is_base64_of_size (public_key, KT_PUBLIC_KEY_SIZE))
+    return respond_bad_request (req, "public_key");
+  bundle = member_string (object, "recovery_bundle");
+  if (!is_base64_of_size (bundle, KT_WRAPPED_KEY_SIZE))
+    return respond_bad_request (req, "recovery_bundle");
+
+  result = kt_backend_publish_key (req->server->backend, req->account->username, public_key,
+                                   bundle, now_seconds (), &error);
+  if (result == KT_PUBLISH_ERROR)
+    return respond_internal (req, error);
+  if (result == KT_PUBLISH_REPLACED)
+    g_message ("Account key replaced user=%s", req->account->username);
+
+  answer = g_string_new ("{\"username\":");
+  kt_json_append_string (answer, req->account->username);
+  g_string_append_printf (answer, ",\"published\":\"%s\"}", results[result]);
+  respond_text (req->msg, SOUP_STATUS_OK, answer);
+}
+
+/* The caller's own recovery bundle, for a new device that has the phrase:
+ * sealed, so it is as safe here as the phrase is on paper. */
+static void
+handle_recovery (KtRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = NULL;
+  GString *json;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  bundle = kt_backend_get_recovery_bundle (req->server->backend, req->account->username, &error);
+  if (error != NULL)
+    return respond_internal (req, error);
+  if (bundle == NULL)
+    return respond_error (req->msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND,
+                          _("This account has no recovery key on the server yet."), NULL);
+
+  json = g_string_new ("{\"recovery_bundle\":");
+  kt_json_append_string (json, bundle);
+  g_string_append_c (json, '}');
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* The public keys of the caller's team, to seal records to: its own
+ * enabled accounts only, never another team's. */
+static void
+handle_team_keys (KtRequest *req)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  keys = kt_backend_list_team_keys (req->server->backend, req->account->team, &error);
+  if (keys == NULL)
+    return respond_internal (req, error);
+
+  json = g_string_new ("{\"keys\":[");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      KtAccountKey *key = g_ptr_array_index (keys, i);
+
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append (json, "{\"username\":");
+      kt_json_append_string (json, key->username);
+      g_string_append_printf (json, ",\"role\":\"%s\",\"public_key\":", kt_role_to_string (key->role));
+      kt_json_append_string (json, key->public_key);
+      g_string_append_printf (json, ",\"published\":%" G_GINT64_FORMAT "}", key->published);
     }
   g_string_append (json, "]}");
   respond_text (req->msg, SOUP_STATUS_OK, json);
@@ -1944,6 +2196,60 @@ authenticate (KtRequest *req,
 }
 
 static void
+kt_request_free (KtRequest *req)
+{
+  g_object_unref (req->msg);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  kt_account_free (req->account);
+  g_free (req->id);
+  if (req->token != NULL)
+    sodium_memzero (req->token, strlen (req->token));
+  g_free (req->token);
+  g_object_unref (req->server);
+  g_free (req);
+}
+
+/* A request's sign-in check and handler, on the database thread; its
+ * message is paused until the answer is written. */
+static void
+serve_job (gpointer data)
+{
+  KtRequest *req = data;
+  g_autoptr(GError) error = NULL;
+
+  if (req->signed_in)
+    {
+      req->account = authenticate (req, &error);
+      if (error != NULL)
+        {
+          respond_internal (req, error);
+          goto out;
+        }
+      if (req->account != NULL && request_info (req->msg) != NULL)
+        request_info (req->msg)->user = g_strdup (req->account->username);
+      if (req->account == NULL)
+        {
+          respond_error (req->msg, SOUP_STATUS_UNAUTHORIZED, KT_SYNC_CODE_UNAUTHORIZED,
+                         _("Sign in again: the session is missing, expired or ended."), NULL);
+          goto out;
+        }
+      if (req->account->role == KT_ROLE_ADMIN)
+        {
+          respond_forbidden (req);
+          goto out;
+        }
+    }
+  req->handler (req);
+
+out:
+  /* a push is audited when its worker's answer is in (finish_push) */
+  audit_refusal (req);
+  if (!req->kept)
+    send_later (req->msg);
+  kt_request_free (req);
+}
+
+static void
 api_callback (SoupServer        *soup,
               SoupServerMessage *msg,
               const char        *path,
@@ -1952,14 +2258,15 @@ api_callback (SoupServer        *soup,
 {
   KtServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  KtRequest req = { .server = self, .msg = msg, .query = query, .kind = -1 };
-  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
   gboolean path_known = FALSE;
+  KtRequest *req;
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      if (!route_matches (routes[i].path, path, &req.id))
+      g_clear_pointer (&id, g_free);
+      if (!route_matches (routes[i].path, path, &id))
         continue;
       path_known = TRUE;
       if (g_str_equal (routes[i].method, method))
@@ -1973,45 +2280,29 @@ api_callback (SoupServer        *soup,
                        _("This method is not allowed here."), NULL);
       else
         respond_error (msg, SOUP_STATUS_NOT_FOUND, KT_SYNC_CODE_NOT_FOUND, _("There is no such address."), NULL);
-      goto out;
+      return;
     }
 
-  req.action = routes[i].action;
-  req.kind = routes[i].kind;
   if (request_info (msg) != NULL)
     request_info (msg)->route = routes[i].path;
-  if (routes[i].signed_in)
+  req = g_new0 (KtRequest, 1);
+  req->server = g_object_ref (self);
+  req->msg = g_object_ref (msg);
+  req->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  req->id = g_steal_pointer (&id);
+  req->action = routes[i].action;
+  req->kind = routes[i].kind;
+  req->handler = routes[i].handler;
+  req->signed_in = routes[i].signed_in;
+  if (req->handler == handle_live)
     {
-      req.account = authenticate (&req, &error);
-      if (error != NULL)
-        {
-          respond_internal (&req, error);
-          goto out;
-        }
-      if (req.account != NULL && request_info (msg) != NULL)
-        request_info (msg)->user = g_strdup (req.account->username);
-      if (req.account == NULL)
-        {
-          respond_error (msg, SOUP_STATUS_UNAUTHORIZED, KT_SYNC_CODE_UNAUTHORIZED,
-                         _("Sign in again: the session is missing, expired or ended."), NULL);
-          goto out;
-        }
-      if (req.account->role == KT_ROLE_ADMIN)
-        {
-          respond_forbidden (&req);
-          goto out;
-        }
+      /* no database: answered here, also while the database thread is busy */
+      handle_live (req);
+      kt_request_free (req);
+      return;
     }
-  routes[i].handler (&req);
-
-out:
-  /* a push is audited when its worker's answer is in (finish_push) */
-  audit_refusal (&req);
-  kt_account_free (req.account);
-  g_free (req.id);
-  if (req.token != NULL)
-    sodium_memzero (req.token, strlen (req.token));
-  g_free (req.token);
+  soup_server_message_pause (msg);
+  on_db_thread (self, serve_job, req);
 }
 
 #define HEADER_DEADLINE_KEY "kt-header-deadline"
@@ -2077,14 +2368,46 @@ not_found_callback (SoupServer        *soup,
 /* The object */
 
 static void
+ping_job (gpointer data)
+{
+  KtServer *self = data;
+
+  g_atomic_int_set (&self->ping_pending, FALSE);
+  kt_backend_ping (self->backend);
+}
+
+/* A lost database connection is made again by the next query; this asks
+ * one a second while it is lost, so the server is ready again (and says
+ * so in /metrics) also when no request comes. */
+static gboolean
+check_connection (gpointer data)
+{
+  KtServer *self = data;
+
+  if (!kt_backend_is_connected (self->backend) &&
+      g_atomic_int_compare_and_exchange (&self->ping_pending, FALSE, TRUE))
+    on_db_thread (self, ping_job, self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
 kt_server_finalize (GObject *object)
 {
   KtServer *self = KT_SERVER (object);
 
-  /* let the workers finish; their answers are dropped with the main loop */
+  /* let the workers finish (the push readers hand their pushes to the
+   * database thread); their answers are dropped with the main loop */
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
+  g_thread_pool_free (self->db_pool, FALSE, TRUE);
   g_clear_pointer (&self->pushes_read, g_async_queue_unref);
-  g_clear_handle_id (&self->wake_source, g_source_remove);
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  for (guint i = 0; i < self->waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (self->waiters, i);
+
+      g_clear_signal_handler (&waiter->disconnected_handler, waiter->msg);
+      g_source_destroy (waiter->timer);
+    }
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -2114,7 +2437,7 @@ kt_server_class_init (KtServerClass *klass)
 static void
 kt_server_init (KtServer *self)
 {
-  self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_unref);
   self->pushes_read = g_async_queue_new_full ((GDestroyNotify) push_free);
   self->metrics = kt_metrics_new ();
 }
@@ -2138,6 +2461,10 @@ kt_server_new (const KtServerConfig *config,
   /* parsing and the codec are CPU work: more workers than processors only queue */
   self->push_pool = g_thread_pool_new (read_push_in_pool, NULL, MAX (1, (int) g_get_num_processors ()),
                                        FALSE, NULL);
+  /* one thread of its own: the backend is one connection, and its jobs run
+   * in the order they came */
+  self->db_pool = g_thread_pool_new (run_db_job, NULL, 1, TRUE, NULL);
+  self->reconnect_source = g_timeout_add_seconds (1, check_connection, self);
   return self;
 }
 
@@ -2179,7 +2506,9 @@ metrics_callback (SoupServer        *soup,
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       return;
     }
-  text = kt_metrics_render (self->metrics, kt_backend_ping (self->backend), self->waiters->len);
+  /* as the database thread last saw it: a scrape never waits for the database */
+  text = kt_metrics_render (self->metrics, kt_backend_is_connected (self->backend),
+                            g_atomic_int_get (&self->n_waiters));
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
                                     text, strlen (text));

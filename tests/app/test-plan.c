@@ -16,6 +16,7 @@
 #include "kt-report.h"
 #include <math.h>
 #include "kt-app-test.h"
+#include "kt-text-field.h"
 #include "kt-review.h"
 #include "kt-test-household.h"
 
@@ -294,7 +295,7 @@ test_plan_submitted_plan_is_read_only_until_a_new_version (Fixture       *f,
   g_assert_cmpint (f->plan->review, ==, KT_REVIEW_SUBMITTED);
   g_assert_true (kt_plan_page_is_read_only (KT_PLAN_PAGE (page)));
   g_assert_false (gtk_widget_get_sensitive (kt_plan_page_get_editor (KT_PLAN_PAGE (page))));
-  g_assert_false (gtk_widget_is_sensitive (child (page, "question_row")));
+  g_assert_false (gtk_widget_is_sensitive (child (page, "question_field")));
   g_assert_false (gtk_widget_get_visible (child (page, "submit_button")));
   g_assert_true (gtk_widget_get_visible (child (page, "locked_box")));
 
@@ -399,20 +400,31 @@ test_plan_question_starts_from_the_request (Fixture       *f,
 {
   GtkWindow *window;
   GtkWidget *page;
-  GtkEditable *question;
+  KtTextField *question;
+  g_autofree char *shown = NULL;
+  GtkTextBuffer *buffer;
 
   g_free (f->plan->question);
   f->plan->question = NULL;
   g_free (f->kase->request.question);
   f->kase->request.question = g_strdup ("We komen niet rond sinds de ontslagbrief");
   page = show_plan (f, &window, 1000, 800);
-  question = GTK_EDITABLE (child (page, "question_row"));
-  g_assert_cmpstr (gtk_editable_get_text (question), ==, "We komen niet rond sinds de ontslagbrief");
+  question = KT_TEXT_FIELD (child (page, "question_field"));
+  shown = kt_text_field_get_text (question);
+  g_assert_cmpstr (shown, ==, "We komen niet rond sinds de ontslagbrief");
   g_assert_cmpstr (f->plan->question, ==, "We komen niet rond sinds de ontslagbrief");
 
-  gtk_editable_set_text (question, "Rondkomen en de schulden op een rij");
+  /* The coach sharpens it: typed at the end, as a user would. */
+  buffer = gtk_text_view_get_buffer (kt_text_field_get_view (question));
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_place_cursor (buffer, &end);
+  }
+  kt_app_test_type_text (kt_text_field_get_view (question), " en de schulden");
   kt_app_test_iterate (5);
-  g_assert_cmpstr (f->plan->question, ==, "Rondkomen en de schulden op een rij");
+  g_assert_cmpstr (f->plan->question, ==, "We komen niet rond sinds de ontslagbrief en de schulden");
   kt_app_test_close (window);
 }
 
@@ -427,8 +439,13 @@ test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
   g_assert_nonnull (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal"), 0));
   kt_plan_page_clear (KT_PLAN_PAGE (page));
   g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (page)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "question_row"))), ==, "");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "remarks_row"))), ==, "");
+  {
+    g_autofree char *question = kt_text_field_get_text (KT_TEXT_FIELD (child (page, "question_field")));
+    g_autofree char *remarks = kt_text_field_get_text (KT_TEXT_FIELD (child (page, "remarks_field")));
+
+    g_assert_cmpstr (question, ==, "");
+    g_assert_cmpstr (remarks, ==, "");
+  }
   g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal"), 0));
   g_assert_cmpuint (kt_signature_pad_get_n_strokes (KT_SIGNATURE_PAD (child (page, "signature_pad"))), ==, 0);
   g_assert_cmpuint (f->changes, ==, 0);

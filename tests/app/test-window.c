@@ -1005,6 +1005,50 @@ test_new_member_scrolls_into_view (Fixture       *f,
 }
 
 static void
+collect_header_buttons (GtkWidget *widget,
+                        gboolean   in_header,
+                        GPtrArray *buttons)
+{
+  in_header = in_header || ADW_IS_HEADER_BAR (widget) || GTK_IS_HEADER_BAR (widget);
+  /* The window's title buttons are the system's, at GNOME's size. */
+  if (!gtk_widget_get_visible (widget) || GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+  if (in_header && GTK_IS_BUTTON (widget))
+    g_ptr_array_add (buttons, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_header_buttons (child, in_header, buttons);
+}
+
+/* Every button in every header bar of the window (the list's, the
+ * household's, the empty page's) is a touch target of at least 44×44 px:
+ * the size CSS asks for at the least, which any layout must give it
+ * (issue 21). */
+static void
+test_header_buttons_are_touch_targets (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  new_case (f, "Familie Vinger");
+  collect_header_buttons (GTK_WIDGET (f->window), FALSE, buttons);
+  /* New request, sync, main menu; back, resident watching. */
+  g_assert_cmpuint (buttons->len, >=, 5);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      int width = 0, height = 0;
+
+      gtk_widget_measure (button, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+      gtk_widget_measure (button, GTK_ORIENTATION_VERTICAL, -1, &height, NULL, NULL, NULL);
+      g_test_message ("%s in %s: at least %d×%d", G_OBJECT_TYPE_NAME (button),
+                      G_OBJECT_TYPE_NAME (gtk_widget_get_parent (button)), width, height);
+      g_assert_cmpint (width, >=, 44);
+      g_assert_cmpint (height, >=, 44);
+    }
+}
+
+static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
 {
@@ -1104,6 +1148,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/back-to-the-list-on-a-tablet-and-a-phone", test_back_to_the_list_on_a_tablet_and_a_phone);
   ADD ("/app/window/new-member-scrolls-into-view", test_new_member_scrolls_into_view);
   ADD ("/app/window/wish-takes-more-than-one-line", test_wish_takes_more_than_one_line);
+  ADD ("/app/window/header-buttons-are-touch-targets", test_header_buttons_are_touch_targets);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 

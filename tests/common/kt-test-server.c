@@ -162,6 +162,23 @@ kt_test_server_start (const char       *database_uri,
   return kt_test_server_start_full (database_uri, users, NULL);
 }
 
+KtTestServer *
+kt_test_server_start_postgres (KtTestPostgres  **pg,
+                               const KtTestUser *users)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  *pg = kt_test_postgres_start (&error);
+  if (*pg == NULL)
+    {
+      g_test_skip (error->message);
+      return NULL;
+    }
+  uri = kt_test_postgres_new_database (*pg);
+  return kt_test_server_start (uri, users);
+}
+
 const char *
 kt_test_server_get_url (KtTestServer *self)
 {
@@ -238,4 +255,85 @@ kt_test_server_free (KtTestServer *self)
   g_free (self->url);
   g_free (self->stderr_file);
   g_free (self);
+}
+
+void
+kt_test_answer_clear (KtTestAnswer *answer)
+{
+  g_clear_pointer (&answer->json, json_node_unref);
+  g_clear_pointer (&answer->retry_after, g_free);
+}
+
+KtTestAnswer
+kt_test_server_send (SoupSession *session,
+                     const char  *base,
+                     const char  *method,
+                     const char  *path,
+                     const char  *token,
+                     const char  *if_match,
+                     const char  *body)
+{
+  g_autofree char *url = g_strconcat (base, "/api/v1", path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  KtTestAnswer answer = { 0 };
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+  bytes = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (bytes == NULL)
+    return answer;
+  answer.status = soup_message_get_status (msg);
+  answer.retry_after = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                               "Retry-After"));
+  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
+    answer.json = json_node_copy (json_parser_get_root (parser));
+  return answer;
+}
+
+char *
+kt_test_server_sign_in (SoupSession *session,
+                        const char  *base,
+                        const char  *username,
+                        const char  *password)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+
+  for (guint attempt = 0; attempt < 200; attempt++)
+    {
+      KtTestAnswer answer = kt_test_server_send (session, base, "POST", "/login", NULL, NULL, body);
+      char *token = NULL;
+
+      if (answer.status == SOUP_STATUS_OK && answer.json != NULL && JSON_NODE_HOLDS_OBJECT (answer.json))
+        token = g_strdup (json_object_get_string_member_with_default (json_node_get_object (answer.json),
+                                                                      "token", NULL));
+      kt_test_answer_clear (&answer);
+      if (token != NULL)
+        return token;
+      g_usleep (50 * 1000);
+    }
+  g_error ("%s could not sign in within ten seconds", username);
 }

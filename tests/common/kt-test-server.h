@@ -4,7 +4,10 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "kt-test-postgres.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +35,12 @@ KtTestServer *kt_test_server_start      (const char       *database_uri,
 KtTestServer *kt_test_server_start_full (const char       *database_uri,
                                          const KtTestUser *users,
                                          const char       *config_text);
+
+/* kt_test_server_start() on a fresh database of a throwaway PostgreSQL
+ * cluster, started into @pg.  When PostgreSQL is not installed the test is
+ * marked skipped and NULL is returned (transfer full). */
+KtTestServer *kt_test_server_start_postgres (KtTestPostgres  **pg,
+                                             const KtTestUser *users);
 
 /* "http://127.0.0.1:PORT", the base URL (the API lives under /api/v1). */
 const char   *kt_test_server_get_url      (KtTestServer *self);
@@ -67,5 +76,30 @@ void          kt_test_server_restart      (KtTestServer *self);
 void          kt_test_server_free         (KtTestServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtTestServer, kt_test_server_free)
+
+/* A client's view of one answer of the API. */
+typedef struct {
+  guint     status;       /* 0: no answer (connection refused, reset, …) */
+  JsonNode *json;         /* the body when it is JSON, else NULL */
+  char     *retry_after;  /* the Retry-After header, or NULL */
+} KtTestAnswer;
+
+void          kt_test_answer_clear        (KtTestAnswer *answer);
+/* Sends @method @base/api/v1@path with a bearer @token, If-Match @if_match
+ * and a JSON @body (each NULL: none).  No answer is status 0, not a failure. */
+KtTestAnswer  kt_test_server_send         (SoupSession *session,
+                                           const char  *base,
+                                           const char  *method,
+                                           const char  *path,
+                                           const char  *token,
+                                           const char  *if_match,
+                                           const char  *body);
+/* Signs @username in through @base and returns the token, trying again
+ * while nothing answers 200 (a server starting or restarting); fails the
+ * test after about ten seconds (transfer full). */
+char         *kt_test_server_sign_in      (SoupSession *session,
+                                           const char  *base,
+                                           const char  *username,
+                                           const char  *password);
 
 G_END_DECLS

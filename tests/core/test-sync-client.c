@@ -584,6 +584,36 @@ test_a_new_assignment_reaches_a_running_client_within_seconds (Fixture *f, gcons
   kt_sync_client_stop (tablet);
 }
 
+static void
+keep_result (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A queue whose key the keyring no longer has: nothing syncs, and the
+ * status says so in words for the window's sync status, not only a log. */
+static void
+test_a_queue_that_cannot_be_opened_says_so_in_the_status (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "orphan.db", NULL);
+  g_autoptr(KtSyncClient) device = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A queue file from before, whose key is not in this keyring. */
+  g_assert_true (g_file_set_contents (path, "not a queue", -1, NULL));
+  device = kt_sync_client_new (path);
+  kt_sync_client_open_async (device, NULL, keep_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (kt_sync_client_open_finish (device, result, &error));
+  g_assert_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_WRONG_KEY);
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_ERROR);
+  g_assert_nonnull (strstr (kt_sync_client_get_status_message (device), error->message));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -614,6 +644,8 @@ main (int argc, char *argv[])
        test_two_devices_editing_offline_keep_both_versions_until_resolved);
   ADD ("push/thousand-plans-through-a-proxy-dropping-thirty-percent",
        test_thousand_plans_through_a_proxy_dropping_thirty_percent);
+  ADD ("open/queue-that-cannot-be-opened-says-so-in-the-status",
+       test_a_queue_that_cannot_be_opened_says_so_in_the_status);
 #undef ADD
 
   return g_test_run ();

@@ -41,79 +41,6 @@ static const KtTestUser users[] = {
   { NULL }
 };
 
-typedef struct {
-  guint     status;      /* 0: no answer */
-  JsonNode *json;
-} Answer;
-
-static void
-answer_clear (Answer *answer)
-{
-  g_clear_pointer (&answer->json, json_node_unref);
-}
-
-static Answer
-send_request (SoupSession *session,
-              const char  *base,
-              const char  *method,
-              const char  *path,
-              const char  *token,
-              const char  *if_match,
-              const char  *body)
-{
-  g_autofree char *url = g_strconcat (base, "/api/v1", path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-  Answer answer = { 0 };
-
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-    }
-  bytes = soup_session_send_and_read (session, msg, NULL, NULL);
-  if (bytes == NULL)
-    return answer;
-  answer.status = soup_message_get_status (msg);
-  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
-    answer.json = json_node_copy (json_parser_get_root (parser));
-  return answer;
-}
-
-/* Signs in through @base, trying again while nothing answers. */
-static char *
-login (SoupSession *session,
-       const char  *base,
-       const char  *username)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username, PASSWORD);
-
-  for (guint attempt = 0; attempt < 200; attempt++)
-    {
-      Answer answer = send_request (session, base, "POST", "/login", NULL, NULL, body);
-
-      if (answer.status == SOUP_STATUS_OK)
-        {
-          char *token = g_strdup (json_object_get_string_member (json_node_get_object (answer.json), "token"));
-
-          answer_clear (&answer);
-          return token;
-        }
-      answer_clear (&answer);
-      g_usleep (50 * 1000);
-    }
-  g_assert_not_reached ();
-}
-
 static guint
 free_port (void)
 {
@@ -233,7 +160,7 @@ pusher_run (gpointer data)
 {
   Pusher *p = data;
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
-  g_autofree char *token = login (session, p->base, p->username);
+  g_autofree char *token = kt_test_server_sign_in (session, p->base, p->username, PASSWORD);
 
   while (!run_stopped (p->run))
     {
@@ -248,7 +175,7 @@ pusher_run (gpointer data)
        * from nginx or the server, may or may not have stored it */
       for (guint attempt = 0; !stored; attempt++)
         {
-          Answer answer = send_request (session, p->base, "PUT", path, token, "\"0\"", record);
+          KtTestAnswer answer = kt_test_server_send (session, p->base, "PUT", path, token, "\"0\"", record);
 
           g_assert_cmpuint (attempt, <, 400);
           stored = answer.status == SOUP_STATUS_CREATED || answer.status == SOUP_STATUS_OK;
@@ -258,7 +185,7 @@ pusher_run (gpointer data)
               p->retries++;
               g_usleep (25 * 1000);
             }
-          answer_clear (&answer);
+          kt_test_answer_clear (&answer);
         }
       g_ptr_array_add (p->ids, id);
       g_mutex_lock (&p->run->mutex);
@@ -283,7 +210,7 @@ pull_page (Puller      *p,
            const char  *token)
 {
   g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=50", p->cursor);
-  Answer answer = send_request (session, p->base, "GET", path, token, NULL, NULL);
+  KtTestAnswer answer = kt_test_server_send (session, p->base, "GET", path, token, NULL, NULL);
   JsonObject *object;
   JsonArray *records;
   gboolean more;
@@ -291,7 +218,7 @@ pull_page (Puller      *p,
   if (answer.status != SOUP_STATUS_OK)
     {
       g_assert_true (answer.status == 0 || answer.status >= 500);
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
       g_usleep (25 * 1000);
       return TRUE;
     }
@@ -308,7 +235,7 @@ pull_page (Puller      *p,
   g_free (p->cursor);
   p->cursor = g_strdup (json_object_get_string_member (object, "cursor"));
   p->pulls++;
-  answer_clear (&answer);
+  kt_test_answer_clear (&answer);
   return more;
 }
 
@@ -317,7 +244,7 @@ puller_run (gpointer data)
 {
   Puller *p = data;
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
-  g_autofree char *token = login (session, p->base, "sara");
+  g_autofree char *token = kt_test_server_sign_in (session, p->base, "sara", PASSWORD);
 
   while (!run_pushed (p->run))
     if (!pull_page (p, session, token))
@@ -342,12 +269,10 @@ wait_for_acknowledged (Run  *run,
 static void
 test_two_processes_behind_nginx (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(KtTestPostgres) pg = NULL;
   g_autoptr(KtTestServer) server_a = NULL;
   g_autoptr(KtTestServer) server_b = NULL;
   g_autoptr(GSubprocess) nginx = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *nginx_url = NULL;
   g_autofree char *url_a = NULL;
   char *dir;
@@ -363,15 +288,10 @@ test_two_processes_behind_nginx (void)
       g_test_skip ("nginx is not installed");
       return;
     }
-  pg = kt_test_postgres_start (&error);
-  if (pg == NULL)
-    {
-      g_test_skip (error->message);
-      return;
-    }
-  uri = kt_test_postgres_new_database (pg);
-  server_a = kt_test_server_start (uri, users);
-  server_b = kt_test_server_start (uri, NULL);
+  server_a = kt_test_server_start_postgres (&pg, users);
+  if (server_a == NULL)
+    return;
+  server_b = kt_test_server_start (kt_test_server_get_database (server_a), NULL);
   url_a = g_strdup (kt_test_server_get_url (server_a));
   dir = kt_test_tmpdir_new ("kt-nginx");
   nginx = start_nginx (dir, url_a, kt_test_server_get_url (server_b), port);

@@ -16,6 +16,10 @@
  *   503 with Retry-After (never a 500) and /health says "unavailable"; the
  *   server connects again by itself, /health says "ok", and every record a
  *   client was told is stored is there once.
+ * - postgres-held-keeps-main-loop: another session holds the lock every
+ *   writer takes, so a push waits inside PostgreSQL; meanwhile the server
+ *   still answers /health/live (its main loop never waits for the
+ *   database), and the push is stored once the lock is let go.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,76 +54,6 @@ static const KtTestUser users[] = {
   { NULL }
 };
 
-/* HTTP */
-
-typedef struct {
-  guint     status;       /* 0: no answer (connection refused, reset, …) */
-  JsonNode *json;
-  char     *retry_after;
-} Answer;
-
-static void
-answer_clear (Answer *answer)
-{
-  g_clear_pointer (&answer->json, json_node_unref);
-  g_clear_pointer (&answer->retry_after, g_free);
-}
-
-static Answer
-send_request (SoupSession *session,
-              const char  *base,
-              const char  *method,
-              const char  *path,
-              const char  *token,
-              const char  *if_match,
-              const char  *body)
-{
-  g_autofree char *url = g_strconcat (base, "/api/v1", path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-  Answer answer = { 0 };
-
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-    }
-  bytes = soup_session_send_and_read (session, msg, NULL, &error);
-  if (bytes == NULL)
-    return answer;
-  answer.status = soup_message_get_status (msg);
-  answer.retry_after = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                               "Retry-After"));
-  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
-    answer.json = json_node_copy (json_parser_get_root (parser));
-  return answer;
-}
-
-static char *
-login (SoupSession *session,
-       const char  *base,
-       const char  *username)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username, PASSWORD);
-  Answer answer = send_request (session, base, "POST", "/login", NULL, NULL, body);
-  char *token;
-
-  g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
-  token = g_strdup (json_object_get_string_member (json_node_get_object (answer.json), "token"));
-  answer_clear (&answer);
-  return token;
-}
-
 /* The wire form of a new case document at @rev. */
 static char *
 case_record (const char *id,
@@ -139,7 +73,7 @@ push_path (const char *id)
 
 /* Whether @answer is a 5xx with the error shape of protocol.md. */
 static gboolean
-is_server_error (const Answer *answer)
+is_server_error (const KtTestAnswer *answer)
 {
   JsonObject *error;
 
@@ -164,7 +98,7 @@ read_all_changes (const char *base,
   while (more)
     {
       g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=500", cursor);
-      Answer answer = send_request (session, base, "GET", path, token, NULL, NULL);
+      KtTestAnswer answer = kt_test_server_send (session, base, "GET", path, token, NULL, NULL);
       JsonObject *object;
       JsonArray *records;
 
@@ -183,7 +117,7 @@ read_all_changes (const char *base,
       more = json_object_get_boolean_member (object, "more");
       g_free (cursor);
       cursor = g_strdup (json_object_get_string_member (object, "cursor"));
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
     }
   return seen;
 }
@@ -237,13 +171,13 @@ client_run (gpointer user_data)
       g_autofree char *url = world_url (c->world);
       g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
                                                c->username, PASSWORD);
-      Answer answer = send_request (session, url, "POST", "/login", NULL, NULL, body);
+      KtTestAnswer answer = kt_test_server_send (session, url, "POST", "/login", NULL, NULL, body);
 
       if (answer.status == SOUP_STATUS_OK)
         token = g_strdup (json_object_get_string_member (json_node_get_object (answer.json), "token"));
       else
         g_usleep (20 * 1000);
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
       g_assert_cmpuint (attempt, <, 500);
     }
 
@@ -259,10 +193,10 @@ client_run (gpointer user_data)
           for (attempt = 0; attempt < 500; attempt++)
             {
               g_autofree char *url = world_url (c->world);
-              Answer answer = send_request (session, url, "PUT", path, token, if_match, record);
+              KtTestAnswer answer = kt_test_server_send (session, url, "PUT", path, token, if_match, record);
               guint status = answer.status;
 
-              answer_clear (&answer);
+              kt_test_answer_clear (&answer);
               if (status == SOUP_STATUS_OK || status == SOUP_STATUS_CREATED)
                 {
                   c->acknowledged[i] = rev;
@@ -294,10 +228,10 @@ wait_until_answering (SoupSession *session,
 {
   for (guint i = 0; i < 500; i++)
     {
-      Answer answer = send_request (session, url, "GET", "/health/live", NULL, NULL, NULL);
+      KtTestAnswer answer = kt_test_server_send (session, url, "GET", "/health/live", NULL, NULL, NULL);
       guint status = answer.status;
 
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
       if (status == SOUP_STATUS_OK)
         return;
       g_usleep (10 * 1000);
@@ -384,7 +318,7 @@ test_kill_during_pushes (void)
   /* One more kill with everything acknowledged, then count. */
   kt_test_server_kill (world.server);
   kt_test_server_restart (world.server);
-  token = login (session, kt_test_server_get_url (world.server), "sara");
+  token = kt_test_server_sign_in (session, kt_test_server_get_url (world.server), "sara", PASSWORD);
   stored = read_all_changes (kt_test_server_get_url (world.server), token);
   for (guint c = 0; c < N_CLIENTS; c++)
     {
@@ -441,7 +375,7 @@ test_disk_full (void)
 
   server = kt_test_server_start (uri, users);
   url = kt_test_server_get_url (server);
-  token = login (session, url, "ida");
+  token = kt_test_server_sign_in (session, url, "ida", PASSWORD);
 
   /* Fill the disk: every push answers 201 or, once the disk is full, a
    * 5xx with the JSON error shape, never anything else.  (A small push may
@@ -451,7 +385,7 @@ test_disk_full (void)
       char *id = g_uuid_string_random ();
       g_autofree char *record = case_record (id, 1);
       g_autofree char *path = push_path (id);
-      Answer answer = send_request (session, url, "PUT", path, token, "\"0\"", record);
+      KtTestAnswer answer = kt_test_server_send (session, url, "PUT", path, token, "\"0\"", record);
 
       if (answer.status == SOUP_STATUS_CREATED)
         {
@@ -465,7 +399,7 @@ test_disk_full (void)
           in_a_row++;
           g_free (id);
         }
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
       g_assert_cmpuint (ids->len, <, 5000);
     }
   g_assert_cmpuint (ids->len, >, 10);
@@ -474,10 +408,10 @@ test_disk_full (void)
   for (guint i = 0; i < ids->len; i++)
     {
       g_autofree char *path = push_path (g_ptr_array_index (ids, i));
-      Answer answer = send_request (session, url, "GET", path, token, NULL, NULL);
+      KtTestAnswer answer = kt_test_server_send (session, url, "GET", path, token, NULL, NULL);
 
       g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
     }
 
   /* Space comes back: pushes succeed again, without a restart. */
@@ -487,11 +421,11 @@ test_disk_full (void)
       char *id = g_uuid_string_random ();
       g_autofree char *record = case_record (id, 1);
       g_autofree char *path = push_path (id);
-      Answer answer = send_request (session, url, "PUT", path, token, "\"0\"", record);
+      KtTestAnswer answer = kt_test_server_send (session, url, "PUT", path, token, "\"0\"", record);
 
       g_assert_cmpuint (answer.status, ==, SOUP_STATUS_CREATED);
       g_ptr_array_add (ids, id);
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
       after++;
     }
 
@@ -499,7 +433,7 @@ test_disk_full (void)
   kt_test_server_kill (server);
   kt_test_server_restart (server);
   {
-    g_autofree char *token2 = login (session, kt_test_server_get_url (server), "sara");
+    g_autofree char *token2 = kt_test_server_sign_in (session, kt_test_server_get_url (server), "sara", PASSWORD);
     g_autoptr(GHashTable) stored = read_all_changes (kt_test_server_get_url (server), token2);
 
     for (guint i = 0; i < ids->len; i++)
@@ -553,7 +487,7 @@ pusher_run (gpointer user_data)
 {
   Pusher *p = user_data;
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
-  g_autofree char *token = login (session, p->load->url, p->username);
+  g_autofree char *token = kt_test_server_sign_in (session, p->load->url, p->username, PASSWORD);
 
   while (!load_stopped (p->load))
     {
@@ -565,7 +499,7 @@ pusher_run (gpointer user_data)
       /* the same push again until it is acknowledged, as the app does */
       for (guint attempt = 0; !stored && attempt < 2000; attempt++)
         {
-          Answer answer = send_request (session, p->load->url, "PUT", path, token, "\"0\"", record);
+          KtTestAnswer answer = kt_test_server_send (session, p->load->url, "PUT", path, token, "\"0\"", record);
 
           if (answer.status == SOUP_STATUS_CREATED || answer.status == SOUP_STATUS_OK)
             stored = TRUE;
@@ -582,7 +516,7 @@ pusher_run (gpointer user_data)
               p->other_errors++;
               g_usleep (50 * 1000);
             }
-          answer_clear (&answer);
+          kt_test_answer_clear (&answer);
         }
       g_assert_true (stored);
       g_ptr_array_add (p->ids, id);
@@ -601,13 +535,13 @@ wait_for_health (SoupSession *session,
 {
   for (guint i = 0; i < 600; i++)
     {
-      Answer answer = send_request (session, url, "GET", "/health", NULL, NULL, NULL);
+      KtTestAnswer answer = kt_test_server_send (session, url, "GET", "/health", NULL, NULL, NULL);
       guint http = answer.status;
       gboolean match = answer.json != NULL &&
                        g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (answer.json),
                                                                               "status", NULL), status) == 0;
 
-      answer_clear (&answer);
+      kt_test_answer_clear (&answer);
       if (match)
         return http;
       g_usleep (50 * 1000);
@@ -632,25 +566,18 @@ wait_for_count (Load  *load,
 static void
 test_postgres_restart_under_load (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KtTestPostgres) pg = kt_test_postgres_start (&error);
-  g_autoptr(KtTestServer) server = NULL;
+  g_autoptr(KtTestPostgres) pg = NULL;
+  g_autoptr(KtTestServer) server = kt_test_server_start_postgres (&pg, users);
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
   g_autoptr(GHashTable) stored = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *token = NULL;
   Load load = { 0 };
   Pusher pushers[N_PUSHERS];
   GThread *threads[N_PUSHERS];
   guint records = 0, before, other_errors = 0;
 
-  if (pg == NULL)
-    {
-      g_test_skip (error->message);
-      return;
-    }
-  uri = kt_test_postgres_new_database (pg);
-  server = kt_test_server_start (uri, users);
+  if (server == NULL)
+    return;
   g_mutex_init (&load.mutex);
   load.url = kt_test_server_get_url (server);
   for (guint i = 0; i < N_PUSHERS; i++)
@@ -679,7 +606,7 @@ test_postgres_restart_under_load (void)
   for (guint i = 0; i < N_PUSHERS; i++)
     g_thread_join (threads[i]);
 
-  token = login (session, load.url, "sara");
+  token = kt_test_server_sign_in (session, load.url, "sara", PASSWORD);
   stored = read_all_changes (load.url, token);
   for (guint i = 0; i < N_PUSHERS; i++)
     {
@@ -696,6 +623,106 @@ test_postgres_restart_under_load (void)
   g_mutex_clear (&load.mutex);
 }
 
+/* The database held up: the main loop answers all the same */
+
+typedef struct {
+  const char *url;
+  const char *token;
+  guint       status;
+  gint        done;      /* (atomic) */
+} HeldPush;
+
+static gpointer
+held_push_run (gpointer data)
+{
+  HeldPush *h = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *record = case_record (id, 1);
+  g_autofree char *path = push_path (id);
+  KtTestAnswer answer = kt_test_server_send (session, h->url, "PUT", path, h->token, "\"0\"", record);
+
+  h->status = answer.status;
+  kt_test_answer_clear (&answer);
+  g_atomic_int_set (&h->done, TRUE);
+  return NULL;
+}
+
+/* Writes @sql to psql and returns the one line it answers (transfer full). */
+static char *
+psql_line (GSubprocess      *psql,
+           GDataInputStream *out,
+           const char       *sql)
+{
+  GOutputStream *in = g_subprocess_get_stdin_pipe (psql);
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  g_assert_true (g_output_stream_write_all (in, sql, strlen (sql), NULL, NULL, &error));
+  g_assert_no_error (error);
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return line;
+}
+
+static void
+test_postgres_held_keeps_main_loop (void)
+{
+  g_autoptr(KtTestPostgres) pg = NULL;
+  g_autoptr(KtTestServer) server = kt_test_server_start_postgres (&pg, users);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) psql = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *line = NULL;
+  HeldPush held = { 0 };
+  KtTestAnswer answer;
+  GThread *thread;
+
+  if (server == NULL)
+    return;
+  token = kt_test_server_sign_in (session, kt_test_server_get_url (server), "ida", PASSWORD);
+
+  /* Another session takes the lock every writer of records takes first
+   * (kt-backend-postgres.c, write_lock), so the push waits in the database. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  psql = g_subprocess_launcher_spawn (launcher, &error, "psql", "-X", "-q", "-A", "-t",
+                                      kt_test_server_get_database (server), NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (psql));
+  line = psql_line (psql, out, "SELECT pg_advisory_lock (27764), 'locked';\n");
+  g_assert_cmpstr (line, ==, "|locked");
+
+  held.url = kt_test_server_get_url (server);
+  held.token = token;
+  thread = g_thread_new ("held-push", held_push_run, &held);
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *waiting = psql_line (psql, out,
+        "SELECT count (*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted;\n");
+
+      if (g_str_equal (waiting, "1"))
+        break;
+      g_assert_cmpuint (i, <, 1000);
+      g_usleep (10 * 1000);
+    }
+
+  /* the push waits for the database; the main loop still answers */
+  answer = kt_test_server_send (session, kt_test_server_get_url (server), "GET", "/health/live", NULL, NULL, NULL);
+  g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
+  kt_test_answer_clear (&answer);
+  g_assert_false (g_atomic_int_get (&held.done));
+
+  /* the lock goes with psql's session; then the push is stored */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (psql), NULL, NULL);
+  g_subprocess_wait (psql, NULL, NULL);
+  g_thread_join (thread);
+  g_assert_cmpuint (held.status, ==, SOUP_STATUS_CREATED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -706,5 +733,6 @@ main (int   argc,
   g_test_add_func ("/server-faults/kill-during-pushes", test_kill_during_pushes);
   g_test_add_func ("/server-faults/disk-full", test_disk_full);
   g_test_add_func ("/server-faults/postgres-restart-under-load", test_postgres_restart_under_load);
+  g_test_add_func ("/server-faults/postgres-held-keeps-main-loop", test_postgres_held_keeps_main_loop);
   return g_test_run ();
 }

@@ -11,8 +11,11 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sodium.h>
 
 #include "kt-core.h"
+#include "kt-crypto.h"
+#include "kt-recovery-phrase.h"
 #include "server-docs.h"
 #include "kt-test-postgres.h"
 #include "kt-test-server.h"
@@ -2377,6 +2380,272 @@ test_plain_http_off_loopback_is_refused (void)
     }
 }
 
+/* Key directory */
+
+typedef struct {
+  KtKey *secret;
+  char  *phrase;
+  char  *public_key;   /* base64 */
+  char  *bundle;       /* base64 */
+} AccountKeys;
+
+static void
+account_keys_clear (AccountKeys *keys)
+{
+  g_clear_pointer (&keys->secret, kt_key_free);
+  g_clear_pointer (&keys->phrase, kt_recovery_phrase_free);
+  g_clear_pointer (&keys->public_key, g_free);
+  g_clear_pointer (&keys->bundle, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AccountKeys, account_keys_clear)
+
+/* A key pair and its recovery bundle, as a first device makes them (the
+ * cheapest Argon2id: the server never opens the bundle). */
+static void
+account_keys_make (AccountKeys *keys)
+{
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+
+  keys->secret = kt_key_new_random ();
+  keys->phrase = kt_recovery_phrase_new ();
+  public_key = kt_crypto_public_key (keys->secret);
+  bundle = kt_crypto_seal_recovery_bundle (keys->secret, keys->phrase,
+                                           crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  keys->public_key = g_base64_encode (g_bytes_get_data (public_key, NULL), g_bytes_get_size (public_key));
+  keys->bundle = g_base64_encode (g_bytes_get_data (bundle, NULL), g_bytes_get_size (bundle));
+}
+
+static Reply *
+publish (Fixture    *f,
+         const char *user,
+         const char *public_key,
+         const char *bundle)
+{
+  g_autofree char *body = g_strdup_printf ("{\"public_key\":\"%s\",\"recovery_bundle\":\"%s\"}",
+                                           public_key, bundle);
+
+  return call (f, "PUT", "/keys/me", user, body);
+}
+
+static void
+assert_published (Fixture    *f,
+                  const char *user,
+                  const char *public_key,
+                  const char *bundle,
+                  const char *published)
+{
+  g_autoptr(Reply) reply = publish (f, user, public_key, bundle);
+
+  assert_status (reply, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "username"), ==, user);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "published"), ==, published);
+}
+
+/* username=public_key;… of @user's team directory, in order. */
+static char *
+team_keys_of (Fixture    *f,
+              const char *user)
+{
+  g_autoptr(Reply) reply = call (f, "GET", "/team/keys", user, NULL);
+  GString *out = g_string_new (NULL);
+  JsonArray *keys;
+
+  assert_status (reply, SOUP_STATUS_OK);
+  keys = json_object_get_array_member (reply_object (reply), "keys");
+  for (guint i = 0; i < json_array_get_length (keys); i++)
+    {
+      JsonObject *key = json_array_get_object_element (keys, i);
+
+      g_assert_cmpint (json_object_get_int_member (key, "published"), >, 0);
+      g_assert_nonnull (json_object_get_string_member (key, "role"));
+      g_string_append_printf (out, "%s=%s;", json_object_get_string_member (key, "username"),
+                              json_object_get_string_member (key, "public_key"));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_keys_directory_is_the_teams (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_auto(AccountKeys) anna = { 0, };
+  g_auto(AccountKeys) sara = { 0, };
+  g_auto(AccountKeys) zoe = { 0, };
+  g_autofree char *noord = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *zuid = NULL;
+  g_autofree char *zuid_expected = NULL;
+  g_autoptr(Reply) anonymous = call (f, "GET", "/team/keys", NULL, NULL);
+  g_autoptr(Reply) empty = NULL;
+
+  account_keys_make (&anna);
+  account_keys_make (&sara);
+  account_keys_make (&zoe);
+  assert_refused (anonymous, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  empty = call (f, "GET", "/team/keys", "ida", NULL);
+  assert_status (empty, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (empty), "keys")), ==, 0);
+
+  assert_published (f, "anna", anna.public_key, anna.bundle, "new");
+  assert_published (f, "sara", sara.public_key, sara.bundle, "new");
+  assert_published (f, "zoe", zoe.public_key, zoe.bundle, "new");
+
+  /* Every role of noord sees noord's keys, and no key of zuid. */
+  expected = g_strdup_printf ("anna=%s;sara=%s;", anna.public_key, sara.public_key);
+  zuid_expected = g_strdup_printf ("zoe=%s;", zoe.public_key);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const readers[] = { "anna", "bert", "ida", "sara" };
+      g_autofree char *seen = team_keys_of (f, readers[i]);
+
+      g_assert_cmpstr (seen, ==, expected);
+    }
+  zuid = team_keys_of (f, "zara");
+  g_assert_cmpstr (zuid, ==, zuid_expected);
+  noord = team_keys_of (f, "zeno");
+  g_assert_cmpstr (noord, ==, zuid_expected);
+
+  /* A member taken off the team (disabled) is no reader of what comes
+   * next: the directory no longer hands out their key. */
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "user", "disable", "sara", NULL },
+                                         NULL, NULL), ==, 0);
+  {
+    g_autofree char *after = team_keys_of (f, "anna");
+    g_autofree char *anna_only = g_strdup_printf ("anna=%s;", anna.public_key);
+
+    g_assert_cmpstr (after, ==, anna_only);
+  }
+}
+
+static void
+test_keys_publishing_says_what_changed (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_auto(AccountKeys) first = { 0, };
+  g_auto(AccountKeys) second = { 0, };
+  g_autofree char *rebundled = NULL;
+  g_autofree char *seen = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+
+  account_keys_make (&first);
+  account_keys_make (&second);
+
+  assert_published (f, "bert", first.public_key, first.bundle, "new");
+  assert_published (f, "bert", first.public_key, first.bundle, "same");
+  /* a new phrase for the same key */
+  bundle = kt_crypto_seal_recovery_bundle (first.secret, second.phrase,
+                                           crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  rebundled = g_base64_encode (g_bytes_get_data (bundle, NULL), g_bytes_get_size (bundle));
+  assert_published (f, "bert", first.public_key, rebundled, "new_bundle");
+  /* another key: taken, and said so, for the colleagues' devices to warn */
+  assert_published (f, "bert", second.public_key, second.bundle, "replaced");
+
+  seen = team_keys_of (f, "sara");
+  expected = g_strdup_printf ("bert=%s;", second.public_key);
+  g_assert_cmpstr (seen, ==, expected);
+  public_key = kt_crypto_public_key (second.secret);
+  g_assert_cmpuint (g_bytes_get_size (public_key), ==, KT_PUBLIC_KEY_SIZE);
+}
+
+static void
+test_keys_recovery_bundle_is_its_owners (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_auto(AccountKeys) anna = { 0, };
+  g_autoptr(Reply) none = NULL;
+  g_autoptr(Reply) own = NULL;
+  g_autoptr(Reply) anonymous = call (f, "GET", "/keys/me/recovery", NULL, NULL);
+  g_autoptr(Reply) directory = NULL;
+  g_autoptr(KtKey) restored = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GBytes) restored_public = NULL;
+  g_autofree char *restored_text = NULL;
+  g_autofree guchar *decoded = NULL;
+  gsize size = 0;
+  KtUnwrapResult result = KT_UNWRAP_MALFORMED;
+
+  account_keys_make (&anna);
+  assert_refused (anonymous, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  none = call (f, "GET", "/keys/me/recovery", "anna", NULL);
+  assert_refused (none, SOUP_STATUS_NOT_FOUND, "not_found");
+
+  assert_published (f, "anna", anna.public_key, anna.bundle, "new");
+  own = call (f, "GET", "/keys/me/recovery", "anna", NULL);
+  assert_status (own, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (own), "recovery_bundle"), ==, anna.bundle);
+  /* Nobody else gets it: the route names no account. */
+  {
+    g_autoptr(Reply) others = call (f, "GET", "/keys/me/recovery", "sara", NULL);
+    assert_refused (others, SOUP_STATUS_NOT_FOUND, "not_found");
+    directory = call (f, "GET", "/team/keys", "sara", NULL);
+    g_assert_null (strstr (directory->text, anna.bundle));
+  }
+
+  /* A new device: the bundle from the server and the phrase from paper
+   * give the key the directory has. */
+  decoded = g_base64_decode (json_object_get_string_member (reply_object (own), "recovery_bundle"), &size);
+  bundle = g_bytes_new (decoded, size);
+  restored = kt_crypto_open_recovery_bundle (bundle, anna.phrase, &result);
+  g_assert_cmpint (result, ==, KT_UNWRAP_OK);
+  restored_public = kt_crypto_public_key (restored);
+  restored_text = g_base64_encode (g_bytes_get_data (restored_public, NULL), g_bytes_get_size (restored_public));
+  g_assert_cmpstr (restored_text, ==, anna.public_key);
+}
+
+static void
+test_keys_bad_input_is_refused (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_auto(AccountKeys) keys = { 0, };
+  g_autofree char *short_key = NULL;
+  g_autofree char *spaced = NULL;
+  g_autofree char *bang = NULL;
+  g_autoptr(Reply) after = NULL;
+
+  account_keys_make (&keys);
+  short_key = g_strndup (keys.public_key, strlen (keys.public_key) - 4);
+  spaced = g_strdup (keys.public_key);
+  spaced[5] = ' ';
+  bang = g_strdup (keys.bundle);
+  bang[0] = '!';
+
+  {
+    static const char *fields[] = { "public_key", "public_key", "public_key", "recovery_bundle",
+                                    "recovery_bundle", "public_key" };
+    const char *pairs[][2] = {
+      { short_key, keys.bundle },
+      { spaced, keys.bundle },
+      { keys.bundle, keys.bundle },    /* a bundle where the key goes */
+      { keys.public_key, bang },
+      { keys.public_key, keys.public_key },
+      { "", keys.bundle },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+      {
+        g_autoptr(Reply) reply = publish (f, "anna", pairs[i][0], pairs[i][1]);
+
+        assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+        g_assert_cmpstr (error_field (reply), ==, fields[i]);
+      }
+  }
+  {
+    g_autoptr(Reply) missing = call (f, "PUT", "/keys/me", "anna", "{\"public_key\":1}");
+    g_autoptr(Reply) not_json = call (f, "PUT", "/keys/me", "anna", "public_key");
+
+    assert_refused (missing, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    assert_refused (not_json, SOUP_STATUS_BAD_REQUEST, "bad_request");
+  }
+  /* none of it was kept */
+  after = call (f, "GET", "/team/keys", "anna", NULL);
+  assert_status (after, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (after), "keys")), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2452,6 +2721,10 @@ main (int   argc,
       ADD ("input/hostile-json-is-refused-by-every-endpoint", test_hostile_json_is_refused_by_every_endpoint, NULL);
       ADD ("input/sql-metacharacters-are-data", test_sql_metacharacters_are_data, NULL);
       ADD ("restart/loses-and-duplicates-nothing", test_restart_loses_and_duplicates_nothing, NULL);
+      ADD ("keys/directory-is-the-teams", test_keys_directory_is_the_teams, NULL);
+      ADD ("keys/publishing-says-what-changed", test_keys_publishing_says_what_changed, NULL);
+      ADD ("keys/recovery-bundle-is-its-owners", test_keys_recovery_bundle_is_its_owners, NULL);
+      ADD ("keys/bad-input-is-refused", test_keys_bad_input_is_refused, NULL);
     }
 #undef ADD
   g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
