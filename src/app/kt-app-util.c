@@ -143,6 +143,8 @@ kt_app_entry_mark_watched (const KtDomainEntry *entry)
     return KT_APP_MARK_SKIPPED;
   if (entry->concern != NULL && *entry->concern != '\0')
     return KT_APP_MARK_CONCERN;
+  if (entry->state == KT_DOMAIN_DISCUSSED && entry->nothing_to_discuss)
+    return KT_APP_MARK_NOTHING_TO_DISCUSS;
   if (entry->state == KT_DOMAIN_DISCUSSED)
     return KT_APP_MARK_DISCUSSED;
   return KT_APP_MARK_NOT_YET;
@@ -154,6 +156,7 @@ kt_app_mark_icon (KtAppMark mark)
   switch (mark)
     {
     case KT_APP_MARK_DISCUSSED: return "object-select-symbolic";
+    case KT_APP_MARK_NOTHING_TO_DISCUSS: return "object-select-symbolic";
     case KT_APP_MARK_SKIPPED:   return "list-remove-symbolic";
     case KT_APP_MARK_CONCERN:   return "emblem-important-symbolic";
     case KT_APP_MARK_SAFETY:    return "dialog-warning-symbolic";
@@ -168,6 +171,7 @@ kt_app_mark_label (KtAppMark mark)
   switch (mark)
     {
     case KT_APP_MARK_DISCUSSED: return _("Discussed");
+    case KT_APP_MARK_NOTHING_TO_DISCUSS: return _("Goes well, nothing to discuss");
     case KT_APP_MARK_SKIPPED:   return _("Skipped");
     case KT_APP_MARK_CONCERN:   return _("Concern");
     case KT_APP_MARK_SAFETY:    return _("Safety");
@@ -182,6 +186,7 @@ kt_app_mark_css_class (KtAppMark mark)
   switch (mark)
     {
     case KT_APP_MARK_DISCUSSED: return "mark-discussed";
+    case KT_APP_MARK_NOTHING_TO_DISCUSS: return "mark-discussed";
     case KT_APP_MARK_SKIPPED:   return "mark-skipped";
     case KT_APP_MARK_CONCERN:   return "mark-concern";
     case KT_APP_MARK_SAFETY:    return "mark-safety";
@@ -211,15 +216,7 @@ kt_app_coverage_text (const KtConversation *conversation)
 gboolean
 kt_app_member_is_child (const KtMember *member)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  if (member->birth_year > 0)
-    return g_date_time_get_year (now) - member->birth_year < 18;
-  return member->relation != NULL &&
-         (g_str_has_prefix (member->relation, "kind") ||
-          g_str_has_prefix (member->relation, "child") ||
-          g_str_has_prefix (member->relation, "zoon") ||
-          g_str_has_prefix (member->relation, "dochter"));
+  return kt_member_is_child (member);
 }
 
 static int

@@ -36,6 +36,7 @@ char       *kt_app_get_catalogue_override (void);
 typedef enum {
   KT_APP_MARK_NOT_YET,
   KT_APP_MARK_DISCUSSED,
+  KT_APP_MARK_NOTHING_TO_DISCUSS,   /* goes well, nothing to discuss */
   KT_APP_MARK_SKIPPED,
   KT_APP_MARK_CONCERN,
   KT_APP_MARK_SAFETY,

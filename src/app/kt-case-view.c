@@ -497,6 +497,14 @@ on_page_changed (KtCaseView *self)
   if (watching_by_default (self))
     kt_case_view_set_resident_watching (self, TRUE);
 
+  /* Members added or changed on the Request page may bring the Opvoeding
+   * domain in or take it out. */
+  if (self->kase != NULL && self->conversation != NULL &&
+      kt_catalogue_fit_conversation (self->catalogue, self->conversation,
+                                     kt_case_has_children (self->kase)))
+    kt_conversation_page_set_conversation (self->conversation_page, self->catalogue,
+                                           self->kase, self->conversation);
+
   /* A page change writes every pending draft (DESIGN §6). */
   if (self->store != NULL && !kt_store_is_locked (self->store))
     kt_store_flush_async (self->store, NULL, NULL, NULL);
@@ -541,6 +549,10 @@ kt_case_view_set_documents (KtCaseView     *self,
   kt_plan_ref (plan);
   g_clear_pointer (&self->plan, kt_plan_unref);
   self->plan = plan;
+
+  /* No Opvoeding in a household without children (issue 16); kept in
+   * memory until the next edit saves it, so opening changes no record. */
+  kt_catalogue_fit_conversation (catalogue, conversation, kt_case_has_children (kase));
 
   kt_intake_page_set_case (self->intake_page, kase);
   kt_intake_page_set_plan (self->intake_page, plan,

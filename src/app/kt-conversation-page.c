@@ -184,6 +184,9 @@ show (KtConversationPage *self,
   select_current_row (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.skip", entry != NULL);
+  /* Safety is always asked: never "nothing to discuss" in one tap. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.nothing-to-discuss",
+                                 entry != NULL && g_strcmp0 (entry->domain_id, KT_SAFETY_DOMAIN_ID) != 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.move-up", entry != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.move-down", entry != NULL);
 }
@@ -369,6 +372,28 @@ skip_action (GtkWidget  *widget,
   self->dialog = dialog;
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
+}
+
+/* "Gaat goed, niets te bespreken": one tap, and on to the next domain. */
+static void
+nothing_to_discuss_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  KtConversationPage *self = KT_CONVERSATION_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->conversation == NULL || self->current == NULL)
+    return;
+  if (!kt_conversation_mark_nothing_to_discuss (self->conversation, self->current, &error))
+    {
+      kt_coverage_view_show_open (self->coverage_view, error->message);
+      show (self, NULL);
+      return;
+    }
+  emit_changed (self);
+  rebuild_list (self);
+  show_next_open (self);
 }
 
 /* Reordering */
@@ -592,6 +617,8 @@ kt_conversation_page_class_init (KtConversationPageClass *klass)
   gtk_widget_class_install_action (widget_class, "conversation.show-list", NULL, show_list_action);
   gtk_widget_class_install_action (widget_class, "conversation.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "conversation.skip", NULL, skip_action);
+  gtk_widget_class_install_action (widget_class, "conversation.nothing-to-discuss", NULL,
+                                   nothing_to_discuss_action);
   gtk_widget_class_install_action (widget_class, "conversation.move-up", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "conversation.move-down", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "conversation.complete", NULL, complete_action);
@@ -613,6 +640,7 @@ kt_conversation_page_init (KtConversationPage *self)
   g_signal_connect_swapped (self->coverage_view, "changed", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.skip", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conversation.nothing-to-discuss", FALSE);
 }
 
 GtkWidget *

@@ -117,6 +117,8 @@ refresh_visibility (KtDomainPage *self)
 static void
 entry_edited (KtDomainPage *self)
 {
+  /* Something was said after all. */
+  self->entry->nothing_to_discuss = FALSE;
   if (self->entry->state != KT_DOMAIN_DISCUSSED)
     {
       self->entry->state = KT_DOMAIN_DISCUSSED;
@@ -163,6 +165,7 @@ on_level_toggled (GtkToggleButton *button,
       self->entry->level == level)
     return;
   self->entry->level = level;
+  refresh_related (self);
   entry_edited (self);
 }
 
@@ -181,23 +184,14 @@ on_helper_toggled (GtkToggleButton *button,
   entry_edited (self);
 }
 
-/* Related domains: the ones not yet talked about, with the safety domain
- * added whenever a safety flag is set. */
+/* Related domains: the ones not yet talked about, after a concern or a
+ * low score (kt_catalogue_suggest_related), with the safety domain added
+ * whenever a safety flag is set. */
 static GPtrArray *
 open_related_domains (KtDomainPage *self)
 {
-  const KtDomain *domain = kt_catalogue_lookup (self->catalogue, self->entry->domain_id);
-  GPtrArray *open = g_ptr_array_new ();
-  gboolean has_concern = self->entry->concern != NULL && *self->entry->concern != '\0';
+  GPtrArray *open = kt_catalogue_suggest_related (self->catalogue, self->conversation, self->entry);
 
-  for (guint i = 0; has_concern && domain->related != NULL && domain->related[i] != NULL; i++)
-    {
-      const KtDomain *related = kt_catalogue_lookup (self->catalogue, domain->related[i]);
-      KtDomainEntry *entry = kt_conversation_find_entry (self->conversation, domain->related[i]);
-
-      if (related != NULL && entry != NULL && entry->state == KT_DOMAIN_NOT_YET)
-        g_ptr_array_add (open, (gpointer) related);
-    }
   if (self->entry->safety_flag && g_strcmp0 (self->entry->domain_id, KT_SAFETY_DOMAIN_ID) != 0)
     {
       const KtDomain *safety = kt_catalogue_lookup (self->catalogue, KT_SAFETY_DOMAIN_ID);
@@ -338,6 +332,21 @@ safety_row_new (KtDomainPage   *self,
   return expander;
 }
 
+/* "Children first" only where there are children (issue 16: a household
+ * without them reads no word about them). */
+static void
+refresh_safety_words (KtDomainPage *self)
+{
+  gboolean children = self->kase != NULL && kt_case_has_children (self->kase);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->safety_row),
+                               children ? _("Then ask about every member, children first")
+                                        : _("Then ask about every member"));
+  adw_preferences_group_set_description (self->safety_group,
+                                         children ? _("Ask about every member, children first, when the resident can speak freely.")
+                                                  : _("Ask about every member when the resident can speak freely."));
+}
+
 static void
 rebuild_safety (KtDomainPage *self)
 {
@@ -367,24 +376,52 @@ rebuild_safety (KtDomainPage *self)
 /* Filling the page */
 
 static void
+add_prompt_label (KtDomainPage *self,
+                  const char   *text,
+                  const char   *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, css_class);
+  if (g_str_equal (css_class, "caption-heading"))
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (self->prompts_box), label);
+  g_ptr_array_add (self->prompt_labels, label);
+}
+
+static void
+add_prompts (KtDomainPage       *self,
+             const char * const *prompts)
+{
+  for (guint i = 0; prompts != NULL && prompts[i] != NULL; i++)
+    {
+      /* TRANSLATORS: a question to ask, in quotation marks */
+      g_autofree char *quoted = g_strdup_printf (_("“%s”"), prompts[i]);
+
+      add_prompt_label (self, quoted, "prompt");
+    }
+}
+
+/* The domain's prompts for this household: none about children where
+ * there are none; and where the domain has them, the ones for the young
+ * person after those for the parents. */
+static void
 show_prompts (KtDomainPage   *self,
               const KtDomain *domain)
 {
+  gboolean children = self->kase != NULL && kt_case_has_children (self->kase);
+
   for (guint i = 0; i < self->prompt_labels->len; i++)
     gtk_box_remove (GTK_BOX (self->prompts_box), g_ptr_array_index (self->prompt_labels, i));
   g_ptr_array_set_size (self->prompt_labels, 0);
 
-  for (guint i = 0; domain->prompts != NULL && domain->prompts[i] != NULL; i++)
+  add_prompts (self, kt_domain_get_prompts (domain, children));
+  if (children && domain->prompts_young_person != NULL)
     {
-      /* TRANSLATORS: a question to ask, in quotation marks */
-      g_autofree char *quoted = g_strdup_printf (_("“%s”"), domain->prompts[i]);
-      GtkWidget *label = gtk_label_new (quoted);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "prompt");
-      gtk_box_append (GTK_BOX (self->prompts_box), label);
-      g_ptr_array_add (self->prompt_labels, label);
+      add_prompt_label (self, _("To the young person"), "caption-heading");
+      add_prompts (self, (const char * const *) domain->prompts_young_person);
     }
   gtk_widget_set_visible (self->prompts_box, self->prompt_labels->len > 0);
 }
@@ -424,6 +461,7 @@ kt_domain_page_refresh (KtDomainPage *self)
   gtk_widget_set_sensitive (self->safety_row, TRUE);
 
   rebuild_safety (self);
+  refresh_safety_words (self);
   refresh_visibility (self);
   refresh_related (self);
   self->loading = FALSE;

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-date-format.h"
+#include "kt-date-row.h"
 #include "kt-report.h"
 
 struct _KtGoalCard
@@ -81,40 +82,46 @@ entry_changed_cb (GtkEditable *editable,
                   KtGoalCard  *self)
 {
   char **field = g_object_get_data (G_OBJECT (editable), "field");
-  gboolean is_date = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (editable), "date"));
-  const char *text = gtk_editable_get_text (editable);
 
-  if (is_date)
-    {
-      gboolean ok = kt_text_is_blank (text) || kt_date_is_valid (text);
-
-      if (ok)
-        gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-      else
-        {
-          gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
-          return;
-        }
-    }
-  set_text_field (field, text);
+  set_text_field (field, gtk_editable_get_text (editable));
   emit_changed (self);
 }
 
 static GtkWidget *
 entry_row (KtGoalCard  *self,
            const char  *title,
-           char       **field,
-           gboolean     is_date)
+           char       **field)
 {
   GtkWidget *row = adw_entry_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_editable_set_text (GTK_EDITABLE (row), *field != NULL ? *field : "");
   g_object_set_data (G_OBJECT (row), "field", field);
-  g_object_set_data (G_OBJECT (row), "date", GINT_TO_POINTER (is_date));
-  if (is_date)
-    gtk_widget_set_tooltip_text (row, _("A date such as 2027-01-31"));
   g_signal_connect (row, "changed", G_CALLBACK (entry_changed_cb), self);
+  return row;
+}
+
+static void
+date_changed_cb (KtDateRow  *row,
+                 KtGoalCard *self)
+{
+  char **field = g_object_get_data (G_OBJECT (row), "field");
+
+  set_text_field (field, kt_date_row_get_date (row));
+  emit_changed (self);
+}
+
+/* A date picked from a calendar, or none (issue 16: never typed). */
+static GtkWidget *
+date_row (KtGoalCard  *self,
+          const char  *title,
+          char       **field)
+{
+  GtkWidget *row = kt_date_row_new (title, TRUE);
+
+  kt_date_row_set_date (KT_DATE_ROW (row), *field);
+  g_object_set_data (G_OBJECT (row), "field", field);
+  g_signal_connect (row, "changed", G_CALLBACK (date_changed_cb), self);
   return row;
 }
 
@@ -296,6 +303,17 @@ action_entry_changed_cb (GtkEditable *editable,
 }
 
 static void
+action_date_changed_cb (KtDateRow  *date,
+                        KtGoalCard *self)
+{
+  AdwExpanderRow *row = g_object_get_data (G_OBJECT (date), "action-row");
+  KtAction *action = g_object_get_data (G_OBJECT (row), "action");
+
+  date_changed_cb (date, self);
+  refresh_action_row (self, row, action);
+}
+
+static void
 who_selected_cb (AdwComboRow *combo,
                  GParamSpec  *pspec,
                  KtGoalCard  *self)
@@ -389,7 +407,7 @@ action_row (KtGoalCard *self,
   g_object_set_data (G_OBJECT (row), "action", action);
   refresh_action_row (self, ADW_EXPANDER_ROW (row), action);
 
-  what = entry_row (self, _("What"), &action->what, FALSE);
+  what = entry_row (self, _("What"), &action->what);
   g_signal_handlers_disconnect_by_func (what, entry_changed_cb, self);
   g_signal_connect (what, "changed", G_CALLBACK (action_entry_changed_cb), self);
   g_object_set_data (G_OBJECT (what), "action-row", row);
@@ -397,9 +415,9 @@ action_row (KtGoalCard *self,
 
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), who_combo (self, ADW_EXPANDER_ROW (row), action));
 
-  when = entry_row (self, _("By when"), &action->due, TRUE);
-  g_signal_handlers_disconnect_by_func (when, entry_changed_cb, self);
-  g_signal_connect (when, "changed", G_CALLBACK (action_entry_changed_cb), self);
+  when = date_row (self, _("By when"), &action->due);
+  g_signal_handlers_disconnect_by_func (when, date_changed_cb, self);
+  g_signal_connect (when, "changed", G_CALLBACK (action_date_changed_cb), self);
   g_object_set_data (G_OBJECT (when), "action-row", row);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), when);
 
@@ -568,9 +586,9 @@ build (KtGoalCard *self,
   gtk_box_append (GTK_BOX (self), header);
 
   list = boxed_list ();
-  gtk_list_box_append (GTK_LIST_BOX (list), entry_row (self, _("Goal"), &self->goal->title, FALSE));
+  gtk_list_box_append (GTK_LIST_BOX (list), entry_row (self, _("Goal"), &self->goal->title));
   gtk_list_box_append (GTK_LIST_BOX (list), entry_row (self, _("What is different when it works"),
-                                                       &self->goal->difference, FALSE));
+                                                       &self->goal->difference));
 
   self->about_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->about_row), _("About"));
@@ -595,8 +613,8 @@ build (KtGoalCard *self,
   adw_combo_row_set_selected (ADW_COMBO_ROW (combo), self->goal->status);
   g_signal_connect (combo, "notify::selected", G_CALLBACK (status_cb), self);
   gtk_list_box_append (GTK_LIST_BOX (list), combo);
-  gtk_list_box_append (GTK_LIST_BOX (list), entry_row (self, _("Look at it again on"),
-                                                       &self->goal->evaluation_date, TRUE));
+  gtk_list_box_append (GTK_LIST_BOX (list), date_row (self, _("Look at it again on"),
+                                                      &self->goal->evaluation_date));
   gtk_box_append (GTK_BOX (self), list);
 
   gtk_box_append (GTK_BOX (self), section_label (_("Who does what")));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kt-intake-page.h"
+#include "kt-date-row.h"
 #include "kt-text-field.h"
 
 G_BEGIN_DECLS
@@ -12,7 +13,7 @@ G_BEGIN_DECLS
 KtTextField  *kt_intake_page_get_own_strength_field (KtIntakePage *self);
 KtTextField  *kt_intake_page_get_question_field     (KtIntakePage *self);
 GtkEditable  *kt_intake_page_get_household_row      (KtIntakePage *self);
-GtkEditable  *kt_intake_page_get_date_row           (KtIntakePage *self);
+KtDateRow    *kt_intake_page_get_date_row           (KtIntakePage *self);
 GtkSwitch    *kt_intake_page_get_safety_switch      (KtIntakePage *self);
 AdwActionRow *kt_intake_page_get_deadline_row       (KtIntakePage *self,
                                                      gboolean      own_plan);

@@ -20,6 +20,7 @@
 #include "kt-app-util.h"
 #include "kt-consent-row.h"
 #include "kt-date-format.h"
+#include "kt-date-row.h"
 #include "kt-text-field.h"
 
 struct _KtIntakePage
@@ -42,8 +43,7 @@ struct _KtIntakePage
 
   /* Rows made in code, bound to fields of the case. */
   GtkWidget            *household_row;
-  GtkWidget            *date_row;
-  GtkCalendar          *calendar;
+  GtkWidget            *date_row;     /* KtDateRow */
   GtkWidget            *channel_row;
   GtkWidget            *urgency_row;
   GtkWidget            *safety_row;
@@ -60,7 +60,6 @@ struct _KtIntakePage
   KtCase               *kase;
   KtPlan               *plan;            /* for what a consent covers, or NULL */
   char                 *recorded_by;     /* who records consent answers, or NULL */
-  gboolean              filling_date;
 };
 
 G_DEFINE_FINAL_TYPE (KtIntakePage, kt_intake_page, GTK_TYPE_WIDGET)
@@ -125,34 +124,17 @@ on_urgency_changed (gpointer user_data)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-/* The date is written only once it is a real date: the deadlines hang on
- * it, so half-typed or cleared text leaves the last good date in place. */
+/* The deadlines hang on the date: picked from the calendar, never cleared
+ * (the row offers no clear button). */
 static void
 on_date_changed (KtIntakePage *self)
 {
-  const char *text = kt_app_editable_text (self->date_row);
+  const char *date = kt_date_row_get_date (KT_DATE_ROW (self->date_row));
 
-  if (self->filling_date || self->kase == NULL || text[0] == '\0')
-    return;
-  if (!kt_date_is_valid (text))
-    {
-      gtk_widget_add_css_class (self->date_row, "error");
-      return;
-    }
-  gtk_widget_remove_css_class (self->date_row, "error");
-  if (!kt_app_set_text (&self->kase->request.date, text))
+  if (self->kase == NULL || date == NULL || !kt_app_set_text (&self->kase->request.date, date))
     return;
   refresh_deadlines (self);
   emit_changed (self);
-}
-
-static void
-on_calendar_day_selected (KtIntakePage *self)
-{
-  g_autoptr(GDateTime) date = gtk_calendar_get_date (self->calendar);
-  g_autofree char *iso = g_date_time_format (date, "%Y-%m-%d");
-
-  gtk_editable_set_text (GTK_EDITABLE (self->date_row), iso);
 }
 
 static void
@@ -456,10 +438,7 @@ kt_intake_page_set_case (KtIntakePage *self,
   kt_text_field_set_text (self->own_strength_field, request->own_strength);
   kt_text_field_set_text (self->question_field, request->question);
   kt_app_text_row_bind (self->household_row, &kase->household);
-  self->filling_date = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->date_row), request->date != NULL ? request->date : "");
-  gtk_widget_remove_css_class (self->date_row, "error");
-  self->filling_date = FALSE;
+  kt_date_row_set_date (KT_DATE_ROW (self->date_row), request->date);
   kt_app_combo_row_bind (self->channel_row, (int *) &request->channel);
   kt_app_combo_row_bind (self->urgency_row, (int *) &request->urgency);
   kt_app_switch_row_bind (self->safety_row, &request->safety_concern);
@@ -512,10 +491,10 @@ kt_intake_page_get_household_row (KtIntakePage *self)
   return GTK_EDITABLE (self->household_row);
 }
 
-GtkEditable *
+KtDateRow *
 kt_intake_page_get_date_row (KtIntakePage *self)
 {
-  return GTK_EDITABLE (self->date_row);
+  return KT_DATE_ROW (self->date_row);
 }
 
 GtkSwitch *
@@ -548,29 +527,6 @@ kt_intake_page_get_consent_error (KtIntakePage *self)
 }
 
 /* Set-up */
-
-static GtkWidget *
-date_row_new (KtIntakePage *self)
-{
-  GtkWidget *row = adw_entry_row_new ();
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Date of the request (YYYY-MM-DD)"));
-  g_signal_connect_swapped (row, "changed", G_CALLBACK (on_date_changed), self);
-  self->calendar = GTK_CALENDAR (gtk_calendar_new ());
-  gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->calendar));
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Pick a date"));
-  kt_a11y_set_label (button, _("Pick a date"));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
-  g_signal_connect_swapped (self->calendar, "day-selected",
-                            G_CALLBACK (on_calendar_day_selected), self);
-  return row;
-}
 
 static void
 kt_intake_page_dispose (GObject *object)
@@ -654,7 +610,8 @@ kt_intake_page_init (KtIntakePage *self)
                             G_CALLBACK (on_question_changed), self);
 
   self->household_row = kt_app_text_row_new (_("Household name"), NULL, emit_changed, self);
-  self->date_row = date_row_new (self);
+  self->date_row = kt_date_row_new (_("Date of the request"), FALSE);
+  g_signal_connect_swapped (self->date_row, "changed", G_CALLBACK (on_date_changed), self);
   self->channel_row = kt_app_combo_row_new (_("Channel"), channels, NULL, emit_changed, self);
   self->urgency_row = kt_app_combo_row_new (_("Urgency"), urgencies, NULL, on_urgency_changed, self);
   adw_preferences_group_add (self->request_group, self->household_row);

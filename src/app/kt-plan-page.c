@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-app-util.h"
+#include "kt-date-row.h"
 #include "kt-goal-card.h"
 #include "kt-provision-row.h"
 #include "kt-review.h"
@@ -40,7 +41,7 @@ struct _KtPlanPage
   AdwEntryRow         *watches_row;
   GtkSwitch           *veilig_thuis_switch;
   AdwComboRow         *agreement_row;
-  AdwEntryRow         *agreement_date_row;
+  KtDateRow           *agreement_date_row;
   KtTextField         *remarks_field;
   AdwComboRow         *form_row;
   GtkWidget           *signature_box;
@@ -337,14 +338,8 @@ agreement_changed_cb (KtPlanPage *self)
 
   if (self->syncing || self->plan == NULL)
     return;
-  date = gtk_editable_get_text (GTK_EDITABLE (self->agreement_date_row));
-  if (kt_text_is_blank (date) || kt_date_is_valid (date))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->agreement_date_row), "error");
-      set_text (&self->plan->agreement.date, date);
-    }
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->agreement_date_row), "error");
+  date = kt_date_row_get_date (self->agreement_date_row);
+  set_text (&self->plan->agreement.date, date);
   remarks = kt_text_field_get_text (self->remarks_field);
   set_text (&self->plan->agreement.remarks, remarks);
   emit_changed (self);
@@ -364,7 +359,9 @@ agreement_state_cb (AdwComboRow *row,
   if (selected != KT_AGREEMENT_NONE && self->plan->agreement.date == NULL)
     {
       g_autofree char *today = kt_date_today ();
-      set_entry (self->agreement_date_row, today);
+
+      set_text (&self->plan->agreement.date, today);
+      kt_date_row_set_date (self->agreement_date_row, today);
     }
   emit_changed (self);
 }
@@ -606,6 +603,11 @@ update_safety_visibility (KtPlanPage *self)
 static void
 sync_all (KtPlanPage *self)
 {
+  /* The plan's question starts from the request's words (issue 16): less
+   * typing, and the coach and resident sharpen it together. */
+  if (kt_text_is_blank (self->plan->question) && self->kase != NULL &&
+      !kt_text_is_blank (self->kase->request.question))
+    set_text (&self->plan->question, self->kase->request.question);
 
   self->syncing = TRUE;
   kt_text_field_set_text (self->question_field, self->plan->question);
@@ -621,7 +623,7 @@ sync_all (KtPlanPage *self)
   gtk_switch_set_active (self->veilig_thuis_switch, self->plan->safety.veilig_thuis_consulted);
 
   adw_combo_row_set_selected (self->agreement_row, self->plan->agreement.state);
-  set_entry (self->agreement_date_row, self->plan->agreement.date);
+  kt_date_row_set_date (self->agreement_date_row, self->plan->agreement.date);
   kt_text_field_set_text (self->remarks_field, self->plan->agreement.remarks);
   adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
   kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
@@ -681,7 +683,7 @@ kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;
   AdwEntryRow *entries[] = { self->risks_row, self->agreements_row,
-                             self->watches_row, self->agreement_date_row,
+                             self->watches_row,
                              self->conversation_note_row };
 
   g_return_if_fail (KT_IS_PLAN_PAGE (self));
@@ -689,6 +691,7 @@ kt_plan_page_clear (KtPlanPage *self)
   self->syncing = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     set_entry (entries[i], NULL);
+  kt_date_row_set_date (self->agreement_date_row, NULL);
   kt_text_field_set_text (self->question_field, NULL);
   kt_text_field_set_text (self->remarks_field, NULL);
   self->syncing = FALSE;
@@ -776,6 +779,7 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (KT_TYPE_SIGNATURE_PAD);
+  g_type_ensure (KT_TYPE_DATE_ROW);
   g_type_ensure (KT_TYPE_ADD_BUTTON);
   g_type_ensure (KT_TYPE_TEXT_FIELD);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-plan-page.ui");

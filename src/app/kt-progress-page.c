@@ -24,6 +24,7 @@
 #include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-case-view-private.h"
+#include "kt-date-row.h"
 #include "kt-evaluation.h"
 
 struct _KtProgressPage
@@ -84,6 +85,15 @@ clear_list (GtkListBox *list)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, child);
+}
+
+/* The ISO date of a KtDateRow, or "" when none is picked. */
+static const char *
+date_text (GtkWidget *row)
+{
+  const char *date = kt_date_row_get_date (KT_DATE_ROW (row));
+
+  return date != NULL ? date : "";
 }
 
 static void
@@ -437,7 +447,7 @@ on_continue (KtProgressPage *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!kt_case_continue_support (kase, kt_app_editable_text (self->next_evaluation_row), &error))
+  if (!kt_case_continue_support (kase, date_text (self->next_evaluation_row), &error))
     {
       gtk_widget_add_css_class (self->next_evaluation_row, "error");
       toast (self, error->message);
@@ -509,7 +519,7 @@ on_close_case (KtProgressPage *self)
 
   if (!kt_case_close (kase, reason, kt_app_editable_text (self->close_note_row),
                       kt_app_editable_text (self->close_words_row),
-                      kt_app_editable_text (self->follow_up_date_row),
+                      date_text (self->follow_up_date_row),
                       kt_app_editable_text (self->follow_up_contact_row),
                       has_safety_flag (self), NULL, &error))
     {
@@ -543,7 +553,7 @@ on_record_check (KtProgressPage *self)
   g_autoptr(GError) error = NULL;
 
   if (!kt_case_record_follow_up (kase, kt_app_editable_text (self->check_note_row),
-                                 kt_app_editable_text (self->next_check_row), NULL, &error))
+                                 date_text (self->next_check_row), NULL, &error))
     {
       gtk_widget_add_css_class (self->next_check_row, "error");
       toast (self, error->message);
@@ -605,11 +615,11 @@ fill_closing (KtProgressPage *self,
   if (kase->phase < KT_PHASE_CLOSED)
     {
       /* The period from Preferences (three months unless changed); the
-       * coach changes the date itself here. */
+       * coach picks another date here. */
       kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
       follow_up = kt_case_default_follow_up (today, follow_up_months);
-      if (kt_app_editable_text (self->follow_up_date_row)[0] == '\0')
-        set_entry (self->follow_up_date_row, follow_up);
+      if (date_text (self->follow_up_date_row)[0] == '\0')
+        kt_date_row_set_date (KT_DATE_ROW (self->follow_up_date_row), follow_up);
       return;
     }
   closed = kt_format_date (kase->closed_date, KT_DATE_LONG);
@@ -623,7 +633,7 @@ fill_closing (KtProgressPage *self,
                                 closed != NULL ? closed : "");
   adw_action_row_set_subtitle (self->closed_row, subtitle);
   set_entry (self->check_note_row, NULL);
-  set_entry (self->next_check_row, NULL);
+  kt_date_row_set_date (KT_DATE_ROW (self->next_check_row), NULL);
 }
 
 static void
@@ -699,8 +709,8 @@ refresh (KtProgressPage *self)
 
       next_evaluation = kt_date_add_days (today, evaluation_days);
     }
-  if (kt_app_editable_text (self->next_evaluation_row)[0] == '\0')
-    set_entry (self->next_evaluation_row, next_evaluation);
+  if (date_text (self->next_evaluation_row)[0] == '\0')
+    kt_date_row_set_date (KT_DATE_ROW (self->next_evaluation_row), next_evaluation);
 
   /* An empty boxed list would draw as a stray line under its heading. */
   gtk_widget_set_visible (GTK_WIDGET (self->support_list),
@@ -752,6 +762,7 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (KT_TYPE_DATE_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-progress-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, next_row);

@@ -38,6 +38,35 @@ kt_member_free (KtMember *member)
   g_free (member);
 }
 
+gboolean
+kt_member_is_child (const KtMember *member)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_return_val_if_fail (member != NULL, FALSE);
+
+  if (member->birth_year > 0)
+    return g_date_time_get_year (now) - member->birth_year < 18;
+  return member->relation != NULL &&
+         (g_str_has_prefix (member->relation, "kind") ||
+          g_str_has_prefix (member->relation, "child") ||
+          g_str_has_prefix (member->relation, "zoon") ||
+          g_str_has_prefix (member->relation, "dochter"));
+}
+
+gboolean
+kt_case_has_children (const KtCase *kase)
+{
+  g_return_val_if_fail (kase != NULL, FALSE);
+
+  for (guint i = 0; kase->members != NULL && i < kase->members->len; i++)
+    {
+      if (kt_member_is_child (g_ptr_array_index (kase->members, i)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gpointer
 member_copy (gconstpointer src,
              gpointer      unused)

@@ -188,6 +188,11 @@ KtCase *kt_case_copy  (const KtCase *self);
 
 KtMember        *kt_member_new           (void);
 void             kt_member_free          (KtMember *member);
+/* A member under 18 this year by birth year; without one, by a relation
+ * such as "kind", "zoon" or "dochter". */
+gboolean         kt_member_is_child      (const KtMember *member);
+/* TRUE when any member of the household is a child (kt_member_is_child). */
+gboolean         kt_case_has_children    (const KtCase *kase);
 KtConsent       *kt_consent_new          (void);
 void             kt_consent_free         (KtConsent *consent);
 KtConsentEvent  *kt_consent_event_new    (void);

@@ -5,11 +5,15 @@
  * The file format (data/catalogue/catalogue.json):
  *   { "catalogue": id, "version": n ≥ 1,
  *     "domains":  [ { "id", "name": {"nl","en"}, "description": {"nl","en"},
- *                     "prompts": {"nl": […], "en": […]}, "related": [ids],
+ *                     "prompts": {"nl": […], "en": […]},
+ *                     "prompts_without_children"?: {…}, "prompts_young_person"?: {…},
+ *                     "related": [ids], "one_way"?: [ids in related],
  *                     "never_skip": bool, "needs_children": bool } … ],
  *     "segments": [ { "id" (kt_segment_to_string), "name": {…}, "description": {…} } × 6 ],
  *     "rings":    [ { "id" (kt_ring_to_string), "name": {…} } × 4 ] }
  * Dutch ("nl") is required everywhere; English ("en") falls back to Dutch.
+ * Links between domains go both ways: the loader adds the way back to every
+ * link not listed in "one_way".
  */
 #define G_LOG_DOMAIN "kt-catalogue"
 
@@ -57,7 +61,10 @@ domain_free (KtDomain *domain)
   g_free (domain->name);
   g_free (domain->description);
   g_strfreev (domain->prompts);
+  g_strfreev (domain->prompts_without_children);
+  g_strfreev (domain->prompts_young_person);
   g_strfreev (domain->related);
+  g_strfreev (domain->one_way);
   g_free (domain);
 }
 
@@ -324,6 +331,54 @@ read_translated_list (Loader     *l,
   return TRUE;
 }
 
+/* As read_translated_list, or NULL when @key is absent. */
+static gboolean
+read_optional_translated_list (Loader     *l,
+                               JsonObject *obj,
+                               const char *key,
+                               GStrv      *out)
+{
+  *out = NULL;
+  if (!json_object_has_member (obj, key))
+    return TRUE;
+  return read_translated_list (l, obj, key, out);
+}
+
+/* A list of domain ids (checked once every domain is known); when not
+ * @required, an absent key stands for an empty list. */
+static gboolean
+read_id_list (Loader     *l,
+              JsonObject *obj,
+              const char *key,
+              gboolean    required,
+              GStrv      *out)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+  gsize mark;
+
+  if (!required && !json_object_has_member (obj, key))
+    {
+      *out = g_strv_builder_end (builder);
+      return TRUE;
+    }
+  if (!read_array (l, obj, key, 0, MAX_RELATED, &mark, &array))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gsize item = push_index (l, i);
+      const char *text;
+
+      if (!check_text (l, json_array_get_element (array, i), &text))
+        return FALSE;
+      g_strv_builder_add (builder, text);
+      pop (l, item);
+    }
+  pop (l, mark);
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
 static gboolean
 read_flag (Loader     *l,
            JsonObject *obj,
@@ -351,8 +406,6 @@ read_domain (KtCatalogue *self,
 {
   KtDomain *domain = g_new0 (KtDomain, 1);
   const char *id;
-  JsonArray *related;
-  gsize mark;
 
   g_ptr_array_add (self->domains, domain);
   if (!read_id (l, obj, &id))
@@ -368,30 +421,17 @@ read_domain (KtCatalogue *self,
   if (!read_translated (l, obj, "name", &domain->name) ||
       !read_translated (l, obj, "description", &domain->description) ||
       !read_translated_list (l, obj, "prompts", &domain->prompts) ||
+      !read_optional_translated_list (l, obj, "prompts_without_children",
+                                      &domain->prompts_without_children) ||
+      !read_optional_translated_list (l, obj, "prompts_young_person",
+                                      &domain->prompts_young_person) ||
       !read_flag (l, obj, "never_skip", &domain->never_skip) ||
       !read_flag (l, obj, "needs_children", &domain->needs_children))
     return FALSE;
 
-  /* The related ids are checked once every domain is known. */
-  if (!read_array (l, obj, "related", 0, MAX_RELATED, &mark, &related))
-    return FALSE;
-  {
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-    for (guint i = 0; i < json_array_get_length (related); i++)
-      {
-        gsize item = push_index (l, i);
-        const char *text;
-
-        if (!check_text (l, json_array_get_element (related, i), &text))
-          return FALSE;
-        g_strv_builder_add (builder, text);
-        pop (l, item);
-      }
-    domain->related = g_strv_builder_end (builder);
-  }
-  pop (l, mark);
-  return TRUE;
+  /* The ids are checked once every domain is known. */
+  return read_id_list (l, obj, "related", TRUE, &domain->related) &&
+         read_id_list (l, obj, "one_way", FALSE, &domain->one_way);
 }
 
 static gboolean
@@ -412,8 +452,44 @@ check_related (KtCatalogue *self,
                               l->origin, l->path->str);
             }
         }
+      for (guint j = 0; domain->one_way[j] != NULL; j++)
+        {
+          if (!g_strv_contains ((const char * const *) domain->related, domain->one_way[j]))
+            {
+              g_string_printf (l->path, "domains[%u].one_way[%u]", i, j);
+              return invalid (l, _("%s: “%s” names a life domain that is not in “related”."),
+                              l->origin, l->path->str);
+            }
+        }
     }
   return TRUE;
+}
+
+/* Practice knows links both ways (money worries touch work, and work
+ * touches money): add the way back to every link not marked one-way, so a
+ * municipality's file need not list each link twice. */
+static void
+complete_related (KtCatalogue *self)
+{
+  for (guint i = 0; i < self->domains->len; i++)
+    {
+      const KtDomain *domain = g_ptr_array_index (self->domains, i);
+
+      for (guint j = 0; domain->related[j] != NULL; j++)
+        {
+          KtDomain *other = g_hash_table_lookup (self->by_id, domain->related[j]);
+          g_autoptr(GStrvBuilder) builder = NULL;
+
+          if (g_strv_contains ((const char * const *) domain->one_way, other->id) ||
+              g_strv_contains ((const char * const *) other->related, domain->id))
+            continue;
+          builder = g_strv_builder_new ();
+          g_strv_builder_addv (builder, (const char **) other->related);
+          g_strv_builder_add (builder, domain->id);
+          g_strfreev (other->related);
+          other->related = g_strv_builder_end (builder);
+        }
+    }
 }
 
 /* Segments and rings: each known id exactly once, in any order. */
@@ -603,6 +679,7 @@ kt_catalogue_new_from_bytes (GBytes     *json,
   pop (&l, mark);
   if (!check_related (self, &l))
     return NULL;
+  complete_related (self);
 
   /* Safety is never skipped, whatever the file says. */
   {
@@ -683,6 +760,50 @@ kt_catalogue_new_default (const char *override_path,
 
 /* ------------------------------------------------------------------------ */
 /* Reading */
+
+const char * const *
+kt_domain_get_prompts (const KtDomain *domain,
+                       gboolean        children)
+{
+  g_return_val_if_fail (domain != NULL, NULL);
+
+  if (!children && domain->prompts_without_children != NULL)
+    return (const char * const *) domain->prompts_without_children;
+  return (const char * const *) domain->prompts;
+}
+
+/* Nothing was said or marked in @entry yet. */
+static gboolean
+entry_is_untouched (const KtDomainEntry *entry)
+{
+  return entry->state == KT_DOMAIN_NOT_YET && kt_text_is_blank (entry->going_well) &&
+         kt_text_is_blank (entry->concern) && kt_text_is_blank (entry->wish) &&
+         entry->level == KT_LEVEL_NONE && entry->helpers == 0 && entry->priority == 0 &&
+         !entry->safety_flag;
+}
+
+/* Where the entry of the domain at catalogue @position goes: after the
+ * entry of the nearest domain before it in the catalogue, so the coach's
+ * own order of the others stays. */
+static guint
+entry_position (KtCatalogue          *self,
+                const KtConversation *conversation,
+                guint                 position)
+{
+  for (guint i = position; i-- > 0;)
+    {
+      const KtDomain *before = g_ptr_array_index (self->domains, i);
+
+      for (guint j = 0; j < conversation->entries->len; j++)
+        {
+          const KtDomainEntry *entry = g_ptr_array_index (conversation->entries, j);
+
+          if (g_strcmp0 (entry->domain_id, before->id) == 0)
+            return j + 1;
+        }
+    }
+  return 0;
+}
 
 const char *
 kt_catalogue_get_id (KtCatalogue *self)
@@ -771,4 +892,69 @@ kt_catalogue_new_conversation (KtCatalogue *self,
       g_ptr_array_add (conversation->entries, kt_domain_entry_new (domain->id));
     }
   return conversation;
+}
+
+gboolean
+kt_catalogue_fit_conversation (KtCatalogue    *self,
+                               KtConversation *conversation,
+                               gboolean        children)
+{
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (KT_IS_CATALOGUE (self), FALSE);
+  g_return_val_if_fail (conversation != NULL, FALSE);
+
+  if (conversation->complete)
+    return FALSE;
+  for (guint i = 0; i < self->domains->len; i++)
+    {
+      const KtDomain *domain = g_ptr_array_index (self->domains, i);
+      KtDomainEntry *entry = kt_conversation_find_entry (conversation, domain->id);
+
+      if (!domain->needs_children)
+        continue;
+      if (!children && entry != NULL && entry_is_untouched (entry))
+        {
+          g_ptr_array_remove (conversation->entries, entry);
+          changed = TRUE;
+        }
+      else if (children && entry == NULL)
+        {
+          g_ptr_array_insert (conversation->entries, entry_position (self, conversation, i),
+                              kt_domain_entry_new (domain->id));
+          changed = TRUE;
+        }
+    }
+  return changed;
+}
+
+static gboolean
+is_low_score (int level)
+{
+  return level >= KT_LEVEL_MIN && level <= 2;
+}
+
+GPtrArray *
+kt_catalogue_suggest_related (KtCatalogue          *self,
+                              const KtConversation *conversation,
+                              const KtDomainEntry  *entry)
+{
+  GPtrArray *open = g_ptr_array_new ();
+  const KtDomain *domain;
+
+  g_return_val_if_fail (KT_IS_CATALOGUE (self), open);
+  g_return_val_if_fail (conversation != NULL && entry != NULL, open);
+
+  domain = kt_catalogue_lookup (self, entry->domain_id);
+  if (domain == NULL || (kt_text_is_blank (entry->concern) && !is_low_score (entry->level)))
+    return open;
+  for (guint i = 0; domain->related[i] != NULL; i++)
+    {
+      const KtDomain *related = kt_catalogue_lookup (self, domain->related[i]);
+      KtDomainEntry *other = kt_conversation_find_entry (conversation, domain->related[i]);
+
+      if (related != NULL && other != NULL && other->state == KT_DOMAIN_NOT_YET)
+        g_ptr_array_add (open, (gpointer) related);
+    }
+  return open;
 }

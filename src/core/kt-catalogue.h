@@ -25,10 +25,19 @@ typedef struct {
   char  *name;
   char  *description;
   GStrv  prompts;               /* strengths first */
-  GStrv  related;               /* ids of domains to suggest on a concern */
+  GStrv  prompts_without_children; /* for a household without children, or NULL */
+  GStrv  prompts_young_person;  /* spoken to a young person, or NULL */
+  GStrv  related;               /* ids of domains to suggest on a concern or a low
+                                 * score; both ways unless listed in one_way */
+  GStrv  one_way;               /* ids in related that do not point back */
   gboolean never_skip;          /* veiligheid */
   gboolean needs_children;      /* opvoeding: only relevant with children */
 } KtDomain;
+
+/* The prompts to show in a household with or without children: the
+ * domain's variant without children when it has one. */
+const char * const *kt_domain_get_prompts (const KtDomain *domain,
+                                           gboolean        children);
 
 #define KT_TYPE_CATALOGUE (kt_catalogue_get_type ())
 G_DECLARE_FINAL_TYPE (KtCatalogue, kt_catalogue, KT, CATALOGUE, GObject)
@@ -63,5 +72,19 @@ const char     *kt_catalogue_ring_name     (KtCatalogue *self,
 /* A conversation with one empty entry per domain in catalogue order. */
 KtConversation *kt_catalogue_new_conversation (KtCatalogue *self,
                                                const char  *case_id);
+/* Fits an open conversation to the household: a domain that needs children
+ * (opvoeding) is left out while there are none, unless something was
+ * already said in it, and comes back, in catalogue order, once there are.
+ * A complete conversation is left as it is.  TRUE when entries changed. */
+gboolean        kt_catalogue_fit_conversation (KtCatalogue    *self,
+                                               KtConversation *conversation,
+                                               gboolean        children);
+/* The related domains to suggest from @entry (transfer container, element
+ * type KtDomain, borrowed): when it has a concern or a self-reliance score
+ * of 1 or 2, those of its related domains the conversation holds and has
+ * not yet talked about, in catalogue order of the link list. */
+GPtrArray      *kt_catalogue_suggest_related (KtCatalogue          *self,
+                                              const KtConversation *conversation,
+                                              const KtDomainEntry  *entry);
 
 G_END_DECLS

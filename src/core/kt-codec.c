@@ -310,6 +310,7 @@ encode_entry (JsonBuilder   *b,
   put_string (b, "wish", e->wish);
   put_int (b, "priority", e->priority);
   put_bool (b, "safety_flag", e->safety_flag);
+  put_bool (b, "nothing_to_discuss", e->nothing_to_discuss);
   json_builder_end_object (b);
 }
 
@@ -1196,7 +1197,8 @@ decode_entry (Decoder    *d,
       !read_bits (d, obj, "helpers", kt_helper_names, KT_N_HELPER_BITS, &e->helpers) ||
       !read_text (d, obj, "wish", &e->wish) ||
       !read_small_int (d, obj, "priority", 0, 3, &e->priority) ||
-      !read_bool (d, obj, "safety_flag", &e->safety_flag))
+      !read_bool (d, obj, "safety_flag", &e->safety_flag) ||
+      !read_bool (d, obj, "nothing_to_discuss", &e->nothing_to_discuss))
     return NULL;
   return g_steal_pointer (&e);
 }
@@ -1825,7 +1827,8 @@ entry_equal (gconstpointer pa,
 
   return STR_EQ (domain_id) && VAL_EQ (state) && STR_EQ (skip_reason) &&
          STR_EQ (going_well) && STR_EQ (concern) && VAL_EQ (level) && VAL_EQ (helpers) &&
-         STR_EQ (wish) && VAL_EQ (priority) && BOOL_EQ (safety_flag);
+         STR_EQ (wish) && VAL_EQ (priority) && BOOL_EQ (safety_flag) &&
+         BOOL_EQ (nothing_to_discuss);
 }
 
 static gboolean

@@ -443,8 +443,37 @@ kt_conversation_skip (KtConversation *self,
     }
 
   entry->state = KT_DOMAIN_SKIPPED;
+  entry->nothing_to_discuss = FALSE;
   g_free (entry->skip_reason);
   entry->skip_reason = g_strdup (reason);
+  return TRUE;
+}
+
+gboolean
+kt_conversation_mark_nothing_to_discuss (KtConversation *self,
+                                         const char     *domain_id,
+                                         GError        **error)
+{
+  KtDomainEntry *entry;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (g_strcmp0 (domain_id, KT_SAFETY_DOMAIN_ID) == 0)
+    {
+      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_SAFETY_NOT_SKIPPABLE,
+                           _("Safety is never skipped: ask about it for every household member."));
+      return FALSE;
+    }
+  entry = kt_conversation_find_entry (self, domain_id);
+  if (entry == NULL)
+    {
+      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_UNKNOWN_DOMAIN,
+                           _("This conversation has no such life domain."));
+      return FALSE;
+    }
+  entry->state = KT_DOMAIN_DISCUSSED;
+  entry->nothing_to_discuss = TRUE;
+  g_clear_pointer (&entry->skip_reason, g_free);
   return TRUE;
 }
 

@@ -56,6 +56,7 @@ typedef struct {
   char          *wish;
   int            priority;      /* 0 none, 1 high, 2 medium, 3 low */
   gboolean       safety_flag;
+  gboolean       nothing_to_discuss; /* "Gaat goed, niets te bespreken": discussed in one tap */
 } KtDomainEntry;
 
 /* The safety check for one household member (children first). */
@@ -179,6 +180,12 @@ gboolean        kt_conversation_skip     (KtConversation *self,
                                           const char     *domain_id,
                                           const char     *reason,
                                           GError        **error);
+
+/* "Gaat goed, niets te bespreken": marks a domain discussed in one tap
+ * (issue 16); refuses the safety domain, which is always asked. */
+gboolean        kt_conversation_mark_nothing_to_discuss (KtConversation *self,
+                                                         const char     *domain_id,
+                                                         GError        **error);
 
 const char *kt_segment_to_string (KtSegment segment);   /* stable id: "zelfstandig" */
 gboolean    kt_segment_from_string (const char *str, KtSegment *segment);

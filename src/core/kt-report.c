@@ -269,6 +269,20 @@ build_going_well (KtReport *self)
     }
 }
 
+/* The domain's name, and that it goes well where one tap said so
+ * (transfer full). */
+static char *
+topic_name (KtReport            *self,
+            const KtDomainEntry *entry)
+{
+  const char *name = domain_name (self, entry->domain_id);
+
+  if (entry->state != KT_DOMAIN_DISCUSSED || !entry->nothing_to_discuss)
+    return g_strdup (name);
+  /* TRANSLATORS: "Wonen (goes well, nothing to discuss)" */
+  return g_strdup_printf (_("%s (goes well, nothing to discuss)"), name);
+}
+
 /* Which life domains were discussed; skipped and open ones are listed apart. */
 static void
 build_topics (KtReport *self)
@@ -283,10 +297,11 @@ build_topics (KtReport *self)
     {
       const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
       GString *list = entry->state == KT_DOMAIN_DISCUSSED ? discussed : open;
+      g_autofree char *name = topic_name (self, entry);
 
       if (list->len > 0)
         g_string_append (list, ", ");
-      g_string_append (list, domain_name (self, entry->domain_id));
+      g_string_append (list, name);
     }
   if (self->easy)
     {
@@ -298,14 +313,16 @@ build_topics (KtReport *self)
           for (guint i = 0; i < self->conversation->entries->len; i++)
             {
               const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+              g_autofree char *name = NULL;
 
               if ((entry->state == KT_DOMAIN_DISCUSSED) != (pass == 0))
                 continue;
+              name = topic_name (self, entry);
               if (!any)
                 add_printf (self, BLOCK_HEADING, "%s",
                             pass == 0 ? _("What we talked about") : _("Not talked about this time"));
               any = TRUE;
-              add_printf (self, BLOCK_BULLET, "%s", domain_name (self, entry->domain_id));
+              add_printf (self, BLOCK_BULLET, "%s", name);
             }
         }
       return;
@@ -978,9 +995,11 @@ build_rights (KtReport *self)
 /* ---- the dossier's own parts --------------------------------------------- */
 
 static const char *
-domain_state_label (KtDomainState state)
+domain_state_label (const KtDomainEntry *entry)
 {
-  switch (state)
+  if (entry->state == KT_DOMAIN_DISCUSSED && entry->nothing_to_discuss)
+    return _("goes well, nothing to discuss");
+  switch (entry->state)
     {
     case KT_DOMAIN_DISCUSSED: return _("discussed");
     case KT_DOMAIN_SKIPPED:   return _("skipped");
@@ -1025,9 +1044,9 @@ build_domains_in_full (KtReport *self)
       else
         add_printf (self, BLOCK_SUBHEADING, "%s", domain_name (self, entry->domain_id));
       if (entry->level != KT_LEVEL_NONE)
-        add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry->state), entry->level);
+        add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry), entry->level);
       else
-        add_printf (self, BLOCK_NOTE, "%s", domain_state_label (entry->state));
+        add_printf (self, BLOCK_NOTE, "%s", domain_state_label (entry));
       add_field (self, _("Why skipped"), entry->skip_reason);
       add_field (self, _("What goes well"), entry->going_well);
       add_field (self, _("Concern"), entry->concern);
@@ -1473,9 +1492,9 @@ build_inzage_conversation (KtReport             *self,
         continue;
       add_printf (self, BLOCK_SUBHEADING, "%s", domain_name (self, entry->domain_id));
       if (entry->level != KT_LEVEL_NONE)
-        add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry->state), entry->level);
+        add_printf (self, BLOCK_NOTE, _("%s · self-reliance %d of 5"), domain_state_label (entry), entry->level);
       else
-        add_printf (self, BLOCK_NOTE, "%s", domain_state_label (entry->state));
+        add_printf (self, BLOCK_NOTE, "%s", domain_state_label (entry));
       add_field (self, _("Why skipped"), entry->skip_reason);
       add_field (self, _("What goes well"), entry->going_well);
       add_field (self, _("Concern"), entry->concern);

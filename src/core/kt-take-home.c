@@ -174,6 +174,7 @@ kt_take_home_conversation (const KtCase         *kase,
       KtDomainEntry *kept = kt_domain_entry_new (entry->domain_id);
 
       kept->state = entry->state;
+      kept->nothing_to_discuss = entry->nothing_to_discuss;
       if (entry->state == KT_DOMAIN_DISCUSSED && !is_safety_domain (conversation, entry->domain_id))
         {
           kept->going_well = g_strdup (entry->going_well);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-case-view-private.h"
+#include "kt-date-row.h"
 #include "kt-conversation-page-private.h"
 #include "kt-core.h"
 #include "kt-test-util.h"
@@ -482,4 +483,18 @@ KtDomainPage *
 kt_app_fixture_domain (KtAppFixture *f)
 {
   return kt_conversation_page_get_domain_page (kt_app_fixture_conversation (f));
+}
+
+void
+kt_app_test_pick_date (gpointer    row,
+                       const char *iso_date)
+{
+  g_autofree char *iso = g_strconcat (iso_date, "T12:00:00", NULL);
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (iso, local);
+
+  g_assert_nonnull (when);
+  /* GtkCalendar says day-selected, as for a click on the day. */
+  gtk_calendar_select_day (kt_date_row_get_calendar (KT_DATE_ROW (row)), when);
+  kt_app_test_iterate (5);
 }

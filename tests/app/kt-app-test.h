@@ -61,6 +61,9 @@ void        kt_app_test_set_row_text (GtkWidget  *root,
                                       const char *text);
 /* The switch of an AdwActionRow made by kt_app_switch_row_new. */
 GtkSwitch  *kt_app_test_row_switch  (GtkWidget *row);
+/* Picks @iso_date on @row's calendar as a user would (KtDateRow). */
+void        kt_app_test_pick_date   (gpointer    row,
+                                     const char *iso_date);
 /* Types into a text view as a user would. */
 void        kt_app_test_type_text   (GtkTextView *view,
                                      const char  *text);

@@ -17,6 +17,7 @@
 #include "kt-a11y.h"
 #include "kt-app-test.h"
 #include "kt-app-util.h"
+#include "kt-date-row.h"
 #include "kt-case-item.h"
 #include "kt-case-view-private.h"
 #include "kt-domain-page-private.h"
@@ -150,6 +151,7 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_autoptr(GPtrArray) plan_ids = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *today = kt_date_today ();
+  GtkWidget *follow_up_row;
   g_autofree char *follow_up = kt_date_add_days (today, 3);
   g_autofree char *in_30_days = kt_date_add_days (today, 30);
   g_autofree char *in_2_months = kt_date_add_months (today, 2);
@@ -264,13 +266,15 @@ test_household_from_request_to_follow_up (Fixture       *f,
 
   /* Closing: the follow-up date proposed is the period from Preferences
    * (set to two months before the page was filled in). */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (progress_page (f), T ("Follow-up check on (yyyy-mm-dd)")))),
-                   ==, in_2_months);
+  follow_up_row = find_named (progress_page (f), T ("Follow-up check on"));
+  g_assert_true (KT_IS_DATE_ROW (follow_up_row));
+  g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (follow_up_row)), ==, in_2_months);
   /* With a safety concern, not without a follow-up date and contact. */
-  type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), "");
+  g_signal_emit_by_name (kt_date_row_get_clear_button (KT_DATE_ROW (follow_up_row)), "clicked");
+  kt_app_test_iterate (5);
   click (f, "_Close the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
-  type_named (f, T ("Follow-up check on (yyyy-mm-dd)"), follow_up);
+  kt_app_test_pick_date (follow_up_row, follow_up);
   type_named (f, T ("Contact for the follow-up"), "Wijkcoach demo");
   type_named (f, T ("How did the help go? In the resident's words"), "Ik sta er sterker voor");
   /* The closing rows in view, as the coach sees them while closing. */

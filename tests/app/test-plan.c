@@ -419,6 +419,42 @@ test_signature_pad_keeps_strokes_normalised (Fixture       *f,
   kt_app_test_close (window);
 }
 
+/* Issue 16: a plan without a question starts from the request's words,
+ * which the coach can then change. */
+static void
+test_plan_question_starts_from_the_request (Fixture       *f,
+                                            gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page;
+  KtTextField *question;
+  g_autofree char *shown = NULL;
+  GtkTextBuffer *buffer;
+
+  g_free (f->plan->question);
+  f->plan->question = NULL;
+  g_free (f->kase->request.question);
+  f->kase->request.question = g_strdup ("We komen niet rond sinds de ontslagbrief");
+  page = show_plan (f, &window, 1000, 800);
+  question = KT_TEXT_FIELD (child (page, "question_field"));
+  shown = kt_text_field_get_text (question);
+  g_assert_cmpstr (shown, ==, "We komen niet rond sinds de ontslagbrief");
+  g_assert_cmpstr (f->plan->question, ==, "We komen niet rond sinds de ontslagbrief");
+
+  /* The coach sharpens it: typed at the end, as a user would. */
+  buffer = gtk_text_view_get_buffer (kt_text_field_get_view (question));
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_place_cursor (buffer, &end);
+  }
+  kt_app_test_type_text (kt_text_field_get_view (question), " en de schulden");
+  kt_app_test_iterate (5);
+  g_assert_cmpstr (f->plan->question, ==, "We komen niet rond sinds de ontslagbrief en de schulden");
+  kt_app_test_close (window);
+}
+
 static void
 test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
                                              gconstpointer  data)
@@ -560,6 +596,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
   g_test_add ("/plan/case-view/report-follows-the-open-case", Fixture, NULL,
               fixture_set_up, test_report_page_follows_the_open_case, fixture_tear_down);
+  g_test_add ("/plan/question/starts-from-the-request", Fixture, NULL,
+              fixture_set_up, test_plan_question_starts_from_the_request, fixture_tear_down);
   g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
               fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
   g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,

@@ -208,6 +208,51 @@ test_conversation_complete_needs_safety_checks_and_entries (void)
   g_assert_true (kt_conversation_complete (conversation, NULL));
 }
 
+/* "Gaat goed, niets te bespreken" (issue 16): discussed in one tap, kept
+ * through the codec; never for the safety domain. */
+static void
+test_conversation_nothing_to_discuss (void)
+{
+  const char *domains[] = { "geldzaken", "wonen", "veiligheid", NULL };
+  g_autoptr(KtConversation) conversation = conversation_with (domains);
+  g_autoptr(KtConversation) decoded = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GError) error = NULL;
+  KtDomainEntry *housing = kt_conversation_find_entry (conversation, "wonen");
+  guint discussed = 0, skipped = 0, not_yet = 0;
+
+  g_assert_false (kt_conversation_mark_nothing_to_discuss (conversation, "veiligheid", &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_SAFETY_NOT_SKIPPABLE);
+  g_assert_cmpint (kt_conversation_find_entry (conversation, "veiligheid")->state, ==, KT_DOMAIN_NOT_YET);
+  g_assert_false (kt_conversation_find_entry (conversation, "veiligheid")->nothing_to_discuss);
+  g_clear_error (&error);
+  g_assert_false (kt_conversation_mark_nothing_to_discuss (conversation, "opvoeding", &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_UNKNOWN_DOMAIN);
+  g_clear_error (&error);
+
+  g_assert_true (kt_conversation_skip (conversation, "wonen", "Later", NULL));
+  g_assert_true (kt_conversation_mark_nothing_to_discuss (conversation, "wonen", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (housing->state, ==, KT_DOMAIN_DISCUSSED);
+  g_assert_true (housing->nothing_to_discuss);
+  g_assert_null (housing->skip_reason);
+  kt_conversation_count (conversation, &discussed, &skipped, &not_yet);
+  g_assert_cmpuint (discussed, ==, 1);
+
+  conversation->case_id = kt_uuid_new ();
+  json = kt_conversation_encode (conversation);
+  decoded = kt_conversation_decode (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_conversation_find_entry (decoded, "wonen")->nothing_to_discuss);
+  g_assert_true (kt_conversation_equal (conversation, decoded));
+  kt_conversation_find_entry (decoded, "wonen")->nothing_to_discuss = FALSE;
+  g_assert_false (kt_conversation_equal (conversation, decoded));
+
+  /* Skipping after all takes the mark away. */
+  g_assert_true (kt_conversation_skip (conversation, "wonen", "Toch later", NULL));
+  g_assert_false (housing->nothing_to_discuss);
+}
+
 static void
 test_conversation_skip_rules (void)
 {
@@ -364,6 +409,8 @@ main (int   argc,
   g_test_add_func ("/model/conversation/complete-refused-with-untouched-domain", test_conversation_complete_refused_with_untouched_domain);
   g_test_add_func ("/model/conversation/complete-needs-safety-checks-and-entries", test_conversation_complete_needs_safety_checks_and_entries);
   g_test_add_func ("/model/conversation/skip-rules", test_conversation_skip_rules);
+  g_test_add_func ("/model/conversation/nothing-to-discuss-counts-as-discussed-not-for-safety",
+                   test_conversation_nothing_to_discuss);
   g_test_add_func ("/model/conversation/safety-flag-and-copy", test_conversation_safety_flag_and_copy);
   g_test_add_func ("/model/plan/validation", test_plan_validation);
   g_test_add_func ("/model/plan/submitted-is-locked", test_plan_submitted_is_locked);

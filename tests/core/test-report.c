@@ -144,6 +144,28 @@ test_report_never_shows_a_skipped_domain_as_discussed (Fixture       *f,
   g_assert_null (strstr (text, "ZICHTBAARALSBESPROKEN"));
 }
 
+/* A domain marked "Gaat goed, niets te bespreken" in one tap is among
+ * what was talked about, and says so (issue 16). */
+static void
+test_report_shows_nothing_to_discuss (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  const KtDomain *meedoen = kt_catalogue_lookup (f->catalogue, "meedoen");
+  const char *discussed;
+
+  g_assert_true (kt_conversation_mark_nothing_to_discuss (f->conversation, "meedoen", NULL));
+  pdf = write_report (f);
+  text = pdf_text (pdf);
+  expected = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%s (goes well, nothing to discuss)"),
+                              meedoen->name);
+  discussed = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What we talked about"));
+  g_assert_nonnull (discussed);
+  assert_contains (discussed, expected);
+}
+
 static void
 test_report_page_one_renders_to_png (Fixture       *f,
                                      gconstpointer  data)
@@ -732,6 +754,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_shows_every_goal_action_owner_and_date, fixture_tear_down);
   g_test_add ("/report/pdf/never-shows-a-skipped-domain-as-discussed", Fixture, NULL,
               fixture_set_up, test_report_never_shows_a_skipped_domain_as_discussed, fixture_tear_down);
+  g_test_add ("/report/pdf/says-a-domain-goes-well-with-nothing-to-discuss", Fixture, NULL,
+              fixture_set_up, test_report_shows_nothing_to_discuss, fixture_tear_down);
   g_test_add ("/report/pdf/page-one-renders-to-png", Fixture, NULL,
               fixture_set_up, test_report_page_one_renders_to_png, fixture_tear_down);
   g_test_add ("/report/pdf/at-an-evaluation-shows-how-things-went", Fixture, NULL,

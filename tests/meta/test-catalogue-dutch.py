@@ -2,7 +2,9 @@
 """test-catalogue-dutch.py SOURCE_ROOT: data/catalogue/catalogue.json gives a
 Dutch name for every life domain, wheel segment and support ring, and holds the
 default set of DESIGN.md §4 and §5 (14 domains, 6 segments, 4 rings); every
-domain also has a Dutch description and Dutch opening prompts.
+domain also has a Dutch description and Dutch opening prompts.  Every prompt
+is one open question (ends in "?", asks one thing, never "Lukt het…"), and
+every link between domains goes both ways or is marked one-way (issue 16).
 
 Run with /usr/bin/python3 (Debian's), not whatever python3 is first on PATH."""
 
@@ -90,6 +92,22 @@ def main():
                 prompts = (entry.get("prompts") or {}).get("nl") if isinstance(entry.get("prompts"), dict) else None
                 if not prompts or not all(isinstance(q, str) and q.strip() for q in prompts):
                     problems.append(f"domain {ident!r} has no Dutch prompts")
+            by_id = dict(entries)
+            for ident, entry in entries:
+                for key2 in ("prompts", "prompts_without_children", "prompts_young_person"):
+                    for lang, prompts in (entry.get(key2) or {}).items():
+                        for q in prompts:
+                            if not q.endswith("?") or q.count("?") != 1:
+                                problems.append(f"{ident} {key2}.{lang}: {q!r} is not one question")
+                            if q.startswith("Lukt het"):
+                                problems.append(f"{ident}: {q!r} asks yes or no")
+                one_way = entry.get("one_way", [])
+                for other in entry.get("related", []):
+                    back = ident in (by_id.get(other) or {}).get("related", [])
+                    if not back and other not in one_way:
+                        problems.append(f"link {ident} → {other} has no way back and is not one-way")
+                    if back and other in one_way:
+                        problems.append(f"link {ident} → {other} is marked one-way but links back")
             ids = {ident for ident, _ in entries}
             for d in DOMAINS:
                 if d not in ids:

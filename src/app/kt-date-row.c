@@ -1,0 +1,302 @@
+/* kt-date-row.c: KtDateRow, a date picked from a calendar, shown in words
+ *
+ * Dates are picked, never typed as YYYY-MM-DD (issue 16): the button shows
+ * the date as the core's date formatter writes it ("16 januari 2027") and
+ * opens a calendar; where a date may be left out, a second button clears
+ * it.  Every control carries its own accessible name with the row's title,
+ * since GTK 4.8 names none of them for a screen reader.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-date-row"
+
+#include "config.h"
+
+#include "kt-date-row.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-a11y.h"
+#include "kt-core.h"
+
+struct _KtDateRow
+{
+  AdwActionRow   parent_instance;
+
+  GtkMenuButton *button;
+  GtkPopover    *popover;
+  GtkCalendar   *calendar;
+  GtkButton     *clear_button;
+
+  char          *date;          /* ISO, or NULL */
+  gboolean       optional;
+  gboolean       filling;
+};
+
+G_DEFINE_FINAL_TYPE (KtDateRow, kt_date_row, ADW_TYPE_ACTION_ROW)
+
+enum {
+  PROP_0,
+  PROP_DATE,
+  PROP_OPTIONAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The button's words and every accessible name follow the date and the
+ * row's title. */
+static void
+refresh (KtDateRow *self)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
+  g_autofree char *words = kt_format_date (self->date, KT_DATE_WEEKDAY);
+  g_autofree char *button_name = NULL;
+  g_autofree char *clear_name = NULL;
+  g_autofree char *calendar_name = NULL;
+
+  gtk_menu_button_set_label (self->button, words != NULL ? words : _("Pick a date"));
+  /* TRANSLATORS: a date button's name for a screen reader: "Date of the request: 16 January 2027" */
+  button_name = g_strdup_printf (_("%s: %s"), title != NULL ? title : "",
+                                 words != NULL ? words : _("no date, pick one"));
+  kt_a11y_set_label (GTK_WIDGET (self->button), button_name);
+  /* TRANSLATORS: "Clear Date of the request" */
+  clear_name = g_strdup_printf (_("Clear %s"), title != NULL ? title : "");
+  kt_a11y_set_label (GTK_WIDGET (self->clear_button), clear_name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->clear_button), clear_name);
+  /* TRANSLATORS: "Calendar for Date of the request" */
+  calendar_name = g_strdup_printf (_("Calendar for %s"), title != NULL ? title : "");
+  kt_a11y_set_label (GTK_WIDGET (self->calendar), calendar_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_button), self->optional && self->date != NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), NULL);
+}
+
+/* The calendar opens on the date shown, or today. */
+static void
+show_on_calendar (KtDateRow *self)
+{
+  g_autoptr(GDateTime) when = NULL;
+
+  if (self->date != NULL)
+    {
+      g_autofree char *iso = g_strconcat (self->date, "T12:00:00", NULL);
+      g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+
+      when = g_date_time_new_from_iso8601 (iso, local);
+    }
+  if (when == NULL)
+    when = g_date_time_new_now_local ();
+  self->filling = TRUE;
+  gtk_calendar_select_day (self->calendar, when);
+  self->filling = FALSE;
+}
+
+static void
+set_date (KtDateRow  *self,
+          const char *iso_date,
+          gboolean    by_user)
+{
+  const char *date = iso_date != NULL && kt_date_is_valid (iso_date) ? iso_date : NULL;
+
+  if (g_strcmp0 (self->date, date) == 0)
+    return;
+  g_free (self->date);
+  self->date = g_strdup (date);
+  refresh (self);
+  show_on_calendar (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
+  if (by_user)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+on_day_selected (KtDateRow *self)
+{
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *iso = NULL;
+
+  if (self->filling)
+    return;
+  date = gtk_calendar_get_date (self->calendar);
+  iso = g_date_time_format (date, "%Y-%m-%d");
+  set_date (self, iso, TRUE);
+  gtk_popover_popdown (self->popover);
+}
+
+static void
+on_clear_clicked (KtDateRow *self)
+{
+  set_date (self, NULL, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->button));
+}
+
+static void
+on_title_changed (KtDateRow *self)
+{
+  refresh (self);
+}
+
+const char *
+kt_date_row_get_date (KtDateRow *self)
+{
+  g_return_val_if_fail (KT_IS_DATE_ROW (self), NULL);
+  return self->date;
+}
+
+void
+kt_date_row_set_date (KtDateRow  *self,
+                      const char *iso_date)
+{
+  g_return_if_fail (KT_IS_DATE_ROW (self));
+  set_date (self, iso_date, FALSE);
+}
+
+gboolean
+kt_date_row_get_optional (KtDateRow *self)
+{
+  g_return_val_if_fail (KT_IS_DATE_ROW (self), FALSE);
+  return self->optional;
+}
+
+void
+kt_date_row_set_optional (KtDateRow *self,
+                          gboolean   optional)
+{
+  g_return_if_fail (KT_IS_DATE_ROW (self));
+
+  optional = !!optional;
+  if (self->optional == optional)
+    return;
+  self->optional = optional;
+  refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPTIONAL]);
+}
+
+GtkMenuButton *
+kt_date_row_get_button (KtDateRow *self)
+{
+  return self->button;
+}
+
+GtkCalendar *
+kt_date_row_get_calendar (KtDateRow *self)
+{
+  return self->calendar;
+}
+
+GtkButton *
+kt_date_row_get_clear_button (KtDateRow *self)
+{
+  return self->clear_button;
+}
+
+static void
+kt_date_row_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  KtDateRow *self = KT_DATE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATE:
+      g_value_set_string (value, self->date);
+      break;
+    case PROP_OPTIONAL:
+      g_value_set_boolean (value, self->optional);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_date_row_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  KtDateRow *self = KT_DATE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATE:
+      kt_date_row_set_date (self, g_value_get_string (value));
+      break;
+    case PROP_OPTIONAL:
+      kt_date_row_set_optional (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_date_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), KT_TYPE_DATE_ROW);
+  G_OBJECT_CLASS (kt_date_row_parent_class)->dispose (object);
+}
+
+static void
+kt_date_row_finalize (GObject *object)
+{
+  g_free (KT_DATE_ROW (object)->date);
+  G_OBJECT_CLASS (kt_date_row_parent_class)->finalize (object);
+}
+
+static void
+kt_date_row_class_init (KtDateRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = kt_date_row_get_property;
+  object_class->set_property = kt_date_row_set_property;
+  object_class->dispose = kt_date_row_dispose;
+  object_class->finalize = kt_date_row_finalize;
+
+  properties[PROP_DATE] =
+    g_param_spec_string ("date", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OPTIONAL] =
+    g_param_spec_boolean ("optional", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The user picked or cleared a date (not kt_date_row_set_date). */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-date-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtDateRow, button);
+  gtk_widget_class_bind_template_child (widget_class, KtDateRow, popover);
+  gtk_widget_class_bind_template_child (widget_class, KtDateRow, calendar);
+  gtk_widget_class_bind_template_child (widget_class, KtDateRow, clear_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_day_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
+}
+
+static void
+kt_date_row_init (KtDateRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self, "notify::title", G_CALLBACK (on_title_changed), self);
+  refresh (self);
+  show_on_calendar (self);
+}
+
+GtkWidget *
+kt_date_row_new (const char *title,
+                 gboolean    optional)
+{
+  return g_object_new (KT_TYPE_DATE_ROW, "title", title, "optional", optional, NULL);
+}
