@@ -36,61 +36,11 @@
 #include "kt-core.h"
 #include "kt-store.h"
 
+#include "bench-fill.h"
+
 #define N_CASES_DEFAULT 1000
 #define N_RUNS_DEFAULT  9
 #define TIMEOUT_US      (30 * G_USEC_PER_SEC)
-
-static const char *surnames[] = {
-  "Jansen", "de Vries", "Yilmaz", "Bakker", "Visser", "Smit", "El Amrani", "Meijer",
-  "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Kaya",
-};
-
-static void
-pin_kept (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error))
-    g_error ("Cannot keep the bench PIN: %s", error->message);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-fill_store (const char *path,
-            guint       n_cases)
-{
-  g_autoptr(KtStore) store = kt_store_new (path);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *today = kt_date_today ();
-
-  if (!kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error))
-    g_error ("Cannot open the bench store: %s", error->message);
-  for (guint i = 0; i < n_cases; i++)
-    {
-      g_autoptr(KtCase) kase = kt_case_new ();
-      KtDocument doc = { .kind = KT_KIND_CASE };
-
-      kase->household = g_strdup_printf ("Familie %s %u", surnames[i % G_N_ELEMENTS (surnames)], i);
-      kase->request.date = kt_date_add_days (today, -(int) (i % 60));
-      kase->request.question = g_strdup ("We komen niet rond en de brieven blijven liggen.");
-      kase->request.safety_concern = i % 17 == 0;
-      kase->phase = i % KT_N_PHASES;
-      kt_case_compute_deadlines (kase, 42, 7);
-      doc.kase = kase;
-      if (!kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error))
-        g_error ("Cannot save case %u: %s", i, error->message);
-    }
-  /* A store in use has its PIN; without one the app asks for it first. */
-  {
-    gboolean kept = FALSE;
-
-    kt_store_set_unlock_secret_async (store, KT_UNLOCK_PIN, "2468", NULL, pin_kept, &kept);
-    while (!kept)
-      g_main_context_iteration (NULL, TRUE);
-  }
-}
 
 /* X: waiting for a toplevel of @pid to be mapped */
 
@@ -297,7 +247,7 @@ main (int argc, char *argv[])
 
   if (keep != NULL)
     {
-      fill_store (keep, n_cases);
+      kt_bench_fill_store (keep, n_cases, 0);
       return 0;
     }
 
@@ -310,7 +260,7 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
   store_path = g_build_filename (dir, "store.db", NULL);
   g_print ("Filling a store with %d cases...\n", n_cases);
-  fill_store (store_path, n_cases);
+  kt_bench_fill_store (store_path, n_cases, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (series); i++)
     {
