@@ -15,8 +15,11 @@
  * stretch (CLOCK_THREAD_CPUTIME_ID): the work the app did while it did not
  * answer, which load beside it does not inflate.
  *
- * The supervisor's inbox receiving 200 records by sync is not a step yet
- * (see bench/README.md).
+ * Last, the supervisor's inbox receiving 200 records by sync: a real
+ * keukentafel-server on 127.0.0.1, the app signed in as its supervisor, and
+ * another client (this program again, in its own process, as a coach's
+ * laptop would be) pushing 200 plans for review; the step runs until the
+ * inbox lists all 200 and sync is idle again.
  *
  * Run inside Xvfb with a session bus and keyring, on a quiet machine:
  *   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
@@ -28,7 +31,9 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <sodium.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <glib/gstdio.h>
 
@@ -40,11 +45,19 @@
 #include "kt-core.h"
 #include "kt-domain-page-private.h"
 #include "kt-plan-page.h"
+#include "kt-sign-in-dialog.h"
 #include "kt-store-private.h"
+#include "kt-supervisor-inbox.h"
+#include "kt-supervisor-view.h"
 #include "kt-text-field.h"
 #include "kt-window-private.h"
+#include "kt-test-server.h"
+#include "kt-test-sync.h"
+#include "kt-test-util.h"
 
 #define TICK_MS 5
+
+#define N_PUSHED 200
 
 static int n_cases = 10000;
 static int n_plans = 1000;
@@ -174,6 +187,134 @@ not_unlocking (gpointer data)
   return !kt_window_is_unlocking (data) && !kt_store_is_locked (kt_window_get_store (data));
 }
 
+/* ---- the supervisor's inbox by sync ---------------------------------------- */
+
+/* The other client: coach1's laptop pushes N_PUSHED plans, submitted for
+ * review, to the server at @url, then exits.  Runs in its own process so
+ * that its work is not counted as the app's. */
+static int
+push_plans (const char *url)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-bench-push");
+  g_autofree char *case_id = NULL;
+  g_autoptr(KtSyncClient) laptop = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_core_init ())
+    return 1;
+  case_id = kt_test_case_for_coach (dir, url);
+  laptop = kt_test_device_new (dir, "laptop");
+  kt_test_device_sign_in (laptop, url, "coach1");
+  for (guint i = 0; i < N_PUSHED; i++)
+    {
+      g_autofree char *id = kt_uuid_new ();
+      g_autoptr(GBytes) body = kt_test_submitted_plan_body (id, case_id, 1, "Weer rondkomen.");
+
+      if (!kt_sync_client_share (laptop, body, &error))
+        g_error ("%s", error->message);
+    }
+  if (!kt_test_device_sync (laptop, &error))
+    g_error ("%s", error->message);
+  if (kt_sync_client_get_n_pending (laptop) != 0)
+    g_error ("The laptop kept %u plans", kt_sync_client_get_n_pending (laptop));
+  g_clear_object (&laptop);
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+  return 0;
+}
+
+static gboolean
+sign_in_dialog_shown (gpointer data)
+{
+  KtSignInDialog **dialog = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (KT_IS_SIGN_IN_DIALOG (window))
+        *dialog = KT_SIGN_IN_DIALOG (window);
+    }
+  return *dialog != NULL;
+}
+
+static gboolean
+sync_client_opened (gpointer data)
+{
+  KtSyncClient *client = kt_window_get_sync_client (data);
+
+  return client != NULL && kt_sync_client_get_outbox (client) != NULL;
+}
+
+static gboolean
+supervisor_view_shown (gpointer window)
+{
+  return KT_IS_SUPERVISOR_VIEW (kt_window_get_main_view (window));
+}
+
+/* What a person does: the menu item, the three fields, the button. */
+static void
+sign_in_as_supervisor (KtWindow   *window,
+                       const char *url)
+{
+  KtSignInDialog *dialog = NULL;
+  const struct { const char *row, *text; } fields[] = {
+    { "server_row", url }, { "username_row", "super1" }, { "password_row", KT_TEST_PASSWORD },
+  };
+
+  kt_app_test_wait_for (sync_client_opened, window, 10000, "the sync client to open");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL);
+  kt_app_test_wait_for (sign_in_dialog_shown, &dialog, 5000, "the sign-in dialog");
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG,
+                                                                        fields[i].row)), fields[i].text);
+  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG,
+                                                        "sign_in_button"), "clicked");
+  kt_app_test_wait_for (supervisor_view_shown, window, 60000, "the supervisor's view");
+}
+
+static guint inbox_wanted;
+
+static gboolean
+inbox_filled (gpointer window)
+{
+  KtSupervisorInbox *inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (kt_window_get_main_view (window)));
+  GPtrArray *entries = kt_supervisor_inbox_get_entries (inbox);
+  KtSyncStatus status = kt_sync_client_get_status (kt_window_get_sync_client (window));
+
+  return entries != NULL && entries->len >= inbox_wanted &&
+         (status == KT_SYNC_STATUS_SYNCED || status == KT_SYNC_STATUS_IDLE);
+}
+
+static void
+inbox_by_sync (KtWindow *window)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autoptr(GError) error = NULL;
+  KtSupervisorInbox *inbox;
+  GPtrArray *entries;
+  char *argv[] = { (char *) "/proc/self/exe", (char *) "--push", NULL, NULL };
+  GPid pid;
+  int status;
+
+  sign_in_as_supervisor (window, kt_test_server_get_url (server));
+  kt_app_test_iterate (2000);
+  inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (kt_window_get_main_view (window)));
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  inbox_wanted = (entries != NULL ? entries->len : 0) + N_PUSHED;
+
+  argv[2] = (char *) kt_test_server_get_url (server);
+  step_begin ();
+  if (!g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error))
+    g_error ("Cannot start the pushing client: %s", error->message);
+  kt_app_test_wait_for (inbox_filled, window, 900000, "the inbox to list the pushed plans");
+  step_end ("inbox receives 200 by sync");
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_printerr ("note: the pushing client failed; that step measured nothing useful\n");
+}
+
 /* What a click on a row of the list does: it becomes the selection. */
 static void
 open_case (KtWindow *window,
@@ -187,9 +328,13 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("- the app's longest main-loop stalls");
+  g_autofree char *push_url = NULL;
+  gboolean no_inbox = FALSE;
   GOptionEntry entries[] = {
     { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store (10000)", "N" },
     { "plans", 0, 0, G_OPTION_ARG_INT, &n_plans, "Plans in the store (1000)", "N" },
+    { "no-inbox", 0, 0, G_OPTION_ARG_NONE, &no_inbox, "Leave out the supervisor's inbox by sync", NULL },
+    { "push", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &push_url, "(the pushing client)", "URL" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -208,6 +353,8 @@ main (int argc, char *argv[])
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  if (push_url != NULL)
+    return push_plans (push_url);
   /* The renderer the program picks (src/app/main.c), before GTK starts. */
   kt_app_choose_renderer ();
   kt_app_test_init_for_app (&argc, &argv);
@@ -280,6 +427,10 @@ main (int argc, char *argv[])
   step_end ("submit a plan");
   if (kt_case_view_get_plan (view) == NULL || kt_case_view_get_plan (view)->review != KT_REVIEW_SUBMITTED)
     g_printerr ("note: the plan was not submitted; that step measured nothing useful\n");
+
+  /* The supervisor's inbox receiving 200 plans by sync. */
+  if (!no_inbox)
+    inbox_by_sync (window);
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
