@@ -17,9 +17,10 @@
  *
  * Last, the supervisor's inbox receiving 200 records by sync: a real
  * keukentafel-server on 127.0.0.1, the app signed in as its supervisor, and
- * another client (this program again, in its own process, as a coach's
- * laptop would be) pushing 200 plans for review; the step runs until the
- * inbox lists all 200 and sync is idle again.
+ * other clients (this program again, in its own process, as the intake
+ * desk and a coach's laptop would be) pushing 100 households and a plan for
+ * review in each; the step runs until the inbox lists the 100 plans and
+ * sync is idle again.
  *
  * Run inside Xvfb with a session bus and keyring, on a quiet machine:
  *   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
@@ -57,7 +58,8 @@
 
 #define TICK_MS 5
 
-#define N_PUSHED 200
+/* Households the other clients register and plan for: twice as many records. */
+#define N_HOUSEHOLDS 100
 
 static int n_cases = 10000;
 static int n_plans = 1000;
@@ -189,26 +191,49 @@ not_unlocking (gpointer data)
 
 /* ---- the supervisor's inbox by sync ---------------------------------------- */
 
-/* The other client: coach1's laptop pushes N_PUSHED plans, submitted for
- * review, to the server at @url, then exits.  Runs in its own process so
- * that its work is not counted as the app's. */
+/* The other clients: the intake desk registers N_HOUSEHOLDS households
+ * and assigns them to coach1, whose laptop pushes a plan for each,
+ * submitted for review: 2 × N_HOUSEHOLDS records for the supervisor (the
+ * inbox shows one plan per household).  Runs in its own process so that
+ * their work is not counted as the app's. */
 static int
 push_plans (const char *url)
 {
   g_autofree char *dir = kt_test_tmpdir_new ("kt-bench-push");
-  g_autofree char *case_id = NULL;
+  g_autoptr(GPtrArray) case_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(KtSyncClient) desk = NULL;
   g_autoptr(KtSyncClient) laptop = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!kt_core_init ())
     return 1;
-  case_id = kt_test_case_for_coach (dir, url);
+  desk = kt_test_device_new (dir, "intake-desk");
+  kt_test_device_sign_in (desk, url, "intake1");
+  for (guint i = 0; i < N_HOUSEHOLDS; i++)
+    {
+      char *id = kt_uuid_new ();
+      g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+
+      g_ptr_array_add (case_ids, id);
+      if (!kt_sync_client_share (desk, body, &error))
+        g_error ("%s", error->message);
+    }
+  if (!kt_test_device_sync (desk, &error))
+    g_error ("%s", error->message);
+  for (guint i = 0; i < case_ids->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cases/%s/assign", (char *) g_ptr_array_index (case_ids, i));
+
+      if (kt_test_http (url, "intake1", "POST", path, "{\"coach\":\"coach1\"}", NULL) != 200)
+        g_error ("A household was not assigned");
+    }
   laptop = kt_test_device_new (dir, "laptop");
   kt_test_device_sign_in (laptop, url, "coach1");
-  for (guint i = 0; i < N_PUSHED; i++)
+  for (guint i = 0; i < case_ids->len; i++)
     {
       g_autofree char *id = kt_uuid_new ();
-      g_autoptr(GBytes) body = kt_test_submitted_plan_body (id, case_id, 1, "Weer rondkomen.");
+      g_autoptr(GBytes) body = kt_test_submitted_plan_body (id, g_ptr_array_index (case_ids, i), 1,
+                                                             "Weer rondkomen.");
 
       if (!kt_sync_client_share (laptop, body, &error))
         g_error ("%s", error->message);
@@ -217,6 +242,7 @@ push_plans (const char *url)
     g_error ("%s", error->message);
   if (kt_sync_client_get_n_pending (laptop) != 0)
     g_error ("The laptop kept %u plans", kt_sync_client_get_n_pending (laptop));
+  g_clear_object (&desk);
   g_clear_object (&laptop);
   kt_test_tmpdir_free (g_steal_pointer (&dir));
   return 0;
@@ -301,7 +327,7 @@ inbox_by_sync (KtWindow *window)
   kt_app_test_iterate (2000);
   inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (kt_window_get_main_view (window)));
   entries = kt_supervisor_inbox_get_entries (inbox);
-  inbox_wanted = (entries != NULL ? entries->len : 0) + N_PUSHED;
+  inbox_wanted = (entries != NULL ? entries->len : 0) + N_HOUSEHOLDS;
 
   argv[2] = (char *) kt_test_server_get_url (server);
   step_begin ();
@@ -329,11 +355,12 @@ main (int argc, char *argv[])
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("- the app's longest main-loop stalls");
   g_autofree char *push_url = NULL;
-  gboolean no_inbox = FALSE;
+  gboolean no_inbox = FALSE, inbox_only = FALSE;
   GOptionEntry entries[] = {
     { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store (10000)", "N" },
     { "plans", 0, 0, G_OPTION_ARG_INT, &n_plans, "Plans in the store (1000)", "N" },
     { "no-inbox", 0, 0, G_OPTION_ARG_NONE, &no_inbox, "Leave out the supervisor's inbox by sync", NULL },
+    { "inbox-only", 0, 0, G_OPTION_ARG_NONE, &inbox_only, "Only start and the supervisor's inbox by sync", NULL },
     { "push", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &push_url, "(the pushing client)", "URL" },
     { NULL }
   };
@@ -383,50 +410,53 @@ main (int argc, char *argv[])
   g_signal_connect (clock, "update", G_CALLBACK (on_update), NULL);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
 
-  /* Lock, then the PIN checked at the real Argon2id cost. */
-  kt_app_test_activate (window, "win.lock", NULL);
-  step_begin ();
-  gtk_editable_set_text (kt_window_get_passphrase_row (window, FALSE), KT_APP_TEST_PIN);
-  kt_app_test_activate (window, "win.unlock", NULL);
-  kt_app_test_wait_for (not_unlocking, window, 60000, "the unlock");
-  kt_app_test_wait_for (window_ready, window, 120000, "the case list after unlocking");
-  step_end ("unlock with the PIN");
-
-  /* Ten cases, one after another, as a coach looks for one. */
-  step_begin ();
-  for (guint i = 0; i < 10; i++)
-    open_case (window, i * 37);
-  step_end ("open ten cases");
-
-  /* Typing into a domain page while autosave runs (it saves after a pause
-   * and every few seconds while typing goes on). */
-  view = kt_window_get_case_view (window);
-  kt_app_test_activate (window, "win.show-page", g_variant_new_string ("conversation"));
-  kt_app_test_activate (kt_case_view_get_conversation_page (view), "conversation.show-domain",
-                        g_variant_new_string ("geldzaken"));
-  text = kt_text_field_get_view (kt_domain_page_get_text_field (
-    kt_conversation_page_get_domain_page (kt_case_view_get_conversation_page (view)), FALSE));
-  step_begin ();
-  for (guint i = 0; i < 300; i++)
+  if (!inbox_only)
     {
-      gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (text), i % 40 == 39 ? " " : "w", 1);
-      /* About a fast typist: 30 characters a second. */
-      kt_app_test_iterate (33);
-    }
-  step_end ("typing 300 characters, autosave");
+      /* Lock, then the PIN checked at the real Argon2id cost. */
+      kt_app_test_activate (window, "win.lock", NULL);
+      step_begin ();
+      gtk_editable_set_text (kt_window_get_passphrase_row (window, FALSE), KT_APP_TEST_PIN);
+      kt_app_test_activate (window, "win.unlock", NULL);
+      kt_app_test_wait_for (not_unlocking, window, 60000, "the unlock");
+      kt_app_test_wait_for (window_ready, window, 120000, "the case list after unlocking");
+      step_end ("unlock with the PIN");
 
-  /* Submitting a plan (it waits in the outbox: no server here), in a case
-   * that has one. */
-  gtk_editable_set_text (kt_window_get_search_entry (window), "Familie Jansen 0");
-  kt_app_test_iterate (300);
-  open_case (window, 0);
-  kt_app_test_activate (window, "win.show-page", g_variant_new_string ("plan"));
-  step_begin ();
-  kt_app_test_activate (kt_case_view_get_plan_page (view), "plan.submit", NULL);
-  kt_app_test_iterate (1000);
-  step_end ("submit a plan");
-  if (kt_case_view_get_plan (view) == NULL || kt_case_view_get_plan (view)->review != KT_REVIEW_SUBMITTED)
-    g_printerr ("note: the plan was not submitted; that step measured nothing useful\n");
+      /* Ten cases, one after another, as a coach looks for one. */
+      step_begin ();
+      for (guint i = 0; i < 10; i++)
+        open_case (window, i * 37);
+      step_end ("open ten cases");
+
+      /* Typing into a domain page while autosave runs (it saves after a pause
+       * and every few seconds while typing goes on). */
+      view = kt_window_get_case_view (window);
+      kt_app_test_activate (window, "win.show-page", g_variant_new_string ("conversation"));
+      kt_app_test_activate (kt_case_view_get_conversation_page (view), "conversation.show-domain",
+                            g_variant_new_string ("geldzaken"));
+      text = kt_text_field_get_view (kt_domain_page_get_text_field (
+        kt_conversation_page_get_domain_page (kt_case_view_get_conversation_page (view)), FALSE));
+      step_begin ();
+      for (guint i = 0; i < 300; i++)
+        {
+          gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (text), i % 40 == 39 ? " " : "w", 1);
+          /* About a fast typist: 30 characters a second. */
+          kt_app_test_iterate (33);
+        }
+      step_end ("typing 300 characters, autosave");
+
+      /* Submitting a plan (it waits in the outbox: no server here), in a case
+       * that has one. */
+      gtk_editable_set_text (kt_window_get_search_entry (window), "Familie Jansen 0");
+      kt_app_test_iterate (300);
+      open_case (window, 0);
+      kt_app_test_activate (window, "win.show-page", g_variant_new_string ("plan"));
+      step_begin ();
+      kt_app_test_activate (kt_case_view_get_plan_page (view), "plan.submit", NULL);
+      kt_app_test_iterate (1000);
+      step_end ("submit a plan");
+      if (kt_case_view_get_plan (view) == NULL || kt_case_view_get_plan (view)->review != KT_REVIEW_SUBMITTED)
+        g_printerr ("note: the plan was not submitted; that step measured nothing useful\n");
+    }
 
   /* The supervisor's inbox receiving 200 plans by sync. */
   if (!no_inbox)
