@@ -36,61 +36,11 @@
 #include "kt-core.h"
 #include "kt-store.h"
 
+#include "bench-fill.h"
+
 #define N_CASES_DEFAULT 1000
 #define N_RUNS_DEFAULT  9
 #define TIMEOUT_US      (30 * G_USEC_PER_SEC)
-
-static const char *surnames[] = {
-  "Jansen", "de Vries", "Yilmaz", "Bakker", "Visser", "Smit", "El Amrani", "Meijer",
-  "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Kaya",
-};
-
-static void
-pin_kept (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error))
-    g_error ("Cannot keep the bench PIN: %s", error->message);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-fill_store (const char *path,
-            guint       n_cases)
-{
-  g_autoptr(KtStore) store = kt_store_new (path);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *today = kt_date_today ();
-
-  if (!kt_store_open_sync (store, KT_KEY_SOURCE_KEYRING, NULL, NULL, &error))
-    g_error ("Cannot open the bench store: %s", error->message);
-  for (guint i = 0; i < n_cases; i++)
-    {
-      g_autoptr(KtCase) kase = kt_case_new ();
-      KtDocument doc = { .kind = KT_KIND_CASE };
-
-      kase->household = g_strdup_printf ("Familie %s %u", surnames[i % G_N_ELEMENTS (surnames)], i);
-      kase->request.date = kt_date_add_days (today, -(int) (i % 60));
-      kase->request.question = g_strdup ("We komen niet rond en de brieven blijven liggen.");
-      kase->request.safety_concern = i % 17 == 0;
-      kase->phase = i % KT_N_PHASES;
-      kt_case_compute_deadlines (kase, 42, 7);
-      doc.kase = kase;
-      if (!kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error))
-        g_error ("Cannot save case %u: %s", i, error->message);
-    }
-  /* A store in use has its PIN; without one the app asks for it first. */
-  {
-    gboolean kept = FALSE;
-
-    kt_store_set_unlock_secret_async (store, KT_UNLOCK_PIN, "2468", NULL, pin_kept, &kept);
-    while (!kept)
-      g_main_context_iteration (NULL, TRUE);
-  }
-}
 
 /* X: waiting for a toplevel of @pid to be mapped */
 
@@ -174,11 +124,25 @@ child_environ (const char *renderer)
   return envp;
 }
 
+/* Resident memory of @pid in KiB, or -1. */
+static gint64
+rss_kib (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL) || (line = strstr (status, "VmRSS:")) == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
+}
+
 static gint64
 run_app (Display    *display,
          const char *store_path,
          const char *renderer,
-         gint64     *map_us)
+         gint64     *map_us,
+         gint64     *rss)
 {
   g_autofree char *app = g_build_filename (BUILD_ROOT, "src", "app", "keukentafel", NULL);
   char *argv[] = { app, NULL };
@@ -209,6 +173,10 @@ run_app (Display    *display,
           break;
         }
     }
+  /* What the app holds with the list drawn, once what it started has
+   * settled (the rest of the list model, the share states). */
+  g_usleep (G_USEC_PER_SEC);
+  *rss = rss_kib (pid);
   stop (pid);
   return frame;
 }
@@ -242,6 +210,7 @@ typedef struct {
   const char *renderer;  /* $GSK_RENDERER, or NULL for the program's own choice */
   GArray     *frames;    /* keukentafel: exec → first drawn case list (µs) */
   GArray     *maps;      /* exec → window mapped (µs) */
+  GArray     *rss;       /* keukentafel: KiB resident a second after the first frame */
 } Series;
 
 static int
@@ -297,7 +266,7 @@ main (int argc, char *argv[])
 
   if (keep != NULL)
     {
-      fill_store (keep, n_cases);
+      kt_bench_fill_store (keep, n_cases, 0);
       return 0;
     }
 
@@ -310,12 +279,13 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
   store_path = g_build_filename (dir, "store.db", NULL);
   g_print ("Filling a store with %d cases...\n", n_cases);
-  fill_store (store_path, n_cases);
+  kt_bench_fill_store (store_path, n_cases, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (series); i++)
     {
       series[i].frames = g_array_new (FALSE, FALSE, sizeof (gint64));
       series[i].maps = g_array_new (FALSE, FALSE, sizeof (gint64));
+      series[i].rss = g_array_new (FALSE, FALSE, sizeof (gint64));
     }
   for (int run = 0; run < n_runs; run++)
     {
@@ -325,16 +295,18 @@ main (int argc, char *argv[])
           /* Alternate the order, so that caches and load affect all alike. */
           Series *s = &series[run % 2 == 0 ? k : G_N_ELEMENTS (series) - 1 - k];
           g_autofree char *home = g_strdup_printf ("%s/editor-%d-%u", dir, run, k);
-          gint64 map = -1, frame = -1;
+          gint64 map = -1, frame = -1, rss = -1;
 
           if (s->is_app)
-            frame = run_app (display, store_path, s->renderer, &map);
+            frame = run_app (display, store_path, s->renderer, &map, &rss);
           else
             map = run_text_editor (display, home, s->renderer);
           if ((s->is_app && frame < 0) || map < 0)
             g_error ("A program did not show its window within %d s", (int) (TIMEOUT_US / G_USEC_PER_SEC));
           g_array_append_val (s->frames, frame);
           g_array_append_val (s->maps, map);
+          if (s->is_app)
+            g_array_append_val (s->rss, rss);
           g_print ("  %s %s %.0f ms", s->is_app ? "kt" : "editor",
                    s->renderer != NULL ? s->renderer : "default",
                    (s->is_app ? frame : map) / 1000.0);
@@ -347,8 +319,9 @@ main (int argc, char *argv[])
   for (guint i = 0; i < G_N_ELEMENTS (series); i++)
     {
       if (series[i].is_app)
-        g_print ("  %-48s %6.1f ms (mapped %.1f ms)\n", series[i].name,
-                 median_ms (series[i].frames), median_ms (series[i].maps));
+        g_print ("  %-48s %6.1f ms (mapped %.1f ms), RSS %.1f MiB\n", series[i].name,
+                 median_ms (series[i].frames), median_ms (series[i].maps),
+                 median_ms (series[i].rss) * 1000 / 1024);
       else
         g_print ("  %-48s %6.1f ms\n", series[i].name, median_ms (series[i].maps));
     }
@@ -363,6 +336,7 @@ main (int argc, char *argv[])
     {
       g_array_unref (series[i].frames);
       g_array_unref (series[i].maps);
+      g_array_unref (series[i].rss);
     }
   XCloseDisplay (display);
   {

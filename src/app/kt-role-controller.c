@@ -31,6 +31,11 @@ struct _KtRoleController
   GCancellable         *cancellable;
   char                 *role;
   gboolean              asked;
+  /* What the role's view shows, as last read from the store; a batch from
+   * the server is merged into copies of these (NULL: not read yet). */
+  GPtrArray            *cases;
+  GPtrArray            *conversations;
+  GPtrArray            *plans;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleController, kt_role_controller, G_TYPE_OBJECT)
@@ -99,52 +104,177 @@ list_plans (KtRoleController *self,
     }
 }
 
-void
-kt_role_controller_refresh (KtRoleController *self)
+static void
+set_view_records (KtRoleController *self)
 {
-  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
-  g_autoptr(GPtrArray) conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
-  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
-
-  g_return_if_fail (KT_IS_ROLE_CONTROLLER (self));
-
-  if (self->role_view == NULL || kt_store_is_locked (self->store))
-    return;
   if (KT_IS_INTAKER_VIEW (self->role_view))
     {
       g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
       KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
 
-      list_documents (self, cases, conversations, plans);
-      for (guint i = 0; outbox != NULL && i < cases->len; i++)
+      for (guint i = 0; outbox != NULL && i < self->cases->len; i++)
         {
-          KtCase *kase = g_ptr_array_index (cases, i);
+          KtCase *kase = g_ptr_array_index (self->cases, i);
 
           if (kt_outbox_has_pending (outbox, kase->header.id))
             g_hash_table_add (pending, kase->header.id);
         }
-      kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), cases, pending);
+      kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending);
       return;
     }
-  if (!KT_IS_SUPERVISOR_VIEW (self->role_view))
-    return;
-  list_documents (self, cases, conversations, NULL);
-  list_plans (self, plans);
-  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), cases, conversations, plans);
+  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
+                                  self->plans);
   kt_a11y_fix_tree (self->role_view);
 }
 
-/* A record the server sent back (a review result) becomes the store's copy. */
+static void
+forget_records (KtRoleController *self)
+{
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
+  g_clear_pointer (&self->conversations, g_ptr_array_unref);
+  g_clear_pointer (&self->plans, g_ptr_array_unref);
+}
+
+void
+kt_role_controller_refresh (KtRoleController *self)
+{
+  g_return_if_fail (KT_IS_ROLE_CONTROLLER (self));
+
+  if (self->role_view == NULL || kt_store_is_locked (self->store) ||
+      (!KT_IS_INTAKER_VIEW (self->role_view) && !KT_IS_SUPERVISOR_VIEW (self->role_view)))
+    return;
+  forget_records (self);
+  self->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  self->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
+  self->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  if (KT_IS_INTAKER_VIEW (self->role_view))
+    list_documents (self, self->cases, self->conversations, self->plans);
+  else
+    {
+      list_documents (self, self->cases, self->conversations, NULL);
+      list_plans (self, self->plans);
+    }
+  set_view_records (self);
+}
+
+static gpointer
+document_body (const KtDocument *doc)
+{
+  return doc->kind == KT_KIND_CASE ? (gpointer) doc->kase
+         : doc->kind == KT_KIND_CONVERSATION ? (gpointer) doc->conversation
+         : doc->kind == KT_KIND_PLAN ? (gpointer) doc->plan
+         : NULL;
+}
+
+/* Each document struct starts with its KtRecordHeader (kt-types.h). */
+static const char *
+document_id (gconstpointer document)
+{
+  return ((const KtRecordHeader *) document)->id;
+}
+
+/* A copy of @records (documents of @kind, each referenced with @ref) in
+ * which each document of @kind in @kept takes the place of the one with
+ * its id, or is added. */
+static GPtrArray *
+merge (GPtrArray      *records,
+       GPtrArray      *kept,
+       KtKind          kind,
+       GCopyFunc       ref,
+       GDestroyNotify  unref)
+{
+  GPtrArray *merged = g_ptr_array_new_full (records->len + kept->len, unref);
+  g_autoptr(GHashTable) where = g_hash_table_new (g_str_hash, g_str_equal);  /* id → index + 1 */
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      gpointer record = g_ptr_array_index (records, i);
+
+      g_ptr_array_add (merged, ref (record, NULL));
+      g_hash_table_insert (where, (gpointer) document_id (record), GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+      gpointer body = document_body (doc);
+      guint at;
+
+      if (doc->kind != kind || body == NULL)
+        continue;
+      at = GPOINTER_TO_UINT (g_hash_table_lookup (where, document_id (body)));
+      if (at == 0)
+        {
+          g_ptr_array_add (merged, ref (body, NULL));
+          g_hash_table_insert (where, (gpointer) document_id (body), GUINT_TO_POINTER (merged->len));
+        }
+      else
+        {
+          gpointer old = g_ptr_array_index (merged, at - 1);
+
+          /* The key first: the old document owns the old key. */
+          g_hash_table_replace (where, (gpointer) document_id (body), GUINT_TO_POINTER (at));
+          merged->pdata[at - 1] = ref (body, NULL);
+          unref (old);
+        }
+    }
+  return merged;
+}
+
+static gpointer case_ref (gconstpointer d, gpointer u) { return kt_case_ref ((KtCase *) d); }
+static gpointer conversation_ref (gconstpointer d, gpointer u) { return kt_conversation_ref ((KtConversation *) d); }
+static gpointer plan_ref (gconstpointer d, gpointer u) { return kt_plan_ref ((KtPlan *) d); }
+
+/* After a batch from the server (@kept, element-type KtDocument): only the
+ * records that came are merged into what the view shows; the whole store
+ * is not read and decrypted again for each record (issue 22).  The view
+ * gets new arrays, as it holds on to the ones it was given. */
+void
+kt_role_controller_update (KtRoleController *self,
+                           GPtrArray        *kept)
+{
+  GPtrArray *merged;
+
+  g_return_if_fail (KT_IS_ROLE_CONTROLLER (self));
+
+  if (self->role_view == NULL || kt_store_is_locked (self->store) ||
+      (!KT_IS_INTAKER_VIEW (self->role_view) && !KT_IS_SUPERVISOR_VIEW (self->role_view)))
+    return;
+  if (self->cases == NULL)
+    {
+      kt_role_controller_refresh (self);
+      return;
+    }
+  merged = merge (self->cases, kept, KT_KIND_CASE, case_ref, (GDestroyNotify) kt_case_unref);
+  g_ptr_array_unref (self->cases);
+  self->cases = merged;
+  merged = merge (self->conversations, kept, KT_KIND_CONVERSATION, conversation_ref,
+                  (GDestroyNotify) kt_conversation_unref);
+  g_ptr_array_unref (self->conversations);
+  self->conversations = merged;
+  merged = merge (self->plans, kept, KT_KIND_PLAN, plan_ref, (GDestroyNotify) kt_plan_unref);
+  g_ptr_array_unref (self->plans);
+  self->plans = merged;
+  set_view_records (self);
+}
+
+/* A record the server sent back (a review result) becomes the store's
+ * copy, and the view's. */
 static void
 keep_record (KtRoleController *self,
              KtSyncRecord     *record)
 {
   KtDocument doc = { 0 };
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
 
   if (!kt_document_decode (record->body, &doc, &error) ||
       !kt_store_save_document (self->store, &doc, KT_SYNC_SYNCED, &error))
     report (self, error->message);
+  else
+    {
+      g_ptr_array_add (kept, &doc);
+      kt_role_controller_update (self, kept);
+    }
   kt_document_clear (&doc);
 }
 
@@ -157,12 +287,18 @@ on_registered (KtIntakerView    *view,
 {
   KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  gboolean saved;
 
   /* Kept on the device first, then queued: it goes out with the network. */
-  if (!kt_store_save_document (self->store, &doc, KT_SYNC_PENDING, &error) ||
-      !kt_role_client_share_registration (self->roles, kase, &error))
+  saved = kt_store_save_document (self->store, &doc, KT_SYNC_PENDING, &error);
+  if (!saved || !kt_role_client_share_registration (self->roles, kase, &error))
     report (self, error->message);
-  kt_role_controller_refresh (self);
+  /* The list shows the store's copy: what was saved, or what was before. */
+  if (saved)
+    g_ptr_array_add (kept, &doc);
+  kt_role_controller_update (self, kept);
 }
 
 static void
@@ -224,7 +360,6 @@ reviewed (GObject      *source,
       return;
     }
   keep_record (self, record);
-  kt_role_controller_refresh (self);
 }
 
 static void
@@ -329,6 +464,7 @@ kt_role_controller_finalize (GObject *object)
   KtRoleController *self = KT_ROLE_CONTROLLER (object);
 
   g_free (self->role);
+  forget_records (self);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->finalize (object);
 }
 
@@ -348,6 +484,19 @@ kt_role_controller_init (KtRoleController *self)
   self->role = g_strdup ("wijkcoach");
 }
 
+/* What waits in the outbox shows only on the intaker's list: its marks are
+ * read again, the records are not. */
+static void
+on_pending_changed (KtRoleController *self)
+{
+  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view) || kt_store_is_locked (self->store))
+    return;
+  if (self->cases == NULL)
+    kt_role_controller_refresh (self);
+  else
+    set_view_records (self);
+}
+
 /* The supervisor's inbox and team view, and the intaker's list, let go of
  * every record while the store is locked; they come back on unlocking. */
 static void
@@ -355,6 +504,7 @@ on_store_locked (KtRoleController *self)
 {
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
 
+  forget_records (self);
   if (self->role_view != NULL && KT_IS_SUPERVISOR_VIEW (self->role_view))
     kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), none, none, none);
   else if (self->role_view != NULL && KT_IS_INTAKER_VIEW (self->role_view))
@@ -380,7 +530,7 @@ kt_role_controller_new (AdwBin               *main_bin,
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */
-  g_signal_connect_object (sync, "notify::n-pending", G_CALLBACK (kt_role_controller_refresh), self,
+  g_signal_connect_object (sync, "notify::n-pending", G_CALLBACK (on_pending_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "unlocked", G_CALLBACK (kt_role_controller_refresh), self,
                            G_CONNECT_SWAPPED);

@@ -30,5 +30,9 @@ KtRoleController *kt_role_controller_new       (AdwBin               *main_bin,
 const char       *kt_role_controller_get_role  (KtRoleController *self);
 /* Re-reads the shared records from the store into the supervisor's view. */
 void              kt_role_controller_refresh   (KtRoleController *self);
+/* Merges a batch of documents from the server (element-type KtDocument)
+ * into what the view shows, without reading the whole store again. */
+void              kt_role_controller_update    (KtRoleController *self,
+                                                GPtrArray        *kept);
 
 G_END_DECLS

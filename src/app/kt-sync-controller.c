@@ -24,6 +24,8 @@ struct _KtSyncController
   KtStoreSink  *sink;
   KtSyncClient *client;
   GCancellable *cancellable;
+  GPtrArray    *kept;        /* (element-type KtDocument) kept since the last ::documents-changed */
+  guint         kept_source; /* the idle that tells of them */
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncController, kt_sync_controller, G_TYPE_OBJECT)
@@ -73,18 +75,46 @@ notify_assignment (KtSyncController *self)
 }
 
 static void
+document_free (KtDocument *doc)
+{
+  kt_document_clear (doc);
+  g_free (doc);
+}
+
+/* A batch from the server is told as one change, once it is all kept: the
+ * views then update once for 200 records rather than 200 times (issue 22). */
+static gboolean
+tell_kept (gpointer data)
+{
+  KtSyncController *self = data;
+  g_autoptr(GPtrArray) kept = g_steal_pointer (&self->kept);
+
+  self->kept_source = 0;
+  self->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) document_free);
+  g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0, kept);
+  g_signal_emit (self, signals[CASE_STATE_CHANGED], 0, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 on_document_kept (KtSyncController *self,
                   const KtDocument *doc,
                   gboolean          is_new_case)
 {
   const char *me = kt_sync_client_get_username (self->client);
+  KtDocument *copy = g_new0 (KtDocument, 1);
 
   if (doc->plan != NULL)
     notify_review (self, doc->plan);
   else if (doc->kase != NULL && is_new_case && me != NULL && g_strcmp0 (doc->kase->coach, me) == 0)
     notify_assignment (self);
-  g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
-  g_signal_emit (self, signals[CASE_STATE_CHANGED], 0, doc->kase != NULL ? doc->kase->header.id : NULL);
+  copy->kind = doc->kind;
+  copy->kase = doc->kase != NULL ? kt_case_ref (doc->kase) : NULL;
+  copy->conversation = doc->conversation != NULL ? kt_conversation_ref (doc->conversation) : NULL;
+  copy->plan = doc->plan != NULL ? kt_plan_ref (doc->plan) : NULL;
+  g_ptr_array_add (self->kept, copy);
+  if (self->kept_source == 0)
+    self->kept_source = g_idle_add_full (G_PRIORITY_DEFAULT, tell_kept, self, NULL);
 }
 
 static void
@@ -420,6 +450,8 @@ kt_sync_controller_dispose (GObject *object)
   KtSyncController *self = KT_SYNC_CONTROLLER (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->kept_source, g_source_remove);
+  g_clear_pointer (&self->kept, g_ptr_array_unref);
   if (self->client != NULL)
     kt_sync_client_stop (self->client);
   g_clear_weak_pointer (&self->window);
@@ -435,10 +467,11 @@ kt_sync_controller_class_init (KtSyncControllerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = kt_sync_controller_dispose;
 
-  /* Records from the server were saved into the store. */
+  /* Records from the server were saved into the store: the documents
+   * (GPtrArray of KtDocument *, valid during the emission), once per batch. */
   signals[DOCUMENTS_CHANGED] =
     g_signal_new ("documents-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
   /* What the server has of a household may have changed (the case id, or
    * NULL for any household): see kt_sync_controller_get_case_state. */
   signals[CASE_STATE_CHANGED] =
@@ -454,6 +487,7 @@ static void
 kt_sync_controller_init (KtSyncController *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) document_free);
 }
 
 KtSyncController *

@@ -16,7 +16,10 @@
  *   "display-name", "server-url", "last-synced" and "n-pending" properties
  *   notify, on kt_sync_controller_get_client ();
  * - ::case-state-changed (case id, or NULL for "every case may have
- *   changed") after every round, share, push confirmation and refusal.
+ *   changed") after every round, share, push confirmation and refusal;
+ * - ::documents-changed (GPtrArray of KtDocument *, valid during the
+ *   emission): what one batch of pulled records put into the store, told
+ *   once for the batch, so that views update only those.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 
 #include "kt-coach-list.h"
@@ -44,6 +45,7 @@ struct _KtTeamView
   KtTeamOverview *overview;
   GDate           today;
   gboolean        today_set;
+  gboolean        lists_stale;  /* the lists wait until the view is shown */
 };
 
 G_DEFINE_FINAL_TYPE (KtTeamView, kt_team_view, ADW_TYPE_BIN)
@@ -302,6 +304,17 @@ fill_outcomes (KtTeamView *self)
 }
 
 static void
+fill_lists (KtTeamView *self,
+            GDate      *today)
+{
+  self->lists_stale = FALSE;
+  fill_attention (self, today);
+  fill_caseloads (self);
+  fill_domains (self);
+  fill_outcomes (self);
+}
+
+static void
 update (KtTeamView *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -335,10 +348,15 @@ update (KtTeamView *self)
   set_count (self->evaluations_card, self->evaluations_count,
              kt_team_overview_get_evaluations_due (self->overview)->len);
 
-  fill_attention (self, &today);
-  fill_caseloads (self);
-  fill_domains (self);
-  fill_outcomes (self);
+  /* The counts feed the switcher's badge; the lists, a row per household
+   * or coach, are built only where they can be seen: after a sync behind
+   * the inbox that is work the supervisor would wait for (issue 22). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->lists_stale = TRUE;
+      return;
+    }
+  fill_lists (self, &today);
 }
 
 void
@@ -388,6 +406,29 @@ kt_team_view_set_today (KtTeamView  *self,
 }
 
 static void
+kt_team_view_map (GtkWidget *widget)
+{
+  KtTeamView *self = KT_TEAM_VIEW (widget);
+
+  GTK_WIDGET_CLASS (kt_team_view_parent_class)->map (widget);
+  if (self->lists_stale && self->overview != NULL)
+    {
+      GDate today;
+
+      if (self->today_set)
+        today = self->today;
+      else
+        {
+          g_date_clear (&today, 1);
+          g_date_set_time_t (&today, time (NULL));
+        }
+      fill_lists (self, &today);
+      /* As the role controller does after it sets the records. */
+      kt_a11y_fix_tree (widget);
+    }
+}
+
+static void
 kt_team_view_dispose (GObject *object)
 {
   KtTeamView *self = KT_TEAM_VIEW (object);
@@ -409,6 +450,7 @@ kt_team_view_class_init (KtTeamViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_team_view_dispose;
+  widget_class->map = kt_team_view_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-team-view.ui");
   /* Only looked up in init, for kt_app_flow_box_for_layout. */

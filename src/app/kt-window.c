@@ -767,10 +767,76 @@ update_sync_actions (KtWindow *self)
 }
 
 /* A review result for the plan on screen shows without reopening it. */
+/* The rows of the households in @kept take what their case now says, and
+ * households new to the store get a row; the other rows stay as they are. */
 static void
-reload_open_plan (KtWindow *self)
+update_listed_cases (KtWindow  *self,
+                     GPtrArray *kept)
 {
-  if (self->case_view != NULL)
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);  /* id → item */
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+
+      /* The store holds the item, and the item its id. */
+      g_hash_table_insert (rows, (gpointer) kt_case_item_get_id (item), item);
+    }
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+      KtCaseItem *item;
+
+      if (doc->kase == NULL)
+        continue;
+      item = g_hash_table_lookup (rows, doc->kase->header.id);
+      if (item == NULL)
+        {
+          KtCaseSummary summary = { .id = doc->kase->header.id, .updated = doc->kase->header.updated };
+
+          item = kt_case_item_new_from_summary (&summary);
+          g_ptr_array_add (added, item);
+          g_hash_table_insert (rows, (gpointer) kt_case_item_get_id (item), item);
+        }
+      else
+        changed = TRUE;
+      kt_case_item_update (item, doc->kase);
+    }
+  if (added->len > 0)
+    g_list_store_splice (self->cases, n, 0, added->pdata, added->len);
+  if (changed)
+    {
+      /* The names and deadlines may have moved rows or their match. */
+      gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    }
+}
+
+/* After a batch from the server only what came changes: the rows of the
+ * households whose case came, and the open plan when a plan came; the
+ * store is not listed again for every record (issue 22). */
+static void
+on_documents_changed (KtWindow  *self,
+                      GPtrArray *kept)
+{
+  gboolean cases = FALSE, plans = FALSE;
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+
+      cases |= doc->kase != NULL;
+      plans |= doc->plan != NULL;
+    }
+  /* While the list is still being read, that reading may have missed them. */
+  if (cases && !self->ready)
+    load_cases (self);
+  else if (cases)
+    update_listed_cases (self, kept);
+  if (plans && self->case_view != NULL)
     kt_case_view_reload_plan (self->case_view);
 }
 
@@ -816,9 +882,7 @@ store_opened (KtWindow *self)
   if (self->sync == NULL)
     {
       self->sync = kt_sync_controller_new (GTK_WINDOW (self), self->store);
-      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (load_cases), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (reload_open_plan), self,
+      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (on_documents_changed), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->sync, "case-state-changed", G_CALLBACK (update_share_states), self,
                                G_CONNECT_SWAPPED);
@@ -828,7 +892,7 @@ store_opened (KtWindow *self)
       self->roles = kt_role_controller_new (self->main_bin, GTK_WIDGET (self->leaflet),
                                             self->store, kt_sync_controller_get_client (self->sync),
                                             self->catalogue);
-      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_refresh),
+      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_update),
                                self->roles, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->sync, "signed-in", G_CALLBACK (on_signed_in), self,
                                G_CONNECT_SWAPPED);

@@ -48,8 +48,44 @@ is_new_case (KtStore    *store,
   return kase == NULL && g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND);
 }
 
-/* Saves on the main thread, as the store's other direct saves: each record
- * is one short transaction, and a batch is at most one page of changes. */
+typedef struct {
+  GArray *docs;    /* KtDocument */
+  GArray *fresh;   /* gboolean: a case the store did not have */
+} Keep;
+
+static void
+keep_free (Keep *keep)
+{
+  g_array_unref (keep->docs);
+  g_array_unref (keep->fresh);
+  g_free (keep);
+}
+
+static void
+kept (GObject      *source,
+      GAsyncResult *result,
+      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtStoreSink *self = g_task_get_source_object (task);
+  Keep *keep = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!kt_store_save_documents_finish (KT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Told only after the whole batch is kept. */
+  for (guint i = 0; i < keep->docs->len; i++)
+    g_signal_emit (self, signals[DOCUMENT_KEPT], 0,
+                   &g_array_index (keep->docs, KtDocument, i), g_array_index (keep->fresh, gboolean, i));
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Decodes on the main thread and saves on the store's worker: a page of
+ * 100 records is 100 durable commits, which must not hold the window
+ * (issue 22).  The pull position moves only once they are committed. */
 static void
 kt_store_sink_keep_async (KtRecordSink        *sink,
                           GPtrArray           *records,
@@ -59,11 +95,14 @@ kt_store_sink_keep_async (KtRecordSink        *sink,
 {
   KtStoreSink *self = KT_STORE_SINK (sink);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GArray) docs = g_array_new (FALSE, TRUE, sizeof (KtDocument));
-  g_autoptr(GArray) fresh = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_autoptr(GPtrArray) pointers = g_ptr_array_new ();
+  Keep *keep = g_new0 (Keep, 1);
 
   g_task_set_source_tag (task, kt_store_sink_keep_async);
-  g_array_set_clear_func (docs, (GDestroyNotify) kt_document_clear);
+  keep->docs = g_array_new (FALSE, TRUE, sizeof (KtDocument));
+  keep->fresh = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_clear_func (keep->docs, (GDestroyNotify) kt_document_clear);
+  g_task_set_task_data (task, keep, (GDestroyNotify) keep_free);
   for (guint i = 0; i < records->len; i++)
     {
       KtSyncRecord *record = g_ptr_array_index (records, i);
@@ -81,21 +120,15 @@ kt_store_sink_keep_async (KtRecordSink        *sink,
           kt_document_clear (&doc);
           continue;
         }
+      /* Before any of the batch is saved, as it says what the store had. */
       is_new = doc.kind == KT_KIND_CASE && is_new_case (self->store, record->id);
-      if (!kt_store_save_document (self->store, &doc, KT_SYNC_SYNCED, &error))
-        {
-          kt_document_clear (&doc);
-          g_task_return_error (task, error);
-          return;
-        }
-      g_array_append_val (docs, doc);
-      g_array_append_val (fresh, is_new);
+      g_array_append_val (keep->docs, doc);
+      g_array_append_val (keep->fresh, is_new);
     }
-  /* Told only after the whole batch is kept. */
-  for (guint i = 0; i < docs->len; i++)
-    g_signal_emit (self, signals[DOCUMENT_KEPT], 0,
-                   &g_array_index (docs, KtDocument, i), g_array_index (fresh, gboolean, i));
-  g_task_return_boolean (task, TRUE);
+  for (guint i = 0; i < keep->docs->len; i++)
+    g_ptr_array_add (pointers, &g_array_index (keep->docs, KtDocument, i));
+  kt_store_save_documents_async (self->store, pointers, KT_SYNC_SYNCED, cancellable, kept,
+                                 g_steal_pointer (&task));
 }
 
 static gboolean

@@ -1,7 +1,8 @@
 /* kt-store-sink.h: KtStoreSink, a KtStore as the place pulled records go
  *
- * Decodes each pulled record and saves it into the store as synced; the
- * batch counts as kept only when every save committed.  Ready while the
+ * Decodes each pulled record on the main thread and saves the page into the
+ * store as synced on the store's worker; the batch counts as kept only when
+ * every save committed.  Ready while the
  * store is open and not locked; ::ready-changed follows the store's
  * ::locked and ::unlocked.  ::document-kept tells the app what arrived
  * (for the case list and a notification).

@@ -50,6 +50,7 @@ typedef struct {
   GPtrArray *records;        /* (element-type KtRecord) */
   GPtrArray *errors;         /* GError or NULL per record, set by the worker */
   GTask     *task;           /* a flush_async waiting on this batch, or NULL */
+  gboolean   direct;         /* kt_store_save_documents_async: not drafts, sync state set */
 } Batch;
 
 struct _KtStore
@@ -1436,7 +1437,7 @@ batch_write (KtStore *self,
     {
       GError *error = NULL;
 
-      if (!kt_record_store_put (self->records, g_ptr_array_index (batch->records, i), FALSE, &error))
+      if (!kt_record_store_put (self->records, g_ptr_array_index (batch->records, i), batch->direct, &error))
         g_ptr_array_index (batch->errors, i) = error;
     }
 }
@@ -1448,6 +1449,26 @@ batch_handle (KtStore *self,
               Batch   *batch)
 {
   GError *first = NULL;
+
+  /* Saved documents, not drafts: the pending set has nothing of them, and
+   * the caller tries again (a pull keeps its cursor). */
+  if (batch->direct)
+    {
+      for (guint i = 0; i < batch->records->len; i++)
+        {
+          GError *error = g_ptr_array_index (batch->errors, i);
+
+          if (error == NULL)
+            note_commit (self);
+          else if (first == NULL)
+            first = g_error_copy (error);
+        }
+      if (first != NULL)
+        g_task_return_error (batch->task, g_error_copy (first));
+      else
+        g_task_return_boolean (batch->task, TRUE);
+      return first;
+    }
 
   for (guint i = 0; i < batch->records->len; i++)
     {
@@ -1713,6 +1734,59 @@ kt_store_save_document (KtStore           *self,
     return FALSE;
   note_commit (self);
   return TRUE;
+}
+
+void
+kt_store_save_documents_async (KtStore             *self,
+                               GPtrArray           *docs,
+                               KtSyncState          sync_state,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
+  GError *error = NULL;
+  Batch *batch;
+
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (docs != NULL);
+
+  g_task_set_source_tag (task, kt_store_save_documents_async);
+  if (!check_open (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Encoded here: the worker sees only bytes, never the live documents. */
+  for (guint i = 0; i < docs->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (docs, i);
+      gpointer pointer = document_pointer (doc);
+      KtRecord *record;
+
+      g_return_if_fail (pointer != NULL);
+      record = record_from_doc (doc->kind, pointer);
+      record->sync_state = sync_state;
+      g_ptr_array_add (records, record);
+    }
+  batch = batch_new (self, g_steal_pointer (&records));
+  batch->task = g_object_ref (task);
+  batch->direct = TRUE;
+  g_mutex_lock (&self->batch_mutex);
+  self->batches_in_flight++;
+  g_mutex_unlock (&self->batch_mutex);
+  g_thread_pool_push (self->worker, batch, NULL);
+}
+
+gboolean
+kt_store_save_documents_finish (KtStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Loading */

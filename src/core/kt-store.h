@@ -200,6 +200,20 @@ gboolean     kt_store_save_document    (KtStore          *self,
                                         KtSyncState       sync_state,
                                         GError          **error);
 
+/* The same for @docs (element-type KtDocument *), each in its own
+ * transaction on the store's worker, after what it already holds; they are
+ * encoded before this returns (sync: a batch of pulled records, without
+ * the main loop waiting for the disk). */
+void         kt_store_save_documents_async  (KtStore             *self,
+                                             GPtrArray           *docs,
+                                             KtSyncState          sync_state,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean     kt_store_save_documents_finish (KtStore       *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
 /* Loading (transfer full); TAMPERED records are quarantined and fail. */
 KtCase         *kt_store_load_case         (KtStore *self, const char *id, GError **error);
 KtConversation *kt_store_load_conversation (KtStore *self, const char *id, GError **error);

@@ -1062,6 +1062,82 @@ test_autosave_flush_async (void)
   files_clear (&files);
 }
 
+typedef struct {
+  gboolean  done;
+  GError   *error;
+} Saved;
+
+static void
+on_documents_saved (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Saved *saved = user_data;
+
+  kt_store_save_documents_finish (KT_STORE (source), result, &saved->error);
+  saved->done = TRUE;
+}
+
+/* A batch of pulled records is saved on the store's worker: what was
+ * handed over is what is written, even when the documents change before
+ * the worker gets to them, each with the sync state given; a locked
+ * store refuses the batch. */
+static void
+test_save_documents_async (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func (g_free);
+  Saved saved = { 0 };
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Familie Pull %u", i);
+      KtDocument *doc = g_new0 (KtDocument, 1);
+
+      g_ptr_array_add (cases, case_new (name));
+      doc->kind = KT_KIND_CASE;
+      doc->kase = g_ptr_array_index (cases, i);
+      g_ptr_array_add (docs, doc);
+    }
+  kt_store_save_documents_async (store, docs, KT_SYNC_SYNCED, NULL, on_documents_saved, &saved);
+  /* Changed at once on the main thread: the batch holds its own bytes. */
+  for (guint i = 0; i < cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (cases, i);
+
+      g_free (kase->household);
+      kase->household = g_strdup ("veranderd");
+    }
+  g_assert_true (spin_until (&saved.done, 10));
+  g_assert_no_error (saved.error);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (cases, i);
+      g_autofree char *name = g_strdup_printf ("Familie Pull %u", i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KtCase) loaded = kt_store_load_case (store, kase->header.id, &error);
+      g_autoptr(KtRecord) record = kt_record_store_get (kt_store_get_record_store (store), kase->header.id, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (loaded->household, ==, name);
+      g_assert_cmpint (record->sync_state, ==, KT_SYNC_SYNCED);
+    }
+
+  kt_store_lock (store);
+  saved.done = FALSE;
+  kt_store_save_documents_async (store, docs, KT_SYNC_SYNCED, NULL, on_documents_saved, &saved);
+  g_assert_true (spin_until (&saved.done, 10));
+  g_assert_error (saved.error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  g_clear_error (&saved.error);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
 static void
 on_flag (KtStore  *store,
          gboolean *flag)
@@ -1530,6 +1606,7 @@ main (int   argc,
   g_test_add_func ("/store/autosave/coalesces-within-a-second", test_autosave_coalesces_within_a_second);
   g_test_add_func ("/store/autosave/flush-and-dispose-write-now", test_autosave_flush_and_dispose_write_now);
   g_test_add_func ("/store/autosave/flush-async", test_autosave_flush_async);
+  g_test_add_func ("/store/save-documents-async", test_save_documents_async);
   g_test_add_func ("/store/idle-lock/flushes-then-wipes-key", test_idle_lock_flushes_then_wipes_key);
   g_test_add_func ("/store/open-async/opens-and-unlocks", test_store_open_async_opens_and_unlocks);
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
