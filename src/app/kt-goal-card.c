@@ -358,8 +358,17 @@ who_combo (KtGoalCard     *self,
   for (guint i = 0; self->kase != NULL && i < self->kase->network->len; i++)
     {
       const KtNetworkPerson *person = g_ptr_array_index (self->kase->network, i);
-      g_autofree char *label = g_strdup_printf ("%s · %s", person->name,
-                                                kt_actor_get_label (kt_goal_card_actor_for (self->kase, person->id)));
+      g_autofree char *label = NULL;
+
+      /* "Niet benaderen": never offered; an action given to them before the
+       * household said so still shows who it is, marked. */
+      if (!kt_network_person_may_suggest (person) && g_strcmp0 (action->who, person->id) != 0)
+        continue;
+      if (!kt_network_person_may_suggest (person))
+        label = g_strdup_printf (_("%s · do not approach"), person->name);
+      else
+        label = g_strdup_printf ("%s · %s", person->name,
+                                 kt_actor_get_label (kt_goal_card_actor_for (self->kase, person->id)));
 
       gtk_string_list_append (names, label);
       g_strv_builder_add (ids, person->id);
