@@ -562,6 +562,23 @@ stuck_changed_cb (KtPlanPage *self)
   emit_case_changed (self);
 }
 
+/* The first GtkSwitch under @widget, or NULL. */
+static GtkWidget *
+find_switch (GtkWidget *widget)
+{
+  if (GTK_IS_SWITCH (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_switch (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* ---- safety and agreement ----------------------------------------------- */
 
 static void
@@ -1094,6 +1111,13 @@ kt_plan_page_init (KtPlanPage *self)
   self->lead_ids = g_new0 (char *, 1);
   gtk_widget_init_template (GTK_WIDGET (self));
   kt_a11y_name_choice_list (GTK_WIDGET (self->lead_row));
+  /* libadwaita 1.2 gives an expander row's enable switch no accessible name. */
+  {
+    GtkWidget *toggle = find_switch (GTK_WIDGET (self->stuck_row));
+
+    if (toggle != NULL)
+      kt_a11y_set_label (toggle, _("The plan is stuck"));
+  }
   kt_a11y_name_choice_list (GTK_WIDGET (self->contact_row));
   kt_a11y_name_choice_list (GTK_WIDGET (self->evaluator_row));
   kt_a11y_name_choice_list (GTK_WIDGET (self->agreement_row));
