@@ -39,6 +39,16 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
+update_subtitle (KtMemberVoiceRow *self)
+{
+  const KtMemberVoice *voice = kt_domain_entry_find_voice (self->entry, self->member_id);
+  gboolean has_say = voice != NULL && (!kt_text_is_blank (voice->words) || !kt_text_is_blank (voice->wish));
+
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self),
+                                 has_say ? _("Has their own say") : _("Own words and wish, where they differ"));
+}
+
+static void
 about_toggled_cb (KtMemberVoiceRow *self)
 {
   if (self->loading)
@@ -65,6 +75,7 @@ set_voice_text (KtMemberVoiceRow *self,
   field = wish ? &voice->wish : &voice->words;
   g_free (*field);
   *field = kt_text_is_blank (text) ? NULL : g_strdup (text);
+  update_subtitle (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -114,8 +125,7 @@ kt_member_voice_row_new (KtDomainEntry  *entry,
   gtk_editable_set_text (GTK_EDITABLE (self->words_row), voice != NULL && voice->words != NULL ? voice->words : "");
   gtk_editable_set_text (GTK_EDITABLE (self->wish_row), voice != NULL && voice->wish != NULL ? voice->wish : "");
   self->loading = FALSE;
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self),
-                                 voice != NULL ? _("Has their own say") : _("Own words and wish, where they differ"));
+  update_subtitle (self);
   return GTK_WIDGET (self);
 }
 
