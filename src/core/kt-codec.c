@@ -514,6 +514,11 @@ kt_plan_encode (const KtPlan *self)
   put_int (b, "version", self->version);
   put_string (b, "question", self->question);
   put_objects (b, "goals", self->goals, encode_goal);
+  /* Only an old plan not yet opened since still carries it: the server
+   * re-encodes what it stores and must not drop it before a coach's app
+   * moved it into the case. */
+  if (self->legacy_case_lead != NULL)
+    put_string (b, "case_lead", self->legacy_case_lead);
   put_string (b, "contact_person", self->contact_person);
   put_string (b, "evaluator", self->evaluator);
   put_objects (b, "provisions", self->provisions, encode_provision);
@@ -2009,7 +2014,7 @@ kt_plan_equal (const KtPlan *a,
   return header_equal (&a->header, &b->header) &&
          STR_EQ (case_id) && VAL_EQ (version) && STR_EQ (question) &&
          arrays_equal (a->goals, b->goals, goal_equal) &&
-         STR_EQ (contact_person) && STR_EQ (evaluator) &&
+         STR_EQ (legacy_case_lead) && STR_EQ (contact_person) && STR_EQ (evaluator) &&
          arrays_equal (a->provisions, b->provisions, provision_equal) &&
          BOOL_EQ (safety_required) &&
          safety_plan_equal (&a->safety, &b->safety) &&

@@ -113,8 +113,8 @@ typedef struct {
   char           *question;
   GPtrArray      *goals;        /* (element-type KtGoal), in priority order */
   /* The regisseur lives in the case (KtCase.lead_id); plans before that
-   * carried their own copy, read here for kt_case_adopt_plan_lead () and
-   * never written again. */
+   * carried their own copy, kept here (and encoded only while set) until
+   * kt_case_adopt_plan_lead () moves it into the case. */
   char           *legacy_case_lead;
   char           *contact_person;
   char           *evaluator;
