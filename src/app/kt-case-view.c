@@ -467,6 +467,7 @@ make_document_pages (KtCaseView *self)
   g_signal_connect_swapped (self->wheel_page, "changed",
                             G_CALLBACK (kt_case_view_conversation_changed), self);
   g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
+  g_signal_connect_swapped (self->plan_page, "case-changed", G_CALLBACK (kt_case_view_case_changed), self);
   g_signal_connect_swapped (self->plan_page, "submitted", G_CALLBACK (on_plan_submitted), self);
 }
 

@@ -38,7 +38,11 @@ static const struct {
 } field_titles[] = {
   { "question", N_("Question in the resident’s words") },
   { "goals", N_("Goals") },
-  { "case_lead", N_("Case lead") },
+  { "lead_id", N_("Case lead") },
+  { "lead_reason", N_("Why the resident does not lead") },
+  { "lead_agreed", N_("Resident agreed with who leads") },
+  { "stuck", N_("Plan is stuck") },
+  { "stuck_reason", N_("Why the plan is stuck") },
   { "contact_person", N_("Contact person") },
   { "evaluator", N_("Evaluator") },
   { "provisions", N_("Provisions") },

@@ -32,7 +32,7 @@ struct _KtCoverageView
   GtkWidget       *complete_label;
   GtkWidget       *complete_button;
 
-  GtkToggleButton *present_buttons[5];
+  GtkToggleButton *present_buttons[6];
   GPtrArray       *tiles;
 
   KtCatalogue     *catalogue;
@@ -50,8 +50,10 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const char * const present_names[5] = {
+/* In the order of the KtPresent bits. */
+static const char * const present_names[6] = {
   N_("Resident"), N_("Partner"), N_("Carer"), N_("Client supporter"), N_("Interpreter"),
+  N_("Young person"),
 };
 
 static GtkWidget *

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kt-domain-page.h"
+#include "kt-member-voice-row.h"
 #include "kt-text-field.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,8 @@ GtkSwitch       *kt_domain_page_get_safety_switch (KtDomainPage *self);
 /* The suggestion text while it is shown, else NULL. */
 GtkLabel        *kt_domain_page_get_related_label (KtDomainPage *self);
 GtkButton       *kt_domain_page_get_related_button (KtDomainPage *self);
+/* The row of the @index-th household member, or NULL. */
+KtMemberVoiceRow *kt_domain_page_get_member_row   (KtDomainPage *self,
+                                                   guint         index);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "kt-a11y.h"
 #include "kt-domain-page-private.h"
 #include "kt-app-util.h"
+#include "kt-member-voice-row.h"
 #include "kt-text-field.h"
 
 struct _KtDomainPage
@@ -39,6 +40,7 @@ struct _KtDomainPage
   GtkFlowBox          *helpers_box;
   GtkWidget           *level_section;
   GtkWidget           *helpers_section;
+  AdwPreferencesGroup *members_group;
   AdwPreferencesGroup *details_group;
   AdwPreferencesGroup *safety_group;
 
@@ -49,6 +51,7 @@ struct _KtDomainPage
   GtkWidget           *safety_row;
   GPtrArray           *prompt_labels;
   GPtrArray           *safety_rows;
+  GPtrArray           *member_rows;     /* (element-type KtMemberVoiceRow) */
 
   KtCatalogue         *catalogue;
   KtCase              *kase;
@@ -375,6 +378,42 @@ rebuild_safety (KtDomainPage *self)
 
 /* Filling the page */
 
+/* ---- members ------------------------------------------------------------ */
+
+static void
+on_member_changed (KtDomainPage *self)
+{
+  entry_edited (self);
+}
+
+/* One row per member: whether the domain is about them, their own words. */
+static void
+rebuild_members (KtDomainPage *self)
+{
+  for (guint i = 0; i < self->member_rows->len; i++)
+    adw_preferences_group_remove (self->members_group, g_ptr_array_index (self->member_rows, i));
+  g_ptr_array_set_size (self->member_rows, 0);
+
+  for (guint i = 0; self->kase != NULL && i < self->kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (self->kase->members, i);
+      GtkWidget *row = kt_member_voice_row_new (self->entry, member);
+
+      g_signal_connect_swapped (row, "changed", G_CALLBACK (on_member_changed), self);
+      adw_preferences_group_add (self->members_group, row);
+      g_ptr_array_add (self->member_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->members_group), self->member_rows->len > 0);
+}
+
+KtMemberVoiceRow *
+kt_domain_page_get_member_row (KtDomainPage *self,
+                               guint         index)
+{
+  g_return_val_if_fail (KT_IS_DOMAIN_PAGE (self), NULL);
+  return index < self->member_rows->len ? g_ptr_array_index (self->member_rows, index) : NULL;
+}
+
 static void
 add_prompt_label (KtDomainPage *self,
                   const char   *text,
@@ -462,6 +501,7 @@ kt_domain_page_refresh (KtDomainPage *self)
 
   rebuild_safety (self);
   refresh_safety_words (self);
+  rebuild_members (self);
   refresh_visibility (self);
   refresh_related (self);
   self->loading = FALSE;
@@ -564,6 +604,7 @@ kt_domain_page_finalize (GObject *object)
 
   g_clear_pointer (&self->prompt_labels, g_ptr_array_unref);
   g_clear_pointer (&self->safety_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->member_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (kt_domain_page_parent_class)->finalize (object);
 }
 
@@ -600,6 +641,7 @@ kt_domain_page_class_init (KtDomainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, helpers_section);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, helpers_box);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, KtDomainPage, members_group);
   gtk_widget_class_bind_template_child (widget_class, KtDomainPage, safety_group);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -614,6 +656,7 @@ kt_domain_page_init (KtDomainPage *self)
   kt_a11y_set_label (GTK_WIDGET (self->related_button), _("Discuss a related life domain"));
   self->prompt_labels = g_ptr_array_new ();
   self->safety_rows = g_ptr_array_new ();
+  self->member_rows = g_ptr_array_new ();
 
   g_signal_connect_swapped (self->going_well_field, "changed", G_CALLBACK (on_text_changed), self);
   g_signal_connect_swapped (self->concern_field, "changed", G_CALLBACK (on_text_changed), self);

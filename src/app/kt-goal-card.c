@@ -25,6 +25,7 @@ struct _KtGoalCard
   GtkListBox   *actions_list;
   GtkListBox   *notes_list;
   AdwActionRow *about_row;
+  AdwActionRow *whose_row;
 };
 
 G_DEFINE_FINAL_TYPE (KtGoalCard, kt_goal_card, GTK_TYPE_BOX)
@@ -254,6 +255,84 @@ about_popover (KtGoalCard *self)
   return popover;
 }
 
+/* ---- whose goal ----------------------------------------------------------- */
+
+static char *
+whose_text (KtGoalCard *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; self->kase != NULL && i < self->kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (self->kase->members, i);
+
+      if (!kt_goal_is_for_member (self->goal, member->id))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, member->name != NULL ? member->name : "");
+    }
+  if (text->len == 0)
+    g_string_append (text, _("The whole household"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+member_toggled_cb (GtkCheckButton *check,
+                   KtGoalCard     *self)
+{
+  const char *member_id = g_object_get_data (G_OBJECT (check), "member");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *whose = NULL;
+
+  for (guint i = 0; self->goal->members != NULL && self->goal->members[i] != NULL; i++)
+    if (!g_str_equal (self->goal->members[i], member_id))
+      g_strv_builder_add (builder, self->goal->members[i]);
+  if (gtk_check_button_get_active (check))
+    g_strv_builder_add (builder, member_id);
+  g_strfreev (self->goal->members);
+  self->goal->members = g_strv_builder_end (builder);
+
+  whose = whose_text (self);
+  adw_action_row_set_subtitle (self->whose_row, whose);
+  emit_changed (self);
+}
+
+/* A goal is the household's until members are ticked: then it is their own,
+ * and the report puts it under their name. */
+static GtkWidget *
+whose_row_new (KtGoalCard *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *menu = gtk_menu_button_new ();
+  g_autofree char *whose = whose_text (self);
+
+  self->whose_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->whose_row), _("Whose goal"));
+  adw_action_row_set_subtitle (self->whose_row, whose);
+  for (guint i = 0; self->kase != NULL && i < self->kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (self->kase->members, i);
+      GtkWidget *check = gtk_check_button_new_with_label (member->name != NULL ? member->name : "");
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), kt_goal_is_for_member (self->goal, member->id));
+      g_object_set_data_full (G_OBJECT (check), "member", g_strdup (member->id), g_free);
+      g_signal_connect (check, "toggled", G_CALLBACK (member_toggled_cb), self);
+      gtk_box_append (GTK_BOX (box), check);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "system-users-symbolic");
+  gtk_widget_set_tooltip_text (menu, _("Choose whose own goal it is"));
+  kt_a11y_set_label (menu, _("Choose whose own goal it is"));
+  gtk_widget_add_css_class (menu, "flat");
+  gtk_widget_set_valign (menu, GTK_ALIGN_CENTER);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (menu), popover);
+  adw_action_row_add_suffix (self->whose_row, menu);
+  adw_action_row_set_activatable_widget (self->whose_row, menu);
+  return GTK_WIDGET (self->whose_row);
+}
+
 /* ---- actions ------------------------------------------------------------ */
 
 static char *
@@ -376,8 +455,17 @@ who_combo (KtGoalCard     *self,
   for (guint i = 0; self->kase != NULL && i < self->kase->network->len; i++)
     {
       const KtNetworkPerson *person = g_ptr_array_index (self->kase->network, i);
-      g_autofree char *label = g_strdup_printf ("%s · %s", person->name,
-                                                kt_actor_get_label (kt_goal_card_actor_for (self->kase, person->id)));
+      g_autofree char *label = NULL;
+
+      /* "Niet benaderen": never offered; an action given to them before the
+       * household said so still shows who it is, marked. */
+      if (!kt_network_person_may_suggest (person) && g_strcmp0 (action->who, person->id) != 0)
+        continue;
+      if (!kt_network_person_may_suggest (person))
+        label = g_strdup_printf (_("%s · do not approach"), person->name);
+      else
+        label = g_strdup_printf ("%s · %s", person->name,
+                                 kt_actor_get_label (kt_goal_card_actor_for (self->kase, person->id)));
 
       gtk_string_list_append (names, label);
       g_strv_builder_add (ids, person->id);
@@ -603,6 +691,8 @@ build (KtGoalCard *self,
   adw_action_row_add_suffix (self->about_row, menu);
   adw_action_row_set_activatable_widget (self->about_row, menu);
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (self->about_row));
+  if (self->kase != NULL && self->kase->members->len > 0)
+    gtk_list_box_append (GTK_LIST_BOX (list), whose_row_new (self));
 
   for (int s = 0; s < KT_N_GOAL_STATUSES; s++)
     gtk_string_list_append (statuses, kt_goal_status_get_label (s));

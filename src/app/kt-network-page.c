@@ -69,6 +69,26 @@ role_field (KtCase *kase,
     }
 }
 
+/* The household's wish about approaching the person, seen without opening
+ * the row. */
+static void
+add_wish_badge (GtkWidget             *badges,
+                const KtNetworkPerson *person)
+{
+  const char *text = person->no_contact ? _("Do not approach")
+                     : person->unaware ? _("Does not know about this") : NULL;
+  GtkWidget *badge;
+
+  if (text == NULL)
+    return;
+  badge = gtk_label_new (text);
+  gtk_widget_add_css_class (badge, "badge");
+  gtk_widget_add_css_class (badge, "caption");
+  gtk_widget_add_css_class (badge, "warning");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (badges), badge);
+}
+
 static void
 person_row_refresh (GtkWidget *expander)
 {
@@ -113,6 +133,7 @@ person_row_refresh (GtkWidget *expander)
       gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (badges), badge);
     }
+  add_wish_badge (badges, person);
 }
 
 static void
@@ -244,6 +265,12 @@ person_row_new (KtNetworkPage   *self,
   adw_expander_row_add_row (row, kt_app_text_row_new (_("Contact"), &person->contact, on_person_changed, expander));
   adw_expander_row_add_row (row, kt_app_text_row_new (_("How often"), &person->frequency,
                                                       on_person_changed, expander));
+  adw_expander_row_add_row (row, kt_app_switch_row_new (_("Does not know about this"),
+                                                        _("Never named on paper"),
+                                                        &person->unaware, on_person_changed, expander));
+  adw_expander_row_add_row (row, kt_app_switch_row_new (_("Do not approach"),
+                                                        _("Never suggested as a helper, never named on paper"),
+                                                        &person->no_contact, on_person_changed, expander));
   for (Role role = 0; role < N_ROLES; role++)
     adw_expander_row_add_row (row, role_row_new (self, person, expander, role));
   adw_expander_row_add_action (row, badges);

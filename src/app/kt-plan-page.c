@@ -32,6 +32,11 @@ struct _KtPlanPage
   KtTextField         *question_field;
   GtkBox              *goals_box;
   AdwComboRow         *lead_row;
+  AdwEntryRow         *lead_reason_row;
+  GtkWidget           *lead_agreed_row;
+  GtkSwitch           *lead_agreed_switch;
+  AdwExpanderRow      *stuck_row;
+  AdwEntryRow         *stuck_reason_row;
   AdwComboRow         *contact_row;
   AdwComboRow         *evaluator_row;
   AdwPreferencesGroup *provisions_group;
@@ -57,7 +62,8 @@ struct _KtPlanPage
   KtConversation      *conversation;
   KtPlan              *plan;
   GPtrArray           *provision_rows;  /* (element-type GtkWidget) */
-  GStrv                person_ids;      /* choices of the lead-role rows */
+  GStrv                person_ids;      /* choices of the contact and evaluator rows */
+  GStrv                lead_ids;        /* choices of the lead row */
   gboolean             syncing;
   gboolean             resident_watching;
   KtShareState         share_state;
@@ -68,6 +74,7 @@ G_DEFINE_FINAL_TYPE (KtPlanPage, kt_plan_page, ADW_TYPE_BIN)
 
 enum {
   CHANGED,
+  CASE_CHANGED,
   SUBMITTED,
   N_SIGNALS
 };
@@ -272,12 +279,13 @@ fill_people (KtPlanPage *self)
     {
       const KtNetworkPerson *person = g_ptr_array_index (self->kase->network, i);
 
+      if (!kt_network_person_may_suggest (person))
+        continue;
       gtk_string_list_append (names, person->name);
       g_strv_builder_add (ids, person->id);
     }
   g_strfreev (self->person_ids);
   self->person_ids = g_strv_builder_end (ids);
-  adw_combo_row_set_model (self->lead_row, G_LIST_MODEL (names));
   adw_combo_row_set_model (self->contact_row, G_LIST_MODEL (names));
   adw_combo_row_set_model (self->evaluator_row, G_LIST_MODEL (names));
 }
@@ -303,11 +311,156 @@ role_cb (AdwComboRow *row,
   if (self->syncing || self->plan == NULL || selected == GTK_INVALID_LIST_POSITION ||
       selected >= g_strv_length (self->person_ids))
     return;
-  field = row == self->lead_row ? &self->plan->case_lead
-        : row == self->contact_row ? &self->plan->contact_person
-        : &self->plan->evaluator;
+  field = row == self->contact_row ? &self->plan->contact_person : &self->plan->evaluator;
   set_text (field, self->person_ids[selected]);
   emit_changed (self);
+}
+
+/* ---- the regisseur and the stuck signal ---------------------------------- */
+
+/* The lead's choices: the resident first, then the members, the coach, and
+ * the network persons the household does not mind being approached. */
+static void
+fill_leads (KtPlanPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  gtk_string_list_append (names, _("Not chosen yet"));
+  g_strv_builder_add (ids, "");
+  gtk_string_list_append (names, _("The resident"));
+  g_strv_builder_add (ids, KT_LEAD_RESIDENT);
+  for (guint i = 0; self->kase != NULL && i < self->kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (self->kase->members, i);
+
+      if (kt_text_is_blank (member->name))
+        continue;
+      gtk_string_list_append (names, member->name);
+      g_strv_builder_add (ids, member->id);
+    }
+  gtk_string_list_append (names, self->kase != NULL && self->kase->coach != NULL
+                                 ? self->kase->coach : _("The coach"));
+  g_strv_builder_add (ids, KT_LEAD_COACH);
+  for (guint i = 0; self->kase != NULL && i < self->kase->network->len; i++)
+    {
+      const KtNetworkPerson *person = g_ptr_array_index (self->kase->network, i);
+
+      if (!kt_network_person_may_suggest (person))
+        continue;
+      gtk_string_list_append (names, person->name);
+      g_strv_builder_add (ids, person->id);
+    }
+  g_strfreev (self->lead_ids);
+  self->lead_ids = g_strv_builder_end (ids);
+  adw_combo_row_set_model (self->lead_row, G_LIST_MODEL (names));
+}
+
+/* The reason and the resident's say show only when someone else leads. */
+static void
+update_lead_rows (KtPlanPage *self)
+{
+  KtLeadKind kind = self->kase != NULL ? kt_case_get_lead_kind (self->kase) : KT_LEAD_NONE;
+  gboolean other = kind != KT_LEAD_NONE && kind != KT_LEAD_KIND_RESIDENT;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->lead_reason_row), other);
+  gtk_widget_set_visible (self->lead_agreed_row, other);
+}
+
+static void
+sync_lead (KtPlanPage *self)
+{
+  guint position = 0;
+
+  fill_leads (self);
+  for (guint i = 1; self->kase != NULL && self->lead_ids[i] != NULL; i++)
+    if (g_strcmp0 (self->lead_ids[i], self->kase->lead_id) == 0)
+      position = i;
+  adw_combo_row_set_selected (self->lead_row, position);
+  set_entry (self->lead_reason_row, self->kase != NULL ? self->kase->lead_reason : NULL);
+  gtk_switch_set_active (self->lead_agreed_switch, self->kase != NULL && self->kase->lead_agreed);
+  adw_expander_row_set_enable_expansion (self->stuck_row, self->kase != NULL && self->kase->stuck);
+  set_entry (self->stuck_reason_row, self->kase != NULL ? self->kase->stuck_reason : NULL);
+  update_lead_rows (self);
+}
+
+static void
+emit_case_changed (KtPlanPage *self)
+{
+  if (!self->syncing)
+    g_signal_emit (self, signals[CASE_CHANGED], 0);
+}
+
+static void
+lead_cb (AdwComboRow *row,
+         GParamSpec  *pspec,
+         KtPlanPage  *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->syncing || self->kase == NULL || selected == GTK_INVALID_LIST_POSITION ||
+      selected >= g_strv_length (self->lead_ids))
+    return;
+  set_text (&self->kase->lead_id, self->lead_ids[selected]);
+  update_lead_rows (self);
+  emit_case_changed (self);
+}
+
+static void
+lead_reason_changed_cb (KtPlanPage *self)
+{
+  if (self->syncing || self->kase == NULL)
+    return;
+  set_text (&self->kase->lead_reason, gtk_editable_get_text (GTK_EDITABLE (self->lead_reason_row)));
+  emit_case_changed (self);
+}
+
+static void
+lead_agreed_changed_cb (KtPlanPage *self)
+{
+  if (self->syncing || self->kase == NULL)
+    return;
+  self->kase->lead_agreed = gtk_switch_get_active (self->lead_agreed_switch);
+  emit_case_changed (self);
+}
+
+/* The signal reaches the supervisor once there is a reason to read. */
+static void
+stuck_changed_cb (KtPlanPage *self)
+{
+  const char *reason;
+  gboolean stuck;
+  g_autofree char *today = NULL;
+
+  if (self->syncing || self->kase == NULL)
+    return;
+  reason = gtk_editable_get_text (GTK_EDITABLE (self->stuck_reason_row));
+  stuck = adw_expander_row_get_enable_expansion (self->stuck_row) && !kt_text_is_blank (reason);
+  if (stuck == self->kase->stuck && g_strcmp0 (reason, self->kase->stuck_reason) == 0)
+    return;
+  if (stuck && self->kase->stuck_date != NULL)
+    today = g_strdup (self->kase->stuck_date);
+  else
+    today = kt_date_today ();
+  kt_case_set_stuck (self->kase, stuck, reason, today, NULL);
+  emit_case_changed (self);
+}
+
+/* The first GtkSwitch under @widget, or NULL. */
+static GtkWidget *
+find_switch (GtkWidget *widget)
+{
+  if (GTK_IS_SWITCH (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_switch (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* ---- safety and agreement ----------------------------------------------- */
@@ -612,7 +765,7 @@ sync_all (KtPlanPage *self)
   self->syncing = TRUE;
   kt_text_field_set_text (self->question_field, self->plan->question);
   fill_people (self);
-  adw_combo_row_set_selected (self->lead_row, person_position (self, self->plan->case_lead));
+  sync_lead (self);
   adw_combo_row_set_selected (self->contact_row, person_position (self, self->plan->contact_person));
   adw_combo_row_set_selected (self->evaluator_row, person_position (self, self->plan->evaluator));
 
@@ -662,11 +815,13 @@ kt_plan_page_set_documents (KtPlanPage     *self,
   g_clear_pointer (&self->plan, kt_plan_unref);
   self->plan = plan;
 
+  /* The regisseur is one value, in the case: an old plan's own copy moves
+   * there once (see kt_case_adopt_plan_lead). */
+  if (kase != NULL && kt_case_adopt_plan_lead (kase, plan))
+    g_signal_emit (self, signals[CASE_CHANGED], 0);
   /* Nothing asked twice: the plan's roles start as the case has them. */
   if (kase != NULL && !kt_plan_is_locked (plan))
     {
-      if (plan->case_lead == NULL)
-        plan->case_lead = g_strdup (kase->lead_id);
       if (plan->contact_person == NULL)
         plan->contact_person = g_strdup (kase->contact_person_id);
       if (plan->evaluator == NULL)
@@ -758,6 +913,7 @@ kt_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_pointer (&self->provision_rows, g_ptr_array_unref);
   g_clear_pointer (&self->person_ids, g_strfreev);
+  g_clear_pointer (&self->lead_ids, g_strfreev);
   g_clear_pointer (&self->share_reason, g_free);
 
   G_OBJECT_CLASS (kt_plan_page_parent_class)->dispose (object);
@@ -775,6 +931,9 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* The plan was submitted for review: it may be shared now. */
+  /* The case changed from the plan page (who leads, the plan is stuck): save it. */
+  signals[CASE_CHANGED] = g_signal_new ("case-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SUBMITTED] = g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -791,6 +950,14 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, question_field);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, goals_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, lead_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, lead_reason_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, lead_agreed_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, lead_agreed_switch);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, stuck_row);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, stuck_reason_row);
+  gtk_widget_class_bind_template_callback (widget_class, lead_reason_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lead_agreed_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stuck_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, contact_row);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, evaluator_row);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, provisions_group);
@@ -836,8 +1003,16 @@ kt_plan_page_init (KtPlanPage *self)
 
   self->provision_rows = g_ptr_array_new ();
   self->person_ids = g_new0 (char *, 1);
+  self->lead_ids = g_new0 (char *, 1);
   gtk_widget_init_template (GTK_WIDGET (self));
   kt_a11y_name_choice_list (GTK_WIDGET (self->lead_row));
+  /* libadwaita 1.2 gives an expander row's enable switch no accessible name. */
+  {
+    GtkWidget *toggle = find_switch (GTK_WIDGET (self->stuck_row));
+
+    if (toggle != NULL)
+      kt_a11y_set_label (toggle, _("The plan is stuck"));
+  }
   kt_a11y_name_choice_list (GTK_WIDGET (self->contact_row));
   kt_a11y_name_choice_list (GTK_WIDGET (self->evaluator_row));
   kt_a11y_name_choice_list (GTK_WIDGET (self->agreement_row));
@@ -853,7 +1028,7 @@ kt_plan_page_init (KtPlanPage *self)
 
   g_signal_connect (self->agreement_row, "notify::selected", G_CALLBACK (agreement_state_cb), self);
   g_signal_connect (self->form_row, "notify::selected", G_CALLBACK (form_cb), self);
-  g_signal_connect (self->lead_row, "notify::selected", G_CALLBACK (role_cb), self);
+  g_signal_connect (self->lead_row, "notify::selected", G_CALLBACK (lead_cb), self);
   g_signal_connect (self->contact_row, "notify::selected", G_CALLBACK (role_cb), self);
   g_signal_connect (self->evaluator_row, "notify::selected", G_CALLBACK (role_cb), self);
 }

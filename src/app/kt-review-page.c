@@ -316,6 +316,16 @@ add_detail (KtReviewPage *self,
   gtk_list_box_append (self->details_list, row);
 }
 
+/* The regisseur lives in the case; a plan from before that keeps its own copy
+ * until the coach opens it. */
+static const char *
+lead_of (KtReviewPage *self)
+{
+  if (self->plan->legacy_case_lead != NULL)
+    return self->plan->legacy_case_lead;
+  return self->kase != NULL ? self->kase->lead_id : NULL;
+}
+
 static void
 fill_details (KtReviewPage *self)
 {
@@ -326,7 +336,7 @@ fill_details (KtReviewPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_list))) != NULL)
     gtk_list_box_remove (self->details_list, child);
 
-  add_detail (self, _("Case lead"), person_name (self, plan->case_lead));
+  add_detail (self, _("Case lead"), person_name (self, lead_of (self)));
   add_detail (self, _("Contact person"), person_name (self, plan->contact_person));
   add_detail (self, _("Evaluates"), person_name (self, plan->evaluator));
   for (guint i = 0; plan->provisions != NULL && i < plan->provisions->len; i++)

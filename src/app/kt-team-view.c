@@ -123,11 +123,24 @@ fill_attention (KtTeamView *self,
   GPtrArray *unassigned = kt_team_overview_get_unassigned (self->overview);
   GPtrArray *evaluations = kt_team_overview_get_evaluations_due (self->overview);
   GPtrArray *follow_ups = kt_team_overview_get_follow_ups_due (self->overview);
-  guint total = overdue->len + unassigned->len + evaluations->len + follow_ups->len;
+  GPtrArray *stuck = kt_team_overview_get_stuck (self->overview);
+  guint total = stuck->len + overdue->len + unassigned->len + evaluations->len + follow_ups->len;
   guint shown = 0;
 
   list_clear (self->attention_list);
   gtk_widget_set_visible (GTK_WIDGET (self->attention_group), total > 0);
+
+  /* A coach asking for help comes first: the plan waits on the supervisor. */
+  for (guint i = 0; i < stuck->len && shown < MAX_ATTENTION_ROWS; i++, shown++)
+    {
+      KtCase *kase = g_ptr_array_index (stuck, i);
+      g_autofree char *subtitle = g_strdup_printf (_("%s · plan is stuck: %s"),
+                                                   kase->coach != NULL ? kt_role_coach_name (self->coaches, kase->coach)
+                                                                       : _("not assigned"),
+                                                   kase->stuck_reason != NULL ? kase->stuck_reason : "");
+
+      add_row (self->attention_list, household (kase), subtitle, _("asks for help"), "overdue-mark");
+    }
 
   for (guint i = 0; i < overdue->len && shown < MAX_ATTENTION_ROWS; i++, shown++)
     {

@@ -165,14 +165,16 @@ rebuild_add_menu (KtWheelPage *self,
 
   for (int i = -1; self->kase != NULL && i < (int) self->kase->network->len; i++)
     {
-      const char *id = i < 0 ? "self" : ((KtNetworkPerson *) g_ptr_array_index (self->kase->network, i))->id;
+      const KtNetworkPerson *person = i < 0 ? NULL : g_ptr_array_index (self->kase->network, i);
+      const char *id = person == NULL ? "self" : person->id;
       g_autoptr(GMenuItem) item = NULL;
       g_autofree char *label = NULL;
       gboolean present = FALSE;
 
       for (guint s = 0; supporters != NULL && s < supporters->len; s++)
         present |= g_strcmp0 (((KtSupporter *) g_ptr_array_index (supporters, s))->person_id, id) == 0;
-      if (present || id == NULL)
+      /* Nobody the household does not want approached is suggested. */
+      if (present || id == NULL || (person != NULL && !kt_network_person_may_suggest (person)))
         continue;
       label = g_strdup_printf ("%s · %s", person_name (self, id),
                                ring_names[kt_wheel_page_ring_for_person (self->kase, id)]);

@@ -204,7 +204,95 @@ network_person_copy (gconstpointer src,
   copy->role = g_strdup (p->role);
   copy->contact = g_strdup (p->contact);
   copy->frequency = g_strdup (p->frequency);
+  copy->unaware = p->unaware;
+  copy->no_contact = p->no_contact;
   return copy;
+}
+
+KtLeadKind
+kt_case_get_lead_kind (const KtCase *self)
+{
+  const KtNetworkPerson *person;
+
+  g_return_val_if_fail (self != NULL, KT_LEAD_NONE);
+
+  if (self->lead_id == NULL || *self->lead_id == '\0')
+    return KT_LEAD_NONE;
+  if (g_strcmp0 (self->lead_id, KT_LEAD_RESIDENT) == 0)
+    return KT_LEAD_KIND_RESIDENT;
+  if (g_strcmp0 (self->lead_id, KT_LEAD_COACH) == 0)
+    return KT_LEAD_KIND_PROFESSIONAL;
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (self->members, i);
+
+      if (g_strcmp0 (member->id, self->lead_id) == 0)
+        return KT_LEAD_KIND_RESIDENT;
+    }
+  person = kt_case_find_person (self, self->lead_id);
+  if (person != NULL && person->kind == KT_NETWORK_PROFESSIONAL)
+    return KT_LEAD_KIND_PROFESSIONAL;
+  if (person != NULL)
+    return KT_LEAD_KIND_NETWORK;
+  /* A name typed in by hand, before the network map had the person. */
+  return KT_LEAD_KIND_NETWORK;
+}
+
+gboolean
+kt_case_check_lead (const KtCase *self,
+                    GError      **error)
+{
+  KtLeadKind kind;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  kind = kt_case_get_lead_kind (self);
+  if (kind != KT_LEAD_NONE && kind != KT_LEAD_KIND_RESIDENT && kt_text_is_blank (self->lead_reason))
+    {
+      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_REASON_REQUIRED,
+                           _("Say why the resident does not lead the plan now."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kt_case_set_stuck (KtCase      *self,
+                   gboolean     stuck,
+                   const char  *reason,
+                   const char  *date,
+                   GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (stuck && kt_text_is_blank (reason))
+    {
+      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_REASON_REQUIRED,
+                           _("Say why the plan is stuck, so the supervisor can help."));
+      return FALSE;
+    }
+  self->stuck = stuck != FALSE;
+  g_free (self->stuck_reason);
+  self->stuck_reason = stuck ? g_strdup (reason) : NULL;
+  g_free (self->stuck_date);
+  self->stuck_date = stuck ? g_strdup (date) : NULL;
+  return TRUE;
+}
+
+gboolean
+kt_network_person_may_suggest (const KtNetworkPerson *person)
+{
+  g_return_val_if_fail (person != NULL, FALSE);
+
+  return !person->no_contact;
+}
+
+gboolean
+kt_network_person_may_print (const KtNetworkPerson *person)
+{
+  g_return_val_if_fail (person != NULL, FALSE);
+
+  return !person->no_contact && !person->unaware;
 }
 
 /* The case */
@@ -254,6 +342,9 @@ case_clear (KtCase *self)
   g_free (self->team);
   g_free (self->coach);
   g_free (self->lead_id);
+  g_free (self->lead_reason);
+  g_free (self->stuck_reason);
+  g_free (self->stuck_date);
   g_free (self->contact_person_id);
   g_free (self->evaluator_id);
   g_free (self->conversation_deadline);
@@ -310,6 +401,11 @@ kt_case_copy (const KtCase *self)
   copy->team = g_strdup (self->team);
   copy->coach = g_strdup (self->coach);
   copy->lead_id = g_strdup (self->lead_id);
+  copy->lead_reason = g_strdup (self->lead_reason);
+  copy->lead_agreed = self->lead_agreed;
+  copy->stuck = self->stuck;
+  copy->stuck_reason = g_strdup (self->stuck_reason);
+  copy->stuck_date = g_strdup (self->stuck_date);
   copy->contact_person_id = g_strdup (self->contact_person_id);
   copy->evaluator_id = g_strdup (self->evaluator_id);
   copy->phase = self->phase;

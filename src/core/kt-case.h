@@ -119,6 +119,10 @@ typedef struct {
   char          *role;
   char          *contact;
   char          *frequency;   /* "elke week" */
+  gboolean       unaware;     /* "weet hier niet van": does not know of the help
+                               * asked; never named on paper */
+  gboolean       no_contact;  /* "niet benaderen": the household does not want
+                               * them approached; never offered, never printed */
 } KtNetworkPerson;
 
 /* The request as the intaker took it. */
@@ -149,7 +153,11 @@ typedef struct {
 
   char           *team;
   char           *coach;           /* assigned coach's account, or NULL */
-  char           *lead_id;         /* network person id, or "coach" */
+  /* The regisseur, the one value for case and plan: KT_LEAD_RESIDENT, a
+   * member id, a network person id, or "coach" (see kt_case_get_lead_kind). */
+  char           *lead_id;
+  char           *lead_reason;     /* why not the resident (yet): "waarom nu nog niet" */
+  gboolean        lead_agreed;     /* the resident agreed with who leads */
   char           *contact_person_id;
   char           *evaluator_id;
 
@@ -174,7 +182,25 @@ typedef struct {
   char           *desk_note;
 
   gboolean        easy_read;       /* the resident's report in short sentences, larger type */
+
+  /* "Plan loopt vast": the coach asks the supervisor to step in
+   * (doorzettingsmacht). */
+  gboolean        stuck;
+  char           *stuck_reason;
+  char           *stuck_date;      /* ISO date the coach asked */
 } KtCase;
+
+/* The resident as regisseur, in lead_id. */
+#define KT_LEAD_RESIDENT "self"
+/* The coach as regisseur, in lead_id. */
+#define KT_LEAD_COACH "coach"
+
+typedef enum {
+  KT_LEAD_NONE,                 /* not chosen yet */
+  KT_LEAD_KIND_RESIDENT,        /* the resident or a household member */
+  KT_LEAD_KIND_NETWORK,         /* someone from the network, not a professional */
+  KT_LEAD_KIND_PROFESSIONAL,    /* the coach or a professional from the network */
+} KtLeadKind;
 
 #define KT_TYPE_CASE (kt_case_get_type ())
 GType   kt_case_get_type (void) G_GNUC_CONST;
@@ -199,6 +225,27 @@ KtConsentEvent  *kt_consent_event_new    (void);
 void             kt_consent_event_free   (KtConsentEvent *event);
 KtNetworkPerson *kt_network_person_new   (void);
 void             kt_network_person_free  (KtNetworkPerson *person);
+
+/* Who leads: the resident or a member, the network, or a professional. */
+KtLeadKind   kt_case_get_lead_kind (const KtCase *self);
+/* Checks the regisseur: when it is not the resident or a member, a reason
+ * is needed; FALSE with a translated message. */
+gboolean     kt_case_check_lead    (const KtCase *self,
+                                    GError      **error);
+/* Marks the plan as stuck with a reason (empty reasons are refused) on
+ * @date, or clears the signal when @stuck is FALSE. */
+gboolean     kt_case_set_stuck     (KtCase       *self,
+                                    gboolean      stuck,
+                                    const char   *reason,
+                                    const char   *date,
+                                    GError      **error);
+
+/* TRUE when the app may offer @person as a helper (wheel supporter, plan
+ * actor, lead role): not marked "niet benaderen". */
+gboolean     kt_network_person_may_suggest (const KtNetworkPerson *person);
+/* TRUE when @person may be named on paper (report, take-home copies):
+ * neither "niet benaderen" nor "weet hier niet van". */
+gboolean     kt_network_person_may_print   (const KtNetworkPerson *person);
 
 /* Sets the deadlines from request.date and the two periods in days. */
 void         kt_case_compute_deadlines (KtCase *self,

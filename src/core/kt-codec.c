@@ -232,6 +232,8 @@ encode_network_person (JsonBuilder   *b,
   put_string (b, "role", p->role);
   put_string (b, "contact", p->contact);
   put_string (b, "frequency", p->frequency);
+  put_bool (b, "unaware", p->unaware);
+  put_bool (b, "no_contact", p->no_contact);
   json_builder_end_object (b);
 }
 
@@ -271,6 +273,8 @@ kt_case_encode (const KtCase *self)
   put_string (b, "team", self->team);
   put_string (b, "coach", self->coach);
   put_string (b, "lead_id", self->lead_id);
+  put_string (b, "lead_reason", self->lead_reason);
+  put_bool (b, "lead_agreed", self->lead_agreed);
   put_string (b, "contact_person_id", self->contact_person_id);
   put_string (b, "evaluator_id", self->evaluator_id);
   put_enum (b, "phase", kt_phase_names, KT_N_PHASES, self->phase);
@@ -290,7 +294,23 @@ kt_case_encode (const KtCase *self)
   put_bool (b, "solved_at_desk", self->solved_at_desk);
   put_string (b, "desk_note", self->desk_note);
   put_bool (b, "easy_read", self->easy_read);
+  put_bool (b, "stuck", self->stuck);
+  put_string (b, "stuck_reason", self->stuck_reason);
+  put_string (b, "stuck_date", self->stuck_date);
   return finish (b);
+}
+
+static void
+encode_member_voice (JsonBuilder   *b,
+                     gconstpointer  item)
+{
+  const KtMemberVoice *v = item;
+
+  json_builder_begin_object (b);
+  put_string (b, "member_id", v->member_id);
+  put_string (b, "words", v->words);
+  put_string (b, "wish", v->wish);
+  json_builder_end_object (b);
 }
 
 static void
@@ -311,6 +331,9 @@ encode_entry (JsonBuilder   *b,
   put_int (b, "priority", e->priority);
   put_bool (b, "safety_flag", e->safety_flag);
   put_bool (b, "nothing_to_discuss", e->nothing_to_discuss);
+  put_strings (b, "about", (const char * const *) e->about,
+               e->about != NULL ? g_strv_length (e->about) : 0);
+  put_objects (b, "voices", e->voices, encode_member_voice);
   json_builder_end_object (b);
 }
 
@@ -441,6 +464,8 @@ encode_goal (JsonBuilder   *b,
   put_strings (b, "domains", (const char * const *) g->domains,
                g->domains != NULL ? g_strv_length (g->domains) : 0);
   put_bits (b, "segments", kt_segment_names, KT_N_SEGMENTS, g->segments);
+  put_strings (b, "members", (const char * const *) g->members,
+               g->members != NULL ? g_strv_length (g->members) : 0);
   put_string (b, "difference", g->difference);
   put_objects (b, "actions", g->actions, encode_action);
   put_string (b, "evaluation_date", g->evaluation_date);
@@ -530,7 +555,11 @@ kt_plan_encode (const KtPlan *self)
   put_int (b, "version", self->version);
   put_string (b, "question", self->question);
   put_objects (b, "goals", self->goals, encode_goal);
-  put_string (b, "case_lead", self->case_lead);
+  /* Only an old plan not yet opened since still carries it: the server
+   * re-encodes what it stores and must not drop it before a coach's app
+   * moved it into the case. */
+  if (self->legacy_case_lead != NULL)
+    put_string (b, "case_lead", self->legacy_case_lead);
   put_string (b, "contact_person", self->contact_person);
   put_string (b, "evaluator", self->evaluator);
   put_objects (b, "provisions", self->provisions, encode_provision);
@@ -1104,7 +1133,9 @@ decode_network_person (Decoder    *d,
       !read_text (d, obj, "organisation", &p->organisation) ||
       !read_text (d, obj, "role", &p->role) ||
       !read_text (d, obj, "contact", &p->contact) ||
-      !read_text (d, obj, "frequency", &p->frequency))
+      !read_text (d, obj, "frequency", &p->frequency) ||
+      !read_bool (d, obj, "unaware", &p->unaware) ||
+      !read_bool (d, obj, "no_contact", &p->no_contact))
     return NULL;
   return g_steal_pointer (&p);
 }
@@ -1157,6 +1188,8 @@ decode_case (Decoder    *d,
       !read_text (d, root, "team", &c->team) ||
       !read_text (d, root, "coach", &c->coach) ||
       !read_text (d, root, "lead_id", &c->lead_id) ||
+      !read_text (d, root, "lead_reason", &c->lead_reason) ||
+      !read_bool (d, root, "lead_agreed", &c->lead_agreed) ||
       !read_text (d, root, "contact_person_id", &c->contact_person_id) ||
       !read_text (d, root, "evaluator_id", &c->evaluator_id) ||
       !read_enum (d, root, "phase", kt_phase_names, KT_N_PHASES, &c->phase) ||
@@ -1175,12 +1208,62 @@ decode_case (Decoder    *d,
       !read_small_int (d, root, "reopened", 0, 10000, &c->reopened) ||
       !read_bool (d, root, "solved_at_desk", &c->solved_at_desk) ||
       !read_text (d, root, "desk_note", &c->desk_note) ||
-      !read_bool (d, root, "easy_read", &c->easy_read))
+      !read_bool (d, root, "easy_read", &c->easy_read) ||
+      !read_bool (d, root, "stuck", &c->stuck) ||
+      !read_text (d, root, "stuck_reason", &c->stuck_reason) ||
+      !read_date (d, root, "stuck_date", &c->stuck_date))
     return NULL;
   return g_steal_pointer (&c);
 }
 
 /* Conversation */
+
+static gboolean read_reference (Decoder *d, JsonObject *obj, const char *key, char **out);
+
+static gpointer
+decode_member_voice (Decoder    *d,
+                     JsonObject *obj)
+{
+  g_autoptr(KtMemberVoice) v = kt_member_voice_new (NULL);
+
+  if (!read_reference (d, obj, "member_id", &v->member_id) ||
+      !read_text (d, obj, "words", &v->words) ||
+      !read_text (d, obj, "wish", &v->wish))
+    return NULL;
+  return g_steal_pointer (&v);
+}
+
+/* Member ids: each one named once, none empty. */
+static gboolean
+read_member_ids (Decoder    *d,
+                 JsonObject *obj,
+                 const char *key,
+                 GStrv      *out)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  gsize mark;
+
+  if (!read_texts (d, obj, key, KT_MAX_VOICES, FALSE, ids))
+    return FALSE;
+  mark = push_key (d, key);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+
+      if (id == NULL || *id == '\0')
+        return fail (d, KT_CODEC_ERROR_INVALID, _("The field “%s” names an empty member."), path (d));
+      for (guint j = 0; j < i; j++)
+        {
+          if (g_strcmp0 (id, g_ptr_array_index (ids, j)) == 0)
+            return fail (d, KT_CODEC_ERROR_INVALID, _("The field “%s” names a member twice."), path (d));
+        }
+    }
+  pop (d, mark);
+  g_ptr_array_add (ids, NULL);
+  g_strfreev (*out);
+  *out = (GStrv) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
+  return TRUE;
+}
 
 static gpointer
 decode_entry (Decoder    *d,
@@ -1198,7 +1281,9 @@ decode_entry (Decoder    *d,
       !read_text (d, obj, "wish", &e->wish) ||
       !read_small_int (d, obj, "priority", 0, 3, &e->priority) ||
       !read_bool (d, obj, "safety_flag", &e->safety_flag) ||
-      !read_bool (d, obj, "nothing_to_discuss", &e->nothing_to_discuss))
+      !read_bool (d, obj, "nothing_to_discuss", &e->nothing_to_discuss) ||
+      !read_member_ids (d, obj, "about", &e->about) ||
+      !read_objects (d, obj, "voices", KT_MAX_VOICES, decode_member_voice, e->voices))
     return NULL;
   return g_steal_pointer (&e);
 }
@@ -1362,6 +1447,7 @@ decode_goal (Decoder    *d,
       !read_text (d, obj, "title", &g->title) ||
       !read_texts (d, obj, "domains", KT_MAX_GOAL_DOMAINS, TRUE, domains) ||
       !read_bits (d, obj, "segments", kt_segment_names, KT_N_SEGMENTS, &g->segments) ||
+      !read_member_ids (d, obj, "members", &g->members) ||
       !read_text (d, obj, "difference", &g->difference) ||
       !read_objects (d, obj, "actions", KT_MAX_ACTIONS, decode_action, g->actions) ||
       !read_date (d, obj, "evaluation_date", &g->evaluation_date) ||
@@ -1525,7 +1611,7 @@ decode_plan (Decoder    *d,
       !read_small_int (d, root, "version", 1, G_MAXINT, &p->version) ||
       !read_text (d, root, "question", &p->question) ||
       !read_objects (d, root, "goals", KT_MAX_GOALS, decode_goal, p->goals) ||
-      !read_text (d, root, "case_lead", &p->case_lead) ||
+      !read_text (d, root, "case_lead", &p->legacy_case_lead) ||
       !read_text (d, root, "contact_person", &p->contact_person) ||
       !read_text (d, root, "evaluator", &p->evaluator) ||
       !read_objects (d, root, "provisions", KT_MAX_PROVISIONS, decode_provision, p->provisions) ||
@@ -1781,7 +1867,8 @@ network_person_equal (gconstpointer pa,
   const KtNetworkPerson *a = pa, *b = pb;
 
   return STR_EQ (id) && STR_EQ (name) && STR_EQ (relation) && VAL_EQ (kind) &&
-         STR_EQ (organisation) && STR_EQ (role) && STR_EQ (contact) && STR_EQ (frequency);
+         STR_EQ (organisation) && STR_EQ (role) && STR_EQ (contact) && STR_EQ (frequency) &&
+         BOOL_EQ (unaware) && BOOL_EQ (no_contact);
 }
 
 static gboolean
@@ -1809,6 +1896,8 @@ kt_case_equal (const KtCase *a,
          arrays_equal (a->consents, b->consents, consent_equal) &&
          arrays_equal (a->network, b->network, network_person_equal) &&
          STR_EQ (team) && STR_EQ (coach) && STR_EQ (lead_id) &&
+         STR_EQ (lead_reason) && BOOL_EQ (lead_agreed) &&
+         BOOL_EQ (stuck) && STR_EQ (stuck_reason) && STR_EQ (stuck_date) &&
          STR_EQ (contact_person_id) && STR_EQ (evaluator_id) &&
          VAL_EQ (phase) &&
          STR_EQ (conversation_deadline) && STR_EQ (own_plan_deadline) &&
@@ -1820,6 +1909,15 @@ kt_case_equal (const KtCase *a,
 }
 
 static gboolean
+member_voice_equal (gconstpointer pa,
+                    gconstpointer pb)
+{
+  const KtMemberVoice *a = pa, *b = pb;
+
+  return STR_EQ (member_id) && STR_EQ (words) && STR_EQ (wish);
+}
+
+static gboolean
 entry_equal (gconstpointer pa,
              gconstpointer pb)
 {
@@ -1828,7 +1926,9 @@ entry_equal (gconstpointer pa,
   return STR_EQ (domain_id) && VAL_EQ (state) && STR_EQ (skip_reason) &&
          STR_EQ (going_well) && STR_EQ (concern) && VAL_EQ (level) && VAL_EQ (helpers) &&
          STR_EQ (wish) && VAL_EQ (priority) && BOOL_EQ (safety_flag) &&
-         BOOL_EQ (nothing_to_discuss);
+         BOOL_EQ (nothing_to_discuss) &&
+         strv_equal ((const char * const *) a->about, (const char * const *) b->about) &&
+         arrays_equal (a->voices, b->voices, member_voice_equal);
 }
 
 static gboolean
@@ -1920,7 +2020,9 @@ goal_equal (gconstpointer pa,
 
   return STR_EQ (id) && STR_EQ (title) &&
          strv_equal ((const char * const *) a->domains, (const char * const *) b->domains) &&
-         VAL_EQ (segments) && STR_EQ (difference) &&
+         VAL_EQ (segments) &&
+         strv_equal ((const char * const *) a->members, (const char * const *) b->members) &&
+         STR_EQ (difference) &&
          arrays_equal (a->actions, b->actions, action_equal) &&
          STR_EQ (evaluation_date) && VAL_EQ (status) &&
          arrays_equal (a->progress_notes, b->progress_notes, string_equal);
@@ -1993,7 +2095,7 @@ kt_plan_equal (const KtPlan *a,
   return header_equal (&a->header, &b->header) &&
          STR_EQ (case_id) && VAL_EQ (version) && STR_EQ (question) &&
          arrays_equal (a->goals, b->goals, goal_equal) &&
-         STR_EQ (case_lead) && STR_EQ (contact_person) && STR_EQ (evaluator) &&
+         STR_EQ (legacy_case_lead) && STR_EQ (contact_person) && STR_EQ (evaluator) &&
          arrays_equal (a->provisions, b->provisions, provision_equal) &&
          BOOL_EQ (safety_required) &&
          safety_plan_equal (&a->safety, &b->safety) &&

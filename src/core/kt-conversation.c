@@ -24,6 +24,7 @@ kt_domain_entry_new (const char *domain_id)
   entry->domain_id = g_strdup (domain_id);
   entry->state = KT_DOMAIN_NOT_YET;
   entry->level = KT_LEVEL_NONE;
+  entry->voices = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_member_voice_free);
   return entry;
 }
 
@@ -37,7 +38,41 @@ kt_domain_entry_free (KtDomainEntry *entry)
   g_free (entry->going_well);
   g_free (entry->concern);
   g_free (entry->wish);
+  g_strfreev (entry->about);
+  g_clear_pointer (&entry->voices, g_ptr_array_unref);
   g_free (entry);
+}
+
+KtMemberVoice *
+kt_member_voice_new (const char *member_id)
+{
+  KtMemberVoice *voice = g_new0 (KtMemberVoice, 1);
+
+  voice->member_id = g_strdup (member_id);
+  return voice;
+}
+
+void
+kt_member_voice_free (KtMemberVoice *voice)
+{
+  if (voice == NULL)
+    return;
+  g_free (voice->member_id);
+  g_free (voice->words);
+  g_free (voice->wish);
+  g_free (voice);
+}
+
+static gpointer
+member_voice_copy (gconstpointer src,
+                   gpointer      unused)
+{
+  const KtMemberVoice *v = src;
+  KtMemberVoice *copy = kt_member_voice_new (v->member_id);
+
+  copy->words = g_strdup (v->words);
+  copy->wish = g_strdup (v->wish);
+  return copy;
 }
 
 static gpointer
@@ -52,7 +87,85 @@ domain_entry_copy (gconstpointer src,
   copy->going_well = g_strdup (e->going_well);
   copy->concern = g_strdup (e->concern);
   copy->wish = g_strdup (e->wish);
+  copy->about = g_strdupv (e->about);
+  copy->voices = g_ptr_array_copy (e->voices, member_voice_copy, NULL);
+  g_ptr_array_set_free_func (copy->voices, (GDestroyNotify) kt_member_voice_free);
   return copy;
+}
+
+KtMemberVoice *
+kt_domain_entry_find_voice (const KtDomainEntry *entry,
+                            const char          *member_id)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  for (guint i = 0; member_id != NULL && i < entry->voices->len; i++)
+    {
+      KtMemberVoice *voice = g_ptr_array_index (entry->voices, i);
+
+      if (g_strcmp0 (voice->member_id, member_id) == 0)
+        return voice;
+    }
+  return NULL;
+}
+
+KtMemberVoice *
+kt_domain_entry_ensure_voice (KtDomainEntry *entry,
+                              const char    *member_id)
+{
+  KtMemberVoice *voice;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+  g_return_val_if_fail (member_id != NULL, NULL);
+
+  voice = kt_domain_entry_find_voice (entry, member_id);
+  if (voice == NULL)
+    {
+      voice = kt_member_voice_new (member_id);
+      g_ptr_array_add (entry->voices, voice);
+    }
+  return voice;
+}
+
+gboolean
+kt_domain_entry_is_whole_household (const KtDomainEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, TRUE);
+
+  return entry->about == NULL || entry->about[0] == NULL;
+}
+
+gboolean
+kt_domain_entry_is_about (const KtDomainEntry *entry,
+                          const char          *member_id)
+{
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  return member_id != NULL && entry->about != NULL &&
+         g_strv_contains ((const char * const *) entry->about, member_id);
+}
+
+void
+kt_domain_entry_set_about (KtDomainEntry *entry,
+                           const char    *member_id,
+                           gboolean       about)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_if_fail (entry != NULL);
+  g_return_if_fail (member_id != NULL);
+
+  if (kt_domain_entry_is_about (entry, member_id) == (about != FALSE))
+    return;
+  for (guint i = 0; entry->about != NULL && entry->about[i] != NULL; i++)
+    {
+      if (g_strcmp0 (entry->about[i], member_id) != 0)
+        g_strv_builder_add (builder, entry->about[i]);
+    }
+  if (about)
+    g_strv_builder_add (builder, member_id);
+  g_strfreev (entry->about);
+  entry->about = g_strv_builder_end (builder);
 }
 
 KtSafetyCheck *
@@ -498,7 +611,7 @@ const char * const kt_helper_names[KT_N_HELPER_BITS] = {
   "self", "network", "volunteers", "professionals",
 };
 const char * const kt_present_names[KT_N_PRESENT_BITS] = {
-  "resident", "partner", "carer", "client_supporter", "interpreter",
+  "resident", "partner", "carer", "client_supporter", "interpreter", "youth",
 };
 
 static const char *

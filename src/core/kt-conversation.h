@@ -32,8 +32,9 @@ typedef enum {
   KT_PRESENT_CARER            = 1 << 2,
   KT_PRESENT_CLIENT_SUPPORTER = 1 << 3,
   KT_PRESENT_INTERPRETER      = 1 << 4,
+  KT_PRESENT_YOUTH            = 1 << 5,   /* a young person of the household (jeugdige) */
 } KtPresent;
-#define KT_PRESENT_ALL 0x1f
+#define KT_PRESENT_ALL 0x3f
 
 /* Self-reliance levels 1–5; 0 means "not scored". */
 #define KT_LEVEL_NONE 0
@@ -44,6 +45,14 @@ typedef enum {
 #define KT_SAFETY_DOMAIN_ID "veiligheid"
 /* The person id of the resident in a wheel segment's supporters. */
 #define KT_SUPPORTER_SELF "self"
+
+/* One household member's own say in a domain, where it differs from the
+ * household's: a young person or a partner speaks for themselves. */
+typedef struct {
+  char *member_id;              /* a KtMember id of the case */
+  char *words;                  /* how it goes, in the member's own words */
+  char *wish;                   /* what the member wishes, in their own words */
+} KtMemberVoice;
 
 typedef struct {
   char          *domain_id;     /* catalogue id: "geldzaken" */
@@ -57,6 +66,9 @@ typedef struct {
   int            priority;      /* 0 none, 1 high, 2 medium, 3 low */
   gboolean       safety_flag;
   gboolean       nothing_to_discuss; /* "Gaat goed, niets te bespreken": discussed in one tap */
+  GStrv          about;         /* member ids the domain is about; NULL or empty:
+                                 * the whole household */
+  GPtrArray     *voices;        /* (element-type KtMemberVoice) members' own say */
 } KtDomainEntry;
 
 /* The safety check for one household member (children first). */
@@ -148,6 +160,8 @@ KtConversation *kt_conversation_copy  (const KtConversation *self);
 
 KtDomainEntry  *kt_domain_entry_new   (const char *domain_id);
 void            kt_domain_entry_free  (KtDomainEntry *entry);
+KtMemberVoice  *kt_member_voice_new   (const char *member_id);
+void            kt_member_voice_free  (KtMemberVoice *voice);
 KtSafetyCheck  *kt_safety_check_new   (const char *member_id);
 void            kt_safety_check_free  (KtSafetyCheck *check);
 KtSupporter    *kt_supporter_new      (const char *person_id, KtRing ring);
@@ -162,6 +176,22 @@ KtNewQuestion  *kt_conversation_find_new_question (const KtConversation *self,
 
 KtDomainEntry  *kt_conversation_find_entry (const KtConversation *self,
                                             const char           *domain_id);
+/* The member's own say in @entry, or NULL. */
+KtMemberVoice  *kt_domain_entry_find_voice (const KtDomainEntry *entry,
+                                            const char          *member_id);
+/* The member's own say in @entry, added empty when there is none yet
+ * (transfer none). */
+KtMemberVoice  *kt_domain_entry_ensure_voice (KtDomainEntry *entry,
+                                              const char    *member_id);
+/* TRUE when @entry is about the whole household (no members named). */
+gboolean        kt_domain_entry_is_whole_household (const KtDomainEntry *entry);
+/* TRUE when @entry names @member_id among the members it is about. */
+gboolean        kt_domain_entry_is_about (const KtDomainEntry *entry,
+                                          const char          *member_id);
+/* Names @member_id among the members @entry is about, or takes it out. */
+void            kt_domain_entry_set_about (KtDomainEntry *entry,
+                                           const char    *member_id,
+                                           gboolean       about);
 /* TRUE when any domain entry or member safety check carries a safety flag. */
 gboolean        kt_conversation_has_safety_flag (const KtConversation *self);
 /* Counts for the coverage line. */
@@ -195,7 +225,7 @@ const char *kt_domain_state_to_string   (KtDomainState state);   /* "not_yet" */
 gboolean    kt_domain_state_from_string (const char *str, KtDomainState *state);
 /* Stable ids of single bits of KtHelpers ("self", "network", "volunteers",
  * "professionals") and KtPresent ("resident", "partner", "carer",
- * "client_supporter", "interpreter"); NULL for anything but one known bit. */
+ * "client_supporter", "interpreter", "youth"); NULL for anything but one known bit. */
 const char *kt_helper_to_string  (KtHelpers helper);
 gboolean    kt_helper_from_string (const char *str, KtHelpers *helper);
 const char *kt_present_to_string (KtPresent present);
@@ -203,6 +233,7 @@ gboolean    kt_present_from_string (const char *str, KtPresent *present);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtConversation, kt_conversation_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtDomainEntry, kt_domain_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtMemberVoice, kt_member_voice_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSafetyCheck, kt_safety_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSupporter, kt_supporter_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtGoalProgress, kt_goal_progress_free)

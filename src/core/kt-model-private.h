@@ -23,7 +23,7 @@ const char *kt_enum_to_label  (const char * const *labels,
                                int                 value);
 
 #define KT_N_HELPER_BITS  4
-#define KT_N_PRESENT_BITS 5
+#define KT_N_PRESENT_BITS 6
 
 /* The stable names of every enum of the model, indexed by value; bit sets
  * (helpers, present) by bit position. */

@@ -17,6 +17,45 @@ G_DEFINE_BOXED_TYPE (KtPlan, kt_plan, kt_plan_ref, kt_plan_unref)
 
 /* Actions and goals */
 
+gboolean
+kt_case_adopt_plan_lead (KtCase *kase,
+                         KtPlan *plan)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (plan != NULL, FALSE);
+
+  if (plan->legacy_case_lead == NULL)
+    return FALSE;
+  changed = *plan->legacy_case_lead != '\0' && g_strcmp0 (kase->lead_id, plan->legacy_case_lead) != 0;
+  if (changed)
+    {
+      g_free (kase->lead_id);
+      kase->lead_id = g_steal_pointer (&plan->legacy_case_lead);
+    }
+  g_clear_pointer (&plan->legacy_case_lead, g_free);
+  return changed;
+}
+
+gboolean
+kt_goal_is_household (const KtGoal *goal)
+{
+  g_return_val_if_fail (goal != NULL, TRUE);
+
+  return goal->members == NULL || goal->members[0] == NULL;
+}
+
+gboolean
+kt_goal_is_for_member (const KtGoal *goal,
+                       const char   *member_id)
+{
+  g_return_val_if_fail (goal != NULL, FALSE);
+
+  return member_id != NULL && goal->members != NULL &&
+         g_strv_contains ((const char * const *) goal->members, member_id);
+}
+
 KtAction *
 kt_action_new (void)
 {
@@ -78,6 +117,7 @@ kt_goal_free (KtGoal *goal)
   g_free (goal->id);
   g_free (goal->title);
   g_strfreev (goal->domains);
+  g_strfreev (goal->members);
   g_free (goal->difference);
   g_clear_pointer (&goal->actions, g_ptr_array_unref);
   g_free (goal->evaluation_date);
@@ -102,6 +142,7 @@ goal_copy (gconstpointer src,
   copy->id = g_strdup (g->id);
   copy->title = g_strdup (g->title);
   copy->domains = g->domains != NULL ? g_strdupv (g->domains) : g_new0 (char *, 1);
+  copy->members = g_strdupv (g->members);
   copy->segments = g->segments;
   copy->difference = g_strdup (g->difference);
   copy->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_action_free);
@@ -248,7 +289,7 @@ plan_clear (KtPlan *self)
   g_free (self->question);
   g_free (self->conversation_note);
   g_clear_pointer (&self->goals, g_ptr_array_unref);
-  g_free (self->case_lead);
+  g_free (self->legacy_case_lead);
   g_free (self->contact_person);
   g_free (self->evaluator);
   g_clear_pointer (&self->provisions, g_ptr_array_unref);
@@ -290,7 +331,7 @@ kt_plan_copy (const KtPlan *self)
   copy->question = g_strdup (self->question);
   copy->conversation_note = g_strdup (self->conversation_note);
   g_ptr_array_extend (copy->goals, self->goals, goal_copy, NULL);
-  copy->case_lead = g_strdup (self->case_lead);
+  copy->legacy_case_lead = g_strdup (self->legacy_case_lead);
   copy->contact_person = g_strdup (self->contact_person);
   copy->evaluator = g_strdup (self->evaluator);
   g_ptr_array_extend (copy->provisions, self->provisions, provision_copy, NULL);

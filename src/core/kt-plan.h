@@ -50,6 +50,8 @@ typedef struct {
   char         *id;
   char         *title;
   GStrv         domains;        /* catalogue ids, may be empty */
+  GStrv         members;        /* ids of the household members whose own goal
+                                 * it is; NULL or empty: the household's */
   guint         segments;       /* bit set of KtSegment */
   char         *difference;     /* what will be different when it works */
   GPtrArray    *actions;        /* (element-type KtAction) */
@@ -125,7 +127,10 @@ typedef struct {
   int             version;      /* 1, 2 … a revised plan after return is a new version */
   char           *question;
   GPtrArray      *goals;        /* (element-type KtGoal), in priority order */
-  char           *case_lead;
+  /* The regisseur lives in the case (KtCase.lead_id); plans before that
+   * carried their own copy, kept here (and encoded only while set) until
+   * kt_case_adopt_plan_lead () moves it into the case. */
+  char           *legacy_case_lead;
   char           *contact_person;
   char           *evaluator;
   GPtrArray      *provisions;   /* (element-type KtProvision) */
@@ -157,6 +162,18 @@ KtProvision     *kt_provision_new       (void);
 void             kt_provision_free      (KtProvision *provision);
 KtReviewComment *kt_review_comment_new  (void);
 void             kt_review_comment_free (KtReviewComment *comment);
+
+/* Moves an old plan's own copy of the regisseur into the case, the one
+ * place it lives now: the plan's copy wins when it differs, as it was the one
+ * the report printed and the resident agreed to.  TRUE when @kase changed. */
+gboolean kt_case_adopt_plan_lead (KtCase *kase,
+                                  KtPlan *plan);
+
+/* TRUE when @goal is the household's (no member named). */
+gboolean kt_goal_is_household (const KtGoal *goal);
+/* TRUE when @goal names @member_id as one whose own goal it is. */
+gboolean kt_goal_is_for_member (const KtGoal *goal,
+                                const char   *member_id);
 
 /* Checks the plan's rules (safety section when required, the three
  * considerations for every tailored provision); FALSE with a translated

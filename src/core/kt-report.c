@@ -105,7 +105,8 @@ actor_label (KtActor actor)
     }
 }
 
-/* A network person's name, "coach" as the coach, or the text itself. */
+/* A network person's name, "coach" as the coach, or the text itself; NULL
+ * for someone who may not be named on paper. */
 static char *
 resolve_person (const KtCase *kase,
                 const char   *who)
@@ -118,6 +119,8 @@ resolve_person (const KtCase *kase,
     return kase->coach != NULL ? g_strdup_printf (_("%s (your coach)"), kase->coach)
                                : g_strdup (_("your coach"));
   person = kt_case_find_person (kase, who);
+  if (person != NULL && !kt_network_person_may_print (person))
+    return NULL;
   if (person != NULL)
     return g_strdup (person->name);
   return g_strdup (who);
@@ -284,6 +287,44 @@ topic_name (KtReport            *self,
 }
 
 /* Which life domains were discussed; skipped and open ones are listed apart. */
+static const char *member_name (KtReport *self, const char *member_id);
+
+/* Each member's own words and wish, per domain, under their name: a young
+ * person reads back what they said themselves. */
+static void
+build_voices (KtReport *self)
+{
+  gboolean any = FALSE;
+
+  if (self->conversation == NULL)
+    return;
+  for (guint i = 0; i < self->conversation->entries->len; i++)
+    {
+      const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+
+      if (entry->state != KT_DOMAIN_DISCUSSED)
+        continue;
+      for (guint v = 0; v < entry->voices->len; v++)
+        {
+          const KtMemberVoice *voice = g_ptr_array_index (entry->voices, v);
+
+          if (!has_text (voice->words) && !has_text (voice->wish))
+            continue;
+          if (!any)
+            add_printf (self, BLOCK_HEADING, "%s", _("Each in their own words"));
+          any = TRUE;
+          if (has_text (voice->words) && has_text (voice->wish))
+            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: %s Wish: %s"),
+                        member_name (self, voice->member_id), domain_name (self, entry->domain_id),
+                        voice->words, voice->wish);
+          else
+            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: %s"),
+                        member_name (self, voice->member_id), domain_name (self, entry->domain_id),
+                        has_text (voice->words) ? voice->words : voice->wish);
+        }
+    }
+}
+
 static void
 build_topics (KtReport *self)
 {
@@ -350,7 +391,7 @@ chip_label (const char *person_id,
   if (g_strcmp0 (person_id, "self") == 0)
     return C_("wheel centre", "Me");
   person = kt_case_find_person (self->kase, person_id);
-  if (person == NULL)
+  if (person == NULL || !kt_network_person_may_print (person))
     return "?";
   /* Kept alive with the report: the same few names come back on every draw. */
   initials = g_hash_table_lookup (self->initials, person_id);
@@ -559,61 +600,112 @@ goal_status_label (KtGoalStatus status)
     }
 }
 
+static const char *member_name (KtReport *self, const char *member_id);
+
+static void
+build_goal (KtReport     *self,
+            guint         number,
+            const KtGoal *goal)
+{
+  g_autofree char *eval = kt_format_date (goal->evaluation_date, KT_DATE_LONG);
+  g_autoptr(GString) domains = g_string_new (NULL);
+
+  add_printf (self, BLOCK_SUBHEADING, "%u. %s", number, goal->title != NULL ? goal->title : "");
+  for (guint i = 0; goal->domains != NULL && goal->domains[i] != NULL; i++)
+    {
+      if (domains->len > 0)
+        g_string_append (domains, ", ");
+      g_string_append (domains, domain_name (self, goal->domains[i]));
+    }
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    if (goal->segments & (1u << s))
+      {
+        if (domains->len > 0)
+          g_string_append (domains, ", ");
+        g_string_append (domains, kt_catalogue_segment_name (self->catalogue, s));
+      }
+  if (domains->len > 0)
+    add_printf (self, BLOCK_NOTE, _("About: %s · %s"), domains->str, goal_status_label (goal->status));
+  if (has_text (goal->difference))
+    add_printf (self, BLOCK_TEXT, _("<b>When it works:</b> %s"), goal->difference);
+
+  for (guint a = 0; a < goal->actions->len; a++)
+    {
+      const KtAction *action = g_ptr_array_index (goal->actions, a);
+      g_autofree char *who = kt_report_describe_actor (self->kase, action);
+      g_autofree char *due = kt_format_date (action->due, KT_DATE_LONG);
+
+      if (self->easy && due != NULL)
+        add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s.\n<b>By:</b> %s."),
+                    action->what != NULL ? action->what : "", who, due);
+      else if (self->easy)
+        add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s."),
+                    action->what != NULL ? action->what : "", who);
+      else if (due != NULL)
+        add_printf (self, BLOCK_BULLET, _("%s — <b>who:</b> %s — <b>by</b> %s"),
+                    action->what != NULL ? action->what : "", who, due);
+      else
+        add_printf (self, BLOCK_BULLET, _("%s — <b>who:</b> %s"),
+                    action->what != NULL ? action->what : "", who);
+    }
+  if (eval != NULL)
+    add_printf (self, BLOCK_TEXT, _("We look at this again together on <b>%s</b>."), eval);
+  for (guint n = 0; goal->progress_notes != NULL && n < goal->progress_notes->len; n++)
+    add_printf (self, BLOCK_NOTE, "%s", (const char *) g_ptr_array_index (goal->progress_notes, n));
+}
+
+/* TRUE when some goal of the plan is a household member's own. */
+static gboolean
+has_member_goals (KtReport *self)
+{
+  for (guint g = 0; g < self->plan->goals->len; g++)
+    {
+      if (!kt_goal_is_household (g_ptr_array_index (self->plan->goals, g)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The household's goals under "What we do together", then each member's own
+ * goals under their name, in the order of the members; a goal shared by two
+ * members shows under both.  A plan with only household goals reads as before. */
 static void
 build_goals (KtReport *self)
 {
+  guint number = 0;
+  gboolean grouped;
+
   if (self->plan == NULL || self->plan->goals->len == 0)
     return;
 
   add_printf (self, BLOCK_HEADING, "%s", _("What we are going to do"));
+  grouped = has_member_goals (self);
   for (guint g = 0; g < self->plan->goals->len; g++)
     {
       const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
-      g_autofree char *eval = kt_format_date (goal->evaluation_date, KT_DATE_LONG);
-      g_autoptr(GString) domains = g_string_new (NULL);
 
-      add_printf (self, BLOCK_SUBHEADING, "%u. %s", g + 1, goal->title != NULL ? goal->title : "");
-      for (guint i = 0; goal->domains != NULL && goal->domains[i] != NULL; i++)
+      if (!kt_goal_is_household (goal))
+        continue;
+      if (grouped && number == 0)
+        add_printf (self, BLOCK_SUBHEADING, "%s", _("What we do together"));
+      build_goal (self, ++number, goal);
+    }
+  for (guint m = 0; grouped && m < self->kase->members->len; m++)
+    {
+      const KtMember *member = g_ptr_array_index (self->kase->members, m);
+      gboolean any = FALSE;
+
+      for (guint g = 0; g < self->plan->goals->len; g++)
         {
-          if (domains->len > 0)
-            g_string_append (domains, ", ");
-          g_string_append (domains, domain_name (self, goal->domains[i]));
-        }
-      for (int s = 0; s < KT_N_SEGMENTS; s++)
-        if (goal->segments & (1u << s))
-          {
-            if (domains->len > 0)
-              g_string_append (domains, ", ");
-            g_string_append (domains, kt_catalogue_segment_name (self->catalogue, s));
-          }
-      if (domains->len > 0)
-        add_printf (self, BLOCK_NOTE, _("About: %s · %s"), domains->str, goal_status_label (goal->status));
-      if (has_text (goal->difference))
-        add_printf (self, BLOCK_TEXT, _("<b>When it works:</b> %s"), goal->difference);
+          const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
 
-      for (guint a = 0; a < goal->actions->len; a++)
-        {
-          const KtAction *action = g_ptr_array_index (goal->actions, a);
-          g_autofree char *who = kt_report_describe_actor (self->kase, action);
-          g_autofree char *due = kt_format_date (action->due, KT_DATE_LONG);
-
-          if (self->easy && due != NULL)
-            add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s.\n<b>By:</b> %s."),
-                        action->what != NULL ? action->what : "", who, due);
-          else if (self->easy)
-            add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s."),
-                        action->what != NULL ? action->what : "", who);
-          else if (due != NULL)
-            add_printf (self, BLOCK_BULLET, _("%s — <b>who:</b> %s — <b>by</b> %s"),
-                        action->what != NULL ? action->what : "", who, due);
-          else
-            add_printf (self, BLOCK_BULLET, _("%s — <b>who:</b> %s"),
-                        action->what != NULL ? action->what : "", who);
+          if (!kt_goal_is_for_member (goal, member->id))
+            continue;
+          if (!any)
+            add_printf (self, BLOCK_SUBHEADING, _("Goals of %s"), member_name (self, member->id));
+          any = TRUE;
+          build_goal (self, ++number, goal);
         }
-      if (eval != NULL)
-        add_printf (self, BLOCK_TEXT, _("We look at this again together on <b>%s</b>."), eval);
-      for (guint n = 0; goal->progress_notes != NULL && n < goal->progress_notes->len; n++)
-        add_printf (self, BLOCK_NOTE, "%s", (const char *) g_ptr_array_index (goal->progress_notes, n));
     }
 }
 
@@ -776,6 +868,8 @@ add_person_line (KtReport   *self,
   const KtNetworkPerson *person = who != NULL ? kt_case_find_person (self->kase, who) : NULL;
   g_autofree char *name = NULL;
 
+  if (person != NULL && !kt_network_person_may_print (person))
+    return;
   if (person != NULL)
     {
       g_autoptr(GString) line = g_string_new (NULL);
@@ -794,14 +888,42 @@ add_person_line (KtReport   *self,
     add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", role, name);
 }
 
+/* The regisseur, named once: the resident, a member, or someone else with
+ * the reason it is not the resident yet and whether the resident agreed. */
+static void
+add_lead_line (KtReport   *self,
+               const char *lead)
+{
+  const char *label = _("Leads the plan (regisseur)");
+  KtLeadKind kind;
+
+  if (!has_text (lead))
+    return;
+  kind = kt_case_get_lead_kind (self->kase);
+  if (g_strcmp0 (lead, KT_LEAD_RESIDENT) == 0)
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", label, _("you yourself"));
+  else if (kind == KT_LEAD_KIND_RESIDENT && g_strcmp0 (lead, self->kase->lead_id) == 0)
+    add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", label, member_name (self, lead));
+  else
+    add_person_line (self, label, lead);
+  if (kind == KT_LEAD_KIND_RESIDENT || kind == KT_LEAD_NONE)
+    return;
+  if (has_text (self->kase->lead_reason))
+    add_printf (self, BLOCK_NOTE, _("Why not you yet: %s"), self->kase->lead_reason);
+  add_printf (self, BLOCK_NOTE, "%s", self->kase->lead_agreed ? _("You agreed with this choice.")
+                                                             : _("You have not said yet whether you agree with this choice."));
+}
+
 static void
 build_contacts (KtReport *self)
 {
   g_autofree char *when = earliest_evaluation (self);
   const char *contact = self->plan != NULL && has_text (self->plan->contact_person)
                         ? self->plan->contact_person : self->kase->contact_person_id;
-  const char *lead = self->plan != NULL && has_text (self->plan->case_lead)
-                     ? self->plan->case_lead : self->kase->lead_id;
+  /* The case holds the regisseur; a plan from before that keeps the copy it
+   * was printed with until the coach opens it. */
+  const char *lead = self->plan != NULL && has_text (self->plan->legacy_case_lead)
+                     ? self->plan->legacy_case_lead : self->kase->lead_id;
 
   add_printf (self, BLOCK_HEADING, "%s", _("What happens next"));
   if (self->plan != NULL)
@@ -847,8 +969,7 @@ build_contacts (KtReport *self)
 
   add_printf (self, BLOCK_HEADING, "%s", _("Who you can call"));
   add_person_line (self, _("Your contact person"), contact);
-  if (g_strcmp0 (lead, contact) != 0)
-    add_person_line (self, _("Keeps an eye on the whole plan"), lead);
+  add_lead_line (self, lead);
   if (self->kase->coach != NULL && g_strcmp0 (contact, "coach") != 0 && g_strcmp0 (lead, "coach") != 0)
     add_printf (self, BLOCK_BULLET, "<b>%s</b>: %s", _("Your coach"), self->kase->coach);
 }
@@ -1025,6 +1146,35 @@ build_file_request (KtReport *self)
 }
 
 /* Every domain with everything written under it, safety flags included. */
+/* Each member's own say in a domain, under their name. */
+static void
+add_voices (KtReport            *self,
+            const KtDomainEntry *entry)
+{
+  if (!kt_domain_entry_is_whole_household (entry))
+    {
+      g_autoptr(GString) about = g_string_new (NULL);
+
+      for (guint i = 0; entry->about[i] != NULL; i++)
+        {
+          if (about->len > 0)
+            g_string_append (about, ", ");
+          g_string_append (about, member_name (self, entry->about[i]));
+        }
+      add_field (self, _("About"), about->str);
+    }
+  for (guint i = 0; i < entry->voices->len; i++)
+    {
+      const KtMemberVoice *voice = g_ptr_array_index (entry->voices, i);
+      const char *name = member_name (self, voice->member_id);
+
+      if (has_text (voice->words))
+        add_printf (self, BLOCK_TEXT, _("<b>%s in their own words:</b> %s"), name, voice->words);
+      if (has_text (voice->wish))
+        add_printf (self, BLOCK_TEXT, _("<b>%s wishes:</b> %s"), name, voice->wish);
+    }
+}
+
 static void
 build_domains_in_full (KtReport *self)
 {
@@ -1051,6 +1201,7 @@ build_domains_in_full (KtReport *self)
       add_field (self, _("What goes well"), entry->going_well);
       add_field (self, _("Concern"), entry->concern);
       add_field (self, _("Wish"), entry->wish);
+      add_voices (self, entry);
     }
 }
 
@@ -1349,6 +1500,7 @@ report_new (KtReportKind          kind,
   if (kind == KT_REPORT_RESIDENT)
     {
       build_going_well (self);
+      build_voices (self);
       build_movement (self);
       build_evaluation_agreement (self);
       build_wheel (self);
@@ -1499,6 +1651,7 @@ build_inzage_conversation (KtReport             *self,
       add_field (self, _("What goes well"), entry->going_well);
       add_field (self, _("Concern"), entry->concern);
       add_field (self, _("Wish"), entry->wish);
+      add_voices (self, entry);
     }
   add_printf (self, BLOCK_SUBHEADING, "%s", _("The participation wheel"));
   for (int s = 0; s < KT_N_SEGMENTS; s++)
@@ -1601,6 +1754,7 @@ build_professional_notes (KtReport  *self,
           add_field (self, _("What goes well"), entry->going_well);
           add_field (self, _("Concern"), entry->concern);
           add_field (self, _("Wish"), entry->wish);
+      add_voices (self, entry);
         }
       build_safety_checks (self);
       if (has_text (self->conversation->notes))

@@ -54,11 +54,14 @@ names_withheld_party (GPtrArray  *parties,
   return FALSE;
 }
 
+/* Withheld too: someone the household does not want approached or who does
+ * not know of the help ("niet benaderen", "weet hier niet van"). */
 static gboolean
 person_withheld (GPtrArray             *parties,
                  const KtNetworkPerson *person)
 {
-  return names_withheld_party (parties, person->name) ||
+  return !kt_network_person_may_print (person) ||
+         names_withheld_party (parties, person->name) ||
          names_withheld_party (parties, person->organisation);
 }
 
@@ -97,6 +100,24 @@ kt_take_home_case (const KtCase *kase)
   copy->evaluation_date = g_strdup (kase->evaluation_date);
   copy->follow_up_date = g_strdup (kase->follow_up_date);
   copy->lead_id = take_home_reference (kase, parties, kase->lead_id);
+  if (copy->lead_id != NULL)
+    {
+      copy->lead_reason = g_strdup (kase->lead_reason);
+      copy->lead_agreed = kase->lead_agreed;
+    }
+
+  /* Members by name only: the report puts each one's own goals and words
+   * under their name. */
+  for (guint i = 0; i < kase->members->len; i++)
+    {
+      const KtMember *member = g_ptr_array_index (kase->members, i);
+      KtMember *kept = kt_member_new ();
+
+      g_free (kept->id);
+      kept->id = g_strdup (member->id);
+      kept->name = g_strdup (member->name);
+      g_ptr_array_add (copy->members, kept);
+    }
   copy->contact_person_id = take_home_reference (kase, parties, kase->contact_person_id);
   copy->evaluator_id = take_home_reference (kase, parties, kase->evaluator_id);
 
@@ -179,6 +200,16 @@ kt_take_home_conversation (const KtCase         *kase,
         {
           kept->going_well = g_strdup (entry->going_well);
           kept->wish = g_strdup (entry->wish);
+          kept->about = g_strdupv (entry->about);
+          for (guint v = 0; v < entry->voices->len; v++)
+            {
+              const KtMemberVoice *voice = g_ptr_array_index (entry->voices, v);
+              KtMemberVoice *kept_voice = kt_member_voice_new (voice->member_id);
+
+              kept_voice->words = g_strdup (voice->words);
+              kept_voice->wish = g_strdup (voice->wish);
+              g_ptr_array_add (kept->voices, kept_voice);
+            }
         }
       g_ptr_array_add (copy->entries, kept);
     }
@@ -256,7 +287,7 @@ kt_take_home_plan (const KtCase         *kase,
   copy->version = plan->version;
   copy->review = plan->review;
   copy->question = g_strdup (plan->question);
-  copy->case_lead = take_home_reference (kase, parties, plan->case_lead);
+  copy->legacy_case_lead = take_home_reference (kase, parties, plan->legacy_case_lead);
   copy->contact_person = take_home_reference (kase, parties, plan->contact_person);
   copy->evaluator = take_home_reference (kase, parties, plan->evaluator);
 
@@ -274,6 +305,7 @@ kt_take_home_plan (const KtCase         *kase,
       g_strfreev (kept->domains);
       kept->domains = g_strdupv (goal->domains);
       kept->segments = goal->segments;
+      kept->members = g_strdupv (goal->members);
       kept->difference = g_strdup (goal->difference);
       kept->evaluation_date = g_strdup (goal->evaluation_date);
       kept->status = goal->status;

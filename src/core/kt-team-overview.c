@@ -18,6 +18,7 @@ struct _KtTeamOverview
 
   GPtrArray *unassigned;        /* (element-type KtCase) */
   GPtrArray *overdue;           /* (element-type KtCase) */
+  GPtrArray *stuck;             /* (element-type KtCase) */
   GPtrArray *evaluations_due;   /* (element-type KtCase) */
   GPtrArray *follow_ups_due;    /* (element-type KtCase) */
   GPtrArray *closed_by_month;   /* (element-type KtClosedMonth) */
@@ -248,6 +249,16 @@ compare_conversation_deadline (gconstpointer a,
 }
 
 static int
+compare_stuck_date (gconstpointer a,
+                    gconstpointer b)
+{
+  const KtCase *ca = *(KtCase * const *) a;
+  const KtCase *cb = *(KtCase * const *) b;
+
+  return g_strcmp0 (ca->stuck_date, cb->stuck_date);
+}
+
+static int
 compare_evaluation_date (gconstpointer a,
                          gconstpointer b)
 {
@@ -375,6 +386,8 @@ kt_team_overview_new (KtCatalogue        *catalogue,
         continue;
       g_ptr_array_add (open_cases, kase);
 
+      if (kase->stuck)
+        g_ptr_array_add (self->stuck, kt_case_ref (kase));
       if (kase->coach == NULL || *kase->coach == '\0')
         g_ptr_array_add (self->unassigned, kt_case_ref (kase));
       else
@@ -394,6 +407,7 @@ kt_team_overview_new (KtCatalogue        *catalogue,
 
   g_ptr_array_sort (self->unassigned, compare_request_date);
   g_ptr_array_sort (self->overdue, compare_conversation_deadline);
+  g_ptr_array_sort (self->stuck, compare_stuck_date);
   g_ptr_array_sort (self->evaluations_due, compare_evaluation_date);
   g_ptr_array_sort (self->follow_ups_due, compare_follow_up_date);
   g_ptr_array_sort (self->caseloads, compare_caseload);
@@ -408,6 +422,13 @@ kt_team_overview_get_unassigned (KtTeamOverview *self)
 {
   g_return_val_if_fail (KT_IS_TEAM_OVERVIEW (self), NULL);
   return self->unassigned;
+}
+
+GPtrArray *
+kt_team_overview_get_stuck (KtTeamOverview *self)
+{
+  g_return_val_if_fail (KT_IS_TEAM_OVERVIEW (self), NULL);
+  return self->stuck;
 }
 
 GPtrArray *
@@ -475,6 +496,7 @@ kt_team_overview_finalize (GObject *object)
 
   g_clear_pointer (&self->unassigned, g_ptr_array_unref);
   g_clear_pointer (&self->overdue, g_ptr_array_unref);
+  g_clear_pointer (&self->stuck, g_ptr_array_unref);
   g_clear_pointer (&self->evaluations_due, g_ptr_array_unref);
   g_clear_pointer (&self->follow_ups_due, g_ptr_array_unref);
   g_clear_pointer (&self->closed_by_month, g_ptr_array_unref);
@@ -495,6 +517,7 @@ kt_team_overview_init (KtTeamOverview *self)
 {
   self->unassigned = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->overdue = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  self->stuck = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->evaluations_due = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->follow_ups_due = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   self->closed_by_month = g_ptr_array_new_with_free_func ((GDestroyNotify) closed_month_free);

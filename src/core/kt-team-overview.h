@@ -46,6 +46,10 @@ KtTeamOverview *kt_team_overview_new (KtCatalogue        *catalogue,
 /* Open requests without a coach (element-type KtCase, transfer none),
  * oldest request first. */
 GPtrArray *kt_team_overview_get_unassigned      (KtTeamOverview *self);
+/* Open cases whose coach says the plan is stuck and asks for help
+ * (doorzettingsmacht) (element-type KtCase, transfer none), longest
+ * waiting first. */
+GPtrArray *kt_team_overview_get_stuck           (KtTeamOverview *self);
 /* Open cases whose conversation has not taken place by its deadline
  * (element-type KtCase, transfer none), most overdue first. */
 GPtrArray *kt_team_overview_get_overdue         (KtTeamOverview *self);

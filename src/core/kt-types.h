@@ -34,6 +34,7 @@ G_BEGIN_DECLS
 #define KT_MAX_NETWORK        512   /* case: network persons */
 #define KT_MAX_ENTRIES        128   /* conversation: domain entries */
 #define KT_MAX_SAFETY_CHECKS  64    /* conversation: safety checks */
+#define KT_MAX_VOICES         64    /* conversation: members named or heard in one domain */
 #define KT_MAX_SUPPORTERS     128   /* conversation: supporters in one wheel segment */
 #define KT_MAX_PROGRESS       256   /* conversation: goal progress items */
 #define KT_MAX_GOALS          128   /* plan: goals */

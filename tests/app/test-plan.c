@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "kt-core.h"
 #include "kt-plan-page.h"
@@ -20,6 +21,9 @@
 #include "kt-review.h"
 #include "kt-a11y.h"
 #include "kt-test-household.h"
+#include "kt-a11y.h"
+#include "kt-domain-page-private.h"
+#include "kt-goal-card.h"
 
 typedef struct {
   KtCatalogue    *catalogue;
@@ -575,11 +579,272 @@ test_plan_screenshots_and_report_preview (Fixture       *f,
   kt_app_test_close (window);
 }
 
+/* ---- members, regisseur, network map ------------------------------------ */
+
+static KtMember *
+add_member (KtCase     *kase,
+            const char *name,
+            int         birth_year,
+            const char *relation)
+{
+  KtMember *member = kt_member_new ();
+
+  member->name = g_strdup (name);
+  member->birth_year = birth_year;
+  member->relation = g_strdup (relation);
+  g_ptr_array_add (kase->members, member);
+  return member;
+}
+
+/* The first widget under @root of @type whose accessible label is @label. */
+static GtkWidget *
+find_labelled (GtkWidget  *root,
+               GType       type,
+               const char *label)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && g_strcmp0 (kt_a11y_get_label (w), label) == 0)
+        return w;
+      if ((found = find_labelled (w, type, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_check_with_label (GtkWidget  *root,
+                       const char *label)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_CHECK_BUTTON (w) && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)), label) == 0)
+        return w;
+      if ((found = find_check_with_label (w, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+report_text (Fixture *f)
+{
+  g_autoptr(KtReport) report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  g_autofree char *dir = g_dir_make_tmp ("kt-plan-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "verslag.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  g_assert_true (kt_report_write_pdf (report, pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_unlink (pdf);
+  g_rmdir (dir);
+  return g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
+}
+
+/* Two adults and a 14-year-old at the table: Sem's own words in Wonen from
+ * his row on the domain page, his own goal from the goal card, and the
+ * report shows the goal under his name. */
+static void
+test_plan_young_persons_words_and_goal_under_their_name (Fixture       *f,
+                                                         gconstpointer  data)
+{
+  KtMember *sem;
+  GtkWidget *domain = kt_domain_page_new ();
+  KtMemberVoiceRow *row;
+  KtDomainEntry *wonen = kt_conversation_find_entry (f->conversation, "wonen");
+  const KtMemberVoice *voice;
+  GtkWindow *window;
+  GtkWidget *page, *menu, *check;
+  KtGoal *goal;
+  g_autofree char *text = NULL;
+  const char *found;
+
+  add_member (f->kase, "Mirjam Bakker", 1984, "zelf");
+  add_member (f->kase, "Kees Bakker", 1982, "partner");
+  sem = add_member (f->kase, "Sem Bakker", 2012, "kind");
+
+  kt_domain_page_set_entry (KT_DOMAIN_PAGE (domain), f->catalogue, f->kase, f->conversation, wonen);
+  window = kt_app_test_show (domain, 1280, 800, FALSE);
+  row = kt_domain_page_get_member_row (KT_DOMAIN_PAGE (domain), 2);
+  g_assert_nonnull (row);
+  g_assert_null (kt_domain_page_get_member_row (KT_DOMAIN_PAGE (domain), 3));
+  g_assert_cmpstr (kt_a11y_get_label (GTK_WIDGET (kt_member_voice_row_get_words_row (row))), ==,
+                   "Sem Bakker in their own words");
+  gtk_check_button_set_active (kt_member_voice_row_get_about_check (row), TRUE);
+  type_into (GTK_WIDGET (kt_member_voice_row_get_words_row (row)), "Ik heb geen plek voor mijn huiswerk");
+  kt_app_test_iterate (50);
+  g_assert_true (kt_domain_entry_is_about (wonen, sem->id));
+  voice = kt_domain_entry_find_voice (wonen, sem->id);
+  g_assert_nonnull (voice);
+  g_assert_cmpstr (voice->words, ==, "Ik heb geen plek voor mijn huiswerk");
+  g_assert_null (kt_domain_entry_find_voice (wonen, ((KtMember *) g_ptr_array_index (f->kase->members, 0))->id));
+  kt_app_test_close (window);
+
+  goal = kt_goal_new ();
+  goal->title = g_strdup ("Ik wil rustig mijn huiswerk kunnen maken");
+  g_ptr_array_add (f->plan->goals, goal);
+  page = show_plan (f, &window, 1280, 800);
+  /* The third goal's card: whose goal it is, ticked from its menu. */
+  menu = NULL;
+  for (GtkWidget *w = gtk_widget_get_first_child (child (page, "goals_box")); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (KT_IS_GOAL_CARD (w) && kt_goal_card_get_goal (KT_GOAL_CARD (w)) == goal)
+      menu = find_labelled (w, GTK_TYPE_MENU_BUTTON, "Choose whose own goal it is");
+  g_assert_nonnull (menu);
+  check = find_check_with_label (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu))), "Sem Bakker");
+  g_assert_nonnull (check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  kt_app_test_iterate (50);
+  g_assert_true (kt_goal_is_for_member (goal, sem->id));
+  g_assert_cmpuint (f->changes, >, 0);
+  kt_app_test_close (window);
+
+  text = report_text (f);
+  g_assert_nonnull (strstr (text, "Ik heb geen plek voor mijn huiswerk"));
+  found = strstr (text, "Goals of Sem Bakker");
+  g_assert_nonnull (found);
+  g_assert_nonnull (strstr (found, "Ik wil rustig mijn huiswerk kunnen maken"));
+  g_assert_nonnull (strstr (text, "What we do together"));
+  g_assert_true (strstr (text, "What we do together") < found);
+}
+
+static void
+case_changed_cb (GtkWidget *page,
+                 guint     *count)
+{
+  (*count)++;
+}
+
+/* The resident chosen as regisseur asks nothing more; a professional asks
+ * why not the resident yet and whether the resident agreed. */
+static void
+test_plan_regisseur_resident_or_a_professional_with_a_reason (Fixture       *f,
+                                                              gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page = show_plan (f, &window, 1280, 800);
+  AdwComboRow *lead = ADW_COMBO_ROW (child (page, "lead_row"));
+  GListModel *names = adw_combo_row_get_model (lead);
+  guint case_changes = 0, pieter = GTK_INVALID_LIST_POSITION;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_signal_connect (page, "case-changed", G_CALLBACK (case_changed_cb), &case_changes);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 1), ==, "The resident");
+  adw_combo_row_set_selected (lead, 1);
+  kt_app_test_iterate (50);
+  g_assert_cmpstr (f->kase->lead_id, ==, KT_LEAD_RESIDENT);
+  g_assert_false (gtk_widget_get_visible (child (page, "lead_reason_row")));
+  g_assert_cmpuint (case_changes, ==, 1);
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "Pieter Bos") == 0)
+      pieter = i;
+  g_assert_cmpuint (pieter, !=, GTK_INVALID_LIST_POSITION);
+  adw_combo_row_set_selected (lead, pieter);
+  kt_app_test_iterate (50);
+  g_assert_cmpint (kt_case_get_lead_kind (f->kase), ==, KT_LEAD_KIND_PROFESSIONAL);
+  g_assert_true (gtk_widget_get_visible (child (page, "lead_reason_row")));
+  g_assert_true (gtk_widget_get_visible (child (page, "lead_agreed_row")));
+  g_assert_false (kt_case_check_lead (f->kase, &error));
+  g_clear_error (&error);
+  type_into (child (page, "lead_reason_row"), "Eerst moet de rust terug zijn");
+  gtk_switch_set_active (GTK_SWITCH (child (page, "lead_agreed_switch")), TRUE);
+  kt_app_test_iterate (50);
+  g_assert_cmpstr (f->kase->lead_reason, ==, "Eerst moet de rust terug zijn");
+  g_assert_true (f->kase->lead_agreed);
+  g_assert_true (kt_case_check_lead (f->kase, &error));
+  g_assert_cmpuint (case_changes, >=, 3);
+  kt_app_test_close (window);
+
+  text = report_text (f);
+  g_assert_nonnull (strstr (text, "Leads the plan (regisseur): Pieter Bos"));
+  g_assert_null (strstr (strstr (text, "regisseur") + 1, "regisseur"));
+}
+
+/* Ans may not be approached: no role or action offers her; an action given
+ * to her before says so; the report never names her. */
+static void
+test_plan_not_to_approach_is_never_offered_or_printed (Fixture       *f,
+                                                       gconstpointer  data)
+{
+  KtNetworkPerson *ans = g_ptr_array_index (f->kase->network, 0);
+  GtkWindow *window;
+  GtkWidget *page;
+  GPtrArray *combos = g_ptr_array_new ();
+  guint with_pieter = 0, marked = 0;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpstr (ans->name, ==, "Ans de Vries");
+  ans->no_contact = TRUE;
+  /* A second action for the first goal, with nobody chosen yet. */
+  g_ptr_array_add (((KtGoal *) g_ptr_array_index (f->plan->goals, 0))->actions, kt_action_new ());
+  page = show_plan (f, &window, 1280, 800);
+
+  /* Every choice list on the page: roles and the actions' "who". */
+  {
+    g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+    g_ptr_array_add (stack, page);
+    while (stack->len > 0)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+        if (ADW_IS_COMBO_ROW (w))
+          g_ptr_array_add (combos, w);
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+  }
+  for (guint i = 0; i < combos->len; i++)
+    {
+      GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (g_ptr_array_index (combos, i)));
+
+      for (guint j = 0; GTK_IS_STRING_LIST (model) && j < g_list_model_get_n_items (model); j++)
+        {
+          const char *item = gtk_string_list_get_string (GTK_STRING_LIST (model), j);
+
+          if (g_str_has_prefix (item, "Pieter Bos"))
+            with_pieter++;
+          if (strstr (item, "Ans de Vries") == NULL)
+            continue;
+          /* Only the action already given to her shows her, marked. */
+          g_assert_cmpstr (item, ==, "Ans de Vries · do not approach");
+          marked++;
+        }
+    }
+  g_assert_cmpuint (with_pieter, >=, 4);   /* three roles and the actions */
+  g_assert_cmpuint (marked, ==, 1);
+  g_ptr_array_unref (combos);
+  kt_app_test_close (window);
+
+  text = report_text (f);
+  g_assert_null (strstr (text, "Ans de Vries"));
+  g_assert_nonnull (strstr (text, "Samen de post openen"));
+}
+
 int
 main (int argc, char *argv[])
 {
   kt_app_test_init (&argc, &argv);
 
+  g_test_add ("/plan/members/young-persons-words-and-goal-under-their-name", Fixture, NULL,
+              fixture_set_up, test_plan_young_persons_words_and_goal_under_their_name, fixture_tear_down);
+  g_test_add ("/plan/regisseur/resident-or-a-professional-with-a-reason", Fixture, NULL,
+              fixture_set_up, test_plan_regisseur_resident_or_a_professional_with_a_reason, fixture_tear_down);
+  g_test_add ("/plan/network/not-to-approach-is-never-offered-or-printed", Fixture, NULL,
+              fixture_set_up, test_plan_not_to_approach_is_never_offered_or_printed, fixture_tear_down);
   g_test_add ("/plan/safety/section-is-required-when-flagged", Fixture, NULL,
               fixture_set_up, test_plan_safety_section_is_required_when_flagged, fixture_tear_down);
   g_test_add ("/plan/provision/tailored-requires-the-three-considerations", Fixture, NULL,

@@ -127,7 +127,6 @@ demo_plan (Demo          *demo,
       g_ptr_array_add (goal->actions, action);
       g_ptr_array_add (plan->goals, goal);
     }
-  plan->case_lead = g_strdup ("Coach");
   plan->agreement.state = KT_AGREEMENT_AGREED;
   plan->agreement.remarks = g_strdup ("Ik doe mee.");
   plan->review = state;

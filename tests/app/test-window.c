@@ -755,6 +755,47 @@ screenshot_sizes (Fixture    *f,
     }
 }
 
+/* One screen at the laptop and the tablet held upright, light, with
+ * @focus scrolled into view: $KT_SCREENSHOT_DIR/NAME-WxH-light.png. */
+static void
+screenshot_two_sizes (Fixture    *f,
+                      const char *name,
+                      GtkWidget  *focus)
+{
+  static const int sizes[][2] = { { 1280, 800 }, { 800, 1280 } };
+
+  if (g_getenv ("KT_SCREENSHOT_DIR") == NULL)
+    return;
+  set_look ("light");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *shot = g_strdup_printf ("%s-%dx%d-light", name, sizes[i][0], sizes[i][1]);
+
+      kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
+      wait_for_paints (f);
+      gtk_widget_grab_focus (focus);
+      /* A card takes no focus itself: scroll it to the top by hand, twice,
+       * as the page's height settles after the first frame at a new size. */
+      for (int pass = 0; pass < 2; pass++)
+      {
+        GtkWidget *scroller = gtk_widget_get_ancestor (focus, GTK_TYPE_SCROLLED_WINDOW);
+        graphene_point_t at;
+
+        if (scroller != NULL &&
+            gtk_widget_compute_point (focus, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                      &GRAPHENE_POINT_INIT (0, 0), &at))
+          gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)),
+                                    MAX (0, at.y - 120));
+        wait_for_paints (f);
+      }
+      /* Focus selects an entry's text; the picture shows it plain. */
+      if (GTK_IS_EDITABLE (focus))
+        gtk_editable_select_region (GTK_EDITABLE (focus), 0, 0);
+      wait_for_paints (f);
+      g_free (kt_app_test_screenshot_widget (GTK_WIDGET (f->window), shot));
+    }
+}
+
 /* Only with $KT_SCREENSHOT_DIR (tests/app/take-screenshots). */
 /* More households than one screen holds: the first frame shows a screenful
  * and the rest follow, so every case is listed, the window is shown, and
@@ -1108,6 +1149,7 @@ test_screenshots (Fixture       *f,
              "Sinds mijn man zijn werk kwijt is komen we niet meer rond. Er liggen brieven die ik niet durf open te maken.");
   add_member (f, 0, "Sanne Jansen", "1986", "zelf");
   add_member (f, 1, "Daan Jansen", "2015", "kind");
+  add_member (f, 2, "Mees Jansen", "2012", "kind");
   kt_app_test_activate (f->window, "win.show-list", NULL);
   screenshot_sizes (f, "case-list");
   kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("intake"));
@@ -1135,6 +1177,21 @@ test_screenshots (Fixture       *f,
   show_domain (f, "geldzaken");
   kt_app_test_iterate (50);
   screenshot_sizes (f, "domain");
+
+  /* Mees (14) says it in his own words. */
+  show_domain (f, "wonen");
+  {
+    KtMemberVoiceRow *mees = kt_domain_page_get_member_row (kt_app_fixture_domain (f), 2);
+
+    g_assert_nonnull (mees);
+    type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), "Fijn huis, dicht bij school.");
+    gtk_check_button_set_active (kt_member_voice_row_get_about_check (mees), TRUE);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (mees), TRUE);
+    gtk_editable_set_text (GTK_EDITABLE (kt_member_voice_row_get_words_row (mees)),
+                           "Ik deel mijn kamer met Daan, ik kan nergens rustig huiswerk maken.");
+    gtk_editable_set_text (GTK_EDITABLE (kt_member_voice_row_get_wish_row (mees)), "Een eigen plek om te leren.");
+    screenshot_two_sizes (f, "domain-members", GTK_WIDGET (kt_member_voice_row_get_wish_row (mees)));
+  }
   g_assert_false (conversation->complete);
 
   kt_app_test_activate (kt_app_fixture_conversation (f), "conversation.complete", NULL);
@@ -1158,6 +1215,49 @@ test_screenshots (Fixture       *f,
   screenshot_sizes (f, "wheel");
   kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("plan"));
   screenshot_sizes (f, "plan");
+
+  /* The plan with the household's goal and Mees's own, and the regisseur. */
+  {
+    KtCaseView *view = kt_app_fixture_case_view (f);
+    KtCase *kase = kt_case_view_get_case (view);
+    KtPlan *plan = kt_case_view_get_plan (view);
+    KtMember *mees = g_ptr_array_index (kase->members, 2);
+    KtGoal *together = kt_goal_new ();
+    KtGoal *own = kt_goal_new ();
+    KtAction *action = kt_action_new ();
+    KtNetworkPerson *schuldhulp = kt_network_person_new ();
+    GtkWidget *page;
+
+    together->title = g_strdup ("Rust over de rekeningen");
+    g_strfreev (together->domains);
+    together->domains = g_strdupv ((char *[]) { (char *) "geldzaken", NULL });
+    action->what = g_strdup ("Samen de brieven openen");
+    g_ptr_array_add (together->actions, action);
+    g_ptr_array_add (plan->goals, together);
+    own->title = g_strdup ("Een eigen plek om rustig huiswerk te maken");
+    own->members = g_strdupv ((char *[]) { mees->id, NULL });
+    g_strfreev (own->domains);
+    own->domains = g_strdupv ((char *[]) { (char *) "wonen", NULL });
+    g_ptr_array_add (plan->goals, own);
+    schuldhulp->name = g_strdup ("Pieter Bos");
+    schuldhulp->kind = KT_NETWORK_PROFESSIONAL;
+    schuldhulp->organisation = g_strdup ("Schuldhulp Stad");
+    g_ptr_array_add (kase->network, schuldhulp);
+    g_free (kase->lead_id);
+    kase->lead_id = g_strdup (schuldhulp->id);
+    kase->lead_reason = g_strdup ("Eerst moet de rust over geld terug zijn; daarna neemt Sanne het over.");
+    kase->lead_agreed = TRUE;
+    kt_case_view_set_documents (view, kt_case_view_get_store (view), kt_case_view_get_catalogue (view),
+                                kase, conversation, plan);
+    page = GTK_WIDGET (kt_case_view_get_plan_page (view));
+    kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("plan"));
+    /* Mees's own goal, the last card. */
+    screenshot_two_sizes (f, "plan-members",
+                          gtk_widget_get_last_child (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE,
+                                                                                                "goals_box"))));
+    screenshot_two_sizes (f, "plan-regisseur",
+                          GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "lead_row")));
+  }
   set_look (NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }

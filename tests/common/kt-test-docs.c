@@ -152,6 +152,21 @@ random_reference (GRand           *rand,
   return kt_test_random_text (rand);
 }
 
+/* None to three distinct member ids, or NULL (the whole household). */
+static GStrv
+random_member_ids (GRand *rand)
+{
+  guint n = COUNT (3);
+  GStrv ids;
+
+  if (n == 0 && chance (rand, 50))
+    return NULL;
+  ids = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    ids[i] = kt_test_random_uuid (rand);
+  return ids;
+}
+
 KtCase *
 kt_test_random_case (GRand *rand)
 {
@@ -236,6 +251,8 @@ kt_test_random_case (GRand *rand)
       TEXT (p->role);
       TEXT (p->contact);
       TEXT (p->frequency);
+      BOOL (p->unaware);
+      BOOL (p->no_contact);
       g_ptr_array_add (c->network, p);
       g_ptr_array_add (people, p->id);
     }
@@ -283,6 +300,16 @@ kt_test_random_conversation (GRand *rand)
       TEXT (e->wish);
       e->priority = g_rand_int_range (rand, 0, 4);
       BOOL (e->safety_flag);
+      e->about = random_member_ids (rand);
+      for (guint v = COUNT (3); v > 0; v--)
+        {
+          g_autofree char *member = kt_test_random_uuid (rand);
+          KtMemberVoice *voice = kt_member_voice_new (member);
+
+          TEXT (voice->words);
+          TEXT (voice->wish);
+          g_ptr_array_add (e->voices, voice);
+        }
       g_ptr_array_add (c->entries, e);
     }
 
@@ -350,6 +377,7 @@ random_goal (GRand *rand)
   g_strfreev (g->domains);
   g->domains = (GStrv) g_ptr_array_steal (domains, NULL);
   g->segments = g_rand_int_range (rand, 0, 1 << KT_N_SEGMENTS);
+  g->members = random_member_ids (rand);
   TEXT (g->difference);
 
   n = COUNT (4);
@@ -391,7 +419,6 @@ kt_test_random_plan (GRand *rand)
   n = COUNT (5);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (p->goals, random_goal (rand));
-  TEXT (p->case_lead);
   TEXT (p->contact_person);
   TEXT (p->evaluator);
 

@@ -134,6 +134,37 @@ test_equal_notices_every_kind_of_change (void)
   g_assert_false (kt_plan_equal (plan, other_plan));
 }
 
+/* An old plan's own regisseur survives re-encoding (the server stores
+ * what it re-encodes) until the case adopts it; then it is gone from the
+ * plan and lives in the case. */
+static void
+test_old_plan_lead_moves_into_the_case (void)
+{
+  g_autoptr(KtPlan) plan = kt_plan_new ();
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(KtPlan) decoded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plan->case_id = g_strdup (kase->header.id);
+  plan->legacy_case_lead = g_strdup ("person-1");
+  json = kt_plan_encode (plan);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (json, NULL), g_bytes_get_size (json), "\"case_lead\""));
+  decoded = kt_plan_decode (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (decoded->legacy_case_lead, ==, "person-1");
+
+  kase->lead_id = g_strdup (KT_LEAD_COACH);
+  g_assert_true (kt_case_adopt_plan_lead (kase, decoded));
+  g_assert_cmpstr (kase->lead_id, ==, "person-1");
+  g_assert_null (decoded->legacy_case_lead);
+  again = kt_plan_encode (decoded);
+  g_assert_null (g_strstr_len (g_bytes_get_data (again, NULL), g_bytes_get_size (again), "\"case_lead\""));
+  /* Nothing to adopt a second time. */
+  g_assert_false (kt_case_adopt_plan_lead (kase, decoded));
+}
+
 /* The malformed corpus: tests/core/malformed/EXPECTED lists each file with
  * the error code and the JSON path the message must name ("-" for none). */
 
@@ -323,6 +354,7 @@ main (int   argc,
   g_test_add_func ("/codec/round-trip/plans", test_round_trip_plan);
   g_test_add_func ("/codec/document-decode-dispatches-on-kind", test_document_decode_dispatches_on_kind);
   g_test_add_func ("/codec/equal-notices-every-kind-of-change", test_equal_notices_every_kind_of_change);
+  g_test_add_func ("/codec/old-plan-lead-moves-into-the-case", test_old_plan_lead_moves_into_the_case);
   g_test_add_func ("/codec/malformed/corpus-is-rejected", test_malformed_corpus_is_rejected);
   g_test_add_func ("/codec/malformed/oversized-input-is-rejected", test_oversized_input_is_rejected);
   g_test_add_func ("/codec/malformed/too-many-elements-is-rejected", test_too_many_elements_is_rejected);

@@ -118,6 +118,155 @@ test_report_shows_every_goal_action_owner_and_date (Fixture       *f,
   assert_contains (text, "Goed zo, als Ans meehelpt.");
 }
 
+static KtMember *
+add_member (KtCase     *kase,
+            const char *name,
+            int         birth_year,
+            const char *relation)
+{
+  KtMember *member = kt_member_new ();
+
+  member->name = g_strdup (name);
+  member->birth_year = birth_year;
+  member->relation = g_strdup (relation);
+  g_ptr_array_add (kase->members, member);
+  return member;
+}
+
+static gsize
+count_of (const char *text,
+          const char *needle)
+{
+  gsize n = 0;
+
+  for (const char *at = strstr (text, needle); at != NULL; at = strstr (at + 1, needle))
+    n++;
+  return n;
+}
+
+static gssize
+position_of (const char *text,
+             const char *needle)
+{
+  const char *at = strstr (text, needle);
+
+  if (at == NULL)
+    g_error ("the report lacks “%s”", needle);
+  return at - text;
+}
+
+/* Two adults and a 14-year-old: the young person's own words in Wonen and
+ * their own goal, which the report puts under their name, after what the
+ * household does together. */
+static void
+test_report_puts_a_young_persons_goal_under_their_name (Fixture       *f,
+                                                        gconstpointer  data)
+{
+  KtMember *sem;
+  KtDomainEntry *wonen;
+  KtMemberVoice *voice;
+  KtGoal *goal;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+
+  add_member (f->kase, "Mirjam Bakker", 1984, "zelf");
+  add_member (f->kase, "Kees Bakker", 1982, "partner");
+  sem = add_member (f->kase, "Sem Bakker", 2012, "kind");
+  f->conversation->present |= KT_PRESENT_RESIDENT | KT_PRESENT_PARTNER | KT_PRESENT_YOUTH;
+  wonen = kt_conversation_find_entry (f->conversation, "wonen");
+  kt_domain_entry_set_about (wonen, sem->id, TRUE);
+  voice = kt_domain_entry_ensure_voice (wonen, sem->id);
+  voice->words = g_strdup ("Ik heb geen plek om huiswerk te maken");
+  voice->wish = g_strdup ("Een bureau op mijn kamer");
+  goal = kt_goal_new ();
+  goal->title = g_strdup ("Ik wil rustig mijn huiswerk kunnen maken");
+  goal->members = g_strdupv ((char *[]) { sem->id, NULL });
+  g_ptr_array_add (f->plan->goals, goal);
+
+  pdf = write_report (f);
+  text = pdf_text (pdf);
+  assert_contains (text, "Ik heb geen plek om huiswerk te maken");
+  assert_contains (text, "Een bureau op mijn kamer");
+  g_assert_cmpint (position_of (text, "What we do together"), <, position_of (text, "Overzicht over de schulden"));
+  g_assert_cmpint (position_of (text, "Elke week iemand spreken"), <, position_of (text, "Goals of Sem Bakker"));
+  g_assert_cmpint (position_of (text, "Goals of Sem Bakker"), <,
+                   position_of (text, "Ik wil rustig mijn huiswerk kunnen maken"));
+  /* Once, under Sem's name only. */
+  g_assert_cmpuint (count_of (text, "Ik wil rustig mijn huiswerk kunnen maken"), ==, 1);
+  g_assert_cmpuint (count_of (text, "Goals of Mirjam Bakker"), ==, 0);
+}
+
+/* The resident as regisseur, then a professional with a reason: named once
+ * each time. */
+static void
+test_report_names_the_regisseur_once (Fixture       *f,
+                                      gconstpointer  data)
+{
+  const KtNetworkPerson *pieter = g_ptr_array_index (f->kase->network, 2);
+  g_autoptr(GError) error = NULL;
+
+  g_free (f->kase->lead_id);
+  f->kase->lead_id = g_strdup (KT_LEAD_RESIDENT);
+  g_assert_cmpint (kt_case_get_lead_kind (f->kase), ==, KT_LEAD_KIND_RESIDENT);
+  g_assert_true (kt_case_check_lead (f->kase, &error));
+  {
+    g_autofree char *pdf = write_report (f);
+    g_autofree char *text = pdf_text (pdf);
+
+    g_assert_cmpuint (count_of (text, "regisseur"), ==, 1);
+    assert_contains (text, "Leads the plan (regisseur): you yourself");
+    g_assert_cmpuint (count_of (text, "Why not you yet"), ==, 0);
+  }
+
+  g_free (f->kase->lead_id);
+  f->kase->lead_id = g_strdup (pieter->id);
+  g_assert_cmpint (kt_case_get_lead_kind (f->kase), ==, KT_LEAD_KIND_PROFESSIONAL);
+  g_assert_false (kt_case_check_lead (f->kase, &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  f->kase->lead_reason = g_strdup ("Eerst moet de rust terug zijn");
+  f->kase->lead_agreed = TRUE;
+  g_assert_true (kt_case_check_lead (f->kase, &error));
+  {
+    g_autofree char *pdf = write_report (f);
+    g_autofree char *text = pdf_text (pdf);
+
+    g_assert_cmpuint (count_of (text, "regisseur"), ==, 1);
+    assert_contains (text, "Leads the plan (regisseur): Pieter Bos");
+    assert_contains (text, "Eerst moet de rust terug zijn");
+    assert_contains (text, "You agreed with this choice.");
+  }
+}
+
+/* Ans may not be approached: she is no actor or helper on paper, not in the
+ * resident's report nor in a copy for a party. */
+static void
+test_report_never_prints_someone_not_to_approach (Fixture       *f,
+                                                  gconstpointer  data)
+{
+  KtNetworkPerson *ans = g_ptr_array_index (f->kase->network, 0);
+  KtNetworkPerson *voedselbank = g_ptr_array_index (f->kase->network, 1);
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpstr (ans->name, ==, "Ans de Vries");
+  ans->no_contact = TRUE;
+  voedselbank->unaware = TRUE;
+  g_free (f->kase->lead_id);
+  f->kase->lead_id = g_strdup (ans->id);
+  g_assert_false (kt_network_person_may_suggest (ans));
+  g_assert_true (kt_network_person_may_suggest (voedselbank));
+  g_assert_false (kt_network_person_may_print (voedselbank));
+
+  pdf = write_report (f);
+  text = pdf_text (pdf);
+  g_assert_null (strstr (text, "Ans de Vries"));
+  g_assert_null (strstr (text, "Voedselbank Noord"));
+  /* Her action stays, without her name. */
+  assert_contains (text, "Samen de post openen");
+  assert_contains (text, "Pieter Bos");
+}
+
 static void
 test_report_never_shows_a_skipped_domain_as_discussed (Fixture       *f,
                                                        gconstpointer  data)
@@ -766,6 +915,12 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_gives_the_resident_the_whole_plan, fixture_tear_down);
   g_test_add ("/report/pdf/easy-read-has-short-sentences", Fixture, NULL,
               fixture_set_up, test_report_easy_read_has_short_sentences, fixture_tear_down);
+  g_test_add ("/report/pdf/puts-a-young-persons-goal-under-their-name", Fixture, NULL,
+              fixture_set_up, test_report_puts_a_young_persons_goal_under_their_name, fixture_tear_down);
+  g_test_add ("/report/pdf/names-the-regisseur-once", Fixture, NULL,
+              fixture_set_up, test_report_names_the_regisseur_once, fixture_tear_down);
+  g_test_add ("/report/pdf/never-prints-someone-not-to-approach", Fixture, NULL,
+              fixture_set_up, test_report_never_prints_someone_not_to_approach, fixture_tear_down);
   g_test_add ("/report/pdf/writes-asynchronously", Fixture, NULL,
               fixture_set_up, test_report_writes_asynchronously, fixture_tear_down);
 

@@ -119,6 +119,42 @@ test_unassigned_lists_open_requests_without_coach (Fixture       *fixture,
   g_assert_true (g_ptr_array_index (unassigned, 1) == later);
 }
 
+/* "Plan loopt vast": the coach's call for help reaches the supervisor, with
+ * its reason; a closed case or a withdrawn call does not. */
+static void
+test_stuck_plans_ask_the_supervisor_for_help (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(KtTeamOverview) overview = NULL;
+  g_autoptr(GError) error = NULL;
+  KtCase *later, *earlier, *closed, *withdrawn;
+  GPtrArray *stuck;
+
+  later = add_case (fixture, "Familie B", "coach1", "2026-10-01", KT_PHASE_SUPPORT);
+  earlier = add_case (fixture, "Familie A", "coach2", "2026-10-01", KT_PHASE_PLAN);
+  closed = add_case (fixture, "Familie C", "coach1", "2026-10-01", KT_PHASE_CLOSED);
+  withdrawn = add_case (fixture, "Familie D", "coach1", "2026-10-01", KT_PHASE_SUPPORT);
+  g_assert_false (kt_case_set_stuck (later, TRUE, "  ", "2026-11-20", &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_REASON_REQUIRED);
+  g_assert_false (later->stuck);
+  g_clear_error (&error);
+  g_assert_true (kt_case_set_stuck (later, TRUE, "Woningcorporatie reageert niet", "2026-11-20", &error));
+  g_assert_true (kt_case_set_stuck (earlier, TRUE, "Twee instanties wachten op elkaar", "2026-11-10", &error));
+  g_assert_true (kt_case_set_stuck (closed, TRUE, "Oud", "2026-11-01", &error));
+  g_assert_true (kt_case_set_stuck (withdrawn, TRUE, "Opgelost", "2026-11-01", &error));
+  g_assert_true (kt_case_set_stuck (withdrawn, FALSE, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (withdrawn->stuck_reason);
+
+  overview = overview_new (fixture, NULL);
+  stuck = kt_team_overview_get_stuck (overview);
+  g_assert_cmpuint (stuck->len, ==, 2);
+  /* The call that has waited longest comes first. */
+  g_assert_true (g_ptr_array_index (stuck, 0) == earlier);
+  g_assert_true (g_ptr_array_index (stuck, 1) == later);
+  g_assert_cmpstr (later->stuck_reason, ==, "Woningcorporatie reageert niet");
+}
+
 static void
 test_overdue_means_no_conversation_within_six_weeks (Fixture       *fixture,
                                                      gconstpointer  data)
@@ -389,6 +425,7 @@ main (int argc, char *argv[])
   ADD ("/team-overview/domains/counted-per-case-in-catalogue-order",
        test_domain_counts_are_per_case_in_catalogue_order);
   ADD ("/team-overview/empty-team-gives-zeros", test_empty_team_gives_zeros);
+  ADD ("/team-overview/stuck-plans-ask-the-supervisor-for-help", test_stuck_plans_ask_the_supervisor_for_help);
 #undef ADD
 
   return g_test_run ();
