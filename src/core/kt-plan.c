@@ -351,6 +351,28 @@ kt_plan_copy (const KtPlan *self)
 
 /* Rules */
 
+const char *
+kt_provision_decision_date_problem (const KtProvision *provision)
+{
+  g_return_val_if_fail (provision != NULL, NULL);
+
+  if (kt_date_is_valid (provision->decision_date) && kt_date_is_valid (provision->request_date) &&
+      strcmp (provision->decision_date, provision->request_date) < 0)
+    return _("The decision cannot be dated before the request.");
+  return NULL;
+}
+
+const char *
+kt_provision_period_problem (const KtProvision *provision)
+{
+  g_return_val_if_fail (provision != NULL, NULL);
+
+  if (kt_date_is_valid (provision->valid_from) && kt_date_is_valid (provision->until) &&
+      strcmp (provision->until, provision->valid_from) < 0)
+    return _("The decision cannot end before it starts.");
+  return NULL;
+}
+
 /* A requested or decided provision says under which law and when; a
  * decision has its date, not before the request; the period of validity
  * does not end before it starts. */
@@ -369,12 +391,10 @@ decision_is_consistent (const KtProvision *provision,
     missing = _("Fill in the date of the request.");
   else if (provision->decision_state != KT_DECISION_PENDING && !kt_date_is_valid (provision->decision_date))
     missing = _("Fill in the date of the decision.");
-  else if (kt_date_is_valid (provision->decision_date) &&
-           strcmp (provision->decision_date, provision->request_date) < 0)
-    missing = _("The decision cannot be dated before the request.");
-  else if (kt_date_is_valid (provision->valid_from) && kt_date_is_valid (provision->until) &&
-           strcmp (provision->until, provision->valid_from) < 0)
-    missing = _("The decision cannot end before it starts.");
+  else if (kt_provision_decision_date_problem (provision) != NULL)
+    missing = kt_provision_decision_date_problem (provision);
+  else
+    missing = kt_provision_period_problem (provision);
 
   if (missing == NULL)
     return TRUE;

@@ -217,6 +217,12 @@ const char *kt_delivery_get_label     (KtDelivery delivery);       /* translated
  * cannot read stays as it was.  Old tailored provisions were Wmo ones (the
  * editor said so), so an unset legal basis becomes Wmo 2015. */
 void        kt_provision_migrate      (KtProvision *provision);
+/* The translated sentence when @provision's decision is dated before its
+ * request, or its period of validity ends before it starts; NULL while the
+ * dates agree (or are not all there yet).  kt_plan_validate() refuses the
+ * same; the app shows it beside the date as soon as it is picked. */
+const char *kt_provision_decision_date_problem (const KtProvision *provision);
+const char *kt_provision_period_problem        (const KtProvision *provision);
 /* The date the municipality's decision on @provision is due: the request
  * date plus @term_days[legal basis], or NULL when no decision is awaited
  * (transfer full). */

@@ -456,18 +456,24 @@ test_maatwerk_decision_is_validated (void)
   g_clear_error (&error);
   provision->decision_date = day (19);
   g_assert_false (kt_plan_validate (plan, &error));
+  g_assert_nonnull (kt_provision_decision_date_problem (provision));
+  g_assert_nonnull (strstr (error->message, kt_provision_decision_date_problem (provision)));
   g_clear_error (&error);
   g_free (provision->decision_date);
   provision->decision_date = day (25);
+  g_assert_null (kt_provision_decision_date_problem (provision));
   g_assert_true (kt_plan_validate (plan, NULL));
 
   provision->decision_state = KT_DECISION_GRANTED;
   provision->valid_from = day (30);
   provision->until = day (29);
   g_assert_false (kt_plan_validate (plan, &error));
+  g_assert_nonnull (kt_provision_period_problem (provision));
+  g_assert_nonnull (strstr (error->message, kt_provision_period_problem (provision)));
   g_clear_error (&error);
   g_free (provision->until);
   provision->until = day (400);
+  g_assert_null (kt_provision_period_problem (provision));
   g_assert_true (kt_plan_validate (plan, NULL));
 
   g_clear_pointer (&provision->standard_offer, g_free);
