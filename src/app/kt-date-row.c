@@ -29,6 +29,7 @@ struct _KtDateRow
   GtkButton     *clear_button;
 
   char          *date;          /* ISO, or NULL */
+  char          *problem;       /* what is wrong with the date, or NULL */
   gboolean       optional;
   gboolean       filling;
 };
@@ -75,7 +76,23 @@ refresh (KtDateRow *self)
   calendar_name = g_strdup_printf (_("Calendar for %s"), title != NULL ? title : "");
   kt_a11y_set_label (GTK_WIDGET (self->calendar), calendar_name);
   gtk_widget_set_visible (GTK_WIDGET (self->clear_button), self->optional && self->date != NULL);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), NULL);
+  /* A problem shows under the title, where the coach just picked, and a
+   * screen reader hears it with the button. */
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), self->problem);
+  if (self->problem != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->problem, -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->button),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "error");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_STATE_INVALID);
+    }
 }
 
 /* The calendar opens on the date shown, or today. */
@@ -156,6 +173,28 @@ kt_date_row_set_date (KtDateRow  *self,
 {
   g_return_if_fail (KT_IS_DATE_ROW (self));
   set_date (self, iso_date, FALSE);
+}
+
+const char *
+kt_date_row_get_problem (KtDateRow *self)
+{
+  g_return_val_if_fail (KT_IS_DATE_ROW (self), NULL);
+  return self->problem;
+}
+
+void
+kt_date_row_set_problem (KtDateRow  *self,
+                         const char *problem)
+{
+  g_return_if_fail (KT_IS_DATE_ROW (self));
+
+  if (problem != NULL && *problem == '\0')
+    problem = NULL;
+  if (g_strcmp0 (self->problem, problem) == 0)
+    return;
+  g_free (self->problem);
+  self->problem = g_strdup (problem);
+  refresh (self);
 }
 
 gboolean
@@ -250,6 +289,7 @@ static void
 kt_date_row_finalize (GObject *object)
 {
   g_free (KT_DATE_ROW (object)->date);
+  g_free (KT_DATE_ROW (object)->problem);
   G_OBJECT_CLASS (kt_date_row_parent_class)->finalize (object);
 }
 

@@ -20,6 +20,12 @@ const char *kt_date_row_get_date     (KtDateRow  *self);
 /* Shows @iso_date (NULL or invalid: none) without emitting ::changed. */
 void        kt_date_row_set_date     (KtDateRow  *self,
                                       const char *iso_date);
+/* What is wrong with the date picked (translated, e.g. "The decision
+ * cannot be dated before the request."), shown under the title; NULL
+ * when nothing is. */
+const char *kt_date_row_get_problem  (KtDateRow  *self);
+void        kt_date_row_set_problem  (KtDateRow  *self,
+                                      const char *problem);
 gboolean    kt_date_row_get_optional (KtDateRow  *self);
 void        kt_date_row_set_optional (KtDateRow  *self,
                                       gboolean    optional);
