@@ -5,6 +5,10 @@
  * afwegingskader's three questions (as the IWW reflection tool on access
  * asks them) and the municipality's decision: the law, the request, where
  * the decision stands, its date, its period of validity and its form.
+ * Every date is picked from a calendar (KtDateRow, issue 16); a decision
+ * dated before its request, or a period that ends before it starts, shows
+ * as a problem under the date just picked, the same rule kt_plan_validate()
+ * refuses the plan by.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +20,7 @@
 
 #include "kt-provision-row.h"
 #include "kt-a11y.h"
+#include "kt-date-row.h"
 
 struct _KtProvisionRow
 {
@@ -81,6 +86,16 @@ update_summary (KtProvisionRow *self)
     }
 }
 
+/* The core's date rules, shown under the later date of each pair. */
+static void
+update_problems (KtProvisionRow *self)
+{
+  kt_date_row_set_problem (KT_DATE_ROW (self->decision_date_row),
+                           kt_provision_decision_date_problem (self->provision));
+  kt_date_row_set_problem (KT_DATE_ROW (self->until_row),
+                           kt_provision_period_problem (self->provision));
+}
+
 /* Which rows apply: the questions and the decision only to tailored
  * support; the decision's date once decided; the start and form once
  * granted. */
@@ -105,6 +120,7 @@ emit_changed (KtProvisionRow *self)
 {
   update_summary (self);
   update_visible (self);
+  update_problems (self);
   if (!self->filling)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -121,25 +137,17 @@ on_text_changed (GtkEditable    *editable,
   emit_changed (self);
 }
 
-/* A date is kept only when it is a real one, so the document always
- * decodes; a half-typed date shows as an error meanwhile. */
+/* A picked date is always a real one (or none, cleared). */
 static void
-on_date_changed (GtkEditable    *editable,
+on_date_changed (KtDateRow      *row,
                  KtProvisionRow *self)
 {
-  char **field = g_object_get_data (G_OBJECT (editable), "field");
-  const char *date = gtk_editable_get_text (editable);
+  char **field = g_object_get_data (G_OBJECT (row), "field");
 
   if (self->filling)
     return;
-  if (kt_text_is_blank (date) || kt_date_is_valid (date))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-      set_text (field, date);
-      emit_changed (self);
-    }
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+  set_text (field, kt_date_row_get_date (row));
+  emit_changed (self);
 }
 
 static void
@@ -153,6 +161,16 @@ on_choice_changed (AdwComboRow    *row,
   if (self->filling || selected == GTK_INVALID_LIST_POSITION)
     return;
   *field = (int) selected;
+  /* A decision asked for is mostly asked for at the table: the request
+   * date starts at today, and the coach picks another if it was not. */
+  if (row == ADW_COMBO_ROW (self->decision_state_row) &&
+      self->provision->decision_state != KT_DECISION_NONE &&
+      !kt_date_is_valid (self->provision->request_date))
+    {
+      g_free (self->provision->request_date);
+      self->provision->request_date = kt_date_today ();
+      kt_date_row_set_date (KT_DATE_ROW (self->request_date_row), self->provision->request_date);
+    }
   emit_changed (self);
 }
 
@@ -176,12 +194,21 @@ on_remove_clicked (KtProvisionRow *self)
 static void
 bind_text (GtkWidget      *row,
            char          **field,
-           gboolean        date,
            KtProvisionRow *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (row), *field != NULL ? *field : "");
   g_object_set_data (G_OBJECT (row), "field", field);
-  g_signal_connect (row, "changed", G_CALLBACK (date ? on_date_changed : on_text_changed), self);
+  g_signal_connect (row, "changed", G_CALLBACK (on_text_changed), self);
+}
+
+static void
+bind_date (GtkWidget      *row,
+           char          **field,
+           KtProvisionRow *self)
+{
+  kt_date_row_set_date (KT_DATE_ROW (row), *field);
+  g_object_set_data (G_OBJECT (row), "field", field);
+  g_signal_connect (row, "changed", G_CALLBACK (on_date_changed), self);
 }
 
 /* A choice list in the model's enum order, its labels from the model. */
@@ -231,16 +258,16 @@ kt_provision_row_new (KtProvision *provision)
   self = g_object_new (KT_TYPE_PROVISION_ROW, NULL);
   self->provision = provision;
   self->filling = TRUE;
-  bind_text (self->name_row, &provision->name, FALSE, self);
-  bind_text (self->acceptable_row, &provision->acceptable, FALSE, self);
-  bind_text (self->standard_offer_row, &provision->standard_offer, FALSE, self);
-  bind_text (self->cost_row, &provision->cost_reasonable, FALSE, self);
-  bind_text (self->own_options_row, &provision->own_options, FALSE, self);
-  bind_text (self->request_date_row, &provision->request_date, TRUE, self);
-  bind_text (self->decision_date_row, &provision->decision_date, TRUE, self);
-  bind_text (self->decision_row, &provision->decision, FALSE, self);
-  bind_text (self->valid_from_row, &provision->valid_from, TRUE, self);
-  bind_text (self->until_row, &provision->until, TRUE, self);
+  bind_text (self->name_row, &provision->name, self);
+  bind_text (self->acceptable_row, &provision->acceptable, self);
+  bind_text (self->standard_offer_row, &provision->standard_offer, self);
+  bind_text (self->cost_row, &provision->cost_reasonable, self);
+  bind_text (self->own_options_row, &provision->own_options, self);
+  bind_date (self->request_date_row, &provision->request_date, self);
+  bind_date (self->decision_date_row, &provision->decision_date, self);
+  bind_text (self->decision_row, &provision->decision, self);
+  bind_date (self->valid_from_row, &provision->valid_from, self);
+  bind_date (self->until_row, &provision->until, self);
   G_STATIC_ASSERT (sizeof (KtLegalBasis) == sizeof (int));
   bind_choice (self->legal_basis_row, (int *) &provision->legal_basis, KT_N_LEGAL_BASES, legal_basis_label, self);
   bind_choice (self->decision_state_row, (int *) &provision->decision_state, KT_N_DECISIONS, decision_label, self);
@@ -249,6 +276,7 @@ kt_provision_row_new (KtProvision *provision)
   g_signal_connect (self->tailored_switch, "notify::active", G_CALLBACK (on_tailored_changed), self);
   update_summary (self);
   update_visible (self);
+  update_problems (self);
   self->filling = FALSE;
   return GTK_WIDGET (self);
 }
@@ -271,6 +299,7 @@ kt_provision_row_class_init (KtProvisionRowClass *klass)
   signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (KT_TYPE_DATE_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-provision-row.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, KtProvisionRow, name)
   BIND (remove_button);

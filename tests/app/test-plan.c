@@ -24,6 +24,7 @@
 #include "kt-a11y.h"
 #include "kt-domain-page-private.h"
 #include "kt-goal-card.h"
+#include "kt-date-row.h"
 
 typedef struct {
   KtCatalogue    *catalogue;
@@ -170,7 +171,9 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   GtkWidget *provisions = child (page, "provisions_group");
   g_autoptr(GError) error = NULL;
   KtProvision *provision;
-  GtkWidget *acceptable, *decision, *decision_date;
+  GtkWidget *acceptable, *decision, *decision_date, *request_date, *valid_from, *until;
+  g_autofree char *today = NULL;
+  const char *problem;
 
   g_assert_true (gtk_widget_activate_action (page, "plan.add-provision", NULL));
   g_assert_cmpuint (f->plan->provisions->len, ==, 1);
@@ -204,9 +207,14 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   g_assert_cmpstr (provision->standard_offer, ==, "Algemene huishoudelijke hulp");
 
   /* The decision: requested under the Wmo, in behandeling.  The request
-   * date is then required; the decision's own date shows once decided. */
+   * date, picked from a calendar, starts at today; the decision's own date
+   * shows once decided and is required then. */
   decision = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Decision"), 0);
-  decision_date = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Decided on (YYYY-MM-DD)"), 0);
+  decision_date = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Decided on"), 0);
+  request_date = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Requested on"), 0);
+  g_assert_true (KT_IS_DATE_ROW (request_date));
+  g_assert_true (KT_IS_DATE_ROW (decision_date));
+  g_assert_null (kt_date_row_get_date (KT_DATE_ROW (request_date)));
   g_assert_true (gtk_widget_get_visible (decision));
   g_assert_false (gtk_widget_get_visible (decision_date));
   adw_combo_row_set_selected (ADW_COMBO_ROW (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Law"), 0)),
@@ -214,17 +222,53 @@ test_plan_tailored_provision_requires_the_three_considerations (Fixture       *f
   adw_combo_row_set_selected (ADW_COMBO_ROW (decision), KT_DECISION_PENDING);
   g_assert_cmpint (provision->legal_basis, ==, KT_LEGAL_BASIS_WMO);
   g_assert_cmpint (provision->decision_state, ==, KT_DECISION_PENDING);
+  today = kt_date_today ();
+  g_assert_cmpstr (provision->request_date, ==, today);
+  g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (request_date)), ==, today);
+  kt_app_test_pick_date (request_date, "2027-01-10");
+  g_assert_cmpstr (provision->request_date, ==, "2027-01-10");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (decision), KT_DECISION_GRANTED);
+  g_assert_true (gtk_widget_get_visible (decision_date));
   g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_INCOMPLETE);
   g_clear_error (&error);
-  type_into (kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Requested on (YYYY-MM-DD)"), 0),
-             "2027-01-10");
-  g_assert_cmpstr (provision->request_date, ==, "2027-01-10");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (decision), KT_DECISION_GRANTED);
-  g_assert_true (gtk_widget_get_visible (decision_date));
-  type_into (decision_date, "2027-01-20");
+
+  /* A decision picked before the request says so under its own date, and
+   * the plan cannot go to review with it. */
+  kt_app_test_pick_date (decision_date, "2027-01-05");
+  g_assert_cmpstr (provision->decision_date, ==, "2027-01-05");
+  problem = g_dgettext (GETTEXT_PACKAGE, "The decision cannot be dated before the request.");
+  g_assert_cmpstr (kt_date_row_get_problem (KT_DATE_ROW (decision_date)), ==, problem);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (decision_date)), ==, problem);
+  g_assert_true (gtk_widget_has_css_class (decision_date, "error"));
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_INCOMPLETE);
+  g_assert_nonnull (strstr (error->message, problem));
+  g_clear_error (&error);
+  kt_app_test_pick_date (decision_date, "2027-01-20");
   g_assert_cmpstr (provision->decision_date, ==, "2027-01-20");
-  g_assert_cmpstr (kt_a11y_get_label (decision_date), ==, g_dgettext (GETTEXT_PACKAGE, "Decided on (YYYY-MM-DD)"));
+  g_assert_null (kt_date_row_get_problem (KT_DATE_ROW (decision_date)));
+  g_assert_false (gtk_widget_has_css_class (decision_date, "error"));
+  g_assert_cmpstr (kt_a11y_get_label (decision_date), ==, g_dgettext (GETTEXT_PACKAGE, "Decided on"));
+
+  /* The period of validity cannot end before it starts; an end date can be
+   * cleared again. */
+  valid_from = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Valid from"), 0);
+  until = kt_app_test_find_row (provisions, g_dgettext (GETTEXT_PACKAGE, "Valid until"), 0);
+  g_assert_true (gtk_widget_get_visible (valid_from));
+  kt_app_test_pick_date (valid_from, "2027-02-01");
+  kt_app_test_pick_date (until, "2027-01-31");
+  g_assert_cmpstr (provision->until, ==, "2027-01-31");
+  g_assert_cmpstr (kt_date_row_get_problem (KT_DATE_ROW (until)),
+                   ==, g_dgettext (GETTEXT_PACKAGE, "The decision cannot end before it starts."));
+  g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
+  g_assert_error (error, KT_MODEL_ERROR, KT_MODEL_ERROR_INCOMPLETE);
+  g_clear_error (&error);
+  g_signal_emit_by_name (kt_date_row_get_clear_button (KT_DATE_ROW (until)), "clicked");
+  g_assert_null (provision->until);
+  g_assert_null (kt_date_row_get_problem (KT_DATE_ROW (until)));
+  g_assert_cmpstr (provision->valid_from, ==, "2027-02-01");
 
   g_assert_true (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_no_error (error);
