@@ -774,20 +774,14 @@ screenshot_two_sizes (Fixture    *f,
       kt_app_test_resize (GTK_WINDOW (f->window), sizes[i][0], sizes[i][1]);
       wait_for_paints (f);
       gtk_widget_grab_focus (focus);
-      /* A card takes no focus itself: scroll it to the top by hand, twice,
-       * as the page's height settles after the first frame at a new size. */
-      for (int pass = 0; pass < 2; pass++)
-      {
-        GtkWidget *scroller = gtk_widget_get_ancestor (focus, GTK_TYPE_SCROLLED_WINDOW);
-        graphene_point_t at;
-
-        if (scroller != NULL &&
-            gtk_widget_compute_point (focus, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
-                                      &GRAPHENE_POINT_INIT (0, 0), &at))
-          gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)),
-                                    MAX (0, at.y - 120));
-        wait_for_paints (f);
-      }
+      /* A card takes no focus itself, so the page does not follow it: the
+       * app's own helper scrolls it into view, over the frames in which the
+       * page's height settles at the new size.  (Scrolling by hand to a
+       * point in the GtkViewport went wrong: the viewport's coordinates
+       * move with the scrolling, so a second pass scrolled back up.) */
+      kt_app_scroll_into_view (focus);
+      wait_for_paints (f);
+      wait_for_paints (f);
       /* Focus selects an entry's text; the picture shows it plain. */
       if (GTK_IS_EDITABLE (focus))
         gtk_editable_select_region (GTK_EDITABLE (focus), 0, 0);
@@ -1251,12 +1245,16 @@ test_screenshots (Fixture       *f,
                                 kase, conversation, plan);
     page = GTK_WIDGET (kt_case_view_get_plan_page (view));
     kt_app_test_activate (f->window, "win.show-page", g_variant_new_string ("plan"));
-    /* Mees's own goal, the last card. */
+    /* Mees's own goal, the last card, down to whose goal it is. */
     screenshot_two_sizes (f, "plan-members",
                           gtk_widget_get_last_child (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE,
                                                                                                 "goals_box"))));
+    /* The regisseur with the reason and the resident's say under it: the
+     * whole group of roles. */
     screenshot_two_sizes (f, "plan-regisseur",
-                          GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "lead_row")));
+                          gtk_widget_get_ancestor (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE,
+                                                                                              "lead_row")),
+                                                   ADW_TYPE_PREFERENCES_GROUP));
   }
   set_look (NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
