@@ -86,14 +86,17 @@ update_summary (KtProvisionRow *self)
     }
 }
 
-/* The core's date rules, shown under the later date of each pair. */
+/* The core's date rules, shown under the later date of each pair; like
+ * kt_plan_validate(), only once a decision is asked for. */
 static void
 update_problems (KtProvisionRow *self)
 {
+  gboolean asked = self->provision->decision_state != KT_DECISION_NONE;
+
   kt_date_row_set_problem (KT_DATE_ROW (self->decision_date_row),
-                           kt_provision_decision_date_problem (self->provision));
+                           asked ? kt_provision_decision_date_problem (self->provision) : NULL);
   kt_date_row_set_problem (KT_DATE_ROW (self->until_row),
-                           kt_provision_period_problem (self->provision));
+                           asked ? kt_provision_period_problem (self->provision) : NULL);
 }
 
 /* Which rows apply: the questions and the decision only to tailored
