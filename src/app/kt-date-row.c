@@ -24,6 +24,7 @@ struct _KtDateRow
   AdwActionRow   parent_instance;
 
   GtkMenuButton *button;
+  GtkLabel      *date_label;
   GtkPopover    *popover;
   GtkCalendar   *calendar;
   GtkButton     *clear_button;
@@ -63,7 +64,7 @@ refresh (KtDateRow *self)
   g_autofree char *clear_name = NULL;
   g_autofree char *calendar_name = NULL;
 
-  gtk_menu_button_set_label (self->button, words != NULL ? words : _("Pick a date"));
+  gtk_label_set_text (self->date_label, words != NULL ? words : _("Pick a date"));
   /* TRANSLATORS: a date button's name for a screen reader: "Date of the request: 16 January 2027" */
   button_name = g_strdup_printf (_("%s: %s"), title != NULL ? title : "",
                                  words != NULL ? words : _("no date, pick one"));
@@ -218,6 +219,13 @@ kt_date_row_set_optional (KtDateRow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPTIONAL]);
 }
 
+const char *
+kt_date_row_get_text (KtDateRow *self)
+{
+  g_return_val_if_fail (KT_IS_DATE_ROW (self), NULL);
+  return gtk_label_get_text (self->date_label);
+}
+
 GtkMenuButton *
 kt_date_row_get_button (KtDateRow *self)
 {
@@ -318,6 +326,7 @@ kt_date_row_class_init (KtDateRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-date-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KtDateRow, button);
+  gtk_widget_class_bind_template_child (widget_class, KtDateRow, date_label);
   gtk_widget_class_bind_template_child (widget_class, KtDateRow, popover);
   gtk_widget_class_bind_template_child (widget_class, KtDateRow, calendar);
   gtk_widget_class_bind_template_child (widget_class, KtDateRow, clear_button);

@@ -29,6 +29,8 @@ void        kt_date_row_set_problem  (KtDateRow  *self,
 gboolean    kt_date_row_get_optional (KtDateRow  *self);
 void        kt_date_row_set_optional (KtDateRow  *self,
                                       gboolean    optional);
+/* The date as the button shows it, in words, or "Pick a date". */
+const char *kt_date_row_get_text     (KtDateRow  *self);
 /* The parts, for tests. */
 GtkMenuButton *kt_date_row_get_button       (KtDateRow *self);
 GtkCalendar   *kt_date_row_get_calendar     (KtDateRow *self);

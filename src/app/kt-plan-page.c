@@ -9,6 +9,7 @@
 #include "kt-plan-page.h"
 #include "kt-a11y.h"
 #include "kt-add-button.h"
+#include "kt-agreement-editor.h"
 #include "kt-text-field.h"
 
 #include <glib/gi18n.h>
@@ -18,7 +19,6 @@
 #include "kt-goal-card.h"
 #include "kt-provision-row.h"
 #include "kt-review.h"
-#include "kt-signature-pad.h"
 
 struct _KtPlanPage
 {
@@ -45,12 +45,7 @@ struct _KtPlanPage
   AdwEntryRow         *agreements_row;
   AdwEntryRow         *watches_row;
   GtkSwitch           *veilig_thuis_switch;
-  AdwComboRow         *agreement_row;
-  KtDateRow           *agreement_date_row;
-  KtTextField         *remarks_field;
-  AdwComboRow         *form_row;
-  GtkWidget           *signature_box;
-  KtSignaturePad      *signature_pad;
+  KtAgreementEditor   *agreement_editor;
   GtkWidget           *submit_button;
   GtkWidget           *ready_box;
   GtkWidget           *conversation_note_group;
@@ -477,72 +472,13 @@ safety_changed_cb (KtPlanPage *self)
   emit_changed (self);
 }
 
-static void
-update_signature_visibility (KtPlanPage *self)
-{
-  gtk_widget_set_visible (self->signature_box, self->plan->agreement.form == KT_FORM_WRITTEN);
-}
-
+/* The agreement editor edits the plan's agreement in place. */
 static void
 agreement_changed_cb (KtPlanPage *self)
 {
-  g_autofree char *remarks = NULL;
-  const char *date;
-
   if (self->syncing || self->plan == NULL)
     return;
-  date = kt_date_row_get_date (self->agreement_date_row);
-  set_text (&self->plan->agreement.date, date);
-  remarks = kt_text_field_get_text (self->remarks_field);
-  set_text (&self->plan->agreement.remarks, remarks);
   emit_changed (self);
-}
-
-static void
-agreement_state_cb (AdwComboRow *row,
-                    GParamSpec  *pspec,
-                    KtPlanPage  *self)
-{
-  guint selected = adw_combo_row_get_selected (row);
-
-  if (self->syncing || self->plan == NULL || selected >= KT_N_AGREEMENTS)
-    return;
-  self->plan->agreement.state = selected;
-  /* Agreeing today is the usual case: fill in the date once. */
-  if (selected != KT_AGREEMENT_NONE && self->plan->agreement.date == NULL)
-    {
-      g_autofree char *today = kt_date_today ();
-
-      set_text (&self->plan->agreement.date, today);
-      kt_date_row_set_date (self->agreement_date_row, today);
-    }
-  emit_changed (self);
-}
-
-static void
-form_cb (AdwComboRow *row,
-         GParamSpec  *pspec,
-         KtPlanPage  *self)
-{
-  guint selected = adw_combo_row_get_selected (row);
-
-  if (self->syncing || self->plan == NULL || selected >= KT_N_FORMS)
-    return;
-  self->plan->agreement.form = selected;
-  update_signature_visibility (self);
-  emit_changed (self);
-}
-
-static void
-signature_changed_cb (KtPlanPage *self)
-{
-  emit_changed (self);
-}
-
-static void
-clear_signature_cb (KtPlanPage *self)
-{
-  kt_signature_pad_clear (self->signature_pad);
 }
 
 static void
@@ -567,7 +503,7 @@ update_lock (KtPlanPage *self)
   g_autoptr(GString) text = g_string_new (NULL);
 
   gtk_widget_set_sensitive (self->editor, !locked);
-  kt_signature_pad_set_editable (self->signature_pad, !locked);
+  kt_agreement_editor_set_editable (self->agreement_editor, !locked);
   gtk_widget_set_visible (self->submit_button, !locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.submit", !locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.add-goal", !locked);
@@ -775,12 +711,7 @@ sync_all (KtPlanPage *self)
   set_entry (self->watches_row, self->plan->safety.who_watches);
   gtk_switch_set_active (self->veilig_thuis_switch, self->plan->safety.veilig_thuis_consulted);
 
-  adw_combo_row_set_selected (self->agreement_row, self->plan->agreement.state);
-  kt_date_row_set_date (self->agreement_date_row, self->plan->agreement.date);
-  kt_text_field_set_text (self->remarks_field, self->plan->agreement.remarks);
-  adw_combo_row_set_selected (self->form_row, self->plan->agreement.form);
-  kt_signature_pad_set_strokes (self->signature_pad, self->plan->agreement.signature);
-  update_signature_visibility (self);
+  kt_agreement_editor_set_agreement (self->agreement_editor, &self->plan->agreement);
   set_entry (self->conversation_note_row, self->plan->conversation_note);
   self->syncing = FALSE;
 
@@ -846,16 +777,14 @@ kt_plan_page_clear (KtPlanPage *self)
   self->syncing = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     set_entry (entries[i], NULL);
-  kt_date_row_set_date (self->agreement_date_row, NULL);
   kt_text_field_set_text (self->question_field, NULL);
-  kt_text_field_set_text (self->remarks_field, NULL);
   self->syncing = FALSE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->goals_box))) != NULL)
     gtk_box_remove (self->goals_box, child);
   for (guint i = 0; i < self->provision_rows->len; i++)
     adw_preferences_group_remove (self->provisions_group, g_ptr_array_index (self->provision_rows, i));
   g_ptr_array_set_size (self->provision_rows, 0);
-  kt_signature_pad_set_strokes (self->signature_pad, NULL);
+  kt_agreement_editor_set_agreement (self->agreement_editor, NULL);
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
@@ -937,7 +866,7 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   signals[SUBMITTED] = g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  g_type_ensure (KT_TYPE_SIGNATURE_PAD);
+  g_type_ensure (KT_TYPE_AGREEMENT_EDITOR);
   g_type_ensure (KT_TYPE_DATE_ROW);
   g_type_ensure (KT_TYPE_ADD_BUTTON);
   g_type_ensure (KT_TYPE_TEXT_FIELD);
@@ -966,12 +895,7 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreements_row);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, watches_row);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, veilig_thuis_switch);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreement_row);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreement_date_row);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, remarks_field);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, form_row);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_box);
-  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, signature_pad);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, agreement_editor);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, submit_button);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, ready_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, conversation_note_group);
@@ -983,8 +907,6 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, question_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, safety_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, agreement_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, signature_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, clear_signature_cb);
 
   gtk_widget_class_install_action (widget_class, "plan.submit", NULL, submit_action);
   gtk_widget_class_install_action (widget_class, "plan.new-version", NULL, new_version_action);
@@ -998,9 +920,6 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
 static void
 kt_plan_page_init (KtPlanPage *self)
 {
-  g_autoptr(GtkStringList) agreements = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) forms = gtk_string_list_new (NULL);
-
   self->provision_rows = g_ptr_array_new ();
   self->person_ids = g_new0 (char *, 1);
   self->lead_ids = g_new0 (char *, 1);
@@ -1015,19 +934,8 @@ kt_plan_page_init (KtPlanPage *self)
   }
   kt_a11y_name_choice_list (GTK_WIDGET (self->contact_row));
   kt_a11y_name_choice_list (GTK_WIDGET (self->evaluator_row));
-  kt_a11y_name_choice_list (GTK_WIDGET (self->agreement_row));
-  kt_a11y_name_choice_list (GTK_WIDGET (self->form_row));
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
-  for (int i = 0; i < KT_N_AGREEMENTS; i++)
-    gtk_string_list_append (agreements, kt_agreement_state_get_label (i));
-  adw_combo_row_set_model (self->agreement_row, G_LIST_MODEL (agreements));
-  gtk_string_list_append (forms, _("Said out loud"));
-  gtk_string_list_append (forms, _("Signed"));
-  adw_combo_row_set_model (self->form_row, G_LIST_MODEL (forms));
-
-  g_signal_connect (self->agreement_row, "notify::selected", G_CALLBACK (agreement_state_cb), self);
-  g_signal_connect (self->form_row, "notify::selected", G_CALLBACK (form_cb), self);
   g_signal_connect (self->lead_row, "notify::selected", G_CALLBACK (lead_cb), self);
   g_signal_connect (self->contact_row, "notify::selected", G_CALLBACK (role_cb), self);
   g_signal_connect (self->evaluator_row, "notify::selected", G_CALLBACK (role_cb), self);

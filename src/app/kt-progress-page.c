@@ -22,6 +22,7 @@
 
 #include "kt-progress-page.h"
 #include "kt-a11y.h"
+#include "kt-agreement-editor.h"
 #include "kt-app-util.h"
 #include "kt-case-view-private.h"
 #include "kt-date-row.h"
@@ -43,6 +44,8 @@ struct _KtProgressPage
   GtkListBox      *wheel_list;
   GtkWidget       *questions_group;
   GtkListBox      *questions_list;
+  GtkWidget       *agreement_group;
+  KtAgreementEditor *agreement_editor;
   GtkWidget       *outcome_group;
   GtkWidget       *next_evaluation_row;
   GtkWidget       *continue_button;
@@ -357,6 +360,13 @@ fill_evaluation (KtProgressPage *self,
     }
 }
 
+/* The editor has written the agreement into the evaluation itself. */
+static void
+on_agreement_changed (KtProgressPage *self)
+{
+  conversation_changed (self);
+}
+
 /* A domain's row in the look over the life domains: text is a new
  * question (kept, becoming a goal in the next version), empty is nothing
  * new (no record of it). */
@@ -651,10 +661,11 @@ refresh (KtProgressPage *self)
 
   if (kase == NULL)
     {
+      kt_agreement_editor_set_agreement (self->agreement_editor, NULL);
       clear_list (self->support_list);
       clear_list (self->evaluation_list);
       clear_list (self->wheel_list);
-  clear_list (self->questions_list);
+      clear_list (self->questions_list);
       return;
     }
   conversation = kt_case_view_get_conversation (self->view);
@@ -691,7 +702,10 @@ refresh (KtProgressPage *self)
   gtk_widget_set_visible (self->start_evaluation_button, kase->phase == KT_PHASE_SUPPORT);
   gtk_widget_set_visible (self->wheel_group, evaluating);
   gtk_widget_set_visible (self->questions_group, evaluating);
+  gtk_widget_set_visible (self->agreement_group, evaluating);
   gtk_widget_set_visible (self->outcome_group, evaluating);
+  kt_agreement_editor_set_agreement (self->agreement_editor,
+                                     evaluating ? &conversation->agreement : NULL);
   clear_list (self->evaluation_list);
   clear_list (self->wheel_list);
   clear_list (self->questions_list);
@@ -763,6 +777,7 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   g_type_ensure (KT_TYPE_DATE_ROW);
+  g_type_ensure (KT_TYPE_AGREEMENT_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-progress-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, next_row);
@@ -776,6 +791,8 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, wheel_list);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, questions_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, questions_list);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, agreement_group);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, agreement_editor);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, outcome_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, next_evaluation_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, continue_button);
@@ -803,6 +820,7 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_close_case);
   gtk_widget_class_bind_template_callback (widget_class, on_record_check);
   gtk_widget_class_bind_template_callback (widget_class, on_reopen);
+  gtk_widget_class_bind_template_callback (widget_class, on_agreement_changed);
 }
 
 /* Every control gets its name from its visible text: GTK 4.8 gives none. */

@@ -12,6 +12,7 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "kt-core.h"
 #include "kt-a11y.h"
@@ -24,6 +25,10 @@
 #include "kt-intake-page-private.h"
 #include "kt-window-private.h"
 #include "kt-text-field.h"
+#include "kt-agreement-editor.h"
+#include "kt-progress-page.h"
+#include "kt-report.h"
+#include "kt-signature-pad.h"
 
 #define T(s) g_dgettext (GETTEXT_PACKAGE, s)
 
@@ -45,6 +50,51 @@ find_named (GtkWidget  *root,
         return found;
     }
   return NULL;
+}
+
+/* The first widget of @type under @root. */
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The evaluation report as pdftotext reads it, whitespace made single. */
+static char *
+report_text (KtCatalogue    *catalogue,
+             KtCase         *kase,
+             KtConversation *evaluation,
+             KtPlan         *plan)
+{
+  g_autoptr(KtReport) report = kt_report_new (catalogue, kase, evaluation, plan);
+  g_autofree char *dir = g_dir_make_tmp ("kt-after-plan-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "evaluatie.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  g_assert_true (kt_report_write_pdf (report, pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_unlink (pdf);
+  g_rmdir (dir);
+  return g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
 }
 
 static GtkWidget *
@@ -245,6 +295,62 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpuint (conversation->new_questions->len, ==, 1);
   g_assert_cmpstr (kt_conversation_find_new_question (conversation, "geldzaken")->note, ==,
                    "Schulden bij de energieleverancier");
+
+  /* The resident's agreement on the evaluation, through the page's own
+   * editor: partly, in their words, signed on the pad. */
+  {
+    GtkWidget *page = find_type (progress_page (f), KT_TYPE_PROGRESS_PAGE);
+    GtkWidget *editor = find_type (page, KT_TYPE_AGREEMENT_EDITOR);
+    GObject *state_row, *form_row, *remarks, *pad;
+    const double stroke[] = { 20, 20, 120, 60, 200, 30 };
+    g_autoptr(KtConversation) saved = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *agreed = NULL;
+
+    g_assert_nonnull (editor);
+    g_assert_true (gtk_widget_is_visible (editor));
+    state_row = gtk_widget_get_template_child (editor, KT_TYPE_AGREEMENT_EDITOR, "agreement_row");
+    form_row = gtk_widget_get_template_child (editor, KT_TYPE_AGREEMENT_EDITOR, "form_row");
+    remarks = gtk_widget_get_template_child (editor, KT_TYPE_AGREEMENT_EDITOR, "remarks_field");
+    pad = gtk_widget_get_template_child (editor, KT_TYPE_AGREEMENT_EDITOR, "signature_pad");
+    g_assert_nonnull (kt_a11y_get_label (GTK_WIDGET (state_row)));
+    g_assert_cmpint (conversation->agreement.state, ==, KT_AGREEMENT_NONE);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (state_row), KT_AGREEMENT_PARTLY);
+    kt_app_test_type_text (kt_text_field_get_view (KT_TEXT_FIELD (remarks)), "Werk gaat beter, geld nog niet");
+    adw_combo_row_set_selected (ADW_COMBO_ROW (form_row), KT_FORM_WRITTEN);
+    kt_app_test_iterate (30);
+    g_assert_true (gtk_widget_is_visible (GTK_WIDGET (pad)));
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (pad)), >, 0);
+    kt_signature_pad_draw_stroke (KT_SIGNATURE_PAD (pad), stroke, 3);
+    kt_app_test_iterate (10);
+    g_assert_cmpint (conversation->agreement.state, ==, KT_AGREEMENT_PARTLY);
+    g_assert_cmpstr (conversation->agreement.date, ==, today);
+    g_assert_cmpstr (conversation->agreement.remarks, ==, "Werk gaat beter, geld nog niet");
+    g_assert_cmpint (conversation->agreement.form, ==, KT_FORM_WRITTEN);
+    g_assert_cmpuint (conversation->agreement.signature->len, ==, 1);
+    /* The plan's own agreement is not touched. */
+    g_assert_cmpint (kt_case_view_get_plan (view)->agreement.state, ==, KT_AGREEMENT_AGREED);
+    screenshots (f, "evaluation-agreement", editor);
+
+    /* Saved with the evaluation, as the store gives it back. */
+    g_assert_true (kt_store_flush (kt_window_get_store (f->window), &error));
+    saved = kt_store_load_conversation (kt_window_get_store (f->window), conversation->header.id, &error);
+    g_assert_no_error (error);
+    g_assert_true (saved->is_evaluation);
+    g_assert_cmpint (saved->agreement.state, ==, KT_AGREEMENT_PARTLY);
+    g_assert_cmpstr (saved->agreement.date, ==, today);
+    g_assert_cmpstr (saved->agreement.remarks, ==, "Werk gaat beter, geld nog niet");
+    g_assert_cmpint (saved->agreement.form, ==, KT_FORM_WRITTEN);
+    g_assert_cmpuint (saved->agreement.signature->len, ==, 1);
+
+    /* The evaluation report says it, in the app's language. */
+    text = report_text (kt_case_view_get_catalogue (view), kase, saved, kt_case_view_get_plan (view));
+    g_assert_nonnull (strstr (text, T ("Your agreement on the evaluation")));
+    agreed = g_strdup (T ("You agree with part of this evaluation."));
+    g_assert_nonnull (strstr (text, agreed));
+    g_assert_nonnull (strstr (text, T ("signed")));
+    g_assert_nonnull (strstr (text, "Werk gaat beter, geld nog niet"));
+  }
 
   /* Go on: a new plan version; the agreed one stays. */
   click (f, "_Go On");

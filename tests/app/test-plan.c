@@ -13,6 +13,7 @@
 #include "kt-case-view.h"
 #include "kt-wheel-page.h"
 #include "kt-report-page.h"
+#include "kt-agreement-editor.h"
 #include "kt-signature-pad.h"
 #include "kt-report.h"
 #include <math.h>
@@ -90,6 +91,18 @@ child (GtkWidget  *page,
        const char *name)
 {
   GObject *object = gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+/* The agreement's controls live in the page's KtAgreementEditor. */
+static GtkWidget *
+agreement_child (GtkWidget  *page,
+                 const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (child (page, "agreement_editor"),
+                                                   KT_TYPE_AGREEMENT_EDITOR, name);
 
   g_assert_nonnull (object);
   return GTK_WIDGET (object);
@@ -324,7 +337,7 @@ test_plan_without_actions_or_agreement_question_cannot_be_submitted (Fixture    
 
   /* Asked, the resident agrees only partly: that may go to review, and the
    * supervisor sees it. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (child (page, "agreement_row")), KT_AGREEMENT_PARTLY);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (agreement_child (page, "agreement_row")), KT_AGREEMENT_PARTLY);
   g_assert_null (strstr (missing_text (page), "ask the resident"));
   g_assert_false (kt_plan_page_submit (KT_PLAN_PAGE (page), &error));
   g_assert_error (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_NOT_READY);
@@ -353,7 +366,7 @@ test_plan_submitted_plan_is_read_only_until_a_new_version (Fixture       *f,
 {
   GtkWindow *window;
   GtkWidget *page = show_plan (f, &window, 1000, 800);
-  KtSignaturePad *pad = KT_SIGNATURE_PAD (child (page, "signature_pad"));
+  KtSignaturePad *pad = KT_SIGNATURE_PAD (agreement_child (page, "signature_pad"));
   const double stroke[] = { 10, 10, 60, 40 };
   const char *first_goal = ((KtGoal *) g_ptr_array_index (f->plan->goals, 0))->id;
   guint n_strokes = kt_signature_pad_get_n_strokes (pad);
@@ -516,13 +529,13 @@ test_plan_pages_clear_leaves_no_client_data (Fixture       *f,
   g_assert_null (kt_plan_page_get_plan (KT_PLAN_PAGE (page)));
   {
     g_autofree char *question = kt_text_field_get_text (KT_TEXT_FIELD (child (page, "question_field")));
-    g_autofree char *remarks = kt_text_field_get_text (KT_TEXT_FIELD (child (page, "remarks_field")));
+    g_autofree char *remarks = kt_text_field_get_text (KT_TEXT_FIELD (agreement_child (page, "remarks_field")));
 
     g_assert_cmpstr (question, ==, "");
     g_assert_cmpstr (remarks, ==, "");
   }
   g_assert_null (kt_app_test_find_row (page, g_dgettext (GETTEXT_PACKAGE, "Goal"), 0));
-  g_assert_cmpuint (kt_signature_pad_get_n_strokes (KT_SIGNATURE_PAD (child (page, "signature_pad"))), ==, 0);
+  g_assert_cmpuint (kt_signature_pad_get_n_strokes (KT_SIGNATURE_PAD (agreement_child (page, "signature_pad"))), ==, 0);
   g_assert_cmpuint (f->changes, ==, 0);
   kt_app_test_close (window);
 
@@ -617,9 +630,9 @@ test_plan_screenshots_and_report_preview (Fixture       *f,
   g_free (kt_app_test_screenshot_widget (GTK_WIDGET (window), "plan-editor"));
   g_free (kt_app_test_screenshot_widget (GTK_WIDGET (gtk_widget_get_template_child (page, KT_TYPE_PLAN_PAGE, "content")),
                                   "plan-editor-whole"));
-  sign (KT_SIGNATURE_PAD (child (page, "signature_pad")));
+  sign (KT_SIGNATURE_PAD (agreement_child (page, "signature_pad")));
   kt_app_test_iterate (100);
-  g_free (kt_app_test_screenshot_widget (child (page, "signature_box"), "signature-pad"));
+  g_free (kt_app_test_screenshot_widget (agreement_child (page, "signature_box"), "signature-pad"));
   kt_app_test_close (window);
 }
 
