@@ -873,6 +873,12 @@ kt_progress_page_init (KtProgressPage *self)
         /* A field marked wrong is no longer marked once it is changed. */
         g_signal_connect (rows[i], "changed", G_CALLBACK (gtk_widget_remove_css_class), (gpointer) "error");
       }
+    /* Nor does the refusal to close stay in red once the coach works on
+     * what it asked for. */
+    g_signal_connect_swapped (self->follow_up_date_row, "changed", G_CALLBACK (gtk_widget_hide),
+                              self->close_error_label);
+    g_signal_connect_swapped (self->follow_up_contact_row, "changed", G_CALLBACK (gtk_widget_hide),
+                              self->close_error_label);
     for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
       name_by_label (buttons[i]);
   }

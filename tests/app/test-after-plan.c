@@ -380,7 +380,15 @@ test_household_from_request_to_follow_up (Fixture       *f,
   kt_app_test_iterate (5);
   click (f, "_Close the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_SUPPORT);
-  kt_app_test_pick_date (follow_up_row, follow_up);
+  {
+    GtkWidget *refusal = GTK_WIDGET (gtk_widget_get_template_child (find_type (progress_page (f), KT_TYPE_PROGRESS_PAGE),
+                                                                    KT_TYPE_PROGRESS_PAGE, "close_error_label"));
+
+    /* Said in words beside the fields, until the coach fills them in. */
+    g_assert_true (gtk_widget_get_visible (refusal));
+    kt_app_test_pick_date (follow_up_row, follow_up);
+    g_assert_false (gtk_widget_get_visible (refusal));
+  }
   type_named (f, T ("Contact for the follow-up"), "Wijkcoach demo");
   type_named (f, T ("How did the help go? In the resident's words"), "Ik sta er sterker voor");
   /* The closing rows in view, as the coach sees them while closing. */
