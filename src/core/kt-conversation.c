@@ -525,6 +525,28 @@ kt_conversation_complete (KtConversation *self,
   return TRUE;
 }
 
+/* The entry of @domain_id when it may be passed over (skipped, or marked
+ * as going well without talk): never Veiligheid. */
+static KtDomainEntry *
+skippable_entry (KtConversation *self,
+                 const char     *domain_id,
+                 GError        **error)
+{
+  KtDomainEntry *entry;
+
+  if (g_strcmp0 (domain_id, KT_SAFETY_DOMAIN_ID) == 0)
+    {
+      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_SAFETY_NOT_SKIPPABLE,
+                           _("Safety is never skipped: ask about it for every household member."));
+      return NULL;
+    }
+  entry = kt_conversation_find_entry (self, domain_id);
+  if (entry == NULL)
+    g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_UNKNOWN_DOMAIN,
+                         _("This conversation has no such life domain."));
+  return entry;
+}
+
 gboolean
 kt_conversation_skip (KtConversation *self,
                       const char     *domain_id,
@@ -535,19 +557,9 @@ kt_conversation_skip (KtConversation *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (g_strcmp0 (domain_id, KT_SAFETY_DOMAIN_ID) == 0)
-    {
-      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_SAFETY_NOT_SKIPPABLE,
-                           _("Safety is never skipped: ask about it for every household member."));
-      return FALSE;
-    }
-  entry = kt_conversation_find_entry (self, domain_id);
+  entry = skippable_entry (self, domain_id, error);
   if (entry == NULL)
-    {
-      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_UNKNOWN_DOMAIN,
-                           _("This conversation has no such life domain."));
-      return FALSE;
-    }
+    return FALSE;
   if (kt_text_is_blank (reason))
     {
       g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_REASON_REQUIRED,
@@ -571,19 +583,9 @@ kt_conversation_mark_nothing_to_discuss (KtConversation *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (g_strcmp0 (domain_id, KT_SAFETY_DOMAIN_ID) == 0)
-    {
-      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_SAFETY_NOT_SKIPPABLE,
-                           _("Safety is never skipped: ask about it for every household member."));
-      return FALSE;
-    }
-  entry = kt_conversation_find_entry (self, domain_id);
+  entry = skippable_entry (self, domain_id, error);
   if (entry == NULL)
-    {
-      g_set_error_literal (error, KT_MODEL_ERROR, KT_MODEL_ERROR_UNKNOWN_DOMAIN,
-                           _("This conversation has no such life domain."));
-      return FALSE;
-    }
+    return FALSE;
   entry->state = KT_DOMAIN_DISCUSSED;
   entry->nothing_to_discuss = TRUE;
   g_clear_pointer (&entry->skip_reason, g_free);
