@@ -259,17 +259,17 @@ add_provision_action (GtkWidget  *widget,
 
 /* ---- lead roles --------------------------------------------------------- */
 
+/* The coach (as @coach_id), then everyone in the network the app may
+ * suggest: never someone marked "niet benaderen". */
 static void
-fill_people (KtPlanPage *self)
+append_coach_and_network (KtPlanPage    *self,
+                          GtkStringList *names,
+                          GStrvBuilder  *ids,
+                          const char    *coach_id)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-
-  gtk_string_list_append (names, _("Not chosen yet"));
-  g_strv_builder_add (ids, "");
   gtk_string_list_append (names, self->kase != NULL && self->kase->coach != NULL
                                  ? self->kase->coach : _("The coach"));
-  g_strv_builder_add (ids, "coach");
+  g_strv_builder_add (ids, coach_id);
   for (guint i = 0; self->kase != NULL && i < self->kase->network->len; i++)
     {
       const KtNetworkPerson *person = g_ptr_array_index (self->kase->network, i);
@@ -279,6 +279,17 @@ fill_people (KtPlanPage *self)
       gtk_string_list_append (names, person->name);
       g_strv_builder_add (ids, person->id);
     }
+}
+
+static void
+fill_people (KtPlanPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  gtk_string_list_append (names, _("Not chosen yet"));
+  g_strv_builder_add (ids, "");
+  append_coach_and_network (self, names, ids, "coach");
   g_strfreev (self->person_ids);
   self->person_ids = g_strv_builder_end (ids);
   adw_combo_row_set_model (self->contact_row, G_LIST_MODEL (names));
@@ -334,18 +345,7 @@ fill_leads (KtPlanPage *self)
       gtk_string_list_append (names, member->name);
       g_strv_builder_add (ids, member->id);
     }
-  gtk_string_list_append (names, self->kase != NULL && self->kase->coach != NULL
-                                 ? self->kase->coach : _("The coach"));
-  g_strv_builder_add (ids, KT_LEAD_COACH);
-  for (guint i = 0; self->kase != NULL && i < self->kase->network->len; i++)
-    {
-      const KtNetworkPerson *person = g_ptr_array_index (self->kase->network, i);
-
-      if (!kt_network_person_may_suggest (person))
-        continue;
-      gtk_string_list_append (names, person->name);
-      g_strv_builder_add (ids, person->id);
-    }
+  append_coach_and_network (self, names, ids, KT_LEAD_COACH);
   g_strfreev (self->lead_ids);
   self->lead_ids = g_strv_builder_end (ids);
   adw_combo_row_set_model (self->lead_row, G_LIST_MODEL (names));
