@@ -282,17 +282,20 @@ read_translated (Loader     *l,
   return TRUE;
 }
 
+/* Each element of @key's array a checked text, @min to @max of them. */
 static gboolean
-read_text_list (Loader     *l,
-                JsonObject *obj,
-                const char *key,
-                GStrv      *out)
+read_string_array (Loader     *l,
+                   JsonObject *obj,
+                   const char *key,
+                   guint       min,
+                   guint       max,
+                   GStrv      *out)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   JsonArray *array;
   gsize mark;
 
-  if (!read_array (l, obj, key, 1, MAX_PROMPTS, &mark, &array))
+  if (!read_array (l, obj, key, min, max, &mark, &array))
     return FALSE;
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -307,6 +310,15 @@ read_text_list (Loader     *l,
   pop (l, mark);
   *out = g_strv_builder_end (builder);
   return TRUE;
+}
+
+static gboolean
+read_text_list (Loader     *l,
+                JsonObject *obj,
+                const char *key,
+                GStrv      *out)
+{
+  return read_string_array (l, obj, key, 1, MAX_PROMPTS, out);
 }
 
 /* {"nl": [texts], "en": [texts]} */
@@ -353,30 +365,12 @@ read_id_list (Loader     *l,
               gboolean    required,
               GStrv      *out)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonArray *array;
-  gsize mark;
-
   if (!required && !json_object_has_member (obj, key))
     {
-      *out = g_strv_builder_end (builder);
+      *out = g_new0 (char *, 1);
       return TRUE;
     }
-  if (!read_array (l, obj, key, 0, MAX_RELATED, &mark, &array))
-    return FALSE;
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      gsize item = push_index (l, i);
-      const char *text;
-
-      if (!check_text (l, json_array_get_element (array, i), &text))
-        return FALSE;
-      g_strv_builder_add (builder, text);
-      pop (l, item);
-    }
-  pop (l, mark);
-  *out = g_strv_builder_end (builder);
-  return TRUE;
+  return read_string_array (l, obj, key, 0, MAX_RELATED, out);
 }
 
 static gboolean
