@@ -16,8 +16,10 @@
 
 /* 2: the audit's outcome column; 3: the change sequence from a sequence;
  * 4: the key directory (account_keys, made by common_schema like any
- * missing table, so the upgrade only moves the number) */
-#define SCHEMA_VERSION 4
+ * missing table, so the upgrade only moves the number); 5: sealed records
+ * (the routing columns intaker, phase, due and sealed on records, and
+ * record_keys) */
+#define SCHEMA_VERSION 5
 
 typedef struct {
   const char *session_sql; /* what kt_backend_set_durable () ran */
@@ -72,12 +74,35 @@ static const char common_schema[] =
   "  review TEXT,"
   "  updated BIGINT NOT NULL,"
   "  seq BIGINT NOT NULL UNIQUE,"
-  "  body TEXT NOT NULL);"
+  /* a plaintext document (JSON), or when sealed is 1 the base64 of the
+   * sealed body, which the server never opens */
+  "  body TEXT NOT NULL,"
+  "  intaker TEXT,"
+  "  phase TEXT,"
+  "  due BIGINT,"
+  "  sealed BIGINT NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS records_team_seq ON records (team, seq);"
   "CREATE INDEX IF NOT EXISTS records_case ON records (case_id);"
-  "CREATE INDEX IF NOT EXISTS records_coach ON records (coach);";
+  "CREATE INDEX IF NOT EXISTS records_coach ON records (coach);"
+  /* The content key of a sealed record's current revision, boxed to each
+   * reader by its sender (base64 of KT_BOXED_KEY_SIZE bytes); a new
+   * revision replaces them. */
+  "CREATE TABLE IF NOT EXISTS record_keys ("
+  "  record_id TEXT NOT NULL REFERENCES records (id),"
+  "  reader TEXT NOT NULL,"
+  "  sender TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  PRIMARY KEY (record_id, reader));";
 
-#define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body"
+/* The columns schema 5 added to records, for a database made before it. */
+static const char upgrade_records_5[] =
+  "ALTER TABLE records ADD COLUMN intaker TEXT;"
+  "ALTER TABLE records ADD COLUMN phase TEXT;"
+  "ALTER TABLE records ADD COLUMN due BIGINT;"
+  "ALTER TABLE records ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0;";
+
+#define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body, " \
+                       "intaker, phase, due, sealed"
 #define ACCOUNT_COLUMNS "username, display_name, role, team, password_hash, disabled, created"
 
 /* KtRows */
@@ -172,10 +197,11 @@ get_priv (KtBackend *self)
   if (priv->insert_sql == NULL)
     {
       priv->insert_sql = g_strdup_printf ("INSERT INTO records (" RECORD_COLUMNS ") "
-                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, %s, ?) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, %s, ?, ?, ?, CAST (? AS BIGINT), ?) "
                                           "ON CONFLICT (id) DO NOTHING RETURNING seq", next_seq);
       priv->update_sql = g_strdup_printf ("UPDATE records SET rev = ?, coach = ?, review = ?, updated = ?, "
-                                          "seq = %s, body = ? WHERE id = ? AND rev = ? RETURNING seq",
+                                          "seq = %s, body = ?, intaker = ?, phase = ?, due = CAST (? AS BIGINT), sealed = ? "
+                                          "WHERE id = ? AND rev = ? RETURNING seq",
                                           next_seq);
       priv->resend_sql = g_strdup_printf ("UPDATE records SET seq = %s WHERE id = ?", next_seq);
     }
@@ -408,7 +434,7 @@ stored_schema_version (KtBackend *self)
   return kt_rows_count (&rows) > 0 ? kt_rows_get_int (&rows, 0, 0) : 0;
 }
 
-/* Brings a database of schema 1, 2 or 3 to the current one, in one transaction. */
+/* Brings a database of schema 1 to 4 to the current one, in one transaction. */
 static gboolean
 upgrade_schema (KtBackend  *self,
                 gint64      from,
@@ -422,6 +448,7 @@ upgrade_schema (KtBackend  *self,
     return FALSE;
   if ((from < 2 && !KT_BACKEND_GET_CLASS (self)->exec (self, "ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok'", error)) ||
       (from < 3 && upgrade_seq != NULL && !KT_BACKEND_GET_CLASS (self)->exec (self, upgrade_seq, error)) ||
+      (from < 5 && !KT_BACKEND_GET_CLASS (self)->exec (self, upgrade_records_5, error)) ||
       !query (self, "UPDATE meta SET value = ? WHERE key = 'schema'", params, G_N_ELEMENTS (params), NULL, error) ||
       !commit (self, error))
     {
@@ -659,6 +686,10 @@ kt_backend_revoke_tokens_of (KtBackend  *self,
 
 /* Records */
 
+/* A due date of 0 is none: NULL in the database.  The statements CAST it:
+ * PostgreSQL types a parameter by its first use, which may be this NULL. */
+#define DUE_PARAM(due) ((due) != 0 ? KT_SQL_INT_PARAM (due) : (KtSqlParam) { KT_SQL_NULL, NULL, 0 })
+
 static KtServerRecord *
 record_from_row (const KtRows *rows,
                  guint         row)
@@ -677,6 +708,10 @@ record_from_row (const KtRows *rows,
   record->updated = kt_rows_get_int (rows, row, 8);
   record->seq = kt_rows_get_int (rows, row, 9);
   record->body = g_strdup (kt_rows_get (rows, row, 10));
+  record->intaker = g_strdup (kt_rows_get (rows, row, 11));
+  record->phase = g_strdup (kt_rows_get (rows, row, 12));
+  record->due = kt_rows_get_int (rows, row, 13);
+  record->sealed = kt_rows_get_int (rows, row, 14) != 0;
   return record;
 }
 
@@ -820,6 +855,10 @@ put_record (KtBackend       *self,
         KT_SQL_TEXT_PARAM (record->review),
         KT_SQL_INT_PARAM (record->updated),
         KT_SQL_TEXT_PARAM (record->body),
+        KT_SQL_TEXT_PARAM (record->intaker),
+        KT_SQL_TEXT_PARAM (record->phase),
+        DUE_PARAM (record->due),
+        KT_SQL_INT_PARAM (record->sealed),
       };
       if (!query (self, priv->insert_sql, params, G_N_ELEMENTS (params), &rows, error))
         goto failed;
@@ -832,6 +871,10 @@ put_record (KtBackend       *self,
         KT_SQL_TEXT_PARAM (record->review),
         KT_SQL_INT_PARAM (record->updated),
         KT_SQL_TEXT_PARAM (record->body),
+        KT_SQL_TEXT_PARAM (record->intaker),
+        KT_SQL_TEXT_PARAM (record->phase),
+        DUE_PARAM (record->due),
+        KT_SQL_INT_PARAM (record->sealed),
         KT_SQL_TEXT_PARAM (record->id),
         KT_SQL_INT_PARAM (base_rev),
       };
@@ -973,6 +1016,74 @@ kt_backend_count_caseloads (KtBackend  *self,
     g_hash_table_insert (counts, g_strdup (kt_rows_get (&rows, i, 0)),
                          GINT_TO_POINTER ((int) kt_rows_get_int (&rows, i, 1)));
   return counts;
+}
+
+gboolean
+kt_backend_count_records (KtBackend  *self,
+                          gboolean    sealed,
+                          gint64      counts[KT_N_KINDS],
+                          GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_INT_PARAM (sealed ? 1 : 0) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT kind, COUNT(*) FROM records WHERE sealed = ? GROUP BY kind",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return FALSE;
+  for (guint i = 0; i < KT_N_KINDS; i++)
+    counts[i] = 0;
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      KtKind kind;
+
+      if (kt_kind_from_string (kt_rows_get (&rows, i, 0), &kind))
+        counts[kind] = kt_rows_get_int (&rows, i, 1);
+    }
+  return TRUE;
+}
+
+gint64
+kt_backend_remove_plaintext (KtBackend  *self,
+                             const char *actor,
+                             GError    **error)
+{
+  g_auto(KtRows) rows;
+  g_autofree char *detail = NULL;
+  gint64 removed;
+
+  kt_rows_init (&rows);
+  if (!begin_write (self, error))
+    {
+      rollback (self);
+      return -1;
+    }
+  /* SQLite numbers the change feed from the largest seq in records: keep
+   * it, so a number a deleted record had is never given out again (a
+   * device whose cursor is past it would skip the record that got it).
+   * PostgreSQL's sequence never goes back; the row does no harm there. */
+  if (!query (self,
+              "INSERT INTO meta (key, value) SELECT 'seq', COALESCE (MAX (seq), 0) FROM records WHERE TRUE "
+              "ON CONFLICT (key) DO UPDATE SET value = "
+              "CASE WHEN excluded.value > meta.value THEN excluded.value ELSE meta.value END",
+              NULL, 0, NULL, error) ||
+      !query (self, "DELETE FROM record_keys WHERE record_id IN (SELECT id FROM records WHERE sealed = 0)",
+              NULL, 0, NULL, error) ||
+      !query (self, "DELETE FROM records WHERE sealed = 0 RETURNING id", NULL, 0, &rows, error))
+    goto failed;
+  removed = kt_rows_count (&rows);
+  detail = g_strdup_printf ("removed=%" G_GINT64_FORMAT, removed);
+  if (!insert_audit (self, g_get_real_time () / G_USEC_PER_SEC, actor, "remove-plaintext", NULL, NULL,
+                     detail, "ok", error) ||
+      !commit (self, error))
+    goto failed;
+  if (!KT_BACKEND_GET_CLASS (self)->exec (self, KT_BACKEND_GET_CLASS (self)->reclaim_sql, error))
+    return -1;
+  return removed;
+
+failed:
+  rollback (self);
+  return -1;
 }
 
 /* Audit */

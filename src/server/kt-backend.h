@@ -66,6 +66,9 @@ struct _KtBackendClass
   const char *write_lock;
   /* Brings the change sequence of a schema-2 database over (NULL: none). */
   const char *upgrade_seq;
+  /* Outside any transaction: gives the space of deleted rows back, so no
+   * old bytes of them stay in the database's files. */
+  const char *reclaim_sql;
 
   /* Runs a script of statements without parameters. */
   gboolean (*exec)  (KtBackend        *self,
@@ -240,6 +243,19 @@ GPtrArray      *kt_backend_list_plans       (KtBackend  *self,
 /* Number of cases per coach in @team (coach name → count as GINT_TO_POINTER). */
 GHashTable     *kt_backend_count_caseloads  (KtBackend  *self,
                                              const char *team,
+                                             GError    **error);
+
+/* The number of records of each kind whose body is not sealed (plaintext,
+ * pushed before the app sealed records), into @counts.  FALSE on error. */
+gboolean        kt_backend_count_records    (KtBackend  *self,
+                                             gboolean    sealed,
+                                             gint64      counts[KT_N_KINDS],
+                                             GError    **error);
+/* Deletes every record whose body is not sealed (audited as
+ * "remove-plaintext" by @actor), then reclaims the space so that their
+ * bytes are gone from the database's files; the number deleted, or -1. */
+gint64          kt_backend_remove_plaintext (KtBackend  *self,
+                                             const char *actor,
                                              GError    **error);
 
 /* Appends one audit entry per record of @records read by @actor (element-type

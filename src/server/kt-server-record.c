@@ -30,6 +30,8 @@ kt_server_record_free (KtServerRecord *self)
   g_free (self->coach);
   g_free (self->review);
   g_free (self->body);
+  g_free (self->intaker);
+  g_free (self->phase);
   g_free (self);
 }
 

@@ -22,7 +22,13 @@ typedef struct {
   char   *review;    /* plans: the review state id ("submitted"), or NULL */
   gint64  updated;   /* unix seconds of the last write on the server */
   gint64  seq;       /* position in the change feed */
-  char   *body;      /* the document as compact JSON */
+  char   *body;      /* the document as compact JSON; when sealed, the base64 of
+                      * the sealed body, which the server never opens */
+  /* routing metadata of a sealed record, in the clear (protocol.md) */
+  char   *intaker;   /* cases: the intaker who registered it, or NULL */
+  char   *phase;     /* cases: the phase id, or NULL */
+  gint64  due;       /* cases: the next due date (unix seconds), 0: none */
+  gboolean sealed;
 } KtServerRecord;
 
 KtServerRecord *kt_server_record_new  (void);

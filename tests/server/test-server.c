@@ -1516,6 +1516,18 @@ run_sql (Fixture    *f,
     g_error ("%s failed: %s", sql, err);
 }
 
+/* Takes what schema 5 added away again: the database as schema 4 left it. */
+static void
+make_schema_4 (Fixture *f)
+{
+  run_sql (f, "DROP TABLE record_keys");
+  run_sql (f, "ALTER TABLE records DROP COLUMN intaker");
+  run_sql (f, "ALTER TABLE records DROP COLUMN phase");
+  run_sql (f, "ALTER TABLE records DROP COLUMN due");
+  run_sql (f, "ALTER TABLE records DROP COLUMN sealed");
+  run_sql (f, "UPDATE meta SET value = 4 WHERE key = 'schema'");
+}
+
 static void
 test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
                                            gconstpointer  data)
@@ -1530,6 +1542,7 @@ test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
   /* a database as the first release left it: no outcome in the audit */
   build_world (f, &w);
   kt_test_server_stop (f->server);
+  make_schema_4 (f);
   run_sql (f, "ALTER TABLE audit DROP COLUMN outcome");
   run_sql (f, "UPDATE meta SET value = 1 WHERE key = 'schema'");
 
@@ -1565,6 +1578,7 @@ test_init_carries_the_change_feed_over (Fixture       *f,
   build_world (f, &w);
   g_free (pull_from (f, "sara", &cursor));
   kt_test_server_stop (f->server);
+  make_schema_4 (f);
   if (g_str_has_prefix (kt_test_server_get_database (f->server), "postgres"))
     run_sql (f, "DROP SEQUENCE record_seq");
   run_sql (f, "INSERT INTO meta (key, value) VALUES ('seq', (SELECT MAX (seq) FROM records))");
@@ -1577,6 +1591,35 @@ test_init_carries_the_change_feed_over (Fixture       *f,
   assert_status (created, SOUP_STATUS_CREATED);
   seen = pull_from (f, "sara", &cursor);
   g_assert_cmpstr (seen, ==, "case");
+}
+
+/* A database of schema 4 (plaintext records only) gets the sealed
+ * records' columns; what it held is read as before, as plaintext. */
+static void
+test_init_upgrades_a_database_of_schema_4 (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *cursor = g_strdup ("");
+  g_autofree char *refused = NULL;
+  g_autoptr(Reply) plan = NULL;
+  const char *init_args[] = { "init", NULL };
+  const char *plaintext_args[] = { "plaintext", NULL };
+
+  build_world (f, &w);
+  kt_test_server_stop (f->server);
+  make_schema_4 (f);
+  g_assert_cmpint (kt_test_server_admin (f->server, plaintext_args, NULL, &refused), !=, 0);
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  sign_in_everyone (f);
+
+  assert_pull (f, "anna", &cursor, "case conversation plan");
+  plan = call_on (f, "GET", "/records/", w.plan_id, "", "sara", NULL);
+  assert_status (plan, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (plan->text, SECRET));
+  g_assert_false (json_object_has_member (reply_object (plan), "sealed"));
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
 }
 
 /* Tests: admin commands */
@@ -2693,6 +2736,7 @@ main (int   argc,
       ADD ("audit/refusals-on-records", test_audit_refusals_on_records, NULL);
       ADD ("audit/case-audit-is-its-coachs-alone", test_case_audit_is_its_coachs_alone, NULL);
       ADD ("cli/init-upgrades-a-database-of-schema-1", test_init_upgrades_a_database_of_schema_1, NULL);
+      ADD ("cli/init-upgrades-a-database-of-schema-4", test_init_upgrades_a_database_of_schema_4, NULL);
       ADD ("cli/init-carries-the-change-feed-over", test_init_carries_the_change_feed_over, NULL);
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
