@@ -235,6 +235,23 @@ GPtrArray      *kt_backend_list_changes     (KtBackend       *self,
                                              gint64           since,
                                              guint            limit,
                                              GError         **error);
+/* Adds @keys (element-type KtSealedKey) to the entries of the sealed
+ * @record while its revision is @record->rev (KT_PUT_STALE otherwise); an
+ * entry a reader has already is kept.  The record gets the next change
+ * sequence number (written to @record->seq) so its new readers pull it;
+ * audited as "reseal" by @actor. */
+KtPutResult     kt_backend_add_keys         (KtBackend       *self,
+                                             KtServerRecord  *record,
+                                             GPtrArray       *keys,
+                                             const char      *actor,
+                                             GError         **error);
+/* Up to @limit sealed records, oldest first, that @reader may read and
+ * holds a key entry for, where another account that may read it and has
+ * published a key has none (element-type KtServerRecord). */
+GPtrArray      *kt_backend_list_pending     (KtBackend       *self,
+                                             const KtAccount *reader,
+                                             guint            limit,
+                                             GError         **error);
 /* The team's plans in review state @review, newest first. */
 GPtrArray      *kt_backend_list_plans       (KtBackend  *self,
                                              const char *team,
