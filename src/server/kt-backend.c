@@ -853,15 +853,16 @@ attach_keys (KtBackend *self,
       for (guint i = 0; i < kt_rows_count (&rows); i++)
         {
           KtServerRecord *record = g_hash_table_lookup (by_id, kt_rows_get (&rows, i, 0));
-          g_autofree guchar *key = NULL;
+          g_autoptr(GBytes) key = NULL;
+          guchar *data;
           gsize len = 0;
 
           if (record == NULL)
             continue;
-          key = g_base64_decode (kt_rows_get (&rows, i, 3), &len);
+          data = g_base64_decode (kt_rows_get (&rows, i, 3), &len);
+          key = g_bytes_new_take (data, len);
           g_ptr_array_add (record->keys,
-                           kt_sealed_key_new (kt_rows_get (&rows, i, 1), kt_rows_get (&rows, i, 2),
-                                              g_bytes_new_take (g_steal_pointer (&key), len)));
+                           kt_sealed_key_new (kt_rows_get (&rows, i, 1), kt_rows_get (&rows, i, 2), key));
         }
       done += chunk;
     }
