@@ -1617,6 +1617,8 @@ read_sealed_push (Push       *push,
       return refuse_push (push, path, _("Each key must be sealed by the account that sends it."));
     }
   push->body = g_strdup (sealed_body_text (object));
+  /* the reader decoded it to check its size; the server keeps the text */
+  g_clear_pointer (&push->sealed->sealed, g_bytes_unref);
   push->info.kind = push->sealed->kind;
   push->info.id = g_strdup (push->sealed->id);
   push->info.rev = push->sealed->rev;
