@@ -46,8 +46,6 @@ struct _KtKeyController
   GHashTable        *warned;       /* "username fingerprint" already warned of this run */
   AdwToast          *notice;       /* weak */
   char              *notice_title;
-  GSimpleAction     *phrase_action;
-  GSimpleAction     *restore_action;
 };
 
 G_DEFINE_FINAL_TYPE (KtKeyController, kt_key_controller, G_TYPE_OBJECT)
@@ -99,6 +97,20 @@ show_notice (KtKeyController *self,
   kt_a11y_add_toast (overlay, toast);
 }
 
+/* The window owns the actions: a controller outliving it (an answer
+ * arriving after the window closed) leaves them alone. */
+static void
+set_action_enabled (KtKeyController *self,
+                    const char      *name,
+                    gboolean         enabled)
+{
+  GAction *action = self->window != NULL && G_IS_ACTION_MAP (self->window)
+                    ? g_action_map_lookup_action (G_ACTION_MAP (self->window), name) : NULL;
+
+  if (G_IS_SIMPLE_ACTION (action))
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
 static void
 set_state (KtKeyController   *self,
            KtAccountKeyState  state)
@@ -106,8 +118,8 @@ set_state (KtKeyController   *self,
   gboolean changed = self->state != state;
 
   self->state = state;
-  g_simple_action_set_enabled (self->phrase_action, state == KT_ACCOUNT_KEY_WRITE_PHRASE);
-  g_simple_action_set_enabled (self->restore_action, state == KT_ACCOUNT_KEY_RESTORE);
+  set_action_enabled (self, "recovery-phrase", state == KT_ACCOUNT_KEY_WRITE_PHRASE);
+  set_action_enabled (self, "restore-key", state == KT_ACCOUNT_KEY_RESTORE);
   /* Told once when it comes up (again at the next start), not at every
    * refresh, so that it does not hide a colleague's warning. */
   if (changed && state == KT_ACCOUNT_KEY_WRITE_PHRASE)
@@ -759,6 +771,14 @@ kt_key_controller_get_notice (KtKeyController *self)
   return self->notice_title;
 }
 
+void
+kt_key_controller_stop (KtKeyController *self)
+{
+  g_return_if_fail (KT_IS_KEY_CONTROLLER (self));
+
+  g_cancellable_cancel (self->cancellable);
+}
+
 /* GObject */
 
 static void
@@ -772,8 +792,6 @@ kt_key_controller_dispose (GObject *object)
   g_clear_object (&self->directory);
   g_clear_object (&self->client);
   g_clear_object (&self->store);
-  g_clear_object (&self->phrase_action);
-  g_clear_object (&self->restore_action);
   G_OBJECT_CLASS (kt_key_controller_parent_class)->dispose (object);
 }
 
@@ -816,24 +834,23 @@ kt_key_controller_new (GtkWindow    *window,
                        KtSyncClient *client)
 {
   KtKeyController *self = g_object_new (KT_TYPE_KEY_CONTROLLER, NULL);
-  g_autoptr(GSimpleAction) warning = g_simple_action_new ("key-warning", G_VARIANT_TYPE_STRING);
+  static const GActionEntry actions[] = {
+    { "recovery-phrase", on_show_phrase, NULL, NULL, NULL },
+    { "restore-key", on_restore_key, NULL, NULL, NULL },
+    { "key-warning", on_key_warning, "s", NULL, NULL },
+  };
 
   g_set_weak_pointer (&self->window, window);
   self->store = g_object_ref (store);
   self->client = g_object_ref (client);
   self->directory = kt_key_directory_new (kt_sync_client_get_api (client));
-  self->phrase_action = g_simple_action_new ("recovery-phrase", NULL);
-  self->restore_action = g_simple_action_new ("restore-key", NULL);
-  g_simple_action_set_enabled (self->phrase_action, FALSE);
-  g_simple_action_set_enabled (self->restore_action, FALSE);
-  g_signal_connect_object (self->phrase_action, "activate", G_CALLBACK (on_show_phrase), self, 0);
-  g_signal_connect_object (self->restore_action, "activate", G_CALLBACK (on_restore_key), self, 0);
-  g_signal_connect_object (warning, "activate", G_CALLBACK (on_key_warning), self, 0);
+  /* The controller does not outlive its window in practice, but an answer
+   * in flight holds it a moment longer: it then finds no window (weak). */
   if (window != NULL && G_IS_ACTION_MAP (window))
     {
-      g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->phrase_action));
-      g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->restore_action));
-      g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (warning));
+      g_action_map_add_action_entries (G_ACTION_MAP (window), actions, G_N_ELEMENTS (actions), self);
+      set_action_enabled (self, "recovery-phrase", FALSE);
+      set_action_enabled (self, "restore-key", FALSE);
     }
   g_signal_connect_object (client, "notify::signed-in", G_CALLBACK (on_signed_in_changed), self,
                            G_CONNECT_SWAPPED);

@@ -40,6 +40,8 @@ G_DECLARE_FINAL_TYPE (KtKeyController, kt_key_controller, KT, KEY_CONTROLLER, GO
 KtKeyController   *kt_key_controller_new             (GtkWindow    *window,
                                                       KtStore      *store,
                                                       KtSyncClient *client);
+/* Ends what is in flight (the window closes). */
+void               kt_key_controller_stop            (KtKeyController *self);
 /* Weighs the keys again now (a no-op while signed out or locked). */
 void               kt_key_controller_refresh         (KtKeyController *self);
 

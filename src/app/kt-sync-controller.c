@@ -464,6 +464,8 @@ kt_sync_controller_dispose (GObject *object)
   if (self->client != NULL)
     kt_sync_client_stop (self->client);
   g_clear_weak_pointer (&self->window);
+  if (self->keys != NULL)
+    kt_key_controller_stop (self->keys);
   g_clear_object (&self->keys);
   g_clear_object (&self->client);
   g_clear_object (&self->sink);
