@@ -23,8 +23,12 @@
 #define WRAP_HEADER_SIZE (1 + 8 + 8 + crypto_pwhash_SALTBYTES)
 
 /* A content key sealed to a reader: version | crypto_box_seal (key). */
-#define SEALED_KEY_VERSION 1
-#define SEALED_KEY_SIZE (1 + crypto_box_SEALBYTES + KT_KEY_SIZE)
+/* Version 1 was crypto_box_seal, anonymous: anyone holding a reader's
+ * public key (the server among them) could make a key the reader opens.
+ * Version 2 is crypto_box, authenticated by the sender's key pair. */
+#define SEALED_KEY_VERSION 2
+#define SEALED_KEY_SIZE (1 + crypto_box_NONCEBYTES + crypto_box_MACBYTES + KT_KEY_SIZE)
+G_STATIC_ASSERT (SEALED_KEY_SIZE == KT_SEALED_KEY_SIZE);
 
 /* Put before a recovery phrase before it is derived into a key, so that the
  * key wrapping a recovery bundle can never be the one a store passphrase of
@@ -371,24 +375,32 @@ kt_crypto_key_fingerprint (GBytes *public_key)
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+public_key_is_sized (GBytes *public_key)
+{
+  return public_key != NULL && g_bytes_get_size (public_key) == KT_PUBLIC_KEY_SIZE;
+}
+
 GBytes *
 kt_crypto_seal_key_to (const KtKey *content_key,
-                       GBytes      *public_key)
+                       GBytes      *public_key,
+                       const KtKey *sender)
 {
-  gsize size;
-  const guint8 *reader = g_bytes_get_data (public_key, &size);
   guint8 *out;
 
   g_return_val_if_fail (content_key != NULL, NULL);
+  g_return_val_if_fail (sender != NULL, NULL);
 
-  if (reader == NULL || size != KT_PUBLIC_KEY_SIZE)
+  if (!public_key_is_sized (public_key))
     return NULL;
 
   out = g_malloc (SEALED_KEY_SIZE);
   out[0] = SEALED_KEY_VERSION;
+  randombytes_buf (out + 1, crypto_box_NONCEBYTES);
   /* Fails for a public key of small order, whose shared secret would be
    * known to anyone. */
-  if (crypto_box_seal (out + 1, content_key->bytes, KT_KEY_SIZE, reader) != 0)
+  if (crypto_box_easy (out + 1 + crypto_box_NONCEBYTES, content_key->bytes, KT_KEY_SIZE,
+                       out + 1, g_bytes_get_data (public_key, NULL), sender->bytes) != 0)
     {
       g_free (out);
       return NULL;
@@ -398,31 +410,33 @@ kt_crypto_seal_key_to (const KtKey *content_key,
 
 KtKey *
 kt_crypto_open_sealed_key (GBytes      *sealed_key,
+                           GBytes      *sender_public_key,
                            const KtKey *secret)
 {
   gsize size;
   const guint8 *in = g_bytes_get_data (sealed_key, &size);
-  guint8 public_key[KT_PUBLIC_KEY_SIZE];
   g_autoptr(KtKey) content_key = NULL;
 
   g_return_val_if_fail (secret != NULL, NULL);
 
-  if (in == NULL || size != SEALED_KEY_SIZE || in[0] != SEALED_KEY_VERSION)
+  if (in == NULL || size != SEALED_KEY_SIZE || in[0] != SEALED_KEY_VERSION ||
+      !public_key_is_sized (sender_public_key))
     return NULL;
 
-  crypto_scalarmult_base (public_key, secret->bytes);
   content_key = key_alloc ();
-  if (crypto_box_seal_open (content_key->bytes, in + 1, size - 1,
-                            public_key, secret->bytes) != 0)
+  if (crypto_box_open_easy (content_key->bytes, in + 1 + crypto_box_NONCEBYTES,
+                            size - 1 - crypto_box_NONCEBYTES, in + 1,
+                            g_bytes_get_data (sender_public_key, NULL), secret->bytes) != 0)
     return NULL;
   return g_steal_pointer (&content_key);
 }
 
 GBytes *
-kt_crypto_seal_for_readers (GBytes     *ad,
-                            GBytes     *plaintext,
-                            GPtrArray  *public_keys,
-                            GPtrArray **sealed_keys)
+kt_crypto_seal_for_readers (GBytes      *ad,
+                            GBytes      *plaintext,
+                            const KtKey *sender,
+                            GPtrArray   *public_keys,
+                            GPtrArray  **sealed_keys)
 {
   g_autoptr(KtKey) content_key = kt_key_new_random ();
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -433,7 +447,7 @@ kt_crypto_seal_for_readers (GBytes     *ad,
   *sealed_keys = NULL;
   for (guint i = 0; i < public_keys->len; i++)
     {
-      GBytes *sealed = kt_crypto_seal_key_to (content_key, public_keys->pdata[i]);
+      GBytes *sealed = kt_crypto_seal_key_to (content_key, public_keys->pdata[i], sender);
 
       if (sealed == NULL)
         return NULL;
@@ -448,9 +462,10 @@ GBytes *
 kt_crypto_open_for_reader (GBytes      *ad,
                            GBytes      *sealed_body,
                            GBytes      *sealed_key,
+                           GBytes      *sender_public_key,
                            const KtKey *secret)
 {
-  g_autoptr(KtKey) content_key = kt_crypto_open_sealed_key (sealed_key, secret);
+  g_autoptr(KtKey) content_key = kt_crypto_open_sealed_key (sealed_key, sender_public_key, secret);
 
   if (content_key == NULL)
     return NULL;

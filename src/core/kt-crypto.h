@@ -95,10 +95,15 @@ KtKey  *kt_crypto_unwrap_key (GBytes         *wrapped,
 
 /* Sealed records: a record body is encrypted once, with kt_crypto_seal(),
  * under a fresh random content key; the content key is sealed to each
- * reader's X25519 public key with crypto_box_seal.  An account's secret key
- * is a KtKey like any other (32 random bytes are a valid X25519 secret);
- * its public key is derived from it. */
+ * reader's X25519 public key with crypto_box, from the sender's key pair, so
+ * that a reader knows who gave it the key: anonymous sealing
+ * (crypto_box_seal) would let anyone holding the reader's public key -- the
+ * server among them -- plant a record the reader opens.  An account's
+ * secret key is a KtKey like any other (32 random bytes are a valid X25519
+ * secret); its public key is derived from it. */
 #define KT_PUBLIC_KEY_SIZE 32
+/* version | nonce | crypto_box of the 32-byte content key */
+#define KT_SEALED_KEY_SIZE 73
 
 /* The bytes of @text when it is strict base64 (no spaces, padding only at
  * the end) of exactly @size bytes, or NULL: keys and bundles come from the
@@ -107,39 +112,46 @@ KtKey  *kt_crypto_unwrap_key (GBytes         *wrapped,
 GBytes *kt_crypto_base64_decode_exact (const char *text,
                                        gsize       size);
 
-/* The X25519 public key of the account secret key @secret (transfer full). */
+/* The X25519 public key of the account secret @secret (transfer full). */
 GBytes *kt_crypto_public_key (const KtKey *secret);
 
 /* The key's fingerprint for people to compare aloud or on paper: 32 hex
  * digits in groups of four, "3F2A 9C01 …" (transfer full). */
 char   *kt_crypto_key_fingerprint (GBytes *public_key);
 
-/* @content_key sealed to the reader with X25519 public key @public_key:
- * version | crypto_box_seal (key).  NULL when @public_key is not a usable
- * key (wrong size, or a point of small order) (transfer full). */
+/* @content_key sealed from the account secret @sender to the reader with
+ * X25519 public key @public_key: version | nonce | crypto_box (key), of
+ * KT_SEALED_KEY_SIZE bytes.  NULL when @public_key is not a usable key
+ * (wrong size, or a point of small order) (transfer full). */
 GBytes *kt_crypto_seal_key_to (const KtKey *content_key,
-                               GBytes      *public_key);
+                               GBytes      *public_key,
+                               const KtKey *sender);
 /* The content key inside @sealed_key, opened with the reader's account
- * secret; NULL when it was sealed to someone else, is of another version, or
- * was altered (transfer full). */
+ * secret; NULL when it was sealed to someone else, by someone other than
+ * the holder of @sender_public_key, is of another version, or was altered
+ * (transfer full). */
 KtKey  *kt_crypto_open_sealed_key (GBytes      *sealed_key,
+                                   GBytes      *sender_public_key,
                                    const KtKey *secret);
 
 /* Seals @plaintext once under a new content key, with @ad (see
- * kt_crypto_record_ad()), and that key to each of @public_keys (GBytes).
- * Returns the sealed body; @sealed_keys gets one sealed key per public key,
- * in the same order.  NULL, with nothing in @sealed_keys, when one of the
- * public keys is not usable (transfer full). */
-GBytes *kt_crypto_seal_for_readers (GBytes     *ad,
-                                    GBytes     *plaintext,
-                                    GPtrArray  *public_keys,
-                                    GPtrArray **sealed_keys);
+ * kt_crypto_record_ad()), and that key from @sender to each of
+ * @public_keys (GBytes).  Returns the sealed body; @sealed_keys gets one
+ * sealed key per public key, in the same order.  NULL, with nothing in
+ * @sealed_keys, when one of the public keys is not usable (transfer full). */
+GBytes *kt_crypto_seal_for_readers (GBytes      *ad,
+                                    GBytes      *plaintext,
+                                    const KtKey *sender,
+                                    GPtrArray   *public_keys,
+                                    GPtrArray  **sealed_keys);
 /* The plaintext of @sealed_body for the reader holding @secret, through
- * @sealed_key, the content key sealed to that reader; NULL when either does
- * not open or @ad does not match.  Wiped when freed (transfer full). */
+ * @sealed_key, the content key sealed to that reader by the holder of
+ * @sender_public_key; NULL when either does not open or @ad does not match.
+ * Wiped when freed (transfer full). */
 GBytes *kt_crypto_open_for_reader (GBytes      *ad,
                                    GBytes      *sealed_body,
                                    GBytes      *sealed_key,
+                                   GBytes      *sender_public_key,
                                    const KtKey *secret);
 
 /* Argon2id cost of the key derived from a recovery phrase.  The phrase holds

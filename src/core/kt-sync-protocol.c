@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kt-sync-protocol.h"
+#include "kt-crypto.h"
 #include "kt-json-reader.h"
 
 G_DEFINE_QUARK (kt-sync-error-quark, kt_sync_error)
@@ -18,10 +19,14 @@ G_DEFINE_QUARK (kt-sync-error-quark, kt_sync_error)
 #define SHORT_TEXT_MAX 256
 #define TOKEN_MAX 1024
 
+/* The path of the last bad_response () on this thread (error_path ()). */
+static GPrivate bad_path = G_PRIVATE_INIT (g_free);
+
 static gboolean
 bad_response (GError    **error,
               const char *path)
 {
+  g_private_replace (&bad_path, g_strdup (path));
   g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
                _("The server sent an answer that cannot be read (at “%s”)."),
                path);
@@ -216,6 +221,16 @@ kt_sync_record_copy (const KtSyncRecord *self)
   copy->author = g_strdup (self->author);
   copy->team = g_strdup (self->team);
   copy->updated = self->updated;
+  copy->coach = g_strdup (self->coach);
+  copy->intaker = g_strdup (self->intaker);
+  copy->review = g_strdup (self->review);
+  copy->phase = g_strdup (self->phase);
+  copy->due = self->due;
+  copy->sealed = self->sealed != NULL ? g_bytes_ref (self->sealed) : NULL;
+  if (self->keys != NULL)
+    copy->keys = g_ptr_array_copy (self->keys, (GCopyFunc) kt_sealed_key_copy, NULL);
+  if (copy->keys != NULL)
+    g_ptr_array_set_free_func (copy->keys, (GDestroyNotify) kt_sealed_key_free);
   copy->body = self->body != NULL ? g_bytes_ref (self->body) : NULL;
   return copy;
 }
@@ -229,7 +244,65 @@ kt_sync_record_free (KtSyncRecord *self)
   g_free (self->case_id);
   g_free (self->author);
   g_free (self->team);
+  g_free (self->coach);
+  g_free (self->intaker);
+  g_free (self->review);
+  g_free (self->phase);
+  g_clear_pointer (&self->sealed, g_bytes_unref);
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
   g_clear_pointer (&self->body, g_bytes_unref);
+  g_free (self);
+}
+
+gboolean
+kt_sync_record_is_sealed (const KtSyncRecord *self)
+{
+  return self->sealed != NULL;
+}
+
+const KtSealedKey *
+kt_sync_record_get_key (const KtSyncRecord *self,
+                        const char         *reader)
+{
+  if (self->keys == NULL)
+    return NULL;
+  for (guint i = 0; i < self->keys->len; i++)
+    {
+      const KtSealedKey *key = g_ptr_array_index (self->keys, i);
+
+      if (g_strcmp0 (key->reader, reader) == 0)
+        return key;
+    }
+  return NULL;
+}
+
+KtSealedKey *
+kt_sealed_key_new (const char *reader,
+                   const char *sender,
+                   GBytes     *key)
+{
+  KtSealedKey *self = g_new0 (KtSealedKey, 1);
+
+  self->reader = g_strdup (reader);
+  self->sender = g_strdup (sender);
+  self->key = g_bytes_ref (key);
+  return self;
+}
+
+KtSealedKey *
+kt_sealed_key_copy (const KtSealedKey *self)
+{
+  return kt_sealed_key_new (self->reader, self->sender, self->key);
+}
+
+void
+kt_sealed_key_free (KtSealedKey *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->reader);
+  g_free (self->sender);
+  g_bytes_unref (self->key);
   g_free (self);
 }
 
@@ -278,17 +351,218 @@ kt_sync_record_new_for_body (GBytes  *body,
   return g_steal_pointer (&record);
 }
 
-KtSyncRecord *
-kt_sync_record_from_node (JsonNode    *node,
-                          const char  *path,
-                          GError     **error)
+/* An optional account name member (the routing "coach", "intaker"). */
+static gboolean
+get_name (JsonObject *object,
+          const char *path,
+          const char *name,
+          gboolean    required,
+          char      **out,
+          GError    **error)
 {
-  g_autoptr(KtSyncRecord) record = kt_sync_record_new ();
+  if (!get_string (object, path, name, required, SHORT_TEXT_MAX, out, error))
+    return FALSE;
+  if (*out != NULL && !kt_account_name_is_valid (*out))
+    return type_error (error, path, name);
+  return TRUE;
+}
+
+/* An optional stable id member (the routing "review", "phase"). */
+static gboolean
+get_id (JsonObject *object,
+        const char *path,
+        const char *name,
+        char      **out,
+        GError    **error)
+{
+  if (!get_string (object, path, name, FALSE, 32, out, error))
+    return FALSE;
+  if (*out == NULL)
+    return TRUE;
+  for (const char *c = *out; *c != '\0'; c++)
+    if (!g_ascii_islower (*c) && *c != '_' && *c != '-')
+      return type_error (error, path, name);
+  if (**out == '\0')
+    return type_error (error, path, name);
+  return TRUE;
+}
+
+static gboolean
+read_routing (JsonObject   *object,
+              const char   *path,
+              KtSyncRecord *record,
+              GError      **error)
+{
+  return get_name (object, path, "coach", FALSE, &record->coach, error) &&
+         get_name (object, path, "intaker", FALSE, &record->intaker, error) &&
+         get_id (object, path, "review", &record->review, error) &&
+         get_id (object, path, "phase", &record->phase, error) &&
+         get_int (object, path, "due", FALSE, 0, KT_TIME_MAX, &record->due, error);
+}
+
+/* The sealed body is the document's size at most, plus the version, nonce
+ * and tag kt_crypto_seal () adds. */
+#define SEALED_BODY_MAX (KT_DOCUMENT_MAX_SIZE + 1 + 24 + 16)
+
+static GBytes *
+get_base64 (JsonObject *object,
+            const char *path,
+            const char *name,
+            gsize       exact_size,
+            gsize       max_size,
+            GError    **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree guint8 *data = NULL;
+  gsize len = 0;
+
+  if (!get_string (object, path, name, TRUE, (max_size + 2) / 3 * 4, &text, error))
+    return NULL;
+  if (exact_size > 0)
+    {
+      GBytes *bytes = kt_crypto_base64_decode_exact (text, exact_size);
+
+      if (bytes == NULL)
+        type_error (error, path, name);
+      return bytes;
+    }
+  /* strict: g_base64_decode () skips what it does not know */
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '+' && *c != '/' && *c != '=')
+      {
+        type_error (error, path, name);
+        return NULL;
+      }
+  if (strlen (text) % 4 != 0 || *text == '\0')
+    {
+      type_error (error, path, name);
+      return NULL;
+    }
+  data = g_base64_decode (text, &len);
+  if (len == 0 || len > max_size)
+    {
+      type_error (error, path, name);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&data), len);
+}
+
+static gboolean
+read_sealed (JsonObject   *object,
+             const char   *path,
+             KtSyncRecord *record,
+             GError      **error)
+{
+  g_autofree char *keys_path = g_strdup_printf ("%s.keys", path);
+  JsonNode *keys = member (object, path, "keys", TRUE, error);
+  JsonArray *array;
+  guint n;
+
+  record->sealed = get_base64 (object, path, "body", 0, SEALED_BODY_MAX, error);
+  if (record->sealed == NULL || keys == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (keys))
+    return type_error (error, path, "keys");
+  array = json_node_get_array (keys);
+  n = json_array_get_length (array);
+  if (n > KT_SYNC_MAX_READERS)
+    return type_error (error, path, "keys");
+
+  record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key_path = g_strdup_printf ("%s[%u]", keys_path, i);
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(KtSealedKey) key = g_new0 (KtSealedKey, 1);
+      JsonObject *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return bad_response (error, key_path);
+      entry = json_node_get_object (node);
+      if (json_object_get_size (entry) != 3)
+        return bad_response (error, key_path);
+      if (!get_name (entry, key_path, "reader", TRUE, &key->reader, error) ||
+          !get_name (entry, key_path, "sender", TRUE, &key->sender, error))
+        return FALSE;
+      key->key = get_base64 (entry, key_path, "key", KT_SEALED_KEY_SIZE, KT_SEALED_KEY_SIZE, error);
+      if (key->key == NULL)
+        return FALSE;
+      /* one key per reader: a second one could only confuse */
+      if (kt_sync_record_get_key (record, key->reader) != NULL)
+        {
+          g_autofree char *where = g_strdup_printf ("%s.reader", key_path);
+          return bad_response (error, where);
+        }
+      g_ptr_array_add (record->keys, g_steal_pointer (&key));
+    }
+  return TRUE;
+}
+
+/* Reads the plaintext document of a record from before sealing; it must be
+ * the record the envelope says it is. */
+static gboolean
+read_plain_body (JsonObject   *object,
+                 const char   *path,
+                 KtSyncRecord *record,
+                 GError      **error)
+{
   g_autofree char *body_path = g_strdup_printf ("%s.body", path);
   KtSyncRecord inner = { 0 };
-  JsonObject *object;
   JsonObject *body;
   gboolean same;
+
+  if ((body = get_object (object, path, "body", error)) == NULL)
+    return FALSE;
+  if (!read_header (body, body_path, &inner, error))
+    {
+      g_free (inner.id);
+      g_free (inner.case_id);
+      return FALSE;
+    }
+  same = g_str_equal (inner.id, record->id) && inner.kind == record->kind &&
+         inner.rev == record->rev;
+  g_free (inner.id);
+  g_free (inner.case_id);
+  if (!same)
+    return bad_response (error, body_path);
+  record->body = kt_json_to_bytes (json_object_get_member (object, "body"));
+  if (g_bytes_get_size (record->body) > KT_DOCUMENT_MAX_SIZE)
+    {
+      g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
+                   _("The server sent a larger answer than allowed."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The JSON path below @path that the last bad_response () of this thread
+ * named, for the server's 400 "field" (transfer full). */
+static char *
+error_path (const char *path)
+{
+  const char *at = g_private_get (&bad_path);
+  gsize len = strlen (path);
+
+  if (at == NULL || strncmp (at, path, len) != 0)
+    return NULL;
+  at += len;
+  if (*at == '.')
+    at++;
+  return g_strdup (at);
+}
+
+KtSyncRecord *
+kt_sync_record_from_node_full (JsonNode    *node,
+                               const char  *path,
+                               char       **field,
+                               GError     **error)
+{
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *sealed_path = g_strdup_printf ("%s.sealed", path);
+  JsonObject *object;
+  JsonNode *sealed;
+  gboolean ok;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -296,38 +570,35 @@ kt_sync_record_from_node (JsonNode    *node,
       return NULL;
     }
   object = json_node_get_object (node);
-  if (!read_header (object, path, record, error))
-    return NULL;
-  if (!get_string (object, path, "author", FALSE, SHORT_TEXT_MAX, &record->author, error) ||
-      !get_string (object, path, "team", FALSE, SHORT_TEXT_MAX, &record->team, error))
-    return NULL;
-  if ((body = get_object (object, path, "body", error)) == NULL)
-    return NULL;
-
-  /* The document must be the record the envelope says it is. */
-  if (!read_header (body, body_path, &inner, error))
+  sealed = json_object_get_member (object, "sealed");
+  ok = read_header (object, path, record, &local_error) &&
+       get_name (object, path, "author", FALSE, &record->author, &local_error) &&
+       get_string (object, path, "team", FALSE, SHORT_TEXT_MAX, &record->team, &local_error) &&
+       read_routing (object, path, record, &local_error);
+  if (ok && sealed != NULL && json_object_get_member (object, "body") != NULL)
+    ok = bad_response (&local_error, sealed_path);
+  else if (ok && sealed != NULL)
+    ok = JSON_NODE_HOLDS_OBJECT (sealed) && json_object_get_size (json_node_get_object (sealed)) == 2
+         ? read_sealed (json_node_get_object (sealed), sealed_path, record, &local_error)
+         : bad_response (&local_error, sealed_path);
+  else if (ok)
+    ok = read_plain_body (object, path, record, &local_error);
+  if (!ok)
     {
-      g_free (inner.id);
-      g_free (inner.case_id);
-      return NULL;
-    }
-  same = g_str_equal (inner.id, record->id) && inner.kind == record->kind &&
-         inner.rev == record->rev;
-  g_free (inner.id);
-  g_free (inner.case_id);
-  if (!same)
-    {
-      bad_response (error, body_path);
-      return NULL;
-    }
-  record->body = kt_json_to_bytes (json_object_get_member (object, "body"));
-  if (g_bytes_get_size (record->body) > KT_DOCUMENT_MAX_SIZE)
-    {
-      g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TOO_LARGE,
-                   _("The server sent a larger answer than allowed."));
+      if (field != NULL)
+        *field = error_path (path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   return g_steal_pointer (&record);
+}
+
+KtSyncRecord *
+kt_sync_record_from_node (JsonNode    *node,
+                          const char  *path,
+                          GError     **error)
+{
+  return kt_sync_record_from_node_full (node, path, NULL, error);
 }
 
 KtSyncRecord *
@@ -344,14 +615,29 @@ kt_sync_record_decode (GBytes  *json,
 GBytes *
 kt_sync_record_encode (const KtSyncRecord *self)
 {
+  const KtSyncRouting routing = { self->coach, self->intaker, self->review, self->phase, self->due };
+  g_autoptr(GString) sealed = NULL;
   gsize body_len = 0;
-  const char *body = self->body != NULL ? g_bytes_get_data (self->body, &body_len) : NULL;
-  GString *out = g_string_sized_new (body_len + 256);
+  const char *body = NULL;
+  GString *out;
 
-  /* The body is the document's JSON as the codec wrote it (checked when
-   * the record was made); it goes out as it is. */
+  if (self->sealed != NULL)
+    {
+      g_autofree char *base64 = g_base64_encode (g_bytes_get_data (self->sealed, NULL),
+                                                 g_bytes_get_size (self->sealed));
+
+      sealed = g_string_sized_new (strlen (base64) + 128);
+      kt_sync_sealed_append_json (sealed, base64, self->keys);
+    }
+  else if (self->body != NULL)
+    /* The body is the document's JSON as the codec wrote it (checked when
+     * the record was made); it goes out as it is. */
+    body = g_bytes_get_data (self->body, &body_len);
+
+  out = g_string_sized_new ((sealed != NULL ? sealed->len : body_len) + 256);
   kt_sync_envelope_append_json (out, self->id, self->kind, self->rev, self->case_id,
-                                self->author, self->team, self->updated, body, body_len);
+                                self->author, self->team, self->updated, &routing,
+                                sealed != NULL ? sealed->str : NULL, body, body_len);
   return g_string_free_to_bytes (out);
 }
 
@@ -513,17 +799,55 @@ kt_sync_error_encode (const char *code,
   return g_string_free_to_bytes (out);
 }
 
+static void
+append_member (GString    *out,
+               const char *name,
+               const char *value)
+{
+  if (value == NULL)
+    return;
+  g_string_append_printf (out, ",\"%s\":", name);
+  kt_json_append_string (out, value);
+}
+
 void
-kt_sync_envelope_append_json (GString    *out,
-                              const char *id,
-                              KtKind      kind,
-                              gint64      rev,
-                              const char *case_id,
-                              const char *author,
-                              const char *team,
-                              gint64      updated,
-                              const char *body,
-                              gsize       body_len)
+kt_sync_sealed_append_json (GString    *out,
+                            const char *body_base64,
+                            GPtrArray  *keys)
+{
+  g_string_append (out, "{\"body\":");
+  kt_json_append_string (out, body_base64);
+  g_string_append (out, ",\"keys\":[");
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      const KtSealedKey *key = g_ptr_array_index (keys, i);
+      g_autofree char *base64 = g_base64_encode (g_bytes_get_data (key->key, NULL),
+                                                 g_bytes_get_size (key->key));
+
+      g_string_append (out, i > 0 ? ",{\"reader\":" : "{\"reader\":");
+      kt_json_append_string (out, key->reader);
+      g_string_append (out, ",\"sender\":");
+      kt_json_append_string (out, key->sender);
+      g_string_append (out, ",\"key\":");
+      kt_json_append_string (out, base64);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+}
+
+void
+kt_sync_envelope_append_json (GString             *out,
+                              const char          *id,
+                              KtKind               kind,
+                              gint64               rev,
+                              const char          *case_id,
+                              const char          *author,
+                              const char          *team,
+                              gint64               updated,
+                              const KtSyncRouting *routing,
+                              const char          *sealed,
+                              const char          *body,
+                              gsize                body_len)
 {
   g_string_append (out, "{\"id\":");
   kt_json_append_string (out, id);
@@ -535,11 +859,29 @@ kt_sync_envelope_append_json (GString    *out,
   kt_json_append_string (out, author);
   g_string_append (out, ",\"team\":");
   kt_json_append_string (out, team);
-  g_string_append_printf (out, ",\"updated\":%" G_GINT64_FORMAT ",\"body\":", updated);
-  if (body != NULL)
-    g_string_append_len (out, body, body_len);
+  g_string_append_printf (out, ",\"updated\":%" G_GINT64_FORMAT, updated);
+  if (routing != NULL)
+    {
+      append_member (out, "coach", routing->coach);
+      append_member (out, "intaker", routing->intaker);
+      append_member (out, "review", routing->review);
+      append_member (out, "phase", routing->phase);
+      if (routing->due > 0)
+        g_string_append_printf (out, ",\"due\":%" G_GINT64_FORMAT, routing->due);
+    }
+  if (sealed != NULL)
+    {
+      g_string_append (out, ",\"sealed\":");
+      g_string_append (out, sealed);
+    }
   else
-    g_string_append (out, "null");
+    {
+      g_string_append (out, ",\"body\":");
+      if (body != NULL)
+        g_string_append_len (out, body, body_len);
+      else
+        g_string_append (out, "null");
+    }
   g_string_append_c (out, '}');
 }
 

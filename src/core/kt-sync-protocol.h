@@ -52,17 +52,47 @@ typedef enum {
 /* Deepest JSON nesting accepted anywhere (a plan is about 6 deep). */
 #define KT_SYNC_MAX_DEPTH 32
 
-/* A record on the wire: the envelope and its document, kept as the exact
- * JSON bytes the codec wrote. */
+/* Most readers one record is sealed to (a case: author, coach, intaker
+ * and the team's supervisors). */
+#define KT_SYNC_MAX_READERS 64
+
+/* A record's content key sealed to one reader (kt_crypto_seal_key_to ()). */
 typedef struct {
-  char   *id;
-  KtKind  kind;
-  gint64  rev;
-  char   *case_id;     /* NULL for a case */
-  char   *author;      /* may be NULL when the client sends it */
-  char   *team;        /* may be NULL when the client sends it */
-  gint64  updated;
-  GBytes *body;        /* a JSON object */
+  char   *reader;      /* the account that opens it */
+  char   *sender;      /* the account that sealed it: the reader checks its key */
+  GBytes *key;         /* KT_SEALED_KEY_SIZE bytes */
+} KtSealedKey;
+
+KtSealedKey *kt_sealed_key_new  (const char *reader,
+                                 const char *sender,
+                                 GBytes     *key);
+KtSealedKey *kt_sealed_key_copy (const KtSealedKey *self);
+void         kt_sealed_key_free (KtSealedKey *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSealedKey, kt_sealed_key_free)
+
+/* A record on the wire: the envelope, the routing metadata the server keeps
+ * in the clear, and either the sealed body with its readers' keys or (for
+ * records from before sealing) the document itself.  On a device, @body
+ * holds the document once the record is opened (kt-record-sealer.h). */
+typedef struct {
+  char      *id;
+  KtKind     kind;
+  gint64     rev;
+  char      *case_id;  /* NULL for a case */
+  char      *author;   /* may be NULL when the client sends it */
+  char      *team;     /* may be NULL when the client sends it */
+  gint64     updated;
+  /* routing metadata: only what the server needs to route and to show
+   * deadlines; never names, words, scores or notes */
+  char      *coach;    /* cases: the assigned coach, or NULL */
+  char      *intaker;  /* cases: the intaker who registered it, or NULL */
+  char      *review;   /* plans: the review state id ("submitted") */
+  char      *phase;    /* cases: the phase id ("plan"), or NULL */
+  gint64     due;      /* cases: the next due date (unix seconds), or 0 */
+  GBytes    *sealed;   /* the sealed body (kt_crypto_seal ()), or NULL */
+  GPtrArray *keys;     /* (element-type KtSealedKey): with @sealed, else NULL */
+  GBytes    *body;     /* the document's JSON as the codec wrote it, or NULL */
 } KtSyncRecord;
 
 #define KT_TYPE_SYNC_RECORD (kt_sync_record_get_type ())
@@ -72,18 +102,32 @@ KtSyncRecord *kt_sync_record_copy (const KtSyncRecord *self);
 void          kt_sync_record_free (KtSyncRecord *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSyncRecord, kt_sync_record_free)
 
+/* Whether @self goes on the wire sealed. */
+gboolean      kt_sync_record_is_sealed   (const KtSyncRecord *self);
+/* The sealed key of @reader in @self, or NULL. */
+const KtSealedKey *kt_sync_record_get_key (const KtSyncRecord *self,
+                                           const char         *reader);
+
 /* A record for @body, taking id, kind, rev, case_id and updated from the
  * document itself (transfer full); fails when @body is not a document. */
 KtSyncRecord *kt_sync_record_new_for_body (GBytes  *body,
                                            GError **error);
 /* The envelope as JSON (transfer full). */
 GBytes       *kt_sync_record_encode      (const KtSyncRecord *self);
-/* Parses and checks one envelope (transfer full). */
+/* Parses and checks one envelope (transfer full).  A plaintext body must
+ * be the record the envelope names; a sealed one is only checked for its
+ * shape and limits. */
 KtSyncRecord *kt_sync_record_decode      (GBytes  *json,
                                           GError **error);
 KtSyncRecord *kt_sync_record_from_node   (JsonNode    *node,
                                           const char  *path,
                                           GError     **error);
+/* The same, for the server: on failure @field (may be NULL) gets the
+ * member's JSON path below @path ("sealed.keys[2].key") for its 400. */
+KtSyncRecord *kt_sync_record_from_node_full (JsonNode    *node,
+                                             const char  *path,
+                                             char       **field,
+                                             GError     **error);
 
 /* The signed-in user as the server describes them. */
 typedef struct {
@@ -186,20 +230,38 @@ GBytes *kt_sync_error_encode (const char *code,
 /* The contract's code (KT_SYNC_CODE_CONFLICT, …) for an HTTP status. */
 const char *kt_sync_error_code_for_status (guint status);
 
+/* The routing metadata of a record on the wire. */
+typedef struct {
+  const char *coach;
+  const char *intaker;
+  const char *review;
+  const char *phase;
+  gint64      due;
+} KtSyncRouting;
+
 /* Appends a record on the wire ("Records on the wire" in protocol.md) to
- * @out: the envelope's members and @body, the document's JSON text of
- * @body_len bytes, as it is (not parsed again).  Client and server both
- * write records with it. */
-void kt_sync_envelope_append_json (GString    *out,
-                                   const char *id,
-                                   KtKind      kind,
-                                   gint64      rev,
-                                   const char *case_id,
-                                   const char *author,
-                                   const char *team,
-                                   gint64      updated,
-                                   const char *body,
-                                   gsize       body_len);
+ * @out: the envelope's members, the routing metadata @routing (may be NULL:
+ * none; members that are NULL or 0 are left out), and either @sealed, the
+ * JSON text of the "sealed" member (kt_sync_sealed_append_json ()), or
+ * @body, the document's JSON text of @body_len bytes, as it is (not parsed
+ * again).  Client and server both write records with it. */
+void kt_sync_envelope_append_json (GString             *out,
+                                   const char          *id,
+                                   KtKind               kind,
+                                   gint64               rev,
+                                   const char          *case_id,
+                                   const char          *author,
+                                   const char          *team,
+                                   gint64               updated,
+                                   const KtSyncRouting *routing,
+                                   const char          *sealed,
+                                   const char          *body,
+                                   gsize                body_len);
+/* Appends the "sealed" member's value: {"body":@body_base64,"keys":[…]}
+ * with @keys (element-type KtSealedKey). */
+void kt_sync_sealed_append_json   (GString    *out,
+                                   const char *body_base64,
+                                   GPtrArray  *keys);
 
 /* Parses a JSON text with kt_json_read() and the protocol's limits (size,
  * depth) to a node (transfer full); fails with a KT_SYNC_ERROR. */

@@ -93,6 +93,11 @@ typedef struct {
 char     *kt_uuid_new      (void);
 gboolean  kt_uuid_is_valid (const char *str);
 
+/* Account and team names: 1–64 of [a-z0-9._-], starting with a letter or
+ * digit; the server makes accounts only with such names, and a record's
+ * readers are named by them. */
+gboolean  kt_account_name_is_valid (const char *name);
+
 /* Dates are ISO 8601 calendar dates ("2026-11-25") or NULL when unset. */
 gboolean  kt_date_is_valid   (const char *iso_date);
 /* @iso_date plus @days (transfer full), or NULL if @iso_date is not valid. */

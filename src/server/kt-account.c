@@ -62,25 +62,6 @@ kt_role_from_string (const char *str,
   return FALSE;
 }
 
-gboolean
-kt_account_name_is_valid (const char *name)
-{
-  gsize len;
-
-  if (name == NULL)
-    return FALSE;
-  len = strlen (name);
-  if (len == 0 || len > 64 || !g_ascii_isalnum (name[0]))
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = name[i];
-      if (!(g_ascii_islower (c) || g_ascii_isdigit (c) || c == '.' || c == '_' || c == '-'))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 fast_hash_requested (void)
 {

@@ -33,9 +33,6 @@ const char *kt_role_to_string   (KtRole role);
 gboolean    kt_role_from_string (const char *str,
                                  KtRole     *role);
 
-/* Account and team names: 1–64 of [a-z0-9._-], starting with a letter or digit. */
-gboolean    kt_account_name_is_valid (const char *name);
-
 /* Argon2id hash of @password (transfer full), or NULL when out of memory.
  * With KT_SERVER_INSECURE_FAST_HASH=1 in the environment the cheapest
  * parameters are used: for the test suites only, never in production. */

@@ -38,5 +38,6 @@ kt_server_record_append_json (const KtServerRecord *self,
                               GString              *out)
 {
   kt_sync_envelope_append_json (out, self->id, self->kind, self->rev, self->case_id, self->author,
-                                self->team, self->updated, self->body, strlen (self->body));
+                                self->team, self->updated, NULL, NULL, self->body,
+                                strlen (self->body));
 }

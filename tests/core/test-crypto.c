@@ -64,7 +64,12 @@ public_keys_of (KtKey **secrets,
   return keys;
 }
 
-/* The marker body sealed, under @ad, to @reader alone (transfer full). */
+/* The account that seals in these tests. */
+static KtKey *author_secret;
+static GBytes *author_public;
+
+/* The marker body sealed by the author, under @ad, to @reader alone
+ * (transfer full). */
 static GBytes *
 seal_marker_to (KtKey       *reader,
                 GBytes      *ad,
@@ -72,7 +77,7 @@ seal_marker_to (KtKey       *reader,
 {
   g_autoptr(GPtrArray) public_keys = public_keys_of (&reader, 1);
   g_autoptr(GBytes) body = marker_body ();
-  GBytes *sealed = kt_crypto_seal_for_readers (ad, body, public_keys, sealed_keys);
+  GBytes *sealed = kt_crypto_seal_for_readers (ad, body, author_secret, public_keys, sealed_keys);
 
   g_assert_nonnull (sealed);
   return sealed;
@@ -124,7 +129,7 @@ test_every_reader_opens_and_no_one_else (void)
   g_autoptr(GPtrArray) sealed_keys = NULL;
   g_autoptr(GBytes) ad = kt_crypto_record_ad (RECORD_ID, KIND_PLAN, 4, "sealed");
   g_autoptr(GBytes) body = marker_body ();
-  g_autoptr(GBytes) sealed = kt_crypto_seal_for_readers (ad, body, public_keys, &sealed_keys);
+  g_autoptr(GBytes) sealed = kt_crypto_seal_for_readers (ad, body, author_secret, public_keys, &sealed_keys);
 
   g_assert_nonnull (sealed);
   g_assert_cmpuint (sealed_keys->len, ==, G_N_ELEMENTS (readers));
@@ -133,7 +138,7 @@ test_every_reader_opens_and_no_one_else (void)
   for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
     {
       g_autoptr(GBytes) opened = kt_crypto_open_for_reader (ad, sealed, sealed_keys->pdata[i],
-                                                            readers[i]);
+                                                            author_public, readers[i]);
 
       g_assert_nonnull (opened);
       g_assert_true (g_bytes_equal (opened, body));
@@ -142,8 +147,8 @@ test_every_reader_opens_and_no_one_else (void)
       /* A reader's sealed key is for that reader alone. */
       for (guint j = 0; j < G_N_ELEMENTS (readers); j++)
         if (j != i)
-          g_assert_null (kt_crypto_open_sealed_key (sealed_keys->pdata[i], readers[j]));
-      g_assert_null (kt_crypto_open_for_reader (ad, sealed, sealed_keys->pdata[i], outsider));
+          g_assert_null (kt_crypto_open_sealed_key (sealed_keys->pdata[i], author_public, readers[j]));
+      g_assert_null (kt_crypto_open_for_reader (ad, sealed, sealed_keys->pdata[i], author_public, outsider));
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
@@ -153,28 +158,54 @@ test_every_reader_opens_and_no_one_else (void)
 static void
 test_a_reader_reseals_for_a_later_reader (void)
 {
-  g_autoptr(KtKey) author = kt_key_new_random ();
+  g_autoptr(KtKey) coach = kt_key_new_random ();
+  g_autoptr(GBytes) coach_public = kt_crypto_public_key (coach);
   g_autoptr(KtKey) supervisor = kt_key_new_random ();
   g_autoptr(GPtrArray) sealed_keys = NULL;
   g_autoptr(GBytes) ad = kt_crypto_record_ad (RECORD_ID, KIND_PLAN, 2, "sealed");
   g_autoptr(GBytes) body = marker_body ();
-  g_autoptr(GBytes) sealed = seal_marker_to (author, ad, &sealed_keys);
+  g_autoptr(GBytes) sealed = seal_marker_to (coach, ad, &sealed_keys);
   g_autoptr(KtKey) content_key = NULL;
   g_autoptr(GBytes) supervisor_public = kt_crypto_public_key (supervisor);
   g_autoptr(GBytes) resealed = NULL;
   g_autoptr(GBytes) opened = NULL;
 
   /* Before: the supervisor has nothing to open it with. */
-  g_assert_null (kt_crypto_open_for_reader (ad, sealed, sealed_keys->pdata[0], supervisor));
+  g_assert_null (kt_crypto_open_for_reader (ad, sealed, sealed_keys->pdata[0], author_public,
+                                            supervisor));
 
-  content_key = kt_crypto_open_sealed_key (sealed_keys->pdata[0], author);
+  /* The coach, a reader, re-seals: the key now comes from the coach. */
+  content_key = kt_crypto_open_sealed_key (sealed_keys->pdata[0], author_public, coach);
   g_assert_nonnull (content_key);
-  resealed = kt_crypto_seal_key_to (content_key, supervisor_public);
+  resealed = kt_crypto_seal_key_to (content_key, supervisor_public, coach);
   g_assert_nonnull (resealed);
 
-  opened = kt_crypto_open_for_reader (ad, sealed, resealed, supervisor);
+  opened = kt_crypto_open_for_reader (ad, sealed, resealed, coach_public, supervisor);
   g_assert_nonnull (opened);
   g_assert_true (g_bytes_equal (opened, body));
+  /* Taken as if from the author, it does not open. */
+  g_assert_null (kt_crypto_open_for_reader (ad, sealed, resealed, author_public, supervisor));
+}
+
+/* Whoever knows only a reader's public key -- the server keeps it in the
+ * key directory -- cannot make a record that reader opens as the author's:
+ * the key must come from the author's own secret. */
+static void
+test_a_planted_record_does_not_open (void)
+{
+  g_autoptr(KtKey) reader = kt_key_new_random ();
+  g_autoptr(KtKey) server = kt_key_new_random ();
+  g_autoptr(GPtrArray) public_keys = public_keys_of (&reader, 1);
+  g_autoptr(GPtrArray) planted_keys = NULL;
+  g_autoptr(GBytes) ad = kt_crypto_record_ad (RECORD_ID, KIND_PLAN, 1, "sealed");
+  g_autoptr(GBytes) body = marker_body ();
+  g_autoptr(GBytes) planted = kt_crypto_seal_for_readers (ad, body, server, public_keys,
+                                                          &planted_keys);
+
+  g_assert_nonnull (planted);
+  g_assert_null (kt_crypto_open_sealed_key (planted_keys->pdata[0], author_public, reader));
+  g_assert_null (kt_crypto_open_for_reader (ad, planted, planted_keys->pdata[0], author_public,
+                                            reader));
 }
 
 static void
@@ -191,9 +222,9 @@ test_tampered_body_does_not_open (void)
     {
       g_autoptr(GBytes) bad = flipped (sealed, at);
 
-      g_assert_null (kt_crypto_open_for_reader (ad, bad, sealed_keys->pdata[0], reader));
+      g_assert_null (kt_crypto_open_for_reader (ad, bad, sealed_keys->pdata[0], author_public, reader));
     }
-  g_assert_null (kt_crypto_open_for_reader (ad, truncated, sealed_keys->pdata[0], reader));
+  g_assert_null (kt_crypto_open_for_reader (ad, truncated, sealed_keys->pdata[0], author_public, reader));
 }
 
 static void
@@ -211,9 +242,9 @@ test_tampered_sealed_key_does_not_open (void)
     {
       g_autoptr(GBytes) bad = flipped (sealed_key, at);
 
-      g_assert_null (kt_crypto_open_sealed_key (bad, reader));
+      g_assert_null (kt_crypto_open_sealed_key (bad, author_public, reader));
     }
-  g_assert_null (kt_crypto_open_sealed_key (truncated, reader));
+  g_assert_null (kt_crypto_open_sealed_key (truncated, author_public, reader));
 }
 
 /* A body moved to another record, kind or revision, or a content key taken
@@ -231,16 +262,16 @@ test_body_is_bound_to_its_record (void)
   g_autoptr(GBytes) older_rev = kt_crypto_record_ad (RECORD_ID, KIND_PLAN, 3, "sealed");
   g_autoptr(GBytes) sealed_a = seal_marker_to (reader, ad, &keys_a);
   g_autoptr(GBytes) sealed_b = seal_marker_to (reader, older_rev, &keys_b);
-  g_autoptr(GBytes) opened = kt_crypto_open_for_reader (ad, sealed_a, keys_a->pdata[0], reader);
+  g_autoptr(GBytes) opened = kt_crypto_open_for_reader (ad, sealed_a, keys_a->pdata[0], author_public, reader);
 
   g_assert_nonnull (opened);
-  g_assert_null (kt_crypto_open_for_reader (other_id, sealed_a, keys_a->pdata[0], reader));
-  g_assert_null (kt_crypto_open_for_reader (other_kind, sealed_a, keys_a->pdata[0], reader));
-  g_assert_null (kt_crypto_open_for_reader (older_rev, sealed_a, keys_a->pdata[0], reader));
+  g_assert_null (kt_crypto_open_for_reader (other_id, sealed_a, keys_a->pdata[0], author_public, reader));
+  g_assert_null (kt_crypto_open_for_reader (other_kind, sealed_a, keys_a->pdata[0], author_public, reader));
+  g_assert_null (kt_crypto_open_for_reader (older_rev, sealed_a, keys_a->pdata[0], author_public, reader));
   /* The older revision's body offered as the newer one. */
-  g_assert_null (kt_crypto_open_for_reader (ad, sealed_b, keys_b->pdata[0], reader));
+  g_assert_null (kt_crypto_open_for_reader (ad, sealed_b, keys_b->pdata[0], author_public, reader));
   /* Each revision has its own content key. */
-  g_assert_null (kt_crypto_open_for_reader (ad, sealed_a, keys_b->pdata[0], reader));
+  g_assert_null (kt_crypto_open_for_reader (ad, sealed_a, keys_b->pdata[0], author_public, reader));
 }
 
 static void
@@ -256,13 +287,13 @@ test_unusable_public_key_seals_nothing (void)
   g_autoptr(GBytes) ad = kt_crypto_record_ad (RECORD_ID, KIND_PLAN, 1, "sealed");
   g_autoptr(GBytes) body = marker_body ();
 
-  g_assert_null (kt_crypto_seal_key_to (content_key, zero_key));
-  g_assert_null (kt_crypto_seal_key_to (content_key, short_key));
+  g_assert_null (kt_crypto_seal_key_to (content_key, zero_key, author_secret));
+  g_assert_null (kt_crypto_seal_key_to (content_key, short_key, author_secret));
 
   /* One bad reader key among good ones: nothing is sealed, not a record
    * some readers silently cannot open. */
   g_ptr_array_add (public_keys, g_bytes_ref (zero_key));
-  g_assert_null (kt_crypto_seal_for_readers (ad, body, public_keys, &sealed_keys));
+  g_assert_null (kt_crypto_seal_for_readers (ad, body, author_secret, public_keys, &sealed_keys));
   g_assert_null (sealed_keys);
 }
 
@@ -470,6 +501,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_assert_true (kt_core_init ());
+  author_secret = kt_key_new_random ();
+  author_public = kt_crypto_public_key (author_secret);
 
   g_test_add_func ("/crypto/account/public-key-is-the-box-key-pair",
                    test_public_key_is_the_box_key_pair);
@@ -480,6 +513,8 @@ main (int   argc,
                    test_every_reader_opens_and_no_one_else);
   g_test_add_func ("/crypto/sealed/a-reader-reseals-for-a-later-reader",
                    test_a_reader_reseals_for_a_later_reader);
+  g_test_add_func ("/crypto/sealed/a-planted-record-does-not-open",
+                   test_a_planted_record_does_not_open);
   g_test_add_func ("/crypto/sealed/tamper/body", test_tampered_body_does_not_open);
   g_test_add_func ("/crypto/sealed/tamper/sealed-key", test_tampered_sealed_key_does_not_open);
   g_test_add_func ("/crypto/sealed/tamper/body-is-bound-to-its-record",

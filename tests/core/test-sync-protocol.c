@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kt-core.h"
+#include "kt-crypto.h"
 #include "kt-sync-protocol.h"
 
 #define ID "2f1c8a52-6a57-4a3e-9d1c-3a4c5e6f7a8b"
@@ -344,6 +345,129 @@ test_put_on_a_locked_plan_is_a_refusal_not_a_conflict (void)
   g_assert_nonnull (strstr (error->message, "new version"));
 }
 
+/* A sealed plan record with @n_keys made-up keys (transfer full). */
+static KtSyncRecord *
+sealed_record (guint n_keys)
+{
+  KtSyncRecord *record = kt_sync_record_new ();
+  guint8 key[KT_SEALED_KEY_SIZE];
+
+  record->id = g_strdup (ID);
+  record->kind = KT_KIND_PLAN;
+  record->rev = 4;
+  record->case_id = g_strdup (CASE_ID);
+  record->updated = 1764064800;
+  record->review = g_strdup ("submitted");
+  record->sealed = g_bytes_new ("\x01 opaque, never parsed {\"", 27);
+  record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      g_autofree char *reader = g_strdup_printf ("reader%u", i);
+      g_autoptr(GBytes) bytes = NULL;
+
+      memset (key, i, sizeof key);
+      bytes = g_bytes_new (key, sizeof key);
+      g_ptr_array_add (record->keys, kt_sealed_key_new (reader, "anna", bytes));
+    }
+  return record;
+}
+
+static void
+test_sealed_record_round_trips (void)
+{
+  g_autoptr(KtSyncRecord) record = sealed_record (3);
+  g_autoptr(GBytes) wire = kt_sync_record_encode (record);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtSyncRecord) back = kt_sync_record_decode (wire, &error);
+  g_autoptr(GBytes) again = NULL;
+  const KtSealedKey *key;
+
+  g_assert_no_error (error);
+  g_assert_true (kt_sync_record_is_sealed (back));
+  g_assert_null (back->body);
+  g_assert_true (g_bytes_equal (back->sealed, record->sealed));
+  g_assert_cmpstr (back->review, ==, "submitted");
+  g_assert_null (back->coach);
+  g_assert_cmpuint (back->keys->len, ==, 3);
+  key = kt_sync_record_get_key (back, "reader2");
+  g_assert_nonnull (key);
+  g_assert_cmpstr (key->sender, ==, "anna");
+  g_assert_true (g_bytes_equal (key->key, ((KtSealedKey *) record->keys->pdata[2])->key));
+  g_assert_null (kt_sync_record_get_key (back, "someone"));
+
+  /* and it goes out again byte for byte */
+  again = kt_sync_record_encode (back);
+  g_assert_true (g_bytes_equal (again, wire));
+}
+
+static void
+test_sealed_record_is_strict (void)
+{
+  static const struct {
+    const char *json;
+    const char *field;
+  } refused[] = {
+    /* both a plaintext body and a sealed one */
+    { "\"sealed\":{\"body\":\"AAAA\",\"keys\":[]},\"body\":{}", "sealed" },
+    /* not base64 */
+    { "\"sealed\":{\"body\":\"AA A\",\"keys\":[]}", "sealed.body" },
+    { "\"sealed\":{\"body\":\"\",\"keys\":[]}", "sealed.body" },
+    /* a key of the wrong size */
+    { "\"sealed\":{\"body\":\"AAAA\",\"keys\":[{\"reader\":\"a\",\"sender\":\"b\","
+      "\"key\":\"AAAA\"}]}", "sealed.keys[0].key" },
+    /* a reader that is no account name */
+    { "\"sealed\":{\"body\":\"AAAA\",\"keys\":[{\"reader\":\"a b\",\"sender\":\"b\","
+      "\"key\":\"AAAA\"}]}", "sealed.keys[0].reader" },
+    /* a member too many */
+    { "\"sealed\":{\"body\":\"AAAA\",\"keys\":[],\"x\":1}", "sealed" },
+    /* routing metadata of the wrong shape */
+    { "\"coach\":\"<script>\",\"sealed\":{\"body\":\"AAAA\",\"keys\":[]}", "coach" },
+    { "\"review\":\"Approved!\",\"sealed\":{\"body\":\"AAAA\",\"keys\":[]}", "review" },
+    { "\"due\":-1,\"sealed\":{\"body\":\"AAAA\",\"keys\":[]}", "due" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"" ID "\",\"kind\":\"plan\",\"rev\":4,"
+                                               "\"case_id\":\"" CASE_ID "\",\"updated\":1,%s}",
+                                               refused[i].json);
+      g_autoptr(GBytes) bytes = text (json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = kt_sync_parse_json (bytes, 1 << 20, &error);
+      g_autofree char *field = NULL;
+      g_autoptr(KtSyncRecord) record = NULL;
+
+      g_assert_no_error (error);
+      record = kt_sync_record_from_node_full (node, "$", &field, &error);
+      g_assert_null (record);
+      g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+      g_assert_cmpstr (field, ==, refused[i].field);
+    }
+}
+
+static void
+test_sealed_record_has_at_most_its_readers (void)
+{
+  g_autoptr(KtSyncRecord) record = sealed_record (KT_SYNC_MAX_READERS + 1);
+  g_autoptr(KtSyncRecord) two = sealed_record (2);
+  g_autoptr(GBytes) wire = kt_sync_record_encode (record);
+  g_autoptr(GBytes) twice = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtSyncRecord) back = kt_sync_record_decode (wire, &error);
+
+  g_assert_null (back);
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  /* one reader twice */
+  g_free (((KtSealedKey *) two->keys->pdata[1])->reader);
+  ((KtSealedKey *) two->keys->pdata[1])->reader = g_strdup ("reader0");
+  twice = kt_sync_record_encode (two);
+  g_assert_null (kt_sync_record_decode (twice, &error));
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+}
+
+
 int
 main (int argc, char *argv[])
 {
@@ -354,6 +478,10 @@ main (int argc, char *argv[])
                    test_record_round_trips_through_the_envelope);
   g_test_add_func ("/sync-protocol/record/body-disagreeing-with-envelope-is-refused",
                    test_record_whose_body_disagrees_with_its_envelope_is_refused);
+  g_test_add_func ("/sync-protocol/record/sealed/round-trips", test_sealed_record_round_trips);
+  g_test_add_func ("/sync-protocol/record/sealed/is-strict", test_sealed_record_is_strict);
+  g_test_add_func ("/sync-protocol/record/sealed/has-at-most-its-readers",
+                   test_sealed_record_has_at_most_its_readers);
   g_test_add_func ("/sync-protocol/changes/page-parses", test_changes_page_parses);
   g_test_add_func ("/sync-protocol/changes/wrong-types-name-the-path",
                    test_changes_with_wrong_types_name_the_path);
