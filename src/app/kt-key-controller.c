@@ -14,6 +14,7 @@
 #include "kt-crypto.h"
 #include "kt-key-directory.h"
 #include "kt-peer-keys.h"
+#include "kt-record-sealer.h"
 #include "kt-recovery-phrase.h"
 #include "kt-recovery-phrase-dialog.h"
 #include "kt-restore-key-dialog.h"
@@ -44,6 +45,7 @@ struct _KtKeyController
   gint64             fetched_at;   /* monotonic µs of the last good fetch, 0: none */
   gboolean           busy;
   GHashTable        *warned;       /* "username fingerprint" already warned of this run */
+  KtRecordSealer    *sealer;       /* while this device holds the account's key */
   AdwToast          *notice;       /* weak */
   char              *notice_title;
 };
@@ -97,6 +99,39 @@ show_notice (KtKeyController *self,
   kt_a11y_add_toast (overlay, toast);
 }
 
+static gboolean
+case_readers (const char  *case_id,
+              char       **coach,
+              char       **intaker,
+              gpointer     user_data)
+{
+  return kt_store_get_case_readers (user_data, case_id, coach, intaker);
+}
+
+/* The sealer exists while this device holds the key the server lists for
+ * the account, with the team's keys as last weighed. */
+static void
+update_sealer (KtKeyController *self)
+{
+  gboolean usable = self->state == KT_ACCOUNT_KEY_READY || self->state == KT_ACCOUNT_KEY_WRITE_PHRASE;
+  g_autoptr(KtKey) secret = NULL;
+
+  if (usable && self->sealer == NULL)
+    {
+      secret = kt_store_get_account_key (self->store, self->username, NULL);
+      if (secret != NULL)
+        {
+          self->sealer = kt_record_sealer_new (self->username, secret);
+          kt_record_sealer_set_case_readers_func (self->sealer, case_readers, g_object_ref (self->store),
+                                                  g_object_unref);
+        }
+    }
+  else if (!usable)
+    g_clear_object (&self->sealer);
+  if (self->sealer != NULL)
+    kt_record_sealer_set_team_keys (self->sealer, self->team_keys);
+}
+
 /* The window owns the actions: a controller outliving it (an answer
  * arriving after the window closed) leaves them alone. */
 static void
@@ -130,6 +165,7 @@ set_state (KtKeyController   *self,
   else if (changed && state == KT_ACCOUNT_KEY_MISMATCH)
     show_notice (self, _("The key on this device is not the one on the server"), _("_Details"),
                  "win.key-warning", g_variant_new_string (""));
+  update_sealer (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -470,6 +506,7 @@ kt_key_controller_refresh (KtKeyController *self)
       self->username = g_strdup (username);
       g_clear_pointer (&self->team_keys, g_ptr_array_unref);
       g_clear_pointer (&self->fingerprint, g_free);
+      g_clear_object (&self->sealer);
       g_hash_table_remove_all (self->warned);
       set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
     }
@@ -489,6 +526,7 @@ on_signed_in_changed (KtKeyController *self)
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->team_keys, g_ptr_array_unref);
   g_clear_pointer (&self->fingerprint, g_free);
+  g_clear_object (&self->sealer);
   self->fetched_at = 0;
   set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
 }
@@ -763,6 +801,14 @@ kt_key_controller_dup_pinned_fingerprint (KtKeyController *self,
   return key != NULL ? kt_crypto_key_fingerprint (key) : NULL;
 }
 
+KtRecordSealer *
+kt_key_controller_get_sealer (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  return self->sealer;
+}
+
 const char *
 kt_key_controller_get_notice (KtKeyController *self)
 {
@@ -789,6 +835,7 @@ kt_key_controller_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->window);
   g_clear_weak_pointer (&self->notice);
+  g_clear_object (&self->sealer);
   g_clear_object (&self->directory);
   g_clear_object (&self->client);
   g_clear_object (&self->store);

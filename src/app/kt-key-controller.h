@@ -20,6 +20,7 @@
 
 #include <adwaita.h>
 
+#include "kt-record-sealer.h"
 #include "kt-store.h"
 #include "kt-sync-client.h"
 
@@ -55,6 +56,11 @@ GPtrArray         *kt_key_controller_get_team_keys   (KtKeyController *self);
  * full). */
 char              *kt_key_controller_dup_pinned_fingerprint (KtKeyController *self,
                                                              const char      *username);
+/* What seals records to their readers and opens those sealed to this
+ * account, while this device holds the account's key (with the team's
+ * trusted keys as last fetched, and the case's readers from the store);
+ * NULL otherwise.  ::changed tells when it changes (transfer none). */
+KtRecordSealer    *kt_key_controller_get_sealer      (KtKeyController *self);
 /* The title of the notice shown last, or NULL (for tests). */
 const char        *kt_key_controller_get_notice      (KtKeyController *self);
 

@@ -1908,6 +1908,35 @@ load (KtStore     *self,
   return doc;
 }
 
+gboolean
+kt_store_get_case_readers (KtStore     *self,
+                           const char  *case_id,
+                           char       **coach,
+                           char       **intaker)
+{
+  g_autoptr(KtRecord) record = NULL;
+  g_autoptr(KtCase) kase = NULL;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (case_id != NULL, FALSE);
+
+  /* The record layer only: the drafts in memory are the main thread's. */
+  if (self->records == NULL)
+    return FALSE;
+  record = kt_record_store_get (self->records, case_id, NULL);
+  if (record == NULL || record->kind != KT_KIND_CASE)
+    return FALSE;
+  kase = kt_case_decode (record->body, NULL);
+  if (kase == NULL || g_strcmp0 (kase->header.id, case_id) != 0)
+    return FALSE;
+  if (coach != NULL)
+    *coach = kase->coach != NULL && *kase->coach != '\0' ? g_strdup (kase->coach) : NULL;
+  if (intaker != NULL)
+    *intaker = kase->request.intaker != NULL && *kase->request.intaker != '\0'
+               ? g_strdup (kase->request.intaker) : NULL;
+  return TRUE;
+}
+
 KtCase *
 kt_store_load_case (KtStore     *self,
                     const char  *id,

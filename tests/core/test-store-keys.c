@@ -222,6 +222,53 @@ test_locked_store_gives_no_key (Fixture       *f,
   g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
 }
 
+typedef struct {
+  KtStore  *store;
+  char     *case_id;
+  gboolean  found;
+  char     *coach;
+  char     *intaker;
+} ReadersAsk;
+
+static gpointer
+ask_readers (gpointer data)
+{
+  ReadersAsk *ask = data;
+
+  ask->found = kt_store_get_case_readers (ask->store, ask->case_id, &ask->coach, &ask->intaker);
+  return NULL;
+}
+
+static void
+test_case_readers_are_read_on_a_worker (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autoptr(KtCase) kase = kt_case_new ();
+  KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
+  ReadersAsk ask = { .store = f->store };
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  kase->coach = g_strdup ("anna");
+  kase->request.intaker = g_strdup ("ida");
+  g_assert_true (kt_store_save_document (f->store, &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+
+  /* The sealer asks from wherever it seals. */
+  ask.case_id = kase->header.id;
+  thread = g_thread_new ("readers", ask_readers, &ask);
+  g_thread_join (thread);
+  g_assert_true (ask.found);
+  g_assert_cmpstr (ask.coach, ==, "anna");
+  g_assert_cmpstr (ask.intaker, ==, "ida");
+  g_free (ask.coach);
+  g_free (ask.intaker);
+
+  g_assert_false (kt_store_get_case_readers (f->store, "00000000-0000-4000-8000-000000000000", NULL, NULL));
+  kt_store_lock (f->store);
+  g_assert_false (kt_store_get_case_readers (f->store, kase->header.id, NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,6 +282,7 @@ main (int   argc,
   ADD ("/store-keys/restored-key-keeps-no-phrase", test_restored_key_keeps_no_phrase);
   ADD ("/store-keys/pinned-keys-survive-a-restart", test_pinned_keys_survive_a_restart);
   ADD ("/store-keys/locked-store-gives-no-key", test_locked_store_gives_no_key);
+  ADD ("/store-keys/case-readers-are-read-on-a-worker", test_case_readers_are_read_on_a_worker);
 #undef ADD
 
   return g_test_run ();
