@@ -64,15 +64,36 @@ request_finish (GAsyncResult  *result,
                                        result, error);
 }
 
-/* Returns the user or record of @response (NULL with @error) from @task. */
+/* The sealer of the sync client, or NULL: records go as they are. */
+static KtRecordSealer *
+sealer_of (KtRoleClient *self)
+{
+  return kt_sync_client_get_sealer (self->sync);
+}
+
+/* Returns the user or record of @response (NULL with @error) from @task;
+ * a sealed record opened. */
 static void
 return_response (GTask          *task,
                  KtSyncEndpoint  endpoint,
                  KtSyncResponse *response,
                  GError         *error)
 {
+  KtRoleClient *self = g_task_get_source_object (task);
+
   if (response == NULL)
     {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (response->record != NULL && kt_sync_record_is_sealed (response->record) &&
+      (sealer_of (self) == NULL ||
+       !kt_record_sealer_open (sealer_of (self), response->record, &error)))
+    {
+      if (error == NULL)
+        error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
+                                     _("Syncing waits for your key: restore it with your "
+                                       "recovery phrase."));
       g_task_return_error (task, error);
       return;
     }
@@ -223,6 +244,172 @@ kt_role_client_fetch_record_finish (KtRoleClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A change made on this device to a sealed record (an assignment, a
+ * review): the server's copy is fetched and opened, changed here, sealed to
+ * its readers (a newly assigned coach among them) and sent with the
+ * request; the server stores it as it is and checks only the metadata. */
+typedef gboolean (*ChangeFunc) (KtDocument  *doc,
+                                gpointer     data,
+                                const char  *username,
+                                GError     **error);
+
+typedef struct {
+  char          *path;          /* where the request goes */
+  KtSyncEndpoint endpoint;
+  JsonNode      *request;       /* the request's other members (an object) */
+  ChangeFunc     change;
+  gpointer       data;
+  GDestroyNotify data_free;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_free (change->path);
+  g_clear_pointer (&change->request, json_node_unref);
+  if (change->data_free != NULL)
+    change->data_free (change->data);
+  g_free (change);
+}
+
+static void
+on_changed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Change *change = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(KtSyncResponse) response = request_finish (result, &error);
+
+  return_response (task, change->endpoint, response, error);
+}
+
+static GBytes *
+encode_document (const KtDocument *doc)
+{
+  switch (doc->kind)
+    {
+    case KT_KIND_CASE:
+      return kt_case_encode (doc->kase);
+    case KT_KIND_PLAN:
+      return kt_plan_encode (doc->plan);
+    case KT_KIND_CONVERSATION:
+      return kt_conversation_encode (doc->conversation);
+    case KT_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The request's members with "record": @record's wire form (transfer full). */
+static GBytes *
+request_with_record (JsonNode     *request,
+                     KtSyncRecord *record)
+{
+  g_autoptr(GBytes) wire = kt_sync_record_encode (record);
+  g_autoptr(GBytes) members = kt_json_to_bytes (request);
+  gsize len;
+  const char *text = g_bytes_get_data (members, &len);
+  GString *out = g_string_sized_new (len + g_bytes_get_size (wire) + 16);
+
+  /* {…members…,"record":{…}}: the record's JSON goes in as it was written */
+  g_string_append_len (out, text, len - 1);
+  g_string_append (out, len > 2 ? ",\"record\":" : "\"record\":");
+  g_string_append_len (out, g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
+  g_string_append_c (out, '}');
+  return g_string_free_to_bytes (out);
+}
+
+static void
+on_fetched_for_change (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtRoleClient *self = g_task_get_source_object (task);
+  Change *change = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(KtSyncResponse) response = request_finish (result, &error);
+  KtRecordSealer *sealer = sealer_of (self);
+  KtDocument doc = { 0, };
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(KtSyncRecord) record = NULL;
+  g_autoptr(GBytes) request = NULL;
+  gboolean changed;
+
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (sealer == NULL || !kt_record_sealer_open (sealer, response->record, &error) ||
+      !kt_document_decode (response->record->body, &doc, &error))
+    {
+      if (error == NULL)
+        error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
+                                     _("Syncing waits for your key: restore it with your "
+                                       "recovery phrase."));
+      g_task_return_error (task, error);
+      return;
+    }
+  changed = change->change (&doc, change->data, kt_record_sealer_get_username (sealer), &error);
+  if (changed)
+    body = encode_document (&doc);
+  kt_document_clear (&doc);
+  if (!changed)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  record = kt_sync_record_new_for_body (body, &error);
+  if (record == NULL || !kt_record_sealer_seal (sealer, record, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  request = request_with_record (change->request, record);
+  request_async (self, change->endpoint, "POST", change->path, request,
+                 g_task_get_cancellable (task), on_changed, g_steal_pointer (&task));
+}
+
+/* Fetches the record @id, changes it with @change on this device, and
+ * posts it sealed with @request to @path. */
+static void
+change_sealed_async (KtRoleClient        *self,
+                     const char          *id,
+                     Change              *change,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = escaped_path ("/records/", id, "");
+
+  g_task_set_task_data (task, change, (GDestroyNotify) change_free);
+  request_async (self, KT_SYNC_ENDPOINT_GET_RECORD, "GET", path, NULL, cancellable,
+                 on_fetched_for_change, task);
+}
+
+static gboolean
+apply_review (KtDocument  *doc,
+              gpointer     data,
+              const char  *username,
+              GError     **error)
+{
+  if (doc->kind != KT_KIND_PLAN)
+    {
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+                           _("The server sent an answer that cannot be read. "
+                             "Keukentafel will try again."));
+      return FALSE;
+    }
+  /* The core's review rules, here rather than on the server, which
+   * cannot read the plan: submitted, the revision read, a return with a
+   * comment, comments on the plan's own goals. */
+  return kt_review_apply (data, doc->plan, username, g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
 void
 kt_role_client_review_async (KtRoleClient        *self,
                              const char          *plan_id,
@@ -231,11 +418,37 @@ kt_role_client_review_async (KtRoleClient        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *path = escaped_path ("/plans/", plan_id, "/review");
   g_autoptr(JsonNode) node = kt_review_to_json (review);
-  g_autoptr(GBytes) body = kt_json_to_bytes (node);
+  g_autoptr(GBytes) body = NULL;
+  GTask *task;
+  Change *change;
 
+  if (sealer_of (self) != NULL)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      /* The comments are sealed inside the plan; only the decision and
+       * the revision go in the clear. */
+      change = g_new0 (Change, 1);
+      change->path = g_steal_pointer (&path);
+      change->endpoint = KT_SYNC_ENDPOINT_REVIEW;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "rev");
+      json_builder_add_int_value (builder, review->rev);
+      json_builder_set_member_name (builder, "decision");
+      json_builder_add_string_value (builder, kt_review_decision_to_string (review->decision));
+      json_builder_end_object (builder);
+      change->request = json_builder_get_root (builder);
+      change->data = kt_review_from_json (node, NULL);
+      change->data_free = (GDestroyNotify) kt_review_free;
+      change->change = apply_review;
+      change_sealed_async (self, plan_id, change, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  body = kt_json_to_bytes (node);
   g_task_set_task_data (task, GINT_TO_POINTER (KT_SYNC_ENDPOINT_REVIEW), NULL);
   request_async (self, KT_SYNC_ENDPOINT_REVIEW, "POST", path, body, cancellable, on_record, task);
 }
@@ -370,18 +583,62 @@ forget_assignment (KtRoleClient *self,
     g_warning ("A sent assignment stays queued: %s", error->message);
 }
 
+static void assigned (GTask   *task,
+                      gboolean sent,
+                      GError  *error);
+
 static void
 on_assigned (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GTask *task = user_data;
-  KtRoleClient *self = g_task_get_source_object (task);
-  Flush *flush = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(KtSyncResponse) response = request_finish (result, &error);
 
-  if (response != NULL)
+  assigned (user_data, response != NULL, error);
+}
+
+static void
+on_assigned_sealed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GError *error = NULL;
+  g_autoptr(KtSyncRecord) record = g_task_propagate_pointer (G_TASK (result), &error);
+
+  assigned (user_data, record != NULL, error);
+}
+
+static gboolean
+apply_assignment (KtDocument  *doc,
+                  gpointer     data,
+                  const char  *username,
+                  GError     **error)
+{
+  if (doc->kind != KT_KIND_CASE)
+    {
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE,
+                           _("The server sent an answer that cannot be read. "
+                             "Keukentafel will try again."));
+      return FALSE;
+    }
+  g_free (doc->kase->coach);
+  doc->kase->coach = g_strdup (data);
+  doc->kase->header.rev++;
+  doc->kase->header.updated = g_get_real_time () / G_USEC_PER_SEC;
+  return TRUE;
+}
+
+/* What became of the assignment being sent: @sent, or refused with @error. */
+static void
+assigned (GTask    *task,
+          gboolean  sent,
+          GError   *error)
+{
+  KtRoleClient *self = g_task_get_source_object (task);
+  Flush *flush = g_task_get_task_data (task);
+
+  if (sent)
     forget_assignment (self, flush->current);
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND))
     g_clear_error (&error);   /* the case has not reached the server yet: later */
@@ -437,8 +694,22 @@ flush_next (GTask *task)
   json_builder_add_string_value (builder, coach);
   json_builder_end_object (builder);
   body_node = json_builder_get_root (builder);
-  body = kt_json_to_bytes (body_node);
   path = escaped_path ("/cases/", flush->current, "/assign");
+  if (sealer_of (self) != NULL)
+    {
+      Change *change = g_new0 (Change, 1);
+
+      change->path = g_steal_pointer (&path);
+      change->endpoint = KT_SYNC_ENDPOINT_ASSIGN;
+      change->request = g_steal_pointer (&body_node);
+      change->data = g_strdup (coach);
+      change->data_free = g_free;
+      change->change = apply_assignment;
+      change_sealed_async (self, flush->current, change, g_task_get_cancellable (task),
+                           on_assigned_sealed, task);
+      return;
+    }
+  body = kt_json_to_bytes (body_node);
   request_async (self, KT_SYNC_ENDPOINT_ASSIGN, "POST", path, body, g_task_get_cancellable (task),
                  on_assigned, task);
 }

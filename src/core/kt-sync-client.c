@@ -69,6 +69,10 @@ struct _KtSyncClient
 
   GCancellable    *watch_cancellable;  /* the running watch, or NULL */
   guint            watch_source;       /* a watch waiting to start */
+
+  KtRecordSealer  *sealer;             /* NULL: records go as they are */
+  gboolean         sealing_required;
+  guint            n_unopened;
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncClient, kt_sync_client, G_TYPE_OBJECT)
@@ -571,6 +575,8 @@ typedef struct {
   char       *refusal;        /* the first refusal's reason */
   guint       wait;           /* a watch: the seconds the server may wait */
   guint       n_kept;         /* pulled records the sink kept */
+  guint       n_unopened;     /* pulled records that did not open */
+  char       *unopened;       /* why the first of them did not */
   gint64      started;        /* monotonic µs */
 } Round;
 
@@ -582,6 +588,7 @@ round_free (Round *round)
   g_clear_pointer (&round->batch, g_ptr_array_unref);
   g_clear_error (&round->fatal);
   g_free (round->refusal);
+  g_free (round->unopened);
   g_free (round);
 }
 
@@ -615,6 +622,25 @@ is_refusal (const GError *error)
          g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_PLAN_LOCKED);
 }
 
+/* @entry was refused (by the server, or it could not be sealed): it stays
+ * queued with its reason; the others go on. */
+static void
+refuse_entry (GTask         *task,
+              KtOutboxEntry *entry,
+              GError        *error)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  KtSyncRecord *record = entry->record;
+
+  kt_outbox_set_failure (self->outbox, entry->seq, error->message, NULL);
+  g_hash_table_add (round->skip_ids, g_strdup (record->id));
+  if (round->n_refused++ == 0)
+    round->refusal = g_strdup (error->message);
+  g_signal_emit (self, signals[RECORD_FAILED], 0, record->id, error->message);
+  g_error_free (error);
+}
+
 static void
 handle_push_answer (GTask          *task,
                     KtOutboxEntry  *entry,
@@ -622,19 +648,12 @@ handle_push_answer (GTask          *task,
                     GError         *error)
 {
   KtSyncClient *self = g_task_get_source_object (task);
-  Round *round = g_task_get_task_data (task);
   KtSyncRecord *record = entry->record;
   GError *local_error = NULL;
 
   if (response == NULL && is_refusal (error))
     {
-      /* This record stays queued with its reason; the others go on. */
-      kt_outbox_set_failure (self->outbox, entry->seq, error->message, NULL);
-      g_hash_table_add (round->skip_ids, g_strdup (record->id));
-      if (round->n_refused++ == 0)
-        round->refusal = g_strdup (error->message);
-      g_signal_emit (self, signals[RECORD_FAILED], 0, record->id, error->message);
-      g_error_free (error);
+      refuse_entry (task, entry, error);
       return;
     }
   if (response == NULL)
@@ -652,6 +671,13 @@ handle_push_answer (GTask          *task,
     }
   if (response->conflict)
     {
+      /* The conflict is resolved field by field on the documents. */
+      if (self->sealer != NULL &&
+          !kt_record_sealer_open (self->sealer, response->record, &local_error))
+        {
+          refuse_entry (task, entry, local_error);
+          return;
+        }
       if (!kt_outbox_add_conflict (self->outbox, entry->seq, response->record, &local_error))
         {
           round_fail (task, local_error);
@@ -715,6 +741,135 @@ push_one (GTask         *task,
                  g_task_get_cancellable (task), on_pushed, push);
 }
 
+/* Sealing and opening run in a worker: each record is decoded, encrypted
+ * or decrypted, and checked, which for a page of conversations is more than
+ * a frame's time.  The sealer is never changed once set, so the worker
+ * reads it while the main loop goes on. */
+
+typedef struct {
+  KtRecordSealer *sealer;
+  GPtrArray      *records;   /* (element-type KtSyncRecord) sealed or opened in place */
+  GPtrArray      *errors;    /* (element-type GError) one per record, NULL when it went well */
+} CryptoWork;
+
+static void
+crypto_work_free (CryptoWork *work)
+{
+  g_clear_object (&work->sealer);
+  g_clear_pointer (&work->records, g_ptr_array_unref);
+  g_clear_pointer (&work->errors, g_ptr_array_unref);
+  g_free (work);
+}
+
+static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static CryptoWork *
+crypto_work_new (KtRecordSealer *sealer)
+{
+  CryptoWork *work = g_new0 (CryptoWork, 1);
+
+  work->sealer = g_object_ref (sealer);
+  work->records = g_ptr_array_new ();
+  work->errors = g_ptr_array_new_with_free_func (free_error);
+  return work;
+}
+
+static void
+seal_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CryptoWork *work = task_data;
+
+  for (guint i = 0; i < work->records->len; i++)
+    {
+      GError *error = NULL;
+
+      kt_record_sealer_seal (work->sealer, work->records->pdata[i], &error);
+      g_ptr_array_add (work->errors, error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+open_records_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  CryptoWork *work = task_data;
+
+  for (guint i = 0; i < work->records->len; i++)
+    {
+      GError *error = NULL;
+
+      kt_record_sealer_open (work->sealer, work->records->pdata[i], &error);
+      g_ptr_array_add (work->errors, error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_batch_sealed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  Round *round = g_task_get_task_data (task);
+  CryptoWork *work = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) sealed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_outbox_entry_free);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  /* A record that could not be sealed stays queued with its reason. */
+  for (guint i = 0; i < round->batch->len; i++)
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (round->batch, i);
+      GError *failure = g_steal_pointer (&work->errors->pdata[i]);
+
+      if (failure != NULL)
+        {
+          refuse_entry (task, entry, g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
+                                                          failure->message));
+          g_error_free (failure);
+          continue;
+        }
+      g_ptr_array_add (sealed, g_steal_pointer (&round->batch->pdata[i]));
+    }
+  g_ptr_array_unref (round->batch);
+  round->batch = g_steal_pointer (&sealed);
+  push_fill (task);
+}
+
+static void
+seal_batch (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  CryptoWork *work = crypto_work_new (self->sealer);
+  g_autoptr(GTask) worker = g_task_new (self, g_task_get_cancellable (task), on_batch_sealed, task);
+
+  for (guint i = 0; i < round->batch->len; i++)
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (round->batch, i);
+
+      g_ptr_array_add (work->records, entry->record);
+    }
+  g_task_set_task_data (worker, work, (GDestroyNotify) crypto_work_free);
+  g_task_run_in_thread (worker, seal_thread);
+}
+
 static void
 push_fill (GTask *task)
 {
@@ -768,6 +923,11 @@ push_fill (GTask *task)
           return;
         }
       pull_next (task);
+      return;
+    }
+  if (self->sealer != NULL)
+    {
+      seal_batch (task);
       return;
     }
   push_fill (task);
@@ -861,31 +1021,22 @@ on_kept (GObject      *source,
   advance_pull (pulled);
 }
 
+/* Hands what the page brought and this device wants to the sink. */
 static void
-on_changes (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+keep_page (Pulled *pulled)
 {
-  GTask *task = user_data;
+  GTask *task = pulled->task;
   KtSyncClient *self = g_task_get_source_object (task);
+  KtSyncResponse *response = pulled->response;
   GError *error = NULL;
-  KtSyncResponse *response = request_finish (self, result, &error);
-  Pulled *pulled;
 
-  if (response == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  pulled = g_new0 (Pulled, 1);
-  pulled->task = task;
-  pulled->response = response;
-  pulled->batch = g_ptr_array_new ();
   for (guint i = 0; i < response->records->len && error == NULL; i++)
     {
       KtSyncRecord *record = g_ptr_array_index (response->records, i);
 
+      /* not opened: left for later, or counted as unopened */
+      if (record->body == NULL)
+        continue;
       if (wants_pulled (self, record, &error))
         g_ptr_array_add (pulled->batch, record);
     }
@@ -903,6 +1054,98 @@ on_changes (GObject      *source,
     }
   kt_record_sink_keep_async (self->sink, pulled->batch, g_task_get_cancellable (task),
                              on_kept, pulled);
+}
+
+static void
+on_page_opened (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Pulled *pulled = user_data;
+  Round *round = g_task_get_task_data (pulled->task);
+  CryptoWork *work = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (pulled->task, error);
+      g_object_unref (pulled->task);
+      pulled_free (pulled);
+      return;
+    }
+  for (guint i = 0; i < work->errors->len; i++)
+    {
+      const GError *failure = work->errors->pdata[i];
+
+      /* Sealed to this account by no one yet: it comes again once a
+       * colleague's device seals it to this account. */
+      if (failure == NULL ||
+          g_error_matches (failure, KT_RECORD_SEALER_ERROR, KT_RECORD_SEALER_ERROR_NOT_FOR_ME))
+        continue;
+      /* Altered, or from a key this device does not trust: not kept, and
+       * said where the user looks. */
+      if (round->n_unopened++ == 0)
+        round->unopened = g_strdup (failure->message);
+    }
+  keep_page (pulled);
+}
+
+static void
+on_changes (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  KtSyncResponse *response = request_finish (self, result, &error);
+  g_autoptr(GTask) worker = NULL;
+  CryptoWork *work = NULL;
+  Pulled *pulled;
+
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  pulled = g_new0 (Pulled, 1);
+  pulled->task = task;
+  pulled->response = response;
+  pulled->batch = g_ptr_array_new ();
+
+  for (guint i = 0; i < response->records->len; i++)
+    {
+      KtSyncRecord *record = g_ptr_array_index (response->records, i);
+
+      /* What this device has (its own pushes coming back) is not opened. */
+      if (!kt_sync_record_is_sealed (record) ||
+          (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id) &&
+           !kt_outbox_has_conflict (self->outbox, record->id)))
+        continue;
+      if (self->sealer == NULL)
+        {
+          /* Nothing of the page is kept, so the cursor stays and it all
+           * comes again once the key is here. */
+          g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
+                                   _("Syncing waits for your key: restore it with your "
+                                     "recovery phrase."));
+          g_object_unref (task);
+          pulled_free (pulled);
+          return;
+        }
+      if (work == NULL)
+        work = crypto_work_new (self->sealer);
+      g_ptr_array_add (work->records, record);
+    }
+  if (work == NULL)
+    {
+      keep_page (pulled);
+      return;
+    }
+  worker = g_task_new (self, g_task_get_cancellable (task), on_page_opened, pulled);
+  g_task_set_task_data (worker, work, (GDestroyNotify) crypto_work_free);
+  g_task_run_in_thread (worker, open_records_thread);
 }
 
 static void
@@ -1067,6 +1310,7 @@ on_round_done (GObject      *source,
 
   g_task_propagate_boolean (G_TASK (result), &error);
   watch = error == NULL;
+  self->n_unopened = round->n_unopened;
   if (error == NULL && round->n_refused > 0)
     {
       refusal = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -1087,6 +1331,16 @@ on_round_done (GObject      *source,
           set_status (self, KT_SYNC_STATUS_ERROR, refusal);
           error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST, refusal);
         }
+      else if (round->n_unopened > 0)
+        {
+          g_autofree char *unopened = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                    "%u record could not be opened: %s",
+                                                                    "%u records could not be opened: %s",
+                                                                    round->n_unopened),
+                                                       round->n_unopened, round->unopened);
+
+          set_status (self, KT_SYNC_STATUS_ERROR, unopened);
+        }
       else
         set_status (self, KT_SYNC_STATUS_SYNCED, NULL);
     }
@@ -1096,6 +1350,9 @@ on_round_done (GObject      *source,
            g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED))
     /* No retry timer: the sink's ::ready-changed starts the next round. */
     set_status (self, KT_SYNC_STATUS_PAUSED, _("Syncing waits until Keukentafel is unlocked."));
+  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY))
+    /* No retry timer: kt_sync_client_set_sealer () starts the next round. */
+    set_status (self, KT_SYNC_STATUS_PAUSED, error->message);
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN))
     {
       g_autofree char *signed_out = self->outbox != NULL
@@ -1174,6 +1431,15 @@ run_round (KtSyncClient *self)
     {
       g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_PAUSED,
                                _("Syncing waits until Keukentafel is unlocked."));
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->sealing_required && self->sealer == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
+                               _("Syncing waits for your key: restore it with your "
+                                 "recovery phrase."));
       g_object_unref (task);
       return;
     }
@@ -1573,6 +1839,7 @@ kt_sync_client_finalize (GObject *object)
 
   wipe_token (self);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->sealer);
   g_clear_object (&self->api);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->round_waiters, g_ptr_array_unref);
@@ -1689,4 +1956,59 @@ kt_sync_client_get_state_path (KtSyncClient *self)
 {
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), NULL);
   return self->state_path;
+}
+
+void
+kt_sync_client_set_sealer (KtSyncClient   *self,
+                           KtRecordSealer *sealer)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (sealer == NULL || KT_IS_RECORD_SEALER (sealer));
+
+  if (!g_set_object (&self->sealer, sealer))
+    return;
+  /* What waited for the key goes now. */
+  if (sealer != NULL && self->started && self->status == KT_SYNC_STATUS_PAUSED)
+    run_round (self);
+}
+
+KtRecordSealer *
+kt_sync_client_get_sealer (KtSyncClient *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), NULL);
+  return self->sealer;
+}
+
+void
+kt_sync_client_set_sealing_required (KtSyncClient *self,
+                                     gboolean      required)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  self->sealing_required = required;
+}
+
+guint
+kt_sync_client_get_n_unopened (KtSyncClient *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), 0);
+  return self->n_unopened;
+}
+
+gboolean
+kt_sync_client_pull_again (KtSyncClient  *self,
+                           GError       **error)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
+
+  if (self->outbox == NULL)
+    {
+      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+      return FALSE;
+    }
+  /* The known revisions stay: what was kept is not taken again. */
+  if (!kt_outbox_set_meta (self->outbox, "cursor", NULL, error))
+    return FALSE;
+  if (self->started)
+    run_round (self);
+  return TRUE;
 }

@@ -17,6 +17,7 @@
 
 #include "kt-api-client.h"
 #include "kt-outbox.h"
+#include "kt-record-sealer.h"
 #include "kt-record-sink.h"
 #include "kt-sync-conflict.h"
 #include "kt-sync-protocol.h"
@@ -161,6 +162,26 @@ KtOutbox     *kt_sync_client_get_outbox         (KtSyncClient *self);
 /* The transport this client sends through, with its server and token; the
  * role client's requests share it. */
 KtApiClient  *kt_sync_client_get_api            (KtSyncClient *self);
+
+/* Sealed records.  With a sealer every push is sealed to its readers and
+ * every sealed record pulled is opened before the sink keeps it; a record
+ * sealed to this account by no one yet is left for later (it comes again
+ * when a colleague's device seals it to this account).  The sealer is not
+ * changed once it is set: set a new one when the team's keys change.  With
+ * sealing required and no sealer (a new device before its key is
+ * restored) nothing syncs, and the status says why. */
+void            kt_sync_client_set_sealer           (KtSyncClient   *self,
+                                                     KtRecordSealer *sealer);
+KtRecordSealer *kt_sync_client_get_sealer           (KtSyncClient   *self);
+void            kt_sync_client_set_sealing_required (KtSyncClient   *self,
+                                                     gboolean        required);
+/* Records pulled that this device could not open (altered, or sealed by a
+ * key it does not trust) in the last round. */
+guint           kt_sync_client_get_n_unopened       (KtSyncClient   *self);
+/* Starts the pull over from the beginning: after a colleague's key is
+ * trusted again, what it sealed is opened this time. */
+gboolean        kt_sync_client_pull_again           (KtSyncClient   *self,
+                                                     GError        **error);
 
 /* Seconds a request may stall before it counts as a timeout (for
  * connections opened from now on). */

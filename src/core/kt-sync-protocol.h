@@ -40,6 +40,7 @@ typedef enum {
   KT_SYNC_ERROR_RECORD_TOO_LARGE,   /* 413: the server refuses a record this large */
   KT_SYNC_ERROR_PLAN_LOCKED,        /* 409 plan_locked: the plan was submitted or approved */
   KT_SYNC_ERROR_PAUSED,             /* the local store is locked: sync waits for it */
+  KT_SYNC_ERROR_NO_KEY,             /* records are sealed and this device has no account key yet */
 } KtSyncError;
 
 /* Largest response body read for one record (PUT, GET, review). */
