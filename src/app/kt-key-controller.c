@@ -109,27 +109,27 @@ case_readers (const char  *case_id,
 }
 
 /* The sealer exists while this device holds the key the server lists for
- * the account, with the team's keys as last weighed. */
+ * the account.  A sync client never changes a sealer it was given, so a
+ * new one is made for every new weighing of the team's keys. */
 static void
 update_sealer (KtKeyController *self)
 {
   gboolean usable = self->state == KT_ACCOUNT_KEY_READY || self->state == KT_ACCOUNT_KEY_WRITE_PHRASE;
-  g_autoptr(KtKey) secret = NULL;
+  g_autoptr(KtKey) secret = usable ? kt_store_get_account_key (self->store, self->username, NULL) : NULL;
 
-  if (usable && self->sealer == NULL)
+  g_clear_object (&self->sealer);
+  if (secret != NULL)
     {
-      secret = kt_store_get_account_key (self->store, self->username, NULL);
-      if (secret != NULL)
-        {
-          self->sealer = kt_record_sealer_new (self->username, secret);
-          kt_record_sealer_set_case_readers_func (self->sealer, case_readers, g_object_ref (self->store),
-                                                  g_object_unref);
-        }
+      self->sealer = kt_record_sealer_new (self->username, secret);
+      kt_record_sealer_set_case_readers_func (self->sealer, case_readers, g_object_ref (self->store),
+                                              g_object_unref);
+      kt_record_sealer_set_team_keys (self->sealer, self->team_keys);
     }
-  else if (!usable)
-    g_clear_object (&self->sealer);
-  if (self->sealer != NULL)
-    kt_record_sealer_set_team_keys (self->sealer, self->team_keys);
+  /* Once the account has a key, nothing leaves this device unsealed: a
+   * new device waits for its key, a device with the wrong one for help. */
+  kt_sync_client_set_sealing_required (self->client, self->state != KT_ACCOUNT_KEY_UNKNOWN);
+  if (self->sealer != kt_sync_client_get_sealer (self->client))
+    kt_sync_client_set_sealer (self->client, self->sealer);
 }
 
 /* The window owns the actions: a controller outliving it (an answer

@@ -11,6 +11,9 @@
  * - a key here that is not the server's: a warning, nothing republished;
  * - a colleague's key that is not the one pinned before: a warning naming
  *   the colleague, with both fingerprints; that key is never used.
+ * While this device holds the account's key it hands the sync client a
+ * KtRecordSealer (a new one each time the team's keys are weighed), and
+ * from the moment the account has a key, sealing is required.
  * It adds the window actions win.recovery-phrase and win.restore-key, which
  * its notices and the Preferences' "Keys" group use.
  *
