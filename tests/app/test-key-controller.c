@@ -334,6 +334,77 @@ test_new_device_restores_from_the_phrase_and_refuses_a_wrong_one (Fixture       
   kt_app_test_quit (app, window);
 }
 
+typedef struct {
+  KtWindow   *window;
+  const char *id;
+} CaseWait;
+
+static gboolean
+case_kept (gpointer data)
+{
+  CaseWait *wait = data;
+  g_autoptr(KtCase) kase = kt_store_load_case (kt_window_get_store (wait->window), wait->id, NULL);
+
+  return kase != NULL;
+}
+
+static void
+test_new_device_reads_what_the_first_sealed (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) on_server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *id = g_strdup (kase->header.id);
+  g_autofree char *server_text = NULL;
+  KtKeyController *keys;
+  KtApplication *app;
+  KtWindow *window;
+  char *phrase;
+  CaseWait wait;
+
+  /* The first device makes the key and pushes a household, sealed. */
+  app = start_signed_in (f, "laptop", "coach1", &window);
+  keys = kt_window_get_key_controller (window);
+  wait_for_state (keys, KT_ACCOUNT_KEY_WRITE_PHRASE, "the first device's key");
+  phrase = kt_key_controller_dup_phrase (keys);
+  g_assert_nonnull (phrase);
+  kase->header.rev = 1;
+  kase->coach = g_strdup ("coach1");
+  kase->household = g_strdup ("Familie Zegelmarker");
+  body = kt_case_encode (kase);
+  kt_sync_client_share (kt_window_get_sync_client (window), body, &error);
+  g_assert_no_error (error);
+  kt_test_device_sync (kt_window_get_sync_client (window), &error);
+  g_assert_no_error (error);
+  kt_app_test_quit (app, window);
+
+  path = g_strdup_printf ("/records/%s", id);
+  g_assert_cmpuint (kt_test_http (kt_test_server_get_url (f->server), "coach1", "GET", path, NULL, &on_server),
+                    ==, 200);
+  server_text = g_strndup (g_bytes_get_data (on_server, NULL), g_bytes_get_size (on_server));
+  g_assert_nonnull (strstr (server_text, "\"sealed\""));
+  g_assert_null (strstr (server_text, "Zegelmarker"));
+
+  /* A new device waits for the key, then opens the household with the phrase. */
+  app = start_signed_in (f, "tablet", "coach1", &window);
+  keys = kt_window_get_key_controller (window);
+  wait_for_state (keys, KT_ACCOUNT_KEY_RESTORE, "the new device to ask for the phrase");
+  wait = (CaseWait) { window, id };
+  kt_app_test_iterate (200);
+  g_assert_false (case_kept (&wait));
+  kt_app_test_activate (window, "win.restore-key", NULL);
+  type_phrase (KT_RESTORE_KEY_DIALOG (wait_for_toplevel (KT_TYPE_RESTORE_KEY_DIALOG, "the restore dialog")),
+               phrase);
+  kt_recovery_phrase_free (phrase);
+  kt_app_test_wait_for (case_kept, &wait, 30000, "the household sealed on the first device");
+  g_assert_cmpint (kt_key_controller_get_state (keys), ==, KT_ACCOUNT_KEY_READY);
+
+  kt_app_test_quit (app, window);
+}
+
 static gboolean
 changed_key_seen (gpointer data)
 {
@@ -416,6 +487,8 @@ main (int argc, char *argv[])
        test_first_sign_in_makes_and_publishes_a_key_and_asks_for_the_phrase);
   ADD ("/key-controller/new-device-restores-from-the-phrase-and-refuses-a-wrong-one",
        test_new_device_restores_from_the_phrase_and_refuses_a_wrong_one);
+  ADD ("/key-controller/new-device-reads-what-the-first-sealed",
+       test_new_device_reads_what_the_first_sealed);
   ADD ("/key-controller/substituted-colleague-key-is-a-warning",
        test_substituted_colleague_key_is_a_warning);
 #undef ADD
