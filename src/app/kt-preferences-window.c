@@ -13,6 +13,7 @@
 
 #include "kt-a11y.h"
 #include "kt-app-util.h"
+#include "kt-peer-keys.h"
 
 struct _KtPreferencesWindow
 {
@@ -25,6 +26,9 @@ struct _KtPreferencesWindow
   GtkEditable          *repeat_row;
   GtkWidget            *pin_button;
   GCancellable         *cancellable;
+  KtKeyController      *keys;
+  AdwPreferencesGroup  *keys_group;
+  GPtrArray            *key_rows;     /* the rows of keys_group, made again on a change */
 };
 
 G_DEFINE_FINAL_TYPE (KtPreferencesWindow, kt_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -113,6 +117,139 @@ add_period_row (KtPreferencesWindow *self,
     gtk_widget_set_sensitive (row, FALSE);
 }
 
+/* Keys */
+
+static void
+on_key_button_clicked (GtkButton           *button,
+                       KtPreferencesWindow *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  const char *action = g_object_get_data (G_OBJECT (button), "kt-action");
+
+  /* The actions are the main window's: the dialog opens over it. */
+  if (parent != NULL)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      gtk_widget_activate_action (GTK_WIDGET (parent), action, NULL);
+    }
+}
+
+static GtkWidget *
+key_row_new (KtPreferencesWindow *self,
+             const char          *title,
+             const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_group_add (self->keys_group, row);
+  g_ptr_array_add (self->key_rows, row);
+  return row;
+}
+
+static void
+add_key_button (KtPreferencesWindow *self,
+                GtkWidget           *row,
+                const char          *label,
+                const char          *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  kt_a11y_set_label (button, gtk_button_get_label (GTK_BUTTON (button)));
+  g_object_set_data_full (G_OBJECT (button), "kt-action", g_strdup (action), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_key_button_clicked), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+}
+
+static const char *
+role_label (const char *role)
+{
+  if (g_strcmp0 (role, "wijkcoach") == 0)
+    return _("Neighbourhood coach");
+  if (g_strcmp0 (role, "intaker") == 0)
+    return _("Intake worker");
+  if (g_strcmp0 (role, "supervisor") == 0)
+    return _("Supervisor");
+  return role;
+}
+
+static void
+fill_keys (KtPreferencesWindow *self)
+{
+  const char *fingerprint = kt_key_controller_get_fingerprint (self->keys);
+  KtAccountKeyState state = kt_key_controller_get_state (self->keys);
+  GPtrArray *team = kt_key_controller_get_team_keys (self->keys);
+  const char *me = NULL;
+  GtkWidget *row;
+
+  for (guint i = 0; i < self->key_rows->len; i++)
+    adw_preferences_group_remove (self->keys_group, g_ptr_array_index (self->key_rows, i));
+  g_ptr_array_set_size (self->key_rows, 0);
+
+  row = key_row_new (self, _("Your key"),
+                     fingerprint != NULL ? fingerprint
+                     : state == KT_ACCOUNT_KEY_RESTORE ? _("Not on this device yet: restore it with your recovery phrase.")
+                     : _("No key yet. One is made when you sign in."));
+  if (state == KT_ACCOUNT_KEY_WRITE_PHRASE)
+    add_key_button (self, row, _("_Show Recovery Phrase"), "win.recovery-phrase");
+  else if (state == KT_ACCOUNT_KEY_RESTORE)
+    add_key_button (self, row, _("_Restore"), "win.restore-key");
+  else if (state == KT_ACCOUNT_KEY_MISMATCH)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("The key on this device is not the one on the server. Nothing is sealed with it; ask your administrator."));
+      gtk_widget_add_css_class (row, "error");
+    }
+
+  for (guint i = 0; team != NULL && i < team->len; i++)
+    {
+      KtPeerKey *key = g_ptr_array_index (team, i);
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      if (fingerprint != NULL && g_strcmp0 (key->fingerprint, fingerprint) == 0 && me == NULL)
+        {
+          me = key->username;
+          continue;
+        }
+      title = g_strdup_printf ("%s (%s)", key->username, role_label (key->role));
+      if (key->state == KT_PEER_KEY_CHANGED)
+        {
+          g_autofree char *pinned = kt_key_controller_dup_pinned_fingerprint (self->keys, key->username);
+
+          subtitle = g_strdup_printf (_("Changed, so not used. Seen before: %s. On the server now: %s."),
+                                      pinned != NULL ? pinned : "—", key->fingerprint);
+        }
+      row = key_row_new (self, title, subtitle != NULL ? subtitle : key->fingerprint);
+      if (key->state == KT_PEER_KEY_CHANGED)
+        {
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+          kt_a11y_set_label (icon, _("Warning"));
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+          gtk_widget_add_css_class (row, "error");
+        }
+    }
+}
+
+static void
+add_keys_group (KtPreferencesWindow *self,
+                AdwPreferencesPage  *page)
+{
+  self->keys_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  self->key_rows = g_ptr_array_new ();
+  adw_preferences_group_set_title (self->keys_group, _("Keys"));
+  adw_preferences_group_set_description (self->keys_group,
+                                         _("What you share is sealed so that only the colleagues who may read it "
+                                           "can. To be sure a key is really a colleague’s, compare its "
+                                           "fingerprint with theirs, in person or by phone."));
+  fill_keys (self);
+  g_signal_connect_object (self->keys, "changed", G_CALLBACK (fill_keys), self, G_CONNECT_SWAPPED);
+  adw_preferences_page_add (page, self->keys_group);
+}
+
 static void
 kt_preferences_window_dispose (GObject *object)
 {
@@ -122,6 +259,8 @@ kt_preferences_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  g_clear_object (&self->keys);
+  g_clear_pointer (&self->key_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (kt_preferences_window_parent_class)->dispose (object);
 }
 
@@ -138,8 +277,9 @@ kt_preferences_window_init (KtPreferencesWindow *self)
 }
 
 GtkWidget *
-kt_preferences_window_new (GtkWindow *parent,
-                           KtStore   *store)
+kt_preferences_window_new (GtkWindow       *parent,
+                           KtStore         *store,
+                           KtKeyController *keys)
 {
   KtPreferencesWindow *self = g_object_new (KT_TYPE_PREFERENCES_WINDOW,
                                             "transient-for", parent,
@@ -223,6 +363,11 @@ kt_preferences_window_new (GtkWindow *parent,
       adw_preferences_group_add (pin, repeat_row);
       adw_preferences_group_add (pin, self->pin_button);
       adw_preferences_page_add (page, pin);
+    }
+  if (keys != NULL)
+    {
+      self->keys = g_object_ref (keys);
+      add_keys_group (self, page);
     }
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
   return GTK_WIDGET (self);

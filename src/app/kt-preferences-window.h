@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "kt-key-controller.h"
 #include "kt-store.h"
 
 G_BEGIN_DECLS
@@ -14,9 +15,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KtPreferencesWindow, kt_preferences_window, KT, PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
 
-/* The preferences for @parent's @store: minutes until the idle lock, and a
- * new PIN (keyring stores). */
-GtkWidget *kt_preferences_window_new (GtkWindow *parent,
-                                      KtStore   *store);
+/* The preferences for @parent's @store: minutes until the idle lock, a
+ * new PIN (keyring stores), and the account's and team's keys of @keys
+ * (may be NULL: not shown). */
+GtkWidget *kt_preferences_window_new (GtkWindow       *parent,
+                                      KtStore         *store,
+                                      KtKeyController *keys);
 
 G_END_DECLS

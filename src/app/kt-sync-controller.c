@@ -12,6 +12,7 @@
 
 #include "kt-app-util.h"
 #include "kt-conflict-view.h"
+#include "kt-key-controller.h"
 #include "kt-sign-in-dialog.h"
 #include "kt-store-sink.h"
 
@@ -23,6 +24,7 @@ struct _KtSyncController
   KtStore      *store;
   KtStoreSink  *sink;
   KtSyncClient *client;
+  KtKeyController *keys;
   GCancellable *cancellable;
   GPtrArray    *kept;        /* (element-type KtDocument) kept since the last ::documents-changed */
   guint         kept_source; /* the idle that tells of them */
@@ -153,6 +155,7 @@ on_opened (GObject      *source,
       return;
     }
   kt_sync_client_start (self->client);
+  kt_key_controller_refresh (self->keys);
 }
 
 static void
@@ -238,6 +241,12 @@ KtSyncClient *
 kt_sync_controller_get_client (KtSyncController *self)
 {
   return self->client;
+}
+
+KtKeyController *
+kt_sync_controller_get_keys (KtSyncController *self)
+{
+  return self->keys;
 }
 
 gboolean
@@ -455,6 +464,9 @@ kt_sync_controller_dispose (GObject *object)
   if (self->client != NULL)
     kt_sync_client_stop (self->client);
   g_clear_weak_pointer (&self->window);
+  if (self->keys != NULL)
+    kt_key_controller_stop (self->keys);
+  g_clear_object (&self->keys);
   g_clear_object (&self->client);
   g_clear_object (&self->sink);
   g_clear_object (&self->store);
@@ -502,6 +514,7 @@ kt_sync_controller_new (GtkWindow *window,
   self->client = kt_sync_client_new (path);
   self->sink = kt_store_sink_new (store);
   kt_sync_client_set_sink (self->client, KT_RECORD_SINK (self->sink));
+  self->keys = kt_key_controller_new (window, store, self->client);
   g_signal_connect_object (self->sink, "document-kept", G_CALLBACK (on_document_kept),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "record-pushed", G_CALLBACK (on_record_pushed),

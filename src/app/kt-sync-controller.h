@@ -27,6 +27,7 @@
 
 #include <adwaita.h>
 
+#include "kt-key-controller.h"
 #include "kt-store.h"
 #include "kt-sync-client.h"
 
@@ -39,6 +40,8 @@ G_DECLARE_FINAL_TYPE (KtSyncController, kt_sync_controller, KT, SYNC_CONTROLLER,
 KtSyncController *kt_sync_controller_new         (GtkWindow        *window,
                                                   KtStore          *store);
 KtSyncClient     *kt_sync_controller_get_client  (KtSyncController *self);
+/* This account's key and the team's, on this device. */
+KtKeyController  *kt_sync_controller_get_keys    (KtSyncController *self);
 
 /* Opens the sign-in dialog. */
 void              kt_sync_controller_sign_in     (KtSyncController *self);

@@ -7,6 +7,7 @@
 #include "kt-window.h"
 #include "kt-case-view.h"
 #include "kt-store.h"
+#include "kt-key-controller.h"
 #include "kt-sync-client.h"
 
 G_BEGIN_DECLS
@@ -35,5 +36,7 @@ GtkWidget   *kt_window_get_main_view      (KtWindow *self);
 GtkWidget   *kt_window_get_sync_button    (KtWindow *self);
 /* The window's sync client once the store is open, else NULL. */
 KtSyncClient *kt_window_get_sync_client   (KtWindow *self);
+/* The window's account keys once the store is open, else NULL. */
+KtKeyController *kt_window_get_key_controller (KtWindow *self);
 
 G_END_DECLS

@@ -1251,7 +1251,8 @@ preferences_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   KtWindow *self = KT_WINDOW (widget);
-  GtkWidget *prefs = kt_preferences_window_new (GTK_WINDOW (self), self->store);
+  GtkWidget *prefs = kt_preferences_window_new (GTK_WINDOW (self), self->store,
+                                                self->sync != NULL ? kt_sync_controller_get_keys (self->sync) : NULL);
 
   gtk_window_present (GTK_WINDOW (prefs));
 }
@@ -1524,6 +1525,12 @@ KtSyncClient *
 kt_window_get_sync_client (KtWindow *self)
 {
   return self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
+}
+
+KtKeyController *
+kt_window_get_key_controller (KtWindow *self)
+{
+  return self->sync != NULL ? kt_sync_controller_get_keys (self->sync) : NULL;
 }
 
 /* Set-up */

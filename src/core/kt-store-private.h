@@ -39,6 +39,19 @@ KtCaseSummary *kt_case_summary_decode (const char *id,
                                        gint64      updated,
                                        GBytes     *bytes);
 
+/* A small secret of the store's own (the account key, the recovery
+ * phrase), kept in the metadata sealed with the data key and bound to
+ * @name; NULL without an error when none is kept (transfer full: wiped
+ * when freed).  Safe to call from a worker. */
+GBytes        *kt_store_get_secret_meta (KtStore     *self,
+                                         const char  *name,
+                                         GError     **error);
+/* Keeps @value under @name as above; NULL: none kept any more. */
+gboolean       kt_store_set_secret_meta (KtStore     *self,
+                                         const char  *name,
+                                         GBytes      *value,
+                                         GError     **error);
+
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
 /* Only in the copy of the core built for bench/. */
 void kt_store_bench_set_plaintext (KtStore  *self,

@@ -842,6 +842,65 @@ load_verifier (KtStore    *self,
   return g_strndup (data, size);
 }
 
+GBytes *
+kt_store_get_secret_meta (KtStore     *self,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) ad = NULL;
+  GBytes *plain;
+
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+
+  if (self->records == NULL || !kt_record_store_has_key (self->records))
+    {
+      set_locked_error (error);
+      return NULL;
+    }
+  sealed = kt_record_store_get_meta (self->records, name);
+  /* An empty value is one that was taken away: the meta table has no delete. */
+  if (sealed == NULL || g_bytes_get_size (sealed) == 0)
+    return NULL;
+  ad = unlock_secret_ad (self, name);
+  plain = kt_record_store_unseal (self->records, ad, sealed);
+  if (plain == NULL)
+    g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_TAMPERED,
+                         _("A key kept on this device was changed outside Keukentafel and cannot be used."));
+  return plain;
+}
+
+gboolean
+kt_store_set_secret_meta (KtStore     *self,
+                          const char  *name,
+                          GBytes      *value,
+                          GError     **error)
+{
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+
+  if (self->records == NULL || !kt_record_store_has_key (self->records))
+    {
+      set_locked_error (error);
+      return FALSE;
+    }
+  if (value == NULL)
+    sealed = g_bytes_new (NULL, 0);
+  else
+    {
+      ad = unlock_secret_ad (self, name);
+      sealed = kt_record_store_seal (self->records, ad, value);
+      if (sealed == NULL)
+        {
+          set_locked_error (error);
+          return FALSE;
+        }
+    }
+  return kt_record_store_set_meta (self->records, error, name, sealed, NULL);
+}
+
 static guint
 meta_get_uint (KtStore    *self,
                const char *name)
@@ -1847,6 +1906,35 @@ load (KtStore     *self,
       return NULL;
     }
   return doc;
+}
+
+gboolean
+kt_store_get_case_readers (KtStore     *self,
+                           const char  *case_id,
+                           char       **coach,
+                           char       **intaker)
+{
+  g_autoptr(KtRecord) record = NULL;
+  g_autoptr(KtCase) kase = NULL;
+
+  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (case_id != NULL, FALSE);
+
+  /* The record layer only: the drafts in memory are the main thread's. */
+  if (self->records == NULL)
+    return FALSE;
+  record = kt_record_store_get (self->records, case_id, NULL);
+  if (record == NULL || record->kind != KT_KIND_CASE)
+    return FALSE;
+  kase = kt_case_decode (record->body, NULL);
+  if (kase == NULL || g_strcmp0 (kase->header.id, case_id) != 0)
+    return FALSE;
+  if (coach != NULL)
+    *coach = kase->coach != NULL && *kase->coach != '\0' ? g_strdup (kase->coach) : NULL;
+  if (intaker != NULL)
+    *intaker = kase->request.intaker != NULL && *kase->request.intaker != '\0'
+               ? g_strdup (kase->request.intaker) : NULL;
+  return TRUE;
 }
 
 KtCase *

@@ -219,6 +219,16 @@ KtCase         *kt_store_load_case         (KtStore *self, const char *id, GErro
 KtConversation *kt_store_load_conversation (KtStore *self, const char *id, GError **error);
 KtPlan         *kt_store_load_plan         (KtStore *self, const char *id, GError **error);
 
+/* The coach and the registering intaker of the case @case_id as the
+ * store's file holds it (each NULL when none; transfer full): who may read
+ * the case's conversations and plans.  FALSE when the case is not here or
+ * the store is locked.  Safe on any thread: it reads the file, not drafts
+ * still in memory (they are written within a second). */
+gboolean     kt_store_get_case_readers  (KtStore     *self,
+                                         const char  *case_id,
+                                         char       **coach,
+                                         char       **intaker);
+
 /* Ids of the conversations / plans of one case, oldest first. */
 GPtrArray   *kt_store_list_ids_for_case (KtStore    *self,
                                          KtKind      kind,

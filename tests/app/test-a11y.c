@@ -14,6 +14,10 @@
 
 #include "kt-core.h"
 #include "kt-a11y.h"
+#include "kt-preferences-window.h"
+#include "kt-recovery-phrase.h"
+#include "kt-recovery-phrase-dialog.h"
+#include "kt-restore-key-dialog.h"
 #include "kt-app-test.h"
 #include "kt-case-view-private.h"
 #include "kt-conversation-page-private.h"
@@ -153,6 +157,25 @@ report_unnamed (GtkWidget  *root,
   return unnamed->len;
 }
 
+/* The preferences group titled @title under @root, or NULL. */
+static GtkWidget *
+find_group (GtkWidget  *root,
+            const char *title)
+{
+  if (ADW_IS_PREFERENCES_GROUP (root) &&
+      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_group (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_every_control_is_named (void)
 {
@@ -188,6 +211,33 @@ test_every_control_is_named (void)
   n_unnamed += report_unnamed (GTK_WIDGET (window), "a domain");
   kt_app_test_activate (conversation, "conversation.show-list", NULL);
   n_unnamed += report_unnamed (GTK_WIDGET (window), "the coverage view");
+
+  /* The account key's dialogs and the Preferences with their "Keys" group. */
+  {
+    KtKeyController *keys = kt_window_get_key_controller (window);
+    char *phrase = kt_recovery_phrase_new ();
+    GtkWidget *dialogs[] = {
+      kt_recovery_phrase_dialog_new (GTK_WINDOW (window), keys, phrase),
+      kt_restore_key_dialog_new (GTK_WINDOW (window), keys),
+      kt_preferences_window_new (GTK_WINDOW (window), kt_window_get_store (window), keys),
+    };
+
+    kt_recovery_phrase_free (phrase);
+    for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
+      {
+        GtkWidget *checked = dialogs[i];
+
+        gtk_window_present (GTK_WINDOW (dialogs[i]));
+        kt_app_test_iterate (200);
+        /* Of the Preferences, the "Keys" group: the rest (spin buttons'
+         * +/-, the page switcher) predates this check and is not named yet. */
+        if (KT_IS_PREFERENCES_WINDOW (dialogs[i]))
+          checked = find_group (dialogs[i], g_dgettext (GETTEXT_PACKAGE, "Keys"));
+        g_assert_nonnull (checked);
+        n_unnamed += report_unnamed (checked, G_OBJECT_TYPE_NAME (dialogs[i]));
+        gtk_window_destroy (GTK_WINDOW (dialogs[i]));
+      }
+  }
   kt_app_test_quit (app, window);
 
   {

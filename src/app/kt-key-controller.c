@@ -1,0 +1,909 @@
+/* kt-key-controller.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-key-controller"
+
+#include "config.h"
+
+#include "kt-key-controller.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-a11y.h"
+#include "kt-crypto.h"
+#include "kt-key-directory.h"
+#include "kt-peer-keys.h"
+#include "kt-record-sealer.h"
+#include "kt-recovery-phrase.h"
+#include "kt-recovery-phrase-dialog.h"
+#include "kt-restore-key-dialog.h"
+#include "kt-store-keys.h"
+
+/* How long team keys fetched after a sync round stay fresh: a colleague's
+ * new key is seen within this time without asking the server every round. */
+#define TEAM_KEYS_MAX_AGE_US (10 * G_TIME_SPAN_MINUTE)
+/* A notice stays long enough to be read and then makes room for others;
+ * it comes again at the next start while it still applies, and the
+ * Preferences' "Keys" group always has it. */
+#define NOTICE_TIMEOUT_S 15
+
+struct _KtKeyController
+{
+  GObject            parent_instance;
+
+  GtkWindow         *window;       /* weak */
+  KtStore           *store;
+  KtSyncClient      *client;
+  KtKeyDirectory    *directory;
+  GCancellable      *cancellable;
+
+  KtAccountKeyState  state;
+  char              *username;     /* whose state this is */
+  char              *fingerprint;
+  GPtrArray         *team_keys;    /* (element-type KtPeerKey) */
+  gint64             fetched_at;   /* monotonic µs of the last good fetch, 0: none */
+  gboolean           busy;
+  GHashTable        *warned;       /* "username fingerprint" already warned of this run */
+  KtRecordSealer    *sealer;       /* while this device holds the account's key */
+  AdwToast          *notice;       /* weak */
+  char              *notice_title;
+};
+
+G_DEFINE_FINAL_TYPE (KtKeyController, kt_key_controller, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Notices */
+
+/* The window's toast overlay: its content (KtWindow's template). */
+static AdwToastOverlay *
+toast_overlay (KtKeyController *self)
+{
+  GtkWidget *content;
+
+  if (self->window == NULL || !ADW_IS_APPLICATION_WINDOW (self->window))
+    return NULL;
+  content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (self->window));
+  return ADW_IS_TOAST_OVERLAY (content) ? ADW_TOAST_OVERLAY (content) : NULL;
+}
+
+static void
+show_notice (KtKeyController *self,
+             const char      *title,
+             const char      *button,
+             const char      *action,
+             GVariant        *target)
+{
+  AdwToastOverlay *overlay = toast_overlay (self);
+  AdwToast *toast;
+
+  g_free (self->notice_title);
+  self->notice_title = g_strdup (title);
+  if (self->notice != NULL)
+    adw_toast_dismiss (self->notice);
+  if (overlay == NULL)
+    return;
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, NOTICE_TIMEOUT_S);
+  adw_toast_set_button_label (toast, button);
+  adw_toast_set_action_name (toast, action);
+  if (target != NULL)
+    adw_toast_set_action_target_value (toast, target);
+  g_set_weak_pointer (&self->notice, toast);
+  kt_a11y_add_toast (overlay, toast);
+}
+
+static gboolean
+case_readers (const char  *case_id,
+              char       **coach,
+              char       **intaker,
+              gpointer     user_data)
+{
+  return kt_store_get_case_readers (user_data, case_id, coach, intaker);
+}
+
+/* The sealer exists while this device holds the key the server lists for
+ * the account.  A sync client never changes a sealer it was given, so a
+ * new one is made for every new weighing of the team's keys. */
+static void
+update_sealer (KtKeyController *self)
+{
+  gboolean usable = self->state == KT_ACCOUNT_KEY_READY || self->state == KT_ACCOUNT_KEY_WRITE_PHRASE;
+  g_autoptr(KtKey) secret = usable ? kt_store_get_account_key (self->store, self->username, NULL) : NULL;
+
+  g_clear_object (&self->sealer);
+  if (secret != NULL)
+    {
+      self->sealer = kt_record_sealer_new (self->username, secret);
+      kt_record_sealer_set_case_readers_func (self->sealer, case_readers, g_object_ref (self->store),
+                                              g_object_unref);
+      kt_record_sealer_set_team_keys (self->sealer, self->team_keys);
+    }
+  /* Once the account has a key, nothing leaves this device unsealed: a
+   * new device waits for its key, a device with the wrong one for help. */
+  kt_sync_client_set_sealing_required (self->client, self->state != KT_ACCOUNT_KEY_UNKNOWN);
+  if (self->sealer != kt_sync_client_get_sealer (self->client))
+    kt_sync_client_set_sealer (self->client, self->sealer);
+}
+
+/* The window owns the actions: a controller outliving it (an answer
+ * arriving after the window closed) leaves them alone. */
+static void
+set_action_enabled (KtKeyController *self,
+                    const char      *name,
+                    gboolean         enabled)
+{
+  GAction *action = self->window != NULL && G_IS_ACTION_MAP (self->window)
+                    ? g_action_map_lookup_action (G_ACTION_MAP (self->window), name) : NULL;
+
+  if (G_IS_SIMPLE_ACTION (action))
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+set_state (KtKeyController   *self,
+           KtAccountKeyState  state)
+{
+  gboolean changed = self->state != state;
+
+  self->state = state;
+  set_action_enabled (self, "recovery-phrase", state == KT_ACCOUNT_KEY_WRITE_PHRASE);
+  set_action_enabled (self, "restore-key", state == KT_ACCOUNT_KEY_RESTORE);
+  /* Told once when it comes up (again at the next start), not at every
+   * refresh, so that it does not hide a colleague's warning. */
+  if (changed && state == KT_ACCOUNT_KEY_WRITE_PHRASE)
+    show_notice (self, _("Write down your recovery phrase"), _("_Show"), "win.recovery-phrase", NULL);
+  else if (changed && state == KT_ACCOUNT_KEY_RESTORE)
+    show_notice (self, _("Restore your key with your recovery phrase"), _("_Restore"),
+                 "win.restore-key", NULL);
+  else if (changed && state == KT_ACCOUNT_KEY_MISMATCH)
+    show_notice (self, _("The key on this device is not the one on the server"), _("_Details"),
+                 "win.key-warning", g_variant_new_string (""));
+  update_sealer (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+set_fingerprint (KtKeyController *self,
+                 const KtKey     *secret)
+{
+  g_autoptr(GBytes) public_key = secret != NULL ? kt_crypto_public_key (secret) : NULL;
+
+  g_clear_pointer (&self->fingerprint, g_free);
+  if (public_key != NULL)
+    self->fingerprint = kt_crypto_key_fingerprint (public_key);
+}
+
+static KtPeerKey *
+find_key (GPtrArray  *keys,
+          const char *username)
+{
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      KtPeerKey *key = g_ptr_array_index (keys, i);
+
+      if (g_str_equal (key->username, username))
+        return key;
+    }
+  return NULL;
+}
+
+/* The details of a warning: whose key, and both fingerprints. */
+static void
+on_key_warning (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  KtKeyController *self = user_data;
+  const char *username = g_variant_get_string (parameter, NULL);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (*username == '\0')
+    {
+      KtPeerKey *own = self->username != NULL ? find_key (self->team_keys, self->username) : NULL;
+
+      heading = g_strdup (_("Your Key Differs From the Server’s"));
+      body = g_strdup_printf (_("The key kept on this device (%s) is not the one the server has for "
+                                "your account (%s). Keukentafel has not replaced either. Records "
+                                "sealed to the server’s key cannot be opened here. Ask your "
+                                "administrator; do not type your recovery phrase on a device you "
+                                "do not trust."),
+                              self->fingerprint != NULL ? self->fingerprint : "—",
+                              own != NULL ? own->fingerprint : "—");
+    }
+  else
+    {
+      KtPeerKey *key = find_key (self->team_keys, username);
+      g_autofree char *pinned = kt_key_controller_dup_pinned_fingerprint (self, username);
+
+      heading = g_strdup_printf (_("The Key of %s Has Changed"), username);
+      body = g_strdup_printf (_("The server now gives another key for %s than this device saw before.\n\n"
+                                "Key seen before: %s\nKey on the server now: %s\n\n"
+                                "Keukentafel does not seal anything to the new key. Check with %s, in "
+                                "person or by phone, which key is theirs; it may be an attempt to "
+                                "read along."),
+                              username, pinned != NULL ? pinned : "—",
+                              key != NULL ? key->fingerprint : "—", username);
+    }
+  if (self->window == NULL)
+    return;
+  dialog = adw_message_dialog_new (self->window, heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+warn_changed_keys (KtKeyController *self)
+{
+  for (guint i = 0; self->team_keys != NULL && i < self->team_keys->len; i++)
+    {
+      KtPeerKey *key = g_ptr_array_index (self->team_keys, i);
+      g_autofree char *seen = NULL;
+      g_autofree char *title = NULL;
+
+      if (key->state != KT_PEER_KEY_CHANGED || g_strcmp0 (key->username, self->username) == 0)
+        continue;
+      seen = g_strconcat (key->username, " ", key->fingerprint, NULL);
+      if (!g_hash_table_add (self->warned, g_steal_pointer (&seen)))
+        continue;
+      title = g_strdup_printf (_("The key of %s has changed"), key->username);
+      show_notice (self, title, _("_Details"), "win.key-warning", g_variant_new_string (key->username));
+    }
+}
+
+/* Weighing */
+
+static void refresh_done (KtKeyController *self);
+
+typedef struct {
+  KtStore *store;
+  char    *username;
+  GBytes  *public_key;
+  GBytes  *bundle;
+} MakeData;
+
+static void
+make_data_free (MakeData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->username);
+  g_clear_pointer (&data->public_key, g_bytes_unref);
+  g_clear_pointer (&data->bundle, g_bytes_unref);
+  g_free (data);
+}
+
+/* A new key and its phrase, kept before anything is published: a key the
+ * server has but no device keeps would lock the account's records away. */
+static void
+make_key_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  MakeData *data = task_data;
+  g_autoptr(KtKey) secret = kt_key_new_random ();
+  char *phrase = kt_recovery_phrase_new ();
+  GError *error = NULL;
+
+  data->bundle = kt_crypto_seal_recovery_bundle (secret, phrase, KT_RECOVERY_OPSLIMIT,
+                                                 KT_RECOVERY_MEMLIMIT);
+  if (data->bundle == NULL)
+    {
+      kt_recovery_phrase_free (phrase);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "%s",
+                               _("There is not enough memory to protect the key."));
+      return;
+    }
+  if (!kt_store_keep_account_key (data->store, data->username, secret, phrase, data->bundle, &error))
+    {
+      kt_recovery_phrase_free (phrase);
+      g_task_return_error (task, error);
+      return;
+    }
+  kt_recovery_phrase_free (phrase);
+  data->public_key = kt_crypto_public_key (secret);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_published (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KtKeyController) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *phrase = NULL;
+  KtKeyPublished published;
+
+  if (!kt_key_directory_publish_finish (KT_KEY_DIRECTORY (source), result, &published, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("The account key was not published yet: %s", error->message);
+      self->fetched_at = 0;
+      refresh_done (self);
+      return;
+    }
+  /* The directory changed: fetched again at the next refresh. */
+  self->fetched_at = 0;
+  phrase = kt_key_controller_dup_phrase (self);
+  set_state (self, phrase != NULL ? KT_ACCOUNT_KEY_WRITE_PHRASE : KT_ACCOUNT_KEY_READY);
+  kt_recovery_phrase_free (g_steal_pointer (&phrase));
+  refresh_done (self);
+}
+
+static void
+publish (KtKeyController *self,
+         GBytes          *public_key,
+         GBytes          *bundle)
+{
+  kt_key_directory_publish_async (self->directory, public_key, bundle, self->cancellable,
+                                  on_published, g_object_ref (self));
+}
+
+static void
+on_key_made (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KtKeyController) self = user_data;
+  MakeData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtKey) secret = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("No account key was made: %s", error->message);
+      refresh_done (self);
+      return;
+    }
+  secret = kt_store_get_account_key (self->store, data->username, NULL);
+  set_fingerprint (self, secret);
+  publish (self, data->public_key, data->bundle);
+}
+
+static void
+make_key (KtKeyController *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_key_made, g_object_ref (self));
+  MakeData *data = g_new0 (MakeData, 1);
+
+  data->store = g_object_ref (self->store);
+  data->username = g_strdup (self->username);
+  g_task_set_task_data (task, data, (GDestroyNotify) make_data_free);
+  g_task_run_in_thread (task, make_key_thread);
+}
+
+/* The team's keys are in: this device's own key weighed against them. */
+static void
+weigh (KtKeyController *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtKey) secret = kt_store_get_account_key (self->store, self->username, &error);
+  KtPeerKey *own = find_key (self->team_keys, self->username);
+  g_autofree char *phrase = NULL;
+
+  if (error != NULL)
+    {
+      g_message ("The account key on this device cannot be read: %s", error->message);
+      refresh_done (self);
+      return;
+    }
+  set_fingerprint (self, secret);
+  if (secret == NULL && own == NULL)
+    {
+      make_key (self);
+      return;
+    }
+  if (secret == NULL)
+    {
+      set_state (self, KT_ACCOUNT_KEY_RESTORE);
+      refresh_done (self);
+      return;
+    }
+  if (own == NULL)
+    {
+      /* Made here, but the server did not take it yet (or lost it): the
+       * same key and bundle again; the phrase on paper still opens it. */
+      g_autoptr(GBytes) public_key = kt_crypto_public_key (secret);
+      g_autoptr(GBytes) bundle = kt_store_get_recovery_bundle (self->store, self->username, NULL);
+
+      if (bundle != NULL)
+        {
+          publish (self, public_key, bundle);
+          return;
+        }
+    }
+  else
+    {
+      g_autoptr(GBytes) public_key = kt_crypto_public_key (secret);
+
+      if (!g_bytes_equal (public_key, own->public_key))
+        {
+          /* Never republished over the server's: which one is right is for
+           * a person to find out. */
+          set_state (self, KT_ACCOUNT_KEY_MISMATCH);
+          refresh_done (self);
+          return;
+        }
+    }
+  phrase = kt_key_controller_dup_phrase (self);
+  set_state (self, phrase != NULL ? KT_ACCOUNT_KEY_WRITE_PHRASE : KT_ACCOUNT_KEY_READY);
+  kt_recovery_phrase_free (g_steal_pointer (&phrase));
+  refresh_done (self);
+}
+
+static void
+on_team_fetched (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KtKeyController) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) pinned = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+
+  pinned = kt_store_get_pinned_keys (self->store, self->username, &error);
+  if (pinned == NULL)
+    {
+      /* Finished, so the task is not left pending; without the pins no
+       * key is weighed. */
+      g_autoptr(GHashTable) none = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_bytes_unref);
+      g_autoptr(GPtrArray) unused = kt_key_directory_fetch_team_finish (KT_KEY_DIRECTORY (source), result,
+                                                                       none, NULL, NULL);
+      g_message ("The pinned keys cannot be read: %s", error->message);
+      refresh_done (self);
+      return;
+    }
+  keys = kt_key_directory_fetch_team_finish (KT_KEY_DIRECTORY (source), result, pinned, NULL, &error);
+  if (keys == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("The team's keys were not fetched: %s", error->message);
+      refresh_done (self);
+      return;
+    }
+  if (!kt_store_set_pinned_keys (self->store, self->username, pinned, &error))
+    g_message ("The pinned keys were not kept: %s", error->message);
+  g_clear_pointer (&self->team_keys, g_ptr_array_unref);
+  self->team_keys = g_steal_pointer (&keys);
+  self->fetched_at = g_get_monotonic_time ();
+  warn_changed_keys (self);
+  weigh (self);
+}
+
+static void
+refresh_done (KtKeyController *self)
+{
+  self->busy = FALSE;
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+kt_key_controller_refresh (KtKeyController *self)
+{
+  const char *username;
+
+  g_return_if_fail (KT_IS_KEY_CONTROLLER (self));
+
+  username = kt_sync_client_get_username (self->client);
+  if (self->busy || !kt_sync_client_is_signed_in (self->client) || username == NULL ||
+      kt_store_is_locked (self->store))
+    return;
+  if (g_strcmp0 (username, self->username) != 0)
+    {
+      /* Another account on this device: nothing of the last one applies. */
+      g_free (self->username);
+      self->username = g_strdup (username);
+      g_clear_pointer (&self->team_keys, g_ptr_array_unref);
+      g_clear_pointer (&self->fingerprint, g_free);
+      g_clear_object (&self->sealer);
+      g_hash_table_remove_all (self->warned);
+      set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
+    }
+  self->busy = TRUE;
+  kt_key_directory_fetch_team_async (self->directory, self->cancellable, on_team_fetched,
+                                     g_object_ref (self));
+}
+
+static void
+on_signed_in_changed (KtKeyController *self)
+{
+  if (kt_sync_client_is_signed_in (self->client))
+    {
+      kt_key_controller_refresh (self);
+      return;
+    }
+  g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->team_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->fingerprint, g_free);
+  g_clear_object (&self->sealer);
+  self->fetched_at = 0;
+  set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
+}
+
+/* After a round: the directory is asked again only when its answer is old
+ * or the last try failed. */
+static void
+on_synced (KtKeyController *self)
+{
+  if (self->fetched_at == 0 || g_get_monotonic_time () - self->fetched_at > TEAM_KEYS_MAX_AGE_US)
+    kt_key_controller_refresh (self);
+}
+
+/* Restoring */
+
+typedef struct {
+  KtStore *store;
+  char    *username;
+  char    *phrase;       /* normalized; wiped */
+  GBytes  *bundle;
+  GBytes  *server_key;   /* the account's key as the server gave it, or NULL */
+} RestoreData;
+
+static void
+restore_data_free (RestoreData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->username);
+  kt_recovery_phrase_free (data->phrase);
+  g_clear_pointer (&data->bundle, g_bytes_unref);
+  g_clear_pointer (&data->server_key, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+restore_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  RestoreData *data = task_data;
+  KtUnwrapResult unwrapped = KT_UNWRAP_MALFORMED;
+  g_autoptr(KtKey) secret = kt_crypto_open_recovery_bundle (data->bundle, data->phrase, &unwrapped);
+  g_autoptr(GBytes) public_key = NULL;
+  GError *error = NULL;
+
+  if (secret == NULL)
+    {
+      if (unwrapped == KT_UNWRAP_WRONG_PASSPHRASE)
+        g_task_return_new_error (task, KT_RECOVERY_PHRASE_ERROR, KT_RECOVERY_PHRASE_ERROR_CHECKSUM, "%s",
+                                 _("These twelve words are not the recovery phrase of this account. "
+                                   "Check them against the paper you wrote them on."));
+      else if (unwrapped == KT_UNWRAP_NO_MEMORY)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "%s",
+                                 _("There is not enough memory to open the key. Close other programs and try again."));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                                 _("The server sent a recovery key Keukentafel cannot read."));
+      return;
+    }
+  public_key = kt_crypto_public_key (secret);
+  /* The bundle and the directory come from the same server; a key that is
+   * not the one colleagues seal to would be of no use here. */
+  if (data->server_key != NULL && !g_bytes_equal (public_key, data->server_key))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                               _("The recovery key on the server does not belong to the key your "
+                                 "colleagues use for you. Ask your administrator."));
+      return;
+    }
+  if (!kt_store_restore_account_key (data->store, data->username, secret, data->bundle, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_restored (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtKeyController *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(KtKey) secret = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  secret = kt_store_get_account_key (self->store, self->username, NULL);
+  set_fingerprint (self, secret);
+  set_state (self, KT_ACCOUNT_KEY_READY);
+  /* Records sealed to this account can be opened from now on. */
+  kt_sync_client_sync_async (self->client, self->cancellable, NULL, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_bundle_fetched (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtKeyController *self = g_task_get_source_object (task);
+  RestoreData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) worker = NULL;
+  GError *error = NULL;
+  KtPeerKey *own;
+
+  data->bundle = kt_key_directory_fetch_bundle_finish (KT_KEY_DIRECTORY (source), result, &error);
+  if (data->bundle == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  own = find_key (self->team_keys, self->username);
+  data->server_key = own != NULL ? g_bytes_ref (own->public_key) : NULL;
+  /* The data stays the outer task's, which the worker holds until done. */
+  worker = g_task_new (self, g_task_get_cancellable (task), on_restored, g_object_ref (task));
+  g_task_set_task_data (worker, data, NULL);
+  g_task_run_in_thread (worker, restore_thread);
+}
+
+void
+kt_key_controller_restore_async (KtKeyController     *self,
+                                 const char          *typed,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RestoreData *data;
+  GError *error = NULL;
+  char *phrase;
+
+  g_return_if_fail (KT_IS_KEY_CONTROLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_key_controller_restore_async);
+  if (self->username == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, "%s",
+                               _("Sign in to sync."));
+      return;
+    }
+  phrase = kt_recovery_phrase_normalize (typed, &error);
+  if (phrase == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data = g_new0 (RestoreData, 1);
+  data->store = g_object_ref (self->store);
+  data->username = g_strdup (self->username);
+  data->phrase = phrase;
+  g_task_set_task_data (task, data, (GDestroyNotify) restore_data_free);
+  kt_key_directory_fetch_bundle_async (self->directory, cancellable, on_bundle_fetched,
+                                       g_steal_pointer (&task));
+}
+
+gboolean
+kt_key_controller_restore_finish (KtKeyController  *self,
+                                  GAsyncResult     *result,
+                                  GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The phrase */
+
+char *
+kt_key_controller_dup_phrase (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  if (self->username == NULL || kt_store_is_locked (self->store))
+    return NULL;
+  return kt_store_get_recovery_phrase (self->store, self->username, NULL);
+}
+
+gboolean
+kt_key_controller_phrase_written (KtKeyController  *self,
+                                  GError          **error)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), FALSE);
+
+  if (self->username == NULL ||
+      !kt_store_forget_recovery_phrase (self->store, self->username, error))
+    return FALSE;
+  if (self->notice != NULL)
+    adw_toast_dismiss (self->notice);
+  if (self->state == KT_ACCOUNT_KEY_WRITE_PHRASE)
+    set_state (self, KT_ACCOUNT_KEY_READY);
+  return TRUE;
+}
+
+static void
+on_show_phrase (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  KtKeyController *self = user_data;
+  char *phrase = kt_key_controller_dup_phrase (self);
+  GtkWidget *dialog;
+
+  if (phrase == NULL || self->window == NULL)
+    {
+      kt_recovery_phrase_free (phrase);
+      return;
+    }
+  dialog = kt_recovery_phrase_dialog_new (self->window, self, phrase);
+  kt_recovery_phrase_free (phrase);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_restore_key (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  KtKeyController *self = user_data;
+
+  if (self->window != NULL)
+    gtk_window_present (GTK_WINDOW (kt_restore_key_dialog_new (self->window, self)));
+}
+
+/* Getters */
+
+KtAccountKeyState
+kt_key_controller_get_state (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), KT_ACCOUNT_KEY_UNKNOWN);
+
+  return self->state;
+}
+
+const char *
+kt_key_controller_get_fingerprint (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  return self->fingerprint;
+}
+
+GPtrArray *
+kt_key_controller_get_team_keys (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  return self->team_keys;
+}
+
+char *
+kt_key_controller_dup_pinned_fingerprint (KtKeyController *self,
+                                          const char      *username)
+{
+  g_autoptr(GHashTable) pinned = NULL;
+  GBytes *key;
+
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  if (self->username == NULL || kt_store_is_locked (self->store))
+    return NULL;
+  pinned = kt_store_get_pinned_keys (self->store, self->username, NULL);
+  key = pinned != NULL ? g_hash_table_lookup (pinned, username) : NULL;
+  return key != NULL ? kt_crypto_key_fingerprint (key) : NULL;
+}
+
+KtRecordSealer *
+kt_key_controller_get_sealer (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  return self->sealer;
+}
+
+const char *
+kt_key_controller_get_notice (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  return self->notice_title;
+}
+
+void
+kt_key_controller_stop (KtKeyController *self)
+{
+  g_return_if_fail (KT_IS_KEY_CONTROLLER (self));
+
+  g_cancellable_cancel (self->cancellable);
+}
+
+/* GObject */
+
+static void
+kt_key_controller_dispose (GObject *object)
+{
+  KtKeyController *self = KT_KEY_CONTROLLER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->window);
+  g_clear_weak_pointer (&self->notice);
+  g_clear_object (&self->sealer);
+  g_clear_object (&self->directory);
+  g_clear_object (&self->client);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (kt_key_controller_parent_class)->dispose (object);
+}
+
+static void
+kt_key_controller_finalize (GObject *object)
+{
+  KtKeyController *self = KT_KEY_CONTROLLER (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->username);
+  g_free (self->fingerprint);
+  g_free (self->notice_title);
+  g_clear_pointer (&self->team_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->warned, g_hash_table_unref);
+  G_OBJECT_CLASS (kt_key_controller_parent_class)->finalize (object);
+}
+
+static void
+kt_key_controller_class_init (KtKeyControllerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = kt_key_controller_dispose;
+  G_OBJECT_CLASS (klass)->finalize = kt_key_controller_finalize;
+
+  /* The state, the fingerprints or the team's keys changed. */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+kt_key_controller_init (KtKeyController *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+KtKeyController *
+kt_key_controller_new (GtkWindow    *window,
+                       KtStore      *store,
+                       KtSyncClient *client)
+{
+  KtKeyController *self = g_object_new (KT_TYPE_KEY_CONTROLLER, NULL);
+  static const GActionEntry actions[] = {
+    { "recovery-phrase", on_show_phrase, NULL, NULL, NULL },
+    { "restore-key", on_restore_key, NULL, NULL, NULL },
+    { "key-warning", on_key_warning, "s", NULL, NULL },
+  };
+
+  g_set_weak_pointer (&self->window, window);
+  self->store = g_object_ref (store);
+  self->client = g_object_ref (client);
+  self->directory = kt_key_directory_new (kt_sync_client_get_api (client));
+  /* The controller does not outlive its window in practice, but an answer
+   * in flight holds it a moment longer: it then finds no window (weak). */
+  if (window != NULL && G_IS_ACTION_MAP (window))
+    {
+      g_action_map_add_action_entries (G_ACTION_MAP (window), actions, G_N_ELEMENTS (actions), self);
+      set_action_enabled (self, "recovery-phrase", FALSE);
+      set_action_enabled (self, "restore-key", FALSE);
+    }
+  g_signal_connect_object (client, "notify::signed-in", G_CALLBACK (on_signed_in_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "notify::last-synced", G_CALLBACK (on_synced), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "unlocked", G_CALLBACK (kt_key_controller_refresh), self,
+                           G_CONNECT_SWAPPED);
+  return self;
+}
