@@ -447,6 +447,63 @@ get_base64 (JsonObject *object,
   return g_bytes_new_take (g_steal_pointer (&data), len);
 }
 
+GPtrArray *
+kt_sync_sealed_keys_read (JsonNode    *node,
+                          const char  *path,
+                          char       **field,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (json_node_get_array (node)) > KT_SYNC_MAX_READERS)
+    {
+      bad_response (error, path);
+      goto failed;
+    }
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key_path = g_strdup_printf ("%s[%u]", path, i);
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(KtSealedKey) key = g_new0 (KtSealedKey, 1);
+      JsonObject *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          json_object_get_size (json_node_get_object (element)) != 3)
+        {
+          bad_response (error, key_path);
+          goto failed;
+        }
+      entry = json_node_get_object (element);
+      if (!get_name (entry, key_path, "reader", TRUE, &key->reader, error) ||
+          !get_name (entry, key_path, "sender", TRUE, &key->sender, error))
+        goto failed;
+      key->key = get_base64 (entry, key_path, "key", KT_SEALED_KEY_SIZE, KT_SEALED_KEY_SIZE, error);
+      if (key->key == NULL)
+        goto failed;
+      /* one key per reader: a second one could only confuse */
+      for (guint j = 0; j < keys->len; j++)
+        if (g_str_equal (((KtSealedKey *) keys->pdata[j])->reader, key->reader))
+          {
+            g_autofree char *where = g_strdup_printf ("%s.reader", key_path);
+
+            bad_response (error, where);
+            goto failed;
+          }
+      g_ptr_array_add (keys, g_steal_pointer (&key));
+    }
+  return g_steal_pointer (&keys);
+
+failed:
+  if (field != NULL)
+    *field = g_strdup (g_private_get (&bad_path));
+  return NULL;
+}
+
 static gboolean
 read_sealed (JsonObject   *object,
              const char   *path,
@@ -454,48 +511,13 @@ read_sealed (JsonObject   *object,
              GError      **error)
 {
   g_autofree char *keys_path = g_strdup_printf ("%s.keys", path);
-  JsonNode *keys = member (object, path, "keys", TRUE, error);
-  JsonArray *array;
-  guint n;
 
   record->sealed = get_base64 (object, path, "body", 0, SEALED_BODY_MAX, error);
-  if (record->sealed == NULL || keys == NULL)
+  if (record->sealed == NULL)
     return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (keys))
-    return type_error (error, path, "keys");
-  array = json_node_get_array (keys);
-  n = json_array_get_length (array);
-  if (n > KT_SYNC_MAX_READERS)
-    return type_error (error, path, "keys");
-
-  record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *key_path = g_strdup_printf ("%s[%u]", keys_path, i);
-      JsonNode *node = json_array_get_element (array, i);
-      g_autoptr(KtSealedKey) key = g_new0 (KtSealedKey, 1);
-      JsonObject *entry;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return bad_response (error, key_path);
-      entry = json_node_get_object (node);
-      if (json_object_get_size (entry) != 3)
-        return bad_response (error, key_path);
-      if (!get_name (entry, key_path, "reader", TRUE, &key->reader, error) ||
-          !get_name (entry, key_path, "sender", TRUE, &key->sender, error))
-        return FALSE;
-      key->key = get_base64 (entry, key_path, "key", KT_SEALED_KEY_SIZE, KT_SEALED_KEY_SIZE, error);
-      if (key->key == NULL)
-        return FALSE;
-      /* one key per reader: a second one could only confuse */
-      if (kt_sync_record_get_key (record, key->reader) != NULL)
-        {
-          g_autofree char *where = g_strdup_printf ("%s.reader", key_path);
-          return bad_response (error, where);
-        }
-      g_ptr_array_add (record->keys, g_steal_pointer (&key));
-    }
-  return TRUE;
+  record->keys = kt_sync_sealed_keys_read (json_object_get_member (object, "keys"), keys_path,
+                                           NULL, error);
+  return record->keys != NULL;
 }
 
 /* Reads the plaintext document of a record from before sealing; it must be

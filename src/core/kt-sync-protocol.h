@@ -237,6 +237,15 @@ GBytes *kt_sync_error_encode (const char *code,
 /* The contract's code (KT_SYNC_CODE_CONFLICT, …) for an HTTP status. */
 const char *kt_sync_error_code_for_status (guint status);
 
+/* Reads a record's sealed keys, [{reader, sender, key}, …], at most
+ * KT_SYNC_MAX_READERS, each reader once (element-type KtSealedKey,
+ * transfer full).  On failure @field (may be NULL) gets the JSON path of
+ * what was wrong, below @path ("keys[2].key"). */
+GPtrArray *kt_sync_sealed_keys_read (JsonNode    *node,
+                                     const char  *path,
+                                     char       **field,
+                                     GError     **error);
+
 /* The routing metadata of a record on the wire. */
 typedef struct {
   const char *coach;

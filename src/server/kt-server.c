@@ -2203,47 +2203,21 @@ static GPtrArray *
 read_new_keys (KtRequest  *req,
                JsonObject *object)
 {
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
-  JsonNode *node = json_object_get_member (object, "keys");
-  JsonArray *array;
+  g_autofree char *field = NULL;
+  g_autoptr(GPtrArray) keys = kt_sync_sealed_keys_read (json_object_get_member (object, "keys"),
+                                                        "keys", &field, NULL);
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
-      json_array_get_length (json_node_get_array (node)) == 0 ||
-      json_array_get_length (json_node_get_array (node)) > KT_SYNC_MAX_READERS)
-    return respond_bad_request (req, "keys"), NULL;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *reader = entry != NULL ? member_string (entry, "reader") : NULL;
-      const char *sender = entry != NULL ? member_string (entry, "sender") : NULL;
-      g_autoptr(GBytes) key = NULL;
-      g_autofree char *field = NULL;
+  if (keys == NULL || keys->len == 0)
+    return respond_bad_request (req, field != NULL ? field : "keys"), NULL;
+  for (guint i = 0; i < keys->len; i++)
+    if (!g_str_equal (((KtSealedKey *) keys->pdata[i])->sender, req->account->username))
+      {
+        g_autofree char *sender = g_strdup_printf ("keys[%u].sender", i);
 
-      if (entry != NULL && json_object_get_size (entry) == 3 && kt_account_name_is_valid (reader) &&
-          kt_account_name_is_valid (sender))
-        key = kt_crypto_base64_decode_exact (member_string (entry, "key"), KT_SEALED_KEY_SIZE);
-      if (key == NULL)
-        {
-          field = g_strdup_printf ("keys[%u]", i);
-          return respond_bad_request (req, field), NULL;
-        }
-      if (!g_str_equal (sender, req->account->username))
-        {
-          field = g_strdup_printf ("keys[%u].sender", i);
-          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
-                         _("Each key must be sealed by the account that sends it."), field);
-          return NULL;
-        }
-      for (guint j = 0; j < keys->len; j++)
-        if (g_str_equal (((KtSealedKey *) g_ptr_array_index (keys, j))->reader, reader))
-          {
-            field = g_strdup_printf ("keys[%u].reader", i);
-            return respond_bad_request (req, field), NULL;
-          }
-      g_ptr_array_add (keys, kt_sealed_key_new (reader, sender, key));
-    }
+        respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
+                       _("Each key must be sealed by the account that sends it."), sender);
+        return NULL;
+      }
   return g_steal_pointer (&keys);
 }
 
