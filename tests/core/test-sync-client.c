@@ -241,6 +241,23 @@ test_shared_plans_arrive_once_and_the_other_device_pulls_them (Fixture *f, gcons
   g_assert_cmpuint (kt_test_sink_get_n_kept (sink), ==, 2);
 }
 
+/* With @data, @device seals what it pushes and opens what it pulls, as the
+ * app does once its account has a key. */
+static void
+seal_if (KtSyncClient  *device,
+         gconstpointer  data)
+{
+  g_autoptr(KtRecordSealer) sealer = NULL;
+
+  if (data == NULL)
+    return;
+  sealer = kt_test_sealer_new ("coach1");
+  kt_sync_client_set_sealer (device, sealer);
+  kt_sync_client_set_sealing_required (device, TRUE);
+}
+
+/* Field by field, on the documents: with @data both devices seal, and the
+ * conflict is found and merged on what they opened. */
 static void
 test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, gconstpointer data)
 {
@@ -260,6 +277,8 @@ test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, 
   g_autoptr(KtSyncRecord) merged = NULL;
   guint rows, detected = 0;
 
+  seal_if (laptop, data);
+  seal_if (tablet, data);
   kt_test_device_sign_in (laptop, url, "coach1");
   kt_test_device_sign_in (tablet, url, "coach1");
   share_plan (laptop, plan, f->case_id, 1, "Eerste versie");
@@ -279,6 +298,7 @@ test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, 
   /* Both versions survive, also across a restart and more rounds. */
   g_clear_object (&tablet);
   tablet = kt_test_device_new (f->dir, "tablet");
+  seal_if (tablet, data);
   sync_ok (tablet);
   conflicts = kt_sync_client_list_conflicts (tablet, &error);
   g_assert_no_error (error);
@@ -312,6 +332,8 @@ test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, 
   g_assert_cmpuint (kt_sync_client_get_n_pending (tablet), ==, 0);
   plans = server_plans (url, &rows);
   g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, plan)), ==, 3);
+  if (data != NULL)
+    assert_sealed_and_opens (url, "super1", "Versie van de laptop\n\nVersie van de tablet");
 }
 
 static void
@@ -691,6 +713,9 @@ main (int argc, char *argv[])
        test_shared_plans_arrive_once_and_the_other_device_pulls_them);
   ADD ("push/record-being-sent-is-frozen-and-later-edits-follow-it",
        test_a_record_being_sent_is_frozen_and_later_edits_follow_it);
+  g_test_add ("/sync-client/conflict/sealed-two-devices-keep-both-versions-until-resolved", Fixture,
+              "sealed", fixture_set_up, test_two_devices_editing_offline_keep_both_versions_until_resolved,
+              fixture_tear_down);
   ADD ("conflict/two-devices-keep-both-versions-until-resolved",
        test_two_devices_editing_offline_keep_both_versions_until_resolved);
   ADD ("push/thousand-plans-through-a-proxy-dropping-thirty-percent",
