@@ -336,6 +336,7 @@ on_fetched_for_change (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(KtSyncRecord) record = NULL;
   g_autoptr(GBytes) request = NULL;
+  GCancellable *cancellable;
   gboolean changed;
 
   if (response == NULL)
@@ -369,8 +370,9 @@ on_fetched_for_change (GObject      *source,
       return;
     }
   request = request_with_record (change->request, record);
-  request_async (self, change->endpoint, "POST", change->path, request,
-                 g_task_get_cancellable (task), on_changed, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  request_async (self, change->endpoint, "POST", change->path, request, cancellable, on_changed,
+                 g_steal_pointer (&task));
 }
 
 /* Fetches the record @id, changes it with @change on this device, and

@@ -594,6 +594,7 @@ round_free (Round *round)
 
 static void push_fill (GTask *task);
 static void pull_next (GTask *task);
+static void reseal_pending (GTask *task);
 
 static void
 round_fail (GTask  *task,
@@ -966,6 +967,136 @@ pulled_free (Pulled *pulled)
   g_free (pulled);
 }
 
+/* Re-sealing: the server lists the records this account can open in
+ * which a reader who may read them has no key yet; this device seals the
+ * content key to them, one record at a time.  A failure is not the user's
+ * to act on: the next round tries again. */
+
+typedef struct {
+  GTask          *task;      /* the round */
+  KtSyncResponse *pending;
+  guint           next;
+} Reseal;
+
+static void
+reseal_free (Reseal *reseal)
+{
+  g_clear_pointer (&reseal->pending, kt_sync_response_free);
+  g_free (reseal);
+}
+
+static void reseal_next (Reseal *reseal);
+
+static void
+reseal_done (Reseal *reseal,
+             GError *error)
+{
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Sealing to colleagues waits for the next round: %s", error->message);
+  g_clear_error (&error);
+  g_task_return_boolean (reseal->task, TRUE);
+  g_object_unref (reseal->task);
+  reseal_free (reseal);
+}
+
+static void
+on_keys_added (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Reseal *reseal = user_data;
+  KtSyncClient *self = g_task_get_source_object (reseal->task);
+  GError *error = NULL;
+  g_autoptr(KtSyncResponse) response = request_finish (self, result, &error);
+
+  if (response == NULL)
+    {
+      reseal_done (reseal, error);
+      return;
+    }
+  reseal_next (reseal);
+}
+
+/* {"rev":…,"keys":[…]} for the new keys (transfer full). */
+static GBytes *
+keys_request (gint64     rev,
+              GPtrArray *keys)
+{
+  g_autoptr(GString) sealed = g_string_new (NULL);
+  GString *out = g_string_new (NULL);
+  const char *list;
+
+  /* the keys' array as the record writer writes it, without the body */
+  kt_sync_sealed_append_json (sealed, "", keys);
+  list = strstr (sealed->str, "\"keys\":");
+  g_string_append_printf (out, "{\"rev\":%" G_GINT64_FORMAT ",%s", rev, list);
+  return g_string_free_to_bytes (out);
+}
+
+static void
+reseal_next (Reseal *reseal)
+{
+  KtSyncClient *self = g_task_get_source_object (reseal->task);
+  GPtrArray *records = reseal->pending->records;
+
+  while (reseal->next < records->len)
+    {
+      KtSyncRecord *record = g_ptr_array_index (records, reseal->next++);
+      g_auto(GStrv) missing = kt_record_sealer_missing_readers (self->sealer, record);
+      g_autoptr(GPtrArray) keys = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autofree char *escaped = NULL;
+      g_autofree char *path = NULL;
+      GError *error = NULL;
+
+      if (missing[0] == NULL)
+        continue;
+      keys = kt_record_sealer_reseal (self->sealer, record, (const char * const *) missing, &error);
+      if (keys == NULL)
+        {
+          g_debug ("A record is not sealed to colleagues: %s", error->message);
+          g_error_free (error);
+          continue;
+        }
+      body = keys_request (record->rev, keys);
+      escaped = g_uri_escape_string (record->id, NULL, FALSE);
+      path = g_strdup_printf ("/records/%s/keys", escaped);
+      request_async (self, KT_SYNC_ENDPOINT_ADD_KEYS, "POST", path, body, NULL,
+                     g_task_get_cancellable (reseal->task), on_keys_added, reseal);
+      return;
+    }
+  reseal_done (reseal, NULL);
+}
+
+static void
+on_pending_keys (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  Reseal *reseal = g_new0 (Reseal, 1);
+
+  reseal->task = task;
+  reseal->pending = request_finish (self, result, &error);
+  if (reseal->pending == NULL)
+    {
+      reseal_done (reseal, error);
+      return;
+    }
+  reseal_next (reseal);
+}
+
+static void
+reseal_pending (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+
+  request_async (self, KT_SYNC_ENDPOINT_PENDING_KEYS, "GET", "/keys/pending", NULL, NULL,
+                 g_task_get_cancellable (task), on_pending_keys, task);
+}
+
 /* The page is kept (or had nothing to keep): only now the known revisions
  * and the cursor move, so nothing is ever marked as had that the store did
  * not commit. */
@@ -993,6 +1124,14 @@ advance_pull (Pulled *pulled)
   else if (response->more && response->records->len > 0)
     {
       pull_next (task);
+      pulled_free (pulled);
+      return;
+    }
+  else if (self->sealer != NULL && round->wait == 0)
+    {
+      /* A full round ends by sealing to colleagues what they may read and
+       * cannot open yet (a new supervisor, a newly assigned coach). */
+      reseal_pending (task);
       pulled_free (pulled);
       return;
     }

@@ -695,7 +695,10 @@ kt_sync_endpoint_max_size (KtSyncEndpoint endpoint)
     case KT_SYNC_ENDPOINT_CHANGES:
     case KT_SYNC_ENDPOINT_COACHES:
     case KT_SYNC_ENDPOINT_CASE_AUDIT:
+    case KT_SYNC_ENDPOINT_PENDING_KEYS:
+    case KT_SYNC_ENDPOINT_TEAM_KEYS:
       return KT_SYNC_CHANGES_RESPONSE_MAX_SIZE;
+    case KT_SYNC_ENDPOINT_ADD_KEYS:
     case KT_SYNC_ENDPOINT_ASSIGN:
     case KT_SYNC_ENDPOINT_GET_RECORD:
     case KT_SYNC_ENDPOINT_PUT_RECORD:
@@ -705,6 +708,8 @@ kt_sync_endpoint_max_size (KtSyncEndpoint endpoint)
     case KT_SYNC_ENDPOINT_LOGIN:
     case KT_SYNC_ENDPOINT_LOGOUT:
     case KT_SYNC_ENDPOINT_ME:
+    case KT_SYNC_ENDPOINT_PUBLISH_KEY:
+    case KT_SYNC_ENDPOINT_RECOVERY:
     case KT_N_SYNC_ENDPOINTS:
     default:
       return KT_SYNC_SMALL_RESPONSE_MAX_SIZE;
@@ -972,34 +977,46 @@ set_status_error (KtSyncEndpoint endpoint,
     }
 }
 
+/* The array of records @name of @object, into response->records. */
 static gboolean
-parse_changes (JsonObject     *object,
+parse_records (JsonObject     *object,
+               const char     *name,
                KtSyncResponse *response,
                GError        **error)
 {
-  JsonNode *records = member (object, "$", "records", TRUE, error);
+  JsonNode *records = member (object, "$", name, TRUE, error);
   JsonArray *array;
   guint n;
 
   if (records == NULL)
     return FALSE;
   if (!JSON_NODE_HOLDS_ARRAY (records))
-    return type_error (error, "$", "records");
+    return type_error (error, "$", name);
   array = json_node_get_array (records);
   n = json_array_get_length (array);
   if (n > 500)
-    return type_error (error, "$", "records");
+    return type_error (error, "$", name);
 
   response->records = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *path = g_strdup_printf ("$.records[%u]", i);
+      g_autofree char *path = g_strdup_printf ("$.%s[%u]", name, i);
       KtSyncRecord *record = kt_sync_record_from_node (json_array_get_element (array, i),
                                                        path, error);
       if (record == NULL)
         return FALSE;
       g_ptr_array_add (response->records, record);
     }
+  return TRUE;
+}
+
+static gboolean
+parse_changes (JsonObject     *object,
+               KtSyncResponse *response,
+               GError        **error)
+{
+  if (!parse_records (object, "records", response, error))
+    return FALSE;
   if (!get_string (object, "$", "cursor", TRUE, SHORT_TEXT_MAX, &response->cursor, error))
     return FALSE;
   if (json_object_get_member (object, "more") == NULL)
@@ -1071,11 +1088,17 @@ parse_success (KtSyncResponse *response,
       return parse_changes (object, response, error);
     case KT_SYNC_ENDPOINT_PUT_RECORD:
       return parse_record_answer (root, object, response, error);
+    case KT_SYNC_ENDPOINT_PENDING_KEYS:
+      return parse_records (object, "pending", response, error);
     case KT_SYNC_ENDPOINT_GET_RECORD:
     case KT_SYNC_ENDPOINT_ASSIGN:
     case KT_SYNC_ENDPOINT_REVIEW:
+    case KT_SYNC_ENDPOINT_ADD_KEYS:
       response->record = kt_sync_record_from_node (root, "$", error);
       return response->record != NULL;
+    case KT_SYNC_ENDPOINT_PUBLISH_KEY:
+    case KT_SYNC_ENDPOINT_RECOVERY:
+    case KT_SYNC_ENDPOINT_TEAM_KEYS:
     case KT_SYNC_ENDPOINT_COACHES:
     case KT_SYNC_ENDPOINT_CASE_AUDIT:
     case KT_SYNC_ENDPOINT_LOGOUT:
@@ -1146,7 +1169,9 @@ kt_sync_response_parse (KtSyncEndpoint  endpoint,
 
   if (endpoint == KT_SYNC_ENDPOINT_LOGOUT)
     return g_steal_pointer (&response);
-  if ((endpoint == KT_SYNC_ENDPOINT_COACHES || endpoint == KT_SYNC_ENDPOINT_CASE_AUDIT) && status == 200)
+  if ((endpoint == KT_SYNC_ENDPOINT_COACHES || endpoint == KT_SYNC_ENDPOINT_CASE_AUDIT ||
+       endpoint == KT_SYNC_ENDPOINT_PUBLISH_KEY || endpoint == KT_SYNC_ENDPOINT_RECOVERY ||
+       endpoint == KT_SYNC_ENDPOINT_TEAM_KEYS) && status == 200)
     {
       response->body = body != NULL ? g_bytes_ref (body) : g_bytes_new_static ("", 0);
       return g_steal_pointer (&response);

@@ -154,6 +154,11 @@ typedef enum {
   KT_SYNC_ENDPOINT_ASSIGN,     /* answers the case as GET /records/{id} does */
   KT_SYNC_ENDPOINT_COACHES,    /* the body is kept as it came, for kt_coach_list_read */
   KT_SYNC_ENDPOINT_CASE_AUDIT, /* the body is kept as it came, for kt_case_reads_parse */
+  KT_SYNC_ENDPOINT_PUBLISH_KEY,  /* PUT /keys/me: the body is kept as it came */
+  KT_SYNC_ENDPOINT_RECOVERY,     /* GET /keys/me/recovery: the body is kept as it came */
+  KT_SYNC_ENDPOINT_TEAM_KEYS,    /* GET /team/keys: the body is kept, for kt_peer_keys_from_json */
+  KT_SYNC_ENDPOINT_PENDING_KEYS, /* GET /keys/pending: {pending:[record…]} in @records */
+  KT_SYNC_ENDPOINT_ADD_KEYS,     /* POST /records/{id}/keys: the record */
   KT_N_SYNC_ENDPOINTS
 } KtSyncEndpoint;
 
@@ -172,7 +177,7 @@ typedef struct {
   gint64          expires;
   /* login, me */
   KtSyncUser     *user;
-  /* changes */
+  /* changes; pending keys */
   GPtrArray      *records;    /* (element-type KtSyncRecord) */
   char           *cursor;
   gboolean        more;

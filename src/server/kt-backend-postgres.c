@@ -327,6 +327,10 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
     "CREATE SEQUENCE IF NOT EXISTS record_seq;"
     "SELECT setval ('record_seq', GREATEST (1, (SELECT COALESCE (MAX (seq), 0) FROM records),"
     "  (SELECT COALESCE (MAX (value), 0) FROM meta WHERE key = 'seq')));";
+  /* a new file for the table, without the dead rows; the old file is
+   * unlinked (the WAL keeps them until its segments are recycled).  One
+   * statement: VACUUM refuses to run in a string of several. */
+  backend_class->reclaim_sql = "VACUUM FULL records";
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
   backend_class->is_connected = kt_backend_postgres_is_connected;

@@ -10,8 +10,9 @@
  *
  * The change feed's position is one more than the largest in records, read
  * through its unique index: SQLite has one writer at a time (BEGIN
- * IMMEDIATE), so no reader can see a later number before an earlier one,
- * and records are never deleted, so no number comes twice.
+ * IMMEDIATE), so no reader can see a later number before an earlier one.
+ * Records are deleted only by `plaintext --remove`, which first keeps the
+ * highest number in meta.seq, so no number comes twice.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -167,7 +168,13 @@ kt_backend_sqlite_class_init (KtBackendSqliteClass *klass)
   backend_class->audit_schema = audit_schema;
   backend_class->fast_commits = "PRAGMA synchronous = NORMAL";
   backend_class->durable_commits = "PRAGMA synchronous = FULL";
-  backend_class->next_seq = "(SELECT COALESCE (MAX (seq), 0) + 1 FROM records)";
+  /* meta.seq: the highest number a record deleted by plaintext --remove had */
+  backend_class->next_seq = "(SELECT MAX (COALESCE (MAX (seq), 0), "
+                            "(SELECT COALESCE (MAX (value), 0) FROM meta WHERE key = 'seq')) + 1 FROM records)";
+  /* secure_delete (set on open) zeroed the deleted rows; VACUUM rewrites
+   * the file without the free pages, and the checkpoint moves the WAL into
+   * it and empties the -wal file, where older copies of the pages were */
+  backend_class->reclaim_sql = "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
   backend_class->exec = kt_backend_sqlite_exec;
   backend_class->query = kt_backend_sqlite_query;
 }
@@ -207,7 +214,11 @@ kt_backend_sqlite_open (const char *path,
   if (!kt_backend_sqlite_exec (KT_BACKEND (self),
                                "PRAGMA journal_mode = WAL;"
                                "PRAGMA synchronous = FULL;"
-                               "PRAGMA foreign_keys = ON;",
+                               "PRAGMA foreign_keys = ON;"
+                               /* a deleted or overwritten body (plaintext --remove, a
+                                * new revision) is zeroed in the file, not left in a
+                                * free page */
+                               "PRAGMA secure_delete = ON;",
                                error))
     return NULL;
   return KT_BACKEND (g_steal_pointer (&self));

@@ -16,8 +16,10 @@
 
 /* 2: the audit's outcome column; 3: the change sequence from a sequence;
  * 4: the key directory (account_keys, made by common_schema like any
- * missing table, so the upgrade only moves the number) */
-#define SCHEMA_VERSION 4
+ * missing table, so the upgrade only moves the number); 5: sealed records
+ * (the routing columns intaker, phase, due and sealed on records, and
+ * record_keys) */
+#define SCHEMA_VERSION 5
 
 typedef struct {
   const char *session_sql; /* what kt_backend_set_durable () ran */
@@ -28,6 +30,7 @@ typedef struct {
   char     *insert_sql;
   char     *update_sql;
   char     *resend_sql;
+  char     *resend_rev_sql;   /* resend_sql for a sealed record at a given revision */
   char     *begin_write_sql;  /* begin_sql and write_lock as one statement */
 } KtBackendPrivate;
 
@@ -72,12 +75,35 @@ static const char common_schema[] =
   "  review TEXT,"
   "  updated BIGINT NOT NULL,"
   "  seq BIGINT NOT NULL UNIQUE,"
-  "  body TEXT NOT NULL);"
+  /* a plaintext document (JSON), or when sealed is 1 the base64 of the
+   * sealed body, which the server never opens */
+  "  body TEXT NOT NULL,"
+  "  intaker TEXT,"
+  "  phase TEXT,"
+  "  due BIGINT,"
+  "  sealed BIGINT NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS records_team_seq ON records (team, seq);"
   "CREATE INDEX IF NOT EXISTS records_case ON records (case_id);"
-  "CREATE INDEX IF NOT EXISTS records_coach ON records (coach);";
+  "CREATE INDEX IF NOT EXISTS records_coach ON records (coach);"
+  /* The content key of a sealed record's current revision, boxed to each
+   * reader by its sender (base64 of KT_BOXED_KEY_SIZE bytes); a new
+   * revision replaces them. */
+  "CREATE TABLE IF NOT EXISTS record_keys ("
+  "  record_id TEXT NOT NULL REFERENCES records (id),"
+  "  reader TEXT NOT NULL,"
+  "  sender TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  PRIMARY KEY (record_id, reader));";
 
-#define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body"
+/* The columns schema 5 added to records, for a database made before it. */
+static const char upgrade_records_5[] =
+  "ALTER TABLE records ADD COLUMN intaker TEXT;"
+  "ALTER TABLE records ADD COLUMN phase TEXT;"
+  "ALTER TABLE records ADD COLUMN due BIGINT;"
+  "ALTER TABLE records ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0;";
+
+#define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body, " \
+                       "intaker, phase, due, sealed"
 #define ACCOUNT_COLUMNS "username, display_name, role, team, password_hash, disabled, created"
 
 /* KtRows */
@@ -145,6 +171,7 @@ kt_backend_finalize (GObject *object)
   g_free (priv->insert_sql);
   g_free (priv->update_sql);
   g_free (priv->resend_sql);
+  g_free (priv->resend_rev_sql);
   g_free (priv->begin_write_sql);
 
   G_OBJECT_CLASS (kt_backend_parent_class)->finalize (object);
@@ -172,12 +199,15 @@ get_priv (KtBackend *self)
   if (priv->insert_sql == NULL)
     {
       priv->insert_sql = g_strdup_printf ("INSERT INTO records (" RECORD_COLUMNS ") "
-                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, %s, ?) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, %s, ?, ?, ?, CAST (? AS BIGINT), ?) "
                                           "ON CONFLICT (id) DO NOTHING RETURNING seq", next_seq);
       priv->update_sql = g_strdup_printf ("UPDATE records SET rev = ?, coach = ?, review = ?, updated = ?, "
-                                          "seq = %s, body = ? WHERE id = ? AND rev = ? RETURNING seq",
+                                          "seq = %s, body = ?, intaker = ?, phase = ?, due = CAST (? AS BIGINT), sealed = ? "
+                                          "WHERE id = ? AND rev = ? RETURNING seq",
                                           next_seq);
       priv->resend_sql = g_strdup_printf ("UPDATE records SET seq = %s WHERE id = ?", next_seq);
+      priv->resend_rev_sql = g_strdup_printf ("UPDATE records SET seq = %s WHERE id = ? AND rev = ? "
+                                              "AND sealed = 1 RETURNING seq", next_seq);
     }
   return priv;
 }
@@ -408,7 +438,7 @@ stored_schema_version (KtBackend *self)
   return kt_rows_count (&rows) > 0 ? kt_rows_get_int (&rows, 0, 0) : 0;
 }
 
-/* Brings a database of schema 1, 2 or 3 to the current one, in one transaction. */
+/* Brings a database of schema 1 to 4 to the current one, in one transaction. */
 static gboolean
 upgrade_schema (KtBackend  *self,
                 gint64      from,
@@ -422,6 +452,7 @@ upgrade_schema (KtBackend  *self,
     return FALSE;
   if ((from < 2 && !KT_BACKEND_GET_CLASS (self)->exec (self, "ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok'", error)) ||
       (from < 3 && upgrade_seq != NULL && !KT_BACKEND_GET_CLASS (self)->exec (self, upgrade_seq, error)) ||
+      (from < 5 && !KT_BACKEND_GET_CLASS (self)->exec (self, upgrade_records_5, error)) ||
       !query (self, "UPDATE meta SET value = ? WHERE key = 'schema'", params, G_N_ELEMENTS (params), NULL, error) ||
       !commit (self, error))
     {
@@ -659,6 +690,10 @@ kt_backend_revoke_tokens_of (KtBackend  *self,
 
 /* Records */
 
+/* A due date of 0 is none: NULL in the database.  The statements CAST it:
+ * PostgreSQL types a parameter by its first use, which may be this NULL. */
+#define DUE_PARAM(due) ((due) != 0 ? KT_SQL_INT_PARAM (due) : (KtSqlParam) { KT_SQL_NULL, NULL, 0 })
+
 static KtServerRecord *
 record_from_row (const KtRows *rows,
                  guint         row)
@@ -677,6 +712,10 @@ record_from_row (const KtRows *rows,
   record->updated = kt_rows_get_int (rows, row, 8);
   record->seq = kt_rows_get_int (rows, row, 9);
   record->body = g_strdup (kt_rows_get (rows, row, 10));
+  record->intaker = g_strdup (kt_rows_get (rows, row, 11));
+  record->phase = g_strdup (kt_rows_get (rows, row, 12));
+  record->due = kt_rows_get_int (rows, row, 13);
+  record->sealed = kt_rows_get_int (rows, row, 14) != 0;
   return record;
 }
 
@@ -688,6 +727,22 @@ records_from_rows (const KtRows *rows)
   for (guint i = 0; i < kt_rows_count (rows); i++)
     g_ptr_array_add (records, record_from_row (rows, i));
   return records;
+}
+
+static gboolean attach_keys (KtBackend *self, GPtrArray *records, GError **error);
+static gboolean attach_keys_one (KtBackend *self, KtServerRecord *record, GError **error);
+
+/* The records of @rows with the key entries of the sealed ones (transfer full). */
+static GPtrArray *
+records_with_keys (KtBackend    *self,
+                   const KtRows *rows,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) records = records_from_rows (rows);
+
+  if (!attach_keys (self, records, error))
+    return NULL;
+  return g_steal_pointer (&records);
 }
 
 gboolean
@@ -714,6 +769,12 @@ kt_backend_get_record_and_case (KtBackend       *self,
       if (g_strcmp0 (kt_rows_get (&rows, i, 0), case_id) == 0 && *kase == NULL)
         *kase = record_from_row (&rows, i);
     }
+  if (!attach_keys_one (self, *record, error) || !attach_keys_one (self, *kase, error))
+    {
+      g_clear_pointer (record, kt_server_record_free);
+      g_clear_pointer (kase, kt_server_record_free);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -725,11 +786,146 @@ kt_backend_get_record (KtBackend  *self,
   KtSqlParam params[] = { KT_SQL_TEXT_PARAM (id) };
   g_auto(KtRows) rows;
 
+  g_autoptr(KtServerRecord) record = NULL;
+
   kt_rows_init (&rows);
   if (!query (self, "SELECT " RECORD_COLUMNS " FROM records WHERE id = ?",
               params, G_N_ELEMENTS (params), &rows, error))
     return NULL;
-  return kt_rows_count (&rows) > 0 ? record_from_row (&rows, 0) : NULL;
+  if (kt_rows_count (&rows) == 0)
+    return NULL;
+  record = record_from_row (&rows, 0);
+  if (!attach_keys_one (self, record, error))
+    return NULL;
+  return g_steal_pointer (&record);
+}
+
+/* Largest number of ids one key lookup names: the page of /changes at
+ * most; the lists are padded to a power of two so that a few statements
+ * are prepared, not one per length. */
+#define KEYS_BATCH_MAX 512
+
+/* Reads the key entries of the sealed records among @records (element-type
+ * KtServerRecord) into their keys, in the order of the readers' names. */
+static gboolean
+attach_keys (KtBackend *self,
+             GPtrArray *records,
+             GError   **error)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtServerRecord *record = g_ptr_array_index (records, i);
+
+      if (!record->sealed)
+        continue;
+      if (record->keys == NULL)
+        record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+      if (!g_hash_table_contains (by_id, record->id))
+        g_ptr_array_add (ids, record->id);
+      g_hash_table_insert (by_id, record->id, record);
+    }
+  for (guint done = 0; done < ids->len;)
+    {
+      guint chunk = MIN (ids->len - done, KEYS_BATCH_MAX);
+      guint size = 1;
+      g_autoptr(GString) sql = g_string_new ("SELECT record_id, reader, sender, key FROM record_keys "
+                                             "WHERE record_id IN (?");
+      g_autofree KtSqlParam *params = NULL;
+      g_auto(KtRows) rows;
+
+      while (size < chunk)
+        size *= 2;
+      params = g_new (KtSqlParam, size);
+      for (guint i = 0; i < size; i++)
+        {
+          /* the padding names the last id again */
+          params[i] = KT_SQL_TEXT_PARAM ((const char *) g_ptr_array_index (ids, done + MIN (i, chunk - 1)));
+          if (i > 0)
+            g_string_append (sql, ", ?");
+        }
+      g_string_append (sql, ") ORDER BY record_id, reader");
+      kt_rows_init (&rows);
+      if (!query (self, sql->str, params, size, &rows, error))
+        return FALSE;
+      for (guint i = 0; i < kt_rows_count (&rows); i++)
+        {
+          KtServerRecord *record = g_hash_table_lookup (by_id, kt_rows_get (&rows, i, 0));
+          g_autoptr(GBytes) key = NULL;
+          guchar *data;
+          gsize len = 0;
+
+          if (record == NULL)
+            continue;
+          data = g_base64_decode (kt_rows_get (&rows, i, 3), &len);
+          key = g_bytes_new_take (data, len);
+          g_ptr_array_add (record->keys,
+                           kt_sealed_key_new (kt_rows_get (&rows, i, 1), kt_rows_get (&rows, i, 2), key));
+        }
+      done += chunk;
+    }
+  return TRUE;
+}
+
+/* attach_keys () for one record (may be NULL). */
+static gboolean
+attach_keys_one (KtBackend      *self,
+                 KtServerRecord *record,
+                 GError        **error)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+  if (record == NULL || !record->sealed)
+    return TRUE;
+  g_ptr_array_add (one, record);
+  return attach_keys (self, one, error);
+}
+
+/* Inserts @keys (element-type KtSealedKey) as entries of @record_id, in one
+ * statement; an entry of a reader who has one already is kept as it is. */
+static gboolean
+insert_keys (KtBackend  *self,
+             const char *record_id,
+             GPtrArray  *keys,
+             GError    **error)
+{
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO record_keys (record_id, reader, sender, key) VALUES ");
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree KtSqlParam *params = NULL;
+
+  if (keys == NULL || keys->len == 0)
+    return TRUE;
+  params = g_new (KtSqlParam, keys->len * 4);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const KtSealedKey *key = g_ptr_array_index (keys, i);
+      char *text = g_base64_encode (g_bytes_get_data (key->key, NULL), g_bytes_get_size (key->key));
+
+      g_ptr_array_add (texts, text);
+      g_string_append (sql, i > 0 ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+      params[i * 4] = KT_SQL_TEXT_PARAM (record_id);
+      params[i * 4 + 1] = KT_SQL_TEXT_PARAM (key->reader);
+      params[i * 4 + 2] = KT_SQL_TEXT_PARAM (key->sender);
+      params[i * 4 + 3] = KT_SQL_TEXT_PARAM (text);
+    }
+  g_string_append (sql, " ON CONFLICT (record_id, reader) DO NOTHING");
+  return query (self, sql->str, params, keys->len * 4, NULL, error);
+}
+
+/* Makes @keys the entries of @record_id's current revision. */
+static gboolean
+replace_keys (KtBackend  *self,
+              const char *record_id,
+              GPtrArray  *keys,
+              GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (record_id) };
+
+  return query (self, "DELETE FROM record_keys WHERE record_id = ?", params, G_N_ELEMENTS (params),
+                NULL, error) &&
+         insert_keys (self, record_id, keys, error);
 }
 
 static gboolean
@@ -820,6 +1016,10 @@ put_record (KtBackend       *self,
         KT_SQL_TEXT_PARAM (record->review),
         KT_SQL_INT_PARAM (record->updated),
         KT_SQL_TEXT_PARAM (record->body),
+        KT_SQL_TEXT_PARAM (record->intaker),
+        KT_SQL_TEXT_PARAM (record->phase),
+        DUE_PARAM (record->due),
+        KT_SQL_INT_PARAM (record->sealed),
       };
       if (!query (self, priv->insert_sql, params, G_N_ELEMENTS (params), &rows, error))
         goto failed;
@@ -832,6 +1032,10 @@ put_record (KtBackend       *self,
         KT_SQL_TEXT_PARAM (record->review),
         KT_SQL_INT_PARAM (record->updated),
         KT_SQL_TEXT_PARAM (record->body),
+        KT_SQL_TEXT_PARAM (record->intaker),
+        KT_SQL_TEXT_PARAM (record->phase),
+        DUE_PARAM (record->due),
+        KT_SQL_INT_PARAM (record->sealed),
         KT_SQL_TEXT_PARAM (record->id),
         KT_SQL_INT_PARAM (base_rev),
       };
@@ -847,6 +1051,10 @@ put_record (KtBackend       *self,
       return KT_PUT_STALE;
     }
   seq = kt_rows_get_int (&rows, 0, 0);
+  /* a plaintext record never follows a sealed one (the server refuses it),
+   * so only a sealed one has entries to replace */
+  if (record->sealed && !replace_keys (self, record->id, record->keys, error))
+    goto failed;
   if (resend_contents && !resend_case_contents (self, record->id, error))
     goto failed;
   if (audit_action != NULL &&
@@ -932,7 +1140,91 @@ kt_backend_list_changes (KtBackend       *self,
   kt_rows_init (&rows);
   if (!query (self, sql, params, n_params, &rows, error))
     return NULL;
-  return records_from_rows (&rows);
+  return records_with_keys (self, &rows, error);
+}
+
+KtPutResult
+kt_backend_add_keys (KtBackend       *self,
+                     KtServerRecord  *record,
+                     GPtrArray       *keys,
+                     const char      *actor,
+                     GError         **error)
+{
+  KtBackendPrivate *priv = get_priv (self);
+  KtSqlParam params[] = { KT_SQL_TEXT_PARAM (record->id), KT_SQL_INT_PARAM (record->rev) };
+  g_autofree char *detail = g_strdup_printf ("keys=%u", keys->len);
+  g_auto(KtRows) rows;
+  gint64 seq;
+
+  if (!begin_write (self, error))
+    {
+      rollback (self);
+      return KT_PUT_ERROR;
+    }
+  kt_rows_init (&rows);
+  /* a new place in the change feed, so the new readers pull it; only while
+   * @record->rev is the current revision */
+  if (!query (self, priv->resend_rev_sql, params, G_N_ELEMENTS (params), &rows, error))
+    goto failed;
+  if (kt_rows_count (&rows) == 0)
+    {
+      rollback (self);
+      return KT_PUT_STALE;
+    }
+  seq = kt_rows_get_int (&rows, 0, 0);
+  if (!insert_keys (self, record->id, keys, error) ||
+      !insert_audit (self, g_get_real_time () / G_USEC_PER_SEC, actor, "reseal", record->id,
+                     kt_kind_to_string (record->kind), detail, "ok", error) ||
+      !commit (self, error))
+    goto failed;
+  record->seq = seq;
+  return KT_PUT_UPDATED;
+
+failed:
+  rollback (self);
+  return KT_PUT_ERROR;
+}
+
+/* Who may read a sealed record r of the team (the matrix of may_read () in
+ * kt-server.c), as a condition on the account a. */
+#define MAY_READ_R(a) \
+  "(" a ".role = 'supervisor' OR " \
+  " (r.kind = 'case' AND ((" a ".role = 'wijkcoach' AND " a ".username = r.coach) OR " \
+  "                       (" a ".role = 'intaker' AND " a ".username = r.author))) OR " \
+  " (r.kind <> 'case' AND " a ".role = 'wijkcoach' AND " a ".username = " \
+  "    (SELECT c.coach FROM records c WHERE c.id = r.case_id AND c.kind = 'case')))"
+
+GPtrArray *
+kt_backend_list_pending (KtBackend       *self,
+                         const KtAccount *reader,
+                         guint            limit,
+                         GError         **error)
+{
+  KtSqlParam params[] = {
+    KT_SQL_TEXT_PARAM (reader->username),
+    KT_SQL_TEXT_PARAM (reader->team),
+    KT_SQL_TEXT_PARAM (reader->username),
+    KT_SQL_INT_PARAM (limit),
+  };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  /* The records @reader may read and holds a key entry for, where some
+   * other enabled account of the team who may read it and has published a
+   * key has none: the database finds them, not a loop over every record. */
+  if (!query (self,
+              "SELECT r.id, r.kind, r.rev, r.case_id, r.author, r.team, r.coach, r.review, r.updated, "
+              "r.seq, r.body, r.intaker, r.phase, r.due, r.sealed "
+              "FROM records r JOIN record_keys mine ON mine.record_id = r.id AND mine.reader = ? "
+              "JOIN accounts me ON me.username = mine.reader "
+              "WHERE r.team = ? AND r.sealed = 1 AND me.team = r.team AND " MAY_READ_R ("me") " AND "
+              "EXISTS (SELECT 1 FROM accounts a JOIN account_keys k ON k.username = a.username "
+              "        WHERE a.team = r.team AND a.disabled = 0 AND a.username <> ? AND " MAY_READ_R ("a") " AND "
+              "        NOT EXISTS (SELECT 1 FROM record_keys e WHERE e.record_id = r.id AND e.reader = a.username)) "
+              "ORDER BY r.seq LIMIT ?",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  return records_with_keys (self, &rows, error);
 }
 
 GPtrArray *
@@ -950,7 +1242,7 @@ kt_backend_list_plans (KtBackend  *self,
               "ORDER BY updated DESC, seq DESC",
               params, G_N_ELEMENTS (params), &rows, error))
     return NULL;
-  return records_from_rows (&rows);
+  return records_with_keys (self, &rows, error);
 }
 
 GHashTable *
@@ -973,6 +1265,74 @@ kt_backend_count_caseloads (KtBackend  *self,
     g_hash_table_insert (counts, g_strdup (kt_rows_get (&rows, i, 0)),
                          GINT_TO_POINTER ((int) kt_rows_get_int (&rows, i, 1)));
   return counts;
+}
+
+gboolean
+kt_backend_count_records (KtBackend  *self,
+                          gboolean    sealed,
+                          gint64      counts[KT_N_KINDS],
+                          GError    **error)
+{
+  KtSqlParam params[] = { KT_SQL_INT_PARAM (sealed ? 1 : 0) };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self, "SELECT kind, COUNT(*) FROM records WHERE sealed = ? GROUP BY kind",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return FALSE;
+  for (guint i = 0; i < KT_N_KINDS; i++)
+    counts[i] = 0;
+  for (guint i = 0; i < kt_rows_count (&rows); i++)
+    {
+      KtKind kind;
+
+      if (kt_kind_from_string (kt_rows_get (&rows, i, 0), &kind))
+        counts[kind] = kt_rows_get_int (&rows, i, 1);
+    }
+  return TRUE;
+}
+
+gint64
+kt_backend_remove_plaintext (KtBackend  *self,
+                             const char *actor,
+                             GError    **error)
+{
+  g_auto(KtRows) rows;
+  g_autofree char *detail = NULL;
+  gint64 removed;
+
+  kt_rows_init (&rows);
+  if (!begin_write (self, error))
+    {
+      rollback (self);
+      return -1;
+    }
+  /* SQLite numbers the change feed from the largest seq in records: keep
+   * it, so a number a deleted record had is never given out again (a
+   * device whose cursor is past it would skip the record that got it).
+   * PostgreSQL's sequence never goes back; the row does no harm there. */
+  if (!query (self,
+              "INSERT INTO meta (key, value) SELECT 'seq', COALESCE (MAX (seq), 0) FROM records WHERE TRUE "
+              "ON CONFLICT (key) DO UPDATE SET value = "
+              "CASE WHEN excluded.value > meta.value THEN excluded.value ELSE meta.value END",
+              NULL, 0, NULL, error) ||
+      !query (self, "DELETE FROM record_keys WHERE record_id IN (SELECT id FROM records WHERE sealed = 0)",
+              NULL, 0, NULL, error) ||
+      !query (self, "DELETE FROM records WHERE sealed = 0 RETURNING id", NULL, 0, &rows, error))
+    goto failed;
+  removed = kt_rows_count (&rows);
+  detail = g_strdup_printf ("removed=%" G_GINT64_FORMAT, removed);
+  if (!insert_audit (self, g_get_real_time () / G_USEC_PER_SEC, actor, "remove-plaintext", NULL, NULL,
+                     detail, "ok", error) ||
+      !commit (self, error))
+    goto failed;
+  if (!KT_BACKEND_GET_CLASS (self)->exec (self, KT_BACKEND_GET_CLASS (self)->reclaim_sql, error))
+    return -1;
+  return removed;
+
+failed:
+  rollback (self);
+  return -1;
 }
 
 /* Audit */

@@ -66,6 +66,9 @@ struct _KtBackendClass
   const char *write_lock;
   /* Brings the change sequence of a schema-2 database over (NULL: none). */
   const char *upgrade_seq;
+  /* Outside any transaction: gives the space of deleted rows back, so no
+   * old bytes of them stay in the database's files. */
+  const char *reclaim_sql;
 
   /* Runs a script of statements without parameters. */
   gboolean (*exec)  (KtBackend        *self,
@@ -232,6 +235,23 @@ GPtrArray      *kt_backend_list_changes     (KtBackend       *self,
                                              gint64           since,
                                              guint            limit,
                                              GError         **error);
+/* Adds @keys (element-type KtSealedKey) to the entries of the sealed
+ * @record while its revision is @record->rev (KT_PUT_STALE otherwise); an
+ * entry a reader has already is kept.  The record gets the next change
+ * sequence number (written to @record->seq) so its new readers pull it;
+ * audited as "reseal" by @actor. */
+KtPutResult     kt_backend_add_keys         (KtBackend       *self,
+                                             KtServerRecord  *record,
+                                             GPtrArray       *keys,
+                                             const char      *actor,
+                                             GError         **error);
+/* Up to @limit sealed records, oldest first, that @reader may read and
+ * holds a key entry for, where another account that may read it and has
+ * published a key has none (element-type KtServerRecord). */
+GPtrArray      *kt_backend_list_pending     (KtBackend       *self,
+                                             const KtAccount *reader,
+                                             guint            limit,
+                                             GError         **error);
 /* The team's plans in review state @review, newest first. */
 GPtrArray      *kt_backend_list_plans       (KtBackend  *self,
                                              const char *team,
@@ -240,6 +260,19 @@ GPtrArray      *kt_backend_list_plans       (KtBackend  *self,
 /* Number of cases per coach in @team (coach name → count as GINT_TO_POINTER). */
 GHashTable     *kt_backend_count_caseloads  (KtBackend  *self,
                                              const char *team,
+                                             GError    **error);
+
+/* The number of records of each kind whose body is not sealed (plaintext,
+ * pushed before the app sealed records), into @counts.  FALSE on error. */
+gboolean        kt_backend_count_records    (KtBackend  *self,
+                                             gboolean    sealed,
+                                             gint64      counts[KT_N_KINDS],
+                                             GError    **error);
+/* Deletes every record whose body is not sealed (audited as
+ * "remove-plaintext" by @actor), then reclaims the space so that their
+ * bytes are gone from the database's files; the number deleted, or -1. */
+gint64          kt_backend_remove_plaintext (KtBackend  *self,
+                                             const char *actor,
                                              GError    **error);
 
 /* Appends one audit entry per record of @records read by @actor (element-type

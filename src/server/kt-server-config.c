@@ -26,6 +26,8 @@ kt_server_config_new (void)
   self->listen_backlog = 128;
   self->durable_commits = TRUE;
   self->access_log = TRUE;
+  /* until every device seals its records (the migration in admin-server.md) */
+  self->accept_plaintext = TRUE;
   self->database_uri = g_strdup (DEFAULT_DATABASE);
   self->token_lifetime = 12 * 60 * 60;
   /* a document plus room for the envelope around it */
@@ -159,6 +161,19 @@ kt_server_config_load_file (KtServerConfig *self,
           return FALSE;
         }
       self->durable_commits = durable;
+    }
+  if (g_key_file_has_key (file, "server", "accept-plaintext", NULL))
+    {
+      g_autoptr(GError) bool_error = NULL;
+      gboolean accept = g_key_file_get_boolean (file, "server", "accept-plaintext", &bool_error);
+
+      if (bool_error != NULL)
+        {
+          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                       _("The setting “%s” in group “%s” must be true or false."), "accept-plaintext", "server");
+          return FALSE;
+        }
+      self->accept_plaintext = accept;
     }
   if (!read_uint (file, "server", "token-lifetime", G_MAXINT32, &token_lifetime, error) ||
       !read_uint (file, "server", "listen-backlog", 65535, &backlog, error) ||

@@ -28,6 +28,7 @@ typedef struct {
   char   *metrics_address;         /* where /metrics is served (plain HTTP); NULL: nowhere */
   guint16 metrics_port;
   gboolean access_log;             /* a line per request to the journal */
+  gboolean accept_plaintext;       /* take pushes of records that are not sealed */
 } KtServerConfig;
 
 /* The defaults (transfer full). */

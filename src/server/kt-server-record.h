@@ -22,14 +22,24 @@ typedef struct {
   char   *review;    /* plans: the review state id ("submitted"), or NULL */
   gint64  updated;   /* unix seconds of the last write on the server */
   gint64  seq;       /* position in the change feed */
-  char   *body;      /* the document as compact JSON */
+  char   *body;      /* the document as compact JSON; when sealed, the base64 of
+                      * the sealed body, which the server never opens */
+  /* routing metadata of a sealed record, in the clear (protocol.md) */
+  char   *intaker;   /* cases: the intaker who registered it, or NULL */
+  char   *phase;     /* cases: the phase id, or NULL */
+  gint64  due;       /* cases: the next due date (unix seconds), 0: none */
+  gboolean sealed;
+  GPtrArray *keys;   /* (element-type KtSealedKey): the content key boxed to
+                      * each reader; NULL for a plaintext record */
 } KtServerRecord;
 
 KtServerRecord *kt_server_record_new  (void);
 void            kt_server_record_free (KtServerRecord *self);
 
 /* Appends the wire form of protocol.md ("Records on the wire") to @out,
- * with the writer the client uses too (kt_sync_envelope_append_json). */
+ * with the writer the client uses too (kt_sync_envelope_append_json): the
+ * sealed body and its keys with the routing metadata, or the plaintext
+ * document as before. */
 void kt_server_record_append_json (const KtServerRecord *self,
                                    GString              *out);
 

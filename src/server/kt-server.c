@@ -187,6 +187,8 @@ static void handle_case_audit  (KtRequest *req);
 static void handle_publish_key (KtRequest *req);
 static void handle_recovery    (KtRequest *req);
 static void handle_team_keys   (KtRequest *req);
+static void handle_add_keys    (KtRequest *req);
+static void handle_pending     (KtRequest *req);
 
 static const struct {
   const char *method;
@@ -213,6 +215,8 @@ static const struct {
   { "PUT",  API_PREFIX "/keys/me",            TRUE,  handle_publish_key, NULL,    -1 },
   { "GET",  API_PREFIX "/keys/me/recovery",   TRUE,  handle_recovery,   NULL,     -1 },
   { "GET",  API_PREFIX "/team/keys",          TRUE,  handle_team_keys,  NULL,     -1 },
+  { "POST", API_PREFIX "/records/{id}/keys",  TRUE,  handle_add_keys,   "reseal", -1 },
+  { "GET",  API_PREFIX "/keys/pending",       TRUE,  handle_pending,    NULL,     -1 },
 };
 
 GStrv
@@ -1326,6 +1330,40 @@ check_plan_push (KtRequest            *req,
   return FALSE;
 }
 
+/* check_plan_push () for a sealed plan, whose document the server never
+ * reads: the review state in its envelope follows the same rules
+ * (kt_review_check_coach_revision): a submitted or approved plan is locked
+ * (409 plan_locked), and the coach's own moves are from draft or returned
+ * to draft or submitted; approving and returning are the review's.  The
+ * comments inside are checked by the devices that open it. */
+static gboolean
+check_sealed_plan_push (KtRequest            *req,
+                        const KtServerRecord *existing,
+                        const KtDocumentInfo *info,
+                        gint64                base)
+{
+  const char *from = existing != NULL && existing->review != NULL ? existing->review : "draft";
+  gboolean from_open = g_str_equal (from, "draft") || g_str_equal (from, "returned");
+  gboolean to_open = g_strcmp0 (info->review, "draft") == 0 || g_strcmp0 (info->review, "submitted") == 0;
+
+  if (existing != NULL && plan_is_locked (existing))
+    {
+      respond_plan_locked (req, _("This plan has been submitted or approved and cannot be changed. "
+                                  "Make a new version to change it."), existing);
+      return FALSE;
+    }
+  /* a stale push is answered as a conflict next */
+  if (existing != NULL ? existing->rev != base : base != 0)
+    return TRUE;
+  if (g_strcmp0 (info->review, from) != 0 && !(from_open && to_open))
+    {
+      respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
+                     _("Only a supervisor reviews a plan."), "review");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* A push on its way: read and validated in a worker thread (parsing and
  * the codec are most of a push's cost), then stored on the main loop. */
 typedef struct {
@@ -1337,7 +1375,9 @@ typedef struct {
   GBytes            *bytes;
   /* what the worker found */
   KtDocumentInfo     info;
-  char              *body;      /* the canonical document */
+  char              *body;      /* the canonical document, or the base64 of the sealed body */
+  KtSyncRecord      *sealed;    /* a sealed record as read (its keys and routing), or NULL */
+  guint              status;    /* the refusal's status: 400 unless set */
   char              *message;   /* set when refused */
   char              *field;
 } Push;
@@ -1352,6 +1392,7 @@ push_free (Push *push)
   g_bytes_unref (push->bytes);
   kt_document_info_clear (&push->info);
   g_free (push->body);
+  g_clear_pointer (&push->sealed, kt_sync_record_free);
   g_free (push->message);
   g_free (push->field);
   g_free (push);
@@ -1470,6 +1511,125 @@ find_body (const char  *data,
   return p < end && *p == '}' && *body_start != NULL;
 }
 
+/* The index of the first of @keys (element-type KtSealedKey) that @sender
+ * did not seal, or -1: every key must come from the one who sends it, so a
+ * reader knows whom it trusts for it. */
+static int
+foreign_sender (GPtrArray  *keys,
+                const char *sender)
+{
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      const KtSealedKey *key = g_ptr_array_index (keys, i);
+
+      if (g_strcmp0 (key->sender, sender) != 0)
+        return i;
+    }
+  return -1;
+}
+
+/* The routing metadata of @wire fits its kind: "" when it does, else the
+ * member that does not belong (or is missing). */
+static const char *
+check_routing (const KtSyncRecord *wire)
+{
+  static const char * const states[] = { "draft", "submitted", "approved", "returned", NULL };
+
+  if (wire->kind != KT_KIND_CASE)
+    {
+      if (wire->coach != NULL)
+        return "coach";
+      if (wire->intaker != NULL)
+        return "intaker";
+      if (wire->phase != NULL)
+        return "phase";
+      if (wire->due != 0)
+        return "due";
+    }
+  if (wire->kind == KT_KIND_PLAN ? !g_strv_contains (states, wire->review != NULL ? wire->review : "")
+                                 : wire->review != NULL)
+    return "review";
+  if (wire->kind == KT_KIND_CASE ? wire->case_id != NULL && !g_str_equal (wire->case_id, wire->id)
+                                 : !kt_uuid_is_valid (wire->case_id))
+    return "case_id";
+  return "";
+}
+
+/* Reads a sealed record, the member @name of a request (NULL: the request
+ * itself), with the core's reader: its shape and limits only, never its
+ * body.  NULL with @field set (transfer full) when refused. */
+static KtSyncRecord *
+read_sealed_record (JsonNode    *node,
+                    const char  *name,
+                    char       **field)
+{
+  g_autoptr(KtSyncRecord) wire = NULL;
+  g_autofree char *inner = NULL;
+  const char *bad;
+
+  wire = kt_sync_record_from_node_full (node, "", &inner, NULL);
+  if (wire == NULL || wire->sealed == NULL)
+    {
+      if (inner == NULL || *inner == '\0')
+        {
+          g_free (inner);
+          inner = g_strdup ("sealed");
+        }
+      *field = name != NULL ? g_strconcat (name, ".", inner, NULL) : g_steal_pointer (&inner);
+      return NULL;
+    }
+  bad = check_routing (wire);
+  if (*bad != '\0')
+    {
+      *field = name != NULL ? g_strconcat (name, ".", bad, NULL) : g_strdup (bad);
+      return NULL;
+    }
+  return g_steal_pointer (&wire);
+}
+
+/* The base64 text of a sealed record's body in @object, the envelope the
+ * core's reader has checked: kept and served as it came. */
+static const char *
+sealed_body_text (JsonObject *object)
+{
+  return member_string (json_object_get_object_member (object, "sealed"), "body");
+}
+
+/* read_push () for a sealed record: stored as it is, the routing metadata
+ * taken from the envelope. */
+static gboolean
+read_sealed_push (Push       *push,
+                  JsonNode   *root,
+                  JsonObject *object)
+{
+  g_autofree char *field = NULL;
+  int foreign;
+
+  push->sealed = read_sealed_record (root, NULL, &field);
+  if (push->sealed == NULL)
+    return refuse_push (push, field, NULL);
+  foreign = foreign_sender (push->sealed->keys, push->account->username);
+  if (foreign >= 0)
+    {
+      g_autofree char *path = g_strdup_printf ("sealed.keys[%d].sender", foreign);
+
+      push->status = SOUP_STATUS_FORBIDDEN;
+      return refuse_push (push, path, _("Each key must be sealed by the account that sends it."));
+    }
+  push->body = g_strdup (sealed_body_text (object));
+  /* the reader decoded it to check its size; the server keeps the text */
+  g_clear_pointer (&push->sealed->sealed, g_bytes_unref);
+  push->info.kind = push->sealed->kind;
+  push->info.id = g_strdup (push->sealed->id);
+  push->info.rev = push->sealed->rev;
+  push->info.case_id = g_strdup (push->sealed->kind == KT_KIND_CASE ? push->sealed->id : push->sealed->case_id);
+  push->info.coach = g_strdup (push->sealed->coach);
+  push->info.review = g_strdup (push->sealed->review);
+  if (push->info.rev <= push->base)
+    return refuse_push (push, "rev", NULL);
+  return TRUE;
+}
+
 /* Reads the record of a PUT into push->info and push->body; FALSE with
  * push->message (and field) set when it is refused.  Runs in a worker. */
 static gboolean
@@ -1514,6 +1674,10 @@ read_push (Push *push)
     return refuse_push (push, "kind", NULL);
   if (!member_int (object, "rev", &rev) || rev < 1)
     return refuse_push (push, "rev", NULL);
+  if (json_object_has_member (object, "sealed"))
+    return read_sealed_push (push, root, object);
+  if (!push->server->config->accept_plaintext)
+    return refuse_push (push, "body", _("This server keeps only sealed records; update the app."));
   body = json_object_get_member (object, "body");
   if (body != NULL && JSON_NODE_HOLDS_NULL (body) && envelope->len != len)
     raw = g_strndup (body_start, body_end - body_start);
@@ -1559,7 +1723,9 @@ answer_push (Push      *push,
   KtPutResult result;
 
   if (push->message != NULL)
-    return respond_error (push->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST, push->message, push->field);
+    return respond_error (push->msg, push->status != 0 ? push->status : SOUP_STATUS_BAD_REQUEST,
+                          push->status == SOUP_STATUS_FORBIDDEN ? KT_SYNC_CODE_FORBIDDEN : KT_SYNC_CODE_BAD_REQUEST,
+                          push->message, push->field);
 
   /* the record and its case in one query: one round trip to PostgreSQL */
   if (!kt_backend_get_record_and_case (push->server->backend, push->id, info->case_id,
@@ -1569,9 +1735,17 @@ answer_push (Push      *push,
   if (!check_write (req, info, existing, kase))
     return;
 
-  if (existing != NULL && existing->rev == info->rev && g_str_equal (existing->body, push->body))
+  if (existing != NULL && existing->rev == info->rev && existing->sealed == (push->sealed != NULL) &&
+      g_str_equal (existing->body, push->body))
     return respond_record (req, SOUP_STATUS_OK, existing, TRUE);
-  if (info->kind == KT_KIND_PLAN && !check_plan_push (req, existing, info, push->body, base))
+  /* once sealed, a record stays sealed: an old app does not write it back
+   * in plaintext */
+  if (existing != NULL && existing->sealed && push->sealed == NULL)
+    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
+                          _("This server keeps only sealed records; update the app."), "body");
+  if (info->kind == KT_KIND_PLAN &&
+      !(push->sealed != NULL ? check_sealed_plan_push (req, existing, info, base)
+                             : check_plan_push (req, existing, info, push->body, base)))
     return;
   if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
     return respond_conflict (req, _("The server has a newer version."), existing);
@@ -1587,6 +1761,14 @@ answer_push (Push      *push,
   record->review = g_strdup (info->review);
   record->updated = now_seconds ();
   record->body = g_steal_pointer (&push->body);
+  if (push->sealed != NULL)
+    {
+      record->sealed = TRUE;
+      record->intaker = g_steal_pointer (&push->sealed->intaker);
+      record->phase = g_steal_pointer (&push->sealed->phase);
+      record->due = push->sealed->due;
+      record->keys = g_steal_pointer (&push->sealed->keys);
+    }
 
   result = kt_backend_put_record (push->server->backend, record, base, NULL, NULL, NULL, &error);
   switch (result)
@@ -1727,6 +1909,58 @@ answer_server_change (KtRequest      *req,
     }
 }
 
+/* Reads the member "record" of @object, the sealed revision @stored->rev + 1
+ * of @stored made on the caller's device, and puts it into @stored (body,
+ * keys, routing; the caller checks the metadata of its decision).  FALSE
+ * after answering when it is not such a record. */
+static gboolean
+take_sealed_revision (KtRequest      *req,
+                      JsonObject     *object,
+                      KtServerRecord *stored,
+                      GError        **error)
+{
+  JsonNode *node = json_object_get_member (object, "record");
+  g_autoptr(KtSyncRecord) wire = NULL;
+  g_autofree char *field = NULL;
+  int foreign;
+
+  wire = read_sealed_record (node, "record", &field);
+  if (wire == NULL)
+    return respond_bad_request (req, field), FALSE;
+  if (!g_str_equal (wire->id, stored->id))
+    return respond_bad_request (req, "record.id"), FALSE;
+  if (wire->kind != stored->kind)
+    return respond_bad_request (req, "record.kind"), FALSE;
+  if (stored->kind != KT_KIND_CASE && g_strcmp0 (wire->case_id, stored->case_id) != 0)
+    return respond_bad_request (req, "record.case_id"), FALSE;
+  if (wire->rev != stored->rev + 1)
+    return respond_conflict (req, _("The server has a newer version."), stored), FALSE;
+  foreign = foreign_sender (wire->keys, req->account->username);
+  if (foreign >= 0)
+    {
+      g_autofree char *path = g_strdup_printf ("record.sealed.keys[%d].sender", foreign);
+
+      respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
+                     _("Each key must be sealed by the account that sends it."), path);
+      return FALSE;
+    }
+  g_free (stored->body);
+  stored->body = g_strdup (sealed_body_text (json_node_get_object (node)));
+  stored->sealed = TRUE;
+  g_clear_pointer (&stored->keys, g_ptr_array_unref);
+  stored->keys = g_steal_pointer (&wire->keys);
+  g_free (stored->coach);
+  stored->coach = g_steal_pointer (&wire->coach);
+  g_free (stored->intaker);
+  stored->intaker = g_steal_pointer (&wire->intaker);
+  g_free (stored->review);
+  stored->review = g_steal_pointer (&wire->review);
+  g_free (stored->phase);
+  stored->phase = g_steal_pointer (&wire->phase);
+  stored->due = wire->due;
+  return TRUE;
+}
+
 static void
 handle_assign (KtRequest *req)
 {
@@ -1760,11 +1994,27 @@ handle_assign (KtRequest *req)
     return respond_bad_request (req, "coach");
 
   base = kase->rev;
-  body = kt_server_document_assign (kase->body, coach_name, base + 1, now, &error);
-  if (body == NULL)
-    return respond_internal (req, error);
-  g_free (kase->body);
-  kase->body = g_steal_pointer (&body);
+  if (json_object_has_member (object, "record"))
+    {
+      /* the case at rev+1, sealed on the intaker's device to the new coach too */
+      if (!take_sealed_revision (req, object, kase, &error))
+        return;
+      if (g_strcmp0 (kase->coach, coach_name) != 0)
+        return respond_bad_request (req, "record.coach");
+    }
+  else if (kase->sealed)
+    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
+                          _("A sealed case is assigned with its new revision, sealed to the coach."),
+                          "record");
+  else
+    {
+      /* a plaintext case from before sealing: the server writes the coach in */
+      body = kt_server_document_assign (kase->body, coach_name, base + 1, now, &error);
+      if (body == NULL)
+        return respond_internal (req, error);
+      g_free (kase->body);
+      kase->body = g_steal_pointer (&body);
+    }
   g_free (kase->coach);
   kase->coach = g_strdup (coach_name);
   kase->rev = base + 1;
@@ -1929,6 +2179,159 @@ handle_team_keys (KtRequest *req)
       g_string_append_printf (json, ",\"role\":\"%s\",\"public_key\":", kt_role_to_string (key->role));
       kt_json_append_string (json, key->public_key);
       g_string_append_printf (json, ",\"published\":%" G_GINT64_FORMAT "}", key->published);
+    }
+  g_string_append (json, "]}");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* Sealed records: keys for readers who have none yet */
+
+/* The key entries of a re-seal request (element-type KtSealedKey), or NULL
+ * after answering 400.  Each entry {reader, sender, key} as in a record's
+ * "sealed.keys"; the sender must be the caller (403). */
+static GPtrArray *
+read_new_keys (KtRequest  *req,
+               JsonObject *object)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+  JsonNode *node = json_object_get_member (object, "keys");
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (json_node_get_array (node)) == 0 ||
+      json_array_get_length (json_node_get_array (node)) > KT_SYNC_MAX_READERS)
+    return respond_bad_request (req, "keys"), NULL;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *reader = entry != NULL ? member_string (entry, "reader") : NULL;
+      const char *sender = entry != NULL ? member_string (entry, "sender") : NULL;
+      g_autoptr(GBytes) key = NULL;
+      g_autofree char *field = NULL;
+
+      if (entry != NULL && json_object_get_size (entry) == 3 && kt_account_name_is_valid (reader) &&
+          kt_account_name_is_valid (sender))
+        key = kt_crypto_base64_decode_exact (member_string (entry, "key"), KT_SEALED_KEY_SIZE);
+      if (key == NULL)
+        {
+          field = g_strdup_printf ("keys[%u]", i);
+          return respond_bad_request (req, field), NULL;
+        }
+      if (!g_str_equal (sender, req->account->username))
+        {
+          field = g_strdup_printf ("keys[%u].sender", i);
+          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
+                         _("Each key must be sealed by the account that sends it."), field);
+          return NULL;
+        }
+      for (guint j = 0; j < keys->len; j++)
+        if (g_str_equal (((KtSealedKey *) g_ptr_array_index (keys, j))->reader, reader))
+          {
+            field = g_strdup_printf ("keys[%u].reader", i);
+            return respond_bad_request (req, field), NULL;
+          }
+      g_ptr_array_add (keys, kt_sealed_key_new (reader, sender, key));
+    }
+  return g_steal_pointer (&keys);
+}
+
+/* Re-seal: a device that can open a record gives its content key to
+ * readers who have none (a supervisor who joined later, a coach it was
+ * assigned to).  Existing entries stay; the record comes again in the
+ * change feed for the new readers to pull. */
+static void
+handle_add_keys (KtRequest *req)
+{
+  g_autoptr(KtServerRecord) kase = NULL;
+  g_autoptr(KtServerRecord) record = load_path_record (req, -1, &kase);
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) team_keys = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  KtPutResult result;
+  gint64 rev;
+
+  if (record == NULL)
+    return;
+  if (!may_read (req->account, record, kase))
+    return respond_forbidden (req);
+  object = read_json_object (req, &json);
+  if (object == NULL)
+    return;
+  if (!member_int (object, "rev", &rev) || rev < 1)
+    return respond_bad_request (req, "rev");
+  if (!record->sealed)
+    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
+                          _("This record is not sealed."), "rev");
+  keys = read_new_keys (req, object);
+  if (keys == NULL)
+    return;
+  if (rev != record->rev)
+    return respond_conflict (req, _("The server has a newer version."), record);
+
+  /* each reader may read the record and has published a key */
+  team_keys = kt_backend_list_team_keys (req->server->backend, req->account->team, &error);
+  if (team_keys == NULL)
+    return respond_internal (req, error);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const KtSealedKey *key = g_ptr_array_index (keys, i);
+      gboolean allowed = FALSE;
+
+      for (guint j = 0; j < team_keys->len && !allowed; j++)
+        {
+          const KtAccountKey *published = g_ptr_array_index (team_keys, j);
+          KtAccount reader = { .username = published->username, .role = published->role,
+                               .team = req->account->team };
+
+          allowed = g_str_equal (published->username, key->reader) && may_read (&reader, record, kase);
+        }
+      if (!allowed)
+        {
+          g_autofree char *field = g_strdup_printf ("keys[%u].reader", i);
+
+          respond_error (req->msg, SOUP_STATUS_FORBIDDEN, KT_SYNC_CODE_FORBIDDEN,
+                         _("This account may not read the record, or has no key yet."), field);
+          return;
+        }
+    }
+
+  result = kt_backend_add_keys (req->server->backend, record, keys, req->account->username, &error);
+  if (result == KT_PUT_UPDATED)
+    {
+      /* the answer shows every entry, the new ones among them */
+      g_autoptr(KtServerRecord) stored = kt_backend_get_record (req->server->backend, record->id, &error);
+
+      if (stored == NULL)
+        return respond_internal (req, error);
+      return respond_record (req, SOUP_STATUS_OK, stored, FALSE);
+    }
+  answer_server_change (req, record, result, error);
+}
+
+/* The records the caller can open that someone else who may read them
+ * cannot yet (no key entry): for the device to re-seal. */
+static void
+handle_pending (KtRequest *req)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  records = kt_backend_list_pending (req->server->backend, req->account, CHANGES_DEFAULT_LIMIT, &error);
+  if (records == NULL || !audit_reads (req, records, records->len, &error))
+    return respond_internal (req, error);
+  json = g_string_new ("{\"pending\":[");
+  for (guint i = 0; i < records->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      kt_server_record_append_json (g_ptr_array_index (records, i), json);
     }
   g_string_append (json, "]}");
   respond_text (req->msg, SOUP_STATUS_OK, json);
@@ -2116,7 +2519,8 @@ handle_review (KtRequest *req)
   notes = read_review_notes (req, object);
   if (notes == NULL)
     return;
-  if (!approve && !notes_have_text (notes))
+  /* in a sealed plan the comments are inside, for the devices to check */
+  if (!approve && !json_object_has_member (object, "record") && !notes_have_text (notes))
     return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
                           _("Write what the coach should change before you return the plan."),
                           "comment");
@@ -2126,14 +2530,30 @@ handle_review (KtRequest *req)
   if (g_strcmp0 (plan->review, "submitted") != 0)
     return respond_conflict (req, _("This plan is not waiting for a review."), plan);
 
-  body = kt_server_document_review (plan->body, approve, req->account->username, notes,
-                                    rev + 1, now, &field, &error);
-  if (body == NULL && field != NULL)
-    return respond_bad_request (req, field);
-  if (body == NULL)
-    return respond_internal (req, error);
-  g_free (plan->body);
-  plan->body = g_steal_pointer (&body);
+  if (json_object_has_member (object, "record"))
+    {
+      /* the plan at rev+1 with the decision and the comments, sealed on the
+       * supervisor's device (the core's review rules ran there) */
+      if (!take_sealed_revision (req, object, plan, &error))
+        return;
+      if (g_strcmp0 (plan->review, approve ? "approved" : "returned") != 0)
+        return respond_bad_request (req, "record.review");
+    }
+  else if (plan->sealed)
+    return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
+                          _("A sealed plan is reviewed with its new revision, sealed on your device."),
+                          "record");
+  else
+    {
+      body = kt_server_document_review (plan->body, approve, req->account->username, notes,
+                                        rev + 1, now, &field, &error);
+      if (body == NULL && field != NULL)
+        return respond_bad_request (req, field);
+      if (body == NULL)
+        return respond_internal (req, error);
+      g_free (plan->body);
+      plan->body = g_steal_pointer (&body);
+    }
   g_free (plan->review);
   plan->review = g_strdup (approve ? "approved" : "returned");
   plan->rev = rev + 1;

@@ -31,6 +31,7 @@ static const char usage[] =
   "  user disable NAME | user enable NAME\n"
   "  token revoke NAME\n"
   "  audit [--since DATE] [--record ID] [--actor USER]\n"
+  "  plaintext [--remove]\n"
   "  serve [--config FILE] [--listen ADDR:PORT] [--database URI] [--tls-cert FILE --tls-key FILE]\n"
   "        [--trusted-proxy ADDR[/PREFIX]]... [--metrics-listen ADDR:PORT]\n"
   "  --help\n"
@@ -57,6 +58,7 @@ typedef struct {
   GStrv trusted_proxies;
   char *record;
   char *actor;
+  gboolean remove;
 } Options;
 
 static void
@@ -447,6 +449,54 @@ cmd_audit (const Options *o)
   return 0;
 }
 
+/* Prints the number of records still in plaintext, by kind; FALSE on error. */
+static gboolean
+print_plaintext (KtBackend *backend,
+                 GError   **error)
+{
+  gint64 counts[KT_N_KINDS], sealed[KT_N_KINDS], total = 0, total_sealed = 0;
+
+  if (!kt_backend_count_records (backend, FALSE, counts, error) ||
+      !kt_backend_count_records (backend, TRUE, sealed, error))
+    return FALSE;
+  for (guint i = 0; i < KT_N_KINDS; i++)
+    {
+      total += counts[i];
+      total_sealed += sealed[i];
+    }
+  g_print (_("Records in plaintext: %lld\n"), (long long) total);
+  for (guint i = 0; i < KT_N_KINDS; i++)
+    g_print ("  %s: %lld\n", kt_kind_to_string (i), (long long) counts[i]);
+  g_print (_("Sealed records: %lld\n"), (long long) total_sealed);
+  return TRUE;
+}
+
+/* The migration to sealed records: how many records still hold plaintext,
+ * and with --remove, deleting them once every device has pushed its
+ * records again sealed. */
+static int
+cmd_plaintext (const Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtBackend) backend = open_backend (o, FALSE, &error);
+
+  if (backend == NULL)
+    return fail (error);
+  if (o->remove)
+    {
+      gint64 removed = kt_backend_remove_plaintext (backend, "admin", &error);
+
+      if (removed < 0)
+        return fail (error);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Removed %lld record in plaintext and reclaimed its space.\n",
+                            "Removed %lld records in plaintext and reclaimed their space.\n", removed),
+               (long long) removed);
+    }
+  if (!print_plaintext (backend, &error))
+    return fail (error);
+  return 0;
+}
+
 static gboolean
 quit_loop (gpointer loop)
 {
@@ -500,6 +550,8 @@ dispatch (int     argc,
     return cmd_serve (o);
   if (g_str_equal (cmd, "audit") && argc == 2)
     return cmd_audit (o);
+  if (g_str_equal (cmd, "plaintext") && argc == 2)
+    return cmd_plaintext (o);
   if (g_str_equal (cmd, "user") && g_strcmp0 (sub, "list") == 0 && argc == 3)
     return cmd_user_list (o);
   if (g_str_equal (cmd, "user") && name != NULL && argc == 4)
@@ -561,6 +613,7 @@ main (int   argc,
     { "since", 0, 0, G_OPTION_ARG_STRING, &o.since, "Audit entries from DATE on", "DATE" },
     { "record", 0, 0, G_OPTION_ARG_STRING, &o.record, "Audit entries of the record ID", "ID" },
     { "actor", 0, 0, G_OPTION_ARG_STRING, &o.actor, "Audit entries of what USER did", "USER" },
+    { "remove", 0, 0, G_OPTION_ARG_NONE, &o.remove, "Delete the records still in plaintext", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("COMMAND");

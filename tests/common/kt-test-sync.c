@@ -10,6 +10,8 @@
 #include <libsoup/soup.h>
 
 #include "kt-test-sync.h"
+
+#include "kt-peer-keys.h"
 #include "kt-test-sink.h"
 
 #include "kt-codec.h"
@@ -20,6 +22,54 @@ const KtTestUser kt_test_sync_users[] = {
   { "super1", KT_TEST_PASSWORD, "supervisor", "noord", "Supervisor Een" },
   { NULL },
 };
+
+KtKey *
+kt_test_account_secret (const char *username)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) "keukentafel-test-account:", -1);
+  g_checksum_update (checksum, (const guchar *) username, -1);
+  g_checksum_get_digest (checksum, digest, &len);
+  return kt_key_new_from_data (digest, len);
+}
+
+static gboolean
+cases_of_coach1 (const char  *case_id,
+                 char       **coach,
+                 char       **intaker,
+                 gpointer     user_data)
+{
+  *coach = g_strdup ("coach1");
+  *intaker = g_strdup ("intake1");
+  return TRUE;
+}
+
+KtRecordSealer *
+kt_test_sealer_new (const char *username)
+{
+  g_autoptr(KtKey) secret = kt_test_account_secret (username);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_peer_key_free);
+  KtRecordSealer *sealer = kt_record_sealer_new (username, secret);
+
+  for (guint i = 0; kt_test_sync_users[i].username != NULL; i++)
+    {
+      g_autoptr(KtKey) other = kt_test_account_secret (kt_test_sync_users[i].username);
+      KtPeerKey *key = g_new0 (KtPeerKey, 1);
+
+      key->username = g_strdup (kt_test_sync_users[i].username);
+      key->role = g_strdup (kt_test_sync_users[i].role);
+      key->public_key = kt_crypto_public_key (other);
+      key->fingerprint = kt_crypto_key_fingerprint (key->public_key);
+      key->state = KT_PEER_KEY_KNOWN;
+      g_ptr_array_add (keys, key);
+    }
+  kt_record_sealer_set_team_keys (sealer, keys);
+  kt_record_sealer_set_case_readers_func (sealer, cases_of_coach1, NULL, NULL);
+  return sealer;
+}
 
 static void
 on_done (GObject      *source,

@@ -54,6 +54,14 @@ GBytes       *kt_test_submitted_plan_body (const char *id,
 char         *kt_test_case_for_coach (const char *dir,
                                       const char *url);
 
+/* The account secret of @username in the tests: the same on every call, so
+ * that each test device of an account opens what another sealed
+ * (transfer full). */
+KtKey        *kt_test_account_secret (const char *username);
+/* A sealer for @username of kt_test_sync_users, trusting every other
+ * account's test key, whose cases all belong to coach1 (transfer full). */
+KtRecordSealer *kt_test_sealer_new   (const char *username);
+
 /* A blocking request to @url/api/v1@path as @username (may be NULL);
  * returns the status, @body (may be NULL) gets the answer. */
 guint         kt_test_http           (const char *url,

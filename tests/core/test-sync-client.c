@@ -107,6 +107,51 @@ server_plans (const char *url,
   return plans;
 }
 
+/* Every plan on the server as @reader pulls it is sealed, and opens for
+ * @reader to a question starting with @question. */
+static void
+assert_sealed_and_opens (const char *url,
+                         const char *reader,
+                         const char *question)
+{
+  g_autoptr(KtRecordSealer) sealer = kt_test_sealer_new (reader);
+  g_autofree char *cursor = g_strdup ("");
+  gboolean more = TRUE;
+  guint n = 0;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=500", cursor);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(KtSyncResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+      guint status = kt_test_http (url, reader, "GET", path, NULL, &body);
+
+      response = kt_sync_response_parse (KT_SYNC_ENDPOINT_CHANGES, status, body, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < response->records->len; i++)
+        {
+          KtSyncRecord *record = g_ptr_array_index (response->records, i);
+          KtDocument doc = { 0, };
+
+          if (record->kind != KT_KIND_PLAN)
+            continue;
+          g_assert_true (kt_sync_record_is_sealed (record));
+          g_assert_null (record->body);
+          g_assert_true (kt_record_sealer_open (sealer, record, &error));
+          g_assert_no_error (error);
+          g_assert_true (kt_document_decode (record->body, &doc, &error));
+          g_assert_true (g_str_has_prefix (doc.plan->question, question));
+          kt_document_clear (&doc);
+          n++;
+        }
+      g_free (cursor);
+      cursor = g_strdup (response->cursor);
+      more = response->more && response->records->len > 0;
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
 static void
 test_sign_in_keeps_the_token_in_the_keyring_and_sign_out_clears_it (Fixture *f, gconstpointer data)
 {
@@ -307,6 +352,7 @@ test_thousand_plans_through_a_proxy_dropping_thirty_percent (Fixture *f, gconstp
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261125);
   g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtRecordSealer) sealer = kt_test_sealer_new ("coach1");
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) plans = NULL;
   g_autoptr(GError) error = NULL;
@@ -315,6 +361,9 @@ test_thousand_plans_through_a_proxy_dropping_thirty_percent (Fixture *f, gconstp
 
   proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
   g_assert_no_error (error);
+  /* Sealed, as the app sends them: the server keeps only ciphertext. */
+  kt_sync_client_set_sealer (laptop, sealer);
+  kt_sync_client_set_sealing_required (laptop, TRUE);
   kt_test_device_sign_in (laptop, url, "coach1");
   /* The same account through the proxy. */
   kt_test_device_sign_in (laptop, proxy_url, "coach1");
@@ -364,6 +413,8 @@ test_thousand_plans_through_a_proxy_dropping_thirty_percent (Fixture *f, gconstp
       g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (plans, g_ptr_array_index (ids, i))),
                        ==, expected);
     }
+  /* Every one sealed, and the supervisor opens what came through. */
+  assert_sealed_and_opens (url, "super1", "Vraag");
 }
 
 /* A real store (keyring mode) beside @device, keeping what it pulls. */

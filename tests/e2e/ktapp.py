@@ -17,6 +17,7 @@ USERS = [
     ("intake1", "intaker", "noord", "Ilse Intaker"),
     ("coach1", "wijkcoach", "noord", "Anna de Boer"),
     ("super1", "supervisor", "noord", "Sam Supervisor"),
+    ("super2", "supervisor", "noord", "Saar Tweede"),
 ]
 
 
@@ -50,10 +51,10 @@ class Driver:
 
     # -- the programs ------------------------------------------------------
 
-    def start(self):
+    def start(self, settings=None):
         self.launcher = K.start_a11y_bus()
         self.server = K.Server(os.path.join(self.build, "src", "server", "keukentafel-server"),
-                               self.work, USERS)
+                               self.work, USERS, settings)
 
     def app(self, name):
         app = K.App(os.path.join(self.build, "src", "app", "keukentafel"), self.work, name)
@@ -213,9 +214,9 @@ class Driver:
     def sync_now(self, app):
         self.menu_item(app, "Sync _Now")
 
-    def register_and_assign(self, app, household, coach_name):
+    def register_and_assign(self, app, household, coach_name, question="Ik krijg steeds aanmaningen."):
         K.fill(app, self.T("_Name or household"), household)
-        K.fill(app, self.T("The Question"), "Ik krijg steeds aanmaningen.")
+        K.fill(app, self.T("The Question"), question)
         K.press(app, self.T("_Assign to…"), exact=True)
         row = K.find(app, ("list item",), coach_name, timeout=30)
         K.press(app, self.T("Assign"), where=row)
@@ -247,12 +248,12 @@ class Driver:
             K.click(back[0])
             time.sleep(0.5)
 
-    def hold_conversation(self, app):
+    def hold_conversation(self, app, well="Zij houdt het huis goed bij."):
         """Talks through the first life domain; the rest waits for the next
         visit, so the plan says why it goes to review now (make_plan)."""
         self.show_page(app, "Conversation")
         self.open_domain(app, 0)
-        K.fill(app, self.T("What goes _well?"), "Zij houdt het huis goed bij.")
+        K.fill(app, self.T("What goes _well?"), well)
         time.sleep(0.5)
 
     def add_goal(self, app, goal, action):
@@ -273,15 +274,16 @@ class Driver:
                            message="%s: adding an action showed no new action" % app.name)[0]
         K.set_text(whats[-1], action)
 
-    def make_plan(self, app, goal, action):
+    def make_plan(self, app, goal, action, why=None):
         self.add_goal(app, goal, action)
-        self.ask_agreement(app)
+        self.ask_agreement(app, why)
 
-    def ask_agreement(self, app):
+    def ask_agreement(self, app, why=None):
         """The resident agrees; the conversation waits, so the coach writes
         why the plan goes to review now.  Every new version asks again."""
         self.choose(app, self.T("The resident"), self.T("Agreed"))
-        K.fill(app, self.T("Why the plan goes to review now"), "De andere leefgebieden volgen bij het volgende bezoek.")
+        K.fill(app, self.T("Why the plan goes to review now"),
+               why or "De andere leefgebieden volgen bij het volgende bezoek.")
         time.sleep(0.5)
 
     def add_maatwerk(self, app, name):

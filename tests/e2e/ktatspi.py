@@ -80,11 +80,20 @@ def start_a11y_bus():
 class Server:
     """One real keukentafel-server on 127.0.0.1 with accounts made by its CLI."""
 
-    def __init__(self, binary, workdir, users):
+    def __init__(self, binary, workdir, users, settings=None):
         self.binary = binary
         self.dir = os.path.join(workdir, "server")
         os.makedirs(self.dir)
-        self.db = "sqlite://" + os.path.join(self.dir, "server.db")
+        self.db_path = os.path.join(self.dir, "server.db")
+        self.db = "sqlite://" + self.db_path
+        # [server] settings of its config file, e.g. {"accept-plaintext": "false"}
+        self.config = None
+        if settings:
+            self.config = os.path.join(self.dir, "server.conf")
+            with open(self.config, "w") as f:
+                f.write("[server]\n")
+                for key, value in settings.items():
+                    f.write("%s=%s\n" % (key, value))
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.log_path = os.path.join(self.dir, "server.log")
@@ -100,9 +109,10 @@ class Server:
 
     def start(self):
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([self.binary, "serve", "--listen",
-                                      "127.0.0.1:%d" % self.port, "--database", self.db],
-                                     stdout=self.log, stderr=self.log)
+        args = [self.binary, "serve", "--listen", "127.0.0.1:%d" % self.port, "--database", self.db]
+        if self.config is not None:
+            args += ["--config", self.config]
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -123,6 +133,12 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+    def files(self):
+        """Everything the server wrote: its database (with the SQLite
+        journal files beside it) and its log."""
+        return [os.path.join(self.dir, f) for f in sorted(os.listdir(self.dir))
+                if f.startswith("server.db") or f == "server.log"]
 
 
 class Bus:

@@ -15,12 +15,21 @@
 # on its screen fails the test.  Every wait polls with a generous limit;
 # no sleep stands in for a check.
 #
+# Sealed records (issue 18): the server keeps only sealed records (its
+# accept-plaintext is off), a second supervisor's app reads the plan too,
+# the coach carries the plan out and evaluates it, and every field the
+# test writes holds a marker of its own.  At the end the server's database
+# files and its log hold none of the markers, while the apps showed them to
+# those who may read them, and the intaker's app never showed the plan.
+#
 #   test-e2e-loop.py BUILD_DIR LOG_DIR
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import secrets
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -39,6 +48,58 @@ def step(text):
     K.log("== [%5.1fs] %s" % (time.monotonic() - START, text))
 
 
+# A marker per field the test writes: made up anew each run, so that no
+# other text can match, and never in the test's log.
+RUN = secrets.token_hex(3)
+MARK = {field: "Zgl%s%s" % (field[:3], RUN) for field in
+        ("household", "question", "well", "goal", "action", "why", "comment", "note")}
+HOUSEHOLD = "Familie Jansen " + MARK["household"]
+
+
+def shows(app, text):
+    """Whether any label of @app's windows says @text."""
+    for top in K.toplevels(app):
+        for n, _d, r in K.visible_walk(top, want={"label"}):
+            try:
+                if text in (n.name or ""):
+                    return True
+            except Exception:
+                continue
+    return False
+
+
+def phase_on_server(server, phase):
+    """Whether the server routes a case in @phase (metadata it keeps in the
+    clear for deadlines)."""
+    db = sqlite3.connect("file:%s?mode=ro" % server.db_path, uri=True, timeout=5)
+    try:
+        return db.execute("SELECT count(*) FROM records WHERE kind = 'case' AND phase = ?",
+                          (phase,)).fetchone()[0] > 0
+    finally:
+        db.close()
+
+
+def check_server_holds_no_marker(server):
+    """The server's database files and log hold none of the markers, and it
+    does hold the records (sealed), so the check has something to look at."""
+    db = sqlite3.connect("file:%s?mode=ro" % server.db_path, uri=True, timeout=5)
+    try:
+        sealed, plain = db.execute("SELECT sum(sealed = 1), sum(sealed = 0) FROM records").fetchone()
+    finally:
+        db.close()
+    assert sealed and sealed >= 5, "the server holds %r sealed records" % sealed
+    assert not plain, "the server holds %d records in plaintext" % plain
+    files = server.files()
+    assert any(f.endswith("server.db") for f in files) and any(f.endswith("server.log") for f in files)
+    for path in files:
+        with open(path, "rb") as f:
+            data = f.read()
+        for field, marker in MARK.items():
+            assert marker.encode() not in data, \
+                "the %s marker is in %s" % (field, os.path.basename(path))
+    K.log("none of %d markers in %s" % (len(MARK), ", ".join(os.path.basename(f) for f in files)))
+
+
 def main():
     build, logdir = sys.argv[1], sys.argv[2]
     work = tempfile.mkdtemp(prefix="kt-e2e-loop-")
@@ -46,30 +107,36 @@ def main():
     T = d.T
     approved = T("Approved. Make a new version to change the plan.")
     try:
-        d.start()
+        d.start({"accept-plaintext": "false"})
         intaker = d.app("intaker")
         coach = d.app("coach")
         supervisor = d.app("supervisor")
+        supervisor2 = d.app("supervisor2")
         d.sign_in(intaker, "intake1")
         d.sign_in(coach, "coach1")
         d.sign_in(supervisor, "super1")
+        d.sign_in(supervisor2, "super2")
         d.wait_role_view(intaker, "intaker")
         d.wait_role_view(supervisor, "supervisor")
+        d.wait_role_view(supervisor2, "supervisor")
 
         step("the intaker registers a request and assigns it to the coach")
-        d.register_and_assign(intaker, "Familie Jansen", "Anna de Boer")
+        d.register_and_assign(intaker, HOUSEHOLD, "Anna de Boer",
+                              question="Ik krijg steeds aanmaningen " + MARK["question"])
         assigned = time.monotonic()
 
         step("the coach's running app gets it")
-        d.open_household(coach, "Familie Jansen", timeout=SYNC)
+        d.open_household(coach, HOUSEHOLD, timeout=SYNC)
         # A figure for the log, not a limit: the AT-SPI walks take their
         # share of it on a busy machine.
         K.log("the assignment was in the coach's list %.1f s after it was sent"
               % (time.monotonic() - assigned))
 
         step("the coach holds the conversation and makes the plan")
-        d.hold_conversation(coach)
-        d.make_plan(coach, "Weer overzicht in de post", "Samen de post openen")
+        d.hold_conversation(coach, well="Zij houdt het huis goed bij " + MARK["well"])
+        d.make_plan(coach, "Weer overzicht in de post " + MARK["goal"],
+                    "Samen de post openen " + MARK["action"],
+                    why="De rest volgt bij het volgende bezoek " + MARK["why"])
 
         step("the supervisor's app locks; the coach submits; the supervisor unlocks")
         # A locked app shows no menu and syncs nothing until it is unlocked
@@ -80,12 +147,15 @@ def main():
         d.unlock(supervisor)
         d.check_kept()
 
-        step("the plan is in the supervisor's inbox; it goes back with a comment")
-        d.open_inbox_plan(supervisor, "Familie Jansen", timeout=SYNC)
+        step("the plan is in both supervisors' inboxes; the first returns it with a comment")
+        d.open_inbox_plan(supervisor2, HOUSEHOLD, timeout=SYNC)
+        K.wait_for(lambda: shows(supervisor2, MARK["goal"]), SYNC,
+                   message="the second supervisor's app does not show the plan's goal")
+        d.open_inbox_plan(supervisor, HOUSEHOLD, timeout=SYNC)
         # The review page names the case's coach.
         K.find(supervisor, None, "Anna de Boer", timeout=10)
         d.lock(coach)
-        d.review(supervisor, "return", "Maak het tweede doel concreter.")
+        d.review(supervisor, "return", "Maak het tweede doel concreter " + MARK["comment"])
 
         step("the coach's app, locked while it came back, restarts")
         coach.restart()
@@ -93,10 +163,10 @@ def main():
         d.check_kept()
 
         step("the coach sees the comment, changes the plan, submits again")
-        d.open_household(coach, "Familie Jansen", timeout=SYNC)
+        d.open_household(coach, HOUSEHOLD, timeout=SYNC)
         d.show_page(coach, "Plan")
         d.watching_off(coach)
-        K.find(coach, None, "Maak het tweede doel concreter.", timeout=SYNC)
+        K.find(coach, None, "Maak het tweede doel concreter " + MARK["comment"], timeout=SYNC)
         d.new_version(coach)
         d.add_goal(coach, "Elke week een uur voor de post", "Post sorteren met de buurvrouw")
         d.ask_agreement(coach)
@@ -104,9 +174,27 @@ def main():
         d.wait_shared(coach, timeout=SYNC)
 
         step("the supervisor approves; the coach sees it approved on the open plan")
-        d.open_inbox_plan(supervisor, "Familie Jansen", timeout=SYNC)
+        d.open_inbox_plan(supervisor, HOUSEHOLD, timeout=SYNC)
         d.review(supervisor, "approve", None)
         K.find(coach, None, approved, timeout=SYNC)
+
+        step("the coach carries the plan out and evaluates it with the household")
+        d.show_page(coach, "Progress")
+        d.watching_off(coach)
+        K.press(coach, T("_Start Carrying Out"), exact=True)
+        time.sleep(0.5)
+        action = "Samen de post openen " + MARK["action"]
+        note = K.fill(coach, T("Note on: %s") % action, "Afspraak gemaakt " + MARK["note"])
+        K.press(coach, T("Tick off: %s") % action, where=note)
+        time.sleep(0.5)
+        K.press(coach, T("Start the _Evaluation"), exact=True)
+        time.sleep(1)
+        d.sync_now(coach)
+        K.wait_for(lambda: phase_on_server(d.server, "evaluation"), SYNC,
+                   message="the evaluation never reached the server")
+
+        step("the intaker's app never showed the plan")
+        assert not shows(intaker, MARK["goal"]), "the intaker's app shows the plan's goal"
 
         step("a second run: a household the coach started with +")
         d.back_to_list(coach)
@@ -127,6 +215,8 @@ def main():
         d.stop()
         raise
     d.stop()
+    step("the server's files hold no marker")
+    check_server_holds_no_marker(d.server)
     shutil.rmtree(work, ignore_errors=True)
     step("the loop works in the real programs")
 

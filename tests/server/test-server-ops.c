@@ -6,6 +6,9 @@
  *   cumulative up to +Inf = _count; the counters count what was sent.
  * - access-log: one line per request (method, route template, status,
  *   duration, account) and in none of them a token, a password or a body.
+ * - plaintext: the admin command counts the records still in plaintext by
+ *   kind; --remove deletes them so that none of their words stay in the
+ *   SQLite file or its -wal, and the change feed never numbers twice.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -402,6 +405,111 @@ test_access_log (void)
   g_assert_null (strstr (log, "since="));
 }
 
+/* Whether the SQLite database of @server, or its -wal, holds @marker. */
+static gboolean
+database_holds (KtTestServer *server,
+                const char   *marker)
+{
+  const char *path = kt_test_server_get_database (server) + strlen ("sqlite://");
+  const char *suffixes[] = { "", "-wal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (file, &contents, &len, NULL))
+        continue;
+      /* the file holds NUL bytes: no string search */
+      for (gsize at = 0; at + strlen (marker) <= len; at++)
+        if (memcmp (contents + at, marker, strlen (marker)) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* The cursor of the changes @token may read after @since, and how many there were. */
+static char *
+pull (SoupSession  *session,
+      KtTestServer *server,
+      const char   *token,
+      const char   *since,
+      guint        *count)
+{
+  g_autofree char *path = g_strdup_printf ("/changes?since=%s", since);
+  g_autofree char *url = api (server, path);
+  Answer a = send_request (session, url, "GET", token, NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  g_assert_cmpuint (a.status, ==, SOUP_STATUS_OK);
+  node = json_from_string (a.text, NULL);
+  g_free (a.text);
+  object = json_node_get_object (node);
+  *count = json_array_get_length (json_object_get_array_member (object, "records"));
+  return g_strdup (json_object_get_string_member (object, "cursor"));
+}
+
+static void
+push_case (SoupSession  *session,
+           KtTestServer *server,
+           const char   *token,
+           const char   *marker)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *body = kt_test_server_case_json (id, 1, marker, NULL);
+  g_autofree char *record = g_strdup_printf ("{\"id\":\"%s\",\"kind\":\"case\",\"rev\":1,\"case_id\":\"%s\",\"body\":%s}",
+                                             id, id, body);
+  g_autofree char *path = g_strconcat ("/records/", id, NULL);
+  g_autofree char *url = api (server, path);
+  Answer a = send_request (session, url, "PUT", token, "\"0\"", record);
+
+  g_assert_cmpuint (a.status, ==, SOUP_STATUS_CREATED);
+  g_free (a.text);
+}
+
+static void
+test_plaintext_remove (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, users);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *ida = kt_test_server_sign_in (session, kt_test_server_get_url (server), "ida", PASSWORD);
+  g_autofree char *sara = kt_test_server_sign_in (session, kt_test_server_get_url (server), "sara", PASSWORD);
+  g_autofree char *report = NULL;
+  g_autofree char *removed = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *after = NULL;
+  const char *count_args[] = { "plaintext", NULL };
+  const char *remove_args[] = { "plaintext", "--remove", NULL };
+  guint count;
+
+  push_case (session, server, ida, SECRET);
+  push_case (session, server, ida, SECRET);
+  cursor = pull (session, server, sara, "", &count);
+  g_assert_cmpuint (count, ==, 2);
+  g_assert_true (database_holds (server, SECRET));
+
+  g_assert_cmpint (kt_test_server_admin (server, count_args, NULL, &report), ==, 0);
+  g_assert_nonnull (strstr (report, "Records in plaintext: 2\n"));
+  g_assert_nonnull (strstr (report, "  case: 2\n"));
+  g_assert_nonnull (strstr (report, "  plan: 0\n"));
+  g_assert_true (database_holds (server, SECRET));   /* counting removes nothing */
+
+  g_assert_cmpint (kt_test_server_admin (server, remove_args, NULL, &removed), ==, 0);
+  g_assert_nonnull (strstr (removed, "Removed 2 records in plaintext"));
+  g_assert_nonnull (strstr (removed, "Records in plaintext: 0\n"));
+  g_assert_false (database_holds (server, SECRET));
+
+  /* the server serves on; what comes next is numbered after what was removed */
+  push_case (session, server, ida, "Nieuw-na-het-opruimen");
+  g_free (pull (session, server, sara, cursor, &count));
+  g_assert_cmpuint (count, ==, 1);
+  g_assert_cmpint (kt_test_server_admin (server, count_args, NULL, &again), ==, 0);
+  g_assert_nonnull (strstr (again, "Records in plaintext: 1\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,5 +520,6 @@ main (int   argc,
   g_test_add_func ("/server-ops/metrics", test_metrics);
   g_test_add_func ("/server-ops/metrics-are-off-by-default", test_metrics_are_off_by_default);
   g_test_add_func ("/server-ops/access-log", test_access_log);
+  g_test_add_func ("/server-ops/plaintext-remove", test_plaintext_remove);
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "kt-core.h"
 #include "kt-crypto.h"
 #include "kt-recovery-phrase.h"
+#include "kt-sync-protocol.h"
 #include "server-docs.h"
 #include "kt-test-postgres.h"
 #include "kt-test-server.h"
@@ -1516,6 +1517,18 @@ run_sql (Fixture    *f,
     g_error ("%s failed: %s", sql, err);
 }
 
+/* Takes what schema 5 added away again: the database as schema 4 left it. */
+static void
+make_schema_4 (Fixture *f)
+{
+  run_sql (f, "DROP TABLE record_keys");
+  run_sql (f, "ALTER TABLE records DROP COLUMN intaker");
+  run_sql (f, "ALTER TABLE records DROP COLUMN phase");
+  run_sql (f, "ALTER TABLE records DROP COLUMN due");
+  run_sql (f, "ALTER TABLE records DROP COLUMN sealed");
+  run_sql (f, "UPDATE meta SET value = 4 WHERE key = 'schema'");
+}
+
 static void
 test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
                                            gconstpointer  data)
@@ -1530,6 +1543,7 @@ test_init_upgrades_a_database_of_schema_1 (Fixture       *f,
   /* a database as the first release left it: no outcome in the audit */
   build_world (f, &w);
   kt_test_server_stop (f->server);
+  make_schema_4 (f);
   run_sql (f, "ALTER TABLE audit DROP COLUMN outcome");
   run_sql (f, "UPDATE meta SET value = 1 WHERE key = 'schema'");
 
@@ -1565,6 +1579,7 @@ test_init_carries_the_change_feed_over (Fixture       *f,
   build_world (f, &w);
   g_free (pull_from (f, "sara", &cursor));
   kt_test_server_stop (f->server);
+  make_schema_4 (f);
   if (g_str_has_prefix (kt_test_server_get_database (f->server), "postgres"))
     run_sql (f, "DROP SEQUENCE record_seq");
   run_sql (f, "INSERT INTO meta (key, value) VALUES ('seq', (SELECT MAX (seq) FROM records))");
@@ -1577,6 +1592,35 @@ test_init_carries_the_change_feed_over (Fixture       *f,
   assert_status (created, SOUP_STATUS_CREATED);
   seen = pull_from (f, "sara", &cursor);
   g_assert_cmpstr (seen, ==, "case");
+}
+
+/* A database of schema 4 (plaintext records only) gets the sealed
+ * records' columns; what it held is read as before, as plaintext. */
+static void
+test_init_upgrades_a_database_of_schema_4 (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *cursor = g_strdup ("");
+  g_autofree char *refused = NULL;
+  g_autoptr(Reply) plan = NULL;
+  const char *init_args[] = { "init", NULL };
+  const char *plaintext_args[] = { "plaintext", NULL };
+
+  build_world (f, &w);
+  kt_test_server_stop (f->server);
+  make_schema_4 (f);
+  g_assert_cmpint (kt_test_server_admin (f->server, plaintext_args, NULL, &refused), !=, 0);
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  sign_in_everyone (f);
+
+  assert_pull (f, "anna", &cursor, "case conversation plan");
+  plan = call_on (f, "GET", "/records/", w.plan_id, "", "sara", NULL);
+  assert_status (plan, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (plan->text, SECRET));
+  g_assert_false (json_object_has_member (reply_object (plan), "sealed"));
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
 }
 
 /* Tests: admin commands */
@@ -2630,6 +2674,757 @@ test_keys_bad_input_is_refused (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (after), "keys")), ==, 0);
 }
 
+/* Sealed records */
+
+/* The key pairs of the noord accounts in a sealed test, published. */
+typedef struct {
+  AccountKeys anna, bert, ida, sara;
+} Team;
+
+static void
+team_clear (Team *t)
+{
+  account_keys_clear (&t->anna);
+  account_keys_clear (&t->bert);
+  account_keys_clear (&t->ida);
+  account_keys_clear (&t->sara);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Team, team_clear)
+
+static AccountKeys *
+team_get (Team       *t,
+          const char *user)
+{
+  if (g_str_equal (user, "anna"))
+    return &t->anna;
+  if (g_str_equal (user, "bert"))
+    return &t->bert;
+  if (g_str_equal (user, "ida"))
+    return &t->ida;
+  g_assert_cmpstr (user, ==, "sara");
+  return &t->sara;
+}
+
+/* Makes @user's key pair and publishes it. */
+static void
+team_publish (Fixture    *f,
+              Team       *t,
+              const char *user)
+{
+  AccountKeys *keys = team_get (t, user);
+  g_autoptr(Reply) reply = NULL;
+
+  if (keys->secret == NULL)
+    account_keys_make (keys);
+  reply = publish (f, user, keys->public_key, keys->bundle);
+  assert_status (reply, SOUP_STATUS_OK);
+}
+
+/* What a sealed record says in the clear. */
+typedef struct {
+  const char *id;
+  KtKind      kind;
+  gint64      rev;
+  const char *case_id;
+  const char *coach;
+  const char *intaker;
+  const char *review;
+  const char *phase;
+  gint64      due;
+} Routing;
+
+/* The wire form of a record whose @plaintext is sealed with the core's
+ * crypto by @sender to @readers (NULL-terminated, by name), written by the
+ * core's writer (transfer full). */
+static char *
+sealed_json (Team               *t,
+             const Routing      *r,
+             const char         *plaintext,
+             const char         *sender,
+             const char * const *readers)
+{
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new ();
+  g_autoptr(GBytes) ad = kt_crypto_record_ad (r->id, r->kind, r->rev, "body");
+  g_autoptr(GBytes) text = g_bytes_new (plaintext, strlen (plaintext));
+  g_autoptr(GPtrArray) publics = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) sealed_keys = NULL;
+  g_autoptr(GBytes) json = NULL;
+
+  for (guint i = 0; readers[i] != NULL; i++)
+    g_ptr_array_add (publics, kt_crypto_public_key (team_get (t, readers[i])->secret));
+  record->id = g_strdup (r->id);
+  record->kind = r->kind;
+  record->rev = r->rev;
+  record->case_id = g_strdup (r->case_id);
+  record->coach = g_strdup (r->coach);
+  record->intaker = g_strdup (r->intaker);
+  record->review = g_strdup (r->review);
+  record->phase = g_strdup (r->phase);
+  record->due = r->due;
+  record->sealed = kt_crypto_seal_for_readers (ad, text, team_get (t, sender)->secret, publics, &sealed_keys);
+  g_assert_nonnull (record->sealed);
+  record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+  for (guint i = 0; readers[i] != NULL; i++)
+    g_ptr_array_add (record->keys, kt_sealed_key_new (readers[i], sender, g_ptr_array_index (sealed_keys, i)));
+  json = kt_sync_record_encode (record);
+  return g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+}
+
+/* PUT of the wire form @record over @base by @user. */
+static Reply *
+push_wire (Fixture    *f,
+           const char *user,
+           const char *id,
+           const char *record,
+           gint64      base)
+{
+  g_autofree char *path = g_strconcat ("/records/", id, NULL);
+  g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", base);
+
+  return call_full (f, "PUT", path, g_hash_table_lookup (f->tokens, user), if_match, record, strlen (record));
+}
+
+/* The member "sealed" of the record @object, as JSON text (transfer full). */
+static char *
+sealed_member (JsonObject *object)
+{
+  return json_to_string (json_object_get_member (object, "sealed"), FALSE);
+}
+
+/* Opens the sealed record @object as @reader, with the key @sender gave
+ * it: the plaintext, or NULL (transfer full). */
+static char *
+open_as (Team       *t,
+         JsonObject *object,
+         const char *reader)
+{
+  JsonObject *sealed = json_object_get_object_member (object, "sealed");
+  JsonArray *keys = json_object_get_array_member (sealed, "keys");
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) body = NULL;
+  KtKind kind;
+
+  g_assert_true (kt_kind_from_string (json_object_get_string_member (object, "kind"), &kind));
+  ad = kt_crypto_record_ad (json_object_get_string_member (object, "id"), kind,
+                            json_object_get_int_member (object, "rev"), "body");
+  {
+    gsize len = 0;
+    guchar *data = g_base64_decode (json_object_get_string_member (sealed, "body"), &len);
+
+    body = g_bytes_new_take (data, len);
+  }
+  for (guint i = 0; i < json_array_get_length (keys); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (keys, i);
+      g_autoptr(GBytes) key = NULL;
+      g_autoptr(GBytes) sender_public = NULL;
+      g_autoptr(GBytes) plain = NULL;
+
+      if (!g_str_equal (json_object_get_string_member (entry, "reader"), reader))
+        continue;
+      key = kt_crypto_base64_decode_exact (json_object_get_string_member (entry, "key"), KT_SEALED_KEY_SIZE);
+      sender_public = kt_crypto_public_key (team_get (t, json_object_get_string_member (entry, "sender"))->secret);
+      plain = kt_crypto_open_for_reader (ad, body, key, sender_public, team_get (t, reader)->secret);
+      return plain != NULL ? g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain)) : NULL;
+    }
+  return NULL;
+}
+
+#define READERS(...) ((const char * const []) { __VA_ARGS__, NULL })
+
+/* An intaker registers a sealed case; it is stored and served byte for
+ * byte as it came, with its routing metadata, to every reader, in the
+ * change feed too; the same push again is a replay. */
+static void
+test_sealed_round_trips_byte_for_byte (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autofree char *id = g_uuid_string_random ();
+  Routing r = { id, KT_KIND_CASE, 1, NULL, NULL, "ida", NULL, "intake", 1766000000 };
+  g_autofree char *record = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *pulled = NULL;
+  g_autofree char *opened = NULL;
+  g_autoptr(JsonNode) sent_node = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) read = NULL;
+  g_autoptr(Reply) changes = NULL;
+  g_autoptr(Reply) again = NULL;
+  JsonObject *object;
+
+  team_publish (f, &t, "ida");
+  team_publish (f, &t, "sara");
+  record = sealed_json (&t, &r, "{\"household\":\"" SECRET "\"}", "ida", READERS ("ida", "sara"));
+  sent_node = json_from_string (record, NULL);
+  sent = sealed_member (json_node_get_object (sent_node));
+
+  created = push_wire (f, "ida", id, record, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  read = call_on (f, "GET", "/records/", id, "", "sara", NULL);
+  assert_status (read, SOUP_STATUS_OK);
+  object = reply_object (read);
+  got = sealed_member (object);
+  g_assert_cmpstr (got, ==, sent);
+  g_assert_false (json_object_has_member (object, "body"));
+  g_assert_cmpstr (json_object_get_string_member (object, "intaker"), ==, "ida");
+  g_assert_cmpstr (json_object_get_string_member (object, "phase"), ==, "intake");
+  g_assert_cmpint (json_object_get_int_member (object, "due"), ==, 1766000000);
+  g_assert_false (json_object_has_member (object, "coach"));
+  g_assert_cmpstr (json_object_get_string_member (object, "author"), ==, "ida");
+  g_assert_null (strstr (read->text, SECRET));
+  opened = open_as (&t, object, "sara");
+  g_assert_cmpstr (opened, ==, "{\"household\":\"" SECRET "\"}");
+
+  changes = call (f, "GET", "/changes?since=0", "sara", NULL);
+  assert_status (changes, SOUP_STATUS_OK);
+  pulled = sealed_member (json_array_get_object_element (json_object_get_array_member (reply_object (changes), "records"), 0));
+  g_assert_cmpstr (pulled, ==, sent);
+
+  again = push_wire (f, "ida", id, record, 0);
+  assert_status (again, SOUP_STATUS_OK);
+  g_assert_true (json_object_get_boolean_member (reply_object (again), "replayed"));
+}
+
+/* The server never opens a sealed body: random bytes, keys of random bytes
+ * to readers it has no key of, are stored all the same. */
+static void
+test_sealed_body_is_never_decoded (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  guint8 body[700], key[KT_SEALED_KEY_SIZE];
+  g_autofree char *body64 = NULL;
+  g_autofree char *key64 = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) read = NULL;
+
+  randombytes_buf (body, sizeof body);
+  randombytes_buf (key, sizeof key);
+  body64 = g_base64_encode (body, sizeof body);
+  key64 = g_base64_encode (key, sizeof key);
+  record = g_strdup_printf ("{\"id\":\"%s\",\"kind\":\"case\",\"rev\":1,\"case_id\":\"%s\",\"intaker\":\"ida\","
+                            "\"sealed\":{\"body\":\"%s\",\"keys\":[{\"reader\":\"ida\",\"sender\":\"ida\",\"key\":\"%s\"}]}}",
+                            id, id, body64, key64);
+  created = push_wire (f, "ida", id, record, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  read = call_on (f, "GET", "/records/", id, "", "ida", NULL);
+  assert_status (read, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply_object (read), "sealed"), "body"),
+                   ==, body64);
+}
+
+/* One refused push: @user pushes @record (over @base) and gets @status
+ * with the error's @field. */
+static void
+assert_push_refused (Fixture    *f,
+                     const char *user,
+                     const char *id,
+                     const char *record,
+                     gint64      base,
+                     guint       status,
+                     const char *field)
+{
+  g_autoptr(Reply) reply = push_wire (f, user, id, record, base);
+
+  if (reply->status != status)
+    g_error ("expected %u, got %u: %s", status, reply->status, reply->text);
+  g_assert_cmpstr (error_field (reply), ==, field);
+  g_assert_null (strstr (reply->text, SECRET));
+}
+
+/* The write rules hold on the envelope of a sealed record. */
+static void
+test_sealed_rules_are_kept (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autofree char *case_id = g_uuid_string_random ();
+  g_autofree char *plan_id = g_uuid_string_random ();
+  g_autofree char *talk_id = g_uuid_string_random ();
+  Routing own = { case_id, KT_KIND_CASE, 1, NULL, "anna", NULL, NULL, NULL, 0 };
+  g_autofree char *kase = NULL;
+  g_autofree char *plaintext_case = NULL;
+  g_autoptr(Reply) created = NULL;
+
+  team_publish (f, &t, "anna");
+  team_publish (f, &t, "bert");
+  team_publish (f, &t, "ida");
+  team_publish (f, &t, "sara");
+
+  /* a coach's own case: the coach is the pusher */
+  kase = sealed_json (&t, &own, SECRET, "anna", READERS ("anna", "sara"));
+  {
+    Routing other = own;
+    g_autofree char *to_bert = NULL;
+    g_autofree char *foreign = sealed_json (&t, &own, SECRET, "sara", READERS ("anna", "sara"));
+    g_autofree char *bad_key = NULL;
+    g_autoptr(GRegex) key_member = g_regex_new ("\"key\":\"[^\"]*\"", 0, 0, NULL);
+
+    other.coach = "bert";
+    to_bert = sealed_json (&t, &other, SECRET, "anna", READERS ("anna", "sara"));
+    assert_push_refused (f, "anna", case_id, to_bert, 0, SOUP_STATUS_FORBIDDEN, "coach");
+    assert_push_refused (f, "anna", case_id, foreign, 0, SOUP_STATUS_FORBIDDEN, "sealed.keys[0].sender");
+    bad_key = g_regex_replace_literal (key_member, kase, -1, 0, "\"key\":\"AAAA\"", 0, NULL);
+    assert_push_refused (f, "anna", case_id, bad_key, 0, SOUP_STATUS_BAD_REQUEST, "sealed.keys[0].key");
+  }
+  {
+    /* an intaker's new case has no coach yet */
+    g_autofree char *other_id = g_uuid_string_random ();
+    Routing assigned = { other_id, KT_KIND_CASE, 1, NULL, "anna", "ida", NULL, NULL, 0 };
+    g_autofree char *record = sealed_json (&t, &assigned, SECRET, "ida", READERS ("ida"));
+
+    assert_push_refused (f, "ida", other_id, record, 0, SOUP_STATUS_FORBIDDEN, "coach");
+  }
+  created = push_wire (f, "anna", case_id, kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  /* bert may not write it, nor ida */
+  {
+    Routing next = own;
+    g_autofree char *by_bert = NULL;
+
+    next.rev = 2;
+    by_bert = sealed_json (&t, &next, SECRET, "bert", READERS ("anna", "sara"));
+    assert_push_refused (f, "bert", case_id, by_bert, 1, SOUP_STATUS_FORBIDDEN, NULL);
+  }
+  /* an old app does not write a sealed record back in plaintext */
+  plaintext_case = kt_test_server_case_json (case_id, 2, SECRET, "anna");
+  {
+    g_autofree char *wire = envelope (plaintext_case);
+
+    assert_push_refused (f, "anna", case_id, wire, 1, SOUP_STATUS_BAD_REQUEST, "body");
+  }
+  /* routing that does not fit the kind */
+  {
+    Routing talk = { talk_id, KT_KIND_CONVERSATION, 1, case_id, "anna", NULL, NULL, NULL, 0 };
+    g_autofree char *record = sealed_json (&t, &talk, SECRET, "anna", READERS ("anna", "sara"));
+
+    assert_push_refused (f, "anna", talk_id, record, 0, SOUP_STATUS_BAD_REQUEST, "coach");
+  }
+  {
+    Routing plan = { plan_id, KT_KIND_PLAN, 1, case_id, NULL, NULL, NULL, NULL, 0 };
+    g_autofree char *no_review = sealed_json (&t, &plan, SECRET, "anna", READERS ("anna", "sara"));
+    g_autofree char *approved = NULL;
+    g_autofree char *submitted = NULL;
+    g_autofree char *changed = NULL;
+    g_autoptr(Reply) sent = NULL;
+
+    assert_push_refused (f, "anna", plan_id, no_review, 0, SOUP_STATUS_BAD_REQUEST, "review");
+    /* a coach does not approve */
+    plan.review = "approved";
+    approved = sealed_json (&t, &plan, SECRET, "anna", READERS ("anna", "sara"));
+    assert_push_refused (f, "anna", plan_id, approved, 0, SOUP_STATUS_FORBIDDEN, "review");
+    /* a submitted plan is locked */
+    plan.review = "submitted";
+    submitted = sealed_json (&t, &plan, SECRET, "anna", READERS ("anna", "sara"));
+    sent = push_wire (f, "anna", plan_id, submitted, 0);
+    assert_status (sent, SOUP_STATUS_CREATED);
+    plan.rev = 2;
+    plan.review = "draft";
+    changed = sealed_json (&t, &plan, SECRET, "anna", READERS ("anna", "sara"));
+    {
+      g_autoptr(Reply) locked = push_wire (f, "anna", plan_id, changed, 1);
+
+      assert_locked (locked, 1);
+      g_assert_nonnull (json_object_get_object_member (json_object_get_object_member (reply_object (locked), "server"),
+                                                       "sealed"));
+    }
+  }
+}
+
+/* With accept-plaintext=false only sealed records are taken. */
+static void
+test_sealed_only_refuses_plaintext (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autofree char *kase = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *id = g_uuid_string_random ();
+  Routing r = { id, KT_KIND_CASE, 1, NULL, NULL, "ida", NULL, NULL, 0 };
+  g_autofree char *sealed = NULL;
+  g_autoptr(Reply) plain = NULL;
+  g_autoptr(Reply) created = NULL;
+
+  team_publish (f, &t, "ida");
+  plain = push (f, "ida", kase, 0);
+  assert_refused (plain, SOUP_STATUS_BAD_REQUEST, "bad_request");
+  g_assert_cmpstr (error_field (plain), ==, "body");
+  g_assert_nonnull (strstr (plain->text, "update the app"));
+  sealed = sealed_json (&t, &r, SECRET, "ida", READERS ("ida"));
+  created = push_wire (f, "ida", id, sealed, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+}
+
+/* Assignment of a sealed case: the intaker's device seals rev+1 to the new
+ * coach, who then pulls and opens it; a review the same way. */
+static void
+test_sealed_assign_and_review (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autofree char *case_id = g_uuid_string_random ();
+  g_autofree char *plan_id = g_uuid_string_random ();
+  Routing r = { case_id, KT_KIND_CASE, 1, NULL, NULL, "ida", NULL, "intake", 0 };
+  g_autofree char *kase = NULL;
+  g_autofree char *assign_path = g_strdup_printf ("/cases/%s/assign", case_id);
+  g_autofree char *review_path = g_strdup_printf ("/plans/%s/review", plan_id);
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) assigned = NULL;
+  g_autoptr(Reply) plan = NULL;
+  g_autoptr(Reply) reviewed = NULL;
+  g_autoptr(Reply) approved_list = NULL;
+  g_autoptr(Reply) changes = NULL;
+  g_autofree char *opened = NULL;
+
+  team_publish (f, &t, "anna");
+  team_publish (f, &t, "ida");
+  team_publish (f, &t, "sara");
+  kase = sealed_json (&t, &r, SECRET, "ida", READERS ("ida", "sara"));
+  created = push_wire (f, "ida", case_id, kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+
+  {
+    /* without its sealed revision a sealed case is not assigned */
+    g_autoptr(Reply) bare = call (f, "POST", assign_path, "ida", "{\"coach\":\"anna\"}");
+    Routing next = r;
+    g_autofree char *to_bert = NULL;
+    g_autofree char *stale = NULL;
+    g_autofree char *foreign = NULL;
+    g_autofree char *body = NULL;
+
+    assert_refused (bare, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    g_assert_cmpstr (error_field (bare), ==, "record");
+    next.rev = 2;
+    next.coach = "bert";
+    to_bert = sealed_json (&t, &next, SECRET, "ida", READERS ("anna", "ida", "sara"));
+    body = g_strdup_printf ("{\"coach\":\"anna\",\"record\":%s}", to_bert);
+    {
+      g_autoptr(Reply) reply = call (f, "POST", assign_path, "ida", body);
+
+      assert_refused (reply, SOUP_STATUS_BAD_REQUEST, "bad_request");
+      g_assert_cmpstr (error_field (reply), ==, "record.coach");
+    }
+    next.coach = "anna";
+    next.rev = 3;
+    stale = sealed_json (&t, &next, SECRET, "ida", READERS ("anna", "ida", "sara"));
+    g_free (body);
+    body = g_strdup_printf ("{\"coach\":\"anna\",\"record\":%s}", stale);
+    {
+      g_autoptr(Reply) reply = call (f, "POST", assign_path, "ida", body);
+
+      assert_status (reply, SOUP_STATUS_CONFLICT);
+    }
+    next.rev = 2;
+    foreign = sealed_json (&t, &next, SECRET, "sara", READERS ("anna", "ida", "sara"));
+    g_free (body);
+    body = g_strdup_printf ("{\"coach\":\"anna\",\"record\":%s}", foreign);
+    {
+      g_autoptr(Reply) reply = call (f, "POST", assign_path, "ida", body);
+
+      assert_refused (reply, SOUP_STATUS_FORBIDDEN, "forbidden");
+      g_assert_cmpstr (error_field (reply), ==, "record.sealed.keys[0].sender");
+    }
+  }
+  {
+    Routing next = r;
+    g_autofree char *record = NULL;
+    g_autofree char *body = NULL;
+
+    next.rev = 2;
+    next.coach = "anna";
+    record = sealed_json (&t, &next, SECRET, "ida", READERS ("anna", "ida", "sara"));
+    body = g_strdup_printf ("{\"coach\":\"anna\",\"record\":%s}", record);
+    assigned = call (f, "POST", assign_path, "ida", body);
+    assert_status (assigned, SOUP_STATUS_OK);
+    g_assert_cmpint (record_rev (assigned), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (reply_object (assigned), "coach"), ==, "anna");
+  }
+  changes = call (f, "GET", "/changes?since=0", "anna", NULL);
+  assert_status (changes, SOUP_STATUS_OK);
+  opened = open_as (&t, json_array_get_object_element (json_object_get_array_member (reply_object (changes), "records"), 0),
+                    "anna");
+  g_assert_cmpstr (opened, ==, SECRET);
+
+  /* anna submits a sealed plan; sara approves it with its sealed revision */
+  {
+    Routing p = { plan_id, KT_KIND_PLAN, 1, case_id, NULL, NULL, "submitted", NULL, 0 };
+    g_autofree char *record = sealed_json (&t, &p, SECRET, "anna", READERS ("anna", "sara"));
+
+    plan = push_wire (f, "anna", plan_id, record, 0);
+    assert_status (plan, SOUP_STATUS_CREATED);
+  }
+  {
+    Routing p = { plan_id, KT_KIND_PLAN, 2, case_id, NULL, NULL, "returned", NULL, 0 };
+    g_autofree char *record = sealed_json (&t, &p, SECRET, "sara", READERS ("anna", "sara"));
+    g_autofree char *body = g_strdup_printf ("{\"rev\":1,\"decision\":\"approve\",\"record\":%s}", record);
+    g_autoptr(Reply) wrong = call (f, "POST", review_path, "sara", body);
+    g_autoptr(Reply) bare = call (f, "POST", review_path, "sara", "{\"rev\":1,\"decision\":\"approve\"}");
+
+    assert_refused (wrong, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    g_assert_cmpstr (error_field (wrong), ==, "record.review");
+    assert_refused (bare, SOUP_STATUS_BAD_REQUEST, "bad_request");
+    g_assert_cmpstr (error_field (bare), ==, "record");
+  }
+  {
+    Routing p = { plan_id, KT_KIND_PLAN, 2, case_id, NULL, NULL, "approved", NULL, 0 };
+    g_autofree char *record = sealed_json (&t, &p, SECRET, "sara", READERS ("anna", "sara"));
+    g_autofree char *body = g_strdup_printf ("{\"rev\":1,\"decision\":\"approve\",\"record\":%s}", record);
+
+    reviewed = call (f, "POST", review_path, "sara", body);
+    assert_status (reviewed, SOUP_STATUS_OK);
+    g_assert_cmpstr (json_object_get_string_member (reply_object (reviewed), "review"), ==, "approved");
+  }
+  approved_list = call (f, "GET", "/plans?state=approved", "sara", NULL);
+  assert_status (approved_list, SOUP_STATUS_OK);
+  {
+    JsonArray *records = json_object_get_array_member (reply_object (approved_list), "records");
+    g_autofree char *text = NULL;
+
+    g_assert_cmpuint (json_array_get_length (records), ==, 1);
+    text = open_as (&t, json_array_get_object_element (records, 0), "anna");
+    g_assert_cmpstr (text, ==, SECRET);
+  }
+}
+
+/* A supervisor who published a key after a record was sealed gets it
+ * once a device that can open it re-seals: the record is pending until
+ * then, and comes again in the supervisor's change feed. */
+static void
+test_sealed_reseal_and_pending (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *cursor = g_strdup ("");
+  g_autofree char *keys_path = g_strdup_printf ("/records/%s/keys", id);
+  Routing r = { id, KT_KIND_CASE, 1, NULL, NULL, "ida", NULL, NULL, 0 };
+  g_autofree char *kase = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) none = NULL;
+  g_autoptr(Reply) pending = NULL;
+  g_autoptr(Reply) resealed = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(Reply) changes = NULL;
+  g_autoptr(GBytes) sara_public = NULL;
+  g_autoptr(GBytes) bert_public = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *opened = NULL;
+  JsonArray *records;
+
+  team_publish (f, &t, "ida");
+  kase = sealed_json (&t, &r, SECRET, "ida", READERS ("ida"));
+  created = push_wire (f, "ida", id, kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+  assert_pull (f, "sara", &cursor, "case");
+  /* nobody else has a key yet: nothing pending */
+  none = call (f, "GET", "/keys/pending", "ida", NULL);
+  assert_status (none, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (none), "pending")), ==, 0);
+
+  team_publish (f, &t, "sara");
+  team_publish (f, &t, "bert");
+  pending = call (f, "GET", "/keys/pending", "ida", NULL);
+  assert_status (pending, SOUP_STATUS_OK);
+  records = json_object_get_array_member (reply_object (pending), "pending");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0), "id"), ==, id);
+  {
+    /* sara holds no entry: nothing pending for her to re-seal */
+    g_autoptr(Reply) sara_pending = call (f, "GET", "/keys/pending", "sara", NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (sara_pending), "pending")), ==, 0);
+  }
+
+  /* what ida's device does: the content key, from its own entry, to sara */
+  {
+    JsonObject *sealed = json_object_get_object_member (json_array_get_object_element (records, 0), "sealed");
+    JsonObject *mine = json_array_get_object_element (json_object_get_array_member (sealed, "keys"), 0);
+    g_autoptr(GBytes) my_key = kt_crypto_base64_decode_exact (json_object_get_string_member (mine, "key"),
+                                                              KT_SEALED_KEY_SIZE);
+    g_autoptr(GBytes) ida_public = kt_crypto_public_key (t.ida.secret);
+    g_autoptr(KtKey) content = kt_crypto_open_sealed_key (my_key, ida_public, t.ida.secret);
+    g_autoptr(GBytes) to_sara = NULL;
+    g_autoptr(GBytes) to_bert = NULL;
+    g_autofree char *sara64 = NULL;
+    g_autofree char *bert64 = NULL;
+
+    g_assert_nonnull (content);
+    sara_public = kt_crypto_public_key (t.sara.secret);
+    bert_public = kt_crypto_public_key (t.bert.secret);
+    to_sara = kt_crypto_seal_key_to (content, sara_public, t.ida.secret);
+    to_bert = kt_crypto_seal_key_to (content, bert_public, t.ida.secret);
+    sara64 = g_base64_encode (g_bytes_get_data (to_sara, NULL), g_bytes_get_size (to_sara));
+    bert64 = g_base64_encode (g_bytes_get_data (to_bert, NULL), g_bytes_get_size (to_bert));
+
+    {
+      /* bert is no reader of a case not his; sara's key from someone else;
+       * a stale revision; bert may not re-seal what he cannot read */
+      struct { const char *user; const char *body; guint status; const char *field; } refused[] = {
+        { "ida", "{\"rev\":1,\"keys\":[{\"reader\":\"bert\",\"sender\":\"ida\",\"key\":\"@BERT@\"}]}",
+          SOUP_STATUS_FORBIDDEN, "keys[0].reader" },
+        { "ida", "{\"rev\":1,\"keys\":[{\"reader\":\"sara\",\"sender\":\"anna\",\"key\":\"@SARA@\"}]}",
+          SOUP_STATUS_FORBIDDEN, "keys[0].sender" },
+        { "ida", "{\"rev\":1,\"keys\":[{\"reader\":\"sara\",\"sender\":\"ida\",\"key\":\"AAAA\"}]}",
+          SOUP_STATUS_BAD_REQUEST, "keys[0]" },
+        { "ida", "{\"rev\":1,\"keys\":[]}", SOUP_STATUS_BAD_REQUEST, "keys" },
+        { "ida", "{\"rev\":2,\"keys\":[{\"reader\":\"sara\",\"sender\":\"ida\",\"key\":\"@SARA@\"}]}",
+          SOUP_STATUS_CONFLICT, NULL },
+        { "bert", "{\"rev\":1,\"keys\":[{\"reader\":\"sara\",\"sender\":\"bert\",\"key\":\"@SARA@\"}]}",
+          SOUP_STATUS_FORBIDDEN, NULL },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+        {
+          g_autoptr(GString) text = g_string_new (refused[i].body);
+          g_autoptr(Reply) reply = NULL;
+
+          g_string_replace (text, "@SARA@", sara64, 0);
+          g_string_replace (text, "@BERT@", bert64, 0);
+          reply = call (f, "POST", keys_path, refused[i].user, text->str);
+          if (reply->status != refused[i].status)
+            g_error ("refusal %u: expected %u, got %u: %s", i, refused[i].status, reply->status, reply->text);
+          g_assert_cmpstr (reply->status == SOUP_STATUS_CONFLICT ? NULL : error_field (reply), ==, refused[i].field);
+        }
+    }
+    body = g_strdup_printf ("{\"rev\":1,\"keys\":[{\"reader\":\"sara\",\"sender\":\"ida\",\"key\":\"%s\"}]}", sara64);
+  }
+  resealed = call (f, "POST", keys_path, "ida", body);
+  assert_status (resealed, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (reply_object (resealed), "sealed"), "keys")), ==, 2);
+  g_assert_cmpint (record_rev (resealed), ==, 1);
+
+  /* sara pulls it again and opens it; nothing is pending any more */
+  changes = call_on (f, "GET", "/changes?since=", cursor, "", "sara", NULL);
+  assert_status (changes, SOUP_STATUS_OK);
+  records = json_object_get_array_member (reply_object (changes), "records");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  opened = open_as (&t, json_array_get_object_element (records, 0), "sara");
+  g_assert_cmpstr (opened, ==, SECRET);
+  after = call (f, "GET", "/keys/pending", "ida", NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (after), "pending")), ==, 0);
+}
+
+/* The migration: plaintext records counted by kind, removed, the sealed
+ * ones kept and still served. */
+static void
+test_sealed_plaintext_remove (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_auto(Team) t = { 0 };
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *report = NULL;
+  g_autofree char *removed = NULL;
+  g_autofree char *audit = NULL;
+  Routing r = { id, KT_KIND_CASE, 1, NULL, NULL, "ida", NULL, NULL, 0 };
+  g_autofree char *kase = NULL;
+  g_autoptr(Reply) created = NULL;
+  g_autoptr(Reply) gone = NULL;
+  g_autoptr(Reply) kept = NULL;
+  const char *count_args[] = { "plaintext", NULL };
+  const char *remove_args[] = { "plaintext", "--remove", NULL };
+
+  build_world (f, &w);
+  team_publish (f, &t, "ida");
+  kase = sealed_json (&t, &r, SECRET, "ida", READERS ("ida"));
+  created = push_wire (f, "ida", id, kase, 0);
+  assert_status (created, SOUP_STATUS_CREATED);
+
+  g_assert_cmpint (kt_test_server_admin (f->server, count_args, NULL, &report), ==, 0);
+  g_assert_nonnull (strstr (report, "Records in plaintext: 3\n  case: 1\n  conversation: 1\n  plan: 1\n"));
+  g_assert_nonnull (strstr (report, "Sealed records: 1\n"));
+  g_assert_cmpint (kt_test_server_admin (f->server, remove_args, NULL, &removed), ==, 0);
+  g_assert_nonnull (strstr (removed, "Removed 3 records in plaintext"));
+  g_assert_nonnull (strstr (removed, "Records in plaintext: 0\n"));
+  g_assert_nonnull (strstr (removed, "Sealed records: 1\n"));
+
+  gone = call_on (f, "GET", "/records/", w.plan_id, "", "sara", NULL);
+  assert_refused (gone, SOUP_STATUS_NOT_FOUND, "not_found");
+  kept = call_on (f, "GET", "/records/", id, "", "ida", NULL);
+  assert_status (kept, SOUP_STATUS_OK);
+  audit = audit_of (f, NULL, NULL);
+  g_assert_nonnull (strstr (audit, "remove-plaintext"));
+  g_assert_nonnull (strstr (audit, "removed=3"));
+}
+
+/* Pushes of sealed records whose plaintext holds a marker leave no trace
+ * of it in the SQLite file, its -wal or the server's log. */
+static void
+test_sealed_marker_stays_off_the_server (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autofree char *tmp = kt_test_tmpdir_new ("kt-sealed-marker");
+  g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
+  g_autofree char *log = NULL;
+  g_autofree char *case_id = g_uuid_string_random ();
+  const char *db = kt_test_server_get_database (f->server);
+  const char *marker = "Verzegeld-Merkteken-4471";
+
+  if (!g_str_has_prefix (db, "sqlite://"))
+    {
+      kt_test_tmpdir_free (g_steal_pointer (&tmp));
+      g_test_skip ("the file check reads the SQLite database");
+      return;
+    }
+  kt_test_server_set_stderr_file (f->server, log_path);
+  kt_test_server_stop (f->server);
+  kt_test_server_restart (f->server);
+  sign_in_everyone (f);
+  team_publish (f, &t, "anna");
+  team_publish (f, &t, "sara");
+  {
+    Routing r = { case_id, KT_KIND_CASE, 1, NULL, "anna", NULL, NULL, "plan", 1766000000 };
+    g_autofree char *plaintext = kt_test_server_case_json (case_id, 1, marker, "anna");
+    g_autofree char *record = sealed_json (&t, &r, plaintext, "anna", READERS ("anna", "sara"));
+    g_autoptr(Reply) created = push_wire (f, "anna", case_id, record, 0);
+
+    assert_status (created, SOUP_STATUS_CREATED);
+  }
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *plan_id = g_uuid_string_random ();
+      Routing r = { plan_id, KT_KIND_PLAN, 1, case_id, NULL, NULL, "draft", NULL, 0 };
+      g_autofree char *plaintext = kt_test_server_plan_json (plan_id, case_id, 1, "draft", marker);
+      g_autofree char *record = sealed_json (&t, &r, plaintext, "anna", READERS ("anna", "sara"));
+      g_autoptr(Reply) reply = push_wire (f, "anna", plan_id, record, 0);
+
+      assert_status (reply, SOUP_STATUS_CREATED);
+    }
+  {
+    g_autoptr(Reply) read = call_on (f, "GET", "/records/", case_id, "", "sara", NULL);
+
+    assert_status (read, SOUP_STATUS_OK);
+    g_assert_null (strstr (read->text, marker));
+  }
+  {
+    const char *path = db + strlen ("sqlite://");
+    const char *suffixes[] = { "", "-wal" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+        g_autofree char *contents = NULL;
+        gsize len = 0;
+
+        if (!g_file_get_contents (file, &contents, &len, NULL))
+          continue;
+        for (gsize at = 0; at + strlen (marker) <= len; at++)
+          g_assert_false (memcmp (contents + at, marker, strlen (marker)) == 0);
+      }
+  }
+  kt_test_server_stop (f->server);
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "PUT /api/v1/records/{id} 201"));
+  g_assert_null (strstr (log, marker));
+  kt_test_server_set_stderr_file (f->server, NULL);
+  kt_test_server_restart (f->server);
+  kt_test_tmpdir_free (g_steal_pointer (&tmp));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2639,6 +3434,7 @@ main (int   argc,
   const char *per_account = "[limits]\nlogin-attempts-per-account=3\n";
   const char *per_address = "[limits]\nlogin-attempts-per-address=10\n";
   const char *short_tokens = "[server]\ntoken-lifetime=2\n";
+  const char *sealed_only = "[server]\naccept-plaintext=false\n";
   int result;
 
   for (int i = 1; i < argc; i++)
@@ -2693,6 +3489,7 @@ main (int   argc,
       ADD ("audit/refusals-on-records", test_audit_refusals_on_records, NULL);
       ADD ("audit/case-audit-is-its-coachs-alone", test_case_audit_is_its_coachs_alone, NULL);
       ADD ("cli/init-upgrades-a-database-of-schema-1", test_init_upgrades_a_database_of_schema_1, NULL);
+      ADD ("cli/init-upgrades-a-database-of-schema-4", test_init_upgrades_a_database_of_schema_4, NULL);
       ADD ("cli/init-carries-the-change-feed-over", test_init_carries_the_change_feed_over, NULL);
       ADD ("cli/user-add-takes-utf8-names", test_user_add_takes_utf8_names, NULL);
       ADD ("revisions/create-update-replay-conflict", test_revisions, NULL);
@@ -2709,6 +3506,14 @@ main (int   argc,
       ADD ("keys/publishing-says-what-changed", test_keys_publishing_says_what_changed, NULL);
       ADD ("keys/recovery-bundle-is-its-owners", test_keys_recovery_bundle_is_its_owners, NULL);
       ADD ("keys/bad-input-is-refused", test_keys_bad_input_is_refused, NULL);
+      ADD ("sealed/round-trips-byte-for-byte", test_sealed_round_trips_byte_for_byte, NULL);
+      ADD ("sealed/body-is-never-decoded", test_sealed_body_is_never_decoded, NULL);
+      ADD ("sealed/rules-are-kept", test_sealed_rules_are_kept, NULL);
+      ADD ("sealed/only-refuses-plaintext", test_sealed_only_refuses_plaintext, sealed_only);
+      ADD ("sealed/assign-and-review", test_sealed_assign_and_review, NULL);
+      ADD ("sealed/reseal-and-pending", test_sealed_reseal_and_pending, NULL);
+      ADD ("sealed/plaintext-remove", test_sealed_plaintext_remove, NULL);
+      ADD ("sealed/marker-stays-off-the-server", test_sealed_marker_stays_off_the_server, NULL);
     }
 #undef ADD
   g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
