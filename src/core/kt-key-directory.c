@@ -254,7 +254,6 @@ kt_key_directory_fetch_team_finish (KtKeyDirectory  *self,
   guint changed;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (pinned != NULL, NULL);
 
   body = g_task_propagate_pointer (G_TASK (result), error);
   if (body == NULL)
@@ -262,7 +261,7 @@ kt_key_directory_fetch_team_finish (KtKeyDirectory  *self,
   keys = kt_peer_keys_from_json (body, error);
   if (keys == NULL)
     return NULL;
-  changed = kt_peer_keys_check (keys, pinned);
+  changed = pinned != NULL ? kt_peer_keys_check (keys, pinned) : 0;
   if (n_changed != NULL)
     *n_changed = changed;
   return keys;

@@ -508,6 +508,36 @@ test_own_key_differing_from_the_server_warns_and_republishes_nothing (Fixture   
   kt_app_test_quit (app, window);
 }
 
+static gboolean
+sealer_back (gpointer data)
+{
+  return kt_sync_client_get_sealer (kt_window_get_sync_client (data)) != NULL;
+}
+
+static void
+test_idle_lock_takes_the_key_and_unlock_brings_it_back (Fixture       *f,
+                                                        gconstpointer  data)
+{
+  KtWindow *window;
+  KtApplication *app = start_signed_in (f, "lock", "coach1", &window);
+  KtKeyController *keys = kt_window_get_key_controller (window);
+  KtSyncClient *client = kt_window_get_sync_client (window);
+
+  wait_for_state (keys, KT_ACCOUNT_KEY_WRITE_PHRASE, "this device's key");
+  g_assert_nonnull (kt_sync_client_get_sealer (client));
+
+  kt_store_lock (kt_window_get_store (window));
+  kt_app_test_iterate (50);
+  g_assert_null (kt_key_controller_get_sealer (keys));
+  g_assert_null (kt_sync_client_get_sealer (client));
+
+  kt_app_test_unlock (window, KT_APP_TEST_PIN);
+  kt_app_test_wait_for (sealer_back, window, 20000, "the sealer after unlocking");
+  g_assert_cmpint (kt_key_controller_get_state (keys), ==, KT_ACCOUNT_KEY_WRITE_PHRASE);
+
+  kt_app_test_quit (app, window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -522,6 +552,8 @@ main (int argc, char *argv[])
        test_new_device_reads_what_the_first_sealed);
   ADD ("/key-controller/own-key-differing-from-the-server-warns-and-republishes-nothing",
        test_own_key_differing_from_the_server_warns_and_republishes_nothing);
+  ADD ("/key-controller/idle-lock-takes-the-key-and-unlock-brings-it-back",
+       test_idle_lock_takes_the_key_and_unlock_brings_it_back);
   ADD ("/key-controller/substituted-colleague-key-is-a-warning",
        test_substituted_colleague_key_is_a_warning);
 #undef ADD
