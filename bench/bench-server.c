@@ -1,6 +1,6 @@
 /* bench-server.c: simulated coaches pulling and pushing plans on loopback
  *
- *   bench-server [--seconds=N] [--clients=50,200] [--backends=sqlite,postgres,postgres-2,nginx] [--audited]
+ *   bench-server [--seconds=N] [--clients=50,200] [--backends=sqlite,postgres,postgres-2,nginx] [--audited] [--sealed]
  *
  * Starts a real keukentafel-server (tests/common/kt-test-server.c) on SQLite
  * and on a throwaway PostgreSQL cluster, signs in one coach per client, gives
@@ -20,6 +20,11 @@
  * With --audited every pulled plan is a read the server audits: each plan
  * is written first by another coach, then its case is reassigned to the
  * client's coach, so the reader is never the plan's author.
+ *
+ * With --sealed every push is a sealed record: the plan sealed once per
+ * client with the core's crypto (kt_crypto_seal, as the device does), its
+ * content key boxed to the coach and to a supervisor, and the envelope's
+ * routing metadata; the server stores it without decoding it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,8 +46,10 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sodium.h>
 
 #include "kt-core.h"
+#include "kt-crypto.h"
 #include "kt-test-docs.h"
 #include "kt-test-postgres.h"
 #include "kt-test-server.h"
@@ -188,6 +195,7 @@ typedef struct _PlanTemplate {
   char *prefix;    /* envelope and document up to the rev */
   char *middle;    /* from after the document's rev … */
   gsize plan_size;
+  char *sealed;    /* with --sealed: the member "sealed" of every push */
 } PlanTemplate;
 
 static void
@@ -198,6 +206,14 @@ build_push (Client *c)
   g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, c->rev);
   g_autoptr(GString) body = g_string_sized_new (t->plan_size + 256);
 
+  if (t->sealed != NULL)
+    {
+      g_string_append_printf (body, "{\"id\":\"%s\",\"kind\":\"plan\",\"rev\":%" G_GINT64_FORMAT
+                              ",\"case_id\":\"%s\",\"review\":\"draft\",\"sealed\":%s}",
+                              c->plan_id, c->rev + 1, c->case_id, t->sealed);
+      build_request (c->out, "PUT", path, c->token, base, body->str, body->len);
+      return;
+    }
   g_string_append_printf (body, "{\"id\":\"%s\",\"kind\":\"plan\",\"rev\":%" G_GINT64_FORMAT
                           ",\"case_id\":\"%s\",\"body\":",
                           c->plan_id, c->rev + 1, c->case_id);
@@ -216,11 +232,13 @@ build_pull (Client *c)
   build_request (c->out, "GET", path, c->token, NULL, NULL, 0);
 }
 
-/* A document template for one plan id and case id (transfer full). */
+/* A document template for one plan id and case id; with @coach (NULL:
+ * plaintext) sealed, the coach's key entry first (transfer full). */
 static PlanTemplate *
 plan_template (KtPlan     *plan,
                const char *plan_id,
-               const char *case_id)
+               const char *case_id,
+               const char *coach)
 {
   PlanTemplate *t = g_new0 (PlanTemplate, 1);
   g_autoptr(GBytes) bytes = NULL;
@@ -239,6 +257,26 @@ plan_template (KtPlan     *plan,
   t->prefix = g_strndup (json, at - json + strlen ("\"rev\":"));
   t->middle = g_strdup (at + strlen (mark));
   t->plan_size = strlen (json);
+  if (coach != NULL)
+    {
+      /* sealed once as a device seals it; the boxed keys are random bytes of
+       * the right size (the server never opens them either) */
+      g_autoptr(KtKey) content_key = kt_key_new_random ();
+      g_autoptr(GBytes) ad = kt_crypto_record_ad (plan_id, KT_KIND_PLAN, 1, "body");
+      g_autoptr(GBytes) sealed = kt_crypto_seal (content_key, ad, bytes);
+      g_autofree char *body64 = g_base64_encode (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+      guint8 key[2][KT_SEALED_KEY_SIZE];
+      g_autofree char *key0 = NULL;
+      g_autofree char *key1 = NULL;
+
+      randombytes_buf (key, sizeof key);
+      key0 = g_base64_encode (key[0], sizeof key[0]);
+      key1 = g_base64_encode (key[1], sizeof key[1]);
+      t->sealed = g_strdup_printf ("{\"body\":\"%s\",\"keys\":[{\"reader\":\"%s\",\"sender\":\"%s\",\"key\":\"%s\"},"
+                                   "{\"reader\":\"supervisor\",\"sender\":\"%s\",\"key\":\"%s\"}]}",
+                                   body64, coach, coach, key0, coach, key1);
+      t->plan_size = strlen (t->sealed);
+    }
   return t;
 }
 
@@ -247,6 +285,7 @@ plan_template_free (PlanTemplate *t)
 {
   g_free (t->prefix);
   g_free (t->middle);
+  g_free (t->sealed);
   g_free (t);
 }
 
@@ -542,7 +581,8 @@ static Client **
 set_up_coaches (guint    port,
                 guint    n,
                 KtPlan  *plan,
-                gboolean audited)
+                gboolean audited,
+                gboolean sealed)
 {
   Client **clients = g_new0 (Client *, n);
   Client *intake = client_new (port);
@@ -573,7 +613,7 @@ set_up_coaches (guint    port,
       assign (intake, c->case_id, audited ? FIRST_AUTHOR : name);
 
       c->plan_id = g_uuid_string_random ();
-      c->template = plan_template (plan, c->plan_id, c->case_id);
+      c->template = plan_template (plan, c->plan_id, c->case_id, sealed ? name : NULL);
       c->rev = 0;
       if (audited)
         {
@@ -638,7 +678,8 @@ bench_server (const char *name,
               GStrv       client_counts,
               double      seconds,
               KtPlan     *plan,
-              gboolean    audited)
+              gboolean    audited,
+              gboolean    sealed)
 {
   g_autoptr(KtTestServer) server = NULL;
   g_autoptr(KtTestServer) second = NULL;
@@ -662,7 +703,7 @@ bench_server (const char *name,
       port = free_port ();
       proxy = start_proxy (dir, port, kt_test_server_get_url (server), kt_test_server_get_url (second));
     }
-  clients = set_up_coaches (port, max_clients, plan, audited);
+  clients = set_up_coaches (port, max_clients, plan, audited, sealed);
 
   for (guint i = 0; client_counts[i] != NULL; i++)
     {
@@ -854,11 +895,13 @@ main (int   argc,
   g_autofree char *backends_arg = g_strdup ("sqlite,postgres,postgres-2,nginx");
   double seconds = 5;
   gboolean audited = FALSE;
+  gboolean sealed = FALSE;
   GOptionEntry entries[] = {
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Measured seconds per run", "N" },
     { "clients", 0, 0, G_OPTION_ARG_STRING, &clients_arg, "Client counts", "50,200" },
     { "backends", 0, 0, G_OPTION_ARG_STRING, &backends_arg, "What to run", "sqlite,postgres,postgres-2,nginx" },
     { "audited", 0, 0, G_OPTION_ARG_NONE, &audited, "Every pulled plan is an audited read (another coach wrote it)", NULL },
+    { "sealed", 0, 0, G_OPTION_ARG_NONE, &sealed, "Every push is a sealed record", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -871,6 +914,8 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     g_error ("%s", error->message);
+  if (audited && sealed)
+    g_error ("--audited and --sealed do not go together: a sealed key must come from its pusher");
   kt_core_init ();
   signal (SIGPIPE, SIG_IGN);
   client_counts = g_strsplit (clients_arg, ",", -1);
@@ -887,7 +932,8 @@ main (int   argc,
   for (guint i = 0; backends[i] != NULL; i++)
     {
       if (g_str_equal (backends[i], "sqlite"))
-        bench_server (audited ? "sqlite-a" : "sqlite", NULL, FALSE, client_counts, seconds, plan, audited);
+        bench_server (audited ? "sqlite-a" : sealed ? "sqlite-s" : "sqlite", NULL, FALSE, client_counts,
+                      seconds, plan, audited, sealed);
       else if (g_str_equal (backends[i], "postgres") || g_str_equal (backends[i], "postgres-2"))
         {
           g_autoptr(KtTestPostgres) postgres = NULL;
@@ -903,9 +949,11 @@ main (int   argc,
             }
           uri = kt_test_postgres_new_database (postgres);
           if (g_str_equal (backends[i], "postgres-2"))
-            bench_server ("postgres-2", uri, TRUE, client_counts, seconds, plan, audited);
+            bench_server (sealed ? "postgres-2s" : "postgres-2", uri, TRUE, client_counts, seconds, plan,
+                          audited, sealed);
           else
-            bench_server (audited ? "postgres-a" : "postgres", uri, FALSE, client_counts, seconds, plan, audited);
+            bench_server (audited ? "postgres-a" : sealed ? "postgres-s" : "postgres", uri, FALSE,
+                          client_counts, seconds, plan, audited, sealed);
         }
       else if (g_str_equal (backends[i], "nginx"))
         bench_nginx (client_counts, seconds, push_size);

@@ -252,13 +252,62 @@ name_toast_buttons (GtkWidget *widget)
     }
 }
 
+/* Only the overlay's own toast widgets, not the window below them: this
+ * runs on every frame while a toast lives. */
+static gboolean
+name_toast_buttons_tick (GtkWidget     *overlay,
+                         GdkFrameClock *clock,
+                         gpointer       user_data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (overlay); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (G_OBJECT_TYPE_NAME (child), "AdwToastWidget") == 0)
+      name_toast_buttons (child);
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+  GWeakRef overlay;
+  guint    tick;
+} ToastNaming;
+
+static void
+toast_naming_free (gpointer data,
+                   GClosure *closure)
+{
+  ToastNaming *naming = data;
+
+  g_weak_ref_clear (&naming->overlay);
+  g_free (naming);
+}
+
+static void
+on_toast_dismissed (AdwToast    *toast,
+                    ToastNaming *naming)
+{
+  g_autoptr(GtkWidget) overlay = g_weak_ref_get (&naming->overlay);
+
+  if (overlay != NULL && naming->tick != 0)
+    gtk_widget_remove_tick_callback (overlay, naming->tick);
+  naming->tick = 0;
+}
+
 void
 kt_a11y_add_toast (AdwToastOverlay *overlay,
                    AdwToast        *toast)
 {
+  ToastNaming *naming;
+
   g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
 
   adw_toast_overlay_add_toast (overlay, toast);
-  /* libadwaita 1.2 gives the close button of a toast only an icon. */
+  /* libadwaita 1.2 gives the close button of a toast only an icon.  A toast
+   * queued behind another gets its widget only when it shows, so its
+   * button is named on each frame until it is dismissed. */
   name_toast_buttons (GTK_WIDGET (overlay));
+  naming = g_new0 (ToastNaming, 1);
+  g_weak_ref_init (&naming->overlay, overlay);
+  naming->tick = gtk_widget_add_tick_callback (GTK_WIDGET (overlay), name_toast_buttons_tick, NULL, NULL);
+  g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_toast_dismissed), naming,
+                         toast_naming_free, 0);
 }

@@ -267,7 +267,11 @@ routing_of_body (GBytes   *body,
     {
     case KT_KIND_CASE:
       routing->coach = g_strdup (doc.kase->coach);
-      routing->intaker = g_strdup (doc.kase->request.intaker);
+      /* The request's intaker as the intaker's app writes it: an account
+       * name.  Anything else (an older record's free text) routes to no
+       * one; the server grants the case to the intaker who wrote it. */
+      if (kt_account_name_is_valid (doc.kase->request.intaker))
+        routing->intaker = g_strdup (doc.kase->request.intaker);
       routing->phase = g_strdup (kt_phase_to_string (doc.kase->phase));
       routing->due = date_to_unix (kt_case_next_due (doc.kase, NULL).date);
       break;

@@ -576,6 +576,7 @@ typedef struct {
   guint       wait;           /* a watch: the seconds the server may wait */
   guint       n_kept;         /* pulled records the sink kept */
   guint       n_unopened;     /* pulled records that did not open */
+  gboolean    migrated;       /* the server's plaintext records of this account were sealed */
   char       *unopened;       /* why the first of them did not */
   gint64      started;        /* monotonic µs */
 } Round;
@@ -595,6 +596,7 @@ round_free (Round *round)
 static void push_fill (GTask *task);
 static void pull_next (GTask *task);
 static void reseal_pending (GTask *task);
+static void seal_unsealed (GTask *task);
 
 static void
 round_fail (GTask  *task,
@@ -923,6 +925,11 @@ push_fill (GTask *task)
           g_object_unref (task);
           return;
         }
+      if (self->sealer != NULL && round->wait == 0 && !round->migrated)
+        {
+          seal_unsealed (task);
+          return;
+        }
       pull_next (task);
       return;
     }
@@ -965,6 +972,156 @@ pulled_free (Pulled *pulled)
   g_clear_pointer (&pulled->response, kt_sync_response_free);
   g_clear_pointer (&pulled->batch, g_ptr_array_unref);
   g_free (pulled);
+}
+
+/* Migration: records stored in plaintext by an app from before sealing.
+ * The server lists up to a page of those this account may write; this
+ * device sends each again as its next revision, sealed, just before the
+ * pull, which brings that revision back into the store.  A record with
+ * local work queued is left: the push seals it anyway.  A failure is not
+ * the user's to act on: the next round tries again. */
+
+typedef struct {
+  GTask          *task;      /* the round */
+  KtSyncResponse *unsealed;
+  guint           next;
+  guint           sent;
+} Migration;
+
+static void migration_next (Migration *migration);
+
+static void
+migration_done (Migration *migration,
+                GError    *error)
+{
+  GTask *task = migration->task;
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Sealing what the server keeps in plaintext waits for the next round: %s",
+             error->message);
+  g_clear_error (&error);
+  g_clear_pointer (&migration->unsealed, kt_sync_response_free);
+  g_free (migration);
+  pull_next (task);
+}
+
+static void
+on_resealed_revision (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Migration *migration = user_data;
+  KtSyncClient *self = g_task_get_source_object (migration->task);
+  GError *error = NULL;
+  g_autoptr(KtSyncResponse) response = request_finish (self, result, &error);
+
+  /* A conflict or a refusal leaves that record as it is. */
+  if (response == NULL && !is_refusal (error))
+    {
+      migration_done (migration, error);
+      return;
+    }
+  g_clear_error (&error);
+  if (response != NULL && !response->conflict)
+    migration->sent++;
+  migration_next (migration);
+}
+
+/* @record's document at its next revision, sealed (transfer full). */
+static KtSyncRecord *
+next_revision_sealed (KtSyncClient        *self,
+                      const KtSyncRecord  *record,
+                      GError             **error)
+{
+  KtDocument doc = { 0, };
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(KtSyncRecord) sealed = NULL;
+  KtRecordHeader *header;
+
+  if (record->body == NULL || !kt_document_decode (record->body, &doc, error))
+    return NULL;
+  header = doc.kind == KT_KIND_CASE ? &doc.kase->header
+           : doc.kind == KT_KIND_PLAN ? &doc.plan->header : &doc.conversation->header;
+  header->rev = record->rev + 1;
+  header->updated = g_get_real_time () / G_USEC_PER_SEC;
+  body = doc.kind == KT_KIND_CASE ? kt_case_encode (doc.kase)
+         : doc.kind == KT_KIND_PLAN ? kt_plan_encode (doc.plan)
+         : kt_conversation_encode (doc.conversation);
+  kt_document_clear (&doc);
+  sealed = kt_sync_record_new_for_body (body, error);
+  if (sealed == NULL || !kt_record_sealer_seal (self->sealer, sealed, error))
+    return NULL;
+  return g_steal_pointer (&sealed);
+}
+
+static void
+migration_next (Migration *migration)
+{
+  KtSyncClient *self = g_task_get_source_object (migration->task);
+  GPtrArray *records = migration->unsealed->records;
+
+  while (migration->next < records->len)
+    {
+      KtSyncRecord *record = g_ptr_array_index (records, migration->next++);
+      g_autoptr(KtSyncRecord) sealed = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autofree char *escaped = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *if_match = NULL;
+      GError *error = NULL;
+
+      if (kt_sync_record_is_sealed (record) || kt_outbox_has_pending (self->outbox, record->id) ||
+          kt_outbox_has_conflict (self->outbox, record->id))
+        continue;
+      sealed = next_revision_sealed (self, record, &error);
+      if (sealed == NULL)
+        {
+          g_debug ("A record stays in plaintext on the server: %s", error->message);
+          g_error_free (error);
+          continue;
+        }
+      body = kt_sync_record_encode (sealed);
+      escaped = g_uri_escape_string (record->id, NULL, FALSE);
+      path = g_strdup_printf ("/records/%s", escaped);
+      if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", record->rev);
+      request_async (self, KT_SYNC_ENDPOINT_PUT_RECORD, "PUT", path, body, if_match,
+                     g_task_get_cancellable (migration->task), on_resealed_revision, migration);
+      return;
+    }
+  if (migration->sent > 0)
+    g_debug ("Sealed %u records the server kept in plaintext", migration->sent);
+  migration_done (migration, NULL);
+}
+
+static void
+on_unsealed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  Migration *migration = g_new0 (Migration, 1);
+  GError *error = NULL;
+
+  migration->task = task;
+  migration->unsealed = request_finish (self, result, &error);
+  if (migration->unsealed == NULL)
+    {
+      migration_done (migration, error);
+      return;
+    }
+  migration_next (migration);
+}
+
+static void
+seal_unsealed (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+
+  round->migrated = TRUE;
+  request_async (self, KT_SYNC_ENDPOINT_UNSEALED, "GET", "/records/unsealed", NULL, NULL,
+                 g_task_get_cancellable (task), on_unsealed, task);
 }
 
 /* Re-sealing: the server lists the records this account can open in

@@ -159,6 +159,7 @@ typedef enum {
   KT_SYNC_ENDPOINT_TEAM_KEYS,    /* GET /team/keys: the body is kept, for kt_peer_keys_from_json */
   KT_SYNC_ENDPOINT_PENDING_KEYS, /* GET /keys/pending: {pending:[record…]} in @records */
   KT_SYNC_ENDPOINT_ADD_KEYS,     /* POST /records/{id}/keys: the record */
+  KT_SYNC_ENDPOINT_UNSEALED,     /* GET /records/unsealed: {pending:[record…]} in @records */
   KT_N_SYNC_ENDPOINTS
 } KtSyncEndpoint;
 

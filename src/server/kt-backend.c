@@ -1228,6 +1228,36 @@ kt_backend_list_pending (KtBackend       *self,
 }
 
 GPtrArray *
+kt_backend_list_unsealed (KtBackend       *self,
+                          const KtAccount *writer,
+                          guint            limit,
+                          GError         **error)
+{
+  KtSqlParam params[] = {
+    KT_SQL_TEXT_PARAM (writer->team),
+    KT_SQL_TEXT_PARAM (kt_role_to_string (writer->role)),
+    KT_SQL_TEXT_PARAM (writer->username),
+    KT_SQL_TEXT_PARAM (writer->username),
+    KT_SQL_TEXT_PARAM (writer->username),
+    KT_SQL_INT_PARAM (limit),
+  };
+  g_auto(KtRows) rows;
+
+  kt_rows_init (&rows);
+  if (!query (self,
+              "SELECT " RECORD_COLUMNS " FROM records r WHERE r.team = ? AND r.sealed = 0 AND "
+              "CASE ? WHEN 'wijkcoach' THEN "
+              "  (r.kind = 'case' AND r.coach = ?) OR "
+              "  (r.kind <> 'case' AND ? = (SELECT c.coach FROM records c "
+              "                             WHERE c.id = r.case_id AND c.kind = 'case')) "
+              "ELSE r.kind = 'case' AND r.author = ? AND r.coach IS NULL END "
+              "ORDER BY r.seq LIMIT ?",
+              params, G_N_ELEMENTS (params), &rows, error))
+    return NULL;
+  return records_with_keys (self, &rows, error);
+}
+
+GPtrArray *
 kt_backend_list_plans (KtBackend  *self,
                        const char *team,
                        const char *review,

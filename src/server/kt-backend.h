@@ -252,6 +252,13 @@ GPtrArray      *kt_backend_list_pending     (KtBackend       *self,
                                              const KtAccount *reader,
                                              guint            limit,
                                              GError         **error);
+/* Up to @limit records still in plaintext, oldest first, that @writer may
+ * write: a coach's cases and their conversations and plans, an intaker's
+ * own cases not assigned yet (element-type KtServerRecord). */
+GPtrArray      *kt_backend_list_unsealed    (KtBackend       *self,
+                                             const KtAccount *writer,
+                                             guint            limit,
+                                             GError         **error);
 /* The team's plans in review state @review, newest first. */
 GPtrArray      *kt_backend_list_plans       (KtBackend  *self,
                                              const char *team,

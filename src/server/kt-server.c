@@ -189,6 +189,7 @@ static void handle_recovery    (KtRequest *req);
 static void handle_team_keys   (KtRequest *req);
 static void handle_add_keys    (KtRequest *req);
 static void handle_pending     (KtRequest *req);
+static void handle_unsealed    (KtRequest *req);
 
 static const struct {
   const char *method;
@@ -205,6 +206,8 @@ static const struct {
   { "POST", API_PREFIX "/logout",             TRUE,  handle_logout,     NULL,     -1 },
   { "GET",  API_PREFIX "/me",                 TRUE,  handle_me,         NULL,     -1 },
   { "GET",  API_PREFIX "/changes",            TRUE,  handle_changes,    NULL,     -1 },
+  /* before /records/{id}, which would take "unsealed" for an id */
+  { "GET",  API_PREFIX "/records/unsealed",   TRUE,  handle_unsealed,   NULL,     -1 },
   { "GET",  API_PREFIX "/records/{id}",       TRUE,  handle_get_record, "read",   -1 },
   { "PUT",  API_PREFIX "/records/{id}",       TRUE,  handle_put_record, "write",  -1 },
   { "POST", API_PREFIX "/cases/{id}/assign",  TRUE,  handle_assign,     "assign", KT_KIND_CASE },
@@ -1346,6 +1349,13 @@ check_sealed_plan_push (KtRequest            *req,
   gboolean from_open = g_str_equal (from, "draft") || g_str_equal (from, "returned");
   gboolean to_open = g_strcmp0 (info->review, "draft") == 0 || g_strcmp0 (info->review, "submitted") == 0;
 
+  /* Migration: the coach's device seals a plan an older app left in
+   * plaintext, at its next revision, in the same review state.  The server
+   * cannot see whether the words are the same; the readers' devices keep
+   * the revision before it. */
+  if (existing != NULL && !existing->sealed && existing->rev == base &&
+      g_strcmp0 (info->review, existing->review) == 0)
+    return TRUE;
   if (existing != NULL && plan_is_locked (existing))
     {
       respond_plan_locked (req, _("This plan has been submitted or approved and cannot be changed. "
@@ -2324,6 +2334,32 @@ handle_pending (KtRequest *req)
   if (!role_has_key (req->account->role))
     return respond_forbidden (req);
   records = kt_backend_list_pending (req->server->backend, req->account, CHANGES_DEFAULT_LIMIT, &error);
+  if (records == NULL || !audit_reads (req, records, records->len, &error))
+    return respond_internal (req, error);
+  json = g_string_new ("{\"pending\":[");
+  for (guint i = 0; i < records->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      kt_server_record_append_json (g_ptr_array_index (records, i), json);
+    }
+  g_string_append (json, "]}");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
+}
+
+/* The records an app from before sealing left in plaintext that the caller
+ * may write: for the device to send again sealed (the migration of
+ * docs/admin-server.md). */
+static void
+handle_unsealed (KtRequest *req)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *json;
+
+  if (req->account->role != KT_ROLE_COACH && req->account->role != KT_ROLE_INTAKER)
+    return respond_forbidden (req);
+  records = kt_backend_list_unsealed (req->server->backend, req->account, CHANGES_DEFAULT_LIMIT, &error);
   if (records == NULL || !audit_reads (req, records, records->len, &error))
     return respond_internal (req, error);
   json = g_string_new ("{\"pending\":[");

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "kt-test-server.h"
 
 #include <gio/gio.h>
@@ -139,10 +141,16 @@ kt_test_server_start_full (const char       *database_uri,
   else
     self->database = g_strdup_printf ("sqlite://%s/server.db", self->dir);
 
-  /* Many tests sign in from 127.0.0.1: only the per-account limit stays low. */
-  config = g_strdup_printf ("[server]\nlisten=127.0.0.1:0\ndatabase=%s\n"
+  /* Many tests sign in from 127.0.0.1: only the per-account limit stays low.
+   * The tests of sync itself (faults, conflicts, limits) push plaintext
+   * documents, which a server takes only when told to; a test of sealing
+   * says accept-plaintext=false itself. */
+  config = g_strdup_printf ("[server]\nlisten=127.0.0.1:0\ndatabase=%s\n%s"
                             "[limits]\nlogin-attempts-per-address=100000\n%s",
-                            self->database, config_text != NULL ? config_text : "");
+                            self->database,
+                            config_text != NULL && strstr (config_text, "accept-plaintext") != NULL
+                            ? "" : "accept-plaintext=true\n",
+                            config_text != NULL ? config_text : "");
   self->config_file = g_build_filename (self->dir, "server.conf", NULL);
   g_file_set_contents (self->config_file, config, -1, &error);
   g_assert_no_error (error);

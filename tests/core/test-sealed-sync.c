@@ -48,7 +48,10 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->dir = kt_test_tmpdir_new ("kt-sealed");
-  f->server = kt_test_server_start_full (NULL, users, "[server]\naccept-plaintext=false\n");
+  /* sealed only, but for the migration's server, which still takes what
+   * apps from before sealing send */
+  f->server = kt_test_server_start_full (NULL, users, data != NULL ? "[server]\naccept-plaintext=true\n"
+                                                                   : "[server]\naccept-plaintext=false\n");
   f->url = kt_test_server_get_url (f->server);
   f->coaches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   f->pins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -499,6 +502,63 @@ test_membership (Fixture *f, gconstpointer data)
   assert_no_marker_on_server (f);
 }
 
+/* An app from before sealing left a case and a submitted plan in
+ * plaintext; the coach's updated app seals them at their next revision,
+ * the administrator's report says none is left, and after the command that
+ * removes what remains, no byte of them is in the server's files. */
+static void
+test_migration (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) old_app = kt_test_device_new (f->dir, "before-sealing");
+  g_autoptr(KtRecordSealer) sealer = NULL;
+  g_autoptr(KtSyncClient) coach = NULL;
+  g_autoptr(KtSyncRecord) plan_now = NULL;
+  g_autoptr(KtSyncRecord) case_now = NULL;
+  g_autoptr(KtDocument) kept_plan = NULL;
+  g_autoptr(KtKey) secret = kt_test_account_secret ("coach1");
+  g_autoptr(KtKey) super1_secret = kt_test_account_secret ("super1");
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autofree char *plan_id = kt_uuid_new ();
+  g_autoptr(GBytes) kase = case_body (case_id, 1, "coach1");
+  g_autoptr(GBytes) plan = plan_body (plan_id, case_id, 1, KT_REVIEW_SUBMITTED, "Oud " MARKER);
+  g_autofree char *report = NULL;
+  g_autofree char *removed = NULL;
+
+  g_hash_table_insert (f->coaches, g_strdup (case_id), g_strdup ("coach1"));
+  kt_test_device_sign_in (old_app, f->url, "coach1");
+  share (old_app, kase);
+  share (old_app, plan);
+  sync_ok (old_app);
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "plaintext", NULL }, NULL, &report),
+                   ==, 0);
+  g_assert_nonnull (strstr (report, ": 2"));
+  g_clear_pointer (&report, g_free);
+
+  /* The updated app: a key, a sealer; its first round seals them. */
+  publish (f, "coach1", secret);
+  publish (f, "super1", super1_secret);
+  sealer = sealer_from_directory (f, "coach1", NULL);
+  coach = device_new (f, "coach1", sealer);
+  sync_ok (coach);
+  case_now = fetch (f, "coach1", case_id);
+  plan_now = fetch (f, "coach1", plan_id);
+  g_assert_cmpint (case_now->rev, ==, 2);
+  g_assert_cmpint (plan_now->rev, ==, 2);
+  g_assert_cmpstr (plan_now->review, ==, "submitted");
+  g_assert_nonnull (kt_sync_record_get_key (plan_now, "super1"));
+  /* the store took the sealed revision back */
+  kept_plan = kept (coach, plan_id);
+  g_assert_nonnull (kept_plan);
+  g_assert_cmpint (kept_plan->plan->header.rev, ==, 2);
+
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "plaintext", NULL }, NULL, &report),
+                   ==, 0);
+  g_assert_nonnull (strstr (report, ": 0"));
+  g_assert_cmpint (kt_test_server_admin (f->server, (const char *[]) { "plaintext", "--remove", NULL },
+                                         NULL, &removed), ==, 0);
+  assert_no_marker_on_server (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -510,5 +570,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/sealed-sync/membership-and-substituted-keys", Fixture, NULL, fixture_set_up,
               test_membership, fixture_tear_down);
+  g_test_add ("/sealed-sync/migration-seals-what-older-apps-left", Fixture, "migration",
+              fixture_set_up, test_migration, fixture_tear_down);
   return g_test_run ();
 }

@@ -16,6 +16,8 @@
 #include "kt-core.h"
 #include "kt-crypto.h"
 #include "kt-recovery-phrase.h"
+#include "kt-peer-keys.h"
+#include "kt-record-sealer.h"
 #include "kt-sync-protocol.h"
 #include "server-docs.h"
 #include "kt-test-postgres.h"
@@ -3425,6 +3427,119 @@ test_sealed_marker_stays_off_the_server (Fixture       *f,
   kt_test_tmpdir_free (g_steal_pointer (&tmp));
 }
 
+/* The core's sealer (what the app runs) seals a case and a plan on the
+ * coach's device; after the round trip through the server the supervisor's
+ * sealer opens them, which it does only when the routing metadata the
+ * server serves agrees with the documents inside. */
+static gboolean
+case_of_anna (const char  *case_id,
+              char       **coach,
+              char       **intaker,
+              gpointer     user_data)
+{
+  *coach = g_strdup ("anna");
+  *intaker = NULL;
+  return TRUE;
+}
+
+static KtRecordSealer *
+team_sealer (Team       *t,
+             const char *user)
+{
+  KtRecordSealer *sealer = kt_record_sealer_new (user, team_get (t, user)->secret);
+  g_autoptr(GPtrArray) directory = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_peer_key_free);
+  const char *names[] = { "anna", "ida", "sara" };
+  const char *roles[] = { "wijkcoach", "intaker", "supervisor" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      KtPeerKey *key = g_new0 (KtPeerKey, 1);
+
+      key->username = g_strdup (names[i]);
+      key->role = g_strdup (roles[i]);
+      key->public_key = kt_crypto_public_key (team_get (t, names[i])->secret);
+      key->fingerprint = kt_crypto_key_fingerprint (key->public_key);
+      key->state = KT_PEER_KEY_KNOWN;
+      g_ptr_array_add (directory, key);
+    }
+  kt_record_sealer_set_team_keys (sealer, directory);
+  kt_record_sealer_set_case_readers_func (sealer, case_of_anna, NULL, NULL);
+  return sealer;
+}
+
+/* @document sealed by @sealer and pushed as a new record by @user. */
+static void
+push_sealed_document (Fixture        *f,
+                      KtRecordSealer *sealer,
+                      const char     *user,
+                      const char     *document)
+{
+  g_autoptr(GBytes) body = g_bytes_new (document, strlen (document));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtSyncRecord) record = kt_sync_record_new_for_body (body, &error);
+  g_autoptr(GBytes) wire = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(Reply) reply = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (kt_record_sealer_seal (sealer, record, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (record->sealed);
+  wire = kt_sync_record_encode (record);
+  text = g_strndup (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
+  g_assert_null (strstr (text, SECRET));
+  reply = push_wire (f, user, record->id, text, 0);
+  assert_status (reply, SOUP_STATUS_CREATED);
+}
+
+static void
+test_sealed_by_the_core_sealer_opens_after_the_round_trip (Fixture       *f,
+                                                           gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autoptr(KtRecordSealer) anna = NULL;
+  g_autoptr(KtRecordSealer) sara = NULL;
+  g_autofree char *case_id = g_uuid_string_random ();
+  g_autofree char *random_case = kt_test_server_case_json (case_id, 1, SECRET, "anna");
+  g_autofree char *plan = kt_test_server_plan_json (NULL, case_id, 1, "submitted", SECRET);
+  g_autoptr(JsonNode) doc = json_from_string (random_case, NULL);
+  g_autofree char *kase = NULL;
+  g_autoptr(Reply) changes = NULL;
+  JsonArray *records;
+
+  /* registered by ida: the routing names her account (the generator's
+   * intaker is free text) */
+  json_object_set_string_member (json_object_get_object_member (json_node_get_object (doc), "request"),
+                                 "intaker", "ida");
+  kase = json_to_string (doc, FALSE);
+
+  team_publish (f, &t, "anna");
+  team_publish (f, &t, "ida");
+  team_publish (f, &t, "sara");
+  anna = team_sealer (&t, "anna");
+  sara = team_sealer (&t, "sara");
+  push_sealed_document (f, anna, "anna", kase);
+  push_sealed_document (f, anna, "anna", plan);
+
+  changes = call (f, "GET", "/changes?since=0", "sara", NULL);
+  assert_status (changes, SOUP_STATUS_OK);
+  g_assert_null (strstr (changes->text, SECRET));
+  records = json_object_get_array_member (reply_object (changes), "records");
+  g_assert_cmpuint (json_array_get_length (records), ==, 2);
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KtSyncRecord) record = kt_sync_record_from_node (json_array_get_element (records, i),
+                                                                 "records[]", &error);
+
+      g_assert_no_error (error);
+      g_assert_true (kt_record_sealer_open (sara, record, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (g_strstr_len (g_bytes_get_data (record->body, NULL), g_bytes_get_size (record->body),
+                                      SECRET));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3513,6 +3628,8 @@ main (int   argc,
       ADD ("sealed/assign-and-review", test_sealed_assign_and_review, NULL);
       ADD ("sealed/reseal-and-pending", test_sealed_reseal_and_pending, NULL);
       ADD ("sealed/plaintext-remove", test_sealed_plaintext_remove, NULL);
+      ADD ("sealed/by-the-core-sealer-opens-after-the-round-trip",
+           test_sealed_by_the_core_sealer_opens_after_the_round_trip, NULL);
       ADD ("sealed/marker-stays-off-the-server", test_sealed_marker_stays_off_the_server, NULL);
     }
 #undef ADD
