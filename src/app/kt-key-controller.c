@@ -42,6 +42,9 @@ struct _KtKeyController
   char              *username;     /* whose state this is */
   char              *fingerprint;
   GPtrArray         *team_keys;    /* (element-type KtPeerKey) */
+  GHashTable        *pinned;       /* username → GBytes, as the store keeps them */
+  KtKey             *secret;       /* the account's, while the store is unlocked */
+  gboolean           phrase_kept;  /* the phrase is still to be written down */
   gint64             fetched_at;   /* monotonic µs of the last good fetch, 0: none */
   gboolean           busy;
   GHashTable        *warned;       /* "username fingerprint" already warned of this run */
@@ -115,7 +118,7 @@ static void
 update_sealer (KtKeyController *self)
 {
   gboolean usable = self->state == KT_ACCOUNT_KEY_READY || self->state == KT_ACCOUNT_KEY_WRITE_PHRASE;
-  g_autoptr(KtKey) secret = usable ? kt_store_get_account_key (self->store, self->username, NULL) : NULL;
+  KtKey *secret = usable ? self->secret : NULL;
 
   g_clear_object (&self->sealer);
   if (secret != NULL)
@@ -266,6 +269,7 @@ static void refresh_done (KtKeyController *self);
 typedef struct {
   KtStore *store;
   char    *username;
+  KtKey   *secret;
   GBytes  *public_key;
   GBytes  *bundle;
 } MakeData;
@@ -275,6 +279,7 @@ make_data_free (MakeData *data)
 {
   g_clear_object (&data->store);
   g_free (data->username);
+  g_clear_pointer (&data->secret, kt_key_free);
   g_clear_pointer (&data->public_key, g_bytes_unref);
   g_clear_pointer (&data->bundle, g_bytes_unref);
   g_free (data);
@@ -310,6 +315,7 @@ make_key_thread (GTask        *task,
     }
   kt_recovery_phrase_free (phrase);
   data->public_key = kt_crypto_public_key (secret);
+  data->secret = g_steal_pointer (&secret);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -320,7 +326,6 @@ on_published (GObject      *source,
 {
   g_autoptr(KtKeyController) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *phrase = NULL;
   KtKeyPublished published;
 
   if (!kt_key_directory_publish_finish (KT_KEY_DIRECTORY (source), result, &published, &error))
@@ -333,9 +338,7 @@ on_published (GObject      *source,
     }
   /* The directory changed: fetched again at the next refresh. */
   self->fetched_at = 0;
-  phrase = kt_key_controller_dup_phrase (self);
-  set_state (self, phrase != NULL ? KT_ACCOUNT_KEY_WRITE_PHRASE : KT_ACCOUNT_KEY_READY);
-  kt_recovery_phrase_free (g_steal_pointer (&phrase));
+  set_state (self, self->phrase_kept ? KT_ACCOUNT_KEY_WRITE_PHRASE : KT_ACCOUNT_KEY_READY);
   refresh_done (self);
 }
 
@@ -356,7 +359,6 @@ on_key_made (GObject      *source,
   g_autoptr(KtKeyController) self = user_data;
   MakeData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(KtKey) secret = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -365,8 +367,10 @@ on_key_made (GObject      *source,
       refresh_done (self);
       return;
     }
-  secret = kt_store_get_account_key (self->store, data->username, NULL);
-  set_fingerprint (self, secret);
+  g_clear_pointer (&self->secret, kt_key_free);
+  self->secret = g_steal_pointer (&data->secret);
+  self->phrase_kept = TRUE;
+  set_fingerprint (self, self->secret);
   publish (self, data->public_key, data->bundle);
 }
 
@@ -382,49 +386,118 @@ make_key (KtKeyController *self)
   g_task_run_in_thread (task, make_key_thread);
 }
 
-/* The team's keys are in: this device's own key weighed against them. */
-static void
-weigh (KtKeyController *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KtKey) secret = kt_store_get_account_key (self->store, self->username, &error);
-  KtPeerKey *own = find_key (self->team_keys, self->username);
-  g_autofree char *phrase = NULL;
+/* What the store keeps of the account's keys, read and updated on a
+ * worker: the pins weighed against the team's keys as fetched. */
+typedef struct {
+  KtStore    *store;
+  char       *username;
+  GPtrArray  *keys;          /* (element-type KtPeerKey), states set here */
+  GHashTable *pinned;
+  KtKey      *secret;
+  GBytes     *bundle;
+  gboolean    phrase_kept;
+} WeighData;
 
+static void
+weigh_data_free (WeighData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->username);
+  g_clear_pointer (&data->keys, g_ptr_array_unref);
+  g_clear_pointer (&data->pinned, g_hash_table_unref);
+  g_clear_pointer (&data->secret, kt_key_free);
+  g_clear_pointer (&data->bundle, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+weigh_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WeighData *data = task_data;
+  GError *error = NULL;
+  char *phrase;
+
+  data->pinned = kt_store_get_pinned_keys (data->store, data->username, &error);
+  if (data->pinned == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  kt_peer_keys_check (data->keys, data->pinned);
+  if (!kt_store_set_pinned_keys (data->store, data->username, data->pinned, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data->secret = kt_store_get_account_key (data->store, data->username, &error);
   if (error != NULL)
     {
-      g_message ("The account key on this device cannot be read: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  data->bundle = kt_store_get_recovery_bundle (data->store, data->username, NULL);
+  phrase = kt_store_get_recovery_phrase (data->store, data->username, NULL);
+  data->phrase_kept = phrase != NULL;
+  kt_recovery_phrase_free (phrase);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The team's keys are weighed: this device's own key against them. */
+static void
+on_weighed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KtKeyController) self = user_data;
+  WeighData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  KtPeerKey *own;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("The keys on this device cannot be read: %s", error->message);
       refresh_done (self);
       return;
     }
-  set_fingerprint (self, secret);
-  if (secret == NULL && own == NULL)
+  g_clear_pointer (&self->team_keys, g_ptr_array_unref);
+  self->team_keys = g_steal_pointer (&data->keys);
+  g_clear_pointer (&self->pinned, g_hash_table_unref);
+  self->pinned = g_steal_pointer (&data->pinned);
+  g_clear_pointer (&self->secret, kt_key_free);
+  self->secret = g_steal_pointer (&data->secret);
+  self->phrase_kept = data->phrase_kept;
+  self->fetched_at = g_get_monotonic_time ();
+  set_fingerprint (self, self->secret);
+  warn_changed_keys (self);
+
+  own = find_key (self->team_keys, self->username);
+  if (self->secret == NULL && own == NULL)
     {
       make_key (self);
       return;
     }
-  if (secret == NULL)
+  if (self->secret == NULL)
     {
       set_state (self, KT_ACCOUNT_KEY_RESTORE);
       refresh_done (self);
       return;
     }
-  if (own == NULL)
+  if (own == NULL && data->bundle != NULL)
     {
       /* Made here, but the server did not take it yet (or lost it): the
        * same key and bundle again; the phrase on paper still opens it. */
-      g_autoptr(GBytes) public_key = kt_crypto_public_key (secret);
-      g_autoptr(GBytes) bundle = kt_store_get_recovery_bundle (self->store, self->username, NULL);
+      g_autoptr(GBytes) public_key = kt_crypto_public_key (self->secret);
 
-      if (bundle != NULL)
-        {
-          publish (self, public_key, bundle);
-          return;
-        }
+      publish (self, public_key, data->bundle);
+      return;
     }
-  else
+  if (own != NULL)
     {
-      g_autoptr(GBytes) public_key = kt_crypto_public_key (secret);
+      g_autoptr(GBytes) public_key = kt_crypto_public_key (self->secret);
 
       if (!g_bytes_equal (public_key, own->public_key))
         {
@@ -435,9 +508,7 @@ weigh (KtKeyController *self)
           return;
         }
     }
-  phrase = kt_key_controller_dup_phrase (self);
-  set_state (self, phrase != NULL ? KT_ACCOUNT_KEY_WRITE_PHRASE : KT_ACCOUNT_KEY_READY);
-  kt_recovery_phrase_free (g_steal_pointer (&phrase));
+  set_state (self, self->phrase_kept ? KT_ACCOUNT_KEY_WRITE_PHRASE : KT_ACCOUNT_KEY_READY);
   refresh_done (self);
 }
 
@@ -448,23 +519,12 @@ on_team_fetched (GObject      *source,
 {
   g_autoptr(KtKeyController) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) pinned = NULL;
-  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GTask) task = NULL;
+  WeighData *data;
+  GPtrArray *keys;
 
-  pinned = kt_store_get_pinned_keys (self->store, self->username, &error);
-  if (pinned == NULL)
-    {
-      /* Finished, so the task is not left pending; without the pins no
-       * key is weighed. */
-      g_autoptr(GHashTable) none = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                          (GDestroyNotify) g_bytes_unref);
-      g_autoptr(GPtrArray) unused = kt_key_directory_fetch_team_finish (KT_KEY_DIRECTORY (source), result,
-                                                                       none, NULL, NULL);
-      g_message ("The pinned keys cannot be read: %s", error->message);
-      refresh_done (self);
-      return;
-    }
-  keys = kt_key_directory_fetch_team_finish (KT_KEY_DIRECTORY (source), result, pinned, NULL, &error);
+  /* Weighed against the pins on the worker that reads them. */
+  keys = kt_key_directory_fetch_team_finish (KT_KEY_DIRECTORY (source), result, NULL, NULL, &error);
   if (keys == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -472,13 +532,13 @@ on_team_fetched (GObject      *source,
       refresh_done (self);
       return;
     }
-  if (!kt_store_set_pinned_keys (self->store, self->username, pinned, &error))
-    g_message ("The pinned keys were not kept: %s", error->message);
-  g_clear_pointer (&self->team_keys, g_ptr_array_unref);
-  self->team_keys = g_steal_pointer (&keys);
-  self->fetched_at = g_get_monotonic_time ();
-  warn_changed_keys (self);
-  weigh (self);
+  data = g_new0 (WeighData, 1);
+  data->store = g_object_ref (self->store);
+  data->username = g_strdup (self->username);
+  data->keys = keys;
+  task = g_task_new (self, self->cancellable, on_weighed, g_object_ref (self));
+  g_task_set_task_data (task, data, (GDestroyNotify) weigh_data_free);
+  g_task_run_in_thread (task, weigh_thread);
 }
 
 static void
@@ -507,12 +567,24 @@ kt_key_controller_refresh (KtKeyController *self)
       g_clear_pointer (&self->team_keys, g_ptr_array_unref);
       g_clear_pointer (&self->fingerprint, g_free);
       g_clear_object (&self->sealer);
+      g_clear_pointer (&self->secret, kt_key_free);
+      g_clear_pointer (&self->pinned, g_hash_table_unref);
       g_hash_table_remove_all (self->warned);
       set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
     }
   self->busy = TRUE;
   kt_key_directory_fetch_team_async (self->directory, self->cancellable, on_team_fetched,
                                      g_object_ref (self));
+}
+
+/* The idle lock wipes the data key; the account key goes with it, and the
+ * sealer that holds a copy.  Unlocking weighs the keys again. */
+static void
+on_store_locked (KtKeyController *self)
+{
+  g_clear_pointer (&self->secret, kt_key_free);
+  g_clear_object (&self->sealer);
+  kt_sync_client_set_sealer (self->client, NULL);
 }
 
 static void
@@ -527,6 +599,8 @@ on_signed_in_changed (KtKeyController *self)
   g_clear_pointer (&self->team_keys, g_ptr_array_unref);
   g_clear_pointer (&self->fingerprint, g_free);
   g_clear_object (&self->sealer);
+  g_clear_pointer (&self->secret, kt_key_free);
+  g_clear_pointer (&self->pinned, g_hash_table_unref);
   self->fetched_at = 0;
   set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
 }
@@ -548,6 +622,7 @@ typedef struct {
   char    *phrase;       /* normalized; wiped */
   GBytes  *bundle;
   GBytes  *server_key;   /* the account's key as the server gave it, or NULL */
+  KtKey   *secret;       /* out */
 } RestoreData;
 
 static void
@@ -558,6 +633,7 @@ restore_data_free (RestoreData *data)
   kt_recovery_phrase_free (data->phrase);
   g_clear_pointer (&data->bundle, g_bytes_unref);
   g_clear_pointer (&data->server_key, g_bytes_unref);
+  g_clear_pointer (&data->secret, kt_key_free);
   g_free (data);
 }
 
@@ -602,6 +678,7 @@ restore_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  data->secret = g_steal_pointer (&secret);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -612,16 +689,18 @@ on_restored (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   KtKeyController *self = g_task_get_source_object (task);
+  RestoreData *data = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(KtKey) secret = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  secret = kt_store_get_account_key (self->store, self->username, NULL);
-  set_fingerprint (self, secret);
+  g_clear_pointer (&self->secret, kt_key_free);
+  self->secret = g_steal_pointer (&data->secret);
+  self->phrase_kept = FALSE;
+  set_fingerprint (self, self->secret);
   set_state (self, KT_ACCOUNT_KEY_READY);
   /* Records sealed to this account can be opened from now on. */
   kt_sync_client_sync_async (self->client, self->cancellable, NULL, NULL);
@@ -722,6 +801,7 @@ kt_key_controller_phrase_written (KtKeyController  *self,
   if (self->username == NULL ||
       !kt_store_forget_recovery_phrase (self->store, self->username, error))
     return FALSE;
+  self->phrase_kept = FALSE;
   if (self->notice != NULL)
     adw_toast_dismiss (self->notice);
   if (self->state == KT_ACCOUNT_KEY_WRITE_PHRASE)
@@ -789,15 +869,11 @@ char *
 kt_key_controller_dup_pinned_fingerprint (KtKeyController *self,
                                           const char      *username)
 {
-  g_autoptr(GHashTable) pinned = NULL;
   GBytes *key;
 
   g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
 
-  if (self->username == NULL || kt_store_is_locked (self->store))
-    return NULL;
-  pinned = kt_store_get_pinned_keys (self->store, self->username, NULL);
-  key = pinned != NULL ? g_hash_table_lookup (pinned, username) : NULL;
+  key = self->pinned != NULL ? g_hash_table_lookup (self->pinned, username) : NULL;
   return key != NULL ? kt_crypto_key_fingerprint (key) : NULL;
 }
 
@@ -852,6 +928,8 @@ kt_key_controller_finalize (GObject *object)
   g_free (self->fingerprint);
   g_free (self->notice_title);
   g_clear_pointer (&self->team_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->pinned, g_hash_table_unref);
+  g_clear_pointer (&self->secret, kt_key_free);
   g_clear_pointer (&self->warned, g_hash_table_unref);
   G_OBJECT_CLASS (kt_key_controller_parent_class)->finalize (object);
 }
@@ -905,5 +983,6 @@ kt_key_controller_new (GtkWindow    *window,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "unlocked", G_CALLBACK (kt_key_controller_refresh), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   return self;
 }

@@ -184,6 +184,8 @@ fill_keys (KtPreferencesWindow *self)
   const char *me = NULL;
   GtkWidget *row;
 
+  if (self->key_rows == NULL)
+    return;
   for (guint i = 0; i < self->key_rows->len; i++)
     adw_preferences_group_remove (self->keys_group, g_ptr_array_index (self->key_rows, i));
   g_ptr_array_set_size (self->key_rows, 0);
@@ -259,6 +261,9 @@ kt_preferences_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  /* A change told between dispose and finalize finds nothing to fill. */
+  if (self->keys != NULL)
+    g_signal_handlers_disconnect_by_data (self->keys, self);
   g_clear_object (&self->keys);
   g_clear_pointer (&self->key_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (kt_preferences_window_parent_class)->dispose (object);

@@ -15,12 +15,6 @@
 #include "kt-json-reader.h"
 #include "kt-peer-keys.h"
 
-/* The key directory's answers have no endpoint of their own in the sync
- * protocol yet; this one keeps the answer's body as it came, for the
- * readers below (kt_peer_keys_from_json and kt_json_read_bytes, which set
- * their own, smaller limits). */
-#define KEYS_ENDPOINT KT_SYNC_ENDPOINT_CASE_AUDIT
-
 struct _KtKeyDirectory
 {
   GObject      parent_instance;
@@ -90,8 +84,11 @@ on_answer (GObject      *source,
     g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
 }
 
+/* Each answer's body is kept as it came, for the readers below
+ * (kt_peer_keys_from_json and kt_json_read_bytes). */
 static void
 request (KtKeyDirectory      *self,
+         KtSyncEndpoint       endpoint,
          const char          *method,
          const char          *path,
          GBytes              *body,
@@ -103,7 +100,7 @@ request (KtKeyDirectory      *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  kt_api_client_request_async (self->api, KEYS_ENDPOINT, method, path, body, NULL,
+  kt_api_client_request_async (self->api, endpoint, method, path, body, NULL,
                                KT_API_REQUEST_DEFAULT, cancellable, on_answer, task);
 }
 
@@ -160,7 +157,7 @@ kt_key_directory_publish_async (KtKeyDirectory      *self,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   body = kt_json_to_bytes (root);
-  request (self, "PUT", "/keys/me", body, kt_key_directory_publish_async,
+  request (self, KT_SYNC_ENDPOINT_PUBLISH_KEY, "PUT", "/keys/me", body, kt_key_directory_publish_async,
            cancellable, callback, user_data);
 }
 
@@ -206,7 +203,7 @@ kt_key_directory_fetch_bundle_async (KtKeyDirectory      *self,
 {
   g_return_if_fail (KT_IS_KEY_DIRECTORY (self));
 
-  request (self, "GET", "/keys/me/recovery", NULL, kt_key_directory_fetch_bundle_async,
+  request (self, KT_SYNC_ENDPOINT_RECOVERY, "GET", "/keys/me/recovery", NULL, kt_key_directory_fetch_bundle_async,
            cancellable, callback, user_data);
 }
 
@@ -241,7 +238,7 @@ kt_key_directory_fetch_team_async (KtKeyDirectory      *self,
 {
   g_return_if_fail (KT_IS_KEY_DIRECTORY (self));
 
-  request (self, "GET", "/team/keys", NULL, kt_key_directory_fetch_team_async,
+  request (self, KT_SYNC_ENDPOINT_TEAM_KEYS, "GET", "/team/keys", NULL, kt_key_directory_fetch_team_async,
            cancellable, callback, user_data);
 }
 
@@ -257,7 +254,6 @@ kt_key_directory_fetch_team_finish (KtKeyDirectory  *self,
   guint changed;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (pinned != NULL, NULL);
 
   body = g_task_propagate_pointer (G_TASK (result), error);
   if (body == NULL)
@@ -265,7 +261,7 @@ kt_key_directory_fetch_team_finish (KtKeyDirectory  *self,
   keys = kt_peer_keys_from_json (body, error);
   if (keys == NULL)
     return NULL;
-  changed = kt_peer_keys_check (keys, pinned);
+  changed = pinned != NULL ? kt_peer_keys_check (keys, pinned) : 0;
   if (n_changed != NULL)
     *n_changed = changed;
   return keys;

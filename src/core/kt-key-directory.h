@@ -61,8 +61,9 @@ void            kt_key_directory_fetch_team_async     (KtKeyDirectory      *self
                                                        gpointer             user_data);
 /* The keys (element-type KtPeerKey), each weighed with kt_peer_keys_check ()
  * against @pinned (username → GBytes, updated with colleagues seen for the
- * first time); @n_changed (may be NULL) gets how many changed (transfer
- * full). */
+ * first time; NULL: not weighed here, all KT_PEER_KEY_NEW, for a caller
+ * that reads its pins on a worker); @n_changed (may be NULL) gets how many
+ * changed (transfer full). */
 GPtrArray      *kt_key_directory_fetch_team_finish    (KtKeyDirectory  *self,
                                                        GAsyncResult    *result,
                                                        GHashTable      *pinned,

@@ -1133,12 +1133,16 @@ typedef struct {
   GTask          *task;      /* the round */
   KtSyncResponse *pending;
   guint           next;
+  KtRecordSealer *sealer;    /* the one in place when the list came: the
+                              * app may set another (or none, at the idle
+                              * lock) while the keys are being posted */
 } Reseal;
 
 static void
 reseal_free (Reseal *reseal)
 {
   g_clear_pointer (&reseal->pending, kt_sync_response_free);
+  g_clear_object (&reseal->sealer);
   g_free (reseal);
 }
 
@@ -1199,7 +1203,7 @@ reseal_next (Reseal *reseal)
   while (reseal->next < records->len)
     {
       KtSyncRecord *record = g_ptr_array_index (records, reseal->next++);
-      g_auto(GStrv) missing = kt_record_sealer_missing_readers (self->sealer, record);
+      g_auto(GStrv) missing = kt_record_sealer_missing_readers (reseal->sealer, record);
       g_autoptr(GPtrArray) keys = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autofree char *escaped = NULL;
@@ -1208,7 +1212,7 @@ reseal_next (Reseal *reseal)
 
       if (missing[0] == NULL)
         continue;
-      keys = kt_record_sealer_reseal (self->sealer, record, (const char * const *) missing, &error);
+      keys = kt_record_sealer_reseal (reseal->sealer, record, (const char * const *) missing, &error);
       if (keys == NULL)
         {
           g_debug ("A record is not sealed to colleagues: %s", error->message);
@@ -1237,11 +1241,12 @@ on_pending_keys (GObject      *source,
 
   reseal->task = task;
   reseal->pending = request_finish (self, result, &error);
-  if (reseal->pending == NULL)
+  if (reseal->pending == NULL || self->sealer == NULL)
     {
       reseal_done (reseal, error);
       return;
     }
+  reseal->sealer = g_object_ref (self->sealer);
   reseal_next (reseal);
 }
 

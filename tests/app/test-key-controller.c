@@ -477,6 +477,67 @@ test_substituted_colleague_key_is_a_warning (Fixture       *f,
   kt_app_test_quit (app, window);
 }
 
+static void
+test_own_key_differing_from_the_server_warns_and_republishes_nothing (Fixture       *f,
+                                                                      gconstpointer  data)
+{
+  KtWindow *window;
+  KtApplication *app = start_signed_in (f, "own", "coach1", &window);
+  KtKeyController *keys = kt_window_get_key_controller (window);
+  g_autoptr(KtKey) other = NULL;
+  g_autoptr(GBytes) other_key = NULL;
+  g_autoptr(GBytes) on_server = NULL;
+
+  wait_for_state (keys, KT_ACCOUNT_KEY_WRITE_PHRASE, "this device's key");
+  g_assert_nonnull (kt_key_controller_get_sealer (keys));
+
+  /* Someone puts another key on the server for this account. */
+  other = publish_key (f, "coach1", NULL);
+  other_key = kt_crypto_public_key (other);
+  kt_key_controller_refresh (keys);
+  wait_for_state (keys, KT_ACCOUNT_KEY_MISMATCH, "the warning about the own key");
+  g_assert_cmpstr (kt_key_controller_get_notice (keys), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "The key on this device is not the one on the server"));
+  /* Nothing sealed with either, and the server keeps what it has. */
+  g_assert_null (kt_key_controller_get_sealer (keys));
+  g_assert_null (kt_sync_client_get_sealer (kt_window_get_sync_client (window)));
+  kt_app_test_iterate (300);
+  on_server = server_key (f, "super1", "coach1");
+  g_assert_true (g_bytes_equal (on_server, other_key));
+
+  kt_app_test_quit (app, window);
+}
+
+static gboolean
+sealer_back (gpointer data)
+{
+  return kt_sync_client_get_sealer (kt_window_get_sync_client (data)) != NULL;
+}
+
+static void
+test_idle_lock_takes_the_key_and_unlock_brings_it_back (Fixture       *f,
+                                                        gconstpointer  data)
+{
+  KtWindow *window;
+  KtApplication *app = start_signed_in (f, "lock", "coach1", &window);
+  KtKeyController *keys = kt_window_get_key_controller (window);
+  KtSyncClient *client = kt_window_get_sync_client (window);
+
+  wait_for_state (keys, KT_ACCOUNT_KEY_WRITE_PHRASE, "this device's key");
+  g_assert_nonnull (kt_sync_client_get_sealer (client));
+
+  kt_store_lock (kt_window_get_store (window));
+  kt_app_test_iterate (50);
+  g_assert_null (kt_key_controller_get_sealer (keys));
+  g_assert_null (kt_sync_client_get_sealer (client));
+
+  kt_app_test_unlock (window, KT_APP_TEST_PIN);
+  kt_app_test_wait_for (sealer_back, window, 20000, "the sealer after unlocking");
+  g_assert_cmpint (kt_key_controller_get_state (keys), ==, KT_ACCOUNT_KEY_WRITE_PHRASE);
+
+  kt_app_test_quit (app, window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -489,6 +550,10 @@ main (int argc, char *argv[])
        test_new_device_restores_from_the_phrase_and_refuses_a_wrong_one);
   ADD ("/key-controller/new-device-reads-what-the-first-sealed",
        test_new_device_reads_what_the_first_sealed);
+  ADD ("/key-controller/own-key-differing-from-the-server-warns-and-republishes-nothing",
+       test_own_key_differing_from_the_server_warns_and_republishes_nothing);
+  ADD ("/key-controller/idle-lock-takes-the-key-and-unlock-brings-it-back",
+       test_idle_lock_takes_the_key_and_unlock_brings_it_back);
   ADD ("/key-controller/substituted-colleague-key-is-a-warning",
        test_substituted_colleague_key_is_a_warning);
 #undef ADD
