@@ -128,9 +128,10 @@ update_sealer (KtKeyController *self)
                                               g_object_unref);
       kt_record_sealer_set_team_keys (self->sealer, self->team_keys);
     }
-  /* Once the account has a key, nothing leaves this device unsealed: a
-   * new device waits for its key, a device with the wrong one for help. */
-  kt_sync_client_set_sealing_required (self->client, self->state != KT_ACCOUNT_KEY_UNKNOWN);
+  /* Nothing leaves this device unsealed: the first sign-in's round waits
+   * the moment it takes to make the key, a new device for its key, a
+   * device with the wrong one for help. */
+  kt_sync_client_set_sealing_required (self->client, TRUE);
   if (self->sealer != kt_sync_client_get_sealer (self->client))
     kt_sync_client_set_sealer (self->client, self->sealer);
 }

@@ -92,8 +92,7 @@ return_response (GTask          *task,
     {
       if (error == NULL)
         error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
-                                     _("Syncing waits for your key: restore it with your "
-                                       "recovery phrase."));
+                                     _("Syncing waits for this account’s key on this device."));
       g_task_return_error (task, error);
       return;
     }
@@ -349,8 +348,7 @@ on_fetched_for_change (GObject      *source,
     {
       if (error == NULL)
         error = g_error_new_literal (KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
-                                     _("Syncing waits for your key: restore it with your "
-                                       "recovery phrase."));
+                                     _("Syncing waits for this account’s key on this device."));
       g_task_return_error (task, error);
       return;
     }

@@ -1429,8 +1429,7 @@ on_changes (GObject      *source,
           /* Nothing of the page is kept, so the cursor stays and it all
            * comes again once the key is here. */
           g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
-                                   _("Syncing waits for your key: restore it with your "
-                                     "recovery phrase."));
+                                   _("Syncing waits for this account’s key on this device."));
           g_object_unref (task);
           pulled_free (pulled);
           return;
@@ -1739,8 +1738,7 @@ run_round (KtSyncClient *self)
   if (self->sealing_required && self->sealer == NULL)
     {
       g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
-                               _("Syncing waits for your key: restore it with your "
-                                 "recovery phrase."));
+                               _("Syncing waits for this account’s key on this device."));
       g_object_unref (task);
       return;
     }

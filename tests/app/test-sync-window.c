@@ -63,6 +63,30 @@ dialog_shown (gpointer data)
   return *dialog != NULL;
 }
 
+/* The app made its account key and holds the team's: it seals. */
+static gboolean
+sealing (gpointer data)
+{
+  return kt_sync_client_get_sealer (data) != NULL;
+}
+
+/* super1's device, with its key in the directory, to review from: a review
+ * is made and sealed on the supervisor's device (transfer full). */
+static KtSyncClient *
+supervisor_device (const char *dir,
+                   const char *url)
+{
+  g_autoptr(KtKey) secret = kt_test_account_secret ("super1");
+  g_autoptr(KtRecordSealer) sealer = kt_test_sealer_from_directory (url, "super1", secret, NULL, NULL,
+                                                                   NULL, NULL);
+  KtSyncClient *device = kt_test_device_new (dir, "super1-desk");
+
+  kt_sync_client_set_sealer (device, sealer);
+  kt_sync_client_set_sealing_required (device, TRUE);
+  kt_test_device_sign_in (device, url, "super1");
+  return device;
+}
+
 static gboolean
 signed_in (gpointer data)
 {
@@ -183,10 +207,12 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   const char *url = kt_test_server_get_url (server);
   g_autofree char *case_id = kt_test_case_for_coach (dir, url);
   g_autofree char *plan_id = kt_uuid_new ();
-  g_autofree char *review_path = g_strdup_printf ("/plans/%s/review", plan_id);
   g_autoptr(GBytes) body = kt_test_submitted_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
   g_autoptr(GError) error = NULL;
   g_autoptr(KtPlan) reviewed = NULL;
+  g_autoptr(KtKey) super1_secret = kt_test_account_secret ("super1");
+  g_autoptr(KtSyncClient) supervisor = NULL;
+  g_autoptr(KtSyncRecord) approved = NULL;
   KtApplication *app;
   KtWindow *window;
   KtSyncClient *client;
@@ -198,8 +224,11 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   client = kt_window_get_sync_client (window);
   g_assert_cmpint (kt_sync_client_get_status (client), ==, KT_SYNC_STATUS_SIGNED_OUT);
 
+  /* The supervisor has a key: the coach's app seals to it. */
+  kt_test_publish_key (url, "super1", super1_secret);
   sign_in_from_menu (window, url, "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  kt_app_test_wait_for (sealing, client, 20000, "the account key");
 
   /* The case the intaker assigned appears by itself. */
   kt_app_test_wait_for (one_case_listed, window, 20000, "the assigned case in the list");
@@ -210,9 +239,10 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_assert_no_error (error);
   kt_test_device_sync (client, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (kt_test_http (url, "super1", "POST", review_path,
-                                  "{\"rev\":1,\"decision\":\"approve\",\"comment\":\"Helder plan.\","
-                                  "\"goal_comments\":[]}", NULL), ==, 200);
+  supervisor = supervisor_device (dir, url);
+  approved = kt_test_review (supervisor, plan_id, 1, KT_REVIEW_DECISION_APPROVE, "Helder plan.", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (approved->review, ==, "approved");
   kt_test_device_sync (client, &error);
   g_assert_no_error (error);
   reviewed = kt_store_load_plan (kt_window_get_store (window), plan_id, &error);
@@ -398,8 +428,9 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
   const char *url = kt_test_server_get_url (server);
   g_autoptr(GBytes) submitted = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *review_path = NULL;
-  g_autofree char *review = NULL;
+  g_autoptr(KtKey) super1_secret = kt_test_account_secret ("super1");
+  g_autoptr(KtSyncClient) supervisor = NULL;
+  g_autoptr(KtSyncRecord) approved = NULL;
   KtApplication *app;
   KtWindow *window;
   KtSyncClient *client;
@@ -430,6 +461,7 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
   wait.state = KT_SHARE_WAITING;
   kt_app_test_wait_for (record_in_state, &wait, 10000, "the plan to be queued");
 
+  kt_test_publish_key (url, "super1", super1_secret);
   sign_in_from_menu (window, url, "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
   wait.client = client;
@@ -443,10 +475,10 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
                                   plan->header.id));
 
   /* The supervisor approves; the open plan says so without reopening. */
-  review_path = g_strdup_printf ("/plans/%s/review", plan->header.id);
-  review = g_strdup_printf ("{\"rev\":%" G_GINT64_FORMAT ",\"decision\":\"approve\",\"comment\":\"Helder.\","
-                            "\"goal_comments\":[]}", plan->header.rev);
-  g_assert_cmpuint (kt_test_http (url, "super1", "POST", review_path, review, NULL), ==, 200);
+  supervisor = supervisor_device (dir, url);
+  approved = kt_test_review (supervisor, plan->header.id, plan->header.rev, KT_REVIEW_DECISION_APPROVE,
+                             "Helder.", &error);
+  g_assert_no_error (error);
   kt_app_test_wait_for (plan_page_approved, page, 20000, "the approval on the open plan");
 
   kt_app_test_quit (app, window);

@@ -12,6 +12,8 @@
 #include "kt-test-sync.h"
 
 #include "kt-peer-keys.h"
+#include "kt-recovery-phrase.h"
+#include "kt-role-client.h"
 #include "kt-test-sink.h"
 
 #include "kt-codec.h"
@@ -69,6 +71,82 @@ kt_test_sealer_new (const char *username)
   kt_record_sealer_set_team_keys (sealer, keys);
   kt_record_sealer_set_case_readers_func (sealer, cases_of_coach1, NULL, NULL);
   return sealer;
+}
+
+void
+kt_test_publish_key (const char *url,
+                     const char *username,
+                     KtKey      *secret)
+{
+  g_autofree char *phrase = kt_recovery_phrase_new ();
+  g_autoptr(GBytes) bundle = kt_crypto_seal_recovery_bundle (secret, phrase, KT_RECOVERY_OPSLIMIT,
+                                                             KT_RECOVERY_MEMLIMIT);
+  g_autoptr(GBytes) public_key = kt_crypto_public_key (secret);
+  g_autofree char *key64 = g_base64_encode (g_bytes_get_data (public_key, NULL), KT_PUBLIC_KEY_SIZE);
+  g_autofree char *bundle64 = g_base64_encode (g_bytes_get_data (bundle, NULL),
+                                               g_bytes_get_size (bundle));
+  g_autofree char *body = g_strdup_printf ("{\"public_key\":\"%s\",\"recovery_bundle\":\"%s\"}",
+                                           key64, bundle64);
+
+  g_assert_cmpuint (kt_test_http (url, username, "PUT", "/keys/me", body, NULL), ==, 200);
+}
+
+KtRecordSealer *
+kt_test_sealer_from_directory (const char        *url,
+                               const char        *username,
+                               KtKey             *secret,
+                               GHashTable        *pins,
+                               guint             *n_changed,
+                               KtCaseReadersFunc  func,
+                               gpointer           func_data)
+{
+  g_autoptr(GHashTable) fresh = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  KtRecordSealer *sealer;
+  guint changed;
+
+  if (pins == NULL)
+    pins = fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_bytes_unref);
+  g_assert_cmpuint (kt_test_http (url, username, "GET", "/team/keys", NULL, &body), ==, 200);
+  keys = kt_peer_keys_from_json (body, &error);
+  g_assert_no_error (error);
+  changed = kt_peer_keys_check (keys, pins);
+  if (n_changed != NULL)
+    *n_changed = changed;
+  sealer = kt_record_sealer_new (username, secret);
+  kt_record_sealer_set_team_keys (sealer, keys);
+  kt_record_sealer_set_case_readers_func (sealer, func != NULL ? func : cases_of_coach1, func_data, NULL);
+  return sealer;
+}
+
+static void
+on_reviewed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+KtSyncRecord *
+kt_test_review (KtSyncClient      *device,
+                const char        *plan_id,
+                gint64             rev,
+                KtReviewDecision   decision,
+                const char        *comment,
+                GError           **error)
+{
+  g_autoptr(KtRoleClient) roles = kt_role_client_new (device);
+  g_autoptr(KtReview) verdict = kt_review_new (decision, rev);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kt_review_set_comment (verdict, comment);
+  kt_role_client_review_async (roles, plan_id, verdict, NULL, on_reviewed, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return kt_role_client_review_finish (roles, result, error);
 }
 
 static void

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "kt-review.h"
 #include "kt-sync-client.h"
 #include "kt-test-server.h"
 
@@ -61,6 +62,32 @@ KtKey        *kt_test_account_secret (const char *username);
 /* A sealer for @username of kt_test_sync_users, trusting every other
  * account's test key, whose cases all belong to coach1 (transfer full). */
 KtRecordSealer *kt_test_sealer_new   (const char *username);
+
+/* Puts @username's public key of @secret and a recovery bundle in the key
+ * directory of the server at @url; asserts it worked. */
+void          kt_test_publish_key    (const char *url,
+                                      const char *username,
+                                      KtKey      *secret);
+/* A sealer for @username (@secret) with the team's keys as the server at
+ * @url lists them, weighed against @pins (username → GBytes, updated;
+ * NULL: a fresh device); @n_changed (may be NULL) gets the number of
+ * changed keys.  Cases are read with @func (NULL: all coach1's) (transfer
+ * full). */
+KtRecordSealer *kt_test_sealer_from_directory (const char        *url,
+                                               const char        *username,
+                                               KtKey             *secret,
+                                               GHashTable        *pins,
+                                               guint             *n_changed,
+                                               KtCaseReadersFunc  func,
+                                               gpointer           func_data);
+/* A review by @device's account with the role client (made and sealed on
+ * the device when it has a sealer), waited for (transfer full). */
+KtSyncRecord *kt_test_review         (KtSyncClient      *device,
+                                      const char        *plan_id,
+                                      gint64             rev,
+                                      KtReviewDecision   decision,
+                                      const char        *comment,
+                                      GError           **error);
 
 /* A blocking request to @url/api/v1@path as @username (may be NULL);
  * returns the status, @body (may be NULL) gets the answer. */

@@ -68,23 +68,12 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->pins, g_hash_table_unref);
 }
 
-/* Puts @username's key (@secret) and a recovery bundle in the directory. */
 static void
 publish (Fixture    *f,
          const char *username,
          KtKey      *secret)
 {
-  g_autofree char *phrase = kt_recovery_phrase_new ();
-  g_autoptr(GBytes) bundle = kt_crypto_seal_recovery_bundle (secret, phrase, KT_RECOVERY_OPSLIMIT,
-                                                             KT_RECOVERY_MEMLIMIT);
-  g_autoptr(GBytes) public_key = kt_crypto_public_key (secret);
-  g_autofree char *key64 = g_base64_encode (g_bytes_get_data (public_key, NULL), KT_PUBLIC_KEY_SIZE);
-  g_autofree char *bundle64 = g_base64_encode (g_bytes_get_data (bundle, NULL),
-                                               g_bytes_get_size (bundle));
-  g_autofree char *body = g_strdup_printf ("{\"public_key\":\"%s\",\"recovery_bundle\":\"%s\"}",
-                                           key64, bundle64);
-
-  g_assert_cmpuint (kt_test_http (f->url, username, "PUT", "/keys/me", body, NULL), ==, 200);
+  kt_test_publish_key (f->url, username, secret);
 }
 
 static gboolean
@@ -108,28 +97,14 @@ sealer_from_directory (Fixture    *f,
                        guint      *n_changed)
 {
   g_autoptr(KtKey) secret = kt_test_account_secret (username);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GPtrArray) keys = NULL;
-  g_autoptr(GError) error = NULL;
   GHashTable *pins = g_hash_table_lookup (f->pins, username);
-  KtRecordSealer *sealer;
-  guint changed;
 
   if (pins == NULL)
     {
       pins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
       g_hash_table_insert (f->pins, g_strdup (username), pins);
     }
-  g_assert_cmpuint (kt_test_http (f->url, username, "GET", "/team/keys", NULL, &body), ==, 200);
-  keys = kt_peer_keys_from_json (body, &error);
-  g_assert_no_error (error);
-  changed = kt_peer_keys_check (keys, pins);
-  if (n_changed != NULL)
-    *n_changed = changed;
-  sealer = kt_record_sealer_new (username, secret);
-  kt_record_sealer_set_team_keys (sealer, keys);
-  kt_record_sealer_set_case_readers_func (sealer, case_readers, f, NULL);
-  return sealer;
+  return kt_test_sealer_from_directory (f->url, username, secret, pins, n_changed, case_readers, f);
 }
 
 /* A signed-in device of @username that seals with @sealer. */
@@ -242,30 +217,11 @@ plan_body (const char    *id,
 }
 
 static void
-on_reviewed (GObject      *source,
+on_assigned (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static KtSyncRecord *
-review (KtSyncClient     *device,
-        const char       *plan_id,
-        gint64            rev,
-        KtReviewDecision  decision,
-        const char       *comment,
-        GError          **error)
-{
-  g_autoptr(KtRoleClient) roles = kt_role_client_new (device);
-  g_autoptr(KtReview) verdict = kt_review_new (decision, rev);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  kt_review_set_comment (verdict, comment);
-  kt_role_client_review_async (roles, plan_id, verdict, NULL, on_reviewed, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return kt_role_client_review_finish (roles, result, error);
 }
 
 static void
@@ -278,7 +234,7 @@ assign (KtSyncClient *desk,
   g_autoptr(GError) error = NULL;
 
   g_assert_true (kt_role_client_queue_assignment (roles, case_id, coach, &error));
-  kt_role_client_flush_assignments_async (roles, NULL, on_reviewed, &result);
+  kt_role_client_flush_assignments_async (roles, NULL, on_assigned, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (kt_role_client_flush_assignments_finish (roles, result, &error));
@@ -389,10 +345,10 @@ test_the_loop_sealed (Fixture *f, gconstpointer data)
   g_assert_nonnull (pulled_plan);
   g_assert_cmpint (pulled_plan->plan->review, ==, KT_REVIEW_SUBMITTED);
   /* a return without a comment is refused on the device */
-  g_assert_null (review (super1, plan_id, 1, KT_REVIEW_DECISION_RETURN, NULL, &error));
+  g_assert_null (kt_test_review (super1, plan_id, 1, KT_REVIEW_DECISION_RETURN, NULL, &error));
   g_assert_error (error, KT_REVIEW_ERROR, KT_REVIEW_ERROR_COMMENT_REQUIRED);
   g_clear_error (&error);
-  returned = review (super1, plan_id, 1, KT_REVIEW_DECISION_RETURN, "Concreter " MARKER "-opmerking",
+  returned = kt_test_review (super1, plan_id, 1, KT_REVIEW_DECISION_RETURN, "Concreter " MARKER "-opmerking",
                      &error);
   g_assert_no_error (error);
   g_assert_cmpstr (returned->review, ==, "returned");
