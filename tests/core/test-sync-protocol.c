@@ -349,6 +349,7 @@ test_put_on_a_locked_plan_is_a_refusal_not_a_conflict (void)
 static KtSyncRecord *
 sealed_record (guint n_keys)
 {
+  static const char opaque[] = "\x01 opaque, never parsed {\"";
   KtSyncRecord *record = kt_sync_record_new ();
   guint8 key[KT_SEALED_KEY_SIZE];
 
@@ -358,7 +359,7 @@ sealed_record (guint n_keys)
   record->case_id = g_strdup (CASE_ID);
   record->updated = 1764064800;
   record->review = g_strdup ("submitted");
-  record->sealed = g_bytes_new ("\x01 opaque, never parsed {\"", 27);
+  record->sealed = g_bytes_new (opaque, sizeof opaque - 1);
   record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
   for (guint i = 0; i < n_keys; i++)
     {
