@@ -199,6 +199,92 @@ find_key (GPtrArray  *keys,
 }
 
 /* The details of a warning: whose key, and both fingerprints. */
+/* Trusting a colleague's new key: the pin is replaced on a worker (the
+ * store is read and written there), then the team's keys are weighed
+ * again, so the new sealer uses the key, and the pull starts over, so what
+ * that colleague sealed is opened this time. */
+typedef struct {
+  KtStore   *store;
+  char      *username;
+  KtPeerKey *key;
+} TrustData;
+
+static void
+trust_data_free (TrustData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->username);
+  g_clear_pointer (&data->key, kt_peer_key_free);
+  g_free (data);
+}
+
+static void
+trust_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  TrustData *data = task_data;
+  g_autoptr(GHashTable) pinned = NULL;
+  GError *error = NULL;
+
+  pinned = kt_store_get_pinned_keys (data->store, data->username, &error);
+  if (pinned != NULL)
+    {
+      kt_peer_keys_accept (pinned, data->key);
+      kt_store_set_pinned_keys (data->store, data->username, pinned, &error);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_trusted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KtKeyController) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_notice (self, error->message, NULL, NULL, NULL);
+      return;
+    }
+  kt_key_controller_refresh (self);
+  if (!kt_sync_client_pull_again (self->client, &error))
+    show_notice (self, error->message, NULL, NULL, NULL);
+}
+
+static void
+on_key_warning_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         KtKeyController  *self)
+{
+  const char *username = g_object_get_data (G_OBJECT (dialog), "kt-username");
+  KtPeerKey *key = find_key (self->team_keys, username);
+  g_autoptr(GTask) task = NULL;
+  TrustData *data;
+
+  if (g_strcmp0 (response, "trust") != 0 || key == NULL || self->username == NULL)
+    return;
+  data = g_new0 (TrustData, 1);
+  data->store = g_object_ref (self->store);
+  data->username = g_strdup (self->username);
+  data->key = g_new0 (KtPeerKey, 1);
+  data->key->username = g_strdup (key->username);
+  data->key->role = g_strdup (key->role);
+  data->key->public_key = g_bytes_ref (key->public_key);
+  data->key->fingerprint = g_strdup (key->fingerprint);
+  data->key->state = key->state;
+  task = g_task_new (self, self->cancellable, on_trusted, g_object_ref (self));
+  g_task_set_task_data (task, data, (GDestroyNotify) trust_data_free);
+  g_task_run_in_thread (task, trust_thread);
+}
+
 static void
 on_key_warning (GSimpleAction *action,
                 GVariant      *parameter,
@@ -241,6 +327,17 @@ on_key_warning (GSimpleAction *action,
     return;
   dialog = adw_message_dialog_new (self->window, heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  if (*username != '\0' && find_key (self->team_keys, username) != NULL)
+    {
+      /* Never the default: trusting a key is a choice made after the
+       * colleague confirmed its fingerprint. */
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "trust", _("_Trust the New Key"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+      g_object_set_data_full (G_OBJECT (dialog), "kt-username", g_strdup (username), g_free);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_key_warning_response), self, 0);
+    }
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -125,12 +125,16 @@ on_key_button_clicked (GtkButton           *button,
 {
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   const char *action = g_object_get_data (G_OBJECT (button), "kt-action");
+  const char *target = g_object_get_data (G_OBJECT (button), "kt-target");
 
   /* The actions are the main window's: the dialog opens over it. */
   if (parent != NULL)
     {
       gtk_window_close (GTK_WINDOW (self));
-      gtk_widget_activate_action (GTK_WIDGET (parent), action, NULL);
+      if (target != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (parent), action, "s", target);
+      else
+        gtk_widget_activate_action (GTK_WIDGET (parent), action, NULL);
     }
 }
 
@@ -148,7 +152,7 @@ key_row_new (KtPreferencesWindow *self,
   return row;
 }
 
-static void
+static GtkWidget *
 add_key_button (KtPreferencesWindow *self,
                 GtkWidget           *row,
                 const char          *label,
@@ -161,6 +165,7 @@ add_key_button (KtPreferencesWindow *self,
   g_object_set_data_full (G_OBJECT (button), "kt-action", g_strdup (action), g_free);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_key_button_clicked), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return button;
 }
 
 static const char *
@@ -229,9 +234,15 @@ fill_keys (KtPreferencesWindow *self)
         {
           GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
+          GtkWidget *details;
+
           kt_a11y_set_label (icon, _("Warning"));
           adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
           gtk_widget_add_css_class (row, "error");
+          /* what happened, and the way to trust the new key once the
+           * colleague confirmed it */
+          details = add_key_button (self, row, _("_Details"), "win.key-warning");
+          g_object_set_data_full (G_OBJECT (details), "kt-target", g_strdup (key->username), g_free);
         }
     }
 }

@@ -420,6 +420,12 @@ changed_key_seen (gpointer data)
   return FALSE;
 }
 
+static gboolean
+changed_key_trusted (gpointer data)
+{
+  return kt_peer_keys_lookup_usable (kt_key_controller_get_team_keys (data), "coach1") != NULL;
+}
+
 static void
 test_substituted_colleague_key_is_a_warning (Fixture       *f,
                                              gconstpointer  data)
@@ -438,6 +444,7 @@ test_substituted_colleague_key_is_a_warning (Fixture       *f,
   g_autofree char *title = NULL;
   g_autofree char *row_title = NULL;
   GtkWindow *prefs;
+  AdwMessageDialog *dialog;
   gboolean both = FALSE;
 
   wait_for_state (keys, KT_ACCOUNT_KEY_WRITE_PHRASE, "the supervisor's own key");
@@ -473,6 +480,18 @@ test_substituted_colleague_key_is_a_warning (Fixture       *f,
     }
   g_assert_true (both);
   gtk_window_close (prefs);
+
+  /* Once coach1 confirmed the new fingerprint, the details trust it: the
+   * key is pinned and used from then on. */
+  kt_app_test_activate (window, "win.key-warning", g_variant_new_string ("coach1"));
+  dialog = ADW_MESSAGE_DIALOG (wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the key's details"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "close");
+  g_assert_true (adw_message_dialog_has_response (dialog, "trust"));
+  adw_message_dialog_response (dialog, "trust");
+  kt_app_test_wait_for (changed_key_trusted, keys, 20000, "the new key trusted");
+  g_clear_pointer (&pinned, g_free);
+  pinned = kt_key_controller_dup_pinned_fingerprint (keys, "coach1");
+  g_assert_cmpstr (pinned, ==, other_print);
 
   kt_app_test_quit (app, window);
 }
