@@ -64,6 +64,15 @@ def main():
         d.start()
         coach = d.app("coach")
         d.sign_in(coach, "coach1")
+        # The first sign-in makes the account key and asks to write the
+        # twelve words down: the notice, then the words.
+        K.find(coach, K.BUTTONS, T("_Show"), exact=True, timeout=30)
+        shot(coach, out, "herstelzin-melding")
+        K.press(coach, T("_Show"), exact=True, roles=K.BUTTONS)
+        time.sleep(1)
+        shot(coach, out, "herstelzin")
+        K.press(coach, T("_Later"), exact=True, roles=K.BUTTONS)
+        time.sleep(0.5)
         d.new_household(coach, "Familie Voorbeeld")
         time.sleep(2)   # the autosave
         d.sync_now(coach)
