@@ -41,6 +41,7 @@ struct _KtSupervisorInbox
   gboolean             today_set;
   int                  review_days;
   gboolean             updating_filters;
+  gboolean             loading;       /* the records are still being read */
 };
 
 G_DEFINE_FINAL_TYPE (KtSupervisorInbox, kt_supervisor_inbox, ADW_TYPE_BIN)
@@ -238,8 +239,12 @@ refilter (KtSupervisorInbox *self)
           g_signal_handlers_unblock_matched (self->list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
         }
     }
-  gtk_stack_set_visible_child_name (self->list_stack, self->entries->len > 0 ? "list" : "empty");
-  update_summary (self);
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    self->loading ? "loading" : self->entries->len > 0 ? "list" : "empty");
+  if (self->loading)
+    gtk_label_set_label (self->summary_label, _("Loading…"));
+  else
+    update_summary (self);
 }
 
 void
@@ -354,6 +359,16 @@ kt_supervisor_inbox_set_records (KtSupervisorInbox *self,
   update_coach_filter (self);
   refilter (self);
   refresh_open_plan (self);
+}
+
+void
+kt_supervisor_inbox_set_loading (KtSupervisorInbox *self,
+                                 gboolean           loading)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  self->loading = !!loading;
+  refilter (self);
 }
 
 void
