@@ -413,7 +413,11 @@ show_role_view (KtRoleController *self,
   g_free (self->role);
   self->role = g_strdup (me->role);
   if (view == self->coach_view)
-    return;
+    {
+      /* A read for the view this one replaces has nothing to fill. */
+      stop_loading (self);
+      return;
+    }
 
   self->role_view = view;
   kt_a11y_fix_tree (view);
