@@ -12,6 +12,8 @@
 
 G_BEGIN_DECLS
 
+/* Each page, given the open case first if it has not been shown since it
+ * opened (the view fills a page only when it is first shown). */
 KtIntakePage       *kt_case_view_get_intake_page       (KtCaseView *self);
 KtConversationPage *kt_case_view_get_conversation_page (KtCaseView *self);
 KtNetworkPage      *kt_case_view_get_network_page      (KtCaseView *self);

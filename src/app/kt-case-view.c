@@ -6,6 +6,11 @@
  * Every edit a page reports is autosaved through the store, and every page
  * change flushes what is pending.
  *
+ * Opening a case fills only the page on screen; each other page takes the
+ * case when it is first shown (or asked for by its accessor), so that
+ * looking through ten households does not build ten conversations, plans
+ * and wheels nobody looked at (issue 22).
+ *
  * The view also holds the resident-watching mode (meekijkstand): when the
  * screen turns to the resident, every page hides the notes for the file and
  * everything about safety.  It switches itself on when the Wheel, the Plan or
@@ -73,6 +78,9 @@ struct _KtCaseView
   gboolean              resident_watching;
   char                 *watching_case_id;  /* the case the mode was set for */
 
+  /* Pages that still show an earlier case (StalePage bits). */
+  guint                 stale;
+
   /* Why the last submit of a household did not reach the outbox, in
    * words, shown in its share banner until a submit of it succeeds. */
   char                 *share_failure;
@@ -80,6 +88,15 @@ struct _KtCaseView
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
+
+typedef enum {
+  STALE_INTAKE       = 1 << 0,
+  STALE_CONVERSATION = 1 << 1,
+  STALE_NETWORK      = 1 << 2,
+  STALE_WHEEL        = 1 << 3,
+  STALE_PLAN         = 1 << 4,
+  STALE_ALL          = (1 << 5) - 1
+} StalePage;
 
 enum {
   PROP_0,
@@ -425,6 +442,47 @@ on_plan_submitted (KtCaseView *self)
   kt_store_flush_async (self->store, NULL, on_submit_saved, submit);
 }
 
+/* Gives the page called @name the open case, if it still shows an
+ * earlier one (or none). */
+static void
+fill_page (KtCaseView *self,
+           const char *name)
+{
+  StalePage page = g_strcmp0 (name, "intake") == 0 ? STALE_INTAKE
+                   : g_strcmp0 (name, "conversation") == 0 ? STALE_CONVERSATION
+                   : g_strcmp0 (name, "network") == 0 ? STALE_NETWORK
+                   : g_strcmp0 (name, "wheel") == 0 ? STALE_WHEEL
+                   : g_strcmp0 (name, "plan") == 0 ? STALE_PLAN
+                   : 0;
+
+  if ((self->stale & page) == 0 || self->kase == NULL)
+    return;
+  self->stale &= ~page;
+  switch (page)
+    {
+    case STALE_INTAKE:
+      kt_intake_page_set_documents (self->intake_page, self->kase, self->plan,
+                                    self->sync_client != NULL ? kt_sync_client_get_username (self->sync_client) : NULL);
+      break;
+    case STALE_CONVERSATION:
+      kt_conversation_page_set_conversation (self->conversation_page, self->catalogue, self->kase,
+                                             self->conversation);
+      break;
+    case STALE_NETWORK:
+      kt_network_page_set_case (self->network_page, self->kase);
+      break;
+    case STALE_WHEEL:
+      kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
+      break;
+    case STALE_PLAN:
+      kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
+      update_share_state (self);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 void
 kt_case_view_reload_plan (KtCaseView *self)
 {
@@ -446,8 +504,11 @@ kt_case_view_reload_plan (KtCaseView *self)
     return;
   g_clear_pointer (&self->plan, kt_plan_unref);
   self->plan = g_steal_pointer (&newest);
-  kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
-  kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
+  /* Pages not filled yet take the new plan when they are. */
+  if ((self->stale & STALE_WHEEL) == 0)
+    kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
+  if ((self->stale & STALE_PLAN) == 0)
+    kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
   update_share_state (self);
 }
 
@@ -495,16 +556,16 @@ on_title_visible (KtCaseView *self)
 static void
 on_page_changed (KtCaseView *self)
 {
-  if (watching_by_default (self))
-    kt_case_view_set_resident_watching (self, TRUE);
-
   /* Members added or changed on the Request page may bring the Opvoeding
    * domain in or take it out. */
   if (self->kase != NULL && self->conversation != NULL &&
       kt_catalogue_fit_conversation (self->catalogue, self->conversation,
                                      kt_case_has_children (self->kase)))
-    kt_conversation_page_set_conversation (self->conversation_page, self->catalogue,
-                                           self->kase, self->conversation);
+    self->stale |= STALE_CONVERSATION;
+  fill_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
+
+  if (watching_by_default (self))
+    kt_case_view_set_resident_watching (self, TRUE);
 
   /* A page change writes every pending draft (DESIGN §6). */
   if (self->store != NULL && !kt_store_is_locked (self->store))
@@ -555,14 +616,16 @@ kt_case_view_set_documents (KtCaseView     *self,
    * memory until the next edit saves it, so opening changes no record. */
   kt_catalogue_fit_conversation (catalogue, conversation, kt_case_has_children (kase));
 
-  kt_intake_page_set_case (self->intake_page, kase);
-  kt_intake_page_set_plan (self->intake_page, plan,
-                           self->sync_client != NULL ? kt_sync_client_get_username (self->sync_client) : NULL);
-  kt_conversation_page_set_conversation (self->conversation_page, catalogue, kase, conversation);
-  kt_network_page_set_case (self->network_page, kase);
-  make_document_pages (self);
-  kt_wheel_page_set_documents (self->wheel_page, catalogue, kase, conversation, plan);
-  kt_plan_page_set_documents (self->plan_page, catalogue, kase, conversation, plan);
+  self->stale = STALE_ALL;
+  if (self->wheel_page == NULL)
+    {
+      make_document_pages (self);
+      /* A new wheel page names its rows and buttons only from a case's
+       * catalogue: it is filled at once, so that a screen reader never
+       * finds it unnamed. */
+      fill_page (self, "wheel");
+    }
+  fill_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
   update_share_state (self);
   /* Another household starts from the default; the same one (back after
    * an idle lock) keeps the mode it had. */
@@ -586,6 +649,7 @@ kt_case_view_clear (KtCaseView *self)
   kt_intake_page_set_plan (self->intake_page, NULL, NULL);
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
+  self->stale = 0;
   if (self->wheel_page != NULL)
     {
       adw_bin_set_child (self->wheel_slot, NULL);
@@ -636,6 +700,9 @@ void
 kt_case_view_set_visible_page (KtCaseView *self,
                                const char *name)
 {
+  /* Filled while still hidden, as every page was before it was filled
+   * lazily: keyboard focus then enters its lists as it always did. */
+  fill_page (self, name);
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
@@ -707,12 +774,14 @@ kt_case_view_set_show_back (KtCaseView *self,
 KtIntakePage *
 kt_case_view_get_intake_page (KtCaseView *self)
 {
+  fill_page (self, "intake");
   return self->intake_page;
 }
 
 KtPlanPage *
 kt_case_view_get_plan_page (KtCaseView *self)
 {
+  fill_page (self, "plan");
   return self->plan_page;
 }
 
@@ -725,12 +794,14 @@ kt_case_view_get_sync_client (KtCaseView *self)
 KtConversationPage *
 kt_case_view_get_conversation_page (KtCaseView *self)
 {
+  fill_page (self, "conversation");
   return self->conversation_page;
 }
 
 KtNetworkPage *
 kt_case_view_get_network_page (KtCaseView *self)
 {
+  fill_page (self, "network");
   return self->network_page;
 }
 

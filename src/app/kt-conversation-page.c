@@ -41,6 +41,7 @@ struct _KtConversationPage
   KtConversation    *conversation;
   char              *current;         /* domain id, or NULL for the overview */
   gboolean           filling;
+  gboolean           tiles_fresh;  /* the coverage view just built its tiles */
   gboolean           resident_watching;
 };
 
@@ -154,7 +155,8 @@ rebuild_list (KtConversationPage *self)
 
   coverage = kt_app_coverage_text (self->conversation);
   gtk_label_set_label (self->coverage_label, coverage);
-  kt_coverage_view_refresh (self->coverage_view);
+  if (!self->tiles_fresh)
+    kt_coverage_view_refresh (self->coverage_view);
 }
 
 /* Showing a domain or the overview */
@@ -178,7 +180,8 @@ show (KtConversationPage *self,
     }
   else
     {
-      kt_coverage_view_refresh (self->coverage_view);
+      if (!self->tiles_fresh)
+        kt_coverage_view_refresh (self->coverage_view);
       gtk_stack_set_visible_child_name (self->content_stack, "overview");
     }
   select_current_row (self);
@@ -517,10 +520,16 @@ kt_conversation_page_set_conversation (KtConversationPage *self,
 
   /* The domain page borrows an entry of the old conversation: let go of it. */
   kt_domain_page_set_entry (self->domain_page, catalogue, kase, conversation, NULL);
+  /* The coverage view builds its tiles here; the list and the overview
+   * would build them twice more.  Now that a page is filled as it is shown
+   * (issue 22) that was 39 tiles made for 13, each announced to screen
+   * readers as the page appeared. */
   kt_coverage_view_set_conversation (self->coverage_view, catalogue, conversation);
+  self->tiles_fresh = TRUE;
   rebuild_list (self);
   if (conversation != NULL)
     show (self, NULL);
+  self->tiles_fresh = FALSE;
 }
 
 void

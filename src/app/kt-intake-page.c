@@ -396,6 +396,19 @@ on_question_changed (KtIntakePage *self)
     emit_changed (self);
 }
 
+static void
+take_plan (KtIntakePage *self,
+           KtPlan       *plan,
+           const char   *recorded_by)
+{
+  if (plan != NULL)
+    kt_plan_ref (plan);
+  g_clear_pointer (&self->plan, kt_plan_unref);
+  self->plan = plan;
+  g_free (self->recorded_by);
+  self->recorded_by = g_strdup (recorded_by);
+}
+
 void
 kt_intake_page_set_plan (KtIntakePage *self,
                          KtPlan       *plan,
@@ -403,13 +416,22 @@ kt_intake_page_set_plan (KtIntakePage *self,
 {
   g_return_if_fail (KT_IS_INTAKE_PAGE (self));
 
-  if (plan != NULL)
-    kt_plan_ref (plan);
-  g_clear_pointer (&self->plan, kt_plan_unref);
-  self->plan = plan;
-  g_free (self->recorded_by);
-  self->recorded_by = g_strdup (recorded_by);
+  take_plan (self, plan, recorded_by);
   rebuild_consents (self);
+}
+
+/* The consent rows are built once for both, not once for the case and
+ * again for its plan: opening a case built them twice (issue 22). */
+void
+kt_intake_page_set_documents (KtIntakePage *self,
+                              KtCase       *kase,
+                              KtPlan       *plan,
+                              const char   *recorded_by)
+{
+  g_return_if_fail (KT_IS_INTAKE_PAGE (self));
+
+  take_plan (self, plan, recorded_by);
+  kt_intake_page_set_case (self, kase);
 }
 
 void

@@ -23,6 +23,11 @@ void       kt_intake_page_set_case (KtIntakePage *self,
 void       kt_intake_page_set_plan (KtIntakePage *self,
                                     KtPlan       *plan,
                                     const char   *recorded_by);
+/* Both of the above at once, as a case opens. */
+void       kt_intake_page_set_documents (KtIntakePage *self,
+                                         KtCase       *kase,
+                                         KtPlan       *plan,
+                                         const char   *recorded_by);
 /* Hides the safety section while the resident watches. */
 void       kt_intake_page_set_resident_watching (KtIntakePage *self,
                                                  gboolean      watching);

@@ -36,6 +36,10 @@ struct _KtRoleController
   GPtrArray            *cases;
   GPtrArray            *conversations;
   GPtrArray            *plans;
+  /* The store is read on its worker (issue 22); a batch that comes
+   * meanwhile is kept (element-type KtDocument) and merged when it is done. */
+  GCancellable         *loading;
+  GPtrArray            *kept_while_loading;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleController, kt_role_controller, G_TYPE_OBJECT)
@@ -47,61 +51,6 @@ report (KtRoleController *self,
   /* The messages come from the store and the sync protocol, which never put
    * client data into them; the record stays queued, so nothing is lost. */
   g_warning ("%s", message);
-}
-
-/* Every case in the store with its conversations and (unless @plans is
- * NULL) its plans (element-type the kind). */
-static void
-list_documents (KtRoleController *self,
-                GPtrArray        *cases,
-                GPtrArray        *conversations,
-                GPtrArray        *plans)
-{
-  g_autoptr(GPtrArray) summaries = kt_store_list_cases (self->store, NULL);
-
-  for (guint i = 0; summaries != NULL && i < summaries->len; i++)
-    {
-      KtCaseSummary *summary = g_ptr_array_index (summaries, i);
-      g_autoptr(GPtrArray) conversation_ids = NULL;
-      g_autoptr(GPtrArray) plan_ids = NULL;
-      KtCase *kase = kt_store_load_case (self->store, summary->id, NULL);
-
-      if (kase == NULL)
-        continue;
-      g_ptr_array_add (cases, kase);
-      conversation_ids = kt_store_list_ids_for_case (self->store, KT_KIND_CONVERSATION, summary->id, NULL);
-      plan_ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, summary->id, NULL);
-      for (guint j = 0; conversation_ids != NULL && j < conversation_ids->len; j++)
-        {
-          KtConversation *conversation = kt_store_load_conversation (self->store, g_ptr_array_index (conversation_ids, j), NULL);
-          if (conversation != NULL)
-            g_ptr_array_add (conversations, conversation);
-        }
-      for (guint j = 0; plans != NULL && plan_ids != NULL && j < plan_ids->len; j++)
-        {
-          KtPlan *plan = kt_store_load_plan (self->store, g_ptr_array_index (plan_ids, j), NULL);
-          if (plan != NULL)
-            g_ptr_array_add (plans, plan);
-        }
-    }
-}
-
-/* Every plan in the store, whether its case record came along or not: the
- * supervisor reviews plans submitted in the team, and a case may arrive
- * later than its plan, or never (the server shares the plan on its own). */
-static void
-list_plans (KtRoleController *self,
-            GPtrArray        *plans)
-{
-  g_autoptr(GPtrArray) ids = kt_store_list_ids (self->store, KT_KIND_PLAN, NULL);
-
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
-    {
-      KtPlan *plan = kt_store_load_plan (self->store, g_ptr_array_index (ids, i), NULL);
-
-      if (plan != NULL)
-        g_ptr_array_add (plans, plan);
-    }
 }
 
 static void
@@ -135,6 +84,69 @@ forget_records (KtRoleController *self)
   g_clear_pointer (&self->plans, g_ptr_array_unref);
 }
 
+static void
+set_loading (KtRoleController *self,
+             gboolean          loading)
+{
+  if (KT_IS_SUPERVISOR_VIEW (self->role_view))
+    kt_supervisor_view_set_loading (KT_SUPERVISOR_VIEW (self->role_view), loading);
+}
+
+static void
+stop_loading (KtRoleController *self)
+{
+  if (self->loading == NULL)
+    return;
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  g_clear_pointer (&self->kept_while_loading, g_ptr_array_unref);
+}
+
+static void
+kept_document_free (KtDocument *doc)
+{
+  kt_document_clear (doc);
+  g_free (doc);
+}
+
+static void
+all_loaded (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KtRoleController) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  GPtrArray *cases = NULL, *conversations = NULL, *plans = NULL;
+
+  if (!kt_store_load_all_finish (KT_STORE (source), result, &cases, &conversations, &plans, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Locked meanwhile: the views come back on unlocking. */
+      g_clear_object (&self->loading);
+      g_clear_pointer (&self->kept_while_loading, g_ptr_array_unref);
+      if (!g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED))
+        report (self, error->message);
+      return;
+    }
+  g_clear_object (&self->loading);
+  kept = g_steal_pointer (&self->kept_while_loading);
+  forget_records (self);
+  self->cases = cases;
+  self->conversations = conversations;
+  self->plans = plans;
+  if (self->role_view == NULL)
+    return;
+  set_loading (self, FALSE);
+  if (kept != NULL && kept->len > 0)
+    kt_role_controller_update (self, kept);
+  else
+    set_view_records (self);
+}
+
+/* Reads every record again, on the store's worker; the view says it is
+ * loading until they are there. */
 void
 kt_role_controller_refresh (KtRoleController *self)
 {
@@ -143,18 +155,31 @@ kt_role_controller_refresh (KtRoleController *self)
   if (self->role_view == NULL || kt_store_is_locked (self->store) ||
       (!KT_IS_INTAKER_VIEW (self->role_view) && !KT_IS_SUPERVISOR_VIEW (self->role_view)))
     return;
-  forget_records (self);
-  self->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
-  self->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
-  self->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
-  if (KT_IS_INTAKER_VIEW (self->role_view))
-    list_documents (self, self->cases, self->conversations, self->plans);
-  else
+  stop_loading (self);
+  self->loading = g_cancellable_new ();
+  self->kept_while_loading = g_ptr_array_new_with_free_func ((GDestroyNotify) kept_document_free);
+  if (self->cases == NULL)
+    set_loading (self, TRUE);
+  kt_store_load_all_async (self->store, self->loading, all_loaded, g_object_ref (self));
+}
+
+/* A batch that came while the store is read: kept, with references of its
+ * own, to be merged into what the read brings. */
+static void
+keep_while_loading (KtRoleController *self,
+                    GPtrArray        *kept)
+{
+  for (guint i = 0; i < kept->len; i++)
     {
-      list_documents (self, self->cases, self->conversations, NULL);
-      list_plans (self, self->plans);
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+      KtDocument *copy = g_new0 (KtDocument, 1);
+
+      copy->kind = doc->kind;
+      copy->kase = doc->kase != NULL ? kt_case_ref (doc->kase) : NULL;
+      copy->conversation = doc->conversation != NULL ? kt_conversation_ref (doc->conversation) : NULL;
+      copy->plan = doc->plan != NULL ? kt_plan_ref (doc->plan) : NULL;
+      g_ptr_array_add (self->kept_while_loading, copy);
     }
-  set_view_records (self);
 }
 
 static gpointer
@@ -239,6 +264,11 @@ kt_role_controller_update (KtRoleController *self,
   if (self->role_view == NULL || kt_store_is_locked (self->store) ||
       (!KT_IS_INTAKER_VIEW (self->role_view) && !KT_IS_SUPERVISOR_VIEW (self->role_view)))
     return;
+  if (self->loading != NULL)
+    {
+      keep_while_loading (self, kept);
+      return;
+    }
   if (self->cases == NULL)
     {
       kt_role_controller_refresh (self);
@@ -383,7 +413,11 @@ show_role_view (KtRoleController *self,
   g_free (self->role);
   self->role = g_strdup (me->role);
   if (view == self->coach_view)
-    return;
+    {
+      /* A read for the view this one replaces has nothing to fill. */
+      stop_loading (self);
+      return;
+    }
 
   self->role_view = view;
   kt_a11y_fix_tree (view);
@@ -450,6 +484,7 @@ kt_role_controller_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  stop_loading (self);
   g_clear_object (&self->coach_view);
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
@@ -489,7 +524,8 @@ kt_role_controller_init (KtRoleController *self)
 static void
 on_pending_changed (KtRoleController *self)
 {
-  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view) || kt_store_is_locked (self->store))
+  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view) || kt_store_is_locked (self->store) ||
+      self->loading != NULL)
     return;
   if (self->cases == NULL)
     kt_role_controller_refresh (self);
@@ -504,7 +540,10 @@ on_store_locked (KtRoleController *self)
 {
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
 
+  stop_loading (self);
   forget_records (self);
+  if (self->role_view != NULL)
+    set_loading (self, FALSE);
   if (self->role_view != NULL && KT_IS_SUPERVISOR_VIEW (self->role_view))
     kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), none, none, none);
   else if (self->role_view != NULL && KT_IS_INTAKER_VIEW (self->role_view))

@@ -41,6 +41,8 @@ struct _KtSupervisorInbox
   gboolean             today_set;
   int                  review_days;
   gboolean             updating_filters;
+  gboolean             loading;       /* the records are still being read */
+  gboolean             rows_stale;    /* the coaches' names changed: every row again */
 };
 
 G_DEFINE_FINAL_TYPE (KtSupervisorInbox, kt_supervisor_inbox, ADW_TYPE_BIN)
@@ -205,31 +207,58 @@ update_summary (KtSupervisorInbox *self)
   gtk_label_set_label (self->summary_label, text);
 }
 
+/* A row made for @a shows @b exactly as well: the same records (a record
+ * that changes comes as a new one) and the same days. */
+static gboolean
+shows_the_same (const KtReviewInboxEntry *a,
+                const KtReviewInboxEntry *b)
+{
+  return a->plan == b->plan && a->kase == b->kase && a->overdue == b->overdue &&
+         a->days_waiting == b->days_waiting && a->days_left == b->days_left;
+}
+
 static void
 refilter (KtSupervisorInbox *self)
 {
   KtReviewInboxFilter filter;
   KtPlan *open_plan = kt_review_page_get_plan (self->review_page);
   g_autofree char *open_id = open_plan != NULL ? g_strdup (open_plan->header.id) : NULL;
+  g_autoptr(GPtrArray) old = NULL;
+  GPtrArray *entries;
+  guint same_start = 0, same_end = 0;
   GDate today;
-  GtkWidget *child;
 
   if (self->updating_filters)
     return;
 
   get_today (self, &today);
   read_filter (self, &filter);
-  g_clear_pointer (&self->entries, g_ptr_array_unref);
-  self->entries = kt_review_inbox_build (self->plans, self->cases, &filter, &today, self->review_days);
+  entries = kt_review_inbox_build (self->plans, self->cases, &filter, &today, self->review_days);
+  old = g_steal_pointer (&self->entries);
+  self->entries = entries;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
-  for (guint i = 0; i < self->entries->len; i++)
+  /* Only the rows between what stayed the same at the start and at the end
+   * are made again: a sync that brings a few plans adds their rows, not
+   * the whole inbox's (issue 22). */
+  if (!self->rows_stale)
     {
-      KtReviewInboxEntry *entry = g_ptr_array_index (self->entries, i);
+      while (same_start < old->len && same_start < entries->len &&
+             shows_the_same (g_ptr_array_index (old, same_start), g_ptr_array_index (entries, same_start)))
+        same_start++;
+      while (same_end < old->len - same_start && same_end < entries->len - same_start &&
+             shows_the_same (g_ptr_array_index (old, old->len - 1 - same_end),
+                             g_ptr_array_index (entries, entries->len - 1 - same_end)))
+        same_end++;
+    }
+  self->rows_stale = FALSE;
+  for (guint i = same_start; i < old->len - same_end; i++)
+    gtk_list_box_remove (self->list, GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, same_start)));
+  for (guint i = same_start; i < entries->len - same_end; i++)
+    {
+      KtReviewInboxEntry *entry = g_ptr_array_index (entries, i);
       GtkWidget *row = row_new (self, entry);
 
-      gtk_list_box_append (self->list, row);
+      gtk_list_box_insert (self->list, row, i);
       /* Keep the open plan selected across a refresh, without reopening it. */
       if (open_id != NULL && g_strcmp0 (entry->plan->header.id, open_id) == 0)
         {
@@ -238,8 +267,19 @@ refilter (KtSupervisorInbox *self)
           g_signal_handlers_unblock_matched (self->list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
         }
     }
-  gtk_stack_set_visible_child_name (self->list_stack, self->entries->len > 0 ? "list" : "empty");
-  update_summary (self);
+  /* The rows kept point at the entries of the new list. */
+  for (guint i = 0; i < same_start; i++)
+    g_object_set_data (G_OBJECT (gtk_list_box_get_row_at_index (self->list, i)), "entry",
+                       g_ptr_array_index (entries, i));
+  for (guint i = entries->len - same_end; i < entries->len; i++)
+    g_object_set_data (G_OBJECT (gtk_list_box_get_row_at_index (self->list, i)), "entry",
+                       g_ptr_array_index (entries, i));
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    self->loading ? "loading" : self->entries->len > 0 ? "list" : "empty");
+  if (self->loading)
+    gtk_label_set_label (self->summary_label, _("Loading…"));
+  else
+    update_summary (self);
 }
 
 void
@@ -357,6 +397,16 @@ kt_supervisor_inbox_set_records (KtSupervisorInbox *self,
 }
 
 void
+kt_supervisor_inbox_set_loading (KtSupervisorInbox *self,
+                                 gboolean           loading)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  self->loading = !!loading;
+  refilter (self);
+}
+
+void
 kt_supervisor_inbox_set_coaches (KtSupervisorInbox *self,
                                  GPtrArray         *coaches)
 {
@@ -365,6 +415,8 @@ kt_supervisor_inbox_set_coaches (KtSupervisorInbox *self,
   kt_role_replace_array (&self->coaches, coaches);
   kt_review_page_set_coaches (self->review_page, coaches);
   update_coach_filter (self);
+  /* Each row names its coach. */
+  self->rows_stale = TRUE;
   refilter (self);
 }
 

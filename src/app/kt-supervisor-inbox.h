@@ -28,6 +28,9 @@ void          kt_supervisor_inbox_set_records    (KtSupervisorInbox *self,
                                                   GPtrArray         *cases,
                                                   GPtrArray         *conversations,
                                                   GPtrArray         *plans);
+/* While the records are read from the store: the list says it is loading. */
+void          kt_supervisor_inbox_set_loading    (KtSupervisorInbox *self,
+                                                  gboolean           loading);
 /* The day the deadlines count from (tests); NULL means today. */
 void          kt_supervisor_inbox_set_today      (KtSupervisorInbox *self,
                                                   const GDate       *today);

@@ -21,6 +21,7 @@ struct _KtSupervisorView
   KtSupervisorInbox *inbox;
   KtTeamView        *team_view;
   KtSyncButton      *sync_button;
+  gboolean           loading;
 };
 
 G_DEFINE_FINAL_TYPE (KtSupervisorView, kt_supervisor_view, ADW_TYPE_BIN)
@@ -100,6 +101,24 @@ kt_supervisor_view_set_records (KtSupervisorView *self,
   kt_supervisor_inbox_set_records (self->inbox, cases, conversations, plans);
   kt_team_view_set_records (self->team_view, cases, conversations, plans);
   update_badges (self);
+}
+
+void
+kt_supervisor_view_set_loading (KtSupervisorView *self,
+                                gboolean          loading)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_VIEW (self));
+
+  self->loading = !!loading;
+  kt_supervisor_inbox_set_loading (self->inbox, loading);
+  kt_team_view_set_loading (self->team_view, loading);
+}
+
+gboolean
+kt_supervisor_view_get_loading (KtSupervisorView *self)
+{
+  g_return_val_if_fail (KT_IS_SUPERVISOR_VIEW (self), FALSE);
+  return self->loading;
 }
 
 void

@@ -29,6 +29,11 @@ void               kt_supervisor_view_set_records   (KtSupervisorView *self,
                                                      GPtrArray        *cases,
                                                      GPtrArray        *conversations,
                                                      GPtrArray        *plans);
+/* While the role controller reads the records on the store's worker, the
+ * inbox and the team view say they are loading. */
+void               kt_supervisor_view_set_loading   (KtSupervisorView *self,
+                                                     gboolean          loading);
+gboolean           kt_supervisor_view_get_loading   (KtSupervisorView *self);
 /* Follows @client in the header's sync button. */
 void               kt_supervisor_view_set_sync_client (KtSupervisorView *self,
                                                        KtSyncClient     *client);

@@ -46,6 +46,7 @@ struct _KtTeamView
   GDate           today;
   gboolean        today_set;
   gboolean        lists_stale;  /* the lists wait until the view is shown */
+  GtkStack       *load_stack;
 };
 
 G_DEFINE_FINAL_TYPE (KtTeamView, kt_team_view, ADW_TYPE_BIN)
@@ -407,6 +408,15 @@ kt_team_view_set_records (KtTeamView *self,
 }
 
 void
+kt_team_view_set_loading (KtTeamView *self,
+                          gboolean    loading)
+{
+  g_return_if_fail (KT_IS_TEAM_VIEW (self));
+
+  gtk_stack_set_visible_child_name (self->load_stack, loading ? "loading" : "content");
+}
+
+void
 kt_team_view_set_today (KtTeamView  *self,
                         const GDate *today)
 {
@@ -468,6 +478,7 @@ kt_team_view_class_init (KtTeamViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-team-view.ui");
   /* Only looked up in init, for kt_app_flow_box_for_layout. */
   gtk_widget_class_bind_template_child_full (widget_class, "count_box", FALSE, 0);
+  gtk_widget_class_bind_template_child (widget_class, KtTeamView, load_stack);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, unassigned_card);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, unassigned_count);
   gtk_widget_class_bind_template_child (widget_class, KtTeamView, overdue_card);

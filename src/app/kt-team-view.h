@@ -25,6 +25,9 @@ void            kt_team_view_set_records   (KtTeamView  *self,
                                             GPtrArray   *cases,
                                             GPtrArray   *conversations,
                                             GPtrArray   *plans);
+/* While the records are read from the store: the view says it is loading. */
+void            kt_team_view_set_loading   (KtTeamView  *self,
+                                            gboolean     loading);
 /* The day the deadlines count from (tests); NULL means today. */
 void            kt_team_view_set_today     (KtTeamView  *self,
                                             const GDate *today);

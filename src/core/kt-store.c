@@ -1850,27 +1850,17 @@ kt_store_save_documents_finish (KtStore       *self,
 
 /* Loading */
 
+/* The record @id as the file holds it, decrypted and decoded.  Touches
+ * only the record store (which locks for itself), so a worker may call it. */
 static gpointer
-load (KtStore     *self,
-      KtKind       kind,
-      const char  *id,
-      GError     **error)
+load_from_file (KtStore     *self,
+                KtKind       kind,
+                const char  *id,
+                GError     **error)
 {
   g_autoptr(KtRecord) record = NULL;
   g_autoptr(GError) decode_error = NULL;
-  Pending *pending;
   gpointer doc = NULL;
-
-  g_return_val_if_fail (KT_IS_STORE (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  if (!check_open (self, error))
-    return NULL;
-
-  /* A draft not yet written is newer than the file. */
-  pending = g_hash_table_lookup (self->pending, id);
-  if (pending != NULL && pending->kind == kind)
-    return doc_ref (kind, pending->doc);
 
   record = kt_record_store_get (self->records, id, error);
   if (record == NULL)
@@ -1935,6 +1925,28 @@ kt_store_get_case_readers (KtStore     *self,
     *intaker = kase->request.intaker != NULL && *kase->request.intaker != '\0'
                ? g_strdup (kase->request.intaker) : NULL;
   return TRUE;
+}
+
+static gpointer
+load (KtStore     *self,
+      KtKind       kind,
+      const char  *id,
+      GError     **error)
+{
+  Pending *pending;
+
+  g_return_val_if_fail (KT_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!check_open (self, error))
+    return NULL;
+
+  /* A draft not yet written is newer than the file. */
+  pending = g_hash_table_lookup (self->pending, id);
+  if (pending != NULL && pending->kind == kind)
+    return doc_ref (kind, pending->doc);
+
+  return load_from_file (self, kind, id, error);
 }
 
 KtCase *
@@ -2064,6 +2076,139 @@ kt_store_list_cases_finish (KtStore      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Loading everything, for the views of the whole team */
+
+typedef struct {
+  GPtrArray *cases;
+  GPtrArray *conversations;
+  GPtrArray *plans;
+} AllDocuments;
+
+static void
+all_documents_free (AllDocuments *all)
+{
+  g_clear_pointer (&all->cases, g_ptr_array_unref);
+  g_clear_pointer (&all->conversations, g_ptr_array_unref);
+  g_clear_pointer (&all->plans, g_ptr_array_unref);
+  g_free (all);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AllDocuments, all_documents_free)
+
+/* On a worker: only the record store, never the drafts (main thread). A
+ * record that cannot be read is left out, as the views did when they read
+ * one at a time. */
+static void
+load_all_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  g_autoptr(AllDocuments) all = g_new0 (AllDocuments, 1);
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GPtrArray) plan_ids = NULL;
+  GError *error = NULL;
+
+  all->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  all->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
+  all->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+
+  if (!check_open (self, &error) ||
+      (cases = kt_record_store_list (self->records, KT_KIND_CASE, NULL, FALSE, &error)) == NULL ||
+      (plan_ids = kt_record_store_list_ids (self->records, KT_KIND_PLAN, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < cases->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (cases, i);
+      g_autoptr(GPtrArray) conversations = NULL;
+      KtCase *kase;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      kase = load_from_file (self, KT_KIND_CASE, record->id, NULL);
+      if (kase == NULL)
+        continue;
+      g_ptr_array_add (all->cases, kase);
+      conversations = kt_record_store_list (self->records, KT_KIND_CONVERSATION, record->id, FALSE, NULL);
+      for (guint j = 0; conversations != NULL && j < conversations->len; j++)
+        {
+          KtRecord *entry = g_ptr_array_index (conversations, j);
+          KtConversation *conversation = load_from_file (self, KT_KIND_CONVERSATION, entry->id, NULL);
+
+          if (conversation != NULL)
+            g_ptr_array_add (all->conversations, conversation);
+        }
+    }
+  for (guint i = 0; i < plan_ids->len; i++)
+    {
+      KtPlan *plan = load_from_file (self, KT_KIND_PLAN, g_ptr_array_index (plan_ids, i), NULL);
+
+      if (plan != NULL)
+        g_ptr_array_add (all->plans, plan);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&all), (GDestroyNotify) all_documents_free);
+}
+
+void
+kt_store_load_all_async (KtStore             *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (KT_IS_STORE (self));
+
+  g_task_set_source_tag (task, kt_store_load_all_async);
+  g_task_run_in_thread (task, load_all_thread);
+}
+
+/* A draft not yet written is newer than what the worker read. */
+static void
+take_drafts (KtStore   *self,
+             KtKind     kind,
+             GPtrArray *docs)
+{
+  for (guint i = 0; i < docs->len; i++)
+    {
+      gpointer doc = g_ptr_array_index (docs, i);
+      Pending *pending = g_hash_table_lookup (self->pending, doc_header (doc)->id);
+
+      if (pending == NULL || pending->kind != kind)
+        continue;
+      doc_unref (kind, doc);
+      docs->pdata[i] = doc_ref (kind, pending->doc);
+    }
+}
+
+gboolean
+kt_store_load_all_finish (KtStore       *self,
+                          GAsyncResult  *result,
+                          GPtrArray    **cases,
+                          GPtrArray    **conversations,
+                          GPtrArray    **plans,
+                          GError       **error)
+{
+  g_autoptr(AllDocuments) all = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  all = g_task_propagate_pointer (G_TASK (result), error);
+  if (all == NULL)
+    return FALSE;
+  take_drafts (self, KT_KIND_CASE, all->cases);
+  take_drafts (self, KT_KIND_CONVERSATION, all->conversations);
+  take_drafts (self, KT_KIND_PLAN, all->plans);
+  *cases = g_steal_pointer (&all->cases);
+  *conversations = g_steal_pointer (&all->conversations);
+  *plans = g_steal_pointer (&all->plans);
+  return TRUE;
 }
 
 GPtrArray *

@@ -252,6 +252,22 @@ GPtrArray   *kt_store_list_cases_finish (KtStore      *self,
                                          GAsyncResult *result,
                                          GError      **error);
 
+/* Every case with its conversations, and every plan whatever its case
+ * (each element-type its kind, transfer full), read and decrypted on a
+ * worker: for the views of the whole team, which would otherwise hold the
+ * main loop for seconds on a large store (issue 22).  Drafts not yet
+ * written take the place of their records. */
+void         kt_store_load_all_async   (KtStore             *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     kt_store_load_all_finish  (KtStore       *self,
+                                        GAsyncResult  *result,
+                                        GPtrArray    **cases,
+                                        GPtrArray    **conversations,
+                                        GPtrArray    **plans,
+                                        GError       **error);
+
 /* Records that failed authentication, by id (element-type utf8). */
 GPtrArray   *kt_store_list_quarantined (KtStore *self);
 

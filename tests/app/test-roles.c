@@ -469,6 +469,56 @@ test_inbox_sorts_overdue_first (void)
   gtk_window_destroy (window);
 }
 
+/* Issue 22: records that come by sync add their rows to the inbox; the
+ * rows of the plans already listed stay the same widgets, not the whole
+ * list made again for every batch. */
+static void
+test_inbox_updates_only_the_rows_that_changed (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *view = kt_supervisor_view_new ();
+  KtSupervisorInbox *inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (view));
+  GtkListBox *list = kt_supervisor_inbox_get_list (inbox);
+  g_autoptr(GPtrArray) before = g_ptr_array_new ();
+  GPtrArray *entries;
+  KtCase *kase;
+  KtPlan *plan;
+  guint kept = 0;
+
+  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
+  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
+  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
+  g_object_ref_sink (view);
+  for (GtkListBoxRow *row; (row = gtk_list_box_get_row_at_index (list, before->len)) != NULL;)
+    g_ptr_array_add (before, row);
+  g_assert_cmpuint (before->len, ==, 4);
+
+  /* A new household's plan, submitted today, and the same records again. */
+  kase = demo_case (demo, "Familie Nieuw", "anna", "2026-11-30", KT_PHASE_PLAN);
+  plan = demo_plan (demo, kase, 1, KT_REVIEW_SUBMITTED, 0);
+  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
+
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  g_assert_cmpuint (entries->len, ==, 5);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, i);
+      KtReviewInboxEntry *entry = g_object_get_data (G_OBJECT (row), "entry");
+
+      /* Every row points at the entry of the new list in its place. */
+      g_assert_true (entry == g_ptr_array_index (entries, i));
+      if (g_ptr_array_find (before, row, NULL))
+        kept++;
+      else
+        g_assert_true (entry->plan == plan);
+    }
+  g_assert_cmpuint (kept, ==, 4);
+  g_assert_null (gtk_list_box_get_row_at_index (list, 5));
+
+  g_object_unref (view);
+}
+
 static void
 wait_until_mapped (GtkWidget  *widget,
                    const char *what)
@@ -902,6 +952,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/roles/role-chooses-the-main-view", test_role_chooses_the_main_view);
   g_test_add_func ("/roles/supervisor/inbox-sorts-overdue-first", test_inbox_sorts_overdue_first);
+  g_test_add_func ("/roles/supervisor/inbox-updates-only-the-rows-that-changed",
+                   test_inbox_updates_only_the_rows_that_changed);
   g_test_add_func ("/roles/supervisor/inbox-folds-on-a-tablet", test_inbox_folds_on_a_tablet);
   g_test_add_func ("/roles/supervisor/return-without-comment-is-refused", test_return_without_comment_is_refused);
   g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);

@@ -727,6 +727,97 @@ test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+typedef struct {
+  KtWindow *window;
+  guint     ticks_while_loading;
+} LoadTicker;
+
+static gboolean
+load_tick_cb (gpointer data)
+{
+  LoadTicker *t = data;
+  GtkWidget *view = kt_window_get_main_view (t->window);
+
+  if (KT_IS_SUPERVISOR_VIEW (view) && kt_supervisor_view_get_loading (KT_SUPERVISOR_VIEW (view)))
+    t->ticks_while_loading++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Issue 22: the supervisor's view reads every case and plan on the device
+ * on the store's worker.  Were they read where the view is shown, the view
+ * would never be seen loading between two turns of the main loop, and no
+ * tick could run while it loads. */
+static void
+test_the_supervisors_first_load_leaves_the_main_loop_free (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-role-first-load");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autoptr(GError) error = NULL;
+  LoadTicker ticker = { 0 };
+  KtApplication *app;
+  KtWindow *window;
+  KtSupervisorView *view;
+  KtSupervisorInbox *inbox;
+  GPtrArray *entries;
+  gboolean found = FALSE;
+  gint64 deadline;
+  guint timer;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  /* Plans submitted in the team, on the device before the view opens. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(KtPlan) plan = kt_plan_new ();
+      KtDocument doc = { .kind = KT_KIND_PLAN };
+
+      plan->header.rev = 1;
+      plan->case_id = g_uuid_string_random ();
+      plan->author = g_strdup ("coach1");
+      plan->review = KT_REVIEW_SUBMITTED;
+      plan->submitted_at = g_get_real_time () / G_USEC_PER_SEC;
+      doc.plan = plan;
+      g_assert_true (kt_store_save_document (kt_window_get_store (window), &doc, KT_SYNC_SYNCED, &error));
+      g_assert_no_error (error);
+    }
+
+  ticker.window = window;
+  timer = g_timeout_add_full (G_PRIORITY_HIGH, 1, load_tick_cb, &ticker, NULL);
+  sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
+  /* Turn by turn, to see the view as soon as it is there. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!supervisor_view_shown (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (supervisor_view_shown (window));
+  view = KT_SUPERVISOR_VIEW (kt_window_get_main_view (window));
+  inbox = kt_supervisor_view_get_inbox (view);
+  /* Shown before its records are read, and saying so. */
+  g_assert_true (kt_supervisor_view_get_loading (view));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+                     GTK_WIDGET (inbox), KT_TYPE_SUPERVISOR_INBOX, "list_stack"))), ==, "loading");
+  while (kt_supervisor_view_get_loading (view) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timer);
+  g_test_message ("main loop ticks while the supervisor's view loaded: %u", ticker.ticks_while_loading);
+  g_assert_false (kt_supervisor_view_get_loading (view));
+
+  /* And then the inbox lists what was read. */
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  g_assert_cmpuint (entries->len, ==, 20);
+  for (guint i = 0; i < entries->len; i++)
+    found |= g_strcmp0 (((KtReviewInboxEntry *) g_ptr_array_index (entries, i))->plan->author, "coach1") == 0;
+  g_assert_true (found);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+                     GTK_WIDGET (inbox), KT_TYPE_SUPERVISOR_INBOX, "list_stack"))), ==, "list");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -742,6 +833,8 @@ main (int argc, char *argv[])
                    test_a_submit_that_cannot_be_queued_says_so_on_the_household);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
+  g_test_add_func ("/sync-window/the-supervisors-first-load-leaves-the-main-loop-free",
+                   test_the_supervisors_first_load_leaves_the_main_loop_free);
   g_test_add_func ("/sync-window/the-intaker-locks-and-lists-what-they-registered",
                    test_the_intaker_locks_and_lists_what_they_registered);
   g_test_add_func ("/sync-window/sign-out-asks-and-keeps-unsynced-work",

@@ -1138,6 +1138,91 @@ test_save_documents_async (void)
   files_clear (&files);
 }
 
+typedef struct {
+  gboolean   done;
+  GPtrArray *cases;
+  GPtrArray *conversations;
+  GPtrArray *plans;
+  GError    *error;
+} AllLoaded;
+
+static void
+on_all_loaded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AllLoaded *all = user_data;
+
+  kt_store_load_all_finish (KT_STORE (source), result, &all->cases, &all->conversations, &all->plans,
+                            &all->error);
+  all->done = TRUE;
+}
+
+/* The views of the whole team read the store on its worker: every case
+ * with its conversations, every plan (also one whose case is not on the
+ * device), and a draft not yet written in place of its record; a locked
+ * store refuses. */
+static void
+test_load_all_async (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Jansen");
+  g_autoptr(KtCase) other = case_new ("Familie Smit");
+  g_autoptr(KtConversation) conversation = conversation_new (kase->header.id, "Er liggen brieven");
+  g_autoptr(KtPlan) plan = plan_new (kase->header.id, "Rust in de financien");
+  g_autofree char *elsewhere = g_uuid_string_random ();   /* a case not on this device */
+  g_autoptr(KtPlan) orphan = plan_new (elsewhere, "Een plan zonder huishouden");
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_PLAN };
+  AllLoaded all = { 0 };
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, kase);
+  save_case (store, other);
+  save_conversation (store, conversation);
+  doc.plan = plan;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  doc.plan = orphan;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+  /* A draft: changed after the save and not written yet. */
+  g_free (other->household);
+  other->household = g_strdup ("Familie Smit-de Vries");
+  kt_store_autosave_case (store, other);
+
+  kt_store_load_all_async (store, NULL, on_all_loaded, &all);
+  g_assert_true (spin_until (&all.done, 10));
+  g_assert_no_error (all.error);
+  g_assert_cmpuint (all.cases->len, ==, 2);
+  for (guint i = 0; i < all.cases->len; i++)
+    {
+      KtCase *loaded = g_ptr_array_index (all.cases, i);
+
+      if (g_strcmp0 (loaded->header.id, other->header.id) == 0)
+        g_assert_true (loaded == other);
+      else
+        g_assert_true (kt_case_equal (loaded, kase));
+    }
+  g_assert_cmpuint (all.conversations->len, ==, 1);
+  g_assert_true (kt_conversation_equal (g_ptr_array_index (all.conversations, 0), conversation));
+  g_assert_cmpuint (all.plans->len, ==, 2);
+  g_clear_pointer (&all.cases, g_ptr_array_unref);
+  g_clear_pointer (&all.conversations, g_ptr_array_unref);
+  g_clear_pointer (&all.plans, g_ptr_array_unref);
+
+  kt_store_lock (store);
+  all.done = FALSE;
+  kt_store_load_all_async (store, NULL, on_all_loaded, &all);
+  g_assert_true (spin_until (&all.done, 10));
+  g_assert_error (all.error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  g_clear_error (&all.error);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
 static void
 on_flag (KtStore  *store,
          gboolean *flag)
@@ -1607,6 +1692,7 @@ main (int   argc,
   g_test_add_func ("/store/autosave/flush-and-dispose-write-now", test_autosave_flush_and_dispose_write_now);
   g_test_add_func ("/store/autosave/flush-async", test_autosave_flush_async);
   g_test_add_func ("/store/save-documents-async", test_save_documents_async);
+  g_test_add_func ("/store/load-all-async", test_load_all_async);
   g_test_add_func ("/store/idle-lock/flushes-then-wipes-key", test_idle_lock_flushes_then_wipes_key);
   g_test_add_func ("/store/open-async/opens-and-unlocks", test_store_open_async_opens_and_unlocks);
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
