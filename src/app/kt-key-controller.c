@@ -76,6 +76,30 @@ toast_overlay (KtKeyController *self)
   return ADW_IS_TOAST_OVERLAY (content) ? ADW_TOAST_OVERLAY (content) : NULL;
 }
 
+/* The notice shown, dismissed once: libadwaita 1.2 hides a toast dismissed
+ * a second time while it is still going (its hide animation runs) again,
+ * and frees the overlay's record of it twice, a crash in the next
+ * animation. */
+/* Dismissed by its time, its close button or its own button: never again. */
+static void
+on_notice_dismissed (KtKeyController *self,
+                     AdwToast        *toast)
+{
+  if (self->notice == toast)
+    g_clear_weak_pointer (&self->notice);
+}
+
+static void
+dismiss_notice (KtKeyController *self)
+{
+  AdwToast *notice = self->notice;
+
+  if (notice == NULL)
+    return;
+  g_clear_weak_pointer (&self->notice);
+  adw_toast_dismiss (notice);
+}
+
 static void
 show_notice (KtKeyController *self,
              const char      *title,
@@ -89,7 +113,21 @@ show_notice (KtKeyController *self,
   g_free (self->notice_title);
   self->notice_title = g_strdup (title);
   if (self->notice != NULL)
-    adw_toast_dismiss (self->notice);
+    {
+      /* The notice showing says the new thing.  Dismissing it and adding
+       * another while it still slides in crashes libadwaita 1.2 (the
+       * overlay frees its record of the toast in one animation's end and
+       * reads it in the next), so it is changed in place. */
+      adw_toast_set_title (self->notice, title);
+      adw_toast_set_button_label (self->notice, button);
+      /* the target before the name, or the action is looked up with the
+       * old target's type */
+      adw_toast_set_action_name (self->notice, NULL);
+      adw_toast_set_action_target_value (self->notice, target);
+      adw_toast_set_action_name (self->notice, action);
+      return;
+    }
+  dismiss_notice (self);
   if (overlay == NULL)
     return;
   toast = adw_toast_new (title);
@@ -99,6 +137,7 @@ show_notice (KtKeyController *self,
   if (target != NULL)
     adw_toast_set_action_target_value (toast, target);
   g_set_weak_pointer (&self->notice, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_notice_dismissed), self, G_CONNECT_SWAPPED);
   kt_a11y_add_toast (overlay, toast);
 }
 
@@ -900,8 +939,7 @@ kt_key_controller_phrase_written (KtKeyController  *self,
       !kt_store_forget_recovery_phrase (self->store, self->username, error))
     return FALSE;
   self->phrase_kept = FALSE;
-  if (self->notice != NULL)
-    adw_toast_dismiss (self->notice);
+  dismiss_notice (self);
   if (self->state == KT_ACCOUNT_KEY_WRITE_PHRASE)
     set_state (self, KT_ACCOUNT_KEY_READY);
   return TRUE;

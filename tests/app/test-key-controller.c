@@ -483,6 +483,7 @@ test_substituted_colleague_key_is_a_warning (Fixture       *f,
 
   /* Once coach1 confirmed the new fingerprint, the details trust it: the
    * key is pinned and used from then on. */
+  kt_app_test_iterate (500);
   kt_app_test_activate (window, "win.key-warning", g_variant_new_string ("coach1"));
   dialog = ADW_MESSAGE_DIALOG (wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the key's details"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "close");
