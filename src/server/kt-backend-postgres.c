@@ -331,6 +331,7 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
    * unlinked (the WAL keeps them until its segments are recycled).  One
    * statement: VACUUM refuses to run in a string of several. */
   backend_class->reclaim_sql = "VACUUM FULL records";
+  backend_class->write_in_one_statement = TRUE;
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
   backend_class->is_connected = kt_backend_postgres_is_connected;
