@@ -150,10 +150,22 @@ send_later (SoupServerMessage *msg)
 
 /* What the access log and the metrics say of a request, kept on its
  * message from its start to its answer. */
+/* The steps of a push, for KT_DEBUG_PUSH_STAGES (see push_stages_log). */
+typedef enum {
+  STAGE_ROUTED,      /* headers and body read, routed: on the main loop */
+  STAGE_SIGN_IN,     /* the database thread takes it: token check */
+  STAGE_TO_WORKER,   /* signed in, handed to push_pool */
+  STAGE_READ,        /* read and validated by a worker */
+  STAGE_STORING,     /* the database thread takes its group */
+  STAGE_STORED,      /* its group committed */
+  N_STAGES
+} PushStage;
+
 typedef struct {
   gint64      started;   /* monotonic µs */
   const char *route;     /* the route's template (static), "other" for none */
   char       *user;      /* the signed-in account; NULL: none */
+  gint64      stages[N_STAGES];  /* monotonic µs; only with KT_DEBUG_PUSH_STAGES */
 } RequestInfo;
 
 #define REQUEST_INFO_KEY "kt-request-info"
@@ -169,6 +181,44 @@ static RequestInfo *
 request_info (SoupServerMessage *msg)
 {
   return g_object_get_data (G_OBJECT (msg), REQUEST_INFO_KEY);
+}
+
+/* KT_DEBUG_PUSH_STAGES=FILE: one line per answered push in FILE, the
+ * microseconds each step of it took, to find where a push's latency goes
+ * under load (bench/README.md).  Times only: no account, record or body.
+ * Each step is marked by the one thread that has the message then. */
+static FILE *push_stages_log;
+
+static void
+mark_stage (SoupServerMessage *msg,
+            PushStage          stage)
+{
+  RequestInfo *info;
+
+  if (push_stages_log == NULL || (info = request_info (msg)) == NULL)
+    return;
+  info->stages[stage] = g_get_monotonic_time ();
+}
+
+static void
+log_push_stages (const RequestInfo *info,
+                 guint              status)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 previous = info->started;
+
+  /* a refused push skips steps: only whole ones are written */
+  for (guint i = 0; i < N_STAGES; i++)
+    if (info->stages[i] == 0)
+      return;
+  /* started, routed, sign-in, to-worker, read, storing, stored, answered */
+  fprintf (push_stages_log, "%u", status);
+  for (guint i = 0; i < N_STAGES; i++)
+    {
+      fprintf (push_stages_log, " %" G_GINT64_FORMAT, info->stages[i] - previous);
+      previous = info->stages[i];
+    }
+  fprintf (push_stages_log, " %" G_GINT64_FORMAT "\n", now - previous);
 }
 
 static void handle_health      (KtRequest *req);
@@ -1064,6 +1114,8 @@ log_request (KtServer          *self,
   if (info == NULL)
     return;
   seconds = (g_get_monotonic_time () - info->started) / (double) G_USEC_PER_SEC;
+  if (push_stages_log != NULL)
+    log_push_stages (info, status);
   kt_metrics_observe_request (self->metrics, method, info->route, status, seconds);
   if (!self->config->access_log)
     return;
@@ -1825,6 +1877,8 @@ store_pushes (gpointer data)
     g_ptr_array_add (batch, push);
   if (batch->len == 0)
     return;
+  for (guint i = 0; i < batch->len; i++)
+    mark_stage (((Push *) g_ptr_array_index (batch, i))->msg, STAGE_STORING);
 
   /* without a transaction each push fails or succeeds on its own */
   grouped = kt_backend_begin_group (self->backend, &error);
@@ -1847,6 +1901,7 @@ store_pushes (gpointer data)
     {
       SoupServerMessage *msg = ((Push *) g_ptr_array_index (batch, i))->msg;
 
+      mark_stage (msg, STAGE_STORED);
       kt_metrics_count_push (self->metrics, soup_server_message_get_status (msg));
       send_later (msg);
     }
@@ -1861,6 +1916,7 @@ read_push_in_pool (gpointer data,
   KtServer *self = push->server;
 
   read_push (push);
+  mark_stage (push->msg, STAGE_READ);
   g_async_queue_push (self->pushes_read, push);
   if (g_atomic_int_compare_and_exchange (&self->store_pending, FALSE, TRUE))
     on_db_thread (self, store_pushes, self);
@@ -1892,6 +1948,7 @@ handle_put_record (KtRequest *req)
   push->bytes = soup_message_body_flatten (request_body);
 
   req->kept = TRUE;
+  mark_stage (req->msg, STAGE_TO_WORKER);
   g_thread_pool_push (req->server->push_pool, push, NULL);
 }
 
@@ -2673,6 +2730,7 @@ serve_job (gpointer data)
   KtRequest *req = data;
   g_autoptr(GError) error = NULL;
 
+  mark_stage (req->msg, STAGE_SIGN_IN);
   if (req->signed_in)
     {
       req->account = authenticate (req, &error);
@@ -2757,6 +2815,7 @@ api_callback (SoupServer        *soup,
       kt_request_free (req);
       return;
     }
+  mark_stage (msg, STAGE_ROUTED);
   soup_server_message_pause (msg);
   on_db_thread (self, serve_job, req);
 }
@@ -2896,6 +2955,12 @@ kt_server_init (KtServer *self)
   self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_unref);
   self->pushes_read = g_async_queue_new_full ((GDestroyNotify) push_free);
   self->metrics = kt_metrics_new ();
+  if (push_stages_log == NULL && g_getenv ("KT_DEBUG_PUSH_STAGES") != NULL)
+    {
+      push_stages_log = fopen (g_getenv ("KT_DEBUG_PUSH_STAGES"), "ae");
+      if (push_stages_log != NULL)
+        setvbuf (push_stages_log, NULL, _IOLBF, 0);
+    }
 }
 
 KtServer *
