@@ -68,6 +68,8 @@ struct _KtServer
   GAsyncQueue          *pushes_read;   /* (element-type Push): read, waiting to be stored */
   gint                  store_pending; /* (atomic) store_pushes () is on its way */
   GThreadPool          *db_pool;       /* the database thread: every backend call */
+  KtBackend            *sign_in_backend;  /* a second connection for the token checks; NULL: none */
+  GThreadPool          *sign_in_pool;  /* its one thread; NULL without it */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait=; database thread */
   gint                  n_waiters;     /* (atomic) waiters->len, for the main loop */
@@ -97,6 +99,9 @@ struct _KtRequest {
   gboolean           locked;    /* the 409 refused a change to a locked plan */
   gboolean           signed_in; /* the route needs a signed-in account */
   gboolean           kept;      /* the handler keeps the message paused and answers later */
+  gboolean           checked;   /* signed in on the sign-in thread already (account set or refused) */
+  gboolean           handled;   /* its handler has run (a push, on the sign-in thread) */
+  GError            *sign_in_error;  /* the sign-in thread's failure to check the token */
   KtHandler          handler;
 };
 
@@ -2691,8 +2696,11 @@ route_matches (const char *pattern,
   return *q == '\0';
 }
 
+/* The account of the request's bearer token, from @backend; NULL with
+ * @error unset when there is none or it is not valid. */
 static KtAccount *
 authenticate (KtRequest *req,
+              KtBackend *backend,
               GError   **error)
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
@@ -2705,7 +2713,7 @@ authenticate (KtRequest *req,
   if (*req->token == '\0' || strlen (req->token) > 256)
     return NULL;
   digest = kt_token_digest (req->token);
-  return kt_backend_lookup_token (req->server->backend, digest, now_seconds (), error);
+  return kt_backend_lookup_token (backend, digest, now_seconds (), error);
 }
 
 static void
@@ -2718,6 +2726,7 @@ kt_request_free (KtRequest *req)
   if (req->token != NULL)
     sodium_memzero (req->token, strlen (req->token));
   g_free (req->token);
+  g_clear_error (&req->sign_in_error);
   g_object_unref (req->server);
   g_free (req);
 }
@@ -2730,16 +2739,20 @@ serve_job (gpointer data)
   KtRequest *req = data;
   g_autoptr(GError) error = NULL;
 
-  mark_stage (req->msg, STAGE_SIGN_IN);
+  if (!req->checked)
+    mark_stage (req->msg, STAGE_SIGN_IN);
   if (req->signed_in)
     {
-      req->account = authenticate (req, &error);
+      if (!req->checked)
+        req->account = authenticate (req, req->server->backend, &error);
+      else if (req->account == NULL && req->sign_in_error != NULL)
+        error = g_steal_pointer (&req->sign_in_error);
       if (error != NULL)
         {
           respond_internal (req, error);
           goto out;
         }
-      if (req->account != NULL && request_info (req->msg) != NULL)
+      if (!req->checked && req->account != NULL && request_info (req->msg) != NULL)
         request_info (req->msg)->user = g_strdup (req->account->username);
       if (req->account == NULL)
         {
@@ -2753,7 +2766,8 @@ serve_job (gpointer data)
           goto out;
         }
     }
-  req->handler (req);
+  if (!req->handled)
+    req->handler (req);
 
 out:
   /* a push is audited when its worker's answer is in (finish_push) */
@@ -2761,6 +2775,36 @@ out:
   if (!req->kept)
     send_later (req->msg);
   kt_request_free (req);
+}
+
+/* On the sign-in thread: checks the request's token on the second
+ * connection, so that a sign-in does not wait behind the database thread's
+ * queue (groups of pushes being flushed, pulls).  A valid push goes
+ * straight on to a push worker; everything else, and every refusal (which
+ * may be audited), goes on to the database thread, which skips the check. */
+static void
+sign_in_job (gpointer data,
+             gpointer user_data)
+{
+  KtRequest *req = data;
+
+  mark_stage (req->msg, STAGE_SIGN_IN);
+  req->account = authenticate (req, req->server->sign_in_backend, &req->sign_in_error);
+  req->checked = TRUE;
+  if (req->account != NULL && request_info (req->msg) != NULL)
+    request_info (req->msg)->user = g_strdup (req->account->username);
+  if (req->account != NULL && req->account->role != KT_ROLE_ADMIN && req->handler == handle_put_record)
+    {
+      /* touches no database: a refusal here is audited on the database thread */
+      req->handler (req);
+      req->handled = TRUE;
+      if (req->kept)
+        {
+          kt_request_free (req);
+          return;
+        }
+    }
+  on_db_thread (req->server, serve_job, req);
 }
 
 static void
@@ -2817,7 +2861,10 @@ api_callback (SoupServer        *soup,
     }
   mark_stage (msg, STAGE_ROUTED);
   soup_server_message_pause (msg);
-  on_db_thread (self, serve_job, req);
+  if (req->signed_in && self->sign_in_pool != NULL)
+    g_thread_pool_push (self->sign_in_pool, req, NULL);
+  else
+    on_db_thread (self, serve_job, req);
 }
 
 #define HEADER_DEADLINE_KEY "kt-header-deadline"
@@ -2910,8 +2957,11 @@ kt_server_finalize (GObject *object)
 {
   KtServer *self = KT_SERVER (object);
 
-  /* let the workers finish (the push readers hand their pushes to the
-   * database thread); their answers are dropped with the main loop */
+  /* let the workers finish (the sign-in thread hands requests to the push
+   * readers and the database thread, the push readers hand their pushes to
+   * the database thread); their answers are dropped with the main loop */
+  if (self->sign_in_pool != NULL)
+    g_thread_pool_free (self->sign_in_pool, FALSE, TRUE);
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
   g_thread_pool_free (self->db_pool, FALSE, TRUE);
   g_clear_pointer (&self->pushes_read, g_async_queue_unref);
@@ -2933,6 +2983,7 @@ kt_server_finalize (GObject *object)
   g_clear_object (&self->metrics);
   g_clear_object (&self->guard);
   g_clear_object (&self->backend);
+  g_clear_object (&self->sign_in_backend);
   g_clear_object (&self->account_limiter);
   g_clear_object (&self->address_limiter);
   g_clear_object (&self->ceiling_limiter);
@@ -2987,6 +3038,16 @@ kt_server_new (const KtServerConfig *config,
   self->db_pool = g_thread_pool_new (run_db_job, NULL, 1, TRUE, NULL);
   self->reconnect_source = g_timeout_add_seconds (1, check_connection, self);
   return self;
+}
+
+void
+kt_server_set_sign_in_backend (KtServer  *self,
+                               KtBackend *backend)
+{
+  g_return_if_fail (self->sign_in_backend == NULL);
+
+  self->sign_in_backend = g_object_ref (backend);
+  self->sign_in_pool = g_thread_pool_new (sign_in_job, NULL, 1, TRUE, NULL);
 }
 
 /* A listening socket with room for @backlog connections that wait to be
