@@ -145,11 +145,13 @@ unpause_on_main (gpointer msg)
 }
 
 /* Sends the answer written into the paused @msg: the main loop unpauses it
- * (libsoup wants that on its own context). */
+ * (libsoup wants that on its own context).  Before the reading of new
+ * requests: an answer that is ready waited behind 200 connections' reads,
+ * most of a push's time on the main loop (KT_DEBUG_PUSH_STAGES). */
 static void
 send_later (SoupServerMessage *msg)
 {
-  g_idle_add_full (G_PRIORITY_DEFAULT, unpause_on_main, g_object_ref (msg), g_object_unref);
+  g_idle_add_full (G_PRIORITY_HIGH, unpause_on_main, g_object_ref (msg), g_object_unref);
 }
 
 
