@@ -3,7 +3,11 @@
  * One libpq connection, used from the server's database thread only (never
  * from the main loop: kt-server.c runs every request's queries there).
  * Statements are prepared
- * once with typed parameters ("?" becomes "$n").  By default the session
+ * once with typed parameters ("?" becomes "$n").  A record, its key entries
+ * and its audit row are written by one statement (write_in_one_statement in
+ * kt-backend.c): each round trip waits for PostgreSQL's process to be given
+ * the processor, which on a busy machine costs more than the statement.
+ * By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
  * they share the one flush.  durable-commits=false turns it off (a crash of
@@ -331,6 +335,7 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
    * unlinked (the WAL keeps them until its segments are recycled).  One
    * statement: VACUUM refuses to run in a string of several. */
   backend_class->reclaim_sql = "VACUUM FULL records";
+  backend_class->write_in_one_statement = TRUE;
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
   backend_class->is_connected = kt_backend_postgres_is_connected;

@@ -69,6 +69,9 @@ struct _KtBackendClass
   /* Outside any transaction: gives the space of deleted rows back, so no
    * old bytes of them stay in the database's files. */
   const char *reclaim_sql;
+  /* WITH may hold INSERT, UPDATE and DELETE: a record, its key entries and
+   * its audit row are written by one statement (one round trip). */
+  gboolean    write_in_one_statement;
 
   /* Runs a script of statements without parameters. */
   gboolean (*exec)  (KtBackend        *self,

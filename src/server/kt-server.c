@@ -68,6 +68,8 @@ struct _KtServer
   GAsyncQueue          *pushes_read;   /* (element-type Push): read, waiting to be stored */
   gint                  store_pending; /* (atomic) store_pushes () is on its way */
   GThreadPool          *db_pool;       /* the database thread: every backend call */
+  KtBackend            *sign_in_backend;  /* a second connection for the token checks; NULL: none */
+  GThreadPool          *sign_in_pool;  /* its one thread; NULL without it */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait=; database thread */
   gint                  n_waiters;     /* (atomic) waiters->len, for the main loop */
@@ -97,6 +99,9 @@ struct _KtRequest {
   gboolean           locked;    /* the 409 refused a change to a locked plan */
   gboolean           signed_in; /* the route needs a signed-in account */
   gboolean           kept;      /* the handler keeps the message paused and answers later */
+  gboolean           checked;   /* signed in on the sign-in thread already (account set or refused) */
+  gboolean           handled;   /* its handler has run (a push, on the sign-in thread) */
+  GError            *sign_in_error;  /* the sign-in thread's failure to check the token */
   KtHandler          handler;
 };
 
@@ -140,20 +145,34 @@ unpause_on_main (gpointer msg)
 }
 
 /* Sends the answer written into the paused @msg: the main loop unpauses it
- * (libsoup wants that on its own context). */
+ * (libsoup wants that on its own context).  Before the reading of new
+ * requests: an answer that is ready waited behind 200 connections' reads,
+ * most of a push's time on the main loop (KT_DEBUG_PUSH_STAGES). */
 static void
 send_later (SoupServerMessage *msg)
 {
-  g_idle_add_full (G_PRIORITY_DEFAULT, unpause_on_main, g_object_ref (msg), g_object_unref);
+  g_idle_add_full (G_PRIORITY_HIGH, unpause_on_main, g_object_ref (msg), g_object_unref);
 }
 
 
 /* What the access log and the metrics say of a request, kept on its
  * message from its start to its answer. */
+/* The steps of a push, for KT_DEBUG_PUSH_STAGES (see push_stages_log). */
+typedef enum {
+  STAGE_ROUTED,      /* headers and body read, routed: on the main loop */
+  STAGE_SIGN_IN,     /* the database thread takes it: token check */
+  STAGE_TO_WORKER,   /* signed in, handed to push_pool */
+  STAGE_READ,        /* read and validated by a worker */
+  STAGE_STORING,     /* the database thread takes its group */
+  STAGE_STORED,      /* its group committed */
+  N_STAGES
+} PushStage;
+
 typedef struct {
   gint64      started;   /* monotonic µs */
   const char *route;     /* the route's template (static), "other" for none */
   char       *user;      /* the signed-in account; NULL: none */
+  gint64      stages[N_STAGES];  /* monotonic µs; only with KT_DEBUG_PUSH_STAGES */
 } RequestInfo;
 
 #define REQUEST_INFO_KEY "kt-request-info"
@@ -169,6 +188,44 @@ static RequestInfo *
 request_info (SoupServerMessage *msg)
 {
   return g_object_get_data (G_OBJECT (msg), REQUEST_INFO_KEY);
+}
+
+/* KT_DEBUG_PUSH_STAGES=FILE: one line per answered push in FILE, the
+ * microseconds each step of it took, to find where a push's latency goes
+ * under load (bench/README.md).  Times only: no account, record or body.
+ * Each step is marked by the one thread that has the message then. */
+static FILE *push_stages_log;
+
+static void
+mark_stage (SoupServerMessage *msg,
+            PushStage          stage)
+{
+  RequestInfo *info;
+
+  if (push_stages_log == NULL || (info = request_info (msg)) == NULL)
+    return;
+  info->stages[stage] = g_get_monotonic_time ();
+}
+
+static void
+log_push_stages (const RequestInfo *info,
+                 guint              status)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 previous = info->started;
+
+  /* a refused push skips steps: only whole ones are written */
+  for (guint i = 0; i < N_STAGES; i++)
+    if (info->stages[i] == 0)
+      return;
+  /* started, routed, sign-in, to-worker, read, storing, stored, answered */
+  fprintf (push_stages_log, "%u", status);
+  for (guint i = 0; i < N_STAGES; i++)
+    {
+      fprintf (push_stages_log, " %" G_GINT64_FORMAT, info->stages[i] - previous);
+      previous = info->stages[i];
+    }
+  fprintf (push_stages_log, " %" G_GINT64_FORMAT "\n", now - previous);
 }
 
 static void handle_health      (KtRequest *req);
@@ -1064,6 +1121,8 @@ log_request (KtServer          *self,
   if (info == NULL)
     return;
   seconds = (g_get_monotonic_time () - info->started) / (double) G_USEC_PER_SEC;
+  if (push_stages_log != NULL)
+    log_push_stages (info, status);
   kt_metrics_observe_request (self->metrics, method, info->route, status, seconds);
   if (!self->config->access_log)
     return;
@@ -1825,6 +1884,8 @@ store_pushes (gpointer data)
     g_ptr_array_add (batch, push);
   if (batch->len == 0)
     return;
+  for (guint i = 0; i < batch->len; i++)
+    mark_stage (((Push *) g_ptr_array_index (batch, i))->msg, STAGE_STORING);
 
   /* without a transaction each push fails or succeeds on its own */
   grouped = kt_backend_begin_group (self->backend, &error);
@@ -1847,6 +1908,7 @@ store_pushes (gpointer data)
     {
       SoupServerMessage *msg = ((Push *) g_ptr_array_index (batch, i))->msg;
 
+      mark_stage (msg, STAGE_STORED);
       kt_metrics_count_push (self->metrics, soup_server_message_get_status (msg));
       send_later (msg);
     }
@@ -1861,6 +1923,7 @@ read_push_in_pool (gpointer data,
   KtServer *self = push->server;
 
   read_push (push);
+  mark_stage (push->msg, STAGE_READ);
   g_async_queue_push (self->pushes_read, push);
   if (g_atomic_int_compare_and_exchange (&self->store_pending, FALSE, TRUE))
     on_db_thread (self, store_pushes, self);
@@ -1892,6 +1955,7 @@ handle_put_record (KtRequest *req)
   push->bytes = soup_message_body_flatten (request_body);
 
   req->kept = TRUE;
+  mark_stage (req->msg, STAGE_TO_WORKER);
   g_thread_pool_push (req->server->push_pool, push, NULL);
 }
 
@@ -2608,8 +2672,11 @@ route_matches (const char *pattern,
   return *q == '\0';
 }
 
+/* The account of the request's bearer token, from @backend; NULL with
+ * @error unset when there is none or it is not valid. */
 static KtAccount *
 authenticate (KtRequest *req,
+              KtBackend *backend,
               GError   **error)
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
@@ -2622,7 +2689,7 @@ authenticate (KtRequest *req,
   if (*req->token == '\0' || strlen (req->token) > 256)
     return NULL;
   digest = kt_token_digest (req->token);
-  return kt_backend_lookup_token (req->server->backend, digest, now_seconds (), error);
+  return kt_backend_lookup_token (backend, digest, now_seconds (), error);
 }
 
 static void
@@ -2635,6 +2702,7 @@ kt_request_free (KtRequest *req)
   if (req->token != NULL)
     sodium_memzero (req->token, strlen (req->token));
   g_free (req->token);
+  g_clear_error (&req->sign_in_error);
   g_object_unref (req->server);
   g_free (req);
 }
@@ -2647,15 +2715,20 @@ serve_job (gpointer data)
   KtRequest *req = data;
   g_autoptr(GError) error = NULL;
 
+  if (!req->checked)
+    mark_stage (req->msg, STAGE_SIGN_IN);
   if (req->signed_in)
     {
-      req->account = authenticate (req, &error);
+      if (!req->checked)
+        req->account = authenticate (req, req->server->backend, &error);
+      else if (req->account == NULL && req->sign_in_error != NULL)
+        error = g_steal_pointer (&req->sign_in_error);
       if (error != NULL)
         {
           respond_internal (req, error);
           goto out;
         }
-      if (req->account != NULL && request_info (req->msg) != NULL)
+      if (!req->checked && req->account != NULL && request_info (req->msg) != NULL)
         request_info (req->msg)->user = g_strdup (req->account->username);
       if (req->account == NULL)
         {
@@ -2669,7 +2742,8 @@ serve_job (gpointer data)
           goto out;
         }
     }
-  req->handler (req);
+  if (!req->handled)
+    req->handler (req);
 
 out:
   /* a push is audited when its worker's answer is in (finish_push) */
@@ -2677,6 +2751,36 @@ out:
   if (!req->kept)
     send_later (req->msg);
   kt_request_free (req);
+}
+
+/* On the sign-in thread: checks the request's token on the second
+ * connection, so that a sign-in does not wait behind the database thread's
+ * queue (groups of pushes being flushed, pulls).  A valid push goes
+ * straight on to a push worker; everything else, and every refusal (which
+ * may be audited), goes on to the database thread, which skips the check. */
+static void
+sign_in_job (gpointer data,
+             gpointer user_data)
+{
+  KtRequest *req = data;
+
+  mark_stage (req->msg, STAGE_SIGN_IN);
+  req->account = authenticate (req, req->server->sign_in_backend, &req->sign_in_error);
+  req->checked = TRUE;
+  if (req->account != NULL && request_info (req->msg) != NULL)
+    request_info (req->msg)->user = g_strdup (req->account->username);
+  if (req->account != NULL && req->account->role != KT_ROLE_ADMIN && req->handler == handle_put_record)
+    {
+      /* touches no database: a refusal here is audited on the database thread */
+      req->handler (req);
+      req->handled = TRUE;
+      if (req->kept)
+        {
+          kt_request_free (req);
+          return;
+        }
+    }
+  on_db_thread (req->server, serve_job, req);
 }
 
 static void
@@ -2731,8 +2835,12 @@ api_callback (SoupServer        *soup,
       kt_request_free (req);
       return;
     }
+  mark_stage (msg, STAGE_ROUTED);
   soup_server_message_pause (msg);
-  on_db_thread (self, serve_job, req);
+  if (req->signed_in && self->sign_in_pool != NULL)
+    g_thread_pool_push (self->sign_in_pool, req, NULL);
+  else
+    on_db_thread (self, serve_job, req);
 }
 
 #define HEADER_DEADLINE_KEY "kt-header-deadline"
@@ -2825,8 +2933,11 @@ kt_server_finalize (GObject *object)
 {
   KtServer *self = KT_SERVER (object);
 
-  /* let the workers finish (the push readers hand their pushes to the
-   * database thread); their answers are dropped with the main loop */
+  /* let the workers finish (the sign-in thread hands requests to the push
+   * readers and the database thread, the push readers hand their pushes to
+   * the database thread); their answers are dropped with the main loop */
+  if (self->sign_in_pool != NULL)
+    g_thread_pool_free (self->sign_in_pool, FALSE, TRUE);
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
   g_thread_pool_free (self->db_pool, FALSE, TRUE);
   g_clear_pointer (&self->pushes_read, g_async_queue_unref);
@@ -2848,6 +2959,7 @@ kt_server_finalize (GObject *object)
   g_clear_object (&self->metrics);
   g_clear_object (&self->guard);
   g_clear_object (&self->backend);
+  g_clear_object (&self->sign_in_backend);
   g_clear_object (&self->account_limiter);
   g_clear_object (&self->address_limiter);
   g_clear_object (&self->ceiling_limiter);
@@ -2870,6 +2982,12 @@ kt_server_init (KtServer *self)
   self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_unref);
   self->pushes_read = g_async_queue_new_full ((GDestroyNotify) push_free);
   self->metrics = kt_metrics_new ();
+  if (push_stages_log == NULL && g_getenv ("KT_DEBUG_PUSH_STAGES") != NULL)
+    {
+      push_stages_log = fopen (g_getenv ("KT_DEBUG_PUSH_STAGES"), "ae");
+      if (push_stages_log != NULL)
+        setvbuf (push_stages_log, NULL, _IOLBF, 0);
+    }
 }
 
 KtServer *
@@ -2896,6 +3014,16 @@ kt_server_new (const KtServerConfig *config,
   self->db_pool = g_thread_pool_new (run_db_job, NULL, 1, TRUE, NULL);
   self->reconnect_source = g_timeout_add_seconds (1, check_connection, self);
   return self;
+}
+
+void
+kt_server_set_sign_in_backend (KtServer  *self,
+                               KtBackend *backend)
+{
+  g_return_if_fail (self->sign_in_backend == NULL);
+
+  self->sign_in_backend = g_object_ref (backend);
+  self->sign_in_pool = g_thread_pool_new (sign_in_job, NULL, 1, TRUE, NULL);
 }
 
 /* A listening socket with room for @backlog connections that wait to be

@@ -18,6 +18,11 @@ G_DECLARE_FINAL_TYPE (KtServer, kt_server, KT, SERVER, GObject)
  * where needed; @config must outlive the server) (transfer full). */
 KtServer *kt_server_new     (const KtServerConfig *config,
                              KtBackend            *backend);
+/* Token checks run on a thread of their own with @backend, a second
+ * connection to the same database, instead of queueing on the database
+ * thread behind flushes and pulls.  Before kt_server_listen (). */
+void      kt_server_set_sign_in_backend (KtServer  *self,
+                                         KtBackend *backend);
 /* Starts listening: HTTPS with the configured certificate, plain HTTP only
  * on loopback. */
 gboolean  kt_server_listen  (KtServer  *self,

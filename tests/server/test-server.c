@@ -2890,6 +2890,46 @@ test_sealed_round_trips_byte_for_byte (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (reply_object (again), "replayed"));
 }
 
+/* A new revision's key entries replace the last one's: a reader left out
+ * has no key any more, a reader kept gets the new content key, a reader
+ * taken in again gets one (on PostgreSQL the record and its entries are
+ * written by one statement). */
+static void
+test_sealed_new_revision_replaces_keys (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autofree char *id = g_uuid_string_random ();
+  Routing r = { id, KT_KIND_CASE, 1, NULL, NULL, "ida", NULL, NULL, 0 };
+  const char *bodies[] = { "{\"v\":1}", "{\"v\":2}", "{\"v\":3}" };
+  const char * const *readers[] = { READERS ("ida", "sara"), READERS ("ida"), READERS ("sara", "ida") };
+
+  team_publish (f, &t, "ida");
+  team_publish (f, &t, "sara");
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *record = NULL;
+      g_autoptr(Reply) pushed = NULL;
+      g_autoptr(Reply) as_ida = NULL;
+      g_autoptr(Reply) as_sara = NULL;
+      g_autofree char *ida_opened = NULL;
+      g_autofree char *sara_opened = NULL;
+
+      r.rev = i + 1;
+      record = sealed_json (&t, &r, bodies[i], "ida", readers[i]);
+      pushed = push_wire (f, "ida", id, record, i);
+      assert_status (pushed, i == 0 ? SOUP_STATUS_CREATED : SOUP_STATUS_OK);
+      as_ida = call_on (f, "GET", "/records/", id, "", "ida", NULL);
+      assert_status (as_ida, SOUP_STATUS_OK);
+      ida_opened = open_as (&t, reply_object (as_ida), "ida");
+      g_assert_cmpstr (ida_opened, ==, bodies[i]);
+      as_sara = call_on (f, "GET", "/records/", id, "", "sara", NULL);
+      assert_status (as_sara, SOUP_STATUS_OK);
+      sara_opened = open_as (&t, reply_object (as_sara), "sara");
+      g_assert_cmpstr (sara_opened, ==, i == 1 ? NULL : bodies[i]);
+    }
+}
+
 /* The server never opens a sealed body: random bytes, keys of random bytes
  * to readers it has no key of, are stored all the same. */
 static void
@@ -3623,6 +3663,7 @@ main (int   argc,
       ADD ("keys/bad-input-is-refused", test_keys_bad_input_is_refused, NULL);
       ADD ("sealed/round-trips-byte-for-byte", test_sealed_round_trips_byte_for_byte, NULL);
       ADD ("sealed/body-is-never-decoded", test_sealed_body_is_never_decoded, NULL);
+      ADD ("sealed/new-revision-replaces-keys", test_sealed_new_revision_replaces_keys, NULL);
       ADD ("sealed/rules-are-kept", test_sealed_rules_are_kept, NULL);
       ADD ("sealed/only-refuses-plaintext", test_sealed_only_refuses_plaintext, sealed_only);
       ADD ("sealed/assign-and-review", test_sealed_assign_and_review, NULL);
