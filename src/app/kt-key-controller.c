@@ -22,7 +22,6 @@
 
 /* How long team keys fetched after a sync round stay fresh: a colleague's
  * new key is seen within this time without asking the server every round. */
-#define TEAM_KEYS_MAX_AGE_US (10 * G_TIME_SPAN_MINUTE)
 /* A notice stays long enough to be read and then makes room for others;
  * it comes again at the next start while it still applies, and the
  * Preferences' "Keys" group always has it. */
@@ -42,6 +41,7 @@ struct _KtKeyController
   char              *username;     /* whose state this is */
   char              *fingerprint;
   GPtrArray         *team_keys;    /* (element-type KtPeerKey) */
+  char              *trusted;      /* the keys the sealer trusted last (trusted_keys ()) */
   GHashTable        *pinned;       /* username → GBytes, as the store keeps them */
   KtKey             *secret;       /* the account's, while the store is unlocked */
   gboolean           phrase_kept;  /* the phrase is still to be written down */
@@ -153,9 +153,26 @@ case_readers (const char  *case_id,
 /* The sealer exists while this device holds the key the server lists for
  * the account.  A sync client never changes a sealer it was given, so a
  * new one is made for every new weighing of the team's keys. */
+/* The usable keys of @keys as one text, to tell whether a new one came. */
+static char *
+trusted_keys (GPtrArray *keys)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      KtPeerKey *key = g_ptr_array_index (keys, i);
+
+      if (key->state != KT_PEER_KEY_CHANGED)
+        g_string_append_printf (out, "%s=%s;", key->username, key->fingerprint);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 update_sealer (KtKeyController *self)
 {
+  g_autofree char *readers = NULL;
   gboolean usable = self->state == KT_ACCOUNT_KEY_READY || self->state == KT_ACCOUNT_KEY_WRITE_PHRASE;
   KtKey *secret = usable ? self->secret : NULL;
 
@@ -173,6 +190,14 @@ update_sealer (KtKeyController *self)
   kt_sync_client_set_sealing_required (self->client, TRUE);
   if (self->sealer != kt_sync_client_get_sealer (self->client))
     kt_sync_client_set_sealer (self->client, self->sealer);
+  /* A colleague's key this device had not trusted before (a coach who just
+   * made theirs, a new supervisor): a round now seals to them what they
+   * may read and could not open yet, instead of at the next sync. */
+  readers = trusted_keys (self->team_keys);
+  if (self->sealer != NULL && self->trusted != NULL && g_strcmp0 (readers, self->trusted) != 0)
+    kt_sync_client_sync_async (self->client, NULL, NULL, NULL);
+  g_free (self->trusted);
+  self->trusted = g_steal_pointer (&readers);
 }
 
 /* The window owns the actions: a controller outliving it (an answer
@@ -707,6 +732,7 @@ kt_key_controller_refresh (KtKeyController *self)
       g_clear_pointer (&self->secret, kt_key_free);
       g_clear_pointer (&self->pinned, g_hash_table_unref);
       g_hash_table_remove_all (self->warned);
+      g_clear_pointer (&self->trusted, g_free);
       set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
     }
   self->busy = TRUE;
@@ -747,8 +773,10 @@ on_signed_in_changed (KtKeyController *self)
 static void
 on_synced (KtKeyController *self)
 {
-  if (self->fetched_at == 0 || g_get_monotonic_time () - self->fetched_at > TEAM_KEYS_MAX_AGE_US)
-    kt_key_controller_refresh (self);
+  /* After every round: a colleague who made a key since (a coach signing
+   * in for the first time) is sealed to at once, not minutes later.  One
+   * small request; a round it causes only when a new key came. */
+  kt_key_controller_refresh (self);
 }
 
 /* Restoring */
@@ -1064,6 +1092,7 @@ kt_key_controller_finalize (GObject *object)
   g_free (self->fingerprint);
   g_free (self->notice_title);
   g_clear_pointer (&self->team_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->trusted, g_free);
   g_clear_pointer (&self->pinned, g_hash_table_unref);
   g_clear_pointer (&self->secret, kt_key_free);
   g_clear_pointer (&self->warned, g_hash_table_unref);
