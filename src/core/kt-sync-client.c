@@ -751,6 +751,7 @@ push_one (GTask         *task,
 
 typedef struct {
   KtRecordSealer *sealer;
+  gboolean      (*step) (KtRecordSealer *sealer, KtSyncRecord *record, GError **error);
   GPtrArray      *records;   /* (element-type KtSyncRecord) sealed or opened in place */
   GPtrArray      *errors;    /* (element-type GError) one per record, NULL when it went well */
 } CryptoWork;
@@ -782,11 +783,13 @@ crypto_work_new (KtRecordSealer *sealer)
   return work;
 }
 
+/* Seals (kt_record_sealer_seal ()) or opens (kt_record_sealer_open ()) each
+ * record of the work, whichever the task's work says. */
 static void
-seal_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+crypto_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
   CryptoWork *work = task_data;
 
@@ -794,25 +797,7 @@ seal_thread (GTask        *task,
     {
       GError *error = NULL;
 
-      kt_record_sealer_seal (work->sealer, work->records->pdata[i], &error);
-      g_ptr_array_add (work->errors, error);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-open_records_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  CryptoWork *work = task_data;
-
-  for (guint i = 0; i < work->records->len; i++)
-    {
-      GError *error = NULL;
-
-      kt_record_sealer_open (work->sealer, work->records->pdata[i], &error);
+      work->step (work->sealer, work->records->pdata[i], &error);
       g_ptr_array_add (work->errors, error);
     }
   g_task_return_boolean (task, TRUE);
@@ -869,8 +854,9 @@ seal_batch (GTask *task)
 
       g_ptr_array_add (work->records, entry->record);
     }
+  work->step = kt_record_sealer_seal;
   g_task_set_task_data (worker, work, (GDestroyNotify) crypto_work_free);
-  g_task_run_in_thread (worker, seal_thread);
+  g_task_run_in_thread (worker, crypto_thread);
 }
 
 static void
@@ -1444,8 +1430,9 @@ on_changes (GObject      *source,
       return;
     }
   worker = g_task_new (self, g_task_get_cancellable (task), on_page_opened, pulled);
+  work->step = kt_record_sealer_open;
   g_task_set_task_data (worker, work, (GDestroyNotify) crypto_work_free);
-  g_task_run_in_thread (worker, open_records_thread);
+  g_task_run_in_thread (worker, crypto_thread);
 }
 
 static void

@@ -2360,20 +2360,17 @@ handle_add_keys (KtRequest *req)
   answer_server_change (req, record, result, error);
 }
 
-/* The records the caller can open that someone else who may read them
- * cannot yet (no key entry): for the device to re-seal. */
+/* Answers {"pending":[…]} with @records (NULL: *@error says why), each
+ * audited as a read by the caller. */
 static void
-handle_pending (KtRequest *req)
+respond_pending (KtRequest  *req,
+                 GPtrArray  *records,
+                 GError    **error)
 {
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) error = NULL;
   GString *json;
 
-  if (!role_has_key (req->account->role))
-    return respond_forbidden (req);
-  records = kt_backend_list_pending (req->server->backend, req->account, CHANGES_DEFAULT_LIMIT, &error);
-  if (records == NULL || !audit_reads (req, records, records->len, &error))
-    return respond_internal (req, error);
+  if (records == NULL || !audit_reads (req, records, records->len, error))
+    return respond_internal (req, *error);
   json = g_string_new ("{\"pending\":[");
   for (guint i = 0; i < records->len; i++)
     {
@@ -2385,6 +2382,20 @@ handle_pending (KtRequest *req)
   respond_text (req->msg, SOUP_STATUS_OK, json);
 }
 
+/* The records the caller can open that someone else who may read them
+ * cannot yet (no key entry): for the device to re-seal. */
+static void
+handle_pending (KtRequest *req)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!role_has_key (req->account->role))
+    return respond_forbidden (req);
+  records = kt_backend_list_pending (req->server->backend, req->account, CHANGES_DEFAULT_LIMIT, &error);
+  respond_pending (req, records, &error);
+}
+
 /* The records an app from before sealing left in plaintext that the caller
  * may write: for the device to send again sealed (the migration of
  * docs/admin-server.md). */
@@ -2393,22 +2404,11 @@ handle_unsealed (KtRequest *req)
 {
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
-  GString *json;
 
   if (req->account->role != KT_ROLE_COACH && req->account->role != KT_ROLE_INTAKER)
     return respond_forbidden (req);
   records = kt_backend_list_unsealed (req->server->backend, req->account, CHANGES_DEFAULT_LIMIT, &error);
-  if (records == NULL || !audit_reads (req, records, records->len, &error))
-    return respond_internal (req, error);
-  json = g_string_new ("{\"pending\":[");
-  for (guint i = 0; i < records->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (json, ',');
-      kt_server_record_append_json (g_ptr_array_index (records, i), json);
-    }
-  g_string_append (json, "]}");
-  respond_text (req->msg, SOUP_STATUS_OK, json);
+  respond_pending (req, records, &error);
 }
 
 /* Who read the records of a case and when (AVG art. 15), for the case's
