@@ -67,12 +67,6 @@ gboolean kt_server_document_check_plan_push (const char  *stored,
                                              const char  *pushed,
                                              const char **field,
                                              GError     **error);
-/* Whether the canonical plan documents @a and @b have the same reviewer and
- * comments, read from their text without decoding them (cheap).  FALSE
- * when in doubt. */
-gboolean kt_server_document_same_review_notes (const char *a,
-                                               const char *b);
-
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KtDocumentInfo, kt_document_info_clear)
 
 G_END_DECLS

@@ -1374,13 +1374,6 @@ check_plan_push (KtRequest            *req,
    * locked whatever the base. */
   if (!locked && (existing != NULL ? existing->rev != base : base != 0))
     return TRUE;
-  /* Nothing of the review changed on a plan the coach may still edit:
-   * nothing for the rules to check, and no need to decode both documents
-   * (the most costly step of a push) on the main loop. */
-  if (existing != NULL && !locked && g_strcmp0 (existing->review, info->review) == 0 &&
-      kt_server_document_same_review_notes (existing->body, body))
-    return TRUE;
-
   if (kt_server_document_check_plan_push (existing != NULL ? existing->body : NULL, body, &field, &error))
     return TRUE;
   if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_LOCKED))
@@ -1475,109 +1468,6 @@ refuse_push (Push       *push,
   push->field = g_strdup (field);
   push->message = g_strdup (message != NULL ? message : _("The request is not valid."));
   return FALSE;
-}
-
-/* A JSON scanner just good enough to find where the top-level member
- * "body" of an envelope lies, so the document goes to the codec without
- * being parsed and printed once more on the way (most of a push's cost).
- * Anything it does not understand makes it give up; the caller then
- * parses the whole envelope. */
-static const char *
-skip_space (const char *p,
-            const char *end)
-{
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-    p++;
-  return p;
-}
-
-static const char *
-skip_string (const char *p,
-             const char *end)
-{
-  for (p++; p < end; p++)
-    {
-      if (*p == '\\')
-        p++;
-      else if (*p == '"')
-        return p + 1;
-    }
-  return NULL;
-}
-
-static const char *
-skip_value (const char *p,
-            const char *end)
-{
-  int depth = 0;
-
-  if (p < end && *p == '"')
-    return skip_string (p, end);
-  if (p < end && *p != '{' && *p != '[')
-    {
-      while (p < end && strchr (",}] \t\r\n", *p) == NULL)
-        p++;
-      return p;
-    }
-  while (p < end)
-    {
-      if (*p == '"')
-        {
-          p = skip_string (p, end);
-          if (p == NULL)
-            return NULL;
-          continue;
-        }
-      if (*p == '{' || *p == '[')
-        depth++;
-      else if (*p == '}' || *p == ']')
-        {
-          if (--depth == 0)
-            return p + 1;
-        }
-      p++;
-    }
-  return NULL;
-}
-
-static gboolean
-find_body (const char  *data,
-           gsize        len,
-           const char **body_start,
-           const char **body_end)
-{
-  const char *end = data + len;
-  const char *p = skip_space (data, end);
-
-  *body_start = *body_end = NULL;
-  if (p >= end || *p != '{')
-    return FALSE;
-  p = skip_space (p + 1, end);
-  while (p < end && *p == '"')
-    {
-      const char *key = p, *value;
-
-      p = skip_string (p, end);
-      if (p == NULL)
-        return FALSE;
-      gboolean is_body = p - key == 6 && memcmp (key, "\"body\"", 6) == 0;
-      p = skip_space (p, end);
-      if (p >= end || *p != ':')
-        return FALSE;
-      value = skip_space (p + 1, end);
-      p = skip_value (value, end);
-      if (p == NULL)
-        return FALSE;
-      if (is_body)
-        {
-          *body_start = value;
-          *body_end = p;
-        }
-      p = skip_space (p, end);
-      if (p < end && *p == ',')
-        p = skip_space (p + 1, end);
-    }
-  return p < end && *p == '}' && *body_start != NULL;
 }
 
 /* The index of the first of @keys (element-type KtSealedKey) that @sender
@@ -1706,12 +1596,11 @@ read_push (Push *push)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) envelope = NULL;
   g_autofree char *field = NULL;
   g_autofree char *raw = NULL;
   gsize len;
   const char *data = g_bytes_get_data (push->bytes, &len);
-  const char *kind_name, *case_id, *body_start, *body_end;
+  const char *kind_name, *case_id;
   JsonObject *object;
   JsonNode *body;
   KtKind kind;
@@ -1721,18 +1610,11 @@ read_push (Push *push)
    * codec's parse on the document, each before it parses. */
   if (len == 0)
     return refuse_push (push, NULL, NULL);
-  /* the envelope with "body": null, and the document apart */
-  if (find_body (data, len, &body_start, &body_end) && *body_start == '{')
-    {
-      envelope = g_string_new_len (data, body_start - data);
-      g_string_append (envelope, "null");
-      g_string_append_len (envelope, body_end, data + len - body_end);
-    }
-  else
-    envelope = g_string_new_len (data, len);
-  /* The size was checked on the whole body; the document's depth is the
-   * codec's to check, the envelope's is checked here. */
-  root = kt_json_read (envelope->str, envelope->len, G_MAXSIZE, KT_SYNC_MAX_DEPTH, NULL);
+  /* The size was checked on the whole body.  One level more than the
+   * protocol's depth: a plaintext document inside the envelope is refused
+   * for its depth by the codec, which names the field.  (A sealed body is
+   * a string: the envelope is all there is to read.) */
+  root = kt_json_read (data, len, G_MAXSIZE, KT_SYNC_MAX_DEPTH + 1, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return refuse_push (push, NULL, NULL);
   object = json_node_get_object (root);
@@ -1747,10 +1629,10 @@ read_push (Push *push)
     return read_sealed_push (push, root, object);
   if (!push->server->config->accept_plaintext)
     return refuse_push (push, "body", _("This server keeps only sealed records; update the app."));
+  /* plaintext, from an app of before sealing: printed again for the codec,
+   * which reads and checks it (a cost only migrating servers pay) */
   body = json_object_get_member (object, "body");
-  if (body != NULL && JSON_NODE_HOLDS_NULL (body) && envelope->len != len)
-    raw = g_strndup (body_start, body_end - body_start);
-  else if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+  if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
     raw = json_to_string (body, FALSE);
   else
     return refuse_push (push, "body", NULL);
