@@ -524,8 +524,13 @@ on_key_made (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      /* the store could not keep or give the key (a full disk, say): said
+       * where the user looks, while sync waits for the key */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("No account key was made: %s", error->message);
+        {
+          g_message ("No account key was made: %s", error->message);
+          show_notice (self, error->message, NULL, NULL, NULL);
+        }
       refresh_done (self);
       return;
     }
@@ -620,8 +625,13 @@ on_weighed (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      /* the store could not keep or give the key (a full disk, say): said
+       * where the user looks, while sync waits for the key */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("The keys on this device cannot be read: %s", error->message);
+        {
+          g_message ("The keys on this device cannot be read: %s", error->message);
+          show_notice (self, error->message, NULL, NULL, NULL);
+        }
       refresh_done (self);
       return;
     }

@@ -68,6 +68,30 @@ replace_string (char **field,
   *field = value;
 }
 
+/* @key of @group as true or false into *@out, when the file sets it. */
+static gboolean
+read_bool (GKeyFile    *file,
+           const char  *group,
+           const char  *key,
+           gboolean    *out,
+           GError     **error)
+{
+  g_autoptr(GError) bool_error = NULL;
+  gboolean value;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+  value = g_key_file_get_boolean (file, group, key, &bool_error);
+  if (bool_error != NULL)
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
+                   _("The setting “%s” in group “%s” must be true or false."), key, group);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
 static gboolean
 read_uint (GKeyFile   *file,
            const char *group,
@@ -127,19 +151,8 @@ kt_server_config_load_file (KtServerConfig *self,
     if (metrics != NULL && !kt_server_config_set_metrics_listen (self, g_strstrip (metrics), error))
       return FALSE;
   }
-  if (g_key_file_has_key (file, "server", "access-log", NULL))
-    {
-      g_autoptr(GError) bool_error = NULL;
-      gboolean access_log = g_key_file_get_boolean (file, "server", "access-log", &bool_error);
-
-      if (bool_error != NULL)
-        {
-          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
-                       _("The setting “%s” in group “%s” must be true or false."), "access-log", "server");
-          return FALSE;
-        }
-      self->access_log = access_log;
-    }
+  if (!read_bool (file, "server", "access-log", &self->access_log, error))
+    return FALSE;
   replace_string (&self->tls_cert, g_key_file_get_string (file, "server", "tls-cert", NULL));
   replace_string (&self->tls_key, g_key_file_get_string (file, "server", "tls-key", NULL));
   replace_string (&self->database_uri, g_key_file_get_string (file, "server", "database", NULL));
@@ -151,32 +164,10 @@ kt_server_config_load_file (KtServerConfig *self,
         self->trusted_proxies = g_new0 (char *, 1);
     }
 
-  if (g_key_file_has_key (file, "server", "durable-commits", NULL))
-    {
-      g_autoptr(GError) bool_error = NULL;
-      gboolean durable = g_key_file_get_boolean (file, "server", "durable-commits", &bool_error);
-
-      if (bool_error != NULL)
-        {
-          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
-                       _("The setting “%s” in group “%s” must be true or false."), "durable-commits", "server");
-          return FALSE;
-        }
-      self->durable_commits = durable;
-    }
-  if (g_key_file_has_key (file, "server", "accept-plaintext", NULL))
-    {
-      g_autoptr(GError) bool_error = NULL;
-      gboolean accept = g_key_file_get_boolean (file, "server", "accept-plaintext", &bool_error);
-
-      if (bool_error != NULL)
-        {
-          g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_CONFIG,
-                       _("The setting “%s” in group “%s” must be true or false."), "accept-plaintext", "server");
-          return FALSE;
-        }
-      self->accept_plaintext = accept;
-    }
+  if (!read_bool (file, "server", "durable-commits", &self->durable_commits, error))
+    return FALSE;
+  if (!read_bool (file, "server", "accept-plaintext", &self->accept_plaintext, error))
+    return FALSE;
   if (!read_uint (file, "server", "token-lifetime", G_MAXINT32, &token_lifetime, error) ||
       !read_uint (file, "server", "listen-backlog", 65535, &backlog, error) ||
       !read_uint (file, "server", "request-timeout", 3600, &timeout, error) ||
