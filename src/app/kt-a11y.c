@@ -222,6 +222,12 @@ kt_a11y_fix_tree (GtkWidget *root)
             kt_a11y_set_label (child, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)));
           else if (GTK_IS_LIST_BOX (child) && list_box_name (child) != NULL)
             kt_a11y_set_label (child, list_box_name (child));
+          /* Every group of ours has a title: a list without one in a
+           * preferences window is libadwaita 1.2's own, of its search
+           * results, there even with searching turned off. */
+          else if (GTK_IS_LIST_BOX (child) &&
+                   gtk_widget_get_ancestor (child, ADW_TYPE_PREFERENCES_WINDOW) != NULL)
+            kt_a11y_set_label (child, _("Search results"));
           /* The eye button of a password row has only a tooltip. */
           else if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL &&
                    gtk_widget_get_ancestor (child, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL &&
@@ -233,6 +239,22 @@ kt_a11y_fix_tree (GtkWidget *root)
             }
           else if (ADW_IS_COMBO_ROW (child))
             kt_a11y_name_choice_list (child);
+          /* libadwaita 1.2's preferences window keeps its search entry in
+           * the tree, unnamed, even with searching turned off. */
+          else if (GTK_IS_SEARCH_ENTRY (child))
+            kt_a11y_set_label (child, _("Search"));
+          /* libadwaita 1.2 leaves the buttons of a view switcher (the
+           * page switcher of a preferences window too) without a name;
+           * each shows its page's title as "label". */
+          else if (g_strcmp0 (G_OBJECT_TYPE_NAME (child), "AdwViewSwitcherButton") == 0 &&
+                   g_object_class_find_property (G_OBJECT_GET_CLASS (child), "label") != NULL)
+            {
+              g_autofree char *title = NULL;
+
+              g_object_get (child, "label", &title, NULL);
+              if (nonempty (title) != NULL)
+                kt_a11y_set_label (child, title);
+            }
         }
       kt_a11y_fix_tree (child);
     }

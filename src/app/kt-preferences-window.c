@@ -385,6 +385,9 @@ kt_preferences_window_new (GtkWindow       *parent,
       self->keys = g_object_ref (keys);
       add_keys_group (self, page);
     }
+  adw_preferences_page_set_title (page, _("General"));
+  adw_preferences_page_set_icon_name (page, "preferences-system-symbolic");
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+  kt_a11y_fix_tree (GTK_WIDGET (self));
   return GTK_WIDGET (self);
 }

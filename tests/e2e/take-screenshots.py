@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-# take-screenshots.py BUILD_DIR OUT_DIR: the sync status popover, the main
-# menu and the lock page of the real app, in Dutch, as PNGs.
+# take-screenshots.py BUILD_DIR OUT_DIR: the account key's notice and words,
+# the sync status popover, the main menu, the Preferences and the lock page
+# of the real app, in Dutch, as PNGs.
 #
 # Popovers are surfaces of their own, which a window snapshot leaves out,
 # so this drives a real coach app over AT-SPI (as the end-to-end tests do)
@@ -84,6 +85,14 @@ def main():
 
         shot(coach, out, "hoofdmenu", lambda: d.open_main_menu(coach))
         d.close_popover(coach)
+
+        # The Preferences: a window of its own, on top of the main window.
+        d.menu_item(coach, "_Preferences")
+        K.find(coach, K.BUTTONS, T("Change PIN"), exact=True, timeout=20)
+        time.sleep(1)
+        shot(coach, out, "voorkeuren")   # Xvfb has no window manager: it sits at 0,0
+        K.key("Escape")
+        time.sleep(0.5)
 
         d.menu_item(coach, "_Lock")
         K.find(coach, ("push button",), T("_Unlock"), exact=True, timeout=20)

@@ -40,13 +40,18 @@ def main():
 
         # The walk takes every page in the tree, shown or not (GTK 4.8 does
         # not say which shows), so one walk covers the pages that exist
-        # then: the list, the menu, the sign-in dialog; then, with a
+        # then: the list, the menu, the sign-in dialog, the Preferences; then, with a
         # household open, its six pages, the domains and the overview.
         coach = d.app("coach")
         d.open_main_menu(coach)
         check(coach, "the list of households and the main menu")
         d.close_popover(coach)
         d.sign_in(coach, "coach1", open_menu=True)
+        # The Preferences, with the account key's group now that it exists.
+        d.menu_item(coach, "_Preferences")
+        K.find(coach, ("spin button",), d.T("Minutes before it locks"), exact=True)
+        check(coach, "the Preferences")
+        d.close_popover(coach)
         d.new_household(coach, "Familie Walk")
         d.start_conversation(coach)
         d.open_domain(coach, 0)
