@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kt-progress-page.h"
 #include "kt-a11y.h"
@@ -285,6 +286,45 @@ on_start_support (KtProgressPage *self)
 
 /* Evaluation */
 
+/* A score runs from 0 ("not (yet)") to KT_WHEEL_MAX; below 0 the segment is
+ * not scored, which the spin button shows as a dash, not as a 0 the coach
+ * did not give. */
+static gboolean
+on_score_output (GtkSpinButton *spin,
+                 gpointer       user_data)
+{
+  int value = gtk_spin_button_get_value_as_int (spin);
+  /* GTK 4.8's spin button takes only digits and signs as its text. */
+  g_autofree char *text = value < 0 ? g_strdup ("-") : g_strdup_printf ("%d", value);
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
+                                  value < 0 ? _("Not filled in") : text, -1);
+  return TRUE;
+}
+
+static int
+on_score_input (GtkSpinButton *spin,
+                double        *new_value,
+                gpointer       user_data)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  char *end = NULL;
+  gint64 value;
+
+  if (text[strspn (text, " -")] == '\0')
+    {
+      *new_value = -1;
+      return TRUE;
+    }
+  value = g_ascii_strtoll (text, &end, 10);
+  if (end == text || *end != '\0')
+    return GTK_INPUT_ERROR;
+  *new_value = CLAMP (value, -1, KT_WHEEL_MAX);
+  return TRUE;
+}
+
 static void
 on_score_changed (GtkSpinButton *spin,
                   gpointer       user_data)
@@ -298,7 +338,7 @@ on_score_changed (GtkSpinButton *spin,
 
   conversation->wheel[s].current = gtk_spin_button_get_value_as_int (spin);
   movement = kt_evaluation_describe_movement (name, &conversation->wheel[s]);
-  adw_preferences_row_set_title (row, movement);
+  adw_preferences_row_set_title (row, movement != NULL ? movement : name);
   kt_case_view_conversation_changed (self->view);
 }
 
@@ -341,7 +381,7 @@ fill_evaluation (KtProgressPage *self,
       g_autofree char *was = NULL;
       g_autofree char *spin_name = g_strdup_printf (_("Score now: %s"), name);
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *spin = gtk_spin_button_new_with_range (0, KT_WHEEL_MAX, 1);
+      GtkWidget *spin = gtk_spin_button_new_with_range (-1, KT_WHEEL_MAX, 1);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), movement != NULL ? movement : name);
       if (segment->previous >= 0)
@@ -349,7 +389,10 @@ fill_evaluation (KtProgressPage *self,
       else
         was = g_strdup (_("Not scored last time"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), was);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), MAX (segment->current, 0));
+      g_signal_connect (spin, "output", G_CALLBACK (on_score_output), NULL);
+      g_signal_connect (spin, "input", G_CALLBACK (on_score_input), NULL);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), MAX (segment->current, -1));
+      on_score_output (GTK_SPIN_BUTTON (spin), NULL);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       kt_a11y_set_label (spin, spin_name);
       g_object_set_data (G_OBJECT (spin), "segment", GINT_TO_POINTER (s));

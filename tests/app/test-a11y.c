@@ -33,6 +33,11 @@ is_control (GtkWidget *widget)
   /* The window's own close button is GTK's business. */
   if (GTK_IS_WINDOW_CONTROLS (gtk_widget_get_parent (widget)))
     return FALSE;
+  /* GTK 4.8 keeps a spin button's - and + out of the tree a screen reader
+   * reads (role none): the spin button itself is raised and lowered. */
+  if (GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (widget)) &&
+      gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_NONE)
+    return FALSE;
   return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_TEXT (widget) ||
          GTK_IS_EDITABLE (widget) || GTK_IS_SWITCH (widget) || GTK_IS_DROP_DOWN (widget) ||
          GTK_IS_SCALE (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_CHECK_BUTTON (widget) ||

@@ -288,6 +288,31 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected);
   screenshots (f, "evaluation", NULL);
 
+  /* A segment not scored shows a dash, not a 0 nobody gave; 0 is a score. */
+  {
+    int unscored = -1;
+    g_autofree char *unscored_name = NULL;
+    GtkWidget *other;
+
+    for (int s = 0; s < KT_N_SEGMENTS && unscored < 0; s++)
+      if (conversation->wheel[s].current < 0)
+        unscored = s;
+    g_assert_cmpint (unscored, >=, 0);
+    unscored_name = g_strdup_printf (T ("Score now: %s"),
+                                     kt_catalogue_segment_name (kt_case_view_get_catalogue (view), unscored));
+    other = find_named (progress_page (f), unscored_name);
+    g_assert_nonnull (other);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (other)), ==, "-");
+    gtk_spin_button_spin (GTK_SPIN_BUTTON (other), GTK_SPIN_STEP_FORWARD, 1);
+    kt_app_test_iterate (10);
+    g_assert_cmpint (conversation->wheel[unscored].current, ==, 0);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (other)), ==, "0");
+    gtk_spin_button_spin (GTK_SPIN_BUTTON (other), GTK_SPIN_STEP_BACKWARD, 1);
+    kt_app_test_iterate (10);
+    g_assert_cmpint (conversation->wheel[unscored].current, ==, -1);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (other)), ==, "-");
+  }
+
   /* The look over the life domains: one new question, the rest nothing new. */
   question_name = g_strdup_printf (T ("New question: %s"),
                                    kt_catalogue_lookup (kt_case_view_get_catalogue (view), "geldzaken")->name);
