@@ -165,6 +165,18 @@ member_row_refresh (GtkWidget *expander)
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle != NULL ? subtitle : "");
 }
 
+/* "Children first" only where the household has children (issue 16: a
+ * household without them reads no word about them), as on the domain page. */
+static void
+refresh_safety_words (KtIntakePage *self)
+{
+  gboolean children = self->kase != NULL && kt_case_has_children (self->kase);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->safety_row),
+                               children ? _("Every member is asked about safety, children first")
+                                        : _("Every member is asked about safety"));
+}
+
 static void
 on_member_field_changed (gpointer user_data)
 {
@@ -172,6 +184,7 @@ on_member_field_changed (gpointer user_data)
   KtIntakePage *self = g_object_get_data (G_OBJECT (expander), "kt-page");
 
   member_row_refresh (expander);
+  refresh_safety_words (self);
   emit_changed (self);
 }
 
@@ -261,6 +274,7 @@ rebuild_members (KtIntakePage *self)
       g_ptr_array_add (self->member_rows, row);
       adw_preferences_group_add (self->members_group, row);
     }
+  refresh_safety_words (self);
 }
 
 static void
@@ -642,7 +656,7 @@ kt_intake_page_init (KtIntakePage *self)
   adw_preferences_group_add (self->request_group, self->urgency_row);
 
   self->safety_row = kt_app_switch_row_new (_("Worried about someone's safety"),
-                                            _("Every member is asked about safety, children first"),
+                                            _("Every member is asked about safety"),
                                             NULL, on_safety_changed, self);
   self->safety_note_row = kt_app_text_row_new (_("What worries you?"), NULL, emit_changed, self);
   gtk_widget_set_visible (self->safety_note_row, FALSE);

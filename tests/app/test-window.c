@@ -167,7 +167,17 @@ test_conversation_survives_a_restart (Fixture       *f,
   type_into (kt_intake_page_get_question_field (kt_app_fixture_intake (f)), "We komen niet rond sinds de ontslagbrief");
   kt_app_test_pick_date (kt_intake_page_get_date_row (kt_app_fixture_intake (f)), "2026-10-01");
   kt_app_test_iterate (5);
-  add_member (f, 0, "Anna Jansen", "2016", "kind");
+  /* The safety line speaks of children only once the household has them. */
+  {
+    GtkWidget *safety = gtk_widget_get_ancestor (GTK_WIDGET (kt_intake_page_get_safety_switch (kt_app_fixture_intake (f))),
+                                                 ADW_TYPE_ACTION_ROW);
+
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (safety)), ==,
+                     T ("Every member is asked about safety"));
+    add_member (f, 0, "Anna Jansen", "2016", "kind");
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (safety)), ==,
+                     T ("Every member is asked about safety, children first"));
+  }
   add_member (f, 1, "Piet Jansen", "1980", "zelf");
   g_assert_cmpuint (kase->members->len, ==, 2);
   g_assert_cmpstr (kase->household, ==, "Familie Jansen");
