@@ -229,6 +229,16 @@ test_first_sign_in_makes_and_publishes_a_key_and_asks_for_the_phrase (Fixture   
   fingerprint = kt_crypto_key_fingerprint (published);
   g_assert_cmpstr (kt_key_controller_get_fingerprint (keys), ==, fingerprint);
 
+  /* "Later": the notice comes back at the next start (the user guide says
+   * so), with the same key. */
+  kt_app_test_quit (app, window);
+  app = kt_app_test_start (&window);
+  keys = kt_window_get_key_controller (window);
+  wait_for_state (keys, KT_ACCOUNT_KEY_WRITE_PHRASE, "the phrase still to write down, after a restart");
+  g_assert_cmpstr (kt_key_controller_get_notice (keys), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Write down your recovery phrase"));
+  g_assert_cmpstr (kt_key_controller_get_fingerprint (keys), ==, fingerprint);
+
   /* The notice's button opens the twelve words, numbered. */
   kt_app_test_activate (window, "win.recovery-phrase", NULL);
   dialog = wait_for_toplevel (KT_TYPE_RECOVERY_PHRASE_DIALOG, "the recovery phrase");
