@@ -22,6 +22,10 @@
  * review in each; the step runs until the inbox lists the 100 plans and
  * sync is idle again.
  *
+ * With --coach-sign-in, only the start and a coach's sign-in: every
+ * household of bench-fill's store has no coach, so each becomes coach1's
+ * (the adoption of households started before signing in).
+ *
  * Run inside Xvfb with a session bus and keyring, on a quiet machine:
  *   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
  *     build-aux/test-session build/bench/bench-responsive [--cases=10000] [--plans=1000]
@@ -313,6 +317,41 @@ sign_in_as_supervisor (KtWindow   *window,
   step_end ("sign in, supervisor's first load");
 }
 
+/* Signed in, and the households without a coach adopted (or not). */
+static gboolean
+coach_adopted (gpointer window)
+{
+  KtSyncClient *client = kt_window_get_sync_client (window);
+
+  return client != NULL && kt_sync_client_is_signed_in (client) &&
+         !kt_sync_controller_get_adopting (kt_window_get_sync_controller (window));
+}
+
+/* A coach signs in on a device whose households were all started before
+ * any sign-in (bench-fill's have no coach): each becomes coach1's. */
+static void
+coach_sign_in (KtWindow *window)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  KtSignInDialog *dialog = NULL;
+  const struct { const char *row, *text; } fields[] = {
+    { "server_row", kt_test_server_get_url (server) }, { "username_row", "coach1" },
+    { "password_row", KT_TEST_PASSWORD },
+  };
+
+  kt_app_test_wait_for (sync_client_opened, window, 10000, "the sync client to open");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL);
+  kt_app_test_wait_for (sign_in_dialog_shown, &dialog, 5000, "the sign-in dialog");
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG,
+                                                                        fields[i].row)), fields[i].text);
+  step_begin ();
+  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), KT_TYPE_SIGN_IN_DIALOG,
+                                                        "sign_in_button"), "clicked");
+  kt_app_test_wait_for (coach_adopted, window, 900000, "the households to be adopted");
+  step_end ("sign in, a coach adopts every household");
+}
+
 static guint inbox_wanted;
 
 static gboolean
@@ -381,12 +420,14 @@ main (int argc, char *argv[])
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("- the app's longest main-loop stalls");
   g_autofree char *push_url = NULL;
-  gboolean no_inbox = FALSE, inbox_only = FALSE;
+  gboolean no_inbox = FALSE, inbox_only = FALSE, coach_only = FALSE;
   GOptionEntry entries[] = {
     { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store (10000)", "N" },
     { "plans", 0, 0, G_OPTION_ARG_INT, &n_plans, "Plans in the store (1000)", "N" },
     { "no-inbox", 0, 0, G_OPTION_ARG_NONE, &no_inbox, "Leave out the supervisor's inbox by sync", NULL },
     { "inbox-only", 0, 0, G_OPTION_ARG_NONE, &inbox_only, "Only start and the supervisor's inbox by sync", NULL },
+    { "coach-sign-in", 0, 0, G_OPTION_ARG_NONE, &coach_only,
+      "Only start and a coach's sign-in adopting every household", NULL },
     { "push", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &push_url, "(the pushing client)", "URL" },
     { NULL }
   };
@@ -436,6 +477,11 @@ main (int argc, char *argv[])
   g_signal_connect (clock, "update", G_CALLBACK (on_update), NULL);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
 
+  if (coach_only)
+    {
+      coach_sign_in (window);
+      inbox_only = no_inbox = TRUE;
+    }
   if (!inbox_only)
     {
       /* Lock, then the PIN checked at the real Argon2id cost. */

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 KtIntakePage       *kt_case_view_get_intake_page       (KtCaseView *self);
 KtConversationPage *kt_case_view_get_conversation_page (KtCaseView *self);
 KtNetworkPage      *kt_case_view_get_network_page      (KtCaseView *self);
-/* The plan page, or NULL before the first case opened. */
+/* The plan page (made when first asked for), or NULL while no case is open. */
 KtPlanPage         *kt_case_view_get_plan_page         (KtCaseView *self);
 /* The sync client the view shares records through, or NULL. */
 KtSyncClient       *kt_case_view_get_sync_client       (KtCaseView *self);

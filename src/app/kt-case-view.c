@@ -442,6 +442,9 @@ on_plan_submitted (KtCaseView *self)
   kt_store_flush_async (self->store, NULL, on_submit_saved, submit);
 }
 
+static void make_wheel_page (KtCaseView *self);
+static void make_plan_page  (KtCaseView *self);
+
 /* Gives the page called @name the open case, if it still shows an
  * earlier one (or none). */
 static void
@@ -472,9 +475,11 @@ fill_page (KtCaseView *self,
       kt_network_page_set_case (self->network_page, self->kase);
       break;
     case STALE_WHEEL:
+      make_wheel_page (self);
       kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
       break;
     case STALE_PLAN:
+      make_plan_page (self);
       kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
       update_share_state (self);
       break;
@@ -491,7 +496,7 @@ kt_case_view_reload_plan (KtCaseView *self)
 
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
-  if (self->store == NULL || self->kase == NULL || self->plan == NULL || self->plan_page == NULL ||
+  if (self->store == NULL || self->kase == NULL || self->plan == NULL ||
       !kt_plan_is_locked (self->plan) || kt_store_is_locked (self->store))
     return;
   ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, self->kase->header.id, NULL);
@@ -504,29 +509,40 @@ kt_case_view_reload_plan (KtCaseView *self)
     return;
   g_clear_pointer (&self->plan, kt_plan_unref);
   self->plan = g_steal_pointer (&newest);
-  /* Pages not filled yet take the new plan when they are. */
-  if ((self->stale & STALE_WHEEL) == 0)
+  /* Pages not filled (or made) yet take the new plan when they are. */
+  if ((self->stale & STALE_WHEEL) == 0 && self->wheel_page != NULL)
     kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
-  if ((self->stale & STALE_PLAN) == 0)
+  if ((self->stale & STALE_PLAN) == 0 && self->plan_page != NULL)
     kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
   update_share_state (self);
 }
 
-/* Wheel and plan pages in their slots, made when the first case opens (so
- * they cost nothing at startup).  They take no NULL documents, so clearing
- * the view (idle lock) drops them and the next case gets fresh ones. */
+/* Wheel and plan pages in their slots, each made when it is first shown
+ * (or asked for by its accessor) and filled at once, so that a screen
+ * reader never finds one unnamed: opening the first household of a session
+ * does not build two pages nobody may look at (issue 22).  They take no
+ * NULL documents, so clearing the view (idle lock) drops them and the next
+ * case gets fresh ones. */
 static void
-make_document_pages (KtCaseView *self)
+make_wheel_page (KtCaseView *self)
 {
   if (self->wheel_page != NULL)
     return;
-  /* The wheel lives in the conversation; the plan is its own document. */
+  /* The wheel lives in the conversation. */
   self->wheel_page = KT_WHEEL_PAGE (kt_wheel_page_new ());
-  self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
   kt_case_view_add_page (self, "wheel", GTK_WIDGET (self->wheel_page));
-  kt_case_view_add_page (self, "plan", GTK_WIDGET (self->plan_page));
   g_signal_connect_swapped (self->wheel_page, "changed",
                             G_CALLBACK (kt_case_view_conversation_changed), self);
+}
+
+static void
+make_plan_page (KtCaseView *self)
+{
+  if (self->plan_page != NULL)
+    return;
+  self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
+  kt_plan_page_set_resident_watching (self->plan_page, self->resident_watching);
+  kt_case_view_add_page (self, "plan", GTK_WIDGET (self->plan_page));
   g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
   g_signal_connect_swapped (self->plan_page, "case-changed", G_CALLBACK (kt_case_view_case_changed), self);
   g_signal_connect_swapped (self->plan_page, "submitted", G_CALLBACK (on_plan_submitted), self);
@@ -617,14 +633,6 @@ kt_case_view_set_documents (KtCaseView     *self,
   kt_catalogue_fit_conversation (catalogue, conversation, kt_case_has_children (kase));
 
   self->stale = STALE_ALL;
-  if (self->wheel_page == NULL)
-    {
-      make_document_pages (self);
-      /* A new wheel page names its rows and buttons only from a case's
-       * catalogue: it is filled at once, so that a screen reader never
-       * finds it unnamed. */
-      fill_page (self, "wheel");
-    }
   fill_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
   update_share_state (self);
   /* Another household starts from the default; the same one (back after
@@ -651,12 +659,11 @@ kt_case_view_clear (KtCaseView *self)
   kt_network_page_set_case (self->network_page, NULL);
   self->stale = 0;
   if (self->wheel_page != NULL)
-    {
-      adw_bin_set_child (self->wheel_slot, NULL);
-      adw_bin_set_child (self->plan_slot, NULL);
-      self->wheel_page = NULL;
-      self->plan_page = NULL;
-    }
+    adw_bin_set_child (self->wheel_slot, NULL);
+  if (self->plan_page != NULL)
+    adw_bin_set_child (self->plan_slot, NULL);
+  self->wheel_page = NULL;
+  self->plan_page = NULL;
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);

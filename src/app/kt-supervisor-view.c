@@ -58,15 +58,11 @@ kt_supervisor_view_get_stack (KtSupervisorView *self)
 static void
 update_badges (KtSupervisorView *self)
 {
-  KtTeamOverview *overview = kt_team_view_get_overview (self->team_view);
   guint waiting = kt_supervisor_inbox_get_n_waiting (self->inbox);
 
   adw_view_stack_page_set_badge_number (self->inbox_page, waiting);
   adw_view_stack_page_set_needs_attention (self->inbox_page, waiting > 0);
-  adw_view_stack_page_set_needs_attention (self->team_page,
-                                           overview != NULL
-                                           && (kt_team_overview_get_overdue (overview)->len > 0
-                                               || kt_team_overview_get_unassigned (overview)->len > 0));
+  adw_view_stack_page_set_needs_attention (self->team_page, kt_team_view_needs_attention (self->team_view));
 }
 
 void

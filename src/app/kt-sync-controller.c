@@ -13,6 +13,8 @@
 #include "kt-app-util.h"
 #include "kt-conflict-view.h"
 #include "kt-key-controller.h"
+#include "kt-role-client.h"
+#include "kt-role-view.h"
 #include "kt-sign-in-dialog.h"
 #include "kt-store-sink.h"
 
@@ -28,6 +30,7 @@ struct _KtSyncController
   GCancellable *cancellable;
   GPtrArray    *kept;        /* (element-type KtDocument) kept since the last ::documents-changed */
   guint         kept_source; /* the idle that tells of them */
+  guint         n_adopting;  /* adoptions not finished yet */
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncController, kt_sync_controller, G_TYPE_OBJECT)
@@ -326,59 +329,106 @@ share_waiting_plans (KtSyncController *self,
     }
 }
 
-void
-kt_sync_controller_adopt_households (KtSyncController *self,
-                                     KtCase           *open_case,
-                                     KtPlan           *open_plan)
+/* Adopting the households started before signing in
+ *
+ * A coach may start households with "+" before ever signing in; they have no
+ * coach, and the server refuses a household without one.  On signing in as
+ * a coach they become the coach's.  The file is searched for them on a
+ * thread (every case is read and decrypted: seconds on a large store), and
+ * what was found is changed a slice at a time on the main loop, each slice
+ * written in one batch on the store's worker (issue 22). */
+
+/* Households changed per turn of the main loop: each is loaded (one
+ * decryption) and encoded for its write, a fraction of a millisecond. */
+#define ADOPT_SLICE 32
+
+typedef struct {
+  KtStore                *store;     /* its own reference, for the thread */
+  GWeakRef                owner;
+  KtOpenDocumentsFunc     open_documents;
+  GPtrArray              *ids;       /* (element-type utf8) found without coach or intaker */
+  guint                   next;
+  GPtrArray              *to_share;  /* (element-type utf8) adopted and waiting or refused */
+  guint                   adopted;
+} Adoption;
+
+static void
+adoption_free (Adoption *adoption)
 {
-  g_autoptr(GPtrArray) summaries = NULL;
-  const char *me;
+  g_clear_object (&adoption->store);
+  g_weak_ref_clear (&adoption->owner);
+  g_clear_pointer (&adoption->ids, g_ptr_array_unref);
+  g_clear_pointer (&adoption->to_share, g_ptr_array_unref);
+  g_free (adoption);
+}
 
-  g_return_if_fail (KT_IS_SYNC_CONTROLLER (self));
+static void
+open_documents (Adoption  *adoption,
+                KtCase   **open_case,
+                KtPlan   **open_plan)
+{
+  g_autoptr(GObject) owner = g_weak_ref_get (&adoption->owner);
 
-  me = kt_sync_client_get_username (self->client);
-  if (me == NULL || kt_store_is_locked (self->store))
-    return;
-  summaries = kt_store_list_cases (self->store, NULL);
-  for (guint i = 0; summaries != NULL && i < summaries->len; i++)
+  *open_case = NULL;
+  *open_plan = NULL;
+  if (owner != NULL && adoption->open_documents != NULL)
+    adoption->open_documents (owner, open_case, open_plan);
+}
+
+static gboolean
+adoption_stopped (GTask *task)
+{
+  KtSyncController *self = g_task_get_source_object (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return TRUE;
+  /* The window is going away. */
+  if (g_cancellable_is_cancelled (self->cancellable))
     {
-      KtCaseSummary *summary = g_ptr_array_index (summaries, i);
-      KtShareState state = kt_sync_client_get_record_state (self->client, summary->id, NULL);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The window was closed");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void adopt_slice (GTask *task);
+
+static gboolean
+adopt_slice_cb (gpointer data)
+{
+  adopt_slice (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+next_slice (GTask *task)
+{
+  /* Below drawing and input: the window stays usable meanwhile. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, adopt_slice_cb, task, NULL);
+}
+
+/* Queued before signing in, without a coach: the server refuses that, so
+ * the households go again with their coach, then their plans. */
+static void
+share_adopted (KtSyncController *self,
+               Adoption         *adoption)
+{
+  KtCase *open_case;
+  KtPlan *open_plan;
+
+  open_documents (adoption, &open_case, &open_plan);
+  for (guint i = 0; i < adoption->to_share->len; i++)
+    {
+      const char *id = g_ptr_array_index (adoption->to_share, i);
       g_autoptr(KtCase) stored = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GError) error = NULL;
       KtCase *kase;
 
-      if (state == KT_SHARE_SHARED)
+      kase = open_case != NULL && g_strcmp0 (open_case->header.id, id) == 0
+             ? open_case : (stored = kt_store_load_case (self->store, id, NULL));
+      if (kase == NULL)
         continue;
-      /* The open household is changed in place, or its next autosave
-       * would write the old copy back. */
-      kase = open_case != NULL && g_strcmp0 (open_case->header.id, summary->id) == 0
-             ? open_case : (stored = kt_store_load_case (self->store, summary->id, NULL));
-      /* An intaker's registration waits for an assignment instead. */
-      if (kase == NULL || (kase->coach != NULL && *kase->coach != '\0') ||
-          (kase->request.intaker != NULL && *kase->request.intaker != '\0'))
-        continue;
-      g_free (kase->coach);
-      kase->coach = g_strdup (me);
-      kt_store_autosave_case (self->store, kase);
-      if (!kt_store_flush (self->store, &error))
-        {
-          /* Nothing is shared without its coach; it is tried again at the
-           * next sign-in. */
-          g_autofree char *text =
-            g_strdup_printf (_("A household you started before signing in could not be saved "
-                               "with you as its coach, so it is not shared yet. It stays on this "
-                               "device and is tried again the next time you sign in. %s"), error->message);
-
-          kt_app_show_error (self->window != NULL ? GTK_WIDGET (self->window) : NULL,
-                             _("Household Not Shared"), text);
-          return;
-        }
-      if (state == KT_SHARE_LOCAL)
-        continue;
-      /* Queued before signing in, without a coach: the server refuses
-       * that, so the household goes again with its coach, then its plans. */
       body = kt_case_encode (kase);
       if (!kt_sync_client_share (self->client, body, &error))
         {
@@ -392,8 +442,307 @@ kt_sync_controller_adopt_households (KtSyncController *self,
                              _("Household Not Shared"), text);
           continue;
         }
-      share_waiting_plans (self, summary->id, open_plan);
+      share_waiting_plans (self, id, open_plan);
     }
+  g_ptr_array_set_size (adoption->to_share, 0);
+}
+
+static void
+slice_written (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncController *self = g_task_get_source_object (task);
+  Adoption *adoption = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_flush_finish (KT_STORE (source), result, &error))
+    {
+      /* Nothing is shared without its coach; it is tried again at the
+       * next sign-in. */
+      if (!g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED) &&
+          !g_cancellable_is_cancelled (self->cancellable))
+        {
+          g_autofree char *text =
+            g_strdup_printf (_("A household you started before signing in could not be saved "
+                               "with you as its coach, so it is not shared yet. It stays on this "
+                               "device and is tried again the next time you sign in. %s"), error->message);
+
+          kt_app_show_error (self->window != NULL ? GTK_WIDGET (self->window) : NULL,
+                             _("Household Not Shared"), text);
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (adoption_stopped (task))
+    return;
+  share_adopted (self, adoption);
+  next_slice (g_steal_pointer (&task));
+}
+
+static void
+adopt_slice (GTask *task)
+{
+  KtSyncController *self = g_task_get_source_object (task);
+  Adoption *adoption = g_task_get_task_data (task);
+  const char *me = kt_sync_client_get_username (self->client);
+  KtCase *open_case;
+  KtPlan *open_plan;
+  guint changed = 0;
+
+  if (adoption_stopped (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (me == NULL || kt_store_is_locked (self->store))
+    {
+      /* Signed out or locked meanwhile: tried again at the next sign-in. */
+      g_task_return_int (task, adoption->adopted);
+      g_object_unref (task);
+      return;
+    }
+  open_documents (adoption, &open_case, &open_plan);
+  for (; adoption->next < adoption->ids->len && changed < ADOPT_SLICE; adoption->next++)
+    {
+      const char *id = g_ptr_array_index (adoption->ids, adoption->next);
+      KtShareState state = kt_sync_client_get_record_state (self->client, id, NULL);
+      g_autoptr(KtCase) stored = NULL;
+      KtCase *kase;
+
+      if (state == KT_SHARE_SHARED)
+        continue;
+      /* The open household is changed in place, or its next autosave
+       * would write the old copy back; a draft not yet written is what
+       * the store gives, so it too is changed in place. */
+      kase = open_case != NULL && g_strcmp0 (open_case->header.id, id) == 0
+             ? open_case : (stored = kt_store_load_case (self->store, id, NULL));
+      /* An intaker's registration waits for an assignment instead. */
+      if (kase == NULL || (kase->coach != NULL && *kase->coach != '\0') ||
+          (kase->request.intaker != NULL && *kase->request.intaker != '\0'))
+        continue;
+      g_free (kase->coach);
+      kase->coach = g_strdup (me);
+      kt_store_autosave_case (self->store, kase);
+      changed++;
+      adoption->adopted++;
+      if (state != KT_SHARE_LOCAL)
+        g_ptr_array_add (adoption->to_share, g_strdup (id));
+    }
+  if (changed > 0)
+    {
+      /* One write for the slice, on the store's worker. */
+      kt_store_flush_async (self->store, NULL, slice_written, task);
+      return;
+    }
+  if (adoption->next < adoption->ids->len)
+    {
+      next_slice (task);
+      return;
+    }
+  g_task_return_int (task, adoption->adopted);
+  g_object_unref (task);
+}
+
+/* On a thread: the cases whose file copy has neither coach nor intaker.
+ * kt_store_get_case_readers () reads the file, not the drafts, and is safe
+ * on any thread; the drafts are looked at again on the main loop. */
+static void
+find_households (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Adoption *adoption = task_data;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < adoption->ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (adoption->ids, i);
+      g_autofree char *coach = NULL;
+      g_autofree char *intaker = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (kt_store_get_case_readers (adoption->store, id, &coach, &intaker) && coach == NULL && intaker == NULL)
+        g_ptr_array_add (found, g_strdup (id));
+    }
+  g_ptr_array_unref (adoption->ids);
+  adoption->ids = g_steal_pointer (&found);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+households_found (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Adoption *adoption = g_task_get_task_data (task);
+  KtCase *open_case;
+  KtPlan *open_plan;
+  gboolean listed = FALSE;
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  if (adoption_stopped (task))
+    return;
+  /* The household on screen may be newer than the file. */
+  open_documents (adoption, &open_case, &open_plan);
+  for (guint i = 0; open_case != NULL && i < adoption->ids->len; i++)
+    listed |= g_strcmp0 (g_ptr_array_index (adoption->ids, i), open_case->header.id) == 0;
+  if (open_case != NULL && !listed)
+    g_ptr_array_add (adoption->ids, g_strdup (open_case->header.id));
+  adopt_slice (g_steal_pointer (&task));
+}
+
+static void
+cases_listed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Adoption *adoption = g_task_get_task_data (task);
+  KtSyncController *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GError) error = NULL;
+  GTask *find;
+
+  summaries = kt_store_list_cases_finish (KT_STORE (source), result, &error);
+  if (summaries == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (adoption_stopped (task))
+    return;
+  adoption->ids = g_ptr_array_new_full (summaries->len, g_free);
+  for (guint i = 0; i < summaries->len; i++)
+    g_ptr_array_add (adoption->ids, g_strdup (((KtCaseSummary *) g_ptr_array_index (summaries, i))->id));
+  /* The controller's cancellable: the search ends with the window. */
+  find = g_task_new (self, self->cancellable, households_found, g_object_ref (task));
+  g_task_set_source_tag (find, find_households);
+  g_task_set_task_data (find, adoption, NULL);
+  g_task_run_in_thread (find, find_households);
+  g_object_unref (find);
+}
+
+static void
+drafts_written (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncController *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_flush_finish (KT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (adoption_stopped (task))
+    return;
+  kt_store_list_cases_async (self->store, self->cancellable, cases_listed, g_steal_pointer (&task));
+}
+
+/* The drafts are written first, so that the search of the file finds a
+ * household started a moment ago. */
+static void
+start_adopting (GTask *task)
+{
+  KtSyncController *self = g_task_get_source_object (task);
+
+  if (kt_store_is_locked (self->store))
+    {
+      g_task_return_int (task, 0);
+      g_object_unref (task);
+      return;
+    }
+  kt_store_flush_async (self->store, self->cancellable, drafts_written, task);
+}
+
+static void
+role_fetched (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtSyncUser) me = kt_role_client_fetch_me_finish (KT_ROLE_CLIENT (source), result, &error);
+
+  if (adoption_stopped (task))
+    return;
+  /* Only a coach's households have a coach: a supervisor or an intaker who
+   * started one on this device keeps it as it is.  When the server could
+   * not say, the account is taken for a coach, as before the role was
+   * asked: a household of theirs left without a coach is never shared. */
+  if (me != NULL && kt_role_from_string (me->role) != KT_ROLE_COACH)
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  if (me == NULL)
+    g_message ("The role of the signed-in account is not known: %s", error->message);
+  start_adopting (g_steal_pointer (&task));
+}
+
+static void
+adoption_completed (KtSyncController *self)
+{
+  self->n_adopting--;
+}
+
+gboolean
+kt_sync_controller_get_adopting (KtSyncController *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CONTROLLER (self), FALSE);
+
+  return self->n_adopting > 0;
+}
+
+void
+kt_sync_controller_adopt_households_async (KtSyncController    *self,
+                                           KtOpenDocumentsFunc  open_documents,
+                                           GObject             *owner,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(KtRoleClient) roles = NULL;
+  Adoption *adoption;
+
+  g_return_if_fail (KT_IS_SYNC_CONTROLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_controller_adopt_households_async);
+  adoption = g_new0 (Adoption, 1);
+  adoption->store = g_object_ref (self->store);
+  g_weak_ref_init (&adoption->owner, owner);
+  adoption->open_documents = open_documents;
+  adoption->to_share = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, adoption, (GDestroyNotify) adoption_free);
+  self->n_adopting++;
+  g_signal_connect_object (task, "notify::completed", G_CALLBACK (adoption_completed), self,
+                           G_CONNECT_SWAPPED);
+  if (kt_sync_client_get_username (self->client) == NULL || kt_store_is_locked (self->store))
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  roles = kt_role_client_new (self->client);
+  kt_role_client_fetch_me_async (roles, self->cancellable, role_fetched, g_steal_pointer (&task));
+}
+
+gssize
+kt_sync_controller_adopt_households_finish (KtSyncController  *self,
+                                            GAsyncResult      *result,
+                                            GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 static void

@@ -58,14 +58,32 @@ gint64            kt_sync_controller_get_last_synced  (KtSyncController *self);
 
 /* "Nu synchroniseren": a round now (or right after the running one). */
 void              kt_sync_controller_sync_now    (KtSyncController *self);
-/* After signing in as a coach: every household started with "+" before
+/* The household and the plan on screen (each NULL when none, transfer
+ * none), asked of @owner when they are to be changed. */
+typedef void (*KtOpenDocumentsFunc) (GObject  *owner,
+                                     KtCase  **open_case,
+                                     KtPlan  **open_plan);
+
+/* After signing in as a coach (the server is asked the role; a supervisor
+ * or an intaker adopts nothing): every household started with "+" before
  * any sign-in (no coach, no intaker) gets the signed-in coach as its coach,
  * and what of it waits in the queue (or was refused for want of a coach)
- * goes again.  @open_case and @open_plan, the documents on screen (or
- * NULL), are changed in place so that their next autosave keeps it. */
-void              kt_sync_controller_adopt_households (KtSyncController *self,
-                                                       KtCase           *open_case,
-                                                       KtPlan           *open_plan);
+ * goes again.  The store is searched on a thread and written on its
+ * worker; the main loop only changes the households found, a few at a
+ * time.  The documents @open_documents gives for @owner (held weakly) are
+ * changed in place so that their next autosave keeps it.  Finishes with
+ * how many households were adopted. */
+void              kt_sync_controller_adopt_households_async  (KtSyncController    *self,
+                                                              KtOpenDocumentsFunc  open_documents,
+                                                              GObject             *owner,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gssize            kt_sync_controller_adopt_households_finish (KtSyncController  *self,
+                                                              GAsyncResult      *result,
+                                                              GError           **error);
+/* TRUE from signing in until the households were adopted (or not). */
+gboolean          kt_sync_controller_get_adopting            (KtSyncController  *self);
 
 /* Records shared from this device that the server does not have yet
  * (waiting, refused, or in conflict).  Ask before signing out when it is

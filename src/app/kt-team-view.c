@@ -14,6 +14,7 @@
 #include "kt-app-util.h"
 
 #include "kt-coach-list.h"
+#include "kt-team-counts.h"
 #include "kt-role-format.h"
 
 /* Rows in "needs attention" before the rest is summed up. */
@@ -42,7 +43,8 @@ struct _KtTeamView
   GPtrArray      *cases;
   GPtrArray      *conversations;
   GPtrArray      *plans;
-  KtTeamOverview *overview;
+  KtTeamOverview *overview;     /* NULL while the view is not shown */
+  KtTeamCounts   *counts;       /* the three counts, kept up to date record by record */
   GDate           today;
   gboolean        today_set;
   gboolean        lists_stale;  /* the lists wait until the view is shown */
@@ -62,6 +64,14 @@ kt_team_view_get_overview (KtTeamView *self)
 {
   g_return_val_if_fail (KT_IS_TEAM_VIEW (self), NULL);
   return self->overview;
+}
+
+gboolean
+kt_team_view_needs_attention (KtTeamView *self)
+{
+  g_return_val_if_fail (KT_IS_TEAM_VIEW (self), FALSE);
+  return self->catalogue != NULL &&
+         (kt_team_counts_get_overdue (self->counts) > 0 || kt_team_counts_get_unassigned (self->counts) > 0);
 }
 
 static void
@@ -329,47 +339,63 @@ fill_lists (KtTeamView *self,
 }
 
 static void
-update (KtTeamView *self)
+get_today (KtTeamView *self,
+           GDate      *today)
+{
+  if (self->today_set)
+    *today = self->today;
+  else
+    {
+      g_date_clear (today, 1);
+      g_date_set_time_t (today, time (NULL));
+    }
+}
+
+/* The whole overview, for the lists: only while the view is shown. */
+static void
+build_overview (KtTeamView  *self,
+                const GDate *today)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) coaches = NULL;
-  GDate today;
-  guint n_overdue;
 
-  if (self->catalogue == NULL)
-    return;
-
-  if (self->today_set)
-    today = self->today;
-  else
-    {
-      g_date_clear (&today, 1);
-      g_date_set_time_t (&today, time (NULL));
-    }
   for (guint i = 0; self->coaches != NULL && i < self->coaches->len; i++)
     g_strv_builder_add (builder, ((KtCoach *) g_ptr_array_index (self->coaches, i))->username);
   coaches = g_strv_builder_end (builder);
 
   g_clear_object (&self->overview);
   self->overview = kt_team_overview_new (self->catalogue, self->cases, self->conversations, self->plans,
-                                         (const char * const *) coaches, &today);
+                                         (const char * const *) coaches, today);
+}
 
-  set_count (self->unassigned_card, self->unassigned_count,
-             kt_team_overview_get_unassigned (self->overview)->len);
-  n_overdue = kt_team_overview_get_overdue (self->overview)->len;
-  set_count (self->overdue_card, self->overdue_count, n_overdue);
+static void
+update (KtTeamView *self)
+{
+  GDate today;
+
+  if (self->catalogue == NULL)
+    return;
+
+  get_today (self, &today);
+  /* The counts feed the cards and the switcher's badge; after a batch from
+   * the server only the records that came are counted again (issue 22). */
+  kt_team_counts_set_records (self->counts, self->cases, self->conversations, self->plans, &today);
+  set_count (self->unassigned_card, self->unassigned_count, kt_team_counts_get_unassigned (self->counts));
+  set_count (self->overdue_card, self->overdue_count, kt_team_counts_get_overdue (self->counts));
   gtk_label_set_label (self->overdue_caption, _("No conversation within the period after the request"));
   set_count (self->evaluations_card, self->evaluations_count,
-             kt_team_overview_get_evaluations_due (self->overview)->len);
+             kt_team_counts_get_evaluations_due (self->counts));
 
-  /* The counts feed the switcher's badge; the lists, a row per household
-   * or coach, are built only where they can be seen: after a sync behind
-   * the inbox that is work the supervisor would wait for (issue 22). */
+  /* The lists, a row per household or coach, and the overview over every
+   * case behind them, are made only where they can be seen: after a sync
+   * behind the inbox that is work the supervisor would wait for. */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
+      g_clear_object (&self->overview);
       self->lists_stale = TRUE;
       return;
     }
+  build_overview (self, &today);
   fill_lists (self, &today);
 }
 
@@ -434,17 +460,12 @@ kt_team_view_map (GtkWidget *widget)
   KtTeamView *self = KT_TEAM_VIEW (widget);
 
   GTK_WIDGET_CLASS (kt_team_view_parent_class)->map (widget);
-  if (self->lists_stale && self->overview != NULL)
+  if (self->lists_stale && self->catalogue != NULL)
     {
       GDate today;
 
-      if (self->today_set)
-        today = self->today;
-      else
-        {
-          g_date_clear (&today, 1);
-          g_date_set_time_t (&today, time (NULL));
-        }
+      get_today (self, &today);
+      build_overview (self, &today);
       fill_lists (self, &today);
       /* As the role controller does after it sets the records. */
       kt_a11y_fix_tree (widget);
@@ -458,6 +479,7 @@ kt_team_view_dispose (GObject *object)
 
   g_clear_object (&self->catalogue);
   g_clear_object (&self->overview);
+  g_clear_object (&self->counts);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
   g_clear_pointer (&self->cases, g_ptr_array_unref);
   g_clear_pointer (&self->conversations, g_ptr_array_unref);
@@ -499,5 +521,6 @@ kt_team_view_init (KtTeamView *self)
 {
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->counts = kt_team_counts_new ();
   kt_app_flow_box_for_layout (GTK_FLOW_BOX (gtk_widget_get_template_child (GTK_WIDGET (self), KT_TYPE_TEAM_VIEW, "count_box")));
 }

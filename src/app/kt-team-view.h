@@ -31,7 +31,11 @@ void            kt_team_view_set_loading   (KtTeamView  *self,
 /* The day the deadlines count from (tests); NULL means today. */
 void            kt_team_view_set_today     (KtTeamView  *self,
                                             const GDate *today);
-/* The overview on screen (transfer none), or NULL before the catalogue is set. */
+/* The overview on screen (transfer none), or NULL before the catalogue is
+ * set or while the view is not shown (its lists are made when it is). */
 KtTeamOverview *kt_team_view_get_overview  (KtTeamView  *self);
+/* TRUE while any open case is late for its first conversation or has no
+ * coach: the switcher marks the team page. */
+gboolean        kt_team_view_needs_attention (KtTeamView *self);
 
 G_END_DECLS

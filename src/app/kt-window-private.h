@@ -9,6 +9,7 @@
 #include "kt-store.h"
 #include "kt-key-controller.h"
 #include "kt-sync-client.h"
+#include "kt-sync-controller.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,8 @@ GtkWidget   *kt_window_get_main_view      (KtWindow *self);
 GtkWidget   *kt_window_get_sync_button    (KtWindow *self);
 /* The window's sync client once the store is open, else NULL. */
 KtSyncClient *kt_window_get_sync_client   (KtWindow *self);
+/* The window's sync controller once the store is open, else NULL. */
+KtSyncController *kt_window_get_sync_controller (KtWindow *self);
 /* The window's account keys once the store is open, else NULL. */
 KtKeyController *kt_window_get_key_controller (KtWindow *self);
 

@@ -841,14 +841,38 @@ on_documents_changed (KtWindow  *self,
 }
 
 static void
+open_documents (GObject  *owner,
+                KtCase  **open_case,
+                KtPlan  **open_plan)
+{
+  KtWindow *self = KT_WINDOW (owner);
+
+  *open_case = current_case (self);
+  *open_plan = self->case_view != NULL ? kt_case_view_get_plan (self->case_view) : NULL;
+}
+
+static void
+households_adopted (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A failure to write was said in a dialog; the rest waits for the next
+   * sign-in. */
+  if (kt_sync_controller_adopt_households_finish (KT_SYNC_CONTROLLER (source), result, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Households were not adopted: %s", error->message);
+}
+
+static void
 on_signed_in (KtWindow *self)
 {
   g_autofree char *text = kt_sync_button_format_account (kt_sync_controller_get_client (self->sync));
 
   toast (self, text);
-  kt_sync_controller_adopt_households (self->sync, current_case (self),
-                                       self->case_view != NULL ? kt_case_view_get_plan (self->case_view)
-                                                               : NULL);
+  kt_sync_controller_adopt_households_async (self->sync, open_documents, G_OBJECT (self), NULL,
+                                             households_adopted, NULL);
 }
 
 static void
@@ -1525,6 +1549,12 @@ KtSyncClient *
 kt_window_get_sync_client (KtWindow *self)
 {
   return self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
+}
+
+KtSyncController *
+kt_window_get_sync_controller (KtWindow *self)
+{
+  return self->sync;
 }
 
 KtKeyController *

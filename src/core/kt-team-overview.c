@@ -228,6 +228,40 @@ earliest_evaluation (const KtCase *kase,
   return earliest;
 }
 
+/* Days from @today to Sunday of its week (ISO weeks start on Monday). */
+static int
+days_to_week_end (const GDate *today)
+{
+  return G_DATE_SUNDAY - g_date_get_weekday (today);
+}
+
+KtTeamCaseFlags
+kt_team_overview_classify_case (const KtCase *kase,
+                                gboolean      conversation_held,
+                                const KtPlan *latest_plan,
+                                const GDate  *today)
+{
+  KtTeamCaseFlags flags = 0;
+  const char *evaluation;
+
+  g_return_val_if_fail (kase != NULL, 0);
+  g_return_val_if_fail (today != NULL && g_date_valid (today), 0);
+
+  if (!kt_case_is_open (kase))
+    return 0;
+  if (kase->coach == NULL || *kase->coach == '\0')
+    flags |= KT_TEAM_CASE_UNASSIGNED;
+  if (kase->phase <= KT_PHASE_CONVERSATION && !conversation_held
+      && days_until (kase->conversation_deadline, today) < 0)
+    flags |= KT_TEAM_CASE_OVERDUE;
+  evaluation = earliest_evaluation (kase, latest_plan);
+  if (evaluation != NULL
+      && (kase->phase == KT_PHASE_SUPPORT || kase->phase == KT_PHASE_EVALUATION)
+      && days_until (evaluation, today) <= days_to_week_end (today))
+    flags |= KT_TEAM_CASE_EVALUATION_DUE;
+  return flags;
+}
+
 static int
 compare_request_date (gconstpointer a,
                       gconstpointer b)
@@ -363,8 +397,7 @@ kt_team_overview_new (KtCatalogue        *catalogue,
   by_coach = g_hash_table_new (g_str_hash, g_str_equal);
   open_cases = g_ptr_array_new ();
 
-  /* Days from today to Sunday of this week (ISO weeks start on Monday). */
-  to_week_end = G_DATE_SUNDAY - g_date_get_weekday (today);
+  to_week_end = days_to_week_end (today);
   week_end = g_date_copy (today);
   g_date_add_days (week_end, to_week_end);
 
@@ -374,7 +407,7 @@ kt_team_overview_new (KtCatalogue        *catalogue,
   for (guint i = 0; cases != NULL && i < cases->len; i++)
     {
       KtCase *kase = g_ptr_array_index (cases, i);
-      const char *evaluation;
+      KtTeamCaseFlags flags;
 
       /* "Houd een vinger aan de pols": a closed case is still seen when its
        * follow-up check comes. */
@@ -388,20 +421,15 @@ kt_team_overview_new (KtCatalogue        *catalogue,
 
       if (kase->stuck)
         g_ptr_array_add (self->stuck, kt_case_ref (kase));
-      if (kase->coach == NULL || *kase->coach == '\0')
+      flags = kt_team_overview_classify_case (kase, g_hash_table_contains (held, kase->header.id),
+                                              g_hash_table_lookup (latest_plan, kase->header.id), today);
+      if (flags & KT_TEAM_CASE_UNASSIGNED)
         g_ptr_array_add (self->unassigned, kt_case_ref (kase));
       else
         caseload_for (self->caseloads, by_coach, kase->coach)->n_cases++;
-
-      if (kase->phase <= KT_PHASE_CONVERSATION
-          && !g_hash_table_contains (held, kase->header.id)
-          && days_until (kase->conversation_deadline, today) < 0)
+      if (flags & KT_TEAM_CASE_OVERDUE)
         g_ptr_array_add (self->overdue, kt_case_ref (kase));
-
-      evaluation = earliest_evaluation (kase, g_hash_table_lookup (latest_plan, kase->header.id));
-      if (evaluation != NULL
-          && (kase->phase == KT_PHASE_SUPPORT || kase->phase == KT_PHASE_EVALUATION)
-          && days_until (evaluation, today) <= to_week_end)
+      if (flags & KT_TEAM_CASE_EVALUATION_DUE)
         g_ptr_array_add (self->evaluations_due, kt_case_ref (kase));
     }
 

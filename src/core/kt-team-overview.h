@@ -91,6 +91,22 @@ GPtrArray *kt_team_overview_get_domain_counts   (KtTeamOverview *self);
 /* The largest count in the domain counts, for scaling a chart. */
 guint      kt_team_overview_get_max_domain_count (KtTeamOverview *self);
 
+/* Which of the overview's three counts one case is in. */
+typedef enum {
+  KT_TEAM_CASE_UNASSIGNED     = 1 << 0,
+  KT_TEAM_CASE_OVERDUE        = 1 << 1,
+  KT_TEAM_CASE_EVALUATION_DUE = 1 << 2,
+} KtTeamCaseFlags;
+
+/* The counts @kase is in on @today: @conversation_held when a first
+ * conversation of the case was completed, @latest_plan its plan's newest
+ * version (or NULL).  The one rule behind the overview's unassigned,
+ * overdue and evaluations-due lists. */
+KtTeamCaseFlags kt_team_overview_classify_case (const KtCase *kase,
+                                                gboolean      conversation_held,
+                                                const KtPlan *latest_plan,
+                                                const GDate  *today);
+
 /* TRUE while a case still needs the team: not solved at the desk, not
  * closed and not in follow-up. */
 gboolean   kt_case_is_open                      (const KtCase *kase);

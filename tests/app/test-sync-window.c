@@ -818,6 +818,174 @@ test_the_supervisors_first_load_leaves_the_main_loop_free (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Households started with "+" before any sign-in, in the store's file:
+ * no coach, no intaker (ids in @ids). */
+static void
+store_households_without_coach (KtStore   *store,
+                                guint      n,
+                                GPtrArray *ids)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCase) kase = kt_case_new ();
+
+      kase->household = g_strdup_printf ("Familie Test %u", i);
+      kt_store_autosave_case (store, kase);
+      g_ptr_array_add (ids, g_strdup (kase->header.id));
+    }
+  /* One write for all of them. */
+  g_assert_true (kt_store_flush (store, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+adopting (gpointer window)
+{
+  return kt_sync_controller_get_adopting (kt_window_get_sync_controller (window));
+}
+
+static gboolean
+not_adopting (gpointer window)
+{
+  return !adopting (window);
+}
+
+/* Connected after the window's handler: the adoption starts there. */
+static void
+on_signed_in_seen (KtSyncController *sync,
+                   gboolean         *started)
+{
+  *started = kt_sync_controller_get_adopting (sync);
+  g_assert_true (*started);
+}
+
+static gboolean
+adoption_started (gpointer started)
+{
+  return *(gboolean *) started;
+}
+
+static void
+watch_sign_in (KtWindow *window,
+               gboolean *started)
+{
+  g_signal_connect (kt_window_get_sync_controller (window), "signed-in", G_CALLBACK (on_signed_in_seen),
+                    started);
+}
+
+typedef struct {
+  KtWindow *window;
+  guint     ticks_while_adopting;
+} AdoptTicker;
+
+static gboolean
+adopt_tick_cb (gpointer data)
+{
+  AdoptTicker *t = data;
+
+  if (adopting (t->window))
+    t->ticks_while_adopting++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Issue 22: a coach's households started before signing in are found on a
+ * thread and written on the store's worker.  Were they loaded, saved and
+ * flushed one by one where the sign-in is answered, no tick could run
+ * between the sign-in and the last of them having its coach. */
+static void
+test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-adopt-loop");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  AdoptTicker ticker = { 0 };
+  gboolean started = FALSE;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  guint timer;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  store_households_without_coach (kt_window_get_store (window), 100, ids);
+
+  ticker.window = window;
+  watch_sign_in (window, &started);
+  timer = g_timeout_add_full (G_PRIORITY_HIGH, 1, adopt_tick_cb, &ticker, NULL);
+  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  kt_app_test_wait_for (adoption_started, &started, 10000, "the sign-in to be answered");
+  kt_app_test_wait_for (not_adopting, window, 20000, "the households to be adopted");
+  g_source_remove (timer);
+  g_test_message ("main loop ticks while households were adopted: %u", ticker.ticks_while_adopting);
+  g_assert_cmpuint (ticker.ticks_while_adopting, >=, 2);
+
+  /* Each has its coach in the file, not only in memory. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *coach = NULL;
+
+      g_assert_true (kt_store_get_case_readers (kt_window_get_store (window), g_ptr_array_index (ids, i),
+                                                &coach, NULL));
+      g_assert_cmpstr (coach, ==, "coach1");
+    }
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+/* A supervisor who signs in on a device with households without a coach
+ * does not become their coach: adopting has no meaning for that role. */
+static void
+test_a_supervisors_sign_in_adopts_no_household (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-adopt-super");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  gboolean started = FALSE;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  store_households_without_coach (kt_window_get_store (window), 3, ids);
+  watch_sign_in (window, &started);
+
+  sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  kt_app_test_wait_for (adoption_started, &started, 10000, "the sign-in to be answered");
+  kt_app_test_wait_for (not_adopting, window, 20000, "the role to be known");
+  kt_app_test_wait_for (supervisor_view_shown, window, 20000, "the supervisor's view");
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *coach = NULL;
+      g_autoptr(KtCase) kase = kt_store_load_case (kt_window_get_store (window), g_ptr_array_index (ids, i),
+                                                   NULL);
+
+      g_assert_true (kt_store_get_case_readers (kt_window_get_store (window), g_ptr_array_index (ids, i),
+                                                &coach, NULL));
+      g_assert_null (coach);
+      g_assert_nonnull (kase);
+      g_assert_null (kase->coach);
+    }
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -829,6 +997,10 @@ main (int argc, char *argv[])
                    test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
   g_test_add_func ("/sync-window/a-plus-household-submitted-before-signing-in-goes-with-its-coach",
                    test_a_plus_household_submitted_before_signing_in_goes_with_its_coach);
+  g_test_add_func ("/sync-window/adopting-households-on-sign-in-leaves-the-main-loop-free",
+                   test_adopting_households_on_sign_in_leaves_the_main_loop_free);
+  g_test_add_func ("/sync-window/a-supervisors-sign-in-adopts-no-household",
+                   test_a_supervisors_sign_in_adopts_no_household);
   g_test_add_func ("/sync-window/a-submit-that-cannot-be-queued-says-so-on-the-household",
                    test_a_submit_that_cannot_be_queued_says_so_on_the_household);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",

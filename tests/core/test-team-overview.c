@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "kt-core.h"
+#include "kt-team-counts.h"
 #include "kt-team-overview.h"
 
 /* Wednesday 25 November 2026: the week runs from Monday 23 to Sunday 29. */
@@ -405,6 +406,103 @@ test_closed_by_month_and_wheel_movement (Fixture       *fixture,
   g_assert_cmpuint (zelfstandig->up + zelfstandig->same + zelfstandig->down, ==, 0);
 }
 
+/* The counts kept record by record equal the overview's over the whole set. */
+static void
+assert_counts_match (Fixture      *fixture,
+                     KtTeamCounts *counts)
+{
+  g_autoptr(KtTeamOverview) overview = overview_new (fixture, NULL);
+
+  kt_team_counts_set_records (counts, fixture->cases, fixture->conversations, fixture->plans, &fixture->today);
+  g_assert_cmpuint (kt_team_counts_get_unassigned (counts), ==,
+                    kt_team_overview_get_unassigned (overview)->len);
+  g_assert_cmpuint (kt_team_counts_get_overdue (counts), ==, kt_team_overview_get_overdue (overview)->len);
+  g_assert_cmpuint (kt_team_counts_get_evaluations_due (counts), ==,
+                    kt_team_overview_get_evaluations_due (overview)->len);
+}
+
+/* A batch replaces records by new objects of the same id, as the role
+ * controller merges what came from the server. */
+static void
+replace (GPtrArray *array,
+         gpointer   old,
+         gpointer   copy)
+{
+  guint index;
+
+  g_assert_true (g_ptr_array_find (array, old, &index));
+  g_ptr_array_index (array, index) = copy;   /* the caller drops the array's reference to @old */
+}
+
+static void
+test_counts_follow_each_batch_as_the_overview_would (Fixture       *fixture,
+                                                     gconstpointer  data)
+{
+  g_autoptr(KtTeamCounts) counts = kt_team_counts_new ();
+  KtCase *late, *unassigned, *support, *copy;
+  KtConversation *conversation, *completed;
+  KtPlan *plan, *newer;
+  KtGoal *goal;
+
+  late = add_case (fixture, "Familie Laat", "coach1", "2026-10-01", KT_PHASE_CONVERSATION);
+  unassigned = add_case (fixture, "Familie Zonder", NULL, "2026-11-20", KT_PHASE_REGISTERED);
+  support = add_case (fixture, "Familie Steun", "coach2", "2026-06-01", KT_PHASE_SUPPORT);
+  support->evaluation_date = g_strdup ("2027-01-15");
+  conversation = add_conversation (fixture, late, "2026-11-01");
+  plan = kt_plan_new ();
+  plan->case_id = g_strdup (support->header.id);
+  plan->version = 1;
+  g_ptr_array_add (fixture->plans, plan);
+  assert_counts_match (fixture, counts);
+  g_assert_cmpuint (kt_team_counts_get_unassigned (counts), ==, 1);
+  g_assert_cmpuint (kt_team_counts_get_overdue (counts), ==, 1);
+  g_assert_cmpuint (kt_team_counts_get_evaluations_due (counts), ==, 0);
+
+  /* The unassigned request gets a coach. */
+  copy = kt_case_copy (unassigned);
+  g_free (copy->coach);
+  copy->coach = g_strdup ("coach2");
+  replace (fixture->cases, unassigned, copy);
+  kt_case_unref (unassigned);
+  assert_counts_match (fixture, counts);
+  g_assert_cmpuint (kt_team_counts_get_unassigned (counts), ==, 0);
+
+  /* The late household's conversation is completed: no longer overdue,
+   * though its case record did not change. */
+  completed = kt_conversation_copy (conversation);
+  completed->complete = TRUE;
+  replace (fixture->conversations, conversation, completed);
+  kt_conversation_unref (conversation);
+  assert_counts_match (fixture, counts);
+  g_assert_cmpuint (kt_team_counts_get_overdue (counts), ==, 0);
+
+  /* A new version of the plan brings the evaluation into this week. */
+  newer = kt_plan_copy (plan);
+  g_free (newer->header.id);
+  newer->header.id = g_uuid_string_random ();
+  newer->version = 2;
+  goal = kt_goal_new ();
+  goal->evaluation_date = g_strdup ("2026-11-27");
+  g_ptr_array_add (newer->goals, goal);
+  g_ptr_array_add (fixture->plans, newer);
+  assert_counts_match (fixture, counts);
+  g_assert_cmpuint (kt_team_counts_get_evaluations_due (counts), ==, 1);
+
+  /* A new request without a coach, and one household gone (the store
+   * locked and read again, say): counted again in full. */
+  add_case (fixture, "Familie Nieuw", NULL, "2026-09-01", KT_PHASE_REGISTERED);
+  assert_counts_match (fixture, counts);
+  g_assert_cmpuint (kt_team_counts_get_unassigned (counts), ==, 1);
+  g_assert_cmpuint (kt_team_counts_get_overdue (counts), ==, 1);
+  g_ptr_array_remove (fixture->cases, support);
+  assert_counts_match (fixture, counts);
+  g_assert_cmpuint (kt_team_counts_get_evaluations_due (counts), ==, 0);
+
+  /* Another day: the deadlines are counted from it. */
+  g_date_add_days (&fixture->today, 60);
+  assert_counts_match (fixture, counts);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -425,6 +523,8 @@ main (int argc, char *argv[])
   ADD ("/team-overview/domains/counted-per-case-in-catalogue-order",
        test_domain_counts_are_per_case_in_catalogue_order);
   ADD ("/team-overview/empty-team-gives-zeros", test_empty_team_gives_zeros);
+  ADD ("/team-overview/counts/follow-each-batch-as-the-overview-would",
+       test_counts_follow_each_batch_as_the_overview_would);
   ADD ("/team-overview/stuck-plans-ask-the-supervisor-for-help", test_stuck_plans_ask_the_supervisor_for_help);
 #undef ADD
 
