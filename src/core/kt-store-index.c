@@ -26,6 +26,7 @@
 #include "kt-store-index-private.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kt-record-store.h"
@@ -679,7 +680,8 @@ kt_store_index_check (KtStoreIndex  *self,
       g_string_chunk_free (strings);
       return FALSE;
     }
-  g_array_sort (plains, plain_compare);
+  if (plains->len > 1)
+    qsort (plains->data, plains->len, sizeof (Plain), plain_compare);
 
   while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
     {

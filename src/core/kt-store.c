@@ -273,6 +273,26 @@ kt_case_summary_encode (const KtCase *kase)
   return g_variant_get_data_as_bytes (summary);
 }
 
+/* kt_date_is_valid(), first without its sscanf() for the one form this
+ * store writes, YYYY-MM-DD in digits: a tenth of the work of listing. */
+static gboolean
+deadline_is_valid (const char *date)
+{
+  static const char shape[] = "0000-00-00";
+
+  for (guint i = 0; i < sizeof shape - 1; i++)
+    {
+      if (shape[i] == '0' ? !g_ascii_isdigit (date[i]) : date[i] != '-')
+        return kt_date_is_valid (date);
+    }
+  if (date[sizeof shape - 1] != '\0')
+    return kt_date_is_valid (date);
+  return g_date_valid_dmy ((date[8] - '0') * 10 + (date[9] - '0'),
+                           (date[5] - '0') * 10 + (date[6] - '0'),
+                           ((date[0] - '0') * 10 + (date[1] - '0')) * 100 +
+                           (date[2] - '0') * 10 + (date[3] - '0'));
+}
+
 static KtCaseSummary *
 summary_new (const char *id,
              gint64      updated,
@@ -303,7 +323,7 @@ summary_new (const char *id,
                       : summary->phase == KT_PHASE_PLAN ? KT_DUE_PLAN
                       : summary->phase <= KT_PHASE_EVALUATION ? KT_DUE_EVALUATION
                       : KT_DUE_FOLLOW_UP;
-  summary->next_deadline = kt_date_is_valid (deadline) ? g_strdup (deadline) : NULL;
+  summary->next_deadline = deadline_is_valid (deadline) ? g_strdup (deadline) : NULL;
   summary->safety_concern = safety;
   summary->updated = updated;
   return summary;
