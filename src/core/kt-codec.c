@@ -124,21 +124,31 @@ static void writer_end_array    (KtJsonWriter *w) { writer_close (w, ']'); }
 /* As json-glib escapes: the quote, the backslash, control characters and
  * DEL; everything else, UTF-8 included, as it is.  One difference: json-glib
  * 1.6 writes U+001F unescaped, which is not JSON; here it is \u001f. */
+/* Which bytes end a run copied as it is: NUL (the end), control
+ * characters, the quote, the backslash and DEL.  One look-up a byte: the
+ * texts of a conversation are most of what a save writes. */
+static const guint8 json_special[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
 static void
 writer_string (KtJsonWriter *w,
                const char   *text)
 {
   GString *out = w->out;
-  const char *run = text;
+  const guchar *run = (const guchar *) text;
+  const guchar *p = run;
 
   g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
+  for (;; p++)
     {
       guchar c = *p;
 
-      if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+      if (G_LIKELY (!json_special[c]))
         continue;
-      g_string_append_len (out, run, p - run);
+      g_string_append_len (out, (const char *) run, p - run);
+      if (c == '\0')
+        break;
       run = p + 1;
       switch (c)
         {
@@ -152,7 +162,6 @@ writer_string (KtJsonWriter *w,
         default:   g_string_append_printf (out, "\\u%04x", c); break;
         }
     }
-  g_string_append (out, run);
   g_string_append_c (out, '"');
 }
 
