@@ -14,7 +14,7 @@
  * build-aux/test-session the 10,000-case store uses the keyring as the app
  * does, elsewhere a passphrase.
  *
- *   bench-store [--saves N] [--cases N] [--dir DIR]
+ *   bench-store [--saves N] [--cases N] [--dir DIR] [--parts saves,listing,argon2]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,11 +37,14 @@
 static int n_saves = 400;
 static int n_cases = 10000;
 static char *base_dir = NULL;
+static char *parts = NULL;
 
 static GOptionEntry entries[] = {
   { "saves", 0, 0, G_OPTION_ARG_INT, &n_saves, "Saves per mode", "N" },
   { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the listing store", "N" },
   { "dir", 0, 0, G_OPTION_ARG_FILENAME, &base_dir, "Where to put the stores", "DIR" },
+  { "parts", 0, 0, G_OPTION_ARG_STRING, &parts,
+    "Only these, comma-separated (for profiling one): saves, listing, argon2", "LIST" },
   { NULL }
 };
 
@@ -365,6 +368,17 @@ remove_dir (const char *dir)
   g_rmdir (dir);
 }
 
+static gboolean
+wanted (const char *part)
+{
+  g_auto(GStrv) names = NULL;
+
+  if (parts == NULL)
+    return TRUE;
+  names = g_strsplit (parts, ",", -1);
+  return g_strv_contains ((const char * const *) names, part);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,10 +402,15 @@ main (int   argc,
   if (g_mkdtemp (dir) == NULL)
     g_error ("Could not make %s", dir);
 
-  bench_saves (dir);
-  bench_crypto_only ();
-  bench_listing (dir);
-  bench_argon2 ();
+  if (wanted ("saves"))
+    {
+      bench_saves (dir);
+      bench_crypto_only ();
+    }
+  if (wanted ("listing"))
+    bench_listing (dir);
+  if (wanted ("argon2"))
+    bench_argon2 ();
 
   remove_dir (dir);
   return EXIT_SUCCESS;

@@ -53,40 +53,206 @@ kt_document_clear (KtDocument *doc)
 /* ------------------------------------------------------------------------ */
 /* Encoding */
 
-typedef void (*EncodeFunc) (JsonBuilder *b, gconstpointer item);
+/* JSON written as it is built, in json-glib's compact form (the same
+ * bytes its generator wrote): its builder made a tree of a node per value
+ * that the generator then walked and freed, 70 % of the CPU of saving a
+ * conversation. */
+typedef struct {
+  GString *out;
+  guint64  has_item;     /* one bit per depth: a comma goes before the next */
+  guint    depth;
+  gboolean after_key;
+} KtJsonWriter;
+
+static KtJsonWriter *
+writer_new (void)
+{
+  KtJsonWriter *w = g_new0 (KtJsonWriter, 1);
+
+  w->out = g_string_sized_new (4096);
+  return w;
+}
 
 static void
-put_string (JsonBuilder *b,
+writer_free (KtJsonWriter *w)
+{
+  if (w->out != NULL)
+    g_string_free (w->out, TRUE);
+  g_free (w);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtJsonWriter, writer_free)
+
+/* Before a value: a comma after an earlier one, none after a key. */
+static void
+writer_value (KtJsonWriter *w)
+{
+  guint64 bit = G_GUINT64_CONSTANT (1) << w->depth;
+
+  if (w->after_key)
+    w->after_key = FALSE;
+  else if (w->has_item & bit)
+    g_string_append_c (w->out, ',');
+  w->has_item |= bit;
+}
+
+static void
+writer_open (KtJsonWriter *w,
+             char          bracket)
+{
+  writer_value (w);
+  g_string_append_c (w->out, bracket);
+  /* Deeper than the decoder reads (KT_MAX_DEPTH) is never written. */
+  g_assert (w->depth < 63);
+  w->depth++;
+  w->has_item &= ~(G_GUINT64_CONSTANT (1) << w->depth);
+}
+
+static void
+writer_close (KtJsonWriter *w,
+              char          bracket)
+{
+  g_assert (w->depth > 0);
+  w->depth--;
+  g_string_append_c (w->out, bracket);
+}
+
+static void writer_begin_object (KtJsonWriter *w) { writer_open (w, '{'); }
+static void writer_end_object   (KtJsonWriter *w) { writer_close (w, '}'); }
+static void writer_begin_array  (KtJsonWriter *w) { writer_open (w, '['); }
+static void writer_end_array    (KtJsonWriter *w) { writer_close (w, ']'); }
+
+/* As json-glib escapes: the quote, the backslash, control characters and
+ * DEL; everything else, UTF-8 included, as it is.  One difference: json-glib
+ * 1.6 writes U+001F unescaped, which is not JSON; here it is \u001f. */
+/* Which bytes end a run copied as it is: NUL (the end), control
+ * characters, the quote, the backslash and DEL.  One look-up a byte: the
+ * texts of a conversation are most of what a save writes. */
+static const guint8 json_special[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
+static void
+writer_string (KtJsonWriter *w,
+               const char   *text)
+{
+  GString *out = w->out;
+  const guchar *run = (const guchar *) text;
+  const guchar *p = run;
+
+  g_string_append_c (out, '"');
+  for (;; p++)
+    {
+      guchar c = *p;
+
+      if (G_LIKELY (!json_special[c]))
+        continue;
+      g_string_append_len (out, (const char *) run, p - run);
+      if (c == '\0')
+        break;
+      run = p + 1;
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:   g_string_append_printf (out, "\\u%04x", c); break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+writer_set_member_name (KtJsonWriter *w,
+                        const char   *key)
+{
+  writer_value (w);
+  writer_string (w, key);
+  g_string_append_c (w->out, ':');
+  w->after_key = TRUE;
+}
+
+static void
+writer_add_string_value (KtJsonWriter *w,
+                         const char   *value)
+{
+  writer_value (w);
+  writer_string (w, value);
+}
+
+static void
+writer_add_int_value (KtJsonWriter *w,
+                      gint64        value)
+{
+  writer_value (w);
+  g_string_append_printf (w->out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+writer_add_boolean_value (KtJsonWriter *w,
+                          gboolean      value)
+{
+  writer_value (w);
+  g_string_append (w->out, value ? "true" : "false");
+}
+
+static void
+writer_add_null_value (KtJsonWriter *w)
+{
+  writer_value (w);
+  g_string_append (w->out, "null");
+}
+
+static void
+writer_add_double_value (KtJsonWriter *w,
+                         double        value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  writer_value (w);
+  g_string_append (w->out, g_ascii_dtostr (buffer, sizeof buffer, value));
+  /* Still a double when read back, as json-glib writes it ("1.0"). */
+  if (strpbrk (buffer, ".e") == NULL)
+    g_string_append (w->out, ".0");
+}
+
+typedef void (*EncodeFunc) (KtJsonWriter *b, gconstpointer item);
+
+static void
+put_string (KtJsonWriter *b,
             const char  *key,
             const char  *value)
 {
-  json_builder_set_member_name (b, key);
+  writer_set_member_name (b, key);
   if (value != NULL)
-    json_builder_add_string_value (b, value);
+    writer_add_string_value (b, value);
   else
-    json_builder_add_null_value (b);
+    writer_add_null_value (b);
 }
 
 static void
-put_int (JsonBuilder *b,
+put_int (KtJsonWriter *b,
          const char  *key,
          gint64       value)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
+  writer_set_member_name (b, key);
+  writer_add_int_value (b, value);
 }
 
 static void
-put_bool (JsonBuilder *b,
+put_bool (KtJsonWriter *b,
           const char  *key,
           gboolean     value)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_add_boolean_value (b, value != FALSE);
+  writer_set_member_name (b, key);
+  writer_add_boolean_value (b, value != FALSE);
 }
 
 static void
-put_enum (JsonBuilder        *b,
+put_enum (KtJsonWriter        *b,
           const char         *key,
           const char * const *names,
           guint               n_names,
@@ -96,50 +262,50 @@ put_enum (JsonBuilder        *b,
 }
 
 static void
-put_bits (JsonBuilder        *b,
+put_bits (KtJsonWriter        *b,
           const char         *key,
           const char * const *names,
           guint               n_names,
           guint               bits)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_begin_array (b);
+  writer_set_member_name (b, key);
+  writer_begin_array (b);
   for (guint i = 0; i < n_names; i++)
     {
       if (bits & (1u << i))
-        json_builder_add_string_value (b, names[i]);
+        writer_add_string_value (b, names[i]);
     }
-  json_builder_end_array (b);
+  writer_end_array (b);
 }
 
 static void
-put_objects (JsonBuilder     *b,
+put_objects (KtJsonWriter     *b,
              const char      *key,
              const GPtrArray *items,
              EncodeFunc       func)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_begin_array (b);
+  writer_set_member_name (b, key);
+  writer_begin_array (b);
   for (guint i = 0; items != NULL && i < items->len; i++)
     func (b, g_ptr_array_index (items, i));
-  json_builder_end_array (b);
+  writer_end_array (b);
 }
 
 static void
-put_strings (JsonBuilder      *b,
+put_strings (KtJsonWriter      *b,
              const char       *key,
              const char * const *strv,
              guint             n)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_begin_array (b);
+  writer_set_member_name (b, key);
+  writer_begin_array (b);
   for (guint i = 0; strv != NULL && i < n; i++)
-    json_builder_add_string_value (b, strv[i]);
-  json_builder_end_array (b);
+    writer_add_string_value (b, strv[i]);
+  writer_end_array (b);
 }
 
 static void
-put_header (JsonBuilder          *b,
+put_header (KtJsonWriter          *b,
             const KtRecordHeader *header)
 {
   put_string (b, "schema", KT_SCHEMA);
@@ -152,57 +318,49 @@ put_header (JsonBuilder          *b,
 }
 
 static GBytes *
-finish (JsonBuilder *b)
+finish (KtJsonWriter *b)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize length;
-  char *data;
-
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-  return g_bytes_new_take (data, length);
+  writer_end_object (b);
+  return g_string_free_to_bytes (g_steal_pointer (&b->out));
 }
 
 static void
-encode_member (JsonBuilder   *b,
+encode_member (KtJsonWriter   *b,
                gconstpointer  item)
 {
   const KtMember *m = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "id", m->id);
   put_string (b, "name", m->name);
   put_int (b, "birth_year", m->birth_year);
   put_string (b, "relation", m->relation);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_consent_event (JsonBuilder   *b,
+encode_consent_event (KtJsonWriter   *b,
                       gconstpointer  item)
 {
   const KtConsentEvent *e = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_enum (b, "kind", kt_consent_event_names, KT_N_CONSENT_EVENTS, e->kind);
   put_string (b, "date", e->date);
   put_enum (b, "form", kt_form_names, KT_N_FORMS, e->form);
   put_string (b, "recorded_by", e->recorded_by);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 /* status, date and form stay beside the events: they are the current state,
  * and what a version of the app from before the history reads. */
 static void
-encode_consent (JsonBuilder   *b,
+encode_consent (KtJsonWriter   *b,
                 gconstpointer  item)
 {
   const KtConsent *c = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "id", c->id);
   put_string (b, "purpose", c->purpose);
   put_string (b, "party", c->party);
@@ -214,16 +372,16 @@ encode_consent (JsonBuilder   *b,
   put_objects (b, "events", c->events, encode_consent_event);
   put_strings (b, "receivers", (const char * const *) c->receivers,
                c->receivers != NULL ? g_strv_length (c->receivers) : 0);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_network_person (JsonBuilder   *b,
+encode_network_person (KtJsonWriter   *b,
                        gconstpointer  item)
 {
   const KtNetworkPerson *p = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "id", p->id);
   put_string (b, "name", p->name);
   put_string (b, "relation", p->relation);
@@ -234,19 +392,19 @@ encode_network_person (JsonBuilder   *b,
   put_string (b, "frequency", p->frequency);
   put_bool (b, "unaware", p->unaware);
   put_bool (b, "no_contact", p->no_contact);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 GBytes *
 kt_case_encode (const KtCase *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(KtJsonWriter) b = writer_new ();
   const KtRequest *r;
 
   g_return_val_if_fail (self != NULL, NULL);
 
   r = &self->request;
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_header (b, &self->header);
   put_string (b, "household", self->household);
   put_objects (b, "members", self->members, encode_member);
@@ -254,8 +412,8 @@ kt_case_encode (const KtCase *self)
   put_string (b, "phone", self->phone);
   put_string (b, "email", self->email);
 
-  json_builder_set_member_name (b, "request");
-  json_builder_begin_object (b);
+  writer_set_member_name (b, "request");
+  writer_begin_object (b);
   put_string (b, "date", r->date);
   put_enum (b, "channel", kt_channel_names, KT_N_CHANNELS, r->channel);
   put_string (b, "question", r->question);
@@ -266,7 +424,7 @@ kt_case_encode (const KtCase *self)
   put_string (b, "own_strength", r->own_strength);
   put_bool (b, "client_support_offered", r->client_support_offered);
   put_bool (b, "own_plan_wanted", r->own_plan_wanted);
-  json_builder_end_object (b);
+  writer_end_object (b);
 
   put_objects (b, "consents", self->consents, encode_consent);
   put_objects (b, "network", self->network, encode_network_person);
@@ -301,25 +459,25 @@ kt_case_encode (const KtCase *self)
 }
 
 static void
-encode_member_voice (JsonBuilder   *b,
+encode_member_voice (KtJsonWriter   *b,
                      gconstpointer  item)
 {
   const KtMemberVoice *v = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "member_id", v->member_id);
   put_string (b, "words", v->words);
   put_string (b, "wish", v->wish);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_entry (JsonBuilder   *b,
+encode_entry (KtJsonWriter   *b,
               gconstpointer  item)
 {
   const KtDomainEntry *e = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "domain_id", e->domain_id);
   put_enum (b, "state", kt_domain_state_names, KT_N_DOMAIN_STATES, e->state);
   put_string (b, "skip_reason", e->skip_reason);
@@ -334,71 +492,71 @@ encode_entry (JsonBuilder   *b,
   put_strings (b, "about", (const char * const *) e->about,
                e->about != NULL ? g_strv_length (e->about) : 0);
   put_objects (b, "voices", e->voices, encode_member_voice);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_safety_check (JsonBuilder   *b,
+encode_safety_check (KtJsonWriter   *b,
                      gconstpointer  item)
 {
   const KtSafetyCheck *c = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "member_id", c->member_id);
   put_bool (b, "checked", c->checked);
   put_bool (b, "concern", c->concern);
   put_string (b, "note", c->note);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_supporter (JsonBuilder   *b,
+encode_supporter (KtJsonWriter   *b,
                   gconstpointer  item)
 {
   const KtSupporter *s = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "person_id", s->person_id);
   put_enum (b, "ring", kt_ring_names, KT_N_RINGS, s->ring);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_goal_progress (JsonBuilder   *b,
+encode_goal_progress (KtJsonWriter   *b,
                       gconstpointer  item)
 {
   const KtGoalProgress *p = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "goal_id", p->goal_id);
   put_enum (b, "status", kt_goal_status_names, KT_N_GOAL_STATUSES, p->status);
   put_string (b, "note", p->note);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_new_question (JsonBuilder   *b,
+encode_new_question (KtJsonWriter   *b,
                      gconstpointer  item)
 {
   const KtNewQuestion *q = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "domain_id", q->domain_id);
   put_string (b, "note", q->note);
   put_bool (b, "as_goal", q->as_goal);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
-static void encode_agreement (JsonBuilder *b, const KtAgreement *agreement);
+static void encode_agreement (KtJsonWriter *b, const KtAgreement *agreement);
 
 GBytes *
 kt_conversation_encode (const KtConversation *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(KtJsonWriter) b = writer_new ();
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_header (b, &self->header);
   put_string (b, "case_id", self->case_id);
   put_string (b, "date", self->date);
@@ -408,21 +566,21 @@ kt_conversation_encode (const KtConversation *self)
   put_objects (b, "entries", self->entries, encode_entry);
   put_objects (b, "safety_checks", self->safety_checks, encode_safety_check);
 
-  json_builder_set_member_name (b, "wheel");
-  json_builder_begin_object (b);
+  writer_set_member_name (b, "wheel");
+  writer_begin_object (b);
   for (guint i = 0; i < KT_N_SEGMENTS; i++)
     {
       const KtWheelSegment *w = &self->wheel[i];
 
-      json_builder_set_member_name (b, kt_segment_names[i]);
-      json_builder_begin_object (b);
+      writer_set_member_name (b, kt_segment_names[i]);
+      writer_begin_object (b);
       put_int (b, "current", w->current);
       put_int (b, "target", w->target);
       put_int (b, "previous", w->previous);
       put_objects (b, "supporters", w->supporters, encode_supporter);
-      json_builder_end_object (b);
+      writer_end_object (b);
     }
-  json_builder_end_object (b);
+  writer_end_object (b);
 
   put_string (b, "own_words", self->own_words);
   put_string (b, "notes", self->notes);
@@ -435,12 +593,12 @@ kt_conversation_encode (const KtConversation *self)
 }
 
 static void
-encode_action (JsonBuilder   *b,
+encode_action (KtJsonWriter   *b,
                gconstpointer  item)
 {
   const KtAction *a = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "id", a->id);
   put_string (b, "what", a->what);
   put_enum (b, "actor", kt_actor_names, KT_N_ACTORS, a->actor);
@@ -449,16 +607,16 @@ encode_action (JsonBuilder   *b,
   put_bool (b, "done", a->done);
   put_string (b, "done_date", a->done_date);
   put_string (b, "done_note", a->done_note);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_goal (JsonBuilder   *b,
+encode_goal (KtJsonWriter   *b,
              gconstpointer  item)
 {
   const KtGoal *g = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "id", g->id);
   put_string (b, "title", g->title);
   put_strings (b, "domains", (const char * const *) g->domains,
@@ -473,16 +631,16 @@ encode_goal (JsonBuilder   *b,
   put_strings (b, "progress_notes",
                g->progress_notes != NULL ? (const char * const *) g->progress_notes->pdata : NULL,
                g->progress_notes != NULL ? g->progress_notes->len : 0);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_provision (JsonBuilder   *b,
+encode_provision (KtJsonWriter   *b,
                   gconstpointer  item)
 {
   const KtProvision *p = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "id", p->id);
   put_string (b, "name", p->name);
   put_bool (b, "tailored", p->tailored);
@@ -498,58 +656,58 @@ encode_provision (JsonBuilder   *b,
   put_string (b, "valid_from", p->valid_from);
   put_string (b, "until", p->until);
   put_enum (b, "delivery", kt_delivery_names, KT_N_DELIVERIES, p->delivery);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_stroke (JsonBuilder   *b,
+encode_stroke (KtJsonWriter   *b,
                gconstpointer  item)
 {
   const KtStroke *s = item;
 
-  json_builder_begin_array (b);
+  writer_begin_array (b);
   for (guint i = 0; s->points != NULL && i < s->points->len; i++)
-    json_builder_add_double_value (b, g_array_index (s->points, double, i));
-  json_builder_end_array (b);
+    writer_add_double_value (b, g_array_index (s->points, double, i));
+  writer_end_array (b);
 }
 
 /* The resident's agreement, the same on a plan and an evaluation. */
 static void
-encode_agreement (JsonBuilder       *b,
+encode_agreement (KtJsonWriter       *b,
                   const KtAgreement *agreement)
 {
-  json_builder_set_member_name (b, "agreement");
-  json_builder_begin_object (b);
+  writer_set_member_name (b, "agreement");
+  writer_begin_object (b);
   put_enum (b, "state", kt_agreement_names, KT_N_AGREEMENTS, agreement->state);
   put_string (b, "date", agreement->date);
   put_string (b, "remarks", agreement->remarks);
   put_enum (b, "form", kt_form_names, KT_N_FORMS, agreement->form);
   put_objects (b, "signature", agreement->signature, encode_stroke);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 static void
-encode_comment (JsonBuilder   *b,
+encode_comment (KtJsonWriter   *b,
                 gconstpointer  item)
 {
   const KtReviewComment *c = item;
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_string (b, "goal_id", c->goal_id);
   put_string (b, "author", c->author);
   put_string (b, "text", c->text);
   put_int (b, "at", c->at);
-  json_builder_end_object (b);
+  writer_end_object (b);
 }
 
 GBytes *
 kt_plan_encode (const KtPlan *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(KtJsonWriter) b = writer_new ();
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  json_builder_begin_object (b);
+  writer_begin_object (b);
   put_header (b, &self->header);
   put_string (b, "case_id", self->case_id);
   put_int (b, "version", self->version);
@@ -565,13 +723,13 @@ kt_plan_encode (const KtPlan *self)
   put_objects (b, "provisions", self->provisions, encode_provision);
   put_bool (b, "safety_required", self->safety_required);
 
-  json_builder_set_member_name (b, "safety");
-  json_builder_begin_object (b);
+  writer_set_member_name (b, "safety");
+  writer_begin_object (b);
   put_string (b, "risks", self->safety.risks);
   put_string (b, "agreements", self->safety.agreements);
   put_string (b, "who_watches", self->safety.who_watches);
   put_bool (b, "veilig_thuis_consulted", self->safety.veilig_thuis_consulted);
-  json_builder_end_object (b);
+  writer_end_object (b);
 
   encode_agreement (b, &self->agreement);
 

@@ -32,6 +32,15 @@ GBytes *kt_crypto_record_ad (const char *id,
                              int         kind,
                              gint64      rev,
                              const char *part);
+/* The same associated data written into @out, with @part given in two
+ * pieces joined by '|'; its length, or -1 when it does not fit. */
+gssize  kt_crypto_record_ad_into (char       *out,
+                                  gsize       out_size,
+                                  const char *id,
+                                  int         kind,
+                                  gint64      rev,
+                                  const char *part_head,
+                                  const char *part_tail);
 
 /* XChaCha20-Poly1305 with a random nonce: returns version | nonce | ciphertext
  * (transfer full). */
@@ -44,6 +53,18 @@ GBytes *kt_crypto_seal (const KtKey *key,
 GBytes *kt_crypto_open (const KtKey *key,
                         GBytes      *ad,
                         GBytes      *sealed);
+
+/* kt_crypto_open() into @out (room for @out_size bytes), with the
+ * associated data as plain bytes: for many small records read in a row,
+ * nothing allocated.  The plaintext's length, or -1 when @sealed does not
+ * open or does not fit.  The caller wipes @out. */
+gssize  kt_crypto_open_into (const KtKey  *key,
+                             const guint8 *ad,
+                             gsize         ad_size,
+                             const guint8 *sealed,
+                             gsize         sealed_size,
+                             guint8       *out,
+                             gsize         out_size);
 
 /* Opens what the first sync queues sealed before they used
  * kt_crypto_seal(): nonce | ciphertext, no version byte.  Only read, so

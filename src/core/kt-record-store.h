@@ -98,6 +98,22 @@ GPtrArray *kt_record_store_list    (KtRecordStore  *self,
                                     const char     *case_id,
                                     gboolean        with_summaries,
                                     GError        **error);
+/* Called by kt_record_store_foreach_summary() with each opened summary,
+ * which is valid (and then wiped) until it returns. */
+typedef void (*KtRecordSummaryFunc) (const char   *id,
+                                     gint64        updated,
+                                     const guint8 *summary,
+                                     gsize         size,
+                                     gpointer      user_data);
+/* The summaries of every record of @kind without a case, oldest first, as
+ * kt_record_store_list() with summaries would give them but without a
+ * record, a copy or an allocation per row: the case list's path.  Records
+ * without a summary are left out; one that does not open is quarantined. */
+gboolean   kt_record_store_foreach_summary (KtRecordStore        *self,
+                                            KtKind                kind,
+                                            KtRecordSummaryFunc   func,
+                                            gpointer              user_data,
+                                            GError              **error);
 /* Ids of every record of @kind, whatever its case, oldest first
  * (element-type utf8); quarantined records are left out. */
 GPtrArray *kt_record_store_list_ids (KtRecordStore  *self,

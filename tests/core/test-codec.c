@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <json-glib/json-glib.h>
 
 #include "kt-core.h"
 #include "kt-test-docs.h"
@@ -342,6 +343,40 @@ test_too_many_elements_is_rejected (void)
   assert_rejected (plan_json, KT_CODEC_ERROR_TOO_LARGE, "agreement.signature[0]", "long stroke");
 }
 
+/* Every control character, DEL, quote and backslash come back as they
+ * went in, and the encoding is JSON: none of them raw in a string (json-glib
+ * 1.6's generator, used before, wrote U+001F raw). */
+static void
+test_every_control_character_round_trips (void)
+{
+  g_autoptr(GRand) rand = kt_test_rand_new ();
+  g_autoptr(KtCase) kase = kt_test_random_case (rand);
+  g_autoptr(KtCase) decoded = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  g_autoptr(GString) text = g_string_new ("a\"b\\c/d\x7f é ");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *data;
+  gsize size;
+
+  for (char c = 1; c < 0x20; c++)
+    g_string_append_c (text, c);
+  g_free (kase->household);
+  kase->household = g_strdup (text->str);
+
+  encoded = kt_case_encode (kase);
+  data = g_bytes_get_data (encoded, &size);
+  for (gsize i = 0; i < size; i++)
+    g_assert_true ((guchar) data[i] >= 0x20 && (guchar) data[i] != 0x7f);
+  g_assert_true (json_parser_load_from_data (parser, data, size, &error));
+  g_assert_no_error (error);
+
+  decoded = kt_case_decode (encoded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (decoded->household, ==, text->str);
+  g_assert_true (kt_case_equal (kase, decoded));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +387,7 @@ main (int   argc,
   g_test_add_func ("/codec/round-trip/cases", test_round_trip_case);
   g_test_add_func ("/codec/round-trip/conversations", test_round_trip_conversation);
   g_test_add_func ("/codec/round-trip/plans", test_round_trip_plan);
+  g_test_add_func ("/codec/round-trip/every-control-character", test_every_control_character_round_trips);
   g_test_add_func ("/codec/document-decode-dispatches-on-kind", test_document_decode_dispatches_on_kind);
   g_test_add_func ("/codec/equal-notices-every-kind-of-change", test_equal_notices_every_kind_of_change);
   g_test_add_func ("/codec/old-plan-lead-moves-into-the-case", test_old_plan_lead_moves_into_the_case);

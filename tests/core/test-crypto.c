@@ -495,6 +495,35 @@ test_recovery_bundle_opens_with_its_phrase_only (void)
   kt_recovery_phrase_free (phrase);
 }
 
+/* The list's associated data, built by hand, is byte for byte the one
+ * every sealed part of a record is bound to. */
+static void
+test_record_ad_into_is_record_ad (void)
+{
+  static const struct { const char *id; int kind; gint64 rev; const char *head, *tail; } cases[] = {
+    { "6f1c2a9e-0000-4000-8000-000000000001", 0, 1, "", "summary" },
+    { "6f1c2a9e-0000-4000-8000-000000000002", 2, G_MAXINT64, "case-7", "body" },
+    { "x", -1, G_MININT64, "a|b", "" },
+    { "", 12, 0, "", "" },
+  };
+  char out[256];
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *part = g_strconcat (cases[i].head, "|", cases[i].tail, NULL);
+      g_autoptr(GBytes) expected = kt_crypto_record_ad (cases[i].id, cases[i].kind, cases[i].rev, part);
+      gssize n = kt_crypto_record_ad_into (out, sizeof out, cases[i].id, cases[i].kind, cases[i].rev,
+                                           cases[i].head, cases[i].tail);
+
+      g_assert_cmpint (n, ==, g_bytes_get_size (expected));
+      g_assert_cmpmem (out, n, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+      g_assert_cmpint (out[n], ==, '\0');
+      /* One byte short of room for it and its NUL: refused, not cut. */
+      g_assert_cmpint (kt_crypto_record_ad_into (out, n, cases[i].id, cases[i].kind, cases[i].rev,
+                                                 cases[i].head, cases[i].tail), ==, -1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -509,6 +538,7 @@ main (int   argc,
   g_test_add_func ("/crypto/account/fingerprint-reads-as-groups-and-tells-keys-apart",
                    test_fingerprint_reads_as_groups_and_tells_keys_apart);
   g_test_add_func ("/crypto/account/base64-must-be-exact", test_base64_must_be_exact);
+  g_test_add_func ("/crypto/record-ad/into-is-the-same", test_record_ad_into_is_record_ad);
   g_test_add_func ("/crypto/sealed/every-reader-opens-and-no-one-else",
                    test_every_reader_opens_and_no_one_else);
   g_test_add_func ("/crypto/sealed/a-reader-reseals-for-a-later-reader",

@@ -1656,6 +1656,63 @@ test_store_lists_case_summaries (void)
   files_clear (&files);
 }
 
+/* The list reads a summary straight from its bytes: names as long as make
+ * its framing offset 1, 2 and 4 bytes wide, and longer than the list's own
+ * buffer, each come back as saved. */
+static void
+test_store_lists_summaries_of_every_size (void)
+{
+  static const gsize lengths[] = { 0, 1, 3, 4, 5, 200, 251, 300, 1000, 2000, 70000 };
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      g_autoptr(GString) name = g_string_new (NULL);
+      KtCase *kase;
+
+      while (name->len < lengths[i])
+        g_string_append (name, i % 2 == 0 ? "Çelik-Ødegård " : "x");
+      while (name->len > lengths[i])
+        g_string_truncate (name, g_utf8_find_prev_char (name->str, name->str + name->len) - name->str);
+      kase = case_new (name->str);
+      kase->phase = i % KT_N_PHASES;
+      kase->request.safety_concern = i % 3 == 0;
+      save_case (store, kase);
+      g_ptr_array_add (cases, kase);
+    }
+
+  listed = kt_store_list_cases (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, cases->len);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      KtCaseSummary *summary = g_ptr_array_index (listed, i);
+      guint j = 0;
+      KtCase *kase;
+
+      while (j < cases->len - 1 &&
+             !g_str_equal (((KtCase *) g_ptr_array_index (cases, j))->header.id, summary->id))
+        j++;
+      kase = g_ptr_array_index (cases, j);
+      g_assert_cmpstr (kase->header.id, ==, summary->id);
+      g_assert_cmpstr (summary->household, ==, kase->household);
+      g_assert_cmpint (summary->phase, ==, kase->phase);
+      g_assert_cmpstr (summary->next_deadline, ==, kt_case_next_deadline (kase));
+      g_assert_cmpint (summary->next_due, ==, kt_case_next_due (kase, NULL).kind);
+      g_assert_cmpint (summary->safety_concern, ==, kase->request.safety_concern);
+    }
+  g_assert_cmpuint (kt_record_store_count (kt_store_get_record_store (store)), ==, cases->len);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1697,6 +1754,7 @@ main (int   argc,
   g_test_add_func ("/store/open-async/opens-and-unlocks", test_store_open_async_opens_and_unlocks);
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
   g_test_add_func ("/store/list/case-summaries", test_store_lists_case_summaries);
+  g_test_add_func ("/store/list/summaries-of-every-size", test_store_lists_summaries_of_every_size);
   g_test_add_func ("/store/no-plaintext-on-disk-or-in-logs", test_store_no_plaintext_on_disk_or_in_logs);
 
   ret = g_test_run ();
