@@ -16,6 +16,12 @@
  * hide a difference, both programs are also timed with each renderer
  * forced through $GSK_RENDERER.
  *
+ * Beside each program's time it prints its resident memory a second after
+ * that first frame (the editor's: a second after its window is mapped).
+ * With --reference=PATH a second keukentafel binary (a build of another
+ * commit) is started in the same rounds, right after ours, so that a
+ * before/after pair shares the machine's load of the moment.
+ *
  * Run it inside Xvfb with a session bus and keyring: bench/run-bench-startup.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -96,15 +102,21 @@ stop (GPid pid)
   g_spawn_close_pid (pid);
 }
 
+/* @quiet: the child's warnings go nowhere (Debian's GNOME Text Editor 43
+ * warns about its own templates at every start with --standalone). */
 static GPid
 spawn (char      **argv,
        char      **envp,
-       int        *stdout_fd)
+       int        *stdout_fd,
+       gboolean    quiet)
 {
   g_autoptr(GError) error = NULL;
+  GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH;
   GPid pid;
 
-  if (!g_spawn_async_with_pipes (NULL, argv, envp, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, NULL, NULL, &pid,
+  if (quiet)
+    flags |= G_SPAWN_STDERR_TO_DEV_NULL;
+  if (!g_spawn_async_with_pipes (NULL, argv, envp, flags, NULL, NULL, &pid,
                                  NULL, stdout_fd, NULL, &error))
     g_error ("Cannot start %s: %s", argv[0], error->message);
   return pid;
@@ -139,13 +151,13 @@ rss_kib (GPid pid)
 
 static gint64
 run_app (Display    *display,
+         const char *binary,
          const char *store_path,
          const char *renderer,
          gint64     *map_us,
          gint64     *rss)
 {
-  g_autofree char *app = g_build_filename (BUILD_ROOT, "src", "app", "keukentafel", NULL);
-  char *argv[] = { app, NULL };
+  char *argv[] = { (char *) binary, NULL };
   g_auto(GStrv) envp = child_environ (renderer);
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -156,7 +168,7 @@ run_app (Display    *display,
   envp = g_environ_setenv (envp, "KT_STORE_PATH", store_path, TRUE);
   envp = g_environ_setenv (envp, "KT_BENCH_FIRST_FRAME", "1", TRUE);
   start = g_get_monotonic_time ();
-  pid = spawn (argv, envp, &out);
+  pid = spawn (argv, envp, &out, FALSE);
   *map_us = wait_for_map (display, pid, start);
 
   stream = g_unix_input_stream_new (out, TRUE);
@@ -181,11 +193,13 @@ run_app (Display    *display,
   return frame;
 }
 
-/* One start of GNOME Text Editor with an empty document: exec → map. */
+/* One start of GNOME Text Editor with an empty document: exec → map (and
+ * its resident memory a second later in @rss). */
 static gint64
 run_text_editor (Display    *display,
                  const char *home,
-                 const char *renderer)
+                 const char *renderer,
+                 gint64     *rss)
 {
   char *argv[] = { (char *) "gnome-text-editor", (char *) "--standalone", NULL };
   g_auto(GStrv) envp = child_environ (renderer);
@@ -198,8 +212,10 @@ run_text_editor (Display    *display,
   envp = g_environ_setenv (envp, "XDG_DATA_HOME", data, TRUE);
   envp = g_environ_setenv (envp, "XDG_STATE_HOME", state, TRUE);
   start = g_get_monotonic_time ();
-  pid = spawn (argv, envp, NULL);
+  pid = spawn (argv, envp, NULL, TRUE);
   mapped = wait_for_map (display, pid, start);
+  g_usleep (G_USEC_PER_SEC);
+  *rss = rss_kib (pid);
   stop (pid);
   return mapped;
 }
@@ -207,10 +223,11 @@ run_text_editor (Display    *display,
 typedef struct {
   const char *name;
   gboolean    is_app;
+  const char *binary;    /* keukentafel: the program started */
   const char *renderer;  /* $GSK_RENDERER, or NULL for the program's own choice */
   GArray     *frames;    /* keukentafel: exec → first drawn case list (µs) */
   GArray     *maps;      /* exec → window mapped (µs) */
-  GArray     *rss;       /* keukentafel: KiB resident a second after the first frame */
+  GArray     *rss;       /* KiB resident a second after the first frame (editor: map) */
 } Series;
 
 static int
@@ -239,21 +256,31 @@ main (int argc, char *argv[])
 {
   int n_runs = N_RUNS_DEFAULT, n_cases = N_CASES_DEFAULT;
   g_autofree char *keep = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *app = g_build_filename (BUILD_ROOT, "src", "app", "keukentafel", NULL);
   GOptionEntry entries[] = {
     { "fill-only", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Only fill a store at PATH and keep it", "PATH" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Starts of each program", "N" },
     { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store", "N" },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference,
+      "Also start this keukentafel binary (another commit's build) in every round", "PATH" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- time the app's start");
   g_autoptr(GError) error = NULL;
+  /* The first five are always run; the reference's three only with
+   * --reference. */
   Series series[] = {
-    { "keukentafel, its own choice of renderer", TRUE, NULL },
-    { "keukentafel, GL renderer", TRUE, "gl" },
-    { "keukentafel, cairo renderer", TRUE, "cairo" },
-    { "gnome-text-editor, GTK's default (GL) renderer", FALSE, NULL },
-    { "gnome-text-editor, cairo renderer", FALSE, "cairo" },
+    { "keukentafel, its own choice of renderer", TRUE, NULL, NULL },
+    { "keukentafel, GL renderer", TRUE, NULL, "gl" },
+    { "keukentafel, cairo renderer", TRUE, NULL, "cairo" },
+    { "gnome-text-editor, GTK's default (GL) renderer", FALSE, NULL, NULL },
+    { "gnome-text-editor, cairo renderer", FALSE, NULL, "cairo" },
+    { "reference, its own choice of renderer", TRUE, NULL, NULL },
+    { "reference, GL renderer", TRUE, NULL, "gl" },
+    { "reference, cairo renderer", TRUE, NULL, "cairo" },
   };
+  guint n_series = 5;
   g_autofree char *dir = NULL;
   g_autofree char *store_path = NULL;
   Display *display;
@@ -263,6 +290,11 @@ main (int argc, char *argv[])
     g_error ("%s", error->message);
   if (!kt_core_init ())
     g_error ("libsodium did not start");
+
+  for (guint i = 0; i < G_N_ELEMENTS (series); i++)
+    series[i].binary = i < 5 ? app : reference;
+  if (reference != NULL)
+    n_series = G_N_ELEMENTS (series);
 
   if (keep != NULL)
     {
@@ -281,7 +313,7 @@ main (int argc, char *argv[])
   g_print ("Filling a store with %d cases...\n", n_cases);
   kt_bench_fill_store (store_path, n_cases, 0);
 
-  for (guint i = 0; i < G_N_ELEMENTS (series); i++)
+  for (guint i = 0; i < n_series; i++)
     {
       series[i].frames = g_array_new (FALSE, FALSE, sizeof (gint64));
       series[i].maps = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -290,24 +322,23 @@ main (int argc, char *argv[])
   for (int run = 0; run < n_runs; run++)
     {
       g_print ("run %d:", run + 1);
-      for (guint k = 0; k < G_N_ELEMENTS (series); k++)
+      for (guint k = 0; k < n_series; k++)
         {
           /* Alternate the order, so that caches and load affect all alike. */
-          Series *s = &series[run % 2 == 0 ? k : G_N_ELEMENTS (series) - 1 - k];
+          Series *s = &series[run % 2 == 0 ? k : n_series - 1 - k];
           g_autofree char *home = g_strdup_printf ("%s/editor-%d-%u", dir, run, k);
           gint64 map = -1, frame = -1, rss = -1;
 
           if (s->is_app)
-            frame = run_app (display, store_path, s->renderer, &map, &rss);
+            frame = run_app (display, s->binary, store_path, s->renderer, &map, &rss);
           else
-            map = run_text_editor (display, home, s->renderer);
+            map = run_text_editor (display, home, s->renderer, &rss);
           if ((s->is_app && frame < 0) || map < 0)
             g_error ("A program did not show its window within %d s", (int) (TIMEOUT_US / G_USEC_PER_SEC));
           g_array_append_val (s->frames, frame);
           g_array_append_val (s->maps, map);
-          if (s->is_app)
-            g_array_append_val (s->rss, rss);
-          g_print ("  %s %s %.0f ms", s->is_app ? "kt" : "editor",
+          g_array_append_val (s->rss, rss);
+          g_print ("  %s %s %.0f ms", s->binary == reference && s->is_app ? "ref" : s->is_app ? "kt" : "editor",
                    s->renderer != NULL ? s->renderer : "default",
                    (s->is_app ? frame : map) / 1000.0);
         }
@@ -316,14 +347,15 @@ main (int argc, char *argv[])
 
   g_print ("\nMedians over %d starts (keukentafel: exec to the first drawn case list of %d cases;\n"
            "gnome-text-editor: exec to its window being mapped, before it draws):\n", n_runs, n_cases);
-  for (guint i = 0; i < G_N_ELEMENTS (series); i++)
+  for (guint i = 0; i < n_series; i++)
     {
       if (series[i].is_app)
         g_print ("  %-48s %6.1f ms (mapped %.1f ms), RSS %.1f MiB\n", series[i].name,
                  median_ms (series[i].frames), median_ms (series[i].maps),
                  median_ms (series[i].rss) * 1000 / 1024);
       else
-        g_print ("  %-48s %6.1f ms\n", series[i].name, median_ms (series[i].maps));
+        g_print ("  %-48s %6.1f ms, RSS %.1f MiB\n", series[i].name, median_ms (series[i].maps),
+                 median_ms (series[i].rss) * 1000 / 1024);
     }
   g_print ("ratio keukentafel / gnome-text-editor, each as it starts by itself: %.2f "
            "(target: at most 1.0; median at most 500 ms)\n",
@@ -331,8 +363,13 @@ main (int argc, char *argv[])
   g_print ("ratio with the same renderer for both: GL %.2f, cairo %.2f\n",
            median_ms (series[1].frames) / median_ms (series[3].maps),
            median_ms (series[2].frames) / median_ms (series[4].maps));
+  if (reference != NULL)
+    g_print ("the reference, the same three: %.2f; GL %.2f, cairo %.2f\n",
+             median_ms (series[5].frames) / median_ms (series[3].maps),
+             median_ms (series[6].frames) / median_ms (series[3].maps),
+             median_ms (series[7].frames) / median_ms (series[4].maps));
 
-  for (guint i = 0; i < G_N_ELEMENTS (series); i++)
+  for (guint i = 0; i < n_series; i++)
     {
       g_array_unref (series[i].frames);
       g_array_unref (series[i].maps);
