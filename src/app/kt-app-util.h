@@ -120,8 +120,9 @@ GtkWidget  *kt_app_combo_row_new     (const char       *title,
 void        kt_app_combo_row_bind    (GtkWidget        *row,
                                       int              *field);
 
-/* Picks GTK's cairo renderer where there is no GPU (before GTK starts);
- * $GSK_RENDERER set by the user wins. */
+/* Picks GTK's cairo renderer where there is no GPU, and with cairo keeps
+ * GDK from setting up GL (before GTK starts); $GSK_RENDERER set by the
+ * user wins. */
 void        kt_app_choose_renderer   (void);
 /* Scrolls the nearest scrolled window around @widget, once it is laid
  * out, so that @widget (its top, if it is taller) is on screen: a new

@@ -6,6 +6,7 @@
 
 #include "kt-core.h"
 #include "kt-application.h"
+#include "kt-app-util.h"
 #include "kt-test-util.h"
 
 typedef struct {
@@ -59,6 +60,51 @@ test_app_shows_its_window_and_quits (void)
   g_object_unref (run.app);
 }
 
+/* Drawing with cairo, the app keeps GDK from setting up GL (Mesa and LLVM
+ * are 50 MiB where there is no GPU), and still shows its window. */
+static void
+test_app_with_cairo_sets_up_no_gl (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_setenv ("GSK_RENDERER", "cairo", TRUE);
+      g_unsetenv ("GDK_DEBUG");
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
+      gtk_init ();
+      g_assert_false (gdk_display_prepare_gl (gdk_display_get_default (), &error));
+      g_assert_nonnull (error);
+      test_app_shows_its_window_and_quits ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A renderer the user chose is left as it is, and so are their GDK flags. */
+static void
+test_app_keeps_the_users_renderer (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_setenv ("GSK_RENDERER", "gl", TRUE);
+      g_setenv ("GDK_DEBUG", "misc", TRUE);
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
+
+      g_setenv ("GSK_RENDERER", "cairo", TRUE);
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc,gl-disable");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -66,6 +112,8 @@ main (int argc, char *argv[])
   g_assert_true (kt_core_init ());
 
   g_test_add_func ("/app/smoke/shows-its-window-and-quits", test_app_shows_its_window_and_quits);
+  g_test_add_func ("/app/smoke/with-cairo-sets-up-no-gl", test_app_with_cairo_sets_up_no_gl);
+  g_test_add_func ("/app/smoke/keeps-the-users-renderer", test_app_keeps_the_users_renderer);
 
   return g_test_run ();
 }
