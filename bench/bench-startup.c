@@ -36,6 +36,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <X11/Xlib.h>
 #include <X11/Xatom.h>
 #include <X11/extensions/Xdamage.h>
@@ -86,6 +87,26 @@ ignore_x_error (Display     *display,
   return 0;
 }
 
+/* Processor time @pid has used so far, all its threads, in µs (-1: gone):
+ * what load beside the benchmark does not inflate. */
+static gint64
+cpu_us (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return -1;
+  /* After the name: state is field 3, utime and stime fields 14 and 15. */
+  fields = g_strsplit (end + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return -1;
+  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
+         G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
+}
+
 typedef struct {
   Damage damage;
   Time   first;  /* server time of its first damage: the background painted at map */
@@ -93,14 +114,16 @@ typedef struct {
 
 /* Microseconds from @start until a toplevel of @pid is mapped (returned),
  * and in @paint_us until its first drawing reaches the X server, or -1 for
- * either that did not come.  Xvfb reports the window's background, painted
+ * either that did not come; in @paint_cpu_us the processor time it had
+ * used by then.  Xvfb reports the window's background, painted
  * as it is mapped, as damage too: the first drawing is the first damage
  * report with a later server time than that one. */
 static gint64
 wait_for_map (Display *display,
               GPid     pid,
               gint64   start,
-              gint64  *paint_us)
+              gint64  *paint_us,
+              gint64  *paint_cpu_us)
 {
   g_autoptr(GHashTable) watched = g_hash_table_new_full (NULL, NULL, NULL, g_free);  /* Window → Watched */
   Window mapped = None;
@@ -142,6 +165,7 @@ wait_for_map (Display *display,
           else if (damage->drawable == mapped && damage->timestamp > w->first)
             {
               *paint_us = g_get_monotonic_time () - start;
+              *paint_cpu_us = cpu_us (pid);
               break;
             }
         }
@@ -215,6 +239,7 @@ typedef struct {
   gint64 frame;  /* keukentafel: its first frame with the case list drawn */
   gint64 map;    /* the window mapped */
   gint64 paint;  /* the window's first drawing at the X server */
+  gint64 cpu;    /* processor time used by the first drawing (clock ticks: 10 ms steps) */
   gint64 rss;    /* resident a second after the frame (the editor's: the paint) */
 } Start;
 
@@ -237,7 +262,7 @@ run_app (Display    *display,
   envp = g_environ_setenv (envp, "KT_BENCH_FIRST_FRAME", "1", TRUE);
   start = g_get_monotonic_time ();
   pid = spawn (argv, envp, &out, FALSE);
-  result->map = wait_for_map (display, pid, start, &result->paint);
+  result->map = wait_for_map (display, pid, start, &result->paint, &result->cpu);
 
   stream = g_unix_input_stream_new (out, TRUE);
   lines = g_data_input_stream_new (stream);
@@ -283,7 +308,7 @@ run_text_editor (Display    *display,
   envp = g_environ_setenv (envp, "XDG_STATE_HOME", state, TRUE);
   start = g_get_monotonic_time ();
   pid = spawn (argv, envp, NULL, TRUE);
-  result->map = wait_for_map (display, pid, start, &result->paint);
+  result->map = wait_for_map (display, pid, start, &result->paint, &result->cpu);
   result->frame = result->paint;
   g_usleep (G_USEC_PER_SEC);
   result->rss = rss_kib (pid);
@@ -298,6 +323,7 @@ typedef struct {
   GArray     *frames;    /* exec → first drawn case list (the editor: first drawing) (µs) */
   GArray     *maps;      /* exec → window mapped (µs) */
   GArray     *paints;    /* exec → the window's first drawing at the X server (µs) */
+  GArray     *cpu;       /* processor time used by that first drawing (µs) */
   GArray     *rss;       /* KiB resident a second after the first frame (editor: map) */
 } Series;
 
@@ -396,6 +422,7 @@ main (int argc, char *argv[])
       series[i].frames = g_array_new (FALSE, FALSE, sizeof (gint64));
       series[i].maps = g_array_new (FALSE, FALSE, sizeof (gint64));
       series[i].paints = g_array_new (FALSE, FALSE, sizeof (gint64));
+      series[i].cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
       series[i].rss = g_array_new (FALSE, FALSE, sizeof (gint64));
     }
   for (int run = 0; run < n_runs; run++)
@@ -406,7 +433,7 @@ main (int argc, char *argv[])
           /* Alternate the order, so that caches and load affect all alike. */
           Series *s = &series[run % 2 == 0 ? k : n_series - 1 - k];
           g_autofree char *home = g_strdup_printf ("%s/editor-%d-%u", dir, run, k);
-          Start start = { -1, -1, -1, -1 };
+          Start start = { -1, -1, -1, -1, -1 };
 
           if (s->is_app)
             run_app (display, s->binary, store_path, s->renderer, &start);
@@ -417,6 +444,7 @@ main (int argc, char *argv[])
           g_array_append_val (s->frames, start.frame);
           g_array_append_val (s->maps, start.map);
           g_array_append_val (s->paints, start.paint);
+          g_array_append_val (s->cpu, start.cpu);
           g_array_append_val (s->rss, start.rss);
           g_print ("  %s %s %.0f ms", s->binary == reference && s->is_app ? "ref" : s->is_app ? "kt" : "editor",
                    s->renderer != NULL ? s->renderer : "default", start.frame / 1000.0);
@@ -426,12 +454,13 @@ main (int argc, char *argv[])
 
   g_print ("\nMedians over %d starts (keukentafel: exec to its first frame with the case list of\n"
            "%d cases drawn; gnome-text-editor: exec to its window's first drawing at the X server;\n"
-           "both: exec to the window mapped, and to its first drawing; memory a second after):\n",
+           "both: exec to the window mapped, and to its first drawing, the processor time used\n"
+           "by that drawing, all threads; memory a second after):\n",
            n_runs, n_cases);
   for (guint i = 0; i < n_series; i++)
-    g_print ("  %-48s %6.1f ms (mapped %.1f ms, drawn %.1f ms), RSS %.1f MiB\n", series[i].name,
+    g_print ("  %-48s %6.1f ms (mapped %.1f ms, drawn %.1f ms, CPU %.0f ms), RSS %.1f MiB\n", series[i].name,
              median_ms (series[i].frames), median_ms (series[i].maps), median_ms (series[i].paints),
-             median_ms (series[i].rss) * 1000 / 1024);
+             median_ms (series[i].cpu), median_ms (series[i].rss) * 1000 / 1024);
   g_print ("ratio keukentafel's drawn list / the editor's first drawing, each with its own choice of\n"
            "renderer: %.2f (targets: at most 0.65; median at most 500 ms)\n",
            median_ms (series[0].frames) / median_ms (series[3].frames));
@@ -443,6 +472,11 @@ main (int argc, char *argv[])
            median_ms (series[0].frames) / median_ms (series[3].maps),
            median_ms (series[1].frames) / median_ms (series[3].maps),
            median_ms (series[2].frames) / median_ms (series[4].maps));
+  g_print ("processor time to the first drawing, keukentafel / the editor: own choice %.2f, GL %.2f, "
+           "cairo %.2f\n",
+           median_ms (series[0].cpu) / median_ms (series[3].cpu),
+           median_ms (series[1].cpu) / median_ms (series[3].cpu),
+           median_ms (series[2].cpu) / median_ms (series[4].cpu));
   if (reference != NULL)
     g_print ("the reference, against the editor's first drawing: own choice %.2f, GL %.2f, cairo %.2f\n",
              median_ms (series[5].frames) / median_ms (series[3].frames),
@@ -454,6 +488,7 @@ main (int argc, char *argv[])
       g_array_unref (series[i].frames);
       g_array_unref (series[i].maps);
       g_array_unref (series[i].paints);
+      g_array_unref (series[i].cpu);
       g_array_unref (series[i].rss);
     }
   XCloseDisplay (display);
