@@ -105,6 +105,39 @@ test_app_keeps_the_users_renderer (void)
   g_test_trap_assert_passed ();
 }
 
+static int
+button_height (void)
+{
+  g_autoptr(GtkWidget) button = g_object_ref_sink (gtk_button_new_with_label ("Keukentafel"));
+  int height = 0;
+
+  gtk_widget_measure (button, GTK_ORIENTATION_VERTICAL, -1, &height, NULL, NULL, NULL);
+  return height;
+}
+
+/* GTK starts with libadwaita's empty theme instead of parsing its own (a
+ * button then has no padding), and libadwaita's style sheet still comes. */
+static void
+test_app_starts_gtk_with_an_empty_theme (void)
+{
+  if (g_test_subprocess ())
+    {
+      int bare, styled;
+
+      g_unsetenv ("GTK_THEME");
+      kt_app_start_gtk ();
+      g_assert_null (g_getenv ("GTK_THEME"));
+      bare = button_height ();
+      adw_init ();
+      styled = button_height ();
+      g_test_message ("a button %d px high before libadwaita, %d px after", bare, styled);
+      g_assert_cmpint (styled, >, bare);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -114,6 +147,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/smoke/shows-its-window-and-quits", test_app_shows_its_window_and_quits);
   g_test_add_func ("/app/smoke/with-cairo-sets-up-no-gl", test_app_with_cairo_sets_up_no_gl);
   g_test_add_func ("/app/smoke/keeps-the-users-renderer", test_app_keeps_the_users_renderer);
+  g_test_add_func ("/app/smoke/starts-gtk-with-an-empty-theme", test_app_starts_gtk_with_an_empty_theme);
 
   return g_test_run ();
 }
