@@ -527,22 +527,54 @@ kt_app_choice_button_new (const char *top,
  * or a virtual desktop without graphics hardware; the cairo renderer draws
  * the same widgets in a fraction of that.  Every hardware GL driver needs a
  * DRM render node, so without one the GL would be emulated.  A renderer
- * chosen by the user ($GSK_RENDERER) always wins. */
+ * chosen by the user ($GSK_RENDERER) always wins.
+ *
+ * Drawing with cairo, the app needs no GL at all, but GDK 4.8 on X11 sets
+ * GL up when it opens the display anyway (to pick its visual): that loads
+ * Mesa and LLVM, about 50 MiB resident, before the first frame.  So with
+ * cairo, chosen here or by the user, GDK is told to leave GL alone
+ * ($GDK_DEBUG=gl-disable, which GTK 4.8 honours in release builds too). */
 void
 kt_app_choose_renderer (void)
 {
-  g_autoptr(GDir) dri = NULL;
-  const char *name;
+  const char *debug = g_getenv ("GDK_DEBUG");
+  g_autofree char *gl_disable = NULL;
 
-  if (g_getenv ("GSK_RENDERER") != NULL)
-    return;
-  dri = g_dir_open ("/dev/dri", 0, NULL);
-  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+  if (g_getenv ("GSK_RENDERER") == NULL)
     {
-      if (g_str_has_prefix (name, "renderD"))
-        return;
+      g_autoptr(GDir) dri = g_dir_open ("/dev/dri", 0, NULL);
+      const char *name;
+
+      while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+        {
+          if (g_str_has_prefix (name, "renderD"))
+            return;
+        }
+      g_setenv ("GSK_RENDERER", "cairo", FALSE);
     }
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") != 0)
+    return;
+  gl_disable = debug != NULL && *debug != '\0' ? g_strconcat (debug, ",gl-disable", NULL)
+                                               : g_strdup ("gl-disable");
+  g_setenv ("GDK_DEBUG", gl_disable, TRUE);
+}
+
+/* libadwaita 1.2 swaps GTK 4.8's own theme for an empty one ("Adwaita-empty",
+ * in libadwaita's resources) and brings its own style sheet; but by then GTK
+ * has parsed its default theme for nothing: 80 M instructions, a tenth of
+ * the start-up.  So GTK starts with the empty theme, named in $GTK_THEME,
+ * which it reads as it makes its settings, and the variable is gone again
+ * before libadwaita starts (with $GTK_THEME set, libadwaita would leave its
+ * style sheet out).  A theme the user set themselves is left alone. */
+void
+kt_app_start_gtk (void)
+{
+  if (g_getenv ("GTK_THEME") != NULL)
+    return;
+  g_setenv ("GTK_THEME", "Adwaita-empty", TRUE);
+  if (gtk_init_check ())
+    gtk_settings_get_default ();
+  g_unsetenv ("GTK_THEME");
 }
 
 #define SCROLL_TARGET_KEY "kt-scroll-target"

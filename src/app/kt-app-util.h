@@ -120,9 +120,13 @@ GtkWidget  *kt_app_combo_row_new     (const char       *title,
 void        kt_app_combo_row_bind    (GtkWidget        *row,
                                       int              *field);
 
-/* Picks GTK's cairo renderer where there is no GPU (before GTK starts);
- * $GSK_RENDERER set by the user wins. */
+/* Picks GTK's cairo renderer where there is no GPU, and with cairo keeps
+ * GDK from setting up GL (before GTK starts); $GSK_RENDERER set by the
+ * user wins. */
 void        kt_app_choose_renderer   (void);
+/* Starts GTK (before the application does) without parsing a theme that
+ * libadwaita replaces anyway. */
+void        kt_app_start_gtk         (void);
 /* Scrolls the nearest scrolled window around @widget, once it is laid
  * out, so that @widget (its top, if it is taller) is on screen: a new
  * card or row appears where the coach is looking (issue 21).  GTK 4.8 has

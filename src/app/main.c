@@ -30,6 +30,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   kt_app_choose_renderer ();
+  kt_app_start_gtk ();
   app = kt_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -6,6 +6,7 @@
 
 #include "kt-core.h"
 #include "kt-application.h"
+#include "kt-app-util.h"
 #include "kt-test-util.h"
 
 typedef struct {
@@ -59,6 +60,84 @@ test_app_shows_its_window_and_quits (void)
   g_object_unref (run.app);
 }
 
+/* Drawing with cairo, the app keeps GDK from setting up GL (Mesa and LLVM
+ * are 50 MiB where there is no GPU), and still shows its window. */
+static void
+test_app_with_cairo_sets_up_no_gl (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_setenv ("GSK_RENDERER", "cairo", TRUE);
+      g_unsetenv ("GDK_DEBUG");
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
+      gtk_init ();
+      g_assert_false (gdk_display_prepare_gl (gdk_display_get_default (), &error));
+      g_assert_nonnull (error);
+      test_app_shows_its_window_and_quits ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A renderer the user chose is left as it is, and so are their GDK flags. */
+static void
+test_app_keeps_the_users_renderer (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_setenv ("GSK_RENDERER", "gl", TRUE);
+      g_setenv ("GDK_DEBUG", "misc", TRUE);
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
+
+      g_setenv ("GSK_RENDERER", "cairo", TRUE);
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc,gl-disable");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static int
+button_height (void)
+{
+  g_autoptr(GtkWidget) button = g_object_ref_sink (gtk_button_new_with_label ("Keukentafel"));
+  int height = 0;
+
+  gtk_widget_measure (button, GTK_ORIENTATION_VERTICAL, -1, &height, NULL, NULL, NULL);
+  return height;
+}
+
+/* GTK starts with libadwaita's empty theme instead of parsing its own (a
+ * button then has no padding), and libadwaita's style sheet still comes. */
+static void
+test_app_starts_gtk_with_an_empty_theme (void)
+{
+  if (g_test_subprocess ())
+    {
+      int bare, styled;
+
+      g_unsetenv ("GTK_THEME");
+      kt_app_start_gtk ();
+      g_assert_null (g_getenv ("GTK_THEME"));
+      bare = button_height ();
+      adw_init ();
+      styled = button_height ();
+      g_test_message ("a button %d px high before libadwaita, %d px after", bare, styled);
+      g_assert_cmpint (styled, >, bare);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -66,6 +145,9 @@ main (int argc, char *argv[])
   g_assert_true (kt_core_init ());
 
   g_test_add_func ("/app/smoke/shows-its-window-and-quits", test_app_shows_its_window_and_quits);
+  g_test_add_func ("/app/smoke/with-cairo-sets-up-no-gl", test_app_with_cairo_sets_up_no_gl);
+  g_test_add_func ("/app/smoke/keeps-the-users-renderer", test_app_keeps_the_users_renderer);
+  g_test_add_func ("/app/smoke/starts-gtk-with-an-empty-theme", test_app_starts_gtk_with_an_empty_theme);
 
   return g_test_run ();
 }
