@@ -1486,6 +1486,37 @@ kt_backend_list_changes (KtBackend       *self,
   params[n_params++] = KT_SQL_INT_PARAM (limit);
 
   kt_rows_init (&rows);
+  if (KT_BACKEND_GET_CLASS (self)->query_batch != NULL)
+    {
+      /* The page and the key entries of its records sent together (one
+       * round trip to PostgreSQL, not two): the second names the page by
+       * the same query.  Each statement sees what was committed when it
+       * began, as the two statements one after the other did. */
+      g_autofree char *keys_sql = g_strconcat (KEYS_SELECT "SELECT id FROM (", sql, ") AS page" KEYS_ORDER, NULL);
+      g_auto(KtRows) key_rows;
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+      KtSqlStatement statements[] = {
+        { sql, params, n_params, &rows },
+        { keys_sql, params, n_params, &key_rows },
+      };
+
+      kt_rows_init (&key_rows);
+      if (!query_batch (self, statements, G_N_ELEMENTS (statements), error))
+        return NULL;
+      records = records_from_rows (&rows);
+      for (guint i = 0; i < records->len; i++)
+        {
+          KtServerRecord *record = g_ptr_array_index (records, i);
+
+          if (!record->sealed)
+            continue;
+          record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+          g_hash_table_insert (by_id, record->id, record);
+        }
+      add_key_rows (by_id, &key_rows);
+      return g_steal_pointer (&records);
+    }
   if (!query (self, sql, params, n_params, &rows, error))
     return NULL;
   return records_with_keys (self, &rows, error);
