@@ -145,7 +145,10 @@ set_pg_error (KtBackendPostgres *self,
   const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
 
   g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
-  if (PQstatus (self->conn) == CONNECTION_BAD)
+  /* A shutdown (57P01 …) or a connection error (08…) may be read before
+   * libpq sees the socket close, as a pipeline's first answer is. */
+  if (PQstatus (self->conn) == CONNECTION_BAD ||
+      (state != NULL && (g_str_has_prefix (state, "57P") || g_str_has_prefix (state, "08"))))
     {
       connection_lost (self);
       return set_unavailable (error);
@@ -289,7 +292,9 @@ kt_backend_postgres_query_batch (KtBackend      *backend,
 {
   KtBackendPostgres *self = KT_BACKEND_POSTGRES (backend);
   g_autofree const char **names = NULL;
+  PGresult *failed = NULL;
   gboolean ok = TRUE;
+  gboolean lost = FALSE;
   PGresult *result;
 
   if (n == 0)
@@ -311,7 +316,7 @@ kt_backend_postgres_query_batch (KtBackend      *backend,
   for (guint i = 0; i < n; i++)
     {
       guint n_params = statements[i].n_params;
-      const char **values = g_newa (const char *, MAX (n_params, 1));
+      g_autofree const char **values = g_new (const char *, MAX (n_params, 1));
       g_autofree char (*numbers)[24] = g_malloc0_n (MAX (n_params, 1), sizeof *numbers);
 
       /* libpq copies the values into its buffer here */
@@ -332,43 +337,48 @@ kt_backend_postgres_query_batch (KtBackend      *backend,
     }
 
   /* one result (then NULL) per statement; after a failure the rest come as
-   * PGRES_PIPELINE_ABORTED; then the sync */
-  for (guint i = 0; i < n; i++)
+   * PGRES_PIPELINE_ABORTED; then the sync.  The first failure is said once
+   * all is read: by then a connection that went away is seen as such. */
+  for (guint i = 0; i < n && !lost; i++)
     {
       result = PQgetResult (self->conn);
       if (result == NULL)
         {
-          /* the connection went away in the middle */
-          if (ok)
-            ok = set_pg_error (self, NULL, error);
+          lost = TRUE;
           break;
         }
       if (result_ok (result))
         {
           if (statements[i].rows != NULL)
             fill_rows (result, statements[i].rows);
+          PQclear (result);
         }
-      else if (ok)
-        ok = set_pg_error (self, result, error);
-      PQclear (result);
-      while ((result = PQgetResult (self->conn)) != NULL)
+      else if (failed == NULL)
+        failed = result;
+      else
+        PQclear (result);
+      while (PQstatus (self->conn) == CONNECTION_OK && (result = PQgetResult (self->conn)) != NULL)
         PQclear (result);
     }
-  if (PQstatus (self->conn) == CONNECTION_OK)
+  if (!lost && PQstatus (self->conn) == CONNECTION_OK)
     {
       result = PQgetResult (self->conn);
-      if (PQresultStatus (result) != PGRES_PIPELINE_SYNC && ok)
-        ok = set_pg_error (self, result, error);
-      PQclear (result);
+      if (PQresultStatus (result) != PGRES_PIPELINE_SYNC && failed == NULL)
+        failed = result;
+      else
+        PQclear (result);
       if (!PQexitPipelineMode (self->conn))
         g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
     }
-  else
+  if (lost || PQstatus (self->conn) != CONNECTION_OK)
     {
+      g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
       connection_lost (self);
-      if (ok)
-        ok = set_unavailable (error);
+      ok = set_unavailable (error);
     }
+  else if (failed != NULL)
+    ok = set_pg_error (self, failed, error);
+  PQclear (failed);
   return ok;
 }
 
