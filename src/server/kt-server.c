@@ -112,27 +112,31 @@ typedef void (*DbJobFunc) (gpointer data);
 typedef struct {
   DbJobFunc func;
   gpointer  data;
-  gboolean  first;   /* goes before the jobs that are not */
+  gboolean  first;   /* the storing of a group: STORE_HEAD_START */
   guint     order;   /* the order jobs came in (wraps around) */
 } DbJob;
 
-/* db_pool's order: the storing of a group of pushes first, then every job
- * in the order it came.  Requests that wait together owe one another no
- * order; a push waiting behind a hundred queued pulls (each a query and
- * the writing of its page) was most of its wait at 200 clients
- * (KT_DEBUG_PUSH_STAGES), while a pull's answer waits for nothing anyone
- * is holding. */
+/* How many jobs queued before it the storing of a group of pushes may
+ * pass.  A push waiting behind a hundred queued pulls (each a query and the
+ * writing of its page) was most of its wait at 200 clients
+ * (KT_DEBUG_PUSH_STAGES); passing all of them made the pulls wait instead,
+ * up to seconds while pushes kept coming.  A bounded head start keeps each
+ * wait bounded. */
+#define STORE_HEAD_START 32
+
+/* db_pool's order: the order jobs came in, a group's storing given its head
+ * start.  Requests that wait together owe one another no order. */
 static gint
 compare_db_jobs (gconstpointer a,
                  gconstpointer b,
                  gpointer      user_data)
 {
   const DbJob *x = a, *y = b;
+  guint x_order = x->order - (x->first ? STORE_HEAD_START : 0);
+  guint y_order = y->order - (y->first ? STORE_HEAD_START : 0);
 
-  if (x->first != y->first)
-    return x->first ? -1 : 1;
   /* the difference, not the numbers: right across a wrap-around */
-  return (gint) (x->order - y->order);
+  return (gint) (x_order - y_order);
 }
 
 static void
@@ -3092,7 +3096,7 @@ kt_server_new (const KtServerConfig *config,
   self->push_pool = g_thread_pool_new (read_push_in_pool, NULL, MAX (1, (int) g_get_num_processors ()),
                                        FALSE, NULL);
   /* one thread of its own: the backend is one connection; its jobs run in
-   * the order they came but for the storing of pushes (compare_db_jobs) */
+   * the order they came but for the head start of a group (compare_db_jobs) */
   self->db_pool = g_thread_pool_new (run_db_job, NULL, 1, TRUE, NULL);
   g_thread_pool_set_sort_function (self->db_pool, compare_db_jobs, NULL);
   self->reconnect_source = g_timeout_add_seconds (1, check_connection, self);
