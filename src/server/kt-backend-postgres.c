@@ -7,6 +7,9 @@
  * and its audit row are written by one statement (write_in_one_statement in
  * kt-backend.c): each round trip waits for PostgreSQL's process to be given
  * the processor, which on a busy machine costs more than the statement.
+ * For the same reason a batch (query_batch: a group's reads, a group's
+ * writes, a pull's page and its key entries) is sent in libpq's pipeline
+ * mode, one round trip for all its statements.
  * By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
