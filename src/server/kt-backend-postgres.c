@@ -7,6 +7,9 @@
  * and its audit row are written by one statement (write_in_one_statement in
  * kt-backend.c): each round trip waits for PostgreSQL's process to be given
  * the processor, which on a busy machine costs more than the statement.
+ * For the same reason a batch (query_batch: a group's reads, a group's
+ * writes, a pull's page and its key entries) is sent in libpq's pipeline
+ * mode, one round trip for all its statements.
  * By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
@@ -145,7 +148,10 @@ set_pg_error (KtBackendPostgres *self,
   const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
 
   g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
-  if (PQstatus (self->conn) == CONNECTION_BAD)
+  /* A shutdown (57P01 …) or a connection error (08…) may be read before
+   * libpq sees the socket close, as a pipeline's first answer is. */
+  if (PQstatus (self->conn) == CONNECTION_BAD ||
+      (state != NULL && (g_str_has_prefix (state, "57P") || g_str_has_prefix (state, "08"))))
     {
       connection_lost (self);
       return set_unavailable (error);
@@ -234,6 +240,151 @@ prepare (KtBackendPostgres *self,
   return name;
 }
 
+/* The text values of @params for libpq; numbers are printed into @numbers
+ * (n_params entries of 24 bytes), which must live as long as the values. */
+static void
+param_values (const KtSqlParam *params,
+              guint             n_params,
+              const char      **values,
+              char            (*numbers)[24])
+{
+  for (guint i = 0; i < n_params; i++)
+    {
+      switch (params[i].type)
+        {
+        case KT_SQL_TEXT:
+          values[i] = params[i].text;
+          break;
+        case KT_SQL_INT:
+          g_snprintf (numbers[i], sizeof numbers[i], "%" G_GINT64_FORMAT, params[i].num);
+          values[i] = numbers[i];
+          break;
+        case KT_SQL_NULL:
+        default:
+          values[i] = NULL;
+          break;
+        }
+    }
+}
+
+static void
+fill_rows (const PGresult *result,
+           KtRows         *rows)
+{
+  int n_rows = PQntuples (result);
+
+  rows->n_cols = PQnfields (result);
+  for (int r = 0; r < n_rows; r++)
+    for (guint c = 0; c < rows->n_cols; c++)
+      g_ptr_array_add (rows->cells,
+                       PQgetisnull (result, r, c) ? NULL : g_strdup (PQgetvalue (result, r, c)));
+}
+
+/* Sends every statement before reading any answer (libpq's pipeline mode,
+ * libpq >= 14): one round trip for the lot, where one by one each would
+ * wait for PostgreSQL's process to be given the processor.  The connection
+ * stays in blocking mode: libpq then flushes as its buffer fills, which
+ * cannot deadlock as long as the answers of a batch are small while it is
+ * being sent (a group's writes answer a seq each) or the batch is small to
+ * send (a group's reads: a few statements naming ids). */
+static gboolean
+kt_backend_postgres_query_batch (KtBackend      *backend,
+                                 KtSqlStatement *statements,
+                                 guint           n,
+                                 GError        **error)
+{
+  KtBackendPostgres *self = KT_BACKEND_POSTGRES (backend);
+  g_autofree const char **names = NULL;
+  PGresult *failed = NULL;
+  gboolean ok = TRUE;
+  gboolean lost = FALSE;
+  PGresult *result;
+
+  if (n == 0)
+    return TRUE;
+  if (!ensure_connected (self))
+    return set_unavailable (error);
+  /* statements not yet prepared are prepared first, one by one: PQprepare
+   * cannot run inside a pipeline (only the first batch of each shape pays) */
+  names = g_new0 (const char *, n);
+  for (guint i = 0; i < n; i++)
+    {
+      names[i] = prepare (self, statements[i].sql, statements[i].params, statements[i].n_params, error);
+      if (names[i] == NULL)
+        return FALSE;
+    }
+
+  if (!PQenterPipelineMode (self->conn))
+    return set_pg_error (self, NULL, error);
+  for (guint i = 0; i < n; i++)
+    {
+      guint n_params = statements[i].n_params;
+      g_autofree const char **values = g_new (const char *, MAX (n_params, 1));
+      g_autofree char (*numbers)[24] = g_malloc0_n (MAX (n_params, 1), sizeof *numbers);
+
+      /* libpq copies the values into its buffer here */
+      param_values (statements[i].params, n_params, values, numbers);
+      if (!PQsendQueryPrepared (self->conn, names[i], n_params, values, NULL, NULL, 0))
+        {
+          ok = set_pg_error (self, NULL, error);
+          break;
+        }
+    }
+  if (ok && !PQpipelineSync (self->conn))
+    ok = set_pg_error (self, NULL, error);
+  if (!ok)
+    {
+      /* what was sent cannot be taken back: the connection is made again */
+      connection_lost (self);
+      return FALSE;
+    }
+
+  /* one result (then NULL) per statement; after a failure the rest come as
+   * PGRES_PIPELINE_ABORTED; then the sync.  The first failure is said once
+   * all is read: by then a connection that went away is seen as such. */
+  for (guint i = 0; i < n && !lost; i++)
+    {
+      result = PQgetResult (self->conn);
+      if (result == NULL)
+        {
+          lost = TRUE;
+          break;
+        }
+      if (result_ok (result))
+        {
+          if (statements[i].rows != NULL)
+            fill_rows (result, statements[i].rows);
+          PQclear (result);
+        }
+      else if (failed == NULL)
+        failed = result;
+      else
+        PQclear (result);
+      while (PQstatus (self->conn) == CONNECTION_OK && (result = PQgetResult (self->conn)) != NULL)
+        PQclear (result);
+    }
+  if (!lost && PQstatus (self->conn) == CONNECTION_OK)
+    {
+      result = PQgetResult (self->conn);
+      if (PQresultStatus (result) != PGRES_PIPELINE_SYNC && failed == NULL)
+        failed = result;
+      else
+        PQclear (result);
+      if (!PQexitPipelineMode (self->conn))
+        g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
+    }
+  if (lost || PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_warning ("PostgreSQL: %s", PQerrorMessage (self->conn));
+      connection_lost (self);
+      ok = set_unavailable (error);
+    }
+  else if (failed != NULL)
+    ok = set_pg_error (self, failed, error);
+  PQclear (failed);
+  return ok;
+}
+
 static gboolean
 kt_backend_postgres_query (KtBackend        *backend,
                            const char       *sql,
@@ -263,23 +414,7 @@ kt_backend_postgres_query (KtBackend        *backend,
         return FALSE;
       values = g_newa (const char *, MAX (n_params, 1));
       numbers = g_malloc0_n (MAX (n_params, 1), sizeof *numbers);
-      for (guint i = 0; i < n_params; i++)
-        {
-          switch (params[i].type)
-            {
-            case KT_SQL_TEXT:
-              values[i] = params[i].text;
-              break;
-            case KT_SQL_INT:
-              g_snprintf (numbers[i], sizeof numbers[i], "%" G_GINT64_FORMAT, params[i].num);
-              values[i] = numbers[i];
-              break;
-            case KT_SQL_NULL:
-            default:
-              values[i] = NULL;
-              break;
-            }
-        }
+      param_values (params, n_params, values, numbers);
       result = PQexecPrepared (self->conn, name, n_params, values, NULL, NULL, 0);
       g_free (numbers);
     }
@@ -288,15 +423,7 @@ kt_backend_postgres_query (KtBackend        *backend,
   if (!ok)
     set_pg_error (self, result, error);
   else if (rows != NULL)
-    {
-      int n_rows = PQntuples (result);
-
-      rows->n_cols = PQnfields (result);
-      for (int r = 0; r < n_rows; r++)
-        for (guint c = 0; c < rows->n_cols; c++)
-          g_ptr_array_add (rows->cells,
-                           PQgetisnull (result, r, c) ? NULL : g_strdup (PQgetvalue (result, r, c)));
-    }
+    fill_rows (result, rows);
   PQclear (result);
   return ok;
 }
@@ -338,6 +465,7 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
   backend_class->write_in_one_statement = TRUE;
   backend_class->exec = kt_backend_postgres_exec;
   backend_class->query = kt_backend_postgres_query;
+  backend_class->query_batch = kt_backend_postgres_query_batch;
   backend_class->is_connected = kt_backend_postgres_is_connected;
 }
 

@@ -257,6 +257,37 @@ query (KtBackend        *self,
   return TRUE;
 }
 
+static gboolean
+query_batch (KtBackend      *self,
+             KtSqlStatement *statements,
+             guint           n,
+             GError        **error)
+{
+  KtBackendPrivate *priv = kt_backend_get_instance_private (self);
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+  GError *local_error = NULL;
+  gboolean ok = TRUE;
+
+  if (klass->query_batch != NULL)
+    ok = klass->query_batch (self, statements, n, &local_error);
+  else
+    for (guint i = 0; ok && i < n; i++)
+      ok = klass->query (self, statements[i].sql, statements[i].params, statements[i].n_params,
+                         statements[i].rows, &local_error);
+  if (!ok)
+    {
+      /* as query () */
+      if (priv->in_group)
+        {
+          priv->group_failed = TRUE;
+          if (priv->group_error == NULL)
+            priv->group_error = g_error_copy (local_error);
+        }
+      g_propagate_error (error, local_error);
+    }
+  return ok;
+}
+
 /* In a group, begin, commit and rollback are the group's to do. */
 static gboolean
 begin (KtBackend *self,
@@ -805,6 +836,54 @@ kt_backend_get_record (KtBackend  *self,
  * are prepared, not one per length. */
 #define KEYS_BATCH_MAX 512
 
+/* "?, ?, …" for an IN list of @n ids from @ids[@first…], padded to a
+ * power of two (by naming the last id again), into @sql and @params (which
+ * gets the padded size).  A few statements are prepared, not one per length. */
+static void
+append_id_list (GString    *sql,
+                GArray     *params,
+                GPtrArray  *ids,
+                guint       first,
+                guint       n)
+{
+  guint size = 1;
+
+  while (size < n)
+    size *= 2;
+  for (guint i = 0; i < size; i++)
+    {
+      KtSqlParam param = KT_SQL_TEXT_PARAM ((const char *) g_ptr_array_index (ids, first + MIN (i, n - 1)));
+
+      g_array_append_val (params, param);
+      g_string_append (sql, i > 0 ? ", ?" : "?");
+    }
+}
+
+#define KEYS_SELECT "SELECT record_id, reader, sender, key FROM record_keys WHERE record_id IN ("
+#define KEYS_ORDER  ") ORDER BY record_id, reader"
+
+/* Puts the key entries of @rows (selected by KEYS_SELECT) into the keys of
+ * the records of @by_id (id → KtServerRecord) they belong to. */
+static void
+add_key_rows (GHashTable   *by_id,
+              const KtRows *rows)
+{
+  for (guint i = 0; i < kt_rows_count (rows); i++)
+    {
+      KtServerRecord *record = g_hash_table_lookup (by_id, kt_rows_get (rows, i, 0));
+      g_autoptr(GBytes) key = NULL;
+      guchar *data;
+      gsize len = 0;
+
+      if (record == NULL || record->keys == NULL)
+        continue;
+      data = g_base64_decode (kt_rows_get (rows, i, 3), &len);
+      key = g_bytes_new_take (data, len);
+      g_ptr_array_add (record->keys,
+                       kt_sealed_key_new (kt_rows_get (rows, i, 1), kt_rows_get (rows, i, 2), key));
+    }
+}
+
 /* Reads the key entries of the sealed records among @records (element-type
  * KtServerRecord) into their keys, in the order of the readers' names. */
 static gboolean
@@ -830,43 +909,78 @@ attach_keys (KtBackend *self,
   for (guint done = 0; done < ids->len;)
     {
       guint chunk = MIN (ids->len - done, KEYS_BATCH_MAX);
-      guint size = 1;
-      g_autoptr(GString) sql = g_string_new ("SELECT record_id, reader, sender, key FROM record_keys "
-                                             "WHERE record_id IN (?");
-      g_autofree KtSqlParam *params = NULL;
+      g_autoptr(GString) sql = g_string_new (KEYS_SELECT);
+      g_autoptr(GArray) params = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
       g_auto(KtRows) rows;
 
-      while (size < chunk)
-        size *= 2;
-      params = g_new (KtSqlParam, size);
-      for (guint i = 0; i < size; i++)
-        {
-          /* the padding names the last id again */
-          params[i] = KT_SQL_TEXT_PARAM ((const char *) g_ptr_array_index (ids, done + MIN (i, chunk - 1)));
-          if (i > 0)
-            g_string_append (sql, ", ?");
-        }
-      g_string_append (sql, ") ORDER BY record_id, reader");
+      append_id_list (sql, params, ids, done, chunk);
+      g_string_append (sql, KEYS_ORDER);
       kt_rows_init (&rows);
-      if (!query (self, sql->str, params, size, &rows, error))
+      if (!query (self, sql->str, (const KtSqlParam *) params->data, params->len, &rows, error))
         return FALSE;
-      for (guint i = 0; i < kt_rows_count (&rows); i++)
-        {
-          KtServerRecord *record = g_hash_table_lookup (by_id, kt_rows_get (&rows, i, 0));
-          g_autoptr(GBytes) key = NULL;
-          guchar *data;
-          gsize len = 0;
-
-          if (record == NULL)
-            continue;
-          data = g_base64_decode (kt_rows_get (&rows, i, 3), &len);
-          key = g_bytes_new_take (data, len);
-          g_ptr_array_add (record->keys,
-                           kt_sealed_key_new (kt_rows_get (&rows, i, 1), kt_rows_get (&rows, i, 2), key));
-        }
+      add_key_rows (by_id, &rows);
       done += chunk;
     }
   return TRUE;
+}
+
+gboolean
+kt_backend_get_records (KtBackend  *self,
+                        GPtrArray  *ids,
+                        GHashTable *found,
+                        GError    **error)
+{
+  guint n_chunks = (ids->len + KEYS_BATCH_MAX - 1) / KEYS_BATCH_MAX;
+  g_autofree KtSqlStatement *statements = g_new0 (KtSqlStatement, n_chunks * 2);
+  g_autofree KtRows *rows = g_new0 (KtRows, n_chunks * 2);
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  gboolean ok;
+
+  if (ids->len == 0)
+    return TRUE;
+  /* the records and the key entries of the same ids, sent together: the
+   * entries of a record that is not sealed (or not there) are not asked
+   * for by the second, since a plaintext record has none */
+  for (guint c = 0; c < n_chunks; c++)
+    {
+      guint first = c * KEYS_BATCH_MAX;
+      guint chunk = MIN (ids->len - first, KEYS_BATCH_MAX);
+
+      for (guint part = 0; part < 2; part++)
+        {
+          GString *sql = g_string_new (part == 0 ? "SELECT " RECORD_COLUMNS " FROM records WHERE id IN ("
+                                                 : KEYS_SELECT);
+          GArray *list = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
+          KtSqlStatement *statement = &statements[c * 2 + part];
+
+          append_id_list (sql, list, ids, first, chunk);
+          g_string_append (sql, part == 0 ? ")" : KEYS_ORDER);
+          kt_rows_init (&rows[c * 2 + part]);
+          statement->sql = sql->str;
+          statement->params = (const KtSqlParam *) list->data;
+          statement->n_params = list->len;
+          statement->rows = &rows[c * 2 + part];
+          g_ptr_array_add (sqls, g_string_free (sql, FALSE));
+          g_ptr_array_add (params, list);
+        }
+    }
+
+  ok = query_batch (self, statements, n_chunks * 2, error);
+  for (guint c = 0; ok && c < n_chunks; c++)
+    for (guint i = 0; i < kt_rows_count (&rows[c * 2]); i++)
+      {
+        KtServerRecord *record = record_from_row (&rows[c * 2], i);
+
+        if (record->sealed)
+          record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+        g_hash_table_replace (found, g_strdup (record->id), record);
+      }
+  for (guint c = 0; ok && c < n_chunks; c++)
+    add_key_rows (found, &rows[c * 2 + 1]);
+  for (guint i = 0; i < n_chunks * 2; i++)
+    kt_rows_clear (&rows[i]);
+  return ok;
 }
 
 /* attach_keys () for one record (may be NULL). */
@@ -1006,22 +1120,21 @@ distinct_keys (GPtrArray *keys)
  * Each of those is written only when the record is.  One round trip to
  * PostgreSQL instead of up to four; only for a database whose WITH may
  * write (class write_in_one_statement). */
-static gboolean
-write_in_one_statement (KtBackend        *self,
-                        const char       *record_sql,
-                        const KtSqlParam *record_params,
-                        guint             n_record_params,
-                        KtServerRecord   *record,
-                        const char       *audit_actor,
-                        const char       *audit_action,
-                        const char       *audit_detail,
-                        KtRows           *rows,
-                        GError          **error)
+static void
+build_one_statement (const char       *record_sql,
+                     const KtSqlParam *record_params,
+                     guint             n_record_params,
+                     KtServerRecord   *record,
+                     const char       *audit_actor,
+                     const char       *audit_action,
+                     const char       *audit_detail,
+                     GString          *sql,
+                     GArray           *params,
+                     GPtrArray        *texts)
 {
-  g_autoptr(GString) sql = g_string_new ("WITH r AS (");
-  g_autoptr(GArray) params = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   KtSqlParam param;
+
+  g_string_append (sql, "WITH r AS (");
 
   g_string_append (sql, record_sql);
   g_string_append (sql, ")");
@@ -1095,7 +1208,83 @@ write_in_one_statement (KtBackend        *self,
     }
 
   g_string_append (sql, " SELECT seq FROM r");
+}
+
+static gboolean
+write_in_one_statement (KtBackend        *self,
+                        const char       *record_sql,
+                        const KtSqlParam *record_params,
+                        guint             n_record_params,
+                        KtServerRecord   *record,
+                        const char       *audit_actor,
+                        const char       *audit_action,
+                        const char       *audit_detail,
+                        KtRows           *rows,
+                        GError          **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GArray) params = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  build_one_statement (record_sql, record_params, n_record_params, record,
+                       audit_actor, audit_action, audit_detail, sql, params, texts);
   return query (self, sql->str, (const KtSqlParam *) params->data, params->len, rows, error);
+}
+
+/* The statement that writes @record over @base_rev (insert when 0),
+ * RETURNing its new seq or nothing when stale; its parameters into @params. */
+static const char *
+record_write (KtBackend      *self,
+              KtServerRecord *record,
+              gint64          base_rev,
+              KtSqlParam      params[14],
+              guint          *n_params)
+{
+  KtBackendPrivate *priv = get_priv (self);
+
+  if (base_rev == 0)
+    {
+      KtSqlParam insert[] = {
+        KT_SQL_TEXT_PARAM (record->id),
+        KT_SQL_TEXT_PARAM (kt_kind_to_string (record->kind)),
+        KT_SQL_INT_PARAM (record->rev),
+        KT_SQL_TEXT_PARAM (record->case_id),
+        KT_SQL_TEXT_PARAM (record->author),
+        KT_SQL_TEXT_PARAM (record->team),
+        KT_SQL_TEXT_PARAM (record->coach),
+        KT_SQL_TEXT_PARAM (record->review),
+        KT_SQL_INT_PARAM (record->updated),
+        KT_SQL_TEXT_PARAM (record->body),
+        KT_SQL_TEXT_PARAM (record->intaker),
+        KT_SQL_TEXT_PARAM (record->phase),
+        DUE_PARAM (record->due),
+        KT_SQL_INT_PARAM (record->sealed),
+      };
+      G_STATIC_ASSERT (G_N_ELEMENTS (insert) <= 14);
+      *n_params = G_N_ELEMENTS (insert);
+      memcpy (params, insert, sizeof insert);
+      return priv->insert_sql;
+    }
+  else
+    {
+      KtSqlParam update[] = {
+        KT_SQL_INT_PARAM (record->rev),
+        KT_SQL_TEXT_PARAM (record->coach),
+        KT_SQL_TEXT_PARAM (record->review),
+        KT_SQL_INT_PARAM (record->updated),
+        KT_SQL_TEXT_PARAM (record->body),
+        KT_SQL_TEXT_PARAM (record->intaker),
+        KT_SQL_TEXT_PARAM (record->phase),
+        DUE_PARAM (record->due),
+        KT_SQL_INT_PARAM (record->sealed),
+        KT_SQL_TEXT_PARAM (record->id),
+        KT_SQL_INT_PARAM (base_rev),
+      };
+      G_STATIC_ASSERT (G_N_ELEMENTS (update) <= 14);
+      *n_params = G_N_ELEMENTS (update);
+      memcpy (params, update, sizeof update);
+      return priv->update_sql;
+    }
 }
 
 static KtPutResult
@@ -1123,49 +1312,7 @@ put_record (KtBackend       *self,
     }
 
   kt_rows_init (&rows);
-  if (base_rev == 0)
-    {
-      KtSqlParam insert[] = {
-        KT_SQL_TEXT_PARAM (record->id),
-        KT_SQL_TEXT_PARAM (kt_kind_to_string (record->kind)),
-        KT_SQL_INT_PARAM (record->rev),
-        KT_SQL_TEXT_PARAM (record->case_id),
-        KT_SQL_TEXT_PARAM (record->author),
-        KT_SQL_TEXT_PARAM (record->team),
-        KT_SQL_TEXT_PARAM (record->coach),
-        KT_SQL_TEXT_PARAM (record->review),
-        KT_SQL_INT_PARAM (record->updated),
-        KT_SQL_TEXT_PARAM (record->body),
-        KT_SQL_TEXT_PARAM (record->intaker),
-        KT_SQL_TEXT_PARAM (record->phase),
-        DUE_PARAM (record->due),
-        KT_SQL_INT_PARAM (record->sealed),
-      };
-      G_STATIC_ASSERT (G_N_ELEMENTS (insert) <= G_N_ELEMENTS (params));
-      record_sql = priv->insert_sql;
-      n_params = G_N_ELEMENTS (insert);
-      memcpy (params, insert, sizeof insert);
-    }
-  else
-    {
-      KtSqlParam update[] = {
-        KT_SQL_INT_PARAM (record->rev),
-        KT_SQL_TEXT_PARAM (record->coach),
-        KT_SQL_TEXT_PARAM (record->review),
-        KT_SQL_INT_PARAM (record->updated),
-        KT_SQL_TEXT_PARAM (record->body),
-        KT_SQL_TEXT_PARAM (record->intaker),
-        KT_SQL_TEXT_PARAM (record->phase),
-        DUE_PARAM (record->due),
-        KT_SQL_INT_PARAM (record->sealed),
-        KT_SQL_TEXT_PARAM (record->id),
-        KT_SQL_INT_PARAM (base_rev),
-      };
-      G_STATIC_ASSERT (G_N_ELEMENTS (update) <= G_N_ELEMENTS (params));
-      record_sql = priv->update_sql;
-      n_params = G_N_ELEMENTS (update);
-      memcpy (params, update, sizeof update);
-    }
+  record_sql = record_write (self, record, base_rev, params, &n_params);
 
   if (one_statement
       ? !write_in_one_statement (self, record_sql, params, n_params, record,
@@ -1227,6 +1374,77 @@ kt_backend_assign_case (KtBackend       *self,
   return put_record (self, kase, base_rev, TRUE, actor, "assign", detail, error);
 }
 
+void
+kt_backend_put_records (KtBackend     *self,
+                        KtRecordWrite *writes,
+                        guint          n)
+{
+  KtBackendPrivate *priv = get_priv (self);
+  g_autofree KtSqlStatement *statements = NULL;
+  g_autofree KtRows *rows = NULL;
+  g_autoptr(GPtrArray) sqls = NULL;
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  /* Outside a group each write is its own transaction; SQLite has no round
+   * trips to save. */
+  if (!priv->in_group || !KT_BACKEND_GET_CLASS (self)->write_in_one_statement)
+    {
+      for (guint i = 0; i < n; i++)
+        writes[i].result = put_record (self, writes[i].record, writes[i].base_rev, FALSE,
+                                       NULL, NULL, NULL, &writes[i].error);
+      return;
+    }
+  if (n == 0)
+    return;
+
+  statements = g_new0 (KtSqlStatement, n);
+  rows = g_new0 (KtRows, n);
+  sqls = g_ptr_array_new_with_free_func (g_free);
+  params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  texts = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      KtSqlParam record_params[14];
+      guint n_record_params;
+      const char *record_sql = record_write (self, writes[i].record, writes[i].base_rev,
+                                             record_params, &n_record_params);
+      GString *sql = g_string_new (NULL);
+      GArray *list = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
+
+      build_one_statement (record_sql, record_params, n_record_params, writes[i].record,
+                           NULL, NULL, NULL, sql, list, texts);
+      kt_rows_init (&rows[i]);
+      statements[i].sql = sql->str;
+      statements[i].params = (const KtSqlParam *) list->data;
+      statements[i].n_params = list->len;
+      statements[i].rows = &rows[i];
+      g_ptr_array_add (sqls, g_string_free (sql, FALSE));
+      g_ptr_array_add (params, list);
+    }
+
+  /* a failure fails the group (query_batch notes it): none is stored */
+  ok = query_batch (self, statements, n, &error);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!ok)
+        {
+          writes[i].result = KT_PUT_ERROR;
+          writes[i].error = g_error_copy (error);
+        }
+      else if (kt_rows_count (&rows[i]) == 0)
+        writes[i].result = KT_PUT_STALE;  /* nothing written; the others stand */
+      else
+        {
+          writes[i].record->seq = kt_rows_get_int (&rows[i], 0, 0);
+          writes[i].result = writes[i].base_rev == 0 ? KT_PUT_CREATED : KT_PUT_UPDATED;
+        }
+      kt_rows_clear (&rows[i]);
+    }
+}
+
 GPtrArray *
 kt_backend_list_changes (KtBackend       *self,
                          const KtAccount *reader,
@@ -1268,6 +1486,37 @@ kt_backend_list_changes (KtBackend       *self,
   params[n_params++] = KT_SQL_INT_PARAM (limit);
 
   kt_rows_init (&rows);
+  if (KT_BACKEND_GET_CLASS (self)->query_batch != NULL)
+    {
+      /* The page and the key entries of its records sent together (one
+       * round trip to PostgreSQL, not two): the second names the page by
+       * the same query.  Each statement sees what was committed when it
+       * began, as the two statements one after the other did. */
+      g_autofree char *keys_sql = g_strconcat (KEYS_SELECT "SELECT id FROM (", sql, ") AS page" KEYS_ORDER, NULL);
+      g_auto(KtRows) key_rows;
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+      KtSqlStatement statements[] = {
+        { sql, params, n_params, &rows },
+        { keys_sql, params, n_params, &key_rows },
+      };
+
+      kt_rows_init (&key_rows);
+      if (!query_batch (self, statements, G_N_ELEMENTS (statements), error))
+        return NULL;
+      records = records_from_rows (&rows);
+      for (guint i = 0; i < records->len; i++)
+        {
+          KtServerRecord *record = g_ptr_array_index (records, i);
+
+          if (!record->sealed)
+            continue;
+          record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+          g_hash_table_insert (by_id, record->id, record);
+        }
+      add_key_rows (by_id, &key_rows);
+      return g_steal_pointer (&records);
+    }
   if (!query (self, sql, params, n_params, &rows, error))
     return NULL;
   return records_with_keys (self, &rows, error);

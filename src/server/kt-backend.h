@@ -47,6 +47,14 @@ guint       kt_rows_count   (const KtRows *rows);
 const char *kt_rows_get     (const KtRows *rows, guint row, guint col);
 gint64      kt_rows_get_int (const KtRows *rows, guint row, guint col);
 
+/* One statement of a batch: what kt_backend_query_batch () runs. */
+typedef struct {
+  const char       *sql;
+  const KtSqlParam *params;
+  guint             n_params;
+  KtRows           *rows;     /* the result's rows; NULL: none wanted */
+} KtSqlStatement;
+
 #define KT_TYPE_BACKEND (kt_backend_get_type ())
 G_DECLARE_DERIVABLE_TYPE (KtBackend, kt_backend, KT, BACKEND, GObject)
 
@@ -85,6 +93,13 @@ struct _KtBackendClass
                      guint             n_params,
                      KtRows           *rows,
                      GError          **error);
+  /* Runs @n statements in order, sent to the database together where it
+   * can (PostgreSQL's pipeline mode: one round trip); fails at the first
+   * that fails, the ones after it not run.  NULL: one by one with query. */
+  gboolean (*query_batch)  (KtBackend      *self,
+                            KtSqlStatement *statements,
+                            guint           n,
+                            GError        **error);
   /* Whether the connection is up (NULL: always); called from any thread. */
   gboolean (*is_connected) (KtBackend     *self);
 };
@@ -231,6 +246,30 @@ KtPutResult     kt_backend_assign_case      (KtBackend       *self,
                                              const char      *actor,
                                              const char      *detail,
                                              GError         **error);
+/* The records named by @ids (element-type utf8; may repeat) that exist,
+ * with their key entries, into @found (id → KtServerRecord, owning both; it
+ * must free them).  All in one batch: one round trip to PostgreSQL for a
+ * group's pushes, whatever their number.  FALSE on error. */
+gboolean        kt_backend_get_records      (KtBackend       *self,
+                                             GPtrArray       *ids,
+                                             GHashTable      *found,
+                                             GError         **error);
+
+/* One write of kt_backend_put_records (). */
+typedef struct {
+  KtServerRecord *record;    /* its seq is set when written */
+  gint64          base_rev;
+  KtPutResult     result;    /* out */
+  GError         *error;     /* out, with KT_PUT_ERROR; the caller frees it */
+} KtRecordWrite;
+
+/* kt_backend_put_record () without audit for each of @writes, which name
+ * different records.  Inside a group on PostgreSQL, the writes are sent
+ * together (pipeline mode): one round trip for all of them.  Each write
+ * keeps its own revision check (KT_PUT_STALE for that one only). */
+void            kt_backend_put_records      (KtBackend       *self,
+                                             KtRecordWrite   *writes,
+                                             guint            n);
 /* Records @reader may read with a sequence number after @since, oldest
  * first, at most @limit (element-type KtServerRecord). */
 GPtrArray      *kt_backend_list_changes     (KtBackend       *self,

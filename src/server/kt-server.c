@@ -112,7 +112,32 @@ typedef void (*DbJobFunc) (gpointer data);
 typedef struct {
   DbJobFunc func;
   gpointer  data;
+  gboolean  first;   /* the storing of a group: STORE_HEAD_START */
+  guint     order;   /* the order jobs came in (wraps around) */
 } DbJob;
+
+/* How many jobs queued before it the storing of a group of pushes may
+ * pass.  A push waiting behind a hundred queued pulls (each a query and the
+ * writing of its page) was most of its wait at 200 clients
+ * (KT_DEBUG_PUSH_STAGES); passing all of them made the pulls wait instead,
+ * up to seconds while pushes kept coming.  A bounded head start keeps each
+ * wait bounded. */
+#define STORE_HEAD_START 32
+
+/* db_pool's order: the order jobs came in, a group's storing given its head
+ * start.  Requests that wait together owe one another no order. */
+static gint
+compare_db_jobs (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  const DbJob *x = a, *y = b;
+  guint x_order = x->order - (x->first ? STORE_HEAD_START : 0);
+  guint y_order = y->order - (y->first ? STORE_HEAD_START : 0);
+
+  /* the difference, not the numbers: right across a wrap-around */
+  return (gint) (x_order - y_order);
+}
 
 static void
 run_db_job (gpointer data,
@@ -124,17 +149,29 @@ run_db_job (gpointer data,
   g_free (job);
 }
 
+static void
+push_db_job (KtServer *self,
+             DbJobFunc func,
+             gpointer  data,
+             gboolean  first)
+{
+  static gint jobs_made;  /* (atomic) */
+  DbJob *job = g_new (DbJob, 1);
+
+  job->func = func;
+  job->data = data;
+  job->first = first;
+  job->order = (guint) g_atomic_int_add (&jobs_made, 1);
+  g_thread_pool_push (self->db_pool, job, NULL);
+}
+
 /* Runs @func (@data) on the database thread, after what is queued there. */
 static void
 on_db_thread (KtServer *self,
               DbJobFunc func,
               gpointer  data)
 {
-  DbJob *job = g_new (DbJob, 1);
-
-  job->func = func;
-  job->data = data;
-  g_thread_pool_push (self->db_pool, job, NULL);
+  push_db_job (self, func, data, FALSE);
 }
 
 static gboolean
@@ -1660,46 +1697,38 @@ read_push (Push *push)
 }
 
 
-/* Stores a validated push and answers; on the main loop. */
-static void
-answer_push (Push      *push,
-             KtRequest *req)
+/* Checks a validated push against the stored record @existing and its case
+ * @kase (each NULL when there is none): the record to write (transfer full),
+ * or NULL when the push has been answered (refused, or the same revision
+ * again).  On the database thread. */
+static KtServerRecord *
+decide_push (Push                 *push,
+             KtRequest            *req,
+             const KtServerRecord *existing,
+             const KtServerRecord *kase)
 {
   KtDocumentInfo *info = &push->info;
-  g_autoptr(KtServerRecord) existing = NULL;
-  g_autoptr(KtServerRecord) kase = NULL;
-  g_autoptr(KtServerRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 base = push->base;
-  KtPutResult result;
+  KtServerRecord *record;
 
-  if (push->message != NULL)
-    return respond_error (push->msg, push->status != 0 ? push->status : SOUP_STATUS_BAD_REQUEST,
-                          push->status == SOUP_STATUS_FORBIDDEN ? KT_SYNC_CODE_FORBIDDEN : KT_SYNC_CODE_BAD_REQUEST,
-                          push->message, push->field);
-
-  /* the record and its case in one query: one round trip to PostgreSQL */
-  if (!kt_backend_get_record_and_case (push->server->backend, push->id, info->case_id,
-                                       &existing, &kase, &error))
-    return respond_internal (req, error);
   req->kind = existing != NULL ? (int) existing->kind : (int) info->kind;
   if (!check_write (req, info, existing, kase))
-    return;
+    return NULL;
 
   if (existing != NULL && existing->rev == info->rev && existing->sealed == (push->sealed != NULL) &&
       g_str_equal (existing->body, push->body))
-    return respond_record (req, SOUP_STATUS_OK, existing, TRUE);
+    return respond_record (req, SOUP_STATUS_OK, existing, TRUE), NULL;
   /* once sealed, a record stays sealed: an old app does not write it back
    * in plaintext */
   if (existing != NULL && existing->sealed && push->sealed == NULL)
     return respond_error (req->msg, SOUP_STATUS_BAD_REQUEST, KT_SYNC_CODE_BAD_REQUEST,
-                          _("This server keeps only sealed records; update the app."), "body");
+                          _("This server keeps only sealed records; update the app."), "body"), NULL;
   if (info->kind == KT_KIND_PLAN &&
       !(push->sealed != NULL ? check_sealed_plan_push (req, existing, info, base)
                              : check_plan_push (req, existing, info, push->body, base)))
-    return;
+    return NULL;
   if ((existing == NULL) != (base == 0) || (existing != NULL && existing->rev != base))
-    return respond_conflict (req, _("The server has a newer version."), existing);
+    return respond_conflict (req, _("The server has a newer version."), existing), NULL;
 
   record = kt_server_record_new ();
   record->id = g_strdup (info->id);
@@ -1720,8 +1749,19 @@ answer_push (Push      *push,
       record->due = push->sealed->due;
       record->keys = g_steal_pointer (&push->sealed->keys);
     }
+  return record;
+}
 
-  result = kt_backend_put_record (push->server->backend, record, base, NULL, NULL, NULL, &error);
+/* Answers a push by what storing @record gave. */
+static void
+answer_stored (Push           *push,
+               KtRequest      *req,
+               KtServerRecord *record,
+               KtPutResult     result,
+               const GError   *error)
+{
+  g_autoptr(KtServerRecord) current = NULL;
+
   switch (result)
     {
     case KT_PUT_CREATED:
@@ -1729,23 +1769,184 @@ answer_push (Push      *push,
     case KT_PUT_UPDATED:
       return respond_record (req, SOUP_STATUS_OK, record, FALSE);
     case KT_PUT_STALE:
-      g_clear_pointer (&existing, kt_server_record_free);
-      existing = kt_backend_get_record (push->server->backend, push->id, NULL);
-      return respond_conflict (req, _("The server has a newer version."), existing);
+      current = kt_backend_get_record (push->server->backend, push->id, NULL);
+      return respond_conflict (req, _("The server has a newer version."), current);
     case KT_PUT_ERROR:
     default:
       return respond_internal (req, error);
     }
 }
 
+/* Answers a push that was refused when it was read; FALSE when it was not. */
+static gboolean
+answer_refused (Push      *push,
+                KtRequest *req)
+{
+  if (push->message == NULL)
+    return FALSE;
+  respond_error (push->msg, push->status != 0 ? push->status : SOUP_STATUS_BAD_REQUEST,
+                 push->status == SOUP_STATUS_FORBIDDEN ? KT_SYNC_CODE_FORBIDDEN : KT_SYNC_CODE_BAD_REQUEST,
+                 push->message, push->field);
+  return TRUE;
+}
+
+/* Stores a validated push and answers, on its own (outside a group). */
+static void
+answer_push (Push      *push,
+             KtRequest *req)
+{
+  g_autoptr(KtServerRecord) existing = NULL;
+  g_autoptr(KtServerRecord) kase = NULL;
+  g_autoptr(KtServerRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  KtPutResult result;
+
+  if (answer_refused (push, req))
+    return;
+  /* the record and its case in one query: one round trip to PostgreSQL */
+  if (!kt_backend_get_record_and_case (push->server->backend, push->id, push->info.case_id,
+                                       &existing, &kase, &error))
+    return respond_internal (req, error);
+  record = decide_push (push, req, existing, kase);
+  if (record == NULL)
+    return;
+  result = kt_backend_put_record (push->server->backend, record, push->base, NULL, NULL, NULL, &error);
+  answer_stored (push, req, record, result, error);
+}
+
+static KtRequest
+push_request (Push *push)
+{
+  return (KtRequest) { .server = push->server, .msg = push->msg, .account = push->account, .id = push->id,
+                       .action = "write", .kind = -1 };
+}
+
 static void
 finish_push (Push *push)
 {
-  KtRequest req = { .server = push->server, .msg = push->msg, .account = push->account, .id = push->id,
-                    .action = "write", .kind = -1 };
+  KtRequest req = push_request (push);
 
   answer_push (push, &req);
   audit_refusal (&req);
+}
+
+/* Stores the pushes of @round, which neither write a record another of them
+ * reads (as itself or as its case) nor write the same record, so reading
+ * all first and writing all after is the same as one after the other: the
+ * records and cases of all in one batch, the rules checked here, then the
+ * writes in one batch.  To PostgreSQL that is two round trips for the
+ * round, not two or three per push.  Inside the group's transaction. */
+static void
+store_round (KtServer  *self,
+             GPtrArray *round)
+{
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) kt_server_record_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autofree KtRequest *reqs = g_new0 (KtRequest, round->len);
+  g_autofree KtRecordWrite *writes = g_new0 (KtRecordWrite, round->len);
+  g_autofree guint *writer = g_new0 (guint, round->len);
+  g_autoptr(GError) error = NULL;
+  guint n_writes = 0;
+
+  for (guint i = 0; i < round->len; i++)
+    {
+      Push *push = g_ptr_array_index (round, i);
+
+      g_ptr_array_add (ids, push->id);
+      if (g_strcmp0 (push->info.case_id, push->id) != 0 && push->info.case_id != NULL)
+        g_ptr_array_add (ids, push->info.case_id);
+    }
+  if (!kt_backend_get_records (self->backend, ids, found, &error))
+    {
+      for (guint i = 0; i < round->len; i++)
+        {
+          KtRequest req = push_request (g_ptr_array_index (round, i));
+
+          respond_internal (&req, error);
+        }
+      return;
+    }
+
+  for (guint i = 0; i < round->len; i++)
+    {
+      Push *push = g_ptr_array_index (round, i);
+      KtServerRecord *record;
+
+      reqs[i] = push_request (push);
+      record = decide_push (push, &reqs[i],
+                            g_hash_table_lookup (found, push->id),
+                            push->info.case_id != NULL ? g_hash_table_lookup (found, push->info.case_id) : NULL);
+      if (record == NULL)
+        continue;
+      writer[n_writes] = i;
+      writes[n_writes].record = record;
+      writes[n_writes].base_rev = push->base;
+      n_writes++;
+    }
+
+  kt_backend_put_records (self->backend, writes, n_writes);
+  for (guint w = 0; w < n_writes; w++)
+    {
+      answer_stored (g_ptr_array_index (round, writer[w]), &reqs[writer[w]],
+                     writes[w].record, writes[w].result, writes[w].error);
+      kt_server_record_free (writes[w].record);
+      g_clear_error (&writes[w].error);
+    }
+  for (guint i = 0; i < round->len; i++)
+    audit_refusal (&reqs[i]);
+}
+
+/* Stores the pushes of @batch in the group's transaction, in rounds of
+ * pushes that store_round () may take together (most often one round);
+ * answers those refused when read at once. */
+static void
+store_group (KtServer  *self,
+             GPtrArray *batch)
+{
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Push *push = g_ptr_array_index (batch, i);
+      KtRequest req = push_request (push);
+
+      if (answer_refused (push, &req))
+        audit_refusal (&req);
+      else
+        g_ptr_array_add (pending, push);
+    }
+
+  while (pending->len > 0)
+    {
+      g_autoptr(GHashTable) written = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GHashTable) read = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GPtrArray) round = g_ptr_array_new ();
+      g_autoptr(GPtrArray) later = g_ptr_array_new ();
+
+      /* in arrival order: a push that must see another's write waits for
+       * the next round */
+      for (guint i = 0; i < pending->len; i++)
+        {
+          Push *push = g_ptr_array_index (pending, i);
+          const char *case_id = push->info.case_id;
+
+          if (g_hash_table_contains (written, push->id) || g_hash_table_contains (read, push->id) ||
+              (case_id != NULL && g_hash_table_contains (written, case_id)))
+            {
+              g_ptr_array_add (later, push);
+              continue;
+            }
+          g_ptr_array_add (round, push);
+          g_hash_table_add (written, push->id);
+          g_hash_table_add (read, push->id);
+          if (case_id != NULL)
+            g_hash_table_add (read, (gpointer) case_id);
+        }
+      store_round (self, round);
+      g_ptr_array_set_size (pending, 0);
+      g_ptr_array_extend (pending, later, NULL, NULL);
+    }
 }
 
 /* Stores every push that has been read, in one transaction: pushes that
@@ -1772,8 +1973,11 @@ store_pushes (gpointer data)
   /* without a transaction each push fails or succeeds on its own */
   grouped = kt_backend_begin_group (self->backend, &error);
   g_clear_error (&error);
-  for (guint i = 0; i < batch->len; i++)
-    finish_push (g_ptr_array_index (batch, i));
+  if (grouped)
+    store_group (self, batch);
+  else
+    for (guint i = 0; i < batch->len; i++)
+      finish_push (g_ptr_array_index (batch, i));
   if (grouped && !kt_backend_end_group (self->backend, &error))
     {
       /* nothing of the group was stored: no push may be answered as stored */
@@ -1808,7 +2012,7 @@ read_push_in_pool (gpointer data,
   mark_stage (push->msg, STAGE_READ);
   g_async_queue_push (self->pushes_read, push);
   if (g_atomic_int_compare_and_exchange (&self->store_pending, FALSE, TRUE))
-    on_db_thread (self, store_pushes, self);
+    push_db_job (self, store_pushes, self, TRUE);
 }
 
 static void
@@ -2891,9 +3095,10 @@ kt_server_new (const KtServerConfig *config,
   /* parsing and the codec are CPU work: more workers than processors only queue */
   self->push_pool = g_thread_pool_new (read_push_in_pool, NULL, MAX (1, (int) g_get_num_processors ()),
                                        FALSE, NULL);
-  /* one thread of its own: the backend is one connection, and its jobs run
-   * in the order they came */
+  /* one thread of its own: the backend is one connection; its jobs run in
+   * the order they came but for the head start of a group (compare_db_jobs) */
   self->db_pool = g_thread_pool_new (run_db_job, NULL, 1, TRUE, NULL);
+  g_thread_pool_set_sort_function (self->db_pool, compare_db_jobs, NULL);
   self->reconnect_source = g_timeout_add_seconds (1, check_connection, self);
   return self;
 }

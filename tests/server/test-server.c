@@ -2931,6 +2931,178 @@ test_sealed_new_revision_replaces_keys (Fixture       *f,
     }
 }
 
+/* One push of a burst, sent without waiting for the ones before. */
+typedef struct {
+  SoupMessage *msg;
+  GBytes      *bytes;
+  GError      *error;
+  gboolean     done;
+} BurstPush;
+
+static void
+on_burst_answered (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  BurstPush *push = user_data;
+
+  push->bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &push->error);
+  push->done = TRUE;
+}
+
+#define BURST_CASES 12
+#define BURST_RACERS 3
+
+/* Pushes that arrive together share a group (PostgreSQL gets the group's
+ * reads in one round trip and its writes in another): each push keeps its
+ * own revision check and its own key entries, a plan of a case changed in
+ * the same group sees the case, and each record is in the change feed once. */
+static void
+test_sealed_pushes_together (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autoptr(SoupSession) burst = g_object_new (SOUP_TYPE_SESSION, "max-conns", 64,
+                                               "max-conns-per-host", 64, NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) plan_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func (g_free);  /* a case's body that won */
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  BurstPush pushes[BURST_CASES * 2 + BURST_RACERS] = { { 0 } };
+  g_autofree char *token = NULL;
+  g_autofree char *bearer = NULL;
+  g_autoptr(Reply) all = NULL;
+  JsonArray *records;
+  guint n = 0, won = 0, conflicts = 0;
+
+  team_publish (f, &t, "anna");
+  team_publish (f, &t, "sara");
+  token = g_strdup (g_hash_table_lookup (f->tokens, "anna"));
+  bearer = g_strconcat ("Bearer ", token, NULL);
+  for (guint i = 0; i < BURST_CASES; i++)
+    {
+      char *id = g_uuid_string_random ();
+      Routing r = { id, KT_KIND_CASE, 1, NULL, "anna", NULL, NULL, NULL, 0 };
+      g_autofree char *record = sealed_json (&t, &r, "{\"v\":1}", "anna", READERS ("anna", "sara"));
+      g_autoptr(Reply) created = push_wire (f, "anna", id, record, 0);
+
+      assert_status (created, SOUP_STATUS_CREATED);
+      g_ptr_array_add (ids, id);
+      g_ptr_array_add (plan_ids, g_uuid_string_random ());
+      g_ptr_array_add (stored, NULL);
+    }
+
+  /* Each case's revision 2 (the odd ones for anna alone), a new plan of
+   * each, and more revisions 2 of the first case: all at once. */
+  for (guint i = 0; i < BURST_CASES + BURST_RACERS; i++)
+    {
+      guint c = i < BURST_CASES ? i : 0;
+      Routing r = { ids->pdata[c], KT_KIND_CASE, 2, NULL, "anna", NULL, NULL, NULL, 0 };
+      Routing plan = { plan_ids->pdata[c], KT_KIND_PLAN, 1, ids->pdata[c], NULL, NULL, "draft", NULL, 0 };
+      g_autofree char *body = g_strdup_printf ("{\"case\":%u,\"push\":%u}", c, i);
+      g_autofree char *plan_body = g_strdup_printf ("{\"plan\":%u}", c);
+
+      for (guint part = 0; part < (i < BURST_CASES ? 2 : 1); part++)
+        {
+          g_autofree char *record = part == 0
+                                    ? sealed_json (&t, &r, body, "anna",
+                                                   c % 2 == 1 ? READERS ("anna") : READERS ("anna", "sara"))
+                                    : sealed_json (&t, &plan, plan_body, "anna", READERS ("anna", "sara"));
+          g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1/records/",
+                                              part == 0 ? ids->pdata[c] : plan_ids->pdata[c], NULL);
+
+          pushes[n].msg = kt_test_server_message_new ("PUT", url, token, part == 0 ? "\"1\"" : "\"0\"",
+                                                      record, strlen (record));
+          soup_session_send_and_read_async (burst, pushes[n].msg, G_PRIORITY_DEFAULT, NULL,
+                                            on_burst_answered, &pushes[n]);
+          n++;
+        }
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (pushes));
+  for (guint i = 0; i < n; i++)
+    while (!pushes[i].done)
+      g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *path = g_uri_get_path (soup_message_get_uri (pushes[i].msg));
+      guint status = soup_message_get_status (pushes[i].msg);
+      gboolean is_plan = FALSE;
+
+      g_assert_no_error (pushes[i].error);
+      for (guint c = 0; c < BURST_CASES; c++)
+        is_plan |= g_str_has_suffix (path, plan_ids->pdata[c]);
+      if (is_plan)
+        g_assert_cmpuint (status, ==, SOUP_STATUS_CREATED);
+      else if (status == SOUP_STATUS_OK)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          JsonObject *object;
+          guint c;
+          g_autofree char *opened = NULL;
+
+          g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (pushes[i].bytes, NULL),
+                                                     g_bytes_get_size (pushes[i].bytes), NULL));
+          object = json_node_get_object (json_parser_get_root (parser));
+          g_assert_cmpint (json_object_get_int_member (object, "rev"), ==, 2);
+          for (c = 0; c < BURST_CASES && !g_str_equal (json_object_get_string_member (object, "id"), ids->pdata[c]); c++)
+            ;
+          g_assert_cmpuint (c, <, BURST_CASES);
+          g_assert_null (stored->pdata[c]);
+          opened = open_as (&t, object, "anna");
+          g_assert_nonnull (opened);
+          stored->pdata[c] = g_steal_pointer (&opened);
+          won++;
+        }
+      else
+        {
+          /* the first case's other revisions 2 */
+          g_assert_cmpuint (status, ==, SOUP_STATUS_CONFLICT);
+          g_assert_true (g_str_has_suffix (path, ids->pdata[0]));
+          conflicts++;
+        }
+    }
+  g_assert_cmpuint (won, ==, BURST_CASES);
+  g_assert_cmpuint (conflicts, ==, BURST_RACERS);
+
+  /* the feed: each record once, at its stored revision, with the key
+   * entries of that revision */
+  all = call (f, "GET", "/changes?since=0&limit=500", "anna", NULL);
+  assert_status (all, SOUP_STATUS_OK);
+  records = json_object_get_array_member (reply_object (all), "records");
+  g_assert_cmpuint (json_array_get_length (records), ==, BURST_CASES * 2);
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *object = json_array_get_object_element (records, i);
+      const char *id = json_object_get_string_member (object, "id");
+      g_autofree char *as_anna = open_as (&t, object, "anna");
+      g_autofree char *as_sara = open_as (&t, object, "sara");
+
+      g_assert_true (g_hash_table_add (seen, (gpointer) id));
+      for (guint c = 0; c < BURST_CASES; c++)
+        {
+          g_autofree char *plan_body = g_strdup_printf ("{\"plan\":%u}", c);
+
+          if (g_str_equal (id, plan_ids->pdata[c]))
+            {
+              g_assert_cmpstr (as_anna, ==, plan_body);
+              g_assert_cmpstr (as_sara, ==, plan_body);
+            }
+          if (g_str_equal (id, ids->pdata[c]))
+            {
+              g_assert_cmpint (json_object_get_int_member (object, "rev"), ==, 2);
+              g_assert_cmpstr (as_anna, ==, stored->pdata[c]);
+              g_assert_cmpstr (as_sara, ==, c % 2 == 1 ? NULL : stored->pdata[c]);
+            }
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_object (&pushes[i].msg);
+      g_clear_pointer (&pushes[i].bytes, g_bytes_unref);
+    }
+}
+
 /* The server never opens a sealed body: random bytes, keys of random bytes
  * to readers it has no key of, are stored all the same. */
 static void
@@ -3664,6 +3836,7 @@ main (int   argc,
       ADD ("keys/bad-input-is-refused", test_keys_bad_input_is_refused, NULL);
       ADD ("sealed/round-trips-byte-for-byte", test_sealed_round_trips_byte_for_byte, NULL);
       ADD ("sealed/body-is-never-decoded", test_sealed_body_is_never_decoded, NULL);
+      ADD ("sealed/pushes-together-keep-their-rules", test_sealed_pushes_together, NULL);
       ADD ("sealed/new-revision-replaces-keys", test_sealed_new_revision_replaces_keys, NULL);
       ADD ("sealed/rules-are-kept", test_sealed_rules_are_kept, NULL);
       ADD ("sealed/only-refuses-plaintext", test_sealed_only_refuses_plaintext, sealed_only);
