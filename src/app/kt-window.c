@@ -424,9 +424,10 @@ ensure_case_view (KtWindow *self)
     return self->case_view;
 
   self->case_view = g_object_new (KT_TYPE_CASE_VIEW, NULL);
-  /* The Wheel, Plan and Report pages fill the case view's slots. */
-  kt_plan_pages_attach (self->case_view);
-  kt_progress_page_attach (self->case_view);
+  /* The Report and Progress pages fill the case view's slots when first
+   * shown (issue 22: building them made opening the first case stall). */
+  kt_case_view_set_page_maker (self->case_view, "report", kt_plan_pages_attach);
+  kt_case_view_set_page_maker (self->case_view, "progress", kt_progress_page_attach);
   kt_a11y_fix_tree (GTK_WIDGET (self->case_view));
   g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
                            G_CONNECT_SWAPPED);
