@@ -825,7 +825,7 @@ on_store_locked (KtWindow *self)
   self->filling = TRUE;
   g_list_store_remove_all (self->cases);
   /* The list comes back as at start: the first screen, then the rest
-   * once it is drawn, in two turns of the loop rather than one (issue 22). */
+   * once it is drawn, a few rows a turn (issue 22). */
   gtk_slice_list_model_set_size (self->first_screen, first_screen_rows (self));
   self->filling = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
