@@ -19,6 +19,14 @@ KtConversationPage *kt_case_view_get_conversation_page (KtCaseView *self);
 KtNetworkPage      *kt_case_view_get_network_page      (KtCaseView *self);
 /* The plan page (made when first asked for), or NULL while no case is open. */
 KtPlanPage         *kt_case_view_get_plan_page         (KtCaseView *self);
+/* Makes the page @name ("report" or "progress") in its slot, with
+ * kt_case_view_add_page. */
+typedef void (*KtCaseViewPageMaker) (KtCaseView *view);
+/* @make is called when the page @name is first shown (at once if it is
+ * shown now), not before. */
+void                kt_case_view_set_page_maker        (KtCaseView          *self,
+                                                        const char          *name,
+                                                        KtCaseViewPageMaker  make);
 /* The sync client the view shares records through, or NULL. */
 KtSyncClient       *kt_case_view_get_sync_client       (KtCaseView *self);
 /* Shares @body (the record @id of the open household) once the server knows

@@ -74,6 +74,11 @@ struct _KtCaseView
   KtPlan               *plan;
   KtWheelPage          *wheel_page;
   KtPlanPage           *plan_page;
+  /* Who makes the Report and Progress pages when first shown. */
+  KtCaseViewPageMaker   make_report;
+  KtCaseViewPageMaker   make_progress;
+  gboolean              report_made;
+  gboolean              progress_made;
 
   gboolean              resident_watching;
   char                 *watching_case_id;  /* the case the mode was set for */
@@ -569,9 +574,51 @@ on_title_visible (KtCaseView *self)
   gtk_widget_set_visible (self->case_header, !adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
 
+/* The Report and Progress pages are made by their own modules, when first
+ * shown: opening the first household of a session does not build them
+ * (issue 22).  They clear themselves when the view is cleared, so once made
+ * they stay. */
+static void
+make_lazy_page (KtCaseView *self,
+                const char *name)
+{
+  gboolean report = g_strcmp0 (name, "report") == 0;
+  AdwBin *slot = report ? self->report_slot
+                 : g_strcmp0 (name, "progress") == 0 ? self->progress_slot
+                 : NULL;
+  KtCaseViewPageMaker make = report ? self->make_report : self->make_progress;
+  gboolean *made = report ? &self->report_made : &self->progress_made;
+
+  /* The report's slot holds a placeholder until its page comes. */
+  if (slot == NULL || make == NULL || *made)
+    return;
+  *made = TRUE;
+  make (self);
+  /* Named before a screen reader reaches it, as the rest of the view. */
+  kt_a11y_fix_tree (GTK_WIDGET (slot));
+}
+
+void
+kt_case_view_set_page_maker (KtCaseView          *self,
+                             const char          *name,
+                             KtCaseViewPageMaker  make)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (g_strcmp0 (name, "report") == 0)
+    self->make_report = make;
+  else if (g_strcmp0 (name, "progress") == 0)
+    self->make_progress = make;
+  else
+    g_return_if_reached ();
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), name) == 0)
+    make_lazy_page (self, name);
+}
+
 static void
 on_page_changed (KtCaseView *self)
 {
+  make_lazy_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
   /* Members added or changed on the Request page may bring the Opvoeding
    * domain in or take it out. */
   if (self->kase != NULL && self->conversation != NULL &&

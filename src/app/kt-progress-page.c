@@ -785,11 +785,15 @@ refresh (KtProgressPage *self)
 
 /* Following the view */
 
+/* Hidden, the page only lets go of a case that closed or locked; it lays
+ * out the open one when it is shown (page_mapped_cb), not on every edit
+ * made on another page (issue 22). */
 static void
 documents_changed_cb (KtCaseView     *view,
                       KtProgressPage *self)
 {
-  refresh (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || kt_case_view_get_case (view) == NULL)
+    refresh (self);
 }
 
 static void

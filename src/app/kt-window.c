@@ -94,6 +94,11 @@ struct _KtWindow
   gint64                started;
   gulong                after_paint_id;
   guint                 show_all_id;
+  /* The case list filling from the store's list, a slice a turn. */
+  guint                 refill_id;
+  GPtrArray            *refill_summaries;
+  guint                 refill_next;
+  GHashTable           *refill_states;  /* id → KtShareInfo, or NULL */
   guint                 present_id;    /* waiting to show the first screen */
   char                 *reopen_id;     /* the case open when the idle lock came */
   char                 *reopen_page;
@@ -307,11 +312,25 @@ show_all_rows (KtWindow *self)
   gtk_slice_list_model_set_size (self->first_screen, G_MAXUINT);
 }
 
+/* GTK 4.8's list view keeps a row widget for up to 200 items; the rows
+ * after the first screen come 32 a turn until it has them all, the rest of
+ * the list at once (issue 22: 200 rows made, styled and measured in one
+ * frame held the loop for about 100 ms after an unlock). */
+#define ROWS_PER_TURN  32
+#define ROW_WIDGETS   200
+
 static gboolean
 show_all_rows_cb (gpointer data)
 {
   KtWindow *self = data;
+  guint size = gtk_slice_list_model_get_size (self->first_screen);
 
+  if (size < ROW_WIDGETS &&
+      size < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
+    {
+      gtk_slice_list_model_set_size (self->first_screen, size + ROWS_PER_TURN);
+      return G_SOURCE_CONTINUE;
+    }
   self->show_all_id = 0;
   show_all_rows (self);
   return G_SOURCE_REMOVE;
@@ -424,9 +443,10 @@ ensure_case_view (KtWindow *self)
     return self->case_view;
 
   self->case_view = g_object_new (KT_TYPE_CASE_VIEW, NULL);
-  /* The Wheel, Plan and Report pages fill the case view's slots. */
-  kt_plan_pages_attach (self->case_view);
-  kt_progress_page_attach (self->case_view);
+  /* The Report and Progress pages fill the case view's slots when first
+   * shown (issue 22: building them made opening the first case stall). */
+  kt_case_view_set_page_maker (self->case_view, "report", kt_plan_pages_attach);
+  kt_case_view_set_page_maker (self->case_view, "progress", kt_progress_page_attach);
   kt_a11y_fix_tree (GTK_WIDGET (self->case_view));
   g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
                            G_CONNECT_SWAPPED);
@@ -649,6 +669,12 @@ update_share_states (KtWindow *self)
   if (client == NULL)
     return;
   states = kt_sync_client_get_case_states (client);
+  /* The rows still to come take the new states too. */
+  if (self->refill_id != 0)
+    {
+      g_clear_pointer (&self->refill_states, g_hash_table_unref);
+      self->refill_states = g_hash_table_ref (states);
+    }
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
@@ -659,32 +685,29 @@ update_share_states (KtWindow *self)
     }
 }
 
+/* How many rows the case list takes in one turn of the main loop while it
+ * fills: a few milliseconds of making items and sorting them in, so a
+ * key, a frame and a screen reader go between slices (issue 22: after an
+ * unlock 10,000 rows in one turn held the loop for over 100 ms). */
+#define REFILL_SLICE 500
+
 static void
-on_cases_listed (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+stop_refill (KtWindow *self)
 {
-  KtWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) summaries = kt_store_list_cases_finish (KT_STORE (source), result, &error);
-  g_autoptr(GPtrArray) items = NULL;
+  g_clear_handle_id (&self->refill_id, g_source_remove);
+  /* The summaries hold the households' names: not kept past a lock. */
+  g_clear_pointer (&self->refill_summaries, g_ptr_array_unref);
+  g_clear_pointer (&self->refill_states, g_hash_table_unref);
+  self->refill_next = 0;
+}
 
-  if (summaries == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      toast (self, error->message);
-      summaries = g_ptr_array_new ();
-    }
-
-  items = g_ptr_array_new_full (summaries->len, g_object_unref);
-  for (guint i = 0; i < summaries->len; i++)
-    g_ptr_array_add (items, kt_case_item_new_from_summary (g_ptr_array_index (summaries, i)));
-  g_list_store_splice (self->cases, 0, g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
-                       items->pdata, items->len);
-  update_share_states (self);
-
-  g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms", summaries->len,
+/* The list is full: what waited for it (tests and the bench wait for
+ * kt_window_is_ready) goes on. */
+static void
+cases_filled (KtWindow *self)
+{
+  g_debug ("%u cases listed after %" G_GINT64_FORMAT " ms",
+           g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
            (g_get_monotonic_time () - self->started) / 1000);
   self->ready = TRUE;
   update_sidebar (self);
@@ -705,6 +728,81 @@ on_cases_listed (GObject      *source,
   if (current_case (self) == NULL)
     set_resident_watching (self, FALSE);
   show_store_check (self);
+}
+
+/* Makes the next slice of rows, with their share state, and adds them. */
+static gboolean
+refill_slice_cb (gpointer data)
+{
+  KtWindow *self = data;
+  GPtrArray *summaries = self->refill_summaries;
+  guint end = MIN (self->refill_next + REFILL_SLICE, summaries->len);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_full (end - self->refill_next, g_object_unref);
+
+  for (guint i = self->refill_next; i < end; i++)
+    {
+      KtCaseItem *item = kt_case_item_new_from_summary (g_ptr_array_index (summaries, i));
+      const KtShareInfo *info = self->refill_states != NULL
+                                ? g_hash_table_lookup (self->refill_states, kt_case_item_get_id (item))
+                                : NULL;
+
+      if (info != NULL)
+        kt_case_item_set_share_state (item, info->state, info->reason);
+      g_ptr_array_add (items, item);
+    }
+  /* The first slice replaces what the list held (a listing again while
+   * one was filling), the others follow it. */
+  g_list_store_splice (self->cases,
+                       self->refill_next == 0 ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->cases)),
+                       self->refill_next == 0 ? g_list_model_get_n_items (G_LIST_MODEL (self->cases)) : 0,
+                       items->pdata, items->len);
+  self->refill_next = end;
+  if (end < summaries->len)
+    return G_SOURCE_CONTINUE;
+
+  self->refill_id = 0;
+  stop_refill (self);
+  cases_filled (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cases_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  KtWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) summaries = kt_store_list_cases_finish (KT_STORE (source), result, &error);
+  KtSyncClient *client;
+
+  if (summaries == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      toast (self, error->message);
+      summaries = g_ptr_array_new ();
+    }
+
+  stop_refill (self);
+  self->refill_summaries = g_steal_pointer (&summaries);
+  /* Each row says what the server has of it: one read of the sync state
+   * for the whole list, not three queries per household. */
+  client = self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
+  if (client != NULL)
+    self->refill_states = kt_sync_client_get_case_states (client);
+  /* A list on screen (and ready for a test) is not shown half: it is
+   * filled in this turn, as it always was. */
+  if (self->ready)
+    {
+      while (refill_slice_cb (self))
+        ;
+      return;
+    }
+  /* The first slice now, the rest from idle turns; until the list is full
+   * the window shows that it is loading. */
+  if (refill_slice_cb (self))
+    self->refill_id = g_idle_add (refill_slice_cb, self);
 }
 
 static void
@@ -731,10 +829,11 @@ on_store_locked (KtWindow *self)
     }
   if (self->case_view != NULL)
     kt_case_view_clear (self->case_view);
+  stop_refill (self);
   self->filling = TRUE;
   g_list_store_remove_all (self->cases);
   /* The list comes back as at start: the first screen, then the rest
-   * once it is drawn, in two turns of the loop rather than one (issue 22). */
+   * once it is drawn, a few rows a turn (issue 22). */
   gtk_slice_list_model_set_size (self->first_screen, first_screen_rows (self));
   self->filling = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
@@ -1645,6 +1744,7 @@ kt_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->show_all_id, g_source_remove);
+  stop_refill (self);
   g_clear_handle_id (&self->present_id, g_source_remove);
   g_clear_handle_id (&self->wait_id, g_source_remove);
   if (self->case_view != NULL)
