@@ -165,9 +165,6 @@ kt_backend_sqlite_class_init (KtBackendSqliteClass *klass)
 
   object_class->finalize = kt_backend_sqlite_finalize;
   backend_class->begin_sql = "BEGIN IMMEDIATE";
-  /* deferred: a reader in WAL mode takes no lock the writer waits for; its
-   * snapshot is the one of its first statement */
-  backend_class->snapshot_sql = "BEGIN DEFERRED";
   backend_class->audit_schema = audit_schema;
   backend_class->fast_commits = "PRAGMA synchronous = NORMAL";
   backend_class->durable_commits = "PRAGMA synchronous = FULL";

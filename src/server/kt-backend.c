@@ -1445,15 +1445,12 @@ kt_backend_put_records (KtBackend     *self,
     }
 }
 
-/* With @snapshot, the statements run in one read-only transaction of the
- * class's snapshot_sql. */
-static GPtrArray *
-list_changes (KtBackend       *self,
-              const KtAccount *reader,
-              gint64           since,
-              guint            limit,
-              gboolean         snapshot,
-              GError         **error)
+GPtrArray *
+kt_backend_list_changes (KtBackend       *self,
+                         const KtAccount *reader,
+                         gint64           since,
+                         guint            limit,
+                         GError         **error)
 {
   KtSqlParam params[5] = {
     KT_SQL_TEXT_PARAM (reader->team),
@@ -1500,20 +1497,13 @@ list_changes (KtBackend       *self,
       g_autoptr(GPtrArray) records = NULL;
       g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
       KtSqlStatement statements[] = {
-        { KT_BACKEND_GET_CLASS (self)->snapshot_sql, NULL, 0, NULL },
         { sql, params, n_params, &rows },
         { keys_sql, params, n_params, &key_rows },
-        { "COMMIT", NULL, 0, NULL },
       };
 
       kt_rows_init (&key_rows);
-      /* with the snapshot, still one round trip: all four in the pipeline */
-      if (!query_batch (self, snapshot ? statements : statements + 1, snapshot ? 4 : 2, error))
-        {
-          if (snapshot)
-            rollback (self);
-          return NULL;
-        }
+      if (!query_batch (self, statements, G_N_ELEMENTS (statements), error))
+        return NULL;
       records = records_from_rows (&rows);
       for (guint i = 0; i < records->len; i++)
         {
@@ -1527,49 +1517,9 @@ list_changes (KtBackend       *self,
       add_key_rows (by_id, &key_rows);
       return g_steal_pointer (&records);
     }
-  if (!snapshot)
-    {
-      if (!query (self, sql, params, n_params, &rows, error))
-        return NULL;
-      return records_with_keys (self, &rows, error);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) records = NULL;
-
-      if (!query (self, KT_BACKEND_GET_CLASS (self)->snapshot_sql, NULL, 0, NULL, error))
-        return NULL;
-      if (!query (self, sql, params, n_params, &rows, error) ||
-          (records = records_with_keys (self, &rows, error)) == NULL ||
-          !query (self, "COMMIT", NULL, 0, NULL, error))
-        {
-          rollback (self);
-          return NULL;
-        }
-      return g_steal_pointer (&records);
-    }
-}
-
-GPtrArray *
-kt_backend_list_changes (KtBackend       *self,
-                         const KtAccount *reader,
-                         gint64           since,
-                         guint            limit,
-                         GError         **error)
-{
-  return list_changes (self, reader, since, limit, FALSE, error);
-}
-
-GPtrArray *
-kt_backend_list_changes_apart (KtBackend       *self,
-                               const KtAccount *reader,
-                               gint64           since,
-                               guint            limit,
-                               GError         **error)
-{
-  g_return_val_if_fail (KT_BACKEND_GET_CLASS (self)->snapshot_sql != NULL, NULL);
-
-  return list_changes (self, reader, since, limit, TRUE, error);
+  if (!query (self, sql, params, n_params, &rows, error))
+    return NULL;
+  return records_with_keys (self, &rows, error);
 }
 
 KtPutResult

@@ -72,9 +72,6 @@ struct _KtBackendClass
   /* Taken first in a transaction that writes records, so writers from
    * several server processes commit in sequence order (NULL: BEGIN does it). */
   const char *write_lock;
-  /* Starts a read-only transaction whose statements all see one snapshot:
-   * a pull on a connection beside the writer's (kt_backend_list_changes_apart). */
-  const char *snapshot_sql;
   /* Brings the change sequence of a schema-2 database over (NULL: none). */
   const char *upgrade_seq;
   /* Outside any transaction: gives the space of deleted rows back, so no
@@ -280,15 +277,6 @@ GPtrArray      *kt_backend_list_changes     (KtBackend       *self,
                                              gint64           since,
                                              guint            limit,
                                              GError         **error);
-/* kt_backend_list_changes () in one read-only snapshot, for a connection
- * other than the one that writes: its page and the page's key entries are
- * two statements, and a commit between them could move a record of the
- * page to a later position and leave it without its key entries. */
-GPtrArray      *kt_backend_list_changes_apart (KtBackend       *self,
-                                               const KtAccount *reader,
-                                               gint64           since,
-                                               guint            limit,
-                                               GError         **error);
 /* Adds @keys (element-type KtSealedKey) to the entries of the sealed
  * @record while its revision is @record->rev (KT_PUT_STALE otherwise); an
  * entry a reader has already is kept.  The record gets the next change

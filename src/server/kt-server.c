@@ -70,8 +70,6 @@ struct _KtServer
   GThreadPool          *db_pool;       /* the database thread: every backend call */
   KtBackend            *sign_in_backend;  /* a second connection for the token checks; NULL: none */
   GThreadPool          *sign_in_pool;  /* its one thread; NULL without it */
-  KtBackend            *pull_backend;  /* a third connection for pulls; NULL: none */
-  GThreadPool          *pull_pool;     /* its one thread; NULL without it */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait=; database thread */
   gint                  n_waiters;     /* (atomic) waiters->len, for the main loop */
@@ -985,23 +983,6 @@ parse_query_int (KtRequest  *req,
   return TRUE;
 }
 
-/* Answers the first @count of @records, the page after @since. */
-static void
-respond_page (KtRequest *req,
-              GPtrArray *records,
-              guint      count,
-              gboolean   more,
-              gint64     since)
-{
-  gint64 cursor = count > 0 ? ((KtServerRecord *) g_ptr_array_index (records, count - 1))->seq : since;
-  GString *json = g_string_new (NULL);
-
-  respond_records (req, records, count, json);
-  g_string_append_printf (json, ",\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s}",
-                          cursor, more ? "true" : "false");
-  respond_text (req->msg, SOUP_STATUS_OK, json);
-}
-
 /* Answers a page of the changes @req's account may read after @since;
  * with @only_if_any, answers nothing and returns FALSE when there are none. */
 static gboolean
@@ -1012,7 +993,9 @@ answer_changes (KtRequest *req,
 {
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 cursor;
   gboolean more;
+  GString *json;
   guint count;
 
   records = kt_backend_list_changes (req->server->backend, req->account, since, limit + 1, &error);
@@ -1031,54 +1014,12 @@ answer_changes (KtRequest *req,
       return TRUE;
     }
 
-  respond_page (req, records, count, more, since);
-  return TRUE;
-}
-
-/* A pull on the pull thread's connection, beside the database thread, so
- * that pulls neither wait behind a group's commit nor hold a group back
- * behind them (push p99, bench/README.md).  Only what needs no write and no
- * waiting: FALSE, having answered nothing, for a pull whose page holds a
- * record another account wrote (its read is audited) or that would wait for
- * changes (the waiters are the database thread's), and on any failure; the
- * database thread then serves it as before.
- *
- * The feed's rule holds on a second connection: a record's position is
- * given inside a transaction that holds the write lock (SQLite's one writer,
- * PostgreSQL's write_lock) until it commits, so what a snapshot sees of
- * the positions is always all of them up to some point. */
-static gboolean
-answer_changes_apart (KtRequest *req)
-{
-  g_autoptr(GPtrArray) records = NULL;
-  const char *names[] = { "since", "limit", "wait" };
-  gint64 values[] = { 0, CHANGES_DEFAULT_LIMIT, 0 };
-  const gint64 mins[] = { 0, 1, 0 };
-  const gint64 maxes[] = { G_MAXINT64, CHANGES_MAX_LIMIT, G_MAXINT64 };
-  guint count;
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      const char *text = req->query != NULL ? g_hash_table_lookup (req->query, names[i]) : NULL;
-      guint64 parsed;
-
-      if (text == NULL || *text == '\0')
-        continue;
-      /* a bad value is answered by the database thread, as before */
-      if (!g_ascii_string_to_unsigned (text, 10, mins[i], maxes[i], &parsed, NULL))
-        return FALSE;
-      values[i] = parsed;
-    }
-
-  records = kt_backend_list_changes_apart (req->server->pull_backend, req->account,
-                                           values[0], values[1] + 1, NULL);
-  if (records == NULL || (records->len == 0 && values[2] > 0))
-    return FALSE;
-  count = MIN (records->len, values[1]);
-  for (guint i = 0; i < count; i++)
-    if (g_strcmp0 (((KtServerRecord *) g_ptr_array_index (records, i))->author, req->account->username) != 0)
-      return FALSE;
-  respond_page (req, records, count, records->len > values[1], values[0]);
+  cursor = count > 0 ? ((KtServerRecord *) g_ptr_array_index (records, count - 1))->seq : since;
+  json = g_string_new (NULL);
+  respond_records (req, records, count, json);
+  g_string_append_printf (json, ",\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s}",
+                          cursor, more ? "true" : "false");
+  respond_text (req->msg, SOUP_STATUS_OK, json);
   return TRUE;
 }
 
@@ -2925,29 +2866,7 @@ sign_in_job (gpointer data,
           return;
         }
     }
-  if (req->account != NULL && req->account->role != KT_ROLE_ADMIN && req->handler == handle_changes &&
-      req->server->pull_pool != NULL)
-    {
-      g_thread_pool_push (req->server->pull_pool, req, NULL);
-      return;
-    }
   on_db_thread (req->server, serve_job, req);
-}
-
-/* On the pull thread: a signed-in pull, on the third connection. */
-static void
-pull_job (gpointer data,
-          gpointer user_data)
-{
-  KtRequest *req = data;
-
-  if (!answer_changes_apart (req))
-    {
-      on_db_thread (req->server, serve_job, req);
-      return;
-    }
-  send_later (req->msg);
-  kt_request_free (req);
 }
 
 static void
@@ -3105,9 +3024,6 @@ kt_server_finalize (GObject *object)
    * the database thread); their answers are dropped with the main loop */
   if (self->sign_in_pool != NULL)
     g_thread_pool_free (self->sign_in_pool, FALSE, TRUE);
-  /* after the sign-in thread, which hands pulls to it */
-  if (self->pull_pool != NULL)
-    g_thread_pool_free (self->pull_pool, FALSE, TRUE);
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
   g_thread_pool_free (self->db_pool, FALSE, TRUE);
   g_clear_pointer (&self->pushes_read, g_async_queue_unref);
@@ -3130,7 +3046,6 @@ kt_server_finalize (GObject *object)
   g_clear_object (&self->guard);
   g_clear_object (&self->backend);
   g_clear_object (&self->sign_in_backend);
-  g_clear_object (&self->pull_backend);
   g_clear_object (&self->account_limiter);
   g_clear_object (&self->address_limiter);
   g_clear_object (&self->ceiling_limiter);
@@ -3196,17 +3111,6 @@ kt_server_set_sign_in_backend (KtServer  *self,
 
   self->sign_in_backend = g_object_ref (backend);
   self->sign_in_pool = g_thread_pool_new (sign_in_job, NULL, 1, TRUE, NULL);
-}
-
-void
-kt_server_set_pull_backend (KtServer  *self,
-                            KtBackend *backend)
-{
-  g_return_if_fail (self->pull_backend == NULL);
-  g_return_if_fail (self->sign_in_pool != NULL);
-
-  self->pull_backend = g_object_ref (backend);
-  self->pull_pool = g_thread_pool_new (pull_job, NULL, 1, TRUE, NULL);
 }
 
 /* A listening socket with room for @backlog connections that wait to be

@@ -23,11 +23,6 @@ KtServer *kt_server_new     (const KtServerConfig *config,
  * thread behind flushes and pulls.  Before kt_server_listen (). */
 void      kt_server_set_sign_in_backend (KtServer  *self,
                                          KtBackend *backend);
-/* A third connection, for the pulls of signed-in accounts (after
- * kt_server_set_sign_in_backend ()): they then neither wait behind the
- * database thread's commits nor hold its groups of pushes back. */
-void      kt_server_set_pull_backend    (KtServer  *self,
-                                         KtBackend *backend);
 /* Starts listening: HTTPS with the configured certificate, plain HTTP only
  * on loopback. */
 gboolean  kt_server_listen  (KtServer  *self,

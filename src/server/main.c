@@ -511,7 +511,6 @@ cmd_serve (const Options *o)
   g_autoptr(KtServerConfig) config = load_config (o, &error);
   g_autoptr(KtBackend) backend = NULL;
   g_autoptr(KtBackend) sign_in_backend = NULL;
-  g_autoptr(KtBackend) pull_backend = NULL;
   g_autoptr(KtServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *url = NULL;
@@ -530,12 +529,6 @@ cmd_serve (const Options *o)
   if (sign_in_backend == NULL)
     return fail (error);
   kt_server_set_sign_in_backend (server, sign_in_backend);
-  /* a third, so that a pull neither waits behind a group of pushes being
-   * flushed nor holds one back (bench/README.md) */
-  pull_backend = kt_backend_open (config->database_uri, FALSE, &error);
-  if (pull_backend == NULL)
-    return fail (error);
-  kt_server_set_pull_backend (server, pull_backend);
   if (!kt_server_listen (server, &error))
     return fail (error);
   url = kt_server_get_url (server);
