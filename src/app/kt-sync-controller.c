@@ -348,9 +348,24 @@ typedef struct {
   KtOpenDocumentsFunc     open_documents;
   GPtrArray              *ids;       /* (element-type utf8) found without coach or intaker */
   guint                   next;
-  GPtrArray              *to_share;  /* (element-type utf8) adopted and waiting or refused */
+  GPtrArray              *to_share;  /* (element-type ToShare) adopted and waiting or refused */
   guint                   adopted;
 } Adoption;
+
+/* A household adopted in a slice, encoded when it was changed, to be queued
+ * for the server once the slice is written. */
+typedef struct {
+  char   *id;
+  GBytes *body;
+} ToShare;
+
+static void
+to_share_free (ToShare *item)
+{
+  g_free (item->id);
+  g_bytes_unref (item->body);
+  g_free (item);
+}
 
 static void
 adoption_free (Adoption *adoption)
@@ -419,18 +434,10 @@ share_adopted (KtSyncController *self,
   open_documents (adoption, &open_case, &open_plan);
   for (guint i = 0; i < adoption->to_share->len; i++)
     {
-      const char *id = g_ptr_array_index (adoption->to_share, i);
-      g_autoptr(KtCase) stored = NULL;
-      g_autoptr(GBytes) body = NULL;
+      ToShare *item = g_ptr_array_index (adoption->to_share, i);
       g_autoptr(GError) error = NULL;
-      KtCase *kase;
 
-      kase = open_case != NULL && g_strcmp0 (open_case->header.id, id) == 0
-             ? open_case : (stored = kt_store_load_case (self->store, id, NULL));
-      if (kase == NULL)
-        continue;
-      body = kt_case_encode (kase);
-      if (!kt_sync_client_share (self->client, body, &error))
+      if (!kt_sync_client_share (self->client, item->body, &error))
         {
           g_autofree char *text =
             g_strdup_printf (_("A household you started before signing in could not be put in "
@@ -442,7 +449,7 @@ share_adopted (KtSyncController *self,
                              _("Household Not Shared"), text);
           continue;
         }
-      share_waiting_plans (self, id, open_plan);
+      share_waiting_plans (self, item->id, open_plan);
     }
   g_ptr_array_set_size (adoption->to_share, 0);
 }
@@ -528,7 +535,13 @@ adopt_slice (GTask *task)
       changed++;
       adoption->adopted++;
       if (state != KT_SHARE_LOCAL)
-        g_ptr_array_add (adoption->to_share, g_strdup (id));
+        {
+          ToShare *item = g_new0 (ToShare, 1);
+
+          item->id = g_strdup (id);
+          item->body = kt_case_encode (kase);
+          g_ptr_array_add (adoption->to_share, item);
+        }
     }
   if (changed > 0)
     {
@@ -721,7 +734,7 @@ kt_sync_controller_adopt_households_async (KtSyncController    *self,
   adoption->store = g_object_ref (self->store);
   g_weak_ref_init (&adoption->owner, owner);
   adoption->open_documents = open_documents;
-  adoption->to_share = g_ptr_array_new_with_free_func (g_free);
+  adoption->to_share = g_ptr_array_new_with_free_func ((GDestroyNotify) to_share_free);
   g_task_set_task_data (task, adoption, (GDestroyNotify) adoption_free);
   self->n_adopting++;
   g_signal_connect_object (task, "notify::completed", G_CALLBACK (adoption_completed), self,
