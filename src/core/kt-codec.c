@@ -29,6 +29,7 @@
 #include "kt-json-path-private.h"
 #include "kt-json-reader.h"
 #include "kt-model-private.h"
+#include "kt-sync-protocol.h"
 
 /* Deepest nesting of arrays and objects the decoder accepts; the deepest
  * real path (agreement.signature[i][j]) is four levels down. */
@@ -121,48 +122,13 @@ static void writer_end_object   (KtJsonWriter *w) { writer_close (w, '}'); }
 static void writer_begin_array  (KtJsonWriter *w) { writer_open (w, '['); }
 static void writer_end_array    (KtJsonWriter *w) { writer_close (w, ']'); }
 
-/* As json-glib escapes: the quote, the backslash, control characters and
- * DEL; everything else, UTF-8 included, as it is.  One difference: json-glib
- * 1.6 writes U+001F unescaped, which is not JSON; here it is \u001f. */
-/* Which bytes end a run copied as it is: NUL (the end), control
- * characters, the quote, the backslash and DEL.  One look-up a byte: the
- * texts of a conversation are most of what a save writes. */
-static const guint8 json_special[256] = {
-  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
-};
-
+/* kt_json_append_string, the one string writer of client and server, escapes
+ * as json-glib did, so that a document is written with the same bytes. */
 static void
 writer_string (KtJsonWriter *w,
                const char   *text)
 {
-  GString *out = w->out;
-  const guchar *run = (const guchar *) text;
-  const guchar *p = run;
-
-  g_string_append_c (out, '"');
-  for (;; p++)
-    {
-      guchar c = *p;
-
-      if (G_LIKELY (!json_special[c]))
-        continue;
-      g_string_append_len (out, (const char *) run, p - run);
-      if (c == '\0')
-        break;
-      run = p + 1;
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:   g_string_append_printf (out, "\\u%04x", c); break;
-        }
-    }
-  g_string_append_c (out, '"');
+  kt_json_append_string (w->out, text);
 }
 
 static void

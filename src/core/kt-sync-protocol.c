@@ -762,30 +762,49 @@ kt_sync_error_code_for_status (guint status)
   return KT_SYNC_CODE_INTERNAL;
 }
 
+/* Which bytes end a run copied as it is: NUL (the end), control
+ * characters, the quote, the backslash and DEL.  One look-up a byte: the
+ * texts of a conversation are most of what a document is. */
+static const guint8 json_special[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
+/* As json-glib escapes (a document is written with the bytes its generator
+ * wrote): the quote, the backslash, control characters and DEL; everything
+ * else, UTF-8 included, as it is.  One difference: json-glib 1.6 writes
+ * U+001F unescaped, which is not JSON; here it is \u001f. */
 void
 kt_json_append_string (GString    *out,
                        const char *str)
 {
+  const guchar *run, *p;
+
   if (str == NULL)
     {
       g_string_append (out, "null");
       return;
     }
   g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) str; *p != '\0'; p++)
+  for (run = p = (const guchar *) str;; p++)
     {
-      switch (*p)
+      guchar c = *p;
+
+      if (G_LIKELY (!json_special[c]))
+        continue;
+      g_string_append_len (out, (const char *) run, p - run);
+      if (c == '\0')
+        break;
+      run = p + 1;
+      switch (c)
         {
         case '"':  g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
         case '\n': g_string_append (out, "\\n"); break;
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
+        default:   g_string_append_printf (out, "\\u%04x", c); break;
         }
     }
   g_string_append_c (out, '"');
