@@ -791,15 +791,8 @@ on_cases_listed (GObject      *source,
   client = self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
   if (client != NULL)
     self->refill_states = kt_sync_client_get_case_states (client);
-  /* A list on screen (and ready for a test) is not shown half: it is
-   * filled in this turn, as it always was. */
-  if (self->ready)
-    {
-      while (refill_slice_cb (self))
-        ;
-      return;
-    }
-  /* The first slice now, the rest from idle turns; until the list is full
+  /* Listed only while not ready (at start, after an unlock or a new PIN):
+   * the first slice now, the rest from idle turns; until the list is full
    * the window shows that it is loading. */
   if (refill_slice_cb (self))
     self->refill_id = g_idle_add (refill_slice_cb, self);
