@@ -69,11 +69,33 @@ struct _KtProgressPage
   GtkWidget       *reopen_button;
 
   KtCaseView      *view;          /* the page lives inside it */
+  GSettings       *settings;      /* the periods from Preferences; NULL without the schema */
+  char            *case_id;       /* the household the date rows were filled for */
+  char            *offered_next_evaluation;  /* the dates the page offered, so a */
+  char            *offered_follow_up;        /* default follows Preferences, a pick stays */
 };
 
 G_DEFINE_FINAL_TYPE (KtProgressPage, kt_progress_page, ADW_TYPE_BIN)
 
 static void refresh (KtProgressPage *self);
+
+/* Offers @date in @row unless the coach picked another: a row still empty or
+ * holding what was offered last takes the new default, so a date follows a
+ * changed period in Preferences while the page shows, and a date the coach
+ * chose stays.  @offered keeps what was offered. */
+static void
+offer_date (GtkWidget   *row,
+            char       **offered,
+            const char  *date)
+{
+  const char *shown = kt_date_row_get_date (KT_DATE_ROW (row));
+
+  if (shown != NULL && shown[0] != '\0' && g_strcmp0 (shown, *offered) != 0)
+    return;
+  kt_date_row_set_date (KT_DATE_ROW (row), date);
+  g_free (*offered);
+  *offered = g_strdup (date);
+}
 
 static void
 toast (KtProgressPage *self,
@@ -671,8 +693,7 @@ fill_closing (KtProgressPage *self,
        * coach picks another date here. */
       kt_app_get_cycle_periods (&evaluation_days, &follow_up_months);
       follow_up = kt_case_default_follow_up (today, follow_up_months);
-      if (date_text (self->follow_up_date_row)[0] == '\0')
-        kt_date_row_set_date (KT_DATE_ROW (self->follow_up_date_row), follow_up);
+      offer_date (self->follow_up_date_row, &self->offered_follow_up, follow_up);
       return;
     }
   closed = kt_format_date (kase->closed_date, KT_DATE_LONG);
@@ -713,6 +734,17 @@ refresh (KtProgressPage *self)
     }
   conversation = kt_case_view_get_conversation (self->view);
   plan = kt_case_view_get_plan (self->view);
+  /* Another household starts from its own dates, not from the ones picked
+   * for the last one. */
+  if (g_strcmp0 (self->case_id, kase->header.id) != 0)
+    {
+      g_free (self->case_id);
+      self->case_id = g_strdup (kase->header.id);
+      g_clear_pointer (&self->offered_next_evaluation, g_free);
+      g_clear_pointer (&self->offered_follow_up, g_free);
+      kt_date_row_set_date (KT_DATE_ROW (self->next_evaluation_row), NULL);
+      kt_date_row_set_date (KT_DATE_ROW (self->follow_up_date_row), NULL);
+    }
   evaluating = conversation != NULL && conversation->is_evaluation && kase->phase == KT_PHASE_EVALUATION;
   closed = kase->phase >= KT_PHASE_CLOSED;
 
@@ -766,8 +798,7 @@ refresh (KtProgressPage *self)
 
       next_evaluation = kt_date_add_days (today, evaluation_days);
     }
-  if (date_text (self->next_evaluation_row)[0] == '\0')
-    kt_date_row_set_date (KT_DATE_ROW (self->next_evaluation_row), next_evaluation);
+  offer_date (self->next_evaluation_row, &self->offered_next_evaluation, next_evaluation);
 
   /* An empty boxed list would draw as a stray line under its heading. */
   gtk_widget_set_visible (GTK_WIDGET (self->support_list),
@@ -802,6 +833,15 @@ page_mapped_cb (KtProgressPage *self)
   refresh (self);
 }
 
+/* A period changed in Preferences while the page shows: the dates it
+ * offered follow (offer_date); hidden, it catches up when shown. */
+static void
+periods_changed_cb (KtProgressPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh (self);
+}
+
 void
 kt_progress_page_attach (KtCaseView *view)
 {
@@ -815,13 +855,36 @@ kt_progress_page_attach (KtCaseView *view)
   g_signal_connect_object (view, "documents-changed", G_CALLBACK (documents_changed_cb), self, 0);
   g_signal_connect_object (view, "case-changed", G_CALLBACK (documents_changed_cb), self, 0);
   g_signal_connect (self, "map", G_CALLBACK (page_mapped_cb), NULL);
+  self->settings = kt_app_get_settings ();
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::evaluation-period-days",
+                               G_CALLBACK (periods_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::follow-up-period-months",
+                               G_CALLBACK (periods_changed_cb), self, G_CONNECT_SWAPPED);
+    }
   kt_case_view_add_page (view, "progress", GTK_WIDGET (self));
+}
+
+static void
+kt_progress_page_finalize (GObject *object)
+{
+  KtProgressPage *self = KT_PROGRESS_PAGE (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->case_id);
+  g_free (self->offered_next_evaluation);
+  g_free (self->offered_follow_up);
+  G_OBJECT_CLASS (kt_progress_page_parent_class)->finalize (object);
 }
 
 static void
 kt_progress_page_class_init (KtProgressPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = kt_progress_page_finalize;
 
   g_type_ensure (KT_TYPE_DATE_ROW);
   g_type_ensure (KT_TYPE_AGREEMENT_EDITOR);

@@ -205,6 +205,7 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_autofree char *follow_up = kt_date_add_days (today, 3);
   g_autofree char *in_30_days = kt_date_add_days (today, 30);
   g_autofree char *in_2_months = kt_date_add_months (today, 2);
+  g_autofree char *in_5_months = kt_date_add_months (today, 5);
   g_autoptr(GSettings) settings = kt_app_get_settings ();
   g_autofree char *tick_name = NULL;
   g_autofree char *note_name = NULL;
@@ -400,6 +401,15 @@ test_household_from_request_to_follow_up (Fixture       *f,
   follow_up_row = find_named (progress_page (f), T ("Follow-up check on"));
   g_assert_true (KT_IS_DATE_ROW (follow_up_row));
   g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (follow_up_row)), ==, in_2_months);
+  /* The period changed in Preferences while the page shows: the date
+   * offered follows it; a date the coach picked stays. */
+  g_settings_set_int (settings, "follow-up-period-months", 5);
+  kt_app_test_iterate (5);
+  g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (follow_up_row)), ==, in_5_months);
+  kt_app_test_pick_date (follow_up_row, follow_up);
+  g_settings_set_int (settings, "follow-up-period-months", 2);
+  kt_app_test_iterate (5);
+  g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (follow_up_row)), ==, follow_up);
   /* With a safety concern, not without a follow-up date and contact. */
   g_signal_emit_by_name (kt_date_row_get_clear_button (KT_DATE_ROW (follow_up_row)), "clicked");
   kt_app_test_iterate (5);
