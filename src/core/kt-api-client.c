@@ -15,6 +15,8 @@
 #include <netinet/tcp.h>
 #include <sodium.h>
 
+#include "kt-sync-protocol.h"
+
 #define READ_CHUNK 65536
 #define DEFAULT_TIMEOUT 20
 #define WATCH_TIMEOUT (KT_API_WATCH_WAIT + 20)
@@ -365,7 +367,6 @@ login_body (const char *username,
             const char *password)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   gsize len = 0;
   char *text;
@@ -377,8 +378,7 @@ login_body (const char *username,
   json_builder_add_string_value (builder, password);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
+  text = kt_json_to_data (root, FALSE, &len);
   /* The password leaves no copy behind in freed memory. */
   return g_bytes_new_with_free_func (text, len, (GDestroyNotify) wipe_string, text);
 }

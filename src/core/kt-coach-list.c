@@ -8,6 +8,7 @@
 
 #include "kt-coach-list.h"
 #include "kt-json-reader.h"
+#include "kt-sync-protocol.h"
 
 #include <errno.h>
 #include <string.h>
@@ -146,7 +147,7 @@ kt_coach_list_save (GPtrArray  *coaches,
                     GError    **error)
 {
   g_autoptr(JsonNode) node = kt_coach_list_to_json (coaches);
-  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *json = kt_json_to_data (node, FALSE, NULL);
   g_autofree char *dir = g_path_get_dirname (path);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kt-date-format.h"
+#include "kt-sync-protocol.h"
 
 typedef struct {
   JsonBuilder          *b;
@@ -33,6 +34,34 @@ urn (const char *id)
 }
 
 static void
+add_str (JsonBuilder *b,
+         const char  *value)
+{
+  g_autoptr(GString) text = NULL;
+
+  /* FHIR's string is "[ \r\n\t\S]+": a text pasted with a control
+   * character or another kind of space (a no-break space, U+2028) is not
+   * one.  Such spaces become plain spaces, other control characters go. */
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean plain = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+
+      if (plain || (!g_unichar_isspace (c) && !g_unichar_iscntrl (c)))
+        {
+          if (text != NULL)
+            g_string_append_unichar (text, c);
+          continue;
+        }
+      if (text == NULL)
+        text = g_string_new_len (value, p - value);
+      if (g_unichar_isspace (c))
+        g_string_append_c (text, ' ');
+    }
+  json_builder_add_string_value (b, text != NULL ? text->str : value);
+}
+
+static void
 put_str (JsonBuilder *b,
          const char  *key,
          const char  *value)
@@ -40,7 +69,7 @@ put_str (JsonBuilder *b,
   if (value == NULL || *value == '\0')
     return;
   json_builder_set_member_name (b, key);
-  json_builder_add_string_value (b, value);
+  add_str (b, value);
 }
 
 static void
@@ -374,7 +403,7 @@ add_goals_and_plan (Bundle *bundle)
           if (goal->difference != NULL)
             {
               json_builder_set_member_name (b, "detailString");
-              json_builder_add_string_value (b, goal->difference);
+              add_str (b, goal->difference);
             }
           json_builder_end_object (b);
           json_builder_end_array (b);
@@ -610,7 +639,6 @@ kt_fhir_bundle_new (KtCatalogue          *catalogue,
                     const KtPlan         *plan)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *bundle_id = kt_uuid_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -648,9 +676,7 @@ kt_fhir_bundle_new (KtCatalogue          *catalogue,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  data = json_generator_to_data (generator, &length);
+  data = kt_json_to_data (root, TRUE, &length);
 
   g_free (bundle.patient);
   g_free (bundle.group);

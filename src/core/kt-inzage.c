@@ -16,6 +16,7 @@
 #include "kt-date-format.h"
 #include "kt-json-reader.h"
 #include "kt-report.h"
+#include "kt-sync-protocol.h"
 
 /* A household's whole file stays far below this. */
 #define KT_INZAGE_MAX_SIZE (256 * 1024 * 1024)
@@ -39,7 +40,6 @@ kt_inzage_to_json (const KtCase *kase,
                    GPtrArray    *plans)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) case_json = NULL;
   g_autofree char *today = kt_date_today ();
@@ -71,9 +71,7 @@ kt_inzage_to_json (const KtCase *kase,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  data = json_generator_to_data (generator, &length);
+  data = kt_json_to_data (root, TRUE, &length);
   return g_bytes_new_take (data, length);
 }
 

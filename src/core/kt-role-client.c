@@ -16,6 +16,7 @@
 #include "kt-codec.h"
 #include "kt-coach-list.h"
 #include "kt-json-reader.h"
+#include "kt-sync-protocol.h"
 
 /* The outbox setting that holds assignments not sent yet: a JSON object
  * of case id → coach account name.  Ids and staff names, no client data. */
@@ -503,7 +504,7 @@ save_pending (KtRoleClient  *self,
       return FALSE;
     }
   json_node_set_object (node, pending);
-  text = json_to_string (node, FALSE);
+  text = kt_json_to_data (node, FALSE, NULL);
   return kt_outbox_set_meta (outbox, PENDING_META, json_object_get_size (pending) > 0 ? text : NULL, error);
 }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <sodium.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -187,15 +188,53 @@ root_object (JsonNode *root,
   return json_node_get_object (root);
 }
 
-GBytes *
-kt_json_to_bytes (JsonNode *node)
+/* json-glib 1.6 escapes control characters below U+001F but writes U+001F
+ * itself raw (its test is "< 0x1f"), which JSON forbids and strict readers
+ * (FHIR tools, Python, PostgreSQL's json) refuse.  In json-glib's output
+ * that byte can stand only inside a string, so it is escaped here.  The
+ * first text is wiped: it may hold a password (kt-api-client.c). */
+char *
+kt_json_to_data (JsonNode *node,
+                 gboolean  pretty,
+                 gsize    *length)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize len = 0;
+  gsize len = 0, raw = 0;
+  GString *out;
   char *text;
 
   json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, pretty);
   text = json_generator_to_data (generator, &len);
+  for (const char *p = memchr (text, 0x1f, len); p != NULL; p = memchr (p + 1, 0x1f, len - (p + 1 - text)))
+    raw++;
+  if (raw > 0)
+    {
+      /* Sized once, so no copy is left behind by growing. */
+      out = g_string_sized_new (len + 5 * raw + 1);
+      for (gsize i = 0; i < len; i++)
+        {
+          if (text[i] == 0x1f)
+            g_string_append_len (out, "\\u001f", 6);
+          else
+            g_string_append_c (out, text[i]);
+        }
+      sodium_memzero (text, len);
+      g_free (text);
+      len = out->len;
+      text = g_string_free (out, FALSE);
+    }
+  if (length != NULL)
+    *length = len;
+  return text;
+}
+
+GBytes *
+kt_json_to_bytes (JsonNode *node)
+{
+  gsize len = 0;
+  char *text = kt_json_to_data (node, FALSE, &len);
+
   return g_bytes_new_take (text, len);
 }
 

@@ -218,6 +218,13 @@ KtSyncResponse *kt_sync_response_parse (KtSyncEndpoint  endpoint,
 void kt_json_append_string (GString    *out,
                             const char *str);
 
+/* @node as JSON text, compact or @pretty, every control character escaped
+ * (transfer full; @length may be NULL).  Every JSON the project writes
+ * through json-glib goes through here. */
+char   *kt_json_to_data  (JsonNode *node,
+                          gboolean  pretty,
+                          gsize    *length);
+
 /* @node as compact JSON text (transfer full). */
 GBytes *kt_json_to_bytes (JsonNode *node);
 

@@ -1670,7 +1670,7 @@ read_push (Push *push)
    * which reads and checks it (a cost only migrating servers pay) */
   body = json_object_get_member (object, "body");
   if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
-    raw = json_to_string (body, FALSE);
+    raw = kt_json_to_data (body, FALSE, NULL);
   else
     return refuse_push (push, "body", NULL);
 

@@ -169,6 +169,39 @@ test_broken_bundles_are_refused (Fixture       *f,
   g_assert_nonnull (strstr (output, "CarePlan"));
 }
 
+/* A text pasted with control characters and other spaces in it still gives
+ * a valid bundle: U+001F (which json-glib 1.6 would write raw, not JSON) and
+ * U+0001 are left out, a no-break space becomes a space (FHIR's string is
+ * "[ \r\n\t\S]+"). */
+static void
+test_a_control_character_in_a_text_is_escaped (Fixture       *f,
+                                                gconstpointer  data)
+{
+  KtGoal *goal = g_ptr_array_index (f->plan->goals, 0);
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *output = NULL;
+  const char *json;
+  gsize len;
+
+  g_free (goal->title);
+  goal->title = g_strdup ("Overzicht\x1f over\xc2\xa0" "de schulden\x01");
+  bundle = kt_fhir_bundle_new (f->catalogue, f->kase, f->conversation, f->plan);
+  json = g_bytes_get_data (bundle, &len);
+  g_assert_null (memchr (json, 0x1f, len));
+  g_assert_nonnull (strstr (json, "\"Overzicht over de schulden\""));
+  root = json_from_string (json, NULL);
+  g_assert_nonnull (root);
+  if (!g_file_test ("/usr/lib/python3/dist-packages/jsonschema", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("python3-jsonschema is not installed (build-aux/setup installs it)");
+      return;
+    }
+  if (!validate (f, json, len, &output))
+    g_test_message ("%s", output);
+  g_assert_true (validate (f, json, len, &output));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,6 +211,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/fhir/bundle-validates-and-resolves", test_bundle_validates_and_resolves);
+  ADD ("/fhir/a-control-character-in-a-text-is-escaped", test_a_control_character_in_a_text_is_escaped);
   ADD ("/fhir/broken-bundles-are-refused", test_broken_bundles_are_refused);
 #undef ADD
   return g_test_run ();
