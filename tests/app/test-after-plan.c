@@ -454,6 +454,17 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpint (kt_case_view_get_conversation (view)->wheel[KT_SEGMENT_WERK].current, ==, 3);
   item = list_item (f, kase->header.id);
   g_assert_cmpint (kt_case_item_get_due (item), ==, KT_DUE_CONVERSATION);
+
+  /* Another household is offered its own follow-up date, not the one
+   * picked for Familie Test. */
+  kt_app_test_activate (f->window, "win.new-case", NULL);
+  g_assert_true (kt_case_view_get_case (view) != kase);
+  gtk_editable_set_text (kt_intake_page_get_household_row (kt_app_fixture_intake (f)), "Familie Twee");
+  kt_app_test_iterate (5);
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  follow_up_row = find_named (progress_page (f), T ("Follow-up check on"));
+  g_assert_nonnull (follow_up_row);
+  g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (follow_up_row)), ==, in_2_months);
 }
 
 int
