@@ -447,6 +447,7 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
 
   object_class->finalize = kt_backend_postgres_finalize;
   backend_class->begin_sql = "BEGIN";
+  backend_class->snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   backend_class->audit_schema = audit_schema;
   /* like SQLite's synchronous=NORMAL: the WAL writer flushes within a moment */
   backend_class->fast_commits = "SET synchronous_commit = off";
