@@ -9,7 +9,8 @@
  * the processor, which on a busy machine costs more than the statement.
  * For the same reason a batch (query_batch: a group's reads, a group's
  * writes, a pull's page and its key entries) is sent in libpq's pipeline
- * mode, one round trip for all its statements.
+ * mode, one round trip for all its statements; a pull's two inside one
+ * snapshot_sql transaction, so both see the same commits.
  * By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
