@@ -9,7 +9,8 @@
  * the processor, which on a busy machine costs more than the statement.
  * For the same reason a batch (query_batch: a group's reads, a group's
  * writes, a pull's page and its key entries) is sent in libpq's pipeline
- * mode, one round trip for all its statements.
+ * mode, one round trip for all its statements; a pull's two inside one
+ * snapshot_sql transaction, so both see the same commits.
  * By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
@@ -447,6 +448,7 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
 
   object_class->finalize = kt_backend_postgres_finalize;
   backend_class->begin_sql = "BEGIN";
+  backend_class->snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   backend_class->audit_schema = audit_schema;
   /* like SQLite's synchronous=NORMAL: the WAL writer flushes within a moment */
   backend_class->fast_commits = "SET synchronous_commit = off";

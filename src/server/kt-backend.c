@@ -1490,20 +1490,32 @@ kt_backend_list_changes (KtBackend       *self,
     {
       /* The page and the key entries of its records sent together (one
        * round trip to PostgreSQL, not two): the second names the page by
-       * the same query.  Each statement sees what was committed when it
-       * began, as the two statements one after the other did. */
+       * the same query.  Both in one read-only snapshot, sent in the same
+       * pipeline: in READ COMMITTED each statement would see what was
+       * committed when it began, and a group committed between them (by
+       * another server process) could move a record of the page to a later
+       * position, and the page's record go out without its key entries. */
+      KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
       g_autofree char *keys_sql = g_strconcat (KEYS_SELECT "SELECT id FROM (", sql, ") AS page" KEYS_ORDER, NULL);
       g_auto(KtRows) key_rows;
       g_autoptr(GPtrArray) records = NULL;
       g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
       KtSqlStatement statements[] = {
+        { klass->snapshot_sql, NULL, 0, NULL },
         { sql, params, n_params, &rows },
         { keys_sql, params, n_params, &key_rows },
+        { "COMMIT", NULL, 0, NULL },
       };
+      gboolean snapshot = klass->snapshot_sql != NULL && !get_priv (self)->in_group;
 
       kt_rows_init (&key_rows);
-      if (!query_batch (self, statements, G_N_ELEMENTS (statements), error))
-        return NULL;
+      if (!query_batch (self, snapshot ? statements : statements + 1, snapshot ? 4 : 2, error))
+        {
+          /* a failed statement leaves the snapshot's transaction open */
+          if (snapshot)
+            rollback (self);
+          return NULL;
+        }
       records = records_from_rows (&rows);
       for (guint i = 0; i < records->len; i++)
         {

@@ -64,6 +64,9 @@ struct _KtBackendClass
 
   /* Statements that differ between databases. */
   const char *begin_sql;        /* start a write transaction */
+  /* Starts a read-only transaction whose statements all see one snapshot
+   * (NULL: each statement of a batch sees its own). */
+  const char *snapshot_sql;
   const char *audit_schema;     /* the audit table and what keeps it append-only */
   const char *fast_commits;     /* a commit survives a crash of the server, not a power cut */
   const char *durable_commits;  /* a commit is on disk before it is answered */

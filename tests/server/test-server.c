@@ -2931,6 +2931,133 @@ test_sealed_new_revision_replaces_keys (Fixture       *f,
     }
 }
 
+/* The number @sql (one row, one column) gives on the server's PostgreSQL
+ * database, asked with psql. */
+static gint64
+sql_number (Fixture    *f,
+            const char *sql)
+{
+  const char *argv[] = { "psql", "-qtA", "-v", "ON_ERROR_STOP=1", kt_test_server_get_database (f->server),
+                         "-c", sql, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", sql, err);
+  return g_ascii_strtoll (out, NULL, 10);
+}
+
+/* Waits (turning the main context, where a pull may be under way) until
+ * @sql gives @expected. */
+static void
+wait_for_sql (Fixture    *f,
+              const char *sql,
+              gint64      expected)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (sql_number (f, sql) != expected)
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("%s never gave %" G_GINT64_FORMAT, sql, expected);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (20 * 1000);
+    }
+}
+
+#define KEYS_LOCKED "SELECT count(*) FROM pg_locks WHERE relation = 'record_keys'::regclass AND mode = 'AccessExclusiveLock' AND granted"
+#define KEYS_WAITED "SELECT count(*) FROM pg_locks WHERE relation = 'record_keys'::regclass AND NOT granted"
+
+/* A pull's page and the key entries of its records are two statements; on
+ * PostgreSQL they share one snapshot.  The test's own session holds
+ * record_keys locked, so the pull's second statement waits after its first
+ * has run, and meanwhile moves the page's first record to a later position
+ * in the feed and commits, as a new revision of it stored by another server
+ * process does.  Each statement with a snapshot of its own, the pull sent
+ * that record without its key entries: the keys' statement, which names the
+ * page by the same query, no longer found it on the page. */
+static void
+test_sealed_pull_is_one_snapshot (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_auto(Team) t = { 0 };
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SoupSession) puller = soup_session_new ();
+  g_autoptr(GSubprocess) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) warm = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *url = NULL;
+  g_autofree char *bearer = NULL;
+  g_autofree char *move = NULL;
+  g_autofree char *opened = NULL;
+  g_auto(Held) pull = { 0, };
+  GOutputStream *input;
+  JsonObject *first;
+
+  team_publish (f, &t, "ida");
+  team_publish (f, &t, "sara");
+  for (guint i = 0; i < 3; i++)
+    {
+      char *id = g_uuid_string_random ();
+      Routing r = { id, KT_KIND_CASE, 1, NULL, NULL, "ida", NULL, NULL, 0 };
+      g_autofree char *record = sealed_json (&t, &r, "{\"v\":1}", "ida", READERS ("ida", "sara"));
+      g_autoptr(Reply) pushed = push_wire (f, "ida", id, record, 0);
+
+      assert_status (pushed, SOUP_STATUS_CREATED);
+      g_ptr_array_add (ids, id);
+    }
+  /* the same pull once before: its statements are prepared by then (a
+   * statement's preparing would wait for the lock before the page is read) */
+  warm = call (f, "GET", "/changes?since=0&limit=1", "sara", NULL);
+  assert_status (warm, SOUP_STATUS_OK);
+
+  session = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              "psql", "-q", "-v", "ON_ERROR_STOP=1", kt_test_server_get_database (f->server), NULL);
+  g_assert_no_error (error);
+  input = g_subprocess_get_stdin_pipe (session);
+  g_assert_true (g_output_stream_write_all (input, "BEGIN; LOCK TABLE record_keys IN ACCESS EXCLUSIVE MODE;\n",
+                                            strlen ("BEGIN; LOCK TABLE record_keys IN ACCESS EXCLUSIVE MODE;\n"),
+                                            NULL, NULL, &error));
+  g_assert_no_error (error);
+  wait_for_sql (f, KEYS_LOCKED, 1);
+
+  /* a page of one (the server reads two, to know there is more): the
+   * first two records; after the move, the second and the third */
+  url = g_strdup_printf ("%s/api/v1/changes?since=0&limit=1", kt_test_server_get_url (f->server));
+  bearer = g_strconcat ("Bearer ", (char *) g_hash_table_lookup (f->tokens, "sara"), NULL);
+  pull.msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (pull.msg), "Authorization", bearer);
+  soup_session_send_and_read_async (puller, pull.msg, G_PRIORITY_DEFAULT, NULL, on_held_answered, &pull);
+  wait_for_sql (f, KEYS_WAITED, 1);
+
+  move = g_strdup_printf ("UPDATE records SET seq = nextval('record_seq') WHERE id = '%s'; COMMIT;\n",
+                          (char *) g_ptr_array_index (ids, 0));
+  g_assert_true (g_output_stream_write_all (input, move, strlen (move), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (input, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (session, NULL, &error));
+  g_assert_no_error (error);
+
+  while (!pull.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (pull.error);
+  g_assert_cmpuint (soup_message_get_status (pull.msg), ==, SOUP_STATUS_OK);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (pull.bytes, NULL),
+                                             g_bytes_get_size (pull.bytes), NULL));
+  first = json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                       "records"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, g_ptr_array_index (ids, 0));
+  opened = open_as (&t, first, "sara");
+  g_assert_cmpstr (opened, ==, "{\"v\":1}");
+}
+
 /* One push of a burst, sent without waiting for the ones before. */
 typedef struct {
   SoupMessage *msg;
@@ -3847,6 +3974,9 @@ main (int   argc,
            test_sealed_by_the_core_sealer_opens_after_the_round_trip, NULL);
       ADD ("sealed/marker-stays-off-the-server", test_sealed_marker_stays_off_the_server, NULL);
     }
+  /* a second writer beside the server's: PostgreSQL's */
+  if (use_postgres && postgres != NULL)
+    ADD ("sealed/pull-is-one-snapshot", test_sealed_pull_is_one_snapshot, NULL);
 #undef ADD
   g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
   if (!use_postgres)
