@@ -999,12 +999,6 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  for (guint i = 0; i < failed->len; i++)
-    {
-      KtRecord *record = g_ptr_array_index (failed, i);
-      quarantine (self, record->id, record->kind, record->rev);
-    }
-
   self->summary_cache_hits = hits;
 
   /* A new cache when a sixteenth of it is off: rows opened one by one
@@ -1021,6 +1015,14 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
         }
       g_clear_pointer (&self->summary_cache, g_bytes_unref);
       self->summary_cache = kt_summary_cache_builder_seal (g_steal_pointer (&next), self->key);
+    }
+  /* The cache's statement ends its read before anything is written. */
+  g_clear_pointer (&cache, kt_summary_cache_free);
+  g_clear_pointer (&cache_stmt, sqlite3_finalize);
+  for (guint i = 0; i < failed->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (failed, i);
+      quarantine (self, record->id, record->kind, record->rev);
     }
   return TRUE;
 }
