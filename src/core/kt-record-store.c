@@ -8,6 +8,7 @@
 
 #include "kt-record-store.h"
 #include "kt-store-index-private.h"
+#include "kt-summary-cache-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +57,8 @@ struct _KtRecordStore
   KtKey   *key;          /* NULL while locked */
   KtStoreIndex *index;   /* with the key: NULL while locked */
   int      version;
+  GBytes  *summary_cache; /* sealed, made by the last listing, not yet written */
+  guint    summary_cache_hits; /* of the last listing (for tests) */
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
   gboolean plaintext;
 #endif
@@ -389,6 +392,7 @@ kt_record_store_close (KtRecordStore *self)
     return;
   g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->key, kt_key_free);
+  g_clear_pointer (&self->summary_cache, g_bytes_unref);
   for (guint i = 0; i < N_STMTS; i++)
     sqlite3_finalize (self->stmts[i]);
   if (self->db != NULL)
@@ -859,6 +863,33 @@ kt_record_store_list (KtRecordStore  *self,
   return g_steal_pointer (&records);
 }
 
+/* The summary cache as the file has it (empty for none), read with @stmt,
+ * which must stay until the cache is freed: the cache points into SQLite's
+ * copy of the value. */
+static KtSummaryCache *
+read_summary_cache (KtRecordStore *self,
+                    sqlite3_stmt  *stmt)
+{
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    sealed = g_bytes_new_static (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  return kt_summary_cache_open (self->key, sealed);
+}
+
+static void
+add_entries (KtSummaryCacheBuilder *builder,
+             GPtrArray             *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const KtSummaryCacheEntry *entry = g_ptr_array_index (entries, i);
+
+      kt_summary_cache_builder_add (builder, entry->id, entry->rev, entry->sealed,
+                                    entry->sealed_size, entry->plain, entry->plain_size);
+    }
+}
+
 gboolean
 kt_record_store_foreach_summary (KtRecordStore        *self,
                                  KtKind                kind,
@@ -869,12 +900,26 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
+  /* Declared in this order so that the cache is freed before the
+   * statement whose value it points into. */
+  g_autoptr(sqlite3_stmt) cache_stmt = NULL;
+  g_autoptr(KtSummaryCache) cache = NULL;
+  g_autoptr(KtSummaryCacheBuilder) next = NULL;
+  g_autoptr(GPtrArray) hit_entries = g_ptr_array_new ();
   guint8 buffer[1024];
   gsize used = 0;
+  guint rows = 0, hits = 0;
   int rc;
 
   if (!check_key (self, error))
     return FALSE;
+
+  /* Rows the cache holds as they are now take its plaintext; the others
+   * are opened one by one (kt-summary-cache-private.h).  A new cache is
+   * gathered from the first row opened on: until then the entries found
+   * are enough to make it. */
+  cache_stmt = prepare (self, "SELECT value FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
+  cache = read_summary_cache (self, cache_stmt);
 
   stmt = prepare (self,
                   "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
@@ -891,13 +936,33 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
       gint64 rev = sqlite3_column_int64 (stmt, 2);
       const guint8 *sealed = sqlite3_column_blob (stmt, 4);
       gsize sealed_size = sqlite3_column_bytes (stmt, 4);
+      const KtSummaryCacheEntry *entry;
       char ad[256];
-      gssize ad_size = kt_crypto_record_ad_into (ad, sizeof ad, id, row_kind, rev, "", "summary");
+      gssize ad_size;
       gssize size = -1;
+
+      rows++;
+      entry = kt_summary_cache_lookup (cache, id, rev, sealed, sealed_size);
+      if (entry != NULL)
+        {
+          hits++;
+          if (next != NULL)
+            kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size, entry->plain, entry->plain_size);
+          else
+            g_ptr_array_add (hit_entries, (gpointer) entry);
+          func (id, sqlite3_column_int64 (stmt, 3), entry->plain, entry->plain_size, user_data);
+          continue;
+        }
+      if (next == NULL)
+        {
+          next = kt_summary_cache_builder_new (MAX (kt_summary_cache_size (cache), rows));
+          add_entries (next, hit_entries);
+        }
 
       /* The same associated data as open_part() builds, for a record
        * without a case; a summary larger than the buffer (a household
        * name of a kilobyte) takes the slower way. */
+      ad_size = kt_crypto_record_ad_into (ad, sizeof ad, id, row_kind, rev, "", "summary");
       if (ad_size >= 0)
         size = kt_crypto_open_into (self->key, (const guint8 *) ad, ad_size,
                                     sealed, sealed_size, buffer, sizeof buffer);
@@ -916,10 +981,13 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
               g_ptr_array_add (failed, g_steal_pointer (&record));
               continue;
             }
+          kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size,
+                                        g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
           func (id, sqlite3_column_int64 (stmt, 3), g_bytes_get_data (plain, NULL),
                 g_bytes_get_size (plain), user_data);
           continue;
         }
+      kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size, buffer, size);
       func (id, sqlite3_column_int64 (stmt, 3), buffer, size, user_data);
       used = MAX (used, (gsize) size);
     }
@@ -931,12 +999,65 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
+  self->summary_cache_hits = hits;
+
+  /* A new cache when a sixteenth of it is off: rows opened one by one
+   * (new or changed since) and entries of rows no longer listed.  Sealed
+   * now, while the key is here; written later, off the listing's way
+   * (kt_record_store_write_summary_cache()). */
+  if ((rows - hits) + (kt_summary_cache_size (cache) - hits) > 0 &&
+      16 * ((rows - hits) + (kt_summary_cache_size (cache) - hits)) >= rows)
+    {
+      if (next == NULL)
+        {
+          next = kt_summary_cache_builder_new (rows);
+          add_entries (next, hit_entries);
+        }
+      g_clear_pointer (&self->summary_cache, g_bytes_unref);
+      self->summary_cache = kt_summary_cache_builder_seal (g_steal_pointer (&next), self->key);
+    }
+  /* The cache's statement ends its read before anything is written. */
+  g_clear_pointer (&cache, kt_summary_cache_free);
+  g_clear_pointer (&cache_stmt, sqlite3_finalize);
   for (guint i = 0; i < failed->len; i++)
     {
       KtRecord *record = g_ptr_array_index (failed, i);
       quarantine (self, record->id, record->kind, record->rev);
     }
   return TRUE;
+}
+
+guint
+kt_record_store_get_summary_cache_hits (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->summary_cache_hits;
+}
+
+gboolean
+kt_record_store_write_summary_cache (KtRecordStore  *self,
+                                     GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(GBytes) sealed = g_steal_pointer (&self->summary_cache);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (sealed == NULL)
+    return TRUE;
+  if (!begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "INSERT INTO meta (key, value) VALUES ('" KT_SUMMARY_CACHE_META "', ?1)"
+                  " ON CONFLICT (key) DO UPDATE SET value = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_bytes (stmt, 1, sealed);
+      ok = step_done (self, stmt, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return end (self, ok, error);
 }
 
 GPtrArray *

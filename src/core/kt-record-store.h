@@ -121,6 +121,12 @@ GPtrArray *kt_record_store_list_ids (KtRecordStore  *self,
                                      GError        **error);
 /* How many records there are, or -1 when the file cannot be read. */
 gint64     kt_record_store_count            (KtRecordStore *self);
+/* Writes the summary cache the last listing made, if it made one
+ * (kt-summary-cache-private.h): one transaction, off the listing's way. */
+gboolean   kt_record_store_write_summary_cache (KtRecordStore  *self,
+                                                GError        **error);
+/* How many summaries the last listing took from the cache (tests). */
+guint      kt_record_store_get_summary_cache_hits (KtRecordStore *self);
 /* Ids of quarantined records (element-type utf8). */
 GPtrArray *kt_record_store_list_quarantined (KtRecordStore *self);
 gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,

@@ -597,8 +597,11 @@ add_finding (KtStoreCheck    *check,
 }
 
 /* A record's plain columns as the check reads them; the strings live in
- * the check's one string chunk. */
+ * the check's one string chunk.  @prefix is the id's first eight bytes as
+ * a big-endian number (zeros after its end), which orders as strcmp()
+ * does: most comparisons of the sort and the search end there. */
 typedef struct {
+  guint64     prefix;
   const char *id;
   const char *case_id;
   gint64      rev;
@@ -606,18 +609,56 @@ typedef struct {
   gboolean    has_line;
 } Plain;
 
+static guint64
+id_prefix (const char *id)
+{
+  guint64 prefix = 0;
+  guint i;
+
+  for (i = 0; i < 8 && id[i] != '\0'; i++)
+    prefix = prefix << 8 | (guchar) id[i];
+  return prefix << (8 * (8 - i));
+}
+
+static int
+plain_order (guint64     prefix,
+             const char *id,
+             const Plain *plain)
+{
+  if (prefix != plain->prefix)
+    return prefix < plain->prefix ? -1 : 1;
+  return strcmp (id, plain->id);
+}
+
 static int
 plain_compare (gconstpointer a,
                gconstpointer b)
 {
-  return strcmp (((const Plain *) a)->id, ((const Plain *) b)->id);
+  return plain_order (((const Plain *) a)->prefix, ((const Plain *) a)->id, b);
 }
 
-static int
-plain_find (gconstpointer key,
-            gconstpointer member)
+/* The record of @id in @plains (sorted by plain_compare), or NULL. */
+static Plain *
+plain_find (GArray     *plains,
+            const char *id)
 {
-  return strcmp (key, ((const Plain *) member)->id);
+  guint64 prefix = id_prefix (id);
+  guint low = 0, high = plains->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      Plain *plain = &g_array_index (plains, Plain, middle);
+      int order = plain_order (prefix, id, plain);
+
+      if (order == 0)
+        return plain;
+      if (order < 0)
+        high = middle;
+      else
+        low = middle + 1;
+    }
+  return NULL;
 }
 
 gboolean
@@ -665,8 +706,15 @@ kt_store_index_check (KtStoreIndex  *self,
   while ((rc = sqlite3_step (records)) == SQLITE_ROW)
     {
       const char *case_id = (const char *) sqlite3_column_text (records, 3);
-      Plain row = {
-        .id = g_string_chunk_insert (strings, (const char *) sqlite3_column_text (records, 0)),
+      const char *id = (const char *) sqlite3_column_text (records, 0);
+      Plain row;
+
+      /* NOT NULL in the schema; a file changed outside could still. */
+      if (id == NULL)
+        continue;
+      row = (Plain) {
+        .prefix = id_prefix (id),
+        .id = g_string_chunk_insert (strings, id),
         .case_id = case_id != NULL ? g_string_chunk_insert (strings, case_id) : NULL,
         .rev = sqlite3_column_int64 (records, 2),
         .kind = sqlite3_column_int (records, 1),
@@ -702,7 +750,7 @@ kt_store_index_check (KtStoreIndex  *self,
       else
         acc[0] ^= 1;
 
-      plain = plains->len > 0 ? bsearch (id, plains->data, plains->len, sizeof (Plain), plain_find) : NULL;
+      plain = plain_find (plains, id);
       if (plain == NULL)
         {
           add_finding (check, id, kind, KT_RECORD_DELETED);

@@ -487,6 +487,9 @@ kt_store_dispose (GObject *object)
 
   if (self->records != NULL && !kt_store_flush (self, &error))
     g_message ("Unsaved changes could not be written at exit: %s", error->message);
+  /* A listing's new summary cache that no worker wrote yet. */
+  if (self->records != NULL)
+    kt_record_store_write_summary_cache (self->records, NULL);
   if (self->mark_worker != NULL)
     g_thread_pool_free (g_steal_pointer (&self->mark_worker), FALSE, TRUE);
   if (self->records != NULL && !self->idle_locked)
@@ -2149,12 +2152,19 @@ list_cases_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GError *error = NULL;
-  GPtrArray *summaries = kt_store_list_cases (source_object, &error);
+  KtStore *self = source_object;
+  GPtrArray *summaries = kt_store_list_cases (self, &error);
 
   if (summaries == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, summaries, (GDestroyNotify) g_ptr_array_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, summaries, (GDestroyNotify) g_ptr_array_unref);
+  /* After the list is on its way: the summary cache the listing made,
+   * if it made one, is written here, on this thread, not on a save's. */
+  if (self->records != NULL)
+    kt_record_store_write_summary_cache (self->records, NULL);
 }
 
 void

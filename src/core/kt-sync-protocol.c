@@ -801,22 +801,44 @@ kt_sync_error_code_for_status (guint status)
   return KT_SYNC_CODE_INTERNAL;
 }
 
-/* Which bytes end a run copied as it is: NUL (the end), control
- * characters, the quote, the backslash and DEL.  One look-up a byte: the
- * texts of a conversation are most of what a document is. */
+/* Which bytes end a run copied as it is: control characters, the quote,
+ * the backslash and DEL. */
 static const guint8 json_special[256] = {
   [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
 };
 
+/* Whether the 8 bytes of @word hold one that json_special marks: a byte
+ * below 0x20 (NUL included), the quote, the backslash or DEL.  The tests
+ * are exact for "is there one" (which byte it is, the caller finds out
+ * byte by byte), so a word without any is copied as it is. */
+static inline gboolean
+word_has_special (guint64 word)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  guint64 quote = word ^ (ones * '"');
+  guint64 backslash = word ^ (ones * '\\');
+  guint64 del = word ^ (ones * 0x7f);
+
+  return ((((word - ones * 0x20) & ~word) |
+           ((quote - ones) & ~quote) |
+           ((backslash - ones) & ~backslash) |
+           ((del - ones) & ~del)) & highs) != 0;
+}
+
 /* As json-glib escapes (a document is written with the bytes its generator
  * wrote): the quote, the backslash, control characters and DEL; everything
  * else, UTF-8 included, as it is.  One difference: json-glib 1.6 writes
- * U+001F unescaped, which is not JSON; here it is \u001f. */
+ * U+001F unescaped, which is not JSON; here it is \u001f.  The texts of a
+ * conversation are most of what a document is, and almost all of their
+ * bytes need no escape: they are looked at eight at a time (after strlen,
+ * so that no word is read past the string's end), and only a word that
+ * holds a special byte one by one. */
 void
 kt_json_append_string (GString    *out,
                        const char *str)
 {
-  const guchar *run, *p;
+  const guchar *run, *p, *end;
 
   if (str == NULL)
     {
@@ -824,16 +846,30 @@ kt_json_append_string (GString    *out,
       return;
     }
   g_string_append_c (out, '"');
-  for (run = p = (const guchar *) str;; p++)
+  run = p = (const guchar *) str;
+  end = p + strlen (str);
+  while (p < end)
     {
-      guchar c = *p;
+      guchar c;
 
-      if (G_LIKELY (!json_special[c]))
+      if (end - p >= 8)
+        {
+          guint64 word;
+
+          memcpy (&word, p, sizeof word);
+          if (!word_has_special (word))
+            {
+              p += 8;
+              continue;
+            }
+        }
+      for (const guchar *stop = MIN (p + 8, end); p < stop && !json_special[*p]; p++)
+        ;
+      if (p == end || !json_special[*p])
         continue;
+      c = *p;
       g_string_append_len (out, (const char *) run, p - run);
-      if (c == '\0')
-        break;
-      run = p + 1;
+      run = ++p;
       switch (c)
         {
         case '"':  g_string_append (out, "\\\""); break;
@@ -846,6 +882,7 @@ kt_json_append_string (GString    *out,
         default:   g_string_append_printf (out, "\\u%04x", c); break;
         }
     }
+  g_string_append_len (out, (const char *) run, end - run);
   g_string_append_c (out, '"');
 }
 

@@ -447,6 +447,49 @@ test_record_deleted (Rollback      *r,
   close_store (&store);
 }
 
+/* The check sorts and finds records by the first eight bytes of their ids
+ * first: ids alike in those (and one shorter than eight) are told apart
+ * by the rest, and the one deleted is the one named. */
+static void
+test_ids_alike_at_the_start (Rollback      *r,
+                             gconstpointer  data)
+{
+  static const char * const ids[] = {
+    "0000aaaa-0000-4000-8000-000000000002", "0000aaaa-0000-4000-8000-000000000001",
+    "0000aaaa-0000-4000-8000-000000000003", "0000aaaa", "0000aaa", "0000aaaa-1",
+  };
+  g_autoptr(KtStore) store = open_store (r);
+  g_autofree char *sql = NULL;
+  const KtStoreCheck *check;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(KtCase) kase = case_new ("Familie Claes");
+
+      g_free (kase->header.id);
+      kase->header.id = g_strdup (ids[i]);
+      save_case (store, kase);
+    }
+  close_store (&store);
+  store = open_store (r);
+  g_assert_null (kt_store_get_check (store));
+  close_store (&store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_clear_pointer (&sql, g_free);
+      sql = g_strdup_printf ("DELETE FROM records WHERE id = '%s'", ids[i]);
+      db_exec (r->path, sql);
+      store = open_store (r);
+      check = kt_store_get_check (store);
+      g_assert_nonnull (check);
+      g_assert_cmpuint (check->records->len, ==, 1);
+      g_assert_cmpint (problem_of (check, ids[i], NULL), ==, KT_RECORD_DELETED);
+      accept (store);
+      close_store (&store);
+    }
+}
+
 static void
 test_same_revision_other_body (Rollback      *r,
                                gconstpointer  data)
@@ -669,6 +712,7 @@ main (int   argc,
     { "record-rolled-back-is-named-and-set-aside", test_record_rolled_back, FALSE },
     { "record-and-index-line-rolled-back-is-noticed", test_record_and_index_line_rolled_back, FALSE },
     { "record-deleted-is-named", test_record_deleted, FALSE },
+    { "ids-alike-at-the-start-are-told-apart", test_ids_alike_at_the_start, FALSE },
     { "same-revision-other-body-is-refused", test_same_revision_other_body, FALSE },
     { "whole-file-put-back-is-noticed", test_whole_file_put_back, TRUE },
     { "crash-before-the-counter-raises-no-alarm", test_crash_before_the_mark, TRUE },

@@ -1713,6 +1713,186 @@ test_store_lists_summaries_of_every_size (void)
   files_clear (&files);
 }
 
+/* The sealed summary cache (kt-summary-cache-private.h): written after a
+ * listing, used by the next, and never the reason a list shows a changed,
+ * removed or tampered case as it was. */
+
+static GBytes *
+db_get_meta (const char *path,
+             const char *key)
+{
+  sqlite3 *db = db_open (path);
+  sqlite3_stmt *stmt = NULL;
+  GBytes *bytes = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return bytes;
+}
+
+static void
+db_exec (const char *path,
+         const char *sql,
+         GBytes     *blob)
+{
+  sqlite3 *db = db_open (path);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (blob != NULL)
+    sqlite3_bind_blob (stmt, 1, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Lists @store's cases into "id=household" lines, sorted, and says how
+ * many came from the cache. */
+static char *
+listed_households (KtStore *store,
+                   guint   *hits)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = kt_store_list_cases (store, &error);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      KtCaseSummary *summary = g_ptr_array_index (listed, i);
+      g_ptr_array_add (lines, g_strdup_printf ("%s=%s", summary->id, summary->household));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  g_ptr_array_add (lines, NULL);
+  *hits = kt_record_store_get_summary_cache_hits (kt_store_get_record_store (store));
+  return g_strjoinv (",", (char **) lines->pdata);
+}
+
+static char *
+expected_households (KtCase *first,
+                     ...)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  va_list args;
+
+  va_start (args, first);
+  for (KtCase *kase = first; kase != NULL; kase = va_arg (args, KtCase *))
+    g_ptr_array_add (lines, g_strdup_printf ("%s=%s", kase->header.id, kase->household));
+  va_end (args);
+  g_ptr_array_sort (lines, compare_lines);
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv (",", (char **) lines->pdata);
+}
+
+static void
+test_store_summary_cache (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) a = case_new ("Familie Aksoy");
+  g_autoptr(KtCase) b = case_new ("Familie Bruin");
+  g_autoptr(KtCase) c = case_new ("Familie Claes");
+  g_autoptr(GBytes) cache = NULL;
+  g_autoptr(GBytes) old_cache = NULL;
+  g_autoptr(GByteArray) edited = g_byte_array_new ();
+  g_autofree char *listed = NULL;
+  g_autofree char *expected = NULL;
+  guint hits = 0;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, a);
+  save_case (store, b);
+  save_case (store, c);
+  listed = listed_households (store, &hits);
+  expected = expected_households (a, b, c, NULL);
+  g_assert_cmpstr (listed, ==, expected);
+  g_assert_cmpuint (hits, ==, 0);
+  close_store (&store);
+  /* Written at close, sealed: no household name in it. */
+  cache = db_get_meta (files.path, "summary-cache");
+  g_assert_nonnull (cache);
+  g_assert_cmpuint (count_in (g_bytes_get_data (cache, NULL), g_bytes_get_size (cache), "Familie"), ==, 0);
+
+  /* Used by the next listing. */
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  g_clear_pointer (&listed, g_free);
+  listed = listed_households (store, &hits);
+  g_assert_cmpstr (listed, ==, expected);
+  g_assert_cmpuint (hits, ==, 3);
+
+  /* A changed case is shown as it is now, a removed one not at all. */
+  g_free (b->household);
+  b->household = g_strdup ("Familie Bakker");
+  b->header.rev++;
+  save_case (store, b);
+  close_store (&store);
+  old_cache = g_steal_pointer (&cache);
+  {
+    /* The id is a UUID: nothing to quote. */
+    g_autofree char *sql = g_strdup_printf ("DELETE FROM records WHERE id = '%s'", c->header.id);
+    db_exec (files.path, sql, NULL);
+  }
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  g_clear_pointer (&listed, g_free);
+  g_clear_pointer (&expected, g_free);
+  listed = listed_households (store, &hits);
+  expected = expected_households (a, b, NULL);
+  g_assert_cmpstr (listed, ==, expected);
+  g_assert_cmpuint (hits, ==, 1);
+  close_store (&store);
+  cache = db_get_meta (files.path, "summary-cache");
+  g_assert_false (g_bytes_equal (cache, old_cache));
+
+  /* An older cache put back: only what still matches is taken. */
+  db_exec (files.path, "UPDATE meta SET value = ? WHERE key = 'summary-cache'", old_cache);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  g_clear_pointer (&listed, g_free);
+  listed = listed_households (store, &hits);
+  g_assert_cmpstr (listed, ==, expected);
+  g_assert_cmpuint (hits, ==, 1);
+  close_store (&store);
+
+  /* A byte changed in what the cache authenticates (its index) or
+   * encrypts (the summaries): no cache, every row read. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_clear_pointer (&cache, g_bytes_unref);
+      cache = db_get_meta (files.path, "summary-cache");
+      g_byte_array_set_size (edited, 0);
+      g_byte_array_append (edited, g_bytes_get_data (cache, NULL), g_bytes_get_size (cache));
+      edited->data[round == 0 ? 40 : edited->len - 20] ^= 1;
+      g_clear_pointer (&old_cache, g_bytes_unref);
+      old_cache = g_bytes_new (edited->data, edited->len);
+      db_exec (files.path, "UPDATE meta SET value = ? WHERE key = 'summary-cache'", old_cache);
+      store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+      g_clear_pointer (&listed, g_free);
+      listed = listed_households (store, &hits);
+      g_assert_cmpstr (listed, ==, expected);
+      g_assert_cmpuint (hits, ==, 0);
+      /* ... and a new one written after that listing. */
+      close_store (&store);
+      store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+      g_clear_pointer (&listed, g_free);
+      listed = listed_households (store, &hits);
+      g_assert_cmpuint (hits, ==, 2);
+      close_store (&store);
+    }
+
+  files_clear (&files);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1755,6 +1935,7 @@ main (int   argc,
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
   g_test_add_func ("/store/list/case-summaries", test_store_lists_case_summaries);
   g_test_add_func ("/store/list/summaries-of-every-size", test_store_lists_summaries_of_every_size);
+  g_test_add_func ("/store/list/summary-cache", test_store_summary_cache);
   g_test_add_func ("/store/no-plaintext-on-disk-or-in-logs", test_store_no_plaintext_on_disk_or_in_logs);
 
   ret = g_test_run ();

@@ -1,0 +1,324 @@
+/* kt-summary-cache.c: the sealed cache of the case list's summaries
+ * (see kt-summary-cache-private.h)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-store"
+
+#include "config.h"
+
+#include "kt-summary-cache-private.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/* Sealed with a key of its own, so nothing sealed for a record opens as
+ * the cache, and the cache opens as no record. */
+#define CACHE_LABEL "keukentafel-summary-cache-1"
+
+/* The meta value: the index's size (u32), the index, then the plaintext
+ * summaries one after the other, sealed (kt_crypto_seal()) with the index
+ * as associated data.  The index is the label, then per entry: id length
+ * (u16), id, NUL, revision (i64), sealed summary length (u32) and bytes,
+ * plaintext length (u32); little-endian.  Only the summaries need
+ * secrecy: ids and revisions are plain columns already, the sealed
+ * summaries ciphertext, and authenticating them costs a third of
+ * decrypting them. */
+typedef KtSummaryCacheEntry Entry;
+
+struct _KtSummaryCache
+{
+  GBytes     *plain;      /* the opened summaries: wiped when freed */
+  GArray     *entries;    /* of Entry, pointing into the sealed value and plain */
+  guint       cursor;     /* the entry after the last one found */
+  GHashTable *by_id;      /* id → Entry, made at the first miss of the cursor */
+  GBytes     *sealed;     /* the value read */
+};
+
+struct _KtSummaryCacheBuilder
+{
+  GByteArray *index;
+  guint8     *texts;
+  gsize       size;
+  gsize       allocated;
+};
+
+static KtKey *
+derive_key (const KtKey *data_key)
+{
+  guint8 *subkey = sodium_malloc (KT_KEY_SIZE);
+  KtKey *key;
+
+  crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, 1, "KtSumCa1", kt_key_peek (data_key));
+  key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
+  sodium_free (subkey);
+  return key;
+}
+
+static guint64
+get_le (const guint8 *p,
+        guint         n)
+{
+  guint64 value = 0;
+
+  for (guint i = 0; i < n; i++)
+    value |= (guint64) p[i] << (8 * i);
+  return value;
+}
+
+static void
+put_le (guint8  *p,
+        guint64  value,
+        guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    p[i] = value >> (8 * i);
+}
+
+/* Reads @n bytes at *@p, if there are: FALSE for an image cut short. */
+static gboolean
+take (const guint8 **p,
+      const guint8  *end,
+      gsize          n,
+      const guint8 **out)
+{
+  if ((gsize) (end - *p) < n)
+    return FALSE;
+  *out = *p;
+  *p += n;
+  return TRUE;
+}
+
+static gboolean
+parse (KtSummaryCache *self,
+       const guint8   *index,
+       gsize           index_size)
+{
+  const guint8 *p = index + sizeof CACHE_LABEL - 1;
+  const guint8 *end = index + index_size;
+  gsize texts_size;
+  const guint8 *texts = g_bytes_get_data (self->plain, &texts_size);
+  gsize offset = 0;
+
+  while (p < end)
+    {
+      const guint8 *field;
+      Entry entry;
+      gsize id_size;
+
+      if (!take (&p, end, 2, &field))
+        return FALSE;
+      id_size = get_le (field, 2);
+      if (!take (&p, end, id_size + 1, &field) || field[id_size] != '\0' ||
+          memchr (field, '\0', id_size) != NULL)
+        return FALSE;
+      entry.id = (const char *) field;
+      if (!take (&p, end, 8, &field))
+        return FALSE;
+      entry.rev = (gint64) get_le (field, 8);
+      if (!take (&p, end, 4, &field))
+        return FALSE;
+      entry.sealed_size = get_le (field, 4);
+      if (!take (&p, end, entry.sealed_size, &entry.sealed) || !take (&p, end, 4, &field))
+        return FALSE;
+      entry.plain_size = get_le (field, 4);
+      if (texts_size - offset < entry.plain_size)
+        return FALSE;
+      entry.plain = texts + offset;
+      offset += entry.plain_size;
+      g_array_append_val (self->entries, entry);
+    }
+  return offset == texts_size;
+}
+
+KtSummaryCache *
+kt_summary_cache_open (const KtKey *data_key,
+                       GBytes      *sealed)
+{
+  KtSummaryCache *self = g_new0 (KtSummaryCache, 1);
+  g_autoptr(KtKey) key = NULL;
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) texts = NULL;
+  const guint8 *value;
+  gsize size, index_size;
+
+  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  if (sealed == NULL)
+    return self;
+
+  self->sealed = g_bytes_ref (sealed);
+  value = g_bytes_get_data (self->sealed, &size);
+  index_size = size >= 4 ? get_le (value, 4) : 0;
+  if (size < 4 || size - 4 < index_size || index_size < sizeof CACHE_LABEL - 1 ||
+      memcmp (value + 4, CACHE_LABEL, sizeof CACHE_LABEL - 1) != 0)
+    {
+      g_message ("The summary cache is not one this version wrote; every summary is read instead");
+      return self;
+    }
+  key = derive_key (data_key);
+  ad = g_bytes_new_static (value + 4, index_size);
+  texts = g_bytes_new_static (value + 4 + index_size, size - 4 - index_size);
+  self->plain = kt_crypto_open (key, ad, texts);
+  if (self->plain == NULL)
+    g_message ("The summary cache did not open; every summary is read instead");
+  else if (!parse (self, value + 4, index_size))
+    {
+      /* Authentic but not laid out as written: only a bug does that. */
+      g_warning ("The summary cache is malformed; every summary is read instead");
+      g_array_set_size (self->entries, 0);
+    }
+  return self;
+}
+
+void
+kt_summary_cache_free (KtSummaryCache *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_array_unref (self->entries);
+  g_clear_pointer (&self->plain, g_bytes_unref);
+  g_clear_pointer (&self->sealed, g_bytes_unref);
+  g_free (self);
+}
+
+guint
+kt_summary_cache_size (KtSummaryCache *self)
+{
+  return self->entries->len;
+}
+
+const KtSummaryCacheEntry *
+kt_summary_cache_lookup (KtSummaryCache *self,
+                         const char     *id,
+                         gint64          rev,
+                         const guint8   *sealed,
+                         gsize           sealed_size)
+{
+  const Entry *entry = NULL;
+
+  if (self->entries->len == 0 || sealed == NULL)
+    return NULL;
+  /* Rows come in the order the cache was written, but for those added,
+   * removed or moved since: the next entry first, then by id. */
+  if (self->cursor < self->entries->len &&
+      strcmp (g_array_index (self->entries, Entry, self->cursor).id, id) == 0)
+    entry = &g_array_index (self->entries, Entry, self->cursor);
+  else
+    {
+      if (self->by_id == NULL)
+        {
+          self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+          for (guint i = 0; i < self->entries->len; i++)
+            {
+              Entry *each = &g_array_index (self->entries, Entry, i);
+              g_hash_table_insert (self->by_id, (gpointer) each->id, each);
+            }
+        }
+      entry = g_hash_table_lookup (self->by_id, id);
+    }
+  if (entry == NULL)
+    return NULL;
+  self->cursor = (guint) (entry - (const Entry *) self->entries->data) + 1;
+  if (entry->rev != rev || entry->sealed_size != sealed_size ||
+      memcmp (entry->sealed, sealed, sealed_size) != 0)
+    return NULL;
+  return entry;
+}
+
+KtSummaryCacheBuilder *
+kt_summary_cache_builder_new (gsize entries_hint)
+{
+  KtSummaryCacheBuilder *self = g_new0 (KtSummaryCacheBuilder, 1);
+
+  self->index = g_byte_array_sized_new (MAX (entries_hint, 16) * 160);
+  g_byte_array_append (self->index, (const guint8 *) CACHE_LABEL, sizeof CACHE_LABEL - 1);
+  self->allocated = MAX (entries_hint, 16) * 64;
+  self->texts = g_malloc (self->allocated);
+  return self;
+}
+
+/* Grows by moving to a new buffer and wiping the old one: realloc would
+ * leave plaintext summaries behind in freed memory. */
+static void
+reserve (KtSummaryCacheBuilder *self,
+         gsize                  more)
+{
+  guint8 *texts;
+
+  if (self->allocated - self->size >= more)
+    return;
+  self->allocated = MAX (self->allocated * 2, self->size + more);
+  texts = g_malloc (self->allocated);
+  memcpy (texts, self->texts, self->size);
+  sodium_memzero (self->texts, self->size);
+  g_free (self->texts);
+  self->texts = texts;
+}
+
+void
+kt_summary_cache_builder_add (KtSummaryCacheBuilder *self,
+                              const char            *id,
+                              gint64                 rev,
+                              const guint8          *sealed,
+                              gsize                  sealed_size,
+                              const guint8          *plain,
+                              gsize                  plain_size)
+{
+  gsize id_size = strlen (id);
+  gsize start = self->index->len;
+  guint8 *p;
+
+  if (id_size > G_MAXUINT16 || sealed_size > G_MAXUINT32 || plain_size > G_MAXUINT32)
+    return;
+  g_byte_array_set_size (self->index, start + 2 + id_size + 1 + 8 + 4 + sealed_size + 4);
+  p = self->index->data + start;
+  put_le (p, id_size, 2);
+  p += 2;
+  memcpy (p, id, id_size + 1);
+  p += id_size + 1;
+  put_le (p, (guint64) rev, 8);
+  p += 8;
+  put_le (p, sealed_size, 4);
+  p += 4;
+  memcpy (p, sealed, sealed_size);
+  p += sealed_size;
+  put_le (p, plain_size, 4);
+
+  reserve (self, plain_size);
+  memcpy (self->texts + self->size, plain, plain_size);
+  self->size += plain_size;
+}
+
+GBytes *
+kt_summary_cache_builder_seal (KtSummaryCacheBuilder *self,
+                               const KtKey           *data_key)
+{
+  g_autoptr(KtKey) key = derive_key (data_key);
+  g_autoptr(GBytes) ad = g_bytes_new_static (self->index->data, self->index->len);
+  g_autoptr(GBytes) texts = g_bytes_new_static (self->texts, self->size);
+  g_autoptr(GBytes) sealed = kt_crypto_seal (key, ad, texts);
+  gsize sealed_size;
+  gconstpointer sealed_data = g_bytes_get_data (sealed, &sealed_size);
+  GByteArray *value = g_byte_array_sized_new (4 + self->index->len + sealed_size);
+
+  g_byte_array_set_size (value, 4);
+  put_le (value->data, self->index->len, 4);
+  g_byte_array_append (value, self->index->data, self->index->len);
+  g_byte_array_append (value, sealed_data, sealed_size);
+  g_clear_pointer (&ad, g_bytes_unref);
+  g_clear_pointer (&texts, g_bytes_unref);
+  kt_summary_cache_builder_free (self);
+  return g_byte_array_free_to_bytes (value);
+}
+
+void
+kt_summary_cache_builder_free (KtSummaryCacheBuilder *self)
+{
+  if (self == NULL)
+    return;
+  g_byte_array_unref (self->index);
+  sodium_memzero (self->texts, self->size);
+  g_free (self->texts);
+  g_free (self);
+}
