@@ -84,6 +84,73 @@ typedef struct {
 
 static Meter meter;
 
+/* The main loop's turns, seen from its poll: a turn runs from the poll's
+ * return to the next poll.
+ *
+ * The app's start before its loop runs (GTK's and libadwaita's start-up,
+ * the window built from its template; in the program all of it inside
+ * g_application_run, before the first turn and before any window is on
+ * screen) is what kt_app_test_start does before it first iterates: it is
+ * reported on its own line, not as a stall of the start step.
+ *
+ * KT_BENCH_TURNS=N prints every turn in which the main thread used N ms of
+ * CPU or more, with its start from the step's and its wall-clock length:
+ * to find which turn a step's stall is, beside `perf record` or temporary
+ * markers in the app. */
+static GPollFunc default_poll;
+static gint64 turn_threshold;   /* µs; 0 when not tracing */
+static gint64 turn_start, turn_start_cpu;
+static gboolean before_loop;    /* the next turn is the app's start before its loop */
+static gint64 before_loop_wall, before_loop_cpu;
+
+static gint64 thread_cpu_us (void);
+
+/* The loop's first turn starts (its poll, or a source it dispatches
+ * without waiting): the tick counts from here. */
+static void
+end_before_loop (gint64 now,
+                 gint64 cpu)
+{
+  if (!before_loop)
+    return;
+  before_loop = FALSE;
+  before_loop_wall = now - meter.last;
+  before_loop_cpu = cpu - meter.last_cpu;
+  meter.last = now;
+  meter.last_cpu = cpu;
+}
+
+static gint
+turns_poll (GPollFD *fds,
+            guint    n_fds,
+            gint     timeout)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
+  gint result;
+
+  if (turn_threshold > 0 && turn_start != 0 && cpu - turn_start_cpu >= turn_threshold)
+    g_print ("  turn at %+8.1f ms: %6.1f ms (cpu %6.1f)\n",
+             (turn_start - meter.step_start) / 1000.0, (now - turn_start) / 1000.0,
+             (cpu - turn_start_cpu) / 1000.0);
+  end_before_loop (now, cpu);
+  result = default_poll (fds, n_fds, timeout);
+  turn_start = g_get_monotonic_time ();
+  turn_start_cpu = thread_cpu_us ();
+  return result;
+}
+
+static void
+watch_turns (void)
+{
+  const char *ms = g_getenv ("KT_BENCH_TURNS");
+
+  if (ms != NULL)
+    turn_threshold = MAX (1, g_ascii_strtoll (ms, NULL, 10)) * 1000;
+  default_poll = g_main_context_get_poll_func (NULL);
+  g_main_context_set_poll_func (NULL, turns_poll);
+}
+
 static gint64
 thread_cpu_us (void)
 {
@@ -98,8 +165,10 @@ tick_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
-  gint64 late = now - meter.last - TICK_MS * 1000;
+  gint64 late;
 
+  end_before_loop (now, cpu);
+  late = now - meter.last - TICK_MS * 1000;
   if (late > meter.worst)
     meter.worst = late;
   if (cpu - meter.last_cpu > meter.worst_cpu)
@@ -179,6 +248,12 @@ step_end (const char *name)
 }
 
 /* ---- the steps ------------------------------------------------------------ */
+
+static gboolean
+case_view_made (gpointer data)
+{
+  return kt_window_has_case_view (data);
+}
 
 static gboolean
 window_ready (gpointer data)
@@ -449,9 +524,11 @@ main (int argc, char *argv[])
     }
   if (push_url != NULL)
     return push_plans (push_url);
-  /* The renderer the program picks (src/app/main.c), before GTK starts. */
+  /* The renderer the program picks and GTK started as the program starts
+   * it (src/app/main.c), before its main loop runs and before any window. */
   kt_app_choose_renderer ();
   kt_app_test_init_for_app (&argc, &argv);
+  kt_app_start_gtk ();
   /* A benchmark reports what it sees; g_test_init made warnings fatal. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
   meter.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -467,11 +544,18 @@ main (int argc, char *argv[])
            (g_get_monotonic_time () - start) / 1e6);
 
   g_timeout_add_full (G_PRIORITY_HIGH, TICK_MS, tick_cb, NULL, NULL);
+  watch_turns ();
 
   /* Start: the app opens the store and lists every case. */
   step_begin ();
+  before_loop = TRUE;
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (window_ready, window, 120000, "the case list");
+  /* The case view is made in a turn of its own after the list: part of
+   * the start. */
+  kt_app_test_wait_for (case_view_made, window, 10000, "the case view");
+  g_print ("%-32s         %7.1f ms (cpu %6.1f)\n", "start, before the loop runs",
+           before_loop_wall / 1000.0, before_loop_cpu / 1000.0);
   step_end ("start, open and list");
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   g_signal_connect (clock, "update", G_CALLBACK (on_update), NULL);

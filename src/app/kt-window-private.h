@@ -19,6 +19,8 @@ gboolean     kt_window_is_ready           (KtWindow *self);
 /* "loading", "lock" or "main". */
 const char  *kt_window_get_page           (KtWindow *self);
 KtCaseView  *kt_window_get_case_view      (KtWindow *self);
+/* TRUE once the case view is made (after the start, or a case opened). */
+gboolean     kt_window_has_case_view      (KtWindow *self);
 /* The filtered case list as shown (items are KtCaseItem). */
 GListModel  *kt_window_get_case_model     (KtWindow *self);
 GtkEditable *kt_window_get_search_entry   (KtWindow *self);

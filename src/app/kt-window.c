@@ -100,6 +100,7 @@ struct _KtWindow
   guint                 refill_next;
   GHashTable           *refill_states;  /* id → KtShareInfo, or NULL */
   guint                 present_id;    /* waiting to show the first screen */
+  guint                 case_view_id;  /* making the case view after the start */
   char                 *reopen_id;     /* the case open when the idle lock came */
   char                 *reopen_page;
 };
@@ -319,6 +320,28 @@ show_all_rows (KtWindow *self)
 #define ROWS_PER_TURN  32
 #define ROW_WIDGETS   200
 
+static KtCaseView *ensure_case_view (KtWindow *self);
+
+static gboolean
+make_case_view_cb (gpointer data)
+{
+  KtWindow *self = data;
+
+  self->case_view_id = 0;
+  ensure_case_view (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The case view is the larger part of the window: made in a turn of its
+ * own once the list is in, not in the turn that opens the first household
+ * of the session, which it held for over 50 ms (issue 22). */
+static void
+make_case_view_soon (KtWindow *self)
+{
+  if (self->case_view == NULL && self->case_view_id == 0)
+    self->case_view_id = g_idle_add_full (G_PRIORITY_LOW, make_case_view_cb, self, NULL);
+}
+
 static gboolean
 show_all_rows_cb (gpointer data)
 {
@@ -333,6 +356,7 @@ show_all_rows_cb (gpointer data)
     }
   self->show_all_id = 0;
   show_all_rows (self);
+  make_case_view_soon (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -434,13 +458,15 @@ select_in_list (KtWindow   *self,
 
 static void on_case_changed (KtWindow *self);
 
-/* The case view is made when the first case opens: it is the larger part
- * of the window, and the case list is drawn sooner without it. */
+/* The case view is made after the case list is drawn and filled
+ * (make_case_view_soon), or when a case opens before that: it is the larger
+ * part of the window, and the case list is drawn sooner without it. */
 static KtCaseView *
 ensure_case_view (KtWindow *self)
 {
   if (self->case_view != NULL)
     return self->case_view;
+  g_clear_handle_id (&self->case_view_id, g_source_remove);
 
   self->case_view = g_object_new (KT_TYPE_CASE_VIEW, NULL);
   /* The Report and Progress pages fill the case view's slots when first
@@ -1579,6 +1605,12 @@ kt_window_get_case_view (KtWindow *self)
   return ensure_case_view (self);
 }
 
+gboolean
+kt_window_has_case_view (KtWindow *self)
+{
+  return self->case_view != NULL;
+}
+
 GListModel *
 kt_window_get_case_model (KtWindow *self)
 {
@@ -1740,6 +1772,7 @@ kt_window_dispose (GObject *object)
   stop_refill (self);
   g_clear_handle_id (&self->present_id, g_source_remove);
   g_clear_handle_id (&self->wait_id, g_source_remove);
+  g_clear_handle_id (&self->case_view_id, g_source_remove);
   if (self->case_view != NULL)
     kt_case_view_clear (self->case_view);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_WINDOW);
