@@ -1670,6 +1670,15 @@ on_round_done (GObject      *source,
   notify_counts (self);
   finish_waiters (self, error);
 
+  /* The key may have come while this round's end was on its way here:
+   * after an unlock the account key comes back a moment after the store,
+   * and kt_sync_client_set_sealer () starts a round only once the status
+   * says it waits.  Nothing else would start one before the periodic
+   * round, minutes later.  (A store unlocked meanwhile needs no such
+   * check: ::ready-changed always asks for a round.) */
+  if (self->started && self->sealer != NULL && g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY))
+    self->again = TRUE;
+
   if (self->next_waiters->len > 0 || self->again)
     run_round (self);
   else if (watch)

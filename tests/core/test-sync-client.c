@@ -665,6 +665,51 @@ keep_result (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* After an unlock the account key comes back a moment after the store.
+ * A round that found no key, and whose end is told after the key came,
+ * leads to a round at once, not to the periodic one minutes later, and
+ * the status does not go on saying that syncing waits for the key. */
+static void
+test_a_key_back_before_a_round_ends_is_used_at_once (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autoptr(KtRecordSealer) sealer = kt_test_sealer_new ("coach1");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  kt_sync_client_set_sink (tablet, KT_RECORD_SINK (sink));
+  kt_sync_client_set_sealer (tablet, sealer);
+  kt_sync_client_set_sealing_required (tablet, TRUE);
+  kt_test_device_sign_in (tablet, url, "coach1");
+  kt_sync_client_start (tablet);
+  g_assert_cmpint (wait_for_kept (sink, f->case_id, 10), >=, 0);
+  while (kt_sync_client_get_status (tablet) != KT_SYNC_STATUS_SYNCED)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Locked: the key leaves with the data key (kt-key-controller.c); the
+   * status still says synced, and no round is due. */
+  kt_sync_client_set_sealer (tablet, NULL);
+  /* A round finds no key; the key is back before that round's end. */
+  kt_sync_client_sync_async (tablet, NULL, keep_result, &result);
+  kt_sync_client_set_sealer (tablet, sealer);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (kt_sync_client_sync_finish (tablet, result, &error));
+  g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (kt_sync_client_get_status (tablet) != KT_SYNC_STATUS_SYNCED && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_cmpint (kt_sync_client_get_status (tablet), ==, KT_SYNC_STATUS_SYNCED);
+  kt_sync_client_stop (tablet);
+}
+
 /* A queue whose key the keyring no longer has: nothing syncs, and the
  * status says so in words for the window's sync status, not only a log. */
 static void
@@ -720,6 +765,8 @@ main (int argc, char *argv[])
        test_two_devices_editing_offline_keep_both_versions_until_resolved);
   ADD ("push/thousand-plans-through-a-proxy-dropping-thirty-percent",
        test_thousand_plans_through_a_proxy_dropping_thirty_percent);
+  ADD ("pull/key-back-before-a-round-ends-is-used-at-once",
+       test_a_key_back_before_a_round_ends_is_used_at_once);
   ADD ("open/queue-that-cannot-be-opened-says-so-in-the-status",
        test_a_queue_that_cannot_be_opened_says_so_in_the_status);
 #undef ADD
