@@ -16,6 +16,7 @@
 #include "kt-role-view.h"
 #include "kt-supervisor-inbox.h"
 #include "kt-supervisor-view.h"
+#include "kt-sync-controller.h"
 
 struct _KtRoleController
 {
@@ -26,6 +27,7 @@ struct _KtRoleController
   GtkWidget            *role_view;    /* (unowned) the window owns it */
   KtStore              *store;
   KtSyncClient         *sync;
+  KtSyncController     *controller;  /* asks who the account is */
   KtRoleClient         *roles;
   KtCatalogue          *catalogue;
   GCancellable         *cancellable;
@@ -448,7 +450,7 @@ me_fetched (GObject      *source,
 {
   g_autoptr(KtRoleController) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KtSyncUser) me = kt_role_client_fetch_me_finish (KT_ROLE_CLIENT (source), result, &error);
+  g_autoptr(KtSyncUser) me = kt_sync_controller_fetch_me_finish (KT_SYNC_CONTROLLER (source), result, &error);
 
   if (me == NULL)
     {
@@ -467,7 +469,7 @@ on_status_changed (KtRoleController *self)
   if (self->asked || (status != KT_SYNC_STATUS_SYNCED && status != KT_SYNC_STATUS_IDLE))
     return;
   self->asked = TRUE;
-  kt_role_client_fetch_me_async (self->roles, self->cancellable, me_fetched, g_object_ref (self));
+  kt_sync_controller_fetch_me_async (self->controller, self->cancellable, me_fetched, g_object_ref (self));
 }
 
 const char *
@@ -488,6 +490,7 @@ kt_role_controller_dispose (GObject *object)
   g_clear_object (&self->coach_view);
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
+  g_clear_object (&self->controller);
   g_clear_object (&self->store);
   g_clear_object (&self->catalogue);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->dispose (object);
@@ -554,16 +557,18 @@ KtRoleController *
 kt_role_controller_new (AdwBin               *main_bin,
                         GtkWidget            *coach_view,
                         KtStore              *store,
-                        KtSyncClient         *sync,
+                        KtSyncController     *controller,
                         KtCatalogue          *catalogue)
 {
   KtRoleController *self = g_object_new (KT_TYPE_ROLE_CONTROLLER, NULL);
+  KtSyncClient *sync = kt_sync_controller_get_client (controller);
 
   self->main_bin = main_bin;
   /* The coach's view stays alive while another role's view is shown. */
   self->coach_view = g_object_ref (coach_view);
   self->store = g_object_ref (store);
   self->sync = g_object_ref (sync);
+  self->controller = g_object_ref (controller);
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
   self->roles = kt_role_client_new (sync);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
