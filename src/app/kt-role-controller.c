@@ -73,8 +73,8 @@ set_view_records (KtRoleController *self)
       kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending);
       return;
     }
-  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
-                                  self->plans);
+  kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
+                                     self->plans);
   kt_a11y_fix_tree (self->role_view);
 }
 
@@ -140,11 +140,12 @@ all_loaded (GObject      *source,
   self->plans = plans;
   if (self->role_view == NULL)
     return;
-  set_loading (self, FALSE);
+  /* The records first: the inbox keeps saying it loads until it is built. */
   if (kept != NULL && kept->len > 0)
     kt_role_controller_update (self, kept);
   else
     set_view_records (self);
+  set_loading (self, FALSE);
 }
 
 /* Reads every record again, on the store's worker; the view says it is
