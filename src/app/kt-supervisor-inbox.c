@@ -270,7 +270,7 @@ static void
 add_rows (KtSupervisorInbox *self,
           guint              n)
 {
-  guint end = MIN (self->fill_next + n, self->fill_end);
+  guint end = n < self->fill_end - self->fill_next ? self->fill_next + n : self->fill_end;
 
   for (; self->fill_next < end; self->fill_next++)
     {
