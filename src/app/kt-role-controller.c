@@ -40,6 +40,15 @@ struct _KtRoleController
   GPtrArray            *cases;
   GPtrArray            *conversations;
   GPtrArray            *plans;
+  /* Where each record is in those (id → index + 1, the keys the records'
+   * own ids), kept from batch to batch; NULL until first needed. */
+  GHashTable           *case_where;
+  GHashTable           *conversation_where;
+  GHashTable           *plan_where;
+  /* A batch from the server waits for the next turn (element-type
+   * KtDocument): the window takes its rows in the turn it comes. */
+  GPtrArray            *later;
+  guint                 later_id;
   /* The store is read on its worker (issue 22); a batch that comes
    * meanwhile is kept (element-type KtDocument) and merged when it is done. */
   GCancellable         *loading;
@@ -86,6 +95,9 @@ forget_records (KtRoleController *self)
   g_clear_pointer (&self->cases, g_ptr_array_unref);
   g_clear_pointer (&self->conversations, g_ptr_array_unref);
   g_clear_pointer (&self->plans, g_ptr_array_unref);
+  g_clear_pointer (&self->case_where, g_hash_table_unref);
+  g_clear_pointer (&self->conversation_where, g_hash_table_unref);
+  g_clear_pointer (&self->plan_where, g_hash_table_unref);
 }
 
 static void
@@ -203,25 +215,28 @@ document_id (gconstpointer document)
   return ((const KtRecordHeader *) document)->id;
 }
 
-/* A copy of @records (documents of @kind, each referenced with @ref) in
- * which each document of @kind in @kept takes the place of the one with
- * its id, or is added. */
+/* @records (documents of @kind, each referenced with @ref) with each
+ * document of @kind in @kept in the place of the one with its id, or
+ * added: a new array when anything of @kind came (the views hold on to the
+ * ones they were given), else @records itself.  *@where says where each id
+ * is, kept across batches, so that a batch costs a copy of the pointers,
+ * not hashing every id of the team again (issue 22). */
 static GPtrArray *
 merge (GPtrArray      *records,
+       GHashTable    **where,
        GPtrArray      *kept,
        KtKind          kind,
        GCopyFunc       ref,
        GDestroyNotify  unref)
 {
-  GPtrArray *merged = g_ptr_array_new_full (records->len + kept->len, unref);
-  g_autoptr(GHashTable) where = g_hash_table_new (g_str_hash, g_str_equal);  /* id → index + 1 */
+  GPtrArray *merged = NULL;
 
-  for (guint i = 0; i < records->len; i++)
+  if (*where == NULL)
     {
-      gpointer record = g_ptr_array_index (records, i);
-
-      g_ptr_array_add (merged, ref (record, NULL));
-      g_hash_table_insert (where, (gpointer) document_id (record), GUINT_TO_POINTER (i + 1));
+      *where = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < records->len; i++)
+        g_hash_table_insert (*where, (gpointer) document_id (g_ptr_array_index (records, i)),
+                             GUINT_TO_POINTER (i + 1));
     }
   for (guint i = 0; i < kept->len; i++)
     {
@@ -231,23 +246,27 @@ merge (GPtrArray      *records,
 
       if (doc->kind != kind || body == NULL)
         continue;
-      at = GPOINTER_TO_UINT (g_hash_table_lookup (where, document_id (body)));
+      /* The element free function comes with the copy. */
+      if (merged == NULL)
+        merged = g_ptr_array_copy (records, ref, NULL);
+      at = GPOINTER_TO_UINT (g_hash_table_lookup (*where, document_id (body)));
       if (at == 0)
         {
           g_ptr_array_add (merged, ref (body, NULL));
-          g_hash_table_insert (where, (gpointer) document_id (body), GUINT_TO_POINTER (merged->len));
+          g_hash_table_insert (*where, (gpointer) document_id (body), GUINT_TO_POINTER (merged->len));
         }
       else
         {
           gpointer old = g_ptr_array_index (merged, at - 1);
 
-          /* The key first: the old document owns the old key. */
-          g_hash_table_replace (where, (gpointer) document_id (body), GUINT_TO_POINTER (at));
+          /* The key first: the old document owns the old key, and the
+           * records array still holds it until it is let go of. */
+          g_hash_table_replace (*where, (gpointer) document_id (body), GUINT_TO_POINTER (at));
           merged->pdata[at - 1] = ref (body, NULL);
           unref (old);
         }
     }
-  return merged;
+  return merged != NULL ? merged : g_ptr_array_ref (records);
 }
 
 static gpointer case_ref (gconstpointer d, gpointer u) { return kt_case_ref ((KtCase *) d); }
@@ -279,17 +298,52 @@ kt_role_controller_update (KtRoleController *self,
       kt_role_controller_refresh (self);
       return;
     }
-  merged = merge (self->cases, kept, KT_KIND_CASE, case_ref, (GDestroyNotify) kt_case_unref);
+  merged = merge (self->cases, &self->case_where, kept, KT_KIND_CASE, case_ref, (GDestroyNotify) kt_case_unref);
   g_ptr_array_unref (self->cases);
   self->cases = merged;
-  merged = merge (self->conversations, kept, KT_KIND_CONVERSATION, conversation_ref,
-                  (GDestroyNotify) kt_conversation_unref);
+  merged = merge (self->conversations, &self->conversation_where, kept, KT_KIND_CONVERSATION,
+                  conversation_ref, (GDestroyNotify) kt_conversation_unref);
   g_ptr_array_unref (self->conversations);
   self->conversations = merged;
-  merged = merge (self->plans, kept, KT_KIND_PLAN, plan_ref, (GDestroyNotify) kt_plan_unref);
+  merged = merge (self->plans, &self->plan_where, kept, KT_KIND_PLAN, plan_ref, (GDestroyNotify) kt_plan_unref);
   g_ptr_array_unref (self->plans);
   self->plans = merged;
   set_view_records (self);
+}
+
+static gboolean
+update_later_cb (gpointer data)
+{
+  KtRoleController *self = data;
+  g_autoptr(GPtrArray) later = g_steal_pointer (&self->later);
+
+  self->later_id = 0;
+  kt_role_controller_update (self, later);
+  return G_SOURCE_REMOVE;
+}
+
+void
+kt_role_controller_update_later (KtRoleController *self,
+                                 GPtrArray        *kept)
+{
+  g_return_if_fail (KT_IS_ROLE_CONTROLLER (self));
+
+  if (self->later == NULL)
+    self->later = g_ptr_array_new_with_free_func ((GDestroyNotify) kept_document_free);
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+      KtDocument *copy = g_new0 (KtDocument, 1);
+
+      copy->kind = doc->kind;
+      copy->kase = doc->kase != NULL ? kt_case_ref (doc->kase) : NULL;
+      copy->conversation = doc->conversation != NULL ? kt_conversation_ref (doc->conversation) : NULL;
+      copy->plan = doc->plan != NULL ? kt_plan_ref (doc->plan) : NULL;
+      g_ptr_array_add (self->later, copy);
+    }
+  /* Below drawing and input, as the views' other slices. */
+  if (self->later_id == 0)
+    self->later_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_later_cb, self, NULL);
 }
 
 /* A record the server sent back (a review result) becomes the store's
@@ -514,6 +568,8 @@ kt_role_controller_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->put_id, g_source_remove);
   g_clear_object (&self->made_view);
+  g_clear_handle_id (&self->later_id, g_source_remove);
+  g_clear_pointer (&self->later, g_ptr_array_unref);
   stop_loading (self);
   g_clear_object (&self->coach_view);
   g_clear_object (&self->roles);
@@ -572,6 +628,8 @@ on_store_locked (KtRoleController *self)
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
 
   stop_loading (self);
+  g_clear_handle_id (&self->later_id, g_source_remove);
+  g_clear_pointer (&self->later, g_ptr_array_unref);
   forget_records (self);
   if (self->role_view != NULL)
     set_loading (self, FALSE);

@@ -35,5 +35,10 @@ void              kt_role_controller_refresh   (KtRoleController *self);
  * into what the view shows, without reading the whole store again. */
 void              kt_role_controller_update    (KtRoleController *self,
                                                 GPtrArray        *kept);
+/* The same at the next turn of the main loop (a batch from the server:
+ * the window's own rows take it in the turn it comes); batches that come
+ * meanwhile are merged together. */
+void              kt_role_controller_update_later (KtRoleController *self,
+                                                   GPtrArray        *kept);
 
 G_END_DECLS

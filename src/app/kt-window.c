@@ -1007,7 +1007,7 @@ store_opened (KtWindow *self)
       /* Signed in as an intaker or a supervisor, the window shows their view. */
       self->roles = kt_role_controller_new (self->main_bin, GTK_WIDGET (self->leaflet),
                                             self->store, self->sync, self->catalogue);
-      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_update),
+      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_update_later),
                                self->roles, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->sync, "signed-in", G_CALLBACK (on_signed_in), self,
                                G_CONNECT_SWAPPED);
