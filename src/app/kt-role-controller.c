@@ -31,6 +31,8 @@ struct _KtRoleController
   KtRoleClient         *roles;
   KtCatalogue          *catalogue;
   GCancellable         *cancellable;
+  KtSyncUser           *answer;       /* who the server says the account is, for the view */
+  guint                 make_id;      /* the turn that makes the view */
   GtkWidget            *made_view;    /* made, and put in the window at the next turn */
   guint                 put_id;
   char                 *role;
@@ -523,6 +525,17 @@ show_role_view (KtRoleController *self,
   self->put_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, put_role_view, self, NULL);
 }
 
+static gboolean
+make_role_view (gpointer data)
+{
+  KtRoleController *self = data;
+  g_autoptr(KtSyncUser) me = g_steal_pointer (&self->answer);
+
+  self->make_id = 0;
+  show_role_view (self, me);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 me_fetched (GObject      *source,
             GAsyncResult *result,
@@ -538,7 +551,12 @@ me_fetched (GObject      *source,
       self->asked = FALSE;
       return;
     }
-  show_role_view (self, me);
+  /* Made in a turn of its own, not beside the network's callbacks that
+   * are ready in this one. */
+  g_clear_pointer (&self->answer, kt_sync_user_free);
+  self->answer = g_steal_pointer (&me);
+  if (self->make_id == 0)
+    self->make_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, make_role_view, self, NULL);
 }
 
 static void
@@ -566,6 +584,8 @@ kt_role_controller_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->make_id, g_source_remove);
+  g_clear_pointer (&self->answer, kt_sync_user_free);
   g_clear_handle_id (&self->put_id, g_source_remove);
   g_clear_object (&self->made_view);
   g_clear_handle_id (&self->later_id, g_source_remove);
