@@ -352,7 +352,8 @@ sync_client_opened (gpointer data)
 }
 
 /* The supervisor's view is shown and its inbox no longer says it is
- * loading (a build that reads the store on the loop never does). */
+ * loading (a build that reads the store on the loop never does), nor is
+ * it still being built or filled. */
 static gboolean
 supervisor_view_loaded (gpointer window)
 {
@@ -363,7 +364,9 @@ supervisor_view_loaded (gpointer window)
     return FALSE;
   list_stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (view))),
                                                          KT_TYPE_SUPERVISOR_INBOX, "list_stack"));
-  return g_strcmp0 (gtk_stack_get_visible_child_name (list_stack), "loading") != 0;
+  /* And the inbox built and its rows all in (they come a few a turn). */
+  return g_strcmp0 (gtk_stack_get_visible_child_name (list_stack), "loading") != 0 &&
+         !kt_supervisor_view_get_loading (KT_SUPERVISOR_VIEW (view));
 }
 
 /* What a person does: the menu item, the three fields, the button. */
@@ -437,7 +440,8 @@ inbox_filled (gpointer window)
   KtSyncStatus status = kt_sync_client_get_status (kt_window_get_sync_client (window));
 
   return entries != NULL && entries->len >= inbox_wanted &&
-         (status == KT_SYNC_STATUS_SYNCED || status == KT_SYNC_STATUS_IDLE);
+         (status == KT_SYNC_STATUS_SYNCED || status == KT_SYNC_STATUS_IDLE) &&
+         !kt_supervisor_inbox_get_busy (inbox);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "kt-role-view.h"
 #include "kt-supervisor-inbox.h"
 #include "kt-supervisor-view.h"
+#include "kt-sync-controller.h"
 
 struct _KtRoleController
 {
@@ -26,9 +27,14 @@ struct _KtRoleController
   GtkWidget            *role_view;    /* (unowned) the window owns it */
   KtStore              *store;
   KtSyncClient         *sync;
+  KtSyncController     *controller;  /* asks who the account is */
   KtRoleClient         *roles;
   KtCatalogue          *catalogue;
   GCancellable         *cancellable;
+  KtSyncUser           *answer;       /* who the server says the account is, for the view */
+  guint                 make_id;      /* the turn that makes the view */
+  GtkWidget            *made_view;    /* made, and put in the window at the next turn */
+  guint                 put_id;
   char                 *role;
   gboolean              asked;
   /* What the role's view shows, as last read from the store; a batch from
@@ -36,6 +42,15 @@ struct _KtRoleController
   GPtrArray            *cases;
   GPtrArray            *conversations;
   GPtrArray            *plans;
+  /* Where each record is in those (id → index + 1, the keys the records'
+   * own ids), kept from batch to batch; NULL until first needed. */
+  GHashTable           *case_where;
+  GHashTable           *conversation_where;
+  GHashTable           *plan_where;
+  /* A batch from the server waits for the next turn (element-type
+   * KtDocument): the window takes its rows in the turn it comes. */
+  GPtrArray            *later;
+  guint                 later_id;
   /* The store is read on its worker (issue 22); a batch that comes
    * meanwhile is kept (element-type KtDocument) and merged when it is done. */
   GCancellable         *loading;
@@ -71,8 +86,8 @@ set_view_records (KtRoleController *self)
       kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending);
       return;
     }
-  kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
-                                  self->plans);
+  kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
+                                     self->plans);
   kt_a11y_fix_tree (self->role_view);
 }
 
@@ -82,6 +97,9 @@ forget_records (KtRoleController *self)
   g_clear_pointer (&self->cases, g_ptr_array_unref);
   g_clear_pointer (&self->conversations, g_ptr_array_unref);
   g_clear_pointer (&self->plans, g_ptr_array_unref);
+  g_clear_pointer (&self->case_where, g_hash_table_unref);
+  g_clear_pointer (&self->conversation_where, g_hash_table_unref);
+  g_clear_pointer (&self->plan_where, g_hash_table_unref);
 }
 
 static void
@@ -138,11 +156,12 @@ all_loaded (GObject      *source,
   self->plans = plans;
   if (self->role_view == NULL)
     return;
-  set_loading (self, FALSE);
+  /* The records first: the inbox keeps saying it loads until it is built. */
   if (kept != NULL && kept->len > 0)
     kt_role_controller_update (self, kept);
   else
     set_view_records (self);
+  set_loading (self, FALSE);
 }
 
 /* Reads every record again, on the store's worker; the view says it is
@@ -198,25 +217,28 @@ document_id (gconstpointer document)
   return ((const KtRecordHeader *) document)->id;
 }
 
-/* A copy of @records (documents of @kind, each referenced with @ref) in
- * which each document of @kind in @kept takes the place of the one with
- * its id, or is added. */
+/* @records (documents of @kind, each referenced with @ref) with each
+ * document of @kind in @kept in the place of the one with its id, or
+ * added: a new array when anything of @kind came (the views hold on to the
+ * ones they were given), else @records itself.  *@where says where each id
+ * is, kept across batches, so that a batch costs a copy of the pointers,
+ * not hashing every id of the team again (issue 22). */
 static GPtrArray *
 merge (GPtrArray      *records,
+       GHashTable    **where,
        GPtrArray      *kept,
        KtKind          kind,
        GCopyFunc       ref,
        GDestroyNotify  unref)
 {
-  GPtrArray *merged = g_ptr_array_new_full (records->len + kept->len, unref);
-  g_autoptr(GHashTable) where = g_hash_table_new (g_str_hash, g_str_equal);  /* id → index + 1 */
+  GPtrArray *merged = NULL;
 
-  for (guint i = 0; i < records->len; i++)
+  if (*where == NULL)
     {
-      gpointer record = g_ptr_array_index (records, i);
-
-      g_ptr_array_add (merged, ref (record, NULL));
-      g_hash_table_insert (where, (gpointer) document_id (record), GUINT_TO_POINTER (i + 1));
+      *where = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < records->len; i++)
+        g_hash_table_insert (*where, (gpointer) document_id (g_ptr_array_index (records, i)),
+                             GUINT_TO_POINTER (i + 1));
     }
   for (guint i = 0; i < kept->len; i++)
     {
@@ -226,23 +248,27 @@ merge (GPtrArray      *records,
 
       if (doc->kind != kind || body == NULL)
         continue;
-      at = GPOINTER_TO_UINT (g_hash_table_lookup (where, document_id (body)));
+      /* The element free function comes with the copy. */
+      if (merged == NULL)
+        merged = g_ptr_array_copy (records, ref, NULL);
+      at = GPOINTER_TO_UINT (g_hash_table_lookup (*where, document_id (body)));
       if (at == 0)
         {
           g_ptr_array_add (merged, ref (body, NULL));
-          g_hash_table_insert (where, (gpointer) document_id (body), GUINT_TO_POINTER (merged->len));
+          g_hash_table_insert (*where, (gpointer) document_id (body), GUINT_TO_POINTER (merged->len));
         }
       else
         {
           gpointer old = g_ptr_array_index (merged, at - 1);
 
-          /* The key first: the old document owns the old key. */
-          g_hash_table_replace (where, (gpointer) document_id (body), GUINT_TO_POINTER (at));
+          /* The key first: the old document owns the old key, and the
+           * records array still holds it until it is let go of. */
+          g_hash_table_replace (*where, (gpointer) document_id (body), GUINT_TO_POINTER (at));
           merged->pdata[at - 1] = ref (body, NULL);
           unref (old);
         }
     }
-  return merged;
+  return merged != NULL ? merged : g_ptr_array_ref (records);
 }
 
 static gpointer case_ref (gconstpointer d, gpointer u) { return kt_case_ref ((KtCase *) d); }
@@ -274,17 +300,52 @@ kt_role_controller_update (KtRoleController *self,
       kt_role_controller_refresh (self);
       return;
     }
-  merged = merge (self->cases, kept, KT_KIND_CASE, case_ref, (GDestroyNotify) kt_case_unref);
+  merged = merge (self->cases, &self->case_where, kept, KT_KIND_CASE, case_ref, (GDestroyNotify) kt_case_unref);
   g_ptr_array_unref (self->cases);
   self->cases = merged;
-  merged = merge (self->conversations, kept, KT_KIND_CONVERSATION, conversation_ref,
-                  (GDestroyNotify) kt_conversation_unref);
+  merged = merge (self->conversations, &self->conversation_where, kept, KT_KIND_CONVERSATION,
+                  conversation_ref, (GDestroyNotify) kt_conversation_unref);
   g_ptr_array_unref (self->conversations);
   self->conversations = merged;
-  merged = merge (self->plans, kept, KT_KIND_PLAN, plan_ref, (GDestroyNotify) kt_plan_unref);
+  merged = merge (self->plans, &self->plan_where, kept, KT_KIND_PLAN, plan_ref, (GDestroyNotify) kt_plan_unref);
   g_ptr_array_unref (self->plans);
   self->plans = merged;
   set_view_records (self);
+}
+
+static gboolean
+update_later_cb (gpointer data)
+{
+  KtRoleController *self = data;
+  g_autoptr(GPtrArray) later = g_steal_pointer (&self->later);
+
+  self->later_id = 0;
+  kt_role_controller_update (self, later);
+  return G_SOURCE_REMOVE;
+}
+
+void
+kt_role_controller_update_later (KtRoleController *self,
+                                 GPtrArray        *kept)
+{
+  g_return_if_fail (KT_IS_ROLE_CONTROLLER (self));
+
+  if (self->later == NULL)
+    self->later = g_ptr_array_new_with_free_func ((GDestroyNotify) kept_document_free);
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+      KtDocument *copy = g_new0 (KtDocument, 1);
+
+      copy->kind = doc->kind;
+      copy->kase = doc->kase != NULL ? kt_case_ref (doc->kase) : NULL;
+      copy->conversation = doc->conversation != NULL ? kt_conversation_ref (doc->conversation) : NULL;
+      copy->plan = doc->plan != NULL ? kt_plan_ref (doc->plan) : NULL;
+      g_ptr_array_add (self->later, copy);
+    }
+  /* Below drawing and input, as the views' other slices. */
+  if (self->later_id == 0)
+    self->later_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_later_cb, self, NULL);
 }
 
 /* A record the server sent back (a review result) becomes the store's
@@ -402,14 +463,37 @@ on_decided (KtReviewPage     *page,
                                reviewed, g_object_ref (self));
 }
 
-/* Choosing the view */
+/* Choosing the view
+ *
+ * The view is made in one turn of the main loop and put in the window in
+ * the next: each is a few tens of milliseconds, of building the view's
+ * widgets and of letting go of the coach's list; in one turn they held the
+ * supervisor's sign-in over the 50 ms target (issue 22). */
+
+static gboolean
+put_role_view (gpointer data)
+{
+  KtRoleController *self = data;
+  g_autoptr(GtkWidget) view = g_steal_pointer (&self->made_view);
+
+  self->put_id = 0;
+  self->role_view = view;
+  adw_bin_set_child (self->main_bin, view);
+  kt_role_controller_refresh (self);
+  kt_role_client_fetch_coaches_async (self->roles, self->cancellable, coaches_fetched, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
 
 static void
 show_role_view (KtRoleController *self,
                 KtSyncUser       *me)
 {
-  GtkWidget *view = kt_role_view_new_for_role (me->role, self->coach_view, me->username, me->team);
+  GtkWidget *view;
 
+  /* Asked again before the last answer's view is in: that one goes. */
+  g_clear_handle_id (&self->put_id, g_source_remove);
+  g_clear_object (&self->made_view);
+  view = kt_role_view_new_for_role (me->role, self->coach_view, me->username, me->team);
   g_free (self->role);
   self->role = g_strdup (me->role);
   if (view == self->coach_view)
@@ -419,7 +503,7 @@ show_role_view (KtRoleController *self,
       return;
     }
 
-  self->role_view = view;
+  self->made_view = g_object_ref_sink (view);
   kt_a11y_fix_tree (view);
   if (KT_IS_INTAKER_VIEW (view))
     g_signal_connect_object (view, "registered", G_CALLBACK (on_registered), self, 0);
@@ -436,9 +520,20 @@ show_role_view (KtRoleController *self,
     kt_intaker_view_set_sync_client (KT_INTAKER_VIEW (view), self->sync);
   else if (KT_IS_SUPERVISOR_VIEW (view))
     kt_supervisor_view_set_sync_client (KT_SUPERVISOR_VIEW (view), self->sync);
-  adw_bin_set_child (self->main_bin, view);
-  kt_role_controller_refresh (self);
-  kt_role_client_fetch_coaches_async (self->roles, self->cancellable, coaches_fetched, g_object_ref (self));
+  /* Below drawing and input, as the case list's slices: a key and a frame
+   * go between. */
+  self->put_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, put_role_view, self, NULL);
+}
+
+static gboolean
+make_role_view (gpointer data)
+{
+  KtRoleController *self = data;
+  g_autoptr(KtSyncUser) me = g_steal_pointer (&self->answer);
+
+  self->make_id = 0;
+  show_role_view (self, me);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -448,7 +543,7 @@ me_fetched (GObject      *source,
 {
   g_autoptr(KtRoleController) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KtSyncUser) me = kt_role_client_fetch_me_finish (KT_ROLE_CLIENT (source), result, &error);
+  g_autoptr(KtSyncUser) me = kt_sync_controller_fetch_me_finish (KT_SYNC_CONTROLLER (source), result, &error);
 
   if (me == NULL)
     {
@@ -456,7 +551,12 @@ me_fetched (GObject      *source,
       self->asked = FALSE;
       return;
     }
-  show_role_view (self, me);
+  /* Made in a turn of its own, not beside the network's callbacks that
+   * are ready in this one. */
+  g_clear_pointer (&self->answer, kt_sync_user_free);
+  self->answer = g_steal_pointer (&me);
+  if (self->make_id == 0)
+    self->make_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, make_role_view, self, NULL);
 }
 
 static void
@@ -467,7 +567,7 @@ on_status_changed (KtRoleController *self)
   if (self->asked || (status != KT_SYNC_STATUS_SYNCED && status != KT_SYNC_STATUS_IDLE))
     return;
   self->asked = TRUE;
-  kt_role_client_fetch_me_async (self->roles, self->cancellable, me_fetched, g_object_ref (self));
+  kt_sync_controller_fetch_me_async (self->controller, self->cancellable, me_fetched, g_object_ref (self));
 }
 
 const char *
@@ -484,10 +584,17 @@ kt_role_controller_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->make_id, g_source_remove);
+  g_clear_pointer (&self->answer, kt_sync_user_free);
+  g_clear_handle_id (&self->put_id, g_source_remove);
+  g_clear_object (&self->made_view);
+  g_clear_handle_id (&self->later_id, g_source_remove);
+  g_clear_pointer (&self->later, g_ptr_array_unref);
   stop_loading (self);
   g_clear_object (&self->coach_view);
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
+  g_clear_object (&self->controller);
   g_clear_object (&self->store);
   g_clear_object (&self->catalogue);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->dispose (object);
@@ -541,6 +648,8 @@ on_store_locked (KtRoleController *self)
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
 
   stop_loading (self);
+  g_clear_handle_id (&self->later_id, g_source_remove);
+  g_clear_pointer (&self->later, g_ptr_array_unref);
   forget_records (self);
   if (self->role_view != NULL)
     set_loading (self, FALSE);
@@ -554,16 +663,18 @@ KtRoleController *
 kt_role_controller_new (AdwBin               *main_bin,
                         GtkWidget            *coach_view,
                         KtStore              *store,
-                        KtSyncClient         *sync,
+                        KtSyncController     *controller,
                         KtCatalogue          *catalogue)
 {
   KtRoleController *self = g_object_new (KT_TYPE_ROLE_CONTROLLER, NULL);
+  KtSyncClient *sync = kt_sync_controller_get_client (controller);
 
   self->main_bin = main_bin;
   /* The coach's view stays alive while another role's view is shown. */
   self->coach_view = g_object_ref (coach_view);
   self->store = g_object_ref (store);
   self->sync = g_object_ref (sync);
+  self->controller = g_object_ref (controller);
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
   self->roles = kt_role_client_new (sync);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);

@@ -37,12 +37,24 @@ struct _KtSupervisorInbox
   GPtrArray           *coaches;
   GPtrArray           *entries;       /* (element-type KtReviewInboxEntry) */
   GStrv                coach_names;   /* account names behind the coach filter, after "all" */
+  guint                coaches_serial;         /* counts the team lists given */
+  guint                coach_filter_serial;    /* the one the coach filter was made with */
   GDate                today;
   gboolean             today_set;
   int                  review_days;
   gboolean             updating_filters;
   gboolean             loading;       /* the records are still being read */
   gboolean             rows_stale;    /* the coaches' names changed: every row again */
+  /* What the rows show, in their order: entries of self->entries; while
+   * rows are still being added, fewer than the entries. */
+  GPtrArray           *shown;
+  guint                fill_next;     /* the next entry to get its row */
+  guint                fill_end;      /* where the rows to add end */
+  guint                fill_id;       /* the idle adding them */
+  char                *fill_open_id;  /* the open plan, selected when its row comes */
+  GCancellable        *building;      /* the inbox being built on a thread */
+  guint                n_waiting;     /* the summary's counts, with the entries */
+  guint                n_overdue;
 };
 
 G_DEFINE_FINAL_TYPE (KtSupervisorInbox, kt_supervisor_inbox, ADW_TYPE_BIN)
@@ -181,30 +193,62 @@ row_new (KtSupervisorInbox  *self,
   return row;
 }
 
+/* The waiting and late plans behind the summary line, whatever the filter:
+ * from @entries when they were built with the default filter. */
+static void
+count_waiting (GPtrArray                 *plans,
+               GPtrArray                 *cases,
+               const KtReviewInboxFilter *filter,
+               GPtrArray                 *entries,
+               const GDate               *today,
+               int                        review_days,
+               guint                     *n_waiting,
+               guint                     *n_overdue)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+  KtReviewInboxFilter all;
+
+  kt_review_inbox_filter_init_default (&all);
+  if (filter->coach != NULL || filter->any_state != all.any_state || filter->state != all.state ||
+      filter->deadline != all.deadline)
+    entries = waiting = kt_review_inbox_build (plans, cases, &all, today, review_days);
+  *n_waiting = entries->len;
+  *n_overdue = 0;
+  for (guint i = 0; i < entries->len; i++)
+    *n_overdue += ((KtReviewInboxEntry *) g_ptr_array_index (entries, i))->overdue ? 1 : 0;
+}
+
 static void
 update_summary (KtSupervisorInbox *self)
 {
-  g_autoptr(GPtrArray) waiting = NULL;
-  KtReviewInboxFilter filter;
-  GDate today;
-  guint overdue = 0;
   g_autofree char *text = NULL;
 
-  get_today (self, &today);
-  kt_review_inbox_filter_init_default (&filter);
-  waiting = kt_review_inbox_build (self->plans, self->cases, &filter, &today, self->review_days);
-  for (guint i = 0; i < waiting->len; i++)
-    overdue += ((KtReviewInboxEntry *) g_ptr_array_index (waiting, i))->overdue ? 1 : 0;
-
-  if (waiting->len == 0)
+  if (self->n_waiting == 0)
     text = g_strdup (_("No plans waiting for you"));
-  else if (overdue == 0)
+  else if (self->n_overdue == 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u plan waiting for you", "%u plans waiting for you",
-                                         waiting->len), waiting->len);
+                                         self->n_waiting), self->n_waiting);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u plan waiting, %u late", "%u plans waiting, %u late",
-                                         waiting->len), waiting->len, overdue);
+                                         self->n_waiting), self->n_waiting, self->n_overdue);
   gtk_label_set_label (self->summary_label, text);
+}
+
+/* The list's page and the summary line.  Until the first entries are
+ * there (read, or built on a thread) the inbox says it is loading. */
+static void
+update_page (KtSupervisorInbox *self)
+{
+  gboolean loading = self->loading ||
+                     (self->building != NULL &&
+                      g_strcmp0 (gtk_stack_get_visible_child_name (self->list_stack), "loading") == 0);
+
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    loading ? "loading" : self->entries->len > 0 ? "list" : "empty");
+  if (loading)
+    gtk_label_set_label (self->summary_label, _("Loading…"));
+  else
+    update_summary (self);
 }
 
 /* A row made for @a shows @b exactly as well: the same records (a record
@@ -217,69 +261,127 @@ shows_the_same (const KtReviewInboxEntry *a,
          a->days_waiting == b->days_waiting && a->days_left == b->days_left;
 }
 
+/* Rows made per turn of the main loop: each is a few labels that the next
+ * frame measures and shapes, so a slice is one frame's worth (issue 22: a
+ * sync that brought 100 plans made and measured their rows in one turn). */
+#define ROW_SLICE 25
+
 static void
-refilter (KtSupervisorInbox *self)
+add_rows (KtSupervisorInbox *self,
+          guint              n)
 {
-  KtReviewInboxFilter filter;
-  KtPlan *open_plan = kt_review_page_get_plan (self->review_page);
-  g_autofree char *open_id = open_plan != NULL ? g_strdup (open_plan->header.id) : NULL;
-  g_autoptr(GPtrArray) old = NULL;
-  GPtrArray *entries;
-  guint same_start = 0, same_end = 0;
-  GDate today;
+  guint end = n < self->fill_end - self->fill_next ? self->fill_next + n : self->fill_end;
 
-  if (self->updating_filters)
-    return;
-
-  get_today (self, &today);
-  read_filter (self, &filter);
-  entries = kt_review_inbox_build (self->plans, self->cases, &filter, &today, self->review_days);
-  old = g_steal_pointer (&self->entries);
-  self->entries = entries;
-
-  /* Only the rows between what stayed the same at the start and at the end
-   * are made again: a sync that brings a few plans adds their rows, not
-   * the whole inbox's (issue 22). */
-  if (!self->rows_stale)
+  for (; self->fill_next < end; self->fill_next++)
     {
-      while (same_start < old->len && same_start < entries->len &&
-             shows_the_same (g_ptr_array_index (old, same_start), g_ptr_array_index (entries, same_start)))
-        same_start++;
-      while (same_end < old->len - same_start && same_end < entries->len - same_start &&
-             shows_the_same (g_ptr_array_index (old, old->len - 1 - same_end),
-                             g_ptr_array_index (entries, entries->len - 1 - same_end)))
-        same_end++;
-    }
-  self->rows_stale = FALSE;
-  for (guint i = same_start; i < old->len - same_end; i++)
-    gtk_list_box_remove (self->list, GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, same_start)));
-  for (guint i = same_start; i < entries->len - same_end; i++)
-    {
-      KtReviewInboxEntry *entry = g_ptr_array_index (entries, i);
+      KtReviewInboxEntry *entry = g_ptr_array_index (self->entries, self->fill_next);
       GtkWidget *row = row_new (self, entry);
 
-      gtk_list_box_insert (self->list, row, i);
+      gtk_list_box_insert (self->list, row, self->fill_next);
+      g_ptr_array_insert (self->shown, self->fill_next, entry);
       /* Keep the open plan selected across a refresh, without reopening it. */
-      if (open_id != NULL && g_strcmp0 (entry->plan->header.id, open_id) == 0)
+      if (self->fill_open_id != NULL && g_strcmp0 (entry->plan->header.id, self->fill_open_id) == 0)
         {
           g_signal_handlers_block_matched (self->list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
           gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (row));
           g_signal_handlers_unblock_matched (self->list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
         }
     }
+}
+
+static gboolean
+add_rows_cb (gpointer data)
+{
+  KtSupervisorInbox *self = data;
+
+  add_rows (self, ROW_SLICE);
+  if (self->fill_next < self->fill_end)
+    return G_SOURCE_CONTINUE;
+  self->fill_id = 0;
+  g_clear_pointer (&self->fill_open_id, g_free);
+  return G_SOURCE_REMOVE;
+}
+
+/* The rows for @entries (which the inbox takes): only those between what
+ * stays the same at the start and at the end are made again, so a sync
+ * that brings a few plans adds their rows, not the whole inbox's (issue
+ * 22).  With @sliced the new rows come ROW_SLICE a turn. */
+static void
+take_entries (KtSupervisorInbox *self,
+              GPtrArray         *entries,
+              gboolean           sliced)
+{
+  KtPlan *open_plan = kt_review_page_get_plan (self->review_page);
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->entries);
+  GPtrArray *shown = self->shown;
+  guint same_start = 0, same_end = 0;
+
+  g_clear_handle_id (&self->fill_id, g_source_remove);
+  g_clear_pointer (&self->fill_open_id, g_free);
+  self->entries = entries;
+  /* Compared with what the rows show, which may be fewer than the old
+   * entries while they were still coming. */
+  if (!self->rows_stale)
+    {
+      while (same_start < shown->len && same_start < entries->len &&
+             shows_the_same (g_ptr_array_index (shown, same_start), g_ptr_array_index (entries, same_start)))
+        same_start++;
+      while (same_end < shown->len - same_start && same_end < entries->len - same_start &&
+             shows_the_same (g_ptr_array_index (shown, shown->len - 1 - same_end),
+                             g_ptr_array_index (entries, entries->len - 1 - same_end)))
+        same_end++;
+    }
+  self->rows_stale = FALSE;
+  for (guint i = same_start; i < shown->len - same_end; i++)
+    gtk_list_box_remove (self->list, GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, same_start)));
   /* The rows kept point at the entries of the new list. */
+  g_ptr_array_set_size (shown, 0);
   for (guint i = 0; i < same_start; i++)
-    g_object_set_data (G_OBJECT (gtk_list_box_get_row_at_index (self->list, i)), "entry",
-                       g_ptr_array_index (entries, i));
+    g_ptr_array_add (shown, g_ptr_array_index (entries, i));
   for (guint i = entries->len - same_end; i < entries->len; i++)
+    g_ptr_array_add (shown, g_ptr_array_index (entries, i));
+  for (guint i = 0; i < shown->len; i++)
     g_object_set_data (G_OBJECT (gtk_list_box_get_row_at_index (self->list, i)), "entry",
-                       g_ptr_array_index (entries, i));
-  gtk_stack_set_visible_child_name (self->list_stack,
-                                    self->loading ? "loading" : self->entries->len > 0 ? "list" : "empty");
-  if (self->loading)
-    gtk_label_set_label (self->summary_label, _("Loading…"));
+                       g_ptr_array_index (shown, i));
+
+  self->fill_next = same_start;
+  self->fill_end = entries->len - same_end;
+  self->fill_open_id = open_plan != NULL ? g_strdup (open_plan->header.id) : NULL;
+  add_rows (self, sliced ? ROW_SLICE : G_MAXUINT);
+  if (self->fill_next < self->fill_end)
+    self->fill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rows_cb, self, NULL);
   else
-    update_summary (self);
+    g_clear_pointer (&self->fill_open_id, g_free);
+}
+
+static void
+stop_building (KtSupervisorInbox *self)
+{
+  if (self->building == NULL)
+    return;
+  g_cancellable_cancel (self->building);
+  g_clear_object (&self->building);
+}
+
+static void
+refilter (KtSupervisorInbox *self)
+{
+  KtReviewInboxFilter filter;
+  GDate today;
+
+  if (self->updating_filters)
+    return;
+
+  /* Built here with what the inbox holds now: a build on a thread would
+   * bring nothing newer. */
+  stop_building (self);
+  get_today (self, &today);
+  read_filter (self, &filter);
+  take_entries (self, kt_review_inbox_build (self->plans, self->cases, &filter, &today, self->review_days),
+                FALSE);
+  count_waiting (self->plans, self->cases, &filter, self->entries, &today, self->review_days,
+                 &self->n_waiting, &self->n_overdue);
+  update_page (self);
 }
 
 void
@@ -321,6 +423,7 @@ update_coach_filter (KtSupervisorInbox *self)
   guint position = gtk_drop_down_get_selected (self->coach_dropdown);
   guint new_position = 0;
   guint n = 0;
+  g_auto(GStrv) names = NULL;
 
   if (position != GTK_INVALID_LIST_POSITION && position > 0 && self->coach_names != NULL
       && position - 1 < g_strv_length (self->coach_names))
@@ -350,9 +453,16 @@ update_coach_filter (KtSupervisorInbox *self)
         new_position = n;
     }
 
+  names = g_strv_builder_end (builder);
+  /* A batch from the server seldom brings a new coach: the drop-down keeps
+   * its model (a new one is a new popover list to make). */
+  if (self->coach_names != NULL && self->coach_filter_serial == self->coaches_serial &&
+      g_strv_equal ((const char * const *) names, (const char * const *) self->coach_names))
+    return;
+  self->coach_filter_serial = self->coaches_serial;
   self->updating_filters = TRUE;
   g_strfreev (self->coach_names);
-  self->coach_names = g_strv_builder_end (builder);
+  self->coach_names = g_steal_pointer (&names);
   gtk_drop_down_set_model (self->coach_dropdown, G_LIST_MODEL (model));
   gtk_drop_down_set_selected (self->coach_dropdown, new_position);
   self->updating_filters = FALSE;
@@ -396,6 +506,107 @@ kt_supervisor_inbox_set_records (KtSupervisorInbox *self,
   refresh_open_plan (self);
 }
 
+/* Building the inbox on a thread */
+
+typedef struct {
+  GPtrArray           *cases;
+  GPtrArray           *plans;
+  KtReviewInboxFilter  filter;
+  char                *coach;         /* the filter's */
+  GDate                today;
+  int                  review_days;
+  GPtrArray           *entries;       /* out */
+  guint                n_waiting;     /* out */
+  guint                n_overdue;     /* out */
+} Build;
+
+static void
+build_free (Build *build)
+{
+  g_clear_pointer (&build->cases, g_ptr_array_unref);
+  g_clear_pointer (&build->plans, g_ptr_array_unref);
+  g_clear_pointer (&build->entries, g_ptr_array_unref);
+  g_free (build->coach);
+  g_free (build);
+}
+
+/* The records are not changed once the inbox has them (a record that
+ * changes comes as a new one) and are counted atomically: they can be
+ * read here while the main loop shows them. */
+static void
+build_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Build *build = task_data;
+
+  build->entries = kt_review_inbox_build (build->plans, build->cases, &build->filter, &build->today,
+                                          build->review_days);
+  count_waiting (build->plans, build->cases, &build->filter, build->entries, &build->today,
+                 build->review_days, &build->n_waiting, &build->n_overdue);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+built (GObject      *source,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  KtSupervisorInbox *self = KT_SUPERVISOR_INBOX (source);
+  Build *build = g_task_get_task_data (G_TASK (result));
+
+  /* Stopped: a newer build, or a refilter here, took its place. */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  g_clear_object (&self->building);
+  take_entries (self, g_steal_pointer (&build->entries), TRUE);
+  self->n_waiting = build->n_waiting;
+  self->n_overdue = build->n_overdue;
+  update_page (self);
+  refresh_open_plan (self);
+}
+
+void
+kt_supervisor_inbox_update_records (KtSupervisorInbox *self,
+                                    GPtrArray         *cases,
+                                    GPtrArray         *conversations,
+                                    GPtrArray         *plans)
+{
+  g_autoptr(GTask) task = NULL;
+  Build *build;
+
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  kt_role_replace_array (&self->cases, cases);
+  kt_role_replace_array (&self->conversations, conversations);
+  kt_role_replace_array (&self->plans, plans);
+  update_coach_filter (self);
+  stop_building (self);
+  self->building = g_cancellable_new ();
+  build = g_new0 (Build, 1);
+  build->cases = cases != NULL ? g_ptr_array_ref (cases) : NULL;
+  build->plans = plans != NULL ? g_ptr_array_ref (plans) : NULL;
+  read_filter (self, &build->filter);
+  build->coach = g_strdup (build->filter.coach);
+  build->filter.coach = build->coach;
+  get_today (self, &build->today);
+  build->review_days = self->review_days;
+  task = g_task_new (self, self->building, built, NULL);
+  g_task_set_source_tag (task, kt_supervisor_inbox_update_records);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_task_data (task, build, (GDestroyNotify) build_free);
+  g_task_run_in_thread (task, build_thread);
+}
+
+gboolean
+kt_supervisor_inbox_get_busy (KtSupervisorInbox *self)
+{
+  g_return_val_if_fail (KT_IS_SUPERVISOR_INBOX (self), FALSE);
+
+  return self->building != NULL || self->fill_id != 0;
+}
+
 void
 kt_supervisor_inbox_set_loading (KtSupervisorInbox *self,
                                  gboolean           loading)
@@ -403,7 +614,7 @@ kt_supervisor_inbox_set_loading (KtSupervisorInbox *self,
   g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
 
   self->loading = !!loading;
-  refilter (self);
+  update_page (self);
 }
 
 void
@@ -413,6 +624,7 @@ kt_supervisor_inbox_set_coaches (KtSupervisorInbox *self,
   g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
 
   kt_role_replace_array (&self->coaches, coaches);
+  self->coaches_serial++;
   kt_review_page_set_coaches (self->review_page, coaches);
   update_coach_filter (self);
   /* Each row names its coach. */
@@ -583,6 +795,10 @@ kt_supervisor_inbox_dispose (GObject *object)
   g_clear_pointer (&self->conversations, g_ptr_array_unref);
   g_clear_pointer (&self->plans, g_ptr_array_unref);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
+  stop_building (self);
+  g_clear_handle_id (&self->fill_id, g_source_remove);
+  g_clear_pointer (&self->fill_open_id, g_free);
+  g_clear_pointer (&self->shown, g_ptr_array_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->coach_names, g_strfreev);
 
@@ -656,6 +872,7 @@ kt_supervisor_inbox_init (KtSupervisorInbox *self)
   kt_a11y_name_choice_list (GTK_WIDGET (self->deadline_dropdown));
   self->review_days = KT_REVIEW_INBOX_DEFAULT_REVIEW_DAYS;
   self->entries = g_ptr_array_new ();
+  self->shown = g_ptr_array_new ();
 
   kt_role_drop_down_set_compact (self->coach_dropdown);
   kt_role_drop_down_set_compact (self->state_dropdown);

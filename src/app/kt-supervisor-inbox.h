@@ -29,6 +29,13 @@ void          kt_supervisor_inbox_set_records    (KtSupervisorInbox *self,
                                                   GPtrArray         *conversations,
                                                   GPtrArray         *plans);
 /* While the records are read from the store: the list says it is loading. */
+/* The same, built on a thread and the new rows added ROW_SLICE a turn;
+ * busy until the last row is in. */
+void          kt_supervisor_inbox_update_records (KtSupervisorInbox *self,
+                                                  GPtrArray         *cases,
+                                                  GPtrArray         *conversations,
+                                                  GPtrArray         *plans);
+gboolean      kt_supervisor_inbox_get_busy       (KtSupervisorInbox *self);
 void          kt_supervisor_inbox_set_loading    (KtSupervisorInbox *self,
                                                   gboolean           loading);
 /* The day the deadlines count from (tests); NULL means today. */

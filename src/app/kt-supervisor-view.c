@@ -99,6 +99,22 @@ kt_supervisor_view_set_records (KtSupervisorView *self,
   update_badges (self);
 }
 
+/* As kt_supervisor_view_set_records (), with the inbox built on a thread
+ * and its new rows added a few a turn: for the records the store and the
+ * server bring, which may be thousands (issue 22). */
+void
+kt_supervisor_view_update_records (KtSupervisorView *self,
+                                   GPtrArray        *cases,
+                                   GPtrArray        *conversations,
+                                   GPtrArray        *plans)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_VIEW (self));
+
+  kt_supervisor_inbox_update_records (self->inbox, cases, conversations, plans);
+  kt_team_view_set_records (self->team_view, cases, conversations, plans);
+  update_badges (self);
+}
+
 void
 kt_supervisor_view_set_loading (KtSupervisorView *self,
                                 gboolean          loading)
@@ -114,7 +130,8 @@ gboolean
 kt_supervisor_view_get_loading (KtSupervisorView *self)
 {
   g_return_val_if_fail (KT_IS_SUPERVISOR_VIEW (self), FALSE);
-  return self->loading;
+  /* Not done while the inbox is still being built or filled either. */
+  return self->loading || kt_supervisor_inbox_get_busy (self->inbox);
 }
 
 void

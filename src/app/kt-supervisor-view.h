@@ -29,10 +29,17 @@ void               kt_supervisor_view_set_records   (KtSupervisorView *self,
                                                      GPtrArray        *cases,
                                                      GPtrArray        *conversations,
                                                      GPtrArray        *plans);
+/* The same, the inbox built on a thread and its rows added a few a turn
+ * (the role controller's records: the whole team's). */
+void               kt_supervisor_view_update_records (KtSupervisorView *self,
+                                                      GPtrArray        *cases,
+                                                      GPtrArray        *conversations,
+                                                      GPtrArray        *plans);
 /* While the role controller reads the records on the store's worker, the
  * inbox and the team view say they are loading. */
 void               kt_supervisor_view_set_loading   (KtSupervisorView *self,
                                                      gboolean          loading);
+/* TRUE while loading, and while the inbox is still built or filled. */
 gboolean           kt_supervisor_view_get_loading   (KtSupervisorView *self);
 /* Follows @client in the header's sync button. */
 void               kt_supervisor_view_set_sync_client (KtSupervisorView *self,

@@ -31,6 +31,11 @@ struct _KtSyncController
   GPtrArray    *kept;        /* (element-type KtDocument) kept since the last ::documents-changed */
   guint         kept_source; /* the idle that tells of them */
   guint         n_adopting;  /* adoptions not finished yet */
+  /* Who the server says is signed in: asked once a sign-in, for the
+   * adoption and the role's view alike (issue 22). */
+  KtRoleClient *roles;
+  KtSyncUser   *me;          /* the answer, for the account signed in now */
+  GPtrArray    *me_waiting;  /* (element-type GTask) asked while it is on its way */
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncController, kt_sync_controller, G_TYPE_OBJECT)
@@ -327,6 +332,100 @@ share_waiting_plans (KtSyncController *self,
       if (!kt_sync_client_share (self->client, body, &error))
         g_message ("A plan was not queued again: %s", error->message);
     }
+}
+
+/* Who is signed in
+ *
+ * Both the adoption after signing in and the role's view ask the server
+ * who the account is; they share one GET /me a sign-in (it was asked twice
+ * on a supervisor's sign-in, issue 22). */
+
+static KtSyncUser *
+user_copy (const KtSyncUser *user)
+{
+  KtSyncUser *copy = g_new0 (KtSyncUser, 1);
+
+  copy->username = g_strdup (user->username);
+  copy->role = g_strdup (user->role);
+  copy->team = g_strdup (user->team);
+  copy->display_name = g_strdup (user->display_name);
+  return copy;
+}
+
+/* The answer holds for the account signed in now; signing out or in as
+ * someone else asks again. */
+static void
+forget_me (KtSyncController *self)
+{
+  if (self->me != NULL && (!kt_sync_client_is_signed_in (self->client) ||
+                           g_strcmp0 (self->me->username, kt_sync_client_get_username (self->client)) != 0))
+    g_clear_pointer (&self->me, kt_sync_user_free);
+}
+
+static void
+me_answered (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KtSyncController) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtSyncUser) me = kt_role_client_fetch_me_finish (KT_ROLE_CLIENT (source), result, &error);
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->me_waiting);
+
+  /* Kept only while the same account is signed in as when it was asked. */
+  if (me != NULL && kt_sync_client_is_signed_in (self->client) &&
+      g_strcmp0 (me->username, kt_sync_client_get_username (self->client)) == 0)
+    {
+      g_clear_pointer (&self->me, kt_sync_user_free);
+      self->me = user_copy (me);
+    }
+  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiting, i);
+
+      if (me != NULL)
+        g_task_return_pointer (task, user_copy (me), (GDestroyNotify) kt_sync_user_free);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+}
+
+void
+kt_sync_controller_fetch_me_async (KtSyncController    *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KT_IS_SYNC_CONTROLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_controller_fetch_me_async);
+  forget_me (self);
+  if (self->me != NULL)
+    {
+      g_task_return_pointer (task, user_copy (self->me), (GDestroyNotify) kt_sync_user_free);
+      return;
+    }
+  if (self->me_waiting != NULL)
+    {
+      g_ptr_array_add (self->me_waiting, g_steal_pointer (&task));
+      return;
+    }
+  self->me_waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->me_waiting, g_steal_pointer (&task));
+  kt_role_client_fetch_me_async (self->roles, self->cancellable, me_answered, g_object_ref (self));
+}
+
+KtSyncUser *
+kt_sync_controller_fetch_me_finish (KtSyncController  *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Adopting the households started before signing in
@@ -682,7 +781,7 @@ role_fetched (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KtSyncUser) me = kt_role_client_fetch_me_finish (KT_ROLE_CLIENT (source), result, &error);
+  g_autoptr(KtSyncUser) me = kt_sync_controller_fetch_me_finish (KT_SYNC_CONTROLLER (source), result, &error);
 
   if (adoption_stopped (task))
     return;
@@ -723,7 +822,6 @@ kt_sync_controller_adopt_households_async (KtSyncController    *self,
                                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(KtRoleClient) roles = NULL;
   Adoption *adoption;
 
   g_return_if_fail (KT_IS_SYNC_CONTROLLER (self));
@@ -744,8 +842,7 @@ kt_sync_controller_adopt_households_async (KtSyncController    *self,
       g_task_return_int (task, 0);
       return;
     }
-  roles = kt_role_client_new (self->client);
-  kt_role_client_fetch_me_async (roles, self->cancellable, role_fetched, g_steal_pointer (&task));
+  kt_sync_controller_fetch_me_async (self, self->cancellable, role_fetched, g_steal_pointer (&task));
 }
 
 gssize
@@ -829,6 +926,8 @@ kt_sync_controller_dispose (GObject *object)
   if (self->keys != NULL)
     kt_key_controller_stop (self->keys);
   g_clear_object (&self->keys);
+  g_clear_object (&self->roles);
+  g_clear_pointer (&self->me, kt_sync_user_free);
   g_clear_object (&self->client);
   g_clear_object (&self->sink);
   g_clear_object (&self->store);
@@ -877,6 +976,7 @@ kt_sync_controller_new (GtkWindow *window,
   self->sink = kt_store_sink_new (store);
   kt_sync_client_set_sink (self->client, KT_RECORD_SINK (self->sink));
   self->keys = kt_key_controller_new (window, store, self->client);
+  self->roles = kt_role_client_new (self->client);
   g_signal_connect_object (self->sink, "document-kept", G_CALLBACK (on_document_kept),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "record-pushed", G_CALLBACK (on_record_pushed),

@@ -56,6 +56,16 @@ const char       *kt_sync_controller_get_server_url   (KtSyncController *self);
 /* Unix seconds of the last round that finished, 0 when none yet. */
 gint64            kt_sync_controller_get_last_synced  (KtSyncController *self);
 
+/* Who the server says the signed-in account is (transfer full): asked once
+ * a sign-in and kept; callers that ask meanwhile share the one request. */
+void              kt_sync_controller_fetch_me_async  (KtSyncController    *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+KtSyncUser       *kt_sync_controller_fetch_me_finish (KtSyncController  *self,
+                                                      GAsyncResult      *result,
+                                                      GError           **error);
+
 /* "Nu synchroniseren": a round now (or right after the running one). */
 void              kt_sync_controller_sync_now    (KtSyncController *self);
 /* The household and the plan on screen (each NULL when none, transfer

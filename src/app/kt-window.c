@@ -1032,9 +1032,8 @@ store_opened (KtWindow *self)
         kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
       /* Signed in as an intaker or a supervisor, the window shows their view. */
       self->roles = kt_role_controller_new (self->main_bin, GTK_WIDGET (self->leaflet),
-                                            self->store, kt_sync_controller_get_client (self->sync),
-                                            self->catalogue);
-      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_update),
+                                            self->store, self->sync, self->catalogue);
+      g_signal_connect_object (self->sync, "documents-changed", G_CALLBACK (kt_role_controller_update_later),
                                self->roles, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->sync, "signed-in", G_CALLBACK (on_signed_in), self,
                                G_CONNECT_SWAPPED);

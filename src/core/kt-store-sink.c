@@ -36,26 +36,18 @@ kt_store_sink_is_ready (KtRecordSink *sink)
   return !kt_store_is_locked (KT_STORE_SINK (sink)->store);
 }
 
-/* Whether the store has no copy of the case @id yet: a household that has
- * just become this user's (an assignment). */
-static gboolean
-is_new_case (KtStore    *store,
-             const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KtCase) kase = kt_store_load_case (store, id, &error);
-
-  return kase == NULL && g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND);
-}
-
 typedef struct {
-  GArray *docs;    /* KtDocument */
-  GArray *fresh;   /* gboolean: a case the store did not have */
+  KtStore   *store;   /* its own reference, for the thread */
+  GPtrArray *records; /* (element-type KtSyncRecord) the caller's, alive until it is told */
+  GArray    *docs;    /* KtDocument */
+  GArray    *fresh;   /* gboolean: a case the store did not have */
 } Keep;
 
 static void
 keep_free (Keep *keep)
 {
+  g_clear_object (&keep->store);
+  g_ptr_array_unref (keep->records);
   g_array_unref (keep->docs);
   g_array_unref (keep->fresh);
   g_free (keep);
@@ -83,29 +75,20 @@ kept (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
-/* Decodes on the main thread and saves on the store's worker: a page of
- * 100 records is 100 durable commits, which must not hold the window
- * (issue 22).  The pull position moves only once they are committed. */
+/* On a thread: each record decoded, and for a case whether the store's
+ * file has it yet (kt_store_get_case_readers () is safe on any thread; a
+ * case the server sends for the first time was never a draft here). */
 static void
-kt_store_sink_keep_async (KtRecordSink        *sink,
-                          GPtrArray           *records,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
-  KtStoreSink *self = KT_STORE_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GPtrArray) pointers = g_ptr_array_new ();
-  Keep *keep = g_new0 (Keep, 1);
+  Keep *keep = task_data;
 
-  g_task_set_source_tag (task, kt_store_sink_keep_async);
-  keep->docs = g_array_new (FALSE, TRUE, sizeof (KtDocument));
-  keep->fresh = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_clear_func (keep->docs, (GDestroyNotify) kt_document_clear);
-  g_task_set_task_data (task, keep, (GDestroyNotify) keep_free);
-  for (guint i = 0; i < records->len; i++)
+  for (guint i = 0; i < keep->records->len; i++)
     {
-      KtSyncRecord *record = g_ptr_array_index (records, i);
+      KtSyncRecord *record = g_ptr_array_index (keep->records, i);
       KtDocument doc = { 0 };
       GError *error = NULL;
       gboolean is_new;
@@ -121,14 +104,59 @@ kt_store_sink_keep_async (KtRecordSink        *sink,
           continue;
         }
       /* Before any of the batch is saved, as it says what the store had. */
-      is_new = doc.kind == KT_KIND_CASE && is_new_case (self->store, record->id);
+      is_new = doc.kind == KT_KIND_CASE && !kt_store_get_case_readers (keep->store, record->id, NULL, NULL);
       g_array_append_val (keep->docs, doc);
       g_array_append_val (keep->fresh, is_new);
     }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+decoded (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtStoreSink *self = g_task_get_source_object (task);
+  Keep *keep = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GPtrArray) pointers = g_ptr_array_new ();
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
   for (guint i = 0; i < keep->docs->len; i++)
     g_ptr_array_add (pointers, &g_array_index (keep->docs, KtDocument, i));
   kt_store_save_documents_async (self->store, pointers, KT_SYNC_SYNCED, cancellable, kept,
                                  g_steal_pointer (&task));
+}
+
+/* Decodes on a thread and saves on the store's worker: a page of 100
+ * records is 100 decodings and 100 durable commits, neither of which may
+ * hold the window (issue 22).  The pull position moves only once they are
+ * committed. */
+static void
+kt_store_sink_keep_async (KtRecordSink        *sink,
+                          GPtrArray           *records,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  KtStoreSink *self = KT_STORE_SINK (sink);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) decode = NULL;
+  Keep *keep = g_new0 (Keep, 1);
+
+  g_task_set_source_tag (task, kt_store_sink_keep_async);
+  keep->store = g_object_ref (self->store);
+  keep->records = g_ptr_array_ref (records);
+  keep->docs = g_array_new (FALSE, TRUE, sizeof (KtDocument));
+  keep->fresh = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_clear_func (keep->docs, (GDestroyNotify) kt_document_clear);
+  g_task_set_task_data (task, keep, (GDestroyNotify) keep_free);
+  /* No cancellable of its own: the records are decoded, and the save
+   * that follows hears of a cancellation. */
+  decode = g_task_new (self, NULL, decoded, task);
+  g_task_set_task_data (decode, keep, NULL);
+  g_task_run_in_thread (decode, decode_thread);
 }
 
 static gboolean

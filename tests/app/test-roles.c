@@ -519,6 +519,59 @@ test_inbox_updates_only_the_rows_that_changed (void)
   g_object_unref (view);
 }
 
+/* Issue 22: the records the role controller brings (the whole team's)
+ * are built into the inbox on a thread and their rows come a slice a turn;
+ * until the last row is in, the view says it is not done, and then every
+ * row points at its entry, in order. */
+static void
+test_inbox_fills_a_slice_a_turn (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *view = kt_supervisor_view_new ();
+  KtSupervisorInbox *inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (view));
+  GtkListBox *list = kt_supervisor_inbox_get_list (inbox);
+  gboolean seen_part = FALSE;
+  GPtrArray *entries;
+  guint n_rows = 0;
+
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Familie %u", i);
+      KtCase *kase = demo_case (demo, name, "anna", "2026-11-30", KT_PHASE_PLAN);
+
+      demo_plan (demo, kase, 1, KT_REVIEW_SUBMITTED, i % 20);
+    }
+  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
+  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
+  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+  g_object_ref_sink (view);
+  kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
+  /* Built on a thread: not there yet, and not done. */
+  g_assert_true (kt_supervisor_view_get_loading (KT_SUPERVISOR_VIEW (view)));
+  g_assert_null (gtk_list_box_get_row_at_index (list, 0));
+  for (guint i = 0; i < 20000 && kt_supervisor_view_get_loading (KT_SUPERVISOR_VIEW (view)); i++)
+    {
+      guint rows = 0;
+
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+      while (gtk_list_box_get_row_at_index (list, rows) != NULL)
+        rows++;
+      entries = kt_supervisor_inbox_get_entries (inbox);
+      seen_part |= rows > 0 && rows < entries->len;
+    }
+  g_assert_false (kt_supervisor_view_get_loading (KT_SUPERVISOR_VIEW (view)));
+  g_assert_true (seen_part);
+
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  g_assert_cmpuint (entries->len, ==, 84);   /* the demo's 4 waiting, and the 80 */
+  for (GtkListBoxRow *row; (row = gtk_list_box_get_row_at_index (list, n_rows)) != NULL; n_rows++)
+    g_assert_true (g_object_get_data (G_OBJECT (row), "entry") == g_ptr_array_index (entries, n_rows));
+  g_assert_cmpuint (n_rows, ==, entries->len);
+
+  g_object_unref (view);
+}
+
 static void
 wait_until_mapped (GtkWidget  *widget,
                    const char *what)
@@ -954,6 +1007,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/supervisor/inbox-sorts-overdue-first", test_inbox_sorts_overdue_first);
   g_test_add_func ("/roles/supervisor/inbox-updates-only-the-rows-that-changed",
                    test_inbox_updates_only_the_rows_that_changed);
+  g_test_add_func ("/roles/supervisor/inbox-fills-a-slice-a-turn", test_inbox_fills_a_slice_a_turn);
   g_test_add_func ("/roles/supervisor/inbox-folds-on-a-tablet", test_inbox_folds_on_a_tablet);
   g_test_add_func ("/roles/supervisor/return-without-comment-is-refused", test_return_without_comment_is_refused);
   g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);
