@@ -182,11 +182,11 @@ kt_role_controller_refresh (KtRoleController *self)
   kt_store_load_all_async (self->store, self->loading, all_loaded, g_object_ref (self));
 }
 
-/* A batch that came while the store is read: kept, with references of its
- * own, to be merged into what the read brings. */
+/* Appends to @to a copy of each document of @kept, with references of its
+ * own: a batch is the sender's only while the signal is emitted. */
 static void
-keep_while_loading (KtRoleController *self,
-                    GPtrArray        *kept)
+append_kept (GPtrArray *to,
+             GPtrArray *kept)
 {
   for (guint i = 0; i < kept->len; i++)
     {
@@ -197,8 +197,17 @@ keep_while_loading (KtRoleController *self,
       copy->kase = doc->kase != NULL ? kt_case_ref (doc->kase) : NULL;
       copy->conversation = doc->conversation != NULL ? kt_conversation_ref (doc->conversation) : NULL;
       copy->plan = doc->plan != NULL ? kt_plan_ref (doc->plan) : NULL;
-      g_ptr_array_add (self->kept_while_loading, copy);
+      g_ptr_array_add (to, copy);
     }
+}
+
+/* A batch that came while the store is read: kept, to be merged into what
+ * the read brings. */
+static void
+keep_while_loading (KtRoleController *self,
+                    GPtrArray        *kept)
+{
+  append_kept (self->kept_while_loading, kept);
 }
 
 static gpointer
@@ -332,17 +341,7 @@ kt_role_controller_update_later (KtRoleController *self,
 
   if (self->later == NULL)
     self->later = g_ptr_array_new_with_free_func ((GDestroyNotify) kept_document_free);
-  for (guint i = 0; i < kept->len; i++)
-    {
-      const KtDocument *doc = g_ptr_array_index (kept, i);
-      KtDocument *copy = g_new0 (KtDocument, 1);
-
-      copy->kind = doc->kind;
-      copy->kase = doc->kase != NULL ? kt_case_ref (doc->kase) : NULL;
-      copy->conversation = doc->conversation != NULL ? kt_conversation_ref (doc->conversation) : NULL;
-      copy->plan = doc->plan != NULL ? kt_plan_ref (doc->plan) : NULL;
-      g_ptr_array_add (self->later, copy);
-    }
+  append_kept (self->later, kept);
   /* Below drawing and input, as the views' other slices. */
   if (self->later_id == 0)
     self->later_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_later_cb, self, NULL);

@@ -340,18 +340,6 @@ share_waiting_plans (KtSyncController *self,
  * who the account is; they share one GET /me a sign-in (it was asked twice
  * on a supervisor's sign-in, issue 22). */
 
-static KtSyncUser *
-user_copy (const KtSyncUser *user)
-{
-  KtSyncUser *copy = g_new0 (KtSyncUser, 1);
-
-  copy->username = g_strdup (user->username);
-  copy->role = g_strdup (user->role);
-  copy->team = g_strdup (user->team);
-  copy->display_name = g_strdup (user->display_name);
-  return copy;
-}
-
 /* The answer holds for the account signed in now; signing out or in as
  * someone else asks again. */
 static void
@@ -377,14 +365,14 @@ me_answered (GObject      *source,
       g_strcmp0 (me->username, kt_sync_client_get_username (self->client)) == 0)
     {
       g_clear_pointer (&self->me, kt_sync_user_free);
-      self->me = user_copy (me);
+      self->me = kt_sync_user_copy (me);
     }
   for (guint i = 0; waiting != NULL && i < waiting->len; i++)
     {
       GTask *task = g_ptr_array_index (waiting, i);
 
       if (me != NULL)
-        g_task_return_pointer (task, user_copy (me), (GDestroyNotify) kt_sync_user_free);
+        g_task_return_pointer (task, kt_sync_user_copy (me), (GDestroyNotify) kt_sync_user_free);
       else
         g_task_return_error (task, g_error_copy (error));
     }
@@ -405,7 +393,7 @@ kt_sync_controller_fetch_me_async (KtSyncController    *self,
   forget_me (self);
   if (self->me != NULL)
     {
-      g_task_return_pointer (task, user_copy (self->me), (GDestroyNotify) kt_sync_user_free);
+      g_task_return_pointer (task, kt_sync_user_copy (self->me), (GDestroyNotify) kt_sync_user_free);
       return;
     }
   if (self->me_waiting != NULL)

@@ -704,6 +704,18 @@ kt_sync_record_encode (const KtSyncRecord *self)
 
 /* Users */
 
+KtSyncUser *
+kt_sync_user_copy (const KtSyncUser *self)
+{
+  KtSyncUser *copy = g_new0 (KtSyncUser, 1);
+
+  copy->username = g_strdup (self->username);
+  copy->role = g_strdup (self->role);
+  copy->team = g_strdup (self->team);
+  copy->display_name = g_strdup (self->display_name);
+  return copy;
+}
+
 void
 kt_sync_user_free (KtSyncUser *self)
 {

@@ -138,7 +138,8 @@ typedef struct {
   char *display_name;
 } KtSyncUser;
 
-void kt_sync_user_free (KtSyncUser *self);
+KtSyncUser *kt_sync_user_copy (const KtSyncUser *self);
+void        kt_sync_user_free (KtSyncUser       *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSyncUser, kt_sync_user_free)
 
 /* What a request was, so that its answer can be parsed. */
