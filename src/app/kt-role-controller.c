@@ -24,7 +24,10 @@ struct _KtRoleController
 
   AdwBin               *main_bin;     /* (unowned) the window's */
   GtkWidget            *coach_view;   /* kept while another view shows */
-  GtkWidget            *role_view;    /* (unowned) the window owns it */
+  /* (unowned) the window owns it; a weak pointer, as the window puts
+   * another view in its place (signing out) and the old one goes while
+   * a reply for it may still be on its way */
+  GtkWidget            *role_view;
   KtStore              *store;
   KtSyncClient         *sync;
   KtSyncController     *controller;  /* asks who the account is */
@@ -476,7 +479,7 @@ put_role_view (gpointer data)
   g_autoptr(GtkWidget) view = g_steal_pointer (&self->made_view);
 
   self->put_id = 0;
-  self->role_view = view;
+  g_set_weak_pointer (&self->role_view, view);
   adw_bin_set_child (self->main_bin, view);
   kt_role_controller_refresh (self);
   kt_role_client_fetch_coaches_async (self->roles, self->cancellable, coaches_fetched, g_object_ref (self));
@@ -586,6 +589,7 @@ kt_role_controller_dispose (GObject *object)
   g_clear_handle_id (&self->make_id, g_source_remove);
   g_clear_pointer (&self->answer, kt_sync_user_free);
   g_clear_handle_id (&self->put_id, g_source_remove);
+  g_clear_weak_pointer (&self->role_view);
   g_clear_object (&self->made_view);
   g_clear_handle_id (&self->later_id, g_source_remove);
   g_clear_pointer (&self->later, g_ptr_array_unref);
