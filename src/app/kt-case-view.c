@@ -127,16 +127,14 @@ refresh_header (KtCaseView *self)
   g_autofree char *deadline = NULL;
   g_autofree char *subtitle = NULL;
   gboolean overdue = FALSE;
+  KtDue due;
 
   if (self->kase == NULL)
     return;
   household = self->kase->household != NULL ? self->kase->household : _("New household");
   phase = kt_phase_get_label (self->kase->phase);
-  {
-    KtDue due = kt_case_next_due (self->kase, NULL);
-
-    deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
-  }
+  due = kt_case_next_due (self->kase, NULL);
+  deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
 
   gtk_label_set_label (self->household_label, household);
   gtk_label_set_label (self->phase_label, phase);
@@ -151,7 +149,14 @@ refresh_header (KtCaseView *self)
 
   /* Shown by the switcher title when the window is too narrow for tabs. */
   adw_view_switcher_title_set_title (self->switcher_title, household);
-  subtitle = deadline != NULL ? g_strdup_printf (_("%s · %s"), phase, deadline) : g_strdup (phase);
+  /* "Gesprek: nog 42 dagen", not "Gesprek · Gesprek: nog 42 dagen"; the wide
+   * header keeps both, the phase as a badge of its own. */
+  if (deadline == NULL)
+    subtitle = g_strdup (phase);
+  else if (kt_due_kind_names_phase (due.kind, self->kase->phase))
+    subtitle = g_strdup (deadline);
+  else
+    subtitle = g_strdup_printf (_("%s · %s"), phase, deadline);
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
 }
 

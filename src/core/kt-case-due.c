@@ -223,6 +223,29 @@ kt_due_describe (KtDueKind   kind,
   return text;
 }
 
+gboolean
+kt_due_kind_names_phase (KtDueKind kind,
+                         KtPhase   phase)
+{
+  switch (kind)
+    {
+    case KT_DUE_CONVERSATION:
+      return phase == KT_PHASE_CONVERSATION;
+    case KT_DUE_PLAN:
+      return phase == KT_PHASE_PLAN;
+    case KT_DUE_EVALUATION:
+      return phase == KT_PHASE_EVALUATION;
+    case KT_DUE_FOLLOW_UP:
+      return phase == KT_PHASE_FOLLOW_UP;
+    case KT_DUE_NONE:
+    case KT_DUE_OWN_PLAN:
+    case KT_DUE_DECISION:
+    case KT_N_DUE_KINDS:
+    default:
+      return FALSE;
+    }
+}
+
 int
 kt_due_compare_dates (const char *a,
                       const char *b)

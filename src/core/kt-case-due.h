@@ -52,6 +52,10 @@ char       *kt_due_describe        (KtDueKind     kind,
                                     const char   *date,
                                     const char   *today,
                                     gboolean     *overdue);
+/* Whether the text of @kind already names @phase ("Gesprek: nog 3 dagen"
+ * in the conversation phase), so that a title need not say the phase again. */
+gboolean    kt_due_kind_names_phase (KtDueKind     kind,
+                                     KtPhase       phase);
 /* Order for the case list: the earliest date first, cases without one last. */
 int         kt_due_compare_dates   (const char   *a,
                                     const char   *b);

@@ -152,6 +152,22 @@ test_due_each_phase_shows_its_own_date (void)
   g_assert_null (kt_case_next_deadline (kase));
 }
 
+/* A title says "Gesprek: nog 3 dagen", not "Gesprek · Gesprek: nog 3
+ * dagen"; a due of another step keeps the phase beside it. */
+static void
+test_due_names_its_own_phase (void)
+{
+  g_assert_true (kt_due_kind_names_phase (KT_DUE_CONVERSATION, KT_PHASE_CONVERSATION));
+  g_assert_true (kt_due_kind_names_phase (KT_DUE_PLAN, KT_PHASE_PLAN));
+  g_assert_true (kt_due_kind_names_phase (KT_DUE_EVALUATION, KT_PHASE_EVALUATION));
+  g_assert_false (kt_due_kind_names_phase (KT_DUE_CONVERSATION, KT_PHASE_REGISTERED));
+  g_assert_false (kt_due_kind_names_phase (KT_DUE_OWN_PLAN, KT_PHASE_CONVERSATION));
+  g_assert_false (kt_due_kind_names_phase (KT_DUE_EVALUATION, KT_PHASE_SUPPORT));
+  g_assert_false (kt_due_kind_names_phase (KT_DUE_DECISION, KT_PHASE_PLAN));
+  g_assert_false (kt_due_kind_names_phase (KT_DUE_FOLLOW_UP, KT_PHASE_CLOSED));
+  g_assert_false (kt_due_kind_names_phase (KT_DUE_NONE, KT_PHASE_FOLLOW_UP));
+}
+
 static void
 test_due_urgency_sets_the_first_deadline_and_the_order (void)
 {
@@ -560,6 +576,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/due/carried-out-plan-is-never-late", test_due_carried_out_plan_is_never_late);
   g_test_add_func ("/due/each-phase-shows-its-own-date", test_due_each_phase_shows_its_own_date);
+  g_test_add_func ("/due/names-its-own-phase", test_due_names_its_own_phase);
   g_test_add_func ("/due/urgency-sets-the-first-deadline-and-the-order",
                    test_due_urgency_sets_the_first_deadline_and_the_order);
   g_test_add_func ("/close/safety-household-needs-follow-up", test_close_safety_household_needs_follow_up);
