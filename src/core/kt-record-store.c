@@ -569,11 +569,11 @@ seal_part (KtRecordStore  *self,
       gsize block = kt_crypto_pad_block (size);
       gsize padded_size = (size / block + 1) * block;
       guint8 *padded = g_malloc (padded_size);
-      size_t check = 0;
 
       memcpy (padded, g_bytes_get_data (plain, NULL), size);
-      sodium_pad (&check, padded, size, block, padded_size);
-      return g_bytes_new_take (padded, check);
+      padded[size] = 0x80;
+      memset (padded + size + 1, 0, padded_size - size - 1);
+      return g_bytes_new_take (padded, padded_size);
     }
   if (self->plaintext)
     return g_bytes_ref (plain);
