@@ -15,6 +15,7 @@
 #include "kt-core.h"
 #include "kt-crypto.h"
 #include "kt-record-store.h"
+#include "kt-wal-vfs-private.h"
 #include "kt-test-util.h"
 
 static GBytes *
@@ -330,6 +331,101 @@ test_record_store_typed_body_keeps_its_pages (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Rows of @table in the file at @path, through a connection of SQLite's
+ * own (default VFS). */
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (from, &contents, &size, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, contents, size, &error);
+  g_assert_no_error (error);
+}
+
+/* The store's log gathers a commit's frames into one write
+ * (kt-wal-vfs.c): a save that returned is in the files, as a crash would
+ * leave them, and another connection reads it while the store is open;
+ * without a sync (synchronous = OFF) the frames are in the file before
+ * another connection is told of them, also for a commit larger than one
+ * gathered write. */
+static void
+test_record_store_gathered_log_is_written (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-records");
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *copy = g_build_filename (dir, "copy.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
+  g_autofree char *raw_path = g_build_filename (dir, "raw.db", NULL);
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(KtRecordStore) store = open_with_key (path, key);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+
+  g_assert_nonnull (kt_wal_vfs_name ());
+  while (text->len < 30000)
+    g_string_append (text, "Er liggen brieven die niet open zijn. ");
+  for (gint64 rev = 1; rev <= 3; rev++)
+    {
+      g_autoptr(KtRecord) record = make_record ("r1", rev, text->str);
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM records WHERE id = 'r1'"
+                                              " AND rev = %" G_GINT64_FORMAT, rev);
+
+      g_assert_true (kt_record_store_put (store, record, FALSE, &error));
+      g_assert_no_error (error);
+      /* Another connection, the store still open. */
+      g_assert_cmpint (count_rows (path, sql), ==, 1);
+      /* The files as they are, copied away as a crash leaves them. */
+      copy_file (path, copy);
+      copy_file (wal, copy_wal);
+      g_assert_cmpint (count_rows (copy, sql), ==, 1);
+      g_unlink (copy_wal);
+      g_unlink (copy);
+      g_string_append (text, "abc ");
+    }
+
+  /* No sync at all: only the barrier before the frames are published. */
+  g_assert_cmpint (sqlite3_open_v2 (raw_path, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                    kt_wal_vfs_name ()), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
+                                 "CREATE TABLE t (v BLOB);", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO t VALUES (zeroblob (%d))", i * 200000);
+
+      g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (count_rows (raw_path, "SELECT count(*) FROM t"), ==, i);
+      g_assert_cmpint (count_rows (raw_path, "SELECT sum(length(v)) FROM t"), ==, 200000 * i * (i + 1) / 2);
+    }
+  g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
+
+  g_clear_pointer (&store, kt_record_store_close);
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static void
 test_record_store_locked_without_key (void)
 {
@@ -446,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/crypto/wrap-refuses-absurd-cost", test_crypto_wrap_refuses_absurd_cost);
   g_test_add_func ("/record-store/keeps-sync-state-on-autosave", test_record_store_keeps_sync_state_on_autosave);
   g_test_add_func ("/record-store/typed-body-keeps-its-pages", test_record_store_typed_body_keeps_its_pages);
+  g_test_add_func ("/record-store/gathered-log-is-written", test_record_store_gathered_log_is_written);
   g_test_add_func ("/record-store/locked-without-key", test_record_store_locked_without_key);
   g_test_add_func ("/record-store/migrates-old-schema", test_record_store_migrates_old_schema);
   g_test_add_func ("/record-store/refuses-newer-schema", test_record_store_refuses_newer_schema);
