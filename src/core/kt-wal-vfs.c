@@ -220,9 +220,11 @@ wal_shm_barrier (sqlite3_file *file)
   WalFile *f = (WalFile *) file;
 
   /* SQLite calls this before it publishes new frames of the log to other
-   * connections.  It cannot report a failure: a write that fails here
-   * fails the commit's sync or the next read of the log, which can (with
-   * synchronous = FULL, the sync came before this anyway). */
+   * connections, and it cannot report a failure.  With synchronous = FULL,
+   * which the store always uses, the commit's sync wrote everything before
+   * this (and a failed write failed the commit), so nothing is held here;
+   * only a connection without syncs (the benchmark's bulk fill) can get
+   * here with frames to write. */
   if (flush_log_of (f) != SQLITE_OK)
     g_warning ("Could not write the store's log before publishing it");
   f->real->pMethods->xShmBarrier (f->real);
