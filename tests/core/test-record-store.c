@@ -537,7 +537,7 @@ main (int   argc,
   g_assert_true (kt_core_init ());
 
   g_test_add_func ("/crypto/seal-binds-associated-data", test_crypto_seal_binds_associated_data);
-  g_test_add_func ("/crypto/seal-padded", test_crypto_seal_padded);
+  g_test_add_func ("/crypto/padded-seal-opens-and-tells-only-the-block", test_crypto_seal_padded);
   g_test_add_func ("/crypto/wrap-needs-the-passphrase", test_crypto_wrap_needs_the_passphrase);
   g_test_add_func ("/crypto/wrap-refuses-absurd-cost", test_crypto_wrap_refuses_absurd_cost);
   g_test_add_func ("/record-store/keeps-sync-state-on-autosave", test_record_store_keeps_sync_state_on_autosave);
