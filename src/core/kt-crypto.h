@@ -47,8 +47,26 @@ gssize  kt_crypto_record_ad_into (char       *out,
 GBytes *kt_crypto_seal (const KtKey *key,
                         GBytes      *ad,
                         GBytes      *plaintext);
+/* kt_crypto_seal() over @plaintext padded to a multiple of
+ * kt_crypto_pad_block() (ISO/IEC 7816-4, sodium_pad), as version 2: a text
+ * that grows a little keeps its sealed size, which lets SQLite write the
+ * row over its own pages, and the sealed size tells only the block, not
+ * the length.  kt_crypto_open() opens both versions (transfer full). */
+GBytes *kt_crypto_seal_padded (const KtKey *key,
+                               GBytes      *ad,
+                               GBytes      *plaintext);
+/* The block kt_crypto_seal_padded() pads a plaintext of @size bytes to:
+ * the largest power of two up to @size / 32, from 256 to 4096 bytes. */
+gsize   kt_crypto_pad_block   (gsize size);
+
+/* A sealed part is version | nonce (the head) | ciphertext | tag. */
+#define KT_SEAL_HEAD_SIZE 25
+#define KT_SEAL_TAG_SIZE  16
+/* Whether @sealed (@size bytes) is of kt_crypto_seal_padded()'s version. */
+gboolean kt_crypto_is_padded_seal (const guint8 *sealed,
+                                   gsize         size);
 /* The plaintext, or NULL when @sealed is short, of another version, or does
- * not authenticate under @key and @ad.  The returned bytes are wiped when
+ * not authenticate under @key and @ad (either version: padded or not).  The returned bytes are wiped when
  * freed (transfer full). */
 GBytes *kt_crypto_open (const KtKey *key,
                         GBytes      *ad,

@@ -167,11 +167,19 @@ void       kt_record_store_set_sqlite_error (GError  **error,
 gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,
                                                  guint          pages);
 
+/* Seals bodies as Keukentafel did before they were padded (tests of a
+ * store written by that version). */
+void       kt_record_store_set_unpadded_for_test (KtRecordStore *self,
+                                                  gboolean       unpadded);
+
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
 /* Only in the copy of the core built for bench/: writes records without
  * encryption so the benchmark can measure what encryption costs. */
 void       kt_record_store_bench_set_plaintext (KtRecordStore *self,
                                                 gboolean       plaintext);
+/* Stores opened after this use SQLite's default VFS, without the log's
+ * gathered writes (kt-wal-vfs.c), for a before and after in one run. */
+void       kt_record_store_bench_use_default_vfs (gboolean use);
 /* Runs @sql (filling a large store quickly with synchronous = OFF). */
 gboolean   kt_record_store_bench_exec          (KtRecordStore *self,
                                                 const char    *sql);

@@ -377,6 +377,26 @@ test_every_control_character_round_trips (void)
   g_assert_true (kt_case_equal (kase, decoded));
 }
 
+/* Numbers are written as printf writes them, the extremes included. */
+static void
+test_numbers_as_printf_writes_them (void)
+{
+  static const gint64 values[] = { 0, 1, 9, 10, -1, -10, 1764979200, G_MAXINT64, G_MININT64 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(KtConversation) conversation = kt_conversation_new ();
+      g_autoptr(GBytes) encoded = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *expected = g_strdup_printf ("\"created\":%" G_GINT64_FORMAT ",", values[i]);
+
+      conversation->header.created = values[i];
+      encoded = kt_conversation_encode (conversation);
+      text = g_strndup (g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded));
+      g_assert_nonnull (strstr (text, expected));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -389,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/codec/round-trip/plans", test_round_trip_plan);
   g_test_add_func ("/codec/round-trip/every-control-character", test_every_control_character_round_trips);
   g_test_add_func ("/codec/document-decode-dispatches-on-kind", test_document_decode_dispatches_on_kind);
+  g_test_add_func ("/codec/numbers-as-printf-writes-them", test_numbers_as_printf_writes_them);
   g_test_add_func ("/codec/equal-notices-every-kind-of-change", test_equal_notices_every_kind_of_change);
   g_test_add_func ("/codec/old-plan-lead-moves-into-the-case", test_old_plan_lead_moves_into_the_case);
   g_test_add_func ("/codec/malformed/corpus-is-rejected", test_malformed_corpus_is_rejected);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "kt-core.h"
 #include "kt-crypto.h"
 #include "kt-record-store.h"
+#include "kt-wal-vfs-private.h"
 #include "kt-test-util.h"
 
 static GBytes *
@@ -76,6 +78,74 @@ test_crypto_seal_binds_associated_data (void)
       bad = g_bytes_new (flipped->data, flipped->len);
       g_assert_null (kt_crypto_open (key, ad, bad));
     }
+}
+
+/* A padded seal opens to exactly what was sealed, tells only the block
+ * of the length, and neither version opens as the other. */
+static void
+test_crypto_seal_padded (void)
+{
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(GBytes) ad = kt_crypto_record_ad ("id-1", 0, 2, "body");
+  g_autoptr(GBytes) ad_rev = kt_crypto_record_ad ("id-1", 0, 1, "body");
+  static const gsize sizes[] = { 0, 1, 255, 256, 257, 8191, 8192, 33700, 33704, 200000 };
+  gsize sealed_33700 = 0;
+
+  g_assert_cmpuint (kt_crypto_pad_block (0), ==, 256);
+  g_assert_cmpuint (kt_crypto_pad_block (33700), ==, 1024);
+  g_assert_cmpuint (kt_crypto_pad_block (200000), ==, 4096);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree guint8 *text = g_malloc (MAX (sizes[i], 1));
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GBytes) opened = NULL;
+      g_autoptr(GByteArray) changed = g_byte_array_new ();
+      g_autoptr(GBytes) bad = NULL;
+      gsize block = kt_crypto_pad_block (sizes[i]);
+      gsize size;
+
+      /* Ends in the padding's own marker and zeros: not taken for it. */
+      for (gsize j = 0; j < sizes[i]; j++)
+        text[j] = j + 1 == sizes[i] ? 0x00 : j + 2 == sizes[i] ? 0x80 : 'a' + j % 26;
+      plain = g_bytes_new (text, sizes[i]);
+      sealed = kt_crypto_seal_padded (key, ad, plain);
+      size = g_bytes_get_size (sealed);
+      g_assert_true (kt_crypto_is_padded_seal (g_bytes_get_data (sealed, NULL), size));
+      g_assert_cmpuint ((size - KT_SEAL_HEAD_SIZE - KT_SEAL_TAG_SIZE) % block, ==, 0);
+      g_assert_cmpuint (size - KT_SEAL_HEAD_SIZE - KT_SEAL_TAG_SIZE, >, sizes[i]);
+      g_assert_cmpuint (size - KT_SEAL_HEAD_SIZE - KT_SEAL_TAG_SIZE, <=, sizes[i] + block);
+      if (sizes[i] == 33700)
+        sealed_33700 = size;
+      if (sizes[i] == 33704)
+        g_assert_cmpuint (size, ==, sealed_33700);
+
+      opened = kt_crypto_open (key, ad, sealed);
+      g_assert_nonnull (opened);
+      g_assert_true (g_bytes_equal (opened, plain));
+      g_assert_null (kt_crypto_open (key, ad_rev, sealed));
+
+      /* Told to be the unpadded version, it does not open. */
+      g_byte_array_append (changed, g_bytes_get_data (sealed, NULL), size);
+      changed->data[0] = 1;
+      bad = g_bytes_new (changed->data, changed->len);
+      g_assert_null (kt_crypto_open (key, ad, bad));
+    }
+
+  /* Nor does an unpadded seal told to be padded. */
+  {
+    g_autoptr(GBytes) plain = bytes_from_string ("the plaintext\x80");
+    g_autoptr(GBytes) sealed = kt_crypto_seal (key, ad, plain);
+    g_autoptr(GByteArray) changed = g_byte_array_new ();
+    g_autoptr(GBytes) bad = NULL;
+
+    g_assert_false (kt_crypto_is_padded_seal (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed)));
+    g_byte_array_append (changed, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+    changed->data[0] = 2;
+    bad = g_bytes_new (changed->data, changed->len);
+    g_assert_null (kt_crypto_open (key, ad, bad));
+  }
 }
 
 static void
@@ -184,6 +254,173 @@ test_record_store_keeps_sync_state_on_autosave (void)
   listed = kt_record_store_list (store, KT_KIND_CONVERSATION, "case-1", FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (listed->len, ==, 1);
+
+  g_clear_pointer (&store, kt_record_store_close);
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+/* Saves r1 at @rev with @text, and returns how much the log grew. */
+static gint64
+put_typed (KtRecordStore *store,
+           const char    *wal,
+           gint64         rev,
+           GString       *text)
+{
+  g_autoptr(KtRecord) record = make_record ("r1", rev, text->str);
+  g_autoptr(GError) error = NULL;
+  gint64 before = file_size (wal);
+
+  g_assert_true (kt_record_store_put (store, record, FALSE, &error));
+  g_assert_no_error (error);
+  return file_size (wal) - before;
+}
+
+/* A body typed into (a few characters more each save) keeps its sealed
+ * size, so SQLite writes the row over its own pages: fewer pages in the
+ * log than when its size changes, as it did before bodies were padded. */
+static void
+test_record_store_typed_body_keeps_its_pages (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-records");
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(KtRecordStore) store = open_with_key (path, key);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(KtRecord) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rev = 1, padded, unpadded;
+
+  while (text->len < 30000)
+    g_string_append (text, "Er liggen brieven die niet open zijn. ");
+  put_typed (store, wal, rev++, text);
+  g_string_append (text, "abc ");
+  put_typed (store, wal, rev++, text);
+  g_string_append (text, "abc ");
+  padded = put_typed (store, wal, rev++, text);
+
+  kt_record_store_set_unpadded_for_test (store, TRUE);
+  g_string_append (text, "abc ");
+  put_typed (store, wal, rev++, text);
+  g_string_append (text, "abc ");
+  unpadded = put_typed (store, wal, rev++, text);
+  kt_record_store_set_unpadded_for_test (store, FALSE);
+
+  g_test_message ("log grew by %" G_GINT64_FORMAT " bytes padded, %" G_GINT64_FORMAT " unpadded", padded, unpadded);
+  /* Page 1 (the freelist) at least is not written again. */
+  g_assert_cmpint (padded, >, 0);
+  g_assert_cmpint (padded, <, unpadded);
+
+  g_string_append (text, "abc ");
+  put_typed (store, wal, rev, text);
+  loaded = kt_record_store_get (store, "r1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (loaded->body, NULL), g_bytes_get_size (loaded->body),
+                   text->str, text->len);
+
+  g_clear_pointer (&store, kt_record_store_close);
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+/* Rows of @table in the file at @path, through a connection of SQLite's
+ * own (default VFS). */
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (from, &contents, &size, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, contents, size, &error);
+  g_assert_no_error (error);
+}
+
+/* The store's log gathers a commit's frames into one write
+ * (kt-wal-vfs.c): a save that returned is in the files, as a crash would
+ * leave them, and another connection reads it while the store is open;
+ * without a sync (synchronous = OFF) the frames are in the file before
+ * another connection is told of them, also for a commit larger than one
+ * gathered write. */
+static void
+test_record_store_gathered_log_is_written (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-records");
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *copy = g_build_filename (dir, "copy.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
+  g_autofree char *raw_path = g_build_filename (dir, "raw.db", NULL);
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(KtRecordStore) store = open_with_key (path, key);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+
+  g_assert_nonnull (kt_wal_vfs_name ());
+  while (text->len < 30000)
+    g_string_append (text, "Er liggen brieven die niet open zijn. ");
+  for (gint64 rev = 1; rev <= 3; rev++)
+    {
+      g_autoptr(KtRecord) record = make_record ("r1", rev, text->str);
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM records WHERE id = 'r1'"
+                                              " AND rev = %" G_GINT64_FORMAT, rev);
+
+      g_assert_true (kt_record_store_put (store, record, FALSE, &error));
+      g_assert_no_error (error);
+      /* Another connection, the store still open. */
+      g_assert_cmpint (count_rows (path, sql), ==, 1);
+      /* The files as they are, copied away as a crash leaves them. */
+      copy_file (path, copy);
+      copy_file (wal, copy_wal);
+      g_assert_cmpint (count_rows (copy, sql), ==, 1);
+      g_unlink (copy_wal);
+      g_unlink (copy);
+      g_string_append (text, "abc ");
+    }
+
+  /* No sync at all: only the barrier before the frames are published. */
+  g_assert_cmpint (sqlite3_open_v2 (raw_path, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                    kt_wal_vfs_name ()), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
+                                 "CREATE TABLE t (v BLOB);", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO t VALUES (zeroblob (%d))", i * 200000);
+
+      g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (count_rows (raw_path, "SELECT count(*) FROM t"), ==, i);
+      g_assert_cmpint (count_rows (raw_path, "SELECT sum(length(v)) FROM t"), ==, 200000 * i * (i + 1) / 2);
+    }
+  g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
 
   g_clear_pointer (&store, kt_record_store_close);
   kt_test_tmpdir_free (g_steal_pointer (&dir));
@@ -300,9 +537,12 @@ main (int   argc,
   g_assert_true (kt_core_init ());
 
   g_test_add_func ("/crypto/seal-binds-associated-data", test_crypto_seal_binds_associated_data);
+  g_test_add_func ("/crypto/padded-seal-opens-and-tells-only-the-block", test_crypto_seal_padded);
   g_test_add_func ("/crypto/wrap-needs-the-passphrase", test_crypto_wrap_needs_the_passphrase);
   g_test_add_func ("/crypto/wrap-refuses-absurd-cost", test_crypto_wrap_refuses_absurd_cost);
   g_test_add_func ("/record-store/keeps-sync-state-on-autosave", test_record_store_keeps_sync_state_on_autosave);
+  g_test_add_func ("/record-store/typed-body-keeps-its-pages", test_record_store_typed_body_keeps_its_pages);
+  g_test_add_func ("/record-store/gathered-log-is-written", test_record_store_gathered_log_is_written);
   g_test_add_func ("/record-store/locked-without-key", test_record_store_locked_without_key);
   g_test_add_func ("/record-store/migrates-old-schema", test_record_store_migrates_old_schema);
   g_test_add_func ("/record-store/refuses-newer-schema", test_record_store_refuses_newer_schema);

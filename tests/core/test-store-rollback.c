@@ -252,6 +252,27 @@ file_put_back (const char *path,
   g_assert_no_error (error);
 }
 
+/* The version byte of @id's sealed body: 1 as Keukentafel sealed bodies
+ * before they were padded, 2 padded. */
+static int
+db_body_version (const char *path,
+                 const char *id)
+{
+  sqlite3 *db = db_open (path);
+  sqlite3_stmt *stmt = NULL;
+  int version;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT body FROM records WHERE id = ?",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_bytes (stmt, 0), >, 0);
+  version = ((const guint8 *) sqlite3_column_blob (stmt, 0))[0];
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return version;
+}
+
 /* What must hold */
 
 /* The problem the check names for @id, or -1 when it names none. */
@@ -700,6 +721,59 @@ test_previous_version_put_back (Rollback      *r,
   close_store (&store);
 }
 
+static void
+test_unpadded_bodies_open (Rollback      *r,
+                           gconstpointer  data)
+{
+  g_autoptr(KtStore) store = open_store (r);
+  g_autoptr(Row) old = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Both cases saved as the version before padded bodies saved them,
+   * their index lines hashing the whole sealed body. */
+  kt_record_store_set_unpadded_for_test (kt_store_get_record_store (store), TRUE);
+  save_case (store, r->a);
+  save_case (store, r->b);
+  close_store (&store);
+  g_assert_cmpint (db_body_version (r->path, r->a->header.id), ==, 1);
+  g_assert_cmpint (db_body_version (r->path, r->b->header.id), ==, 1);
+
+  store = open_store (r);
+  g_assert_null (kt_store_get_check (store));
+  {
+    g_autoptr(KtCase) a = kt_store_load_case (store, r->a->header.id, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (kt_case_equal (a, r->a));
+  }
+  close_store (&store);
+  /* Reading leaves a body as it is; the next save pads it. */
+  g_assert_cmpint (db_body_version (r->path, r->a->header.id), ==, 1);
+  old = row_copy (r->path, "records", r->a->header.id);
+  rename_case (r, r->a, "Familie Aydin-Bos");
+  g_assert_cmpint (db_body_version (r->path, r->a->header.id), ==, 2);
+  g_assert_cmpint (db_body_version (r->path, r->b->header.id), ==, 1);
+
+  store = open_store (r);
+  g_assert_null (kt_store_get_check (store));
+  {
+    g_autoptr(KtCase) a = kt_store_load_case (store, r->a->header.id, &error);
+    g_autoptr(KtCase) b = kt_store_load_case (store, r->b->header.id, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (kt_case_equal (a, r->a));
+    g_assert_true (kt_case_equal (b, r->b));
+  }
+  close_store (&store);
+
+  /* The unpadded row put back over its padded successor is noticed. */
+  row_put_back (r->path, old);
+  store = open_store (r);
+  g_assert_nonnull (kt_store_get_check (store));
+  g_assert_cmpint (problem_of (kt_store_get_check (store), r->a->header.id, NULL), ==, KT_RECORD_ROLLED_BACK);
+  close_store (&store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -718,6 +792,7 @@ main (int   argc,
     { "crash-before-the-counter-raises-no-alarm", test_crash_before_the_mark, TRUE },
     { "previous-version-migrates-quietly", test_previous_version_migrates_quietly, TRUE },
     { "previous-version-put-back-is-noticed", test_previous_version_put_back, TRUE },
+    { "unpadded-bodies-of-the-previous-version-open", test_unpadded_bodies_open, FALSE },
   };
   int ret;
 
