@@ -34,8 +34,9 @@ G_STATIC_ASSERT (sizeof (Entry) % 16 == 0);
  * mapped block freed (and the heap's trim threshold to twice that): the
  * 1.4 MB value of 10,000 cases read and freed through malloc made every
  * later buffer under that size come from the heaps of the threads that
- * listed, kept there once freed.  The app held 2–5 MiB less with 10,000 to
- * 12,000 cases this way (bench/README.md).  The summaries are secrets
+ * listed, kept there once freed.  The app's anonymous memory with 10,000
+ * and 11,000 cases was about 2 MiB less this way, medians of ten starts
+ * (bench/README.md).  The summaries are secrets
  * besides, which sodium_free() wipes.  (sodium_malloc() aligns the end of
  * a block: sizeof (Entry) is a multiple of 16, so the entries are
  * aligned.) */
