@@ -863,42 +863,17 @@ kt_record_store_list (KtRecordStore  *self,
   return g_steal_pointer (&records);
 }
 
-static void
-sodium_free_bytes (gpointer data)
-{
-  sodium_free (data);
-}
-
-/* The summary cache as the file has it (empty for none).  Its value is
- * read with sqlite3_blob_read() into a buffer mapped for it, not through
- * a statement, whose copy of a 1.4 MB value (10,000 cases) would come from
- * malloc and, freed, leave later buffers in the heap
- * (kt-summary-cache.c). */
+/* The summary cache as the file has it (empty for none), read with @stmt,
+ * which must stay until the cache is freed: the cache points into SQLite's
+ * copy of the value. */
 static KtSummaryCache *
-read_summary_cache (KtRecordStore *self)
+read_summary_cache (KtRecordStore *self,
+                    sqlite3_stmt  *stmt)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT rowid, length (value) FROM meta"
-                                          " WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
   g_autoptr(GBytes) sealed = NULL;
-  sqlite3_blob *blob = NULL;
-  gint64 rowid;
-  int size;
-  guint8 *value;
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return kt_summary_cache_open (self->key, NULL);
-  rowid = sqlite3_column_int64 (stmt, 0);
-  size = sqlite3_column_int (stmt, 1);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (size > 0 && (value = sodium_malloc (size)) != NULL)
-    {
-      sealed = g_bytes_new_with_free_func (value, size, sodium_free_bytes, value);
-      if (sqlite3_blob_open (self->db, "main", "meta", "value", rowid, 0, &blob) != SQLITE_OK ||
-          sqlite3_blob_bytes (blob) != size ||
-          sqlite3_blob_read (blob, value, size, 0) != SQLITE_OK)
-        g_clear_pointer (&sealed, g_bytes_unref);
-      sqlite3_blob_close (blob);
-    }
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    sealed = g_bytes_new_static (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
   return kt_summary_cache_open (self->key, sealed);
 }
 
@@ -925,6 +900,9 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
+  /* Declared in this order so that the cache is freed before the
+   * statement whose value it points into. */
+  g_autoptr(sqlite3_stmt) cache_stmt = NULL;
   g_autoptr(KtSummaryCache) cache = NULL;
   g_autoptr(KtSummaryCacheBuilder) next = NULL;
   g_autoptr(GPtrArray) hit_entries = g_ptr_array_new ();
@@ -940,7 +918,8 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
    * are opened one by one (kt-summary-cache-private.h).  A new cache is
    * gathered from the first row opened on: until then the entries found
    * are enough to make it. */
-  cache = read_summary_cache (self);
+  cache_stmt = prepare (self, "SELECT value FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
+  cache = read_summary_cache (self, cache_stmt);
 
   stmt = prepare (self,
                   "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
@@ -1037,7 +1016,9 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
       g_clear_pointer (&self->summary_cache, g_bytes_unref);
       self->summary_cache = kt_summary_cache_builder_seal (g_steal_pointer (&next), self->key);
     }
+  /* The cache's statement ends its read before anything is written. */
   g_clear_pointer (&cache, kt_summary_cache_free);
+  g_clear_pointer (&cache_stmt, sqlite3_finalize);
   for (guint i = 0; i < failed->len; i++)
     {
       KtRecord *record = g_ptr_array_index (failed, i);

@@ -25,27 +25,11 @@
  * summaries ciphertext, and authenticating them costs a third of
  * decrypting them. */
 typedef KtSummaryCacheEntry Entry;
-G_STATIC_ASSERT (sizeof (Entry) % 16 == 0);
 
-/* The cache's large buffers (the opened summaries, the entries, and the
- * value read: kt-record-store.c) are sodium_malloc'd: mapped for
- * themselves and unmapped when freed, never in malloc's heaps.  glibc
- * raises its threshold for mapping a block to the size of the largest
- * mapped block freed (and the heap's trim threshold to twice that): the
- * 1.4 MB value of 10,000 cases read and freed through malloc made every
- * later buffer under that size come from the heaps of the threads that
- * listed, kept there once freed.  The app's anonymous memory with 10,000
- * and 11,000 cases was about 2 MiB less this way, medians of ten starts
- * (bench/README.md).  The summaries are secrets
- * besides, which sodium_free() wipes.  (sodium_malloc() aligns the end of
- * a block: sizeof (Entry) is a multiple of 16, so the entries are
- * aligned.) */
 struct _KtSummaryCache
 {
-  guint8     *plain;      /* the opened summaries (sodium_malloc'd) */
-  gsize       plain_allocated;
-  Entry      *entries;    /* pointing into the sealed value and plain (sodium_malloc'd) */
-  guint       n_entries;
+  GBytes     *plain;      /* the opened summaries: wiped when freed */
+  GArray     *entries;    /* of Entry, pointing into the sealed value and plain */
   guint       cursor;     /* the entry after the last one found */
   GHashTable *by_id;      /* id → Entry, made at the first miss of the cursor */
   GBytes     *sealed;     /* the value read */
@@ -105,19 +89,16 @@ take (const guint8 **p,
   return TRUE;
 }
 
-/* Reads the index into @entries (NULL: only counts them); the number of
- * entries, or -1 for an index not laid out as written. */
-static gssize
-parse (const guint8 *index,
-       gsize         index_size,
-       const guint8 *texts,
-       gsize         texts_size,
-       Entry        *entries)
+static gboolean
+parse (KtSummaryCache *self,
+       const guint8   *index,
+       gsize           index_size)
 {
   const guint8 *p = index + sizeof CACHE_LABEL - 1;
   const guint8 *end = index + index_size;
+  gsize texts_size;
+  const guint8 *texts = g_bytes_get_data (self->plain, &texts_size);
   gsize offset = 0;
-  gssize n = 0;
 
   while (p < end)
     {
@@ -126,30 +107,28 @@ parse (const guint8 *index,
       gsize id_size;
 
       if (!take (&p, end, 2, &field))
-        return -1;
+        return FALSE;
       id_size = get_le (field, 2);
       if (!take (&p, end, id_size + 1, &field) || field[id_size] != '\0' ||
           memchr (field, '\0', id_size) != NULL)
-        return -1;
+        return FALSE;
       entry.id = (const char *) field;
       if (!take (&p, end, 8, &field))
-        return -1;
+        return FALSE;
       entry.rev = (gint64) get_le (field, 8);
       if (!take (&p, end, 4, &field))
-        return -1;
+        return FALSE;
       entry.sealed_size = get_le (field, 4);
       if (!take (&p, end, entry.sealed_size, &entry.sealed) || !take (&p, end, 4, &field))
-        return -1;
+        return FALSE;
       entry.plain_size = get_le (field, 4);
       if (texts_size - offset < entry.plain_size)
-        return -1;
+        return FALSE;
       entry.plain = texts + offset;
       offset += entry.plain_size;
-      if (entries != NULL)
-        entries[n] = entry;
-      n++;
+      g_array_append_val (self->entries, entry);
     }
-  return offset == texts_size ? n : -1;
+  return offset == texts_size;
 }
 
 KtSummaryCache *
@@ -158,10 +137,12 @@ kt_summary_cache_open (const KtKey *data_key,
 {
   KtSummaryCache *self = g_new0 (KtSummaryCache, 1);
   g_autoptr(KtKey) key = NULL;
-  const guint8 *value, *texts;
-  gsize size, index_size, texts_size;
-  gssize plain_size, n;
+  g_autoptr(GBytes) ad = NULL;
+  g_autoptr(GBytes) texts = NULL;
+  const guint8 *value;
+  gsize size, index_size;
 
+  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   if (sealed == NULL)
     return self;
 
@@ -175,30 +156,17 @@ kt_summary_cache_open (const KtKey *data_key,
       return self;
     }
   key = derive_key (data_key);
-  texts = value + 4 + index_size;
-  texts_size = size - 4 - index_size;
-  /* The plaintext is shorter than what seals it. */
-  self->plain_allocated = MAX (texts_size, 1);
-  self->plain = sodium_malloc (self->plain_allocated);
-  plain_size = self->plain == NULL ? -1
-               : kt_crypto_open_into (key, value + 4, index_size, texts, texts_size,
-                                      self->plain, self->plain_allocated);
-  if (plain_size < 0)
-    {
-      g_message ("The summary cache did not open; every summary is read instead");
-      return self;
-    }
-  /* Counted first, so that the entries take one buffer of their size. */
-  n = parse (value + 4, index_size, self->plain, plain_size, NULL);
-  if (n > 0 && (self->entries = sodium_malloc (n * sizeof (Entry))) != NULL)
-    n = parse (value + 4, index_size, self->plain, plain_size, self->entries);
-  if (n < 0)
+  ad = g_bytes_new_static (value + 4, index_size);
+  texts = g_bytes_new_static (value + 4 + index_size, size - 4 - index_size);
+  self->plain = kt_crypto_open (key, ad, texts);
+  if (self->plain == NULL)
+    g_message ("The summary cache did not open; every summary is read instead");
+  else if (!parse (self, value + 4, index_size))
     {
       /* Authentic but not laid out as written: only a bug does that. */
       g_warning ("The summary cache is malformed; every summary is read instead");
-      n = 0;
+      g_array_set_size (self->entries, 0);
     }
-  self->n_entries = self->entries != NULL ? n : 0;
   return self;
 }
 
@@ -208,8 +176,8 @@ kt_summary_cache_free (KtSummaryCache *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_pointer (&self->entries, sodium_free);
-  g_clear_pointer (&self->plain, sodium_free);
+  g_array_unref (self->entries);
+  g_clear_pointer (&self->plain, g_bytes_unref);
   g_clear_pointer (&self->sealed, g_bytes_unref);
   g_free (self);
 }
@@ -217,7 +185,7 @@ kt_summary_cache_free (KtSummaryCache *self)
 guint
 kt_summary_cache_size (KtSummaryCache *self)
 {
-  return self->n_entries;
+  return self->entries->len;
 }
 
 const KtSummaryCacheEntry *
@@ -229,25 +197,29 @@ kt_summary_cache_lookup (KtSummaryCache *self,
 {
   const Entry *entry = NULL;
 
-  if (self->n_entries == 0 || sealed == NULL)
+  if (self->entries->len == 0 || sealed == NULL)
     return NULL;
   /* Rows come in the order the cache was written, but for those added,
    * removed or moved since: the next entry first, then by id. */
-  if (self->cursor < self->n_entries && strcmp (self->entries[self->cursor].id, id) == 0)
-    entry = &self->entries[self->cursor];
+  if (self->cursor < self->entries->len &&
+      strcmp (g_array_index (self->entries, Entry, self->cursor).id, id) == 0)
+    entry = &g_array_index (self->entries, Entry, self->cursor);
   else
     {
       if (self->by_id == NULL)
         {
           self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-          for (guint i = 0; i < self->n_entries; i++)
-            g_hash_table_insert (self->by_id, (gpointer) self->entries[i].id, &self->entries[i]);
+          for (guint i = 0; i < self->entries->len; i++)
+            {
+              Entry *each = &g_array_index (self->entries, Entry, i);
+              g_hash_table_insert (self->by_id, (gpointer) each->id, each);
+            }
         }
       entry = g_hash_table_lookup (self->by_id, id);
     }
   if (entry == NULL)
     return NULL;
-  self->cursor = (guint) (entry - self->entries) + 1;
+  self->cursor = (guint) (entry - (const Entry *) self->entries->data) + 1;
   if (entry->rev != rev || entry->sealed_size != sealed_size ||
       memcmp (entry->sealed, sealed, sealed_size) != 0)
     return NULL;
