@@ -653,13 +653,22 @@ plain_compare (gconstpointer a,
   return plain_order (((const Plain *) a)->prefix, ((const Plain *) a)->id, b);
 }
 
-/* The record of @id in @plains (sorted by plain_compare), or NULL. */
+/* The record of @id in @plains (sorted by plain_compare), or NULL.  The
+ * lines come in the order of their key, which is this one: the record
+ * after the last one found (*@next) is tried first, so a file as this
+ * device left it is one walk through both, and only what differs is
+ * searched for. */
 static Plain *
 plain_find (GArray     *plains,
-            const char *id)
+            const char *id,
+            guint      *next)
 {
   guint64 prefix = id_prefix (id);
   guint low = 0, high = plains->len;
+
+  if (*next < plains->len &&
+      plain_order (prefix, id, &g_array_index (plains, Plain, *next)) == 0)
+    return &g_array_index (plains, Plain, (*next)++);
 
   while (low < high)
     {
@@ -668,7 +677,10 @@ plain_find (GArray     *plains,
       int order = plain_order (prefix, id, plain);
 
       if (order == 0)
-        return plain;
+        {
+          *next = middle + 1;
+          return plain;
+        }
       if (order < 0)
         high = middle;
       else
@@ -691,6 +703,7 @@ kt_store_index_check (KtStoreIndex  *self,
   Plain *plain;
   guint8 acc[MAC_SIZE] = { 0 };
   guint64 count = 0;
+  guint next = 0;
   guint32 flags;
   gboolean changed;
   int rc;
@@ -766,7 +779,7 @@ kt_store_index_check (KtStoreIndex  *self,
       else
         acc[0] ^= 1;
 
-      plain = plain_find (plains, id);
+      plain = plain_find (plains, id, &next);
       if (plain == NULL)
         {
           add_finding (check, id, kind, KT_RECORD_DELETED);

@@ -132,11 +132,7 @@ static void mark_worker_run (gpointer data, gpointer user_data);
 void
 kt_case_summary_free (KtCaseSummary *summary)
 {
-  if (summary == NULL)
-    return;
-  g_free (summary->id);
-  g_free (summary->household);
-  g_free (summary->next_deadline);
+  /* The store makes each summary one block, its strings inside it. */
   g_free (summary);
 }
 
@@ -301,11 +297,22 @@ summary_new (const char *id,
              gboolean    safety,
              const char *deadline)
 {
-  KtCaseSummary *summary = g_new0 (KtCaseSummary, 1);
   const char *space = strchr (deadline, ' ');
+  gsize id_size = strlen (id) + 1;
+  gsize household_size = strlen (household) + 1;
+  gsize deadline_size;
+  KtCaseSummary *summary;
+  char *text;
 
-  summary->id = g_strdup (id);
-  summary->household = g_strdup (household);
+  /* One block with its strings after it, not four: for a list of 10,000
+   * that is 30,000 fewer allocations on the listing's thread and frees on
+   * the main thread's, and less for the allocator to keep. */
+  deadline_size = strlen (space != NULL ? space + 1 : deadline) + 1;
+  summary = g_malloc0 (sizeof *summary + id_size + household_size + deadline_size);
+  text = (char *) (summary + 1);
+  summary->id = memcpy (text, id, id_size);
+  summary->household = memcpy (text + id_size, household, household_size);
+  text += id_size + household_size;
   summary->phase = phase < KT_N_PHASES ? phase : KT_PHASE_REGISTERED;
   summary->next_due = KT_DUE_NONE;
   if (space != NULL)
@@ -323,7 +330,7 @@ summary_new (const char *id,
                       : summary->phase == KT_PHASE_PLAN ? KT_DUE_PLAN
                       : summary->phase <= KT_PHASE_EVALUATION ? KT_DUE_EVALUATION
                       : KT_DUE_FOLLOW_UP;
-  summary->next_deadline = deadline_is_valid (deadline) ? g_strdup (deadline) : NULL;
+  summary->next_deadline = deadline_is_valid (deadline) ? memcpy (text, deadline, deadline_size) : NULL;
   summary->safety_concern = safety;
   summary->updated = updated;
   return summary;

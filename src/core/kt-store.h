@@ -41,7 +41,9 @@ typedef enum {
 } KtSyncState;
 
 /* What the case list shows, decrypted from a small summary kept beside
- * each case so the list never decodes whole documents. */
+ * each case so the list never decodes whole documents.  The store makes
+ * each one a single block with its strings inside: read them, do not
+ * replace them; kt_case_summary_free() frees the block. */
 typedef struct {
   char    *id;
   char    *household;
