@@ -3296,6 +3296,14 @@ kt_server_new (const KtServerConfig *config,
 }
 
 void
+kt_server_close_access_log (KtServer *self)
+{
+  g_return_if_fail (KT_IS_SERVER (self));
+
+  g_clear_pointer (&self->access_log, access_log_free);
+}
+
+void
 kt_server_set_sign_in_backend (KtServer  *self,
                                KtBackend *backend)
 {
