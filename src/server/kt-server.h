@@ -27,6 +27,11 @@ void      kt_server_set_sign_in_backend (KtServer  *self,
  * on loopback. */
 gboolean  kt_server_listen  (KtServer  *self,
                              GError   **error);
+/* Writes the access log's lines still waiting and ends its thread; requests
+ * answered later are not logged.  For the end of `serve`, after its main
+ * loop: requests still on their way hold the server, so it may not be
+ * finalized before the process ends. */
+void      kt_server_close_access_log (KtServer *self);
 /* The base URL it listens on, with the real port: "http://127.0.0.1:8765"
  * (transfer full). */
 char     *kt_server_get_url (KtServer  *self);

@@ -539,6 +539,7 @@ cmd_serve (const Options *o)
   g_unix_signal_add (SIGTERM, quit_loop, loop);
   g_unix_signal_add (SIGINT, quit_loop, loop);
   g_main_loop_run (loop);
+  kt_server_close_access_log (server);
   return 0;
 }
 
