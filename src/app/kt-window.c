@@ -100,7 +100,6 @@ struct _KtWindow
   guint                 refill_next;
   GHashTable           *refill_states;  /* id → KtShareInfo, or NULL */
   guint                 present_id;    /* waiting to show the first screen */
-  guint                 realize_id;    /* realizing the window while it waits */
   guint                 case_view_id;  /* making the case view after the start */
   char                 *reopen_id;     /* the case open when the idle lock came */
   char                 *reopen_page;
@@ -150,24 +149,7 @@ present_if_waiting (KtWindow *self)
   if (self->present_id == 0)
     return;
   g_clear_handle_id (&self->present_id, g_source_remove);
-  g_clear_handle_id (&self->realize_id, g_source_remove);
   gtk_window_present (GTK_WINDOW (self));
-}
-
-/* While the store opens and lists on its worker the main loop has nothing
- * to do: the window's surface and renderer are made then, in a turn of
- * their own, not in the turn that presents the window with its list (X
- * server round trips for every property of a new toplevel, and GL's
- * set-up when GTK draws with GL; issue 22).  Realized is not mapped:
- * nothing is on screen before the list is ready. */
-static gboolean
-realize_cb (gpointer data)
-{
-  KtWindow *self = data;
-
-  self->realize_id = 0;
-  gtk_widget_realize (GTK_WIDGET (self));
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -176,7 +158,6 @@ present_deadline_cb (gpointer data)
   KtWindow *self = data;
 
   self->present_id = 0;
-  g_clear_handle_id (&self->realize_id, g_source_remove);
   gtk_window_present (GTK_WINDOW (self));
   return G_SOURCE_REMOVE;
 }
@@ -194,7 +175,6 @@ kt_window_present_when_ready (KtWindow *self)
       return;
     }
   self->present_id = g_timeout_add (PRESENT_DEADLINE_MS, present_deadline_cb, self);
-  self->realize_id = g_idle_add (realize_cb, self);
 }
 
 /* The lock page */
@@ -1790,7 +1770,6 @@ kt_window_dispose (GObject *object)
   g_clear_handle_id (&self->show_all_id, g_source_remove);
   stop_refill (self);
   g_clear_handle_id (&self->present_id, g_source_remove);
-  g_clear_handle_id (&self->realize_id, g_source_remove);
   g_clear_handle_id (&self->wait_id, g_source_remove);
   g_clear_handle_id (&self->case_view_id, g_source_remove);
   if (self->case_view != NULL)
