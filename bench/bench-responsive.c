@@ -33,12 +33,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "bench-responsive"
+#define _GNU_SOURCE   /* RUSAGE_THREAD */
 
 #include "config.h"
 
 #include <string.h>
 #include <sodium.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 #include <glib/gstdio.h>
 
@@ -73,9 +76,13 @@ static int n_plans = 1000;
 typedef struct {
   gint64  last;         /* when the tick last ran */
   gint64  last_cpu;     /* the main thread's CPU time then */
+  gint64  last_queued;  /* its time waiting for a processor then */
   gint64  worst;        /* the longest lateness this step, µs */
   gint64  worst_cpu;    /* the most main-thread CPU between two ticks, µs */
+  gint64  worst_gap_cpu;    /* the longest lateness's own CPU time, µs */
+  gint64  worst_gap_queued; /* and its time waiting for a processor, µs */
   gint64  step_start;
+  long    step_waits;   /* the main thread's waits inside the loop's turns */
   GArray *frames;       /* frame durations this step, µs (gint64) */
   GArray *frames_cpu;   /* their main-thread CPU time, µs (gint64) */
   gint64  frame_start;
@@ -99,11 +106,14 @@ static Meter meter;
  * markers in the app. */
 static GPollFunc default_poll;
 static gint64 turn_threshold;   /* µs; 0 when not tracing */
-static gint64 turn_start, turn_start_cpu;
+static gint64 turn_start, turn_start_cpu, turn_start_queued;
+static long turn_start_waits;
 static gboolean before_loop;    /* the next turn is the app's start before its loop */
 static gint64 before_loop_wall, before_loop_cpu;
 
 static gint64 thread_cpu_us (void);
+static gint64 thread_queued_us (void);
+static long thread_waits (void);
 
 /* The loop's first turn starts (its poll, or a source it dispatches
  * without waiting): the tick counts from here. */
@@ -118,6 +128,7 @@ end_before_loop (gint64 now,
   before_loop_cpu = cpu - meter.last_cpu;
   meter.last = now;
   meter.last_cpu = cpu;
+  meter.last_queued = thread_queued_us ();
 }
 
 static gint
@@ -127,16 +138,31 @@ turns_poll (GPollFD *fds,
 {
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
+  long waits = thread_waits () - turn_start_waits;
   gint result;
 
+  /* Waits in the poll itself are the loop being idle: not counted. */
+  if (turn_start != 0)
+    meter.step_waits += waits;
+  /* What the turn did not run: waiting for a processor (the run queue),
+   * or blocked (in a system call, on a lock, for the X server). */
   if (turn_threshold > 0 && turn_start != 0 && cpu - turn_start_cpu >= turn_threshold)
-    g_print ("  turn at %+8.1f ms: %6.1f ms (cpu %6.1f)\n",
-             (turn_start - meter.step_start) / 1000.0, (now - turn_start) / 1000.0,
-             (cpu - turn_start_cpu) / 1000.0);
+    {
+      gint64 queued = thread_queued_us () - turn_start_queued;
+
+      g_print ("  turn at %+8.1f ms: %6.1f ms (cpu %6.1f, queued %6.1f, blocked %6.1f in %ld waits)\n",
+               (turn_start - meter.step_start) / 1000.0, (now - turn_start) / 1000.0,
+               (cpu - turn_start_cpu) / 1000.0, queued / 1000.0,
+               MAX (0, now - turn_start - (cpu - turn_start_cpu) - queued) / 1000.0,
+               waits);
+    }
   end_before_loop (now, cpu);
   result = default_poll (fds, n_fds, timeout);
   turn_start = g_get_monotonic_time ();
   turn_start_cpu = thread_cpu_us ();
+  turn_start_waits = thread_waits ();
+  if (turn_threshold > 0)
+    turn_start_queued = thread_queued_us ();
   return result;
 }
 
@@ -160,21 +186,63 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* The main thread's time waiting for a processor while runnable, from the
+ * scheduler's statistics (its second field, ns): the part of a stall that
+ * is the machine's load, not the app. */
+static gint64
+thread_queued_us (void)
+{
+  char buf[128];
+  gint64 queued = 0;
+  FILE *f = fopen ("/proc/thread-self/schedstat", "r");
+
+  if (f == NULL)
+    return 0;
+  if (fgets (buf, sizeof buf, f) != NULL)
+    {
+      char *end = NULL;
+
+      g_ascii_strtoll (buf, &end, 10);
+      queued = g_ascii_strtoll (end, NULL, 10) / 1000;
+    }
+  fclose (f);
+  return queued;
+}
+
+/* How often the main thread gave up its processor to wait (voluntary
+ * context switches): an X server round trip, a lock, a read from disk.
+ * A count, unlike the time they took, does not grow with the load. */
+static long
+thread_waits (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_THREAD, &usage) != 0)
+    return 0;
+  return usage.ru_nvcsw;
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
+  gint64 queued = thread_queued_us ();
   gint64 late;
 
   end_before_loop (now, cpu);
   late = now - meter.last - TICK_MS * 1000;
   if (late > meter.worst)
-    meter.worst = late;
+    {
+      meter.worst = late;
+      meter.worst_gap_cpu = cpu - meter.last_cpu;
+      meter.worst_gap_queued = queued - meter.last_queued;
+    }
   if (cpu - meter.last_cpu > meter.worst_cpu)
     meter.worst_cpu = cpu - meter.last_cpu;
   meter.last = now;
   meter.last_cpu = cpu;
+  meter.last_queued = queued;
   return G_SOURCE_CONTINUE;
 }
 
@@ -208,9 +276,13 @@ step_begin (void)
   kt_app_test_iterate (300);
   meter.last = g_get_monotonic_time ();
   meter.last_cpu = thread_cpu_us ();
+  meter.last_queued = thread_queued_us ();
   meter.worst = 0;
   meter.worst_cpu = 0;
+  meter.worst_gap_cpu = 0;
+  meter.worst_gap_queued = 0;
   meter.step_start = meter.last;
+  meter.step_waits = 0;
   g_array_set_size (meter.frames, 0);
   g_array_set_size (meter.frames_cpu, 0);
 }
@@ -233,6 +305,12 @@ step_end (const char *name)
   kt_app_test_iterate (2 * TICK_MS);
   g_print ("%-32s stall %7.1f ms (cpu %6.1f)  step %8.1f ms", name,
            meter.worst / 1000.0, meter.worst_cpu / 1000.0, took / 1000.0);
+  /* The longest stall split: the main thread running, waiting for a
+   * processor, and neither (blocked: a system call, a lock, the X server). */
+  g_print ("  [longest: cpu %.1f, queued %.1f, blocked %.1f; %ld waits in its turns]",
+           meter.worst_gap_cpu / 1000.0, meter.worst_gap_queued / 1000.0,
+           MAX (0, meter.worst + TICK_MS * 1000 - meter.worst_gap_cpu - meter.worst_gap_queued) / 1000.0,
+           meter.step_waits);
   if (meter.frames->len > 0)
     {
       guint p99 = (meter.frames->len * 99) / 100;
@@ -499,12 +577,13 @@ main (int argc, char *argv[])
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("- the app's longest main-loop stalls");
   g_autofree char *push_url = NULL;
-  gboolean no_inbox = FALSE, inbox_only = FALSE, coach_only = FALSE;
+  gboolean no_inbox = FALSE, inbox_only = FALSE, coach_only = FALSE, start_only = FALSE;
   GOptionEntry entries[] = {
     { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases in the store (10000)", "N" },
     { "plans", 0, 0, G_OPTION_ARG_INT, &n_plans, "Plans in the store (1000)", "N" },
     { "no-inbox", 0, 0, G_OPTION_ARG_NONE, &no_inbox, "Leave out the supervisor's inbox by sync", NULL },
     { "inbox-only", 0, 0, G_OPTION_ARG_NONE, &inbox_only, "Only start and the supervisor's inbox by sync", NULL },
+    { "start-only", 0, 0, G_OPTION_ARG_NONE, &start_only, "Only the start (for working on it)", NULL },
     { "coach-sign-in", 0, 0, G_OPTION_ARG_NONE, &coach_only,
       "Only start and a coach's sign-in adopting every household", NULL },
     { "push", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &push_url, "(the pushing client)", "URL" },
@@ -547,6 +626,13 @@ main (int argc, char *argv[])
   g_print ("Store of %d cases and %d plans made in %.1f s\n", n_cases, n_plans,
            (g_get_monotonic_time () - start) / 1e6);
 
+  /* KT_BENCH_PAUSE=N: N seconds to attach strace or perf to the main
+   * thread (its id is the process's) before the start. */
+  if (g_getenv ("KT_BENCH_PAUSE") != NULL)
+    {
+      g_printerr ("bench-responsive: pid %d, starting in %s s\n", getpid (), g_getenv ("KT_BENCH_PAUSE"));
+      g_usleep (G_USEC_PER_SEC * g_ascii_strtoll (g_getenv ("KT_BENCH_PAUSE"), NULL, 10));
+    }
   g_timeout_add_full (G_PRIORITY_HIGH, TICK_MS, tick_cb, NULL, NULL);
   watch_turns ();
 
@@ -565,6 +651,8 @@ main (int argc, char *argv[])
   g_signal_connect (clock, "update", G_CALLBACK (on_update), NULL);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
 
+  if (start_only)
+    inbox_only = no_inbox = TRUE;
   if (coach_only)
     {
       coach_sign_in (window);
