@@ -307,6 +307,19 @@ kt_app_translate_labels (const char * const *labels)
   return out;
 }
 
+void
+kt_app_set_tooltip (GtkWidget  *widget,
+                    const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* GTK treats "" as no tooltip. */
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 GtkWidget *
 kt_app_icon_button_new (const char *icon_name,
                         const char *tooltip)

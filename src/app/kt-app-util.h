@@ -132,6 +132,11 @@ void        kt_app_start_gtk         (void);
  * card or row appears where the coach is looking (issue 21).  GTK 4.8 has
  * no gtk_viewport_scroll_to. */
 void        kt_app_scroll_into_view  (GtkWidget *widget);
+/* Sets @widget's tooltip only when @text differs from the one it has:
+ * GTK 4.8 asks the display where the pointer is on every call (a round
+ * trip to the X server), even for the same text. */
+void        kt_app_set_tooltip       (GtkWidget  *widget,
+                                      const char *text);
 
 /* A failure the user must act on, in a dialog over @near's window (or
  * over no window when @near is not in one yet): @heading says what did not

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-a11y.h"
+#include "kt-app-util.h"
 #include "kt-sync-status-widget.h"
 #include "kt-date-format.h"
 
@@ -182,7 +183,7 @@ update (KtSyncButton *self)
 
   /* GTK 4.8: the tooltip is the description, not the name. */
   name = g_strdup_printf (_("Sync: %s"), signed_in ? state : account);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), signed_in ? state : account);
+  kt_app_set_tooltip (GTK_WIDGET (self->button), signed_in ? state : account);
   kt_a11y_set_label (GTK_WIDGET (self->button), name);
 }
 

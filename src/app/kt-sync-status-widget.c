@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-app-util.h"
 #include "kt-date-format.h"
 
 struct _KtSyncStatusWidget
@@ -102,7 +103,7 @@ update (KtSyncStatusWidget *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
   gtk_label_set_text (self->label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), reason);
+  kt_app_set_tooltip (GTK_WIDGET (self), reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, reason != NULL ? reason : "",
