@@ -17,5 +17,11 @@ void  kt_test_tmpdir_free (char *path);
 char *kt_test_source_path (const char *relative);
 char *kt_test_build_path  (const char *relative);
 
+/* The number the query @sql ("SELECT count(*) …") gives on the SQLite file
+ * at @path, read through a connection of SQLite's own (read-only, its
+ * default VFS), as another program would see the file. */
+gint64 kt_test_sqlite_count (const char *path,
+                             const char *sql);
+
 
 G_END_DECLS

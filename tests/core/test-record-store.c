@@ -331,25 +331,6 @@ test_record_store_typed_body_keeps_its_pages (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
-/* Rows of @table in the file at @path, through a connection of SQLite's
- * own (default VFS). */
-static gint64
-count_rows (const char *path,
-            const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 count;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return count;
-}
-
 static void
 copy_file (const char *from,
            const char *to)
@@ -397,11 +378,11 @@ test_record_store_gathered_log_is_written (void)
       g_assert_true (kt_record_store_put (store, record, FALSE, &error));
       g_assert_no_error (error);
       /* Another connection, the store still open. */
-      g_assert_cmpint (count_rows (path, sql), ==, 1);
+      g_assert_cmpint (kt_test_sqlite_count (path, sql), ==, 1);
       /* The files as they are, copied away as a crash leaves them. */
       copy_file (path, copy);
       copy_file (wal, copy_wal);
-      g_assert_cmpint (count_rows (copy, sql), ==, 1);
+      g_assert_cmpint (kt_test_sqlite_count (copy, sql), ==, 1);
       g_unlink (copy_wal);
       g_unlink (copy);
       g_string_append (text, "abc ");
@@ -417,8 +398,8 @@ test_record_store_gathered_log_is_written (void)
       g_autofree char *sql = g_strdup_printf ("INSERT INTO t VALUES (zeroblob (%d))", i * 200000);
 
       g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-      g_assert_cmpint (count_rows (raw_path, "SELECT count(*) FROM t"), ==, i);
-      g_assert_cmpint (count_rows (raw_path, "SELECT sum(length(v)) FROM t"), ==, 200000 * i * (i + 1) / 2);
+      g_assert_cmpint (kt_test_sqlite_count (raw_path, "SELECT count(*) FROM t"), ==, i);
+      g_assert_cmpint (kt_test_sqlite_count (raw_path, "SELECT sum(length(v)) FROM t"), ==, 200000 * i * (i + 1) / 2);
     }
   g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
 

@@ -254,22 +254,6 @@ db_get_rev (const char *path,
   return rev;
 }
 
-static gint64
-db_count (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = db_open (path);
-  sqlite3_stmt *stmt = NULL;
-  gint64 count;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return count;
-}
-
 static char *
 db_get_store_id (const char *path)
 {
@@ -681,8 +665,8 @@ test_store_lost_metadata_never_makes_a_new_key (void)
   g_assert_false (kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, PASSPHRASE, NULL, &error));
   g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_KEY_MISSING);
   g_clear_object (&store);
-  g_assert_cmpint (db_count (files.path, "SELECT count(*) FROM meta"), ==, 0);
-  g_assert_cmpint (db_count (files.path, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (kt_test_sqlite_count (files.path, "SELECT count(*) FROM meta"), ==, 0);
+  g_assert_cmpint (kt_test_sqlite_count (files.path, "SELECT count(*) FROM records"), ==, 1);
 
   files_clear (&files);
 }
