@@ -250,6 +250,43 @@ padded_ad (GBytes  *ad,
   return buf;
 }
 
+/* @size bytes of @plain, then the padding to @padded_size, into @out:
+ * sodium_pad()'s layout (0x80, then zeros), written directly.
+ * sodium_pad() runs over the whole block in constant time, which hides
+ * nothing here (the sealed size shows the block) and cost 17,000
+ * instructions a save. */
+static void
+pad_into (guint8       *out,
+          const guint8 *plain,
+          gsize         size,
+          gsize         padded_size)
+{
+  if (size > 0)
+    memcpy (out, plain, size);
+  out[size] = 0x80;
+  memset (out + size + 1, 0, padded_size - size - 1);
+}
+
+static gsize
+padded_size_of (gsize size)
+{
+  gsize block = kt_crypto_pad_block (size);
+
+  return (size / block + 1) * block;
+}
+
+GBytes *
+kt_crypto_pad (GBytes *plaintext)
+{
+  gsize size;
+  const guint8 *plain = g_bytes_get_data (plaintext, &size);
+  gsize padded_size = padded_size_of (size);
+  guint8 *out = g_malloc (padded_size);
+
+  pad_into (out, plain, size, padded_size);
+  return g_bytes_new_take (out, padded_size);
+}
+
 GBytes *
 kt_crypto_seal_padded (const KtKey *key,
                        GBytes      *ad,
@@ -257,8 +294,7 @@ kt_crypto_seal_padded (const KtKey *key,
 {
   gsize plain_size, ad_size = 0;
   const guint8 *plain = g_bytes_get_data (plaintext, &plain_size);
-  gsize block = kt_crypto_pad_block (plain_size);
-  gsize padded_size = (plain_size / block + 1) * block;
+  gsize padded_size = padded_size_of (plain_size);
   guint8 ad_buf[PADDED_AD_MAX];
   const guint8 *ad_data = padded_ad (ad, ad_buf, &ad_size);
   guint8 *out;
@@ -268,15 +304,9 @@ kt_crypto_seal_padded (const KtKey *key,
 
   /* Padded in place in the output, then encrypted over itself
    * (libsodium allows the two to be the same buffer): no plaintext copy
-   * left behind to wipe.  The padding is sodium_pad()'s, 0x80 and zeros,
-   * written directly: sodium_pad() runs over the whole block in constant
-   * time, which hides nothing here (the sealed size shows the block) and
-   * cost 17,000 instructions a save. */
+   * left behind to wipe. */
   out = g_malloc (padded_size + SEAL_OVERHEAD);
-  if (plain_size > 0)
-    memcpy (out + 1 + NONCE_SIZE, plain, plain_size);
-  out[1 + NONCE_SIZE + plain_size] = 0x80;
-  memset (out + 1 + NONCE_SIZE + plain_size + 1, 0, padded_size - plain_size - 1);
+  pad_into (out + 1 + NONCE_SIZE, plain, plain_size, padded_size);
   out[0] = SEAL_PADDED_VERSION;
   randombytes_buf (out + 1, NONCE_SIZE);
   crypto_aead_xchacha20poly1305_ietf_encrypt (out + 1 + NONCE_SIZE, &out_size,

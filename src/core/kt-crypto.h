@@ -58,6 +58,10 @@ GBytes *kt_crypto_seal_padded (const KtKey *key,
 /* The block kt_crypto_seal_padded() pads a plaintext of @size bytes to:
  * the largest power of two up to @size / 32, from 256 to 4096 bytes. */
 gsize   kt_crypto_pad_block   (gsize size);
+/* @plaintext padded as kt_crypto_seal_padded() pads it, not sealed: for
+ * comparing a sealed save with a plain one of the same size (the
+ * benchmark) (transfer full). */
+GBytes *kt_crypto_pad         (GBytes *plaintext);
 
 /* A sealed part is version | nonce (the head) | ciphertext | tag. */
 #define KT_SEAL_HEAD_SIZE 25
@@ -66,8 +70,8 @@ gsize   kt_crypto_pad_block   (gsize size);
 gboolean kt_crypto_is_padded_seal (const guint8 *sealed,
                                    gsize         size);
 /* The plaintext, or NULL when @sealed is short, of another version, or does
- * not authenticate under @key and @ad (either version: padded or not).  The returned bytes are wiped when
- * freed (transfer full). */
+ * not authenticate under @key and @ad (either version: padded or not).
+ * The returned bytes are wiped when freed (transfer full). */
 GBytes *kt_crypto_open (const KtKey *key,
                         GBytes      *ad,
                         GBytes      *sealed);

@@ -18,7 +18,6 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
-#include <string.h>
 #include <unistd.h>
 
 /* The statements of every save, prepared once per connection: parsing
@@ -581,17 +580,7 @@ seal_part (KtRecordStore  *self,
   /* Padded as the sealed body is, so that the two saves the bench
    * compares differ by the cipher only. */
   if (self->plaintext && g_str_equal (part, "body"))
-    {
-      gsize size = g_bytes_get_size (plain);
-      gsize block = kt_crypto_pad_block (size);
-      gsize padded_size = (size / block + 1) * block;
-      guint8 *padded = g_malloc (padded_size);
-
-      memcpy (padded, g_bytes_get_data (plain, NULL), size);
-      padded[size] = 0x80;
-      memset (padded + size + 1, 0, padded_size - size - 1);
-      return g_bytes_new_take (padded, padded_size);
-    }
+    return kt_crypto_pad (plain);
   if (self->plaintext)
     return g_bytes_ref (plain);
 #endif

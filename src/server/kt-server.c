@@ -2979,7 +2979,6 @@ out:
 static void
 sign_in_job (KtRequest *req)
 {
-
   mark_stage (req->msg, STAGE_SIGN_IN);
   req->account = authenticate (req, req->server->sign_in_backend, &req->sign_in_error);
   req->checked = TRUE;
