@@ -308,7 +308,8 @@ summary_new (const char *id,
    * that is 30,000 fewer allocations on the listing's thread and frees on
    * the main thread's, and less for the allocator to keep. */
   deadline_size = strlen (space != NULL ? space + 1 : deadline) + 1;
-  summary = g_malloc0 (sizeof *summary + id_size + household_size + deadline_size);
+  /* Every field is set below: g_malloc0() cost twice as much. */
+  summary = g_malloc (sizeof *summary + id_size + household_size + deadline_size);
   text = (char *) (summary + 1);
   summary->id = memcpy (text, id, id_size);
   summary->household = memcpy (text + id_size, household, household_size);
