@@ -50,13 +50,14 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_RELEASE]    = "DELETE FROM quarantine WHERE id = ?",
 };
 
-/* A row of the case list as the check at open read it. */
+/* A row of the case list as the check at open read it; its id and sealed
+ * summary are where the listing's bytes say. */
 typedef struct {
-  const char   *id;
-  const guint8 *sealed;
-  gsize         sealed_size;
-  gint64        rev;
-  gint64        updated;
+  gsize  id;
+  gsize  sealed;
+  gsize  sealed_size;
+  gint64 rev;
+  gint64 updated;
 } ListedRow;
 
 /* The case list's rows, kept by the check at open for the first listing
@@ -65,10 +66,16 @@ typedef struct {
  * Used only while the file is as the check read it: nothing written by
  * this connection since (its count of changed rows) nor by another one
  * (SQLite's data version); used once, and dropped at the first save or
- * lock.  Ids and sealed summaries only: nothing here is plaintext. */
+ * lock.  Ids and sealed summaries only: nothing here is plaintext.  Two
+ * plain arrays that double as they fill: GArray and GStringChunk cost
+ * three times as much a row. */
 typedef struct {
-  GArray       *rows;          /* of ListedRow, in listing order */
-  GStringChunk *bytes;         /* the rows' ids and sealed summaries */
+  ListedRow    *rows;          /* in listing order */
+  guint         n_rows;
+  guint         rows_allocated;
+  guint8       *bytes;         /* the rows' ids (with their NULs) and sealed summaries */
+  gsize         n_bytes;
+  gsize         bytes_allocated;
   sqlite3_int64 changes;       /* sqlite3_total_changes64 () after the check */
   gint64        data_version;  /* PRAGMA data_version before it read */
 } FirstListing;
@@ -78,9 +85,30 @@ first_listing_free (FirstListing *listing)
 {
   if (listing == NULL)
     return;
-  g_array_unref (listing->rows);
-  g_string_chunk_free (listing->bytes);
+  g_free (listing->rows);
+  g_free (listing->bytes);
   g_free (listing);
+}
+
+/* Copies @size bytes to the end of the listing's bytes; their offset. */
+static gsize
+first_listing_add_bytes (FirstListing *listing,
+                         const void   *data,
+                         gsize         size)
+{
+  gsize offset = listing->n_bytes;
+
+  if (listing->bytes_allocated - listing->n_bytes < size)
+    {
+      /* From 512 KiB (about 4,000 cases) on: a buffer that grew from a
+       * few bytes cost more in realloc() than all the copies into it. */
+      listing->bytes_allocated = MAX (MAX (2 * listing->bytes_allocated, 512 * 1024),
+                                      listing->n_bytes + size);
+      listing->bytes = g_realloc (listing->bytes, listing->bytes_allocated);
+    }
+  memcpy (listing->bytes + offset, data, size);
+  listing->n_bytes += size;
+  return offset;
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FirstListing, first_listing_free)
 
@@ -1068,16 +1096,16 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
         {
           const ListedRow *row;
 
-          if (next_row == first->rows->len)
+          if (next_row == first->n_rows)
             break;
-          row = &g_array_index (first->rows, ListedRow, next_row++);
-          if (quarantined != NULL && g_hash_table_contains (quarantined, row->id))
+          row = &first->rows[next_row++];
+          id = (const char *) first->bytes + row->id;
+          if (quarantined != NULL && g_hash_table_contains (quarantined, id))
             continue;
-          id = row->id;
           row_kind = kind;
           rev = row->rev;
           updated = row->updated;
-          sealed = row->sealed;
+          sealed = first->bytes + row->sealed;
           sealed_size = row->sealed_size;
         }
       else
@@ -1312,20 +1340,21 @@ keep_listed_row (const char   *id,
                  gpointer      user_data)
 {
   FirstListing *listing = user_data;
-  ListedRow row;
+  ListedRow *row;
 
   if (kind != KT_KIND_CASE || !kind_is_integer || case_id != NULL || sealed_summary == NULL)
     return;
-  row = (ListedRow) {
-    .id = g_string_chunk_insert (listing->bytes, id),
-    .sealed = (const guint8 *) g_string_chunk_insert_len (listing->bytes,
-                                                          (const char *) sealed_summary,
-                                                          sealed_summary_size),
-    .sealed_size = sealed_summary_size,
-    .rev = rev,
-    .updated = updated,
-  };
-  g_array_append_val (listing->rows, row);
+  if (listing->n_rows == listing->rows_allocated)
+    {
+      listing->rows_allocated = MAX (2 * listing->rows_allocated, 1024);
+      listing->rows = g_renew (ListedRow, listing->rows, listing->rows_allocated);
+    }
+  row = &listing->rows[listing->n_rows++];
+  row->id = first_listing_add_bytes (listing, id, strlen (id) + 1);
+  row->sealed = first_listing_add_bytes (listing, sealed_summary, sealed_summary_size);
+  row->sealed_size = sealed_summary_size;
+  row->rev = rev;
+  row->updated = updated;
 }
 
 gboolean
@@ -1342,8 +1371,6 @@ kt_record_store_check (KtRecordStore  *self,
 
   g_clear_pointer (&self->first_listing, first_listing_free);
   listing = g_new0 (FirstListing, 1);
-  listing->rows = g_array_new (FALSE, FALSE, sizeof (ListedRow));
-  listing->bytes = g_string_chunk_new (256 * 1024);
   /* Before the check reads: a commit by another connection after this
    * changes the version the listing then finds. */
   listing->data_version = data_version (self);
@@ -1364,7 +1391,7 @@ kt_record_store_check (KtRecordStore  *self,
     }
   /* After the check's own writes (its root, the quarantine): any change
    * from here on makes the kept rows stale. */
-  if (listing->data_version >= 0 && listing->rows->len > 0)
+  if (listing->data_version >= 0 && listing->n_rows > 0)
     {
       listing->changes = sqlite3_total_changes64 (self->db);
       self->first_listing = g_steal_pointer (&listing);
