@@ -50,68 +50,6 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_RELEASE]    = "DELETE FROM quarantine WHERE id = ?",
 };
 
-/* A row of the case list as the check at open read it; its id and sealed
- * summary are where the listing's bytes say. */
-typedef struct {
-  gsize  id;
-  gsize  sealed;
-  gsize  sealed_size;
-  gint64 rev;
-  gint64 updated;
-} ListedRow;
-
-/* The case list's rows, kept by the check at open for the first listing
- * after it: the check walks the same covering index in the same order, so
- * the listing need not walk it again (a fifth of opening and listing).
- * Used only while the file is as the check read it: nothing written by
- * this connection since (its count of changed rows) nor by another one
- * (SQLite's data version); used once, and dropped at the first save or
- * lock.  Ids and sealed summaries only: nothing here is plaintext.  Two
- * plain arrays that double as they fill: GArray and GStringChunk cost
- * three times as much a row. */
-typedef struct {
-  ListedRow    *rows;          /* in listing order */
-  guint         n_rows;
-  guint         rows_allocated;
-  guint8       *bytes;         /* the rows' ids (with their NULs) and sealed summaries */
-  gsize         n_bytes;
-  gsize         bytes_allocated;
-  sqlite3_int64 changes;       /* sqlite3_total_changes64 () after the check */
-  gint64        data_version;  /* PRAGMA data_version before it read */
-} FirstListing;
-
-static void
-first_listing_free (FirstListing *listing)
-{
-  if (listing == NULL)
-    return;
-  g_free (listing->rows);
-  g_free (listing->bytes);
-  g_free (listing);
-}
-
-/* Copies @size bytes to the end of the listing's bytes; their offset. */
-static gsize
-first_listing_add_bytes (FirstListing *listing,
-                         const void   *data,
-                         gsize         size)
-{
-  gsize offset = listing->n_bytes;
-
-  if (listing->bytes_allocated - listing->n_bytes < size)
-    {
-      /* From 512 KiB (about 4,000 cases) on: a buffer that grew from a
-       * few bytes cost more in realloc() than all the copies into it. */
-      listing->bytes_allocated = MAX (MAX (2 * listing->bytes_allocated, 512 * 1024),
-                                      listing->n_bytes + size);
-      listing->bytes = g_realloc (listing->bytes, listing->bytes_allocated);
-    }
-  memcpy (listing->bytes + offset, data, size);
-  listing->n_bytes += size;
-  return offset;
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FirstListing, first_listing_free)
-
 struct _KtRecordStore
 {
   GMutex   mutex;        /* one caller at a time: every call is a transaction */
@@ -121,9 +59,7 @@ struct _KtRecordStore
   KtStoreIndex *index;   /* with the key: NULL while locked */
   int      version;
   GBytes  *summary_cache; /* sealed, made by the last listing, not yet written */
-  FirstListing *first_listing; /* kept by the check at open, for the first listing */
   guint    summary_cache_hits; /* of the last listing (for tests) */
-  gboolean listed_from_check;  /* the last listing took the check's rows (for tests) */
   gboolean unpadded_for_test; /* bodies sealed as before padding (for tests) */
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
   gboolean plaintext;
@@ -469,7 +405,6 @@ kt_record_store_close (KtRecordStore *self)
   g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->key, kt_key_free);
   g_clear_pointer (&self->summary_cache, g_bytes_unref);
-  g_clear_pointer (&self->first_listing, first_listing_free);
   for (guint i = 0; i < N_STMTS; i++)
     sqlite3_finalize (self->stmts[i]);
   if (self->db != NULL)
@@ -540,7 +475,6 @@ kt_record_store_set_key (KtRecordStore *self,
 
   g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->key, kt_key_free);
-  g_clear_pointer (&self->first_listing, first_listing_free);
   self->key = key;
   if (key != NULL)
     self->index = kt_store_index_new (key, self->db);
@@ -706,8 +640,6 @@ kt_record_store_put (KtRecordStore   *self,
 
   if (!check_key (self, error))
     return FALSE;
-  /* A save makes the rows the check kept stale (and they are no use). */
-  g_clear_pointer (&self->first_listing, first_listing_free);
 
   /* Seal before the transaction so the write lock is held for the write only. */
   body = seal_part (self, record, record->body, "body");
@@ -968,38 +900,6 @@ kt_record_store_list (KtRecordStore  *self,
   return g_steal_pointer (&records);
 }
 
-/* PRAGMA data_version: changes when another connection commits, not
- * with this one's own commits; -1 when it cannot be read. */
-static gint64
-data_version (KtRecordStore *self)
-{
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA data_version", NULL);
-
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return -1;
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-/* Puts the ids in quarantine into *@ids (left NULL for none, the usual
- * case); FALSE when they cannot be read. */
-static gboolean
-read_quarantined_ids (KtRecordStore  *self,
-                      GHashTable    **ids)
-{
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM quarantine", NULL);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (*ids == NULL)
-        *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_add (*ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-    }
-  return rc == SQLITE_DONE;
-}
-
 /* The summary cache as the file has it (empty for none), read with @stmt,
  * which must stay until the cache is freed: the cache points into SQLite's
  * copy of the value. */
@@ -1043,12 +943,10 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   g_autoptr(KtSummaryCache) cache = NULL;
   g_autoptr(KtSummaryCacheBuilder) next = NULL;
   g_autoptr(GPtrArray) hit_entries = g_ptr_array_new ();
-  g_autoptr(FirstListing) first = g_steal_pointer (&self->first_listing);
-  g_autoptr(GHashTable) quarantined = NULL;
   guint8 buffer[1024];
   gsize used = 0;
-  guint rows = 0, hits = 0, next_row = 0;
-  int rc = SQLITE_DONE;
+  guint rows = 0, hits = 0;
+  int rc;
 
   if (!check_key (self, error))
     return FALSE;
@@ -1060,65 +958,25 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   cache_stmt = prepare (self, "SELECT value FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
   cache = read_summary_cache (self, cache_stmt);
 
-  /* The rows the check at open kept, when the file is still as it read
-   * them (the cache's read above has begun this listing's read, so a
-   * commit by another connection since shows in the data version);
-   * quarantined ones left out as the query leaves them out. */
-  if (first != NULL &&
-      (kind != KT_KIND_CASE || first->changes != sqlite3_total_changes64 (self->db) ||
-       first->data_version != data_version (self) ||
-       !read_quarantined_ids (self, &quarantined)))
-    g_clear_pointer (&first, first_listing_free);
-  if (first == NULL)
-    {
-      stmt = prepare (self,
-                      "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
-                      " AND summary IS NOT NULL AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id",
-                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int (stmt, 1, kind);
-    }
+  stmt = prepare (self,
+                  "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
+                  " AND summary IS NOT NULL AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, kind);
 
-  for (;;)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *id;
-      int row_kind;
-      gint64 rev, updated;
-      const guint8 *sealed;
-      gsize sealed_size;
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      int row_kind = sqlite3_column_int (stmt, 1);
+      gint64 rev = sqlite3_column_int64 (stmt, 2);
+      const guint8 *sealed = sqlite3_column_blob (stmt, 4);
+      gsize sealed_size = sqlite3_column_bytes (stmt, 4);
       const KtSummaryCacheEntry *entry;
       char ad[256];
       gssize ad_size;
       gssize size = -1;
-
-      if (first != NULL)
-        {
-          const ListedRow *row;
-
-          if (next_row == first->n_rows)
-            break;
-          row = &first->rows[next_row++];
-          id = (const char *) first->bytes + row->id;
-          if (quarantined != NULL && g_hash_table_contains (quarantined, id))
-            continue;
-          row_kind = kind;
-          rev = row->rev;
-          updated = row->updated;
-          sealed = first->bytes + row->sealed;
-          sealed_size = row->sealed_size;
-        }
-      else
-        {
-          if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
-            break;
-          id = (const char *) sqlite3_column_text (stmt, 0);
-          row_kind = sqlite3_column_int (stmt, 1);
-          rev = sqlite3_column_int64 (stmt, 2);
-          updated = sqlite3_column_int64 (stmt, 3);
-          sealed = sqlite3_column_blob (stmt, 4);
-          sealed_size = sqlite3_column_bytes (stmt, 4);
-        }
 
       rows++;
       entry = kt_summary_cache_lookup (cache, id, rev, sealed, sealed_size);
@@ -1129,7 +987,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
             kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size, entry->plain, entry->plain_size);
           else
             g_ptr_array_add (hit_entries, (gpointer) entry);
-          func (id, updated, entry->plain, entry->plain_size, user_data);
+          func (id, sqlite3_column_int64 (stmt, 3), entry->plain, entry->plain_size, user_data);
           continue;
         }
       if (next == NULL)
@@ -1162,11 +1020,12 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
             }
           kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size,
                                         g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
-          func (id, updated, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), user_data);
+          func (id, sqlite3_column_int64 (stmt, 3), g_bytes_get_data (plain, NULL),
+                g_bytes_get_size (plain), user_data);
           continue;
         }
       kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size, buffer, size);
-      func (id, updated, buffer, size, user_data);
+      func (id, sqlite3_column_int64 (stmt, 3), buffer, size, user_data);
       used = MAX (used, (gsize) size);
     }
   sodium_memzero (buffer, used);
@@ -1178,7 +1037,6 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   self->summary_cache_hits = hits;
-  self->listed_from_check = first != NULL;
 
   /* A new cache when a sixteenth of it is off: rows opened one by one
    * (new or changed since) and entries of rows no longer listed.  Sealed
@@ -1212,14 +1070,6 @@ kt_record_store_get_summary_cache_hits (KtRecordStore *self)
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   return self->summary_cache_hits;
-}
-
-gboolean
-kt_record_store_get_listed_from_check (KtRecordStore *self)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
-  return self->listed_from_check;
 }
 
 gboolean
@@ -1325,38 +1175,6 @@ kt_record_store_set_sync_state (KtRecordStore  *self,
   return TRUE;
 }
 
-/* Keeps the rows kt_record_store_foreach_summary() lists for cases
- * (KtStoreIndexRecordFunc): of the kind, without a case, with a summary,
- * as its query selects them. */
-static void
-keep_listed_row (const char   *id,
-                 int           kind,
-                 gboolean      kind_is_integer,
-                 gint64        rev,
-                 const char   *case_id,
-                 gint64        updated,
-                 const guint8 *sealed_summary,
-                 gsize         sealed_summary_size,
-                 gpointer      user_data)
-{
-  FirstListing *listing = user_data;
-  ListedRow *row;
-
-  if (kind != KT_KIND_CASE || !kind_is_integer || case_id != NULL || sealed_summary == NULL)
-    return;
-  if (listing->n_rows == listing->rows_allocated)
-    {
-      listing->rows_allocated = MAX (2 * listing->rows_allocated, 1024);
-      listing->rows = g_renew (ListedRow, listing->rows, listing->rows_allocated);
-    }
-  row = &listing->rows[listing->n_rows++];
-  row->id = first_listing_add_bytes (listing, id, strlen (id) + 1);
-  row->sealed = first_listing_add_bytes (listing, sealed_summary, sealed_summary_size);
-  row->sealed_size = sealed_summary_size;
-  row->rev = rev;
-  row->updated = updated;
-}
-
 gboolean
 kt_record_store_check (KtRecordStore  *self,
                        guint64         mark,
@@ -1364,19 +1182,10 @@ kt_record_store_check (KtRecordStore  *self,
                        GError        **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  g_autoptr(FirstListing) listing = NULL;
 
   if (!check_key (self, error))
     return FALSE;
-
-  g_clear_pointer (&self->first_listing, first_listing_free);
-  listing = g_new0 (FirstListing, 1);
-  /* Before the check reads: a commit by another connection after this
-   * changes the version the listing then finds. */
-  listing->data_version = data_version (self);
-  if (!kt_store_index_check (self->index, self->db, mark,
-                             listing->data_version >= 0 ? keep_listed_row : NULL, listing,
-                             check, error))
+  if (!kt_store_index_check (self->index, self->db, mark, check, error))
     return FALSE;
 
   /* What is not the record this device wrote last is set aside, as a
@@ -1388,13 +1197,6 @@ kt_record_store_check (KtRecordStore  *self,
 
       if (finding->problem != KT_RECORD_DELETED && !is_quarantined (self, finding->id))
         quarantine (self, finding->id, finding->kind, 0);
-    }
-  /* After the check's own writes (its root, the quarantine): any change
-   * from here on makes the kept rows stale. */
-  if (listing->data_version >= 0 && listing->n_rows > 0)
-    {
-      listing->changes = sqlite3_total_changes64 (self->db);
-      self->first_listing = g_steal_pointer (&listing);
     }
   return TRUE;
 }

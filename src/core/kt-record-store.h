@@ -127,9 +127,6 @@ gboolean   kt_record_store_write_summary_cache (KtRecordStore  *self,
                                                 GError        **error);
 /* How many summaries the last listing took from the cache (tests). */
 guint      kt_record_store_get_summary_cache_hits (KtRecordStore *self);
-/* Whether the last listing took its rows from the check at open instead
- * of reading them again (tests). */
-gboolean   kt_record_store_get_listed_from_check (KtRecordStore *self);
 /* Ids of quarantined records (element-type utf8). */
 GPtrArray *kt_record_store_list_quarantined (KtRecordStore *self);
 gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,

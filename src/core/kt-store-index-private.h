@@ -62,34 +62,16 @@ gboolean      kt_store_index_lookup_hash (KtStoreIndex *self,
                                           const char   *id,
                                           guint8        hash[KT_STORE_INDEX_HASH_SIZE]);
 
-/* Called by kt_store_index_check() with every record it reads, in the
- * order of the listing index (kind, case, created, id): its plain columns
- * and its sealed summary (NULL for none; the bytes are valid until it
- * returns).  @kind_is_integer is FALSE for a kind column that holds
- * anything else (only a file changed outside has one). */
-typedef void (*KtStoreIndexRecordFunc) (const char   *id,
-                                        int           kind,
-                                        gboolean      kind_is_integer,
-                                        gint64        rev,
-                                        const char   *case_id,
-                                        gint64        updated,
-                                        const guint8 *sealed_summary,
-                                        gsize         sealed_summary_size,
-                                        gpointer      user_data);
-
 /* Compares the whole file with the index (called once at open, outside a
  * transaction; it opens its own).  @mark is the counter kept outside the
- * file, 0 when there is none.  Builds the index of a file that has none
- * (and then calls no @record_func).  Fills @check (whose records array the
- * caller made); setting aside what it names is the caller's job.
- * @record_func (may be NULL) sees every record the check reads. */
-gboolean      kt_store_index_check     (KtStoreIndex           *self,
-                                        sqlite3                *db,
-                                        guint64                 mark,
-                                        KtStoreIndexRecordFunc  record_func,
-                                        gpointer                user_data,
-                                        KtStoreCheck           *check,
-                                        GError                **error);
+ * file, 0 when there is none.  Builds the index of a file that has none.
+ * Fills @check (whose records array the caller made); setting aside what
+ * it names is the caller's job. */
+gboolean      kt_store_index_check     (KtStoreIndex  *self,
+                                        sqlite3       *db,
+                                        guint64        mark,
+                                        KtStoreCheck  *check,
+                                        GError       **error);
 
 /* Brings the index in line with the file as it is now and clears the
  * warnings: the user has seen them. */

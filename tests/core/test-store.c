@@ -1877,93 +1877,6 @@ test_store_summary_cache (void)
   files_clear (&files);
 }
 
-/* The first listing after opening takes the rows the check at open read
- * (kt-record-store.c), only while the file is as the check read it:
- * a save by the store or a write by another connection after the open
- * sends the listing back to the file, and a case quarantined meanwhile is
- * not listed. */
-static void
-test_store_first_listing_follows_changes (void)
-{
-  Files files;
-  g_autoptr(KtStore) store = NULL;
-  g_autoptr(KtCase) a = case_new ("Familie Aksoy");
-  g_autoptr(KtCase) b = case_new ("Familie Bruin");
-  g_autoptr(KtCase) c = case_new ("Familie Claes");
-  g_autofree char *listed = NULL;
-  g_autofree char *expected = NULL;
-  g_autofree char *sql = NULL;
-  KtRecordStore *records;
-  guint hits = 0;
-
-  files_init (&files);
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  save_case (store, a);
-  save_case (store, b);
-  save_case (store, c);
-  close_store (&store);
-
-  /* Nothing written between: the check's rows. */
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  records = kt_store_get_record_store (store);
-  listed = listed_households (store, &hits);
-  expected = expected_households (a, b, c, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-  g_assert_true (kt_record_store_get_listed_from_check (records));
-  /* Used once: the next listing reads the file. */
-  g_clear_pointer (&listed, g_free);
-  listed = listed_households (store, &hits);
-  g_assert_cmpstr (listed, ==, expected);
-  g_assert_false (kt_record_store_get_listed_from_check (records));
-  close_store (&store);
-
-  /* A save by the store after the open. */
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  records = kt_store_get_record_store (store);
-  g_free (b->household);
-  b->household = g_strdup ("Familie Bakker");
-  b->header.rev++;
-  save_case (store, b);
-  g_clear_pointer (&listed, g_free);
-  g_clear_pointer (&expected, g_free);
-  listed = listed_households (store, &hits);
-  expected = expected_households (a, b, c, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-  g_assert_false (kt_record_store_get_listed_from_check (records));
-  close_store (&store);
-
-  /* A row removed by another connection after the open (the id is a
-   * UUID: nothing to quote). */
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  records = kt_store_get_record_store (store);
-  sql = g_strdup_printf ("DELETE FROM records WHERE id = '%s'", c->header.id);
-  db_exec (files.path, sql, NULL);
-  g_clear_pointer (&listed, g_free);
-  g_clear_pointer (&expected, g_free);
-  listed = listed_households (store, &hits);
-  expected = expected_households (a, b, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-  g_assert_false (kt_record_store_get_listed_from_check (records));
-  close_store (&store);
-
-  /* A case quarantined after the open (another connection, as the store
-   * itself does when a record does not open) is left out. */
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  records = kt_store_get_record_store (store);
-  g_clear_pointer (&sql, g_free);
-  sql = g_strdup_printf ("INSERT INTO quarantine (id, kind, rev, at) VALUES ('%s', 0, 0, 0)",
-                         a->header.id);
-  db_exec (files.path, sql, NULL);
-  g_clear_pointer (&listed, g_free);
-  g_clear_pointer (&expected, g_free);
-  listed = listed_households (store, &hits);
-  expected = expected_households (b, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-  close_store (&store);
-
-  files_clear (&files);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -2007,7 +1920,6 @@ main (int   argc,
   g_test_add_func ("/store/list/case-summaries", test_store_lists_case_summaries);
   g_test_add_func ("/store/list/summaries-of-every-size", test_store_lists_summaries_of_every_size);
   g_test_add_func ("/store/list/summary-cache", test_store_summary_cache);
-  g_test_add_func ("/store/list/first-listing-follows-changes", test_store_first_listing_follows_changes);
   g_test_add_func ("/store/no-plaintext-on-disk-or-in-logs", test_store_no_plaintext_on_disk_or_in_logs);
 
   ret = g_test_run ();
