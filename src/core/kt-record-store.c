@@ -959,7 +959,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   cache = read_summary_cache (self, cache_stmt);
 
   /* Quarantine is nearly always empty: SQLite evaluates NOT EXISTS once
-   * and then skips the look-up of every row's id in it (about 350
+   * and then skips the look-up of every row's id in it (about 270
    * instructions a row), in the same statement and so the same read. */
   stmt = prepare (self,
                   "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
