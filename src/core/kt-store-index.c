@@ -776,8 +776,8 @@ kt_store_index_check (KtStoreIndex  *self,
     return FALSE;
 
   /* As many records as the root has lines, most likely: one allocation,
-   * not fourteen doublings (the root's count is sealed, so only this
-   * device wrote it; capped all the same). */
+   * not one doubling after another (the root's count is sealed, so only
+   * this device wrote it; capped all the same). */
   plains = g_array_sized_new (FALSE, FALSE, sizeof (Plain),
                               self->root_authentic ? (guint) MIN (self->root.count, 1u << 20) : 0);
   strings = g_string_chunk_new (64 * 1024);
