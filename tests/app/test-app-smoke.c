@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <gdk/x11/gdkx.h>
+
 #include "kt-core.h"
 #include "kt-application.h"
 #include "kt-app-util.h"
@@ -83,7 +85,22 @@ test_app_with_cairo_sets_up_no_gl (void)
   g_test_trap_assert_passed ();
 }
 
-/* A renderer the user chose is left as it is, and so are their GDK flags. */
+static gboolean
+has_render_node (void)
+{
+  g_autoptr(GDir) dri = g_dir_open ("/dev/dri", 0, NULL);
+  const char *name;
+
+  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+    {
+      if (g_str_has_prefix (name, "renderD"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A renderer the user chose is left as it is, and so are their GDK flags
+ * (GL without a GPU on X11 adds gl-glx to them, the next test). */
 static void
 test_app_keeps_the_users_renderer (void)
 {
@@ -93,12 +110,54 @@ test_app_keeps_the_users_renderer (void)
       g_setenv ("GDK_DEBUG", "misc", TRUE);
       kt_app_choose_renderer ();
       g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
-      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
+      if (has_render_node () || g_getenv ("WAYLAND_DISPLAY") != NULL)
+        g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
+      else
+        g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc,gl-glx");
+
+      g_setenv ("GDK_DEBUG", "gl-egl", TRUE);
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-egl");
+
+      g_setenv ("GDK_DEBUG", "misc", TRUE);
 
       g_setenv ("GSK_RENDERER", "cairo", TRUE);
       kt_app_choose_renderer ();
       g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
       g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc,gl-disable");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* With GL chosen and no GPU under X11, GDK goes to GLX at once instead of
+ * setting Mesa up for EGL first and rejecting it: GL still works, through
+ * GLX, as it did after that detour, and the window is still shown. */
+static void
+test_app_with_software_gl_goes_to_glx (void)
+{
+  if (has_render_node () || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    {
+      g_test_skip ("GL is not emulated here, or this is not X11");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      int major = 0, minor = 0;
+
+      g_setenv ("GSK_RENDERER", "gl", TRUE);
+      g_unsetenv ("GDK_DEBUG");
+      kt_app_choose_renderer ();
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-glx");
+      gtk_init ();
+      g_assert_true (GDK_IS_X11_DISPLAY (gdk_display_get_default ()));
+      g_assert_true (gdk_display_prepare_gl (gdk_display_get_default (), &error));
+      g_assert_no_error (error);
+      g_assert_true (gdk_x11_display_get_glx_version (gdk_display_get_default (), &major, &minor));
+      g_assert_cmpint (major, >=, 1);
+      test_app_shows_its_window_and_quits ();
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -147,6 +206,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/smoke/shows-its-window-and-quits", test_app_shows_its_window_and_quits);
   g_test_add_func ("/app/smoke/with-cairo-sets-up-no-gl", test_app_with_cairo_sets_up_no_gl);
   g_test_add_func ("/app/smoke/keeps-the-users-renderer", test_app_keeps_the_users_renderer);
+  g_test_add_func ("/app/smoke/with-software-gl-goes-to-glx", test_app_with_software_gl_goes_to_glx);
   g_test_add_func ("/app/smoke/starts-gtk-with-an-empty-theme", test_app_starts_gtk_with_an_empty_theme);
 
   return g_test_run ();
