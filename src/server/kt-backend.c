@@ -699,6 +699,67 @@ kt_backend_lookup_token (KtBackend  *self,
   return kt_rows_count (&rows) > 0 ? account_from_row (&rows, 0) : NULL;
 }
 
+/* Largest number of digests one token check names (append_id_list pads
+ * the list to a power of two: a few statements are prepared, not one per
+ * length). */
+#define TOKENS_BATCH_MAX 512
+
+static void append_id_list (GString *sql, GArray *params, GPtrArray *ids, guint first, guint n);
+
+gboolean
+kt_backend_lookup_tokens (KtBackend         *self,
+                          const char *const *digests,
+                          guint              n,
+                          gint64             now,
+                          KtAccount        **accounts,
+                          GError           **error)
+{
+  g_autoptr(GPtrArray) unique = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      accounts[i] = NULL;
+      if (g_hash_table_add (seen, (gpointer) digests[i]))
+        g_ptr_array_add (unique, (gpointer) digests[i]);
+    }
+
+  for (guint done = 0; done < unique->len;)
+    {
+      guint chunk = MIN (unique->len - done, TOKENS_BATCH_MAX);
+      g_autoptr(GString) sql = g_string_new ("SELECT a.username, a.display_name, a.role, a.team, '', a.disabled, "
+                                             "a.created, t.digest "
+                                             "FROM tokens t JOIN accounts a ON a.username = t.username "
+                                             "WHERE t.digest IN (");
+      g_autoptr(GArray) params = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
+      g_autoptr(GHashTable) rows_by_digest = g_hash_table_new (g_str_hash, g_str_equal);
+      KtSqlParam now_param = KT_SQL_INT_PARAM (now);
+      g_auto(KtRows) rows;
+
+      append_id_list (sql, params, unique, done, chunk);
+      g_string_append (sql, ") AND t.revoked = 0 AND t.expires > ? AND a.disabled = 0");
+      g_array_append_val (params, now_param);
+      kt_rows_init (&rows);
+      if (!query (self, sql->str, (const KtSqlParam *) params->data, params->len, &rows, error))
+        {
+          for (guint i = 0; i < n; i++)
+            g_clear_pointer (&accounts[i], kt_account_free);
+          return FALSE;
+        }
+      for (guint r = 0; r < kt_rows_count (&rows); r++)
+        g_hash_table_insert (rows_by_digest, (gpointer) kt_rows_get (&rows, r, 7), GUINT_TO_POINTER (r + 1));
+      for (guint i = 0; i < n; i++)
+        {
+          guint row = GPOINTER_TO_UINT (g_hash_table_lookup (rows_by_digest, digests[i]));
+
+          if (row > 0)
+            accounts[i] = account_from_row (&rows, row - 1);
+        }
+      done += chunk;
+    }
+  return TRUE;
+}
+
 gboolean
 kt_backend_revoke_token (KtBackend  *self,
                          const char *digest,

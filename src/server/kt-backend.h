@@ -209,6 +209,16 @@ KtAccount      *kt_backend_lookup_token     (KtBackend  *self,
                                              const char *digest,
                                              gint64      now,
                                              GError    **error);
+/* kt_backend_lookup_token () for each of @n @digests (repeats allowed)
+ * in one statement per 512: @accounts[i] gets the account of
+ * @digests[i] (transfer full) or NULL.  FALSE with @error when the
+ * database failed; then every @accounts[i] is NULL. */
+gboolean        kt_backend_lookup_tokens    (KtBackend         *self,
+                                             const char *const *digests,
+                                             guint              n,
+                                             gint64             now,
+                                             KtAccount        **accounts,
+                                             GError           **error);
 gboolean        kt_backend_revoke_token     (KtBackend  *self,
                                              const char *digest,
                                              GError    **error);
