@@ -8,9 +8,9 @@
  * kt-backend.c): each round trip waits for PostgreSQL's process to be given
  * the processor, which on a busy machine costs more than the statement.
  * For the same reason a batch (query_batch: a group's reads, a group's
- * writes, a pull's page and its key entries) is sent in libpq's pipeline
- * mode, one round trip for all its statements; a pull's two inside one
- * snapshot_sql transaction, so both see the same commits.
+ * writes) is sent in libpq's pipeline mode, one round trip for all its
+ * statements; a pull's page and its key entries are one statement
+ * (page_keys_sql), so both see the same commits.
  * By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
@@ -448,7 +448,9 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
 
   object_class->finalize = kt_backend_postgres_finalize;
   backend_class->begin_sql = "BEGIN";
-  backend_class->snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  backend_class->page_keys_sql =
+    "(SELECT json_agg (json_build_array (reader, sender, key) ORDER BY reader) "
+    "FROM record_keys WHERE record_id = page.id)";
   backend_class->audit_schema = audit_schema;
   /* like SQLite's synchronous=NORMAL: the WAL writer flushes within a moment */
   backend_class->fast_commits = "SET synchronous_commit = off";

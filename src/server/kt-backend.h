@@ -64,9 +64,11 @@ struct _KtBackendClass
 
   /* Statements that differ between databases. */
   const char *begin_sql;        /* start a write transaction */
-  /* Starts a read-only transaction whose statements all see one snapshot
-   * (NULL: each statement of a batch sees its own). */
-  const char *snapshot_sql;
+  /* An expression on the row `page` of a pull that gives the record's key
+   * entries as a JSON array of [reader, sender, key] in the readers'
+   * order, so that a pull's page and its keys are one statement and so one
+   * snapshot (NULL: the keys are read by a second statement). */
+  const char *page_keys_sql;
   const char *audit_schema;     /* the audit table and what keeps it append-only */
   const char *fast_commits;     /* a commit survives a crash of the server, not a power cut */
   const char *durable_commits;  /* a commit is on disk before it is answered */
