@@ -448,6 +448,20 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
 
   object_class->finalize = kt_backend_postgres_finalize;
   backend_class->begin_sql = "BEGIN";
+  /* The team's feed since the cursor holds every coach's changes; judging
+   * each row by its case read it from the table (a bitmap heap scan of all
+   * of them: at 200 coaches, 200 rows read for each pull's one).  Here the
+   * coach's cases are judged on the index records_team_seq_route, and the
+   * other records are found by their case, one lateral probe per case of
+   * the coach, so only the rows of the page are read from the table. */
+  backend_class->coach_page_sql =
+    "WITH cases AS MATERIALIZED (SELECT id FROM records WHERE kind = 'case' AND coach = $4) "
+    "SELECT " KT_BACKEND_RECORD_COLUMNS " FROM records WHERE team = $1 AND seq > $2 AND kind = 'case' AND coach = $3 "
+    "UNION ALL "
+    "SELECT r.* FROM cases CROSS JOIN LATERAL ("
+    "  SELECT " KT_BACKEND_RECORD_COLUMNS " FROM records "
+    "  WHERE case_id = cases.id AND team = $1 AND seq > $2 AND kind <> 'case') AS r "
+    "ORDER BY seq LIMIT $5";
   backend_class->page_keys_sql =
     "(SELECT json_agg (json_build_array (reader, sender, key) ORDER BY reader) "
     "FROM record_keys WHERE record_id = page.id)";

@@ -109,8 +109,7 @@ static const char upgrade_records_5[] =
   "ALTER TABLE records ADD COLUMN due BIGINT;"
   "ALTER TABLE records ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0;";
 
-#define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body, " \
-                       "intaker, phase, due, sealed"
+#define RECORD_COLUMNS KT_BACKEND_RECORD_COLUMNS
 #define RECORD_N_COLUMNS 15
 #define ACCOUNT_COLUMNS "username, display_name, role, team, password_hash, disabled, created"
 
@@ -1574,6 +1573,8 @@ kt_backend_list_changes (KtBackend       *self,
             "((kind = 'case' AND coach = ?) OR "
             " (kind <> 'case' AND case_id IN (SELECT id FROM records WHERE kind = 'case' AND coach = ?))) "
             "ORDER BY seq LIMIT ?";
+      if (KT_BACKEND_GET_CLASS (self)->coach_page_sql != NULL)
+        sql = KT_BACKEND_GET_CLASS (self)->coach_page_sql;
       params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
       params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
       break;

@@ -58,6 +58,10 @@ typedef struct {
 #define KT_TYPE_BACKEND (kt_backend_get_type ())
 G_DECLARE_DERIVABLE_TYPE (KtBackend, kt_backend, KT, BACKEND, GObject)
 
+/* The columns of a record, in the order the backend reads them. */
+#define KT_BACKEND_RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body, " \
+                                  "intaker, phase, due, sealed"
+
 struct _KtBackendClass
 {
   GObjectClass parent_class;
@@ -69,6 +73,10 @@ struct _KtBackendClass
    * order, so that a pull's page and its keys are one statement and so one
    * snapshot (NULL: the keys are read by a second statement). */
   const char *page_keys_sql;
+  /* A coach's page of the feed, with the parameters of the one in
+   * kt_backend_list_changes () (team, since, coach, coach, limit); NULL:
+   * that one. */
+  const char *coach_page_sql;
   const char *audit_schema;     /* the audit table and what keeps it append-only */
   const char *fast_commits;     /* a commit survives a crash of the server, not a power cut */
   const char *durable_commits;  /* a commit is on disk before it is answered */
