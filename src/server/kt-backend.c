@@ -25,6 +25,7 @@
 typedef struct {
   const char *session_sql; /* what kt_backend_set_durable () ran */
   gboolean  in_group;       /* inside kt_backend_begin_group () */
+  gboolean  begin_pending;  /* the group's BEGIN and write lock go with its first statements */
   gboolean  group_failed;   /* a statement of the group failed */
   GError   *group_error;    /* the first failure's, when known */
   /* the record writes, with the next_seq expression of the database */
@@ -247,6 +248,13 @@ query (KtBackend        *self,
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
   GError *local_error = NULL;
 
+  if (priv->begin_pending)
+    {
+      /* a statement of the group on its own: the group's BEGIN first */
+      priv->begin_pending = FALSE;
+      if (!query (self, priv->begin_write_sql, NULL, 0, NULL, error))
+        return FALSE;
+    }
   /* After a failed statement PostgreSQL refuses the rest of the
    * transaction and answers its COMMIT with a rollback: the group notes it,
    * and why (a lost connection is answered differently). */
@@ -272,8 +280,23 @@ query_batch (KtBackend      *self,
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
   KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+  g_autofree KtSqlStatement *with_begin = NULL;
   GError *local_error = NULL;
   gboolean ok = TRUE;
+
+  if (priv->begin_pending && klass->query_batch != NULL)
+    {
+      /* the group's BEGIN and write lock in the same round trip as its
+       * first statements: PostgreSQL runs them in order, so the lock is
+       * held before any of them reads */
+      with_begin = g_new0 (KtSqlStatement, n + 2);
+      with_begin[0].sql = klass->begin_sql;
+      with_begin[1].sql = klass->write_lock;
+      memcpy (with_begin + 2, statements, n * sizeof *statements);
+      statements = with_begin;
+      n += 2;
+      priv->begin_pending = FALSE;
+    }
 
   if (klass->query_batch != NULL)
     ok = klass->query_batch (self, statements, n, &local_error);
@@ -384,7 +407,18 @@ kt_backend_begin_group (KtBackend  *self,
 
   g_return_val_if_fail (!priv->in_group, FALSE);
 
-  if (!begin_write (self, error))
+  if (KT_BACKEND_GET_CLASS (self)->query_batch != NULL && KT_BACKEND_GET_CLASS (self)->write_lock != NULL)
+    {
+      /* Sent with the group's first statements (its reads, in one
+       * pipeline): a round trip less per group, and each round trip waits
+       * for PostgreSQL's process to be given a processor.  A failure then
+       * fails the group, which end_group () rolls back. */
+      if (priv->begin_write_sql == NULL)
+        priv->begin_write_sql = g_strconcat (KT_BACKEND_GET_CLASS (self)->begin_sql, "; ",
+                                             KT_BACKEND_GET_CLASS (self)->write_lock, NULL);
+      priv->begin_pending = TRUE;
+    }
+  else if (!begin_write (self, error))
     {
       rollback (self);
       return FALSE;
@@ -407,6 +441,12 @@ kt_backend_end_group (KtBackend  *self,
 
   priv->in_group = FALSE;
   priv->group_failed = FALSE;
+  if (priv->begin_pending)
+    {
+      /* no statement was sent (every push refused as read): no transaction */
+      priv->begin_pending = FALSE;
+      return TRUE;
+    }
   if (failed)
     {
       rollback (self);
