@@ -8,9 +8,9 @@
  * kt-backend.c): each round trip waits for PostgreSQL's process to be given
  * the processor, which on a busy machine costs more than the statement.
  * For the same reason a batch (query_batch: a group's reads, a group's
- * writes, a pull's page and its key entries) is sent in libpq's pipeline
- * mode, one round trip for all its statements; a pull's two inside one
- * snapshot_sql transaction, so both see the same commits.
+ * writes) is sent in libpq's pipeline mode, one round trip for all its
+ * statements; a pull's page and its key entries are one statement
+ * (page_keys_sql), so both see the same commits.
  * By default the session
  * commits with synchronous_commit=on: an answered push is on disk.  The
  * server groups the pushes that arrive together into one transaction, so
@@ -448,7 +448,23 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
 
   object_class->finalize = kt_backend_postgres_finalize;
   backend_class->begin_sql = "BEGIN";
-  backend_class->snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  /* The team's feed since the cursor holds every coach's changes; judging
+   * each row by its case read it from the table (a bitmap heap scan of all
+   * of them: at 200 coaches, 200 rows read for each pull's one).  Here the
+   * coach's cases are judged on the index records_team_seq_route, and the
+   * other records are found by their case, one lateral probe per case of
+   * the coach, so only the rows of the page are read from the table. */
+  backend_class->coach_page_sql =
+    "WITH cases AS MATERIALIZED (SELECT id FROM records WHERE kind = 'case' AND coach = $4) "
+    "SELECT " KT_BACKEND_RECORD_COLUMNS " FROM records WHERE team = $1 AND seq > $2 AND kind = 'case' AND coach = $3 "
+    "UNION ALL "
+    "SELECT r.* FROM cases CROSS JOIN LATERAL ("
+    "  SELECT " KT_BACKEND_RECORD_COLUMNS " FROM records "
+    "  WHERE case_id = cases.id AND team = $1 AND seq > $2 AND kind <> 'case') AS r "
+    "ORDER BY seq LIMIT $5";
+  backend_class->page_keys_sql =
+    "(SELECT json_agg (json_build_array (reader, sender, key) ORDER BY reader) "
+    "FROM record_keys WHERE record_id = page.id)";
   backend_class->audit_schema = audit_schema;
   /* like SQLite's synchronous=NORMAL: the WAL writer flushes within a moment */
   backend_class->fast_commits = "SET synchronous_commit = off";

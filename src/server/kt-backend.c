@@ -9,6 +9,7 @@
 #include "kt-backend.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "kt-backend-postgres.h"
 #include "kt-backend-sqlite.h"
@@ -24,6 +25,7 @@
 typedef struct {
   const char *session_sql; /* what kt_backend_set_durable () ran */
   gboolean  in_group;       /* inside kt_backend_begin_group () */
+  gboolean  begin_pending;  /* the group's BEGIN and write lock go with its first statements */
   gboolean  group_failed;   /* a statement of the group failed */
   GError   *group_error;    /* the first failure's, when known */
   /* the record writes, with the next_seq expression of the database */
@@ -108,8 +110,8 @@ static const char upgrade_records_5[] =
   "ALTER TABLE records ADD COLUMN due BIGINT;"
   "ALTER TABLE records ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0;";
 
-#define RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body, " \
-                       "intaker, phase, due, sealed"
+#define RECORD_COLUMNS KT_BACKEND_RECORD_COLUMNS
+#define RECORD_N_COLUMNS 15
 #define ACCOUNT_COLUMNS "username, display_name, role, team, password_hash, disabled, created"
 
 /* KtRows */
@@ -246,6 +248,13 @@ query (KtBackend        *self,
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
   GError *local_error = NULL;
 
+  if (priv->begin_pending)
+    {
+      /* a statement of the group on its own: the group's BEGIN first */
+      priv->begin_pending = FALSE;
+      if (!query (self, priv->begin_write_sql, NULL, 0, NULL, error))
+        return FALSE;
+    }
   /* After a failed statement PostgreSQL refuses the rest of the
    * transaction and answers its COMMIT with a rollback: the group notes it,
    * and why (a lost connection is answered differently). */
@@ -271,8 +280,23 @@ query_batch (KtBackend      *self,
 {
   KtBackendPrivate *priv = kt_backend_get_instance_private (self);
   KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+  g_autofree KtSqlStatement *with_begin = NULL;
   GError *local_error = NULL;
   gboolean ok = TRUE;
+
+  if (priv->begin_pending && klass->query_batch != NULL)
+    {
+      /* the group's BEGIN and write lock in the same round trip as its
+       * first statements: PostgreSQL runs them in order, so the lock is
+       * held before any of them reads */
+      with_begin = g_new0 (KtSqlStatement, n + 2);
+      with_begin[0].sql = klass->begin_sql;
+      with_begin[1].sql = klass->write_lock;
+      memcpy (with_begin + 2, statements, n * sizeof *statements);
+      statements = with_begin;
+      n += 2;
+      priv->begin_pending = FALSE;
+    }
 
   if (klass->query_batch != NULL)
     ok = klass->query_batch (self, statements, n, &local_error);
@@ -383,7 +407,18 @@ kt_backend_begin_group (KtBackend  *self,
 
   g_return_val_if_fail (!priv->in_group, FALSE);
 
-  if (!begin_write (self, error))
+  if (KT_BACKEND_GET_CLASS (self)->query_batch != NULL && KT_BACKEND_GET_CLASS (self)->write_lock != NULL)
+    {
+      /* Sent with the group's first statements (its reads, in one
+       * pipeline): a round trip less per group, and each round trip waits
+       * for PostgreSQL's process to be given a processor.  A failure then
+       * fails the group, which end_group () rolls back. */
+      if (priv->begin_write_sql == NULL)
+        priv->begin_write_sql = g_strconcat (KT_BACKEND_GET_CLASS (self)->begin_sql, "; ",
+                                             KT_BACKEND_GET_CLASS (self)->write_lock, NULL);
+      priv->begin_pending = TRUE;
+    }
+  else if (!begin_write (self, error))
     {
       rollback (self);
       return FALSE;
@@ -406,6 +441,12 @@ kt_backend_end_group (KtBackend  *self,
 
   priv->in_group = FALSE;
   priv->group_failed = FALSE;
+  if (priv->begin_pending)
+    {
+      /* no statement was sent (every push refused as read): no transaction */
+      priv->begin_pending = FALSE;
+      return TRUE;
+    }
   if (failed)
     {
       rollback (self);
@@ -699,6 +740,67 @@ kt_backend_lookup_token (KtBackend  *self,
   return kt_rows_count (&rows) > 0 ? account_from_row (&rows, 0) : NULL;
 }
 
+/* Largest number of digests one token check names (append_id_list pads
+ * the list to a power of two: a few statements are prepared, not one per
+ * length). */
+#define TOKENS_BATCH_MAX 512
+
+static void append_id_list (GString *sql, GArray *params, GPtrArray *ids, guint first, guint n);
+
+gboolean
+kt_backend_lookup_tokens (KtBackend         *self,
+                          const char *const *digests,
+                          guint              n,
+                          gint64             now,
+                          KtAccount        **accounts,
+                          GError           **error)
+{
+  g_autoptr(GPtrArray) unique = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      accounts[i] = NULL;
+      if (g_hash_table_add (seen, (gpointer) digests[i]))
+        g_ptr_array_add (unique, (gpointer) digests[i]);
+    }
+
+  for (guint done = 0; done < unique->len;)
+    {
+      guint chunk = MIN (unique->len - done, TOKENS_BATCH_MAX);
+      g_autoptr(GString) sql = g_string_new ("SELECT a.username, a.display_name, a.role, a.team, '', a.disabled, "
+                                             "a.created, t.digest "
+                                             "FROM tokens t JOIN accounts a ON a.username = t.username "
+                                             "WHERE t.digest IN (");
+      g_autoptr(GArray) params = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
+      g_autoptr(GHashTable) rows_by_digest = g_hash_table_new (g_str_hash, g_str_equal);
+      KtSqlParam now_param = KT_SQL_INT_PARAM (now);
+      g_auto(KtRows) rows;
+
+      append_id_list (sql, params, unique, done, chunk);
+      g_string_append (sql, ") AND t.revoked = 0 AND t.expires > ? AND a.disabled = 0");
+      g_array_append_val (params, now_param);
+      kt_rows_init (&rows);
+      if (!query (self, sql->str, (const KtSqlParam *) params->data, params->len, &rows, error))
+        {
+          for (guint i = 0; i < n; i++)
+            g_clear_pointer (&accounts[i], kt_account_free);
+          return FALSE;
+        }
+      for (guint r = 0; r < kt_rows_count (&rows); r++)
+        g_hash_table_insert (rows_by_digest, (gpointer) kt_rows_get (&rows, r, 7), GUINT_TO_POINTER (r + 1));
+      for (guint i = 0; i < n; i++)
+        {
+          guint row = GPOINTER_TO_UINT (g_hash_table_lookup (rows_by_digest, digests[i]));
+
+          if (row > 0)
+            accounts[i] = account_from_row (&rows, row - 1);
+        }
+      done += chunk;
+    }
+  return TRUE;
+}
+
 gboolean
 kt_backend_revoke_token (KtBackend  *self,
                          const char *digest,
@@ -888,6 +990,44 @@ add_key_rows (GHashTable   *by_id,
       g_ptr_array_add (record->keys,
                        kt_sealed_key_new (kt_rows_get (rows, i, 1), kt_rows_get (rows, i, 2), key));
     }
+}
+
+/* Puts the key entries of @json (page_keys_sql's array of [reader, sender,
+ * key]; NULL: none) into the keys of @record. */
+static gboolean
+add_key_json (KtServerRecord *record,
+              const char     *json,
+              GError        **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *entries;
+
+  if (json == NULL)
+    return TRUE;
+  root = json_from_string (json, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                   _("The database reported an error (%s)."), "keys");
+      return FALSE;
+    }
+  entries = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonArray *entry = json_array_get_array_element (entries, i);
+      g_autoptr(GBytes) key = NULL;
+      guchar *data;
+      gsize len = 0;
+
+      if (entry == NULL || json_array_get_length (entry) != 3)
+        continue;
+      data = g_base64_decode (json_array_get_string_element (entry, 2), &len);
+      key = g_bytes_new_take (data, len);
+      g_ptr_array_add (record->keys,
+                       kt_sealed_key_new (json_array_get_string_element (entry, 0),
+                                          json_array_get_string_element (entry, 1), key));
+    }
+  return TRUE;
 }
 
 /* Reads the key entries of the sealed records among @records (element-type
@@ -1473,6 +1613,8 @@ kt_backend_list_changes (KtBackend       *self,
             "((kind = 'case' AND coach = ?) OR "
             " (kind <> 'case' AND case_id IN (SELECT id FROM records WHERE kind = 'case' AND coach = ?))) "
             "ORDER BY seq LIMIT ?";
+      if (KT_BACKEND_GET_CLASS (self)->coach_page_sql != NULL)
+        sql = KT_BACKEND_GET_CLASS (self)->coach_page_sql;
       params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
       params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
       break;
@@ -1492,36 +1634,24 @@ kt_backend_list_changes (KtBackend       *self,
   params[n_params++] = KT_SQL_INT_PARAM (limit);
 
   kt_rows_init (&rows);
-  if (KT_BACKEND_GET_CLASS (self)->query_batch != NULL)
+  if (KT_BACKEND_GET_CLASS (self)->page_keys_sql != NULL)
     {
-      /* The page and the key entries of its records sent together (one
-       * round trip to PostgreSQL, not two): the second names the page by
-       * the same query.  Both in one read-only snapshot, sent in the same
-       * pipeline: in READ COMMITTED each statement would see what was
-       * committed when it began, and a group committed between them (by
-       * another server process) could move a record of the page to a later
-       * position, and the page's record go out without its key entries. */
-      KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
-      g_autofree char *keys_sql = g_strconcat (KEYS_SELECT "SELECT id FROM (", sql, ") AS page" KEYS_ORDER, NULL);
-      g_auto(KtRows) key_rows;
+      /* The page and the key entries of its records in one statement: one
+       * round trip to PostgreSQL and one snapshot (in READ COMMITTED two
+       * statements would each see what was committed when it began, and a
+       * group committed between them by another server process could move
+       * a record of the page to a later position, and the page's record go
+       * out without its key entries).  It was four statements (a read-only
+       * snapshot's BEGIN and COMMIT around the page and a second run of the
+       * page's query naming the keys); one costs PostgreSQL's process, which
+       * shares the processors with the server, a quarter of the work. */
+      g_autofree char *page_sql = g_strdup_printf ("WITH page AS MATERIALIZED (%s) SELECT page.*, %s "
+                                                   "FROM page ORDER BY seq",
+                                                   sql, KT_BACKEND_GET_CLASS (self)->page_keys_sql);
       g_autoptr(GPtrArray) records = NULL;
-      g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
-      KtSqlStatement statements[] = {
-        { klass->snapshot_sql, NULL, 0, NULL },
-        { sql, params, n_params, &rows },
-        { keys_sql, params, n_params, &key_rows },
-        { "COMMIT", NULL, 0, NULL },
-      };
-      gboolean snapshot = klass->snapshot_sql != NULL && !get_priv (self)->in_group;
 
-      kt_rows_init (&key_rows);
-      if (!query_batch (self, snapshot ? statements : statements + 1, snapshot ? 4 : 2, error))
-        {
-          /* a failed statement leaves the snapshot's transaction open */
-          if (snapshot)
-            rollback (self);
-          return NULL;
-        }
+      if (!query (self, page_sql, params, n_params, &rows, error))
+        return NULL;
       records = records_from_rows (&rows);
       for (guint i = 0; i < records->len; i++)
         {
@@ -1530,9 +1660,9 @@ kt_backend_list_changes (KtBackend       *self,
           if (!record->sealed)
             continue;
           record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
-          g_hash_table_insert (by_id, record->id, record);
+          if (!add_key_json (record, kt_rows_get (&rows, i, RECORD_N_COLUMNS), error))
+            return NULL;
         }
-      add_key_rows (by_id, &key_rows);
       return g_steal_pointer (&records);
     }
   if (!query (self, sql, params, n_params, &rows, error))

@@ -58,15 +58,25 @@ typedef struct {
 #define KT_TYPE_BACKEND (kt_backend_get_type ())
 G_DECLARE_DERIVABLE_TYPE (KtBackend, kt_backend, KT, BACKEND, GObject)
 
+/* The columns of a record, in the order the backend reads them. */
+#define KT_BACKEND_RECORD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, body, " \
+                                  "intaker, phase, due, sealed"
+
 struct _KtBackendClass
 {
   GObjectClass parent_class;
 
   /* Statements that differ between databases. */
   const char *begin_sql;        /* start a write transaction */
-  /* Starts a read-only transaction whose statements all see one snapshot
-   * (NULL: each statement of a batch sees its own). */
-  const char *snapshot_sql;
+  /* An expression on the row `page` of a pull that gives the record's key
+   * entries as a JSON array of [reader, sender, key] in the readers'
+   * order, so that a pull's page and its keys are one statement and so one
+   * snapshot (NULL: the keys are read by a second statement). */
+  const char *page_keys_sql;
+  /* A coach's page of the feed, with the parameters of the one in
+   * kt_backend_list_changes () (team, since, coach, coach, limit); NULL:
+   * that one. */
+  const char *coach_page_sql;
   const char *audit_schema;     /* the audit table and what keeps it append-only */
   const char *fast_commits;     /* a commit survives a crash of the server, not a power cut */
   const char *durable_commits;  /* a commit is on disk before it is answered */
@@ -209,6 +219,16 @@ KtAccount      *kt_backend_lookup_token     (KtBackend  *self,
                                              const char *digest,
                                              gint64      now,
                                              GError    **error);
+/* kt_backend_lookup_token () for each of @n @digests (repeats allowed)
+ * in one statement per 512: @accounts[i] gets the account of
+ * @digests[i] (transfer full) or NULL.  FALSE with @error when the
+ * database failed; then every @accounts[i] is NULL. */
+gboolean        kt_backend_lookup_tokens    (KtBackend         *self,
+                                             const char *const *digests,
+                                             guint              n,
+                                             gint64             now,
+                                             KtAccount        **accounts,
+                                             GError           **error);
 gboolean        kt_backend_revoke_token     (KtBackend  *self,
                                              const char *digest,
                                              GError    **error);

@@ -72,6 +72,8 @@ struct _KtServer
   GThreadPool          *sign_in_pool;  /* its one thread; NULL without it */
   GPtrArray            *routed;        /* (element-type KtRequest): for the sign-in thread, on the main loop */
   GSource              *hand_off;      /* hands them over once a main loop turn */
+  GAsyncQueue          *to_sign_in;    /* (element-type GPtrArray of KtRequest): handed over, not yet checked */
+  gint                  sign_in_pending;  /* (atomic) sign_in_requests () is on its way */
   char                 *url;
   GPtrArray            *waiters;       /* (element-type Waiter): held /changes?wait=; database thread */
   gint                  n_waiters;     /* (atomic) waiters->len, for the main loop */
@@ -2890,6 +2892,22 @@ route_matches (const char *pattern,
   return *q == '\0';
 }
 
+/* The digest of the request's bearer token (kept in req->token), or NULL
+ * when it has none that could be valid (transfer full). */
+static char *
+request_token_digest (KtRequest *req)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
+                                                     "Authorization");
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+  req->token = g_strstrip (g_strdup (header + 7));
+  if (*req->token == '\0' || strlen (req->token) > 256)
+    return NULL;
+  return kt_token_digest (req->token);
+}
+
 /* The account of the request's bearer token, from @backend; NULL with
  * @error unset when there is none or it is not valid. */
 static KtAccount *
@@ -2897,16 +2915,10 @@ authenticate (KtRequest *req,
               KtBackend *backend,
               GError   **error)
 {
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
-                                                     "Authorization");
-  g_autofree char *digest = NULL;
+  g_autofree char *digest = request_token_digest (req);
 
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+  if (digest == NULL)
     return NULL;
-  req->token = g_strstrip (g_strdup (header + 7));
-  if (*req->token == '\0' || strlen (req->token) > 256)
-    return NULL;
-  digest = kt_token_digest (req->token);
   return kt_backend_lookup_token (backend, digest, now_seconds (), error);
 }
 
@@ -2971,16 +2983,15 @@ out:
   kt_request_free (req);
 }
 
-/* On the sign-in thread: checks the request's token on the second
- * connection, so that a sign-in does not wait behind the database thread's
- * queue (groups of pushes being flushed, pulls).  A valid push goes
- * straight on to a push worker; everything else, and every refusal (which
- * may be audited), goes on to the database thread, which skips the check. */
+/* On the sign-in thread, once check_tokens () has checked the request's
+ * token on the second connection (so that a sign-in does not wait behind
+ * the database thread's queue: groups of pushes being flushed, pulls).  A
+ * valid push goes straight on to a push worker; everything else, and every
+ * refusal (which may be audited), goes on to the database thread, which
+ * skips the check. */
 static void
 sign_in_job (KtRequest *req)
 {
-  mark_stage (req->msg, STAGE_SIGN_IN);
-  req->account = authenticate (req, req->server->sign_in_backend, &req->sign_in_error);
   req->checked = TRUE;
   if (req->account != NULL && request_info (req->msg) != NULL)
     request_info (req->msg)->user = g_strdup (req->account->username);
@@ -2998,16 +3009,68 @@ sign_in_job (KtRequest *req)
   on_db_thread (req->server, serve_job, req);
 }
 
-/* On the sign-in thread: the requests routed in one turn of the main
- * loop, in the order they came. */
+/* Checks the tokens of @reqs (element-type KtRequest) together, in one
+ * statement on the sign-in connection: each check was a round trip of its
+ * own, and to PostgreSQL a round trip waits for its process to be given
+ * the processor, so under load the requests queued here behind each other's
+ * checks (bench/README.md).  Each is still checked against the database as
+ * it is at that moment: a token signed out or an account disabled on any
+ * process is refused by the next check. */
 static void
-sign_in_batch (gpointer data,
-               gpointer user_data)
+check_tokens (KtServer  *self,
+              GPtrArray *reqs)
 {
-  g_autoptr(GPtrArray) batch = data;
+  g_autofree const char **digests = g_new0 (const char *, reqs->len);
+  g_autofree KtRequest **asking = g_new0 (KtRequest *, reqs->len);
+  g_autofree KtAccount **accounts = g_new0 (KtAccount *, reqs->len);
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
 
-  for (guint i = 0; i < batch->len; i++)
-    sign_in_job (g_ptr_array_index (batch, i));
+  for (guint i = 0; i < reqs->len; i++)
+    {
+      KtRequest *req = g_ptr_array_index (reqs, i);
+      char *digest;
+
+      mark_stage (req->msg, STAGE_SIGN_IN);
+      digest = request_token_digest (req);
+      if (digest == NULL)
+        continue;
+      g_ptr_array_add (owned, digest);
+      digests[n] = digest;
+      asking[n] = req;
+      n++;
+    }
+  if (n == 0)
+    return;
+  if (!kt_backend_lookup_tokens (self->sign_in_backend, digests, n, now_seconds (), accounts, &error))
+    {
+      for (guint i = 0; i < n; i++)
+        asking[i]->sign_in_error = g_error_copy (error);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    asking[i]->account = accounts[i];
+}
+
+/* The sign-in thread: every request handed over since it last looked, in
+ * the order they came; while it checks one lot, the next gathers. */
+static void
+sign_in_requests (gpointer data,
+                  gpointer user_data)
+{
+  KtServer *self = data;
+  g_autoptr(GPtrArray) reqs = g_ptr_array_new ();
+  GPtrArray *batch;
+
+  g_atomic_int_set (&self->sign_in_pending, FALSE);
+  while ((batch = g_async_queue_try_pop (self->to_sign_in)) != NULL)
+    g_ptr_array_extend_and_steal (reqs, batch);
+  if (reqs->len == 0)
+    return;
+  check_tokens (self, reqs);
+  for (guint i = 0; i < reqs->len; i++)
+    sign_in_job (g_ptr_array_index (reqs, i));
 }
 
 /* The requests for the sign-in thread go to it once a turn of the main
@@ -3029,8 +3092,11 @@ hand_off_prepare (GSource *source,
   *timeout = -1;
   if (self->routed->len > 0)
     {
-      g_thread_pool_push (self->sign_in_pool, g_steal_pointer (&self->routed), NULL);
+      g_async_queue_push (self->to_sign_in, g_steal_pointer (&self->routed));
       self->routed = g_ptr_array_new ();
+      /* the thread is woken only when it is not on its way already */
+      if (g_atomic_int_compare_and_exchange (&self->sign_in_pending, FALSE, TRUE))
+        g_thread_pool_push (self->sign_in_pool, self, NULL);
     }
   return FALSE;
 }
@@ -3210,6 +3276,7 @@ kt_server_finalize (GObject *object)
   g_clear_pointer (&self->routed, g_ptr_array_unref);
   if (self->sign_in_pool != NULL)
     g_thread_pool_free (self->sign_in_pool, FALSE, TRUE);
+  g_clear_pointer (&self->to_sign_in, g_async_queue_unref);
   g_thread_pool_free (self->push_pool, FALSE, TRUE);
   g_thread_pool_free (self->db_pool, FALSE, TRUE);
   g_clear_pointer (&self->pushes_read, g_async_queue_unref);
@@ -3309,7 +3376,8 @@ kt_server_set_sign_in_backend (KtServer  *self,
   g_return_if_fail (self->sign_in_backend == NULL);
 
   self->sign_in_backend = g_object_ref (backend);
-  self->sign_in_pool = g_thread_pool_new (sign_in_batch, NULL, 1, TRUE, NULL);
+  self->sign_in_pool = g_thread_pool_new (sign_in_requests, NULL, 1, TRUE, NULL);
+  self->to_sign_in = g_async_queue_new ();
   self->routed = g_ptr_array_new ();
   self->hand_off = g_source_new (&hand_off_funcs, sizeof (HandOff));
   ((HandOff *) self->hand_off)->server = self;
