@@ -537,8 +537,8 @@ kt_app_choice_button_new (const char *top,
 
 /* Every hardware GL driver needs a DRM render node: without one, GL would
  * be emulated on the processor. */
-static gboolean
-has_render_node (void)
+gboolean
+kt_app_has_render_node (void)
 {
   g_autoptr(GDir) dri = g_dir_open ("/dev/dri", 0, NULL);
   const char *name;
@@ -585,7 +585,7 @@ void
 kt_app_choose_renderer (void)
 {
   const char *debug = g_getenv ("GDK_DEBUG");
-  gboolean software = !has_render_node ();
+  gboolean software = !kt_app_has_render_node ();
 
   if (g_getenv ("GSK_RENDERER") == NULL && software)
     g_setenv ("GSK_RENDERER", "cairo", FALSE);

@@ -124,6 +124,8 @@ void        kt_app_combo_row_bind    (GtkWidget        *row,
  * GDK from setting up GL (before GTK starts); $GSK_RENDERER set by the
  * user wins. */
 void        kt_app_choose_renderer   (void);
+/* Whether the machine has a GPU GL could draw with (a DRM render node). */
+gboolean    kt_app_has_render_node   (void);
 /* Starts GTK (before the application does) without parsing a theme that
  * libadwaita replaces anyway. */
 void        kt_app_start_gtk         (void);

@@ -85,20 +85,6 @@ test_app_with_cairo_sets_up_no_gl (void)
   g_test_trap_assert_passed ();
 }
 
-static gboolean
-has_render_node (void)
-{
-  g_autoptr(GDir) dri = g_dir_open ("/dev/dri", 0, NULL);
-  const char *name;
-
-  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
-    {
-      if (g_str_has_prefix (name, "renderD"))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* A renderer the user chose is left as it is, and so are their GDK flags
  * (GL without a GPU on X11 adds gl-glx to them, the next test). */
 static void
@@ -110,7 +96,7 @@ test_app_keeps_the_users_renderer (void)
       g_setenv ("GDK_DEBUG", "misc", TRUE);
       kt_app_choose_renderer ();
       g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
-      if (has_render_node () || g_getenv ("WAYLAND_DISPLAY") != NULL)
+      if (kt_app_has_render_node () || g_getenv ("WAYLAND_DISPLAY") != NULL)
         g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
       else
         g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc,gl-glx");
@@ -137,7 +123,7 @@ test_app_keeps_the_users_renderer (void)
 static void
 test_app_with_software_gl_goes_to_glx (void)
 {
-  if (has_render_node () || g_getenv ("WAYLAND_DISPLAY") != NULL)
+  if (kt_app_has_render_node () || g_getenv ("WAYLAND_DISPLAY") != NULL)
     {
       g_test_skip ("GL is not emulated here, or this is not X11");
       return;
