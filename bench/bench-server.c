@@ -654,6 +654,68 @@ rss_kib (GPid pid)
   return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
 }
 
+/* The processor time in seconds (utime + stime) of the process whose
+ * /proc/PID/stat is @stat, and its parent's pid in @ppid. */
+static double
+stat_cpu_seconds (const char *stat,
+                  GPid       *ppid)
+{
+  const char *after_name = strrchr (stat, ')');
+  g_auto(GStrv) fields = NULL;
+
+  *ppid = 0;
+  if (after_name == NULL)
+    return 0;
+  /* after the name: state, ppid, … utime (the 12th), stime */
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  *ppid = atoi (fields[1]);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+/* The processor time of the throwaway PostgreSQL cluster of @database (a
+ * postgresql:// URI with host=DIR, the cluster's data in DIR/data): the
+ * postmaster and every process it started (the server's backends, the WAL
+ * writer …), or -1 when it is not one. */
+static double
+postgres_cpu_seconds (const char *database)
+{
+  const char *host = strstr (database, "host=");
+  g_autofree char *dir = NULL;
+  g_autofree char *pid_path = NULL;
+  g_autofree char *pid_text = NULL;
+  g_autoptr(GDir) proc = NULL;
+  const char *name;
+  GPid postmaster;
+  double total = 0;
+
+  if (!g_str_has_prefix (database, "postgres") || host == NULL)
+    return -1;
+  dir = g_strndup (host + 5, strcspn (host + 5, "&"));
+  pid_path = g_build_filename (dir, "data", "postmaster.pid", NULL);
+  if (!g_file_get_contents (pid_path, &pid_text, NULL, NULL) || (postmaster = atoi (pid_text)) <= 0)
+    return -1;
+  proc = g_dir_open ("/proc", 0, NULL);
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      GPid pid = atoi (name), ppid;
+      double cpu;
+
+      if (pid <= 0)
+        continue;
+      path = g_strdup_printf ("/proc/%d/stat", pid);
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      cpu = stat_cpu_seconds (stat, &ppid);
+      if (pid == postmaster || ppid == postmaster)
+        total += cpu;
+    }
+  return total;
+}
+
 /* Starts a server on @database with its log in a file under the test's
  * temp dir (transfer full). */
 static KtTestServer *
@@ -711,15 +773,23 @@ bench_server (const char *name,
       Results r = { 0, };
 
       double cpu = kt_test_server_get_cpu_seconds (server);
+      double pg_cpu = postgres_cpu_seconds (database);
 
       run_load (clients, n, FALSE, NULL, seconds, &r);
       cpu = kt_test_server_get_cpu_seconds (server) - cpu;
+      if (pg_cpu >= 0)
+        pg_cpu = postgres_cpu_seconds (database) - pg_cpu;
       report (name, n, &r, clients[0]->template->plan_size);
       /* the server's own processor time: a figure the other programs on
        * the machine disturb far less than requests per second */
       if (!two_processes)
         g_print ("%-9s %4u clients  server CPU %.0f µs per push and pull (%u requests, warm-up included)\n",
                  name, n, cpu * 1e6 / MAX (1, r.requests), r.requests);
+      /* and PostgreSQL's, all its processes: the database's share of the
+       * processors, which the server's round trips to it drive */
+      if (pg_cpu >= 0)
+        g_print ("%-9s %4u clients  PostgreSQL CPU %.0f µs per push and pull\n",
+                 name, n, pg_cpu * 1e6 / MAX (1, r.requests));
       g_array_unref (r.push_latency);
       g_array_unref (r.pull_latency);
     }
