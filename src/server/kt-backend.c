@@ -1695,11 +1695,9 @@ kt_backend_list_changes (KtBackend       *self,
   return changes_from_rows (self, &rows, error);
 }
 
-/* Most pulls in one pipeline.  What a pipeline sends is written while
- * PostgreSQL already sends answers back (in blocking mode, see
- * kt_backend_postgres_query_batch ()): a pull's statement is about 200
- * bytes, so this many stay far below what the sockets hold however large
- * the pages coming back are. */
+/* Most pulls in one pipeline: all their pages are read before the first
+ * is answered, so this bounds how many are held at once (the server holds
+ * each answer until it is sent anyway). */
 #define CHANGES_BATCH_MAX 64
 
 void
@@ -1755,7 +1753,10 @@ kt_backend_list_changes_many (KtBackend     *self,
   if (query_batch (self, statements, n_statements, &error))
     {
       for (guint i = 0; i < n; i++)
-        pulls[i].records = changes_from_rows (self, &rows[i], &pulls[i].error);
+        {
+          pulls[i].records = changes_from_rows (self, &rows[i], &pulls[i].error);
+          kt_rows_clear (&rows[i]);
+        }
     }
   else if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
     {
