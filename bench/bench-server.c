@@ -654,6 +654,89 @@ rss_kib (GPid pid)
   return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
 }
 
+/* The processor time in seconds (utime + stime) of the process whose
+ * /proc/PID/stat is @stat, and its parent's pid in @ppid. */
+static double
+stat_cpu_seconds (const char *stat,
+                  GPid       *ppid)
+{
+  const char *after_name = strrchr (stat, ')');
+  g_auto(GStrv) fields = NULL;
+
+  *ppid = 0;
+  if (after_name == NULL)
+    return 0;
+  /* after the name: state, ppid, … utime (the 12th), stime */
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  *ppid = atoi (fields[1]);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+/* The times process @pid gave up the processor to wait (for the next
+ * statement, the disk …): voluntary_ctxt_switches of /proc/PID/status. */
+static guint64
+voluntary_switches (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL) ||
+      (line = strstr (status, "voluntary_ctxt_switches:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (line + strlen ("voluntary_ctxt_switches:"), NULL, 10);
+}
+
+/* The processor time of the throwaway PostgreSQL cluster of @database (a
+ * postgresql:// URI with host=DIR, the cluster's data in DIR/data): the
+ * postmaster and every process it started (the server's backends, the WAL
+ * writer …), or -1 when it is not one; in @wake_ups the times they waited
+ * and were woken (each round trip wakes a backend). */
+static double
+postgres_cpu_seconds (const char *database,
+                      guint64    *wake_ups)
+{
+  const char *host = strstr (database, "host=");
+  g_autofree char *dir = NULL;
+  g_autofree char *pid_path = NULL;
+  g_autofree char *pid_text = NULL;
+  g_autoptr(GDir) proc = NULL;
+  const char *name;
+  GPid postmaster;
+  double total = 0;
+
+  *wake_ups = 0;
+  if (!g_str_has_prefix (database, "postgres") || host == NULL)
+    return -1;
+  dir = g_strndup (host + 5, strcspn (host + 5, "&"));
+  pid_path = g_build_filename (dir, "data", "postmaster.pid", NULL);
+  if (!g_file_get_contents (pid_path, &pid_text, NULL, NULL) || (postmaster = atoi (pid_text)) <= 0)
+    return -1;
+  proc = g_dir_open ("/proc", 0, NULL);
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      GPid pid = atoi (name), ppid;
+      double cpu;
+
+      if (pid <= 0)
+        continue;
+      path = g_strdup_printf ("/proc/%d/stat", pid);
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      cpu = stat_cpu_seconds (stat, &ppid);
+      if (pid == postmaster || ppid == postmaster)
+        {
+          total += cpu;
+          *wake_ups += voluntary_switches (pid);
+        }
+    }
+  return total;
+}
+
 /* Starts a server on @database with its log in a file under the test's
  * temp dir (transfer full). */
 static KtTestServer *
@@ -711,15 +794,25 @@ bench_server (const char *name,
       Results r = { 0, };
 
       double cpu = kt_test_server_get_cpu_seconds (server);
+      guint64 pg_wake_ups = 0, pg_wake_ups_after = 0;
+      double pg_cpu = postgres_cpu_seconds (database, &pg_wake_ups);
 
       run_load (clients, n, FALSE, NULL, seconds, &r);
       cpu = kt_test_server_get_cpu_seconds (server) - cpu;
+      if (pg_cpu >= 0)
+        pg_cpu = postgres_cpu_seconds (database, &pg_wake_ups_after) - pg_cpu;
       report (name, n, &r, clients[0]->template->plan_size);
       /* the server's own processor time: a figure the other programs on
        * the machine disturb far less than requests per second */
       if (!two_processes)
         g_print ("%-9s %4u clients  server CPU %.0f µs per push and pull (%u requests, warm-up included)\n",
                  name, n, cpu * 1e6 / MAX (1, r.requests), r.requests);
+      /* and PostgreSQL's, all its processes: the database's share of the
+       * processors, which the server's round trips to it drive */
+      if (pg_cpu >= 0)
+        g_print ("%-9s %4u clients  PostgreSQL CPU %.0f µs and %.2f wake-ups per push and pull\n",
+                 name, n, pg_cpu * 1e6 / MAX (1, r.requests),
+                 (double) (pg_wake_ups_after - pg_wake_ups) / MAX (1, r.requests));
       g_array_unref (r.push_latency);
       g_array_unref (r.pull_latency);
     }

@@ -1591,21 +1591,22 @@ kt_backend_put_records (KtBackend     *self,
     }
 }
 
-GPtrArray *
-kt_backend_list_changes (KtBackend       *self,
-                         const KtAccount *reader,
-                         gint64           since,
-                         guint            limit,
-                         GError         **error)
+/* The statement of a pull (kt_backend_list_changes ()): its SQL (transfer
+ * full) and its parameters in @params (room for five); NULL when @reader's
+ * role reads no feed. */
+static char *
+changes_sql (KtBackend       *self,
+             const KtAccount *reader,
+             gint64           since,
+             guint            limit,
+             KtSqlParam      *params,
+             guint           *n_params)
 {
-  KtSqlParam params[5] = {
-    KT_SQL_TEXT_PARAM (reader->team),
-    KT_SQL_INT_PARAM (since),
-  };
-  guint n_params = 2;
   const char *sql;
-  g_auto(KtRows) rows;
 
+  *n_params = 0;
+  params[(*n_params)++] = KT_SQL_TEXT_PARAM (reader->team);
+  params[(*n_params)++] = KT_SQL_INT_PARAM (since);
   switch (reader->role)
     {
     case KT_ROLE_COACH:
@@ -1615,13 +1616,13 @@ kt_backend_list_changes (KtBackend       *self,
             "ORDER BY seq LIMIT ?";
       if (KT_BACKEND_GET_CLASS (self)->coach_page_sql != NULL)
         sql = KT_BACKEND_GET_CLASS (self)->coach_page_sql;
-      params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
-      params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
+      params[(*n_params)++] = KT_SQL_TEXT_PARAM (reader->username);
+      params[(*n_params)++] = KT_SQL_TEXT_PARAM (reader->username);
       break;
     case KT_ROLE_INTAKER:
       sql = "SELECT " RECORD_COLUMNS " FROM records WHERE team = ? AND seq > ? AND "
             "kind = 'case' AND author = ? ORDER BY seq LIMIT ?";
-      params[n_params++] = KT_SQL_TEXT_PARAM (reader->username);
+      params[(*n_params)++] = KT_SQL_TEXT_PARAM (reader->username);
       break;
     case KT_ROLE_SUPERVISOR:
       sql = "SELECT " RECORD_COLUMNS " FROM records WHERE team = ? AND seq > ? ORDER BY seq LIMIT ?";
@@ -1629,45 +1630,153 @@ kt_backend_list_changes (KtBackend       *self,
     case KT_ROLE_ADMIN:
     case KT_N_ROLES:
     default:
-      return g_ptr_array_new_with_free_func ((GDestroyNotify) kt_server_record_free);
+      return NULL;
     }
-  params[n_params++] = KT_SQL_INT_PARAM (limit);
+  params[(*n_params)++] = KT_SQL_INT_PARAM (limit);
 
-  kt_rows_init (&rows);
+  /* The page and the key entries of its records in one statement: one
+   * round trip to PostgreSQL and one snapshot (in READ COMMITTED two
+   * statements would each see what was committed when it began, and a
+   * group committed between them by another server process could move a
+   * record of the page to a later position, and the page's record go out
+   * without its key entries).  It was four statements (a read-only
+   * snapshot's BEGIN and COMMIT around the page and a second run of the
+   * page's query naming the keys); one costs PostgreSQL's process, which
+   * shares the processors with the server, a quarter of the work. */
   if (KT_BACKEND_GET_CLASS (self)->page_keys_sql != NULL)
+    return g_strdup_printf ("WITH page AS MATERIALIZED (%s) SELECT page.*, %s FROM page ORDER BY seq",
+                            sql, KT_BACKEND_GET_CLASS (self)->page_keys_sql);
+  return g_strdup (sql);
+}
+
+/* The records of a pull's @rows (changes_sql ()'s), with their key
+ * entries (transfer full). */
+static GPtrArray *
+changes_from_rows (KtBackend    *self,
+                   const KtRows *rows,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  /* without page_keys_sql the entries are read by a second statement */
+  if (KT_BACKEND_GET_CLASS (self)->page_keys_sql == NULL)
+    return records_with_keys (self, rows, error);
+  records = records_from_rows (rows);
+  for (guint i = 0; i < records->len; i++)
     {
-      /* The page and the key entries of its records in one statement: one
-       * round trip to PostgreSQL and one snapshot (in READ COMMITTED two
-       * statements would each see what was committed when it began, and a
-       * group committed between them by another server process could move
-       * a record of the page to a later position, and the page's record go
-       * out without its key entries).  It was four statements (a read-only
-       * snapshot's BEGIN and COMMIT around the page and a second run of the
-       * page's query naming the keys); one costs PostgreSQL's process, which
-       * shares the processors with the server, a quarter of the work. */
-      g_autofree char *page_sql = g_strdup_printf ("WITH page AS MATERIALIZED (%s) SELECT page.*, %s "
-                                                   "FROM page ORDER BY seq",
-                                                   sql, KT_BACKEND_GET_CLASS (self)->page_keys_sql);
-      g_autoptr(GPtrArray) records = NULL;
+      KtServerRecord *record = g_ptr_array_index (records, i);
 
-      if (!query (self, page_sql, params, n_params, &rows, error))
+      if (!record->sealed)
+        continue;
+      record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
+      if (!add_key_json (record, kt_rows_get (rows, i, RECORD_N_COLUMNS), error))
         return NULL;
-      records = records_from_rows (&rows);
-      for (guint i = 0; i < records->len; i++)
-        {
-          KtServerRecord *record = g_ptr_array_index (records, i);
-
-          if (!record->sealed)
-            continue;
-          record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
-          if (!add_key_json (record, kt_rows_get (&rows, i, RECORD_N_COLUMNS), error))
-            return NULL;
-        }
-      return g_steal_pointer (&records);
     }
+  return g_steal_pointer (&records);
+}
+
+GPtrArray *
+kt_backend_list_changes (KtBackend       *self,
+                         const KtAccount *reader,
+                         gint64           since,
+                         guint            limit,
+                         GError         **error)
+{
+  KtSqlParam params[5];
+  guint n_params;
+  g_autofree char *sql = changes_sql (self, reader, since, limit, params, &n_params);
+  g_auto(KtRows) rows;
+
+  if (sql == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) kt_server_record_free);
+  kt_rows_init (&rows);
   if (!query (self, sql, params, n_params, &rows, error))
     return NULL;
-  return records_with_keys (self, &rows, error);
+  return changes_from_rows (self, &rows, error);
+}
+
+/* Most pulls in one pipeline: all their pages are read before the first
+ * is answered, so this bounds how many are held at once (the server holds
+ * each answer until it is sent anyway). */
+#define CHANGES_BATCH_MAX 64
+
+void
+kt_backend_list_changes_many (KtBackend     *self,
+                              KtChangesPull *pulls,
+                              guint          n)
+{
+  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
+  g_autofree KtSqlStatement *statements = NULL;
+  g_autofree KtSqlParam (*params)[5] = NULL;
+  g_autofree char **sqls = NULL;
+  g_autofree KtRows *rows = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_statements = 0;
+
+  if (n > CHANGES_BATCH_MAX)
+    {
+      kt_backend_list_changes_many (self, pulls, CHANGES_BATCH_MAX);
+      kt_backend_list_changes_many (self, pulls + CHANGES_BATCH_MAX, n - CHANGES_BATCH_MAX);
+      return;
+    }
+  /* SQLite runs each in turn anyway; a page without its keys in the same
+   * statement would need a second round trip after the first */
+  if (klass->query_batch == NULL || klass->page_keys_sql == NULL || n < 2)
+    {
+      for (guint i = 0; i < n; i++)
+        pulls[i].records = kt_backend_list_changes (self, pulls[i].reader, pulls[i].since, pulls[i].limit,
+                                                    &pulls[i].error);
+      return;
+    }
+
+  statements = g_new0 (KtSqlStatement, n);
+  params = g_malloc0_n (n, sizeof *params);
+  sqls = g_new0 (char *, n);
+  rows = g_new0 (KtRows, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint n_params;
+
+      sqls[i] = changes_sql (self, pulls[i].reader, pulls[i].since, pulls[i].limit, params[i], &n_params);
+      kt_rows_init (&rows[i]);
+      if (sqls[i] == NULL)
+        continue;
+      statements[n_statements].sql = sqls[i];
+      statements[n_statements].params = params[i];
+      statements[n_statements].n_params = n_params;
+      statements[n_statements].rows = &rows[i];
+      n_statements++;
+    }
+
+  /* each pull is still its own statement, so its own snapshot: what was
+   * committed when PostgreSQL starts it, after it was read from its client */
+  if (query_batch (self, statements, n_statements, &error))
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          pulls[i].records = changes_from_rows (self, &rows[i], &pulls[i].error);
+          kt_rows_clear (&rows[i]);
+        }
+    }
+  else if (g_error_matches (error, KT_SERVER_ERROR, KT_SERVER_ERROR_UNAVAILABLE))
+    {
+      for (guint i = 0; i < n; i++)
+        pulls[i].error = g_error_copy (error);
+    }
+  else
+    {
+      /* the statements of a pipeline share one implicit transaction, which
+       * the first failure ends: one by one, a pull that fails fails alone */
+      for (guint i = 0; i < n; i++)
+        pulls[i].records = kt_backend_list_changes (self, pulls[i].reader, pulls[i].since, pulls[i].limit,
+                                                    &pulls[i].error);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      kt_rows_clear (&rows[i]);
+      g_free (sqls[i]);
+    }
 }
 
 KtPutResult

@@ -300,6 +300,21 @@ GPtrArray      *kt_backend_list_changes     (KtBackend       *self,
                                              gint64           since,
                                              guint            limit,
                                              GError         **error);
+/* One pull of kt_backend_list_changes_many (). */
+typedef struct {
+  const KtAccount *reader;
+  gint64           since;
+  guint            limit;
+  GPtrArray       *records;  /* out: as kt_backend_list_changes () answers; NULL: @error says why */
+  GError          *error;    /* out; the caller frees both */
+} KtChangesPull;
+
+/* kt_backend_list_changes () for each of @pulls, each one statement and so
+ * one snapshot as there; on PostgreSQL sent together (pipeline mode): one
+ * round trip for all of them.  A pull that fails fails alone. */
+void            kt_backend_list_changes_many (KtBackend     *self,
+                                              KtChangesPull *pulls,
+                                              guint          n);
 /* Adds @keys (element-type KtSealedKey) to the entries of the sealed
  * @record while its revision is @record->rev (KT_PUT_STALE otherwise); an
  * entry a reader has already is kept.  The record gets the next change

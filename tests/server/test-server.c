@@ -1849,6 +1849,254 @@ test_tokens_checked_together_keep_their_accounts (Fixture       *f,
     }
 }
 
+/* Sends @method @path with @token (and @body) on a connection of its own
+ * without waiting for the answer, which comes into @held. */
+static SoupSession *
+send_apart (Fixture    *f,
+            const char *method,
+            const char *path,
+            const char *token,
+            const char *if_match,
+            const char *body,
+            Held       *held)
+{
+  g_autofree char *url = g_strconcat (kt_test_server_get_url (f->server), "/api/v1", path, NULL);
+  SoupSession *session = soup_session_new ();
+
+  held->msg = kt_test_server_message_new (method, url, token, if_match, body, -1);
+  soup_session_send_and_read_async (session, held->msg, G_PRIORITY_DEFAULT, NULL, on_held_answered, held);
+  return session;
+}
+
+/* The text of @held's answer (transfer full). */
+static char *
+held_text (Held *held)
+{
+  g_assert_no_error (held->error);
+  return g_strndup (g_bytes_get_data (held->bytes, NULL), g_bytes_get_size (held->bytes));
+}
+
+/* The records of the /changes answer @text, parsed into @parser. */
+static JsonArray *
+page_records (JsonParser *parser,
+              const char *text)
+{
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "records");
+}
+
+/* Pulls that come together are read together (on PostgreSQL in one round
+ * trip) while pushes go on: each still answers as it would alone, with its
+ * own account's page from its own cursor and limit; a bad one and a signed
+ * out one are refused alone; the reads are audited for each; a held pull
+ * is woken by its own changes only. */
+static void
+test_changes_read_together_keep_their_own_pages (Fixture       *f,
+                                                 gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *bert_case = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *bert_case_id = kt_test_server_json_id (bert_case);
+  g_autofree char *zuid_case = kt_test_server_case_json (NULL, 1, SECRET, NULL);
+  g_autofree char *zuid_case_id = kt_test_server_json_id (zuid_case);
+  g_autofree char *anna_first = NULL;
+  g_autofree char *anna_last = NULL;
+  g_autofree char *bert_last = NULL;
+  g_autofree char *since_first = NULL;
+  g_autofree char *anna_held = NULL;
+  g_autofree char *bert_held = NULL;
+  g_autofree char *audit = NULL;
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(Reply) reply = NULL;
+  /* each pull of an account bert's pushes do not reach, sent twice; its
+   * answer must be the one it got alone before (byte for byte) */
+  struct {
+    const char *user;
+    const char *path;
+    char       *alone;   /* the answer alone */
+  } asks[] = {
+    { "anna", "/changes", NULL },
+    { "anna", "/changes?limit=1", NULL },
+    { "anna", NULL, NULL },   /* since anna's first record */
+    { "ida", "/changes", NULL },
+    { "ilse", "/changes", NULL },
+    { "sara", "/changes?limit=3", NULL },
+    { "zoe", "/changes", NULL },
+    { "zeno", "/changes?since=0&limit=500", NULL },
+    { "zara", "/changes", NULL },
+  };
+  enum { COPIES = 2, PUSHES = 6 };
+  Held pulls[G_N_ELEMENTS (asks) * COPIES] = { { 0, } };
+  Held pushes[PUSHES] = { { 0, } };
+  Held bad = { 0, }, signed_out = { 0, }, bert = { 0, }, held_anna = { 0, }, held_bert = { 0, };
+  g_autofree char *bert_alone = NULL;
+  JsonArray *alone, *together;
+  guint n_alone;
+  gboolean all_done = FALSE;
+
+  /* anna's case, conversation and plan; a case of bert's; one in zuid for zoe */
+  build_world (f, &w);
+  reply = push (f, "ida", bert_case, 0);
+  assert_status (reply, SOUP_STATUS_CREATED);
+  g_clear_pointer (&reply, reply_free);
+  reply = call_on (f, "POST", "/cases/", bert_case_id, "/assign", "ida", "{\"coach\":\"bert\"}");
+  assert_status (reply, SOUP_STATUS_OK);
+  g_clear_pointer (&reply, reply_free);
+  reply = push (f, "zeno", zuid_case, 0);
+  assert_status (reply, SOUP_STATUS_CREATED);
+  g_clear_pointer (&reply, reply_free);
+  reply = call_on (f, "POST", "/cases/", zuid_case_id, "/assign", "zeno", "{\"coach\":\"zoe\"}");
+  assert_status (reply, SOUP_STATUS_OK);
+  g_clear_pointer (&reply, reply_free);
+
+  /* each pull alone first */
+  reply = call (f, "GET", "/changes?limit=1", "anna", NULL);
+  assert_status (reply, SOUP_STATUS_OK);
+  anna_first = g_strdup (json_object_get_string_member (reply_object (reply), "cursor"));
+  since_first = g_strdup_printf ("/changes?since=%s", anna_first);
+  asks[2].path = since_first;
+  for (guint i = 0; i < G_N_ELEMENTS (asks); i++)
+    {
+      g_clear_pointer (&reply, reply_free);
+      reply = call (f, "GET", asks[i].path, asks[i].user, NULL);
+      assert_status (reply, SOUP_STATUS_OK);
+      asks[i].alone = g_strdup (reply->text);
+      if (i == 0)
+        anna_last = g_strdup (json_object_get_string_member (reply_object (reply), "cursor"));
+    }
+  g_clear_pointer (&reply, reply_free);
+  reply = call (f, "GET", "/changes", "bert", NULL);
+  assert_status (reply, SOUP_STATUS_OK);
+  bert_alone = g_strdup (reply->text);
+  bert_last = g_strdup (json_object_get_string_member (reply_object (reply), "cursor"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply_object (reply), "records")), ==, 1);
+
+  /* held first: anna's until its wait ends, bert's until his pushes */
+  anna_held = g_strdup_printf ("/changes?since=%s&wait=1", anna_last);
+  bert_held = g_strdup_printf ("/changes?since=%s&wait=20", bert_last);
+  g_ptr_array_add (sessions, send_apart (f, "GET", anna_held, g_hash_table_lookup (f->tokens, "anna"),
+                                         NULL, NULL, &held_anna));
+  g_ptr_array_add (sessions, send_apart (f, "GET", bert_held, g_hash_table_lookup (f->tokens, "bert"),
+                                         NULL, NULL, &held_bert));
+  for (gint64 end = g_get_monotonic_time () + 200 * 1000; g_get_monotonic_time () < end;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_false (held_anna.done);
+  g_assert_false (held_bert.done);
+
+  /* then all at once, each on a connection of its own: the pulls, bert's
+   * new conversations, bert's pull, a bad pull and a signed-out one */
+  for (guint i = 0; i < PUSHES; i++)
+    {
+      g_autofree char *conversation = kt_test_server_conversation_json (NULL, bert_case_id, 1, SECRET);
+      g_autofree char *id = kt_test_server_json_id (conversation);
+      g_autofree char *path = g_strconcat ("/records/", id, NULL);
+      char *record = envelope (conversation);
+
+      g_ptr_array_add (bodies, record);
+      g_ptr_array_add (sessions, send_apart (f, "PUT", path, g_hash_table_lookup (f->tokens, "bert"),
+                                             "\"0\"", record, &pushes[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+    g_ptr_array_add (sessions, send_apart (f, "GET", asks[i % G_N_ELEMENTS (asks)].path,
+                                           g_hash_table_lookup (f->tokens, asks[i % G_N_ELEMENTS (asks)].user),
+                                           NULL, NULL, &pulls[i]));
+  g_ptr_array_add (sessions, send_apart (f, "GET", "/changes", g_hash_table_lookup (f->tokens, "bert"),
+                                         NULL, NULL, &bert));
+  g_ptr_array_add (sessions, send_apart (f, "GET", "/changes?limit=0", g_hash_table_lookup (f->tokens, "anna"),
+                                         NULL, NULL, &bad));
+  g_ptr_array_add (sessions, send_apart (f, "GET", "/changes", "not-a-token", NULL, NULL, &signed_out));
+  while (!all_done)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      all_done = held_anna.done && held_bert.done && bert.done && bad.done && signed_out.done;
+      for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+        all_done = all_done && pulls[i].done;
+      for (guint i = 0; i < PUSHES; i++)
+        all_done = all_done && pushes[i].done;
+    }
+
+  for (guint i = 0; i < PUSHES; i++)
+    {
+      g_assert_no_error (pushes[i].error);
+      g_assert_cmpuint (soup_message_get_status (pushes[i].msg), ==, SOUP_STATUS_CREATED);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+    {
+      g_autofree char *text = held_text (&pulls[i]);
+
+      g_assert_cmpuint (soup_message_get_status (pulls[i].msg), ==, SOUP_STATUS_OK);
+      g_assert_cmpstr (text, ==, asks[i % G_N_ELEMENTS (asks)].alone);
+    }
+  g_assert_cmpuint (soup_message_get_status (bad.msg), ==, SOUP_STATUS_BAD_REQUEST);
+  g_assert_cmpuint (soup_message_get_status (signed_out.msg), ==, SOUP_STATUS_UNAUTHORIZED);
+
+  /* bert's page: what he had alone, then only conversations of his case */
+  {
+    g_autofree char *text = held_text (&bert);
+    g_autoptr(JsonParser) alone_parser = json_parser_new ();
+
+    g_assert_cmpuint (soup_message_get_status (bert.msg), ==, SOUP_STATUS_OK);
+    alone = page_records (alone_parser, bert_alone);
+    together = page_records (parser, text);
+    n_alone = json_array_get_length (alone);
+    g_assert_cmpuint (json_array_get_length (together), >=, n_alone);
+    for (guint i = 0; i < json_array_get_length (together); i++)
+      {
+        JsonObject *record = json_array_get_object_element (together, i);
+
+        if (i < n_alone)
+          g_assert_cmpstr (json_object_get_string_member (record, "id"), ==,
+                           json_object_get_string_member (json_array_get_object_element (alone, i), "id"));
+        else
+          {
+            g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, "conversation");
+            g_assert_cmpstr (json_object_get_string_member (record, "case_id"), ==, bert_case_id);
+          }
+      }
+  }
+
+  /* the held pulls: bert's woken by his own conversations, anna's not */
+  {
+    g_autofree char *text = held_text (&held_bert);
+
+    g_assert_cmpuint (soup_message_get_status (held_bert.msg), ==, SOUP_STATUS_OK);
+    together = page_records (parser, text);
+    g_assert_cmpuint (json_array_get_length (together), >=, 1);
+    for (guint i = 0; i < json_array_get_length (together); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (together, i), "case_id"),
+                       ==, bert_case_id);
+  }
+  {
+    g_autofree char *text = held_text (&held_anna);
+
+    g_assert_cmpuint (soup_message_get_status (held_anna.msg), ==, SOUP_STATUS_OK);
+    together = page_records (parser, text);
+    g_assert_cmpuint (json_array_get_length (together), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "cursor"),
+                     ==, anna_last);
+  }
+
+  /* sara's three records, read by someone who wrote none of them: each
+   * audited once per pull, alone and together */
+  audit = audit_of (f, "--actor", "sara");
+  g_assert_cmpuint (audit_lines (audit, "\tsara\tread\t", NULL), ==, 3 * (1 + COPIES));
+
+  for (guint i = 0; i < G_N_ELEMENTS (asks); i++)
+    g_free (asks[i].alone);
+  for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+    held_clear (&pulls[i]);
+  for (guint i = 0; i < PUSHES; i++)
+    held_clear (&pushes[i]);
+  held_clear (&bad);
+  held_clear (&signed_out);
+  held_clear (&bert);
+  held_clear (&held_anna);
+  held_clear (&held_bert);
+}
+
 static void
 test_changes_wait_holds_until_a_change_or_the_end_of_the_wait (Fixture       *f,
                                                                gconstpointer  data)
@@ -4025,6 +4273,8 @@ main (int   argc,
       ADD ("revisions/changes-paginate-with-a-cursor", test_changes_paginate_with_a_cursor, NULL);
       ADD ("revisions/changes-wait-holds-until-a-change-or-the-end-of-the-wait",
            test_changes_wait_holds_until_a_change_or_the_end_of_the_wait, NULL);
+      ADD ("revisions/changes-read-together-keep-their-own-pages",
+           test_changes_read_together_keep_their_own_pages, NULL);
       ADD ("input/bad-input-is-refused", test_bad_input, NULL);
       ADD ("input/envelope-in-any-json-spelling", test_envelope_in_any_json_spelling, NULL);
       ADD ("input/oversized-bodies-are-refused", test_oversized_bodies_are_refused, NULL);
