@@ -698,7 +698,7 @@ static double
 postgres_cpu_seconds (const char *database,
                       guint64    *wake_ups)
 {
-  const char *host = strstr (database, "host=");
+  const char *host = database != NULL ? strstr (database, "host=") : NULL;
   g_autofree char *dir = NULL;
   g_autofree char *pid_path = NULL;
   g_autofree char *pid_text = NULL;
@@ -708,7 +708,8 @@ postgres_cpu_seconds (const char *database,
   double total = 0;
 
   *wake_ups = 0;
-  if (!g_str_has_prefix (database, "postgres") || host == NULL)
+  /* SQLite's runs have no database URI */
+  if (host == NULL || !g_str_has_prefix (database, "postgres"))
     return -1;
   dir = g_strndup (host + 5, strcspn (host + 5, "&"));
   pid_path = g_build_filename (dir, "data", "postmaster.pid", NULL);
