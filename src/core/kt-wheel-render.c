@@ -113,7 +113,8 @@ draw_centred_text (cairo_t            *cr,
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
   pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - max_width / 2.0, y - h / 2.0);
+  /* Whole pixels: see draw_label (). */
+  cairo_move_to (cr, round (x - max_width / 2.0), round (y - h / 2.0));
   pango_cairo_show_layout (cr, layout);
 }
 
@@ -405,7 +406,12 @@ draw_label (cairo_t               *cr,
 
   set_color (cr, (int) segment == scene->selected && scene->focus_visible
                  ? &palette->accent : &palette->foreground, 1.0);
-  cairo_move_to (cr, x, y);
+  /* Text put at a fraction of a pixel came out with thin strokes washed
+   * out on screen (seen with GTK 4.8's cairo renderer and cairo 1.16: the
+   * "l" of "doel" all but vanished, so the label read "doe."); at a whole
+   * pixel every stroke stays sharp.  In the PDF the half point at most it
+   * moves is invisible. */
+  cairo_move_to (cr, round (x), round (y));
   pango_cairo_show_layout (cr, layout);
 }
 
