@@ -1032,6 +1032,19 @@ answer_page (KtRequest    *req,
   return TRUE;
 }
 
+/* A page of the changes @account may read after @since, read now with
+ * one record more than @limit (answer_page () tells by it whether more
+ * follow); NULL with @error set when the read failed. */
+static GPtrArray *
+read_changes (KtServer  *self,
+              KtAccount *account,
+              gint64     since,
+              gint64     limit,
+              GError   **error)
+{
+  return kt_backend_list_changes (self->backend, account, since, limit + 1, error);
+}
+
 /* answer_page () of the changes read now. */
 static gboolean
 answer_changes (KtRequest *req,
@@ -1040,8 +1053,7 @@ answer_changes (KtRequest *req,
                 gboolean   only_if_any)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = kt_backend_list_changes (req->server->backend, req->account, since,
-                                                          limit + 1, &error);
+  g_autoptr(GPtrArray) records = read_changes (req->server, req->account, since, limit, &error);
 
   return answer_page (req, records, error, since, limit, only_if_any);
 }
@@ -1128,8 +1140,8 @@ wait_over_job (gpointer data)
   if (g_ptr_array_find (waiter->server->waiters, waiter, NULL))
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) records = kt_backend_list_changes (waiter->server->backend, waiter->account,
-                                                              waiter->since, waiter->limit + 1, &error);
+      g_autoptr(GPtrArray) records = read_changes (waiter->server, waiter->account,
+                                                   waiter->since, waiter->limit, &error);
 
       waiter_answer (waiter, records, error, FALSE);
     }
