@@ -70,11 +70,11 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_READ_ROOT]   = "SELECT value FROM meta WHERE key = '" META_INDEX_ROOT "'",
   /* Updated in place (not replaced under a new rowid): one page of the
    * meta table in the log of every save, not also its key index's. */
-  [STMT_WRITE_ROOT]  = "INSERT INTO meta (key, value) VALUES ('" META_INDEX_ROOT "', ?1)"
-                       " ON CONFLICT (key) DO UPDATE SET value = ?1",
+  [STMT_WRITE_ROOT]  = ("INSERT INTO meta (key, value) VALUES ('" META_INDEX_ROOT "', ?1)"
+                        " ON CONFLICT (key) DO UPDATE SET value = ?1"),
   [STMT_OLD_LINE]    = "SELECT kind, rev, case_id, hash FROM record_index WHERE id = ?",
-  [STMT_PUT_LINE]    = "INSERT OR REPLACE INTO record_index (id, kind, rev, case_id, hash)"
-                       " VALUES (?, ?, ?, ?, ?)",
+  [STMT_PUT_LINE]    = ("INSERT OR REPLACE INTO record_index (id, kind, rev, case_id, hash)"
+                        " VALUES (?, ?, ?, ?, ?)"),
   [STMT_LOOKUP_HASH] = "SELECT hash FROM record_index WHERE id = ?",
 };
 

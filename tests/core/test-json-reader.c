@@ -157,11 +157,11 @@ test_refuses_what_json_glib_allows_but_json_does_not (void)
     "[0x10]", "[01]", "[.5]", "[1.]", "[1e]", "[-]", "[+1]",
     "[NaN]", "[Infinity]", "[tru]", "[nul]", "[True]",
     "[1,]", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{\"a\":}", "{,}", "[,]",
-    "[\"" MARKER "\n\"]",            /* a raw control character in a string */
-    "[\"\\x" MARKER "\"]",           /* an unknown escape */
+    ("[\"" MARKER "\n\"]"),          /* a raw control character in a string */
+    ("[\"\\x" MARKER "\"]"),         /* an unknown escape */
     "[\"\\u12\"]",                   /* fewer than four hex digits */
     "[\"\\ud800\"]", "[\"\\udc00\"]", "[\"\\ud800\\u0041\"]", "[\"\\ud800x\"]",
-    "[\"" MARKER, "[1", "{\"a\":1", "{\"a\"", "[", "{",  /* cut short */
+    ("[\"" MARKER), "[1", "{\"a\":1", "{\"a\"", "[", "{",  /* cut short */
     "]", "}", ":", ",", "\f[]",
   };
 

@@ -600,7 +600,6 @@ test_store_key_missing_never_makes_a_new_key (void)
   Files files;
   g_autoptr(KtStore) store = NULL;
   g_autoptr(KtCase) kase = case_new ("Familie Smit");
-  g_autoptr(KtCase) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *store_id = NULL;
   g_autofree char *after_id = NULL;

@@ -160,7 +160,6 @@ static void
 test_revoked_token_asks_to_sign_in_again (Fixture *f, gconstpointer data)
 {
   const char *revoke[] = { "token", "revoke", "coach1", NULL };
-  g_autoptr(KtSyncClient) reopened = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (kt_test_server_admin (f->server, revoke, NULL, NULL), ==, 0);

@@ -310,7 +310,6 @@ test_metrics (void)
   g_auto(Ops) ops = { 0 };
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(GHashTable) samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) requests_by_route = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *api_url = NULL;
   GHashTableIter iter;
   gpointer key, value;
@@ -480,7 +479,6 @@ test_plaintext_remove (void)
   g_autofree char *removed = NULL;
   g_autofree char *again = NULL;
   g_autofree char *cursor = NULL;
-  g_autofree char *after = NULL;
   const char *count_args[] = { "plaintext", NULL };
   const char *remove_args[] = { "plaintext", "--remove", NULL };
   guint count;
