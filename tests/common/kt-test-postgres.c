@@ -10,6 +10,8 @@
 
 #include <gio/gio.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kt-test-util.h"
@@ -24,7 +26,39 @@ struct _KtTestPostgres
   guint  n_databases;
   char  *options;    /* postgres's command line, for a start after a stop */
   char  *logfile;
+  GPid   watchdog;
 };
+
+/* A test that dies (an assertion, a crash, meson's timeout) never reaches
+ * kt_test_postgres_free (), and its cluster would go on running and keep
+ * its directory.  A small shell watches the test's process from outside and
+ * stops the cluster and removes the directory once the test is gone.  It
+ * runs from before initdb: a test killed while pg_ctl starts the cluster
+ * leaves pg_ctl to finish the start, so the stop is tried twice. */
+static const char watchdog_script[] =
+  "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
+  "for attempt in 1 2; do "
+  "  if [ \"$5\" = yes ]; then runuser -u postgres -- \"$2\" -D \"$3\" -m immediate -w -s stop; "
+  "  else \"$2\" -D \"$3\" -m immediate -w -s stop; fi; "
+  "  sleep 2; "
+  "done; "
+  "rm -rf \"$4\"";
+
+static void
+start_watchdog (KtTestPostgres *self)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *pg_ctl = g_build_filename (self->bindir, "pg_ctl", NULL);
+  const char *argv[] = { "/bin/sh", "-c", watchdog_script, "kt-pg-watchdog", pid, pg_ctl,
+                         self->datadir, self->dir, self->as_postgres ? "yes" : "no", NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_spawn_async (NULL, (char **) argv, NULL,
+                      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                      G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDIN_FROM_DEV_NULL,
+                      NULL, NULL, &self->watchdog, &error))
+    g_printerr ("no watchdog for the test cluster: %s\n", error->message);
+}
 
 /* Runs a PostgreSQL tool, as user postgres when we are root and it works
  * on the data directory (the clients connect as postgres with trust). */
@@ -112,6 +146,8 @@ kt_test_postgres_start (GError **error)
       g_assert_cmpint (chown (self->dir, pw->pw_uid, pw->pw_gid), ==, 0);
     }
 
+  start_watchdog (self);
+
   logfile = g_build_filename (self->dir, "log", NULL);
   self->logfile = g_strdup (logfile);
   options = g_strdup_printf ("-p %u -k %s -c listen_addresses='' -c fsync=%s "
@@ -185,6 +221,11 @@ kt_test_postgres_free (KtTestPostgres *self)
 {
   if (self == NULL)
     return;
+  if (self->watchdog > 0)
+    {
+      kill (self->watchdog, SIGKILL);
+      waitpid (self->watchdog, NULL, 0);
+    }
   if (self->datadir != NULL && g_file_test (self->datadir, G_FILE_TEST_IS_DIR))
     {
       g_autoptr(GError) error = NULL;
