@@ -567,23 +567,24 @@ renderer_is_gl (const char *renderer)
 }
 
 /* With GL chosen and no GPU, GTK 4.8's GL set-up and renderer run on Mesa
- * 22.3's llvmpipe, which mallocs and clears about 100 MiB of heap before the
- * first frame: some 15,000 page faults of 4 KiB in the main thread, and on a
- * virtual machine a fault costs microseconds.  glibc 2.36 asks for
- * transparent huge pages for its heap only when told by a tunable
- * (glibc.malloc.hugetlb=1), which is read before main and would need a
- * second exec of the program; so the heap is prepared here instead: it
- * grows now by 128 MiB in one step (M_TOP_PAD; the memory is only reserved,
- * not used) and that range is marked MADV_HUGEPAGE, which the kernel honours
- * in its default THP mode, "madvise".  Mesa then fills 2 MiB pages with a
- * fault each: a quarter of the faults, and about 35 MiB more resident, as
- * whole 2 MiB pages are kept where 4 KiB ones were touched
- * (bench/README.md, the ninth session).  M_TOP_PAD also stops glibc's mmap
- * threshold from sliding up from 128 KiB, so it is set to where it would
- * slide to: without it, each of Mesa's large blocks would be mapped and
- * faulted in afresh.  The cairo renderer (the app's own choice without a
- * GPU) and a GPU's GL are left as they are, and so is a malloc tunable the
- * user set. */
+ * 22.3's llvmpipe, which grows the heap by about 100 MiB before the first
+ * frame and writes 63 MiB of it: some 16,000 page faults of 4 KiB in the
+ * main thread, and on a virtual machine a fault costs microseconds.
+ * glibc 2.36 asks for transparent huge pages for its heap only when told
+ * by a tunable (glibc.malloc.hugetlb=1), which is read before main and
+ * would need a second exec of the program (~30 ms); so the heap is
+ * prepared here instead: it grows now by 128 MiB in one step (M_TOP_PAD;
+ * address space only) and that range is marked MADV_HUGEPAGE, which the
+ * kernel honours in its default THP mode, "madvise" (it would not carry
+ * the mark to later growth).  Mesa then fills 2 MiB pages with a fault
+ * each: a third of the process's faults to the first frame, for about
+ * 38 MiB more resident, as whole 2 MiB pages are kept where only some of
+ * their 4 KiB were written (bench/README.md, the ninth session).
+ * M_TOP_PAD also stops glibc's mmap threshold from sliding up from
+ * 128 KiB, so it is set to where it would slide to: without it, each of
+ * Mesa's large blocks would be mapped and faulted in afresh.  The cairo
+ * renderer (the app's own choice without a GPU) and a GPU's GL are left
+ * as they are, and so is a malloc tunable the user set. */
 void
 kt_app_prepare_heap_for_software_gl (void)
 {
