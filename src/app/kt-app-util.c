@@ -597,7 +597,8 @@ kt_app_prepare_heap_for_software_gl (void)
     return;
   if (tunables != NULL && strstr (tunables, "glibc.malloc.") != NULL)
     return;
-  if (g_file_get_contents ("/sys/kernel/mm/transparent_hugepage/enabled", &thp_mode, NULL, NULL) &&
+  /* A kernel without huge pages has no such file. */
+  if (!g_file_get_contents ("/sys/kernel/mm/transparent_hugepage/enabled", &thp_mode, NULL, NULL) ||
       strstr (thp_mode, "[never]") != NULL)
     return;
 
