@@ -823,6 +823,17 @@ kt_record_store_get (KtRecordStore  *self,
     }
 
   record->body = sealed != NULL && as_indexed ? open_part (self, record, sealed, "body") : NULL;
+  /* The summary is opened too, though only the body is returned: the case
+   * list may show it from the summary cache, which knows a sealed summary
+   * by its nonce, tag and length alone (kt-summary-cache-private.h), so
+   * opening the case is where a summary changed byte by byte is refused. */
+  if (record->body != NULL && sealed_summary != NULL)
+    {
+      g_autoptr(GBytes) summary = open_part (self, record, sealed_summary, "summary");
+
+      if (summary == NULL)
+        g_clear_pointer (&record->body, g_bytes_unref);
+    }
   if (record->body == NULL || record->kind < 0 || record->kind >= KT_N_KINDS)
     {
       quarantine (self, id, record->kind, record->rev);
@@ -920,10 +931,7 @@ add_entries (KtSummaryCacheBuilder *builder,
 {
   for (guint i = 0; i < entries->len; i++)
     {
-      const KtSummaryCacheEntry *entry = g_ptr_array_index (entries, i);
-
-      kt_summary_cache_builder_add (builder, entry->id, entry->rev, entry->sealed,
-                                    entry->sealed_size, entry->plain, entry->plain_size);
+      kt_summary_cache_builder_add_entry (builder, g_ptr_array_index (entries, i));
     }
 }
 
@@ -988,7 +996,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
         {
           hits++;
           if (next != NULL)
-            kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size, entry->plain, entry->plain_size);
+            kt_summary_cache_builder_add_entry (next, entry);
           else
             g_ptr_array_add (hit_entries, (gpointer) entry);
           func (id, sqlite3_column_int64 (stmt, 3), entry->plain, entry->plain_size, user_data);
