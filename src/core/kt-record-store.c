@@ -57,6 +57,7 @@ struct _KtRecordStore
   sqlite3_stmt *stmts[N_STMTS];
   KtKey   *key;          /* NULL while locked */
   KtStoreIndex *index;   /* with the key: NULL while locked */
+  KtStoreIndexRecords *read_ahead; /* for the check, read before the key */
   int      version;
   GBytes  *summary_cache; /* sealed, made by the last listing, not yet written */
   guint    summary_cache_hits; /* of the last listing (for tests) */
@@ -403,6 +404,7 @@ kt_record_store_close (KtRecordStore *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->index, kt_store_index_free);
+  g_clear_pointer (&self->read_ahead, kt_store_index_records_free);
   g_clear_pointer (&self->key, kt_key_free);
   g_clear_pointer (&self->summary_cache, g_bytes_unref);
   for (guint i = 0; i < N_STMTS; i++)
@@ -1187,6 +1189,19 @@ kt_record_store_set_sync_state (KtRecordStore  *self,
   return TRUE;
 }
 
+void
+kt_record_store_read_ahead (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->read_ahead, kt_store_index_records_free);
+  self->read_ahead = kt_store_index_read_records (self->db, 0, &error);
+  /* The check reads them again, and says what failed. */
+  if (self->read_ahead == NULL)
+    g_debug ("The records could not be read ahead of the check: %s", error->message);
+}
+
 gboolean
 kt_record_store_check (KtRecordStore  *self,
                        guint64         mark,
@@ -1197,7 +1212,8 @@ kt_record_store_check (KtRecordStore  *self,
 
   if (!check_key (self, error))
     return FALSE;
-  if (!kt_store_index_check (self->index, self->db, mark, check, error))
+  if (!kt_store_index_check (self->index, self->db, mark, g_steal_pointer (&self->read_ahead),
+                             check, error))
     return FALSE;
 
   /* What is not the record this device wrote last is set aside, as a
