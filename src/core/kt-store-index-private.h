@@ -68,7 +68,8 @@ gboolean      kt_store_index_lookup_hash (KtStoreIndex *self,
 typedef struct _KtStoreIndexRecords KtStoreIndexRecords;
 
 /* Reads every record's plain columns (transfer full), room made for
- * @size_hint of them; NULL on an error. */
+ * @size_hint of them (0: as many as the file suggests); NULL on an
+ * error. */
 KtStoreIndexRecords *kt_store_index_read_records (sqlite3       *db,
                                                   guint          size_hint,
                                                   GError       **error);

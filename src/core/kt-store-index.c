@@ -754,6 +754,17 @@ data_version (sqlite3 *db)
   return -1;
 }
 
+/* The highest rowid of the records, 0 for none or when it cannot be read. */
+static guint
+max_rowid (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT max(rowid) FROM records", NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return (guint) CLAMP (sqlite3_column_int64 (stmt, 0), 0, G_MAXUINT);
+  return 0;
+}
+
 void
 kt_store_index_records_free (KtStoreIndexRecords *records)
 {
@@ -774,12 +785,19 @@ kt_store_index_read_records (sqlite3  *db,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  /* Only the small columns, read straight through the covering listing
-   * index. */
+  /* Room for them in one allocation: an array grown by doubling took
+   * hundreds of page faults more, a few microseconds each on the project's
+   * VM.  Before the key (and so the root's count) the highest rowid is the
+   * guess: rows are updated in place, so it is the count plus the rows
+   * deleted, and SQLite finds it at the end of the table's B-tree. */
+  if (size_hint == 0)
+    size_hint = max_rowid (db);
   records->plains = g_array_sized_new (FALSE, FALSE, sizeof (Plain), MIN (size_hint, 1u << 20));
   records->strings = g_string_chunk_new (64 * 1024);
   records->data_version = data_version (db);
   records->changes = sqlite3_total_changes64 (db);
+  /* Only the small columns, read straight through the covering listing
+   * index. */
   stmt = prepare (db, "SELECT id, kind, rev, case_id FROM records INDEXED BY records_listing", error);
   if (stmt == NULL)
     return NULL;
