@@ -1253,28 +1253,21 @@ typedef struct {
   guint64       mark;
 } KeyringFetch;
 
-static gpointer
-keyring_fetch_run (gpointer data)
+static void
+keyring_fetch_run (gpointer data,
+                   gpointer user_data)
 {
   KeyringFetch *fetch = data;
-  g_autoptr(GError) error = NULL;
 
-  fetch->key = kt_keyring_lookup (fetch->store_id, fetch->cancellable, &fetch->error);
-  if (fetch->key != NULL &&
-      !kt_keyring_lookup_counter (fetch->store_id, &fetch->mark, fetch->cancellable, &error))
-    {
-      fetch->mark = 0;
-      if (error != NULL)
-        g_debug ("The save counter could not be read: %s", error->message);
-    }
-  return NULL;
+  fetch->key = kt_keyring_lookup_with_counter (fetch->store_id, &fetch->mark, fetch->cancellable,
+                                               &fetch->error);
 }
 
 /* The key of a store kept in the keyring, and in @mark the counter beside
- * it.  Each is a D-Bus call to the keyring, in which the open would only
- * wait (about 4.5 ms of a 25 ms open and list of 10,000 cases): they are
- * fetched on a thread of their own while this one reads what the check
- * needs and no key does (kt_record_store_read_ahead()). */
+ * it.  Both take calls to the keyring over D-Bus, in which the open would
+ * only wait (about 4.5 ms of a 25 ms open and list of 10,000 cases): they
+ * are fetched on another thread while this one reads what the check needs
+ * and no key does (kt_record_store_read_ahead()). */
 static KtKey *
 fetch_from_keyring (KtStore       *self,
                     GCancellable  *cancellable,
@@ -1283,15 +1276,23 @@ fetch_from_keyring (KtStore       *self,
 {
   KeyringFetch fetch = { .store_id = self->store_id, .cancellable = cancellable };
   g_autoptr(KtKey) key = NULL;
-  GThread *thread = g_thread_try_new ("kt-keyring", keyring_fetch_run, &fetch, NULL);
+  /* GLib's shared threads: one left idle by an earlier open is woken, not
+   * a new one started, which a busy scheduler lets wait longer. */
+  GThreadPool *pool = g_thread_pool_new (keyring_fetch_run, NULL, 1, FALSE, NULL);
 
-  if (thread != NULL)
+  if (pool != NULL && g_thread_pool_push (pool, &fetch, NULL))
     {
       kt_record_store_read_ahead (self->records);
-      g_thread_join (thread);
+      /* Waits for the fetch. */
+      g_thread_pool_free (pool, FALSE, TRUE);
     }
   else
-    keyring_fetch_run (&fetch);
+    {
+      /* No thread to be had: a fetch left queued is dropped. */
+      if (pool != NULL)
+        g_thread_pool_free (pool, TRUE, TRUE);
+      keyring_fetch_run (&fetch, NULL);
+    }
 
   *mark = fetch.mark;
   key = g_steal_pointer (&fetch.key);
