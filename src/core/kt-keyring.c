@@ -10,6 +10,9 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+/* secret_service_search_for_dbus_paths() and friends (secret-paths.h):
+ * marked unstable by libsecret since 0.18, unchanged through 0.21. */
+#define SECRET_API_SUBJECT_TO_CHANGE
 #include <libsecret/secret.h>
 #include <sodium.h>
 
@@ -296,6 +299,103 @@ kt_keyring_store (const char    *store_id,
                                                    "application/octet-stream");
 
   return store_secret (&key_schema, _("Keukentafel data key"), value, store_id, cancellable, error);
+}
+
+static gboolean
+counter_from_value (SecretValue *value,
+                    guint64     *counter)
+{
+  const char *text = value != NULL ? secret_value_get_text (value) : NULL;
+
+  return text != NULL && g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, counter, NULL);
+}
+
+KtKey *
+kt_keyring_lookup_with_counter (const char    *store_id,
+                                guint64       *counter,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) counter_attributes = NULL;
+  g_autoptr(GHashTable) secrets = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  g_auto(GStrv) unlocked = NULL;
+  g_auto(GStrv) locked = NULL;
+  g_auto(GStrv) counter_unlocked = NULL;
+  g_auto(GStrv) counter_locked = NULL;
+  GError *local = NULL;
+
+  g_return_val_if_fail (store_id != NULL, NULL);
+
+  *counter = 0;
+  if (through_portal ())
+    {
+      KtKey *key = lookup_through_portal (store_id, cancellable, error);
+
+      if (key != NULL && !kt_keyring_lookup_counter (store_id, counter, cancellable, NULL))
+        *counter = 0;
+      return key;
+    }
+
+  service = get_service (cancellable, error);
+  if (service == NULL)
+    return NULL;
+
+  /* The items' paths, then the secrets of both in one call: three round
+   * trips to the keyring where kt_keyring_lookup() and
+   * kt_keyring_lookup_counter() make five (secret_service_search_sync()
+   * also reads every item's properties). */
+  attributes = secret_attributes_build (&key_schema, "store", store_id, NULL);
+  if (!secret_service_search_for_dbus_paths_sync (service, &key_schema, attributes, cancellable,
+                                                  &unlocked, &locked, &local))
+    {
+      propagate_error (local, error);
+      return NULL;
+    }
+  if (unlocked == NULL || unlocked[0] == NULL)
+    {
+      if (locked != NULL && locked[0] != NULL)
+        set_locked_error (error);
+      return NULL;
+    }
+  counter_attributes = secret_attributes_build (&counter_schema, "store", store_id, NULL);
+  /* No counter is no error: the check then has no mark to compare. */
+  if (!secret_service_search_for_dbus_paths_sync (service, &counter_schema, counter_attributes,
+                                                  cancellable, &counter_unlocked, &counter_locked,
+                                                  &local))
+    {
+      g_debug ("Secret Service: %s", local->message);
+      g_clear_error (&local);
+    }
+
+  paths = g_ptr_array_new ();
+  for (guint i = 0; unlocked[i] != NULL; i++)
+    g_ptr_array_add (paths, unlocked[i]);
+  if (counter_unlocked != NULL && counter_unlocked[0] != NULL)
+    g_ptr_array_add (paths, counter_unlocked[0]);
+  g_ptr_array_add (paths, NULL);
+  secrets = secret_service_get_secrets_for_dbus_paths_sync (service, (const char **) paths->pdata,
+                                                            cancellable, &local);
+  if (secrets == NULL)
+    {
+      if (local != NULL)
+        propagate_error (local, error);
+      return NULL;
+    }
+
+  if (counter_unlocked != NULL && counter_unlocked[0] != NULL &&
+      !counter_from_value (g_hash_table_lookup (secrets, counter_unlocked[0]), counter))
+    *counter = 0;
+  for (guint i = 0; unlocked[i] != NULL; i++)
+    {
+      SecretValue *value = g_hash_table_lookup (secrets, unlocked[i]);
+
+      if (value != NULL)
+        return key_from_value (value, error);
+    }
+  return NULL;
 }
 
 gboolean

@@ -33,6 +33,13 @@ G_BEGIN_DECLS
 KtKey    *kt_keyring_lookup (const char    *store_id,
                              GCancellable  *cancellable,
                              GError       **error);
+/* kt_keyring_lookup() and, in @counter, kt_keyring_lookup_counter()'s
+ * counter (0 when there is none or it cannot be read), in fewer calls to
+ * the keyring: for the open, which needs both.  Never shows a prompt. */
+KtKey    *kt_keyring_lookup_with_counter (const char    *store_id,
+                                          guint64       *counter,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
 /* Saves @key for @store_id in the default collection; fails with
  * KT_STORE_ERROR_LOCKED instead of prompting when it is locked. */
 gboolean  kt_keyring_store  (const char    *store_id,

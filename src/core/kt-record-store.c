@@ -57,6 +57,7 @@ struct _KtRecordStore
   sqlite3_stmt *stmts[N_STMTS];
   KtKey   *key;          /* NULL while locked */
   KtStoreIndex *index;   /* with the key: NULL while locked */
+  KtStoreIndexRecords *read_ahead; /* for the check, read before the key */
   int      version;
   GBytes  *summary_cache; /* sealed, made by the last listing, not yet written */
   guint    summary_cache_hits; /* of the last listing (for tests) */
@@ -403,6 +404,7 @@ kt_record_store_close (KtRecordStore *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->index, kt_store_index_free);
+  g_clear_pointer (&self->read_ahead, kt_store_index_records_free);
   g_clear_pointer (&self->key, kt_key_free);
   g_clear_pointer (&self->summary_cache, g_bytes_unref);
   for (guint i = 0; i < N_STMTS; i++)
@@ -823,6 +825,17 @@ kt_record_store_get (KtRecordStore  *self,
     }
 
   record->body = sealed != NULL && as_indexed ? open_part (self, record, sealed, "body") : NULL;
+  /* The summary is opened too, though only the body is returned: the case
+   * list may show it from the summary cache, which knows a sealed summary
+   * by its nonce, tag and length alone (kt-summary-cache-private.h), so
+   * opening the case is where a summary changed byte by byte is refused. */
+  if (record->body != NULL && sealed_summary != NULL)
+    {
+      g_autoptr(GBytes) summary = open_part (self, record, sealed_summary, "summary");
+
+      if (summary == NULL)
+        g_clear_pointer (&record->body, g_bytes_unref);
+    }
   if (record->body == NULL || record->kind < 0 || record->kind >= KT_N_KINDS)
     {
       quarantine (self, id, record->kind, record->rev);
@@ -920,10 +933,7 @@ add_entries (KtSummaryCacheBuilder *builder,
 {
   for (guint i = 0; i < entries->len; i++)
     {
-      const KtSummaryCacheEntry *entry = g_ptr_array_index (entries, i);
-
-      kt_summary_cache_builder_add (builder, entry->id, entry->rev, entry->sealed,
-                                    entry->sealed_size, entry->plain, entry->plain_size);
+      kt_summary_cache_builder_add_entry (builder, g_ptr_array_index (entries, i));
     }
 }
 
@@ -988,7 +998,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
         {
           hits++;
           if (next != NULL)
-            kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size, entry->plain, entry->plain_size);
+            kt_summary_cache_builder_add_entry (next, entry);
           else
             g_ptr_array_add (hit_entries, (gpointer) entry);
           func (id, sqlite3_column_int64 (stmt, 3), entry->plain, entry->plain_size, user_data);
@@ -1179,6 +1189,19 @@ kt_record_store_set_sync_state (KtRecordStore  *self,
   return TRUE;
 }
 
+void
+kt_record_store_read_ahead (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->read_ahead, kt_store_index_records_free);
+  self->read_ahead = kt_store_index_read_records (self->db, 0, &error);
+  /* The check reads them again, and says what failed. */
+  if (self->read_ahead == NULL)
+    g_debug ("The records could not be read ahead of the check: %s", error->message);
+}
+
 gboolean
 kt_record_store_check (KtRecordStore  *self,
                        guint64         mark,
@@ -1189,7 +1212,8 @@ kt_record_store_check (KtRecordStore  *self,
 
   if (!check_key (self, error))
     return FALSE;
-  if (!kt_store_index_check (self->index, self->db, mark, check, error))
+  if (!kt_store_index_check (self->index, self->db, mark, g_steal_pointer (&self->read_ahead),
+                             check, error))
     return FALSE;
 
   /* What is not the record this device wrote last is set aside, as a

@@ -143,6 +143,10 @@ gboolean   kt_record_store_check            (KtRecordStore *self,
                                              guint64        mark,
                                              KtStoreCheck  *check,
                                              GError       **error);
+/* Reads what the next kt_record_store_check() needs and no key does (the
+ * records' plain columns), so that it can be done while the key is being
+ * fetched.  Failing here only leaves the check to read them itself. */
+void       kt_record_store_read_ahead       (KtRecordStore *self);
 /* Writes the index again from the file as it is and clears its warnings. */
 gboolean   kt_record_store_accept_check     (KtRecordStore *self,
                                              GError       **error);

@@ -62,16 +62,32 @@ gboolean      kt_store_index_lookup_hash (KtStoreIndex *self,
                                           const char   *id,
                                           guint8        hash[KT_STORE_INDEX_HASH_SIZE]);
 
+/* The records' plain columns as the check compares them with the lines.
+ * They need no key: the open reads them while the keyring looks the key
+ * up (kt-store.c). */
+typedef struct _KtStoreIndexRecords KtStoreIndexRecords;
+
+/* Reads every record's plain columns (transfer full), room made for
+ * @size_hint of them (0: as many as the file suggests); NULL on an
+ * error. */
+KtStoreIndexRecords *kt_store_index_read_records (sqlite3       *db,
+                                                  guint          size_hint,
+                                                  GError       **error);
+void                 kt_store_index_records_free (KtStoreIndexRecords *records);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStoreIndexRecords, kt_store_index_records_free)
+
 /* Compares the whole file with the index (called once at open, outside a
  * transaction; it opens its own).  @mark is the counter kept outside the
- * file, 0 when there is none.  Builds the index of a file that has none.
- * Fills @check (whose records array the caller made); setting aside what
- * it names is the caller's job. */
-gboolean      kt_store_index_check     (KtStoreIndex  *self,
-                                        sqlite3       *db,
-                                        guint64        mark,
-                                        KtStoreCheck  *check,
-                                        GError       **error);
+ * file, 0 when there is none.  @records, when not NULL, are the records as
+ * read before (taken, transfer full); otherwise they are read now.  Builds
+ * the index of a file that has none.  Fills @check (whose records array
+ * the caller made); setting aside what it names is the caller's job. */
+gboolean      kt_store_index_check     (KtStoreIndex         *self,
+                                        sqlite3              *db,
+                                        guint64               mark,
+                                        KtStoreIndexRecords  *records,
+                                        KtStoreCheck         *check,
+                                        GError              **error);
 
 /* Brings the index in line with the file as it is now and clears the
  * warnings: the user has seen them. */

@@ -733,21 +733,116 @@ plain_find (PlainTable *table,
   return NULL;
 }
 
-gboolean
-kt_store_index_check (KtStoreIndex  *self,
-                      sqlite3       *db,
-                      guint64        mark,
-                      KtStoreCheck  *check,
-                      GError       **error)
+struct _KtStoreIndexRecords
 {
-  g_autoptr(sqlite3_stmt) records = NULL;
+  gint64        data_version; /* other connections' commits, when read */
+  gint64        changes;      /* this connection's, when read */
+  GArray       *plains;       /* of Plain */
+  GStringChunk *strings;      /* their ids and case ids */
+  PlainTable    table;
+};
+
+/* Changes with every commit to the file by another connection; -1 when
+ * it cannot be read. */
+static gint64
+data_version (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "PRAGMA data_version", NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  return -1;
+}
+
+/* The highest rowid of the records, 0 for none or when it cannot be read. */
+static guint
+max_rowid (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT max(rowid) FROM records", NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return (guint) CLAMP (sqlite3_column_int64 (stmt, 0), 0, G_MAXUINT);
+  return 0;
+}
+
+void
+kt_store_index_records_free (KtStoreIndexRecords *records)
+{
+  if (records == NULL)
+    return;
+  g_array_unref (records->plains);
+  g_string_chunk_free (records->strings);
+  g_free (records->table.slots);
+  g_free (records);
+}
+
+KtStoreIndexRecords *
+kt_store_index_read_records (sqlite3  *db,
+                             guint     size_hint,
+                             GError  **error)
+{
+  g_autoptr(KtStoreIndexRecords) records = g_new0 (KtStoreIndexRecords, 1);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  /* Room for them in one allocation: an array grown by doubling took
+   * hundreds of page faults more, a few microseconds each on the project's
+   * VM.  Before the key (and so the root's count) the highest rowid is the
+   * guess: rows are updated in place, so it is the count plus the rows
+   * deleted, and SQLite finds it at the end of the table's B-tree. */
+  if (size_hint == 0)
+    size_hint = max_rowid (db);
+  records->plains = g_array_sized_new (FALSE, FALSE, sizeof (Plain), MIN (size_hint, 1u << 20));
+  records->strings = g_string_chunk_new (64 * 1024);
+  records->data_version = data_version (db);
+  records->changes = sqlite3_total_changes64 (db);
+  /* Only the small columns, read straight through the covering listing
+   * index. */
+  stmt = prepare (db, "SELECT id, kind, rev, case_id FROM records INDEXED BY records_listing", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *case_id = (const char *) sqlite3_column_text (stmt, 3);
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      Plain row;
+
+      /* NOT NULL in the schema; a file changed outside could still. */
+      if (id == NULL)
+        continue;
+      row = (Plain) {
+        .prefix = id_prefix (id),
+        .id = g_string_chunk_insert (records->strings, id),
+        .case_id = case_id != NULL ? g_string_chunk_insert (records->strings, case_id) : NULL,
+        .rev = sqlite3_column_int64 (stmt, 2),
+        .kind = sqlite3_column_int (stmt, 1),
+      };
+
+      g_array_append_val (records->plains, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kt_record_store_set_sqlite_error (error, rc, db);
+      return NULL;
+    }
+  plain_table_init (&records->table, records->plains);
+  return g_steal_pointer (&records);
+}
+
+gboolean
+kt_store_index_check (KtStoreIndex         *self,
+                      sqlite3              *db,
+                      guint64               mark,
+                      KtStoreIndexRecords  *taken,
+                      KtStoreCheck         *check,
+                      GError              **error)
+{
+  g_autoptr(KtStoreIndexRecords) records = taken;
   g_autoptr(sqlite3_stmt) lines = NULL;
-  g_autoptr(GArray) plains = NULL;
-  GStringChunk *strings = NULL;
+  GArray *plains;
   Plain *plain;
   guint8 acc[MAC_SIZE] = { 0 };
   guint64 count = 0;
-  PlainTable table = { NULL, 0 };
   guint32 flags;
   gboolean changed;
   int rc;
@@ -764,49 +859,29 @@ kt_store_index_check (KtStoreIndex  *self,
       return TRUE;
     }
 
-  /* Only the small columns, each table read straight through once: the
-   * records from their covering listing index, the lines in key order.
-   * Cheaper than a join, which looks every line up in a B-tree.  Each
-   * line finds its record in a table on the id's first bytes
-   * (plain_find(); a GHashTable with a copy of every key cost a third of
-   * the check, sorting the records and bisecting a tenth). */
-  records = prepare (db, "SELECT id, kind, rev, case_id FROM records INDEXED BY records_listing", error);
-  lines = prepare (db, "SELECT id, kind, rev, case_id, hash FROM record_index", error);
-  if (records == NULL || lines == NULL)
-    return FALSE;
-
+  /* Each table read straight through once: the records from their
+   * covering listing index (kt_store_index_read_records()), the lines in
+   * key order.  Cheaper than a join, which looks every line up in a
+   * B-tree.  Each line finds its record in a table on the id's first
+   * bytes (plain_find(); a GHashTable with a copy of every key cost a
+   * third of the check, sorting the records and bisecting a tenth). */
   /* As many records as the root has lines, most likely: one allocation,
    * not one doubling after another (the root's count is sealed, so only
-   * this device wrote it; capped all the same). */
-  plains = g_array_sized_new (FALSE, FALSE, sizeof (Plain),
-                              self->root_authentic ? (guint) MIN (self->root.count, 1u << 20) : 0);
-  strings = g_string_chunk_new (64 * 1024);
-  while ((rc = sqlite3_step (records)) == SQLITE_ROW)
-    {
-      const char *case_id = (const char *) sqlite3_column_text (records, 3);
-      const char *id = (const char *) sqlite3_column_text (records, 0);
-      Plain row;
-
-      /* NOT NULL in the schema; a file changed outside could still. */
-      if (id == NULL)
-        continue;
-      row = (Plain) {
-        .prefix = id_prefix (id),
-        .id = g_string_chunk_insert (strings, id),
-        .case_id = case_id != NULL ? g_string_chunk_insert (strings, case_id) : NULL,
-        .rev = sqlite3_column_int64 (records, 2),
-        .kind = sqlite3_column_int (records, 1),
-      };
-
-      g_array_append_val (plains, row);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      kt_record_store_set_sqlite_error (error, rc, db);
-      g_string_chunk_free (strings);
-      return FALSE;
-    }
-  plain_table_init (&table, plains);
+   * this device wrote it; capped all the same).  Records read before the
+   * key grow as they come. */
+  /* Records read before a commit are not compared with lines after it. */
+  if (records != NULL && (records->data_version < 0 || records->data_version != data_version (db) ||
+                          records->changes != sqlite3_total_changes64 (db)))
+    g_clear_pointer (&records, kt_store_index_records_free);
+  if (records == NULL)
+    records = kt_store_index_read_records (db, self->root_authentic ? (guint) MIN (self->root.count, G_MAXUINT) : 0,
+                                           error);
+  if (records == NULL)
+    return FALSE;
+  plains = records->plains;
+  lines = prepare (db, "SELECT id, kind, rev, case_id, hash FROM record_index", error);
+  if (lines == NULL)
+    return FALSE;
 
   while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
     {
@@ -827,7 +902,7 @@ kt_store_index_check (KtStoreIndex  *self,
       else
         acc[0] ^= 1;
 
-      plain = plain_find (&table, plains, id);
+      plain = plain_find (&records->table, plains, id);
       if (plain == NULL)
         {
           add_finding (check, id, kind, KT_RECORD_DELETED);
@@ -839,14 +914,11 @@ kt_store_index_check (KtStoreIndex  *self,
       add_finding (check, id, plain->kind,
                    plain->kind == kind && plain->rev < rev ? KT_RECORD_ROLLED_BACK : KT_RECORD_CHANGED);
     }
-  g_free (table.slots);
   if (rc != SQLITE_DONE)
     {
       kt_record_store_set_sqlite_error (error, rc, db);
-      g_string_chunk_free (strings);
       return FALSE;
     }
-  g_clear_pointer (&records, sqlite3_finalize);
   g_clear_pointer (&lines, sqlite3_finalize);
 
   /* A record without a line is none this device wrote. */
@@ -856,7 +928,7 @@ kt_store_index_check (KtStoreIndex  *self,
       if (!plain->has_line)
         add_finding (check, plain->id, plain->kind, KT_RECORD_CHANGED);
     }
-  g_string_chunk_free (strings);
+  g_clear_pointer (&records, kt_store_index_records_free);
 
   changed = !self->root_authentic || count != self->root.count ||
             sodium_memcmp (acc, self->root.xor, MAC_SIZE) != 0;

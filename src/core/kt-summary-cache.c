@@ -13,17 +13,22 @@
 #include <string.h>
 
 /* Sealed with a key of its own, so nothing sealed for a record opens as
- * the cache, and the cache opens as no record. */
-#define CACHE_LABEL "keukentafel-summary-cache-1"
+ * the cache, and the cache opens as no record.  Label and key are those of
+ * the format's version: a cache of version 1 (which kept each sealed
+ * summary whole) neither carries this label nor opens under this key, so
+ * it is read as no cache and written again, never taken for this layout. */
+#define CACHE_LABEL "keukentafel-summary-cache-2"
+#define CACHE_SUBKEY_ID 2
 
 /* The meta value: the index's size (u32), the index, then the plaintext
  * summaries one after the other, sealed (kt_crypto_seal()) with the index
  * as associated data.  The index is the label, then per entry: id length
- * (u16), id, NUL, revision (i64), sealed summary length (u32) and bytes,
+ * (u16), id, NUL, revision (i64), sealed summary length (u32), its head
+ * (version and nonce, KT_SEAL_HEAD_SIZE) and tag (KT_SEAL_TAG_SIZE),
  * plaintext length (u32); little-endian.  Only the summaries need
- * secrecy: ids and revisions are plain columns already, the sealed
- * summaries ciphertext, and authenticating them costs a third of
- * decrypting them. */
+ * secrecy: ids and revisions are plain columns already, the heads and
+ * tags public parts of ciphertexts. */
+#define SEALED_MIN (KT_SEAL_HEAD_SIZE + KT_SEAL_TAG_SIZE)
 typedef KtSummaryCacheEntry Entry;
 
 struct _KtSummaryCache
@@ -49,7 +54,7 @@ derive_key (const KtKey *data_key)
   guint8 *subkey = sodium_malloc (KT_KEY_SIZE);
   KtKey *key;
 
-  crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, 1, "KtSumCa1", kt_key_peek (data_key));
+  crypto_kdf_derive_from_key (subkey, KT_KEY_SIZE, CACHE_SUBKEY_ID, "KtSumCa1", kt_key_peek (data_key));
   key = kt_key_new_from_data (subkey, KT_KEY_SIZE);
   sodium_free (subkey);
   return key;
@@ -119,7 +124,10 @@ parse (KtSummaryCache *self,
       if (!take (&p, end, 4, &field))
         return FALSE;
       entry.sealed_size = get_le (field, 4);
-      if (!take (&p, end, entry.sealed_size, &entry.sealed) || !take (&p, end, 4, &field))
+      if (entry.sealed_size < SEALED_MIN ||
+          !take (&p, end, KT_SEAL_HEAD_SIZE, &entry.head) ||
+          !take (&p, end, KT_SEAL_TAG_SIZE, &entry.tag) ||
+          !take (&p, end, 4, &field))
         return FALSE;
       entry.plain_size = get_le (field, 4);
       if (texts_size - offset < entry.plain_size)
@@ -197,7 +205,7 @@ kt_summary_cache_lookup (KtSummaryCache *self,
 {
   const Entry *entry = NULL;
 
-  if (self->entries->len == 0 || sealed == NULL)
+  if (self->entries->len == 0 || sealed == NULL || sealed_size < SEALED_MIN)
     return NULL;
   /* Rows come in the order the cache was written, but for those added,
    * removed or moved since: the next entry first, then by id. */
@@ -221,7 +229,8 @@ kt_summary_cache_lookup (KtSummaryCache *self,
     return NULL;
   self->cursor = (guint) (entry - (const Entry *) self->entries->data) + 1;
   if (entry->rev != rev || entry->sealed_size != sealed_size ||
-      memcmp (entry->sealed, sealed, sealed_size) != 0)
+      memcmp (entry->head, sealed, KT_SEAL_HEAD_SIZE) != 0 ||
+      memcmp (entry->tag, sealed + sealed_size - KT_SEAL_TAG_SIZE, KT_SEAL_TAG_SIZE) != 0)
     return NULL;
   return entry;
 }
@@ -231,7 +240,7 @@ kt_summary_cache_builder_new (gsize entries_hint)
 {
   KtSummaryCacheBuilder *self = g_new0 (KtSummaryCacheBuilder, 1);
 
-  self->index = g_byte_array_sized_new (MAX (entries_hint, 16) * 160);
+  self->index = g_byte_array_sized_new (MAX (entries_hint, 16) * 112);
   g_byte_array_append (self->index, (const guint8 *) CACHE_LABEL, sizeof CACHE_LABEL - 1);
   self->allocated = MAX (entries_hint, 16) * 64;
   self->texts = g_malloc (self->allocated);
@@ -256,14 +265,15 @@ reserve (KtSummaryCacheBuilder *self,
   self->texts = texts;
 }
 
-void
-kt_summary_cache_builder_add (KtSummaryCacheBuilder *self,
-                              const char            *id,
-                              gint64                 rev,
-                              const guint8          *sealed,
-                              gsize                  sealed_size,
-                              const guint8          *plain,
-                              gsize                  plain_size)
+static void
+add (KtSummaryCacheBuilder *self,
+     const char            *id,
+     gint64                 rev,
+     const guint8          *head,
+     const guint8          *tag,
+     gsize                  sealed_size,
+     const guint8          *plain,
+     gsize                  plain_size)
 {
   gsize id_size = strlen (id);
   gsize start = self->index->len;
@@ -271,7 +281,7 @@ kt_summary_cache_builder_add (KtSummaryCacheBuilder *self,
 
   if (id_size > G_MAXUINT16 || sealed_size > G_MAXUINT32 || plain_size > G_MAXUINT32)
     return;
-  g_byte_array_set_size (self->index, start + 2 + id_size + 1 + 8 + 4 + sealed_size + 4);
+  g_byte_array_set_size (self->index, start + 2 + id_size + 1 + 8 + 4 + SEALED_MIN + 4);
   p = self->index->data + start;
   put_le (p, id_size, 2);
   p += 2;
@@ -281,13 +291,39 @@ kt_summary_cache_builder_add (KtSummaryCacheBuilder *self,
   p += 8;
   put_le (p, sealed_size, 4);
   p += 4;
-  memcpy (p, sealed, sealed_size);
-  p += sealed_size;
+  memcpy (p, head, KT_SEAL_HEAD_SIZE);
+  p += KT_SEAL_HEAD_SIZE;
+  memcpy (p, tag, KT_SEAL_TAG_SIZE);
+  p += KT_SEAL_TAG_SIZE;
   put_le (p, plain_size, 4);
 
   reserve (self, plain_size);
   memcpy (self->texts + self->size, plain, plain_size);
   self->size += plain_size;
+}
+
+void
+kt_summary_cache_builder_add (KtSummaryCacheBuilder *self,
+                              const char            *id,
+                              gint64                 rev,
+                              const guint8          *sealed,
+                              gsize                  sealed_size,
+                              const guint8          *plain,
+                              gsize                  plain_size)
+{
+  /* Too short to be sealed: it opened as nothing, and no row can match. */
+  if (sealed_size < SEALED_MIN)
+    return;
+  add (self, id, rev, sealed, sealed + sealed_size - KT_SEAL_TAG_SIZE, sealed_size,
+       plain, plain_size);
+}
+
+void
+kt_summary_cache_builder_add_entry (KtSummaryCacheBuilder     *self,
+                                    const KtSummaryCacheEntry *entry)
+{
+  add (self, entry->id, entry->rev, entry->head, entry->tag, entry->sealed_size,
+       entry->plain, entry->plain_size);
 }
 
 GBytes *

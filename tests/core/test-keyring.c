@@ -40,6 +40,52 @@ test_keyring_round_trip (void)
   g_assert_null (found);
 }
 
+/* The open's look-up of key and counter together answers as the two
+ * look-ups one after the other do. */
+static void
+test_keyring_key_with_counter (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autoptr(KtKey) key = kt_key_new_random ();
+  g_autoptr(KtKey) found = NULL;
+  guint64 counter = 7;
+
+  found = kt_keyring_lookup_with_counter (id, &counter, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+  g_assert_cmpuint (counter, ==, 0);
+
+  g_assert_true (kt_keyring_store (id, key, NULL, &error));
+  g_assert_no_error (error);
+  counter = 7;
+  found = kt_keyring_lookup_with_counter (id, &counter, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpmem (kt_key_peek (found), KT_KEY_SIZE, kt_key_peek (key), KT_KEY_SIZE);
+  g_assert_cmpuint (counter, ==, 0);
+
+  g_assert_true (kt_keyring_store_counter (id, 41, NULL, &error));
+  g_assert_true (kt_keyring_store_counter (id, 42, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&found, kt_key_free);
+  found = kt_keyring_lookup_with_counter (id, &counter, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpmem (kt_key_peek (found), KT_KEY_SIZE, kt_key_peek (key), KT_KEY_SIZE);
+  g_assert_cmpuint (counter, ==, 42);
+
+  kt_test_bus_lock_keyring (keyring_bus);
+  g_clear_pointer (&found, kt_key_free);
+  found = kt_keyring_lookup_with_counter (id, &counter, NULL, &error);
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  g_assert_null (found);
+  g_clear_error (&error);
+  kt_test_bus_unlock_keyring (keyring_bus);
+
+  kt_keyring_clear (id, NULL, NULL);
+}
+
 static void
 test_keyring_keys_are_per_store (void)
 {
@@ -100,8 +146,14 @@ check_no_secret_service (void)
   g_autofree char *id = kt_uuid_new ();
   g_autoptr(KtKey) key = kt_key_new_random ();
   g_autoptr(KtKey) found = NULL;
+  guint64 counter = 0;
 
   found = kt_keyring_lookup (id, NULL, &error);
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE);
+  g_assert_null (found);
+  g_clear_error (&error);
+
+  found = kt_keyring_lookup_with_counter (id, &counter, NULL, &error);
   g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE);
   g_assert_null (found);
   g_clear_error (&error);
@@ -273,6 +325,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/keyring/round-trip", test_keyring_round_trip);
+  g_test_add_func ("/keyring/key-with-counter", test_keyring_key_with_counter);
   g_test_add_func ("/keyring/keys-are-per-store", test_keyring_keys_are_per_store);
   g_test_add_func ("/keyring/locked-is-reported-without-prompt", test_keyring_locked_is_reported_without_prompt);
   g_test_add_func ("/keyring/absent-secret-service", test_keyring_absent_secret_service);

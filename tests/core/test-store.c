@@ -1876,6 +1876,122 @@ test_store_summary_cache (void)
   files_clear (&files);
 }
 
+/* The cache knows a sealed summary by its length, nonce and tag: a
+ * summary whose ciphertext alone was changed is listed as it was last
+ * authenticated (never as anything else), and refused and set aside when
+ * its case is opened. */
+static void
+test_store_summary_cache_ciphertext_changed (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) a = case_new ("Familie Aksoy");
+  g_autoptr(KtCase) b = case_new ("Familie Bruin");
+  g_autoptr(GBytes) summary = NULL;
+  g_autoptr(GBytes) bad = NULL;
+  g_autoptr(GByteArray) edited = g_byte_array_new ();
+  g_autoptr(KtCase) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listed = NULL;
+  g_autofree char *expected = NULL;
+  guint hits = 0;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, a);
+  save_case (store, b);
+  g_free (listed_households (store, &hits));
+  close_store (&store);
+
+  /* One byte of the ciphertext, between the nonce and the tag. */
+  summary = db_get_blob (files.path, a->header.id, "summary");
+  g_assert_cmpuint (g_bytes_get_size (summary), >, KT_SEAL_HEAD_SIZE + KT_SEAL_TAG_SIZE);
+  g_byte_array_append (edited, g_bytes_get_data (summary, NULL), g_bytes_get_size (summary));
+  edited->data[KT_SEAL_HEAD_SIZE + 2] ^= 1;
+  bad = g_bytes_new (edited->data, edited->len);
+  db_set_blob (files.path, a->header.id, "summary", bad);
+
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  listed = listed_households (store, &hits);
+  expected = expected_households (a, b, NULL);
+  g_assert_cmpstr (listed, ==, expected);
+  g_assert_cmpuint (hits, ==, 2);
+
+  loaded = kt_store_load_case (store, a->header.id, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_TAMPERED);
+  g_clear_error (&error);
+  loaded = kt_store_load_case (store, b->header.id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+
+  /* Set aside: the list no longer shows it, from the cache or otherwise. */
+  g_clear_pointer (&listed, g_free);
+  g_clear_pointer (&expected, g_free);
+  listed = listed_households (store, &hits);
+  expected = expected_households (b, NULL);
+  g_assert_cmpstr (listed, ==, expected);
+  close_store (&store);
+  files_clear (&files);
+}
+
+/* A cache of the first format (each sealed summary kept whole) is no
+ * cache to this one: every row is opened, and a new cache written. */
+static void
+test_store_summary_cache_older_format (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) a = case_new ("Familie Aksoy");
+  g_autoptr(KtCase) b = case_new ("Familie Bruin");
+  g_autoptr(GBytes) cache = NULL;
+  g_autoptr(GBytes) old = NULL;
+  g_autoptr(GByteArray) edited = g_byte_array_new ();
+  g_autofree char *listed = NULL;
+  g_autofree char *expected = NULL;
+  const char *label = "keukentafel-summary-cache-";
+  const guint8 *found;
+  guint hits = 0;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, a);
+  save_case (store, b);
+  g_free (listed_households (store, &hits));
+  close_store (&store);
+
+  /* The same value under the first format's label: its layout is not this
+   * one's, and it is sealed under the first format's key besides. */
+  cache = db_get_meta (files.path, "summary-cache");
+  g_byte_array_append (edited, g_bytes_get_data (cache, NULL), g_bytes_get_size (cache));
+  /* The label follows the index's size (u32). */
+  g_assert_cmpuint (edited->len, >, 4 + strlen (label) + 1);
+  found = edited->data + 4;
+  g_assert_cmpint (memcmp (found, label, strlen (label)), ==, 0);
+  g_assert_cmpint (found[strlen (label)], ==, '2');
+  edited->data[4 + strlen (label)] = '1';
+  old = g_bytes_new (edited->data, edited->len);
+  db_exec (files.path, "UPDATE meta SET value = ? WHERE key = 'summary-cache'", old);
+
+  expected = expected_households (a, b, NULL);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  listed = listed_households (store, &hits);
+  g_assert_cmpstr (listed, ==, expected);
+  g_assert_cmpuint (hits, ==, 0);
+  close_store (&store);
+  g_clear_pointer (&cache, g_bytes_unref);
+  cache = db_get_meta (files.path, "summary-cache");
+  g_assert_false (g_bytes_equal (cache, old));
+
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  g_clear_pointer (&listed, g_free);
+  listed = listed_households (store, &hits);
+  g_assert_cmpstr (listed, ==, expected);
+  g_assert_cmpuint (hits, ==, 2);
+  close_store (&store);
+  files_clear (&files);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1919,6 +2035,9 @@ main (int   argc,
   g_test_add_func ("/store/list/case-summaries", test_store_lists_case_summaries);
   g_test_add_func ("/store/list/summaries-of-every-size", test_store_lists_summaries_of_every_size);
   g_test_add_func ("/store/list/summary-cache", test_store_summary_cache);
+  g_test_add_func ("/store/list/summary-cache/ciphertext-changed",
+                   test_store_summary_cache_ciphertext_changed);
+  g_test_add_func ("/store/list/summary-cache/older-format", test_store_summary_cache_older_format);
   g_test_add_func ("/store/no-plaintext-on-disk-or-in-logs", test_store_no_plaintext_on_disk_or_in_logs);
 
   ret = g_test_run ();
