@@ -144,21 +144,169 @@ key_from_value (SecretValue  *value,
   return kt_key_new_from_data ((const guint8 *) data, size);
 }
 
-static KtKey *
-lookup_through_portal (const char    *store_id,
+/* libsecret's file backend (0.20.5 in Debian 12, and unchanged through
+ * 0.21) keeps an item's attributes as given: unlike the Secret Service it
+ * adds no xdg:schema, so a look-up matches on the attributes alone, and a
+ * store replaces any item whose attributes are equal.  The key and the
+ * counter both carry only "store": stored that way (as before this
+ * version), the counter replaced the key at the first save, and a look-up
+ * could not tell them apart.  So on the portal road every item of ours
+ * carries xdg:schema itself, which libsecret accepts for the schema's own
+ * name; the items of a store are then distinct, and stay so should the
+ * file backend one day add the attribute too. */
+static GHashTable *
+portal_attributes (const SecretSchema *schema,
+                   const char         *store_id)
+{
+  GHashTable *attributes = secret_attributes_build (schema, "store", store_id, NULL);
+
+  g_hash_table_replace (attributes, g_strdup ("xdg:schema"), g_strdup (schema->name));
+  return attributes;
+}
+
+/* What an item without xdg:schema (stored by an earlier version) holds:
+ * the key is KT_KEY_SIZE bytes, the counter ASCII digits (never
+ * KT_KEY_SIZE of them: at most 20).  Only for those items; ours say. */
+static gboolean
+value_is_key (SecretValue *value)
+{
+  gsize size = 0;
+
+  secret_value_get (value, &size);
+  return size == KT_KEY_SIZE;
+}
+
+static gboolean
+counter_from_value (SecretValue *value,
+                    guint64     *counter)
+{
+  const char *text = value != NULL ? secret_value_get_text (value) : NULL;
+
+  return text != NULL && g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, counter, NULL);
+}
+
+/* The key and the counter of @store_id on the portal road, in one search of
+ * the keyring file: each the item of its own schema, or else an item of an
+ * earlier version (no xdg:schema) whose content is of its kind.  Either
+ * may be left NULL when there is none.  @legacy_key is set when the key
+ * came from such an older item. */
+static gboolean
+search_through_portal (const char    *store_id,
+                       SecretValue  **key,
+                       SecretValue  **counter,
+                       gboolean      *legacy_key,
                        GCancellable  *cancellable,
                        GError       **error)
 {
+  g_autolist(SecretRetrievable) items = NULL;
+  g_autoptr(SecretValue) old_key = NULL;
+  g_autoptr(SecretValue) old_counter = NULL;
   GError *local = NULL;
-  g_autoptr(SecretValue) value = secret_password_lookup_binary_sync (&key_schema, cancellable, &local,
-                                                                     "store", store_id, NULL);
 
+  *key = NULL;
+  if (counter != NULL)
+    *counter = NULL;
+  *legacy_key = FALSE;
+
+  /* Without xdg:schema: this matches the older items too. */
+  items = secret_password_search_sync (&key_schema, SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
+                                       cancellable, &local, "store", store_id, NULL);
   if (local != NULL)
     {
       propagate_error (local, error);
-      return NULL;
+      return FALSE;
     }
-  return value != NULL ? key_from_value (value, error) : NULL;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      SecretRetrievable *item = l->data;
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
+      const char *schema = g_hash_table_lookup (attributes, "xdg:schema");
+      g_autoptr(SecretValue) value = secret_retrievable_retrieve_secret_sync (item, cancellable,
+                                                                             &local);
+      guint64 unused;
+
+      if (local != NULL)
+        {
+          g_clear_pointer (key, secret_value_unref);
+          if (counter != NULL)
+            g_clear_pointer (counter, secret_value_unref);
+          propagate_error (local, error);
+          return FALSE;
+        }
+      if (value == NULL)
+        continue;
+
+      if (g_strcmp0 (schema, key_schema.name) == 0)
+        {
+          if (*key == NULL)
+            *key = g_steal_pointer (&value);
+        }
+      else if (g_strcmp0 (schema, counter_schema.name) == 0)
+        {
+          if (counter != NULL && *counter == NULL)
+            *counter = g_steal_pointer (&value);
+        }
+      else if (schema != NULL)
+        continue;
+      else if (value_is_key (value))
+        {
+          if (old_key == NULL)
+            old_key = g_steal_pointer (&value);
+        }
+      else if (counter_from_value (value, &unused))
+        {
+          if (old_counter == NULL)
+            old_counter = g_steal_pointer (&value);
+        }
+    }
+
+  if (*key == NULL && old_key != NULL)
+    {
+      *key = g_steal_pointer (&old_key);
+      *legacy_key = TRUE;
+    }
+  if (counter != NULL && *counter == NULL)
+    *counter = g_steal_pointer (&old_counter);
+  return TRUE;
+}
+
+static gboolean store_secret (const SecretSchema  *schema,
+                              const char          *label,
+                              SecretValue         *value,
+                              const char          *store_id,
+                              GCancellable        *cancellable,
+                              GError             **error);
+
+static KtKey *
+lookup_through_portal (const char    *store_id,
+                       guint64       *counter,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(SecretValue) counter_value = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean legacy = FALSE;
+  KtKey *key;
+
+  if (!search_through_portal (store_id, &value, counter != NULL ? &counter_value : NULL,
+                              &legacy, cancellable, error))
+    return NULL;
+  if (counter != NULL && !counter_from_value (counter_value, counter))
+    *counter = 0;
+  if (value == NULL)
+    return NULL;
+
+  key = key_from_value (value, error);
+  /* A key of an earlier version is kept again as ours: its old item stays
+   * (the file backend cannot remove it alone), but a save by that earlier
+   * version, should the user go back to it, would replace only the old one. */
+  if (key != NULL && legacy &&
+      !store_secret (&key_schema, _("Keukentafel data key"), value, store_id, cancellable,
+                     &local))
+    g_debug ("The key could not be kept again: %s", local->message);
+  return key;
 }
 
 KtKey *
@@ -175,7 +323,7 @@ kt_keyring_lookup (const char    *store_id,
   g_return_val_if_fail (store_id != NULL, NULL);
 
   if (through_portal ())
-    return lookup_through_portal (store_id, cancellable, error);
+    return lookup_through_portal (store_id, NULL, cancellable, error);
 
   service = get_service (cancellable, error);
   if (service == NULL)
@@ -231,8 +379,10 @@ store_secret (const SecretSchema  *schema,
   if (through_portal ())
     {
       /* The app's own keyring file: nothing to unlock, no prompt. */
-      if (secret_password_store_binary_sync (schema, SECRET_COLLECTION_DEFAULT, label, value,
-                                             cancellable, &local, "store", store_id, NULL))
+      g_autoptr(GHashTable) own = portal_attributes (schema, store_id);
+
+      if (secret_password_storev_binary_sync (schema, own, SECRET_COLLECTION_DEFAULT, label,
+                                              value, cancellable, &local))
         return TRUE;
       if (local == NULL)
         g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
@@ -301,15 +451,6 @@ kt_keyring_store (const char    *store_id,
   return store_secret (&key_schema, _("Keukentafel data key"), value, store_id, cancellable, error);
 }
 
-static gboolean
-counter_from_value (SecretValue *value,
-                    guint64     *counter)
-{
-  const char *text = value != NULL ? secret_value_get_text (value) : NULL;
-
-  return text != NULL && g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, counter, NULL);
-}
-
 KtKey *
 kt_keyring_lookup_with_counter (const char    *store_id,
                                 guint64       *counter,
@@ -332,9 +473,9 @@ kt_keyring_lookup_with_counter (const char    *store_id,
   *counter = 0;
   if (through_portal ())
     {
-      KtKey *key = lookup_through_portal (store_id, cancellable, error);
+      KtKey *key = lookup_through_portal (store_id, counter, cancellable, error);
 
-      if (key != NULL && !kt_keyring_lookup_counter (store_id, counter, cancellable, NULL))
+      if (key == NULL)
         *counter = 0;
       return key;
     }
@@ -411,8 +552,11 @@ kt_keyring_lookup_counter (const char    *store_id,
 
   if (through_portal ())
     {
-      secret = secret_password_lookup_binary_sync (&counter_schema, cancellable, &local,
-                                                   "store", store_id, NULL);
+      g_autoptr(SecretValue) key = NULL;
+      gboolean legacy;
+
+      if (!search_through_portal (store_id, &key, &secret, &legacy, cancellable, error))
+        return FALSE;
     }
   else
     {
@@ -460,6 +604,10 @@ kt_keyring_clear (const char    *store_id,
 
   if (through_portal ())
     {
+      /* Every item of the store, the counter too: an item of an earlier
+       * version carries only "store", and the file backend removes what
+       * matches the attributes given, so the old key cannot be removed
+       * alone.  A counter without its key opens nothing. */
       secret_password_clear_sync (&key_schema, cancellable, &local, "store", store_id, NULL);
     }
   else
