@@ -3155,7 +3155,8 @@ open_as (Team       *t,
 
 /* An intaker registers a sealed case; it is stored and served byte for
  * byte as it came, with its routing metadata, to every reader, in the
- * change feed too; the same push again is a replay. */
+ * change feed too; the same push again is a replay, and another at the
+ * same revision a conflict, each with the stored copy. */
 static void
 test_sealed_round_trips_byte_for_byte (Fixture       *f,
                                        gconstpointer  data)
@@ -3173,7 +3174,10 @@ test_sealed_round_trips_byte_for_byte (Fixture       *f,
   g_autoptr(Reply) read = NULL;
   g_autoptr(Reply) changes = NULL;
   g_autoptr(Reply) again = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(Reply) conflict = NULL;
   JsonObject *object;
+  JsonObject *server_copy;
 
   team_publish (f, &t, "ida");
   team_publish (f, &t, "sara");
@@ -3203,9 +3207,24 @@ test_sealed_round_trips_byte_for_byte (Fixture       *f,
   pulled = sealed_member (json_array_get_object_element (json_object_get_array_member (reply_object (changes), "records"), 0));
   g_assert_cmpstr (pulled, ==, sent);
 
+  /* a push decides on the stored record's head; a replay and a conflict
+   * answer with its whole copy: body and key entries, as they were sent */
   again = push_wire (f, "ida", id, record, 0);
   assert_status (again, SOUP_STATUS_OK);
   g_assert_true (json_object_get_boolean_member (reply_object (again), "replayed"));
+  g_clear_pointer (&got, g_free);
+  got = sealed_member (reply_object (again));
+  g_assert_cmpstr (got, ==, sent);
+  other = sealed_json (&t, &r, "{\"household\":\"anders\"}", "ida", READERS ("ida", "sara"));
+  conflict = push_wire (f, "ida", id, other, 0);
+  assert_status (conflict, SOUP_STATUS_CONFLICT);
+  server_copy = json_object_get_object_member (reply_object (conflict), "server");
+  g_clear_pointer (&got, g_free);
+  got = sealed_member (server_copy);
+  g_assert_cmpstr (got, ==, sent);
+  g_clear_pointer (&opened, g_free);
+  opened = open_as (&t, server_copy, "sara");
+  g_assert_cmpstr (opened, ==, "{\"household\":\"" SECRET "\"}");
 }
 
 /* A new revision's key entries replace the last one's: a reader left out
