@@ -1625,6 +1625,46 @@ test_init_upgrades_a_database_of_schema_4 (Fixture       *f,
   g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
 }
 
+static gint64 sql_number (Fixture *f, const char *sql);
+
+/* PostgreSQL: init stores the records' bodies as they are, without trying
+ * to compress them (a sealed body does not compress), on a database made
+ * before it too; what was stored before stays readable. */
+static void
+test_init_stores_bodies_uncompressed (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *cursor = g_strdup ("");
+  g_autoptr(Reply) plan = NULL;
+  const char *init_args[] = { "init", NULL };
+  const char *external = "SELECT count (*) FROM pg_attribute WHERE attrelid = 'records'::regclass "
+                         "AND attname = 'body' AND attstorage = 'e'";
+
+  g_assert_cmpint (sql_number (f, external), ==, 1);
+  /* a database as the last release left it, its plans stored compressed */
+  kt_test_server_stop (f->server);
+  run_sql (f, "ALTER TABLE records ALTER COLUMN body SET STORAGE EXTENDED");
+  kt_test_server_restart (f->server);
+  build_world (f, &w);
+  run_sql (f, "UPDATE records SET body = body || repeat (' ', 4000) WHERE kind = 'plan'");
+  g_assert_cmpint (sql_number (f, "SELECT count (*) FROM records WHERE kind = 'plan' AND pg_column_compression (body) IS NULL"), ==, 0);
+  g_assert_cmpint (sql_number (f, external), ==, 0);
+
+  kt_test_server_stop (f->server);
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  g_assert_cmpint (sql_number (f, external), ==, 1);
+  sign_in_everyone (f);
+  assert_pull (f, "anna", &cursor, "case conversation plan");
+  plan = call_on (f, "GET", "/records/", w.plan_id, "", "sara", NULL);
+  assert_status (plan, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (plan->text, SECRET));
+  /* a body written from now on is not compressed */
+  run_sql (f, "UPDATE records SET body = body || ' ' WHERE kind = 'plan'");
+  g_assert_cmpint (sql_number (f, "SELECT count (*) FROM records WHERE kind = 'plan' AND pg_column_compression (body) IS NOT NULL"), ==, 0);
+}
+
 /* Tests: admin commands */
 
 static void
@@ -4319,7 +4359,10 @@ main (int   argc,
     }
   /* a second writer beside the server's: PostgreSQL's */
   if (use_postgres && postgres != NULL)
-    ADD ("sealed/pull-is-one-snapshot", test_sealed_pull_is_one_snapshot, NULL);
+    {
+      ADD ("sealed/pull-is-one-snapshot", test_sealed_pull_is_one_snapshot, NULL);
+      ADD ("cli/init-stores-bodies-uncompressed", test_init_stores_bodies_uncompressed, NULL);
+    }
 #undef ADD
   g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
   if (!use_postgres)
