@@ -2074,8 +2074,9 @@ push_needs_stored_copy (const Push           *push,
  * round, not two or three per push.  Inside the group's transaction.
  *
  * The batch reads the records' heads, not their bodies: a sealed body
- * (13.8 KB in the bench) is stored out of line in TOAST, and reading every
- * one back to replace it was a good part of a group's time.  The few
+ * (13.8 KB in the bench) is stored out of line in TOAST, and reading each
+ * one back only to replace it cost PostgreSQL its TOAST chunks and the
+ * server 13.8 KB to receive per push (bench/README.md, issue 19).  The few
  * pushes that need the server's copy (push_needs_stored_copy ()) have it
  * read whole in a second batch; the group's write lock is held throughout,
  * so both batches see the same records. */
