@@ -46,6 +46,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "kt-core.h"
@@ -297,6 +298,7 @@ typedef struct {
   gint64  measured_from;
   gint64  measured_to;
   guint   requests;       /* every answered request, warm-up included */
+  guint   pushes;         /* of them pushes */
 } Results;
 
 static gint64
@@ -424,6 +426,7 @@ run_load (Client            **clients,
             if (!c->pushing && c->status != 200)
               g_error ("pull answered %u", c->status);
             r->requests++;
+            r->pushes += c->pushing;
             if (c->started >= warm && now <= stop)
               g_array_append_val (c->pushing ? r->push_latency : r->pull_latency,
                                   (gint64) { now - c->started });
@@ -738,6 +741,50 @@ postgres_cpu_seconds (const char *database,
   return total;
 }
 
+/* What PostgreSQL did for the requests, counted by PostgreSQL itself:
+ * figures the other programs on the machine do not move. */
+typedef struct {
+  double wal_bytes;     /* WAL written (the insert position) */
+  double table_blocks;  /* buffer reads of the tables' heaps */
+  double index_blocks;  /* of their indexes */
+  double toast_blocks;  /* of their TOAST tables and TOAST indexes */
+} PostgresWork;
+
+/* Reads @database's PostgresWork on a connection of its own (the
+ * statistics a backend has reported so far, which it does at most once a
+ * second: a 5 s run's figure is within a fifth of it); FALSE when it is
+ * not PostgreSQL. */
+static gboolean
+postgres_work (const char   *database,
+               PostgresWork *work)
+{
+  PGconn *conn;
+  PGresult *result;
+  gboolean ok;
+
+  if (database == NULL || !g_str_has_prefix (database, "postgres"))
+    return FALSE;
+  conn = PQconnectdb (database);
+  result = PQexec (conn,
+                   "SELECT pg_current_wal_insert_lsn () - '0/0', "
+                   "  sum (heap_blks_hit + heap_blks_read), "
+                   "  sum (coalesce (idx_blks_hit + idx_blks_read, 0)), "
+                   "  sum (coalesce (toast_blks_hit + toast_blks_read, 0) + "
+                   "       coalesce (tidx_blks_hit + tidx_blks_read, 0)) "
+                   "FROM pg_statio_user_tables");
+  ok = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1;
+  if (ok)
+    {
+      work->wal_bytes = g_ascii_strtod (PQgetvalue (result, 0, 0), NULL);
+      work->table_blocks = g_ascii_strtod (PQgetvalue (result, 0, 1), NULL);
+      work->index_blocks = g_ascii_strtod (PQgetvalue (result, 0, 2), NULL);
+      work->toast_blocks = g_ascii_strtod (PQgetvalue (result, 0, 3), NULL);
+    }
+  PQclear (result);
+  PQfinish (conn);
+  return ok;
+}
+
 /* Starts a server on @database with its log in a file under the test's
  * temp dir (transfer full). */
 static KtTestServer *
@@ -797,11 +844,19 @@ bench_server (const char *name,
       double cpu = kt_test_server_get_cpu_seconds (server);
       guint64 pg_wake_ups = 0, pg_wake_ups_after = 0;
       double pg_cpu = postgres_cpu_seconds (database, &pg_wake_ups);
+      PostgresWork work = { 0, }, work_after = { 0, };
+      gboolean has_work = postgres_work (database, &work);
 
       run_load (clients, n, FALSE, NULL, seconds, &r);
       cpu = kt_test_server_get_cpu_seconds (server) - cpu;
       if (pg_cpu >= 0)
         pg_cpu = postgres_cpu_seconds (database, &pg_wake_ups_after) - pg_cpu;
+      /* after the backends' next report of their statistics */
+      if (has_work)
+        {
+          g_usleep (1100 * G_TIME_SPAN_MILLISECOND);
+          has_work = postgres_work (database, &work_after);
+        }
       report (name, n, &r, clients[0]->template->plan_size);
       /* the server's own processor time: a figure the other programs on
        * the machine disturb far less than requests per second */
@@ -814,6 +869,14 @@ bench_server (const char *name,
         g_print ("%-9s %4u clients  PostgreSQL CPU %.0f µs and %.2f wake-ups per push and pull\n",
                  name, n, pg_cpu * 1e6 / MAX (1, r.requests),
                  (double) (pg_wake_ups_after - pg_wake_ups) / MAX (1, r.requests));
+      /* per push: pulls write nothing, and read little beside the pushes */
+      if (has_work)
+        g_print ("%-9s %4u clients  PostgreSQL per push: %.1f KB of WAL, buffer reads %.1f heap, "
+                 "%.1f index, %.1f TOAST\n",
+                 name, n, (work_after.wal_bytes - work.wal_bytes) / 1000 / MAX (1, r.pushes),
+                 (work_after.table_blocks - work.table_blocks) / MAX (1, r.pushes),
+                 (work_after.index_blocks - work.index_blocks) / MAX (1, r.pushes),
+                 (work_after.toast_blocks - work.toast_blocks) / MAX (1, r.pushes));
       g_array_unref (r.push_latency);
       g_array_unref (r.pull_latency);
     }

@@ -1070,15 +1070,23 @@ attach_keys (KtBackend *self,
   return TRUE;
 }
 
-gboolean
-kt_backend_get_records (KtBackend  *self,
-                        GPtrArray  *ids,
-                        GHashTable *found,
-                        GError    **error)
+/* RECORD_COLUMNS with NULL for the body. */
+#define RECORD_HEAD_COLUMNS "id, kind, rev, case_id, author, team, coach, review, updated, seq, NULL, " \
+                            "intaker, phase, due, sealed"
+
+/* kt_backend_get_records (), or kt_backend_get_record_heads () when not
+ * @whole. */
+static gboolean
+get_records (KtBackend  *self,
+             GPtrArray  *ids,
+             gboolean    whole,
+             GHashTable *found,
+             GError    **error)
 {
+  guint n_parts = whole ? 2 : 1;
   guint n_chunks = (ids->len + KEYS_BATCH_MAX - 1) / KEYS_BATCH_MAX;
-  g_autofree KtSqlStatement *statements = g_new0 (KtSqlStatement, n_chunks * 2);
-  g_autofree KtRows *rows = g_new0 (KtRows, n_chunks * 2);
+  g_autofree KtSqlStatement *statements = g_new0 (KtSqlStatement, n_chunks * n_parts);
+  g_autofree KtRows *rows = g_new0 (KtRows, n_chunks * n_parts);
   g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   gboolean ok;
@@ -1093,40 +1101,59 @@ kt_backend_get_records (KtBackend  *self,
       guint first = c * KEYS_BATCH_MAX;
       guint chunk = MIN (ids->len - first, KEYS_BATCH_MAX);
 
-      for (guint part = 0; part < 2; part++)
+      for (guint part = 0; part < n_parts; part++)
         {
-          GString *sql = g_string_new (part == 0 ? "SELECT " RECORD_COLUMNS " FROM records WHERE id IN ("
-                                                 : KEYS_SELECT);
+          GString *sql = g_string_new (part == 1 ? KEYS_SELECT
+                                       : whole ? "SELECT " RECORD_COLUMNS " FROM records WHERE id IN ("
+                                       : "SELECT " RECORD_HEAD_COLUMNS " FROM records WHERE id IN (");
           GArray *list = g_array_new (FALSE, FALSE, sizeof (KtSqlParam));
-          KtSqlStatement *statement = &statements[c * 2 + part];
+          KtSqlStatement *statement = &statements[c * n_parts + part];
 
           append_id_list (sql, list, ids, first, chunk);
           g_string_append (sql, part == 0 ? ")" : KEYS_ORDER);
-          kt_rows_init (&rows[c * 2 + part]);
+          kt_rows_init (&rows[c * n_parts + part]);
           statement->sql = sql->str;
           statement->params = (const KtSqlParam *) list->data;
           statement->n_params = list->len;
-          statement->rows = &rows[c * 2 + part];
+          statement->rows = &rows[c * n_parts + part];
           g_ptr_array_add (sqls, g_string_free (sql, FALSE));
           g_ptr_array_add (params, list);
         }
     }
 
-  ok = query_batch (self, statements, n_chunks * 2, error);
+  ok = query_batch (self, statements, n_chunks * n_parts, error);
   for (guint c = 0; ok && c < n_chunks; c++)
-    for (guint i = 0; i < kt_rows_count (&rows[c * 2]); i++)
+    for (guint i = 0; i < kt_rows_count (&rows[c * n_parts]); i++)
       {
-        KtServerRecord *record = record_from_row (&rows[c * 2], i);
+        KtServerRecord *record = record_from_row (&rows[c * n_parts], i);
 
-        if (record->sealed)
+        if (record->sealed && whole)
           record->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sealed_key_free);
         g_hash_table_replace (found, g_strdup (record->id), record);
       }
-  for (guint c = 0; ok && c < n_chunks; c++)
-    add_key_rows (found, &rows[c * 2 + 1]);
-  for (guint i = 0; i < n_chunks * 2; i++)
+  for (guint c = 0; ok && whole && c < n_chunks; c++)
+    add_key_rows (found, &rows[c * n_parts + 1]);
+  for (guint i = 0; i < n_chunks * n_parts; i++)
     kt_rows_clear (&rows[i]);
   return ok;
+}
+
+gboolean
+kt_backend_get_records (KtBackend  *self,
+                        GPtrArray  *ids,
+                        GHashTable *found,
+                        GError    **error)
+{
+  return get_records (self, ids, TRUE, found, error);
+}
+
+gboolean
+kt_backend_get_record_heads (KtBackend  *self,
+                             GPtrArray  *ids,
+                             GHashTable *found,
+                             GError    **error)
+{
+  return get_records (self, ids, FALSE, found, error);
 }
 
 /* attach_keys () for one record (may be NULL). */

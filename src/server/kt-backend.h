@@ -277,6 +277,13 @@ gboolean        kt_backend_get_records      (KtBackend       *self,
                                              GPtrArray       *ids,
                                              GHashTable      *found,
                                              GError         **error);
+/* kt_backend_get_records () without the bodies (body NULL) and the key
+ * entries (keys NULL): what decides most pushes, without reading, and for
+ * PostgreSQL taking out of TOAST, a stored body the push will replace. */
+gboolean        kt_backend_get_record_heads (KtBackend       *self,
+                                             GPtrArray       *ids,
+                                             GHashTable      *found,
+                                             GError         **error);
 
 /* One write of kt_backend_put_records (). */
 typedef struct {

@@ -2052,12 +2052,34 @@ finish_push (Push *push)
   audit_refusal (&req);
 }
 
+/* Whether decide_push () may need the body or the key entries of @push's
+ * stored record @existing: only to answer with the server's copy (the same
+ * revision again, a conflict, a locked plan) or to check a plaintext plan's
+ * review.  A push over the revision it names, a device's usual push,
+ * decides on the record's head alone. */
+static gboolean
+push_needs_stored_copy (const Push           *push,
+                        const KtServerRecord *existing)
+{
+  return existing != NULL &&
+         (existing->rev != push->base || plan_is_locked (existing) ||
+          (existing->kind == KT_KIND_PLAN && !existing->sealed));
+}
+
 /* Stores the pushes of @round, which neither write a record another of them
  * reads (as itself or as its case) nor write the same record, so reading
  * all first and writing all after is the same as one after the other: the
  * records and cases of all in one batch, the rules checked here, then the
  * writes in one batch.  To PostgreSQL that is two round trips for the
- * round, not two or three per push.  Inside the group's transaction. */
+ * round, not two or three per push.  Inside the group's transaction.
+ *
+ * The batch reads the records' heads, not their bodies: a sealed body
+ * (13.8 KB in the bench) is stored out of line in TOAST, and reading each
+ * one back only to replace it cost PostgreSQL its TOAST chunks and the
+ * server 13.8 KB to receive per push (bench/README.md, issue 19).  The few
+ * pushes that need the server's copy (push_needs_stored_copy ()) have it
+ * read whole in a second batch; the group's write lock is held throughout,
+ * so both batches see the same records. */
 static void
 store_round (KtServer  *self,
              GPtrArray *round)
@@ -2065,11 +2087,13 @@ store_round (KtServer  *self,
   g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                        (GDestroyNotify) kt_server_record_free);
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) whole_ids = g_ptr_array_new ();
   g_autofree KtRequest *reqs = g_new0 (KtRequest, round->len);
   g_autofree KtRecordWrite *writes = g_new0 (KtRecordWrite, round->len);
   g_autofree guint *writer = g_new0 (guint, round->len);
   g_autoptr(GError) error = NULL;
   guint n_writes = 0;
+  gboolean ok;
 
   for (guint i = 0; i < round->len; i++)
     {
@@ -2079,7 +2103,18 @@ store_round (KtServer  *self,
       if (g_strcmp0 (push->info.case_id, push->id) != 0 && push->info.case_id != NULL)
         g_ptr_array_add (ids, push->info.case_id);
     }
-  if (!kt_backend_get_records (self->backend, ids, found, &error))
+  ok = kt_backend_get_record_heads (self->backend, ids, found, &error);
+  for (guint i = 0; ok && i < round->len; i++)
+    {
+      Push *push = g_ptr_array_index (round, i);
+
+      if (push_needs_stored_copy (push, g_hash_table_lookup (found, push->id)))
+        g_ptr_array_add (whole_ids, push->id);
+    }
+  /* replaces their heads in @found */
+  if (ok && whole_ids->len > 0)
+    ok = kt_backend_get_records (self->backend, whole_ids, found, &error);
+  if (!ok)
     {
       for (guint i = 0; i < round->len; i++)
         {

@@ -1625,6 +1625,46 @@ test_init_upgrades_a_database_of_schema_4 (Fixture       *f,
   g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
 }
 
+static gint64 sql_number (Fixture *f, const char *sql);
+
+/* PostgreSQL: init stores the records' bodies as they are, without trying
+ * to compress them (a sealed body does not compress), on a database made
+ * before it too; what was stored before stays readable. */
+static void
+test_init_stores_bodies_uncompressed (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_auto(World) w = { 0, };
+  g_autofree char *cursor = g_strdup ("");
+  g_autoptr(Reply) plan = NULL;
+  const char *init_args[] = { "init", NULL };
+  const char *external = "SELECT count (*) FROM pg_attribute WHERE attrelid = 'records'::regclass "
+                         "AND attname = 'body' AND attstorage = 'e'";
+
+  g_assert_cmpint (sql_number (f, external), ==, 1);
+  /* a database as the last release left it, its plans stored compressed */
+  kt_test_server_stop (f->server);
+  run_sql (f, "ALTER TABLE records ALTER COLUMN body SET STORAGE EXTENDED");
+  kt_test_server_restart (f->server);
+  build_world (f, &w);
+  run_sql (f, "UPDATE records SET body = body || repeat (' ', 4000) WHERE kind = 'plan'");
+  g_assert_cmpint (sql_number (f, "SELECT count (*) FROM records WHERE kind = 'plan' AND pg_column_compression (body) IS NULL"), ==, 0);
+  g_assert_cmpint (sql_number (f, external), ==, 0);
+
+  kt_test_server_stop (f->server);
+  g_assert_cmpint (kt_test_server_admin (f->server, init_args, NULL, NULL), ==, 0);
+  kt_test_server_restart (f->server);
+  g_assert_cmpint (sql_number (f, external), ==, 1);
+  sign_in_everyone (f);
+  assert_pull (f, "anna", &cursor, "case conversation plan");
+  plan = call_on (f, "GET", "/records/", w.plan_id, "", "sara", NULL);
+  assert_status (plan, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (plan->text, SECRET));
+  /* a body written from now on is not compressed */
+  run_sql (f, "UPDATE records SET body = body || ' ' WHERE kind = 'plan'");
+  g_assert_cmpint (sql_number (f, "SELECT count (*) FROM records WHERE kind = 'plan' AND pg_column_compression (body) IS NOT NULL"), ==, 0);
+}
+
 /* Tests: admin commands */
 
 static void
@@ -3155,7 +3195,8 @@ open_as (Team       *t,
 
 /* An intaker registers a sealed case; it is stored and served byte for
  * byte as it came, with its routing metadata, to every reader, in the
- * change feed too; the same push again is a replay. */
+ * change feed too; the same push again is a replay, and another at the
+ * same revision a conflict, each with the stored copy. */
 static void
 test_sealed_round_trips_byte_for_byte (Fixture       *f,
                                        gconstpointer  data)
@@ -3173,7 +3214,10 @@ test_sealed_round_trips_byte_for_byte (Fixture       *f,
   g_autoptr(Reply) read = NULL;
   g_autoptr(Reply) changes = NULL;
   g_autoptr(Reply) again = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(Reply) conflict = NULL;
   JsonObject *object;
+  JsonObject *server_copy;
 
   team_publish (f, &t, "ida");
   team_publish (f, &t, "sara");
@@ -3203,9 +3247,24 @@ test_sealed_round_trips_byte_for_byte (Fixture       *f,
   pulled = sealed_member (json_array_get_object_element (json_object_get_array_member (reply_object (changes), "records"), 0));
   g_assert_cmpstr (pulled, ==, sent);
 
+  /* a push decides on the stored record's head; a replay and a conflict
+   * answer with its whole copy: body and key entries, as they were sent */
   again = push_wire (f, "ida", id, record, 0);
   assert_status (again, SOUP_STATUS_OK);
   g_assert_true (json_object_get_boolean_member (reply_object (again), "replayed"));
+  g_clear_pointer (&got, g_free);
+  got = sealed_member (reply_object (again));
+  g_assert_cmpstr (got, ==, sent);
+  other = sealed_json (&t, &r, "{\"household\":\"anders\"}", "ida", READERS ("ida", "sara"));
+  conflict = push_wire (f, "ida", id, other, 0);
+  assert_status (conflict, SOUP_STATUS_CONFLICT);
+  server_copy = json_object_get_object_member (reply_object (conflict), "server");
+  g_clear_pointer (&got, g_free);
+  got = sealed_member (server_copy);
+  g_assert_cmpstr (got, ==, sent);
+  g_clear_pointer (&opened, g_free);
+  opened = open_as (&t, server_copy, "sara");
+  g_assert_cmpstr (opened, ==, "{\"household\":\"" SECRET "\"}");
 }
 
 /* A new revision's key entries replace the last one's: a reader left out
@@ -4300,7 +4359,10 @@ main (int   argc,
     }
   /* a second writer beside the server's: PostgreSQL's */
   if (use_postgres && postgres != NULL)
-    ADD ("sealed/pull-is-one-snapshot", test_sealed_pull_is_one_snapshot, NULL);
+    {
+      ADD ("sealed/pull-is-one-snapshot", test_sealed_pull_is_one_snapshot, NULL);
+      ADD ("cli/init-stores-bodies-uncompressed", test_init_stores_bodies_uncompressed, NULL);
+    }
 #undef ADD
   g_test_add_func ("/server/cli/plain-http-off-loopback-is-refused", test_plain_http_off_loopback_is_refused);
   if (!use_postgres)
