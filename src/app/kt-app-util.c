@@ -6,10 +6,7 @@
 
 #include "config.h"
 
-#include <malloc.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/mman.h>
 #include <glib/gi18n.h>
 
 #include "kt-app-util.h"
@@ -552,67 +549,6 @@ kt_app_has_render_node (void)
         return TRUE;
     }
   return FALSE;
-}
-
-/* Heap kept in huge pages for emulated GL, and glibc's own ceiling for its
- * sliding mmap threshold (32 MiB on 64-bit systems). */
-#define SOFTWARE_GL_HEAP_PAD  (128 << 20)
-#define MMAP_THRESHOLD_MAX    (32 << 20)
-
-static gboolean
-renderer_is_gl (const char *renderer)
-{
-  return g_strcmp0 (renderer, "gl") == 0 || g_strcmp0 (renderer, "ngl") == 0 ||
-         g_strcmp0 (renderer, "opengl") == 0;
-}
-
-/* With GL chosen and no GPU, GTK 4.8's GL set-up and renderer run on Mesa
- * 22.3's llvmpipe, which grows the heap by about 100 MiB before the first
- * frame and writes 63 MiB of it: some 16,000 page faults of 4 KiB in the
- * main thread, and on a virtual machine a fault costs microseconds.
- * glibc 2.36 asks for transparent huge pages for its heap only when told
- * by a tunable (glibc.malloc.hugetlb=1), which is read before main and
- * would need a second exec of the program (~30 ms); so the heap is
- * prepared here instead: it grows now by 128 MiB in one step (M_TOP_PAD;
- * address space only) and that range is marked MADV_HUGEPAGE, which the
- * kernel honours in its default THP mode, "madvise" (it would not carry
- * the mark to later growth).  Mesa then fills 2 MiB pages with a fault
- * each: a third of the process's faults to the first frame, for about
- * 38 MiB more resident, as whole 2 MiB pages are kept where only some of
- * their 4 KiB were written (bench/README.md, the ninth session).
- * M_TOP_PAD also stops glibc's mmap threshold from sliding up from
- * 128 KiB, so it is set to where it would slide to: without it, each of
- * Mesa's large blocks would be mapped and faulted in afresh.  The cairo
- * renderer (the app's own choice without a GPU) and a GPU's GL are left
- * as they are, and so is a malloc tunable the user set. */
-void
-kt_app_prepare_heap_for_software_gl (void)
-{
-  const char *tunables = g_getenv ("GLIBC_TUNABLES");
-  g_autofree char *thp_mode = NULL;
-  void *volatile block;
-  uintptr_t start, end;
-
-  if (!renderer_is_gl (g_getenv ("GSK_RENDERER")) || kt_app_has_render_node ())
-    return;
-  if (tunables != NULL && strstr (tunables, "glibc.malloc.") != NULL)
-    return;
-  /* A kernel without huge pages has no such file. */
-  if (!g_file_get_contents ("/sys/kernel/mm/transparent_hugepage/enabled", &thp_mode, NULL, NULL) ||
-      strstr (thp_mode, "[never]") != NULL)
-    return;
-
-  mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX);
-  mallopt (M_TOP_PAD, SOFTWARE_GL_HEAP_PAD);
-  start = (uintptr_t) sbrk (0);
-  /* More than the heap has free, so it grows (volatile: the compiler
-   * would drop a malloc that is freed at once). */
-  block = malloc (2 << 20);
-  free (block);
-  end = (uintptr_t) sbrk (0);
-  start = (start + sysconf (_SC_PAGESIZE) - 1) & ~((uintptr_t) sysconf (_SC_PAGESIZE) - 1);
-  if (end > start)
-    madvise ((void *) start, end - start, MADV_HUGEPAGE);
 }
 
 static void

@@ -124,9 +124,6 @@ void        kt_app_combo_row_bind    (GtkWidget        *row,
  * GDK from setting up GL (before GTK starts); $GSK_RENDERER set by the
  * user wins. */
 void        kt_app_choose_renderer   (void);
-/* With GL emulated on the processor, lets the heap that Mesa's driver fills
- * as GTK starts come in huge pages (first thing in main). */
-void        kt_app_prepare_heap_for_software_gl (void);
 /* Whether the machine has a GPU GL could draw with (a DRM render node). */
 gboolean    kt_app_has_render_node   (void);
 /* Starts GTK (before the application does) without parsing a theme that

@@ -19,8 +19,6 @@ main (int   argc,
 {
   g_autoptr(KtApplication) app = NULL;
 
-  /* First, before the heap grows: see the function. */
-  kt_app_prepare_heap_for_software_gl ();
   setlocale (LC_ALL, "");
   /* kt_core_init binds the text domain; the program then makes it its own. */
   if (!kt_core_init ())

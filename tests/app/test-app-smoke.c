@@ -4,8 +4,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include <gdk/x11/gdkx.h>
 
 #include "kt-core.h"
@@ -152,91 +150,6 @@ test_app_with_software_gl_goes_to_glx (void)
   g_test_trap_assert_passed ();
 }
 
-/* Whether the heap (the brk one glibc's main arena grows) has a range
- * marked MADV_HUGEPAGE ("hg" among its VmFlags). */
-static gboolean
-heap_asks_for_huge_pages (void)
-{
-  g_autofree char *smaps = NULL;
-  g_auto(GStrv) lines = NULL;
-  gboolean in_heap = FALSE;
-
-  g_assert_true (g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL));
-  lines = g_strsplit (smaps, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      /* A mapping's first line starts "START-END ", its fields "Name:". */
-      size_t word = strcspn (lines[i], " ");
-
-      if (memchr (lines[i], '-', word) != NULL && memchr (lines[i], ':', word) == NULL)
-        in_heap = g_str_has_suffix (lines[i], "[heap]");
-      else if (in_heap && g_str_has_prefix (lines[i], "VmFlags:") && strstr (lines[i], " hg") != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-huge_pages_are_off (void)
-{
-  g_autofree char *mode = NULL;
-
-  return !g_file_get_contents ("/sys/kernel/mm/transparent_hugepage/enabled", &mode, NULL, NULL) ||
-         strstr (mode, "[never]") != NULL;
-}
-
-/* With GL emulated on the processor, the heap that Mesa fills as GTK sets
- * GL up asks for huge pages before it grows, and GL still comes up and the
- * window shows. */
-static void
-test_app_with_software_gl_has_a_huge_page_heap (void)
-{
-#ifdef __SANITIZE_ADDRESS__
-  g_test_skip ("AddressSanitizer's malloc does not grow glibc's heap");
-  return;
-#endif
-  if (kt_app_has_render_node () || huge_pages_are_off ())
-    {
-      g_test_skip ("GL is not emulated here, or the kernel gives no huge pages");
-      return;
-    }
-  if (g_test_subprocess ())
-    {
-      g_setenv ("GSK_RENDERER", "gl", TRUE);
-      g_unsetenv ("GLIBC_TUNABLES");
-      g_assert_false (heap_asks_for_huge_pages ());
-      kt_app_prepare_heap_for_software_gl ();
-      g_assert_true (heap_asks_for_huge_pages ());
-      kt_app_choose_renderer ();
-      gtk_init ();
-      g_assert_true (gdk_display_prepare_gl (gdk_display_get_default (), NULL));
-      test_app_shows_its_window_and_quits ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-/* Drawing with cairo, or told by the user how malloc is to behave, the app
- * leaves the heap as glibc makes it. */
-static void
-test_app_leaves_the_heap_alone_otherwise (void)
-{
-  if (g_test_subprocess ())
-    {
-      g_setenv ("GSK_RENDERER", "cairo", TRUE);
-      kt_app_prepare_heap_for_software_gl ();
-      g_assert_false (heap_asks_for_huge_pages ());
-      g_setenv ("GSK_RENDERER", "gl", TRUE);
-      g_setenv ("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0", TRUE);
-      kt_app_prepare_heap_for_software_gl ();
-      g_assert_false (heap_asks_for_huge_pages ());
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
 static int
 button_height (void)
 {
@@ -280,9 +193,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/smoke/with-cairo-sets-up-no-gl", test_app_with_cairo_sets_up_no_gl);
   g_test_add_func ("/app/smoke/keeps-the-users-renderer", test_app_keeps_the_users_renderer);
   g_test_add_func ("/app/smoke/with-software-gl-goes-to-glx", test_app_with_software_gl_goes_to_glx);
-  g_test_add_func ("/app/smoke/with-software-gl-has-a-huge-page-heap",
-                   test_app_with_software_gl_has_a_huge_page_heap);
-  g_test_add_func ("/app/smoke/leaves-the-heap-alone-otherwise", test_app_leaves_the_heap_alone_otherwise);
   g_test_add_func ("/app/smoke/starts-gtk-with-an-empty-theme", test_app_starts_gtk_with_an_empty_theme);
 
   return g_test_run ();
