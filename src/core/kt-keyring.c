@@ -271,12 +271,83 @@ search_through_portal (const char    *store_id,
   return TRUE;
 }
 
-static gboolean store_secret (const SecretSchema  *schema,
-                              const char          *label,
-                              SecretValue         *value,
-                              const char          *store_id,
-                              GCancellable        *cancellable,
-                              GError             **error);
+/* Saves @value as the item of @schema for @store_id in the default
+ * collection, never through a prompt. */
+static gboolean
+store_secret (const SecretSchema  *schema,
+              const char          *label,
+              SecretValue         *value,
+              const char          *store_id,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GHashTable) attributes = secret_attributes_build (schema, "store", store_id, NULL);
+  GError *local = NULL;
+
+  if (through_portal ())
+    {
+      /* The app's own keyring file: nothing to unlock, no prompt. */
+      g_autoptr(GHashTable) own = portal_attributes (schema, store_id);
+
+      if (secret_password_storev_binary_sync (schema, own, SECRET_COLLECTION_DEFAULT, label,
+                                              value, cancellable, &local))
+        return TRUE;
+      if (local == NULL)
+        g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
+                             _("The keyring could not be read."));
+      else
+        propagate_error (local, error);
+      return FALSE;
+    }
+
+  service = get_service (cancellable, error);
+  if (service == NULL)
+    return FALSE;
+
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE,
+                                                 cancellable, &local);
+  if (local != NULL)
+    {
+      propagate_error (local, error);
+      return FALSE;
+    }
+  /* Without a default keyring, storing would ask the keyring to create one
+   * through a prompt from a worker thread, which can wait for ever where no
+   * prompt can be shown: offer the passphrase instead. */
+  if (collection == NULL)
+    {
+      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE,
+                           _("There is no default keyring to keep the key in. Use a passphrase instead."));
+      return FALSE;
+    }
+  /* Storing into a locked collection would pop up a prompt from a worker
+   * thread; ask the user to unlock through our own UI instead. */
+  if (secret_collection_get_locked (collection))
+    {
+      set_locked_error (error);
+      return FALSE;
+    }
+
+  /* Through the same SecretService as the look-up: secret_password_*()
+   * would take libsecret's file backend inside Flatpak even where
+   * SECRET_BACKEND=service sends us to the host's keyring. */
+  if (!secret_service_store_sync (service, schema, attributes, SECRET_COLLECTION_DEFAULT,
+                                  label, value, cancellable, &local))
+    {
+      /* libsecret fails without an error when the keyring's own prompt (to
+       * create or unlock the default keyring) was dismissed or could not be
+       * shown: to the user that is a keyring that stays locked. */
+      if (local == NULL)
+        set_locked_error (error);
+      else
+        propagate_error (local, error);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static KtKey *
 lookup_through_portal (const char    *store_id,
@@ -359,84 +430,6 @@ kt_keyring_lookup (const char    *store_id,
   if (locked)
     set_locked_error (error);
   return NULL;
-}
-
-/* Saves @value as the item of @schema for @store_id in the default
- * collection, never through a prompt. */
-static gboolean
-store_secret (const SecretSchema  *schema,
-              const char          *label,
-              SecretValue         *value,
-              const char          *store_id,
-              GCancellable        *cancellable,
-              GError             **error)
-{
-  g_autoptr(SecretService) service = NULL;
-  g_autoptr(SecretCollection) collection = NULL;
-  g_autoptr(GHashTable) attributes = secret_attributes_build (schema, "store", store_id, NULL);
-  GError *local = NULL;
-
-  if (through_portal ())
-    {
-      /* The app's own keyring file: nothing to unlock, no prompt. */
-      g_autoptr(GHashTable) own = portal_attributes (schema, store_id);
-
-      if (secret_password_storev_binary_sync (schema, own, SECRET_COLLECTION_DEFAULT, label,
-                                              value, cancellable, &local))
-        return TRUE;
-      if (local == NULL)
-        g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO,
-                             _("The keyring could not be read."));
-      else
-        propagate_error (local, error);
-      return FALSE;
-    }
-
-  service = get_service (cancellable, error);
-  if (service == NULL)
-    return FALSE;
-
-  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
-                                                 SECRET_COLLECTION_NONE,
-                                                 cancellable, &local);
-  if (local != NULL)
-    {
-      propagate_error (local, error);
-      return FALSE;
-    }
-  /* Without a default keyring, storing would ask the keyring to create one
-   * through a prompt from a worker thread, which can wait for ever where no
-   * prompt can be shown: offer the passphrase instead. */
-  if (collection == NULL)
-    {
-      g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_NO_SECRET_SERVICE,
-                           _("There is no default keyring to keep the key in. Use a passphrase instead."));
-      return FALSE;
-    }
-  /* Storing into a locked collection would pop up a prompt from a worker
-   * thread; ask the user to unlock through our own UI instead. */
-  if (secret_collection_get_locked (collection))
-    {
-      set_locked_error (error);
-      return FALSE;
-    }
-
-  /* Through the same SecretService as the look-up: secret_password_*()
-   * would take libsecret's file backend inside Flatpak even where
-   * SECRET_BACKEND=service sends us to the host's keyring. */
-  if (!secret_service_store_sync (service, schema, attributes, SECRET_COLLECTION_DEFAULT,
-                                  label, value, cancellable, &local))
-    {
-      /* libsecret fails without an error when the keyring's own prompt (to
-       * create or unlock the default keyring) was dismissed or could not be
-       * shown: to the user that is a keyring that stays locked. */
-      if (local == NULL)
-        set_locked_error (error);
-      else
-        propagate_error (local, error);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 gboolean
