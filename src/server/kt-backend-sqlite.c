@@ -18,13 +18,14 @@
  * the database file and flushing it) run on a thread of their own with a
  * connection of its own, not inside the COMMIT of whichever group passes
  * SQLite's wal_autocheckpoint: there they held up that group's pushes and
- * the next group's for 10-50 ms several times a second (bench/README.md,
- * tenth session).  A PASSIVE checkpoint copies only what was committed
- * when it started, and SQLite writes the WAL from its start again only
- * when a writer begins with every frame copied; so, with groups committing
- * back to back, the last few frames are copied on the database thread
- * itself, right after a commit: a short checkpoint, which keeps the -wal
- * file at a few MB.
+ * the next group's (bench/README.md, tenth session).  A PASSIVE checkpoint
+ * copies only what was committed when it started, and SQLite writes the
+ * WAL from its start again only when a writer begins with every frame
+ * copied; so after each commit past the threshold the checkpointer is
+ * asked again, and its short passes over what came since soon fall
+ * between two commits.  When they do not (commits back to back), the
+ * database thread copies the last frames itself, so the -wal file stays
+ * bounded.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,12 +43,10 @@
 /* Frames (pages) in the WAL past which the checkpointer is woken: SQLite's
  * own wal_autocheckpoint, about 4 MB. */
 #define CHECKPOINT_FRAMES 1000
-/* Frames left after the checkpointer's pass that the database thread copies
- * itself, so that the WAL starts again from its beginning (see above). */
-#define CHECKPOINT_TAIL_FRAMES 200
-/* Past this the database thread checkpoints whatever the checkpointer has
- * left, so the -wal file stays bounded when the checkpointer falls behind. */
-#define CHECKPOINT_MAX_FRAMES (4 * CHECKPOINT_FRAMES)
+/* Past this the database thread copies what the checkpointer's passes have
+ * not (what was committed during the last one), so the WAL starts again
+ * and the -wal file stays bounded when commits come back to back. */
+#define CHECKPOINT_MAX_FRAMES (2 * CHECKPOINT_FRAMES)
 
 struct _KtBackendSqlite
 {
@@ -64,8 +63,6 @@ struct _KtBackendSqlite
   gboolean    checkpoint_wanted;  /* (checkpoint_lock): a pass is asked for */
   gboolean    checkpoint_busy;    /* (checkpoint_lock): asked for or running */
   gboolean    checkpoint_stop;    /* (checkpoint_lock) */
-  int         checkpoint_copied;  /* (checkpoint_lock): frames copied when its last pass
-                                   * ended; -1: none since the database thread looked */
 };
 
 G_DEFINE_FINAL_TYPE (KtBackendSqlite, kt_backend_sqlite, KT_TYPE_BACKEND)
@@ -192,8 +189,6 @@ checkpoint_thread (gpointer data)
   g_mutex_lock (&self->checkpoint_lock);
   for (;;)
     {
-      int copied = -1;
-
       while (!self->checkpoint_wanted && !self->checkpoint_stop)
         g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
       if (self->checkpoint_stop)
@@ -203,13 +198,10 @@ checkpoint_thread (gpointer data)
 
       /* SQLITE_BUSY: another checkpoint (an admin's reclaim) holds the
        * checkpoint lock; the next commit asks again */
-      if (sqlite3_wal_checkpoint_v2 (self->checkpoint_db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-                                     NULL, &copied) != SQLITE_OK)
-        copied = -1;
+      sqlite3_wal_checkpoint_v2 (self->checkpoint_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 
       g_mutex_lock (&self->checkpoint_lock);
       self->checkpoint_busy = FALSE;
-      self->checkpoint_copied = copied;
     }
   g_mutex_unlock (&self->checkpoint_lock);
   return NULL;
@@ -227,18 +219,13 @@ on_wal_commit (void       *data,
   KtBackendSqlite *self = data;
   gboolean copy_here = FALSE;
 
-  g_mutex_lock (&self->checkpoint_lock);
   if (n_frames < CHECKPOINT_FRAMES)
+    return SQLITE_OK;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  if (!self->checkpoint_busy)
     {
-      /* the WAL started again: what the last pass copied is of the old one */
-      self->checkpoint_copied = -1;
-    }
-  else if (!self->checkpoint_busy)
-    {
-      /* what was committed while the checkpointer copied: few frames, or
-       * more than it can catch up with */
-      if ((self->checkpoint_copied >= 0 && n_frames - self->checkpoint_copied <= CHECKPOINT_TAIL_FRAMES) ||
-          n_frames >= CHECKPOINT_MAX_FRAMES)
+      if (n_frames >= CHECKPOINT_MAX_FRAMES)
         copy_here = TRUE;
       else
         {
@@ -246,7 +233,6 @@ on_wal_commit (void       *data,
           self->checkpoint_busy = TRUE;
           g_cond_signal (&self->checkpoint_cond);
         }
-      self->checkpoint_copied = -1;
     }
   g_mutex_unlock (&self->checkpoint_lock);
 
@@ -275,7 +261,6 @@ kt_backend_sqlite_start_serving (KtBackend  *backend,
       g_clear_pointer (&self->checkpoint_db, sqlite3_close_v2);
       return FALSE;
     }
-  self->checkpoint_copied = -1;
   self->checkpointer = g_thread_new ("kt-checkpoint", checkpoint_thread, self);
   sqlite3_wal_hook (self->db, on_wal_commit, self);
   return TRUE;

@@ -517,8 +517,10 @@ test_plaintext_remove (void)
 #define STREAM_CLIENTS 16
 #define STREAM_PUSHES 200
 #define STREAM_MARKER_SIZE (12 * 1024)
-/* SQLite's 1,000 pages the checkpointer is woken at, four times that at
- * most before the database thread copies them itself, and a group more. */
+/* The checkpointer is woken at SQLite's 1,000 pages (4 MB), the database
+ * thread copies what is left at 2,000; twice that for what is committed
+ * meanwhile on a busy machine.  Without the WAL written from its start
+ * again, the stream would make it more than twice as large. */
 #define WAL_BOUND (18 * 1024 * 1024)
 
 typedef struct {
