@@ -14,19 +14,6 @@
  * Records are deleted only by `plaintext --remove`, which first keeps the
  * highest number in meta.seq, so no number comes twice.
  *
- * While the server serves, the checkpoints (copying the WAL's pages into
- * the database file and flushing it) run on a thread of their own with a
- * connection of its own, not inside the COMMIT of whichever group passes
- * SQLite's wal_autocheckpoint: there they held up that group's pushes and
- * the next group's (bench/README.md, tenth session).  A PASSIVE checkpoint
- * copies only what was committed when it started, and SQLite writes the
- * WAL from its start again only when a writer begins with every frame
- * copied; so after each commit past the threshold the checkpointer is
- * asked again, and its short passes over what came since soon fall
- * between two commits.  When they do not (commits back to back), the
- * database thread copies the last frames itself, so the -wal file stays
- * bounded.
- *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "kt-server"
@@ -40,29 +27,12 @@
 
 #include "kt-server-error.h"
 
-/* Frames (pages) in the WAL past which the checkpointer is woken: SQLite's
- * own wal_autocheckpoint, about 4 MB. */
-#define CHECKPOINT_FRAMES 1000
-/* Past this the database thread copies what the checkpointer's passes have
- * not (what was committed during the last one), so the WAL starts again
- * and the -wal file stays bounded when commits come back to back. */
-#define CHECKPOINT_MAX_FRAMES (2 * CHECKPOINT_FRAMES)
-
 struct _KtBackendSqlite
 {
   KtBackend   parent_instance;
 
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt */
-
-  /* The checkpointer, while the server serves (kt_backend_start_serving) */
-  GThread    *checkpointer;
-  sqlite3    *checkpoint_db;      /* its own connection, used by it only */
-  GMutex      checkpoint_lock;
-  GCond       checkpoint_cond;
-  gboolean    checkpoint_wanted;  /* (checkpoint_lock): a pass is asked for */
-  gboolean    checkpoint_busy;    /* (checkpoint_lock): asked for or running */
-  gboolean    checkpoint_stop;    /* (checkpoint_lock) */
 };
 
 G_DEFINE_FINAL_TYPE (KtBackendSqlite, kt_backend_sqlite, KT_TYPE_BACKEND)
@@ -176,116 +146,11 @@ kt_backend_sqlite_query (KtBackend        *backend,
   return ok;
 }
 
-/* The checkpointer's thread: a PASSIVE checkpoint each time the database
- * thread asks for one.  PASSIVE never waits for a lock, nor holds one a
- * writer needs: commits go on while it copies; it flushes the database
- * file (synchronous=FULL on its connection) before SQLite counts the
- * frames as copied, so an answered push stays on disk. */
-static gpointer
-checkpoint_thread (gpointer data)
-{
-  KtBackendSqlite *self = data;
-
-  g_mutex_lock (&self->checkpoint_lock);
-  for (;;)
-    {
-      while (!self->checkpoint_wanted && !self->checkpoint_stop)
-        g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
-      if (self->checkpoint_stop)
-        break;
-      self->checkpoint_wanted = FALSE;
-      g_mutex_unlock (&self->checkpoint_lock);
-
-      /* SQLITE_BUSY: another checkpoint (an admin's reclaim) holds the
-       * checkpoint lock; the next commit asks again */
-      sqlite3_wal_checkpoint_v2 (self->checkpoint_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-      g_mutex_lock (&self->checkpoint_lock);
-      self->checkpoint_busy = FALSE;
-    }
-  g_mutex_unlock (&self->checkpoint_lock);
-  return NULL;
-}
-
-/* SQLite's hook after each commit on the database thread, in place of
- * wal_autocheckpoint (which installing it turns off); @n_frames: the
- * frames in the WAL. */
-static int
-on_wal_commit (void       *data,
-               sqlite3    *db,
-               const char *name,
-               int         n_frames)
-{
-  KtBackendSqlite *self = data;
-  gboolean copy_here = FALSE;
-
-  if (n_frames < CHECKPOINT_FRAMES)
-    return SQLITE_OK;
-
-  g_mutex_lock (&self->checkpoint_lock);
-  if (!self->checkpoint_busy)
-    {
-      if (n_frames >= CHECKPOINT_MAX_FRAMES)
-        copy_here = TRUE;
-      else
-        {
-          self->checkpoint_wanted = TRUE;
-          self->checkpoint_busy = TRUE;
-          g_cond_signal (&self->checkpoint_cond);
-        }
-    }
-  g_mutex_unlock (&self->checkpoint_lock);
-
-  /* the WAL is then copied whole (no other writer), so the next BEGIN
-   * writes it from its start */
-  if (copy_here)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  return SQLITE_OK;
-}
-
-static gboolean
-kt_backend_sqlite_start_serving (KtBackend  *backend,
-                                 GError    **error)
-{
-  KtBackendSqlite *self = KT_BACKEND_SQLITE (backend);
-  const char *path = sqlite3_db_filename (self->db, "main");
-
-  g_return_val_if_fail (self->checkpointer == NULL, FALSE);
-
-  if (sqlite3_open_v2 (path, &self->checkpoint_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK ||
-      sqlite3_exec (self->checkpoint_db, "PRAGMA synchronous = FULL;", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
-                   _("Cannot open the database %s: %s"), path, sqlite3_errmsg (self->checkpoint_db));
-      g_clear_pointer (&self->checkpoint_db, sqlite3_close_v2);
-      return FALSE;
-    }
-  self->checkpointer = g_thread_new ("kt-checkpoint", checkpoint_thread, self);
-  sqlite3_wal_hook (self->db, on_wal_commit, self);
-  return TRUE;
-}
-
 static void
 kt_backend_sqlite_finalize (GObject *object)
 {
   KtBackendSqlite *self = KT_BACKEND_SQLITE (object);
 
-  if (self->checkpointer != NULL)
-    {
-      g_mutex_lock (&self->checkpoint_lock);
-      self->checkpoint_stop = TRUE;
-      g_cond_signal (&self->checkpoint_cond);
-      g_mutex_unlock (&self->checkpoint_lock);
-      g_thread_join (g_steal_pointer (&self->checkpointer));
-      g_clear_pointer (&self->checkpoint_db, sqlite3_close_v2);
-      /* what the checkpointer had not copied yet, also when another
-       * process keeps the WAL open (closing the last connection would) */
-      sqlite3_wal_hook (self->db, NULL, NULL);
-      sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    }
-  g_mutex_clear (&self->checkpoint_lock);
-  g_cond_clear (&self->checkpoint_cond);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   sqlite3_close_v2 (self->db);
 
@@ -312,7 +177,6 @@ kt_backend_sqlite_class_init (KtBackendSqliteClass *klass)
   backend_class->reclaim_sql = "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
   backend_class->exec = kt_backend_sqlite_exec;
   backend_class->query = kt_backend_sqlite_query;
-  backend_class->start_serving = kt_backend_sqlite_start_serving;
 }
 
 static void
@@ -320,8 +184,6 @@ kt_backend_sqlite_init (KtBackendSqlite *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
-  g_mutex_init (&self->checkpoint_lock);
-  g_cond_init (&self->checkpoint_cond);
 }
 
 KtBackend *

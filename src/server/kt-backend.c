@@ -502,15 +502,6 @@ kt_backend_set_durable (KtBackend  *self,
   return klass->exec (self, sql, error);
 }
 
-gboolean
-kt_backend_start_serving (KtBackend  *self,
-                          GError    **error)
-{
-  KtBackendClass *klass = KT_BACKEND_GET_CLASS (self);
-
-  return klass->start_serving == NULL || klass->start_serving (self, error);
-}
-
 /* Schema */
 
 /* The schema version the database records, 0 when none, -1 on error. */

@@ -115,10 +115,6 @@ struct _KtBackendClass
                             GError        **error);
   /* Whether the connection is up (NULL: always); called from any thread. */
   gboolean (*is_connected) (KtBackend     *self);
-  /* Starts the work the database needs beside the server's statements
-   * while it serves, stopped when the backend is finalized (NULL: none). */
-  gboolean (*start_serving) (KtBackend    *self,
-                             GError      **error);
 };
 
 typedef enum {
@@ -167,11 +163,6 @@ KtBackend      *kt_backend_open             (const char *uri,
 /* Chooses whether a commit waits for the disk (see the config's durable-commits). */
 gboolean        kt_backend_set_durable      (KtBackend  *self,
                                              gboolean    durable,
-                                             GError    **error);
-/* Called once before the server serves, on the connection that writes:
- * starts what the database needs beside the server's statements (SQLite:
- * its checkpoints, on a thread of their own). */
-gboolean        kt_backend_start_serving    (KtBackend  *self,
                                              GError    **error);
 /* Starts a group of writes that share one transaction and one flush:
  * until kt_backend_end_group() the writes below do not commit on their own. */

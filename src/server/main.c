@@ -519,8 +519,7 @@ cmd_serve (const Options *o)
     return fail (error);
   backend = kt_backend_open (config->database_uri, FALSE, &error);
   if (backend == NULL || !kt_backend_check_schema (backend, &error) ||
-      !kt_backend_set_durable (backend, config->durable_commits, &error) ||
-      !kt_backend_start_serving (backend, &error))
+      !kt_backend_set_durable (backend, config->durable_commits, &error))
     return fail (error);
 
   server = kt_server_new (config, backend);

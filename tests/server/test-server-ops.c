@@ -9,10 +9,6 @@
  * - plaintext: the admin command counts the records still in plaintext by
  *   kind; --remove deletes them so that none of their words stay in the
  *   SQLite file or its -wal, and the change feed never numbers twice.
- * - wal-stays-bounded: under a stream of pushes from several clients at
- *   once (commits back to back) SQLite's -wal file stays at a few MB: the
- *   checkpoints, on a thread of their own, catch up and the WAL is written
- *   from its start again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -512,87 +508,6 @@ test_plaintext_remove (void)
   g_assert_nonnull (strstr (again, "Records in plaintext: 1\n"));
 }
 
-/* Pushes of about 12 KB: a stream of them writes several times the
- * bound below into the WAL. */
-#define STREAM_CLIENTS 16
-#define STREAM_PUSHES 200
-#define STREAM_MARKER_SIZE (12 * 1024)
-/* The checkpointer is woken at SQLite's 1,000 pages (4 MB), the database
- * thread copies what is left at 2,000; twice that for what is committed
- * meanwhile on a busy machine.  Without the WAL written from its start
- * again, the stream would make it more than twice as large. */
-#define WAL_BOUND (18 * 1024 * 1024)
-
-typedef struct {
-  KtTestServer *server;
-  char         *token;
-  guint         pushed;
-} Streamer;
-
-static gpointer
-stream_pushes (gpointer data)
-{
-  Streamer *streamer = data;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GRand) rand = g_rand_new ();
-  g_autofree char *marker = g_malloc (STREAM_MARKER_SIZE + 1);
-
-  for (guint i = 0; i < STREAM_PUSHES; i++)
-    {
-      /* random letters: no page of one push is like another's */
-      for (guint c = 0; c < STREAM_MARKER_SIZE; c++)
-        marker[c] = 'a' + g_rand_int_range (rand, 0, 26);
-      marker[STREAM_MARKER_SIZE] = '\0';
-      push_case (session, streamer->server, streamer->token, marker);
-      g_atomic_int_inc (&streamer->pushed);
-    }
-  return NULL;
-}
-
-static goffset
-file_size (const char *path)
-{
-  GStatBuf buf;
-
-  return g_stat (path, &buf) == 0 ? buf.st_size : 0;
-}
-
-static void
-test_wal_stays_bounded (void)
-{
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, users);
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *ida = kt_test_server_sign_in (session, kt_test_server_get_url (server), "ida", PASSWORD);
-  g_autofree char *wal = g_strconcat (kt_test_server_get_database (server) + strlen ("sqlite://"), "-wal", NULL);
-  Streamer streamers[STREAM_CLIENTS];
-  GThread *threads[STREAM_CLIENTS];
-  goffset largest = 0;
-  guint done = 0;
-
-  for (guint i = 0; i < STREAM_CLIENTS; i++)
-    {
-      streamers[i] = (Streamer) { server, ida, 0 };
-      threads[i] = g_thread_new ("stream", stream_pushes, &streamers[i]);
-    }
-  while (done < STREAM_CLIENTS * STREAM_PUSHES)
-    {
-      largest = MAX (largest, file_size (wal));
-      g_usleep (10 * G_TIME_SPAN_MILLISECOND);
-      done = 0;
-      for (guint i = 0; i < STREAM_CLIENTS; i++)
-        done += g_atomic_int_get (&streamers[i].pushed);
-    }
-  for (guint i = 0; i < STREAM_CLIENTS; i++)
-    g_thread_join (threads[i]);
-  largest = MAX (largest, file_size (wal));
-  g_test_message ("largest -wal file: %" G_GOFFSET_FORMAT " bytes", largest);
-
-  /* what was pushed would have made the WAL several times larger */
-  g_assert_cmpint ((goffset) STREAM_CLIENTS * STREAM_PUSHES * STREAM_MARKER_SIZE, >, 2 * WAL_BOUND);
-  g_assert_cmpint (largest, >, 0);
-  g_assert_cmpint (largest, <=, WAL_BOUND);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -604,6 +519,5 @@ main (int   argc,
   g_test_add_func ("/server-ops/metrics-are-off-by-default", test_metrics_are_off_by_default);
   g_test_add_func ("/server-ops/access-log", test_access_log);
   g_test_add_func ("/server-ops/plaintext-remove", test_plaintext_remove);
-  g_test_add_func ("/server-ops/wal-stays-bounded", test_wal_stays_bounded);
   return g_test_run ();
 }
