@@ -448,6 +448,16 @@ kt_backend_postgres_finalize (GObject *object)
   G_OBJECT_CLASS (kt_backend_postgres_parent_class)->finalize (object);
 }
 
+/* A new file for the table, without the dead rows; the old file is
+ * unlinked (the WAL keeps them until its segments are recycled).  One
+ * statement: VACUUM refuses to run in a string of several. */
+static gboolean
+kt_backend_postgres_reclaim (KtBackend  *backend,
+                             GError    **error)
+{
+  return kt_backend_postgres_exec (backend, "VACUUM FULL records", error);
+}
+
 static void
 kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
 {
@@ -484,12 +494,9 @@ kt_backend_postgres_class_init (KtBackendPostgresClass *klass)
     "CREATE SEQUENCE IF NOT EXISTS record_seq;"
     "SELECT setval ('record_seq', GREATEST (1, (SELECT COALESCE (MAX (seq), 0) FROM records),"
     "  (SELECT COALESCE (MAX (value), 0) FROM meta WHERE key = 'seq')));";
-  /* a new file for the table, without the dead rows; the old file is
-   * unlinked (the WAL keeps them until its segments are recycled).  One
-   * statement: VACUUM refuses to run in a string of several. */
-  backend_class->reclaim_sql = "VACUUM FULL records";
   backend_class->write_in_one_statement = TRUE;
   backend_class->exec = kt_backend_postgres_exec;
+  backend_class->reclaim = kt_backend_postgres_reclaim;
   backend_class->query = kt_backend_postgres_query;
   backend_class->query_batch = kt_backend_postgres_query_batch;
   backend_class->is_connected = kt_backend_postgres_is_connected;

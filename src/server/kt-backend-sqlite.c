@@ -157,6 +157,54 @@ kt_backend_sqlite_finalize (GObject *object)
   G_OBJECT_CLASS (kt_backend_sqlite_parent_class)->finalize (object);
 }
 
+/* The outcome @rc of a step of reclaiming: busy (after the busy timeout)
+ * says so in words, for the admin who ran the command. */
+static gboolean
+reclaim_step (KtBackendSqlite  *self,
+              int               rc,
+              GError          **error)
+{
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    {
+      g_set_error_literal (error, KT_SERVER_ERROR, KT_SERVER_ERROR_DATABASE,
+                           _("The records are removed, but older copies of them may still be in the "
+                             "database’s files: the database was kept busy. Run the command again, "
+                             "or while the server is stopped."));
+      return FALSE;
+    }
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, error);
+  return TRUE;
+}
+
+/* Moves the whole WAL into the database file and empties the -wal file.
+ * Another connection (the serving server's) may hold it up: SQLite then
+ * waits for the busy timeout, copies what it can and answers SQLITE_BUSY,
+ * with older copies of pages still in the -wal file.  The pragma form of
+ * this call reports that only in a result row, which sqlite3_exec ()
+ * drops, so a checkpoint that did not finish passed for one that did. */
+static gboolean
+checkpoint_truncate (KtBackendSqlite  *self,
+                     GError          **error)
+{
+  return reclaim_step (self, sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                                        NULL, NULL), error);
+}
+
+/* secure_delete (set on open) zeroed the deleted rows; VACUUM rewrites
+ * the file without the free pages, and the checkpoints move the WAL into
+ * it and empty the -wal file, where older copies of the pages were. */
+static gboolean
+kt_backend_sqlite_reclaim (KtBackend  *backend,
+                           GError    **error)
+{
+  KtBackendSqlite *self = KT_BACKEND_SQLITE (backend);
+
+  return checkpoint_truncate (self, error) &&
+         reclaim_step (self, sqlite3_exec (self->db, "VACUUM", NULL, NULL, NULL), error) &&
+         checkpoint_truncate (self, error);
+}
+
 static void
 kt_backend_sqlite_class_init (KtBackendSqliteClass *klass)
 {
@@ -171,11 +219,8 @@ kt_backend_sqlite_class_init (KtBackendSqliteClass *klass)
   /* meta.seq: the highest number a record deleted by plaintext --remove had */
   backend_class->next_seq = "(SELECT MAX (COALESCE (MAX (seq), 0), "
                             "(SELECT COALESCE (MAX (value), 0) FROM meta WHERE key = 'seq')) + 1 FROM records)";
-  /* secure_delete (set on open) zeroed the deleted rows; VACUUM rewrites
-   * the file without the free pages, and the checkpoint moves the WAL into
-   * it and empties the -wal file, where older copies of the pages were */
-  backend_class->reclaim_sql = "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
   backend_class->exec = kt_backend_sqlite_exec;
+  backend_class->reclaim = kt_backend_sqlite_reclaim;
   backend_class->query = kt_backend_sqlite_query;
 }
 

@@ -2019,7 +2019,7 @@ kt_backend_remove_plaintext (KtBackend  *self,
                      detail, "ok", error) ||
       !commit (self, error))
     goto failed;
-  if (!KT_BACKEND_GET_CLASS (self)->exec (self, KT_BACKEND_GET_CLASS (self)->reclaim_sql, error))
+  if (!KT_BACKEND_GET_CLASS (self)->reclaim (self, error))
     return -1;
   return removed;
 

@@ -87,9 +87,6 @@ struct _KtBackendClass
   const char *write_lock;
   /* Brings the change sequence of a schema-2 database over (NULL: none). */
   const char *upgrade_seq;
-  /* Outside any transaction: gives the space of deleted rows back, so no
-   * old bytes of them stay in the database's files. */
-  const char *reclaim_sql;
   /* WITH may hold INSERT, UPDATE and DELETE: a record, its key entries and
    * its audit row are written by one statement (one round trip). */
   gboolean    write_in_one_statement;
@@ -98,6 +95,11 @@ struct _KtBackendClass
   gboolean (*exec)  (KtBackend        *self,
                      const char       *script,
                      GError          **error);
+  /* Outside any transaction: gives the space of deleted rows back, so no
+   * old bytes of them stay in the database's files; fails when it could
+   * not make sure of that. */
+  gboolean (*reclaim) (KtBackend      *self,
+                       GError        **error);
   /* Runs one statement, prepared once and cached by its text; fills @rows
    * (which may be NULL) with what it returns. */
   gboolean (*query) (KtBackend        *self,

@@ -48,12 +48,24 @@ kt_test_server_admin (KtTestServer       *self,
                       const char         *input,
                       char              **out)
 {
+  return kt_test_server_admin_full (self, args, input, out, NULL);
+}
+
+int
+kt_test_server_admin_full (KtTestServer       *self,
+                           const char * const *args,
+                           const char         *input,
+                           char              **out,
+                           char              **err)
+{
   g_autoptr(GSubprocessLauncher) launcher = new_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+                                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                          (err != NULL ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0));
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
 
   g_ptr_array_add (argv, self->binary);
   for (guint i = 0; args[i] != NULL; i++)
@@ -64,10 +76,13 @@ kt_test_server_admin (KtTestServer       *self,
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &stdout_text, NULL, &error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &stdout_text, err != NULL ? &stderr_text : NULL,
+                                 &error);
   g_assert_no_error (error);
   if (out != NULL)
     *out = g_steal_pointer (&stdout_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_text);
   return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 }
 

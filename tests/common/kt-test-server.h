@@ -60,6 +60,12 @@ int           kt_test_server_admin        (KtTestServer       *self,
                                            const char * const *args,
                                            const char         *input,
                                            char              **out);
+/* The same, with what it wrote to stderr in @err. */
+int           kt_test_server_admin_full   (KtTestServer       *self,
+                                           const char * const *args,
+                                           const char         *input,
+                                           char              **out,
+                                           char              **err);
 
 /* Stops the process (SIGTERM) and keeps the database. */
 void          kt_test_server_stop         (KtTestServer *self);

@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "kt-core.h"
 #include "server-docs.h"
@@ -508,6 +509,42 @@ test_plaintext_remove (void)
   g_assert_nonnull (strstr (again, "Records in plaintext: 1\n"));
 }
 
+/* A removal while another connection keeps the database busy (here a
+ * reader's open transaction; in life the serving server's) cannot empty
+ * the -wal file, where the removed record's older copies are: the command
+ * says so and fails, and run again once the database is free it does it. */
+static void
+test_plaintext_remove_kept_busy (void)
+{
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, users);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *ida = kt_test_server_sign_in (session, kt_test_server_get_url (server), "ida", PASSWORD);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *again = NULL;
+  const char *remove_args[] = { "plaintext", "--remove", NULL };
+  const char *path = kt_test_server_get_database (server) + strlen ("sqlite://");
+  sqlite3 *reader = NULL;
+
+  push_case (session, server, ida, SECRET);
+  g_assert_true (database_holds (server, SECRET));
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &reader, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (reader, "BEGIN; SELECT count (*) FROM records;", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_cmpint (kt_test_server_admin_full (server, remove_args, NULL, &out, &err), ==, 1);
+  g_test_message ("while busy: %s", err);
+  g_assert_nonnull (strstr (err, "older copies of them may still be in the database"));
+  g_assert_null (strstr (out, "reclaimed"));
+  g_assert_true (database_holds (server, SECRET));
+
+  g_assert_cmpint (sqlite3_exec (reader, "COMMIT;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (reader);
+  g_assert_cmpint (kt_test_server_admin (server, remove_args, NULL, &again), ==, 0);
+  g_assert_nonnull (strstr (again, "Records in plaintext: 0\n"));
+  g_assert_false (database_holds (server, SECRET));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,5 +556,6 @@ main (int   argc,
   g_test_add_func ("/server-ops/metrics-are-off-by-default", test_metrics_are_off_by_default);
   g_test_add_func ("/server-ops/access-log", test_access_log);
   g_test_add_func ("/server-ops/plaintext-remove", test_plaintext_remove);
+  g_test_add_func ("/server-ops/plaintext-remove-kept-busy", test_plaintext_remove_kept_busy);
   return g_test_run ();
 }
