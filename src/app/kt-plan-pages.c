@@ -8,6 +8,7 @@
 
 #include "kt-plan-pages.h"
 
+#include "kt-case-view-private.h"
 #include "kt-report-page.h"
 
 /* Lays the report out from what the view holds now. */
@@ -25,8 +26,16 @@ refresh (KtReportPage *page,
       return;
     }
   if (gtk_widget_get_mapped (GTK_WIDGET (page)))
-    kt_report_page_set_documents (page, catalogue, kase, kt_case_view_get_conversation (view),
-                                  kt_case_view_get_plan (view));
+    {
+      KtSyncClient *client = kt_case_view_get_sync_client (view);
+      gboolean signed_in = client != NULL && kt_sync_client_is_signed_in (client);
+
+      /* The resident knows their coach by name, not by account. */
+      kt_report_page_set_coach (page, signed_in ? kt_sync_client_get_username (client) : NULL,
+                                signed_in ? kt_sync_client_get_display_name (client) : NULL);
+      kt_report_page_set_documents (page, catalogue, kase, kt_case_view_get_conversation (view),
+                                    kt_case_view_get_plan (view));
+    }
 }
 
 static void

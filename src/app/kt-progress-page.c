@@ -470,14 +470,24 @@ fill_questions (KtProgressPage *self,
                 KtConversation *conversation)
 {
   KtCatalogue *catalogue = kt_case_view_get_catalogue (self->view);
+  KtCase *kase = kt_case_view_get_case (self->view);
+  gboolean children = kase != NULL && kt_case_has_children (kase);
 
   for (guint i = 0; i < kt_catalogue_get_n_domains (catalogue); i++)
     {
       const KtDomain *domain = kt_catalogue_get_domain (catalogue, i);
       KtNewQuestion *question = kt_conversation_find_new_question (conversation, domain->id);
+      g_autofree char *title = NULL;
+      GtkWidget *row;
+
+      /* Opvoeding en ontwikkeling only with children, as in the
+       * conversation (kt_catalogue_fit_conversation); a question already
+       * written there stays. */
+      if (domain->needs_children && !children && question == NULL)
+        continue;
       /* Translators: a life domain; the row takes a new question, or stays empty. */
-      g_autofree char *title = g_strdup_printf (_("New question: %s"), domain->name);
-      GtkWidget *row = adw_entry_row_new ();
+      title = g_strdup_printf (_("New question: %s"), domain->name);
+      row = adw_entry_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       kt_a11y_set_label (row, title);

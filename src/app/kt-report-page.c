@@ -46,6 +46,8 @@ struct _KtReportPage
   GCancellable    *cancellable;
   GFile           *saving;          /* where the PDF being written goes */
   guint            n_pages;
+  char            *coach_account;   /* the signed-in coach's account … */
+  char            *coach_name;      /* … and the name the resident knows */
 };
 
 G_DEFINE_FINAL_TYPE (KtReportPage, kt_report_page, ADW_TYPE_BIN)
@@ -125,27 +127,48 @@ update_kind_label (KtReportPage *self)
                          _("For the resident to take home: nothing about safety, no notes for the file."));
 }
 
+/* The case as the report shows it: the case records its coach by account
+ * ("coach1"), which means nothing to a resident, so when that is the
+ * signed-in coach the report names them as their colleagues see them
+ * (transfer full). */
+static KtCase *
+named_coach (KtReportPage *self)
+{
+  KtCase *copy;
+
+  if (self->coach_account == NULL || self->coach_name == NULL || *self->coach_name == '\0' ||
+      g_strcmp0 (self->kase->coach, self->coach_account) != 0)
+    return kt_case_ref (self->kase);
+  copy = kt_case_copy (self->kase);
+  g_free (copy->coach);
+  copy->coach = g_strdup (self->coach_name);
+  return copy;
+}
+
 /* Lays the chosen report out from the documents the page holds. */
 static void
 show_report (KtReportPage *self)
 {
   double scale;
 
+  g_autoptr(KtCase) kase = NULL;
+
   remove_pages (self);
   update_kind_label (self);
   if (self->kase == NULL)
     return;
+  kase = named_coach (self);
   if (self->kind == KT_REPORT_DOSSIER)
-    self->report = kt_report_new_dossier (self->catalogue, self->kase, self->conversation, self->plan);
+    self->report = kt_report_new_dossier (self->catalogue, kase, self->conversation, self->plan);
   else
     {
       guint chosen = gtk_drop_down_get_selected (self->copy_for_dropdown);
 
       if (chosen != GTK_INVALID_LIST_POSITION && chosen > 0 && chosen <= self->copy_for_ids->len)
-        self->report = kt_report_new_copy_for (self->catalogue, self->kase, self->conversation, self->plan,
+        self->report = kt_report_new_copy_for (self->catalogue, kase, self->conversation, self->plan,
                                                g_ptr_array_index (self->copy_for_ids, chosen - 1));
       if (self->report == NULL)
-        self->report = kt_report_new (self->catalogue, self->kase, self->conversation, self->plan);
+        self->report = kt_report_new (self->catalogue, kase, self->conversation, self->plan);
     }
   self->n_pages = kt_report_get_n_pages (self->report);
 
@@ -210,6 +233,26 @@ kt_report_page_get_copy_choices (KtReportPage *self)
 {
   g_return_val_if_fail (KT_IS_REPORT_PAGE (self), NULL);
   return G_LIST_MODEL (self->copy_for_list);
+}
+
+void
+kt_report_page_set_coach (KtReportPage *self,
+                          const char   *account,
+                          const char   *name)
+{
+  g_return_if_fail (KT_IS_REPORT_PAGE (self));
+
+  g_free (self->coach_account);
+  self->coach_account = g_strdup (account);
+  g_free (self->coach_name);
+  self->coach_name = g_strdup (name);
+}
+
+KtReport *
+kt_report_page_get_report (KtReportPage *self)
+{
+  g_return_val_if_fail (KT_IS_REPORT_PAGE (self), NULL);
+  return self->report;
 }
 
 void
@@ -500,6 +543,8 @@ kt_report_page_dispose (GObject *object)
   kt_report_page_clear (self);
   g_clear_object (&self->saving);
   g_clear_pointer (&self->copy_for_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->coach_account, g_free);
+  g_clear_pointer (&self->coach_name, g_free);
 
   G_OBJECT_CLASS (kt_report_page_parent_class)->dispose (object);
 }

@@ -25,6 +25,14 @@ void       kt_report_page_set_documents (KtReportPage   *self,
                                          KtCase         *kase,
                                          KtConversation *conversation,
                                          KtPlan         *plan);
+/* The signed-in coach: a case whose coach is @account shows @name (their
+ * display name) in the reports; NULL for either when nobody is signed in.
+ * Takes effect at the next kt_report_page_set_documents (). */
+void       kt_report_page_set_coach     (KtReportPage *self,
+                                         const char   *account,
+                                         const char   *name);
+/* The report the page shows, NULL when none (transfer none). */
+KtReport  *kt_report_page_get_report    (KtReportPage *self);
 /* Which report the page shows: the resident's (the default) or the dossier
  * report; while the resident watches, always the resident's. */
 void       kt_report_page_set_kind      (KtReportPage *self,

@@ -64,6 +64,7 @@ struct _KtWindow
   GtkWidget            *sidebar_separator;
   GtkSearchEntry       *search_entry;
   GtkStack             *sidebar_stack;
+  GtkWidget            *empty_sign_in_button;
   GtkListView          *case_list;
   GtkStack             *content_stack;
   KtCaseView           *case_view;
@@ -878,6 +879,9 @@ update_sync_actions (KtWindow *self)
   gboolean signed_in = client != NULL && kt_sync_client_is_signed_in (client);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", client != NULL && !signed_in);
+  /* The empty list says how to begin: a new request, or first the team's
+   * server (an intaker's or supervisor's view comes with the sign-in). */
+  gtk_widget_set_visible (self->empty_sign_in_button, client != NULL && !signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resolve-conflicts",
@@ -1830,6 +1834,7 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, empty_sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, case_list);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, content_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);

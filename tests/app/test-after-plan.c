@@ -322,6 +322,29 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpstr (kt_conversation_find_new_question (conversation, "geldzaken")->note, ==,
                    "Schulden bij de energieleverancier");
 
+  /* Opvoeding en ontwikkeling only with children, as in the conversation:
+   * this household has none, so the look over the domains leaves it out. */
+  {
+    KtCatalogue *catalogue = kt_case_view_get_catalogue (view);
+    guint n_children_only = 0;
+
+    g_assert_false (kt_case_has_children (kt_case_view_get_case (view)));
+    for (guint i = 0; i < kt_catalogue_get_n_domains (catalogue); i++)
+      {
+        const KtDomain *domain = kt_catalogue_get_domain (catalogue, i);
+        g_autofree char *name = g_strdup_printf (T ("New question: %s"), domain->name);
+
+        if (domain->needs_children)
+          {
+            n_children_only++;
+            g_assert_null (find_named (progress_page (f), name));
+          }
+        else
+          g_assert_nonnull (find_named (progress_page (f), name));
+      }
+    g_assert_cmpuint (n_children_only, >, 0);
+  }
+
   /* The resident's agreement on the evaluation, through the page's own
    * editor: partly, in their words, signed on the pad. */
   {

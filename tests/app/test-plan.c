@@ -688,9 +688,8 @@ find_check_with_label (GtkWidget  *root,
 }
 
 static char *
-report_text (Fixture *f)
+pdf_text (KtReport *report)
 {
-  g_autoptr(KtReport) report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
   g_autofree char *dir = g_dir_make_tmp ("kt-plan-XXXXXX", NULL);
   g_autofree char *pdf = g_build_filename (dir, "verslag.pdf", NULL);
   g_autoptr(GError) error = NULL;
@@ -708,6 +707,45 @@ report_text (Fixture *f)
   g_unlink (pdf);
   g_rmdir (dir);
   return g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
+}
+
+static char *
+report_text (Fixture *f)
+{
+  g_autoptr(KtReport) report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+
+  return pdf_text (report);
+}
+
+/* The case keeps its coach's account ("coach1"), by which the server
+ * routes it; the resident's report names the coach as the resident knows
+ * them, the signed-in coach's display name. */
+static void
+test_report_page_names_the_coach_not_the_account (Fixture       *f,
+                                                  gconstpointer  data)
+{
+  GtkWidget *report = g_object_ref_sink (kt_report_page_new ());
+  g_autofree char *text = NULL;
+
+  g_free (f->kase->coach);
+  f->kase->coach = g_strdup ("coach1");
+  kt_report_page_set_coach (KT_REPORT_PAGE (report), "coach1", "Anna de Boer");
+  kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
+  text = pdf_text (kt_report_page_get_report (KT_REPORT_PAGE (report)));
+  g_assert_nonnull (strstr (text, "Anna de Boer"));
+  g_assert_null (strstr (text, "coach1"));
+  g_assert_cmpstr (f->kase->coach, ==, "coach1");
+
+  /* Another coach's case (a colleague's, read on this device) keeps what
+   * it has: this device knows only its own account's name. */
+  g_clear_pointer (&text, g_free);
+  g_free (f->kase->coach);
+  f->kase->coach = g_strdup ("coach2");
+  kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
+  text = pdf_text (kt_report_page_get_report (KT_REPORT_PAGE (report)));
+  g_assert_null (strstr (text, "Anna de Boer"));
+  kt_report_page_clear (KT_REPORT_PAGE (report));
+  g_object_unref (report);
 }
 
 /* Two adults and a 14-year-old at the table: Sem's own words in Wonen from
@@ -922,6 +960,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_plan_question_starts_from_the_request, fixture_tear_down);
   g_test_add ("/plan/clear/leaves-no-client-data", Fixture, NULL,
               fixture_set_up, test_plan_pages_clear_leaves_no_client_data, fixture_tear_down);
+  g_test_add ("/plan/report/names-the-coach-not-the-account", Fixture, NULL,
+              fixture_set_up, test_report_page_names_the_coach_not_the_account, fixture_tear_down);
   g_test_add ("/plan/report/preview-shows-every-page", Fixture, NULL,
               fixture_set_up, test_plan_screenshots_and_report_preview, fixture_tear_down);
 

@@ -216,6 +216,7 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   KtApplication *app;
   KtWindow *window;
   KtSyncClient *client;
+  GtkWidget *empty_sign_in;
 
   g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
@@ -223,11 +224,19 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
   g_assert_cmpint (kt_sync_client_get_status (client), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  /* A new user's empty list offers the sign-in beside a new request: an
+   * intaker or a supervisor gets their view only from the server. */
+  empty_sign_in = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), KT_TYPE_WINDOW,
+                                                             "empty_sign_in_button"));
+  kt_app_test_iterate (10);
+  g_assert_true (gtk_widget_is_visible (empty_sign_in));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (empty_sign_in)), ==, "win.sign-in");
 
   /* The supervisor has a key: the coach's app seals to it. */
   kt_test_publish_key (url, "super1", super1_secret);
   sign_in_from_menu (window, url, "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  g_assert_false (gtk_widget_get_visible (empty_sign_in));
   kt_app_test_wait_for (sealing, client, 20000, "the account key");
 
   /* The case the intaker assigned appears by itself. */

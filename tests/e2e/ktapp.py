@@ -48,6 +48,7 @@ class Driver:
         setup_env(build)
         tr = gettext.translation("keukentafel", os.path.join(build, "po"), languages=["nl"])
         self.T = tr.gettext
+        self.P = tr.pgettext
 
     # -- the programs ------------------------------------------------------
 
@@ -204,8 +205,16 @@ class Driver:
         K.press(app, self.T("All Topics"))
         time.sleep(0.5)
 
+    # A household's pages whose English title means something else elsewhere
+    # in the app, so their Dutch comes with a context (po/nl.po): the
+    # Progress page is "Verloop", as the guide names it, while a goal's
+    # progress note is "Voortgang".
+    PAGE_CONTEXTS = {"Progress": "page of a household"}
+
     def show_page(self, app, title):
-        K.press(app, self.T(title), roles=("toggle button", "push button", "radio button", "page tab"),
+        context = self.PAGE_CONTEXTS.get(title)
+        name = self.P(context, title) if context else self.T(title)
+        K.press(app, name, roles=("toggle button", "push button", "radio button", "page tab"),
                 exact=True)
         time.sleep(0.5)
 

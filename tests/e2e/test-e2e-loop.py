@@ -124,6 +124,9 @@ def main():
         d.register_and_assign(intaker, HOUSEHOLD, "Anna de Boer",
                               question="Ik krijg steeds aanmaningen " + MARK["question"])
         assigned = time.monotonic()
+        # The intaker's list of what they registered has the guide's name
+        # for it ("Aangemeld"), not the phase's ("Aanmelding").
+        K.find(intaker, ("page tab",), d.P("intaker's page", "Registered"), exact=True)
 
         step("the coach's running app gets it")
         d.open_household(coach, HOUSEHOLD, timeout=SYNC)
