@@ -264,9 +264,11 @@ shows_the_same (const KtReviewInboxEntry *a,
 }
 
 /* Rows made per frame: each is a few wrapping labels that the next frame
- * measures and shapes, about half a millisecond a row on the 2-core test
- * machine, so a slice is one frame's worth (issue 22: a sync that brought
- * 100 plans made and measured their rows in one turn). */
+ * measures and shapes, 0.8–1.4 ms a row on the 2-core test machine (most
+ * of it pango laying the labels out at their narrowest, a character a line
+ * with PANGO_WRAP_WORD_CHAR), so a slice is a few milliseconds of a frame
+ * (issue 22: a sync that brought 100 plans made and measured their rows in
+ * one turn; 16 a frame still made frames of 13–22 ms of CPU). */
 #define ROW_SLICE KT_SUPERVISOR_INBOX_ROW_SLICE
 
 static void
@@ -350,7 +352,7 @@ add_rows_cb (gpointer data)
 /* The rows for @entries (which the inbox takes): only those between what
  * stays the same at the start and at the end are made again, so a sync
  * that brings a few plans adds their rows, not the whole inbox's (issue
- * 22).  With @sliced the new rows come ROW_SLICE a turn. */
+ * 22).  With @sliced the new rows come ROW_SLICE a drawn frame (fill_later). */
 static void
 take_entries (KtSupervisorInbox *self,
               GPtrArray         *entries,

@@ -520,9 +520,10 @@ test_inbox_updates_only_the_rows_that_changed (void)
 }
 
 /* Issue 22: the records the role controller brings (the whole team's)
- * are built into the inbox on a thread and their rows come a slice a turn;
- * until the last row is in, the view says it is not done, and then every
- * row points at its entry, in order. */
+ * are built into the inbox on a thread and their rows come a slice at a
+ * time (off screen, as here, a slice an idle turn); until the last row is
+ * in, the view says it is not done, and then every row points at its
+ * entry, in order. */
 static void
 test_inbox_fills_a_slice_a_turn (void)
 {
