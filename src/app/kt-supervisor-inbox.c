@@ -317,7 +317,9 @@ fill_painted (GdkFrameClock     *clock,
  * turns come several times between two frames, and slices that came
  * together were measured in one frame (issue 22: 50–75 new rows, 30–40 ms
  * of shaping their labels).  While the inbox is not on screen no frame
- * comes, and the slices follow each other in idle turns. */
+ * comes, and the slices follow each other in idle turns; a window whose
+ * compositor sends it no frames (minimized, on Wayland) gets the rest of
+ * its rows with the frames it gets when shown again. */
 static void
 fill_later (KtSupervisorInbox *self)
 {

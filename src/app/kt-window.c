@@ -99,8 +99,10 @@ struct _KtWindow
   GPtrArray            *refill_summaries;
   guint                 refill_next;
   GHashTable           *refill_states;  /* id → KtShareInfo, or NULL */
-  /* id → its KtCaseItem (unowned: the list store holds them), kept as rows
-   * are added and let go of when any is removed; NULL until needed. */
+  /* id → its KtCaseItem (unowned: the list store holds them; the ids are
+   * copies, as an item takes a new copy of its id when its case comes
+   * again), kept as rows are added and let go of when any is removed; NULL
+   * until needed. */
   GHashTable           *case_index;
   /* The share states every row shows (id → KtShareInfo; an id not in it is
    * local), or NULL when the rows are to be read all again. */
@@ -709,7 +711,7 @@ on_cases_changed (GListModel *model,
     {
       g_autoptr(KtCaseItem) item = g_list_model_get_item (model, i);
 
-      g_hash_table_insert (self->case_index, (gpointer) kt_case_item_get_id (item), item);
+      g_hash_table_insert (self->case_index, g_strdup (kt_case_item_get_id (item)), item);
     }
 }
 
@@ -720,13 +722,12 @@ case_index (KtWindow *self)
 
   if (self->case_index != NULL)
     return self->case_index;
-  self->case_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->case_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
 
-      /* The store holds the item, and the item its id. */
-      g_hash_table_insert (self->case_index, (gpointer) kt_case_item_get_id (item), item);
+      g_hash_table_insert (self->case_index, g_strdup (kt_case_item_get_id (item)), item);
     }
   return self->case_index;
 }
@@ -993,7 +994,7 @@ update_listed_cases (KtWindow  *self,
 
           item = kt_case_item_new_from_summary (&summary);
           g_ptr_array_add (added, item);
-          g_hash_table_insert (rows, (gpointer) kt_case_item_get_id (item), item);
+          g_hash_table_insert (rows, g_strdup (kt_case_item_get_id (item)), item);
         }
       else
         changed = TRUE;
