@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* Rows made per frame while the inbox fills (kt-supervisor-inbox.c). */
+#define KT_SUPERVISOR_INBOX_ROW_SLICE 8
+
 GtkListBox *kt_supervisor_inbox_get_list          (KtSupervisorInbox *self);
 GtkLabel   *kt_supervisor_inbox_get_summary_label (KtSupervisorInbox *self);
 

@@ -51,6 +51,8 @@ struct _KtSupervisorInbox
   guint                fill_next;     /* the next entry to get its row */
   guint                fill_end;      /* where the rows to add end */
   guint                fill_id;       /* the idle adding them */
+  GdkFrameClock       *fill_clock;    /* the next slice waits for its frame drawn */
+  gulong               fill_paint_id;
   char                *fill_open_id;  /* the open plan, selected when its row comes */
   GCancellable        *building;      /* the inbox being built on a thread */
   guint                n_waiting;     /* the summary's counts, with the entries */
@@ -261,10 +263,13 @@ shows_the_same (const KtReviewInboxEntry *a,
          a->days_waiting == b->days_waiting && a->days_left == b->days_left;
 }
 
-/* Rows made per turn of the main loop: each is a few labels that the next
- * frame measures and shapes, so a slice is one frame's worth (issue 22: a
- * sync that brought 100 plans made and measured their rows in one turn). */
-#define ROW_SLICE 25
+/* Rows made per frame: each is a few wrapping labels that the next frame
+ * measures and shapes, 0.8–1.4 ms a row on the 2-core test machine (most
+ * of it pango laying the labels out at their narrowest, a character a line
+ * with PANGO_WRAP_WORD_CHAR), so a slice is a few milliseconds of a frame
+ * (issue 22: a sync that brought 100 plans made and measured their rows in
+ * one turn; 16 a frame still made frames of 13–22 ms of CPU). */
+#define ROW_SLICE KT_SUPERVISOR_INBOX_ROW_SLICE
 
 static void
 add_rows (KtSupervisorInbox *self,
@@ -289,23 +294,67 @@ add_rows (KtSupervisorInbox *self,
     }
 }
 
+static gboolean add_rows_cb (gpointer data);
+
+static void
+stop_filling (KtSupervisorInbox *self)
+{
+  g_clear_handle_id (&self->fill_id, g_source_remove);
+  if (self->fill_paint_id != 0)
+    g_clear_signal_handler (&self->fill_paint_id, self->fill_clock);
+  g_clear_object (&self->fill_clock);
+}
+
+static void
+fill_painted (GdkFrameClock     *clock,
+              KtSupervisorInbox *self)
+{
+  stop_filling (self);
+  self->fill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rows_cb, self, NULL);
+}
+
+/* The next slice once the frame that measures this one is drawn: idle
+ * turns come several times between two frames, and slices that came
+ * together were measured in one frame (issue 22: 50–75 new rows, 30–40 ms
+ * of shaping their labels).  While the inbox is not on screen no frame
+ * comes, and the slices follow each other in idle turns; a window whose
+ * compositor sends it no frames (minimized, on Wayland) gets the rest of
+ * its rows with the frames it gets when shown again. */
+static void
+fill_later (KtSupervisorInbox *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_mapped (GTK_WIDGET (self)) ? gtk_widget_get_frame_clock (GTK_WIDGET (self)) : NULL;
+
+  stop_filling (self);
+  if (clock == NULL)
+    {
+      self->fill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rows_cb, self, NULL);
+      return;
+    }
+  self->fill_clock = g_object_ref (clock);
+  self->fill_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (fill_painted), self);
+  /* A frame comes even when the rows just added are not where it draws. */
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
 static gboolean
 add_rows_cb (gpointer data)
 {
   KtSupervisorInbox *self = data;
 
+  self->fill_id = 0;
   add_rows (self, ROW_SLICE);
   if (self->fill_next < self->fill_end)
-    return G_SOURCE_CONTINUE;
-  self->fill_id = 0;
-  g_clear_pointer (&self->fill_open_id, g_free);
+    fill_later (self);
+  else
+    g_clear_pointer (&self->fill_open_id, g_free);
   return G_SOURCE_REMOVE;
 }
 
 /* The rows for @entries (which the inbox takes): only those between what
  * stays the same at the start and at the end are made again, so a sync
  * that brings a few plans adds their rows, not the whole inbox's (issue
- * 22).  With @sliced the new rows come ROW_SLICE a turn. */
+ * 22).  With @sliced the new rows come ROW_SLICE a drawn frame (fill_later). */
 static void
 take_entries (KtSupervisorInbox *self,
               GPtrArray         *entries,
@@ -316,7 +365,7 @@ take_entries (KtSupervisorInbox *self,
   GPtrArray *shown = self->shown;
   guint same_start = 0, same_end = 0;
 
-  g_clear_handle_id (&self->fill_id, g_source_remove);
+  stop_filling (self);
   g_clear_pointer (&self->fill_open_id, g_free);
   self->entries = entries;
   /* Compared with what the rows show, which may be fewer than the old
@@ -349,7 +398,7 @@ take_entries (KtSupervisorInbox *self,
   self->fill_open_id = open_plan != NULL ? g_strdup (open_plan->header.id) : NULL;
   add_rows (self, sliced ? ROW_SLICE : G_MAXUINT);
   if (self->fill_next < self->fill_end)
-    self->fill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rows_cb, self, NULL);
+    fill_later (self);
   else
     g_clear_pointer (&self->fill_open_id, g_free);
 }
@@ -604,7 +653,7 @@ kt_supervisor_inbox_get_busy (KtSupervisorInbox *self)
 {
   g_return_val_if_fail (KT_IS_SUPERVISOR_INBOX (self), FALSE);
 
-  return self->building != NULL || self->fill_id != 0;
+  return self->building != NULL || self->fill_id != 0 || self->fill_paint_id != 0;
 }
 
 void
@@ -796,13 +845,28 @@ kt_supervisor_inbox_dispose (GObject *object)
   g_clear_pointer (&self->plans, g_ptr_array_unref);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
   stop_building (self);
-  g_clear_handle_id (&self->fill_id, g_source_remove);
+  stop_filling (self);
   g_clear_pointer (&self->fill_open_id, g_free);
   g_clear_pointer (&self->shown, g_ptr_array_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->coach_names, g_strfreev);
 
   G_OBJECT_CLASS (kt_supervisor_inbox_parent_class)->dispose (object);
+}
+
+/* Taken off screen while a slice waits for its frame: no frame comes, the
+ * rest follows in idle turns. */
+static void
+kt_supervisor_inbox_unmap (GtkWidget *widget)
+{
+  KtSupervisorInbox *self = KT_SUPERVISOR_INBOX (widget);
+
+  GTK_WIDGET_CLASS (kt_supervisor_inbox_parent_class)->unmap (widget);
+  if (self->fill_paint_id != 0)
+    {
+      stop_filling (self);
+      self->fill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rows_cb, self, NULL);
+    }
 }
 
 static void
@@ -822,6 +886,7 @@ kt_supervisor_inbox_class_init (KtSupervisorInboxClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_supervisor_inbox_dispose;
+  widget_class->unmap = kt_supervisor_inbox_unmap;
 
   /**
    * KtSupervisorInbox::plan-opened:

@@ -29,8 +29,8 @@ void          kt_supervisor_inbox_set_records    (KtSupervisorInbox *self,
                                                   GPtrArray         *conversations,
                                                   GPtrArray         *plans);
 /* While the records are read from the store: the list says it is loading. */
-/* The same, built on a thread and the new rows added ROW_SLICE a turn;
- * busy until the last row is in. */
+/* The same, built on a thread and the new rows added a slice a drawn frame
+ * (off screen, a slice an idle turn); busy until the last row is in. */
 void          kt_supervisor_inbox_update_records (KtSupervisorInbox *self,
                                                   GPtrArray         *cases,
                                                   GPtrArray         *conversations,

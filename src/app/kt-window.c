@@ -100,6 +100,14 @@ struct _KtWindow
   GPtrArray            *refill_summaries;
   guint                 refill_next;
   GHashTable           *refill_states;  /* id → KtShareInfo, or NULL */
+  /* id → its KtCaseItem (unowned: the list store holds them; the ids are
+   * copies, as an item takes a new copy of its id when its case comes
+   * again), kept as rows are added and let go of when any is removed; NULL
+   * until needed. */
+  GHashTable           *case_index;
+  /* The share states every row shows (id → KtShareInfo; an id not in it is
+   * local), or NULL when the rows are to be read all again. */
+  GHashTable           *share_states;
   guint                 present_id;    /* waiting to show the first screen */
   guint                 case_view_id;  /* making the case view after the start */
   char                 *reopen_id;     /* the case open when the idle lock came */
@@ -686,12 +694,64 @@ show_store_check (KtWindow *self)
 /* Each household row says what the server has of it: one read of the
  * sync state for the whole list, not three queries per household (issue
  * 22: at 2,000 cases that was 100 ms on the main loop after unlocking). */
+/* The rows by id: made from the list once, then kept as rows come (issue
+ * 22: every batch from the server hashed the ids of all 10,000 rows). */
+static void
+on_cases_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  KtWindow   *self)
+{
+  if (removed > 0)
+    {
+      g_clear_pointer (&self->case_index, g_hash_table_unref);
+      return;
+    }
+  for (guint i = position; self->case_index != NULL && i < position + added; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (model, i);
+
+      g_hash_table_insert (self->case_index, g_strdup (kt_case_item_get_id (item)), item);
+    }
+}
+
+static GHashTable *
+case_index (KtWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+
+  if (self->case_index != NULL)
+    return self->case_index;
+  self->case_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+
+      g_hash_table_insert (self->case_index, g_strdup (kt_case_item_get_id (item)), item);
+    }
+  return self->case_index;
+}
+
+static void
+set_share_state (KtCaseItem        *item,
+                 const KtShareInfo *info)
+{
+  kt_case_item_set_share_state (item, info != NULL ? info->state : KT_SHARE_LOCAL,
+                                info != NULL ? info->reason : NULL);
+}
+
+/* Each row shows what the server has of its household.  Only the rows
+ * named in the states before or now can have changed: the others are
+ * local and stay so, and are not each looked at again whenever a record
+ * goes out or a batch comes in (issue 22). */
 static void
 update_share_states (KtWindow *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
   KtSyncClient *client = self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
   g_autoptr(GHashTable) states = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
 
   if (client == NULL)
     return;
@@ -702,14 +762,34 @@ update_share_states (KtWindow *self)
       g_clear_pointer (&self->refill_states, g_hash_table_unref);
       self->refill_states = g_hash_table_ref (states);
     }
-  for (guint i = 0; i < n; i++)
+  if (self->share_states == NULL)
     {
-      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
-      const KtShareInfo *info = g_hash_table_lookup (states, kt_case_item_get_id (item));
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
 
-      kt_case_item_set_share_state (item, info != NULL ? info->state : KT_SHARE_LOCAL,
-                                    info != NULL ? info->reason : NULL);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+
+          set_share_state (item, g_hash_table_lookup (states, kt_case_item_get_id (item)));
+        }
     }
+  else
+    {
+      GHashTable *rows = case_index (self);
+      KtCaseItem *item;
+
+      /* Records' ids are in the states too: they name no row. */
+      g_hash_table_iter_init (&iter, states);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if ((item = g_hash_table_lookup (rows, key)) != NULL)
+          set_share_state (item, value);
+      g_hash_table_iter_init (&iter, self->share_states);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (states, key) && (item = g_hash_table_lookup (rows, key)) != NULL)
+          set_share_state (item, NULL);
+    }
+  g_clear_pointer (&self->share_states, g_hash_table_unref);
+  self->share_states = g_steal_pointer (&states);
 }
 
 /* How many rows the case list takes in one turn of the main loop while it
@@ -818,6 +898,10 @@ on_cases_listed (GObject      *source,
   client = self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
   if (client != NULL)
     self->refill_states = kt_sync_client_get_case_states (client);
+  /* The rows made from now on show these. */
+  g_clear_pointer (&self->share_states, g_hash_table_unref);
+  if (self->refill_states != NULL)
+    self->share_states = g_hash_table_ref (self->refill_states);
   /* Listed only while not ready (at start, after an unlock or a new PIN):
    * the first slice now, the rest from idle turns; until the list is full
    * the window shows that it is loading. */
@@ -895,18 +979,11 @@ static void
 update_listed_cases (KtWindow  *self,
                      GPtrArray *kept)
 {
-  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);  /* id → item */
+  GHashTable *rows = case_index (self);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
   gboolean changed = FALSE;
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
-
-      /* The store holds the item, and the item its id. */
-      g_hash_table_insert (rows, (gpointer) kt_case_item_get_id (item), item);
-    }
   for (guint i = 0; i < kept->len; i++)
     {
       const KtDocument *doc = g_ptr_array_index (kept, i);
@@ -921,7 +998,7 @@ update_listed_cases (KtWindow  *self,
 
           item = kt_case_item_new_from_summary (&summary);
           g_ptr_array_add (added, item);
-          g_hash_table_insert (rows, (gpointer) kt_case_item_get_id (item), item);
+          g_hash_table_insert (rows, g_strdup (kt_case_item_get_id (item)), item);
         }
       else
         changed = TRUE;
@@ -1782,6 +1859,10 @@ kt_window_dispose (GObject *object)
   self->case_view = NULL;  /* went with the content stack */
   g_clear_object (&self->selection);
   g_clear_object (&self->first_screen);
+  if (self->cases != NULL)
+    g_signal_handlers_disconnect_by_func (self->cases, on_cases_changed, self);
+  g_clear_pointer (&self->case_index, g_hash_table_unref);
+  g_clear_pointer (&self->share_states, g_hash_table_unref);
   g_clear_object (&self->cases);
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
@@ -1880,6 +1961,7 @@ kt_window_init (KtWindow *self)
 
   /* The case list: store → sorted → filtered by name → first screen → single selection. */
   self->cases = g_list_store_new (KT_TYPE_CASE_ITEM);
+  g_signal_connect (self->cases, "items-changed", G_CALLBACK (on_cases_changed), self);
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cases, NULL, NULL));
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->cases)), self->sorter);
   self->filter = gtk_string_filter_new (gtk_property_expression_new (KT_TYPE_CASE_ITEM, NULL, "household"));

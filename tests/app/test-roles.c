@@ -520,9 +520,10 @@ test_inbox_updates_only_the_rows_that_changed (void)
 }
 
 /* Issue 22: the records the role controller brings (the whole team's)
- * are built into the inbox on a thread and their rows come a slice a turn;
- * until the last row is in, the view says it is not done, and then every
- * row points at its entry, in order. */
+ * are built into the inbox on a thread and their rows come a slice at a
+ * time (off screen, as here, a slice an idle turn); until the last row is
+ * in, the view says it is not done, and then every row points at its
+ * entry, in order. */
 static void
 test_inbox_fills_a_slice_a_turn (void)
 {
@@ -570,6 +571,112 @@ test_inbox_fills_a_slice_a_turn (void)
   g_assert_cmpuint (n_rows, ==, entries->len);
 
   g_object_unref (view);
+}
+
+typedef struct {
+  GtkListBox *list;
+  guint       rows;         /* at the frame before */
+  guint       most;         /* the most rows a frame took */
+  guint       n_frames;
+} FrameRows;
+
+static void
+count_frame_rows (GdkFrameClock *clock,
+                  FrameRows     *seen)
+{
+  guint rows = 0;
+
+  while (gtk_list_box_get_row_at_index (seen->list, rows) != NULL)
+    rows++;
+  seen->most = MAX (seen->most, rows > seen->rows ? rows - seen->rows : 0);
+  seen->rows = rows;
+  seen->n_frames++;
+}
+
+static void
+iterate_while_loading (KtSupervisorView *view)
+{
+  for (guint i = 0; i < 20000 && kt_supervisor_view_get_loading (view); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+  g_assert_false (kt_supervisor_view_get_loading (view));
+}
+
+/* Issue 22: on screen, the inbox's new rows come a slice a drawn frame,
+ * so no frame measures more of them (idle turns come several times between
+ * two frames); taken off screen half-way, where no frame comes, the rest
+ * still comes.  Either way every row points at its entry, in order. */
+static void
+test_inbox_fills_a_slice_a_frame (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *view = kt_supervisor_view_new ();
+  KtSupervisorInbox *inbox = kt_supervisor_view_get_inbox (KT_SUPERVISOR_VIEW (view));
+  GtkListBox *list = kt_supervisor_inbox_get_list (inbox);
+  FrameRows seen = { .list = list };
+  GdkFrameClock *clock;
+  GtkWindow *window;
+  GPtrArray *entries;
+  gulong handler;
+  guint n_rows = 0;
+
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Familie %u", i);
+      KtCase *kase = demo_case (demo, name, "anna", "2026-11-30", KT_PHASE_PLAN);
+
+      demo_plan (demo, kase, 1, KT_REVIEW_SUBMITTED, i % 20);
+    }
+  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
+  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
+  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+  window = show_in_window (view);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_rows), &seen);
+
+  kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
+  iterate_while_loading (KT_SUPERVISOR_VIEW (view));
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  g_assert_cmpuint (entries->len, ==, 84);
+  g_assert_cmpuint (seen.most, >, 0);
+  g_assert_cmpuint (seen.most, <=, KT_SUPERVISOR_INBOX_ROW_SLICE);
+  g_assert_cmpuint (seen.n_frames, >=, 84 / KT_SUPERVISOR_INBOX_ROW_SLICE);
+  for (GtkListBoxRow *row; (row = gtk_list_box_get_row_at_index (list, n_rows)) != NULL; n_rows++)
+    g_assert_true (g_object_get_data (G_OBJECT (row), "entry") == g_ptr_array_index (entries, n_rows));
+  g_assert_cmpuint (n_rows, ==, entries->len);
+  g_clear_signal_handler (&handler, clock);
+
+  /* Forty more, and the view taken off screen once their first slice is in
+   * (the entries taken), the rest waiting for frames. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Familie Nieuw %u", i);
+      KtCase *kase = demo_case (demo, name, "anna", "2026-11-30", KT_PHASE_PLAN);
+
+      demo_plan (demo, kase, 1, KT_REVIEW_SUBMITTED, 0);
+    }
+  kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
+  for (guint i = 0; i < 20000 && kt_supervisor_inbox_get_entries (inbox)->len < 124; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+  g_assert_true (kt_supervisor_view_get_loading (KT_SUPERVISOR_VIEW (view)));
+  g_object_ref (view);
+  gtk_window_set_child (window, NULL);
+  g_assert_false (gtk_widget_get_mapped (view));
+  iterate_while_loading (KT_SUPERVISOR_VIEW (view));
+  entries = kt_supervisor_inbox_get_entries (inbox);
+  g_assert_cmpuint (entries->len, ==, 124);
+  for (n_rows = 0; gtk_list_box_get_row_at_index (list, n_rows) != NULL; n_rows++)
+    g_assert_true (g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (list, n_rows)), "entry") ==
+                   g_ptr_array_index (entries, n_rows));
+  g_assert_cmpuint (n_rows, ==, entries->len);
+
+  g_object_unref (view);
+  gtk_window_destroy (window);
 }
 
 static void
@@ -1008,6 +1115,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/supervisor/inbox-updates-only-the-rows-that-changed",
                    test_inbox_updates_only_the_rows_that_changed);
   g_test_add_func ("/roles/supervisor/inbox-fills-a-slice-a-turn", test_inbox_fills_a_slice_a_turn);
+  g_test_add_func ("/roles/supervisor/inbox-fills-a-slice-a-frame", test_inbox_fills_a_slice_a_frame);
   g_test_add_func ("/roles/supervisor/inbox-folds-on-a-tablet", test_inbox_folds_on_a_tablet);
   g_test_add_func ("/roles/supervisor/return-without-comment-is-refused", test_return_without_comment_is_refused);
   g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);

@@ -99,6 +99,18 @@ one_case_listed (gpointer data)
   return g_list_model_get_n_items (kt_window_get_case_model (data)) == 1;
 }
 
+/* The one row says the server has its household: a row that a batch from
+ * the server added takes its share state like the rows listed from the
+ * store (the window finds rows by id in an index it keeps, issue 22). */
+static gboolean
+one_case_shared (gpointer data)
+{
+  GListModel *model = kt_window_get_case_model (data);
+  g_autoptr(KtCaseItem) item = g_list_model_get_n_items (model) == 1 ? g_list_model_get_item (model, 0) : NULL;
+
+  return item != NULL && kt_case_item_get_share_state (item) == KT_SHARE_SHARED;
+}
+
 static GtkEditable *
 row (KtSignInDialog *dialog,
      const char     *name)
@@ -241,6 +253,7 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
 
   /* The case the intaker assigned appears by itself. */
   kt_app_test_wait_for (one_case_listed, window, 20000, "the assigned case in the list");
+  kt_app_test_wait_for (one_case_shared, window, 10000, "the assigned case's row to say it is shared");
 
   /* The coach shares a plan; the supervisor approves it; the result lands
    * on the plan in the store. */
