@@ -431,7 +431,7 @@ kt_intaker_view_init (KtIntakerView *self)
     gtk_string_list_append (channels, _(channel_labels[i]));
   adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
   fill_coaches (self);
-  kt_intaker_view_set_registered (self, NULL, NULL);
+  kt_intaker_view_set_registered (self, NULL, NULL, NULL);
 
   /* What was missing stops being shown once the intaker fills it in. */
   g_signal_connect_swapped (self->household_row, "changed", G_CALLBACK (form_changed_cb), self);
@@ -463,7 +463,8 @@ newest_first (gconstpointer a,
 void
 kt_intaker_view_set_registered (KtIntakerView *self,
                                 GPtrArray     *cases,
-                                GHashTable    *pending)
+                                GHashTable    *pending,
+                                GHashTable    *keyless)
 {
   g_autoptr(GPtrArray) mine = g_ptr_array_new ();
   GtkWidget *child;
@@ -499,6 +500,9 @@ kt_intaker_view_set_registered (KtIntakerView *self,
       g_autofree char *date = kt_role_format_date (kase->request.date);
       g_autofree char *subtitle = NULL;
       gboolean waiting = pending != NULL && g_hash_table_contains (pending, kase->header.id);
+      /* Sent, but sealed without a key for a coach who never signed in:
+       * it reaches her when she does (docs/gebruikershandleiding.md). */
+      gboolean keyless_coach = keyless != NULL && g_hash_table_contains (keyless, kase->header.id);
 
       if (kase->solved_at_desk)
         subtitle = g_strdup_printf (_("%s · solved at the desk"), date);
@@ -525,7 +529,9 @@ kt_intaker_view_set_registered (KtIntakerView *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      kase->household != NULL ? kase->household : "");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_label_set_text (GTK_LABEL (state), waiting ? _("Waiting to be sent") : _("Sent"));
+      gtk_label_set_text (GTK_LABEL (state), waiting ? _("Waiting to be sent")
+                                             : keyless_coach ? _("Waiting for the coach’s first sign-in")
+                                             : _("Sent"));
       gtk_widget_add_css_class (state, waiting ? "warning" : "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
       gtk_list_box_append (self->registered_list, row);

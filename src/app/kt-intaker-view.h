@@ -41,10 +41,12 @@ void       kt_intaker_view_set_sync_client (KtIntakerView *self,
                                             KtSyncClient  *client);
 /* The list of what this intaker registered: those of @cases (element-type
  * KtCase; NULL empties it) whose intaker is the signed-in one, newest first,
- * each "Waiting to be sent" when its id is in @pending, else "Sent". */
+ * each "Waiting to be sent" when its id is in @pending, "Waiting for the
+ * coach's first sign-in" when in @keyless (may be NULL), else "Sent". */
 void       kt_intaker_view_set_registered (KtIntakerView *self,
                                            GPtrArray     *cases,
-                                           GHashTable    *pending);
+                                           GHashTable    *pending,
+                                           GHashTable    *keyless);
 /* Empties the form for the next request. */
 void       kt_intaker_view_reset       (KtIntakerView *self);
 

@@ -7,10 +7,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kt-role-controller.h"
 #include "kt-a11y.h"
 #include "kt-intaker-view.h"
+#include "kt-peer-keys.h"
 #include "kt-review-page.h"
 #include "kt-role-client.h"
 #include "kt-role-view.h"
@@ -58,6 +60,9 @@ struct _KtRoleController
    * meanwhile is kept (element-type KtDocument) and merged when it is done. */
   GCancellable         *loading;
   GPtrArray            *kept_while_loading;
+  /* The coaches of the intaker's list who have no key yet, as last shown
+   * (";name;…;"; NULL: not shown yet). */
+  char                 *keyless;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleController, kt_role_controller, G_TYPE_OBJECT)
@@ -71,12 +76,48 @@ report (KtRoleController *self,
   g_warning ("%s", message);
 }
 
+/* Whether @username is among the team's keys as this device last fetched
+ * them; TRUE while they are not known, so nothing is said on a guess. */
+static gboolean
+has_key (KtRoleController *self,
+         const char       *username)
+{
+  KtKeyController *controller = kt_sync_controller_get_keys (self->controller);
+  GPtrArray *keys = controller != NULL ? kt_key_controller_get_team_keys (controller) : NULL;
+
+  if (keys == NULL)
+    return TRUE;
+  for (guint i = 0; i < keys->len; i++)
+    if (g_strcmp0 (((KtPeerKey *) g_ptr_array_index (keys, i))->username, username) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The coaches of the intaker's cases who have no key yet (";name;…;";
+ * transfer full): what is assigned to them waits for their first sign-in. */
+static char *
+keyless_coaches (KtRoleController *self)
+{
+  GString *out = g_string_new (";");
+
+  for (guint i = 0; self->cases != NULL && i < self->cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (self->cases, i);
+      g_autofree char *item = kase->coach != NULL ? g_strdup_printf (";%s;", kase->coach) : NULL;
+
+      if (item != NULL && strstr (out->str, item) == NULL && !has_key (self, kase->coach))
+        g_string_append_printf (out, "%s;", kase->coach);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 set_view_records (KtRoleController *self)
 {
   if (KT_IS_INTAKER_VIEW (self->role_view))
     {
       g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
       KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
 
       for (guint i = 0; outbox != NULL && i < self->cases->len; i++)
@@ -85,8 +126,12 @@ set_view_records (KtRoleController *self)
 
           if (kt_outbox_has_pending (outbox, kase->header.id))
             g_hash_table_add (pending, kase->header.id);
+          else if (kase->coach != NULL && !has_key (self, kase->coach))
+            g_hash_table_add (keyless, kase->header.id);
         }
-      kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending);
+      g_free (self->keyless);
+      self->keyless = keyless_coaches (self);
+      kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending, keyless);
       return;
     }
   kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
@@ -668,6 +713,7 @@ kt_role_controller_dispose (GObject *object)
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
   g_clear_object (&self->controller);
+  g_clear_pointer (&self->keyless, g_free);
   g_clear_object (&self->store);
   g_clear_object (&self->catalogue);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->dispose (object);
@@ -713,6 +759,22 @@ on_pending_changed (KtRoleController *self)
     set_view_records (self);
 }
 
+/* A coach's first key: the intaker's list stops saying that what was
+ * assigned to her waits for her first sign-in.  The keys are weighed after
+ * every round; the list is made again only when that changes. */
+static void
+on_keys_changed (KtRoleController *self)
+{
+  g_autofree char *keyless = NULL;
+
+  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view) || kt_store_is_locked (self->store) ||
+      self->loading != NULL || self->cases == NULL)
+    return;
+  keyless = keyless_coaches (self);
+  if (g_strcmp0 (keyless, self->keyless) != 0)
+    set_view_records (self);
+}
+
 /* The supervisor's inbox and team view, and the intaker's list, let go of
  * every record while the store is locked; they come back on unlocking. */
 static void
@@ -729,7 +791,7 @@ on_store_locked (KtRoleController *self)
   if (self->role_view != NULL && KT_IS_SUPERVISOR_VIEW (self->role_view))
     kt_supervisor_view_set_records (KT_SUPERVISOR_VIEW (self->role_view), none, none, none);
   else if (self->role_view != NULL && KT_IS_INTAKER_VIEW (self->role_view))
-    kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), NULL, NULL);
+    kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), NULL, NULL, NULL);
 }
 
 KtRoleController *
@@ -757,6 +819,8 @@ kt_role_controller_new (AdwBin               *main_bin,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "unlocked", G_CALLBACK (kt_role_controller_refresh), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (kt_sync_controller_get_keys (controller), "changed", G_CALLBACK (on_keys_changed),
+                           self, G_CONNECT_SWAPPED);
   on_status_changed (self);
   return self;
 }

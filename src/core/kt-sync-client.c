@@ -575,6 +575,7 @@ typedef struct {
   char       *refusal;        /* the first refusal's reason */
   guint       wait;           /* a watch: the seconds the server may wait */
   guint       n_kept;         /* pulled records the sink kept */
+  gboolean    keys_changed;   /* the server said a colleague published a key */
   guint       n_unopened;     /* pulled records that did not open */
   gboolean    migrated;       /* the server's plaintext records of this account were sealed */
   char       *unopened;       /* why the first of them did not */
@@ -1396,6 +1397,8 @@ on_changes (GObject      *source,
       g_object_unref (task);
       return;
     }
+  if (response->keys_changed)
+    ((Round *) g_task_get_task_data (task))->keys_changed = TRUE;
   pulled = g_new0 (Pulled, 1);
   pulled->task = task;
   pulled->response = response;
@@ -1514,7 +1517,9 @@ finish_waiters (KtSyncClient *self,
 /* The watch: between rounds, a pull the server holds open until something
  * for this account is committed (GET /changes?wait=), so new assignments
  * and review results arrive within seconds.  What it pulls goes through the
- * sink like any pull; then a round follows. */
+ * sink like any pull; then a round follows.  A round follows too when the
+ * server answers that a colleague published a key ("keys_changed"): its
+ * end seals to them what they may read and could not open yet. */
 
 static void start_watch (KtSyncClient *self);
 
@@ -1544,7 +1549,9 @@ on_watch_done (GObject      *source,
   g_clear_object (&self->watch_cancellable);
   if (error != NULL)
     return;   /* the next round (periodic, network back, unlock) watches again */
-  if (round->n_kept > 0)
+  /* A colleague's new key: a full round (and the new weighing of the team's
+   * keys that follows it, in the app) seals to them what they may read. */
+  if (round->n_kept > 0 || round->keys_changed)
     run_round (self);
   else if (elapsed < G_USEC_PER_SEC)
     /* A server without long-polling answers at once: no busy loop. */

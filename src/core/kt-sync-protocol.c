@@ -1154,6 +1154,8 @@ parse_changes (JsonObject     *object,
     return FALSE;
   if (json_object_get_member (object, "more") == NULL)
     return type_error (error, "$", "more");
+  if (!get_bool (object, "$", "keys_changed", &response->keys_changed, error))
+    return FALSE;
   return get_bool (object, "$", "more", &response->more, error);
 }
 

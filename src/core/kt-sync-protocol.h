@@ -183,6 +183,7 @@ typedef struct {
   GPtrArray      *records;    /* (element-type KtSyncRecord) */
   char           *cursor;
   gboolean        more;
+  gboolean        keys_changed;  /* changes: a colleague published a key (a held pull's answer) */
   /* get, put, review; the server's copy on conflict */
   KtSyncRecord   *record;
   gboolean        replayed;

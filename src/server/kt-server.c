@@ -286,6 +286,7 @@ static void handle_plans       (KtRequest *req);
 static void handle_review      (KtRequest *req);
 static void handle_case_audit  (KtRequest *req);
 static void handle_publish_key (KtRequest *req);
+static gboolean role_has_key (KtRole role);
 static void handle_recovery    (KtRequest *req);
 static void handle_team_keys   (KtRequest *req);
 static void handle_add_keys    (KtRequest *req);
@@ -1198,6 +1199,38 @@ wake_waiters (gpointer data)
       waiter_answer (g_ptr_array_index (waiters, i), pulls[i].records, pulls[i].error, TRUE);
       g_clear_pointer (&pulls[i].records, g_ptr_array_unref);
       g_clear_error (&pulls[i].error);
+    }
+}
+
+/* A colleague published a key (a first sign-in, a new device): the held
+ * requests of @publisher's team that may seal records are answered at once
+ * with an empty page that says so ("keys_changed"), since nothing in the
+ * change feed would wake them.  Their devices then run the round that gives
+ * the new reader the content keys of what it may read (GET /keys/pending);
+ * without this the reader waited for such a round started by hand or by
+ * the timer, minutes later.  On the database thread. */
+static void
+answer_keys_changed (KtServer        *self,
+                     const KtAccount *publisher)
+{
+  g_autoptr(GPtrArray) waiters = g_ptr_array_copy (self->waiters, (GCopyFunc) waiter_ref, NULL);
+
+  g_ptr_array_set_free_func (waiters, (GDestroyNotify) waiter_unref);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+      GString *json;
+
+      if (!role_has_key (waiter->account->role) ||
+          g_strcmp0 (waiter->account->team, publisher->team) != 0 ||
+          g_strcmp0 (waiter->account->username, publisher->username) == 0)
+        continue;
+      json = g_string_new (NULL);
+      g_string_append_printf (json, "{\"records\":[],\"cursor\":\"%" G_GINT64_FORMAT "\","
+                              "\"more\":false,\"keys_changed\":true}", waiter->since);
+      respond_text (waiter->msg, SOUP_STATUS_OK, json);
+      send_later (waiter->msg);
+      waiter_remove (waiter);
     }
 }
 
@@ -2538,6 +2571,8 @@ handle_publish_key (KtRequest *req)
     return respond_internal (req, error);
   if (result == KT_PUBLISH_REPLACED)
     g_message ("Account key replaced user=%s", req->account->username);
+  if (result == KT_PUBLISH_NEW || result == KT_PUBLISH_REPLACED)
+    answer_keys_changed (req->server, req->account);
 
   answer = g_string_new ("{\"username\":");
   kt_json_append_string (answer, req->account->username);

@@ -936,6 +936,20 @@ fill_intake (KtIntakerView *view)
                  "Ik krijg steeds aanmaningen en durf de post niet meer open te maken.");
 }
 
+/* Whether a label under @widget reads @text. */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_intaker_registers_and_assigns (void)
 {
@@ -944,6 +958,9 @@ test_intaker_registers_and_assigns (void)
   KtIntakerView *view = KT_INTAKER_VIEW (widget);
   Registered registered = { 0 };
   g_autofree char *today = kt_date_today ();
+  g_autoptr(KtCase) assigned = NULL;
+  g_autoptr(GPtrArray) listed = g_ptr_array_new ();
+  g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
   GtkWindow *window;
 
   kt_intaker_view_set_account (view, "ilse", "noord");
@@ -987,6 +1004,7 @@ test_intaker_registers_and_assigns (void)
   g_assert_cmpint (registered.kase->phase, ==, KT_PHASE_REGISTERED);
   g_assert_false (registered.kase->solved_at_desk);
   g_assert_nonnull (registered.kase->conversation_deadline);
+  assigned = kt_case_ref (registered.kase);
   /* The form is empty again for the next resident. */
   g_assert_cmpstr (gtk_editable_get_text (kt_intaker_view_get_household_row (view)), ==, "");
 
@@ -1001,6 +1019,17 @@ test_intaker_registers_and_assigns (void)
   g_assert_nonnull (registered.kase->desk_note);
   g_assert_null (registered.kase->coach);
   g_assert_cmpint (registered.kase->phase, ==, KT_PHASE_CLOSED);
+
+  /* Sent, but sealed before anna ever signed in: the row says what it
+   * waits for, and "Sent" once her key is there. */
+  g_ptr_array_add (listed, assigned);
+  g_hash_table_add (keyless, assigned->header.id);
+  kt_intaker_view_set_registered (view, listed, NULL, keyless);
+  g_assert_true (shows_label (widget, "Waiting for the coach’s first sign-in"));
+  g_assert_false (shows_label (widget, "Sent"));
+  kt_intaker_view_set_registered (view, listed, NULL, NULL);
+  g_assert_false (shows_label (widget, "Waiting for the coach’s first sign-in"));
+  g_assert_true (shows_label (widget, "Sent"));
 
   gtk_window_destroy (window);
   g_clear_pointer (&registered.kase, kt_case_unref);

@@ -515,6 +515,139 @@ test_migration (Fixture *f, gconstpointer data)
   assert_no_marker_on_server (f);
 }
 
+/* As the app's key controller does after each round of @device
+ * (notify::last-synced): weighs the team's keys again, and when a key came
+ * that it did not have, gives @device a new sealer and asks for a round.
+ * Run from the test's loop, not from the signal: the directory is read
+ * with a blocking request. */
+typedef struct {
+  Fixture      *f;
+  KtSyncClient *device;
+  const char   *username;
+  GBytes       *team_keys;   /* the directory's answer at the last weighing */
+  gboolean      due;         /* a round ended since */
+} KeyWatcher;
+
+static void
+on_last_synced (KeyWatcher *watcher)
+{
+  watcher->due = TRUE;
+}
+
+static void
+key_watcher_weigh (KeyWatcher *watcher)
+{
+  g_autoptr(GBytes) keys = NULL;
+  g_autoptr(KtRecordSealer) sealer = NULL;
+
+  if (!watcher->due)
+    return;
+  watcher->due = FALSE;
+  g_assert_cmpuint (kt_test_http (watcher->f->url, watcher->username, "GET", "/team/keys", NULL, &keys),
+                    ==, 200);
+  if (watcher->team_keys != NULL && g_bytes_equal (keys, watcher->team_keys))
+    return;
+  g_clear_pointer (&watcher->team_keys, g_bytes_unref);
+  watcher->team_keys = g_steal_pointer (&keys);
+  sealer = sealer_from_directory (watcher->f, watcher->username, NULL);
+  kt_sync_client_set_sealer (watcher->device, sealer);
+  kt_sync_client_sync_async (watcher->device, NULL, NULL, NULL);
+}
+
+/* Runs the main loop, and @watcher's weighing, until @id is in @device's
+ * sink or @seconds have passed; whether it came.  The deadline only ends a
+ * test that would otherwise wait for the periodic round, minutes away. */
+static gboolean
+wait_for_kept (KtSyncClient *device,
+               KeyWatcher   *watcher,
+               const char   *id,
+               guint         seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (kt_test_sink_lookup (sink_of (device), id) == NULL && g_get_monotonic_time () < deadline)
+    {
+      key_watcher_weigh (watcher);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return kt_test_sink_lookup (sink_of (device), id) != NULL;
+}
+
+/* The intaker assigns a household to a coach who never signed in: the
+ * case is sealed without a key for her.  When she signs in for the first
+ * time and her device publishes its key, the intaker's running app hears
+ * of it through its held pull, seals the case to her, and it reaches her
+ * device within seconds; nobody syncs by hand. */
+static void
+test_assigned_before_first_sign_in (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtRecordSealer) desk_sealer = NULL;
+  g_autoptr(KtRecordSealer) coach_sealer = NULL;
+  g_autoptr(KtSyncClient) desk = NULL;
+  g_autoptr(KtSyncClient) coach = NULL;
+  g_autoptr(KtSyncRecord) before = NULL;
+  g_autoptr(KtSyncRecord) after = NULL;
+  g_autoptr(KtDocument) arrived = NULL;
+  g_autoptr(KtKey) desk_secret = kt_test_account_secret ("intake1");
+  g_autoptr(KtKey) coach_secret = kt_test_account_secret ("coach1");
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autoptr(GBytes) kase = case_body (case_id, 1, NULL);
+  KeyWatcher watcher = { .f = f, .username = "intake1" };
+  gint64 start;
+
+  publish (f, "intake1", desk_secret);
+  desk_sealer = sealer_from_directory (f, "intake1", NULL);
+  desk = device_new (f, "intake1", desk_sealer);
+  watcher.device = desk;
+  g_signal_connect_swapped (desk, "notify::last-synced", G_CALLBACK (on_last_synced), &watcher);
+
+  /* Registered and assigned while coach1 has no key. */
+  share (desk, kase);
+  sync_ok (desk);
+  assign (desk, case_id, "coach1");
+  g_hash_table_insert (f->coaches, g_strdup (case_id), g_strdup ("coach1"));
+  sync_ok (desk);
+  before = fetch (f, "intake1", case_id);
+  g_assert_null (kt_sync_record_get_key (before, "coach1"));
+
+  /* The intaker's app runs as the app runs it: a round, the weighing of
+   * the team's keys after it, then the held pull.  Settled (no round and
+   * no weighing due for half a second) before coach1 comes, so that only
+   * the held pull can tell the device of her key. */
+  kt_sync_client_start (desk);
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC / 2)
+    {
+      if (watcher.due || kt_sync_client_get_status (desk) == KT_SYNC_STATUS_SYNCING)
+        start = g_get_monotonic_time ();
+      key_watcher_weigh (&watcher);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_nonnull (watcher.team_keys);
+
+  /* coach1 signs in for the first time: a key, then her device pulls. */
+  publish (f, "coach1", coach_secret);
+  coach_sealer = sealer_from_directory (f, "coach1", NULL);
+  coach = device_new (f, "coach1", coach_sealer);
+  kt_sync_client_start (coach);
+  start = g_get_monotonic_time ();
+  g_assert_true (wait_for_kept (coach, &watcher, case_id, 20));
+  g_test_message ("the case reached the coach %" G_GINT64_FORMAT " ms after her key was published",
+                  (g_get_monotonic_time () - start) / 1000);
+  arrived = kept (coach, case_id);
+  g_assert_cmpstr (arrived->kase->coach, ==, "coach1");
+  after = fetch (f, "coach1", case_id);
+  g_assert_nonnull (kt_sync_record_get_key (after, "coach1"));
+
+  kt_sync_client_stop (coach);
+  kt_sync_client_stop (desk);
+  g_signal_handlers_disconnect_by_data (desk, &watcher);
+  g_clear_pointer (&watcher.team_keys, g_bytes_unref);
+  assert_no_marker_on_server (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -526,6 +659,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/sealed-sync/membership-and-substituted-keys", Fixture, NULL, fixture_set_up,
               test_membership, fixture_tear_down);
+  g_test_add ("/sealed-sync/a-case-assigned-before-the-coachs-first-sign-in-reaches-her", Fixture, NULL,
+              fixture_set_up, test_assigned_before_first_sign_in, fixture_tear_down);
   g_test_add ("/sealed-sync/migration-seals-what-older-apps-left", Fixture, "migration",
               fixture_set_up, test_migration, fixture_tear_down);
   return g_test_run ();
