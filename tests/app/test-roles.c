@@ -519,6 +519,24 @@ test_inbox_updates_only_the_rows_that_changed (void)
   g_object_unref (view);
 }
 
+/* Eighty households with a plan submitted for review, and what the
+ * supervisor's view needs to show them. */
+static void
+fill_eighty_plans (Demo      *demo,
+                   GtkWidget *view)
+{
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Familie %u", i);
+      KtCase *kase = demo_case (demo, name, "anna", "2026-11-30", KT_PHASE_PLAN);
+
+      demo_plan (demo, kase, 1, KT_REVIEW_SUBMITTED, i % 20);
+    }
+  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
+  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
+  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+}
+
 /* Issue 22: the records the role controller brings (the whole team's)
  * are built into the inbox on a thread and their rows come a slice at a
  * time (off screen, as here, a slice an idle turn); until the last row is
@@ -535,16 +553,7 @@ test_inbox_fills_a_slice_a_turn (void)
   GPtrArray *entries;
   guint n_rows = 0;
 
-  for (guint i = 0; i < 80; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("Familie %u", i);
-      KtCase *kase = demo_case (demo, name, "anna", "2026-11-30", KT_PHASE_PLAN);
-
-      demo_plan (demo, kase, 1, KT_REVIEW_SUBMITTED, i % 20);
-    }
-  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
-  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
-  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+  fill_eighty_plans (demo, view);
   g_object_ref_sink (view);
   kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (view), demo->cases, demo->conversations, demo->plans);
   /* Built on a thread: not there yet, and not done. */
@@ -622,16 +631,7 @@ test_inbox_fills_a_slice_a_frame (void)
   gulong handler;
   guint n_rows = 0;
 
-  for (guint i = 0; i < 80; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("Familie %u", i);
-      KtCase *kase = demo_case (demo, name, "anna", "2026-11-30", KT_PHASE_PLAN);
-
-      demo_plan (demo, kase, 1, KT_REVIEW_SUBMITTED, i % 20);
-    }
-  kt_supervisor_view_set_catalogue (KT_SUPERVISOR_VIEW (view), demo->catalogue);
-  kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), demo->coaches);
-  kt_supervisor_view_set_today (KT_SUPERVISOR_VIEW (view), &demo->today);
+  fill_eighty_plans (demo, view);
   window = show_in_window (view);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_rows), &seen);
