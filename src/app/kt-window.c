@@ -221,8 +221,12 @@ set_unlock_kind (KtWindow       *self,
       break;
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->passphrase_row), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->passphrase_row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  kt_a11y_set_label (GTK_WIDGET (self->passphrase_row), title);
+  /* The group's list was named after its first row when the window was
+   * made (kt_a11y_fix_tree), "Passphrase": a screen reader heard that on
+   * the PIN page too. */
+  if (GTK_IS_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (self->passphrase_row))))
+    kt_a11y_set_label (gtk_widget_get_parent (GTK_WIDGET (self->passphrase_row)), title);
   g_object_set (self->passphrase_row, "input-purpose",
                 kind == KT_UNLOCK_PIN ? GTK_INPUT_PURPOSE_PIN : GTK_INPUT_PURPOSE_PASSWORD, NULL);
   /* A forgotten PIN falls back to the account password, checked offline. */

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <sodium.h>
 
+#include "kt-a11y.h"
 #include "kt-app-test.h"
 #include "kt-case-view-private.h"
 #include "kt-core.h"
@@ -64,6 +65,18 @@ assert_unlocked_with (Fixture    *f,
   g_assert_cmpstr (kt_case_view_get_case (kt_app_fixture_case_view (f))->household, ==, "Familie Jansen");
 }
 
+/* A screen reader hears the PIN's field, and the group around it, as the
+ * PIN, not as the passphrase the page was first made for. */
+static void
+assert_pin_named (Fixture *f)
+{
+  GtkWidget *row = GTK_WIDGET (kt_window_get_passphrase_row (f->window, FALSE));
+
+  g_assert_cmpstr (kt_a11y_get_label (row), ==, "PIN");
+  g_assert_true (GTK_IS_LIST_BOX (gtk_widget_get_parent (row)));
+  g_assert_cmpstr (kt_a11y_get_label (gtk_widget_get_parent (row)), ==, "PIN");
+}
+
 static gboolean
 case_shown_again (gpointer data)
 {
@@ -99,6 +112,7 @@ test_the_keyring_lock_needs_the_pin (Fixture       *f,
   lock (f);
   /* One click is not enough, nor a wrong PIN. */
   g_assert_cmpint (kt_window_get_unlock_kind (f->window), ==, KT_UNLOCK_PIN);
+  assert_pin_named (f);
   kt_app_test_unlock (f->window, "");
   assert_locked (f);
   kt_app_test_unlock (f->window, "1357");

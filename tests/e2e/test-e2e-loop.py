@@ -151,6 +151,11 @@ def main():
         # A locked app shows no menu and syncs nothing until it is unlocked
         # (its lock page has no "Sync Now"); the round runs after the PIN.
         d.lock(supervisor)
+        # A screen reader hears the PIN's field and the group around it as
+        # the PIN, not as the passphrase the lock page was first made for.
+        K.find(supervisor, ("list", "list box"), d.T("PIN"), exact=True, timeout=10)
+        if K.find_all(supervisor.window(), None, d.T("Passphrase"), exact=True):
+            raise AssertionError("the supervisor's lock page still names something %r" % d.T("Passphrase"))
         d.submit(coach)
         d.wait_shared(coach, timeout=SYNC)
         d.unlock(supervisor)
