@@ -603,6 +603,24 @@ goal_status_label (KtGoalStatus status)
 
 static const char *member_name (KtReport *self, const char *member_id);
 
+/* How @goal stands: at an evaluation as it was just judged there, not as
+ * the plan last recorded it, so the goal under "what we are going to do"
+ * agrees with "how things went". */
+static KtGoalStatus
+current_goal_status (KtReport     *self,
+                     const KtGoal *goal)
+{
+  for (guint i = 0; self->conversation != NULL && self->conversation->is_evaluation &&
+                    self->conversation->progress != NULL && i < self->conversation->progress->len; i++)
+    {
+      const KtGoalProgress *progress = g_ptr_array_index (self->conversation->progress, i);
+
+      if (g_strcmp0 (progress->goal_id, goal->id) == 0)
+        return progress->status;
+    }
+  return goal->status;
+}
+
 static void
 build_goal (KtReport     *self,
             guint         number,
@@ -626,7 +644,8 @@ build_goal (KtReport     *self,
         g_string_append (domains, kt_catalogue_segment_name (self->catalogue, s));
       }
   if (domains->len > 0)
-    add_printf (self, BLOCK_NOTE, _("About: %s · %s"), domains->str, goal_status_label (goal->status));
+    add_printf (self, BLOCK_NOTE, _("About: %s · %s"), domains->str,
+                goal_status_label (current_goal_status (self, goal)));
   if (has_text (goal->difference))
     add_printf (self, BLOCK_TEXT, _("<b>When it works:</b> %s"), goal->difference);
 

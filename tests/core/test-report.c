@@ -455,6 +455,7 @@ test_report_at_an_evaluation_speaks_in_words (Fixture       *f,
   g_autofree char *subtitle = NULL;
   g_autofree char *better = NULL;
   g_autofree char *same = NULL;
+  g_autofree char *about = NULL;
   g_autofree char *goal_date = kt_format_date ("2027-01-20", KT_DATE_LONG);
   g_autoptr(GError) error = NULL;
   const char *next;
@@ -466,6 +467,7 @@ test_report_at_an_evaluation_speaks_in_words (Fixture       *f,
   f->kase->evaluation_date = g_strdup ("2027-02-16");
   g_assert_cmpint (evaluation->wheel[KT_SEGMENT_SOCIAAL].previous, ==, 1);
   evaluation->wheel[KT_SEGMENT_SOCIAAL].current = 3;
+  ((KtGoalProgress *) g_ptr_array_index (evaluation->progress, 0))->status = KT_GOAL_IN_PROGRESS;
   report = kt_report_new (f->catalogue, f->kase, evaluation, f->plan);
   g_assert_true (kt_report_write_pdf (report, path, &error));
   g_assert_no_error (error);
@@ -483,6 +485,11 @@ test_report_at_an_evaluation_speaks_in_words (Fixture       *f,
                           g_dgettext (GETTEXT_PACKAGE, "mostly on your own"));
   assert_contains_message_text (text, better);
   assert_contains_message_text (text, same);
+  /* The goal as judged at the evaluation, not as the plan last had it. */
+  about = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "About: %s · %s"),
+                           kt_catalogue_lookup (f->catalogue, "geldzaken")->name,
+                           g_dgettext (GETTEXT_PACKAGE, "under way"));
+  assert_contains (text, about);
   /* The goal's date was the day to look back on; it is past. */
   next = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What happens next"));
   g_assert_nonnull (next);
