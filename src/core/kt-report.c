@@ -1440,12 +1440,25 @@ paginate (KtReport *self)
 
       measure (self, block);
       needed = block->space_before + block->height;
-      /* A heading moves along with the block after it, and so does what
-       * comes right before a signature: a signature alone on a page reads
+      /* A heading moves along with what it heads: the headings and notes
+       * right under it ("1. Goal", "About: …") and the first block of
+       * text, so it never stands alone at a page's foot.  What comes right
+       * before a signature moves with it: a signature alone on a page reads
        * as nobody's. */
-      if (i + 1 < self->blocks->len &&
-          (keeps_with_next (block->kind) ||
-           ((Block *) g_ptr_array_index (self->blocks, i + 1))->kind == BLOCK_SIGNATURE))
+      if (keeps_with_next (block->kind))
+        {
+          for (guint j = i + 1; j < self->blocks->len; j++)
+            {
+              Block *next = g_ptr_array_index (self->blocks, j);
+
+              measure (self, next);
+              needed += next->space_before + next->height;
+              if (!keeps_with_next (next->kind) && next->kind != BLOCK_NOTE)
+                break;
+            }
+        }
+      else if (i + 1 < self->blocks->len &&
+               ((Block *) g_ptr_array_index (self->blocks, i + 1))->kind == BLOCK_SIGNATURE)
         {
           Block *next = g_ptr_array_index (self->blocks, i + 1);
           measure (self, next);

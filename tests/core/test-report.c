@@ -82,6 +82,7 @@ assert_contains (const char *text,
 }
 
 static char *plain (const char *markup);
+static char *pdf_raw_text (const char *pdf);
 static void assert_contains_message (const char *text, const char *msgid);
 static void assert_contains_message_text (const char *text, const char *markup);
 
@@ -636,6 +637,80 @@ test_report_dossier_of_an_evaluation_has_no_empty_heading (Fixture       *f,
   g_assert_null (strstr (text, g_dgettext (GETTEXT_PACKAGE, "Every life domain, in full")));
 }
 
+/* The last line of text on a page of pdftotext's @page, above the footer. */
+static char *
+last_line_above_footer (const char *page)
+{
+  g_auto(GStrv) lines = g_strsplit (page, "\n", -1);
+  int n = 0;
+  int last = -1;
+
+  for (int i = 0; lines[i] != NULL; i++)
+    if (*g_strstrip (lines[i]) != '\0')
+      {
+        n++;
+        last = i;
+      }
+  if (n < 2)
+    return NULL;
+  for (int i = last - 1; i >= 0; i--)
+    if (*lines[i] != '\0')
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+/* No page ends in a heading, a goal's title or its "About:" line: they go
+ * to the next page with what they head.  A longer first goal pushes all
+ * that follows down, through every place a page can break (the opening
+ * would not: the wheel, too big to split, takes up the slack). */
+static void
+test_report_leaves_no_heading_at_a_pages_foot (Fixture       *f,
+                                               gconstpointer  data)
+{
+  g_autofree char *about = g_strndup (g_dgettext (GETTEXT_PACKAGE, "About: %s · %s"),
+                                      strcspn (g_dgettext (GETTEXT_PACKAGE, "About: %s · %s"), "%"));
+  const char *headings[] = {
+    g_dgettext (GETTEXT_PACKAGE, "What we are going to do"), "1. Overzicht over de schulden",
+    "2. Elke week iemand spreken", g_dgettext (GETTEXT_PACKAGE, "What happens next"),
+    g_dgettext (GETTEXT_PACKAGE, "Who you can call"), g_dgettext (GETTEXT_PACKAGE, "Your agreement"),
+    g_dgettext (GETTEXT_PACKAGE, "Your rights"), g_dgettext (GETTEXT_PACKAGE, "What we talked about"),
+    g_dgettext (GETTEXT_PACKAGE, "What goes well"), g_dgettext (GETTEXT_PACKAGE, "How you take part"),
+  };
+  KtGoal *first = g_ptr_array_index (f->plan->goals, 0);
+  g_autoptr(GString) words = g_string_new ("Ik open de post weer zonder buikpijn.");
+  g_autofree char *path = g_build_filename (f->tmpdir, "voet.pdf", NULL);
+
+  for (guint step = 0; step < 40; step++)
+    {
+      g_autoptr(KtReport) report = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *raw = NULL;
+      g_auto(GStrv) pages = NULL;
+
+      g_free (first->difference);
+      first->difference = g_strdup (words->str);
+      report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+      g_assert_true (kt_report_write_pdf (report, path, &error));
+      g_assert_no_error (error);
+      raw = pdf_raw_text (path);
+      pages = g_strsplit (raw, "\f", -1);
+      for (guint p = 0; pages[p] != NULL; p++)
+        {
+          g_autofree char *line = last_line_above_footer (pages[p]);
+
+          if (line == NULL)
+            continue;
+          if (g_str_has_prefix (line, about))
+            g_error ("page %u ends in “%s” (a goal of %" G_GSIZE_FORMAT " characters)", p + 1, line, words->len);
+          for (guint h = 0; h < G_N_ELEMENTS (headings); h++)
+            if (g_strcmp0 (line, headings[h]) == 0)
+              g_error ("page %u ends in the heading “%s” (a goal of %" G_GSIZE_FORMAT " characters)",
+                       p + 1, line, words->len);
+        }
+      g_string_append (words, " Soms groeit het me boven het hoofd, en dan laat ik de post liggen.");
+    }
+}
+
 /* With $KT_SCREENSHOT_DIR set, a copy of @pdf to look at. */
 static void
 keep_for_looking (const char *pdf,
@@ -1149,6 +1224,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_after_closing_names_the_follow_up, fixture_tear_down);
   g_test_add ("/report/pdf/names-the-resident-as-you-yourself", Fixture, NULL,
               fixture_set_up, test_report_names_the_resident_as_you_yourself, fixture_tear_down);
+  g_test_add ("/report/pdf/leaves-no-heading-at-a-pages-foot", Fixture, NULL,
+              fixture_set_up, test_report_leaves_no_heading_at_a_pages_foot, fixture_tear_down);
   g_test_add ("/report/pdf/keeps-safety-and-file-notes-out-of-the-house", Fixture, NULL,
               fixture_set_up, test_report_keeps_safety_and_file_notes_out_of_the_house, fixture_tear_down);
   g_test_add ("/report/pdf/gives-the-resident-the-whole-plan", Fixture, NULL,
