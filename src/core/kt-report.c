@@ -1760,6 +1760,11 @@ build_consent_history (KtReport *self)
     {
       const KtConsent *consent = g_ptr_array_index (self->kase->consents, i);
 
+      /* A share without consent (a Veilig Thuis report, say) is for the
+       * coach to review first: it is in the professional notes. */
+      if (consent->share_without_consent)
+        continue;
+
       add_printf (self, BLOCK_SUBHEADING, _("%s with %s: now %s"), consent->purpose ? consent->purpose : "",
                   consent->party ? consent->party : "", consent_text (consent));
       for (guint j = 0; j < consent->events->len; j++)
