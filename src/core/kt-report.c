@@ -1652,12 +1652,17 @@ build_inzage_household (KtReport *self)
     {
       const KtMember *member = g_ptr_array_index (kase->members, i);
 
-      if (member->birth_year > 0)
+      /* No "()" where no relation was written down. */
+      if (member->birth_year > 0 && has_text (member->relation))
         add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s), born in %d"), member->name ? member->name : "",
-                    member->relation ? member->relation : "", member->birth_year);
+                    member->relation, member->birth_year);
+      else if (member->birth_year > 0)
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b>, born in %d"), member->name ? member->name : "",
+                    member->birth_year);
+      else if (has_text (member->relation))
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s)"), member->name ? member->name : "", member->relation);
       else
-        add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s)"), member->name ? member->name : "",
-                    member->relation ? member->relation : "");
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>", member->name ? member->name : "");
     }
   add_field (self, _("Address"), kase->address);
   add_field (self, _("Phone"), kase->phone);
