@@ -316,12 +316,14 @@ build_voices (KtReport *self)
           if (!any)
             add_printf (self, BLOCK_HEADING, "%s", _("Each in their own words"));
           any = TRUE;
+          /* Their words in quotes: what they typed often ends without a
+           * full stop, and "kamer is te klein Wens:" runs on. */
           if (has_text (voice->words) && has_text (voice->wish))
-            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: %s Wish: %s"),
+            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: “%s” Wish: “%s”"),
                         member_name (self, voice->member_id), domain_name (self, entry->domain_id),
                         voice->words, voice->wish);
           else
-            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: %s"),
+            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: “%s”"),
                         member_name (self, voice->member_id), domain_name (self, entry->domain_id),
                         has_text (voice->words) ? voice->words : voice->wish);
         }

@@ -198,6 +198,14 @@ test_report_puts_a_young_persons_goal_under_their_name (Fixture       *f,
   mirjams = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Goals of %s"), "Mirjam Bakker");
   assert_contains (text, "Ik heb geen plek om huiswerk te maken");
   assert_contains (text, "Een bureau op mijn kamer");
+  /* Words and wish each in quotes: they do not run into each other. */
+  {
+    g_autofree char *said = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "<b>%s</b> about %s: “%s” Wish: “%s”"),
+                                             "Sem Bakker", kt_catalogue_lookup (f->catalogue, "wonen")->name,
+                                             "Ik heb geen plek om huiswerk te maken", "Een bureau op mijn kamer");
+
+    assert_contains_message_text (text, said);
+  }
   g_assert_cmpint (position_of (text, together), <, position_of (text, "Overzicht over de schulden"));
   g_assert_cmpint (position_of (text, "Elke week iemand spreken"), <, position_of (text, sems));
   g_assert_cmpint (position_of (text, sems), <,
