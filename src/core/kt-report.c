@@ -542,6 +542,16 @@ build_movement (KtReport *self)
         continue;
       /* In the wheel's words, as the list under the wheel: a bare "from 2
        * to 3" means nothing to someone who did not see the scale. */
+      /* Easy-read: one idea per line. */
+      if (self->easy)
+        {
+          const char *trend = kt_evaluation_segment_trend (segment) > 0 ? _("Better than last time.")
+                              : kt_evaluation_segment_trend (segment) < 0 ? _("Harder than last time.")
+                              : _("The same as last time.");
+
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>\n%s\nNow: %s."), name, trend, level_words (segment->current));
+          continue;
+        }
       switch (kt_evaluation_segment_trend (segment))
         {
         case 1:

@@ -521,6 +521,32 @@ test_report_at_an_evaluation_speaks_in_words (Fixture       *f,
   assert_contains (next, date);
 }
 
+/* Kort en duidelijk at an evaluation: each area's movement one idea a line. */
+static void
+test_report_easy_read_evaluation_moves_one_idea_a_line (Fixture       *f,
+                                                        gconstpointer  data)
+{
+  g_autoptr(KtConversation) evaluation = kt_evaluation_new (f->catalogue, f->conversation, f->plan);
+  g_autoptr(KtReport) report = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "evaluatie-kort.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *better = NULL;
+  g_autoptr(GError) error = NULL;
+
+  evaluation->wheel[KT_SEGMENT_SOCIAAL].current = 3;
+  f->kase->easy_read = TRUE;
+  report = kt_report_new (f->catalogue, f->kase, evaluation, f->plan);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+
+  better = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "<b>%s</b>\n%s\nNow: %s."),
+                            kt_catalogue_segment_name (f->catalogue, KT_SEGMENT_SOCIAAL),
+                            g_dgettext (GETTEXT_PACKAGE, "Better than last time."),
+                            g_dgettext (GETTEXT_PACKAGE, "mostly on your own"));
+  assert_contains_message_text (text, better);
+}
+
 /* After closing the report promises no look back and no team check: it
  * says the support ended and when the follow-up check comes. */
 static void
@@ -1228,6 +1254,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_dossier_of_an_evaluation_has_no_empty_heading, fixture_tear_down);
   g_test_add ("/report/pdf/at-an-evaluation-speaks-in-words", Fixture, NULL,
               fixture_set_up, test_report_at_an_evaluation_speaks_in_words, fixture_tear_down);
+  g_test_add ("/report/pdf/easy-read-evaluation-moves-one-idea-a-line", Fixture, NULL,
+              fixture_set_up, test_report_easy_read_evaluation_moves_one_idea_a_line, fixture_tear_down);
   g_test_add ("/report/pdf/after-closing-names-the-follow-up", Fixture, NULL,
               fixture_set_up, test_report_after_closing_names_the_follow_up, fixture_tear_down);
   g_test_add ("/report/pdf/names-the-resident-as-you-yourself", Fixture, NULL,
