@@ -888,12 +888,20 @@ first_open_action (KtReport *self)
   return first;
 }
 
+/* A tailored provision still waiting for the municipality: one with a
+ * decision (granted or refused, or its words written down) needs no "did
+ * you apply?" and no "it decides within 2 weeks". */
 static gboolean
-has_tailored_provision (KtReport *self)
+has_undecided_tailored_provision (KtReport *self)
 {
   for (guint i = 0; self->plan != NULL && i < self->plan->provisions->len; i++)
-    if (((const KtProvision *) g_ptr_array_index (self->plan->provisions, i))->tailored)
-      return TRUE;
+    {
+      const KtProvision *provision = g_ptr_array_index (self->plan->provisions, i);
+
+      if (provision->tailored && provision->decision_state != KT_DECISION_GRANTED &&
+          provision->decision_state != KT_DECISION_REFUSED && !has_text (provision->decision))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -1007,11 +1015,11 @@ build_contacts (KtReport *self)
       if (due != NULL)
         add_printf (self, BLOCK_BULLET, _("First: %s — by <b>%s</b>."),
                     first->what != NULL ? first->what : "", due);
-      if (has_tailored_provision (self) && self->easy)
+      if (has_undecided_tailored_provision (self) && self->easy)
         add_printf (self, BLOCK_BULLET, "%s",
                     _("Did you apply for maatwerk?\nThe municipality decides within 2 weeks.\n"
                       "You get the decision on paper."));
-      else if (has_tailored_provision (self))
+      else if (has_undecided_tailored_provision (self))
         add_printf (self, BLOCK_BULLET, "%s",
                     _("Have you applied for tailored support (maatwerk)? The municipality "
                       "decides within 2 weeks of your application and sends you the decision in writing."));

@@ -521,6 +521,40 @@ test_report_at_an_evaluation_speaks_in_words (Fixture       *f,
   assert_contains (next, date);
 }
 
+/* "Have you applied for maatwerk? The municipality decides within 2
+ * weeks" only while a tailored provision waits for its decision. */
+static void
+test_report_asks_about_maatwerk_only_while_undecided (Fixture       *f,
+                                                      gconstpointer  data)
+{
+  KtProvision *tailored = kt_provision_new ();
+  const char *question = "Have you applied for tailored support (maatwerk)? The municipality "
+                         "decides within 2 weeks of your application and sends you the decision in writing.";
+
+  tailored->name = g_strdup ("Huishoudelijke hulp");
+  tailored->tailored = TRUE;
+  tailored->decision_state = KT_DECISION_GRANTED;
+  tailored->decision_date = g_strdup ("2026-11-25");
+  tailored->decision = g_strdup ("drie uur per week");
+  g_ptr_array_add (f->plan->provisions, tailored);
+  {
+    g_autofree char *pdf = write_report (f);
+    g_autofree char *text = pdf_text (pdf);
+    g_autofree char *asked = plain (g_dgettext (GETTEXT_PACKAGE, question));
+
+    g_assert_null (strstr (text, asked));
+  }
+
+  tailored->decision_state = KT_DECISION_PENDING;
+  g_clear_pointer (&tailored->decision, g_free);
+  {
+    g_autofree char *pdf = write_report (f);
+    g_autofree char *text = pdf_text (pdf);
+
+    assert_contains_message (text, question);
+  }
+}
+
 /* Kort en duidelijk at an evaluation: each area's movement one idea a line. */
 static void
 test_report_easy_read_evaluation_moves_one_idea_a_line (Fixture       *f,
@@ -1254,6 +1288,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_dossier_of_an_evaluation_has_no_empty_heading, fixture_tear_down);
   g_test_add ("/report/pdf/at-an-evaluation-speaks-in-words", Fixture, NULL,
               fixture_set_up, test_report_at_an_evaluation_speaks_in_words, fixture_tear_down);
+  g_test_add ("/report/pdf/asks-about-maatwerk-only-while-undecided", Fixture, NULL,
+              fixture_set_up, test_report_asks_about_maatwerk_only_while_undecided, fixture_tear_down);
   g_test_add ("/report/pdf/easy-read-evaluation-moves-one-idea-a-line", Fixture, NULL,
               fixture_set_up, test_report_easy_read_evaluation_moves_one_idea_a_line, fixture_tear_down);
   g_test_add ("/report/pdf/after-closing-names-the-follow-up", Fixture, NULL,
