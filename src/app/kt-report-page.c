@@ -129,19 +129,21 @@ update_kind_label (KtReportPage *self)
 
 /* The case as the report shows it: the case records its coach by account
  * ("coach1"), which means nothing to a resident, so when that is the
- * signed-in coach the report names them as their colleagues see them
- * (transfer full). */
+ * signed-in coach the report names them as their colleagues see them.
+ * Anyone else's account (a colleague standing in, no one signed in) stays
+ * off the paper: the report then says "your coach" (transfer full). */
 static KtCase *
 named_coach (KtReportPage *self)
 {
+  gboolean known = self->coach_account != NULL && self->coach_name != NULL && *self->coach_name != '\0' &&
+                   g_strcmp0 (self->kase->coach, self->coach_account) == 0;
   KtCase *copy;
 
-  if (self->coach_account == NULL || self->coach_name == NULL || *self->coach_name == '\0' ||
-      g_strcmp0 (self->kase->coach, self->coach_account) != 0)
+  if (self->kase->coach == NULL)
     return kt_case_ref (self->kase);
   copy = kt_case_copy (self->kase);
   g_free (copy->coach);
-  copy->coach = g_strdup (self->coach_name);
+  copy->coach = known ? g_strdup (self->coach_name) : NULL;
   return copy;
 }
 

@@ -133,7 +133,7 @@ kt_report_describe_actor (const KtCase   *kase,
   g_autofree char *name = resolve_person (kase, action->who);
 
   if (action->actor == KT_ACTOR_RESIDENT && name == NULL)
-    return g_strdup (_("You"));
+    return g_strdup (_("you yourself"));
   if (name == NULL)
     return g_strdup (actor_label (action->actor));
   return g_strdup_printf ("%s (%s)", name, actor_label (action->actor));
@@ -216,7 +216,10 @@ build_front (KtReport *self)
     add_printf (self, BLOCK_TITLE, "%s", _("Dossier report"));
   else
     add_printf (self, BLOCK_TITLE, "%s", _("Your support plan"));
-  if (date != NULL)
+  if (date != NULL && self->conversation->is_evaluation)
+    add_printf (self, BLOCK_SUBTITLE, _("%s · our evaluation of %s"),
+                self->kase->household != NULL ? self->kase->household : "", date);
+  else if (date != NULL)
     add_printf (self, BLOCK_SUBTITLE, _("%s · our conversation of %s"),
                 self->kase->household != NULL ? self->kase->household : "", date);
   else
@@ -313,23 +316,30 @@ build_voices (KtReport *self)
           if (!any)
             add_printf (self, BLOCK_HEADING, "%s", _("Each in their own words"));
           any = TRUE;
+          /* Their words in quotes: what they typed often ends without a
+           * full stop, and "kamer is te klein Wens:" runs on. */
           if (has_text (voice->words) && has_text (voice->wish))
-            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: %s Wish: %s"),
+            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: “%s” Wish: “%s”"),
                         member_name (self, voice->member_id), domain_name (self, entry->domain_id),
                         voice->words, voice->wish);
           else
-            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: %s"),
+            add_printf (self, BLOCK_BULLET, _("<b>%s</b> about %s: “%s”"),
                         member_name (self, voice->member_id), domain_name (self, entry->domain_id),
                         has_text (voice->words) ? voice->words : voice->wish);
         }
     }
 }
 
+/* The subjects that were talked about, by name.  The others are no list:
+ * a row of every subject nobody raised (at an evaluation all thirteen, as it
+ * goes through none of them one by one) reads as if the coach forgot them,
+ * so one sentence says they did not come up.  An evaluation's own subjects
+ * are under how things went and its new questions. */
 static void
 build_topics (KtReport *self)
 {
-  g_autoptr(GString) discussed = g_string_new (NULL);
-  g_autoptr(GString) open = g_string_new (NULL);
+  g_autoptr(GPtrArray) discussed = g_ptr_array_new_with_free_func (g_free);
+  gboolean any_open = FALSE;
 
   if (self->conversation == NULL)
     return;
@@ -337,47 +347,37 @@ build_topics (KtReport *self)
   for (guint i = 0; i < self->conversation->entries->len; i++)
     {
       const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
-      GString *list = entry->state == KT_DOMAIN_DISCUSSED ? discussed : open;
-      g_autofree char *name = topic_name (self, entry);
 
-      if (list->len > 0)
-        g_string_append (list, ", ");
-      g_string_append (list, name);
+      if (entry->state == KT_DOMAIN_DISCUSSED)
+        g_ptr_array_add (discussed, topic_name (self, entry));
+      else
+        any_open = TRUE;
     }
+  if (discussed->len == 0)
+    return;
+
+  add_printf (self, BLOCK_HEADING, "%s", _("What we talked about"));
   if (self->easy)
     {
       /* One subject per line. */
-      for (int pass = 0; pass < 2; pass++)
-        {
-          gboolean any = FALSE;
-
-          for (guint i = 0; i < self->conversation->entries->len; i++)
-            {
-              const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
-              g_autofree char *name = NULL;
-
-              if ((entry->state == KT_DOMAIN_DISCUSSED) != (pass == 0))
-                continue;
-              name = topic_name (self, entry);
-              if (!any)
-                add_printf (self, BLOCK_HEADING, "%s",
-                            pass == 0 ? _("What we talked about") : _("Not talked about this time"));
-              any = TRUE;
-              add_printf (self, BLOCK_BULLET, "%s", name);
-            }
-        }
-      return;
+      for (guint i = 0; i < discussed->len; i++)
+        add_printf (self, BLOCK_BULLET, "%s", (const char *) g_ptr_array_index (discussed, i));
     }
-  if (discussed->len > 0)
+  else
     {
-      add_printf (self, BLOCK_HEADING, "%s", _("What we talked about"));
-      add_printf (self, BLOCK_TEXT, "%s.", discussed->str);
+      g_autofree char *list = NULL;
+
+      g_ptr_array_add (discussed, NULL);
+      list = g_strjoinv (", ", (char **) discussed->pdata);
+      add_printf (self, BLOCK_TEXT, "%s.", list);
     }
-  if (open->len > 0)
-    {
-      add_printf (self, BLOCK_HEADING, "%s", _("Not talked about this time"));
-      add_printf (self, BLOCK_TEXT, "%s.", open->str);
-    }
+  if (any_open && self->easy)
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("We did not talk about other subjects this time.\nDo you want to talk about them?\nTell us."));
+  else if (any_open)
+    add_printf (self, BLOCK_TEXT, "%s",
+                _("We did not talk about other subjects this time. Would you like to talk about one "
+                  "of them after all? Just tell us."));
 }
 
 static const char *
@@ -538,20 +538,33 @@ build_movement (KtReport *self)
       const KtWheelSegment *segment = &self->conversation->wheel[s];
       const char *name = kt_catalogue_segment_name (self->catalogue, s);
 
-      if (segment->previous < 0 || segment->current < 0)
+      if (level_words (segment->previous) == NULL || level_words (segment->current) == NULL)
         continue;
+      /* In the wheel's words, as the list under the wheel: a bare "from 2
+       * to 3" means nothing to someone who did not see the scale. */
+      /* Easy-read: one idea per line. */
+      if (self->easy)
+        {
+          const char *trend = kt_evaluation_segment_trend (segment) > 0 ? _("Better than last time.")
+                              : kt_evaluation_segment_trend (segment) < 0 ? _("Harder than last time.")
+                              : _("The same as last time.");
+
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>\n%s\nNow: %s."), name, trend, level_words (segment->current));
+          continue;
+        }
       switch (kt_evaluation_segment_trend (segment))
         {
         case 1:
-          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: better, from %d to %d."), name,
-                      segment->previous, segment->current);
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: better. Now: %s; last time: %s."), name,
+                      level_words (segment->current), level_words (segment->previous));
           break;
         case -1:
-          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: harder now, from %d to %d."), name,
-                      segment->previous, segment->current);
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: harder now. Now: %s; last time: %s."), name,
+                      level_words (segment->current), level_words (segment->previous));
           break;
         default:
-          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: the same, %d."), name, segment->current);
+          add_printf (self, BLOCK_BULLET, _("<b>%s</b>: the same as last time: %s."), name,
+                      level_words (segment->current));
           break;
         }
     }
@@ -602,6 +615,24 @@ goal_status_label (KtGoalStatus status)
 
 static const char *member_name (KtReport *self, const char *member_id);
 
+/* How @goal stands: at an evaluation as it was just judged there, not as
+ * the plan last recorded it, so the goal under "what we are going to do"
+ * agrees with "how things went". */
+static KtGoalStatus
+current_goal_status (KtReport     *self,
+                     const KtGoal *goal)
+{
+  for (guint i = 0; self->conversation != NULL && self->conversation->is_evaluation &&
+                    self->conversation->progress != NULL && i < self->conversation->progress->len; i++)
+    {
+      const KtGoalProgress *progress = g_ptr_array_index (self->conversation->progress, i);
+
+      if (g_strcmp0 (progress->goal_id, goal->id) == 0)
+        return progress->status;
+    }
+  return goal->status;
+}
+
 static void
 build_goal (KtReport     *self,
             guint         number,
@@ -625,7 +656,8 @@ build_goal (KtReport     *self,
         g_string_append (domains, kt_catalogue_segment_name (self->catalogue, s));
       }
   if (domains->len > 0)
-    add_printf (self, BLOCK_NOTE, _("About: %s · %s"), domains->str, goal_status_label (goal->status));
+    add_printf (self, BLOCK_NOTE, _("About: %s · %s"), domains->str,
+                goal_status_label (current_goal_status (self, goal)));
   if (has_text (goal->difference))
     add_printf (self, BLOCK_TEXT, _("<b>When it works:</b> %s"), goal->difference);
 
@@ -818,6 +850,11 @@ earliest_evaluation (KtReport *self)
 {
   const char *best = self->kase->evaluation_date;
 
+  /* At an evaluation the goals' dates are the ones just looked back on:
+   * what comes next is the next evaluation, once the coach chose it. */
+  if (self->conversation != NULL && self->conversation->is_evaluation)
+    return g_strcmp0 (best, self->conversation->date) > 0 ? kt_format_date (best, KT_DATE_LONG) : NULL;
+
   for (guint g = 0; self->plan != NULL && g < self->plan->goals->len; g++)
     {
       const KtGoal *goal = g_ptr_array_index (self->plan->goals, g);
@@ -851,12 +888,20 @@ first_open_action (KtReport *self)
   return first;
 }
 
+/* A tailored provision still waiting for the municipality: one with a
+ * decision (granted or refused, or its words written down) needs no "did
+ * you apply?" and no "it decides within 2 weeks". */
 static gboolean
-has_tailored_provision (KtReport *self)
+has_undecided_tailored_provision (KtReport *self)
 {
   for (guint i = 0; self->plan != NULL && i < self->plan->provisions->len; i++)
-    if (((const KtProvision *) g_ptr_array_index (self->plan->provisions, i))->tailored)
-      return TRUE;
+    {
+      const KtProvision *provision = g_ptr_array_index (self->plan->provisions, i);
+
+      if (provision->tailored && provision->decision_state != KT_DECISION_GRANTED &&
+          provision->decision_state != KT_DECISION_REFUSED && !has_text (provision->decision))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -924,9 +969,26 @@ build_contacts (KtReport *self)
    * was printed with until the coach opens it. */
   const char *lead = self->plan != NULL && has_text (self->plan->legacy_case_lead)
                      ? self->plan->legacy_case_lead : self->kase->lead_id;
+  gboolean closed = self->kase->phase == KT_PHASE_CLOSED || self->kase->phase == KT_PHASE_FOLLOW_UP;
 
   add_printf (self, BLOCK_HEADING, "%s", _("What happens next"));
-  if (self->plan != NULL)
+  /* After closing no plan is checked or looked at again; the follow-up
+   * check is what comes. */
+  if (closed)
+    {
+      g_autofree char *follow_up = kt_format_date (self->kase->follow_up_date, KT_DATE_LONG);
+
+      add_printf (self, BLOCK_BULLET, "%s", _("The support from the neighbourhood team has ended."));
+      if (follow_up != NULL && self->easy)
+        add_printf (self, BLOCK_BULLET, _("On <b>%s</b> we get in touch.\nWe ask how it is going."), follow_up);
+      else if (follow_up != NULL)
+        add_printf (self, BLOCK_BULLET, _("On <b>%s</b> we get in touch to ask how it is going."), follow_up);
+      if (self->easy)
+        add_printf (self, BLOCK_BULLET, "%s", _("Is there something new?\nCall us.\nWe help you again."));
+      else
+        add_printf (self, BLOCK_BULLET, "%s", _("Is there something new? Call us: we pick it up again with you."));
+    }
+  else if (self->plan != NULL)
     {
       const KtAction *first = first_open_action (self);
       g_autofree char *due = first != NULL ? kt_format_date (first->due, KT_DATE_LONG) : NULL;
@@ -953,18 +1015,18 @@ build_contacts (KtReport *self)
       if (due != NULL)
         add_printf (self, BLOCK_BULLET, _("First: %s — by <b>%s</b>."),
                     first->what != NULL ? first->what : "", due);
-      if (has_tailored_provision (self) && self->easy)
+      if (has_undecided_tailored_provision (self) && self->easy)
         add_printf (self, BLOCK_BULLET, "%s",
                     _("Did you apply for maatwerk?\nThe municipality decides within 2 weeks.\n"
                       "You get the decision on paper."));
-      else if (has_tailored_provision (self))
+      else if (has_undecided_tailored_provision (self))
         add_printf (self, BLOCK_BULLET, "%s",
                     _("Have you applied for tailored support (maatwerk)? The municipality "
                       "decides within 2 weeks of your application and sends you the decision in writing."));
     }
-  if (when != NULL && self->easy)
+  if (!closed && when != NULL && self->easy)
     add_printf (self, BLOCK_BULLET, _("On <b>%s</b> we see how it is going."), when);
-  else if (when != NULL)
+  else if (!closed && when != NULL)
     add_printf (self, BLOCK_BULLET, _("We will look together at how it is going on <b>%s</b>."), when);
 
   add_printf (self, BLOCK_HEADING, "%s", _("Who you can call"));
@@ -1178,10 +1240,11 @@ add_voices (KtReport            *self,
 static void
 build_domains_in_full (KtReport *self)
 {
+  gboolean any = FALSE;
+
   if (self->conversation == NULL)
     return;
 
-  add_printf (self, BLOCK_HEADING, "%s", _("Every life domain, in full"));
   for (guint i = 0; i < self->conversation->entries->len; i++)
     {
       const KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
@@ -1189,6 +1252,10 @@ build_domains_in_full (KtReport *self)
       if (entry->state == KT_DOMAIN_NOT_YET && !has_text (entry->going_well) &&
           !has_text (entry->concern) && !has_text (entry->wish) && !entry->safety_flag)
         continue;
+      /* Not over nothing: an evaluation goes through no domain one by one. */
+      if (!any)
+        add_printf (self, BLOCK_HEADING, "%s", _("Every life domain, in full"));
+      any = TRUE;
       if (entry->safety_flag)
         add_printf (self, BLOCK_SUBHEADING, _("%s · ⚠ safety flag"), domain_name (self, entry->domain_id));
       else
@@ -1393,12 +1460,25 @@ paginate (KtReport *self)
 
       measure (self, block);
       needed = block->space_before + block->height;
-      /* A heading moves along with the block after it, and so does what
-       * comes right before a signature: a signature alone on a page reads
+      /* A heading moves along with what it heads: the headings and notes
+       * right under it ("1. Goal", "About: …") and the first block of
+       * text, so it never stands alone at a page's foot.  What comes right
+       * before a signature moves with it: a signature alone on a page reads
        * as nobody's. */
-      if (i + 1 < self->blocks->len &&
-          (keeps_with_next (block->kind) ||
-           ((Block *) g_ptr_array_index (self->blocks, i + 1))->kind == BLOCK_SIGNATURE))
+      if (keeps_with_next (block->kind))
+        {
+          for (guint j = i + 1; j < self->blocks->len; j++)
+            {
+              Block *next = g_ptr_array_index (self->blocks, j);
+
+              measure (self, next);
+              needed += next->space_before + next->height;
+              if (!keeps_with_next (next->kind) && next->kind != BLOCK_NOTE)
+                break;
+            }
+        }
+      else if (i + 1 < self->blocks->len &&
+               ((Block *) g_ptr_array_index (self->blocks, i + 1))->kind == BLOCK_SIGNATURE)
         {
           Block *next = g_ptr_array_index (self->blocks, i + 1);
           measure (self, next);
@@ -1592,12 +1672,17 @@ build_inzage_household (KtReport *self)
     {
       const KtMember *member = g_ptr_array_index (kase->members, i);
 
-      if (member->birth_year > 0)
+      /* No "()" where no relation was written down. */
+      if (member->birth_year > 0 && has_text (member->relation))
         add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s), born in %d"), member->name ? member->name : "",
-                    member->relation ? member->relation : "", member->birth_year);
+                    member->relation, member->birth_year);
+      else if (member->birth_year > 0)
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b>, born in %d"), member->name ? member->name : "",
+                    member->birth_year);
+      else if (has_text (member->relation))
+        add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s)"), member->name ? member->name : "", member->relation);
       else
-        add_printf (self, BLOCK_BULLET, _("<b>%s</b> (%s)"), member->name ? member->name : "",
-                    member->relation ? member->relation : "");
+        add_printf (self, BLOCK_BULLET, "<b>%s</b>", member->name ? member->name : "");
     }
   add_field (self, _("Address"), kase->address);
   add_field (self, _("Phone"), kase->phone);
@@ -1699,6 +1784,11 @@ build_consent_history (KtReport *self)
   for (guint i = 0; i < self->kase->consents->len; i++)
     {
       const KtConsent *consent = g_ptr_array_index (self->kase->consents, i);
+
+      /* A share without consent (a Veilig Thuis report, say) is for the
+       * coach to review first: it is in the professional notes. */
+      if (consent->share_without_consent)
+        continue;
 
       add_printf (self, BLOCK_SUBHEADING, _("%s with %s: now %s"), consent->purpose ? consent->purpose : "",
                   consent->party ? consent->party : "", consent_text (consent));

@@ -736,14 +736,26 @@ test_report_page_names_the_coach_not_the_account (Fixture       *f,
   g_assert_null (strstr (text, "coach1"));
   g_assert_cmpstr (f->kase->coach, ==, "coach1");
 
-  /* Another coach's case (a colleague's, read on this device) keeps what
-   * it has: this device knows only its own account's name. */
+  /* Another coach's case (a colleague's, read on this device): this
+   * device knows only its own account's name, and the colleague's account
+   * stays off the paper, which says "your coach". */
   g_clear_pointer (&text, g_free);
   g_free (f->kase->coach);
   f->kase->coach = g_strdup ("coach2");
   kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
   text = pdf_text (kt_report_page_get_report (KT_REPORT_PAGE (report)));
   g_assert_null (strstr (text, "Anna de Boer"));
+  g_assert_null (strstr (text, "coach2"));
+  g_assert_nonnull (strstr (text, g_dgettext (GETTEXT_PACKAGE, "your coach")));
+
+  /* No one signed in: no name known, no account printed. */
+  g_clear_pointer (&text, g_free);
+  g_free (f->kase->coach);
+  f->kase->coach = g_strdup ("coach1");
+  kt_report_page_set_coach (KT_REPORT_PAGE (report), NULL, NULL);
+  kt_report_page_set_documents (KT_REPORT_PAGE (report), f->catalogue, f->kase, f->conversation, f->plan);
+  text = pdf_text (kt_report_page_get_report (KT_REPORT_PAGE (report)));
+  g_assert_null (strstr (text, "coach1"));
   kt_report_page_clear (KT_REPORT_PAGE (report));
   g_object_unref (report);
 }

@@ -148,7 +148,8 @@ test_evaluation_report_shows_the_movement (void)
       g_autoptr(GError) error = NULL;
       g_autofree char *text = NULL;
       g_autofree char *flat = NULL;
-      g_autofree char *expected = g_strdup_printf ("%s: better, from 2 to 3.",
+      /* In the wheel's words: from 2 to 3. */
+      g_autofree char *expected = g_strdup_printf ("%s: better. Now: mostly on your own; last time: with some help.",
                                                    kt_catalogue_segment_name (catalogue, KT_SEGMENT_WERK));
       const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
       g_auto(GStrv) words = NULL;

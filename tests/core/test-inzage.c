@@ -174,6 +174,70 @@ test_files_are_written_off_the_main_loop (Fixture       *f,
   g_assert_null (g_strstr_len (text, notes - text, "Iedereen voelt zich veilig"));
 }
 
+/* A share without consent is in the professional notes only, not among the
+ * resident's own consents before them. */
+static void
+test_pdf_keeps_a_share_without_consent_in_the_notes (Fixture       *f,
+                                                     gconstpointer  data)
+{
+  KtConsent *consent = kt_consent_new ();
+  g_autoptr(KtReport) report = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "inzage.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *notes;
+
+  consent->purpose = g_strdup ("DOELMARKER overleg over de kinderen");
+  consent->party = g_strdup ("PARTIJMARKER");
+  consent->share_without_consent = TRUE;
+  consent->reasoning = g_strdup ("REDENMARKER");
+  g_ptr_array_add (f->kase->consents, consent);
+  report = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+
+  notes = strstr (text, T ("Professional notes"));
+  g_assert_nonnull (notes);
+  g_assert_nonnull (strstr (notes, "PARTIJMARKER"));
+  g_assert_nonnull (strstr (notes, "REDENMARKER"));
+  g_assert_null (g_strstr_len (text, notes - text, "PARTIJMARKER"));
+  g_assert_null (g_strstr_len (text, notes - text, "DOELMARKER"));
+}
+
+/* A household member without a relation written down reads as a name,
+ * not "Sem ()". */
+static void
+test_pdf_names_a_member_without_empty_brackets (Fixture       *f,
+                                                gconstpointer  data)
+{
+  KtMember *sem = kt_member_new ();
+  KtMember *mirjam = kt_member_new ();
+  g_autoptr(KtReport) report = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "inzage.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *born = NULL;
+
+  sem->name = g_strdup ("Sem Bakker");
+  sem->birth_year = 2012;
+  g_ptr_array_add (f->kase->members, sem);
+  mirjam->name = g_strdup ("Mirjam Bakker");
+  g_ptr_array_add (f->kase->members, mirjam);
+  report = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+
+  /* pdftotext's text of the markup: the name without <b>. */
+  born = g_strdup_printf (T ("<b>%s</b>, born in %d"), "Sem Bakker", 2012);
+  g_assert_true (g_str_has_prefix (born, "<b>Sem Bakker</b>"));
+  g_assert_nonnull (strstr (text, "Sem Bakker, "));
+  g_assert_nonnull (strstr (text, born + strlen ("<b>Sem Bakker</b>")));
+  g_assert_nonnull (strstr (text, "Mirjam Bakker"));
+  g_assert_null (strstr (text, "()"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -184,6 +248,8 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/inzage/json-holds-every-record-and-decodes-back", test_json_holds_every_record_and_decodes_back);
   ADD ("/inzage/files-are-written-off-the-main-loop", test_files_are_written_off_the_main_loop);
+  ADD ("/inzage/pdf-keeps-a-share-without-consent-in-the-notes", test_pdf_keeps_a_share_without_consent_in_the_notes);
+  ADD ("/inzage/pdf-names-a-member-without-empty-brackets", test_pdf_names_a_member_without_empty_brackets);
 #undef ADD
   return g_test_run ();
 }

@@ -81,6 +81,11 @@ assert_contains (const char *text,
     g_error ("the report lacks “%s”", needle);
 }
 
+static char *plain (const char *markup);
+static char *pdf_raw_text (const char *pdf);
+static void assert_contains_message (const char *text, const char *msgid);
+static void assert_contains_message_text (const char *text, const char *markup);
+
 static void
 test_report_shows_every_goal_action_owner_and_date (Fixture       *f,
                                                     gconstpointer  data)
@@ -168,6 +173,9 @@ test_report_puts_a_young_persons_goal_under_their_name (Fixture       *f,
   KtGoal *goal;
   g_autofree char *pdf = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *sems = NULL;
+  g_autofree char *mirjams = NULL;
+  const char *together;
 
   add_member (f->kase, "Mirjam Bakker", 1984, "zelf");
   add_member (f->kase, "Kees Bakker", 1982, "partner");
@@ -185,15 +193,26 @@ test_report_puts_a_young_persons_goal_under_their_name (Fixture       *f,
 
   pdf = write_report (f);
   text = pdf_text (pdf);
+  together = g_dgettext (GETTEXT_PACKAGE, "What we do together");
+  sems = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Goals of %s"), "Sem Bakker");
+  mirjams = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Goals of %s"), "Mirjam Bakker");
   assert_contains (text, "Ik heb geen plek om huiswerk te maken");
   assert_contains (text, "Een bureau op mijn kamer");
-  g_assert_cmpint (position_of (text, "What we do together"), <, position_of (text, "Overzicht over de schulden"));
-  g_assert_cmpint (position_of (text, "Elke week iemand spreken"), <, position_of (text, "Goals of Sem Bakker"));
-  g_assert_cmpint (position_of (text, "Goals of Sem Bakker"), <,
+  /* Words and wish each in quotes: they do not run into each other. */
+  {
+    g_autofree char *said = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "<b>%s</b> about %s: “%s” Wish: “%s”"),
+                                             "Sem Bakker", kt_catalogue_lookup (f->catalogue, "wonen")->name,
+                                             "Ik heb geen plek om huiswerk te maken", "Een bureau op mijn kamer");
+
+    assert_contains_message_text (text, said);
+  }
+  g_assert_cmpint (position_of (text, together), <, position_of (text, "Overzicht over de schulden"));
+  g_assert_cmpint (position_of (text, "Elke week iemand spreken"), <, position_of (text, sems));
+  g_assert_cmpint (position_of (text, sems), <,
                    position_of (text, "Ik wil rustig mijn huiswerk kunnen maken"));
   /* Once, under Sem's name only. */
   g_assert_cmpuint (count_of (text, "Ik wil rustig mijn huiswerk kunnen maken"), ==, 1);
-  g_assert_cmpuint (count_of (text, "Goals of Mirjam Bakker"), ==, 0);
+  g_assert_cmpuint (count_of (text, mirjams), ==, 0);
 }
 
 /* The resident as regisseur, then a professional with a reason: named once
@@ -203,6 +222,10 @@ test_report_names_the_regisseur_once (Fixture       *f,
                                       gconstpointer  data)
 {
   const KtNetworkPerson *pieter = g_ptr_array_index (f->kase->network, 2);
+  const char *label = g_dgettext (GETTEXT_PACKAGE, "Leads the plan (regisseur)");
+  /* "Why not you yet:", without what follows. */
+  g_autofree char *why = g_strndup (g_dgettext (GETTEXT_PACKAGE, "Why not you yet: %s"),
+                                    strlen (g_dgettext (GETTEXT_PACKAGE, "Why not you yet: %s")) - 3);
   g_autoptr(GError) error = NULL;
 
   g_free (f->kase->lead_id);
@@ -213,9 +236,11 @@ test_report_names_the_regisseur_once (Fixture       *f,
     g_autofree char *pdf = write_report (f);
     g_autofree char *text = pdf_text (pdf);
 
-    g_assert_cmpuint (count_of (text, "regisseur"), ==, 1);
-    assert_contains (text, "Leads the plan (regisseur): you yourself");
-    g_assert_cmpuint (count_of (text, "Why not you yet"), ==, 0);
+    g_autofree char *line = g_strdup_printf ("%s: %s", label, g_dgettext (GETTEXT_PACKAGE, "you yourself"));
+
+    g_assert_cmpuint (count_of (text, label), ==, 1);
+    assert_contains (text, line);
+    g_assert_cmpuint (count_of (text, why), ==, 0);
   }
 
   g_free (f->kase->lead_id);
@@ -231,10 +256,13 @@ test_report_names_the_regisseur_once (Fixture       *f,
     g_autofree char *pdf = write_report (f);
     g_autofree char *text = pdf_text (pdf);
 
-    g_assert_cmpuint (count_of (text, "regisseur"), ==, 1);
-    assert_contains (text, "Leads the plan (regisseur): Pieter Bos");
+    g_autofree char *line = g_strdup_printf ("%s: %s", label, "Pieter Bos");
+
+    g_assert_cmpuint (count_of (text, label), ==, 1);
+    assert_contains (text, line);
+    assert_contains (text, why);
     assert_contains (text, "Eerst moet de rust terug zijn");
-    assert_contains (text, "You agreed with this choice.");
+    assert_contains_message (text, "You agreed with this choice.");
   }
 }
 
@@ -267,6 +295,9 @@ test_report_never_prints_someone_not_to_approach (Fixture       *f,
   assert_contains (text, "Pieter Bos");
 }
 
+/* A skipped domain is not among what was talked about; like every domain
+ * that did not come up it is not named at all, one sentence says there
+ * were other subjects. */
 static void
 test_report_never_shows_a_skipped_domain_as_discussed (Fixture       *f,
                                                        gconstpointer  data)
@@ -275,10 +306,12 @@ test_report_never_shows_a_skipped_domain_as_discussed (Fixture       *f,
   g_autofree char *text = pdf_text (pdf);
   const KtDomain *justitie = kt_catalogue_lookup (f->catalogue, "justitie");
   const KtDomain *wonen = kt_catalogue_lookup (f->catalogue, "wonen");
-  const char *discussed_heading = g_dgettext (GETTEXT_PACKAGE, "What we talked about");
-  const char *open_heading = g_dgettext (GETTEXT_PACKAGE, "Not talked about this time");
-  const char *discussed = strstr (text, discussed_heading);
-  const char *open = strstr (text, open_heading);
+  const KtDomain *werk = kt_catalogue_lookup (f->catalogue, "werk");
+  g_autofree char *others = plain (g_dgettext (GETTEXT_PACKAGE,
+                                               "We did not talk about other subjects this time. Would you like "
+                                               "to talk about one of them after all? Just tell us."));
+  const char *discussed = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What we talked about"));
+  const char *open = strstr (text, others);
   g_autofree char *discussed_part = NULL;
 
   g_assert_nonnull (discussed);
@@ -287,8 +320,8 @@ test_report_never_shows_a_skipped_domain_as_discussed (Fixture       *f,
   discussed_part = g_strndup (discussed, open - discussed);
 
   g_assert_nonnull (strstr (discussed_part, wonen->name));
-  g_assert_null (strstr (discussed_part, justitie->name));
-  g_assert_nonnull (strstr (open, justitie->name));
+  g_assert_null (strstr (text, justitie->name));
+  g_assert_null (strstr (text, werk->name));
   /* Nothing recorded under a skipped domain reaches the paper. */
   g_assert_null (strstr (text, "ZICHTBAARALSBESPROKEN"));
 }
@@ -414,6 +447,336 @@ test_report_at_an_evaluation_shows_how_things_went (Fixture       *f,
   assert_contains (text, g_dgettext (GETTEXT_PACKAGE, "How things went"));
   assert_contains (text, "De post is weer bijgewerkt");
   assert_contains (text, "Overzicht over de schulden");
+}
+
+/* The evaluation's report says it is one, tells how each area moved in the
+ * wheel's words rather than bare scores, and names no date that has been
+ * and gone as the next look back. */
+static void
+test_report_at_an_evaluation_speaks_in_words (Fixture       *f,
+                                              gconstpointer  data)
+{
+  g_autoptr(KtConversation) evaluation = kt_evaluation_new (f->catalogue, f->conversation, f->plan);
+  g_autoptr(KtReport) report = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "evaluatie.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *better = NULL;
+  g_autofree char *same = NULL;
+  g_autofree char *about = NULL;
+  g_autofree char *goal_date = kt_format_date ("2027-01-20", KT_DATE_LONG);
+  g_autoptr(GError) error = NULL;
+  const char *next;
+
+  g_free (evaluation->date);
+  evaluation->date = g_strdup ("2027-02-16");
+  /* As kt_case_start_evaluation leaves it: the evaluation is today's. */
+  g_free (f->kase->evaluation_date);
+  f->kase->evaluation_date = g_strdup ("2027-02-16");
+  g_assert_cmpint (evaluation->wheel[KT_SEGMENT_SOCIAAL].previous, ==, 1);
+  evaluation->wheel[KT_SEGMENT_SOCIAAL].current = 3;
+  ((KtGoalProgress *) g_ptr_array_index (evaluation->progress, 0))->status = KT_GOAL_IN_PROGRESS;
+  report = kt_report_new (f->catalogue, f->kase, evaluation, f->plan);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+
+  date = kt_format_date ("2027-02-16", KT_DATE_LONG);
+  subtitle = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%s · our evaluation of %s"), "Familie Bakker", date);
+  assert_contains (text, subtitle);
+  better = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "<b>%s</b>: better. Now: %s; last time: %s."),
+                            kt_catalogue_segment_name (f->catalogue, KT_SEGMENT_SOCIAAL),
+                            g_dgettext (GETTEXT_PACKAGE, "mostly on your own"),
+                            g_dgettext (GETTEXT_PACKAGE, "with a lot of help"));
+  same = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "<b>%s</b>: the same as last time: %s."),
+                          kt_catalogue_segment_name (f->catalogue, KT_SEGMENT_ZELFSTANDIG),
+                          g_dgettext (GETTEXT_PACKAGE, "mostly on your own"));
+  assert_contains_message_text (text, better);
+  assert_contains_message_text (text, same);
+  /* The goal as judged at the evaluation, not as the plan last had it. */
+  about = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "About: %s · %s"),
+                           kt_catalogue_lookup (f->catalogue, "geldzaken")->name,
+                           g_dgettext (GETTEXT_PACKAGE, "under way"));
+  assert_contains (text, about);
+  /* The goal's date was the day to look back on; it is past. */
+  next = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What happens next"));
+  g_assert_nonnull (next);
+  g_assert_null (strstr (next, goal_date));
+  g_assert_null (strstr (next, date));
+
+  /* Once the coach chose the next evaluation, that is the date. */
+  g_clear_object (&report);
+  g_free (f->kase->evaluation_date);
+  f->kase->evaluation_date = g_strdup ("2027-05-20");
+  report = kt_report_new (f->catalogue, f->kase, evaluation, f->plan);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  g_free (text);
+  text = pdf_text (path);
+  g_free (date);
+  date = kt_format_date ("2027-05-20", KT_DATE_LONG);
+  next = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What happens next"));
+  g_assert_nonnull (next);
+  assert_contains (next, date);
+}
+
+/* "Have you applied for maatwerk? The municipality decides within 2
+ * weeks" only while a tailored provision waits for its decision. */
+static void
+test_report_asks_about_maatwerk_only_while_undecided (Fixture       *f,
+                                                      gconstpointer  data)
+{
+  KtProvision *tailored = kt_provision_new ();
+  const char *question = "Have you applied for tailored support (maatwerk)? The municipality "
+                         "decides within 2 weeks of your application and sends you the decision in writing.";
+
+  tailored->name = g_strdup ("Huishoudelijke hulp");
+  tailored->tailored = TRUE;
+  tailored->decision_state = KT_DECISION_GRANTED;
+  tailored->decision_date = g_strdup ("2026-11-25");
+  tailored->decision = g_strdup ("drie uur per week");
+  g_ptr_array_add (f->plan->provisions, tailored);
+  {
+    g_autofree char *pdf = write_report (f);
+    g_autofree char *text = pdf_text (pdf);
+    g_autofree char *asked = plain (g_dgettext (GETTEXT_PACKAGE, question));
+
+    g_assert_null (strstr (text, asked));
+  }
+
+  tailored->decision_state = KT_DECISION_PENDING;
+  g_clear_pointer (&tailored->decision, g_free);
+  {
+    g_autofree char *pdf = write_report (f);
+    g_autofree char *text = pdf_text (pdf);
+
+    assert_contains_message (text, question);
+  }
+}
+
+/* Kort en duidelijk at an evaluation: each area's movement one idea a line. */
+static void
+test_report_easy_read_evaluation_moves_one_idea_a_line (Fixture       *f,
+                                                        gconstpointer  data)
+{
+  g_autoptr(KtConversation) evaluation = kt_evaluation_new (f->catalogue, f->conversation, f->plan);
+  g_autoptr(KtReport) report = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "evaluatie-kort.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *better = NULL;
+  g_autoptr(GError) error = NULL;
+
+  evaluation->wheel[KT_SEGMENT_SOCIAAL].current = 3;
+  f->kase->easy_read = TRUE;
+  report = kt_report_new (f->catalogue, f->kase, evaluation, f->plan);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+
+  better = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "<b>%s</b>\n%s\nNow: %s."),
+                            kt_catalogue_segment_name (f->catalogue, KT_SEGMENT_SOCIAAL),
+                            g_dgettext (GETTEXT_PACKAGE, "Better than last time."),
+                            g_dgettext (GETTEXT_PACKAGE, "mostly on your own"));
+  assert_contains_message_text (text, better);
+}
+
+/* After closing the report promises no look back and no team check: it
+ * says the support ended and when the follow-up check comes. */
+static void
+test_report_after_closing_names_the_follow_up (Fixture       *f,
+                                               gconstpointer  data)
+{
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *follow_up = kt_format_date ("2027-06-01", KT_DATE_LONG);
+  g_autofree char *goal_date = kt_format_date ("2027-01-20", KT_DATE_LONG);
+  g_autofree char *check = NULL;
+  g_autofree char *part = NULL;
+  const char *next;
+  const char *call;
+
+  f->kase->phase = KT_PHASE_CLOSED;
+  f->kase->follow_up_date = g_strdup ("2027-06-01");
+  g_clear_pointer (&f->kase->evaluation_date, g_free);
+  pdf = write_report (f);
+  text = pdf_text (pdf);
+
+  next = strstr (text, g_dgettext (GETTEXT_PACKAGE, "What happens next"));
+  call = strstr (text, g_dgettext (GETTEXT_PACKAGE, "Who you can call"));
+  g_assert_nonnull (next);
+  g_assert_nonnull (call);
+  part = g_strndup (next, call - next);
+  assert_contains_message (part, "The support from the neighbourhood team has ended.");
+  check = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "On <b>%s</b> we get in touch to ask how it is going."),
+                           follow_up);
+  assert_contains_message_text (part, check);
+  g_assert_null (strstr (part, goal_date));
+  g_assert_null (strstr (part, g_dgettext (GETTEXT_PACKAGE, "This plan is a draft. We finish it with you; "
+                                                            "then the team checks it.")));
+}
+
+/* The resident's own actions read "who: you yourself", lower case in the
+ * middle of the line. */
+static void
+test_report_names_the_resident_as_you_yourself (Fixture       *f,
+                                                gconstpointer  data)
+{
+  g_autofree char *pdf = write_report (f);
+  g_autofree char *text = pdf_text (pdf);
+  g_autofree char *due = kt_format_date ("2026-12-01", KT_DATE_LONG);
+  g_autofree char *line = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%s — <b>who:</b> %s — <b>by</b> %s"),
+                                           "Alle brieven in een map doen",
+                                           g_dgettext (GETTEXT_PACKAGE, "you yourself"), due);
+
+  assert_contains_message_text (text, line);
+}
+
+/* Whether @name is part of a wheel segment's name, where it would show
+ * whatever the report says about the domain ("Taking part" in "Taking part
+ * in society"). */
+static gboolean
+names_a_segment (Fixture    *f,
+                 const char *name)
+{
+  for (int s = 0; s < KT_N_SEGMENTS; s++)
+    if (strstr (kt_catalogue_segment_name (f->catalogue, s), name) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void keep_for_looking (const char *pdf, const char *name);
+
+/* An evaluation goes through no life domain one by one: its report names
+ * the domains that came up (the plan's, the new questions') and no row of
+ * every other one as "not talked about", which reads as if the coach forgot
+ * them. */
+static void
+test_report_at_an_evaluation_lists_no_domain_that_did_not_come_up (Fixture       *f,
+                                                                   gconstpointer  data)
+{
+  g_autoptr(KtConversation) evaluation = kt_evaluation_new (f->catalogue, f->conversation, f->plan);
+  KtNewQuestion *question = kt_new_question_new ("wonen");
+  g_autoptr(KtReport) report = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "evaluatie.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  question->note = g_strdup ("De trap naar boven wordt te zwaar");
+  g_ptr_array_add (evaluation->new_questions, question);
+  report = kt_report_new (f->catalogue, f->kase, evaluation, f->plan);
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  keep_for_looking (path, "report-evaluation.pdf");
+  text = pdf_text (path);
+
+  assert_contains (text, kt_catalogue_lookup (f->catalogue, "wonen")->name);
+  assert_contains (text, "De trap naar boven wordt te zwaar");
+  assert_contains (text, kt_catalogue_lookup (f->catalogue, "geldzaken")->name);
+  for (guint i = 0; i < evaluation->entries->len; i++)
+    {
+      const KtDomainEntry *entry = g_ptr_array_index (evaluation->entries, i);
+      const KtDomain *domain = kt_catalogue_lookup (f->catalogue, entry->domain_id);
+
+      g_assert_cmpint (entry->state, ==, KT_DOMAIN_NOT_YET);
+      if (g_strcmp0 (entry->domain_id, "wonen") == 0 || g_strcmp0 (entry->domain_id, "geldzaken") == 0 ||
+          names_a_segment (f, domain->name))
+        continue;
+      if (strstr (text, domain->name) != NULL)
+        g_error ("the evaluation's report names “%s”, which did not come up", domain->name);
+    }
+}
+
+/* The dossier report of an evaluation has no heading over no domain. */
+static void
+test_report_dossier_of_an_evaluation_has_no_empty_heading (Fixture       *f,
+                                                           gconstpointer  data)
+{
+  g_autoptr(KtConversation) evaluation = kt_evaluation_new (f->catalogue, f->conversation, f->plan);
+  g_autoptr(KtReport) report = kt_report_new_dossier (f->catalogue, f->kase, evaluation, f->plan);
+  g_autofree char *path = g_build_filename (f->tmpdir, "evaluatie-dossier.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kt_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+  assert_contains (text, g_dgettext (GETTEXT_PACKAGE, "How things went"));
+  g_assert_null (strstr (text, g_dgettext (GETTEXT_PACKAGE, "Every life domain, in full")));
+}
+
+/* The last line of text on a page of pdftotext's @page, above the footer. */
+static char *
+last_line_above_footer (const char *page)
+{
+  g_auto(GStrv) lines = g_strsplit (page, "\n", -1);
+  int n = 0;
+  int last = -1;
+
+  for (int i = 0; lines[i] != NULL; i++)
+    if (*g_strstrip (lines[i]) != '\0')
+      {
+        n++;
+        last = i;
+      }
+  if (n < 2)
+    return NULL;
+  for (int i = last - 1; i >= 0; i--)
+    if (*lines[i] != '\0')
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+/* No page ends in a heading, a goal's title or its "About:" line: they go
+ * to the next page with what they head.  A longer first goal pushes all
+ * that follows down, through every place a page can break (the opening
+ * would not: the wheel, too big to split, takes up the slack). */
+static void
+test_report_leaves_no_heading_at_a_pages_foot (Fixture       *f,
+                                               gconstpointer  data)
+{
+  g_autofree char *about = g_strndup (g_dgettext (GETTEXT_PACKAGE, "About: %s · %s"),
+                                      strcspn (g_dgettext (GETTEXT_PACKAGE, "About: %s · %s"), "%"));
+  const char *headings[] = {
+    g_dgettext (GETTEXT_PACKAGE, "What we are going to do"), "1. Overzicht over de schulden",
+    "2. Elke week iemand spreken", g_dgettext (GETTEXT_PACKAGE, "What happens next"),
+    g_dgettext (GETTEXT_PACKAGE, "Who you can call"), g_dgettext (GETTEXT_PACKAGE, "Your agreement"),
+    g_dgettext (GETTEXT_PACKAGE, "Your rights"), g_dgettext (GETTEXT_PACKAGE, "What we talked about"),
+    g_dgettext (GETTEXT_PACKAGE, "What goes well"), g_dgettext (GETTEXT_PACKAGE, "How you take part"),
+  };
+  KtGoal *first = g_ptr_array_index (f->plan->goals, 0);
+  g_autoptr(GString) words = g_string_new ("Ik open de post weer zonder buikpijn.");
+  g_autofree char *path = g_build_filename (f->tmpdir, "voet.pdf", NULL);
+
+  for (guint step = 0; step < 40; step++)
+    {
+      g_autoptr(KtReport) report = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *raw = NULL;
+      g_auto(GStrv) pages = NULL;
+
+      g_free (first->difference);
+      first->difference = g_strdup (words->str);
+      report = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+      g_assert_true (kt_report_write_pdf (report, path, &error));
+      g_assert_no_error (error);
+      raw = pdf_raw_text (path);
+      pages = g_strsplit (raw, "\f", -1);
+      for (guint p = 0; pages[p] != NULL; p++)
+        {
+          g_autofree char *line = last_line_above_footer (pages[p]);
+
+          if (line == NULL)
+            continue;
+          if (g_str_has_prefix (line, about))
+            g_error ("page %u ends in “%s” (a goal of %" G_GSIZE_FORMAT " characters)", p + 1, line, words->len);
+          for (guint h = 0; h < G_N_ELEMENTS (headings); h++)
+            if (g_strcmp0 (line, headings[h]) == 0)
+              g_error ("page %u ends in the heading “%s” (a goal of %" G_GSIZE_FORMAT " characters)",
+                       p + 1, line, words->len);
+        }
+      g_string_append (words, " Soms groeit het me boven het hoofd, en dan laat ik de post liggen.");
+    }
 }
 
 /* With $KT_SCREENSHOT_DIR set, a copy of @pdf to look at. */
@@ -696,6 +1059,16 @@ assert_contains_message (const char *text,
   assert_contains (text, wanted);
 }
 
+/* Like assert_contains_message, for a message already filled in. */
+static void
+assert_contains_message_text (const char *text,
+                              const char *markup)
+{
+  g_autofree char *wanted = plain (markup);
+
+  assert_contains (text, wanted);
+}
+
 static void
 test_report_gives_the_resident_the_whole_plan (Fixture       *f,
                                                gconstpointer  data)
@@ -909,6 +1282,22 @@ main (int argc, char *argv[])
               fixture_set_up, test_report_page_one_renders_to_png, fixture_tear_down);
   g_test_add ("/report/pdf/at-an-evaluation-shows-how-things-went", Fixture, NULL,
               fixture_set_up, test_report_at_an_evaluation_shows_how_things_went, fixture_tear_down);
+  g_test_add ("/report/pdf/at-an-evaluation-lists-no-domain-that-did-not-come-up", Fixture, NULL,
+              fixture_set_up, test_report_at_an_evaluation_lists_no_domain_that_did_not_come_up, fixture_tear_down);
+  g_test_add ("/report/pdf/dossier-of-an-evaluation-has-no-empty-heading", Fixture, NULL,
+              fixture_set_up, test_report_dossier_of_an_evaluation_has_no_empty_heading, fixture_tear_down);
+  g_test_add ("/report/pdf/at-an-evaluation-speaks-in-words", Fixture, NULL,
+              fixture_set_up, test_report_at_an_evaluation_speaks_in_words, fixture_tear_down);
+  g_test_add ("/report/pdf/asks-about-maatwerk-only-while-undecided", Fixture, NULL,
+              fixture_set_up, test_report_asks_about_maatwerk_only_while_undecided, fixture_tear_down);
+  g_test_add ("/report/pdf/easy-read-evaluation-moves-one-idea-a-line", Fixture, NULL,
+              fixture_set_up, test_report_easy_read_evaluation_moves_one_idea_a_line, fixture_tear_down);
+  g_test_add ("/report/pdf/after-closing-names-the-follow-up", Fixture, NULL,
+              fixture_set_up, test_report_after_closing_names_the_follow_up, fixture_tear_down);
+  g_test_add ("/report/pdf/names-the-resident-as-you-yourself", Fixture, NULL,
+              fixture_set_up, test_report_names_the_resident_as_you_yourself, fixture_tear_down);
+  g_test_add ("/report/pdf/leaves-no-heading-at-a-pages-foot", Fixture, NULL,
+              fixture_set_up, test_report_leaves_no_heading_at_a_pages_foot, fixture_tear_down);
   g_test_add ("/report/pdf/keeps-safety-and-file-notes-out-of-the-house", Fixture, NULL,
               fixture_set_up, test_report_keeps_safety_and_file_notes_out_of_the_house, fixture_tear_down);
   g_test_add ("/report/pdf/gives-the-resident-the-whole-plan", Fixture, NULL,
