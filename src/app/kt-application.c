@@ -114,6 +114,7 @@ kt_application_startup (GApplication *app)
   static const char *lock_accels[] = { "<Control>l", NULL };
   static const char *list_accels[] = { "<Alt>Left", NULL };
   static const char *watching_accels[] = { "<Control>m", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
   static const char *pages[] = { "intake", "conversation", "wheel", "network", "plan", "report" };
 
   /* The key comes from the keyring on a worker while GTK starts. */
@@ -128,6 +129,7 @@ kt_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.lock", lock_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-list", list_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.resident-watching", watching_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", shortcuts_accels);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *action = g_strdup_printf ("win.show-page('%s')", pages[i]);

@@ -1471,6 +1471,25 @@ sign_out_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The shortcuts window is made each time it is asked for and destroyed when
+ * closed.  GTK's own help overlay (a gtk/help-overlay.ui resource) is made
+ * with every window and kept hidden, and a hidden window with no accessible
+ * object path crashes GTK 4.8: its AT-SPI root answers GetChildAtIndex past
+ * the shown windows with the last window it has, and the object path of a
+ * hidden one is NULL.  A screen reader asks that when a dialog closes while
+ * it counts the windows (the sign-in dialog, as it closes on success). */
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/nl/wijkteam/Keukentafel/kt-shortcuts-window.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
+}
+
 static void
 preferences_action (GtkWidget  *widget,
                     const char *action_name,
@@ -1941,6 +1960,7 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_shortcuts_action);
   gtk_widget_class_install_property_action (widget_class, "win.resident-watching", "resident-watching");
 
 }

@@ -240,6 +240,20 @@ wait_for_frames (void)
     }
 }
 
+static void
+wait_until_mapped (GtkWidget  *widget,
+                   const char *what)
+{
+  for (guint i = 0; i < 10000 && !gtk_widget_get_mapped (widget); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  if (!gtk_widget_get_mapped (widget))
+    g_error ("Not on screen: %s (window %d px wide)", what,
+             gtk_widget_get_width (GTK_WIDGET (gtk_widget_get_root (widget))));
+}
+
 static GtkWindow *
 show_in_window (GtkWidget *widget)
 {
@@ -249,12 +263,9 @@ show_in_window (GtkWidget *widget)
   gtk_window_set_default_size (window, 1280, 800);
   gtk_window_set_child (window, widget);
   gtk_window_present (window);
-  for (guint i = 0; i < 500 && !gtk_widget_get_mapped (widget); i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_true (gtk_widget_get_mapped (widget));
+  /* Up to ten seconds, as the other waits for the screen here: the half
+   * second this waited is little for a first window on two busy cores. */
+  wait_until_mapped (widget, G_OBJECT_TYPE_NAME (widget));
   wait_for_frames ();
   return window;
 }
@@ -677,20 +688,6 @@ test_inbox_fills_a_slice_a_frame (void)
 
   g_object_unref (view);
   gtk_window_destroy (window);
-}
-
-static void
-wait_until_mapped (GtkWidget  *widget,
-                   const char *what)
-{
-  for (guint i = 0; i < 10000 && !gtk_widget_get_mapped (widget); i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  if (!gtk_widget_get_mapped (widget))
-    g_error ("Not on screen: %s (window %d px wide)", what,
-             gtk_widget_get_width (GTK_WIDGET (gtk_widget_get_root (widget))));
 }
 
 /* On a tablet held upright the inbox folds: an opened plan takes the

@@ -391,16 +391,39 @@ test_store_wrong_passphrase_slows_down (void)
   save_case (store, kase);
   close_store (&store);
 
-  /* Delays after failures 1, 2, 3: 0, 100, 200 ms. */
+  /* Delays after failures 1, 2, 3: 0, 1 and 2 units.  What must be refused
+   * is tried with a unit of a minute, which no stall of a loaded machine
+   * outlasts (with 100 ms a stall between two calls could let a refused try
+   * through); what must be let through after its delay, with 100 ms, as
+   * waiting longer only makes that surer. */
+  store = store_new (files.path);
+  kt_store_set_attempt_delay_unit (store, 60 * 1000);
+  assert_open_fails (files.path, store, "wrong", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  assert_open_fails (files.path, store, "", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_assert_cmpuint (kt_store_get_unlock_wait (store), >, 0);
+  g_assert_cmpuint (kt_store_get_unlock_wait (store), <=, 60);
+  assert_open_fails (files.path, store, PASSPHRASE, KT_STORE_ERROR_TOO_MANY_ATTEMPTS);
+  g_clear_object (&store);
+
+  /* The third failure waits two units. */
   store = store_new (files.path);
   assert_open_fails (files.path, store, "wrong", KT_STORE_ERROR_WRONG_PASSPHRASE);
   assert_open_fails (files.path, store, "", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_usleep (120 * 1000);
+  kt_store_set_attempt_delay_unit (store, 60 * 1000);
+  assert_open_fails (files.path, store, "wrong again", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  g_assert_cmpuint (kt_store_get_unlock_wait (store), >, 60);
+  g_assert_cmpuint (kt_store_get_unlock_wait (store), <=, 120);
   assert_open_fails (files.path, store, PASSPHRASE, KT_STORE_ERROR_TOO_MANY_ATTEMPTS);
+  g_clear_object (&store);
+
+  /* Each delay over, the next try is weighed. */
+  store = store_new (files.path);
+  assert_open_fails (files.path, store, "wrong", KT_STORE_ERROR_WRONG_PASSPHRASE);
+  assert_open_fails (files.path, store, "", KT_STORE_ERROR_WRONG_PASSPHRASE);
   g_usleep (120 * 1000);
   assert_open_fails (files.path, store, "wrong again", KT_STORE_ERROR_WRONG_PASSPHRASE);
-  g_usleep (120 * 1000);
-  assert_open_fails (files.path, store, PASSPHRASE, KT_STORE_ERROR_TOO_MANY_ATTEMPTS);
-  g_usleep (100 * 1000);
+  g_usleep (220 * 1000);
 
   /* Failures never touch the data. */
   g_assert_true (kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, PASSPHRASE, NULL, &error));

@@ -9,7 +9,7 @@
 #include "kt-application.h"
 #include "kt-test-util.h"
 
-#define HELP_OVERLAY "/nl/wijkteam/Keukentafel/gtk/help-overlay.ui"
+#define SHORTCUTS_WINDOW "/nl/wijkteam/Keukentafel/kt-shortcuts-window.ui"
 
 /* Handled by GTK itself, not by an action of ours. */
 static const char *builtin_accels[] = { "F10", NULL };
@@ -41,10 +41,10 @@ normalize_accel (const char *accel)
 static GPtrArray *
 listed_accels (void)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (HELP_OVERLAY);
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (SHORTCUTS_WINDOW);
   g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
   GPtrArray *accels = g_ptr_array_new_with_free_func (g_free);
-  GtkWindow *window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  GtkWindow *window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
 
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (window));
   for (GSList *l = objects; l != NULL; l = l->next)
@@ -76,7 +76,7 @@ str_in_array (GPtrArray *array, const char *s)
 static void
 test_shortcuts_window_is_in_the_resources (void)
 {
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (HELP_OVERLAY, 0, NULL);
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (SHORTCUTS_WINDOW, 0, NULL);
 
   g_assert_nonnull (bytes);
 }
@@ -88,7 +88,7 @@ test_every_listed_shortcut_has_an_action (gconstpointer data)
   g_autoptr(GPtrArray) accels = listed_accels ();
   g_autofree char *help = normalize_accel ("<Control>question");
 
-  /* GTK binds Ctrl+? to the window only when it found help-overlay.ui. */
+  /* The app binds Ctrl+? to win.show-help-overlay itself. */
   g_assert_true (str_in_array (accels, help));
   for (guint i = 0; i < accels->len; i++)
     {
@@ -126,8 +126,9 @@ test_every_app_shortcut_is_listed (gconstpointer data)
     }
 }
 
+/* The shortcuts window among all the toplevels, shown or hidden. */
 static GtkWidget *
-visible_shortcuts_window (void)
+find_shortcuts_window (gboolean mapped)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();  /* (transfer none) */
 
@@ -135,12 +136,22 @@ visible_shortcuts_window (void)
     {
       g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
 
-      if (GTK_IS_SHORTCUTS_WINDOW (window) && gtk_widget_get_mapped (window))
+      if (GTK_IS_SHORTCUTS_WINDOW (window) && (!mapped || gtk_widget_get_mapped (window)))
         return window;
     }
   return NULL;
 }
 
+static gboolean
+shortcuts_window_gone (void)
+{
+  return find_shortcuts_window (FALSE) == NULL;
+}
+
+/* Ctrl+? (win.show-help-overlay) opens the shortcuts window, and closing it
+ * leaves no hidden window behind: GTK 4.8's AT-SPI root crashes the app
+ * when a screen reader's question lands on a hidden window (kt-window.c,
+ * show_shortcuts_action), so none waits hidden beside the main window. */
 static void
 test_ctrl_question_opens_the_shortcuts_window (gconstpointer data)
 {
@@ -152,15 +163,20 @@ test_ctrl_question_opens_the_shortcuts_window (gconstpointer data)
   g_application_activate (G_APPLICATION (app));
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (GTK_IS_APPLICATION_WINDOW (window));
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (shortcuts_window_gone ());
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((shortcuts = visible_shortcuts_window ()) == NULL && g_get_monotonic_time () < deadline)
+  while ((shortcuts = find_shortcuts_window (TRUE)) == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_nonnull (shortcuts);
 
   gtk_window_close (GTK_WINDOW (shortcuts));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!shortcuts_window_gone () && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (shortcuts_window_gone ());
   gtk_window_destroy (window);
 }
 
