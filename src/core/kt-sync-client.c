@@ -103,6 +103,7 @@ enum {
   RECORD_PUSHED,
   RECORD_FAILED,
   CONFLICT_DETECTED,
+  ROUND_FINISHED,
   N_SIGNALS
 };
 
@@ -1558,6 +1559,15 @@ finish_waiters (KtSyncClient *self,
 
 static void start_watch (KtSyncClient *self);
 
+/* "Synced" is a completed exchange with the server: a round that ended
+ * without failing (push and pull), or a held pull it answered. */
+static void
+mark_synced (KtSyncClient *self)
+{
+  self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+}
+
 static gboolean
 on_watch_again (gpointer user_data)
 {
@@ -1593,6 +1603,14 @@ on_watch_done (GObject      *source,
     self->watch_source = g_timeout_add_seconds (KT_API_WATCH_WAIT, on_watch_again, self);
   else
     start_watch (self);
+  /* An answered held pull is a completed exchange with the server, like a
+   * round: this device had everything there was for it just now, whether
+   * the answer brought records or came empty at the end of the wait.  The
+   * window's "Last synced at" says so, not the time of the last round.
+   * Told after the next pull is asked for: what the window does with it
+   * does not widen the moment in which this device holds no pull (a key
+   * published then wakes no one here). */
+  mark_synced (self);
 }
 
 static void
@@ -1653,8 +1671,8 @@ on_round_done (GObject      *source,
   if (error == NULL)
     {
       self->failures = 0;
-      self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+      mark_synced (self);
+      g_signal_emit (self, signals[ROUND_FINISHED], 0);
       if (refusal != NULL)
         {
           set_status (self, KT_SYNC_STATUS_ERROR, refusal);
@@ -2264,6 +2282,11 @@ kt_sync_client_class_init (KtSyncClientClass *klass)
   signals[CONFLICT_DETECTED] =
     g_signal_new ("conflict-detected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A round ended without failing (after :last-synced moved).  A held
+   * pull's answer moves :last-synced too, but is no round. */
+  signals[ROUND_FINISHED] =
+    g_signal_new ("round-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

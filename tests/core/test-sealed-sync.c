@@ -516,7 +516,7 @@ test_migration (Fixture *f, gconstpointer data)
 }
 
 /* As the app's key controller does after each round of @device
- * (notify::last-synced): weighs the team's keys again, and when a key came
+ * (::round-finished): weighs the team's keys again, and when a key came
  * that it did not have, gives @device a new sealer and asks for a round.
  * Run from the test's loop, not from the signal: the directory is read
  * with a blocking request. */
@@ -529,7 +529,7 @@ typedef struct {
 } KeyWatcher;
 
 static void
-on_last_synced (KeyWatcher *watcher)
+on_round_finished (KeyWatcher *watcher)
 {
   watcher->due = TRUE;
 }
@@ -600,7 +600,7 @@ test_assigned_before_first_sign_in (Fixture *f, gconstpointer data)
   desk_sealer = sealer_from_directory (f, "intake1", NULL);
   desk = device_new (f, "intake1", desk_sealer);
   watcher.device = desk;
-  g_signal_connect_swapped (desk, "notify::last-synced", G_CALLBACK (on_last_synced), &watcher);
+  g_signal_connect_swapped (desk, "round-finished", G_CALLBACK (on_round_finished), &watcher);
 
   /* Registered and assigned while coach1 has no key. */
   share (desk, kase);
