@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "kt-role-controller.h"
 #include "kt-a11y.h"
@@ -61,8 +60,8 @@ struct _KtRoleController
   GCancellable         *loading;
   GPtrArray            *kept_while_loading;
   /* The coaches of the intaker's list who have no key yet, as last shown
-   * (";name;…;"; NULL: not shown yet). */
-  char                 *keyless;
+   * (a set of usernames; NULL: not shown yet). */
+  GHashTable           *keyless;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleController, kt_role_controller, G_TYPE_OBJECT)
@@ -93,22 +92,67 @@ has_key (KtRoleController *self,
   return FALSE;
 }
 
-/* The coaches of the intaker's cases who have no key yet (";name;…;";
- * transfer full): what is assigned to them waits for their first sign-in. */
-static char *
+/* The coaches of the intaker's cases who have no key yet (a set of
+ * usernames; transfer full): what is assigned to them waits for their first
+ * sign-in.  Each coach's key is looked up once, however many cases she has. */
+static GHashTable *
 keyless_coaches (KtRoleController *self)
 {
-  GString *out = g_string_new (";");
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *keyless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; self->cases != NULL && i < self->cases->len; i++)
     {
       KtCase *kase = g_ptr_array_index (self->cases, i);
-      g_autofree char *item = kase->coach != NULL ? g_strdup_printf (";%s;", kase->coach) : NULL;
 
-      if (item != NULL && strstr (out->str, item) == NULL && !has_key (self, kase->coach))
-        g_string_append_printf (out, "%s;", kase->coach);
+      /* g_hash_table_add () is FALSE for a coach already weighed */
+      if (kase->coach != NULL && g_hash_table_add (seen, kase->coach) && !has_key (self, kase->coach))
+        g_hash_table_add (keyless, g_strdup (kase->coach));
     }
-  return g_string_free (out, FALSE);
+  return keyless;
+}
+
+/* Whether the sets @a and @b (either may be NULL: none yet) hold the same names. */
+static gboolean
+same_names (GHashTable *a,
+            GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer name;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    if (!g_hash_table_contains (b, name))
+      return FALSE;
+  return TRUE;
+}
+
+/* The intaker's list, its cases marked as waiting to be sent or waiting for
+ * a coach in @coaches (keyless_coaches (), transfer full) to sign in. */
+static void
+set_intaker_records (KtRoleController *self,
+                     GHashTable       *coaches)
+{
+  g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
+  KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
+
+  g_clear_pointer (&self->keyless, g_hash_table_unref);
+  self->keyless = coaches;
+  for (guint i = 0; outbox != NULL && i < self->cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (self->cases, i);
+
+      if (kt_outbox_has_pending (outbox, kase->header.id))
+        g_hash_table_add (pending, kase->header.id);
+      else if (kase->coach != NULL && g_hash_table_contains (coaches, kase->coach))
+        g_hash_table_add (keyless, kase->header.id);
+    }
+  kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending, keyless);
 }
 
 static void
@@ -116,22 +160,7 @@ set_view_records (KtRoleController *self)
 {
   if (KT_IS_INTAKER_VIEW (self->role_view))
     {
-      g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
-      KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
-
-      for (guint i = 0; outbox != NULL && i < self->cases->len; i++)
-        {
-          KtCase *kase = g_ptr_array_index (self->cases, i);
-
-          if (kt_outbox_has_pending (outbox, kase->header.id))
-            g_hash_table_add (pending, kase->header.id);
-          else if (kase->coach != NULL && !has_key (self, kase->coach))
-            g_hash_table_add (keyless, kase->header.id);
-        }
-      g_free (self->keyless);
-      self->keyless = keyless_coaches (self);
-      kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending, keyless);
+      set_intaker_records (self, keyless_coaches (self));
       return;
     }
   kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
@@ -713,7 +742,7 @@ kt_role_controller_dispose (GObject *object)
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
   g_clear_object (&self->controller);
-  g_clear_pointer (&self->keyless, g_free);
+  g_clear_pointer (&self->keyless, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->catalogue);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->dispose (object);
@@ -765,14 +794,14 @@ on_pending_changed (KtRoleController *self)
 static void
 on_keys_changed (KtRoleController *self)
 {
-  g_autofree char *keyless = NULL;
+  g_autoptr(GHashTable) keyless = NULL;
 
   if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view) || kt_store_is_locked (self->store) ||
       self->loading != NULL || self->cases == NULL)
     return;
   keyless = keyless_coaches (self);
-  if (g_strcmp0 (keyless, self->keyless) != 0)
-    set_view_records (self);
+  if (!same_names (keyless, self->keyless))
+    set_intaker_records (self, g_steal_pointer (&keyless));
 }
 
 /* The supervisor's inbox and team view, and the intaker's list, let go of
