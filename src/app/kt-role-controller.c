@@ -75,14 +75,23 @@ report (KtRoleController *self,
   g_warning ("%s", message);
 }
 
+/* The team's keys as this device last fetched them (element-type
+ * KtPeerKey), or NULL. */
+static GPtrArray *
+team_keys (KtRoleController *self)
+{
+  KtKeyController *controller = kt_sync_controller_get_keys (self->controller);
+
+  return controller != NULL ? kt_key_controller_get_team_keys (controller) : NULL;
+}
+
 /* Whether @username is among the team's keys as this device last fetched
  * them; TRUE while they are not known, so nothing is said on a guess. */
 static gboolean
 has_key (KtRoleController *self,
          const char       *username)
 {
-  KtKeyController *controller = kt_sync_controller_get_keys (self->controller);
-  GPtrArray *keys = controller != NULL ? kt_key_controller_get_team_keys (controller) : NULL;
+  GPtrArray *keys = team_keys (self);
 
   if (keys == NULL)
     return TRUE;
@@ -625,6 +634,8 @@ put_role_view (gpointer data)
   self->put_id = 0;
   g_set_weak_pointer (&self->role_view, view);
   adw_bin_set_child (self->main_bin, view);
+  if (KT_IS_SUPERVISOR_VIEW (view))
+    kt_supervisor_view_set_team (KT_SUPERVISOR_VIEW (view), team_keys (self));
   kt_role_controller_refresh (self);
   kt_role_client_fetch_coaches_async (self->roles, self->cancellable, coaches_fetched, g_object_ref (self));
   return G_SOURCE_REMOVE;
@@ -790,12 +801,18 @@ on_pending_changed (KtRoleController *self)
 
 /* A coach's first key: the intaker's list stops saying that what was
  * assigned to her waits for her first sign-in.  The keys are weighed after
- * every round; the list is made again only when that changes. */
+ * every round; the list is made again only when that changes.  The
+ * supervisor's review page names the reviewers from them. */
 static void
 on_keys_changed (KtRoleController *self)
 {
   g_autoptr(GHashTable) keyless = NULL;
 
+  if (self->role_view != NULL && KT_IS_SUPERVISOR_VIEW (self->role_view))
+    {
+      kt_supervisor_view_set_team (KT_SUPERVISOR_VIEW (self->role_view), team_keys (self));
+      return;
+    }
   if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view) || kt_store_is_locked (self->store) ||
       self->loading != NULL || self->cases == NULL)
     return;
