@@ -1154,7 +1154,9 @@ kt_key_controller_new (GtkWindow    *window,
     }
   g_signal_connect_object (client, "notify::signed-in", G_CALLBACK (on_signed_in_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (client, "notify::last-synced", G_CALLBACK (on_synced), self,
+  /* Not :last-synced, which a held pull's answer moves too, every 25
+   * seconds while nothing happens. */
+  g_signal_connect_object (client, "round-finished", G_CALLBACK (on_synced), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "unlocked", G_CALLBACK (kt_key_controller_refresh), self,
                            G_CONNECT_SWAPPED);

@@ -24,6 +24,7 @@ struct _KtReviewHistory
 
   GPtrArray           *plans;     /* (element-type KtPlan), oldest first */
   GPtrArray           *coaches;
+  GPtrArray           *team;      /* (element-type KtPeerKey) names of the reviewers */
 };
 
 G_DEFINE_FINAL_TYPE (KtReviewHistory, kt_review_history, ADW_TYPE_BIN)
@@ -76,10 +77,12 @@ state_text (KtReviewHistory *self,
       return g_strdup_printf (_("Waiting for review since %s"), date);
     case KT_REVIEW_APPROVED:
       date = kt_role_format_unix_date (plan->header.updated);
-      return g_strdup_printf (_("Approved by %s on %s"), kt_role_coach_name (self->coaches, plan->reviewer), date);
+      return g_strdup_printf (_("Approved by %s on %s"), kt_role_person_name (self->coaches, self->team, plan->reviewer),
+                              date);
     case KT_REVIEW_RETURNED:
       date = kt_role_format_unix_date (plan->header.updated);
-      return g_strdup_printf (_("Returned by %s on %s"), kt_role_coach_name (self->coaches, plan->reviewer), date);
+      return g_strdup_printf (_("Returned by %s on %s"), kt_role_person_name (self->coaches, self->team, plan->reviewer),
+                              date);
     case KT_REVIEW_DRAFT:
     case KT_N_REVIEW_STATES:
     default:
@@ -171,6 +174,16 @@ kt_review_history_set_coaches (KtReviewHistory *self,
   fill (self);
 }
 
+void
+kt_review_history_set_team (KtReviewHistory *self,
+                            GPtrArray       *team)
+{
+  g_return_if_fail (KT_IS_REVIEW_HISTORY (self));
+
+  kt_role_replace_array (&self->team, team);
+  fill (self);
+}
+
 static void
 revise_action (GtkWidget  *widget,
                const char *action_name,
@@ -199,6 +212,7 @@ kt_review_history_dispose (GObject *object)
 
   g_clear_pointer (&self->plans, g_ptr_array_unref);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kt_review_history_parent_class)->dispose (object);
 }

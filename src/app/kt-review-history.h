@@ -25,5 +25,9 @@ void       kt_review_history_set_plans (KtReviewHistory *self,
 /* Account names to display names (element-type KtCoach), may be NULL. */
 void       kt_review_history_set_coaches (KtReviewHistory *self,
                                           GPtrArray       *coaches);
+/* The team's keys (element-type KtPeerKey), may be NULL: the display names
+ * of the supervisors who reviewed. */
+void       kt_review_history_set_team    (KtReviewHistory *self,
+                                          GPtrArray       *team);
 
 G_END_DECLS

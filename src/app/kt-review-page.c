@@ -46,6 +46,7 @@ struct _KtReviewPage
   GPtrArray           *history;
   KtCatalogue         *catalogue;
   GPtrArray           *coaches;
+  GPtrArray           *team;      /* (element-type KtPeerKey) names of the reviewers */
   GPtrArray           *goal_entries;   /* (element-type GtkEntry), goal id in "goal-id" */
 };
 
@@ -100,6 +101,20 @@ kt_review_page_set_coaches (KtReviewPage *self,
   g_return_if_fail (KT_IS_REVIEW_PAGE (self));
 
   kt_role_replace_array (&self->coaches, coaches);
+}
+
+static void fill_result (KtReviewPage *self);
+
+void
+kt_review_page_set_team (KtReviewPage *self,
+                         GPtrArray    *team)
+{
+  g_return_if_fail (KT_IS_REVIEW_PAGE (self));
+
+  kt_role_replace_array (&self->team, team);
+  /* the names come after each round; the decision shown says who made it */
+  if (self->plan != NULL)
+    fill_result (self);
 }
 
 void
@@ -235,7 +250,7 @@ append_comments (KtReviewPage *self,
       if (g_strcmp0 (comment->goal_id, goal_id) != 0)
         continue;
       text = g_strdup_printf ("“%s” — %s", comment->text,
-                              kt_role_coach_name (self->coaches, comment->author));
+                              kt_role_person_name (self->coaches, self->team, comment->author));
       gtk_box_append (box, kt_role_label_new (text, NULL));
     }
 }
@@ -383,7 +398,7 @@ fill_result (KtReviewPage *self)
     return;
 
   text = g_strdup_printf (plan->review == KT_REVIEW_APPROVED ? _("Approved by %s") : _("Returned by %s"),
-                          kt_role_coach_name (self->coaches, plan->reviewer));
+                          kt_role_person_name (self->coaches, self->team, plan->reviewer));
   gtk_widget_add_css_class (GTK_WIDGET (self->result_box),
                             plan->review == KT_REVIEW_APPROVED ? "approved" : "returned");
   gtk_box_append (self->result_box, kt_role_label_new (text, "heading", NULL));
@@ -573,6 +588,7 @@ kt_review_page_dispose (GObject *object)
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
   g_clear_pointer (&self->goal_entries, g_ptr_array_unref);
   g_clear_object (&self->catalogue);
 

@@ -36,6 +36,10 @@ void       kt_review_page_set_catalogue (KtReviewPage   *self,
 /* Account names to display names (element-type KtCoach), may be NULL. */
 void       kt_review_page_set_coaches   (KtReviewPage   *self,
                                          GPtrArray      *coaches);
+/* The team's keys (element-type KtPeerKey), may be NULL: the display names
+ * of the supervisors who reviewed and commented. */
+void       kt_review_page_set_team      (KtReviewPage   *self,
+                                         GPtrArray      *team);
 KtPlan    *kt_review_page_get_plan      (KtReviewPage   *self);
 /* Shows why sending the decision failed (the handler's error). */
 void       kt_review_page_show_error    (KtReviewPage   *self,

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "kt-role-controller.h"
 #include "kt-a11y.h"
@@ -61,8 +60,8 @@ struct _KtRoleController
   GCancellable         *loading;
   GPtrArray            *kept_while_loading;
   /* The coaches of the intaker's list who have no key yet, as last shown
-   * (";name;…;"; NULL: not shown yet). */
-  char                 *keyless;
+   * (a set of usernames; NULL: not shown yet). */
+  GHashTable           *keyless;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleController, kt_role_controller, G_TYPE_OBJECT)
@@ -76,14 +75,23 @@ report (KtRoleController *self,
   g_warning ("%s", message);
 }
 
+/* The team's keys as this device last fetched them (element-type
+ * KtPeerKey), or NULL. */
+static GPtrArray *
+team_keys (KtRoleController *self)
+{
+  KtKeyController *controller = kt_sync_controller_get_keys (self->controller);
+
+  return controller != NULL ? kt_key_controller_get_team_keys (controller) : NULL;
+}
+
 /* Whether @username is among the team's keys as this device last fetched
  * them; TRUE while they are not known, so nothing is said on a guess. */
 static gboolean
 has_key (KtRoleController *self,
          const char       *username)
 {
-  KtKeyController *controller = kt_sync_controller_get_keys (self->controller);
-  GPtrArray *keys = controller != NULL ? kt_key_controller_get_team_keys (controller) : NULL;
+  GPtrArray *keys = team_keys (self);
 
   if (keys == NULL)
     return TRUE;
@@ -93,22 +101,67 @@ has_key (KtRoleController *self,
   return FALSE;
 }
 
-/* The coaches of the intaker's cases who have no key yet (";name;…;";
- * transfer full): what is assigned to them waits for their first sign-in. */
-static char *
+/* The coaches of the intaker's cases who have no key yet (a set of
+ * usernames; transfer full): what is assigned to them waits for their first
+ * sign-in.  Each coach's key is looked up once, however many cases she has. */
+static GHashTable *
 keyless_coaches (KtRoleController *self)
 {
-  GString *out = g_string_new (";");
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *keyless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; self->cases != NULL && i < self->cases->len; i++)
     {
       KtCase *kase = g_ptr_array_index (self->cases, i);
-      g_autofree char *item = kase->coach != NULL ? g_strdup_printf (";%s;", kase->coach) : NULL;
 
-      if (item != NULL && strstr (out->str, item) == NULL && !has_key (self, kase->coach))
-        g_string_append_printf (out, "%s;", kase->coach);
+      /* g_hash_table_add () is FALSE for a coach already weighed */
+      if (kase->coach != NULL && g_hash_table_add (seen, kase->coach) && !has_key (self, kase->coach))
+        g_hash_table_add (keyless, g_strdup (kase->coach));
     }
-  return g_string_free (out, FALSE);
+  return keyless;
+}
+
+/* Whether the sets @a and @b (either may be NULL: none yet) hold the same names. */
+static gboolean
+same_names (GHashTable *a,
+            GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer name;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    if (!g_hash_table_contains (b, name))
+      return FALSE;
+  return TRUE;
+}
+
+/* The intaker's list, its cases marked as waiting to be sent or waiting for
+ * a coach in @coaches (keyless_coaches (), transfer full) to sign in. */
+static void
+set_intaker_records (KtRoleController *self,
+                     GHashTable       *coaches)
+{
+  g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
+  KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
+
+  g_clear_pointer (&self->keyless, g_hash_table_unref);
+  self->keyless = coaches;
+  for (guint i = 0; outbox != NULL && i < self->cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (self->cases, i);
+
+      if (kt_outbox_has_pending (outbox, kase->header.id))
+        g_hash_table_add (pending, kase->header.id);
+      else if (kase->coach != NULL && g_hash_table_contains (coaches, kase->coach))
+        g_hash_table_add (keyless, kase->header.id);
+    }
+  kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending, keyless);
 }
 
 static void
@@ -116,22 +169,7 @@ set_view_records (KtRoleController *self)
 {
   if (KT_IS_INTAKER_VIEW (self->role_view))
     {
-      g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
-      KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
-
-      for (guint i = 0; outbox != NULL && i < self->cases->len; i++)
-        {
-          KtCase *kase = g_ptr_array_index (self->cases, i);
-
-          if (kt_outbox_has_pending (outbox, kase->header.id))
-            g_hash_table_add (pending, kase->header.id);
-          else if (kase->coach != NULL && !has_key (self, kase->coach))
-            g_hash_table_add (keyless, kase->header.id);
-        }
-      g_free (self->keyless);
-      self->keyless = keyless_coaches (self);
-      kt_intaker_view_set_registered (KT_INTAKER_VIEW (self->role_view), self->cases, pending, keyless);
+      set_intaker_records (self, keyless_coaches (self));
       return;
     }
   kt_supervisor_view_update_records (KT_SUPERVISOR_VIEW (self->role_view), self->cases, self->conversations,
@@ -596,6 +634,8 @@ put_role_view (gpointer data)
   self->put_id = 0;
   g_set_weak_pointer (&self->role_view, view);
   adw_bin_set_child (self->main_bin, view);
+  if (KT_IS_SUPERVISOR_VIEW (view))
+    kt_supervisor_view_set_team (KT_SUPERVISOR_VIEW (view), team_keys (self));
   kt_role_controller_refresh (self);
   kt_role_client_fetch_coaches_async (self->roles, self->cancellable, coaches_fetched, g_object_ref (self));
   return G_SOURCE_REMOVE;
@@ -713,7 +753,7 @@ kt_role_controller_dispose (GObject *object)
   g_clear_object (&self->roles);
   g_clear_object (&self->sync);
   g_clear_object (&self->controller);
-  g_clear_pointer (&self->keyless, g_free);
+  g_clear_pointer (&self->keyless, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->catalogue);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->dispose (object);
@@ -761,18 +801,24 @@ on_pending_changed (KtRoleController *self)
 
 /* A coach's first key: the intaker's list stops saying that what was
  * assigned to her waits for her first sign-in.  The keys are weighed after
- * every round; the list is made again only when that changes. */
+ * every round; the list is made again only when that changes.  The
+ * supervisor's review page names the reviewers from them. */
 static void
 on_keys_changed (KtRoleController *self)
 {
-  g_autofree char *keyless = NULL;
+  g_autoptr(GHashTable) keyless = NULL;
 
+  if (self->role_view != NULL && KT_IS_SUPERVISOR_VIEW (self->role_view))
+    {
+      kt_supervisor_view_set_team (KT_SUPERVISOR_VIEW (self->role_view), team_keys (self));
+      return;
+    }
   if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view) || kt_store_is_locked (self->store) ||
       self->loading != NULL || self->cases == NULL)
     return;
   keyless = keyless_coaches (self);
-  if (g_strcmp0 (keyless, self->keyless) != 0)
-    set_view_records (self);
+  if (!same_names (keyless, self->keyless))
+    set_intaker_records (self, g_steal_pointer (&keyless));
 }
 
 /* The supervisor's inbox and team view, and the intaker's list, let go of

@@ -12,6 +12,7 @@
 
 #include "kt-coach-list.h"
 #include "kt-date-format.h"
+#include "kt-peer-keys.h"
 
 /* The dates themselves are written by the core's kt_format_date(); these
  * only add the dash the role views show where a date is missing. */
@@ -59,6 +60,27 @@ kt_role_coach_name (GPtrArray  *coaches,
 
   if (coach != NULL && coach->display_name != NULL)
     return coach->display_name;
+  return username != NULL ? username : _("No coach");
+}
+
+const char *
+kt_role_person_name (GPtrArray  *coaches,
+                     GPtrArray  *team,
+                     const char *username)
+{
+  const KtCoach *coach = kt_coach_list_find (coaches, username);
+
+  if (coach != NULL && coach->display_name != NULL)
+    return coach->display_name;
+  /* Only an intaker's and a supervisor's apps have the list of coaches;
+   * every app has the team's keys, with names from servers that give them. */
+  for (guint i = 0; team != NULL && username != NULL && i < team->len; i++)
+    {
+      const KtPeerKey *key = g_ptr_array_index (team, i);
+
+      if (g_str_equal (key->username, username) && key->display_name != NULL && *key->display_name != '\0')
+        return key->display_name;
+    }
   return username != NULL ? username : _("No coach");
 }
 

@@ -19,6 +19,13 @@ char       *kt_role_format_days_ago   (int         days);
 /* The display name of @username in a list of KtCoach, else @username. */
 const char *kt_role_coach_name        (GPtrArray  *coaches,
                                        const char *username);
+/* The display name of @username, a coach or not (a supervisor who reviewed
+ * a plan): from @coaches (KtCoach, may be NULL), else from the team's keys
+ * @team (KtPeerKey, as GET /team/keys gives them; may be NULL), else
+ * @username itself. */
+const char *kt_role_person_name       (GPtrArray  *coaches,
+                                       GPtrArray  *team,
+                                       const char *username);
 /* Loads the roles' style sheet once for the default display. */
 void        kt_role_ensure_style      (void);
 /* Lets a drop-down over a GtkStringList shrink: the button ellipsizes its

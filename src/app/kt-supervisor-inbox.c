@@ -682,6 +682,15 @@ kt_supervisor_inbox_set_coaches (KtSupervisorInbox *self,
 }
 
 void
+kt_supervisor_inbox_set_team (KtSupervisorInbox *self,
+                              GPtrArray         *team)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_INBOX (self));
+
+  kt_review_page_set_team (self->review_page, team);
+}
+
+void
 kt_supervisor_inbox_set_catalogue (KtSupervisorInbox *self,
                                    KtCatalogue       *catalogue)
 {

@@ -22,6 +22,10 @@ void          kt_supervisor_inbox_set_catalogue  (KtSupervisorInbox *self,
 /* The team's coaches (element-type KtCoach) for names and the coach filter. */
 void          kt_supervisor_inbox_set_coaches    (KtSupervisorInbox *self,
                                                   GPtrArray         *coaches);
+/* The team's keys (element-type KtPeerKey, may be NULL), for the names of
+ * the supervisors who reviewed. */
+void          kt_supervisor_inbox_set_team       (KtSupervisorInbox *self,
+                                                  GPtrArray         *team);
 /* Every record the supervisor can read (KtCase, KtConversation, KtPlan
  * arrays; the inbox keeps references).  Call again after each sync. */
 void          kt_supervisor_inbox_set_records    (KtSupervisorInbox *self,

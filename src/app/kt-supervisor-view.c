@@ -87,6 +87,15 @@ kt_supervisor_view_set_coaches (KtSupervisorView *self,
 }
 
 void
+kt_supervisor_view_set_team (KtSupervisorView *self,
+                             GPtrArray        *team)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_VIEW (self));
+
+  kt_supervisor_inbox_set_team (self->inbox, team);
+}
+
+void
 kt_supervisor_view_set_records (KtSupervisorView *self,
                                 GPtrArray        *cases,
                                 GPtrArray        *conversations,

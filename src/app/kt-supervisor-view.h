@@ -25,6 +25,9 @@ void               kt_supervisor_view_set_catalogue (KtSupervisorView *self,
                                                      KtCatalogue      *catalogue);
 void               kt_supervisor_view_set_coaches   (KtSupervisorView *self,
                                                      GPtrArray        *coaches);
+/* The team's keys (element-type KtPeerKey, may be NULL): the reviewers' names. */
+void               kt_supervisor_view_set_team      (KtSupervisorView *self,
+                                                     GPtrArray        *team);
 void               kt_supervisor_view_set_records   (KtSupervisorView *self,
                                                      GPtrArray        *cases,
                                                      GPtrArray        *conversations,

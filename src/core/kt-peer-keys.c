@@ -30,6 +30,7 @@ kt_peer_key_free (KtPeerKey *key)
   if (key == NULL)
     return;
   g_free (key->username);
+  g_free (key->display_name);
   g_free (key->role);
   g_clear_pointer (&key->public_key, g_bytes_unref);
   g_free (key->fingerprint);
@@ -75,6 +76,8 @@ kt_peer_keys_from_json (GBytes  *json,
       object = json_node_get_object (element);
       key->username = g_strdup (kt_json_member_string (object, "username"));
       key->role = g_strdup (kt_json_member_string (object, "role"));
+      /* optional: a server from before it gave names gives none */
+      key->display_name = g_strdup (kt_json_member_string (object, "display_name"));
       key->public_key = kt_crypto_base64_decode_exact (kt_json_member_string (object, "public_key"),
                                                         KT_PUBLIC_KEY_SIZE);
       published = json_object_get_member (object, "published");

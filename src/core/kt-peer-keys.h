@@ -18,6 +18,7 @@ typedef enum {
 /* A colleague's published key. */
 typedef struct {
   char           *username;
+  char           *display_name;  /* NULL when the server gives none (older servers) */
   char           *role;          /* "wijkcoach", "intaker", "supervisor" */
   GBytes         *public_key;    /* KT_PUBLIC_KEY_SIZE bytes */
   char           *fingerprint;   /* kt_crypto_key_fingerprint () */

@@ -105,6 +105,7 @@ peer_key_copy (const KtPeerKey *key)
   KtPeerKey *copy = g_new0 (KtPeerKey, 1);
 
   copy->username = g_strdup (key->username);
+  copy->display_name = g_strdup (key->display_name);
   copy->role = g_strdup (key->role);
   copy->public_key = g_bytes_ref (key->public_key);
   copy->fingerprint = g_strdup (key->fingerprint);

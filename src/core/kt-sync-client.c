@@ -49,6 +49,12 @@ struct _KtSyncClient
 
   char            *username;
   char            *display_name;
+  /* The account's role as the server said at sign-in ("wijkcoach", …);
+   * NULL when the device signed in before the role was kept. */
+  char            *role;
+  /* The server refused the list of unsealed records to this account in
+   * this session: it is not asked again until the next sign-in. */
+  gboolean         unsealed_refused;
 
   KtSyncStatus     status;
   char            *status_message;
@@ -97,6 +103,7 @@ enum {
   RECORD_PUSHED,
   RECORD_FAILED,
   CONFLICT_DETECTED,
+  ROUND_FINISHED,
   N_SIGNALS
 };
 
@@ -178,6 +185,7 @@ typedef struct {
   char     *server_url;
   char     *username;
   char     *display_name;
+  char     *role;
   char     *token;
 } OpenResult;
 
@@ -188,6 +196,7 @@ open_result_free (OpenResult *result)
   g_free (result->server_url);
   g_free (result->username);
   g_free (result->display_name);
+  g_free (result->role);
   if (result->token != NULL)
     {
       sodium_memzero (result->token, strlen (result->token));
@@ -241,6 +250,7 @@ open_thread (GTask        *task,
   result->server_url = kt_outbox_get_meta (result->outbox, "server_url");
   result->username = kt_outbox_get_meta (result->outbox, "username");
   result->display_name = kt_outbox_get_meta (result->outbox, "display_name");
+  result->role = kt_outbox_get_meta (result->outbox, "role");
   if (result->server_url != NULL && result->username != NULL)
     result->token = kt_keyring_lookup_token (result->server_url, result->username,
                                              self->state_path, cancellable);
@@ -287,6 +297,8 @@ kt_sync_client_open_finish (KtSyncClient  *self,
   self->username = g_steal_pointer (&opened->username);
   g_free (self->display_name);
   self->display_name = g_steal_pointer (&opened->display_name);
+  g_free (self->role);
+  self->role = g_steal_pointer (&opened->role);
   kt_api_client_take_token (self->api, g_steal_pointer (&opened->token));
   open_result_free (opened);
 
@@ -314,6 +326,7 @@ typedef struct {
   char *username;
   char *token;
   char *display_name;
+  char *role;
 } SignIn;
 
 static void
@@ -325,6 +338,7 @@ sign_in_free (SignIn *sign_in)
     sodium_memzero (sign_in->token, strlen (sign_in->token));
   g_free (sign_in->token);
   g_free (sign_in->display_name);
+  g_free (sign_in->role);
   g_free (sign_in);
 }
 
@@ -356,6 +370,7 @@ on_token_stored (GObject      *source,
   if (!kt_outbox_set_meta (self->outbox, "server_url", sign_in->server_url, &error) ||
       !kt_outbox_set_meta (self->outbox, "username", sign_in->username, &error) ||
       !kt_outbox_set_meta (self->outbox, "display_name", sign_in->display_name, &error) ||
+      !kt_outbox_set_meta (self->outbox, "role", sign_in->role, &error) ||
       !kt_outbox_set_meta (self->outbox, "signed_out", NULL, &error))
     {
       g_task_return_error (task, error);
@@ -366,6 +381,9 @@ on_token_stored (GObject      *source,
   self->username = g_steal_pointer (&sign_in->username);
   g_free (self->display_name);
   self->display_name = g_steal_pointer (&sign_in->display_name);
+  g_free (self->role);
+  self->role = g_steal_pointer (&sign_in->role);
+  self->unsealed_refused = FALSE;
   kt_api_client_take_token (self->api, g_steal_pointer (&sign_in->token));
   self->failures = 0;
   set_status (self, KT_SYNC_STATUS_IDLE, NULL);
@@ -399,6 +417,7 @@ on_login_answered (GObject      *source,
                                     ? response->user->display_name : response->user->username);
   g_free (sign_in->username);
   sign_in->username = g_strdup (response->user->username);
+  sign_in->role = g_strdup (response->user->role);
   kt_keyring_store_token_async (sign_in->server_url, sign_in->username, self->state_path,
                                 sign_in->token, g_task_get_cancellable (task),
                                 on_token_stored, g_object_ref (task));
@@ -860,6 +879,19 @@ seal_batch (GTask *task)
   g_task_run_in_thread (worker, crypto_thread);
 }
 
+/* Whether the server may list records left in plaintext for this account
+ * (GET /records/unsealed): only a coach's and an intaker's.  Asking as
+ * another role is refused every round, which fills the server's access
+ * log with 403s an administrator would read as a fault.  A device signed
+ * in before the role was kept asks once a session. */
+static gboolean
+may_have_unsealed (KtSyncClient *self)
+{
+  if (self->role != NULL)
+    return g_str_equal (self->role, "wijkcoach") || g_str_equal (self->role, "intaker");
+  return !self->unsealed_refused;
+}
+
 static void
 push_fill (GTask *task)
 {
@@ -912,7 +944,7 @@ push_fill (GTask *task)
           g_object_unref (task);
           return;
         }
-      if (self->sealer != NULL && round->wait == 0 && !round->migrated)
+      if (self->sealer != NULL && round->wait == 0 && !round->migrated && may_have_unsealed (self))
         {
           seal_unsealed (task);
           return;
@@ -1094,6 +1126,10 @@ on_unsealed (GObject      *source,
   migration->unsealed = request_finish (self, result, &error);
   if (migration->unsealed == NULL)
     {
+      /* Not this account's to ask (a supervisor whose device signed in
+       * before its role was kept): not again this session. */
+      if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN))
+        self->unsealed_refused = TRUE;
       migration_done (migration, error);
       return;
     }
@@ -1523,6 +1559,15 @@ finish_waiters (KtSyncClient *self,
 
 static void start_watch (KtSyncClient *self);
 
+/* "Synced" is a completed exchange with the server: a round that ended
+ * without failing (push and pull), or a held pull it answered. */
+static void
+mark_synced (KtSyncClient *self)
+{
+  self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+}
+
 static gboolean
 on_watch_again (gpointer user_data)
 {
@@ -1558,6 +1603,14 @@ on_watch_done (GObject      *source,
     self->watch_source = g_timeout_add_seconds (KT_API_WATCH_WAIT, on_watch_again, self);
   else
     start_watch (self);
+  /* An answered held pull is a completed exchange with the server, like a
+   * round: this device had everything there was for it just now, whether
+   * the answer brought records or came empty at the end of the wait.  The
+   * window's "Last synced at" says so, not the time of the last round.
+   * Told after the next pull is asked for: what the window does with it
+   * does not widen the moment in which this device holds no pull (a key
+   * published then wakes no one here). */
+  mark_synced (self);
 }
 
 static void
@@ -1618,8 +1671,8 @@ on_round_done (GObject      *source,
   if (error == NULL)
     {
       self->failures = 0;
-      self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+      mark_synced (self);
+      g_signal_emit (self, signals[ROUND_FINISHED], 0);
       if (refusal != NULL)
         {
           set_status (self, KT_SYNC_STATUS_ERROR, refusal);
@@ -2149,6 +2202,7 @@ kt_sync_client_finalize (GObject *object)
   g_free (self->state_path);
   g_free (self->username);
   g_free (self->display_name);
+  g_free (self->role);
   g_free (self->status_message);
   G_OBJECT_CLASS (kt_sync_client_parent_class)->finalize (object);
 }
@@ -2228,6 +2282,11 @@ kt_sync_client_class_init (KtSyncClientClass *klass)
   signals[CONFLICT_DETECTED] =
     g_signal_new ("conflict-detected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A round ended without failing (after :last-synced moved).  A held
+   * pull's answer moves :last-synced too, but is no round. */
+  signals[ROUND_FINISHED] =
+    g_signal_new ("round-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -148,7 +148,10 @@ KtSyncStatus  kt_sync_client_get_status         (KtSyncClient *self);
 /* Why the last round failed, for the user; NULL unless :status is ERROR,
  * OFFLINE or NEEDS_SIGN_IN. */
 const char   *kt_sync_client_get_status_message (KtSyncClient *self);
-/* Unix seconds of the last round that finished, 0 when none. */
+/* Unix seconds of the last completed exchange with the server, 0 when
+ * none: a round that finished, or a held pull (the watch between rounds)
+ * that the server answered, with records or empty at the end of its wait.
+ * ::round-finished says a round finished. */
 gint64        kt_sync_client_get_last_synced    (KtSyncClient *self);
 guint         kt_sync_client_get_n_pending      (KtSyncClient *self);
 guint         kt_sync_client_get_n_conflicts    (KtSyncClient *self);

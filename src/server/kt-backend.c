@@ -2188,6 +2188,7 @@ kt_account_key_free (KtAccountKey *key)
   if (key == NULL)
     return;
   g_free (key->username);
+  g_free (key->display_name);
   g_free (key->public_key);
   g_free (key);
 }
@@ -2253,7 +2254,7 @@ kt_backend_list_team_keys (KtBackend  *self,
 
   kt_rows_init (&rows);
   if (!query (self,
-              "SELECT a.username, a.role, k.public_key, k.published "
+              "SELECT a.username, a.role, k.public_key, k.published, a.display_name "
               "FROM account_keys k JOIN accounts a ON a.username = k.username "
               "WHERE a.team = ? AND a.disabled = 0 ORDER BY a.username",
               params, G_N_ELEMENTS (params), &rows, error))
@@ -2268,6 +2269,7 @@ kt_backend_list_team_keys (KtBackend  *self,
         key->role = KT_ROLE_ADMIN;  /* as account_from_row () */
       key->public_key = g_strdup (kt_rows_get (&rows, i, 2));
       key->published = kt_rows_get_int (&rows, i, 3);
+      key->display_name = g_strdup (kt_rows_get (&rows, i, 4));
       g_ptr_array_add (keys, key);
     }
   return keys;

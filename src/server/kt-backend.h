@@ -142,6 +142,7 @@ void kt_audit_entry_free (KtAuditEntry *entry);
 /* An entry of the key directory. */
 typedef struct {
   char   *username;
+  char   *display_name; /* the account's display name (the username when none was given) */
   KtRole  role;
   char   *public_key;   /* base64 of the X25519 public key */
   gint64  published;    /* unix seconds */

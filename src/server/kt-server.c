@@ -2605,7 +2605,9 @@ handle_recovery (KtRequest *req)
 }
 
 /* The public keys of the caller's team, to seal records to: its own
- * enabled accounts only, never another team's. */
+ * enabled accounts only, never another team's.  With each account's display
+ * name, so that a coach's app names the supervisor who reviewed a plan (a
+ * coach may not list the team's accounts otherwise). */
 static void
 handle_team_keys (KtRequest *req)
 {
@@ -2628,6 +2630,8 @@ handle_team_keys (KtRequest *req)
         g_string_append_c (json, ',');
       g_string_append (json, "{\"username\":");
       kt_json_append_string (json, key->username);
+      g_string_append (json, ",\"display_name\":");
+      kt_json_append_string (json, key->display_name != NULL ? key->display_name : key->username);
       g_string_append_printf (json, ",\"role\":\"%s\",\"public_key\":", kt_role_to_string (key->role));
       kt_json_append_string (json, key->public_key);
       g_string_append_printf (json, ",\"published\":%" G_GINT64_FORMAT "}", key->published);

@@ -13,8 +13,10 @@
 #include "kt-core.h"
 #include "kt-coach-list.h"
 #include "kt-intaker-view-private.h"
+#include "kt-peer-keys.h"
 #include "kt-review-history.h"
 #include "kt-review-page-private.h"
+#include "kt-role-format.h"
 #include "kt-role-view.h"
 #include "kt-supervisor-inbox-private.h"
 #include "kt-supervisor-view.h"
@@ -1123,6 +1125,71 @@ test_coach_sees_history_and_revises (void)
   gtk_window_destroy (window);
 }
 
+/* The team's keys as GET /team/keys gives them: the supervisor "super"
+ * with @display_name (NULL: a server that gives no names). */
+static GPtrArray *
+team_with_supervisor (const char *display_name)
+{
+  GPtrArray *team = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_peer_key_free);
+  KtPeerKey *key = g_new0 (KtPeerKey, 1);
+
+  key->username = g_strdup ("super");
+  key->display_name = g_strdup (display_name);
+  key->role = g_strdup ("supervisor");
+  g_ptr_array_add (team, key);
+  return team;
+}
+
+/* The supervisor who returned a plan is named by her display name, which
+ * the team's keys give (she is no coach, so not in the coaches' list), on
+ * the review history and on the review page, her comment too; her account
+ * name only when the server gives no name. */
+static void
+test_reviewer_is_named_by_display_name (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  KtPlan *v1 = find_plan (demo, "A. Yilmaz", 1);
+  g_autoptr(GPtrArray) first = g_ptr_array_new ();
+  g_autoptr(GPtrArray) named = team_with_supervisor ("Sam Supervisor");
+  g_autoptr(GPtrArray) unnamed = team_with_supervisor (NULL);
+  g_autofree char *date = kt_role_format_unix_date (v1->header.updated);
+  g_autofree char *by_name = g_strdup_printf ("Returned by Sam Supervisor on %s", date);
+  g_autofree char *by_account = g_strdup_printf ("Returned by super on %s", date);
+  g_autofree char *comment_by_name = g_strdup_printf ("“%s” — Sam Supervisor",
+                                                      ((KtReviewComment *) v1->comments->pdata[0])->text);
+  GtkWidget *history = kt_review_history_new ();
+  GtkWidget *page = kt_review_page_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWindow *window;
+
+  gtk_box_append (GTK_BOX (box), history);
+  gtk_box_append (GTK_BOX (box), page);
+  window = show_in_window (box);
+  g_ptr_array_add (first, v1);
+  kt_review_history_set_coaches (KT_REVIEW_HISTORY (history), demo->coaches);
+  kt_review_history_set_plans (KT_REVIEW_HISTORY (history), first);
+  kt_review_page_set_coaches (KT_REVIEW_PAGE (page), demo->coaches);
+  kt_review_page_set_catalogue (KT_REVIEW_PAGE (page), demo->catalogue);
+  kt_review_page_set_plan (KT_REVIEW_PAGE (page), v1, demo_find_case (demo, "A. Yilmaz"), NULL, NULL);
+  g_assert_true (shows_label (history, by_account));
+  g_assert_true (shows_label (page, "Returned by super"));
+
+  kt_review_history_set_team (KT_REVIEW_HISTORY (history), named);
+  kt_review_page_set_team (KT_REVIEW_PAGE (page), named);
+  g_assert_true (shows_label (history, by_name));
+  g_assert_true (shows_label (page, "Returned by Sam Supervisor"));
+  g_assert_true (shows_label (page, comment_by_name));
+  g_assert_false (shows_label (page, "Returned by super"));
+
+  /* an older server: no names, the account name */
+  kt_review_history_set_team (KT_REVIEW_HISTORY (history), unnamed);
+  kt_review_page_set_team (KT_REVIEW_PAGE (page), unnamed);
+  g_assert_true (shows_label (history, by_account));
+  g_assert_true (shows_label (page, "Returned by super"));
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1145,6 +1212,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/supervisor/inbox-folds-on-a-tablet", test_inbox_folds_on_a_tablet);
   g_test_add_func ("/roles/supervisor/return-without-comment-is-refused", test_return_without_comment_is_refused);
   g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);
+  g_test_add_func ("/roles/reviewer-is-named-by-display-name", test_reviewer_is_named_by_display_name);
   g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);
   g_test_add_func ("/roles/intaker/has-no-approve-action", test_intaker_view_has_no_approve_action);
   g_test_add_func ("/roles/coach/sees-history-and-revises", test_coach_sees_history_and_revises);

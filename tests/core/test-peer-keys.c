@@ -45,7 +45,8 @@ answer (const char *sara,
 {
   char *text = g_strdup_printf ("{\"keys\":["
                                 "{\"username\":\"bert\",\"role\":\"wijkcoach\",\"public_key\":\"%s\",\"published\":1764064800},"
-                                "{\"username\":\"sara\",\"role\":\"supervisor\",\"public_key\":\"%s\",\"published\":1764064801}"
+                                "{\"username\":\"sara\",\"display_name\":\"Sara Supervisor\",\"role\":\"supervisor\","
+                                "\"public_key\":\"%s\",\"published\":1764064801}"
                                 "]}", bert, sara);
 
   return g_bytes_new_take (text, strlen (text));
@@ -88,7 +89,10 @@ test_answer_is_read_with_fingerprints (void)
   sara_public = kt_crypto_public_key (sara.secret);
   sara_fingerprint = kt_crypto_key_fingerprint (sara_public);
   g_assert_cmpstr (key->username, ==, "sara");
+  g_assert_cmpstr (key->display_name, ==, "Sara Supervisor");
   g_assert_cmpstr (key->role, ==, "supervisor");
+  /* a server from before display names gives none */
+  g_assert_null (((KtPeerKey *) g_ptr_array_index (keys, 0))->display_name);
   g_assert_true (g_bytes_equal (key->public_key, sara_public));
   g_assert_cmpstr (key->fingerprint, ==, sara_fingerprint);
   g_assert_cmpint (key->published, ==, 1764064801);

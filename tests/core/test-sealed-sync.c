@@ -516,7 +516,7 @@ test_migration (Fixture *f, gconstpointer data)
 }
 
 /* As the app's key controller does after each round of @device
- * (notify::last-synced): weighs the team's keys again, and when a key came
+ * (::round-finished): weighs the team's keys again, and when a key came
  * that it did not have, gives @device a new sealer and asks for a round.
  * Run from the test's loop, not from the signal: the directory is read
  * with a blocking request. */
@@ -529,7 +529,7 @@ typedef struct {
 } KeyWatcher;
 
 static void
-on_last_synced (KeyWatcher *watcher)
+on_round_finished (KeyWatcher *watcher)
 {
   watcher->due = TRUE;
 }
@@ -600,7 +600,7 @@ test_assigned_before_first_sign_in (Fixture *f, gconstpointer data)
   desk_sealer = sealer_from_directory (f, "intake1", NULL);
   desk = device_new (f, "intake1", desk_sealer);
   watcher.device = desk;
-  g_signal_connect_swapped (desk, "notify::last-synced", G_CALLBACK (on_last_synced), &watcher);
+  g_signal_connect_swapped (desk, "round-finished", G_CALLBACK (on_round_finished), &watcher);
 
   /* Registered and assigned while coach1 has no key. */
   share (desk, kase);
@@ -648,6 +648,88 @@ test_assigned_before_first_sign_in (Fixture *f, gconstpointer data)
   assert_no_marker_on_server (f);
 }
 
+/* The access log's requests for the list of unsealed records by @username
+ * answered @status ("200"; NULL: any) in the server log @log. */
+static guint
+unsealed_asked (const char *log,
+                const char *username,
+                const char *status)
+{
+  g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
+  g_autofree char *route = g_strdup_printf ("GET /api/v1/records/unsealed %s", status != NULL ? status : "");
+  g_autofree char *user = g_strdup_printf (" user=%s", username);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], route) != NULL && g_str_has_suffix (lines[i], user))
+      n++;
+  return n;
+}
+
+/* Only a coach's and an intaker's records can be left in plaintext: a
+ * supervisor's rounds do not ask for them (each ask was a 403 in the
+ * access log, every round); a coach's and an intaker's still do.  A
+ * supervisor's device signed in before the role was kept asks once. */
+static void
+test_supervisor_does_not_ask_for_unsealed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *log_path = g_build_filename (f->dir, "server.log", NULL);
+  g_autoptr(KtKey) coach_secret = kt_test_account_secret ("coach1");
+  g_autoptr(KtKey) intake_secret = kt_test_account_secret ("intake1");
+  g_autoptr(KtKey) super1_secret = kt_test_account_secret ("super1");
+  g_autoptr(KtKey) super2_secret = kt_test_account_secret ("super2");
+  g_autoptr(KtRecordSealer) coach_sealer = NULL;
+  g_autoptr(KtRecordSealer) intake_sealer = NULL;
+  g_autoptr(KtRecordSealer) super1_sealer = NULL;
+  g_autoptr(KtRecordSealer) super2_sealer = NULL;
+  g_autoptr(KtSyncClient) coach = NULL;
+  g_autoptr(KtSyncClient) desk = NULL;
+  g_autoptr(KtSyncClient) supervisor = NULL;
+  g_autoptr(KtSyncClient) older = NULL;
+  g_autofree char *log = NULL;
+
+  kt_test_server_set_stderr_file (f->server, log_path);
+  kt_test_server_stop (f->server);
+  kt_test_server_restart (f->server);
+  f->url = kt_test_server_get_url (f->server);
+  publish (f, "coach1", coach_secret);
+  publish (f, "intake1", intake_secret);
+  publish (f, "super1", super1_secret);
+  publish (f, "super2", super2_secret);
+  coach_sealer = sealer_from_directory (f, "coach1", NULL);
+  intake_sealer = sealer_from_directory (f, "intake1", NULL);
+  super1_sealer = sealer_from_directory (f, "super1", NULL);
+  super2_sealer = sealer_from_directory (f, "super2", NULL);
+
+  supervisor = device_new (f, "super1", super1_sealer);
+  for (guint i = 0; i < 3; i++)
+    sync_ok (supervisor);
+  coach = device_new (f, "coach1", coach_sealer);
+  sync_ok (coach);
+  desk = device_new (f, "intake1", intake_sealer);
+  sync_ok (desk);
+
+  /* As a device that signed in before the role was kept: it does not
+   * know its role, asks once, and is refused. */
+  older = device_new (f, "super2", super2_sealer);
+  g_assert_true (kt_outbox_set_meta (kt_sync_client_get_outbox (older), "role", NULL, NULL));
+  g_clear_object (&older);
+  older = kt_test_device_new (f->dir, "super2-device");
+  kt_sync_client_set_sealer (older, super2_sealer);
+  kt_sync_client_set_sealing_required (older, TRUE);
+  g_assert_true (kt_sync_client_is_signed_in (older));
+  for (guint i = 0; i < 3; i++)
+    sync_ok (older);
+
+  kt_test_server_stop (f->server);
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  g_assert_cmpuint (unsealed_asked (log, "super1", NULL), ==, 0);
+  g_assert_cmpuint (unsealed_asked (log, "super2", NULL), ==, 1);
+  g_assert_cmpuint (unsealed_asked (log, "super2", "403"), ==, 1);
+  g_assert_cmpuint (unsealed_asked (log, "coach1", "200"), ==, 1);
+  g_assert_cmpuint (unsealed_asked (log, "intake1", "200"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -663,5 +745,7 @@ main (int   argc,
               fixture_set_up, test_assigned_before_first_sign_in, fixture_tear_down);
   g_test_add ("/sealed-sync/migration-seals-what-older-apps-left", Fixture, "migration",
               fixture_set_up, test_migration, fixture_tear_down);
+  g_test_add ("/sealed-sync/a-supervisors-rounds-do-not-ask-for-unsealed-records", Fixture, NULL,
+              fixture_set_up, test_supervisor_does_not_ask_for_unsealed, fixture_tear_down);
   return g_test_run ();
 }

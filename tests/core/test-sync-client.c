@@ -26,7 +26,10 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->dir = kt_test_tmpdir_new ("kt-sync");
-  f->server = kt_test_server_start (NULL, kt_test_sync_users);
+  /* "short-wait": the server holds a pull 2 seconds (request-timeout less 5) */
+  f->server = kt_test_server_start_full (NULL, kt_test_sync_users,
+                                         g_strcmp0 (data, "short-wait") == 0
+                                         ? "[server]\nrequest-timeout=7\n" : "");
   f->case_id = kt_test_case_for_coach (f->dir, kt_test_server_get_url (f->server));
 }
 
@@ -658,6 +661,51 @@ test_a_new_assignment_reaches_a_running_client_within_seconds (Fixture *f, gcons
 }
 
 static void
+count_round (guint *rounds)
+{
+  (*rounds)++;
+}
+
+/* A held pull the server answers is a completed exchange, like a round:
+ * "Last synced at" moves with it, also when it came back empty at the end
+ * of its wait, and not only at the next round minutes later. */
+static void
+test_an_answered_held_pull_moves_the_last_synced_time (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  gint64 after_round, deadline;
+  guint rounds = 0;
+
+  kt_sync_client_set_sink (tablet, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (tablet, url, "coach1");
+  g_signal_connect_swapped (tablet, "round-finished", G_CALLBACK (count_round), &rounds);
+  kt_sync_client_start (tablet);
+  g_assert_cmpint (wait_for_kept (sink, f->case_id, 10), >=, 0);
+  while (kt_sync_client_get_status (tablet) != KT_SYNC_STATUS_SYNCED)
+    g_main_context_iteration (NULL, TRUE);
+  after_round = kt_sync_client_get_last_synced (tablet);
+  g_assert_cmpint (after_round, >, 0);
+  g_assert_cmpuint (rounds, ==, 1);
+
+  /* Nothing changes on the server; the periodic round is minutes away.
+   * The watch's empty answers come every two seconds. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (kt_sync_client_get_last_synced (tablet) == after_round && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_cmpint (kt_sync_client_get_last_synced (tablet), >, after_round);
+  g_assert_cmpint (kt_sync_client_get_status (tablet), ==, KT_SYNC_STATUS_SYNCED);
+  /* an answered held pull is no round: nothing that follows rounds (the
+   * app's weighing of the team's keys) runs every two seconds */
+  g_assert_cmpuint (rounds, ==, 1);
+  kt_sync_client_stop (tablet);
+}
+
+static void
 keep_result (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -769,6 +817,8 @@ main (int argc, char *argv[])
        test_a_key_back_before_a_round_ends_is_used_at_once);
   ADD ("open/queue-that-cannot-be-opened-says-so-in-the-status",
        test_a_queue_that_cannot_be_opened_says_so_in_the_status);
+  g_test_add ("/sync-client/pull/answered-held-pull-moves-the-last-synced-time", Fixture, "short-wait",
+              fixture_set_up, test_an_answered_held_pull_moves_the_last_synced_time, fixture_tear_down);
 #undef ADD
 
   return g_test_run ();

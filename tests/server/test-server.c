@@ -2848,6 +2848,13 @@ team_keys_of (Fixture    *f,
 
       g_assert_cmpint (json_object_get_int_member (key, "published"), >, 0);
       g_assert_nonnull (json_object_get_string_member (key, "role"));
+      /* with a name (the username when the administrator gave none), so a
+       * coach's app names the supervisor who reviewed her plan */
+      if (g_str_equal (json_object_get_string_member (key, "username"), "anna"))
+        g_assert_cmpstr (json_object_get_string_member (key, "display_name"), ==, "Anna de Coach");
+      else
+        g_assert_cmpstr (json_object_get_string_member (key, "display_name"), ==,
+                         json_object_get_string_member (key, "username"));
       g_string_append_printf (out, "%s=%s;", json_object_get_string_member (key, "username"),
                               json_object_get_string_member (key, "public_key"));
     }
