@@ -47,6 +47,9 @@ struct _KtKeyController
   gboolean           phrase_kept;  /* the phrase is still to be written down */
   gint64             fetched_at;   /* monotonic µs of the last good fetch, 0: none */
   gboolean           busy;
+  /* A refresh was asked for while one ran: that one may have read the
+   * team's keys before a colleague published hers, so another follows. */
+  gboolean           again;
   GHashTable        *warned;       /* "username fingerprint" already warned of this run */
   KtRecordSealer    *sealer;       /* while this device holds the account's key */
   AdwToast          *notice;       /* weak */
@@ -718,6 +721,13 @@ refresh_done (KtKeyController *self)
 {
   self->busy = FALSE;
   g_signal_emit (self, signals[CHANGED], 0);
+  /* A round that ended during the fetch (one a colleague's new key
+   * started, say) is weighed now, not at the next round minutes later. */
+  if (self->again && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->again = FALSE;
+      kt_key_controller_refresh (self);
+    }
 }
 
 void
@@ -727,8 +737,14 @@ kt_key_controller_refresh (KtKeyController *self)
 
   g_return_if_fail (KT_IS_KEY_CONTROLLER (self));
 
+  if (self->busy)
+    {
+      self->again = TRUE;
+      return;
+    }
+  self->again = FALSE;
   username = kt_sync_client_get_username (self->client);
-  if (self->busy || !kt_sync_client_is_signed_in (self->client) || username == NULL ||
+  if (!kt_sync_client_is_signed_in (self->client) || username == NULL ||
       kt_store_is_locked (self->store))
     return;
   if (g_strcmp0 (username, self->username) != 0)
