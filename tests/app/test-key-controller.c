@@ -574,17 +574,10 @@ team_keys_fetched (const char *path,
                    const char *username)
 {
   g_autofree char *log = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autofree char *user = g_strdup_printf (" user=%s", username);
-  guint n = 0;
 
   if (!g_file_get_contents (path, &log, NULL, NULL))
     return 0;
-  lines = g_strsplit (log, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (strstr (lines[i], "GET /api/v1/team/keys 200") != NULL && g_str_has_suffix (lines[i], user))
-      n++;
-  return n;
+  return kt_test_server_log_count_requests (log, "GET /api/v1/team/keys 200", username);
 }
 
 typedef struct {

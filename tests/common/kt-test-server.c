@@ -113,6 +113,21 @@ kt_test_server_set_stderr_file (KtTestServer *self,
   self->stderr_file = g_strdup (path);
 }
 
+guint
+kt_test_server_log_count_requests (const char *log,
+                                   const char *request,
+                                   const char *username)
+{
+  g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
+  g_autofree char *user = g_strdup_printf (" user=%s", username);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], request) != NULL && g_str_has_suffix (lines[i], user))
+      n++;
+  return n;
+}
+
 void
 kt_test_server_restart (KtTestServer *self)
 {

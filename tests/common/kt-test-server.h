@@ -76,6 +76,13 @@ void          kt_test_server_kill         (KtTestServer *self);
  * (its log) goes to the file @path (NULL: the test's own again). */
 void          kt_test_server_set_stderr_file (KtTestServer *self,
                                               const char   *path);
+/* The lines of the access log in @log (a server log, as written to the
+ * file of kt_test_server_set_stderr_file()) that hold @request ("GET
+ * /api/v1/team/keys 200", or without the status for any) made by
+ * @username. */
+guint         kt_test_server_log_count_requests (const char *log,
+                                                 const char *request,
+                                                 const char *username);
 /* Starts it again on the same database; the port may change. */
 void          kt_test_server_restart      (KtTestServer *self);
 /* Stops the server and removes its temp dir. */

@@ -655,15 +655,9 @@ unsealed_asked (const char *log,
                 const char *username,
                 const char *status)
 {
-  g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
   g_autofree char *route = g_strdup_printf ("GET /api/v1/records/unsealed %s", status != NULL ? status : "");
-  g_autofree char *user = g_strdup_printf (" user=%s", username);
-  guint n = 0;
 
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (strstr (lines[i], route) != NULL && g_str_has_suffix (lines[i], user))
-      n++;
-  return n;
+  return kt_test_server_log_count_requests (log, route, username);
 }
 
 /* Only a coach's and an intaker's records can be left in plaintext: a
