@@ -13,10 +13,6 @@
  * The slow CPU steps run on other workers while their message stays
  * paused: checking a password (Argon2id), and reading and validating a
  * push (push_pool); their results go back to the database thread.
- * A signed-in request's token is checked first on the sign-in thread, on a
- * second connection of its own; the pulls among them are read and answered
- * there too (answer_pulls_signed_in ()), so that the database thread is
- * left the writes.
  * Bodies of records are kept as the JSON text the client sent (validated),
  * and answers are written as text around them, so a record is never parsed
  * twice on its way out.
@@ -76,7 +72,6 @@ struct _KtServer
   GThreadPool          *sign_in_pool;  /* its one thread; NULL without it */
   GPtrArray            *routed;        /* (element-type KtRequest): for the sign-in thread, on the main loop */
   GSource              *hand_off;      /* hands them over once a main loop turn */
-  GSource              *answers;       /* answers written on other threads, to send (Answers) */
   GAsyncQueue          *to_sign_in;    /* (element-type GPtrArray of KtRequest): handed over, not yet checked */
   gint                  sign_in_pending;  /* (atomic) sign_in_requests () is on its way */
   char                 *url;
@@ -186,103 +181,23 @@ on_db_thread (KtServer *self,
   push_db_job (self, func, data, FALSE);
 }
 
-/* The answers written on other threads, for the main loop to send.  Each
- * answer was an idle source of its own: a source made, attached under the
- * context's lock and freed, and a write to the main loop's wake-up fd, per
- * request, and the main loop woken for a turn over every connection's
- * source for each (at 200 clients about 6,000 a second).  Now the answers
- * wait in one list and the main loop is woken only by the first of a
- * list; it sends all that have come in one turn (bench/README.md). */
-typedef struct {
-  GSource    source;
-  GMutex     lock;
-  GPtrArray *msgs;       /* (element-type SoupServerMessage): lock */
-  gint       n_msgs;     /* (atomic) msgs->len, read without the lock */
-} Answers;
-
 static gboolean
-answers_prepare (GSource *source,
-                 gint    *timeout)
+unpause_on_main (gpointer msg)
 {
-  *timeout = -1;
-  return g_atomic_int_get (&((Answers *) source)->n_msgs) > 0;
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
 }
 
-static gboolean
-answers_check (GSource *source)
-{
-  return g_atomic_int_get (&((Answers *) source)->n_msgs) > 0;
-}
-
-static gboolean
-answers_dispatch (GSource     *source,
-                  GSourceFunc  callback,
-                  gpointer     user_data)
-{
-  Answers *answers = (Answers *) source;
-  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_mutex_lock (&answers->lock);
-  g_ptr_array_extend_and_steal (msgs, g_steal_pointer (&answers->msgs));
-  answers->msgs = g_ptr_array_new ();
-  g_atomic_int_set (&answers->n_msgs, 0);
-  g_mutex_unlock (&answers->lock);
-  for (guint i = 0; i < msgs->len; i++)
-    soup_server_message_unpause (g_ptr_array_index (msgs, i));
-  return G_SOURCE_CONTINUE;
-}
-
+/* Sends the answer written into the paused @msg: the main loop unpauses it
+ * (libsoup wants that on its own context).  Before the reading of new
+ * requests: an answer that is ready waited behind 200 connections' reads,
+ * most of a push's time on the main loop (KT_DEBUG_PUSH_STAGES). */
 static void
-answers_finalize (GSource *source)
+send_later (SoupServerMessage *msg)
 {
-  Answers *answers = (Answers *) source;
-
-  /* answers not sent are dropped with the main loop */
-  g_ptr_array_free (answers->msgs, TRUE);
-  g_mutex_clear (&answers->lock);
+  g_idle_add_full (G_PRIORITY_HIGH, unpause_on_main, g_object_ref (msg), g_object_unref);
 }
 
-static GSourceFuncs answers_funcs = {
-  .prepare = answers_prepare,
-  .check = answers_check,
-  .dispatch = answers_dispatch,
-  .finalize = answers_finalize,
-};
-
-static GSource *
-answers_new (void)
-{
-  GSource *source = g_source_new (&answers_funcs, sizeof (Answers));
-  Answers *answers = (Answers *) source;
-
-  g_mutex_init (&answers->lock);
-  answers->msgs = g_ptr_array_new_with_free_func (g_object_unref);
-  g_source_set_name (source, "kt-server: answers to send");
-  g_source_set_priority (source, G_PRIORITY_HIGH);
-  return source;
-}
-
-/* Sends the answer written into the paused @msg of @self: the main loop
- * unpauses it (libsoup wants that on its own context).  Before the reading
- * of new requests: an answer that is ready waited behind 200 connections'
- * reads, most of a push's time on the main loop (KT_DEBUG_PUSH_STAGES). */
-static void
-send_later (KtServer          *self,
-            SoupServerMessage *msg)
-{
-  Answers *answers = (Answers *) self->answers;
-  gboolean first;
-
-  g_mutex_lock (&answers->lock);
-  g_ptr_array_add (answers->msgs, g_object_ref (msg));
-  first = answers->msgs->len == 1;
-  g_atomic_int_set (&answers->n_msgs, answers->msgs->len);
-  g_mutex_unlock (&answers->lock);
-  /* the answers after the first ride with it: it has woken the loop, and
-   * the loop has not taken the list yet */
-  if (first)
-    g_main_context_wakeup (g_source_get_context (self->answers));
-}
 
 /* What the access log and the metrics say of a request, kept on its
  * message from its start to its answer. */
@@ -883,7 +798,7 @@ finish_login_job (gpointer user_data)
   LoginData *data = user_data;
 
   finish_login (data);
-  send_later (data->server, data->msg);
+  send_later (data->msg);
   login_data_free (data);
 }
 
@@ -1213,7 +1128,7 @@ waiter_answer (Waiter       *waiter,
 
   if (!answer_page (&req, records, error, waiter->since, waiter->limit, only_if_any))
     return FALSE;
-  send_later (waiter->server, waiter->msg);
+  send_later (waiter->msg);
   waiter_remove (waiter);
   return TRUE;
 }
@@ -1314,7 +1229,7 @@ answer_keys_changed (KtServer        *self,
       g_string_append_printf (json, "{\"records\":[],\"cursor\":\"%" G_GINT64_FORMAT "\","
                               "\"more\":false,\"keys_changed\":true}", waiter->since);
       respond_text (waiter->msg, SOUP_STATUS_OK, json);
-      send_later (self, waiter->msg);
+      send_later (waiter->msg);
       waiter_remove (waiter);
     }
 }
@@ -2371,7 +2286,7 @@ store_pushes (gpointer data)
 
       mark_stage (msg, STAGE_STORED);
       kt_metrics_count_push (self->metrics, soup_server_message_get_status (msg));
-      send_later (self, msg);
+      send_later (msg);
     }
 }
 
@@ -3188,7 +3103,7 @@ finish_request (KtRequest *req)
   /* a push is audited when its worker's answer is in (finish_push) */
   audit_refusal (req);
   if (!req->kept)
-    send_later (req->server, req->msg);
+    send_later (req->msg);
   kt_request_free (req);
 }
 
@@ -3244,9 +3159,7 @@ out:
  * what was committed before that statement, so before it was started,
  * after the pull was read from its client.  A job is queued only for the
  * first pull of an empty list; a pull that comes while that job is queued
- * rides with it.  Since then the sign-in thread reads and answers most
- * pulls itself; these are the ones it leaves: pages to audit, pulls to
- * hold, reads that failed on its connection. */
+ * rides with it. */
 static void
 answer_pulls (gpointer data)
 {
@@ -3315,93 +3228,13 @@ queue_pulls (KtServer  *self,
     on_db_thread (self, answer_pulls, self);
 }
 
-/* Whether the page @records (read for a limit of @limit) of @req's account
- * must be answered on the database thread: a read of another's record is
- * audited (a write, on the database's connection), and a pull that found
- * nothing and may wait is held there, where commits wake it. */
-static gboolean
-page_needs_db_thread (KtRequest *req,
-                      GPtrArray *records,
-                      gint64     limit,
-                      gint64     wait)
-{
-  if (records->len == 0)
-    return wait > 0;
-  for (guint i = 0; i < MIN (records->len, limit); i++)
-    {
-      const KtServerRecord *record = g_ptr_array_index (records, i);
-
-      if (g_strcmp0 (record->author, req->account->username) != 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* The pulls of a lot @reqs (element-type KtRequest), read on the sign-in
- * thread's own connection right after their tokens.  On the database
- * thread each pull waited behind the groups of pushes queued there and
- * their flushes to disk, and cost a hand-off to that thread and back; the
- * database thread is the server's one writer, and with two processors a
- * pull read meanwhile uses the one the flush leaves idle (bench/README.md,
- * issue 19).  Each page is still one statement, so one snapshot of what was
- * committed when it is read, after the pull came from its client: a push
- * is answered only once its commit is visible to every connection.  A pull
- * whose page must be audited or held, or whose read failed, goes on to the
- * database thread, which reads it again and answers it as before. */
-static void
-answer_pulls_signed_in (KtServer  *self,
-                        GPtrArray *reqs)
-{
-  g_autoptr(GPtrArray) later = g_ptr_array_new ();
-  g_autofree KtChangesPull *pulls = g_new0 (KtChangesPull, reqs->len);
-  g_autofree KtRequest **asking = g_new0 (KtRequest *, reqs->len);
-  g_autofree gint64 *waits = g_new0 (gint64, reqs->len);
-  guint n = 0;
-
-  for (guint i = 0; i < reqs->len; i++)
-    {
-      KtRequest *req = g_ptr_array_index (reqs, i);
-      gint64 since, limit;
-
-      if (!read_changes_query (req, &since, &limit, &waits[n]))
-        {
-          finish_request (req);
-          continue;
-        }
-      asking[n] = req;
-      pulls[n].reader = req->account;
-      pulls[n].since = since;
-      pulls[n].limit = limit + 1;
-      n++;
-    }
-  kt_backend_list_changes_many (self->sign_in_backend, pulls, n);
-
-  for (guint i = 0; i < n; i++)
-    {
-      KtRequest *req = asking[i];
-      gint64 limit = pulls[i].limit - 1;
-
-      if (pulls[i].records == NULL || page_needs_db_thread (req, pulls[i].records, limit, waits[i]))
-        g_ptr_array_add (later, req);
-      else
-        {
-          answer_page (req, pulls[i].records, NULL, pulls[i].since, limit, FALSE);
-          finish_request (req);
-        }
-      g_clear_pointer (&pulls[i].records, g_ptr_array_unref);
-      g_clear_error (&pulls[i].error);
-    }
-  if (later->len > 0)
-    queue_pulls (self, later);
-}
-
 /* On the sign-in thread, once check_tokens () has checked the request's
  * token on the second connection (so that a sign-in does not wait behind
  * the database thread's queue: groups of pushes being flushed, pulls).  A
  * valid push goes straight on to a push worker; a valid pull into @pulls,
- * to be read with the lot's others (answer_pulls_signed_in ()); everything
- * else, and every refusal (which may be audited), goes on to the database
- * thread, which skips the check. */
+ * for the database thread to read with others; everything else, and every
+ * refusal (which may be audited), goes on to the database thread, which
+ * skips the check. */
 static void
 sign_in_job (KtRequest *req,
              GPtrArray *pulls)
@@ -3491,9 +3324,9 @@ sign_in_requests (gpointer data,
   check_tokens (self, reqs);
   for (guint i = 0; i < reqs->len; i++)
     sign_in_job (g_ptr_array_index (reqs, i), pulls);
-  /* the lot's pulls together, in one batch */
+  /* the lot's pulls together, under one lock */
   if (pulls->len > 0)
-    answer_pulls_signed_in (self, pulls);
+    queue_pulls (self, pulls);
 }
 
 /* The requests for the sign-in thread go to it once a turn of the main
@@ -3715,12 +3548,6 @@ kt_server_finalize (GObject *object)
       g_source_destroy (waiter->timer);
     }
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
-  /* after the workers: nothing is added to it any more */
-  if (self->answers != NULL)
-    {
-      g_source_destroy (self->answers);
-      g_clear_pointer (&self->answers, g_source_unref);
-    }
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -3792,8 +3619,6 @@ kt_server_new (const KtServerConfig *config,
   if (config->access_log)
     self->access_log = access_log_new ();
   self->reconnect_source = g_timeout_add_seconds (1, check_connection, self);
-  self->answers = answers_new ();
-  g_source_attach (self->answers, NULL);
   return self;
 }
 
