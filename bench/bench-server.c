@@ -696,6 +696,35 @@ voluntary_switches (GPid pid)
   return g_ascii_strtoull (line + strlen ("voluntary_ctxt_switches:"), NULL, 10);
 }
 
+/* The context switches of every thread of process @pid, voluntary (it
+ * waited: a futex, poll, the disk) and not (preempted): each hand-off of a
+ * request between the server's threads is a wake-up and a switch, which on
+ * this VM's hypervisor is dear (bench/README.md).  A thread that ended is
+ * not counted; the server's threads live as long as it does. */
+static guint64
+server_switches (GPid pid)
+{
+  g_autofree char *dir_path = g_strdup_printf ("/proc/%d/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *task;
+  guint64 total = 0;
+
+  while (dir != NULL && (task = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/status", dir_path, task);
+      g_autofree char *status = NULL;
+      const char *line;
+
+      if (!g_file_get_contents (path, &status, NULL, NULL))
+        continue;
+      if ((line = strstr (status, "\nvoluntary_ctxt_switches:")) != NULL)
+        total += g_ascii_strtoull (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+      if ((line = strstr (status, "nonvoluntary_ctxt_switches:")) != NULL)
+        total += g_ascii_strtoull (line + strlen ("nonvoluntary_ctxt_switches:"), NULL, 10);
+    }
+  return total;
+}
+
 /* The processor time of the throwaway PostgreSQL cluster of @database (a
  * postgresql:// URI with host=DIR, the cluster's data in DIR/data): the
  * postmaster and every process it started (the server's backends, the WAL
@@ -894,13 +923,16 @@ bench_server (const char *name,
       PostgresWork work = { 0, }, work_after = { 0, };
       gboolean has_work;
       double cpu, pg_cpu;
+      guint64 switches;
 
       postgres_recycle_wal (database, seconds);
       cpu = kt_test_server_get_cpu_seconds (server);
+      switches = server_switches (kt_test_server_get_pid (server));
       pg_cpu = postgres_cpu_seconds (database, &pg_wake_ups);
       has_work = postgres_work (database, &work);
       run_load (clients, n, FALSE, NULL, seconds, &r);
       cpu = kt_test_server_get_cpu_seconds (server) - cpu;
+      switches = server_switches (kt_test_server_get_pid (server)) - switches;
       if (pg_cpu >= 0)
         pg_cpu = postgres_cpu_seconds (database, &pg_wake_ups_after) - pg_cpu;
       /* after the backends' next report of their statistics */
@@ -913,8 +945,10 @@ bench_server (const char *name,
       /* the server's own processor time: a figure the other programs on
        * the machine disturb far less than requests per second */
       if (!two_processes)
-        g_print ("%-9s %4u clients  server CPU %.0f µs per push and pull (%u requests, warm-up included)\n",
-                 name, n, cpu * 1e6 / MAX (1, r.requests), r.requests);
+        g_print ("%-9s %4u clients  server CPU %.0f µs and %.2f context switches per push and pull "
+                 "(%u requests, warm-up included)\n",
+                 name, n, cpu * 1e6 / MAX (1, r.requests), (double) switches / MAX (1, r.requests),
+                 r.requests);
       /* and PostgreSQL's, all its processes: the database's share of the
        * processors, which the server's round trips to it drive */
       if (pg_cpu >= 0)

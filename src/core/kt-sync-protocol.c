@@ -443,6 +443,28 @@ read_routing (JsonObject   *object,
  * and tag kt_crypto_seal () adds. */
 #define SEALED_BODY_MAX (KT_DOCUMENT_MAX_SIZE + 1 + 24 + 16)
 
+/* Whether @text is strict base64 of 1 to @max_size bytes.  The size is
+ * counted as g_base64_decode () of GLib 2.74 makes it, without decoding:
+ * each group of four characters gives three bytes, less one for a '=' in
+ * its third place and one for a '=' in its fourth (a '=' anywhere counts
+ * as a character of value 0, as there). */
+static gboolean
+check_base64 (const char *text,
+              gsize       max_size)
+{
+  gsize text_len = 0, len = 0;
+
+  /* strict: g_base64_decode () skips what it does not know */
+  for (const char *c = text; *c != '\0'; c++, text_len++)
+    if (!g_ascii_isalnum (*c) && *c != '+' && *c != '/' && *c != '=')
+      return FALSE;
+  if (text_len % 4 != 0 || text_len == 0)
+    return FALSE;
+  for (gsize i = 0; i < text_len; i += 4)
+    len += 1 + (text[i + 2] != '=') + (text[i + 3] != '=');
+  return len <= max_size;
+}
+
 static GBytes *
 get_base64 (JsonObject *object,
             const char *path,
@@ -465,25 +487,31 @@ get_base64 (JsonObject *object,
         type_error (error, path, name);
       return bytes;
     }
-  /* strict: g_base64_decode () skips what it does not know */
-  for (const char *c = text; *c != '\0'; c++)
-    if (!g_ascii_isalnum (*c) && *c != '+' && *c != '/' && *c != '=')
-      {
-        type_error (error, path, name);
-        return NULL;
-      }
-  if (strlen (text) % 4 != 0 || *text == '\0')
+  if (!check_base64 (text, max_size))
     {
       type_error (error, path, name);
       return NULL;
     }
   data = g_base64_decode (text, &len);
-  if (len == 0 || len > max_size)
-    {
-      type_error (error, path, name);
-      return NULL;
-    }
   return g_bytes_new_take (g_steal_pointer (&data), len);
+}
+
+/* get_base64 () without the decoding, for a server that keeps the text:
+ * the same checks, the same refusals. */
+static gboolean
+check_base64_member (JsonObject *object,
+                     const char *path,
+                     const char *name,
+                     gsize       max_size,
+                     GError    **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!get_string (object, path, name, TRUE, (max_size + 2) / 3 * 4, &text, error))
+    return FALSE;
+  if (!check_base64 (text, max_size))
+    return type_error (error, path, name), FALSE;
+  return TRUE;
 }
 
 GPtrArray *
@@ -546,13 +574,18 @@ failed:
 static gboolean
 read_sealed (JsonObject   *object,
              const char   *path,
+             gboolean      decode_body,
              KtSyncRecord *record,
              GError      **error)
 {
   g_autofree char *keys_path = g_strdup_printf ("%s.keys", path);
 
-  record->sealed = get_base64 (object, path, "body", 0, SEALED_BODY_MAX, error);
-  if (record->sealed == NULL)
+  if (!decode_body)
+    {
+      if (!check_base64_member (object, path, "body", SEALED_BODY_MAX, error))
+        return FALSE;
+    }
+  else if ((record->sealed = get_base64 (object, path, "body", 0, SEALED_BODY_MAX, error)) == NULL)
     return FALSE;
   record->keys = kt_sync_sealed_keys_read (json_object_get_member (object, "keys"), keys_path,
                                            NULL, error);
@@ -612,11 +645,12 @@ error_path (const char *path)
   return g_strdup (at);
 }
 
-KtSyncRecord *
-kt_sync_record_from_node_full (JsonNode    *node,
-                               const char  *path,
-                               char       **field,
-                               GError     **error)
+static KtSyncRecord *
+record_from_node (JsonNode    *node,
+                  const char  *path,
+                  gboolean     decode_body,
+                  char       **field,
+                  GError     **error)
 {
   g_autoptr(KtSyncRecord) record = kt_sync_record_new ();
   g_autoptr(GError) local_error = NULL;
@@ -640,7 +674,7 @@ kt_sync_record_from_node_full (JsonNode    *node,
     ok = bad_response (&local_error, sealed_path);
   else if (ok && sealed != NULL)
     ok = JSON_NODE_HOLDS_OBJECT (sealed) && json_object_get_size (json_node_get_object (sealed)) == 2
-         ? read_sealed (json_node_get_object (sealed), sealed_path, record, &local_error)
+         ? read_sealed (json_node_get_object (sealed), sealed_path, decode_body, record, &local_error)
          : bad_response (&local_error, sealed_path);
   else if (ok)
     ok = read_plain_body (object, path, record, &local_error);
@@ -652,6 +686,24 @@ kt_sync_record_from_node_full (JsonNode    *node,
       return NULL;
     }
   return g_steal_pointer (&record);
+}
+
+KtSyncRecord *
+kt_sync_record_from_node_full (JsonNode    *node,
+                               const char  *path,
+                               char       **field,
+                               GError     **error)
+{
+  return record_from_node (node, path, TRUE, field, error);
+}
+
+KtSyncRecord *
+kt_sync_record_check_node (JsonNode    *node,
+                           const char  *path,
+                           char       **field,
+                           GError     **error)
+{
+  return record_from_node (node, path, FALSE, field, error);
 }
 
 KtSyncRecord *

@@ -1818,8 +1818,9 @@ read_sealed_record (JsonNode    *node,
   g_autofree char *inner = NULL;
   const char *bad;
 
-  wire = kt_sync_record_from_node_full (node, "", &inner, NULL);
-  if (wire == NULL || wire->sealed == NULL)
+  /* its body checked, not decoded: the server keeps the text */
+  wire = kt_sync_record_check_node (node, "", &inner, NULL);
+  if (wire == NULL || json_object_get_member (json_node_get_object (node), "sealed") == NULL)
     {
       if (inner == NULL || *inner == '\0')
         {
@@ -1868,8 +1869,6 @@ read_sealed_push (Push       *push,
       return refuse_push (push, path, _("Each key must be sealed by the account that sends it."));
     }
   push->body = g_strdup (sealed_body_text (object));
-  /* the reader decoded it to check its size; the server keeps the text */
-  g_clear_pointer (&push->sealed->sealed, g_bytes_unref);
   push->info.kind = push->sealed->kind;
   push->info.id = g_strdup (push->sealed->id);
   push->info.rev = push->sealed->rev;

@@ -444,6 +444,71 @@ test_sealed_record_is_strict (void)
       g_assert_null (record);
       g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
       g_assert_cmpstr (field, ==, refused[i].field);
+
+      /* the server's check without decoding refuses it the same way */
+      g_clear_error (&error);
+      g_clear_pointer (&field, g_free);
+      record = kt_sync_record_check_node (node, "$", &field, &error);
+      g_assert_null (record);
+      g_assert_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+      g_assert_cmpstr (field, ==, refused[i].field);
+    }
+}
+
+/* The server's check of a sealed body counts its size without decoding
+ * it: it must take and refuse exactly what the decoding reader does, at
+ * the size limit and with '=' where base64 does not put it. */
+static void
+test_sealed_body_check_agrees_with_decoding (void)
+{
+  /* the document's limit plus the version, nonce and tag of a seal */
+  const gsize max = KT_DOCUMENT_MAX_SIZE + 1 + 24 + 16;
+  const gsize sizes[] = { 1, 2, 3, max - 2, max - 1, max, max + 1, max + 2 };
+  const char * const odd[] = { "AA==", "AAA=", "A===", "====", "AA=A", "=AAA", "AAAA====", "AA==AAAA" };
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree guint8 *bytes = g_malloc0 (sizes[i]);
+
+      g_ptr_array_add (bodies, g_base64_encode (bytes, sizes[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    g_ptr_array_add (bodies, g_strdup (odd[i]));
+
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"" ID "\",\"kind\":\"plan\",\"rev\":4,"
+                                               "\"case_id\":\"" CASE_ID "\",\"updated\":1,"
+                                               "\"sealed\":{\"body\":\"%s\",\"keys\":[]}}",
+                                               (const char *) g_ptr_array_index (bodies, i));
+      g_autoptr(GBytes) bytes = text (json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = kt_sync_parse_json (bytes, 4 << 20, &error);
+      g_autoptr(KtSyncRecord) decoded = NULL;
+      g_autoptr(KtSyncRecord) checked = NULL;
+      g_autoptr(GError) decode_error = NULL;
+      g_autoptr(GError) check_error = NULL;
+
+      g_assert_no_error (error);
+      decoded = kt_sync_record_from_node_full (node, "$", NULL, &decode_error);
+      checked = kt_sync_record_check_node (node, "$", NULL, &check_error);
+      g_assert_cmpint (decoded != NULL, ==, checked != NULL);
+      /* up to the limit taken, past it refused; the odd ones as decoding says */
+      if (i < G_N_ELEMENTS (sizes))
+        g_assert_cmpint (decoded != NULL, ==, sizes[i] <= max);
+      if (checked != NULL)
+        {
+          g_assert_nonnull (decoded->sealed);
+          g_assert_null (checked->sealed);
+          g_assert_cmpuint (checked->keys->len, ==, 0);
+          g_assert_cmpstr (checked->id, ==, ID);
+        }
+      else
+        {
+          g_assert_error (decode_error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+          g_assert_error (check_error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_RESPONSE);
+        }
     }
 }
 
@@ -503,6 +568,8 @@ main (int argc, char *argv[])
                    test_record_whose_body_disagrees_with_its_envelope_is_refused);
   g_test_add_func ("/sync-protocol/record/sealed/round-trips", test_sealed_record_round_trips);
   g_test_add_func ("/sync-protocol/record/sealed/is-strict", test_sealed_record_is_strict);
+  g_test_add_func ("/sync-protocol/record/sealed/body-check-agrees-with-decoding",
+                   test_sealed_body_check_agrees_with_decoding);
   g_test_add_func ("/sync-protocol/record/sealed/has-at-most-its-readers",
                    test_sealed_record_has_at_most_its_readers);
   g_test_add_func ("/sync-protocol/changes/page-parses", test_changes_page_parses);
