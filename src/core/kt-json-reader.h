@@ -3,13 +3,15 @@
  * Every JSON text the server or the app did not build itself — request and
  * response bodies, stored documents, the catalogue, the offline list of
  * coaches — is read here, never with json-glib's parser directly.  The text
- * is checked in one pass before json-glib sees it: its size, UTF-8, strict
- * RFC 8259 grammar, the nesting depth (json-glib 1.6 recurses once per level
- * and overflows the stack on about 200 KB of "["), exactly one value with
- * nothing after it (json-glib 1.6 reads "{}{}" as "{}"), integers that fit
- * 64 bits and finite numbers (json-glib 1.6 wraps 2^64 to 0 and reads 1E999
- * as infinity); after parsing, no object may have held a member twice
- * (json-glib 1.6 keeps the last).
+ * is checked in one pass: its size, UTF-8, strict RFC 8259 grammar, the
+ * nesting depth, exactly one value with nothing after it, integers that fit
+ * 64 bits; then a second pass of our own builds json-glib's nodes from it
+ * (an integer as gint64, any other number as a double, as json-glib's parser
+ * does), refusing an object that holds a member twice and a number a double
+ * cannot hold.  json-glib 1.6's parser, which it replaced, recursed once per
+ * level and overflowed the stack on about 200 KB of "[", read "{}{}" as
+ * "{}", wrapped 2^64 to 0, read 1E999 as infinity and kept the last of two
+ * members; and it read the text a second time a character at a time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
