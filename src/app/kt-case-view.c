@@ -455,6 +455,26 @@ on_plan_submitted (KtCaseView *self)
 static void make_wheel_page (KtCaseView *self);
 static void make_plan_page  (KtCaseView *self);
 
+/* Every stored version of the open plan, for the plan page's earlier
+ * versions and the comments a draft answers. */
+static void
+give_plan_versions (KtCaseView *self)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+
+  if (self->store != NULL && self->kase != NULL && !kt_store_is_locked (self->store))
+    ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, self->kase->header.id, NULL);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      KtPlan *version = kt_store_load_plan (self->store, g_ptr_array_index (ids, i), NULL);
+
+      if (version != NULL)
+        g_ptr_array_add (versions, version);
+    }
+  kt_plan_page_set_versions (self->plan_page, versions);
+}
+
 /* Gives the page called @name the open case, if it still shows an
  * earlier one (or none). */
 static void
@@ -490,6 +510,7 @@ fill_page (KtCaseView *self,
       break;
     case STALE_PLAN:
       make_plan_page (self);
+      give_plan_versions (self);
       kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
       update_share_state (self);
       break;
@@ -523,7 +544,10 @@ kt_case_view_reload_plan (KtCaseView *self)
   if ((self->stale & STALE_WHEEL) == 0 && self->wheel_page != NULL)
     kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
   if ((self->stale & STALE_PLAN) == 0 && self->plan_page != NULL)
-    kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
+    {
+      give_plan_versions (self);
+      kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
+    }
   update_share_state (self);
 }
 
