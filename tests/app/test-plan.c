@@ -528,7 +528,13 @@ test_plan_revised_draft_keeps_the_comments_and_lists_earlier_versions (Fixture  
   kt_plan_page_set_resident_watching (KT_PLAN_PAGE (page), FALSE);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (page, "earlier_label"))), whole->text));
   g_assert_true (gtk_widget_get_visible (child (page, "history_slot")));
+  /* For the screenshot tour: the banner above, the versions at the end. */
+  kt_app_test_resize (window, 1280, 800);
   kt_app_test_screenshot (window, "plan-revised-draft");
+  g_free (kt_app_test_screenshot_widget (child (page, "content"), "plan-revised-draft-content-1280"));
+  kt_app_test_resize (window, 800, 1280);
+  kt_app_test_screenshot (window, "plan-revised-draft");
+  g_free (kt_app_test_screenshot_widget (child (page, "content"), "plan-revised-draft-content-800"));
 
   /* Another household: nothing of this one's reviews remains. */
   kt_plan_page_clear (KT_PLAN_PAGE (page));
