@@ -74,6 +74,7 @@ struct _KtCaseView
   KtPlan               *plan;
   KtWheelPage          *wheel_page;
   KtPlanPage           *plan_page;
+  GPtrArray            *team;       /* (element-type KtPeerKey) */
   /* Who makes the Report and Progress pages when first shown. */
   KtCaseViewPageMaker   make_report;
   KtCaseViewPageMaker   make_progress;
@@ -576,6 +577,7 @@ make_plan_page (KtCaseView *self)
     return;
   self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
   kt_plan_page_set_resident_watching (self->plan_page, self->resident_watching);
+  kt_plan_page_set_team (self->plan_page, self->team);
   kt_case_view_add_page (self, "plan", GTK_WIDGET (self->plan_page));
   g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
   g_signal_connect_swapped (self->plan_page, "case-changed", G_CALLBACK (kt_case_view_case_changed), self);
@@ -722,6 +724,20 @@ kt_case_view_set_documents (KtCaseView     *self,
     }
   apply_resident_watching (self);
   g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
+}
+
+void
+kt_case_view_set_team (KtCaseView *self,
+                       GPtrArray  *team)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (team != NULL)
+    g_ptr_array_ref (team);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
+  self->team = team;
+  if (self->plan_page != NULL)
+    kt_plan_page_set_team (self->plan_page, team);
 }
 
 void
@@ -896,6 +912,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
   g_clear_object (&self->sync_client);

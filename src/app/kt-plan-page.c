@@ -881,6 +881,15 @@ kt_plan_page_set_versions (KtPlanPage *self,
 }
 
 void
+kt_plan_page_set_team (KtPlanPage *self,
+                       GPtrArray  *team)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  kt_review_history_set_team (self->history, team);
+}
+
+void
 kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;

@@ -33,6 +33,10 @@ void       kt_plan_page_set_documents (KtPlanPage     *self,
  * adds the version it came from itself. */
 void       kt_plan_page_set_versions  (KtPlanPage *self,
                                        GPtrArray  *versions);
+/* The team's keys (element-type KtPeerKey, may be NULL): the reviewers of
+ * the earlier versions by their display names. */
+void       kt_plan_page_set_team      (KtPlanPage *self,
+                                       GPtrArray  *team);
 /* Drops the documents and shows nothing (idle lock, closing). */
 void       kt_plan_page_clear         (KtPlanPage *self);
 /* Hides the safety plan, the review comments and the earlier versions

@@ -21,6 +21,7 @@
 #include "kt-text-field.h"
 #include "kt-review.h"
 #include "kt-review-history.h"
+#include "kt-peer-keys.h"
 #include "kt-a11y.h"
 #include "kt-test-household.h"
 #include "kt-a11y.h"
@@ -511,6 +512,18 @@ test_plan_revised_draft_keeps_the_comments_and_lists_earlier_versions (Fixture  
   g_assert_nonnull (row);
   returned = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Returned by %s on %s"), "supervisor", "");
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row), returned));
+  /* By her name once the team's keys give it. */
+  {
+    g_autoptr(GPtrArray) team = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_peer_key_free);
+    KtPeerKey *key = g_new0 (KtPeerKey, 1);
+
+    key->username = g_strdup ("supervisor");
+    key->display_name = g_strdup ("Sanne de Boer");
+    g_ptr_array_add (team, key);
+    kt_plan_page_set_team (KT_PLAN_PAGE (page), team);
+    row = find_row (child (page, "history"), version_1);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Sanne de Boer"));
+  }
   /* The plan page's own "New Version" is the one way to make one. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (child (page, "history"),
                                                                                    KT_TYPE_REVIEW_HISTORY,
