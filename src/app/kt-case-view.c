@@ -74,6 +74,7 @@ struct _KtCaseView
   KtPlan               *plan;
   KtWheelPage          *wheel_page;
   KtPlanPage           *plan_page;
+  GPtrArray            *team;       /* (element-type KtPeerKey) */
   /* Who makes the Report and Progress pages when first shown. */
   KtCaseViewPageMaker   make_report;
   KtCaseViewPageMaker   make_progress;
@@ -455,6 +456,26 @@ on_plan_submitted (KtCaseView *self)
 static void make_wheel_page (KtCaseView *self);
 static void make_plan_page  (KtCaseView *self);
 
+/* Every stored version of the open plan, for the plan page's earlier
+ * versions and the comments a draft answers. */
+static void
+give_plan_versions (KtCaseView *self)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+
+  if (self->store != NULL && self->kase != NULL && !kt_store_is_locked (self->store))
+    ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, self->kase->header.id, NULL);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      KtPlan *version = kt_store_load_plan (self->store, g_ptr_array_index (ids, i), NULL);
+
+      if (version != NULL)
+        g_ptr_array_add (versions, version);
+    }
+  kt_plan_page_set_versions (self->plan_page, versions);
+}
+
 /* Gives the page called @name the open case, if it still shows an
  * earlier one (or none). */
 static void
@@ -490,6 +511,7 @@ fill_page (KtCaseView *self,
       break;
     case STALE_PLAN:
       make_plan_page (self);
+      give_plan_versions (self);
       kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
       update_share_state (self);
       break;
@@ -523,7 +545,10 @@ kt_case_view_reload_plan (KtCaseView *self)
   if ((self->stale & STALE_WHEEL) == 0 && self->wheel_page != NULL)
     kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
   if ((self->stale & STALE_PLAN) == 0 && self->plan_page != NULL)
-    kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
+    {
+      give_plan_versions (self);
+      kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
+    }
   update_share_state (self);
 }
 
@@ -552,6 +577,7 @@ make_plan_page (KtCaseView *self)
     return;
   self->plan_page = KT_PLAN_PAGE (kt_plan_page_new ());
   kt_plan_page_set_resident_watching (self->plan_page, self->resident_watching);
+  kt_plan_page_set_team (self->plan_page, self->team);
   kt_case_view_add_page (self, "plan", GTK_WIDGET (self->plan_page));
   g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
   g_signal_connect_swapped (self->plan_page, "case-changed", G_CALLBACK (kt_case_view_case_changed), self);
@@ -698,6 +724,20 @@ kt_case_view_set_documents (KtCaseView     *self,
     }
   apply_resident_watching (self);
   g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
+}
+
+void
+kt_case_view_set_team (KtCaseView *self,
+                       GPtrArray  *team)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (team != NULL)
+    g_ptr_array_ref (team);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
+  self->team = team;
+  if (self->plan_page != NULL)
+    kt_plan_page_set_team (self->plan_page, team);
 }
 
 void
@@ -872,6 +912,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
   g_clear_object (&self->sync_client);

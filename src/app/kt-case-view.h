@@ -63,6 +63,10 @@ void            kt_case_view_set_sync_client (KtCaseView   *self,
                                               KtSyncClient *client);
 void            kt_case_view_set_show_back (KtCaseView *self,
                                             gboolean    show_back);
+/* The team's keys (element-type KtPeerKey, may be NULL), for the names of
+ * the supervisors who reviewed the plan's earlier versions. */
+void            kt_case_view_set_team (KtCaseView *self,
+                                       GPtrArray  *team);
 /* A newer copy of the open plan came from the server (a review result):
  * it shows at once.  Only a plan that cannot be edited (submitted or
  * approved) is replaced, so nothing typed is lost. */

@@ -19,6 +19,7 @@
 #include "kt-goal-card.h"
 #include "kt-provision-row.h"
 #include "kt-review.h"
+#include "kt-review-history.h"
 
 struct _KtPlanPage
 {
@@ -28,6 +29,10 @@ struct _KtPlanPage
   GtkWidget           *locked_box;
   GtkLabel            *locked_label;
   GtkWidget           *new_version_button;
+  GtkWidget           *earlier_box;
+  GtkLabel            *earlier_label;
+  GtkWidget           *history_slot;
+  KtReviewHistory     *history;
   GtkWidget           *editor;
   KtTextField         *question_field;
   GtkBox              *goals_box;
@@ -56,6 +61,7 @@ struct _KtPlanPage
   KtCase              *kase;
   KtConversation      *conversation;
   KtPlan              *plan;
+  GPtrArray           *versions;        /* (element-type KtPlan) every version of the plan */
   GPtrArray           *provision_rows;  /* (element-type GtkWidget) */
   GStrv                person_ids;      /* choices of the contact and evaluator rows */
   GStrv                lead_ids;        /* choices of the lead row */
@@ -495,6 +501,85 @@ question_changed_cb (KtPlanPage *self)
 
 /* ---- review state ------------------------------------------------------- */
 
+/* A comment on a goal names the goal: "Make it concrete" alone does not
+ * say which of four goals it is about. */
+static void
+append_comment (GString               *text,
+                const KtPlan          *plan,
+                const KtReviewComment *comment)
+{
+  const char *goal = NULL;
+
+  for (guint i = 0; comment->goal_id != NULL && plan->goals != NULL && i < plan->goals->len; i++)
+    {
+      const KtGoal *g = g_ptr_array_index (plan->goals, i);
+
+      if (g_strcmp0 (g->id, comment->goal_id) == 0)
+        goal = g->title;
+    }
+  g_string_append (text, "\n• ");
+  if (goal != NULL)
+    g_string_append_printf (text, _("On “%s”: %s"), goal, comment->text != NULL ? comment->text : "");
+  else
+    g_string_append (text, comment->text != NULL ? comment->text : "");
+}
+
+/* The versions before the one shown, oldest first (transfer container). */
+static GPtrArray *
+earlier_versions (KtPlanPage *self)
+{
+  GPtrArray *earlier = g_ptr_array_new ();
+
+  for (guint i = 0; self->versions != NULL && i < self->versions->len; i++)
+    {
+      KtPlan *version = g_ptr_array_index (self->versions, i);
+
+      if (version->version < self->plan->version &&
+          g_strcmp0 (version->case_id, self->plan->case_id) == 0 &&
+          g_strcmp0 (version->header.id, self->plan->header.id) != 0)
+        g_ptr_array_add (earlier, version);
+    }
+  return earlier;
+}
+
+/* While a draft made from a returned version is changed, that version's
+ * comments stay beside it; the earlier versions and their reviews below
+ * the plan.  Both are for the coach, not for the table. */
+static void
+update_history (KtPlanPage *self)
+{
+  g_autoptr(GPtrArray) earlier = earlier_versions (self);
+  KtPlan *source = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < earlier->len; i++)
+    {
+      KtPlan *version = g_ptr_array_index (earlier, i);
+
+      if (source == NULL || version->version > source->version)
+        source = version;
+    }
+  if (self->plan->review == KT_REVIEW_DRAFT && source != NULL &&
+      source->review == KT_REVIEW_RETURNED && source->comments != NULL && source->comments->len > 0)
+    {
+      if (self->resident_watching)
+        g_string_append_printf (text, _("Version %d came back with comments from the supervisor; "
+                                        "switch resident watching off to read them."), source->version);
+      else
+        {
+          g_string_append_printf (text, _("Version %d came back with these comments from the supervisor:"),
+                                  source->version);
+          for (guint i = 0; i < source->comments->len; i++)
+            append_comment (text, source, g_ptr_array_index (source->comments, i));
+        }
+    }
+  gtk_label_set_text (self->earlier_label, text->str);
+  gtk_widget_set_visible (self->earlier_box, text->len > 0);
+
+  kt_review_history_set_plans (self->history, earlier);
+  gtk_widget_set_visible (self->history_slot, earlier->len > 0 && !self->resident_watching);
+}
+
 static void
 update_lock (KtPlanPage *self)
 {
@@ -534,10 +619,7 @@ update_lock (KtPlanPage *self)
       /* The supervisor's comments are for the coach, not for the table. */
       for (guint i = 0; !self->resident_watching && self->plan->comments != NULL &&
                         i < self->plan->comments->len; i++)
-        {
-          const KtReviewComment *comment = g_ptr_array_index (self->plan->comments, i);
-          g_string_append_printf (text, "\n• %s", comment->text != NULL ? comment->text : "");
-        }
+        append_comment (text, self->plan, g_ptr_array_index (self->plan->comments, i));
       /* The coach still needs to know there is something to read. */
       if (self->resident_watching && self->plan->comments != NULL && self->plan->comments->len > 0)
         {
@@ -549,6 +631,7 @@ update_lock (KtPlanPage *self)
   gtk_label_set_text (self->locked_label, text->str);
   gtk_widget_set_visible (self->locked_box, review != KT_REVIEW_DRAFT);
   gtk_widget_set_visible (self->new_version_button, review != KT_REVIEW_DRAFT);
+  update_history (self);
   update_ready (self);
 }
 
@@ -661,6 +744,24 @@ submit_action (GtkWidget  *widget,
   kt_plan_page_submit (KT_PLAN_PAGE (widget), NULL);
 }
 
+/* Adds or replaces (by id) one version of the plan. */
+static void
+add_version (KtPlanPage *self,
+             KtPlan     *plan)
+{
+  for (guint i = 0; i < self->versions->len; i++)
+    {
+      KtPlan *version = g_ptr_array_index (self->versions, i);
+
+      if (g_strcmp0 (version->header.id, plan->header.id) == 0)
+        {
+          g_ptr_array_remove_index (self->versions, i);
+          break;
+        }
+    }
+  g_ptr_array_add (self->versions, kt_plan_ref (plan));
+}
+
 static void
 new_version_action (GtkWidget  *widget,
                     const char *action_name,
@@ -672,6 +773,8 @@ new_version_action (GtkWidget  *widget,
   if (self->plan == NULL || self->plan->review == KT_REVIEW_DRAFT)
     return;
   next = kt_plan_new_version (self->plan);
+  /* The version it came from is an earlier version now, with its review. */
+  add_version (self, self->plan);
   kt_plan_page_set_documents (self, self->catalogue, self->kase, self->conversation, next);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -765,6 +868,28 @@ kt_plan_page_set_documents (KtPlanPage     *self,
 }
 
 void
+kt_plan_page_set_versions (KtPlanPage *self,
+                           GPtrArray  *versions)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  g_ptr_array_set_size (self->versions, 0);
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    add_version (self, g_ptr_array_index (versions, i));
+  if (self->plan != NULL)
+    update_lock (self);
+}
+
+void
+kt_plan_page_set_team (KtPlanPage *self,
+                       GPtrArray  *team)
+{
+  g_return_if_fail (KT_IS_PLAN_PAGE (self));
+
+  kt_review_history_set_team (self->history, team);
+}
+
+void
 kt_plan_page_clear (KtPlanPage *self)
 {
   GtkWidget *child;
@@ -785,6 +910,12 @@ kt_plan_page_clear (KtPlanPage *self)
     adw_preferences_group_remove (self->provisions_group, g_ptr_array_index (self->provision_rows, i));
   g_ptr_array_set_size (self->provision_rows, 0);
   kt_agreement_editor_set_agreement (self->agreement_editor, NULL);
+  /* No earlier comments or versions left behind for the next household. */
+  g_ptr_array_set_size (self->versions, 0);
+  kt_review_history_set_plans (self->history, NULL);
+  gtk_label_set_text (self->earlier_label, "");
+  gtk_widget_set_visible (self->earlier_box, FALSE);
+  gtk_widget_set_visible (self->history_slot, FALSE);
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
@@ -840,6 +971,7 @@ kt_plan_page_dispose (GObject *object)
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
+  g_clear_pointer (&self->versions, g_ptr_array_unref);
   g_clear_pointer (&self->provision_rows, g_ptr_array_unref);
   g_clear_pointer (&self->person_ids, g_strfreev);
   g_clear_pointer (&self->lead_ids, g_strfreev);
@@ -870,11 +1002,16 @@ kt_plan_page_class_init (KtPlanPageClass *klass)
   g_type_ensure (KT_TYPE_DATE_ROW);
   g_type_ensure (KT_TYPE_ADD_BUTTON);
   g_type_ensure (KT_TYPE_TEXT_FIELD);
+  g_type_ensure (KT_TYPE_REVIEW_HISTORY);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-plan-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, locked_box);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, locked_label);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, new_version_button);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, earlier_box);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, earlier_label);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, history_slot);
+  gtk_widget_class_bind_template_child (widget_class, KtPlanPage, history);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, editor);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, question_field);
   gtk_widget_class_bind_template_child (widget_class, KtPlanPage, goals_box);
@@ -921,6 +1058,7 @@ static void
 kt_plan_page_init (KtPlanPage *self)
 {
   self->provision_rows = g_ptr_array_new ();
+  self->versions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
   self->person_ids = g_new0 (char *, 1);
   self->lead_ids = g_new0 (char *, 1);
   gtk_widget_init_template (GTK_WIDGET (self));

@@ -27,9 +27,20 @@ void       kt_plan_page_set_documents (KtPlanPage     *self,
                                        KtCase         *kase,
                                        KtConversation *conversation,
                                        KtPlan         *plan);
+/* Every version of the plan (element-type KtPlan, any order, may be NULL):
+ * the earlier ones are listed with their reviews, and a draft made from a
+ * returned version keeps that version's comments in view.  "New Version"
+ * adds the version it came from itself. */
+void       kt_plan_page_set_versions  (KtPlanPage *self,
+                                       GPtrArray  *versions);
+/* The team's keys (element-type KtPeerKey, may be NULL): the reviewers of
+ * the earlier versions by their display names. */
+void       kt_plan_page_set_team      (KtPlanPage *self,
+                                       GPtrArray  *team);
 /* Drops the documents and shows nothing (idle lock, closing). */
 void       kt_plan_page_clear         (KtPlanPage *self);
-/* Hides the safety plan and the review comments while the resident watches. */
+/* Hides the safety plan, the review comments and the earlier versions
+ * while the resident watches. */
 void       kt_plan_page_set_resident_watching (KtPlanPage *self,
                                                gboolean    watching);
 /* The plan shown: after "New Version" a new document (transfer none). */

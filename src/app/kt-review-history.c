@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-review.h"
 #include "kt-role-format.h"
@@ -25,9 +26,18 @@ struct _KtReviewHistory
   GPtrArray           *plans;     /* (element-type KtPlan), oldest first */
   GPtrArray           *coaches;
   GPtrArray           *team;      /* (element-type KtPeerKey) names of the reviewers */
+  gboolean             can_revise;
 };
 
 G_DEFINE_FINAL_TYPE (KtReviewHistory, kt_review_history, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CAN_REVISE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_REVISED,
@@ -136,8 +146,9 @@ fill (KtReviewHistory *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self), latest != NULL && latest->review != KT_REVIEW_DRAFT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.revise",
-                                 latest != NULL && latest->review == KT_REVIEW_RETURNED);
-  gtk_widget_set_visible (self->revise_button, latest != NULL && latest->review == KT_REVIEW_RETURNED);
+                                 self->can_revise && latest != NULL && latest->review == KT_REVIEW_RETURNED);
+  gtk_widget_set_visible (self->revise_button,
+                          self->can_revise && latest != NULL && latest->review == KT_REVIEW_RETURNED);
 }
 
 static int
@@ -205,6 +216,56 @@ revise_action (GtkWidget  *widget,
   g_signal_emit (self, signals[SIGNAL_REVISED], 0, revised);
 }
 
+void
+kt_review_history_set_can_revise (KtReviewHistory *self,
+                                  gboolean         can_revise)
+{
+  g_return_if_fail (KT_IS_REVIEW_HISTORY (self));
+
+  can_revise = !!can_revise;
+  if (self->can_revise == can_revise)
+    return;
+  self->can_revise = can_revise;
+  fill (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REVISE]);
+}
+
+static void
+kt_review_history_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  KtReviewHistory *self = KT_REVIEW_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_REVISE:
+      g_value_set_boolean (value, self->can_revise);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kt_review_history_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  KtReviewHistory *self = KT_REVIEW_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_REVISE:
+      kt_review_history_set_can_revise (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 kt_review_history_dispose (GObject *object)
 {
@@ -224,6 +285,15 @@ kt_review_history_class_init (KtReviewHistoryClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_review_history_dispose;
+  object_class->get_property = kt_review_history_get_property;
+  object_class->set_property = kt_review_history_set_property;
+
+  /* Off where the page around it makes new versions itself (the plan
+   * page's "New Version"), so that there is one way to do it. */
+  properties[PROP_CAN_REVISE] =
+    g_param_spec_boolean ("can-revise", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * KtReviewHistory::revised:
@@ -244,6 +314,10 @@ kt_review_history_class_init (KtReviewHistoryClass *klass)
 static void
 kt_review_history_init (KtReviewHistory *self)
 {
+  self->can_revise = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* GTK 4.8 names nothing for us. */
+  kt_a11y_set_label (self->revise_button, _("Revise as New Version"));
+  kt_a11y_set_label (GTK_WIDGET (self->list), _("Versions and reviews"));
   fill (self);
 }

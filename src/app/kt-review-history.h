@@ -30,4 +30,9 @@ void       kt_review_history_set_coaches (KtReviewHistory *self,
 void       kt_review_history_set_team    (KtReviewHistory *self,
                                           GPtrArray       *team);
 
+/* Whether "history.revise" is offered (default TRUE): off where the page
+ * around it makes new versions itself. */
+void       kt_review_history_set_can_revise (KtReviewHistory *self,
+                                             gboolean         can_revise);
+
 G_END_DECLS

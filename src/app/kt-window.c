@@ -471,6 +471,17 @@ select_in_list (KtWindow   *self,
 
 static void on_case_changed (KtWindow *self);
 
+/* The team's keys name the supervisors who reviewed the plan's earlier
+ * versions. */
+static void
+update_team (KtWindow *self)
+{
+  KtKeyController *keys = self->sync != NULL ? kt_sync_controller_get_keys (self->sync) : NULL;
+
+  if (self->case_view != NULL)
+    kt_case_view_set_team (self->case_view, keys != NULL ? kt_key_controller_get_team_keys (keys) : NULL);
+}
+
 /* The case view is made after the case list is drawn and filled
  * (make_case_view_soon), or when a case opens before that: it is the larger
  * part of the window, and the case list is drawn sooner without it. */
@@ -496,6 +507,7 @@ ensure_case_view (KtWindow *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   if (self->sync != NULL)
     kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+  update_team (self);
   gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->case_view), "case");
   return self->case_view;
 }
@@ -1115,6 +1127,10 @@ store_opened (KtWindow *self)
                                G_CONNECT_SWAPPED);
       if (self->case_view != NULL)
         kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+      /* The supervisors who reviewed a plan, by name, as the keys bring them. */
+      g_signal_connect_object (kt_sync_controller_get_keys (self->sync), "changed", G_CALLBACK (update_team),
+                               self, G_CONNECT_SWAPPED);
+      update_team (self);
       /* Signed in as an intaker or a supervisor, the window shows their view. */
       self->roles = kt_role_controller_new (self->main_bin, GTK_WIDGET (self->leaflet),
                                             self->store, self->sync, self->catalogue);

@@ -29,6 +29,7 @@
 #include "kt-progress-page.h"
 #include "kt-report.h"
 #include "kt-signature-pad.h"
+#include "kt-test-household.h"
 
 #define T(s) g_dgettext (GETTEXT_PACKAGE, s)
 
@@ -490,6 +491,60 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (follow_up_row)), ==, in_2_months);
 }
 
+/* Back after a restart, the draft made from a returned version still
+ * shows that version's comments, and the earlier version is listed: the
+ * case view gives the plan page every stored version. */
+static void
+test_reopened_draft_shows_the_returned_versions_comments (Fixture       *f,
+                                                          gconstpointer  data)
+{
+  KtCaseView *view = kt_app_fixture_case_view (f);
+  KtStore *store = kt_window_get_store (f->window);
+  g_autoptr(KtCatalogue) catalogue = kt_catalogue_new_builtin ();
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtPlan) returned = NULL;
+  g_autoptr(KtPlan) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  KtReviewComment *comment = kt_review_comment_new ();
+  KtPlanPage *page;
+  GtkWidget *earlier, *history;
+
+  kt_test_household_new (catalogue, &kase, &conversation, &returned);
+  comment->text = g_strdup ("Wie betaalt de huur als de uitkering stopt?");
+  g_ptr_array_add (returned->comments, comment);
+  returned->review = KT_REVIEW_RETURNED;
+  returned->reviewer = g_strdup ("supervisor");
+  draft = kt_plan_new_version (returned);
+  kt_store_autosave_plan (store, returned);
+  kt_store_autosave_plan (store, draft);
+  g_assert_true (kt_store_flush (store, &error));
+  g_assert_no_error (error);
+
+  kt_case_view_set_documents (view, store, catalogue, kase, conversation, draft);
+  kt_case_view_set_visible_page (view, "plan");
+  kt_app_test_iterate (5);
+  page = kt_case_view_get_plan_page (view);
+  g_assert_nonnull (page);
+  earlier = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "earlier_box"));
+  history = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "history_slot"));
+  g_assert_true (gtk_widget_get_visible (earlier));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                                          KT_TYPE_PLAN_PAGE,
+                                                                                          "earlier_label"))),
+                            comment->text));
+  g_assert_true (gtk_widget_get_visible (history));
+
+  /* The case view's meekijkstand reaches them too. */
+  kt_case_view_set_resident_watching (view, TRUE);
+  g_assert_false (gtk_widget_get_visible (history));
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                                       KT_TYPE_PLAN_PAGE,
+                                                                                       "earlier_label"))),
+                         comment->text));
+  kt_case_view_set_resident_watching (view, FALSE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -497,5 +552,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/app/after-plan/household-from-request-to-follow-up", Fixture, NULL, kt_app_fixture_set_up,
               test_household_from_request_to_follow_up, kt_app_fixture_tear_down);
+  g_test_add ("/app/after-plan/reopened-draft-shows-the-returned-versions-comments", Fixture, NULL,
+              kt_app_fixture_set_up, test_reopened_draft_shows_the_returned_versions_comments,
+              kt_app_fixture_tear_down);
   return g_test_run ();
 }

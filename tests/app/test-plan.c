@@ -20,6 +20,8 @@
 #include "kt-app-test.h"
 #include "kt-text-field.h"
 #include "kt-review.h"
+#include "kt-review-history.h"
+#include "kt-peer-keys.h"
 #include "kt-a11y.h"
 #include "kt-test-household.h"
 #include "kt-a11y.h"
@@ -441,6 +443,116 @@ test_plan_returned_comments_are_announced_but_hidden_while_watching (Fixture    
 
   kt_plan_page_set_resident_watching (KT_PLAN_PAGE (page), FALSE);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (page, "locked_label"))), comment->text));
+  kt_app_test_close (window);
+}
+
+/* The action row titled @title under @root, or NULL. */
+static AdwActionRow *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      AdwActionRow *found;
+
+      if (ADW_IS_ACTION_ROW (w) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+        return ADW_ACTION_ROW (w);
+      if ((found = find_row (w, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A returned plan, revised as a new version: the supervisor's comments
+ * (on the plan and on a goal) stay in view while the coach changes the
+ * draft, and the returned version is listed with its review; neither
+ * while the resident watches. */
+static void
+test_plan_revised_draft_keeps_the_comments_and_lists_earlier_versions (Fixture       *f,
+                                                                        gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page;
+  KtReviewComment *whole = kt_review_comment_new ();
+  KtReviewComment *on_goal = kt_review_comment_new ();
+  const KtGoal *goal = g_ptr_array_index (f->plan->goals, 0);
+  g_autofree char *version_1 = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Version %d"), f->plan->version);
+  g_autofree char *returned = NULL;
+  AdwActionRow *row;
+  KtPlan *draft;
+  const char *text;
+
+  whole->text = g_strdup ("Wie betaalt de huur als de uitkering stopt?");
+  on_goal->text = g_strdup ("Maak dit doel concreter.");
+  on_goal->goal_id = g_strdup (goal->id);
+  g_ptr_array_add (f->plan->comments, whole);
+  g_ptr_array_add (f->plan->comments, on_goal);
+  f->plan->review = KT_REVIEW_RETURNED;
+  f->plan->reviewer = g_strdup ("supervisor");
+  page = show_plan (f, &window, 1000, 800);
+  g_assert_false (gtk_widget_get_visible (child (page, "history_slot")));
+
+  g_assert_true (gtk_widget_activate_action (page, "plan.new-version", NULL));
+  draft = kt_plan_page_get_plan (KT_PLAN_PAGE (page));
+  g_assert_cmpint (draft->review, ==, KT_REVIEW_DRAFT);
+  g_assert_cmpuint (draft->comments->len, ==, 0);
+  g_assert_false (kt_plan_page_is_read_only (KT_PLAN_PAGE (page)));
+
+  /* The comments of version 1, beside the draft, the goal named. */
+  g_assert_true (gtk_widget_get_visible (child (page, "earlier_box")));
+  text = gtk_label_get_text (GTK_LABEL (child (page, "earlier_label")));
+  g_assert_nonnull (strstr (text, whole->text));
+  g_assert_nonnull (strstr (text, on_goal->text));
+  g_assert_nonnull (strstr (text, goal->title));
+
+  /* Version 1 listed with its review and its comments. */
+  g_assert_true (gtk_widget_get_visible (child (page, "history_slot")));
+  g_assert_true (gtk_widget_get_visible (child (page, "history")));
+  row = find_row (child (page, "history"), version_1);
+  g_assert_nonnull (row);
+  returned = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Returned by %s on %s"), "supervisor", "");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row), returned));
+  /* By her name once the team's keys give it. */
+  {
+    g_autoptr(GPtrArray) team = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_peer_key_free);
+    KtPeerKey *key = g_new0 (KtPeerKey, 1);
+
+    key->username = g_strdup ("supervisor");
+    key->display_name = g_strdup ("Sanne de Boer");
+    g_ptr_array_add (team, key);
+    kt_plan_page_set_team (KT_PLAN_PAGE (page), team);
+    row = find_row (child (page, "history"), version_1);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Sanne de Boer"));
+  }
+  /* The plan page's own "New Version" is the one way to make one. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (child (page, "history"),
+                                                                                   KT_TYPE_REVIEW_HISTORY,
+                                                                                   "revise_button"))));
+
+  /* At the table: only that there are comments; no versions. */
+  kt_plan_page_set_resident_watching (KT_PLAN_PAGE (page), TRUE);
+  g_assert_true (gtk_widget_get_visible (child (page, "earlier_box")));
+  text = gtk_label_get_text (GTK_LABEL (child (page, "earlier_label")));
+  g_assert_null (strstr (text, whole->text));
+  g_assert_null (strstr (text, on_goal->text));
+  g_assert_true (strlen (text) > 0);
+  g_assert_false (gtk_widget_get_visible (child (page, "history_slot")));
+
+  kt_plan_page_set_resident_watching (KT_PLAN_PAGE (page), FALSE);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (page, "earlier_label"))), whole->text));
+  g_assert_true (gtk_widget_get_visible (child (page, "history_slot")));
+  /* For the screenshot tour: the banner above, the versions at the end. */
+  kt_app_test_resize (window, 1280, 800);
+  kt_app_test_screenshot (window, "plan-revised-draft");
+  g_free (kt_app_test_screenshot_widget (child (page, "content"), "plan-revised-draft-content-1280"));
+  kt_app_test_resize (window, 800, 1280);
+  kt_app_test_screenshot (window, "plan-revised-draft");
+  g_free (kt_app_test_screenshot_widget (child (page, "content"), "plan-revised-draft-content-800"));
+
+  /* Another household: nothing of this one's reviews remains. */
+  kt_plan_page_clear (KT_PLAN_PAGE (page));
+  g_assert_false (gtk_widget_get_visible (child (page, "history_slot")));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (page, "earlier_label"))), ==, "");
   kt_app_test_close (window);
 }
 
@@ -963,6 +1075,9 @@ main (int argc, char *argv[])
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
   g_test_add ("/plan/review/returned-comments-are-announced-but-hidden-while-watching", Fixture, NULL,
               fixture_set_up, test_plan_returned_comments_are_announced_but_hidden_while_watching,
+              fixture_tear_down);
+  g_test_add ("/plan/review/revised-draft-keeps-the-comments-and-lists-earlier-versions", Fixture, NULL,
+              fixture_set_up, test_plan_revised_draft_keeps_the_comments_and_lists_earlier_versions,
               fixture_tear_down);
   g_test_add ("/plan/signature/keeps-strokes-normalised", Fixture, NULL,
               fixture_set_up, test_signature_pad_keeps_strokes_normalised, fixture_tear_down);
