@@ -37,8 +37,9 @@ typedef enum {
 } KtJsonReaderError;
 
 /* Parses @len bytes of @data as exactly one JSON value of at most @max_size
- * bytes and @max_depth nested arrays and objects (transfer full; an
- * immutable node).  The error's message never quotes the input. */
+ * bytes and @max_depth nested arrays and objects (transfer full; not
+ * sealed, but read-only to the caller).  The error's message never quotes
+ * the input. */
 JsonNode *kt_json_read       (const char *data,
                               gsize       len,
                               gsize       max_size,
