@@ -115,7 +115,8 @@ kt_application_startup (GApplication *app)
   static const char *list_accels[] = { "<Alt>Left", NULL };
   static const char *watching_accels[] = { "<Control>m", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
-  static const char *pages[] = { "intake", "conversation", "wheel", "network", "plan", "report" };
+  /* In the order of the case view's tabs: Alt+N is the Nth tab. */
+  static const char *pages[] = { "intake", "conversation", "wheel", "network", "plan", "progress", "report" };
 
   /* The key comes from the keyring on a worker while GTK starts. */
   start_store (KT_APPLICATION (app));

@@ -208,6 +208,63 @@ test_conversation_by_keyboard (void)
   kt_test_tmpdir_free (dir);
 }
 
+static AdwViewStack *
+find_view_stack (GtkWidget *widget)
+{
+  if (ADW_IS_VIEW_STACK (widget))
+    return ADW_VIEW_STACK (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStack *found = find_view_stack (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Alt+1, Alt+2, … open the household's pages in the order their tabs show
+ * them: Verloop had no key of its own, and Alt+6 opened the seventh tab. */
+static void
+test_page_keys_follow_the_tabs (void)
+{
+  char *dir = kt_test_tmpdir_new ("kt-keyboard");
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  AdwViewStack *stack;
+  guint tab = 0;
+
+  g_setenv ("KT_STORE_PATH", path, TRUE);
+  app = kt_app_test_start (&window);
+  stack = find_view_stack (GTK_WIDGET (kt_window_get_case_view (window)));
+  g_assert_nonnull (stack);
+  pages = adw_view_stack_get_pages (stack);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      g_autofree char *action = NULL;
+      g_autofree char *accel = NULL;
+      g_auto(GStrv) accels = NULL;
+
+      if (!adw_view_stack_page_get_visible (page))
+        continue;
+      tab++;
+      action = g_strdup_printf ("win.show-page('%s')", adw_view_stack_page_get_name (page));
+      accel = g_strdup_printf ("<Alt>%u", tab);
+      accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+      g_test_message ("tab %u: %s", tab, action);
+      g_assert_true (g_strv_contains ((const char * const *) accels, accel));
+    }
+  g_assert_cmpuint (tab, ==, 7);
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -215,5 +272,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_assert_true (kt_core_init ());
   g_test_add_func ("/keyboard/conversation", test_conversation_by_keyboard);
+  g_test_add_func ("/keyboard/page-keys-follow-the-tabs", test_page_keys_follow_the_tabs);
   return g_test_run ();
 }
