@@ -890,7 +890,7 @@ first_open_action (KtReport *self)
 
 /* A tailored provision still waiting for the municipality: one with a
  * decision (granted or refused, or its words written down) needs no "did
- * you apply?" and no "it decides within 2 weeks". */
+ * you apply?" and no date it is decided by. */
 static gboolean
 has_undecided_tailored_provision (KtReport *self)
 {
@@ -903,6 +903,29 @@ has_undecided_tailored_provision (KtReport *self)
         return TRUE;
     }
   return FALSE;
+}
+
+/* The term for a decision on maatwerk differs by law and by municipality
+ * (Wmo 2015 two weeks, the Jeugdwet and Participatiewet up to eight): the
+ * date is the one the coach's list counts down to, worked out from the
+ * application and the terms in her preferences.  Without an application
+ * there is no date to promise. */
+static void
+add_decision_line (KtReport *self)
+{
+  g_autofree char *by = kt_format_date (self->kase->decision_deadline, KT_DATE_LONG);
+
+  if (by != NULL && self->easy)
+    add_printf (self, BLOCK_BULLET, _("You applied for maatwerk.\nThe municipality decides by <b>%s</b>.\n"
+                                      "You get the decision on paper."), by);
+  else if (by != NULL)
+    add_printf (self, BLOCK_BULLET, _("The municipality decides on your application for tailored support "
+                                      "(maatwerk) by <b>%s</b> and sends you the decision in writing."), by);
+  else if (self->easy)
+    add_printf (self, BLOCK_BULLET, "%s", _("Did you apply for maatwerk?\nYou get the decision on paper."));
+  else
+    add_printf (self, BLOCK_BULLET, "%s", _("Have you applied for tailored support (maatwerk)? "
+                                            "The municipality sends you its decision in writing."));
 }
 
 static void
@@ -1015,14 +1038,8 @@ build_contacts (KtReport *self)
       if (due != NULL)
         add_printf (self, BLOCK_BULLET, _("First: %s — by <b>%s</b>."),
                     first->what != NULL ? first->what : "", due);
-      if (has_undecided_tailored_provision (self) && self->easy)
-        add_printf (self, BLOCK_BULLET, "%s",
-                    _("Did you apply for maatwerk?\nThe municipality decides within 2 weeks.\n"
-                      "You get the decision on paper."));
-      else if (has_undecided_tailored_provision (self))
-        add_printf (self, BLOCK_BULLET, "%s",
-                    _("Have you applied for tailored support (maatwerk)? The municipality "
-                      "decides within 2 weeks of your application and sends you the decision in writing."));
+      if (has_undecided_tailored_provision (self))
+        add_decision_line (self);
     }
   if (!closed && when != NULL && self->easy)
     add_printf (self, BLOCK_BULLET, _("On <b>%s</b> we see how it is going."), when);

@@ -99,6 +99,8 @@ kt_take_home_case (const KtCase *kase)
   copy->easy_read = kase->easy_read;
   copy->evaluation_date = g_strdup (kase->evaluation_date);
   copy->follow_up_date = g_strdup (kase->follow_up_date);
+  /* When the municipality must decide on maatwerk: the resident's to know. */
+  copy->decision_deadline = g_strdup (kase->decision_deadline);
   copy->lead_id = take_home_reference (kase, parties, kase->lead_id);
   if (copy->lead_id != NULL)
     {

@@ -521,21 +521,23 @@ test_report_at_an_evaluation_speaks_in_words (Fixture       *f,
   assert_contains (next, date);
 }
 
-/* "Have you applied for maatwerk? The municipality decides within 2
- * weeks" only while a tailored provision waits for its decision. */
+/* "Have you applied for maatwerk?" only while a tailored provision waits
+ * for its decision, and a date only where there is one: the term is not
+ * two weeks under every law (Jeugdwet and Participatiewet: up to eight),
+ * so the report gives the date the coach's list counts down to. */
 static void
 test_report_asks_about_maatwerk_only_while_undecided (Fixture       *f,
                                                       gconstpointer  data)
 {
   KtProvision *tailored = kt_provision_new ();
-  const char *question = "Have you applied for tailored support (maatwerk)? The municipality "
-                         "decides within 2 weeks of your application and sends you the decision in writing.";
+  const char *question = "Have you applied for tailored support (maatwerk)? "
+                         "The municipality sends you its decision in writing.";
 
-  tailored->name = g_strdup ("Huishoudelijke hulp");
+  tailored->name = g_strdup ("Jeugdhulp thuis");
   tailored->tailored = TRUE;
   tailored->decision_state = KT_DECISION_GRANTED;
   tailored->decision_date = g_strdup ("2026-11-25");
-  tailored->decision = g_strdup ("drie uur per week");
+  tailored->decision = g_strdup ("twee uur per week");
   g_ptr_array_add (f->plan->provisions, tailored);
   {
     g_autofree char *pdf = write_report (f);
@@ -545,13 +547,36 @@ test_report_asks_about_maatwerk_only_while_undecided (Fixture       *f,
     g_assert_null (strstr (text, asked));
   }
 
-  tailored->decision_state = KT_DECISION_PENDING;
+  /* Not applied for yet: no date to promise. */
+  tailored->decision_state = KT_DECISION_NONE;
   g_clear_pointer (&tailored->decision, g_free);
+  g_clear_pointer (&tailored->decision_date, g_free);
   {
     g_autofree char *pdf = write_report (f);
     g_autofree char *text = pdf_text (pdf);
 
     assert_contains_message (text, question);
+    g_assert_null (strstr (text, "2 weeks"));
+    g_assert_null (strstr (text, "2 weken"));
+  }
+
+  /* Applied for under the Jeugdwet on 2 December: eight weeks. */
+  tailored->legal_basis = KT_LEGAL_BASIS_JEUGDWET;
+  tailored->request_date = g_strdup ("2026-12-02");
+  tailored->decision_state = KT_DECISION_PENDING;
+  f->kase->decision_deadline = g_strdup ("2027-01-27");
+  {
+    g_autofree char *pdf = write_report (f);
+    g_autofree char *text = pdf_text (pdf);
+    g_autofree char *date = kt_format_date ("2027-01-27", KT_DATE_LONG);
+    g_autofree char *line = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE,
+                                                         "The municipality decides on your application for "
+                                                         "tailored support (maatwerk) by <b>%s</b> and sends "
+                                                         "you the decision in writing."), date);
+
+    assert_contains_message_text (text, line);
+    g_assert_null (strstr (text, "2 weeks"));
+    g_assert_null (strstr (text, "2 weken"));
   }
 }
 
