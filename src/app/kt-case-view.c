@@ -370,22 +370,64 @@ set_share_failure (KtCaseView   *self,
     update_share_state (self);
 }
 
+/* A record shared from Verloop (the case closed, an evaluation) waits for
+ * the store's worker to save what is pending, as a submitted plan does:
+ * that save syncs to disk, which the main loop never waits for. */
+typedef struct {
+  KtCaseView *self;
+  char       *case_id;
+  char       *id;
+  GBytes     *body;
+} Share;
+
+static void
+share_free (Share *share)
+{
+  g_object_unref (share->self);
+  g_free (share->case_id);
+  g_free (share->id);
+  g_bytes_unref (share->body);
+  g_free (share);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Share, share_free)
+
+static void
+on_share_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Share) share = user_data;
+  KtCaseView *self = share->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_store_flush_finish (KT_STORE (source), result, &error) ||
+      (self->sync_client != NULL &&
+       (!kt_sync_client_share (self->sync_client, share->body, &error) ||
+        !kt_store_set_sync_state (KT_STORE (source), share->id, KT_SYNC_PENDING, 0, &error))))
+    set_share_failure (self, share->case_id, _("A record was not shared yet"), error);
+  else if (self->share_banner != NULL)
+    update_share_state (self);
+}
+
 void
 kt_case_view_share_record (KtCaseView *self,
                            GBytes     *body,
                            const char *id)
 {
-  g_autoptr(GError) error = NULL;
+  Share *share;
 
   g_return_if_fail (KT_IS_CASE_VIEW (self));
 
   if (self->sync_client == NULL || self->store == NULL || self->kase == NULL ||
       kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, NULL) == KT_SHARE_LOCAL)
     return;
-  if (!kt_store_flush (self->store, &error) ||
-      !kt_sync_client_share (self->sync_client, body, &error) ||
-      !kt_store_set_sync_state (self->store, id, KT_SYNC_PENDING, 0, &error))
-    set_share_failure (self, self->kase->header.id, _("A record was not shared yet"), error);
+  share = g_new0 (Share, 1);
+  share->self = g_object_ref (self);
+  share->case_id = g_strdup (self->kase->header.id);
+  share->id = g_strdup (id);
+  share->body = g_bytes_ref (body);
+  kt_store_flush_async (self->store, NULL, on_share_saved, share);
 }
 
 static void

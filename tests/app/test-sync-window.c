@@ -760,6 +760,88 @@ test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static gboolean
+record_failure_shown (gpointer view)
+{
+  return strstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_label"),
+                 g_dgettext (GETTEXT_PACKAGE, "A record was not shared yet")) != NULL;
+}
+
+/* What the coach records on Verloop (the case closed, an evaluation) is
+ * shared like a submitted plan: the store's durable save runs on its
+ * worker, and the record is queued when that is done.  The save ran on the
+ * main loop.  A record that cannot be queued (another writer holds the
+ * sync state) says so on the household; once the writer is gone the next
+ * share reaches the server. */
+static void
+test_a_record_shared_from_verloop_is_queued_off_the_main_loop (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-verloop");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *state = g_strconcat (store, ".sync", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  const char *url = kt_test_server_get_url (server);
+  g_autoptr(KtConversation) evaluation = kt_conversation_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  ShareWait wait = { 0 };
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  sign_in_from_menu (window, url, "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+
+  /* A household the server knows: its plan submitted and received. */
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  make_ready_for_review (plan);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  wait.client = client;
+  wait.id = plan->header.id;
+  wait.state = KT_SHARE_SHARED;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to reach the server");
+
+  /* An evaluation of it, shared while another writer holds the sync state. */
+  evaluation->header.rev = 1;
+  evaluation->case_id = g_strdup (plan->case_id);
+  evaluation->is_evaluation = TRUE;
+  body = kt_conversation_encode (evaluation);
+  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  kt_case_view_share_record (view, body, evaluation->header.id);
+  /* Returned before the disk was touched: nothing has failed yet. */
+  g_assert_false (record_failure_shown (view));
+  kt_app_test_wait_for (record_failure_shown, view, 20000, "the failure on the household");
+  g_assert_cmpint (kt_sync_client_get_record_state (client, evaluation->header.id, NULL), ==, KT_SHARE_LOCAL);
+
+  /* The writer gone, the same record shared again reaches the server. */
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  kt_case_view_share_record (view, body, evaluation->header.id);
+  wait.id = evaluation->header.id;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the evaluation to reach the server");
+  path = g_strdup_printf ("/records/%s", evaluation->header.id);
+  g_assert_cmpuint (kt_test_http (url, "coach1", "GET", path, NULL, NULL), ==, 200);
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 typedef struct {
   KtWindow *window;
   guint     ticks_while_loading;
@@ -1036,6 +1118,8 @@ main (int argc, char *argv[])
                    test_a_supervisors_sign_in_adopts_no_household);
   g_test_add_func ("/sync-window/a-submit-that-cannot-be-queued-says-so-on-the-household",
                    test_a_submit_that_cannot_be_queued_says_so_on_the_household);
+  g_test_add_func ("/sync-window/a-record-shared-from-verloop-is-queued-off-the-main-loop",
+                   test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
   g_test_add_func ("/sync-window/the-supervisors-first-load-leaves-the-main-loop-free",
