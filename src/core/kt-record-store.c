@@ -917,14 +917,14 @@ kt_record_store_list (KtRecordStore  *self,
  * which must stay until the cache is freed: the cache points into SQLite's
  * copy of the value. */
 static KtSummaryCache *
-read_summary_cache (const KtKey  *key,
-                    sqlite3_stmt *stmt)
+read_summary_cache (KtRecordStore *self,
+                    sqlite3_stmt  *stmt)
 {
   g_autoptr(GBytes) sealed = NULL;
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     sealed = g_bytes_new_static (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  return kt_summary_cache_open (key, sealed);
+  return kt_summary_cache_open (self->key, sealed);
 }
 
 static void
@@ -937,37 +937,16 @@ add_entries (KtSummaryCacheBuilder *builder,
     }
 }
 
-/* What a walk of the summaries leaves for the store: the rows that did not
- * open (to be quarantined), the cache's hits and, when the cache was off
- * by enough, a new one, sealed. */
-typedef struct {
-  GPtrArray *failed;      /* of KtRecord */
-  guint      hits;
-  GBytes    *new_cache;
-} SummaryWalk;
-
-static void
-summary_walk_clear (SummaryWalk *walk)
+gboolean
+kt_record_store_foreach_summary (KtRecordStore        *self,
+                                 KtKind                kind,
+                                 KtRecordSummaryFunc   func,
+                                 gpointer              user_data,
+                                 GError              **error)
 {
-  g_clear_pointer (&walk->failed, g_ptr_array_unref);
-  g_clear_pointer (&walk->new_cache, g_bytes_unref);
-}
-
-/* The listing itself, on @db with @key: reads and writes nothing of the
- * store's own state, so that it can run on a connection of its own beside
- * a call holding the store's lock (kt_record_store_listing_run()).  Stops
- * early, FALSE without an error, when @stop becomes set. */
-static gboolean
-walk_summaries (sqlite3              *db,
-                const KtKey          *key,
-                KtKind                kind,
-                KtRecordSummaryFunc   func,
-                gpointer              user_data,
-                const gint           *stop,
-                SummaryWalk          *walk,
-                GError              **error)
-{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
   /* Declared in this order so that the cache is freed before the
    * statement whose value it points into. */
   g_autoptr(sqlite3_stmt) cache_stmt = NULL;
@@ -979,29 +958,26 @@ walk_summaries (sqlite3              *db,
   guint rows = 0, hits = 0;
   int rc;
 
-  walk->failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
+  if (!check_key (self, error))
+    return FALSE;
 
   /* Rows the cache holds as they are now take its plaintext; the others
    * are opened one by one (kt-summary-cache-private.h).  A new cache is
    * gathered from the first row opened on: until then the entries found
    * are enough to make it. */
-  sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", -1,
-                      &cache_stmt, NULL);
-  cache = read_summary_cache (key, cache_stmt);
+  cache_stmt = prepare (self, "SELECT value FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
+  cache = read_summary_cache (self, cache_stmt);
 
   /* Quarantine is nearly always empty: SQLite evaluates NOT EXISTS once
    * and then skips the look-up of every row's id in it (about 270
    * instructions a row), in the same statement and so the same read. */
-  rc = sqlite3_prepare_v2 (db,
-                           "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
-                           " AND summary IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM quarantine)"
-                           " OR id NOT IN (SELECT id FROM quarantine)) ORDER BY created, id",
-                           -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      kt_record_store_set_sqlite_error (error, rc, db);
-      return FALSE;
-    }
+  stmt = prepare (self,
+                  "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
+                  " AND summary IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM quarantine)"
+                  " OR id NOT IN (SELECT id FROM quarantine)) ORDER BY created, id",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
   sqlite3_bind_int (stmt, 1, kind);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1016,8 +992,6 @@ walk_summaries (sqlite3              *db,
       gssize ad_size;
       gssize size = -1;
 
-      if (stop != NULL && g_atomic_int_get (stop))
-        break;
       rows++;
       entry = kt_summary_cache_lookup (cache, id, rev, sealed, sealed_size);
       if (entry != NULL)
@@ -1041,23 +1015,21 @@ walk_summaries (sqlite3              *db,
        * name of a kilobyte) takes the slower way. */
       ad_size = kt_crypto_record_ad_into (ad, sizeof ad, id, row_kind, rev, "", "summary");
       if (ad_size >= 0)
-        size = kt_crypto_open_into (key, (const guint8 *) ad, ad_size,
+        size = kt_crypto_open_into (self->key, (const guint8 *) ad, ad_size,
                                     sealed, sealed_size, buffer, sizeof buffer);
       if (size < 0)
         {
           g_autoptr(KtRecord) record = kt_record_new ();
           g_autoptr(GBytes) wrapped = g_bytes_new_static (sealed, sealed_size);
-          g_autoptr(GBytes) record_ad_bytes = NULL;
           g_autoptr(GBytes) plain = NULL;
 
           record->id = g_strdup (id);
           record->kind = row_kind;
           record->rev = rev;
-          record_ad_bytes = record_ad (record->id, record->kind, record->rev, NULL, "summary");
-          plain = kt_crypto_open (key, record_ad_bytes, wrapped);
+          plain = open_part (self, record, wrapped, "summary");
           if (plain == NULL)
             {
-              g_ptr_array_add (walk->failed, g_steal_pointer (&record));
+              g_ptr_array_add (failed, g_steal_pointer (&record));
               continue;
             }
           kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size,
@@ -1071,15 +1043,15 @@ walk_summaries (sqlite3              *db,
       used = MAX (used, (gsize) size);
     }
   sodium_memzero (buffer, used);
-  if (stop != NULL && g_atomic_int_get (stop))
-    return FALSE;
   if (rc != SQLITE_DONE)
     {
-      kt_record_store_set_sqlite_error (error, rc, db);
+      kt_record_store_set_sqlite_error (error, rc, self->db);
       return FALSE;
     }
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
-  walk->hits = hits;
+  self->summary_cache_hits = hits;
+
   /* A new cache when a sixteenth of it is off: rows opened one by one
    * (new or changed since) and entries of rows no longer listed.  Sealed
    * now, while the key is here; written later, off the listing's way
@@ -1092,185 +1064,18 @@ walk_summaries (sqlite3              *db,
           next = kt_summary_cache_builder_new (rows);
           add_entries (next, hit_entries);
         }
-      walk->new_cache = kt_summary_cache_builder_seal (g_steal_pointer (&next), key);
-    }
-  return TRUE;
-}
-
-/* Takes what a walk found: its cache and hits become the store's, and its
- * failed rows are set aside.  With the store's lock held. */
-static void
-settle_walk (KtRecordStore *self,
-             SummaryWalk   *walk)
-{
-  self->summary_cache_hits = walk->hits;
-  if (walk->new_cache != NULL)
-    {
       g_clear_pointer (&self->summary_cache, g_bytes_unref);
-      self->summary_cache = g_steal_pointer (&walk->new_cache);
+      self->summary_cache = kt_summary_cache_builder_seal (g_steal_pointer (&next), self->key);
     }
-  for (guint i = 0; i < walk->failed->len; i++)
+  /* The cache's statement ends its read before anything is written. */
+  g_clear_pointer (&cache, kt_summary_cache_free);
+  g_clear_pointer (&cache_stmt, sqlite3_finalize);
+  for (guint i = 0; i < failed->len; i++)
     {
-      KtRecord *record = g_ptr_array_index (walk->failed, i);
+      KtRecord *record = g_ptr_array_index (failed, i);
       quarantine (self, record->id, record->kind, record->rev);
     }
-}
-
-gboolean
-kt_record_store_foreach_summary (KtRecordStore        *self,
-                                 KtKind                kind,
-                                 KtRecordSummaryFunc   func,
-                                 gpointer              user_data,
-                                 GError              **error)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  SummaryWalk walk = { 0 };
-  gboolean ok;
-
-  if (!check_key (self, error))
-    return FALSE;
-  /* The walk's statements end their read before anything is written. */
-  ok = walk_summaries (self->db, self->key, kind, func, user_data, NULL, &walk, error);
-  if (ok)
-    settle_walk (self, &walk);
-  summary_walk_clear (&walk);
-  return ok;
-}
-
-/* A listing on a connection of its own */
-
-struct _KtRecordStoreListing
-{
-  char                *path;
-  KtKey               *key;
-  KtKind               kind;
-  KtRecordSummaryFunc  func;
-  gpointer             user_data;
-  gint                 stop;
-  /* The file as the store's own connection saw it when the listing was
-   * made: other connections' commits, and its own. */
-  gint64               data_version;
-  gint64               changes;
-  gboolean             ran;          /* through, every row opened */
-  SummaryWalk          walk;
-};
-
-static gint64
-connection_data_version (sqlite3 *db)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    return sqlite3_column_int64 (stmt, 0);
-  return -1;
-}
-
-KtRecordStoreListing *
-kt_record_store_listing_new (KtRecordStore        *self,
-                             KtKind                kind,
-                             KtRecordSummaryFunc   func,
-                             gpointer              user_data)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  KtRecordStoreListing *listing;
-  const char *path;
-
-  path = sqlite3_db_filename (self->db, "main");
-  if (self->key == NULL || path == NULL || path[0] == '\0')
-    return NULL;
-  listing = g_new0 (KtRecordStoreListing, 1);
-  listing->path = g_strdup (path);
-  listing->key = kt_key_copy (self->key);
-  listing->kind = kind;
-  listing->func = func;
-  listing->user_data = user_data;
-  listing->data_version = connection_data_version (self->db);
-  listing->changes = sqlite3_total_changes64 (self->db);
-  return listing;
-}
-
-void
-kt_record_store_listing_run (KtRecordStoreListing *listing)
-{
-  g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-  int rc;
-
-  if (listing->data_version < 0)
-    return;
-  /* Read-only in effect (query_only): the walk writes nothing, and a
-   * quarantine is left to the store's own listing. */
-  rc = sqlite3_open_v2 (listing->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-#ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
-                        bench_default_vfs ? NULL :
-#endif
-                        kt_wal_vfs_name ());
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_extended_result_codes (db, TRUE);
-      sqlite3_busy_timeout (db, 5000);
-      rc = sqlite3_exec (db, "PRAGMA query_only = 1", NULL, NULL, NULL);
-    }
-  if (rc == SQLITE_OK)
-    {
-      /* One read transaction: every row from one state of the file. */
-      listing->ran = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
-                     walk_summaries (db, listing->key, listing->kind, listing->func, listing->user_data,
-                                     &listing->stop, &listing->walk, &error) &&
-                     listing->walk.failed->len == 0;
-      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-    }
-  else
-    kt_record_store_set_sqlite_error (&error, rc, db);
-  if (error != NULL)
-    g_debug ("The listing beside the check did not run: %s", error->message);
-  sqlite3_close (db);
-}
-
-void
-kt_record_store_listing_stop (KtRecordStoreListing *listing)
-{
-  g_atomic_int_set (&listing->stop, TRUE);
-}
-
-gboolean
-kt_record_store_listing_settle (KtRecordStore        *self,
-                                KtRecordStoreListing *listing)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
-  if (!listing->ran || connection_data_version (self->db) != listing->data_version)
-    listing->ran = FALSE;
-  else
-    listing->changes = sqlite3_total_changes64 (self->db);
-  return listing->ran;
-}
-
-gboolean
-kt_record_store_listing_take (KtRecordStore        *self,
-                              KtRecordStoreListing *listing)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
-  if (!listing->ran || self->key == NULL ||
-      connection_data_version (self->db) != listing->data_version ||
-      sqlite3_total_changes64 (self->db) != listing->changes)
-    return FALSE;
-  settle_walk (self, &listing->walk);
-  listing->ran = FALSE;
   return TRUE;
-}
-
-void
-kt_record_store_listing_free (KtRecordStoreListing *listing)
-{
-  if (listing == NULL)
-    return;
-  summary_walk_clear (&listing->walk);
-  g_clear_pointer (&listing->key, kt_key_free);
-  g_free (listing->path);
-  g_free (listing);
 }
 
 guint

@@ -114,36 +114,6 @@ gboolean   kt_record_store_foreach_summary (KtRecordStore        *self,
                                             KtRecordSummaryFunc   func,
                                             gpointer              user_data,
                                             GError              **error);
-/* A listing as kt_record_store_foreach_summary() makes it, run on a
- * connection of its own beside a call that holds the store (the check at
- * open), so that the two use both processors.  It only reads: its rows
- * and what it found reach the store through kt_record_store_listing_take(),
- * which refuses a listing that did not run through, met a row that does not
- * open, or is older than a commit to the file. */
-typedef struct _KtRecordStoreListing KtRecordStoreListing;
-
-/* A listing of @kind, made but not run; NULL without a key.  @func is
- * called from the thread that runs it. */
-KtRecordStoreListing *kt_record_store_listing_new    (KtRecordStore        *self,
-                                                      KtKind                kind,
-                                                      KtRecordSummaryFunc   func,
-                                                      gpointer              user_data);
-/* Runs @listing on any thread, without the store's lock. */
-void                  kt_record_store_listing_run    (KtRecordStoreListing *listing);
-/* Asks a running listing to end early; it is then never taken. */
-void                  kt_record_store_listing_stop   (KtRecordStoreListing *listing);
-/* After the store's own commits that leave the listing as true as it was
- * (the check's root): counts from here.  FALSE when the listing is of no
- * use any more. */
-gboolean              kt_record_store_listing_settle (KtRecordStore        *self,
-                                                      KtRecordStoreListing *listing);
-/* TRUE when @listing is still what a listing now would give: its cache's
- * hits and new cache become the store's, once. */
-gboolean              kt_record_store_listing_take   (KtRecordStore        *self,
-                                                      KtRecordStoreListing *listing);
-void                  kt_record_store_listing_free   (KtRecordStoreListing *listing);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtRecordStoreListing, kt_record_store_listing_free)
-
 /* Ids of every record of @kind, whatever its case, oldest first
  * (element-type utf8); quarantined records are left out. */
 GPtrArray *kt_record_store_list_ids (KtRecordStore  *self,

@@ -85,7 +85,6 @@ struct _KtStore
 
   /* The check at open, and the counter kept outside the file */
   KtStoreCheck  *check;          /* what the last open found; NULL when all was well */
-  gpointer       listed_ahead;   /* ListedAhead: the case list made beside the check */
   GMutex         mark_mutex;     /* one mark write at a time, in order */
   GThreadPool   *mark_worker;
   guint64        mark_written;   /* the highest counter written outside the file */
@@ -129,8 +128,6 @@ static void write_mark_async (KtStore *self);
 static void note_commit      (KtStore *self);
 static void worker_run    (gpointer data, gpointer user_data);
 static void mark_worker_run (gpointer data, gpointer user_data);
-typedef struct _ListedAhead ListedAhead;
-static void listed_ahead_free (ListedAhead *ahead);
 
 void
 kt_case_summary_free (KtCaseSummary *summary)
@@ -533,7 +530,6 @@ kt_store_finalize (GObject *object)
   g_cond_clear (&self->batch_cond);
   g_mutex_clear (&self->mark_mutex);
   g_clear_pointer (&self->check, kt_store_check_free);
-  listed_ahead_free (g_atomic_pointer_exchange (&self->listed_ahead, NULL));
   g_free (self->store_id);
   g_free (self->path);
   g_free (self->pin_verifier);
@@ -1216,11 +1212,10 @@ note_commit (KtStore *self)
 
 /* Compares the file with its index and the mark, once per open.  A full
  * disk does not keep the store shut (the check is made again at the next
- * open); anything else does.  @clean says whether it found all well. */
+ * open); anything else does. */
 static gboolean
 check_store (KtStore       *self,
              guint64        mark,
-             gboolean      *clean,
              GError       **error)
 {
   g_autoptr(KtStoreCheck) check = kt_store_check_new ();
@@ -1236,7 +1231,6 @@ check_store (KtStore       *self,
         }
       g_message ("The store could not be checked now: %s", local->message);
     }
-  *clean = local == NULL && kt_store_check_is_clean (check);
   if (!kt_store_check_is_clean (check))
     {
       g_message ("The check at open found %u records and the file %s",
@@ -1247,99 +1241,6 @@ check_store (KtStore       *self,
       self->check = g_steal_pointer (&check);
     }
   return TRUE;
-}
-
-/* The case list made beside the check
- *
- * The app lists the cases right after opening the store, and the check at
- * open keeps one processor busy on its own (about 34 M instructions for
- * 10,000 records, the listing about 44 M).  So the listing is made on a
- * second connection, on one of GLib's shared threads, while the check
- * runs; nothing of it is given out before the check has passed and found
- * all well.  kt_store_list_cases() then takes it, once, and only when
- * nothing was written to the file since (kt_record_store_listing_take());
- * otherwise it is dropped and the cases are listed as always.  A row whose
- * summary does not open makes the listing of no use (the store's own
- * listing sets it aside). */
-struct _ListedAhead {
-  KtRecordStoreListing *listing;
-  GPtrArray            *summaries;
-};
-
-static void
-listed_ahead_free (ListedAhead *ahead)
-{
-  if (ahead == NULL)
-    return;
-  g_clear_pointer (&ahead->listing, kt_record_store_listing_free);
-  g_clear_pointer (&ahead->summaries, g_ptr_array_unref);
-  g_free (ahead);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListedAhead, listed_ahead_free)
-
-static void
-add_summary (const char   *id,
-             gint64        updated,
-             const guint8 *summary,
-             gsize         size,
-             gpointer      user_data)
-{
-  g_ptr_array_add (user_data, summary_decode (id, updated, summary, size));
-}
-
-static void
-list_ahead_run (gpointer data,
-                gpointer user_data)
-{
-  ListedAhead *ahead = data;
-
-  kt_record_store_listing_run (ahead->listing);
-}
-
-/* Starts the listing on another thread; NULL (and nothing started) when
- * there is no thread to be had. */
-static ListedAhead *
-list_ahead_start (KtStore      *self,
-                  GThreadPool **pool)
-{
-  g_autoptr(ListedAhead) ahead = g_new0 (ListedAhead, 1);
-
-  ahead->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_summary_free);
-  ahead->listing = kt_record_store_listing_new (self->records, KT_KIND_CASE, add_summary,
-                                                ahead->summaries);
-  if (ahead->listing == NULL)
-    return NULL;
-  /* A shared thread, as for the keyring: the one the key came from is
-   * idle again and is woken, not a new one started. */
-  *pool = g_thread_pool_new (list_ahead_run, NULL, 1, FALSE, NULL);
-  if (*pool == NULL)
-    return NULL;
-  if (!g_thread_pool_push (*pool, ahead, NULL))
-    {
-      g_thread_pool_free (g_steal_pointer (pool), TRUE, TRUE);
-      return NULL;
-    }
-  return g_steal_pointer (&ahead);
-}
-
-/* Waits for the listing; keeps it for kt_store_list_cases() when the
- * check passed and found all well (@keep), drops it otherwise. */
-static void
-list_ahead_end (KtStore     *self,
-                ListedAhead *taken,
-                GThreadPool *pool,
-                gboolean     keep)
-{
-  g_autoptr(ListedAhead) ahead = taken;
-
-  if (ahead == NULL)
-    return;
-  if (!keep)
-    kt_record_store_listing_stop (ahead->listing);
-  g_thread_pool_free (pool, FALSE, TRUE);
-  if (keep && kt_record_store_listing_settle (self->records, ahead->listing))
-    listed_ahead_free (g_atomic_pointer_exchange (&self->listed_ahead, g_steal_pointer (&ahead)));
 }
 
 /* The keyring's answers for an open: the store's key and the counter kept
@@ -1421,11 +1322,8 @@ open_store (KtStore       *self,
   g_autoptr(GBytes) store_id = NULL;
   g_autoptr(GBytes) stored_source = NULL;
   g_autoptr(KtKey) key = NULL;
-  ListedAhead *ahead = NULL;
-  GThreadPool *pool = NULL;
   guint64 mark = 0;
   gboolean have_mark = FALSE;
-  gboolean checked, clean = FALSE;
 
   g_return_val_if_fail (KT_IS_STORE (self), FALSE);
 
@@ -1473,10 +1371,7 @@ open_store (KtStore       *self,
     }
 
   kt_record_store_set_key (self->records, g_steal_pointer (&key));
-  ahead = list_ahead_start (self, &pool);
-  checked = check_store (self, have_mark ? mark : read_mark (self, cancellable), &clean, error);
-  list_ahead_end (self, ahead, pool, checked && clean);
-  if (!checked)
+  if (!check_store (self, have_mark ? mark : read_mark (self, cancellable), error))
     {
       g_clear_pointer (&self->records, kt_record_store_close);
       g_clear_pointer (&self->store_id, g_free);
@@ -2304,22 +2199,26 @@ kt_store_list_ids (KtStore  *self,
   return kt_record_store_list_ids (self->records, kind, error);
 }
 
+static void
+add_summary (const char   *id,
+             gint64        updated,
+             const guint8 *summary,
+             gsize         size,
+             gpointer      user_data)
+{
+  g_ptr_array_add (user_data, summary_decode (id, updated, summary, size));
+}
+
 GPtrArray *
 kt_store_list_cases (KtStore  *self,
                      GError  **error)
 {
   g_autoptr(GPtrArray) summaries = NULL;
-  g_autoptr(ListedAhead) ahead = NULL;
 
   g_return_val_if_fail (KT_IS_STORE (self), NULL);
 
   if (!check_open (self, error))
     return NULL;
-
-  /* The list made beside the check at open, if nothing was written since. */
-  ahead = g_atomic_pointer_exchange (&self->listed_ahead, NULL);
-  if (ahead != NULL && kt_record_store_listing_take (self->records, ahead->listing))
-    return g_steal_pointer (&ahead->summaries);
 
   summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_summary_free);
   if (!kt_record_store_foreach_summary (self->records, KT_KIND_CASE, add_summary, summaries, error))
@@ -2626,7 +2525,6 @@ kt_store_lock (KtStore *self)
   /* A restart while locked starts locked. */
   meta_set_uint (self, META_LOCKED, 1);
   self->left_locked = TRUE;
-  listed_ahead_free (g_atomic_pointer_exchange (&self->listed_ahead, NULL));
   kt_record_store_set_key (self->records, NULL);
   self->idle_locked = TRUE;
   if (self->idle_source != NULL)

@@ -1958,98 +1958,6 @@ test_store_summary_cache_ciphertext_changed (void)
   files_clear (&files);
 }
 
-/* The open lists the cases beside its check; that list is only ever
- * what a listing at the time of kt_store_list_cases() would give. */
-static void
-test_store_list_beside_check (void)
-{
-  Files files;
-  g_autoptr(KtStore) store = NULL;
-  g_autoptr(KtCase) a = case_new ("Familie Aksoy");
-  g_autoptr(KtCase) b = case_new ("Familie Bruin");
-  g_autoptr(KtCase) c = case_new ("Familie Claes");
-  g_autoptr(GPtrArray) listed_cases = NULL;
-  g_autoptr(GPtrArray) quarantined = NULL;
-  g_autoptr(GBytes) summary = NULL;
-  g_autoptr(GBytes) bad = NULL;
-  g_autoptr(GByteArray) edited = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *listed = NULL;
-  g_autofree char *expected = NULL;
-  g_autofree char *sql = NULL;
-  guint hits = 0;
-
-  files_init (&files);
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  save_case (store, a);
-  save_case (store, b);
-  save_case (store, c);
-  g_free (listed_households (store, &hits));
-  close_store (&store);
-
-  /* As the file is: every summary from the cache. */
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  listed = listed_households (store, &hits);
-  expected = expected_households (a, b, c, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-  g_assert_cmpuint (hits, ==, 3);
-  close_store (&store);
-
-  /* A case saved between the open and the list is listed as saved. */
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  g_free (b->household);
-  b->household = g_strdup ("Familie Bakker");
-  b->header.rev++;
-  save_case (store, b);
-  g_clear_pointer (&listed, g_free);
-  g_clear_pointer (&expected, g_free);
-  listed = listed_households (store, &hits);
-  expected = expected_households (a, b, c, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-  close_store (&store);
-
-  /* A row removed by another program between the open and the list is not
-   * listed (the next open's check reports it). */
-  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
-  sql = g_strdup_printf ("DELETE FROM records WHERE id = '%s'", c->header.id);
-  db_exec (files.path, sql, NULL);
-  g_clear_pointer (&listed, g_free);
-  g_clear_pointer (&expected, g_free);
-  listed = listed_households (store, &hits);
-  expected = expected_households (a, b, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-
-  /* Locked between the open and the list: nothing listed. */
-  kt_store_lock (store);
-  listed_cases = kt_store_list_cases (store, &error);
-  g_assert_error (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
-  g_assert_null (listed_cases);
-  g_clear_error (&error);
-  close_store (&store);
-
-  /* A summary that does not open, with no cache to list it from: set
-   * aside by the list as before, never shown. */
-  db_exec (files.path, "DELETE FROM meta WHERE key = 'summary-cache'", NULL);
-  summary = db_get_blob (files.path, a->header.id, "summary");
-  g_byte_array_append (edited, g_bytes_get_data (summary, NULL), g_bytes_get_size (summary));
-  edited->data[KT_SEAL_HEAD_SIZE + 2] ^= 1;
-  bad = g_bytes_new (edited->data, edited->len);
-  db_set_blob (files.path, a->header.id, "summary", bad);
-  store = store_new (files.path);
-  kt_store_open_sync (store, KT_KEY_SOURCE_PASSPHRASE, PASSPHRASE, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_pointer (&listed, g_free);
-  g_clear_pointer (&expected, g_free);
-  listed = listed_households (store, &hits);
-  expected = expected_households (b, NULL);
-  g_assert_cmpstr (listed, ==, expected);
-  quarantined = kt_store_list_quarantined (store);
-  g_assert_cmpuint (quarantined->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (quarantined, 0), ==, a->header.id);
-  close_store (&store);
-  files_clear (&files);
-}
-
 /* A cache of the first format (each sealed summary kept whole) is no
  * cache to this one: every row is opened, and a new cache written. */
 static void
@@ -2153,7 +2061,6 @@ main (int   argc,
   g_test_add_func ("/store/list/summary-cache/ciphertext-changed",
                    test_store_summary_cache_ciphertext_changed);
   g_test_add_func ("/store/list/summary-cache/older-format", test_store_summary_cache_older_format);
-  g_test_add_func ("/store/list/beside-check", test_store_list_beside_check);
   g_test_add_func ("/store/no-plaintext-on-disk-or-in-logs", test_store_no_plaintext_on_disk_or_in_logs);
 
   ret = g_test_run ();
