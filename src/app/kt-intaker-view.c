@@ -450,6 +450,15 @@ kt_intaker_view_set_sync_client (KtIntakerView *self,
   kt_sync_button_set_client (self->sync_button, client);
 }
 
+void
+kt_intaker_view_set_key_controller (KtIntakerView   *self,
+                                    KtKeyController *keys)
+{
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  kt_sync_button_set_key_controller (self->sync_button, keys);
+}
+
 static int
 newest_first (gconstpointer a,
               gconstpointer b)
