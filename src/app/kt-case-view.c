@@ -75,6 +75,12 @@ struct _KtCaseView
   KtWheelPage          *wheel_page;
   KtPlanPage           *plan_page;
   GPtrArray            *team;       /* (element-type KtPeerKey) */
+  /* Every stored version of the open plan (element-type KtPlan), read on
+   * a worker once per household opened and again when its plan changes;
+   * NULL until read.  A read on its way can be cancelled. */
+  GPtrArray            *plan_versions;
+  GCancellable         *versions_cancellable;
+  guint                 version_reads;
   /* Who makes the Report and Progress pages when first shown. */
   KtCaseViewPageMaker   make_report;
   KtCaseViewPageMaker   make_progress;
@@ -498,24 +504,58 @@ on_plan_submitted (KtCaseView *self)
 static void make_wheel_page (KtCaseView *self);
 static void make_plan_page  (KtCaseView *self);
 
+/* Drops the versions read for the open plan, and a read on its way. */
+static void
+forget_plan_versions (KtCaseView *self)
+{
+  g_cancellable_cancel (self->versions_cancellable);
+  g_clear_object (&self->versions_cancellable);
+  g_clear_pointer (&self->plan_versions, g_ptr_array_unref);
+}
+
+static void
+on_plan_versions_read (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(KtCaseView) self = user_data;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  versions = kt_store_load_plans_for_case_finish (KT_STORE (source), result, &error);
+  /* Another household, or the same one's plan changed since. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->versions_cancellable);
+  /* A locked store has none to give, as before: the page shows none. */
+  if (versions == NULL)
+    versions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  g_clear_pointer (&self->plan_versions, g_ptr_array_unref);
+  self->plan_versions = g_ptr_array_ref (versions);
+  if ((self->stale & STALE_PLAN) == 0 && self->plan_page != NULL)
+    kt_plan_page_set_versions (self->plan_page, versions);
+}
+
 /* Every stored version of the open plan, for the plan page's earlier
- * versions and the comments a draft answers. */
+ * versions and the comments a draft answers: the ones read already, or a
+ * read on a worker (each version is decrypted and decoded, which on the
+ * main loop held it for every version on every open; issue 22).  The page
+ * shows them when they come. */
 static void
 give_plan_versions (KtCaseView *self)
 {
-  g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
-
-  if (self->store != NULL && self->kase != NULL && !kt_store_is_locked (self->store))
-    ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, self->kase->header.id, NULL);
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
+  if (self->plan_versions != NULL)
     {
-      KtPlan *version = kt_store_load_plan (self->store, g_ptr_array_index (ids, i), NULL);
-
-      if (version != NULL)
-        g_ptr_array_add (versions, version);
+      kt_plan_page_set_versions (self->plan_page, self->plan_versions);
+      return;
     }
-  kt_plan_page_set_versions (self->plan_page, versions);
+  if (self->versions_cancellable != NULL || self->store == NULL || self->kase == NULL ||
+      kt_store_is_locked (self->store))
+    return;
+  self->versions_cancellable = g_cancellable_new ();
+  self->version_reads++;
+  kt_store_load_plans_for_case_async (self->store, self->kase->header.id, self->versions_cancellable,
+                                      on_plan_versions_read, g_object_ref (self));
 }
 
 /* Gives the page called @name the open case, if it still shows an
@@ -583,6 +623,9 @@ kt_case_view_reload_plan (KtCaseView *self)
     return;
   g_clear_pointer (&self->plan, kt_plan_unref);
   self->plan = g_steal_pointer (&newest);
+  /* A version changed: read them again (the page keeps the ones it has
+   * until they come). */
+  forget_plan_versions (self);
   /* Pages not filled (or made) yet take the new plan when they are. */
   if ((self->stale & STALE_WHEEL) == 0 && self->wheel_page != NULL)
     kt_wheel_page_set_documents (self->wheel_page, self->catalogue, self->kase, self->conversation, self->plan);
@@ -753,6 +796,7 @@ kt_case_view_set_documents (KtCaseView     *self,
   kt_catalogue_fit_conversation (catalogue, conversation, kt_case_has_children (kase));
 
   self->stale = STALE_ALL;
+  forget_plan_versions (self);
   fill_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
   update_share_state (self);
   /* Another household starts from the default; the same one (back after
@@ -792,6 +836,7 @@ kt_case_view_clear (KtCaseView *self)
   kt_conversation_page_set_conversation (self->conversation_page, NULL, NULL, NULL);
   kt_network_page_set_case (self->network_page, NULL);
   self->stale = 0;
+  forget_plan_versions (self);
   if (self->wheel_page != NULL)
     adw_bin_set_child (self->wheel_slot, NULL);
   if (self->plan_page != NULL)
@@ -946,6 +991,14 @@ kt_case_view_get_network_page (KtCaseView *self)
   return self->network_page;
 }
 
+guint
+kt_case_view_get_plan_version_reads (KtCaseView *self)
+{
+  g_return_val_if_fail (KT_IS_CASE_VIEW (self), 0);
+
+  return self->version_reads;
+}
+
 static void
 kt_case_view_dispose (GObject *object)
 {
@@ -955,6 +1008,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_pointer (&self->team, g_ptr_array_unref);
+  forget_plan_versions (self);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
   g_clear_object (&self->sync_client);

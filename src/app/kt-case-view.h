@@ -71,5 +71,8 @@ void            kt_case_view_set_team (KtCaseView *self,
  * it shows at once.  Only a plan that cannot be edited (submitted or
  * approved) is replaced, so nothing typed is lost. */
 void            kt_case_view_reload_plan (KtCaseView *self);
+/* How many times the open plan's versions were read from the store since
+ * the view was made (for tests). */
+guint           kt_case_view_get_plan_version_reads (KtCaseView *self);
 
 G_END_DECLS

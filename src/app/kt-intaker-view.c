@@ -273,7 +273,7 @@ assign_action (GtkWidget  *widget,
   if (kase == NULL)
     return;
   kase->coach = g_strdup (username);
-  toast = g_strdup_printf (_("Assigned to %s"), kt_role_coach_name (self->coaches, username));
+  toast = g_strdup_printf (_("Assigned to %s"), kt_role_person_name (self->coaches, NULL, username));
   registered (self, kase, toast);
 }
 
@@ -450,6 +450,15 @@ kt_intaker_view_set_sync_client (KtIntakerView *self,
   kt_sync_button_set_client (self->sync_button, client);
 }
 
+void
+kt_intaker_view_set_key_controller (KtIntakerView   *self,
+                                    KtKeyController *keys)
+{
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+
+  kt_sync_button_set_key_controller (self->sync_button, keys);
+}
+
 static int
 newest_first (gconstpointer a,
               gconstpointer b)
@@ -516,11 +525,11 @@ kt_intaker_view_set_registered (KtIntakerView *self,
           if (next != NULL)
             /* Translators: request date · coach · phase · what is due next. */
             subtitle = g_strdup_printf (_("%s · assigned to %s · %s · %s"), date,
-                                        kt_role_coach_name (self->coaches, kase->coach),
+                                        kt_role_person_name (self->coaches, NULL, kase->coach),
                                         kt_phase_get_label (kase->phase), next);
           else
             subtitle = g_strdup_printf (_("%s · assigned to %s · %s"), date,
-                                        kt_role_coach_name (self->coaches, kase->coach),
+                                        kt_role_person_name (self->coaches, NULL, kase->coach),
                                         kt_phase_get_label (kase->phase));
         }
       else

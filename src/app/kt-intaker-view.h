@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "kt-core.h"
+#include "kt-key-controller.h"
 #include "kt-sync-client.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,9 @@ KtCase    *kt_intaker_view_build_case  (KtIntakerView *self,
 /* Follows @client in the header's sync button. */
 void       kt_intaker_view_set_sync_client (KtIntakerView *self,
                                             KtSyncClient  *client);
+/* And @keys' problems there (kt_sync_button_set_key_controller ()). */
+void       kt_intaker_view_set_key_controller (KtIntakerView   *self,
+                                               KtKeyController *keys);
 /* The list of what this intaker registered: those of @cases (element-type
  * KtCase; NULL empties it) whose intaker is the signed-in one, newest first,
  * each "Waiting to be sent" when its id is in @pending, "Waiting for the

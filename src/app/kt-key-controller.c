@@ -54,6 +54,7 @@ struct _KtKeyController
   KtRecordSealer    *sealer;       /* while this device holds the account's key */
   AdwToast          *notice;       /* weak */
   char              *notice_title;
+  char              *problem;      /* kt_key_controller_get_problem () */
 };
 
 G_DEFINE_FINAL_TYPE (KtKeyController, kt_key_controller, G_TYPE_OBJECT)
@@ -64,6 +65,39 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* Problems: what stays in the window (the sync button) until a later
+ * fetch of the team's keys succeeds, for a failure the coach or supervisor
+ * must know of because sharing waits on it.  One the sync state already
+ * tells (offline, the server down, signed out) or that passes by itself
+ * stays a log line. */
+
+static gboolean
+is_transient (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_OFFLINE) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TIMEOUT) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_UNAUTHORIZED) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RATE_LIMITED);
+}
+
+/* @problem with the error's own words after it (they are written for the
+ * user and name no client data); NULL clears it.  ::changed follows from
+ * refresh_done (). */
+static void
+set_problem (KtKeyController *self,
+             const char      *problem,
+             const GError    *error)
+{
+  g_free (self->problem);
+  self->problem = problem == NULL ? NULL
+                  : error != NULL ? g_strdup_printf ("%s %s", problem, error->message)
+                  : g_strdup (problem);
+}
 
 /* Notices */
 
@@ -497,6 +531,10 @@ on_published (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_message ("The account key was not published yet: %s", error->message);
+      /* Colleagues cannot share with this account until it is. */
+      if (!is_transient (error))
+        set_problem (self, _("Your key is not on the server yet, so colleagues cannot share households "
+                             "with you. Keukentafel tries again at the next sync."), error);
       self->fetched_at = 0;
       refresh_done (self);
       return;
@@ -533,6 +571,8 @@ on_key_made (GObject      *source,
         {
           g_message ("No account key was made: %s", error->message);
           show_notice (self, error->message, NULL, NULL, NULL);
+          set_problem (self, _("No key could be made for your account, so nothing is shared yet. "
+                               "Keukentafel tries again at the next sync."), error);
         }
       refresh_done (self);
       return;
@@ -634,6 +674,8 @@ on_weighed (GObject      *source,
         {
           g_message ("The keys on this device cannot be read: %s", error->message);
           show_notice (self, error->message, NULL, NULL, NULL);
+          set_problem (self, _("The keys on this device cannot be read, so nothing is shared yet. "
+                               "Keukentafel tries again at the next sync."), error);
         }
       refresh_done (self);
       return;
@@ -704,9 +746,15 @@ on_team_fetched (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_message ("The team's keys were not fetched: %s", error->message);
+      if (!is_transient (error))
+        set_problem (self, _("The team’s keys could not be fetched; plans for colleagues wait until "
+                             "the next sync."), error);
       refresh_done (self);
       return;
     }
+  /* What failed before is tried again from here; what still fails says
+   * so again. */
+  set_problem (self, NULL, NULL);
   data = g_new0 (WeighData, 1);
   data->store = g_object_ref (self->store);
   data->username = g_strdup (self->username);
@@ -759,6 +807,7 @@ kt_key_controller_refresh (KtKeyController *self)
       g_clear_pointer (&self->pinned, g_hash_table_unref);
       g_hash_table_remove_all (self->warned);
       g_clear_pointer (&self->trusted, g_free);
+      set_problem (self, NULL, NULL);
       set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
     }
   self->busy = TRUE;
@@ -791,6 +840,8 @@ on_signed_in_changed (KtKeyController *self)
   g_clear_pointer (&self->secret, kt_key_free);
   g_clear_pointer (&self->pinned, g_hash_table_unref);
   self->fetched_at = 0;
+  /* Signed out, nothing waits on the keys. */
+  set_problem (self, NULL, NULL);
   set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
 }
 
@@ -1083,6 +1134,14 @@ kt_key_controller_get_notice (KtKeyController *self)
   return self->notice_title;
 }
 
+const char *
+kt_key_controller_get_problem (KtKeyController *self)
+{
+  g_return_val_if_fail (KT_IS_KEY_CONTROLLER (self), NULL);
+
+  return self->problem;
+}
+
 void
 kt_key_controller_stop (KtKeyController *self)
 {
@@ -1116,6 +1175,7 @@ kt_key_controller_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->username);
   g_free (self->fingerprint);
+  g_free (self->problem);
   g_free (self->notice_title);
   g_clear_pointer (&self->team_keys, g_ptr_array_unref);
   g_clear_pointer (&self->trusted, g_free);

@@ -66,6 +66,12 @@ char              *kt_key_controller_dup_pinned_fingerprint (KtKeyController *se
 KtRecordSealer    *kt_key_controller_get_sealer      (KtKeyController *self);
 /* The title of the notice shown last, or NULL (for tests). */
 const char        *kt_key_controller_get_notice      (KtKeyController *self);
+/* What the coach or supervisor must know about the keys, in words, or
+ * NULL: the team's keys could not be fetched, this account's key was not
+ * made or not published, or this device's keys cannot be read (a failure
+ * the sync state already tells, such as being offline, is not one).  Cleared
+ * when the team's keys are fetched again; ::changed tells when it changes. */
+const char        *kt_key_controller_get_problem     (KtKeyController *self);
 
 /* The recovery phrase still to be written down, or NULL (transfer full:
  * free with kt_recovery_phrase_free ()). */

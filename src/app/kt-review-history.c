@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 
 #include "kt-a11y.h"
-#include "kt-app-util.h"
 #include "kt-review.h"
 #include "kt-role-format.h"
 
@@ -20,31 +19,14 @@ struct _KtReviewHistory
   AdwBin               parent_instance;
 
   AdwPreferencesGroup *group;
-  GtkWidget           *revise_button;
   GtkListBox          *list;
 
   GPtrArray           *plans;     /* (element-type KtPlan), oldest first */
   GPtrArray           *coaches;
   GPtrArray           *team;      /* (element-type KtPeerKey) names of the reviewers */
-  gboolean             can_revise;
 };
 
 G_DEFINE_FINAL_TYPE (KtReviewHistory, kt_review_history, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_CAN_REVISE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
-  SIGNAL_REVISED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 GtkWidget *
 kt_review_history_new (void)
@@ -145,10 +127,6 @@ fill (KtReviewHistory *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self), latest != NULL && latest->review != KT_REVIEW_DRAFT);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.revise",
-                                 self->can_revise && latest != NULL && latest->review == KT_REVIEW_RETURNED);
-  gtk_widget_set_visible (self->revise_button,
-                          self->can_revise && latest != NULL && latest->review == KT_REVIEW_RETURNED);
 }
 
 static int
@@ -196,77 +174,6 @@ kt_review_history_set_team (KtReviewHistory *self,
 }
 
 static void
-revise_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  KtReviewHistory *self = KT_REVIEW_HISTORY (widget);
-  g_autoptr(KtPlan) revised = NULL;
-  g_autoptr(GError) error = NULL;
-  KtPlan *latest = newest (self);
-
-  if (latest == NULL)
-    return;
-  revised = kt_review_revise (latest, self->plans, &error);
-  if (revised == NULL)
-    {
-      kt_app_show_error (widget, _("No New Version Was Made"), error->message);
-      return;
-    }
-  g_signal_emit (self, signals[SIGNAL_REVISED], 0, revised);
-}
-
-void
-kt_review_history_set_can_revise (KtReviewHistory *self,
-                                  gboolean         can_revise)
-{
-  g_return_if_fail (KT_IS_REVIEW_HISTORY (self));
-
-  can_revise = !!can_revise;
-  if (self->can_revise == can_revise)
-    return;
-  self->can_revise = can_revise;
-  fill (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REVISE]);
-}
-
-static void
-kt_review_history_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  KtReviewHistory *self = KT_REVIEW_HISTORY (object);
-
-  switch (prop_id)
-    {
-    case PROP_CAN_REVISE:
-      g_value_set_boolean (value, self->can_revise);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kt_review_history_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  KtReviewHistory *self = KT_REVIEW_HISTORY (object);
-
-  switch (prop_id)
-    {
-    case PROP_CAN_REVISE:
-      kt_review_history_set_can_revise (self, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kt_review_history_dispose (GObject *object)
 {
   KtReviewHistory *self = KT_REVIEW_HISTORY (object);
@@ -285,39 +192,17 @@ kt_review_history_class_init (KtReviewHistoryClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_review_history_dispose;
-  object_class->get_property = kt_review_history_get_property;
-  object_class->set_property = kt_review_history_set_property;
-
-  /* Off where the page around it makes new versions itself (the plan
-   * page's "New Version"), so that there is one way to do it. */
-  properties[PROP_CAN_REVISE] =
-    g_param_spec_boolean ("can-revise", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /**
-   * KtReviewHistory::revised:
-   * @plan: the new draft version, a separate record
-   */
-  signals[SIGNAL_REVISED] =
-    g_signal_new ("revised", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, KT_TYPE_PLAN | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-review-history.ui");
   gtk_widget_class_bind_template_child (widget_class, KtReviewHistory, group);
-  gtk_widget_class_bind_template_child (widget_class, KtReviewHistory, revise_button);
   gtk_widget_class_bind_template_child (widget_class, KtReviewHistory, list);
-
-  gtk_widget_class_install_action (widget_class, "history.revise", NULL, revise_action);
 }
 
 static void
 kt_review_history_init (KtReviewHistory *self)
 {
-  self->can_revise = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   /* GTK 4.8 names nothing for us. */
-  kt_a11y_set_label (self->revise_button, _("Revise as New Version"));
   kt_a11y_set_label (GTK_WIDGET (self->list), _("Versions and reviews"));
   fill (self);
 }

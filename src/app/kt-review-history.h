@@ -15,9 +15,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KtReviewHistory, kt_review_history, KT, REVIEW_HISTORY, AdwBin)
 
 /* Newest version first: its review state, who reviewed it and when, and
- * every comment (per goal or on the whole plan).  When the newest version
- * was returned, "history.revise" makes the next version as a draft and
- * emits ::revised with it; the handler stores it and opens it. */
+ * every comment (per goal or on the whole plan).  Only shows them: a new
+ * version is made on the plan page ("plan.new-version"). */
 GtkWidget *kt_review_history_new       (void);
 /* The versions of one case's plan (element-type KtPlan, any order). */
 void       kt_review_history_set_plans (KtReviewHistory *self,
@@ -29,10 +28,5 @@ void       kt_review_history_set_coaches (KtReviewHistory *self,
  * of the supervisors who reviewed. */
 void       kt_review_history_set_team    (KtReviewHistory *self,
                                           GPtrArray       *team);
-
-/* Whether "history.revise" is offered (default TRUE): off where the page
- * around it makes new versions itself. */
-void       kt_review_history_set_can_revise (KtReviewHistory *self,
-                                             gboolean         can_revise);
 
 G_END_DECLS

@@ -459,7 +459,7 @@ fill_page (KtReviewPage *self)
   coach = self->kase != NULL && self->kase->coach != NULL && *self->kase->coach != '\0'
           ? self->kase->coach : plan->author;
   subtitle = g_strdup_printf (_("Version %d · %s · submitted %s"), plan->version,
-                              kt_role_coach_name (self->coaches, coach), submitted);
+                              kt_role_person_name (self->coaches, NULL, coach), submitted);
   gtk_label_set_label (self->subtitle_label, subtitle);
   gtk_label_set_label (self->question_label, plan->question != NULL ? plan->question : "—");
 

@@ -674,9 +674,16 @@ show_role_view (KtRoleController *self,
                                G_CALLBACK (on_decided), self, 0);
     }
   if (KT_IS_INTAKER_VIEW (view))
-    kt_intaker_view_set_sync_client (KT_INTAKER_VIEW (view), self->sync);
+    {
+      kt_intaker_view_set_sync_client (KT_INTAKER_VIEW (view), self->sync);
+      kt_intaker_view_set_key_controller (KT_INTAKER_VIEW (view), kt_sync_controller_get_keys (self->controller));
+    }
   else if (KT_IS_SUPERVISOR_VIEW (view))
-    kt_supervisor_view_set_sync_client (KT_SUPERVISOR_VIEW (view), self->sync);
+    {
+      kt_supervisor_view_set_sync_client (KT_SUPERVISOR_VIEW (view), self->sync);
+      kt_supervisor_view_set_key_controller (KT_SUPERVISOR_VIEW (view),
+                                             kt_sync_controller_get_keys (self->controller));
+    }
   /* Below drawing and input, as the case list's slices: a key and a frame
    * go between. */
   self->put_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, put_role_view, self, NULL);

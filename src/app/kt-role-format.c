@@ -53,17 +53,6 @@ kt_role_format_days_ago (int days)
 }
 
 const char *
-kt_role_coach_name (GPtrArray  *coaches,
-                    const char *username)
-{
-  const KtCoach *coach = kt_coach_list_find (coaches, username);
-
-  if (coach != NULL && coach->display_name != NULL)
-    return coach->display_name;
-  return username != NULL ? username : _("No coach");
-}
-
-const char *
 kt_role_person_name (GPtrArray  *coaches,
                      GPtrArray  *team,
                      const char *username)

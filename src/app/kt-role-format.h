@@ -16,13 +16,10 @@ char       *kt_role_format_unix_date  (gint64      seconds);
 char       *kt_role_format_days_left  (int         days);
 /* "vandaag", "gisteren", "5 dagen geleden" (transfer full). */
 char       *kt_role_format_days_ago   (int         days);
-/* The display name of @username in a list of KtCoach, else @username. */
-const char *kt_role_coach_name        (GPtrArray  *coaches,
-                                       const char *username);
 /* The display name of @username, a coach or not (a supervisor who reviewed
  * a plan): from @coaches (KtCoach, may be NULL), else from the team's keys
  * @team (KtPeerKey, as GET /team/keys gives them; may be NULL), else
- * @username itself. */
+ * @username itself ("No coach" when NULL). */
 const char *kt_role_person_name       (GPtrArray  *coaches,
                                        GPtrArray  *team,
                                        const char *username);

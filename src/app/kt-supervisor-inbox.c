@@ -183,7 +183,7 @@ row_new (KtSupervisorInbox  *self,
     waiting = g_strdup (_("returned to the coach"));
   else
     waiting = g_strdup (_("draft"));
-  meta = g_strdup_printf (_("%s · %s · version %d"), kt_role_coach_name (self->coaches, coach),
+  meta = g_strdup_printf (_("%s · %s · version %d"), kt_role_person_name (self->coaches, NULL, coach),
                           waiting, entry->plan->version);
   line = kt_role_label_new (meta, "dim-label", NULL);
   gtk_box_append (GTK_BOX (box), line);

@@ -153,6 +153,15 @@ kt_supervisor_view_set_sync_client (KtSupervisorView *self,
 }
 
 void
+kt_supervisor_view_set_key_controller (KtSupervisorView *self,
+                                       KtKeyController  *keys)
+{
+  g_return_if_fail (KT_IS_SUPERVISOR_VIEW (self));
+
+  kt_sync_button_set_key_controller (self->sync_button, keys);
+}
+
+void
 kt_supervisor_view_set_today (KtSupervisorView *self,
                               const GDate      *today)
 {

@@ -9,6 +9,7 @@
 
 #include "kt-supervisor-inbox.h"
 #include "kt-team-view.h"
+#include "kt-key-controller.h"
 #include "kt-sync-client.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,9 @@ gboolean           kt_supervisor_view_get_loading   (KtSupervisorView *self);
 /* Follows @client in the header's sync button. */
 void               kt_supervisor_view_set_sync_client (KtSupervisorView *self,
                                                        KtSyncClient     *client);
+/* And @keys' problems there (kt_sync_button_set_key_controller ()). */
+void               kt_supervisor_view_set_key_controller (KtSupervisorView *self,
+                                                          KtKeyController  *keys);
 void               kt_supervisor_view_set_today     (KtSupervisorView *self,
                                                      const GDate      *today);
 

@@ -28,12 +28,15 @@ struct _KtSyncButton
   GtkLabel      *account_label;
   GtkLabel      *state_label;
   GtkLabel      *pending_label;
+  GtkLabel      *problem_label;
   GtkWidget     *sync_button;
   GtkWidget     *sign_out_button;
   GtkWidget     *sign_in_button;
 
   KtSyncClient  *client;
   GSignalGroup  *signals;
+  KtKeyController *keys;
+  GSignalGroup  *key_signals;
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncButton, kt_sync_button, ADW_TYPE_BIN)
@@ -142,6 +145,7 @@ update (KtSyncButton *self)
   KtSyncStatus status = self->client != NULL ? kt_sync_client_get_status (self->client)
                                              : KT_SYNC_STATUS_SIGNED_OUT;
   gboolean signed_in = self->client != NULL && kt_sync_client_is_signed_in (self->client);
+  const char *problem = signed_in && self->keys != NULL ? kt_key_controller_get_problem (self->keys) : NULL;
   guint conflicts = self->client != NULL ? kt_sync_client_get_n_conflicts (self->client) : 0;
   guint pending = self->client != NULL ? kt_sync_client_get_n_pending (self->client) : 0;
   g_autofree char *account = kt_sync_button_format_account (self->client);
@@ -171,16 +175,26 @@ update (KtSyncButton *self)
   gtk_label_set_text (self->state_label, state);
   gtk_label_set_text (self->pending_label, waiting != NULL ? waiting : "");
   gtk_widget_set_visible (GTK_WIDGET (self->pending_label), waiting != NULL);
+  gtk_label_set_text (self->problem_label, problem != NULL ? problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL);
   gtk_widget_set_visible (self->sync_button, signed_in);
   gtk_widget_set_visible (self->sign_out_button, signed_in);
   gtk_widget_set_visible (self->sign_in_button, !signed_in);
   gtk_widget_set_sensitive (self->sync_button, status != KT_SYNC_STATUS_SYNCING);
 
-  gtk_image_set_from_icon_name (self->icon, icon_for (status, conflicts));
+  /* Synced or not, the header says there is something to read. */
+  gtk_image_set_from_icon_name (self->icon, problem != NULL ? "dialog-warning-symbolic" : icon_for (status, conflicts));
   gtk_widget_set_visible (GTK_WIDGET (self->icon), status != KT_SYNC_STATUS_SYNCING);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), status == KT_SYNC_STATUS_SYNCING);
   gtk_spinner_set_spinning (self->spinner, status == KT_SYNC_STATUS_SYNCING);
 
+  if (problem != NULL)
+    {
+      char *both = g_strdup_printf ("%s\n%s", state, problem);
+
+      g_free (state);
+      state = both;
+    }
   /* GTK 4.8: the tooltip is the description, not the name. */
   name = g_strdup_printf (_("Sync: %s"), signed_in ? state : account);
   kt_app_set_tooltip (GTK_WIDGET (self->button), signed_in ? state : account);
@@ -215,6 +229,25 @@ GtkMenuButton *
 kt_sync_button_get_button (KtSyncButton *self)
 {
   return self->button;
+}
+
+void
+kt_sync_button_set_key_controller (KtSyncButton    *self,
+                                   KtKeyController *keys)
+{
+  g_return_if_fail (KT_IS_SYNC_BUTTON (self));
+
+  if (!g_set_object (&self->keys, keys))
+    return;
+  g_signal_group_set_target (self->key_signals, keys);
+  update (self);
+}
+
+const char *
+kt_sync_button_get_problem_text (KtSyncButton *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->problem_label)) ? gtk_label_get_text (self->problem_label)
+                                                                  : NULL;
 }
 
 static GtkLabel *
@@ -267,6 +300,8 @@ kt_sync_button_dispose (GObject *object)
 
   g_clear_object (&self->signals);
   g_clear_object (&self->client);
+  g_clear_object (&self->key_signals);
+  g_clear_object (&self->keys);
   G_OBJECT_CLASS (kt_sync_button_parent_class)->dispose (object);
 }
 
@@ -298,6 +333,7 @@ kt_sync_button_init (KtSyncButton *self)
   self->account_label = popover_label (GTK_BOX (box), "heading");
   self->state_label = popover_label (GTK_BOX (box), NULL);
   self->pending_label = popover_label (GTK_BOX (box), "dim-label");
+  self->problem_label = popover_label (GTK_BOX (box), "warning");
   gtk_widget_set_margin_top (buttons, 6);
   gtk_box_append (GTK_BOX (box), buttons);
   self->sync_button = popover_button (GTK_BOX (buttons), _("Sync _Now"), _("Sync Now"), "win.sync-now",
@@ -314,5 +350,7 @@ kt_sync_button_init (KtSyncButton *self)
   self->signals = g_signal_group_new (KT_TYPE_SYNC_CLIENT);
   /* Status, last sync, pending, conflicts, account: all its properties. */
   g_signal_group_connect_swapped (self->signals, "notify", G_CALLBACK (update), self);
+  self->key_signals = g_signal_group_new (KT_TYPE_KEY_CONTROLLER);
+  g_signal_group_connect_swapped (self->key_signals, "changed", G_CALLBACK (update), self);
   update (self);
 }

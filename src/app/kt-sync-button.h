@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "kt-key-controller.h"
 #include "kt-sync-client.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,13 @@ const char *kt_sync_button_get_account_text (KtSyncButton *self);
 /* "Last synced at 14:02" and the like, or "" (for tests). */
 const char *kt_sync_button_get_state_text   (KtSyncButton *self);
 GtkMenuButton *kt_sync_button_get_button    (KtSyncButton *self);
+/* Follows @keys (may be NULL): a problem with the account's keys
+ * (kt_key_controller_get_problem ()) shows in the popover while signed in,
+ * in words, with the warning icon on the button. */
+void        kt_sync_button_set_key_controller (KtSyncButton    *self,
+                                               KtKeyController *keys);
+/* The problem shown, or NULL (for tests). */
+const char *kt_sync_button_get_problem_text (KtSyncButton *self);
 
 /* "Signed in as Name at server" for @client (transfer full). */
 char       *kt_sync_button_format_account  (KtSyncClient *client);

@@ -146,7 +146,7 @@ fill_attention (KtTeamView *self,
     {
       KtCase *kase = g_ptr_array_index (stuck, i);
       g_autofree char *subtitle = g_strdup_printf (_("%s · plan is stuck: %s"),
-                                                   kase->coach != NULL ? kt_role_coach_name (self->coaches, kase->coach)
+                                                   kase->coach != NULL ? kt_role_person_name (self->coaches, NULL, kase->coach)
                                                                        : _("not assigned"),
                                                    kase->stuck_reason != NULL ? kase->stuck_reason : "");
 
@@ -158,7 +158,7 @@ fill_attention (KtTeamView *self,
       KtCase *kase = g_ptr_array_index (overdue, i);
       g_autofree char *late = kt_role_format_days_left (kt_date_days_until (kase->conversation_deadline, today));
       g_autofree char *subtitle = g_strdup_printf (_("%s · no conversation yet"),
-                                                   kase->coach != NULL ? kt_role_coach_name (self->coaches, kase->coach)
+                                                   kase->coach != NULL ? kt_role_person_name (self->coaches, NULL, kase->coach)
                                                                        : _("not assigned"));
 
       add_row (self->attention_list, household (kase), subtitle, late, "overdue-mark");
@@ -181,7 +181,7 @@ fill_attention (KtTeamView *self,
     {
       KtCase *kase = g_ptr_array_index (evaluations, i);
       g_autofree char *date = kt_role_format_date (kase->evaluation_date);
-      g_autofree char *subtitle = g_strdup_printf (_("%s · evaluation"), kt_role_coach_name (self->coaches, kase->coach));
+      g_autofree char *subtitle = g_strdup_printf (_("%s · evaluation"), kt_role_person_name (self->coaches, NULL, kase->coach));
 
       add_row (self->attention_list, household (kase), subtitle, date, "dim-label");
     }
@@ -190,7 +190,7 @@ fill_attention (KtTeamView *self,
       KtCase *kase = g_ptr_array_index (follow_ups, i);
       g_autofree char *date = kt_role_format_date (kase->follow_up_date);
       g_autofree char *subtitle = g_strdup_printf (_("%s · follow-up check"),
-                                                   kase->coach != NULL ? kt_role_coach_name (self->coaches, kase->coach)
+                                                   kase->coach != NULL ? kt_role_person_name (self->coaches, NULL, kase->coach)
                                                                        : _("not assigned"));
 
       add_row (self->attention_list, household (kase), subtitle, date, "dim-label");
@@ -225,7 +225,7 @@ fill_caseloads (KtTeamView *self)
       g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u household", "%u households",
                                                              load->n_cases), load->n_cases);
 
-      add_row (self->caseload_list, kt_role_coach_name (self->coaches, load->coach), NULL, count, "numeric");
+      add_row (self->caseload_list, kt_role_person_name (self->coaches, NULL, load->coach), NULL, count, "numeric");
     }
   if (caseloads->len == 0)
     add_row (self->caseload_list, _("No coaches known yet"), NULL, NULL, NULL);

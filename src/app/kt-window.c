@@ -1141,6 +1141,8 @@ store_opened (KtWindow *self)
       g_signal_connect_object (kt_sync_controller_get_client (self->sync), "notify",
                                G_CALLBACK (update_sync_actions), self, G_CONNECT_SWAPPED);
       kt_sync_button_set_client (self->sync_button, kt_sync_controller_get_client (self->sync));
+      /* A key problem sharing waits on, where the sync state is. */
+      kt_sync_button_set_key_controller (self->sync_button, kt_sync_controller_get_keys (self->sync));
       update_sync_actions (self);
     }
 

@@ -364,6 +364,7 @@ scan (Scan *s)
 typedef struct {
   const char *p;
   const char *end;
+  GString    *text;   /* the string build_string() made last, reused for every one */
   GError    **error;
 } Build;
 
@@ -386,24 +387,21 @@ build_u_escape (Build *b)
   return value;
 }
 
-/* The string at b->p (its opening quote), unescaped (transfer full). */
-static char *
+/* The string at b->p (its opening quote), unescaped into b->text, which the
+ * next call overwrites.  json-glib 1.6 copies every string it is given (a
+ * member's name and a string node's value alike) and has no call that takes
+ * one over, so its copy is the only one: one buffer for the whole read
+ * rather than an allocation of ours per string that json-glib copies again. */
+static const char *
 build_string (Build *b)
 {
+  GString *text = b->text;
   const char *start = ++b->p;
-  GString *text;
 
   while (*b->p != '"' && *b->p != '\\')
     b->p++;
-  if (*b->p == '"')
-    {
-      /* most strings have no escape: one copy */
-      char *plain = g_strndup (start, b->p - start);
-
-      b->p++;
-      return plain;
-    }
-  text = g_string_new_len (start, b->p - start);
+  g_string_truncate (text, 0);
+  g_string_append_len (text, start, b->p - start);
   while (*b->p != '"')
     {
       gunichar unit;
@@ -444,11 +442,12 @@ build_string (Build *b)
         }
     }
   b->p++;
-  return g_string_free (text, FALSE);
+  return text->str;
 }
 
-static JsonNode *
-build_number (Build *b)
+static gboolean
+build_number (Build    *b,
+              JsonNode *node)
 {
   const char *start = b->p;
   gboolean integer = TRUE;
@@ -475,7 +474,7 @@ build_number (Build *b)
 
   if (integer)
     /* in 64 bits: the scan checked */
-    return json_node_init_int (json_node_alloc (), g_ascii_strtoll (number, NULL, 10));
+    json_node_init_int (node, g_ascii_strtoll (number, NULL, 10));
   else
     {
       double value = g_ascii_strtod (number, NULL);
@@ -486,32 +485,36 @@ build_number (Build *b)
         {
           g_set_error_literal (b->error, KT_JSON_READER_ERROR, KT_JSON_READER_ERROR_NUMBER,
                                _("The text holds a number out of range."));
-          return NULL;
+          return FALSE;
         }
-      return json_node_init_double (json_node_alloc (), value);
+      json_node_init_double (node, value);
     }
+  return TRUE;
 }
 
-static JsonNode *build_value (Build *b);
+static gboolean build_value (Build *b, JsonNode *node);
 
-static JsonNode *
-build_object (Build *b)
+static gboolean
+build_object (Build    *b,
+              JsonNode *node)
 {
   g_autoptr(JsonObject) object = json_object_new ();
 
+  /* The node holds the object from the start, so that what fails below
+   * leaves it to be freed with the tree. */
+  json_node_init_object (node, object);
   b->p++;
   build_skip_space (b);
   if (*b->p == '}')
     {
       b->p++;
-      return json_node_init_object (json_node_alloc (), object);
+      return TRUE;
     }
   for (;;)
     {
-      g_autofree char *name = NULL;
+      const char *name = build_string (b);
       JsonNode *member;
 
-      name = build_string (b);
       build_skip_space (b);
       b->p++; /* ':' */
       build_skip_space (b);
@@ -519,71 +522,79 @@ build_object (Build *b)
         {
           g_set_error_literal (b->error, KT_JSON_READER_ERROR, KT_JSON_READER_ERROR_DUPLICATE_KEY,
                                _("The text holds an object with the same member twice."));
-          return NULL;
+          return FALSE;
         }
-      member = build_value (b);
-      if (member == NULL)
-        return NULL;
+      /* Set before it is built, while the name is still in b->text, which
+       * building the value reuses: json-glib keeps a copy of the name, and
+       * the node it holds is the one filled in below. */
+      member = json_node_alloc ();
       json_object_set_member (object, name, member);
+      if (!build_value (b, member))
+        return FALSE;
       build_skip_space (b);
       if (*b->p++ == '}')
-        return json_node_init_object (json_node_alloc (), object);
+        return TRUE;
       build_skip_space (b); /* after ',' */
     }
 }
 
-static JsonNode *
-build_array (Build *b)
+static gboolean
+build_array (Build    *b,
+             JsonNode *node)
 {
   g_autoptr(JsonArray) array = json_array_new ();
 
+  json_node_init_array (node, array);
   b->p++;
   build_skip_space (b);
   if (*b->p == ']')
     {
       b->p++;
-      return json_node_init_array (json_node_alloc (), array);
+      return TRUE;
     }
   for (;;)
     {
-      JsonNode *element = build_value (b);
+      JsonNode *element = json_node_alloc ();
 
-      if (element == NULL)
-        return NULL;
       json_array_add_element (array, element);
+      if (!build_value (b, element))
+        return FALSE;
       build_skip_space (b);
       if (*b->p++ == ']')
-        return json_node_init_array (json_node_alloc (), array);
+        return TRUE;
       build_skip_space (b); /* after ',' */
     }
 }
 
-static JsonNode *
-build_value (Build *b)
+/* Makes @node (new from json_node_alloc(), maybe already in its parent) the
+ * value at b->p. */
+static gboolean
+build_value (Build    *b,
+             JsonNode *node)
 {
   switch (*b->p)
     {
     case '{':
-      return build_object (b);
+      return build_object (b, node);
     case '[':
-      return build_array (b);
+      return build_array (b, node);
     case '"':
-      {
-        g_autofree char *text = build_string (b);
-
-        return json_node_init_string (json_node_alloc (), text);
-      }
+      json_node_init_string (node, build_string (b));
+      return TRUE;
     case 't':
       b->p += 4;
-      return json_node_init_boolean (json_node_alloc (), TRUE);
+      json_node_init_boolean (node, TRUE);
+      return TRUE;
     case 'f':
       b->p += 5;
-      return json_node_init_boolean (json_node_alloc (), FALSE);
+      json_node_init_boolean (node, FALSE);
+      return TRUE;
     case 'n':
       b->p += 4;
-      return json_node_init_null (json_node_alloc ());
+      json_node_init_null (node);
+      return TRUE;
     default:
-      return build_number (b);
+      return build_number (b, node);
     }
 }
 
@@ -640,10 +651,13 @@ kt_json_read_full (const char *data,
     }
 
   {
-    Build b = { data, data + len, error };
+    g_autoptr(GString) text = g_string_sized_new (64);
+    Build b = { data, data + len, text, error };
 
     build_skip_space (&b);
-    root = build_value (&b);
+    root = json_node_alloc ();
+    if (!build_value (&b, root))
+      g_clear_pointer (&root, json_node_unref);
   }
   /* Not sealed (json_parser_new_immutable() sealed them): json-glib 1.6
    * seals an object by hashing every member's name and value, every byte

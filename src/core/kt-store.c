@@ -2403,6 +2403,74 @@ kt_store_load_all_finish (KtStore       *self,
   return TRUE;
 }
 
+/* On a worker, as load_all_thread (): load_from_file () and the record
+ * store only, never kt_store_load_plan (), whose drafts are the main
+ * thread's; the finish puts those in. */
+static void
+load_plans_for_case_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  const char *case_id = task_data;
+  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  g_autoptr(GPtrArray) records = NULL;
+  GError *error = NULL;
+
+  if (!check_open (self, &error) ||
+      (records = kt_record_store_list (self->records, KT_KIND_PLAN, case_id, FALSE, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (records, i);
+      KtPlan *plan;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      /* One that cannot be read is left out, as before. */
+      plan = load_from_file (self, KT_KIND_PLAN, record->id, NULL);
+      if (plan != NULL)
+        g_ptr_array_add (plans, plan);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&plans), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+kt_store_load_plans_for_case_async (KtStore             *self,
+                                    const char          *case_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  g_task_set_source_tag (task, kt_store_load_plans_for_case_async);
+  g_task_set_task_data (task, g_strdup (case_id), g_free);
+  g_task_run_in_thread (task, load_plans_for_case_thread);
+}
+
+GPtrArray *
+kt_store_load_plans_for_case_finish (KtStore       *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  GPtrArray *plans;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  plans = g_task_propagate_pointer (G_TASK (result), error);
+  if (plans != NULL)
+    take_drafts (self, KT_KIND_PLAN, plans);
+  return plans;
+}
+
 GPtrArray *
 kt_store_list_quarantined (KtStore *self)
 {

@@ -270,6 +270,19 @@ gboolean     kt_store_load_all_finish  (KtStore       *self,
                                         GPtrArray    **plans,
                                         GError       **error);
 
+/* Every version of the plan of case @case_id, oldest first (element-type
+ * KtPlan, transfer full), read and decrypted on a worker, so that opening
+ * a household's plan does not hold the main loop for each of them (issue
+ * 22).  Drafts not yet written take the place of their records. */
+void         kt_store_load_plans_for_case_async  (KtStore             *self,
+                                                  const char          *case_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray   *kt_store_load_plans_for_case_finish (KtStore       *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+
 /* Records that failed authentication, by id (element-type utf8). */
 GPtrArray   *kt_store_list_quarantined (KtStore *self);
 

@@ -491,6 +491,23 @@ test_household_from_request_to_follow_up (Fixture       *f,
   g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (follow_up_row)), ==, in_2_months);
 }
 
+static gboolean
+widget_shown (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static gboolean
+versions_read (gpointer data)
+{
+  KtCaseView *view = data;
+  KtPlanPage *page = kt_case_view_get_plan_page (view);
+  GtkWidget *history = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE,
+                                                                  "history_slot"));
+
+  return gtk_widget_get_visible (history);
+}
+
 /* Back after a restart, the draft made from a returned version still
  * shows that version's comments, and the earlier version is listed: the
  * case view gives the plan page every stored version. */
@@ -523,7 +540,7 @@ test_reopened_draft_shows_the_returned_versions_comments (Fixture       *f,
 
   kt_case_view_set_documents (view, store, catalogue, kase, conversation, draft);
   kt_case_view_set_visible_page (view, "plan");
-  kt_app_test_iterate (5);
+  kt_app_test_wait_for (versions_read, view, 10000, "the earlier version listed");
   page = kt_case_view_get_plan_page (view);
   g_assert_nonnull (page);
   earlier = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "earlier_box"));
@@ -545,6 +562,73 @@ test_reopened_draft_shows_the_returned_versions_comments (Fixture       *f,
   kt_case_view_set_resident_watching (view, FALSE);
 }
 
+/* The plan's versions are read from the store (off the main loop) once
+ * when the household's plan is shown, not again at a sync that brought
+ * nothing new for it, and again when its plan changed. */
+static void
+test_plan_versions_are_read_once_and_again_when_the_plan_changes (Fixture       *f,
+                                                                  gconstpointer  data)
+{
+  KtCaseView *view = kt_app_fixture_case_view (f);
+  KtStore *store = kt_window_get_store (f->window);
+  g_autoptr(KtCatalogue) catalogue = kt_catalogue_new_builtin ();
+  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(KtPlan) returned = NULL;
+  g_autoptr(KtPlan) submitted = NULL;
+  g_autoptr(KtPlan) approved = NULL;
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { KT_KIND_PLAN, NULL, NULL, NULL };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GtkWidget *history;
+  guint reads;
+
+  kt_test_household_new (catalogue, &kase, &conversation, &returned);
+  returned->header.rev = 1;
+  returned->header.created = now - 60;
+  returned->review = KT_REVIEW_RETURNED;
+  returned->reviewer = g_strdup ("supervisor");
+  submitted = kt_plan_new_version (returned);
+  submitted->header.rev = 1;
+  /* The store lists a case's plans by when they were made: the newest
+   * last, which is the one a reload looks at. */
+  submitted->header.created = now - 30;
+  submitted->review = KT_REVIEW_SUBMITTED;
+  doc.plan = returned;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  doc.plan = submitted;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+
+  reads = kt_case_view_get_plan_version_reads (view);
+  kt_case_view_set_documents (view, store, catalogue, kase, conversation, submitted);
+  kt_case_view_set_visible_page (view, "plan");
+  kt_app_test_wait_for (versions_read, view, 10000, "the earlier version listed");
+  g_assert_cmpuint (kt_case_view_get_plan_version_reads (view), ==, reads + 1);
+
+  /* A sync that brought nothing new for this plan. */
+  kt_case_view_reload_plan (view);
+  kt_app_test_iterate (50);
+  g_assert_cmpuint (kt_case_view_get_plan_version_reads (view), ==, reads + 1);
+
+  /* The supervisor's approval comes in: the versions are read again, and
+   * the returned one is still listed. */
+  approved = kt_plan_copy (submitted);
+  approved->header.rev = 2;
+  approved->review = KT_REVIEW_APPROVED;
+  approved->reviewer = g_strdup ("supervisor");
+  doc.plan = approved;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+  kt_case_view_reload_plan (view);
+  g_assert_cmpint (kt_case_view_get_plan (view)->review, ==, KT_REVIEW_APPROVED);
+  g_assert_cmpuint (kt_case_view_get_plan_version_reads (view), ==, reads + 2);
+  history = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (kt_case_view_get_plan_page (view)),
+                                                       KT_TYPE_PLAN_PAGE, "history_slot"));
+  kt_app_test_iterate (100);
+  kt_app_test_wait_for (widget_shown, history, 10000, "the earlier version still listed");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -554,6 +638,9 @@ main (int argc, char *argv[])
               test_household_from_request_to_follow_up, kt_app_fixture_tear_down);
   g_test_add ("/app/after-plan/reopened-draft-shows-the-returned-versions-comments", Fixture, NULL,
               kt_app_fixture_set_up, test_reopened_draft_shows_the_returned_versions_comments,
+              kt_app_fixture_tear_down);
+  g_test_add ("/app/after-plan/plan-versions-are-read-once-and-again-when-the-plan-changes", Fixture, NULL,
+              kt_app_fixture_set_up, test_plan_versions_are_read_once_and_again_when_the_plan_changes,
               kt_app_fixture_tear_down);
   return g_test_run ();
 }

@@ -13,12 +13,14 @@
 #include "kt-app-test.h"
 #include "kt-core.h"
 #include "kt-crypto.h"
+#include "kt-fault-proxy.h"
 #include "kt-json-reader.h"
 #include "kt-peer-keys.h"
 #include "kt-preferences-window.h"
 #include "kt-recovery-phrase.h"
 #include "kt-recovery-phrase-dialog.h"
 #include "kt-restore-key-dialog.h"
+#include "kt-sync-button.h"
 #include "kt-store-keys.h"
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
@@ -633,6 +635,87 @@ test_refresh_asked_during_a_fetch_fetches_again (Fixture       *f,
   kt_app_test_quit (app, window);
 }
 
+/* The sync button the user sees in @widget (the window's, or the
+ * intaker's or supervisor's view's own), or NULL. */
+static KtSyncButton *
+shown_sync_button (GtkWidget *widget)
+{
+  if (KT_IS_SYNC_BUTTON (widget) && gtk_widget_get_mapped (widget))
+    return KT_SYNC_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      KtSyncButton *button = shown_sync_button (child);
+
+      if (button != NULL)
+        return button;
+    }
+  return NULL;
+}
+
+static gboolean
+problem_shown (gpointer data)
+{
+  KtSyncButton *button = shown_sync_button (data);
+
+  return button != NULL && kt_sync_button_get_problem_text (button) != NULL;
+}
+
+static gboolean
+problem_gone (gpointer data)
+{
+  return !problem_shown (data);
+}
+
+/* When the server refuses the team's keys (it fails), the supervisor reads
+ * so beside the sync state, in words, until a later fetch succeeds. */
+static void
+test_team_keys_not_fetched_shows_until_a_fetch_succeeds (Fixture       *f,
+                                                         gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "refused.db", NULL);
+  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (f->server), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  static const char answer[] = "HTTP/1.1 500 Internal Server Error\r\n"
+                               "Content-Length: 0\r\nConnection: close\r\n\r\n";
+  g_autoptr(GBytes) refusal = g_bytes_new_static (answer, sizeof answer - 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  KtSyncButton *button;
+  KtKeyController *keys;
+  KtWindow *window;
+  KtApplication *app;
+  guint16 port;
+
+  port = kt_fault_proxy_start (proxy, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  kt_test_device_sign_in (kt_window_get_sync_client (window), url, "super1");
+  keys = kt_window_get_key_controller (window);
+  wait_for_state (keys, KT_ACCOUNT_KEY_WRITE_PHRASE, "the supervisor's own key");
+  g_assert_false (problem_shown (window));
+
+  kt_fault_proxy_set_canned (proxy, refusal);
+  kt_key_controller_refresh (keys);
+  kt_app_test_wait_for (problem_shown, window, 30000, "the refused keys said in the window");
+  /* On the supervisor's own view, the one she sees. */
+  button = shown_sync_button (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (button), kt_window_get_main_view (window)));
+  g_assert_nonnull (strstr (kt_sync_button_get_problem_text (button), "could not be fetched"));
+  g_assert_nonnull (kt_key_controller_get_problem (keys));
+
+  kt_fault_proxy_set_canned (proxy, NULL);
+  kt_key_controller_refresh (keys);
+  kt_app_test_wait_for (problem_gone, window, 30000, "the problem gone after a good fetch");
+  g_assert_null (kt_key_controller_get_problem (keys));
+
+  kt_app_test_quit (app, window);
+  kt_fault_proxy_stop (proxy);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -647,6 +730,8 @@ main (int argc, char *argv[])
        test_new_device_reads_what_the_first_sealed);
   ADD ("/key-controller/own-key-differing-from-the-server-warns-and-republishes-nothing",
        test_own_key_differing_from_the_server_warns_and_republishes_nothing);
+  ADD ("/key-controller/team-keys-not-fetched-shows-until-a-fetch-succeeds",
+       test_team_keys_not_fetched_shows_until_a_fetch_succeeds);
   ADD ("/key-controller/idle-lock-takes-the-key-and-unlock-brings-it-back",
        test_idle_lock_takes_the_key_and_unlock_brings_it_back);
   ADD ("/key-controller/substituted-colleague-key-is-a-warning",

@@ -1063,15 +1063,6 @@ test_intaker_view_has_no_approve_action (void)
   g_object_unref (view);
 }
 
-static void
-on_revised (KtReviewHistory *history,
-            KtPlan          *plan,
-            KtPlan         **out)
-{
-  g_clear_pointer (out, kt_plan_unref);
-  *out = kt_plan_ref (plan);
-}
-
 static guint
 count_rows (GtkWidget *widget)
 {
@@ -1083,8 +1074,10 @@ count_rows (GtkWidget *widget)
   return n;
 }
 
+/* The history only shows the versions and their reviews: a new version
+ * is made on the plan page (plan.new-version, test-plan). */
 static void
-test_coach_sees_history_and_revises (void)
+test_coach_sees_history (void)
 {
   g_autoptr(Demo) demo = demo_new ();
   GtkWidget *widget = kt_review_history_new ();
@@ -1093,34 +1086,25 @@ test_coach_sees_history_and_revises (void)
   KtPlan *v2 = find_plan (demo, "A. Yilmaz", 2);
   g_autoptr(GPtrArray) both = g_ptr_array_new ();
   g_autoptr(GPtrArray) first = g_ptr_array_new ();
-  g_autoptr(KtPlan) revised = NULL;
   GtkWindow *window;
 
   g_ptr_array_add (both, v2);
-  g_ptr_array_add (both, v1);
   g_ptr_array_add (first, v1);
+  g_ptr_array_add (both, v1);
   kt_review_history_set_coaches (history, demo->coaches);
-  g_signal_connect (history, "revised", G_CALLBACK (on_revised), &revised);
   /* Version 2 waits for its review: both versions listed, the returned one
-   * with its comment; nothing to revise now. */
+   * with its comment. */
   kt_review_history_set_plans (history, both);
   window = show_in_window (widget);
   g_assert_cmpuint (count_rows (widget), ==, 3);
-  gtk_widget_activate_action (widget, "history.revise", NULL);
-  g_assert_null (revised);
+  g_assert_false (gtk_widget_activate_action (widget, "history.revise", NULL));
 
-  /* Right after the return the coach makes version 2. */
+  /* Right after the return: the returned version, with its comment. */
   kt_review_history_set_plans (history, first);
   wait_for_frames ();
   maybe_screenshot (window, "coach-review-history");
-  g_assert_true (gtk_widget_activate_action (widget, "history.revise", NULL));
-  g_assert_nonnull (revised);
-  g_assert_cmpint (revised->version, ==, 2);
-  g_assert_cmpint (revised->review, ==, KT_REVIEW_DRAFT);
-  g_assert_cmpstr (revised->header.id, !=, v1->header.id);
-  g_assert_cmpstr (revised->case_id, ==, v1->case_id);
-  /* The returned version keeps its comment. */
-  g_assert_cmpuint (v1->comments->len, ==, 1);
+  g_assert_cmpuint (count_rows (widget), ==, 2);
+  g_assert_true (gtk_widget_get_visible (widget));
 
   gtk_window_destroy (window);
 }
@@ -1215,7 +1199,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/reviewer-is-named-by-display-name", test_reviewer_is_named_by_display_name);
   g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);
   g_test_add_func ("/roles/intaker/has-no-approve-action", test_intaker_view_has_no_approve_action);
-  g_test_add_func ("/roles/coach/sees-history-and-revises", test_coach_sees_history_and_revises);
+  g_test_add_func ("/roles/coach/sees-history", test_coach_sees_history);
 
   return g_test_run ();
 }
