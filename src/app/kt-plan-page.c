@@ -20,6 +20,7 @@
 #include "kt-provision-row.h"
 #include "kt-review.h"
 #include "kt-review-history.h"
+#include "kt-role-format.h"
 
 struct _KtPlanPage
 {
@@ -58,6 +59,7 @@ struct _KtPlanPage
   GtkLabel            *missing_label;
 
   KtCatalogue         *catalogue;
+  GPtrArray           *team;        /* (element-type KtPeerKey) the reviewers' names */
   KtCase              *kase;
   KtConversation      *conversation;
   KtPlan              *plan;
@@ -611,11 +613,20 @@ update_lock (KtPlanPage *self)
   else if (review == KT_REVIEW_SUBMITTED)
     g_string_append (text, _("Submitted for review. The plan cannot be changed now; "
                              "make a new version if something has to change."));
+  /* Who reviewed it, by the name colleagues know her by (the team's keys
+   * carry it), so the coach knows whom to ask. */
+  else if (review == KT_REVIEW_APPROVED && self->plan->reviewer != NULL)
+    g_string_append_printf (text, _("Approved by %s. Make a new version to change the plan."),
+                            kt_role_person_name (NULL, self->team, self->plan->reviewer));
   else if (review == KT_REVIEW_APPROVED)
     g_string_append (text, _("Approved. Make a new version to change the plan."));
   else if (review == KT_REVIEW_RETURNED)
     {
-      g_string_append (text, _("Returned with comments. Change the plan and submit it again."));
+      if (self->plan->reviewer != NULL)
+        g_string_append_printf (text, _("Returned with comments by %s. Change the plan and submit it again."),
+                                kt_role_person_name (NULL, self->team, self->plan->reviewer));
+      else
+        g_string_append (text, _("Returned with comments. Change the plan and submit it again."));
       /* The supervisor's comments are for the coach, not for the table. */
       for (guint i = 0; !self->resident_watching && self->plan->comments != NULL &&
                         i < self->plan->comments->len; i++)
@@ -886,7 +897,13 @@ kt_plan_page_set_team (KtPlanPage *self,
 {
   g_return_if_fail (KT_IS_PLAN_PAGE (self));
 
+  if (team != NULL)
+    g_ptr_array_ref (team);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
+  self->team = team;
   kt_review_history_set_team (self->history, team);
+  if (self->plan != NULL)
+    update_lock (self);
 }
 
 void
@@ -968,6 +985,7 @@ kt_plan_page_dispose (GObject *object)
   KtPlanPage *self = KT_PLAN_PAGE (object);
 
   g_clear_object (&self->catalogue);
+  g_clear_pointer (&self->team, g_ptr_array_unref);
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);

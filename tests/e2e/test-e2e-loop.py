@@ -107,7 +107,8 @@ def main():
     work = tempfile.mkdtemp(prefix="kt-e2e-loop-")
     d = Driver(build, work, logdir, "loop")
     T = d.T
-    approved = T("Approved. Make a new version to change the plan.")
+    # Approved, by the supervisor's name (not her account name "super1").
+    approved = T("Approved by %s. Make a new version to change the plan.") % "Sam Supervisor"
     try:
         d.start({"accept-plaintext": "false"})
         intaker = d.app("intaker")
