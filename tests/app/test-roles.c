@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-core.h"
+#include "kt-a11y.h"
 #include "kt-coach-list.h"
 #include "kt-intaker-view-private.h"
 #include "kt-peer-keys.h"
@@ -1083,6 +1084,27 @@ count_rows (GtkWidget *widget)
   return n;
 }
 
+/* The rows that are neither an action row nor an expander row (which say
+ * their title) below @widget whose accessible name holds @text. */
+static guint
+count_rows_named (GtkWidget  *widget,
+                  const char *text)
+{
+  guint n = 0;
+
+  if (GTK_IS_LIST_BOX_ROW (widget) && !ADW_IS_PREFERENCES_ROW (widget))
+    {
+      const char *name = kt_a11y_get_label (widget);
+
+      g_assert_nonnull (name);
+      n += strstr (name, text) != NULL ? 1 : 0;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows_named (child, text);
+  return n;
+}
+
 static void
 test_coach_sees_history_and_revises (void)
 {
@@ -1106,6 +1128,9 @@ test_coach_sees_history_and_revises (void)
   kt_review_history_set_plans (history, both);
   window = show_in_window (widget);
   g_assert_cmpuint (count_rows (widget), ==, 3);
+  /* The row of comments takes the focus: a screen reader says them
+   * (walking the cycle over AT-SPI it said nothing). */
+  g_assert_cmpuint (count_rows_named (widget, ((KtReviewComment *) v1->comments->pdata[0])->text), ==, 1);
   gtk_widget_activate_action (widget, "history.revise", NULL);
   g_assert_null (revised);
 
