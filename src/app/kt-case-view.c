@@ -667,6 +667,9 @@ make_plan_page (KtCaseView *self)
   g_signal_connect_swapped (self->plan_page, "changed", G_CALLBACK (on_plan_changed), self);
   g_signal_connect_swapped (self->plan_page, "case-changed", G_CALLBACK (kt_case_view_case_changed), self);
   g_signal_connect_swapped (self->plan_page, "submitted", G_CALLBACK (on_plan_submitted), self);
+  /* Made when the first plan comes, after the window named the view's
+   * tree: "The plan is stuck" and its list were read as nothing. */
+  kt_a11y_fix_tree (GTK_WIDGET (self->plan_page));
 }
 
 static void

@@ -358,16 +358,38 @@ action_subtitle (KtGoalCard     *self,
   return g_strdup (who_name);
 }
 
+/* Names the lists libadwaita 1.2 keeps inside an expander row (one for
+ * its header, one for its rows), not the lists further in. */
+static void
+name_inner_lists (GtkWidget  *widget,
+                  const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX (child))
+        kt_a11y_set_label (child, name);
+      else if (!GTK_IS_POPOVER (child))
+        name_inner_lists (child, name);
+    }
+}
+
 static void
 refresh_action_row (KtGoalCard     *self,
                     AdwExpanderRow *row,
                     const KtAction *action)
 {
   g_autofree char *subtitle = action_subtitle (self, action);
+  const char *title = action->what != NULL ? action->what : _("New action");
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 action->what != NULL ? action->what : _("New action"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (row, subtitle);
+  /* libadwaita 1.2 names neither an expander row nor the list in it by its
+   * title, and a card is made after the window named its tree
+   * (kt_a11y_fix_tree): a screen reader said nothing for the action and
+   * its fields. */
+  kt_a11y_set_label (GTK_WIDGET (row), title);
+  name_inner_lists (GTK_WIDGET (row), title);
 }
 
 static void
@@ -674,6 +696,9 @@ build (KtGoalCard *self,
   gtk_box_append (GTK_BOX (self), header);
 
   list = boxed_list ();
+  /* Lists outside a preferences group have no title for kt_a11y_fix_tree
+   * to name them by: named here, as the heading above each says. */
+  kt_a11y_set_label (list, number_text);
   gtk_list_box_append (GTK_LIST_BOX (list), entry_row (self, _("Goal"), &self->goal->title));
   gtk_list_box_append (GTK_LIST_BOX (list), entry_row (self, _("What is different when it works"),
                                                        &self->goal->difference));
@@ -709,12 +734,14 @@ build (KtGoalCard *self,
 
   gtk_box_append (GTK_BOX (self), section_label (_("Who does what")));
   self->actions_list = GTK_LIST_BOX (boxed_list ());
+  kt_a11y_set_label (GTK_WIDGET (self->actions_list), _("Who does what"));
   g_signal_connect (self->actions_list, "row-activated", G_CALLBACK (action_activated_cb), self);
   rebuild_actions (self);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->actions_list));
 
   gtk_box_append (GTK_BOX (self), section_label (_("Progress")));
   self->notes_list = GTK_LIST_BOX (boxed_list ());
+  kt_a11y_set_label (GTK_WIDGET (self->notes_list), _("Progress"));
   note = adw_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (note), _("Write down how it is going"));
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (note), TRUE);

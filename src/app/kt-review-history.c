@@ -123,6 +123,9 @@ fill (KtReviewHistory *self)
       comment_row = gtk_list_box_row_new ();
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (comment_row), comments);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (comment_row), FALSE);
+      /* The row takes the focus: named by its comments, or a screen reader
+       * says nothing on it (GTK 4.8 does not read the labels inside). */
+      kt_a11y_name_from_content (comment_row);
       gtk_list_box_append (self->list, comment_row);
     }
 

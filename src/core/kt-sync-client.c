@@ -62,6 +62,7 @@ struct _KtSyncClient
 
   guint            interval;
   guint            failures;
+  guint            watch_failures;  /* held pulls broken in a row */
   guint            retry_source;
   guint            periodic_source;
   guint            soon_source;
@@ -1593,7 +1594,23 @@ on_watch_done (GObject      *source,
     return;   /* stopped: a round or a sign-out took over */
   g_clear_object (&self->watch_cancellable);
   if (error != NULL)
-    return;   /* the next round (periodic, network back, unlock) watches again */
+    {
+      /* The server went away under the held pull (restarted, the
+       * connection broke): nothing else asks again before the periodic
+       * round minutes later, and until then no assignment or review
+       * reaches this device, while the status still says synced.  A round
+       * after a backoff says in the status why it cannot reach the server
+       * and watches again once it can.  The backoff grows with the held
+       * pulls broken in a row, not with rounds: a watch that keeps
+       * breaking while rounds get through does not ask every two seconds. */
+      self->watch_failures++;
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      if (self->started)
+        self->retry_source = g_timeout_add (kt_api_backoff_delay_ms (self->watch_failures),
+                                            on_retry, self);
+      return;
+    }
+  self->watch_failures = 0;
   /* A colleague's new key: a full round (and the new weighing of the team's
    * keys that follows it, in the app) seals to them what they may read. */
   if (round->n_kept > 0 || round->keys_changed)

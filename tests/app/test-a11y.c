@@ -1,7 +1,7 @@
 /* test-a11y.c: every control of every page has an accessible name
  *
  * Runs the real app under Xvfb on a store in its own temp dir, opens a case
- * with a conversation, shows each page of the case view (and the intaker
+ * with a conversation and a plan with a goal and an action, shows each page of the case view (and the intaker
  * and supervisor views) and walks the widget tree.  A visible, sensitive
  * control counts as named only when it has an accessible label or a
  * labelled-by relation of its own, as GTK 4.8 names it (see is_named).
@@ -21,6 +21,7 @@
 #include "kt-app-test.h"
 #include "kt-case-view-private.h"
 #include "kt-conversation-page-private.h"
+#include "kt-goal-card.h"
 #include "kt-intake-page-private.h"
 #include "kt-intaker-view.h"
 #include "kt-supervisor-view.h"
@@ -38,7 +39,10 @@ is_control (GtkWidget *widget)
   if (GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (widget)) &&
       gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_NONE)
     return FALSE;
-  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_TEXT (widget) ||
+  /* A list and an expander row take focus and a screen reader says their
+   * name when it enters them (a list row is named by its title already). */
+  return GTK_IS_LIST_BOX (widget) || ADW_IS_EXPANDER_ROW (widget) ||
+         GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_TEXT (widget) ||
          GTK_IS_EDITABLE (widget) || GTK_IS_SWITCH (widget) || GTK_IS_DROP_DOWN (widget) ||
          GTK_IS_SCALE (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_CHECK_BUTTON (widget) ||
          (gtk_widget_get_focusable (widget) && g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Kt"));
@@ -126,9 +130,15 @@ widget_path (GtkWidget *widget)
 
   for (GtkWidget *up = widget; up != NULL; up = gtk_widget_get_parent (up))
     {
-      g_autofree char *step = g_strdup_printf ("%s(%s)%s", G_OBJECT_TYPE_NAME (up),
-                                               gtk_widget_get_css_name (up), up == widget ? "" : " > ");
+      g_autofree char *title = NULL;
+      g_autofree char *step = NULL;
 
+      /* Which row, which group: the types alone do not say. */
+      if (ADW_IS_PREFERENCES_ROW (up) || ADW_IS_PREFERENCES_GROUP (up))
+        g_object_get (up, "title", &title, NULL);
+      step = g_strdup_printf ("%s%s%s%s(%s)%s", G_OBJECT_TYPE_NAME (up), title != NULL ? "'" : "",
+                              title != NULL ? title : "", title != NULL ? "'" : "",
+                              gtk_widget_get_css_name (up), up == widget ? "" : " > ");
       g_string_prepend (path, step);
     }
   return g_string_free (path, FALSE);
@@ -162,6 +172,21 @@ report_unnamed (GtkWidget  *root,
   return unnamed->len;
 }
 
+static GtkWidget *
+find_of_type (GtkWidget *root,
+              GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_every_control_is_named (void)
 {
@@ -184,6 +209,20 @@ test_every_control_is_named (void)
   kt_app_test_activate (kt_case_view_get_intake_page (view), "intake.start-conversation", NULL);
   conversation = kt_case_view_get_conversation_page (view);
   g_assert_nonnull (kt_case_view_get_conversation (view));
+  /* A goal with an action, added after the window named its tree, as a
+   * coach adds them: its card's lists and rows are named too. */
+  {
+    GtkWidget *plan = GTK_WIDGET (kt_case_view_get_plan_page (view));
+    GtkWidget *card;
+
+    kt_case_view_set_visible_page (view, "plan");
+    kt_app_test_iterate (50);
+    g_assert_true (gtk_widget_activate_action (plan, "plan.add-goal", NULL));
+    card = find_of_type (plan, KT_TYPE_GOAL_CARD);
+    g_assert_nonnull (card);
+    kt_goal_card_add_action (KT_GOAL_CARD (card));
+    kt_app_test_iterate (50);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {

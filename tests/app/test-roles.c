@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-core.h"
+#include "kt-a11y.h"
 #include "kt-coach-list.h"
 #include "kt-intaker-view-private.h"
 #include "kt-peer-keys.h"
@@ -1074,6 +1075,27 @@ count_rows (GtkWidget *widget)
   return n;
 }
 
+/* The rows that are neither an action row nor an expander row (which say
+ * their title) below @widget whose accessible name holds @text. */
+static guint
+count_rows_named (GtkWidget  *widget,
+                  const char *text)
+{
+  guint n = 0;
+
+  if (GTK_IS_LIST_BOX_ROW (widget) && !ADW_IS_PREFERENCES_ROW (widget))
+    {
+      const char *name = kt_a11y_get_label (widget);
+
+      g_assert_nonnull (name);
+      n += strstr (name, text) != NULL ? 1 : 0;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows_named (child, text);
+  return n;
+}
+
 /* The history only shows the versions and their reviews: a new version
  * is made on the plan page (plan.new-version, test-plan). */
 static void
@@ -1098,6 +1120,9 @@ test_coach_sees_history (void)
   window = show_in_window (widget);
   g_assert_cmpuint (count_rows (widget), ==, 3);
   g_assert_false (gtk_widget_activate_action (widget, "history.revise", NULL));
+  /* The row of comments takes the focus: a screen reader says them
+   * (walking the cycle over AT-SPI it said nothing). */
+  g_assert_cmpuint (count_rows_named (widget, ((KtReviewComment *) v1->comments->pdata[0])->text), ==, 1);
 
   /* Right after the return: the returned version, with its comment. */
   kt_review_history_set_plans (history, first);

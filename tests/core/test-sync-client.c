@@ -660,6 +660,58 @@ test_a_new_assignment_reaches_a_running_client_within_seconds (Fixture *f, gcons
   kt_sync_client_stop (tablet);
 }
 
+/* The server restarts, or the connection under the held pull breaks: the
+ * client asks again by itself and watches again, so an assignment made
+ * after that still arrives within seconds, not at the periodic round
+ * minutes later (walking the whole cycle: the supervisor's inbox stayed
+ * empty after the server came back). */
+static void
+test_a_broken_held_pull_is_asked_again (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autofree char *assigned = kt_uuid_new ();
+  g_autofree char *path = g_strdup_printf ("/cases/%s/assign", assigned);
+  g_autoptr(GBytes) body = kt_test_case_body (assigned, 1);
+  g_autoptr(GBytes) down = g_bytes_new_static ("", 0);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
+  g_assert_no_error (error);
+  kt_sync_client_set_sink (tablet, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (tablet, proxy_url, "coach1");
+  kt_sync_client_start (tablet);
+  g_assert_cmpint (wait_for_kept (sink, f->case_id, 10), >=, 0);
+  while (kt_sync_client_get_status (tablet) != KT_SYNC_STATUS_SYNCED)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The server goes away under the held pull (every connection closed at
+   * once, the open one too), and is back a second later. */
+  kt_fault_proxy_set_canned (proxy, down);
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  kt_fault_proxy_set_canned (proxy, NULL);
+
+  /* An assignment after that; the periodic round is minutes away. */
+  kt_test_device_sign_in (desk, url, "intake1");
+  share (desk, body);
+  kt_test_device_sync (desk, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_test_http (url, "intake1", "POST", path, "{\"coach\":\"coach1\"}", NULL), ==, 200);
+  g_assert_cmpint (wait_for_kept (sink, assigned, 20), >=, 0);
+  kt_sync_client_stop (tablet);
+}
+
 static void
 count_round (guint *rounds)
 {
@@ -798,6 +850,8 @@ main (int argc, char *argv[])
        test_a_record_whose_save_fails_arrives_in_the_next_round);
   ADD ("pull/new-assignment-reaches-a-running-client-within-seconds",
        test_a_new_assignment_reaches_a_running_client_within_seconds);
+  ADD ("pull/broken-held-pull-is-asked-again",
+       test_a_broken_held_pull_is_asked_again);
   ADD ("push/coach-shares-a-household-of-their-own-and-its-plan",
        test_a_coach_shares_a_household_of_their_own_and_its_plan);
   ADD ("push/refused-record-says-why-on-its-household",
