@@ -127,12 +127,14 @@ static GParamSpec *properties[N_PROPS];
 static void load_cases (KtWindow *self);
 static void set_resident_watching (KtWindow *self, gboolean watching);
 static void attach_store (KtWindow *self, KtApplication *app);
+static void keep_window_state (KtWindow *self);
 
 KtWindow *
 kt_window_new (KtApplication *application)
 {
   KtWindow *self = g_object_new (KT_TYPE_WINDOW, "application", application, NULL);
 
+  keep_window_state (self);
   attach_store (self, application);
   return self;
 }
@@ -1810,9 +1812,29 @@ kt_window_get_key_controller (KtWindow *self)
 
 /* Set-up */
 
-/* The window opens as large as it was left, or maximized. */
+/* The window opens as large as it was left, or maximized: read while the
+ * window is made, so that its first screen of rows fits it. */
 static void
 restore_window_state (KtWindow *self)
+{
+  g_autoptr(GSettings) settings = kt_app_get_settings ();
+
+  if (settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+/* Kept from then on.  Bound only once the window is made: bound in
+ * kt_window_init, the notifications GObject holds back until construction
+ * ends came out after the bindings had set the size, and wrote it back
+ * unchanged at every start (the keyfile backend replaced its file with an
+ * fsync on the main thread, dconf would get three writes). */
+static void
+keep_window_state (KtWindow *self)
 {
   g_autoptr(GSettings) settings = kt_app_get_settings ();
 
