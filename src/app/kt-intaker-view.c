@@ -66,15 +66,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The channel list, in KtChannel order. */
-static const char * const channel_labels[KT_N_CHANNELS] = {
-  [KT_CHANNEL_PHONE] = N_("By phone"),
-  [KT_CHANNEL_DESK] = N_("At the desk"),
-  [KT_CHANNEL_EMAIL] = N_("By email"),
-  [KT_CHANNEL_REFERRAL] = N_("Referred (GP, school, housing …)"),
-  [KT_CHANNEL_OTHER] = N_("Otherwise"),
-};
-
 GtkWidget *
 kt_intaker_view_new (void)
 {
@@ -428,7 +419,7 @@ kt_intaker_view_init (KtIntakerView *self)
   self->own_plan_days = 7;
 
   for (guint i = 0; i < KT_N_CHANNELS; i++)
-    gtk_string_list_append (channels, _(channel_labels[i]));
+    gtk_string_list_append (channels, kt_channel_get_label ((KtChannel) i));
   adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
   fill_coaches (self);
   kt_intaker_view_set_registered (self, NULL, NULL, NULL);

@@ -524,8 +524,10 @@ kt_close_reason_get_label (KtCloseReason reason)
 const char * const kt_channel_names[KT_N_CHANNELS] = {
   "phone", "desk", "email", "referral", "other",
 };
+/* As the intaker and the coach both pick it: one set of words for one
+ * question ("Hoe de vraag binnenkwam"). */
 static const char * const channel_labels[KT_N_CHANNELS] = {
-  N_("Phone"), N_("At the desk"), N_("Email"), N_("Referral"), N_("Other"),
+  N_("By phone"), N_("At the desk"), N_("By email"), N_("Referred (GP, school, housing …)"), N_("Otherwise"),
 };
 KT_ENUM_NAMES (KtChannel, kt_channel, kt_channel_names, KT_N_CHANNELS)
 

@@ -969,6 +969,19 @@ test_intaker_registers_and_assigns (void)
   g_signal_connect (view, "registered", G_CALLBACK (on_registered), &registered);
   window = show_in_window (widget);
 
+  /* How the request came in, in the words the coach's request page uses
+   * (it said "Telefoon" where the intaker said "Telefonisch"). */
+  {
+    AdwComboRow *channel_row = ADW_COMBO_ROW (gtk_widget_get_template_child (widget, KT_TYPE_INTAKER_VIEW,
+                                                                             "channel_row"));
+    GListModel *channels = adw_combo_row_get_model (channel_row);
+
+    g_assert_cmpuint (g_list_model_get_n_items (channels), ==, KT_N_CHANNELS);
+    for (guint i = 0; i < KT_N_CHANNELS; i++)
+      g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (channels), i), ==,
+                       kt_channel_get_label ((KtChannel) i));
+  }
+
   /* An empty form registers nothing. */
   g_assert_true (gtk_widget_activate_action (widget, "intake.assign", "s", "anna"));
   g_assert_cmpuint (registered.n_registered, ==, 0);
