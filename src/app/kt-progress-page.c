@@ -61,6 +61,7 @@ struct _KtProgressPage
   GtkLabel        *close_error_label;
   GtkWidget       *follow_up_group;
   AdwActionRow    *closed_row;
+  AdwActionRow    *last_check_row;
   GtkWidget       *check_note_row;
   GtkWidget       *next_check_row;
   GtkWidget       *check_button;
@@ -716,6 +717,17 @@ fill_closing (KtProgressPage *self,
     subtitle = g_strdup_printf (_("%s · %s"), kt_close_reason_get_label (kase->close_reason),
                                 closed != NULL ? closed : "");
   adw_action_row_set_subtitle (self->closed_row, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->last_check_row), kase->follow_up_checked != NULL);
+  if (kase->follow_up_checked != NULL)
+    {
+      g_autofree char *checked = kt_format_date (kase->follow_up_checked, KT_DATE_LONG);
+      g_autofree char *said = kase->follow_up_note != NULL && *kase->follow_up_note != '\0'
+                              /* Translators: the date of the check, then how it goes, in the resident's words. */
+                              ? g_strdup_printf (_("%s · “%s”"), checked != NULL ? checked : "", kase->follow_up_note)
+                              : g_strdup (checked != NULL ? checked : "");
+
+      adw_action_row_set_subtitle (self->last_check_row, said);
+    }
   set_entry (self->check_note_row, NULL);
   kt_date_row_set_date (KT_DATE_ROW (self->next_check_row), NULL);
 }
@@ -927,6 +939,7 @@ kt_progress_page_class_init (KtProgressPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, close_error_label);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, follow_up_group);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, closed_row);
+  gtk_widget_class_bind_template_child (widget_class, KtProgressPage, last_check_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, check_note_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, next_check_row);
   gtk_widget_class_bind_template_child (widget_class, KtProgressPage, check_button);

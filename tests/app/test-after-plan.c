@@ -468,6 +468,16 @@ test_household_from_request_to_follow_up (Fixture       *f,
   click (f, "_Record the Follow-up Check");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_FOLLOW_UP);
   g_assert_cmpstr (kase->follow_up_checked, ==, today);
+  /* What was just recorded stays in view on Verloop, not only in a toast. */
+  {
+    AdwActionRow *last = ADW_ACTION_ROW (gtk_widget_get_template_child (find_type (progress_page (f),
+                                                                                   KT_TYPE_PROGRESS_PAGE),
+                                                                         KT_TYPE_PROGRESS_PAGE, "last_check_row"));
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (last)));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (last), "Gaat goed, wel een vraag over school"));
+    screenshots (f, "follow-up-checked", GTK_WIDGET (last));
+  }
   type_named (f, T ("The new question, in the resident's words"), "Hulp bij de keuze van een school");
   click (f, "Re-_open the Case");
   g_assert_cmpint (kase->phase, ==, KT_PHASE_CONVERSATION);
