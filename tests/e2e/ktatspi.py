@@ -712,10 +712,11 @@ def path_of(node):
     return " > ".join(reversed(steps))
 
 
-def raise_app_window(pid):
-    """Without a window manager the apps' windows overlap at 0,0: brings the
-    one of process @pid to the top (by its _NET_WM_PID) before a pointer
-    click, with plain Xlib calls."""
+def each_app_window(pid, act):
+    """Calls act(x, dpy, window) for every toplevel X window of process @pid
+    (by its _NET_WM_PID), with plain Xlib calls, and returns how many there
+    were (False when there is no display).  Without a window manager under
+    Xvfb, raising and sizing windows is up to the tests."""
     import ctypes
     import ctypes.util
     x = ctypes.cdll.LoadLibrary(ctypes.util.find_library("X11"))
@@ -733,6 +734,7 @@ def raise_app_window(pid):
                                      ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong),
                                      ctypes.POINTER(ctypes.c_void_p)]
     x.XRaiseWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x.XResizeWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_uint, ctypes.c_uint]
     x.XFree.argtypes = [ctypes.c_void_p]
     x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
     x.XCloseDisplay.argtypes = [ctypes.c_void_p]
@@ -746,7 +748,7 @@ def raise_app_window(pid):
         kids = ctypes.POINTER(ctypes.c_ulong)()
         n = ctypes.c_uint()
         x.XQueryTree(dpy, root, ctypes.byref(r), ctypes.byref(p), ctypes.byref(kids), ctypes.byref(n))
-        found = False
+        found = 0
         for i in range(n.value):
             w = kids[i]
             t, fmt = ctypes.c_ulong(), ctypes.c_int()
@@ -758,11 +760,17 @@ def raise_app_window(pid):
                 value = ctypes.cast(data, ctypes.POINTER(ctypes.c_ulong))[0]
                 x.XFree(data)
                 if value == pid:
-                    x.XRaiseWindow(dpy, w)
-                    found = True
+                    act(x, dpy, w)
+                    found += 1
         if kids:
             x.XFree(kids)
         x.XSync(dpy, 0)
         return found
     finally:
         x.XCloseDisplay(dpy)
+
+
+def raise_app_window(pid):
+    """Without a window manager the apps' windows overlap at 0,0: brings the
+    one of process @pid to the top before a pointer click."""
+    return bool(each_app_window(pid, lambda x, dpy, w: x.XRaiseWindow(dpy, w)))

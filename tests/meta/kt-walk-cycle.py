@@ -23,8 +23,6 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import subprocess
@@ -56,52 +54,7 @@ SHOT = [0]
 
 def resize(pid, width, height):
     """Without a window manager: sizes the toplevels of process @pid."""
-    x = ctypes.cdll.LoadLibrary(ctypes.util.find_library("X11"))
-    x.XOpenDisplay.restype = ctypes.c_void_p
-    x.XDefaultRootWindow.restype = ctypes.c_ulong
-    x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
-    x.XInternAtom.restype = ctypes.c_ulong
-    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
-                             ctypes.POINTER(ctypes.c_ulong),
-                             ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
-                             ctypes.POINTER(ctypes.c_uint)]
-    x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long,
-                                     ctypes.c_long, ctypes.c_int, ctypes.c_ulong,
-                                     ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_int),
-                                     ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong),
-                                     ctypes.POINTER(ctypes.c_void_p)]
-    x.XResizeWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_uint, ctypes.c_uint]
-    x.XMapWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-    x.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p]
-    x.XFree.argtypes = [ctypes.c_void_p]
-    x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
-    x.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    dpy = x.XOpenDisplay(None)
-    try:
-        atom = x.XInternAtom(dpy, b"_NET_WM_PID", 0)
-        root = x.XDefaultRootWindow(dpy)
-        r, p = ctypes.c_ulong(), ctypes.c_ulong()
-        kids = ctypes.POINTER(ctypes.c_ulong)()
-        n = ctypes.c_uint()
-        x.XQueryTree(dpy, root, ctypes.byref(r), ctypes.byref(p), ctypes.byref(kids), ctypes.byref(n))
-        for i in range(n.value):
-            w = kids[i]
-            t, fmt = ctypes.c_ulong(), ctypes.c_int()
-            items, after = ctypes.c_ulong(), ctypes.c_ulong()
-            data = ctypes.c_void_p()
-            if x.XGetWindowProperty(dpy, w, atom, 0, 1, 0, 6, ctypes.byref(t), ctypes.byref(fmt),
-                                    ctypes.byref(items), ctypes.byref(after), ctypes.byref(data)) == 0 \
-                    and data.value and items.value == 1:
-                value = ctypes.cast(data, ctypes.POINTER(ctypes.c_ulong))[0]
-                x.XFree(data)
-                if value == pid:
-                    x.XResizeWindow(dpy, w, width, height)
-        if kids:
-            x.XFree(kids)
-        x.XSync(dpy, 0)
-    finally:
-        x.XCloseDisplay(dpy)
+    K.each_app_window(pid, lambda x, dpy, w: x.XResizeWindow(dpy, w, width, height))
 
 
 def note(what, shot=None):
