@@ -277,7 +277,7 @@ def main():
             d.review(supervisor, "approve", None)
             shot(out, supervisor, "approved")
         with Step(d, out, coach, "the coach sees it approved"):
-            K.find(coach, None, T("Approved. Make a new version to change the plan."), timeout=SYNC)
+            K.find(coach, None, T("Approved by %s. Make a new version to change the plan.") % "Sam Supervisor", timeout=SYNC)
             shot(out, coach, "approved")
 
         with Step(d, out, coach, "carrying out: goal progress"):
