@@ -376,6 +376,29 @@ set_share_failure (KtCaseView   *self,
     update_share_state (self);
 }
 
+/* Queues @body (the record @id of household @case_id) in the outbox and
+ * marks it waiting to be sent; on failure says @what on the household's
+ * banner.  After the store's save, for a submitted plan and what Verloop
+ * shares alike. */
+static gboolean
+queue_shared (KtCaseView *self,
+              KtStore    *store,
+              const char *case_id,
+              GBytes     *body,
+              const char *id,
+              const char *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->sync_client == NULL)
+    return FALSE;
+  if (kt_sync_client_share (self->sync_client, body, &error) &&
+      kt_store_set_sync_state (store, id, KT_SYNC_PENDING, 0, &error))
+    return TRUE;
+  set_share_failure (self, case_id, what, error);
+  return FALSE;
+}
+
 /* A record shared from Verloop (the case closed, an evaluation) waits for
  * the store's worker to save what is pending, as a submitted plan does:
  * that save syncs to disk, which the main loop never waits for. */
@@ -407,12 +430,11 @@ on_share_saved (GObject      *source,
   KtCaseView *self = share->self;
   g_autoptr(GError) error = NULL;
 
-  if (!kt_store_flush_finish (KT_STORE (source), result, &error) ||
-      (self->sync_client != NULL &&
-       (!kt_sync_client_share (self->sync_client, share->body, &error) ||
-        !kt_store_set_sync_state (KT_STORE (source), share->id, KT_SYNC_PENDING, 0, &error))))
+  if (!kt_store_flush_finish (KT_STORE (source), result, &error))
     set_share_failure (self, share->case_id, _("A record was not shared yet"), error);
-  else if (self->share_banner != NULL)
+  else if (queue_shared (self, KT_STORE (source), share->case_id, share->body, share->id,
+                         _("A record was not shared yet")) &&
+           self->share_banner != NULL)
     update_share_state (self);
 }
 
@@ -458,20 +480,14 @@ on_submit_saved (GObject      *source,
     {
       g_autoptr(GBytes) case_body = kt_case_encode (submit->kase);
 
-      if (!kt_sync_client_share (self->sync_client, case_body, &error) ||
-          !kt_store_set_sync_state (KT_STORE (source), case_id, KT_SYNC_PENDING, 0, &error))
-        {
-          set_share_failure (self, case_id, _("The household was not shared yet"), error);
-          return;
-        }
+      if (!queue_shared (self, KT_STORE (source), case_id, case_body, case_id,
+                         _("The household was not shared yet")))
+        return;
     }
   body = kt_plan_encode (submit->plan);
-  if (!kt_sync_client_share (self->sync_client, body, &error) ||
-      !kt_store_set_sync_state (KT_STORE (source), submit->plan->header.id, KT_SYNC_PENDING, 0, &error))
-    {
-      set_share_failure (self, case_id, _("The plan was not shared yet"), error);
-      return;
-    }
+  if (!queue_shared (self, KT_STORE (source), case_id, body, submit->plan->header.id,
+                     _("The plan was not shared yet")))
+    return;
   if (g_strcmp0 (self->share_failure_case_id, case_id) == 0)
     set_share_failure (self, NULL, NULL, NULL);
   else if (self->share_banner != NULL)

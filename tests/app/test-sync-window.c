@@ -306,6 +306,20 @@ make_ready_for_review (KtPlan *plan)
   plan->agreement.state = KT_AGREEMENT_PARTLY;
 }
 
+/* The app started and @username signed in from its menu, as a person does. */
+static KtApplication *
+start_signed_in (const char  *url,
+                 const char  *username,
+                 KtWindow   **window)
+{
+  KtApplication *app = kt_app_test_start (window);
+
+  kt_app_test_wait_for (client_opened, *window, 10000, "the sync client to open");
+  sign_in_from_menu (*window, url, username);
+  kt_app_test_wait_for (signed_in, kt_window_get_sync_client (*window), 10000, "signing in");
+  return app;
+}
+
 /* The list item of household @id. */
 static KtCaseItem *
 case_item (KtWindow   *window,
@@ -358,11 +372,8 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
 
   g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
-  app = kt_app_test_start (&window);
-  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  app = start_signed_in (url, "coach1", &window);
   client = kt_window_get_sync_client (window);
-  sign_in_from_menu (window, url, "coach1");
-  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
 
   kt_app_test_activate (window, "win.new-case", NULL);
   view = kt_window_get_case_view (window);
@@ -800,11 +811,8 @@ test_a_record_shared_from_verloop_is_queued_off_the_main_loop (void)
 
   g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
-  app = kt_app_test_start (&window);
-  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  app = start_signed_in (url, "coach1", &window);
   client = kt_window_get_sync_client (window);
-  sign_in_from_menu (window, url, "coach1");
-  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
 
   /* A household the server knows: its plan submitted and received. */
   kt_app_test_activate (window, "win.new-case", NULL);
