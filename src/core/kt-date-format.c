@@ -39,6 +39,16 @@ kt_format_date (const char  *iso_date,
 
   if (!kt_date_is_valid (iso_date))
     return NULL;
+  if (style == KT_DATE_PAPER)
+    {
+      /* "10 december 2026" broken after "10" or "december" reads as two
+       * things on the resident's paper: the translator's spaces become
+       * no-break spaces (U+00A0), at which Pango never breaks a line. */
+      g_autofree char *long_date = kt_format_date (iso_date, KT_DATE_LONG);
+      g_auto(GStrv) words = g_strsplit (long_date, " ", -1);
+
+      return g_strjoinv ("\xc2\xa0", words);
+    }
   year = g_ascii_strtoll (iso_date, NULL, 10);
   month_number = g_ascii_strtoll (iso_date + 5, NULL, 10);
   day = g_ascii_strtoll (iso_date + 8, NULL, 10);

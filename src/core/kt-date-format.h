@@ -14,6 +14,8 @@ typedef enum {
   KT_DATE_SHORT,    /* "16-1-2027" */
   KT_DATE_DAY_MONTH, /* "16 januari": for dates within this year */
   KT_DATE_MONTH_YEAR, /* "januari 2027": for counts per month */
+  KT_DATE_PAPER,    /* KT_DATE_LONG with no-break spaces: a date on paper
+                     * never splits over two lines */
 } KtDateStyle;
 
 /* Writes an ISO date ("2027-01-16") in the app's language.  Month and weekday

@@ -210,7 +210,7 @@ build_front (KtReport *self)
   const char *question = self->plan != NULL && has_text (self->plan->question)
                          ? self->plan->question : self->kase->request.question;
   g_autofree char *date = self->conversation != NULL
-                          ? kt_format_date (self->conversation->date, KT_DATE_LONG) : NULL;
+                          ? kt_format_date (self->conversation->date, KT_DATE_PAPER) : NULL;
 
   if (self->kind == KT_REPORT_DOSSIER)
     add_printf (self, BLOCK_TITLE, "%s", _("Dossier report"));
@@ -638,7 +638,7 @@ build_goal (KtReport     *self,
             guint         number,
             const KtGoal *goal)
 {
-  g_autofree char *eval = kt_format_date (goal->evaluation_date, KT_DATE_LONG);
+  g_autofree char *eval = kt_format_date (goal->evaluation_date, KT_DATE_PAPER);
   g_autoptr(GString) domains = g_string_new (NULL);
 
   add_printf (self, BLOCK_SUBHEADING, "%u. %s", number, goal->title != NULL ? goal->title : "");
@@ -665,7 +665,7 @@ build_goal (KtReport     *self,
     {
       const KtAction *action = g_ptr_array_index (goal->actions, a);
       g_autofree char *who = kt_report_describe_actor (self->kase, action);
-      g_autofree char *due = kt_format_date (action->due, KT_DATE_LONG);
+      g_autofree char *due = kt_format_date (action->due, KT_DATE_PAPER);
 
       if (self->easy && due != NULL)
         add_printf (self, BLOCK_BULLET, _("%s\n<b>Who:</b> %s.\n<b>By:</b> %s."),
@@ -749,10 +749,10 @@ static char *
 tailored_decision (KtReport          *self,
                    const KtProvision *provision)
 {
-  g_autofree char *requested = kt_format_date (provision->request_date, KT_DATE_LONG);
-  g_autofree char *decided = kt_format_date (provision->decision_date, KT_DATE_LONG);
-  g_autofree char *from = kt_format_date (provision->valid_from, KT_DATE_LONG);
-  g_autofree char *until = kt_format_date (provision->until, KT_DATE_LONG);
+  g_autofree char *requested = kt_format_date (provision->request_date, KT_DATE_PAPER);
+  g_autofree char *decided = kt_format_date (provision->decision_date, KT_DATE_PAPER);
+  g_autofree char *from = kt_format_date (provision->valid_from, KT_DATE_PAPER);
+  g_autofree char *until = kt_format_date (provision->until, KT_DATE_PAPER);
   const char *law = kt_legal_basis_get_label (provision->legal_basis);
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
@@ -809,7 +809,7 @@ build_provisions (KtReport *self)
     {
       const KtProvision *provision = g_ptr_array_index (self->plan->provisions, i);
 
-      g_autofree char *until = kt_format_date (provision->until, KT_DATE_LONG);
+      g_autofree char *until = kt_format_date (provision->until, KT_DATE_PAPER);
       g_autofree char *decision = NULL;
 
       /* What was decided on a line of its own under the provision's name. */
@@ -853,7 +853,7 @@ earliest_evaluation (KtReport *self)
   /* At an evaluation the goals' dates are the ones just looked back on:
    * what comes next is the next evaluation, once the coach chose it. */
   if (self->conversation != NULL && self->conversation->is_evaluation)
-    return g_strcmp0 (best, self->conversation->date) > 0 ? kt_format_date (best, KT_DATE_LONG) : NULL;
+    return g_strcmp0 (best, self->conversation->date) > 0 ? kt_format_date (best, KT_DATE_PAPER) : NULL;
 
   for (guint g = 0; self->plan != NULL && g < self->plan->goals->len; g++)
     {
@@ -863,7 +863,7 @@ earliest_evaluation (KtReport *self)
           (best == NULL || g_strcmp0 (goal->evaluation_date, best) < 0))
         best = goal->evaluation_date;
     }
-  return kt_format_date (best, KT_DATE_LONG);
+  return kt_format_date (best, KT_DATE_PAPER);
 }
 
 /* The open action due first: what the resident can expect next. */
@@ -913,7 +913,7 @@ has_undecided_tailored_provision (KtReport *self)
 static void
 add_decision_line (KtReport *self)
 {
-  g_autofree char *by = kt_format_date (self->kase->decision_deadline, KT_DATE_LONG);
+  g_autofree char *by = kt_format_date (self->kase->decision_deadline, KT_DATE_PAPER);
 
   if (by != NULL && self->easy)
     add_printf (self, BLOCK_BULLET, _("You applied for maatwerk.\nThe municipality decides by <b>%s</b>.\n"
@@ -999,7 +999,7 @@ build_contacts (KtReport *self)
    * check is what comes. */
   if (closed)
     {
-      g_autofree char *follow_up = kt_format_date (self->kase->follow_up_date, KT_DATE_LONG);
+      g_autofree char *follow_up = kt_format_date (self->kase->follow_up_date, KT_DATE_PAPER);
 
       add_printf (self, BLOCK_BULLET, "%s", _("The support from the neighbourhood team has ended."));
       if (follow_up != NULL && self->easy)
@@ -1014,7 +1014,7 @@ build_contacts (KtReport *self)
   else if (self->plan != NULL)
     {
       const KtAction *first = first_open_action (self);
-      g_autofree char *due = first != NULL ? kt_format_date (first->due, KT_DATE_LONG) : NULL;
+      g_autofree char *due = first != NULL ? kt_format_date (first->due, KT_DATE_PAPER) : NULL;
 
       switch (self->plan->review)
         {
@@ -1077,7 +1077,7 @@ build_consents (KtReport *self)
   for (guint i = 0; i < self->kase->consents->len; i++)
     {
       const KtConsent *consent = g_ptr_array_index (self->kase->consents, i);
-      g_autofree char *date = kt_format_date (consent->date, KT_DATE_LONG);
+      g_autofree char *date = kt_format_date (consent->date, KT_DATE_PAPER);
       const char *form = consent->form == KT_FORM_WRITTEN ? _("in writing") : _("spoken");
 
       if (self->easy)
@@ -1104,7 +1104,7 @@ add_agreement (KtReport          *self,
                const KtAgreement *agreement,
                gboolean           on_evaluation)
 {
-  g_autofree char *date = kt_format_date (agreement->date, KT_DATE_LONG);
+  g_autofree char *date = kt_format_date (agreement->date, KT_DATE_PAPER);
   const char *text;
 
   add_printf (self, BLOCK_HEADING, "%s", on_evaluation ? _("Your agreement on the evaluation") : _("Your agreement"));
@@ -1569,7 +1569,7 @@ report_new (KtReportKind          kind,
 {
   KtReport *self;
   g_autofree char *today = kt_date_today ();
-  g_autofree char *today_text = kt_format_date (today, KT_DATE_LONG);
+  g_autofree char *today_text = kt_format_date (today, KT_DATE_PAPER);
 
   self = g_object_new (KT_TYPE_REPORT, NULL);
   self->kind = kind;
@@ -1682,7 +1682,7 @@ build_inzage_household (KtReport *self)
 {
   const KtCase *kase = self->kase;
   const KtRequest *request = &kase->request;
-  g_autofree char *date = kt_format_date (request->date, KT_DATE_LONG);
+  g_autofree char *date = kt_format_date (request->date, KT_DATE_PAPER);
 
   add_printf (self, BLOCK_HEADING, "%s", _("Your household and your request"));
   for (guint i = 0; i < kase->members->len; i++)
@@ -1727,7 +1727,7 @@ static void
 build_inzage_conversation (KtReport             *self,
                            const KtConversation *conversation)
 {
-  g_autofree char *date = kt_format_date (conversation->date, KT_DATE_LONG);
+  g_autofree char *date = kt_format_date (conversation->date, KT_DATE_PAPER);
 
   self->conversation = kt_conversation_copy (conversation);
   add_printf (self, BLOCK_HEADING, conversation->is_evaluation ? _("Evaluation of %s") : _("Conversation of %s"),
@@ -1772,7 +1772,7 @@ static void
 build_inzage_plan (KtReport     *self,
                    const KtPlan *plan)
 {
-  g_autofree char *agreed = kt_format_date (plan->agreement.date, KT_DATE_LONG);
+  g_autofree char *agreed = kt_format_date (plan->agreement.date, KT_DATE_PAPER);
 
   self->plan = kt_plan_copy (plan);
   add_printf (self, BLOCK_HEADING, _("Plan, version %d"), plan->version);
@@ -1812,7 +1812,7 @@ build_consent_history (KtReport *self)
       for (guint j = 0; j < consent->events->len; j++)
         {
           const KtConsentEvent *event = g_ptr_array_index (consent->events, j);
-          g_autofree char *date = kt_format_date (event->date, KT_DATE_LONG);
+          g_autofree char *date = kt_format_date (event->date, KT_DATE_PAPER);
 
           add_printf (self, BLOCK_BULLET, "%s · %s · %s%s%s", kt_consent_event_get_label (event->kind),
                       date != NULL ? date : _("no date"), kt_form_get_label (event->form),
@@ -1888,7 +1888,7 @@ kt_report_new_inzage (KtCatalogue  *catalogue,
 {
   KtReport *self;
   g_autofree char *today = kt_date_today ();
-  g_autofree char *today_text = kt_format_date (today, KT_DATE_LONG);
+  g_autofree char *today_text = kt_format_date (today, KT_DATE_PAPER);
 
   g_return_val_if_fail (KT_IS_CATALOGUE (catalogue), NULL);
   g_return_val_if_fail (kase != NULL, NULL);

@@ -26,6 +26,16 @@ test_long_date_names_the_month (void)
   g_assert_cmpstr (end, ==, dutch ? "31 december 2026" : "31 December 2026");
 }
 
+/* On paper the date is the long date that never breaks over two lines. */
+static void
+test_paper_date_has_no_break_spaces (void)
+{
+  g_autofree char *paper = kt_format_date ("2027-01-16", KT_DATE_PAPER);
+
+  g_assert_cmpstr (paper, ==, dutch ? "16\xc2\xa0" "januari\xc2\xa0" "2027" : "16\xc2\xa0" "January\xc2\xa0" "2027");
+  g_assert_null (kt_format_date ("2027-02-30", KT_DATE_PAPER));
+}
+
 static void
 test_weekday_date_names_the_day (void)
 {
@@ -98,6 +108,7 @@ main (int argc, char *argv[])
     g_assert_nonnull (g_getenv ("KT_LOCALEDIR"));
 
   g_test_add_func ("/date-format/long-date-names-the-month", test_long_date_names_the_month);
+  g_test_add_func ("/date-format/paper-date-has-no-break-spaces", test_paper_date_has_no_break_spaces);
   g_test_add_func ("/date-format/weekday-date-names-the-day", test_weekday_date_names_the_day);
   g_test_add_func ("/date-format/short-date-is-day-month-year", test_short_date_is_day_month_year);
   g_test_add_func ("/date-format/every-month-has-its-own-name", test_every_month_has_its_own_name);

@@ -123,6 +123,93 @@ test_report_shows_every_goal_action_owner_and_date (Fixture       *f,
   assert_contains (text, "Goed zo, als Ans meehelpt.");
 }
 
+/* pdftotext's lines of @pdf as they are laid out (no white space joined). */
+static char **
+pdf_lines (const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_strsplit (out, "\n", -1);
+}
+
+/* Fails when a line of @pdf ends inside a date: "10" or "10 december" with
+ * the rest on the next line (pdftotext turns a no-break space into a space). */
+static void
+assert_no_date_split (const char *pdf)
+{
+  g_auto(GStrv) lines = pdf_lines (pdf);
+  g_autoptr(GPtrArray) months = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GRegex) ends_in_number = g_regex_new ("(^|\\s)\\d{1,2}\\s*$", 0, 0, NULL);
+  g_autoptr(GRegex) starts_with_year = g_regex_new ("^\\s*\\d{4}\\b", 0, 0, NULL);
+
+  for (int month = 1; month <= 12; month++)
+    {
+      g_autofree char *iso = g_strdup_printf ("2027-%02d-01", month);
+      g_autofree char *date = kt_format_date (iso, KT_DATE_LONG);
+      g_auto(GStrv) words = g_strsplit (date, " ", -1);
+
+      g_ptr_array_add (months, g_strdup (words[1]));
+    }
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_autofree char *line = g_strchomp (g_strdup (lines[i]));
+      const char *next = lines[i + 1];
+
+      for (guint m = 0; m < months->len; m++)
+        {
+          const char *month = g_ptr_array_index (months, m);
+
+          if ((g_regex_match (ends_in_number, line, 0, NULL) && g_str_has_prefix (next, month)) ||
+              (g_str_has_suffix (line, month) && g_regex_match (starts_with_year, next, 0, NULL)))
+            g_error ("A date is split over two lines in %s:\n%s\n%s", pdf, line, next);
+        }
+    }
+}
+
+/* A date on paper is one thing: "10 december 2026" never starts on one line
+ * and ends on the next, in the report or in its easy-read version (whose
+ * larger type wraps more). */
+static void
+test_report_never_splits_a_date (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *pdf = NULL;
+  g_autofree char *easy_pdf = g_build_filename (f->tmpdir, "kort.pdf", NULL);
+  g_autoptr(KtReport) easy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *due = NULL;
+  KtGoal *goal = g_ptr_array_index (f->plan->goals, 0);
+
+  /* Long enough that its date lands where the old layout broke it. */
+  for (guint a = 0; a < goal->actions->len; a++)
+    {
+      KtAction *action = g_ptr_array_index (goal->actions, a);
+
+      g_free (action->what);
+      action->what = g_strdup_printf ("Koffie drinken bij de inloop van het buurthuis %u keer", a + 1);
+    }
+  pdf = write_report (f);
+  assert_no_date_split (pdf);
+
+  f->kase->easy_read = TRUE;
+  easy = kt_report_new (f->catalogue, f->kase, f->conversation, f->plan);
+  g_assert_true (kt_report_write_pdf (easy, easy_pdf, &error));
+  g_assert_no_error (error);
+  assert_no_date_split (easy_pdf);
+
+  /* The date is still the date the coach wrote. */
+  due = kt_format_date (((KtAction *) g_ptr_array_index (goal->actions, 0))->due, KT_DATE_PAPER);
+  g_assert_nonnull (strstr (due, "\xc2\xa0"));
+  g_assert_null (strchr (due, ' '));
+}
+
 static KtMember *
 add_member (KtCase     *kase,
             const char *name,
@@ -1299,6 +1386,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/report/pdf/shows-every-goal-action-owner-and-date", Fixture, NULL,
               fixture_set_up, test_report_shows_every_goal_action_owner_and_date, fixture_tear_down);
+  g_test_add ("/report/pdf/never-splits-a-date", Fixture, NULL,
+              fixture_set_up, test_report_never_splits_a_date, fixture_tear_down);
   g_test_add ("/report/pdf/never-shows-a-skipped-domain-as-discussed", Fixture, NULL,
               fixture_set_up, test_report_never_shows_a_skipped_domain_as_discussed, fixture_tear_down);
   g_test_add ("/report/pdf/says-a-domain-goes-well-with-nothing-to-discuss", Fixture, NULL,
