@@ -955,15 +955,35 @@ kt_record_store_list (KtRecordStore  *self,
 /* The summary cache as the file has it (empty for none), read with @stmt,
  * which must stay until the cache is freed: the cache points into SQLite's
  * copy of the value. */
+/* The sealed cache read straight into a buffer of its own, where it is
+ * opened: sqlite3_column_blob() copied it into memory SQLite allocates,
+ * out of which it was opened into a third buffer. */
 static KtSummaryCache *
-read_summary_cache (KtRecordStore *self,
-                    sqlite3_stmt  *stmt)
+read_summary_cache (KtRecordStore *self)
 {
-  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT rowid FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
+  sqlite3_blob *blob = NULL;
+  KtSummaryCache *cache = NULL;
+  int size;
 
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    sealed = g_bytes_new_static (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  return kt_summary_cache_open (self->key, sealed);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW ||
+      sqlite3_blob_open (self->db, "main", "meta", "value", sqlite3_column_int64 (stmt, 0), 0, &blob) != SQLITE_OK)
+    {
+      sqlite3_blob_close (blob);
+      return kt_summary_cache_new (0);
+    }
+  size = sqlite3_blob_bytes (blob);
+  if (size > 0)
+    {
+      cache = kt_summary_cache_new (size);
+      if (sqlite3_blob_read (blob, kt_summary_cache_value (cache), size, 0) != SQLITE_OK)
+        g_clear_pointer (&cache, kt_summary_cache_free);
+    }
+  sqlite3_blob_close (blob);
+  if (cache == NULL)
+    return kt_summary_cache_new (0);
+  kt_summary_cache_open (cache, self->key);
+  return cache;
 }
 
 static void
@@ -986,9 +1006,6 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
-  /* Declared in this order so that the cache is freed before the
-   * statement whose value it points into. */
-  g_autoptr(sqlite3_stmt) cache_stmt = NULL;
   g_autoptr(KtSummaryCache) cache = NULL;
   g_autoptr(KtSummaryCacheBuilder) next = NULL;
   g_autoptr(GPtrArray) hit_entries = g_ptr_array_new ();
@@ -1004,8 +1021,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
    * are opened one by one (kt-summary-cache-private.h).  A new cache is
    * gathered from the first row opened on: until then the entries found
    * are enough to make it. */
-  cache_stmt = prepare (self, "SELECT value FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
-  cache = read_summary_cache (self, cache_stmt);
+  cache = read_summary_cache (self);
 
   /* Quarantine is nearly always empty: SQLite evaluates NOT EXISTS once
    * and then skips the look-up of every row's id in it (about 270
@@ -1106,9 +1122,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
       g_clear_pointer (&self->summary_cache, g_bytes_unref);
       self->summary_cache = kt_summary_cache_builder_seal (g_steal_pointer (&next), self->key);
     }
-  /* The cache's statement ends its read before anything is written. */
   g_clear_pointer (&cache, kt_summary_cache_free);
-  g_clear_pointer (&cache_stmt, sqlite3_finalize);
   for (guint i = 0; i < failed->len; i++)
     {
       KtRecord *record = g_ptr_array_index (failed, i);

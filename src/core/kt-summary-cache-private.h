@@ -46,11 +46,16 @@ typedef struct {
   gsize         plain_size;
 } KtSummaryCacheEntry;
 
-/* The cache sealed in @sealed (NULL: none) under a key derived from
- * @data_key; one that does not open is empty.  The entries point into
- * @sealed, which is kept. */
-KtSummaryCache *kt_summary_cache_open    (const KtKey  *data_key,
-                                          GBytes       *sealed);
+/* Room for a sealed cache of @size bytes (0: none), read by the caller
+ * into kt_summary_cache_value() and then opened with
+ * kt_summary_cache_open(); until it opens, the cache is empty. */
+KtSummaryCache *kt_summary_cache_new     (gsize           size);
+guint8         *kt_summary_cache_value   (KtSummaryCache *self);
+/* Opens the value in place under a key derived from @data_key; a value
+ * that does not open leaves the cache empty.  The entries point into the
+ * value. */
+void            kt_summary_cache_open    (KtSummaryCache *self,
+                                          const KtKey    *data_key);
 void            kt_summary_cache_free    (KtSummaryCache *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSummaryCache, kt_summary_cache_free)
 
