@@ -1139,6 +1139,14 @@ kt_record_store_get_summary_cache_hits (KtRecordStore *self)
   return self->summary_cache_hits;
 }
 
+guint
+kt_record_store_get_count_hint (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->index != NULL ? (guint) MIN (kt_store_index_count (self->index), G_MAXUINT) : 0;
+}
+
 gboolean
 kt_record_store_write_summary_cache (KtRecordStore  *self,
                                      GError        **error)

@@ -417,6 +417,12 @@ kt_store_index_counter (KtStoreIndex *self)
   return self->root.counter;
 }
 
+guint64
+kt_store_index_count (KtStoreIndex *self)
+{
+  return self->root_authentic ? self->root.count : 0;
+}
+
 void
 kt_store_index_hash_parts (GBytes *sealed_body,
                            GBytes *sealed_summary,
