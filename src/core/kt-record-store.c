@@ -334,6 +334,8 @@ create_private_file (const char  *path,
  * in KiB), the outbox's a few. */
 #define PAGE_CACHE_SIZE (4 * 1024 * 1024)
 
+static GOnce page_cache_once = G_ONCE_INIT;
+
 static gpointer
 give_sqlite_page_cache (gpointer data)
 {
@@ -371,11 +373,7 @@ kt_record_store_open_at_version (const char  *path,
     return NULL;
 
   /* Before SQLite starts: the VFS's registration starts it. */
-  {
-    static GOnce page_cache_once = G_ONCE_INIT;
-
-    g_once (&page_cache_once, give_sqlite_page_cache, NULL);
-  }
+  g_once (&page_cache_once, give_sqlite_page_cache, NULL);
 
   /* The default VFS but for the log, whose frames a commit writes in one
    * call instead of two a page (kt-wal-vfs.c); the same durability. */
