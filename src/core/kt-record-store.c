@@ -329,10 +329,13 @@ create_private_file (const char  *path,
  * two, about 500 of the 1,700 faults of a fresh process.  Slots for pages
  * of 4 KiB (SQLite's default, and the store's); a larger page, and any
  * page once the slots are taken, comes from malloc as before, and so does
- * all of it if SQLite had started before this (SQLITE_MISUSE).  Four MiB:
- * the store's connection holds at most about 470 pages (cache_size -2000,
- * in KiB), the outbox's a few. */
-#define PAGE_CACHE_SIZE (4 * 1024 * 1024)
+ * all of it if SQLite had started before this (SQLITE_MISUSE).  One huge
+ * page, 481 slots: the store's connection holds at most about 470 pages
+ * (cache_size -2000, in KiB); the outbox's few may come from malloc.  A
+ * second huge page would be zeroed (on this VM backed by the host, up to
+ * 2–4 ms when the host has to find it fresh memory) for a handful of
+ * pages. */
+#define PAGE_CACHE_SIZE (2 * 1024 * 1024)
 
 static GOnce page_cache_once = G_ONCE_INIT;
 

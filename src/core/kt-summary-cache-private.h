@@ -35,16 +35,20 @@ G_BEGIN_DECLS
 typedef struct _KtSummaryCache KtSummaryCache;
 
 /* One summary as the cache holds it: the sealed summary by its head
- * (version and nonce), its tag and its length. */
+ * (version and nonce), its tag and its length.  Forty bytes: the entries
+ * of 10,000 cases and the value they point into fit in one huge page. */
 typedef struct {
   const char   *id;
   gint64        rev;
-  const guint8 *head;         /* KT_SEAL_HEAD_SIZE bytes */
-  const guint8 *tag;          /* KT_SEAL_TAG_SIZE bytes */
-  gsize         sealed_size;
+  const guint8 *head;         /* KT_SEAL_HEAD_SIZE bytes, then the tag */
   const guint8 *plain;
-  gsize         plain_size;
+  guint32       sealed_size;
+  guint32       plain_size;
 } KtSummaryCacheEntry;
+
+/* The tag (KT_SEAL_TAG_SIZE bytes) of @entry's sealed summary: it follows
+ * the head in the cache's index. */
+#define KT_SUMMARY_CACHE_ENTRY_TAG(entry) ((entry)->head + KT_SEAL_HEAD_SIZE)
 
 /* Room for a sealed cache of @size bytes (0: none), read by the caller
  * into kt_summary_cache_value() and then opened with

@@ -136,9 +136,9 @@ parse (KtSummaryCache *self,
       if (!take (&p, end, 4, &field))
         return FALSE;
       entry.sealed_size = get_le (field, 4);
+      /* The tag follows the head (KT_SUMMARY_CACHE_ENTRY_TAG()). */
       if (entry.sealed_size < SEALED_MIN ||
-          !take (&p, end, KT_SEAL_HEAD_SIZE, &entry.head) ||
-          !take (&p, end, KT_SEAL_TAG_SIZE, &entry.tag) ||
+          !take (&p, end, KT_SEAL_HEAD_SIZE + KT_SEAL_TAG_SIZE, &entry.head) ||
           !take (&p, end, 4, &field))
         return FALSE;
       entry.plain_size = get_le (field, 4);
@@ -265,7 +265,7 @@ kt_summary_cache_lookup (KtSummaryCache *self,
   self->cursor = (guint) (entry - self->entries) + 1;
   if (entry->rev != rev || entry->sealed_size != sealed_size ||
       memcmp (entry->head, sealed, KT_SEAL_HEAD_SIZE) != 0 ||
-      memcmp (entry->tag, sealed + sealed_size - KT_SEAL_TAG_SIZE, KT_SEAL_TAG_SIZE) != 0)
+      memcmp (KT_SUMMARY_CACHE_ENTRY_TAG (entry), sealed + sealed_size - KT_SEAL_TAG_SIZE, KT_SEAL_TAG_SIZE) != 0)
     return NULL;
   return entry;
 }
@@ -357,7 +357,7 @@ void
 kt_summary_cache_builder_add_entry (KtSummaryCacheBuilder     *self,
                                     const KtSummaryCacheEntry *entry)
 {
-  add (self, entry->id, entry->rev, entry->head, entry->tag, entry->sealed_size,
+  add (self, entry->id, entry->rev, entry->head, KT_SUMMARY_CACHE_ENTRY_TAG (entry), entry->sealed_size,
        entry->plain, entry->plain_size);
 }
 
