@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-record-store.h"
+#include "kt-huge-buffer-private.h"
 #include "kt-store-index-private.h"
 #include "kt-summary-cache-private.h"
 #include "kt-wal-vfs-private.h"
@@ -321,6 +322,42 @@ create_private_file (const char  *path,
   return TRUE;
 }
 
+/* SQLite's page cache, process-wide, in huge pages
+ * (kt-huge-buffer-private.h).  The first open and list of 10,000 cases
+ * reads about 500 pages of the listing index and the index's lines into
+ * it: each a fresh allocation of a page and its header, a page fault or
+ * two, about 500 of the 1,700 faults of a fresh process.  Slots for pages
+ * of 4 KiB (SQLite's default, and the store's); a larger page, and any
+ * page once the slots are taken, comes from malloc as before, and so does
+ * all of it if SQLite had started before this (SQLITE_MISUSE).  One huge
+ * page, 481 slots: the store's connection holds at most about 470 pages
+ * (cache_size -2000, in KiB); the outbox's few may come from malloc.  A
+ * second huge page would be zeroed (on this VM backed by the host, up to
+ * 2–4 ms when the host has to find it fresh memory) for a handful of
+ * pages. */
+#define PAGE_CACHE_SIZE (2 * 1024 * 1024)
+
+static GOnce page_cache_once = G_ONCE_INIT;
+
+static gpointer
+give_sqlite_page_cache (gpointer data)
+{
+  int header = 0;
+  int slot;
+  gpointer memory;
+
+  if (sqlite3_config (SQLITE_CONFIG_PCACHE_HDRSZ, &header) != SQLITE_OK)
+    return NULL;
+  slot = (4096 + header + 7) & ~7;
+  memory = kt_huge_buffer_alloc (PAGE_CACHE_SIZE);
+  if (sqlite3_config (SQLITE_CONFIG_PAGECACHE, memory, slot, (int) (PAGE_CACHE_SIZE / slot)) != SQLITE_OK)
+    {
+      g_debug ("SQLite had started: its page cache stays in malloc's memory");
+      kt_huge_buffer_free (memory, PAGE_CACHE_SIZE);
+    }
+  return NULL;
+}
+
 KtRecordStore *
 kt_record_store_open_at_version (const char  *path,
                                  int          version,
@@ -337,6 +374,9 @@ kt_record_store_open_at_version (const char  *path,
 
   if (!create_private_file (path, error))
     return NULL;
+
+  /* Before SQLite starts: the VFS's registration starts it. */
+  g_once (&page_cache_once, give_sqlite_page_cache, NULL);
 
   /* The default VFS but for the log, whose frames a commit writes in one
    * call instead of two a page (kt-wal-vfs.c); the same durability. */
@@ -916,15 +956,35 @@ kt_record_store_list (KtRecordStore  *self,
 /* The summary cache as the file has it (empty for none), read with @stmt,
  * which must stay until the cache is freed: the cache points into SQLite's
  * copy of the value. */
+/* The sealed cache read straight into a buffer of its own, where it is
+ * opened: sqlite3_column_blob() copied it into memory SQLite allocates,
+ * out of which it was opened into a third buffer. */
 static KtSummaryCache *
-read_summary_cache (KtRecordStore *self,
-                    sqlite3_stmt  *stmt)
+read_summary_cache (KtRecordStore *self)
 {
-  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT rowid FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
+  sqlite3_blob *blob = NULL;
+  KtSummaryCache *cache = NULL;
+  int size;
 
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    sealed = g_bytes_new_static (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  return kt_summary_cache_open (self->key, sealed);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW ||
+      sqlite3_blob_open (self->db, "main", "meta", "value", sqlite3_column_int64 (stmt, 0), 0, &blob) != SQLITE_OK)
+    {
+      sqlite3_blob_close (blob);
+      return kt_summary_cache_new (0);
+    }
+  size = sqlite3_blob_bytes (blob);
+  if (size > 0)
+    {
+      cache = kt_summary_cache_new (size);
+      if (sqlite3_blob_read (blob, kt_summary_cache_value (cache), size, 0) != SQLITE_OK)
+        g_clear_pointer (&cache, kt_summary_cache_free);
+    }
+  sqlite3_blob_close (blob);
+  if (cache == NULL)
+    return kt_summary_cache_new (0);
+  kt_summary_cache_open (cache, self->key);
+  return cache;
 }
 
 static void
@@ -947,9 +1007,6 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free);
-  /* Declared in this order so that the cache is freed before the
-   * statement whose value it points into. */
-  g_autoptr(sqlite3_stmt) cache_stmt = NULL;
   g_autoptr(KtSummaryCache) cache = NULL;
   g_autoptr(KtSummaryCacheBuilder) next = NULL;
   g_autoptr(GPtrArray) hit_entries = g_ptr_array_new ();
@@ -965,8 +1022,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
    * are opened one by one (kt-summary-cache-private.h).  A new cache is
    * gathered from the first row opened on: until then the entries found
    * are enough to make it. */
-  cache_stmt = prepare (self, "SELECT value FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
-  cache = read_summary_cache (self, cache_stmt);
+  cache = read_summary_cache (self);
 
   /* Quarantine is nearly always empty: SQLite evaluates NOT EXISTS once
    * and then skips the look-up of every row's id in it (about 270
@@ -1067,9 +1123,7 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
       g_clear_pointer (&self->summary_cache, g_bytes_unref);
       self->summary_cache = kt_summary_cache_builder_seal (g_steal_pointer (&next), self->key);
     }
-  /* The cache's statement ends its read before anything is written. */
   g_clear_pointer (&cache, kt_summary_cache_free);
-  g_clear_pointer (&cache_stmt, sqlite3_finalize);
   for (guint i = 0; i < failed->len; i++)
     {
       KtRecord *record = g_ptr_array_index (failed, i);
@@ -1084,6 +1138,14 @@ kt_record_store_get_summary_cache_hits (KtRecordStore *self)
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   return self->summary_cache_hits;
+}
+
+guint
+kt_record_store_get_count_hint (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->index != NULL ? (guint) MIN (kt_store_index_count (self->index), G_MAXUINT) : 0;
 }
 
 gboolean

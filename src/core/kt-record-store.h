@@ -127,6 +127,10 @@ gboolean   kt_record_store_write_summary_cache (KtRecordStore  *self,
                                                 GError        **error);
 /* How many summaries the last listing took from the cache (tests). */
 guint      kt_record_store_get_summary_cache_hits (KtRecordStore *self);
+/* How many records of every kind the file held at the last check or
+ * commit, 0 while locked: for sizing what a listing makes, not a count
+ * to trust. */
+guint      kt_record_store_get_count_hint   (KtRecordStore *self);
 /* Ids of quarantined records (element-type utf8). */
 GPtrArray *kt_record_store_list_quarantined (KtRecordStore *self);
 gboolean   kt_record_store_set_sync_state   (KtRecordStore *self,

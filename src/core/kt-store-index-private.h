@@ -35,6 +35,8 @@ gboolean      kt_store_index_is_built (KtStoreIndex *self);
 /* The counter of the last commit (what the mark outside the file says at
  * most). */
 guint64       kt_store_index_counter  (KtStoreIndex *self);
+/* How many lines the root counts (0 before the first check): a hint. */
+guint64       kt_store_index_count    (KtStoreIndex *self);
 
 /* The hash a line keeps of a record's sealed body and summary (NULL for
  * none). */

@@ -35,22 +35,31 @@ G_BEGIN_DECLS
 typedef struct _KtSummaryCache KtSummaryCache;
 
 /* One summary as the cache holds it: the sealed summary by its head
- * (version and nonce), its tag and its length. */
+ * (version and nonce), its tag and its length.  Forty bytes: the entries
+ * of 10,000 cases and the value they point into fit in one huge page. */
 typedef struct {
   const char   *id;
   gint64        rev;
-  const guint8 *head;         /* KT_SEAL_HEAD_SIZE bytes */
-  const guint8 *tag;          /* KT_SEAL_TAG_SIZE bytes */
-  gsize         sealed_size;
+  const guint8 *head;         /* KT_SEAL_HEAD_SIZE bytes, then the tag */
   const guint8 *plain;
-  gsize         plain_size;
+  guint32       sealed_size;
+  guint32       plain_size;
 } KtSummaryCacheEntry;
 
-/* The cache sealed in @sealed (NULL: none) under a key derived from
- * @data_key; one that does not open is empty.  The entries point into
- * @sealed, which is kept. */
-KtSummaryCache *kt_summary_cache_open    (const KtKey  *data_key,
-                                          GBytes       *sealed);
+/* The tag (KT_SEAL_TAG_SIZE bytes) of @entry's sealed summary: it follows
+ * the head in the cache's index. */
+#define KT_SUMMARY_CACHE_ENTRY_TAG(entry) ((entry)->head + KT_SEAL_HEAD_SIZE)
+
+/* Room for a sealed cache of @size bytes (0: none), read by the caller
+ * into kt_summary_cache_value() and then opened with
+ * kt_summary_cache_open(); until it opens, the cache is empty. */
+KtSummaryCache *kt_summary_cache_new     (gsize           size);
+guint8         *kt_summary_cache_value   (KtSummaryCache *self);
+/* Opens the value in place under a key derived from @data_key; a value
+ * that does not open leaves the cache empty.  The entries point into the
+ * value. */
+void            kt_summary_cache_open    (KtSummaryCache *self,
+                                          const KtKey    *data_key);
 void            kt_summary_cache_free    (KtSummaryCache *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtSummaryCache, kt_summary_cache_free)
 

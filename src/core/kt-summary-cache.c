@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "kt-summary-cache-private.h"
+#include "kt-huge-buffer-private.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -31,13 +32,26 @@
 #define SEALED_MIN (KT_SEAL_HEAD_SIZE + KT_SEAL_TAG_SIZE)
 typedef KtSummaryCacheEntry Entry;
 
+/* The smallest entry of the index: an empty id and no plaintext. */
+#define ENTRY_MIN (2 + 1 + 8 + 4 + SEALED_MIN + 4)
+
+/* The value and the entries live in one buffer (kt-huge-buffer-private.h),
+ * read into from the file and opened in place: a fresh process's first
+ * listing of 10,000 cases copied the 1.5 MB value out of SQLite, the
+ * plaintexts out of the value and grew the entries by doubling, 620 page
+ * faults of its 1,700. */
 struct _KtSummaryCache
 {
-  GBytes     *plain;      /* the opened summaries: wiped when freed */
-  GArray     *entries;    /* of Entry, pointing into the sealed value and plain */
+  guint8     *memory;     /* the value, then room for the entries */
+  gsize       memory_size;
+  gsize       value_size;
+  guint8     *plain;      /* the opened summaries, in the value: wiped when freed */
+  gsize       plain_size;
+  Entry      *entries;    /* pointing into the value */
+  guint       n_entries;
+  guint       max_entries;
   guint       cursor;     /* the entry after the last one found */
   GHashTable *by_id;      /* id → Entry, made at the first miss of the cursor */
-  GBytes     *sealed;     /* the value read */
 };
 
 struct _KtSummaryCacheBuilder
@@ -101,8 +115,6 @@ parse (KtSummaryCache *self,
 {
   const guint8 *p = index + sizeof CACHE_LABEL - 1;
   const guint8 *end = index + index_size;
-  gsize texts_size;
-  const guint8 *texts = g_bytes_get_data (self->plain, &texts_size);
   gsize offset = 0;
 
   while (p < end)
@@ -111,7 +123,7 @@ parse (KtSummaryCache *self,
       Entry entry;
       gsize id_size;
 
-      if (!take (&p, end, 2, &field))
+      if (self->n_entries == self->max_entries || !take (&p, end, 2, &field))
         return FALSE;
       id_size = get_le (field, 2);
       if (!take (&p, end, id_size + 1, &field) || field[id_size] != '\0' ||
@@ -124,58 +136,85 @@ parse (KtSummaryCache *self,
       if (!take (&p, end, 4, &field))
         return FALSE;
       entry.sealed_size = get_le (field, 4);
+      /* The tag follows the head (KT_SUMMARY_CACHE_ENTRY_TAG()). */
       if (entry.sealed_size < SEALED_MIN ||
-          !take (&p, end, KT_SEAL_HEAD_SIZE, &entry.head) ||
-          !take (&p, end, KT_SEAL_TAG_SIZE, &entry.tag) ||
+          !take (&p, end, KT_SEAL_HEAD_SIZE + KT_SEAL_TAG_SIZE, &entry.head) ||
           !take (&p, end, 4, &field))
         return FALSE;
       entry.plain_size = get_le (field, 4);
-      if (texts_size - offset < entry.plain_size)
+      if (self->plain_size - offset < entry.plain_size)
         return FALSE;
-      entry.plain = texts + offset;
+      entry.plain = self->plain + offset;
       offset += entry.plain_size;
-      g_array_append_val (self->entries, entry);
+      self->entries[self->n_entries++] = entry;
     }
-  return offset == texts_size;
+  return offset == self->plain_size;
 }
 
 KtSummaryCache *
-kt_summary_cache_open (const KtKey *data_key,
-                       GBytes      *sealed)
+kt_summary_cache_new (gsize size)
 {
   KtSummaryCache *self = g_new0 (KtSummaryCache, 1);
-  g_autoptr(KtKey) key = NULL;
-  g_autoptr(GBytes) ad = NULL;
-  g_autoptr(GBytes) texts = NULL;
-  const guint8 *value;
-  gsize size, index_size;
+  gsize entries_at = (size + 7) & ~(gsize) 7;
 
-  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  if (sealed == NULL)
+  if (size == 0)
     return self;
+  /* Room for as many entries as the value could hold: only those parsed
+   * are touched, and so given memory. */
+  self->max_entries = MIN (size / ENTRY_MIN, G_MAXUINT);
+  self->memory_size = entries_at + self->max_entries * sizeof (Entry);
+  self->memory = kt_huge_buffer_alloc (self->memory_size);
+  self->value_size = size;
+  self->entries = (Entry *) (self->memory + entries_at);
+  return self;
+}
 
-  self->sealed = g_bytes_ref (sealed);
-  value = g_bytes_get_data (self->sealed, &size);
+guint8 *
+kt_summary_cache_value (KtSummaryCache *self)
+{
+  return self->memory;
+}
+
+void
+kt_summary_cache_open (KtSummaryCache *self,
+                       const KtKey    *data_key)
+{
+  g_autoptr(KtKey) key = NULL;
+  guint8 *value = self->memory;
+  gsize size = self->value_size;
+  gsize index_size;
+  guint8 *sealed;
+  gssize plain_size;
+
+  if (self->memory == NULL || self->plain != NULL || self->n_entries > 0)
+    return;
   index_size = size >= 4 ? get_le (value, 4) : 0;
   if (size < 4 || size - 4 < index_size || index_size < sizeof CACHE_LABEL - 1 ||
       memcmp (value + 4, CACHE_LABEL, sizeof CACHE_LABEL - 1) != 0)
     {
       g_message ("The summary cache is not one this version wrote; every summary is read instead");
-      return self;
+      return;
     }
   key = derive_key (data_key);
-  ad = g_bytes_new_static (value + 4, index_size);
-  texts = g_bytes_new_static (value + 4 + index_size, size - 4 - index_size);
-  self->plain = kt_crypto_open (key, ad, texts);
-  if (self->plain == NULL)
-    g_message ("The summary cache did not open; every summary is read instead");
-  else if (!parse (self, value + 4, index_size))
+  /* Opened in place: the plaintexts take the place of their ciphertext,
+   * just after the head (libsodium reads each block before it writes
+   * it, and writes nothing unless the tag verifies). */
+  sealed = value + 4 + index_size;
+  plain_size = kt_crypto_open_into (key, value + 4, index_size, sealed, size - 4 - index_size,
+                                    sealed + KT_SEAL_HEAD_SIZE, size - 4 - index_size);
+  if (plain_size < 0)
+    {
+      g_message ("The summary cache did not open; every summary is read instead");
+      return;
+    }
+  self->plain = sealed + KT_SEAL_HEAD_SIZE;
+  self->plain_size = plain_size;
+  if (!parse (self, value + 4, index_size))
     {
       /* Authentic but not laid out as written: only a bug does that. */
       g_warning ("The summary cache is malformed; every summary is read instead");
-      g_array_set_size (self->entries, 0);
+      self->n_entries = 0;
     }
-  return self;
 }
 
 void
@@ -184,16 +223,16 @@ kt_summary_cache_free (KtSummaryCache *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_array_unref (self->entries);
-  g_clear_pointer (&self->plain, g_bytes_unref);
-  g_clear_pointer (&self->sealed, g_bytes_unref);
+  if (self->plain != NULL)
+    sodium_memzero (self->plain, self->plain_size);
+  kt_huge_buffer_free (self->memory, self->memory_size);
   g_free (self);
 }
 
 guint
 kt_summary_cache_size (KtSummaryCache *self)
 {
-  return self->entries->len;
+  return self->n_entries;
 }
 
 const KtSummaryCacheEntry *
@@ -205,32 +244,28 @@ kt_summary_cache_lookup (KtSummaryCache *self,
 {
   const Entry *entry = NULL;
 
-  if (self->entries->len == 0 || sealed == NULL || sealed_size < SEALED_MIN)
+  if (self->n_entries == 0 || sealed == NULL || sealed_size < SEALED_MIN)
     return NULL;
   /* Rows come in the order the cache was written, but for those added,
    * removed or moved since: the next entry first, then by id. */
-  if (self->cursor < self->entries->len &&
-      strcmp (g_array_index (self->entries, Entry, self->cursor).id, id) == 0)
-    entry = &g_array_index (self->entries, Entry, self->cursor);
+  if (self->cursor < self->n_entries && strcmp (self->entries[self->cursor].id, id) == 0)
+    entry = &self->entries[self->cursor];
   else
     {
       if (self->by_id == NULL)
         {
           self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-          for (guint i = 0; i < self->entries->len; i++)
-            {
-              Entry *each = &g_array_index (self->entries, Entry, i);
-              g_hash_table_insert (self->by_id, (gpointer) each->id, each);
-            }
+          for (guint i = 0; i < self->n_entries; i++)
+            g_hash_table_insert (self->by_id, (gpointer) self->entries[i].id, &self->entries[i]);
         }
       entry = g_hash_table_lookup (self->by_id, id);
     }
   if (entry == NULL)
     return NULL;
-  self->cursor = (guint) (entry - (const Entry *) self->entries->data) + 1;
+  self->cursor = (guint) (entry - self->entries) + 1;
   if (entry->rev != rev || entry->sealed_size != sealed_size ||
       memcmp (entry->head, sealed, KT_SEAL_HEAD_SIZE) != 0 ||
-      memcmp (entry->tag, sealed + sealed_size - KT_SEAL_TAG_SIZE, KT_SEAL_TAG_SIZE) != 0)
+      memcmp (KT_SUMMARY_CACHE_ENTRY_TAG (entry), sealed + sealed_size - KT_SEAL_TAG_SIZE, KT_SEAL_TAG_SIZE) != 0)
     return NULL;
   return entry;
 }
@@ -322,7 +357,7 @@ void
 kt_summary_cache_builder_add_entry (KtSummaryCacheBuilder     *self,
                                     const KtSummaryCacheEntry *entry)
 {
-  add (self, entry->id, entry->rev, entry->head, entry->tag, entry->sealed_size,
+  add (self, entry->id, entry->rev, entry->head, KT_SUMMARY_CACHE_ENTRY_TAG (entry), entry->sealed_size,
        entry->plain, entry->plain_size);
 }
 

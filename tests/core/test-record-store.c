@@ -14,6 +14,7 @@
 
 #include "kt-core.h"
 #include "kt-crypto.h"
+#include "kt-huge-buffer-private.h"
 #include "kt-record-store.h"
 #include "kt-wal-vfs-private.h"
 #include "kt-test-util.h"
@@ -510,6 +511,29 @@ test_record_store_disk_full_is_reported (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* The store's large buffers (kt-huge-buffer-private.h): zeroed, aligned,
+ * all of them writable, whatever their size and however they are backed. */
+static void
+test_huge_buffer_is_zeroed_and_writable (void)
+{
+  static const gsize sizes[] = { 1, 100, 4096, 1024 * 1024 - 1, 1024 * 1024,
+                                 2 * 1024 * 1024, 3 * 1024 * 1024 + 1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint8 *data = kt_huge_buffer_alloc (sizes[i]);
+
+      g_assert_nonnull (data);
+      g_assert_cmpuint ((guintptr) data % 16, ==, 0);
+      g_assert_cmpuint (data[0], ==, 0);
+      g_assert_cmpuint (data[sizes[i] / 2], ==, 0);
+      g_assert_cmpuint (data[sizes[i] - 1], ==, 0);
+      memset (data, 0xa5, sizes[i]);
+      kt_huge_buffer_free (data, sizes[i]);
+    }
+  kt_huge_buffer_free (NULL, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -521,6 +545,7 @@ main (int   argc,
   g_test_add_func ("/crypto/padded-seal-opens-and-tells-only-the-block", test_crypto_seal_padded);
   g_test_add_func ("/crypto/wrap-needs-the-passphrase", test_crypto_wrap_needs_the_passphrase);
   g_test_add_func ("/crypto/wrap-refuses-absurd-cost", test_crypto_wrap_refuses_absurd_cost);
+  g_test_add_func ("/record-store/huge-buffer-is-zeroed-and-writable", test_huge_buffer_is_zeroed_and_writable);
   g_test_add_func ("/record-store/keeps-sync-state-on-autosave", test_record_store_keeps_sync_state_on_autosave);
   g_test_add_func ("/record-store/typed-body-keeps-its-pages", test_record_store_typed_body_keeps_its_pages);
   g_test_add_func ("/record-store/gathered-log-is-written", test_record_store_gathered_log_is_written);
