@@ -572,13 +572,21 @@ inbox_by_sync (KtWindow     *window,
     g_printerr ("note: the pushing client failed; that step measured nothing useful\n");
 }
 
-/* What a click on a row of the list does: it becomes the selection. */
+static gboolean
+case_opened (gpointer window)
+{
+  return !kt_window_is_opening_case (window);
+}
+
+/* What a click on a row of the list does: it becomes the selection, and
+ * the household is read on the store's worker. */
 static void
 open_case (KtWindow *window,
            guint     position)
 {
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (window)), position);
   kt_app_test_iterate (50);
+  kt_app_test_wait_for (case_opened, window, 60000, "the household to open");
 }
 
 int

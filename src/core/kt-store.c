@@ -2471,6 +2471,205 @@ kt_store_load_plans_for_case_finish (KtStore       *self,
   return plans;
 }
 
+/* Opening one household */
+
+typedef struct {
+  char           *case_id;
+  gboolean        plan_only;     /* kt_store_load_newest_plan_async () */
+  KtCase         *kase;
+  KtConversation *conversation;
+  KtPlan         *plan;
+  GError         *case_error;    /* the case could not be read from the file */
+  GError         *problem;       /* its conversation or plan could not be */
+} CaseRead;
+
+static void
+case_read_free (CaseRead *read)
+{
+  g_free (read->case_id);
+  g_clear_pointer (&read->kase, kt_case_unref);
+  g_clear_pointer (&read->conversation, kt_conversation_unref);
+  g_clear_pointer (&read->plan, kt_plan_unref);
+  g_clear_error (&read->case_error);
+  g_clear_error (&read->problem);
+  g_free (read);
+}
+
+/* The newest record of @kind of the case, decoded, or NULL when it has
+ * none (or on @error). */
+static gpointer
+load_newest_from_file (KtStore     *self,
+                       KtKind       kind,
+                       const char  *case_id,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) records = kt_record_store_list (self->records, kind, case_id, FALSE, error);
+  KtRecord *newest;
+
+  if (records == NULL || records->len == 0)
+    return NULL;
+  newest = g_ptr_array_index (records, records->len - 1);
+  return load_from_file (self, kind, newest->id, error);
+}
+
+/* On a worker, as load_all_thread (): the record store only, never the
+ * drafts, which are the main thread's; the finish puts those in.  A case
+ * that is only a draft yet is not in the file: the finish finds it. */
+static void
+load_case_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  CaseRead *read = task_data;
+  GError *error = NULL;
+
+  if (!check_open (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!read->plan_only)
+    {
+      read->kase = load_from_file (self, KT_KIND_CASE, read->case_id, &read->case_error);
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      read->conversation = load_newest_from_file (self, KT_KIND_CONVERSATION, read->case_id, &read->problem);
+      if (g_task_return_error_if_cancelled (task))
+        return;
+    }
+  /* As opening did on the main loop: after a conversation that could not
+   * be read, the plan is not looked for. */
+  if (read->problem == NULL)
+    read->plan = load_newest_from_file (self, KT_KIND_PLAN, read->case_id, &read->problem);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+load_case_async (KtStore             *self,
+                 const char          *case_id,
+                 gboolean             plan_only,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  CaseRead *read = g_new0 (CaseRead, 1);
+
+  read->case_id = g_strdup (case_id);
+  read->plan_only = plan_only;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, read, (GDestroyNotify) case_read_free);
+  g_task_run_in_thread (task, load_case_thread);
+}
+
+/* A draft not yet written is newer than what the worker read (or the
+ * only copy there is); steals @doc. */
+static gpointer
+draft_or (KtStore  *self,
+          KtKind    kind,
+          gpointer  doc)
+{
+  Pending *pending;
+
+  if (doc == NULL)
+    return NULL;
+  pending = g_hash_table_lookup (self->pending, doc_header (doc)->id);
+  if (pending == NULL || pending->kind != kind)
+    return doc;
+  doc_unref (kind, doc);
+  return doc_ref (kind, pending->doc);
+}
+
+void
+kt_store_load_case_async (KtStore             *self,
+                          const char          *case_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  load_case_async (self, case_id, FALSE, kt_store_load_case_async, cancellable, callback, user_data);
+}
+
+KtCase *
+kt_store_load_case_finish (KtStore         *self,
+                           GAsyncResult    *result,
+                           KtConversation **conversation,
+                           KtPlan         **plan,
+                           GError         **problem,
+                           GError         **error)
+{
+  CaseRead *read;
+  Pending *pending;
+  KtCase *kase;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_case_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  /* Locked while the worker read: what it read stays off the screen. */
+  if (!check_open (self, error))
+    return NULL;
+  read = g_task_get_task_data (G_TASK (result));
+  pending = g_hash_table_lookup (self->pending, read->case_id);
+  if (pending != NULL && pending->kind == KT_KIND_CASE)
+    kase = kt_case_ref (pending->doc);
+  else if (read->kase != NULL)
+    kase = g_steal_pointer (&read->kase);
+  else
+    {
+      g_propagate_error (error, g_steal_pointer (&read->case_error));
+      return NULL;
+    }
+  if (conversation != NULL)
+    *conversation = draft_or (self, KT_KIND_CONVERSATION, g_steal_pointer (&read->conversation));
+  if (plan != NULL)
+    *plan = draft_or (self, KT_KIND_PLAN, g_steal_pointer (&read->plan));
+  if (read->problem != NULL)
+    g_propagate_error (problem, g_steal_pointer (&read->problem));
+  return kase;
+}
+
+void
+kt_store_load_newest_plan_async (KtStore             *self,
+                                 const char          *case_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  load_case_async (self, case_id, TRUE, kt_store_load_newest_plan_async, cancellable, callback, user_data);
+}
+
+KtPlan *
+kt_store_load_newest_plan_finish (KtStore       *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  CaseRead *read;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_newest_plan_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error) || !check_open (self, error))
+    return NULL;
+  read = g_task_get_task_data (G_TASK (result));
+  if (read->problem != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read->problem));
+      return NULL;
+    }
+  return draft_or (self, KT_KIND_PLAN, g_steal_pointer (&read->plan));
+}
+
 GPtrArray *
 kt_store_list_quarantined (KtStore *self)
 {
