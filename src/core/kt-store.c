@@ -2403,23 +2403,37 @@ kt_store_load_all_finish (KtStore       *self,
   return TRUE;
 }
 
-/* On a worker, as load_all_thread (): load_from_file () and the record
- * store only, never kt_store_load_plan (), whose drafts are the main
- * thread's; the finish puts those in. */
+typedef struct {
+  char   *case_id;
+  KtKind  kind;
+} KindOfCase;
+
 static void
-load_plans_for_case_thread (GTask        *task,
-                            gpointer      source_object,
-                            gpointer      task_data,
-                            GCancellable *cancellable)
+kind_of_case_free (KindOfCase *what)
+{
+  g_free (what->case_id);
+  g_free (what);
+}
+
+/* On a worker, as load_all_thread (): load_from_file () and the record
+ * store only, never kt_store_load_plan () or _conversation (), whose
+ * drafts are the main thread's; the finish puts those in. */
+static void
+load_kind_for_case_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
 {
   KtStore *self = source_object;
-  const char *case_id = task_data;
-  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  KindOfCase *what = task_data;
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func (what->kind == KT_KIND_PLAN
+                                                              ? (GDestroyNotify) kt_plan_unref
+                                                              : (GDestroyNotify) kt_conversation_unref);
   g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
 
   if (!check_open (self, &error) ||
-      (records = kt_record_store_list (self->records, KT_KIND_PLAN, case_id, FALSE, &error)) == NULL)
+      (records = kt_record_store_list (self->records, what->kind, what->case_id, FALSE, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -2427,16 +2441,48 @@ load_plans_for_case_thread (GTask        *task,
   for (guint i = 0; i < records->len; i++)
     {
       KtRecord *record = g_ptr_array_index (records, i);
-      KtPlan *plan;
+      gpointer doc;
 
       if (g_task_return_error_if_cancelled (task))
         return;
       /* One that cannot be read is left out, as before. */
-      plan = load_from_file (self, KT_KIND_PLAN, record->id, NULL);
-      if (plan != NULL)
-        g_ptr_array_add (plans, plan);
+      doc = load_from_file (self, what->kind, record->id, NULL);
+      if (doc != NULL)
+        g_ptr_array_add (docs, doc);
     }
-  g_task_return_pointer (task, g_steal_pointer (&plans), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, g_steal_pointer (&docs), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+load_kind_for_case_async (KtStore             *self,
+                          KtKind               kind,
+                          const char          *case_id,
+                          gpointer             source_tag,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  KindOfCase *what = g_new0 (KindOfCase, 1);
+
+  what->case_id = g_strdup (case_id);
+  what->kind = kind;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, what, (GDestroyNotify) kind_of_case_free);
+  g_task_run_in_thread (task, load_kind_for_case_thread);
+}
+
+static GPtrArray *
+load_kind_for_case_finish (KtStore       *self,
+                           KtKind         kind,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  GPtrArray *docs = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (docs != NULL)
+    take_drafts (self, kind, docs);
+  return docs;
 }
 
 void
@@ -2446,14 +2492,11 @@ kt_store_load_plans_for_case_async (KtStore             *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
   g_return_if_fail (KT_IS_STORE (self));
   g_return_if_fail (case_id != NULL);
 
-  g_task_set_source_tag (task, kt_store_load_plans_for_case_async);
-  g_task_set_task_data (task, g_strdup (case_id), g_free);
-  g_task_run_in_thread (task, load_plans_for_case_thread);
+  load_kind_for_case_async (self, KT_KIND_PLAN, case_id, kt_store_load_plans_for_case_async,
+                            cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -2461,14 +2504,36 @@ kt_store_load_plans_for_case_finish (KtStore       *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  GPtrArray *plans;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_plans_for_case_async, NULL);
 
-  plans = g_task_propagate_pointer (G_TASK (result), error);
-  if (plans != NULL)
-    take_drafts (self, KT_KIND_PLAN, plans);
-  return plans;
+  return load_kind_for_case_finish (self, KT_KIND_PLAN, result, error);
+}
+
+void
+kt_store_load_conversations_for_case_async (KtStore             *self,
+                                            const char          *case_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  load_kind_for_case_async (self, KT_KIND_CONVERSATION, case_id, kt_store_load_conversations_for_case_async,
+                            cancellable, callback, user_data);
+}
+
+GPtrArray *
+kt_store_load_conversations_for_case_finish (KtStore       *self,
+                                             GAsyncResult  *result,
+                                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_conversations_for_case_async,
+                        NULL);
+
+  return load_kind_for_case_finish (self, KT_KIND_CONVERSATION, result, error);
 }
 
 /* Opening one household */

@@ -282,6 +282,16 @@ void         kt_store_load_plans_for_case_async  (KtStore             *self,
 GPtrArray   *kt_store_load_plans_for_case_finish (KtStore       *self,
                                                   GAsyncResult  *result,
                                                   GError       **error);
+/* The same for every conversation of case @case_id (element-type
+ * KtConversation), oldest first: for the inzage of a household. */
+void         kt_store_load_conversations_for_case_async  (KtStore             *self,
+                                                          const char          *case_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GPtrArray   *kt_store_load_conversations_for_case_finish (KtStore       *self,
+                                                          GAsyncResult  *result,
+                                                          GError       **error);
 
 /* Opening a household: the case @case_id, its newest conversation and its
  * newest plan, read and decrypted on a worker, so that the main loop does

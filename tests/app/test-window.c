@@ -598,17 +598,28 @@ test_inzage_saves_pdf_and_json (Fixture       *f,
   g_autoptr(GPtrArray) conversations = NULL;
   g_autoptr(GPtrArray) plans = NULL;
   KtInzageWindow *window;
+  KtRecordStore *records;
   KtCase *kase;
   gsize len;
 
   kase = new_case (f, "Familie Inzage");
+  /* The records are read on the store's worker (issue 22): while a save
+   * holds the store the window is there, says it is loading, and a save
+   * asked for meanwhile waits for them. */
+  records = kt_store_get_record_store (kt_window_get_store (f->window));
+  kt_record_store_hold_for_test (records, 10000);
   kt_app_test_activate (kt_app_fixture_case_view (f), "case.inzage", NULL);
   window = find_inzage_window ();
   g_assert_nonnull (window);
+  g_assert_cmpstr (kt_inzage_window_get_status (window), ==, T ("Loading…"));
   /* not signed in: it says how to see who read the plan */
   g_assert_nonnull (kt_app_test_find_row (GTK_WIDGET (kt_inzage_window_get_reads_group (window)),
                                           T ("Sign in to see who read the plan."), 0));
   kt_inzage_window_save_to (window, folder);
+  kt_app_test_iterate (100);
+  g_assert_true (kt_record_store_is_held_for_test (records));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  kt_record_store_release_for_test (records);
   kt_app_test_wait_for (inzage_saved, window, 20000, "the inzage files are written");
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_get_contents (json_path, &contents, &len, NULL));
