@@ -82,6 +82,9 @@ struct _KtStore
   guint          batches_in_flight;
   GQueue         completed;      /* Batch, done by the worker, not yet handled */
   GSource       *dispatch_source;
+  /* Households being read on a worker (CaseRead, unowned): a commit of one
+   * of their records while they are read makes the read stale. */
+  GList         *case_reads;
 
   /* The check at open, and the counter kept outside the file */
   KtStoreCheck  *check;          /* what the last open found; NULL when all was well */
@@ -1687,6 +1690,9 @@ batch_write (KtStore *self,
     }
 }
 
+static void note_case_read_stale (KtStore        *self,
+                                  const KtRecord *record);
+
 /* Back on the main thread: what committed leaves the pending set, what
  * failed stays and is tried again later.  Returns the first failure. */
 static GError *
@@ -1703,6 +1709,8 @@ batch_handle (KtStore *self,
         {
           GError *error = g_ptr_array_index (batch->errors, i);
 
+          if (error == NULL)
+            note_case_read_stale (self, g_ptr_array_index (batch->records, i));
           if (error == NULL)
             note_commit (self);
           else if (first == NULL)
@@ -1726,6 +1734,7 @@ batch_handle (KtStore *self,
       pending->in_flight = FALSE;
       if (error == NULL)
         {
+          note_case_read_stale (self, record);
           note_commit (self);
           if (pending->uncommitted_rev == record->rev)
             pending->uncommitted_rev = 0;
@@ -2538,9 +2547,16 @@ kt_store_load_conversations_for_case_finish (KtStore       *self,
 
 /* Opening one household */
 
+/* How many times a read made stale by commits is read again before it is
+ * given as it is (each read takes well under a millisecond; only a store
+ * committing this household's records without pause gets there). */
+#define CASE_READ_TRIES 8
+
 typedef struct {
   char           *case_id;
   gboolean        plan_only;     /* kt_store_load_newest_plan_async () */
+  gboolean        stale;         /* a record of the household committed meanwhile */
+  guint           tries;
   KtCase         *kase;
   KtConversation *conversation;
   KtPlan         *plan;
@@ -2549,15 +2565,39 @@ typedef struct {
 } CaseRead;
 
 static void
-case_read_free (CaseRead *read)
+case_read_clear (CaseRead *read)
 {
-  g_free (read->case_id);
   g_clear_pointer (&read->kase, kt_case_unref);
   g_clear_pointer (&read->conversation, kt_conversation_unref);
   g_clear_pointer (&read->plan, kt_plan_unref);
   g_clear_error (&read->case_error);
   g_clear_error (&read->problem);
+}
+
+static void
+case_read_free (CaseRead *read)
+{
+  g_free (read->case_id);
+  case_read_clear (read);
   g_free (read);
+}
+
+/* Main thread, as a commit is handled.  A draft of the household written
+ * while the worker read the file leaves the pending set at its commit:
+ * the finish would find neither it nor, in what the worker read, its new
+ * copy, and the older copy would be opened and later saved over it.  A
+ * record that a sync saved is the same.  Such a read is read again. */
+static void
+note_case_read_stale (KtStore        *self,
+                      const KtRecord *record)
+{
+  for (GList *l = self->case_reads; l != NULL; l = l->next)
+    {
+      CaseRead *read = l->data;
+
+      if (g_strcmp0 (record->id, read->case_id) == 0 || g_strcmp0 (record->case_id, read->case_id) == 0)
+        read->stale = TRUE;
+    }
 }
 
 /* The newest record of @kind of the case, decoded, or NULL when it has
@@ -2587,7 +2627,7 @@ load_case_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   KtStore *self = source_object;
-  CaseRead *read = task_data;
+  CaseRead *read = g_task_get_task_data (task_data);
   GError *error = NULL;
 
   if (!check_open (self, &error))
@@ -2611,6 +2651,53 @@ load_case_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static void read_case (GTask *outer);
+
+/* Main thread: one read on the worker is done (the inner task); the
+ * caller's task (@user_data) gets it, or it is read again when a commit
+ * made it stale. */
+static void
+case_read_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KtStore *self = KT_STORE (source);
+  g_autoptr(GTask) outer = user_data;
+  CaseRead *read = g_task_get_task_data (outer);
+  GError *error = NULL;
+
+  self->case_reads = g_list_remove (self->case_reads, read);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  if (read->stale && ++read->tries < CASE_READ_TRIES && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)))
+    {
+      g_debug ("A household's record was saved while it was read: read again");
+      case_read_clear (read);
+      read_case (g_steal_pointer (&outer));
+      return;
+    }
+  g_task_return_boolean (outer, TRUE);
+}
+
+/* Runs one read of @outer's household on a worker (transfer full: @outer). */
+static void
+read_case (GTask *outer)
+{
+  KtStore *self = g_task_get_source_object (outer);
+  CaseRead *read = g_task_get_task_data (outer);
+  g_autoptr(GTask) inner = g_task_new (self, g_task_get_cancellable (outer), case_read_done, outer);
+
+  read->stale = FALSE;
+  self->case_reads = g_list_prepend (self->case_reads, read);
+  /* The worker finds the CaseRead through @outer, which lives until the
+   * inner task is done. */
+  g_task_set_task_data (inner, outer, NULL);
+  g_task_run_in_thread (inner, load_case_thread);
+}
+
 static void
 load_case_async (KtStore             *self,
                  const char          *case_id,
@@ -2620,14 +2707,14 @@ load_case_async (KtStore             *self,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   CaseRead *read = g_new0 (CaseRead, 1);
 
   read->case_id = g_strdup (case_id);
   read->plan_only = plan_only;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, read, (GDestroyNotify) case_read_free);
-  g_task_run_in_thread (task, load_case_thread);
+  read_case (task);
 }
 
 /* A draft not yet written is newer than what the worker read (or the
