@@ -1710,9 +1710,10 @@ batch_handle (KtStore *self,
           GError *error = g_ptr_array_index (batch->errors, i);
 
           if (error == NULL)
-            note_case_read_stale (self, g_ptr_array_index (batch->records, i));
-          if (error == NULL)
-            note_commit (self);
+            {
+              note_case_read_stale (self, g_ptr_array_index (batch->records, i));
+              note_commit (self);
+            }
           else if (first == NULL)
             first = g_error_copy (error);
         }
