@@ -37,6 +37,8 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include <spawn.h>
@@ -49,6 +51,7 @@
 #include "bench-fill.h"
 #include "kt-app-test.h"
 #include "kt-app-util.h"
+#include "kt-case-item.h"
 #include "kt-case-view-private.h"
 #include "kt-conversation-page-private.h"
 #include "kt-core.h"
@@ -572,13 +575,75 @@ inbox_by_sync (KtWindow     *window,
     g_printerr ("note: the pushing client failed; that step measured nothing useful\n");
 }
 
-/* What a click on a row of the list does: it becomes the selection. */
+static gboolean
+case_opened (gpointer window)
+{
+  return !kt_window_is_opening_case (window);
+}
+
+/* What a click on a row of the list does: it becomes the selection, and
+ * the household is read on the store's worker. */
 static void
 open_case (KtWindow *window,
            guint     position)
 {
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (window)), position);
   kt_app_test_iterate (50);
+  kt_app_test_wait_for (case_opened, window, 60000, "the household to open");
+}
+
+/* With bench/slow-sync.c preloaded, every fsync waits $KT_SLOW_SYNC_MS
+ * (200) while @slow; without it, nothing changes. */
+static void
+slow_disk (gboolean slow)
+{
+  int *ms = dlsym (RTLD_DEFAULT, "kt_slow_sync_ms");
+
+  if (ms == NULL)
+    {
+      if (slow)
+        g_printerr ("note: bench/slow-sync.c is not preloaded; saves are as fast as this disk\n");
+      return;
+    }
+  g_atomic_int_set (ms, slow ? (g_getenv ("KT_SLOW_SYNC_MS") != NULL
+                                ? atoi (g_getenv ("KT_SLOW_SYNC_MS")) : 200) : 0);
+}
+
+typedef struct {
+  KtWindow *window;
+  char     *id;
+} ShownCase;
+
+static gboolean
+case_shown (gpointer data)
+{
+  ShownCase *shown = data;
+  KtCase *kase = kt_case_view_get_case (kt_window_get_case_view (shown->window));
+
+  return kase != NULL && g_strcmp0 (kase->header.id, shown->id) == 0;
+}
+
+static void
+open_case_while_saving (KtWindow *window,
+                        guint     position)
+{
+  KtStore *store = kt_window_get_store (window);
+  KtCase *open = kt_case_view_get_case (kt_window_get_case_view (window));
+  g_autoptr(KtCaseItem) item = g_list_model_get_item (kt_window_get_case_model (window), position);
+  ShownCase shown = { window, g_strdup (kt_case_item_get_id (item)) };
+
+  /* A change to the open household, written at once. */
+  if (open != NULL)
+    {
+      kt_store_autosave_case (store, open);
+      kt_store_flush_async (store, NULL, NULL, NULL);
+    }
+  /* The worker has begun the commit. */
+  kt_app_test_iterate (10);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (window)), position);
+  kt_app_test_wait_for (case_shown, &shown, 60000, "the household to be shown");
+  kt_app_test_iterate (50);
+  g_free (shown.id);
 }
 
 int
@@ -695,6 +760,19 @@ main (int argc, char *argv[])
       for (guint i = 0; i < 10; i++)
         open_case (window, i * 37);
       step_end ("open ten cases");
+
+      /* Ten more, each chosen while the open one's change is being
+       * written (kt_store_flush_async: the commit holds the record store
+       * on the store's worker).  Meant with bench/slow-sync.c preloaded,
+       * which makes each fsync as slow as a slow laptop disk's; without
+       * it the commits are short.  Waits until each household is shown,
+       * by its id, so that a build that opens on the loop runs it too. */
+      slow_disk (TRUE);
+      step_begin ();
+      for (guint i = 0; i < 10; i++)
+        open_case_while_saving (window, 5 + i * 41);
+      step_end ("open ten cases while saving");
+      slow_disk (FALSE);
 
       /* Typing into a domain page while autosave runs (it saves after a pause
        * and every few seconds while typing goes on). */

@@ -81,6 +81,8 @@ struct _KtCaseView
   GPtrArray            *plan_versions;
   GCancellable         *versions_cancellable;
   guint                 version_reads;
+  /* kt_case_view_reload_plan ()'s read of the newest plan, on its way. */
+  GCancellable         *reload_cancellable;
   /* Who makes the Report and Progress pages when first shown. */
   KtCaseViewPageMaker   make_report;
   KtCaseViewPageMaker   make_progress;
@@ -618,22 +620,41 @@ fill_page (KtCaseView *self,
     }
 }
 
-void
-kt_case_view_reload_plan (KtCaseView *self)
+/* Drops a reload's read on its way: another household, or none. */
+static void
+stop_plan_reload (KtCaseView *self)
 {
-  g_autoptr(GPtrArray) ids = NULL;
+  g_cancellable_cancel (self->reload_cancellable);
+  g_clear_object (&self->reload_cancellable);
+}
+
+/* Only a plan that cannot be edited is replaced, so nothing typed is
+ * lost. */
+static gboolean
+may_reload_plan (KtCaseView *self)
+{
+  return self->store != NULL && self->kase != NULL && self->plan != NULL &&
+         kt_plan_is_locked (self->plan) && !kt_store_is_locked (self->store);
+}
+
+static void
+on_newest_plan_read (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(KtCaseView) self = user_data;
+  g_autoptr(GError) error = NULL;
   g_autoptr(KtPlan) newest = NULL;
 
-  g_return_if_fail (KT_IS_CASE_VIEW (self));
-
-  if (self->store == NULL || self->kase == NULL || self->plan == NULL ||
-      !kt_plan_is_locked (self->plan) || kt_store_is_locked (self->store))
+  newest = kt_store_load_newest_plan_finish (KT_STORE (source), result, &error);
+  /* Another household, or a newer reload. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, self->kase->header.id, NULL);
-  if (ids == NULL || ids->len == 0)
-    return;
-  newest = kt_store_load_plan (self->store, g_ptr_array_index (ids, ids->len - 1), NULL);
-  if (newest == NULL || newest->version < self->plan->version ||
+  g_clear_object (&self->reload_cancellable);
+  /* The plan may have been unlocked for editing meanwhile. */
+  if (newest == NULL || !may_reload_plan (self) ||
+      g_strcmp0 (newest->case_id, self->kase->header.id) != 0 ||
+      newest->version < self->plan->version ||
       (g_strcmp0 (newest->header.id, self->plan->header.id) == 0 &&
        newest->header.rev <= self->plan->header.rev))
     return;
@@ -651,6 +672,31 @@ kt_case_view_reload_plan (KtCaseView *self)
       kt_plan_page_set_documents (self->plan_page, self->catalogue, self->kase, self->conversation, self->plan);
     }
   update_share_state (self);
+}
+
+/* The newest plan is read on the store's worker (issue 22: listing and
+ * decrypting it on the main loop waited for any save holding the store);
+ * it replaces the open one when it comes, if that is still right.  A
+ * reload asked for while one is on its way replaces it. */
+void
+kt_case_view_reload_plan (KtCaseView *self)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (!may_reload_plan (self))
+    return;
+  stop_plan_reload (self);
+  self->reload_cancellable = g_cancellable_new ();
+  kt_store_load_newest_plan_async (self->store, self->kase->header.id, self->reload_cancellable,
+                                   on_newest_plan_read, g_object_ref (self));
+}
+
+gboolean
+kt_case_view_is_reloading_plan (KtCaseView *self)
+{
+  g_return_val_if_fail (KT_IS_CASE_VIEW (self), FALSE);
+
+  return self->reload_cancellable != NULL;
 }
 
 /* Wheel and plan pages in their slots, each made when it is first shown
@@ -816,6 +862,7 @@ kt_case_view_set_documents (KtCaseView     *self,
 
   self->stale = STALE_ALL;
   forget_plan_versions (self);
+  stop_plan_reload (self);
   fill_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
   update_share_state (self);
   /* Another household starts from the default; the same one (back after
@@ -856,6 +903,7 @@ kt_case_view_clear (KtCaseView *self)
   kt_network_page_set_case (self->network_page, NULL);
   self->stale = 0;
   forget_plan_versions (self);
+  stop_plan_reload (self);
   if (self->wheel_page != NULL)
     adw_bin_set_child (self->wheel_slot, NULL);
   if (self->plan_page != NULL)
@@ -1028,6 +1076,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_pointer (&self->team, g_ptr_array_unref);
   forget_plan_versions (self);
+  stop_plan_reload (self);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
   g_clear_object (&self->sync_client);

@@ -68,9 +68,12 @@ void            kt_case_view_set_show_back (KtCaseView *self,
 void            kt_case_view_set_team (KtCaseView *self,
                                        GPtrArray  *team);
 /* A newer copy of the open plan came from the server (a review result):
- * it shows at once.  Only a plan that cannot be edited (submitted or
- * approved) is replaced, so nothing typed is lost. */
+ * it is read on the store's worker and shows when it comes.  Only a plan
+ * that cannot be edited (submitted or approved) is replaced, so nothing
+ * typed is lost. */
 void            kt_case_view_reload_plan (KtCaseView *self);
+/* TRUE while a reload's read is on its way (for tests). */
+gboolean        kt_case_view_is_reloading_plan (KtCaseView *self);
 /* How many times the open plan's versions were read from the store since
  * the view was made (for tests). */
 guint           kt_case_view_get_plan_version_reads (KtCaseView *self);

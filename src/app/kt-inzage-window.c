@@ -29,6 +29,14 @@ struct _KtInzageWindow
   GPtrArray            *plans;           /* (element-type KtPlan), oldest first */
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
+  /* While the household's records are read on the store's worker: how
+   * many reads are on their way, the open documents that take the place
+   * of their stored copies, and a save asked for meanwhile. */
+  guint                 loading;
+  KtConversation       *open_conversation;
+  KtPlan               *open_plan;
+  GFile                *waiting_folder;
+  GFile                *waiting_fhir;
 
   GtkWidget            *save_button;
   GtkWidget            *fhir_button;
@@ -75,6 +83,12 @@ kt_inzage_window_save_to (KtInzageWindow *self,
   g_return_if_fail (KT_IS_INZAGE_WINDOW (self));
   g_return_if_fail (G_IS_FILE (folder));
 
+  /* Everything held, or nothing: it is written once the records are read. */
+  if (self->loading > 0)
+    {
+      g_set_object (&self->waiting_folder, folder);
+      return;
+    }
   /* No names in the file names: they show up in lists of recent files. */
   pdf = g_file_get_child (folder, "alles-wat-we-bewaren.pdf");
   json = g_file_get_child (folder, "alles-wat-we-bewaren.json");
@@ -140,6 +154,11 @@ kt_inzage_window_save_fhir_to (KtInzageWindow *self,
   g_return_if_fail (KT_IS_INZAGE_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  if (self->loading > 0)
+    {
+      g_set_object (&self->waiting_fhir, file);
+      return;
+    }
   if (self->plans->len == 0)
     return;
   conversation = self->conversations->len > 0
@@ -238,54 +257,117 @@ reads_cb (GObject      *source,
     }
 }
 
+/* @docs (read from the store, oldest first) with the open document in the
+ * place of its stored copy, or after them when it is not stored yet. */
+static void
+take_documents (GPtrArray      *into,
+                GPtrArray      *docs,
+                gpointer        open,
+                gpointer      (*ref) (gpointer))
+{
+  gboolean have_open = FALSE;
+
+  for (guint i = 0; docs != NULL && i < docs->len; i++)
+    {
+      gpointer doc = g_ptr_array_index (docs, i);
+
+      /* Each kind of document starts with its KtRecordHeader. */
+      if (open != NULL && g_strcmp0 (((KtRecordHeader *) doc)->id, ((KtRecordHeader *) open)->id) == 0)
+        {
+          doc = open;
+          have_open = TRUE;
+        }
+      g_ptr_array_add (into, ref (doc));
+    }
+  if (open != NULL && !have_open)
+    g_ptr_array_add (into, ref (open));
+}
+
+/* Every record is in: the saves can start, and one asked for meanwhile
+ * does. */
+static void
+documents_loaded (KtInzageWindow *self)
+{
+  g_autoptr(GFile) folder = g_steal_pointer (&self->waiting_folder);
+  g_autoptr(GFile) fhir = g_steal_pointer (&self->waiting_fhir);
+
+  g_clear_pointer (&self->open_conversation, kt_conversation_unref);
+  g_clear_pointer (&self->open_plan, kt_plan_unref);
+  set_status (self, NULL);
+  gtk_widget_set_sensitive (self->save_button, TRUE);
+  gtk_widget_set_sensitive (self->fhir_button, self->plans->len > 0);
+  if (folder != NULL)
+    kt_inzage_window_save_to (self, folder);
+  if (fhir != NULL)
+    kt_inzage_window_save_fhir_to (self, fhir);
+}
+
+static void
+conversations_read_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(KtInzageWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conversations = kt_store_load_conversations_for_case_finish (KT_STORE (source),
+                                                                                   result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* A store that cannot give them (locked meanwhile) gives none, as
+   * before; the open one is still there. */
+  take_documents (self->conversations, conversations, self->open_conversation,
+                  (gpointer (*) (gpointer)) kt_conversation_ref);
+  if (--self->loading == 0)
+    documents_loaded (self);
+}
+
+static void
+plans_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KtInzageWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) plans = kt_store_load_plans_for_case_finish (KT_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  take_documents (self->plans, plans, self->open_plan,
+                  (gpointer (*) (gpointer)) kt_plan_ref);
+  if (--self->loading == 0)
+    documents_loaded (self);
+}
+
+/* The household's conversations and plans, every version, read and
+ * decrypted on the store's worker (issue 22: on the main loop they held
+ * it for each record, and waited for any save holding the store).  The
+ * window shows at once and says it is loading; the open documents, which
+ * may have changes not yet saved, take the place of their stored copies. */
 static void
 load_documents (KtInzageWindow *self,
                 KtStore        *store,
                 KtConversation *open_conversation,
                 KtPlan         *open_plan)
 {
-  g_autoptr(GPtrArray) conversation_ids = NULL;
-  g_autoptr(GPtrArray) plan_ids = NULL;
-  gboolean have_open_conversation = FALSE, have_open_plan = FALSE;
-
-  /* The same small reads the case view makes when it opens a case. */
-  if (store != NULL)
+  self->open_conversation = open_conversation != NULL ? kt_conversation_ref (open_conversation) : NULL;
+  self->open_plan = open_plan != NULL ? kt_plan_ref (open_plan) : NULL;
+  if (store == NULL)
     {
-      conversation_ids = kt_store_list_ids_for_case (store, KT_KIND_CONVERSATION, self->kase->header.id, NULL);
-      plan_ids = kt_store_list_ids_for_case (store, KT_KIND_PLAN, self->kase->header.id, NULL);
+      take_documents (self->conversations, NULL, self->open_conversation,
+                      (gpointer (*) (gpointer)) kt_conversation_ref);
+      take_documents (self->plans, NULL, self->open_plan, (gpointer (*) (gpointer)) kt_plan_ref);
+      documents_loaded (self);
+      return;
     }
-  for (guint i = 0; conversation_ids != NULL && i < conversation_ids->len; i++)
-    {
-      const char *id = g_ptr_array_index (conversation_ids, i);
-      KtConversation *conversation;
-
-      if (open_conversation != NULL && g_strcmp0 (id, open_conversation->header.id) == 0)
-        {
-          conversation = kt_conversation_ref (open_conversation);
-          have_open_conversation = TRUE;
-        }
-      else if ((conversation = kt_store_load_conversation (store, id, NULL)) == NULL)
-        continue;
-      g_ptr_array_add (self->conversations, conversation);
-    }
-  if (open_conversation != NULL && !have_open_conversation)
-    g_ptr_array_add (self->conversations, kt_conversation_ref (open_conversation));
-  for (guint i = 0; plan_ids != NULL && i < plan_ids->len; i++)
-    {
-      const char *id = g_ptr_array_index (plan_ids, i);
-      KtPlan *plan;
-
-      if (open_plan != NULL && g_strcmp0 (id, open_plan->header.id) == 0)
-        {
-          plan = kt_plan_ref (open_plan);
-          have_open_plan = TRUE;
-        }
-      else if ((plan = kt_store_load_plan (store, id, NULL)) == NULL)
-        continue;
-      g_ptr_array_add (self->plans, plan);
-    }
-  if (open_plan != NULL && !have_open_plan)
-    g_ptr_array_add (self->plans, kt_plan_ref (open_plan));
+  self->loading = 2;
+  set_status (self, _("Loading…"));
+  gtk_widget_set_sensitive (self->save_button, FALSE);
+  gtk_widget_set_sensitive (self->fhir_button, FALSE);
+  kt_store_load_conversations_for_case_async (store, self->kase->header.id, self->cancellable,
+                                              conversations_read_cb, g_object_ref (self));
+  kt_store_load_plans_for_case_async (store, self->kase->header.id, self->cancellable,
+                                      plans_read_cb, g_object_ref (self));
 }
 
 static void
@@ -382,6 +464,10 @@ kt_inzage_window_finalize (GObject *object)
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversations, g_ptr_array_unref);
   g_clear_pointer (&self->plans, g_ptr_array_unref);
+  g_clear_pointer (&self->open_conversation, kt_conversation_unref);
+  g_clear_pointer (&self->open_plan, kt_plan_unref);
+  g_clear_object (&self->waiting_folder);
+  g_clear_object (&self->waiting_fhir);
   G_OBJECT_CLASS (kt_inzage_window_parent_class)->finalize (object);
 }
 
@@ -421,7 +507,6 @@ kt_inzage_window_new (GtkWindow      *parent,
   self->catalogue = g_object_ref (catalogue);
   self->kase = kt_case_ref (kase);
   load_documents (self, store, conversation, plan);
-  gtk_widget_set_sensitive (self->fhir_button, self->plans->len > 0);
   if (sync != NULL && kt_sync_client_is_signed_in (sync))
     kt_case_reads_fetch_async (sync, kase->header.id, self->cancellable, reads_cb, g_object_ref (self));
   else

@@ -303,35 +303,69 @@ kt_sync_controller_get_n_unsynced (KtSyncController *self)
   return kt_sync_client_get_n_pending (self->client) + kt_sync_client_get_n_conflicts (self->client);
 }
 
-/* Queues the plans of @case_id that wait (or were refused) again, behind
- * their case, so that they reach the server in the same round. */
-static void
-share_waiting_plans (KtSyncController *self,
-                     const char       *case_id,
-                     KtPlan           *open_plan)
-{
-  g_autoptr(GPtrArray) ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, case_id, NULL);
+typedef struct {
+  KtSyncController *self;
+  KtPlan           *open_plan;  /* or NULL */
+} WaitingPlans;
 
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
+static void
+waiting_plans_free (WaitingPlans *waiting)
+{
+  g_clear_object (&waiting->self);
+  g_clear_pointer (&waiting->open_plan, kt_plan_unref);
+  g_free (waiting);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WaitingPlans, waiting_plans_free)
+
+static void
+waiting_plans_read (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(WaitingPlans) waiting = user_data;
+  KtSyncController *self = waiting->self;
+  g_autoptr(GPtrArray) plans = kt_store_load_plans_for_case_finish (KT_STORE (source), result, NULL);
+  KtPlan *open_plan = waiting->open_plan;
+
+  /* The window is going away, or the store locked meanwhile: they are
+   * queued again at the next sign-in, as a failed queueing is. */
+  if (plans == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  for (guint i = 0; i < plans->len; i++)
     {
-      const char *id = g_ptr_array_index (ids, i);
+      KtPlan *stored = g_ptr_array_index (plans, i);
+      const char *id = stored->header.id;
       KtShareState state = kt_sync_client_get_record_state (self->client, id, NULL);
-      g_autoptr(KtPlan) stored = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GError) error = NULL;
       KtPlan *plan;
 
       if (state == KT_SHARE_LOCAL || state == KT_SHARE_SHARED)
         continue;
-      plan = open_plan != NULL && g_strcmp0 (open_plan->header.id, id) == 0
-             ? open_plan : (stored = kt_store_load_plan (self->store, id, NULL));
-      if (plan == NULL)
-        continue;
+      plan = open_plan != NULL && g_strcmp0 (open_plan->header.id, id) == 0 ? open_plan : stored;
       body = kt_plan_encode (plan);
       /* A copy already on its way stays queued and goes in the next round. */
       if (!kt_sync_client_share (self->client, body, &error))
         g_message ("A plan was not queued again: %s", error->message);
     }
+}
+
+/* Queues the plans of @case_id that wait (or were refused) again, behind
+ * their case, so that they reach the server in the same round.  They are
+ * read on the store's worker (issue 22: listing and decrypting them on the
+ * main loop waited for any save holding the store); drafts not yet written
+ * take the place of their records, as kt_store_load_plan () gave them. */
+static void
+share_waiting_plans (KtSyncController *self,
+                     const char       *case_id,
+                     KtPlan           *open_plan)
+{
+  WaitingPlans *waiting = g_new0 (WaitingPlans, 1);
+
+  waiting->self = g_object_ref (self);
+  waiting->open_plan = open_plan != NULL ? kt_plan_ref (open_plan) : NULL;
+  kt_store_load_plans_for_case_async (self->store, case_id, self->cancellable, waiting_plans_read, waiting);
 }
 
 /* Who is signed in

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 KtStore     *kt_window_get_store          (KtWindow *self);
 /* TRUE once the store is open and the case list is filled. */
 gboolean     kt_window_is_ready           (KtWindow *self);
+/* TRUE while a household chosen to open is read on the store's worker. */
+gboolean     kt_window_is_opening_case    (KtWindow *self);
 /* "loading", "lock" or "main". */
 const char  *kt_window_get_page           (KtWindow *self);
 KtCaseView  *kt_window_get_case_view      (KtWindow *self);

@@ -43,6 +43,18 @@ typedef enum {
   LOCK_CHOOSE_PIN,      /* keyring store without a PIN yet (first use) */
 } LockMode;
 
+/* What follows when a household chosen to open has been read. */
+typedef enum {
+  OPEN_THEN_STAY,       /* the leaflet stays where it is */
+  OPEN_THEN_NAVIGATE,   /* chosen in the list: the leaflet goes forward */
+  OPEN_THEN_SHOW,       /* activated: the case is brought into view */
+} OpenThen;
+
+/* How long a household may take to be read before the window says it is
+ * loading: most open within a few milliseconds, and a page that shows
+ * "Loading…" for one frame would only flicker. */
+#define OPENING_SHOWN_AFTER_MS 150
+
 struct _KtWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -112,6 +124,13 @@ struct _KtWindow
   guint                 case_view_id;  /* making the case view after the start */
   char                 *reopen_id;     /* the case open when the idle lock came */
   char                 *reopen_page;
+  /* The household being read on the store's worker, and what follows;
+   * NULL when none is (issue 22: the main loop waited for the store). */
+  char                 *opening_id;
+  char                 *opening_page;
+  OpenThen              opening_then;
+  GCancellable         *opening_cancellable;
+  guint                 opening_shown_id;  /* "Loading…" after a moment */
 };
 
 G_DEFINE_FINAL_TYPE (KtWindow, kt_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -521,45 +540,123 @@ current_case (KtWindow *self)
   return self->case_view != NULL ? kt_case_view_get_case (self->case_view) : NULL;
 }
 
-/* Opens the case with @id: the case and its latest conversation are
- * decrypted from the store. */
-static gboolean
-open_case (KtWindow   *self,
-           const char *id)
+/* What was asked with the household once it is open. */
+static void
+case_opened (KtWindow   *self,
+             OpenThen    then,
+             const char *page)
 {
+  gtk_stack_set_visible_child_name (self->content_stack, "case");
+  if (page != NULL)
+    kt_case_view_set_visible_page (self->case_view, page);
+  if (then == OPEN_THEN_NAVIGATE)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  else if (then == OPEN_THEN_SHOW)
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
+
+/* Forgets the household being read, if any: a newer choice, a lock or the
+ * window closing wins over it. */
+static void
+stop_opening (KtWindow *self)
+{
+  g_cancellable_cancel (self->opening_cancellable);
+  g_clear_object (&self->opening_cancellable);
+  g_clear_handle_id (&self->opening_shown_id, g_source_remove);
+  g_clear_pointer (&self->opening_id, g_free);
+  g_clear_pointer (&self->opening_page, g_free);
+}
+
+/* The household takes longer than a blink: the window says it is loading
+ * (and a folded window goes to where that shows).  The case list and the
+ * rest of the window stay usable. */
+static gboolean
+opening_shown_cb (gpointer data)
+{
+  KtWindow *self = data;
+
+  self->opening_shown_id = 0;
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  if (self->opening_then == OPEN_THEN_NAVIGATE)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  else if (self->opening_then == OPEN_THEN_SHOW)
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_case_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KtWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KtCase) kase = NULL;
+  g_autoptr(GError) problem = NULL;
   g_autoptr(KtConversation) conversation = NULL;
   g_autoptr(KtPlan) plan = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(GPtrArray) plan_ids = NULL;
-  KtCase *current = current_case (self);
+  g_autoptr(KtCase) kase = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *page = NULL;
+  OpenThen then;
 
-  if (current != NULL && g_strcmp0 (current->header.id, id) == 0)
-    return TRUE;
+  kase = kt_store_load_case_finish (KT_STORE (source), result, &conversation, &plan, &problem, &error);
+  /* A read that a newer choice (or a lock, or closing) replaced: its
+   * documents go unseen. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_cancellable (G_TASK (result)) != self->opening_cancellable)
+    return;
+  id = g_steal_pointer (&self->opening_id);
+  page = g_steal_pointer (&self->opening_page);
+  then = self->opening_then;
+  g_clear_object (&self->opening_cancellable);
+  g_clear_handle_id (&self->opening_shown_id, g_source_remove);
 
-  kase = kt_store_load_case (self->store, id, &error);
   if (kase == NULL)
     {
+      /* Where the user looks: what the pane showed before comes back. */
       toast (self, error->message);
-      return FALSE;
+      gtk_stack_set_visible_child_name (self->content_stack, current_case (self) != NULL ? "case" : "empty");
+      /* A household that did not come back after a lock cannot be
+       * watched: the list returns. */
+      if (current_case (self) == NULL)
+        set_resident_watching (self, FALSE);
+      return;
     }
-  ids = kt_store_list_ids_for_case (self->store, KT_KIND_CONVERSATION, id, &error);
-  if (ids != NULL && ids->len > 0)
-    conversation = kt_store_load_conversation (self->store, g_ptr_array_index (ids, ids->len - 1), &error);
-  if (error == NULL)
-    plan_ids = kt_store_list_ids_for_case (self->store, KT_KIND_PLAN, id, &error);
-  if (plan_ids != NULL && plan_ids->len > 0)
-    plan = kt_store_load_plan (self->store, g_ptr_array_index (plan_ids, plan_ids->len - 1), &error);
-  if (error != NULL)
-    toast (self, error->message);
+  if (problem != NULL)
+    toast (self, problem->message);
 
   /* Whatever the previous case still had pending goes to disk now. */
   kt_store_flush_async (self->store, NULL, NULL, NULL);
   kt_case_view_set_documents (ensure_case_view (self), self->store, self->catalogue, kase, conversation, plan);
-  gtk_stack_set_visible_child_name (self->content_stack, "case");
   select_in_list (self, id);
-  return TRUE;
+  case_opened (self, then, page);
+}
+
+/* Opens the case with @id: the case, its latest conversation and its
+ * latest plan are read and decrypted on the store's worker (issue 22: on
+ * the main loop they waited for any save that held the store), then @then
+ * and @page (the page to show, or NULL) follow.  The window stays usable
+ * meanwhile; a newer choice replaces this one. */
+static void
+open_case (KtWindow   *self,
+           const char *id,
+           OpenThen    then,
+           const char *page)
+{
+  KtCase *current = current_case (self);
+
+  stop_opening (self);
+  if (current != NULL && g_strcmp0 (current->header.id, id) == 0)
+    {
+      case_opened (self, then, page);
+      return;
+    }
+  self->opening_id = g_strdup (id);
+  self->opening_page = g_strdup (page);
+  self->opening_then = then;
+  self->opening_cancellable = g_cancellable_new ();
+  self->opening_shown_id = g_timeout_add (OPENING_SHOWN_AFTER_MS, opening_shown_cb, self);
+  kt_store_load_case_async (self->store, id, self->opening_cancellable, on_case_loaded, g_object_ref (self));
 }
 
 static void
@@ -569,8 +666,7 @@ on_selection_changed (KtWindow *self)
 
   if (self->filling || item == NULL)
     return;
-  if (open_case (self, kt_case_item_get_id (item)))
-    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  open_case (self, kt_case_item_get_id (item), OPEN_THEN_NAVIGATE, NULL);
 }
 
 static void
@@ -579,8 +675,8 @@ on_case_activated (KtWindow *self,
 {
   g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
-  if (item != NULL && open_case (self, kt_case_item_get_id (item)))
-    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  if (item != NULL)
+    open_case (self, kt_case_item_get_id (item), OPEN_THEN_SHOW, NULL);
 }
 
 static void
@@ -613,8 +709,8 @@ on_search_activate (KtWindow *self)
 {
   g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), 0);
 
-  if (item != NULL && open_case (self, kt_case_item_get_id (item)))
-    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  if (item != NULL)
+    open_case (self, kt_case_item_get_id (item), OPEN_THEN_SHOW, NULL);
 }
 
 static void
@@ -845,12 +941,11 @@ cases_filled (KtWindow *self)
       g_autofree char *id = g_steal_pointer (&self->reopen_id);
       g_autofree char *page = g_steal_pointer (&self->reopen_page);
 
-      if (open_case (self, id) && page != NULL)
-        kt_case_view_set_visible_page (self->case_view, page);
+      open_case (self, id, OPEN_THEN_STAY, page);
     }
   /* A household that did not come back cannot be watched: the list
-   * returns. */
-  if (current_case (self) == NULL)
+   * returns (one on its way is judged when it has been read). */
+  if (current_case (self) == NULL && self->opening_id == NULL)
     set_resident_watching (self, FALSE);
   show_store_check (self);
 }
@@ -944,11 +1039,19 @@ on_store_locked (KtWindow *self)
    * leaves the screen and the widgets. */
   g_clear_pointer (&self->reopen_id, g_free);
   g_clear_pointer (&self->reopen_page, g_free);
-  if (kase != NULL)
+  /* A household on its way is the one the user chose last: it opens after
+   * the unlock. */
+  if (self->opening_id != NULL)
+    {
+      self->reopen_id = g_steal_pointer (&self->opening_id);
+      self->reopen_page = g_steal_pointer (&self->opening_page);
+    }
+  else if (kase != NULL)
     {
       self->reopen_id = g_strdup (kase->header.id);
       self->reopen_page = g_strdup (kt_case_view_get_visible_page (self->case_view));
     }
+  stop_opening (self);
   if (self->case_view != NULL)
     kt_case_view_clear (self->case_view);
   stop_refill (self);
@@ -1596,6 +1699,8 @@ new_case_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   update_sidebar (self);
 
+  /* The new household wins over one still being read. */
+  stop_opening (self);
   kt_case_view_set_documents (ensure_case_view (self), self->store, self->catalogue, kase, NULL, NULL);
   kt_case_view_set_visible_page (self->case_view, "intake");
   gtk_stack_set_visible_child_name (self->content_stack, "case");
@@ -1708,6 +1813,14 @@ KtStore *
 kt_window_get_store (KtWindow *self)
 {
   return self->store;
+}
+
+gboolean
+kt_window_is_opening_case (KtWindow *self)
+{
+  g_return_val_if_fail (KT_IS_WINDOW (self), FALSE);
+
+  return self->opening_id != NULL;
 }
 
 gboolean
@@ -1912,6 +2025,7 @@ kt_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->show_all_id, g_source_remove);
+  stop_opening (self);
   stop_refill (self);
   g_clear_handle_id (&self->present_id, g_source_remove);
   g_clear_handle_id (&self->wait_id, g_source_remove);

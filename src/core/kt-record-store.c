@@ -63,6 +63,14 @@ struct _KtRecordStore
   GBytes  *summary_cache; /* sealed, made by the last listing, not yet written */
   guint    summary_cache_hits; /* of the last listing (for tests) */
   gboolean unpadded_for_test; /* bodies sealed as before padding (for tests) */
+  /* kt_record_store_hold_for_test (): a thread of its own holds the mutex
+   * as a long durable save would. */
+  GThread *holder;
+  GMutex   hold_lock;
+  GCond    hold_cond;
+  gboolean held;
+  gboolean release;
+  gint64   hold_until;
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
   gboolean plaintext;
 #endif
@@ -371,6 +379,8 @@ kt_record_store_open_at_version (const char  *path,
   g_return_val_if_fail (version >= 1 && version <= KT_RECORD_STORE_SCHEMA_VERSION, NULL);
 
   g_mutex_init (&self->mutex);
+  g_mutex_init (&self->hold_lock);
+  g_cond_init (&self->hold_cond);
 
   if (!create_private_file (path, error))
     return NULL;
@@ -443,6 +453,9 @@ kt_record_store_close (KtRecordStore *self)
 {
   if (self == NULL)
     return;
+  kt_record_store_release_for_test (self);
+  g_mutex_clear (&self->hold_lock);
+  g_cond_clear (&self->hold_cond);
   g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->read_ahead, kt_store_index_records_free);
   g_clear_pointer (&self->key, kt_key_free);
@@ -572,6 +585,59 @@ kt_record_store_set_unpadded_for_test (KtRecordStore *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   self->unpadded_for_test = unpadded;
+}
+
+static gpointer
+hold_thread (gpointer data)
+{
+  KtRecordStore *self = data;
+
+  g_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->hold_lock);
+  self->held = TRUE;
+  g_cond_broadcast (&self->hold_cond);
+  while (!self->release)
+    if (!g_cond_wait_until (&self->hold_cond, &self->hold_lock, self->hold_until))
+      break;
+  self->held = FALSE;
+  g_mutex_unlock (&self->hold_lock);
+  g_mutex_unlock (&self->mutex);
+  return NULL;
+}
+
+void
+kt_record_store_hold_for_test (KtRecordStore *self,
+                               guint          ms)
+{
+  g_return_if_fail (self->holder == NULL);
+
+  self->release = FALSE;
+  self->hold_until = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
+  self->holder = g_thread_new ("kt-hold-for-test", hold_thread, self);
+  g_mutex_lock (&self->hold_lock);
+  while (!self->held)
+    g_cond_wait (&self->hold_cond, &self->hold_lock);
+  g_mutex_unlock (&self->hold_lock);
+}
+
+gboolean
+kt_record_store_is_held_for_test (KtRecordStore *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->hold_lock);
+
+  return self->held;
+}
+
+void
+kt_record_store_release_for_test (KtRecordStore *self)
+{
+  if (self->holder == NULL)
+    return;
+  g_mutex_lock (&self->hold_lock);
+  self->release = TRUE;
+  g_cond_broadcast (&self->hold_cond);
+  g_mutex_unlock (&self->hold_lock);
+  g_clear_pointer (&self->holder, g_thread_join);
 }
 
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH

@@ -180,6 +180,15 @@ gboolean   kt_record_store_limit_pages_for_test (KtRecordStore *self,
 void       kt_record_store_set_unpadded_for_test (KtRecordStore *self,
                                                   gboolean       unpadded);
 
+/* Holds the store from a thread of its own, as a durable save on a slow
+ * disk would, until kt_record_store_release_for_test () or @ms
+ * milliseconds have passed; returns once it is held (tests that the main
+ * loop does not wait for the store). */
+void       kt_record_store_hold_for_test    (KtRecordStore *self,
+                                             guint          ms);
+gboolean   kt_record_store_is_held_for_test (KtRecordStore *self);
+void       kt_record_store_release_for_test (KtRecordStore *self);
+
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
 /* Only in the copy of the core built for bench/: writes records without
  * encryption so the benchmark can measure what encryption costs. */

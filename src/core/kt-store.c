@@ -83,6 +83,9 @@ struct _KtStore
   guint          batches_in_flight;
   GQueue         completed;      /* Batch, done by the worker, not yet handled */
   GSource       *dispatch_source;
+  /* Households being read on a worker (CaseRead, unowned): a commit of one
+   * of their records while they are read makes the read stale. */
+  GList         *case_reads;
 
   /* The check at open, and the counter kept outside the file */
   KtStoreCheck  *check;          /* what the last open found; NULL when all was well */
@@ -1765,6 +1768,9 @@ batch_write (KtStore *self,
     }
 }
 
+static void note_case_read_stale (KtStore        *self,
+                                  const KtRecord *record);
+
 /* Back on the main thread: what committed leaves the pending set, what
  * failed stays and is tried again later.  Returns the first failure. */
 static GError *
@@ -1782,7 +1788,10 @@ batch_handle (KtStore *self,
           GError *error = g_ptr_array_index (batch->errors, i);
 
           if (error == NULL)
-            note_commit (self);
+            {
+              note_case_read_stale (self, g_ptr_array_index (batch->records, i));
+              note_commit (self);
+            }
           else if (first == NULL)
             first = g_error_copy (error);
         }
@@ -1804,6 +1813,7 @@ batch_handle (KtStore *self,
       pending->in_flight = FALSE;
       if (error == NULL)
         {
+          note_case_read_stale (self, record);
           note_commit (self);
           if (pending->uncommitted_rev == record->rev)
             pending->uncommitted_rev = 0;
@@ -2508,23 +2518,37 @@ kt_store_load_all_finish (KtStore       *self,
   return TRUE;
 }
 
-/* On a worker, as load_all_thread (): load_from_file () and the record
- * store only, never kt_store_load_plan (), whose drafts are the main
- * thread's; the finish puts those in. */
+typedef struct {
+  char   *case_id;
+  KtKind  kind;
+} KindOfCase;
+
 static void
-load_plans_for_case_thread (GTask        *task,
-                            gpointer      source_object,
-                            gpointer      task_data,
-                            GCancellable *cancellable)
+kind_of_case_free (KindOfCase *what)
+{
+  g_free (what->case_id);
+  g_free (what);
+}
+
+/* On a worker, as load_all_thread (): load_from_file () and the record
+ * store only, never kt_store_load_plan () or _conversation (), whose
+ * drafts are the main thread's; the finish puts those in. */
+static void
+load_kind_for_case_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
 {
   KtStore *self = source_object;
-  const char *case_id = task_data;
-  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
+  KindOfCase *what = task_data;
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func (what->kind == KT_KIND_PLAN
+                                                              ? (GDestroyNotify) kt_plan_unref
+                                                              : (GDestroyNotify) kt_conversation_unref);
   g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
 
   if (!check_open (self, &error) ||
-      (records = kt_record_store_list (self->records, KT_KIND_PLAN, case_id, FALSE, &error)) == NULL)
+      (records = kt_record_store_list (self->records, what->kind, what->case_id, FALSE, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -2532,16 +2556,48 @@ load_plans_for_case_thread (GTask        *task,
   for (guint i = 0; i < records->len; i++)
     {
       KtRecord *record = g_ptr_array_index (records, i);
-      KtPlan *plan;
+      gpointer doc;
 
       if (g_task_return_error_if_cancelled (task))
         return;
       /* One that cannot be read is left out, as before. */
-      plan = load_from_file (self, KT_KIND_PLAN, record->id, NULL);
-      if (plan != NULL)
-        g_ptr_array_add (plans, plan);
+      doc = load_from_file (self, what->kind, record->id, NULL);
+      if (doc != NULL)
+        g_ptr_array_add (docs, doc);
     }
-  g_task_return_pointer (task, g_steal_pointer (&plans), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, g_steal_pointer (&docs), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+load_kind_for_case_async (KtStore             *self,
+                          KtKind               kind,
+                          const char          *case_id,
+                          gpointer             source_tag,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  KindOfCase *what = g_new0 (KindOfCase, 1);
+
+  what->case_id = g_strdup (case_id);
+  what->kind = kind;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, what, (GDestroyNotify) kind_of_case_free);
+  g_task_run_in_thread (task, load_kind_for_case_thread);
+}
+
+static GPtrArray *
+load_kind_for_case_finish (KtStore       *self,
+                           KtKind         kind,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  GPtrArray *docs = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (docs != NULL)
+    take_drafts (self, kind, docs);
+  return docs;
 }
 
 void
@@ -2551,14 +2607,11 @@ kt_store_load_plans_for_case_async (KtStore             *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
   g_return_if_fail (KT_IS_STORE (self));
   g_return_if_fail (case_id != NULL);
 
-  g_task_set_source_tag (task, kt_store_load_plans_for_case_async);
-  g_task_set_task_data (task, g_strdup (case_id), g_free);
-  g_task_run_in_thread (task, load_plans_for_case_thread);
+  load_kind_for_case_async (self, KT_KIND_PLAN, case_id, kt_store_load_plans_for_case_async,
+                            cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -2566,14 +2619,313 @@ kt_store_load_plans_for_case_finish (KtStore       *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  GPtrArray *plans;
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_plans_for_case_async, NULL);
+
+  return load_kind_for_case_finish (self, KT_KIND_PLAN, result, error);
+}
+
+void
+kt_store_load_conversations_for_case_async (KtStore             *self,
+                                            const char          *case_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  load_kind_for_case_async (self, KT_KIND_CONVERSATION, case_id, kt_store_load_conversations_for_case_async,
+                            cancellable, callback, user_data);
+}
+
+GPtrArray *
+kt_store_load_conversations_for_case_finish (KtStore       *self,
+                                             GAsyncResult  *result,
+                                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_conversations_for_case_async,
+                        NULL);
+
+  return load_kind_for_case_finish (self, KT_KIND_CONVERSATION, result, error);
+}
+
+/* Opening one household */
+
+/* How many times a read made stale by commits is read again before it is
+ * given as it is (each read takes well under a millisecond; only a store
+ * committing this household's records without pause gets there). */
+#define CASE_READ_TRIES 8
+
+typedef struct {
+  char           *case_id;
+  gboolean        plan_only;     /* kt_store_load_newest_plan_async () */
+  gboolean        stale;         /* a record of the household committed meanwhile */
+  guint           tries;
+  KtCase         *kase;
+  KtConversation *conversation;
+  KtPlan         *plan;
+  GError         *case_error;    /* the case could not be read from the file */
+  GError         *problem;       /* its conversation or plan could not be */
+} CaseRead;
+
+static void
+case_read_clear (CaseRead *read)
+{
+  g_clear_pointer (&read->kase, kt_case_unref);
+  g_clear_pointer (&read->conversation, kt_conversation_unref);
+  g_clear_pointer (&read->plan, kt_plan_unref);
+  g_clear_error (&read->case_error);
+  g_clear_error (&read->problem);
+}
+
+static void
+case_read_free (CaseRead *read)
+{
+  g_free (read->case_id);
+  case_read_clear (read);
+  g_free (read);
+}
+
+/* Main thread, as a commit is handled.  A draft of the household written
+ * while the worker read the file leaves the pending set at its commit:
+ * the finish would find neither it nor, in what the worker read, its new
+ * copy, and the older copy would be opened and later saved over it.  A
+ * record that a sync saved is the same.  Such a read is read again. */
+static void
+note_case_read_stale (KtStore        *self,
+                      const KtRecord *record)
+{
+  for (GList *l = self->case_reads; l != NULL; l = l->next)
+    {
+      CaseRead *read = l->data;
+
+      if (g_strcmp0 (record->id, read->case_id) == 0 || g_strcmp0 (record->case_id, read->case_id) == 0)
+        read->stale = TRUE;
+    }
+}
+
+/* The newest record of @kind of the case, decoded, or NULL when it has
+ * none (or on @error). */
+static gpointer
+load_newest_from_file (KtStore     *self,
+                       KtKind       kind,
+                       const char  *case_id,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) records = kt_record_store_list (self->records, kind, case_id, FALSE, error);
+  KtRecord *newest;
+
+  if (records == NULL || records->len == 0)
+    return NULL;
+  newest = g_ptr_array_index (records, records->len - 1);
+  return load_from_file (self, kind, newest->id, error);
+}
+
+/* On a worker, as load_all_thread (): the record store only, never the
+ * drafts, which are the main thread's; the finish puts those in.  A case
+ * that is only a draft yet is not in the file: the finish finds it. */
+static void
+load_case_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  CaseRead *read = g_task_get_task_data (task_data);
+  GError *error = NULL;
+
+  if (!check_open (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!read->plan_only)
+    {
+      read->kase = load_from_file (self, KT_KIND_CASE, read->case_id, &read->case_error);
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      read->conversation = load_newest_from_file (self, KT_KIND_CONVERSATION, read->case_id, &read->problem);
+      if (g_task_return_error_if_cancelled (task))
+        return;
+    }
+  /* As opening did on the main loop: after a conversation that could not
+   * be read, the plan is not looked for. */
+  if (read->problem == NULL)
+    read->plan = load_newest_from_file (self, KT_KIND_PLAN, read->case_id, &read->problem);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void read_case (GTask *outer);
+
+/* Main thread: one read on the worker is done (the inner task); the
+ * caller's task (@user_data) gets it, or it is read again when a commit
+ * made it stale. */
+static void
+case_read_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KtStore *self = KT_STORE (source);
+  g_autoptr(GTask) outer = user_data;
+  CaseRead *read = g_task_get_task_data (outer);
+  GError *error = NULL;
+
+  self->case_reads = g_list_remove (self->case_reads, read);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  if (read->stale && ++read->tries < CASE_READ_TRIES && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)))
+    {
+      g_debug ("A household's record was saved while it was read: read again");
+      case_read_clear (read);
+      read_case (g_steal_pointer (&outer));
+      return;
+    }
+  g_task_return_boolean (outer, TRUE);
+}
+
+/* Runs one read of @outer's household on a worker (transfer full: @outer). */
+static void
+read_case (GTask *outer)
+{
+  KtStore *self = g_task_get_source_object (outer);
+  CaseRead *read = g_task_get_task_data (outer);
+  g_autoptr(GTask) inner = g_task_new (self, g_task_get_cancellable (outer), case_read_done, outer);
+
+  read->stale = FALSE;
+  self->case_reads = g_list_prepend (self->case_reads, read);
+  /* The worker finds the CaseRead through @outer, which lives until the
+   * inner task is done. */
+  g_task_set_task_data (inner, outer, NULL);
+  g_task_run_in_thread (inner, load_case_thread);
+}
+
+static void
+load_case_async (KtStore             *self,
+                 const char          *case_id,
+                 gboolean             plan_only,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  CaseRead *read = g_new0 (CaseRead, 1);
+
+  read->case_id = g_strdup (case_id);
+  read->plan_only = plan_only;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, read, (GDestroyNotify) case_read_free);
+  read_case (task);
+}
+
+/* A draft not yet written is newer than what the worker read (or the
+ * only copy there is); steals @doc. */
+static gpointer
+draft_or (KtStore  *self,
+          KtKind    kind,
+          gpointer  doc)
+{
+  Pending *pending;
+
+  if (doc == NULL)
+    return NULL;
+  pending = g_hash_table_lookup (self->pending, doc_header (doc)->id);
+  if (pending == NULL || pending->kind != kind)
+    return doc;
+  doc_unref (kind, doc);
+  return doc_ref (kind, pending->doc);
+}
+
+void
+kt_store_load_case_async (KtStore             *self,
+                          const char          *case_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  load_case_async (self, case_id, FALSE, kt_store_load_case_async, cancellable, callback, user_data);
+}
+
+KtCase *
+kt_store_load_case_finish (KtStore         *self,
+                           GAsyncResult    *result,
+                           KtConversation **conversation,
+                           KtPlan         **plan,
+                           GError         **problem,
+                           GError         **error)
+{
+  CaseRead *read;
+  Pending *pending;
+  KtCase *kase;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_case_async, NULL);
 
-  plans = g_task_propagate_pointer (G_TASK (result), error);
-  if (plans != NULL)
-    take_drafts (self, KT_KIND_PLAN, plans);
-  return plans;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  /* Locked while the worker read: what it read stays off the screen. */
+  if (!check_open (self, error))
+    return NULL;
+  read = g_task_get_task_data (G_TASK (result));
+  pending = g_hash_table_lookup (self->pending, read->case_id);
+  if (pending != NULL && pending->kind == KT_KIND_CASE)
+    kase = kt_case_ref (pending->doc);
+  else if (read->kase != NULL)
+    kase = g_steal_pointer (&read->kase);
+  else
+    {
+      g_propagate_error (error, g_steal_pointer (&read->case_error));
+      return NULL;
+    }
+  if (conversation != NULL)
+    *conversation = draft_or (self, KT_KIND_CONVERSATION, g_steal_pointer (&read->conversation));
+  if (plan != NULL)
+    *plan = draft_or (self, KT_KIND_PLAN, g_steal_pointer (&read->plan));
+  if (read->problem != NULL)
+    g_propagate_error (problem, g_steal_pointer (&read->problem));
+  return kase;
+}
+
+void
+kt_store_load_newest_plan_async (KtStore             *self,
+                                 const char          *case_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  load_case_async (self, case_id, TRUE, kt_store_load_newest_plan_async, cancellable, callback, user_data);
+}
+
+KtPlan *
+kt_store_load_newest_plan_finish (KtStore       *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  CaseRead *read;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_newest_plan_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error) || !check_open (self, error))
+    return NULL;
+  read = g_task_get_task_data (G_TASK (result));
+  if (read->problem != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read->problem));
+      return NULL;
+    }
+  return draft_or (self, KT_KIND_PLAN, g_steal_pointer (&read->plan));
 }
 
 GPtrArray *

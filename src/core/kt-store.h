@@ -282,7 +282,45 @@ void         kt_store_load_plans_for_case_async  (KtStore             *self,
 GPtrArray   *kt_store_load_plans_for_case_finish (KtStore       *self,
                                                   GAsyncResult  *result,
                                                   GError       **error);
+/* The same for every conversation of case @case_id (element-type
+ * KtConversation), oldest first: for the inzage of a household. */
+void         kt_store_load_conversations_for_case_async  (KtStore             *self,
+                                                          const char          *case_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GPtrArray   *kt_store_load_conversations_for_case_finish (KtStore       *self,
+                                                          GAsyncResult  *result,
+                                                          GError       **error);
 
+/* Opening a household: the case @case_id, its newest conversation and its
+ * newest plan, read and decrypted on a worker, so that the main loop does
+ * not wait for the store while a save holds it (issue 22).  Drafts not yet
+ * written take the place of their records.  The finish returns the case
+ * (transfer full), or NULL and @error when it cannot be read; the
+ * conversation and plan are each NULL when the case has none, and
+ * @problem says when one could not be read (the case is returned). */
+void         kt_store_load_case_async   (KtStore             *self,
+                                         const char          *case_id,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+KtCase      *kt_store_load_case_finish  (KtStore         *self,
+                                         GAsyncResult    *result,
+                                         KtConversation **conversation,
+                                         KtPlan         **plan,
+                                         GError         **problem,
+                                         GError         **error);
+/* The newest plan of case @case_id (transfer full), read on a worker as
+ * above; NULL without an error when the case has none. */
+void         kt_store_load_newest_plan_async  (KtStore             *self,
+                                               const char          *case_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+KtPlan      *kt_store_load_newest_plan_finish (KtStore       *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
 /* Records that failed authentication, by id (element-type utf8). */
 GPtrArray   *kt_store_list_quarantined (KtStore *self);
 

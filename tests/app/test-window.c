@@ -24,6 +24,7 @@
 #include "kt-inzage.h"
 #include "kt-inzage-window.h"
 #include "kt-report-page.h"
+#include "kt-store-private.h"
 #include "kt-conversation-page-private.h"
 #include "kt-domain-page-private.h"
 #include "kt-intake-page-private.h"
@@ -54,6 +55,13 @@ set_row_switch (GtkWidget  *root,
   g_assert_nonnull (row);
   gtk_switch_set_active (kt_app_test_row_switch (row), active);
   kt_app_test_iterate (5);
+}
+
+/* The household chosen last has been read and is in the case view. */
+static gboolean
+case_opened (gpointer window)
+{
+  return !kt_window_is_opening_case (window);
 }
 
 static KtCase *
@@ -275,7 +283,7 @@ test_conversation_survives_a_restart (Fixture       *f,
   g_assert_cmpstr (kt_case_item_get_household (item), ==, "Familie Jansen");
   g_object_unref (item);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (f->window)), 0);
-  kt_app_test_iterate (20);
+  kt_app_test_wait_for (case_opened, f->window, 10000, "the household to open");
 
   kase = kt_case_view_get_case (kt_app_fixture_case_view (f));
   g_assert_nonnull (kase);
@@ -590,17 +598,28 @@ test_inzage_saves_pdf_and_json (Fixture       *f,
   g_autoptr(GPtrArray) conversations = NULL;
   g_autoptr(GPtrArray) plans = NULL;
   KtInzageWindow *window;
+  KtRecordStore *records;
   KtCase *kase;
   gsize len;
 
   kase = new_case (f, "Familie Inzage");
+  /* The records are read on the store's worker (issue 22): while a save
+   * holds the store the window is there, says it is loading, and a save
+   * asked for meanwhile waits for them. */
+  records = kt_store_get_record_store (kt_window_get_store (f->window));
+  kt_record_store_hold_for_test (records, 10000);
   kt_app_test_activate (kt_app_fixture_case_view (f), "case.inzage", NULL);
   window = find_inzage_window ();
   g_assert_nonnull (window);
+  g_assert_cmpstr (kt_inzage_window_get_status (window), ==, T ("Loading…"));
   /* not signed in: it says how to see who read the plan */
   g_assert_nonnull (kt_app_test_find_row (GTK_WIDGET (kt_inzage_window_get_reads_group (window)),
                                           T ("Sign in to see who read the plan."), 0));
   kt_inzage_window_save_to (window, folder);
+  kt_app_test_iterate (100);
+  g_assert_true (kt_record_store_is_held_for_test (records));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  kt_record_store_release_for_test (records);
   kt_app_test_wait_for (inzage_saved, window, 20000, "the inzage files are written");
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_get_contents (json_path, &contents, &len, NULL));
@@ -843,9 +862,97 @@ test_long_case_list_lists_every_case (Fixture       *f,
   g_assert_cmpstr (kt_case_item_get_household (last), ==, "Familie 69");
   last_id = g_strdup (kt_case_item_get_id (last));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 69);
-  kt_app_test_iterate (5);
+  kt_app_test_wait_for (case_opened, f->window, 10000, "the household to open");
   g_assert_nonnull (kt_case_view_get_case (kt_app_fixture_case_view (f)));
   g_assert_cmpstr (kt_case_view_get_case (kt_app_fixture_case_view (f))->header.id, ==, last_id);
+}
+
+typedef struct {
+  KtStore *store;
+  guint    ticks_while_held;
+} HeldTicker;
+
+static gboolean
+held_tick_cb (gpointer data)
+{
+  HeldTicker *t = data;
+
+  if (kt_record_store_is_held_for_test (kt_store_get_record_store (t->store)))
+    t->ticks_while_held++;
+  return G_SOURCE_CONTINUE;
+}
+
+static const char *
+open_household (Fixture *f)
+{
+  KtCase *kase = kt_case_view_get_case (kt_app_fixture_case_view (f));
+
+  return kase != NULL ? kase->household : NULL;
+}
+
+/* Issue 22: a household is read on the store's worker.  While a durable
+ * save holds the store (held here from a thread of the test's), choosing a
+ * household leaves the main loop turning and the window usable; the
+ * household opens once the store is free, and a later choice wins over an
+ * earlier one still waiting.  Read on the main loop, the choice itself
+ * waited for the store and no tick ran. */
+static void
+test_opening_a_household_leaves_the_main_loop_free (Fixture       *f,
+                                                    gconstpointer  data)
+{
+  KtStore *store = kt_window_get_store (f->window);
+  KtRecordStore *records;
+  g_autoptr(GError) error = NULL;
+  HeldTicker ticker = { store, 0 };
+  GListModel *cases;
+  gint64 deadline;
+  guint timer;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(KtCase) kase = kt_case_new ();
+      KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
+
+      kase->household = g_strdup_printf ("Familie %02u", i);
+      g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error));
+      g_assert_no_error (error);
+    }
+  kt_app_fixture_quit (f);
+  kt_app_fixture_start (f);
+  store = ticker.store = kt_window_get_store (f->window);
+  records = kt_store_get_record_store (store);
+  cases = kt_window_get_case_model (f->window);
+  g_assert_cmpuint (g_list_model_get_n_items (cases), ==, 3);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 0);
+  kt_app_test_wait_for (case_opened, f->window, 10000, "the first household to open");
+  g_assert_cmpstr (open_household (f), ==, "Familie 00");
+
+  /* Held for at most ten seconds: code that waits for the store on the
+   * main loop gets it back then, and the ticks below do not count. */
+  timer = g_timeout_add (10, held_tick_cb, &ticker);
+  kt_record_store_hold_for_test (records, 10000);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 1);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 2);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (ticker.ticks_while_held < 5 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("main loop ticks while the store was held: %u", ticker.ticks_while_held);
+  g_assert_cmpuint (ticker.ticks_while_held, >=, 5);
+  /* Still waiting, and the window says so; the open household stays. */
+  g_assert_true (kt_window_is_opening_case (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+                     GTK_WIDGET (f->window), KT_TYPE_WINDOW, "content_stack"))), ==, "loading");
+  g_assert_cmpstr (open_household (f), ==, "Familie 00");
+
+  kt_record_store_release_for_test (records);
+  g_source_remove (timer);
+  kt_app_test_wait_for (case_opened, f->window, 10000, "the chosen household to open");
+  /* The last choice, not the one it replaced. */
+  g_assert_cmpstr (open_household (f), ==, "Familie 02");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+                     GTK_WIDGET (f->window), KT_TYPE_WINDOW, "content_stack"))), ==, "case");
+  kt_app_test_iterate (100);
+  g_assert_cmpstr (open_household (f), ==, "Familie 02");
 }
 
 /* The store's check at open, told in a dialog over the window. */
@@ -1287,6 +1394,8 @@ main (int argc, char *argv[])
        test_withdrawing_consent_keeps_history_and_stops_offering);
   ADD ("/app/window/idle-lock-hides-client-data", test_idle_lock_hides_client_data);
   ADD ("/app/window/long-case-list-lists-every-case", test_long_case_list_lists_every_case);
+  ADD ("/app/window/opening-a-household-leaves-the-main-loop-free",
+       test_opening_a_household_leaves_the_main_loop_free);
   ADD ("/app/window/opens-as-large-as-it-was-left", test_window_opens_as_large_as_it_was_left);
   ADD ("/app/window/removed-record-is-told-until-understood", test_removed_record_is_told_until_understood);
   ADD ("/app/window/back-to-the-list-on-a-tablet-and-a-phone", test_back_to_the_list_on_a_tablet_and_a_phone);

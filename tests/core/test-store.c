@@ -1229,6 +1229,152 @@ test_load_all_async (void)
   files_clear (&files);
 }
 
+typedef struct {
+  gboolean        done;
+  KtCase         *kase;
+  KtConversation *conversation;
+  KtPlan         *plan;
+  GError         *problem;
+  GError         *error;
+} CaseLoaded;
+
+static void
+case_loaded_clear (CaseLoaded *loaded)
+{
+  g_clear_pointer (&loaded->kase, kt_case_unref);
+  g_clear_pointer (&loaded->conversation, kt_conversation_unref);
+  g_clear_pointer (&loaded->plan, kt_plan_unref);
+  g_clear_error (&loaded->problem);
+  g_clear_error (&loaded->error);
+  loaded->done = FALSE;
+}
+
+static void
+on_case_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CaseLoaded *loaded = user_data;
+
+  loaded->kase = kt_store_load_case_finish (KT_STORE (source), result, &loaded->conversation, &loaded->plan,
+                                            &loaded->problem, &loaded->error);
+  loaded->done = TRUE;
+}
+
+static void
+on_newest_plan_loaded (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CaseLoaded *loaded = user_data;
+
+  loaded->plan = kt_store_load_newest_plan_finish (KT_STORE (source), result, &loaded->error);
+  loaded->done = TRUE;
+}
+
+/* Opening a household reads its case, its newest conversation and newest
+ * plan on the store's worker; drafts not yet written (a new household
+ * among them) take the place of their records, a household that is not
+ * there fails, and so does a locked store.  A draft written while it is
+ * read is what the read gives. */
+static void
+test_load_case_async (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Jansen");
+  g_autoptr(KtCase) fresh = case_new ("Familie Nieuw");
+  g_autoptr(KtConversation) conversation = conversation_new (kase->header.id, "Er liggen brieven");
+  g_autoptr(KtPlan) older = plan_new (kase->header.id, "Eerst de brieven");
+  g_autoptr(KtPlan) newer = plan_new (kase->header.id, "Rust in de financien");
+  g_autofree char *elsewhere = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_PLAN };
+  KtRecordStore *records;
+  CaseLoaded loaded = { 0 };
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  records = kt_store_get_record_store (store);
+  save_case (store, kase);
+  save_conversation (store, conversation);
+  older->header.created = 1000;
+  newer->header.created = 2000;
+  doc.plan = older;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  doc.plan = newer;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+
+  kt_store_load_case_async (store, kase->header.id, NULL, on_case_loaded, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_no_error (loaded.error);
+  g_assert_no_error (loaded.problem);
+  g_assert_true (kt_case_equal (loaded.kase, kase));
+  g_assert_true (kt_conversation_equal (loaded.conversation, conversation));
+  g_assert_cmpstr (loaded.plan->header.id, ==, newer->header.id);
+  case_loaded_clear (&loaded);
+
+  /* Drafts: the newest plan changed, and a household not written yet. */
+  newer->header.rev++;
+  kt_store_autosave_plan (store, newer);
+  kt_store_autosave_case (store, fresh);
+  kt_store_load_case_async (store, kase->header.id, NULL, on_case_loaded, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_true (loaded.plan == newer);
+  case_loaded_clear (&loaded);
+  kt_store_load_newest_plan_async (store, kase->header.id, NULL, on_newest_plan_loaded, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_no_error (loaded.error);
+  g_assert_true (loaded.plan == newer);
+  case_loaded_clear (&loaded);
+  kt_store_load_case_async (store, fresh->header.id, NULL, on_case_loaded, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_no_error (loaded.error);
+  g_assert_true (loaded.kase == fresh);
+  g_assert_null (loaded.conversation);
+  g_assert_null (loaded.plan);
+  case_loaded_clear (&loaded);
+  kt_store_load_case_async (store, elsewhere, NULL, on_case_loaded, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_error (loaded.error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND);
+  g_assert_null (loaded.kase);
+  case_loaded_clear (&loaded);
+
+  /* Read while its draft is written (the store held, both waiting for
+   * it): the read gives the draft, whichever of them goes first. */
+  spin_until_saved (store, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Familie Jansen %u", i);
+
+      kt_record_store_hold_for_test (records, 10000);
+      g_free (kase->household);
+      kase->household = g_strdup (name);
+      kt_store_autosave_case (store, kase);
+      if (i % 2 == 0)
+        kt_store_flush_async (store, NULL, NULL, NULL);
+      kt_store_load_case_async (store, kase->header.id, NULL, on_case_loaded, &loaded);
+      if (i % 2 == 1)
+        kt_store_flush_async (store, NULL, NULL, NULL);
+      kt_record_store_release_for_test (records);
+      g_assert_true (spin_until (&loaded.done, 10));
+      g_assert_no_error (loaded.error);
+      g_assert_cmpstr (loaded.kase->household, ==, name);
+      case_loaded_clear (&loaded);
+      spin_until_saved (store, 10);
+    }
+
+  kt_store_lock (store);
+  kt_store_load_case_async (store, kase->header.id, NULL, on_case_loaded, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_error (loaded.error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED);
+  case_loaded_clear (&loaded);
+
+  close_store (&store);
+  files_clear (&files);
+}
+
 static void
 on_flag (KtStore  *store,
          gboolean *flag)
@@ -2052,6 +2198,7 @@ main (int   argc,
   g_test_add_func ("/store/autosave/flush-async", test_autosave_flush_async);
   g_test_add_func ("/store/save-documents-async", test_save_documents_async);
   g_test_add_func ("/store/load-all-async", test_load_all_async);
+  g_test_add_func ("/store/load-case-async", test_load_case_async);
   g_test_add_func ("/store/idle-lock/flushes-then-wipes-key", test_idle_lock_flushes_then_wipes_key);
   g_test_add_func ("/store/open-async/opens-and-unlocks", test_store_open_async_opens_and_unlocks);
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
