@@ -27,6 +27,10 @@ struct _KtOutbox
 {
   GObject   parent_instance;
 
+  /* One caller at a time: the app shares on a worker while the main loop
+   * reads the counts and the sync round runs.  Recursive, as a public call
+   * (a transaction) uses others inside it (issue 22). */
+  GRecMutex mutex;
   sqlite3  *db;
   KtKey    *key;
 };
@@ -217,6 +221,7 @@ kt_outbox_finalize (GObject *object)
 
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->key, kt_key_free);
+  g_rec_mutex_clear (&self->mutex);
   G_OBJECT_CLASS (kt_outbox_parent_class)->finalize (object);
 }
 
@@ -229,6 +234,7 @@ kt_outbox_class_init (KtOutboxClass *klass)
 static void
 kt_outbox_init (KtOutbox *self)
 {
+  g_rec_mutex_init (&self->mutex);
 }
 
 /* The first open seals a known text; later opens must unseal it. */
@@ -480,6 +486,7 @@ kt_outbox_add (KtOutbox           *self,
                const KtSyncRecord *record,
                GError            **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   g_return_val_if_fail (KT_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (record != NULL && record->id != NULL && record->body != NULL, FALSE);
 
@@ -535,6 +542,7 @@ kt_outbox_peek (KtOutbox    *self,
                 GHashTable  *skip_ids,
                 GError     **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     "SELECT MIN(seq) AS head, id FROM outbox GROUP BY id ORDER BY head", error);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_outbox_entry_free);
@@ -589,6 +597,7 @@ kt_outbox_freeze (KtOutbox  *self,
                   gint64     seq,
                   GError   **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return run_with_seq (self, "UPDATE outbox SET frozen = 1 WHERE seq = ?", seq, NULL, error);
 }
 
@@ -598,6 +607,7 @@ kt_outbox_set_failure (KtOutbox    *self,
                        const char  *message,
                        GError     **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return run_with_seq (self, "UPDATE outbox SET failure = ? WHERE seq = ?", seq,
                        message != NULL ? message : "", error);
 }
@@ -630,6 +640,7 @@ kt_outbox_confirm (KtOutbox  *self,
                    gint64     seq,
                    GError   **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return in_transaction (self, confirm_in_transaction, &seq, NULL, error);
 }
 
@@ -652,6 +663,7 @@ count_where (KtOutbox   *self,
 guint
 kt_outbox_count (KtOutbox *self)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return count_where (self, "SELECT COUNT(*) FROM outbox", NULL);
 }
 
@@ -659,6 +671,7 @@ gboolean
 kt_outbox_has_pending (KtOutbox   *self,
                        const char *id)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return count_where (self, "SELECT COUNT(*) FROM outbox WHERE id = ?", id) > 0;
 }
 
@@ -668,6 +681,7 @@ kt_outbox_find_waiting (KtOutbox    *self,
                         gboolean     whole_case,
                         char       **failure)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   /* Refused entries first, so one query answers both questions. */
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     whole_case
@@ -706,6 +720,7 @@ collect_first (GHashTable *table,
 GHashTable *
 kt_outbox_collect_waiting (KtOutbox *self)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* Refused entries first, as in kt_outbox_find_waiting: the first one
    * seen for an id is the answer. */
@@ -731,6 +746,7 @@ kt_outbox_collect_waiting (KtOutbox *self)
 GHashTable *
 kt_outbox_collect_known (KtOutbox *self)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM known WHERE rev > 0", NULL);
 
@@ -743,6 +759,7 @@ gint64
 kt_outbox_get_known_rev (KtOutbox   *self,
                          const char *id)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return count_where (self, "SELECT rev FROM known WHERE id = ?", id);
 }
 
@@ -752,6 +769,7 @@ kt_outbox_set_known_rev (KtOutbox   *self,
                          gint64      rev,
                          GError    **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     "INSERT INTO known (id, rev) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET rev = excluded.rev",
     error);
@@ -856,6 +874,7 @@ kt_outbox_add_conflict (KtOutbox           *self,
                         const KtSyncRecord *server,
                         GError            **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return in_transaction (self, add_conflict_in_transaction, &seq, server, error);
 }
 
@@ -864,6 +883,7 @@ kt_outbox_update_conflict_server (KtOutbox           *self,
                                   const KtSyncRecord *server,
                                   GError            **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return write_conflict_server (self,
     "UPDATE conflicts SET server_rev = ?1, server_updated = ?2, server_author = ?3,"
     " server_team = ?4, server_body = ?5 WHERE id = ?6", server, error);
@@ -873,12 +893,14 @@ gboolean
 kt_outbox_has_conflict (KtOutbox   *self,
                         const char *id)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return count_where (self, "SELECT COUNT(*) FROM conflicts WHERE id = ?", id) > 0;
 }
 
 guint
 kt_outbox_count_conflicts (KtOutbox *self)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return count_where (self, "SELECT COUNT(*) FROM conflicts", NULL);
 }
 
@@ -886,6 +908,7 @@ GPtrArray *
 kt_outbox_list_conflicts (KtOutbox  *self,
                           GError   **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     "SELECT id, kind, case_id, detected, local_rev, local_updated, local_body, server_rev,"
     " server_updated, server_author, server_team, server_body FROM conflicts ORDER BY detected, id",
@@ -967,6 +990,7 @@ kt_outbox_resolve_conflict (KtOutbox           *self,
                             const KtSyncRecord *merged,
                             GError            **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   return in_transaction (self, resolve_in_transaction, merged, NULL, error);
 }
 
@@ -976,6 +1000,7 @@ char *
 kt_outbox_get_meta (KtOutbox   *self,
                     const char *key)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
 
   if (stmt == NULL)
@@ -992,6 +1017,7 @@ kt_outbox_set_meta (KtOutbox   *self,
                     const char *value,
                     GError    **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&self->mutex);
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (value == NULL)

@@ -7,7 +7,10 @@
  * XChaCha20-Poly1305, the opened text wiped when freed) under a 256-bit key
  * the caller provides, bound to its table, id and revision.  A queue from
  * before, sealed without a version byte, is rewritten when first opened.  An entry leaves the outbox only when
- * the server confirmed it.  Used from one thread at a time.
+ * the server confirmed it.  Safe to call from a worker beside the main
+ * thread: each call holds the outbox's lock, so a call that writes is one
+ * transaction that never interleaves with another; a call on the main
+ * thread may wait for a write on a worker to end.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -312,6 +312,73 @@ test_a_changed_body_is_refused_in_either_format (Fixture *f, gconstpointer data)
   g_assert_null (peeked);
 }
 
+/* Issue 22: the app queues shares on a worker while the main thread reads
+ * the counts and the sync round confirms what the server stored.  Each
+ * call is one transaction under the outbox's lock: without it the two
+ * threads' transactions interleave on the one connection ("cannot start a
+ * transaction within a transaction") and a read sees half a write. */
+#define N_THREADED 200
+
+static gpointer
+add_many (gpointer data)
+{
+  KtOutbox *outbox = data;
+
+  for (guint i = 0; i < N_THREADED; i++)
+    {
+      g_autoptr(KtSyncRecord) record = case_record ();
+      g_autoptr(GError) error = NULL;
+
+      if (!kt_outbox_add (outbox, record, &error))
+        return g_steal_pointer (&error);
+    }
+  return NULL;
+}
+
+static void
+test_a_worker_adds_while_the_main_thread_reads_and_confirms (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  GThread *worker;
+  GError *worker_error;
+  guint confirmed = 0;
+  guint last = 0;
+
+  g_assert_no_error (error);
+  worker = g_thread_new ("test-outbox-add", add_many, outbox);
+  while (confirmed < N_THREADED)
+    {
+      g_autoptr(GPtrArray) peeked = kt_outbox_peek (outbox, 8, NULL, &error);
+      g_autoptr(GHashTable) waiting = kt_outbox_collect_waiting (outbox);
+      guint count = kt_outbox_count (outbox);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (peeked);
+      /* A count is never of half a transaction: it only grows by adds
+       * and shrinks by this thread's confirms. */
+      g_assert_cmpuint (count + confirmed, >=, last);
+      last = count + confirmed;
+      g_assert_cmpuint (g_hash_table_size (waiting), >=, peeked->len);
+      for (guint i = 0; i < peeked->len; i++)
+        {
+          KtOutboxEntry *entry = g_ptr_array_index (peeked, i);
+
+          g_assert_true (kt_outbox_has_pending (outbox, entry->record->id));
+          g_assert_true (kt_outbox_freeze (outbox, entry->seq, &error));
+          g_assert_true (kt_outbox_confirm (outbox, entry->seq, &error));
+          g_assert_no_error (error);
+          g_assert_cmpint (kt_outbox_get_known_rev (outbox, entry->record->id), ==, 1);
+          confirmed++;
+        }
+      if (peeked->len == 0)
+        g_thread_yield ();
+    }
+  worker_error = g_thread_join (worker);
+  g_assert_no_error (worker_error);
+  g_assert_cmpuint (kt_outbox_count (outbox), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -326,6 +393,9 @@ main (int   argc,
   ADD ("seal/a-queue-from-before-still-opens-and-is-rewritten",
        test_a_queue_from_before_still_opens_and_is_rewritten);
   ADD ("seal/a-changed-body-is-refused-in-either-format", test_a_changed_body_is_refused_in_either_format);
+
+  ADD ("threads/a-worker-adds-while-the-main-thread-reads-and-confirms",
+       test_a_worker_adds_while_the_main_thread_reads_and_confirms);
 
   return g_test_run ();
 }
