@@ -77,6 +77,11 @@ struct _KtSyncClient
   GCancellable    *watch_cancellable;  /* the running watch, or NULL */
   guint            watch_source;       /* a watch waiting to start */
 
+  /* Shares waiting for the worker, oldest first; the head is being
+   * written.  One at a time, so that they reach the outbox in the order
+   * they were made: a household before its plan. */
+  GQueue           shares;
+
   KtRecordSealer  *sealer;             /* NULL: records go as they are */
   gboolean         sealing_required;
   guint            n_unopened;
@@ -561,25 +566,165 @@ check_document (GBytes  *body,
   return ok;
 }
 
+/* Checks @body and queues it: the decoding, the sealing and the SQLite
+ * write, on whichever thread calls it. */
+static gboolean
+add_to_outbox (KtOutbox  *outbox,
+               GBytes    *body,
+               GError   **error)
+{
+  g_autoptr(KtSyncRecord) record = NULL;
+
+  if (!check_document (body, error))
+    return FALSE;
+  record = kt_sync_record_new_for_body (body, error);
+  return record != NULL && kt_outbox_add (outbox, record, error);
+}
+
+static void
+shared (KtSyncClient *self)
+{
+  notify_counts (self);
+  if (self->started)
+    kt_sync_client_sync_soon (self);
+}
+
 gboolean
 kt_sync_client_share (KtSyncClient  *self,
                       GBytes        *body,
                       GError       **error)
 {
-  g_autoptr(KtSyncRecord) record = NULL;
-
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (self->outbox != NULL, FALSE);
 
-  if (!check_document (body, error))
+  if (!add_to_outbox (self->outbox, body, error))
     return FALSE;
-  record = kt_sync_record_new_for_body (body, error);
-  if (record == NULL || !kt_outbox_add (self->outbox, record, error))
-    return FALSE;
-  notify_counts (self);
-  if (self->started)
-    kt_sync_client_sync_soon (self);
+  shared (self);
   return TRUE;
+}
+
+/* What the worker needs: its own references, as the client stays on the
+ * main thread. */
+typedef struct {
+  KtOutbox *outbox;
+  GBytes   *body;
+} ShareWork;
+
+static void
+share_work_free (ShareWork *work)
+{
+  g_clear_object (&work->outbox);
+  g_bytes_unref (work->body);
+  g_free (work);
+}
+
+static void
+share_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ShareWork *work = task_data;
+  GError *error = NULL;
+
+  if (add_to_outbox (work->outbox, work->body, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void start_share (KtSyncClient *self);
+
+static void
+on_share_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  g_assert (g_queue_peek_head (&self->shares) == task);
+  g_object_unref (g_queue_pop_head (&self->shares));  /* the queue's */
+  /* The next one first: the callback below may share again, and that
+   * goes behind whatever waits now. */
+  start_share (self);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      shared (self);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/* The next share in line goes to a worker. */
+static void
+start_share (KtSyncClient *self)
+{
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_object_unref);
+  GTask *task;
+
+  /* Cancelled before its turn, or no outbox to go to: it never reaches
+   * the outbox. */
+  while ((task = g_queue_peek_head (&self->shares)) != NULL &&
+         (g_cancellable_is_cancelled (g_task_get_cancellable (task)) || self->outbox == NULL))
+    g_ptr_array_add (dropped, g_queue_pop_head (&self->shares));
+  if (task != NULL)
+    {
+      g_autoptr(GTask) worker = NULL;
+      ShareWork *work;
+
+      /* Not the client as the source: the worker's task may be freed on
+       * the worker, and the client must not be. */
+      worker = g_task_new (NULL, NULL, on_share_written, g_object_ref (task));
+      g_task_set_source_tag (worker, start_share);
+      work = g_new0 (ShareWork, 1);
+      work->outbox = g_object_ref (self->outbox);
+      work->body = g_bytes_ref (g_task_get_task_data (task));
+      g_task_set_task_data (worker, work, (GDestroyNotify) share_work_free);
+      g_task_run_in_thread (worker, share_thread);
+    }
+  /* Answered once the line is in order again, as a callback may share. */
+  for (guint i = 0; i < dropped->len; i++)
+    {
+      GTask *gone = g_ptr_array_index (dropped, i);
+
+      if (!g_task_return_error_if_cancelled (gone))
+        g_task_return_new_error (gone, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+    }
+}
+
+void
+kt_sync_client_share_async (KtSyncClient        *self,
+                            GBytes              *body,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (body != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_share_async);
+  /* Once written it is queued: finishing says so even if cancelled since. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+  g_queue_push_tail (&self->shares, task);
+  if (self->shares.length == 1)
+    start_share (self);
+}
+
+gboolean
+kt_sync_client_share_finish (KtSyncClient  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* A sync round */
