@@ -8,9 +8,9 @@
  * the caller provides, bound to its table, id and revision.  A queue from
  * before, sealed without a version byte, is rewritten when first opened.  An entry leaves the outbox only when
  * the server confirmed it.  Safe to call from a worker beside the main
- * thread: each call holds the outbox's lock, so a call that writes is one
- * transaction that never interleaves with another; a call on the main
- * thread may wait for a write on a worker to end.
+ * thread: a call that writes holds the outbox's lock and is one
+ * transaction that never interleaves with another; a call that only reads
+ * has a connection of its own, so it never waits for a write (WAL).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

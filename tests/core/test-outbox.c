@@ -379,6 +379,61 @@ test_a_worker_adds_while_the_main_thread_reads_and_confirms (Fixture *f, gconstp
   g_assert_cmpuint (kt_outbox_count (outbox), ==, 0);
 }
 
+typedef struct {
+  KtOutbox *outbox;
+  gint      started;
+  gint      done;
+} Waiting;
+
+static gpointer
+add_one (gpointer data)
+{
+  Waiting *waiting = data;
+  g_autoptr(KtSyncRecord) record = case_record ();
+  GError *error = NULL;
+
+  g_atomic_int_set (&waiting->started, 1);
+  kt_outbox_add (waiting->outbox, record, &error);
+  g_atomic_int_set (&waiting->done, 1);
+  return error;
+}
+
+/* A write on a worker that waits for the file (another program holds it;
+ * SQLite waits up to five seconds) does not hold up a read on the main
+ * thread: reads have a connection of their own, and in WAL a read never
+ * waits for a writer.  Behind the write's lock, the count would only come
+ * when the write gave up. */
+static void
+test_a_read_does_not_wait_for_a_write_waiting_for_the_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  Waiting waiting = { outbox, 0, 0 };
+  sqlite3 *db = NULL;
+  GThread *worker;
+  GError *worker_error;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  worker = g_thread_new ("test-outbox-add", add_one, &waiting);
+  while (!g_atomic_int_get (&waiting.started))
+    g_thread_yield ();
+  /* Into its wait for the file (not an assertion on time: the write can
+   * only end after the rollback below). */
+  g_usleep (100 * 1000);
+  g_assert_cmpuint (kt_outbox_count (outbox), ==, 0);
+  g_assert_false (kt_outbox_has_pending (outbox, "x"));
+  g_assert_null (kt_outbox_get_meta (outbox, "cursor"));
+  g_assert_cmpint (g_atomic_int_get (&waiting.done), ==, 0);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  worker_error = g_thread_join (worker);
+  g_assert_no_error (worker_error);
+  g_assert_cmpuint (kt_outbox_count (outbox), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -396,6 +451,9 @@ main (int   argc,
 
   ADD ("threads/a-worker-adds-while-the-main-thread-reads-and-confirms",
        test_a_worker_adds_while_the_main_thread_reads_and_confirms);
+
+  ADD ("threads/a-read-does-not-wait-for-a-write-waiting-for-the-file",
+       test_a_read_does_not_wait_for_a_write_waiting_for_the_file);
 
   return g_test_run ();
 }
