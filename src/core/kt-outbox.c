@@ -863,6 +863,35 @@ kt_outbox_set_known_rev (KtOutbox   *self,
   return step_done (self, stmt, error);
 }
 
+static gboolean
+advance_in_transaction (KtOutbox      *self,
+                        gconstpointer  a,
+                        gconstpointer  b,
+                        GError       **error)
+{
+  GPtrArray *records = (GPtrArray *) a;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const KtSyncRecord *record = g_ptr_array_index (records, i);
+
+      if (!kt_outbox_set_known_rev (self, record->id, record->rev, error))
+        return FALSE;
+    }
+  return kt_outbox_set_meta (self, "cursor", b, error);
+}
+
+gboolean
+kt_outbox_advance_pull (KtOutbox    *self,
+                        GPtrArray   *records,
+                        const char  *cursor,
+                        GError     **error)
+{
+  g_autoptr(Hold) hold = hold_write (self);
+
+  return in_transaction (self, advance_in_transaction, records, cursor, error);
+}
+
 /* Conflicts */
 
 static gboolean

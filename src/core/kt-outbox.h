@@ -125,6 +125,13 @@ gboolean       kt_outbox_find_waiting  (KtOutbox    *self,
 GHashTable    *kt_outbox_collect_waiting (KtOutbox *self);
 /* Every id the server has a revision of, as a set (transfer full). */
 GHashTable    *kt_outbox_collect_known   (KtOutbox *self);
+/* A pulled page was kept: each of @records (element-type KtSyncRecord) is
+ * known at its revision and the pull resumes after @cursor, all in one
+ * transaction (one commit a page, not one a record). */
+gboolean       kt_outbox_advance_pull  (KtOutbox    *self,
+                                        GPtrArray   *records,
+                                        const char  *cursor,
+                                        GError     **error);
 /* Small plain settings: cursor, server address, username.  Never client data. */
 char          *kt_outbox_get_meta      (KtOutbox    *self,
                                         const char  *key);

@@ -1108,21 +1108,22 @@ push_fill (GTask *task)
 
 /* Whether the pulled @record is for the sink: FALSE for what this device
  * pushed itself (or older), for a record in conflict (the outbox keeps the
- * server's copy beside the local one) and for one with local work queued. */
+ * server's copy beside the local one) and for one with local work queued.
+ * On the page's worker. */
 static gboolean
-wants_pulled (KtSyncClient  *self,
+wants_pulled (KtOutbox      *outbox,
               KtSyncRecord  *record,
               GError       **error)
 {
-  if (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id))
+  if (record->rev <= kt_outbox_get_known_rev (outbox, record->id))
     return FALSE;
-  if (kt_outbox_has_conflict (self->outbox, record->id))
+  if (kt_outbox_has_conflict (outbox, record->id))
     {
-      kt_outbox_update_conflict_server (self->outbox, record, error);
+      kt_outbox_update_conflict_server (outbox, record, error);
       return FALSE;
     }
   /* The push meets it as a conflict; never overwrite local work. */
-  return !kt_outbox_has_pending (self->outbox, record->id);
+  return !kt_outbox_has_pending (outbox, record->id);
 }
 
 typedef struct {
@@ -1428,29 +1429,50 @@ reseal_pending (GTask *task)
                  g_task_get_cancellable (task), on_pending_keys, task);
 }
 
-/* The page is kept (or had nothing to keep): only now the known revisions
- * and the cursor move, so nothing is ever marked as had that the store did
- * not commit. */
+typedef struct {
+  KtOutbox  *outbox;
+  GPtrArray *records;  /* the page's, kept alive by the Pulled */
+  char      *cursor;
+} Advance;
+
 static void
-advance_pull (Pulled *pulled)
+advance_free (Advance *advance)
 {
+  g_clear_object (&advance->outbox);
+  g_ptr_array_unref (advance->records);
+  g_free (advance->cursor);
+  g_free (advance);
+}
+
+static void
+advance_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Advance *advance = task_data;
+  GError *error = NULL;
+
+  if (kt_outbox_advance_pull (advance->outbox, advance->records, advance->cursor, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_advanced (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Pulled *pulled = user_data;
   GTask *task = pulled->task;
   KtSyncClient *self = g_task_get_source_object (task);
   KtSyncResponse *response = pulled->response;
+  Round *round = g_task_get_task_data (task);
   GError *error = NULL;
 
-  Round *round = g_task_get_task_data (task);
-
-  for (guint i = 0; i < pulled->batch->len && error == NULL; i++)
-    {
-      KtSyncRecord *record = g_ptr_array_index (pulled->batch, i);
-
-      kt_outbox_set_known_rev (self->outbox, record->id, record->rev, &error);
-    }
   round->n_kept += pulled->batch->len;
-  if (error == NULL)
-    kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
-  if (error != NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_error (task, error);
   else if (response->more && response->records->len > 0)
     {
@@ -1472,6 +1494,26 @@ advance_pull (Pulled *pulled)
   pulled_free (pulled);
 }
 
+/* The page is kept (or had nothing to keep): only now the known revisions
+ * and the cursor move, so nothing is ever marked as had that the store did
+ * not commit.  One transaction for the page, on a worker (issue 22): it was
+ * one commit a record on the main loop.  Not cancelled with the round:
+ * what the store kept is known. */
+static void
+advance_pull (Pulled *pulled)
+{
+  KtSyncClient *self = g_task_get_source_object (pulled->task);
+  g_autoptr(GTask) worker = g_task_new (NULL, NULL, on_advanced, pulled);
+  Advance *advance = g_new0 (Advance, 1);
+
+  advance->outbox = g_object_ref (self->outbox);
+  advance->records = g_ptr_array_ref (pulled->batch);
+  advance->cursor = g_strdup (pulled->response->cursor);
+  g_task_set_source_tag (worker, advance_pull);
+  g_task_set_task_data (worker, advance, (GDestroyNotify) advance_free);
+  g_task_run_in_thread (worker, advance_thread);
+}
+
 static void
 on_kept (GObject      *source,
          GAsyncResult *result,
@@ -1491,55 +1533,95 @@ on_kept (GObject      *source,
   advance_pull (pulled);
 }
 
-/* Hands what the page brought and this device wants to the sink. */
+/* A pulled page's work off the main loop (issue 22): which records this
+ * device has already (its own pushes coming back: not opened), opening the
+ * rest, and which of them the sink is to keep; every outbox read of it
+ * was one query a record on the main loop. */
+typedef struct {
+  KtOutbox       *outbox;
+  KtRecordSealer *sealer;    /* NULL: none yet */
+  GPtrArray      *records;   /* the response's, opened in place */
+  GPtrArray      *errors;    /* (element-type GError) one per record opened, NULL when it went well */
+  GPtrArray      *batch;     /* out: the records for the sink */
+  gboolean        no_key;    /* out: a record to open, and no key */
+} PageWork;
+
 static void
-keep_page (Pulled *pulled)
+page_work_free (PageWork *work)
 {
-  GTask *task = pulled->task;
-  KtSyncClient *self = g_task_get_source_object (task);
-  KtSyncResponse *response = pulled->response;
+  g_clear_object (&work->outbox);
+  g_clear_object (&work->sealer);
+  g_clear_pointer (&work->records, g_ptr_array_unref);
+  g_clear_pointer (&work->errors, g_ptr_array_unref);
+  g_clear_pointer (&work->batch, g_ptr_array_unref);
+  g_free (work);
+}
+
+static void
+page_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  PageWork *work = task_data;
   GError *error = NULL;
 
-  for (guint i = 0; i < response->records->len && error == NULL; i++)
+  for (guint i = 0; i < work->records->len; i++)
     {
-      KtSyncRecord *record = g_ptr_array_index (response->records, i);
+      KtSyncRecord *record = g_ptr_array_index (work->records, i);
+      GError *failure = NULL;
+
+      /* What this device has (its own pushes coming back) is not opened. */
+      if (!kt_sync_record_is_sealed (record) ||
+          (record->rev <= kt_outbox_get_known_rev (work->outbox, record->id) &&
+           !kt_outbox_has_conflict (work->outbox, record->id)))
+        continue;
+      if (work->sealer == NULL)
+        {
+          /* Nothing of the page is kept, so the cursor stays and it all
+           * comes again once the key is here. */
+          work->no_key = TRUE;
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+      kt_record_sealer_open (work->sealer, record, &failure);
+      g_ptr_array_add (work->errors, failure);
+    }
+  for (guint i = 0; i < work->records->len && error == NULL; i++)
+    {
+      KtSyncRecord *record = g_ptr_array_index (work->records, i);
 
       /* not opened: left for later, or counted as unopened */
       if (record->body == NULL)
         continue;
-      if (wants_pulled (self, record, &error))
-        g_ptr_array_add (pulled->batch, record);
+      if (wants_pulled (work->outbox, record, &error))
+        g_ptr_array_add (work->batch, record);
     }
   if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      pulled_free (pulled);
-      return;
-    }
-  if (pulled->batch->len == 0)
-    {
-      advance_pull (pulled);
-      return;
-    }
-  kt_record_sink_keep_async (self->sink, pulled->batch, g_task_get_cancellable (task),
-                             on_kept, pulled);
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
-on_page_opened (GObject      *source,
+on_page_sorted (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   Pulled *pulled = user_data;
-  Round *round = g_task_get_task_data (pulled->task);
-  CryptoWork *work = g_task_get_task_data (G_TASK (result));
+  GTask *task = pulled->task;
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  PageWork *work = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || work->no_key)
     {
-      g_task_return_error (pulled->task, error);
-      g_object_unref (pulled->task);
+      if (error == NULL)
+        g_set_error_literal (&error, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
+                             _("Syncing waits for this account’s key on this device."));
+      g_task_return_error (task, error);
+      g_object_unref (task);
       pulled_free (pulled);
       return;
     }
@@ -1557,7 +1639,15 @@ on_page_opened (GObject      *source,
       if (round->n_unopened++ == 0)
         round->unopened = g_strdup (failure->message);
     }
-  keep_page (pulled);
+  g_ptr_array_extend (pulled->batch, work->batch, NULL, NULL);
+  /* Hands what the page brought and this device wants to the sink. */
+  if (pulled->batch->len == 0)
+    {
+      advance_pull (pulled);
+      return;
+    }
+  kt_record_sink_keep_async (self->sink, pulled->batch, g_task_get_cancellable (task),
+                             on_kept, pulled);
 }
 
 static void
@@ -1570,7 +1660,7 @@ on_changes (GObject      *source,
   GError *error = NULL;
   KtSyncResponse *response = request_finish (self, result, &error);
   g_autoptr(GTask) worker = NULL;
-  CryptoWork *work = NULL;
+  PageWork *work;
   Pulled *pulled;
 
   if (response == NULL)
@@ -1586,38 +1676,18 @@ on_changes (GObject      *source,
   pulled->response = response;
   pulled->batch = g_ptr_array_new ();
 
-  for (guint i = 0; i < response->records->len; i++)
-    {
-      KtSyncRecord *record = g_ptr_array_index (response->records, i);
-
-      /* What this device has (its own pushes coming back) is not opened. */
-      if (!kt_sync_record_is_sealed (record) ||
-          (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id) &&
-           !kt_outbox_has_conflict (self->outbox, record->id)))
-        continue;
-      if (self->sealer == NULL)
-        {
-          /* Nothing of the page is kept, so the cursor stays and it all
-           * comes again once the key is here. */
-          g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
-                                   _("Syncing waits for this account’s key on this device."));
-          g_object_unref (task);
-          pulled_free (pulled);
-          return;
-        }
-      if (work == NULL)
-        work = crypto_work_new (self->sealer);
-      g_ptr_array_add (work->records, record);
-    }
-  if (work == NULL)
-    {
-      keep_page (pulled);
-      return;
-    }
-  worker = g_task_new (self, g_task_get_cancellable (task), on_page_opened, pulled);
-  work->step = kt_record_sealer_open;
-  g_task_set_task_data (worker, work, (GDestroyNotify) crypto_work_free);
-  g_task_run_in_thread (worker, crypto_thread);
+  work = g_new0 (PageWork, 1);
+  work->outbox = g_object_ref (self->outbox);
+  work->sealer = self->sealer != NULL ? g_object_ref (self->sealer) : NULL;
+  work->records = g_ptr_array_ref (response->records);
+  work->errors = g_ptr_array_new_with_free_func (free_error);
+  work->batch = g_ptr_array_new ();
+  /* Not cancelled with the round: the page's records stay alive in
+   * @pulled until it is done, and the round's cancellable ends it after. */
+  worker = g_task_new (self, NULL, on_page_sorted, pulled);
+  g_task_set_source_tag (worker, on_changes);
+  g_task_set_task_data (worker, work, (GDestroyNotify) page_work_free);
+  g_task_run_in_thread (worker, page_thread);
 }
 
 static void

@@ -434,6 +434,48 @@ test_a_read_does_not_wait_for_a_write_waiting_for_the_file (Fixture *f, gconstpo
   g_assert_cmpuint (kt_outbox_count (outbox), ==, 1);
 }
 
+/* A kept page moves the known revisions and the cursor in one commit; a
+ * failure in it moves neither, and the page comes again. */
+static void
+test_a_kept_page_advances_in_one_transaction (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
+  g_autofree char *cursor = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      KtSyncRecord *record = case_record ();
+
+      record->rev = i + 2;
+      g_ptr_array_add (page, record);
+    }
+  g_assert_true (kt_outbox_advance_pull (outbox, page, "17", &error));
+  g_assert_no_error (error);
+  cursor = kt_outbox_get_meta (outbox, "cursor");
+  g_assert_cmpstr (cursor, ==, "17");
+  for (guint i = 0; i < page->len; i++)
+    g_assert_cmpint (kt_outbox_get_known_rev (outbox, ((KtSyncRecord *) page->pdata[i])->id), ==, i + 2);
+
+  /* A write that cannot be made (here a trigger refuses one): nothing
+   * of the next page moves. */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER refuse BEFORE UPDATE ON known WHEN NEW.rev > 100"
+                                     " BEGIN SELECT RAISE(ABORT, 'refused'); END", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  for (guint i = 0; i < page->len; i++)
+    ((KtSyncRecord *) page->pdata[i])->rev = i == 40 ? 101 : i + 3;
+  g_assert_false (kt_outbox_advance_pull (outbox, page, "18", &error));
+  g_assert_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO);
+  g_clear_pointer (&cursor, g_free);
+  cursor = kt_outbox_get_meta (outbox, "cursor");
+  g_assert_cmpstr (cursor, ==, "17");
+  g_assert_cmpint (kt_outbox_get_known_rev (outbox, ((KtSyncRecord *) page->pdata[0])->id), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -454,6 +496,8 @@ main (int   argc,
 
   ADD ("threads/a-read-does-not-wait-for-a-write-waiting-for-the-file",
        test_a_read_does_not_wait_for_a_write_waiting_for_the_file);
+
+  ADD ("pull/a-kept-page-advances-in-one-transaction", test_a_kept_page_advances_in_one_transaction);
 
   return g_test_run ();
 }

@@ -979,6 +979,58 @@ test_a_share_waits_for_the_disk_on_a_worker (Fixture *f, gconstpointer data)
   g_ptr_array_unref (shares.finished);
 }
 
+static void
+on_round (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A pulled page is sorted (what this device has, what is in conflict or
+ * queued) and, once kept, booked (its known revisions and the cursor, one
+ * transaction) on workers.  While another writer holds the outbox's file
+ * the booking waits there, the main loop keeps turning and the outbox's
+ * reads answer; once the writer is gone the round ends well.  On the main
+ * loop the booking held it for the whole wait, then failed the round. */
+static void
+test_a_pulled_page_is_booked_on_a_worker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "booked");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autofree char *path = g_build_filename (f->dir, "booked.db", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  guint ticks = 0;
+  guint until;
+  guint tick_id;
+
+  kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  tick_id = g_timeout_add (1, count_tick, &ticks);
+  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  /* Kept: the booking is next, and waits for the file. */
+  while (kt_test_sink_get_n_kept (sink) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  until = ticks + 20;
+  while (ticks < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_LOCAL);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_true (kt_sync_client_sync_finish (device, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_SHARED);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1024,6 +1076,7 @@ main (int argc, char *argv[])
        test_shares_reach_the_outbox_in_the_order_they_were_made);
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
        test_a_share_waits_for_the_disk_on_a_worker);
+  ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
 #undef ADD
 
   return g_test_run ();
