@@ -618,13 +618,12 @@ load_entry (KtOutbox *self,
   return g_steal_pointer (&entry);
 }
 
-GPtrArray *
-kt_outbox_peek (KtOutbox    *self,
-                guint        max,
-                GHashTable  *skip_ids,
-                GError     **error)
+static GPtrArray *
+peek_entries (KtOutbox    *self,
+              guint        max,
+              GHashTable  *skip_ids,
+              GError     **error)
 {
-  g_autoptr(Hold) hold = hold_read (self);
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     "SELECT MIN(seq) AS head, id FROM outbox GROUP BY id ORDER BY head", error);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_outbox_entry_free);
@@ -651,6 +650,23 @@ kt_outbox_peek (KtOutbox    *self,
       g_ptr_array_add (entries, entry);
     }
   return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+kt_outbox_peek (KtOutbox    *self,
+                guint        max,
+                GHashTable  *skip_ids,
+                GError     **error)
+{
+  g_autoptr(Hold) hold = hold_read (self);
+  /* One snapshot for the heads and their entries: a share on a worker may
+   * replace an unsent entry between the two reads. */
+  gboolean snapshot = g_private_get (&reading) == self && exec (self, "BEGIN", NULL);
+  GPtrArray *entries = peek_entries (self, max, skip_ids, error);
+
+  if (snapshot)
+    exec (self, "COMMIT", NULL);
+  return entries;
 }
 
 static gboolean
