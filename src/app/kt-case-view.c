@@ -99,6 +99,9 @@ struct _KtCaseView
    * words, shown in its share banner until a submit of it succeeds. */
   char                 *share_failure;
   char                 *share_failure_case_id;
+  /* Records and households with a share on the sync client's worker, each
+   * id → how many: shown as waiting to be sent, never as sent. */
+  GHashTable           *sharing;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
@@ -277,6 +280,13 @@ on_plan_changed (KtCaseView *self)
     }
 }
 
+static gboolean
+is_sharing (KtCaseView *self,
+            const char *id)
+{
+  return self->sharing != NULL && g_hash_table_contains (self->sharing, id);
+}
+
 /* What the server has of this household, on the page itself: in words,
  * with what to do when it refused something (issue 20). */
 static void
@@ -289,12 +299,18 @@ update_share_state (KtCaseView *self)
 
   if (self->sync_client != NULL && self->kase != NULL)
     state = kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, &reason);
+  /* On its way to the outbox: it waits as much as what is in it. */
+  if (state == KT_SHARE_LOCAL && self->kase != NULL && is_sharing (self, self->kase->header.id))
+    state = KT_SHARE_WAITING;
   if (self->plan_page != NULL && self->plan != NULL)
     {
       KtShareState plan_state = self->sync_client != NULL
                                 ? kt_sync_client_get_record_state (self->sync_client, self->plan->header.id,
                                                                    &plan_reason)
                                 : KT_SHARE_LOCAL;
+
+      if (plan_state == KT_SHARE_LOCAL && is_sharing (self, self->plan->header.id))
+        plan_state = KT_SHARE_WAITING;
 
       kt_plan_page_set_share_state (self->plan_page, plan_state, plan_reason);
     }
@@ -378,27 +394,130 @@ set_share_failure (KtCaseView   *self,
     update_share_state (self);
 }
 
-/* Queues @body (the record @id of household @case_id) in the outbox and
- * marks it waiting to be sent; on failure says @what on the household's
- * banner.  After the store's save, for a submitted plan and what Verloop
- * shares alike. */
-static gboolean
-queue_shared (KtCaseView *self,
-              KtStore    *store,
-              const char *case_id,
-              GBytes     *body,
-              const char *id,
-              const char *what)
+/* One record on its way to the outbox: @body (the record @id of household
+ * @case_id), and on failure @what it was, for the household's banner.
+ * @then (may be NULL) goes when it is queued: a plan after the household
+ * the server does not have yet. */
+typedef struct _Queued Queued;
+struct _Queued {
+  KtCaseView *self;
+  KtStore    *store;
+  char       *case_id;
+  char       *id;
+  GBytes     *body;
+  char       *what;
+  gboolean    clears_failure;  /* the last step of a submit that may have failed before */
+  Queued     *then;
+};
+
+static void
+queued_free (Queued *queued)
 {
+  if (queued == NULL)
+    return;
+  g_object_unref (queued->self);
+  g_object_unref (queued->store);
+  g_free (queued->case_id);
+  g_free (queued->id);
+  g_bytes_unref (queued->body);
+  g_free (queued->what);
+  queued_free (queued->then);
+  g_free (queued);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Queued, queued_free)
+
+static Queued *
+queued_new (KtCaseView *self,
+            KtStore    *store,
+            const char *case_id,
+            GBytes     *body,
+            const char *id,
+            const char *what)
+{
+  Queued *queued = g_new0 (Queued, 1);
+
+  queued->self = g_object_ref (self);
+  queued->store = g_object_ref (store);
+  queued->case_id = g_strdup (case_id);
+  queued->id = g_strdup (id);
+  queued->body = g_bytes_ref (body);
+  queued->what = g_strdup (what);
+  return queued;
+}
+
+static void
+sharing_add (KtCaseView *self,
+             const char *id,
+             int         delta)
+{
+  guint n;
+
+  /* Disposed meanwhile: nothing shows it any more. */
+  if (self->sharing == NULL && delta < 0)
+    return;
+  if (self->sharing == NULL)
+    self->sharing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->sharing, id));
+  if (delta < 0 && n == 0)
+    return;
+  n += delta;
+  if (n > 0)
+    g_hash_table_insert (self->sharing, g_strdup (id), GUINT_TO_POINTER (n));
+  else
+    g_hash_table_remove (self->sharing, id);
+}
+
+static void queue_shared (KtCaseView *self,
+                          Queued     *queued);
+
+static void
+on_queued (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Queued) queued = user_data;
+  KtCaseView *self = queued->self;
   g_autoptr(GError) error = NULL;
 
+  sharing_add (self, queued->id, -1);
+  sharing_add (self, queued->case_id, -1);
+  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error) ||
+      !kt_store_set_sync_state (queued->store, queued->id, KT_SYNC_PENDING, 0, &error))
+    {
+      set_share_failure (self, queued->case_id, queued->what, error);
+      return;
+    }
+  if (queued->then != NULL)
+    {
+      queue_shared (self, g_steal_pointer (&queued->then));
+      return;
+    }
+  if (queued->clears_failure && g_strcmp0 (self->share_failure_case_id, queued->case_id) == 0)
+    set_share_failure (self, NULL, NULL, NULL);
+  else if (self->share_banner != NULL)
+    update_share_state (self);
+}
+
+/* Queues @queued (transfer full) in the outbox, its @then after it, and
+ * marks each waiting to be sent; on failure says what on the household's
+ * banner.  After the store's save, for a submitted plan and what Verloop
+ * shares alike.  The check, sealing and write run on the sync client's
+ * worker (issue 22): meanwhile the household shows it waits to be sent. */
+static void
+queue_shared (KtCaseView *self,
+              Queued     *queued)
+{
   if (self->sync_client == NULL)
-    return FALSE;
-  if (kt_sync_client_share (self->sync_client, body, &error) &&
-      kt_store_set_sync_state (store, id, KT_SYNC_PENDING, 0, &error))
-    return TRUE;
-  set_share_failure (self, case_id, what, error);
-  return FALSE;
+    {
+      queued_free (queued);
+      return;
+    }
+  sharing_add (self, queued->id, 1);
+  sharing_add (self, queued->case_id, 1);
+  if (self->share_banner != NULL)
+    update_share_state (self);
+  kt_sync_client_share_async (self->sync_client, queued->body, NULL, on_queued, queued);
 }
 
 /* A record shared from Verloop (the case closed, an evaluation) waits for
@@ -434,10 +553,9 @@ on_share_saved (GObject      *source,
 
   if (!kt_store_flush_finish (KT_STORE (source), result, &error))
     set_share_failure (self, share->case_id, _("A record was not shared yet"), error);
-  else if (queue_shared (self, KT_STORE (source), share->case_id, share->body, share->id,
-                         _("A record was not shared yet")) &&
-           self->share_banner != NULL)
-    update_share_state (self);
+  else
+    queue_shared (self, queued_new (self, KT_STORE (source), share->case_id, share->body, share->id,
+                                    _("A record was not shared yet")));
 }
 
 void
@@ -470,6 +588,7 @@ on_submit_saved (GObject      *source,
   const char *case_id = submit->kase->header.id;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
+  Queued *queued;
 
   if (!kt_store_flush_finish (KT_STORE (source), result, &error))
     {
@@ -478,22 +597,20 @@ on_submit_saved (GObject      *source,
     }
   if (self->sync_client == NULL)
     return;
+  body = kt_plan_encode (submit->plan);
+  queued = queued_new (self, KT_STORE (source), case_id, body, submit->plan->header.id,
+                       _("The plan was not shared yet"));
+  queued->clears_failure = TRUE;
   if (kt_sync_client_get_case_state (self->sync_client, case_id, NULL) == KT_SHARE_LOCAL)
     {
       g_autoptr(GBytes) case_body = kt_case_encode (submit->kase);
+      Queued *household = queued_new (self, KT_STORE (source), case_id, case_body, case_id,
+                                      _("The household was not shared yet"));
 
-      if (!queue_shared (self, KT_STORE (source), case_id, case_body, case_id,
-                         _("The household was not shared yet")))
-        return;
+      household->then = g_steal_pointer (&queued);
+      queued = household;
     }
-  body = kt_plan_encode (submit->plan);
-  if (!queue_shared (self, KT_STORE (source), case_id, body, submit->plan->header.id,
-                     _("The plan was not shared yet")))
-    return;
-  if (g_strcmp0 (self->share_failure_case_id, case_id) == 0)
-    set_share_failure (self, NULL, NULL, NULL);
-  else if (self->share_banner != NULL)
-    update_share_state (self);
+  queue_shared (self, queued);
 }
 
 static void
@@ -1083,6 +1200,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_pointer (&self->watching_case_id, g_free);
   g_clear_pointer (&self->share_failure, g_free);
   g_clear_pointer (&self->share_failure_case_id, g_free);
+  g_clear_pointer (&self->sharing, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_VIEW);
   G_OBJECT_CLASS (kt_case_view_parent_class)->dispose (object);
 }

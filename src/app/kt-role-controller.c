@@ -59,6 +59,9 @@ struct _KtRoleController
    * meanwhile is kept (element-type KtDocument) and merged when it is done. */
   GCancellable         *loading;
   GPtrArray            *kept_while_loading;
+  /* The intaker's cases on their way to the outbox (on the sync client's
+   * worker), as a set: the list says they wait to be sent. */
+  GHashTable           *sharing;
   /* The coaches of the intaker's list who have no key yet, as last shown
    * (a set of usernames; NULL: not shown yet). */
   GHashTable           *keyless;
@@ -149,6 +152,9 @@ set_intaker_records (KtRoleController *self,
   g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
   KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
+  /* One read of the outbox for the whole list, not one per household
+   * (issue 22): each case, or a record of it, queued or in conflict. */
+  g_autoptr(GHashTable) waiting = outbox != NULL ? kt_outbox_collect_waiting (outbox) : NULL;
 
   g_clear_pointer (&self->keyless, g_hash_table_unref);
   self->keyless = coaches;
@@ -156,7 +162,8 @@ set_intaker_records (KtRoleController *self,
     {
       KtCase *kase = g_ptr_array_index (self->cases, i);
 
-      if (kt_outbox_has_pending (outbox, kase->header.id))
+      if (g_hash_table_contains (waiting, kase->header.id) ||
+          (self->sharing != NULL && g_hash_table_contains (self->sharing, kase->header.id)))
         g_hash_table_add (pending, kase->header.id);
       else if (kase->coach != NULL && g_hash_table_contains (coaches, kase->coach))
         g_hash_table_add (keyless, kase->header.id);
@@ -526,6 +533,40 @@ keep_record (KtRoleController *self,
 
 /* Intaker */
 
+static void on_pending_changed (KtRoleController *self);
+
+typedef struct {
+  KtRoleController *self;
+  char             *case_id;
+} Registering;
+
+static void
+registering_free (Registering *registering)
+{
+  g_object_unref (registering->self);
+  g_free (registering->case_id);
+  g_free (registering);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Registering, registering_free)
+
+static void
+on_registration_queued (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(Registering) registering = user_data;
+  KtRoleController *self = registering->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_role_client_share_registration_finish (KT_ROLE_CLIENT (source), result, &error))
+    report (self, error->message);
+  /* Queued or not, it is no longer on its way: the list says which. */
+  if (self->sharing != NULL)
+    g_hash_table_remove (self->sharing, registering->case_id);
+  on_pending_changed (self);
+}
+
 static void
 on_registered (KtIntakerView    *view,
                KtCase           *kase,
@@ -535,15 +576,23 @@ on_registered (KtIntakerView    *view,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) kept = g_ptr_array_new ();
 
-  gboolean saved;
-
-  /* Kept on the device first, then queued: it goes out with the network. */
-  saved = kt_store_save_document (self->store, &doc, KT_SYNC_PENDING, &error);
-  if (!saved || !kt_role_client_share_registration (self->roles, kase, &error))
+  /* Kept on the device first, then queued on the sync client's worker: it
+   * goes out with the network.  Meanwhile the list says it waits. */
+  if (!kt_store_save_document (self->store, &doc, KT_SYNC_PENDING, &error))
     report (self, error->message);
-  /* The list shows the store's copy: what was saved, or what was before. */
-  if (saved)
-    g_ptr_array_add (kept, &doc);
+  else
+    {
+      Registering *registering = g_new0 (Registering, 1);
+
+      registering->self = g_object_ref (self);
+      registering->case_id = g_strdup (kase->header.id);
+      if (self->sharing == NULL)
+        self->sharing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (self->sharing, g_strdup (kase->header.id));
+      kt_role_client_share_registration_async (self->roles, kase, NULL, on_registration_queued, registering);
+      /* The list shows the store's copy: what was saved, or what was before. */
+      g_ptr_array_add (kept, &doc);
+    }
   kt_role_controller_update (self, kept);
 }
 
@@ -773,6 +822,7 @@ kt_role_controller_finalize (GObject *object)
 
   g_free (self->role);
   forget_records (self);
+  g_clear_pointer (&self->sharing, g_hash_table_unref);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->finalize (object);
 }
 

@@ -303,6 +303,18 @@ kt_sync_controller_get_n_unsynced (KtSyncController *self)
   return kt_sync_client_get_n_pending (self->client) + kt_sync_client_get_n_conflicts (self->client);
 }
 
+static void
+on_plan_queued_again (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A copy already on its way stays queued and goes in the next round. */
+  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error))
+    g_message ("A plan was not queued again: %s", error->message);
+}
+
 typedef struct {
   KtSyncController *self;
   KtPlan           *open_plan;  /* or NULL */
@@ -338,16 +350,14 @@ waiting_plans_read (GObject      *source,
       const char *id = stored->header.id;
       KtShareState state = kt_sync_client_get_record_state (self->client, id, NULL);
       g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
       KtPlan *plan;
 
       if (state == KT_SHARE_LOCAL || state == KT_SHARE_SHARED)
         continue;
       plan = open_plan != NULL && g_strcmp0 (open_plan->header.id, id) == 0 ? open_plan : stored;
       body = kt_plan_encode (plan);
-      /* A copy already on its way stays queued and goes in the next round. */
-      if (!kt_sync_client_share (self->client, body, &error))
-        g_message ("A plan was not queued again: %s", error->message);
+      /* On the client's worker, behind what was shared before (issue 22). */
+      kt_sync_client_share_async (self->client, body, NULL, on_plan_queued_again, NULL);
     }
 }
 
@@ -543,34 +553,73 @@ next_slice (GTask *task)
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, adopt_slice_cb, task, NULL);
 }
 
-/* Queued before signing in, without a coach: the server refuses that, so
- * the households go again with their coach, then their plans. */
+/* A household adopted after signing in, on its way to the outbox; its
+ * plans follow once it is there. */
+typedef struct {
+  KtSyncController *self;
+  GTask            *adoption;  /* for the open documents */
+  char             *id;
+} Readopted;
+
 static void
-share_adopted (KtSyncController *self,
-               Adoption         *adoption)
+readopted_free (Readopted *readopted)
 {
+  g_object_unref (readopted->self);
+  g_object_unref (readopted->adoption);
+  g_free (readopted->id);
+  g_free (readopted);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Readopted, readopted_free)
+
+static void
+on_adopted_queued (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Readopted) readopted = user_data;
+  KtSyncController *self = readopted->self;
+  g_autoptr(GError) error = NULL;
   KtCase *open_case;
   KtPlan *open_plan;
 
-  open_documents (adoption, &open_case, &open_plan);
+  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error))
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("A household you started before signing in could not be put in "
+                           "the queue for the server. It stays on this device and is tried "
+                           "again the next time you sign in. %s"),
+                         error->message);
+
+      kt_app_show_error (self->window != NULL ? GTK_WIDGET (self->window) : NULL,
+                         _("Household Not Shared"), text);
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  open_documents (g_task_get_task_data (readopted->adoption), &open_case, &open_plan);
+  share_waiting_plans (self, readopted->id, open_plan);
+}
+
+/* Queued before signing in, without a coach: the server refuses that, so
+ * the households go again with their coach, then their plans.  Each is
+ * written on the sync client's worker (issue 22), the plans when their
+ * household is in the outbox. */
+static void
+share_adopted (KtSyncController *self,
+               GTask            *task)
+{
+  Adoption *adoption = g_task_get_task_data (task);
+
   for (guint i = 0; i < adoption->to_share->len; i++)
     {
       ToShare *item = g_ptr_array_index (adoption->to_share, i);
-      g_autoptr(GError) error = NULL;
+      Readopted *readopted = g_new0 (Readopted, 1);
 
-      if (!kt_sync_client_share (self->client, item->body, &error))
-        {
-          g_autofree char *text =
-            g_strdup_printf (_("A household you started before signing in could not be put in "
-                               "the queue for the server. It stays on this device and is tried "
-                               "again the next time you sign in. %s"),
-                             error->message);
-
-          kt_app_show_error (self->window != NULL ? GTK_WIDGET (self->window) : NULL,
-                             _("Household Not Shared"), text);
-          continue;
-        }
-      share_waiting_plans (self, item->id, open_plan);
+      readopted->self = g_object_ref (self);
+      readopted->adoption = g_object_ref (task);
+      readopted->id = g_strdup (item->id);
+      kt_sync_client_share_async (self->client, item->body, NULL, on_adopted_queued, readopted);
     }
   g_ptr_array_set_size (adoption->to_share, 0);
 }
@@ -582,7 +631,6 @@ slice_written (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   KtSyncController *self = g_task_get_source_object (task);
-  Adoption *adoption = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!kt_store_flush_finish (KT_STORE (source), result, &error))
@@ -605,7 +653,7 @@ slice_written (GObject      *source,
     }
   if (adoption_stopped (task))
     return;
-  share_adopted (self, adoption);
+  share_adopted (self, task);
   next_slice (g_steal_pointer (&task));
 }
 

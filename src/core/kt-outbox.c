@@ -27,9 +27,84 @@ struct _KtOutbox
 {
   GObject   parent_instance;
 
+  /* One writer at a time: the app shares on a worker while the sync round
+   * confirms on the main loop.  Recursive, as a public call (a
+   * transaction) uses others inside it (issue 22). */
+  GRecMutex mutex;
   sqlite3  *db;
+  /* What only reads goes through its own connection under its own lock:
+   * in WAL a read never waits for a writer, so the main loop's counts do
+   * not wait behind a write that waits for the disk or another program. */
+  GMutex    read_mutex;
+  sqlite3  *reader;
   KtKey    *key;
 };
+
+/* The outbox whose read this thread is in (its reader connection is
+ * used), or NULL. */
+static GPrivate reading = G_PRIVATE_INIT (NULL);
+/* The outbox whose write this thread is in: a read inside it uses the
+ * writer's connection, which sees the transaction's own changes. */
+static GPrivate writing = G_PRIVATE_INIT (NULL);
+
+/* A public call's hold on the outbox, released when it goes out of scope. */
+typedef struct {
+  KtOutbox *self;
+  gpointer  was_writing;
+  gboolean  reader;
+} Hold;
+
+static Hold *
+hold_write (KtOutbox *self)
+{
+  Hold *hold = g_new0 (Hold, 1);
+
+  g_rec_mutex_lock (&self->mutex);
+  hold->self = self;
+  hold->was_writing = g_private_get (&writing);
+  g_private_set (&writing, self);
+  return hold;
+}
+
+static Hold *
+hold_read (KtOutbox *self)
+{
+  Hold *hold;
+
+  if (g_private_get (&writing) == self || self->reader == NULL)
+    return hold_write (self);
+  hold = g_new0 (Hold, 1);
+  g_mutex_lock (&self->read_mutex);
+  hold->self = self;
+  hold->reader = TRUE;
+  g_private_set (&reading, self);
+  return hold;
+}
+
+static void
+hold_release (Hold *hold)
+{
+  if (hold->reader)
+    {
+      g_private_set (&reading, NULL);
+      g_mutex_unlock (&hold->self->read_mutex);
+    }
+  else
+    {
+      g_private_set (&writing, hold->was_writing);
+      g_rec_mutex_unlock (&hold->self->mutex);
+    }
+  g_free (hold);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Hold, hold_release)
+
+/* The connection this thread's call uses. */
+static sqlite3 *
+conn (KtOutbox *self)
+{
+  return g_private_get (&reading) == self ? self->reader : self->db;
+}
 
 G_DEFINE_FINAL_TYPE (KtOutbox, kt_outbox, G_TYPE_OBJECT)
 
@@ -64,7 +139,7 @@ db_error (KtOutbox *self,
           GError  **error)
 {
   g_set_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO,
-               _("The sync queue could not be saved (%s)."), sqlite3_errmsg (self->db));
+               _("The sync queue could not be saved (%s)."), sqlite3_errmsg (conn (self)));
   return FALSE;
 }
 
@@ -73,7 +148,7 @@ exec (KtOutbox   *self,
       const char *sql,
       GError    **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (conn (self), sql, NULL, NULL, NULL) != SQLITE_OK)
     return db_error (self, error);
   return TRUE;
 }
@@ -85,7 +160,7 @@ prepare (KtOutbox   *self,
 {
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (conn (self), sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       db_error (self, error);
       return NULL;
@@ -215,8 +290,11 @@ kt_outbox_finalize (GObject *object)
 {
   KtOutbox *self = KT_OUTBOX (object);
 
+  g_clear_pointer (&self->reader, sqlite3_close_v2);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->key, kt_key_free);
+  g_rec_mutex_clear (&self->mutex);
+  g_mutex_clear (&self->read_mutex);
   G_OBJECT_CLASS (kt_outbox_parent_class)->finalize (object);
 }
 
@@ -229,6 +307,8 @@ kt_outbox_class_init (KtOutboxClass *klass)
 static void
 kt_outbox_init (KtOutbox *self)
 {
+  g_rec_mutex_init (&self->mutex);
+  g_mutex_init (&self->read_mutex);
 }
 
 /* The first open seals a known text; later opens must unseal it. */
@@ -361,6 +441,14 @@ kt_outbox_open (const char    *path,
   if (!exec (self, schema_sql, error) || !check_key (self, error) ||
       !reseal_unversioned (self, error))
     return NULL;
+  /* The reads' own connection, once the file is what this version writes. */
+  if (sqlite3_open_v2 (path, &self->reader, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO,
+                   _("The sync queue could not be saved (%s)."), sqlite3_errmsg (self->reader));
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->reader, 5000);
   return g_steal_pointer (&self);
 }
 
@@ -480,6 +568,7 @@ kt_outbox_add (KtOutbox           *self,
                const KtSyncRecord *record,
                GError            **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   g_return_val_if_fail (KT_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (record != NULL && record->id != NULL && record->body != NULL, FALSE);
 
@@ -529,11 +618,11 @@ load_entry (KtOutbox *self,
   return g_steal_pointer (&entry);
 }
 
-GPtrArray *
-kt_outbox_peek (KtOutbox    *self,
-                guint        max,
-                GHashTable  *skip_ids,
-                GError     **error)
+static GPtrArray *
+peek_entries (KtOutbox    *self,
+              guint        max,
+              GHashTable  *skip_ids,
+              GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     "SELECT MIN(seq) AS head, id FROM outbox GROUP BY id ORDER BY head", error);
@@ -563,6 +652,23 @@ kt_outbox_peek (KtOutbox    *self,
   return g_steal_pointer (&entries);
 }
 
+GPtrArray *
+kt_outbox_peek (KtOutbox    *self,
+                guint        max,
+                GHashTable  *skip_ids,
+                GError     **error)
+{
+  g_autoptr(Hold) hold = hold_read (self);
+  /* One snapshot for the heads and their entries: a share on a worker may
+   * replace an unsent entry between the two reads. */
+  gboolean snapshot = g_private_get (&reading) == self && exec (self, "BEGIN", NULL);
+  GPtrArray *entries = peek_entries (self, max, skip_ids, error);
+
+  if (snapshot)
+    exec (self, "COMMIT", NULL);
+  return entries;
+}
+
 static gboolean
 run_with_seq (KtOutbox   *self,
               const char *sql,
@@ -589,6 +695,7 @@ kt_outbox_freeze (KtOutbox  *self,
                   gint64     seq,
                   GError   **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   return run_with_seq (self, "UPDATE outbox SET frozen = 1 WHERE seq = ?", seq, NULL, error);
 }
 
@@ -598,6 +705,7 @@ kt_outbox_set_failure (KtOutbox    *self,
                        const char  *message,
                        GError     **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   return run_with_seq (self, "UPDATE outbox SET failure = ? WHERE seq = ?", seq,
                        message != NULL ? message : "", error);
 }
@@ -630,6 +738,7 @@ kt_outbox_confirm (KtOutbox  *self,
                    gint64     seq,
                    GError   **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   return in_transaction (self, confirm_in_transaction, &seq, NULL, error);
 }
 
@@ -652,6 +761,7 @@ count_where (KtOutbox   *self,
 guint
 kt_outbox_count (KtOutbox *self)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   return count_where (self, "SELECT COUNT(*) FROM outbox", NULL);
 }
 
@@ -659,6 +769,7 @@ gboolean
 kt_outbox_has_pending (KtOutbox   *self,
                        const char *id)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   return count_where (self, "SELECT COUNT(*) FROM outbox WHERE id = ?", id) > 0;
 }
 
@@ -668,6 +779,7 @@ kt_outbox_find_waiting (KtOutbox    *self,
                         gboolean     whole_case,
                         char       **failure)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   /* Refused entries first, so one query answers both questions. */
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     whole_case
@@ -706,6 +818,7 @@ collect_first (GHashTable *table,
 GHashTable *
 kt_outbox_collect_waiting (KtOutbox *self)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* Refused entries first, as in kt_outbox_find_waiting: the first one
    * seen for an id is the answer. */
@@ -731,6 +844,7 @@ kt_outbox_collect_waiting (KtOutbox *self)
 GHashTable *
 kt_outbox_collect_known (KtOutbox *self)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM known WHERE rev > 0", NULL);
 
@@ -743,6 +857,7 @@ gint64
 kt_outbox_get_known_rev (KtOutbox   *self,
                          const char *id)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   return count_where (self, "SELECT rev FROM known WHERE id = ?", id);
 }
 
@@ -752,6 +867,7 @@ kt_outbox_set_known_rev (KtOutbox   *self,
                          gint64      rev,
                          GError    **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     "INSERT INTO known (id, rev) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET rev = excluded.rev",
     error);
@@ -761,6 +877,35 @@ kt_outbox_set_known_rev (KtOutbox   *self,
   bind_text (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, rev);
   return step_done (self, stmt, error);
+}
+
+static gboolean
+advance_in_transaction (KtOutbox      *self,
+                        gconstpointer  a,
+                        gconstpointer  b,
+                        GError       **error)
+{
+  GPtrArray *records = (GPtrArray *) a;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const KtSyncRecord *record = g_ptr_array_index (records, i);
+
+      if (!kt_outbox_set_known_rev (self, record->id, record->rev, error))
+        return FALSE;
+    }
+  return kt_outbox_set_meta (self, "cursor", b, error);
+}
+
+gboolean
+kt_outbox_advance_pull (KtOutbox    *self,
+                        GPtrArray   *records,
+                        const char  *cursor,
+                        GError     **error)
+{
+  g_autoptr(Hold) hold = hold_write (self);
+
+  return in_transaction (self, advance_in_transaction, records, cursor, error);
 }
 
 /* Conflicts */
@@ -856,6 +1001,7 @@ kt_outbox_add_conflict (KtOutbox           *self,
                         const KtSyncRecord *server,
                         GError            **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   return in_transaction (self, add_conflict_in_transaction, &seq, server, error);
 }
 
@@ -864,6 +1010,7 @@ kt_outbox_update_conflict_server (KtOutbox           *self,
                                   const KtSyncRecord *server,
                                   GError            **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   return write_conflict_server (self,
     "UPDATE conflicts SET server_rev = ?1, server_updated = ?2, server_author = ?3,"
     " server_team = ?4, server_body = ?5 WHERE id = ?6", server, error);
@@ -873,12 +1020,14 @@ gboolean
 kt_outbox_has_conflict (KtOutbox   *self,
                         const char *id)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   return count_where (self, "SELECT COUNT(*) FROM conflicts WHERE id = ?", id) > 0;
 }
 
 guint
 kt_outbox_count_conflicts (KtOutbox *self)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   return count_where (self, "SELECT COUNT(*) FROM conflicts", NULL);
 }
 
@@ -886,6 +1035,7 @@ GPtrArray *
 kt_outbox_list_conflicts (KtOutbox  *self,
                           GError   **error)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
     "SELECT id, kind, case_id, detected, local_rev, local_updated, local_body, server_rev,"
     " server_updated, server_author, server_team, server_body FROM conflicts ORDER BY detected, id",
@@ -967,6 +1117,7 @@ kt_outbox_resolve_conflict (KtOutbox           *self,
                             const KtSyncRecord *merged,
                             GError            **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   return in_transaction (self, resolve_in_transaction, merged, NULL, error);
 }
 
@@ -976,6 +1127,7 @@ char *
 kt_outbox_get_meta (KtOutbox   *self,
                     const char *key)
 {
+  g_autoptr(Hold) hold = hold_read (self);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
 
   if (stmt == NULL)
@@ -992,6 +1144,7 @@ kt_outbox_set_meta (KtOutbox   *self,
                     const char *value,
                     GError    **error)
 {
+  g_autoptr(Hold) hold = hold_write (self);
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (value == NULL)

@@ -7,7 +7,10 @@
  * XChaCha20-Poly1305, the opened text wiped when freed) under a 256-bit key
  * the caller provides, bound to its table, id and revision.  A queue from
  * before, sealed without a version byte, is rewritten when first opened.  An entry leaves the outbox only when
- * the server confirmed it.  Used from one thread at a time.
+ * the server confirmed it.  Safe to call from a worker beside the main
+ * thread: a call that writes holds the outbox's lock and is one
+ * transaction that never interleaves with another; a call that only reads
+ * has a connection of its own, so it never waits for a write (WAL).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -122,6 +125,13 @@ gboolean       kt_outbox_find_waiting  (KtOutbox    *self,
 GHashTable    *kt_outbox_collect_waiting (KtOutbox *self);
 /* Every id the server has a revision of, as a set (transfer full). */
 GHashTable    *kt_outbox_collect_known   (KtOutbox *self);
+/* A pulled page was kept: each of @records (element-type KtSyncRecord) is
+ * known at its revision and the pull resumes after @cursor, all in one
+ * transaction (one commit a page, not one a record). */
+gboolean       kt_outbox_advance_pull  (KtOutbox    *self,
+                                        GPtrArray   *records,
+                                        const char  *cursor,
+                                        GError     **error);
 /* Small plain settings: cursor, server address, username.  Never client data. */
 char          *kt_outbox_get_meta      (KtOutbox    *self,
                                         const char  *key);

@@ -525,26 +525,76 @@ kt_role_client_queue_assignment (KtRoleClient  *self,
   return save_pending (self, pending, error);
 }
 
-gboolean
-kt_role_client_share_registration (KtRoleClient  *self,
-                                   const KtCase  *kase,
-                                   GError       **error)
+typedef struct {
+  char *case_id;
+  char *coach;  /* NULL: none to assign */
+} Registration;
+
+static void
+registration_free (Registration *registration)
+{
+  g_free (registration->case_id);
+  g_free (registration->coach);
+  g_free (registration);
+}
+
+static void
+on_registration_queued (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtRoleClient *self = g_task_get_source_object (task);
+  Registration *registration = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error) ||
+      (registration->coach != NULL &&
+       !kt_role_client_queue_assignment (self, registration->case_id, registration->coach, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_role_client_share_registration_async (KtRoleClient        *self,
+                                         const KtCase        *kase,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
 {
   g_autoptr(KtCase) shared = NULL;
   g_autoptr(GBytes) body = NULL;
+  Registration *registration;
+  GTask *task;
 
-  g_return_val_if_fail (KT_IS_ROLE_CLIENT (self), FALSE);
-  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_if_fail (KT_IS_ROLE_CLIENT (self));
+  g_return_if_fail (kase != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_role_client_share_registration_async);
+  registration = g_new0 (Registration, 1);
+  registration->case_id = g_strdup (kase->header.id);
+  if (kase->coach != NULL && *kase->coach != '\0')
+    registration->coach = g_strdup (kase->coach);
+  g_task_set_task_data (task, registration, (GDestroyNotify) registration_free);
 
   shared = kt_case_copy (kase);
   g_clear_pointer (&shared->coach, g_free);
   if (shared->header.rev < 1)
     shared->header.rev = 1;
   body = kt_case_encode (shared);
-  if (!kt_sync_client_share (self->sync, body, error))
-    return FALSE;
-  return kase->coach == NULL || *kase->coach == '\0'
-         || kt_role_client_queue_assignment (self, kase->header.id, kase->coach, error);
+  kt_sync_client_share_async (self->sync, body, cancellable, on_registration_queued, task);
+}
+
+gboolean
+kt_role_client_share_registration_finish (KtRoleClient  *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 guint

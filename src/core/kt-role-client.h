@@ -69,10 +69,16 @@ KtSyncRecord *kt_role_client_review_finish        (KtRoleClient  *self,
 /* What the intaker's ::registered handler calls: shares the new case
  * through the sync client (without its coach, which only an assignment
  * may set on the server) and queues the assignment when @kase has a coach.
- * Works offline: both wait in the outbox. */
-gboolean      kt_role_client_share_registration   (KtRoleClient  *self,
-                                                   const KtCase  *kase,
-                                                   GError       **error);
+ * Works offline: both wait in the outbox.  The case is written on the sync
+ * client's worker (kt_sync_client_share_async), the assignment after it. */
+void          kt_role_client_share_registration_async  (KtRoleClient        *self,
+                                                        const KtCase        *kase,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean      kt_role_client_share_registration_finish (KtRoleClient  *self,
+                                                        GAsyncResult  *result,
+                                                        GError       **error);
 /* Keeps "assign @case_id to @coach" until it can be sent: it works offline. */
 gboolean      kt_role_client_queue_assignment     (KtRoleClient  *self,
                                                    const char    *case_id,

@@ -77,6 +77,11 @@ struct _KtSyncClient
   GCancellable    *watch_cancellable;  /* the running watch, or NULL */
   guint            watch_source;       /* a watch waiting to start */
 
+  /* Shares waiting for the worker, oldest first; the head is being
+   * written.  One at a time, so that they reach the outbox in the order
+   * they were made: a household before its plan. */
+  GQueue           shares;
+
   KtRecordSealer  *sealer;             /* NULL: records go as they are */
   gboolean         sealing_required;
   guint            n_unopened;
@@ -561,25 +566,165 @@ check_document (GBytes  *body,
   return ok;
 }
 
+/* Checks @body and queues it: the decoding, the sealing and the SQLite
+ * write, on whichever thread calls it. */
+static gboolean
+add_to_outbox (KtOutbox  *outbox,
+               GBytes    *body,
+               GError   **error)
+{
+  g_autoptr(KtSyncRecord) record = NULL;
+
+  if (!check_document (body, error))
+    return FALSE;
+  record = kt_sync_record_new_for_body (body, error);
+  return record != NULL && kt_outbox_add (outbox, record, error);
+}
+
+static void
+shared (KtSyncClient *self)
+{
+  notify_counts (self);
+  if (self->started)
+    kt_sync_client_sync_soon (self);
+}
+
 gboolean
 kt_sync_client_share (KtSyncClient  *self,
                       GBytes        *body,
                       GError       **error)
 {
-  g_autoptr(KtSyncRecord) record = NULL;
-
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (self->outbox != NULL, FALSE);
 
-  if (!check_document (body, error))
+  if (!add_to_outbox (self->outbox, body, error))
     return FALSE;
-  record = kt_sync_record_new_for_body (body, error);
-  if (record == NULL || !kt_outbox_add (self->outbox, record, error))
-    return FALSE;
-  notify_counts (self);
-  if (self->started)
-    kt_sync_client_sync_soon (self);
+  shared (self);
   return TRUE;
+}
+
+/* What the worker needs: its own references, as the client stays on the
+ * main thread. */
+typedef struct {
+  KtOutbox *outbox;
+  GBytes   *body;
+} ShareWork;
+
+static void
+share_work_free (ShareWork *work)
+{
+  g_clear_object (&work->outbox);
+  g_bytes_unref (work->body);
+  g_free (work);
+}
+
+static void
+share_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ShareWork *work = task_data;
+  GError *error = NULL;
+
+  if (add_to_outbox (work->outbox, work->body, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void start_share (KtSyncClient *self);
+
+static void
+on_share_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  g_assert (g_queue_peek_head (&self->shares) == task);
+  g_object_unref (g_queue_pop_head (&self->shares));  /* the queue's */
+  /* The next one first: the callback below may share again, and that
+   * goes behind whatever waits now. */
+  start_share (self);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      shared (self);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/* The next share in line goes to a worker. */
+static void
+start_share (KtSyncClient *self)
+{
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_object_unref);
+  GTask *task;
+
+  /* Cancelled before its turn, or no outbox to go to: it never reaches
+   * the outbox. */
+  while ((task = g_queue_peek_head (&self->shares)) != NULL &&
+         (g_cancellable_is_cancelled (g_task_get_cancellable (task)) || self->outbox == NULL))
+    g_ptr_array_add (dropped, g_queue_pop_head (&self->shares));
+  if (task != NULL)
+    {
+      g_autoptr(GTask) worker = NULL;
+      ShareWork *work;
+
+      /* Not the client as the source: the worker's task may be freed on
+       * the worker, and the client must not be. */
+      worker = g_task_new (NULL, NULL, on_share_written, g_object_ref (task));
+      g_task_set_source_tag (worker, start_share);
+      work = g_new0 (ShareWork, 1);
+      work->outbox = g_object_ref (self->outbox);
+      work->body = g_bytes_ref (g_task_get_task_data (task));
+      g_task_set_task_data (worker, work, (GDestroyNotify) share_work_free);
+      g_task_run_in_thread (worker, share_thread);
+    }
+  /* Answered once the line is in order again, as a callback may share. */
+  for (guint i = 0; i < dropped->len; i++)
+    {
+      GTask *gone = g_ptr_array_index (dropped, i);
+
+      if (!g_task_return_error_if_cancelled (gone))
+        g_task_return_new_error (gone, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+    }
+}
+
+void
+kt_sync_client_share_async (KtSyncClient        *self,
+                            GBytes              *body,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (body != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_share_async);
+  /* Once written it is queued: finishing says so even if cancelled since. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+  g_queue_push_tail (&self->shares, task);
+  if (self->shares.length == 1)
+    start_share (self);
+}
+
+gboolean
+kt_sync_client_share_finish (KtSyncClient  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* A sync round */
@@ -963,21 +1108,22 @@ push_fill (GTask *task)
 
 /* Whether the pulled @record is for the sink: FALSE for what this device
  * pushed itself (or older), for a record in conflict (the outbox keeps the
- * server's copy beside the local one) and for one with local work queued. */
+ * server's copy beside the local one) and for one with local work queued.
+ * On the page's worker. */
 static gboolean
-wants_pulled (KtSyncClient  *self,
+wants_pulled (KtOutbox      *outbox,
               KtSyncRecord  *record,
               GError       **error)
 {
-  if (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id))
+  if (record->rev <= kt_outbox_get_known_rev (outbox, record->id))
     return FALSE;
-  if (kt_outbox_has_conflict (self->outbox, record->id))
+  if (kt_outbox_has_conflict (outbox, record->id))
     {
-      kt_outbox_update_conflict_server (self->outbox, record, error);
+      kt_outbox_update_conflict_server (outbox, record, error);
       return FALSE;
     }
   /* The push meets it as a conflict; never overwrite local work. */
-  return !kt_outbox_has_pending (self->outbox, record->id);
+  return !kt_outbox_has_pending (outbox, record->id);
 }
 
 typedef struct {
@@ -1283,29 +1429,50 @@ reseal_pending (GTask *task)
                  g_task_get_cancellable (task), on_pending_keys, task);
 }
 
-/* The page is kept (or had nothing to keep): only now the known revisions
- * and the cursor move, so nothing is ever marked as had that the store did
- * not commit. */
+typedef struct {
+  KtOutbox  *outbox;
+  GPtrArray *records;  /* the page's, kept alive by the Pulled */
+  char      *cursor;
+} Advance;
+
 static void
-advance_pull (Pulled *pulled)
+advance_free (Advance *advance)
 {
+  g_clear_object (&advance->outbox);
+  g_ptr_array_unref (advance->records);
+  g_free (advance->cursor);
+  g_free (advance);
+}
+
+static void
+advance_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Advance *advance = task_data;
+  GError *error = NULL;
+
+  if (kt_outbox_advance_pull (advance->outbox, advance->records, advance->cursor, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_advanced (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Pulled *pulled = user_data;
   GTask *task = pulled->task;
   KtSyncClient *self = g_task_get_source_object (task);
   KtSyncResponse *response = pulled->response;
+  Round *round = g_task_get_task_data (task);
   GError *error = NULL;
 
-  Round *round = g_task_get_task_data (task);
-
-  for (guint i = 0; i < pulled->batch->len && error == NULL; i++)
-    {
-      KtSyncRecord *record = g_ptr_array_index (pulled->batch, i);
-
-      kt_outbox_set_known_rev (self->outbox, record->id, record->rev, &error);
-    }
   round->n_kept += pulled->batch->len;
-  if (error == NULL)
-    kt_outbox_set_meta (self->outbox, "cursor", response->cursor, &error);
-  if (error != NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_error (task, error);
   else if (response->more && response->records->len > 0)
     {
@@ -1327,6 +1494,26 @@ advance_pull (Pulled *pulled)
   pulled_free (pulled);
 }
 
+/* The page is kept (or had nothing to keep): only now the known revisions
+ * and the cursor move, so nothing is ever marked as had that the store did
+ * not commit.  One transaction for the page, on a worker (issue 22): it was
+ * one commit a record on the main loop.  Not cancelled with the round:
+ * what the store kept is known. */
+static void
+advance_pull (Pulled *pulled)
+{
+  KtSyncClient *self = g_task_get_source_object (pulled->task);
+  g_autoptr(GTask) worker = g_task_new (NULL, NULL, on_advanced, pulled);
+  Advance *advance = g_new0 (Advance, 1);
+
+  advance->outbox = g_object_ref (self->outbox);
+  advance->records = g_ptr_array_ref (pulled->batch);
+  advance->cursor = g_strdup (pulled->response->cursor);
+  g_task_set_source_tag (worker, advance_pull);
+  g_task_set_task_data (worker, advance, (GDestroyNotify) advance_free);
+  g_task_run_in_thread (worker, advance_thread);
+}
+
 static void
 on_kept (GObject      *source,
          GAsyncResult *result,
@@ -1346,55 +1533,95 @@ on_kept (GObject      *source,
   advance_pull (pulled);
 }
 
-/* Hands what the page brought and this device wants to the sink. */
+/* A pulled page's work off the main loop (issue 22): which records this
+ * device has already (its own pushes coming back: not opened), opening the
+ * rest, and which of them the sink is to keep; every outbox read of it
+ * was one query a record on the main loop. */
+typedef struct {
+  KtOutbox       *outbox;
+  KtRecordSealer *sealer;    /* NULL: none yet */
+  GPtrArray      *records;   /* the response's, opened in place */
+  GPtrArray      *errors;    /* (element-type GError) one per record opened, NULL when it went well */
+  GPtrArray      *batch;     /* out: the records for the sink */
+  gboolean        no_key;    /* out: a record to open, and no key */
+} PageWork;
+
 static void
-keep_page (Pulled *pulled)
+page_work_free (PageWork *work)
 {
-  GTask *task = pulled->task;
-  KtSyncClient *self = g_task_get_source_object (task);
-  KtSyncResponse *response = pulled->response;
+  g_clear_object (&work->outbox);
+  g_clear_object (&work->sealer);
+  g_clear_pointer (&work->records, g_ptr_array_unref);
+  g_clear_pointer (&work->errors, g_ptr_array_unref);
+  g_clear_pointer (&work->batch, g_ptr_array_unref);
+  g_free (work);
+}
+
+static void
+page_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  PageWork *work = task_data;
   GError *error = NULL;
 
-  for (guint i = 0; i < response->records->len && error == NULL; i++)
+  for (guint i = 0; i < work->records->len; i++)
     {
-      KtSyncRecord *record = g_ptr_array_index (response->records, i);
+      KtSyncRecord *record = g_ptr_array_index (work->records, i);
+      GError *failure = NULL;
+
+      /* What this device has (its own pushes coming back) is not opened. */
+      if (!kt_sync_record_is_sealed (record) ||
+          (record->rev <= kt_outbox_get_known_rev (work->outbox, record->id) &&
+           !kt_outbox_has_conflict (work->outbox, record->id)))
+        continue;
+      if (work->sealer == NULL)
+        {
+          /* Nothing of the page is kept, so the cursor stays and it all
+           * comes again once the key is here. */
+          work->no_key = TRUE;
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+      kt_record_sealer_open (work->sealer, record, &failure);
+      g_ptr_array_add (work->errors, failure);
+    }
+  for (guint i = 0; i < work->records->len && error == NULL; i++)
+    {
+      KtSyncRecord *record = g_ptr_array_index (work->records, i);
 
       /* not opened: left for later, or counted as unopened */
       if (record->body == NULL)
         continue;
-      if (wants_pulled (self, record, &error))
-        g_ptr_array_add (pulled->batch, record);
+      if (wants_pulled (work->outbox, record, &error))
+        g_ptr_array_add (work->batch, record);
     }
   if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      pulled_free (pulled);
-      return;
-    }
-  if (pulled->batch->len == 0)
-    {
-      advance_pull (pulled);
-      return;
-    }
-  kt_record_sink_keep_async (self->sink, pulled->batch, g_task_get_cancellable (task),
-                             on_kept, pulled);
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
-on_page_opened (GObject      *source,
+on_page_sorted (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   Pulled *pulled = user_data;
-  Round *round = g_task_get_task_data (pulled->task);
-  CryptoWork *work = g_task_get_task_data (G_TASK (result));
+  GTask *task = pulled->task;
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  PageWork *work = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || work->no_key)
     {
-      g_task_return_error (pulled->task, error);
-      g_object_unref (pulled->task);
+      if (error == NULL)
+        g_set_error_literal (&error, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
+                             _("Syncing waits for this account’s key on this device."));
+      g_task_return_error (task, error);
+      g_object_unref (task);
       pulled_free (pulled);
       return;
     }
@@ -1412,7 +1639,15 @@ on_page_opened (GObject      *source,
       if (round->n_unopened++ == 0)
         round->unopened = g_strdup (failure->message);
     }
-  keep_page (pulled);
+  g_ptr_array_extend (pulled->batch, work->batch, NULL, NULL);
+  /* Hands what the page brought and this device wants to the sink. */
+  if (pulled->batch->len == 0)
+    {
+      advance_pull (pulled);
+      return;
+    }
+  kt_record_sink_keep_async (self->sink, pulled->batch, g_task_get_cancellable (task),
+                             on_kept, pulled);
 }
 
 static void
@@ -1425,7 +1660,7 @@ on_changes (GObject      *source,
   GError *error = NULL;
   KtSyncResponse *response = request_finish (self, result, &error);
   g_autoptr(GTask) worker = NULL;
-  CryptoWork *work = NULL;
+  PageWork *work;
   Pulled *pulled;
 
   if (response == NULL)
@@ -1441,38 +1676,18 @@ on_changes (GObject      *source,
   pulled->response = response;
   pulled->batch = g_ptr_array_new ();
 
-  for (guint i = 0; i < response->records->len; i++)
-    {
-      KtSyncRecord *record = g_ptr_array_index (response->records, i);
-
-      /* What this device has (its own pushes coming back) is not opened. */
-      if (!kt_sync_record_is_sealed (record) ||
-          (record->rev <= kt_outbox_get_known_rev (self->outbox, record->id) &&
-           !kt_outbox_has_conflict (self->outbox, record->id)))
-        continue;
-      if (self->sealer == NULL)
-        {
-          /* Nothing of the page is kept, so the cursor stays and it all
-           * comes again once the key is here. */
-          g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
-                                   _("Syncing waits for this account’s key on this device."));
-          g_object_unref (task);
-          pulled_free (pulled);
-          return;
-        }
-      if (work == NULL)
-        work = crypto_work_new (self->sealer);
-      g_ptr_array_add (work->records, record);
-    }
-  if (work == NULL)
-    {
-      keep_page (pulled);
-      return;
-    }
-  worker = g_task_new (self, g_task_get_cancellable (task), on_page_opened, pulled);
-  work->step = kt_record_sealer_open;
-  g_task_set_task_data (worker, work, (GDestroyNotify) crypto_work_free);
-  g_task_run_in_thread (worker, crypto_thread);
+  work = g_new0 (PageWork, 1);
+  work->outbox = g_object_ref (self->outbox);
+  work->sealer = self->sealer != NULL ? g_object_ref (self->sealer) : NULL;
+  work->records = g_ptr_array_ref (response->records);
+  work->errors = g_ptr_array_new_with_free_func (free_error);
+  work->batch = g_ptr_array_new ();
+  /* Not cancelled with the round: the page's records stay alive in
+   * @pulled until it is done, and the round's cancellable ends it after. */
+  worker = g_task_new (self, NULL, on_page_sorted, pulled);
+  g_task_set_source_tag (worker, on_changes);
+  g_task_set_task_data (worker, work, (GDestroyNotify) page_work_free);
+  g_task_run_in_thread (worker, page_thread);
 }
 
 static void

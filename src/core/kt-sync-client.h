@@ -90,7 +90,21 @@ void          kt_sync_client_set_sink     (KtSyncClient  *self,
                                            KtRecordSink  *sink);
 
 /* Shares one document (its encoded JSON): it goes into the outbox frozen at
- * its revision, and a sync round follows soon. */
+ * its revision, and a sync round follows soon.  The check, the sealing and
+ * the write run on a worker (issue 22), one share at a time in the order
+ * they were asked for: a household shared before its plan reaches the
+ * outbox first.  When it finishes, the record waits in the outbox. */
+void          kt_sync_client_share_async  (KtSyncClient        *self,
+                                           GBytes              *body,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean      kt_sync_client_share_finish (KtSyncClient  *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+/* The same, written on the calling thread before it returns: for tests and
+ * tools that have no main loop to keep free.  The app shares with
+ * kt_sync_client_share_async (). */
 gboolean      kt_sync_client_share        (KtSyncClient  *self,
                                            GBytes        *body,
                                            GError       **error);

@@ -776,6 +776,102 @@ test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
 }
 
 static gboolean
+share_waiting_shown (gpointer view)
+{
+  return strstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_label"),
+                 g_dgettext (GETTEXT_PACKAGE, "Waiting to be sent: the server has not confirmed what you "
+                                              "shared of this household yet. It goes as soon as there is a "
+                                              "connection.")) != NULL;
+}
+
+typedef struct {
+  guint *beats;
+  guint  until;
+} BeatWait;
+
+static gboolean
+beats_reached (gpointer data)
+{
+  BeatWait *wait = data;
+
+  return *wait->beats >= wait->until;
+}
+
+/* Issue 22: a submitted plan is checked, sealed and written into the
+ * outbox on the sync client's worker.  While another writer holds the
+ * sync state (SQLite waits up to five seconds for it) the household says
+ * its plan waits to be sent, the main loop keeps turning, and once the
+ * writer is gone the household and its plan are queued, in that order.
+ * On the main loop the window stood still for the whole wait and the
+ * submit failed. */
+static void
+test_a_submitted_plan_is_queued_off_the_main_loop (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-submit-waits");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *state = g_strconcat (store, ".sync", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) peeked = NULL;
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  guint beats = 0;
+  guint beat_id;
+  BeatWait beat_wait = { &beats, 0 };
+  ShareWait wait = { 0 };
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  make_ready_for_review (plan);
+
+  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  beat_id = g_timeout_add (10, beat, &beats);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+
+  /* Saved, and on its way to the outbox: the household says it waits. */
+  kt_app_test_wait_for (share_waiting_shown, view, 20000, "the household to say it waits to be sent");
+  /* The loop turns while the worker waits for the sync state. */
+  beat_wait.until = beats + 20;
+  kt_app_test_wait_for (beats_reached, &beat_wait, 20000, "the main loop to turn");
+  g_assert_false (share_failure_shown (view));
+  g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 0);
+  g_assert_cmpint (kt_sync_client_get_record_state (client, plan->header.id, NULL), ==, KT_SHARE_LOCAL);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  wait.client = client;
+  wait.id = plan->header.id;
+  wait.state = KT_SHARE_WAITING;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to be queued");
+  g_source_remove (beat_id);
+  g_assert_false (share_failure_shown (view));
+  g_assert_true (share_waiting_shown (view));
+  peeked = kt_outbox_peek (kt_sync_client_get_outbox (client), 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (peeked->len, ==, 2);
+  g_assert_cmpstr (((KtOutboxEntry *) g_ptr_array_index (peeked, 0))->record->id, ==, plan->case_id);
+  g_assert_cmpstr (((KtOutboxEntry *) g_ptr_array_index (peeked, 1))->record->id, ==, plan->header.id);
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
 record_failure_shown (gpointer view)
 {
   return strstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "share_label"),
@@ -1130,6 +1226,8 @@ main (int argc, char *argv[])
                    test_a_supervisors_sign_in_adopts_no_household);
   g_test_add_func ("/sync-window/a-submit-that-cannot-be-queued-says-so-on-the-household",
                    test_a_submit_that_cannot_be_queued_says_so_on_the_household);
+  g_test_add_func ("/sync-window/a-submitted-plan-is-queued-off-the-main-loop",
+                   test_a_submitted_plan_is_queued_off_the_main_loop);
   g_test_add_func ("/sync-window/a-record-shared-from-verloop-is-queued-off-the-main-loop",
                    test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",

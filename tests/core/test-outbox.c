@@ -312,6 +312,170 @@ test_a_changed_body_is_refused_in_either_format (Fixture *f, gconstpointer data)
   g_assert_null (peeked);
 }
 
+/* Issue 22: the app queues shares on a worker while the main thread reads
+ * the counts and the sync round confirms what the server stored.  Each
+ * call is one transaction under the outbox's lock: without it the two
+ * threads' transactions interleave on the one connection ("cannot start a
+ * transaction within a transaction") and a read sees half a write. */
+#define N_THREADED 200
+
+static gpointer
+add_many (gpointer data)
+{
+  KtOutbox *outbox = data;
+
+  for (guint i = 0; i < N_THREADED; i++)
+    {
+      g_autoptr(KtSyncRecord) record = case_record ();
+      g_autoptr(GError) error = NULL;
+
+      if (!kt_outbox_add (outbox, record, &error))
+        return g_steal_pointer (&error);
+    }
+  return NULL;
+}
+
+static void
+test_a_worker_adds_while_the_main_thread_reads_and_confirms (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  GThread *worker;
+  GError *worker_error;
+  guint confirmed = 0;
+  guint last = 0;
+
+  g_assert_no_error (error);
+  worker = g_thread_new ("test-outbox-add", add_many, outbox);
+  while (confirmed < N_THREADED)
+    {
+      g_autoptr(GPtrArray) peeked = kt_outbox_peek (outbox, 8, NULL, &error);
+      g_autoptr(GHashTable) waiting = kt_outbox_collect_waiting (outbox);
+      guint count = kt_outbox_count (outbox);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (peeked);
+      /* A count is never of half a transaction: it only grows by adds
+       * and shrinks by this thread's confirms. */
+      g_assert_cmpuint (count + confirmed, >=, last);
+      last = count + confirmed;
+      g_assert_cmpuint (g_hash_table_size (waiting), >=, peeked->len);
+      for (guint i = 0; i < peeked->len; i++)
+        {
+          KtOutboxEntry *entry = g_ptr_array_index (peeked, i);
+
+          g_assert_true (kt_outbox_has_pending (outbox, entry->record->id));
+          g_assert_true (kt_outbox_freeze (outbox, entry->seq, &error));
+          g_assert_true (kt_outbox_confirm (outbox, entry->seq, &error));
+          g_assert_no_error (error);
+          g_assert_cmpint (kt_outbox_get_known_rev (outbox, entry->record->id), ==, 1);
+          confirmed++;
+        }
+      if (peeked->len == 0)
+        g_thread_yield ();
+    }
+  worker_error = g_thread_join (worker);
+  g_assert_no_error (worker_error);
+  g_assert_cmpuint (kt_outbox_count (outbox), ==, 0);
+}
+
+typedef struct {
+  KtOutbox *outbox;
+  gint      started;
+  gint      done;
+} Waiting;
+
+static gpointer
+add_one (gpointer data)
+{
+  Waiting *waiting = data;
+  g_autoptr(KtSyncRecord) record = case_record ();
+  GError *error = NULL;
+
+  g_atomic_int_set (&waiting->started, 1);
+  kt_outbox_add (waiting->outbox, record, &error);
+  g_atomic_int_set (&waiting->done, 1);
+  return error;
+}
+
+/* A write on a worker that waits for the file (another program holds it;
+ * SQLite waits up to five seconds) does not hold up a read on the main
+ * thread: reads have a connection of their own, and in WAL a read never
+ * waits for a writer.  Behind the write's lock, the count would only come
+ * when the write gave up. */
+static void
+test_a_read_does_not_wait_for_a_write_waiting_for_the_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  Waiting waiting = { outbox, 0, 0 };
+  sqlite3 *db = NULL;
+  GThread *worker;
+  GError *worker_error;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  worker = g_thread_new ("test-outbox-add", add_one, &waiting);
+  while (!g_atomic_int_get (&waiting.started))
+    g_thread_yield ();
+  /* Into its wait for the file (not an assertion on time: the write can
+   * only end after the rollback below). */
+  g_usleep (100 * 1000);
+  g_assert_cmpuint (kt_outbox_count (outbox), ==, 0);
+  g_assert_false (kt_outbox_has_pending (outbox, "x"));
+  g_assert_null (kt_outbox_get_meta (outbox, "cursor"));
+  g_assert_cmpint (g_atomic_int_get (&waiting.done), ==, 0);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  worker_error = g_thread_join (worker);
+  g_assert_no_error (worker_error);
+  g_assert_cmpuint (kt_outbox_count (outbox), ==, 1);
+}
+
+/* A kept page moves the known revisions and the cursor in one commit; a
+ * failure in it moves neither, and the page comes again. */
+static void
+test_a_kept_page_advances_in_one_transaction (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
+  g_autofree char *cursor = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      KtSyncRecord *record = case_record ();
+
+      record->rev = i + 2;
+      g_ptr_array_add (page, record);
+    }
+  g_assert_true (kt_outbox_advance_pull (outbox, page, "17", &error));
+  g_assert_no_error (error);
+  cursor = kt_outbox_get_meta (outbox, "cursor");
+  g_assert_cmpstr (cursor, ==, "17");
+  for (guint i = 0; i < page->len; i++)
+    g_assert_cmpint (kt_outbox_get_known_rev (outbox, ((KtSyncRecord *) page->pdata[i])->id), ==, i + 2);
+
+  /* A write that cannot be made (here a trigger refuses one): nothing
+   * of the next page moves. */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER refuse BEFORE UPDATE ON known WHEN NEW.rev > 100"
+                                     " BEGIN SELECT RAISE(ABORT, 'refused'); END", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  for (guint i = 0; i < page->len; i++)
+    ((KtSyncRecord *) page->pdata[i])->rev = i == 40 ? 101 : i + 3;
+  g_assert_false (kt_outbox_advance_pull (outbox, page, "18", &error));
+  g_assert_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO);
+  g_clear_pointer (&cursor, g_free);
+  cursor = kt_outbox_get_meta (outbox, "cursor");
+  g_assert_cmpstr (cursor, ==, "17");
+  g_assert_cmpint (kt_outbox_get_known_rev (outbox, ((KtSyncRecord *) page->pdata[0])->id), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -326,6 +490,14 @@ main (int   argc,
   ADD ("seal/a-queue-from-before-still-opens-and-is-rewritten",
        test_a_queue_from_before_still_opens_and_is_rewritten);
   ADD ("seal/a-changed-body-is-refused-in-either-format", test_a_changed_body_is_refused_in_either_format);
+
+  ADD ("threads/a-worker-adds-while-the-main-thread-reads-and-confirms",
+       test_a_worker_adds_while_the_main_thread_reads_and_confirms);
+
+  ADD ("threads/a-read-does-not-wait-for-a-write-waiting-for-the-file",
+       test_a_read_does_not_wait_for_a_write_waiting_for_the_file);
+
+  ADD ("pull/a-kept-page-advances-in-one-transaction", test_a_kept_page_advances_in_one_transaction);
 
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <libsecret/secret.h>
+#include <sqlite3.h>
 
 #include "kt-core.h"
 #include "kt-fault-proxy.h"
@@ -832,6 +833,204 @@ test_a_queue_that_cannot_be_opened_says_so_in_the_status (Fixture *f, gconstpoin
   g_assert_nonnull (strstr (kt_sync_client_get_status_message (device), error->message));
 }
 
+/* Sharing off the main loop (issue 22) */
+
+typedef struct {
+  GPtrArray    *finished;  /* (element-type utf8) the ids, in the order they finished */
+  guint         n_failed;
+  KtSyncClient *device;
+  GBytes       *then;      /* shared from the first callback, or NULL */
+  char         *then_id;
+} Shares;
+
+static void share_async (KtSyncClient *device,
+                         Shares       *shares,
+                         GBytes       *body,
+                         const char   *id);
+
+typedef struct {
+  Shares *shares;
+  char   *id;
+} OneShare;
+
+static void
+on_shared (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  OneShare *one = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error))
+    one->shares->n_failed++;
+  g_ptr_array_add (one->shares->finished, one->id);
+  if (one->shares->then != NULL)
+    {
+      g_autoptr(GBytes) then = g_steal_pointer (&one->shares->then);
+
+      share_async (one->shares->device, one->shares, then, one->shares->then_id);
+    }
+  g_free (one);
+}
+
+static void
+share_async (KtSyncClient *device,
+             Shares       *shares,
+             GBytes       *body,
+             const char   *id)
+{
+  OneShare *one = g_new0 (OneShare, 1);
+
+  one->shares = shares;
+  one->id = g_strdup (id);
+  kt_sync_client_share_async (device, body, NULL, on_shared, one);
+}
+
+/* A household and its plans shared one after another, without the main
+ * loop turning in between, reach the outbox in that order (the server
+ * knows a plan only through its case), and their callbacks come in that
+ * order too; one shared from a callback goes behind them.  A document the
+ * decoder refuses fails alone. */
+static void
+test_shares_reach_the_outbox_in_the_order_they_were_made (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "order");
+  g_autofree char *case_id = g_uuid_string_random ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) peeked = NULL;
+  g_autoptr(GBytes) case_body = kt_test_case_body (case_id, 1);
+  g_autoptr(GBytes) broken = g_bytes_new_static ("{\"kind\":", 8);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *then_id = g_uuid_string_random ();
+  Shares shares = { g_ptr_array_new_with_free_func (g_free), 0, device, NULL, then_id };
+
+  shares.then = kt_test_plan_body (then_id, case_id, 1, "Gedeeld vanuit een callback");
+  g_ptr_array_add (ids, g_strdup (case_id));
+  share_async (device, &shares, case_body, case_id);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autoptr(GBytes) body = kt_test_plan_body (id, case_id, 1, "Wat is de vraag?");
+
+      if (i == 10)
+        share_async (device, &shares, broken, "broken");
+      share_async (device, &shares, body, id);
+      g_ptr_array_add (ids, g_steal_pointer (&id));
+    }
+  g_ptr_array_add (ids, g_strdup (then_id));
+  while (shares.finished->len < ids->len + 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (shares.n_failed, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (shares.finished, 11), ==, "broken");
+  g_ptr_array_remove_index (shares.finished, 11);
+  peeked = kt_outbox_peek (kt_sync_client_get_outbox (device), 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (peeked->len, ==, ids->len);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (peeked, i);
+
+      g_assert_cmpstr (entry->record->id, ==, g_ptr_array_index (ids, i));
+      g_assert_cmpstr (g_ptr_array_index (shares.finished, i), ==, g_ptr_array_index (ids, i));
+    }
+  g_ptr_array_unref (shares.finished);
+}
+
+static gboolean
+count_tick (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* While another writer holds the outbox's file (SQLite waits up to five
+ * seconds for it), a share waits on its worker: the main loop keeps
+ * turning, and the record is queued once the writer is gone. */
+static void
+test_a_share_waits_for_the_disk_on_a_worker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "waits");
+  g_autofree char *case_id = g_uuid_string_random ();
+  g_autoptr(GBytes) body = kt_test_case_body (case_id, 1);
+  g_autofree char *path = g_build_filename (f->dir, "waits.db", NULL);
+  Shares shares = { g_ptr_array_new_with_free_func (g_free), 0, NULL, NULL, NULL };
+  sqlite3 *db = NULL;
+  guint ticks = 0;
+  guint tick_id;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  tick_id = g_timeout_add (1, count_tick, &ticks);
+  share_async (device, &shares, body, case_id);
+  /* The main loop turns while the worker waits for the file. */
+  while (ticks < 50)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (shares.finished->len, ==, 0);
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  while (shares.finished->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_cmpuint (shares.n_failed, ==, 0);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, case_id, NULL), ==, KT_SHARE_WAITING);
+  g_ptr_array_unref (shares.finished);
+}
+
+static void
+on_round (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A pulled page is sorted (what this device has, what is in conflict or
+ * queued) and, once kept, booked (its known revisions and the cursor, one
+ * transaction) on workers.  While another writer holds the outbox's file
+ * the booking waits there, the main loop keeps turning and the outbox's
+ * reads answer; once the writer is gone the round ends well.  On the main
+ * loop the booking held it for the whole wait, then failed the round. */
+static void
+test_a_pulled_page_is_booked_on_a_worker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "booked");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autofree char *path = g_build_filename (f->dir, "booked.db", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  guint ticks = 0;
+  guint until;
+  guint tick_id;
+
+  kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  tick_id = g_timeout_add (1, count_tick, &ticks);
+  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  /* Kept: the booking is next, and waits for the file. */
+  while (kt_test_sink_get_n_kept (sink) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  until = ticks + 20;
+  while (ticks < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_LOCAL);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_true (kt_sync_client_sync_finish (device, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_SHARED);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -873,6 +1072,11 @@ main (int argc, char *argv[])
        test_a_queue_that_cannot_be_opened_says_so_in_the_status);
   g_test_add ("/sync-client/pull/answered-held-pull-moves-the-last-synced-time", Fixture, "short-wait",
               fixture_set_up, test_an_answered_held_pull_moves_the_last_synced_time, fixture_tear_down);
+  ADD ("share/shares-reach-the-outbox-in-the-order-they-were-made",
+       test_shares_reach_the_outbox_in_the_order_they_were_made);
+  ADD ("share/a-share-waits-for-the-disk-on-a-worker",
+       test_a_share_waits_for_the_disk_on_a_worker);
+  ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
 #undef ADD
 
   return g_test_run ();
