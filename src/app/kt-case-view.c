@@ -48,6 +48,7 @@ struct _KtCaseView
   GtkWidget            *back_button;
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget            *case_header;
+  GtkWidget            *title_box;
   GtkWidget            *watching_banner;
   GtkWidget            *share_banner;
   GtkImage             *share_image;
@@ -702,11 +703,16 @@ on_conversation_completed (KtCaseView *self)
 }
 
 /* On a narrow window the header bar already shows the household, phase and
- * deadline (the switcher title); the header strip would say it twice. */
+ * deadline (the switcher title); the header strip would say it twice.  The
+ * sync state and why, and the inzage button, stay: a tablet held upright
+ * is where the coach looks too. */
 static void
 on_title_visible (KtCaseView *self)
 {
-  gtk_widget_set_visible (self->case_header, !adw_view_switcher_title_get_title_visible (self->switcher_title));
+  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+
+  gtk_widget_set_visible (self->title_box, !narrow);
+  gtk_widget_set_halign (self->case_header, narrow ? GTK_ALIGN_END : GTK_ALIGN_FILL);
 }
 
 /* The Report and Progress pages are made by their own modules, when first
@@ -1156,6 +1162,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, back_button);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, case_header);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, title_box);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, watching_banner);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, share_banner);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, share_image);

@@ -27,6 +27,7 @@
 #include "kt-intake-page-private.h"
 #include "kt-main-menu-button.h"
 #include "kt-preferences-window.h"
+#include "kt-sync-banner.h"
 #include "kt-sync-button.h"
 #include "kt-plan-pages.h"
 #include "kt-progress-page.h"
@@ -59,6 +60,7 @@ struct _KtWindow
   GtkWidget            *unlock_button;
   AdwBin               *main_bin;
   KtSyncButton         *sync_button;
+  KtSyncBanner         *sync_banner;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *sidebar_separator;
@@ -1145,6 +1147,9 @@ store_opened (KtWindow *self)
       kt_sync_button_set_client (self->sync_button, kt_sync_controller_get_client (self->sync));
       /* A key problem sharing waits on, where the sync state is. */
       kt_sync_button_set_key_controller (self->sync_button, kt_sync_controller_get_keys (self->sync));
+      /* And why, above the list, when it needs the coach. */
+      kt_sync_banner_set_client (self->sync_banner, kt_sync_controller_get_client (self->sync));
+      kt_sync_banner_set_key_controller (self->sync_banner, kt_sync_controller_get_keys (self->sync));
       update_sync_actions (self);
     }
 
@@ -1792,6 +1797,12 @@ kt_window_get_sync_button (KtWindow *self)
   return GTK_WIDGET (self->sync_button);
 }
 
+GtkWidget *
+kt_window_get_sync_banner (KtWindow *self)
+{
+  return GTK_WIDGET (self->sync_banner);
+}
+
 KtSyncClient *
 kt_window_get_sync_client (KtWindow *self)
 {
@@ -1960,6 +1971,7 @@ kt_window_class_init (KtWindowClass *klass)
   g_type_ensure (KT_TYPE_CASE_VIEW);
   g_type_ensure (KT_TYPE_MAIN_MENU_BUTTON);
   g_type_ensure (KT_TYPE_SYNC_BUTTON);
+  g_type_ensure (KT_TYPE_SYNC_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, main_stack);
@@ -1973,6 +1985,7 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtWindow, unlock_button);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, main_bin);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, sync_banner);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_separator);

@@ -18,7 +18,10 @@
 #include "kt-case-item.h"
 #include "kt-supervisor-view.h"
 #include "kt-supervisor-inbox-private.h"
+#include "kt-a11y.h"
+#include "kt-sync-banner.h"
 #include "kt-sync-button.h"
+#include "kt-sync-status-widget.h"
 #include "kt-intaker-view-private.h"
 
 static guint n_notifications;
@@ -91,6 +94,12 @@ static gboolean
 signed_in (gpointer data)
 {
   return kt_sync_client_is_signed_in (data);
+}
+
+static gboolean
+synced (gpointer data)
+{
+  return kt_sync_client_get_status (data) == KT_SYNC_STATUS_SYNCED;
 }
 
 static gboolean
@@ -345,6 +354,16 @@ label_text (GtkWidget  *widget,
   return gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (widget, type, name)));
 }
 
+/* The banner above the list says why syncing stopped (a refusal). */
+static gboolean
+sync_reason_shown (gpointer window)
+{
+  KtSyncBanner *banner = KT_SYNC_BANNER (kt_window_get_sync_banner (window));
+
+  return kt_sync_banner_get_text (banner) != NULL &&
+         strstr (kt_sync_banner_get_text (banner), "could not be sent") != NULL;
+}
+
 /* A household started with "+" and its plan reach the server when the plan
  * is submitted; "submitted" shows only once the server has it; a record the
  * server refuses shows on the household's row and page, in words. */
@@ -432,6 +451,29 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
                                                                                     KT_TYPE_CASE_VIEW,
                                                                                     "share_banner"))));
+  /* Why, where the coach looks: under the state in the household's header
+   * and above the list, not only in the sync popover. */
+  kt_app_test_wait_for (sync_reason_shown, window, 20000, "the refusal above the list");
+  g_assert_nonnull (strstr (kt_sync_banner_get_text (KT_SYNC_BANNER (kt_window_get_sync_banner (window))),
+                            kt_case_item_get_share_reason (item)));
+  g_assert_nonnull (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
+  g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))),
+                            kt_case_item_get_share_reason (item)));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
+  /* On a tablet held upright the header bar says the household; the
+   * reason stays on screen under the sync state. */
+  kt_app_test_resize (GTK_WINDOW (window), 800, 1280);
+  kt_app_test_iterate (300);
+  g_assert_true (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "switcher_title"))));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                                                   KT_TYPE_CASE_VIEW,
+                                                                                   "sync_status"))));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                                                    KT_TYPE_CASE_VIEW,
+                                                                                    "household_label"))));
   kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
 
   kt_app_test_quit (app, window);
@@ -691,6 +733,75 @@ test_sign_out_asks_and_keeps_unsynced_work (void)
   kt_app_test_wait_for (signed_out, client, 10000, "signing out");
   g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 1);
   g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
+server_unreachable_shown (gpointer banner)
+{
+  const char *text = kt_sync_banner_get_text (banner);
+
+  return text != NULL && strstr (text, "The server cannot be reached.") != NULL;
+}
+
+/* The server went away with a plan waiting: the list says so in words,
+ * since when, what waits and what the coach can do, without opening the
+ * sync popover; a screen reader reads the same.  Signed out with the work
+ * kept, it says that the work waits for a sign-in. */
+static void
+test_why_it_does_not_sync_shows_above_the_list (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-why");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autofree char *plan_id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GError) error = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtSyncBanner *banner;
+  GtkWidget *button;
+  const char *text;
+
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = start_signed_in (kt_test_server_get_url (server), "coach1", &window);
+  client = kt_window_get_sync_client (window);
+  banner = KT_SYNC_BANNER (kt_window_get_sync_banner (window));
+  kt_app_test_wait_for (password_verifier_kept, window, 20000, "the password verifier");
+  kt_app_test_wait_for (synced, client, 20000, "the first sync");
+  /* All is well: nothing above the list. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (banner)));
+  g_assert_null (kt_sync_banner_get_text (banner));
+
+  kt_test_server_stop (server);
+  kt_sync_client_share (client, body, &error);
+  g_assert_no_error (error);
+  kt_app_test_activate (window, "win.sync-now", NULL);
+  kt_app_test_wait_for (server_unreachable_shown, banner, 20000, "the unreachable server above the list");
+  text = kt_sync_banner_get_text (banner);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (banner)));
+  g_assert_nonnull (strstr (text, "Last synced at "));
+  g_assert_nonnull (strstr (text, "1 record waits to be sent."));
+  button = kt_sync_banner_get_button (banner);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.sync-now");
+  g_assert_cmpstr (kt_a11y_get_label (button), ==, "Sync Now");
+  /* A long reason does not fold the household away beside the list. */
+  g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                      KT_TYPE_WINDOW,
+                                                                                      "leaflet"))));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-why-unreachable");
+
+  answer_sign_out (window, "keep");
+  kt_app_test_wait_for (signed_out, client, 10000, "signing out");
+  g_assert_cmpstr (kt_sync_banner_get_text (banner), ==, "Signed out: 1 record waits until you sign in.");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.sign-in");
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
@@ -1132,6 +1243,8 @@ main (int argc, char *argv[])
                    test_a_submit_that_cannot_be_queued_says_so_on_the_household);
   g_test_add_func ("/sync-window/a-record-shared-from-verloop-is-queued-off-the-main-loop",
                    test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
+  g_test_add_func ("/sync-window/why-it-does-not-sync-shows-above-the-list",
+                   test_why_it_does_not_sync_shows_above_the_list);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
   g_test_add_func ("/sync-window/the-supervisors-first-load-leaves-the-main-loop-free",
