@@ -501,7 +501,11 @@ on_plan_submitted (KtCaseView *self)
   Submit *submit;
   const char *me;
 
-  if (self->plan == NULL || self->kase == NULL || self->store == NULL || self->sync_client == NULL)
+  if (self->plan == NULL || self->kase == NULL || self->store == NULL)
+    return;
+  /* The list's row says "Plan submitted". */
+  g_signal_emit (self, signals[CASE_CHANGED], 0);
+  if (self->sync_client == NULL)
     return;
   me = kt_sync_client_get_username (self->sync_client);
   if (kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, NULL) == KT_SHARE_LOCAL &&

@@ -474,6 +474,7 @@ select_in_list (KtWindow   *self,
 /* The case view */
 
 static void on_case_changed (KtWindow *self);
+static void on_case_opened  (KtWindow *self);
 
 /* The team's keys name the supervisors who reviewed the plan's earlier
  * versions. */
@@ -503,6 +504,8 @@ ensure_case_view (KtWindow *self)
   kt_case_view_set_page_maker (self->case_view, "progress", kt_progress_page_attach);
   kt_a11y_fix_tree (GTK_WIDGET (self->case_view));
   g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->case_view, "documents-changed", G_CALLBACK (on_case_opened), self,
                            G_CONNECT_SWAPPED);
   kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
   /* The window's win.resident-watching (its shortcut) and the case list's
@@ -599,9 +602,25 @@ on_case_changed (KtWindow *self)
   if (item == NULL)
     return;
   kt_case_item_update (item, kase);
+  /* Submitted from the plan page: the row says so. */
+  if (kt_case_view_get_plan (self->case_view) != NULL)
+    kt_case_item_set_plan (item, kt_case_view_get_plan (self->case_view));
   /* The name and the deadline may have moved the row or its match. */
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* The plan of a household just opened tells its row where it is, after
+ * a start that listed only the cases' summaries. */
+static void
+on_case_opened (KtWindow *self)
+{
+  KtCase *kase = current_case (self);
+  KtPlan *plan = self->case_view != NULL ? kt_case_view_get_plan (self->case_view) : NULL;
+  KtCaseItem *item;
+
+  if (kase != NULL && plan != NULL && (item = find_item (self, kase->header.id, NULL)) != NULL)
+    kt_case_item_set_plan (item, plan);
 }
 
 static void
@@ -1034,6 +1053,24 @@ update_listed_cases (KtWindow  *self,
     }
 }
 
+/* The rows of the households whose plans came take their review. */
+static void
+update_listed_plans (KtWindow  *self,
+                     GPtrArray *kept)
+{
+  GHashTable *rows = case_index (self);
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+      KtCaseItem *item;
+
+      if (doc->plan != NULL && doc->plan->case_id != NULL &&
+          (item = g_hash_table_lookup (rows, doc->plan->case_id)) != NULL)
+        kt_case_item_set_plan (item, doc->plan);
+    }
+}
+
 /* After a batch from the server only what came changes: the rows of the
  * households whose case came, and the open plan when a plan came; the
  * store is not listed again for every record (issue 22). */
@@ -1055,6 +1092,9 @@ on_documents_changed (KtWindow  *self,
     load_cases (self);
   else if (cases)
     update_listed_cases (self, kept);
+  /* A review the supervisor sent shows on the household's row. */
+  if (plans && self->ready)
+    update_listed_plans (self, kept);
   if (plans && self->case_view != NULL)
     kt_case_view_reload_plan (self->case_view);
 }

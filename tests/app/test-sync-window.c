@@ -16,6 +16,7 @@
 #include "kt-window-private.h"
 #include "kt-case-view-private.h"
 #include "kt-case-item.h"
+#include "kt-case-row.h"
 #include "kt-supervisor-view.h"
 #include "kt-supervisor-inbox-private.h"
 #include "kt-a11y.h"
@@ -219,6 +220,90 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static KtCaseItem *case_item (KtWindow   *window,
+                              const char *id);
+
+/* The first KtCaseRow below @widget that shows a household. */
+static KtCaseRow *
+find_case_row (GtkWidget *widget)
+{
+  if (KT_IS_CASE_ROW (widget))
+    return KT_CASE_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      KtCaseRow *row = find_case_row (child);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+row_says_approved (gpointer window)
+{
+  KtCaseRow *row = find_case_row (GTK_WIDGET (window));
+
+  /* On screen and for a screen reader: the list names its rows when it
+   * binds them, and again when the stage changes. */
+  return row != NULL && g_strcmp0 (kt_case_row_get_stage_text (row), "Plan approved") == 0 &&
+         gtk_widget_get_parent (GTK_WIDGET (row)) != NULL &&
+         kt_a11y_get_label (gtk_widget_get_parent (GTK_WIDGET (row))) != NULL &&
+         strstr (kt_a11y_get_label (gtk_widget_get_parent (GTK_WIDGET (row))), "Plan approved") != NULL;
+}
+
+/* The stage on a row follows the household's cycle: the plan's review
+ * while it is reviewed (the newest version's), then the phase. */
+static void
+test_a_rows_stage_follows_the_cycle (void)
+{
+  KtCaseSummary summary = { .id = (char *) "c1", .household = (char *) "Familie Jansen",
+                            .phase = KT_PHASE_CONVERSATION };
+  g_autoptr(KtCaseItem) item = kt_case_item_new_from_summary (&summary);
+  g_autoptr(KtPlan) v1 = kt_plan_new ();
+  g_autoptr(KtPlan) v2 = kt_plan_new ();
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autofree char *conversation = kt_case_item_describe_stage (item);
+  g_autofree char *waiting = NULL;
+  g_autofree char *submitted = NULL;
+  g_autofree char *returned = NULL;
+  g_autofree char *approved = NULL;
+  g_autofree char *support = NULL;
+
+  g_assert_cmpstr (conversation, ==, "Conversation");
+  v1->case_id = g_strdup ("c1");
+  v1->version = 1;
+  v1->review = KT_REVIEW_SUBMITTED;
+  kt_case_item_set_plan (item, v1);
+  /* Not "submitted" before the server has it (the plan page says so too). */
+  waiting = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (waiting, ==, "Plan waits to be sent");
+  kt_case_item_set_share_state (item, KT_SHARE_SHARED, NULL);
+  submitted = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (submitted, ==, "Plan submitted");
+  v1->review = KT_REVIEW_RETURNED;
+  kt_case_item_set_plan (item, v1);
+  returned = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (returned, ==, "Plan returned");
+  /* An older version coming late says nothing about the newest. */
+  v2->case_id = g_strdup ("c1");
+  v2->version = 2;
+  v2->review = KT_REVIEW_APPROVED;
+  kt_case_item_set_plan (item, v2);
+  v1->review = KT_REVIEW_SUBMITTED;
+  kt_case_item_set_plan (item, v1);
+  approved = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (approved, ==, "Plan approved");
+  /* Carried out: the phase says more than the review. */
+  g_free (kase->header.id);
+  kase->header.id = g_strdup ("c1");
+  kase->phase = KT_PHASE_SUPPORT;
+  kt_case_item_update (item, kase);
+  support = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (support, ==, "Support");
+}
+
 static void
 test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
 {
@@ -280,6 +365,9 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_assert_no_error (error);
   g_assert_cmpint (reviewed->review, ==, KT_REVIEW_APPROVED);
   g_assert_cmpuint (reviewed->comments->len, >=, 1);
+  /* The household's row follows: no longer "Conversation" but approved. */
+  kt_app_test_wait_for (row_says_approved, window, 10000, "the row to say the plan is approved");
+  g_assert_cmpint (kt_case_item_get_plan_review (case_item (window, case_id)), ==, KT_REVIEW_APPROVED);
   g_test_message ("%u notification(s) failed for want of a notification server", n_notifications);
 
   kt_app_test_quit (app, window);
@@ -1229,6 +1317,7 @@ main (int argc, char *argv[])
 {
   kt_app_test_init_for_app (&argc, &argv);
 
+  g_test_add_func ("/sync-window/a-rows-stage-follows-the-cycle", test_a_rows_stage_follows_the_cycle);
   g_test_add_func ("/sync-window/sign-in-from-menu-pulls-assigned-case-and-review-results",
                    test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
   g_test_add_func ("/sync-window/household-started-with-plus-reaches-the-server-and-a-refusal-shows-on-it",
