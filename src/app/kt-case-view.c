@@ -35,6 +35,7 @@
 #include "kt-app-util.h"
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
+#include "kt-peer-keys.h"
 #include "kt-network-page.h"
 #include "kt-plan-page.h"
 #include "kt-wheel-page.h"
@@ -1084,6 +1085,28 @@ kt_case_view_set_property (GObject      *object,
     }
 }
 
+/* The team's accounts by the names people know them by: the team's keys
+ * carry the names the server gives, and this device knows its own
+ * account's (transfer full). */
+static GHashTable *
+team_names (KtCaseView *self)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *me = self->sync_client != NULL ? kt_sync_client_get_username (self->sync_client) : NULL;
+  const char *my_name = self->sync_client != NULL ? kt_sync_client_get_display_name (self->sync_client) : NULL;
+
+  for (guint i = 0; self->team != NULL && i < self->team->len; i++)
+    {
+      const KtPeerKey *key = g_ptr_array_index (self->team, i);
+
+      if (key->username != NULL && key->display_name != NULL && *key->display_name != '\0')
+        g_hash_table_replace (names, g_strdup (key->username), g_strdup (key->display_name));
+    }
+  if (me != NULL && my_name != NULL && *my_name != '\0')
+    g_hash_table_replace (names, g_strdup (me), g_strdup (my_name));
+  return names;
+}
+
 /* "Alles wat we over u bewaren": everything held, for the resident. */
 static void
 inzage_action (GtkWidget  *widget,
@@ -1093,11 +1116,13 @@ inzage_action (GtkWidget  *widget,
   KtCaseView *self = KT_CASE_VIEW (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *window;
+  g_autoptr(GHashTable) names = NULL;
 
   if (self->kase == NULL || self->catalogue == NULL)
     return;
+  names = team_names (self);
   window = kt_inzage_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->catalogue, self->store,
-                                 self->kase, self->conversation, self->plan, self->sync_client);
+                                 self->kase, self->conversation, self->plan, self->sync_client, names);
   gtk_window_present (GTK_WINDOW (window));
 }
 
