@@ -87,6 +87,15 @@ name_row (GtkWidget *row,
     kt_a11y_set_label (row, text->str);
 }
 
+void
+kt_a11y_rename_list_row (GtkWidget *child)
+{
+  g_return_if_fail (GTK_IS_WIDGET (child));
+
+  if (gtk_widget_get_parent (child) != NULL)
+    name_row (gtk_widget_get_parent (child), child);
+}
+
 static void
 on_item_bound (GtkListItemFactory *factory,
                GtkListItem        *item)

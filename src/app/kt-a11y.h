@@ -23,6 +23,9 @@ const char *kt_a11y_get_label         (GtkWidget   *widget);
 /* Names each row of @view, as it is bound, by the text of the labels in
  * it; GTK 4.8 leaves the row of a list view without a name. */
 void        kt_a11y_name_list_items   (GtkListView *view);
+/* Names the row around @child (a list view's item) again, by the text of
+ * its labels, when they changed after it was bound. */
+void        kt_a11y_rename_list_row   (GtkWidget   *child);
 /* The same for the list in the popover of a combo row or drop-down, and
  * names that list by the row's title. */
 void        kt_a11y_name_choice_list  (GtkWidget   *combo);

@@ -8,6 +8,8 @@
 
 #include "kt-case-item.h"
 
+#include <glib/gi18n.h>
+
 struct _KtCaseItem
 {
   GObject   parent_instance;
@@ -20,6 +22,8 @@ struct _KtCaseItem
   gboolean  safety;
   KtShareState share_state;
   char     *share_reason;
+  int       plan_version;       /* 0: no plan seen */
+  KtReviewState plan_review;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseItem, kt_case_item, G_TYPE_OBJECT)
@@ -28,6 +32,7 @@ enum {
   PROP_0,
   PROP_HOUSEHOLD,
   PROP_SHARE_STATE,
+  PROP_STAGE,
   N_PROPS
 };
 
@@ -61,6 +66,9 @@ kt_case_item_get_property (GObject    *object,
     case PROP_SHARE_STATE:
       g_value_set_int (value, self->share_state);
       break;
+    case PROP_STAGE:
+      g_value_take_string (value, kt_case_item_describe_stage (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -81,6 +89,11 @@ kt_case_item_class_init (KtCaseItemClass *klass)
   properties[PROP_SHARE_STATE] =
     g_param_spec_int ("share-state", NULL, NULL, KT_SHARE_LOCAL, KT_SHARE_REFUSED, KT_SHARE_LOCAL,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Where the household is in its cycle, in words; notifies when the
+   * phase or the plan's review changes. */
+  properties[PROP_STAGE] =
+    g_param_spec_string ("stage", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -127,7 +140,11 @@ kt_case_item_update (KtCaseItem   *self,
     self->due = due.kind;
   }
   replace_str (&self->household, kase->household);
-  self->phase = kase->phase;
+  if (self->phase != kase->phase)
+    {
+      self->phase = kase->phase;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+    }
   self->safety = kase->request.safety_concern;
   /* One notification: rows redraw and the filter re-checks on it. */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOUSEHOLD]);
@@ -181,6 +198,8 @@ kt_case_item_set_share_state (KtCaseItem   *self,
   self->share_state = state;
   replace_str (&self->share_reason, reason);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_STATE]);
+  if (self->plan_version > 0 && self->plan_review == KT_REVIEW_SUBMITTED)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
 }
 
 KtShareState
@@ -193,4 +212,54 @@ const char *
 kt_case_item_get_share_reason (KtCaseItem *self)
 {
   return self->share_reason;
+}
+
+void
+kt_case_item_set_plan (KtCaseItem   *self,
+                       const KtPlan *plan)
+{
+  g_return_if_fail (KT_IS_CASE_ITEM (self));
+  g_return_if_fail (plan != NULL);
+
+  /* A batch may bring an older version after a newer one: the newest
+   * version's review is the household's. */
+  if (plan->version < self->plan_version ||
+      (plan->version == self->plan_version && plan->review == self->plan_review))
+    return;
+  self->plan_version = plan->version;
+  self->plan_review = plan->review;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+}
+
+KtReviewState
+kt_case_item_get_plan_review (KtCaseItem *self)
+{
+  return self->plan_review;
+}
+
+char *
+kt_case_item_describe_stage (KtCaseItem *self)
+{
+  g_return_val_if_fail (KT_IS_CASE_ITEM (self), NULL);
+
+  /* Once the plan is carried out the phase says more than the review:
+   * Uitvoering, Evaluatie, Afgesloten, Nazorg. */
+  if (self->phase <= KT_PHASE_PLAN && self->plan_version > 0)
+    switch (self->plan_review)
+      {
+      case KT_REVIEW_SUBMITTED:
+        /* "Submitted" only once the server has it, as on the plan page
+         * (issue 20). */
+        if (self->share_state != KT_SHARE_SHARED)
+          return g_strdup (_("Plan waits to be sent"));
+        return g_strdup (_("Plan submitted"));
+      case KT_REVIEW_APPROVED:
+        return g_strdup (_("Plan approved"));
+      case KT_REVIEW_RETURNED:
+        return g_strdup (_("Plan returned"));
+      case KT_REVIEW_DRAFT:
+      default:
+        break;
+      }
+  return g_strdup (kt_phase_get_label (self->phase));
 }

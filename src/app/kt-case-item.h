@@ -36,4 +36,16 @@ void        kt_case_item_set_share_state  (KtCaseItem   *self,
 KtShareState kt_case_item_get_share_state (KtCaseItem *self);
 const char  *kt_case_item_get_share_reason (KtCaseItem *self);
 
+/* The newest plan of the household seen so far (an older version than
+ * the one kept changes nothing): its review shows in the stage. */
+void         kt_case_item_set_plan         (KtCaseItem   *self,
+                                            const KtPlan *plan);
+KtReviewState kt_case_item_get_plan_review (KtCaseItem *self);
+/* Where the household is in its cycle, for its row: "Plan waits to be
+ * sent" (submitted, the server does not have it yet), "Plan submitted",
+ * "Plan approved", "Plan returned" while the plan is reviewed, else the
+ * phase ("Support", "Evaluation", "Closed"…) (transfer full); :stage
+ * notifies when it changes. */
+char        *kt_case_item_describe_stage   (KtCaseItem *self);
+
 G_END_DECLS

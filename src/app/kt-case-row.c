@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-case-row.h"
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 
 struct _KtCaseRow
@@ -25,9 +26,23 @@ struct _KtCaseRow
   KtCaseItem *item;
   gulong      notify_id;
   gulong      share_id;
+  gulong      stage_id;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseRow, kt_case_row, GTK_TYPE_WIDGET)
+
+/* The household's cycle: the phase, or the plan's review while it is
+ * reviewed ("Plan approved"), so an approval shows on the row. */
+static void
+kt_case_row_refresh_stage (KtCaseRow *self)
+{
+  g_autofree char *stage = NULL;
+
+  if (self->item == NULL)
+    return;
+  stage = kt_case_item_describe_stage (self->item);
+  gtk_label_set_label (self->phase_label, stage);
+}
 
 static void
 kt_case_row_refresh (KtCaseRow *self)
@@ -42,7 +57,7 @@ kt_case_row_refresh (KtCaseRow *self)
   household = kt_case_item_get_household (self->item);
   gtk_label_set_label (self->household_label,
                        household != NULL && *household != '\0' ? household : _("New household"));
-  gtk_label_set_label (self->phase_label, kt_phase_get_label (kt_case_item_get_phase (self->item)));
+  kt_case_row_refresh_stage (self);
 
   deadline = kt_due_describe (kt_case_item_get_due (self->item), kt_case_item_get_deadline (self->item),
                               NULL, &overdue);
@@ -96,6 +111,22 @@ kt_case_row_refresh_share (KtCaseRow *self)
     }
 }
 
+/* A change after the row was bound: a screen reader hears it too (the
+ * list names its rows when it binds them). */
+static void
+on_stage_changed (KtCaseRow *self)
+{
+  kt_case_row_refresh_stage (self);
+  kt_a11y_rename_list_row (GTK_WIDGET (self));
+}
+
+static void
+on_share_changed (KtCaseRow *self)
+{
+  kt_case_row_refresh_share (self);
+  kt_a11y_rename_list_row (GTK_WIDGET (self));
+}
+
 void
 kt_case_row_set_item (KtCaseRow  *self,
                       KtCaseItem *item)
@@ -106,6 +137,7 @@ kt_case_row_set_item (KtCaseRow  *self,
     {
       g_clear_signal_handler (&self->notify_id, self->item);
       g_clear_signal_handler (&self->share_id, self->item);
+      g_clear_signal_handler (&self->stage_id, self->item);
     }
   g_set_object (&self->item, item);
   if (item != NULL)
@@ -114,7 +146,10 @@ kt_case_row_set_item (KtCaseRow  *self,
                                                  G_CALLBACK (kt_case_row_refresh), self,
                                                  G_CONNECT_SWAPPED);
       self->share_id = g_signal_connect_object (item, "notify::share-state",
-                                                G_CALLBACK (kt_case_row_refresh_share), self,
+                                                G_CALLBACK (on_share_changed), self,
+                                                G_CONNECT_SWAPPED);
+      self->stage_id = g_signal_connect_object (item, "notify::stage",
+                                                G_CALLBACK (on_stage_changed), self,
                                                 G_CONNECT_SWAPPED);
     }
   kt_case_row_refresh (self);
@@ -130,6 +165,7 @@ kt_case_row_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->notify_id, self->item);
       g_clear_signal_handler (&self->share_id, self->item);
+      g_clear_signal_handler (&self->stage_id, self->item);
     }
   g_clear_object (&self->item);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_CASE_ROW);
@@ -164,4 +200,10 @@ GtkWidget *
 kt_case_row_new (void)
 {
   return g_object_new (KT_TYPE_CASE_ROW, NULL);
+}
+
+const char *
+kt_case_row_get_stage_text (KtCaseRow *self)
+{
+  return gtk_label_get_label (self->phase_label);
 }

@@ -17,5 +17,7 @@ GtkWidget *kt_case_row_new      (void);
 /* Shows @item, following its changes; NULL clears the row. */
 void       kt_case_row_set_item (KtCaseRow  *self,
                                  KtCaseItem *item);
+/* The stage line: the phase or the plan's review (for tests). */
+const char *kt_case_row_get_stage_text (KtCaseRow *self);
 
 G_END_DECLS

@@ -35,6 +35,7 @@
 #include "kt-app-util.h"
 #include "kt-conversation-page.h"
 #include "kt-intake-page.h"
+#include "kt-peer-keys.h"
 #include "kt-network-page.h"
 #include "kt-plan-page.h"
 #include "kt-wheel-page.h"
@@ -48,6 +49,7 @@ struct _KtCaseView
   GtkWidget            *back_button;
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget            *case_header;
+  GtkWidget            *title_box;
   GtkWidget            *watching_banner;
   GtkWidget            *share_banner;
   GtkImage             *share_image;
@@ -619,7 +621,11 @@ on_plan_submitted (KtCaseView *self)
   Submit *submit;
   const char *me;
 
-  if (self->plan == NULL || self->kase == NULL || self->store == NULL || self->sync_client == NULL)
+  if (self->plan == NULL || self->kase == NULL || self->store == NULL)
+    return;
+  /* The list's row says "Plan submitted". */
+  g_signal_emit (self, signals[CASE_CHANGED], 0);
+  if (self->sync_client == NULL)
     return;
   me = kt_sync_client_get_username (self->sync_client);
   if (kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, NULL) == KT_SHARE_LOCAL &&
@@ -865,11 +871,16 @@ on_conversation_completed (KtCaseView *self)
 }
 
 /* On a narrow window the header bar already shows the household, phase and
- * deadline (the switcher title); the header strip would say it twice. */
+ * deadline (the switcher title); the header strip would say it twice.  The
+ * sync state and why, and the inzage button, stay: a tablet held upright
+ * is where the coach looks too. */
 static void
 on_title_visible (KtCaseView *self)
 {
-  gtk_widget_set_visible (self->case_header, !adw_view_switcher_title_get_title_visible (self->switcher_title));
+  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+
+  gtk_widget_set_visible (self->title_box, !narrow);
+  gtk_widget_set_halign (self->case_header, narrow ? GTK_ALIGN_END : GTK_ALIGN_FILL);
 }
 
 /* The Report and Progress pages are made by their own modules, when first
@@ -1241,6 +1252,28 @@ kt_case_view_set_property (GObject      *object,
     }
 }
 
+/* The team's accounts by the names people know them by: the team's keys
+ * carry the names the server gives, and this device knows its own
+ * account's (transfer full). */
+static GHashTable *
+team_names (KtCaseView *self)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *me = self->sync_client != NULL ? kt_sync_client_get_username (self->sync_client) : NULL;
+  const char *my_name = self->sync_client != NULL ? kt_sync_client_get_display_name (self->sync_client) : NULL;
+
+  for (guint i = 0; self->team != NULL && i < self->team->len; i++)
+    {
+      const KtPeerKey *key = g_ptr_array_index (self->team, i);
+
+      if (key->username != NULL && key->display_name != NULL && *key->display_name != '\0')
+        g_hash_table_replace (names, g_strdup (key->username), g_strdup (key->display_name));
+    }
+  if (me != NULL && my_name != NULL && *my_name != '\0')
+    g_hash_table_replace (names, g_strdup (me), g_strdup (my_name));
+  return names;
+}
+
 /* "Alles wat we over u bewaren": everything held, for the resident. */
 static void
 inzage_action (GtkWidget  *widget,
@@ -1250,11 +1283,13 @@ inzage_action (GtkWidget  *widget,
   KtCaseView *self = KT_CASE_VIEW (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *window;
+  g_autoptr(GHashTable) names = NULL;
 
   if (self->kase == NULL || self->catalogue == NULL)
     return;
+  names = team_names (self);
   window = kt_inzage_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->catalogue, self->store,
-                                 self->kase, self->conversation, self->plan, self->sync_client);
+                                 self->kase, self->conversation, self->plan, self->sync_client, names);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -1323,6 +1358,7 @@ kt_case_view_class_init (KtCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, back_button);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, case_header);
+  gtk_widget_class_bind_template_child (widget_class, KtCaseView, title_box);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, watching_banner);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, share_banner);
   gtk_widget_class_bind_template_child (widget_class, KtCaseView, share_image);

@@ -15,5 +15,8 @@ GtkSwitch   *kt_intaker_view_get_safety_switch (KtIntakerView *self);
 GtkLabel    *kt_intaker_view_get_error_label   (KtIntakerView *self);
 GtkScrolledWindow *kt_intaker_view_get_scroller (KtIntakerView *self);
 GtkListBox  *kt_intaker_view_get_registered_list (KtIntakerView *self);
+/* Whether the page switcher is in the header (wide) rather than in the
+ * bar at the bottom. */
+gboolean     kt_intaker_view_get_switcher_in_header (KtIntakerView *self);
 
 G_END_DECLS

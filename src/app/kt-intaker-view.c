@@ -28,6 +28,7 @@ struct _KtIntakerView
   AdwBin               parent_instance;
 
   AdwViewSwitcherTitle *window_title;
+  AdwViewSwitcherBar  *switcher_bar;
   KtSyncButton        *sync_button;
   AdwViewStack        *stack;
   GtkListBox          *registered_list;
@@ -55,7 +56,17 @@ struct _KtIntakerView
   GPtrArray           *coaches;
   int                  conversation_days;
   int                  own_plan_days;
+  gboolean             narrow;
+  guint                narrow_id;    /* applying a new width's header */
 };
+
+/* Below this width the page switcher moves from the header to a bar at the
+ * bottom: at 800 px (a tablet held upright) the switcher was squeezed
+ * between the window's own buttons and the sync and menu buttons, off
+ * centre.  libadwaita 1.2 has no breakpoints; GNOME apps of its time
+ * switch the switcher title off by width (view-switcher-enabled), and the
+ * bar follows its title-visible. */
+#define KT_INTAKER_NARROW_WIDTH 960
 
 G_DEFINE_FINAL_TYPE (KtIntakerView, kt_intaker_view, ADW_TYPE_BIN)
 
@@ -341,11 +352,62 @@ kt_intaker_view_set_periods (KtIntakerView *self,
   self->own_plan_days = own_plan_days;
 }
 
+static gboolean
+apply_width (gpointer data)
+{
+  KtIntakerView *self = data;
+
+  self->narrow_id = 0;
+  adw_view_switcher_title_set_view_switcher_enabled (self->window_title, !self->narrow);
+  return G_SOURCE_REMOVE;
+}
+
+/* Measured and allocated as AdwBin's layout would, without it: a widget
+ * with a layout manager is never asked its size_allocate. */
+static void
+kt_intaker_view_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL)
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+kt_intaker_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  KtIntakerView *self = KT_INTAKER_VIEW (widget);
+  gboolean narrow = width < KT_INTAKER_NARROW_WIDTH;
+
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+  /* Not while this allocation runs: the header's change asks for a new
+   * size itself. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->narrow_id == 0)
+        self->narrow_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_width, self, NULL);
+    }
+}
+
 static void
 kt_intaker_view_dispose (GObject *object)
 {
   KtIntakerView *self = KT_INTAKER_VIEW (object);
 
+  g_clear_handle_id (&self->narrow_id, g_source_remove);
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->team, g_free);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
@@ -360,6 +422,8 @@ kt_intaker_view_class_init (KtIntakerViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kt_intaker_view_dispose;
+  widget_class->measure = kt_intaker_view_measure;
+  widget_class->size_allocate = kt_intaker_view_size_allocate;
 
   /**
    * KtIntakerView::registered:
@@ -374,6 +438,7 @@ kt_intaker_view_class_init (KtIntakerViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-intaker-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, KtIntakerView, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, sync_button);
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, stack);
   gtk_widget_class_bind_template_child (widget_class, KtIntakerView, registered_list);
@@ -411,6 +476,9 @@ kt_intaker_view_init (KtIntakerView *self)
   g_type_ensure (KT_TYPE_SYNC_BUTTON);
   kt_role_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* AdwBin's layout manager would allocate the child without asking
+   * size_allocate, where the width is seen. */
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   kt_a11y_name_choice_list (GTK_WIDGET (self->channel_row));
   kt_a11y_set_label (GTK_WIDGET (self->question_view), _("The Question"));
   kt_a11y_set_label (GTK_WIDGET (self->own_strength_view), _("Own Strength and Network"));
@@ -578,4 +646,10 @@ GtkScrolledWindow *
 kt_intaker_view_get_scroller (KtIntakerView *self)
 {
   return self->scroller;
+}
+
+gboolean
+kt_intaker_view_get_switcher_in_header (KtIntakerView *self)
+{
+  return !adw_view_switcher_title_get_title_visible (self->window_title);
 }

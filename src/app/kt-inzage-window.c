@@ -27,6 +27,7 @@ struct _KtInzageWindow
   KtCase               *kase;
   GPtrArray            *conversations;   /* (element-type KtConversation) */
   GPtrArray            *plans;           /* (element-type KtPlan), oldest first */
+  GHashTable           *names;           /* account → display name, or NULL */
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   /* While the household's records are read on the store's worker: how
@@ -94,7 +95,7 @@ kt_inzage_window_save_to (KtInzageWindow *self,
   json = g_file_get_child (folder, "alles-wat-we-bewaren.json");
   gtk_widget_set_sensitive (self->save_button, FALSE);
   set_status (self, _("Saving…"));
-  kt_inzage_write_async (self->catalogue, self->kase, self->conversations, self->plans, pdf, json,
+  kt_inzage_write_async (self->catalogue, self->kase, self->conversations, self->plans, self->names, pdf, json,
                          self->cancellable, written_cb, g_object_ref (self));
 }
 
@@ -468,6 +469,7 @@ kt_inzage_window_finalize (GObject *object)
   g_clear_pointer (&self->open_plan, kt_plan_unref);
   g_clear_object (&self->waiting_folder);
   g_clear_object (&self->waiting_fhir);
+  g_clear_pointer (&self->names, g_hash_table_unref);
   G_OBJECT_CLASS (kt_inzage_window_parent_class)->finalize (object);
 }
 
@@ -496,7 +498,8 @@ kt_inzage_window_new (GtkWindow      *parent,
                       KtCase         *kase,
                       KtConversation *conversation,
                       KtPlan         *plan,
-                      KtSyncClient   *sync)
+                      KtSyncClient   *sync,
+                      GHashTable     *names)
 {
   KtInzageWindow *self;
 
@@ -506,6 +509,7 @@ kt_inzage_window_new (GtkWindow      *parent,
   self = g_object_new (KT_TYPE_INZAGE_WINDOW, "modal", TRUE, "transient-for", parent, NULL);
   self->catalogue = g_object_ref (catalogue);
   self->kase = kt_case_ref (kase);
+  self->names = names != NULL ? g_hash_table_ref (names) : NULL;
   load_documents (self, store, conversation, plan);
   if (sync != NULL && kt_sync_client_is_signed_in (sync))
     kt_case_reads_fetch_async (sync, kase->header.id, self->cancellable, reads_cb, g_object_ref (self));

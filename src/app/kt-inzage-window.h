@@ -18,14 +18,17 @@ G_DECLARE_FINAL_TYPE (KtInzageWindow, kt_inzage_window, KT, INZAGE_WINDOW, AdwWi
 
 /* A window for @kase, its conversations and plan versions from @store (the
  * ones open in the app, @conversation and @plan, stand in for their stored
- * copies); @sync (may be NULL) asks the server who read the plan. */
+ * copies); @sync (may be NULL) asks the server who read the plan.  @names
+ * (may be NULL; not changed afterwards) maps the team's accounts to their
+ * display names, for the report (kt_report_new_inzage). */
 GtkWidget *kt_inzage_window_new        (GtkWindow      *parent,
                                         KtCatalogue    *catalogue,
                                         KtStore        *store,
                                         KtCase         *kase,
                                         KtConversation *conversation,
                                         KtPlan         *plan,
-                                        KtSyncClient   *sync);
+                                        KtSyncClient   *sync,
+                                        GHashTable     *names);
 /* Writes the PDF and the JSON into @folder (what the Save button does after
  * its folder dialog). */
 void       kt_inzage_window_save_to    (KtInzageWindow *self,

@@ -68,6 +68,7 @@ struct _KtPlanPage
   GStrv                person_ids;      /* choices of the contact and evaluator rows */
   GStrv                lead_ids;        /* choices of the lead row */
   gboolean             syncing;
+  gboolean             reveal_review;   /* a review came: show it when the page is on screen */
   gboolean             resident_watching;
   KtShareState         share_state;
   char                *share_reason;
@@ -688,11 +689,25 @@ conversation_note_changed_cb (KtPlanPage *self)
   emit_changed (self);
 }
 
+/* A review that came for the plan on screen is read where it is written,
+ * at the top: the page stays scrolled where the coach left it otherwise,
+ * and a toast alone is gone before it is read. */
+static void
+reveal_review (KtPlanPage *self)
+{
+  if (!self->reveal_review || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      !gtk_widget_get_visible (self->locked_box))
+    return;
+  self->reveal_review = FALSE;
+  kt_app_scroll_into_view (self->locked_box);
+}
+
 static void
 on_map (KtPlanPage *self)
 {
   /* The conversation may have been finished on its page meanwhile. */
   update_ready (self);
+  reveal_review (self);
 }
 
 void
@@ -856,6 +871,13 @@ kt_plan_page_set_documents (KtPlanPage     *self,
       g_clear_pointer (&self->conversation, kt_conversation_unref);
       self->conversation = conversation != NULL ? kt_conversation_ref (conversation) : NULL;
     }
+  /* The supervisor's answer to the plan on screen: approved or returned. */
+  if (self->plan != NULL && plan != self->plan &&
+      g_strcmp0 (self->plan->header.id, plan->header.id) == 0 && self->plan->review != plan->review &&
+      (plan->review == KT_REVIEW_APPROVED || plan->review == KT_REVIEW_RETURNED))
+    self->reveal_review = TRUE;
+  else if (self->plan == NULL || g_strcmp0 (self->plan->header.id, plan->header.id) != 0)
+    self->reveal_review = FALSE;
   kt_plan_ref (plan);
   g_clear_pointer (&self->plan, kt_plan_unref);
   self->plan = plan;
@@ -876,6 +898,7 @@ kt_plan_page_set_documents (KtPlanPage     *self,
   if (conversation != NULL && kt_conversation_has_safety_flag (conversation) && !kt_plan_is_locked (plan))
     plan->safety_required = TRUE;
   sync_all (self);
+  reveal_review (self);
 }
 
 void
@@ -936,6 +959,7 @@ kt_plan_page_clear (KtPlanPage *self)
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
+  self->reveal_review = FALSE;
 }
 
 void

@@ -20,9 +20,10 @@ struct _KtSyncStatusWidget
   GtkSpinner   *spinner;
   GtkImage     *icon;
   GtkLabel     *label;
+  GtkLabel     *reason_label;
 
   KtSyncClient *client;
-  gulong        handlers[4];
+  gulong        handlers[5];
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncStatusWidget, kt_sync_status_widget, ADW_TYPE_BIN)
@@ -65,6 +66,102 @@ kt_sync_status_format (KtSyncStatus status,
     }
 }
 
+/* Appends @text as a sentence of @reason. */
+static void
+add_sentence (GString    *reason,
+              const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return;
+  if (reason->len > 0)
+    g_string_append_c (reason, ' ');
+  g_string_append (reason, text);
+  if (!g_str_has_suffix (text, ".") && !g_str_has_suffix (text, "…"))
+    g_string_append_c (reason, '.');
+}
+
+char *
+kt_sync_status_describe (KtSyncStatus  status,
+                         const char   *message,
+                         gint64        last_synced,
+                         guint         n_pending,
+                         const char   *key_problem,
+                         gboolean     *needs_action)
+{
+  g_autoptr(GString) reason = g_string_new (NULL);
+  g_autofree char *since = NULL;
+  g_autofree char *waiting = NULL;
+  gboolean action = FALSE;
+
+  if (last_synced > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (last_synced);
+      g_autofree char *time = kt_format_time (when);
+
+      /* Translators: %s is a time of day such as 14:02. */
+      since = g_strdup_printf (_("Last synced at %s"), time);
+    }
+  if (n_pending > 0)
+    waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record waits to be sent",
+                                            "%u records wait to be sent", n_pending), n_pending);
+
+  switch (status)
+    {
+    case KT_SYNC_STATUS_SIGNED_OUT:
+      /* Signing out kept unsynced work: it goes when someone signs in. */
+      if (n_pending > 0)
+        {
+          g_autofree char *kept = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "Signed out: %u record waits until you sign in",
+                                                                "Signed out: %u records wait until you sign in",
+                                                                n_pending), n_pending);
+          add_sentence (reason, kept);
+          action = TRUE;
+        }
+      key_problem = NULL;
+      break;
+    case KT_SYNC_STATUS_OFFLINE:
+      /* Offline with nothing waiting is calm: the work is on this device. */
+      add_sentence (reason, message != NULL ? message : _("There is no network connection."));
+      add_sentence (reason, since);
+      add_sentence (reason, waiting);
+      action = n_pending > 0;
+      break;
+    case KT_SYNC_STATUS_NEEDS_SIGN_IN:
+      add_sentence (reason, message != NULL ? message : _("Sign in again to sync."));
+      add_sentence (reason, waiting);
+      action = TRUE;
+      break;
+    case KT_SYNC_STATUS_ERROR:
+      /* A refused push, an unreachable server, records that cannot be
+       * opened: the client's message says which. */
+      add_sentence (reason, message != NULL ? message : _("The last sync did not finish."));
+      add_sentence (reason, since);
+      add_sentence (reason, waiting);
+      action = TRUE;
+      break;
+    case KT_SYNC_STATUS_PAUSED:
+      add_sentence (reason, message);
+      add_sentence (reason, waiting);
+      action = n_pending > 0;
+      break;
+    case KT_SYNC_STATUS_IDLE:
+    case KT_SYNC_STATUS_SYNCING:
+    case KT_SYNC_STATUS_SYNCED:
+    default:
+      break;
+    }
+  /* A key problem holds sharing back whatever the connection does. */
+  if (key_problem != NULL)
+    {
+      add_sentence (reason, key_problem);
+      action = TRUE;
+    }
+  if (needs_action != NULL)
+    *needs_action = action;
+  return reason->len > 0 ? g_string_free (g_steal_pointer (&reason), FALSE) : NULL;
+}
+
 static const char *
 icon_for (KtSyncStatus status)
 {
@@ -92,17 +189,25 @@ update (KtSyncStatusWidget *self)
   KtSyncStatus status = self->client != NULL ? kt_sync_client_get_status (self->client)
                                              : KT_SYNC_STATUS_SIGNED_OUT;
   g_autofree char *text = NULL;
-  const char *reason = NULL;
+  g_autofree char *reason = NULL;
+  gboolean action = FALSE;
   const char *icon = icon_for (status);
 
   if (self->client != NULL)
     {
       text = kt_sync_status_format (status, kt_sync_client_get_last_synced (self->client),
                                     kt_sync_client_get_n_conflicts (self->client));
-      reason = kt_sync_client_get_status_message (self->client);
+      /* The reason under the state, where the coach looks: not only in
+       * the tooltip or the sync popover. */
+      if (text != NULL)
+        reason = kt_sync_status_describe (status, kt_sync_client_get_status_message (self->client),
+                                          kt_sync_client_get_last_synced (self->client),
+                                          kt_sync_client_get_n_pending (self->client), NULL, &action);
     }
   gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
   gtk_label_set_text (self->label, text != NULL ? text : "");
+  gtk_label_set_text (self->reason_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
   kt_app_set_tooltip (GTK_WIDGET (self), reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
@@ -116,6 +221,17 @@ update (KtSyncStatusWidget *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->label), "warning");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->label), "warning");
+  /* Merely offline, nothing waiting: the reason stays dim. */
+  if (action)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->reason_label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->reason_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->reason_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->reason_label), "dim-label");
+    }
 }
 
 static void
@@ -134,6 +250,7 @@ kt_sync_status_widget_set_client (KtSyncStatusWidget *self,
 {
   static const char * const notifications[] = {
     "notify::status", "notify::status-message", "notify::last-synced", "notify::n-conflicts",
+    "notify::n-pending",
   };
 
   g_return_if_fail (KT_IS_SYNC_STATUS_WIDGET (self));
@@ -154,6 +271,13 @@ const char *
 kt_sync_status_widget_get_text (KtSyncStatusWidget *self)
 {
   return gtk_label_get_text (self->label);
+}
+
+const char *
+kt_sync_status_widget_get_reason (KtSyncStatusWidget *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->reason_label)) ? gtk_label_get_text (self->reason_label)
+                                                                 : NULL;
 }
 
 static void
@@ -179,6 +303,7 @@ kt_sync_status_widget_class_init (KtSyncStatusWidgetClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, spinner);
   gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, icon);
   gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, label);
+  gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, reason_label);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
 }
 

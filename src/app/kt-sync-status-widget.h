@@ -18,11 +18,26 @@ GtkWidget  *kt_sync_status_widget_new        (KtSyncClient       *client);
 void        kt_sync_status_widget_set_client (KtSyncStatusWidget *self,
                                               KtSyncClient       *client);
 const char *kt_sync_status_widget_get_text   (KtSyncStatusWidget *self);
+/* The reason shown under the state, or NULL (for tests). */
+const char *kt_sync_status_widget_get_reason (KtSyncStatusWidget *self);
 
 /* The short text for a state, e.g. "Synced at 14:02" (transfer full);
  * NULL when nothing is shown (signed out). */
 char       *kt_sync_status_format            (KtSyncStatus  status,
                                               gint64        last_synced,
                                               guint         n_conflicts);
+
+/* Why the state is what it is, in words: the client's @message (a refused
+ * push, no network, an unreachable server, sign in again), when the last
+ * sync was, how many records wait and @key_problem (may be NULL), or NULL
+ * when all is well (transfer full).  @needs_action is set when the user
+ * has to act or should know that work is held back; merely offline with
+ * nothing waiting is not. */
+char       *kt_sync_status_describe          (KtSyncStatus  status,
+                                              const char   *message,
+                                              gint64        last_synced,
+                                              guint         n_pending,
+                                              const char   *key_problem,
+                                              gboolean     *needs_action);
 
 G_END_DECLS

@@ -39,6 +39,8 @@ const char  *kt_window_get_lock_error     (KtWindow *self);
 /* What the main page shows: the coach's leaflet or a role's view. */
 GtkWidget   *kt_window_get_main_view      (KtWindow *self);
 GtkWidget   *kt_window_get_sync_button    (KtWindow *self);
+/* The row above the list that says why syncing needs the user. */
+GtkWidget   *kt_window_get_sync_banner    (KtWindow *self);
 /* The window's sync client once the store is open, else NULL. */
 KtSyncClient *kt_window_get_sync_client   (KtWindow *self);
 /* The window's sync controller once the store is open, else NULL. */

@@ -27,6 +27,7 @@
 #include "kt-intake-page-private.h"
 #include "kt-main-menu-button.h"
 #include "kt-preferences-window.h"
+#include "kt-sync-banner.h"
 #include "kt-sync-button.h"
 #include "kt-plan-pages.h"
 #include "kt-progress-page.h"
@@ -71,6 +72,7 @@ struct _KtWindow
   GtkWidget            *unlock_button;
   AdwBin               *main_bin;
   KtSyncButton         *sync_button;
+  KtSyncBanner         *sync_banner;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *sidebar_separator;
@@ -491,6 +493,7 @@ select_in_list (KtWindow   *self,
 /* The case view */
 
 static void on_case_changed (KtWindow *self);
+static void on_case_opened  (KtWindow *self);
 
 /* The team's keys name the supervisors who reviewed the plan's earlier
  * versions. */
@@ -520,6 +523,8 @@ ensure_case_view (KtWindow *self)
   kt_case_view_set_page_maker (self->case_view, "progress", kt_progress_page_attach);
   kt_a11y_fix_tree (GTK_WIDGET (self->case_view));
   g_signal_connect_object (self->case_view, "case-changed", G_CALLBACK (on_case_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->case_view, "documents-changed", G_CALLBACK (on_case_opened), self,
                            G_CONNECT_SWAPPED);
   kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
   /* The window's win.resident-watching (its shortcut) and the case list's
@@ -693,9 +698,25 @@ on_case_changed (KtWindow *self)
   if (item == NULL)
     return;
   kt_case_item_update (item, kase);
+  /* Submitted from the plan page: the row says so. */
+  if (kt_case_view_get_plan (self->case_view) != NULL)
+    kt_case_item_set_plan (item, kt_case_view_get_plan (self->case_view));
   /* The name and the deadline may have moved the row or its match. */
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* The plan of a household just opened tells its row where it is, after
+ * a start that listed only the cases' summaries. */
+static void
+on_case_opened (KtWindow *self)
+{
+  KtCase *kase = current_case (self);
+  KtPlan *plan = self->case_view != NULL ? kt_case_view_get_plan (self->case_view) : NULL;
+  KtCaseItem *item;
+
+  if (kase != NULL && plan != NULL && (item = find_item (self, kase->header.id, NULL)) != NULL)
+    kt_case_item_set_plan (item, plan);
 }
 
 static void
@@ -1135,6 +1156,24 @@ update_listed_cases (KtWindow  *self,
     }
 }
 
+/* The rows of the households whose plans came take their review. */
+static void
+update_listed_plans (KtWindow  *self,
+                     GPtrArray *kept)
+{
+  GHashTable *rows = case_index (self);
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const KtDocument *doc = g_ptr_array_index (kept, i);
+      KtCaseItem *item;
+
+      if (doc->plan != NULL && doc->plan->case_id != NULL &&
+          (item = g_hash_table_lookup (rows, doc->plan->case_id)) != NULL)
+        kt_case_item_set_plan (item, doc->plan);
+    }
+}
+
 /* After a batch from the server only what came changes: the rows of the
  * households whose case came, and the open plan when a plan came; the
  * store is not listed again for every record (issue 22). */
@@ -1156,6 +1195,9 @@ on_documents_changed (KtWindow  *self,
     load_cases (self);
   else if (cases)
     update_listed_cases (self, kept);
+  /* A review the supervisor sent shows on the household's row. */
+  if (plans && self->ready)
+    update_listed_plans (self, kept);
   if (plans && self->case_view != NULL)
     kt_case_view_reload_plan (self->case_view);
 }
@@ -1248,6 +1290,9 @@ store_opened (KtWindow *self)
       kt_sync_button_set_client (self->sync_button, kt_sync_controller_get_client (self->sync));
       /* A key problem sharing waits on, where the sync state is. */
       kt_sync_button_set_key_controller (self->sync_button, kt_sync_controller_get_keys (self->sync));
+      /* And why, above the list, when it needs the coach. */
+      kt_sync_banner_set_client (self->sync_banner, kt_sync_controller_get_client (self->sync));
+      kt_sync_banner_set_key_controller (self->sync_banner, kt_sync_controller_get_keys (self->sync));
       update_sync_actions (self);
     }
 
@@ -1905,6 +1950,12 @@ kt_window_get_sync_button (KtWindow *self)
   return GTK_WIDGET (self->sync_button);
 }
 
+GtkWidget *
+kt_window_get_sync_banner (KtWindow *self)
+{
+  return GTK_WIDGET (self->sync_banner);
+}
+
 KtSyncClient *
 kt_window_get_sync_client (KtWindow *self)
 {
@@ -2074,6 +2125,7 @@ kt_window_class_init (KtWindowClass *klass)
   g_type_ensure (KT_TYPE_CASE_VIEW);
   g_type_ensure (KT_TYPE_MAIN_MENU_BUTTON);
   g_type_ensure (KT_TYPE_SYNC_BUTTON);
+  g_type_ensure (KT_TYPE_SYNC_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, main_stack);
@@ -2087,6 +2139,7 @@ kt_window_class_init (KtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtWindow, unlock_button);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, main_bin);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, KtWindow, sync_banner);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, KtWindow, sidebar_separator);

@@ -142,6 +142,7 @@ typedef struct {
   KtCase      *kase;
   GPtrArray   *conversations;
   GPtrArray   *plans;
+  GHashTable  *names;
   GFile       *pdf;
   GFile       *json;
 } WriteData;
@@ -155,6 +156,7 @@ write_data_free (gpointer data)
   g_clear_pointer (&wd->kase, kt_case_unref);
   g_clear_pointer (&wd->conversations, g_ptr_array_unref);
   g_clear_pointer (&wd->plans, g_ptr_array_unref);
+  g_clear_pointer (&wd->names, g_hash_table_unref);
   g_clear_object (&wd->pdf);
   g_clear_object (&wd->json);
   g_free (wd);
@@ -185,7 +187,8 @@ write_thread (GTask        *task,
   if (wd->pdf != NULL)
     {
       /* A report of its own in this thread: fonts and layouts stay per thread. */
-      g_autoptr(KtReport) report = kt_report_new_inzage (wd->catalogue, wd->kase, wd->conversations, wd->plans);
+      g_autoptr(KtReport) report = kt_report_new_inzage (wd->catalogue, wd->kase, wd->conversations, wd->plans,
+                                                         wd->names);
       g_autofree char *path = g_file_get_path (wd->pdf);
 
       if (path == NULL)
@@ -208,6 +211,7 @@ kt_inzage_write_async (KtCatalogue         *catalogue,
                        const KtCase        *kase,
                        GPtrArray           *conversations,
                        GPtrArray           *plans,
+                       GHashTable          *names,
                        GFile               *pdf,
                        GFile               *json,
                        GCancellable        *cancellable,
@@ -231,6 +235,17 @@ kt_inzage_write_async (KtCatalogue         *catalogue,
   wd->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
   for (guint i = 0; plans != NULL && i < plans->len; i++)
     g_ptr_array_add (wd->plans, kt_plan_copy (g_ptr_array_index (plans, i)));
+  /* A copy, like the documents: the caller's table may change meanwhile. */
+  if (names != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      wd->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, names);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (wd->names, g_strdup (key), g_strdup (value));
+    }
   wd->pdf = pdf != NULL ? g_object_ref (pdf) : NULL;
   wd->json = json != NULL ? g_object_ref (json) : NULL;
   g_task_set_task_data (task, wd, write_data_free);

@@ -39,12 +39,15 @@ gboolean  kt_inzage_from_json (GBytes     *json,
                                GPtrArray **plans,
                                GError    **error);
 
-/* Writes the PDF (kt_report_new_inzage) to @pdf and the JSON to @json
- * (either may be NULL) in a worker thread; the documents are copied first. */
+/* Writes the PDF (kt_report_new_inzage, with @names: accounts to the
+ * names people know them by, may be NULL) to @pdf and the JSON to @json
+ * (either may be NULL) in a worker thread; the documents and @names are
+ * copied first. */
 void      kt_inzage_write_async  (KtCatalogue         *catalogue,
                                   const KtCase        *kase,
                                   GPtrArray           *conversations,
                                   GPtrArray           *plans,
+                                  GHashTable          *names,
                                   GFile               *pdf,
                                   GFile               *json,
                                   GCancellable        *cancellable,

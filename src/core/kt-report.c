@@ -67,6 +67,7 @@ struct _KtReport
 
   char            *copy_for;      /* "the GP — to share the plan", or NULL */
   Block           *notes_title;   /* inzage: where the professional notes start */
+  GHashTable      *names;         /* inzage: account → display name, or NULL */
 
   PangoFontMap    *font_map;
   PangoContext    *context;
@@ -1527,6 +1528,7 @@ kt_report_finalize (GObject *object)
   g_clear_pointer (&self->plan, kt_plan_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_clear_pointer (&self->initials, g_hash_table_unref);
+  g_clear_pointer (&self->names, g_hash_table_unref);
   g_clear_object (&self->context);
   g_clear_object (&self->font_map);
   g_free (self->footer);
@@ -1792,6 +1794,17 @@ build_inzage_plan (KtReport     *self,
   g_clear_pointer (&self->plan, kt_plan_unref);
 }
 
+/* The name colleagues know @account by, as the app gave it; the account
+ * itself when the app knew none. */
+static const char *
+person_name (KtReport   *self,
+             const char *account)
+{
+  const char *name = self->names != NULL && account != NULL ? g_hash_table_lookup (self->names, account) : NULL;
+
+  return name != NULL && *name != '\0' ? name : account;
+}
+
 static void
 build_consent_history (KtReport *self)
 {
@@ -1813,10 +1826,13 @@ build_consent_history (KtReport *self)
         {
           const KtConsentEvent *event = g_ptr_array_index (consent->events, j);
           g_autofree char *date = kt_format_date (event->date, KT_DATE_PAPER);
+          /* Who wrote it down, as the resident knows them: "Anna de Boer",
+           * not "coach1". */
+          const char *who = person_name (self, event->recorded_by);
 
           add_printf (self, BLOCK_BULLET, "%s · %s · %s%s%s", kt_consent_event_get_label (event->kind),
                       date != NULL ? date : _("no date"), kt_form_get_label (event->form),
-                      event->recorded_by != NULL ? " · " : "", event->recorded_by != NULL ? event->recorded_by : "");
+                      who != NULL ? " · " : "", who != NULL ? who : "");
         }
     }
 }
@@ -1884,7 +1900,8 @@ KtReport *
 kt_report_new_inzage (KtCatalogue  *catalogue,
                       const KtCase *kase,
                       GPtrArray    *conversations,
-                      GPtrArray    *plans)
+                      GPtrArray    *plans,
+                      GHashTable   *names)
 {
   KtReport *self;
   g_autofree char *today = kt_date_today ();
@@ -1895,6 +1912,7 @@ kt_report_new_inzage (KtCatalogue  *catalogue,
 
   self = g_object_new (KT_TYPE_REPORT, NULL);
   self->kind = KT_REPORT_INZAGE;
+  self->names = names != NULL ? g_hash_table_ref (names) : NULL;
   self->catalogue = g_object_ref (catalogue);
   self->kase = kt_case_copy (kase);
   self->footer = g_strdup_printf (_("%s · everything we keep about you · made on %s"),

@@ -61,11 +61,15 @@ KtReport *kt_report_new_copy_for  (KtCatalogue          *catalogue,
 /* "Alles wat we over u bewaren": the case, every conversation
  * (element-type KtConversation) and every plan version (element-type KtPlan)
  * of the household, consents with their history, and the professional notes
- * in their own marked section (transfer full). */
+ * in their own marked section (transfer full).  @names (may be NULL) maps
+ * accounts to the names people know them by (element-type utf8 utf8),
+ * for who recorded a consent; an account it lacks is printed as it is.
+ * It is not changed afterwards (the report keeps a reference). */
 KtReport *kt_report_new_inzage    (KtCatalogue          *catalogue,
                                    const KtCase         *kase,
                                    GPtrArray            *conversations,
-                                   GPtrArray            *plans);
+                                   GPtrArray            *plans,
+                                   GHashTable           *names);
 /* Which kind of report this is. */
 KtReportKind kt_report_get_kind   (KtReport *self);
 /* How many A4 pages the report takes. */

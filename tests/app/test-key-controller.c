@@ -22,19 +22,14 @@
 #include "kt-restore-key-dialog.h"
 #include "kt-sync-button.h"
 #include "kt-store-keys.h"
+#include "kt-test-notifications.h"
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
 #include "kt-window-private.h"
 
-/* No notification server runs under the test session. */
-static gboolean
-on_fatal_log (const char     *domain,
-              GLogLevelFlags  level,
-              const char     *message,
-              gpointer        user_data)
-{
-  return !(g_strcmp0 (domain, "GLib-GIO") == 0 && strstr (message, "unable to send notifications") != NULL);
-}
+/* The desktop's notification server, as a session has one; started in
+ * main (). */
+static KtTestNotifications *notifications;
 
 typedef struct {
   char         *dir;
@@ -45,7 +40,6 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   f->dir = kt_test_tmpdir_new ("kt-keys-app");
   f->server = kt_test_server_start (NULL, kt_test_sync_users);
 }
@@ -719,7 +713,10 @@ test_team_keys_not_fetched_shows_until_a_fetch_succeeds (Fixture       *f,
 int
 main (int argc, char *argv[])
 {
+  int result;
+
   kt_app_test_init_for_app (&argc, &argv);
+  notifications = kt_test_notifications_start ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/key-controller/first-sign-in-makes-and-publishes-a-key-and-asks-for-the-phrase",
@@ -740,5 +737,7 @@ main (int argc, char *argv[])
        test_refresh_asked_during_a_fetch_fetches_again);
 #undef ADD
 
-  return g_test_run ();
+  result = g_test_run ();
+  kt_test_notifications_stop (notifications);
+  return result;
 }

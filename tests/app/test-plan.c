@@ -446,6 +446,62 @@ test_plan_returned_comments_are_announced_but_hidden_while_watching (Fixture    
   kt_app_test_close (window);
 }
 
+/* Whether @widget lies wholly inside the visible part of its scrolled window. */
+static gboolean
+in_view (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (widget, scroller, &bounds) && bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_adjustment_get_page_size (adjustment) + 1;
+}
+
+/* The plan is submitted and the coach scrolled down to the agreement; the
+ * supervisor's approval comes in: the page shows it, at the top where it
+ * is written, not only in a toast (the last walk: the coach did not see
+ * it).  A reload with the same review leaves the page where it is. */
+static void
+test_plan_a_review_that_comes_in_is_brought_into_view (Fixture       *f,
+                                                       gconstpointer  data)
+{
+  GtkWindow *window;
+  GtkWidget *page = show_plan (f, &window, 1000, 500);
+  GtkWidget *locked_box = child (page, "locked_box");
+  GtkAdjustment *adjustment;
+  g_autoptr(KtPlan) approved = NULL;
+  g_autoptr(KtPlan) again = NULL;
+
+  g_assert_true (gtk_widget_activate_action (page, "plan.submit", NULL));
+  kt_app_test_iterate (100);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (
+    gtk_widget_get_ancestor (locked_box, GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  kt_app_test_iterate (100);
+  g_assert_false (in_view (locked_box));
+
+  approved = kt_plan_copy (f->plan);
+  approved->review = KT_REVIEW_APPROVED;
+  approved->reviewer = g_strdup ("super1");
+  kt_plan_page_set_documents (KT_PLAN_PAGE (page), f->catalogue, f->kase, f->conversation, approved);
+  kt_app_test_iterate (300);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (page, "locked_label"))), "Approved by"));
+  g_assert_true (in_view (locked_box));
+
+  /* The same review again (another sync): the coach's scrolling stays
+   * (once the scrolling above has followed its frames). */
+  kt_app_test_iterate (700);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  kt_app_test_iterate (100);
+  g_assert_false (in_view (locked_box));
+  again = kt_plan_copy (approved);
+  kt_plan_page_set_documents (KT_PLAN_PAGE (page), f->catalogue, f->kase, f->conversation, again);
+  kt_app_test_iterate (300);
+  g_assert_false (in_view (locked_box));
+  kt_app_test_close (window);
+}
+
 /* The action row titled @title under @root, or NULL. */
 static AdwActionRow *
 find_row (GtkWidget  *root,
@@ -1071,6 +1127,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/plan/review/submitted-plan-is-read-only-until-a-new-version", Fixture, NULL,
               fixture_set_up, test_plan_submitted_plan_is_read_only_until_a_new_version, fixture_tear_down);
+  g_test_add ("/plan/review/a-review-that-comes-in-is-brought-into-view", Fixture, NULL,
+              fixture_set_up, test_plan_a_review_that_comes_in_is_brought_into_view, fixture_tear_down);
   g_test_add ("/plan/review/returned-comments-are-announced-but-hidden-while-watching", Fixture, NULL,
               fixture_set_up, test_plan_returned_comments_are_announced_but_hidden_while_watching,
               fixture_tear_down);

@@ -950,6 +950,62 @@ shows_label (GtkWidget  *widget,
   return FALSE;
 }
 
+/* Resizes @window and waits until the view took the new width (the
+ * header changes on the next idle after the allocation). */
+static void
+resize_and_wait (GtkWindow *window,
+                 int        width,
+                 int        height)
+{
+  gtk_window_set_default_size (window, width, height);
+  gtk_widget_queue_resize (GTK_WIDGET (window));
+  for (guint i = 0; i < 5000 && gtk_widget_get_width (GTK_WIDGET (window)) != width; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  for (guint i = 0; i < 20; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10 * 1000);
+    }
+}
+
+/* On a tablet held upright (800 px) the intaker's page switcher goes to a
+ * bar at the bottom, with the title in the header; on the laptop (1280 px)
+ * it is in the header.  Its pages are named for a screen reader there too. */
+static void
+test_intaker_switcher_moves_to_the_bottom_when_narrow (void)
+{
+  GtkWidget *widget = kt_intaker_view_new ();
+  KtIntakerView *view = KT_INTAKER_VIEW (widget);
+  GtkWindow *window;
+  AdwViewSwitcherBar *bar;
+  g_autofree char *layout = NULL;
+
+  /* The window's buttons as the walk had them: three of them. */
+  g_object_get (gtk_settings_get_default (), "gtk-decoration-layout", &layout, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:minimize,maximize,close", NULL);
+  kt_intaker_view_set_account (view, "ilse", "noord");
+  window = show_in_window (widget);
+  bar = ADW_VIEW_SWITCHER_BAR (gtk_widget_get_template_child (widget, KT_TYPE_INTAKER_VIEW, "switcher_bar"));
+  g_assert_true (kt_intaker_view_get_switcher_in_header (view));
+  g_assert_false (adw_view_switcher_bar_get_reveal (bar));
+
+  resize_and_wait (window, 800, 1280);
+  g_assert_false (kt_intaker_view_get_switcher_in_header (view));
+  g_assert_true (adw_view_switcher_bar_get_reveal (bar));
+  maybe_screenshot (window, "intaker-800x1280");
+
+  resize_and_wait (window, 1280, 800);
+  g_assert_true (kt_intaker_view_get_switcher_in_header (view));
+  g_assert_false (adw_view_switcher_bar_get_reveal (bar));
+  maybe_screenshot (window, "intaker-1280x800");
+  gtk_window_destroy (window);
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
+}
+
 static void
 test_intaker_registers_and_assigns (void)
 {
@@ -1237,6 +1293,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/reviewer-is-named-by-display-name", test_reviewer_is_named_by_display_name);
   g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);
   g_test_add_func ("/roles/intaker/has-no-approve-action", test_intaker_view_has_no_approve_action);
+  g_test_add_func ("/roles/intaker/switcher-moves-to-the-bottom-when-narrow",
+                   test_intaker_switcher_moves_to_the_bottom_when_narrow);
   g_test_add_func ("/roles/coach/sees-history", test_coach_sees_history);
 
   return g_test_run ();

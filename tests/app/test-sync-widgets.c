@@ -36,6 +36,44 @@ test_status_texts_follow_the_state (void)
   g_assert_cmpstr (conflicts, ==, "2 conflicts to resolve");
 }
 
+/* The reason in words, and whether it needs the user: merely offline with
+ * nothing waiting is calm; work held back, a refusal or a sign-in is not. */
+static void
+test_status_reasons_say_why (void)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_local (2026, 11, 25, 14, 2, 0);
+  gint64 last = g_date_time_to_unix (at);
+  gboolean action = TRUE;
+  g_autofree char *synced = kt_sync_status_describe (KT_SYNC_STATUS_SYNCED, NULL, last, 0, NULL, &action);
+  g_autofree char *calm = NULL;
+  g_autofree char *waiting = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *sign_in = NULL;
+  g_autofree char *keys = NULL;
+
+  g_assert_null (synced);
+  g_assert_false (action);
+  calm = kt_sync_status_describe (KT_SYNC_STATUS_OFFLINE, "There is no network connection.", last, 0, NULL,
+                                  &action);
+  g_assert_cmpstr (calm, ==, "There is no network connection. Last synced at 14:02.");
+  g_assert_false (action);
+  waiting = kt_sync_status_describe (KT_SYNC_STATUS_OFFLINE, "There is no network connection.", last, 2, NULL,
+                                     &action);
+  g_assert_cmpstr (waiting, ==, "There is no network connection. Last synced at 14:02. "
+                                "2 records wait to be sent.");
+  g_assert_true (action);
+  refused = kt_sync_status_describe (KT_SYNC_STATUS_ERROR, "1 record could not be sent: no coach", 0, 1, NULL,
+                                     &action);
+  g_assert_cmpstr (refused, ==, "1 record could not be sent: no coach. 1 record waits to be sent.");
+  g_assert_true (action);
+  sign_in = kt_sync_status_describe (KT_SYNC_STATUS_NEEDS_SIGN_IN, NULL, 0, 0, NULL, &action);
+  g_assert_cmpstr (sign_in, ==, "Sign in again to sync.");
+  g_assert_true (action);
+  keys = kt_sync_status_describe (KT_SYNC_STATUS_SYNCED, NULL, last, 0, "Your key is missing.", &action);
+  g_assert_cmpstr (keys, ==, "Your key is missing.");
+  g_assert_true (action);
+}
+
 static void
 on_closed (GtkWindow *window,
            gboolean  *closed)
@@ -186,6 +224,7 @@ main (int argc, char *argv[])
   g_assert_true (kt_core_init ());
 
   g_test_add_func ("/sync-widgets/status/texts-follow-the-state", test_status_texts_follow_the_state);
+  g_test_add_func ("/sync-widgets/status/reasons-say-why", test_status_reasons_say_why);
   g_test_add_func ("/sync-widgets/sign-in/errors-in-place-then-signs-in",
                    test_sign_in_dialog_shows_errors_in_place_then_signs_in);
   g_test_add_func ("/sync-widgets/conflict/chooses-per-field-or-keeps-both",

@@ -11,33 +11,24 @@
 #include "kt-app-test.h"
 #include "kt-core.h"
 #include "kt-sign-in-dialog.h"
+#include "kt-test-notifications.h"
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
 #include "kt-window-private.h"
 #include "kt-case-view-private.h"
 #include "kt-case-item.h"
+#include "kt-case-row.h"
 #include "kt-supervisor-view.h"
 #include "kt-supervisor-inbox-private.h"
+#include "kt-a11y.h"
+#include "kt-sync-banner.h"
 #include "kt-sync-button.h"
+#include "kt-sync-status-widget.h"
 #include "kt-intaker-view-private.h"
 
-static guint n_notifications;
-
-/* No notification server runs under the test session: GIO may warn that it
- * could not show the review notification. */
-static gboolean
-on_fatal_log (const char     *domain,
-              GLogLevelFlags  level,
-              const char     *message,
-              gpointer        user_data)
-{
-  if (g_strcmp0 (domain, "GLib-GIO") == 0 && strstr (message, "unable to send notifications") != NULL)
-    {
-      n_notifications++;
-      return FALSE;
-    }
-  return TRUE;
-}
+/* The desktop's notification server, as a session has one (review
+ * results and assignments notify); started in main (). */
+static KtTestNotifications *notifications;
 
 static gboolean
 client_opened (gpointer data)
@@ -91,6 +82,12 @@ static gboolean
 signed_in (gpointer data)
 {
   return kt_sync_client_is_signed_in (data);
+}
+
+static gboolean
+synced (gpointer data)
+{
+  return kt_sync_client_get_status (data) == KT_SYNC_STATUS_SYNCED;
 }
 
 static gboolean
@@ -159,7 +156,6 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   GPtrArray *entries;
   gboolean found = FALSE;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -210,6 +206,96 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static KtCaseItem *case_item (KtWindow   *window,
+                              const char *id);
+
+static gboolean
+approval_notified (gpointer data)
+{
+  return g_strcmp0 (kt_test_notifications_get_last_summary (notifications), "A plan was approved") == 0;
+}
+
+/* The first KtCaseRow below @widget that shows a household. */
+static KtCaseRow *
+find_case_row (GtkWidget *widget)
+{
+  if (KT_IS_CASE_ROW (widget))
+    return KT_CASE_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      KtCaseRow *row = find_case_row (child);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+row_says_approved (gpointer window)
+{
+  KtCaseRow *row = find_case_row (GTK_WIDGET (window));
+
+  /* On screen and for a screen reader: the list names its rows when it
+   * binds them, and again when the stage changes. */
+  return row != NULL && g_strcmp0 (kt_case_row_get_stage_text (row), "Plan approved") == 0 &&
+         gtk_widget_get_parent (GTK_WIDGET (row)) != NULL &&
+         kt_a11y_get_label (gtk_widget_get_parent (GTK_WIDGET (row))) != NULL &&
+         strstr (kt_a11y_get_label (gtk_widget_get_parent (GTK_WIDGET (row))), "Plan approved") != NULL;
+}
+
+/* The stage on a row follows the household's cycle: the plan's review
+ * while it is reviewed (the newest version's), then the phase. */
+static void
+test_a_rows_stage_follows_the_cycle (void)
+{
+  KtCaseSummary summary = { .id = (char *) "c1", .household = (char *) "Familie Jansen",
+                            .phase = KT_PHASE_CONVERSATION };
+  g_autoptr(KtCaseItem) item = kt_case_item_new_from_summary (&summary);
+  g_autoptr(KtPlan) v1 = kt_plan_new ();
+  g_autoptr(KtPlan) v2 = kt_plan_new ();
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autofree char *conversation = kt_case_item_describe_stage (item);
+  g_autofree char *waiting = NULL;
+  g_autofree char *submitted = NULL;
+  g_autofree char *returned = NULL;
+  g_autofree char *approved = NULL;
+  g_autofree char *support = NULL;
+
+  g_assert_cmpstr (conversation, ==, "Conversation");
+  v1->case_id = g_strdup ("c1");
+  v1->version = 1;
+  v1->review = KT_REVIEW_SUBMITTED;
+  kt_case_item_set_plan (item, v1);
+  /* Not "submitted" before the server has it (the plan page says so too). */
+  waiting = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (waiting, ==, "Plan waits to be sent");
+  kt_case_item_set_share_state (item, KT_SHARE_SHARED, NULL);
+  submitted = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (submitted, ==, "Plan submitted");
+  v1->review = KT_REVIEW_RETURNED;
+  kt_case_item_set_plan (item, v1);
+  returned = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (returned, ==, "Plan returned");
+  /* An older version coming late says nothing about the newest. */
+  v2->case_id = g_strdup ("c1");
+  v2->version = 2;
+  v2->review = KT_REVIEW_APPROVED;
+  kt_case_item_set_plan (item, v2);
+  v1->review = KT_REVIEW_SUBMITTED;
+  kt_case_item_set_plan (item, v1);
+  approved = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (approved, ==, "Plan approved");
+  /* Carried out: the phase says more than the review. */
+  g_free (kase->header.id);
+  kase->header.id = g_strdup ("c1");
+  kase->phase = KT_PHASE_SUPPORT;
+  kt_case_item_update (item, kase);
+  support = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (support, ==, "Support");
+}
+
 static void
 test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
 {
@@ -230,7 +316,6 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   KtSyncClient *client;
   GtkWidget *empty_sign_in;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -271,7 +356,12 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_assert_no_error (error);
   g_assert_cmpint (reviewed->review, ==, KT_REVIEW_APPROVED);
   g_assert_cmpuint (reviewed->comments->len, >=, 1);
-  g_test_message ("%u notification(s) failed for want of a notification server", n_notifications);
+  /* The household's row follows: no longer "Conversation" but approved. */
+  kt_app_test_wait_for (row_says_approved, window, 10000, "the row to say the plan is approved");
+  g_assert_cmpint (kt_case_item_get_plan_review (case_item (window, case_id)), ==, KT_REVIEW_APPROVED);
+  /* The approval notified, without names (a notification may stand on a
+   * locked screen). */
+  kt_app_test_wait_for (approval_notified, NULL, 10000, "the approval's notification");
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
@@ -345,6 +435,16 @@ label_text (GtkWidget  *widget,
   return gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (widget, type, name)));
 }
 
+/* The banner above the list says why syncing stopped (a refusal). */
+static gboolean
+sync_reason_shown (gpointer window)
+{
+  KtSyncBanner *banner = KT_SYNC_BANNER (kt_window_get_sync_banner (window));
+
+  return kt_sync_banner_get_text (banner) != NULL &&
+         strstr (kt_sync_banner_get_text (banner), "could not be sent") != NULL;
+}
+
 /* A household started with "+" and its plan reach the server when the plan
  * is submitted; "submitted" shows only once the server has it; a record the
  * server refuses shows on the household's row and page, in words. */
@@ -370,7 +470,6 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   KtCaseItem *item;
   ShareWait wait = { 0 };
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = start_signed_in (url, "coach1", &window);
   client = kt_window_get_sync_client (window);
@@ -432,6 +531,29 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
                                                                                     KT_TYPE_CASE_VIEW,
                                                                                     "share_banner"))));
+  /* Why, where the coach looks: under the state in the household's header
+   * and above the list, not only in the sync popover. */
+  kt_app_test_wait_for (sync_reason_shown, window, 20000, "the refusal above the list");
+  g_assert_nonnull (strstr (kt_sync_banner_get_text (KT_SYNC_BANNER (kt_window_get_sync_banner (window))),
+                            kt_case_item_get_share_reason (item)));
+  g_assert_nonnull (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
+  g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))),
+                            kt_case_item_get_share_reason (item)));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
+  /* On a tablet held upright the header bar says the household; the
+   * reason stays on screen under the sync state. */
+  kt_app_test_resize (GTK_WINDOW (window), 800, 1280);
+  kt_app_test_iterate (300);
+  g_assert_true (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "switcher_title"))));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                                                   KT_TYPE_CASE_VIEW,
+                                                                                   "sync_status"))));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                                                    KT_TYPE_CASE_VIEW,
+                                                                                    "household_label"))));
   kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
 
   kt_app_test_quit (app, window);
@@ -477,7 +599,6 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
   KtCase *kase;
   ShareWait wait = { 0 };
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -563,7 +684,6 @@ test_the_intaker_locks_and_lists_what_they_registered (void)
   KtIntakerView *view;
   GtkListBox *list;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -663,7 +783,6 @@ test_sign_out_asks_and_keeps_unsynced_work (void)
   KtSyncClient *client;
   KtSyncButton *button;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -691,6 +810,74 @@ test_sign_out_asks_and_keeps_unsynced_work (void)
   kt_app_test_wait_for (signed_out, client, 10000, "signing out");
   g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 1);
   g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
+server_unreachable_shown (gpointer banner)
+{
+  const char *text = kt_sync_banner_get_text (banner);
+
+  return text != NULL && strstr (text, "The server cannot be reached.") != NULL;
+}
+
+/* The server went away with a plan waiting: the list says so in words,
+ * since when, what waits and what the coach can do, without opening the
+ * sync popover; a screen reader reads the same.  Signed out with the work
+ * kept, it says that the work waits for a sign-in. */
+static void
+test_why_it_does_not_sync_shows_above_the_list (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-why");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autofree char *case_id = kt_uuid_new ();
+  g_autofree char *plan_id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GError) error = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtSyncBanner *banner;
+  GtkWidget *button;
+  const char *text;
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = start_signed_in (kt_test_server_get_url (server), "coach1", &window);
+  client = kt_window_get_sync_client (window);
+  banner = KT_SYNC_BANNER (kt_window_get_sync_banner (window));
+  kt_app_test_wait_for (password_verifier_kept, window, 20000, "the password verifier");
+  kt_app_test_wait_for (synced, client, 20000, "the first sync");
+  /* All is well: nothing above the list. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (banner)));
+  g_assert_null (kt_sync_banner_get_text (banner));
+
+  kt_test_server_stop (server);
+  kt_sync_client_share (client, body, &error);
+  g_assert_no_error (error);
+  kt_app_test_activate (window, "win.sync-now", NULL);
+  kt_app_test_wait_for (server_unreachable_shown, banner, 20000, "the unreachable server above the list");
+  text = kt_sync_banner_get_text (banner);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (banner)));
+  g_assert_nonnull (strstr (text, "Last synced at "));
+  g_assert_nonnull (strstr (text, "1 record waits to be sent."));
+  button = kt_sync_banner_get_button (banner);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.sync-now");
+  g_assert_cmpstr (kt_a11y_get_label (button), ==, "Sync Now");
+  /* A long reason does not fold the household away beside the list. */
+  g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                      KT_TYPE_WINDOW,
+                                                                                      "leaflet"))));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-why-unreachable");
+
+  answer_sign_out (window, "keep");
+  kt_app_test_wait_for (signed_out, client, 10000, "signing out");
+  g_assert_cmpstr (kt_sync_banner_get_text (banner), ==, "Signed out: 1 record waits until you sign in.");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.sign-in");
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
@@ -732,7 +919,6 @@ test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
   guint beats = 0;
   guint beat_id;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -905,7 +1091,6 @@ test_a_record_shared_from_verloop_is_queued_off_the_main_loop (void)
   KtPlan *plan;
   ShareWait wait = { 0 };
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = start_signed_in (url, "coach1", &window);
   client = kt_window_get_sync_client (window);
@@ -987,7 +1172,6 @@ test_the_supervisors_first_load_leaves_the_main_loop_free (void)
   gint64 deadline;
   guint timer;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -1131,7 +1315,6 @@ test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
   KtSyncClient *client;
   guint timer;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -1178,7 +1361,6 @@ test_a_supervisors_sign_in_adopts_no_household (void)
   KtWindow *window;
   KtSyncClient *client;
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -1212,8 +1394,12 @@ test_a_supervisors_sign_in_adopts_no_household (void)
 int
 main (int argc, char *argv[])
 {
-  kt_app_test_init_for_app (&argc, &argv);
+  int result;
 
+  kt_app_test_init_for_app (&argc, &argv);
+  notifications = kt_test_notifications_start ();
+
+  g_test_add_func ("/sync-window/a-rows-stage-follows-the-cycle", test_a_rows_stage_follows_the_cycle);
   g_test_add_func ("/sync-window/sign-in-from-menu-pulls-assigned-case-and-review-results",
                    test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
   g_test_add_func ("/sync-window/household-started-with-plus-reaches-the-server-and-a-refusal-shows-on-it",
@@ -1230,6 +1416,8 @@ main (int argc, char *argv[])
                    test_a_submitted_plan_is_queued_off_the_main_loop);
   g_test_add_func ("/sync-window/a-record-shared-from-verloop-is-queued-off-the-main-loop",
                    test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
+  g_test_add_func ("/sync-window/why-it-does-not-sync-shows-above-the-list",
+                   test_why_it_does_not_sync_shows_above_the_list);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
                    test_a_supervisor_gets_the_inbox_as_main_view);
   g_test_add_func ("/sync-window/the-supervisors-first-load-leaves-the-main-loop-free",
@@ -1239,5 +1427,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sync-window/sign-out-asks-and-keeps-unsynced-work",
                    test_sign_out_asks_and_keeps_unsynced_work);
 
-  return g_test_run ();
+  result = g_test_run ();
+  kt_test_notifications_stop (notifications);
+  return result;
 }

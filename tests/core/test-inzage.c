@@ -139,7 +139,13 @@ test_files_are_written_off_the_main_loop (Fixture       *f,
   const char *notes;
   gsize len;
 
-  kt_inzage_write_async (f->catalogue, f->kase, f->conversations, f->plans, pdf, json, NULL, written_cb, &error);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (names, (char *) "coach-karin", (char *) "Karin Smit");
+  kt_inzage_write_async (f->catalogue, f->kase, f->conversations, f->plans, names, pdf, json, NULL, written_cb,
+                         &error);
+  /* The table was copied: the caller may change it while the worker writes. */
+  g_hash_table_remove_all (names);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NONE);
@@ -161,7 +167,9 @@ test_files_are_written_off_the_main_loop (Fixture       *f,
   g_assert_nonnull (strstr (text, "Familie Bakker"));
   g_assert_nonnull (strstr (text, "TWEEDEVERSIE"));
   g_assert_nonnull (strstr (text, "Ik wil weer rust in mijn hoofd"));
-  g_assert_nonnull (strstr (text, "coach-karin"));
+  /* Who recorded the withdrawal, by name, not by account. */
+  g_assert_nonnull (strstr (text, "Karin Smit"));
+  g_assert_null (strstr (text, "coach-karin"));
   g_assert_nonnull (strstr (text, "Ans de Vries"));
   /* the professional notes come last, in their own marked section */
   notes = strstr (text, T ("Professional notes"));
@@ -192,7 +200,7 @@ test_pdf_keeps_a_share_without_consent_in_the_notes (Fixture       *f,
   consent->share_without_consent = TRUE;
   consent->reasoning = g_strdup ("REDENMARKER");
   g_ptr_array_add (f->kase->consents, consent);
-  report = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans);
+  report = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans, NULL);
   g_assert_true (kt_report_write_pdf (report, path, &error));
   g_assert_no_error (error);
   text = pdf_text (path);
@@ -224,7 +232,7 @@ test_pdf_names_a_member_without_empty_brackets (Fixture       *f,
   g_ptr_array_add (f->kase->members, sem);
   mirjam->name = g_strdup ("Mirjam Bakker");
   g_ptr_array_add (f->kase->members, mirjam);
-  report = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans);
+  report = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans, NULL);
   g_assert_true (kt_report_write_pdf (report, path, &error));
   g_assert_no_error (error);
   text = pdf_text (path);
@@ -236,6 +244,43 @@ test_pdf_names_a_member_without_empty_brackets (Fixture       *f,
   g_assert_nonnull (strstr (text, born + strlen ("<b>Sem Bakker</b>")));
   g_assert_nonnull (strstr (text, "Mirjam Bakker"));
   g_assert_null (strstr (text, "()"));
+}
+
+/* The consent history says who recorded each step by the name the team
+ * knows them by; an account the app knew no name for stays as it is, and
+ * no table at all prints the accounts. */
+static void
+test_consent_history_names_people_not_accounts (Fixture       *f,
+                                                gconstpointer  data)
+{
+  KtConsent *consent = g_ptr_array_index (f->kase->consents, 0);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *path = g_build_filename (f->tmpdir, "inzage.pdf", NULL);
+  g_autoptr(KtReport) named = NULL;
+  g_autoptr(KtReport) unnamed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *plain = NULL;
+  const char *history;
+
+  kt_consent_record (consent, KT_CONSENT_EVENT_GIVEN, "2026-12-05", KT_FORM_WRITTEN, "coach-onbekend");
+  g_hash_table_insert (names, (char *) "coach-karin", (char *) "Karin Smit");
+  named = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans, names);
+  g_assert_true (kt_report_write_pdf (named, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+  history = strstr (text, T ("Your consents, with their history"));
+  g_assert_nonnull (history);
+  g_assert_nonnull (strstr (history, " · Karin Smit"));
+  g_assert_null (strstr (text, "coach-karin"));
+  g_assert_nonnull (strstr (history, " · coach-onbekend"));
+
+  unnamed = kt_report_new_inzage (f->catalogue, f->kase, f->conversations, f->plans, NULL);
+  g_assert_true (kt_report_write_pdf (unnamed, path, &error));
+  g_assert_no_error (error);
+  plain = pdf_text (path);
+  g_assert_nonnull (strstr (plain, "coach-karin"));
+  g_assert_null (strstr (plain, "Karin Smit"));
 }
 
 int
@@ -250,6 +295,7 @@ main (int   argc,
   ADD ("/inzage/files-are-written-off-the-main-loop", test_files_are_written_off_the_main_loop);
   ADD ("/inzage/pdf-keeps-a-share-without-consent-in-the-notes", test_pdf_keeps_a_share_without_consent_in_the_notes);
   ADD ("/inzage/pdf-names-a-member-without-empty-brackets", test_pdf_names_a_member_without_empty_brackets);
+  ADD ("/inzage/consent-history-names-people-not-accounts", test_consent_history_names_people_not_accounts);
 #undef ADD
   return g_test_run ();
 }

@@ -1,0 +1,194 @@
+/* kt-sync-banner.c: KtSyncBanner, why sharing is held back, above the case list
+ *
+ * The header's sync button says the state in one icon and the reason in its
+ * popover; a coach looking at the list did not open it and saw only "Not
+ * synced" or "Waiting to be sent" on the rows.  This row says why, in
+ * words, when it needs the coach; merely offline with nothing waiting it
+ * stays hidden (the icon says offline, and that is calm).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kt-sync-banner"
+
+#include "config.h"
+
+#include "kt-sync-banner.h"
+
+#include <glib/gi18n.h>
+
+#include "kt-a11y.h"
+#include "kt-sync-status-widget.h"
+
+struct _KtSyncBanner
+{
+  AdwBin           parent_instance;
+
+  GtkWidget       *box;
+  GtkLabel        *label;
+  GtkWidget       *button;
+
+  KtSyncClient    *client;
+  GSignalGroup    *signals;
+  KtKeyController *keys;
+  GSignalGroup    *key_signals;
+};
+
+G_DEFINE_FINAL_TYPE (KtSyncBanner, kt_sync_banner, ADW_TYPE_BIN)
+
+static void
+update (KtSyncBanner *self)
+{
+  KtSyncStatus status = self->client != NULL ? kt_sync_client_get_status (self->client)
+                                             : KT_SYNC_STATUS_SIGNED_OUT;
+  gboolean signed_in = self->client != NULL && kt_sync_client_is_signed_in (self->client);
+  const char *problem = signed_in && self->keys != NULL ? kt_key_controller_get_problem (self->keys) : NULL;
+  g_autofree char *reason = NULL;
+  gboolean action = FALSE;
+  const char *label = NULL;
+  const char *name = NULL;
+  const char *action_name = NULL;
+
+  /* A round that was on its way when the user signed out may still end in
+   * an error: signed out, that error no longer says anything. */
+  if (!signed_in && status != KT_SYNC_STATUS_NEEDS_SIGN_IN)
+    status = KT_SYNC_STATUS_SIGNED_OUT;
+  if (self->client != NULL)
+    reason = kt_sync_status_describe (status, kt_sync_client_get_status_message (self->client),
+                                      kt_sync_client_get_last_synced (self->client),
+                                      kt_sync_client_get_n_pending (self->client), problem, &action);
+  if (!action)
+    g_clear_pointer (&reason, g_free);
+
+  if (status == KT_SYNC_STATUS_NEEDS_SIGN_IN || status == KT_SYNC_STATUS_SIGNED_OUT)
+    {
+      label = _("_Sign In…");
+      name = _("Sign In…");
+      action_name = "win.sign-in";
+    }
+  else if ((status == KT_SYNC_STATUS_ERROR || status == KT_SYNC_STATUS_OFFLINE) && problem == NULL)
+    {
+      label = _("Sync _Now");
+      name = _("Sync Now");
+      action_name = "win.sync-now";
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self), reason != NULL);
+  gtk_label_set_text (self->label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (self->button, action_name != NULL);
+  if (action_name != NULL)
+    {
+      gtk_button_set_label (GTK_BUTTON (self->button), label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), action_name);
+      kt_a11y_set_label (self->button, name);
+    }
+  else
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), NULL);
+  /* Read out when it appears or changes, as a status. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sync"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, reason != NULL ? reason : "",
+                                  -1);
+}
+
+void
+kt_sync_banner_set_client (KtSyncBanner *self,
+                           KtSyncClient *client)
+{
+  g_return_if_fail (KT_IS_SYNC_BANNER (self));
+
+  if (!g_set_object (&self->client, client))
+    return;
+  g_signal_group_set_target (self->signals, client);
+  update (self);
+}
+
+void
+kt_sync_banner_set_key_controller (KtSyncBanner    *self,
+                                   KtKeyController *keys)
+{
+  g_return_if_fail (KT_IS_SYNC_BANNER (self));
+
+  if (!g_set_object (&self->keys, keys))
+    return;
+  g_signal_group_set_target (self->key_signals, keys);
+  update (self);
+}
+
+const char *
+kt_sync_banner_get_text (KtSyncBanner *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self)) ? gtk_label_get_text (self->label) : NULL;
+}
+
+GtkWidget *
+kt_sync_banner_get_button (KtSyncBanner *self)
+{
+  return self->button;
+}
+
+static void
+kt_sync_banner_dispose (GObject *object)
+{
+  KtSyncBanner *self = KT_SYNC_BANNER (object);
+
+  g_clear_object (&self->signals);
+  g_clear_object (&self->client);
+  g_clear_object (&self->key_signals);
+  g_clear_object (&self->keys);
+  G_OBJECT_CLASS (kt_sync_banner_parent_class)->dispose (object);
+}
+
+static void
+kt_sync_banner_class_init (KtSyncBannerClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = kt_sync_banner_dispose;
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
+}
+
+static void
+kt_sync_banner_init (KtSyncBanner *self)
+{
+  /* The words say it; the icon is not read out. */
+  GtkWidget *image = g_object_new (GTK_TYPE_IMAGE, "icon-name", "dialog-warning-symbolic",
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+
+  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (self->box, "card");
+  gtk_widget_add_css_class (self->box, "sync-banner");
+  gtk_widget_set_margin_start (self->box, 12);
+  gtk_widget_set_margin_end (self->box, 12);
+  gtk_widget_set_margin_bottom (self->box, 6);
+  gtk_widget_set_valign (image, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (self->box), image);
+
+  self->label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->label, TRUE);
+  /* A wrapping label asks for its whole text on one line as its natural
+   * width; the window's leaflet folds on natural widths, and a long
+   * reason folded the household away on a 1280 px laptop.  It still
+   * fills the list's width (hexpand). */
+  gtk_label_set_max_width_chars (self->label, 20);
+  gtk_label_set_xalign (self->label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->label), TRUE);
+  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->label));
+
+  self->button = gtk_button_new_with_mnemonic (_("Sync _Now"));
+  gtk_widget_set_valign (self->button, GTK_ALIGN_CENTER);
+  kt_a11y_set_label (self->button, _("Sync Now"));
+  gtk_box_append (GTK_BOX (self->box), self->button);
+  adw_bin_set_child (ADW_BIN (self), self->box);
+
+  self->signals = g_signal_group_new (KT_TYPE_SYNC_CLIENT);
+  g_signal_group_connect_swapped (self->signals, "notify", G_CALLBACK (update), self);
+  self->key_signals = g_signal_group_new (KT_TYPE_KEY_CONTROLLER);
+  g_signal_group_connect_swapped (self->key_signals, "changed", G_CALLBACK (update), self);
+  update (self);
+}
+
+GtkWidget *
+kt_sync_banner_new (void)
+{
+  return g_object_new (KT_TYPE_SYNC_BANNER, NULL);
+}
