@@ -1010,7 +1010,6 @@ test_a_submitted_plan_is_queued_off_the_main_loop (void)
   BeatWait beat_wait = { &beats, 0 };
   ShareWait wait = { 0 };
 
-  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
