@@ -87,6 +87,52 @@ kt_app_test_unlock (KtWindow   *window,
   kt_app_test_iterate (20);
 }
 
+/* One store held at a time, by a test on the main thread. */
+static struct {
+  KtStore *store;
+  guint    ticks;
+  guint    timer;
+} held;
+
+static gboolean
+held_tick_cb (gpointer data)
+{
+  if (kt_record_store_is_held_for_test (kt_store_get_record_store (held.store)))
+    held.ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+void
+kt_app_test_hold_store (KtStore *store)
+{
+  g_assert_null (held.store);
+  held.store = store;
+  held.ticks = 0;
+  held.timer = g_timeout_add (10, held_tick_cb, NULL);
+  kt_record_store_hold_for_test (kt_store_get_record_store (store), 10000);
+}
+
+guint
+kt_app_test_tick_while_held (guint wanted)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (held.store);
+  while (held.ticks < wanted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("main loop ticks while the store was held: %u", held.ticks);
+  return held.ticks;
+}
+
+void
+kt_app_test_release_store (void)
+{
+  g_assert_nonnull (held.store);
+  kt_record_store_release_for_test (kt_store_get_record_store (held.store));
+  g_clear_handle_id (&held.timer, g_source_remove);
+  held.store = NULL;
+}
+
 KtApplication *
 kt_app_test_start (KtWindow **window)
 {

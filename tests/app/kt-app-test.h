@@ -31,6 +31,17 @@ void        kt_app_test_wait_for    (KtAppTestCondition condition,
                                      gpointer           data,
                                      guint              timeout_ms,
                                      const char        *what);
+/* Holds @store's records from another thread, as a save syncing to a slow
+ * disk would (for at most ten seconds: code that waits for the store on
+ * the main loop gets it back then), and counts the turns of a 10 ms timer
+ * while it is held. */
+void        kt_app_test_hold_store    (KtStore *store);
+/* Runs the main loop until the timer has fired @wanted times while the
+ * store is held, or for five seconds; returns how often it fired. */
+guint       kt_app_test_tick_while_held (guint wanted);
+/* Lets the store go and stops the timer. */
+void        kt_app_test_release_store (void);
+
 /* The PIN kt_app_test_start chooses on a new store's first use. */
 #define KT_APP_TEST_PIN "2468"
 

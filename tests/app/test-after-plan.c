@@ -579,21 +579,6 @@ plan_reloaded (gpointer view)
   return !kt_case_view_is_reloading_plan (view);
 }
 
-typedef struct {
-  KtStore *store;
-  guint    ticks_while_held;
-} HeldTicker;
-
-static gboolean
-held_tick_cb (gpointer data)
-{
-  HeldTicker *t = data;
-
-  if (kt_record_store_is_held_for_test (kt_store_get_record_store (t->store)))
-    t->ticks_while_held++;
-  return G_SOURCE_CONTINUE;
-}
-
 /* The plan's versions are read from the store (off the main loop) once
  * when the household's plan is shown, not again at a sync that brought
  * nothing new for it, and again when its plan changed.  The newest plan a
@@ -614,9 +599,6 @@ test_plan_versions_are_read_once_and_again_when_the_plan_changes (Fixture       
   KtDocument doc = { KT_KIND_PLAN, NULL, NULL, NULL };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   GtkWidget *history;
-  HeldTicker ticker = { store, 0 };
-  gint64 deadline;
-  guint timer;
   guint reads;
 
   kt_test_household_new (catalogue, &kase, &conversation, &returned);
@@ -659,18 +641,12 @@ test_plan_versions_are_read_once_and_again_when_the_plan_changes (Fixture       
   g_assert_no_error (error);
   /* Read on the store's worker (issue 22): while a save holds the store
    * the main loop turns, and the plan shown stays until the read is done. */
-  timer = g_timeout_add (10, held_tick_cb, &ticker);
-  kt_record_store_hold_for_test (kt_store_get_record_store (store), 10000);
+  kt_app_test_hold_store (store);
   kt_case_view_reload_plan (view);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (ticker.ticks_while_held < 5 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_test_message ("main loop ticks while the store was held: %u", ticker.ticks_while_held);
-  g_assert_cmpuint (ticker.ticks_while_held, >=, 5);
+  g_assert_cmpuint (kt_app_test_tick_while_held (5), >=, 5);
   g_assert_true (kt_case_view_is_reloading_plan (view));
   g_assert_cmpint (kt_case_view_get_plan (view)->review, ==, KT_REVIEW_SUBMITTED);
-  kt_record_store_release_for_test (kt_store_get_record_store (store));
-  g_source_remove (timer);
+  kt_app_test_release_store ();
   kt_app_test_wait_for (plan_reloaded, view, 10000, "the reload's read");
   g_assert_cmpint (kt_case_view_get_plan (view)->review, ==, KT_REVIEW_APPROVED);
   g_assert_cmpuint (kt_case_view_get_plan_version_reads (view), ==, reads + 2);

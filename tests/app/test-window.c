@@ -867,21 +867,6 @@ test_long_case_list_lists_every_case (Fixture       *f,
   g_assert_cmpstr (kt_case_view_get_case (kt_app_fixture_case_view (f))->header.id, ==, last_id);
 }
 
-typedef struct {
-  KtStore *store;
-  guint    ticks_while_held;
-} HeldTicker;
-
-static gboolean
-held_tick_cb (gpointer data)
-{
-  HeldTicker *t = data;
-
-  if (kt_record_store_is_held_for_test (kt_store_get_record_store (t->store)))
-    t->ticks_while_held++;
-  return G_SOURCE_CONTINUE;
-}
-
 static const char *
 open_household (Fixture *f)
 {
@@ -901,12 +886,8 @@ test_opening_a_household_leaves_the_main_loop_free (Fixture       *f,
                                                     gconstpointer  data)
 {
   KtStore *store = kt_window_get_store (f->window);
-  KtRecordStore *records;
   g_autoptr(GError) error = NULL;
-  HeldTicker ticker = { store, 0 };
   GListModel *cases;
-  gint64 deadline;
-  guint timer;
 
   for (guint i = 0; i < 3; i++)
     {
@@ -919,8 +900,7 @@ test_opening_a_household_leaves_the_main_loop_free (Fixture       *f,
     }
   kt_app_fixture_quit (f);
   kt_app_fixture_start (f);
-  store = ticker.store = kt_window_get_store (f->window);
-  records = kt_store_get_record_store (store);
+  store = kt_window_get_store (f->window);
   cases = kt_window_get_case_model (f->window);
   g_assert_cmpuint (g_list_model_get_n_items (cases), ==, 3);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 0);
@@ -929,23 +909,17 @@ test_opening_a_household_leaves_the_main_loop_free (Fixture       *f,
 
   /* Held for at most ten seconds: code that waits for the store on the
    * main loop gets it back then, and the ticks below do not count. */
-  timer = g_timeout_add (10, held_tick_cb, &ticker);
-  kt_record_store_hold_for_test (records, 10000);
+  kt_app_test_hold_store (store);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 1);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (cases), 2);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (ticker.ticks_while_held < 5 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_test_message ("main loop ticks while the store was held: %u", ticker.ticks_while_held);
-  g_assert_cmpuint (ticker.ticks_while_held, >=, 5);
+  g_assert_cmpuint (kt_app_test_tick_while_held (5), >=, 5);
   /* Still waiting, and the window says so; the open household stays. */
   g_assert_true (kt_window_is_opening_case (f->window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
                      GTK_WIDGET (f->window), KT_TYPE_WINDOW, "content_stack"))), ==, "loading");
   g_assert_cmpstr (open_household (f), ==, "Familie 00");
 
-  kt_record_store_release_for_test (records);
-  g_source_remove (timer);
+  kt_app_test_release_store ();
   kt_app_test_wait_for (case_opened, f->window, 10000, "the chosen household to open");
   /* The last choice, not the one it replaced. */
   g_assert_cmpstr (open_household (f), ==, "Familie 02");

@@ -43,20 +43,29 @@ fixture_tear_down (Fixture       *f,
   kt_test_tmpdir_free (f->tmpdir);
 }
 
-/* pdftotext's text of the PDF with runs of white space made single spaces. */
+/* pdftotext's text of @pdf as it is laid out, line by line. */
 static char *
-pdf_text (const char *pdf)
+pdf_raw_text (const char *pdf)
 {
-  g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
   const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  char *out = NULL;
   int status;
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                &out, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* pdftotext's text of the PDF with runs of white space made single spaces. */
+static char *
+pdf_text (const char *pdf)
+{
+  g_autofree char *out = pdf_raw_text (pdf);
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+
   return g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
 }
 
@@ -82,7 +91,6 @@ assert_contains (const char *text,
 }
 
 static char *plain (const char *markup);
-static char *pdf_raw_text (const char *pdf);
 static void assert_contains_message (const char *text, const char *msgid);
 static void assert_contains_message_text (const char *text, const char *markup);
 
@@ -123,28 +131,13 @@ test_report_shows_every_goal_action_owner_and_date (Fixture       *f,
   assert_contains (text, "Goed zo, als Ans meehelpt.");
 }
 
-/* pdftotext's lines of @pdf as they are laid out (no white space joined). */
-static char **
-pdf_lines (const char *pdf)
-{
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
-  int status;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_strsplit (out, "\n", -1);
-}
-
 /* Fails when a line of @pdf ends inside a date: "10" or "10 december" with
  * the rest on the next line (pdftotext turns a no-break space into a space). */
 static void
 assert_no_date_split (const char *pdf)
 {
-  g_auto(GStrv) lines = pdf_lines (pdf);
+  g_autofree char *text = pdf_raw_text (pdf);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr(GPtrArray) months = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GRegex) ends_in_number = g_regex_new ("(^|\\s)\\d{1,2}\\s*$", 0, 0, NULL);
   g_autoptr(GRegex) starts_with_year = g_regex_new ("^\\s*\\d{4}\\b", 0, 0, NULL);
@@ -1302,20 +1295,6 @@ longest_sentence (const char *raw,
         }
     }
   return most;
-}
-
-static char *
-pdf_raw_text (const char *pdf)
-{
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
-  int status;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&out);
 }
 
 /* Kort en duidelijk: at most this many words in a sentence. */
