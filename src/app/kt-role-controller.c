@@ -510,25 +510,70 @@ kt_role_controller_update_later (KtRoleController *self,
     self->later_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_later_cb, self, NULL);
 }
 
+/* A document being saved on the store's worker, for the view once it is
+ * on disk. */
+typedef struct {
+  KtRoleController *self;
+  KtDocument        doc;
+} Keeping;
+
+static void
+keeping_free (Keeping *keeping)
+{
+  g_object_unref (keeping->self);
+  kt_document_clear (&keeping->doc);
+  g_free (keeping);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Keeping, keeping_free)
+
+/* Saves @keeping's document on the store's worker (a durable save: the
+ * main loop never waits for the disk, issue 22), then calls @done. */
+static void
+keep_async (Keeping             *keeping,
+            KtSyncState          sync_state,
+            GAsyncReadyCallback  done)
+{
+  g_autoptr(GPtrArray) docs = g_ptr_array_new ();
+
+  g_ptr_array_add (docs, &keeping->doc);
+  kt_store_save_documents_async (keeping->self->store, docs, sync_state, NULL, done, keeping);
+}
+
+static void
+on_record_kept (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Keeping) keeping = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  if (!kt_store_save_documents_finish (KT_STORE (source), result, &error))
+    {
+      report (keeping->self, error->message);
+      return;
+    }
+  g_ptr_array_add (kept, &keeping->doc);
+  kt_role_controller_update (keeping->self, kept);
+}
+
 /* A record the server sent back (a review result) becomes the store's
  * copy, and the view's. */
 static void
 keep_record (KtRoleController *self,
              KtSyncRecord     *record)
 {
-  KtDocument doc = { 0 };
+  g_autoptr(Keeping) keeping = g_new0 (Keeping, 1);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
 
-  if (!kt_document_decode (record->body, &doc, &error) ||
-      !kt_store_save_document (self->store, &doc, KT_SYNC_SYNCED, &error))
-    report (self, error->message);
-  else
+  keeping->self = g_object_ref (self);
+  if (!kt_document_decode (record->body, &keeping->doc, &error))
     {
-      g_ptr_array_add (kept, &doc);
-      kt_role_controller_update (self, kept);
+      report (self, error->message);
+      return;
     }
-  kt_document_clear (&doc);
+  keep_async (g_steal_pointer (&keeping), KT_SYNC_SYNCED, on_record_kept);
 }
 
 /* Intaker */
@@ -567,33 +612,47 @@ on_registration_queued (GObject      *source,
   on_pending_changed (self);
 }
 
+/* Kept on the device: now queued on the sync client's worker, to go out
+ * with the network.  Meanwhile the list says it waits. */
+static void
+on_registration_kept (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Keeping) keeping = user_data;
+  KtRoleController *self = keeping->self;
+  KtCase *kase = keeping->doc.kase;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  Registering *registering;
+
+  if (!kt_store_save_documents_finish (KT_STORE (source), result, &error))
+    {
+      report (self, error->message);
+      return;
+    }
+  registering = g_new0 (Registering, 1);
+  registering->self = g_object_ref (self);
+  registering->case_id = g_strdup (kase->header.id);
+  if (self->sharing == NULL)
+    self->sharing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (self->sharing, g_strdup (kase->header.id));
+  kt_role_client_share_registration_async (self->roles, kase, NULL, on_registration_queued, registering);
+  g_ptr_array_add (kept, &keeping->doc);
+  kt_role_controller_update (self, kept);
+}
+
 static void
 on_registered (KtIntakerView    *view,
                KtCase           *kase,
                KtRoleController *self)
 {
-  KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  Keeping *keeping = g_new0 (Keeping, 1);
 
-  /* Kept on the device first, then queued on the sync client's worker: it
-   * goes out with the network.  Meanwhile the list says it waits. */
-  if (!kt_store_save_document (self->store, &doc, KT_SYNC_PENDING, &error))
-    report (self, error->message);
-  else
-    {
-      Registering *registering = g_new0 (Registering, 1);
-
-      registering->self = g_object_ref (self);
-      registering->case_id = g_strdup (kase->header.id);
-      if (self->sharing == NULL)
-        self->sharing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_add (self->sharing, g_strdup (kase->header.id));
-      kt_role_client_share_registration_async (self->roles, kase, NULL, on_registration_queued, registering);
-      /* The list shows the store's copy: what was saved, or what was before. */
-      g_ptr_array_add (kept, &doc);
-    }
-  kt_role_controller_update (self, kept);
+  keeping->self = g_object_ref (self);
+  keeping->doc.kind = KT_KIND_CASE;
+  keeping->doc.kase = kt_case_ref (kase);
+  keep_async (keeping, KT_SYNC_PENDING, on_registration_kept);
 }
 
 static void
