@@ -580,35 +580,20 @@ keep_record (KtRoleController *self,
 
 static void on_pending_changed (KtRoleController *self);
 
-typedef struct {
-  KtRoleController *self;
-  char             *case_id;
-} Registering;
-
-static void
-registering_free (Registering *registering)
-{
-  g_object_unref (registering->self);
-  g_free (registering->case_id);
-  g_free (registering);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Registering, registering_free)
-
 static void
 on_registration_queued (GObject      *source,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr(Registering) registering = user_data;
-  KtRoleController *self = registering->self;
+  g_autoptr(Keeping) keeping = user_data;
+  KtRoleController *self = keeping->self;
   g_autoptr(GError) error = NULL;
 
   if (!kt_role_client_share_registration_finish (KT_ROLE_CLIENT (source), result, &error))
     report (self, error->message);
   /* Queued or not, it is no longer on its way: the list says which. */
   if (self->sharing != NULL)
-    g_hash_table_remove (self->sharing, registering->case_id);
+    g_hash_table_remove (self->sharing, keeping->doc.kase->header.id);
   on_pending_changed (self);
 }
 
@@ -624,22 +609,21 @@ on_registration_kept (GObject      *source,
   KtCase *kase = keeping->doc.kase;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-  Registering *registering;
 
   if (!kt_store_save_documents_finish (KT_STORE (source), result, &error))
     {
       report (self, error->message);
       return;
     }
-  registering = g_new0 (Registering, 1);
-  registering->self = g_object_ref (self);
-  registering->case_id = g_strdup (kase->header.id);
   if (self->sharing == NULL)
     self->sharing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_add (self->sharing, g_strdup (kase->header.id));
-  kt_role_client_share_registration_async (self->roles, kase, NULL, on_registration_queued, registering);
   g_ptr_array_add (kept, &keeping->doc);
   kt_role_controller_update (self, kept);
+  /* The same document goes on to the share's callback, which needs only
+   * its case's id. */
+  kt_role_client_share_registration_async (self->roles, kase, NULL, on_registration_queued,
+                                           g_steal_pointer (&keeping));
 }
 
 static void
