@@ -545,19 +545,29 @@ current_case (KtWindow *self)
   return self->case_view != NULL ? kt_case_view_get_case (self->case_view) : NULL;
 }
 
+/* Shows @child of the content pane and moves a folded window's leaflet as
+ * the way the household was chosen asks. */
+static void
+show_content (KtWindow   *self,
+              OpenThen    then,
+              const char *child)
+{
+  gtk_stack_set_visible_child_name (self->content_stack, child);
+  if (then == OPEN_THEN_NAVIGATE)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  else if (then == OPEN_THEN_SHOW)
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
+
 /* What was asked with the household once it is open. */
 static void
 case_opened (KtWindow   *self,
              OpenThen    then,
              const char *page)
 {
-  gtk_stack_set_visible_child_name (self->content_stack, "case");
   if (page != NULL)
     kt_case_view_set_visible_page (self->case_view, page);
-  if (then == OPEN_THEN_NAVIGATE)
-    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  else if (then == OPEN_THEN_SHOW)
-    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  show_content (self, then, "case");
 }
 
 /* Forgets the household being read, if any: a newer choice, a lock or the
@@ -581,11 +591,7 @@ opening_shown_cb (gpointer data)
   KtWindow *self = data;
 
   self->opening_shown_id = 0;
-  gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  if (self->opening_then == OPEN_THEN_NAVIGATE)
-    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  else if (self->opening_then == OPEN_THEN_SHOW)
-    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  show_content (self, self->opening_then, "loading");
   return G_SOURCE_REMOVE;
 }
 
