@@ -125,6 +125,16 @@ class Driver:
                     found = self.NOT_KEPT.search(name)
                     assert found is None, "%s showed %r" % (app.name, found.group(0))
 
+    # A GLib warning or critical in an app's log: a failure that only went
+    # to the log, or a fault in the app (the test bus has a notification
+    # server, so a notification does not warn).
+    LOGGED = re.compile(r"^.*-(WARNING|CRITICAL) \*\*.*$", re.MULTILINE)
+
+    def check_quiet(self):
+        for app in self.apps.values():
+            found = [m.group(0)[:200] for m in self.LOGGED.finditer(app.stderr_text())]
+            assert not found, "%s logged: %s" % (app.name, " | ".join(found))
+
     def save(self, tag):
         K.save_failure_artefacts(self.logdir, "%s-%s" % (self.tag, tag), self.apps.values())
 

@@ -21,6 +21,7 @@ import time
 # Atspi reads $AT_SPI_BUS_ADDRESS when first used, after start_a11y_bus.
 import pyatspi
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 KEYRING_PASSWORD = b"kt-test-keyring"
 METHOD_TIMEOUT_MS = 20000
 PASSWORD = "kt-e2e-wachtwoord"
@@ -163,6 +164,13 @@ class Bus:
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.keyring.stdin.write(KEYRING_PASSWORD)
         self.keyring.stdin.close()
+        # A desktop's notification server, which records what the app
+        # notifies (see kt-notifications.py).
+        self.notifications_path = os.path.join(home, "notifications.log")
+        self.notifier = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "kt-notifications.py"),
+                                          self.notifications_path],
+                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._wait_for_name("org.freedesktop.Notifications")
         # Up when the login collection is the default, as at a desktop login.
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -176,8 +184,29 @@ class Bus:
             time.sleep(0.1)
         raise RuntimeError("gnome-keyring did not start")
 
+    def _wait_for_name(self, name):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            out = subprocess.run(["gdbus", "call", "--address", self.address,
+                                  "--dest", "org.freedesktop.DBus",
+                                  "--object-path", "/org/freedesktop/DBus",
+                                  "--method", "org.freedesktop.DBus.NameHasOwner", name],
+                                 capture_output=True, text=True)
+            if "true" in out.stdout:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("%s did not start" % name)
+
+    def notifications(self):
+        """The titles of the notifications sent so far, oldest first."""
+        try:
+            with open(self.notifications_path, encoding="utf-8") as f:
+                return f.read().splitlines()
+        except FileNotFoundError:
+            return []
+
     def stop(self):
-        for proc in (self.keyring, self.proc):
+        for proc in (self.notifier, self.keyring, self.proc):
             if proc.poll() is None:
                 proc.terminate()
                 try:

@@ -192,6 +192,12 @@ def main():
         d.open_inbox_plan(supervisor, HOUSEHOLD, timeout=SYNC)
         d.review(supervisor, "approve", None)
         K.find(coach, None, approved, timeout=SYNC)
+        # On a desktop the coach hears of it without looking: a notification
+        # that says what happened, with no client data in it.
+        K.wait_for(lambda: T("A plan was approved") in coach.bus.notifications(), 10,
+                   message="the coach's app sent no notification of the approval")
+        assert not any("Jansen" in n or MARK["household"] in n for n in coach.bus.notifications()), \
+            "a notification names the household: %r" % coach.bus.notifications()
 
         step("the coach carries the plan out and evaluates it with the household")
         d.show_page(coach, "Progress")
@@ -225,6 +231,7 @@ def main():
         d.review(supervisor, "approve", None)
         K.find(coach, None, approved, timeout=SYNC)
         d.check_kept()
+        d.check_quiet()
     except Exception:
         d.fail("loop")
         d.stop()
