@@ -76,6 +76,13 @@ KtStoreIndexRecords *kt_store_index_read_records (sqlite3       *db,
                                                   guint          size_hint,
                                                   GError       **error);
 void                 kt_store_index_records_free (KtStoreIndexRecords *records);
+/* Reads the index's lines beside @records (read just before, on the same
+ * connection) and compares each with its record, so that the check has
+ * only the lines' keyed hashes left to do once the key is there.  FALSE
+ * when they could not be read: the check then reads them itself. */
+gboolean             kt_store_index_read_lines   (KtStoreIndexRecords  *records,
+                                                  sqlite3              *db,
+                                                  GError              **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStoreIndexRecords, kt_store_index_records_free)
 
 /* Compares the whole file with the index (called once at open, outside a

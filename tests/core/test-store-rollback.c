@@ -783,11 +783,11 @@ main (int   argc,
     void       (*func) (Rollback *, gconstpointer);
     gboolean     keyring_too;
   } tests[] = {
-    { "record-rolled-back-is-named-and-set-aside", test_record_rolled_back, FALSE },
-    { "record-and-index-line-rolled-back-is-noticed", test_record_and_index_line_rolled_back, FALSE },
-    { "record-deleted-is-named", test_record_deleted, FALSE },
-    { "ids-alike-at-the-start-are-told-apart", test_ids_alike_at_the_start, FALSE },
-    { "same-revision-other-body-is-refused", test_same_revision_other_body, FALSE },
+    { "record-rolled-back-is-named-and-set-aside", test_record_rolled_back, TRUE },
+    { "record-and-index-line-rolled-back-is-noticed", test_record_and_index_line_rolled_back, TRUE },
+    { "record-deleted-is-named", test_record_deleted, TRUE },
+    { "ids-alike-at-the-start-are-told-apart", test_ids_alike_at_the_start, TRUE },
+    { "same-revision-other-body-is-refused", test_same_revision_other_body, TRUE },
     { "whole-file-put-back-is-noticed", test_whole_file_put_back, TRUE },
     { "crash-before-the-counter-raises-no-alarm", test_crash_before_the_mark, TRUE },
     { "previous-version-migrates-quietly", test_previous_version_migrates_quietly, TRUE },
