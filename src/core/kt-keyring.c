@@ -380,6 +380,21 @@ lookup_through_portal (const char    *store_id,
   return key;
 }
 
+GDBusConnection *
+kt_keyring_connect (void)
+{
+  g_autoptr(GError) error = NULL;
+  /* The bus libsecret takes (its SecretService and the portal's file
+   * backend both ask for G_BUS_TYPE_SESSION): GLib shares one connection
+   * while anyone holds it.  The app has it already (GApplication), a bench
+   * or a tool not. */
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+
+  if (bus == NULL)
+    g_debug ("No session bus: %s", error->message);
+  return bus;
+}
+
 KtKey *
 kt_keyring_lookup (const char    *store_id,
                    GCancellable  *cancellable,

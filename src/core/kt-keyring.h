@@ -33,6 +33,11 @@ G_BEGIN_DECLS
 KtKey    *kt_keyring_lookup (const char    *store_id,
                              GCancellable  *cancellable,
                              GError       **error);
+/* The session bus connection the keyring's calls go over (transfer full;
+ * NULL when there is none): made ahead of the first look-up, whose time in
+ * a fresh process it is a third of.  The caller keeps it until the
+ * look-up is done, so that the look-up finds it made. */
+GDBusConnection *kt_keyring_connect (void);
 /* kt_keyring_lookup() and, in @counter, kt_keyring_lookup_counter()'s
  * counter (0 when there is none or it cannot be read), in fewer calls to
  * the keyring: for the open, which needs both.  Never shows a prompt. */

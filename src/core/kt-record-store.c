@@ -51,6 +51,9 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_RELEASE]    = "DELETE FROM quarantine WHERE id = ?",
 };
 
+typedef struct _ListingAhead ListingAhead;
+static void listing_ahead_free (ListingAhead *ahead);
+
 struct _KtRecordStore
 {
   GMutex   mutex;        /* one caller at a time: every call is a transaction */
@@ -59,6 +62,7 @@ struct _KtRecordStore
   KtKey   *key;          /* NULL while locked */
   KtStoreIndex *index;   /* with the key: NULL while locked */
   KtStoreIndexRecords *read_ahead; /* for the check, read before the key */
+  ListingAhead *listing_ahead;      /* for the case list, read before the key */
   int      version;
   GBytes  *summary_cache; /* sealed, made by the last listing, not yet written */
   guint    summary_cache_hits; /* of the last listing (for tests) */
@@ -458,6 +462,7 @@ kt_record_store_close (KtRecordStore *self)
   g_cond_clear (&self->hold_cond);
   g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->read_ahead, kt_store_index_records_free);
+  g_clear_pointer (&self->listing_ahead, listing_ahead_free);
   g_clear_pointer (&self->key, kt_key_free);
   g_clear_pointer (&self->summary_cache, g_bytes_unref);
   for (guint i = 0; i < N_STMTS; i++)
@@ -1019,14 +1024,14 @@ kt_record_store_list (KtRecordStore  *self,
   return g_steal_pointer (&records);
 }
 
-/* The summary cache as the file has it (empty for none), read with @stmt,
- * which must stay until the cache is freed: the cache points into SQLite's
- * copy of the value. */
-/* The sealed cache read straight into a buffer of its own, where it is
- * opened: sqlite3_column_blob() copied it into memory SQLite allocates,
- * out of which it was opened into a third buffer. */
+/* The summary cache as the file has it (empty for none), sealed, to be
+ * opened with the key (kt_summary_cache_open()); it needs none to be read,
+ * so an open reads it while the keyring looks the key up.  Read straight
+ * into a buffer of its own, where it is opened: sqlite3_column_blob()
+ * copied it into memory SQLite allocates, out of which it was opened into
+ * a third buffer. */
 static KtSummaryCache *
-read_summary_cache (KtRecordStore *self)
+read_summary_cache_value (KtRecordStore *self)
 {
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT rowid FROM meta WHERE key = '" KT_SUMMARY_CACHE_META "'", NULL);
   sqlite3_blob *blob = NULL;
@@ -1049,7 +1054,6 @@ read_summary_cache (KtRecordStore *self)
   sqlite3_blob_close (blob);
   if (cache == NULL)
     return kt_summary_cache_new (0);
-  kt_summary_cache_open (cache, self->key);
   return cache;
 }
 
@@ -1061,6 +1065,249 @@ add_entries (KtSummaryCacheBuilder *builder,
     {
       kt_summary_cache_builder_add_entry (builder, g_ptr_array_index (entries, i));
     }
+}
+
+/* Quarantine is nearly always empty: SQLite evaluates NOT EXISTS once and
+ * then skips the look-up of every row's id in it (about 270 instructions a
+ * row), in the same statement and so the same read. */
+#define LISTING_SQL \
+  "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL" \
+  " AND summary IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM quarantine)" \
+  " OR id NOT IN (SELECT id FROM quarantine)) ORDER BY created, id"
+
+/* One listed row as read before the key: its columns, the strings and
+ * the sealed summary in the listing's memory. */
+typedef struct {
+  const char   *id;
+  const guint8 *sealed;
+  gint64        rev;
+  gint64        updated;
+  gsize         sealed_size;
+  int           kind;
+} ListingRow;
+
+/* Room for a row's id (a UUID) and sealed summary. */
+#define LISTING_ROW_ROOM 256
+
+/* The case list's rows and the sealed summary cache, read while the
+ * keyring looks the key up (kt_record_store_read_ahead()): walking the
+ * rows in SQLite is most of a listing's work and needs no key.  Taken by
+ * the first listing of that kind if nothing was committed since. */
+struct _ListingAhead
+{
+  gint64          data_version; /* other connections' commits, when read */
+  gint64          changes;      /* this connection's, when read */
+  KtKind          kind;
+  KtSummaryCache *cache;        /* the sealed value, not opened */
+  ListingRow     *rows;         /* in @memory, or of their own once more came */
+  guint           n_rows;
+  guint           max_rows;
+  guint8         *memory;
+  gsize           memory_size;
+  guint8         *bytes_next;   /* the room left in @memory for strings and summaries */
+  guint8         *bytes_end;
+  GStringChunk   *bytes;        /* what did not fit, or NULL */
+};
+
+static void
+listing_ahead_free (ListingAhead *ahead)
+{
+  if (ahead == NULL)
+    return;
+  g_clear_pointer (&ahead->cache, kt_summary_cache_free);
+  if ((guint8 *) ahead->rows != ahead->memory)
+    g_free (ahead->rows);
+  g_clear_pointer (&ahead->bytes, g_string_chunk_free);
+  kt_huge_buffer_free (ahead->memory, ahead->memory_size);
+  g_free (ahead);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListingAhead, listing_ahead_free)
+
+static const guint8 *
+listing_ahead_copy (ListingAhead  *ahead,
+                    gconstpointer  data,
+                    gsize          size)
+{
+  guint8 *copy;
+
+  /* With its NUL, for the strings. */
+  if ((gsize) (ahead->bytes_end - ahead->bytes_next) < size + 1)
+    {
+      if (ahead->bytes == NULL)
+        ahead->bytes = g_string_chunk_new (64 * 1024);
+      return (const guint8 *) g_string_chunk_insert_len (ahead->bytes, data, size);
+    }
+  copy = ahead->bytes_next;
+  memcpy (copy, data, size);
+  copy[size] = '\0';
+  ahead->bytes_next += size + 1;
+  return copy;
+}
+
+static ListingRow *
+listing_ahead_add (ListingAhead *ahead)
+{
+  if (ahead->n_rows == ahead->max_rows)
+    {
+      guint max = MAX (16, ahead->max_rows * 2);
+      ListingRow *rows = g_new (ListingRow, max);
+
+      if (ahead->n_rows > 0)
+        memcpy (rows, ahead->rows, ahead->n_rows * sizeof (ListingRow));
+      if ((guint8 *) ahead->rows != ahead->memory)
+        g_free (ahead->rows);
+      ahead->rows = rows;
+      ahead->max_rows = max;
+    }
+  return &ahead->rows[ahead->n_rows++];
+}
+
+static gint64
+data_version (KtRecordStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA data_version", NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  return -1;
+}
+
+/* The rows of @kind's listing and the sealed cache, or NULL when they
+ * could not be read (the listing then reads them itself). */
+static ListingAhead *
+listing_ahead_read (KtRecordStore *self,
+                    KtKind         kind)
+{
+  g_autoptr(ListingAhead) ahead = g_new0 (ListingAhead, 1);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) count = NULL;
+  guint hint = 0;
+  int rc;
+
+  ahead->kind = kind;
+  ahead->data_version = data_version (self);
+  ahead->changes = sqlite3_total_changes64 (self->db);
+  if (ahead->data_version < 0)
+    return NULL;
+  /* Room for as many rows as the file has records: room not used is
+   * never touched (kt-huge-buffer-private.h). */
+  count = prepare (self, "SELECT max(rowid) FROM records", NULL);
+  if (count != NULL && sqlite3_step (count) == SQLITE_ROW)
+    hint = (guint) CLAMP (sqlite3_column_int64 (count, 0), 0, 1 << 20);
+  g_clear_pointer (&count, sqlite3_finalize);
+  ahead->memory_size = hint * (sizeof (ListingRow) + LISTING_ROW_ROOM);
+  ahead->memory = hint > 0 ? kt_huge_buffer_alloc (ahead->memory_size) : NULL;
+  ahead->rows = (ListingRow *) ahead->memory;
+  ahead->max_rows = ahead->memory != NULL ? hint : 0;
+  ahead->bytes_next = ahead->memory != NULL ? ahead->memory + hint * sizeof (ListingRow) : NULL;
+  ahead->bytes_end = ahead->memory != NULL ? ahead->memory + ahead->memory_size : NULL;
+
+  ahead->cache = read_summary_cache_value (self);
+  stmt = prepare (self, LISTING_SQL, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, kind);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      const guint8 *sealed = sqlite3_column_blob (stmt, 4);
+      ListingRow *row;
+
+      /* NOT NULL in the schema; a file changed outside could still. */
+      if (id == NULL || sealed == NULL)
+        return NULL;
+      row = listing_ahead_add (ahead);
+      row->id = (const char *) listing_ahead_copy (ahead, id, sqlite3_column_bytes (stmt, 0));
+      row->kind = sqlite3_column_int (stmt, 1);
+      row->rev = sqlite3_column_int64 (stmt, 2);
+      row->updated = sqlite3_column_int64 (stmt, 3);
+      row->sealed_size = sqlite3_column_bytes (stmt, 4);
+      row->sealed = listing_ahead_copy (ahead, sealed, row->sealed_size);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&ahead);
+}
+
+/* What a listing gathers row by row. */
+typedef struct {
+  KtRecordStore         *self;
+  KtRecordSummaryFunc    func;
+  gpointer               user_data;
+  KtSummaryCache        *cache;
+  KtSummaryCacheBuilder *next;
+  GPtrArray             *hit_entries;
+  GPtrArray             *failed;
+  guint8                 buffer[1024];
+  gsize                  used;
+  guint                  rows;
+  guint                  hits;
+} Listing;
+
+static void
+listing_row (Listing      *listing,
+             const char   *id,
+             int           row_kind,
+             gint64        rev,
+             gint64        updated,
+             const guint8 *sealed,
+             gsize         sealed_size)
+{
+  KtRecordStore *self = listing->self;
+  const KtSummaryCacheEntry *entry;
+  char ad[256];
+  gssize ad_size;
+  gssize size = -1;
+
+  listing->rows++;
+  entry = kt_summary_cache_lookup (listing->cache, id, rev, sealed, sealed_size);
+  if (entry != NULL)
+    {
+      listing->hits++;
+      if (listing->next != NULL)
+        kt_summary_cache_builder_add_entry (listing->next, entry);
+      else
+        g_ptr_array_add (listing->hit_entries, (gpointer) entry);
+      listing->func (id, updated, entry->plain, entry->plain_size, listing->user_data);
+      return;
+    }
+  if (listing->next == NULL)
+    {
+      listing->next = kt_summary_cache_builder_new (MAX (kt_summary_cache_size (listing->cache), listing->rows));
+      add_entries (listing->next, listing->hit_entries);
+    }
+
+  /* The same associated data as open_part() builds, for a record
+   * without a case; a summary larger than the buffer (a household
+   * name of a kilobyte) takes the slower way. */
+  ad_size = kt_crypto_record_ad_into (ad, sizeof ad, id, row_kind, rev, "", "summary");
+  if (ad_size >= 0)
+    size = kt_crypto_open_into (self->key, (const guint8 *) ad, ad_size,
+                                sealed, sealed_size, listing->buffer, sizeof listing->buffer);
+  if (size < 0)
+    {
+      g_autoptr(KtRecord) record = kt_record_new ();
+      g_autoptr(GBytes) wrapped = g_bytes_new_static (sealed, sealed_size);
+      g_autoptr(GBytes) plain = NULL;
+
+      record->id = g_strdup (id);
+      record->kind = row_kind;
+      record->rev = rev;
+      plain = open_part (self, record, wrapped, "summary");
+      if (plain == NULL)
+        {
+          g_ptr_array_add (listing->failed, g_steal_pointer (&record));
+          return;
+        }
+      kt_summary_cache_builder_add (listing->next, id, rev, sealed, sealed_size,
+                                    g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+      listing->func (id, updated, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
+                     listing->user_data);
+      return;
+    }
+  kt_summary_cache_builder_add (listing->next, id, rev, sealed, sealed_size, listing->buffer, size);
+  listing->func (id, updated, listing->buffer, size, listing->user_data);
+  listing->used = MAX (listing->used, (gsize) size);
 }
 
 gboolean
@@ -1076,95 +1323,60 @@ kt_record_store_foreach_summary (KtRecordStore        *self,
   g_autoptr(KtSummaryCache) cache = NULL;
   g_autoptr(KtSummaryCacheBuilder) next = NULL;
   g_autoptr(GPtrArray) hit_entries = g_ptr_array_new ();
-  guint8 buffer[1024];
-  gsize used = 0;
-  guint rows = 0, hits = 0;
+  g_autoptr(ListingAhead) ahead = g_steal_pointer (&self->listing_ahead);
+  Listing listing;
+  guint rows, hits;
   int rc;
 
   if (!check_key (self, error))
     return FALSE;
 
+  /* Rows read before the key, if nothing was committed since (the check
+   * at open may have set records aside). */
+  if (ahead != NULL && (ahead->kind != kind || ahead->data_version != data_version (self) ||
+                        ahead->changes != sqlite3_total_changes64 (self->db)))
+    g_clear_pointer (&ahead, listing_ahead_free);
+
   /* Rows the cache holds as they are now take its plaintext; the others
    * are opened one by one (kt-summary-cache-private.h).  A new cache is
    * gathered from the first row opened on: until then the entries found
    * are enough to make it. */
-  cache = read_summary_cache (self);
+  cache = ahead != NULL ? g_steal_pointer (&ahead->cache) : read_summary_cache_value (self);
+  kt_summary_cache_open (cache, self->key);
 
-  /* Quarantine is nearly always empty: SQLite evaluates NOT EXISTS once
-   * and then skips the look-up of every row's id in it (about 270
-   * instructions a row), in the same statement and so the same read. */
-  stmt = prepare (self,
-                  "SELECT id, kind, rev, updated, summary FROM records WHERE kind = ?1 AND case_id IS NULL"
-                  " AND summary IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM quarantine)"
-                  " OR id NOT IN (SELECT id FROM quarantine)) ORDER BY created, id",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int (stmt, 1, kind);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  listing = (Listing) {
+    .self = self,
+    .func = func,
+    .user_data = user_data,
+    .cache = cache,
+    .hit_entries = hit_entries,
+    .failed = failed,
+  };
+  if (ahead != NULL)
     {
-      const char *id = (const char *) sqlite3_column_text (stmt, 0);
-      int row_kind = sqlite3_column_int (stmt, 1);
-      gint64 rev = sqlite3_column_int64 (stmt, 2);
-      const guint8 *sealed = sqlite3_column_blob (stmt, 4);
-      gsize sealed_size = sqlite3_column_bytes (stmt, 4);
-      const KtSummaryCacheEntry *entry;
-      char ad[256];
-      gssize ad_size;
-      gssize size = -1;
-
-      rows++;
-      entry = kt_summary_cache_lookup (cache, id, rev, sealed, sealed_size);
-      if (entry != NULL)
+      for (guint i = 0; i < ahead->n_rows; i++)
         {
-          hits++;
-          if (next != NULL)
-            kt_summary_cache_builder_add_entry (next, entry);
-          else
-            g_ptr_array_add (hit_entries, (gpointer) entry);
-          func (id, sqlite3_column_int64 (stmt, 3), entry->plain, entry->plain_size, user_data);
-          continue;
-        }
-      if (next == NULL)
-        {
-          next = kt_summary_cache_builder_new (MAX (kt_summary_cache_size (cache), rows));
-          add_entries (next, hit_entries);
-        }
+          const ListingRow *row = &ahead->rows[i];
 
-      /* The same associated data as open_part() builds, for a record
-       * without a case; a summary larger than the buffer (a household
-       * name of a kilobyte) takes the slower way. */
-      ad_size = kt_crypto_record_ad_into (ad, sizeof ad, id, row_kind, rev, "", "summary");
-      if (ad_size >= 0)
-        size = kt_crypto_open_into (self->key, (const guint8 *) ad, ad_size,
-                                    sealed, sealed_size, buffer, sizeof buffer);
-      if (size < 0)
-        {
-          g_autoptr(KtRecord) record = kt_record_new ();
-          g_autoptr(GBytes) wrapped = g_bytes_new_static (sealed, sealed_size);
-          g_autoptr(GBytes) plain = NULL;
-
-          record->id = g_strdup (id);
-          record->kind = row_kind;
-          record->rev = rev;
-          plain = open_part (self, record, wrapped, "summary");
-          if (plain == NULL)
-            {
-              g_ptr_array_add (failed, g_steal_pointer (&record));
-              continue;
-            }
-          kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size,
-                                        g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
-          func (id, sqlite3_column_int64 (stmt, 3), g_bytes_get_data (plain, NULL),
-                g_bytes_get_size (plain), user_data);
-          continue;
+          listing_row (&listing, row->id, row->kind, row->rev, row->updated, row->sealed, row->sealed_size);
         }
-      kt_summary_cache_builder_add (next, id, rev, sealed, sealed_size, buffer, size);
-      func (id, sqlite3_column_int64 (stmt, 3), buffer, size, user_data);
-      used = MAX (used, (gsize) size);
+      rc = SQLITE_DONE;
     }
-  sodium_memzero (buffer, used);
+  else
+    {
+      stmt = prepare (self, LISTING_SQL, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int (stmt, 1, kind);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        listing_row (&listing, (const char *) sqlite3_column_text (stmt, 0), sqlite3_column_int (stmt, 1),
+                     sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3),
+                     sqlite3_column_blob (stmt, 4), sqlite3_column_bytes (stmt, 4));
+    }
+  sodium_memzero (listing.buffer, listing.used);
+  next = g_steal_pointer (&listing.next);
+  rows = listing.rows;
+  hits = listing.hits;
   if (rc != SQLITE_DONE)
     {
       kt_record_store_set_sqlite_error (error, rc, self->db);
@@ -1327,7 +1539,14 @@ kt_record_store_read_ahead (KtRecordStore *self)
   self->read_ahead = kt_store_index_read_records (self->db, 0, &error);
   /* The check reads them again, and says what failed. */
   if (self->read_ahead == NULL)
-    g_debug ("The records could not be read ahead of the check: %s", error->message);
+    {
+      g_debug ("The records could not be read ahead of the check: %s", error->message);
+      return;
+    }
+  if (!kt_store_index_read_lines (self->read_ahead, self->db, &error) && error != NULL)
+    g_debug ("The index could not be read ahead of the check: %s", error->message);
+  g_clear_pointer (&self->listing_ahead, listing_ahead_free);
+  self->listing_ahead = listing_ahead_read (self, KT_KIND_CASE);
 }
 
 gboolean

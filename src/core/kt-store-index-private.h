@@ -76,12 +76,20 @@ KtStoreIndexRecords *kt_store_index_read_records (sqlite3       *db,
                                                   guint          size_hint,
                                                   GError       **error);
 void                 kt_store_index_records_free (KtStoreIndexRecords *records);
+/* Reads the index's lines beside @records (read just before, on the same
+ * connection) and compares each with its record, so that the check has
+ * only the lines' keyed hashes left to do once the key is there.  FALSE
+ * when they could not be read: the check then reads them itself. */
+gboolean             kt_store_index_read_lines   (KtStoreIndexRecords  *records,
+                                                  sqlite3              *db,
+                                                  GError              **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtStoreIndexRecords, kt_store_index_records_free)
 
 /* Compares the whole file with the index (called once at open, outside a
  * transaction; it opens its own).  @mark is the counter kept outside the
  * file, 0 when there is none.  @records, when not NULL, are the records as
- * read before (taken, transfer full); otherwise they are read now.  Builds
+ * read before (taken, transfer full), with the lines if
+ * kt_store_index_read_lines() read them; otherwise they are read now.  Builds
  * the index of a file that has none.  Fills @check (whose records array
  * the caller made); setting aside what it names is the caller's job. */
 gboolean      kt_store_index_check     (KtStoreIndex         *self,

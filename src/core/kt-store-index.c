@@ -759,6 +759,21 @@ plain_find (PlainTable *table,
  * case's. */
 #define STRING_ROOM 80
 
+/* A line of the index as read before the key (kt_store_index_read_lines()):
+ * its columns, and what comparing it with its record found, which needs
+ * no key either.  Only its keyed hash waits for the key.  The strings are
+ * its record's where they are the same. */
+typedef struct {
+  const char  *id;
+  const char  *case_id;
+  const Plain *plain;          /* its record, or NULL: deleted */
+  gint64       rev;
+  guint8       hash[KT_STORE_INDEX_HASH_SIZE];
+  gint32       kind;
+  guint8       hash_ok;        /* the hash column held a hash */
+  guint8       as_written;     /* the record is the line's */
+} Line;
+
 /* The records, the table's slots and the strings of the records expected
  * live in one buffer (kt-huge-buffer-private.h): in a fresh process the
  * array, the string chunk and the table took 220 page faults for 10,000
@@ -779,6 +794,10 @@ struct _KtStoreIndexRecords
   char         *strings_end;
   GStringChunk *strings;      /* the strings that did not fit, or NULL */
   PlainTable    table;
+  Line         *lines;        /* the lines read ahead, or NULL: not read */
+  guint         n_lines;
+  guint         max_lines;
+  Line         *lines_room;   /* in @memory: @size_hint lines */
 };
 
 /* Changes with every commit to the file by another connection; -1 when
@@ -811,6 +830,8 @@ kt_store_index_records_free (KtStoreIndexRecords *records)
     return;
   if ((guint8 *) records->plains != records->memory)
     g_free (records->plains);
+  if (records->lines != records->lines_room)
+    g_free (records->lines);
   if (records->table.owned)
     g_free (records->table.slots);
   g_clear_pointer (&records->strings, g_string_chunk_free);
@@ -862,7 +883,7 @@ kt_store_index_read_records (sqlite3  *db,
 {
   g_autoptr(KtStoreIndexRecords) records = g_new0 (KtStoreIndexRecords, 1);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  gsize plains_size, slots_size;
+  gsize plains_size, slots_size, lines_size;
   int rc;
 
   /* Room for them in one allocation: an array grown by doubling took
@@ -876,12 +897,15 @@ kt_store_index_read_records (sqlite3  *db,
   records->slots_bits = plain_table_bits (size_hint);
   plains_size = size_hint * sizeof (Plain);
   slots_size = sizeof (guint32) << records->slots_bits;
-  records->memory_size = plains_size + slots_size + size_hint * STRING_ROOM;
+  lines_size = size_hint * sizeof (Line);
+  records->memory_size = plains_size + slots_size + lines_size + size_hint * STRING_ROOM;
   records->memory = kt_huge_buffer_alloc (records->memory_size);
   records->plains = (Plain *) records->memory;
   records->max_plains = records->memory != NULL ? size_hint : 0;
   records->slots_room = records->memory != NULL ? (guint32 *) (records->memory + plains_size) : NULL;
-  records->strings_next = records->memory != NULL ? (char *) records->memory + plains_size + slots_size : NULL;
+  records->lines_room = records->memory != NULL ? (Line *) (records->memory + plains_size + slots_size) : NULL;
+  records->max_lines = records->memory != NULL ? size_hint : 0;
+  records->strings_next = records->memory != NULL ? (char *) records->memory + plains_size + slots_size + lines_size : NULL;
   records->strings_end = records->memory != NULL ? (char *) records->memory + records->memory_size : NULL;
   records->data_version = data_version (db);
   records->changes = sqlite3_total_changes64 (db);
@@ -918,6 +942,152 @@ kt_store_index_read_records (sqlite3  *db,
   return g_steal_pointer (&records);
 }
 
+/* What the check finds for a line (id, kind, rev, case_id) beside the
+ * records: its record, or NULL (deleted), and in @as_written whether that
+ * record is the one the line says. */
+static Plain *
+compare_line (KtStoreIndexRecords *records,
+              const char          *id,
+              int                  kind,
+              gint64               rev,
+              const char          *case_id,
+              gboolean            *as_written)
+{
+  Plain *plain = plain_find (&records->table, records->plains, id);
+
+  *as_written = FALSE;
+  if (plain == NULL)
+    return NULL;
+  plain->has_line = TRUE;
+  *as_written = plain->kind == kind && plain->rev == rev && g_strcmp0 (plain->case_id, case_id) == 0;
+  return plain;
+}
+
+static Line *
+lines_add (KtStoreIndexRecords *records)
+{
+  if (records->lines == NULL)
+    records->lines = records->lines_room;
+  if (records->n_lines == records->max_lines)
+    {
+      guint max = MAX (16, records->max_lines * 2);
+      Line *lines = g_new (Line, max);
+
+      if (records->n_lines > 0)
+        memcpy (lines, records->lines, records->n_lines * sizeof (Line));
+      if (records->lines != records->lines_room)
+        g_free (records->lines);
+      records->lines = lines;
+      records->max_lines = max;
+    }
+  return &records->lines[records->n_lines++];
+}
+
+gboolean
+kt_store_index_read_lines (KtStoreIndexRecords  *records,
+                           sqlite3              *db,
+                           GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (records->lines == NULL && records->n_lines == 0, FALSE);
+
+  /* Read in the same state of the file as the records: nothing commits
+   * on this connection in between, and another's commit shows in
+   * PRAGMA data_version, which the check compares before it takes them. */
+  if (records->data_version < 0 || records->data_version != data_version (db) ||
+      records->changes != sqlite3_total_changes64 (db))
+    return FALSE;
+  stmt = prepare (db, "SELECT id, kind, rev, case_id, hash FROM record_index", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *case_id = (const char *) sqlite3_column_text (stmt, 3);
+      Line *line;
+      gboolean as_written;
+
+      /* A line without an id cannot be looked up; the check reads the
+       * lines itself and says so. */
+      if (id == NULL)
+        {
+          g_set_error_literal (error, KT_STORE_ERROR, KT_STORE_ERROR_IO, "line without an id");
+          goto failed;
+        }
+      line = lines_add (records);
+      line->kind = sqlite3_column_int (stmt, 1);
+      line->rev = sqlite3_column_int64 (stmt, 2);
+      line->plain = compare_line (records, id, line->kind, line->rev, case_id, &as_written);
+      line->as_written = as_written;
+      line->id = line->plain != NULL ? line->plain->id : records_insert_string (records, id);
+      if (case_id == NULL)
+        line->case_id = NULL;
+      else if (line->plain != NULL && g_strcmp0 (line->plain->case_id, case_id) == 0)
+        line->case_id = line->plain->case_id;
+      else
+        line->case_id = records_insert_string (records, case_id);
+      line->hash_ok = sqlite3_column_bytes (stmt, 4) == KT_STORE_INDEX_HASH_SIZE;
+      if (line->hash_ok)
+        memcpy (line->hash, sqlite3_column_blob (stmt, 4), KT_STORE_INDEX_HASH_SIZE);
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  kt_record_store_set_sqlite_error (error, rc, db);
+
+failed:
+  /* Back as before: the check reads the lines and compares again. */
+  if (records->lines != records->lines_room)
+    g_free (records->lines);
+  records->lines = NULL;
+  records->n_lines = 0;
+  for (guint i = 0; i < records->n_plains; i++)
+    records->plains[i].has_line = FALSE;
+  return FALSE;
+}
+
+/* The XOR of the keyed hashes of @n_lines lines read ahead. */
+typedef struct {
+  KtStoreIndex *index;
+  const Line   *lines;
+  guint         n_lines;
+  guint8        acc[MAC_SIZE];
+} LinesMac;
+
+/* Below this many lines one thread is quicker than handing half over. */
+#define LINES_SPLIT_MIN 2048
+
+static void
+lines_mac_run (gpointer data,
+               gpointer user_data)
+{
+  LinesMac *job = data;
+
+  memset (job->acc, 0, MAC_SIZE);
+  for (guint i = 0; i < job->n_lines; i++)
+    {
+      const Line *line = &job->lines[i];
+      guint8 mac[MAC_SIZE];
+
+      /* A line whose hash is not a hash is no line this device wrote; the
+       * sum then differs from the root. */
+      if (line->hash_ok)
+        {
+          line_mac (job->index, line->id, line->kind, line->rev, line->case_id, line->hash, mac);
+          xor_into (job->acc, mac);
+        }
+      else
+        job->acc[0] ^= 1;
+    }
+}
+
+static void
+lines_pool_free (GThreadPool *pool)
+{
+  g_thread_pool_free (pool, TRUE, TRUE);
+}
+
 gboolean
 kt_store_index_check (KtStoreIndex         *self,
                       sqlite3              *db,
@@ -928,12 +1098,14 @@ kt_store_index_check (KtStoreIndex         *self,
 {
   g_autoptr(KtStoreIndexRecords) records = taken;
   g_autoptr(sqlite3_stmt) lines = NULL;
+  GThreadPool *halves = NULL;
+  LinesMac first, second;
   Plain *plain;
   guint8 acc[MAC_SIZE] = { 0 };
   guint64 count = 0;
   guint32 flags;
   gboolean changed;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (!self->built)
     {
@@ -966,17 +1138,52 @@ kt_store_index_check (KtStoreIndex         *self,
                                            error);
   if (records == NULL)
     return FALSE;
-  lines = prepare (db, "SELECT id, kind, rev, case_id, hash FROM record_index", error);
-  if (lines == NULL)
+
+  /* Lines read ahead with the records (kt_store_index_read_lines()) are
+   * compared already: only their keyed hashes are left, in memory, the
+   * second half on another thread (the keyring's, idle again now). */
+  if (records->lines != NULL && records->n_lines >= LINES_SPLIT_MIN)
+    {
+      halves = g_thread_pool_new (lines_mac_run, NULL, 1, FALSE, NULL);
+      second = (LinesMac) { .index = self, .lines = records->lines + records->n_lines / 2,
+                            .n_lines = records->n_lines - records->n_lines / 2 };
+      if (halves != NULL && !g_thread_pool_push (halves, &second, NULL))
+        g_clear_pointer (&halves, lines_pool_free);
+    }
+  first = (LinesMac) { .index = self, .lines = records->lines,
+                       .n_lines = halves != NULL ? records->n_lines / 2 : records->n_lines };
+  lines_mac_run (&first, NULL);
+  memcpy (acc, first.acc, MAC_SIZE);
+  if (halves != NULL)
+    {
+      g_thread_pool_free (g_steal_pointer (&halves), FALSE, TRUE);
+      xor_into (acc, second.acc);
+    }
+  for (guint i = 0; records->lines != NULL && i < records->n_lines; i++)
+    {
+      const Line *line = &records->lines[i];
+
+      if (line->plain == NULL)
+        add_finding (check, line->id, line->kind, KT_RECORD_DELETED);
+      else if (!line->as_written)
+        add_finding (check, line->id, line->plain->kind,
+                     line->plain->kind == line->kind && line->plain->rev < line->rev
+                     ? KT_RECORD_ROLLED_BACK : KT_RECORD_CHANGED);
+    }
+  count = records->lines != NULL ? records->n_lines : 0;
+
+  lines = records->lines != NULL ? NULL : prepare (db, "SELECT id, kind, rev, case_id, hash FROM record_index", error);
+  if (lines == NULL && records->lines == NULL)
     return FALSE;
 
-  while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
+  while (lines != NULL && (rc = sqlite3_step (lines)) == SQLITE_ROW)
     {
       const char *id = (const char *) sqlite3_column_text (lines, 0);
       int kind = sqlite3_column_int (lines, 1);
       gint64 rev = sqlite3_column_int64 (lines, 2);
       const char *case_id = (const char *) sqlite3_column_text (lines, 3);
       guint8 mac[MAC_SIZE];
+      gboolean as_written;
 
       count++;
       /* A line whose hash is not a hash is no line this device wrote; the
@@ -989,19 +1196,14 @@ kt_store_index_check (KtStoreIndex         *self,
       else
         acc[0] ^= 1;
 
-      plain = plain_find (&records->table, records->plains, id);
+      plain = compare_line (records, id, kind, rev, case_id, &as_written);
       if (plain == NULL)
-        {
-          add_finding (check, id, kind, KT_RECORD_DELETED);
-          continue;
-        }
-      plain->has_line = TRUE;
-      if (plain->kind == kind && plain->rev == rev && g_strcmp0 (plain->case_id, case_id) == 0)
-        continue;
-      add_finding (check, id, plain->kind,
-                   plain->kind == kind && plain->rev < rev ? KT_RECORD_ROLLED_BACK : KT_RECORD_CHANGED);
+        add_finding (check, id, kind, KT_RECORD_DELETED);
+      else if (!as_written)
+        add_finding (check, id, plain->kind,
+                     plain->kind == kind && plain->rev < rev ? KT_RECORD_ROLLED_BACK : KT_RECORD_CHANGED);
     }
-  if (rc != SQLITE_DONE)
+  if (lines != NULL && rc != SQLITE_DONE)
     {
       kt_record_store_set_sqlite_error (error, rc, db);
       return FALSE;
