@@ -23,7 +23,9 @@
  * that first frame (the editor's: a second after its window is mapped).
  * With --reference=PATH a second keukentafel binary (a build of another
  * commit) is started in the same rounds, right after ours, so that a
- * before/after pair shares the machine's load of the moment.
+ * before/after pair shares the machine's load of the moment.  Every
+ * program is started once, untimed, before the timed rounds, so that all
+ * find Mesa's shader cache and the page cache warm alike.
  *
  * Run it inside Xvfb with a session bus and keyring: bench/run-bench-startup.
  *
@@ -463,6 +465,27 @@ main (int argc, char *argv[])
       series[i].cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
       series[i].rss = g_array_new (FALSE, FALSE, sizeof (gint64));
     }
+  /* One untimed start of every series first.  The session's Mesa shader
+   * cache ($XDG_CACHE_HOME/mesa_shader_cache, in the throwaway home of
+   * build-aux/test-session) starts empty: without this, whichever program
+   * started with GL first in the first round (always keukentafel) compiled
+   * GTK's shaders for all the others and carried that start in its
+   * median.  The same goes for the page cache: every program's files are
+   * read once before anything is timed. */
+  g_print ("warm-up (not counted):");
+  for (guint k = 0; k < n_series; k++)
+    {
+      g_autofree char *home = g_strdup_printf ("%s/editor-warm-%u", dir, k);
+      Start start = { -1, -1, -1, -1, -1 };
+
+      if (series[k].is_app)
+        run_app (display, series[k].binary, store_path, series[k].renderer, &start);
+      else
+        run_text_editor (display, home, series[k].renderer, &start);
+      g_print (" %.0f ms", start.frame / 1000.0);
+    }
+  g_print ("\n");
+
   for (int run = 0; run < n_runs; run++)
     {
       g_print ("run %d:", run + 1);
