@@ -733,6 +733,7 @@ typedef struct {
   GHashTable *skip_ids;       /* records the server refused this round */
   GHashTable *in_flight_ids;  /* records being pushed now */
   GPtrArray  *batch;          /* (element-type KtOutboxEntry) */
+  GPtrArray  *answers;        /* (element-type Answer) for the outbox, not written yet */
   guint       next;
   guint       in_flight;
   GError     *fatal;
@@ -753,13 +754,13 @@ round_free (Round *round)
   g_clear_pointer (&round->skip_ids, g_hash_table_unref);
   g_clear_pointer (&round->in_flight_ids, g_hash_table_unref);
   g_clear_pointer (&round->batch, g_ptr_array_unref);
+  g_clear_pointer (&round->answers, g_ptr_array_unref);
   g_clear_error (&round->fatal);
   g_free (round->refusal);
   g_free (round->unopened);
   g_free (round);
 }
 
-static void push_fill (GTask *task);
 static void pull_next (GTask *task);
 static void reseal_pending (GTask *task);
 static void seal_unsealed (GTask *task);
@@ -781,6 +782,45 @@ typedef struct {
   KtOutboxEntry *entry;
 } Push;
 
+/* What the server said about one pushed entry, kept until the chunk's
+ * answers are written into the outbox together on a worker (issue 22): one
+ * SQLite write an entry on the main loop, between libsoup's callbacks, made
+ * the window wait on the disk and on any other writer of the sync state. */
+typedef struct {
+  gint64        seq;
+  char         *id;
+  gint64        rev;
+  KtSyncRecord *server;    /* a conflict: the server's copy, or NULL */
+  char         *failure;   /* a refusal: why, or NULL */
+  GError       *error;     /* the outbox could not keep the answer */
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_free (answer->id);
+  g_clear_pointer (&answer->server, kt_sync_record_free);
+  g_free (answer->failure);
+  g_clear_error (&answer->error);
+  g_free (answer);
+}
+
+static Answer *
+add_answer (GTask         *task,
+            KtOutboxEntry *entry)
+{
+  Round *round = g_task_get_task_data (task);
+  Answer *answer = g_new0 (Answer, 1);
+
+  answer->seq = entry->seq;
+  answer->id = g_strdup (entry->record->id);
+  answer->rev = entry->record->rev;
+  if (round->answers == NULL)
+    round->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) answer_free);
+  g_ptr_array_add (round->answers, answer);
+  return answer;
+}
+
 static gboolean
 is_refusal (const GError *error)
 {
@@ -798,15 +838,9 @@ refuse_entry (GTask         *task,
               KtOutboxEntry *entry,
               GError        *error)
 {
-  KtSyncClient *self = g_task_get_source_object (task);
-  Round *round = g_task_get_task_data (task);
-  KtSyncRecord *record = entry->record;
+  Answer *answer = add_answer (task, entry);
 
-  kt_outbox_set_failure (self->outbox, entry->seq, error->message, NULL);
-  g_hash_table_add (round->skip_ids, g_strdup (record->id));
-  if (round->n_refused++ == 0)
-    round->refusal = g_strdup (error->message);
-  g_signal_emit (self, signals[RECORD_FAILED], 0, record->id, error->message);
+  answer->failure = g_strdup (error->message);
   g_error_free (error);
 }
 
@@ -816,9 +850,8 @@ handle_push_answer (GTask          *task,
                     KtSyncResponse *response,
                     GError         *error)
 {
-  KtSyncClient *self = g_task_get_source_object (task);
   KtSyncRecord *record = entry->record;
-  GError *local_error = NULL;
+  Answer *answer;
 
   if (response == NULL && is_refusal (error))
     {
@@ -838,29 +871,111 @@ handle_push_answer (GTask          *task,
                                                "Keukentafel will try again.")));
       return;
     }
+  answer = add_answer (task, entry);
   if (response->conflict)
+    answer->server = g_steal_pointer (&response->record);
+}
+
+typedef struct {
+  KtOutbox       *outbox;
+  KtRecordSealer *sealer;    /* may be NULL */
+  GPtrArray      *answers;   /* (element-type Answer) */
+} Settle;
+
+static void
+settle_free (Settle *settle)
+{
+  g_clear_object (&settle->outbox);
+  g_clear_object (&settle->sealer);
+  g_clear_pointer (&settle->answers, g_ptr_array_unref);
+  g_free (settle);
+}
+
+/* Writes each answer into the outbox, in the order they came: a refusal
+ * stays queued with its reason, a conflict keeps both versions (resolved
+ * field by field on the documents, so the server's copy is opened first),
+ * a stored entry leaves the outbox. */
+static void
+settle_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Settle *settle = task_data;
+
+  for (guint i = 0; i < settle->answers->len; i++)
     {
-      /* The conflict is resolved field by field on the documents. */
-      if (self->sealer != NULL &&
-          !kt_record_sealer_open (self->sealer, response->record, &local_error))
+      Answer *answer = g_ptr_array_index (settle->answers, i);
+      GError *error = NULL;
+
+      if (answer->server != NULL && settle->sealer != NULL &&
+          !kt_record_sealer_open (settle->sealer, answer->server, &error))
         {
-          refuse_entry (task, entry, local_error);
-          return;
+          answer->failure = g_strdup (error->message);
+          g_clear_pointer (&answer->server, kt_sync_record_free);
+          g_clear_error (&error);
         }
-      if (!kt_outbox_add_conflict (self->outbox, entry->seq, response->record, &local_error))
-        {
-          round_fail (task, local_error);
-          return;
-        }
-      g_signal_emit (self, signals[CONFLICT_DETECTED], 0, record->id);
-      return;
+      if (answer->failure != NULL)
+        kt_outbox_set_failure (settle->outbox, answer->seq, answer->failure, NULL);
+      else if (answer->server != NULL)
+        kt_outbox_add_conflict (settle->outbox, answer->seq, answer->server, &answer->error);
+      else
+        kt_outbox_confirm (settle->outbox, answer->seq, &answer->error);
     }
-  if (!kt_outbox_confirm (self->outbox, entry->seq, &local_error))
+  g_task_return_boolean (task, TRUE);
+}
+
+static void push_fill (GTask *task);
+
+/* On the main loop again: the round counts what the outbox now holds, and
+ * only now says what happened, so a listener that reads the outbox finds
+ * it there ("pushed" never before the outbox let the entry go). */
+static void
+on_settled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  Settle *settle = g_task_get_task_data (G_TASK (result));
+
+  for (guint i = 0; i < settle->answers->len; i++)
     {
-      round_fail (task, local_error);
-      return;
+      Answer *answer = g_ptr_array_index (settle->answers, i);
+
+      if (answer->error != NULL)
+        round_fail (task, g_steal_pointer (&answer->error));
+      else if (answer->failure != NULL)
+        {
+          g_hash_table_add (round->skip_ids, g_strdup (answer->id));
+          if (round->n_refused++ == 0)
+            round->refusal = g_strdup (answer->failure);
+          g_signal_emit (self, signals[RECORD_FAILED], 0, answer->id, answer->failure);
+        }
+      else if (answer->server != NULL)
+        g_signal_emit (self, signals[CONFLICT_DETECTED], 0, answer->id);
+      else
+        g_signal_emit (self, signals[RECORD_PUSHED], 0, answer->id, answer->rev);
     }
-  g_signal_emit (self, signals[RECORD_PUSHED], 0, record->id, record->rev);
+  push_fill (task);
+}
+
+/* Not cancelled with the round: what the server has is written down. */
+static void
+settle_answers (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(GTask) worker = g_task_new (self, NULL, on_settled, task);
+  Settle *settle = g_new0 (Settle, 1);
+
+  settle->outbox = g_object_ref (self->outbox);
+  settle->sealer = self->sealer != NULL ? g_object_ref (self->sealer) : NULL;
+  settle->answers = g_steal_pointer (&round->answers);
+  g_task_set_source_tag (worker, settle_answers);
+  g_task_set_task_data (worker, settle, (GDestroyNotify) settle_free);
+  g_task_run_in_thread (worker, settle_thread);
 }
 
 static void
@@ -883,6 +998,8 @@ on_pushed (GObject      *source,
   g_free (push);
 }
 
+/* @entry is frozen already (with its chunk, when it was peeked): later
+ * edits queue behind this revision instead of replacing it. */
 static void
 push_one (GTask         *task,
           KtOutboxEntry *entry)
@@ -892,15 +1009,8 @@ push_one (GTask         *task,
   g_autofree char *path = g_strdup_printf ("/records/%s", entry->record->id);
   g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", entry->base_rev);
   g_autoptr(GBytes) body = kt_sync_record_encode (entry->record);
-  GError *error = NULL;
   Push *push;
 
-  /* Frozen: later edits queue behind this revision instead of replacing it. */
-  if (!entry->frozen && !kt_outbox_freeze (self->outbox, entry->seq, &error))
-    {
-      round_fail (task, error);
-      return;
-    }
   push = g_new0 (Push, 1);
   push->task = g_object_ref (task);
   push->entry = entry;
@@ -1038,43 +1148,51 @@ may_have_unsealed (KtSyncClient *self)
   return !self->unsealed_refused;
 }
 
+typedef struct {
+  KtOutbox   *outbox;
+  GHashTable *skip_ids;
+} Peek;
+
 static void
-push_fill (GTask *task)
+peek_free (Peek *peek)
 {
+  g_clear_object (&peek->outbox);
+  g_clear_pointer (&peek->skip_ids, g_hash_table_unref);
+  g_free (peek);
+}
+
+/* The next chunk, frozen in one transaction before any of it is sent. */
+static void
+peek_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Peek *peek = task_data;
+  g_autoptr(GPtrArray) batch = NULL;
+  GError *error = NULL;
+
+  batch = kt_outbox_peek (peek->outbox, PUSH_CHUNK, peek->skip_ids, &error);
+  if (batch == NULL || !kt_outbox_freeze_all (peek->outbox, batch, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&batch), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_peeked (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
   KtSyncClient *self = g_task_get_source_object (task);
   Round *round = g_task_get_task_data (task);
   GError *error = NULL;
 
-  while (round->fatal == NULL && round->batch != NULL &&
-         round->in_flight < PUSH_CONCURRENCY && round->next < round->batch->len)
-    {
-      KtOutboxEntry *entry = g_ptr_array_index (round->batch, round->next);
-
-      /* A conversation or plan goes after its case, which was queued
-       * before it: the server knows a plan only once its case is there. */
-      if (entry->record->case_id != NULL &&
-          g_hash_table_contains (round->in_flight_ids, entry->record->case_id))
-        break;
-      round->next++;
-      push_one (task, entry);
-    }
-
-  if (round->in_flight > 0)
-    return;
-  notify_counts (self);
-  if (round->fatal != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&round->fatal));
-      g_object_unref (task);
-      return;
-    }
-  if (round->batch != NULL && round->next < round->batch->len)
-    return;
-
-  /* The next chunk: whatever is still queued, after every confirmed one. */
-  g_clear_pointer (&round->batch, g_ptr_array_unref);
+  round->batch = g_task_propagate_pointer (G_TASK (result), &error);
   round->next = 0;
-  round->batch = kt_outbox_peek (self->outbox, PUSH_CHUNK, round->skip_ids, &error);
   if (round->batch == NULL)
     {
       g_task_return_error (task, error);
@@ -1104,6 +1222,64 @@ push_fill (GTask *task)
       return;
     }
   push_fill (task);
+}
+
+/* The outbox is read and written on workers (issue 22): peeking and
+ * freezing a chunk is one step, writing down its answers another, and the
+ * main loop only sends and counts. */
+static void
+push_fill (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  GTask *worker;
+  Peek *peek;
+
+  while (round->fatal == NULL && round->batch != NULL &&
+         round->in_flight < PUSH_CONCURRENCY && round->next < round->batch->len)
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (round->batch, round->next);
+
+      /* A conversation or plan goes after its case, which was queued
+       * before it: the server knows a plan only once its case is there. */
+      if (entry->record->case_id != NULL &&
+          g_hash_table_contains (round->in_flight_ids, entry->record->case_id))
+        break;
+      round->next++;
+      push_one (task, entry);
+    }
+
+  if (round->in_flight > 0)
+    return;
+  /* What the server said is written down before the round goes on or
+   * ends, even when it ends in an error. */
+  if (round->answers != NULL && round->answers->len > 0)
+    {
+      settle_answers (task);
+      return;
+    }
+  notify_counts (self);
+  if (round->fatal != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&round->fatal));
+      g_object_unref (task);
+      return;
+    }
+  if (round->batch != NULL && round->next < round->batch->len)
+    return;
+
+  /* The next chunk: whatever is still queued, after every confirmed one. */
+  g_clear_pointer (&round->batch, g_ptr_array_unref);
+  round->next = 0;
+  worker = g_task_new (self, NULL, on_peeked, task);
+  peek = g_new0 (Peek, 1);
+  peek->outbox = g_object_ref (self->outbox);
+  /* The round waits for the peek: nothing changes the set meanwhile. */
+  peek->skip_ids = g_hash_table_ref (round->skip_ids);
+  g_task_set_source_tag (worker, push_fill);
+  g_task_set_task_data (worker, peek, (GDestroyNotify) peek_free);
+  g_task_run_in_thread (worker, peek_thread);
+  g_object_unref (worker);
 }
 
 /* Whether the pulled @record is for the sink: FALSE for what this device

@@ -1031,6 +1031,48 @@ test_a_pulled_page_is_booked_on_a_worker (Fixture *f, gconstpointer data)
   g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_SHARED);
 }
 
+/* A push round's bookkeeping (peeking and freezing a chunk, writing down
+ * the server's answers) runs on workers.  While another writer holds the
+ * outbox's file the round waits there, the main loop keeps turning and the
+ * outbox's counts answer; once the writer is gone the plan reaches the
+ * server and leaves the outbox.  On the main loop the freeze held it for
+ * the whole wait, then failed the round. */
+static void
+test_a_push_round_is_booked_on_workers (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "pushed");
+  g_autofree char *path = g_build_filename (f->dir, "pushed.db", NULL);
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  guint ticks = 0;
+  guint tick_id;
+
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
+  share_plan (device, plan, f->case_id, 1, "Wat wil je bereiken?");
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  tick_id = g_timeout_add (1, count_tick, &ticks);
+  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  while (ticks < 20)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SYNCING);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_true (kt_sync_client_sync_finish (device, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 0);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, plan, NULL), ==, KT_SHARE_SHARED);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1077,6 +1119,7 @@ main (int argc, char *argv[])
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
+  ADD ("push/a-push-round-is-booked-on-workers", test_a_push_round_is_booked_on_workers);
 #undef ADD
 
   return g_test_run ();
