@@ -48,10 +48,6 @@ update (KtSyncBanner *self)
   const char *name = NULL;
   const char *action_name = NULL;
 
-  /* A round that was on its way when the user signed out may still end in
-   * an error: signed out, that error no longer says anything. */
-  if (!signed_in && status != KT_SYNC_STATUS_NEEDS_SIGN_IN)
-    status = KT_SYNC_STATUS_SIGNED_OUT;
   if (self->client != NULL)
     reason = kt_sync_status_describe (status, kt_sync_client_get_status_message (self->client),
                                       kt_sync_client_get_last_synced (self->client),

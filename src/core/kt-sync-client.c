@@ -73,6 +73,8 @@ struct _KtSyncClient
   GPtrArray       *round_waiters;   /* callers served by the running round */
   GPtrArray       *next_waiters;    /* callers waiting for the next one */
   gboolean         again;
+  guint            sign_outs;       /* how often the user signed out: a round
+                                     * started before the last one says nothing */
 
   GCancellable    *watch_cancellable;  /* the running watch, or NULL */
   guint            watch_source;       /* a watch waiting to start */
@@ -515,6 +517,7 @@ on_logout_answered (GObject      *source,
                                 self->state_path, NULL, on_token_cleared, g_object_ref (task));
   stop_watch (self);
   wipe_token (self);
+  self->sign_outs++;
   kt_outbox_set_meta (self->outbox, "signed_out", "1", NULL);
   set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
@@ -531,6 +534,7 @@ kt_sync_client_sign_out_async (KtSyncClient        *self,
   g_task_set_source_tag (task, kt_sync_client_sign_out_async);
   if (kt_api_client_get_server_url (self->api) == NULL || self->username == NULL)
     {
+      self->sign_outs++;
       set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
       g_task_return_boolean (task, TRUE);
       return;
@@ -745,6 +749,7 @@ typedef struct {
   guint       n_unopened;     /* pulled records that did not open */
   gboolean    migrated;       /* the server's plaintext records of this account were sealed */
   char       *unopened;       /* why the first of them did not */
+  guint       sign_outs;      /* the client's sign_outs when it started */
   gint64      started;        /* monotonic µs */
 } Round;
 
@@ -2061,10 +2066,14 @@ on_round_done (GObject      *source,
   Round *round = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *refusal = NULL;
+  /* The user signed out while it ran: how it ended (often an error, the
+   * token gone under it) is no longer news, and the status stays what
+   * signing out made it. */
+  gboolean outlived = round->sign_outs != self->sign_outs;
   gboolean watch;
 
   g_task_propagate_boolean (G_TASK (result), &error);
-  watch = error == NULL;
+  watch = error == NULL && !outlived;
   self->n_unopened = round->n_unopened;
   if (error == NULL && round->n_refused > 0)
     {
@@ -2076,7 +2085,12 @@ on_round_done (GObject      *source,
     }
   g_clear_object (&self->round);
 
-  if (error == NULL)
+  if (outlived)
+    {
+      if (error == NULL)
+        g_signal_emit (self, signals[ROUND_FINISHED], 0);
+    }
+  else if (error == NULL)
     {
       self->failures = 0;
       mark_synced (self);
@@ -2178,6 +2192,7 @@ run_round (KtSyncClient *self)
   round = g_new0 (Round, 1);
   round->skip_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   round->in_flight_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  round->sign_outs = self->sign_outs;
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->round = g_object_ref (task);
 

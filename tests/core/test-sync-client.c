@@ -1073,6 +1073,54 @@ test_a_push_round_is_booked_on_workers (Fixture *f, gconstpointer data)
   g_assert_cmpint (kt_sync_client_get_record_state (device, plan, NULL), ==, KT_SHARE_SHARED);
 }
 
+static gboolean
+delayed_once (gpointer proxy)
+{
+  return kt_fault_proxy_get_n_faulted (proxy, KT_FAULT_DELAY) > 0;
+}
+
+/* A round on its way when the user signs out says nothing when it ends:
+ * here its push is cut off after the sign-out, which once set the status
+ * to an error (and a retry) under a signed-out device. */
+static void
+test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "outlived");
+  g_autofree char *plan = kt_uuid_new ();
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) canned = g_bytes_new_static ("garbage", 7);
+  g_autoptr(GError) error = NULL;
+
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
+  g_assert_no_error (error);
+  kt_test_device_sign_in (device, proxy_url, "coach1");
+  share_plan (device, plan, f->case_id, 1, "Wat wil je bereiken?");
+
+  /* The push's answer is held back... */
+  kt_fault_proxy_set_delay (proxy, 30000);
+  kt_fault_proxy_set_share (proxy, KT_FAULT_DELAY, 1.0);
+  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  while (!delayed_once (proxy))
+    g_main_context_iteration (NULL, TRUE);
+  /* ...while the user signs out... */
+  kt_fault_proxy_set_share (proxy, KT_FAULT_DELAY, 0.0);
+  kt_test_device_sign_out (device);
+  g_assert_null (result);
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  /* ...and then the connection breaks: the round ends in an error. */
+  kt_fault_proxy_set_canned (proxy, canned);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (kt_sync_client_sync_finish (device, result, NULL));
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  g_assert_false (kt_sync_client_is_signed_in (device));
+  kt_fault_proxy_stop (proxy);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1120,6 +1168,8 @@ main (int argc, char *argv[])
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
   ADD ("push/a-push-round-is-booked-on-workers", test_a_push_round_is_booked_on_workers);
+  ADD ("sign-in/round-that-ends-after-signing-out-leaves-the-status-signed-out",
+       test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out);
 #undef ADD
 
   return g_test_run ();
