@@ -330,16 +330,19 @@ kt_sync_client_open_finish (KtSyncClient  *self,
 /* Sign in and out */
 
 typedef struct {
-  char *server_url;
-  char *username;
-  char *token;
-  char *display_name;
-  char *role;
+  char     *server_url;
+  char     *username;
+  char     *token;
+  char     *display_name;
+  char     *role;
+  KtOutbox *outbox;        /* for the worker */
+  gboolean  new_account;   /* another account or server than before */
 } SignIn;
 
 static void
 sign_in_free (SignIn *sign_in)
 {
+  g_clear_object (&sign_in->outbox);
   g_free (sign_in->server_url);
   g_free (sign_in->username);
   if (sign_in->token != NULL)
@@ -349,6 +352,31 @@ sign_in_free (SignIn *sign_in)
   g_free (sign_in->role);
   g_free (sign_in);
 }
+
+/* The new account's settings, in the sync state; @task_data is the
+ * sign-in's, which the main loop leaves alone meanwhile. */
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+  GError *error = NULL;
+
+  if (sign_in->new_account)
+    kt_outbox_set_meta (sign_in->outbox, "cursor", NULL, NULL);
+  if (!kt_outbox_set_meta (sign_in->outbox, "server_url", sign_in->server_url, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "username", sign_in->username, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "display_name", sign_in->display_name, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "role", sign_in->role, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "signed_out", NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
 on_token_stored (GObject      *source,
@@ -360,6 +388,7 @@ on_token_stored (GObject      *source,
   SignIn *sign_in = g_task_get_task_data (task);
   g_autofree char *old_url = g_strdup (kt_api_client_get_server_url (self->api));
   g_autofree char *old_user = g_strdup (self->username);
+  g_autoptr(GTask) worker = NULL;
   GError *error = NULL;
 
   if (!kt_keyring_store_token_finish (result, &error))
@@ -373,13 +402,28 @@ on_token_stored (GObject      *source,
   /* The old account's watch must not move the cursor of the new one. */
   stop_watch (self);
   /* Another account or server: pull everything it may read from the start. */
-  if (g_strcmp0 (old_url, sign_in->server_url) != 0 || g_strcmp0 (old_user, sign_in->username) != 0)
-    kt_outbox_set_meta (self->outbox, "cursor", NULL, NULL);
-  if (!kt_outbox_set_meta (self->outbox, "server_url", sign_in->server_url, &error) ||
-      !kt_outbox_set_meta (self->outbox, "username", sign_in->username, &error) ||
-      !kt_outbox_set_meta (self->outbox, "display_name", sign_in->display_name, &error) ||
-      !kt_outbox_set_meta (self->outbox, "role", sign_in->role, &error) ||
-      !kt_outbox_set_meta (self->outbox, "signed_out", NULL, &error))
+  sign_in->new_account = g_strcmp0 (old_url, sign_in->server_url) != 0 ||
+                         g_strcmp0 (old_user, sign_in->username) != 0;
+  /* Written down on a worker (issue 22): five writes of the sync state,
+   * each of which may wait for the disk or another writer. */
+  sign_in->outbox = g_object_ref (self->outbox);
+  worker = g_task_new (self, NULL, on_signed_in, g_steal_pointer (&task));
+  g_task_set_task_data (worker, sign_in, NULL);
+  g_task_run_in_thread (worker, sign_in_thread);
+}
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_clear_object (&sign_in->outbox);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, error);
       return;
@@ -503,6 +547,32 @@ on_token_cleared (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* On a worker (issue 22): the next start knows the user signed out. */
+static void
+signed_out_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  kt_outbox_set_meta (task_data, "signed_out", "1", NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_signed_out_written (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+
+  /* Then the keyring: once the sign-out is finished both are done, so a
+   * sign-in after it writes its settings after these. */
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  kt_keyring_clear_token_async (kt_api_client_get_server_url (self->api), self->username,
+                                self->state_path, NULL, on_token_cleared, g_steal_pointer (&task));
+}
+
 static void
 on_logout_answered (GObject      *source,
                     GAsyncResult *result,
@@ -511,16 +581,16 @@ on_logout_answered (GObject      *source,
   g_autoptr(GTask) task = user_data;
   KtSyncClient *self = g_task_get_source_object (task);
   g_autoptr(KtSyncResponse) response = request_finish (self, result, NULL);
+  g_autoptr(GTask) worker = g_task_new (self, NULL, on_signed_out_written, g_object_ref (task));
 
   /* Revoking on the server is a courtesy: the token leaves the device anyway. */
-  kt_keyring_clear_token_async (kt_api_client_get_server_url (self->api), self->username,
-                                self->state_path, NULL, on_token_cleared, g_object_ref (task));
   stop_watch (self);
   wipe_token (self);
   self->sign_outs++;
-  kt_outbox_set_meta (self->outbox, "signed_out", "1", NULL);
   set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  g_task_set_task_data (worker, g_object_ref (self->outbox), g_object_unref);
+  g_task_run_in_thread (worker, signed_out_thread);
 }
 
 void

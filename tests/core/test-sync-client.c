@@ -1121,6 +1121,52 @@ test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out (Fixture *
   kt_fault_proxy_stop (proxy);
 }
 
+static void
+on_signed_in_test (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Signing in writes the account's settings into the sync state on a
+ * worker: while another writer holds the file the main loop keeps
+ * turning, and once it is gone the sign-in ends well.  On the main loop
+ * the first write held it for the whole wait, then failed the sign-in. */
+static void
+test_signing_in_writes_its_settings_on_a_worker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "settings");
+  g_autofree char *path = g_build_filename (f->dir, "settings.db", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  guint ticks = 0;
+  guint tick_id;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  tick_id = g_timeout_add (10, count_tick, &ticks);
+  kt_sync_client_sign_in_async (device, kt_test_server_get_url (f->server), "coach1", KT_TEST_PASSWORD,
+                                NULL, on_signed_in_test, &result);
+  /* Time for the server and the keyring to answer; the writes then wait. */
+  while (ticks < 100)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_false (kt_sync_client_is_signed_in (device));
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_true (kt_sync_client_sign_in_finish (device, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (kt_sync_client_is_signed_in (device));
+  g_assert_cmpstr (kt_sync_client_get_username (device), ==, "coach1");
+  kt_test_device_sign_out (device);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1168,6 +1214,8 @@ main (int argc, char *argv[])
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
   ADD ("push/a-push-round-is-booked-on-workers", test_a_push_round_is_booked_on_workers);
+  ADD ("sign-in/signing-in-writes-its-settings-on-a-worker",
+       test_signing_in_writes_its_settings_on_a_worker);
   ADD ("sign-in/round-that-ends-after-signing-out-leaves-the-status-signed-out",
        test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out);
 #undef ADD
