@@ -23,7 +23,6 @@ struct _KtSyncBanner
 {
   AdwBin           parent_instance;
 
-  GtkWidget       *box;
   GtkLabel        *label;
   GtkWidget       *button;
 
@@ -48,10 +47,6 @@ update (KtSyncBanner *self)
   const char *name = NULL;
   const char *action_name = NULL;
 
-  /* A round that was on its way when the user signed out may still end in
-   * an error: signed out, that error no longer says anything. */
-  if (!signed_in && status != KT_SYNC_STATUS_NEEDS_SIGN_IN)
-    status = KT_SYNC_STATUS_SIGNED_OUT;
   if (self->client != NULL)
     reason = kt_sync_status_describe (status, kt_sync_client_get_status_message (self->client),
                                       kt_sync_client_get_last_synced (self->client),
@@ -145,40 +140,18 @@ kt_sync_banner_class_init (KtSyncBannerClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = kt_sync_banner_dispose;
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-sync-banner.ui");
+  gtk_widget_class_bind_template_child (widget_class, KtSyncBanner, label);
+  gtk_widget_class_bind_template_child (widget_class, KtSyncBanner, button);
 }
 
 static void
 kt_sync_banner_init (KtSyncBanner *self)
 {
-  /* The words say it; the icon is not read out. */
-  GtkWidget *image = g_object_new (GTK_TYPE_IMAGE, "icon-name", "dialog-warning-symbolic",
-                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
-
-  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_add_css_class (self->box, "card");
-  gtk_widget_add_css_class (self->box, "sync-banner");
-  gtk_widget_set_margin_start (self->box, 12);
-  gtk_widget_set_margin_end (self->box, 12);
-  gtk_widget_set_margin_bottom (self->box, 6);
-  gtk_widget_set_valign (image, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (self->box), image);
-
-  self->label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->label, TRUE);
-  /* A wrapping label asks for its whole text on one line as its natural
-   * width; the window's leaflet folds on natural widths, and a long
-   * reason folded the household away on a 1280 px laptop.  It still
-   * fills the list's width (hexpand). */
-  gtk_label_set_max_width_chars (self->label, 20);
-  gtk_label_set_xalign (self->label, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->label), TRUE);
-  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->label));
-
-  self->button = gtk_button_new_with_mnemonic (_("Sync _Now"));
-  gtk_widget_set_valign (self->button, GTK_ALIGN_CENTER);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The template names the button; this keeps the name where the tests
+   * and the other controls' names are read from. */
   kt_a11y_set_label (self->button, _("Sync Now"));
-  gtk_box_append (GTK_BOX (self->box), self->button);
-  adw_bin_set_child (ADW_BIN (self), self->box);
 
   self->signals = g_signal_group_new (KT_TYPE_SYNC_CLIENT);
   g_signal_group_connect_swapped (self->signals, "notify", G_CALLBACK (update), self);

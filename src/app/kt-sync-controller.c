@@ -481,6 +481,7 @@ typedef struct {
   guint                   next;
   GPtrArray              *to_share;  /* (element-type ToShare) adopted and waiting or refused */
   guint                   adopted;
+  guint                   changed;   /* in this slice */
 } Adoption;
 
 /* A household adopted in a slice, encoded when it was changed, to be queued
@@ -657,6 +658,57 @@ slice_written (GObject      *source,
   next_slice (g_steal_pointer (&task));
 }
 
+/* @kase (the open household, or a copy read from the store) gets this
+ * user as its coach, unless it has one or waits for an assignment. */
+static void
+adopt_case (KtSyncController *self,
+            Adoption         *adoption,
+            const char       *id,
+            KtCase           *kase)
+{
+  KtShareState state = kt_sync_client_get_record_state (self->client, id, NULL);
+
+  /* An intaker's registration waits for an assignment instead. */
+  if (state == KT_SHARE_SHARED || kase == NULL || (kase->coach != NULL && *kase->coach != '\0') ||
+      (kase->request.intaker != NULL && *kase->request.intaker != '\0'))
+    return;
+  g_free (kase->coach);
+  kase->coach = g_strdup (kt_sync_client_get_username (self->client));
+  kt_store_autosave_case (self->store, kase);
+  adoption->changed++;
+  adoption->adopted++;
+  if (state != KT_SHARE_LOCAL)
+    {
+      ToShare *item = g_new0 (ToShare, 1);
+
+      item->id = g_strdup (id);
+      item->body = kt_case_encode (kase);
+      g_ptr_array_add (adoption->to_share, item);
+    }
+}
+
+static void
+on_adoptee_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtSyncController *self = g_task_get_source_object (task);
+  Adoption *adoption = g_task_get_task_data (task);
+  const char *id = g_ptr_array_index (adoption->ids, adoption->next);
+  g_autoptr(KtCase) stored = kt_store_load_case_finish (KT_STORE (source), result, NULL, NULL, NULL, NULL);
+  KtCase *open_case;
+  KtPlan *open_plan;
+
+  /* Opened meanwhile: the open household is changed in place. */
+  open_documents (adoption, &open_case, &open_plan);
+  if (kt_sync_client_get_username (self->client) != NULL && !kt_store_is_locked (self->store))
+    adopt_case (self, adoption, id,
+                open_case != NULL && g_strcmp0 (open_case->header.id, id) == 0 ? open_case : stored);
+  adoption->next++;
+  adopt_slice (task);
+}
+
 static void
 adopt_slice (GTask *task)
 {
@@ -665,7 +717,6 @@ adopt_slice (GTask *task)
   const char *me = kt_sync_client_get_username (self->client);
   KtCase *open_case;
   KtPlan *open_plan;
-  guint changed = 0;
 
   if (adoption_stopped (task))
     {
@@ -680,41 +731,29 @@ adopt_slice (GTask *task)
       return;
     }
   open_documents (adoption, &open_case, &open_plan);
-  for (; adoption->next < adoption->ids->len && changed < ADOPT_SLICE; adoption->next++)
+  for (; adoption->next < adoption->ids->len && adoption->changed < ADOPT_SLICE; adoption->next++)
     {
       const char *id = g_ptr_array_index (adoption->ids, adoption->next);
-      KtShareState state = kt_sync_client_get_record_state (self->client, id, NULL);
-      g_autoptr(KtCase) stored = NULL;
-      KtCase *kase;
 
-      if (state == KT_SHARE_SHARED)
+      if (kt_sync_client_get_record_state (self->client, id, NULL) == KT_SHARE_SHARED)
         continue;
       /* The open household is changed in place, or its next autosave
-       * would write the old copy back; a draft not yet written is what
-       * the store gives, so it too is changed in place. */
-      kase = open_case != NULL && g_strcmp0 (open_case->header.id, id) == 0
-             ? open_case : (stored = kt_store_load_case (self->store, id, NULL));
-      /* An intaker's registration waits for an assignment instead. */
-      if (kase == NULL || (kase->coach != NULL && *kase->coach != '\0') ||
-          (kase->request.intaker != NULL && *kase->request.intaker != '\0'))
-        continue;
-      g_free (kase->coach);
-      kase->coach = g_strdup (me);
-      kt_store_autosave_case (self->store, kase);
-      changed++;
-      adoption->adopted++;
-      if (state != KT_SHARE_LOCAL)
+       * would write the old copy back. */
+      if (open_case != NULL && g_strcmp0 (open_case->header.id, id) == 0)
         {
-          ToShare *item = g_new0 (ToShare, 1);
-
-          item->id = g_strdup (id);
-          item->body = kt_case_encode (kase);
-          g_ptr_array_add (adoption->to_share, item);
+          adopt_case (self, adoption, id, open_case);
+          continue;
         }
+      /* Any other is read and decrypted on the store's worker (issue 22);
+       * a draft not yet written is what the store gives, so it too is
+       * changed in place. */
+      kt_store_load_case_async (self->store, id, NULL, on_adoptee_loaded, task);
+      return;
     }
-  if (changed > 0)
+  if (adoption->changed > 0)
     {
       /* One write for the slice, on the store's worker. */
+      adoption->changed = 0;
       kt_store_flush_async (self->store, NULL, slice_written, task);
       return;
     }

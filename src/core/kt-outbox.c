@@ -699,6 +699,46 @@ kt_outbox_freeze (KtOutbox  *self,
   return run_with_seq (self, "UPDATE outbox SET frozen = 1 WHERE seq = ?", seq, NULL, error);
 }
 
+static gboolean
+freeze_all_in_transaction (KtOutbox      *self,
+                           gconstpointer  a,
+                           gconstpointer  b,
+                           GError       **error)
+{
+  GPtrArray *entries = (GPtrArray *) a;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->frozen)
+        continue;
+      if (!run_with_seq (self, "UPDATE outbox SET frozen = 1 WHERE seq = ?", entry->seq, NULL, error))
+        return FALSE;
+      entry->frozen = TRUE;
+    }
+  return TRUE;
+}
+
+gboolean
+kt_outbox_freeze_all (KtOutbox   *self,
+                      GPtrArray  *entries,
+                      GError    **error)
+{
+  g_autoptr(Hold) hold = NULL;
+  guint i;
+
+  /* Nothing to write (an empty outbox, every round): no write lock, so
+   * a round that only pulls never waits for another writer here. */
+  for (i = 0; i < entries->len; i++)
+    if (!((KtOutboxEntry *) g_ptr_array_index (entries, i))->frozen)
+      break;
+  if (i == entries->len)
+    return TRUE;
+  hold = hold_write (self);
+  return in_transaction (self, freeze_all_in_transaction, entries, NULL, error);
+}
+
 gboolean
 kt_outbox_set_failure (KtOutbox    *self,
                        gint64       seq,

@@ -70,6 +70,11 @@ GPtrArray     *kt_outbox_peek          (KtOutbox    *self,
 gboolean       kt_outbox_freeze        (KtOutbox    *self,
                                         gint64       seq,
                                         GError     **error);
+/* kt_outbox_freeze for each of @entries (element-type KtOutboxEntry) not
+ * frozen yet, in one transaction; each is marked frozen. */
+gboolean       kt_outbox_freeze_all    (KtOutbox    *self,
+                                        GPtrArray   *entries,
+                                        GError     **error);
 /* The server stored entry @seq: it leaves the outbox. */
 gboolean       kt_outbox_confirm       (KtOutbox    *self,
                                         gint64       seq,

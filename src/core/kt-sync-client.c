@@ -73,6 +73,8 @@ struct _KtSyncClient
   GPtrArray       *round_waiters;   /* callers served by the running round */
   GPtrArray       *next_waiters;    /* callers waiting for the next one */
   gboolean         again;
+  guint            sign_outs;       /* how often the user signed out: a round
+                                     * started before the last one says nothing */
 
   GCancellable    *watch_cancellable;  /* the running watch, or NULL */
   guint            watch_source;       /* a watch waiting to start */
@@ -328,16 +330,19 @@ kt_sync_client_open_finish (KtSyncClient  *self,
 /* Sign in and out */
 
 typedef struct {
-  char *server_url;
-  char *username;
-  char *token;
-  char *display_name;
-  char *role;
+  char     *server_url;
+  char     *username;
+  char     *token;
+  char     *display_name;
+  char     *role;
+  KtOutbox *outbox;        /* for the worker */
+  gboolean  new_account;   /* another account or server than before */
 } SignIn;
 
 static void
 sign_in_free (SignIn *sign_in)
 {
+  g_clear_object (&sign_in->outbox);
   g_free (sign_in->server_url);
   g_free (sign_in->username);
   if (sign_in->token != NULL)
@@ -347,6 +352,31 @@ sign_in_free (SignIn *sign_in)
   g_free (sign_in->role);
   g_free (sign_in);
 }
+
+/* The new account's settings, in the sync state; @task_data is the
+ * sign-in's, which the main loop leaves alone meanwhile. */
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+  GError *error = NULL;
+
+  if (sign_in->new_account)
+    kt_outbox_set_meta (sign_in->outbox, "cursor", NULL, NULL);
+  if (!kt_outbox_set_meta (sign_in->outbox, "server_url", sign_in->server_url, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "username", sign_in->username, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "display_name", sign_in->display_name, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "role", sign_in->role, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "signed_out", NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
 on_token_stored (GObject      *source,
@@ -358,6 +388,7 @@ on_token_stored (GObject      *source,
   SignIn *sign_in = g_task_get_task_data (task);
   g_autofree char *old_url = g_strdup (kt_api_client_get_server_url (self->api));
   g_autofree char *old_user = g_strdup (self->username);
+  g_autoptr(GTask) worker = NULL;
   GError *error = NULL;
 
   if (!kt_keyring_store_token_finish (result, &error))
@@ -371,13 +402,28 @@ on_token_stored (GObject      *source,
   /* The old account's watch must not move the cursor of the new one. */
   stop_watch (self);
   /* Another account or server: pull everything it may read from the start. */
-  if (g_strcmp0 (old_url, sign_in->server_url) != 0 || g_strcmp0 (old_user, sign_in->username) != 0)
-    kt_outbox_set_meta (self->outbox, "cursor", NULL, NULL);
-  if (!kt_outbox_set_meta (self->outbox, "server_url", sign_in->server_url, &error) ||
-      !kt_outbox_set_meta (self->outbox, "username", sign_in->username, &error) ||
-      !kt_outbox_set_meta (self->outbox, "display_name", sign_in->display_name, &error) ||
-      !kt_outbox_set_meta (self->outbox, "role", sign_in->role, &error) ||
-      !kt_outbox_set_meta (self->outbox, "signed_out", NULL, &error))
+  sign_in->new_account = g_strcmp0 (old_url, sign_in->server_url) != 0 ||
+                         g_strcmp0 (old_user, sign_in->username) != 0;
+  /* Written down on a worker (issue 22): five writes of the sync state,
+   * each of which may wait for the disk or another writer. */
+  sign_in->outbox = g_object_ref (self->outbox);
+  worker = g_task_new (self, NULL, on_signed_in, g_steal_pointer (&task));
+  g_task_set_task_data (worker, sign_in, NULL);
+  g_task_run_in_thread (worker, sign_in_thread);
+}
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_clear_object (&sign_in->outbox);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, error);
       return;
@@ -501,6 +547,32 @@ on_token_cleared (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* On a worker (issue 22): the next start knows the user signed out. */
+static void
+signed_out_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  kt_outbox_set_meta (task_data, "signed_out", "1", NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_signed_out_written (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+
+  /* Then the keyring: once the sign-out is finished both are done, so a
+   * sign-in after it writes its settings after these. */
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  kt_keyring_clear_token_async (kt_api_client_get_server_url (self->api), self->username,
+                                self->state_path, NULL, on_token_cleared, g_steal_pointer (&task));
+}
+
 static void
 on_logout_answered (GObject      *source,
                     GAsyncResult *result,
@@ -509,15 +581,16 @@ on_logout_answered (GObject      *source,
   g_autoptr(GTask) task = user_data;
   KtSyncClient *self = g_task_get_source_object (task);
   g_autoptr(KtSyncResponse) response = request_finish (self, result, NULL);
+  g_autoptr(GTask) worker = g_task_new (self, NULL, on_signed_out_written, g_object_ref (task));
 
   /* Revoking on the server is a courtesy: the token leaves the device anyway. */
-  kt_keyring_clear_token_async (kt_api_client_get_server_url (self->api), self->username,
-                                self->state_path, NULL, on_token_cleared, g_object_ref (task));
   stop_watch (self);
   wipe_token (self);
-  kt_outbox_set_meta (self->outbox, "signed_out", "1", NULL);
+  self->sign_outs++;
   set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  g_task_set_task_data (worker, g_object_ref (self->outbox), g_object_unref);
+  g_task_run_in_thread (worker, signed_out_thread);
 }
 
 void
@@ -531,6 +604,7 @@ kt_sync_client_sign_out_async (KtSyncClient        *self,
   g_task_set_source_tag (task, kt_sync_client_sign_out_async);
   if (kt_api_client_get_server_url (self->api) == NULL || self->username == NULL)
     {
+      self->sign_outs++;
       set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
       g_task_return_boolean (task, TRUE);
       return;
@@ -733,6 +807,7 @@ typedef struct {
   GHashTable *skip_ids;       /* records the server refused this round */
   GHashTable *in_flight_ids;  /* records being pushed now */
   GPtrArray  *batch;          /* (element-type KtOutboxEntry) */
+  GPtrArray  *answers;        /* (element-type Answer) for the outbox, not written yet */
   guint       next;
   guint       in_flight;
   GError     *fatal;
@@ -744,6 +819,7 @@ typedef struct {
   guint       n_unopened;     /* pulled records that did not open */
   gboolean    migrated;       /* the server's plaintext records of this account were sealed */
   char       *unopened;       /* why the first of them did not */
+  guint       sign_outs;      /* the client's sign_outs when it started */
   gint64      started;        /* monotonic µs */
 } Round;
 
@@ -753,13 +829,13 @@ round_free (Round *round)
   g_clear_pointer (&round->skip_ids, g_hash_table_unref);
   g_clear_pointer (&round->in_flight_ids, g_hash_table_unref);
   g_clear_pointer (&round->batch, g_ptr_array_unref);
+  g_clear_pointer (&round->answers, g_ptr_array_unref);
   g_clear_error (&round->fatal);
   g_free (round->refusal);
   g_free (round->unopened);
   g_free (round);
 }
 
-static void push_fill (GTask *task);
 static void pull_next (GTask *task);
 static void reseal_pending (GTask *task);
 static void seal_unsealed (GTask *task);
@@ -781,6 +857,45 @@ typedef struct {
   KtOutboxEntry *entry;
 } Push;
 
+/* What the server said about one pushed entry, kept until the chunk's
+ * answers are written into the outbox together on a worker (issue 22): one
+ * SQLite write an entry on the main loop, between libsoup's callbacks, made
+ * the window wait on the disk and on any other writer of the sync state. */
+typedef struct {
+  gint64        seq;
+  char         *id;
+  gint64        rev;
+  KtSyncRecord *server;    /* a conflict: the server's copy, or NULL */
+  char         *failure;   /* a refusal: why, or NULL */
+  GError       *error;     /* the outbox could not keep the answer */
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_free (answer->id);
+  g_clear_pointer (&answer->server, kt_sync_record_free);
+  g_free (answer->failure);
+  g_clear_error (&answer->error);
+  g_free (answer);
+}
+
+static Answer *
+add_answer (GTask         *task,
+            KtOutboxEntry *entry)
+{
+  Round *round = g_task_get_task_data (task);
+  Answer *answer = g_new0 (Answer, 1);
+
+  answer->seq = entry->seq;
+  answer->id = g_strdup (entry->record->id);
+  answer->rev = entry->record->rev;
+  if (round->answers == NULL)
+    round->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) answer_free);
+  g_ptr_array_add (round->answers, answer);
+  return answer;
+}
+
 static gboolean
 is_refusal (const GError *error)
 {
@@ -798,15 +913,9 @@ refuse_entry (GTask         *task,
               KtOutboxEntry *entry,
               GError        *error)
 {
-  KtSyncClient *self = g_task_get_source_object (task);
-  Round *round = g_task_get_task_data (task);
-  KtSyncRecord *record = entry->record;
+  Answer *answer = add_answer (task, entry);
 
-  kt_outbox_set_failure (self->outbox, entry->seq, error->message, NULL);
-  g_hash_table_add (round->skip_ids, g_strdup (record->id));
-  if (round->n_refused++ == 0)
-    round->refusal = g_strdup (error->message);
-  g_signal_emit (self, signals[RECORD_FAILED], 0, record->id, error->message);
+  answer->failure = g_strdup (error->message);
   g_error_free (error);
 }
 
@@ -816,9 +925,8 @@ handle_push_answer (GTask          *task,
                     KtSyncResponse *response,
                     GError         *error)
 {
-  KtSyncClient *self = g_task_get_source_object (task);
   KtSyncRecord *record = entry->record;
-  GError *local_error = NULL;
+  Answer *answer;
 
   if (response == NULL && is_refusal (error))
     {
@@ -838,29 +946,111 @@ handle_push_answer (GTask          *task,
                                                "Keukentafel will try again.")));
       return;
     }
+  answer = add_answer (task, entry);
   if (response->conflict)
+    answer->server = g_steal_pointer (&response->record);
+}
+
+typedef struct {
+  KtOutbox       *outbox;
+  KtRecordSealer *sealer;    /* may be NULL */
+  GPtrArray      *answers;   /* (element-type Answer) */
+} Settle;
+
+static void
+settle_free (Settle *settle)
+{
+  g_clear_object (&settle->outbox);
+  g_clear_object (&settle->sealer);
+  g_clear_pointer (&settle->answers, g_ptr_array_unref);
+  g_free (settle);
+}
+
+/* Writes each answer into the outbox, in the order they came: a refusal
+ * stays queued with its reason, a conflict keeps both versions (resolved
+ * field by field on the documents, so the server's copy is opened first),
+ * a stored entry leaves the outbox. */
+static void
+settle_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Settle *settle = task_data;
+
+  for (guint i = 0; i < settle->answers->len; i++)
     {
-      /* The conflict is resolved field by field on the documents. */
-      if (self->sealer != NULL &&
-          !kt_record_sealer_open (self->sealer, response->record, &local_error))
+      Answer *answer = g_ptr_array_index (settle->answers, i);
+      GError *error = NULL;
+
+      if (answer->server != NULL && settle->sealer != NULL &&
+          !kt_record_sealer_open (settle->sealer, answer->server, &error))
         {
-          refuse_entry (task, entry, local_error);
-          return;
+          answer->failure = g_strdup (error->message);
+          g_clear_pointer (&answer->server, kt_sync_record_free);
+          g_clear_error (&error);
         }
-      if (!kt_outbox_add_conflict (self->outbox, entry->seq, response->record, &local_error))
-        {
-          round_fail (task, local_error);
-          return;
-        }
-      g_signal_emit (self, signals[CONFLICT_DETECTED], 0, record->id);
-      return;
+      if (answer->failure != NULL)
+        kt_outbox_set_failure (settle->outbox, answer->seq, answer->failure, NULL);
+      else if (answer->server != NULL)
+        kt_outbox_add_conflict (settle->outbox, answer->seq, answer->server, &answer->error);
+      else
+        kt_outbox_confirm (settle->outbox, answer->seq, &answer->error);
     }
-  if (!kt_outbox_confirm (self->outbox, entry->seq, &local_error))
+  g_task_return_boolean (task, TRUE);
+}
+
+static void push_fill (GTask *task);
+
+/* On the main loop again: the round counts what the outbox now holds, and
+ * only now says what happened, so a listener that reads the outbox finds
+ * it there ("pushed" never before the outbox let the entry go). */
+static void
+on_settled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  Settle *settle = g_task_get_task_data (G_TASK (result));
+
+  for (guint i = 0; i < settle->answers->len; i++)
     {
-      round_fail (task, local_error);
-      return;
+      Answer *answer = g_ptr_array_index (settle->answers, i);
+
+      if (answer->error != NULL)
+        round_fail (task, g_steal_pointer (&answer->error));
+      else if (answer->failure != NULL)
+        {
+          g_hash_table_add (round->skip_ids, g_strdup (answer->id));
+          if (round->n_refused++ == 0)
+            round->refusal = g_strdup (answer->failure);
+          g_signal_emit (self, signals[RECORD_FAILED], 0, answer->id, answer->failure);
+        }
+      else if (answer->server != NULL)
+        g_signal_emit (self, signals[CONFLICT_DETECTED], 0, answer->id);
+      else
+        g_signal_emit (self, signals[RECORD_PUSHED], 0, answer->id, answer->rev);
     }
-  g_signal_emit (self, signals[RECORD_PUSHED], 0, record->id, record->rev);
+  push_fill (task);
+}
+
+/* Not cancelled with the round: what the server has is written down. */
+static void
+settle_answers (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(GTask) worker = g_task_new (self, NULL, on_settled, task);
+  Settle *settle = g_new0 (Settle, 1);
+
+  settle->outbox = g_object_ref (self->outbox);
+  settle->sealer = self->sealer != NULL ? g_object_ref (self->sealer) : NULL;
+  settle->answers = g_steal_pointer (&round->answers);
+  g_task_set_source_tag (worker, settle_answers);
+  g_task_set_task_data (worker, settle, (GDestroyNotify) settle_free);
+  g_task_run_in_thread (worker, settle_thread);
 }
 
 static void
@@ -883,6 +1073,8 @@ on_pushed (GObject      *source,
   g_free (push);
 }
 
+/* @entry is frozen already (with its chunk, when it was peeked): later
+ * edits queue behind this revision instead of replacing it. */
 static void
 push_one (GTask         *task,
           KtOutboxEntry *entry)
@@ -892,15 +1084,8 @@ push_one (GTask         *task,
   g_autofree char *path = g_strdup_printf ("/records/%s", entry->record->id);
   g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", entry->base_rev);
   g_autoptr(GBytes) body = kt_sync_record_encode (entry->record);
-  GError *error = NULL;
   Push *push;
 
-  /* Frozen: later edits queue behind this revision instead of replacing it. */
-  if (!entry->frozen && !kt_outbox_freeze (self->outbox, entry->seq, &error))
-    {
-      round_fail (task, error);
-      return;
-    }
   push = g_new0 (Push, 1);
   push->task = g_object_ref (task);
   push->entry = entry;
@@ -1038,43 +1223,51 @@ may_have_unsealed (KtSyncClient *self)
   return !self->unsealed_refused;
 }
 
+typedef struct {
+  KtOutbox   *outbox;
+  GHashTable *skip_ids;
+} Peek;
+
 static void
-push_fill (GTask *task)
+peek_free (Peek *peek)
 {
+  g_clear_object (&peek->outbox);
+  g_clear_pointer (&peek->skip_ids, g_hash_table_unref);
+  g_free (peek);
+}
+
+/* The next chunk, frozen in one transaction before any of it is sent. */
+static void
+peek_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Peek *peek = task_data;
+  g_autoptr(GPtrArray) batch = NULL;
+  GError *error = NULL;
+
+  batch = kt_outbox_peek (peek->outbox, PUSH_CHUNK, peek->skip_ids, &error);
+  if (batch == NULL || !kt_outbox_freeze_all (peek->outbox, batch, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&batch), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_peeked (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
   KtSyncClient *self = g_task_get_source_object (task);
   Round *round = g_task_get_task_data (task);
   GError *error = NULL;
 
-  while (round->fatal == NULL && round->batch != NULL &&
-         round->in_flight < PUSH_CONCURRENCY && round->next < round->batch->len)
-    {
-      KtOutboxEntry *entry = g_ptr_array_index (round->batch, round->next);
-
-      /* A conversation or plan goes after its case, which was queued
-       * before it: the server knows a plan only once its case is there. */
-      if (entry->record->case_id != NULL &&
-          g_hash_table_contains (round->in_flight_ids, entry->record->case_id))
-        break;
-      round->next++;
-      push_one (task, entry);
-    }
-
-  if (round->in_flight > 0)
-    return;
-  notify_counts (self);
-  if (round->fatal != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&round->fatal));
-      g_object_unref (task);
-      return;
-    }
-  if (round->batch != NULL && round->next < round->batch->len)
-    return;
-
-  /* The next chunk: whatever is still queued, after every confirmed one. */
-  g_clear_pointer (&round->batch, g_ptr_array_unref);
+  round->batch = g_task_propagate_pointer (G_TASK (result), &error);
   round->next = 0;
-  round->batch = kt_outbox_peek (self->outbox, PUSH_CHUNK, round->skip_ids, &error);
   if (round->batch == NULL)
     {
       g_task_return_error (task, error);
@@ -1104,6 +1297,64 @@ push_fill (GTask *task)
       return;
     }
   push_fill (task);
+}
+
+/* The outbox is read and written on workers (issue 22): peeking and
+ * freezing a chunk is one step, writing down its answers another, and the
+ * main loop only sends and counts. */
+static void
+push_fill (GTask *task)
+{
+  KtSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  GTask *worker;
+  Peek *peek;
+
+  while (round->fatal == NULL && round->batch != NULL &&
+         round->in_flight < PUSH_CONCURRENCY && round->next < round->batch->len)
+    {
+      KtOutboxEntry *entry = g_ptr_array_index (round->batch, round->next);
+
+      /* A conversation or plan goes after its case, which was queued
+       * before it: the server knows a plan only once its case is there. */
+      if (entry->record->case_id != NULL &&
+          g_hash_table_contains (round->in_flight_ids, entry->record->case_id))
+        break;
+      round->next++;
+      push_one (task, entry);
+    }
+
+  if (round->in_flight > 0)
+    return;
+  /* What the server said is written down before the round goes on or
+   * ends, even when it ends in an error. */
+  if (round->answers != NULL && round->answers->len > 0)
+    {
+      settle_answers (task);
+      return;
+    }
+  notify_counts (self);
+  if (round->fatal != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&round->fatal));
+      g_object_unref (task);
+      return;
+    }
+  if (round->batch != NULL && round->next < round->batch->len)
+    return;
+
+  /* The next chunk: whatever is still queued, after every confirmed one. */
+  g_clear_pointer (&round->batch, g_ptr_array_unref);
+  round->next = 0;
+  worker = g_task_new (self, NULL, on_peeked, task);
+  peek = g_new0 (Peek, 1);
+  peek->outbox = g_object_ref (self->outbox);
+  /* The round waits for the peek: nothing changes the set meanwhile. */
+  peek->skip_ids = g_hash_table_ref (round->skip_ids);
+  g_task_set_source_tag (worker, push_fill);
+  g_task_set_task_data (worker, peek, (GDestroyNotify) peek_free);
+  g_task_run_in_thread (worker, peek_thread);
+  g_object_unref (worker);
 }
 
 /* Whether the pulled @record is for the sink: FALSE for what this device
@@ -1885,10 +2136,14 @@ on_round_done (GObject      *source,
   Round *round = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *refusal = NULL;
+  /* The user signed out while it ran: how it ended (often an error, the
+   * token gone under it) is no longer news, and the status stays what
+   * signing out made it. */
+  gboolean outlived = round->sign_outs != self->sign_outs;
   gboolean watch;
 
   g_task_propagate_boolean (G_TASK (result), &error);
-  watch = error == NULL;
+  watch = error == NULL && !outlived;
   self->n_unopened = round->n_unopened;
   if (error == NULL && round->n_refused > 0)
     {
@@ -1900,7 +2155,12 @@ on_round_done (GObject      *source,
     }
   g_clear_object (&self->round);
 
-  if (error == NULL)
+  if (outlived)
+    {
+      if (error == NULL)
+        g_signal_emit (self, signals[ROUND_FINISHED], 0);
+    }
+  else if (error == NULL)
     {
       self->failures = 0;
       mark_synced (self);
@@ -2002,6 +2262,7 @@ run_round (KtSyncClient *self)
   round = g_new0 (Round, 1);
   round->skip_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   round->in_flight_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  round->sign_outs = self->sign_outs;
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->round = g_object_ref (task);
 

@@ -1352,6 +1352,70 @@ test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+typedef struct {
+  KtWindow   *window;
+  const char *id;
+} FirstAdopted;
+
+static gboolean
+first_adopted (gpointer data)
+{
+  FirstAdopted *first = data;
+  g_autofree char *coach = NULL;
+
+  return kt_store_get_case_readers (kt_window_get_store (first->window), first->id, &coach, NULL) &&
+         g_strcmp0 (coach, "coach1") == 0;
+}
+
+/* Issue 22: each household adopted at sign-in is read on the store's
+ * worker.  While a save holds the store half-way through the adoption the
+ * main loop keeps turning; once it lets go every household has its coach.
+ * Read with kt_store_load_case on the main loop, the window stood still
+ * until the store was free. */
+static void
+test_adopted_households_are_read_off_the_main_loop (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-adopt-held");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  FirstAdopted first = { 0 };
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  store_households_without_coach (kt_window_get_store (window), 2000, ids);
+
+  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  kt_app_test_wait_for (signed_in, client, 10000, "signing in");
+  first.window = window;
+  first.id = g_ptr_array_index (ids, 0);
+  /* The first slice is written: the next is read while the store is held. */
+  kt_app_test_wait_for (first_adopted, &first, 20000, "the first household to be adopted");
+  g_assert_true (adopting (window));
+  kt_app_test_hold_store (kt_window_get_store (window));
+  g_assert_cmpuint (kt_app_test_tick_while_held (20), >=, 20);
+  kt_app_test_release_store ();
+  kt_app_test_wait_for (not_adopting, window, 60000, "the households to be adopted");
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *coach = NULL;
+
+      g_assert_true (kt_store_get_case_readers (kt_window_get_store (window), g_ptr_array_index (ids, i),
+                                                &coach, NULL));
+      g_assert_cmpstr (coach, ==, "coach1");
+    }
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 /* A supervisor who signs in on a device with households without a coach
  * does not become their coach: adopting has no meaning for that role. */
 static void
@@ -1413,6 +1477,8 @@ main (int argc, char *argv[])
                    test_a_plus_household_submitted_before_signing_in_goes_with_its_coach);
   g_test_add_func ("/sync-window/adopting-households-on-sign-in-leaves-the-main-loop-free",
                    test_adopting_households_on_sign_in_leaves_the_main_loop_free);
+  g_test_add_func ("/sync-window/adopted-households-are-read-off-the-main-loop",
+                   test_adopted_households_are_read_off_the_main_loop);
   g_test_add_func ("/sync-window/a-supervisors-sign-in-adopts-no-household",
                    test_a_supervisors_sign_in_adopts_no_household);
   g_test_add_func ("/sync-window/a-submit-that-cannot-be-queued-says-so-on-the-household",

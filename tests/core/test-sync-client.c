@@ -1031,6 +1031,142 @@ test_a_pulled_page_is_booked_on_a_worker (Fixture *f, gconstpointer data)
   g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_SHARED);
 }
 
+/* A push round's bookkeeping (peeking and freezing a chunk, writing down
+ * the server's answers) runs on workers.  While another writer holds the
+ * outbox's file the round waits there, the main loop keeps turning and the
+ * outbox's counts answer; once the writer is gone the plan reaches the
+ * server and leaves the outbox.  On the main loop the freeze held it for
+ * the whole wait, then failed the round. */
+static void
+test_a_push_round_is_booked_on_workers (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "pushed");
+  g_autofree char *path = g_build_filename (f->dir, "pushed.db", NULL);
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  guint ticks = 0;
+  guint tick_id;
+
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
+  share_plan (device, plan, f->case_id, 1, "Wat wil je bereiken?");
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  tick_id = g_timeout_add (1, count_tick, &ticks);
+  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  while (ticks < 20)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SYNCING);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_true (kt_sync_client_sync_finish (device, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 0);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, plan, NULL), ==, KT_SHARE_SHARED);
+}
+
+static gboolean
+delayed_once (gpointer proxy)
+{
+  return kt_fault_proxy_get_n_faulted (proxy, KT_FAULT_DELAY) > 0;
+}
+
+/* A round on its way when the user signs out says nothing when it ends:
+ * here its push is cut off after the sign-out, which once set the status
+ * to an error (and a retry) under a signed-out device. */
+static void
+test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "outlived");
+  g_autofree char *plan = kt_uuid_new ();
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) canned = g_bytes_new_static ("garbage", 7);
+  g_autoptr(GError) error = NULL;
+
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
+  g_assert_no_error (error);
+  kt_test_device_sign_in (device, proxy_url, "coach1");
+  share_plan (device, plan, f->case_id, 1, "Wat wil je bereiken?");
+
+  /* The push's answer is held back... */
+  kt_fault_proxy_set_delay (proxy, 30000);
+  kt_fault_proxy_set_share (proxy, KT_FAULT_DELAY, 1.0);
+  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  while (!delayed_once (proxy))
+    g_main_context_iteration (NULL, TRUE);
+  /* ...while the user signs out... */
+  kt_fault_proxy_set_share (proxy, KT_FAULT_DELAY, 0.0);
+  kt_test_device_sign_out (device);
+  g_assert_null (result);
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  /* ...and then the connection breaks: the round ends in an error. */
+  kt_fault_proxy_set_canned (proxy, canned);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (kt_sync_client_sync_finish (device, result, NULL));
+  g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  g_assert_false (kt_sync_client_is_signed_in (device));
+  kt_fault_proxy_stop (proxy);
+}
+
+static void
+on_signed_in_test (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Signing in writes the account's settings into the sync state on a
+ * worker: while another writer holds the file the main loop keeps
+ * turning, and once it is gone the sign-in ends well.  On the main loop
+ * the first write held it for the whole wait, then failed the sign-in. */
+static void
+test_signing_in_writes_its_settings_on_a_worker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "settings");
+  g_autofree char *path = g_build_filename (f->dir, "settings.db", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  guint ticks = 0;
+  guint tick_id;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  tick_id = g_timeout_add (10, count_tick, &ticks);
+  kt_sync_client_sign_in_async (device, kt_test_server_get_url (f->server), "coach1", KT_TEST_PASSWORD,
+                                NULL, on_signed_in_test, &result);
+  /* Time for the server and the keyring to answer; the writes then wait. */
+  while (ticks < 100)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_false (kt_sync_client_is_signed_in (device));
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_true (kt_sync_client_sign_in_finish (device, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (kt_sync_client_is_signed_in (device));
+  g_assert_cmpstr (kt_sync_client_get_username (device), ==, "coach1");
+  kt_test_device_sign_out (device);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1077,6 +1213,11 @@ main (int argc, char *argv[])
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
+  ADD ("push/a-push-round-is-booked-on-workers", test_a_push_round_is_booked_on_workers);
+  ADD ("sign-in/signing-in-writes-its-settings-on-a-worker",
+       test_signing_in_writes_its_settings_on_a_worker);
+  ADD ("sign-in/round-that-ends-after-signing-out-leaves-the-status-signed-out",
+       test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out);
 #undef ADD
 
   return g_test_run ();
