@@ -502,6 +502,17 @@ kt_case_summary_decode (const char *id,
   return summary_decode (NULL, id, updated, data != NULL ? data : (const guint8 *) "", size);
 }
 
+/* A plan's summary: its version and review, "(ii)", so that the case
+ * list knows where each household's plan stands without opening it. */
+static GBytes *
+plan_summary_encode (const KtPlan *plan)
+{
+  g_autoptr(GVariant) summary = g_variant_ref_sink (g_variant_new ("(ii)", (gint32) plan->version,
+                                                                   (gint32) plan->review));
+
+  return g_variant_get_data_as_bytes (summary);
+}
+
 /* The record for @doc as it is now: encoded on the calling thread. */
 static KtRecord *
 record_from_doc (KtKind   kind,
@@ -528,6 +539,7 @@ record_from_doc (KtKind   kind,
       break;
     case KT_KIND_PLAN:
       record->body = kt_plan_encode (doc);
+      record->summary = plan_summary_encode (doc);
       break;
     default:
       g_assert_not_reached ();
@@ -2757,6 +2769,135 @@ load_kind_for_case_finish (KtStore       *self,
     return NULL;
   take_drafts (self, kind, what->docs);
   return g_steal_pointer (&what->docs);
+}
+
+/* Where each household's plan stands */
+
+typedef struct {
+  GHashTable *stages;   /* case id → KtPlanStage */
+} PlanStages;
+
+static void
+plan_stages_clear (PlanStages *read)
+{
+  g_clear_pointer (&read->stages, g_hash_table_unref);
+}
+
+static void
+plan_stages_free (PlanStages *read)
+{
+  plan_stages_clear (read);
+  g_free (read);
+}
+
+/* The newest version counts; of one version, the one written last. */
+static void
+plan_stages_add (GHashTable    *stages,
+                 const char    *case_id,
+                 int            version,
+                 KtReviewState  review)
+{
+  KtPlanStage *stage = g_hash_table_lookup (stages, case_id);
+
+  if (stage != NULL && stage->version > version)
+    return;
+  if (stage == NULL)
+    {
+      stage = g_new0 (KtPlanStage, 1);
+      g_hash_table_insert (stages, g_strdup (case_id), stage);
+    }
+  stage->version = version;
+  stage->review = review;
+}
+
+/* On a worker: the plans' summaries, oldest first; a plan written before
+ * plans had a summary is opened once (it gets one when it is saved). */
+static gboolean
+read_plan_stages (KtStore       *self,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  PlanStages *read = data;
+  g_autoptr(GPtrArray) records = NULL;
+
+  read->stages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  records = kt_record_store_list (self->records, KT_KIND_PLAN, KT_RECORD_STORE_ANY_CASE, TRUE, error);
+  if (records == NULL)
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (records, i);
+      gint32 version;
+      gint32 review;
+
+      if (record->case_id == NULL)
+        continue;
+      if (record->summary != NULL &&
+          g_bytes_get_size (record->summary) == 2 * sizeof (gint32))
+        {
+          g_autoptr(GVariant) summary = g_variant_new_from_bytes (G_VARIANT_TYPE ("(ii)"), record->summary, FALSE);
+
+          g_variant_get (summary, "(ii)", &version, &review);
+        }
+      else
+        {
+          g_autoptr(KtPlan) plan = NULL;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          plan = load_from_file (self, KT_KIND_PLAN, record->id, NULL);
+          if (plan == NULL)
+            continue;
+          version = plan->version;
+          review = plan->review;
+        }
+      if (review < KT_REVIEW_DRAFT || review > KT_REVIEW_RETURNED)
+        continue;
+      plan_stages_add (read->stages, record->case_id, version, review);
+    }
+  return TRUE;
+}
+
+void
+kt_store_list_plan_stages_async (KtStore             *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+
+  read_on_worker (self, NULL, read_plan_stages, (GDestroyNotify) plan_stages_clear, g_new0 (PlanStages, 1),
+                  (GDestroyNotify) plan_stages_free, kt_store_list_plan_stages_async, cancellable, callback,
+                  user_data);
+}
+
+GHashTable *
+kt_store_list_plan_stages_finish (KtStore       *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  PlanStages *read;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_list_plan_stages_async, NULL);
+
+  read = read_on_worker_finish (result, error);
+  if (read == NULL || !check_open (self, error))
+    return NULL;
+  /* Drafts not yet written are newer than what the worker read. */
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Pending *pending = value;
+      KtPlan *plan = pending->doc;
+
+      if (pending->kind == KT_KIND_PLAN && plan->case_id != NULL)
+        plan_stages_add (read->stages, plan->case_id, plan->version, plan->review);
+    }
+  return g_steal_pointer (&read->stages);
 }
 
 void

@@ -1450,6 +1450,103 @@ test_load_while_saved_async (void)
   files_clear (&files);
 }
 
+typedef struct {
+  gboolean    done;
+  GHashTable *stages;
+} StagesLoaded;
+
+static void
+on_plan_stages (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StagesLoaded *loaded = user_data;
+
+  loaded->stages = kt_store_list_plan_stages_finish (KT_STORE (source), result, NULL);
+  loaded->done = TRUE;
+}
+
+/* The case list knows at start where each household's plan stands, without
+ * opening the households: the newest version's review, from the plans'
+ * summaries, from a plan written before plans had one, and from a draft
+ * not yet written. */
+static void
+test_list_plan_stages (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Jansen");
+  g_autoptr(KtCase) older = case_new ("Familie Smit");
+  g_autoptr(KtCase) plain = case_new ("Familie de Vries");
+  g_autoptr(KtPlan) v1 = plan_new (kase->header.id, "Eerst de brieven");
+  g_autoptr(KtPlan) v2 = plan_new (kase->header.id, "Rust in de financien");
+  g_autoptr(KtPlan) unsummed = plan_new (older->header.id, "Een plan van voor de samenvatting");
+  g_autoptr(KtRecord) record = kt_record_new ();
+  StagesLoaded loaded = { 0 };
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_PLAN };
+  KtPlanStage *stage;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, kase);
+  save_case (store, older);
+  save_case (store, plain);
+  v1->version = 1;
+  v1->review = KT_REVIEW_RETURNED;
+  v1->header.created = 1000;
+  doc.plan = v1;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  v2->version = 2;
+  v2->review = KT_REVIEW_APPROVED;
+  v2->header.created = 2000;
+  doc.plan = v2;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+  /* Written as plans were before they had a summary. */
+  unsummed->version = 1;
+  unsummed->review = KT_REVIEW_SUBMITTED;
+  record->id = g_strdup (unsummed->header.id);
+  record->kind = KT_KIND_PLAN;
+  record->rev = 1;
+  record->case_id = g_strdup (older->header.id);
+  record->body = kt_plan_encode (unsummed);
+  g_assert_true (kt_record_store_put (kt_store_get_record_store (store), record, FALSE, &error));
+  g_assert_no_error (error);
+
+  kt_store_list_plan_stages_async (store, NULL, on_plan_stages, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_nonnull (loaded.stages);
+  g_assert_cmpuint (g_hash_table_size (loaded.stages), ==, 2);
+  stage = g_hash_table_lookup (loaded.stages, kase->header.id);
+  g_assert_cmpint (stage->version, ==, 2);
+  g_assert_cmpint (stage->review, ==, KT_REVIEW_APPROVED);
+  stage = g_hash_table_lookup (loaded.stages, older->header.id);
+  g_assert_cmpint (stage->version, ==, 1);
+  g_assert_cmpint (stage->review, ==, KT_REVIEW_SUBMITTED);
+  g_assert_null (g_hash_table_lookup (loaded.stages, plain->header.id));
+  g_clear_pointer (&loaded.stages, g_hash_table_unref);
+  loaded.done = FALSE;
+
+  /* A draft: a new version, submitted, not written yet. */
+  g_clear_pointer (&v2, kt_plan_unref);
+  v2 = plan_new (plain->header.id, "Hulp bij de post");
+  v2->version = 1;
+  v2->review = KT_REVIEW_SUBMITTED;
+  kt_store_autosave_plan (store, v2);
+  kt_store_list_plan_stages_async (store, NULL, on_plan_stages, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_nonnull (loaded.stages);
+  stage = g_hash_table_lookup (loaded.stages, plain->header.id);
+  g_assert_nonnull (stage);
+  g_assert_cmpint (stage->review, ==, KT_REVIEW_SUBMITTED);
+  g_clear_pointer (&loaded.stages, g_hash_table_unref);
+  loaded.done = FALSE;
+
+  close_store (&store);
+  files_clear (&files);
+}
+
 static void
 on_flag (KtStore  *store,
          gboolean *flag)
@@ -2275,6 +2372,7 @@ main (int   argc,
   g_test_add_func ("/store/load-all-async", test_load_all_async);
   g_test_add_func ("/store/load-case-async", test_load_case_async);
   g_test_add_func ("/store/load-while-saved-async", test_load_while_saved_async);
+  g_test_add_func ("/store/list-plan-stages", test_list_plan_stages);
   g_test_add_func ("/store/idle-lock/flushes-then-wipes-key", test_idle_lock_flushes_then_wipes_key);
   g_test_add_func ("/store/open-async/opens-and-unlocks", test_store_open_async_opens_and_unlocks);
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
