@@ -104,6 +104,9 @@ struct _KtCaseView
   /* Records and households with a share on the sync client's worker, each
    * id → how many: shown as waiting to be sent, never as sent. */
   GHashTable           *sharing;
+  /* What the server has of the household, as update_share_state () found:
+   * the header's "Plan waits to be sent" or "Plan submitted". */
+  gboolean              shared;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
@@ -137,7 +140,7 @@ static void
 refresh_header (KtCaseView *self)
 {
   const char *household;
-  const char *phase;
+  g_autofree char *phase = NULL;
   g_autofree char *deadline = NULL;
   g_autofree char *subtitle = NULL;
   gboolean overdue = FALSE;
@@ -146,7 +149,12 @@ refresh_header (KtCaseView *self)
   if (self->kase == NULL)
     return;
   household = self->kase->household != NULL ? self->kase->household : _("New household");
-  phase = kt_phase_get_label (self->kase->phase);
+  /* As the household's row says it: the plan's review while it is made
+   * and reviewed. */
+  phase = kt_app_describe_stage (self->kase->phase,
+                                 self->plan != NULL && g_strcmp0 (self->plan->case_id, self->kase->header.id) == 0
+                                 ? self->plan->version : 0,
+                                 self->plan != NULL ? self->plan->review : KT_REVIEW_DRAFT, self->shared);
   due = kt_case_next_due (self->kase, NULL);
   deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
 
@@ -342,6 +350,8 @@ update_share_state (KtCaseView *self)
   else if (state == KT_SHARE_WAITING)
     text = g_strdup (_("Waiting to be sent: the server has not confirmed what you shared of this "
                        "household yet. It goes as soon as there is a connection."));
+  self->shared = state == KT_SHARE_SHARED;
+  refresh_header (self);
   gtk_widget_set_visible (self->share_banner, text != NULL);
   gtk_label_set_text (self->share_label, text != NULL ? text : "");
   gtk_image_set_from_icon_name (self->share_image, state == KT_SHARE_REFUSED ? "dialog-warning-symbolic"
@@ -623,7 +633,12 @@ on_plan_submitted (KtCaseView *self)
 
   if (self->plan == NULL || self->kase == NULL || self->store == NULL)
     return;
+  /* A submitted plan ends the conversation: the household is in the plan
+   * phase, whose term is the plan's (not "Gesprek · nog 7 dagen" next to
+   * "Plan approved"), on the coach's devices and the supervisor's. */
+  advance_phase (self, KT_PHASE_PLAN);
   /* The list's row says "Plan submitted". */
+  refresh_header (self);
   g_signal_emit (self, signals[CASE_CHANGED], 0);
   if (self->sync_client == NULL)
     return;

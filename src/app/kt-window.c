@@ -945,6 +945,40 @@ stop_refill (KtWindow *self)
 
 /* The list is full: what waited for it (tests and the bench wait for
  * kt_window_is_ready) goes on. */
+/* Each row says where its household's plan stands ("Plan approved")
+ * from the start, not only once the household is opened. */
+static void
+on_plan_stages_listed (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GHashTable) stages = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+  KtWindow *self;
+
+  stages = kt_store_list_plan_stages_finish (KT_STORE (source), result, &error);
+  if (stages == NULL)
+    {
+      /* Cancelled: the window is gone.  Locked, or the file failed: the
+       * rows keep the phase until a household is opened. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The plans' stages were not read: %s", error->message);
+      return;
+    }
+  self = KT_WINDOW (user_data);
+  g_hash_table_iter_init (&iter, stages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      KtCaseItem *item = g_hash_table_lookup (case_index (self), key);
+
+      if (item != NULL)
+        kt_case_item_set_plan_stage (item, value);
+    }
+}
+
 static void
 cases_filled (KtWindow *self)
 {
@@ -954,6 +988,8 @@ cases_filled (KtWindow *self)
   self->ready = TRUE;
   update_sidebar (self);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
+  /* After the list, off its way (issue 22: the listing stays as fast). */
+  kt_store_list_plan_stages_async (self->store, self->cancellable, on_plan_stages_listed, self);
   present_if_waiting (self);
   after_list_painted (self);
 

@@ -488,6 +488,11 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   make_ready_for_review (plan);
   g_assert_true (kt_plan_page_submit (page, &error));
   g_assert_no_error (error);
+  /* A submitted plan ends the conversation: the household is in the plan
+   * phase, and its header says where the plan stands, as its row does. */
+  g_assert_cmpint (kt_case_view_get_case (view)->phase, ==, KT_PHASE_PLAN);
+  g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan waits to be sent"));
   /* Until the server has it, it waits; it never says "submitted" early. */
   g_assert_cmpstr (label_text (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "locked_label"), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Waiting to be sent for review. It goes to the server as soon as "
@@ -501,6 +506,8 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
                    g_dgettext (GETTEXT_PACKAGE, "Submitted for review. The plan cannot be changed now; "
                                                 "make a new version if something has to change."));
   g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_SHARED);
+  g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
   g_assert_cmpuint (kt_test_http (url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (submitted, NULL), g_bytes_get_size (submitted),
                                   plan->header.id));
