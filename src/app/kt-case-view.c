@@ -299,6 +299,26 @@ is_sharing (KtCaseView *self,
 
 /* What the server has of this household, on the page itself: in words,
  * with what to do when it refused something (issue 20). */
+/* Whether the sync state says why nothing goes out (kt_sync_status_describe). */
+static gboolean
+sync_held_back (KtCaseView *self)
+{
+  switch (self->sync_client != NULL ? kt_sync_client_get_status (self->sync_client) : KT_SYNC_STATUS_SIGNED_OUT)
+    {
+    case KT_SYNC_STATUS_OFFLINE:
+    case KT_SYNC_STATUS_NEEDS_SIGN_IN:
+    case KT_SYNC_STATUS_ERROR:
+    case KT_SYNC_STATUS_PAUSED:
+      return TRUE;
+    case KT_SYNC_STATUS_SIGNED_OUT:
+    case KT_SYNC_STATUS_IDLE:
+    case KT_SYNC_STATUS_SYNCING:
+    case KT_SYNC_STATUS_SYNCED:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 update_share_state (KtCaseView *self)
 {
@@ -347,7 +367,9 @@ update_share_state (KtCaseView *self)
                             "every sync. If this stays, ask your administrator; do not type it again."),
                           NULL);
     }
-  else if (state == KT_SHARE_WAITING)
+  /* While the sync does not get through, the header (or the bar above the
+   * list) says why and that records wait: not a third time here. */
+  else if (state == KT_SHARE_WAITING && !sync_held_back (self))
     text = g_strdup (_("Waiting to be sent: the server has not confirmed what you shared of this "
                        "household yet. It goes as soon as there is a connection."));
   self->shared = state == KT_SHARE_SHARED;
@@ -1154,6 +1176,8 @@ kt_case_view_set_sync_client (KtCaseView   *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (client, "notify::last-synced", G_CALLBACK (update_share_state), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "notify::status", G_CALLBACK (update_share_state), self,
+                               G_CONNECT_SWAPPED);
     }
   update_share_state (self);
 }
@@ -1163,6 +1187,10 @@ kt_case_view_set_show_back (KtCaseView *self,
                             gboolean    show_back)
 {
   gtk_widget_set_visible (self->back_button, show_back);
+  /* Beside the list, the bar above it says why it does not sync and what
+   * to do: the header states the sync state, and the reason stays in its
+   * tooltip.  Folded, the header is where the coach looks. */
+  kt_sync_status_widget_set_show_reason (self->sync_status, show_back);
 }
 
 /* Private accessors (kt-case-view-private.h) */

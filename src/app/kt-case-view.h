@@ -61,6 +61,8 @@ gboolean        kt_case_view_get_resident_watching (KtCaseView *self);
 /* The sync state in the case header follows @client (may be NULL). */
 void            kt_case_view_set_sync_client (KtCaseView   *self,
                                               KtSyncClient *client);
+/* Folded, the list and its bar are not beside the household: the header
+ * says why it does not sync under its state. */
 void            kt_case_view_set_show_back (KtCaseView *self,
                                             gboolean    show_back);
 /* The team's keys (element-type KtPeerKey, may be NULL), for the names of
