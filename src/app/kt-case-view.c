@@ -172,10 +172,12 @@ refresh_header (KtCaseView *self)
   /* Shown by the switcher title when the window is too narrow for tabs. */
   adw_view_switcher_title_set_title (self->switcher_title, household);
   /* "Gesprek: nog 42 dagen", not "Gesprek · Gesprek: nog 42 dagen"; the wide
-   * header keeps both, the phase as a badge of its own. */
+   * header keeps both, the phase as a badge of its own.  Where the plan
+   * stands is not the phase: "Plan goedgekeurd · Plan: nog 7 dagen". */
   if (deadline == NULL)
     subtitle = g_strdup (phase);
-  else if (kt_due_kind_names_phase (due.kind, self->kase->phase))
+  else if (kt_due_kind_names_phase (due.kind, self->kase->phase) &&
+           g_strcmp0 (phase, kt_phase_get_label (self->kase->phase)) == 0)
     subtitle = g_strdup (deadline);
   else
     subtitle = g_strdup_printf (_("%s · %s"), phase, deadline);
@@ -1187,10 +1189,19 @@ kt_case_view_set_show_back (KtCaseView *self,
                             gboolean    show_back)
 {
   gtk_widget_set_visible (self->back_button, show_back);
+}
+
+void
+kt_case_view_set_list_beside (KtCaseView *self,
+                              gboolean    beside)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
   /* Beside the list, the bar above it says why it does not sync and what
-   * to do: the header states the sync state, and the reason stays in its
-   * tooltip.  Folded, the header is where the coach looks. */
-  kt_sync_status_widget_set_show_reason (self->sync_status, show_back);
+   * to do (it acts); the header states the sync state, and the reason
+   * stays in its tooltip.  Without the list, the header is where the coach
+   * looks. */
+  kt_sync_status_widget_set_show_reason (self->sync_status, !beside);
 }
 
 /* Private accessors (kt-case-view-private.h) */

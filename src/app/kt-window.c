@@ -147,6 +147,17 @@ static GParamSpec *properties[N_PROPS];
 
 static void load_cases (KtWindow *self);
 static void set_resident_watching (KtWindow *self, gboolean watching);
+
+/* Why it does not sync stands in the bar above the list when the list is
+ * beside the household, else under the household's header: once on
+ * screen, not twice. */
+static void
+place_sync_reason (KtWindow *self)
+{
+  if (self->case_view != NULL)
+    kt_case_view_set_list_beside (self->case_view,
+                                  !adw_leaflet_get_folded (self->leaflet) && gtk_widget_get_visible (self->sidebar));
+}
 static void attach_store (KtWindow *self, KtApplication *app);
 static void keep_window_state (KtWindow *self);
 
@@ -527,6 +538,7 @@ ensure_case_view (KtWindow *self)
   g_signal_connect_object (self->case_view, "documents-changed", G_CALLBACK (on_case_opened), self,
                            G_CONNECT_SWAPPED);
   kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+  place_sync_reason (self);
   /* The window's win.resident-watching (its shortcut) and the case list's
    * place on screen follow the case view's mode. */
   g_object_bind_property (self->case_view, "resident-watching", self, "resident-watching",
@@ -1833,6 +1845,7 @@ on_folded (KtWindow *self)
 {
   if (self->case_view != NULL)
     kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+  place_sync_reason (self);
 }
 
 /* Idle timer: any key or click counts as use. */
@@ -2054,6 +2067,7 @@ show_case_list (KtWindow *self,
 {
   gtk_widget_set_visible (self->sidebar, show);
   gtk_widget_set_visible (self->sidebar_separator, show);
+  place_sync_reason (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-list", show);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", show);
   if (!show)

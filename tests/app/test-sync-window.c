@@ -547,6 +547,13 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_null (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
   kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
+  /* While the resident watches the list is hidden: the header says why. */
+  kt_case_view_set_resident_watching (view, TRUE);
+  kt_app_test_iterate (20);
+  g_assert_nonnull (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
+  kt_case_view_set_resident_watching (view, FALSE);
+  kt_app_test_iterate (20);
   /* On a tablet held upright the header bar says the household; the
    * reason stays on screen under the sync state. */
   kt_app_test_resize (GTK_WINDOW (window), 800, 1280);
