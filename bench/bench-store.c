@@ -14,7 +14,10 @@
  * build-aux/test-session the 10,000-case store uses the keyring as the app
  * does, elsewhere a passphrase.
  *
- *   bench-store [--saves N] [--cases N] [--dir DIR] [--parts saves,listing,argon2]
+ *   bench-store [--saves N] [--cases N] [--dir DIR] [--parts saves,listing,argon2,plan-stages]
+ *
+ * plan-stages: where each household's plan stands, read on the store's
+ * worker for the case list after it is shown (N cases, a plan each).
  *
  * The listing is timed three times in one process (the first builds the
  * summary cache), then three times more each in a process of its own,
@@ -443,6 +446,66 @@ bench_listing (const char *dir)
 }
 
 static void
+on_plan_stages (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GHashTable **stages = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *stages = kt_store_list_plan_stages_finish (KT_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+bench_plan_stages (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "plans.db", NULL);
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  KtKeySource source = KT_KEY_SOURCE_KEYRING;
+
+  store = open_store (path, source);
+  if (store == NULL)
+    {
+      source = KT_KEY_SOURCE_PASSPHRASE;
+      store = open_store (path, source);
+    }
+  kt_record_store_bench_exec (kt_store_get_record_store (store), "PRAGMA synchronous = OFF");
+  for (int i = 0; i < n_cases; i++)
+    {
+      g_autoptr(KtCase) kase = case_for_listing (i);
+      g_autoptr(KtPlan) plan = kt_plan_new ();
+      KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
+
+      if (!kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error))
+        g_error ("Save failed: %s", error->message);
+      plan->case_id = g_strdup (kase->header.id);
+      plan->version = 1;
+      plan->review = i % 3 == 0 ? KT_REVIEW_APPROVED : KT_REVIEW_SUBMITTED;
+      plan->question = g_strdup ("Weer rondkomen en de post bijhouden.");
+      doc = (KtDocument) { .kind = KT_KIND_PLAN, .plan = plan };
+      if (!kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error))
+        g_error ("Save failed: %s", error->message);
+    }
+  g_clear_object (&store);
+
+  store = open_store (path, source);
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr(GHashTable) stages = NULL;
+      double start = now_ms ();
+      double all_start = process_cpu_ms ();
+
+      kt_store_list_plan_stages_async (store, NULL, on_plan_stages, &stages);
+      while (stages == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      printf ("plan stages of %u households (a plan each, on the worker): %.1f ms (all threads' CPU %.1f ms)\n",
+              g_hash_table_size (stages), now_ms () - start, process_cpu_ms () - all_start);
+    }
+}
+
+static void
 bench_argon2 (void)
 {
   g_autoptr(KtKey) key = kt_key_new_random ();
@@ -525,6 +588,8 @@ main (int   argc,
     bench_listing (dir);
   if (wanted ("argon2"))
     bench_argon2 ();
+  if (parts != NULL && wanted ("plan-stages"))
+    bench_plan_stages (dir);
 
   remove_dir (dir);
   return EXIT_SUCCESS;

@@ -681,3 +681,40 @@ kt_app_show_error (GtkWidget  *near,
   adw_message_dialog_set_close_response (dialog, "close");
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+gboolean
+kt_app_stage_waits (KtPhase       phase,
+                    int           plan_version,
+                    KtReviewState review,
+                    gboolean      shared)
+{
+  /* "Submitted" only once the server has it, as on the plan page (issue
+   * 20). */
+  return phase <= KT_PHASE_PLAN && plan_version > 0 && review == KT_REVIEW_SUBMITTED && !shared;
+}
+
+char *
+kt_app_describe_stage (KtPhase       phase,
+                       int           plan_version,
+                       KtReviewState review,
+                       gboolean      shared)
+{
+  /* Once the plan is carried out the phase says more than the review:
+   * Uitvoering, Evaluatie, Afgesloten, Nazorg. */
+  if (phase <= KT_PHASE_PLAN && plan_version > 0)
+    switch (review)
+      {
+      case KT_REVIEW_SUBMITTED:
+        if (kt_app_stage_waits (phase, plan_version, review, shared))
+          return g_strdup (_("Plan waits to be sent"));
+        return g_strdup (_("Plan submitted"));
+      case KT_REVIEW_APPROVED:
+        return g_strdup (_("Plan approved"));
+      case KT_REVIEW_RETURNED:
+        return g_strdup (_("Plan returned"));
+      case KT_REVIEW_DRAFT:
+      default:
+        break;
+      }
+  return g_strdup (kt_phase_get_label (phase));
+}

@@ -140,6 +140,21 @@ void        kt_app_scroll_into_view  (GtkWidget *widget);
 void        kt_app_set_tooltip       (GtkWidget  *widget,
                                       const char *text);
 
+/* Where a household stands, for its row and its header: while the plan is
+ * made and reviewed, the newest plan's review ("Plan waits to be sent"
+ * until the server has a submitted plan, "Plan submitted", "Plan
+ * approved", "Plan returned"); before a plan is submitted and once it is
+ * carried out, the phase (transfer full).  @plan_version 0: no plan. */
+char       *kt_app_describe_stage    (KtPhase        phase,
+                                      int            plan_version,
+                                      KtReviewState  review,
+                                      gboolean       shared);
+/* Whether that stage is "Plan waits to be sent". */
+gboolean    kt_app_stage_waits       (KtPhase        phase,
+                                      int            plan_version,
+                                      KtReviewState  review,
+                                      gboolean       shared);
+
 /* A failure the user must act on, in a dialog over @near's window (or
  * over no window when @near is not in one yet): @heading says what did not
  * happen, @body (the GError's message) why.  A log line is not enough for

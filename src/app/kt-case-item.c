@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kt-case-item.h"
+#include "kt-app-util.h"
 
 #include <glib/gi18n.h>
 
@@ -215,20 +216,30 @@ kt_case_item_get_share_reason (KtCaseItem *self)
 }
 
 void
+kt_case_item_set_plan_stage (KtCaseItem        *self,
+                             const KtPlanStage *stage)
+{
+  g_return_if_fail (KT_IS_CASE_ITEM (self));
+  g_return_if_fail (stage != NULL);
+
+  /* A batch may bring an older version after a newer one: the newest
+   * version's review is the household's. */
+  if (stage->version < self->plan_version ||
+      (stage->version == self->plan_version && stage->review == self->plan_review))
+    return;
+  self->plan_version = stage->version;
+  self->plan_review = stage->review;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+}
+
+void
 kt_case_item_set_plan (KtCaseItem   *self,
                        const KtPlan *plan)
 {
   g_return_if_fail (KT_IS_CASE_ITEM (self));
   g_return_if_fail (plan != NULL);
 
-  /* A batch may bring an older version after a newer one: the newest
-   * version's review is the household's. */
-  if (plan->version < self->plan_version ||
-      (plan->version == self->plan_version && plan->review == self->plan_review))
-    return;
-  self->plan_version = plan->version;
-  self->plan_review = plan->review;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+  kt_case_item_set_plan_stage (self, &(KtPlanStage) { plan->version, plan->review });
 }
 
 KtReviewState
@@ -237,29 +248,20 @@ kt_case_item_get_plan_review (KtCaseItem *self)
   return self->plan_review;
 }
 
+gboolean
+kt_case_item_stage_waits (KtCaseItem *self)
+{
+  g_return_val_if_fail (KT_IS_CASE_ITEM (self), FALSE);
+
+  return kt_app_stage_waits (self->phase, self->plan_version, self->plan_review,
+                             self->share_state == KT_SHARE_SHARED);
+}
+
 char *
 kt_case_item_describe_stage (KtCaseItem *self)
 {
   g_return_val_if_fail (KT_IS_CASE_ITEM (self), NULL);
 
-  /* Once the plan is carried out the phase says more than the review:
-   * Uitvoering, Evaluatie, Afgesloten, Nazorg. */
-  if (self->phase <= KT_PHASE_PLAN && self->plan_version > 0)
-    switch (self->plan_review)
-      {
-      case KT_REVIEW_SUBMITTED:
-        /* "Submitted" only once the server has it, as on the plan page
-         * (issue 20). */
-        if (self->share_state != KT_SHARE_SHARED)
-          return g_strdup (_("Plan waits to be sent"));
-        return g_strdup (_("Plan submitted"));
-      case KT_REVIEW_APPROVED:
-        return g_strdup (_("Plan approved"));
-      case KT_REVIEW_RETURNED:
-        return g_strdup (_("Plan returned"));
-      case KT_REVIEW_DRAFT:
-      default:
-        break;
-      }
-  return g_strdup (kt_phase_get_label (self->phase));
+  return kt_app_describe_stage (self->phase, self->plan_version, self->plan_review,
+                                self->share_state == KT_SHARE_SHARED);
 }

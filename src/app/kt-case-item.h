@@ -40,6 +40,9 @@ const char  *kt_case_item_get_share_reason (KtCaseItem *self);
  * the one kept changes nothing): its review shows in the stage. */
 void         kt_case_item_set_plan         (KtCaseItem   *self,
                                             const KtPlan *plan);
+/* The same from what the store keeps of it (kt_store_list_plan_stages). */
+void         kt_case_item_set_plan_stage   (KtCaseItem        *self,
+                                            const KtPlanStage *stage);
 KtReviewState kt_case_item_get_plan_review (KtCaseItem *self);
 /* Where the household is in its cycle, for its row: "Plan waits to be
  * sent" (submitted, the server does not have it yet), "Plan submitted",
@@ -47,5 +50,8 @@ KtReviewState kt_case_item_get_plan_review (KtCaseItem *self);
  * phase ("Support", "Evaluation", "Closed"…) (transfer full); :stage
  * notifies when it changes. */
 char        *kt_case_item_describe_stage   (KtCaseItem *self);
+/* Whether the stage is "Plan waits to be sent": the row then does not say
+ * "Waiting to be sent" a second time. */
+gboolean     kt_case_item_stage_waits      (KtCaseItem *self);
 
 G_END_DECLS

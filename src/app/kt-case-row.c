@@ -99,6 +99,8 @@ kt_case_row_refresh_share (KtCaseRow *self)
       break;
     }
   gtk_label_set_label (self->share_label, text);
+  /* "Plan waits to be sent" above says it already. */
+  gtk_widget_set_visible (GTK_WIDGET (self->share_label), !kt_case_item_stage_waits (self->item));
   if (kt_case_item_get_share_state (self->item) == KT_SHARE_REFUSED)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->share_label), "error");
@@ -117,6 +119,7 @@ static void
 on_stage_changed (KtCaseRow *self)
 {
   kt_case_row_refresh_stage (self);
+  kt_case_row_refresh_share (self);
   kt_a11y_rename_list_row (GTK_WIDGET (self));
 }
 
@@ -206,4 +209,12 @@ const char *
 kt_case_row_get_stage_text (KtCaseRow *self)
 {
   return gtk_label_get_label (self->phase_label);
+}
+
+const char *
+kt_case_row_get_share_text (KtCaseRow *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->share_label)))
+    return NULL;
+  return gtk_label_get_label (self->share_label);
 }

@@ -19,5 +19,7 @@ void       kt_case_row_set_item (KtCaseRow  *self,
                                  KtCaseItem *item);
 /* The stage line: the phase or the plan's review (for tests). */
 const char *kt_case_row_get_stage_text (KtCaseRow *self);
+/* The share line, NULL while it is hidden (for tests). */
+const char *kt_case_row_get_share_text (KtCaseRow *self);
 
 G_END_DECLS

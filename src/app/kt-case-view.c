@@ -104,6 +104,9 @@ struct _KtCaseView
   /* Records and households with a share on the sync client's worker, each
    * id → how many: shown as waiting to be sent, never as sent. */
   GHashTable           *sharing;
+  /* What the server has of the household, as update_share_state () found:
+   * the header's "Plan waits to be sent" or "Plan submitted". */
+  gboolean              shared;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
@@ -137,7 +140,7 @@ static void
 refresh_header (KtCaseView *self)
 {
   const char *household;
-  const char *phase;
+  g_autofree char *phase = NULL;
   g_autofree char *deadline = NULL;
   g_autofree char *subtitle = NULL;
   gboolean overdue = FALSE;
@@ -146,7 +149,12 @@ refresh_header (KtCaseView *self)
   if (self->kase == NULL)
     return;
   household = self->kase->household != NULL ? self->kase->household : _("New household");
-  phase = kt_phase_get_label (self->kase->phase);
+  /* As the household's row says it: the plan's review while it is made
+   * and reviewed. */
+  phase = kt_app_describe_stage (self->kase->phase,
+                                 self->plan != NULL && g_strcmp0 (self->plan->case_id, self->kase->header.id) == 0
+                                 ? self->plan->version : 0,
+                                 self->plan != NULL ? self->plan->review : KT_REVIEW_DRAFT, self->shared);
   due = kt_case_next_due (self->kase, NULL);
   deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
 
@@ -164,10 +172,12 @@ refresh_header (KtCaseView *self)
   /* Shown by the switcher title when the window is too narrow for tabs. */
   adw_view_switcher_title_set_title (self->switcher_title, household);
   /* "Gesprek: nog 42 dagen", not "Gesprek · Gesprek: nog 42 dagen"; the wide
-   * header keeps both, the phase as a badge of its own. */
+   * header keeps both, the phase as a badge of its own.  Where the plan
+   * stands is not the phase: "Plan goedgekeurd · Plan: nog 7 dagen". */
   if (deadline == NULL)
     subtitle = g_strdup (phase);
-  else if (kt_due_kind_names_phase (due.kind, self->kase->phase))
+  else if (kt_due_kind_names_phase (due.kind, self->kase->phase) &&
+           g_strcmp0 (phase, kt_phase_get_label (self->kase->phase)) == 0)
     subtitle = g_strdup (deadline);
   else
     subtitle = g_strdup_printf (_("%s · %s"), phase, deadline);
@@ -291,6 +301,26 @@ is_sharing (KtCaseView *self,
 
 /* What the server has of this household, on the page itself: in words,
  * with what to do when it refused something (issue 20). */
+/* Whether the sync state says why nothing goes out (kt_sync_status_describe). */
+static gboolean
+sync_held_back (KtCaseView *self)
+{
+  switch (self->sync_client != NULL ? kt_sync_client_get_status (self->sync_client) : KT_SYNC_STATUS_SIGNED_OUT)
+    {
+    case KT_SYNC_STATUS_OFFLINE:
+    case KT_SYNC_STATUS_NEEDS_SIGN_IN:
+    case KT_SYNC_STATUS_ERROR:
+    case KT_SYNC_STATUS_PAUSED:
+      return TRUE;
+    case KT_SYNC_STATUS_SIGNED_OUT:
+    case KT_SYNC_STATUS_IDLE:
+    case KT_SYNC_STATUS_SYNCING:
+    case KT_SYNC_STATUS_SYNCED:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 update_share_state (KtCaseView *self)
 {
@@ -339,9 +369,13 @@ update_share_state (KtCaseView *self)
                             "every sync. If this stays, ask your administrator; do not type it again."),
                           NULL);
     }
-  else if (state == KT_SHARE_WAITING)
+  /* While the sync does not get through, the header (or the bar above the
+   * list) says why and that records wait: not a third time here. */
+  else if (state == KT_SHARE_WAITING && !sync_held_back (self))
     text = g_strdup (_("Waiting to be sent: the server has not confirmed what you shared of this "
                        "household yet. It goes as soon as there is a connection."));
+  self->shared = state == KT_SHARE_SHARED;
+  refresh_header (self);
   gtk_widget_set_visible (self->share_banner, text != NULL);
   gtk_label_set_text (self->share_label, text != NULL ? text : "");
   gtk_image_set_from_icon_name (self->share_image, state == KT_SHARE_REFUSED ? "dialog-warning-symbolic"
@@ -623,7 +657,12 @@ on_plan_submitted (KtCaseView *self)
 
   if (self->plan == NULL || self->kase == NULL || self->store == NULL)
     return;
+  /* A submitted plan ends the conversation: the household is in the plan
+   * phase, whose term is the plan's (not "Gesprek · nog 7 dagen" next to
+   * "Plan approved"), on the coach's devices and the supervisor's. */
+  advance_phase (self, KT_PHASE_PLAN);
   /* The list's row says "Plan submitted". */
+  refresh_header (self);
   g_signal_emit (self, signals[CASE_CHANGED], 0);
   if (self->sync_client == NULL)
     return;
@@ -1139,6 +1178,8 @@ kt_case_view_set_sync_client (KtCaseView   *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (client, "notify::last-synced", G_CALLBACK (update_share_state), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "notify::status", G_CALLBACK (update_share_state), self,
+                               G_CONNECT_SWAPPED);
     }
   update_share_state (self);
 }
@@ -1148,6 +1189,19 @@ kt_case_view_set_show_back (KtCaseView *self,
                             gboolean    show_back)
 {
   gtk_widget_set_visible (self->back_button, show_back);
+}
+
+void
+kt_case_view_set_list_beside (KtCaseView *self,
+                              gboolean    beside)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  /* Beside the list, the bar above it says why it does not sync and what
+   * to do (it acts); the header states the sync state, and the reason
+   * stays in its tooltip.  Without the list, the header is where the coach
+   * looks. */
+  kt_sync_status_widget_set_show_reason (self->sync_status, !beside);
 }
 
 /* Private accessors (kt-case-view-private.h) */

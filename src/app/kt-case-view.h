@@ -63,6 +63,12 @@ void            kt_case_view_set_sync_client (KtCaseView   *self,
                                               KtSyncClient *client);
 void            kt_case_view_set_show_back (KtCaseView *self,
                                             gboolean    show_back);
+/* Whether the case list, and the bar above it that says why it does not
+ * sync, is on screen beside the household: then the header states the sync
+ * state and keeps the reason in its tooltip; else it says it under the
+ * state (folded, or the list hidden while the resident watches). */
+void            kt_case_view_set_list_beside (KtCaseView *self,
+                                              gboolean    beside);
 /* The team's keys (element-type KtPeerKey, may be NULL), for the names of
  * the supervisors who reviewed the plan's earlier versions. */
 void            kt_case_view_set_team (KtCaseView *self,

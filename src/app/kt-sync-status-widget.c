@@ -24,6 +24,7 @@ struct _KtSyncStatusWidget
 
   KtSyncClient *client;
   gulong        handlers[5];
+  gboolean      hide_reason;
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncStatusWidget, kt_sync_status_widget, ADW_TYPE_BIN)
@@ -207,7 +208,7 @@ update (KtSyncStatusWidget *self)
   gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
   gtk_label_set_text (self->label, text != NULL ? text : "");
   gtk_label_set_text (self->reason_label, reason != NULL ? reason : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL && !self->hide_reason);
   kt_app_set_tooltip (GTK_WIDGET (self), reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
@@ -271,6 +272,18 @@ const char *
 kt_sync_status_widget_get_text (KtSyncStatusWidget *self)
 {
   return gtk_label_get_text (self->label);
+}
+
+void
+kt_sync_status_widget_set_show_reason (KtSyncStatusWidget *self,
+                                       gboolean            show_reason)
+{
+  g_return_if_fail (KT_IS_SYNC_STATUS_WIDGET (self));
+
+  if (self->hide_reason == !show_reason)
+    return;
+  self->hide_reason = !show_reason;
+  update (self);
 }
 
 const char *

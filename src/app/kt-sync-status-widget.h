@@ -18,6 +18,11 @@ GtkWidget  *kt_sync_status_widget_new        (KtSyncClient       *client);
 void        kt_sync_status_widget_set_client (KtSyncStatusWidget *self,
                                               KtSyncClient       *client);
 const char *kt_sync_status_widget_get_text   (KtSyncStatusWidget *self);
+/* Whether the reason stands under the state (by default), or only in its
+ * tooltip: the window's bar above the list says it where the list is
+ * beside the household. */
+void        kt_sync_status_widget_set_show_reason (KtSyncStatusWidget *self,
+                                                   gboolean            show_reason);
 /* The reason shown under the state, or NULL (for tests). */
 const char *kt_sync_status_widget_get_reason (KtSyncStatusWidget *self);
 

@@ -147,6 +147,17 @@ static GParamSpec *properties[N_PROPS];
 
 static void load_cases (KtWindow *self);
 static void set_resident_watching (KtWindow *self, gboolean watching);
+
+/* Why it does not sync stands in the bar above the list when the list is
+ * beside the household, else under the household's header: once on
+ * screen, not twice. */
+static void
+place_sync_reason (KtWindow *self)
+{
+  if (self->case_view != NULL)
+    kt_case_view_set_list_beside (self->case_view,
+                                  !adw_leaflet_get_folded (self->leaflet) && gtk_widget_get_visible (self->sidebar));
+}
 static void attach_store (KtWindow *self, KtApplication *app);
 static void keep_window_state (KtWindow *self);
 
@@ -527,6 +538,7 @@ ensure_case_view (KtWindow *self)
   g_signal_connect_object (self->case_view, "documents-changed", G_CALLBACK (on_case_opened), self,
                            G_CONNECT_SWAPPED);
   kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+  place_sync_reason (self);
   /* The window's win.resident-watching (its shortcut) and the case list's
    * place on screen follow the case view's mode. */
   g_object_bind_property (self->case_view, "resident-watching", self, "resident-watching",
@@ -951,6 +963,40 @@ stop_refill (KtWindow *self)
 
 /* The list is full: what waited for it (tests and the bench wait for
  * kt_window_is_ready) goes on. */
+/* Each row says where its household's plan stands ("Plan approved")
+ * from the start, not only once the household is opened. */
+static void
+on_plan_stages_listed (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GHashTable) stages = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+  KtWindow *self;
+
+  stages = kt_store_list_plan_stages_finish (KT_STORE (source), result, &error);
+  if (stages == NULL)
+    {
+      /* Cancelled: the window is gone.  Locked, or the file failed: the
+       * rows keep the phase until a household is opened. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The plans' stages were not read: %s", error->message);
+      return;
+    }
+  self = KT_WINDOW (user_data);
+  g_hash_table_iter_init (&iter, stages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      KtCaseItem *item = g_hash_table_lookup (case_index (self), key);
+
+      if (item != NULL)
+        kt_case_item_set_plan_stage (item, value);
+    }
+}
+
 static void
 cases_filled (KtWindow *self)
 {
@@ -960,6 +1006,8 @@ cases_filled (KtWindow *self)
   self->ready = TRUE;
   update_sidebar (self);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
+  /* After the list, off its way (issue 22: the listing stays as fast). */
+  kt_store_list_plan_stages_async (self->store, self->cancellable, on_plan_stages_listed, self);
   present_if_waiting (self);
   after_list_painted (self);
 
@@ -1803,6 +1851,7 @@ on_folded (KtWindow *self)
 {
   if (self->case_view != NULL)
     kt_case_view_set_show_back (self->case_view, adw_leaflet_get_folded (self->leaflet));
+  place_sync_reason (self);
 }
 
 /* Idle timer: any key or click counts as use. */
@@ -2024,6 +2073,7 @@ show_case_list (KtWindow *self,
 {
   gtk_widget_set_visible (self->sidebar, show);
   gtk_widget_set_visible (self->sidebar_separator, show);
+  place_sync_reason (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-list", show);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", show);
   if (!show)

@@ -973,7 +973,10 @@ kt_record_store_list (KtRecordStore  *self,
     return NULL;
 
   stmt = prepare (self,
-                  case_id != NULL
+                  g_strcmp0 (case_id, KT_RECORD_STORE_ANY_CASE) == 0
+                  ? "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1"
+                    " AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id"
+                  : case_id != NULL
                   ? "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1 AND case_id = ?2"
                     " AND id NOT IN (SELECT id FROM quarantine) ORDER BY created, id"
                   : "SELECT " PLAIN_COLUMNS ", summary FROM records WHERE kind = ?1 AND case_id IS NULL"
@@ -982,7 +985,7 @@ kt_record_store_list (KtRecordStore  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, kind);
-  if (case_id != NULL)
+  if (case_id != NULL && g_strcmp0 (case_id, KT_RECORD_STORE_ANY_CASE) != 0)
     sqlite3_bind_text (stmt, 2, case_id, -1, SQLITE_STATIC);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -90,9 +90,10 @@ KtRecord *kt_record_store_get      (KtRecordStore  *self,
                                     const char     *id,
                                     GError        **error);
 /* Records of @kind belonging to @case_id (or to no case, for NULL: the
- * cases themselves), oldest first, with their summaries opened and no
- * bodies; records that fail authentication are quarantined and left out
- * (element-type KtRecord). */
+ * cases themselves; to any, for KT_RECORD_STORE_ANY_CASE), oldest first,
+ * with their summaries opened and no bodies; records that fail
+ * authentication are quarantined and left out (element-type KtRecord). */
+#define KT_RECORD_STORE_ANY_CASE "*"
 GPtrArray *kt_record_store_list    (KtRecordStore  *self,
                                     KtKind          kind,
                                     const char     *case_id,

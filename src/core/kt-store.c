@@ -83,9 +83,9 @@ struct _KtStore
   guint          batches_in_flight;
   GQueue         completed;      /* Batch, done by the worker, not yet handled */
   GSource       *dispatch_source;
-  /* Households being read on a worker (CaseRead, unowned): a commit of one
-   * of their records while they are read makes the read stale. */
-  GList         *case_reads;
+  /* Reads on a worker (WorkerRead, unowned): a commit of a record they
+   * read while they read makes them stale. */
+  GList         *reads;
 
   /* The check at open, and the counter kept outside the file */
   KtStoreCheck  *check;          /* what the last open found; NULL when all was well */
@@ -502,6 +502,17 @@ kt_case_summary_decode (const char *id,
   return summary_decode (NULL, id, updated, data != NULL ? data : (const guint8 *) "", size);
 }
 
+/* A plan's summary: its version and review, "(ii)", so that the case
+ * list knows where each household's plan stands without opening it. */
+static GBytes *
+plan_summary_encode (const KtPlan *plan)
+{
+  g_autoptr(GVariant) summary = g_variant_ref_sink (g_variant_new ("(ii)", (gint32) plan->version,
+                                                                   (gint32) plan->review));
+
+  return g_variant_get_data_as_bytes (summary);
+}
+
 /* The record for @doc as it is now: encoded on the calling thread. */
 static KtRecord *
 record_from_doc (KtKind   kind,
@@ -528,6 +539,7 @@ record_from_doc (KtKind   kind,
       break;
     case KT_KIND_PLAN:
       record->body = kt_plan_encode (doc);
+      record->summary = plan_summary_encode (doc);
       break;
     default:
       g_assert_not_reached ();
@@ -1817,8 +1829,8 @@ batch_write (KtStore *self,
     }
 }
 
-static void note_case_read_stale (KtStore        *self,
-                                  const KtRecord *record);
+static void note_read_stale (KtStore        *self,
+                            const KtRecord *record);
 
 /* Back on the main thread: what committed leaves the pending set, what
  * failed stays and is tried again later.  Returns the first failure. */
@@ -1838,7 +1850,7 @@ batch_handle (KtStore *self,
 
           if (error == NULL)
             {
-              note_case_read_stale (self, g_ptr_array_index (batch->records, i));
+              note_read_stale (self, g_ptr_array_index (batch->records, i));
               note_commit (self);
             }
           else if (first == NULL)
@@ -1862,7 +1874,7 @@ batch_handle (KtStore *self,
       pending->in_flight = FALSE;
       if (error == NULL)
         {
-          note_case_read_stale (self, record);
+          note_read_stale (self, record);
           note_commit (self);
           if (pending->uncommitted_rev == record->rev)
             pending->uncommitted_rev = 0;
@@ -2434,6 +2446,185 @@ kt_store_list_cases_finish (KtStore      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Reading on the worker
+ *
+ * Every read of documents on the worker goes through read_on_worker ():
+ * the worker reads the record store only, never the drafts, which are the
+ * main thread's; each finish puts those in.  A draft written while the
+ * worker read leaves the pending set at its commit (handled on the main
+ * thread before the read's callback), so the finish would find neither it
+ * nor, in what the worker read, its new copy: the older copy would be
+ * shown, and the coach's next change would save it over the newer one.  A
+ * record that a sync saved is the same.  The store keeps the reads on
+ * their way; a commit of a record they read marks them stale, and a stale
+ * read is read again. */
+
+/* How many times a read made stale by commits is read again before it is
+ * given as it is (a household's read takes well under a millisecond; only
+ * a store committing its records without pause gets there). */
+#define READ_TRIES 8
+
+/* On a worker: fills @data from the record store, or fails (@error). */
+typedef gboolean (*ReadFunc) (KtStore       *self,
+                              gpointer       data,
+                              GCancellable  *cancellable,
+                              GError       **error);
+
+typedef struct {
+  char           *case_id;       /* the household read; NULL: every one */
+  gboolean        stale;         /* a record it reads committed meanwhile */
+  guint           tries;
+  ReadFunc        read;
+  GDestroyNotify  clear;         /* empties @data before it is read again */
+  gpointer        data;
+  GDestroyNotify  data_free;
+} WorkerRead;
+
+static void
+worker_read_free (WorkerRead *read)
+{
+  g_free (read->case_id);
+  read->data_free (read->data);
+  g_free (read);
+}
+
+/* Main thread, as a commit is handled: the reads that @record belongs to
+ * are stale. */
+static void
+note_read_stale (KtStore        *self,
+                 const KtRecord *record)
+{
+  for (GList *l = self->reads; l != NULL; l = l->next)
+    {
+      WorkerRead *read = l->data;
+
+      if (read->case_id == NULL ||
+          g_strcmp0 (record->id, read->case_id) == 0 || g_strcmp0 (record->case_id, read->case_id) == 0)
+        read->stale = TRUE;
+    }
+}
+
+static void
+worker_read_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  KtStore *self = source_object;
+  WorkerRead *read = g_task_get_task_data (task_data);
+  GError *error = NULL;
+
+  if (!check_open (self, &error) || !read->read (self, read->data, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void run_worker_read (GTask *outer);
+
+/* Main thread: one read on the worker is done (the inner task); the
+ * caller's task (@user_data) gets it, or it is read again when a commit
+ * made it stale. */
+static void
+worker_read_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KtStore *self = KT_STORE (source);
+  g_autoptr(GTask) outer = user_data;
+  WorkerRead *read = g_task_get_task_data (outer);
+  GError *error = NULL;
+
+  self->reads = g_list_remove (self->reads, read);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  if (read->stale && ++read->tries < READ_TRIES && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)))
+    {
+      g_debug ("A record was saved while it was read: read again");
+      read->clear (read->data);
+      run_worker_read (g_steal_pointer (&outer));
+      return;
+    }
+  g_task_return_boolean (outer, TRUE);
+}
+
+/* Runs one read of @outer on a worker (transfer full: @outer). */
+static void
+run_worker_read (GTask *outer)
+{
+  KtStore *self = g_task_get_source_object (outer);
+  WorkerRead *read = g_task_get_task_data (outer);
+  g_autoptr(GTask) inner = g_task_new (self, g_task_get_cancellable (outer), worker_read_done, outer);
+
+  read->stale = FALSE;
+  self->reads = g_list_prepend (self->reads, read);
+  /* The worker finds the WorkerRead through @outer, which lives until the
+   * inner task is done. */
+  g_task_set_task_data (inner, outer, NULL);
+  g_task_run_in_thread (inner, worker_read_thread);
+}
+
+/* Reads @data with @read on a worker, again when @case_id's records (all
+ * records when NULL) commit meanwhile; @data is owned by the task. */
+static void
+read_on_worker (KtStore             *self,
+                const char          *case_id,
+                ReadFunc             read_func,
+                GDestroyNotify       clear,
+                gpointer             data,
+                GDestroyNotify       data_free,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  WorkerRead *read = g_new0 (WorkerRead, 1);
+
+  read->case_id = g_strdup (case_id);
+  read->read = read_func;
+  read->clear = clear;
+  read->data = data;
+  read->data_free = data_free;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, read, (GDestroyNotify) worker_read_free);
+  run_worker_read (task);
+}
+
+/* What the read of @result filled (owned by it), or NULL on @error. */
+static gpointer
+read_on_worker_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  WorkerRead *read;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  read = g_task_get_task_data (G_TASK (result));
+  return read->data;
+}
+
+/* A draft not yet written is newer than what the worker read. */
+static void
+take_drafts (KtStore   *self,
+             KtKind     kind,
+             GPtrArray *docs)
+{
+  for (guint i = 0; i < docs->len; i++)
+    {
+      gpointer doc = g_ptr_array_index (docs, i);
+      Pending *pending = g_hash_table_lookup (self->pending, doc_header (doc)->id);
+
+      if (pending == NULL || pending->kind != kind)
+        continue;
+      doc_unref (kind, doc);
+      docs->pdata[i] = doc_ref (kind, pending->doc);
+    }
+}
+
 /* Loading everything, for the views of the whole team */
 
 typedef struct {
@@ -2443,50 +2634,47 @@ typedef struct {
 } AllDocuments;
 
 static void
-all_documents_free (AllDocuments *all)
+all_documents_clear (AllDocuments *all)
 {
   g_clear_pointer (&all->cases, g_ptr_array_unref);
   g_clear_pointer (&all->conversations, g_ptr_array_unref);
   g_clear_pointer (&all->plans, g_ptr_array_unref);
+}
+
+static void
+all_documents_free (AllDocuments *all)
+{
+  all_documents_clear (all);
   g_free (all);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AllDocuments, all_documents_free)
-
-/* On a worker: only the record store, never the drafts (main thread). A
- * record that cannot be read is left out, as the views did when they read
- * one at a time. */
-static void
-load_all_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+/* On a worker. A record that cannot be read is left out, as the views did
+ * when they read one at a time. */
+static gboolean
+read_all (KtStore       *self,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  KtStore *self = source_object;
-  g_autoptr(AllDocuments) all = g_new0 (AllDocuments, 1);
+  AllDocuments *all = data;
   g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GPtrArray) plan_ids = NULL;
-  GError *error = NULL;
 
   all->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_case_unref);
   all->conversations = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_conversation_unref);
   all->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_plan_unref);
 
-  if (!check_open (self, &error) ||
-      (cases = kt_record_store_list (self->records, KT_KIND_CASE, NULL, FALSE, &error)) == NULL ||
-      (plan_ids = kt_record_store_list_ids (self->records, KT_KIND_PLAN, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if ((cases = kt_record_store_list (self->records, KT_KIND_CASE, NULL, FALSE, error)) == NULL ||
+      (plan_ids = kt_record_store_list_ids (self->records, KT_KIND_PLAN, error)) == NULL)
+    return FALSE;
   for (guint i = 0; i < cases->len; i++)
     {
       KtRecord *record = g_ptr_array_index (cases, i);
       g_autoptr(GPtrArray) conversations = NULL;
       KtCase *kase;
 
-      if (g_task_return_error_if_cancelled (task))
-        return;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       kase = load_from_file (self, KT_KIND_CASE, record->id, NULL);
       if (kase == NULL)
         continue;
@@ -2508,7 +2696,7 @@ load_all_thread (GTask        *task,
       if (plan != NULL)
         g_ptr_array_add (all->plans, plan);
     }
-  g_task_return_pointer (task, g_steal_pointer (&all), (GDestroyNotify) all_documents_free);
+  return TRUE;
 }
 
 void
@@ -2517,30 +2705,10 @@ kt_store_load_all_async (KtStore             *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
   g_return_if_fail (KT_IS_STORE (self));
 
-  g_task_set_source_tag (task, kt_store_load_all_async);
-  g_task_run_in_thread (task, load_all_thread);
-}
-
-/* A draft not yet written is newer than what the worker read. */
-static void
-take_drafts (KtStore   *self,
-             KtKind     kind,
-             GPtrArray *docs)
-{
-  for (guint i = 0; i < docs->len; i++)
-    {
-      gpointer doc = g_ptr_array_index (docs, i);
-      Pending *pending = g_hash_table_lookup (self->pending, doc_header (doc)->id);
-
-      if (pending == NULL || pending->kind != kind)
-        continue;
-      doc_unref (kind, doc);
-      docs->pdata[i] = doc_ref (kind, pending->doc);
-    }
+  read_on_worker (self, NULL, read_all, (GDestroyNotify) all_documents_clear, g_new0 (AllDocuments, 1),
+                  (GDestroyNotify) all_documents_free, kt_store_load_all_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -2551,11 +2719,12 @@ kt_store_load_all_finish (KtStore       *self,
                           GPtrArray    **plans,
                           GError       **error)
 {
-  g_autoptr(AllDocuments) all = NULL;
+  AllDocuments *all;
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_all_async, FALSE);
 
-  all = g_task_propagate_pointer (G_TASK (result), error);
+  all = read_on_worker_finish (result, error);
   if (all == NULL)
     return FALSE;
   take_drafts (self, KT_KIND_CASE, all->cases);
@@ -2568,53 +2737,56 @@ kt_store_load_all_finish (KtStore       *self,
 }
 
 typedef struct {
-  char   *case_id;
-  KtKind  kind;
+  KtKind     kind;
+  char      *case_id;
+  GPtrArray *docs;
 } KindOfCase;
+
+static void
+kind_of_case_clear (KindOfCase *what)
+{
+  g_clear_pointer (&what->docs, g_ptr_array_unref);
+}
 
 static void
 kind_of_case_free (KindOfCase *what)
 {
+  kind_of_case_clear (what);
   g_free (what->case_id);
   g_free (what);
 }
 
-/* On a worker, as load_all_thread (): load_from_file () and the record
- * store only, never kt_store_load_plan () or _conversation (), whose
- * drafts are the main thread's; the finish puts those in. */
-static void
-load_kind_for_case_thread (GTask        *task,
-                           gpointer      source_object,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
+/* On a worker: load_from_file () and the record store only, never
+ * kt_store_load_plan () or _conversation (), whose drafts are the main
+ * thread's. */
+static gboolean
+read_kind_for_case (KtStore       *self,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
-  KtStore *self = source_object;
-  KindOfCase *what = task_data;
-  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func (what->kind == KT_KIND_PLAN
-                                                              ? (GDestroyNotify) kt_plan_unref
-                                                              : (GDestroyNotify) kt_conversation_unref);
+  KindOfCase *what = data;
   g_autoptr(GPtrArray) records = NULL;
-  GError *error = NULL;
 
-  if (!check_open (self, &error) ||
-      (records = kt_record_store_list (self->records, what->kind, what->case_id, FALSE, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  what->docs = g_ptr_array_new_with_free_func (what->kind == KT_KIND_PLAN
+                                               ? (GDestroyNotify) kt_plan_unref
+                                               : (GDestroyNotify) kt_conversation_unref);
+  records = kt_record_store_list (self->records, what->kind, what->case_id, FALSE, error);
+  if (records == NULL)
+    return FALSE;
   for (guint i = 0; i < records->len; i++)
     {
       KtRecord *record = g_ptr_array_index (records, i);
       gpointer doc;
 
-      if (g_task_return_error_if_cancelled (task))
-        return;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       /* One that cannot be read is left out, as before. */
       doc = load_from_file (self, what->kind, record->id, NULL);
       if (doc != NULL)
-        g_ptr_array_add (docs, doc);
+        g_ptr_array_add (what->docs, doc);
     }
-  g_task_return_pointer (task, g_steal_pointer (&docs), (GDestroyNotify) g_ptr_array_unref);
+  return TRUE;
 }
 
 static void
@@ -2626,14 +2798,12 @@ load_kind_for_case_async (KtStore             *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   KindOfCase *what = g_new0 (KindOfCase, 1);
 
-  what->case_id = g_strdup (case_id);
   what->kind = kind;
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, what, (GDestroyNotify) kind_of_case_free);
-  g_task_run_in_thread (task, load_kind_for_case_thread);
+  what->case_id = g_strdup (case_id);
+  read_on_worker (self, case_id, read_kind_for_case, (GDestroyNotify) kind_of_case_clear, what,
+                  (GDestroyNotify) kind_of_case_free, source_tag, cancellable, callback, user_data);
 }
 
 static GPtrArray *
@@ -2642,11 +2812,141 @@ load_kind_for_case_finish (KtStore       *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  GPtrArray *docs = g_task_propagate_pointer (G_TASK (result), error);
+  KindOfCase *what = read_on_worker_finish (result, error);
 
-  if (docs != NULL)
-    take_drafts (self, kind, docs);
-  return docs;
+  if (what == NULL)
+    return NULL;
+  take_drafts (self, kind, what->docs);
+  return g_steal_pointer (&what->docs);
+}
+
+/* Where each household's plan stands */
+
+typedef struct {
+  GHashTable *stages;   /* case id → KtPlanStage */
+} PlanStages;
+
+static void
+plan_stages_clear (PlanStages *read)
+{
+  g_clear_pointer (&read->stages, g_hash_table_unref);
+}
+
+static void
+plan_stages_free (PlanStages *read)
+{
+  plan_stages_clear (read);
+  g_free (read);
+}
+
+/* The newest version counts; of one version, the one written last. */
+static void
+plan_stages_add (GHashTable    *stages,
+                 const char    *case_id,
+                 int            version,
+                 KtReviewState  review)
+{
+  KtPlanStage *stage = g_hash_table_lookup (stages, case_id);
+
+  if (stage != NULL && stage->version > version)
+    return;
+  if (stage == NULL)
+    {
+      stage = g_new0 (KtPlanStage, 1);
+      g_hash_table_insert (stages, g_strdup (case_id), stage);
+    }
+  stage->version = version;
+  stage->review = review;
+}
+
+/* On a worker: the plans' summaries, oldest first; a plan written before
+ * plans had a summary is opened once (it gets one when it is saved). */
+static gboolean
+read_plan_stages (KtStore       *self,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  PlanStages *read = data;
+  g_autoptr(GPtrArray) records = NULL;
+
+  read->stages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  records = kt_record_store_list (self->records, KT_KIND_PLAN, KT_RECORD_STORE_ANY_CASE, TRUE, error);
+  if (records == NULL)
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      KtRecord *record = g_ptr_array_index (records, i);
+      gint32 version;
+      gint32 review;
+
+      if (record->case_id == NULL)
+        continue;
+      if (record->summary != NULL &&
+          g_bytes_get_size (record->summary) == 2 * sizeof (gint32))
+        {
+          g_autoptr(GVariant) summary = g_variant_new_from_bytes (G_VARIANT_TYPE ("(ii)"), record->summary, FALSE);
+
+          g_variant_get (summary, "(ii)", &version, &review);
+        }
+      else
+        {
+          g_autoptr(KtPlan) plan = NULL;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          plan = load_from_file (self, KT_KIND_PLAN, record->id, NULL);
+          if (plan == NULL)
+            continue;
+          version = plan->version;
+          review = plan->review;
+        }
+      if (review < KT_REVIEW_DRAFT || review > KT_REVIEW_RETURNED)
+        continue;
+      plan_stages_add (read->stages, record->case_id, version, review);
+    }
+  return TRUE;
+}
+
+void
+kt_store_list_plan_stages_async (KtStore             *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (KT_IS_STORE (self));
+
+  read_on_worker (self, NULL, read_plan_stages, (GDestroyNotify) plan_stages_clear, g_new0 (PlanStages, 1),
+                  (GDestroyNotify) plan_stages_free, kt_store_list_plan_stages_async, cancellable, callback,
+                  user_data);
+}
+
+GHashTable *
+kt_store_list_plan_stages_finish (KtStore       *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  PlanStages *read;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_list_plan_stages_async, NULL);
+
+  read = read_on_worker_finish (result, error);
+  if (read == NULL || !check_open (self, error))
+    return NULL;
+  /* Drafts not yet written are newer than what the worker read. */
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Pending *pending = value;
+      KtPlan *plan = pending->doc;
+
+      if (pending->kind == KT_KIND_PLAN && plan->case_id != NULL)
+        plan_stages_add (read->stages, plan->case_id, plan->version, plan->review);
+    }
+  return g_steal_pointer (&read->stages);
 }
 
 void
@@ -2702,16 +3002,9 @@ kt_store_load_conversations_for_case_finish (KtStore       *self,
 
 /* Opening one household */
 
-/* How many times a read made stale by commits is read again before it is
- * given as it is (each read takes well under a millisecond; only a store
- * committing this household's records without pause gets there). */
-#define CASE_READ_TRIES 8
-
 typedef struct {
   char           *case_id;
   gboolean        plan_only;     /* kt_store_load_newest_plan_async () */
-  gboolean        stale;         /* a record of the household committed meanwhile */
-  guint           tries;
   KtCase         *kase;
   KtConversation *conversation;
   KtPlan         *plan;
@@ -2737,24 +3030,6 @@ case_read_free (CaseRead *read)
   g_free (read);
 }
 
-/* Main thread, as a commit is handled.  A draft of the household written
- * while the worker read the file leaves the pending set at its commit:
- * the finish would find neither it nor, in what the worker read, its new
- * copy, and the older copy would be opened and later saved over it.  A
- * record that a sync saved is the same.  Such a read is read again. */
-static void
-note_case_read_stale (KtStore        *self,
-                      const KtRecord *record)
-{
-  for (GList *l = self->case_reads; l != NULL; l = l->next)
-    {
-      CaseRead *read = l->data;
-
-      if (g_strcmp0 (record->id, read->case_id) == 0 || g_strcmp0 (record->case_id, read->case_id) == 0)
-        read->stale = TRUE;
-    }
-}
-
 /* The newest record of @kind of the case, decoded, or NULL when it has
  * none (or on @error). */
 static gpointer
@@ -2772,85 +3047,30 @@ load_newest_from_file (KtStore     *self,
   return load_from_file (self, kind, newest->id, error);
 }
 
-/* On a worker, as load_all_thread (): the record store only, never the
- * drafts, which are the main thread's; the finish puts those in.  A case
- * that is only a draft yet is not in the file: the finish finds it. */
-static void
-load_case_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+/* On a worker.  A case that is only a draft yet is not in the file: the
+ * finish finds it. */
+static gboolean
+read_case (KtStore       *self,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  KtStore *self = source_object;
-  CaseRead *read = g_task_get_task_data (task_data);
-  GError *error = NULL;
+  CaseRead *read = data;
 
-  if (!check_open (self, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   if (!read->plan_only)
     {
       read->kase = load_from_file (self, KT_KIND_CASE, read->case_id, &read->case_error);
-      if (g_task_return_error_if_cancelled (task))
-        return;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       read->conversation = load_newest_from_file (self, KT_KIND_CONVERSATION, read->case_id, &read->problem);
-      if (g_task_return_error_if_cancelled (task))
-        return;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
     }
   /* As opening did on the main loop: after a conversation that could not
    * be read, the plan is not looked for. */
   if (read->problem == NULL)
     read->plan = load_newest_from_file (self, KT_KIND_PLAN, read->case_id, &read->problem);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void read_case (GTask *outer);
-
-/* Main thread: one read on the worker is done (the inner task); the
- * caller's task (@user_data) gets it, or it is read again when a commit
- * made it stale. */
-static void
-case_read_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  KtStore *self = KT_STORE (source);
-  g_autoptr(GTask) outer = user_data;
-  CaseRead *read = g_task_get_task_data (outer);
-  GError *error = NULL;
-
-  self->case_reads = g_list_remove (self->case_reads, read);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
-  if (read->stale && ++read->tries < CASE_READ_TRIES && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)))
-    {
-      g_debug ("A household's record was saved while it was read: read again");
-      case_read_clear (read);
-      read_case (g_steal_pointer (&outer));
-      return;
-    }
-  g_task_return_boolean (outer, TRUE);
-}
-
-/* Runs one read of @outer's household on a worker (transfer full: @outer). */
-static void
-read_case (GTask *outer)
-{
-  KtStore *self = g_task_get_source_object (outer);
-  CaseRead *read = g_task_get_task_data (outer);
-  g_autoptr(GTask) inner = g_task_new (self, g_task_get_cancellable (outer), case_read_done, outer);
-
-  read->stale = FALSE;
-  self->case_reads = g_list_prepend (self->case_reads, read);
-  /* The worker finds the CaseRead through @outer, which lives until the
-   * inner task is done. */
-  g_task_set_task_data (inner, outer, NULL);
-  g_task_run_in_thread (inner, load_case_thread);
+  return TRUE;
 }
 
 static void
@@ -2862,14 +3082,12 @@ load_case_async (KtStore             *self,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   CaseRead *read = g_new0 (CaseRead, 1);
 
   read->case_id = g_strdup (case_id);
   read->plan_only = plan_only;
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, read, (GDestroyNotify) case_read_free);
-  read_case (task);
+  read_on_worker (self, case_id, read_case, (GDestroyNotify) case_read_clear, read,
+                  (GDestroyNotify) case_read_free, source_tag, cancellable, callback, user_data);
 }
 
 /* A draft not yet written is newer than what the worker read (or the
@@ -2918,12 +3136,10 @@ kt_store_load_case_finish (KtStore         *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_case_async, NULL);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
+  read = read_on_worker_finish (result, error);
   /* Locked while the worker read: what it read stays off the screen. */
-  if (!check_open (self, error))
+  if (read == NULL || !check_open (self, error))
     return NULL;
-  read = g_task_get_task_data (G_TASK (result));
   pending = g_hash_table_lookup (self->pending, read->case_id);
   if (pending != NULL && pending->kind == KT_KIND_CASE)
     kase = kt_case_ref (pending->doc);
@@ -2966,9 +3182,9 @@ kt_store_load_newest_plan_finish (KtStore       *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kt_store_load_newest_plan_async, NULL);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error) || !check_open (self, error))
+  read = read_on_worker_finish (result, error);
+  if (read == NULL || !check_open (self, error))
     return NULL;
-  read = g_task_get_task_data (G_TASK (result));
   if (read->problem != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&read->problem));

@@ -270,6 +270,24 @@ gboolean     kt_store_load_all_finish  (KtStore       *self,
                                         GPtrArray    **plans,
                                         GError       **error);
 
+/* Where each household's plan stands, for the case list at start: maps
+ * each case id with a plan to the KtPlanStage of its newest version
+ * (transfer full), read on a worker from the plans' summaries (and from
+ * the plan itself where one was written before plans had a summary);
+ * drafts not yet written count. */
+typedef struct {
+  int            version;
+  KtReviewState  review;
+} KtPlanStage;
+
+void         kt_store_list_plan_stages_async  (KtStore             *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GHashTable  *kt_store_list_plan_stages_finish (KtStore       *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
+
 /* Every version of the plan of case @case_id, oldest first (element-type
  * KtPlan, transfer full), read and decrypted on a worker, so that opening
  * a household's plan does not hold the main loop for each of them (issue

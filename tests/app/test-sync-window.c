@@ -488,6 +488,11 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   make_ready_for_review (plan);
   g_assert_true (kt_plan_page_submit (page, &error));
   g_assert_no_error (error);
+  /* A submitted plan ends the conversation: the household is in the plan
+   * phase, and its header says where the plan stands, as its row does. */
+  g_assert_cmpint (kt_case_view_get_case (view)->phase, ==, KT_PHASE_PLAN);
+  g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan waits to be sent"));
   /* Until the server has it, it waits; it never says "submitted" early. */
   g_assert_cmpstr (label_text (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "locked_label"), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Waiting to be sent for review. It goes to the server as soon as "
@@ -501,6 +506,8 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
                    g_dgettext (GETTEXT_PACKAGE, "Submitted for review. The plan cannot be changed now; "
                                                 "make a new version if something has to change."));
   g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_SHARED);
+  g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
   g_assert_cmpuint (kt_test_http (url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (submitted, NULL), g_bytes_get_size (submitted),
                                   plan->header.id));
@@ -531,17 +538,22 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
                                                                                     KT_TYPE_CASE_VIEW,
                                                                                     "share_banner"))));
-  /* Why, where the coach looks: under the state in the household's header
-   * and above the list, not only in the sync popover. */
+  /* Why, where the coach looks, once: above the list, beside the
+   * household, where the bar also says what to do; the household's header
+   * states the sync state without saying it again. */
   kt_app_test_wait_for (sync_reason_shown, window, 20000, "the refusal above the list");
   g_assert_nonnull (strstr (kt_sync_banner_get_text (KT_SYNC_BANNER (kt_window_get_sync_banner (window))),
                             kt_case_item_get_share_reason (item)));
+  g_assert_null (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
+  /* While the resident watches the list is hidden: the header says why. */
+  kt_case_view_set_resident_watching (view, TRUE);
+  kt_app_test_iterate (20);
   g_assert_nonnull (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
-  g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
-    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))),
-                            kt_case_item_get_share_reason (item)));
-  kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
+  kt_case_view_set_resident_watching (view, FALSE);
+  kt_app_test_iterate (20);
   /* On a tablet held upright the header bar says the household; the
    * reason stays on screen under the sync state. */
   kt_app_test_resize (GTK_WINDOW (window), 800, 1280);
@@ -551,6 +563,10 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
                                                                                    KT_TYPE_CASE_VIEW,
                                                                                    "sync_status"))));
+  /* Folded, the bar is on the list's page: the header says why. */
+  g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))),
+                            kt_case_item_get_share_reason (item)));
   g_assert_false (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
                                                                                     KT_TYPE_CASE_VIEW,
                                                                                     "household_label"))));

@@ -18,6 +18,7 @@
 #include "kt-app-test.h"
 #include "kt-app-util.h"
 #include "kt-case-item.h"
+#include "kt-case-row.h"
 #include "kt-case-view-private.h"
 #include "kt-a11y.h"
 #include "kt-consent-row.h"
@@ -867,6 +868,110 @@ test_long_case_list_lists_every_case (Fixture       *f,
   g_assert_cmpstr (kt_case_view_get_case (kt_app_fixture_case_view (f))->header.id, ==, last_id);
 }
 
+typedef struct {
+  KtWindow   *window;
+  const char *id;
+  const char *stage;
+} StageWait;
+
+static gboolean
+row_has_stage (gpointer data)
+{
+  StageWait *wait = data;
+  GListModel *cases = kt_window_get_case_model (wait->window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (cases); i++)
+    {
+      g_autoptr(KtCaseItem) item = g_list_model_get_item (cases, i);
+      g_autofree char *stage = NULL;
+
+      if (g_strcmp0 (kt_case_item_get_id (item), wait->id) != 0)
+        continue;
+      stage = kt_case_item_describe_stage (item);
+      return g_strcmp0 (stage, wait->stage) == 0;
+    }
+  return FALSE;
+}
+
+/* The rows below @widget that say @stage; each must not say "Waiting to
+ * be sent" below it too. */
+static guint
+count_rows_waiting_once (GtkWidget  *widget,
+                         const char *stage)
+{
+  guint n = 0;
+
+  if (KT_IS_CASE_ROW (widget) && g_strcmp0 (kt_case_row_get_stage_text (KT_CASE_ROW (widget)), stage) == 0)
+    {
+      g_assert_null (kt_case_row_get_share_text (KT_CASE_ROW (widget)));
+      return 1;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows_waiting_once (child, stage);
+  return n;
+}
+
+/* Saves household @name in the conversation phase, with a plan of
+ * @version in @review when @version > 0; returns its id. */
+static char *
+save_household_with_plan (KtStore       *store,
+                          const char    *name,
+                          int            version,
+                          KtReviewState  review)
+{
+  g_autoptr(KtCase) kase = kt_case_new ();
+  g_autoptr(KtPlan) plan = kt_plan_new ();
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_CASE, .kase = kase };
+
+  kase->household = g_strdup (name);
+  kase->phase = KT_PHASE_CONVERSATION;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error));
+  g_assert_no_error (error);
+  if (version > 0)
+    {
+      plan->case_id = g_strdup (kase->header.id);
+      plan->version = version;
+      plan->review = review;
+      doc = (KtDocument) { .kind = KT_KIND_PLAN, .plan = plan };
+      g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_LOCAL, &error));
+      g_assert_no_error (error);
+    }
+  return g_strdup (kase->header.id);
+}
+
+/* After a restart a row says where its household's plan stands, from what
+ * the store keeps, before the household is opened; one without a plan
+ * says its phase. */
+static void
+test_a_rows_plan_stage_survives_a_restart (Fixture       *f,
+                                           gconstpointer  data)
+{
+  KtStore *store = kt_window_get_store (f->window);
+  g_autofree char *approved = save_household_with_plan (store, "Familie Jansen", 1, KT_REVIEW_APPROVED);
+  g_autofree char *submitted = save_household_with_plan (store, "Familie Smit", 2, KT_REVIEW_SUBMITTED);
+  g_autofree char *none = save_household_with_plan (store, "Familie de Vries", 0, KT_REVIEW_DRAFT);
+  StageWait wait = { 0 };
+
+  kt_app_fixture_quit (f);
+  kt_app_fixture_start (f);
+  wait.window = f->window;
+  wait.id = approved;
+  wait.stage = T ("Plan approved");
+  kt_app_test_wait_for (row_has_stage, &wait, 10000, "the approved plan on its row");
+  /* Not on the server: it waits, and the row says so once. */
+  wait.id = submitted;
+  wait.stage = T ("Plan waits to be sent");
+  kt_app_test_wait_for (row_has_stage, &wait, 10000, "the submitted plan on its row");
+  kt_app_test_iterate (5);
+  g_assert_cmpuint (count_rows_waiting_once (GTK_WIDGET (f->window), wait.stage), ==, 1);
+  wait.id = none;
+  wait.stage = T ("Conversation");
+  g_assert_true (row_has_stage (&wait));
+  g_assert_null (kt_case_view_get_case (kt_app_fixture_case_view (f)));
+}
+
 static const char *
 open_household (Fixture *f)
 {
@@ -1377,6 +1482,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/wish-takes-more-than-one-line", test_wish_takes_more_than_one_line);
   ADD ("/app/window/header-buttons-are-touch-targets", test_header_buttons_are_touch_targets);
   ADD ("/app/window/add-button-folds-to-its-icon-on-a-phone", test_add_button_folds_to_its_icon_on_a_phone);
+  ADD ("/app/window/a-rows-plan-stage-survives-a-restart", test_a_rows_plan_stage_survives_a_restart);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
 

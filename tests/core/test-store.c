@@ -1375,6 +1375,178 @@ test_load_case_async (void)
   files_clear (&files);
 }
 
+typedef struct {
+  gboolean   done;
+  GPtrArray *docs;
+  GError    *error;
+} DocsLoaded;
+
+static void
+on_plans_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  DocsLoaded *loaded = user_data;
+
+  loaded->docs = kt_store_load_plans_for_case_finish (KT_STORE (source), result, &loaded->error);
+  loaded->done = TRUE;
+}
+
+/* Every read on the worker, not only opening a household, gives a draft
+ * written while it reads: the plan versions of a household and the views
+ * of the whole team. */
+static void
+test_load_while_saved_async (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Jansen");
+  g_autoptr(KtPlan) plan = plan_new (kase->header.id, "Rust in de financien");
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, kase);
+  kt_store_autosave_plan (store, plan);
+  spin_until_saved (store, 10);
+
+  /* The read on its thread finds the copy in the file; the draft commits
+   * (kt_store_flush () handles it here, so it leaves the pending set)
+   * before the read's callback runs on this thread. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *question = g_strdup_printf ("Rust in de financien %u", i);
+      g_autoptr(GError) error = NULL;
+      DocsLoaded loaded = { 0 };
+      AllLoaded all = { 0 };
+      GPtrArray *plans;
+      KtPlan *read;
+
+      g_free (plan->question);
+      plan->question = g_strdup (question);
+      kt_store_autosave_plan (store, plan);
+      if (i % 2 == 0)
+        kt_store_load_plans_for_case_async (store, kase->header.id, NULL, on_plans_loaded, &loaded);
+      else
+        kt_store_load_all_async (store, NULL, on_all_loaded, &all);
+      /* Not a timing the test asserts: a read slower than this finds the
+       * new copy and the test holds without saying much. */
+      g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+      g_assert_true (kt_store_flush (store, &error));
+      g_assert_no_error (error);
+      g_assert_true (spin_until (i % 2 == 0 ? &loaded.done : &all.done, 10));
+      g_assert_no_error (loaded.error);
+      g_assert_no_error (all.error);
+      plans = i % 2 == 0 ? loaded.docs : all.plans;
+      g_assert_cmpuint (plans->len, ==, 1);
+      read = g_ptr_array_index (plans, 0);
+      g_assert_cmpstr (read->question, ==, question);
+      g_clear_pointer (&loaded.docs, g_ptr_array_unref);
+      g_clear_pointer (&all.cases, g_ptr_array_unref);
+      g_clear_pointer (&all.conversations, g_ptr_array_unref);
+      g_clear_pointer (&all.plans, g_ptr_array_unref);
+    }
+
+  close_store (&store);
+  files_clear (&files);
+}
+
+typedef struct {
+  gboolean    done;
+  GHashTable *stages;
+} StagesLoaded;
+
+static void
+on_plan_stages (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StagesLoaded *loaded = user_data;
+
+  loaded->stages = kt_store_list_plan_stages_finish (KT_STORE (source), result, NULL);
+  loaded->done = TRUE;
+}
+
+/* The case list knows at start where each household's plan stands, without
+ * opening the households: the newest version's review, from the plans'
+ * summaries, from a plan written before plans had one, and from a draft
+ * not yet written. */
+static void
+test_list_plan_stages (void)
+{
+  Files files;
+  g_autoptr(KtStore) store = NULL;
+  g_autoptr(KtCase) kase = case_new ("Familie Jansen");
+  g_autoptr(KtCase) older = case_new ("Familie Smit");
+  g_autoptr(KtCase) plain = case_new ("Familie de Vries");
+  g_autoptr(KtPlan) v1 = plan_new (kase->header.id, "Eerst de brieven");
+  g_autoptr(KtPlan) v2 = plan_new (kase->header.id, "Rust in de financien");
+  g_autoptr(KtPlan) unsummed = plan_new (older->header.id, "Een plan van voor de samenvatting");
+  g_autoptr(KtRecord) record = kt_record_new ();
+  StagesLoaded loaded = { 0 };
+  g_autoptr(GError) error = NULL;
+  KtDocument doc = { .kind = KT_KIND_PLAN };
+  KtPlanStage *stage;
+
+  files_init (&files);
+  store = open_store (files.path, KT_KEY_SOURCE_PASSPHRASE);
+  save_case (store, kase);
+  save_case (store, older);
+  save_case (store, plain);
+  v1->version = 1;
+  v1->review = KT_REVIEW_RETURNED;
+  v1->header.created = 1000;
+  doc.plan = v1;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  v2->version = 2;
+  v2->review = KT_REVIEW_APPROVED;
+  v2->header.created = 2000;
+  doc.plan = v2;
+  g_assert_true (kt_store_save_document (store, &doc, KT_SYNC_SYNCED, &error));
+  g_assert_no_error (error);
+  /* Written as plans were before they had a summary. */
+  unsummed->version = 1;
+  unsummed->review = KT_REVIEW_SUBMITTED;
+  record->id = g_strdup (unsummed->header.id);
+  record->kind = KT_KIND_PLAN;
+  record->rev = 1;
+  record->case_id = g_strdup (older->header.id);
+  record->body = kt_plan_encode (unsummed);
+  g_assert_true (kt_record_store_put (kt_store_get_record_store (store), record, FALSE, &error));
+  g_assert_no_error (error);
+
+  kt_store_list_plan_stages_async (store, NULL, on_plan_stages, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_nonnull (loaded.stages);
+  g_assert_cmpuint (g_hash_table_size (loaded.stages), ==, 2);
+  stage = g_hash_table_lookup (loaded.stages, kase->header.id);
+  g_assert_cmpint (stage->version, ==, 2);
+  g_assert_cmpint (stage->review, ==, KT_REVIEW_APPROVED);
+  stage = g_hash_table_lookup (loaded.stages, older->header.id);
+  g_assert_cmpint (stage->version, ==, 1);
+  g_assert_cmpint (stage->review, ==, KT_REVIEW_SUBMITTED);
+  g_assert_null (g_hash_table_lookup (loaded.stages, plain->header.id));
+  g_clear_pointer (&loaded.stages, g_hash_table_unref);
+  loaded.done = FALSE;
+
+  /* A draft: a new version, submitted, not written yet. */
+  g_clear_pointer (&v2, kt_plan_unref);
+  v2 = plan_new (plain->header.id, "Hulp bij de post");
+  v2->version = 1;
+  v2->review = KT_REVIEW_SUBMITTED;
+  kt_store_autosave_plan (store, v2);
+  kt_store_list_plan_stages_async (store, NULL, on_plan_stages, &loaded);
+  g_assert_true (spin_until (&loaded.done, 10));
+  g_assert_nonnull (loaded.stages);
+  stage = g_hash_table_lookup (loaded.stages, plain->header.id);
+  g_assert_nonnull (stage);
+  g_assert_cmpint (stage->review, ==, KT_REVIEW_SUBMITTED);
+  g_clear_pointer (&loaded.stages, g_hash_table_unref);
+  loaded.done = FALSE;
+
+  close_store (&store);
+  files_clear (&files);
+}
+
 static void
 on_flag (KtStore  *store,
          gboolean *flag)
@@ -2199,6 +2371,8 @@ main (int   argc,
   g_test_add_func ("/store/save-documents-async", test_save_documents_async);
   g_test_add_func ("/store/load-all-async", test_load_all_async);
   g_test_add_func ("/store/load-case-async", test_load_case_async);
+  g_test_add_func ("/store/load-while-saved-async", test_load_while_saved_async);
+  g_test_add_func ("/store/list-plan-stages", test_list_plan_stages);
   g_test_add_func ("/store/idle-lock/flushes-then-wipes-key", test_idle_lock_flushes_then_wipes_key);
   g_test_add_func ("/store/open-async/opens-and-unlocks", test_store_open_async_opens_and_unlocks);
   g_test_add_func ("/store/disk-full/keeps-draft-and-retries", test_store_disk_full_keeps_draft_and_retries);
