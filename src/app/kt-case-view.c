@@ -299,8 +299,6 @@ is_sharing (KtCaseView *self,
   return self->sharing != NULL && g_hash_table_contains (self->sharing, id);
 }
 
-/* What the server has of this household, on the page itself: in words,
- * with what to do when it refused something (issue 20). */
 /* Whether the sync state says why nothing goes out (kt_sync_status_describe). */
 static gboolean
 sync_held_back (KtCaseView *self)
@@ -321,6 +319,8 @@ sync_held_back (KtCaseView *self)
     }
 }
 
+/* What the server has of this household, on the page itself: in words,
+ * with what to do when it refused something (issue 20). */
 static void
 update_share_state (KtCaseView *self)
 {

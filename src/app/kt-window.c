@@ -147,6 +147,8 @@ static GParamSpec *properties[N_PROPS];
 
 static void load_cases (KtWindow *self);
 static void set_resident_watching (KtWindow *self, gboolean watching);
+static void attach_store (KtWindow *self, KtApplication *app);
+static void keep_window_state (KtWindow *self);
 
 /* Why it does not sync stands in the bar above the list when the list is
  * beside the household, else under the household's header: once on
@@ -158,8 +160,6 @@ place_sync_reason (KtWindow *self)
     kt_case_view_set_list_beside (self->case_view,
                                   !adw_leaflet_get_folded (self->leaflet) && gtk_widget_get_visible (self->sidebar));
 }
-static void attach_store (KtWindow *self, KtApplication *app);
-static void keep_window_state (KtWindow *self);
 
 KtWindow *
 kt_window_new (KtApplication *application)
@@ -961,8 +961,6 @@ stop_refill (KtWindow *self)
   self->refill_next = 0;
 }
 
-/* The list is full: what waited for it (tests and the bench wait for
- * kt_window_is_ready) goes on. */
 /* Each row says where its household's plan stands ("Plan approved")
  * from the start, not only once the household is opened. */
 static void
@@ -997,6 +995,8 @@ on_plan_stages_listed (GObject      *source,
     }
 }
 
+/* The list is full: what waited for it (tests and the bench wait for
+ * kt_window_is_ready) goes on. */
 static void
 cases_filled (KtWindow *self)
 {
