@@ -1303,6 +1303,22 @@ watch_sign_in (KtWindow *window,
                     started);
 }
 
+/* Each of @ids has @coach as its coach in the file, not only in memory. */
+static void
+assert_adopted_by (KtWindow   *window,
+                   GPtrArray  *ids,
+                   const char *coach)
+{
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *stored = NULL;
+
+      g_assert_true (kt_store_get_case_readers (kt_window_get_store (window), g_ptr_array_index (ids, i),
+                                                &stored, NULL));
+      g_assert_cmpstr (stored, ==, coach);
+    }
+}
+
 typedef struct {
   KtWindow *window;
   guint     ticks_while_adopting;
@@ -1353,15 +1369,7 @@ test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
   g_test_message ("main loop ticks while households were adopted: %u", ticker.ticks_while_adopting);
   g_assert_cmpuint (ticker.ticks_while_adopting, >=, 2);
 
-  /* Each has its coach in the file, not only in memory. */
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autofree char *coach = NULL;
-
-      g_assert_true (kt_store_get_case_readers (kt_window_get_store (window), g_ptr_array_index (ids, i),
-                                                &coach, NULL));
-      g_assert_cmpstr (coach, ==, "coach1");
-    }
+  assert_adopted_by (window, ids, "coach1");
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
@@ -1418,14 +1426,7 @@ test_adopted_households_are_read_off_the_main_loop (void)
   kt_app_test_release_store ();
   kt_app_test_wait_for (not_adopting, window, 60000, "the households to be adopted");
 
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autofree char *coach = NULL;
-
-      g_assert_true (kt_store_get_case_readers (kt_window_get_store (window), g_ptr_array_index (ids, i),
-                                                &coach, NULL));
-      g_assert_cmpstr (coach, ==, "coach1");
-    }
+  assert_adopted_by (window, ids, "coach1");
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");

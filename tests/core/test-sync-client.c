@@ -979,14 +979,6 @@ test_a_share_waits_for_the_disk_on_a_worker (Fixture *f, gconstpointer data)
   g_ptr_array_unref (shares.finished);
 }
 
-static void
-on_round (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* A pulled page is sorted (what this device has, what is in conflict or
  * queued) and, once kept, booked (its known revisions and the cursor, one
  * transaction) on workers.  While another writer holds the outbox's file
@@ -1011,7 +1003,7 @@ test_a_pulled_page_is_booked_on_a_worker (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   tick_id = g_timeout_add (1, count_tick, &ticks);
-  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  kt_sync_client_sync_async (device, NULL, keep_result, &result);
   /* Kept: the booking is next, and waits for the file. */
   while (kt_test_sink_get_n_kept (sink) == 0)
     g_main_context_iteration (NULL, TRUE);
@@ -1055,7 +1047,7 @@ test_a_push_round_is_booked_on_workers (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   tick_id = g_timeout_add (1, count_tick, &ticks);
-  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  kt_sync_client_sync_async (device, NULL, keep_result, &result);
   while (ticks < 20)
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (result);
@@ -1103,7 +1095,7 @@ test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out (Fixture *
   /* The push's answer is held back... */
   kt_fault_proxy_set_delay (proxy, 30000);
   kt_fault_proxy_set_share (proxy, KT_FAULT_DELAY, 1.0);
-  kt_sync_client_sync_async (device, NULL, on_round, &result);
+  kt_sync_client_sync_async (device, NULL, keep_result, &result);
   while (!delayed_once (proxy))
     g_main_context_iteration (NULL, TRUE);
   /* ...while the user signs out... */
@@ -1119,14 +1111,6 @@ test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out (Fixture *
   g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SIGNED_OUT);
   g_assert_false (kt_sync_client_is_signed_in (device));
   kt_fault_proxy_stop (proxy);
-}
-
-static void
-on_signed_in_test (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 /* Signing in writes the account's settings into the sync state on a
@@ -1148,7 +1132,7 @@ test_signing_in_writes_its_settings_on_a_worker (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   tick_id = g_timeout_add (10, count_tick, &ticks);
   kt_sync_client_sign_in_async (device, kt_test_server_get_url (f->server), "coach1", KT_TEST_PASSWORD,
-                                NULL, on_signed_in_test, &result);
+                                NULL, keep_result, &result);
   /* Time for the server and the keyring to answer; the writes then wait. */
   while (ticks < 100)
     g_main_context_iteration (NULL, TRUE);
