@@ -191,6 +191,9 @@ apply_resident_watching (KtCaseView *self)
   gboolean watching = self->resident_watching;
 
   gtk_widget_set_visible (self->watching_banner, watching);
+  /* The list, and the sync controls above it, hide while the resident
+   * watches; the reason under the header stays, without its button. */
+  kt_sync_status_widget_set_show_action (self->sync_status, !watching);
   kt_intake_page_set_resident_watching (self->intake_page, watching);
   kt_conversation_page_set_resident_watching (self->conversation_page, watching);
   if (self->plan_page != NULL)

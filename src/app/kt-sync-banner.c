@@ -54,18 +54,8 @@ update (KtSyncBanner *self)
   if (!action)
     g_clear_pointer (&reason, g_free);
 
-  if (status == KT_SYNC_STATUS_NEEDS_SIGN_IN || status == KT_SYNC_STATUS_SIGNED_OUT)
-    {
-      label = _("_Sign In…");
-      name = _("Sign In…");
-      action_name = "win.sign-in";
-    }
-  else if ((status == KT_SYNC_STATUS_ERROR || status == KT_SYNC_STATUS_OFFLINE) && problem == NULL)
-    {
-      label = _("Sync _Now");
-      name = _("Sync Now");
-      action_name = "win.sync-now";
-    }
+  /* The same action as beside the reason under the household's header. */
+  action_name = kt_sync_status_action (status, problem != NULL, &label, &name);
 
   gtk_widget_set_visible (GTK_WIDGET (self), reason != NULL);
   gtk_label_set_text (self->label, reason != NULL ? reason : "");

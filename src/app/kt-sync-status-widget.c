@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-date-format.h"
 
@@ -21,10 +22,12 @@ struct _KtSyncStatusWidget
   GtkImage     *icon;
   GtkLabel     *label;
   GtkLabel     *reason_label;
+  GtkWidget    *action_button;
 
   KtSyncClient *client;
   gulong        handlers[5];
   gboolean      hide_reason;
+  gboolean      hide_action;
 };
 
 G_DEFINE_FINAL_TYPE (KtSyncStatusWidget, kt_sync_status_widget, ADW_TYPE_BIN)
@@ -163,6 +166,35 @@ kt_sync_status_describe (KtSyncStatus  status,
   return reason->len > 0 ? g_string_free (g_steal_pointer (&reason), FALSE) : NULL;
 }
 
+const char *
+kt_sync_status_action (KtSyncStatus   status,
+                       gboolean       key_problem,
+                       const char   **label,
+                       const char   **name)
+{
+  const char *action_name = NULL;
+  const char *text = NULL;
+  const char *spoken = NULL;
+
+  if (status == KT_SYNC_STATUS_NEEDS_SIGN_IN || status == KT_SYNC_STATUS_SIGNED_OUT)
+    {
+      text = _("_Sign In…");
+      spoken = _("Sign In…");
+      action_name = "win.sign-in";
+    }
+  else if ((status == KT_SYNC_STATUS_ERROR || status == KT_SYNC_STATUS_OFFLINE) && !key_problem)
+    {
+      text = _("Sync _Now");
+      spoken = _("Sync Now");
+      action_name = "win.sync-now";
+    }
+  if (label != NULL)
+    *label = text;
+  if (name != NULL)
+    *name = spoken;
+  return action_name;
+}
+
 static const char *
 icon_for (KtSyncStatus status)
 {
@@ -192,7 +224,11 @@ update (KtSyncStatusWidget *self)
   g_autofree char *text = NULL;
   g_autofree char *reason = NULL;
   gboolean action = FALSE;
+  gboolean show_reason;
   const char *icon = icon_for (status);
+  const char *action_name = NULL;
+  const char *action_label = NULL;
+  const char *action_spoken = NULL;
 
   if (self->client != NULL)
     {
@@ -205,10 +241,25 @@ update (KtSyncStatusWidget *self)
                                           kt_sync_client_get_last_synced (self->client),
                                           kt_sync_client_get_n_pending (self->client), NULL, &action);
     }
+  show_reason = reason != NULL && !self->hide_reason;
+  /* What the coach can do about it, beside the reason: the bar above the
+   * list, which has the same button, is not on screen when the reason is
+   * here (kt_case_view_set_list_beside ()). */
+  if (show_reason && action && !self->hide_action)
+    action_name = kt_sync_status_action (status, FALSE, &action_label, &action_spoken);
   gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
   gtk_label_set_text (self->label, text != NULL ? text : "");
   gtk_label_set_text (self->reason_label, reason != NULL ? reason : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL && !self->hide_reason);
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), show_reason);
+  gtk_widget_set_visible (self->action_button, action_name != NULL);
+  if (action_name != NULL)
+    {
+      gtk_button_set_label (GTK_BUTTON (self->action_button), action_label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), action_name);
+      kt_a11y_set_label (self->action_button, action_spoken);
+    }
+  else
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), NULL);
   kt_app_set_tooltip (GTK_WIDGET (self), reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
@@ -286,6 +337,18 @@ kt_sync_status_widget_set_show_reason (KtSyncStatusWidget *self,
   update (self);
 }
 
+void
+kt_sync_status_widget_set_show_action (KtSyncStatusWidget *self,
+                                       gboolean            show_action)
+{
+  g_return_if_fail (KT_IS_SYNC_STATUS_WIDGET (self));
+
+  if (self->hide_action == !show_action)
+    return;
+  self->hide_action = !show_action;
+  update (self);
+}
+
 const char *
 kt_sync_status_widget_get_reason (KtSyncStatusWidget *self)
 {
@@ -317,6 +380,7 @@ kt_sync_status_widget_class_init (KtSyncStatusWidgetClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, icon);
   gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, label);
   gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, reason_label);
+  gtk_widget_class_bind_template_child (widget_class, KtSyncStatusWidget, action_button);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
 }
 

@@ -23,6 +23,11 @@ const char *kt_sync_status_widget_get_text   (KtSyncStatusWidget *self);
  * beside the household. */
 void        kt_sync_status_widget_set_show_reason (KtSyncStatusWidget *self,
                                                    gboolean            show_reason);
+/* Whether the action that helps (Sync Now, Sign In…) may stand beside the
+ * reason under the state: not while the resident watches, when the rest of
+ * the sync controls (the bar and the button above the list) are hidden. */
+void        kt_sync_status_widget_set_show_action (KtSyncStatusWidget *self,
+                                                   gboolean            show_action);
 /* The reason shown under the state, or NULL (for tests). */
 const char *kt_sync_status_widget_get_reason (KtSyncStatusWidget *self);
 
@@ -44,5 +49,15 @@ char       *kt_sync_status_describe          (KtSyncStatus  status,
                                               guint         n_pending,
                                               const char   *key_problem,
                                               gboolean     *needs_action);
+
+/* What helps when @status holds sharing back: "win.sign-in" (signed out,
+ * sign in again) or "win.sync-now" (a failed round, offline; not while a
+ * key problem holds sharing back, which syncing now does not mend), or
+ * NULL.  @label (with its mnemonic) and @name (for a screen reader: GTK
+ * 4.8 does not name a button from its label) get the button's words. */
+const char *kt_sync_status_action            (KtSyncStatus   status,
+                                              gboolean       key_problem,
+                                              const char   **label,
+                                              const char   **name);
 
 G_END_DECLS

@@ -435,6 +435,24 @@ label_text (GtkWidget  *widget,
   return gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (widget, type, name)));
 }
 
+static GtkWidget *
+case_view_child (KtCaseView *view,
+                 const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, name));
+}
+
+/* The button beside the sync reason under the household's header. */
+static GtkWidget *
+reason_button (KtCaseView *view)
+{
+  GObject *button = gtk_widget_get_template_child (case_view_child (view, "sync_status"),
+                                                   KT_TYPE_SYNC_STATUS_WIDGET, "action_button");
+
+  g_assert_nonnull (button);
+  return GTK_WIDGET (button);
+}
+
 /* The banner above the list says why syncing stopped (a refusal). */
 static gboolean
 sync_reason_shown (gpointer window)
@@ -547,11 +565,14 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_null (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
   kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
-  /* While the resident watches the list is hidden: the header says why. */
+  g_assert_false (gtk_widget_get_visible (reason_button (view)));
+  /* While the resident watches the list is hidden: the header says why,
+   * without the button (the list's sync controls are hidden too). */
   kt_case_view_set_resident_watching (view, TRUE);
   kt_app_test_iterate (20);
   g_assert_nonnull (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))));
+  g_assert_false (gtk_widget_get_visible (reason_button (view)));
   kt_case_view_set_resident_watching (view, FALSE);
   kt_app_test_iterate (20);
   /* On a tablet held upright the header bar says the household; the
@@ -563,10 +584,15 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
                                                                                    KT_TYPE_CASE_VIEW,
                                                                                    "sync_status"))));
-  /* Folded, the bar is on the list's page: the header says why. */
+  /* Folded, the bar is on the list's page: the header says why, and
+   * what to do about it, as the bar does (named for a screen reader). */
   g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (KT_SYNC_STATUS_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "sync_status"))),
                             kt_case_item_get_share_reason (item)));
+  g_assert_true (gtk_widget_is_visible (reason_button (view)));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (reason_button (view))), ==, "win.sync-now");
+  g_assert_cmpstr (kt_a11y_get_label (reason_button (view)), ==, "Sync Now");
+  g_assert_true (gtk_widget_activate_action (reason_button (view), "win.sync-now", NULL));
   g_assert_false (gtk_widget_is_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
                                                                                     KT_TYPE_CASE_VIEW,
                                                                                     "household_label"))));
