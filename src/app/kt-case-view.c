@@ -302,26 +302,6 @@ is_sharing (KtCaseView *self,
   return self->sharing != NULL && g_hash_table_contains (self->sharing, id);
 }
 
-/* Whether the sync state says why nothing goes out (kt_sync_status_describe). */
-static gboolean
-sync_held_back (KtCaseView *self)
-{
-  switch (self->sync_client != NULL ? kt_sync_client_get_status (self->sync_client) : KT_SYNC_STATUS_SIGNED_OUT)
-    {
-    case KT_SYNC_STATUS_OFFLINE:
-    case KT_SYNC_STATUS_NEEDS_SIGN_IN:
-    case KT_SYNC_STATUS_ERROR:
-    case KT_SYNC_STATUS_PAUSED:
-      return TRUE;
-    case KT_SYNC_STATUS_SIGNED_OUT:
-    case KT_SYNC_STATUS_IDLE:
-    case KT_SYNC_STATUS_SYNCING:
-    case KT_SYNC_STATUS_SYNCED:
-    default:
-      return FALSE;
-    }
-}
-
 /* What the server has of this household, on the page itself: in words,
  * with what to do when it refused something (issue 20). */
 static void
@@ -374,7 +354,7 @@ update_share_state (KtCaseView *self)
     }
   /* While the sync does not get through, the header (or the bar above the
    * list) says why and that records wait: not a third time here. */
-  else if (state == KT_SHARE_WAITING && !sync_held_back (self))
+  else if (state == KT_SHARE_WAITING && !kt_sync_status_holds_back (self->sync_client))
     text = g_strdup (_("Waiting to be sent: the server has not confirmed what you shared of this "
                        "household yet. It goes as soon as there is a connection."));
   self->shared = state == KT_SHARE_SHARED;

@@ -195,6 +195,23 @@ kt_sync_status_action (KtSyncStatus   status,
   return action_name;
 }
 
+gboolean
+kt_sync_status_holds_back (KtSyncClient *client)
+{
+  g_autofree char *reason = NULL;
+  gboolean action = FALSE;
+
+  if (client == NULL)
+    return FALSE;
+  reason = kt_sync_status_describe (kt_sync_client_get_status (client),
+                                    kt_sync_client_get_status_message (client),
+                                    kt_sync_client_get_last_synced (client),
+                                    kt_sync_client_get_n_pending (client), NULL, &action);
+  /* Merely offline with nothing in the outbox is said dimly, or not at
+   * all above the list: a record on its way still needs its own word. */
+  return reason != NULL && action;
+}
+
 static const char *
 icon_for (KtSyncStatus status)
 {
@@ -235,11 +252,11 @@ update (KtSyncStatusWidget *self)
       text = kt_sync_status_format (status, kt_sync_client_get_last_synced (self->client),
                                     kt_sync_client_get_n_conflicts (self->client));
       /* The reason under the state, where the coach looks: not only in
-       * the tooltip or the sync popover. */
-      if (text != NULL)
-        reason = kt_sync_status_describe (status, kt_sync_client_get_status_message (self->client),
-                                          kt_sync_client_get_last_synced (self->client),
-                                          kt_sync_client_get_n_pending (self->client), NULL, &action);
+       * the tooltip or the sync popover.  Signed out there is no state to
+       * state, but work kept for the next sign-in has a reason. */
+      reason = kt_sync_status_describe (status, kt_sync_client_get_status_message (self->client),
+                                        kt_sync_client_get_last_synced (self->client),
+                                        kt_sync_client_get_n_pending (self->client), NULL, &action);
     }
   show_reason = reason != NULL && !self->hide_reason;
   /* What the coach can do about it, beside the reason: the bar above the
@@ -247,7 +264,8 @@ update (KtSyncStatusWidget *self)
    * here (kt_case_view_set_list_beside ()). */
   if (show_reason && action && !self->hide_action)
     action_name = kt_sync_status_action (status, FALSE, &action_label, &action_spoken);
-  gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self), text != NULL || show_reason);
+  gtk_widget_set_visible (GTK_WIDGET (self->label), text != NULL);
   gtk_label_set_text (self->label, text != NULL ? text : "");
   gtk_label_set_text (self->reason_label, reason != NULL ? reason : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), show_reason);
@@ -262,7 +280,7 @@ update (KtSyncStatusWidget *self)
     gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), NULL);
   kt_app_set_tooltip (GTK_WIDGET (self), reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : _("Sync"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, reason != NULL ? reason : "",
                                   -1);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), status == KT_SYNC_STATUS_SYNCING);

@@ -60,4 +60,11 @@ const char *kt_sync_status_action            (KtSyncStatus   status,
                                               const char   **label,
                                               const char   **name);
 
+/* Whether @client (may be NULL) is held back in a way the sync state
+ * says, in words and with what to do, where the coach looks (the bar above
+ * the list, the reason under the household's header): what
+ * kt_sync_status_describe () explains and asks the user to act on.  Then
+ * "waiting to be sent" needs no saying a second time. */
+gboolean    kt_sync_status_holds_back        (KtSyncClient  *client);
+
 G_END_DECLS

@@ -1018,6 +1018,13 @@ share_waiting_shown (gpointer view)
                                               "connection.")) != NULL;
 }
 
+static gboolean
+signed_out_waiting_shown (gpointer window)
+{
+  return g_strcmp0 (kt_sync_banner_get_text (KT_SYNC_BANNER (kt_window_get_sync_banner (window))),
+                    "Signed out: 2 records wait until you sign in.") == 0;
+}
+
 typedef struct {
   guint *beats;
   guint  until;
@@ -1092,7 +1099,10 @@ test_a_submitted_plan_is_queued_off_the_main_loop (void)
   kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to be queued");
   g_source_remove (beat_id);
   g_assert_false (share_failure_shown (view));
-  g_assert_true (share_waiting_shown (view));
+  /* Queued while signed out: the bar above the list says that they wait
+   * for a sign-in, and the household does not say it again. */
+  kt_app_test_wait_for (signed_out_waiting_shown, window, 10000, "the bar to say the records wait for a sign-in");
+  g_assert_false (share_waiting_shown (view));
   peeked = kt_outbox_peek (kt_sync_client_get_outbox (client), 10, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (peeked->len, ==, 2);
@@ -1503,6 +1513,103 @@ test_a_supervisors_sign_in_adopts_no_household (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static gboolean
+n_pending_is_two (gpointer client)
+{
+  return kt_sync_client_get_n_pending (client) == 2;
+}
+
+static gboolean
+folded (gpointer window)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (window), KT_TYPE_WINDOW,
+                                                                            "leaflet")));
+}
+
+/* Signed out with work kept, the household's records wait for a sign-in,
+ * not for a connection: that is said once, by the sync state, where the
+ * coach looks, with "Sign In…" beside it.  Beside the list the bar above
+ * it says it; at 800 px, where the list is folded away, the reason stands
+ * under the household's header with the same button, named for a screen
+ * reader, and without it while the resident watches (the list's sync
+ * controls are hidden then too).  The household's own "Waiting to be sent:
+ * … as soon as there is a connection" stays away: it said the wrong thing
+ * a second time. */
+static void
+test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-signed-out-waits");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *expected = "Signed out: 2 records wait until you sign in.";
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtSyncStatusWidget *status;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  GtkWidget *button;
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  kt_app_test_resize (GTK_WINDOW (window), 1280, 800);
+
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  status = KT_SYNC_STATUS_WIDGET (case_view_child (view, "sync_status"));
+  button = reason_button (view);
+  g_assert_nonnull (button);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  make_ready_for_review (plan);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  /* The household and its plan wait in the outbox. */
+  kt_app_test_wait_for (n_pending_is_two, client, 10000, "the household and its plan to be queued");
+  kt_app_test_iterate (50);
+  g_assert_cmpint (kt_sync_client_get_status (client), ==, KT_SYNC_STATUS_SIGNED_OUT);
+  g_assert_cmpint (kt_sync_client_get_case_state (client, kt_case_view_get_case (view)->header.id, NULL), ==,
+                   KT_SHARE_WAITING);
+
+  /* Beside the list: the bar says it, with "Sign In…". */
+  g_assert_false (folded (window));
+  g_assert_cmpstr (kt_sync_banner_get_text (KT_SYNC_BANNER (kt_window_get_sync_banner (window))), ==, expected);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (
+    kt_sync_banner_get_button (KT_SYNC_BANNER (kt_window_get_sync_banner (window))))), ==, "win.sign-in");
+  g_assert_false (gtk_widget_get_visible (case_view_child (view, "share_banner")));
+  g_assert_null (kt_sync_status_widget_get_reason (status));
+  g_assert_false (gtk_widget_get_visible (button));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-signed-out-waits-wide");
+
+  /* Folded: under the household's header, with the same button. */
+  kt_app_test_resize (GTK_WINDOW (window), 800, 1280);
+  kt_app_test_wait_for (folded, window, 10000, "the list to fold away");
+  kt_app_test_iterate (50);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (status)));
+  g_assert_cmpstr (kt_sync_status_widget_get_reason (status), ==, expected);
+  g_assert_false (gtk_widget_get_visible (case_view_child (view, "share_banner")));
+  g_assert_true (gtk_widget_is_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.sign-in");
+  g_assert_cmpstr (kt_a11y_get_label (button), ==, "Sign In…");
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-signed-out-waits-folded");
+
+  /* The resident watches: the reason stays, its button goes. */
+  kt_case_view_set_resident_watching (view, TRUE);
+  kt_app_test_iterate (20);
+  g_assert_cmpstr (kt_sync_status_widget_get_reason (status), ==, expected);
+  g_assert_false (gtk_widget_get_visible (button));
+  kt_case_view_set_resident_watching (view, FALSE);
+  kt_app_test_iterate (20);
+  g_assert_true (gtk_widget_is_visible (button));
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1530,6 +1637,8 @@ main (int argc, char *argv[])
                    test_a_submitted_plan_is_queued_off_the_main_loop);
   g_test_add_func ("/sync-window/a-record-shared-from-verloop-is-queued-off-the-main-loop",
                    test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
+  g_test_add_func ("/sync-window/signed-out-the-household-says-once-that-its-records-wait-for-a-sign-in",
+                   test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in);
   g_test_add_func ("/sync-window/why-it-does-not-sync-shows-above-the-list",
                    test_why_it_does_not_sync_shows_above_the_list);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
