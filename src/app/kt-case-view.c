@@ -104,9 +104,9 @@ struct _KtCaseView
   /* Records and households with a share on the sync client's worker, each
    * id → how many: shown as waiting to be sent, never as sent. */
   GHashTable           *sharing;
-  /* What the server has of the household, as update_share_state () found:
+  /* Whether the server has the open plan, as update_share_state () found:
    * the header's "Plan waits to be sent" or "Plan submitted". */
-  gboolean              shared;
+  gboolean              plan_shared;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseView, kt_case_view, GTK_TYPE_WIDGET)
@@ -154,7 +154,7 @@ refresh_header (KtCaseView *self)
   phase = kt_app_describe_stage (self->kase->phase,
                                  self->plan != NULL && g_strcmp0 (self->plan->case_id, self->kase->header.id) == 0
                                  ? self->plan->version : 0,
-                                 self->plan != NULL ? self->plan->review : KT_REVIEW_DRAFT, self->shared);
+                                 self->plan != NULL ? self->plan->review : KT_REVIEW_DRAFT, self->plan_shared);
   due = kt_case_next_due (self->kase, NULL);
   deadline = kt_due_describe (due.kind, due.date, NULL, &overdue);
 
@@ -311,23 +311,26 @@ update_share_state (KtCaseView *self)
   g_autofree char *plan_reason = NULL;
   g_autofree char *text = NULL;
   KtShareState state = KT_SHARE_LOCAL;
+  KtShareState plan_state = KT_SHARE_LOCAL;
 
   if (self->sync_client != NULL && self->kase != NULL)
     state = kt_sync_client_get_case_state (self->sync_client, self->kase->header.id, &reason);
   /* On its way to the outbox: it waits as much as what is in it. */
   if (state == KT_SHARE_LOCAL && self->kase != NULL && is_sharing (self, self->kase->header.id))
     state = KT_SHARE_WAITING;
-  if (self->plan_page != NULL && self->plan != NULL)
+  /* The plan's own state, for the plan page and the header's "Plan waits
+   * to be sent": the household's covers its every record, and a
+   * conversation waiting (or refused) says nothing of the plan, nor does a
+   * household the server has say that its plan's new version reached it. */
+  if (self->plan != NULL)
     {
-      KtShareState plan_state = self->sync_client != NULL
-                                ? kt_sync_client_get_record_state (self->sync_client, self->plan->header.id,
-                                                                   &plan_reason)
-                                : KT_SHARE_LOCAL;
-
+      plan_state = self->sync_client != NULL
+                   ? kt_sync_client_get_record_state (self->sync_client, self->plan->header.id, &plan_reason)
+                   : KT_SHARE_LOCAL;
       if (plan_state == KT_SHARE_LOCAL && is_sharing (self, self->plan->header.id))
         plan_state = KT_SHARE_WAITING;
-
-      kt_plan_page_set_share_state (self->plan_page, plan_state, plan_reason);
+      if (self->plan_page != NULL)
+        kt_plan_page_set_share_state (self->plan_page, plan_state, plan_reason);
     }
 
   if (self->share_failure != NULL && self->kase != NULL &&
@@ -357,7 +360,7 @@ update_share_state (KtCaseView *self)
   else if (state == KT_SHARE_WAITING && !kt_sync_status_holds_back (self->sync_client))
     text = g_strdup (_("Waiting to be sent: the server has not confirmed what you shared of this "
                        "household yet. It goes as soon as there is a connection."));
-  self->shared = state == KT_SHARE_SHARED;
+  self->plan_shared = plan_state == KT_SHARE_SHARED;
   refresh_header (self);
   gtk_widget_set_visible (self->share_banner, text != NULL);
   gtk_label_set_text (self->share_label, text != NULL ? text : "");
@@ -644,8 +647,9 @@ on_plan_submitted (KtCaseView *self)
    * phase, whose term is the plan's (not "Gesprek · nog 7 dagen" next to
    * "Plan approved"), on the coach's devices and the supervisor's. */
   advance_phase (self, KT_PHASE_PLAN);
-  /* The list's row says "Plan submitted". */
-  refresh_header (self);
+  /* The header says where this plan stands, from its own state: a new
+   * version is on no server yet, whatever an earlier one was. */
+  update_share_state (self);
   g_signal_emit (self, signals[CASE_CHANGED], 0);
   if (self->sync_client == NULL)
     return;

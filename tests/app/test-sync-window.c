@@ -1610,6 +1610,104 @@ test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in (voi
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static gboolean
+plan_page_says_it_waits (gpointer page)
+{
+  return g_strcmp0 (label_text (GTK_WIDGET (page), KT_TYPE_PLAN_PAGE, "locked_label"),
+                    g_dgettext (GETTEXT_PACKAGE, "Waiting to be sent for review. It goes to the server as soon "
+                                                 "as there is a connection; until then the plan cannot be "
+                                                 "changed.")) == 0;
+}
+
+static gboolean
+case_opened (gpointer window)
+{
+  return !kt_window_is_opening_case (window) && kt_case_view_get_case (kt_window_get_case_view (window)) != NULL;
+}
+
+/* The header's "Plan waits to be sent" is the plan's own state, not the
+ * household's (which covers every record of it): a household the server
+ * has does not make a plan on its way say "Plan submitted", and a record
+ * of the household other than the plan waiting does not make a plan the
+ * server has say it waits. */
+static void
+test_the_header_says_where_the_plan_stands_not_the_household (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-plan-stage");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *state = g_strconcat (store, ".sync", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  const char *url = kt_test_server_get_url (server);
+  g_autofree char *case_id = kt_test_case_for_coach (dir, url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtConversation) conversation = NULL;
+  g_autoptr(GBytes) body = NULL;
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtCaseView *view;
+  KtPlanPage *page;
+  KtPlan *plan;
+  ShareWait wait = { 0 };
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = start_signed_in (url, "coach1", &window);
+  client = kt_window_get_sync_client (window);
+  kt_app_test_wait_for (one_case_listed, window, 20000, "the assigned case in the list");
+  kt_app_test_wait_for (one_case_shared, window, 10000, "the assigned case's row to say it is shared");
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (kt_window_get_case_model (window)), 0);
+  kt_app_test_wait_for (case_opened, window, 10000, "the household to open");
+  view = kt_window_get_case_view (window);
+  g_assert_cmpstr (kt_case_view_get_case (view)->header.id, ==, case_id);
+  g_assert_cmpint (kt_sync_client_get_case_state (client, case_id, NULL), ==, KT_SHARE_SHARED);
+  page = kt_case_view_get_plan_page (view);
+  plan = kt_plan_page_get_plan (page);
+  make_ready_for_review (plan);
+
+  /* Another writer holds the sync state: the plan stays on its way to the
+   * outbox while the household is one the server has. */
+  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  kt_app_test_wait_for (plan_page_says_it_waits, page, 20000, "the plan page to say the plan waits");
+  g_assert_cmpint (kt_sync_client_get_case_state (client, case_id, NULL), ==, KT_SHARE_SHARED);
+  g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan waits to be sent"));
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  wait.client = client;
+  wait.id = plan->header.id;
+  wait.state = KT_SHARE_SHARED;
+  kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to reach the server");
+  kt_app_test_iterate (100);
+  g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
+
+  /* The server goes away and another record of the household (a
+   * conversation) waits: the plan is still submitted. */
+  kt_test_server_stop (server);
+  conversation = kt_catalogue_new_conversation (kt_case_view_get_catalogue (view), case_id);
+  conversation->header.rev = 1;
+  body = kt_conversation_encode (conversation);
+  g_assert_true (kt_sync_client_share (client, body, &error));
+  g_assert_no_error (error);
+  wait.id = conversation->header.id;
+  wait.state = KT_SHARE_WAITING;
+  kt_app_test_wait_for (record_in_state, &wait, 10000, "the conversation to wait");
+  kt_app_test_iterate (100);
+  g_assert_cmpint (kt_sync_client_get_case_state (client, case_id, NULL), ==, KT_SHARE_WAITING);
+  g_assert_cmpint (kt_sync_client_get_record_state (client, plan->header.id, NULL), ==, KT_SHARE_SHARED);
+  g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1639,6 +1737,8 @@ main (int argc, char *argv[])
                    test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
   g_test_add_func ("/sync-window/signed-out-the-household-says-once-that-its-records-wait-for-a-sign-in",
                    test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in);
+  g_test_add_func ("/sync-window/the-header-says-where-the-plan-stands-not-the-household",
+                   test_the_header_says_where_the_plan_stands_not_the_household);
   g_test_add_func ("/sync-window/why-it-does-not-sync-shows-above-the-list",
                    test_why_it_does_not_sync_shows_above_the_list);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
