@@ -25,6 +25,8 @@ struct _KtCaseItem
   char     *share_reason;
   int       plan_version;       /* 0: no plan seen */
   KtReviewState plan_review;
+  char     *plan_id;            /* that version's record */
+  KtShareState plan_share_state;
 };
 
 G_DEFINE_FINAL_TYPE (KtCaseItem, kt_case_item, G_TYPE_OBJECT)
@@ -48,6 +50,7 @@ kt_case_item_finalize (GObject *object)
   g_free (self->household);
   g_free (self->deadline);
   g_free (self->share_reason);
+  g_free (self->plan_id);
   G_OBJECT_CLASS (kt_case_item_parent_class)->finalize (object);
 }
 
@@ -198,9 +201,9 @@ kt_case_item_set_share_state (KtCaseItem   *self,
     return;
   self->share_state = state;
   replace_str (&self->share_reason, reason);
+  /* The stage does not follow: it says where the plan stands, from the
+   * plan's own state (kt_case_item_set_plan_share_state ()). */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_STATE]);
-  if (self->plan_version > 0 && self->plan_review == KT_REVIEW_SUBMITTED)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
 }
 
 KtShareState
@@ -225,10 +228,18 @@ kt_case_item_set_plan_stage (KtCaseItem        *self,
   /* A batch may bring an older version after a newer one: the newest
    * version's review is the household's. */
   if (stage->version < self->plan_version ||
-      (stage->version == self->plan_version && stage->review == self->plan_review))
+      (stage->version == self->plan_version && stage->review == self->plan_review &&
+       (stage->id == NULL || g_strcmp0 (stage->id, self->plan_id) == 0)))
     return;
   self->plan_version = stage->version;
   self->plan_review = stage->review;
+  /* Another record: what the server has of the one before says nothing
+   * of it, until the caller says what it has of this one. */
+  if (stage->id != NULL && g_strcmp0 (stage->id, self->plan_id) != 0)
+    {
+      replace_str (&self->plan_id, stage->id);
+      self->plan_share_state = KT_SHARE_LOCAL;
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
 }
 
@@ -239,7 +250,33 @@ kt_case_item_set_plan (KtCaseItem   *self,
   g_return_if_fail (KT_IS_CASE_ITEM (self));
   g_return_if_fail (plan != NULL);
 
-  kt_case_item_set_plan_stage (self, &(KtPlanStage) { plan->version, plan->review });
+  kt_case_item_set_plan_stage (self, &(KtPlanStage) { plan->version, plan->review, plan->header.id });
+}
+
+const char *
+kt_case_item_get_plan_id (KtCaseItem *self)
+{
+  g_return_val_if_fail (KT_IS_CASE_ITEM (self), NULL);
+
+  return self->plan_id;
+}
+
+void
+kt_case_item_set_plan_share_state (KtCaseItem   *self,
+                                   KtShareState  state)
+{
+  gboolean waited;
+
+  g_return_if_fail (KT_IS_CASE_ITEM (self));
+
+  if (self->plan_share_state == state)
+    return;
+  waited = kt_case_item_stage_waits (self);
+  self->plan_share_state = state;
+  /* Only "Plan waits to be sent" and "Plan submitted" differ by it; the
+   * row's household state hides while the stage says the plan waits. */
+  if (waited != kt_case_item_stage_waits (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
 }
 
 KtReviewState
@@ -254,7 +291,7 @@ kt_case_item_stage_waits (KtCaseItem *self)
   g_return_val_if_fail (KT_IS_CASE_ITEM (self), FALSE);
 
   return kt_app_stage_waits (self->phase, self->plan_version, self->plan_review,
-                             self->share_state == KT_SHARE_SHARED);
+                             self->plan_share_state == KT_SHARE_SHARED);
 }
 
 char *
@@ -263,5 +300,5 @@ kt_case_item_describe_stage (KtCaseItem *self)
   g_return_val_if_fail (KT_IS_CASE_ITEM (self), NULL);
 
   return kt_app_describe_stage (self->phase, self->plan_version, self->plan_review,
-                                self->share_state == KT_SHARE_SHARED);
+                                self->plan_share_state == KT_SHARE_SHARED);
 }

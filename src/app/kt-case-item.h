@@ -44,8 +44,16 @@ void         kt_case_item_set_plan         (KtCaseItem   *self,
 void         kt_case_item_set_plan_stage   (KtCaseItem        *self,
                                             const KtPlanStage *stage);
 KtReviewState kt_case_item_get_plan_review (KtCaseItem *self);
+/* The record id of that newest plan, or NULL. */
+const char  *kt_case_item_get_plan_id      (KtCaseItem *self);
+/* What the server has of that plan record itself (the household's state
+ * covers its every record: a conversation waiting says nothing of the
+ * plan); a new plan record starts LOCAL.  Notifies :stage when the stage
+ * changes with it. */
+void         kt_case_item_set_plan_share_state (KtCaseItem   *self,
+                                                KtShareState  state);
 /* Where the household is in its cycle, for its row: "Plan waits to be
- * sent" (submitted, the server does not have it yet), "Plan submitted",
+ * sent" (submitted, the server does not have the plan yet), "Plan submitted",
  * "Plan approved", "Plan returned" while the plan is reviewed, else the
  * phase ("Support", "Evaluation", "Closed"…) (transfer full); :stage
  * notifies when it changes. */

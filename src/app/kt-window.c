@@ -503,6 +503,29 @@ select_in_list (KtWindow   *self,
 
 /* The case view */
 
+/* A row's "Plan waits to be sent" is its plan's own share state, as in the
+ * household's header: the household's covers its every record, and a
+ * conversation waiting says nothing of a plan the server has. */
+static void
+set_plan_share_state (KtCaseItem *item,
+                      GHashTable *states)
+{
+  const char *plan_id = kt_case_item_get_plan_id (item);
+  const KtShareInfo *info = plan_id != NULL && states != NULL ? g_hash_table_lookup (states, plan_id) : NULL;
+
+  kt_case_item_set_plan_share_state (item, info != NULL ? info->state : KT_SHARE_LOCAL);
+}
+
+/* The newest plan of the row's household, and what the server has of it. */
+static void
+set_item_plan (KtWindow     *self,
+               KtCaseItem   *item,
+               const KtPlan *plan)
+{
+  kt_case_item_set_plan (item, plan);
+  set_plan_share_state (item, self->share_states);
+}
+
 static void on_case_changed (KtWindow *self);
 static void on_case_opened  (KtWindow *self);
 
@@ -718,7 +741,7 @@ on_case_changed (KtWindow *self)
   kt_case_item_update (item, kase);
   /* Submitted from the plan page: the row says so. */
   if (kt_case_view_get_plan (self->case_view) != NULL)
-    kt_case_item_set_plan (item, kt_case_view_get_plan (self->case_view));
+    set_item_plan (self, item, kt_case_view_get_plan (self->case_view));
   /* The name and the deadline may have moved the row or its match. */
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
@@ -734,7 +757,7 @@ on_case_opened (KtWindow *self)
   KtCaseItem *item;
 
   if (kase != NULL && plan != NULL && (item = find_item (self, kase->header.id, NULL)) != NULL)
-    kt_case_item_set_plan (item, plan);
+    set_item_plan (self, item, plan);
 }
 
 static void
@@ -886,25 +909,32 @@ case_index (KtWindow *self)
   return self->case_index;
 }
 
+/* What the server has of the row's household, and of its plan, from
+ * @states (id → KtShareInfo). */
 static void
-set_share_state (KtCaseItem        *item,
-                 const KtShareInfo *info)
+set_share_state (KtCaseItem *item,
+                 GHashTable *states)
 {
+  const KtShareInfo *info = g_hash_table_lookup (states, kt_case_item_get_id (item));
+
   kt_case_item_set_share_state (item, info != NULL ? info->state : KT_SHARE_LOCAL,
                                 info != NULL ? info->reason : NULL);
+  set_plan_share_state (item, states);
 }
 
-/* Each row shows what the server has of its household.  Only the rows
- * named in the states before or now can have changed: the others are
- * local and stay so, and are not each looked at again whenever a record
- * goes out or a batch comes in (issue 22). */
+/* Each row shows what the server has of its household and of its plan.
+ * Only the rows named in the states before or now can have changed: the
+ * others are local and stay so, and are not each looked at again whenever
+ * a record goes out or a batch comes in (issue 22).  A plan's state moves
+ * with its household's name in them: a plan waiting names its household
+ * in the outbox, and the server has a plan only of a household it has. */
 static void
 update_share_states (KtWindow *self)
 {
   KtSyncClient *client = self->sync != NULL ? kt_sync_controller_get_client (self->sync) : NULL;
   g_autoptr(GHashTable) states = NULL;
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer key;
 
   if (client == NULL)
     return;
@@ -923,7 +953,7 @@ update_share_states (KtWindow *self)
         {
           g_autoptr(KtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
 
-          set_share_state (item, g_hash_table_lookup (states, kt_case_item_get_id (item)));
+          set_share_state (item, states);
         }
     }
   else
@@ -933,13 +963,13 @@ update_share_states (KtWindow *self)
 
       /* Records' ids are in the states too: they name no row. */
       g_hash_table_iter_init (&iter, states);
-      while (g_hash_table_iter_next (&iter, &key, &value))
+      while (g_hash_table_iter_next (&iter, &key, NULL))
         if ((item = g_hash_table_lookup (rows, key)) != NULL)
-          set_share_state (item, value);
+          set_share_state (item, states);
       g_hash_table_iter_init (&iter, self->share_states);
       while (g_hash_table_iter_next (&iter, &key, NULL))
         if (!g_hash_table_contains (states, key) && (item = g_hash_table_lookup (rows, key)) != NULL)
-          set_share_state (item, NULL);
+          set_share_state (item, states);
     }
   g_clear_pointer (&self->share_states, g_hash_table_unref);
   self->share_states = g_steal_pointer (&states);
@@ -991,7 +1021,10 @@ on_plan_stages_listed (GObject      *source,
       KtCaseItem *item = g_hash_table_lookup (case_index (self), key);
 
       if (item != NULL)
-        kt_case_item_set_plan_stage (item, value);
+        {
+          kt_case_item_set_plan_stage (item, value);
+          set_plan_share_state (item, self->share_states);
+        }
     }
 }
 
@@ -1224,7 +1257,7 @@ update_listed_plans (KtWindow  *self,
 
       if (doc->plan != NULL && doc->plan->case_id != NULL &&
           (item = g_hash_table_lookup (rows, doc->plan->case_id)) != NULL)
-        kt_case_item_set_plan (item, doc->plan);
+        set_item_plan (self, item, doc->plan);
     }
 }
 

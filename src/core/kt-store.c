@@ -2839,24 +2839,26 @@ plan_stages_free (PlanStages *read)
   g_free (read);
 }
 
-/* The newest version counts; of one version, the one written last. */
+/* The newest version counts; of one version, the one written last.  The
+ * stage and its record id are one block, so the table frees each with
+ * g_free () and 10,000 households take no second allocation each. */
 static void
 plan_stages_add (GHashTable    *stages,
                  const char    *case_id,
+                 const char    *id,
                  int            version,
                  KtReviewState  review)
 {
   KtPlanStage *stage = g_hash_table_lookup (stages, case_id);
+  gsize id_size = strlen (id) + 1;
 
   if (stage != NULL && stage->version > version)
     return;
-  if (stage == NULL)
-    {
-      stage = g_new0 (KtPlanStage, 1);
-      g_hash_table_insert (stages, g_strdup (case_id), stage);
-    }
+  stage = g_malloc (sizeof *stage + id_size);
   stage->version = version;
   stage->review = review;
+  stage->id = memcpy ((char *) (stage + 1), id, id_size);
+  g_hash_table_insert (stages, g_strdup (case_id), stage);
 }
 
 /* On a worker: the plans' summaries, oldest first; a plan written before
@@ -2903,7 +2905,7 @@ read_plan_stages (KtStore       *self,
         }
       if (review < KT_REVIEW_DRAFT || review > KT_REVIEW_RETURNED)
         continue;
-      plan_stages_add (read->stages, record->case_id, version, review);
+      plan_stages_add (read->stages, record->case_id, record->id, version, review);
     }
   return TRUE;
 }
@@ -2944,7 +2946,7 @@ kt_store_list_plan_stages_finish (KtStore       *self,
       KtPlan *plan = pending->doc;
 
       if (pending->kind == KT_KIND_PLAN && plan->case_id != NULL)
-        plan_stages_add (read->stages, plan->case_id, plan->version, plan->review);
+        plan_stages_add (read->stages, plan->case_id, plan->header.id, plan->version, plan->review);
     }
   return g_steal_pointer (&read->stages);
 }

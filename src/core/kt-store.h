@@ -274,10 +274,14 @@ gboolean     kt_store_load_all_finish  (KtStore       *self,
  * each case id with a plan to the KtPlanStage of its newest version
  * (transfer full), read on a worker from the plans' summaries (and from
  * the plan itself where one was written before plans had a summary);
- * drafts not yet written count. */
+ * drafts not yet written count.  @id is that version's record id, whose
+ * own share state says whether the server has the plan (the household's
+ * covers its every record); it lives in the stage's block and goes with
+ * it. */
 typedef struct {
   int            version;
   KtReviewState  review;
+  const char    *id;
 } KtPlanStage;
 
 void         kt_store_list_plan_stages_async  (KtStore             *self,

@@ -271,9 +271,20 @@ test_a_rows_stage_follows_the_cycle (void)
   /* Not "submitted" before the server has it (the plan page says so too). */
   waiting = kt_case_item_describe_stage (item);
   g_assert_cmpstr (waiting, ==, "Plan waits to be sent");
+  /* The plan's own state, not the household's: a household the server
+   * has does not make the plan submitted, nor does another record of it
+   * waiting make a plan the server has wait. */
   kt_case_item_set_share_state (item, KT_SHARE_SHARED, NULL);
+  g_clear_pointer (&waiting, g_free);
+  waiting = kt_case_item_describe_stage (item);
+  g_assert_cmpstr (waiting, ==, "Plan waits to be sent");
+  g_assert_true (kt_case_item_stage_waits (item));
+  g_assert_cmpstr (kt_case_item_get_plan_id (item), ==, v1->header.id);
+  kt_case_item_set_share_state (item, KT_SHARE_WAITING, NULL);
+  kt_case_item_set_plan_share_state (item, KT_SHARE_SHARED);
   submitted = kt_case_item_describe_stage (item);
   g_assert_cmpstr (submitted, ==, "Plan submitted");
+  g_assert_false (kt_case_item_stage_waits (item));
   v1->review = KT_REVIEW_RETURNED;
   kt_case_item_set_plan (item, v1);
   returned = kt_case_item_describe_stage (item);
@@ -1629,7 +1640,8 @@ case_opened (gpointer window)
  * household's (which covers every record of it): a household the server
  * has does not make a plan on its way say "Plan submitted", and a record
  * of the household other than the plan waiting does not make a plan the
- * server has say it waits. */
+ * server has say it waits.  The household's row in the list says the
+ * same as its header. */
 static void
 test_the_header_says_where_the_plan_stands_not_the_household (void)
 {
@@ -1649,6 +1661,7 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
   KtCaseView *view;
   KtPlanPage *page;
   KtPlan *plan;
+  KtCaseRow *row;
   ShareWait wait = { 0 };
 
   g_setenv ("KT_STORE_PATH", store, TRUE);
@@ -1675,6 +1688,9 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
   g_assert_cmpint (kt_sync_client_get_case_state (client, case_id, NULL), ==, KT_SHARE_SHARED);
   g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Plan waits to be sent"));
+  /* The household's row says the same as its header. */
+  g_assert_cmpstr (kt_case_row_get_stage_text (find_case_row (GTK_WIDGET (window))), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan waits to be sent"));
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (db);
 
@@ -1684,6 +1700,8 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
   kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to reach the server");
   kt_app_test_iterate (100);
   g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
+  g_assert_cmpstr (kt_case_row_get_stage_text (find_case_row (GTK_WIDGET (window))), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
 
   /* The server goes away and another record of the household (a
@@ -1702,6 +1720,11 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
   g_assert_cmpint (kt_sync_client_get_record_state (client, plan->header.id, NULL), ==, KT_SHARE_SHARED);
   g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
+  /* The row too, and it says that the household (its conversation)
+   * waits, beside the plan that does not. */
+  row = find_case_row (GTK_WIDGET (window));
+  g_assert_cmpstr (kt_case_row_get_stage_text (row), ==, g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
+  g_assert_cmpstr (kt_case_row_get_share_text (row), ==, g_dgettext (GETTEXT_PACKAGE, "Waiting to be sent"));
 
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");

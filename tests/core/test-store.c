@@ -1467,9 +1467,9 @@ on_plan_stages (GObject      *source,
 }
 
 /* The case list knows at start where each household's plan stands, without
- * opening the households: the newest version's review, from the plans'
- * summaries, from a plan written before plans had one, and from a draft
- * not yet written. */
+ * opening the households: the newest version's review and record id, from
+ * the plans' summaries, from a plan written before plans had one, and from
+ * a draft not yet written. */
 static void
 test_list_plan_stages (void)
 {
@@ -1521,9 +1521,12 @@ test_list_plan_stages (void)
   stage = g_hash_table_lookup (loaded.stages, kase->header.id);
   g_assert_cmpint (stage->version, ==, 2);
   g_assert_cmpint (stage->review, ==, KT_REVIEW_APPROVED);
+  /* The newest version's own record, whose share state the row shows. */
+  g_assert_cmpstr (stage->id, ==, v2->header.id);
   stage = g_hash_table_lookup (loaded.stages, older->header.id);
   g_assert_cmpint (stage->version, ==, 1);
   g_assert_cmpint (stage->review, ==, KT_REVIEW_SUBMITTED);
+  g_assert_cmpstr (stage->id, ==, unsummed->header.id);
   g_assert_null (g_hash_table_lookup (loaded.stages, plain->header.id));
   g_clear_pointer (&loaded.stages, g_hash_table_unref);
   loaded.done = FALSE;
@@ -1540,6 +1543,7 @@ test_list_plan_stages (void)
   stage = g_hash_table_lookup (loaded.stages, plain->header.id);
   g_assert_nonnull (stage);
   g_assert_cmpint (stage->review, ==, KT_REVIEW_SUBMITTED);
+  g_assert_cmpstr (stage->id, ==, v2->header.id);
   g_clear_pointer (&loaded.stages, g_hash_table_unref);
   loaded.done = FALSE;
 
