@@ -8,6 +8,8 @@
 
 #include "kt-fault-proxy.h"
 
+#include <string.h>
+
 #define CHUNK_SIZE 16384
 /* A dropped connection breaks within this many bytes of traffic. */
 #define DROP_WINDOW 4096
@@ -24,6 +26,8 @@ struct _KtFaultProxy
   double            shares[KT_N_FAULTS];
   guint             delay_ms;
   GBytes           *canned;
+  char             *canned_request;  /* kt_fault_proxy_set_canned_for () */
+  GBytes           *canned_for;
   guint             n_connections;
   guint             n_faulted[KT_N_FAULTS];
   GCancellable     *cancellable;
@@ -218,6 +222,23 @@ on_cut_written (GObject      *source,
   pump_free (pump);
 }
 
+/* Whether @chunk starts a request that kt_fault_proxy_set_canned_for ()
+ * answers: the first bytes of a connection, or the first after an answer
+ * on a kept-alive one. */
+static gboolean
+is_canned_request (Pump   *pump,
+                   GBytes *chunk)
+{
+  Connection *conn = pump->conn;
+  const char *request = conn->proxy->canned_request;
+  gsize len;
+  const char *data = g_bytes_get_data (chunk, &len);
+
+  if (pump->is_answer || request == NULL || (conn->request_bytes > 0 && conn->answer_bytes == 0))
+    return FALSE;
+  return len >= strlen (request) && memcmp (data, request, strlen (request)) == 0;
+}
+
 static void
 on_read (GObject      *source,
          GAsyncResult *result,
@@ -230,6 +251,20 @@ on_read (GObject      *source,
     {
       connection_close (pump->conn);
       pump_free (pump);
+      return;
+    }
+
+  /* Answered here, nothing of it reaches the server; the connection ends
+   * after the answer (which says so). */
+  if (is_canned_request (pump, chunk))
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (pump->conn->proxy->canned_for, &len);
+
+      pump->conn->proxy->n_connections++;
+      g_output_stream_write_all_async (g_io_stream_get_output_stream (pump->conn->downstream), data, len,
+                                       G_PRIORITY_DEFAULT, pump->conn->proxy->cancellable, on_cut_written,
+                                       pump);
       return;
     }
 
@@ -400,6 +435,8 @@ kt_fault_proxy_dispose (GObject *object)
   kt_fault_proxy_stop (self);
   g_clear_object (&self->client);
   g_clear_pointer (&self->canned, g_bytes_unref);
+  g_clear_pointer (&self->canned_for, g_bytes_unref);
+  g_clear_pointer (&self->canned_request, g_free);
   G_OBJECT_CLASS (kt_fault_proxy_parent_class)->dispose (object);
 }
 
@@ -510,6 +547,21 @@ kt_fault_proxy_set_canned (KtFaultProxy *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+}
+
+void
+kt_fault_proxy_set_canned_for (KtFaultProxy *self,
+                               const char   *request,
+                               GBytes       *bytes)
+{
+  g_return_if_fail (bytes == NULL || request != NULL);
+
+  g_clear_pointer (&self->canned_for, g_bytes_unref);
+  g_clear_pointer (&self->canned_request, g_free);
+  if (bytes == NULL)
+    return;
+  self->canned_for = g_bytes_ref (bytes);
+  self->canned_request = g_strdup (request);
 }
 
 guint

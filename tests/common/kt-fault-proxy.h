@@ -49,6 +49,13 @@ void          kt_fault_proxy_set_delay    (KtFaultProxy *self,
  * connections are closed. */
 void          kt_fault_proxy_set_canned   (KtFaultProxy *self,
                                            GBytes       *bytes);
+/* Answer each request whose first line starts with @request (such as
+ * "GET /api/v1/team/keys ") with @bytes and close its connection, and
+ * forward every other request: one endpoint failing while the rest of the
+ * server works.  NULL @bytes forwards all again. */
+void          kt_fault_proxy_set_canned_for (KtFaultProxy *self,
+                                             const char   *request,
+                                             GBytes       *bytes);
 /* Connections, counting each request on a kept-alive one. */
 guint         kt_fault_proxy_get_n_connections (KtFaultProxy *self);
 /* How many of them were given @fault. */
