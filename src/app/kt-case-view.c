@@ -60,6 +60,7 @@ struct _KtCaseView
   GtkLabel             *deadline_label;
   KtSyncStatusWidget   *sync_status;
   KtSyncClient         *sync_client;
+  KtKeyController      *keys;
   AdwViewStack         *view_stack;
   KtIntakePage         *intake_page;
   KtConversationPage   *conversation_page;
@@ -357,7 +358,7 @@ update_share_state (KtCaseView *self)
     }
   /* While the sync does not get through, the header (or the bar above the
    * list) says why and that records wait: not a third time here. */
-  else if (state == KT_SHARE_WAITING && !kt_sync_status_holds_back (self->sync_client))
+  else if (state == KT_SHARE_WAITING && !kt_sync_status_holds_back (self->sync_client, self->keys))
     text = g_strdup (_("Waiting to be sent: the server has not confirmed what you shared of this "
                        "household yet. It goes as soon as there is a connection."));
   self->plan_shared = plan_state == KT_SHARE_SHARED;
@@ -1172,6 +1173,23 @@ kt_case_view_set_sync_client (KtCaseView   *self,
 }
 
 void
+kt_case_view_set_key_controller (KtCaseView      *self,
+                                 KtKeyController *keys)
+{
+  g_return_if_fail (KT_IS_CASE_VIEW (self));
+
+  if (keys == self->keys)
+    return;
+  if (self->keys != NULL)
+    g_signal_handlers_disconnect_by_data (self->keys, self);
+  g_set_object (&self->keys, keys);
+  kt_sync_status_widget_set_key_controller (self->sync_status, keys);
+  if (keys != NULL)
+    g_signal_connect_object (keys, "changed", G_CALLBACK (update_share_state), self, G_CONNECT_SWAPPED);
+  update_share_state (self);
+}
+
+void
 kt_case_view_set_show_back (KtCaseView *self,
                             gboolean    show_back)
 {
@@ -1249,6 +1267,7 @@ kt_case_view_dispose (GObject *object)
   g_clear_object (&self->catalogue);
   g_clear_object (&self->store);
   g_clear_object (&self->sync_client);
+  g_clear_object (&self->keys);
   g_clear_pointer (&self->watching_case_id, g_free);
   g_clear_pointer (&self->share_failure, g_free);
   g_clear_pointer (&self->share_failure_case_id, g_free);

@@ -8,6 +8,7 @@
 
 #include "kt-core.h"
 #include "kt-store.h"
+#include "kt-key-controller.h"
 #include "kt-sync-client.h"
 
 G_BEGIN_DECLS
@@ -61,6 +62,11 @@ gboolean        kt_case_view_get_resident_watching (KtCaseView *self);
 /* The sync state in the case header follows @client (may be NULL). */
 void            kt_case_view_set_sync_client (KtCaseView   *self,
                                               KtSyncClient *client);
+/* A key problem of @keys (may be NULL) that sharing waits on is said with
+ * the sync state, and the household does not say instead that it waits
+ * for a connection. */
+void            kt_case_view_set_key_controller (KtCaseView      *self,
+                                                 KtKeyController *keys);
 void            kt_case_view_set_show_back (KtCaseView *self,
                                             gboolean    show_back);
 /* Whether the case list, and the bar above it that says why it does not

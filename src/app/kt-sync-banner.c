@@ -39,8 +39,7 @@ update (KtSyncBanner *self)
 {
   KtSyncStatus status = self->client != NULL ? kt_sync_client_get_status (self->client)
                                              : KT_SYNC_STATUS_SIGNED_OUT;
-  gboolean signed_in = self->client != NULL && kt_sync_client_is_signed_in (self->client);
-  const char *problem = signed_in && self->keys != NULL ? kt_key_controller_get_problem (self->keys) : NULL;
+  const char *problem = kt_sync_status_key_problem (self->client, self->keys);
   g_autofree char *reason = NULL;
   gboolean action = FALSE;
   const char *label = NULL;

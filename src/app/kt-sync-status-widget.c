@@ -13,6 +13,7 @@
 #include "kt-a11y.h"
 #include "kt-app-util.h"
 #include "kt-date-format.h"
+#include "kt-key-controller.h"
 
 struct _KtSyncStatusWidget
 {
@@ -26,6 +27,8 @@ struct _KtSyncStatusWidget
 
   KtSyncClient *client;
   gulong        handlers[5];
+  KtKeyController *keys;
+  gulong        keys_handler;
   gboolean      hide_reason;
   gboolean      hide_action;
 };
@@ -195,8 +198,19 @@ kt_sync_status_action (KtSyncStatus   status,
   return action_name;
 }
 
+const char *
+kt_sync_status_key_problem (KtSyncClient    *client,
+                            KtKeyController *keys)
+{
+  /* Signed out, nothing waits on the keys. */
+  if (client == NULL || keys == NULL || !kt_sync_client_is_signed_in (client))
+    return NULL;
+  return kt_key_controller_get_problem (keys);
+}
+
 gboolean
-kt_sync_status_holds_back (KtSyncClient *client)
+kt_sync_status_holds_back (KtSyncClient    *client,
+                           KtKeyController *keys)
 {
   g_autofree char *reason = NULL;
   gboolean action = FALSE;
@@ -206,7 +220,8 @@ kt_sync_status_holds_back (KtSyncClient *client)
   reason = kt_sync_status_describe (kt_sync_client_get_status (client),
                                     kt_sync_client_get_status_message (client),
                                     kt_sync_client_get_last_synced (client),
-                                    kt_sync_client_get_n_pending (client), NULL, &action);
+                                    kt_sync_client_get_n_pending (client),
+                                    kt_sync_status_key_problem (client, keys), &action);
   /* Merely offline with nothing in the outbox is said dimly, or not at
    * all above the list: a record on its way still needs its own word. */
   return reason != NULL && action;
@@ -246,6 +261,7 @@ update (KtSyncStatusWidget *self)
   const char *action_name = NULL;
   const char *action_label = NULL;
   const char *action_spoken = NULL;
+  const char *problem = kt_sync_status_key_problem (self->client, self->keys);
 
   if (self->client != NULL)
     {
@@ -256,14 +272,14 @@ update (KtSyncStatusWidget *self)
        * state, but work kept for the next sign-in has a reason. */
       reason = kt_sync_status_describe (status, kt_sync_client_get_status_message (self->client),
                                         kt_sync_client_get_last_synced (self->client),
-                                        kt_sync_client_get_n_pending (self->client), NULL, &action);
+                                        kt_sync_client_get_n_pending (self->client), problem, &action);
     }
   show_reason = reason != NULL && !self->hide_reason;
   /* What the coach can do about it, beside the reason: the bar above the
    * list, which has the same button, is not on screen when the reason is
    * here (kt_case_view_set_list_beside ()). */
   if (show_reason && action && !self->hide_action)
-    action_name = kt_sync_status_action (status, FALSE, &action_label, &action_spoken);
+    action_name = kt_sync_status_action (status, problem != NULL, &action_label, &action_spoken);
   gtk_widget_set_visible (GTK_WIDGET (self), text != NULL || show_reason);
   gtk_widget_set_visible (GTK_WIDGET (self->label), text != NULL);
   gtk_label_set_text (self->label, text != NULL ? text : "");
@@ -343,6 +359,33 @@ kt_sync_status_widget_get_text (KtSyncStatusWidget *self)
   return gtk_label_get_text (self->label);
 }
 
+static void
+disconnect_keys (KtSyncStatusWidget *self)
+{
+  if (self->keys == NULL)
+    return;
+  g_clear_signal_handler (&self->keys_handler, self->keys);
+  g_clear_object (&self->keys);
+}
+
+void
+kt_sync_status_widget_set_key_controller (KtSyncStatusWidget *self,
+                                          KtKeyController    *keys)
+{
+  g_return_if_fail (KT_IS_SYNC_STATUS_WIDGET (self));
+
+  if (keys == self->keys)
+    return;
+  disconnect_keys (self);
+  if (keys != NULL)
+    {
+      self->keys = g_object_ref (keys);
+      self->keys_handler = g_signal_connect_object (keys, "changed", G_CALLBACK (update), self,
+                                                    G_CONNECT_SWAPPED);
+    }
+  update (self);
+}
+
 void
 kt_sync_status_widget_set_show_reason (KtSyncStatusWidget *self,
                                        gboolean            show_reason)
@@ -380,6 +423,7 @@ kt_sync_status_widget_dispose (GObject *object)
   KtSyncStatusWidget *self = KT_SYNC_STATUS_WIDGET (object);
 
   disconnect_client (self);
+  disconnect_keys (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), KT_TYPE_SYNC_STATUS_WIDGET);
   G_OBJECT_CLASS (kt_sync_status_widget_parent_class)->dispose (object);
 }

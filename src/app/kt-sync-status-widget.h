@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "kt-key-controller.h"
 #include "kt-sync-client.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,10 @@ GtkWidget  *kt_sync_status_widget_new        (KtSyncClient       *client);
 void        kt_sync_status_widget_set_client (KtSyncStatusWidget *self,
                                               KtSyncClient       *client);
 const char *kt_sync_status_widget_get_text   (KtSyncStatusWidget *self);
+/* Follows @keys (may be NULL) too: a key problem sharing waits on is part
+ * of the reason, as in the bar above the list. */
+void        kt_sync_status_widget_set_key_controller (KtSyncStatusWidget *self,
+                                                      KtKeyController    *keys);
 /* Whether the reason stands under the state (by default), or only in its
  * tooltip: the window's bar above the list says it where the list is
  * beside the household. */
@@ -60,11 +65,18 @@ const char *kt_sync_status_action            (KtSyncStatus   status,
                                               const char   **label,
                                               const char   **name);
 
+/* The key problem of @keys (may be NULL) that sharing through @client
+ * waits on, or NULL: none while signed out. */
+const char *kt_sync_status_key_problem       (KtSyncClient    *client,
+                                              KtKeyController *keys);
+
 /* Whether @client (may be NULL) is held back in a way the sync state
  * says, in words and with what to do, where the coach looks (the bar above
  * the list, the reason under the household's header): what
- * kt_sync_status_describe () explains and asks the user to act on.  Then
- * "waiting to be sent" needs no saying a second time. */
-gboolean    kt_sync_status_holds_back        (KtSyncClient  *client);
+ * kt_sync_status_describe () explains and asks the user to act on, a key
+ * problem of @keys (may be NULL) included.  Then "waiting to be sent"
+ * needs no saying a second time. */
+gboolean    kt_sync_status_holds_back        (KtSyncClient    *client,
+                                              KtKeyController *keys);
 
 G_END_DECLS

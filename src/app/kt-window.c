@@ -567,7 +567,12 @@ ensure_case_view (KtWindow *self)
   g_object_bind_property (self->case_view, "resident-watching", self, "resident-watching",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   if (self->sync != NULL)
-    kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+    {
+      kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+      /* A key problem sharing waits on, with the sync state under the
+       * household's header, as in the bar above the list. */
+      kt_case_view_set_key_controller (self->case_view, kt_sync_controller_get_keys (self->sync));
+    }
   update_team (self);
   gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->case_view), "case");
   return self->case_view;
@@ -1360,7 +1365,10 @@ store_opened (KtWindow *self)
       g_signal_connect_object (self->sync, "case-state-changed", G_CALLBACK (update_share_states), self,
                                G_CONNECT_SWAPPED);
       if (self->case_view != NULL)
-        kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+        {
+          kt_case_view_set_sync_client (self->case_view, kt_sync_controller_get_client (self->sync));
+          kt_case_view_set_key_controller (self->case_view, kt_sync_controller_get_keys (self->sync));
+        }
       /* The supervisors who reviewed a plan, by name, as the keys bring them. */
       g_signal_connect_object (kt_sync_controller_get_keys (self->sync), "changed", G_CALLBACK (update_team),
                                self, G_CONNECT_SWAPPED);

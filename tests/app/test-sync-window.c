@@ -11,6 +11,7 @@
 #include "kt-app-test.h"
 #include "kt-core.h"
 #include "kt-sign-in-dialog.h"
+#include "kt-fault-proxy.h"
 #include "kt-test-notifications.h"
 #include "kt-test-sync.h"
 #include "kt-test-util.h"
@@ -1731,6 +1732,111 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static gboolean
+has_own_key (gpointer keys)
+{
+  KtAccountKeyState state = kt_key_controller_get_state (keys);
+
+  return state == KT_ACCOUNT_KEY_READY || state == KT_ACCOUNT_KEY_WRITE_PHRASE;
+}
+
+static gboolean
+has_key_problem (gpointer keys)
+{
+  return kt_key_controller_get_problem (keys) != NULL;
+}
+
+/* A key problem holds sharing back while the sync itself goes well
+ * (status SYNCED): the bar above the list says so, and the household
+ * says it once and right at both widths.  Beside the list it does not say
+ * instead that its records wait "as soon as there is a connection"; folded
+ * (800 px, the list and its bar on another page) the problem stands under
+ * its header, without "Sync Now", which does not mend it. */
+static void
+test_a_key_problem_shows_on_the_household (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-key-problem");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *state = g_strconcat (store, ".sync", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (server), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  static const char answer[] = "HTTP/1.1 500 Internal Server Error\r\n"
+                               "Content-Length: 0\r\nConnection: close\r\n\r\n";
+  g_autoptr(GBytes) refusal = g_bytes_new_static (answer, sizeof answer - 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *problem = NULL;
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtKeyController *keys;
+  KtSyncStatusWidget *status;
+  KtCaseView *view;
+  KtPlanPage *page;
+  guint16 port;
+
+  port = kt_fault_proxy_start (proxy, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = start_signed_in (url, "coach1", &window);
+  kt_app_test_resize (GTK_WINDOW (window), 1280, 800);
+  client = kt_window_get_sync_client (window);
+  keys = kt_window_get_key_controller (window);
+  kt_app_test_wait_for (has_own_key, keys, 30000, "the coach's own key, published");
+
+  /* The team's keys cannot be fetched; the rest of the server answers. */
+  kt_fault_proxy_set_canned_for (proxy, "GET /api/v1/team/keys ", refusal);
+  kt_key_controller_refresh (keys);
+  kt_app_test_wait_for (has_key_problem, keys, 30000, "the key problem");
+  problem = g_strdup (kt_key_controller_get_problem (keys));
+  /* The round the failed fetch started (a reseal check) has ended. */
+  kt_app_test_wait_for (synced, client, 20000, "the sync to settle");
+
+  /* A household the coach starts with "+": it and its plan wait on
+   * their way to the outbox while another writer holds the sync state. */
+  kt_app_test_activate (window, "win.new-case", NULL);
+  view = kt_window_get_case_view (window);
+  status = KT_SYNC_STATUS_WIDGET (case_view_child (view, "sync_status"));
+  page = kt_case_view_get_plan_page (view);
+  make_ready_for_review (kt_plan_page_get_plan (page));
+  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (kt_plan_page_submit (page, &error));
+  g_assert_no_error (error);
+  kt_app_test_wait_for (plan_page_says_it_waits, page, 20000, "the plan page to say the plan waits");
+  kt_app_test_iterate (50);
+  g_assert_cmpint (kt_sync_client_get_status (client), ==, KT_SYNC_STATUS_SYNCED);
+  g_assert_cmpstr (kt_key_controller_get_problem (keys), ==, problem);
+
+  /* Beside the list: the bar says it, the household not otherwise. */
+  g_assert_false (folded (window));
+  g_assert_nonnull (strstr (kt_sync_banner_get_text (KT_SYNC_BANNER (kt_window_get_sync_banner (window))),
+                            problem));
+  g_assert_false (gtk_widget_get_visible (case_view_child (view, "share_banner")));
+  g_assert_null (kt_sync_status_widget_get_reason (status));
+
+  /* Folded: under the household's header, without a button. */
+  kt_app_test_resize (GTK_WINDOW (window), 800, 1280);
+  kt_app_test_wait_for (folded, window, 10000, "the list to fold away");
+  kt_app_test_iterate (50);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (status)));
+  g_assert_nonnull (kt_sync_status_widget_get_reason (status));
+  g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (status), problem));
+  g_assert_false (gtk_widget_get_visible (case_view_child (view, "share_banner")));
+  g_assert_false (gtk_widget_get_visible (reason_button (view)));
+  kt_app_test_screenshot (GTK_WINDOW (window), "sync-key-problem-folded");
+
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_fault_proxy_stop (proxy);
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1762,6 +1868,8 @@ main (int argc, char *argv[])
                    test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in);
   g_test_add_func ("/sync-window/the-header-says-where-the-plan-stands-not-the-household",
                    test_the_header_says_where_the_plan_stands_not_the_household);
+  g_test_add_func ("/sync-window/a-key-problem-shows-on-the-household",
+                   test_a_key_problem_shows_on_the_household);
   g_test_add_func ("/sync-window/why-it-does-not-sync-shows-above-the-list",
                    test_why_it_does_not_sync_shows_above_the_list);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
