@@ -938,11 +938,57 @@ test_shares_reach_the_outbox_in_the_order_they_were_made (Fixture *f, gconstpoin
   g_ptr_array_unref (shares.finished);
 }
 
+/* One outbox file held at a time, by another connection's write
+ * transaction, as another program (a backup, the sqlite3 shell) would
+ * hold it: SQLite makes the outbox's writes wait for it up to five
+ * seconds.  The main loop's ticks are counted meanwhile. */
+static struct {
+  sqlite3 *db;
+  guint    ticks;
+  guint    timer;
+} held;
+
 static gboolean
-count_tick (gpointer data)
+held_tick_cb (gpointer data)
 {
-  (*(guint *) data)++;
+  held.ticks++;
   return G_SOURCE_CONTINUE;
+}
+
+/* Holds the file of @device_name's outbox (kt_test_device_new). */
+static void
+hold_outbox_file (Fixture    *f,
+                  const char *device_name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.db", device_name);
+  g_autofree char *path = g_build_filename (f->dir, file, NULL);
+
+  g_assert_null (held.db);
+  g_assert_cmpint (sqlite3_open (path, &held.db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (held.db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  held.ticks = 0;
+  held.timer = g_timeout_add (10, held_tick_cb, NULL);
+}
+
+/* Turns the main loop until it ticked @wanted more times (10 ms each):
+ * it hangs, and the test with it, if something on it waits for the file. */
+static void
+tick_while_held (guint wanted)
+{
+  guint until = held.ticks + wanted;
+
+  g_assert_nonnull (held.db);
+  while (held.ticks < until)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+release_outbox_file (void)
+{
+  g_assert_nonnull (held.db);
+  sqlite3_exec (held.db, "ROLLBACK", NULL, NULL, NULL);
+  g_clear_pointer (&held.db, sqlite3_close);
+  g_clear_handle_id (&held.timer, g_source_remove);
 }
 
 /* While another writer holds the outbox's file (SQLite waits up to five
@@ -954,26 +1000,17 @@ test_a_share_waits_for_the_disk_on_a_worker (Fixture *f, gconstpointer data)
   g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "waits");
   g_autofree char *case_id = g_uuid_string_random ();
   g_autoptr(GBytes) body = kt_test_case_body (case_id, 1);
-  g_autofree char *path = g_build_filename (f->dir, "waits.db", NULL);
   Shares shares = { g_ptr_array_new_with_free_func (g_free), 0, NULL, NULL, NULL };
-  sqlite3 *db = NULL;
-  guint ticks = 0;
-  guint tick_id;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-  tick_id = g_timeout_add (1, count_tick, &ticks);
+  hold_outbox_file (f, "waits");
   share_async (device, &shares, body, case_id);
   /* The main loop turns while the worker waits for the file. */
-  while (ticks < 50)
-    g_main_context_iteration (NULL, TRUE);
+  tick_while_held (10);
   g_assert_cmpuint (shares.finished->len, ==, 0);
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_close (db);
+  release_outbox_file ();
 
   while (shares.finished->len == 0)
     g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick_id);
   g_assert_cmpuint (shares.n_failed, ==, 0);
   g_assert_cmpint (kt_sync_client_get_record_state (device, case_id, NULL), ==, KT_SHARE_WAITING);
   g_ptr_array_unref (shares.finished);
@@ -990,34 +1027,23 @@ test_a_pulled_page_is_booked_on_a_worker (Fixture *f, gconstpointer data)
 {
   g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "booked");
   g_autoptr(KtTestSink) sink = kt_test_sink_new ();
-  g_autofree char *path = g_build_filename (f->dir, "booked.db", NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-  guint ticks = 0;
-  guint until;
-  guint tick_id;
 
   kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
   kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-  tick_id = g_timeout_add (1, count_tick, &ticks);
+  hold_outbox_file (f, "booked");
   kt_sync_client_sync_async (device, NULL, keep_result, &result);
   /* Kept: the booking is next, and waits for the file. */
   while (kt_test_sink_get_n_kept (sink) == 0)
     g_main_context_iteration (NULL, TRUE);
-  until = ticks + 20;
-  while (ticks < until)
-    g_main_context_iteration (NULL, TRUE);
+  tick_while_held (10);
   g_assert_null (result);
   g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_LOCAL);
 
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_close (db);
+  release_outbox_file ();
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick_id);
   g_assert_true (kt_sync_client_sync_finish (device, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_SHARED);
@@ -1033,32 +1059,23 @@ static void
 test_a_push_round_is_booked_on_workers (Fixture *f, gconstpointer data)
 {
   g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "pushed");
-  g_autofree char *path = g_build_filename (f->dir, "pushed.db", NULL);
   g_autofree char *plan = kt_uuid_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-  guint ticks = 0;
-  guint tick_id;
 
   kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
   share_plan (device, plan, f->case_id, 1, "Wat wil je bereiken?");
   g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-  tick_id = g_timeout_add (1, count_tick, &ticks);
+  hold_outbox_file (f, "pushed");
   kt_sync_client_sync_async (device, NULL, keep_result, &result);
-  while (ticks < 20)
-    g_main_context_iteration (NULL, TRUE);
+  tick_while_held (10);
   g_assert_null (result);
   g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SYNCING);
   g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
 
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_close (db);
+  release_outbox_file ();
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick_id);
   g_assert_true (kt_sync_client_sync_finish (device, result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 0);
@@ -1121,29 +1138,20 @@ static void
 test_signing_in_writes_its_settings_on_a_worker (Fixture *f, gconstpointer data)
 {
   g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "settings");
-  g_autofree char *path = g_build_filename (f->dir, "settings.db", NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-  guint ticks = 0;
-  guint tick_id;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-  tick_id = g_timeout_add (10, count_tick, &ticks);
+  hold_outbox_file (f, "settings");
   kt_sync_client_sign_in_async (device, kt_test_server_get_url (f->server), "coach1", KT_TEST_PASSWORD,
                                 NULL, keep_result, &result);
   /* Time for the server and the keyring to answer; the writes then wait. */
-  while (ticks < 100)
-    g_main_context_iteration (NULL, TRUE);
+  tick_while_held (100);
   g_assert_null (result);
   g_assert_false (kt_sync_client_is_signed_in (device));
 
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_close (db);
+  release_outbox_file ();
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick_id);
   g_assert_true (kt_sync_client_sign_in_finish (device, result, &error));
   g_assert_no_error (error);
   g_assert_true (kt_sync_client_is_signed_in (device));
