@@ -38,6 +38,15 @@ struct _KtOutbox
   GMutex    read_mutex;
   sqlite3  *reader;
   KtKey    *key;
+
+  /* kt_outbox_hold_for_test (): a thread of its own holds both locks, as
+   * a read or a write waiting for a slow disk would. */
+  GThread  *holder;
+  GMutex    hold_lock;
+  GCond     hold_cond;
+  gboolean  held;
+  gboolean  release;
+  gint64    hold_until;
 };
 
 /* The outbox whose read this thread is in (its reader connection is
@@ -293,8 +302,11 @@ kt_outbox_finalize (GObject *object)
   g_clear_pointer (&self->reader, sqlite3_close_v2);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->key, kt_key_free);
+  kt_outbox_release_for_test (self);
   g_rec_mutex_clear (&self->mutex);
   g_mutex_clear (&self->read_mutex);
+  g_mutex_clear (&self->hold_lock);
+  g_cond_clear (&self->hold_cond);
   G_OBJECT_CLASS (kt_outbox_parent_class)->finalize (object);
 }
 
@@ -309,6 +321,8 @@ kt_outbox_init (KtOutbox *self)
 {
   g_rec_mutex_init (&self->mutex);
   g_mutex_init (&self->read_mutex);
+  g_mutex_init (&self->hold_lock);
+  g_cond_init (&self->hold_cond);
 }
 
 /* The first open seals a known text; later opens must unseal it. */
@@ -1199,4 +1213,62 @@ kt_outbox_set_meta (KtOutbox   *self,
   if (value != NULL)
     bind_text (stmt, 2, value);
   return step_done (self, stmt, error);
+}
+
+/* Tests */
+
+static gpointer
+hold_thread (gpointer data)
+{
+  KtOutbox *self = data;
+
+  g_rec_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->read_mutex);
+  g_mutex_lock (&self->hold_lock);
+  self->held = TRUE;
+  g_cond_broadcast (&self->hold_cond);
+  while (!self->release)
+    if (!g_cond_wait_until (&self->hold_cond, &self->hold_lock, self->hold_until))
+      break;
+  self->held = FALSE;
+  g_mutex_unlock (&self->hold_lock);
+  g_mutex_unlock (&self->read_mutex);
+  g_rec_mutex_unlock (&self->mutex);
+  return NULL;
+}
+
+void
+kt_outbox_hold_for_test (KtOutbox *self,
+                         guint     ms)
+{
+  g_return_if_fail (KT_IS_OUTBOX (self));
+  g_return_if_fail (self->holder == NULL);
+
+  self->release = FALSE;
+  self->hold_until = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
+  self->holder = g_thread_new ("kt-outbox-hold", hold_thread, self);
+  g_mutex_lock (&self->hold_lock);
+  while (!self->held)
+    g_cond_wait (&self->hold_cond, &self->hold_lock);
+  g_mutex_unlock (&self->hold_lock);
+}
+
+gboolean
+kt_outbox_is_held_for_test (KtOutbox *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->hold_lock);
+
+  return self->held;
+}
+
+void
+kt_outbox_release_for_test (KtOutbox *self)
+{
+  if (self->holder == NULL)
+    return;
+  g_mutex_lock (&self->hold_lock);
+  self->release = TRUE;
+  g_cond_broadcast (&self->hold_cond);
+  g_mutex_unlock (&self->hold_lock);
+  g_clear_pointer (&self->holder, g_thread_join);
 }

@@ -145,4 +145,15 @@ gboolean       kt_outbox_set_meta      (KtOutbox    *self,
                                         const char  *value,
                                         GError     **error);
 
+/* For tests: a thread of its own holds the outbox, so that every read and
+ * write of it waits as it would for a slow disk, until
+ * kt_outbox_release_for_test () or @ms milliseconds (a bound, so a test
+ * of code that waits on the main loop fails instead of hanging).  Unlike
+ * another program's write transaction, this also holds the reads, which
+ * in WAL never wait for a writer. */
+void           kt_outbox_hold_for_test     (KtOutbox *self,
+                                            guint     ms);
+gboolean       kt_outbox_is_held_for_test  (KtOutbox *self);
+void           kt_outbox_release_for_test  (KtOutbox *self);
+
 G_END_DECLS
