@@ -2382,13 +2382,55 @@ kt_sync_client_stop (KtSyncClient *self)
   stop_watch (self);
 }
 
-/* Conflicts */
+/* Conflicts: read, merged and written on workers (issue 22), as listing
+ * them opens every version kept and resolving is a transaction that may
+ * wait for the disk. */
+
+static void
+list_conflicts_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *conflicts = kt_outbox_list_conflicts (task_data, &error);
+
+  if (conflicts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, conflicts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+kt_sync_client_list_conflicts_async (KtSyncClient        *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_list_conflicts_async);
+  if (self->outbox == NULL)
+    {
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_conflict_free),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (self->outbox), g_object_unref);
+  g_task_run_in_thread (task, list_conflicts_thread);
+}
 
 GPtrArray *
-kt_sync_client_list_conflicts (KtSyncClient  *self,
-                               GError       **error)
+kt_sync_client_list_conflicts_finish (KtSyncClient  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
 {
-  return kt_outbox_list_conflicts (self->outbox, error);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -2417,37 +2459,139 @@ keep_resolved (KtSyncClient       *self,
   kt_record_sink_keep_async (self->sink, records, self->cancellable, on_resolved_kept, NULL);
 }
 
-gboolean
-kt_sync_client_resolve_conflict (KtSyncClient  *self,
-                                 const char    *id,
-                                 GHashTable    *choices,
-                                 GError       **error)
+typedef struct {
+  KtOutbox   *outbox;
+  char       *id;
+  GHashTable *choices;   /* a copy: field → KtSyncChoice */
+} Resolve;
+
+static void
+resolve_free (Resolve *resolve)
 {
-  g_autoptr(GPtrArray) conflicts = kt_outbox_list_conflicts (self->outbox, error);
-  g_autoptr(KtSyncRecord) merged = NULL;
+  g_clear_object (&resolve->outbox);
+  g_free (resolve->id);
+  g_clear_pointer (&resolve->choices, g_hash_table_unref);
+  g_free (resolve);
+}
+
+static KtSyncRecord *
+resolve_in_outbox (KtOutbox    *outbox,
+                   const char  *id,
+                   GHashTable  *choices,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) conflicts = kt_outbox_list_conflicts (outbox, error);
 
   if (conflicts == NULL)
-    return FALSE;
+    return NULL;
   for (guint i = 0; i < conflicts->len; i++)
     {
       KtSyncConflict *conflict = g_ptr_array_index (conflicts, i);
+      g_autoptr(KtSyncRecord) merged = NULL;
 
       if (!g_str_equal (conflict->id, id))
         continue;
       merged = kt_sync_conflict_merge (conflict, choices, error);
       if (merged == NULL || !check_document (merged->body, error) ||
-          !kt_outbox_resolve_conflict (self->outbox, merged, error))
-        return FALSE;
-      /* The resolved version is the local copy from now on. */
-      keep_resolved (self, merged);
-      notify_counts (self);
-      if (self->started)
-        kt_sync_client_sync_soon (self);
-      return TRUE;
+          !kt_outbox_resolve_conflict (outbox, merged, error))
+        return NULL;
+      return g_steal_pointer (&merged);
     }
   g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
                        _("This conflict was already resolved."));
-  return FALSE;
+  return NULL;
+}
+
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Resolve *resolve = task_data;
+  GError *error = NULL;
+  KtSyncRecord *merged = resolve_in_outbox (resolve->outbox, resolve->id, resolve->choices, &error);
+
+  if (merged == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, merged, (GDestroyNotify) kt_sync_record_free);
+}
+
+static void
+on_conflict_resolved (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  g_autoptr(KtSyncRecord) merged = NULL;
+  GError *error = NULL;
+
+  merged = g_task_propagate_pointer (G_TASK (result), &error);
+  if (merged == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The resolved version is the local copy from now on. */
+  keep_resolved (self, merged);
+  notify_counts (self);
+  if (self->started)
+    kt_sync_client_sync_soon (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_sync_client_resolve_conflict_async (KtSyncClient        *self,
+                                       const char          *id,
+                                       GHashTable          *choices,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  Resolve *resolve;
+  GHashTableIter iter;
+  gpointer field;
+  gpointer choice;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (id != NULL && choices != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_resolve_conflict_async);
+  /* Once written it is resolved: finishing says so even if cancelled since. */
+  g_task_set_check_cancellable (task, FALSE);
+  if (self->outbox == NULL)
+    {
+      g_task_return_new_error (task, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
+                               _("This conflict was already resolved."));
+      return;
+    }
+  resolve = g_new0 (Resolve, 1);
+  resolve->outbox = g_object_ref (self->outbox);
+  resolve->id = g_strdup (id);
+  /* The caller's table may change while the worker merges. */
+  resolve->choices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, choices);
+  while (g_hash_table_iter_next (&iter, &field, &choice))
+    g_hash_table_insert (resolve->choices, g_strdup (field), choice);
+  worker = g_task_new (self, NULL, on_conflict_resolved, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, kt_sync_client_resolve_conflict_async);
+  g_task_set_task_data (worker, resolve, (GDestroyNotify) resolve_free);
+  g_task_run_in_thread (worker, resolve_thread);
+}
+
+gboolean
+kt_sync_client_resolve_conflict_finish (KtSyncClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The sink */

@@ -126,16 +126,29 @@ void          kt_sync_client_start        (KtSyncClient *self);
 void          kt_sync_client_stop         (KtSyncClient *self);
 void          kt_sync_client_sync_soon    (KtSyncClient *self);
 
+/* The conflicts waiting for the user, both versions of each, read and
+ * opened on a worker. */
+void          kt_sync_client_list_conflicts_async    (KtSyncClient        *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
 /* (element-type KtSyncConflict) (transfer full) */
-GPtrArray    *kt_sync_client_list_conflicts    (KtSyncClient  *self,
-                                                GError       **error);
+GPtrArray    *kt_sync_client_list_conflicts_finish   (KtSyncClient  *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 /* Resolves the conflict of @id with the chosen version of each field
  * (see kt_sync_conflict_merge); the result is queued as a new revision on
- * top of the server's. */
-gboolean      kt_sync_client_resolve_conflict  (KtSyncClient  *self,
-                                                const char    *id,
-                                                GHashTable    *choices,
-                                                GError       **error);
+ * top of the server's.  The merge and the write run on a worker; @choices
+ * is copied.  Once it finishes the counts say so. */
+void          kt_sync_client_resolve_conflict_async  (KtSyncClient        *self,
+                                                      const char          *id,
+                                                      GHashTable          *choices,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean      kt_sync_client_resolve_conflict_finish (KtSyncClient  *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 
 /* What the server has of the record @id; @reason (may be NULL) gets the
  * server's words when REFUSED (transfer full). */

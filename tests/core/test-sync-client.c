@@ -75,6 +75,49 @@ sync_ok (KtSyncClient *device)
   g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SYNCED);
 }
 
+static void
+keep_result (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* (element-type KtSyncConflict) (transfer full) */
+static GPtrArray *
+list_conflicts (KtSyncClient *device)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *conflicts;
+
+  kt_sync_client_list_conflicts_async (device, NULL, keep_result, &result);
+  conflicts = kt_sync_client_list_conflicts_finish (device, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  return conflicts;
+}
+
+static void
+resolve_conflict (KtSyncClient *device,
+                  const char   *id,
+                  GHashTable   *choices)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_sync_client_resolve_conflict_async (device, id, choices, NULL, keep_result, &result);
+  kt_sync_client_resolve_conflict_finish (device, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+}
+
 /* The plans on the server as coach1 reads them: id → rev. */
 static GHashTable *
 server_plans (const char *url,
@@ -304,8 +347,7 @@ test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, 
   tablet = kt_test_device_new (f->dir, "tablet");
   seal_if (tablet, data);
   sync_ok (tablet);
-  conflicts = kt_sync_client_list_conflicts (tablet, &error);
-  g_assert_no_error (error);
+  conflicts = list_conflicts (tablet);
   g_assert_cmpuint (conflicts->len, ==, 1);
   conflict = g_ptr_array_index (conflicts, 0);
   g_assert_cmpstr (conflict->id, ==, plan);
@@ -329,8 +371,7 @@ test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, 
   g_assert_no_error (error);
   merged_text = kt_sync_record_field_text (merged, "question");
   g_assert_cmpstr (merged_text, ==, "Versie van de laptop\n\nVersie van de tablet");
-  kt_sync_client_resolve_conflict (tablet, plan, choices, &error);
-  g_assert_no_error (error);
+  resolve_conflict (tablet, plan, choices);
   g_assert_cmpuint (kt_sync_client_get_n_conflicts (tablet), ==, 0);
   sync_ok (tablet);
   g_assert_cmpuint (kt_sync_client_get_n_pending (tablet), ==, 0);
@@ -758,14 +799,6 @@ test_an_answered_held_pull_moves_the_last_synced_time (Fixture *f, gconstpointer
   kt_sync_client_stop (tablet);
 }
 
-static void
-keep_result (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* After an unlock the account key comes back a moment after the store.
  * A round that found no key, and whose end is told after the key came,
  * leads to a round at once, not to the periodic one minutes later, and
@@ -943,15 +976,23 @@ test_shares_reach_the_outbox_in_the_order_they_were_made (Fixture *f, gconstpoin
  * hold it: SQLite makes the outbox's writes wait for it up to five
  * seconds.  The main loop's ticks are counted meanwhile. */
 static struct {
-  sqlite3 *db;
-  guint    ticks;
-  guint    timer;
+  sqlite3  *db;
+  KtOutbox *outbox;   /* or the outbox itself, by kt_outbox_hold_for_test () */
+  guint     ticks;
+  guint     timer;
 } held;
+
+static gboolean
+still_held (void)
+{
+  return held.db != NULL || (held.outbox != NULL && kt_outbox_is_held_for_test (held.outbox));
+}
 
 static gboolean
 held_tick_cb (gpointer data)
 {
-  held.ticks++;
+  if (still_held ())
+    held.ticks++;
   return G_SOURCE_CONTINUE;
 }
 
@@ -970,15 +1011,41 @@ hold_outbox_file (Fixture    *f,
   held.timer = g_timeout_add (10, held_tick_cb, NULL);
 }
 
-/* Turns the main loop until it ticked @wanted more times (10 ms each):
- * it hangs, and the test with it, if something on it waits for the file. */
+/* Holds @device's outbox itself, as a slow disk would: its reads too,
+ * which another connection's write transaction never holds (WAL).  The
+ * hold ends by itself after ten seconds, so that a test of something that
+ * waits for it on the main loop fails (see still_held ()) instead of
+ * hanging. */
+static void
+hold_outbox (KtSyncClient *device)
+{
+  g_assert_null (held.outbox);
+  held.outbox = g_object_ref (kt_sync_client_get_outbox (device));
+  kt_outbox_hold_for_test (held.outbox, 10000);
+  held.ticks = 0;
+  held.timer = g_timeout_add (10, held_tick_cb, NULL);
+}
+
+static void
+release_outbox (void)
+{
+  g_assert_nonnull (held.outbox);
+  kt_outbox_release_for_test (held.outbox);
+  g_clear_object (&held.outbox);
+  g_clear_handle_id (&held.timer, g_source_remove);
+}
+
+/* Turns the main loop until it ticked @wanted more times (10 ms each)
+ * while held: it hangs, and the test with it, if something on it waits
+ * for the file; with the outbox held, it returns when the hold ended by
+ * itself. */
 static void
 tick_while_held (guint wanted)
 {
   guint until = held.ticks + wanted;
 
-  g_assert_nonnull (held.db);
-  while (held.ticks < until)
+  g_assert_true (held.db != NULL || held.outbox != NULL);
+  while (held.ticks < until && still_held ())
     g_main_context_iteration (NULL, TRUE);
 }
 
@@ -1159,6 +1226,59 @@ test_signing_in_writes_its_settings_on_a_worker (Fixture *f, gconstpointer data)
   kt_test_device_sign_out (device);
 }
 
+/* Listing the conflicts (every version kept is opened) and resolving one
+ * (a transaction) run on workers: while the outbox is held, as a slow
+ * disk would hold it, the main loop keeps turning and neither answered
+ * yet; once it is free both end well.  On the main loop each waited for
+ * the outbox there. */
+static void
+test_conflicts_are_listed_and_resolved_on_workers (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) resolved = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GHashTable) choices = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (laptop, url, "coach1");
+  kt_test_device_sign_in (tablet, url, "coach1");
+  share_plan (laptop, plan, f->case_id, 1, "Eerste versie");
+  sync_ok (laptop);
+  sync_ok (tablet);
+  share_plan (laptop, plan, f->case_id, 2, "Versie van de laptop");
+  share_plan (tablet, plan, f->case_id, 2, "Versie van de tablet");
+  sync_ok (laptop);
+  sync_ok (tablet);
+  g_assert_cmpuint (kt_sync_client_get_n_conflicts (tablet), ==, 1);
+
+  hold_outbox (tablet);
+  kt_sync_client_list_conflicts_async (tablet, NULL, keep_result, &listed);
+  tick_while_held (10);
+  g_assert_true (still_held ());
+  g_assert_null (listed);
+  release_outbox ();
+  conflicts = kt_sync_client_list_conflicts_finish (tablet, wait_for_result (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+
+  choices = kt_sync_conflict_choose_all (g_ptr_array_index (conflicts, 0), KT_SYNC_CHOICE_BOTH);
+  hold_outbox (tablet);
+  kt_sync_client_resolve_conflict_async (tablet, plan, choices, NULL, keep_result, &resolved);
+  tick_while_held (10);
+  g_assert_true (still_held ());
+  g_assert_null (resolved);
+  release_outbox ();
+  g_assert_true (kt_sync_client_resolve_conflict_finish (tablet, wait_for_result (&resolved), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_sync_client_get_n_conflicts (tablet), ==, 0);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (tablet), ==, 1);
+  g_assert_cmpint (kt_sync_client_get_record_state (tablet, plan, NULL), ==, KT_SHARE_WAITING);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1210,6 +1330,8 @@ main (int argc, char *argv[])
        test_signing_in_writes_its_settings_on_a_worker);
   ADD ("sign-in/round-that-ends-after-signing-out-leaves-the-status-signed-out",
        test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out);
+  ADD ("conflict/conflicts-are-listed-and-resolved-on-workers",
+       test_conflicts_are_listed_and_resolved_on_workers);
 #undef ADD
 
   return g_test_run ();
