@@ -2992,21 +2992,74 @@ kt_sync_client_get_n_unopened (KtSyncClient *self)
   return self->n_unopened;
 }
 
-gboolean
-kt_sync_client_pull_again (KtSyncClient  *self,
-                           GError       **error)
+/* On a worker (issue 22): the cursor goes, the known revisions stay, so
+ * what was kept is not taken again. */
+static void
+pull_again_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
+  GError *error = NULL;
 
-  if (self->outbox == NULL)
+  if (kt_outbox_set_meta (task_data, "cursor", NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_pull_again_written (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
-      return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
-  /* The known revisions stay: what was kept is not taken again. */
-  if (!kt_outbox_set_meta (self->outbox, "cursor", NULL, error))
-    return FALSE;
   if (self->started)
     run_round (self);
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_sync_client_pull_again_async (KtSyncClient        *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_pull_again_async);
+  /* Once written the pull starts over: finishing says so even if
+   * cancelled since. */
+  g_task_set_check_cancellable (task, FALSE);
+  if (self->outbox == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+      return;
+    }
+  worker = g_task_new (self, NULL, on_pull_again_written, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, kt_sync_client_pull_again_async);
+  g_task_set_task_data (worker, g_object_ref (self->outbox), g_object_unref);
+  g_task_run_in_thread (worker, pull_again_thread);
+}
+
+gboolean
+kt_sync_client_pull_again_finish (KtSyncClient  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -209,8 +209,15 @@ void            kt_sync_client_set_sealing_required (KtSyncClient   *self,
  * key it does not trust) in the last round. */
 guint           kt_sync_client_get_n_unopened       (KtSyncClient   *self);
 /* Starts the pull over from the beginning: after a colleague's key is
- * trusted again, what it sealed is opened this time. */
-gboolean        kt_sync_client_pull_again           (KtSyncClient   *self,
+ * trusted again, what it sealed is opened this time.  The pull position is
+ * forgotten on a worker; once it finishes, a started client runs a round
+ * from the beginning. */
+void            kt_sync_client_pull_again_async     (KtSyncClient        *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean        kt_sync_client_pull_again_finish    (KtSyncClient   *self,
+                                                     GAsyncResult   *result,
                                                      GError        **error);
 
 /* Seconds a request may stall before it counts as a timeout (for

@@ -1279,6 +1279,39 @@ test_conflicts_are_listed_and_resolved_on_workers (Fixture *f, gconstpointer dat
   g_assert_cmpint (kt_sync_client_get_record_state (tablet, plan, NULL), ==, KT_SHARE_WAITING);
 }
 
+/* "Pull everything again" (after a colleague's key is trusted again)
+ * forgets the pull position on a worker: while the outbox is held the main
+ * loop keeps turning; once it is free the position is gone.  On the main
+ * loop the write waited for the outbox there. */
+static void
+test_pulling_again_forgets_the_position_on_a_worker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "again");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *forgotten = NULL;
+
+  kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
+  sync_ok (device);
+  cursor = kt_outbox_get_meta (kt_sync_client_get_outbox (device), "cursor");
+  g_assert_nonnull (cursor);
+
+  hold_outbox (device);
+  kt_sync_client_pull_again_async (device, NULL, keep_result, &result);
+  tick_while_held (10);
+  g_assert_true (still_held ());
+  g_assert_null (result);
+  release_outbox ();
+  g_assert_true (kt_sync_client_pull_again_finish (device, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  forgotten = kt_outbox_get_meta (kt_sync_client_get_outbox (device), "cursor");
+  g_assert_null (forgotten);
+  kt_test_device_sign_out (device);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1332,6 +1365,8 @@ main (int argc, char *argv[])
        test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out);
   ADD ("conflict/conflicts-are-listed-and-resolved-on-workers",
        test_conflicts_are_listed_and_resolved_on_workers);
+  ADD ("pull/pulling-again-forgets-the-position-on-a-worker",
+       test_pulling_again_forgets_the_position_on_a_worker);
 #undef ADD
 
   return g_test_run ();
