@@ -190,6 +190,8 @@ step_done (KtOutbox     *self,
   return TRUE;
 }
 
+static char *read_meta (KtOutbox   *self,
+                        const char *key);
 static gboolean in_transaction (KtOutbox  *self,
                                 gboolean (*body) (KtOutbox *, gconstpointer, gconstpointer, GError **),
                                 gconstpointer a,
@@ -869,11 +871,20 @@ collect_first (GHashTable *table,
     g_hash_table_insert (table, g_strdup (key), g_strdup (failure != NULL ? failure : ""));
 }
 
-GHashTable *
-kt_outbox_collect_waiting (KtOutbox *self)
+static GHashTable *
+waiting_table_new (void)
 {
-  g_autoptr(Hold) hold = hold_read (self);
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/* Fills @records (may be NULL) as kt_outbox_find_waiting () answers for a
+ * record and @cases as it answers with whole_case, for every id at once.
+ * Inside a hold. */
+static void
+collect_waiting (KtOutbox   *self,
+                 GHashTable *records,
+                 GHashTable *cases)
+{
   /* Refused entries first, as in kt_outbox_find_waiting: the first one
    * seen for an id is the answer. */
   g_autoptr(sqlite3_stmt) queued = prepare (self,
@@ -882,29 +893,98 @@ kt_outbox_collect_waiting (KtOutbox *self)
 
   while (queued != NULL && sqlite3_step (queued) == SQLITE_ROW)
     {
+      const char *id = (const char *) sqlite3_column_text (queued, 0);
       const char *failure = (const char *) sqlite3_column_text (queued, 2);
 
-      collect_first (table, (const char *) sqlite3_column_text (queued, 0), failure);
-      collect_first (table, (const char *) sqlite3_column_text (queued, 1), failure);
+      if (records != NULL)
+        collect_first (records, id, failure);
+      collect_first (cases, id, failure);
+      collect_first (cases, (const char *) sqlite3_column_text (queued, 1), failure);
     }
   while (conflicts != NULL && sqlite3_step (conflicts) == SQLITE_ROW)
     {
-      collect_first (table, (const char *) sqlite3_column_text (conflicts, 0), NULL);
-      collect_first (table, (const char *) sqlite3_column_text (conflicts, 1), NULL);
+      const char *id = (const char *) sqlite3_column_text (conflicts, 0);
+
+      if (records != NULL)
+        collect_first (records, id, NULL);
+      collect_first (cases, id, NULL);
+      collect_first (cases, (const char *) sqlite3_column_text (conflicts, 1), NULL);
     }
-  return table;
 }
 
 GHashTable *
-kt_outbox_collect_known (KtOutbox *self)
+kt_outbox_collect_waiting (KtOutbox *self)
 {
   g_autoptr(Hold) hold = hold_read (self);
+  GHashTable *table = waiting_table_new ();
+
+  collect_waiting (self, NULL, table);
+  return table;
+}
+
+static GHashTable *
+collect_known (KtOutbox *self)
+{
   GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM known WHERE rev > 0", NULL);
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   return set;
+}
+
+void
+kt_outbox_state_free (KtOutboxState *state)
+{
+  if (state == NULL)
+    return;
+  g_clear_pointer (&state->waiting, g_hash_table_unref);
+  g_clear_pointer (&state->waiting_cases, g_hash_table_unref);
+  g_clear_pointer (&state->known, g_hash_table_unref);
+  g_free (state->cursor);
+  g_free (state);
+}
+
+KtOutboxState *
+kt_outbox_read_state (KtOutbox  *self,
+                      gboolean   with_known,
+                      GError   **error)
+{
+  /* Counts every read of the state in any outbox: later reads, later
+   * numbers, as the reads take turns on the reader's lock. */
+  static guint serials;
+  g_autoptr(Hold) hold = hold_read (self);
+  g_autoptr(KtOutboxState) state = g_new0 (KtOutboxState, 1);
+  g_autofree char *signed_out = NULL;
+
+  /* One read transaction: the counts, the ids and the settings agree. */
+  if (!exec (self, "BEGIN", error))
+    return NULL;
+  state->serial = g_atomic_int_add (&serials, 1) + 1;
+  state->n_pending = count_where (self, "SELECT COUNT(*) FROM outbox", NULL);
+  state->n_conflicts = count_where (self, "SELECT COUNT(*) FROM conflicts", NULL);
+  state->waiting = waiting_table_new ();
+  state->waiting_cases = waiting_table_new ();
+  collect_waiting (self, state->waiting, state->waiting_cases);
+  if (with_known)
+    state->known = collect_known (self);
+  state->cursor = read_meta (self, "cursor");
+  signed_out = read_meta (self, "signed_out");
+  state->signed_out = signed_out != NULL;
+  if (!exec (self, "COMMIT", error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&state);
+}
+
+GHashTable *
+kt_outbox_collect_known (KtOutbox *self)
+{
+  g_autoptr(Hold) hold = hold_read (self);
+
+  return collect_known (self);
 }
 
 gint64
@@ -1177,11 +1257,11 @@ kt_outbox_resolve_conflict (KtOutbox           *self,
 
 /* Meta */
 
-char *
-kt_outbox_get_meta (KtOutbox   *self,
-                    const char *key)
+/* Inside a hold. */
+static char *
+read_meta (KtOutbox   *self,
+           const char *key)
 {
-  g_autoptr(Hold) hold = hold_read (self);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
 
   if (stmt == NULL)
@@ -1190,6 +1270,15 @@ kt_outbox_get_meta (KtOutbox   *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   return column_text (stmt, 0);
+}
+
+char *
+kt_outbox_get_meta (KtOutbox   *self,
+                    const char *key)
+{
+  g_autoptr(Hold) hold = hold_read (self);
+
+  return read_meta (self, key);
 }
 
 gboolean

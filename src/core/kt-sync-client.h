@@ -170,6 +170,11 @@ typedef struct {
 } KtShareInfo;
 
 GHashTable   *kt_sync_client_get_case_states    (KtSyncClient  *self);
+/* Each record id and case id with something queued or in conflict, mapped
+ * to the first refusal among them or to "" (as kt_outbox_collect_waiting),
+ * from what the client knows: no read of the outbox (transfer full: a
+ * reference to a table not to be changed). */
+GHashTable   *kt_sync_client_get_waiting        (KtSyncClient  *self);
 
 KtSyncStatus  kt_sync_client_get_status         (KtSyncClient *self);
 /* Why the last round failed, for the user; NULL unless :status is ERROR,

@@ -1312,6 +1312,51 @@ test_pulling_again_forgets_the_position_on_a_worker (Fixture *f, gconstpointer d
   kt_test_device_sign_out (device);
 }
 
+/* The counts and the share states come from what the client knows, read
+ * on the worker after each change it makes (issue 22): asked for while
+ * the outbox is held, as a slow disk would hold it, they answer at once,
+ * and they already tell of the share made just before.  They were reads
+ * of the outbox on the main loop, which waited for it there. */
+static void
+test_counts_and_share_states_answer_while_the_outbox_is_held (Fixture *f, gconstpointer data)
+{
+  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "counts");
+  g_autoptr(KtTestSink) sink = kt_test_sink_new ();
+  g_autofree char *plan = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_plan_body (plan, f->case_id, 1, "Wat wil je bereiken?");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) states = NULL;
+  g_autoptr(GHashTable) waiting = NULL;
+  g_autoptr(GError) error = NULL;
+  KtShareInfo *info;
+
+  kt_sync_client_set_sink (device, KT_RECORD_SINK (sink));
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
+  sync_ok (device);
+  kt_sync_client_share_async (device, body, NULL, keep_result, &result);
+  g_assert_true (kt_sync_client_share_finish (device, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+
+  hold_outbox (device);
+  g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
+  g_assert_cmpuint (kt_sync_client_get_n_conflicts (device), ==, 0);
+  g_assert_cmpint (kt_sync_client_get_record_state (device, plan, NULL), ==, KT_SHARE_WAITING);
+  /* The household itself is on the server; with its plan it waits. */
+  g_assert_cmpint (kt_sync_client_get_record_state (device, f->case_id, NULL), ==, KT_SHARE_SHARED);
+  g_assert_cmpint (kt_sync_client_get_case_state (device, f->case_id, NULL), ==, KT_SHARE_WAITING);
+  states = kt_sync_client_get_case_states (device);
+  info = g_hash_table_lookup (states, f->case_id);
+  g_assert_nonnull (info);
+  g_assert_cmpint (info->state, ==, KT_SHARE_WAITING);
+  waiting = kt_sync_client_get_waiting (device);
+  g_assert_true (g_hash_table_contains (waiting, f->case_id));
+  g_assert_true (g_hash_table_contains (waiting, plan));
+  tick_while_held (10);
+  g_assert_true (still_held ());
+  release_outbox ();
+  kt_test_device_sign_out (device);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1367,6 +1412,8 @@ main (int argc, char *argv[])
        test_conflicts_are_listed_and_resolved_on_workers);
   ADD ("pull/pulling-again-forgets-the-position-on-a-worker",
        test_pulling_again_forgets_the_position_on_a_worker);
+  ADD ("share/counts-and-share-states-answer-while-the-outbox-is-held",
+       test_counts_and_share_states_answer_while_the_outbox_is_held);
 #undef ADD
 
   return g_test_run ();
