@@ -15,7 +15,9 @@ struct _KtConflictView
   AdwBin          parent_instance;
 
   GtkListBox     *fields_list;
+  GtkButton      *keep_both_button;
   GtkButton      *save_button;
+  gboolean        saving;
 
   KtSyncConflict *conflict;
   GPtrArray      *fields;
@@ -73,7 +75,8 @@ kt_conflict_view_field_title (const char *field)
 static void
 update_save (KtConflictView *self)
 {
-  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), kt_conflict_view_is_complete (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
+                            !self->saving && kt_conflict_view_is_complete (self));
 }
 
 static void
@@ -217,9 +220,32 @@ kt_conflict_view_is_complete (KtConflictView *self)
 void
 kt_conflict_view_save (KtConflictView *self)
 {
-  if (!kt_conflict_view_is_complete (self))
+  if (self->saving || !kt_conflict_view_is_complete (self))
     return;
   g_signal_emit (self, signals[RESOLVE], 0, self->choices);
+}
+
+void
+kt_conflict_view_set_saving (KtConflictView *self,
+                             gboolean        saving)
+{
+  g_return_if_fail (KT_IS_CONFLICT_VIEW (self));
+
+  self->saving = !!saving;
+  /* The choices stay as they are while they are written down. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fields_list), !self->saving);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->keep_both_button), !self->saving);
+  gtk_button_set_label (self->save_button,
+                        self->saving ? _("Saving…") : _("_Save as New Version"));
+  update_save (self);
+}
+
+gboolean
+kt_conflict_view_is_saving (KtConflictView *self)
+{
+  g_return_val_if_fail (KT_IS_CONFLICT_VIEW (self), FALSE);
+
+  return self->saving;
 }
 
 const char *
@@ -263,6 +289,7 @@ kt_conflict_view_class_init (KtConflictViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/nl/wijkteam/Keukentafel/kt-conflict-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KtConflictView, fields_list);
+  gtk_widget_class_bind_template_child (widget_class, KtConflictView, keep_both_button);
   gtk_widget_class_bind_template_child (widget_class, KtConflictView, save_button);
   gtk_widget_class_bind_template_callback (widget_class, kt_conflict_view_keep_both);
   gtk_widget_class_bind_template_callback (widget_class, kt_conflict_view_save);

@@ -30,6 +30,12 @@ gboolean    kt_conflict_view_is_complete (KtConflictView      *self);
 /* Emits ::resolve when complete (the Save button). */
 void        kt_conflict_view_save       (KtConflictView       *self);
 
+/* While the choice is being saved: the choices cannot change and the Save
+ * button says it is saving. */
+void        kt_conflict_view_set_saving (KtConflictView       *self,
+                                         gboolean              saving);
+gboolean    kt_conflict_view_is_saving  (KtConflictView       *self);
+
 /* A field's name for people, e.g. "question" → "Question in the resident's words". */
 const char *kt_conflict_view_field_title (const char *field);
 

@@ -342,6 +342,18 @@ trust_thread (GTask        *task,
 }
 
 static void
+on_pulled_again (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KtKeyController) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kt_sync_client_pull_again_finish (KT_SYNC_CLIENT (source), result, &error))
+    show_notice (self, error->message, NULL, NULL, NULL);
+}
+
+static void
 on_trusted (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -356,8 +368,8 @@ on_trusted (GObject      *source,
       return;
     }
   kt_key_controller_refresh (self);
-  if (!kt_sync_client_pull_again (self->client, &error))
-    show_notice (self, error->message, NULL, NULL, NULL);
+  kt_sync_client_pull_again_async (self->client, self->cancellable, on_pulled_again,
+                                   g_object_ref (self));
 }
 
 static void

@@ -152,9 +152,9 @@ set_intaker_records (KtRoleController *self,
   g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) keyless = g_hash_table_new (g_str_hash, g_str_equal);
   KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
-  /* One read of the outbox for the whole list, not one per household
-   * (issue 22): each case, or a record of it, queued or in conflict. */
-  g_autoptr(GHashTable) waiting = outbox != NULL ? kt_outbox_collect_waiting (outbox) : NULL;
+  /* From what the sync client knows, not a read of the outbox (issue 22):
+   * each case, or a record of it, queued or in conflict. */
+  g_autoptr(GHashTable) waiting = kt_sync_client_get_waiting (self->sync);
 
   g_clear_pointer (&self->keyless, g_hash_table_unref);
   self->keyless = coaches;

@@ -38,6 +38,15 @@ struct _KtOutbox
   GMutex    read_mutex;
   sqlite3  *reader;
   KtKey    *key;
+
+  /* kt_outbox_hold_for_test (): a thread of its own holds both locks, as
+   * a read or a write waiting for a slow disk would. */
+  GThread  *holder;
+  GMutex    hold_lock;
+  GCond     hold_cond;
+  gboolean  held;
+  gboolean  release;
+  gint64    hold_until;
 };
 
 /* The outbox whose read this thread is in (its reader connection is
@@ -181,6 +190,8 @@ step_done (KtOutbox     *self,
   return TRUE;
 }
 
+static char *read_meta (KtOutbox   *self,
+                        const char *key);
 static gboolean in_transaction (KtOutbox  *self,
                                 gboolean (*body) (KtOutbox *, gconstpointer, gconstpointer, GError **),
                                 gconstpointer a,
@@ -293,8 +304,11 @@ kt_outbox_finalize (GObject *object)
   g_clear_pointer (&self->reader, sqlite3_close_v2);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->key, kt_key_free);
+  kt_outbox_release_for_test (self);
   g_rec_mutex_clear (&self->mutex);
   g_mutex_clear (&self->read_mutex);
+  g_mutex_clear (&self->hold_lock);
+  g_cond_clear (&self->hold_cond);
   G_OBJECT_CLASS (kt_outbox_parent_class)->finalize (object);
 }
 
@@ -309,6 +323,8 @@ kt_outbox_init (KtOutbox *self)
 {
   g_rec_mutex_init (&self->mutex);
   g_mutex_init (&self->read_mutex);
+  g_mutex_init (&self->hold_lock);
+  g_cond_init (&self->hold_cond);
 }
 
 /* The first open seals a known text; later opens must unseal it. */
@@ -855,11 +871,20 @@ collect_first (GHashTable *table,
     g_hash_table_insert (table, g_strdup (key), g_strdup (failure != NULL ? failure : ""));
 }
 
-GHashTable *
-kt_outbox_collect_waiting (KtOutbox *self)
+static GHashTable *
+waiting_table_new (void)
 {
-  g_autoptr(Hold) hold = hold_read (self);
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/* Fills @records (may be NULL) as kt_outbox_find_waiting () answers for a
+ * record and @cases as it answers with whole_case, for every id at once.
+ * Inside a hold. */
+static void
+collect_waiting (KtOutbox   *self,
+                 GHashTable *records,
+                 GHashTable *cases)
+{
   /* Refused entries first, as in kt_outbox_find_waiting: the first one
    * seen for an id is the answer. */
   g_autoptr(sqlite3_stmt) queued = prepare (self,
@@ -868,29 +893,98 @@ kt_outbox_collect_waiting (KtOutbox *self)
 
   while (queued != NULL && sqlite3_step (queued) == SQLITE_ROW)
     {
+      const char *id = (const char *) sqlite3_column_text (queued, 0);
       const char *failure = (const char *) sqlite3_column_text (queued, 2);
 
-      collect_first (table, (const char *) sqlite3_column_text (queued, 0), failure);
-      collect_first (table, (const char *) sqlite3_column_text (queued, 1), failure);
+      if (records != NULL)
+        collect_first (records, id, failure);
+      collect_first (cases, id, failure);
+      collect_first (cases, (const char *) sqlite3_column_text (queued, 1), failure);
     }
   while (conflicts != NULL && sqlite3_step (conflicts) == SQLITE_ROW)
     {
-      collect_first (table, (const char *) sqlite3_column_text (conflicts, 0), NULL);
-      collect_first (table, (const char *) sqlite3_column_text (conflicts, 1), NULL);
+      const char *id = (const char *) sqlite3_column_text (conflicts, 0);
+
+      if (records != NULL)
+        collect_first (records, id, NULL);
+      collect_first (cases, id, NULL);
+      collect_first (cases, (const char *) sqlite3_column_text (conflicts, 1), NULL);
     }
-  return table;
 }
 
 GHashTable *
-kt_outbox_collect_known (KtOutbox *self)
+kt_outbox_collect_waiting (KtOutbox *self)
 {
   g_autoptr(Hold) hold = hold_read (self);
+  GHashTable *table = waiting_table_new ();
+
+  collect_waiting (self, NULL, table);
+  return table;
+}
+
+static GHashTable *
+collect_known (KtOutbox *self)
+{
   GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM known WHERE rev > 0", NULL);
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   return set;
+}
+
+void
+kt_outbox_state_free (KtOutboxState *state)
+{
+  if (state == NULL)
+    return;
+  g_clear_pointer (&state->waiting, g_hash_table_unref);
+  g_clear_pointer (&state->waiting_cases, g_hash_table_unref);
+  g_clear_pointer (&state->known, g_hash_table_unref);
+  g_free (state->cursor);
+  g_free (state);
+}
+
+KtOutboxState *
+kt_outbox_read_state (KtOutbox  *self,
+                      gboolean   with_known,
+                      GError   **error)
+{
+  /* Counts every read of the state in any outbox: later reads, later
+   * numbers, as the reads take turns on the reader's lock. */
+  static guint serials;
+  g_autoptr(Hold) hold = hold_read (self);
+  g_autoptr(KtOutboxState) state = g_new0 (KtOutboxState, 1);
+  g_autofree char *signed_out = NULL;
+
+  /* One read transaction: the counts, the ids and the settings agree. */
+  if (!exec (self, "BEGIN", error))
+    return NULL;
+  state->serial = g_atomic_int_add (&serials, 1) + 1;
+  state->n_pending = count_where (self, "SELECT COUNT(*) FROM outbox", NULL);
+  state->n_conflicts = count_where (self, "SELECT COUNT(*) FROM conflicts", NULL);
+  state->waiting = waiting_table_new ();
+  state->waiting_cases = waiting_table_new ();
+  collect_waiting (self, state->waiting, state->waiting_cases);
+  if (with_known)
+    state->known = collect_known (self);
+  state->cursor = read_meta (self, "cursor");
+  signed_out = read_meta (self, "signed_out");
+  state->signed_out = signed_out != NULL;
+  if (!exec (self, "COMMIT", error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&state);
+}
+
+GHashTable *
+kt_outbox_collect_known (KtOutbox *self)
+{
+  g_autoptr(Hold) hold = hold_read (self);
+
+  return collect_known (self);
 }
 
 gint64
@@ -1163,11 +1257,11 @@ kt_outbox_resolve_conflict (KtOutbox           *self,
 
 /* Meta */
 
-char *
-kt_outbox_get_meta (KtOutbox   *self,
-                    const char *key)
+/* Inside a hold. */
+static char *
+read_meta (KtOutbox   *self,
+           const char *key)
 {
-  g_autoptr(Hold) hold = hold_read (self);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
 
   if (stmt == NULL)
@@ -1176,6 +1270,15 @@ kt_outbox_get_meta (KtOutbox   *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   return column_text (stmt, 0);
+}
+
+char *
+kt_outbox_get_meta (KtOutbox   *self,
+                    const char *key)
+{
+  g_autoptr(Hold) hold = hold_read (self);
+
+  return read_meta (self, key);
 }
 
 gboolean
@@ -1199,4 +1302,62 @@ kt_outbox_set_meta (KtOutbox   *self,
   if (value != NULL)
     bind_text (stmt, 2, value);
   return step_done (self, stmt, error);
+}
+
+/* Tests */
+
+static gpointer
+hold_thread (gpointer data)
+{
+  KtOutbox *self = data;
+
+  g_rec_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->read_mutex);
+  g_mutex_lock (&self->hold_lock);
+  self->held = TRUE;
+  g_cond_broadcast (&self->hold_cond);
+  while (!self->release)
+    if (!g_cond_wait_until (&self->hold_cond, &self->hold_lock, self->hold_until))
+      break;
+  self->held = FALSE;
+  g_mutex_unlock (&self->hold_lock);
+  g_mutex_unlock (&self->read_mutex);
+  g_rec_mutex_unlock (&self->mutex);
+  return NULL;
+}
+
+void
+kt_outbox_hold_for_test (KtOutbox *self,
+                         guint     ms)
+{
+  g_return_if_fail (KT_IS_OUTBOX (self));
+  g_return_if_fail (self->holder == NULL);
+
+  self->release = FALSE;
+  self->hold_until = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
+  self->holder = g_thread_new ("kt-outbox-hold", hold_thread, self);
+  g_mutex_lock (&self->hold_lock);
+  while (!self->held)
+    g_cond_wait (&self->hold_cond, &self->hold_lock);
+  g_mutex_unlock (&self->hold_lock);
+}
+
+gboolean
+kt_outbox_is_held_for_test (KtOutbox *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->hold_lock);
+
+  return self->held;
+}
+
+void
+kt_outbox_release_for_test (KtOutbox *self)
+{
+  if (self->holder == NULL)
+    return;
+  g_mutex_lock (&self->hold_lock);
+  self->release = TRUE;
+  g_cond_broadcast (&self->hold_cond);
+  g_mutex_unlock (&self->hold_lock);
+  g_clear_pointer (&self->holder, g_thread_join);
 }

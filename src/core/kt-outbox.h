@@ -130,6 +130,28 @@ gboolean       kt_outbox_find_waiting  (KtOutbox    *self,
 GHashTable    *kt_outbox_collect_waiting (KtOutbox *self);
 /* Every id the server has a revision of, as a set (transfer full). */
 GHashTable    *kt_outbox_collect_known   (KtOutbox *self);
+/* What the sync client's main loop needs of the outbox, read in one read
+ * transaction (issue 22): the main loop answers from it and never reads the
+ * outbox itself. */
+typedef struct {
+  guint       serial;         /* a later read has a higher one */
+  guint       n_pending;      /* entries queued */
+  guint       n_conflicts;
+  GHashTable *waiting;        /* record id → refusal or "": queued or in conflict */
+  GHashTable *waiting_cases;  /* as kt_outbox_collect_waiting () */
+  GHashTable *known;          /* as kt_outbox_collect_known (), or NULL if not read */
+  char       *cursor;         /* the pull position, or NULL */
+  gboolean    signed_out;     /* the user signed out (the "signed_out" setting) */
+} KtOutboxState;
+
+void           kt_outbox_state_free    (KtOutboxState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtOutboxState, kt_outbox_state_free)
+
+/* The state, with the known ids when @with_known (they only change when
+ * something is confirmed, pulled or resolved) (transfer full). */
+KtOutboxState *kt_outbox_read_state    (KtOutbox    *self,
+                                        gboolean     with_known,
+                                        GError     **error);
 /* A pulled page was kept: each of @records (element-type KtSyncRecord) is
  * known at its revision and the pull resumes after @cursor, all in one
  * transaction (one commit a page, not one a record). */
@@ -144,5 +166,16 @@ gboolean       kt_outbox_set_meta      (KtOutbox    *self,
                                         const char  *key,
                                         const char  *value,
                                         GError     **error);
+
+/* For tests: a thread of its own holds the outbox, so that every read and
+ * write of it waits as it would for a slow disk, until
+ * kt_outbox_release_for_test () or @ms milliseconds (a bound, so a test
+ * of code that waits on the main loop fails instead of hanging).  Unlike
+ * another program's write transaction, this also holds the reads, which
+ * in WAL never wait for a writer. */
+void           kt_outbox_hold_for_test     (KtOutbox *self,
+                                            guint     ms);
+gboolean       kt_outbox_is_held_for_test  (KtOutbox *self);
+void           kt_outbox_release_for_test  (KtOutbox *self);
 
 G_END_DECLS

@@ -41,6 +41,16 @@ struct _KtSyncClient
 
   char            *state_path;
   KtOutbox        *outbox;
+  /* What the main loop knows of the outbox (issue 22): read on the worker
+   * that changed it, in one read transaction, and taken here before the
+   * signals and notifications that tell of the change, so that nothing
+   * says "sent" before the outbox has let the entry go.  Nothing but this
+   * client changes what it holds: the app is one process per device, and
+   * the role client writes a setting of its own. */
+  KtOutboxState   *state;
+  GHashTable      *known;           /* the ids the server has, from the newest
+                                     * state that read them */
+  guint            known_serial;
   KtRecordSink    *sink;
   gulong           sink_handler;
   KtApiClient     *api;             /* the server address, the token, HTTP */
@@ -150,6 +160,45 @@ notify_counts (KtSyncClient *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CONFLICTS]);
 }
 
+/* On the worker that changed the outbox, right after the change (transfer
+ * full, or NULL when it could not be read: the main loop keeps what it
+ * knew, until the next change). */
+static KtOutboxState *
+read_state (KtOutbox *outbox,
+            gboolean  with_known)
+{
+  g_autoptr(GError) error = NULL;
+  KtOutboxState *state = kt_outbox_read_state (outbox, with_known, &error);
+
+  if (state == NULL)
+    g_message ("The sync state could not be read after a change: %s", error->message);
+  return state;
+}
+
+/* On the main loop: @state (transfer full, may be NULL) replaces an
+ * older one.  Workers finish in any order; the serials say which read
+ * came last. */
+static void
+take_state (KtSyncClient  *self,
+            KtOutboxState *state)
+{
+  if (state == NULL)
+    return;
+  if (state->known != NULL && state->serial > self->known_serial)
+    {
+      g_clear_pointer (&self->known, g_hash_table_unref);
+      self->known = g_steal_pointer (&state->known);
+      self->known_serial = state->serial;
+    }
+  if (self->state == NULL || state->serial > self->state->serial)
+    {
+      kt_outbox_state_free (self->state);
+      self->state = state;
+    }
+  else
+    kt_outbox_state_free (state);
+}
+
 static void
 wipe_token (KtSyncClient *self)
 {
@@ -186,10 +235,19 @@ request_finish (KtSyncClient  *self,
   return kt_api_client_request_finish (self->api, result, error);
 }
 
+/* Whether the user signed out (and did not sign in since), as the
+ * outbox says. */
+static gboolean
+is_signed_out (KtSyncClient *self)
+{
+  return self->state != NULL && self->state->signed_out;
+}
+
 /* Opening */
 
 typedef struct {
   KtOutbox *outbox;
+  KtOutboxState *state;
   char     *server_url;
   char     *username;
   char     *display_name;
@@ -201,6 +259,7 @@ static void
 open_result_free (OpenResult *result)
 {
   g_clear_object (&result->outbox);
+  g_clear_pointer (&result->state, kt_outbox_state_free);
   g_free (result->server_url);
   g_free (result->username);
   g_free (result->display_name);
@@ -259,6 +318,7 @@ open_thread (GTask        *task,
   result->username = kt_outbox_get_meta (result->outbox, "username");
   result->display_name = kt_outbox_get_meta (result->outbox, "display_name");
   result->role = kt_outbox_get_meta (result->outbox, "role");
+  result->state = read_state (result->outbox, TRUE);
   if (result->server_url != NULL && result->username != NULL)
     result->token = kt_keyring_lookup_token (result->server_url, result->username,
                                              self->state_path, cancellable);
@@ -284,7 +344,6 @@ kt_sync_client_open_finish (KtSyncClient  *self,
 {
   GError *local_error = NULL;
   OpenResult *opened = g_task_propagate_pointer (G_TASK (result), &local_error);
-  g_autofree char *signed_out = NULL;
 
   if (opened == NULL)
     {
@@ -300,6 +359,11 @@ kt_sync_client_open_finish (KtSyncClient  *self,
       return FALSE;
     }
   g_set_object (&self->outbox, opened->outbox);
+  /* Another outbox: nothing of the last one's state holds. */
+  g_clear_pointer (&self->state, kt_outbox_state_free);
+  g_clear_pointer (&self->known, g_hash_table_unref);
+  self->known_serial = 0;
+  take_state (self, g_steal_pointer (&opened->state));
   kt_api_client_set_server_url (self->api, opened->server_url);
   g_free (self->username);
   self->username = g_steal_pointer (&opened->username);
@@ -310,11 +374,9 @@ kt_sync_client_open_finish (KtSyncClient  *self,
   kt_api_client_take_token (self->api, g_steal_pointer (&opened->token));
   open_result_free (opened);
 
-  if (!has_token (self) && self->username != NULL)
-    signed_out = kt_outbox_get_meta (self->outbox, "signed_out");
   if (has_token (self))
     set_status (self, KT_SYNC_STATUS_IDLE, NULL);
-  else if (self->username != NULL && signed_out == NULL)
+  else if (self->username != NULL && !is_signed_out (self))
     set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN,
                 _("Sign in again to sync."));
   else
@@ -336,6 +398,7 @@ typedef struct {
   char     *display_name;
   char     *role;
   KtOutbox *outbox;        /* for the worker */
+  KtOutboxState *state;    /* the worker's read after its writes */
   gboolean  new_account;   /* another account or server than before */
 } SignIn;
 
@@ -343,6 +406,7 @@ static void
 sign_in_free (SignIn *sign_in)
 {
   g_clear_object (&sign_in->outbox);
+  g_clear_pointer (&sign_in->state, kt_outbox_state_free);
   g_free (sign_in->server_url);
   g_free (sign_in->username);
   if (sign_in->token != NULL)
@@ -373,7 +437,10 @@ sign_in_thread (GTask        *task,
       !kt_outbox_set_meta (sign_in->outbox, "signed_out", NULL, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      sign_in->state = read_state (sign_in->outbox, FALSE);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 static void on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data);
@@ -428,6 +495,7 @@ on_signed_in (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
+  take_state (self, g_steal_pointer (&sign_in->state));
   kt_api_client_set_server_url (self->api, sign_in->server_url);
   g_free (self->username);
   self->username = g_steal_pointer (&sign_in->username);
@@ -555,7 +623,7 @@ signed_out_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   kt_outbox_set_meta (task_data, "signed_out", "1", NULL);
-  g_task_return_boolean (task, TRUE);
+  g_task_return_pointer (task, read_state (task_data, FALSE), (GDestroyNotify) kt_outbox_state_free);
 }
 
 static void
@@ -568,7 +636,7 @@ on_signed_out_written (GObject      *source,
 
   /* Then the keyring: once the sign-out is finished both are done, so a
    * sign-in after it writes its settings after these. */
-  g_task_propagate_boolean (G_TASK (result), NULL);
+  take_state (self, g_task_propagate_pointer (G_TASK (result), NULL));
   kt_keyring_clear_token_async (kt_api_client_get_server_url (self->api), self->username,
                                 self->state_path, NULL, on_token_cleared, g_steal_pointer (&task));
 }
@@ -673,6 +741,7 @@ kt_sync_client_share (KtSyncClient  *self,
 
   if (!add_to_outbox (self->outbox, body, error))
     return FALSE;
+  take_state (self, read_state (self->outbox, FALSE));
   shared (self);
   return TRUE;
 }
@@ -680,8 +749,9 @@ kt_sync_client_share (KtSyncClient  *self,
 /* What the worker needs: its own references, as the client stays on the
  * main thread. */
 typedef struct {
-  KtOutbox *outbox;
-  GBytes   *body;
+  KtOutbox      *outbox;
+  GBytes        *body;
+  KtOutboxState *state;   /* read after the write */
 } ShareWork;
 
 static void
@@ -689,6 +759,7 @@ share_work_free (ShareWork *work)
 {
   g_clear_object (&work->outbox);
   g_bytes_unref (work->body);
+  g_clear_pointer (&work->state, kt_outbox_state_free);
   g_free (work);
 }
 
@@ -702,7 +773,10 @@ share_thread (GTask        *task,
   GError *error = NULL;
 
   if (add_to_outbox (work->outbox, work->body, &error))
-    g_task_return_boolean (task, TRUE);
+    {
+      work->state = read_state (work->outbox, FALSE);
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -725,6 +799,9 @@ on_share_written (GObject      *source,
   start_share (self);
   if (g_task_propagate_boolean (G_TASK (result), &error))
     {
+      ShareWork *work = g_task_get_task_data (G_TASK (result));
+
+      take_state (self, g_steal_pointer (&work->state));
       shared (self);
       g_task_return_boolean (task, TRUE);
     }
@@ -955,6 +1032,7 @@ typedef struct {
   KtOutbox       *outbox;
   KtRecordSealer *sealer;    /* may be NULL */
   GPtrArray      *answers;   /* (element-type Answer) */
+  KtOutboxState  *state;     /* read after the answers were written */
 } Settle;
 
 static void
@@ -963,6 +1041,7 @@ settle_free (Settle *settle)
   g_clear_object (&settle->outbox);
   g_clear_object (&settle->sealer);
   g_clear_pointer (&settle->answers, g_ptr_array_unref);
+  g_clear_pointer (&settle->state, kt_outbox_state_free);
   g_free (settle);
 }
 
@@ -997,6 +1076,7 @@ settle_thread (GTask        *task,
       else
         kt_outbox_confirm (settle->outbox, answer->seq, &answer->error);
     }
+  settle->state = read_state (settle->outbox, TRUE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1015,6 +1095,7 @@ on_settled (GObject      *source,
   Round *round = g_task_get_task_data (task);
   Settle *settle = g_task_get_task_data (G_TASK (result));
 
+  take_state (self, g_steal_pointer (&settle->state));
   for (guint i = 0; i < settle->answers->len; i++)
     {
       Answer *answer = g_ptr_array_index (settle->answers, i);
@@ -1487,8 +1568,8 @@ migration_next (Migration *migration)
       g_autofree char *if_match = NULL;
       GError *error = NULL;
 
-      if (kt_sync_record_is_sealed (record) || kt_outbox_has_pending (self->outbox, record->id) ||
-          kt_outbox_has_conflict (self->outbox, record->id))
+      if (kt_sync_record_is_sealed (record) ||
+          (self->state != NULL && g_hash_table_contains (self->state->waiting, record->id)))
         continue;
       sealed = next_revision_sealed (self, record, &error);
       if (sealed == NULL)
@@ -1684,6 +1765,7 @@ typedef struct {
   KtOutbox  *outbox;
   GPtrArray *records;  /* the page's, kept alive by the Pulled */
   char      *cursor;
+  KtOutboxState *state;  /* read after the page was booked */
 } Advance;
 
 static void
@@ -1692,6 +1774,7 @@ advance_free (Advance *advance)
   g_clear_object (&advance->outbox);
   g_ptr_array_unref (advance->records);
   g_free (advance->cursor);
+  g_clear_pointer (&advance->state, kt_outbox_state_free);
   g_free (advance);
 }
 
@@ -1705,7 +1788,10 @@ advance_thread (GTask        *task,
   GError *error = NULL;
 
   if (kt_outbox_advance_pull (advance->outbox, advance->records, advance->cursor, &error))
-    g_task_return_boolean (task, TRUE);
+    {
+      advance->state = read_state (advance->outbox, TRUE);
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -1723,6 +1809,7 @@ on_advanced (GObject      *source,
   GError *error = NULL;
 
   round->n_kept += pulled->batch->len;
+  take_state (self, g_steal_pointer (&((Advance *) g_task_get_task_data (G_TASK (result)))->state));
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_error (task, error);
   else if (response->more && response->records->len > 0)
@@ -1945,7 +2032,7 @@ static void
 pull_next (GTask *task)
 {
   KtSyncClient *self = g_task_get_source_object (task);
-  g_autofree char *cursor = kt_outbox_get_meta (self->outbox, "cursor");
+  const char *cursor = self->state != NULL ? self->state->cursor : NULL;
   g_autofree char *escaped = g_uri_escape_string (cursor != NULL ? cursor : "", NULL, FALSE);
   Round *round = g_task_get_task_data (task);
   g_autofree char *wait = round->wait > 0 ? g_strdup_printf ("&wait=%u", round->wait) : NULL;
@@ -2194,10 +2281,7 @@ on_round_done (GObject      *source,
     set_status (self, KT_SYNC_STATUS_PAUSED, error->message);
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN))
     {
-      g_autofree char *signed_out = self->outbox != NULL
-                                    ? kt_outbox_get_meta (self->outbox, "signed_out") : NULL;
-
-      if (self->username != NULL && signed_out == NULL)
+      if (self->username != NULL && !is_signed_out (self))
         set_status (self, KT_SYNC_STATUS_NEEDS_SIGN_IN, _("Sign in again to sync."));
       else
         set_status (self, KT_SYNC_STATUS_SIGNED_OUT, NULL);
@@ -2382,13 +2466,55 @@ kt_sync_client_stop (KtSyncClient *self)
   stop_watch (self);
 }
 
-/* Conflicts */
+/* Conflicts: read, merged and written on workers (issue 22), as listing
+ * them opens every version kept and resolving is a transaction that may
+ * wait for the disk. */
+
+static void
+list_conflicts_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *conflicts = kt_outbox_list_conflicts (task_data, &error);
+
+  if (conflicts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, conflicts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+kt_sync_client_list_conflicts_async (KtSyncClient        *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_list_conflicts_async);
+  if (self->outbox == NULL)
+    {
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_conflict_free),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (self->outbox), g_object_unref);
+  g_task_run_in_thread (task, list_conflicts_thread);
+}
 
 GPtrArray *
-kt_sync_client_list_conflicts (KtSyncClient  *self,
-                               GError       **error)
+kt_sync_client_list_conflicts_finish (KtSyncClient  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
 {
-  return kt_outbox_list_conflicts (self->outbox, error);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -2417,37 +2543,145 @@ keep_resolved (KtSyncClient       *self,
   kt_record_sink_keep_async (self->sink, records, self->cancellable, on_resolved_kept, NULL);
 }
 
-gboolean
-kt_sync_client_resolve_conflict (KtSyncClient  *self,
-                                 const char    *id,
-                                 GHashTable    *choices,
-                                 GError       **error)
+typedef struct {
+  KtOutbox   *outbox;
+  char       *id;
+  GHashTable *choices;   /* a copy: field → KtSyncChoice */
+  KtOutboxState *state;  /* read after the resolution was written */
+} Resolve;
+
+static void
+resolve_free (Resolve *resolve)
 {
-  g_autoptr(GPtrArray) conflicts = kt_outbox_list_conflicts (self->outbox, error);
-  g_autoptr(KtSyncRecord) merged = NULL;
+  g_clear_object (&resolve->outbox);
+  g_free (resolve->id);
+  g_clear_pointer (&resolve->choices, g_hash_table_unref);
+  g_clear_pointer (&resolve->state, kt_outbox_state_free);
+  g_free (resolve);
+}
+
+static KtSyncRecord *
+resolve_in_outbox (KtOutbox    *outbox,
+                   const char  *id,
+                   GHashTable  *choices,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) conflicts = kt_outbox_list_conflicts (outbox, error);
 
   if (conflicts == NULL)
-    return FALSE;
+    return NULL;
   for (guint i = 0; i < conflicts->len; i++)
     {
       KtSyncConflict *conflict = g_ptr_array_index (conflicts, i);
+      g_autoptr(KtSyncRecord) merged = NULL;
 
       if (!g_str_equal (conflict->id, id))
         continue;
       merged = kt_sync_conflict_merge (conflict, choices, error);
       if (merged == NULL || !check_document (merged->body, error) ||
-          !kt_outbox_resolve_conflict (self->outbox, merged, error))
-        return FALSE;
-      /* The resolved version is the local copy from now on. */
-      keep_resolved (self, merged);
-      notify_counts (self);
-      if (self->started)
-        kt_sync_client_sync_soon (self);
-      return TRUE;
+          !kt_outbox_resolve_conflict (outbox, merged, error))
+        return NULL;
+      return g_steal_pointer (&merged);
     }
   g_set_error_literal (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
                        _("This conflict was already resolved."));
-  return FALSE;
+  return NULL;
+}
+
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Resolve *resolve = task_data;
+  GError *error = NULL;
+  KtSyncRecord *merged = resolve_in_outbox (resolve->outbox, resolve->id, resolve->choices, &error);
+
+  if (merged == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      resolve->state = read_state (resolve->outbox, TRUE);
+      g_task_return_pointer (task, merged, (GDestroyNotify) kt_sync_record_free);
+    }
+}
+
+static void
+on_conflict_resolved (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  g_autoptr(KtSyncRecord) merged = NULL;
+  GError *error = NULL;
+
+  merged = g_task_propagate_pointer (G_TASK (result), &error);
+  if (merged == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  take_state (self, g_steal_pointer (&((Resolve *) g_task_get_task_data (G_TASK (result)))->state));
+  /* The resolved version is the local copy from now on. */
+  keep_resolved (self, merged);
+  notify_counts (self);
+  if (self->started)
+    kt_sync_client_sync_soon (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_sync_client_resolve_conflict_async (KtSyncClient        *self,
+                                       const char          *id,
+                                       GHashTable          *choices,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  Resolve *resolve;
+  GHashTableIter iter;
+  gpointer field;
+  gpointer choice;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+  g_return_if_fail (id != NULL && choices != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_resolve_conflict_async);
+  /* Once written it is resolved: finishing says so even if cancelled since. */
+  g_task_set_check_cancellable (task, FALSE);
+  if (self->outbox == NULL)
+    {
+      g_task_return_new_error (task, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_NOT_FOUND,
+                               _("This conflict was already resolved."));
+      return;
+    }
+  resolve = g_new0 (Resolve, 1);
+  resolve->outbox = g_object_ref (self->outbox);
+  resolve->id = g_strdup (id);
+  /* The caller's table may change while the worker merges. */
+  resolve->choices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, choices);
+  while (g_hash_table_iter_next (&iter, &field, &choice))
+    g_hash_table_insert (resolve->choices, g_strdup (field), choice);
+  worker = g_task_new (self, NULL, on_conflict_resolved, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, kt_sync_client_resolve_conflict_async);
+  g_task_set_task_data (worker, resolve, (GDestroyNotify) resolve_free);
+  g_task_run_in_thread (worker, resolve_thread);
+}
+
+gboolean
+kt_sync_client_resolve_conflict_finish (KtSyncClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The sink */
@@ -2493,22 +2727,25 @@ share_state (KtSyncClient  *self,
              gboolean       whole_case,
              char         **reason)
 {
-  g_autofree char *failure = NULL;
+  const char *failure;
 
   if (reason != NULL)
     *reason = NULL;
-  if (self->outbox == NULL || id == NULL)
+  if (self->state == NULL || id == NULL)
     return KT_SHARE_LOCAL;
-  if (kt_outbox_find_waiting (self->outbox, id, whole_case, &failure))
+  /* As kt_outbox_find_waiting () answers, from what the main loop knows. */
+  failure = g_hash_table_lookup (whole_case ? self->state->waiting_cases : self->state->waiting, id);
+  if (failure != NULL)
     {
-      if (failure == NULL)
+      if (*failure == '\0')
         return KT_SHARE_WAITING;
       if (reason != NULL)
-        *reason = g_steal_pointer (&failure);
+        *reason = g_strdup (failure);
       return KT_SHARE_REFUSED;
     }
   /* Known: the server has a revision of it (pushed from here or pulled). */
-  return kt_outbox_get_known_rev (self->outbox, id) > 0 ? KT_SHARE_SHARED : KT_SHARE_LOCAL;
+  return self->known != NULL && g_hash_table_contains (self->known, id) ? KT_SHARE_SHARED
+                                                                        : KT_SHARE_LOCAL;
 }
 
 KtShareState
@@ -2544,18 +2781,18 @@ GHashTable *
 kt_sync_client_get_case_states (KtSyncClient *self)
 {
   GHashTable *states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, share_info_free);
-  g_autoptr(GHashTable) waiting = NULL;
-  g_autoptr(GHashTable) known = NULL;
+  GHashTable *waiting;
+  GHashTable *known;
   GHashTableIter iter;
   gpointer key;
   gpointer value;
 
   g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), states);
 
-  if (self->outbox == NULL)
+  if (self->state == NULL)
     return states;
-  waiting = kt_outbox_collect_waiting (self->outbox);
-  known = kt_outbox_collect_known (self->outbox);
+  waiting = self->state->waiting_cases;
+  known = self->known;
   g_hash_table_iter_init (&iter, waiting);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -2566,6 +2803,8 @@ kt_sync_client_get_case_states (KtSyncClient *self)
       info->reason = *failure != '\0' ? g_strdup (failure) : NULL;
       g_hash_table_insert (states, g_strdup (key), info);
     }
+  if (known == NULL)
+    return states;
   g_hash_table_iter_init (&iter, known);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (states, key))
@@ -2579,6 +2818,15 @@ kt_sync_client_get_case_states (KtSyncClient *self)
 }
 
 /* Getters and settings */
+
+GHashTable *
+kt_sync_client_get_waiting (KtSyncClient *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), NULL);
+
+  return self->state != NULL ? g_hash_table_ref (self->state->waiting_cases)
+                             : g_hash_table_new (g_str_hash, g_str_equal);
+}
 
 KtSyncStatus
 kt_sync_client_get_status (KtSyncClient *self)
@@ -2601,13 +2849,13 @@ kt_sync_client_get_last_synced (KtSyncClient *self)
 guint
 kt_sync_client_get_n_pending (KtSyncClient *self)
 {
-  return self->outbox != NULL ? kt_outbox_count (self->outbox) : 0;
+  return self->state != NULL ? self->state->n_pending : 0;
 }
 
 guint
 kt_sync_client_get_n_conflicts (KtSyncClient *self)
 {
-  return self->outbox != NULL ? kt_outbox_count_conflicts (self->outbox) : 0;
+  return self->state != NULL ? self->state->n_conflicts : 0;
 }
 
 gboolean
@@ -2687,6 +2935,8 @@ kt_sync_client_finalize (GObject *object)
 
   wipe_token (self);
   g_clear_object (&self->outbox);
+  g_clear_pointer (&self->state, kt_outbox_state_free);
+  g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_object (&self->sealer);
   g_clear_object (&self->api);
   g_clear_object (&self->cancellable);
@@ -2848,21 +3098,77 @@ kt_sync_client_get_n_unopened (KtSyncClient *self)
   return self->n_unopened;
 }
 
-gboolean
-kt_sync_client_pull_again (KtSyncClient  *self,
-                           GError       **error)
+/* On a worker (issue 22): the cursor goes, the known revisions stay, so
+ * what was kept is not taken again. */
+static void
+pull_again_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  g_return_val_if_fail (KT_IS_SYNC_CLIENT (self), FALSE);
+  GError *error = NULL;
 
-  if (self->outbox == NULL)
+  if (kt_outbox_set_meta (task_data, "cursor", NULL, &error))
+    g_task_return_pointer (task, read_state (task_data, FALSE), (GDestroyNotify) kt_outbox_state_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_pull_again_written (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KtSyncClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  KtOutboxState *state = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (error != NULL)
     {
-      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
-      return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
-  /* The known revisions stay: what was kept is not taken again. */
-  if (!kt_outbox_set_meta (self->outbox, "cursor", NULL, error))
-    return FALSE;
+  /* The next round pulls from the beginning. */
+  take_state (self, state);
   if (self->started)
     run_round (self);
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_sync_client_pull_again_async (KtSyncClient        *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_sync_client_pull_again_async);
+  /* Once written the pull starts over: finishing says so even if
+   * cancelled since. */
+  g_task_set_check_cancellable (task, FALSE);
+  if (self->outbox == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+      return;
+    }
+  worker = g_task_new (self, NULL, on_pull_again_written, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, kt_sync_client_pull_again_async);
+  g_task_set_task_data (worker, g_object_ref (self->outbox), g_object_unref);
+  g_task_run_in_thread (worker, pull_again_thread);
+}
+
+gboolean
+kt_sync_client_pull_again_finish (KtSyncClient  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -126,16 +126,29 @@ void          kt_sync_client_start        (KtSyncClient *self);
 void          kt_sync_client_stop         (KtSyncClient *self);
 void          kt_sync_client_sync_soon    (KtSyncClient *self);
 
+/* The conflicts waiting for the user, both versions of each, read and
+ * opened on a worker. */
+void          kt_sync_client_list_conflicts_async    (KtSyncClient        *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
 /* (element-type KtSyncConflict) (transfer full) */
-GPtrArray    *kt_sync_client_list_conflicts    (KtSyncClient  *self,
-                                                GError       **error);
+GPtrArray    *kt_sync_client_list_conflicts_finish   (KtSyncClient  *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 /* Resolves the conflict of @id with the chosen version of each field
  * (see kt_sync_conflict_merge); the result is queued as a new revision on
- * top of the server's. */
-gboolean      kt_sync_client_resolve_conflict  (KtSyncClient  *self,
-                                                const char    *id,
-                                                GHashTable    *choices,
-                                                GError       **error);
+ * top of the server's.  The merge and the write run on a worker; @choices
+ * is copied.  Once it finishes the counts say so. */
+void          kt_sync_client_resolve_conflict_async  (KtSyncClient        *self,
+                                                      const char          *id,
+                                                      GHashTable          *choices,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean      kt_sync_client_resolve_conflict_finish (KtSyncClient  *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 
 /* What the server has of the record @id; @reason (may be NULL) gets the
  * server's words when REFUSED (transfer full). */
@@ -157,6 +170,11 @@ typedef struct {
 } KtShareInfo;
 
 GHashTable   *kt_sync_client_get_case_states    (KtSyncClient  *self);
+/* Each record id and case id with something queued or in conflict, mapped
+ * to the first refusal among them or to "" (as kt_outbox_collect_waiting),
+ * from what the client knows: no read of the outbox (transfer full: a
+ * reference to a table not to be changed). */
+GHashTable   *kt_sync_client_get_waiting        (KtSyncClient  *self);
 
 KtSyncStatus  kt_sync_client_get_status         (KtSyncClient *self);
 /* Why the last round failed, for the user; NULL unless :status is ERROR,
@@ -196,8 +214,15 @@ void            kt_sync_client_set_sealing_required (KtSyncClient   *self,
  * key it does not trust) in the last round. */
 guint           kt_sync_client_get_n_unopened       (KtSyncClient   *self);
 /* Starts the pull over from the beginning: after a colleague's key is
- * trusted again, what it sealed is opened this time. */
-gboolean        kt_sync_client_pull_again           (KtSyncClient   *self,
+ * trusted again, what it sealed is opened this time.  The pull position is
+ * forgotten on a worker; once it finishes, a started client runs a round
+ * from the beginning. */
+void            kt_sync_client_pull_again_async     (KtSyncClient        *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean        kt_sync_client_pull_again_finish    (KtSyncClient   *self,
+                                                     GAsyncResult   *result,
                                                      GError        **error);
 
 /* Seconds a request may stall before it counts as a timeout (for

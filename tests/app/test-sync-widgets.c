@@ -201,6 +201,13 @@ test_conflict_view_chooses_per_field_or_keeps_both (void)
   /* Yes or no cannot hold both: the user picks one. */
   kt_conflict_view_choose (KT_CONFLICT_VIEW (view), "safety_required", KT_SYNC_CHOICE_SERVER);
   g_assert_true (kt_conflict_view_is_complete (KT_CONFLICT_VIEW (view)));
+  /* While a choice is being saved (on a worker) the view says so and a
+   * second Save does nothing; after a failure it can be saved again. */
+  kt_conflict_view_set_saving (KT_CONFLICT_VIEW (view), TRUE);
+  g_assert_true (kt_conflict_view_is_saving (KT_CONFLICT_VIEW (view)));
+  kt_conflict_view_save (KT_CONFLICT_VIEW (view));
+  g_assert_null (chosen);
+  kt_conflict_view_set_saving (KT_CONFLICT_VIEW (view), FALSE);
   kt_conflict_view_save (KT_CONFLICT_VIEW (view));
   g_assert_nonnull (chosen);
 

@@ -476,6 +476,95 @@ test_a_kept_page_advances_in_one_transaction (Fixture *f, gconstpointer data)
   g_assert_cmpint (kt_outbox_get_known_rev (outbox, ((KtSyncRecord *) page->pdata[0])->id), ==, 2);
 }
 
+static KtSyncRecord *
+plain_record (const char *id,
+              const char *case_id,
+              gint64      rev)
+{
+  KtSyncRecord *record = kt_sync_record_new ();
+
+  record->id = g_strdup (id);
+  record->kind = case_id != NULL ? KT_KIND_PLAN : KT_KIND_CASE;
+  record->case_id = g_strdup (case_id);
+  record->rev = rev;
+  record->body = g_bytes_new_static ("{}", 2);
+  return record;
+}
+
+/* What the sync client's main loop answers from (one read of the state)
+ * says what the outbox's own look-ups say, id by id: a record's state and
+ * a household's, refusals before waiting, conflicts as waiting, the ids
+ * the server has, the counts and the settings. */
+static void
+test_the_state_read_at_once_answers_as_the_look_ups (Fixture *f, gconstpointer data)
+{
+  static const char *const ids[] = { "p1", "p2", "p3", "c1", "c2", "c3", "x" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  g_autoptr(KtOutboxState) state = NULL;
+  g_autoptr(KtOutboxState) again = NULL;
+  g_autoptr(GPtrArray) peeked = NULL;
+  g_autoptr(KtSyncRecord) p1 = plain_record ("p1", "c1", 1);
+  g_autoptr(KtSyncRecord) p2 = plain_record ("p2", "c1", 1);
+  g_autoptr(KtSyncRecord) p3 = plain_record ("p3", "c2", 1);
+  g_autoptr(KtSyncRecord) p3_server = plain_record ("p3", "c2", 2);
+  g_autoptr(KtSyncRecord) c3 = plain_record ("c3", NULL, 1);
+
+  g_assert_no_error (error);
+  g_assert_true (kt_outbox_add (outbox, p1, &error));
+  g_assert_true (kt_outbox_add (outbox, p2, &error));
+  g_assert_true (kt_outbox_add (outbox, p3, &error));
+  g_assert_true (kt_outbox_add (outbox, c3, &error));
+  g_assert_no_error (error);
+  peeked = kt_outbox_peek (outbox, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (peeked->len, ==, 4);
+  /* p2 refused (queued after p1), p3 in conflict. */
+  g_assert_true (kt_outbox_set_failure (outbox, ((KtOutboxEntry *) g_ptr_array_index (peeked, 1))->seq,
+                                        "Geweigerd", &error));
+  g_assert_true (kt_outbox_add_conflict (outbox, ((KtOutboxEntry *) g_ptr_array_index (peeked, 2))->seq,
+                                         p3_server, &error));
+  g_assert_true (kt_outbox_set_known_rev (outbox, "c1", 3, &error));
+  g_assert_true (kt_outbox_set_known_rev (outbox, "x", 0, &error));
+  g_assert_true (kt_outbox_set_meta (outbox, "cursor", "c-7", &error));
+  g_assert_true (kt_outbox_set_meta (outbox, "signed_out", "1", &error));
+  g_assert_no_error (error);
+
+  state = kt_outbox_read_state (outbox, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (state->n_pending, ==, kt_outbox_count (outbox));
+  g_assert_cmpuint (state->n_pending, ==, 3);
+  g_assert_cmpuint (state->n_conflicts, ==, kt_outbox_count_conflicts (outbox));
+  g_assert_cmpuint (state->n_conflicts, ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    for (guint whole_case = 0; whole_case < 2; whole_case++)
+      {
+        g_autofree char *failure = NULL;
+        gboolean found = kt_outbox_find_waiting (outbox, ids[i], whole_case, &failure);
+        const char *known = g_hash_table_lookup (whole_case ? state->waiting_cases : state->waiting, ids[i]);
+
+        g_test_message ("%s, whole case %u", ids[i], whole_case);
+        g_assert_cmpint (found, ==, known != NULL);
+        if (found)
+          g_assert_cmpstr (failure != NULL ? failure : "", ==, known);
+      }
+  /* Checked by hand too: the household c1 is refused through p2. */
+  g_assert_cmpstr (g_hash_table_lookup (state->waiting_cases, "c1"), ==, "Geweigerd");
+  g_assert_null (g_hash_table_lookup (state->waiting, "c1"));
+  g_assert_cmpstr (g_hash_table_lookup (state->waiting, "p3"), ==, "");
+  g_assert_true (g_hash_table_contains (state->known, "c1"));
+  g_assert_false (g_hash_table_contains (state->known, "x"));
+  g_assert_cmpstr (state->cursor, ==, "c-7");
+  g_assert_true (state->signed_out);
+
+  /* Without the known ids when they are not asked for; a later read has a
+   * higher serial. */
+  again = kt_outbox_read_state (outbox, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (again->known);
+  g_assert_cmpuint (again->serial, >, state->serial);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,6 +587,7 @@ main (int   argc,
        test_a_read_does_not_wait_for_a_write_waiting_for_the_file);
 
   ADD ("pull/a-kept-page-advances-in-one-transaction", test_a_kept_page_advances_in_one_transaction);
+  ADD ("state/read-at-once-answers-as-the-look-ups", test_the_state_read_at_once_answers_as_the_look_ups);
 
   return g_test_run ();
 }
