@@ -305,6 +305,59 @@ test_conversation_survives_a_restart (Fixture       *f,
   g_assert_cmpstr (kt_conversation_find_entry (conversation, "werk")->going_well, ==, "Werkt drie dagen");
 }
 
+/* Whether a label under @widget reads @text. */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Typing changes the conversation at every key; the column of domains is
+ * made again only when a domain's mark changes (issue 22: making every row
+ * and tile again at each key made each typing frame 40-60 ms). */
+static void
+test_typing_keeps_the_rows_of_domains (Fixture       *f,
+                                       gconstpointer  data)
+{
+  KtConversationPage *page;
+  GtkWidget *row;
+  GtkWidget *other;
+
+  new_case (f, "Familie De Vries");
+  kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
+  page = kt_app_fixture_conversation (f);
+  show_domain (f, "geldzaken");
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), "Vaste lasten");
+  row = kt_conversation_page_get_domain_row (page, "geldzaken");
+  other = kt_conversation_page_get_domain_row (page, "wonen");
+  g_assert_nonnull (row);
+  g_assert_nonnull (other);
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+  g_object_add_weak_pointer (G_OBJECT (other), (gpointer *) &other);
+
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), FALSE), " worden betaald");
+  g_assert_true (row == kt_conversation_page_get_domain_row (page, "geldzaken"));
+  g_assert_true (other == kt_conversation_page_get_domain_row (page, "wonen"));
+  g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (row)));
+
+  /* A concern marks the domain: its row says so from now on. */
+  type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), TRUE), "Huurachterstand");
+  g_assert_null (row);
+  row = kt_conversation_page_get_domain_row (page, "geldzaken");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (row)));
+  g_assert_true (shows_label (row, kt_app_mark_label (KT_APP_MARK_CONCERN)));
+  if (other != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (other), (gpointer *) &other);
+}
+
 static void
 test_concern_suggests_related_domains (Fixture       *f,
                                        gconstpointer  data)
@@ -1465,6 +1518,7 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, NULL, kt_app_fixture_set_up, func, kt_app_fixture_tear_down)
   ADD ("/app/window/conversation-survives-a-restart", test_conversation_survives_a_restart);
   ADD ("/app/window/concern-suggests-related-domains", test_concern_suggests_related_domains);
+  ADD ("/app/window/typing-keeps-the-rows-of-domains", test_typing_keeps_the_rows_of_domains);
   ADD ("/app/window/deadlines-follow-the-request-date-and-settings",
        test_deadlines_follow_the_request_date_and_settings);
   ADD ("/app/window/sharing-without-consent-needs-reasoning", test_sharing_without_consent_needs_reasoning);
