@@ -465,6 +465,25 @@ reason_button (KtCaseView *view)
   return GTK_WIDGET (button);
 }
 
+static GtkWidget *
+status_child (KtSyncStatusWidget *status,
+              const char         *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (status), KT_TYPE_SYNC_STATUS_WIDGET, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* The icon beside the sync state under the household's header, or NULL. */
+static const char *
+status_icon (KtSyncStatusWidget *status)
+{
+  GtkWidget *icon = status_child (status, "icon");
+
+  return gtk_widget_get_visible (icon) ? gtk_image_get_icon_name (GTK_IMAGE (icon)) : NULL;
+}
+
 /* The banner above the list says why syncing stopped (a refusal). */
 static gboolean
 sync_reason_shown (gpointer window)
@@ -1760,7 +1779,8 @@ round_failed (gpointer client)
  * instead that its records wait "as soon as there is a connection"; folded
  * (800 px, the list and its bar on another page) the problem stands under
  * its header, without "Sync Now", which does not mend it (not when a
- * round fails too). */
+ * round fails too), and the state above it warns rather than showing the
+ * "synced" tick. */
 static void
 test_a_key_problem_shows_on_the_household (void)
 {
@@ -1836,6 +1856,9 @@ test_a_key_problem_shows_on_the_household (void)
   g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (status), problem));
   g_assert_false (gtk_widget_get_visible (case_view_child (view, "share_banner")));
   g_assert_false (gtk_widget_get_visible (reason_button (view)));
+  /* The state above it warns too: no "synced" tick beside the problem. */
+  g_assert_cmpstr (status_icon (status), ==, "dialog-warning-symbolic");
+  g_assert_true (gtk_widget_has_css_class (status_child (status, "label"), "warning"));
   kt_app_test_screenshot (GTK_WINDOW (window), "sync-key-problem-folded");
 
   /* The server goes away: the reason says both, and still without "Sync
