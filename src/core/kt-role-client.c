@@ -28,7 +28,6 @@ struct _KtRoleClient
 
   KtSyncClient *sync;
   gulong        pushed_handler;
-  gboolean      flushing;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleClient, kt_role_client, G_TYPE_OBJECT)
@@ -738,6 +737,39 @@ kt_role_client_get_n_pending_assignments (KtRoleClient *self)
   return json_object_get_size (pending);
 }
 
+/* The flushes of the queue of one sync client, whichever of its role
+ * clients asked (the app has more than one): one runs at a time and the
+ * others wait for it, so the same assignment is never sent twice. */
+typedef struct {
+  gboolean running;
+  GQueue   waiting;   /* (element-type GTask) flushes asked meanwhile */
+} Flushes;
+
+static void
+flushes_free (Flushes *flushes)
+{
+  g_queue_clear_full (&flushes->waiting, g_object_unref);
+  g_free (flushes);
+}
+
+static Flushes *
+flushes_of (KtRoleClient *self)
+{
+  static GQuark quark;
+  Flushes *flushes;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("kt-role-client-flushes");
+  flushes = g_object_get_qdata (G_OBJECT (self->sync), quark);
+  if (flushes == NULL)
+    {
+      flushes = g_new0 (Flushes, 1);
+      g_queue_init (&flushes->waiting);
+      g_object_set_qdata_full (G_OBJECT (self->sync), quark, flushes, (GDestroyNotify) flushes_free);
+    }
+  return flushes;
+}
+
 typedef struct {
   GList    *case_ids;   /* (element-type utf8) still to send */
   gboolean  listed;     /* case_ids taken from the first read */
@@ -755,6 +787,26 @@ flush_free (Flush *flush)
 }
 
 static void flush_next (GTask *task);
+
+/* Ends the flush @task with @error (or TRUE) and starts the one that
+ * waited for it, which reads the queue again. */
+static void
+flush_done (GTask  *task,
+            GError *error)
+{
+  Flushes *flushes = flushes_of (g_task_get_source_object (task));
+  GTask *next = g_queue_pop_head (&flushes->waiting);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+  if (next != NULL)
+    flush_next (next);
+  else
+    flushes->running = FALSE;
+}
 
 static void
 on_forgotten (GObject      *source,
@@ -844,7 +896,6 @@ assigned (GTask    *task,
           gboolean  sent,
           GError   *error)
 {
-  KtRoleClient *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
 
   if (sent)
@@ -866,9 +917,7 @@ assigned (GTask    *task,
   if (error != NULL)
     {
       /* Offline or the server failed: everything stays queued. */
-      self->flushing = FALSE;
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flush_done (task, error);
       return;
     }
   flush_next (task);
@@ -892,9 +941,7 @@ on_flush_read (GObject      *source,
 
   if (pending == NULL)
     {
-      self->flushing = FALSE;
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flush_done (task, error);
       return;
     }
   if (!flush->listed)
@@ -914,9 +961,7 @@ on_flush_read (GObject      *source,
     }
   if (flush->case_ids == NULL)
     {
-      self->flushing = FALSE;
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      flush_done (task, NULL);
       return;
     }
   flush->current = flush->case_ids->data;
@@ -965,12 +1010,18 @@ kt_role_client_flush_assignments_async (KtRoleClient        *self,
                                         gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Flushes *flushes = flushes_of (self);
   Flush *flush = g_new0 (Flush, 1);
 
   g_task_set_task_data (task, flush, (GDestroyNotify) flush_free);
-  /* Set now, not once the queue is read: a push meanwhile starts no
-   * second flush that would send the same assignments again. */
-  self->flushing = TRUE;
+  /* Two flushes at once would both read an assignment before either
+   * forgot it, and send it twice: this one waits for the running one. */
+  if (flushes->running)
+    {
+      g_queue_push_tail (&flushes->waiting, task);
+      return;
+    }
+  flushes->running = TRUE;
   flush_next (task);
 }
 
@@ -1004,7 +1055,10 @@ on_pushed_read (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) pending = pending_finish (result, &error);
 
-  if (pending != NULL && !self->flushing && json_object_has_member (pending, id))
+  Flushes *flushes = flushes_of (self);
+
+  /* A flush waiting already reads the whole queue once it starts. */
+  if (pending != NULL && json_object_has_member (pending, id) && g_queue_is_empty (&flushes->waiting))
     kt_role_client_flush_assignments_async (self, NULL, on_auto_flushed, NULL);
 }
 
@@ -1014,9 +1068,8 @@ on_record_pushed (KtSyncClient *sync,
                   gint64        rev,
                   KtRoleClient *self)
 {
-  /* The queue is read on a worker; a flush started meanwhile has it. */
-  if (!self->flushing)
-    pending_async (self, PENDING_READ, NULL, NULL, NULL, on_pushed_read, g_strdup (id));
+  /* The queue is read on a worker. */
+  pending_async (self, PENDING_READ, NULL, NULL, NULL, on_pushed_read, g_strdup (id));
 }
 
 /* GObject */

@@ -95,7 +95,9 @@ gboolean      kt_role_client_queue_assignment_finish (KtRoleClient  *self,
  * and tools, not for the main loop. */
 guint         kt_role_client_get_n_pending_assignments (KtRoleClient *self);
 /* Sends every queued assignment (POST /cases/{id}/assign), reading the
- * queue on a worker before each.  One whose case
+ * queue on a worker before each.  One flush of a sync client's queue runs
+ * at a time, whichever of its role clients asked; one asked meanwhile
+ * waits for it and then reads the queue again.  One whose case
  * has not reached the server yet stays queued; a refused one is dropped and
  * reported through ::assignment-failed.  Runs by itself after the sync
  * client pushed a case with a queued assignment. */
