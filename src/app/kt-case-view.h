@@ -58,7 +58,6 @@ void            kt_case_view_set_resident_watching (KtCaseView *self,
                                                     gboolean    watching);
 gboolean        kt_case_view_get_resident_watching (KtCaseView *self);
 
-/* Shows the back button of a folded leaflet. */
 /* The sync state in the case header follows @client (may be NULL). */
 void            kt_case_view_set_sync_client (KtCaseView   *self,
                                               KtSyncClient *client);
@@ -67,6 +66,7 @@ void            kt_case_view_set_sync_client (KtCaseView   *self,
  * for a connection. */
 void            kt_case_view_set_key_controller (KtCaseView      *self,
                                                  KtKeyController *keys);
+/* Shows the back button of a folded leaflet. */
 void            kt_case_view_set_show_back (KtCaseView *self,
                                             gboolean    show_back);
 /* Whether the case list, and the bar above it that says why it does not

@@ -262,11 +262,12 @@ on_conflicts_listed (GObject      *source,
 
   if (conflicts == NULL)
     {
-      /* As before: no dialog.  (The sync status still counts the
-       * conflicts; telling the coach why they cannot be opened is left
-       * for a change of its own, with its test.) */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("The conflicts could not be read: %s", error->message);
+      /* The coach asked to see them (or resolved the one before): a
+       * conflict that cannot be opened (its row changed outside
+       * Keukentafel) is said where they look, not only in a log line. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->window != NULL)
+        kt_app_show_error (GTK_WIDGET (self->window), _("The Conflicts Could Not Be Opened"),
+                           error->message);
       return;
     }
   if (conflicts->len == 0 || self->window == NULL)

@@ -262,7 +262,16 @@ update (KtSyncStatusWidget *self)
   const char *action_label = NULL;
   const char *action_spoken = NULL;
   const char *problem = kt_sync_status_key_problem (self->client, self->keys);
+  gboolean warn = status == KT_SYNC_STATUS_ERROR || status == KT_SYNC_STATUS_NEEDS_SIGN_IN;
 
+  /* A key problem holds sharing back while the rounds go well: a green
+   * tick beside it would say all is shared, the reason under it that it
+   * is not.  The state warns, as the reason does. */
+  if (problem != NULL && status == KT_SYNC_STATUS_SYNCED)
+    {
+      icon = "dialog-warning-symbolic";
+      warn = TRUE;
+    }
   if (self->client != NULL)
     {
       text = kt_sync_status_format (status, kt_sync_client_get_last_synced (self->client),
@@ -303,7 +312,7 @@ update (KtSyncStatusWidget *self)
   gtk_spinner_set_spinning (self->spinner, status == KT_SYNC_STATUS_SYNCING);
   gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
   gtk_image_set_from_icon_name (self->icon, icon);
-  if (status == KT_SYNC_STATUS_ERROR || status == KT_SYNC_STATUS_NEEDS_SIGN_IN)
+  if (warn)
     gtk_widget_add_css_class (GTK_WIDGET (self->label), "warning");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->label), "warning");

@@ -1304,6 +1304,22 @@ kt_outbox_set_meta (KtOutbox   *self,
   return step_done (self, stmt, error);
 }
 
+gboolean
+kt_outbox_update_meta (KtOutbox           *self,
+                       const char         *key,
+                       KtOutboxMetaChange  change,
+                       gpointer            user_data,
+                       GError            **error)
+{
+  /* The write hold is the one every write of this outbox takes: the read
+   * below uses the writer's connection and nothing writes in between. */
+  g_autoptr(Hold) hold = hold_write (self);
+  g_autofree char *value = read_meta (self, key);
+  g_autofree char *changed = change (value, user_data);
+
+  return kt_outbox_set_meta (self, key, changed, error);
+}
+
 /* Tests */
 
 static gpointer

@@ -166,6 +166,17 @@ gboolean       kt_outbox_set_meta      (KtOutbox    *self,
                                         const char  *key,
                                         const char  *value,
                                         GError     **error);
+/* Changes setting @key in one step: @change gets its value (NULL when
+ * unset) and returns the new one (transfer full; NULL unsets it).  No other
+ * write of the outbox comes between the read and the write, so two
+ * changes made on different threads both stay. */
+typedef char *(*KtOutboxMetaChange) (const char *value,
+                                     gpointer    user_data);
+gboolean       kt_outbox_update_meta   (KtOutbox           *self,
+                                        const char         *key,
+                                        KtOutboxMetaChange  change,
+                                        gpointer            user_data,
+                                        GError            **error);
 
 /* For tests: a thread of its own holds the outbox, so that every read and
  * write of it waits as it would for a slow disk, until

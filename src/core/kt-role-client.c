@@ -28,7 +28,6 @@ struct _KtRoleClient
 
   KtSyncClient *sync;
   gulong        pushed_handler;
-  gboolean      flushing;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleClient, kt_role_client, G_TYPE_OBJECT)
@@ -462,13 +461,19 @@ kt_role_client_review_finish (KtRoleClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Assignments */
+/* Assignments
 
+ * The queued assignments are a setting of the outbox, read and written on
+ * workers (issue 22: no disk on the main loop).  Each change is one step
+ * of the outbox (kt_outbox_update_meta), so an assignment queued while a
+ * sent one is forgotten stays, whichever worker runs first; a flush reads
+ * the setting again before each assignment it sends, after the one before
+ * it was forgotten. */
+
+/* case id → coach of the setting's text (may be NULL) (transfer full). */
 static JsonObject *
-load_pending (KtRoleClient *self)
+parse_pending (const char *text)
 {
-  KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
-  g_autofree char *text = outbox != NULL ? kt_outbox_get_meta (outbox, PENDING_META) : NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *pending = json_object_new ();
   JsonObjectIter iter;
@@ -489,40 +494,163 @@ load_pending (KtRoleClient *self)
   return pending;
 }
 
-static gboolean
-save_pending (KtRoleClient  *self,
-              JsonObject    *pending,
-              GError       **error)
+/* The setting's text for @pending, NULL when it is empty (transfer full). */
+static char *
+format_pending (JsonObject *pending)
 {
-  KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
 
-  if (outbox == NULL)
-    {
-      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
-      return FALSE;
-    }
+  if (json_object_get_size (pending) == 0)
+    return NULL;
   json_node_set_object (node, pending);
-  text = kt_json_to_data (node, FALSE, NULL);
-  return kt_outbox_set_meta (outbox, PENDING_META, json_object_get_size (pending) > 0 ? text : NULL, error);
+  return kt_json_to_data (node, FALSE, NULL);
+}
+
+/* For the calling thread (a worker, or a test). */
+static JsonObject *
+load_pending (KtOutbox *outbox)
+{
+  g_autofree char *text = outbox != NULL ? kt_outbox_get_meta (outbox, PENDING_META) : NULL;
+
+  return parse_pending (text);
+}
+
+typedef enum {
+  PENDING_READ,
+  PENDING_QUEUE,
+  PENDING_FORGET,
+} PendingOp;
+
+typedef struct {
+  KtOutbox  *outbox;   /* NULL: the sync client has none open */
+  PendingOp  op;
+  char      *case_id;
+  char      *coach;
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_object (&pending->outbox);
+  g_free (pending->case_id);
+  g_free (pending->coach);
+  g_free (pending);
+}
+
+static char *
+change_pending (const char *value,
+                gpointer    user_data)
+{
+  Pending *op = user_data;
+  g_autoptr(JsonObject) pending = parse_pending (value);
+
+  if (op->op == PENDING_QUEUE)
+    json_object_set_string_member (pending, op->case_id, op->coach);
+  else if (json_object_has_member (pending, op->case_id))
+    json_object_remove_member (pending, op->case_id);
+  return format_pending (pending);
+}
+
+static void
+pending_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Pending *op = task_data;
+  GError *error = NULL;
+
+  if (op->op == PENDING_READ)
+    {
+      g_task_return_pointer (task, load_pending (op->outbox), (GDestroyNotify) json_object_unref);
+      return;
+    }
+  if (op->outbox == NULL)
+    {
+      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_SIGNED_IN, _("Sign in to sync."));
+      return;
+    }
+  if (!kt_outbox_update_meta (op->outbox, PENDING_META, change_pending, op, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+/* Reads (@op PENDING_READ: finishes with the JsonObject), adds or removes
+ * (finishes with NULL) a queued assignment on a worker. */
+static void
+pending_async (KtRoleClient        *self,
+               PendingOp            op,
+               const char          *case_id,
+               const char          *coach,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  KtOutbox *outbox = kt_sync_client_get_outbox (self->sync);
+  Pending *pending = g_new0 (Pending, 1);
+
+  g_task_set_source_tag (task, pending_async);
+  pending->outbox = outbox != NULL ? g_object_ref (outbox) : NULL;
+  pending->op = op;
+  pending->case_id = g_strdup (case_id);
+  pending->coach = g_strdup (coach);
+  g_task_set_task_data (task, pending, (GDestroyNotify) pending_free);
+  g_task_run_in_thread (task, pending_thread);
+}
+
+/* The JsonObject read (transfer full), or NULL for a change that went
+ * well; NULL with @error when it did not. */
+static JsonObject *
+pending_finish (GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_assignment_queued (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  pending_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kt_role_client_queue_assignment_async (KtRoleClient        *self,
+                                       const char          *case_id,
+                                       const char          *coach,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KT_IS_ROLE_CLIENT (self));
+  g_return_if_fail (kt_uuid_is_valid (case_id));
+  g_return_if_fail (coach != NULL && *coach != '\0');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kt_role_client_queue_assignment_async);
+  pending_async (self, PENDING_QUEUE, case_id, coach, cancellable, on_assignment_queued, task);
 }
 
 gboolean
-kt_role_client_queue_assignment (KtRoleClient  *self,
-                                 const char    *case_id,
-                                 const char    *coach,
-                                 GError       **error)
+kt_role_client_queue_assignment_finish (KtRoleClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
 {
-  g_autoptr(JsonObject) pending = NULL;
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  g_return_val_if_fail (KT_IS_ROLE_CLIENT (self), FALSE);
-  g_return_val_if_fail (kt_uuid_is_valid (case_id), FALSE);
-  g_return_val_if_fail (coach != NULL && *coach != '\0', FALSE);
-
-  pending = load_pending (self);
-  json_object_set_string_member (pending, case_id, coach);
-  return save_pending (self, pending, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 typedef struct {
@@ -548,12 +676,14 @@ on_registration_queued (GObject      *source,
   Registration *registration = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error) ||
-      (registration->coach != NULL &&
-       !kt_role_client_queue_assignment (self, registration->case_id, registration->coach, &error)))
+  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error))
     g_task_return_error (task, error);
-  else
+  else if (registration->coach == NULL)
     g_task_return_boolean (task, TRUE);
+  else
+    /* After the case is in the outbox: its push may then send it. */
+    pending_async (self, PENDING_QUEUE, registration->case_id, registration->coach,
+                   g_task_get_cancellable (task), on_assignment_queued, g_steal_pointer (&task));
 }
 
 void
@@ -603,13 +733,48 @@ kt_role_client_get_n_pending_assignments (KtRoleClient *self)
   g_autoptr(JsonObject) pending = NULL;
 
   g_return_val_if_fail (KT_IS_ROLE_CLIENT (self), 0);
-  pending = load_pending (self);
+  pending = load_pending (kt_sync_client_get_outbox (self->sync));
   return json_object_get_size (pending);
 }
 
+/* The flushes of the queue of one sync client, whichever of its role
+ * clients asked (the app has more than one): one runs at a time and the
+ * others wait for it, so the same assignment is never sent twice. */
 typedef struct {
-  GList *case_ids;      /* (element-type utf8) still to send */
-  char  *current;
+  gboolean running;
+  GQueue   waiting;   /* (element-type GTask) flushes asked meanwhile */
+} Flushes;
+
+static void
+flushes_free (Flushes *flushes)
+{
+  g_queue_clear_full (&flushes->waiting, g_object_unref);
+  g_free (flushes);
+}
+
+static Flushes *
+flushes_of (KtRoleClient *self)
+{
+  static GQuark quark;
+  Flushes *flushes;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("kt-role-client-flushes");
+  flushes = g_object_get_qdata (G_OBJECT (self->sync), quark);
+  if (flushes == NULL)
+    {
+      flushes = g_new0 (Flushes, 1);
+      g_queue_init (&flushes->waiting);
+      g_object_set_qdata_full (G_OBJECT (self->sync), quark, flushes, (GDestroyNotify) flushes_free);
+    }
+  return flushes;
+}
+
+typedef struct {
+  GList    *case_ids;   /* (element-type utf8) still to send */
+  gboolean  listed;     /* case_ids taken from the first read */
+  char     *current;
+  char     *refusal;    /* why the server refused current, told once it is forgotten */
 } Flush;
 
 static void
@@ -617,21 +782,66 @@ flush_free (Flush *flush)
 {
   g_list_free_full (flush->case_ids, g_free);
   g_free (flush->current);
+  g_free (flush->refusal);
   g_free (flush);
 }
 
 static void flush_next (GTask *task);
 
+/* Ends the flush @task with @error (or TRUE) and starts the one that
+ * waited for it, which reads the queue again. */
 static void
-forget_assignment (KtRoleClient *self,
-                   const char   *case_id)
+flush_done (GTask  *task,
+            GError *error)
 {
-  g_autoptr(JsonObject) pending = load_pending (self);
-  g_autoptr(GError) error = NULL;
+  Flushes *flushes = flushes_of (g_task_get_source_object (task));
+  GTask *next = g_queue_pop_head (&flushes->waiting);
 
-  json_object_remove_member (pending, case_id);
-  if (!save_pending (self, pending, &error))
-    g_warning ("A sent assignment stays queued: %s", error->message);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+  if (next != NULL)
+    flush_next (next);
+  else
+    flushes->running = FALSE;
+}
+
+static void
+on_forgotten (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  KtRoleClient *self = g_task_get_source_object (task);
+  Flush *flush = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  pending_finish (result, &error);
+  if (error != NULL)
+    {
+      g_warning ("A sent assignment stays queued: %s", error->message);
+      g_error_free (error);
+    }
+  if (flush->refusal != NULL)
+    {
+      g_autofree char *refusal = g_steal_pointer (&flush->refusal);
+
+      g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, refusal);
+    }
+  flush_next (task);
+}
+
+/* Drops the assignment being sent from the queue, then goes on with the
+ * next: the next read of the queue comes after this write. */
+static void
+forget_and_go_on (GTask *task)
+{
+  Flush *flush = g_task_get_task_data (task);
+
+  pending_async (g_task_get_source_object (task), PENDING_FORGET, flush->current, NULL, NULL,
+                 on_forgotten, task);
 }
 
 static void assigned (GTask   *task,
@@ -686,43 +896,63 @@ assigned (GTask    *task,
           gboolean  sent,
           GError   *error)
 {
-  KtRoleClient *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
 
   if (sent)
-    forget_assignment (self, flush->current);
-  else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND))
+    {
+      forget_and_go_on (task);
+      return;
+    }
+  if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND))
     g_clear_error (&error);   /* the case has not reached the server yet: later */
   else if (g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN)
            || g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST))
     {
-      forget_assignment (self, flush->current);
-      g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, error->message);
+      /* Not retried: it leaves the queue, and then the app hears why. */
+      flush->refusal = g_strdup (error->message);
       g_clear_error (&error);
+      forget_and_go_on (task);
+      return;
     }
   if (error != NULL)
     {
       /* Offline or the server failed: everything stays queued. */
-      self->flushing = FALSE;
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flush_done (task, error);
       return;
     }
   flush_next (task);
 }
 
 static void
-flush_next (GTask *task)
+on_flush_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
+  GTask *task = user_data;
   KtRoleClient *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
-  g_autoptr(JsonObject) pending = load_pending (self);
+  GError *error = NULL;
+  g_autoptr(JsonObject) pending = pending_finish (result, &error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body_node = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autofree char *path = NULL;
   const char *coach;
 
+  if (pending == NULL)
+    {
+      flush_done (task, error);
+      return;
+    }
+  if (!flush->listed)
+    {
+      GList *members = json_object_get_members (pending);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        flush->case_ids = g_list_prepend (flush->case_ids, g_strdup (l->data));
+      g_list_free (members);
+      flush->listed = TRUE;
+    }
   g_clear_pointer (&flush->current, g_free);
   while (flush->case_ids != NULL && !json_object_has_member (pending, flush->case_ids->data))
     {
@@ -731,9 +961,7 @@ flush_next (GTask *task)
     }
   if (flush->case_ids == NULL)
     {
-      self->flushing = FALSE;
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      flush_done (task, NULL);
       return;
     }
   flush->current = flush->case_ids->data;
@@ -765,6 +993,16 @@ flush_next (GTask *task)
                  on_assigned, task);
 }
 
+/* The next assignment still queued, the queue read again on a worker
+ * after the last one was forgotten: none is sent twice, and one whose
+ * coach changed meanwhile goes to the new coach. */
+static void
+flush_next (GTask *task)
+{
+  pending_async (g_task_get_source_object (task), PENDING_READ, NULL, NULL, g_task_get_cancellable (task),
+                 on_flush_read, task);
+}
+
 void
 kt_role_client_flush_assignments_async (KtRoleClient        *self,
                                         GCancellable        *cancellable,
@@ -772,15 +1010,18 @@ kt_role_client_flush_assignments_async (KtRoleClient        *self,
                                         gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonObject) pending = load_pending (self);
+  Flushes *flushes = flushes_of (self);
   Flush *flush = g_new0 (Flush, 1);
-  GList *members = json_object_get_members (pending);
 
-  for (GList *l = members; l != NULL; l = l->next)
-    flush->case_ids = g_list_prepend (flush->case_ids, g_strdup (l->data));
-  g_list_free (members);
   g_task_set_task_data (task, flush, (GDestroyNotify) flush_free);
-  self->flushing = TRUE;
+  /* Two flushes at once would both read an assignment before either
+   * forgot it, and send it twice: this one waits for the running one. */
+  if (flushes->running)
+    {
+      g_queue_push_tail (&flushes->waiting, task);
+      return;
+    }
+  flushes->running = TRUE;
   flush_next (task);
 }
 
@@ -803,19 +1044,32 @@ on_auto_flushed (GObject      *source,
     g_debug ("Assignments wait for the next sync: %s", error->message);
 }
 
+/* A case with a queued assignment reached the server: send it. */
+static void
+on_pushed_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KtRoleClient *self = KT_ROLE_CLIENT (source);
+  g_autofree char *id = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) pending = pending_finish (result, &error);
+
+  Flushes *flushes = flushes_of (self);
+
+  /* A flush waiting already reads the whole queue once it starts. */
+  if (pending != NULL && json_object_has_member (pending, id) && g_queue_is_empty (&flushes->waiting))
+    kt_role_client_flush_assignments_async (self, NULL, on_auto_flushed, NULL);
+}
+
 static void
 on_record_pushed (KtSyncClient *sync,
                   const char   *id,
                   gint64        rev,
                   KtRoleClient *self)
 {
-  g_autoptr(JsonObject) pending = NULL;
-
-  if (self->flushing)
-    return;
-  pending = load_pending (self);
-  if (json_object_has_member (pending, id))
-    kt_role_client_flush_assignments_async (self, NULL, on_auto_flushed, NULL);
+  /* The queue is read on a worker. */
+  pending_async (self, PENDING_READ, NULL, NULL, NULL, on_pushed_read, g_strdup (id));
 }
 
 /* GObject */

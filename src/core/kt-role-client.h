@@ -79,13 +79,25 @@ void          kt_role_client_share_registration_async  (KtRoleClient        *sel
 gboolean      kt_role_client_share_registration_finish (KtRoleClient  *self,
                                                         GAsyncResult  *result,
                                                         GError       **error);
-/* Keeps "assign @case_id to @coach" until it can be sent: it works offline. */
-gboolean      kt_role_client_queue_assignment     (KtRoleClient  *self,
-                                                   const char    *case_id,
-                                                   const char    *coach,
-                                                   GError       **error);
+/* Keeps "assign @case_id to @coach" until it can be sent: it works
+ * offline.  Written on a worker (the outbox's setting), after every change
+ * of the queue asked for before it. */
+void          kt_role_client_queue_assignment_async  (KtRoleClient        *self,
+                                                      const char          *case_id,
+                                                      const char          *coach,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean      kt_role_client_queue_assignment_finish (KtRoleClient  *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* How many assignments are queued, read on the calling thread: for tests
+ * and tools, not for the main loop. */
 guint         kt_role_client_get_n_pending_assignments (KtRoleClient *self);
-/* Sends every queued assignment (POST /cases/{id}/assign).  One whose case
+/* Sends every queued assignment (POST /cases/{id}/assign), reading the
+ * queue on a worker before each.  One flush of a sync client's queue runs
+ * at a time, whichever of its role clients asked; one asked meanwhile
+ * waits for it and then reads the queue again.  One whose case
  * has not reached the server yet stays queued; a refused one is dropped and
  * reported through ::assignment-failed.  Runs by itself after the sync
  * client pushed a case with a queued assignment. */

@@ -465,6 +465,25 @@ reason_button (KtCaseView *view)
   return GTK_WIDGET (button);
 }
 
+static GtkWidget *
+status_child (KtSyncStatusWidget *status,
+              const char         *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (status), KT_TYPE_SYNC_STATUS_WIDGET, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* The icon beside the sync state under the household's header, or NULL. */
+static const char *
+status_icon (KtSyncStatusWidget *status)
+{
+  GtkWidget *icon = status_child (status, "icon");
+
+  return gtk_widget_get_visible (icon) ? gtk_image_get_icon_name (GTK_IMAGE (icon)) : NULL;
+}
+
 /* The banner above the list says why syncing stopped (a refusal). */
 static gboolean
 sync_reason_shown (gpointer window)
@@ -1760,7 +1779,8 @@ round_failed (gpointer client)
  * instead that its records wait "as soon as there is a connection"; folded
  * (800 px, the list and its bar on another page) the problem stands under
  * its header, without "Sync Now", which does not mend it (not when a
- * round fails too). */
+ * round fails too), and the state above it warns rather than showing the
+ * "synced" tick. */
 static void
 test_a_key_problem_shows_on_the_household (void)
 {
@@ -1836,6 +1856,9 @@ test_a_key_problem_shows_on_the_household (void)
   g_assert_nonnull (strstr (kt_sync_status_widget_get_reason (status), problem));
   g_assert_false (gtk_widget_get_visible (case_view_child (view, "share_banner")));
   g_assert_false (gtk_widget_get_visible (reason_button (view)));
+  /* The state above it warns too: no "synced" tick beside the problem. */
+  g_assert_cmpstr (status_icon (status), ==, "dialog-warning-symbolic");
+  g_assert_true (gtk_widget_has_css_class (status_child (status, "label"), "warning"));
   kt_app_test_screenshot (GTK_WINDOW (window), "sync-key-problem-folded");
 
   /* The server goes away: the reason says both, and still without "Sync
@@ -1853,6 +1876,95 @@ test_a_key_problem_shows_on_the_household (void)
   kt_app_test_quit (app, window);
   g_unsetenv ("KT_STORE_PATH");
   kt_fault_proxy_stop (proxy);
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
+one_conflict (gpointer client)
+{
+  return kt_sync_client_is_signed_in (client) && kt_sync_client_get_n_conflicts (client) == 1;
+}
+
+/* The first dialog over the window that is not @window itself: a message
+ * dialog or the conflict's own. */
+static gboolean
+dialog_over (gpointer data)
+{
+  GtkWindow **found = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && *found == NULL; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) || g_strcmp0 (gtk_window_get_title (window), "Two Versions") == 0)
+        *found = window;
+    }
+  return *found != NULL;
+}
+
+/* A conflict kept on this device whose row was changed outside Keukentafel
+ * cannot be opened: the coach who chose "Resolve Sync Conflicts" is told
+ * so in a dialog over the window, with why, not only in a log line. */
+static void
+test_a_conflict_that_cannot_be_opened_says_so (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-conflict-unread");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *state = g_strconcat (store, ".sync", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  g_autofree char *id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  g_autoptr(KtSyncRecord) local = NULL;
+  g_autoptr(KtSyncRecord) other = NULL;
+  g_autoptr(GPtrArray) peeked = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog = NULL;
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtSyncClient *client;
+  KtOutbox *outbox;
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  client = kt_window_get_sync_client (window);
+  outbox = kt_sync_client_get_outbox (client);
+
+  /* Before signing in (no round runs): a household met another version
+   * on the server, and its kept copy of that version was changed. */
+  local = kt_sync_record_new_for_body (body, &error);
+  g_assert_no_error (error);
+  g_assert_true (kt_outbox_add (outbox, local, &error));
+  g_assert_no_error (error);
+  peeked = kt_outbox_peek (outbox, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (peeked->len, ==, 1);
+  other = kt_sync_record_copy (local);
+  g_assert_true (kt_outbox_add_conflict (outbox, ((KtOutboxEntry *) g_ptr_array_index (peeked, 0))->seq,
+                                         other, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE conflicts SET server_body = zeroblob(64)", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  kt_app_test_wait_for (one_conflict, client, 10000, "the conflict to be counted");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.resolve-conflicts", NULL));
+  kt_app_test_wait_for (dialog_over, &dialog, 10000, "a dialog over the window");
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "The Conflicts Could Not Be Opened");
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "A record in the sync queue was changed outside Keukentafel.");
+  gtk_window_destroy (dialog);
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
@@ -1889,6 +2001,8 @@ main (int argc, char *argv[])
                    test_the_header_says_where_the_plan_stands_not_the_household);
   g_test_add_func ("/sync-window/a-key-problem-shows-on-the-household",
                    test_a_key_problem_shows_on_the_household);
+  g_test_add_func ("/sync-window/a-conflict-that-cannot-be-opened-says-so",
+                   test_a_conflict_that_cannot_be_opened_says_so);
   g_test_add_func ("/sync-window/why-it-does-not-sync-shows-above-the-list",
                    test_why_it_does_not_sync_shows_above_the_list);
   g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",

@@ -565,6 +565,73 @@ test_the_state_read_at_once_answers_as_the_look_ups (Fixture *f, gconstpointer d
   g_assert_cmpuint (again->serial, >, state->serial);
 }
 
+/* kt_outbox_update_meta from two threads at once: each change reads the
+ * setting and writes it in one step, so none of them is lost (the role
+ * client's queued assignments are changed that way on workers). */
+#define N_META_CHANGES 100
+
+typedef struct {
+  KtOutbox   *outbox;
+  const char *name;
+} MetaWriter;
+
+static char *
+append_name (const char *value,
+             gpointer    user_data)
+{
+  /* Another thread's read and write would come here if the change were
+   * not one step. */
+  g_thread_yield ();
+  return g_strconcat (value != NULL ? value : "", user_data, NULL);
+}
+
+static gpointer
+change_meta_many (gpointer data)
+{
+  MetaWriter *writer = data;
+
+  for (guint i = 0; i < N_META_CHANGES; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!kt_outbox_update_meta (writer->outbox, "changes", append_name, (gpointer) writer->name, &error))
+        return g_steal_pointer (&error);
+    }
+  return NULL;
+}
+
+static void
+test_settings_changed_on_two_threads_keep_every_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
+  MetaWriter a = { outbox, "a" };
+  MetaWriter b = { outbox, "b" };
+  g_autofree char *changes = NULL;
+  GThread *threads[2];
+  guint n_a = 0;
+  guint n_b = 0;
+
+  g_assert_no_error (error);
+  threads[0] = g_thread_new ("test-outbox-meta-a", change_meta_many, &a);
+  threads[1] = g_thread_new ("test-outbox-meta-b", change_meta_many, &b);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      GError *thread_error = g_thread_join (threads[i]);
+
+      g_assert_no_error (thread_error);
+    }
+  changes = kt_outbox_get_meta (outbox, "changes");
+  g_assert_nonnull (changes);
+  for (const char *c = changes; *c != '\0'; c++)
+    {
+      n_a += *c == 'a';
+      n_b += *c == 'b';
+    }
+  g_assert_cmpuint (n_a, ==, N_META_CHANGES);
+  g_assert_cmpuint (n_b, ==, N_META_CHANGES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -583,6 +650,8 @@ main (int   argc,
   ADD ("threads/a-worker-adds-while-the-main-thread-reads-and-confirms",
        test_a_worker_adds_while_the_main_thread_reads_and_confirms);
 
+  ADD ("threads/settings-changed-on-two-threads-keep-every-change",
+       test_settings_changed_on_two_threads_keep_every_change);
   ADD ("threads/a-read-does-not-wait-for-a-write-waiting-for-the-file",
        test_a_read_does_not_wait_for_a_write_waiting_for_the_file);
 

@@ -233,7 +233,12 @@ assign (KtSyncClient *desk,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (kt_role_client_queue_assignment (roles, case_id, coach, &error));
+  kt_role_client_queue_assignment_async (roles, case_id, coach, NULL, on_assigned, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (kt_role_client_queue_assignment_finish (roles, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
   kt_role_client_flush_assignments_async (roles, NULL, on_assigned, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);

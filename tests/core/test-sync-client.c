@@ -10,6 +10,7 @@
 
 #include "kt-core.h"
 #include "kt-fault-proxy.h"
+#include "kt-role-client.h"
 #include "kt-store-private.h"
 #include "kt-store-sink.h"
 #include "kt-test-sink.h"
@@ -1357,6 +1358,119 @@ test_counts_and_share_states_answer_while_the_outbox_is_held (Fixture *f, gconst
   kt_test_device_sign_out (device);
 }
 
+/* Issue 22: the intaker's queued assignments are an outbox setting, read
+ * and written on workers.  While the outbox is held, as a slow disk would
+ * hold it, queueing one, sending the queue and the push of a case with an
+ * assignment queued leave the main loop turning; once it is free, each
+ * assignment is sent once and leaves the queue.  Before, each read and
+ * wrote the setting on the main loop. */
+static void
+test_queued_assignments_are_read_and_written_on_workers (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autoptr(KtRoleClient) roles = NULL;
+  g_autofree char *first = kt_uuid_new ();
+  g_autofree char *second = kt_uuid_new ();
+  g_autofree char *first_path = g_strdup_printf ("/records/%s", first);
+  g_autofree char *second_path = g_strdup_printf ("/records/%s", second);
+  g_autoptr(GBytes) first_body = kt_test_case_body (first, 1);
+  g_autoptr(GBytes) second_body = kt_test_case_body (second, 1);
+  g_autoptr(GAsyncResult) queued = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (desk, url, "intake1");
+  roles = kt_role_client_new (desk);
+  share (desk, first_body);
+  share (desk, second_body);
+  sync_ok (desk);
+  g_assert_cmpuint (kt_test_http (url, "coach1", "GET", first_path, NULL, NULL), ==, 403);
+
+  /* Queued while held: nothing answered yet, and then it is queued. */
+  hold_outbox (desk);
+  kt_role_client_queue_assignment_async (roles, first, "coach1", NULL, keep_result, &queued);
+  tick_while_held (10);
+  g_assert_true (still_held ());
+  g_assert_null (queued);
+  release_outbox ();
+  g_assert_true (kt_role_client_queue_assignment_finish (roles, wait_for_result (&queued), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 1);
+
+  /* Sent while held: the queue is read on a worker. */
+  hold_outbox (desk);
+  kt_role_client_flush_assignments_async (roles, NULL, keep_result, &flushed);
+  tick_while_held (10);
+  g_assert_true (still_held ());
+  g_assert_null (flushed);
+  release_outbox ();
+  g_assert_true (kt_role_client_flush_assignments_finish (roles, wait_for_result (&flushed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 0);
+  g_assert_cmpuint (kt_test_http (url, "coach1", "GET", first_path, NULL, NULL), ==, 200);
+
+  /* A case with an assignment queued was pushed, while held: the role
+   * client looks for it in the queue on a worker, then sends it. */
+  g_clear_object (&queued);
+  kt_role_client_queue_assignment_async (roles, second, "coach1", NULL, keep_result, &queued);
+  g_assert_true (kt_role_client_queue_assignment_finish (roles, wait_for_result (&queued), &error));
+  g_assert_no_error (error);
+  hold_outbox (desk);
+  g_signal_emit_by_name (desk, "record-pushed", second, (gint64) 1);
+  tick_while_held (10);
+  g_assert_true (still_held ());
+  release_outbox ();
+  while (kt_role_client_get_n_pending_assignments (roles) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (kt_test_http (url, "coach1", "GET", second_path, NULL, NULL), ==, 200);
+}
+
+/* The app has more than one role client for its sync client.  Two flushes
+ * at once, by two of them: the assignment goes to the server once (an
+ * assignment makes the case's next revision there), and both finish.
+ * Before, each read the queue before either forgot what it sent, and
+ * both sent it. */
+static void
+test_two_role_clients_send_an_assignment_once (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autoptr(KtRoleClient) roles = NULL;
+  g_autoptr(KtRoleClient) other = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autofree char *path = g_strdup_printf ("/records/%s", id);
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  g_autoptr(GAsyncResult) queued = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GAsyncResult) other_flushed = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(KtSyncRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (desk, url, "intake1");
+  roles = kt_role_client_new (desk);
+  other = kt_role_client_new (desk);
+  share (desk, body);
+  sync_ok (desk);
+  kt_role_client_queue_assignment_async (roles, id, "coach1", NULL, keep_result, &queued);
+  g_assert_true (kt_role_client_queue_assignment_finish (roles, wait_for_result (&queued), &error));
+  g_assert_no_error (error);
+
+  kt_role_client_flush_assignments_async (roles, NULL, keep_result, &flushed);
+  kt_role_client_flush_assignments_async (other, NULL, keep_result, &other_flushed);
+  g_assert_true (kt_role_client_flush_assignments_finish (roles, wait_for_result (&flushed), &error));
+  g_assert_no_error (error);
+  g_assert_true (kt_role_client_flush_assignments_finish (other, wait_for_result (&other_flushed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 0);
+
+  g_assert_cmpuint (kt_test_http (url, "intake1", "GET", path, NULL, &answer), ==, 200);
+  record = kt_sync_record_decode (answer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->rev, ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1400,6 +1514,9 @@ main (int argc, char *argv[])
               fixture_set_up, test_an_answered_held_pull_moves_the_last_synced_time, fixture_tear_down);
   ADD ("share/shares-reach-the-outbox-in-the-order-they-were-made",
        test_shares_reach_the_outbox_in_the_order_they_were_made);
+  ADD ("roles/queued-assignments-are-read-and-written-on-workers",
+       test_queued_assignments_are_read_and_written_on_workers);
+  ADD ("roles/two-role-clients-send-an-assignment-once", test_two_role_clients_send_an_assignment_once);
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
