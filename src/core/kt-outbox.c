@@ -14,6 +14,7 @@
 #include "kt-outbox.h"
 
 #include "kt-crypto.h"
+#include "kt-test-hold-private.h"
 
 G_DEFINE_QUARK (kt-outbox-error-quark, kt_outbox_error)
 
@@ -41,12 +42,7 @@ struct _KtOutbox
 
   /* kt_outbox_hold_for_test (): a thread of its own holds both locks, as
    * a read or a write waiting for a slow disk would. */
-  GThread  *holder;
-  GMutex    hold_lock;
-  GCond     hold_cond;
-  gboolean  held;
-  gboolean  release;
-  gint64    hold_until;
+  KtTestHold test_hold;
 };
 
 /* The outbox whose read this thread is in (its reader connection is
@@ -307,8 +303,7 @@ kt_outbox_finalize (GObject *object)
   kt_outbox_release_for_test (self);
   g_rec_mutex_clear (&self->mutex);
   g_mutex_clear (&self->read_mutex);
-  g_mutex_clear (&self->hold_lock);
-  g_cond_clear (&self->hold_cond);
+  kt_test_hold_clear (&self->test_hold);
   G_OBJECT_CLASS (kt_outbox_parent_class)->finalize (object);
 }
 
@@ -323,8 +318,7 @@ kt_outbox_init (KtOutbox *self)
 {
   g_rec_mutex_init (&self->mutex);
   g_mutex_init (&self->read_mutex);
-  g_mutex_init (&self->hold_lock);
-  g_cond_init (&self->hold_cond);
+  kt_test_hold_init (&self->test_hold);
 }
 
 /* The first open seals a known text; later opens must unseal it. */
@@ -1322,24 +1316,22 @@ kt_outbox_update_meta (KtOutbox           *self,
 
 /* Tests */
 
-static gpointer
-hold_thread (gpointer data)
+static void
+take_locks (gpointer data)
 {
   KtOutbox *self = data;
 
   g_rec_mutex_lock (&self->mutex);
   g_mutex_lock (&self->read_mutex);
-  g_mutex_lock (&self->hold_lock);
-  self->held = TRUE;
-  g_cond_broadcast (&self->hold_cond);
-  while (!self->release)
-    if (!g_cond_wait_until (&self->hold_cond, &self->hold_lock, self->hold_until))
-      break;
-  self->held = FALSE;
-  g_mutex_unlock (&self->hold_lock);
+}
+
+static void
+let_go_of_locks (gpointer data)
+{
+  KtOutbox *self = data;
+
   g_mutex_unlock (&self->read_mutex);
   g_rec_mutex_unlock (&self->mutex);
-  return NULL;
 }
 
 void
@@ -1347,33 +1339,18 @@ kt_outbox_hold_for_test (KtOutbox *self,
                          guint     ms)
 {
   g_return_if_fail (KT_IS_OUTBOX (self));
-  g_return_if_fail (self->holder == NULL);
 
-  self->release = FALSE;
-  self->hold_until = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
-  self->holder = g_thread_new ("kt-outbox-hold", hold_thread, self);
-  g_mutex_lock (&self->hold_lock);
-  while (!self->held)
-    g_cond_wait (&self->hold_cond, &self->hold_lock);
-  g_mutex_unlock (&self->hold_lock);
+  kt_test_hold_begin (&self->test_hold, "kt-outbox-hold", ms, take_locks, let_go_of_locks, self);
 }
 
 gboolean
 kt_outbox_is_held_for_test (KtOutbox *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->hold_lock);
-
-  return self->held;
+  return kt_test_hold_is_held (&self->test_hold);
 }
 
 void
 kt_outbox_release_for_test (KtOutbox *self)
 {
-  if (self->holder == NULL)
-    return;
-  g_mutex_lock (&self->hold_lock);
-  self->release = TRUE;
-  g_cond_broadcast (&self->hold_cond);
-  g_mutex_unlock (&self->hold_lock);
-  g_clear_pointer (&self->holder, g_thread_join);
+  kt_test_hold_end (&self->test_hold);
 }

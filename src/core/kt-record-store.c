@@ -10,6 +10,7 @@
 #include "kt-huge-buffer-private.h"
 #include "kt-store-index-private.h"
 #include "kt-summary-cache-private.h"
+#include "kt-test-hold-private.h"
 #include "kt-wal-vfs-private.h"
 
 #include <errno.h>
@@ -69,12 +70,7 @@ struct _KtRecordStore
   gboolean unpadded_for_test; /* bodies sealed as before padding (for tests) */
   /* kt_record_store_hold_for_test (): a thread of its own holds the mutex
    * as a long durable save would. */
-  GThread *holder;
-  GMutex   hold_lock;
-  GCond    hold_cond;
-  gboolean held;
-  gboolean release;
-  gint64   hold_until;
+  KtTestHold test_hold;
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
   gboolean plaintext;
 #endif
@@ -383,8 +379,7 @@ kt_record_store_open_at_version (const char  *path,
   g_return_val_if_fail (version >= 1 && version <= KT_RECORD_STORE_SCHEMA_VERSION, NULL);
 
   g_mutex_init (&self->mutex);
-  g_mutex_init (&self->hold_lock);
-  g_cond_init (&self->hold_cond);
+  kt_test_hold_init (&self->test_hold);
 
   if (!create_private_file (path, error))
     return NULL;
@@ -458,8 +453,7 @@ kt_record_store_close (KtRecordStore *self)
   if (self == NULL)
     return;
   kt_record_store_release_for_test (self);
-  g_mutex_clear (&self->hold_lock);
-  g_cond_clear (&self->hold_cond);
+  kt_test_hold_clear (&self->test_hold);
   g_clear_pointer (&self->index, kt_store_index_free);
   g_clear_pointer (&self->read_ahead, kt_store_index_records_free);
   g_clear_pointer (&self->listing_ahead, listing_ahead_free);
@@ -592,57 +586,39 @@ kt_record_store_set_unpadded_for_test (KtRecordStore *self,
   self->unpadded_for_test = unpadded;
 }
 
-static gpointer
-hold_thread (gpointer data)
+static void
+take_mutex (gpointer data)
 {
   KtRecordStore *self = data;
 
   g_mutex_lock (&self->mutex);
-  g_mutex_lock (&self->hold_lock);
-  self->held = TRUE;
-  g_cond_broadcast (&self->hold_cond);
-  while (!self->release)
-    if (!g_cond_wait_until (&self->hold_cond, &self->hold_lock, self->hold_until))
-      break;
-  self->held = FALSE;
-  g_mutex_unlock (&self->hold_lock);
+}
+
+static void
+let_go_of_mutex (gpointer data)
+{
+  KtRecordStore *self = data;
+
   g_mutex_unlock (&self->mutex);
-  return NULL;
 }
 
 void
 kt_record_store_hold_for_test (KtRecordStore *self,
                                guint          ms)
 {
-  g_return_if_fail (self->holder == NULL);
-
-  self->release = FALSE;
-  self->hold_until = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
-  self->holder = g_thread_new ("kt-hold-for-test", hold_thread, self);
-  g_mutex_lock (&self->hold_lock);
-  while (!self->held)
-    g_cond_wait (&self->hold_cond, &self->hold_lock);
-  g_mutex_unlock (&self->hold_lock);
+  kt_test_hold_begin (&self->test_hold, "kt-hold-for-test", ms, take_mutex, let_go_of_mutex, self);
 }
 
 gboolean
 kt_record_store_is_held_for_test (KtRecordStore *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->hold_lock);
-
-  return self->held;
+  return kt_test_hold_is_held (&self->test_hold);
 }
 
 void
 kt_record_store_release_for_test (KtRecordStore *self)
 {
-  if (self->holder == NULL)
-    return;
-  g_mutex_lock (&self->hold_lock);
-  self->release = TRUE;
-  g_cond_broadcast (&self->hold_cond);
-  g_mutex_unlock (&self->hold_lock);
-  g_clear_pointer (&self->holder, g_thread_join);
+  kt_test_hold_end (&self->test_hold);
 }
 
 #ifdef KT_BENCH_NO_ENCRYPTION_SWITCH
