@@ -681,9 +681,16 @@ on_registration_queued (GObject      *source,
   else if (registration->coach == NULL)
     g_task_return_boolean (task, TRUE);
   else
-    /* After the case is in the outbox: its push may then send it. */
-    pending_async (self, PENDING_QUEUE, registration->case_id, registration->coach,
-                   g_task_get_cancellable (task), on_assignment_queued, g_steal_pointer (&task));
+    {
+      /* Read before the task is handed on: C leaves the order in which
+       * arguments are evaluated open, and the optimized build stole the
+       * task first (a GIO critical in the intaker's log, test-e2e-loop). */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* After the case is in the outbox: its push may then send it. */
+      pending_async (self, PENDING_QUEUE, registration->case_id, registration->coach,
+                     cancellable, on_assignment_queued, g_steal_pointer (&task));
+    }
 }
 
 void
