@@ -25,8 +25,8 @@ struct _KtDateRow
 
   GtkMenuButton *button;
   GtkLabel      *date_label;
-  GtkPopover    *popover;
-  GtkCalendar   *calendar;
+  GtkPopover    *popover;       /* (nullable): made when first opened */
+  GtkCalendar   *calendar;      /* (nullable): made with the popover */
   GtkButton     *clear_button;
 
   char          *date;          /* ISO, or NULL */
@@ -73,9 +73,12 @@ refresh (KtDateRow *self)
   clear_name = g_strdup_printf (_("Clear %s"), title != NULL ? title : "");
   kt_a11y_set_label (GTK_WIDGET (self->clear_button), clear_name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->clear_button), clear_name);
-  /* TRANSLATORS: "Calendar for Date of the request" */
-  calendar_name = g_strdup_printf (_("Calendar for %s"), title != NULL ? title : "");
-  kt_a11y_set_label (GTK_WIDGET (self->calendar), calendar_name);
+  if (self->calendar != NULL)
+    {
+      /* TRANSLATORS: "Calendar for Date of the request" */
+      calendar_name = g_strdup_printf (_("Calendar for %s"), title != NULL ? title : "");
+      kt_a11y_set_label (GTK_WIDGET (self->calendar), calendar_name);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->clear_button), self->optional && self->date != NULL);
   /* A problem shows under the title, where the coach just picked, and a
    * screen reader hears it with the button. */
@@ -102,6 +105,8 @@ show_on_calendar (KtDateRow *self)
 {
   g_autoptr(GDateTime) when = NULL;
 
+  if (self->calendar == NULL)
+    return;
   if (self->date != NULL)
     {
       g_autofree char *iso = g_strconcat (self->date, "T12:00:00", NULL);
@@ -146,6 +151,29 @@ on_day_selected (KtDateRow *self)
   iso = g_date_time_format (date, "%Y-%m-%d");
   set_date (self, iso, TRUE);
   gtk_popover_popdown (self->popover);
+}
+
+/* Makes the popover with its calendar, named and on the date shown, the
+ * first time it is asked for. */
+static void
+ensure_calendar (KtDateRow *self)
+{
+  if (self->calendar != NULL)
+    return;
+  self->calendar = GTK_CALENDAR (gtk_calendar_new ());
+  g_signal_connect_swapped (self->calendar, "day-selected", G_CALLBACK (on_day_selected), self);
+  self->popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (self->popover, GTK_WIDGET (self->calendar));
+  gtk_menu_button_set_popover (self->button, GTK_WIDGET (self->popover));
+  refresh (self);
+  show_on_calendar (self);
+}
+
+static void
+create_popup (GtkMenuButton *button,
+              gpointer       user_data)
+{
+  ensure_calendar (KT_DATE_ROW (user_data));
 }
 
 static void
@@ -235,6 +263,7 @@ kt_date_row_get_button (KtDateRow *self)
 GtkCalendar *
 kt_date_row_get_calendar (KtDateRow *self)
 {
+  ensure_calendar (self);
   return self->calendar;
 }
 
@@ -327,10 +356,7 @@ kt_date_row_class_init (KtDateRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wijkteam/Keukentafel/kt-date-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KtDateRow, button);
   gtk_widget_class_bind_template_child (widget_class, KtDateRow, date_label);
-  gtk_widget_class_bind_template_child (widget_class, KtDateRow, popover);
-  gtk_widget_class_bind_template_child (widget_class, KtDateRow, calendar);
   gtk_widget_class_bind_template_child (widget_class, KtDateRow, clear_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_day_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
 }
 
@@ -339,8 +365,8 @@ kt_date_row_init (KtDateRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self, "notify::title", G_CALLBACK (on_title_changed), self);
+  gtk_menu_button_set_create_popup_func (self->button, create_popup, self, NULL);
   refresh (self);
-  show_on_calendar (self);
 }
 
 GtkWidget *

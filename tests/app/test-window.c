@@ -472,6 +472,25 @@ test_deadlines_follow_the_request_date_and_settings (Fixture       *f,
     kt_app_test_iterate (20);
     g_signal_connect_swapped (until, "changed", G_CALLBACK (count_change), &changes);
     g_assert_null (kt_date_row_get_date (KT_DATE_ROW (until)));
+    /* No calendar is made until the button opens one (a plan page has
+     * several date rows; issue 22), and then it is named. */
+    {
+      GtkMenuButton *button = kt_date_row_get_button (KT_DATE_ROW (until));
+      g_autofree char *calendar_name = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Calendar for %s"),
+                                                        "Tot en met");
+      GtkPopover *popover;
+
+      g_assert_null (gtk_menu_button_get_popover (button));
+      gtk_menu_button_popup (button);
+      kt_app_test_iterate (20);
+      popover = gtk_menu_button_get_popover (button);
+      g_assert_nonnull (popover);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+      g_assert_true (GTK_IS_CALENDAR (gtk_popover_get_child (popover)));
+      g_assert_cmpstr (kt_a11y_get_label (gtk_popover_get_child (popover)), ==, calendar_name);
+      gtk_menu_button_popdown (button);
+      kt_app_test_iterate (20);
+    }
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (clear)));
     kt_app_test_pick_date (until, "2027-03-01");
     g_assert_cmpstr (kt_date_row_get_date (KT_DATE_ROW (until)), ==, "2027-03-01");
