@@ -795,8 +795,14 @@ main (int argc, char *argv[])
        * that has one. */
       gtk_editable_set_text (kt_window_get_search_entry (window), "Familie Jansen 0");
       kt_app_test_iterate (300);
+
+      /* A household with a plan, and its plan page: the page is built for
+       * that plan (goal cards, actions) and drawn for the first time. */
+      step_begin ();
       open_case (window, 0);
       kt_app_test_activate (window, "win.show-page", g_variant_new_string ("plan"));
+      kt_app_test_iterate (300);
+      step_end ("open a household's plan");
       step_begin ();
       kt_app_test_activate (kt_case_view_get_plan_page (view), "plan.submit", NULL);
       kt_app_test_iterate (1000);
