@@ -18,6 +18,7 @@
 #include "kt-app-util.h"
 #include "kt-coverage-view.h"
 #include "kt-domain-page.h"
+#include "kt-domain-row.h"
 
 #define OVERVIEW_ID "overview"
 
@@ -64,51 +65,6 @@ emit_changed (KtConversationPage *self)
 
 /* The column of domains */
 
-static GtkWidget *
-domain_row_new (const char *id,
-                const char *name,
-                const char *icon_name,
-                const char *state)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *words = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
-  GtkWidget *label = gtk_label_new (name);
-
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (icon, 2);
-  /* The domain's name is what the coach looks for: it wraps, never cut
-   * off (issue 21), with its state on the line below. */
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_hexpand (words, TRUE);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (words), label);
-  gtk_box_append (GTK_BOX (box), words);
-  if (state != NULL)
-    {
-      GtkWidget *state_label = gtk_label_new (state);
-
-      gtk_label_set_xalign (GTK_LABEL (state_label), 0);
-      gtk_label_set_wrap (GTK_LABEL (state_label), TRUE);
-      gtk_widget_add_css_class (state_label, "caption");
-      gtk_widget_add_css_class (state_label, "dim-label");
-      gtk_box_append (GTK_BOX (words), state_label);
-      /* Screen readers hear the state with the name. */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      state, -1);
-    }
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  /* GTK 4.8 does not name a row by the label in it. */
-  kt_a11y_set_label (row, name);
-  g_object_set_data_full (G_OBJECT (row), "kt-domain-id", g_strdup (id), g_free);
-  return row;
-}
-
 static void
 select_current_row (KtConversationPage *self)
 {
@@ -117,7 +73,7 @@ select_current_row (KtConversationPage *self)
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->domain_list));
        row != NULL; row = gtk_widget_get_next_sibling (row))
     {
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "kt-domain-id"), want) == 0)
+      if (g_strcmp0 (kt_domain_row_get_domain_id (KT_DOMAIN_ROW (row)), want) == 0)
         {
           self->filling = TRUE;
           gtk_list_box_select_row (self->domain_list, GTK_LIST_BOX_ROW (row));
@@ -145,10 +101,22 @@ shown_key (KtConversationPage *self)
   return g_string_free (key, FALSE);
 }
 
+static guint
+n_rows (KtConversationPage *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->domain_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
 static void
 rebuild_list (KtConversationPage *self)
 {
-  GtkWidget *child;
+  GtkWidget *row;
+  guint n;
   g_autofree char *coverage = NULL;
   g_autofree char *key = self->conversation != NULL ? shown_key (self) : NULL;
 
@@ -162,13 +130,18 @@ rebuild_list (KtConversationPage *self)
   g_free (self->shown);
   self->shown = g_steal_pointer (&key);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->domain_list))) != NULL)
-    gtk_list_box_remove (self->domain_list, child);
+  /* The rows are kept and told what they show (KtDomainRow): another
+   * household has the same domains, so mostly only their marks change. */
+  n = self->conversation != NULL ? self->conversation->entries->len + 1 : 0;
+  while (n_rows (self) > n)
+    gtk_list_box_remove (self->domain_list, gtk_widget_get_last_child (GTK_WIDGET (self->domain_list)));
+  while (n_rows (self) < n)
+    gtk_list_box_append (self->domain_list, kt_domain_row_new ());
   if (self->conversation == NULL)
     return;
 
-  gtk_list_box_append (self->domain_list,
-                       domain_row_new (OVERVIEW_ID, _("At a Glance"), "view-grid-symbolic", NULL));
+  row = gtk_widget_get_first_child (GTK_WIDGET (self->domain_list));
+  kt_domain_row_set (KT_DOMAIN_ROW (row), OVERVIEW_ID, _("At a Glance"), "view-grid-symbolic", NULL);
   for (guint i = 0; i < self->conversation->entries->len; i++)
     {
       KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
@@ -176,10 +149,10 @@ rebuild_list (KtConversationPage *self)
       KtAppMark mark = self->resident_watching ? kt_app_entry_mark_watched (entry)
                                                : kt_app_entry_mark (entry);
 
-      gtk_list_box_append (self->domain_list,
-                           domain_row_new (entry->domain_id,
-                                           domain != NULL ? domain->name : entry->domain_id,
-                                           kt_app_mark_icon (mark), kt_app_mark_label (mark)));
+      row = gtk_widget_get_next_sibling (row);
+      kt_domain_row_set (KT_DOMAIN_ROW (row), entry->domain_id,
+                         domain != NULL ? domain->name : entry->domain_id,
+                         kt_app_mark_icon (mark), kt_app_mark_label (mark));
     }
   select_current_row (self);
 
@@ -233,7 +206,7 @@ on_row_activated (KtConversationPage *self,
 {
   if (self->filling)
     return;
-  show (self, g_object_get_data (G_OBJECT (row), "kt-domain-id"));
+  show (self, kt_domain_row_get_domain_id (KT_DOMAIN_ROW (row)));
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
@@ -616,7 +589,7 @@ kt_conversation_page_get_domain_row (KtConversationPage *self,
 {
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->domain_list));
        row != NULL; row = gtk_widget_get_next_sibling (row))
-    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "kt-domain-id"), domain_id) == 0)
+    if (g_strcmp0 (kt_domain_row_get_domain_id (KT_DOMAIN_ROW (row)), domain_id) == 0)
       return row;
   return NULL;
 }

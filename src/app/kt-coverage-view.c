@@ -15,6 +15,7 @@
 #include "kt-coverage-view.h"
 #include "kt-a11y.h"
 #include "kt-app-util.h"
+#include "kt-domain-tile.h"
 #include "kt-text-field.h"
 
 struct _KtCoverageView
@@ -56,69 +57,37 @@ static const char * const present_names[6] = {
   N_("Young person"),
 };
 
-static GtkWidget *
-tile_new (const KtDomain      *domain,
-          const KtDomainEntry *entry,
-          gboolean             resident_watching)
-{
-  KtAppMark mark = resident_watching ? kt_app_entry_mark_watched (entry) : kt_app_entry_mark (entry);
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *icon = gtk_image_new_from_icon_name (kt_app_mark_icon (mark));
-  GtkWidget *name = gtk_label_new (domain != NULL ? domain->name : entry->domain_id);
-  GtkWidget *state = gtk_label_new (kt_app_mark_label (mark));
-
-  gtk_widget_add_css_class (icon, kt_app_mark_css_class (mark));
-  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  /* The domain's name is the tile: it wraps rather than being cut off. */
-  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (state), 0);
-  gtk_widget_add_css_class (state, "caption");
-  gtk_widget_add_css_class (state, "dim-label");
-  gtk_box_append (GTK_BOX (labels), name);
-  gtk_box_append (GTK_BOX (labels), state);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), labels);
-  gtk_button_set_child (GTK_BUTTON (button), box);
-  gtk_widget_set_tooltip_text (button, domain != NULL ? domain->description : NULL);
-  /* The card's name is the domain and how far it is; GTK 4.8 makes the
-   * tooltip only the description. */
-  {
-    g_autofree char *a11y_name = g_strdup_printf ("%s, %s", gtk_label_get_text (GTK_LABEL (name)),
-                                                  gtk_label_get_text (GTK_LABEL (state)));
-
-    kt_a11y_set_label (button, a11y_name);
-  }
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "conversation.show-domain");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", entry->domain_id);
-  gtk_widget_add_css_class (button, "card");
-  gtk_widget_add_css_class (button, "domain-tile");
-  gtk_widget_add_css_class (button, kt_app_mark_css_class (mark));
-  return button;
-}
-
 void
 kt_coverage_view_refresh (KtCoverageView *self)
 {
   g_autofree char *coverage = NULL;
 
-  for (guint i = 0; i < self->tiles->len; i++)
-    gtk_flow_box_remove (self->domain_box, gtk_widget_get_parent (g_ptr_array_index (self->tiles, i)));
-  g_ptr_array_set_size (self->tiles, 0);
-  if (self->conversation == NULL)
-    return;
+  guint n = self->conversation != NULL ? self->conversation->entries->len : 0;
 
-  for (guint i = 0; i < self->conversation->entries->len; i++)
+  /* The tiles are kept and told what they show (KtDomainTile): a household
+   * has the same domains as the last, so mostly only marks change. */
+  while (self->tiles->len > n)
     {
-      KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
-      GtkWidget *tile = tile_new (kt_catalogue_lookup (self->catalogue, entry->domain_id), entry,
-                                  self->resident_watching);
+      gtk_flow_box_remove (self->domain_box, gtk_widget_get_parent (g_ptr_array_index (self->tiles, self->tiles->len - 1)));
+      g_ptr_array_set_size (self->tiles, self->tiles->len - 1);
+    }
+  while (self->tiles->len < n)
+    {
+      GtkWidget *tile = kt_domain_tile_new ();
 
       kt_app_flow_box_append (self->domain_box, tile);
       g_ptr_array_add (self->tiles, tile);
+    }
+  if (self->conversation == NULL)
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      KtDomainEntry *entry = g_ptr_array_index (self->conversation->entries, i);
+
+      kt_domain_tile_set (g_ptr_array_index (self->tiles, i),
+                          kt_catalogue_lookup (self->catalogue, entry->domain_id), entry,
+                          self->resident_watching);
     }
   coverage = kt_app_coverage_text (self->conversation);
   gtk_label_set_label (self->coverage_label, coverage);
