@@ -14,10 +14,16 @@
  * build-aux/test-session the 10,000-case store uses the keyring as the app
  * does, elsewhere a passphrase.
  *
- *   bench-store [--saves N] [--cases N] [--dir DIR] [--parts saves,listing,argon2,plan-stages]
+ *   bench-store [--saves N] [--cases N] [--dir DIR] [--parts saves,listing,argon2,plan-stages,outbox-chunks]
  *
  * plan-stages: where each household's plan stands, read on the store's
  * worker for the case list after it is shown (N cases, a plan each).
+ *
+ * outbox-chunks: a confirmed chunk of 50 in the sync client's outbox with
+ * N ids the server has (issue 22): the answers written and the state read
+ * after them (the worker), then taken (the main loop), once reading every
+ * known id again, as before the sixteenth session, and once only the
+ * chunk's own ids, as now.
  *
  * The listing is timed three times in one process (the first builds the
  * summary cache), then three times more each in a process of its own,
@@ -41,6 +47,7 @@
 
 #include "kt-core.h"
 #include "kt-crypto.h"
+#include "kt-outbox.h"
 #include "kt-store-private.h"
 
 static int n_saves = 400;
@@ -64,7 +71,7 @@ static GOptionEntry entries[] = {
   { "reopen-passphrase", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &reopen_passphrase,
     "The store to reopen keeps its key behind a passphrase", NULL },
   { "parts", 0, 0, G_OPTION_ARG_STRING, &parts,
-    "Only these, comma-separated (for profiling one): saves, listing, argon2", "LIST" },
+    "Only these, comma-separated (for profiling one): saves, listing, argon2, plan-stages, outbox-chunks", "LIST" },
   { "typing", 0, 0, G_OPTION_ARG_NONE, &typing,
     "Saves as while typing: each adds four characters to its conversation, and the encrypted "
     "and unencrypted saves each go to a conversation of their own", NULL },
@@ -505,6 +512,143 @@ bench_plan_stages (const char *dir)
     }
 }
 
+#define CHUNK 50
+#define N_CHUNKS 30
+
+/* One sync round's chunk as KtSyncClient's push settles it: @rev of
+ * CHUNK known records queued and frozen, then confirmed one by one. */
+static GPtrArray *
+queue_chunk (KtOutbox *outbox,
+             guint     first,
+             gint64    rev)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  for (guint i = 0; i < CHUNK; i++)
+    {
+      g_autoptr(KtSyncRecord) record = kt_sync_record_new ();
+
+      record->id = g_strdup_printf ("case-%05u", (first + i) % n_cases);
+      record->kind = KT_KIND_CASE;
+      record->rev = rev;
+      record->body = g_bytes_new_static ("{}", 2);
+      if (!kt_outbox_add (outbox, record, &error))
+        g_error ("%s", error->message);
+    }
+  entries = kt_outbox_peek (outbox, CHUNK, NULL, &error);
+  if (entries == NULL || !kt_outbox_freeze_all (outbox, entries, &error))
+    g_error ("%s", error->message);
+  return entries;
+}
+
+static void
+bench_outbox_chunks (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "outbox.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KtOutbox) outbox = NULL;
+  g_autoptr(KtOutboxKnown) known = kt_outbox_known_new ();
+  g_autoptr(GHashTable) whole = NULL;     /* before: the newest full read's set */
+  g_autoptr(KtOutboxState) state = NULL;
+  guint8 key[KT_OUTBOX_KEY_SIZE];
+  gint64 rev = 2;
+
+  randombytes_buf (key, sizeof key);
+  outbox = kt_outbox_open (path, key, &error);
+  if (outbox == NULL)
+    g_error ("%s", error->message);
+  /* The server has every case: pulled in pages of 500. */
+  for (int first = 0; first < n_cases; first += 500)
+    {
+      g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
+
+      for (int i = first; i < MIN (first + 500, n_cases); i++)
+        {
+          KtSyncRecord *record = kt_sync_record_new ();
+
+          record->id = g_strdup_printf ("case-%05d", i);
+          record->rev = 1;
+          g_ptr_array_add (page, record);
+        }
+      if (!kt_outbox_advance_pull (outbox, page, "c", &error))
+        g_error ("%s", error->message);
+    }
+  state = kt_outbox_read_state (outbox, TRUE, &error);
+  whole = g_hash_table_ref (state->known);
+  kt_outbox_known_take (known, state);
+  g_clear_pointer (&state, kt_outbox_state_free);
+
+  for (int changes_only = 0; changes_only < 2; changes_only++)
+    {
+      g_autoptr(GArray) worker = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) read = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) read_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+
+      for (guint chunk = 0; chunk < N_CHUNKS; chunk++, rev++)
+        {
+          g_autoptr(GPtrArray) entries = queue_chunk (outbox, chunk * CHUNK, rev);
+          g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+          double start, confirmed, was_read, done, cpu_start;
+
+          start = now_ms ();
+          for (guint i = 0; i < entries->len; i++)
+            {
+              KtOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+              if (!kt_outbox_confirm (outbox, entry->seq, &error))
+                g_error ("%s", error->message);
+              g_ptr_array_add (ids, entry->record->id);
+            }
+          confirmed = now_ms ();
+          cpu_start = cpu_ms ();
+          state = changes_only ? kt_outbox_read_state_after (outbox, ids, &error)
+                               : kt_outbox_read_state (outbox, TRUE, &error);
+          if (state == NULL)
+            g_error ("%s", error->message);
+          was_read = now_ms ();
+          {
+            double cpu = cpu_ms () - cpu_start;
+
+            g_array_append_val (read_cpu, cpu);
+          }
+          if (changes_only)
+            kt_outbox_known_take (known, state);
+          else
+            {
+              /* What take_state () did before: the newest set replaced
+               * the one before, freed on the main loop. */
+              g_clear_pointer (&whole, g_hash_table_unref);
+              whole = g_steal_pointer (&state->known);
+            }
+          g_clear_pointer (&state, kt_outbox_state_free);
+          done = now_ms ();
+          {
+            double worker_ms = was_read - start;
+            double read_ms = was_read - confirmed;
+            double taken_ms = done - was_read;
+
+            g_array_append_val (worker, worker_ms);
+            g_array_append_val (read, read_ms);
+            g_array_append_val (taken, taken_ms);
+          }
+        }
+      printf ("a confirmed chunk of %d with %d known ids, %s (%d chunks): "
+              "worker (answers written and state read) median %.2f ms, max %.2f ms; "
+              "of which the state read median %.2f ms (its CPU %.2f ms); main loop (state taken) median %.3f ms, max %.3f ms\n",
+              CHUNK, n_cases, changes_only ? "only the chunk's ids read" : "every known id read again",
+              N_CHUNKS, percentile (worker, 0.5), percentile (worker, 1.0), percentile (read, 0.5),
+              percentile (read_cpu, 0.5), percentile (taken, 0.5), percentile (taken, 1.0));
+    }
+  for (int i = 0; i < n_cases; i += 997)
+    {
+      g_autofree char *id = g_strdup_printf ("case-%05d", i);
+
+      g_assert_true (kt_outbox_known_contains (known, id));
+    }
+}
+
 static void
 bench_argon2 (void)
 {
@@ -590,6 +734,8 @@ main (int   argc,
     bench_argon2 ();
   if (parts != NULL && wanted ("plan-stages"))
     bench_plan_stages (dir);
+  if (parts != NULL && wanted ("outbox-chunks"))
+    bench_outbox_chunks (dir);
 
   remove_dir (dir);
   return EXIT_SUCCESS;

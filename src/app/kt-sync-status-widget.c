@@ -87,6 +87,67 @@ add_sentence (GString    *reason,
     g_string_append_c (reason, '.');
 }
 
+static gboolean
+has_words (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+/* Decides what kt_sync_status_describe () words: each case here is a
+ * sentence there (add_sentence () skips an empty text, so an empty
+ * message says nothing). */
+KtSyncReasonKind
+kt_sync_status_reason_kind (KtSyncStatus  status,
+                            const char   *message,
+                            gint64        last_synced,
+                            guint         n_pending,
+                            const char   *key_problem)
+{
+  gboolean said = FALSE;
+  gboolean action = FALSE;
+
+  switch (status)
+    {
+    case KT_SYNC_STATUS_SIGNED_OUT:
+      /* Signing out kept unsynced work: it goes when someone signs in.
+       * Nothing waits on the keys then. */
+      said = action = n_pending > 0;
+      key_problem = NULL;
+      break;
+    case KT_SYNC_STATUS_OFFLINE:
+      /* Offline with nothing waiting is calm: the work is on this device. */
+      said = message == NULL || *message != '\0' || last_synced > 0 || n_pending > 0;
+      action = n_pending > 0;
+      break;
+    case KT_SYNC_STATUS_NEEDS_SIGN_IN:
+      said = message == NULL || *message != '\0' || n_pending > 0;
+      action = TRUE;
+      break;
+    case KT_SYNC_STATUS_ERROR:
+      said = message == NULL || *message != '\0' || last_synced > 0 || n_pending > 0;
+      action = TRUE;
+      break;
+    case KT_SYNC_STATUS_PAUSED:
+      said = has_words (message) || n_pending > 0;
+      action = n_pending > 0;
+      break;
+    case KT_SYNC_STATUS_IDLE:
+    case KT_SYNC_STATUS_SYNCING:
+    case KT_SYNC_STATUS_SYNCED:
+    default:
+      break;
+    }
+  /* A key problem holds sharing back whatever the connection does. */
+  if (key_problem != NULL)
+    {
+      said = said || has_words (key_problem);
+      action = TRUE;
+    }
+  if (!said)
+    return KT_SYNC_REASON_NONE;
+  return action ? KT_SYNC_REASON_HOLDS_BACK : KT_SYNC_REASON_CALM;
+}
+
 char *
 kt_sync_status_describe (KtSyncStatus  status,
                          const char   *message,
@@ -95,11 +156,16 @@ kt_sync_status_describe (KtSyncStatus  status,
                          const char   *key_problem,
                          gboolean     *needs_action)
 {
-  g_autoptr(GString) reason = g_string_new (NULL);
+  KtSyncReasonKind kind = kt_sync_status_reason_kind (status, message, last_synced, n_pending, key_problem);
+  g_autoptr(GString) reason = NULL;
   g_autofree char *since = NULL;
   g_autofree char *waiting = NULL;
-  gboolean action = FALSE;
 
+  if (needs_action != NULL)
+    *needs_action = kind == KT_SYNC_REASON_HOLDS_BACK;
+  if (kind == KT_SYNC_REASON_NONE)
+    return NULL;
+  reason = g_string_new (NULL);
   if (last_synced > 0)
     {
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (last_synced);
@@ -123,7 +189,6 @@ kt_sync_status_describe (KtSyncStatus  status,
                                                                 "Signed out: %u records wait until you sign in",
                                                                 n_pending), n_pending);
           add_sentence (reason, kept);
-          action = TRUE;
         }
       key_problem = NULL;
       break;
@@ -132,12 +197,10 @@ kt_sync_status_describe (KtSyncStatus  status,
       add_sentence (reason, message != NULL ? message : _("There is no network connection."));
       add_sentence (reason, since);
       add_sentence (reason, waiting);
-      action = n_pending > 0;
       break;
     case KT_SYNC_STATUS_NEEDS_SIGN_IN:
       add_sentence (reason, message != NULL ? message : _("Sign in again to sync."));
       add_sentence (reason, waiting);
-      action = TRUE;
       break;
     case KT_SYNC_STATUS_ERROR:
       /* A refused push, an unreachable server, records that cannot be
@@ -145,12 +208,10 @@ kt_sync_status_describe (KtSyncStatus  status,
       add_sentence (reason, message != NULL ? message : _("The last sync did not finish."));
       add_sentence (reason, since);
       add_sentence (reason, waiting);
-      action = TRUE;
       break;
     case KT_SYNC_STATUS_PAUSED:
       add_sentence (reason, message);
       add_sentence (reason, waiting);
-      action = n_pending > 0;
       break;
     case KT_SYNC_STATUS_IDLE:
     case KT_SYNC_STATUS_SYNCING:
@@ -159,13 +220,7 @@ kt_sync_status_describe (KtSyncStatus  status,
       break;
     }
   /* A key problem holds sharing back whatever the connection does. */
-  if (key_problem != NULL)
-    {
-      add_sentence (reason, key_problem);
-      action = TRUE;
-    }
-  if (needs_action != NULL)
-    *needs_action = action;
+  add_sentence (reason, key_problem);
   return reason->len > 0 ? g_string_free (g_steal_pointer (&reason), FALSE) : NULL;
 }
 
@@ -212,19 +267,17 @@ gboolean
 kt_sync_status_holds_back (KtSyncClient    *client,
                            KtKeyController *keys)
 {
-  g_autofree char *reason = NULL;
-  gboolean action = FALSE;
-
   if (client == NULL)
     return FALSE;
-  reason = kt_sync_status_describe (kt_sync_client_get_status (client),
-                                    kt_sync_client_get_status_message (client),
-                                    kt_sync_client_get_last_synced (client),
-                                    kt_sync_client_get_n_pending (client),
-                                    kt_sync_status_key_problem (client, keys), &action);
   /* Merely offline with nothing in the outbox is said dimly, or not at
-   * all above the list: a record on its way still needs its own word. */
-  return reason != NULL && action;
+   * all above the list: a record on its way still needs its own word.
+   * Decided without making the words: the case view asks at every
+   * change of the household. */
+  return kt_sync_status_reason_kind (kt_sync_client_get_status (client),
+                                     kt_sync_client_get_status_message (client),
+                                     kt_sync_client_get_last_synced (client),
+                                     kt_sync_client_get_n_pending (client),
+                                     kt_sync_status_key_problem (client, keys)) == KT_SYNC_REASON_HOLDS_BACK;
 }
 
 static const char *

@@ -42,12 +42,31 @@ char       *kt_sync_status_format            (KtSyncStatus  status,
                                               gint64        last_synced,
                                               guint         n_conflicts);
 
+/* What kt_sync_status_describe () says of a state, decided without the
+ * words: nothing, words the coach may read (offline or paused with
+ * nothing waiting), or words that ask the coach to act or tell that work
+ * is held back. */
+typedef enum {
+  KT_SYNC_REASON_NONE,
+  KT_SYNC_REASON_CALM,
+  KT_SYNC_REASON_HOLDS_BACK,
+} KtSyncReasonKind;
+
+/* The kind of reason kt_sync_status_describe () gives for the same
+ * arguments, without making its text. */
+KtSyncReasonKind kt_sync_status_reason_kind  (KtSyncStatus  status,
+                                              const char   *message,
+                                              gint64        last_synced,
+                                              guint         n_pending,
+                                              const char   *key_problem);
+
 /* Why the state is what it is, in words: the client's @message (a refused
  * push, no network, an unreachable server, sign in again), when the last
  * sync was, how many records wait and @key_problem (may be NULL), or NULL
  * when all is well (transfer full).  @needs_action is set when the user
  * has to act or should know that work is held back; merely offline with
- * nothing waiting is not. */
+ * nothing waiting is not.  Which of these it is, is
+ * kt_sync_status_reason_kind ()'s to decide. */
 char       *kt_sync_status_describe          (KtSyncStatus  status,
                                               const char   *message,
                                               gint64        last_synced,

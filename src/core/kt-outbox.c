@@ -935,14 +935,40 @@ kt_outbox_state_free (KtOutboxState *state)
   g_clear_pointer (&state->waiting, g_hash_table_unref);
   g_clear_pointer (&state->waiting_cases, g_hash_table_unref);
   g_clear_pointer (&state->known, g_hash_table_unref);
+  g_clear_pointer (&state->known_changes, g_hash_table_unref);
   g_free (state->cursor);
   g_free (state);
 }
 
-KtOutboxState *
-kt_outbox_read_state (KtOutbox  *self,
-                      gboolean   with_known,
-                      GError   **error)
+/* What the known table says of each of @ids now, one look-up each, as
+ * kt_outbox_get_known_rev () answers.  Inside a hold. */
+static GHashTable *
+collect_known_of (KtOutbox  *self,
+                  GPtrArray *ids)
+{
+  GHashTable *changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT rev FROM known WHERE id = ?", NULL);
+
+  for (guint i = 0; stmt != NULL && i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      gboolean known;
+
+      if (id == NULL)
+        continue;
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, id);
+      known = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0;
+      g_hash_table_replace (changes, g_strdup (id), GINT_TO_POINTER (known));
+    }
+  return changes;
+}
+
+static KtOutboxState *
+read_state (KtOutbox   *self,
+            gboolean    with_known,
+            GPtrArray  *changed_ids,
+            GError    **error)
 {
   /* Counts every read of the state in any outbox: later reads, later
    * numbers, as the reads take turns on the reader's lock. */
@@ -957,11 +983,15 @@ kt_outbox_read_state (KtOutbox  *self,
   state->serial = g_atomic_int_add (&serials, 1) + 1;
   state->n_pending = count_where (self, "SELECT COUNT(*) FROM outbox", NULL);
   state->n_conflicts = count_where (self, "SELECT COUNT(*) FROM conflicts", NULL);
+  /* Read whole: they are as big as what waits in the outbox, which a
+   * round empties, not as big as the store. */
   state->waiting = waiting_table_new ();
   state->waiting_cases = waiting_table_new ();
   collect_waiting (self, state->waiting, state->waiting_cases);
   if (with_known)
     state->known = collect_known (self);
+  if (changed_ids != NULL)
+    state->known_changes = collect_known_of (self, changed_ids);
   state->cursor = read_meta (self, "cursor");
   signed_out = read_meta (self, "signed_out");
   state->signed_out = signed_out != NULL;
@@ -971,6 +1001,147 @@ kt_outbox_read_state (KtOutbox  *self,
       return NULL;
     }
   return g_steal_pointer (&state);
+}
+
+KtOutboxState *
+kt_outbox_read_state (KtOutbox  *self,
+                      gboolean   with_known,
+                      GError   **error)
+{
+  return read_state (self, with_known, NULL, error);
+}
+
+KtOutboxState *
+kt_outbox_read_state_after (KtOutbox   *self,
+                            GPtrArray  *changed_ids,
+                            GError    **error)
+{
+  g_return_val_if_fail (changed_ids != NULL, NULL);
+
+  return read_state (self, FALSE, changed_ids, error);
+}
+
+/* The main loop's known ids */
+
+struct _KtOutboxKnown
+{
+  /* id → the serial of the newest read that said something of it, shifted
+   * left by one, with the low bit set when it said the server has the id.
+   * An id said not to be known by a change stays as such a mark, so that
+   * an older read that comes later cannot bring it back. */
+  GHashTable *ids;
+  /* The newest full read taken: an id not in @ids is not known as of it. */
+  guint       full_serial;
+};
+
+#define KNOWN_MARK(serial, known) GSIZE_TO_POINTER (((gsize) (serial) << 1) | ((known) ? 1 : 0))
+#define KNOWN_SERIAL(mark) ((guint) (GPOINTER_TO_SIZE (mark) >> 1))
+#define KNOWN_IS_KNOWN(mark) ((GPOINTER_TO_SIZE (mark) & 1) != 0)
+
+KtOutboxKnown *
+kt_outbox_known_new (void)
+{
+  KtOutboxKnown *self = g_new0 (KtOutboxKnown, 1);
+
+  self->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return self;
+}
+
+void
+kt_outbox_known_free (KtOutboxKnown *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->ids);
+  g_free (self);
+}
+
+/* A full read: every id of it is known as of its serial, every other id
+ * not, except where a newer change said otherwise.  Costs every id, as
+ * the read did; only opening the outbox reads them all. */
+static void
+take_full (KtOutboxKnown *self,
+           KtOutboxState *state)
+{
+  g_autoptr(GHashTable) older = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  /* Older than what was taken for every id. */
+  if (state->serial <= self->full_serial)
+    return;
+  older = g_steal_pointer (&self->ids);
+  self->ids = g_steal_pointer (&state->known);
+  g_hash_table_iter_init (&iter, self->ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_iter_replace (&iter, KNOWN_MARK (state->serial, TRUE));
+  g_hash_table_iter_init (&iter, older);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (KNOWN_SERIAL (value) > state->serial)
+      {
+        g_hash_table_iter_steal (&iter);
+        g_hash_table_replace (self->ids, key, value);
+      }
+  self->full_serial = state->serial;
+}
+
+void
+kt_outbox_known_take (KtOutboxKnown *self,
+                      KtOutboxState *state)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_return_if_fail (self != NULL);
+
+  if (state == NULL)
+    return;
+  if (state->known != NULL)
+    take_full (self, state);
+  if (state->known_changes == NULL)
+    return;
+  g_hash_table_iter_init (&iter, state->known_changes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gpointer had;
+      guint had_serial = self->full_serial;
+
+      if (g_hash_table_lookup_extended (self->ids, key, NULL, &had))
+        had_serial = KNOWN_SERIAL (had);
+      if (state->serial > had_serial)
+        g_hash_table_replace (self->ids, g_strdup (key), KNOWN_MARK (state->serial, GPOINTER_TO_INT (value)));
+    }
+}
+
+gboolean
+kt_outbox_known_contains (KtOutboxKnown *self,
+                          const char    *id)
+{
+  gpointer mark;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return id != NULL && g_hash_table_lookup_extended (self->ids, id, NULL, &mark) && KNOWN_IS_KNOWN (mark);
+}
+
+void
+kt_outbox_known_foreach (KtOutboxKnown *self,
+                         void         (*func) (const char *id,
+                                               gpointer    user_data),
+                         gpointer       user_data)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer mark;
+
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_iter_init (&iter, self->ids);
+  while (g_hash_table_iter_next (&iter, &key, &mark))
+    if (KNOWN_IS_KNOWN (mark))
+      func (key, user_data);
 }
 
 GHashTable *

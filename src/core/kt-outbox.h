@@ -140,6 +140,9 @@ typedef struct {
   GHashTable *waiting;        /* record id → refusal or "": queued or in conflict */
   GHashTable *waiting_cases;  /* as kt_outbox_collect_waiting () */
   GHashTable *known;          /* as kt_outbox_collect_known (), or NULL if not read */
+  GHashTable *known_changes;  /* id → GINT_TO_POINTER (whether the server has a
+                               * revision of it), for the ids a change wrote
+                               * (kt_outbox_read_state_after ()), or NULL */
   char       *cursor;         /* the pull position, or NULL */
   gboolean    signed_out;     /* the user signed out (the "signed_out" setting) */
 } KtOutboxState;
@@ -152,6 +155,36 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtOutboxState, kt_outbox_state_free)
 KtOutboxState *kt_outbox_read_state    (KtOutbox    *self,
                                         gboolean     with_known,
                                         GError     **error);
+/* The state after a change that wrote the known revisions of
+ * @changed_ids (element-type utf8) and no others: as kt_outbox_read_state ()
+ * without the known ids, and with what the outbox now says of each of
+ * @changed_ids in known_changes, so the read grows with the change, not
+ * with every id the server has (issue 22) (transfer full). */
+KtOutboxState *kt_outbox_read_state_after (KtOutbox    *self,
+                                           GPtrArray   *changed_ids,
+                                           GError     **error);
+
+/* The ids the server has, as the sync client's main loop keeps them from
+ * the states read after each change: a full read (known) and a change's
+ * (known_changes) both go in, and for each id the newest read that said
+ * something of it wins, whatever order the reads come in.  Main loop
+ * only; taking a change costs what the change holds. */
+typedef struct _KtOutboxKnown KtOutboxKnown;
+
+KtOutboxKnown *kt_outbox_known_new      (void);
+void           kt_outbox_known_free     (KtOutboxKnown       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KtOutboxKnown, kt_outbox_known_free)
+/* Takes what @state read of the known ids, if anything. */
+void           kt_outbox_known_take     (KtOutboxKnown       *self,
+                                         KtOutboxState       *state);
+gboolean       kt_outbox_known_contains (KtOutboxKnown       *self,
+                                         const char          *id);
+/* Calls @func for each id known. */
+void           kt_outbox_known_foreach  (KtOutboxKnown       *self,
+                                         void               (*func) (const char *id,
+                                                                     gpointer    user_data),
+                                         gpointer             user_data);
+
 /* A pulled page was kept: each of @records (element-type KtSyncRecord) is
  * known at its revision and the pull resumes after @cursor, all in one
  * transaction (one commit a page, not one a record). */

@@ -48,9 +48,8 @@ struct _KtSyncClient
    * client changes what it holds: the app is one process per device, and
    * the role client writes a setting of its own. */
   KtOutboxState   *state;
-  GHashTable      *known;           /* the ids the server has, from the newest
-                                     * state that read them */
-  guint            known_serial;
+  KtOutboxKnown   *known;           /* the ids the server has: a full read at
+                                     * open, then each change's own ids */
   KtRecordSink    *sink;
   gulong           sink_handler;
   KtApiClient     *api;             /* the server address, the token, HTTP */
@@ -160,19 +159,42 @@ notify_counts (KtSyncClient *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CONFLICTS]);
 }
 
+static KtOutboxState *
+state_or_message (KtOutboxState *state,
+                  GError        *error)
+{
+  if (error != NULL)
+    {
+      g_message ("The sync state could not be read after a change: %s", error->message);
+      g_error_free (error);
+    }
+  return state;
+}
+
 /* On the worker that changed the outbox, right after the change (transfer
  * full, or NULL when it could not be read: the main loop keeps what it
- * knew, until the next change). */
+ * knew, until the next change).  With @with_known every id the server has
+ * is read: only at open, when the main loop knows none yet. */
 static KtOutboxState *
 read_state (KtOutbox *outbox,
             gboolean  with_known)
 {
-  g_autoptr(GError) error = NULL;
-  KtOutboxState *state = kt_outbox_read_state (outbox, with_known, &error);
+  GError *error = NULL;
 
-  if (state == NULL)
-    g_message ("The sync state could not be read after a change: %s", error->message);
-  return state;
+  return state_or_message (kt_outbox_read_state (outbox, with_known, &error), error);
+}
+
+/* As read_state (), after a change that wrote the known revisions of
+ * @changed_ids (element-type utf8) only (a chunk's answers, a pulled page,
+ * a resolution): the main loop takes what changed, not every id again
+ * (issue 22: 10,000 ids read and sent over for a chunk of 50). */
+static KtOutboxState *
+read_state_after (KtOutbox  *outbox,
+                  GPtrArray *changed_ids)
+{
+  GError *error = NULL;
+
+  return state_or_message (kt_outbox_read_state_after (outbox, changed_ids, &error), error);
 }
 
 /* On the main loop: @state (transfer full, may be NULL) replaces an
@@ -184,12 +206,9 @@ take_state (KtSyncClient  *self,
 {
   if (state == NULL)
     return;
-  if (state->known != NULL && state->serial > self->known_serial)
-    {
-      g_clear_pointer (&self->known, g_hash_table_unref);
-      self->known = g_steal_pointer (&state->known);
-      self->known_serial = state->serial;
-    }
+  /* Each id's newest word wins there, whichever read it came in. */
+  kt_outbox_known_take (self->known, state);
+  g_clear_pointer (&state->known_changes, g_hash_table_unref);
   if (self->state == NULL || state->serial > self->state->serial)
     {
       kt_outbox_state_free (self->state);
@@ -318,6 +337,8 @@ open_thread (GTask        *task,
   result->username = kt_outbox_get_meta (result->outbox, "username");
   result->display_name = kt_outbox_get_meta (result->outbox, "display_name");
   result->role = kt_outbox_get_meta (result->outbox, "role");
+  /* The one full read of the ids the server has: after it, each change
+   * sends over only the ids it wrote (read_state_after ()). */
   result->state = read_state (result->outbox, TRUE);
   if (result->server_url != NULL && result->username != NULL)
     result->token = kt_keyring_lookup_token (result->server_url, result->username,
@@ -361,8 +382,8 @@ kt_sync_client_open_finish (KtSyncClient  *self,
   g_set_object (&self->outbox, opened->outbox);
   /* Another outbox: nothing of the last one's state holds. */
   g_clear_pointer (&self->state, kt_outbox_state_free);
-  g_clear_pointer (&self->known, g_hash_table_unref);
-  self->known_serial = 0;
+  g_clear_pointer (&self->known, kt_outbox_known_free);
+  self->known = kt_outbox_known_new ();
   take_state (self, g_steal_pointer (&opened->state));
   kt_api_client_set_server_url (self->api, opened->server_url);
   g_free (self->username);
@@ -1076,7 +1097,15 @@ settle_thread (GTask        *task,
       else
         kt_outbox_confirm (settle->outbox, answer->seq, &answer->error);
     }
-  settle->state = read_state (settle->outbox, TRUE);
+  {
+    g_autoptr(GPtrArray) ids = g_ptr_array_sized_new (settle->answers->len);
+
+    /* A stored entry's id becomes known; the others' stay as they were,
+     * and reading them again costs a look-up each. */
+    for (guint i = 0; i < settle->answers->len; i++)
+      g_ptr_array_add (ids, ((Answer *) g_ptr_array_index (settle->answers, i))->id);
+    settle->state = read_state_after (settle->outbox, ids);
+  }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1789,7 +1818,11 @@ advance_thread (GTask        *task,
 
   if (kt_outbox_advance_pull (advance->outbox, advance->records, advance->cursor, &error))
     {
-      advance->state = read_state (advance->outbox, TRUE);
+      g_autoptr(GPtrArray) ids = g_ptr_array_sized_new (advance->records->len);
+
+      for (guint i = 0; i < advance->records->len; i++)
+        g_ptr_array_add (ids, ((KtSyncRecord *) g_ptr_array_index (advance->records, i))->id);
+      advance->state = read_state_after (advance->outbox, ids);
       g_task_return_boolean (task, TRUE);
     }
   else
@@ -2602,7 +2635,10 @@ resolve_thread (GTask        *task,
     g_task_return_error (task, error);
   else
     {
-      resolve->state = read_state (resolve->outbox, TRUE);
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+      g_ptr_array_add (ids, resolve->id);
+      resolve->state = read_state_after (resolve->outbox, ids);
       g_task_return_pointer (task, merged, (GDestroyNotify) kt_sync_record_free);
     }
 }
@@ -2744,8 +2780,7 @@ share_state (KtSyncClient  *self,
       return KT_SHARE_REFUSED;
     }
   /* Known: the server has a revision of it (pushed from here or pulled). */
-  return self->known != NULL && g_hash_table_contains (self->known, id) ? KT_SHARE_SHARED
-                                                                        : KT_SHARE_LOCAL;
+  return kt_outbox_known_contains (self->known, id) ? KT_SHARE_SHARED : KT_SHARE_LOCAL;
 }
 
 KtShareState
@@ -2777,12 +2812,26 @@ share_info_free (gpointer data)
   g_free (info);
 }
 
+static void
+add_shared (const char *id,
+            gpointer    user_data)
+{
+  GHashTable *states = user_data;
+
+  if (!g_hash_table_contains (states, id))
+    {
+      KtShareInfo *info = g_new0 (KtShareInfo, 1);
+
+      info->state = KT_SHARE_SHARED;
+      g_hash_table_insert (states, g_strdup (id), info);
+    }
+}
+
 GHashTable *
 kt_sync_client_get_case_states (KtSyncClient *self)
 {
   GHashTable *states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, share_info_free);
   GHashTable *waiting;
-  GHashTable *known;
   GHashTableIter iter;
   gpointer key;
   gpointer value;
@@ -2792,7 +2841,6 @@ kt_sync_client_get_case_states (KtSyncClient *self)
   if (self->state == NULL)
     return states;
   waiting = self->state->waiting_cases;
-  known = self->known;
   g_hash_table_iter_init (&iter, waiting);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -2803,17 +2851,7 @@ kt_sync_client_get_case_states (KtSyncClient *self)
       info->reason = *failure != '\0' ? g_strdup (failure) : NULL;
       g_hash_table_insert (states, g_strdup (key), info);
     }
-  if (known == NULL)
-    return states;
-  g_hash_table_iter_init (&iter, known);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (states, key))
-      {
-        KtShareInfo *info = g_new0 (KtShareInfo, 1);
-
-        info->state = KT_SHARE_SHARED;
-        g_hash_table_insert (states, g_strdup (key), info);
-      }
+  kt_outbox_known_foreach (self->known, add_shared, states);
   return states;
 }
 
@@ -2936,7 +2974,7 @@ kt_sync_client_finalize (GObject *object)
   wipe_token (self);
   g_clear_object (&self->outbox);
   g_clear_pointer (&self->state, kt_outbox_state_free);
-  g_clear_pointer (&self->known, g_hash_table_unref);
+  g_clear_pointer (&self->known, kt_outbox_known_free);
   g_clear_object (&self->sealer);
   g_clear_object (&self->api);
   g_clear_object (&self->cancellable);
@@ -3041,6 +3079,7 @@ kt_sync_client_init (KtSyncClient *self)
   self->round_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->api = kt_api_client_new ();
+  self->known = kt_outbox_known_new ();
 }
 
 KtSyncClient *
@@ -3099,7 +3138,8 @@ kt_sync_client_get_n_unopened (KtSyncClient *self)
 }
 
 /* On a worker (issue 22): the cursor goes, the known revisions stay, so
- * what was kept is not taken again. */
+ * what was kept is not taken again; its read leaves the known ids out, as
+ * none of them changed. */
 static void
 pull_again_thread (GTask        *task,
                    gpointer      source_object,

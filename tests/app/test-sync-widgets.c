@@ -74,6 +74,62 @@ test_status_reasons_say_why (void)
   g_assert_true (action);
 }
 
+/* Whether work is held back (kt_sync_status_holds_back (), which makes no
+ * words) is decided as kt_sync_status_describe () words it, for every
+ * combination of its inputs: a reason exactly when describe has words,
+ * held back exactly when those words ask the user to act. */
+static void
+test_status_holds_back_as_described (void)
+{
+  static const char *const messages[] = { NULL, "", "There is no network connection." };
+  static const char *const key_problems[] = { NULL, "", "Your key is missing." };
+  static const gint64 lasts[] = { 0, 1764075720 };
+  static const guint pendings[] = { 0, 1, 2 };
+  g_autofree char *dir = kt_test_tmpdir_new ("test-sync-widgets");
+  g_autofree char *path = g_build_filename (dir, "sync.db", NULL);
+  g_autoptr(KtSyncClient) client = kt_sync_client_new (path);
+  guint n_held = 0;
+  guint n_calm = 0;
+
+  for (KtSyncStatus status = KT_SYNC_STATUS_SIGNED_OUT; status <= KT_SYNC_STATUS_PAUSED; status++)
+    for (guint m = 0; m < G_N_ELEMENTS (messages); m++)
+      for (guint l = 0; l < G_N_ELEMENTS (lasts); l++)
+        for (guint n = 0; n < G_N_ELEMENTS (pendings); n++)
+          for (guint k = 0; k < G_N_ELEMENTS (key_problems); k++)
+            {
+              gboolean action = FALSE;
+              g_autofree char *reason = kt_sync_status_describe (status, messages[m], lasts[l], pendings[n],
+                                                                 key_problems[k], &action);
+              KtSyncReasonKind kind = kt_sync_status_reason_kind (status, messages[m], lasts[l],
+                                                                  pendings[n], key_problems[k]);
+
+              g_test_message ("status %d, message %u, last %u, pending %u, key problem %u",
+                              status, m, l, pendings[n], k);
+              g_assert_cmpint (kind == KT_SYNC_REASON_NONE, ==, reason == NULL);
+              g_assert_cmpint (kind == KT_SYNC_REASON_HOLDS_BACK, ==, reason != NULL && action);
+              g_assert_cmpint (action, ==, kind == KT_SYNC_REASON_HOLDS_BACK);
+              n_held += kind == KT_SYNC_REASON_HOLDS_BACK;
+              n_calm += kind == KT_SYNC_REASON_CALM;
+            }
+  /* The loop met each kind. */
+  g_assert_cmpuint (n_held, >, 0);
+  g_assert_cmpuint (n_calm, >, 0);
+
+  /* And a client: never signed in, nothing waits, nothing is held back. */
+  {
+    gboolean action = TRUE;
+    g_autofree char *reason = kt_sync_status_describe (kt_sync_client_get_status (client),
+                                                       kt_sync_client_get_status_message (client),
+                                                       kt_sync_client_get_last_synced (client),
+                                                       kt_sync_client_get_n_pending (client), NULL, &action);
+
+    g_assert_cmpint (kt_sync_status_holds_back (client, NULL), ==, reason != NULL && action);
+    g_assert_false (kt_sync_status_holds_back (client, NULL));
+    g_assert_false (kt_sync_status_holds_back (NULL, NULL));
+  }
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static void
 on_closed (GtkWindow *window,
            gboolean  *closed)
@@ -232,6 +288,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/sync-widgets/status/texts-follow-the-state", test_status_texts_follow_the_state);
   g_test_add_func ("/sync-widgets/status/reasons-say-why", test_status_reasons_say_why);
+  g_test_add_func ("/sync-widgets/status/holds-back-as-described", test_status_holds_back_as_described);
   g_test_add_func ("/sync-widgets/sign-in/errors-in-place-then-signs-in",
                    test_sign_in_dialog_shows_errors_in_place_then_signs_in);
   g_test_add_func ("/sync-widgets/conflict/chooses-per-field-or-keeps-both",

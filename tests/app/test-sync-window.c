@@ -31,6 +31,43 @@
  * results and assignments notify); started in main (). */
 static KtTestNotifications *notifications;
 
+/* What a test starts from: a temp dir with the app's store in it (the app
+ * finds it through KT_STORE_PATH; its sync queue is beside it) and, unless
+ * the test is added WITHOUT_SERVER, a sync server. */
+typedef struct {
+  char         *dir;
+  char         *store;
+  char         *state;     /* the sync queue's file, beside the store */
+  KtTestServer *server;
+  const char   *url;       /* the server's */
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = kt_test_tmpdir_new ("kt-sync-window");
+  f->store = g_build_filename (f->dir, "store.db", NULL);
+  f->state = g_strconcat (f->store, ".sync", NULL);
+  if (g_strcmp0 (data, "without-server") != 0)
+    {
+      f->server = kt_test_server_start (NULL, kt_test_sync_users);
+      f->url = kt_test_server_get_url (f->server);
+    }
+  g_setenv ("KT_STORE_PATH", f->store, TRUE);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_unsetenv ("KT_STORE_PATH");
+  g_clear_pointer (&f->dir, kt_test_tmpdir_free);
+  g_clear_pointer (&f->server, kt_test_server_free);
+  g_free (f->store);
+  g_free (f->state);
+}
+
 static gboolean
 client_opened (gpointer data)
 {
@@ -142,11 +179,8 @@ supervisor_view_shown (gpointer window)
 /* The role on the server chooses the main view: a supervisor gets the inbox
  * and the team view instead of the coach's case list. */
 static void
-test_a_supervisor_gets_the_inbox_as_main_view (void)
+test_a_supervisor_gets_the_inbox_as_main_view (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-role-window");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   KtApplication *app;
   KtWindow *window;
   GtkWidget *coach_view;
@@ -157,13 +191,12 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   GPtrArray *entries;
   gboolean found = FALSE;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   coach_view = kt_window_get_main_view (window);
   g_assert_false (KT_IS_SUPERVISOR_VIEW (coach_view));
 
-  sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "super1");
   kt_app_test_wait_for (supervisor_view_shown, window, 20000, "the supervisor's view");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "intake.assign", "s", "coach1"));
 
@@ -203,8 +236,6 @@ test_a_supervisor_gets_the_inbox_as_main_view (void)
   g_assert_true (found);
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static KtCaseItem *case_item (KtWindow   *window,
@@ -309,13 +340,9 @@ test_a_rows_stage_follows_the_cycle (void)
 }
 
 static void
-test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
+test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-window");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
-  const char *url = kt_test_server_get_url (server);
-  g_autofree char *case_id = kt_test_case_for_coach (dir, url);
+  g_autofree char *case_id = kt_test_case_for_coach (f->dir, f->url);
   g_autofree char *plan_id = kt_uuid_new ();
   g_autoptr(GBytes) body = kt_test_submitted_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
   g_autoptr(GError) error = NULL;
@@ -328,7 +355,6 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   KtSyncClient *client;
   GtkWidget *empty_sign_in;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
@@ -342,8 +368,8 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (empty_sign_in)), ==, "win.sign-in");
 
   /* The supervisor has a key: the coach's app seals to it. */
-  kt_test_publish_key (url, "super1", super1_secret);
-  sign_in_from_menu (window, url, "coach1");
+  kt_test_publish_key (f->url, "super1", super1_secret);
+  sign_in_from_menu (window, f->url, "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
   g_assert_false (gtk_widget_get_visible (empty_sign_in));
   kt_app_test_wait_for (sealing, client, 20000, "the account key");
@@ -358,7 +384,7 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   g_assert_no_error (error);
   kt_test_device_sync (client, &error);
   g_assert_no_error (error);
-  supervisor = supervisor_device (dir, url);
+  supervisor = supervisor_device (f->dir, f->url);
   approved = kt_test_review (supervisor, plan_id, 1, KT_REVIEW_DECISION_APPROVE, "Helder plan.", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (approved->review, ==, "approved");
@@ -376,8 +402,6 @@ test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results (void)
   kt_app_test_wait_for (approval_notified, NULL, 10000, "the approval's notification");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 typedef struct {
@@ -498,12 +522,8 @@ sync_reason_shown (gpointer window)
  * is submitted; "submitted" shows only once the server has it; a record the
  * server refuses shows on the household's row and page, in words. */
 static void
-test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it (void)
+test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-plus");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
-  const char *url = kt_test_server_get_url (server);
   g_autoptr(GBytes) submitted = NULL;
   g_autoptr(GBytes) refused_body = NULL;
   g_autoptr(KtPlan) refused = NULL;
@@ -519,8 +539,7 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   KtCaseItem *item;
   ShareWait wait = { 0 };
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
-  app = start_signed_in (url, "coach1", &window);
+  app = start_signed_in (f->url, "coach1", &window);
   client = kt_window_get_sync_client (window);
 
   kt_app_test_activate (window, "win.new-case", NULL);
@@ -557,7 +576,7 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   g_assert_cmpint (kt_case_item_get_share_state (item), ==, KT_SHARE_SHARED);
   g_assert_cmpstr (label_text (GTK_WIDGET (view), KT_TYPE_CASE_VIEW, "phase_label"), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Plan submitted"));
-  g_assert_cmpuint (kt_test_http (url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
+  g_assert_cmpuint (kt_test_http (f->url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (submitted, NULL), g_bytes_get_size (submitted),
                                   plan->header.id));
 
@@ -630,8 +649,6 @@ test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it 
   kt_app_test_screenshot (GTK_WINDOW (window), "sync-refused-record");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 /* Approved, and by whom: the supervisor's name as the server gives it
@@ -652,12 +669,8 @@ plan_page_approved (gpointer page)
  * in went out without a coach, and the server refused it.  On signing in
  * it gets the coach and goes again, with its plan. */
 static void
-test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
+test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-plus-offline");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
-  const char *url = kt_test_server_get_url (server);
   g_autoptr(GBytes) submitted = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(KtKey) super1_secret = kt_test_account_secret ("super1");
@@ -672,7 +685,6 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
   KtCase *kase;
   ShareWait wait = { 0 };
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
@@ -692,8 +704,8 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
   wait.state = KT_SHARE_WAITING;
   kt_app_test_wait_for (record_in_state, &wait, 10000, "the plan to be queued");
 
-  kt_test_publish_key (url, "super1", super1_secret);
-  sign_in_from_menu (window, url, "coach1");
+  kt_test_publish_key (f->url, "super1", super1_secret);
+  sign_in_from_menu (window, f->url, "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
   wait.client = client;
   wait.id = plan->header.id;
@@ -701,20 +713,18 @@ test_a_plus_household_submitted_before_signing_in_goes_with_its_coach (void)
   kt_app_test_wait_for (record_in_state, &wait, 20000, "the plan to reach the server");
   g_assert_cmpstr (kase->coach, ==, "coach1");
   g_assert_cmpint (kt_sync_client_get_case_state (client, kase->header.id, NULL), ==, KT_SHARE_SHARED);
-  g_assert_cmpuint (kt_test_http (url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
+  g_assert_cmpuint (kt_test_http (f->url, "super1", "GET", "/plans?state=submitted", NULL, &submitted), ==, 200);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (submitted, NULL), g_bytes_get_size (submitted),
                                   plan->header.id));
 
   /* The supervisor approves; the open plan says so without reopening. */
-  supervisor = supervisor_device (dir, url);
+  supervisor = supervisor_device (f->dir, f->url);
   approved = kt_test_review (supervisor, plan->header.id, plan->header.rev, KT_REVIEW_DECISION_APPROVE,
                              "Helder.", &error);
   g_assert_no_error (error);
   kt_app_test_wait_for (plan_page_approved, page, 20000, "the approval on the open plan");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -747,20 +757,16 @@ bakker_listed_again (gpointer list)
  * like every view: by Ctrl+L and when idle; the PIN brings back the form
  * with what was typed, and the list of what they registered. */
 static void
-test_the_intaker_locks_and_lists_what_they_registered (void)
+test_the_intaker_locks_and_lists_what_they_registered (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-intaker-window");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   KtApplication *app;
   KtWindow *window;
   KtIntakerView *view;
   GtkListBox *list;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
-  sign_in_from_menu (window, kt_test_server_get_url (server), "intake1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "intake1");
   kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
   view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
 
@@ -796,8 +802,6 @@ test_the_intaker_locks_and_lists_what_they_registered (void)
   g_assert_cmpstr (kt_window_get_page (window), ==, "main");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -848,11 +852,8 @@ answer_sign_out (KtWindow   *window,
 /* Signing in says who is signed in where; signing out with work not yet
  * on the server asks first, and whatever is answered nothing is dropped. */
 static void
-test_sign_out_asks_and_keeps_unsynced_work (void)
+test_sign_out_asks_and_keeps_unsynced_work (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sign-out");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   g_autofree char *case_id = kt_uuid_new ();
   g_autofree char *plan_id = kt_uuid_new ();
   g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
@@ -862,14 +863,13 @@ test_sign_out_asks_and_keeps_unsynced_work (void)
   KtSyncClient *client;
   KtSyncButton *button;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
   button = KT_SYNC_BUTTON (kt_window_get_sync_button (window));
   g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
 
-  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
   g_assert_true (g_str_has_prefix (kt_sync_button_get_account_text (button), "Signed in as "));
   g_assert_nonnull (strstr (kt_sync_button_get_account_text (button), "127.0.0.1"));
@@ -877,7 +877,7 @@ test_sign_out_asks_and_keeps_unsynced_work (void)
   kt_app_test_wait_for (password_verifier_kept, window, 20000, "the password verifier");
 
   /* Offline, a shared plan waits in the outbox. */
-  kt_test_server_stop (server);
+  kt_test_server_stop (f->server);
   kt_sync_client_share (client, body, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (kt_sync_client_get_n_pending (client), ==, 1);
@@ -891,8 +891,6 @@ test_sign_out_asks_and_keeps_unsynced_work (void)
   g_assert_cmpstr (kt_sync_button_get_account_text (button), ==, "Not signed in");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -908,11 +906,8 @@ server_unreachable_shown (gpointer banner)
  * sync popover; a screen reader reads the same.  Signed out with the work
  * kept, it says that the work waits for a sign-in. */
 static void
-test_why_it_does_not_sync_shows_above_the_list (void)
+test_why_it_does_not_sync_shows_above_the_list (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-why");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   g_autofree char *case_id = kt_uuid_new ();
   g_autofree char *plan_id = kt_uuid_new ();
   g_autoptr(GBytes) body = kt_test_plan_body (plan_id, case_id, 1, "Wat wil je bereiken?");
@@ -924,8 +919,7 @@ test_why_it_does_not_sync_shows_above_the_list (void)
   GtkWidget *button;
   const char *text;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
-  app = start_signed_in (kt_test_server_get_url (server), "coach1", &window);
+  app = start_signed_in (kt_test_server_get_url (f->server), "coach1", &window);
   client = kt_window_get_sync_client (window);
   banner = KT_SYNC_BANNER (kt_window_get_sync_banner (window));
   kt_app_test_wait_for (password_verifier_kept, window, 20000, "the password verifier");
@@ -934,7 +928,7 @@ test_why_it_does_not_sync_shows_above_the_list (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (banner)));
   g_assert_null (kt_sync_banner_get_text (banner));
 
-  kt_test_server_stop (server);
+  kt_test_server_stop (f->server);
   kt_sync_client_share (client, body, &error);
   g_assert_no_error (error);
   kt_app_test_activate (window, "win.sync-now", NULL);
@@ -959,8 +953,6 @@ test_why_it_does_not_sync_shows_above_the_list (void)
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.sign-in");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -982,11 +974,8 @@ beat (gpointer data)
  * state's database), the household's share banner says so in words
  * instead of a log line nobody reads (issue 22). */
 static void
-test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
+test_a_submit_that_cannot_be_queued_says_so_on_the_household (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-submit-fails");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autofree char *state = g_strconcat (store, ".sync", NULL);
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
   KtApplication *app;
@@ -998,7 +987,6 @@ test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
   guint beats = 0;
   guint beat_id;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
 
@@ -1012,7 +1000,7 @@ test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
 
   /* Another writer holds the sync state (after the outbox's busy wait,
    * SQLite says "database is locked"). */
-  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
 
   beat_id = g_timeout_add (1, beat, &beats);
@@ -1036,8 +1024,6 @@ test_a_submit_that_cannot_be_queued_says_so_on_the_household (void)
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (db);
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -1077,11 +1063,8 @@ beats_reached (gpointer data)
  * On the main loop the window stood still for the whole wait and the
  * submit failed. */
 static void
-test_a_submitted_plan_is_queued_off_the_main_loop (void)
+test_a_submitted_plan_is_queued_off_the_main_loop (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-submit-waits");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autofree char *state = g_strconcat (store, ".sync", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) peeked = NULL;
   sqlite3 *db = NULL;
@@ -1096,7 +1079,6 @@ test_a_submitted_plan_is_queued_off_the_main_loop (void)
   BeatWait beat_wait = { &beats, 0 };
   ShareWait wait = { 0 };
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
@@ -1107,7 +1089,7 @@ test_a_submitted_plan_is_queued_off_the_main_loop (void)
   plan = kt_plan_page_get_plan (page);
   make_ready_for_review (plan);
 
-  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   beat_id = g_timeout_add (10, beat, &beats);
   g_assert_true (kt_plan_page_submit (page, &error));
@@ -1141,8 +1123,6 @@ test_a_submitted_plan_is_queued_off_the_main_loop (void)
   g_assert_cmpstr (((KtOutboxEntry *) g_ptr_array_index (peeked, 1))->record->id, ==, plan->header.id);
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -1159,13 +1139,8 @@ record_failure_shown (gpointer view)
  * sync state) says so on the household; once the writer is gone the next
  * share reaches the server. */
 static void
-test_a_record_shared_from_verloop_is_queued_off_the_main_loop (void)
+test_a_record_shared_from_verloop_is_queued_off_the_main_loop (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-verloop");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autofree char *state = g_strconcat (store, ".sync", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
-  const char *url = kt_test_server_get_url (server);
   g_autoptr(KtConversation) evaluation = kt_conversation_new ();
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -1179,8 +1154,7 @@ test_a_record_shared_from_verloop_is_queued_off_the_main_loop (void)
   KtPlan *plan;
   ShareWait wait = { 0 };
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
-  app = start_signed_in (url, "coach1", &window);
+  app = start_signed_in (f->url, "coach1", &window);
   client = kt_window_get_sync_client (window);
 
   /* A household the server knows: its plan submitted and received. */
@@ -1201,7 +1175,7 @@ test_a_record_shared_from_verloop_is_queued_off_the_main_loop (void)
   evaluation->case_id = g_strdup (plan->case_id);
   evaluation->is_evaluation = TRUE;
   body = kt_conversation_encode (evaluation);
-  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   kt_case_view_share_record (view, body, evaluation->header.id);
   /* Returned before the disk was touched: nothing has failed yet. */
@@ -1216,11 +1190,9 @@ test_a_record_shared_from_verloop_is_queued_off_the_main_loop (void)
   wait.id = evaluation->header.id;
   kt_app_test_wait_for (record_in_state, &wait, 20000, "the evaluation to reach the server");
   path = g_strdup_printf ("/records/%s", evaluation->header.id);
-  g_assert_cmpuint (kt_test_http (url, "coach1", "GET", path, NULL, NULL), ==, 200);
+  g_assert_cmpuint (kt_test_http (f->url, "coach1", "GET", path, NULL, NULL), ==, 200);
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 typedef struct {
@@ -1244,11 +1216,8 @@ load_tick_cb (gpointer data)
  * would never be seen loading between two turns of the main loop, and no
  * tick could run while it loads. */
 static void
-test_the_supervisors_first_load_leaves_the_main_loop_free (void)
+test_the_supervisors_first_load_leaves_the_main_loop_free (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-role-first-load");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   g_autoptr(GError) error = NULL;
   LoadTicker ticker = { 0 };
   KtApplication *app;
@@ -1260,7 +1229,6 @@ test_the_supervisors_first_load_leaves_the_main_loop_free (void)
   gint64 deadline;
   guint timer;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   /* Plans submitted in the team, on the device before the view opens. */
@@ -1281,7 +1249,7 @@ test_the_supervisors_first_load_leaves_the_main_loop_free (void)
 
   ticker.window = window;
   timer = g_timeout_add_full (G_PRIORITY_HIGH, 1, load_tick_cb, &ticker, NULL);
-  sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "super1");
   /* Turn by turn, to see the view as soon as it is there. */
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (!supervisor_view_shown (window) && g_get_monotonic_time () < deadline)
@@ -1309,8 +1277,6 @@ test_the_supervisors_first_load_leaves_the_main_loop_free (void)
                      GTK_WIDGET (inbox), KT_TYPE_SUPERVISOR_INBOX, "list_stack"))), ==, "list");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 /* Households started with "+" before any sign-in, in the store's file:
@@ -1406,11 +1372,8 @@ adopt_tick_cb (gpointer data)
  * flushed one by one where the sign-in is answered, no tick could run
  * between the sign-in and the last of them having its coach. */
 static void
-test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
+test_adopting_households_on_sign_in_leaves_the_main_loop_free (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-adopt-loop");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   AdoptTicker ticker = { 0 };
   gboolean started = FALSE;
@@ -1419,7 +1382,6 @@ test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
   KtSyncClient *client;
   guint timer;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
@@ -1428,7 +1390,7 @@ test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
   ticker.window = window;
   watch_sign_in (window, &started);
   timer = g_timeout_add_full (G_PRIORITY_HIGH, 1, adopt_tick_cb, &ticker, NULL);
-  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
   kt_app_test_wait_for (adoption_started, &started, 10000, "the sign-in to be answered");
   kt_app_test_wait_for (not_adopting, window, 20000, "the households to be adopted");
@@ -1439,8 +1401,6 @@ test_adopting_households_on_sign_in_leaves_the_main_loop_free (void)
   assert_adopted_by (window, ids, "coach1");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 typedef struct {
@@ -1464,24 +1424,20 @@ first_adopted (gpointer data)
  * Read with kt_store_load_case on the main loop, the window stood still
  * until the store was free. */
 static void
-test_adopted_households_are_read_off_the_main_loop (void)
+test_adopted_households_are_read_off_the_main_loop (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-adopt-held");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   FirstAdopted first = { 0 };
   KtApplication *app;
   KtWindow *window;
   KtSyncClient *client;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
   store_households_without_coach (kt_window_get_store (window), 2000, ids);
 
-  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "coach1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
   first.window = window;
   first.id = g_ptr_array_index (ids, 0);
@@ -1496,32 +1452,26 @@ test_adopted_households_are_read_off_the_main_loop (void)
   assert_adopted_by (window, ids, "coach1");
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 /* A supervisor who signs in on a device with households without a coach
  * does not become their coach: adopting has no meaning for that role. */
 static void
-test_a_supervisors_sign_in_adopts_no_household (void)
+test_a_supervisors_sign_in_adopts_no_household (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-adopt-super");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   gboolean started = FALSE;
   KtApplication *app;
   KtWindow *window;
   KtSyncClient *client;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
   store_households_without_coach (kt_window_get_store (window), 3, ids);
   watch_sign_in (window, &started);
 
-  sign_in_from_menu (window, kt_test_server_get_url (server), "super1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "super1");
   kt_app_test_wait_for (signed_in, client, 10000, "signing in");
   kt_app_test_wait_for (adoption_started, &started, 10000, "the sign-in to be answered");
   kt_app_test_wait_for (not_adopting, window, 20000, "the role to be known");
@@ -1540,8 +1490,6 @@ test_a_supervisors_sign_in_adopts_no_household (void)
     }
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -1567,10 +1515,8 @@ folded (gpointer window)
  * … as soon as there is a connection" stays away: it said the wrong thing
  * a second time. */
 static void
-test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in (void)
+test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-signed-out-waits");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
   g_autoptr(GError) error = NULL;
   const char *expected = "Signed out: 2 records wait until you sign in.";
   KtApplication *app;
@@ -1582,7 +1528,6 @@ test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in (voi
   KtPlan *plan;
   GtkWidget *button;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
@@ -1637,8 +1582,6 @@ test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in (voi
   g_assert_true (gtk_widget_is_visible (button));
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -1663,14 +1606,9 @@ case_opened (gpointer window)
  * server has say it waits.  The household's row in the list says the
  * same as its header. */
 static void
-test_the_header_says_where_the_plan_stands_not_the_household (void)
+test_the_header_says_where_the_plan_stands_not_the_household (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-plan-stage");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autofree char *state = g_strconcat (store, ".sync", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
-  const char *url = kt_test_server_get_url (server);
-  g_autofree char *case_id = kt_test_case_for_coach (dir, url);
+  g_autofree char *case_id = kt_test_case_for_coach (f->dir, f->url);
   g_autoptr(GError) error = NULL;
   g_autoptr(KtConversation) conversation = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -1684,8 +1622,7 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
   KtCaseRow *row;
   ShareWait wait = { 0 };
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
-  app = start_signed_in (url, "coach1", &window);
+  app = start_signed_in (f->url, "coach1", &window);
   client = kt_window_get_sync_client (window);
   kt_app_test_wait_for (one_case_listed, window, 20000, "the assigned case in the list");
   kt_app_test_wait_for (one_case_shared, window, 10000, "the assigned case's row to say it is shared");
@@ -1700,7 +1637,7 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
 
   /* Another writer holds the sync state: the plan stays on its way to the
    * outbox while the household is one the server has. */
-  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_true (kt_plan_page_submit (page, &error));
   g_assert_no_error (error);
@@ -1726,7 +1663,7 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
 
   /* The server goes away and another record of the household (a
    * conversation) waits: the plan is still submitted. */
-  kt_test_server_stop (server);
+  kt_test_server_stop (f->server);
   conversation = kt_catalogue_new_conversation (kt_case_view_get_catalogue (view), case_id);
   conversation->header.rev = 1;
   body = kt_conversation_encode (conversation);
@@ -1747,8 +1684,6 @@ test_the_header_says_where_the_plan_stands_not_the_household (void)
   g_assert_cmpstr (kt_case_row_get_share_text (row), ==, g_dgettext (GETTEXT_PACKAGE, "Waiting to be sent"));
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -1782,13 +1717,9 @@ round_failed (gpointer client)
  * round fails too), and the state above it warns rather than showing the
  * "synced" tick. */
 static void
-test_a_key_problem_shows_on_the_household (void)
+test_a_key_problem_shows_on_the_household (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-key-problem");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autofree char *state = g_strconcat (store, ".sync", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
-  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (server), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (f->server), G_URI_FLAGS_NONE, NULL);
   g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
   static const char answer[] = "HTTP/1.1 500 Internal Server Error\r\n"
                                "Content-Length: 0\r\nConnection: close\r\n\r\n";
@@ -1809,7 +1740,6 @@ test_a_key_problem_shows_on_the_household (void)
   port = kt_fault_proxy_start (proxy, &error);
   g_assert_no_error (error);
   url = g_strdup_printf ("http://127.0.0.1:%u", port);
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = start_signed_in (url, "coach1", &window);
   kt_app_test_resize (GTK_WINDOW (window), 1280, 800);
   client = kt_window_get_sync_client (window);
@@ -1831,7 +1761,7 @@ test_a_key_problem_shows_on_the_household (void)
   status = KT_SYNC_STATUS_WIDGET (case_view_child (view, "sync_status"));
   page = kt_case_view_get_plan_page (view);
   make_ready_for_review (kt_plan_page_get_plan (page));
-  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_true (kt_plan_page_submit (page, &error));
   g_assert_no_error (error);
@@ -1865,7 +1795,7 @@ test_a_key_problem_shows_on_the_household (void)
    * Now" beside it (as the bar has it), which does not mend the keys. */
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (db);
-  kt_test_server_stop (server);
+  kt_test_server_stop (f->server);
   kt_sync_client_sync_soon (client);
   kt_app_test_wait_for (round_failed, client, 20000, "the round to fail");
   kt_app_test_iterate (50);
@@ -1874,9 +1804,7 @@ test_a_key_problem_shows_on_the_household (void)
   g_assert_false (gtk_widget_get_visible (reason_button (view)));
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
   kt_fault_proxy_stop (proxy);
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static gboolean
@@ -1907,12 +1835,8 @@ dialog_over (gpointer data)
  * cannot be opened: the coach who chose "Resolve Sync Conflicts" is told
  * so in a dialog over the window, with why, not only in a log line. */
 static void
-test_a_conflict_that_cannot_be_opened_says_so (void)
+test_a_conflict_that_cannot_be_opened_says_so (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = kt_test_tmpdir_new ("kt-sync-conflict-unread");
-  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
-  g_autofree char *state = g_strconcat (store, ".sync", NULL);
-  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
   g_autofree char *id = kt_uuid_new ();
   g_autoptr(GBytes) body = kt_test_case_body (id, 1);
   g_autoptr(KtSyncRecord) local = NULL;
@@ -1926,7 +1850,6 @@ test_a_conflict_that_cannot_be_opened_says_so (void)
   KtSyncClient *client;
   KtOutbox *outbox;
 
-  g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
   client = kt_window_get_sync_client (window);
@@ -1945,12 +1868,12 @@ test_a_conflict_that_cannot_be_opened_says_so (void)
   g_assert_true (kt_outbox_add_conflict (outbox, ((KtOutboxEntry *) g_ptr_array_index (peeked, 0))->seq,
                                          other, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_open (state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "UPDATE conflicts SET server_body = zeroblob(64)", NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);
 
-  sign_in_from_menu (window, kt_test_server_get_url (server), "coach1");
+  sign_in_from_menu (window, kt_test_server_get_url (f->server), "coach1");
   kt_app_test_wait_for (one_conflict, client, 10000, "the conflict to be counted");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.resolve-conflicts", NULL));
@@ -1964,8 +1887,6 @@ test_a_conflict_that_cannot_be_opened_says_so (void)
   gtk_window_destroy (dialog);
 
   kt_app_test_quit (app, window);
-  g_unsetenv ("KT_STORE_PATH");
-  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 int
@@ -1976,43 +1897,48 @@ main (int argc, char *argv[])
   kt_app_test_init_for_app (&argc, &argv);
   notifications = kt_test_notifications_start ();
 
+#define ADD(path, func) \
+  g_test_add ("/sync-window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD_WITHOUT_SERVER(path, func) \
+  g_test_add ("/sync-window/" path, Fixture, "without-server", fixture_set_up, func, fixture_tear_down)
+
   g_test_add_func ("/sync-window/a-rows-stage-follows-the-cycle", test_a_rows_stage_follows_the_cycle);
-  g_test_add_func ("/sync-window/sign-in-from-menu-pulls-assigned-case-and-review-results",
-                   test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
-  g_test_add_func ("/sync-window/household-started-with-plus-reaches-the-server-and-a-refusal-shows-on-it",
-                   test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
-  g_test_add_func ("/sync-window/a-plus-household-submitted-before-signing-in-goes-with-its-coach",
-                   test_a_plus_household_submitted_before_signing_in_goes_with_its_coach);
-  g_test_add_func ("/sync-window/adopting-households-on-sign-in-leaves-the-main-loop-free",
-                   test_adopting_households_on_sign_in_leaves_the_main_loop_free);
-  g_test_add_func ("/sync-window/adopted-households-are-read-off-the-main-loop",
-                   test_adopted_households_are_read_off_the_main_loop);
-  g_test_add_func ("/sync-window/a-supervisors-sign-in-adopts-no-household",
-                   test_a_supervisors_sign_in_adopts_no_household);
-  g_test_add_func ("/sync-window/a-submit-that-cannot-be-queued-says-so-on-the-household",
-                   test_a_submit_that_cannot_be_queued_says_so_on_the_household);
-  g_test_add_func ("/sync-window/a-submitted-plan-is-queued-off-the-main-loop",
-                   test_a_submitted_plan_is_queued_off_the_main_loop);
-  g_test_add_func ("/sync-window/a-record-shared-from-verloop-is-queued-off-the-main-loop",
-                   test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
-  g_test_add_func ("/sync-window/signed-out-the-household-says-once-that-its-records-wait-for-a-sign-in",
-                   test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in);
-  g_test_add_func ("/sync-window/the-header-says-where-the-plan-stands-not-the-household",
-                   test_the_header_says_where_the_plan_stands_not_the_household);
-  g_test_add_func ("/sync-window/a-key-problem-shows-on-the-household",
-                   test_a_key_problem_shows_on_the_household);
-  g_test_add_func ("/sync-window/a-conflict-that-cannot-be-opened-says-so",
-                   test_a_conflict_that_cannot_be_opened_says_so);
-  g_test_add_func ("/sync-window/why-it-does-not-sync-shows-above-the-list",
-                   test_why_it_does_not_sync_shows_above_the_list);
-  g_test_add_func ("/sync-window/a-supervisor-gets-the-inbox-as-main-view",
-                   test_a_supervisor_gets_the_inbox_as_main_view);
-  g_test_add_func ("/sync-window/the-supervisors-first-load-leaves-the-main-loop-free",
-                   test_the_supervisors_first_load_leaves_the_main_loop_free);
-  g_test_add_func ("/sync-window/the-intaker-locks-and-lists-what-they-registered",
-                   test_the_intaker_locks_and_lists_what_they_registered);
-  g_test_add_func ("/sync-window/sign-out-asks-and-keeps-unsynced-work",
-                   test_sign_out_asks_and_keeps_unsynced_work);
+  ADD ("sign-in-from-menu-pulls-assigned-case-and-review-results",
+       test_signing_in_from_the_menu_pulls_the_assigned_case_and_review_results);
+  ADD ("household-started-with-plus-reaches-the-server-and-a-refusal-shows-on-it",
+       test_a_household_started_with_plus_reaches_the_server_and_a_refusal_shows_on_it);
+  ADD ("a-plus-household-submitted-before-signing-in-goes-with-its-coach",
+       test_a_plus_household_submitted_before_signing_in_goes_with_its_coach);
+  ADD ("adopting-households-on-sign-in-leaves-the-main-loop-free",
+       test_adopting_households_on_sign_in_leaves_the_main_loop_free);
+  ADD ("adopted-households-are-read-off-the-main-loop",
+       test_adopted_households_are_read_off_the_main_loop);
+  ADD ("a-supervisors-sign-in-adopts-no-household",
+       test_a_supervisors_sign_in_adopts_no_household);
+  ADD_WITHOUT_SERVER ("a-submit-that-cannot-be-queued-says-so-on-the-household",
+                      test_a_submit_that_cannot_be_queued_says_so_on_the_household);
+  ADD_WITHOUT_SERVER ("a-submitted-plan-is-queued-off-the-main-loop",
+                      test_a_submitted_plan_is_queued_off_the_main_loop);
+  ADD ("a-record-shared-from-verloop-is-queued-off-the-main-loop",
+       test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
+  ADD_WITHOUT_SERVER ("signed-out-the-household-says-once-that-its-records-wait-for-a-sign-in",
+                      test_signed_out_the_household_says_once_that_its_records_wait_for_a_sign_in);
+  ADD ("the-header-says-where-the-plan-stands-not-the-household",
+       test_the_header_says_where_the_plan_stands_not_the_household);
+  ADD ("a-key-problem-shows-on-the-household",
+       test_a_key_problem_shows_on_the_household);
+  ADD ("a-conflict-that-cannot-be-opened-says-so",
+       test_a_conflict_that_cannot_be_opened_says_so);
+  ADD ("why-it-does-not-sync-shows-above-the-list",
+       test_why_it_does_not_sync_shows_above_the_list);
+  ADD ("a-supervisor-gets-the-inbox-as-main-view",
+       test_a_supervisor_gets_the_inbox_as_main_view);
+  ADD ("the-supervisors-first-load-leaves-the-main-loop-free",
+       test_the_supervisors_first_load_leaves_the_main_loop_free);
+  ADD ("the-intaker-locks-and-lists-what-they-registered",
+       test_the_intaker_locks_and_lists_what_they_registered);
+  ADD ("sign-out-asks-and-keeps-unsynced-work",
+       test_sign_out_asks_and_keeps_unsynced_work);
 
   result = g_test_run ();
   kt_test_notifications_stop (notifications);

@@ -491,14 +491,85 @@ plain_record (const char *id,
   return record;
 }
 
+static const char *const state_ids[] = { "p1", "p2", "p3", "p9", "c1", "c2", "c3", "c9", "x" };
+
+/* @state's counts and waiting ids say what the outbox's look-ups say. */
+static void
+assert_state_answers_as_the_look_ups (KtOutbox      *outbox,
+                                      KtOutboxState *state)
+{
+  g_assert_cmpuint (state->n_pending, ==, kt_outbox_count (outbox));
+  g_assert_cmpuint (state->n_conflicts, ==, kt_outbox_count_conflicts (outbox));
+  for (guint i = 0; i < G_N_ELEMENTS (state_ids); i++)
+    for (guint whole_case = 0; whole_case < 2; whole_case++)
+      {
+        g_autofree char *failure = NULL;
+        gboolean found = kt_outbox_find_waiting (outbox, state_ids[i], whole_case, &failure);
+        const char *known = g_hash_table_lookup (whole_case ? state->waiting_cases : state->waiting,
+                                                 state_ids[i]);
+
+        g_test_message ("%s, whole case %u", state_ids[i], whole_case);
+        g_assert_cmpint (found, ==, known != NULL);
+        if (found)
+          g_assert_cmpstr (failure != NULL ? failure : "", ==, known);
+      }
+}
+
+/* The known ids kept from the reads say what the outbox's look-up and a
+ * full read now say. */
+static void
+assert_known_answers_as_the_look_ups (KtOutbox      *outbox,
+                                      KtOutboxKnown *known)
+{
+  g_autoptr(GHashTable) all = kt_outbox_collect_known (outbox);
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_ids); i++)
+    {
+      g_test_message ("%s known?", state_ids[i]);
+      g_assert_cmpint (kt_outbox_known_contains (known, state_ids[i]), ==,
+                       kt_outbox_get_known_rev (outbox, state_ids[i]) > 0);
+      g_assert_cmpint (kt_outbox_known_contains (known, state_ids[i]), ==,
+                       g_hash_table_contains (all, state_ids[i]));
+    }
+}
+
+/* After a change that wrote the known revisions of @...: (NULL-terminated)
+ * only, the change's read, taken into @known. */
+static void
+take_change (KtOutbox      *outbox,
+             KtOutboxKnown *known,
+             const char    *id,
+             ...)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(KtOutboxState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, id);
+  for (const char *next = id; next != NULL; next = va_arg (args, const char *))
+    g_ptr_array_add (ids, (gpointer) next);
+  va_end (args);
+  state = kt_outbox_read_state_after (outbox, ids, &error);
+  g_assert_no_error (error);
+  /* What grows with the change, not with every id the server has. */
+  g_assert_null (state->known);
+  g_assert_cmpuint (g_hash_table_size (state->known_changes), ==, ids->len);
+  assert_state_answers_as_the_look_ups (outbox, state);
+  kt_outbox_known_take (known, state);
+  assert_known_answers_as_the_look_ups (outbox, known);
+}
+
 /* What the sync client's main loop answers from (one read of the state)
  * says what the outbox's own look-ups say, id by id: a record's state and
  * a household's, refusals before waiting, conflicts as waiting, the ids
- * the server has, the counts and the settings. */
+ * the server has, the counts and the settings.  So do the known ids kept
+ * from a full read and then from each change's read of only the ids it
+ * wrote, whatever order those reads come in: the newest word on an id
+ * wins. */
 static void
 test_the_state_read_at_once_answers_as_the_look_ups (Fixture *f, gconstpointer data)
 {
-  static const char *const ids[] = { "p1", "p2", "p3", "c1", "c2", "c3", "x" };
   g_autoptr(GError) error = NULL;
   g_autoptr(KtOutbox) outbox = kt_outbox_open (f->path, f->key, &error);
   g_autoptr(KtOutboxState) state = NULL;
@@ -509,6 +580,13 @@ test_the_state_read_at_once_answers_as_the_look_ups (Fixture *f, gconstpointer d
   g_autoptr(KtSyncRecord) p3 = plain_record ("p3", "c2", 1);
   g_autoptr(KtSyncRecord) p3_server = plain_record ("p3", "c2", 2);
   g_autoptr(KtSyncRecord) c3 = plain_record ("c3", NULL, 1);
+  g_autoptr(KtSyncRecord) p3_merged = plain_record ("p3", "c2", 3);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_sync_record_free);
+  g_autoptr(KtOutboxKnown) known = kt_outbox_known_new ();
+  g_autoptr(KtOutboxState) older = NULL;
+  g_autoptr(KtOutboxState) newer = NULL;
+  g_autoptr(KtOutboxState) older_full = NULL;
+  g_autoptr(KtOutboxState) last_full = NULL;
 
   g_assert_no_error (error);
   g_assert_true (kt_outbox_add (outbox, p1, &error));
@@ -532,22 +610,9 @@ test_the_state_read_at_once_answers_as_the_look_ups (Fixture *f, gconstpointer d
 
   state = kt_outbox_read_state (outbox, TRUE, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (state->n_pending, ==, kt_outbox_count (outbox));
   g_assert_cmpuint (state->n_pending, ==, 3);
-  g_assert_cmpuint (state->n_conflicts, ==, kt_outbox_count_conflicts (outbox));
   g_assert_cmpuint (state->n_conflicts, ==, 1);
-  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
-    for (guint whole_case = 0; whole_case < 2; whole_case++)
-      {
-        g_autofree char *failure = NULL;
-        gboolean found = kt_outbox_find_waiting (outbox, ids[i], whole_case, &failure);
-        const char *known = g_hash_table_lookup (whole_case ? state->waiting_cases : state->waiting, ids[i]);
-
-        g_test_message ("%s, whole case %u", ids[i], whole_case);
-        g_assert_cmpint (found, ==, known != NULL);
-        if (found)
-          g_assert_cmpstr (failure != NULL ? failure : "", ==, known);
-      }
+  assert_state_answers_as_the_look_ups (outbox, state);
   /* Checked by hand too: the household c1 is refused through p2. */
   g_assert_cmpstr (g_hash_table_lookup (state->waiting_cases, "c1"), ==, "Geweigerd");
   g_assert_null (g_hash_table_lookup (state->waiting, "c1"));
@@ -562,7 +627,62 @@ test_the_state_read_at_once_answers_as_the_look_ups (Fixture *f, gconstpointer d
   again = kt_outbox_read_state (outbox, FALSE, &error);
   g_assert_no_error (error);
   g_assert_null (again->known);
+  g_assert_null (again->known_changes);
   g_assert_cmpuint (again->serial, >, state->serial);
+
+  /* The main loop's known ids: a full read, then changes. */
+  kt_outbox_known_take (known, state);
+  assert_known_answers_as_the_look_ups (outbox, known);
+  /* A chunk's answers: p1 stored, p2 refused again. */
+  g_assert_true (kt_outbox_confirm (outbox, ((KtOutboxEntry *) g_ptr_array_index (peeked, 0))->seq, &error));
+  g_assert_no_error (error);
+  take_change (outbox, known, "p1", "p2", NULL);
+  g_assert_true (kt_outbox_known_contains (known, "p1"));
+  /* A pulled page. */
+  g_ptr_array_add (page, plain_record ("p9", "c9", 4));
+  g_ptr_array_add (page, plain_record ("x", NULL, 2));
+  g_assert_true (kt_outbox_advance_pull (outbox, page, "c-8", &error));
+  g_assert_no_error (error);
+  take_change (outbox, known, "p9", "x", NULL);
+  g_assert_true (kt_outbox_known_contains (known, "x"));
+  /* An id that stops being known. */
+  g_assert_true (kt_outbox_set_known_rev (outbox, "c1", 0, &error));
+  take_change (outbox, known, "c1", NULL);
+  g_assert_false (kt_outbox_known_contains (known, "c1"));
+  /* A resolved conflict. */
+  g_assert_true (kt_outbox_resolve_conflict (outbox, p3_merged, &error));
+  g_assert_no_error (error);
+  take_change (outbox, known, "p3", NULL);
+  g_assert_true (kt_outbox_known_contains (known, "p3"));
+
+  /* Reads that come in another order than they were made: an older
+   * change's read after a newer one's, and an older full read after a
+   * newer change's, leave the newer word. */
+  g_assert_true (kt_outbox_set_known_rev (outbox, "c1", 6, &error));
+  {
+    g_autoptr(GPtrArray) c1 = g_ptr_array_new ();
+
+    g_ptr_array_add (c1, "c1");
+    older = kt_outbox_read_state_after (outbox, c1, &error);
+    g_assert_no_error (error);
+    older_full = kt_outbox_read_state (outbox, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_true (kt_outbox_set_known_rev (outbox, "c1", 0, &error));
+    newer = kt_outbox_read_state_after (outbox, c1, &error);
+    g_assert_no_error (error);
+  }
+  kt_outbox_known_take (known, newer);
+  kt_outbox_known_take (known, older);
+  kt_outbox_known_take (known, older_full);
+  g_assert_false (kt_outbox_known_contains (known, "c1"));
+  assert_known_answers_as_the_look_ups (outbox, known);
+  /* A full read newer than every change says it all. */
+  g_assert_true (kt_outbox_set_known_rev (outbox, "c9", 1, &error));
+  last_full = kt_outbox_read_state (outbox, TRUE, &error);
+  g_assert_no_error (error);
+  kt_outbox_known_take (known, last_full);
+  g_assert_true (kt_outbox_known_contains (known, "c9"));
+  assert_known_answers_as_the_look_ups (outbox, known);
 }
 
 /* kt_outbox_update_meta from two threads at once: each change reads the

@@ -76,6 +76,36 @@ sync_ok (KtSyncClient *device)
   g_assert_cmpint (kt_sync_client_get_status (device), ==, KT_SYNC_STATUS_SYNCED);
 }
 
+/* A device of the test's own (kt_test_device_new), signed in to the
+ * fixture's server as @username (transfer full). */
+static KtSyncClient *
+signed_in_device (Fixture    *f,
+                  const char *name,
+                  const char *username)
+{
+  KtSyncClient *device = kt_test_device_new (f->dir, name);
+
+  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), username);
+  return device;
+}
+
+/* Revision 1 of @plan shared from @laptop and synced to both; then both,
+ * offline, edit it into their own revision 2, and @laptop's reaches the
+ * server first: @tablet's next round meets the conflict. */
+static void
+edit_offline_on_both (Fixture      *f,
+                      KtSyncClient *laptop,
+                      KtSyncClient *tablet,
+                      const char   *plan)
+{
+  share_plan (laptop, plan, f->case_id, 1, "Eerste versie");
+  sync_ok (laptop);
+  sync_ok (tablet);
+  share_plan (laptop, plan, f->case_id, 2, "Versie van de laptop");
+  share_plan (tablet, plan, f->case_id, 2, "Versie van de tablet");
+  sync_ok (laptop);
+}
+
 static void
 keep_result (GObject      *source,
              GAsyncResult *result,
@@ -258,15 +288,12 @@ static void
 test_shared_plans_arrive_once_and_the_other_device_pulls_them (Fixture *f, gconstpointer data)
 {
   const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
-  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtSyncClient) laptop = signed_in_device (f, "laptop", "coach1");
+  g_autoptr(KtSyncClient) tablet = signed_in_device (f, "tablet", "coach1");
   g_autofree char *plan = kt_uuid_new ();
   g_autoptr(GHashTable) plans = NULL;
   g_autoptr(KtTestSink) sink = kt_test_sink_new ();
   guint rows;
-
-  kt_test_device_sign_in (laptop, url, "coach1");
-  kt_test_device_sign_in (tablet, url, "coach1");
 
   share_plan (laptop, plan, f->case_id, 1, "Wat wil je bereiken?");
   /* Edited before it was sent: only the newest revision goes out. */
@@ -329,14 +356,7 @@ test_two_devices_editing_offline_keep_both_versions_until_resolved (Fixture *f, 
   seal_if (tablet, data);
   kt_test_device_sign_in (laptop, url, "coach1");
   kt_test_device_sign_in (tablet, url, "coach1");
-  share_plan (laptop, plan, f->case_id, 1, "Eerste versie");
-  sync_ok (laptop);
-  sync_ok (tablet);
-
-  /* Both offline, both edit revision 1 into their own revision 2. */
-  share_plan (laptop, plan, f->case_id, 2, "Versie van de laptop");
-  share_plan (tablet, plan, f->case_id, 2, "Versie van de tablet");
-  sync_ok (laptop);
+  edit_offline_on_both (f, laptop, tablet, plan);
   g_signal_connect_swapped (tablet, "conflict-detected", G_CALLBACK (g_atomic_int_inc), &detected);
   sync_ok (tablet);
   g_assert_cmpuint (detected, ==, 1);
@@ -386,7 +406,7 @@ static void
 test_a_record_being_sent_is_frozen_and_later_edits_follow_it (Fixture *f, gconstpointer data)
 {
   const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtSyncClient) laptop = signed_in_device (f, "laptop", "coach1");
   KtOutbox *outbox;
   g_autofree char *plan = kt_uuid_new ();
   g_autoptr(GPtrArray) entries = NULL;
@@ -394,7 +414,6 @@ test_a_record_being_sent_is_frozen_and_later_edits_follow_it (Fixture *f, gconst
   g_autoptr(GError) error = NULL;
   guint rows;
 
-  kt_test_device_sign_in (laptop, url, "coach1");
   outbox = kt_sync_client_get_outbox (laptop);
   share_plan (laptop, plan, f->case_id, 1, "Eén");
   entries = kt_outbox_peek (outbox, 10, NULL, &error);
@@ -587,9 +606,8 @@ test_a_record_whose_save_fails_arrives_in_the_next_round (Fixture *f, gconstpoin
 static void
 test_a_coach_shares_a_household_of_their_own_and_its_plan (Fixture *f, gconstpointer data)
 {
-  const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
-  g_autoptr(KtSyncClient) office = kt_test_device_new (f->dir, "office");
+  g_autoptr(KtSyncClient) laptop = signed_in_device (f, "laptop", "coach1");
+  g_autoptr(KtSyncClient) office = signed_in_device (f, "office", "super1");
   g_autoptr(KtTestSink) sink = kt_test_sink_new ();
   g_autofree char *case_id = kt_uuid_new ();
   g_autofree char *plan = kt_uuid_new ();
@@ -597,8 +615,6 @@ test_a_coach_shares_a_household_of_their_own_and_its_plan (Fixture *f, gconstpoi
   g_autoptr(GBytes) body = NULL;
   g_autofree char *reason = NULL;
 
-  kt_test_device_sign_in (laptop, url, "coach1");
-  kt_test_device_sign_in (office, url, "super1");
   g_assert_cmpint (kt_sync_client_get_case_state (laptop, case_id, NULL), ==, KT_SHARE_LOCAL);
 
   /* Started with "+": the coach's own, assigned to the coach.  Case and
@@ -629,14 +645,12 @@ test_a_coach_shares_a_household_of_their_own_and_its_plan (Fixture *f, gconstpoi
 static void
 test_a_refused_record_says_why_on_its_household (Fixture *f, gconstpointer data)
 {
-  const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
+  g_autoptr(KtSyncClient) laptop = signed_in_device (f, "laptop", "coach1");
   g_autofree char *case_id = kt_uuid_new ();
   g_autofree char *plan = kt_uuid_new ();
   g_autofree char *reason = NULL;
   g_autoptr(GError) error = NULL;
 
-  kt_test_device_sign_in (laptop, url, "coach1");
   /* A plan for a household the server does not know (never shared). */
   share_plan (laptop, plan, case_id, 1, "Wat wil je bereiken?");
   kt_test_device_sync (laptop, &error);
@@ -1126,12 +1140,11 @@ test_a_pulled_page_is_booked_on_a_worker (Fixture *f, gconstpointer data)
 static void
 test_a_push_round_is_booked_on_workers (Fixture *f, gconstpointer data)
 {
-  g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "pushed");
+  g_autoptr(KtSyncClient) device = signed_in_device (f, "pushed", "coach1");
   g_autofree char *plan = kt_uuid_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  kt_test_device_sign_in (device, kt_test_server_get_url (f->server), "coach1");
   share_plan (device, plan, f->case_id, 1, "Wat wil je bereiken?");
   g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
   hold_outbox_file (f, "pushed");
@@ -1235,9 +1248,8 @@ test_signing_in_writes_its_settings_on_a_worker (Fixture *f, gconstpointer data)
 static void
 test_conflicts_are_listed_and_resolved_on_workers (Fixture *f, gconstpointer data)
 {
-  const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
-  g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
+  g_autoptr(KtSyncClient) laptop = signed_in_device (f, "laptop", "coach1");
+  g_autoptr(KtSyncClient) tablet = signed_in_device (f, "tablet", "coach1");
   g_autofree char *plan = kt_uuid_new ();
   g_autoptr(GAsyncResult) listed = NULL;
   g_autoptr(GAsyncResult) resolved = NULL;
@@ -1245,14 +1257,7 @@ test_conflicts_are_listed_and_resolved_on_workers (Fixture *f, gconstpointer dat
   g_autoptr(GHashTable) choices = NULL;
   g_autoptr(GError) error = NULL;
 
-  kt_test_device_sign_in (laptop, url, "coach1");
-  kt_test_device_sign_in (tablet, url, "coach1");
-  share_plan (laptop, plan, f->case_id, 1, "Eerste versie");
-  sync_ok (laptop);
-  sync_ok (tablet);
-  share_plan (laptop, plan, f->case_id, 2, "Versie van de laptop");
-  share_plan (tablet, plan, f->case_id, 2, "Versie van de tablet");
-  sync_ok (laptop);
+  edit_offline_on_both (f, laptop, tablet, plan);
   sync_ok (tablet);
   g_assert_cmpuint (kt_sync_client_get_n_conflicts (tablet), ==, 1);
 
