@@ -28,6 +28,13 @@ struct _KtRoleClient
 
   KtSyncClient *sync;
   gulong        pushed_handler;
+  /* The flushes of the queue: one runs at a time, and those asked
+   * meanwhile wait for it (element-type GTask), so the same assignment is
+   * never read by two before either forgot it, and never sent twice.  Each
+   * waiting task holds a reference to this client, so the queue is empty
+   * when it goes. */
+  gboolean      flushing;
+  GQueue        flushes_waiting;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleClient, kt_role_client, G_TYPE_OBJECT)
@@ -744,39 +751,6 @@ kt_role_client_get_n_pending_assignments (KtRoleClient *self)
   return json_object_get_size (pending);
 }
 
-/* The flushes of the queue of one sync client, whichever of its role
- * clients asked (the app has more than one): one runs at a time and the
- * others wait for it, so the same assignment is never sent twice. */
-typedef struct {
-  gboolean running;
-  GQueue   waiting;   /* (element-type GTask) flushes asked meanwhile */
-} Flushes;
-
-static void
-flushes_free (Flushes *flushes)
-{
-  g_queue_clear_full (&flushes->waiting, g_object_unref);
-  g_free (flushes);
-}
-
-static Flushes *
-flushes_of (KtRoleClient *self)
-{
-  static GQuark quark;
-  Flushes *flushes;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("kt-role-client-flushes");
-  flushes = g_object_get_qdata (G_OBJECT (self->sync), quark);
-  if (flushes == NULL)
-    {
-      flushes = g_new0 (Flushes, 1);
-      g_queue_init (&flushes->waiting);
-      g_object_set_qdata_full (G_OBJECT (self->sync), quark, flushes, (GDestroyNotify) flushes_free);
-    }
-  return flushes;
-}
-
 typedef struct {
   GList    *case_ids;   /* (element-type utf8) still to send */
   gboolean  listed;     /* case_ids taken from the first read */
@@ -801,8 +775,8 @@ static void
 flush_done (GTask  *task,
             GError *error)
 {
-  Flushes *flushes = flushes_of (g_task_get_source_object (task));
-  GTask *next = g_queue_pop_head (&flushes->waiting);
+  KtRoleClient *self = g_task_get_source_object (task);
+  GTask *next = g_queue_pop_head (&self->flushes_waiting);
 
   if (error != NULL)
     g_task_return_error (task, error);
@@ -812,7 +786,7 @@ flush_done (GTask  *task,
   if (next != NULL)
     flush_next (next);
   else
-    flushes->running = FALSE;
+    self->flushing = FALSE;
 }
 
 static void
@@ -1017,18 +991,17 @@ kt_role_client_flush_assignments_async (KtRoleClient        *self,
                                         gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Flushes *flushes = flushes_of (self);
   Flush *flush = g_new0 (Flush, 1);
 
   g_task_set_task_data (task, flush, (GDestroyNotify) flush_free);
   /* Two flushes at once would both read an assignment before either
    * forgot it, and send it twice: this one waits for the running one. */
-  if (flushes->running)
+  if (self->flushing)
     {
-      g_queue_push_tail (&flushes->waiting, task);
+      g_queue_push_tail (&self->flushes_waiting, task);
       return;
     }
-  flushes->running = TRUE;
+  self->flushing = TRUE;
   flush_next (task);
 }
 
@@ -1062,10 +1035,8 @@ on_pushed_read (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) pending = pending_finish (result, &error);
 
-  Flushes *flushes = flushes_of (self);
-
   /* A flush waiting already reads the whole queue once it starts. */
-  if (pending != NULL && json_object_has_member (pending, id) && g_queue_is_empty (&flushes->waiting))
+  if (pending != NULL && json_object_has_member (pending, id) && g_queue_is_empty (&self->flushes_waiting))
     kt_role_client_flush_assignments_async (self, NULL, on_auto_flushed, NULL);
 }
 
@@ -1109,6 +1080,7 @@ kt_role_client_class_init (KtRoleClientClass *klass)
 static void
 kt_role_client_init (KtRoleClient *self)
 {
+  g_queue_init (&self->flushes_waiting);
 }
 
 KtRoleClient *

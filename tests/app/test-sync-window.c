@@ -26,6 +26,7 @@
 #include "kt-sync-button.h"
 #include "kt-sync-status-widget.h"
 #include "kt-intaker-view-private.h"
+#include "kt-role-controller-private.h"
 
 /* The desktop's notification server, as a session has one (review
  * results and assignments notify); started in main (). */
@@ -741,6 +742,30 @@ static gboolean
 bakker_listed_again (gpointer list)
 {
   return g_strcmp0 (first_registered (list), "Familie Bakker") == 0;
+}
+
+/* The window's sync controller and role controller send through one role
+ * client: each role client sends the queue of assignments after a push,
+ * and with one each the app sent an assignment twice. */
+static void
+test_one_role_client_serves_the_sync_and_role_controllers (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-one-role-client");
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  KtApplication *app;
+  KtWindow *window;
+  KtRoleClient *roles;
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  roles = kt_sync_controller_get_roles (kt_window_get_sync_controller (window));
+  g_assert_nonnull (roles);
+  g_assert_true (kt_role_controller_get_roles (kt_window_get_role_controller (window)) == roles);
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 /* What the intaker registers is saved off the main loop.  The form locks
@@ -2009,6 +2034,8 @@ main (int argc, char *argv[])
                    test_a_supervisor_gets_the_inbox_as_main_view);
   g_test_add_func ("/sync-window/the-supervisors-first-load-leaves-the-main-loop-free",
                    test_the_supervisors_first_load_leaves_the_main_loop_free);
+  g_test_add_func ("/sync-window/one-role-client-serves-the-sync-and-role-controllers",
+                   test_one_role_client_serves_the_sync_and_role_controllers);
   g_test_add_func ("/sync-window/the-intaker-locks-and-lists-what-they-registered",
                    test_the_intaker_locks_and_lists_what_they_registered);
   g_test_add_func ("/sync-window/sign-out-asks-and-keeps-unsynced-work",
