@@ -532,7 +532,8 @@ typedef struct {
   KtOutbox  *outbox;   /* NULL: the sync client has none open */
   PendingOp  op;
   char      *case_id;
-  char      *coach;
+  char      *coach;    /* PENDING_FORGET: the coach that was sent */
+  gboolean   replaced; /* PENDING_FORGET: the case was queued for another coach meanwhile */
 } Pending;
 
 static void
@@ -554,7 +555,13 @@ change_pending (const char *value,
   if (op->op == PENDING_QUEUE)
     json_object_set_string_member (pending, op->case_id, op->coach);
   else if (json_object_has_member (pending, op->case_id))
-    json_object_remove_member (pending, op->case_id);
+    {
+      /* Compared in the same step as the removal: an assignment to another
+       * coach queued while this one was on its way is still to be sent. */
+      op->replaced = g_strcmp0 (json_object_get_string_member (pending, op->case_id), op->coach) != 0;
+      if (!op->replaced)
+        json_object_remove_member (pending, op->case_id);
+    }
   return format_pending (pending);
 }
 
@@ -584,7 +591,8 @@ pending_thread (GTask        *task,
 }
 
 /* Reads (@op PENDING_READ: finishes with the JsonObject), adds or removes
- * (finishes with NULL) a queued assignment on a worker. */
+ * (finishes with NULL) a queued assignment on a worker.  PENDING_FORGET
+ * removes @case_id only while it is queued for @coach. */
 static void
 pending_async (KtRoleClient        *self,
                PendingOp            op,
@@ -755,6 +763,7 @@ typedef struct {
   GList    *case_ids;   /* (element-type utf8) still to send */
   gboolean  listed;     /* case_ids taken from the first read */
   char     *current;
+  char     *coach;      /* the coach current was sent for */
   char     *refusal;    /* why the server refused current, told once it is forgotten */
 } Flush;
 
@@ -763,6 +772,7 @@ flush_free (Flush *flush)
 {
   g_list_free_full (flush->case_ids, g_free);
   g_free (flush->current);
+  g_free (flush->coach);
   g_free (flush->refusal);
   g_free (flush);
 }
@@ -797,6 +807,7 @@ on_forgotten (GObject      *source,
   GTask *task = user_data;
   KtRoleClient *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
+  Pending *forgotten = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
 
   pending_finish (result, &error);
@@ -805,7 +816,15 @@ on_forgotten (GObject      *source,
       g_warning ("A sent assignment stays queued: %s", error->message);
       g_error_free (error);
     }
-  if (flush->refusal != NULL)
+  if (forgotten->replaced)
+    {
+      /* The intaker chose another coach while this one was on its way:
+       * that assignment is sent next, in this flush, and what was refused
+       * of the old one no longer matters. */
+      g_clear_pointer (&flush->refusal, g_free);
+      flush->case_ids = g_list_prepend (flush->case_ids, g_steal_pointer (&flush->current));
+    }
+  else if (flush->refusal != NULL)
     {
       g_autofree char *refusal = g_steal_pointer (&flush->refusal);
 
@@ -814,14 +833,15 @@ on_forgotten (GObject      *source,
   flush_next (task);
 }
 
-/* Drops the assignment being sent from the queue, then goes on with the
- * next: the next read of the queue comes after this write. */
+/* Drops the assignment being sent from the queue, unless its case was
+ * queued for another coach meanwhile, then goes on with the next: the next
+ * read of the queue comes after this write. */
 static void
 forget_and_go_on (GTask *task)
 {
   Flush *flush = g_task_get_task_data (task);
 
-  pending_async (g_task_get_source_object (task), PENDING_FORGET, flush->current, NULL, NULL,
+  pending_async (g_task_get_source_object (task), PENDING_FORGET, flush->current, flush->coach, NULL,
                  on_forgotten, task);
 }
 
@@ -935,6 +955,7 @@ on_flush_read (GObject      *source,
       flush->listed = TRUE;
     }
   g_clear_pointer (&flush->current, g_free);
+  g_clear_pointer (&flush->coach, g_free);
   while (flush->case_ids != NULL && !json_object_has_member (pending, flush->case_ids->data))
     {
       g_free (flush->case_ids->data);
@@ -948,6 +969,7 @@ on_flush_read (GObject      *source,
   flush->current = flush->case_ids->data;
   flush->case_ids = g_list_delete_link (flush->case_ids, flush->case_ids);
   coach = json_object_get_string_member (pending, flush->current);
+  flush->coach = g_strdup (coach);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "coach");

@@ -102,7 +102,9 @@ guint         kt_role_client_get_n_pending_assignments (KtRoleClient *self);
  * queue on a worker before each.  One flush of this client runs at a
  * time; one asked meanwhile waits for it and then reads the queue again.  One whose case
  * has not reached the server yet stays queued; a refused one is dropped and
- * reported through ::assignment-failed.  Runs by itself after the sync
+ * reported through ::assignment-failed.  A case queued for another coach
+ * while its assignment was on its way stays queued and is sent again, to
+ * the new coach.  Runs by itself after the sync
  * client pushed a case with a queued assignment. */
 void          kt_role_client_flush_assignments_async  (KtRoleClient        *self,
                                                        GCancellable        *cancellable,

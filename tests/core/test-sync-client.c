@@ -1469,6 +1469,76 @@ test_two_flushes_at_once_send_an_assignment_once (Fixture *f, gconstpointer data
   g_assert_cmpint (record->rev, ==, 2);
 }
 
+static gboolean
+an_answer_held (gpointer proxy)
+{
+  return kt_fault_proxy_get_n_held (proxy) > 0;
+}
+
+static void
+queue_assignment (KtRoleClient *roles,
+                  const char   *case_id,
+                  const char   *coach)
+{
+  g_autoptr(GAsyncResult) queued = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_role_client_queue_assignment_async (roles, case_id, coach, NULL, keep_result, &queued);
+  g_assert_true (kt_role_client_queue_assignment_finish (roles, wait_for_result (&queued), &error));
+  g_assert_no_error (error);
+}
+
+/* The intaker assigned a case to coach1 and, while that assignment is on
+ * its way (the server has it, its answer waits in the proxy), chooses
+ * coach2: coach2's assignment is sent too, in the same flush, and the
+ * server ends with coach2.  Before, the case left the queue when coach1's
+ * answer came, and coach2's assignment was never sent. */
+static void
+test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too (Fixture *f, gconstpointer data)
+{
+  const KtTestUser coach2 = { "coach2", KT_TEST_PASSWORD, "wijkcoach", "noord", "Coach Twee" };
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autoptr(KtRoleClient) roles = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autofree char *path = g_strdup_printf ("/records/%s", id);
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(KtSyncRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_server_add_user (f->server, &coach2);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
+  g_assert_no_error (error);
+  kt_test_device_sign_in (desk, proxy_url, "intake1");
+  roles = kt_role_client_new (desk);
+  share (desk, body);
+  sync_ok (desk);
+  queue_assignment (roles, id, "coach1");
+
+  kt_fault_proxy_hold_answers (proxy, TRUE);
+  kt_role_client_flush_assignments_async (roles, NULL, keep_result, &flushed);
+  while (!an_answer_held (proxy))
+    g_main_context_iteration (NULL, TRUE);
+  queue_assignment (roles, id, "coach2");
+  g_assert_null (flushed);
+  kt_fault_proxy_hold_answers (proxy, FALSE);
+  g_assert_true (kt_role_client_flush_assignments_finish (roles, wait_for_result (&flushed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 0);
+
+  /* Two assignments, two revisions after the first; the case is coach2's. */
+  g_assert_cmpuint (kt_test_http (url, "coach2", "GET", path, NULL, &answer), ==, 200);
+  record = kt_sync_record_decode (answer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->rev, ==, 3);
+  kt_fault_proxy_stop (proxy);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1515,6 +1585,8 @@ main (int argc, char *argv[])
   ADD ("roles/queued-assignments-are-read-and-written-on-workers",
        test_queued_assignments_are_read_and_written_on_workers);
   ADD ("roles/two-flushes-at-once-send-an-assignment-once", test_two_flushes_at_once_send_an_assignment_once);
+  ADD ("roles/a-coach-chosen-while-the-assignment-is-sent-is-sent-too",
+       test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too);
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
