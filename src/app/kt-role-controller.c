@@ -892,6 +892,18 @@ kt_role_controller_init (KtRoleController *self)
   self->role = g_strdup ("wijkcoach");
 }
 
+/* This device could not write its queue of assignments: the intaker hears
+ * of it over their view, not only in the log. */
+static void
+on_queue_failed (KtRoleController *self,
+                 const GError     *error)
+{
+  if (self->role_view != NULL && KT_IS_INTAKER_VIEW (self->role_view))
+    kt_intaker_view_show_problem (KT_INTAKER_VIEW (self->role_view), error->message);
+  else
+    report (self, error->message);
+}
+
 /* What waits in the outbox shows only on the intaker's list: its marks are
  * read again, the records are not. */
 static void
@@ -965,6 +977,7 @@ kt_role_controller_new (AdwBin               *main_bin,
   self->controller = g_object_ref (controller);
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
   self->roles = g_object_ref (kt_sync_controller_get_roles (controller));
+  g_signal_connect_object (self->roles, "queue-failed", G_CALLBACK (on_queue_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */

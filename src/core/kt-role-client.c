@@ -41,6 +41,7 @@ G_DEFINE_FINAL_TYPE (KtRoleClient, kt_role_client, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_ASSIGNMENT_FAILED,
+  SIGNAL_QUEUE_FAILED,
   N_SIGNALS
 };
 
@@ -813,8 +814,26 @@ on_forgotten (GObject      *source,
   pending_finish (result, &error);
   if (error != NULL)
     {
-      g_warning ("A sent assignment stays queued: %s", error->message);
+      GError *unwritten;
+
+      if (flush->refusal != NULL)
+        {
+          g_autofree char *refusal = g_steal_pointer (&flush->refusal);
+
+          g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, refusal);
+        }
+      /* The server has it and the queue still holds it: the next flush
+       * would send it again.  The device cannot write its own queue (a
+       * full disk, a damaged sync queue), which the user must hear of,
+       * so the flush stops here and says so; the outbox's error keeps its
+       * domain and code. */
+      unwritten = g_error_new (error->domain, error->code,
+                               _("An assignment reached the server, but this device could not take it "
+                                 "off its queue: %s Check that the disk is not full."),
+                               error->message);
       g_error_free (error);
+      flush_done (task, unwritten);
+      return;
     }
   if (forgotten->replaced)
     {
@@ -1042,7 +1061,14 @@ on_auto_flushed (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!kt_role_client_flush_assignments_finish (KT_ROLE_CLIENT (source), result, &error))
+  if (kt_role_client_flush_assignments_finish (KT_ROLE_CLIENT (source), result, &error))
+    return;
+  /* Offline or the server failed: the next push sends them.  The queue on
+   * this device could not be written: nobody asked for this flush, so the
+   * app hears of it by the signal. */
+  if (error->domain == KT_OUTBOX_ERROR)
+    g_signal_emit (source, signals[SIGNAL_QUEUE_FAILED], 0, error);
+  else
     g_debug ("Assignments wait for the next sync: %s", error->message);
 }
 
@@ -1097,6 +1123,12 @@ kt_role_client_class_init (KtRoleClientClass *klass)
   signals[SIGNAL_ASSIGNMENT_FAILED] =
     g_signal_new ("assignment-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* The queue of assignments could not be written on this device (a
+   * GError with a message for the user) in a flush that ran by itself
+   * after a push; what the queue holds stays and is sent again. */
+  signals[SIGNAL_QUEUE_FAILED] =
+    g_signal_new ("queue-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void

@@ -104,8 +104,10 @@ guint         kt_role_client_get_n_pending_assignments (KtRoleClient *self);
  * has not reached the server yet stays queued; a refused one is dropped and
  * reported through ::assignment-failed.  A case queued for another coach
  * while its assignment was on its way stays queued and is sent again, to
- * the new coach.  Runs by itself after the sync
- * client pushed a case with a queued assignment. */
+ * the new coach.  One sent that cannot be taken off the queue (the device
+ * cannot write it) stops the flush with that error.  Runs by itself after
+ * the sync client pushed a case with a queued assignment; such a flush
+ * tells of a queue it could not write through ::queue-failed. */
 void          kt_role_client_flush_assignments_async  (KtRoleClient        *self,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,

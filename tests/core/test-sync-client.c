@@ -1539,6 +1539,75 @@ test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too (Fixture *f, gconst
   kt_fault_proxy_stop (proxy);
 }
 
+/* Makes the outbox of @device_name (kt_test_device_new) refuse to drop
+ * its queue of assignments, as a full disk or a damaged file would: a
+ * trigger, added by another connection, fails the removal of the setting. */
+static void
+refuse_to_forget_assignments (Fixture    *f,
+                              const char *device_name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.db", device_name);
+  g_autofree char *path = g_build_filename (f->dir, file, NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TRIGGER keep_assignments BEFORE DELETE ON meta "
+                                 "WHEN OLD.key = 'pending_assignments' "
+                                 "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+on_queue_failed (KtRoleClient *roles,
+                 const GError *error,
+                 GError      **seen)
+{
+  g_assert_null (*seen);
+  *seen = g_error_copy (error);
+}
+
+/* A sent assignment that the device cannot take off its queue (here the
+ * outbox refuses to write it) is not only a log line: a flush that ran by
+ * itself after the push tells of it through ::queue-failed, and one asked
+ * for ends with the error, both in words for the user; the assignment
+ * stays queued.  Before, the flush went on after a g_warning and ended
+ * well. */
+static void
+test_a_sent_assignment_the_queue_cannot_drop_is_told (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autoptr(KtRoleClient) roles = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) seen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (desk, url, "intake1");
+  roles = kt_role_client_new (desk);
+  g_signal_connect (roles, "queue-failed", G_CALLBACK (on_queue_failed), &seen);
+  share (desk, body);
+  queue_assignment (roles, id, "coach1");
+  refuse_to_forget_assignments (f, "desk");
+
+  /* The push of the case sends its assignment by itself. */
+  sync_ok (desk);
+  while (seen == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (seen, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO);
+  g_assert_true (g_str_has_prefix (seen->message, "An assignment reached the server, but this device "
+                                                  "could not take it off its queue: "));
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 1);
+
+  kt_role_client_flush_assignments_async (roles, NULL, keep_result, &flushed);
+  g_assert_false (kt_role_client_flush_assignments_finish (roles, wait_for_result (&flushed), &error));
+  g_assert_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO);
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1587,6 +1656,8 @@ main (int argc, char *argv[])
   ADD ("roles/two-flushes-at-once-send-an-assignment-once", test_two_flushes_at_once_send_an_assignment_once);
   ADD ("roles/a-coach-chosen-while-the-assignment-is-sent-is-sent-too",
        test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too);
+  ADD ("roles/a-sent-assignment-the-queue-cannot-drop-is-told",
+       test_a_sent_assignment_the_queue_cannot_drop_is_told);
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
