@@ -14,6 +14,8 @@ GtkTextView *kt_intaker_view_get_desk_note_view (KtIntakerView *self);
 GtkSwitch   *kt_intaker_view_get_safety_switch (KtIntakerView *self);
 GtkLabel    *kt_intaker_view_get_error_label   (KtIntakerView *self);
 GtkScrolledWindow *kt_intaker_view_get_scroller (KtIntakerView *self);
+/* The problem last shown (kt_intaker_view_show_problem), or NULL. */
+const char  *kt_intaker_view_get_problem (KtIntakerView *self);
 GtkListBox  *kt_intaker_view_get_registered_list (KtIntakerView *self);
 /* Whether the page switcher is in the header (wide) rather than in the
  * bar at the bottom. */

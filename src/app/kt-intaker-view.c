@@ -58,6 +58,7 @@ struct _KtIntakerView
   int                  own_plan_days;
   gboolean             narrow;
   guint                narrow_id;    /* applying a new width's header */
+  char                *problem;      /* the last shown, for the tests */
 };
 
 /* Below this width the page switcher moves from the header to a bar at the
@@ -201,6 +202,28 @@ registered (KtIntakerView *self,
   g_signal_emit (self, signals[SIGNAL_REGISTERED], 0, kase);
   kt_intaker_view_reset (self);
   kt_a11y_add_toast (self->toasts, adw_toast_new (toast));
+}
+
+void
+kt_intaker_view_show_problem (KtIntakerView *self,
+                              const char    *message)
+{
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+  g_return_if_fail (message != NULL);
+
+  g_free (self->problem);
+  self->problem = g_strdup (message);
+  /* A toast's title is markup; the message may hold the reason of the
+   * disk or the database. */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  /* It stays until closed: the problem does not go away by itself. */
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  kt_a11y_add_toast (self->toasts, toast);
 }
 
 static void
@@ -411,6 +434,7 @@ kt_intaker_view_dispose (GObject *object)
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->team, g_free);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
+  g_clear_pointer (&self->problem, g_free);
 
   G_OBJECT_CLASS (kt_intaker_view_parent_class)->dispose (object);
 }
@@ -652,4 +676,10 @@ gboolean
 kt_intaker_view_get_switcher_in_header (KtIntakerView *self)
 {
   return !adw_view_switcher_title_get_title_visible (self->window_title);
+}
+
+const char *
+kt_intaker_view_get_problem (KtIntakerView *self)
+{
+  return self->problem;
 }

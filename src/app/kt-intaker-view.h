@@ -51,6 +51,11 @@ void       kt_intaker_view_set_registered (KtIntakerView *self,
                                            GPtrArray     *cases,
                                            GHashTable    *pending,
                                            GHashTable    *keyless);
+/* Tells the intaker of a problem they must hear of, such as a queue of
+ * assignments this device cannot write: a toast over the view that stays
+ * until it is closed. */
+void       kt_intaker_view_show_problem (KtIntakerView *self,
+                                         const char    *message);
 /* Empties the form for the next request. */
 void       kt_intaker_view_reset       (KtIntakerView *self);
 

@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "kt-role-controller.h"
+#include "kt-role-controller-private.h"
 #include "kt-a11y.h"
 #include "kt-intaker-view.h"
 #include "kt-peer-keys.h"
@@ -32,7 +32,7 @@ struct _KtRoleController
   KtStore              *store;
   KtSyncClient         *sync;
   KtSyncController     *controller;  /* asks who the account is */
-  KtRoleClient         *roles;
+  KtRoleClient         *roles;       /* the controller's: one per sync client */
   KtCatalogue          *catalogue;
   GCancellable         *cancellable;
   KtSyncUser           *answer;       /* who the server says the account is, for the view */
@@ -833,6 +833,13 @@ kt_role_controller_get_role (KtRoleController *self)
   return self->role;
 }
 
+KtRoleClient *
+kt_role_controller_get_roles (KtRoleController *self)
+{
+  g_return_val_if_fail (KT_IS_ROLE_CONTROLLER (self), NULL);
+  return self->roles;
+}
+
 static void
 kt_role_controller_dispose (GObject *object)
 {
@@ -883,6 +890,18 @@ kt_role_controller_init (KtRoleController *self)
 {
   self->cancellable = g_cancellable_new ();
   self->role = g_strdup ("wijkcoach");
+}
+
+/* This device could not write its queue of assignments: the intaker hears
+ * of it over their view, not only in the log. */
+static void
+on_queue_failed (KtRoleController *self,
+                 const GError     *error)
+{
+  if (self->role_view != NULL && KT_IS_INTAKER_VIEW (self->role_view))
+    kt_intaker_view_show_problem (KT_INTAKER_VIEW (self->role_view), error->message);
+  else
+    report (self, error->message);
 }
 
 /* What waits in the outbox shows only on the intaker's list: its marks are
@@ -957,7 +976,8 @@ kt_role_controller_new (AdwBin               *main_bin,
   self->sync = g_object_ref (sync);
   self->controller = g_object_ref (controller);
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
-  self->roles = kt_role_client_new (sync);
+  self->roles = g_object_ref (kt_sync_controller_get_roles (controller));
+  g_signal_connect_object (self->roles, "queue-failed", G_CALLBACK (on_queue_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */

@@ -31,8 +31,10 @@ struct _KtSyncController
   GPtrArray    *kept;        /* (element-type KtDocument) kept since the last ::documents-changed */
   guint         kept_source; /* the idle that tells of them */
   guint         n_adopting;  /* adoptions not finished yet */
-  /* Who the server says is signed in: asked once a sign-in, for the
-   * adoption and the role's view alike (issue 22). */
+  /* The one role client of the sync client, shared with the role
+   * controller: two would each send the queue of assignments after a push.
+   * Who the server says is signed in is asked through it once a sign-in,
+   * for the adoption and the role's view alike (issue 22). */
   KtRoleClient *roles;
   KtSyncUser   *me;          /* the answer, for the account signed in now */
   GPtrArray    *me_waiting;  /* (element-type GTask) asked while it is on its way */
@@ -310,6 +312,14 @@ KtKeyController *
 kt_sync_controller_get_keys (KtSyncController *self)
 {
   return self->keys;
+}
+
+KtRoleClient *
+kt_sync_controller_get_roles (KtSyncController *self)
+{
+  g_return_val_if_fail (KT_IS_SYNC_CONTROLLER (self), NULL);
+
+  return self->roles;
 }
 
 gboolean

@@ -28,6 +28,7 @@
 #include <adwaita.h>
 
 #include "kt-key-controller.h"
+#include "kt-role-client.h"
 #include "kt-store.h"
 #include "kt-sync-client.h"
 
@@ -42,6 +43,9 @@ KtSyncController *kt_sync_controller_new         (GtkWindow        *window,
 KtSyncClient     *kt_sync_controller_get_client  (KtSyncController *self);
 /* This account's key and the team's, on this device. */
 KtKeyController  *kt_sync_controller_get_keys    (KtSyncController *self);
+/* The one role client of the client: the intaker's and supervisor's
+ * requests, and the queue of assignments it sends after a push. */
+KtRoleClient     *kt_sync_controller_get_roles   (KtSyncController *self);
 
 /* Opens the sign-in dialog. */
 void              kt_sync_controller_sign_in     (KtSyncController *self);

@@ -8,6 +8,7 @@
 #include "kt-case-view.h"
 #include "kt-store.h"
 #include "kt-key-controller.h"
+#include "kt-role-controller.h"
 #include "kt-sync-client.h"
 #include "kt-sync-controller.h"
 
@@ -45,6 +46,8 @@ GtkWidget   *kt_window_get_sync_banner    (KtWindow *self);
 KtSyncClient *kt_window_get_sync_client   (KtWindow *self);
 /* The window's sync controller once the store is open, else NULL. */
 KtSyncController *kt_window_get_sync_controller (KtWindow *self);
+/* What chooses the main view by role, once the store is open, else NULL. */
+KtRoleController *kt_window_get_role_controller (KtWindow *self);
 /* The window's account keys once the store is open, else NULL. */
 KtKeyController *kt_window_get_key_controller (KtWindow *self);
 

@@ -2064,6 +2064,12 @@ kt_window_get_sync_controller (KtWindow *self)
   return self->sync;
 }
 
+KtRoleController *
+kt_window_get_role_controller (KtWindow *self)
+{
+  return self->roles;
+}
+
 KtKeyController *
 kt_window_get_key_controller (KtWindow *self)
 {

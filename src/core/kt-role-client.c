@@ -28,12 +28,20 @@ struct _KtRoleClient
 
   KtSyncClient *sync;
   gulong        pushed_handler;
+  /* The flushes of the queue: one runs at a time, and those asked
+   * meanwhile wait for it (element-type GTask), so the same assignment is
+   * never read by two before either forgot it, and never sent twice.  Each
+   * waiting task holds a reference to this client, so the queue is empty
+   * when it goes. */
+  gboolean      flushing;
+  GQueue        flushes_waiting;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleClient, kt_role_client, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_ASSIGNMENT_FAILED,
+  SIGNAL_QUEUE_FAILED,
   N_SIGNALS
 };
 
@@ -525,7 +533,8 @@ typedef struct {
   KtOutbox  *outbox;   /* NULL: the sync client has none open */
   PendingOp  op;
   char      *case_id;
-  char      *coach;
+  char      *coach;    /* PENDING_FORGET: the coach that was sent */
+  gboolean   replaced; /* PENDING_FORGET: the case was queued for another coach meanwhile */
 } Pending;
 
 static void
@@ -547,7 +556,13 @@ change_pending (const char *value,
   if (op->op == PENDING_QUEUE)
     json_object_set_string_member (pending, op->case_id, op->coach);
   else if (json_object_has_member (pending, op->case_id))
-    json_object_remove_member (pending, op->case_id);
+    {
+      /* Compared in the same step as the removal: an assignment to another
+       * coach queued while this one was on its way is still to be sent. */
+      op->replaced = g_strcmp0 (json_object_get_string_member (pending, op->case_id), op->coach) != 0;
+      if (!op->replaced)
+        json_object_remove_member (pending, op->case_id);
+    }
   return format_pending (pending);
 }
 
@@ -577,7 +592,8 @@ pending_thread (GTask        *task,
 }
 
 /* Reads (@op PENDING_READ: finishes with the JsonObject), adds or removes
- * (finishes with NULL) a queued assignment on a worker. */
+ * (finishes with NULL) a queued assignment on a worker.  PENDING_FORGET
+ * removes @case_id only while it is queued for @coach. */
 static void
 pending_async (KtRoleClient        *self,
                PendingOp            op,
@@ -744,43 +760,11 @@ kt_role_client_get_n_pending_assignments (KtRoleClient *self)
   return json_object_get_size (pending);
 }
 
-/* The flushes of the queue of one sync client, whichever of its role
- * clients asked (the app has more than one): one runs at a time and the
- * others wait for it, so the same assignment is never sent twice. */
-typedef struct {
-  gboolean running;
-  GQueue   waiting;   /* (element-type GTask) flushes asked meanwhile */
-} Flushes;
-
-static void
-flushes_free (Flushes *flushes)
-{
-  g_queue_clear_full (&flushes->waiting, g_object_unref);
-  g_free (flushes);
-}
-
-static Flushes *
-flushes_of (KtRoleClient *self)
-{
-  static GQuark quark;
-  Flushes *flushes;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("kt-role-client-flushes");
-  flushes = g_object_get_qdata (G_OBJECT (self->sync), quark);
-  if (flushes == NULL)
-    {
-      flushes = g_new0 (Flushes, 1);
-      g_queue_init (&flushes->waiting);
-      g_object_set_qdata_full (G_OBJECT (self->sync), quark, flushes, (GDestroyNotify) flushes_free);
-    }
-  return flushes;
-}
-
 typedef struct {
   GList    *case_ids;   /* (element-type utf8) still to send */
   gboolean  listed;     /* case_ids taken from the first read */
   char     *current;
+  char     *coach;      /* the coach current was sent for */
   char     *refusal;    /* why the server refused current, told once it is forgotten */
 } Flush;
 
@@ -789,6 +773,7 @@ flush_free (Flush *flush)
 {
   g_list_free_full (flush->case_ids, g_free);
   g_free (flush->current);
+  g_free (flush->coach);
   g_free (flush->refusal);
   g_free (flush);
 }
@@ -801,8 +786,8 @@ static void
 flush_done (GTask  *task,
             GError *error)
 {
-  Flushes *flushes = flushes_of (g_task_get_source_object (task));
-  GTask *next = g_queue_pop_head (&flushes->waiting);
+  KtRoleClient *self = g_task_get_source_object (task);
+  GTask *next = g_queue_pop_head (&self->flushes_waiting);
 
   if (error != NULL)
     g_task_return_error (task, error);
@@ -812,7 +797,7 @@ flush_done (GTask  *task,
   if (next != NULL)
     flush_next (next);
   else
-    flushes->running = FALSE;
+    self->flushing = FALSE;
 }
 
 static void
@@ -823,15 +808,42 @@ on_forgotten (GObject      *source,
   GTask *task = user_data;
   KtRoleClient *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
+  Pending *forgotten = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
 
   pending_finish (result, &error);
   if (error != NULL)
     {
-      g_warning ("A sent assignment stays queued: %s", error->message);
+      GError *unwritten;
+
+      if (flush->refusal != NULL)
+        {
+          g_autofree char *refusal = g_steal_pointer (&flush->refusal);
+
+          g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, refusal);
+        }
+      /* The server has it and the queue still holds it: the next flush
+       * would send it again.  The device cannot write its own queue (a
+       * full disk, a damaged sync queue), which the user must hear of,
+       * so the flush stops here and says so; the outbox's error keeps its
+       * domain and code. */
+      unwritten = g_error_new (error->domain, error->code,
+                               _("An assignment reached the server, but this device could not take it "
+                                 "off its queue: %s Check that the disk is not full."),
+                               error->message);
       g_error_free (error);
+      flush_done (task, unwritten);
+      return;
     }
-  if (flush->refusal != NULL)
+  if (forgotten->replaced)
+    {
+      /* The intaker chose another coach while this one was on its way:
+       * that assignment is sent next, in this flush, and what was refused
+       * of the old one no longer matters. */
+      g_clear_pointer (&flush->refusal, g_free);
+      flush->case_ids = g_list_prepend (flush->case_ids, g_steal_pointer (&flush->current));
+    }
+  else if (flush->refusal != NULL)
     {
       g_autofree char *refusal = g_steal_pointer (&flush->refusal);
 
@@ -840,14 +852,15 @@ on_forgotten (GObject      *source,
   flush_next (task);
 }
 
-/* Drops the assignment being sent from the queue, then goes on with the
- * next: the next read of the queue comes after this write. */
+/* Drops the assignment being sent from the queue, unless its case was
+ * queued for another coach meanwhile, then goes on with the next: the next
+ * read of the queue comes after this write. */
 static void
 forget_and_go_on (GTask *task)
 {
   Flush *flush = g_task_get_task_data (task);
 
-  pending_async (g_task_get_source_object (task), PENDING_FORGET, flush->current, NULL, NULL,
+  pending_async (g_task_get_source_object (task), PENDING_FORGET, flush->current, flush->coach, NULL,
                  on_forgotten, task);
 }
 
@@ -961,6 +974,7 @@ on_flush_read (GObject      *source,
       flush->listed = TRUE;
     }
   g_clear_pointer (&flush->current, g_free);
+  g_clear_pointer (&flush->coach, g_free);
   while (flush->case_ids != NULL && !json_object_has_member (pending, flush->case_ids->data))
     {
       g_free (flush->case_ids->data);
@@ -974,6 +988,7 @@ on_flush_read (GObject      *source,
   flush->current = flush->case_ids->data;
   flush->case_ids = g_list_delete_link (flush->case_ids, flush->case_ids);
   coach = json_object_get_string_member (pending, flush->current);
+  flush->coach = g_strdup (coach);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "coach");
@@ -1017,18 +1032,17 @@ kt_role_client_flush_assignments_async (KtRoleClient        *self,
                                         gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Flushes *flushes = flushes_of (self);
   Flush *flush = g_new0 (Flush, 1);
 
   g_task_set_task_data (task, flush, (GDestroyNotify) flush_free);
   /* Two flushes at once would both read an assignment before either
    * forgot it, and send it twice: this one waits for the running one. */
-  if (flushes->running)
+  if (self->flushing)
     {
-      g_queue_push_tail (&flushes->waiting, task);
+      g_queue_push_tail (&self->flushes_waiting, task);
       return;
     }
-  flushes->running = TRUE;
+  self->flushing = TRUE;
   flush_next (task);
 }
 
@@ -1047,7 +1061,14 @@ on_auto_flushed (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!kt_role_client_flush_assignments_finish (KT_ROLE_CLIENT (source), result, &error))
+  if (kt_role_client_flush_assignments_finish (KT_ROLE_CLIENT (source), result, &error))
+    return;
+  /* Offline or the server failed: the next push sends them.  The queue on
+   * this device could not be written: nobody asked for this flush, so the
+   * app hears of it by the signal. */
+  if (error->domain == KT_OUTBOX_ERROR)
+    g_signal_emit (source, signals[SIGNAL_QUEUE_FAILED], 0, error);
+  else
     g_debug ("Assignments wait for the next sync: %s", error->message);
 }
 
@@ -1062,10 +1083,8 @@ on_pushed_read (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) pending = pending_finish (result, &error);
 
-  Flushes *flushes = flushes_of (self);
-
   /* A flush waiting already reads the whole queue once it starts. */
-  if (pending != NULL && json_object_has_member (pending, id) && g_queue_is_empty (&flushes->waiting))
+  if (pending != NULL && json_object_has_member (pending, id) && g_queue_is_empty (&self->flushes_waiting))
     kt_role_client_flush_assignments_async (self, NULL, on_auto_flushed, NULL);
 }
 
@@ -1104,11 +1123,18 @@ kt_role_client_class_init (KtRoleClientClass *klass)
   signals[SIGNAL_ASSIGNMENT_FAILED] =
     g_signal_new ("assignment-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* The queue of assignments could not be written on this device (a
+   * GError with a message for the user) in a flush that ran by itself
+   * after a push; what the queue holds stays and is sent again. */
+  signals[SIGNAL_QUEUE_FAILED] =
+    g_signal_new ("queue-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
 kt_role_client_init (KtRoleClient *self)
 {
+  g_queue_init (&self->flushes_waiting);
 }
 
 KtRoleClient *

@@ -21,7 +21,11 @@ G_BEGIN_DECLS
 #define KT_TYPE_ROLE_CLIENT (kt_role_client_get_type ())
 G_DECLARE_FINAL_TYPE (KtRoleClient, kt_role_client, KT, ROLE_CLIENT, GObject)
 
-/* A client for the account @sync is signed in with. */
+/* A client for the account @sync is signed in with.  Make one for a sync
+ * client and share it: the role client sends @sync's queue of assignments
+ * (by itself after a push, and when asked), and keeps its own flushes
+ * apart, not those of another role client of the same sync client, which
+ * could read an assignment before this one forgot it and send it twice. */
 KtRoleClient *kt_role_client_new (KtSyncClient *sync);
 
 /* GET /me: the signed-in user with role and team (transfer full). */
@@ -95,12 +99,15 @@ gboolean      kt_role_client_queue_assignment_finish (KtRoleClient  *self,
  * and tools, not for the main loop. */
 guint         kt_role_client_get_n_pending_assignments (KtRoleClient *self);
 /* Sends every queued assignment (POST /cases/{id}/assign), reading the
- * queue on a worker before each.  One flush of a sync client's queue runs
- * at a time, whichever of its role clients asked; one asked meanwhile
- * waits for it and then reads the queue again.  One whose case
+ * queue on a worker before each.  One flush of this client runs at a
+ * time; one asked meanwhile waits for it and then reads the queue again.  One whose case
  * has not reached the server yet stays queued; a refused one is dropped and
- * reported through ::assignment-failed.  Runs by itself after the sync
- * client pushed a case with a queued assignment. */
+ * reported through ::assignment-failed.  A case queued for another coach
+ * while its assignment was on its way stays queued and is sent again, to
+ * the new coach.  One sent that cannot be taken off the queue (the device
+ * cannot write it) stops the flush with that error.  Runs by itself after
+ * the sync client pushed a case with a queued assignment; such a flush
+ * tells of a queue it could not write through ::queue-failed. */
 void          kt_role_client_flush_assignments_async  (KtRoleClient        *self,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,

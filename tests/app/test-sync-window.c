@@ -26,6 +26,8 @@
 #include "kt-sync-button.h"
 #include "kt-sync-status-widget.h"
 #include "kt-intaker-view-private.h"
+#include "kt-role-controller-private.h"
+#include "kt-coach-list.h"
 
 /* The desktop's notification server, as a session has one (review
  * results and assignments notify); started in main (). */
@@ -753,6 +755,25 @@ bakker_listed_again (gpointer list)
   return g_strcmp0 (first_registered (list), "Familie Bakker") == 0;
 }
 
+/* The window's sync controller and role controller send through one role
+ * client: each role client sends the queue of assignments after a push,
+ * and with one each the app sent an assignment twice. */
+static void
+test_one_role_client_serves_the_sync_and_role_controllers (Fixture *f, gconstpointer data)
+{
+  KtApplication *app;
+  KtWindow *window;
+  KtRoleClient *roles;
+
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  roles = kt_sync_controller_get_roles (kt_window_get_sync_controller (window));
+  g_assert_nonnull (roles);
+  g_assert_true (kt_role_controller_get_roles (kt_window_get_role_controller (window)) == roles);
+
+  kt_app_test_quit (app, window);
+}
+
 /* What the intaker registers is saved off the main loop.  The form locks
  * like every view: by Ctrl+L and when idle; the PIN brings back the form
  * with what was typed, and the list of what they registered. */
@@ -800,6 +821,53 @@ test_the_intaker_locks_and_lists_what_they_registered (Fixture *f, gconstpointer
   kt_store_set_idle_timeout (kt_window_get_store (window), 0);
   kt_app_test_unlock (window, KT_APP_TEST_PIN);
   g_assert_cmpstr (kt_window_get_page (window), ==, "main");
+
+  kt_app_test_quit (app, window);
+}
+
+static gboolean
+problem_shown (gpointer view)
+{
+  return kt_intaker_view_get_problem (view) != NULL;
+}
+
+/* The intaker assigns a household; the assignment reaches the server, but
+ * this device cannot take it off its queue (the sync queue refuses the
+ * write, as a full disk would): the intaker reads why over their view.
+ * Before, only the log said so. */
+static void
+test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtIntakerView *view;
+
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  sign_in_from_menu (window, f->url, "intake1");
+  kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
+  view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
+
+  /* The queue of assignments may be written, not emptied. */
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TRIGGER keep_assignments BEFORE DELETE ON meta "
+                                 "WHEN OLD.key = 'pending_assignments' "
+                                 "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_ptr_array_add (coaches, kt_coach_new ("coach1", "Coach Een", 0));
+  kt_intaker_view_set_coaches (view, coaches);
+  gtk_editable_set_text (kt_intaker_view_get_household_row (view), "Familie Bakker");
+  kt_app_test_type_text (kt_intaker_view_get_question_view (view), "Hulp bij de administratie");
+  kt_app_test_activate (view, "intake.assign", g_variant_new_string ("coach1"));
+  kt_app_test_wait_for (problem_shown, view, 30000, "the queue's problem over the intaker's view");
+  g_assert_true (g_str_has_prefix (kt_intaker_view_get_problem (view),
+                                   "An assignment reached the server, but this device could not take it "
+                                   "off its queue: "));
 
   kt_app_test_quit (app, window);
 }
@@ -1935,8 +2003,12 @@ main (int argc, char *argv[])
        test_a_supervisor_gets_the_inbox_as_main_view);
   ADD ("the-supervisors-first-load-leaves-the-main-loop-free",
        test_the_supervisors_first_load_leaves_the_main_loop_free);
+  ADD_WITHOUT_SERVER ("one-role-client-serves-the-sync-and-role-controllers",
+                      test_one_role_client_serves_the_sync_and_role_controllers);
   ADD ("the-intaker-locks-and-lists-what-they-registered",
        test_the_intaker_locks_and_lists_what_they_registered);
+  ADD ("an-assignment-the-queue-cannot-drop-shows-to-the-intaker",
+       test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker);
   ADD ("sign-out-asks-and-keeps-unsynced-work",
        test_sign_out_asks_and_keeps_unsynced_work);
 

@@ -31,6 +31,8 @@ struct _KtFaultProxy
   guint             n_connections;
   guint             n_faulted[KT_N_FAULTS];
   GCancellable     *cancellable;
+  gboolean          holding;     /* kt_fault_proxy_hold_answers () */
+  GQueue            held;        /* (element-type Pump) answers waiting */
 };
 
 G_DEFINE_FINAL_TYPE (KtFaultProxy, kt_fault_proxy, G_TYPE_OBJECT)
@@ -278,7 +280,9 @@ on_read (GObject      *source,
       return;
     }
 
-  if (pump->is_answer && pump->conn->fault == KT_FAULT_DELAY)
+  if (pump->is_answer && pump->conn->proxy->holding)
+    g_queue_push_tail (&pump->conn->proxy->held, pump);
+  else if (pump->is_answer && pump->conn->fault == KT_FAULT_DELAY)
     g_timeout_add (pump->conn->proxy->delay_ms, on_delay_done, pump);
   else
     pump_write (pump);
@@ -433,6 +437,7 @@ kt_fault_proxy_dispose (GObject *object)
   KtFaultProxy *self = KT_FAULT_PROXY (object);
 
   kt_fault_proxy_stop (self);
+  g_queue_clear_full (&self->held, (GDestroyNotify) pump_free);
   g_clear_object (&self->client);
   g_clear_pointer (&self->canned, g_bytes_unref);
   g_clear_pointer (&self->canned_for, g_bytes_unref);
@@ -465,6 +470,7 @@ kt_fault_proxy_init (KtFaultProxy *self)
   self->client = g_socket_client_new ();
   self->cancellable = g_cancellable_new ();
   self->delay_ms = 1000;
+  g_queue_init (&self->held);
 }
 
 KtFaultProxy *
@@ -576,4 +582,23 @@ kt_fault_proxy_get_n_faulted (KtFaultProxy *self,
 {
   g_return_val_if_fail (fault < KT_N_FAULTS, 0);
   return self->n_faulted[fault];
+}
+
+void
+kt_fault_proxy_hold_answers (KtFaultProxy *self,
+                             gboolean      hold)
+{
+  Pump *pump;
+
+  self->holding = hold;
+  if (hold)
+    return;
+  while ((pump = g_queue_pop_head (&self->held)) != NULL)
+    pump_write (pump);
+}
+
+guint
+kt_fault_proxy_get_n_held (KtFaultProxy *self)
+{
+  return g_queue_get_length (&self->held);
 }

@@ -56,6 +56,13 @@ void          kt_fault_proxy_set_canned   (KtFaultProxy *self,
 void          kt_fault_proxy_set_canned_for (KtFaultProxy *self,
                                              const char   *request,
                                              GBytes       *bytes);
+/* While @hold, the server's answers wait in the proxy, the requests
+ * having reached the server (a test does something between the two);
+ * FALSE sends on what waited.  No timer: it waits until told. */
+void          kt_fault_proxy_hold_answers   (KtFaultProxy *self,
+                                             gboolean      hold);
+/* How many chunks of answers wait now. */
+guint         kt_fault_proxy_get_n_held     (KtFaultProxy *self);
 /* Connections, counting each request on a kept-alive one. */
 guint         kt_fault_proxy_get_n_connections (KtFaultProxy *self);
 /* How many of them were given @fault. */

@@ -1431,18 +1431,17 @@ test_queued_assignments_are_read_and_written_on_workers (Fixture *f, gconstpoint
   g_assert_cmpuint (kt_test_http (url, "coach1", "GET", second_path, NULL, NULL), ==, 200);
 }
 
-/* The app has more than one role client for its sync client.  Two flushes
- * at once, by two of them: the assignment goes to the server once (an
+/* Two flushes asked at once of the role client (two cases with queued
+ * assignments pushed in one round each ask for one): the assignment goes to the server once (an
  * assignment makes the case's next revision there), and both finish.
- * Before, each read the queue before either forgot what it sent, and
- * both sent it. */
+ * Without one flush at a time, each read the queue before either forgot
+ * what it sent, and both sent it. */
 static void
-test_two_role_clients_send_an_assignment_once (Fixture *f, gconstpointer data)
+test_two_flushes_at_once_send_an_assignment_once (Fixture *f, gconstpointer data)
 {
   const char *url = kt_test_server_get_url (f->server);
   g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
   g_autoptr(KtRoleClient) roles = NULL;
-  g_autoptr(KtRoleClient) other = NULL;
   g_autofree char *id = kt_uuid_new ();
   g_autofree char *path = g_strdup_printf ("/records/%s", id);
   g_autoptr(GBytes) body = kt_test_case_body (id, 1);
@@ -1455,7 +1454,6 @@ test_two_role_clients_send_an_assignment_once (Fixture *f, gconstpointer data)
 
   kt_test_device_sign_in (desk, url, "intake1");
   roles = kt_role_client_new (desk);
-  other = kt_role_client_new (desk);
   share (desk, body);
   sync_ok (desk);
   kt_role_client_queue_assignment_async (roles, id, "coach1", NULL, keep_result, &queued);
@@ -1463,10 +1461,10 @@ test_two_role_clients_send_an_assignment_once (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   kt_role_client_flush_assignments_async (roles, NULL, keep_result, &flushed);
-  kt_role_client_flush_assignments_async (other, NULL, keep_result, &other_flushed);
+  kt_role_client_flush_assignments_async (roles, NULL, keep_result, &other_flushed);
   g_assert_true (kt_role_client_flush_assignments_finish (roles, wait_for_result (&flushed), &error));
   g_assert_no_error (error);
-  g_assert_true (kt_role_client_flush_assignments_finish (other, wait_for_result (&other_flushed), &error));
+  g_assert_true (kt_role_client_flush_assignments_finish (roles, wait_for_result (&other_flushed), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 0);
 
@@ -1474,6 +1472,145 @@ test_two_role_clients_send_an_assignment_once (Fixture *f, gconstpointer data)
   record = kt_sync_record_decode (answer, &error);
   g_assert_no_error (error);
   g_assert_cmpint (record->rev, ==, 2);
+}
+
+static gboolean
+an_answer_held (gpointer proxy)
+{
+  return kt_fault_proxy_get_n_held (proxy) > 0;
+}
+
+static void
+queue_assignment (KtRoleClient *roles,
+                  const char   *case_id,
+                  const char   *coach)
+{
+  g_autoptr(GAsyncResult) queued = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_role_client_queue_assignment_async (roles, case_id, coach, NULL, keep_result, &queued);
+  g_assert_true (kt_role_client_queue_assignment_finish (roles, wait_for_result (&queued), &error));
+  g_assert_no_error (error);
+}
+
+/* The intaker assigned a case to coach1 and, while that assignment is on
+ * its way (the server has it, its answer waits in the proxy), chooses
+ * coach2: coach2's assignment is sent too, in the same flush, and the
+ * server ends with coach2.  Before, the case left the queue when coach1's
+ * answer came, and coach2's assignment was never sent. */
+static void
+test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too (Fixture *f, gconstpointer data)
+{
+  const KtTestUser coach2 = { "coach2", KT_TEST_PASSWORD, "wijkcoach", "noord", "Coach Twee" };
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autoptr(KtRoleClient) roles = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autofree char *path = g_strdup_printf ("/records/%s", id);
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(KtSyncRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_server_add_user (f->server, &coach2);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
+  g_assert_no_error (error);
+  kt_test_device_sign_in (desk, proxy_url, "intake1");
+  roles = kt_role_client_new (desk);
+  share (desk, body);
+  sync_ok (desk);
+  queue_assignment (roles, id, "coach1");
+
+  kt_fault_proxy_hold_answers (proxy, TRUE);
+  kt_role_client_flush_assignments_async (roles, NULL, keep_result, &flushed);
+  while (!an_answer_held (proxy))
+    g_main_context_iteration (NULL, TRUE);
+  queue_assignment (roles, id, "coach2");
+  g_assert_null (flushed);
+  kt_fault_proxy_hold_answers (proxy, FALSE);
+  g_assert_true (kt_role_client_flush_assignments_finish (roles, wait_for_result (&flushed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 0);
+
+  /* Two assignments, two revisions after the first; the case is coach2's. */
+  g_assert_cmpuint (kt_test_http (url, "coach2", "GET", path, NULL, &answer), ==, 200);
+  record = kt_sync_record_decode (answer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->rev, ==, 3);
+  kt_fault_proxy_stop (proxy);
+}
+
+/* Makes the outbox of @device_name (kt_test_device_new) refuse to drop
+ * its queue of assignments, as a full disk or a damaged file would: a
+ * trigger, added by another connection, fails the removal of the setting. */
+static void
+refuse_to_forget_assignments (Fixture    *f,
+                              const char *device_name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.db", device_name);
+  g_autofree char *path = g_build_filename (f->dir, file, NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TRIGGER keep_assignments BEFORE DELETE ON meta "
+                                 "WHEN OLD.key = 'pending_assignments' "
+                                 "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+on_queue_failed (KtRoleClient *roles,
+                 const GError *error,
+                 GError      **seen)
+{
+  g_assert_null (*seen);
+  *seen = g_error_copy (error);
+}
+
+/* A sent assignment that the device cannot take off its queue (here the
+ * outbox refuses to write it) is not only a log line: a flush that ran by
+ * itself after the push tells of it through ::queue-failed, and one asked
+ * for ends with the error, both in words for the user; the assignment
+ * stays queued.  Before, the flush went on after a g_warning and ended
+ * well. */
+static void
+test_a_sent_assignment_the_queue_cannot_drop_is_told (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autoptr(KtRoleClient) roles = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) seen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kt_test_device_sign_in (desk, url, "intake1");
+  roles = kt_role_client_new (desk);
+  g_signal_connect (roles, "queue-failed", G_CALLBACK (on_queue_failed), &seen);
+  share (desk, body);
+  queue_assignment (roles, id, "coach1");
+  refuse_to_forget_assignments (f, "desk");
+
+  /* The push of the case sends its assignment by itself. */
+  sync_ok (desk);
+  while (seen == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (seen, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO);
+  g_assert_true (g_str_has_prefix (seen->message, "An assignment reached the server, but this device "
+                                                  "could not take it off its queue: "));
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 1);
+
+  kt_role_client_flush_assignments_async (roles, NULL, keep_result, &flushed);
+  g_assert_false (kt_role_client_flush_assignments_finish (roles, wait_for_result (&flushed), &error));
+  g_assert_error (error, KT_OUTBOX_ERROR, KT_OUTBOX_ERROR_IO);
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 1);
 }
 
 int
@@ -1521,7 +1658,11 @@ main (int argc, char *argv[])
        test_shares_reach_the_outbox_in_the_order_they_were_made);
   ADD ("roles/queued-assignments-are-read-and-written-on-workers",
        test_queued_assignments_are_read_and_written_on_workers);
-  ADD ("roles/two-role-clients-send-an-assignment-once", test_two_role_clients_send_an_assignment_once);
+  ADD ("roles/two-flushes-at-once-send-an-assignment-once", test_two_flushes_at_once_send_an_assignment_once);
+  ADD ("roles/a-coach-chosen-while-the-assignment-is-sent-is-sent-too",
+       test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too);
+  ADD ("roles/a-sent-assignment-the-queue-cannot-drop-is-told",
+       test_a_sent_assignment_the_queue_cannot_drop_is_told);
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
        test_a_share_waits_for_the_disk_on_a_worker);
   ADD ("pull/a-pulled-page-is-booked-on-a-worker", test_a_pulled_page_is_booked_on_a_worker);
