@@ -77,6 +77,7 @@ struct _KtCaseView
   KtPlan               *plan;
   KtWheelPage          *wheel_page;
   KtPlanPage           *plan_page;
+  guint                 prebuild_id;   /* the plan page made while idle */
   GPtrArray            *team;       /* (element-type KtPeerKey) */
   /* Every stored version of the open plan (element-type KtPlan), read on
    * a worker once per household opened and again when its plan changes;
@@ -884,6 +885,21 @@ make_plan_page (KtCaseView *self)
   kt_a11y_fix_tree (GTK_WIDGET (self->plan_page));
 }
 
+/* The plan page is made once and kept for every household after; making
+ * it (its template, some 20 ms) is done while the app is idle after the
+ * first household opens, so that turning to the plan only fills it
+ * (issue 22).  It is filled when it is first shown, as before. */
+static gboolean
+prebuild_plan_page (gpointer data)
+{
+  KtCaseView *self = data;
+
+  self->prebuild_id = 0;
+  if (self->kase != NULL)
+    make_plan_page (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_start_conversation (KtCaseView *self)
 {
@@ -1030,6 +1046,8 @@ kt_case_view_set_documents (KtCaseView     *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_WATCHING]);
     }
   apply_resident_watching (self);
+  if (self->plan_page == NULL && self->prebuild_id == 0)
+    self->prebuild_id = g_idle_add_full (G_PRIORITY_LOW, prebuild_plan_page, self, NULL);
   g_signal_emit (self, signals[DOCUMENTS_CHANGED], 0);
 }
 
@@ -1258,6 +1276,7 @@ kt_case_view_dispose (GObject *object)
 {
   KtCaseView *self = KT_CASE_VIEW (object);
 
+  g_clear_handle_id (&self->prebuild_id, g_source_remove);
   g_clear_pointer (&self->kase, kt_case_unref);
   g_clear_pointer (&self->conversation, kt_conversation_unref);
   g_clear_pointer (&self->plan, kt_plan_unref);
