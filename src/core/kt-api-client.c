@@ -23,7 +23,12 @@
 /* Requests in flight at once to the server (the sync client's pushes). */
 #define MAX_CONNECTIONS 4
 #define BACKOFF_BASE_MS 2000
-#define BACKOFF_MAX_MS (10 * 60 * 1000)
+/* Two minutes at most: the usual outage is the server restarting, and
+ * until the next try a supervisor's inbox and a coach's review answers
+ * stay where they were (with ten minutes, for ten minutes after the server
+ * was back).  Jittered, a few hundred devices asking every minute or two is
+ * nothing for the server. */
+#define BACKOFF_MAX_MS (2 * 60 * 1000)
 
 struct _KtApiClient
 {

@@ -94,7 +94,7 @@ void            kt_api_client_set_tls_database  (KtApiClient  *self,
 char           *kt_api_normalize_server_url     (const char  *server_url,
                                                  GError     **error);
 /* Milliseconds to wait before the next try after @failures failed ones:
- * doubling up to ten minutes, with jitter so devices do not retry in step. */
+ * doubling up to two minutes, with jitter so devices do not retry in step. */
 guint           kt_api_backoff_delay_ms         (guint        failures);
 
 G_END_DECLS

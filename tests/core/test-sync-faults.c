@@ -264,6 +264,28 @@ test_untrusted_certificate_is_refused_without_bypass (Fixture *f, gconstpointer 
   g_assert_cmpuint (kt_sync_client_get_n_pending (device), ==, 1);
 }
 
+/* After the server was down, the next try comes within seconds at first
+ * and never later than two minutes: what a supervisor's inbox or a coach's
+ * review answer waits for once the server is back (ten minutes before). */
+static void
+test_retries_wait_at_most_two_minutes (void)
+{
+  guint longest = 0;
+
+  for (guint failures = 0; failures < 64; failures++)
+    for (guint i = 0; i < 50; i++)
+      {
+        guint delay = kt_api_backoff_delay_ms (failures);
+
+        g_assert_cmpuint (delay, <=, 2 * 60 * 1000);
+        if (failures == 0)
+          g_assert_cmpuint (delay, <=, 2000);
+        longest = MAX (longest, delay);
+      }
+  /* It does grow: a server that stays down is not asked every second. */
+  g_assert_cmpuint (longest, >, 60 * 1000);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -272,6 +294,7 @@ main (int argc, char *argv[])
 
 #define ADD(path, func) \
   g_test_add ("/sync-faults/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add_func ("/sync-faults/retries-wait-at-most-two-minutes", test_retries_wait_at_most_two_minutes);
   ADD ("server-down", test_server_down);
   ADD ("connection-dropped-mid-upload", test_connection_dropped_mid_upload);
   ADD ("slow-server-times-out", test_slow_server_times_out);
