@@ -762,6 +762,10 @@ show_role_view (KtRoleController *self,
     {
       /* A read for the view this one replaces has nothing to fill. */
       stop_loading (self);
+      /* A coach signs in where another role's view was in (the view of
+       * this device's last sign-in): her list comes back. */
+      if (adw_bin_get_child (self->main_bin) != view)
+        adw_bin_set_child (self->main_bin, view);
       return;
     }
 
@@ -840,8 +844,11 @@ show_known_role (KtRoleController *self)
   const char *role = kt_sync_client_get_role (self->sync);
   KtSyncUser known = { NULL, };
 
+  /* Signed out too: the device stays hers, her registrations stay hers to
+   * read, not a coach's households to open (signing out without closing
+   * the app kept her view as well). */
   if (self->role_view != NULL || self->made_view != NULL || self->answer != NULL ||
-      !kt_sync_client_is_signed_in (self->sync) || kt_sync_client_get_username (self->sync) == NULL)
+      kt_sync_client_get_username (self->sync) == NULL)
     return;
   if (kt_role_from_string (role) != KT_ROLE_INTAKER && kt_role_from_string (role) != KT_ROLE_SUPERVISOR)
     return;
@@ -998,6 +1005,9 @@ kt_role_controller_new (AdwBin               *main_bin,
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
   self->roles = kt_role_client_new (sync);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
+  /* The sync state opened (a status that did not change, signed out, says
+   * nothing): the role of the last sign-in is known from here. */
+  g_signal_connect_object (sync, "notify::username", G_CALLBACK (show_known_role), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */
   g_signal_connect_object (sync, "notify::n-pending", G_CALLBACK (on_pending_changed), self,

@@ -37,6 +37,14 @@ supervisor_view_shown (gpointer window)
 }
 
 static gboolean
+coach_view_shown (gpointer window)
+{
+  GtkWidget *view = kt_window_get_main_view (window);
+
+  return view != NULL && !KT_IS_INTAKER_VIEW (view) && !KT_IS_SUPERVISOR_VIEW (view);
+}
+
+static gboolean
 synced (gpointer window)
 {
   return kt_sync_client_get_status (kt_window_get_sync_client (window)) == KT_SYNC_STATUS_SYNCED;
@@ -148,6 +156,42 @@ test_a_supervisor_starting_without_the_server_gets_her_own_view (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Signed out (with a registration still waiting, say) and the app closed:
+ * at the next start she still sees her own form and list, not a coach's
+ * list of households in which her registrations would open as a coach's.
+ * A coach who signs in on the device then gets her list. */
+static void
+test_an_intaker_signed_out_keeps_her_own_view_after_a_restart (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-role-start");
+  g_autofree char *store = g_build_filename (dir, "signed-out.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  KtApplication *app;
+  KtWindow *window;
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  kt_test_device_sign_in (kt_window_get_sync_client (window), kt_test_server_get_url (server), "intake1");
+  kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view after signing in");
+  kt_test_device_sign_out (kt_window_get_sync_client (window));
+  g_assert_true (intaker_view_shown (window));
+  kt_app_test_quit (app, window);
+
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open again");
+  g_assert_false (kt_sync_client_is_signed_in (kt_window_get_sync_client (window)));
+  kt_app_test_wait_for (intaker_view_shown, window, 10000, "the intaker's view, signed out");
+
+  /* A coach who signs in on this device gets her own list. */
+  kt_test_device_sign_in (kt_window_get_sync_client (window), kt_test_server_get_url (server), "coach1");
+  kt_app_test_wait_for (coach_view_shown, window, 20000, "the coach's list after she signed in");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -161,6 +205,8 @@ main (int argc, char *argv[])
                    test_an_intaker_starting_without_the_server_gets_her_own_view);
   g_test_add_func ("/role-controller/a-supervisor-starting-without-the-server-gets-her-own-view",
                    test_a_supervisor_starting_without_the_server_gets_her_own_view);
+  g_test_add_func ("/role-controller/an-intaker-signed-out-keeps-her-own-view-after-a-restart",
+                   test_an_intaker_signed_out_keeps_her_own_view_after_a_restart);
 
   result = g_test_run ();
   kt_test_notifications_stop (notifications);
