@@ -871,6 +871,17 @@ on_status_changed (KtRoleController *self)
   kt_sync_controller_fetch_me_async (self->controller, self->cancellable, me_fetched, g_object_ref (self));
 }
 
+/* Another sign-in (after signing out, another account perhaps): who the
+ * account is is asked again, so its role's view comes. */
+static void
+on_signed_in_changed (KtRoleController *self)
+{
+  if (!kt_sync_client_is_signed_in (self->sync))
+    return;
+  self->asked = FALSE;
+  on_status_changed (self);
+}
+
 const char *
 kt_role_controller_get_role (KtRoleController *self)
 {
@@ -1008,6 +1019,8 @@ kt_role_controller_new (AdwBin               *main_bin,
   /* The sync state opened (a status that did not change, signed out, says
    * nothing): the role of the last sign-in is known from here. */
   g_signal_connect_object (sync, "notify::username", G_CALLBACK (show_known_role), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "notify::signed-in", G_CALLBACK (on_signed_in_changed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */
   g_signal_connect_object (sync, "notify::n-pending", G_CALLBACK (on_pending_changed), self,

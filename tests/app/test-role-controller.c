@@ -192,6 +192,32 @@ test_an_intaker_signed_out_keeps_her_own_view_after_a_restart (void)
   kt_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Without closing the app: the intaker signs out and a coach signs in; the
+ * coach gets her list, not the intaker's form. */
+static void
+test_a_coach_signing_in_after_an_intaker_gets_her_list (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("kt-role-start");
+  g_autofree char *store = g_build_filename (dir, "shared.db", NULL);
+  g_autoptr(KtTestServer) server = kt_test_server_start (NULL, kt_test_sync_users);
+  KtApplication *app;
+  KtWindow *window;
+
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  kt_test_device_sign_in (kt_window_get_sync_client (window), kt_test_server_get_url (server), "intake1");
+  kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view after signing in");
+  kt_app_test_wait_for (synced, window, 20000, "the intaker's first round");
+  kt_test_device_sign_out (kt_window_get_sync_client (window));
+  kt_test_device_sign_in (kt_window_get_sync_client (window), kt_test_server_get_url (server), "coach1");
+  kt_app_test_wait_for (coach_view_shown, window, 20000, "the coach's list after she signed in");
+
+  kt_app_test_quit (app, window);
+  g_unsetenv ("KT_STORE_PATH");
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -207,6 +233,8 @@ main (int argc, char *argv[])
                    test_a_supervisor_starting_without_the_server_gets_her_own_view);
   g_test_add_func ("/role-controller/an-intaker-signed-out-keeps-her-own-view-after-a-restart",
                    test_an_intaker_signed_out_keeps_her_own_view_after_a_restart);
+  g_test_add_func ("/role-controller/a-coach-signing-in-after-an-intaker-gets-her-list",
+                   test_a_coach_signing_in_after_an_intaker_gets_her_list);
 
   result = g_test_run ();
   kt_test_notifications_stop (notifications);
