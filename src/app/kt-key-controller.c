@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kt-a11y.h"
+#include "kt-api-client.h"
 #include "kt-crypto.h"
 #include "kt-key-directory.h"
 #include "kt-peer-keys.h"
@@ -55,6 +56,11 @@ struct _KtKeyController
   AdwToast          *notice;       /* weak */
   char              *notice_title;
   char              *problem;      /* kt_key_controller_get_problem () */
+  /* The fetch again after one the network failed while no sealer is set:
+   * sync rounds wait on the sealer without reaching the server, so no
+   * round's end would ask (see on_team_fetched). */
+  guint              retry_id;
+  guint              failures;     /* fetches failed in a row, for the pause */
 };
 
 G_DEFINE_FINAL_TYPE (KtKeyController, kt_key_controller, G_TYPE_OBJECT)
@@ -741,6 +747,43 @@ on_weighed (GObject      *source,
   refresh_done (self);
 }
 
+/* A failure of the connection passes by itself; one of the account
+ * (signed out, the token refused) waits for the user to sign in, which
+ * refreshes. */
+static gboolean
+retries_by_itself (const GError *error)
+{
+  return g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_OFFLINE) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_SERVER_DOWN) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_CONNECTION_DROPPED) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_TIMEOUT) ||
+         g_error_matches (error, KT_SYNC_ERROR, KT_SYNC_ERROR_RATE_LIMITED);
+}
+
+static gboolean
+on_retry (gpointer data)
+{
+  KtKeyController *self = data;
+
+  self->retry_id = 0;
+  kt_key_controller_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Started without the server (a laptop opened away from the network, the
+ * server restarted), the keys were never weighed and no sealer is set; the
+ * sync client then waits for one without asking the server (its status
+ * says it waits for the key), and only a round that ends well would have
+ * asked again.  So the fetch is tried again by itself, with the pause the
+ * sync client keeps between failed rounds. */
+static void
+schedule_retry (KtKeyController *self)
+{
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add (kt_api_backoff_delay_ms (self->failures), on_retry, self);
+  self->failures++;
+}
+
 static void
 on_team_fetched (GObject      *source,
                  GAsyncResult *result,
@@ -756,14 +799,22 @@ on_team_fetched (GObject      *source,
   keys = kt_key_directory_fetch_team_finish (KT_KEY_DIRECTORY (source), result, NULL, NULL, &error);
   if (keys == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("The team's keys were not fetched: %s", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          refresh_done (self);
+          return;
+        }
+      g_message ("The team's keys were not fetched: %s", error->message);
       if (!is_transient (error))
         set_problem (self, _("The team’s keys could not be fetched; plans for colleagues wait until "
                              "the next sync."), error);
+      else if (self->sealer == NULL && retries_by_itself (error))
+        schedule_retry (self);
       refresh_done (self);
       return;
     }
+  self->failures = 0;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   /* What failed before is tried again from here; what still fails says
    * so again. */
   set_problem (self, NULL, NULL);
@@ -823,6 +874,7 @@ kt_key_controller_refresh (KtKeyController *self)
       set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
     }
   self->busy = TRUE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   kt_key_directory_fetch_team_async (self->directory, self->cancellable, on_team_fetched,
                                      g_object_ref (self));
 }
@@ -852,6 +904,8 @@ on_signed_in_changed (KtKeyController *self)
   g_clear_pointer (&self->secret, kt_key_free);
   g_clear_pointer (&self->pinned, g_hash_table_unref);
   self->fetched_at = 0;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->failures = 0;
   /* Signed out, nothing waits on the keys. */
   set_problem (self, NULL, NULL);
   set_state (self, KT_ACCOUNT_KEY_UNKNOWN);
@@ -1160,6 +1214,7 @@ kt_key_controller_stop (KtKeyController *self)
   g_return_if_fail (KT_IS_KEY_CONTROLLER (self));
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
 }
 
 /* GObject */
@@ -1170,6 +1225,7 @@ kt_key_controller_dispose (GObject *object)
   KtKeyController *self = KT_KEY_CONTROLLER (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_weak_pointer (&self->window);
   g_clear_weak_pointer (&self->notice);
   g_clear_object (&self->sealer);

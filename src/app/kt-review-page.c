@@ -285,7 +285,10 @@ goal_card_new (KtReviewPage *self,
   for (guint i = 0; goal->actions != NULL && i < goal->actions->len; i++)
     {
       KtAction *action = g_ptr_array_index (goal->actions, i);
-      g_autofree char *due = kt_role_format_date (action->due);
+      /* In the sentence, "geen datum", not the lone dash a row shows for
+       * an empty value: "Samen de post openen — de inwoner, —" read as
+       * something missing from the page. */
+      g_autofree char *due = action->due != NULL ? kt_role_format_date (action->due) : g_strdup (_("no date"));
       g_autofree char *text = NULL;
       const char *who = action->who != NULL ? person_name (self, action->who) : _(actor_labels[action->actor]);
 

@@ -40,6 +40,7 @@ struct _KtRoleController
   GtkWidget            *made_view;    /* made, and put in the window at the next turn */
   guint                 put_id;
   char                 *role;
+  char                 *view_username;  /* whose the role's view is */
   gboolean              asked;
   /* What the role's view shows, as last read from the store; a batch from
    * the server is merged into copies of these (NULL: not read yet). */
@@ -738,17 +739,33 @@ show_role_view (KtRoleController *self,
                 KtSyncUser       *me)
 {
   GtkWidget *view;
+  GtkWidget *shown = self->made_view != NULL ? self->made_view : self->role_view;
 
+  /* The view this account has already (the one of its last sign-in, shown
+   * before the server answered: show_known_role) stays, with what was
+   * typed in it; only the team may be news. */
+  if (shown != NULL && g_strcmp0 (self->role, me->role) == 0 && g_strcmp0 (self->view_username, me->username) == 0)
+    {
+      if (KT_IS_INTAKER_VIEW (shown))
+        kt_intaker_view_set_account (KT_INTAKER_VIEW (shown), me->username, me->team);
+      return;
+    }
   /* Asked again before the last answer's view is in: that one goes. */
   g_clear_handle_id (&self->put_id, g_source_remove);
   g_clear_object (&self->made_view);
   view = kt_role_view_new_for_role (me->role, self->coach_view, me->username, me->team);
   g_free (self->role);
   self->role = g_strdup (me->role);
+  g_free (self->view_username);
+  self->view_username = g_strdup (me->username);
   if (view == self->coach_view)
     {
       /* A read for the view this one replaces has nothing to fill. */
       stop_loading (self);
+      /* A coach signs in where another role's view was in (the view of
+       * this device's last sign-in): her list comes back. */
+      if (adw_bin_get_child (self->main_bin) != view)
+        adw_bin_set_child (self->main_bin, view);
       return;
     }
 
@@ -815,15 +832,54 @@ me_fetched (GObject      *source,
     self->make_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, make_role_view, self, NULL);
 }
 
+/* The view of the role this device last signed in with, before the server
+ * says who the account is: an intaker or supervisor who starts the app
+ * away from the network (or while the server restarts) gets her own view,
+ * not a coach's list of households in which her registrations would open
+ * as a coach's.  The server's answer replaces it only when the role
+ * changed (show_role_view). */
+static void
+show_known_role (KtRoleController *self)
+{
+  const char *role = kt_sync_client_get_role (self->sync);
+  KtSyncUser known = { NULL, };
+
+  /* Signed out too: the device stays hers, her registrations stay hers to
+   * read, not a coach's households to open (signing out without closing
+   * the app kept her view as well). */
+  if (self->role_view != NULL || self->made_view != NULL || self->answer != NULL ||
+      kt_sync_client_get_username (self->sync) == NULL)
+    return;
+  if (kt_role_from_string (role) != KT_ROLE_INTAKER && kt_role_from_string (role) != KT_ROLE_SUPERVISOR)
+    return;
+  known.username = (char *) kt_sync_client_get_username (self->sync);
+  known.role = (char *) role;
+  known.team = (char *) kt_sync_client_get_team (self->sync);
+  known.display_name = (char *) kt_sync_client_get_display_name (self->sync);
+  show_role_view (self, &known);
+}
+
 static void
 on_status_changed (KtRoleController *self)
 {
   KtSyncStatus status = kt_sync_client_get_status (self->sync);
 
+  show_known_role (self);
   if (self->asked || (status != KT_SYNC_STATUS_SYNCED && status != KT_SYNC_STATUS_IDLE))
     return;
   self->asked = TRUE;
   kt_sync_controller_fetch_me_async (self->controller, self->cancellable, me_fetched, g_object_ref (self));
+}
+
+/* Another sign-in (after signing out, another account perhaps): who the
+ * account is is asked again, so its role's view comes. */
+static void
+on_signed_in_changed (KtRoleController *self)
+{
+  if (!kt_sync_client_is_signed_in (self->sync))
+    return;
+  self->asked = FALSE;
+  on_status_changed (self);
 }
 
 const char *
@@ -871,6 +927,7 @@ kt_role_controller_finalize (GObject *object)
   KtRoleController *self = KT_ROLE_CONTROLLER (object);
 
   g_free (self->role);
+  g_free (self->view_username);
   forget_records (self);
   g_clear_pointer (&self->sharing, g_hash_table_unref);
   G_OBJECT_CLASS (kt_role_controller_parent_class)->finalize (object);
@@ -979,6 +1036,11 @@ kt_role_controller_new (AdwBin               *main_bin,
   self->roles = g_object_ref (kt_sync_controller_get_roles (controller));
   g_signal_connect_object (self->roles, "queue-failed", G_CALLBACK (on_queue_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
+  /* The sync state opened (a status that did not change, signed out, says
+   * nothing): the role of the last sign-in is known from here. */
+  g_signal_connect_object (sync, "notify::username", G_CALLBACK (show_known_role), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sync, "notify::signed-in", G_CALLBACK (on_signed_in_changed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */
   g_signal_connect_object (sync, "notify::n-pending", G_CALLBACK (on_pending_changed), self,

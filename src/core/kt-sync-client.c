@@ -61,6 +61,9 @@ struct _KtSyncClient
   /* The account's role as the server said at sign-in ("wijkcoach", …);
    * NULL when the device signed in before the role was kept. */
   char            *role;
+  /* The account's team, kept beside the role: the intaker's and the
+   * supervisor's views open with them before the server answers. */
+  char            *team;
   /* The server refused the list of unsealed records to this account in
    * this session: it is not asked again until the next sign-in. */
   gboolean         unsealed_refused;
@@ -271,6 +274,7 @@ typedef struct {
   char     *username;
   char     *display_name;
   char     *role;
+  char     *team;
   char     *token;
 } OpenResult;
 
@@ -283,6 +287,7 @@ open_result_free (OpenResult *result)
   g_free (result->username);
   g_free (result->display_name);
   g_free (result->role);
+  g_free (result->team);
   if (result->token != NULL)
     {
       sodium_memzero (result->token, strlen (result->token));
@@ -337,6 +342,7 @@ open_thread (GTask        *task,
   result->username = kt_outbox_get_meta (result->outbox, "username");
   result->display_name = kt_outbox_get_meta (result->outbox, "display_name");
   result->role = kt_outbox_get_meta (result->outbox, "role");
+  result->team = kt_outbox_get_meta (result->outbox, "team");
   /* The one full read of the ids the server has: after it, each change
    * sends over only the ids it wrote (read_state_after ()). */
   result->state = read_state (result->outbox, TRUE);
@@ -392,6 +398,8 @@ kt_sync_client_open_finish (KtSyncClient  *self,
   self->display_name = g_steal_pointer (&opened->display_name);
   g_free (self->role);
   self->role = g_steal_pointer (&opened->role);
+  g_free (self->team);
+  self->team = g_steal_pointer (&opened->team);
   kt_api_client_take_token (self->api, g_steal_pointer (&opened->token));
   open_result_free (opened);
 
@@ -418,6 +426,7 @@ typedef struct {
   char     *token;
   char     *display_name;
   char     *role;
+  char     *team;
   KtOutbox *outbox;        /* for the worker */
   KtOutboxState *state;    /* the worker's read after its writes */
   gboolean  new_account;   /* another account or server than before */
@@ -435,6 +444,7 @@ sign_in_free (SignIn *sign_in)
   g_free (sign_in->token);
   g_free (sign_in->display_name);
   g_free (sign_in->role);
+  g_free (sign_in->team);
   g_free (sign_in);
 }
 
@@ -455,6 +465,7 @@ sign_in_thread (GTask        *task,
       !kt_outbox_set_meta (sign_in->outbox, "username", sign_in->username, &error) ||
       !kt_outbox_set_meta (sign_in->outbox, "display_name", sign_in->display_name, &error) ||
       !kt_outbox_set_meta (sign_in->outbox, "role", sign_in->role, &error) ||
+      !kt_outbox_set_meta (sign_in->outbox, "team", sign_in->team, &error) ||
       !kt_outbox_set_meta (sign_in->outbox, "signed_out", NULL, &error))
     g_task_return_error (task, error);
   else
@@ -524,6 +535,8 @@ on_signed_in (GObject      *source,
   self->display_name = g_steal_pointer (&sign_in->display_name);
   g_free (self->role);
   self->role = g_steal_pointer (&sign_in->role);
+  g_free (self->team);
+  self->team = g_steal_pointer (&sign_in->team);
   self->unsealed_refused = FALSE;
   kt_api_client_take_token (self->api, g_steal_pointer (&sign_in->token));
   self->failures = 0;
@@ -559,6 +572,7 @@ on_login_answered (GObject      *source,
   g_free (sign_in->username);
   sign_in->username = g_strdup (response->user->username);
   sign_in->role = g_strdup (response->user->role);
+  sign_in->team = g_strdup (response->user->team);
   kt_keyring_store_token_async (sign_in->server_url, sign_in->username, self->state_path,
                                 sign_in->token, g_task_get_cancellable (task),
                                 on_token_stored, g_object_ref (task));
@@ -2920,6 +2934,18 @@ kt_sync_client_get_display_name (KtSyncClient *self)
   return self->display_name;
 }
 
+const char *
+kt_sync_client_get_role (KtSyncClient *self)
+{
+  return self->role;
+}
+
+const char *
+kt_sync_client_get_team (KtSyncClient *self)
+{
+  return self->team;
+}
+
 KtOutbox *
 kt_sync_client_get_outbox (KtSyncClient *self)
 {
@@ -2984,6 +3010,7 @@ kt_sync_client_finalize (GObject *object)
   g_free (self->username);
   g_free (self->display_name);
   g_free (self->role);
+  g_free (self->team);
   g_free (self->status_message);
   G_OBJECT_CLASS (kt_sync_client_parent_class)->finalize (object);
 }

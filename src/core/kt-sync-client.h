@@ -193,6 +193,11 @@ const char   *kt_sync_client_get_state_path     (KtSyncClient *self);
 const char   *kt_sync_client_get_server_url     (KtSyncClient *self);
 const char   *kt_sync_client_get_username       (KtSyncClient *self);
 const char   *kt_sync_client_get_display_name   (KtSyncClient *self);
+/* The account's role ("wijkcoach", "intaker", "supervisor") and team as the
+ * server gave them at the last sign-in on this device, or NULL (signed in
+ * before they were kept). */
+const char   *kt_sync_client_get_role           (KtSyncClient *self);
+const char   *kt_sync_client_get_team           (KtSyncClient *self);
 KtOutbox     *kt_sync_client_get_outbox         (KtSyncClient *self);
 /* The transport this client sends through, with its server and token; the
  * role client's requests share it. */

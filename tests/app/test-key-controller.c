@@ -710,6 +710,72 @@ test_team_keys_not_fetched_shows_until_a_fetch_succeeds (Fixture       *f,
   kt_fault_proxy_stop (proxy);
 }
 
+static gboolean
+waits_for_the_key (gpointer data)
+{
+  KtSyncClient *client = kt_window_get_sync_client (data);
+
+  return kt_sync_client_get_status (client) == KT_SYNC_STATUS_PAUSED &&
+         kt_sync_client_get_sealer (client) == NULL;
+}
+
+static gboolean
+synced_with_sealer (gpointer data)
+{
+  KtSyncClient *client = kt_window_get_sync_client (data);
+
+  return kt_sync_client_get_sealer (client) != NULL &&
+         kt_sync_client_get_status (client) == KT_SYNC_STATUS_SYNCED;
+}
+
+/* Started while the server does not answer (a laptop opened away from the
+ * network, a server restarting), the app cannot weigh the keys, and sync
+ * waits for the sealer without asking the server.  When the server answers
+ * again the keys are fetched and sync goes on, with nobody pressing
+ * anything: before, only a round that ended well asked again, and none
+ * could, so what waited to be sent stayed until the app was locked and
+ * unlocked or started again. */
+static void
+test_started_without_the_server_weighs_the_keys_when_it_answers (Fixture       *f,
+                                                                 gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "offline-start.db", NULL);
+  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (f->server), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  /* Every connection closed before an answer: the server is away. */
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  KtKeyController *keys;
+  KtWindow *window;
+  KtApplication *app;
+  guint16 port;
+
+  port = kt_fault_proxy_start (proxy, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_setenv ("KT_STORE_PATH", store, TRUE);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  kt_test_device_sign_in (kt_window_get_sync_client (window), url, "coach1");
+  wait_for_state (kt_window_get_key_controller (window), KT_ACCOUNT_KEY_WRITE_PHRASE, "the coach's own key");
+  kt_app_test_quit (app, window);
+
+  kt_fault_proxy_set_canned (proxy, nothing);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open again");
+  keys = kt_window_get_key_controller (window);
+  kt_app_test_wait_for (waits_for_the_key, window, 30000, "sync waiting for the key, the server away");
+  g_assert_null (kt_key_controller_get_sealer (keys));
+
+  kt_fault_proxy_set_canned (proxy, NULL);
+  kt_app_test_wait_for (synced_with_sealer, window, 60000, "the keys weighed and a round synced by itself");
+  g_assert_cmpint (kt_key_controller_get_state (keys), ==, KT_ACCOUNT_KEY_WRITE_PHRASE);
+
+  kt_app_test_quit (app, window);
+  kt_fault_proxy_stop (proxy);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -735,6 +801,8 @@ main (int argc, char *argv[])
        test_substituted_colleague_key_is_a_warning);
   ADD ("/key-controller/refresh-asked-during-a-fetch-fetches-again",
        test_refresh_asked_during_a_fetch_fetches_again);
+  ADD ("/key-controller/started-without-the-server-weighs-the-keys-when-it-answers",
+       test_started_without_the_server_weighs_the_keys_when_it_answers);
 #undef ADD
 
   result = g_test_run ();

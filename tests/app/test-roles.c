@@ -820,6 +820,55 @@ test_return_without_comment_is_refused (void)
   g_free (decided.comment);
 }
 
+/* The texts of the labels under @widget, appended to @texts. */
+static void
+collect_label_texts (GtkWidget *widget,
+                     GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_label_texts (child, texts);
+}
+
+/* An action without a date says so in words on the supervisor's page, not
+ * with a dash at the end of the sentence. */
+static void
+test_review_page_says_an_action_has_no_date (void)
+{
+  g_autoptr(Demo) demo = demo_new ();
+  GtkWidget *inbox_widget = kt_supervisor_inbox_new ();
+  KtSupervisorInbox *inbox = KT_SUPERVISOR_INBOX (inbox_widget);
+  KtReviewPage *page = kt_supervisor_inbox_get_review_page (inbox);
+  KtPlan *plan = find_plan (demo, "Familie Jansen", 1);
+  KtAction *action = g_ptr_array_index (((KtGoal *) g_ptr_array_index (plan->goals, 1))->actions, 0);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  GtkWindow *window;
+  gboolean said = FALSE;
+
+  g_clear_pointer (&action->due, g_free);
+  kt_supervisor_inbox_set_catalogue (inbox, demo->catalogue);
+  kt_supervisor_inbox_set_today (inbox, &demo->today);
+  kt_supervisor_inbox_set_records (inbox, demo->cases, demo->conversations, demo->plans);
+  window = show_in_window (inbox_widget);
+  g_assert_true (kt_supervisor_inbox_open (inbox, plan->header.id));
+  wait_for_frames ();
+
+  collect_label_texts (GTK_WIDGET (page), texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      g_assert_false (g_str_has_prefix (text, "• ") && g_str_has_suffix (text, ", —"));
+      if (g_strcmp0 (text, "• Samen de post openen — the resident, no date") == 0)
+        said = TRUE;
+    }
+  g_assert_true (said);
+
+  gtk_window_destroy (window);
+}
+
 static void
 on_decided_apply (KtReviewPage *page,
                   KtPlan       *plan,
@@ -1290,6 +1339,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/supervisor/inbox-folds-on-a-tablet", test_inbox_folds_on_a_tablet);
   g_test_add_func ("/roles/supervisor/return-without-comment-is-refused", test_return_without_comment_is_refused);
   g_test_add_func ("/roles/supervisor/review-page-cannot-edit-the-plan", test_review_page_cannot_edit_the_plan);
+  g_test_add_func ("/roles/supervisor/review-page-says-an-action-has-no-date",
+                   test_review_page_says_an_action_has_no_date);
   g_test_add_func ("/roles/reviewer-is-named-by-display-name", test_reviewer_is_named_by_display_name);
   g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);
   g_test_add_func ("/roles/intaker/has-no-approve-action", test_intaker_view_has_no_approve_action);

@@ -15,7 +15,9 @@
 # (never assigned): submitted, in the supervisor's inbox, approved.  Any
 # "not kept" (or "niet bewaard") in an app's stderr or on its screen fails
 # the test.  Every wait polls with a generous limit; no sleep stands in for
-# a check.
+# a check.  Last, the intaker's app starts while the server is away: it
+# shows her form, and what she assigns then reaches the coach once the
+# server is back, without anyone pressing Sync Now.
 #
 # Sealed records (issue 18): the server keeps only sealed records (its
 # accept-plaintext is off), a second supervisor's app reads the plan too,
@@ -230,6 +232,18 @@ def main():
         d.open_inbox_plan(supervisor, "Familie Plus", timeout=SYNC)
         d.review(supervisor, "approve", None)
         K.find(coach, None, approved, timeout=SYNC)
+
+        step("the intaker's app starts while the server is away: her own form, and what she "
+             "assigns reaches the coach when the server is back, with nobody pressing anything")
+        # Before, her app opened with a coach's list until the server
+        # answered, and sync waited for keys it never fetched again.
+        d.server.stop()
+        intaker.restart()
+        d.wait_ready(intaker)
+        d.wait_role_view(intaker, "intaker")
+        d.register_and_assign(intaker, "Familie Herstart", "Anna de Boer")
+        d.server.start()
+        d.open_household(coach, "Familie Herstart", timeout=2 * SYNC)
         d.check_kept()
         d.check_quiet()
     except Exception:
