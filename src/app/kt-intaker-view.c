@@ -201,14 +201,13 @@ registered (KtIntakerView *self,
 {
   g_signal_emit (self, signals[SIGNAL_REGISTERED], 0, kase);
   kt_intaker_view_reset (self);
-  kt_a11y_add_toast (self->toasts, adw_toast_new (toast));
+  kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (toast));
 }
 
 void
 kt_intaker_view_show_problem (KtIntakerView *self,
                               const char    *message)
 {
-  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   g_return_if_fail (KT_IS_INTAKER_VIEW (self));
@@ -216,10 +215,9 @@ kt_intaker_view_show_problem (KtIntakerView *self,
 
   g_free (self->problem);
   self->problem = g_strdup (message);
-  /* A toast's title is markup; the message may hold the reason of the
-   * disk or the database. */
-  escaped = g_markup_escape_text (message, -1);
-  toast = adw_toast_new (escaped);
+  /* Shown as it is: the message may hold the reason of the disk or the
+   * database, a household's or a coach's name. */
+  toast = kt_a11y_toast_new (message);
   /* It stays until closed: the problem does not go away by itself. */
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
