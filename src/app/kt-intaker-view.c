@@ -181,6 +181,34 @@ kt_intaker_view_reset (KtIntakerView *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->household_row));
 }
 
+void
+kt_intaker_view_show_refused_assignment (KtIntakerView *self,
+                                         const char    *household,
+                                         const char    *coach,
+                                         const char    *reason)
+{
+  g_autofree char *message = NULL;
+  const char *name;
+
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+  g_return_if_fail (coach != NULL && reason != NULL);
+
+  name = kt_role_person_name (self->coaches, NULL, coach);
+  if (household != NULL)
+    /* Translators: the household, the coach, then the server's reason (a
+     * sentence of its own). */
+    message = g_strdup_printf (_("The server did not assign “%s” to %s. %s The household has no coach "
+                                 "yet: register it again and assign it to a coach from your team’s list."),
+                               household, name, reason);
+  else
+    /* Translators: the coach, then the server's reason (a sentence). */
+    message = g_strdup_printf (_("The server did not assign a household to %s. %s The household has no "
+                                 "coach yet: register it again and assign it to a coach from your "
+                                 "team’s list."),
+                               name, reason);
+  kt_intaker_view_show_problem (self, message);
+}
+
 /* Builds the case, or shows what is missing; NULL then. */
 static KtCase *
 build_or_complain (KtIntakerView *self)

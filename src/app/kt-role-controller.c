@@ -904,6 +904,32 @@ on_queue_failed (KtRoleController *self,
     report (self, error->message);
 }
 
+/* The server refused an assignment the intaker made; it left the queue,
+ * and the household has no coach on the server: the intaker reads which,
+ * to whom, why and what to do over their view. */
+static void
+on_assignment_failed (KtRoleController *self,
+                      const char       *case_id,
+                      const char       *coach,
+                      const char       *reason)
+{
+  const char *household = NULL;
+
+  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view))
+    {
+      report (self, reason);
+      return;
+    }
+  for (guint i = 0; self->cases != NULL && i < self->cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (self->cases, i);
+
+      if (g_strcmp0 (kase->header.id, case_id) == 0)
+        household = kase->household;
+    }
+  kt_intaker_view_show_refused_assignment (KT_INTAKER_VIEW (self->role_view), household, coach, reason);
+}
+
 /* What waits in the outbox shows only on the intaker's list: its marks are
  * read again, the records are not. */
 static void
@@ -978,6 +1004,8 @@ kt_role_controller_new (AdwBin               *main_bin,
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
   self->roles = g_object_ref (kt_sync_controller_get_roles (controller));
   g_signal_connect_object (self->roles, "queue-failed", G_CALLBACK (on_queue_failed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->roles, "assignment-failed", G_CALLBACK (on_assignment_failed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "locked", G_CALLBACK (on_store_locked), self, G_CONNECT_SWAPPED);
   /* The intaker's list says what has reached the server. */
