@@ -59,6 +59,10 @@ struct _KtIntakerView
   gboolean             narrow;
   guint                narrow_id;    /* applying a new width's header */
   char                *problem;      /* the last shown, for the tests */
+  /* The id of a registration given back to the form because it could not
+   * be kept (kt_intaker_view_take_back): registered again under the same
+   * id, so the device and the queue hold it once. */
+  char                *retry_id;
 };
 
 /* Below this width the page switcher moves from the header to a bar at the
@@ -157,6 +161,11 @@ kt_intaker_view_build_case (KtIntakerView *self,
     kase->request.safety_note = editable_get_text (self->safety_note_row);
   kase->request.own_strength = text_view_get_text (self->own_strength_view);
   kt_case_compute_deadlines (kase, self->conversation_days, self->own_plan_days);
+  if (self->retry_id != NULL)
+    {
+      g_free (kase->header.id);
+      kase->header.id = g_strdup (self->retry_id);
+    }
   return g_steal_pointer (&kase);
 }
 
@@ -177,8 +186,60 @@ kt_intaker_view_reset (KtIntakerView *self)
   gtk_revealer_set_reveal_child (self->desk_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->coach_revealer, FALSE);
   show_error (self, NULL);
+  g_clear_pointer (&self->retry_id, g_free);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->household_row));
+}
+
+/* Whether the intaker has typed nothing into the form since it was last
+ * emptied. */
+static gboolean
+form_is_empty (KtIntakerView *self)
+{
+  g_autofree char *household = editable_get_text (self->household_row);
+  g_autofree char *phone = editable_get_text (self->phone_row);
+  g_autofree char *question = text_view_get_text (self->question_view);
+  g_autofree char *own_strength = text_view_get_text (self->own_strength_view);
+  g_autofree char *desk_note = text_view_get_text (self->desk_note_view);
+
+  return household == NULL && phone == NULL && question == NULL && own_strength == NULL && desk_note == NULL;
+}
+
+static void
+set_text (GtkTextView *view,
+          const char  *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text != NULL ? text : "", -1);
+}
+
+gboolean
+kt_intaker_view_take_back (KtIntakerView *self,
+                           const KtCase  *kase)
+{
+  g_return_val_if_fail (KT_IS_INTAKER_VIEW (self), FALSE);
+  g_return_val_if_fail (kase != NULL, FALSE);
+
+  /* What the intaker started typing for the next resident is theirs. */
+  if (!form_is_empty (self))
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->household_row), kase->household != NULL ? kase->household : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->phone_row), kase->phone != NULL ? kase->phone : "");
+  adw_combo_row_set_selected (self->channel_row, kase->request.channel);
+  set_text (self->question_view, kase->request.question);
+  gtk_toggle_button_set_active (kase->request.urgency == KT_URGENCY_URGENT ? self->urgency_urgent
+                                : kase->request.urgency == KT_URGENCY_SOON ? self->urgency_soon
+                                : self->urgency_normal, TRUE);
+  gtk_switch_set_active (self->safety_switch, kase->request.safety_concern);
+  gtk_editable_set_text (GTK_EDITABLE (self->safety_note_row),
+                         kase->request.safety_note != NULL ? kase->request.safety_note : "");
+  set_text (self->own_strength_view, kase->request.own_strength);
+  set_text (self->desk_note_view, kase->desk_note);
+  /* The way out it took, open again: the note, or the coaches. */
+  gtk_revealer_set_reveal_child (self->desk_revealer, kase->solved_at_desk);
+  gtk_revealer_set_reveal_child (self->coach_revealer, !kase->solved_at_desk);
+  g_free (self->retry_id);
+  self->retry_id = g_strdup (kase->header.id);
+  return TRUE;
 }
 
 void
@@ -461,6 +522,7 @@ kt_intaker_view_dispose (GObject *object)
   g_clear_pointer (&self->team, g_free);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->retry_id, g_free);
 
   G_OBJECT_CLASS (kt_intaker_view_parent_class)->dispose (object);
 }

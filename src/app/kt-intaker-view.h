@@ -64,6 +64,12 @@ void       kt_intaker_view_show_refused_assignment (KtIntakerView *self,
                                                     const char    *household,
                                                     const char    *coach,
                                                     const char    *reason);
+/* A registration that could not be kept (on the device or in the queue to
+ * the server) goes back into the form, so nothing typed is lost and the
+ * intaker can register it again, under the same id.  Only into an empty
+ * form: FALSE when the intaker started on the next one. */
+gboolean   kt_intaker_view_take_back   (KtIntakerView *self,
+                                        const KtCase  *kase);
 /* Empties the form for the next request. */
 void       kt_intaker_view_reset       (KtIntakerView *self);
 

@@ -580,6 +580,36 @@ keep_record (KtRoleController *self,
 
 static void on_pending_changed (KtRoleController *self);
 
+/* @kase was registered but could not be kept (@error): the intaker reads
+ * why over their view, and the form holds it again to register it again;
+ * until then it would not reach the coach. */
+static void
+registration_not_kept (KtRoleController *self,
+                       const KtCase     *kase,
+                       const GError     *error)
+{
+  KtIntakerView *view;
+  g_autofree char *message = NULL;
+
+  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view))
+    {
+      report (self, error->message);
+      return;
+    }
+  view = KT_INTAKER_VIEW (self->role_view);
+  if (kt_intaker_view_take_back (view, kase))
+    /* Translators: the household, then the reason (a sentence). */
+    message = g_strdup_printf (_("“%s” could not be kept to be sent. %s The form holds it again: "
+                                 "register it again."),
+                               kase->household, error->message);
+  else
+    /* Translators: the household, then the reason (a sentence). */
+    message = g_strdup_printf (_("“%s” could not be kept to be sent. %s Register it again once "
+                                 "the form is free."),
+                               kase->household, error->message);
+  kt_intaker_view_show_problem (view, message);
+}
+
 static void
 on_registration_queued (GObject      *source,
                         GAsyncResult *result,
@@ -590,7 +620,7 @@ on_registration_queued (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!kt_role_client_share_registration_finish (KT_ROLE_CLIENT (source), result, &error))
-    report (self, error->message);
+    registration_not_kept (self, keeping->doc.kase, error);
   /* Queued or not, it is no longer on its way: the list says which. */
   if (self->sharing != NULL)
     g_hash_table_remove (self->sharing, keeping->doc.kase->header.id);
@@ -612,7 +642,7 @@ on_registration_kept (GObject      *source,
 
   if (!kt_store_save_documents_finish (KT_STORE (source), result, &error))
     {
-      report (self, error->message);
+      registration_not_kept (self, kase, error);
       return;
     }
   if (self->sharing == NULL)
