@@ -323,6 +323,23 @@ on_toast_dismissed (AdwToast    *toast,
   naming->tick = 0;
 }
 
+AdwToast *
+kt_a11y_toast_new (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
+}
+
+void
+kt_a11y_toast_set_text (AdwToast   *toast,
+                        const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_set_title (toast, escaped);
+}
+
 void
 kt_a11y_add_toast (AdwToastOverlay *overlay,
                    AdwToast        *toast)

@@ -36,6 +36,13 @@ void        kt_a11y_name_from_content (GtkWidget   *widget);
  * password row, the choices of combo rows.  Call it when widgets were
  * added. */
 void        kt_a11y_fix_tree          (GtkWidget   *root);
+/* A toast that shows @text as it is (transfer floating): libadwaita 1.2
+ * reads a toast's title as markup, so a name with "&" or "<" in it would
+ * not show, or would show as markup. */
+AdwToast   *kt_a11y_toast_new         (const char      *text);
+/* adw_toast_set_title with @text as it is. */
+void        kt_a11y_toast_set_text    (AdwToast        *toast,
+                                       const char      *text);
 /* adw_toast_overlay_add_toast, and names the toast's close button. */
 void        kt_a11y_add_toast         (AdwToastOverlay *overlay,
                                        AdwToast        *toast);

@@ -59,6 +59,10 @@ struct _KtIntakerView
   gboolean             narrow;
   guint                narrow_id;    /* applying a new width's header */
   char                *problem;      /* the last shown, for the tests */
+  /* The id of a registration given back to the form because it could not
+   * be kept (kt_intaker_view_take_back): registered again under the same
+   * id, so the device and the queue hold it once. */
+  char                *retry_id;
 };
 
 /* Below this width the page switcher moves from the header to a bar at the
@@ -157,6 +161,11 @@ kt_intaker_view_build_case (KtIntakerView *self,
     kase->request.safety_note = editable_get_text (self->safety_note_row);
   kase->request.own_strength = text_view_get_text (self->own_strength_view);
   kt_case_compute_deadlines (kase, self->conversation_days, self->own_plan_days);
+  if (self->retry_id != NULL)
+    {
+      g_free (kase->header.id);
+      kase->header.id = g_strdup (self->retry_id);
+    }
   return g_steal_pointer (&kase);
 }
 
@@ -177,8 +186,88 @@ kt_intaker_view_reset (KtIntakerView *self)
   gtk_revealer_set_reveal_child (self->desk_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->coach_revealer, FALSE);
   show_error (self, NULL);
+  g_clear_pointer (&self->retry_id, g_free);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->household_row));
+}
+
+/* Whether the intaker has typed nothing into the form since it was last
+ * emptied. */
+static gboolean
+form_is_empty (KtIntakerView *self)
+{
+  g_autofree char *household = editable_get_text (self->household_row);
+  g_autofree char *phone = editable_get_text (self->phone_row);
+  g_autofree char *question = text_view_get_text (self->question_view);
+  g_autofree char *own_strength = text_view_get_text (self->own_strength_view);
+  g_autofree char *desk_note = text_view_get_text (self->desk_note_view);
+
+  return household == NULL && phone == NULL && question == NULL && own_strength == NULL && desk_note == NULL;
+}
+
+static void
+set_text (GtkTextView *view,
+          const char  *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text != NULL ? text : "", -1);
+}
+
+gboolean
+kt_intaker_view_take_back (KtIntakerView *self,
+                           const KtCase  *kase)
+{
+  g_return_val_if_fail (KT_IS_INTAKER_VIEW (self), FALSE);
+  g_return_val_if_fail (kase != NULL, FALSE);
+
+  /* What the intaker started typing for the next resident is theirs. */
+  if (!form_is_empty (self))
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->household_row), kase->household != NULL ? kase->household : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->phone_row), kase->phone != NULL ? kase->phone : "");
+  adw_combo_row_set_selected (self->channel_row, kase->request.channel);
+  set_text (self->question_view, kase->request.question);
+  gtk_toggle_button_set_active (kase->request.urgency == KT_URGENCY_URGENT ? self->urgency_urgent
+                                : kase->request.urgency == KT_URGENCY_SOON ? self->urgency_soon
+                                : self->urgency_normal, TRUE);
+  gtk_switch_set_active (self->safety_switch, kase->request.safety_concern);
+  gtk_editable_set_text (GTK_EDITABLE (self->safety_note_row),
+                         kase->request.safety_note != NULL ? kase->request.safety_note : "");
+  set_text (self->own_strength_view, kase->request.own_strength);
+  set_text (self->desk_note_view, kase->desk_note);
+  /* The way out it took, open again: the note, or the coaches. */
+  gtk_revealer_set_reveal_child (self->desk_revealer, kase->solved_at_desk);
+  gtk_revealer_set_reveal_child (self->coach_revealer, !kase->solved_at_desk);
+  g_free (self->retry_id);
+  self->retry_id = g_strdup (kase->header.id);
+  return TRUE;
+}
+
+void
+kt_intaker_view_show_refused_assignment (KtIntakerView *self,
+                                         const char    *household,
+                                         const char    *coach,
+                                         const char    *reason)
+{
+  g_autofree char *message = NULL;
+  const char *name;
+
+  g_return_if_fail (KT_IS_INTAKER_VIEW (self));
+  g_return_if_fail (coach != NULL && reason != NULL);
+
+  name = kt_role_person_name (self->coaches, NULL, coach);
+  if (household != NULL)
+    /* Translators: the household, the coach, then the server's reason (a
+     * sentence of its own). */
+    message = g_strdup_printf (_("The server did not assign “%s” to %s. %s The household has no coach "
+                                 "yet: register it again and assign it to a coach from your team’s list."),
+                               household, name, reason);
+  else
+    /* Translators: the coach, then the server's reason (a sentence). */
+    message = g_strdup_printf (_("The server did not assign a household to %s. %s The household has no "
+                                 "coach yet: register it again and assign it to a coach from your "
+                                 "team’s list."),
+                               name, reason);
+  kt_intaker_view_show_problem (self, message);
 }
 
 /* Builds the case, or shows what is missing; NULL then. */
@@ -201,14 +290,13 @@ registered (KtIntakerView *self,
 {
   g_signal_emit (self, signals[SIGNAL_REGISTERED], 0, kase);
   kt_intaker_view_reset (self);
-  kt_a11y_add_toast (self->toasts, adw_toast_new (toast));
+  kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (toast));
 }
 
 void
 kt_intaker_view_show_problem (KtIntakerView *self,
                               const char    *message)
 {
-  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   g_return_if_fail (KT_IS_INTAKER_VIEW (self));
@@ -216,10 +304,9 @@ kt_intaker_view_show_problem (KtIntakerView *self,
 
   g_free (self->problem);
   self->problem = g_strdup (message);
-  /* A toast's title is markup; the message may hold the reason of the
-   * disk or the database. */
-  escaped = g_markup_escape_text (message, -1);
-  toast = adw_toast_new (escaped);
+  /* Shown as it is: the message may hold the reason of the disk or the
+   * database, a household's or a coach's name. */
+  toast = kt_a11y_toast_new (message);
   /* It stays until closed: the problem does not go away by itself. */
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
@@ -435,6 +522,7 @@ kt_intaker_view_dispose (GObject *object)
   g_clear_pointer (&self->team, g_free);
   g_clear_pointer (&self->coaches, g_ptr_array_unref);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->retry_id, g_free);
 
   G_OBJECT_CLASS (kt_intaker_view_parent_class)->dispose (object);
 }

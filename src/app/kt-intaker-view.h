@@ -56,6 +56,20 @@ void       kt_intaker_view_set_registered (KtIntakerView *self,
  * until it is closed. */
 void       kt_intaker_view_show_problem (KtIntakerView *self,
                                          const char    *message);
+/* The server refused to assign a registered case to @coach (an account
+ * name) for @reason (a sentence for the user): the intaker hears of it over
+ * the view, with the household's name (may be NULL: not known here) and the
+ * coach's as the team's list gives it, and what to do. */
+void       kt_intaker_view_show_refused_assignment (KtIntakerView *self,
+                                                    const char    *household,
+                                                    const char    *coach,
+                                                    const char    *reason);
+/* A registration that could not be kept (on the device or in the queue to
+ * the server) goes back into the form, so nothing typed is lost and the
+ * intaker can register it again, under the same id.  Only into an empty
+ * form: FALSE when the intaker started on the next one. */
+gboolean   kt_intaker_view_take_back   (KtIntakerView *self,
+                                        const KtCase  *kase);
 /* Empties the form for the next request. */
 void       kt_intaker_view_reset       (KtIntakerView *self);
 

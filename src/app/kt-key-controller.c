@@ -161,7 +161,7 @@ show_notice (KtKeyController *self,
        * another while it still slides in crashes libadwaita 1.2 (the
        * overlay frees its record of the toast in one animation's end and
        * reads it in the next), so it is changed in place. */
-      adw_toast_set_title (self->notice, title);
+      kt_a11y_toast_set_text (self->notice, title);
       adw_toast_set_button_label (self->notice, button);
       /* the target before the name, or the action is looked up with the
        * old target's type */
@@ -173,7 +173,7 @@ show_notice (KtKeyController *self,
   dismiss_notice (self);
   if (overlay == NULL)
     return;
-  toast = adw_toast_new (title);
+  toast = kt_a11y_toast_new (title);
   adw_toast_set_timeout (toast, NOTICE_TIMEOUT_S);
   adw_toast_set_button_label (toast, button);
   adw_toast_set_action_name (toast, action);

@@ -736,7 +736,7 @@ kt_plan_page_submit (KtPlanPage *self,
   if (!kt_plan_is_locked (self->plan) &&
       !kt_review_check_ready (self->plan, self->conversation, &local_error))
     {
-      AdwToast *toast = adw_toast_new (local_error->message);
+      AdwToast *toast = kt_a11y_toast_new (local_error->message);
 
       adw_toast_set_timeout (toast, 8);
       kt_a11y_add_toast (self->toasts, toast);
@@ -745,7 +745,7 @@ kt_plan_page_submit (KtPlanPage *self,
     }
   if (!kt_plan_submit (self->plan, &local_error))
     {
-      AdwToast *toast = adw_toast_new (local_error->message);
+      AdwToast *toast = kt_a11y_toast_new (local_error->message);
 
       adw_toast_set_timeout (toast, 8);
       kt_a11y_add_toast (self->toasts, toast);
@@ -756,7 +756,7 @@ kt_plan_page_submit (KtPlanPage *self,
   self->share_state = KT_SHARE_WAITING;
   g_clear_pointer (&self->share_reason, g_free);
   update_lock (self);
-  kt_a11y_add_toast (self->toasts, adw_toast_new (_("Waiting to be sent for review")));
+  kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (_("Waiting to be sent for review")));
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[SUBMITTED], 0);
   return TRUE;

@@ -51,13 +51,13 @@ on_pin_saved (GObject      *source,
   if (!kt_store_set_unlock_secret_finish (KT_STORE (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), kt_a11y_toast_new (error->message));
       return;
     }
   gtk_editable_set_text (self->pin_row, "");
   gtk_editable_set_text (self->repeat_row, "");
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("The new PIN unlocks Keukentafel from now on.")));
+                                    kt_a11y_toast_new (_("The new PIN unlocks Keukentafel from now on.")));
 }
 
 static gboolean
@@ -83,7 +83,7 @@ on_change_pin (KtPreferencesWindow *self)
     message = _("The two PINs are not the same.");
   if (message != NULL)
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), kt_a11y_toast_new (message));
       return;
     }
   gtk_widget_set_sensitive (self->pin_button, FALSE);

@@ -102,7 +102,7 @@ static void
 toast (KtProgressPage *self,
        const char     *text)
 {
-  kt_a11y_add_toast (self->toasts, adw_toast_new (text));
+  kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (text));
 }
 
 static void

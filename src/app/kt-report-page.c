@@ -341,7 +341,7 @@ saved_cb (GObject      *source,
   if (!kt_report_write_pdf_finish (KT_REPORT (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        kt_a11y_add_toast (self->toasts, adw_toast_new (error->message));
+        kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (error->message));
       return;
     }
   if (file != NULL)
@@ -349,7 +349,7 @@ saved_cb (GObject      *source,
       g_autofree char *name = g_file_get_parse_name (file);
       message = g_strdup_printf (_("Saved as %s"), name);
     }
-  kt_a11y_add_toast (self->toasts, adw_toast_new (message != NULL ? message : _("Saved")));
+  kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (message != NULL ? message : _("Saved")));
 }
 
 void
@@ -468,7 +468,7 @@ print_done_cb (GtkPrintOperation       *operation,
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
       gtk_print_operation_get_error (operation, &error);
-      kt_a11y_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+      kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (_("The report could not be printed.")));
     }
   g_object_unref (self);
 }
@@ -502,7 +502,7 @@ print_report (KtReportPage *self)
   result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error);
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    kt_a11y_add_toast (self->toasts, adw_toast_new (_("The report could not be printed.")));
+    kt_a11y_add_toast (self->toasts, kt_a11y_toast_new (_("The report could not be printed.")));
 }
 
 static void

@@ -581,6 +581,36 @@ keep_record (KtRoleController *self,
 
 static void on_pending_changed (KtRoleController *self);
 
+/* @kase was registered but could not be kept (@error): the intaker reads
+ * why over their view, and the form holds it again to register it again;
+ * until then it would not reach the coach. */
+static void
+registration_not_kept (KtRoleController *self,
+                       const KtCase     *kase,
+                       const GError     *error)
+{
+  KtIntakerView *view;
+  g_autofree char *message = NULL;
+
+  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view))
+    {
+      report (self, error->message);
+      return;
+    }
+  view = KT_INTAKER_VIEW (self->role_view);
+  if (kt_intaker_view_take_back (view, kase))
+    /* Translators: the household, then the reason (a sentence). */
+    message = g_strdup_printf (_("“%s” could not be kept to be sent. %s The form holds it again: "
+                                 "register it again."),
+                               kase->household, error->message);
+  else
+    /* Translators: the household, then the reason (a sentence). */
+    message = g_strdup_printf (_("“%s” could not be kept to be sent. %s Register it again once "
+                                 "the form is free."),
+                               kase->household, error->message);
+  kt_intaker_view_show_problem (view, message);
+}
+
 static void
 on_registration_queued (GObject      *source,
                         GAsyncResult *result,
@@ -591,7 +621,7 @@ on_registration_queued (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!kt_role_client_share_registration_finish (KT_ROLE_CLIENT (source), result, &error))
-    report (self, error->message);
+    registration_not_kept (self, keeping->doc.kase, error);
   /* Queued or not, it is no longer on its way: the list says which. */
   if (self->sharing != NULL)
     g_hash_table_remove (self->sharing, keeping->doc.kase->header.id);
@@ -613,7 +643,7 @@ on_registration_kept (GObject      *source,
 
   if (!kt_store_save_documents_finish (KT_STORE (source), result, &error))
     {
-      report (self, error->message);
+      registration_not_kept (self, kase, error);
       return;
     }
   if (self->sharing == NULL)
@@ -961,6 +991,32 @@ on_queue_failed (KtRoleController *self,
     report (self, error->message);
 }
 
+/* The server refused an assignment the intaker made; it left the queue,
+ * and the household has no coach on the server: the intaker reads which,
+ * to whom, why and what to do over their view. */
+static void
+on_assignment_failed (KtRoleController *self,
+                      const char       *case_id,
+                      const char       *coach,
+                      const char       *reason)
+{
+  const char *household = NULL;
+
+  if (self->role_view == NULL || !KT_IS_INTAKER_VIEW (self->role_view))
+    {
+      report (self, reason);
+      return;
+    }
+  for (guint i = 0; self->cases != NULL && i < self->cases->len; i++)
+    {
+      KtCase *kase = g_ptr_array_index (self->cases, i);
+
+      if (g_strcmp0 (kase->header.id, case_id) == 0)
+        household = kase->household;
+    }
+  kt_intaker_view_show_refused_assignment (KT_INTAKER_VIEW (self->role_view), household, coach, reason);
+}
+
 /* What waits in the outbox shows only on the intaker's list: its marks are
  * read again, the records are not. */
 static void
@@ -1035,6 +1091,8 @@ kt_role_controller_new (AdwBin               *main_bin,
   self->catalogue = catalogue != NULL ? g_object_ref (catalogue) : NULL;
   self->roles = g_object_ref (kt_sync_controller_get_roles (controller));
   g_signal_connect_object (self->roles, "queue-failed", G_CALLBACK (on_queue_failed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->roles, "assignment-failed", G_CALLBACK (on_assignment_failed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (sync, "notify::status", G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
   /* The sync state opened (a status that did not change, signed out, says
    * nothing): the role of the last sign-in is known from here. */

@@ -175,7 +175,7 @@ static void
 toast (KtWindow   *self,
        const char *message)
 {
-  kt_a11y_add_toast (self->toast_overlay, adw_toast_new (message));
+  kt_a11y_add_toast (self->toast_overlay, kt_a11y_toast_new (message));
 }
 
 /* Start-up: the window shows itself once its first screen is ready, the

@@ -820,7 +820,7 @@ on_forgotten (GObject      *source,
         {
           g_autofree char *refusal = g_steal_pointer (&flush->refusal);
 
-          g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, refusal);
+          g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, flush->coach, refusal);
         }
       /* The server has it and the queue still holds it: the next flush
        * would send it again.  The device cannot write its own queue (a
@@ -847,7 +847,7 @@ on_forgotten (GObject      *source,
     {
       g_autofree char *refusal = g_steal_pointer (&flush->refusal);
 
-      g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, refusal);
+      g_signal_emit (self, signals[SIGNAL_ASSIGNMENT_FAILED], 0, flush->current, flush->coach, refusal);
     }
   flush_next (task);
 }
@@ -1119,10 +1119,12 @@ kt_role_client_class_init (KtRoleClientClass *klass)
 
   object_class->dispose = kt_role_client_dispose;
 
-  /* An assignment the server refused (case id, reason); it is not retried. */
+  /* An assignment the server refused (case id, the coach it was for, the
+   * reason for the user); it left the queue and is not retried, so the
+   * case stays without a coach until it is assigned again. */
   signals[SIGNAL_ASSIGNMENT_FAILED] =
     g_signal_new ("assignment-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   /* The queue of assignments could not be written on this device (a
    * GError with a message for the user) in a flush that ran by itself
    * after a push; what the queue holds stays and is sent again. */

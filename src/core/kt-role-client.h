@@ -102,7 +102,7 @@ guint         kt_role_client_get_n_pending_assignments (KtRoleClient *self);
  * queue on a worker before each.  One flush of this client runs at a
  * time; one asked meanwhile waits for it and then reads the queue again.  One whose case
  * has not reached the server yet stays queued; a refused one is dropped and
- * reported through ::assignment-failed.  A case queued for another coach
+ * reported through ::assignment-failed (case id, coach, reason).  A case queued for another coach
  * while its assignment was on its way stays queued and is sent again, to
  * the new coach.  One sent that cannot be taken off the queue (the device
  * cannot write it) stops the flush with that error.  Runs by itself after

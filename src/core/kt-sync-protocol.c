@@ -1115,7 +1115,12 @@ set_status_error (KtSyncEndpoint endpoint,
       {
         g_autofree char *field = error_field (body);
 
-        if (field != NULL)
+        /* The intaker reads why an assignment was refused over their
+         * view: the field's name alone says nothing to them. */
+        if (endpoint == KT_SYNC_ENDPOINT_ASSIGN && g_strcmp0 (field, "coach") == 0)
+          g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
+                               _("The server knows no active coach of your team by that name."));
+        else if (field != NULL)
           g_set_error (error, KT_SYNC_ERROR, KT_SYNC_ERROR_BAD_REQUEST,
                        _("The server refused the record: “%s” is not valid."), field);
         else
@@ -1132,8 +1137,13 @@ set_status_error (KtSyncEndpoint endpoint,
                              _("Your sign-in has expired. Sign in again to sync."));
       break;
     case 403:
-      g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN,
-                           _("Your account may not do this on the server."));
+      if (endpoint == KT_SYNC_ENDPOINT_ASSIGN)
+        g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN,
+                             _("The server does not let your account assign this household: it may "
+                               "belong to another team, or your account may no longer be an intaker."));
+      else
+        g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_FORBIDDEN,
+                             _("Your account may not do this on the server."));
       break;
     case 404:
       g_set_error_literal (error, KT_SYNC_ERROR, KT_SYNC_ERROR_NOT_FOUND,

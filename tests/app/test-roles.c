@@ -1153,6 +1153,29 @@ test_intaker_registers_and_assigns (void)
   g_clear_pointer (&registered.kase, kt_case_unref);
 }
 
+/* A coach's display name goes into the toast as it is written: libadwaita
+ * 1.2 reads a toast's title as markup, and "&" or "<" broke it (GTK warned
+ * that the markup could not be parsed and showed no text). */
+static void
+test_intaker_a_coach_named_with_markup_shows_as_written (void)
+{
+  g_autoptr(GPtrArray) coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
+  GtkWidget *widget = kt_intaker_view_new ();
+  KtIntakerView *view = KT_INTAKER_VIEW (widget);
+  GtkWindow *window;
+
+  kt_intaker_view_set_account (view, "ilse", "noord");
+  g_ptr_array_add (coaches, kt_coach_new ("jansen", "Jansen & Zn <b>", 0));
+  kt_intaker_view_set_coaches (view, coaches);
+  window = show_in_window (widget);
+
+  fill_intake (view);
+  g_assert_true (gtk_widget_activate_action (widget, "intake.assign", "s", "jansen"));
+  wait_for_frames ();
+  g_assert_true (shows_label (widget, "Assigned to Jansen & Zn <b>"));
+  gtk_window_destroy (window);
+}
+
 static void
 test_intaker_view_has_no_approve_action (void)
 {
@@ -1344,6 +1367,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/roles/reviewer-is-named-by-display-name", test_reviewer_is_named_by_display_name);
   g_test_add_func ("/roles/intaker/registers-and-assigns", test_intaker_registers_and_assigns);
   g_test_add_func ("/roles/intaker/has-no-approve-action", test_intaker_view_has_no_approve_action);
+  g_test_add_func ("/roles/intaker/a-coach-named-with-markup-shows-as-written",
+                   test_intaker_a_coach_named_with_markup_shows_as_written);
   g_test_add_func ("/roles/intaker/switcher-moves-to-the-bottom-when-narrow",
                    test_intaker_switcher_moves_to_the_bottom_when_narrow);
   g_test_add_func ("/roles/coach/sees-history", test_coach_sees_history);

@@ -7,6 +7,7 @@
 
 #include <string.h>
 #include <sqlite3.h>
+#include <glib/gstdio.h>
 
 #include "kt-app-test.h"
 #include "kt-core.h"
@@ -868,6 +869,122 @@ test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker (Fixture *f, gcons
   g_assert_true (g_str_has_prefix (kt_intaker_view_get_problem (view),
                                    "An assignment reached the server, but this device could not take it "
                                    "off its queue: "));
+
+  kt_app_test_quit (app, window);
+}
+
+/* Whether a label under @widget reads @text. */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The team's list came from the server (it names coach1), so a list the
+ * test sets is not replaced by it; the offline copy an earlier test left
+ * is removed first (kt_coach_list_default_path), or it would name coach1
+ * before the server answered. */
+static gboolean
+coaches_fetched (gpointer view)
+{
+  return shows_label (view, "Coach Een");
+}
+
+/* The intaker assigns a household to someone the team's list on this
+ * device has but the server knows as no coach of the team (gone, or of
+ * another team): the server refuses, the queue drops the assignment, and
+ * the intaker reads which household, which coach, why and what to do over
+ * their view.  Before, nothing was said and the household stayed without
+ * a coach. */
+static void
+test_an_assignment_the_server_refuses_shows_to_the_intaker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
+  KtApplication *app;
+  KtWindow *window;
+  KtIntakerView *view;
+  const char *problem;
+  g_autofree char *offline_copy = kt_coach_list_default_path ("intake1");
+
+  g_unlink (offline_copy);
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  sign_in_from_menu (window, f->url, "intake1");
+  kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
+  view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
+  kt_app_test_wait_for (coaches_fetched, view, 20000, "the team's list of coaches");
+
+  /* An offline copy of the list from before piet left the team. */
+  g_ptr_array_add (coaches, kt_coach_new ("coach1", "Coach Een", 0));
+  g_ptr_array_add (coaches, kt_coach_new ("piet", "Piet Vertrokken", 0));
+  kt_intaker_view_set_coaches (view, coaches);
+  gtk_editable_set_text (kt_intaker_view_get_household_row (view), "Familie Bakker");
+  kt_app_test_type_text (kt_intaker_view_get_question_view (view), "Hulp bij de administratie");
+  kt_app_test_activate (view, "intake.assign", g_variant_new_string ("piet"));
+  kt_app_test_wait_for (problem_shown, view, 30000, "the refusal over the intaker's view");
+  problem = kt_intaker_view_get_problem (view);
+  g_assert_cmpstr (problem, ==,
+                   "The server did not assign “Familie Bakker” to Piet Vertrokken. The server knows no "
+                   "active coach of your team by that name. The household has no coach yet: register "
+                   "it again and assign it to a coach from your team’s list.");
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (kt_role_controller_get_roles (
+                      kt_window_get_role_controller (window))), ==, 0);
+
+  kt_app_test_quit (app, window);
+}
+
+/* The intaker registers a household, and the sync queue refuses to take
+ * it (as a full disk would): the intaker reads so over their view, and the
+ * form holds what they typed again, to register it once more.  Before,
+ * only the log said so and the form was empty. */
+static void
+test_a_registration_the_queue_cannot_take_shows_to_the_intaker (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
+  sqlite3 *db = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtIntakerView *view;
+  GtkTextBuffer *question;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  sign_in_from_menu (window, f->url, "intake1");
+  kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
+  view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
+
+  /* The outbox takes no new record. */
+  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TRIGGER refuse_records BEFORE INSERT ON outbox "
+                                 "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_ptr_array_add (coaches, kt_coach_new ("coach1", "Coach Een", 0));
+  kt_intaker_view_set_coaches (view, coaches);
+  gtk_editable_set_text (kt_intaker_view_get_household_row (view), "Familie Bakker");
+  kt_app_test_type_text (kt_intaker_view_get_question_view (view), "Hulp bij de administratie");
+  kt_app_test_activate (view, "intake.assign", g_variant_new_string ("coach1"));
+  kt_app_test_wait_for (problem_shown, view, 30000, "the registration's problem over the intaker's view");
+  g_assert_true (g_str_has_prefix (kt_intaker_view_get_problem (view),
+                                   "“Familie Bakker” could not be kept to be sent. "));
+  g_assert_true (g_str_has_suffix (kt_intaker_view_get_problem (view),
+                                   " The form holds it again: register it again."));
+  g_assert_cmpstr (gtk_editable_get_text (kt_intaker_view_get_household_row (view)), ==, "Familie Bakker");
+  question = gtk_text_view_get_buffer (kt_intaker_view_get_question_view (view));
+  gtk_text_buffer_get_bounds (question, &start, &end);
+  text = gtk_text_buffer_get_text (question, &start, &end, FALSE);
+  g_assert_cmpstr (text, ==, "Hulp bij de administratie");
 
   kt_app_test_quit (app, window);
 }
@@ -2009,6 +2126,10 @@ main (int argc, char *argv[])
        test_the_intaker_locks_and_lists_what_they_registered);
   ADD ("an-assignment-the-queue-cannot-drop-shows-to-the-intaker",
        test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker);
+  ADD ("an-assignment-the-server-refuses-shows-to-the-intaker",
+       test_an_assignment_the_server_refuses_shows_to_the_intaker);
+  ADD ("a-registration-the-queue-cannot-take-shows-to-the-intaker",
+       test_a_registration_the_queue_cannot_take_shows_to_the_intaker);
   ADD ("sign-out-asks-and-keeps-unsynced-work",
        test_sign_out_asks_and_keeps_unsynced_work);
 

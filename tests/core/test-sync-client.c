@@ -1613,6 +1613,56 @@ test_a_sent_assignment_the_queue_cannot_drop_is_told (Fixture *f, gconstpointer 
   g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 1);
 }
 
+typedef struct {
+  char *case_id;
+  char *coach;
+  char *reason;
+} Refusal;
+
+static void
+on_assignment_failed (KtRoleClient *roles,
+                      const char   *case_id,
+                      const char   *coach,
+                      const char   *reason,
+                      Refusal      *refusal)
+{
+  refusal->case_id = g_strdup (case_id);
+  refusal->coach = g_strdup (coach);
+  refusal->reason = g_strdup (reason);
+}
+
+/* The server refuses an assignment to someone who is no coach of the
+ * team: the signal names the case and the coach, and says why in words
+ * for the intaker, not the request's field name; it is not retried. */
+static void
+test_a_refused_assignment_is_told_with_its_coach_and_why (Fixture *f, gconstpointer data)
+{
+  const char *url = kt_test_server_get_url (f->server);
+  g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
+  g_autoptr(KtRoleClient) roles = NULL;
+  g_autofree char *id = kt_uuid_new ();
+  g_autoptr(GBytes) body = kt_test_case_body (id, 1);
+  Refusal refusal = { NULL, };
+
+  kt_test_device_sign_in (desk, url, "intake1");
+  roles = kt_role_client_new (desk);
+  g_signal_connect (roles, "assignment-failed", G_CALLBACK (on_assignment_failed), &refusal);
+  share (desk, body);
+  queue_assignment (roles, id, "piet");
+
+  /* The push of the case sends its assignment by itself. */
+  sync_ok (desk);
+  while (refusal.case_id == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (refusal.case_id, ==, id);
+  g_assert_cmpstr (refusal.coach, ==, "piet");
+  g_assert_cmpstr (refusal.reason, ==, "The server knows no active coach of your team by that name.");
+  g_assert_cmpuint (kt_role_client_get_n_pending_assignments (roles), ==, 0);
+  g_free (refusal.case_id);
+  g_free (refusal.coach);
+  g_free (refusal.reason);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1661,6 +1711,8 @@ main (int argc, char *argv[])
   ADD ("roles/two-flushes-at-once-send-an-assignment-once", test_two_flushes_at_once_send_an_assignment_once);
   ADD ("roles/a-coach-chosen-while-the-assignment-is-sent-is-sent-too",
        test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too);
+  ADD ("roles/a-refused-assignment-is-told-with-its-coach-and-why",
+       test_a_refused_assignment_is_told_with_its_coach_and_why);
   ADD ("roles/a-sent-assignment-the-queue-cannot-drop-is-told",
        test_a_sent_assignment_the_queue_cannot_drop_is_told);
   ADD ("share/a-share-waits-for-the-disk-on-a-worker",
