@@ -840,7 +840,6 @@ static void
 test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
-  sqlite3 *db = NULL;
   KtApplication *app;
   KtWindow *window;
   KtIntakerView *view;
@@ -852,13 +851,7 @@ test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker (Fixture *f, gcons
   view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
 
   /* The queue of assignments may be written, not emptied. */
-  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "CREATE TRIGGER keep_assignments BEFORE DELETE ON meta "
-                                 "WHEN OLD.key = 'pending_assignments' "
-                                 "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  kt_test_sqlite_exec (f->state, KT_TEST_KEEP_ASSIGNMENTS);
 
   g_ptr_array_add (coaches, kt_coach_new ("coach1", "Coach Een", 0));
   kt_intaker_view_set_coaches (view, coaches);
@@ -948,7 +941,6 @@ static void
 test_a_registration_the_queue_cannot_take_shows_to_the_intaker (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
-  sqlite3 *db = NULL;
   KtApplication *app;
   KtWindow *window;
   KtIntakerView *view;
@@ -963,12 +955,9 @@ test_a_registration_the_queue_cannot_take_shows_to_the_intaker (Fixture *f, gcon
   view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
 
   /* The outbox takes no new record. */
-  g_assert_cmpint (sqlite3_open (f->state, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "CREATE TRIGGER refuse_records BEFORE INSERT ON outbox "
-                                 "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  kt_test_sqlite_exec (f->state,
+                       "CREATE TRIGGER refuse_records BEFORE INSERT ON outbox "
+                       "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END");
 
   g_ptr_array_add (coaches, kt_coach_new ("coach1", "Coach Een", 0));
   kt_intaker_view_set_coaches (view, coaches);

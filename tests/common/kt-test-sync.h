@@ -12,6 +12,12 @@
 G_BEGIN_DECLS
 
 #define KT_TEST_PASSWORD "keukentafel-test"
+/* For kt_test_sqlite_exec () on a sync queue: the queue of assignments may
+ * be written, not emptied, as with a full disk. */
+#define KT_TEST_KEEP_ASSIGNMENTS \
+  "CREATE TRIGGER keep_assignments BEFORE DELETE ON meta " \
+  "WHEN OLD.key = 'pending_assignments' " \
+  "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END"
 
 /* coach1 (wijkcoach), intake1 (intaker), super1 (supervisor), all in team
  * noord; ends in { NULL }. */

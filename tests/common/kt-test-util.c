@@ -92,3 +92,14 @@ kt_test_sqlite_count (const char *path,
   sqlite3_close (db);
   return count;
 }
+
+void
+kt_test_sqlite_exec (const char *path,
+                     const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}

@@ -22,6 +22,11 @@ char *kt_test_build_path  (const char *relative);
  * default VFS), as another program would see the file. */
 gint64 kt_test_sqlite_count (const char *path,
                              const char *sql);
+/* Runs @sql on the SQLite file at @path through a connection of SQLite's
+ * own, as another program would (e.g. a trigger that makes a write fail as
+ * a full disk would). */
+void   kt_test_sqlite_exec  (const char *path,
+                             const char *sql);
 
 
 G_END_DECLS

@@ -1553,15 +1553,8 @@ refuse_to_forget_assignments (Fixture    *f,
 {
   g_autofree char *file = g_strdup_printf ("%s.db", device_name);
   g_autofree char *path = g_build_filename (f->dir, file, NULL);
-  sqlite3 *db = NULL;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "CREATE TRIGGER keep_assignments BEFORE DELETE ON meta "
-                                 "WHEN OLD.key = 'pending_assignments' "
-                                 "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  kt_test_sqlite_exec (path, KT_TEST_KEEP_ASSIGNMENTS);
 }
 
 static void
