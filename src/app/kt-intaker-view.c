@@ -385,7 +385,11 @@ assign_action (GtkWidget  *widget,
   if (kase == NULL)
     return;
   kase->coach = g_strdup (username);
-  toast = g_strdup_printf (_("Assigned to %s"), kt_role_person_name (self->coaches, NULL, username));
+  /* Kept here, not yet sent: offline it goes with the next sync, and the
+   * list below says when it has ("Sent").  "Assigned" would claim what
+   * only the server can. */
+  toast = g_strdup_printf (_("Kept for %s; the coach gets it once the server has it"),
+                           kt_role_person_name (self->coaches, NULL, username));
   registered (self, kase, toast);
 }
 
