@@ -137,15 +137,28 @@ emit_case_state_changed (KtSyncController *self)
 
 /* The server has this revision: the store's copy is synced. */
 static void
+on_sync_state_written (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Bookkeeping only: the outbox, not this column, says what was sent. */
+  if (!kt_store_set_sync_state_finish (KT_STORE (source), result, &error) &&
+      !g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND) &&
+      !g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_LOCKED))
+    g_message ("The sync state of a record was not written: %s", error->message);
+}
+
+/* Written on the store's worker: a save holding the store (a slow disk)
+ * kept the main loop waiting at every record the server took (issue 22). */
+static void
 on_record_pushed (KtSyncController *self,
                   const char       *id,
                   gint64            rev)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!kt_store_set_sync_state (self->store, id, KT_SYNC_SYNCED, rev, &error) &&
-      !g_error_matches (error, KT_STORE_ERROR, KT_STORE_ERROR_NOT_FOUND))
-    g_message ("The sync state of a record was not written: %s", error->message);
+  kt_store_set_sync_state_async (self->store, id, KT_SYNC_SYNCED, rev, NULL,
+                                 on_sync_state_written, NULL);
 }
 
 static void

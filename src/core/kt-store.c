@@ -52,6 +52,12 @@ typedef struct {
   GPtrArray *errors;         /* GError or NULL per record, set by the worker */
   GTask     *task;           /* a flush_async waiting on this batch, or NULL */
   gboolean   direct;         /* kt_store_save_documents_async: not drafts, sync state set */
+  /* kt_store_set_sync_state_async: one record's state, after the records
+   * before it on the worker, so that states and saves land in order. */
+  char       *mark_id;
+  KtSyncState mark_state;
+  gint64      mark_rev;
+  GError     *mark_error;
 } Batch;
 
 struct _KtStore
@@ -1810,6 +1816,8 @@ batch_free (Batch *batch)
 {
   g_ptr_array_unref (batch->records);
   g_ptr_array_unref (batch->errors);
+  g_free (batch->mark_id);
+  g_clear_error (&batch->mark_error);
   g_clear_object (&batch->task);
   g_object_unref (batch->store);
   g_free (batch);
@@ -1827,6 +1835,9 @@ batch_write (KtStore *self,
       if (!kt_record_store_put (self->records, g_ptr_array_index (batch->records, i), batch->direct, &error))
         g_ptr_array_index (batch->errors, i) = error;
     }
+  if (batch->mark_id != NULL)
+    kt_record_store_set_sync_state (self->records, batch->mark_id, batch->mark_state, batch->mark_rev,
+                                    &batch->mark_error);
 }
 
 static void note_read_stale (KtStore        *self,
@@ -1842,6 +1853,15 @@ batch_handle (KtStore *self,
 
   /* Saved documents, not drafts: the pending set has nothing of them, and
    * the caller tries again (a pull keeps its cursor). */
+  if (batch->mark_id != NULL)
+    {
+      if (batch->mark_error != NULL)
+        g_task_return_error (batch->task, g_error_copy (batch->mark_error));
+      else
+        g_task_return_boolean (batch->task, TRUE);
+      /* Its caller hears of it; a flush waiting beside it did not fail. */
+      return NULL;
+    }
   if (batch->direct)
     {
       for (guint i = 0; i < batch->records->len; i++)
@@ -2171,6 +2191,49 @@ kt_store_save_documents_async (KtStore             *self,
   self->batches_in_flight++;
   g_mutex_unlock (&self->batch_mutex);
   g_thread_pool_push (self->worker, batch, NULL);
+}
+
+void
+kt_store_set_sync_state_async (KtStore             *self,
+                               const char          *id,
+                               KtSyncState          state,
+                               gint64               server_rev,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  Batch *batch;
+
+  g_return_if_fail (KT_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  g_task_set_source_tag (task, kt_store_set_sync_state_async);
+  if (!check_open (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  batch = batch_new (self, g_ptr_array_new_with_free_func ((GDestroyNotify) kt_record_free));
+  batch->task = g_object_ref (task);
+  batch->mark_id = g_strdup (id);
+  batch->mark_state = state;
+  batch->mark_rev = server_rev;
+  g_mutex_lock (&self->batch_mutex);
+  self->batches_in_flight++;
+  g_mutex_unlock (&self->batch_mutex);
+  g_thread_pool_push (self->worker, batch, NULL);
+}
+
+gboolean
+kt_store_set_sync_state_finish (KtStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

@@ -368,5 +368,17 @@ gboolean     kt_store_set_sync_state   (KtStore     *self,
                                         KtSyncState  state,
                                         gint64       server_rev,
                                         GError     **error);
+/* The same on the store's worker, after the saves queued before it (the
+ * main loop does not wait for a commit holding the file). */
+void         kt_store_set_sync_state_async  (KtStore             *self,
+                                             const char          *id,
+                                             KtSyncState          state,
+                                             gint64               server_rev,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean     kt_store_set_sync_state_finish (KtStore       *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
 
 G_END_DECLS

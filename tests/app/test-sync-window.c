@@ -775,6 +775,54 @@ test_one_role_client_serves_the_sync_and_role_controllers (Fixture *f, gconstpoi
   kt_app_test_quit (app, window);
 }
 
+typedef struct {
+  const char *path;
+  char       *query;
+} MarkWait;
+
+static gboolean
+marked_synced (gpointer data)
+{
+  MarkWait *wait = data;
+
+  return kt_test_sqlite_count (wait->path, wait->query) == 1;
+}
+
+/* The server took a record: the store notes it on its worker, after the
+ * saves before it, so a save holding the store (a slow disk) does not stop
+ * the window (issue 22: it was written on the main loop). */
+static void
+test_a_record_the_server_took_is_noted_off_the_main_loop (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  KtApplication *app;
+  KtWindow *window;
+  KtStore *store;
+  KtCase *kase;
+  MarkWait wait = { f->store, NULL };
+
+  app = kt_app_test_start (&window);
+  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
+  store = kt_window_get_store (window);
+  kt_app_test_activate (window, "win.new-case", NULL);
+  kase = kt_case_view_get_case (kt_window_get_case_view (window));
+  g_assert_nonnull (kase);
+  g_assert_true (kt_store_flush (store, &error));
+  g_assert_no_error (error);
+  wait.query = g_strdup_printf ("SELECT count(*) FROM records WHERE id = '%s' AND sync_state = %d "
+                                "AND server_rev = 7", kase->header.id, KT_SYNC_SYNCED);
+  g_assert_cmpint (kt_test_sqlite_count (f->store, wait.query), ==, 0);
+
+  kt_app_test_hold_store (store);
+  g_signal_emit_by_name (kt_window_get_sync_client (window), "record-pushed", kase->header.id, (gint64) 7);
+  g_assert_cmpuint (kt_app_test_tick_while_held (5), >=, 5);
+  kt_app_test_release_store ();
+  kt_app_test_wait_for (marked_synced, &wait, 10000, "the record noted as synced");
+
+  g_free (wait.query);
+  kt_app_test_quit (app, window);
+}
+
 /* What the intaker registers is saved off the main loop.  The form locks
  * like every view: by Ctrl+L and when idle; the PIN brings back the form
  * with what was typed, and the list of what they registered. */
@@ -2093,6 +2141,8 @@ main (int argc, char *argv[])
                       test_a_submit_that_cannot_be_queued_says_so_on_the_household);
   ADD_WITHOUT_SERVER ("a-submitted-plan-is-queued-off-the-main-loop",
                       test_a_submitted_plan_is_queued_off_the_main_loop);
+  ADD_WITHOUT_SERVER ("a-record-the-server-took-is-noted-off-the-main-loop",
+                      test_a_record_the_server_took_is_noted_off_the_main_loop);
   ADD ("a-record-shared-from-verloop-is-queued-off-the-main-loop",
        test_a_record_shared_from_verloop_is_queued_off_the_main_loop);
   ADD_WITHOUT_SERVER ("signed-out-the-household-says-once-that-its-records-wait-for-a-sign-in",
