@@ -141,13 +141,11 @@ kt_coach_list_to_json (GPtrArray *coaches)
   return json_builder_get_root (builder);
 }
 
-gboolean
-kt_coach_list_save (GPtrArray  *coaches,
-                    const char *path,
-                    GError    **error)
+static gboolean
+save_json (const char  *json,
+           const char  *path,
+           GError     **error)
 {
-  g_autoptr(JsonNode) node = kt_coach_list_to_json (coaches);
-  g_autofree char *json = kt_json_to_data (node, FALSE, NULL);
   g_autofree char *dir = g_path_get_dirname (path);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -159,6 +157,73 @@ kt_coach_list_save (GPtrArray  *coaches,
       return FALSE;
     }
   return g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+gboolean
+kt_coach_list_save (GPtrArray  *coaches,
+                    const char *path,
+                    GError    **error)
+{
+  g_autoptr(JsonNode) node = kt_coach_list_to_json (coaches);
+  g_autofree char *json = kt_json_to_data (node, FALSE, NULL);
+
+  return save_json (json, path, error);
+}
+
+typedef struct {
+  char *json;
+  char *path;
+} Save;
+
+static void
+save_free (Save *save)
+{
+  g_free (save->json);
+  g_free (save->path);
+  g_free (save);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Save *save = task_data;
+  GError *error = NULL;
+
+  if (save_json (save->json, save->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The list is written out here, the file (with its fsync) on a worker. */
+void
+kt_coach_list_save_async (GPtrArray           *coaches,
+                          const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(JsonNode) node = kt_coach_list_to_json (coaches);
+  Save *save = g_new0 (Save, 1);
+
+  save->json = kt_json_to_data (node, FALSE, NULL);
+  save->path = g_strdup (path);
+  g_task_set_source_tag (task, kt_coach_list_save_async);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+kt_coach_list_save_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 GPtrArray *

@@ -47,6 +47,14 @@ JsonNode  *kt_coach_list_to_json   (GPtrArray *coaches);
 gboolean   kt_coach_list_save      (GPtrArray  *coaches,
                                     const char *path,
                                     GError    **error);
+/* The same on a worker (the write syncs to the disk). */
+void       kt_coach_list_save_async  (GPtrArray           *coaches,
+                                      const char          *path,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean   kt_coach_list_save_finish (GAsyncResult  *result,
+                                      GError       **error);
 /* Loads the offline copy; an absent file gives an empty list. */
 GPtrArray *kt_coach_list_load      (const char *path,
                                     GError    **error);

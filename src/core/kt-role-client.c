@@ -152,6 +152,19 @@ kt_role_client_fetch_me_finish (KtRoleClient  *self,
 /* GET /team/coaches */
 
 static void
+on_coaches_kept (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The list on screen is the server's; offline the intaker has the last
+   * one kept. */
+  if (!kt_coach_list_save_finish (result, &error))
+    g_warning ("The offline list of coaches was not kept: %s", error->message);
+}
+
+static void
 on_coaches (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -162,7 +175,6 @@ on_coaches (GObject      *source,
   g_autoptr(KtSyncResponse) response = request_finish (result, &error);
   g_autoptr(GPtrArray) coaches = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(GError) save_error = NULL;
 
   if (response == NULL)
     {
@@ -179,8 +191,8 @@ on_coaches (GObject      *source,
       return;
     }
   path = kt_coach_list_default_path (kt_sync_client_get_username (self->sync));
-  if (!kt_coach_list_save (coaches, path, &save_error))
-    g_warning ("The offline list of coaches was not kept: %s", save_error->message);
+  /* Kept on a worker: the write waits for the disk (issue 22). */
+  kt_coach_list_save_async (coaches, path, NULL, on_coaches_kept, NULL);
   g_task_return_pointer (task, g_steal_pointer (&coaches), (GDestroyNotify) g_ptr_array_unref);
 }
 

@@ -99,6 +99,48 @@ test_offline_copy_round_trips (void)
 }
 
 static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kt_coach_list_save_finish (result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* The app keeps the list on a worker (the write waits for the disk); what
+ * it keeps reads back the same, private to the user. */
+static void
+test_offline_copy_is_kept_on_a_worker (void)
+{
+  g_autofree char *dir = kt_test_tmpdir_new ("coach-list");
+  g_autofree char *path = g_build_filename (dir, "cache", "coaches.json", NULL);
+  g_autoptr(GPtrArray) coaches = g_ptr_array_new_with_free_func ((GDestroyNotify) kt_coach_free);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean saved = FALSE;
+  GStatBuf st;
+
+  g_ptr_array_add (coaches, kt_coach_new ("anna", "Anna de Boer", 3));
+  kt_coach_list_save_async (coaches, path, NULL, on_saved, &saved);
+  /* The list may change on the main loop at once: what was given is kept. */
+  g_ptr_array_set_size (coaches, 0);
+  while (!saved)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  loaded = kt_coach_list_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_cmpstr (((KtCoach *) g_ptr_array_index (loaded, 0))->display_name, ==, "Anna de Boer");
+
+  kt_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static void
 test_default_path_stays_in_cache_dir (void)
 {
   g_autofree char *path = kt_coach_list_default_path ("../../etc/x");
@@ -118,6 +160,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/coach-list/reads-server-answer-sorted-by-name", test_reads_server_answer_sorted_by_name);
   g_test_add_func ("/coach-list/refuses-other-shapes", test_refuses_other_shapes);
   g_test_add_func ("/coach-list/offline-copy-round-trips", test_offline_copy_round_trips);
+  g_test_add_func ("/coach-list/offline-copy-is-kept-on-a-worker", test_offline_copy_is_kept_on_a_worker);
   g_test_add_func ("/coach-list/default-path-stays-in-cache-dir", test_default_path_stays_in_cache_dir);
 
   return g_test_run ();
