@@ -552,3 +552,16 @@ kt_app_test_pick_date (gpointer    row,
   gtk_calendar_select_day (kt_date_row_get_calendar (KT_DATE_ROW (row)), when);
   kt_app_test_iterate (5);
 }
+
+gboolean
+kt_app_test_shows_label (GtkWidget  *widget,
+                         const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (kt_app_test_shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}

@@ -41,6 +41,9 @@ void        kt_app_test_hold_store    (KtStore *store);
 guint       kt_app_test_tick_while_held (guint wanted);
 /* Lets the store go and stops the timer. */
 void        kt_app_test_release_store (void);
+/* Whether a label under @widget reads @text. */
+gboolean    kt_app_test_shows_label   (GtkWidget  *widget,
+                                       const char *text);
 
 /* The PIN kt_app_test_start chooses on a new store's first use. */
 #define KT_APP_TEST_PIN "2468"

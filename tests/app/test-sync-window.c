@@ -914,20 +914,6 @@ test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker (Fixture *f, gcons
   kt_app_test_quit (app, window);
 }
 
-/* Whether a label under @widget reads @text. */
-static gboolean
-shows_label (GtkWidget  *widget,
-             const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 /* The team's list came from the server (it names coach1), so a list the
  * test sets is not replaced by it; the offline copy an earlier test left
  * is removed first (kt_coach_list_default_path), or it would name coach1
@@ -935,7 +921,7 @@ shows_label (GtkWidget  *widget,
 static gboolean
 coaches_fetched (gpointer view)
 {
-  return shows_label (view, "Coach Een");
+  return kt_app_test_shows_label (view, "Coach Een");
 }
 
 /* The intaker assigns a household to someone the team's list on this

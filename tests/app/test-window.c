@@ -305,20 +305,6 @@ test_conversation_survives_a_restart (Fixture       *f,
   g_assert_cmpstr (kt_conversation_find_entry (conversation, "werk")->going_well, ==, "Werkt drie dagen");
 }
 
-/* Whether a label under @widget reads @text. */
-static gboolean
-shows_label (GtkWidget  *widget,
-             const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 /* Typing changes the conversation at every key; the column of domains is
  * made again only when a domain's mark changes (issue 22: making every row
  * and tile again at each key made each typing frame 40-60 ms). */
@@ -352,7 +338,7 @@ test_typing_keeps_the_rows_of_domains (Fixture       *f,
   type_into (kt_domain_page_get_text_field (kt_app_fixture_domain (f), TRUE), "Huurachterstand");
   g_assert_true (row == kt_conversation_page_get_domain_row (page, "geldzaken"));
   g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (row)));
-  g_assert_true (shows_label (row, kt_app_mark_label (KT_APP_MARK_CONCERN)));
+  g_assert_true (kt_app_test_shows_label (row, kt_app_mark_label (KT_APP_MARK_CONCERN)));
 
   /* Another household has the same domains: the rows are kept, each
    * showing that household's marks (making 14 rows again, and shaping
@@ -361,8 +347,8 @@ test_typing_keeps_the_rows_of_domains (Fixture       *f,
   kt_app_test_activate (kt_app_fixture_intake (f), "intake.start-conversation", NULL);
   g_assert_true (row == kt_conversation_page_get_domain_row (page, "geldzaken"));
   g_assert_true (other == kt_conversation_page_get_domain_row (page, "wonen"));
-  g_assert_false (shows_label (row, kt_app_mark_label (KT_APP_MARK_CONCERN)));
-  g_assert_true (shows_label (row, kt_app_mark_label (KT_APP_MARK_NOT_YET)));
+  g_assert_false (kt_app_test_shows_label (row, kt_app_mark_label (KT_APP_MARK_CONCERN)));
+  g_assert_true (kt_app_test_shows_label (row, kt_app_mark_label (KT_APP_MARK_NOT_YET)));
   g_object_remove_weak_pointer (G_OBJECT (row), (gpointer *) &row);
   g_object_remove_weak_pointer (G_OBJECT (other), (gpointer *) &other);
 }
