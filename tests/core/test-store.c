@@ -1808,6 +1808,10 @@ test_store_disk_full_keeps_draft_and_retries (void)
 /* No plaintext */
 
 static GString *captured_log;
+/* GLib calls a log writer from whichever thread logs, unserialized: the
+ * store's keyring worker (GDBus's own debug lines) writes beside the main
+ * thread, and valgrind caught two appends meeting in the GString. */
+static GMutex captured_lock;
 
 static GLogWriterOutput
 capture_writer (GLogLevelFlags   log_level,
@@ -1815,6 +1819,8 @@ capture_writer (GLogLevelFlags   log_level,
                 gsize            n_fields,
                 gpointer         user_data)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&captured_lock);
+
   for (gsize i = 0; i < n_fields; i++)
     if (fields[i].length < 0)
       g_string_append_printf (captured_log, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
@@ -1934,8 +1940,10 @@ test_store_no_plaintext_on_disk_or_in_logs (void)
   close_store (&store);
   g_assert_cmpuint (count_in_files (files.dir, marker, &n_files), ==, 0);
 
+  g_mutex_lock (&captured_lock);
   g_assert_cmpuint (captured_log->len, >, 0);
   g_assert_cmpuint (count_in (captured_log->str, captured_log->len, marker), ==, 0);
+  g_mutex_unlock (&captured_lock);
   g_unsetenv ("G_MESSAGES_DEBUG");
   files_clear (&files);
 }
