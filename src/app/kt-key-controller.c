@@ -813,6 +813,14 @@ on_team_fetched (GObject      *source,
       refresh_done (self);
       return;
     }
+  /* Signed out while the keys came (a retry after a start without the
+   * server may answer then): nobody's pins to weigh them against. */
+  if (self->username == NULL)
+    {
+      g_ptr_array_unref (keys);
+      refresh_done (self);
+      return;
+    }
   self->failures = 0;
   g_clear_handle_id (&self->retry_id, g_source_remove);
   /* What failed before is tried again from here; what still fails says
