@@ -1604,7 +1604,9 @@ test_adopting_households_on_sign_in_leaves_the_main_loop_free (Fixture *f, gcons
   kt_app_test_wait_for (not_adopting, window, 20000, "the households to be adopted");
   g_source_remove (timer);
   g_test_message ("main loop ticks while households were adopted: %u", ticker.ticks_while_adopting);
-  g_assert_cmpuint (ticker.ticks_while_adopting, >=, 2);
+  /* One is enough and does not depend on the scheduler: the tick outranks
+   * the adoption's answer, so once due it runs first. */
+  g_assert_cmpuint (ticker.ticks_while_adopting, >=, 1);
 
   assert_adopted_by (window, ids, "coach1");
 
