@@ -217,8 +217,15 @@ update_sealer (KtKeyController *self)
 {
   g_autofree char *readers = NULL;
   gboolean usable = self->state == KT_ACCOUNT_KEY_READY || self->state == KT_ACCOUNT_KEY_WRITE_PHRASE;
-  KtKey *secret = usable ? self->secret : NULL;
+  KtKey *secret;
 
+  /* A weighing that read the key before the store locked ends after it:
+   * the key goes as on_store_locked () took it, and unlocking weighs
+   * again.  (Seen under load in test-key-controller: a sealer after the
+   * lock.) */
+  if (kt_store_is_locked (self->store))
+    g_clear_pointer (&self->secret, kt_key_free);
+  secret = usable ? self->secret : NULL;
   g_clear_object (&self->sealer);
   if (secret != NULL)
     {
