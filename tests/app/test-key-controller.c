@@ -668,22 +668,16 @@ test_team_keys_not_fetched_shows_until_a_fetch_succeeds (Fixture       *f,
                                                          gconstpointer  data)
 {
   g_autofree char *store = g_build_filename (f->dir, "refused.db", NULL);
-  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (f->server), G_URI_FLAGS_NONE, NULL);
-  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autofree char *url = NULL;
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new_started (kt_test_server_get_url (f->server), 20261207, &url);
   static const char answer[] = "HTTP/1.1 500 Internal Server Error\r\n"
                                "Content-Length: 0\r\nConnection: close\r\n\r\n";
   g_autoptr(GBytes) refusal = g_bytes_new_static (answer, sizeof answer - 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   KtSyncButton *button;
   KtKeyController *keys;
   KtWindow *window;
   KtApplication *app;
-  guint16 port;
 
-  port = kt_fault_proxy_start (proxy, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u", port);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -740,20 +734,12 @@ test_started_without_the_server_weighs_the_keys_when_it_answers (Fixture       *
                                                                  gconstpointer  data)
 {
   g_autofree char *store = g_build_filename (f->dir, "offline-start.db", NULL);
-  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (f->server), G_URI_FLAGS_NONE, NULL);
-  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
-  /* Every connection closed before an answer: the server is away. */
-  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new_started (kt_test_server_get_url (f->server), 20261207, &url);
   KtKeyController *keys;
   KtWindow *window;
   KtApplication *app;
-  guint16 port;
 
-  port = kt_fault_proxy_start (proxy, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u", port);
   g_setenv ("KT_STORE_PATH", store, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
@@ -761,14 +747,14 @@ test_started_without_the_server_weighs_the_keys_when_it_answers (Fixture       *
   wait_for_state (kt_window_get_key_controller (window), KT_ACCOUNT_KEY_WRITE_PHRASE, "the coach's own key");
   kt_app_test_quit (app, window);
 
-  kt_fault_proxy_set_canned (proxy, nothing);
+  kt_fault_proxy_set_away (proxy, TRUE);
   app = kt_app_test_start (&window);
   kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open again");
   keys = kt_window_get_key_controller (window);
   kt_app_test_wait_for (waits_for_the_key, window, 30000, "sync waiting for the key, the server away");
   g_assert_null (kt_key_controller_get_sealer (keys));
 
-  kt_fault_proxy_set_canned (proxy, NULL);
+  kt_fault_proxy_set_away (proxy, FALSE);
   kt_app_test_wait_for (synced_with_sealer, window, 60000, "the keys weighed and a round synced by itself");
   g_assert_cmpint (kt_key_controller_get_state (keys), ==, KT_ACCOUNT_KEY_WRITE_PHRASE);
 

@@ -1929,13 +1929,12 @@ round_failed (gpointer client)
 static void
 test_a_key_problem_shows_on_the_household (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GUri) uri = g_uri_parse (kt_test_server_get_url (f->server), G_URI_FLAGS_NONE, NULL);
-  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autofree char *url = NULL;
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new_started (kt_test_server_get_url (f->server), 20261207, &url);
   static const char answer[] = "HTTP/1.1 500 Internal Server Error\r\n"
                                "Content-Length: 0\r\nConnection: close\r\n\r\n";
   g_autoptr(GBytes) refusal = g_bytes_new_static (answer, sizeof answer - 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *problem = NULL;
   sqlite3 *db = NULL;
   KtApplication *app;
@@ -1945,11 +1944,7 @@ test_a_key_problem_shows_on_the_household (Fixture *f, gconstpointer data)
   KtSyncStatusWidget *status;
   KtCaseView *view;
   KtPlanPage *page;
-  guint16 port;
 
-  port = kt_fault_proxy_start (proxy, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u", port);
   app = start_signed_in (url, "coach1", &window);
   kt_app_test_resize (GTK_WINDOW (window), 1280, 800);
   client = kt_window_get_sync_client (window);

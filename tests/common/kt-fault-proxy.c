@@ -484,6 +484,24 @@ kt_fault_proxy_new (guint16 upstream_port,
   return self;
 }
 
+KtFaultProxy *
+kt_fault_proxy_new_started (const char  *url,
+                            guint32      seed,
+                            char       **proxy_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  KtFaultProxy *self;
+  guint16 port;
+
+  g_assert_nonnull (uri);
+  self = kt_fault_proxy_new (g_uri_get_port (uri), seed);
+  port = kt_fault_proxy_start (self, &error);
+  g_assert_no_error (error);
+  *proxy_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  return self;
+}
+
 guint16
 kt_fault_proxy_start (KtFaultProxy *self,
                       GError      **error)
@@ -553,6 +571,15 @@ kt_fault_proxy_set_canned (KtFaultProxy *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+}
+
+void
+kt_fault_proxy_set_away (KtFaultProxy *self,
+                         gboolean      away)
+{
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+
+  kt_fault_proxy_set_canned (self, away ? nothing : NULL);
 }
 
 void

@@ -32,6 +32,11 @@ G_DECLARE_FINAL_TYPE (KtFaultProxy, kt_fault_proxy, KT, FAULT_PROXY, GObject)
 /* A proxy to 127.0.0.1:@upstream_port whose random choices start at @seed. */
 KtFaultProxy *kt_fault_proxy_new          (guint16       upstream_port,
                                            guint32       seed);
+/* A proxy to the server at @url, started (asserting it did), and the URL
+ * to reach the server through it in @proxy_url (transfer full). */
+KtFaultProxy *kt_fault_proxy_new_started (const char  *url,
+                                          guint32      seed,
+                                          char       **proxy_url);
 /* Starts listening on an ephemeral loopback port and returns it (0 on error). */
 guint16       kt_fault_proxy_start        (KtFaultProxy *self,
                                            GError      **error);
@@ -53,6 +58,10 @@ void          kt_fault_proxy_set_canned   (KtFaultProxy *self,
  * "GET /api/v1/team/keys ") with @bytes and close its connection, and
  * forward every other request: one endpoint failing while the rest of the
  * server works.  NULL @bytes forwards all again. */
+/* Every connection closed before an answer (the server away), or forwarded
+ * again. */
+void          kt_fault_proxy_set_away     (KtFaultProxy *self,
+                                           gboolean      away);
 void          kt_fault_proxy_set_canned_for (KtFaultProxy *self,
                                              const char   *request,
                                              GBytes       *bytes);

@@ -436,18 +436,15 @@ static void
 test_thousand_plans_through_a_proxy_dropping_thirty_percent (Fixture *f, gconstpointer data)
 {
   const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261125);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new_started (url, 20261125, &proxy_url);
   g_autoptr(KtSyncClient) laptop = kt_test_device_new (f->dir, "laptop");
   g_autoptr(KtRecordSealer) sealer = kt_test_sealer_new ("coach1");
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) plans = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *proxy_url = NULL;
   guint rounds = 0, failed_rounds = 0, rows;
 
-  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
-  g_assert_no_error (error);
   /* Sealed, as the app sends them: the server keeps only ciphertext. */
   kt_sync_client_set_sealer (laptop, sealer);
   kt_sync_client_set_sealing_required (laptop, TRUE);
@@ -726,8 +723,8 @@ static void
 test_a_broken_held_pull_is_asked_again (Fixture *f, gconstpointer data)
 {
   const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new_started (url, 20261207, &proxy_url);
   g_autoptr(KtSyncClient) tablet = kt_test_device_new (f->dir, "tablet");
   g_autoptr(KtTestSink) sink = kt_test_sink_new ();
   g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
@@ -735,12 +732,9 @@ test_a_broken_held_pull_is_asked_again (Fixture *f, gconstpointer data)
   g_autofree char *path = g_strdup_printf ("/cases/%s/assign", assigned);
   g_autoptr(GBytes) body = kt_test_case_body (assigned, 1);
   g_autoptr(GBytes) down = g_bytes_new_static ("", 0);
-  g_autofree char *proxy_url = NULL;
   g_autoptr(GError) error = NULL;
   gint64 deadline;
 
-  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
-  g_assert_no_error (error);
   kt_sync_client_set_sink (tablet, KT_RECORD_SINK (sink));
   kt_test_device_sign_in (tablet, proxy_url, "coach1");
   kt_sync_client_start (tablet);
@@ -1176,17 +1170,14 @@ static void
 test_a_round_that_ends_after_signing_out_leaves_the_status_signed_out (Fixture *f, gconstpointer data)
 {
   const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new_started (url, 20261207, &proxy_url);
   g_autoptr(KtSyncClient) device = kt_test_device_new (f->dir, "outlived");
   g_autofree char *plan = kt_uuid_new ();
-  g_autofree char *proxy_url = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) canned = g_bytes_new_static ("garbage", 7);
   g_autoptr(GError) error = NULL;
 
-  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
-  g_assert_no_error (error);
   kt_test_device_sign_in (device, proxy_url, "coach1");
   share_plan (device, plan, f->case_id, 1, "Wat wil je bereiken?");
 
@@ -1503,22 +1494,19 @@ test_a_coach_chosen_while_the_assignment_is_sent_is_sent_too (Fixture *f, gconst
 {
   const KtTestUser coach2 = { "coach2", KT_TEST_PASSWORD, "wijkcoach", "noord", "Coach Twee" };
   const char *url = kt_test_server_get_url (f->server);
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new (g_uri_get_port (uri), 20261207);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(KtFaultProxy) proxy = kt_fault_proxy_new_started (url, 20261207, &proxy_url);
   g_autoptr(KtSyncClient) desk = kt_test_device_new (f->dir, "desk");
   g_autoptr(KtRoleClient) roles = NULL;
   g_autofree char *id = kt_uuid_new ();
   g_autofree char *path = g_strdup_printf ("/records/%s", id);
   g_autoptr(GBytes) body = kt_test_case_body (id, 1);
-  g_autofree char *proxy_url = NULL;
   g_autoptr(GAsyncResult) flushed = NULL;
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(KtSyncRecord) record = NULL;
   g_autoptr(GError) error = NULL;
 
   kt_test_server_add_user (f->server, &coach2);
-  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", kt_fault_proxy_start (proxy, &error));
-  g_assert_no_error (error);
   kt_test_device_sign_in (desk, proxy_url, "intake1");
   roles = kt_role_client_new (desk);
   share (desk, body);
