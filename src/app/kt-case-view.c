@@ -496,9 +496,9 @@ static void queue_shared (KtCaseView *self,
                           Queued     *queued);
 
 static void
-on_queued (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_marked_pending (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(Queued) queued = user_data;
   KtCaseView *self = queued->self;
@@ -506,8 +506,7 @@ on_queued (GObject      *source,
 
   sharing_add (self, queued->id, -1);
   sharing_add (self, queued->case_id, -1);
-  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error) ||
-      !kt_store_set_sync_state (queued->store, queued->id, KT_SYNC_PENDING, 0, &error))
+  if (!kt_store_set_sync_state_finish (KT_STORE (source), result, &error))
     {
       set_share_failure (self, queued->case_id, queued->what, error);
       return;
@@ -521,6 +520,29 @@ on_queued (GObject      *source,
     set_share_failure (self, NULL, NULL, NULL);
   else if (self->share_banner != NULL)
     update_share_state (self);
+}
+
+static void
+on_queued (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Queued) queued = user_data;
+  g_autoptr(GError) error = NULL;
+  Queued *marked;
+
+  if (!kt_sync_client_share_finish (KT_SYNC_CLIENT (source), result, &error))
+    {
+      sharing_add (queued->self, queued->id, -1);
+      sharing_add (queued->self, queued->case_id, -1);
+      set_share_failure (queued->self, queued->case_id, queued->what, error);
+      return;
+    }
+  /* On the store's one worker, as the mark "synced" of the sync controller
+   * is: the two stay in the order they were asked for. */
+  marked = g_steal_pointer (&queued);
+  kt_store_set_sync_state_async (marked->store, marked->id, KT_SYNC_PENDING, 0, NULL,
+                                 on_marked_pending, marked);
 }
 
 /* Queues @queued (transfer full) in the outbox, its @then after it, and

@@ -17,6 +17,7 @@
 #include "kt-role-view.h"
 #include "kt-supervisor-inbox.h"
 #include "kt-supervisor-view.h"
+#include "kt-coach-list.h"
 #include "kt-sync-controller.h"
 
 struct _KtRoleController
@@ -66,6 +67,9 @@ struct _KtRoleController
   /* The coaches of the intaker's list who have no key yet, as last shown
    * (a set of usernames; NULL: not shown yet). */
   GHashTable           *keyless;
+  /* The intaker's view the server's list of coaches went into: the copy
+   * kept on the device, read later, does not replace it (compared only). */
+  GtkWidget            *coaches_answered_view;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleController, kt_role_controller, G_TYPE_OBJECT)
@@ -670,6 +674,90 @@ on_registered (KtIntakerView    *view,
   keep_async (keeping, KT_SYNC_PENDING, on_registration_kept);
 }
 
+typedef struct {
+  KtRoleController *self;
+  KtIntakerView    *view;
+} ForView;
+
+static ForView *
+for_view_new (KtRoleController *self,
+              KtIntakerView    *view)
+{
+  ForView *for_view = g_new0 (ForView, 1);
+
+  for_view->self = g_object_ref (self);
+  for_view->view = g_object_ref (view);
+  return for_view;
+}
+
+static void
+for_view_free (ForView *for_view)
+{
+  g_object_unref (for_view->self);
+  g_object_unref (for_view->view);
+  g_free (for_view);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ForView, for_view_free)
+
+static void
+kept_coaches_read (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ForView) for_view = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) coaches = kt_coach_list_load_finish (result, &error);
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* The server's list came first: it is the newer one. */
+  if (for_view->self->coaches_answered_view == GTK_WIDGET (for_view->view))
+    return;
+  if (coaches != NULL)
+    {
+      kt_intaker_view_set_coaches (for_view->view, coaches);
+      return;
+    }
+  /* Translators: the reason (from the system). */
+  message = g_strdup_printf (_("The list of coaches kept on this device could not be read (%s). "
+                               "It comes back when the server answers."),
+                             error->message);
+  kt_intaker_view_show_problem (for_view->view, message);
+}
+
+/* Offline the intaker assigns from the list of the last time the server
+ * answered; it is read on a worker (the disk may be slow: issue 22). */
+static void
+read_kept_coaches (KtRoleController *self,
+                   KtIntakerView    *view,
+                   const char       *username)
+{
+  g_autofree char *path = kt_coach_list_default_path (username);
+
+  kt_coach_list_load_async (path, self->cancellable, kept_coaches_read, for_view_new (self, view));
+}
+
+static void
+coaches_kept (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ForView) for_view = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (kt_coach_list_save_finish (result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Translators: the reason (from the system). */
+  message = g_strdup_printf (_("The list of coaches could not be kept on this device (%s). "
+                               "Without a network you assign from the list kept before."),
+                             error->message);
+  kt_intaker_view_show_problem (for_view->view, message);
+}
+
 static void
 coaches_fetched (GObject      *source,
                  GAsyncResult *result,
@@ -677,14 +765,26 @@ coaches_fetched (GObject      *source,
 {
   g_autoptr(KtRoleController) self = user_data;
   g_autoptr(GPtrArray) coaches = kt_role_client_fetch_coaches_finish (KT_ROLE_CLIENT (source), result, NULL);
+  g_autofree char *path = NULL;
+  GtkWidget *view = self->made_view != NULL ? self->made_view : self->role_view;
 
-  /* Offline the views keep the offline copy they started with. */
-  if (coaches == NULL || self->role_view == NULL)
+  /* Offline the views keep what they have: for the intaker the list kept
+   * on the device. */
+  if (coaches == NULL || view == NULL)
     return;
-  if (KT_IS_INTAKER_VIEW (self->role_view))
-    kt_intaker_view_set_coaches (KT_INTAKER_VIEW (self->role_view), coaches);
-  else if (KT_IS_SUPERVISOR_VIEW (self->role_view))
-    kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (self->role_view), coaches);
+  if (KT_IS_SUPERVISOR_VIEW (view))
+    {
+      kt_supervisor_view_set_coaches (KT_SUPERVISOR_VIEW (view), coaches);
+      return;
+    }
+  if (!KT_IS_INTAKER_VIEW (view))
+    return;
+  kt_intaker_view_set_coaches (KT_INTAKER_VIEW (view), coaches);
+  self->coaches_answered_view = view;
+  /* Kept on a worker: the write waits for the disk (issue 22). */
+  path = kt_coach_list_default_path (self->view_username);
+  kt_coach_list_save_async (coaches, path, self->cancellable, coaches_kept,
+                            for_view_new (self, KT_INTAKER_VIEW (view)));
 }
 
 /* Supervisor */
@@ -814,6 +914,7 @@ show_role_view (KtRoleController *self,
     }
   if (KT_IS_INTAKER_VIEW (view))
     {
+      read_kept_coaches (self, KT_INTAKER_VIEW (view), me->username);
       kt_intaker_view_set_sync_client (KT_INTAKER_VIEW (view), self->sync);
       kt_intaker_view_set_key_controller (KT_INTAKER_VIEW (view), kt_sync_controller_get_keys (self->controller));
     }

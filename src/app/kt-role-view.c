@@ -12,7 +12,6 @@
 
 #include <glib/gi18n.h>
 
-#include "kt-coach-list.h"
 #include "kt-core.h"
 #include "kt-intaker-view.h"
 #include "kt-supervisor-view.h"
@@ -29,23 +28,18 @@ kt_role_from_string (const char *role)
   return KT_ROLE_NONE;
 }
 
+/* The list of coaches kept on the device comes from the role controller,
+ * read on a worker. */
 static GtkWidget *
 intaker_view_new (const char *username,
                   const char *team)
 {
   GtkWidget *view = kt_intaker_view_new ();
-  g_autofree char *path = kt_coach_list_default_path (username);
-  g_autoptr(GPtrArray) coaches = NULL;
-  g_autoptr(GError) error = NULL;
   int conversation_days, own_plan_days;
 
   kt_intaker_view_set_account (KT_INTAKER_VIEW (view), username, team);
   kt_app_get_periods (&conversation_days, &own_plan_days);
   kt_intaker_view_set_periods (KT_INTAKER_VIEW (view), conversation_days, own_plan_days);
-  coaches = kt_coach_list_load (path, &error);
-  if (coaches == NULL)
-    g_warning ("Offline list of coaches not read: %s", error->message);
-  kt_intaker_view_set_coaches (KT_INTAKER_VIEW (view), coaches);
   return view;
 }
 

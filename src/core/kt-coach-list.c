@@ -152,22 +152,12 @@ save_json (const char  *json,
     {
       int saved_errno = errno;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("The list of coaches cannot be kept for offline use: %s"), g_strerror (saved_errno));
+      /* The caller says what was not kept. */
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s", dir,
+                   g_strerror (saved_errno));
       return FALSE;
     }
   return g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
-}
-
-gboolean
-kt_coach_list_save (GPtrArray  *coaches,
-                    const char *path,
-                    GError    **error)
-{
-  g_autoptr(JsonNode) node = kt_coach_list_to_json (coaches);
-  g_autofree char *json = kt_json_to_data (node, FALSE, NULL);
-
-  return save_json (json, path, error);
 }
 
 typedef struct {
@@ -242,6 +232,43 @@ kt_coach_list_load (const char *path,
       return NULL;
     }
   return kt_coach_list_read (contents, length, error);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *coaches = kt_coach_list_load (task_data, &error);
+
+  if (coaches != NULL)
+    g_task_return_pointer (task, coaches, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+kt_coach_list_load_async (const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kt_coach_list_load_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+GPtrArray *
+kt_coach_list_load_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 char *

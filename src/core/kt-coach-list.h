@@ -43,11 +43,8 @@ GPtrArray *kt_coach_list_read      (const char *data,
 /* The same shape back (transfer full). */
 JsonNode  *kt_coach_list_to_json   (GPtrArray *coaches);
 
-/* Saves the list as the offline copy at @path, atomically. */
-gboolean   kt_coach_list_save      (GPtrArray  *coaches,
-                                    const char *path,
-                                    GError    **error);
-/* The same on a worker (the write syncs to the disk). */
+/* Saves the list as the offline copy at @path, atomically, on a worker
+ * (the write syncs to the disk). */
 void       kt_coach_list_save_async  (GPtrArray           *coaches,
                                       const char          *path,
                                       GCancellable        *cancellable,
@@ -58,6 +55,13 @@ gboolean   kt_coach_list_save_finish (GAsyncResult  *result,
 /* Loads the offline copy; an absent file gives an empty list. */
 GPtrArray *kt_coach_list_load      (const char *path,
                                     GError    **error);
+/* The same on a worker (transfer full). */
+void       kt_coach_list_load_async  (const char          *path,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+GPtrArray *kt_coach_list_load_finish (GAsyncResult  *result,
+                                      GError       **error);
 /* Where the offline copy lives for the signed-in @username (transfer full). */
 char      *kt_coach_list_default_path (const char *username);
 

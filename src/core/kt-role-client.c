@@ -152,29 +152,14 @@ kt_role_client_fetch_me_finish (KtRoleClient  *self,
 /* GET /team/coaches */
 
 static void
-on_coaches_kept (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* The list on screen is the server's; offline the intaker has the last
-   * one kept. */
-  if (!kt_coach_list_save_finish (result, &error))
-    g_warning ("The offline list of coaches was not kept: %s", error->message);
-}
-
-static void
 on_coaches (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  KtRoleClient *self = g_task_get_source_object (task);
   GError *error = NULL;
   g_autoptr(KtSyncResponse) response = request_finish (result, &error);
   g_autoptr(GPtrArray) coaches = NULL;
-  g_autofree char *path = NULL;
 
   if (response == NULL)
     {
@@ -190,9 +175,6 @@ on_coaches (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  path = kt_coach_list_default_path (kt_sync_client_get_username (self->sync));
-  /* Kept on a worker: the write waits for the disk (issue 22). */
-  kt_coach_list_save_async (coaches, path, NULL, on_coaches_kept, NULL);
   g_task_return_pointer (task, g_steal_pointer (&coaches), (GDestroyNotify) g_ptr_array_unref);
 }
 

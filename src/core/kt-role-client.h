@@ -37,8 +37,8 @@ KtSyncUser   *kt_role_client_fetch_me_finish      (KtRoleClient  *self,
                                                    GAsyncResult  *result,
                                                    GError       **error);
 
-/* GET /team/coaches (element-type KtCoach, transfer full); the list is
- * also kept as the offline copy for the signed-in account. */
+/* GET /team/coaches (element-type KtCoach, transfer full).  Who needs it
+ * offline keeps it (kt_coach_list_save_async). */
 void          kt_role_client_fetch_coaches_async  (KtRoleClient        *self,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,

@@ -60,6 +60,53 @@ test_refuses_other_shapes (void)
 }
 
 static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kt_coach_list_save_finish (result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+save_and_wait (GPtrArray  *coaches,
+               const char *path)
+{
+  gboolean saved = FALSE;
+
+  kt_coach_list_save_async (coaches, path, NULL, on_saved, &saved);
+  while (!saved)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* What the app reads at the start of an intaker's view, on a worker. */
+static GPtrArray *
+load_and_wait (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kt_coach_list_load_async (path, NULL, on_loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return kt_coach_list_load_finish (result, error);
+}
+
+static void
 test_offline_copy_round_trips (void)
 {
   g_autofree char *dir = kt_test_tmpdir_new ("coach-list");
@@ -77,8 +124,7 @@ test_offline_copy_round_trips (void)
 
   g_ptr_array_add (coaches, kt_coach_new ("anna", "Anna de Boer", 3));
   g_ptr_array_add (coaches, kt_coach_new ("zoe", "Zoë Visser", 12));
-  g_assert_true (kt_coach_list_save (coaches, path, &error));
-  g_assert_no_error (error);
+  save_and_wait (coaches, path);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
@@ -94,21 +140,22 @@ test_offline_copy_round_trips (void)
   loaded = kt_coach_list_load (path, &error);
   g_assert_null (loaded);
   g_assert_error (error, KT_COACH_LIST_ERROR, KT_COACH_LIST_ERROR_INVALID);
+  g_clear_error (&error);
+  loaded = load_and_wait (path, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, KT_COACH_LIST_ERROR, KT_COACH_LIST_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Nor is a copy that cannot be read (a folder in its place). */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  loaded = load_and_wait (path, &error);
+  g_assert_null (loaded);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT));
+  g_assert_cmpint (g_rmdir (path), ==, 0);
 
   kt_test_tmpdir_free (g_steal_pointer (&dir));
-}
-
-static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kt_coach_list_save_finish (result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
 }
 
 /* The app keeps the list on a worker (the write waits for the disk); what
@@ -132,7 +179,7 @@ test_offline_copy_is_kept_on_a_worker (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  loaded = kt_coach_list_load (path, &error);
+  loaded = load_and_wait (path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_cmpstr (((KtCoach *) g_ptr_array_index (loaded, 0))->display_name, ==, "Anna de Boer");
