@@ -3340,23 +3340,6 @@ kt_store_accept_check_finish (KtStore      *self,
   return TRUE;
 }
 
-gboolean
-kt_store_set_sync_state (KtStore      *self,
-                         const char   *id,
-                         KtSyncState   state,
-                         gint64        server_rev,
-                         GError      **error)
-{
-  g_return_val_if_fail (KT_IS_STORE (self), FALSE);
-
-  if (self->records == NULL)
-    {
-      set_locked_error (error);
-      return FALSE;
-    }
-  return kt_record_store_set_sync_state (self->records, id, state, server_rev, error);
-}
-
 /* Idle lock */
 
 void

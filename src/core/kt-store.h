@@ -362,14 +362,9 @@ gboolean     kt_store_accept_check_finish (KtStore      *self,
 gboolean     kt_store_accept_check        (KtStore  *self,
                                            GError  **error);
 
-/* Sync bookkeeping: plain columns, no client data. */
-gboolean     kt_store_set_sync_state   (KtStore     *self,
-                                        const char  *id,
-                                        KtSyncState  state,
-                                        gint64       server_rev,
-                                        GError     **error);
-/* The same on the store's worker, after the saves queued before it (the
- * main loop does not wait for a commit holding the file). */
+/* Sync bookkeeping, plain columns with no client data, on the store's
+ * worker after the saves queued before it (the main loop does not wait for
+ * a commit holding the file); marks keep the order they were asked in. */
 void         kt_store_set_sync_state_async  (KtStore             *self,
                                              const char          *id,
                                              KtSyncState          state,
