@@ -816,7 +816,11 @@ on_team_fetched (GObject      *source,
         set_problem (self, _("The team’s keys could not be fetched; plans for colleagues wait until "
                              "the next sync."), error);
       else if (self->sealer == NULL && retries_by_itself (error))
-        schedule_retry (self);
+        {
+          /* Sync says the server is away, not that the key is missing. */
+          kt_sync_client_set_key_wait_error (self->client, error);
+          schedule_retry (self);
+        }
       refresh_done (self);
       return;
     }
@@ -830,6 +834,7 @@ on_team_fetched (GObject      *source,
     }
   self->failures = 0;
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  kt_sync_client_set_key_wait_error (self->client, NULL);
   /* What failed before is tried again from here; what still fails says
    * so again. */
   set_problem (self, NULL, NULL);
@@ -912,6 +917,7 @@ on_signed_in_changed (KtKeyController *self)
       kt_key_controller_refresh (self);
       return;
     }
+  kt_sync_client_set_key_wait_error (self->client, NULL);
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->team_keys, g_ptr_array_unref);
   g_clear_pointer (&self->fingerprint, g_free);

@@ -370,6 +370,10 @@ kt_sync_controller_sync_now (KtSyncController *self)
 {
   g_return_if_fail (KT_IS_SYNC_CONTROLLER (self));
 
+  /* Keys that could not be fetched (the server was away) are asked for
+   * now too, not at their next try: the round waits for them. */
+  if (self->keys != NULL && kt_sync_client_get_sealer (self->client) == NULL)
+    kt_key_controller_refresh (self->keys);
   kt_sync_client_sync_async (self->client, self->cancellable, NULL, NULL);
 }
 

@@ -98,6 +98,7 @@ struct _KtSyncClient
 
   KtRecordSealer  *sealer;             /* NULL: records go as they are */
   gboolean         sealing_required;
+  GError          *key_wait_error;     /* no sealer as the server is away */
   guint            n_unopened;
 };
 
@@ -2417,8 +2418,11 @@ run_round (KtSyncClient *self)
 
   if (self->sealing_required && self->sealer == NULL)
     {
-      g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
-                               _("Syncing waits for this account’s key on this device."));
+      if (self->key_wait_error != NULL)
+        g_task_return_error (task, g_error_copy (self->key_wait_error));
+      else
+        g_task_return_new_error (task, KT_SYNC_ERROR, KT_SYNC_ERROR_NO_KEY,
+                                 _("Syncing waits for this account’s key on this device."));
       g_object_unref (task);
       return;
     }
@@ -3002,6 +3006,7 @@ kt_sync_client_finalize (GObject *object)
   g_clear_pointer (&self->state, kt_outbox_state_free);
   g_clear_pointer (&self->known, kt_outbox_known_free);
   g_clear_object (&self->sealer);
+  g_clear_error (&self->key_wait_error);
   g_clear_object (&self->api);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->round_waiters, g_ptr_array_unref);
@@ -3132,13 +3137,39 @@ void
 kt_sync_client_set_sealer (KtSyncClient   *self,
                            KtRecordSealer *sealer)
 {
+  gboolean waited_for_the_server;
+
   g_return_if_fail (KT_IS_SYNC_CLIENT (self));
   g_return_if_fail (sealer == NULL || KT_IS_RECORD_SEALER (sealer));
 
   if (!g_set_object (&self->sealer, sealer))
     return;
-  /* What waited for the key goes now. */
-  if (sealer != NULL && self->started && self->status == KT_SYNC_STATUS_PAUSED)
+  waited_for_the_server = self->key_wait_error != NULL;
+  if (sealer != NULL)
+    g_clear_error (&self->key_wait_error);
+  /* What waited for the key goes now, and what waited for the server to
+   * give it (the server has just answered).  A round that failed for
+   * another reason keeps its retry: a new sealer comes at every weighing. */
+  if (sealer != NULL && self->started &&
+      (self->status == KT_SYNC_STATUS_PAUSED ||
+       (waited_for_the_server &&
+        (self->status == KT_SYNC_STATUS_ERROR || self->status == KT_SYNC_STATUS_OFFLINE))))
+    run_round (self);
+}
+
+void
+kt_sync_client_set_key_wait_error (KtSyncClient *self,
+                                   const GError *error)
+{
+  g_return_if_fail (KT_IS_SYNC_CLIENT (self));
+
+  g_clear_error (&self->key_wait_error);
+  if (error == NULL)
+    return;
+  self->key_wait_error = g_error_copy (error);
+  /* Said now, not at the next round: a round without a sealer asks
+   * nothing of the server. */
+  if (self->started && self->sealing_required && self->sealer == NULL && self->round == NULL)
     run_round (self);
 }
 

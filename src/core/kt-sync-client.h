@@ -215,6 +215,14 @@ void            kt_sync_client_set_sealer           (KtSyncClient   *self,
 KtRecordSealer *kt_sync_client_get_sealer           (KtSyncClient   *self);
 void            kt_sync_client_set_sealing_required (KtSyncClient   *self,
                                                      gboolean        required);
+/* Why there is no sealer when it is not this device's doing: the team's
+ * keys could not be fetched because the network or the server is away
+ * (@error, copied; NULL when that is over).  A round that waits for the
+ * key then says what a round that could not reach the server says, not
+ * that the key is missing, which would send the coach to her recovery
+ * phrase. */
+void            kt_sync_client_set_key_wait_error   (KtSyncClient   *self,
+                                                     const GError   *error);
 /* Records pulled that this device could not open (altered, or sealed by a
  * key it does not trust) in the last round. */
 guint           kt_sync_client_get_n_unopened       (KtSyncClient   *self);
