@@ -987,7 +987,12 @@ show_known_role (KtRoleController *self)
   known.role = (char *) role;
   known.team = (char *) kt_sync_client_get_team (self->sync);
   known.display_name = (char *) kt_sync_client_get_display_name (self->sync);
-  show_role_view (self, &known);
+  /* Made in a turn of its own, as the server's answer is (make_role_view):
+   * at a sign-in this runs inside the sign-in's end, which has work of its
+   * own (issue 22: the two together were one 90 ms turn for a supervisor). */
+  self->answer = kt_sync_user_copy (&known);
+  if (self->make_id == 0)
+    self->make_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, make_role_view, self, NULL);
 }
 
 static void
