@@ -10,6 +10,7 @@
 
 #include "kt-role-controller-private.h"
 #include "kt-a11y.h"
+#include "kt-coach-list.h"
 #include "kt-intaker-view.h"
 #include "kt-peer-keys.h"
 #include "kt-review-page.h"
@@ -17,7 +18,6 @@
 #include "kt-role-view.h"
 #include "kt-supervisor-inbox.h"
 #include "kt-supervisor-view.h"
-#include "kt-coach-list.h"
 #include "kt-sync-controller.h"
 
 struct _KtRoleController
@@ -914,6 +914,9 @@ show_role_view (KtRoleController *self,
     }
   if (KT_IS_INTAKER_VIEW (view))
     {
+      /* A new view: no list from the server went into it yet (an old
+       * view's address may come back for it). */
+      self->coaches_answered_view = NULL;
       read_kept_coaches (self, KT_INTAKER_VIEW (view), me->username);
       kt_intaker_view_set_sync_client (KT_INTAKER_VIEW (view), self->sync);
       kt_intaker_view_set_key_controller (KT_INTAKER_VIEW (view), kt_sync_controller_get_keys (self->controller));

@@ -99,6 +99,7 @@ struct _KtSyncClient
   KtRecordSealer  *sealer;             /* NULL: records go as they are */
   gboolean         sealing_required;
   GError          *key_wait_error;     /* no sealer as the server is away */
+  gboolean         said_key_wait;      /* the last round ended with it */
   guint            n_unopened;
 };
 
@@ -2418,6 +2419,7 @@ run_round (KtSyncClient *self)
 
   if (self->sealing_required && self->sealer == NULL)
     {
+      self->said_key_wait = self->key_wait_error != NULL;
       if (self->key_wait_error != NULL)
         g_task_return_error (task, g_error_copy (self->key_wait_error));
       else
@@ -2426,6 +2428,7 @@ run_round (KtSyncClient *self)
       g_object_unref (task);
       return;
     }
+  self->said_key_wait = FALSE;
 
   set_status (self, KT_SYNC_STATUS_SYNCING, NULL);
   uri = g_uri_parse (kt_api_client_get_server_url (self->api), G_URI_FLAGS_NONE, NULL);
@@ -3137,23 +3140,17 @@ void
 kt_sync_client_set_sealer (KtSyncClient   *self,
                            KtRecordSealer *sealer)
 {
-  gboolean waited_for_the_server;
-
   g_return_if_fail (KT_IS_SYNC_CLIENT (self));
   g_return_if_fail (sealer == NULL || KT_IS_RECORD_SEALER (sealer));
 
   if (!g_set_object (&self->sealer, sealer))
     return;
-  waited_for_the_server = self->key_wait_error != NULL;
   if (sealer != NULL)
     g_clear_error (&self->key_wait_error);
   /* What waited for the key goes now, and what waited for the server to
    * give it (the server has just answered).  A round that failed for
    * another reason keeps its retry: a new sealer comes at every weighing. */
-  if (sealer != NULL && self->started &&
-      (self->status == KT_SYNC_STATUS_PAUSED ||
-       (waited_for_the_server &&
-        (self->status == KT_SYNC_STATUS_ERROR || self->status == KT_SYNC_STATUS_OFFLINE))))
+  if (sealer != NULL && self->started && (self->status == KT_SYNC_STATUS_PAUSED || self->said_key_wait))
     run_round (self);
 }
 
