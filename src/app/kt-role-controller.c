@@ -67,9 +67,9 @@ struct _KtRoleController
   /* The coaches of the intaker's list who have no key yet, as last shown
    * (a set of usernames; NULL: not shown yet). */
   GHashTable           *keyless;
-  /* The intaker's view the server's list of coaches went into: the copy
-   * kept on the device, read later, does not replace it (compared only). */
-  GtkWidget            *coaches_answered_view;
+  /* The read of the list of coaches kept on the device; cancelled when
+   * the server's list comes first, which is the newer one. */
+  GCancellable         *kept_coaches;
 };
 
 G_DEFINE_FINAL_TYPE (KtRoleController, kt_role_controller, G_TYPE_OBJECT)
@@ -674,57 +674,29 @@ on_registered (KtIntakerView    *view,
   keep_async (keeping, KT_SYNC_PENDING, on_registration_kept);
 }
 
-typedef struct {
-  KtRoleController *self;
-  KtIntakerView    *view;
-} ForView;
-
-static ForView *
-for_view_new (KtRoleController *self,
-              KtIntakerView    *view)
-{
-  ForView *for_view = g_new0 (ForView, 1);
-
-  for_view->self = g_object_ref (self);
-  for_view->view = g_object_ref (view);
-  return for_view;
-}
-
-static void
-for_view_free (ForView *for_view)
-{
-  g_object_unref (for_view->self);
-  g_object_unref (for_view->view);
-  g_free (for_view);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ForView, for_view_free)
-
 static void
 kept_coaches_read (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ForView) for_view = user_data;
+  g_autoptr(KtIntakerView) view = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) coaches = kt_coach_list_load_finish (result, &error);
   g_autofree char *message = NULL;
 
+  /* Cancelled: the server's list came first. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  /* The server's list came first: it is the newer one. */
-  if (for_view->self->coaches_answered_view == GTK_WIDGET (for_view->view))
     return;
   if (coaches != NULL)
     {
-      kt_intaker_view_set_coaches (for_view->view, coaches);
+      kt_intaker_view_set_coaches (view, coaches);
       return;
     }
   /* Translators: the reason (from the system). */
   message = g_strdup_printf (_("The list of coaches kept on this device could not be read (%s). "
                                "It comes back when the server answers."),
                              error->message);
-  kt_intaker_view_show_problem (for_view->view, message);
+  kt_intaker_view_show_problem (view, message);
 }
 
 /* Offline the intaker assigns from the list of the last time the server
@@ -736,7 +708,10 @@ read_kept_coaches (KtRoleController *self,
 {
   g_autofree char *path = kt_coach_list_default_path (username);
 
-  kt_coach_list_load_async (path, self->cancellable, kept_coaches_read, for_view_new (self, view));
+  g_cancellable_cancel (self->kept_coaches);
+  g_clear_object (&self->kept_coaches);
+  self->kept_coaches = g_cancellable_new ();
+  kt_coach_list_load_async (path, self->kept_coaches, kept_coaches_read, g_object_ref (view));
 }
 
 static void
@@ -744,7 +719,7 @@ coaches_kept (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(ForView) for_view = user_data;
+  g_autoptr(KtIntakerView) view = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
@@ -755,7 +730,7 @@ coaches_kept (GObject      *source,
   message = g_strdup_printf (_("The list of coaches could not be kept on this device (%s). "
                                "Without a network you assign from the list kept before."),
                              error->message);
-  kt_intaker_view_show_problem (for_view->view, message);
+  kt_intaker_view_show_problem (view, message);
 }
 
 static void
@@ -779,12 +754,11 @@ coaches_fetched (GObject      *source,
     }
   if (!KT_IS_INTAKER_VIEW (view))
     return;
+  g_cancellable_cancel (self->kept_coaches);
   kt_intaker_view_set_coaches (KT_INTAKER_VIEW (view), coaches);
-  self->coaches_answered_view = view;
   /* Kept on a worker: the write waits for the disk (issue 22). */
   path = kt_coach_list_default_path (self->view_username);
-  kt_coach_list_save_async (coaches, path, self->cancellable, coaches_kept,
-                            for_view_new (self, KT_INTAKER_VIEW (view)));
+  kt_coach_list_save_async (coaches, path, self->cancellable, coaches_kept, g_object_ref (view));
 }
 
 /* Supervisor */
@@ -914,9 +888,6 @@ show_role_view (KtRoleController *self,
     }
   if (KT_IS_INTAKER_VIEW (view))
     {
-      /* A new view: no list from the server went into it yet (an old
-       * view's address may come back for it). */
-      self->coaches_answered_view = NULL;
       read_kept_coaches (self, KT_INTAKER_VIEW (view), me->username);
       kt_intaker_view_set_sync_client (KT_INTAKER_VIEW (view), self->sync);
       kt_intaker_view_set_key_controller (KT_INTAKER_VIEW (view), kt_sync_controller_get_keys (self->controller));
@@ -1042,6 +1013,8 @@ kt_role_controller_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->kept_coaches);
+  g_clear_object (&self->kept_coaches);
   g_clear_handle_id (&self->make_id, g_source_remove);
   g_clear_pointer (&self->answer, kt_sync_user_free);
   g_clear_handle_id (&self->put_id, g_source_remove);

@@ -892,9 +892,7 @@ test_an_assignment_the_queue_cannot_drop_shows_to_the_intaker (Fixture *f, gcons
   KtWindow *window;
   KtIntakerView *view;
 
-  app = kt_app_test_start (&window);
-  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
-  sign_in_from_menu (window, f->url, "intake1");
+  app = start_signed_in (f->url, "intake1", &window);
   kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
   view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
 
@@ -941,9 +939,7 @@ test_an_assignment_the_server_refuses_shows_to_the_intaker (Fixture *f, gconstpo
   g_autofree char *offline_copy = kt_coach_list_default_path ("intake1");
 
   g_unlink (offline_copy);
-  app = kt_app_test_start (&window);
-  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
-  sign_in_from_menu (window, f->url, "intake1");
+  app = start_signed_in (f->url, "intake1", &window);
   kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
   view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
   kt_app_test_wait_for (coaches_fetched, view, 20000, "the team's list of coaches");
@@ -982,9 +978,7 @@ test_a_registration_the_queue_cannot_take_shows_to_the_intaker (Fixture *f, gcon
   GtkTextIter start, end;
   g_autofree char *text = NULL;
 
-  app = kt_app_test_start (&window);
-  kt_app_test_wait_for (client_opened, window, 10000, "the sync client to open");
-  sign_in_from_menu (window, f->url, "intake1");
+  app = start_signed_in (f->url, "intake1", &window);
   kt_app_test_wait_for (intaker_view_shown, window, 20000, "the intaker's view");
   view = KT_INTAKER_VIEW (kt_window_get_main_view (window));
 
