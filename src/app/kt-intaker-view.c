@@ -298,6 +298,7 @@ kt_intaker_view_show_problem (KtIntakerView *self,
                               const char    *message)
 {
   AdwToast *toast;
+  GtkWidget *label;
 
   g_return_if_fail (KT_IS_INTAKER_VIEW (self));
   g_return_if_fail (message != NULL);
@@ -305,11 +306,21 @@ kt_intaker_view_show_problem (KtIntakerView *self,
   g_free (self->problem);
   self->problem = g_strdup (message);
   /* Shown as it is: the message may hold the reason of the disk or the
-   * database, a household's or a coach's name. */
-  toast = kt_a11y_toast_new (message);
+   * database, a household's or a coach's name.  It is sentences, with the
+   * system's reason: libadwaita 1.2 cuts a toast's title at one line, which
+   * left what to do unread, so a label that wraps is the title (its text is
+   * also its accessible name). */
+  label = gtk_label_new (message);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 70);
   /* It stays until closed: the problem does not go away by itself. */
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  toast = g_object_new (ADW_TYPE_TOAST,
+                        "custom-title", label,
+                        "timeout", 0,
+                        "priority", ADW_TOAST_PRIORITY_HIGH,
+                        NULL);
   kt_a11y_add_toast (self->toasts, toast);
 }
 
